@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import type { Runtime } from '@forma/runtime';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { authPlugin } from './http/auth';
+import { installErrorHandling, noRouteBody } from './http/error-handler';
+import { installValidators } from './http/validator-compiler';
+import { authRoutes } from './routes/auth-routes';
+import { healthRoutes } from './routes/health-routes';
+import { tenantRoutes } from './routes/tenant-routes';
+import { userRoutes } from './routes/user-routes';
+
+export interface AppOptions {
+  runtime: Runtime;
+  platformToken: string;
+  bodyLimit?: number;
+  logLevel?: string;
+  /** Built web app to serve at `/` (skipped when the directory does not exist). */
+  webDir?: string;
+  /** Route groups contributed by later capabilities and plugins, registered after the core ones. */
+  extraRoutes?: Array<(app: FastifyInstance) => Promise<void>>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: opts.logLevel ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    // A caller's x-request-id is kept (so logs line up across services) when it looks sane.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    trustProxy: process.env.TRUST_PROXY === '1',
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  installValidators(app);
+  installErrorHandling(app);
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Forma API',
+        version: '0.1.0',
+        description: 'The HTTP contract of Forma, a metadata-driven low-code CRM platform.',
+      },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'Session token from POST /api/auth/login' },
+          platformToken: { type: 'http', scheme: 'bearer', description: 'PLATFORM_TOKEN' },
+        },
+      },
+    },
+  });
+  await app.register(authPlugin, { runtime: opts.runtime, platformToken: opts.platformToken });
+
+  await app.register(healthRoutes);
+  await app.register(tenantRoutes);
+  await app.register(authRoutes);
+  await app.register(userRoutes);
+  for (const routes of opts.extraRoutes ?? []) await app.register(routes);
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  if (opts.webDir && fs.existsSync(opts.webDir)) {
+    await app.register(fastifyStatic, { root: opts.webDir, prefix: '/', wildcard: false });
+    // Client-side routes of the single-page app fall back to index.html; unknown API paths stay 404 JSON.
+    app.get('/*', { schema: { hide: true } }, (request, reply) => {
+      if (request.url.startsWith('/api/')) {
+        return reply.status(404).send(noRouteBody(request));
+      }
+      return reply.sendFile('index.html');
+    });
+  }
+  return app;
+}

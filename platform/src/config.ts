@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+
+/** Server settings from the environment (see README, Configuration). */
+export interface PlatformConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** Port of the embedded PostgreSQL; 0 picks a free one at every start. */
+  pgPort: number;
+  platformToken: string;
+  platformTokenGenerated: boolean;
+  demo: boolean;
+  bodyLimit: number;
+  logLevel: string;
+  /** Directory with the built web app; served at `/` when present. */
+  webDir: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+  const token = env.PLATFORM_TOKEN?.trim();
+  return {
+    port: intOf(env.PORT, 3000),
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: path.resolve(env.DATA_DIR ?? './data'),
+    databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    pgPort: intOf(env.PG_PORT, 0),
+    platformToken: token || randomBytes(24).toString('base64url'),
+    platformTokenGenerated: !token,
+    demo: env.DEMO !== '0',
+    bodyLimit: intOf(env.BODY_LIMIT, 1024 * 1024),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    webDir: path.resolve(env.WEB_DIR ?? new URL('../../designer/dist', import.meta.url).pathname),
+  };
+}
+
+function intOf(v: string | undefined, fallback: number): number {
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`Expected a non-negative integer, got ${JSON.stringify(v)}`);
+  return n;
+}

@@ -1,0 +1,63 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { type Ctx, forbidden, type Runtime, unauthenticated } from '@forma/runtime';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+
+export const SESSION_COOKIE = 'forma_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `requireUser`: the signed-in user's runtime context. */
+    ctx: Ctx;
+  }
+  interface FastifyInstance {
+    runtime: Runtime;
+    requireUser(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+    requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+    requirePlatform(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  }
+}
+
+/** The session token from `Authorization: Bearer …`, or the web app's httpOnly cookie. */
+export function tokenOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    return m?.[1];
+  }
+  return request.cookies?.[SESSION_COOKIE];
+}
+
+function sameSecret(a: string, b: string): boolean {
+  // Hashing first makes the comparison constant-time regardless of length.
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
+}
+
+export const authPlugin = fp(
+  async (app: FastifyInstance, opts: { runtime: Runtime; platformToken: string }) => {
+    app.decorate('runtime', opts.runtime);
+    app.decorateRequest('ctx', null as unknown as Ctx);
+
+    app.decorate('requireUser', async (request: FastifyRequest) => {
+      const token = tokenOf(request);
+      if (!token) throw unauthenticated();
+      const ctx = await opts.runtime.auth.authenticate(token, request.id);
+      if (!ctx) throw unauthenticated('Session expired or invalid');
+      request.ctx = ctx;
+    });
+
+    app.decorate('requireAdmin', async (request: FastifyRequest, reply: FastifyReply) => {
+      await app.requireUser(request, reply);
+      if (!request.ctx.isAdmin) throw forbidden('Tenant admins only');
+    });
+
+    app.decorate('requirePlatform', async (request: FastifyRequest) => {
+      const m = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+      if (!m?.[1]) throw unauthenticated('Platform token required');
+      if (!sameSecret(m[1], opts.platformToken)) throw unauthenticated('Invalid platform token');
+    });
+  },
+  { name: 'forma-auth' },
+);

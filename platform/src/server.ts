@@ -1,0 +1,79 @@
+import {
+  connectDb,
+  createRuntime,
+  type DeepPartial,
+  type Runtime,
+  type RuntimeConfig,
+  type Clock,
+} from '@forma/runtime';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app';
+import type { PlatformConfig } from './config';
+import { type EmbeddedDb, startEmbeddedPostgres } from './db/embedded-postgres';
+
+export interface Server {
+  app: FastifyInstance;
+  runtime: Runtime;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: PlatformConfig;
+  runtimeConfig?: DeepPartial<RuntimeConfig>;
+  clock?: Clock;
+  /** Called with log lines of the embedded database. */
+  onDbLog?: (line: string) => void;
+  poolMax?: number;
+}
+
+/**
+ * Starts everything `npm start` needs: the database (embedded unless DATABASE_URL is set), the
+ * platform and tenant migrations, and the HTTP server. `close()` stops them in reverse order.
+ */
+export async function startServer(opts: StartOptions): Promise<Server> {
+  const { config } = opts;
+  let embedded: EmbeddedDb | undefined;
+  let url = config.databaseUrl;
+  if (!url) {
+    embedded = await startEmbeddedPostgres({
+      dir: config.dataDir,
+      port: config.pgPort,
+      ...(opts.onDbLog ? { onLog: opts.onDbLog } : {}),
+    });
+    url = embedded.url;
+  }
+  const db = connectDb({ url, poolMax: opts.poolMax ?? 20, statementTimeoutMs: 60_000 });
+  const runtime = createRuntime({
+    db,
+    ...(opts.runtimeConfig ? { config: opts.runtimeConfig } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
+  let app: FastifyInstance | undefined;
+  try {
+    await runtime.migrate();
+    app = await buildApp({
+      runtime,
+      platformToken: config.platformToken,
+      bodyLimit: config.bodyLimit,
+      logLevel: config.logLevel,
+      webDir: config.webDir,
+    });
+    const address = await app.listen({ port: config.port, host: config.host });
+    return {
+      app,
+      runtime,
+      url: address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1'),
+      async close() {
+        await app?.close();
+        await runtime.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (e) {
+    await app?.close().catch(() => undefined);
+    await runtime.close().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,125 @@
+import type { Knex } from 'knex';
+import type { Clock } from '../clock';
+import type { RuntimeConfig } from '../config';
+import { type Ctx, isAdminUser } from '../ctx';
+import { unauthenticated } from '../errors';
+import { isTenantId, PLATFORM_SCHEMA, qualified, SYSTEM_TABLE, tenantSchema } from '../model/naming';
+import { toSessionUser, type UserRow } from '../users/user-row';
+import { LoginThrottle } from './login-throttle';
+import { burnPasswordCheck, verifyPassword } from './passwords';
+import { hashToken, newSessionToken, tenantOfToken } from './session-token';
+
+export interface LoginInput {
+  tenant: string;
+  email: string;
+  password: string;
+  ip: string;
+  userAgent?: string;
+}
+
+const BAD_CREDENTIALS = 'Invalid tenant, e-mail or password';
+
+export class AuthService {
+  private readonly throttle: LoginThrottle;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly config: RuntimeConfig,
+    private readonly clock: Clock,
+  ) {
+    this.throttle = new LoginThrottle(db, config.login, clock);
+  }
+
+  async login(input: LoginInput) {
+    const email = input.email.trim().toLowerCase();
+    const tenant = input.tenant;
+    await this.throttle.assertAllowed(tenant, email, input.ip);
+
+    const user = isTenantId(tenant) ? await this.findActiveUser(tenant, email) : undefined;
+    const ok = user
+      ? await verifyPassword(user.password_hash, input.password)
+      : await burnPasswordCheck(input.password);
+    if (!user || !ok) {
+      await this.throttle.recordFailure(tenant, email, input.ip);
+      throw unauthenticated(BAD_CREDENTIALS);
+    }
+    await this.throttle.clear(tenant, email);
+
+    const token = newSessionToken(tenant);
+    const now = this.clock.now();
+    await this.db
+      .withSchema(tenantSchema(tenant))
+      .insert({
+        token_hash: hashToken(token),
+        user_id: user.id,
+        created_at: now,
+        expires_at: new Date(now.getTime() + this.config.sessionTtlHours * 3_600_000),
+        ip: input.ip,
+        user_agent: input.userAgent?.slice(0, 500) ?? null,
+      })
+      .into(SYSTEM_TABLE.sessions);
+    return { token, user: toSessionUser(user), tenant };
+  }
+
+  private async findActiveUser(tenant: string, email: string): Promise<UserRow | undefined> {
+    const known = await this.db
+      .withSchema(PLATFORM_SCHEMA)
+      .from('tenants')
+      .where({ id: tenant, status: 'active' })
+      .first('id');
+    if (!known) return undefined;
+    return this.db
+      .withSchema(tenantSchema(tenant))
+      .from(SYSTEM_TABLE.users)
+      .whereRaw('lower(email) = ?', [email])
+      .andWhere('active', true)
+      .first();
+  }
+
+  /**
+   * Resolves a bearer token to a context, in one query that also checks the user is still active,
+   * so deactivation takes effect on the very next request in every server process.
+   */
+  async authenticate(token: string, requestId?: string): Promise<Ctx | null> {
+    const tenant = tenantOfToken(token);
+    if (!tenant) return null;
+    const schema = tenantSchema(tenant);
+    let row: Pick<UserRow, 'id' | 'email' | 'name' | 'roles' | 'manager' | 'locale'> | undefined;
+    try {
+      row = await this.db
+        .from({ s: qualified(schema, SYSTEM_TABLE.sessions) })
+        .join({ u: qualified(schema, SYSTEM_TABLE.users) }, 'u.id', 's.user_id')
+        .where('s.token_hash', hashToken(token))
+        .andWhere('s.expires_at', '>', this.clock.now())
+        .andWhere('u.active', true)
+        .first('u.id', 'u.email', 'u.name', 'u.roles', 'u.manager', 'u.locale');
+    } catch (e) {
+      // A token naming a tenant that does not exist (or was deleted) is simply not a session.
+      if (isMissingRelation(e)) return null;
+      throw e;
+    }
+    if (!row) return null;
+    const user = toSessionUser(row);
+    return { tenant, schema, user, isAdmin: isAdminUser(user), db: this.db, ...(requestId ? { requestId } : {}) };
+  }
+
+  async logout(token: string): Promise<void> {
+    const tenant = tenantOfToken(token);
+    if (!tenant) return;
+    try {
+      await this.db
+        .withSchema(tenantSchema(tenant))
+        .from(SYSTEM_TABLE.sessions)
+        .where('token_hash', hashToken(token))
+        .delete();
+    } catch (e) {
+      if (!isMissingRelation(e)) throw e;
+    }
+  }
+}
+
+/** PostgreSQL: schema or table does not exist. */
+export function isMissingRelation(e: unknown): boolean {
+  const code = (e as { code?: string } | null)?.code;
+  return code === '42P01' || code === '3F000';
+}

@@ -1,0 +1,34 @@
+/** Runtime settings; the platform fills them from the environment, tests override what they need. */
+export interface RuntimeConfig {
+  sessionTtlHours: number;
+  login: {
+    /** Failed logins for one tenant + e-mail within the window before further attempts get 429. */
+    maxFailuresPerAccount: number;
+    /** Failed logins from one IP address within the window, across tenants. */
+    maxFailuresPerIp: number;
+    windowMinutes: number;
+  };
+  passwordMinLength: number;
+}
+
+export const defaultRuntimeConfig: RuntimeConfig = {
+  sessionTtlHours: 24 * 7,
+  login: { maxFailuresPerAccount: 10, maxFailuresPerIp: 100, windowMinutes: 15 },
+  passwordMinLength: 8,
+};
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+export function mergeConfig<T extends object>(base: T, over: DeepPartial<T> | undefined): T {
+  if (!over) return base;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    const cur = (base as Record<string, unknown>)[k];
+    out[k] =
+      cur && typeof cur === 'object' && !Array.isArray(cur) && typeof v === 'object' && !Array.isArray(v)
+        ? mergeConfig(cur as object, v as DeepPartial<object>)
+        : v;
+  }
+  return out as T;
+}

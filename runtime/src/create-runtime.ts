@@ -1,0 +1,46 @@
+import type { Knex } from 'knex';
+import { AuthService } from './auth/auth-service';
+import { type Clock, systemClock } from './clock';
+import { type DeepPartial, defaultRuntimeConfig, mergeConfig, type RuntimeConfig } from './config';
+import { pingDb } from './db/connect-db';
+import { platformMigrations } from './db/platform-migrations';
+import { runMigrations } from './db/run-migrations';
+import { PLATFORM_SCHEMA } from './model/naming';
+import { TenantService } from './tenants/tenant-service';
+import { UserService } from './users/user-service';
+
+export interface RuntimeOptions {
+  db: Knex;
+  config?: DeepPartial<RuntimeConfig>;
+  clock?: Clock;
+}
+
+/** Wires the runtime services together. The platform holds one per process. */
+export function createRuntime(opts: RuntimeOptions) {
+  const config = mergeConfig(defaultRuntimeConfig, opts.config);
+  const clock = opts.clock ?? systemClock;
+  const db = opts.db;
+  const users = new UserService(config, clock);
+  const tenants = new TenantService(db, users);
+  const auth = new AuthService(db, config, clock);
+
+  return {
+    db,
+    config,
+    clock,
+    users,
+    tenants,
+    auth,
+    /** Platform and tenant system migrations; safe to run from several processes at once. */
+    async migrate(): Promise<void> {
+      await runMigrations(db, PLATFORM_SCHEMA, platformMigrations);
+      await tenants.migrateAll();
+    },
+    health: () => pingDb(db),
+    async close(): Promise<void> {
+      await db.destroy();
+    },
+  };
+}
+
+export type Runtime = ReturnType<typeof createRuntime>;

@@ -1,0 +1,36 @@
+import type { Knex } from 'knex';
+
+/** The signed-in user as every runtime service sees it. */
+export type SessionUser = {
+  id: string;
+  email: string;
+  name: string;
+  roles: string[];
+  manager: string | null;
+  locale: string | null;
+};
+
+/**
+ * Everything a runtime service needs to act for one request: which tenant (and so which schema),
+ * who is acting, and the connection or transaction to use. Built by the platform after auth.
+ */
+export interface Ctx {
+  tenant: string;
+  schema: string;
+  user: SessionUser;
+  /** Holder of the built-in `admin` role: bypasses record scope, never tenant isolation. */
+  isAdmin: boolean;
+  db: Knex | Knex.Transaction;
+  requestId?: string;
+}
+
+export const ADMIN_ROLE = 'admin';
+
+export function isAdminUser(user: Pick<SessionUser, 'roles'>): boolean {
+  return user.roles.includes(ADMIN_ROLE);
+}
+
+/** The same context, acting inside `trx`. */
+export function withTrx(ctx: Ctx, trx: Knex.Transaction): Ctx {
+  return { ...ctx, db: trx };
+}

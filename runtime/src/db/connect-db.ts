@@ -1,0 +1,42 @@
+import knex, { type Knex } from 'knex';
+import pg from 'pg';
+
+// numeric and bigint arrive as strings by default; CRM amounts and counts fit a double, and every API
+// client expects JSON numbers. Dates stay 'YYYY-MM-DD' strings so no time zone can shift them.
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => (v === null ? null : Number(v)));
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => (v === null ? null : Number(v)));
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+export interface DbOptions {
+  url: string;
+  poolMin?: number;
+  poolMax?: number;
+  /** Applied to every pooled connection, so no request can hold a row lock forever. */
+  statementTimeoutMs?: number;
+  applicationName?: string;
+}
+
+export type Db = Knex;
+
+export function connectDb(opts: DbOptions): Db {
+  return knex({
+    client: 'pg',
+    connection: {
+      connectionString: opts.url,
+      application_name: opts.applicationName ?? 'forma',
+      ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
+    },
+    pool: { min: opts.poolMin ?? 0, max: opts.poolMax ?? 10 },
+    acquireConnectionTimeout: 30_000,
+  });
+}
+
+/** True when the database answers a trivial query. */
+export async function pingDb(db: Db): Promise<boolean> {
+  try {
+    await db.raw('select 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,29 @@
+import type { Migration } from './run-migrations';
+
+/** Migrations of the `platform` schema (tenants and platform-wide bookkeeping). Append only. */
+export const platformMigrations: Migration[] = [
+  {
+    id: '0001_tenants',
+    async up(trx, schema) {
+      await trx.schema.withSchema(schema).createTable('tenants', (t) => {
+        t.text('id').primary();
+        t.text('name').notNullable();
+        t.text('schema_name').notNullable().unique();
+        t.text('status').notNullable().defaultTo('active');
+        t.jsonb('settings').notNullable().defaultTo('{}');
+        t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+      });
+      // Failed logins are counted in the database, not in process memory, so the limit holds across
+      // every server process behind a load balancer.
+      await trx.schema.withSchema(schema).createTable('login_failures', (t) => {
+        t.bigIncrements('id');
+        t.text('tenant').notNullable();
+        t.text('email').notNullable();
+        t.text('ip').notNullable();
+        t.timestamp('at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.index(['tenant', 'email', 'at']);
+        t.index(['ip', 'at']);
+      });
+    },
+  },
+];

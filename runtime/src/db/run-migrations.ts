@@ -1,0 +1,34 @@
+import type { Knex } from 'knex';
+import { advisoryKey } from './advisory-lock';
+
+export interface Migration {
+  /** Stable id; applied migrations are remembered by it, in the order of the list. */
+  id: string;
+  up(trx: Knex.Transaction, schema: string): Promise<void>;
+}
+
+/**
+ * Applies the not-yet-applied migrations of `list` to `schema`, each in its own transaction, under a
+ * transaction-level advisory lock so several server processes starting together apply each once.
+ */
+export async function runMigrations(db: Knex, schema: string, list: readonly Migration[]): Promise<string[]> {
+  const applied: string[] = [];
+  await db.transaction(async (trx) => {
+    await trx.raw('select pg_advisory_xact_lock(?)', [advisoryKey(`migrate:${schema}`)]);
+    await trx.raw('create schema if not exists ??', [schema]);
+    await trx.raw(
+      'create table if not exists ??.?? (id text primary key, applied_at timestamptz not null default now())',
+      [schema, '_migrations'],
+    );
+    const done = new Set(
+      (await trx.withSchema(schema).select('id').from('_migrations')).map((r: { id: string }) => r.id),
+    );
+    for (const m of list) {
+      if (done.has(m.id)) continue;
+      await m.up(trx, schema);
+      await trx.withSchema(schema).insert({ id: m.id }).into('_migrations');
+      applied.push(m.id);
+    }
+  });
+  return applied;
+}

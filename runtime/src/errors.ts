@@ -1,0 +1,94 @@
+/**
+ * Typed errors with a stable code and HTTP status. Runtime services throw these; the platform's one
+ * error handler turns them into `{ error: { code, message, fields? } }` without knowing their origin.
+ */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'BAD_REQUEST'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RECORD_LOCKED'
+  | 'TOO_LARGE'
+  | 'SCRIPT_FAILED'
+  | 'RATE_LIMITED'
+  | 'UNAVAILABLE'
+  | 'INTERNAL';
+
+const STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RECORD_LOCKED: 409,
+  TOO_LARGE: 413,
+  SCRIPT_FAILED: 422,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+};
+
+export type FieldErrors = Record<string, string>;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly fields?: FieldErrors;
+  /** Extra machine-readable details (e.g. offending node ids, dependency lists). */
+  readonly details?: Record<string, unknown>;
+  /** Response headers the error implies (e.g. Retry-After). */
+  readonly headers?: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: {
+      fields?: FieldErrors;
+      details?: Record<string, unknown>;
+      headers?: Record<string, string>;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = STATUS[code];
+    if (opts.fields) this.fields = opts.fields;
+    if (opts.details) this.details = opts.details;
+    if (opts.headers) this.headers = opts.headers;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; fields?: FieldErrors; details?: Record<string, unknown> } {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.fields ? { fields: this.fields } : {}),
+      ...(this.details ? { details: this.details } : {}),
+    };
+  }
+}
+
+export const validationFailed = (message: string, fields?: FieldErrors, details?: Record<string, unknown>) =>
+  new AppError('VALIDATION_FAILED', message, { ...(fields ? { fields } : {}), ...(details ? { details } : {}) });
+export const badRequest = (message: string, details?: Record<string, unknown>) =>
+  new AppError('BAD_REQUEST', message, details ? { details } : {});
+export const unauthenticated = (message = 'Authentication required') => new AppError('UNAUTHENTICATED', message);
+export const forbidden = (message = 'Not allowed', fields?: FieldErrors) =>
+  new AppError('FORBIDDEN', message, fields ? { fields } : {});
+export const notFound = (message = 'Not found') => new AppError('NOT_FOUND', message);
+export const conflict = (message: string, details?: Record<string, unknown>, fields?: FieldErrors) =>
+  new AppError('CONFLICT', message, { ...(details ? { details } : {}), ...(fields ? { fields } : {}) });
+export const recordLocked = (message = 'The record is pending approval and cannot be edited') =>
+  new AppError('RECORD_LOCKED', message);
+export const tooLarge = (message = 'Request too large') => new AppError('TOO_LARGE', message);
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  new AppError('RATE_LIMITED', message, {
+    headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+  });
+export const scriptFailed = (message: string, details?: Record<string, unknown>, fields?: FieldErrors) =>
+  new AppError('SCRIPT_FAILED', message, { ...(details ? { details } : {}), ...(fields ? { fields } : {}) });
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

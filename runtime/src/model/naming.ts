@@ -1,0 +1,48 @@
+/**
+ * The only place physical SQL identifiers are produced. Every name that reaches SQL passes one of
+ * these checks first, and is then always bound through knex identifiers (`??`), never concatenated.
+ */
+import { badRequest } from '../errors';
+
+export const IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
+export const TENANT_ID = /^[a-z][a-z0-9_]{1,30}$/;
+export const PLATFORM_SCHEMA = 'platform';
+
+export function isIdentifier(name: unknown): name is string {
+  return typeof name === 'string' && IDENTIFIER.test(name);
+}
+
+export function assertIdentifier(name: unknown, what = 'name'): string {
+  if (!isIdentifier(name)) {
+    throw badRequest(`Invalid ${what}: must match ${IDENTIFIER.source}`);
+  }
+  return name;
+}
+
+export function isTenantId(id: unknown): id is string {
+  return typeof id === 'string' && TENANT_ID.test(id);
+}
+
+/** PostgreSQL schema holding one tenant's metadata, data, audit and workflow tables. */
+export function tenantSchema(tenantId: string): string {
+  if (!isTenantId(tenantId)) throw badRequest(`Invalid tenant id: must match ${TENANT_ID.source}`);
+  return `t_${tenantId}`;
+}
+
+/**
+ * System tables of a tenant start with an underscore, which object names cannot, so an object can
+ * never collide with one of them.
+ */
+export const SYSTEM_TABLE = {
+  users: '_users',
+  sessions: '_sessions',
+} as const;
+
+/**
+ * `schema.table` for knex, which quotes each part. Needed where `withSchema` does not reach (joins,
+ * sub-queries); both parts must already be validated identifiers.
+ */
+export function qualified(schema: string, table: string): string {
+  if (!IDENTIFIER.test(schema) || !/^_?[a-z][a-z0-9_]{0,61}$/.test(table)) throw badRequest('Invalid identifier');
+  return `${schema}.${table}`;
+}

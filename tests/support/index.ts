@@ -1,0 +1,3 @@
+export * from './api-client';
+export * from './test-server';
+export * from './tenants';

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
+import { ApiClient } from './api-client';
+import type { TestServer } from './test-server';
+
+export interface TestTenant {
+  id: string;
+  admin: { id: string; email: string; password: string };
+  /** Signed in as the tenant's admin. */
+  api: ApiClient;
+  /** Creates a user and returns a client signed in as them. */
+  addUser(opts: {
+    roles?: string[];
+    manager?: string;
+    name?: string;
+  }): Promise<{ id: string; email: string; password: string; api: ApiClient }>;
+  login(email: string, password: string): Promise<ApiClient>;
+}
+
+export function uniqueTenantId(prefix = 't'): string {
+  return `${prefix}_${randomBytes(5).toString('hex')}`;
+}
+
+/** A fresh tenant with a signed-in admin; each test file works in its own. */
+export async function createTestTenant(
+  server: TestServer,
+  opts: { prefix?: string; template?: string; sampleData?: boolean } = {},
+): Promise<TestTenant> {
+  const id = uniqueTenantId(opts.prefix);
+  const admin = { email: `admin@${id}.test`, password: 'correct horse battery', name: 'Admin' };
+  const res = await server.platform.post('/api/tenants', {
+    id,
+    name: `Test ${id}`,
+    admin,
+    ...(opts.template ? { template: opts.template } : {}),
+    ...(opts.sampleData !== undefined ? { sampleData: opts.sampleData } : {}),
+  });
+  expect(res.status, res.text).toBe(201);
+  const login = async (email: string, password: string) => {
+    const r = await server.anon.post('/api/auth/login', { tenant: id, email, password });
+    expect(r.status, r.text).toBe(200);
+    return new ApiClient(server.url, r.body.token);
+  };
+  const api = await login(admin.email, admin.password);
+  let n = 0;
+  return {
+    id,
+    admin: { id: res.body.admin.id, email: admin.email, password: admin.password },
+    api,
+    login,
+    async addUser({ roles = [], manager, name }) {
+      n += 1;
+      const email = `user${n}.${randomBytes(3).toString('hex')}@${id}.test`;
+      const password = 'user password 123';
+      const r = await api.post('/api/users', {
+        email,
+        name: name ?? `User ${n}`,
+        password,
+        roles,
+        ...(manager ? { manager } : {}),
+      });
+      expect(r.status, r.text).toBe(201);
+      return { id: r.body.id, email, password, api: await login(email, password) };
+    },
+  };
+}

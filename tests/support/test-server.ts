@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { buildApp } from '../../platform/src/app';
+import {
+  connectDb,
+  createRuntime,
+  type Clock,
+  type DeepPartial,
+  type Runtime,
+  type RuntimeConfig,
+} from '@forma/runtime';
+import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
+import { ApiClient } from './api-client';
+
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  runtime: Runtime;
+  platformToken: string;
+  /** A client that sends the platform token. */
+  platform: ApiClient;
+  /** A client without credentials. */
+  anon: ApiClient;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  runtimeConfig?: DeepPartial<RuntimeConfig>;
+  clock?: Clock;
+  bodyLimit?: number;
+  /** Extra route groups, as later capabilities register them. */
+  extraRoutes?: Array<(app: FastifyInstance) => Promise<void>>;
+}
+
+/** A real server (fastify listening on a free loopback port) over the run's real database. */
+export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
+  const db = connectDb({ url: inject('databaseUrl'), poolMax: 8 });
+  const runtime = createRuntime({
+    db,
+    ...(opts.runtimeConfig ? { config: opts.runtimeConfig } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
+  await runtime.migrate();
+  const platformToken = randomBytes(16).toString('hex');
+  const app = await buildApp({
+    runtime,
+    platformToken,
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
+    ...(opts.extraRoutes ? { extraRoutes: opts.extraRoutes } : {}),
+  });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url: address,
+    app,
+    runtime,
+    platformToken,
+    platform: new ApiClient(address, platformToken),
+    anon: new ApiClient(address),
+    async close() {
+      await app.close();
+      await runtime.close();
+    },
+  };
+}
