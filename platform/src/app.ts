@@ -4,7 +4,7 @@ import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import type { Runtime } from '@forma/runtime';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { authPlugin } from './http/auth';
 import { installErrorHandling, noRouteBody } from './http/error-handler';
 import { installValidators } from './http/validator-compiler';
@@ -18,6 +18,8 @@ export interface AppOptions {
   platformToken: string;
   bodyLimit?: number;
   logLevel?: string;
+  /** Shared with the runtime so both log through one pino instance; else one is made from logLevel. */
+  logger?: FastifyBaseLogger;
   /** Built web app to serve at `/` (skipped when the directory does not exist). */
   webDir?: string;
   /** Route groups contributed by later capabilities and plugins, registered after the core ones. */
@@ -26,9 +28,13 @@ export interface AppOptions {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+export function loggerOptions(level = 'info') {
+  return { level, redact: ['req.headers.authorization', 'req.headers.cookie'] };
+}
+
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: opts.logLevel ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: loggerOptions(opts.logLevel) }),
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     // A caller's x-request-id is kept (so logs line up across services) when it looks sane.
     genReqId: (req) => {

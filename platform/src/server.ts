@@ -7,7 +7,8 @@ import {
   type Clock,
 } from '@forma/runtime';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app';
+import pino from 'pino';
+import { buildApp, loggerOptions } from './app';
 import type { PlatformConfig } from './config';
 import { type EmbeddedDb, startEmbeddedPostgres } from './db/embedded-postgres';
 

@@ -8,11 +8,16 @@ import { runMigrations } from './db/run-migrations';
 import { PLATFORM_SCHEMA } from './model/naming';
 import { TenantService } from './tenants/tenant-service';
 import { UserService } from './users/user-service';
+import { HookBus } from './events/hook-bus';
+import { Outbox } from './events/outbox';
+import { type Logger, silentLogger } from './logger';
+import { systemCtx } from './system-ctx';
 
 export interface RuntimeOptions {
   db: Knex;
   config?: DeepPartial<RuntimeConfig>;
   clock?: Clock;
+  logger?: Logger;
 }
 
 /** Wires the runtime services together. The platform holds one per process. */
@@ -23,6 +28,12 @@ export function createRuntime(opts: RuntimeOptions) {
   const users = new UserService(config, clock);
   const tenants = new TenantService(db, users);
   const auth = new AuthService(db, config, clock);
+  const logger = opts.logger ?? silentLogger;
+  const hooks = new HookBus((err, event, source) => logger.error({ err, event, source }, 'action hook failed'));
+  const outbox = new Outbox(db, {
+    ctxFor: (tenant, userId, base) => systemCtx(base, tenant, userId),
+    onError: (err, topic, id) => logger.error({ err, topic, id }, 'outbox event failed'),
+  });
 
   return {
     db,
@@ -31,6 +42,9 @@ export function createRuntime(opts: RuntimeOptions) {
     users,
     tenants,
     auth,
+    logger,
+    hooks,
+    outbox,
     /** Platform and tenant system migrations; safe to run from several processes at once. */
     async migrate(): Promise<void> {
       await runMigrations(db, PLATFORM_SCHEMA, platformMigrations);
@@ -38,6 +52,7 @@ export function createRuntime(opts: RuntimeOptions) {
     },
     health: () => pingDb(db),
     async close(): Promise<void> {
+      await outbox.close();
       await db.destroy();
     },
   };

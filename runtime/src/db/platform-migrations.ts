@@ -26,4 +26,27 @@ export const platformMigrations: Migration[] = [
       });
     },
   },
+  {
+    id: '0002_outbox',
+    async up(trx, schema) {
+      // One outbox for all tenants so a single sweeper query finds leftover work.
+      await trx.schema.withSchema(schema).createTable('outbox', (t) => {
+        t.bigIncrements('id');
+        t.text('tenant').notNullable();
+        t.text('topic').notNullable();
+        t.jsonb('payload').notNullable();
+        t.uuid('actor');
+        t.integer('attempts').notNullable().defaultTo(0);
+        t.text('last_error');
+        t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+        t.timestamp('done_at', { useTz: true });
+        t.timestamp('dead_at', { useTz: true });
+      });
+      await trx.raw('create index ?? on ??.?? (id) where done_at is null and dead_at is null', [
+        'outbox_pending_idx',
+        schema,
+        'outbox',
+      ]);
+    },
+  },
 ];
