@@ -12,6 +12,7 @@ import { HookBus } from './events/hook-bus';
 import { Outbox } from './events/outbox';
 import { type Logger, silentLogger } from './logger';
 import { systemCtx } from './system-ctx';
+import { fullAccess, type PermissionEngine } from './permissions/object-access';
 
 export interface RuntimeOptions {
   db: Knex;
@@ -45,6 +46,8 @@ export function createRuntime(opts: RuntimeOptions) {
     logger,
     hooks,
     outbox,
+    /** Replaced by the role-based engine; until then everyone has full access. */
+    permissions: { objectAccess: async (_ctx, object) => fullAccess(object) } as PermissionEngine,
     /** Platform and tenant system migrations; safe to run from several processes at once. */
     async migrate(): Promise<void> {
       await runMigrations(db, PLATFORM_SCHEMA, platformMigrations);

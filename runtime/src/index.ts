@@ -12,3 +12,4 @@ export { runInUnitOfWork, type TxCtx, type UnitOfWork } from './tx/unit-of-work'
 export type { ActionHook, FilterHook, HookBus } from './events/hook-bus';
 export type { Outbox, OutboxHandler } from './events/outbox';
 export { systemCtx, SYSTEM_USER_ID } from './system-ctx';
+export * from './permissions/object-access';

@@ -36,6 +36,10 @@ export function tenantSchema(tenantId: string): string {
 export const SYSTEM_TABLE = {
   users: '_users',
   sessions: '_sessions',
+  /** Closure table of the manager hierarchy: (ancestor, descendant, depth), self rows at depth 0. */
+  userTree: '_user_tree',
+  /** Manual shares of one record with a user or a role: (object, record_id, user_id | role, level). */
+  recordShares: '_record_shares',
 } as const;
 
 /**
