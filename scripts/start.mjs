@@ -1,16 +1,21 @@
-// `npm start`: builds the web app on first run, then starts the server with the flags it needs
+// `npm start`: builds the web app when missing or stale, then starts the server with the flags it needs
 // (--no-node-snapshot because isolated-vm is loaded in-process on Node 20).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const designer = path.join(root, 'designer');
-if (fs.existsSync(path.join(designer, 'vite.config.ts')) && !fs.existsSync(path.join(designer, 'dist', 'index.html'))) {
-  console.log('Building the web app (first start only)…');
-  const r = spawnSync('npm', ['run', 'build', '-w', '@forma/designer'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) process.exit(r.status ?? 1);
+if (fs.existsSync(path.join(designer, 'vite.config.ts'))) {
+  // Builds on the first start and again whenever the web app's sources are newer than the build.
+  const { ensureDesignerBuild } = await import('../designer/scripts/ensure-build.mjs');
+  try {
+    ensureDesignerBuild();
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  }
 }
 const child = spawn(
   process.execPath,

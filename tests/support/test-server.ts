@@ -30,6 +30,8 @@ export interface TestServerOptions {
   bodyLimit?: number;
   /** Extra route groups, as later capabilities register them. */
   extraRoutes?: Array<(app: FastifyInstance) => Promise<void>>;
+  /** Built web app to serve at `/` (browser tests). */
+  webDir?: string;
 }
 
 /** A real server (fastify listening on a free loopback port) over the run's real database. */
@@ -48,6 +50,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
     ...(opts.extraRoutes ? { extraRoutes: opts.extraRoutes } : {}),
+    ...(opts.webDir ? { webDir: opts.webDir } : {}),
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return {

@@ -1,0 +1,39 @@
+import type { RouteObject } from 'react-router';
+import { DesignerHomePage } from './pages/designer-home-page';
+import { HomePage } from './pages/home-page';
+import { LoginPage } from './pages/login-page';
+import { ForbiddenPage, NotFoundPage } from './pages/not-found-page';
+import { ObjectPage } from './pages/object-page';
+import { RouteErrorPage } from './pages/route-error-page';
+import { RequireAdmin, RequireSession } from './session/require-session';
+import { AppShell } from './shell/app-shell';
+
+/**
+ * One bundle, two apps: the end-user app at `/` and the designer under `/designer` (admins only).
+ * Both live inside the signed-in shell; new screens add child routes here.
+ */
+export const appRoutes: RouteObject[] = [
+  { path: '/login', element: <LoginPage />, errorElement: <RouteErrorPage /> },
+  {
+    path: '/',
+    element: (
+      <RequireSession>
+        <AppShell />
+      </RequireSession>
+    ),
+    errorElement: <RouteErrorPage />,
+    children: [
+      { index: true, element: <HomePage /> },
+      { path: 'o/:object', element: <ObjectPage /> },
+      {
+        path: 'designer',
+        element: (
+          <RequireAdmin fallback={<ForbiddenPage />}>
+            <DesignerHomePage />
+          </RequireAdmin>
+        ),
+      },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+];

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { navItemsFromMeta } from './nav-items';
+
+describe('navItemsFromMeta', () => {
+  it('is empty without metadata or objects', () => {
+    expect(navItemsFromMeta(null, 'en')).toEqual([]);
+    expect(navItemsFromMeta({ version: 1, objects: {} }, 'en')).toEqual([]);
+  });
+
+  it('labels objects in the current language and orders them by x-order, then label', () => {
+    const meta = {
+      version: 3,
+      objects: {
+        deal: { title: 'Deal', 'x-i18n': { 'zh-CN': { title: '商机' } } },
+        account: { title: 'Account', 'x-order': 1 },
+        service_case: {},
+        secret: { title: 'Secret', 'x-nav': false },
+      },
+    };
+    expect(navItemsFromMeta(meta, 'en').map((i) => i.label)).toEqual(['Account', 'Deal', 'Service case']);
+    const zh = navItemsFromMeta(meta, 'zh-CN');
+    expect(zh.map((i) => i.label)).toContain('商机');
+    expect(zh.find((i) => i.object === 'deal')).toEqual({
+      object: 'deal',
+      label: '商机',
+      path: '/o/deal',
+      icon: 'handshake',
+    });
+  });
+
+  it('uses x-icon when given and a neutral icon for unknown objects', () => {
+    const meta = { version: 1, objects: { widget: { 'x-icon': 'cog' }, gadget: {} } };
+    const items = navItemsFromMeta(meta, 'en');
+    expect(items.find((i) => i.object === 'widget')?.icon).toBe('cog');
+    expect(items.find((i) => i.object === 'gadget')?.icon).toBe('box');
+  });
+});

@@ -1,0 +1,44 @@
+import { useTranslation } from 'react-i18next';
+import { Code2, Database, GitBranch, LayoutTemplate, PencilRuler, Shield, SquareStack } from 'lucide-react';
+import type { LucideIcon } from 'lucide-react';
+import { useSession } from '../session/session-context';
+import { Badge, Page, PageHeader } from '../ui';
+import './designer-home-page.css';
+
+const AREAS: Array<[key: 'objects' | 'forms' | 'workflows' | 'permissions' | 'scripts' | 'templates', LucideIcon]> = [
+  ['objects', Database],
+  ['forms', SquareStack],
+  ['workflows', GitBranch],
+  ['permissions', Shield],
+  ['scripts', Code2],
+  ['templates', LayoutTemplate],
+];
+
+/** `/designer`: the admin's entry to the visual designer; each area becomes a route of its own. */
+export function DesignerHomePage() {
+  const { t } = useTranslation();
+  const session = useSession();
+  return (
+    <Page>
+      <PageHeader
+        icon={<PencilRuler size={22} aria-hidden="true" />}
+        title={t('designer.title')}
+        subtitle={t('designer.subtitle', { tenant: session.tenantName ?? session.tenant })}
+      />
+      <ul className="f-designer__areas">
+        {AREAS.map(([key, Icon]) => (
+          <li key={key} className="f-designer__area" aria-disabled="true">
+            <div className="f-designer__area-icon">
+              <Icon size={20} aria-hidden="true" />
+            </div>
+            <div className="f-designer__area-text">
+              <h2>{t(`designer.${key}`)}</h2>
+              <p>{t(`designer.${key}Body`)}</p>
+            </div>
+            <Badge>{t('common.comingSoon')}</Badge>
+          </li>
+        ))}
+      </ul>
+    </Page>
+  );
+}

@@ -1,0 +1,59 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { BarChart3, CheckCircle2, Clock, Database, GitBranch, Users } from 'lucide-react';
+import { useSession } from '../session/session-context';
+import { Card, EmptyState, Page } from '../ui';
+import './home-page.css';
+
+function greetingKey(hour: number): 'home.morning' | 'home.afternoon' | 'home.evening' {
+  if (hour < 12) return 'home.morning';
+  if (hour < 18) return 'home.afternoon';
+  return 'home.evening';
+}
+
+/** Home: greets the user and holds the places the dashboard widgets will fill. */
+export function HomePage() {
+  const { t } = useTranslation();
+  const session = useSession();
+  const firstName = session.user.name.split(/\s+/)[0] || session.user.email;
+  return (
+    <Page>
+      <header className="f-home__header">
+        <h1>{t(greetingKey(new Date().getHours()), { name: firstName })}</h1>
+        <p className="f-home__subtitle">{t('home.subtitle', { tenant: session.tenantName ?? session.tenant })}</p>
+      </header>
+      <div className="f-home__grid">
+        <Card title={t('home.pipeline')} className="f-home__wide">
+          <EmptyState icon={<BarChart3 size={20} aria-hidden="true" />} title={t('home.pipelineEmpty')} compact />
+        </Card>
+        <Card title={t('home.approvals')}>
+          <EmptyState icon={<CheckCircle2 size={20} aria-hidden="true" />} title={t('home.approvalsEmpty')} compact />
+        </Card>
+        <Card title={t('home.recent')}>
+          <EmptyState icon={<Clock size={20} aria-hidden="true" />} title={t('home.recentEmpty')} compact />
+        </Card>
+        {session.isAdmin && (
+          <Card title={t('home.getStarted')} className="f-home__wide">
+            <ol className="f-home__steps">
+              {(
+                [
+                  ['home.step1', Database],
+                  ['home.step2', Users],
+                  ['home.step3', GitBranch],
+                ] as const
+              ).map(([key, Icon], i) => (
+                <li key={key}>
+                  <Link to="/designer" className="f-home__step">
+                    <span className="f-home__step-no">{i + 1}</span>
+                    <Icon size={18} aria-hidden="true" />
+                    <span>{t(key)}</span>
+                  </Link>
+                </li>
+              ))}
+            </ol>
+          </Card>
+        )}
+      </div>
+    </Page>
+  );
+}

@@ -1,0 +1,34 @@
+import { useTranslation } from 'react-i18next';
+import { Menu as MenuIcon } from 'lucide-react';
+import { IconButton } from '../ui';
+import { useSession } from '../session/session-context';
+import { LanguageSwitch } from './language-switch';
+import { NotificationsBell } from './notifications-bell';
+import { UserMenu } from './user-menu';
+
+export function TopBar({ onOpenNav }: { onOpenNav?: (() => void) | undefined }) {
+  const { t } = useTranslation();
+  const session = useSession();
+  return (
+    <header className="f-topbar">
+      <div className="f-topbar__start">
+        {onOpenNav && (
+          <>
+            <IconButton
+              label={t('shell.openNav')}
+              icon={<MenuIcon size={20} aria-hidden="true" />}
+              onClick={onOpenNav}
+            />
+            <span className="f-topbar__tenant">{session.tenantName ?? session.tenant}</span>
+          </>
+        )}
+      </div>
+      <div className="f-topbar__end">
+        <LanguageSwitch />
+        <NotificationsBell />
+        <span className="f-topbar__divider" aria-hidden="true" />
+        <UserMenu />
+      </div>
+    </header>
+  );
+}

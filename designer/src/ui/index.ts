@@ -1,0 +1,12 @@
+export { Avatar, colorOf, initialsOf } from './avatar';
+export { Button, IconButton, type ButtonProps, type IconButtonProps } from './button';
+export { Badge, Card } from './card';
+export { cx } from './cx';
+export { DataTable, type Column, type DataTableProps, type SortState } from './data-table';
+export { Dialog, type DialogProps } from './dialog';
+export { Menu, MenuItem, MenuLabel, MenuPrimitive, MenuRadioGroup, MenuSeparator } from './menu';
+export { Page, PageHeader } from './page-header';
+export { Spinner } from './spinner';
+export { EmptyState, ErrorState, LoadingState } from './states';
+export { TextField, type TextFieldProps } from './text-field';
+export { ToastProvider, useToast, type ToastInput, type ToastTone } from './toast';
