@@ -1,0 +1,399 @@
+/* eslint-disable */
+/**
+ * Generated from metadata/schemas/*.json by json-schema-to-typescript.
+ * Do not edit: change the schema files and run `npm run gen:types -w @forma/metadata`.
+ */
+
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name = string;
+export type Label = string;
+export type Description = string;
+/**
+ * Server-assigned id of an object or field that survives renames. Clients keep it to rename.
+ */
+export type StableId = string;
+/**
+ * false, "own", "subordinates" or "all" (true means "all").
+ */
+export type Scope = false | true | 'own' | 'subordinates' | 'all';
+export type FieldAccess = 'none' | 'read' | 'edit';
+export type FilterValue = string | number | boolean | null;
+export type Approver =
+  | {
+      user: string;
+    }
+  | {
+      role: Name;
+    }
+  | {
+      managerOf: 'submitter';
+    }
+  | {
+      field: Name;
+    };
+
+/**
+ * A packaged metadata document (an industry template, or a tenant's export).
+ */
+export interface TemplateDocument {
+  name: Name;
+  label: Label;
+  version: string;
+  description?: Description;
+  document: MetadataDocument;
+  /**
+   * Records per object, inserted by the records engine when a tenant asks for sample data.
+   */
+  sampleData?: {
+    /**
+     * @maxItems 10000
+     */
+    [k: string]:
+      | {
+          [k: string]: unknown | undefined;
+        }[]
+      | undefined;
+  };
+}
+/**
+ * A tenant's whole metadata. Forms are keyed by their object's name; everything else by its own name.
+ */
+export interface MetadataDocument {
+  version?: number;
+  objects?: {
+    [k: string]: ObjectDefinition | undefined;
+  };
+  roles?: {
+    [k: string]: RoleDefinition | undefined;
+  };
+  workflows?: {
+    [k: string]: WorkflowDefinition | undefined;
+  };
+  scripts?: {
+    [k: string]: ScriptDefinition | undefined;
+  };
+  forms?: {
+    [k: string]: FormDefinition | undefined;
+  };
+  views?: {
+    [k: string]: ViewDefinition | undefined;
+  };
+}
+/**
+ * An object (a table): a JSON Schema of type object whose properties are its fields.
+ */
+export interface ObjectDefinition {
+  $schema?: string;
+  type: 'object';
+  title?: Label;
+  description?: Description;
+  properties: {
+    [k: string]: FieldDefinition | undefined;
+  };
+  /**
+   * @maxItems 500
+   */
+  required?: Name[];
+  /**
+   * Records never accept unknown fields; only false is allowed here.
+   */
+  additionalProperties?: false;
+  'x-label-field'?: Name;
+  'x-icon'?: string;
+  'x-id'?: StableId;
+  'x-renamed-from'?: Name;
+  'x-i18n'?: I18N;
+}
+/**
+ * One property of an object schema: a JSON Schema with Forma's x- vocabulary. Its field kind is recognised from these keywords (see field-kinds.ts).
+ */
+export interface FieldDefinition {
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'array';
+  title?: Label;
+  description?: Description;
+  /**
+   * Value given to new records that omit the field (and to existing rows when the field is added).
+   */
+  default?: string | number | boolean | unknown[];
+  format?: 'email' | 'uri' | 'date' | 'date-time' | 'uuid';
+  /**
+   * @minItems 1
+   * @maxItems 500
+   */
+  enum?: string[];
+  /**
+   * Only for multi-select fields: {"type": "string", "enum": [...]}.
+   */
+  items?: {
+    type: 'string';
+    /**
+     * @minItems 1
+     * @maxItems 500
+     */
+    enum: string[];
+  };
+  maxLength?: number;
+  minLength?: number;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minItems?: number;
+  maxItems?: number;
+  uniqueItems?: boolean;
+  /**
+   * Refines the kind where the JSON type is not enough: textarea, currency, percent, or a plugin's kind.
+   */
+  'x-kind'?: string;
+  'x-ref'?: Name;
+  /**
+   * A JavaScript expression over `record`, computed on save in the script sandbox; the field is read-only.
+   */
+  'x-formula'?: string;
+  /**
+   * Numbering pattern, e.g. "Q-{YYYY}-{0000}": {YYYY} {YY} {MM} {DD} date parts, {000…} the zero-padded counter (required, resets when the date parts change).
+   */
+  'x-autonumber'?: string;
+  /**
+   * A roll-up over the line items of one of this object's x-children fields.
+   */
+  'x-rollup'?: {
+    children: Name;
+    op: 'sum' | 'count' | 'min' | 'max';
+    field?: Name;
+  };
+  /**
+   * Declares line items: type array, child object and its lookup field to this object (inferred when there is exactly one).
+   */
+  'x-children'?: {
+    object: Name;
+    field?: Name;
+  };
+  'x-unique'?: boolean;
+  'x-index'?: boolean;
+  /**
+   * Decimal places of number, currency and percent columns (numeric(18, scale)).
+   */
+  'x-scale'?: number;
+  /**
+   * Display labels of enum values in the default locale.
+   */
+  'x-enum-labels'?: {
+    [k: string]: Label | undefined;
+  };
+  'x-id'?: StableId;
+  'x-renamed-from'?: Name;
+  'x-i18n'?: I18N;
+}
+/**
+ * Translated labels per locale, e.g. {"zh-CN": {"title": "金额"}}.
+ */
+export interface I18N {
+  [k: string]: I18NEntry | undefined;
+}
+export interface I18NEntry {
+  title?: Label;
+  label?: Label;
+  description?: Description;
+  /**
+   * Labels of enum values in this locale.
+   */
+  enum?: {
+    [k: string]: Label | undefined;
+  };
+}
+/**
+ * What holders of a role may do, per object and per field, plus sharing rules.
+ */
+export interface RoleDefinition {
+  label?: Label;
+  description?: Description;
+  objects?: {
+    [k: string]: ObjectGrant | undefined;
+  };
+  /**
+   * @maxItems 100
+   */
+  sharing?: SharingRule[];
+  'x-i18n'?: I18N;
+}
+export interface ObjectGrant {
+  create?: Scope;
+  read?: Scope;
+  update?: Scope;
+  delete?: Scope;
+  fields?: {
+    [k: string]: FieldAccess | undefined;
+  };
+}
+export interface SharingRule {
+  label?: Label;
+  object: Name;
+  filter: Filter;
+  access: 'read' | 'edit';
+}
+/**
+ * The filter language of the records API: {field: {operator: value}}, {and: [...]}, {or: [...]}; a lookup's fields with dots ("account.name").
+ */
+export interface Filter {
+  /**
+   * @maxItems 50
+   */
+  and?: Filter[];
+  /**
+   * @maxItems 50
+   */
+  or?: Filter[];
+  [k: string]: FilterCondition | Filter[] | undefined;
+}
+/**
+ * Operators applied to one field; several operators are combined with AND.
+ */
+export interface FilterCondition {
+  eq?: FilterValue;
+  ne?: FilterValue;
+  gt?: FilterValue;
+  gte?: FilterValue;
+  lt?: FilterValue;
+  lte?: FilterValue;
+  /**
+   * @maxItems 1000
+   */
+  in?: FilterValue[];
+  /**
+   * @maxItems 1000
+   */
+  nin?: FilterValue[];
+  contains?: string | string[];
+  startsWith?: string;
+  isNull?: boolean;
+}
+/**
+ * An approval workflow as a React Flow graph: nodes {id, type, position, data} and edges {id, source, target, data}. Graph well-formedness is checked by the workflow engine's section check.
+ */
+export interface WorkflowDefinition {
+  object: Name;
+  label: Label;
+  description?: Description;
+  active?: boolean;
+  trigger?: {
+    on: 'submit' | 'create' | 'update' | 'save';
+    condition?: string;
+  };
+  /**
+   * @minItems 1
+   * @maxItems 200
+   */
+  nodes: WorkflowNode[];
+  /**
+   * @maxItems 500
+   */
+  edges: WorkflowEdge[];
+  'x-i18n'?: I18N;
+}
+export interface WorkflowNode {
+  id: string;
+  type: 'start' | 'approval' | 'condition' | 'action' | 'end';
+  position: {
+    x: number;
+    y: number;
+  };
+  data: WorkflowNodeData;
+  [k: string]: unknown | undefined;
+}
+/**
+ * Known keys are typed; the designer may keep its own extra keys here.
+ */
+export interface WorkflowNodeData {
+  label?: Label;
+  /**
+   * @maxItems 50
+   */
+  approvers?: Approver[];
+  mode?: 'any' | 'all';
+  escalation?: {
+    after: string;
+    to?: Approver;
+    decide?: 'approved' | 'rejected';
+  };
+  outcome?: 'approved' | 'rejected';
+  set?: {
+    [k: string]: unknown | undefined;
+  };
+  script?: Name;
+  [k: string]: unknown | undefined;
+}
+export interface WorkflowEdge {
+  id: string;
+  source: string;
+  target: string;
+  data?: WorkflowEdgeData;
+  [k: string]: unknown | undefined;
+}
+export interface WorkflowEdgeData {
+  outcome?: 'approved' | 'rejected';
+  condition?: string;
+  default?: boolean;
+  label?: Label;
+  [k: string]: unknown | undefined;
+}
+/**
+ * A tenant rule run in the sandbox on a record event.
+ */
+export interface ScriptDefinition {
+  object: Name;
+  event: 'validate' | 'beforeSave' | 'afterSave' | 'action';
+  code: string;
+  language?: 'js' | 'ts';
+  label?: Label;
+  description?: Description;
+  active?: boolean;
+  order?: number;
+}
+/**
+ * How an object's record form is laid out: an rjsf uiSchema plus an optional layout.
+ */
+export interface FormDefinition {
+  object: Name;
+  label?: Label;
+  /**
+   * An @rjsf uiSchema: keys are field names or ui: options.
+   */
+  uiSchema: {
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * Free-form layout hints for the designer (sections, columns).
+   */
+  layout?:
+    | {
+        [k: string]: unknown | undefined;
+      }
+    | unknown[];
+}
+/**
+ * A saved list of one object's records: columns, filter and sort.
+ */
+export interface ViewDefinition {
+  object: Name;
+  label: Label;
+  description?: Description;
+  /**
+   * @minItems 1
+   * @maxItems 100
+   */
+  columns: string[];
+  filter?: Filter;
+  /**
+   * Sort keys, "-" for descending: ["-amount", "name"].
+   *
+   * @maxItems 10
+   */
+  sort?: string[];
+  pageSize?: number;
+  default?: boolean;
+  'x-i18n'?: I18N;
+}
