@@ -1,3 +1,5 @@
+import { defaultScriptsConfig, type ScriptsConfig } from './scripts/scripts-config';
+
 /** Runtime settings; the platform fills them from the environment, tests override what they need. */
 export interface RuntimeConfig {
   sessionTtlHours: number;
@@ -9,12 +11,15 @@ export interface RuntimeConfig {
     windowMinutes: number;
   };
   passwordMinLength: number;
+  /** Script sandbox limits (runtime/src/scripts/scripts-config.ts). */
+  scripts: ScriptsConfig;
 }
 
 export const defaultRuntimeConfig: RuntimeConfig = {
   sessionTtlHours: 24 * 7,
   login: { maxFailuresPerAccount: 10, maxFailuresPerIp: 100, windowMinutes: 15 },
   passwordMinLength: 8,
+  scripts: defaultScriptsConfig,
 };
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

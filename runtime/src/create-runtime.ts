@@ -12,6 +12,7 @@ import { HookBus } from './events/hook-bus';
 import { Outbox } from './events/outbox';
 import { type Logger, silentLogger } from './logger';
 import { systemCtx } from './system-ctx';
+import { ScriptEngine } from './scripts/script-engine';
 import { fullAccess, type PermissionEngine } from './permissions/object-access';
 
 export interface RuntimeOptions {
@@ -35,6 +36,7 @@ export function createRuntime(opts: RuntimeOptions) {
     ctxFor: (tenant, userId, base) => systemCtx(base, tenant, userId),
     onError: (err, topic, id) => logger.error({ err, topic, id }, 'outbox event failed'),
   });
+  const scripts = new ScriptEngine(config.scripts, { clock, logger });
 
   return {
     db,
@@ -46,6 +48,7 @@ export function createRuntime(opts: RuntimeOptions) {
     logger,
     hooks,
     outbox,
+    scripts,
     /** Replaced by the role-based engine; until then everyone has full access. */
     permissions: { objectAccess: async (_ctx, object) => fullAccess(object) } as PermissionEngine,
     /** Platform and tenant system migrations; safe to run from several processes at once. */
@@ -55,6 +58,7 @@ export function createRuntime(opts: RuntimeOptions) {
     },
     health: () => pingDb(db),
     async close(): Promise<void> {
+      await scripts.close();
       await outbox.close();
       await db.destroy();
     },

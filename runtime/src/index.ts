@@ -13,3 +13,4 @@ export type { ActionHook, FilterHook, HookBus } from './events/hook-bus';
 export type { Outbox, OutboxHandler } from './events/outbox';
 export { systemCtx, SYSTEM_USER_ID } from './system-ctx';
 export * from './permissions/object-access';
+export * from './scripts';

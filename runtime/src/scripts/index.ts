@@ -1,0 +1,30 @@
+/** The script engine's public surface (re-exported by the runtime package). */
+export type {
+  CompileResult,
+  Diagnostic,
+  ExpressionScope,
+  FailureReason,
+  QueryOptions,
+  RecordData,
+  SaveInput,
+  SaveResult,
+  ScriptDefinition,
+  ScriptEvent,
+  ScriptHost,
+  ScriptLanguage,
+  ScriptRef,
+  ScriptRunInput,
+  ScriptRunResult,
+  ScriptUser,
+  ScriptVersion,
+} from './script-types';
+export { SCRIPT_EVENTS } from './script-types';
+export { defaultScriptsConfig, type ScriptLimits, type ScriptsConfig } from './scripts-config';
+export {
+  ScriptEngine,
+  type ScriptHostFactory,
+  type ScriptLoader,
+  type ScriptTestRequest,
+} from './script-engine';
+export { compileExpression, compileScript, formatDiagnostics } from './compile-script';
+export { SCRIPT_API_DTS } from './script-api-dts';

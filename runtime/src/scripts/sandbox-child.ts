@@ -1,0 +1,170 @@
+/**
+ * Entry point of the sandbox child process (forked by sandbox-process.ts). It owns the tenant
+ * isolates and only uses isolated-vm's asynchronous calls, so a script spinning in one tenant's
+ * isolate never blocks this process's event loop or other tenants' calls. If isolated-vm aborts
+ * (out-of-memory paths it cannot recover from), only this process dies and the parent starts another.
+ */
+import { LRUCache } from 'lru-cache';
+import { IsolatePool } from './isolate-pool';
+import type { ChildMessage, FailureKind, ParentMessage, RunMessage, SourceDef } from './sandbox-protocol';
+import { CompileFailure, TenantIsolate } from './tenant-isolate';
+
+/** The child's own deadline runs a little after the isolate's, which stops sync loops by itself. */
+const GRACE_MS = 100;
+/** Calls between two checks of an isolate's heap; one using over half its limit is replaced. */
+const HEAP_CHECK_EVERY = 200;
+const MAX_SOURCES = 20_000;
+
+interface ActiveCall {
+  id: number;
+  tenant: string;
+  budget: number;
+  queries: number;
+  pending: Set<number>;
+}
+
+const maxIsolates = Number(process.argv[2]) || 32;
+const sources = new LRUCache<string, SourceDef>({ max: MAX_SOURCES });
+const calls = new Map<number, ActiveCall>();
+const queryReplies = new Map<number, { resolve: (answer: string) => void; call: ActiveCall }>();
+let lastCallId = 0;
+let lastQueryId = 0;
+
+function send(message: ChildMessage): void {
+  if (!process.connected) process.exit(0);
+  process.send?.(message);
+}
+
+function refusal(error: string): string {
+  return JSON.stringify({ ok: false, error });
+}
+
+function catastrophe(message: string): void {
+  process.stderr.write(`forma sandbox: isolated-vm reported a catastrophic error, restarting: ${message}\n`);
+  process.exit(70);
+}
+
+/** `query()` from a script: checked against the call it belongs to, then answered by the parent. */
+function forwardQuery(tenant: string, callId: number, object: string, filter: string, options: string) {
+  const call = calls.get(callId);
+  if (!call || call.tenant !== tenant) {
+    return Promise.resolve(refusal('query() is not available after the script has finished'));
+  }
+  if (typeof object !== 'string' || typeof filter !== 'string' || typeof options !== 'string') {
+    return Promise.resolve(refusal('query(): invalid arguments'));
+  }
+  call.queries += 1;
+  if (call.queries > call.budget) {
+    return Promise.resolve(refusal(`query(): at most ${call.budget} queries per call`));
+  }
+  lastQueryId += 1;
+  const q = lastQueryId;
+  return new Promise<string>((resolve) => {
+    queryReplies.set(q, { resolve, call });
+    call.pending.add(q);
+    send({ t: 'query', id: call.id, q, object, filter, options });
+  });
+}
+
+const pool = new IsolatePool(maxIsolates, (tenant, memoryMb) =>
+  TenantIsolate.create(
+    tenant,
+    memoryMb,
+    (callId, object, filter, options) => forwardQuery(tenant, callId, object, filter, options),
+    catastrophe,
+  ),
+);
+
+class WallClockExpired extends Error {}
+
+function classify(error: unknown, isolate: TenantIsolate): { kind: FailureKind; message: string; name?: string } {
+  if (error instanceof CompileFailure) return { kind: 'syntax', message: error.message, name: error.unit };
+  const message = error instanceof Error ? error.message : String(error);
+  if (/timed out/i.test(message)) return { kind: 'timeout', message };
+  if (/memory limit/i.test(message)) return { kind: 'memory', message };
+  if (/disposed/i.test(message)) {
+    return isolate.stopReason === 'timeout'
+      ? { kind: 'aborted', message: 'Stopped because another script of this tenant ran out of time' }
+      : { kind: 'memory', message };
+  }
+  return { kind: 'internal', message };
+}
+
+async function recycleIfGrown(tenant: string, isolate: TenantIsolate): Promise<void> {
+  if (isolate.calls % HEAP_CHECK_EVERY !== 0 || !isolate.usable) return;
+  const use = await isolate.heapUse().catch(() => 0);
+  if (use > 0.5) {
+    pool.drop(tenant, isolate);
+    isolate.retire('recycled');
+  }
+}
+
+async function onRun(m: RunMessage): Promise<void> {
+  for (const [key, def] of Object.entries(m.sources ?? {})) sources.set(key, def);
+  let isolate: TenantIsolate;
+  try {
+    isolate = await pool.acquire(m.tenant, m.limits.memoryMb);
+  } catch (e) {
+    send({ t: 'fail', id: m.id, kind: 'internal', message: `Cannot start the sandbox: ${(e as Error).message}` });
+    return;
+  }
+  const missing = m.keys.filter((key) => !isolate.has(key) && !sources.has(key));
+  if (missing.length > 0) {
+    send({ t: 'missing', id: m.id, keys: missing });
+    return;
+  }
+  lastCallId = lastCallId >= 0x7fffffff ? 1 : lastCallId + 1;
+  const callId = lastCallId;
+  const call: ActiveCall = { id: m.id, tenant: m.tenant, budget: m.limits.queryBudget, queries: 0, pending: new Set() };
+  calls.set(callId, call);
+  isolate.enter();
+  let timer: NodeJS.Timeout | undefined;
+  const work = (async () => {
+    await isolate.ensure(m.keys, (key) => sources.get(key));
+    return isolate.run(callId, m.job, m.limits.timeoutMs);
+  })();
+  try {
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new WallClockExpired()), m.limits.timeoutMs + GRACE_MS);
+    });
+    const out = await Promise.race([work, deadline]);
+    send({ t: 'done', id: m.id, out });
+  } catch (e) {
+    const position = isolate.positionOf(callId);
+    if (e instanceof WallClockExpired) {
+      // Waiting (never-settling promise, slow query) rather than spinning: only disposing ends it.
+      work.catch(() => {});
+      pool.drop(m.tenant, isolate);
+      isolate.kill('timeout');
+      send({ t: 'fail', id: m.id, kind: 'timeout', message: 'Wall-clock limit reached', position });
+    } else {
+      const failure = classify(e, isolate);
+      if (failure.kind === 'memory' || isolate.disposed) pool.drop(m.tenant, isolate);
+      send({ t: 'fail', id: m.id, ...failure, ...(position !== undefined ? { position } : {}) });
+    }
+  } finally {
+    clearTimeout(timer);
+    calls.delete(callId);
+    for (const q of call.pending) {
+      queryReplies.get(q)?.resolve(refusal('query() is not available after the script has finished'));
+      queryReplies.delete(q);
+    }
+    isolate.leave();
+    void recycleIfGrown(m.tenant, isolate);
+  }
+}
+
+process.on('message', (m: ParentMessage) => {
+  if (m.t === 'run') {
+    void onRun(m);
+  } else if (m.t === 'queryResult') {
+    const waiting = queryReplies.get(m.q);
+    if (!waiting) return;
+    queryReplies.delete(m.q);
+    waiting.call.pending.delete(m.q);
+    waiting.resolve(typeof m.answer === 'string' ? m.answer : refusal('query(): invalid answer'));
+  }
+});
+// The parent is gone: nobody will ever read an answer.
+process.on('disconnect', () => process.exit(0));
+send({ t: 'ready' });

@@ -1,0 +1,44 @@
+/** Messages between the runtime (parent) and the sandbox child process. */
+import type { ScriptLimits } from './scripts-config';
+
+/** Source of one compiled unit: a script body or an expression, already checked by the parent. */
+export interface SourceDef {
+  kind: 'script' | 'expression';
+  /** Script name or formula field, for error messages and stack traces. */
+  name: string;
+  code: string;
+}
+
+export interface RunMessage {
+  t: 'run';
+  id: number;
+  tenant: string;
+  limits: ScriptLimits;
+  /** Every unit the job uses: compiled in the tenant's isolate unless it already is. */
+  keys: string[];
+  /** The job for the in-isolate runner, already JSON (the child passes it through untouched). */
+  job: string;
+  /** Sources the child has not been sent yet. */
+  sources?: Record<string, SourceDef>;
+}
+
+export interface QueryResultMessage {
+  t: 'queryResult';
+  q: number;
+  /** `{"ok":true,"items":[…]}` or `{"ok":false,"error":"…"}`, passed into the isolate as is. */
+  answer: string;
+}
+
+export type ParentMessage = RunMessage | QueryResultMessage;
+
+export type FailureKind = 'timeout' | 'memory' | 'aborted' | 'syntax' | 'internal';
+
+export type ChildMessage =
+  | { t: 'ready' }
+  /** The runner's JSON outcome (which may itself report a script error). */
+  | { t: 'done'; id: number; out: string }
+  /** The call did not complete: `position` is the index of the unit running when it stopped. */
+  | { t: 'fail'; id: number; kind: FailureKind; message: string; position?: number; name?: string }
+  /** The child lacks these sources (it evicted them): send the call again with them. */
+  | { t: 'missing'; id: number; keys: string[] }
+  | { t: 'query'; id: number; q: number; object: string; filter: string; options: string };

@@ -1,0 +1,47 @@
+/**
+ * The script API as TypeScript declarations: TypeScript scripts are type-checked against it on save,
+ * and docs/scripts.md quotes it. Keep it in step with sandbox-prelude.js, which implements it.
+ */
+export const SCRIPT_API_DTS = `
+type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A record as scripts see it: read-only; change fields with set(). */
+interface ScriptRecord {
+  readonly id?: string;
+  readonly [field: string]: any;
+}
+
+interface ScriptUser {
+  readonly id: string;
+  readonly email?: string;
+  readonly name?: string;
+  readonly roles: readonly string[];
+  readonly manager?: string | null;
+}
+
+interface QueryOptions {
+  /** "-amount,name": descending amount, then name. */
+  sort?: string;
+  /** At most this many records (default 50). */
+  limit?: number;
+}
+
+/** The record being saved (with the changes of earlier beforeSave scripts). */
+declare const record: ScriptRecord;
+/** The record as stored before this save; null when it is being created. */
+declare const old: ScriptRecord | null;
+/** The user whose request runs the script. */
+declare const user: ScriptUser;
+/** The arguments of an action; {} for other events. */
+declare const params: { readonly [name: string]: any };
+
+/** Refuses the save with a message on a field ("_" or no field: the whole record). */
+declare function error(field: string, message: string): void;
+declare function error(message: string): void;
+/** Sets a field of the record being saved (beforeSave and action scripts). */
+declare function set(field: string, value: JsonValue): void;
+/** Adds a line to the script's log (shown by the test endpoint). */
+declare function log(...values: unknown[]): void;
+/** Records of an object matching a filter, as the calling user may see them. */
+declare function query(object: string, filter?: Record<string, unknown>, options?: QueryOptions): Promise<ScriptRecord[]>;
+`;

@@ -1,0 +1,447 @@
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { LRUCache } from 'lru-cache';
+import { type Clock, systemClock } from '../clock';
+import type { Ctx } from '../ctx';
+import { badRequest, notFound, validationFailed } from '../errors';
+import { type Logger, silentLogger } from '../logger';
+import { isIdentifier, isTenantId } from '../model/naming';
+import { CircuitBreaker } from './circuit-breaker';
+import { compileExpression, compileScript, formatDiagnostics } from './compile-script';
+import type { SourceDef } from './sandbox-protocol';
+import { type SandboxOutcome, SandboxProcess } from './sandbox-process';
+import { scriptFailure, type UnitLabel } from './script-failure';
+import type {
+  CompileResult,
+  Diagnostic,
+  ExpressionScope,
+  FailureReason,
+  RecordData,
+  SaveInput,
+  SaveResult,
+  ScriptDefinition,
+  ScriptHost,
+  ScriptLanguage,
+  ScriptRef,
+  ScriptRunInput,
+  ScriptRunResult,
+  ScriptUser,
+  ScriptVersion,
+} from './script-types';
+import { SCRIPT_EVENTS } from './script-types';
+import { limitsFor, type ScriptLimits, type ScriptsConfig } from './scripts-config';
+
+/** Gives the `ScriptHost` that answers `query()` for a request (the records engine registers one). */
+export type ScriptHostFactory = (ctx: Ctx) => ScriptHost;
+
+/** Finds a saved script by name (the metadata service registers one). */
+export type ScriptLoader = (
+  ctx: Ctx,
+  name: string,
+) => Promise<{ definition: ScriptDefinition; version: ScriptVersion } | undefined>;
+
+export interface ScriptTestRequest {
+  /** The saved script to run, or the name to give `script`. */
+  name: string;
+  /** An unsaved definition to run instead of the saved one. */
+  script?: ScriptDefinition;
+  record: RecordData;
+  old?: RecordData | null;
+  params?: RecordData;
+}
+
+/** One compiled unit as the parent knows it. */
+interface Unit {
+  key: string;
+  def: SourceDef;
+  label: UnitLabel;
+  source: string;
+  language: ScriptLanguage;
+  problem?: Diagnostic;
+}
+
+type RunnerOutput =
+  | {
+      ok: true;
+      errors?: unknown;
+      changes?: unknown;
+      logs?: unknown;
+      result?: unknown;
+      values?: unknown;
+    }
+  | { ok: false; kind: string; key?: string; message?: string; line?: number; column?: number; logs?: unknown };
+
+const SCRIPT_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/;
+const KEY = /^(_|[a-z][a-z0-9_]{0,62})$/;
+/** Failures that say the tenant's scripts hurt the sandbox, as opposed to a rule throwing an error. */
+const BREAKER_REASONS: ReadonlySet<FailureReason> = new Set(['timeout', 'memory', 'crash']);
+
+const noHost: ScriptHost = {
+  query: async () => {
+    throw badRequest('queries are not available: no records engine is connected');
+  },
+};
+
+function unitKey(def: SourceDef): string {
+  return createHash('sha256').update(`${def.kind}\0${def.name}\0${def.code}`).digest('base64url').slice(0, 24);
+}
+
+/** Keeps only field-named keys (the sandbox already does; this does not trust it to). */
+function fieldMap<T>(value: unknown, accept: (v: unknown) => v is T): Record<string, T> {
+  const out: Record<string, T> = {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return out;
+  for (const [key, v] of Object.entries(value)) if (KEY.test(key) && accept(v)) out[key] = v;
+  return out;
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isAny = (_v: unknown): _v is unknown => true;
+const stringList = (v: unknown): string[] => (Array.isArray(v) ? v.filter(isString) : []);
+const elapsed = (since: number) => Math.round((performance.now() - since) * 100) / 100;
+
+function userOf(ctx: Ctx): ScriptUser {
+  const { id, email, name, roles, manager } = ctx.user;
+  return { id, email, name, roles, manager };
+}
+
+/**
+ * The script engine: compiles tenant scripts and expressions once, runs them in the sandbox child
+ * process under each tenant's limits, and turns every failure into a clear `SCRIPT_FAILED`.
+ */
+export class ScriptEngine {
+  private readonly sandbox: SandboxProcess;
+  private readonly breaker: CircuitBreaker;
+  private readonly units = new LRUCache<string, Unit>({ max: 20_000 });
+  private readonly overrides = new Map<string, Partial<ScriptLimits>>();
+  private hostFactory: ScriptHostFactory = () => noHost;
+  private loader: ScriptLoader | undefined;
+
+  constructor(
+    private readonly config: ScriptsConfig,
+    opts: { clock?: Clock; logger?: Logger } = {},
+  ) {
+    const logger = opts.logger ?? silentLogger;
+    this.sandbox = new SandboxProcess({ maxIsolates: config.maxIsolates, logger });
+    this.breaker = new CircuitBreaker(config.breaker, opts.clock ?? systemClock);
+  }
+
+  /** Full check of a script as on save: syntax, and for TypeScript the types against the script API. */
+  compile(source: string, language: ScriptLanguage = 'js'): CompileResult {
+    return compileScript(source, language);
+  }
+
+  compileExpression(expression: string): CompileResult {
+    return compileExpression(expression);
+  }
+
+  /**
+   * Checks a script definition as the metadata document holds it; `fields` name what is wrong
+   * (`code` carries the diagnostics as "line L, column C: message").
+   */
+  checkDefinition(definition: unknown): { ok: boolean; fields: Record<string, string>; diagnostics: Diagnostic[] } {
+    const fields: Record<string, string> = {};
+    const def = (typeof definition === 'object' && definition !== null ? definition : {}) as Partial<
+      Record<keyof ScriptDefinition, unknown>
+    >;
+    if (!isIdentifier(def.object)) fields.object = 'must be an object name';
+    if (!SCRIPT_EVENTS.includes(def.event as never)) fields.event = `must be one of ${SCRIPT_EVENTS.join(', ')}`;
+    if (def.language !== undefined && def.language !== 'js' && def.language !== 'ts')
+      fields.language = 'must be js or ts';
+    let diagnostics: Diagnostic[] = [];
+    if (typeof def.code !== 'string') fields.code = 'must be a string';
+    else {
+      const result = compileScript(def.code, def.language === 'ts' ? 'ts' : 'js');
+      diagnostics = result.diagnostics;
+      if (!result.ok) fields.code = formatDiagnostics(diagnostics);
+    }
+    return { ok: Object.keys(fields).length === 0, fields, diagnostics };
+  }
+
+  limitsFor(tenant: string): ScriptLimits {
+    return limitsFor(this.config, this.overrides.get(tenant) ?? this.config.tenants[tenant]);
+  }
+
+  /** Overrides a tenant's limits at run time (`undefined` restores the configured ones). */
+  setTenantLimits(tenant: string, limits: Partial<ScriptLimits> | undefined): void {
+    if (limits) this.overrides.set(tenant, { ...this.config.tenants[tenant], ...limits });
+    else this.overrides.delete(tenant);
+  }
+
+  useHostFactory(factory: ScriptHostFactory): void {
+    this.hostFactory = factory;
+  }
+
+  useScriptLoader(loader: ScriptLoader): void {
+    this.loader = loader;
+  }
+
+  /** The host that answers `query()` for this request's user. */
+  hostFor(ctx: Ctx): ScriptHost {
+    return this.hostFactory(ctx);
+  }
+
+  /** Starts the sandbox process ahead of the first call. */
+  warmUp(): Promise<void> {
+    return this.sandbox.start();
+  }
+
+  /** Process id of the sandbox child, if running. */
+  get sandboxPid(): number | undefined {
+    return this.sandbox.pid;
+  }
+
+  close(): Promise<void> {
+    return this.sandbox.close();
+  }
+
+  /**
+   * A record save in one sandbox call: the `validate` scripts (all of them, collecting errors), then,
+   * if none reported an error, the `beforeSave` scripts in order (each sees the earlier ones' `set()`),
+   * then the formulas in order on the resulting record. Throws `SCRIPT_FAILED` when a script fails.
+   */
+  async runSave(input: SaveInput, host?: ScriptHost): Promise<SaveResult> {
+    const started = performance.now();
+    const formulas = Object.entries(input.formulas ?? {});
+    if (input.validate.length === 0 && input.beforeSave.length === 0 && formulas.length === 0) {
+      return { errors: {}, changes: {}, logs: [], ms: 0 };
+    }
+    this.assertTenant(input.tenant);
+    const validate = input.validate.map((ref) => this.scriptUnit(input.version, ref));
+    const beforeSave = input.beforeSave.map((ref) => this.scriptUnit(input.version, ref));
+    const formulaUnits = formulas.map(([field, expression]) => {
+      if (!isIdentifier(field)) throw badRequest(`Invalid formula field name "${String(field).slice(0, 64)}"`);
+      return this.expressionUnit(input.version, { kind: 'formula', name: field }, expression);
+    });
+    const out = await this.execute(input.tenant, [...validate, ...beforeSave, ...formulaUnits], host, {
+      op: 'save',
+      validate: validate.map((u) => u.key),
+      beforeSave: beforeSave.map((u) => u.key),
+      formulas: formulaUnits.map((u, i) => [formulas[i]![0], u.key]),
+      record: input.record,
+      old: input.old,
+      user: input.user,
+    });
+    return {
+      errors: fieldMap(out.errors, isString),
+      changes: fieldMap(out.changes, isAny),
+      logs: stringList(out.logs),
+      ms: elapsed(started),
+    };
+  }
+
+  /** One script on its own: `afterSave` and `action` events (`set()` allowed for `beforeSave` and `action`). */
+  async runScript(input: ScriptRunInput, host?: ScriptHost): Promise<ScriptRunResult> {
+    const started = performance.now();
+    this.assertTenant(input.tenant);
+    const unit = this.scriptUnit(input.version, input.script);
+    const out = await this.execute(input.tenant, [unit], host, {
+      op: 'script',
+      script: unit.key,
+      canSet: input.event === 'beforeSave' || input.event === 'action',
+      record: input.record,
+      old: input.old,
+      user: input.user,
+      params: input.params ?? {},
+    });
+    return {
+      errors: fieldMap(out.errors, isString),
+      changes: fieldMap(out.changes, isAny),
+      logs: stringList(out.logs),
+      ...(out.result !== undefined ? { result: out.result } : {}),
+      ms: elapsed(started),
+    };
+  }
+
+  /** Evaluates one expression (workflow trigger, condition edge) to a plain JSON value. */
+  async evaluate(tenant: string, version: ScriptVersion, expression: string, scope: ExpressionScope): Promise<unknown> {
+    const [value] = await this.evaluateAll(tenant, version, [expression], scope);
+    return value;
+  }
+
+  /** Several expressions on the same scope in one sandbox call (e.g. all edges of a condition node). */
+  async evaluateAll(
+    tenant: string,
+    version: ScriptVersion,
+    expressions: string[],
+    scope: ExpressionScope,
+  ): Promise<unknown[]> {
+    if (expressions.length === 0) return [];
+    this.assertTenant(tenant);
+    const units = expressions.map((e) => this.expressionUnit(version, { kind: 'expression', name: e }, e));
+    const out = await this.execute(tenant, units, undefined, {
+      op: 'eval',
+      keys: units.map((u) => u.key),
+      record: scope.record ?? {},
+      old: scope.old ?? null,
+      user: scope.user ?? null,
+    });
+    return Array.isArray(out.values) ? out.values : [];
+  }
+
+  /**
+   * Runs a script on a sample record without saving (`POST /api/meta/scripts/:name/test`): a saved
+   * script by name, or an unsaved definition, which is fully checked first.
+   */
+  async test(ctx: Ctx, request: ScriptTestRequest): Promise<ScriptRunResult> {
+    let definition: ScriptDefinition;
+    let version: ScriptVersion;
+    if (request.script) {
+      const check = this.checkDefinition(request.script);
+      if (!check.ok)
+        throw validationFailed('The script is not valid', check.fields, { diagnostics: check.diagnostics });
+      definition = request.script;
+      version = 'test';
+    } else {
+      const found = await this.loader?.(ctx, request.name);
+      if (!found) throw notFound(`Script "${request.name}" not found`);
+      ({ definition, version } = found);
+    }
+    const ref: ScriptRef = { name: request.name, code: definition.code, language: definition.language ?? 'js' };
+    const common = {
+      tenant: ctx.tenant,
+      version,
+      object: definition.object,
+      record: request.record,
+      old: request.old ?? null,
+      user: userOf(ctx),
+    };
+    const host = this.hostFor(ctx);
+    if (definition.event === 'validate' || definition.event === 'beforeSave') {
+      const isValidate = definition.event === 'validate';
+      return this.runSave(
+        { ...common, validate: isValidate ? [ref] : [], beforeSave: isValidate ? [] : [ref], formulas: {} },
+        host,
+      );
+    }
+    return this.runScript({ ...common, event: definition.event, script: ref, params: request.params ?? {} }, host);
+  }
+
+  private assertTenant(tenant: string): void {
+    if (!isTenantId(tenant)) throw badRequest('Invalid tenant id');
+  }
+
+  private scriptUnit(version: ScriptVersion, ref: ScriptRef): Unit {
+    if (typeof ref?.name !== 'string' || !SCRIPT_NAME.test(ref.name)) {
+      throw badRequest(`Invalid script name "${String(ref?.name).slice(0, 64)}"`);
+    }
+    const language = ref.language ?? 'js';
+    const cacheKey = `s\0${version}\0${ref.name}`;
+    const cached = this.units.get(cacheKey);
+    if (cached && cached.source === ref.code && cached.language === language) return cached;
+    // Run time takes the fast path: syntax only. Types were checked when the script was saved.
+    const compiled = compileScript(ref.code, language, { typeCheck: false });
+    return this.remember(cacheKey, { kind: 'script', name: ref.name }, ref.code, language, compiled);
+  }
+
+  private expressionUnit(version: ScriptVersion, label: UnitLabel, expression: string): Unit {
+    const cacheKey = `${label.kind}\0${version}\0${label.name}`;
+    const cached = this.units.get(cacheKey);
+    if (cached && cached.source === expression) return cached;
+    return this.remember(cacheKey, label, expression, 'js', compileExpression(expression));
+  }
+
+  private remember(
+    cacheKey: string,
+    label: UnitLabel,
+    source: string,
+    language: ScriptLanguage,
+    compiled: CompileResult,
+  ): Unit {
+    const def: SourceDef = {
+      kind: label.kind === 'script' ? 'script' : 'expression',
+      name: label.kind === 'expression' ? 'expression' : label.name,
+      code: compiled.code,
+    };
+    const unit: Unit = { key: unitKey(def), def, label, source, language };
+    if (!compiled.ok) unit.problem = compiled.diagnostics[0];
+    this.units.set(cacheKey, unit);
+    return unit;
+  }
+
+  private async execute(
+    tenant: string,
+    units: Unit[],
+    host: ScriptHost | undefined,
+    job: Record<string, unknown>,
+  ): Promise<Extract<RunnerOutput, { ok: true }>> {
+    const limits = this.limitsFor(tenant);
+    const labels = units.map((u) => u.label);
+    const broken = units.find((u) => u.problem);
+    if (broken?.problem) {
+      throw scriptFailure({ reason: 'syntax', unit: broken.label, units: labels, limits, ...broken.problem });
+    }
+    const retryInMs = this.breaker.retryIn(tenant);
+    if (retryInMs > 0) throw scriptFailure({ reason: 'suspended', units: labels, limits, retryInMs });
+
+    const byKey = new Map(units.map((u) => [u.key, u]));
+    const outcome = await this.sandbox.call({
+      tenant,
+      limits,
+      keys: [...byKey.keys()],
+      job: JSON.stringify({ ...job, limits }),
+      sourceOf: (key) => byKey.get(key)!.def,
+      host,
+    });
+    const out = this.read(outcome);
+    if (out.ok) {
+      this.breaker.success(tenant);
+      return out;
+    }
+    const reason = out.reason;
+    if (BREAKER_REASONS.has(reason)) this.breaker.failure(tenant);
+    else this.breaker.success(tenant);
+    const unit =
+      out.key !== undefined
+        ? byKey.get(out.key)?.label
+        : out.position !== undefined
+          ? units[out.position]?.label
+          : out.name !== undefined
+            ? units.find((u) => u.def.name === out.name)?.label
+            : undefined;
+    throw scriptFailure({ ...out, reason, unit, units: labels, limits });
+  }
+
+  /** The child's outcome as either the runner's result or one failure with its reason. */
+  private read(outcome: SandboxOutcome):
+    | Extract<RunnerOutput, { ok: true }>
+    | {
+        ok: false;
+        reason: FailureReason;
+        message?: string;
+        key?: string;
+        position?: number;
+        name?: string;
+        line?: number;
+        column?: number;
+        logs?: string[];
+      } {
+    if (!outcome.ok) {
+      const reason: FailureReason =
+        outcome.kind === 'internal' ? 'crash' : outcome.kind === 'crash' ? 'crash' : outcome.kind;
+      return {
+        ok: false,
+        reason,
+        message: outcome.message,
+        ...(outcome.position !== undefined ? { position: outcome.position } : {}),
+        ...(outcome.name !== undefined ? { name: outcome.name } : {}),
+      };
+    }
+    let out: RunnerOutput;
+    try {
+      out = JSON.parse(outcome.out) as RunnerOutput;
+    } catch {
+      return { ok: false, reason: 'crash', message: 'unreadable answer from the sandbox' };
+    }
+    if (out.ok) return out;
+    const reason: FailureReason = out.kind === 'error' ? 'error' : out.kind === 'output' ? 'output' : 'crash';
+    return {
+      ok: false,
+      reason,
+      ...(typeof out.message === 'string' ? { message: out.message } : {}),
+      ...(typeof out.key === 'string' ? { key: out.key } : {}),
+      ...(Number.isInteger(out.line) ? { line: out.line } : {}),
+      ...(Number.isInteger(out.column) ? { column: out.column } : {}),
+      logs: stringList(out.logs),
+    };
+  }
+}

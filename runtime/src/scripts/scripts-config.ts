@@ -1,0 +1,57 @@
+/** Limits every script call runs under; defaults in `RuntimeConfig.scripts`, overridable per tenant. */
+export interface ScriptLimits {
+  /** Wall-clock limit of one sandbox call (a whole save: all its scripts and formulas), queries included. */
+  timeoutMs: number;
+  /** Heap limit of the tenant's isolate, in MB (isolated-vm's minimum is 8). */
+  memoryMb: number;
+  /** `query()` calls allowed per sandbox call. */
+  queryBudget: number;
+  /** Largest `limit` a `query()` may ask for (and the default when it asks for none is 50). */
+  maxQueryRows: number;
+  /** Largest JSON a `query()` may bring back into the sandbox, in characters. */
+  maxQueryChars: number;
+  /** Largest JSON result (errors, changes, logs, return value) a call may produce, in characters. */
+  maxOutputChars: number;
+  maxLogLines: number;
+  maxLogLineChars: number;
+}
+
+export interface ScriptsConfig extends ScriptLimits {
+  /** Tenant isolates kept alive at once (least recently used ones are disposed). */
+  maxIsolates: number;
+  /** Per-tenant circuit breaker: `failures` timeouts/out-of-memory/crashes within `windowMs` → refuse for `coolDownMs`. */
+  breaker: { failures: number; windowMs: number; coolDownMs: number };
+  /** Per-tenant overrides of the limits above. */
+  tenants: Record<string, Partial<ScriptLimits>>;
+}
+
+export const defaultScriptsConfig: ScriptsConfig = {
+  timeoutMs: 1000,
+  memoryMb: 64,
+  queryBudget: 20,
+  maxQueryRows: 200,
+  maxQueryChars: 1_000_000,
+  maxOutputChars: 256_000,
+  maxLogLines: 100,
+  maxLogLineChars: 2000,
+  maxIsolates: 32,
+  breaker: { failures: 3, windowMs: 60_000, coolDownMs: 30_000 },
+  tenants: {},
+};
+
+const MIN_MEMORY_MB = 8;
+
+/** The limits of one tenant: defaults, then the tenant's overrides, clamped to what can work. */
+export function limitsFor(config: ScriptsConfig, overrides: Partial<ScriptLimits> | undefined): ScriptLimits {
+  const pick = <K extends keyof ScriptLimits>(k: K): ScriptLimits[K] => overrides?.[k] ?? config[k];
+  return {
+    timeoutMs: Math.max(1, pick('timeoutMs')),
+    memoryMb: Math.max(MIN_MEMORY_MB, pick('memoryMb')),
+    queryBudget: Math.max(0, pick('queryBudget')),
+    maxQueryRows: Math.max(1, pick('maxQueryRows')),
+    maxQueryChars: Math.max(1000, pick('maxQueryChars')),
+    maxOutputChars: Math.max(1000, pick('maxOutputChars')),
+    maxLogLines: Math.max(0, pick('maxLogLines')),
+    maxLogLineChars: Math.max(10, pick('maxLogLineChars')),
+  };
+}
