@@ -1,0 +1,354 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../clock';
+import type { Ctx } from '../ctx';
+import { AppError, forbidden } from '../errors';
+import { ScriptEngine } from './script-engine';
+import type { SaveInput, ScriptHost } from './script-types';
+import { defaultScriptsConfig } from './scripts-config';
+
+const clock = new ManualClock('2030-01-01T00:00:00Z');
+let engine: ScriptEngine;
+
+beforeAll(async () => {
+  engine = new ScriptEngine({ ...defaultScriptsConfig, timeoutMs: 2000 }, { clock });
+  await engine.warmUp();
+});
+afterAll(() => engine?.close());
+
+const user = { id: 'u1', email: 'rep@acme.test', name: 'Rep', roles: ['sales_rep'], manager: null };
+const save = (over: Partial<SaveInput>): SaveInput => ({
+  tenant: 'engine_a',
+  version: 1,
+  object: 'deal',
+  validate: [],
+  beforeSave: [],
+  formulas: {},
+  record: {},
+  old: null,
+  user,
+  ...over,
+});
+
+async function failure(p: Promise<unknown>): Promise<AppError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(AppError);
+    return e as AppError;
+  }
+  throw new Error('expected a SCRIPT_FAILED error');
+}
+
+describe('runSave', () => {
+  it('does no sandbox call when there is nothing to run', async () => {
+    expect(await engine.runSave(save({}))).toEqual({ errors: {}, changes: {}, logs: [], ms: 0 });
+  });
+
+  it('runs every validate script, collecting errors, and then stops', async () => {
+    const r = await engine.runSave(
+      save({
+        validate: [
+          { name: 'discount', code: "if (record.discount > 20) error('discount', 'Needs a manager');" },
+          { name: 'name', code: "if (!record.name) error('name', 'Required');\nerror('discount', 'second message');" },
+          { name: 'whole', code: "error('The deal is inconsistent');" },
+        ],
+        beforeSave: [{ name: 'never', code: "set('stage', 'won');" }],
+        formulas: { net: 'record.amount' },
+        record: { discount: 30, amount: 5 },
+      }),
+    );
+    expect(r.errors).toEqual({ discount: 'Needs a manager', name: 'Required', _: 'The deal is inconsistent' });
+    expect(r.changes).toEqual({});
+  });
+
+  it('applies beforeSave changes in order, then the formulas on the result', async () => {
+    const r = await engine.runSave(
+      save({
+        beforeSave: [
+          { name: 'tier', code: "set('tier', record.points >= 1000 ? 'gold' : 'silver');" },
+          { name: 'label', code: "set('label', `${record.tier}/${old.tier}`);" },
+        ],
+        formulas: { total: 'record.qty * record.price', with_tax: 'Math.round(record.total * 1.2 * 100) / 100' },
+        record: { points: 1500, qty: 3, price: 9.99 },
+        old: { tier: 'silver' },
+      }),
+    );
+    expect(r.errors).toEqual({});
+    expect(r.changes).toEqual({ tier: 'gold', label: 'gold/silver', total: 29.97, with_tax: 35.96 });
+    expect(r.ms).toBeGreaterThan(0);
+  });
+
+  it('gives scripts read-only inputs', async () => {
+    const e = await failure(
+      engine.runSave(
+        save({ validate: [{ name: 'mutate', code: '// try\nrecord.amount = 1;' }], record: { amount: 2 } }),
+      ),
+    );
+    expect(e.code).toBe('SCRIPT_FAILED');
+    expect(e.message).toMatch(/^Script "mutate" failed at line 2, column 15: TypeError: Cannot assign to read only/);
+    expect(e.details).toMatchObject({ reason: 'error', script: 'mutate', line: 2, column: 15 });
+  });
+
+  it('refuses set() in a validate script and bad set() arguments', async () => {
+    const inValidate = await failure(engine.runSave(save({ validate: [{ name: 'v', code: "set('a', 1);" }] })));
+    expect(inValidate.message).toMatch(/set\(\) is only available in beforeSave and action scripts/);
+    for (const code of ["set('Bad Name', 1);", "set('__proto__', {});", "set('a', () => 1);", "set('a', 10n);"]) {
+      const e = await failure(engine.runSave(save({ beforeSave: [{ name: 'b', code }] })));
+      expect(e.details?.reason).toBe('error');
+    }
+  });
+
+  it('names the formula that failed', async () => {
+    const e = await failure(engine.runSave(save({ formulas: { net: 'record.lines.length' }, record: {} })));
+    expect(e.message).toMatch(/^The formula of field "net" failed at line 1, column 14: TypeError/);
+  });
+
+  it('turns formula results into JSON values', async () => {
+    const r = await engine.runSave(
+      save({
+        formulas: { a: 'record.x / 0', b: 'undefined', c: "new Date('2030-01-02T00:00:00Z')" },
+        record: { x: 1 },
+      }),
+    );
+    expect(r.changes).toEqual({ a: null, b: null, c: '2030-01-02T00:00:00.000Z' });
+  });
+
+  it('reports a syntax error of a stored script without running anything', async () => {
+    const e = await failure(engine.runSave(save({ validate: [{ name: 'broken', code: 'if (' }] })));
+    expect(e.details).toMatchObject({ reason: 'syntax', script: 'broken', line: 1 });
+  });
+
+  it('refuses invalid script names and formula fields', async () => {
+    await expect(engine.runSave(save({ validate: [{ name: 'a b"', code: '1' }] }))).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    await expect(engine.runSave(save({ formulas: { 'x;drop': '1' } }))).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(engine.runSave(save({ tenant: 'Bad Tenant', formulas: { a: '1' } }))).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+  });
+});
+
+describe('logs', () => {
+  it('formats values and prefixes the script name', async () => {
+    const r = await engine.runSave(
+      save({ validate: [{ name: 'l', code: "log('a', 1, { b: [true, null] }, undefined);" }] }),
+    );
+    expect(r.logs).toEqual(['[l] a 1 {"b":[true,null]} undefined']);
+  });
+
+  it('caps lines and their length', async () => {
+    const r = await engine.runSave(
+      save({ validate: [{ name: 'flood', code: "for (let i = 0; i < 1000; i++) log('x'.repeat(5000));" }] }),
+    );
+    expect(r.logs).toHaveLength(101);
+    expect(r.logs[0]!.length).toBeLessThanOrEqual(2000 + 10);
+    expect(r.logs.at(-1)).toBe('… 900 more log lines dropped');
+  });
+});
+
+describe('query', () => {
+  const calls: unknown[][] = [];
+  const host: ScriptHost = {
+    async query(object, filter, options) {
+      calls.push([object, filter, options]);
+      if (object === 'secret') throw forbidden('You may not read secret');
+      return [{ id: 'r1', amount: 10 }];
+    },
+  };
+
+  it('returns records through the host with the options given', async () => {
+    const r = await engine.runScript(
+      {
+        tenant: 'engine_a',
+        version: 1,
+        object: 'deal',
+        event: 'action',
+        script: {
+          name: 'q',
+          code: "const rows = await query('deal', { amount: { gt: 5 } }, { sort: '-amount', limit: 3 });\nrows.push(1);\nreturn rows;",
+        },
+        record: {},
+        old: null,
+        user,
+      },
+      host,
+    );
+    expect(r.result).toEqual([{ id: 'r1', amount: 10 }, 1]);
+    expect(calls.at(-1)).toEqual(['deal', { amount: { gt: 5 } }, { sort: '-amount', limit: 3 }]);
+  });
+
+  it('defaults the limit and refuses bad arguments with a catchable error', async () => {
+    const code = [
+      "await query('deal');",
+      'const out = [];',
+      "for (const args of [['Bad'], ['deal', [1]], ['deal', {}, { limit: 0 }], ['deal', {}, { limit: 1000 }], ['deal', {}, { sort: 'a b' }], ['deal', {}, { x: 1 }], ['secret', {}]]) {",
+      '  try { await query(...args); out.push("ok"); } catch (e) { out.push(e.message); }',
+      '}',
+      'return out;',
+    ].join('\n');
+    const r = await engine.runScript(
+      {
+        tenant: 'engine_a',
+        version: 1,
+        object: 'deal',
+        event: 'action',
+        script: { name: 'args', code },
+        record: {},
+        old: null,
+        user,
+      },
+      host,
+    );
+    expect(calls.at(-1)).toEqual(['secret', {}, { limit: 50 }]);
+    expect(r.result).toEqual([
+      'query(object, filter, options?): object must be an object name',
+      'query(\'deal\'): the filter must be an object such as {"stage":{"eq":"won"}}',
+      "query('deal'): limit must be an integer from 1 to 200",
+      "query('deal'): limit must be an integer from 1 to 200",
+      'query(\'deal\'): sort must look like "-amount,name"',
+      'query(\'deal\'): unknown option "x" (sort, limit)',
+      "query('secret'): You may not read secret",
+    ]);
+  });
+
+  it('holds a per-call query budget', async () => {
+    engine.setTenantLimits('engine_b', { queryBudget: 2 });
+    const e = await failure(
+      engine.runSave(
+        save({
+          tenant: 'engine_b',
+          validate: [{ name: 'many', code: "for (let i = 0; i < 3; i++) await query('deal', {});" }],
+        }),
+        host,
+      ),
+    );
+    expect(e.message).toMatch(
+      /^Script "many" failed at line 1, column \d+: Error: query\(\): at most 2 queries per call/,
+    );
+    engine.setTenantLimits('engine_b', undefined);
+  });
+
+  it('answers that queries are unavailable without a host', async () => {
+    const e = await failure(engine.runSave(save({ validate: [{ name: 'nohost', code: "await query('deal', {});" }] })));
+    expect(e.message).toMatch(/queries are not available/);
+  });
+});
+
+describe('runScript', () => {
+  const run = (code: string, event: 'action' | 'afterSave' = 'action') =>
+    engine.runScript({
+      tenant: 'engine_a',
+      version: 1,
+      object: 'deal',
+      event,
+      script: { name: 'act', code },
+      record: { amount: 1 },
+      old: null,
+      user,
+      params: { factor: 3 },
+    });
+
+  it('returns the action result, its changes and params', async () => {
+    const r = await run("set('amount', record.amount * params.factor);\nreturn { done: true };");
+    expect(r).toMatchObject({ changes: { amount: 3 }, result: { done: true }, errors: {} });
+  });
+
+  it('refuses set() after the save and a return value that is not JSON', async () => {
+    expect((await failure(run("set('a', 1);", 'afterSave'))).message).toMatch(/only available in beforeSave/);
+    expect((await failure(run('const a = {}; a.self = a; return a;'))).message).toMatch(/not JSON data/);
+  });
+
+  it('reports what a script throws, whatever it is', async () => {
+    expect((await failure(run("throw 'plain string';"))).message).toBe('Script "act" failed: Uncaught plain string');
+    expect((await failure(run('throw new RangeError("too far");'))).message).toBe(
+      'Script "act" failed at line 1, column 7: RangeError: too far',
+    );
+  });
+});
+
+describe('evaluate', () => {
+  it('evaluates conditions to plain values', async () => {
+    expect(await engine.evaluate('engine_a', 1, 'record.amount > 100000', { record: { amount: 200000 } })).toBe(true);
+    expect(
+      await engine.evaluateAll('engine_a', 1, ['record.amount > 500000', "user.roles.includes('director')", 'old'], {
+        record: { amount: 1 },
+        user,
+      }),
+    ).toEqual([false, false, null]);
+  });
+
+  it('refuses statements in an expression', async () => {
+    const e = await failure(engine.evaluate('engine_a', 1, '1); while (true) {} (', {}));
+    expect(e.details?.reason).toBe('syntax');
+  });
+});
+
+describe('limits and circuit breaker', () => {
+  it('applies per-tenant timeouts and suspends a tenant after repeated timeouts', async () => {
+    engine.setTenantLimits('engine_slow', { timeoutMs: 50 });
+    const spin = save({ tenant: 'engine_slow', validate: [{ name: 'spin', code: 'while (true) {}' }] });
+    for (let i = 0; i < 3; i++) {
+      const e = await failure(engine.runSave(spin));
+      expect(e.message).toBe('Script "spin" timed out after 50 ms');
+    }
+    const suspended = await failure(engine.runSave(spin));
+    expect(suspended.details).toMatchObject({ reason: 'suspended' });
+    expect(suspended.message).toMatch(/suspended for 30 s/);
+    // Other tenants are not affected.
+    expect((await engine.runSave(save({ formulas: { a: '1 + 1' } }))).changes).toEqual({ a: 2 });
+    clock.advance(30_000);
+    engine.setTenantLimits('engine_slow', undefined);
+    expect((await engine.runSave({ ...spin, validate: [], formulas: { a: '2' } })).changes).toEqual({ a: 2 });
+  });
+});
+
+describe('test (the test route’s service)', () => {
+  const ctx = {
+    tenant: 'engine_a',
+    schema: 't_engine_a',
+    user: { ...user, roles: ['admin'] },
+    isAdmin: true,
+    db: undefined,
+  } as unknown as Ctx;
+
+  it('runs an inline definition by its event', async () => {
+    const validate = await engine.test(ctx, {
+      name: 'discount',
+      script: { object: 'deal', event: 'validate', code: "if (record.discount > 20) error('discount', 'Too much');" },
+      record: { discount: 25 },
+    });
+    expect(validate.errors).toEqual({ discount: 'Too much' });
+    const before = await engine.test(ctx, {
+      name: 'tier',
+      script: { object: 'member', event: 'beforeSave', code: "set('tier', 'gold'); log(user.roles);" },
+      record: {},
+    });
+    expect(before).toMatchObject({ changes: { tier: 'gold' }, logs: ['[tier] ["admin"]'] });
+  });
+
+  it('refuses an inline definition that does not compile, with positions', async () => {
+    const e = await engine
+      .test(ctx, {
+        name: 'x',
+        script: { object: 'deal', event: 'validate', code: 'const a: number = "s";', language: 'ts' },
+        record: {},
+      })
+      .catch((err: AppError) => err);
+    expect(e).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      fields: { code: expect.stringMatching(/^line 1, column 7: /) },
+    });
+  });
+
+  it('loads a saved script by name through the registered loader', async () => {
+    await expect(engine.test(ctx, { name: 'saved', record: {} })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    engine.useScriptLoader(async (_ctx, name) =>
+      name === 'saved'
+        ? { version: 7, definition: { object: 'deal', event: 'action', code: 'return record.a * 2;' } }
+        : undefined,
+    );
+    expect((await engine.test(ctx, { name: 'saved', record: { a: 21 } })).result).toBe(42);
+    await expect(engine.test(ctx, { name: 'other', record: {} })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
