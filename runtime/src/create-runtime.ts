@@ -12,6 +12,7 @@ import { HookBus } from './events/hook-bus';
 import { Outbox } from './events/outbox';
 import { type Logger, silentLogger } from './logger';
 import { systemCtx } from './system-ctx';
+import { InstallationSecrets } from './security/installation-secrets';
 import { ScriptEngine } from './scripts/script-engine';
 import { fullAccess, type PermissionEngine } from './permissions/object-access';
 
@@ -48,6 +49,7 @@ export function createRuntime(opts: RuntimeOptions) {
     logger,
     hooks,
     outbox,
+    secrets: new InstallationSecrets(db),
     scripts,
     /** Replaced by the role-based engine; until then everyone has full access. */
     permissions: { objectAccess: async (_ctx, object) => fullAccess(object) } as PermissionEngine,

@@ -49,4 +49,14 @@ export const platformMigrations: Migration[] = [
       ]);
     },
   },
+  {
+    id: '0003_secrets',
+    async up(trx, schema) {
+      await trx.schema.withSchema(schema).createTable('secrets', (t) => {
+        t.text('name').primary();
+        t.text('value').notNullable();
+        t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+      });
+    },
+  },
 ];
