@@ -34,8 +34,8 @@ export function DesignerHomePage() {
             <div className="f-designer__area-text">
               <h2>{t(`designer.${key}`)}</h2>
               <p>{t(`designer.${key}Body`)}</p>
+              <Badge>{t('common.comingSoon')}</Badge>
             </div>
-            <Badge>{t('common.comingSoon')}</Badge>
           </li>
         ))}
       </ul>

@@ -23,15 +23,6 @@ export function HomePage() {
         <p className="f-home__subtitle">{t('home.subtitle', { tenant: session.tenantName ?? session.tenant })}</p>
       </header>
       <div className="f-home__grid">
-        <Card title={t('home.pipeline')} className="f-home__wide">
-          <EmptyState icon={<BarChart3 size={20} aria-hidden="true" />} title={t('home.pipelineEmpty')} compact />
-        </Card>
-        <Card title={t('home.approvals')}>
-          <EmptyState icon={<CheckCircle2 size={20} aria-hidden="true" />} title={t('home.approvalsEmpty')} compact />
-        </Card>
-        <Card title={t('home.recent')}>
-          <EmptyState icon={<Clock size={20} aria-hidden="true" />} title={t('home.recentEmpty')} compact />
-        </Card>
         {session.isAdmin && (
           <Card title={t('home.getStarted')} className="f-home__wide">
             <ol className="f-home__steps">
@@ -53,6 +44,15 @@ export function HomePage() {
             </ol>
           </Card>
         )}
+        <Card title={t('home.pipeline')} className="f-home__wide">
+          <EmptyState icon={<BarChart3 size={20} aria-hidden="true" />} title={t('home.pipelineEmpty')} compact />
+        </Card>
+        <Card title={t('home.approvals')}>
+          <EmptyState icon={<CheckCircle2 size={20} aria-hidden="true" />} title={t('home.approvalsEmpty')} compact />
+        </Card>
+        <Card title={t('home.recent')}>
+          <EmptyState icon={<Clock size={20} aria-hidden="true" />} title={t('home.recentEmpty')} compact />
+        </Card>
       </div>
     </Page>
   );

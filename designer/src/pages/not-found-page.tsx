@@ -9,6 +9,7 @@ export function NotFoundPage() {
     <Page>
       <EmptyState
         icon={<Compass size={22} aria-hidden="true" />}
+        headingLevel={1}
         title={t('errors.notFoundTitle')}
         body={t('errors.notFoundBody')}
         action={
@@ -26,6 +27,7 @@ export function ForbiddenPage() {
   return (
     <Page>
       <EmptyState
+        headingLevel={1}
         title={t('errors.forbiddenTitle')}
         body={t('errors.forbiddenBody')}
         action={

@@ -18,6 +18,7 @@ export function ObjectPage() {
   if (meta.isError) {
     return (
       <ErrorState
+        headingLevel={1}
         title={t('errors.title')}
         body={meta.error.message}
         action={<Button onClick={() => void meta.refetch()}>{t('common.retry')}</Button>}
@@ -30,6 +31,7 @@ export function ObjectPage() {
       <Page>
         <EmptyState
           icon={<SearchX size={22} aria-hidden="true" />}
+          headingLevel={1}
           title={t('object.unknownTitle')}
           body={t('object.unknownBody')}
         />
@@ -43,6 +45,7 @@ export function ObjectPage() {
       <PageHeader title={label} icon={<NavIcon name={icon} size={22} />} />
       <EmptyState
         icon={<Rows3 size={22} aria-hidden="true" />}
+        headingLevel={2}
         title={t('object.emptyTitle', { label })}
         body={t('object.emptyBody')}
       />

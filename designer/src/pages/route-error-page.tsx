@@ -8,6 +8,7 @@ export function RouteErrorPage() {
   return (
     <div className="f-full-page">
       <ErrorState
+        headingLevel={1}
         title={t('errors.title')}
         body={t('errors.body')}
         action={

@@ -21,6 +21,7 @@ export function RequireSession({ children }: { children: ReactNode }) {
     return (
       <div className="f-full-page">
         <ErrorState
+          headingLevel={1}
           title={t('errors.title')}
           body={state.error.code === 'NETWORK' ? t('login.network') : state.error.message}
           action={

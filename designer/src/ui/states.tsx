@@ -6,6 +6,8 @@ import './states.css';
 
 interface StateProps {
   title: string;
+  /** Renders the title as a heading when the state is the whole page (h1) or a section (h2). */
+  headingLevel?: 1 | 2 | 3;
   body?: ReactNode;
   icon?: ReactNode;
   action?: ReactNode;
@@ -14,11 +16,16 @@ interface StateProps {
 }
 
 /** "Nothing here yet", always with a hint of what to do next. */
-export function EmptyState({ title, body, icon, action, compact, className }: StateProps) {
+function StateTitle({ title, level }: { title: string; level: StateProps['headingLevel'] }) {
+  const Tag = level ? (`h${level}` as const) : 'p';
+  return <Tag className="f-state__title">{title}</Tag>;
+}
+
+export function EmptyState({ title, headingLevel, body, icon, action, compact, className }: StateProps) {
   return (
     <div className={cx('f-state', compact && 'f-state--compact', className)}>
       {icon && <div className="f-state__icon">{icon}</div>}
-      <p className="f-state__title">{title}</p>
+      <StateTitle title={title} level={headingLevel} />
       {body && <p className="f-state__body">{body}</p>}
       {action && <div className="f-state__action">{action}</div>}
     </div>
@@ -35,13 +42,13 @@ export function LoadingState({ label, compact }: { label: string; compact?: bool
 }
 
 /** A failure the user can act on: says what failed and offers a retry when one makes sense. */
-export function ErrorState({ title, body, action, compact, className }: Omit<StateProps, 'icon'>) {
+export function ErrorState({ title, headingLevel, body, action, compact, className }: Omit<StateProps, 'icon'>) {
   return (
     <div className={cx('f-state', 'f-state--error', compact && 'f-state--compact', className)} role="alert">
       <div className="f-state__icon">
         <AlertTriangle size={22} aria-hidden="true" />
       </div>
-      <p className="f-state__title">{title}</p>
+      <StateTitle title={title} level={headingLevel} />
       {body && <p className="f-state__body">{body}</p>}
       {action && <div className="f-state__action">{action}</div>}
     </div>

@@ -1,0 +1,3 @@
+export * from './browser';
+export * from './e2e-app';
+export * from './screenshot';

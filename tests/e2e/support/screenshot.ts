@@ -1,0 +1,18 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+
+/** Screenshots land here (git-ignored) so people and reviewers can look at what the tests saw. */
+export const SCREENSHOT_DIR = path.resolve(fileURLToPath(new URL('../screenshots', import.meta.url)));
+
+/** Saves a full-page PNG named `<name>.png` and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`Screenshot names are kebab-case: ${name}`);
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  // Let web fonts finish so CJK and Latin text render as a user would see them.
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+  return file;
+}
