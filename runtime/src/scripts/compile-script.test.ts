@@ -43,7 +43,7 @@ describe('compileScript (JavaScript)', () => {
 describe('compileScript (TypeScript)', () => {
   it('blanks the types out in place, so positions do not move', () => {
     const source =
-      'interface Deal { amount: number }\nconst d = record as Deal;\nconst n: number = d.amount;\nerror(`${n}`);';
+      'interface Deal { amount: number }\nconst d = record as Deal;\nconst n: number = d.amount;\nerror(String(n));';
     const r = compileScript(source, 'ts');
     expect(r.ok).toBe(true);
     expect(r.code.length).toBe(source.length);

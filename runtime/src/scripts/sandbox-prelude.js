@@ -103,12 +103,16 @@
   }
 
   /** A failure to report instead of a result; thrown through the runner, never built by scripts. */
+  const failures = new WeakSetCtor();
   class Failure {
     constructor(kind, fields) {
       this.kind = kind;
       this.fields = fields;
+      failures.add(this);
     }
   }
+  // Not `instanceof`: a thrown Proxy would run the script's traps (and could throw from them) here.
+  const isFailure = (value) => failures.has(value);
 
   function define(key, name, file, fn) {
     if (typeof fn !== 'function') throw new TypeErrorCtor(`${name} did not compile to a function`);
@@ -131,6 +135,7 @@
       errors: create(null),
       changes: create(null),
       logs: [],
+      logChars: 0,
       dropped: 0,
       record: deepFreeze(job.record ?? {}),
       old: deepFreeze(job.old ?? null),
@@ -181,7 +186,8 @@
       state.dirty = true;
     };
     const log = (...values) => {
-      if (state.logs.length >= state.limits.maxLogLines) {
+      // Logs may take a quarter of the output limit, so a chatty rule never fails for its logs.
+      if (state.logs.length >= state.limits.maxLogLines || state.logChars >= state.limits.maxOutputChars / 4) {
         state.dropped += 1;
         return;
       }
@@ -190,10 +196,14 @@
         line += (line ? ' ' : '') + show(value);
         if (line.length > state.limits.maxLogLineChars) break;
       }
-      state.logs.push(prefix + clip(line, state.limits.maxLogLineChars));
+      const entry = prefix + clip(line, state.limits.maxLogLineChars);
+      state.logChars += entry.length;
+      state.logs.push(entry);
     };
     const query = (object, filter, options) =>
       new PromiseCtor((resolve, reject) => {
+        // Made now, so a refusal arriving later still points at the script line that asked.
+        const refusal = new ErrorCtor('query() failed');
         if (typeof object !== 'string' || !FIELD.test(object)) {
           throw new TypeErrorCtor('query(object, filter, options?): object must be an object name');
         }
@@ -224,11 +234,17 @@
             } catch {
               parsed = { ok: false, error: 'query(): unreadable answer' };
             }
-            if (parsed.ok) resolve(parsed.items);
-            else reject(new ErrorCtor(parsed.error));
+            if (parsed.ok) {
+              resolve(parsed.items);
+              return;
+            }
+            refusal.message = clip(show(parsed.error), 1000);
+            reject(refusal);
           },
           () => {
-            if (!state.done) reject(new ErrorCtor('query(): the query failed'));
+            if (state.done) return;
+            refusal.message = 'query(): the query failed';
+            reject(refusal);
           },
         ]);
       });
@@ -252,7 +268,7 @@
         state.params,
       );
     } catch (thrown) {
-      if (thrown instanceof Failure) throw thrown;
+      if (isFailure(thrown)) throw thrown;
       throw new Failure('error', { key, ...describeThrown(thrown, entry.file) });
     }
   }
@@ -330,8 +346,7 @@
       }
       throw new Failure('internal', { message: `Unknown job ${show(job.op)}` });
     } catch (thrown) {
-      const failure =
-        thrown instanceof Failure ? thrown : new Failure('internal', describeThrown(thrown, 'sandbox-prelude'));
+      const failure = isFailure(thrown) ? thrown : new Failure('internal', describeThrown(thrown, 'sandbox-prelude'));
       return stringify({ ok: false, kind: failure.kind, ...failure.fields, logs: state.logs.slice(0, 50) });
     } finally {
       state.done = true;
@@ -344,6 +359,10 @@
     // are not needed by rules and widen the attack surface; console output would go nowhere.
     for (const name of ['SharedArrayBuffer', 'Atomics', 'WebAssembly', 'FinalizationRegistry', 'WeakRef', 'console']) {
       delete G[name];
+    }
+    // RegExp.$1, RegExp.lastMatch… hold the last match of any call: one user's data seen by the next.
+    for (const name of getOwnPropertyNames(RegExp)) {
+      if (name !== 'length' && name !== 'name' && name !== 'prototype') delete RegExp[name];
     }
     const blocked = function blockedFunction() {
       throw new EvalErrorCtor('Generating code from strings is not allowed in scripts');

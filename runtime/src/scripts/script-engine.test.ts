@@ -66,7 +66,7 @@ describe('runSave', () => {
       save({
         beforeSave: [
           { name: 'tier', code: "set('tier', record.points >= 1000 ? 'gold' : 'silver');" },
-          { name: 'label', code: "set('label', `${record.tier}/${old.tier}`);" },
+          { name: 'label', code: "set('label', record.tier + '/' + old.tier);" },
         ],
         formulas: { total: 'record.qty * record.price', with_tax: 'Math.round(record.total * 1.2 * 100) / 100' },
         record: { points: 1500, qty: 3, price: 9.99 },
@@ -137,13 +137,19 @@ describe('logs', () => {
     expect(r.logs).toEqual(['[l] a 1 {"b":[true,null]} undefined']);
   });
 
-  it('caps lines and their length', async () => {
-    const r = await engine.runSave(
+  it('caps the number of lines, their length and their total size', async () => {
+    const many = await engine.runSave(
+      save({ validate: [{ name: 'many', code: "for (let i = 0; i < 1000; i++) log('line', i);" }] }),
+    );
+    expect(many.logs).toHaveLength(101);
+    expect(many.logs[100]).toBe('… 900 more log lines dropped');
+    const long = await engine.runSave(
       save({ validate: [{ name: 'flood', code: "for (let i = 0; i < 1000; i++) log('x'.repeat(5000));" }] }),
     );
-    expect(r.logs).toHaveLength(101);
-    expect(r.logs[0]!.length).toBeLessThanOrEqual(2000 + 10);
-    expect(r.logs.at(-1)).toBe('… 900 more log lines dropped');
+    expect(long.logs[0]!.length).toBeLessThanOrEqual(2000 + 10);
+    // Logs take at most a quarter of the output limit (256000 characters).
+    expect(long.logs.join('').length).toBeLessThanOrEqual(64_000 + 2100);
+    expect(long.logs.at(-1)).toMatch(/^… \d+ more log lines dropped$/);
   });
 });
 
