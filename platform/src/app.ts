@@ -12,6 +12,7 @@ import { authRoutes } from './routes/auth-routes';
 import { healthRoutes } from './routes/health-routes';
 import { tenantRoutes } from './routes/tenant-routes';
 import { userRoutes } from './routes/user-routes';
+import { scriptRoutes } from './routes/script-routes';
 
 export interface AppOptions {
   runtime: Runtime;
@@ -73,6 +74,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(tenantRoutes);
   await app.register(authRoutes);
   await app.register(userRoutes);
+  await app.register(scriptRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

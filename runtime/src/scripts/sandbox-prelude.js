@@ -37,10 +37,15 @@
     return text.length > max ? `${text.slice(0, max)}…` : text;
   }
 
+  /** Freezes JSON data (no getters, no cycles) all the way down, without recursion. */
   function deepFreeze(value) {
-    if (value === null || typeof value !== 'object' || isFrozen(value)) return value;
-    freeze(value);
-    for (const key of getOwnPropertyNames(value)) deepFreeze(value[key]);
+    const stack = [value];
+    while (stack.length > 0) {
+      const current = stack.pop();
+      if (current === null || typeof current !== 'object' || isFrozen(current)) continue;
+      freeze(current);
+      for (const key of getOwnPropertyNames(current)) stack.push(current[key]);
+    }
     return value;
   }
 

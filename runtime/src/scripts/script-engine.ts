@@ -8,6 +8,7 @@ import { type Logger, silentLogger } from '../logger';
 import { isIdentifier, isTenantId } from '../model/naming';
 import { CircuitBreaker } from './circuit-breaker';
 import { compileExpression, compileScript, formatDiagnostics } from './compile-script';
+import { nestsDeeperThan } from './json-depth';
 import type { SourceDef } from './sandbox-protocol';
 import { type SandboxOutcome, SandboxProcess } from './sandbox-process';
 import { scriptFailure, type UnitLabel } from './script-failure';
@@ -72,6 +73,8 @@ type RunnerOutput =
   | { ok: false; kind: string; key?: string; message?: string; line?: number; column?: number; logs?: unknown };
 
 const SCRIPT_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/;
+/** Deeper data is refused before it reaches JSON.stringify or the sandbox (no record needs it). */
+const MAX_DEPTH = 64;
 const KEY = /^(_|[a-z][a-z0-9_]{0,62})$/;
 /** Failures that say the tenant's scripts hurt the sandbox, as opposed to a rule throwing an error. */
 const BREAKER_REASONS: ReadonlySet<FailureReason> = new Set(['timeout', 'memory', 'crash']);
@@ -373,12 +376,23 @@ export class ScriptEngine {
     const retryInMs = this.breaker.retryIn(tenant);
     if (retryInMs > 0) throw scriptFailure({ reason: 'suspended', units: labels, limits, retryInMs });
 
+    for (const field of ['record', 'old', 'user', 'params'] as const) {
+      if (nestsDeeperThan(job[field], MAX_DEPTH)) {
+        throw badRequest(`The ${field} given to the script nests more than ${MAX_DEPTH} levels deep`);
+      }
+    }
+    let jobJson: string;
+    try {
+      jobJson = JSON.stringify({ ...job, limits });
+    } catch {
+      throw badRequest('The data given to the script is not JSON data');
+    }
     const byKey = new Map(units.map((u) => [u.key, u]));
     const outcome = await this.sandbox.call({
       tenant,
       limits,
       keys: [...byKey.keys()],
-      job: JSON.stringify({ ...job, limits }),
+      job: jobJson,
       sourceOf: (key) => byKey.get(key)!.def,
       host,
     });

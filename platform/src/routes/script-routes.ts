@@ -1,0 +1,81 @@
+import { type RecordData, SCRIPT_EVENTS, type ScriptDefinition } from '@forma/runtime';
+import type { FastifyInstance } from 'fastify';
+import { bearer, errors } from '../http/schemas';
+import type { TypeProvider } from '../http/type-provider';
+
+const name = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$', maxLength: 63 } as const;
+const data = { type: 'object', additionalProperties: true } as const;
+
+const inlineScript = {
+  type: 'object',
+  description: 'An unsaved definition to run instead of the saved script of this name',
+  additionalProperties: false,
+  required: ['object', 'event', 'code'],
+  properties: {
+    object: name,
+    event: { type: 'string', enum: [...SCRIPT_EVENTS] },
+    code: { type: 'string', maxLength: 100_000 },
+    language: { type: 'string', enum: ['js', 'ts'] },
+    label: { type: 'string', maxLength: 200 },
+    description: { type: 'string', maxLength: 2000 },
+    active: { type: 'boolean' },
+    order: { type: 'integer' },
+  },
+} as const;
+
+const testResult = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    errors: { type: 'object', additionalProperties: { type: 'string' } },
+    changes: data,
+    logs: { type: 'array', items: { type: 'string' } },
+    ms: { type: 'number' },
+    result: { description: 'What an action script returned' },
+  },
+  required: ['errors', 'changes', 'logs', 'ms'],
+} as const;
+
+export async function scriptRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeProvider>();
+
+  app.post(
+    '/api/meta/scripts/:name/test',
+    {
+      preHandler: app.requireAdmin,
+      schema: {
+        tags: ['scripts'],
+        summary: 'Run a script on a sample record without saving anything (tenant admin)',
+        description:
+          'Runs the saved script `name`, or the definition given as `script`, as its event would: validate ' +
+          'and beforeSave scripts report `errors` and `changes`, action scripts also their `result`. A script ' +
+          'that throws, times out or runs out of memory answers 422 SCRIPT_FAILED naming the script, the ' +
+          'reason and the line; an unsaved definition that does not compile answers 400 with line and column.',
+        security: bearer,
+        params: { type: 'object', required: ['name'], properties: { name } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['record'],
+          properties: {
+            record: data,
+            old: { type: ['object', 'null'], additionalProperties: true },
+            params: data,
+            script: inlineScript,
+          },
+        },
+        response: { 200: testResult, ...errors(400, 401, 403, 404, 413, 422) },
+      },
+    },
+    async (request) => {
+      const { record, old, params, script } = request.body;
+      return app.runtime.scripts.test(request.ctx, {
+        name: request.params.name,
+        record: record as RecordData,
+        old: (old ?? null) as RecordData | null,
+        ...(params ? { params: params as RecordData } : {}),
+        ...(script ? { script: script as ScriptDefinition } : {}),
+      });
+    },
+  );
+}
