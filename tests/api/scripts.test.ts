@@ -43,7 +43,7 @@ describe('POST /api/meta/scripts/:name/test', () => {
         object: 'member',
         event: 'beforeSave',
         language: 'ts',
-        code: "const points: number = record.points;\nconst tier = points >= 1000 ? 'gold' : 'silver';\nif (old?.tier !== tier) log(`tier ${old?.tier} -> ${tier}`);\nset('tier', tier);",
+        code: "const points: number = record.points;\nconst tier = points >= 1000 ? 'gold' : 'silver';\nif (old?.tier !== tier) log('tier', old?.tier, '->', tier);\nset('tier', tier);",
       },
       record: { points: 1200 },
       old: { points: 900, tier: 'silver' },
