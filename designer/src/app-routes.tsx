@@ -1,10 +1,11 @@
-import type { RouteObject } from 'react-router';
+import { Outlet, type RouteObject } from 'react-router';
 import { DesignerHomePage } from './pages/designer-home-page';
 import { HomePage } from './pages/home-page';
 import { LoginPage } from './pages/login-page';
 import { ForbiddenPage, NotFoundPage } from './pages/not-found-page';
 import { ObjectPage } from './pages/object-page';
 import { RouteErrorPage } from './pages/route-error-page';
+import { UiKitPage } from './pages/ui-kit-page';
 import { RequireAdmin, RequireSession } from './session/require-session';
 import { AppShell } from './shell/app-shell';
 
@@ -29,9 +30,13 @@ export const appRoutes: RouteObject[] = [
         path: 'designer',
         element: (
           <RequireAdmin fallback={<ForbiddenPage />}>
-            <DesignerHomePage />
+            <Outlet />
           </RequireAdmin>
         ),
+        children: [
+          { index: true, element: <DesignerHomePage /> },
+          { path: 'ui', element: <UiKitPage /> },
+        ],
       },
       { path: '*', element: <NotFoundPage /> },
     ],

@@ -47,14 +47,14 @@ describe('responsive shell', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Expand navigation' }).click();
     await page.locator('.f-sidebar--overlay').waitFor();
     expect(await navWidth(page)).toBeGreaterThan(200);
-    await screenshot(page, 'shell-tablet-nav-open');
+    await screenshot(page, 'shell-tablet-nav-open', { fullPage: false });
     await page.keyboard.press('Escape');
     await page.locator('.f-sidebar--overlay').waitFor({ state: 'detached' });
 
     // The account menu and notifications work on a tablet too.
     await page.getByRole('button', { name: 'Notifications' }).click();
     await page.getByText('You are all caught up').waitFor();
-    await screenshot(page, 'shell-tablet-notifications');
+    await screenshot(page, 'shell-tablet-notifications', { fullPage: false });
     await page.keyboard.press('Escape');
     expect(errors).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useLayoutEffect, useRef } from 'react';
 import { Dialog as Radix } from 'radix-ui';
 import { X } from 'lucide-react';
 import { IconButton } from './button';
@@ -14,17 +14,41 @@ export interface DialogProps {
   footer?: ReactNode;
   closeLabel: string;
   width?: number;
+  /** Optional button that opens the dialog; without one, focus returns to whatever opened it. */
+  trigger?: ReactNode;
 }
 
 /** A modal dialog (Radix): focus is trapped and restored, Escape closes, the title names it. */
-export function Dialog({ open, onOpenChange, title, description, children, footer, closeLabel, width }: DialogProps) {
+export function Dialog({
+  open,
+  onOpenChange,
+  title,
+  description,
+  children,
+  footer,
+  closeLabel,
+  width,
+  trigger,
+}: DialogProps) {
+  // Radix returns focus only to its own Trigger; a dialog opened from elsewhere (a menu item, a
+  // shortcut) would drop focus on <body>. Layout effects run before Radix moves focus in.
+  const returnTo = useRef<HTMLElement | null>(null);
+  useLayoutEffect(() => {
+    if (open && document.activeElement instanceof HTMLElement) returnTo.current = document.activeElement;
+  }, [open]);
   return (
     <Radix.Root open={open} onOpenChange={onOpenChange}>
+      {trigger && <Radix.Trigger asChild>{trigger}</Radix.Trigger>}
       <Radix.Portal>
         <Radix.Overlay className="f-dialog__overlay" />
         <Radix.Content
           className="f-dialog"
           style={width ? { width } : undefined}
+          onCloseAutoFocus={(e) => {
+            if (trigger || !returnTo.current?.isConnected) return;
+            e.preventDefault();
+            returnTo.current.focus();
+          }}
           {...(description ? {} : { 'aria-describedby': undefined })}
         >
           <header className="f-dialog__header">
