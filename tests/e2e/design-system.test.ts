@@ -47,7 +47,7 @@ function contrastOf(locator: Locator): Promise<number> {
   });
 }
 
-describe('design system', { timeout: 60_000 }, () => {
+describe('design system', { timeout: 90_000 }, () => {
   it('renders every component', async () => {
     await screenshot(page, 'design-system');
   });

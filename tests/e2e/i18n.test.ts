@@ -19,7 +19,7 @@ async function chooseLanguage(page: Page, name: 'English' | '中文（简体）'
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
 const htmlLang = (page: Page) => page.evaluate(() => document.documentElement.lang);
 
-describe('language switch', { timeout: 60_000 }, () => {
+describe('language switch', { timeout: 90_000 }, () => {
   it('switches the shell to Chinese and back, and remembers the choice across reloads', async () => {
     const { page, errors } = await app.newPage();
     await signIn(page, app.admin);

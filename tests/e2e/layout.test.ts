@@ -17,7 +17,7 @@ const navWidth = (page: Page) =>
 /** True when nothing on the page is wider than the viewport (no sideways scrolling). */
 const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
-describe('responsive shell', { timeout: 60_000 }, () => {
+describe('responsive shell', { timeout: 90_000 }, () => {
   it('shows the full sidebar on a laptop and collapses it to a rail on request', async () => {
     const { page } = await app.newPage({ viewport: VIEWPORTS.laptop });
     await signIn(page, app.admin);

@@ -11,7 +11,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-describe('login', { timeout: 60_000 }, () => {
+describe('login', { timeout: 90_000 }, () => {
   it('shows an inline error for a wrong password and stays on the login page', async () => {
     const { page, errors } = await app.newPage();
     await page.goto('/');

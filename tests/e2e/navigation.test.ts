@@ -43,7 +43,7 @@ const navLabels = (page: Page) =>
     .locator('.f-nav .f-nav__list a .f-nav__label')
     .allTextContents();
 
-describe('navigation from metadata', { timeout: 60_000 }, () => {
+describe('navigation from metadata', { timeout: 90_000 }, () => {
   it('lists the objects the user may see, in their language, and opens them', async () => {
     const { page, errors } = await app.newPage();
     await serveMeta(page, (route) => route.fulfill(json(200, META)));

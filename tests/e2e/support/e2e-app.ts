@@ -66,7 +66,8 @@ export async function startE2eApp(
         const context = await b.newContext({ baseURL: server.url, viewport, locale });
         contexts.push(context);
         const page = await context.newPage();
-        page.setDefaultTimeout(15_000);
+        // Generous: CI shares two cores between the browser, the server and the other test files.
+        page.setDefaultTimeout(30_000);
         const errors: string[] = [];
         page.on('pageerror', (e) => errors.push(e.message));
         return { page, context, errors };
