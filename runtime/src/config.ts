@@ -13,6 +13,15 @@ export interface RuntimeConfig {
   passwordMinLength: number;
   /** Script sandbox limits (runtime/src/scripts/scripts-config.ts). */
   scripts: ScriptsConfig;
+  /** Metadata changes (runtime/src/meta/meta-service.ts). */
+  meta: MetaConfig;
+}
+
+export interface MetaConfig {
+  /** `lock_timeout` of the DDL of a metadata change; on timeout the whole change is retried. */
+  lockTimeoutMs: number;
+  /** Attempts before a change that keeps timing out on locks answers 503. */
+  maxAttempts: number;
 }
 
 export const defaultRuntimeConfig: RuntimeConfig = {
@@ -20,6 +29,7 @@ export const defaultRuntimeConfig: RuntimeConfig = {
   login: { maxFailuresPerAccount: 10, maxFailuresPerIp: 100, windowMinutes: 15 },
   passwordMinLength: 8,
   scripts: defaultScriptsConfig,
+  meta: { lockTimeoutMs: 3000, maxAttempts: 5 },
 };
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

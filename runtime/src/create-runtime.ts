@@ -15,6 +15,8 @@ import { systemCtx } from './system-ctx';
 import { InstallationSecrets } from './security/installation-secrets';
 import { ScriptEngine } from './scripts/script-engine';
 import { fullAccess, type PermissionEngine } from './permissions/object-access';
+import { MetaService } from './meta/meta-service';
+import { TemplateRegistry } from './templates/template-registry';
 
 export interface RuntimeOptions {
   db: Knex;
@@ -38,6 +40,10 @@ export function createRuntime(opts: RuntimeOptions) {
     onError: (err, topic, id) => logger.error({ err, topic, id }, 'outbox event failed'),
   });
   const scripts = new ScriptEngine(config.scripts, { clock, logger });
+  const meta = new MetaService(db, { clock, logger, config: config.meta });
+  const templates = new TemplateRegistry(meta, logger);
+  tenants.templateNames = () => templates.names();
+  tenants.createdHooks.push(templates.onTenantCreated);
 
   return {
     db,
@@ -51,6 +57,9 @@ export function createRuntime(opts: RuntimeOptions) {
     outbox,
     secrets: new InstallationSecrets(db),
     scripts,
+    /** Metadata: models per version, plan/apply, history, export (runtime/src/meta). */
+    meta,
+    templates,
     /** Replaced by the role-based engine; until then everyone has full access. */
     permissions: { objectAccess: async (_ctx, object) => fullAccess(object) } as PermissionEngine,
     /** Platform and tenant system migrations; safe to run from several processes at once. */

@@ -22,6 +22,8 @@ export interface Ctx {
   isAdmin: boolean;
   db: Knex | Knex.Transaction;
   requestId?: string;
+  /** The tenant's current metadata version, read with the session (so model caches never go stale). */
+  metaVersion?: number;
 }
 
 export const ADMIN_ROLE = 'admin';

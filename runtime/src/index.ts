@@ -14,3 +14,19 @@ export type { Outbox, OutboxHandler } from './events/outbox';
 export { systemCtx, SYSTEM_USER_ID } from './system-ctx';
 export * from './permissions/object-access';
 export * from './scripts';
+export type { ChildrenModel, FieldModel, Model, ObjectModel, RollupModel } from './model/load-model';
+export { loadModel } from './model/load-model';
+export type { RecordValidators, ValidationResult } from './model/record-validators';
+export { nextAutonumber } from './model/autonumber';
+export { META_SECTIONS, type MetaSection, type SectionCheck, type SectionCheckInput } from './meta/section-checks';
+export type { ApplyOptions, ApplyResult, MetaService, PlanResult, PublicStep } from './meta/meta-service';
+export type { DocumentPatch } from './meta/document-patch';
+export type { HistoryEntry } from './meta/meta-store';
+export type {
+  SampleDataLoader,
+  TemplateApplyResult,
+  TemplateDefinition,
+  TemplateInfo,
+  TemplateRegistry,
+} from './templates/template-registry';
+export { planMigration, type MigrationPlan, type PlanStep } from './schema/plan-migration';

@@ -84,7 +84,9 @@ export class AuthService {
     const tenant = tenantOfToken(token);
     if (!tenant) return null;
     const schema = tenantSchema(tenant);
-    let row: Pick<UserRow, 'id' | 'email' | 'name' | 'roles' | 'manager' | 'locale'> | undefined;
+    let row:
+      | (Pick<UserRow, 'id' | 'email' | 'name' | 'roles' | 'manager' | 'locale'> & { meta_version: number })
+      | undefined;
     try {
       row = await this.db
         .from({ s: qualified(schema, SYSTEM_TABLE.sessions) })
@@ -92,7 +94,20 @@ export class AuthService {
         .where('s.token_hash', hashToken(token))
         .andWhere('s.expires_at', '>', this.clock.now())
         .andWhere('u.active', true)
-        .first('u.id', 'u.email', 'u.name', 'u.roles', 'u.manager', 'u.locale');
+        .first(
+          'u.id',
+          'u.email',
+          'u.name',
+          'u.roles',
+          'u.manager',
+          'u.locale',
+          // The metadata version rides along, so model caches in every process see new versions.
+          this.db.raw('(select ?? from ??) as ??', [
+            'version',
+            qualified(schema, SYSTEM_TABLE.metaState),
+            'meta_version',
+          ]),
+        );
     } catch (e) {
       // A token naming a tenant that does not exist (or was deleted) is simply not a session.
       if (isMissingRelation(e)) return null;
@@ -100,7 +115,15 @@ export class AuthService {
     }
     if (!row) return null;
     const user = toSessionUser(row);
-    return { tenant, schema, user, isAdmin: isAdminUser(user), db: this.db, ...(requestId ? { requestId } : {}) };
+    return {
+      tenant,
+      schema,
+      user,
+      isAdmin: isAdminUser(user),
+      db: this.db,
+      metaVersion: row.meta_version,
+      ...(requestId ? { requestId } : {}),
+    };
   }
 
   async logout(token: string): Promise<void> {

@@ -2,6 +2,7 @@
  * The only place physical SQL identifiers are produced. Every name that reaches SQL passes one of
  * these checks first, and is then always bound through knex identifiers (`??`), never concatenated.
  */
+import { createHash } from 'node:crypto';
 import { badRequest } from '../errors';
 
 export const IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
@@ -40,6 +41,14 @@ export const SYSTEM_TABLE = {
   userTree: '_user_tree',
   /** Manual shares of one record with a user or a role: (object, record_id, user_id | role, level). */
   recordShares: '_record_shares',
+  /** Metadata: one row per version (document, plan, author, summary). */
+  metaVersions: '_meta_versions',
+  /** Metadata: the current version number, one row, read with every authenticated request. */
+  metaState: '_meta_state',
+  /** Metadata: the template layers applied to the tenant (their base documents). */
+  metaTemplates: '_meta_templates',
+  /** Autonumber counters: (field id, scope) → last value, incremented in the save transaction. */
+  autonumbers: '_autonumbers',
 } as const;
 
 /**
@@ -49,4 +58,30 @@ export const SYSTEM_TABLE = {
 export function qualified(schema: string, table: string): string {
   if (!IDENTIFIER.test(schema) || !/^_?[a-z][a-z0-9_]{0,61}$/.test(table)) throw badRequest('Invalid identifier');
   return `${schema}.${table}`;
+}
+
+/** Data table of an object: the object's name. Object names never start with `_`, system tables do. */
+export function tableOf(object: string): string {
+  return assertIdentifier(object, 'object name');
+}
+
+/** Column of a field: the field's name. */
+export function columnOf(field: string): string {
+  return assertIdentifier(field, 'field name');
+}
+
+const MAX_IDENTIFIER_BYTES = 63;
+
+/**
+ * Name of an index or constraint, built from stable ids (`uq_<fieldId>`, `pk_<objectId>`) so renaming
+ * a field or object never orphans it. Deterministic; a name that would pass 63 bytes keeps a prefix
+ * and a hash of the whole.
+ */
+export function constraintName(prefix: 'pk' | 'ix' | 'uq' | 'fk' | 'ck', ...parts: string[]): string {
+  const name = [prefix, ...parts].join('_');
+  if (!IDENTIFIER.test(name.slice(0, MAX_IDENTIFIER_BYTES)) || !/^[a-z0-9_]+$/.test(name))
+    throw badRequest('Invalid identifier');
+  if (name.length <= MAX_IDENTIFIER_BYTES) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 12);
+  return `${name.slice(0, MAX_IDENTIFIER_BYTES - 13)}_${hash}`;
 }

@@ -32,4 +32,44 @@ export const tenantMigrations: Migration[] = [
       });
     },
   },
+  {
+    id: 'meta_0001_versions',
+    async up(trx, schema) {
+      // Every metadata version with its plan and author: the history, and what rollbacks diff against.
+      await trx.schema.withSchema(schema).createTable('_meta_versions', (t) => {
+        t.integer('version').primary();
+        t.jsonb('document').notNullable();
+        t.jsonb('plan').notNullable().defaultTo('[]');
+        t.jsonb('summary').notNullable().defaultTo('{}');
+        t.uuid('author');
+        t.text('author_name');
+        t.text('source').notNullable().defaultTo('api');
+        t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+      });
+      // One row: the current version. Read by the authentication query, so every server process
+      // notices a new version on the next request without any in-memory coordination.
+      await trx.schema.withSchema(schema).createTable('_meta_state', (t) => {
+        t.smallint('id').primary().defaultTo(1);
+        t.integer('version').notNullable().defaultTo(0);
+        t.check('?? = 1', ['id']);
+      });
+      await trx.withSchema(schema).insert({ id: 1, version: 0 }).into('_meta_state');
+      // Template layers: the base document of each template applied, so a newer template version can
+      // be merged three-way with the tenant's own customizations.
+      await trx.schema.withSchema(schema).createTable('_meta_templates', (t) => {
+        t.text('name').primary();
+        t.text('version').notNullable();
+        t.jsonb('document').notNullable();
+        t.uuid('applied_by');
+        t.timestamp('applied_at', { useTz: true }).notNullable().defaultTo(trx.fn.now());
+      });
+      // Gapless autonumbers: the records engine increments a row in the save transaction.
+      await trx.schema.withSchema(schema).createTable('_autonumbers', (t) => {
+        t.text('field_id').notNullable();
+        t.text('scope').notNullable();
+        t.bigInteger('value').notNullable();
+        t.primary(['field_id', 'scope']);
+      });
+    },
+  },
 ];

@@ -1,0 +1,377 @@
+/**
+ * `runtime.meta`: the tenant's metadata as a versioned document. Reads come from a per-version
+ * model cache; every change goes merge → stable ids → validation → dependency check → section
+ * checks → plan → data checks → apply (one transaction) → index phase, and is recorded in history.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import {
+  compileRecordTypes,
+  type MetadataDocument,
+  type MetadataIssue,
+  SYSTEM_FIELD_NAMES,
+  type TemplateDocument,
+  validateDocument,
+  validateStructure,
+} from '@forma/metadata';
+import type { Knex } from 'knex';
+import type { Clock } from '../clock';
+import type { MetaConfig } from '../config';
+import type { Ctx } from '../ctx';
+import { conflict, forbidden, notFound, validationFailed } from '../errors';
+import type { Logger } from '../logger';
+import { EMPTY_DOCUMENT, loadModel, type Model } from '../model/load-model';
+import { ModelCache } from '../model/model-cache';
+import { recordSchema } from '../model/record-schema';
+import { applyMigration, type CheckFailure, type Prepared, runChecks } from '../schema/apply-migration';
+import { type Dependent, removedButUsed } from '../schema/check-dependencies';
+import { type MigrationPlan, type PlanStep, planMigration } from '../schema/plan-migration';
+import { type IndexReport, reconcileIndexes } from '../schema/reconcile-indexes';
+import { type ChangeSummary, summarizeChange } from './change-summary';
+import { assignStableIds, type DocumentPatch, mergePatch, patchIssues } from './document-patch';
+import { metaStore, type HistoryEntry } from './meta-store';
+import { mergeTemplate } from './merge-template';
+import { META_SECTIONS, type MetaSection, type SectionCheck, SectionChecks } from './section-checks';
+
+/** A plan step as clients see it. */
+export type PublicStep = Omit<PlanStep, 'action'>;
+
+export interface PlanResult {
+  /** The version the plan was made against. */
+  version: number;
+  /** False when the document equals the current one (applying it is a no-op). */
+  changed: boolean;
+  steps: PublicStep[];
+  destructive: boolean;
+  /** Data checks that fail now: applying would answer 409 with these. */
+  conflicts: CheckFailure[];
+  summary: ChangeSummary;
+}
+
+export interface ApplyResult {
+  version: number;
+  changed: boolean;
+  plan: { steps: PublicStep[]; destructive: boolean };
+  summary: ChangeSummary;
+  /** The index phase after commit (concurrent builds, INVALID index repair). */
+  indexes?: IndexReport;
+}
+
+export interface ApplyOptions {
+  allowDestructive?: boolean;
+  /** Recorded in history: `api`, `template:core-crm@1.2.0`, … */
+  source?: string;
+}
+
+/** How the next document is made from the current one (inside the lock, for applies). */
+type Compute = (current: MetadataDocument, trx: Knex | Knex.Transaction) => Promise<ComputedNext> | ComputedNext;
+interface ComputedNext {
+  document: MetadataDocument;
+  afterSteps?: (trx: Knex.Transaction) => Promise<void>;
+}
+
+interface PreparedChange extends Prepared<ChangeSummary> {
+  model: Model;
+}
+
+const SYSTEM_FIELDS = new Set<string>(SYSTEM_FIELD_NAMES);
+
+export class MetaService {
+  private readonly cache = new ModelCache();
+  private readonly checks = new SectionChecks();
+
+  constructor(
+    private readonly db: Knex,
+    private readonly deps: { clock: Clock; logger: Logger; config: MetaConfig },
+  ) {}
+
+  /** Adds semantic validation of one section's items at save time (see SectionCheck). */
+  registerSectionCheck<T>(section: MetaSection, check: SectionCheck<T>, source?: string): () => void {
+    return this.checks.register(section, check, source);
+  }
+
+  /** The tenant's current model, cached per version; a new version anywhere is seen on the next request. */
+  async model(ctx: Ctx): Promise<Model> {
+    const version = ctx.metaVersion ?? (await metaStore.currentVersion(ctx.db, ctx.schema));
+    return this.cache.get(ctx.tenant, version, async () =>
+      loadModel(await metaStore.document(ctx.db, ctx.schema, version), version),
+    );
+  }
+
+  /** `GET /api/meta`: the whole document with its version (admins). */
+  async get(ctx: Ctx): Promise<MetadataDocument & { version: number }> {
+    requireAdmin(ctx);
+    const model = await this.model(ctx);
+    return { version: model.version, ...model.document };
+  }
+
+  /** What the end-user app needs to render lists and forms: objects, forms, views (any signed-in user). */
+  async app(ctx: Ctx): Promise<Pick<MetadataDocument, 'objects' | 'forms' | 'views'> & { version: number }> {
+    const model = await this.model(ctx);
+    const { objects = {}, forms = {}, views = {} } = model.document;
+    return { version: model.version, objects, forms, views };
+  }
+
+  /** Plans a change without applying it: steps, destructive flag, and the data checks that fail now. */
+  async plan(ctx: Ctx, patch: unknown): Promise<PlanResult> {
+    requireAdmin(ctx);
+    const typed = this.checkPatch(patch);
+    return this.db.transaction(
+      async (trx) => {
+        const version = await metaStore.currentVersion(trx, ctx.schema);
+        const document = await metaStore.document(trx, ctx.schema, version);
+        const prepared = await this.prepare(ctx, { version, document }, trx, (cur) => ({
+          document: mergePatch(cur, typed),
+        }));
+        if (!prepared) return { version, changed: false, steps: [], destructive: false, conflicts: [], summary: {} };
+        return {
+          version,
+          changed: true,
+          steps: publicSteps(prepared.plan),
+          destructive: prepared.plan.destructive,
+          conflicts: await runChecks(trx, prepared.plan.checks),
+          summary: prepared.summary,
+        };
+      },
+      { isolationLevel: 'repeatable read', readOnly: true },
+    );
+  }
+
+  /** Applies a (partial) document: see DocumentPatch for the merge rules. */
+  async apply(ctx: Ctx, patch: unknown, opts: ApplyOptions = {}): Promise<ApplyResult> {
+    requireAdmin(ctx);
+    const typed = this.checkPatch(patch);
+    return this.change(ctx, (cur) => ({ document: mergePatch(cur, typed) }), opts);
+  }
+
+  /** `PUT /api/meta/<section>/<name>`: one item created or replaced. */
+  async put(
+    ctx: Ctx,
+    section: MetaSection,
+    name: string,
+    item: unknown,
+    opts: ApplyOptions = {},
+  ): Promise<ApplyResult> {
+    const value =
+      section === 'forms' && item && typeof item === 'object' && !Array.isArray(item) && !('object' in item)
+        ? { ...item, object: name }
+        : item;
+    if (value === null)
+      throw validationFailed('The metadata is not valid', { [`/${section}/${name}`]: 'must be an object' });
+    return this.apply(ctx, { [section]: { [name]: value } }, opts);
+  }
+
+  /** `DELETE /api/meta/<section>/<name>`. */
+  async remove(ctx: Ctx, section: MetaSection, name: string, opts: ApplyOptions = {}): Promise<ApplyResult> {
+    requireAdmin(ctx);
+    const model = await this.model(ctx);
+    if (!(name in ((model.document[section] ?? {}) as Record<string, unknown>)))
+      throw notFound(`No ${section.replace(/s$/, '')} named ${name}`);
+    return this.apply(ctx, { [section]: { [name]: null } }, opts);
+  }
+
+  /** Applies a template as a layer: a three-way merge with what the tenant changed since last time. */
+  async applyTemplate(ctx: Ctx, template: TemplateDocument, opts: ApplyOptions = {}): Promise<ApplyResult> {
+    requireAdmin(ctx);
+    return this.change(
+      ctx,
+      async (cur, trx) => {
+        const layer = (await metaStore.templateLayers(trx, ctx.schema)).find((l) => l.name === template.name);
+        return {
+          document: mergeTemplate(layer?.document ?? EMPTY_DOCUMENT, cur, template.document),
+          afterSteps: (t) =>
+            metaStore.saveTemplateLayer(t, ctx.schema, {
+              name: template.name,
+              version: template.version,
+              document: template.document,
+              applied_by: ctx.user.id,
+            }),
+        };
+      },
+      { source: `template:${template.name}@${template.version}`, ...opts },
+    );
+  }
+
+  async history(ctx: Ctx, opts: { limit?: number; before?: number } = {}): Promise<HistoryEntry[]> {
+    requireAdmin(ctx);
+    return metaStore.history(ctx.db, ctx.schema, {
+      limit: Math.min(Math.max(opts.limit ?? 50, 1), 500),
+      ...(opts.before !== undefined ? { before: opts.before } : {}),
+    });
+  }
+
+  /** The tenant's metadata as a template document; applying it to a fresh tenant reproduces it. */
+  async exportTemplate(ctx: Ctx, info: { label?: string } = {}): Promise<TemplateDocument> {
+    requireAdmin(ctx);
+    const model = await this.model(ctx);
+    const document = Object.fromEntries(META_SECTIONS.map((s) => [s, model.document[s] ?? {}])) as MetadataDocument;
+    return {
+      name: ctx.tenant,
+      label: info.label ?? ctx.tenant,
+      version: `${model.version}.0.0`,
+      description: `Metadata of ${ctx.tenant} at version ${model.version}`,
+      document,
+    };
+  }
+
+  /** TypeScript declarations of the tenant's records (for plugin authors). */
+  async recordTypes(ctx: Ctx): Promise<string> {
+    requireAdmin(ctx);
+    const model = await this.model(ctx);
+    const objects = [...model.objects.values()].map((o) => ({ name: o.name, schema: recordSchema(o) }));
+    return compileRecordTypes(
+      objects,
+      `/**\n * Record types of tenant ${ctx.tenant}, metadata version ${model.version}.\n * Generated by Forma (npm run types); do not edit.\n */`,
+    );
+  }
+
+  /** Re-runs the index phase: builds missing indexes, rebuilds INVALID ones. Idempotent. */
+  async repairIndexes(ctx: Ctx): Promise<IndexReport> {
+    requireAdmin(ctx);
+    return reconcileIndexes(this.db, ctx.schema, await this.model(ctx));
+  }
+
+  private checkPatch(patch: unknown): DocumentPatch {
+    const issues = patchIssues(patch);
+    if (issues.length) throw invalid(issues);
+    return patch as DocumentPatch;
+  }
+
+  private async change(ctx: Ctx, compute: Compute, opts: ApplyOptions): Promise<ApplyResult> {
+    const outcome = await applyMigration(
+      this.db,
+      {
+        tenant: ctx.tenant,
+        schema: ctx.schema,
+        author: { id: ctx.user.id, name: ctx.user.name },
+        source: opts.source ?? 'api',
+        allowDestructive: Boolean(opts.allowDestructive),
+        prepare: (current, trx) => this.prepare(ctx, current, trx, compute),
+      },
+      { ...this.deps.config, now: () => this.deps.clock.now() },
+    );
+    if (!outcome.changed || !outcome.plan) {
+      return { version: outcome.version, changed: false, plan: { steps: [], destructive: false }, summary: {} };
+    }
+    const model = loadModel(outcome.document, outcome.version);
+    this.cache.put(ctx.tenant, model);
+    let indexes: IndexReport | undefined;
+    try {
+      indexes = await reconcileIndexes(this.db, ctx.schema, model);
+      if (indexes.failed.length)
+        this.deps.logger.warn({ tenant: ctx.tenant, failed: indexes.failed }, 'index build failed');
+    } catch (err) {
+      // The change is committed; a later change or repairIndexes() finishes the index phase.
+      this.deps.logger.error({ err, tenant: ctx.tenant }, 'index phase failed');
+    }
+    return {
+      version: outcome.version,
+      changed: true,
+      plan: { steps: publicSteps(outcome.plan), destructive: outcome.plan.destructive },
+      summary: outcome.summary ?? {},
+      ...(indexes ? { indexes } : {}),
+    };
+  }
+
+  /** From the current document to a validated, planned next one; null when nothing changes. */
+  private async prepare(
+    ctx: Ctx,
+    current: { version: number; document: MetadataDocument },
+    trx: Knex | Knex.Transaction,
+    compute: Compute,
+  ): Promise<PreparedChange | null> {
+    const computed = await compute(current.document, trx);
+    const structural = validateStructure('document', computed.document);
+    if (structural.length) throw invalid(structural);
+    const { document: next, renames, issues: idIssues } = assignStableIds(current.document, computed.document);
+    if (idIssues.length) throw invalid(idIssues);
+
+    const used = removedButUsed(current.document, next, SYSTEM_FIELDS);
+    if (Object.keys(used).length) throw stillUsed(used);
+    const issues = validateDocument(next);
+    if (issues.length) throw invalid(issues);
+    if (isDeepStrictEqual(normalized(next), normalized(current.document))) return null;
+
+    const model = loadModel(next, current.version + 1);
+    const sectionIssues = await this.runSectionChecks(ctx, current.document, next, model);
+    if (sectionIssues.length) throw invalid(sectionIssues);
+
+    const changedTables = changedObjectTables(current.document, next);
+    const tablesWithRows = await metaStore.tablesWithRows(trx, ctx.schema, changedTables);
+    const plan = planMigration(current.document, next, { schema: ctx.schema, tablesWithRows });
+    if (plan.errors.length) throw invalid(plan.errors);
+    return {
+      next,
+      plan,
+      summary: summarizeChange(current.document, next, renames),
+      model,
+      ...(computed.afterSteps ? { afterSteps: computed.afterSteps } : {}),
+    };
+  }
+
+  private async runSectionChecks(
+    ctx: Ctx,
+    current: MetadataDocument,
+    next: MetadataDocument,
+    model: Model,
+  ): Promise<MetadataIssue[]> {
+    const issues: MetadataIssue[] = [];
+    for (const section of META_SECTIONS) {
+      const checks = this.checks.for(section);
+      if (!checks.length) continue;
+      const before = (current[section] ?? {}) as Record<string, unknown>;
+      for (const [name, item] of Object.entries((next[section] ?? {}) as Record<string, unknown>)) {
+        if (isDeepStrictEqual(before[name], item)) continue;
+        for (const check of checks) {
+          const found = await check(ctx, { name, item, previous: before[name], document: next, model });
+          for (const i of found)
+            issues.push({ path: `/${section}/${name}${i.path === '/' ? '' : i.path}`, message: i.message });
+        }
+      }
+    }
+    return issues;
+  }
+}
+
+function requireAdmin(ctx: Ctx): void {
+  if (!ctx.isAdmin) throw forbidden('Tenant admins only');
+}
+
+function invalid(issues: readonly MetadataIssue[]) {
+  const fields: Record<string, string> = {};
+  for (const i of issues) fields[i.path] ??= i.message;
+  const first = issues[0];
+  return validationFailed(
+    issues.length === 1 && first
+      ? `The metadata is not valid: ${first.path}: ${first.message}`
+      : `The metadata is not valid (${issues.length} problems)`,
+    fields,
+    { issues },
+  );
+}
+
+function stillUsed(used: Record<string, Dependent[]>) {
+  const what = Object.entries(used)
+    .map(([target, users]) => `${target.replace(/^\w+:/, '')} (used by ${users.map((u) => u.name).join(', ')})`)
+    .join('; ');
+  return conflict(`Cannot remove or rename what is still in use: ${what}`, { dependents: used });
+}
+
+function publicSteps(plan: MigrationPlan): PublicStep[] {
+  return plan.steps.map(({ action: _action, ...s }) => s);
+}
+
+/** Sections absent and empty are the same document. */
+function normalized(doc: MetadataDocument): MetadataDocument {
+  return Object.fromEntries(META_SECTIONS.map((s) => [s, doc[s] ?? {}])) as MetadataDocument;
+}
+
+/** Current tables of objects whose definition changes (the only ones the planner touches). */
+function changedObjectTables(current: MetadataDocument, next: MetadataDocument): string[] {
+  const nextById = new Map(Object.entries(next.objects ?? {}).map(([n, o]) => [o?.['x-id'] ?? n, o]));
+  return Object.entries(current.objects ?? {})
+    .filter(([n, o]) => {
+      const after = nextById.get(o?.['x-id'] ?? n);
+      return after !== undefined && !isDeepStrictEqual(after, o);
+    })
+    .map(([n]) => n);
+}

@@ -1,0 +1,102 @@
+import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import type { FieldErrors } from '../errors';
+import type { FieldModel, ObjectModel } from './load-model';
+
+export type RecordPayload = Record<string, unknown>;
+
+export type ValidationResult = { ok: true; value: RecordPayload } | { ok: false; errors: FieldErrors };
+
+export interface RecordValidators {
+  /** JSON Schemas of a create and an update payload (`additionalProperties: false`). */
+  createSchema: Record<string, unknown>;
+  updateSchema: Record<string, unknown>;
+  /**
+   * A new record: required fields must be present and non-null; missing fields with a `default`
+   * get it (in the returned copy). Unknown fields, read-only and system fields are errors.
+   */
+  create(payload: unknown): ValidationResult;
+  /** A partial update: any subset of writable fields; required fields cannot be cleared. */
+  update(payload: unknown): ValidationResult;
+}
+
+function nullable(schema: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...schema };
+  if (typeof out.type === 'string') out.type = [out.type, 'null'];
+  if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
+  return out;
+}
+
+function payloadSchema(object: ObjectModel, mode: 'create' | 'update'): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  const required: string[] = [];
+  for (const f of object.fields.values()) {
+    if (f.readOnly) {
+      // Listed so ajv does not call them unknown; the wrapper reports them as read-only.
+      properties[f.name] = true;
+      continue;
+    }
+    properties[f.name] = f.required ? f.valueSchema : nullable(f.valueSchema);
+    if (f.required && mode === 'create') required.push(f.name);
+  }
+  return { type: 'object', additionalProperties: false, properties, ...(required.length ? { required } : {}) };
+}
+
+function fieldOf(e: ErrorObject): string {
+  const params = e.params as { missingProperty?: string; additionalProperty?: string };
+  if (params.missingProperty) return params.missingProperty;
+  if (params.additionalProperty) return params.additionalProperty;
+  return e.instancePath.split('/')[1] ?? '_';
+}
+
+function messageOf(e: ErrorObject): string {
+  if (e.keyword === 'required') return 'Required';
+  if (e.keyword === 'additionalProperties') return 'Unknown field';
+  if (e.keyword === 'enum') {
+    const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues?.filter((v) => v !== null);
+    return allowed ? `Must be one of: ${allowed.join(', ')}` : 'Not an allowed value';
+  }
+  return e.message ? e.message.charAt(0).toUpperCase() + e.message.slice(1) : 'Invalid';
+}
+
+/** Compiles the payload validators of one object (one ajv per model version, dropped with it). */
+export function compileRecordValidators(object: ObjectModel): RecordValidators {
+  const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false }));
+  const createSchema = payloadSchema(object, 'create');
+  const updateSchema = payloadSchema(object, 'update');
+  const validateCreate = ajv.compile(createSchema);
+  const validateUpdate = ajv.compile(updateSchema);
+  const readOnly = new Map<string, FieldModel>(
+    [...object.fields.values()].filter((f) => f.readOnly).map((f) => [f.name, f]),
+  );
+
+  const run = (payload: unknown, mode: 'create' | 'update'): ValidationResult => {
+    if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
+      return { ok: false, errors: { _: 'The record must be a JSON object' } };
+    }
+    const value: RecordPayload = { ...(payload as RecordPayload) };
+    const errors: FieldErrors = {};
+    for (const key of Object.keys(value)) {
+      const f = readOnly.get(key);
+      if (f) errors[key] = f.system ? 'System field (read-only)' : 'Read-only field';
+    }
+    if (mode === 'create') {
+      for (const f of object.customFields) {
+        if (f.default !== undefined && value[f.name] === undefined && !f.readOnly)
+          value[f.name] = structuredClone(f.default);
+      }
+    }
+    const validate = mode === 'create' ? validateCreate : validateUpdate;
+    if (!validate(value)) {
+      for (const e of validate.errors ?? []) errors[fieldOf(e)] ??= messageOf(e);
+    }
+    return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value };
+  };
+
+  return {
+    createSchema,
+    updateSchema,
+    create: (payload) => run(payload, 'create'),
+    update: (payload) => run(payload, 'update'),
+  };
+}

@@ -1,0 +1,21 @@
+import { ident, tableRef } from '../sql-text';
+import type { ActionHandler, CreateIndex } from './action';
+
+export function createIndexSql(a: Omit<CreateIndex, 'kind'>, opts: { ifNotExists?: boolean } = {}): string {
+  const cols = a.columns.map(ident).join(', ');
+  return [
+    `CREATE${a.unique ? ' UNIQUE' : ''} INDEX${a.concurrently ? ' CONCURRENTLY' : ''}${opts.ifNotExists ? ' IF NOT EXISTS' : ''}`,
+    `${ident(a.name)} ON ${tableRef(a.schema, a.table)}${a.method === 'gin' ? ' USING gin' : ''} (${cols})`,
+    ...(a.partial ? [`WHERE ${ident('deleted_at')} IS NULL`] : []),
+  ].join(' ');
+}
+
+export const createIndex: ActionHandler<CreateIndex> = {
+  kind: 'create_index',
+  sql: (a) => createIndexSql(a),
+  inverse: (a) => ({ ...a, kind: 'drop_index', concurrently: false }),
+  destructive: () => false,
+  rewrite: () => false,
+  describe: (a) =>
+    `${a.unique ? 'Enforce unique values of' : 'Index'} ${a.object}.${a.columns.join(', ')}${a.concurrently ? ' (built after commit without blocking writes)' : ''}`,
+};

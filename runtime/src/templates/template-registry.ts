@@ -1,0 +1,110 @@
+/**
+ * Templates: packaged metadata documents (industry templates from plugins, exports of tenants)
+ * that can be applied to a tenant as a layer. Registered in process by plugins at start-up.
+ */
+import { type TemplateDocument, validateDocument, validateStructure } from '@forma/metadata';
+import type { Ctx } from '../ctx';
+import { notFound } from '../errors';
+import type { Logger } from '../logger';
+import type { ApplyResult, MetaService } from '../meta/meta-service';
+import type { NewTenant } from '../tenants/tenant-service';
+
+export type TemplateDefinition = TemplateDocument;
+
+export interface TemplateInfo {
+  name: string;
+  label: string;
+  version: string;
+  description?: string;
+  objects: string[];
+  hasSampleData: boolean;
+}
+
+/**
+ * Inserts a template's sample records; the records engine provides it (it owns validation, owners,
+ * autonumbers and audit). Until one is set, sample data is skipped.
+ */
+export type SampleDataLoader = (ctx: Ctx, template: TemplateDefinition) => Promise<void>;
+
+export interface TemplateApplyResult extends ApplyResult {
+  template: { name: string; version: string };
+  sampleData: 'inserted' | 'skipped' | 'none';
+}
+
+export class TemplateRegistry {
+  private readonly templates = new Map<string, TemplateDefinition>();
+  sampleDataLoader: SampleDataLoader | undefined;
+
+  constructor(
+    private readonly meta: MetaService,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Adds (or replaces) a template; an invalid template is a programming error and throws. */
+  register(template: TemplateDefinition): () => void {
+    const issues = validateStructure('template', template);
+    if (!issues.length) issues.push(...validateDocument(template.document));
+    if (issues.length) {
+      throw new Error(
+        `Template ${String(template?.name)} is not valid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      );
+    }
+    const frozen = structuredClone(template);
+    this.templates.set(template.name, frozen);
+    return () => {
+      if (this.templates.get(template.name) === frozen) this.templates.delete(template.name);
+    };
+  }
+
+  names(): string[] {
+    return [...this.templates.keys()].sort();
+  }
+
+  list(): TemplateInfo[] {
+    return this.names().map((name) => {
+      const t = this.templates.get(name)!;
+      return {
+        name,
+        label: t.label,
+        version: t.version,
+        ...(t.description ? { description: t.description } : {}),
+        objects: Object.keys(t.document.objects ?? {}),
+        hasSampleData: Object.values(t.sampleData ?? {}).some((rows) => (rows?.length ?? 0) > 0),
+      };
+    });
+  }
+
+  get(name: string): TemplateDefinition {
+    const t = this.templates.get(name);
+    if (!t) throw notFound(`Unknown template: ${name}`);
+    return t;
+  }
+
+  /** Applies (or re-applies a newer version of) a template, keeping the tenant's customizations. */
+  async apply(
+    ctx: Ctx,
+    name: string,
+    opts: { sampleData?: boolean; allowDestructive?: boolean } = {},
+  ): Promise<TemplateApplyResult> {
+    const template = this.get(name);
+    const result = await this.meta.applyTemplate(ctx, template, {
+      ...(opts.allowDestructive ? { allowDestructive: true } : {}),
+    });
+    let sampleData: TemplateApplyResult['sampleData'] = 'none';
+    if (opts.sampleData && template.sampleData) {
+      if (this.sampleDataLoader) {
+        await this.sampleDataLoader(ctx, template);
+        sampleData = 'inserted';
+      } else {
+        this.logger.info({ template: name }, 'sample data skipped: no records engine registered a loader');
+        sampleData = 'skipped';
+      }
+    }
+    return { ...result, template: { name, version: template.version }, sampleData };
+  }
+
+  /** TenantService hook: `POST /api/tenants {template}` applies it right after the tenant exists. */
+  readonly onTenantCreated = async (ctx: Ctx, input: NewTenant): Promise<void> => {
+    if (input.template) await this.apply(ctx, input.template, { sampleData: Boolean(input.sampleData) });
+  };
+}
