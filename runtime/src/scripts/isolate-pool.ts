@@ -6,6 +6,8 @@ export type IsolateFactory = (tenant: string, memoryMb: number) => Promise<Tenan
 /** One isolate per tenant, the least recently used ones disposed beyond `max`. */
 export class IsolatePool {
   private readonly cache: LRUCache<string, Promise<TenantIsolate>>;
+  /** Settled entries of `cache`, readable without an await. */
+  private readonly resolved = new Map<string, TenantIsolate>();
 
   constructor(
     max: number,
@@ -14,7 +16,8 @@ export class IsolatePool {
     this.cache = new LRUCache<string, Promise<TenantIsolate>>({
       max: Math.max(1, max),
       // Evicted or replaced: calls still running in it finish first.
-      dispose: (pending) => {
+      dispose: (pending, tenant) => {
+        this.resolved.delete(tenant);
         pending.then(
           (isolate) => isolate.retire('evicted'),
           () => {},
@@ -23,7 +26,17 @@ export class IsolatePool {
     });
   }
 
+  /** The tenant's isolate when it is ready and fits, without waiting (the per-call fast path). */
+  ready(tenant: string, memoryMb: number): TenantIsolate | undefined {
+    const isolate = this.resolved.get(tenant);
+    if (!isolate?.usable || isolate.memoryMb !== memoryMb || !this.cache.has(tenant)) return undefined;
+    this.cache.get(tenant);
+    return isolate;
+  }
+
   async acquire(tenant: string, memoryMb: number): Promise<TenantIsolate> {
+    const fast = this.ready(tenant, memoryMb);
+    if (fast) return fast;
     const existing = this.cache.get(tenant);
     if (existing) {
       const isolate = await existing.catch(() => undefined);
@@ -32,9 +45,14 @@ export class IsolatePool {
     }
     const created = this.factory(tenant, memoryMb);
     this.cache.set(tenant, created);
-    created.catch(() => {
-      if (this.cache.peek(tenant) === created) this.cache.delete(tenant);
-    });
+    created.then(
+      (isolate) => {
+        if (this.cache.peek(tenant) === created) this.resolved.set(tenant, isolate);
+      },
+      () => {
+        if (this.cache.peek(tenant) === created) this.cache.delete(tenant);
+      },
+    );
     return created;
   }
 

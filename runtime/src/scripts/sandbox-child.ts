@@ -101,13 +101,16 @@ async function recycleIfGrown(tenant: string, isolate: TenantIsolate): Promise<v
 
 async function onRun(m: RunMessage): Promise<void> {
   for (const [key, def] of Object.entries(m.sources ?? {})) sources.set(key, def);
-  let isolate: TenantIsolate;
-  try {
-    isolate = await pool.acquire(m.tenant, m.limits.memoryMb);
-  } catch (e) {
-    send({ t: 'fail', id: m.id, kind: 'internal', message: `Cannot start the sandbox: ${(e as Error).message}` });
-    return;
+  let isolate = pool.ready(m.tenant, m.limits.memoryMb);
+  if (!isolate) {
+    try {
+      isolate = await pool.acquire(m.tenant, m.limits.memoryMb);
+    } catch (e) {
+      send({ t: 'fail', id: m.id, kind: 'internal', message: `Cannot start the sandbox: ${(e as Error).message}` });
+      return;
+    }
   }
+  const target = isolate;
   const missing = m.keys.filter((key) => !isolate.has(key) && !sources.has(key));
   if (missing.length > 0) {
     send({ t: 'missing', id: m.id, keys: missing });
@@ -119,10 +122,9 @@ async function onRun(m: RunMessage): Promise<void> {
   calls.set(callId, call);
   isolate.enter();
   let timer: NodeJS.Timeout | undefined;
-  const work = (async () => {
-    await isolate.ensure(m.keys, (key) => sources.get(key));
-    return isolate.run(callId, m.job, m.limits.timeoutMs);
-  })();
+  const work = target.hasAll(m.keys)
+    ? target.run(callId, m.job, m.limits.timeoutMs)
+    : target.ensure(m.keys, (key) => sources.get(key)).then(() => target.run(callId, m.job, m.limits.timeoutMs));
   try {
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new WallClockExpired()), m.limits.timeoutMs + GRACE_MS);

@@ -64,18 +64,21 @@ export class SandboxProcess {
   }
 
   async call(call: SandboxCall): Promise<SandboxOutcome> {
-    let child: ChildProcess;
-    try {
-      child = await this.ensureChild();
-    } catch (e) {
-      return { ok: false, kind: 'crash', message: (e as Error).message };
+    let child = this.child?.connected ? this.child : undefined;
+    if (!child) {
+      try {
+        child = await this.ensureChild();
+      } catch (e) {
+        return { ok: false, kind: 'crash', message: (e as Error).message };
+      }
     }
+    const target = child;
     return new Promise<SandboxOutcome>((resolve) => {
       this.lastId += 1;
       const id = this.lastId;
       const entry: Pending = {
         call,
-        child,
+        child: target,
         resolve,
         resent: false,
         timer: setTimeout(() => this.stuck(id), call.limits.timeoutMs + BACKSTOP_MS),
@@ -96,6 +99,8 @@ export class SandboxProcess {
     this.child = undefined;
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      // An idle child is unref'd: without this the process could end before the exit is seen.
+      child.ref();
       child.kill('SIGKILL');
       await exited;
     }

@@ -98,6 +98,11 @@ export class TenantIsolate {
     return this.loaded.has(key);
   }
 
+  hasAll(keys: string[]): boolean {
+    for (const key of keys) if (!this.loaded.has(key)) return false;
+    return true;
+  }
+
   /** Compiles the units of `keys` this isolate does not hold yet. */
   async ensure(keys: string[], sourceOf: (key: string) => SourceDef | undefined): Promise<void> {
     for (const key of keys) {
