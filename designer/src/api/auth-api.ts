@@ -17,6 +17,11 @@ export interface Session {
   isAdmin: boolean;
 }
 
+/** What the shell shows as the tenant's name. */
+export function tenantDisplayName(session: Pick<Session, 'tenant' | 'tenantName'>): string {
+  return session.tenantName?.trim() || session.tenant;
+}
+
 export interface LoginInput {
   tenant: string;
   email: string;

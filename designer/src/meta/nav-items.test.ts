@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { navItemsFromMeta } from './nav-items';
+import { navItemsFromMeta, objectIcon } from './nav-items';
 
 describe('navItemsFromMeta', () => {
   it('is empty without metadata or objects', () => {
@@ -33,5 +33,14 @@ describe('navItemsFromMeta', () => {
     const items = navItemsFromMeta(meta, 'en');
     expect(items.find((i) => i.object === 'widget')?.icon).toBe('cog');
     expect(items.find((i) => i.object === 'gadget')?.icon).toBe('box');
+  });
+});
+
+describe('objectIcon', () => {
+  it('prefers x-icon, then well-known names, then a box', () => {
+    expect(objectIcon('deal', { 'x-icon': 'receipt' })).toBe('receipt');
+    expect(objectIcon('deal', {})).toBe('handshake');
+    expect(objectIcon('deal', { 'x-icon': '' })).toBe('handshake');
+    expect(objectIcon('gizmo', undefined)).toBe('box');
   });
 });

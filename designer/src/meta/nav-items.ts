@@ -1,5 +1,5 @@
 import { objectLabel } from '../i18n/pick-label';
-import type { AppMeta } from './meta-types';
+import type { AppMeta, ObjectSchema } from './meta-types';
 
 export interface NavItem {
   object: string;
@@ -27,6 +27,12 @@ const WELL_KNOWN_ICONS: Record<string, string> = {
   project: 'folder-kanban',
 };
 
+/** An object's icon: its `x-icon`, else a guess from well-known CRM object names, else a box. */
+export function objectIcon(object: string, schema: ObjectSchema | undefined): string {
+  const given = schema?.['x-icon'];
+  return typeof given === 'string' && given ? given : (WELL_KNOWN_ICONS[object] ?? 'box');
+}
+
 /**
  * The objects to list in the navigation: everything in the user's metadata (the server already
  * leaves out what they may not read), ordered by `x-order` then label, hidden ones (`x-nav: false`)
@@ -41,7 +47,7 @@ export function navItemsFromMeta(meta: AppMeta | null | undefined, lang: string)
       object,
       label: objectLabel(object, schema, lang),
       path: `/o/${encodeURIComponent(object)}`,
-      icon: typeof schema['x-icon'] === 'string' ? schema['x-icon'] : (WELL_KNOWN_ICONS[object] ?? 'box'),
+      icon: objectIcon(object, schema),
       order: typeof schema['x-order'] === 'number' ? schema['x-order'] : Number.POSITIVE_INFINITY,
     }))
     .sort((a, b) => a.order - b.order || collator.compare(a.label, b.label))

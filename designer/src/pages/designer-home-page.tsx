@@ -4,6 +4,7 @@ import type { LucideIcon } from 'lucide-react';
 import { useSession } from '../session/session-context';
 import { Badge, Page, PageHeader } from '../ui';
 import './designer-home-page.css';
+import { tenantDisplayName } from '../api/auth-api';
 
 const AREAS: Array<[key: 'objects' | 'forms' | 'workflows' | 'permissions' | 'scripts' | 'templates', LucideIcon]> = [
   ['objects', Database],
@@ -23,7 +24,7 @@ export function DesignerHomePage() {
       <PageHeader
         icon={<PencilRuler size={22} aria-hidden="true" />}
         title={t('designer.title')}
-        subtitle={t('designer.subtitle', { tenant: session.tenantName ?? session.tenant })}
+        subtitle={t('designer.subtitle', { tenant: tenantDisplayName(session) })}
       />
       <ul className="f-designer__areas">
         {AREAS.map(([key, Icon]) => (

@@ -4,6 +4,7 @@ import { BarChart3, CheckCircle2, Clock, Database, GitBranch, Users } from 'luci
 import { useSession } from '../session/session-context';
 import { Card, EmptyState, Page } from '../ui';
 import './home-page.css';
+import { tenantDisplayName } from '../api/auth-api';
 
 function greetingKey(hour: number): 'home.morning' | 'home.afternoon' | 'home.evening' {
   if (hour < 12) return 'home.morning';
@@ -20,7 +21,7 @@ export function HomePage() {
     <Page>
       <header className="f-home__header">
         <h1>{t(greetingKey(new Date().getHours()), { name: firstName })}</h1>
-        <p className="f-home__subtitle">{t('home.subtitle', { tenant: session.tenantName ?? session.tenant })}</p>
+        <p className="f-home__subtitle">{t('home.subtitle', { tenant: tenantDisplayName(session) })}</p>
       </header>
       <div className="f-home__grid">
         {session.isAdmin && (

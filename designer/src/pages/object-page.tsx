@@ -5,7 +5,7 @@ import { objectLabel } from '../i18n/pick-label';
 import { useLocale } from '../i18n/use-locale';
 import { useAppMeta } from '../meta/use-app-meta';
 import { NavIcon } from '../shell/nav-icon';
-import { navItemsFromMeta } from '../meta/nav-items';
+import { objectIcon } from '../meta/nav-items';
 import { Button, EmptyState, ErrorState, LoadingState, Page, PageHeader } from '../ui';
 
 /** `/o/:object`: the object's page. The list view lands here with the records API. */
@@ -39,10 +39,9 @@ export function ObjectPage() {
     );
   }
   const label = objectLabel(object, schema, locale);
-  const icon = navItemsFromMeta({ version: 0, objects: { [object]: schema } }, locale)[0]?.icon ?? 'box';
   return (
     <Page>
-      <PageHeader title={label} icon={<NavIcon name={icon} size={22} />} />
+      <PageHeader title={label} icon={<NavIcon name={objectIcon(object, schema)} size={22} />} />
       <EmptyState
         icon={<Rows3 size={22} aria-hidden="true" />}
         headingLevel={2}

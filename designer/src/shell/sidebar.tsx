@@ -8,6 +8,7 @@ import { useAppMeta } from '../meta/use-app-meta';
 import { Avatar, Button, IconButton, Spinner, cx } from '../ui';
 import { useLocale } from '../i18n/use-locale';
 import { NavIcon } from './nav-icon';
+import { tenantDisplayName } from '../api/auth-api';
 
 /** expanded: full width; rail: icons only (tablet); overlay: full width over the content. */
 export type SidebarMode = 'expanded' | 'rail' | 'overlay';
@@ -99,7 +100,7 @@ export function Sidebar({ mode, onToggle, onClose }: { mode: SidebarMode; onTogg
   const { t } = useTranslation();
   const session = useSession();
   const rail = mode === 'rail';
-  const tenantName = session.tenantName ?? session.tenant;
+  const tenantName = tenantDisplayName(session);
   return (
     <nav className={cx('f-sidebar', `f-sidebar--${mode}`)} aria-label={t('shell.mainNav')}>
       <div className="f-sidebar__brand">

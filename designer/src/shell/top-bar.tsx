@@ -5,6 +5,7 @@ import { useSession } from '../session/session-context';
 import { LanguageSwitch } from './language-switch';
 import { NotificationsBell } from './notifications-bell';
 import { UserMenu } from './user-menu';
+import { tenantDisplayName } from '../api/auth-api';
 
 export function TopBar({ onOpenNav }: { onOpenNav?: (() => void) | undefined }) {
   const { t } = useTranslation();
@@ -19,7 +20,7 @@ export function TopBar({ onOpenNav }: { onOpenNav?: (() => void) | undefined }) 
               icon={<MenuIcon size={20} aria-hidden="true" />}
               onClick={onOpenNav}
             />
-            <span className="f-topbar__tenant">{session.tenantName ?? session.tenant}</span>
+            <span className="f-topbar__tenant">{tenantDisplayName(session)}</span>
           </>
         )}
       </div>
