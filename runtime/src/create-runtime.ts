@@ -14,6 +14,7 @@ import { type Logger, silentLogger } from './logger';
 import { systemCtx } from './system-ctx';
 import { InstallationSecrets } from './security/installation-secrets';
 import { ScriptEngine } from './scripts/script-engine';
+import { connectScriptsToMeta } from './scripts/connect-scripts';
 import { fullAccess, type PermissionEngine } from './permissions/object-access';
 import { MetaService } from './meta/meta-service';
 import { TemplateRegistry } from './templates/template-registry';
@@ -42,6 +43,7 @@ export function createRuntime(opts: RuntimeOptions) {
   const scripts = new ScriptEngine(config.scripts, { clock, logger });
   const meta = new MetaService(db, { clock, logger, config: config.meta });
   const templates = new TemplateRegistry(meta, logger);
+  connectScriptsToMeta(scripts, meta);
   tenants.templateNames = () => templates.names();
   tenants.createdHooks.push(templates.onTenantCreated);
 

@@ -202,6 +202,50 @@ describe('POST /api/meta/scripts/:name/test', () => {
     expect((await testScript(tenant, 'discount_rule', { script: discountRule, record: {} })).status).toBe(200);
   });
 
+  it('PUT /api/meta/scripts/:name compiles the script and refuses errors with line and column', async () => {
+    const object = {
+      title: 'Deal',
+      type: 'object',
+      properties: { name: { type: 'string', maxLength: 200 }, discount: { type: 'number' } },
+    };
+    expect((await tenant.api.put('/api/meta/objects/deal', object)).status).toBe(200);
+    const broken = await tenant.api.put('/api/meta/scripts/typed_rule', {
+      object: 'deal',
+      event: 'validate',
+      language: 'ts',
+      code: "const limit: number = 20;\nif (record.discount > limit) error('discount', limit);",
+    });
+    expect(broken.status, broken.text).toBe(400);
+    expect(broken.body.error.code).toBe('VALIDATION_FAILED');
+    expect(JSON.stringify(broken.body.error)).toContain(
+      "line 2, column 48: Argument of type 'number' is not assignable to parameter of type 'string'.",
+    );
+    const syntax = await tenant.api.put('/api/meta/scripts/js_rule', {
+      object: 'deal',
+      event: 'validate',
+      code: "if (record.discount > 20 {\n  error('discount', 'x');\n}",
+    });
+    expect(syntax.status).toBe(400);
+    expect(JSON.stringify(syntax.body.error)).toMatch(/line 1, column 26: '\)' expected/);
+  });
+
+  it('runs a saved script by name', async () => {
+    const saved = await tenant.api.put('/api/meta/scripts/discount_rule', discountRule);
+    expect(saved.status, saved.text).toBe(200);
+    const r = await testScript(tenant, 'discount_rule', { record: { discount: 30 } });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.errors).toEqual({ discount: 'Discounts above 20% need a sales manager' });
+    // An inline definition under the same name runs instead of the saved one.
+    const inline = await testScript(tenant, 'discount_rule', {
+      script: { ...discountRule, code: "error('discount', 'inline');" },
+      record: {},
+    });
+    expect(inline.body.errors).toEqual({ discount: 'inline' });
+    // The saved one changes with the metadata version.
+    await tenant.api.put('/api/meta/scripts/discount_rule', { ...discountRule, code: "error('_', 'v2');" });
+    expect((await testScript(tenant, 'discount_rule', { record: {} })).body.errors).toEqual({ _: 'v2' });
+  });
+
   it('is listed in the OpenAPI document', async () => {
     const r = await server.anon.get('/api/openapi.json');
     expect(Object.keys(r.body.paths)).toContain('/api/meta/scripts/{name}/test');
