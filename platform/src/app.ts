@@ -12,6 +12,8 @@ import { authRoutes } from './routes/auth-routes';
 import { healthRoutes } from './routes/health-routes';
 import { tenantRoutes } from './routes/tenant-routes';
 import { userRoutes } from './routes/user-routes';
+import { metaRoutes } from './routes/meta-routes';
+import { templateRoutes } from './routes/template-routes';
 import { scriptRoutes } from './routes/script-routes';
 
 export interface AppOptions {
@@ -75,6 +77,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(authRoutes);
   await app.register(userRoutes);
   await app.register(scriptRoutes);
+  await app.register(metaRoutes);
+  await app.register(templateRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -35,7 +35,7 @@ import { META_SECTIONS, type MetaSection, type SectionCheck, SectionChecks } fro
 /** A plan step as clients see it. */
 export type PublicStep = Omit<PlanStep, 'action'>;
 
-export interface PlanResult {
+export type PlanResult = {
   /** The version the plan was made against. */
   version: number;
   /** False when the document equals the current one (applying it is a no-op). */
@@ -45,16 +45,16 @@ export interface PlanResult {
   /** Data checks that fail now: applying would answer 409 with these. */
   conflicts: CheckFailure[];
   summary: ChangeSummary;
-}
+};
 
-export interface ApplyResult {
+export type ApplyResult = {
   version: number;
   changed: boolean;
   plan: { steps: PublicStep[]; destructive: boolean };
   summary: ChangeSummary;
   /** The index phase after commit (concurrent builds, INVALID index repair). */
   indexes?: IndexReport;
-}
+};
 
 export interface ApplyOptions {
   allowDestructive?: boolean;

@@ -17,14 +17,14 @@ export interface VersionRow {
   created_at: Date;
 }
 
-export interface HistoryEntry {
+export type HistoryEntry = {
   version: number;
   at: Date;
   author: { id: string | null; name: string | null };
   source: string;
   summary: unknown;
   plan: unknown;
-}
+};
 
 export interface TemplateLayerRow {
   name: string;

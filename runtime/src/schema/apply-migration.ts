@@ -10,13 +10,13 @@ import { AppError, conflict } from '../errors';
 import { metaStore } from '../meta/meta-store';
 import type { DataCheck, MigrationPlan, PlanStep } from './plan-migration';
 
-export interface CheckFailure {
+export type CheckFailure = {
   path: string;
   object: string;
   field?: string;
   count: number;
   message: string;
-}
+};
 
 export interface Prepared<S = unknown> {
   next: MetadataDocument;

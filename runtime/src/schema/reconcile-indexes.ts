@@ -9,11 +9,11 @@ import { tableRef } from './sql-text';
 import { createIndexSql } from './actions/create-index';
 import { buildTableSpecs } from './table-spec';
 
-export interface IndexReport {
+export type IndexReport = {
   created: string[];
   rebuilt: string[];
   failed: Array<{ name: string; error: string }>;
-}
+};
 
 async function indexNames(db: Knex, schema: string, valid: boolean): Promise<Set<string>> {
   const r = await db.raw(

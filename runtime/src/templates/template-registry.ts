@@ -11,14 +11,14 @@ import type { NewTenant } from '../tenants/tenant-service';
 
 export type TemplateDefinition = TemplateDocument;
 
-export interface TemplateInfo {
+export type TemplateInfo = {
   name: string;
   label: string;
   version: string;
   description?: string;
   objects: string[];
   hasSampleData: boolean;
-}
+};
 
 /**
  * Inserts a template's sample records; the records engine provides it (it owns validation, owners,
@@ -26,10 +26,10 @@ export interface TemplateInfo {
  */
 export type SampleDataLoader = (ctx: Ctx, template: TemplateDefinition) => Promise<void>;
 
-export interface TemplateApplyResult extends ApplyResult {
+export type TemplateApplyResult = ApplyResult & {
   template: { name: string; version: string };
   sampleData: 'inserted' | 'skipped' | 'none';
-}
+};
 
 export class TemplateRegistry {
   private readonly templates = new Map<string, TemplateDefinition>();

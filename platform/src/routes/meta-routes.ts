@@ -1,0 +1,261 @@
+import { META_SECTIONS } from '@forma/runtime';
+import type { FastifyInstance } from 'fastify';
+import { bearer, errors } from '../http/schemas';
+import type { TypeProvider } from '../http/type-provider';
+
+const anyObject = { type: 'object', additionalProperties: true } as const;
+
+const step = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    kind: { type: 'string' },
+    sql: { type: 'string' },
+    destructive: { type: 'boolean' },
+    rewrite: { type: 'boolean' },
+    description: { type: 'string' },
+    phase: { type: 'string', enum: ['transaction', 'after-commit'] },
+    object: { type: 'string' },
+    field: { type: 'string' },
+  },
+} as const;
+
+const applyOut = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    version: { type: 'integer' },
+    changed: { type: 'boolean' },
+    plan: {
+      type: 'object',
+      properties: { steps: { type: 'array', items: step }, destructive: { type: 'boolean' } },
+    },
+    summary: anyObject,
+    indexes: anyObject,
+  },
+} as const;
+
+const planOut = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    version: { type: 'integer' },
+    changed: { type: 'boolean' },
+    steps: { type: 'array', items: step },
+    destructive: { type: 'boolean' },
+    conflicts: { type: 'array', items: anyObject },
+    summary: anyObject,
+  },
+} as const;
+
+const destructiveQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    allowDestructive: { type: 'boolean', description: 'Allow steps that drop data or narrow types' },
+  },
+} as const;
+
+const nameParams = {
+  type: 'object',
+  required: ['name'],
+  properties: { name: { type: 'string', minLength: 1, maxLength: 200 } },
+} as const;
+
+const SINGULAR: Record<(typeof META_SECTIONS)[number], string> = {
+  objects: 'object (its JSON Schema)',
+  roles: 'role',
+  workflows: 'workflow',
+  scripts: 'script',
+  forms: 'form (keyed by its object)',
+  views: 'view',
+};
+
+/** `/api/meta`: the tenant's metadata (tenant admins; `/api/meta/app` for every signed-in user). */
+export async function metaRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeProvider>();
+  const tags = ['metadata'];
+
+  app.get(
+    '/api/meta',
+    {
+      preHandler: app.requireAdmin,
+      schema: {
+        tags,
+        summary: 'The whole metadata document with its version (objects carry their stable x-id)',
+        security: bearer,
+        response: { 200: anyObject, ...errors(401, 403) },
+      },
+    },
+    async (request) => ({ ...(await app.runtime.meta.get(request.ctx)) }),
+  );
+
+  app.get(
+    '/api/meta/app',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags,
+        summary: 'Objects, forms and views for rendering lists and forms (any signed-in user)',
+        security: bearer,
+        response: { 200: anyObject, ...errors(401) },
+      },
+    },
+    async (request) => app.runtime.meta.app(request.ctx),
+  );
+
+  for (const section of META_SECTIONS) {
+    app.put(
+      `/api/meta/${section}/:name`,
+      {
+        preHandler: app.requireAdmin,
+        schema: {
+          tags,
+          summary: `Create or replace a ${SINGULAR[section]}; answers the version and the plan that ran`,
+          security: bearer,
+          params: nameParams,
+          querystring: destructiveQuery,
+          body: anyObject,
+          response: { 200: applyOut, ...errors(400, 401, 403, 409, 413, 503) },
+        },
+      },
+      async (request) =>
+        app.runtime.meta.put(request.ctx, section, request.params.name, request.body, {
+          allowDestructive: request.query.allowDestructive === true,
+        }),
+    );
+
+    app.delete(
+      `/api/meta/${section}/:name`,
+      {
+        preHandler: app.requireAdmin,
+        schema: {
+          tags,
+          summary: `Remove a ${SINGULAR[section]}${section === 'objects' ? ' (drops its table: needs allowDestructive=true)' : ''}`,
+          security: bearer,
+          params: nameParams,
+          querystring: destructiveQuery,
+          response: { 200: applyOut, ...errors(401, 403, 404, 409, 503) },
+        },
+      },
+      async (request) =>
+        app.runtime.meta.remove(request.ctx, section, request.params.name, {
+          allowDestructive: request.query.allowDestructive === true,
+        }),
+    );
+  }
+
+  app.post(
+    '/api/meta/plan',
+    {
+      preHandler: app.requireAdmin,
+      schema: {
+        tags,
+        summary: 'Plan a (partial) metadata document without changing anything',
+        description:
+          'Sections absent are unchanged; each item given replaces the item of that name; null removes it. ' +
+          'Answers the ordered steps with their SQL, whether any is destructive, and the data checks that ' +
+          'would refuse the change now (conflicts).',
+        security: bearer,
+        body: anyObject,
+        response: { 200: planOut, ...errors(400, 401, 403, 409, 413) },
+      },
+    },
+    async (request) => app.runtime.meta.plan(request.ctx, request.body),
+  );
+
+  app.post(
+    '/api/meta/apply',
+    {
+      preHandler: app.requireAdmin,
+      schema: {
+        tags,
+        summary: 'Apply a (partial) metadata document in one transaction',
+        description:
+          'A destructive step without allowDestructive=true, data that does not fit, or removing something ' +
+          'still in use answers 409 CONFLICT and changes nothing. Applying the same document twice is a no-op.',
+        security: bearer,
+        querystring: destructiveQuery,
+        body: anyObject,
+        response: { 200: applyOut, ...errors(400, 401, 403, 409, 413, 503) },
+      },
+    },
+    async (request) =>
+      app.runtime.meta.apply(request.ctx, request.body, { allowDestructive: request.query.allowDestructive === true }),
+  );
+
+  app.get(
+    '/api/meta/history',
+    {
+      preHandler: app.requireAdmin,
+      schema: {
+        tags,
+        summary: 'Metadata versions, newest first, with author, time, plan and a summary of the change',
+        security: bearer,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 500 },
+            before: { type: 'integer', minimum: 1 },
+          },
+        },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: anyObject } } },
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (request) => ({
+      items: await app.runtime.meta.history(request.ctx, {
+        ...(request.query.limit !== undefined ? { limit: request.query.limit } : {}),
+        ...(request.query.before !== undefined ? { before: request.query.before } : {}),
+      }),
+    }),
+  );
+
+  app.get(
+    '/api/meta/export',
+    {
+      preHandler: app.requireAdmin,
+      schema: {
+        tags,
+        summary: "The tenant's metadata as a template document (apply it to another tenant to reproduce it)",
+        security: bearer,
+        response: { 200: anyObject, ...errors(401, 403) },
+      },
+    },
+    async (request) => ({ ...(await app.runtime.meta.exportTemplate(request.ctx)) }),
+  );
+
+  app.get(
+    '/api/meta/types',
+    {
+      preHandler: app.requireAdmin,
+      schema: {
+        tags,
+        summary: "TypeScript types of the tenant's records, for plugin authors (npm run types)",
+        security: bearer,
+        response: {
+          200: { type: 'object', properties: { source: { type: 'string' } }, required: ['source'] },
+          ...errors(401, 403),
+        },
+      },
+    },
+    async (request) => ({ source: await app.runtime.meta.recordTypes(request.ctx) }),
+  );
+
+  app.post(
+    '/api/meta/indexes/repair',
+    {
+      preHandler: app.requireAdmin,
+      schema: {
+        tags,
+        summary: 'Build missing indexes and rebuild INVALID ones (concurrently); idempotent',
+        security: bearer,
+        response: { 200: anyObject, ...errors(401, 403) },
+      },
+    },
+    async (request) => app.runtime.meta.repairIndexes(request.ctx),
+  );
+}

@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import { bearer, errors } from '../http/schemas';
+import type { TypeProvider } from '../http/type-provider';
+
+const templateOut = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    label: { type: 'string' },
+    version: { type: 'string' },
+    description: { type: 'string' },
+    objects: { type: 'array', items: { type: 'string' } },
+    hasSampleData: { type: 'boolean' },
+  },
+} as const;
+
+/** `/api/templates`: the registered templates, and applying one to the tenant (tenant admins). */
+export async function templateRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeProvider>();
+  const tags = ['templates'];
+
+  app.get(
+    '/api/templates',
+    {
+      preHandler: app.requireAdmin,
+      schema: {
+        tags,
+        summary: 'Available templates',
+        security: bearer,
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: templateOut } } },
+          ...errors(401, 403),
+        },
+      },
+    },
+    async () => ({ items: app.runtime.templates.list() }),
+  );
+
+  app.post(
+    '/api/templates/:name/apply',
+    {
+      preHandler: app.requireAdmin,
+      schema: {
+        tags,
+        summary: "Apply a template to the tenant; re-applying a newer version keeps the tenant's customizations",
+        security: bearer,
+        params: {
+          type: 'object',
+          required: ['name'],
+          properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
+        },
+        body: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          properties: {
+            sampleData: { type: 'boolean' },
+            allowDestructive: { type: 'boolean' },
+          },
+        },
+        response: { 200: { type: 'object', additionalProperties: true }, ...errors(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (request) => {
+      const body = request.body ?? {};
+      return app.runtime.templates.apply(request.ctx, request.params.name, {
+        ...(body.sampleData !== undefined ? { sampleData: body.sampleData } : {}),
+        ...(body.allowDestructive !== undefined ? { allowDestructive: body.allowDestructive } : {}),
+      });
+    },
+  );
+}
