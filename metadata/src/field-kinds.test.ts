@@ -57,8 +57,16 @@ describe('field-kind catalogue', () => {
   });
 
   it('marks computed kinds read-only and gives them no database check', () => {
-    const formula = describeField({ type: 'string', enum: ['a'], 'x-formula': 'record.x' } as FieldDefinition);
-    expect(formula).toBeUndefined(); // enum is not a keyword formulas accept (a plain select cannot be computed)
+    // describeField resolves what a definition means; whether its keywords are allowed is the
+    // validator's job. A select computed by a formula would get the select's check otherwise.
+    const def = { type: 'string', enum: ['a'], 'x-formula': 'record.x' } as FieldDefinition;
+    const formula = describeField(def);
+    expect(formula?.kind.name).toBe('formula');
+    expect(formula?.resultKind.name).toBe('select');
+    expect(formula?.readOnly).toBe(true);
+    expect(formula?.dbCheck).toBeNull();
+    const doc = { objects: { o: { type: 'object', properties: { x: { type: 'string' }, f: def } } } };
+    expect(validateDocument(doc).map((i) => i.path)).toEqual(['/objects/o/properties/f/enum']);
     const auto = describeField({ type: 'string', 'x-autonumber': 'A-{000}' });
     expect(auto?.readOnly).toBe(true);
     expect(auto?.dbCheck).toBeNull();
