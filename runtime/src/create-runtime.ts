@@ -14,7 +14,7 @@ import { type Logger, silentLogger } from './logger';
 import { systemCtx } from './system-ctx';
 import { InstallationSecrets } from './security/installation-secrets';
 import { ScriptEngine } from './scripts/script-engine';
-import { connectScriptsToMeta } from './scripts/connect-scripts';
+import { connectScriptsToMeta, connectScriptsToOutbox } from './scripts/connect-scripts';
 import { fullAccess, type PermissionEngine } from './permissions/object-access';
 import { MetaService } from './meta/meta-service';
 import { TemplateRegistry } from './templates/template-registry';
@@ -44,6 +44,7 @@ export function createRuntime(opts: RuntimeOptions) {
   const meta = new MetaService(db, { clock, logger, config: config.meta });
   const templates = new TemplateRegistry(meta, logger);
   connectScriptsToMeta(scripts, meta);
+  connectScriptsToOutbox(scripts, outbox, meta);
   tenants.templateNames = () => templates.names();
   tenants.createdHooks.push(templates.onTenantCreated);
 

@@ -1,6 +1,6 @@
 import { type RecordData, SCRIPT_EVENTS, type ScriptDefinition } from '@forma/runtime';
 import type { FastifyInstance } from 'fastify';
-import { bearer, errors } from '../http/schemas';
+import { bearer, errors, uuidParam } from '../http/schemas';
 import type { TypeProvider } from '../http/type-provider';
 
 const name = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$', maxLength: 63 } as const;
@@ -36,8 +36,51 @@ const testResult = {
   required: ['errors', 'changes', 'logs', 'ms'],
 } as const;
 
+const actionResult = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    result: { description: 'What the action script returned (JSON data)' },
+    changes: { ...data, description: 'Fields the script set, saved through the normal update' },
+    errors: { type: 'object', additionalProperties: { type: 'string' } },
+    logs: { type: 'array', items: { type: 'string' } },
+    ms: { type: 'number' },
+    record: { ...data, description: 'The record after the action' },
+  },
+  required: ['changes', 'errors', 'logs', 'ms', 'record'],
+} as const;
+
 export async function scriptRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeProvider>();
+
+  app.post(
+    '/api/records/:object/:id/actions/:script',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags: ['scripts', 'records'],
+        summary: 'Run an action script (a button) on one record',
+        description:
+          'Runs the `action` script `script` of `object` on the record, as the signed-in user: the body is ' +
+          'its `params`. Fields it `set()` are saved through the normal update (permissions, validation, ' +
+          'save scripts; 409 when the record changed meanwhile). `error()` in the script answers 400 ' +
+          'VALIDATION_FAILED with its fields; a failing script 422 SCRIPT_FAILED; an unknown action, or a ' +
+          'record the user may not read, 404.',
+        security: bearer,
+        params: {
+          type: 'object',
+          required: ['object', 'id', 'script'],
+          properties: { object: name, id: uuidParam, script: name },
+        },
+        body: { ...data, description: 'The action’s params' },
+        response: { 200: actionResult, ...errors(400, 401, 403, 404, 409, 413, 422) },
+      },
+    },
+    async (request) => {
+      const { object, id, script } = request.params;
+      return app.runtime.scripts.runAction(request.ctx, object, id, script, (request.body ?? {}) as RecordData);
+    },
+  );
 
   app.post(
     '/api/meta/scripts/:name/test',

@@ -1,7 +1,8 @@
+import type { Outbox } from '../events/outbox';
 import type { MetaService } from '../meta/meta-service';
 import type { SectionCheck } from '../meta/section-checks';
 import { compileScript } from './compile-script';
-import type { ScriptEngine } from './script-engine';
+import { AFTER_SAVE_TOPIC, type AfterSavePayload, type ScriptEngine } from './script-engine';
 import type { ScriptDefinition } from './script-types';
 
 /**
@@ -25,5 +26,16 @@ export function connectScriptsToMeta(scripts: ScriptEngine, meta: MetaService): 
     const model = await meta.model(ctx);
     const definition = Object.hasOwn(model.scripts, name) ? model.scripts[name] : undefined;
     return definition ? { definition: definition as ScriptDefinition, version: model.version } : undefined;
+  });
+}
+
+/**
+ * Runs queued afterSave scripts once their save has committed: the handler of `AFTER_SAVE_TOPIC`,
+ * acting as the user who saved, on the tenant's current metadata.
+ */
+export function connectScriptsToOutbox(scripts: ScriptEngine, outbox: Outbox, meta: MetaService): void {
+  scripts.useOutbox(outbox);
+  outbox.register(AFTER_SAVE_TOPIC, async (tx, payload) => {
+    await scripts.runAfterSave(tx, await meta.model(tx), payload as unknown as AfterSavePayload);
   });
 }

@@ -21,6 +21,10 @@ export type {
 export { SCRIPT_EVENTS } from './script-types';
 export { defaultScriptsConfig, type ScriptLimits, type ScriptsConfig } from './scripts-config';
 export {
+  AFTER_SAVE_TOPIC,
+  type ActionRecords,
+  type ActionResult,
+  type AfterSavePayload,
   ScriptEngine,
   type ScriptHostFactory,
   type ScriptLoader,
@@ -28,3 +32,14 @@ export {
 } from './script-engine';
 export { compileExpression, compileScript, formatDiagnostics } from './compile-script';
 export { SCRIPT_API_DTS } from './script-api-dts';
+export {
+  assertNoScriptErrors,
+  formulasFor,
+  hasSaveWork,
+  type RecordsQuery,
+  saveInputFor,
+  scriptHostFor,
+  scriptsFor,
+  scriptUserOf,
+} from './record-scripts';
+export { connectScriptsToOutbox } from './connect-scripts';

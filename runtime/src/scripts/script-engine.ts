@@ -3,12 +3,23 @@ import { performance } from 'node:perf_hooks';
 import { LRUCache } from 'lru-cache';
 import { type Clock, systemClock } from '../clock';
 import type { Ctx } from '../ctx';
-import { badRequest, notFound, validationFailed } from '../errors';
+import { badRequest, isAppError, notFound, validationFailed } from '../errors';
+import type { Outbox } from '../events/outbox';
 import { type Logger, silentLogger } from '../logger';
+import type { Model } from '../model/load-model';
+import type { TxCtx } from '../tx/unit-of-work';
 import { isIdentifier, isTenantId } from '../model/naming';
 import { CircuitBreaker } from './circuit-breaker';
 import { compileExpression, compileScript, formatDiagnostics } from './compile-script';
 import { nestsDeeperThan } from './json-depth';
+import {
+  hasSaveWork,
+  type RecordsQuery,
+  saveInputFor,
+  scriptHostFor,
+  scriptsFor,
+  scriptUserOf,
+} from './record-scripts';
 import type { SourceDef } from './sandbox-protocol';
 import { type SandboxOutcome, SandboxProcess } from './sandbox-process';
 import { scriptFailure, type UnitLabel } from './script-failure';
@@ -26,7 +37,6 @@ import type {
   ScriptRef,
   ScriptRunInput,
   ScriptRunResult,
-  ScriptUser,
   ScriptVersion,
 } from './script-types';
 import { SCRIPT_EVENTS } from './script-types';
@@ -34,6 +44,33 @@ import { limitsFor, type ScriptLimits, type ScriptsConfig } from './scripts-conf
 
 /** Gives the `ScriptHost` that answers `query()` for a request (the records engine registers one). */
 export type ScriptHostFactory = (ctx: Ctx) => ScriptHost;
+
+/**
+ * What an action needs of the records engine: the record as the caller may read it (404 outside their
+ * scope) and an update through the normal save path (permissions, validation, scripts, formulas).
+ */
+export interface ActionRecords {
+  get(ctx: Ctx, object: string, id: string): Promise<RecordData>;
+  update(ctx: Ctx, object: string, id: string, changes: RecordData, version: number | undefined): Promise<RecordData>;
+}
+
+/** The answer of `POST /api/records/:object/:id/actions/:script`. */
+export interface ActionResult extends ScriptRunResult {
+  /** The record after the action: updated when the script called `set()`, else as read. */
+  record: RecordData;
+}
+
+/** Outbox topic of the afterSave scripts of one save; the payload is `AfterSavePayload`. */
+export const AFTER_SAVE_TOPIC = 'scripts.afterSave';
+
+export interface AfterSavePayload {
+  object: string;
+  record: RecordData;
+  old: RecordData | null;
+}
+
+/** Failures of an afterSave script that running it again cannot fix: logged, not retried. */
+const FINAL_REASONS: ReadonlySet<string> = new Set(['error', 'syntax', 'output']);
 
 /** Finds a saved script by name (the metadata service registers one). */
 export type ScriptLoader = (
@@ -102,11 +139,6 @@ const isAny = (_v: unknown): _v is unknown => true;
 const stringList = (v: unknown): string[] => (Array.isArray(v) ? v.filter(isString) : []);
 const elapsed = (since: number) => Math.round((performance.now() - since) * 100) / 100;
 
-function userOf(ctx: Ctx): ScriptUser {
-  const { id, email, name, roles, manager } = ctx.user;
-  return { id, email, name, roles, manager };
-}
-
 /**
  * The script engine: compiles tenant scripts and expressions once, runs them in the sandbox child
  * process under each tenant's limits, and turns every failure into a clear `SCRIPT_FAILED`.
@@ -118,12 +150,16 @@ export class ScriptEngine {
   private readonly overrides = new Map<string, Partial<ScriptLimits>>();
   private hostFactory: ScriptHostFactory = () => noHost;
   private loader: ScriptLoader | undefined;
+  private outbox: Pick<Outbox, 'enqueue'> | undefined;
+  private records: ActionRecords | undefined;
+  private readonly logger: Logger;
 
   constructor(
     private readonly config: ScriptsConfig,
     opts: { clock?: Clock; logger?: Logger } = {},
   ) {
     const logger = opts.logger ?? silentLogger;
+    this.logger = logger;
     this.sandbox = new SandboxProcess({ maxIsolates: config.maxIsolates, logger });
     this.breaker = new CircuitBreaker(config.breaker, opts.clock ?? systemClock);
   }
@@ -178,6 +214,21 @@ export class ScriptEngine {
     this.loader = loader;
   }
 
+  /** `query()` of every script goes through the records engine as the calling user. */
+  useRecordsQuery(query: RecordsQuery): void {
+    this.hostFactory = (ctx) => scriptHostFor(ctx, query);
+  }
+
+  /** Where `queueAfterSave` records its events (the handler is `connectScriptsToOutbox`'s). */
+  useOutbox(outbox: Pick<Outbox, 'enqueue'>): void {
+    this.outbox = outbox;
+  }
+
+  /** Record access for action scripts (`runAction`). */
+  useActionRecords(records: ActionRecords): void {
+    this.records = records;
+  }
+
   /** The host that answers `query()` for this request's user. */
   hostFor(ctx: Ctx): ScriptHost {
     return this.hostFactory(ctx);
@@ -230,6 +281,119 @@ export class ScriptEngine {
       logs: stringList(out.logs),
       ms: elapsed(started),
     };
+  }
+
+  /**
+   * The records engine's one call per save: the object's validate and beforeSave scripts and its
+   * formulas on `record` (the whole record as it will be saved; on update, old merged with the patch),
+   * with `query()` answered as `ctx.user` inside `ctx.db`. Apply `changes` to the record when `errors`
+   * is empty; otherwise refuse the save (`assertNoScriptErrors`). Throws `SCRIPT_FAILED` (422).
+   */
+  async runRecordSave(
+    ctx: Ctx,
+    model: Model,
+    object: string,
+    record: RecordData,
+    old: RecordData | null,
+  ): Promise<SaveResult> {
+    if (!hasSaveWork(model, object)) return { errors: {}, changes: {}, logs: [], ms: 0 };
+    return this.runSave(saveInputFor(ctx, model, object, record, old), this.hostFor(ctx));
+  }
+
+  /**
+   * Records, in the save's transaction, that the object's afterSave scripts must run once it commits
+   * (nothing is recorded when the object has none). A rolled-back save never runs them.
+   */
+  async queueAfterSave(
+    tx: TxCtx,
+    model: Model,
+    object: string,
+    record: RecordData,
+    old: RecordData | null,
+  ): Promise<boolean> {
+    if (scriptsFor(model, object, 'afterSave').length === 0) return false;
+    if (!this.outbox) throw new Error('afterSave scripts need an outbox: call connectScriptsToOutbox');
+    const payload: AfterSavePayload = { object, record, old };
+    await this.outbox.enqueue(tx, AFTER_SAVE_TOPIC, payload as unknown as Record<string, unknown>);
+    return true;
+  }
+
+  /**
+   * Runs the afterSave scripts of a committed save (the outbox handler). Scripts run as the user who
+   * saved, as the metadata stands when the event is handled. A script that throws is logged and the
+   * others still run; a timeout, memory exhaustion or crash is thrown so the outbox retries the event.
+   */
+  async runAfterSave(ctx: Ctx, model: Model, payload: AfterSavePayload): Promise<ScriptRunResult[]> {
+    if (!model.objects.has(payload.object)) return [];
+    const results: ScriptRunResult[] = [];
+    const host = this.hostFor(ctx);
+    for (const script of scriptsFor(model, payload.object, 'afterSave')) {
+      try {
+        const result = await this.runScript(
+          {
+            tenant: ctx.tenant,
+            version: model.version,
+            object: payload.object,
+            event: 'afterSave',
+            script,
+            record: payload.record,
+            old: payload.old,
+            user: scriptUserOf(ctx),
+          },
+          host,
+        );
+        if (result.logs.length || Object.keys(result.errors).length) {
+          this.logger.info(
+            { tenant: ctx.tenant, script: script.name, logs: result.logs, errors: result.errors },
+            'afterSave script',
+          );
+        }
+        results.push(result);
+      } catch (e) {
+        const reason = isAppError(e) ? e.details?.reason : undefined;
+        if (typeof reason !== 'string' || !FINAL_REASONS.has(reason)) throw e;
+        this.logger.warn({ tenant: ctx.tenant, script: script.name, err: e }, 'afterSave script failed');
+      }
+    }
+    return results;
+  }
+
+  /**
+   * An action script on one record (`POST /api/records/:object/:id/actions/:script`): the record is
+   * read as the caller may see it, the script runs with `params`, and what it `set()` is saved through
+   * the records engine's normal update (the caller's permissions, validation, scripts; 409 when the
+   * record changed meanwhile). Unknown, inactive or non-action scripts of the object answer 404.
+   */
+  async runAction(ctx: Ctx, object: string, id: string, name: string, params: RecordData = {}): Promise<ActionResult> {
+    const found = SCRIPT_NAME.test(name) ? await this.loader?.(ctx, name) : undefined;
+    const def = found?.definition as (ScriptDefinition & { active?: boolean }) | undefined;
+    if (!found || !def || def.object !== object || def.event !== 'action' || def.active === false) {
+      throw notFound(`Action "${name.slice(0, 100)}" not found on ${object}`);
+    }
+    if (!this.records) throw badRequest('Actions are not available: no records engine is connected');
+    const record = await this.records.get(ctx, object, id);
+    const result = await this.runScript(
+      {
+        tenant: ctx.tenant,
+        version: found.version,
+        object,
+        event: 'action',
+        script: { name, code: def.code, language: def.language ?? 'js' },
+        record,
+        old: null,
+        user: scriptUserOf(ctx),
+        params,
+      },
+      this.hostFor(ctx),
+    );
+    if (Object.keys(result.errors).length > 0) {
+      const fields = result.errors;
+      throw validationFailed(`Action "${name}" refused: ${Object.values(fields)[0]}`, fields, { logs: result.logs });
+    }
+    if (Object.keys(result.changes).length === 0) return { ...result, record };
+    const version = typeof record.version === 'number' ? record.version : undefined;
+    const updated = await this.records.update(ctx, object, id, result.changes, version);
+    return { ...result, record: updated };
   }
 
   /** One script on its own: `afterSave` and `action` events (`set()` allowed for `beforeSave` and `action`). */
@@ -306,7 +470,7 @@ export class ScriptEngine {
       object: definition.object,
       record: request.record,
       old: request.old ?? null,
-      user: userOf(ctx),
+      user: scriptUserOf(ctx),
     };
     const host = this.hostFor(ctx);
     if (definition.event === 'validate' || definition.event === 'beforeSave') {

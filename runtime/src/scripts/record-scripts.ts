@@ -1,0 +1,104 @@
+import type { Ctx } from '../ctx';
+import { validationFailed } from '../errors';
+import type { Model } from '../model/load-model';
+import type {
+  QueryOptions,
+  RecordData,
+  SaveInput,
+  SaveResult,
+  ScriptEvent,
+  ScriptHost,
+  ScriptRef,
+  ScriptUser,
+} from './script-types';
+
+/**
+ * The records engine's list query as a script's `query()` needs it: the records `ctx.user` may read
+ * (row scope, field security), newest metadata of `ctx`, in `ctx.db` (the save's transaction when
+ * called during a save).
+ */
+export type RecordsQuery = (
+  ctx: Ctx,
+  object: string,
+  query: { filter: Record<string, unknown>; sort?: string; limit: number },
+) => Promise<RecordData[]>;
+
+/** The calling user as scripts see it (`user`): no session or locale details. */
+export function scriptUserOf(ctx: Ctx): ScriptUser {
+  const { id, email, name, roles, manager } = ctx.user;
+  return { id, email, name, roles: [...roles], manager };
+}
+
+/**
+ * The active scripts of one object and event, in run order: `order` ascending (absent = 0), then by
+ * name, so the order never depends on how the document happened to be written.
+ */
+export function scriptsFor(model: Model, object: string, event: ScriptEvent): ScriptRef[] {
+  const found: Array<[string, Model['scripts'][string] & {}]> = [];
+  for (const [name, def] of Object.entries(model.scripts)) {
+    if (def && def.object === object && def.event === event && def.active !== false) found.push([name, def]);
+  }
+  found.sort(([an, a], [bn, b]) => (a.order ?? 0) - (b.order ?? 0) || (an < bn ? -1 : an > bn ? 1 : 0));
+  return found.map(([name, def]) => ({ name, code: def.code, language: def.language ?? 'js' }));
+}
+
+/** `field → expression` of the object's `x-formula` fields, in dependency order (a formula after those it reads). */
+export function formulasFor(model: Model, object: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const field of model.object(object).formulas) {
+    if (field.formula) out[field.name] = field.formula.expression;
+  }
+  return out;
+}
+
+/** Everything one save of `object` runs in the sandbox: validate, beforeSave, formulas. */
+export function saveInputFor(
+  ctx: Ctx,
+  model: Model,
+  object: string,
+  record: RecordData,
+  old: RecordData | null,
+): SaveInput {
+  return {
+    tenant: ctx.tenant,
+    version: model.version,
+    object,
+    validate: scriptsFor(model, object, 'validate'),
+    beforeSave: scriptsFor(model, object, 'beforeSave'),
+    formulas: formulasFor(model, object),
+    record,
+    old,
+    user: scriptUserOf(ctx),
+  };
+}
+
+/** Whether saving `object` runs anything in the sandbox (lets a caller skip building the input). */
+export function hasSaveWork(model: Model, object: string): boolean {
+  return (
+    model.object(object).formulas.length > 0 ||
+    Object.values(model.scripts).some(
+      (s) => s?.object === object && (s.event === 'validate' || s.event === 'beforeSave') && s.active !== false,
+    )
+  );
+}
+
+/** Turns the `error()` calls of a save into the API's 400 `VALIDATION_FAILED` with `fields`. */
+export function assertNoScriptErrors(result: Pick<SaveResult, 'errors'>): void {
+  const fields = result.errors;
+  const names = Object.keys(fields);
+  if (names.length === 0) return;
+  const first = fields[names[0]!];
+  throw validationFailed(names.length === 1 && first ? first : 'The record breaks the rules of this object', fields);
+}
+
+/** A `ScriptHost` answering `query()` as the user of `ctx` through the records engine. */
+export function scriptHostFor(ctx: Ctx, query: RecordsQuery): ScriptHost {
+  return {
+    query: (object: string, filter: Record<string, unknown>, options: QueryOptions) =>
+      query(ctx, object, {
+        filter,
+        ...(options.sort ? { sort: options.sort } : {}),
+        limit: options.limit ?? 50,
+      }),
+  };
+}
