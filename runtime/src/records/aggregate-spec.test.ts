@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { loadModel } from '../model/load-model';
+import { type AggregateInput, ageLabel, parseAggregateSpec } from './aggregate-spec';
+
+const model = loadModel(
+  {
+    objects: {
+      deal: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', maxLength: 100 },
+          notes: { type: 'string', 'x-kind': 'textarea' },
+          amount: { type: 'number', 'x-kind': 'currency' },
+          stage: { type: 'string', enum: ['new', 'won'] },
+          close_on: { type: 'string', format: 'date' },
+          secret: { type: 'number' },
+        },
+      },
+    },
+  },
+  1,
+);
+const sc = { object: model.object('deal'), fields: { secret: 'none' as const }, today: '2026-03-31' };
+const parse = (input: AggregateInput) => parseAggregateSpec(input, sc);
+const fail = (input: AggregateInput) => {
+  try {
+    parse(input);
+  } catch (e) {
+    return e as { status: number; fields?: Record<string, string>; message: string };
+  }
+  throw new Error('expected a failure');
+};
+
+describe('parseAggregateSpec', () => {
+  it('reads query-string text: group keys, date buckets, measures and a default count', () => {
+    const spec = parse({ groupBy: 'stage,close_on:month', sum: 'amount', max: 'close_on' });
+    expect(spec.groupBy).toEqual([
+      { key: 'stage', field: 'stage', kind: 'value' },
+      { key: 'close_on:month', field: 'close_on', kind: 'date', bucket: 'month' },
+    ]);
+    expect(spec.measures).toEqual([
+      { key: 'sum_amount', op: 'sum', field: 'amount' },
+      { key: 'max_close_on', op: 'max', field: 'close_on' },
+    ]);
+    expect(spec.count).toBe(false);
+    expect(parse({ groupBy: 'stage' }).count).toBe(true);
+    expect(spec.asOf).toBe('2026-03-31');
+  });
+
+  it('reads JSON arrays and age buckets', () => {
+    const spec = parse({
+      groupBy: ['close_on:age:30-60'],
+      count: true,
+      sort: ['-count'],
+      limit: 5,
+      asOf: '2026-01-01',
+    });
+    expect(spec.groupBy[0]).toEqual({ key: 'close_on:age:30-60', field: 'close_on', kind: 'age', limits: [30, 60] });
+    expect(spec.sort).toEqual([{ key: 'count', desc: true }]);
+    expect(parse({ groupBy: 'close_on:age' }).groupBy[0]).toMatchObject({ limits: [30, 60, 90, 180] });
+  });
+
+  it('collects every problem in one 400', () => {
+    const e = fail({
+      groupBy: 'nope,name:month',
+      sum: 'name',
+      avg: 'stage',
+      sort: 'amount',
+      limit: '0',
+      asOf: '2026-13-45',
+    });
+    expect(e.status).toBe(400);
+    expect(Object.keys(e.fields ?? {}).sort()).toEqual(['asOf', 'avg', 'groupBy', 'limit', 'sum', 'sort'].sort());
+  });
+
+  it.each([
+    ['injection in a group key', { groupBy: 'stage"; drop table deal; --' }],
+    ['a long text field', { groupBy: 'notes' }],
+    ['an unknown bucket', { groupBy: 'close_on:decade' }],
+    ['decreasing ages', { groupBy: 'close_on:age:60-30' }],
+    ['too many keys', { groupBy: 'stage,name,amount,close_on,close_on:year' }],
+  ])('refuses %s', (_label, input) => {
+    expect(fail(input as AggregateInput).status).toBe(400);
+  });
+
+  it('refuses fields the user may not read with 403', () => {
+    expect(fail({ sum: 'secret' }).status).toBe(403);
+    expect(fail({ groupBy: 'secret' }).status).toBe(403);
+  });
+});
+
+describe('ageLabel', () => {
+  it('names buckets by their day range', () => {
+    const limits = [30, 60, 90, 180];
+    expect([0, 1, 2, 3, 4, 5].map((i) => ageLabel(i, limits))).toEqual([
+      'current',
+      '1-30',
+      '31-60',
+      '61-90',
+      '91-180',
+      '181+',
+    ]);
+  });
+});

@@ -1,0 +1,189 @@
+/**
+ * Parses and checks an aggregate request (`groupBy=stage,close_on:month&sum=amount&count=true`, or the
+ * same as a JSON body) against the object's fields and the user's field access, collecting every
+ * problem before anything runs. The result is pure data that aggregate-sql.ts compiles.
+ */
+import { type FieldErrors, forbidden, validationFailed } from '../errors';
+import type { FieldModel, ObjectModel } from '../model/load-model';
+import type { FieldAccess } from '../permissions/object-access';
+
+export type DateBucket = 'day' | 'week' | 'month' | 'quarter' | 'year';
+export type MeasureOp = 'sum' | 'avg' | 'min' | 'max';
+
+export type GroupKey =
+  | { key: string; field: string; kind: 'value' }
+  | { key: string; field: string; kind: 'date'; bucket: DateBucket }
+  /** Days elapsed since the date (as of `asOf`), in buckets: `current` (not yet due), `1-30`, … `181+`. */
+  | { key: string; field: string; kind: 'age'; limits: readonly number[] };
+
+export interface Measure {
+  key: string;
+  op: MeasureOp;
+  field: string;
+}
+
+export interface AggregateSpec {
+  groupBy: GroupKey[];
+  count: boolean;
+  measures: Measure[];
+  /** Output keys to order the groups by (default: the group keys, ascending). */
+  sort: { key: string; desc: boolean }[];
+  limit: number;
+  /** Day the `age` buckets are computed for, `YYYY-MM-DD`. */
+  asOf: string;
+  filter: unknown;
+}
+
+/** What a client sends: query-string text or JSON values. */
+export interface AggregateInput {
+  groupBy?: string | string[];
+  count?: boolean | string;
+  sum?: string | string[];
+  avg?: string | string[];
+  min?: string | string[];
+  max?: string | string[];
+  sort?: string | string[];
+  limit?: number | string;
+  asOf?: string;
+  filter?: unknown;
+}
+
+export const DEFAULT_AGE_LIMITS = [30, 60, 90, 180] as const;
+export const MAX_GROUP_KEYS = 4;
+export const MAX_MEASURES = 20;
+export const DEFAULT_GROUP_LIMIT = 1000;
+export const MAX_GROUP_LIMIT = 10_000;
+
+const DATE_BUCKETS = new Set<DateBucket>(['day', 'week', 'month', 'quarter', 'year']);
+const NUMERIC = new Set(['number', 'currency', 'percent', 'integer']);
+const ORDERED = new Set([...NUMERIC, 'date', 'datetime']);
+/** Kinds whose values make no useful group (long text, arrays, line items). */
+const NOT_GROUPABLE = new Set(['textarea', 'multiselect', 'children']);
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function list(v: string | string[] | undefined): string[] {
+  if (v === undefined) return [];
+  const parts = Array.isArray(v) ? v : v.split(',');
+  return parts.map((s) => (typeof s === 'string' ? s.trim() : s)).filter((s) => s !== '');
+}
+
+function flag(v: boolean | string | undefined): boolean {
+  return v === true || v === 'true' || v === '1';
+}
+
+export interface SpecContext {
+  object: ObjectModel;
+  /** Field access of the user (fields not listed are `edit`). */
+  fields: Readonly<Record<string, FieldAccess>>;
+  /** Today, `YYYY-MM-DD` (from the runtime clock), the default for `asOf`. */
+  today: string;
+}
+
+export function parseAggregateSpec(input: AggregateInput, sc: SpecContext): AggregateSpec {
+  const errors: FieldErrors = {};
+  const hidden: string[] = [];
+  const fieldFor = (name: string, param: string): FieldModel | undefined => {
+    const f = typeof name === 'string' ? sc.object.fields.get(name) : undefined;
+    if (!f?.column) {
+      errors[param] ??= `Unknown field: ${String(name)}`;
+      return undefined;
+    }
+    if (sc.fields[f.name] === 'none') {
+      hidden.push(f.name);
+      return undefined;
+    }
+    return f;
+  };
+
+  const groupBy: GroupKey[] = [];
+  const groupParts = list(input.groupBy);
+  if (groupParts.length > MAX_GROUP_KEYS) errors.groupBy = `At most ${MAX_GROUP_KEYS} group keys`;
+  for (const part of groupParts.slice(0, MAX_GROUP_KEYS)) {
+    if (typeof part !== 'string') {
+      errors.groupBy ??= 'Group keys are field names';
+      continue;
+    }
+    const [name = '', bucket, extra] = part.split(':');
+    const f = fieldFor(name, 'groupBy');
+    if (!f) continue;
+    if (groupBy.some((g) => g.key === part)) {
+      errors.groupBy ??= `Group key repeated: ${part}`;
+      continue;
+    }
+    if (bucket === undefined) {
+      if (NOT_GROUPABLE.has(f.resultKind)) errors.groupBy ??= `Cannot group by ${f.name} (${f.resultKind})`;
+      else groupBy.push({ key: part, field: f.name, kind: 'value' });
+      continue;
+    }
+    const isDate = f.resultKind === 'date' || f.resultKind === 'datetime';
+    if (!isDate) {
+      errors.groupBy ??= `${f.name} is not a date: it has no ${bucket}`;
+    } else if (bucket === 'age') {
+      const limits = extra === undefined ? [...DEFAULT_AGE_LIMITS] : extra.split('-').map(Number);
+      const valid =
+        limits.length > 0 &&
+        limits.length <= 12 &&
+        limits.every((n, i) => Number.isInteger(n) && n > 0 && n <= 36_500 && (i === 0 || n > (limits[i - 1] ?? 0)));
+      if (!valid) errors.groupBy ??= 'Age buckets are increasing day counts, e.g. due_on:age:30-60-90-180';
+      else groupBy.push({ key: part, field: f.name, kind: 'age', limits });
+    } else if (DATE_BUCKETS.has(bucket as DateBucket) && extra === undefined) {
+      groupBy.push({ key: part, field: f.name, kind: 'date', bucket: bucket as DateBucket });
+    } else {
+      errors.groupBy ??= `Unknown date bucket "${bucket}" (day, week, month, quarter, year or age)`;
+    }
+  }
+
+  const measures: Measure[] = [];
+  for (const op of ['sum', 'avg', 'min', 'max'] as const) {
+    for (const name of list(input[op])) {
+      const f = fieldFor(name, op);
+      if (!f) continue;
+      const allowed = op === 'sum' || op === 'avg' ? NUMERIC : ORDERED;
+      if (!allowed.has(f.resultKind)) {
+        errors[op] ??= `${op} needs a ${op === 'sum' || op === 'avg' ? 'numeric' : 'numeric or date'} field: ${f.name}`;
+        continue;
+      }
+      const key = `${op}_${f.name}`;
+      if (!measures.some((m) => m.key === key)) measures.push({ key, op, field: f.name });
+    }
+  }
+  if (measures.length > MAX_MEASURES) errors.sum ??= `At most ${MAX_MEASURES} measures`;
+  const count = flag(input.count) || measures.length === 0;
+
+  const outputKeys = new Set([
+    ...groupBy.map((g) => g.key),
+    ...measures.map((m) => m.key),
+    ...(count ? ['count'] : []),
+  ]);
+  const sort: AggregateSpec['sort'] = [];
+  for (const s of list(input.sort)) {
+    const desc = s.startsWith('-');
+    const key = desc ? s.slice(1) : s;
+    if (!outputKeys.has(key)) errors.sort ??= `Sort by a group key or a measure of this request: ${key}`;
+    else sort.push({ key, desc });
+  }
+
+  let limit = DEFAULT_GROUP_LIMIT;
+  if (input.limit !== undefined) {
+    const n = Number(input.limit);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_GROUP_LIMIT) errors.limit = `An integer from 1 to ${MAX_GROUP_LIMIT}`;
+    else limit = n;
+  }
+
+  const asOf = input.asOf ?? sc.today;
+  if (typeof asOf !== 'string' || !ISO_DAY.test(asOf) || Number.isNaN(Date.parse(asOf))) {
+    errors.asOf = 'A date, YYYY-MM-DD';
+  }
+
+  if (hidden.length) throw forbidden(`You may not read: ${[...new Set(hidden)].join(', ')}`);
+  if (Object.keys(errors).length) throw validationFailed('The aggregate request is not valid', errors);
+  return { groupBy, count, measures, sort, limit, asOf, filter: input.filter };
+}
+
+/** Label of age bucket `index` for the given limits: 0 → `current`, then `1-30`, `31-60`, …, `181+`. */
+export function ageLabel(index: number, limits: readonly number[]): string {
+  if (index <= 0) return 'current';
+  const upper = limits[index - 1];
+  const lower = index === 1 ? 1 : (limits[index - 2] ?? 0) + 1;
+  return upper === undefined ? `${(limits[limits.length - 1] ?? 0) + 1}+` : `${lower}-${upper}`;
+}
