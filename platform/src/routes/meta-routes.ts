@@ -62,6 +62,29 @@ const nameParams = {
   properties: { name: { type: 'string', minLength: 1, maxLength: 200 } },
 } as const;
 
+const ifMatch = {
+  type: 'object',
+  properties: {
+    'if-match': {
+      type: 'string',
+      pattern: '^(W/)?"?[0-9]{1,15}"?$',
+      description: 'The metadata version the change was made against; another change since then answers 409',
+    },
+  },
+} as const;
+
+const versionParams = {
+  type: 'object',
+  required: ['version'],
+  properties: { version: { type: 'integer', minimum: 1 } },
+} as const;
+
+/** `If-Match: 7` (or `"7"`, `W/"7"`), already shape-checked by the route schema. */
+function expectedVersion(headers: { 'if-match'?: string }): { expectedVersion?: number } {
+  const raw = headers['if-match'];
+  return raw === undefined ? {} : { expectedVersion: Number(raw.replace(/\D/g, '')) };
+}
+
 const SINGULAR: Record<(typeof META_SECTIONS)[number], string> = {
   objects: 'object (its JSON Schema)',
   roles: 'role',
@@ -115,6 +138,7 @@ export async function metaRoutes(fastify: FastifyInstance) {
           security: bearer,
           params: nameParams,
           querystring: destructiveQuery,
+          headers: ifMatch,
           body: anyObject,
           response: { 200: applyOut, ...errors(400, 401, 403, 409, 413, 503) },
         },
@@ -122,6 +146,7 @@ export async function metaRoutes(fastify: FastifyInstance) {
       async (request) =>
         app.runtime.meta.put(request.ctx, section, request.params.name, request.body, {
           allowDestructive: request.query.allowDestructive === true,
+          ...expectedVersion(request.headers),
         }),
     );
 
@@ -135,12 +160,14 @@ export async function metaRoutes(fastify: FastifyInstance) {
           security: bearer,
           params: nameParams,
           querystring: destructiveQuery,
-          response: { 200: applyOut, ...errors(401, 403, 404, 409, 503) },
+          headers: ifMatch,
+          response: { 200: applyOut, ...errors(400, 401, 403, 404, 409, 503) },
         },
       },
       async (request) =>
         app.runtime.meta.remove(request.ctx, section, request.params.name, {
           allowDestructive: request.query.allowDestructive === true,
+          ...expectedVersion(request.headers),
         }),
     );
   }
@@ -173,15 +200,20 @@ export async function metaRoutes(fastify: FastifyInstance) {
         summary: 'Apply a (partial) metadata document in one transaction',
         description:
           'A destructive step without allowDestructive=true, data that does not fit, or removing something ' +
-          'still in use answers 409 CONFLICT and changes nothing. Applying the same document twice is a no-op.',
+          'still in use answers 409 CONFLICT and changes nothing. Applying the same document twice is a no-op. ' +
+          'With "version" in the body (or If-Match), a change made against an older version answers 409.',
         security: bearer,
         querystring: destructiveQuery,
+        headers: ifMatch,
         body: anyObject,
         response: { 200: applyOut, ...errors(400, 401, 403, 409, 413, 503) },
       },
     },
     async (request) =>
-      app.runtime.meta.apply(request.ctx, request.body, { allowDestructive: request.query.allowDestructive === true }),
+      app.runtime.meta.apply(request.ctx, request.body, {
+        allowDestructive: request.query.allowDestructive === true,
+        ...expectedVersion(request.headers),
+      }),
   );
 
   app.get(
@@ -212,6 +244,60 @@ export async function metaRoutes(fastify: FastifyInstance) {
         ...(request.query.before !== undefined ? { before: request.query.before } : {}),
       }),
     }),
+  );
+
+  app.get(
+    '/api/meta/history/:version',
+    {
+      preHandler: app.requireAdmin,
+      schema: {
+        tags,
+        summary: 'One metadata version with its whole document, plan and change summary',
+        security: bearer,
+        params: versionParams,
+        response: { 200: anyObject, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => ({ ...(await app.runtime.meta.version(request.ctx, request.params.version)) }),
+  );
+
+  app.post(
+    '/api/meta/history/:version/revert/plan',
+    {
+      preHandler: app.requireAdmin,
+      schema: {
+        tags,
+        summary: 'The plan that reverting to this version would run now; nothing changes',
+        security: bearer,
+        params: versionParams,
+        response: { 200: planOut, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => app.runtime.meta.planRevert(request.ctx, request.params.version),
+  );
+
+  app.post(
+    '/api/meta/history/:version/revert',
+    {
+      preHandler: app.requireAdmin,
+      schema: {
+        tags,
+        summary: 'Make the document of an earlier version current again, as a new version with its own plan',
+        description:
+          'History is never rewritten. Fields and objects added since that version are dropped (destructive: ' +
+          'needs allowDestructive=true); renames since then are renamed back; data checks apply as for any change.',
+        security: bearer,
+        params: versionParams,
+        querystring: destructiveQuery,
+        headers: ifMatch,
+        response: { 200: applyOut, ...errors(400, 401, 403, 404, 409, 503) },
+      },
+    },
+    async (request) =>
+      app.runtime.meta.revert(request.ctx, request.params.version, {
+        allowDestructive: request.query.allowDestructive === true,
+        ...expectedVersion(request.headers),
+      }),
   );
 
   app.get(

@@ -60,7 +60,16 @@ export interface ApplyOptions {
   allowDestructive?: boolean;
   /** Recorded in history: `api`, `template:core-crm@1.2.0`, … */
   source?: string;
+  /**
+   * The version the client's change was made against (`If-Match`, or `version` in an applied
+   * document). When another change landed in between, the apply answers 409 instead of silently
+   * overwriting it.
+   */
+  expectedVersion?: number;
 }
+
+/** One history entry with the whole document of that version. */
+export type VersionEntry = HistoryEntry & { document: MetadataDocument };
 
 /** How the next document is made from the current one (inside the lock, for applies). */
 type Compute = (current: MetadataDocument, trx: Knex | Knex.Transaction) => Promise<ComputedNext> | ComputedNext;
@@ -115,13 +124,46 @@ export class MetaService {
   async plan(ctx: Ctx, patch: unknown): Promise<PlanResult> {
     requireAdmin(ctx);
     const typed = this.checkPatch(patch);
+    return this.planWith(ctx, (cur) => ({ document: mergePatch(cur, typed) }));
+  }
+
+  /** The plan that reverting to `version` would run now (nothing changes). */
+  async planRevert(ctx: Ctx, version: number): Promise<PlanResult> {
+    requireAdmin(ctx);
+    const target = await this.versionDocument(ctx, version);
+    return this.planWith(ctx, () => ({ document: structuredClone(target) }));
+  }
+
+  /**
+   * Makes the document of an earlier version current again, as a new version with its own plan:
+   * history is never rewritten. Stable ids make renames since then renames back; fields added since
+   * are dropped (destructive: needs allowDestructive); data checks apply as for any change.
+   * Template layers are left as they are.
+   */
+  async revert(ctx: Ctx, version: number, opts: ApplyOptions = {}): Promise<ApplyResult> {
+    requireAdmin(ctx);
+    const target = await this.versionDocument(ctx, version);
+    return this.change(ctx, () => ({ document: structuredClone(target) }), { source: `revert:${version}`, ...opts });
+  }
+
+  /** One version with its document (admins); 404 when there is no such version. */
+  async version(ctx: Ctx, version: number): Promise<VersionEntry> {
+    requireAdmin(ctx);
+    const entry = await metaStore.entry(ctx.db, ctx.schema, version);
+    if (!entry) throw notFound(`No metadata version ${version}`);
+    return entry;
+  }
+
+  private async versionDocument(ctx: Ctx, version: number): Promise<MetadataDocument> {
+    return (await this.version(ctx, version)).document;
+  }
+
+  private async planWith(ctx: Ctx, compute: Compute): Promise<PlanResult> {
     return this.db.transaction(
       async (trx) => {
         const version = await metaStore.currentVersion(trx, ctx.schema);
         const document = await metaStore.document(trx, ctx.schema, version);
-        const prepared = await this.prepare(ctx, { version, document }, trx, (cur) => ({
-          document: mergePatch(cur, typed),
-        }));
+        const prepared = await this.prepare(ctx, { version, document }, trx, compute);
         if (!prepared) return { version, changed: false, steps: [], destructive: false, conflicts: [], summary: {} };
         return {
           version,
@@ -140,7 +182,14 @@ export class MetaService {
   async apply(ctx: Ctx, patch: unknown, opts: ApplyOptions = {}): Promise<ApplyResult> {
     requireAdmin(ctx);
     const typed = this.checkPatch(patch);
-    return this.change(ctx, (cur) => ({ document: mergePatch(cur, typed) }), opts);
+    const bodyVersion = typed.version;
+    if (bodyVersion !== undefined && !(Number.isSafeInteger(bodyVersion) && (bodyVersion as number) >= 0))
+      throw validationFailed('The metadata is not valid', { '/version': 'must be a non-negative integer' });
+    const expectedVersion = opts.expectedVersion ?? (bodyVersion as number | undefined);
+    return this.change(ctx, (cur) => ({ document: mergePatch(cur, typed) }), {
+      ...opts,
+      ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+    });
   }
 
   /** `PUT /api/meta/<section>/<name>`: one item created or replaced. */
@@ -245,7 +294,12 @@ export class MetaService {
         author: { id: ctx.user.id, name: ctx.user.name },
         source: opts.source ?? 'api',
         allowDestructive: Boolean(opts.allowDestructive),
-        prepare: (current, trx) => this.prepare(ctx, current, trx, compute),
+        prepare: (current, trx) => {
+          // Checked under the lock, so two writers holding the same version cannot both pass.
+          if (opts.expectedVersion !== undefined && opts.expectedVersion !== current.version)
+            throw staleVersion(opts.expectedVersion, current.version);
+          return this.prepare(ctx, current, trx, compute);
+        },
       },
       { ...this.deps.config, now: () => this.deps.clock.now() },
     );
@@ -346,6 +400,13 @@ function invalid(issues: readonly MetadataIssue[]) {
       : `The metadata is not valid (${issues.length} problems)`,
     fields,
     { issues },
+  );
+}
+
+function staleVersion(expected: number, current: number) {
+  return conflict(
+    `The metadata changed since version ${expected} (it is now at version ${current}): reload, review and retry`,
+    { expectedVersion: expected, currentVersion: current },
   );
 }
 

@@ -90,6 +90,25 @@ export const metaStore = {
     }));
   },
 
+  /** One version with its document (for review and revert); undefined when there is no such version. */
+  async entry(db: Db, schema: string, version: number): Promise<(HistoryEntry & { document: MetadataDocument }) | undefined> {
+    const r: VersionRow | undefined = await db
+      .withSchema(schema)
+      .from(SYSTEM_TABLE.metaVersions)
+      .where({ version })
+      .first('version', 'document', 'plan', 'summary', 'author', 'author_name', 'source', 'created_at');
+    if (!r) return undefined;
+    return {
+      version: r.version,
+      at: r.created_at,
+      author: { id: r.author, name: r.author_name },
+      source: r.source,
+      summary: r.summary,
+      plan: r.plan,
+      document: r.document,
+    };
+  },
+
   async templateLayers(db: Db, schema: string): Promise<TemplateLayerRow[]> {
     return db.withSchema(schema).from(SYSTEM_TABLE.metaTemplates).select('name', 'version', 'document').orderBy('name');
   },

@@ -94,10 +94,18 @@ export function destructiveConflict(steps: readonly PlanStep[]): AppError {
   );
 }
 
+/**
+ * SQLSTATEs that mean "the database as it is refuses this step": data a cast or constraint rejects
+ * (22, 23), objects made outside Forma that depend on what the step drops (2B), or that already hold
+ * a name the step wants (duplicate table/column/object). The client can act on these; anything else
+ * is a fault and stays a 500.
+ */
+const DATA_STATE = new Set(['42P07', '42701', '42710']);
+
 function stepFailure(step: PlanStep, index: number, e: unknown): AppError {
   const pg = e as { code?: string; message?: string };
   const cls = pg.code?.slice(0, 2);
-  if (cls === '22' || cls === '23') {
+  if (cls === '22' || cls === '23' || cls === '2B' || (pg.code && DATA_STATE.has(pg.code))) {
     return conflict(`Step ${index + 1} (${step.description}) failed on existing data: ${pg.message}`, {
       step: { index, kind: step.kind, sql: step.sql },
     });
