@@ -91,7 +91,11 @@ export const metaStore = {
   },
 
   /** One version with its document (for review and revert); undefined when there is no such version. */
-  async entry(db: Db, schema: string, version: number): Promise<(HistoryEntry & { document: MetadataDocument }) | undefined> {
+  async entry(
+    db: Db,
+    schema: string,
+    version: number,
+  ): Promise<(HistoryEntry & { document: MetadataDocument }) | undefined> {
     const r: VersionRow | undefined = await db
       .withSchema(schema)
       .from(SYSTEM_TABLE.metaVersions)
