@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'RECORD_LOCKED'
+  | 'DUPLICATE'
   | 'TOO_LARGE'
   | 'SCRIPT_FAILED'
   | 'RATE_LIMITED'
@@ -24,6 +25,7 @@ const STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   RECORD_LOCKED: 409,
+  DUPLICATE: 409,
   TOO_LARGE: 413,
   SCRIPT_FAILED: 422,
   RATE_LIMITED: 429,
@@ -83,6 +85,9 @@ export const conflict = (message: string, details?: Record<string, unknown>, fie
   new AppError('CONFLICT', message, { ...(details ? { details } : {}), ...(fields ? { fields } : {}) });
 export const recordLocked = (message = 'The record is pending approval and cannot be edited') =>
   new AppError('RECORD_LOCKED', message);
+/** A new record matches an object's duplicate rules; `details.duplicates` lists the candidates. */
+export const duplicateFound = (message: string, details: Record<string, unknown>) =>
+  new AppError('DUPLICATE', message, { details });
 export const tooLarge = (message = 'Request too large') => new AppError('TOO_LARGE', message);
 export const rateLimited = (message: string, retryAfterSeconds: number) =>
   new AppError('RATE_LIMITED', message, {
