@@ -15,6 +15,7 @@ import { systemCtx } from './system-ctx';
 import { InstallationSecrets } from './security/installation-secrets';
 import { ScriptEngine } from './scripts/script-engine';
 import { connectScriptsToMeta, connectScriptsToOutbox } from './scripts/connect-scripts';
+import { tenantSettingsLimitsStore } from './scripts/tenant-script-limits';
 import { fullAccess, type PermissionEngine } from './permissions/object-access';
 import { MetaService } from './meta/meta-service';
 import { TemplateRegistry } from './templates/template-registry';
@@ -45,6 +46,7 @@ export function createRuntime(opts: RuntimeOptions) {
   const templates = new TemplateRegistry(meta, logger);
   connectScriptsToMeta(scripts, meta);
   connectScriptsToOutbox(scripts, outbox, meta);
+  scripts.useTenantLimitsStore(tenantSettingsLimitsStore(db));
   tenants.templateNames = () => templates.names();
   tenants.createdHooks.push(templates.onTenantCreated);
 
