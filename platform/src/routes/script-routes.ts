@@ -1,4 +1,4 @@
-import { type RecordData, SCRIPT_EVENTS, type ScriptDefinition } from '@forma/runtime';
+import { type RecordData, SCRIPT_EVENTS, SCRIPT_LIMIT_RANGES, type ScriptDefinition } from '@forma/runtime';
 import type { FastifyInstance } from 'fastify';
 import { bearer, errors, uuidParam } from '../http/schemas';
 import type { TypeProvider } from '../http/type-provider';
@@ -50,8 +50,76 @@ const actionResult = {
   required: ['changes', 'errors', 'logs', 'ms', 'record'],
 } as const;
 
+const limitsBody = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Overrides of the configured limits; keys left out use the configuration',
+  properties: Object.fromEntries(
+    Object.entries(SCRIPT_LIMIT_RANGES).map(([key, [minimum, maximum]]) => [
+      key,
+      { type: 'integer', minimum, maximum },
+    ]),
+  ),
+} as const;
+
+const limitsAnswer = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['overrides', 'effective'],
+  properties: {
+    overrides: { type: 'object', additionalProperties: { type: 'integer' } },
+    effective: { type: 'object', additionalProperties: { type: 'integer' } },
+  },
+} as const;
+
+const tenantParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', pattern: '^[a-z][a-z0-9_]{1,30}$', maxLength: 31 } },
+} as const;
+
+const limitsOut = (r: { overrides: object; effective: object }) => ({
+  overrides: r.overrides as Record<string, number>,
+  effective: r.effective as Record<string, number>,
+});
+
 export async function scriptRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeProvider>();
+  const platformSecurity = [{ platformToken: [] }];
+
+  app.get(
+    '/api/tenants/:id/script-limits',
+    {
+      preHandler: app.requirePlatform,
+      schema: {
+        tags: ['tenants', 'scripts'],
+        summary: 'A tenant’s script limit overrides and the limits its scripts run under (platform admin)',
+        security: platformSecurity,
+        params: tenantParams,
+        response: { 200: limitsAnswer, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => limitsOut(await app.runtime.scripts.tenantLimits(request.params.id)),
+  );
+
+  app.put(
+    '/api/tenants/:id/script-limits',
+    {
+      preHandler: app.requirePlatform,
+      schema: {
+        tags: ['tenants', 'scripts'],
+        summary: 'Replace a tenant’s script limit overrides (platform admin); {} removes them',
+        description:
+          'Kept in the tenant’s settings, so every server process applies them within the configured ' +
+          '`settingsTtlMs` (this one at once).',
+        security: platformSecurity,
+        params: tenantParams,
+        body: limitsBody,
+        response: { 200: limitsAnswer, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => limitsOut(await app.runtime.scripts.putTenantLimits(request.params.id, request.body)),
+  );
 
   app.post(
     '/api/records/:object/:id/actions/:script',

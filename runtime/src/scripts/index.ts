@@ -43,3 +43,9 @@ export {
   scriptUserOf,
 } from './record-scripts';
 export { connectScriptsToOutbox } from './connect-scripts';
+export {
+  parseScriptLimits,
+  SCRIPT_LIMIT_RANGES,
+  type TenantLimitsStore,
+  tenantSettingsLimitsStore,
+} from './tenant-script-limits';

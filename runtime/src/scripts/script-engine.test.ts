@@ -8,7 +8,7 @@ import type { TxCtx } from '../tx/unit-of-work';
 import { assertNoScriptErrors } from './record-scripts';
 import { AFTER_SAVE_TOPIC, ScriptEngine } from './script-engine';
 import type { RecordData, SaveInput, ScriptDefinition, ScriptHost } from './script-types';
-import { defaultScriptsConfig } from './scripts-config';
+import { defaultScriptsConfig, type ScriptLimits } from './scripts-config';
 
 const clock = new ManualClock('2030-01-01T00:00:00Z');
 let engine: ScriptEngine;
@@ -520,5 +520,71 @@ describe('the records engine’s entry points', () => {
       await expect(engine.runAction(ctx, object, 'd1', name), name).rejects.toMatchObject({ code: 'NOT_FOUND' });
     }
     await expect(engine.runAction(ctx, 'deal', 'd2', 'peek')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('limits from tenant settings', () => {
+  it('layers configuration, stored settings and this process’s overrides, re-reading settings after the TTL', async () => {
+    const local = new ScriptEngine(
+      { ...defaultScriptsConfig, tenants: { engine_set: { queryBudget: 5, memoryMb: 32 } }, settingsTtlMs: 1000 },
+      { clock },
+    );
+    let stored: Partial<ScriptLimits> | undefined = { queryBudget: 7 };
+    const read = vi.fn(async () => stored);
+    const write = vi.fn(async (_t: string, limits: Partial<ScriptLimits>) => {
+      stored = limits;
+    });
+    local.useTenantLimitsStore({ read, write });
+    try {
+      expect(local.limitsFor('engine_set')).toMatchObject({ queryBudget: 5, memoryMb: 32 });
+      const probe = save({ tenant: 'engine_set', formulas: { a: '1' } });
+      await local.runSave(probe);
+      expect(local.limitsFor('engine_set')).toMatchObject({ queryBudget: 7, memoryMb: 32 });
+      stored = { queryBudget: 9 };
+      await local.runSave(probe);
+      expect(read).toHaveBeenCalledTimes(1);
+      clock.advance(1000);
+      await local.runSave(probe); // a stale copy is refreshed in the background
+      await vi.waitFor(() => expect(local.limitsFor('engine_set').queryBudget).toBe(9));
+      local.setTenantLimits('engine_set', { queryBudget: 1 });
+      expect(local.limitsFor('engine_set').queryBudget).toBe(1);
+      local.setTenantLimits('engine_set', undefined);
+
+      expect(await local.putTenantLimits('engine_set', { timeoutMs: 200 })).toEqual({
+        overrides: { timeoutMs: 200 },
+        effective: expect.objectContaining({ timeoutMs: 200, queryBudget: 5, memoryMb: 32 }),
+      });
+      expect(write).toHaveBeenLastCalledWith('engine_set', { timeoutMs: 200 });
+      await expect(local.putTenantLimits('engine_set', { timeoutMs: 0, nope: 1 })).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        fields: { timeoutMs: 'must be an integer from 1 to 30000', nope: expect.stringMatching(/^unknown limit/) },
+      });
+      await expect(local.tenantLimits('Bad;Tenant')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('keeps the last known limits when the settings cannot be read', async () => {
+    const local = new ScriptEngine({ ...defaultScriptsConfig, settingsTtlMs: 10 }, { clock });
+    let fail = false;
+    local.useTenantLimitsStore({
+      read: async () => {
+        if (fail) throw new Error('database down');
+        return { queryBudget: 3 };
+      },
+      write: async () => {},
+    });
+    try {
+      const probe = save({ tenant: 'engine_down', formulas: { a: '1' } });
+      await local.runSave(probe);
+      fail = true;
+      clock.advance(10);
+      expect((await local.runSave(probe)).changes).toEqual({ a: 1 });
+      await new Promise((r) => setImmediate(r));
+      expect(local.limitsFor('engine_down').queryBudget).toBe(3);
+    } finally {
+      await local.close();
+    }
   });
 });

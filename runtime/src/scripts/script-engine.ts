@@ -41,6 +41,7 @@ import type {
 } from './script-types';
 import { SCRIPT_EVENTS } from './script-types';
 import { limitsFor, type ScriptLimits, type ScriptsConfig } from './scripts-config';
+import { parseScriptLimits, type TenantLimitsStore } from './tenant-script-limits';
 
 /** Gives the `ScriptHost` that answers `query()` for a request (the records engine registers one). */
 export type ScriptHostFactory = (ctx: Ctx) => ScriptHost;
@@ -68,6 +69,9 @@ export interface AfterSavePayload {
   record: RecordData;
   old: RecordData | null;
 }
+
+/** How long a tenant's first call waits for its stored limits before running under the configured ones. */
+const FIRST_READ_WAIT_MS = 500;
 
 /** Failures of an afterSave script that running it again cannot fix: logged, not retried. */
 const FINAL_REASONS: ReadonlySet<string> = new Set(['error', 'syntax', 'output']);
@@ -152,6 +156,11 @@ export class ScriptEngine {
   private loader: ScriptLoader | undefined;
   private outbox: Pick<Outbox, 'enqueue'> | undefined;
   private records: ActionRecords | undefined;
+  private limitsStore: TenantLimitsStore | undefined;
+  /** Overrides read from tenant settings, with when they were read (ms). */
+  private readonly stored = new Map<string, { limits: Partial<ScriptLimits> | undefined; at: number }>();
+  private readonly loading = new Map<string, Promise<void>>();
+  private readonly clock: Clock;
   private readonly logger: Logger;
 
   constructor(
@@ -160,8 +169,9 @@ export class ScriptEngine {
   ) {
     const logger = opts.logger ?? silentLogger;
     this.logger = logger;
+    this.clock = opts.clock ?? systemClock;
     this.sandbox = new SandboxProcess({ maxIsolates: config.maxIsolates, logger });
-    this.breaker = new CircuitBreaker(config.breaker, opts.clock ?? systemClock);
+    this.breaker = new CircuitBreaker(config.breaker, this.clock);
   }
 
   /** Full check of a script as on save: syntax, and for TypeScript the types against the script API. */
@@ -196,14 +206,84 @@ export class ScriptEngine {
     return { ok: Object.keys(fields).length === 0, fields, diagnostics };
   }
 
+  /**
+   * The limits a tenant's calls run under: the defaults, then the configuration's overrides, then
+   * the tenant's settings (as last read), then `setTenantLimits` of this process.
+   */
   limitsFor(tenant: string): ScriptLimits {
-    return limitsFor(this.config, this.overrides.get(tenant) ?? this.config.tenants[tenant]);
+    return limitsFor(this.config, {
+      ...this.config.tenants[tenant],
+      ...this.stored.get(tenant)?.limits,
+      ...this.overrides.get(tenant),
+    });
   }
 
-  /** Overrides a tenant's limits at run time (`undefined` restores the configured ones). */
+  /** Overrides a tenant's limits in this process only (`undefined` removes the override). */
   setTenantLimits(tenant: string, limits: Partial<ScriptLimits> | undefined): void {
-    if (limits) this.overrides.set(tenant, { ...this.config.tenants[tenant], ...limits });
+    if (limits) this.overrides.set(tenant, { ...limits });
     else this.overrides.delete(tenant);
+  }
+
+  /** Where tenants' limit overrides are kept for every process (tenant settings in the database). */
+  useTenantLimitsStore(store: TenantLimitsStore): void {
+    this.limitsStore = store;
+    this.stored.clear();
+  }
+
+  /** The overrides kept in the tenant's settings and the limits its calls now run under. */
+  async tenantLimits(tenant: string): Promise<{ overrides: Partial<ScriptLimits>; effective: ScriptLimits }> {
+    this.assertTenant(tenant);
+    if (this.limitsStore) {
+      const limits = await this.limitsStore.read(tenant);
+      this.stored.set(tenant, { limits, at: this.clock.now().getTime() });
+    }
+    return { overrides: { ...this.stored.get(tenant)?.limits }, effective: this.limitsFor(tenant) };
+  }
+
+  /** Replaces the overrides kept in the tenant's settings (`{}` removes them); other processes follow within `settingsTtlMs`. */
+  async putTenantLimits(
+    tenant: string,
+    limits: unknown,
+  ): Promise<{ overrides: Partial<ScriptLimits>; effective: ScriptLimits }> {
+    this.assertTenant(tenant);
+    const parsed = parseScriptLimits(limits);
+    if (Object.keys(parsed.fields).length) throw validationFailed('Invalid script limits', parsed.fields);
+    if (!this.limitsStore) throw badRequest('Tenant script limits are not stored in this deployment');
+    await this.limitsStore.write(tenant, parsed.limits);
+    return this.tenantLimits(tenant);
+  }
+
+  /**
+   * Reads the tenant's stored overrides when the copy held is older than `settingsTtlMs`. A stale copy
+   * is refreshed in the background; only a tenant's first call waits, and not for long, because the
+   * read needs a pooled connection that callers holding transactions may be keeping busy.
+   */
+  private async refreshStoredLimits(tenant: string): Promise<void> {
+    const store = this.limitsStore;
+    if (!store) return;
+    const now = this.clock.now().getTime();
+    const held = this.stored.get(tenant);
+    if (held && now - held.at < this.config.settingsTtlMs) return;
+    let loading = this.loading.get(tenant);
+    if (!loading) {
+      loading = store
+        .read(tenant)
+        .then(
+          (limits) => this.stored.set(tenant, { limits, at: this.clock.now().getTime() }),
+          (err) => {
+            // Scripts keep their last known limits rather than failing saves over a settings read.
+            this.logger.warn({ err, tenant }, 'could not read the tenant’s script limits');
+            this.stored.set(tenant, { limits: held?.limits, at: this.clock.now().getTime() });
+          },
+        )
+        .then(() => undefined)
+        .finally(() => this.loading.delete(tenant));
+      this.loading.set(tenant, loading);
+    }
+    if (held) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([loading, new Promise<void>((resolve) => (timer = setTimeout(resolve, FIRST_READ_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   useHostFactory(factory: ScriptHostFactory): void {
@@ -531,6 +611,7 @@ export class ScriptEngine {
     host: ScriptHost | undefined,
     job: Record<string, unknown>,
   ): Promise<Extract<RunnerOutput, { ok: true }>> {
+    await this.refreshStoredLimits(tenant);
     const limits = this.limitsFor(tenant);
     const labels = units.map((u) => u.label);
     const broken = units.find((u) => u.problem);

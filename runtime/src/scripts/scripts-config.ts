@@ -21,8 +21,10 @@ export interface ScriptsConfig extends ScriptLimits {
   maxIsolates: number;
   /** Per-tenant circuit breaker: `failures` timeouts/out-of-memory/crashes within `windowMs` → refuse for `coolDownMs`. */
   breaker: { failures: number; windowMs: number; coolDownMs: number };
-  /** Per-tenant overrides of the limits above. */
+  /** Per-tenant overrides of the limits above (deployment configuration). */
   tenants: Record<string, Partial<ScriptLimits>>;
+  /** How long a process trusts the overrides it read from a tenant's settings before reading again. */
+  settingsTtlMs: number;
 }
 
 export const defaultScriptsConfig: ScriptsConfig = {
@@ -37,6 +39,7 @@ export const defaultScriptsConfig: ScriptsConfig = {
   maxIsolates: 32,
   breaker: { failures: 3, windowMs: 60_000, coolDownMs: 30_000 },
   tenants: {},
+  settingsTtlMs: 30_000,
 };
 
 const MIN_MEMORY_MB = 8;
