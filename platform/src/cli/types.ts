@@ -62,5 +62,5 @@ try {
   }
 } catch (e) {
   console.error(e instanceof Error ? e.message : e);
-  process.exitCode = 1;
+  process.exit(1);
 }

@@ -38,3 +38,15 @@ describe('meta service', () => {
     expect(again.changed).toBe(false);
   });
 });
+
+describe('stored documents', () => {
+  it('keep the field order they were written with (json, not jsonb)', async () => {
+    const order = ['zeta', 'alpha', 'mid_length_name', 'b'];
+    const properties = Object.fromEntries(order.map((f) => [f, { type: 'string' }]));
+    await t.runtime.meta.apply(t.ctx, { objects: { ordered: { type: 'object', properties } } });
+    const [row] = await t.rows<{ document: { objects: Record<string, { properties: object }> } }>(
+      'select document from $schema._meta_versions order by version desc limit 1',
+    );
+    expect(Object.keys(row?.document.objects.ordered?.properties ?? {})).toEqual(order);
+  });
+});

@@ -1,4 +1,5 @@
 import type { Migration } from '../db/run-migrations';
+import { metaDocumentOrderMigration } from '../meta/meta-document-order-migration';
 
 /**
  * System tables inside every tenant schema, applied in order to new tenants and to existing ones at
@@ -72,4 +73,5 @@ export const tenantMigrations: Migration[] = [
       });
     },
   },
+  metaDocumentOrderMigration,
 ];
