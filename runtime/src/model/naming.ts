@@ -49,6 +49,22 @@ export const SYSTEM_TABLE = {
   metaTemplates: '_meta_templates',
   /** Autonumber counters: (field id, scope) → last value, incremented in the save transaction. */
   autonumbers: '_autonumbers',
+  /** Approval instances: one run of a workflow on one record, with the definition it started with. */
+  wfInstances: '_wf_instances',
+  /** Approval tasks: one approver's share of one visit of an approval step. */
+  wfTasks: '_wf_tasks',
+  /** Approval history: every submit, decision, delegation, escalation, recall and override. */
+  wfEvents: '_wf_events',
+  /** Dated delegations (out of office): a user's approvals go to another user between two instants. */
+  wfDelegations: '_wf_delegations',
+  /** Single-use approval links already spent (by token id). */
+  wfLinksUsed: '_wf_links_used',
+  /** In-app notifications per user. */
+  notifications: '_notifications',
+  /** E-mails waiting to be sent (and sent ones, for a while). */
+  emailOutbox: '_email_outbox',
+  /** Automation runs already done per (rule, record, period), so schedules never act twice. */
+  automationRuns: '_automation_runs',
 } as const;
 
 /**

@@ -1,4 +1,5 @@
 import type { Migration } from '../db/run-migrations';
+import { workflowMigration } from '../workflows/workflow-migration';
 import { metaDocumentOrderMigration } from '../meta/meta-document-order-migration';
 
 /**
@@ -74,4 +75,5 @@ export const tenantMigrations: Migration[] = [
     },
   },
   metaDocumentOrderMigration,
+  workflowMigration,
 ];

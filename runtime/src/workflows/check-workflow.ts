@@ -1,0 +1,106 @@
+import type { MetadataIssue } from '@forma/metadata';
+import type { Ctx } from '../ctx';
+import { ADMIN_ROLE } from '../ctx';
+import type { SectionCheckInput } from '../meta/section-checks';
+import type { ObjectModel } from '../model/load-model';
+import { SYSTEM_TABLE } from '../model/naming';
+import type { CompileResult } from '../scripts';
+import { validateGraph } from './validate-graph';
+import type { Approver, WorkflowDefinition } from './workflow-graph';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The `workflows` section check: the graph's structure (validateGraph) plus everything it names:
+ * the object, approver roles, users and user fields, fields set by action and end nodes (and their
+ * values), scripts, and the expressions of the trigger and condition edges (compiled, not run).
+ */
+export async function checkWorkflow(
+  ctx: Ctx,
+  input: SectionCheckInput<WorkflowDefinition>,
+  compileExpression: (e: string) => CompileResult,
+): Promise<MetadataIssue[]> {
+  const def = input.item;
+  const issues: MetadataIssue[] = validateGraph(def).map(({ path, message }) => ({ path, message }));
+  const object = input.model.objects.get(def.object);
+  if (!object) return [...issues, { path: '/object', message: `unknown object "${def.object}"` }];
+  const roles = new Set([ADMIN_ROLE, ...Object.keys(input.model.roles)]);
+  const users: Array<{ path: string; node: string; id: string }> = [];
+
+  const checkApprover = (a: Approver, path: string, node: string): void => {
+    if ('role' in a && !roles.has(a.role)) issues.push({ path, message: `[${node}] unknown role "${a.role}"` });
+    if ('user' in a) users.push({ path, node, id: a.user });
+    if ('field' in a) {
+      const f = object.fields.get(a.field);
+      if (!f) issues.push({ path, message: `[${node}] unknown field "${a.field}" of ${def.object}` });
+      else if (f.ref !== 'user') issues.push({ path, message: `[${node}] field "${a.field}" is not a user lookup` });
+    }
+  };
+  const checkExpression = (expression: string, path: string, what: string) => {
+    const r = compileExpression(expression);
+    if (!r.ok) {
+      const d = r.diagnostics[0];
+      issues.push({ path, message: `${what}: ${d ? `${d.message} (line ${d.line}, column ${d.column})` : 'invalid'}` });
+    }
+  };
+
+  if (def.trigger?.condition) checkExpression(def.trigger.condition, '/trigger/condition', 'trigger condition');
+  def.nodes.forEach((n, i) => {
+    const p = `/nodes/${i}/data`;
+    n.data.approvers?.forEach((a, j) => {
+      checkApprover(a, `${p}/approvers/${j}`, n.id);
+    });
+    if (n.data.escalation?.to) checkApprover(n.data.escalation.to, `${p}/escalation/to`, n.id);
+    if (n.data.set) issues.push(...checkSet(object, n.data.set, `${p}/set`, n.id));
+    if (n.data.script) {
+      const script = input.model.scripts[n.data.script];
+      if (!script) issues.push({ path: `${p}/script`, message: `[${n.id}] unknown script "${n.data.script}"` });
+      else if (script.object !== def.object)
+        issues.push({
+          path: `${p}/script`,
+          message: `[${n.id}] script "${n.data.script}" belongs to ${script.object}`,
+        });
+    }
+  });
+  def.edges.forEach((e, i) => {
+    if (e.data?.condition)
+      checkExpression(e.data.condition, `/edges/${i}/data/condition`, `[${e.source}, ${e.id}] condition`);
+  });
+
+  const malformed = users.filter((u) => !UUID.test(u.id));
+  for (const u of malformed) issues.push({ path: u.path, message: `[${u.node}] "${u.id}" is not a user id` });
+  const ids = [...new Set(users.filter((u) => UUID.test(u.id)).map((u) => u.id))];
+  if (ids.length) {
+    const found = new Set(
+      (
+        await ctx.db
+          .withSchema(ctx.schema)
+          .from(SYSTEM_TABLE.users)
+          .whereIn('id', ids)
+          .where('active', true)
+          .pluck('id')
+      ).map(String),
+    );
+    for (const u of users)
+      if (UUID.test(u.id) && !found.has(u.id))
+        issues.push({ path: u.path, message: `[${u.node}] unknown or inactive user ${u.id}` });
+  }
+  return issues;
+}
+
+/** Fields an action or end node sets: they must exist, be writable, and take the given values. */
+function checkSet(object: ObjectModel, set: Record<string, unknown>, path: string, node: string): MetadataIssue[] {
+  const out: MetadataIssue[] = [];
+  for (const name of Object.keys(set)) {
+    const f = object.fields.get(name);
+    if (!f) out.push({ path: `${path}/${name}`, message: `[${node}] unknown field "${name}" of ${object.name}` });
+    else if (f.readOnly || f.system)
+      out.push({ path: `${path}/${name}`, message: `[${node}] field "${name}" is read-only` });
+  }
+  if (out.length) return out;
+  const result = object.validators.update(set);
+  if (!result.ok)
+    for (const [field, message] of Object.entries(result.errors))
+      out.push({ path: `${path}/${field}`, message: `[${node}] ${message}` });
+  return out;
+}

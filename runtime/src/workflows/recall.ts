@@ -1,0 +1,39 @@
+import type { Ctx } from '../ctx';
+import { conflict, notFound } from '../errors';
+import type { Model } from '../model/load-model';
+import { runInUnitOfWork } from '../tx/unit-of-work';
+import { event } from './advance';
+import { loadRun } from './load-run';
+import { writeRecord } from './record-rows';
+import type { WorkflowEnv } from './workflow-env';
+import { type InstanceRow, workflowStore as store } from './workflow-store';
+
+/**
+ * The submitter (or an admin) withdraws a pending instance: open tasks are cancelled and the record
+ * is editable again. Takes the same instance lock as a decision, so approve and recall racing end
+ * with exactly one of them applied and the other answered 409.
+ */
+export async function recall(
+  ctx: Ctx,
+  env: WorkflowEnv,
+  model: Model,
+  instanceId: string,
+  comment?: string,
+): Promise<InstanceRow> {
+  return runInUnitOfWork(ctx, async (tx) => {
+    const instance = await store.lockInstance(tx.db, tx.schema, instanceId);
+    if (!instance || (instance.submitted_by !== tx.user.id && !tx.isAdmin)) throw notFound('No such approval instance');
+    if (instance.status !== 'pending')
+      throw conflict(`The approval is already ${instance.status}`, { status: instance.status });
+    const run = await loadRun(tx, env, model, instance);
+    await store.cancelOpenTasks(tx.db, tx.schema, instance.id, run.now);
+    await store.updateInstance(tx.db, tx.schema, instance.id, { status: 'recalled', finished_at: run.now });
+    await writeRecord(tx.db, tx.schema, run.object, instance.record_id, {
+      status: 'none',
+      actor: tx.user.id,
+      at: run.now,
+    });
+    await event(run, 'recalled', instance.current_node, {}, { comment: comment ?? null });
+    return (await store.instance(tx.db, tx.schema, instance.id)) as InstanceRow;
+  });
+}

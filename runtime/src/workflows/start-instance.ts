@@ -1,0 +1,89 @@
+import type { Ctx } from '../ctx';
+import { badRequest, conflict, notFound } from '../errors';
+import type { Model } from '../model/load-model';
+import type { PermissionEngine } from '../permissions/object-access';
+import { runInUnitOfWork } from '../tx/unit-of-work';
+import { advance, event } from './advance';
+import { matchTrigger } from './match-trigger';
+import { lockRecord, writeRecord } from './record-rows';
+import type { Run, WorkflowEnv } from './workflow-env';
+import { WorkflowGraph } from './workflow-graph';
+import { type InstanceRow, workflowStore as store } from './workflow-store';
+
+export interface SubmitInput {
+  workflow?: string;
+  comment?: string;
+}
+
+/**
+ * Submits a record for approval: picks the workflow whose trigger matches (evaluated in the
+ * sandbox), snapshots its definition on a new instance, marks the record pending and walks to the
+ * first step, all in one transaction with the record row locked, so two submits cannot both start.
+ */
+export async function startInstance(
+  ctx: Ctx,
+  env: WorkflowEnv,
+  deps: { model: Model; permissions: PermissionEngine },
+  objectName: string,
+  recordId: string,
+  input: SubmitInput,
+): Promise<InstanceRow> {
+  const { model } = deps;
+  const object = model.object(objectName);
+  const access = await deps.permissions.objectAccess(ctx, objectName);
+  if (!access.can.read) throw notFound(`No ${objectName} record ${recordId}`);
+  if (input.workflow !== undefined && model.workflows[input.workflow]?.object !== objectName)
+    throw badRequest(`No workflow "${input.workflow}" for ${objectName}`);
+  try {
+    return await runInUnitOfWork(ctx, async (tx) => {
+      const record = await lockRecord(tx.db, tx.schema, object, recordId);
+      const pending = await store.pendingInstanceOf(tx.db, tx.schema, objectName, recordId);
+      if (pending || record.approval_status === 'pending')
+        throw conflict('The record is already pending approval', { instance: pending?.id });
+      const chosen = await matchTrigger(env.scripts, tx, model, objectName, record, input.workflow);
+      if (!chosen) throw badRequest(`The record meets no approval workflow's trigger`);
+      const now = env.clock.now();
+      const instance = await store.insertInstance(tx.db, tx.schema, {
+        workflow: chosen.name,
+        meta_version: model.version,
+        definition: chosen.definition,
+        object: objectName,
+        record_id: recordId,
+        status: 'pending',
+        current_node: null,
+        submitted_by: tx.user.id,
+        submitted_at: now,
+        comment: input.comment ?? null,
+      });
+      const updated = await writeRecord(tx.db, tx.schema, object, recordId, {
+        status: 'pending',
+        actor: tx.user.id,
+        at: now,
+      });
+      const run: Run = {
+        ctx: tx,
+        env,
+        model,
+        object,
+        instance,
+        graph: new WorkflowGraph(chosen.definition),
+        record: updated,
+        now,
+      };
+      await event(
+        run,
+        'submitted',
+        null,
+        { workflow: chosen.name, version: model.version },
+        { comment: input.comment ?? null },
+      );
+      const start = run.graph.start();
+      if (!start) throw badRequest(`Workflow ${chosen.name} has no start node`);
+      await advance(run, start.id);
+      return (await store.instance(tx.db, tx.schema, instance.id)) as InstanceRow;
+    });
+  } catch (e) {
+    if ((e as { code?: string }).code === '23505') throw conflict('The record is already pending approval');
+    throw e;
+  }
+}

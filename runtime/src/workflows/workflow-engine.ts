@@ -1,0 +1,211 @@
+import type { Knex } from 'knex';
+import type { Clock } from '../clock';
+import type { Ctx } from '../ctx';
+import { badRequest, notFound } from '../errors';
+import type { HookBus } from '../events/hook-bus';
+import type { Logger } from '../logger';
+import type { MetaService } from '../meta/meta-service';
+import type { PermissionEngine } from '../permissions/object-access';
+import type { ScriptEngine } from '../scripts';
+import type { InstallationSecrets } from '../security/installation-secrets';
+import { systemCtx } from '../system-ctx';
+import type { TxCtx } from '../tx/unit-of-work';
+import { verifyLink } from './approval-links';
+import { inbox, instanceDetail, instanceView, recordApprovals } from './approval-queries';
+import { checkWorkflow } from './check-workflow';
+import { decide, delegate } from './decide';
+import { type DelegationInput, delegations } from './delegations';
+import { escalateDue, type EscalationReport } from './escalate';
+import { notifications } from './notifications';
+import { recall } from './recall';
+import { assertEditable } from './record-lock';
+import { startInstance, type SubmitInput } from './start-instance';
+import type { WorkflowEnv } from './workflow-env';
+import type { WorkflowDefinition } from './workflow-graph';
+import { WorkflowScheduler } from './workflow-scheduler';
+import { workflowStore as store } from './workflow-store';
+import { moveInstancesToCurrent, workflowVersions } from './workflow-versions';
+
+export interface WorkflowDeps {
+  db: Knex;
+  meta: MetaService;
+  scripts: ScriptEngine;
+  /** Read on every call: the permission engine may be replaced after start-up. */
+  permissions: () => PermissionEngine;
+  clock: Clock;
+  secrets: InstallationSecrets;
+  logger: Logger;
+  hooks: HookBus;
+}
+
+export interface WorkflowOptions {
+  publicUrl?: string;
+  linkTtlHours?: number;
+}
+
+/** Payload of the records engine's `record.beforeUpdate` / `record.beforeDelete` filter hooks. */
+export interface RecordWritePayload {
+  object: string;
+  id: string;
+  /** An admin's explicit override of the approval lock (audited). */
+  override?: boolean;
+}
+
+/** Record hook events the approval lock listens to (emitted by the records engine). */
+export const RECORD_LOCK_EVENTS = { update: 'record.beforeUpdate', delete: 'record.beforeDelete' } as const;
+
+/** The approval workflow engine: `runtime.workflows`. */
+export class WorkflowEngine {
+  readonly env: WorkflowEnv;
+  readonly delegations = delegations;
+  readonly notifications = notifications;
+  private readonly scheduler: WorkflowScheduler;
+
+  constructor(
+    private readonly deps: WorkflowDeps,
+    opts: WorkflowOptions = {},
+  ) {
+    this.env = {
+      scripts: deps.scripts,
+      clock: deps.clock,
+      secrets: deps.secrets,
+      logger: deps.logger,
+      publicUrl: (opts.publicUrl ?? '').replace(/\/+$/, ''),
+      linkTtlMs: (opts.linkTtlHours ?? 24 * 7) * 3_600_000,
+    };
+    this.scheduler = new WorkflowScheduler(deps.db, deps.logger);
+    deps.meta.registerSectionCheck<WorkflowDefinition>(
+      'workflows',
+      (ctx, input) => checkWorkflow(ctx, input, (e) => deps.scripts.compileExpression(e)),
+      'workflows',
+    );
+    for (const [operation, event] of Object.entries(RECORD_LOCK_EVENTS))
+      deps.hooks.filter<RecordWritePayload>(
+        event,
+        (ctx, p) =>
+          this.assertEditable(ctx, p.object, p.id, { override: p.override === true, operation: operation as 'update' }),
+        'workflows',
+      );
+  }
+
+  private model(ctx: Ctx) {
+    return this.deps.meta.model(ctx);
+  }
+
+  async submit(ctx: Ctx, object: string, id: string, input: SubmitInput = {}) {
+    const model = await this.model(ctx);
+    const i = await startInstance(ctx, this.env, { model, permissions: this.deps.permissions() }, object, id, input);
+    return instanceView(i);
+  }
+
+  async approve(ctx: Ctx, task: string, comment?: string) {
+    return instanceView(
+      await decide(ctx, this.env, await this.model(ctx), task, {
+        decision: 'approved',
+        ...(comment ? { comment } : {}),
+      }),
+    );
+  }
+
+  async reject(ctx: Ctx, task: string, comment: string) {
+    return instanceView(await decide(ctx, this.env, await this.model(ctx), task, { decision: 'rejected', comment }));
+  }
+
+  async delegate(ctx: Ctx, task: string, to: string) {
+    return instanceView(await delegate(ctx, this.env, await this.model(ctx), task, to));
+  }
+
+  async recall(ctx: Ctx, instance: string, comment?: string) {
+    return instanceView(await recall(ctx, this.env, await this.model(ctx), instance, comment));
+  }
+
+  async inbox(ctx: Ctx) {
+    return inbox(ctx, this.deps.permissions(), await this.model(ctx));
+  }
+
+  async recordApprovals(ctx: Ctx, object: string, id: string) {
+    return recordApprovals(ctx, this.deps.permissions(), await this.model(ctx), object, id);
+  }
+
+  instance(ctx: Ctx, id: string) {
+    return instanceDetail(ctx, id);
+  }
+
+  async versions(ctx: Ctx, workflow: string) {
+    return workflowVersions(ctx, await this.model(ctx), workflow);
+  }
+
+  async moveToCurrent(ctx: Ctx, workflow: string) {
+    return moveInstancesToCurrent(ctx, await this.model(ctx), workflow, this.deps.clock.now());
+  }
+
+  /** What a link in an e-mail would do (for the confirmation page), without doing it. */
+  async linkInfo(token: string) {
+    const { claims, ctx } = await this.openLink(token);
+    const task = await store.task(ctx.db, ctx.schema, claims.task);
+    if (!task || task.assignee !== claims.user) throw notFound('This link is not valid');
+    const instance = await store.instance(ctx.db, ctx.schema, task.instance_id);
+    return {
+      decision: claims.decision,
+      task: task.id,
+      status: task.status,
+      step: task.node,
+      ...(instance ? { instance: instanceView(instance) } : {}),
+    };
+  }
+
+  /** Spends a signed single-use link: decides the task as the user it was sent to. */
+  async decideByLink(token: string, comment?: string) {
+    const { claims, ctx } = await this.openLink(token);
+    const model = await this.deps.meta.model(ctx);
+    const i = await decide(ctx, this.env, model, claims.task, {
+      decision: claims.decision,
+      ...(comment ? { comment } : {}),
+      linkId: claims.jti,
+    });
+    return instanceView(i);
+  }
+
+  private async openLink(token: string) {
+    const claims = await verifyLink(this.deps.secrets, token, this.deps.clock.now());
+    if (!claims) throw notFound('This link is not valid or has expired');
+    const ctx = await systemCtx(this.deps.db, claims.tenant, claims.user).catch(() => undefined);
+    if (!ctx || ctx.user.id !== claims.user) throw notFound('This link is not valid or has expired');
+    return { claims, ctx };
+  }
+
+  /** The escalation sweep (see escalate.ts); the scheduler runs it every minute. */
+  escalateDue(now: Date = this.deps.clock.now()): Promise<EscalationReport> {
+    return escalateDue(this.deps.db, this.env, (tenant) => this.tenantModel(tenant), now, this.deps.logger);
+  }
+
+  private async tenantModel(tenant: string) {
+    return this.deps.meta.model(await systemCtx(this.deps.db, tenant));
+  }
+
+  /** RECORD_LOCKED unless no approval is pending (or an admin overrides, which is audited). */
+  assertEditable(
+    ctx: Ctx | TxCtx,
+    object: string,
+    id: string,
+    opts: { override?: boolean; operation?: 'update' | 'delete' } = {},
+  ): Promise<void> {
+    return assertEditable(ctx, this.deps.clock, object, id, opts);
+  }
+
+  createDelegation(ctx: Ctx, input: DelegationInput) {
+    if (!input || typeof input.to !== 'string') throw badRequest('"to" is required');
+    return delegations.create(ctx, input);
+  }
+
+  /** Starts the pg-boss schedules (real server only); `stop()` ends them. */
+  async startScheduler(): Promise<void> {
+    await this.scheduler.start([
+      { name: 'forma-approval-escalations', cron: '* * * * *', run: () => this.escalateDue() },
+    ]);
+  }
+
+  stop(): Promise<void> {
+    return this.scheduler.stop();
+  }
+}

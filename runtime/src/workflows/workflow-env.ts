@@ -1,0 +1,32 @@
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { Model, ObjectModel } from '../model/load-model';
+import type { RecordData, ScriptEngine } from '../scripts';
+import type { InstallationSecrets } from '../security/installation-secrets';
+import type { TxCtx } from '../tx/unit-of-work';
+import type { WorkflowGraph } from './workflow-graph';
+import type { InstanceRow } from './workflow-store';
+
+/** The services the approval engine runs on. */
+export interface WorkflowEnv {
+  scripts: ScriptEngine;
+  clock: Clock;
+  secrets: InstallationSecrets;
+  logger: Logger;
+  /** Prefix of links in e-mails (the public address of the server); empty gives relative links. */
+  publicUrl: string;
+  /** How long an approve/reject link in an e-mail stays valid. */
+  linkTtlMs: number;
+}
+
+/** One transition in progress: the instance (locked), its graph, and the record (locked). */
+export interface Run {
+  ctx: TxCtx;
+  env: WorkflowEnv;
+  model: Model;
+  object: ObjectModel;
+  instance: InstanceRow;
+  graph: WorkflowGraph;
+  record: RecordData;
+  now: Date;
+}
