@@ -15,6 +15,8 @@ import { userRoutes } from './routes/user-routes';
 import { metaRoutes } from './routes/meta-routes';
 import { templateRoutes } from './routes/template-routes';
 import { scriptRoutes } from './routes/script-routes';
+import { shareRoutes } from './routes/share-routes';
+import { permissionRoutes } from './routes/permission-routes';
 
 export interface AppOptions {
   runtime: Runtime;
@@ -79,6 +81,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(scriptRoutes);
   await app.register(metaRoutes);
   await app.register(templateRoutes);
+  await app.register(permissionRoutes);
+  await app.register(shareRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -16,7 +16,8 @@ import { InstallationSecrets } from './security/installation-secrets';
 import { ScriptEngine } from './scripts/script-engine';
 import { connectScriptsToMeta, connectScriptsToOutbox } from './scripts/connect-scripts';
 import { tenantSettingsLimitsStore } from './scripts/tenant-script-limits';
-import { fullAccess, type PermissionEngine } from './permissions/object-access';
+import { PermissionService } from './permissions/permission-service';
+import { connectPermissions } from './permissions/connect-permissions';
 import { MetaService } from './meta/meta-service';
 import { TemplateRegistry } from './templates/template-registry';
 
@@ -45,6 +46,8 @@ export function createRuntime(opts: RuntimeOptions) {
   const meta = new MetaService(db, { clock, logger, config: config.meta });
   const templates = new TemplateRegistry(meta, logger);
   connectScriptsToMeta(scripts, meta);
+  const permissions = new PermissionService(meta);
+  connectPermissions(permissions, users, meta);
   connectScriptsToOutbox(scripts, outbox, meta);
   scripts.useTenantLimitsStore(tenantSettingsLimitsStore(db));
   tenants.templateNames = () => templates.names();
@@ -65,8 +68,8 @@ export function createRuntime(opts: RuntimeOptions) {
     /** Metadata: models per version, plan/apply, history, export (runtime/src/meta). */
     meta,
     templates,
-    /** Replaced by the role-based engine; until then everyone has full access. */
-    permissions: { objectAccess: async (_ctx, object) => fullAccess(object) } as PermissionEngine,
+    /** Roles, record scopes, field security, sharing (runtime/src/permissions, docs/permissions.md). */
+    permissions,
     /** Platform and tenant system migrations; safe to run from several processes at once. */
     async migrate(): Promise<void> {
       await runMigrations(db, PLATFORM_SCHEMA, platformMigrations);

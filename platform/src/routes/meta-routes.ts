@@ -124,7 +124,7 @@ export async function metaRoutes(fastify: FastifyInstance) {
         response: { 200: anyObject, ...errors(401) },
       },
     },
-    async (request) => app.runtime.meta.app(request.ctx),
+    async (request) => app.runtime.permissions.appView(request.ctx, await app.runtime.meta.app(request.ctx)),
   );
 
   for (const section of META_SECTIONS) {

@@ -1,4 +1,5 @@
 import type { Migration } from '../db/run-migrations';
+import { permissionMigration } from '../permissions/permission-migration';
 import { workflowMigration } from '../workflows/workflow-migration';
 import { metaDocumentOrderMigration } from '../meta/meta-document-order-migration';
 
@@ -76,4 +77,5 @@ export const tenantMigrations: Migration[] = [
   },
   metaDocumentOrderMigration,
   workflowMigration,
+  permissionMigration,
 ];

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { resolveGrants } from './resolve-grants';
+import { NO_ROWS, rowPredicate, scopeFilter } from './row-predicate';
+
+const U = '11111111-1111-4111-8111-111111111111';
+const user = { id: U, roles: ['rep'] };
+
+describe('scopeFilter', () => {
+  it('turns each scope into a filter of the records language', () => {
+    expect(scopeFilter('own', U)).toEqual({ owner: { eq: U } });
+    expect(scopeFilter('subordinates', U)).toEqual({ owner: { $inTeamOf: U } });
+    expect(scopeFilter('all', U)).toBeNull();
+    expect(scopeFilter('none', U)).toBe(NO_ROWS);
+  });
+});
+
+describe('rowPredicate', () => {
+  it('ORs sharing rules and manual shares into the read scope', () => {
+    const grants = resolveGrants(
+      {
+        rep: {
+          objects: { deal: { create: true, read: 'own', update: 'own' } },
+          sharing: [
+            { object: 'deal', filter: { stage: { eq: 'won' } }, access: 'read' },
+            { object: 'deal', filter: { amount: { lt: 10 } }, access: 'edit' },
+          ],
+        },
+      },
+      ['rep'],
+      'deal',
+    );
+    const a = rowPredicate(grants, user);
+    expect(a.can).toEqual({ create: true, read: true, update: true, delete: false });
+    expect(a.rowFilter.read).toEqual({
+      or: [
+        { owner: { eq: U } },
+        { stage: { eq: 'won' } },
+        { amount: { lt: 10 } },
+        { id: { $sharedWith: { user: U, roles: ['rep'], level: 'read' } } },
+      ],
+    });
+    expect(a.rowFilter.update).toEqual({
+      or: [
+        { owner: { eq: U } },
+        { amount: { lt: 10 } },
+        { id: { $sharedWith: { user: U, roles: ['rep'], level: 'edit' } } },
+      ],
+    });
+    expect(a.rowFilter.delete).toBe(NO_ROWS);
+  });
+
+  it('gives every row for scope all, without share sub-selects', () => {
+    const a = rowPredicate(
+      resolveGrants({ rep: { objects: { deal: { read: 'all', delete: 'subordinates' } } } }, ['rep'], 'deal'),
+      user,
+    );
+    expect(a.rowFilter.read).toBeNull();
+    expect(a.rowFilter.delete).toEqual({ owner: { $inTeamOf: U } });
+    expect(a.can.update).toBe(false);
+    expect(a.rowFilter.update).toBe(NO_ROWS);
+  });
+
+  it('lets an edit sharing rule grant update without an update scope', () => {
+    const a = rowPredicate(
+      resolveGrants(
+        {
+          rep: {
+            objects: { deal: { read: 'own' } },
+            sharing: [{ object: 'deal', filter: { stage: { eq: 'new' } }, access: 'edit' }],
+          },
+        },
+        ['rep'],
+        'deal',
+      ),
+      user,
+    );
+    expect(a.can.update).toBe(true);
+    expect(a.rowFilter.update).toEqual({
+      or: [{ stage: { eq: 'new' } }, { id: { $sharedWith: { user: U, roles: ['rep'], level: 'edit' } } }],
+    });
+  });
+
+  it('never lets manual shares open an object the roles do not grant', () => {
+    const a = rowPredicate(resolveGrants({}, ['rep'], 'deal'), user);
+    expect(a.can).toEqual({ create: false, read: false, update: false, delete: false });
+    expect(a.rowFilter).toEqual({ read: NO_ROWS, update: NO_ROWS, delete: NO_ROWS });
+  });
+
+  it('gives admins full access', () => {
+    const a = rowPredicate(resolveGrants({}, ['admin'], 'deal'), { id: U, roles: ['admin'] });
+    expect(a.rowFilter).toEqual({ read: null, update: null, delete: null });
+    expect(a.fields).toEqual({});
+  });
+});
