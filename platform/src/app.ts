@@ -15,6 +15,8 @@ import { userRoutes } from './routes/user-routes';
 import { metaRoutes } from './routes/meta-routes';
 import { templateRoutes } from './routes/template-routes';
 import { scriptRoutes } from './routes/script-routes';
+import { pluginRoutes } from './routes/plugin-routes';
+import type { PluginManager } from './plugins/plugin-manager';
 import { shareRoutes } from './routes/share-routes';
 import { permissionRoutes } from './routes/permission-routes';
 
@@ -29,6 +31,8 @@ export interface AppOptions {
   webDir?: string;
   /** Route groups contributed by later capabilities and plugins, registered after the core ones. */
   extraRoutes?: Array<(app: FastifyInstance) => Promise<void>>;
+  /** Loaded plugins: `GET /api/plugins` and their routes under `/api/plugins/<name>`. */
+  plugins?: PluginManager;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -84,6 +88,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(permissionRoutes);
   await app.register(shareRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);
+  await app.register(pluginRoutes(opts.plugins));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

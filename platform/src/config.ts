@@ -16,6 +16,8 @@ export interface PlatformConfig {
   logLevel: string;
   /** Directory with the built web app; served at `/` when present. */
   webDir: string;
+  /** `FORMA_PLUGINS`: npm packages to load as plugins besides the `plugins/*` workspace packages. */
+  formaPlugins: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
@@ -32,6 +34,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     bodyLimit: intOf(env.BODY_LIMIT, 1024 * 1024),
     logLevel: env.LOG_LEVEL ?? 'info',
     webDir: path.resolve(env.WEB_DIR ?? new URL('../../designer/dist', import.meta.url).pathname),
+    formaPlugins: env.FORMA_PLUGINS?.trim() || undefined,
   };
 }
 

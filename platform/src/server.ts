@@ -11,10 +11,13 @@ import pino from 'pino';
 import { buildApp, loggerOptions } from './app';
 import type { PlatformConfig } from './config';
 import { type EmbeddedDb, startEmbeddedPostgres } from './db/embedded-postgres';
+import { loadPlugins } from './plugins/load-plugins';
+import type { PluginManager } from './plugins/plugin-manager';
 
 export interface Server {
   app: FastifyInstance;
   runtime: Runtime;
+  plugins: PluginManager;
   url: string;
   close(): Promise<void>;
 }
@@ -53,7 +56,9 @@ export async function startServer(opts: StartOptions): Promise<Server> {
   let app: FastifyInstance | undefined;
   try {
     await runtime.migrate();
+    const plugins = await loadPlugins(runtime, { formaPlugins: config.formaPlugins });
     app = await buildApp({
+      plugins,
       runtime,
       platformToken: config.platformToken,
       bodyLimit: config.bodyLimit,
@@ -64,6 +69,7 @@ export async function startServer(opts: StartOptions): Promise<Server> {
     return {
       app,
       runtime,
+      plugins,
       url: address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1'),
       async close() {
         await app?.close();

@@ -37,3 +37,7 @@ export type {
   TemplateRegistry,
 } from './templates/template-registry';
 export { planMigration, type MigrationPlan, type PlanStep } from './schema/plan-migration';
+export { checkPluginMigrations, runPluginMigrations, type PluginMigration } from './plugins/plugin-migrations';
+export { pluginTable, pluginTablePrefix } from './model/naming';
+export type { TenantCreatedHook } from './tenants/tenant-service';
+export { sampleDataLoader, type SampleDataDeps } from './templates/load-sample-data';

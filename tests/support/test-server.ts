@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { buildApp } from '../../platform/src/app';
+import { loadPlugins } from '../../platform/src/plugins/load-plugins';
+import type { PluginManager, PluginSource } from '../../platform/src/plugins/plugin-manager';
 import {
   connectDb,
   createRuntime,
@@ -16,6 +18,8 @@ export interface TestServer {
   url: string;
   app: FastifyInstance;
   runtime: Runtime;
+  /** Set when the server was started with `plugins`. */
+  plugins?: PluginManager;
   platformToken: string;
   /** A client that sends the platform token. */
   platform: ApiClient;
@@ -32,6 +36,8 @@ export interface TestServerOptions {
   extraRoutes?: Array<(app: FastifyInstance) => Promise<void>>;
   /** Built web app to serve at `/` (browser tests). */
   webDir?: string;
+  /** Plugins to load: explicit sources, or `'discover'` for the `plugins/*` workspace packages. */
+  plugins?: PluginSource[] | 'discover';
 }
 
 /** A real server (fastify listening on a free loopback port) over the run's real database. */
@@ -43,6 +49,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   await runtime.migrate();
+  const plugins = opts.plugins
+    ? await loadPlugins(runtime, opts.plugins === 'discover' ? {} : { sources: opts.plugins })
+    : undefined;
   const platformToken = randomBytes(16).toString('hex');
   const app = await buildApp({
     runtime,
@@ -51,12 +60,14 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
     ...(opts.extraRoutes ? { extraRoutes: opts.extraRoutes } : {}),
     ...(opts.webDir ? { webDir: opts.webDir } : {}),
+    ...(plugins ? { plugins } : {}),
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url: address,
     app,
     runtime,
+    ...(plugins ? { plugins } : {}),
     platformToken,
     platform: new ApiClient(address, platformToken),
     anon: new ApiClient(address),

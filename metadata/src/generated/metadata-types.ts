@@ -4,12 +4,12 @@
  * Do not edit: change the schema files and run `npm run gen:types -w @forma/metadata`.
  */
 
+export type Label = string;
+export type Description = string;
 /**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
 export type Name = string;
-export type Label = string;
-export type Description = string;
 /**
  * Server-assigned id of an object or field that survives renames. Clients keep it to rename.
  */
@@ -38,7 +38,10 @@ export type Approver =
  * A packaged metadata document (an industry template, or a tenant's export).
  */
 export interface TemplateDocument {
-  name: Name;
+  /**
+   * Template names may contain dashes (`core-crm`): they are values, never SQL identifiers.
+   */
+  name: string;
   label: Label;
   version: string;
   description?: Description;

@@ -101,3 +101,23 @@ export function constraintName(prefix: 'pk' | 'ix' | 'uq' | 'fk' | 'ck', ...part
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 12);
   return `${name.slice(0, MAX_IDENTIFIER_BYTES - 13)}_${hash}`;
 }
+
+/** Which migrations of which plugin each tenant schema has applied: (plugin, id, applied_at). */
+export const PLUGIN_MIGRATIONS_TABLE = '_plugin_migrations';
+
+/**
+ * Prefix of a plugin's own tables in a tenant schema (`core-crm` → `_p_core_crm_`): the leading
+ * underscore keeps them apart from object tables, the plugin name apart from other plugins.
+ */
+export function pluginTablePrefix(plugin: string): string {
+  if (!/^[a-z][a-z0-9-]{0,39}$/.test(plugin)) throw badRequest('Invalid plugin name');
+  return `_p_${plugin.replace(/-/g, '_')}_`;
+}
+
+/** A plugin's own table: `_p_<plugin>_<name>`, a valid identifier of at most 63 bytes. */
+export function pluginTable(plugin: string, name: string): string {
+  const table = `${pluginTablePrefix(plugin)}${name}`;
+  if (!/^[a-z][a-z0-9_]{0,40}$/.test(name) || table.length > MAX_IDENTIFIER_BYTES)
+    throw badRequest(`Invalid plugin table name: ${String(name).slice(0, 80)}`);
+  return table;
+}

@@ -1,0 +1,40 @@
+import type { MetadataDocument } from '@forma/platform/plugin-api';
+import { forms } from './forms';
+import { contract, order, payment, receivable } from './objects/contracts';
+import { activity, campaign, serviceCase, survey } from './objects/engagement';
+import { account, contact, deal, lead } from './objects/sales';
+import { price_list, price_list_entry, product, quote, quote_line } from './objects/quotes';
+import { roles } from './roles';
+import { scripts } from './scripts';
+import { views } from './views';
+import { workflows } from './workflows';
+
+/** The core CRM's metadata document: what the `core-crm` template applies to a tenant. */
+export function coreCrmDocument(): Omit<MetadataDocument, 'version'> {
+  return structuredClone({
+    objects: {
+      account,
+      contact,
+      campaign,
+      lead,
+      deal,
+      product,
+      price_list,
+      price_list_entry,
+      quote,
+      quote_line,
+      contract,
+      order,
+      receivable,
+      payment,
+      service_case: serviceCase,
+      survey,
+      activity,
+    },
+    roles,
+    workflows,
+    scripts,
+    forms,
+    views,
+  }) as unknown as Omit<MetadataDocument, 'version'>;
+}

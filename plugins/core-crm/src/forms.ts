@@ -1,0 +1,88 @@
+/** Record forms: field order, widgets and sections (@rjsf uiSchema + a layout hint for the designer). */
+type Form = { object: string; label?: string; uiSchema: Record<string, unknown>; layout?: unknown };
+
+const form = (
+  object: string,
+  sections: Array<[title: string, fields: string[]]>,
+  extra: Record<string, unknown> = {},
+): Form => ({
+  object,
+  uiSchema: { 'ui:order': [...sections.flatMap(([, f]) => f), '*'], ...extra },
+  layout: sections.map(([title, fields]) => ({ title, fields })),
+});
+
+const textarea = { 'ui:widget': 'textarea' };
+const readonly = { 'ui:readonly': true };
+
+export const forms: Record<string, Form> = {
+  account: form(
+    'account',
+    [
+      ['Company', ['name', 'industry', 'type', 'rating']],
+      ['Contact details', ['phone', 'website', 'city', 'country']],
+      ['Size', ['annual_revenue', 'employees', 'description']],
+    ],
+    { description: textarea },
+  ),
+  contact: form('contact', [
+    ['Person', ['last_name', 'first_name', 'full_name', 'job_title', 'primary']],
+    ['Reach', ['account', 'email', 'phone', 'mobile', 'birthday']],
+  ]),
+  lead: form(
+    'lead',
+    [
+      ['Lead', ['company', 'contact_name', 'email', 'phone', 'industry']],
+      ['Qualification', ['source', 'campaign', 'status', 'estimated_amount', 'notes']],
+      ['Conversion', ['converted_account', 'converted_contact', 'converted_deal']],
+    ],
+    { converted_account: readonly, converted_contact: readonly, converted_deal: readonly, notes: textarea },
+  ),
+  deal: form('deal', [
+    ['Deal', ['name', 'account', 'contact', 'amount', 'close_on']],
+    ['Stage', ['stage', 'probability', 'expected_revenue', 'next_step', 'lost_reason']],
+    ['Origin', ['source', 'campaign']],
+  ]),
+  quote: form(
+    'quote',
+    [
+      ['Quote', ['number', 'name', 'deal', 'account', 'contact', 'price_list', 'status', 'valid_until']],
+      ['Lines', ['lines']],
+      ['Totals', ['subtotal', 'discount', 'discount_amount', 'tax_rate', 'tax', 'total', 'terms']],
+    ],
+    {
+      lines: {
+        'ui:field': 'lineItems',
+        'ui:options': { columns: ['product', 'description', 'quantity', 'unit_price', 'discount', 'amount'] },
+      },
+    },
+  ),
+  contract: form(
+    'contract',
+    [
+      ['Contract', ['number', 'name', 'account', 'deal', 'quote', 'value', 'status']],
+      ['Term', ['start_on', 'end_on', 'signed_on', 'terms']],
+    ],
+    { terms: textarea },
+  ),
+  receivable: form('receivable', [
+    ['Invoice', ['number', 'account', 'order', 'contract', 'invoiced_on', 'due_on', 'amount']],
+    ['Collection', ['payments', 'paid', 'balance', 'aging', 'days_overdue']],
+  ]),
+  activity: form('activity', [
+    ['Activity', ['subject', 'type', 'status', 'priority', 'due_on', 'due_state', 'assigned_to']],
+    ['Related to', ['account', 'contact', 'deal', 'lead', 'service_case', 'notes']],
+  ]),
+  campaign: form('campaign', [
+    ['Campaign', ['name', 'type', 'status', 'start_on', 'end_on', 'leads_target']],
+    ['Money', ['budget', 'cost', 'revenue', 'roi', 'description']],
+  ]),
+  service_case: form(
+    'service_case',
+    [
+      ['Case', ['number', 'subject', 'account', 'contact', 'channel', 'priority', 'status']],
+      ['Work', ['description', 'resolution']],
+      ['SLA', ['sla_due_at', 'resolved_at', 'escalation_level', 'escalated_to']],
+    ],
+    { description: textarea, resolution: textarea },
+  ),
+};

@@ -1,0 +1,17 @@
+import { definePlugin } from '@forma/platform/plugin-api';
+import { coreCrmDocument } from './document';
+
+/** The core CRM: its metadata as the `core-crm` template, the industry templates, and the CRM's server-side work. */
+export default definePlugin({
+  name: 'core-crm',
+  version: '0.1.0',
+  description:
+    'Accounts, contacts, leads, deals, quotes, contracts, orders, receivables, activities, campaigns and service cases',
+  engines: { forma: '^0.1.0' },
+  template: {
+    label: 'Core CRM',
+    description:
+      'A complete CRM: sales funnel from lead to payment, quotes with approval, contracts, receivables aging, activities, campaigns, service cases with SLA.',
+  },
+  metadata: coreCrmDocument(),
+});

@@ -1,0 +1,48 @@
+import { SLA_HOURS } from './objects/engagement';
+import { DISCOUNT_APPROVAL_THRESHOLD } from './objects/quotes';
+
+/** Rules that carry the CRM's logic, run in the script sandbox on save (docs/scripts.md). */
+export const scripts = {
+  deal_lost_needs_reason: {
+    object: 'deal',
+    event: 'validate',
+    label: 'A lost deal needs a reason',
+    code: "if (record.stage === 'lost' && !record.lost_reason) error('lost_reason', 'Say why the deal was lost');",
+  },
+  quote_discount_needs_approval: {
+    object: 'quote',
+    event: 'validate',
+    label: `Discounts above ${DISCOUNT_APPROVAL_THRESHOLD}% need approval before the quote is sent`,
+    code: [
+      `const big = (record.discount || 0) > ${DISCOUNT_APPROVAL_THRESHOLD};`,
+      "if (big && ['sent', 'accepted'].includes(record.status) && record.approval_status !== 'approved')",
+      `  error('status', 'A discount above ${DISCOUNT_APPROVAL_THRESHOLD}% must be approved (submit the quote) before it is sent');`,
+    ].join('\n'),
+  },
+  contract_dates: {
+    object: 'contract',
+    event: 'validate',
+    label: 'A contract ends after it starts',
+    code: "if (record.start_on && record.end_on && record.end_on < record.start_on) error('end_on', 'The end date is before the start date');",
+  },
+  case_sla: {
+    object: 'service_case',
+    event: 'beforeSave',
+    label: 'SLA deadline from the priority; resolution time stamped',
+    code: [
+      `const hours = ${JSON.stringify(SLA_HOURS)};`,
+      'if (!old || old.priority !== record.priority || !record.sla_due_at) {',
+      '  const from = old && record.created_at ? new Date(record.created_at) : new Date();',
+      "  set('sla_due_at', new Date(from.getTime() + (hours[record.priority] || 24) * 3600000).toISOString());",
+      '}',
+      "if (['resolved', 'closed'].includes(record.status) && !record.resolved_at) set('resolved_at', new Date().toISOString());",
+      "if (!['resolved', 'closed'].includes(record.status) && record.resolved_at) set('resolved_at', null);",
+    ].join('\n'),
+  },
+  activity_closed: {
+    object: 'activity',
+    event: 'beforeSave',
+    label: 'Finished activities leave the reminders',
+    code: "if (record.status !== 'open') set('due_state', 'closed');",
+  },
+};

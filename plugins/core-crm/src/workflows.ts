@@ -1,0 +1,81 @@
+import { DISCOUNT_APPROVAL_THRESHOLD } from './objects/quotes';
+
+/** Value above which a contract also needs finance's approval after the sales manager's. */
+export const CONTRACT_FINANCE_THRESHOLD = 500_000;
+
+const at = (x: number, y: number) => ({ x, y });
+
+/** Approval workflows (React Flow graphs, see docs/workflows.md). */
+export const workflows = {
+  quote_discount_approval: {
+    object: 'quote',
+    label: 'Quote discount approval',
+    description: `Quotes with a discount above ${DISCOUNT_APPROVAL_THRESHOLD}% need a sales manager's approval before they are sent.`,
+    'x-i18n': { 'zh-CN': { title: '报价折扣审批' } },
+    trigger: { on: 'submit', condition: `record.discount > ${DISCOUNT_APPROVAL_THRESHOLD}` },
+    nodes: [
+      { id: 'start', type: 'start', position: at(0, 0), data: {} },
+      {
+        id: 'manager',
+        type: 'approval',
+        position: at(0, 120),
+        data: {
+          label: 'Sales manager',
+          approvers: [{ managerOf: 'submitter' }, { role: 'sales_manager' }],
+          mode: 'any',
+          escalation: { after: 'P2D', to: { role: 'sales_manager' } },
+        },
+      },
+      { id: 'approved', type: 'end', position: at(0, 240), data: { outcome: 'approved' } },
+      { id: 'rejected', type: 'end', position: at(220, 240), data: { outcome: 'rejected' } },
+    ],
+    edges: [
+      { id: 'e1', source: 'start', target: 'manager' },
+      { id: 'e2', source: 'manager', target: 'approved', data: { outcome: 'approved' } },
+      { id: 'e3', source: 'manager', target: 'rejected', data: { outcome: 'rejected' } },
+    ],
+  },
+  contract_approval: {
+    object: 'contract',
+    label: 'Contract approval',
+    description: `Every contract is approved by a sales manager; above ${CONTRACT_FINANCE_THRESHOLD} also by finance. Approval activates it.`,
+    'x-i18n': { 'zh-CN': { title: '合同审批' } },
+    trigger: { on: 'submit' },
+    nodes: [
+      { id: 'start', type: 'start', position: at(0, 0), data: {} },
+      {
+        id: 'manager',
+        type: 'approval',
+        position: at(0, 120),
+        data: {
+          label: 'Sales manager',
+          approvers: [{ managerOf: 'submitter' }, { role: 'sales_manager' }],
+          mode: 'any',
+        },
+      },
+      { id: 'large', type: 'condition', position: at(0, 240), data: { label: 'Large contract?' } },
+      {
+        id: 'finance',
+        type: 'approval',
+        position: at(0, 360),
+        data: { label: 'Finance', approvers: [{ role: 'finance' }], mode: 'any' },
+      },
+      { id: 'active', type: 'end', position: at(0, 480), data: { outcome: 'approved', set: { status: 'active' } } },
+      { id: 'rejected', type: 'end', position: at(260, 480), data: { outcome: 'rejected' } },
+    ],
+    edges: [
+      { id: 'e1', source: 'start', target: 'manager' },
+      { id: 'e2', source: 'manager', target: 'large', data: { outcome: 'approved' } },
+      { id: 'e3', source: 'manager', target: 'rejected', data: { outcome: 'rejected' } },
+      {
+        id: 'e4',
+        source: 'large',
+        target: 'finance',
+        data: { condition: `record.value > ${CONTRACT_FINANCE_THRESHOLD}` },
+      },
+      { id: 'e5', source: 'large', target: 'active', data: { default: true } },
+      { id: 'e6', source: 'finance', target: 'active', data: { outcome: 'approved' } },
+      { id: 'e7', source: 'finance', target: 'rejected', data: { outcome: 'rejected' } },
+    ],
+  },
+};

@@ -1,0 +1,100 @@
+/**
+ * Inserts a template's sample data through the same services users go through (validation,
+ * scripts, formulas, autonumbers, audit), so sample records are indistinguishable from real ones.
+ *
+ * Shape of `sampleData` (documented in docs/plugins.md):
+ * - `users`: `[{_key, email, name, password, roles?, manager?: "@<user key>"}]`, created first
+ *   (skipped when the e-mail already exists, so re-applying a template does not fail);
+ * - `<object>`: rows in insertion order; `_key` names a row for later references, `_owner:
+ *   "@<user key>"` makes that user the owner, and any lookup value `"@<key>"` (also inside line
+ *   items) becomes the id of the row or user with that key.
+ */
+import type { Ctx } from '../ctx';
+import { validationFailed } from '../errors';
+import type { MetaService } from '../meta/meta-service';
+import type { Model } from '../model/load-model';
+import type { NewUser } from '../users/user-service';
+import type { TemplateDefinition } from './template-registry';
+
+type Row = Record<string, unknown>;
+
+export interface SampleDataDeps {
+  meta: Pick<MetaService, 'model'>;
+  records: {
+    createMany(
+      ctx: Ctx,
+      object: string,
+      rows: readonly unknown[],
+      opts?: { owner?: string },
+    ): Promise<{ created: Row[]; failed: Array<{ row: number; errors: Record<string, string> }> }>;
+  };
+  users: {
+    insert(ctx: Ctx, input: NewUser): Promise<{ id: string }>;
+    list?(ctx: Ctx): Promise<Array<{ id?: string | undefined; email?: string | undefined }>>;
+  };
+}
+
+const REF = /^@([A-Za-z0-9_.-]{1,100})$/;
+
+export function sampleDataLoader(deps: SampleDataDeps) {
+  return async (ctx: Ctx, template: TemplateDefinition): Promise<void> => {
+    const data = (template.sampleData ?? {}) as Record<string, Row[]>;
+    const keys = new Map<string, string>();
+    const existing = new Map(
+      ((await deps.users.list?.(ctx)) ?? []).flatMap((u) =>
+        u.email && u.id ? [[u.email.toLowerCase(), u.id] as const] : [],
+      ),
+    );
+    for (const u of data.users ?? []) {
+      const { _key, manager, ...rest } = u as Row & { _key?: string; manager?: string };
+      const known = existing.get(String(rest.email).toLowerCase());
+      const id =
+        known ??
+        (
+          await deps.users.insert(ctx, {
+            ...(rest as unknown as NewUser),
+            ...(manager ? { manager: resolve(manager, keys, 'users') } : {}),
+          })
+        ).id;
+      if (_key) keys.set(_key, id);
+    }
+    const model = await deps.meta.model(ctx);
+    for (const [object, rows] of Object.entries(data)) {
+      if (object === 'users') continue;
+      for (const [i, raw] of rows.entries()) {
+        const { _key, _owner, ...row } = raw as Row & { _key?: string; _owner?: string };
+        const payload = resolveRow(model, object, row, keys);
+        const owner = typeof _owner === 'string' ? resolve(_owner, keys, `${object}[${i}]._owner`) : undefined;
+        const { created, failed } = await deps.records.createMany(ctx, object, [payload], owner ? { owner } : {});
+        if (failed.length || !created[0]) {
+          throw validationFailed(`Sample ${object} #${i} of template ${template.name} is invalid`, failed[0]?.errors);
+        }
+        if (_key) keys.set(_key, String(created[0].id));
+      }
+    }
+  };
+}
+
+/** Replaces `"@key"` references in the lookup fields of a row and of its line items. */
+function resolveRow(model: Model, objectName: string, row: Row, keys: Map<string, string>): Row {
+  const object = model.object(objectName);
+  const out: Row = {};
+  for (const [name, value] of Object.entries(row)) {
+    const field = object.fields.get(name);
+    if (field?.children && Array.isArray(value)) {
+      out[name] = value.map((child) => resolveRow(model, field.children!.object, child as Row, keys));
+    } else if (field?.ref && typeof value === 'string' && REF.test(value)) {
+      out[name] = resolve(value, keys, `${objectName}.${name}`);
+    } else {
+      out[name] = value;
+    }
+  }
+  return out;
+}
+
+function resolve(ref: string, keys: Map<string, string>, where: string): string {
+  const m = REF.exec(ref);
+  const id = m ? keys.get(m[1]!) : undefined;
+  if (!id) throw validationFailed(`Sample data: ${where} refers to ${ref}, which is not defined before it`);
+  return id;
+}
