@@ -142,6 +142,23 @@ describe('save scripts', () => {
     expect(patched.body).toMatchObject({ net: 800, stage: 'new', version: 2 });
   });
 
+  it('a changed script takes effect on the next save (compiled scripts are per metadata version)', async () => {
+    const rule = (limit: number) => ({
+      ...scripts.discount_rule,
+      code: `if (record.discount > ${limit} && !user.roles.includes('sales_manager')) error('discount', 'Over ${limit}%');`,
+    });
+    expect((await tenant.api.put('/api/meta/scripts/discount_rule', rule(30))).status).toBe(200);
+    try {
+      expect((await createDeal(rep.api, { name: 'Now allowed', amount: 10, discount: 25 })).status).toBe(201);
+      const over = await createDeal(rep.api, { name: 'Still too much', amount: 10, discount: 35 });
+      expect(over.body.error?.fields).toEqual({ discount: 'Over 30%' });
+    } finally {
+      expect((await tenant.api.put('/api/meta/scripts/discount_rule', scripts.discount_rule)).status).toBe(200);
+    }
+    const back = await createDeal(rep.api, { name: 'Refused again', amount: 10, discount: 25 });
+    expect(back.status).toBe(400);
+  });
+
   it('a formula field cannot be written by clients', async () => {
     const r = await createDeal(rep.api, { name: 'Cheat', amount: 10, net: 1_000_000 });
     expect(r.status).toBe(400);

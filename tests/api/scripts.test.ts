@@ -158,6 +158,8 @@ describe('POST /api/meta/scripts/:name/test', () => {
   });
 
   it('is for tenant admins only', async () => {
+    const role = await tenant.api.put('/api/meta/roles/sales_rep', { label: 'Sales rep', objects: {} });
+    expect(role.status, role.text).toBe(200);
     const rep = await tenant.addUser({ roles: ['sales_rep'] });
     const r = await rep.api.post('/api/meta/scripts/discount_rule/test', { script: discountRule, record: {} });
     expect(r.status).toBe(403);
@@ -217,9 +219,10 @@ describe('POST /api/meta/scripts/:name/test', () => {
     });
     expect(broken.status, broken.text).toBe(400);
     expect(broken.body.error.code).toBe('VALIDATION_FAILED');
-    expect(JSON.stringify(broken.body.error)).toContain(
-      "line 2, column 48: Argument of type 'number' is not assignable to parameter of type 'string'.",
-    );
+    expect(broken.body.error.fields).toEqual({
+      '/scripts/typed_rule/code':
+        "line 2, column 48: Argument of type 'number' is not assignable to parameter of type 'string'.",
+    });
     const syntax = await tenant.api.put('/api/meta/scripts/js_rule', {
       object: 'deal',
       event: 'validate',

@@ -133,6 +133,24 @@ describe('runSave', () => {
   });
 });
 
+describe('compiled-script cache', () => {
+  it('compiles a script anew when the metadata version or its source changes', async () => {
+    const rule = (code: string, version: number) => save({ version, validate: [{ name: 'cached_rule', code }] });
+    expect((await engine.runSave(rule("error('v1');", 1))).errors).toEqual({ _: 'v1' });
+    expect((await engine.runSave(rule("error('v2');", 2))).errors).toEqual({ _: 'v2' });
+    // The same version with another source (a revert, another process's view) is not served stale.
+    expect((await engine.runSave(rule("error('v1 again');", 2))).errors).toEqual({ _: 'v1 again' });
+    expect((await engine.runSave(rule("error('v2');", 2))).errors).toEqual({ _: 'v2' });
+  });
+
+  it('a formula is recompiled when its expression changes under the same field', async () => {
+    const f = (expression: string, version: number) =>
+      save({ version, formulas: { net: expression }, record: { a: 2 } });
+    expect((await engine.runSave(f('record.a * 2', 1))).changes).toEqual({ net: 4 });
+    expect((await engine.runSave(f('record.a * 3', 2))).changes).toEqual({ net: 6 });
+  });
+});
+
 describe('logs', () => {
   it('formats values and prefixes the script name', async () => {
     const r = await engine.runSave(
@@ -291,6 +309,53 @@ describe('evaluate', () => {
   it('refuses statements in an expression', async () => {
     const e = await failure(engine.evaluate('engine_a', 1, '1); while (true) {} (', {}));
     expect(e.details?.reason).toBe('syntax');
+  });
+
+  it('copies values out as JSON: undefined, NaN and Infinity become null', async () => {
+    expect(
+      await engine.evaluateAll('engine_a', 1, ['record.nope', 'record.a / 0', '0 / 0', '({ a: [1, "x"] })', "'s'"], {
+        record: { a: 1 },
+      }),
+    ).toEqual([null, null, null, { a: [1, 'x'] }, 's']);
+    expect(await engine.evaluateAll('engine_a', 1, [], {})).toEqual([]);
+  });
+
+  it('sees record, old and user only: no script API, no params', async () => {
+    expect(
+      await engine.evaluateAll(
+        'engine_a',
+        1,
+        ['old.stage', 'user.id', 'typeof query', 'typeof set', 'typeof params', 'typeof error'],
+        { record: {}, old: { stage: 'new' }, user },
+      ),
+    ).toEqual(['new', 'u1', 'undefined', 'undefined', 'undefined', 'undefined']);
+    expect(await engine.evaluate('engine_a', 1, 'record === null || Object.keys(record).length', {})).toBe(0);
+  });
+
+  it('names the expression that threw, with the reason', async () => {
+    const e = await failure(engine.evaluate('engine_a', 1, 'record.lines.length > 2', { record: {} }));
+    expect(e.message).toMatch(/^Expression `record.lines.length > 2` failed at line 1, column \d+: TypeError/);
+    expect(e.details).toMatchObject({ reason: 'error', line: 1 });
+  });
+
+  it('refuses await, assignments to inputs and code generation', async () => {
+    expect((await failure(engine.evaluate('engine_a', 1, 'await 1', {}))).details?.reason).toBe('syntax');
+    expect(
+      (await failure(engine.evaluate('engine_a', 1, '(record.a = 2)', { record: { a: 1 } }))).details?.reason,
+    ).toBe('error');
+    expect((await failure(engine.evaluate('engine_a', 1, "Function('return 1')()", {}))).message).toMatch(
+      /Generating code from strings is not allowed/,
+    );
+  });
+
+  it('times out a runaway expression', async () => {
+    engine.setTenantLimits('engine_expr', { timeoutMs: 50 });
+    try {
+      const e = await failure(engine.evaluate('engine_expr', 1, '(() => { for (;;) {} })()', {}));
+      expect(e.message).toBe('Expression `(() => { for (;;) {} })()` timed out after 50 ms');
+    } finally {
+      engine.setTenantLimits('engine_expr', undefined);
+    }
   });
 });
 
