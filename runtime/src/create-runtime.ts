@@ -20,6 +20,7 @@ import { PermissionService } from './permissions/permission-service';
 import { connectPermissions } from './permissions/connect-permissions';
 import { MetaService } from './meta/meta-service';
 import { TemplateRegistry } from './templates/template-registry';
+import { RecordService } from './records/record-service';
 
 export interface RuntimeOptions {
   db: Knex;
@@ -53,6 +54,23 @@ export function createRuntime(opts: RuntimeOptions) {
   tenants.templateNames = () => templates.names();
   tenants.createdHooks.push(templates.onTenantCreated);
 
+  const records = new RecordService({
+    meta,
+    permissions: () => permissions,
+    hooks,
+    outbox,
+    scripts,
+    secrets,
+    clock,
+    logger,
+  });
+  scripts.useRecordsQuery(records.scriptQuery);
+  scripts.useActionRecords({
+    get: (ctx, object, id) => records.get(ctx, object, id),
+    update: (ctx, object, id, changes, version) =>
+      records.update(ctx, object, id, changes, version === undefined ? {} : { version }),
+  });
+
   return {
     db,
     config,
@@ -68,6 +86,8 @@ export function createRuntime(opts: RuntimeOptions) {
     /** Metadata: models per version, plan/apply, history, export (runtime/src/meta). */
     meta,
     templates,
+    /** Records: CRUD, queries, recycle bin, audit (runtime/src/records, docs/records.md). */
+    records,
     /** Roles, record scopes, field security, sharing (runtime/src/permissions, docs/permissions.md). */
     permissions,
     /** Platform and tenant system migrations; safe to run from several processes at once. */

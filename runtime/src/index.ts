@@ -41,3 +41,17 @@ export { checkPluginMigrations, runPluginMigrations, type PluginMigration } from
 export { pluginTable, pluginTablePrefix } from './model/naming';
 export type { TenantCreatedHook } from './tenants/tenant-service';
 export { sampleDataLoader, type SampleDataDeps } from './templates/load-sample-data';
+export {
+  RecordService,
+  DEFAULT_LIMIT,
+  MAX_LIMIT,
+  type CreateManyOptions,
+  type CreateManyResult,
+  type ListOptions,
+  type ListResult,
+} from './records/record-service';
+export { compileFilter, escapeLike, type QueryAccess, type WhereFn } from './records/compile-query';
+export { parseFilter, type FilterNode } from './records/parse-filter';
+export { parseSort, type SortKey } from './records/parse-sort';
+export { RECORD_EVENTS, type AfterSavePayload, type BeforeCreatePayload, type BeforeDeletePayload, type BeforeUpdatePayload } from './records/record-hooks';
+export type { HistoryEntry as RecordHistoryEntry, AuditAction } from './records/audit';

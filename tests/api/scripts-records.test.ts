@@ -177,6 +177,31 @@ describe('save scripts', () => {
     expect(up.body.tier).toBe('platinum');
   });
 
+  it('a validate script can query() inside the save’s transaction', async () => {
+    const unique = await tenant.api.put('/api/meta/scripts/unique_member', {
+      object: 'member',
+      event: 'validate',
+      code: "const same = await query('member', { name: { eq: record.name } });\nif (same.some((m) => m.id !== record.id)) error('name', 'This name is taken');",
+    });
+    expect(unique.status, unique.text).toBe(200);
+    try {
+      const first = await tenant.api.post('/api/records/member', { name: 'Bob', points: 1 });
+      expect(first.status, first.text).toBe(201);
+      const second = await tenant.api.post('/api/records/member', { name: 'Bob', points: 2 });
+      expect(second.status).toBe(400);
+      expect(second.body.error.fields).toEqual({ name: 'This name is taken' });
+      // Saving the same record again is not a clash with itself.
+      const again = await tenant.api.patch(
+        `/api/records/member/${first.body.id}`,
+        { points: 3 },
+        { headers: { 'if-match': '1' } },
+      );
+      expect(again.status, again.text).toBe(200);
+    } finally {
+      expect((await tenant.api.delete('/api/meta/scripts/unique_member')).status).toBe(200);
+    }
+  });
+
   it('a failing script answers 422 SCRIPT_FAILED naming it and the line, and rolls the save back', async () => {
     const broken = await tenant.api.put('/api/meta/scripts/broken_rule', {
       object: 'member',

@@ -1,4 +1,5 @@
 import type { Migration } from '../db/run-migrations';
+import { createAuditTable } from '../records/audit';
 import { permissionMigration } from '../permissions/permission-migration';
 import { workflowMigration } from '../workflows/workflow-migration';
 import { metaDocumentOrderMigration } from '../meta/meta-document-order-migration';
@@ -78,4 +79,9 @@ export const tenantMigrations: Migration[] = [
   metaDocumentOrderMigration,
   workflowMigration,
   permissionMigration,
+  {
+    // Records engine: the audit trail (per-field diffs of every change, see records/audit.ts).
+    id: 'records_0001_audit',
+    up: (trx, schema) => createAuditTable(trx, schema),
+  },
 ];

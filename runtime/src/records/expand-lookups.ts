@@ -1,0 +1,62 @@
+/**
+ * `expand=account,owner`: lookups replaced by the target record, one batched query per lookup
+ * whatever the number of rows (no N+1), each within the reader's scope and field security on the
+ * target. A target the reader may not see stays a bare id.
+ */
+import type { Knex } from 'knex';
+import { badRequest } from '../errors';
+import type { FieldModel, Model, ObjectModel } from '../model/load-model';
+import { isIdentifier, SYSTEM_TABLE } from '../model/naming';
+import { compileFilter, type QueryAccess } from './compile-query';
+import { readableColumns, toRecord } from './field-guard';
+import { safe } from './parse-filter';
+
+export const MAX_EXPAND = 10;
+
+export function parseExpand(object: ObjectModel, access: QueryAccess, expand: string | undefined): FieldModel[] {
+  if (!expand?.trim()) return [];
+  const names = [...new Set(expand.split(',').map((s) => s.trim()).filter(Boolean))];
+  if (names.length > MAX_EXPAND) throw badRequest(`expand: at most ${MAX_EXPAND} lookups`);
+  return names.map((n) => {
+    const f = isIdentifier(n) ? object.fields.get(n) : undefined;
+    if (!f || access.access.fields[n] === 'none') throw badRequest(`expand: unknown field ${safe(n)}`);
+    if (!f.ref || !f.column || n === 'id') throw badRequest(`expand: ${safe(n)} is not a lookup`);
+    return f;
+  });
+}
+
+export async function expandLookups(
+  db: Knex | Knex.Transaction,
+  model: Model,
+  access: QueryAccess,
+  lookups: readonly FieldModel[],
+  items: Record<string, unknown>[],
+): Promise<void> {
+  for (const f of lookups) {
+    const col = f.column!;
+    const ids = [...new Set(items.map((r) => r[col]).filter((v): v is string => typeof v === 'string'))];
+    if (!ids.length) continue;
+    const found = new Map<string, Record<string, unknown>>();
+    if (f.ref === 'user') {
+      const rows = await db.withSchema(access.schema).from(SYSTEM_TABLE.users).whereIn('id', ids).select('id', 'name', 'email');
+      for (const r of rows) found.set(r.id, { id: r.id, name: r.name, email: r.email });
+    } else {
+      const target = model.object(f.ref!);
+      const targetAccess = access.related.get(target.name);
+      if (!targetAccess?.can.read) continue;
+      const columns = readableColumns(target, targetAccess);
+      const where = compileFilter(model, target, null, { ...access, access: targetAccess }, 'read');
+      const rows = await db
+        .withSchema(access.schema)
+        .from(target.table)
+        .select(columns.map((c) => `${target.table}.${c}`))
+        .whereIn(`${target.table}.id`, ids)
+        .where(where);
+      for (const r of rows) found.set(r.id, toRecord(r, columns));
+    }
+    for (const item of items) {
+      const hit = typeof item[col] === 'string' ? found.get(item[col] as string) : undefined;
+      if (hit) item[col] = hit;
+    }
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * SELECT statements of the records engine: pages with keyset pagination, one record, exact and
+ * estimated totals. Column lists come from field security (callers pass readable columns only).
+ */
+import type { Knex } from 'knex';
+import type { ObjectModel } from '../model/load-model';
+import type { WhereFn } from './compile-query';
+import type { SortKey } from './parse-sort';
+
+/** Prefix of the helper columns carrying sort values as text (stripped before answering). */
+export const SORT_VALUE = '__k';
+
+export interface PageQuery {
+  columns: readonly string[];
+  where: WhereFn[];
+  sort: readonly SortKey[];
+  after?: (string | null)[];
+  limit: number;
+}
+
+function base(db: Knex | Knex.Transaction, schema: string, object: ObjectModel) {
+  return db.withSchema(schema).from(object.table);
+}
+
+/** One page (`limit + 1` rows, so the caller knows whether there is a next page). */
+export function selectPage(
+  db: Knex | Knex.Transaction,
+  schema: string,
+  object: ObjectModel,
+  q: PageQuery,
+): Knex.QueryBuilder {
+  const t = object.table;
+  const qb = base(db, schema, object).select(q.columns.map((c) => `${t}.${c}`));
+  q.sort.forEach((k, i) => {
+    qb.select(db.raw('??::text as ??', [`${t}.${k.column}`, `${SORT_VALUE}${i}`]));
+  });
+  for (const w of q.where) qb.where(w);
+  if (q.after) {
+    const after = q.after;
+    qb.where((b) => keysetAfter(b, t, q.sort, after));
+  }
+  for (const k of q.sort) qb.orderByRaw(`?? ${k.desc ? 'desc' : 'asc'} nulls last`, [`${t}.${k.column}`]);
+  return qb.limit(q.limit + 1);
+}
+
+/**
+ * Rows strictly after the cursor row in the order `k1, k2, …` (nulls last in both directions):
+ * OR over i of (k1 = v1 AND … AND k(i-1) = v(i-1) AND k(i) after v(i)).
+ */
+function keysetAfter(qb: Knex.QueryBuilder, table: string, sort: readonly SortKey[], values: (string | null)[]): void {
+  sort.forEach((key, i) => {
+    const v = values[i] ?? null;
+    if (v === null) return; // nothing sorts after NULL on this key: only ties, handled by later keys
+    qb.orWhere((b) => {
+      for (let j = 0; j < i; j++) {
+        b.whereRaw('?? is not distinct from ?', [`${table}.${sort[j]!.column}`, values[j] ?? null]);
+      }
+      const col = `${table}.${key.column}`;
+      b.where((c) => c.whereRaw(`?? ${key.desc ? '<' : '>'} ?`, [col, v]).orWhereNull(col));
+    });
+  });
+  qb.orWhereRaw('false');
+}
+
+export async function selectCount(db: Knex | Knex.Transaction, schema: string, object: ObjectModel, where: WhereFn[]) {
+  const qb = base(db, schema, object).count({ n: '*' });
+  for (const w of where) qb.where(w);
+  const [row] = await qb;
+  return Number(row?.n ?? 0);
+}
+
+/** The planner's row estimate for the same WHERE: cheap on any table size, approximate. */
+export async function estimateCount(
+  db: Knex | Knex.Transaction,
+  schema: string,
+  object: ObjectModel,
+  where: WhereFn[],
+): Promise<number> {
+  const qb = base(db, schema, object).select(`${object.table}.id`);
+  for (const w of where) qb.where(w);
+  const { sql, bindings } = qb.toSQL();
+  const r = await db.raw(`explain (format json) ${sql}`, bindings as readonly Knex.Value[]);
+  const plan = r.rows?.[0]?.['QUERY PLAN']?.[0]?.Plan;
+  return Math.max(0, Math.round(Number(plan?.['Plan Rows'] ?? 0)));
+}
+
+/** One record by id with the given WHERE (scope, recycle bin state); optionally locked for update. */
+export function selectOne(
+  db: Knex | Knex.Transaction,
+  schema: string,
+  object: ObjectModel,
+  id: string,
+  columns: readonly string[],
+  where: WhereFn[],
+  lock = false,
+) {
+  const t = object.table;
+  const qb = base(db, schema, object)
+    .select(columns.map((c) => `${t}.${c}`))
+    .where(`${t}.id`, id);
+  for (const w of where) qb.where(w);
+  if (lock) qb.forUpdate();
+  return qb.first();
+}

@@ -1,0 +1,806 @@
+/**
+ * The records engine: the only orchestrator of record reads and writes. Each use case asks the
+ * permission engine first, compiles scope + filter into one SQL statement, validates with the
+ * metadata's ajv validators, runs hooks and the sandboxed save scripts, writes rows, roll-ups and
+ * the audit trail in one transaction, and queues after-commit work (action hooks, afterSave
+ * scripts, workflow triggers) through the outbox.
+ */
+import type { Clock } from '../clock';
+import type { Ctx } from '../ctx';
+import {
+  AppError,
+  badRequest,
+  conflict,
+  type FieldErrors,
+  forbidden,
+  notFound,
+  recordLocked,
+  validationFailed,
+} from '../errors';
+import type { HookBus } from '../events/hook-bus';
+import type { Outbox } from '../events/outbox';
+import type { Logger } from '../logger';
+import type { MetaService } from '../meta/meta-service';
+import { nextAutonumber } from '../model/autonumber';
+import type { Model, ObjectModel } from '../model/load-model';
+import type { ObjectAccess, PermissionEngine } from '../permissions/object-access';
+import type { ScriptEngine } from '../scripts/script-engine';
+import { SYSTEM_USER_ID } from '../system-ctx';
+import { runInUnitOfWork, type TxCtx } from '../tx/unit-of-work';
+import { type AuditEntry, diffRecords, type HistoryEntry, purgeExpiredAudit, readHistory, writeAudit } from './audit';
+import { compileFilter, escapeLike, type QueryAccess } from './compile-query';
+import { type CursorSigner, decodeCursor, encodeCursor } from './cursor-codec';
+import { expandLookups, parseExpand } from './expand-lookups';
+import { forbiddenWrites, projectColumns, readableColumns, toRecord } from './field-guard';
+import { recomputeRollups } from './line-items';
+import { parseSort, sortSignature } from './parse-sort';
+import { estimateCount, SORT_VALUE, selectCount, selectOne, selectPage } from './read-sql';
+import {
+  type AfterSavePayload,
+  type BeforeCreatePayload,
+  type BeforeDeletePayload,
+  type BeforeUpdatePayload,
+  RECORD_EVENTS,
+  type RecordData,
+} from './record-hooks';
+import { runSaveScripts } from './save-scripts';
+import { deleteRow, insertRows, markDeleted, markRestored, type Row, updateRow } from './write-sql';
+
+export interface RecordServiceDeps {
+  meta: Pick<MetaService, 'model'>;
+  /** A getter: the permission engine may be swapped after the runtime is built. */
+  permissions: () => PermissionEngine;
+  hooks: HookBus;
+  outbox: Outbox;
+  scripts: ScriptEngine;
+  secrets: CursorSigner;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface ListOptions {
+  /** The filter language, as JSON text (query string) or data. */
+  filter?: unknown;
+  sort?: string;
+  limit?: number;
+  cursor?: string;
+  /** Full-text search over the object's text fields. */
+  q?: string;
+  fields?: string;
+  expand?: string;
+  /** `true`: exact `total`; `'estimate'`: the planner's `estimatedTotal`. */
+  count?: boolean | 'estimate';
+  /** The recycle bin instead of live records. */
+  deleted?: boolean;
+}
+
+export interface ListResult {
+  items: RecordData[];
+  nextCursor: string | null;
+  total?: number;
+  estimatedTotal?: number;
+}
+
+export interface CreateManyOptions {
+  /** Keep the good rows and report the bad ones (default: all or nothing). */
+  partial?: boolean;
+  /** Tags the audit rows of the batch (an import id), so the batch can be found and reverted. */
+  batch?: string;
+  /** Owner of the new records (admins only; default: the caller). */
+  owner?: string;
+}
+
+export interface CreateManyResult {
+  created: RecordData[];
+  failed: { row: number; errors: FieldErrors; code?: string }[];
+}
+
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 500;
+const MAX_Q = 200;
+const SAVED_TOPIC = 'record.saved';
+
+/** What a script's `query()` and other internal readers get: list options without paging state. */
+type SavedListener = (ctx: TxCtx, event: AfterSavePayload) => Promise<void>;
+
+export class RecordService {
+  private readonly savedListeners: SavedListener[] = [];
+
+  constructor(private readonly deps: RecordServiceDeps) {
+    deps.outbox.register(SAVED_TOPIC, (ctx, payload) => this.handleSaved(ctx, payload as unknown as AfterSavePayload));
+  }
+
+  /**
+   * Durable after-commit work on every saved record (workflow triggers): called once per change,
+   * after commit, in the outbox handler's transaction, as the user who made the change.
+   */
+  onSaved(listener: SavedListener): () => void {
+    this.savedListeners.push(listener);
+    return () => {
+      const i = this.savedListeners.indexOf(listener);
+      if (i >= 0) this.savedListeners.splice(i, 1);
+    };
+  }
+
+  /** What scripts' `query()` calls: the same list, as the calling user, in the caller's transaction. */
+  scriptQuery = async (
+    ctx: Ctx,
+    object: string,
+    query: { filter: Record<string, unknown>; sort?: string; limit: number },
+  ): Promise<RecordData[]> => {
+    const r = await this.list(ctx, object, {
+      filter: query.filter,
+      ...(query.sort ? { sort: query.sort } : {}),
+      limit: Math.min(Math.max(1, query.limit || DEFAULT_LIMIT), MAX_LIMIT),
+    });
+    return r.items;
+  };
+
+  // ---------------------------------------------------------------- reads
+
+  async list(ctx: Ctx, objectName: string, opts: ListOptions = {}): Promise<ListResult> {
+    const { model, object, qa } = await this.prepare(ctx, objectName, 'read');
+    const limit = parseLimit(opts.limit);
+    const columns = projectColumns(object, qa.access, opts.fields);
+    const sort = parseSort(object, opts.sort, qa.access.fields);
+    const lookups = parseExpand(object, qa, opts.expand);
+    const where = [compileFilter(model, object, opts.filter, qa, 'read', { deleted: Boolean(opts.deleted) })];
+    const search = searchFilter(object, qa.access, opts.q);
+    if (search) where.push(search);
+    const signature = sortSignature(sort);
+    const after = opts.cursor ? (await decodeCursor(this.deps.secrets, opts.cursor, signature)).v : undefined;
+    if (after && after.length !== sort.length) throw badRequest('cursor is invalid or does not belong to this query');
+    const rows = await selectPage(ctx.db, ctx.schema, object, {
+      columns,
+      where,
+      sort,
+      limit,
+      ...(after ? { after } : {}),
+    });
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const last = page[page.length - 1];
+    const nextCursor =
+      more && last
+        ? await encodeCursor(this.deps.secrets, {
+            s: signature,
+            v: sort.map((_, i) => (last[`${SORT_VALUE}${i}`] as string | null) ?? null),
+          })
+        : null;
+    const items = page.map((r: Row) => toRecord(r, columns));
+    if (lookups.length) await expandLookups(ctx.db, model, qa, lookups, items);
+    const result: ListResult = { items, nextCursor };
+    if (opts.count === true) result.total = await selectCount(ctx.db, ctx.schema, object, where);
+    else if (opts.count === 'estimate') result.estimatedTotal = await estimateCount(ctx.db, ctx.schema, object, where);
+    return result;
+  }
+
+  async get(
+    ctx: Ctx,
+    objectName: string,
+    id: string,
+    opts: { fields?: string; expand?: string; deleted?: boolean } = {},
+  ): Promise<RecordData> {
+    const { model, object, qa } = await this.prepare(ctx, objectName, 'read');
+    assertId(id);
+    const columns = projectColumns(object, qa.access, opts.fields);
+    const lookups = parseExpand(object, qa, opts.expand);
+    const where = [compileFilter(model, object, null, qa, 'read', { deleted: Boolean(opts.deleted) })];
+    const row = await selectOne(ctx.db, ctx.schema, object, id, columns, where);
+    if (!row) throw notFound(`No ${object.name} with this id`);
+    const record = toRecord(row, columns);
+    if (lookups.length) await expandLookups(ctx.db, model, qa, lookups, [record]);
+    if (opts.fields === undefined) await this.attachChildren(ctx, model, object, qa, [record]);
+    return record;
+  }
+
+  async history(
+    ctx: Ctx,
+    objectName: string,
+    id: string,
+    opts: { limit?: number; before?: number } = {},
+  ): Promise<HistoryEntry[]> {
+    const { model, object, qa } = await this.prepare(ctx, objectName, 'read');
+    assertId(id);
+    const where = [compileFilter(model, object, null, qa, 'read', { deleted: 'any' })];
+    const exists = Boolean(await selectOne(ctx.db, ctx.schema, object, id, ['id'], where));
+    // A purged record has no row left to check a scope against: its trail is for admins only.
+    if (!exists && !ctx.isAdmin) throw notFound(`No ${object.name} with this id`);
+    const entries = await readHistory(ctx.db, ctx.schema, object.name, id, qa.access.fields, {
+      limit: parseLimit(opts.limit ?? 100),
+      ...(opts.before !== undefined ? { before: opts.before } : {}),
+    });
+    if (!exists && !entries.length) throw notFound(`No ${object.name} with this id`);
+    return entries;
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  async create(ctx: Ctx, objectName: string, payload: unknown): Promise<RecordData> {
+    return runInUnitOfWork(ctx, async (tx) => {
+      const { created } = await this.insert(tx, objectName, [payload], { single: true });
+      return created[0]!;
+    });
+  }
+
+  /**
+   * Inserts many records in the caller's unit of work (or a new one): the entry point of imports.
+   * Each row is validated, scripted and numbered like a single create; rows are written in batches.
+   * All or nothing unless `partial`, which keeps the good rows and reports the others by index.
+   */
+  async createMany(
+    ctx: Ctx,
+    objectName: string,
+    payloads: readonly unknown[],
+    opts: CreateManyOptions = {},
+  ): Promise<CreateManyResult> {
+    return runInUnitOfWork(ctx, (tx) => this.insert(tx, objectName, payloads, { ...opts, single: false }));
+  }
+
+  async update(
+    ctx: Ctx,
+    objectName: string,
+    id: string,
+    payload: unknown,
+    opts: { version?: number } = {},
+  ): Promise<RecordData> {
+    return runInUnitOfWork(ctx, async (tx) => {
+      const { model, object, qa } = await this.prepare(tx, objectName, 'read');
+      const body = asObject(payload);
+      const version = expectedVersion(opts.version, body);
+      const old = await this.lockForWrite(tx, model, object, qa, id, 'update', version);
+      const columns = readableColumns(object, qa.access);
+      const saved = await this.applyUpdate(tx, model, object, qa, old, body);
+      return this.output(tx, model, object, qa, saved ?? old, columns);
+    });
+  }
+
+  async delete(ctx: Ctx, objectName: string, id: string, opts: { version?: number } = {}): Promise<void> {
+    await runInUnitOfWork(ctx, async (tx) => {
+      const { model, object, qa } = await this.prepare(tx, objectName, 'read');
+      const old = await this.lockForWrite(tx, model, object, qa, id, 'delete', opts.version);
+      await this.deps.hooks.runFilters<BeforeDeletePayload>(tx, RECORD_EVENTS.beforeDelete, {
+        object: object.name,
+        id,
+        old: toRecord(old, readableColumns(object, qa.access)),
+      });
+      const [row] = await markDeleted(tx.db, tx.schema, object, [id], actor(tx));
+      await this.afterWrite(tx, model, object, 'delete', old, row!);
+    });
+  }
+
+  /** Takes a record out of the recycle bin (needs delete access to it). */
+  async restore(ctx: Ctx, objectName: string, id: string): Promise<RecordData> {
+    return runInUnitOfWork(ctx, async (tx) => {
+      const { model, object, qa } = await this.prepare(tx, objectName, 'read');
+      assertId(id);
+      const inBin = [compileFilter(model, object, null, qa, 'read', { deleted: true })];
+      const old = await selectOne(tx.db, tx.schema, object, id, object.columns, inBin, true);
+      if (!old) throw notFound(`No ${object.name} with this id in the recycle bin`);
+      await this.assertScope(tx, model, object, qa, id, 'delete', true);
+      const [row] = await markRestored(tx.db, tx.schema, object, id, actor(tx));
+      await this.afterWrite(tx, model, object, 'restore', old, row!);
+      return this.output(tx, model, object, qa, row!, readableColumns(object, qa.access));
+    });
+  }
+
+  /** Deletes a record of the recycle bin for good (tenant admins only). */
+  async purge(ctx: Ctx, objectName: string, id: string): Promise<void> {
+    if (!ctx.isAdmin) throw forbidden('Only tenant admins may purge records');
+    await runInUnitOfWork(ctx, async (tx) => {
+      const { model, object, qa } = await this.prepare(tx, objectName, 'read');
+      assertId(id);
+      const any = [compileFilter(model, object, null, qa, 'read', { deleted: 'any' })];
+      const old = await selectOne(tx.db, tx.schema, object, id, object.columns, any, true);
+      if (!old) throw notFound(`No ${object.name} with this id`);
+      if (old.deleted_at === null) throw conflict('Only records in the recycle bin can be purged: delete it first');
+      await deleteRow(tx.db, tx.schema, object, id);
+      await writeAudit(tx.db, tx.schema, [
+        { object: object.name, recordId: id, action: 'purge', userId: actor(tx), changes: {} },
+      ]);
+      if (object.parent) await this.touchParents(tx, model, object, [old]);
+    });
+  }
+
+  /** Applies every object's audit retention (`x-audit: {retainDays}`); a scheduled job calls this. */
+  async purgeAudit(ctx: Ctx): Promise<{ deleted: number }> {
+    const model = await this.deps.meta.model(ctx);
+    return { deleted: await purgeExpiredAudit(ctx.db, ctx.schema, model, this.deps.clock.now()) };
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private async prepare(ctx: Ctx, objectName: string, op: 'read' | 'create') {
+    const model = await this.deps.meta.model(ctx);
+    const object = model.object(objectName);
+    const engine = this.deps.permissions();
+    const access = await engine.objectAccess(ctx, object.name);
+    // Objects the user may not read do not exist for them.
+    if (!access.can.read && op === 'read') throw notFound(`Unknown object: ${object.name}`);
+    const related = new Map<string, ObjectAccess>();
+    const targets = new Set<string>();
+    const addTargets = (o: ObjectModel, depth: number) => {
+      for (const f of o.fields.values()) {
+        if (!f.ref || f.ref === 'user' || f.ref === o.name || targets.has(f.ref)) continue;
+        const t = model.objects.get(f.ref);
+        if (!t) continue;
+        targets.add(t.name);
+        if (depth > 1) addTargets(t, depth - 1);
+      }
+    };
+    addTargets(object, 2);
+    for (const c of object.children) targets.add(c.object);
+    await Promise.all(
+      [...targets].map(async (t) => {
+        related.set(t, await engine.objectAccess(ctx, t));
+      }),
+    );
+    const qa: QueryAccess = { schema: ctx.schema, access, related };
+    return { model, object, qa };
+  }
+
+  private async insert(
+    tx: TxCtx,
+    objectName: string,
+    payloads: readonly unknown[],
+    opts: CreateManyOptions & { single: boolean },
+  ): Promise<CreateManyResult> {
+    const { model, object, qa } = await this.prepare(tx, objectName, 'create');
+    if (!qa.access.can.create) {
+      if (!qa.access.can.read) throw notFound(`Unknown object: ${object.name}`);
+      throw forbidden(`You may not create ${object.name} records`);
+    }
+    if (opts.owner !== undefined && !tx.isAdmin) throw forbidden('Only tenant admins may set the owner');
+    const owner = opts.owner ?? actor(tx);
+    const failed: CreateManyResult['failed'] = [];
+    const prepared: { index: number; row: Row; children: Record<string, unknown[]> }[] = [];
+    const now = this.deps.clock.now();
+    for (let i = 0; i < payloads.length; i++) {
+      try {
+        prepared.push({ index: i, ...(await this.prepareInsert(tx, model, object, qa, payloads[i], owner, now)) });
+      } catch (e) {
+        if (opts.single || !isRowError(e)) throw e;
+        if (!opts.partial) throw atRow(e as AppError, i);
+        failed.push({ row: i, errors: rowErrors(e), code: (e as AppError).code });
+      }
+    }
+    const columns = readableColumns(object, qa.access);
+    const inserted = opts.partial
+      ? await this.insertEach(tx, object, prepared, failed)
+      : await insertRows(tx.db, tx.schema, object, prepared.map((p) => p.row)).then((rows) =>
+          rows.map((row, k) => ({ row, children: prepared[k]!.children })),
+        );
+    for (const { row, children } of inserted) {
+      for (const [field, items] of Object.entries(children)) await this.saveChildren(tx, model, object, row, field, items);
+    }
+    if (object.children.length && object.rollups.length)
+      await recomputeRollups(tx.db, tx.schema, model, object, inserted.map((r) => r.row.id as string));
+    const rows = object.rollups.length
+      ? await this.reload(tx, object, inserted.map((r) => r.row.id as string))
+      : inserted.map((r) => r.row);
+    await this.afterWrites(tx, model, object, 'create', rows.map((row) => ({ old: null, row })), opts.batch);
+    const created: RecordData[] = [];
+    for (const row of rows) created.push(await this.output(tx, model, object, qa, row, columns, !opts.single));
+    return { created, failed };
+  }
+
+  /** Partial mode: each row in its own savepoint so a duplicate only loses that row. */
+  private async insertEach(
+    tx: TxCtx,
+    object: ObjectModel,
+    prepared: { index: number; row: Row; children: Record<string, unknown[]> }[],
+    failed: CreateManyResult['failed'],
+  ) {
+    const out: { row: Row; children: Record<string, unknown[]> }[] = [];
+    for (const p of prepared) {
+      try {
+        const [row] = await tx.db.transaction((sp) => insertRows(sp, tx.schema, object, [p.row]));
+        out.push({ row: row!, children: p.children });
+      } catch (e) {
+        if (!isRowError(e)) throw e;
+        failed.push({ row: p.index, errors: rowErrors(e), code: (e as { code?: string }).code ?? 'CONFLICT' });
+      }
+    }
+    return out;
+  }
+
+  private async prepareInsert(
+    tx: TxCtx,
+    model: Model,
+    object: ObjectModel,
+    qa: QueryAccess,
+    payload: unknown,
+    owner: string | null,
+    now: Date,
+  ): Promise<{ row: Row; children: Record<string, unknown[]> }> {
+    const body = asObject(payload);
+    const denied = forbiddenWrites(object, qa.access, body);
+    if (Object.keys(denied).length) throw forbidden('You may not edit some of these fields', denied);
+    const checked = object.validators.create(body);
+    if (!checked.ok) throw validationFailed('The record is not valid', checked.errors);
+    const values = checked.value;
+    const children: Record<string, unknown[]> = {};
+    for (const c of object.children) {
+      if (values[c.name] !== undefined) children[c.name] = (values[c.name] as unknown[] | null) ?? [];
+      delete values[c.name];
+    }
+    if (object.parent && values[object.parent.field]) await this.assertParentWritable(tx, model, object, values);
+    const hook = await this.deps.hooks.runFilters<BeforeCreatePayload>(tx, RECORD_EVENTS.beforeCreate, {
+      object: object.name,
+      record: values,
+    });
+    const record = hook.record;
+    const scripted = await runSaveScripts(this.deps.scripts, tx, model, object, { ...record, owner }, null);
+    const row: Row = { ...columnsOnly(object, record), ...scripted };
+    for (const f of object.autonumbers) row[f.column!] = await nextAutonumber(tx.db, tx.schema, f, now);
+    row.owner = owner;
+    row.created_by = owner === null ? null : actor(tx);
+    row.updated_by = actor(tx);
+    return { row, children };
+  }
+
+  /** The locked current row for a write, after scope, version and approval-lock checks. */
+  private async lockForWrite(
+    tx: TxCtx,
+    model: Model,
+    object: ObjectModel,
+    qa: QueryAccess,
+    id: string,
+    op: 'update' | 'delete',
+    version: number | undefined,
+  ): Promise<Row> {
+    assertId(id);
+    const where = [compileFilter(model, object, null, qa, 'read')];
+    const old = await selectOne(tx.db, tx.schema, object, id, object.columns, where, true);
+    if (!old) throw notFound(`No ${object.name} with this id`);
+    await this.assertScope(tx, model, object, qa, id, op, false);
+    if (version !== undefined && Number(old.version) !== version)
+      throw conflict('The record was changed by someone else: reload it and try again', {
+        version: Number(old.version),
+      });
+    if (old.approval_status === 'pending') throw recordLocked();
+    return old;
+  }
+
+  private async assertScope(
+    tx: TxCtx,
+    model: Model,
+    object: ObjectModel,
+    qa: QueryAccess,
+    id: string,
+    op: 'update' | 'delete',
+    deleted: boolean,
+  ): Promise<void> {
+    if (!qa.access.can[op]) throw forbidden(`You may not ${op} ${object.name} records`);
+    if (!qa.access.rowFilter[op]) return;
+    const where = [compileFilter(model, object, null, qa, op, { deleted })];
+    if (!(await selectOne(tx.db, tx.schema, object, id, ['id'], where)))
+      throw forbidden(`You may not ${op} this record`);
+  }
+
+  /** Validates and writes a patch; returns the new row, or undefined when nothing changed. */
+  private async applyUpdate(
+    tx: TxCtx,
+    model: Model,
+    object: ObjectModel,
+    qa: QueryAccess,
+    old: Row,
+    body: Record<string, unknown>,
+  ): Promise<Row | undefined> {
+    const denied = forbiddenWrites(object, qa.access, body);
+    if (Object.keys(denied).length) throw forbidden('You may not edit some of these fields', denied);
+    const checked = object.validators.update(body);
+    if (!checked.ok) throw validationFailed('The changes are not valid', checked.errors);
+    const patch = checked.value;
+    const children: Record<string, unknown[]> = {};
+    for (const c of object.children) {
+      if (patch[c.name] !== undefined) children[c.name] = (patch[c.name] as unknown[] | null) ?? [];
+      delete patch[c.name];
+    }
+    const id = old.id as string;
+    if (object.parent && patch[object.parent.field]) await this.assertParentWritable(tx, model, object, patch);
+    const hook = await this.deps.hooks.runFilters<BeforeUpdatePayload>(tx, RECORD_EVENTS.beforeUpdate, {
+      object: object.name,
+      id,
+      patch,
+      old: toRecord(old, readableColumns(object, qa.access)),
+    });
+    const merged = { ...old, ...hook.patch };
+    const scripted = await runSaveScripts(this.deps.scripts, tx, model, object, merged, old);
+    const set = { ...columnsOnly(object, hook.patch), ...scripted };
+    const changed = Object.keys(diffRecords(object, old, { ...old, ...set })).length > 0;
+    let row: Row | undefined;
+    if (changed) row = await updateRow(tx.db, tx.schema, object, id, set, actor(tx));
+    for (const [field, items] of Object.entries(children)) await this.saveChildren(tx, model, object, old, field, items);
+    if (Object.keys(children).length && object.rollups.length) {
+      await recomputeRollups(tx.db, tx.schema, model, object, [id]);
+      const [fresh] = await this.reload(tx, object, [id]);
+      if (row || Object.keys(diffRecords(object, old, fresh!)).length) row = fresh;
+    }
+    if (!row) return undefined;
+    await this.afterWrite(tx, model, object, 'update', old, row);
+    return row;
+  }
+
+  /**
+   * Line items given with their parent: items with an `id` are updated, the others created, and
+   * the parent's live items missing from the list go to the recycle bin. Each item goes through the
+   * child object's own rules (permissions, validation, scripts, audit).
+   */
+  private async saveChildren(
+    tx: TxCtx,
+    model: Model,
+    parent: ObjectModel,
+    parentRow: Row,
+    field: string,
+    items: unknown[],
+  ): Promise<void> {
+    const spec = parent.children.find((c) => c.name === field)!;
+    const child = model.object(spec.object);
+    const { qa } = await this.prepare(tx, child.name, 'read');
+    const parentId = parentRow.id as string;
+    const existing = await tx.db
+      .withSchema(tx.schema)
+      .from(child.table)
+      .where(spec.field, parentId)
+      .whereNull('deleted_at')
+      .pluck('id');
+    const keep = new Set<string>();
+    const fresh: Record<string, unknown>[] = [];
+    for (const [i, raw] of items.entries()) {
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+        throw validationFailed('Line items must be objects', { [`${field}.${i}`]: 'Must be an object' });
+      const { id, ...rest } = raw as Record<string, unknown>;
+      if (id !== undefined) {
+        if (typeof id !== 'string' || !existing.includes(id))
+          throw validationFailed('Unknown line item', { [`${field}.${i}.id`]: 'Not a line item of this record' });
+        keep.add(id);
+        const old = await this.lockForWrite(tx, model, child, qa, id, 'update', undefined);
+        await this.wrapChildErrors(field, i, () => this.applyUpdate(tx, model, child, qa, old, rest));
+      } else fresh.push({ ...rest, [spec.field]: parentId });
+    }
+    const gone = existing.filter((id: string) => !keep.has(id));
+    for (const id of gone) {
+      const old = await this.lockForWrite(tx, model, child, qa, id, 'delete', undefined);
+      const [row] = await markDeleted(tx.db, tx.schema, child, [id], actor(tx));
+      await this.afterWrite(tx, model, child, 'delete', old, row!, undefined, true);
+    }
+    if (fresh.length) {
+      await this.wrapChildErrors(field, null, () => this.insertChildren(tx, child, fresh));
+    }
+  }
+
+  private async insertChildren(tx: TxCtx, child: ObjectModel, rows: Record<string, unknown>[]) {
+    // Marked so the child inserts do not recompute the parent each time: the parent does it once.
+    return this.insert({ ...tx, [IN_PARENT]: true } as TxCtx, child.name, rows, { single: false });
+  }
+
+  private async wrapChildErrors<T>(field: string, index: number | null, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      const err = e as { fields?: FieldErrors };
+      if (err?.fields) {
+        const prefixed: FieldErrors = {};
+        for (const [k, v] of Object.entries(err.fields)) prefixed[`${field}${index === null ? '' : `.${index}`}.${k}`] = v;
+        (e as { fields: FieldErrors }).fields = prefixed;
+      }
+      throw e;
+    }
+  }
+
+  /** A line item's parent must exist and be editable by the user (a child is part of its parent). */
+  private async assertParentWritable(tx: TxCtx, model: Model, child: ObjectModel, values: Record<string, unknown>) {
+    if ((tx as unknown as Record<symbol, unknown>)[IN_PARENT]) return;
+    const spec = child.parent!;
+    const parent = model.object(spec.object);
+    const { qa } = await this.prepare(tx, parent.name, 'read');
+    const id = values[spec.field] as string;
+    const where = [compileFilter(model, parent, null, qa, 'read')];
+    const row = await selectOne(tx.db, tx.schema, parent, id, ['id', 'approval_status'], where);
+    if (!row) throw validationFailed('Unknown parent record', { [spec.field]: 'No such record' });
+    await this.assertScope(tx, model, parent, qa, id, 'update', false);
+    if (row.approval_status === 'pending') throw recordLocked('The parent record is pending approval');
+  }
+
+  private async touchParents(tx: TxCtx, model: Model, child: ObjectModel, rows: Row[]) {
+    if (!child.parent || (tx as unknown as Record<symbol, unknown>)[IN_PARENT]) return;
+    const parent = model.object(child.parent.object);
+    const ids = rows.map((r) => r[child.parent!.field]).filter((v): v is string => typeof v === 'string');
+    await recomputeRollups(tx.db, tx.schema, model, parent, ids);
+  }
+
+  private async reload(tx: TxCtx, object: ObjectModel, ids: string[]): Promise<Row[]> {
+    if (!ids.length) return [];
+    const rows: Row[] = await tx.db.withSchema(tx.schema).from(object.table).whereIn('id', ids).select('*');
+    const byId = new Map(rows.map((r) => [r.id as string, r]));
+    return ids.map((id) => byId.get(id)!);
+  }
+
+  private afterWrite(
+    tx: TxCtx,
+    model: Model,
+    object: ObjectModel,
+    action: AfterSavePayload['action'],
+    old: Row | null,
+    row: Row,
+    batch?: string,
+    skipParents = false,
+  ) {
+    return this.afterWrites(tx, model, object, action, [{ old, row }], batch, skipParents);
+  }
+
+  /** Audit rows, parent roll-ups, action hooks and the durable after-save event of some writes. */
+  private async afterWrites(
+    tx: TxCtx,
+    model: Model,
+    object: ObjectModel,
+    action: AfterSavePayload['action'],
+    writes: { old: Row | null; row: Row }[],
+    batch?: string,
+    skipParents = false,
+  ): Promise<void> {
+    if (!writes.length) return;
+    const user = actor(tx);
+    const entries: AuditEntry[] = [];
+    const events: AfterSavePayload[] = [];
+    for (const { old, row } of writes) {
+      const changes = diffRecords(object, old, row);
+      entries.push({ object: object.name, recordId: row.id as string, action, userId: user, changes, batch: batch ?? null });
+      events.push({ object: object.name, id: row.id as string, action, record: row, old, changes });
+    }
+    await writeAudit(tx.db, tx.schema, entries);
+    if (object.parent && !skipParents) {
+      await this.touchParents(tx, model, object, [...writes.map((w) => w.row), ...writes.flatMap((w) => (w.old ? [w.old] : []))]);
+    }
+    const hookEvent =
+      action === 'create' ? RECORD_EVENTS.afterCreate : action === 'delete' ? RECORD_EVENTS.afterDelete : RECORD_EVENTS.afterUpdate;
+    for (const e of events) this.deps.hooks.queueActions(tx, hookEvent, e);
+    for (const e of events) {
+      const data = jsonSafe(e);
+      if (action !== 'delete')
+        await this.deps.scripts.queueAfterSave(tx, model, object.name, data.record as RecordData, (data.old as RecordData) ?? null);
+      if (this.savedListeners.length) await this.deps.outbox.enqueue(tx, SAVED_TOPIC, data);
+    }
+  }
+
+  /** Outbox handler of a saved record: the registered listeners (workflow triggers). */
+  private async handleSaved(ctx: TxCtx, event: AfterSavePayload): Promise<void> {
+    for (const listener of this.savedListeners) await listener(ctx, event);
+  }
+
+  private async output(
+    tx: Ctx,
+    model: Model,
+    object: ObjectModel,
+    qa: QueryAccess,
+    row: Row,
+    columns: string[],
+    bare = false,
+  ): Promise<RecordData> {
+    const record = toRecord(row, columns);
+    if (!bare) await this.attachChildren(tx, model, object, qa, [record]);
+    return record;
+  }
+
+  /** Line items of records, as arrays under their field (readable children only, in creation order). */
+  private async attachChildren(ctx: Ctx, model: Model, object: ObjectModel, qa: QueryAccess, records: RecordData[]) {
+    for (const c of object.children) {
+      if (qa.access.fields[c.name] === 'none') continue;
+      const child = model.object(c.object);
+      const childAccess = qa.related.get(child.name);
+      if (!childAccess?.can.read) continue;
+      const columns = readableColumns(child, childAccess);
+      const where = compileFilter(model, child, null, { ...qa, access: childAccess }, 'read');
+      const rows = await ctx.db
+        .withSchema(ctx.schema)
+        .from(child.table)
+        .select(columns.map((col) => `${child.table}.${col}`))
+        .whereIn(
+          `${child.table}.${child.field(c.field).column}`,
+          records.map((r) => r.id as string),
+        )
+        .where(where)
+        .orderBy([`${child.table}.created_at`, `${child.table}.id`]);
+      for (const r of records) r[c.name] = rows.filter((x: Row) => x[c.field] === r.id).map((x: Row) => toRecord(x, columns));
+    }
+  }
+}
+
+const IN_PARENT = Symbol('records.inParent');
+
+function actor(ctx: Ctx): string | null {
+  return ctx.user.id === SYSTEM_USER_ID ? null : ctx.user.id;
+}
+
+function asObject(payload: unknown): Record<string, unknown> {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+    throw badRequest('The body must be a JSON object');
+  return payload as Record<string, unknown>;
+}
+
+/** `version` from If-Match or the body (the body's is a concurrency token, not a field). */
+function expectedVersion(header: number | undefined, body: Record<string, unknown>): number | undefined {
+  let version = header;
+  if ('version' in body) {
+    const v = body.version;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
+      throw validationFailed('The changes are not valid', { version: 'Must be the positive integer version you read' });
+    if (version !== undefined && version !== v) throw badRequest('If-Match and body version disagree');
+    version = v;
+    delete body.version;
+  }
+  return version;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function assertId(id: string): void {
+  // A malformed id cannot name any record: 404 like any other unknown id.
+  if (!UUID.test(id)) throw notFound('No record with this id');
+}
+
+function parseLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_LIMIT;
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+    throw badRequest(`limit must be an integer from 1 to ${MAX_LIMIT}`);
+  return limit;
+}
+
+function columnsOnly(object: ObjectModel, values: Record<string, unknown>): Row {
+  const row: Row = {};
+  for (const [k, v] of Object.entries(values)) {
+    const f = object.fields.get(k);
+    if (f?.column && !f.system) row[f.column] = v;
+  }
+  return row;
+}
+
+/** `q`: every word must appear (case-insensitive) in one of the readable text fields. */
+function searchFilter(object: ObjectModel, access: ObjectAccess, q: string | undefined) {
+  if (q === undefined || !q.trim()) return undefined;
+  if (q.length > MAX_Q) throw badRequest(`q: at most ${MAX_Q} characters`);
+  const columns = object.customFields
+    .filter((f) => f.column && access.fields[f.name] !== 'none' && isTextColumn(f.columnType?.base))
+    .map((f) => `${object.table}.${f.column}`);
+  const words = q.trim().split(/\s+/).slice(0, 10);
+  return (qb: import('knex').Knex.QueryBuilder) => {
+    if (!columns.length) {
+      qb.whereRaw('false');
+      return;
+    }
+    for (const w of words) {
+      const pattern = `%${escapeLike(w)}%`;
+      qb.where((b) => {
+        for (const c of columns) b.orWhereRaw(`?? ilike ? escape '\\'`, [c, pattern]);
+      });
+    }
+  };
+}
+
+function isTextColumn(base: string | undefined): boolean {
+  return base === 'text' || base === 'varchar';
+}
+
+function isRowError(e: unknown): boolean {
+  const code = (e as { code?: string })?.code;
+  return code === 'VALIDATION_FAILED' || code === 'CONFLICT' || code === 'FORBIDDEN' || code === 'BAD_REQUEST';
+}
+
+/** The same error, saying which row of a batch it is about. */
+function atRow(e: AppError, row: number): AppError {
+  return new AppError(e.code, `Row ${row}: ${e.message}`, {
+    ...(e.fields ? { fields: e.fields } : {}),
+    details: { ...e.details, row },
+  });
+}
+
+function rowErrors(e: unknown): FieldErrors {
+  const err = e as { fields?: FieldErrors; message?: string };
+  return err.fields ?? { _: err.message ?? 'Invalid' };
+}
+
+/** Event payloads go through JSON (dates become ISO strings). */
+function jsonSafe(e: AfterSavePayload): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(e));
+}

@@ -1,0 +1,66 @@
+/**
+ * The one sandbox call of a save: validate scripts, beforeSave scripts and formulas of the object,
+ * batched through `ScriptEngine.runSave`. Script `error()`s become 400 VALIDATION_FAILED; a script
+ * that sets an invalid value is the script's fault (422 SCRIPT_FAILED); a crashing or runaway script
+ * is already a 422 from the engine.
+ */
+import type { Ctx } from '../ctx';
+import { scriptFailed, validationFailed } from '../errors';
+import type { Model, ObjectModel } from '../model/load-model';
+import type { ScriptEngine } from '../scripts/script-engine';
+import type { RecordData } from './record-hooks';
+
+/**
+ * Runs the save scripts on `record` (the full record as it will be saved) and returns the values
+ * they set (beforeSave `set()` and formulas), already checked like a client's values.
+ */
+export async function runSaveScripts(
+  scripts: ScriptEngine,
+  ctx: Ctx,
+  model: Model,
+  object: ObjectModel,
+  record: RecordData,
+  old: RecordData | null,
+): Promise<RecordData> {
+  const result = await scripts.runRecordSave(ctx, model, object.name, record, old);
+  if (Object.keys(result.errors).length) throw validationFailed('The record did not pass validation', result.errors);
+  const changes: RecordData = {};
+  const invalid: Record<string, string> = {};
+  const writable: RecordData = {};
+  for (const [field, value] of Object.entries(result.changes)) {
+    const f = object.fields.get(field);
+    if (!f || !f.column || f.system || f.rollup || f.autonumber) {
+      invalid[field] = 'Scripts cannot set this field';
+      continue;
+    }
+    changes[field] = value === undefined ? null : value;
+    if (!f.readOnly) writable[field] = changes[field];
+  }
+  if (Object.keys(writable).length) {
+    const check = object.validators.update(writable);
+    if (!check.ok) Object.assign(invalid, check.errors);
+  }
+  for (const f of object.formulas) {
+    const v = changes[f.name];
+    if (typeof v === 'number' && !Number.isFinite(v)) changes[f.name] = null;
+    else if (v !== null && v !== undefined && !matchesKind(f.columnType?.base, v))
+      invalid[f.name] = 'Formula gave a value of the wrong type';
+  }
+  if (Object.keys(invalid).length)
+    throw scriptFailed('A script set invalid values', { reason: 'error', object: object.name }, invalid);
+  return changes;
+}
+
+function matchesKind(base: string | undefined, v: unknown): boolean {
+  switch (base) {
+    case 'numeric':
+    case 'bigint':
+      return typeof v === 'number';
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'text[]':
+      return Array.isArray(v) && v.every((x) => typeof x === 'string');
+    default:
+      return typeof v === 'string';
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * INSERT/UPDATE/DELETE statements of the records engine. Values are bound; columns come from the
+ * model (validated identifiers). Database refusals that come from the data (unique values, rows
+ * still referenced) become typed 409s naming the field.
+ */
+import type { Knex } from 'knex';
+import { AppError, conflict } from '../errors';
+import type { ObjectModel } from '../model/load-model';
+import { constraintName } from '../model/naming';
+
+export type Row = Record<string, unknown>;
+
+export async function insertRows(trx: Knex.Transaction, schema: string, object: ObjectModel, rows: Row[]) {
+  if (!rows.length) return [] as Row[];
+  try {
+    return (await trx.withSchema(schema).insert(rows).into(object.table).returning('*')) as Row[];
+  } catch (e) {
+    throw fromConstraint(e, object);
+  }
+}
+
+/** Updates one row and bumps its version; `set` holds columns only. */
+export async function updateRow(
+  trx: Knex.Transaction,
+  schema: string,
+  object: ObjectModel,
+  id: string,
+  set: Row,
+  userId: string | null,
+): Promise<Row> {
+  try {
+    const [row] = await trx
+      .withSchema(schema)
+      .from(object.table)
+      .where('id', id)
+      .update({
+        ...set,
+        version: trx.raw('?? + 1', ['version']),
+        updated_at: trx.fn.now(),
+        updated_by: userId,
+      })
+      .returning('*');
+    return row as Row;
+  } catch (e) {
+    throw fromConstraint(e, object);
+  }
+}
+
+export function markDeleted(trx: Knex.Transaction, schema: string, object: ObjectModel, ids: string[], userId: string | null) {
+  return updateMany(trx, schema, object, ids, { deleted_at: trx.fn.now() }, userId);
+}
+
+export function markRestored(trx: Knex.Transaction, schema: string, object: ObjectModel, id: string, userId: string | null) {
+  return updateMany(trx, schema, object, [id], { deleted_at: null }, userId);
+}
+
+async function updateMany(
+  trx: Knex.Transaction,
+  schema: string,
+  object: ObjectModel,
+  ids: string[],
+  set: Row,
+  userId: string | null,
+): Promise<Row[]> {
+  if (!ids.length) return [];
+  try {
+    return (await trx
+      .withSchema(schema)
+      .from(object.table)
+      .whereIn('id', ids)
+      .update({ ...set, version: trx.raw('?? + 1', ['version']), updated_at: trx.fn.now(), updated_by: userId })
+      .returning('*')) as Row[];
+  } catch (e) {
+    throw fromConstraint(e, object);
+  }
+}
+
+export async function deleteRow(trx: Knex.Transaction, schema: string, object: ObjectModel, id: string) {
+  try {
+    await trx.withSchema(schema).from(object.table).where('id', id).del();
+  } catch (e) {
+    throw fromConstraint(e, object);
+  }
+}
+
+/** Unique violations → 409 naming the field; rows still referenced → 409; anything else unchanged. */
+export function fromConstraint(e: unknown, object: ObjectModel): unknown {
+  const err = e as { code?: string; constraint?: string; table?: string };
+  if (err?.code === '23505') {
+    const field = object.customFields.find((f) => f.unique && constraintName('uq', f.id) === err.constraint);
+    const name = field?.name ?? 'id';
+    return conflict(`Another record already has this ${field?.label ?? 'value'}`, { field: name }, {
+      [name]: 'Already used by another record',
+    });
+  }
+  if (err?.code === '23503') {
+    return conflict('The record is referenced by other records or refers to a missing record', {
+      constraint: err.constraint ?? null,
+    });
+  }
+  return e instanceof AppError ? e : e;
+}
