@@ -2,6 +2,7 @@
  * Templates as layers, through the HTTP API: applying one creates its tables, re-applying a newer
  * version keeps the tenant's own changes, and an export reproduces the metadata in another tenant.
  */
+import type { TemplateDefinition } from '@forma/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../support/catalog';
 import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
@@ -47,7 +48,7 @@ Object.assign(v2.document.views, { won_deals: { object: 'deal', label: 'Won deal
 
 beforeAll(async () => {
   server = await startTestServer();
-  cleanup.push(server.runtime.templates.register(v1));
+  cleanup.push(server.runtime.templates.register(v1 as unknown as TemplateDefinition));
   tenant = await createTestTenant(server, { prefix: 'metatpl' });
   tenants.push(tenant.id);
 });
@@ -110,7 +111,7 @@ describe('templates', () => {
     );
     expect(custom.status, custom.text).toBe(200);
 
-    cleanup.push(server.runtime.templates.register(v2));
+    cleanup.push(server.runtime.templates.register(v2 as unknown as TemplateDefinition));
     const r = await tenant.api.post('/api/templates/test_sales/apply', {});
     expect(r.status, r.text).toBe(200);
     expect(r.body.template.version).toBe('2.0.0');
@@ -150,6 +151,17 @@ describe('templates', () => {
 });
 
 describe('export', () => {
+  it("with layer=own contains only the tenant's own additions and changes", async () => {
+    const r = await tenant.api.get('/api/meta/export', { query: { layer: 'own' } });
+    expect(r.status, r.text).toBe(200);
+    // deal was changed by the tenant; account and the template's role and views are the template's.
+    expect(Object.keys(r.body.document.objects)).toEqual(['deal']);
+    expect(r.body.document.roles).toEqual({});
+    expect(Object.keys(r.body.document.views)).toEqual(['my_deals']);
+    expect(r.body.description).toMatch(/on top of test_sales@2\.0\.0/);
+    expect((await tenant.api.get('/api/meta/export', { query: { layer: 'mine' } })).status).toBe(400);
+  });
+
   it('reproduces the same metadata in a fresh tenant', async () => {
     const exported = await tenant.api.get('/api/meta/export');
     expect(exported.status, exported.text).toBe(200);

@@ -307,11 +307,21 @@ export async function metaRoutes(fastify: FastifyInstance) {
       schema: {
         tags,
         summary: "The tenant's metadata as a template document (apply it to another tenant to reproduce it)",
+        description:
+          "layer=own leaves out what applied templates provide unchanged: only the tenant's own additions and " +
+          'changes, to be applied on top of the same templates.',
         security: bearer,
-        response: { 200: anyObject, ...errors(401, 403) },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { layer: { type: 'string', enum: ['all', 'own'], default: 'all' } },
+        },
+        response: { 200: anyObject, ...errors(400, 401, 403) },
       },
     },
-    async (request) => ({ ...(await app.runtime.meta.exportTemplate(request.ctx)) }),
+    async (request) => ({
+      ...(await app.runtime.meta.exportTemplate(request.ctx, { layer: request.query.layer ?? 'all' })),
+    }),
   );
 
   app.get(

@@ -21,7 +21,9 @@ function withoutIds(value: unknown): unknown {
   return value;
 }
 
-const same = (a: unknown, b: unknown) => isDeepStrictEqual(withoutIds(a), withoutIds(b));
+/** Equal content, ignoring stable ids. */
+export const sameContent = (a: unknown, b: unknown) => isDeepStrictEqual(withoutIds(a), withoutIds(b));
+const same = sameContent;
 
 /** The three-way rule for one value; `undefined` means absent. */
 function merge3<T>(

@@ -30,6 +30,7 @@ import { type ChangeSummary, summarizeChange } from './change-summary';
 import { assignStableIds, type DocumentPatch, mergePatch, patchIssues } from './document-patch';
 import { metaStore, type HistoryEntry } from './meta-store';
 import { mergeTemplate } from './merge-template';
+import { ownLayer } from './own-layer';
 import { META_SECTIONS, type MetaSection, type SectionCheck, SectionChecks } from './section-checks';
 
 /** A plan step as clients see it. */
@@ -248,16 +249,30 @@ export class MetaService {
     });
   }
 
-  /** The tenant's metadata as a template document; applying it to a fresh tenant reproduces it. */
-  async exportTemplate(ctx: Ctx, info: { label?: string } = {}): Promise<TemplateDocument> {
+  /**
+   * The tenant's metadata as a template document; applying it to a fresh tenant reproduces it.
+   * `layer: 'own'` leaves out what applied templates provide unchanged (see ownLayer): the tenant's
+   * customizations, to be applied on top of the same templates.
+   */
+  async exportTemplate(ctx: Ctx, info: { label?: string; layer?: 'all' | 'own' } = {}): Promise<TemplateDocument> {
     requireAdmin(ctx);
     const model = await this.model(ctx);
-    const document = Object.fromEntries(META_SECTIONS.map((s) => [s, model.document[s] ?? {}])) as MetadataDocument;
+    let document = Object.fromEntries(META_SECTIONS.map((s) => [s, model.document[s] ?? {}])) as MetadataDocument;
+    let description = `Metadata of ${ctx.tenant} at version ${model.version}`;
+    if (info.layer === 'own') {
+      const layers = await metaStore.templateLayers(ctx.db, ctx.schema);
+      document = ownLayer(
+        document,
+        layers.map((l) => l.document),
+      );
+      if (layers.length)
+        description = `Customizations of ${ctx.tenant} at version ${model.version} on top of ${layers.map((l) => `${l.name}@${l.version}`).join(', ')}`;
+    }
     return {
       name: ctx.tenant,
       label: info.label ?? ctx.tenant,
       version: `${model.version}.0.0`,
-      description: `Metadata of ${ctx.tenant} at version ${model.version}`,
+      description,
       document,
     };
   }
