@@ -124,11 +124,19 @@ describe('create and read', () => {
 describe('update with versions', () => {
   it('updates with If-Match and bumps the version', async () => {
     const c = await tenant.api.post('/api/records/deal', { name: 'V', amount: 1 });
-    const u = await tenant.api.patch(`/api/records/deal/${c.body.id}`, { amount: 2 }, { headers: { 'if-match': '"1"' } });
+    const u = await tenant.api.patch(
+      `/api/records/deal/${c.body.id}`,
+      { amount: 2 },
+      { headers: { 'if-match': '"1"' } },
+    );
     expect(u.status, u.text).toBe(200);
     expect(u.body).toMatchObject({ amount: 2, version: 2 });
     expect(u.headers.get('etag')).toBe('"2"');
-    const stale = await tenant.api.patch(`/api/records/deal/${c.body.id}`, { amount: 3 }, { headers: { 'if-match': '1' } });
+    const stale = await tenant.api.patch(
+      `/api/records/deal/${c.body.id}`,
+      { amount: 3 },
+      { headers: { 'if-match': '1' } },
+    );
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('CONFLICT');
     const viaBody = await tenant.api.patch(`/api/records/deal/${c.body.id}`, { amount: 3, version: 1 });
@@ -227,7 +235,11 @@ describe('history', () => {
     expect(h.status).toBe(200);
     expect(h.body.items).toHaveLength(2);
     const [update, create] = h.body.items;
-    expect(update).toMatchObject({ action: 'update', user: tenant.admin.id, changes: { amount: [1, 5], stage: ['new', 'won'] } });
+    expect(update).toMatchObject({
+      action: 'update',
+      user: tenant.admin.id,
+      changes: { amount: [1, 5], stage: ['new', 'won'] },
+    });
     expect(Object.keys(update.changes).sort()).toEqual(['amount', 'stage']);
     expect(create.action).toBe('create');
     expect(create.changes.name).toEqual([null, 'H']);

@@ -11,21 +11,33 @@ const recordParams = {
   required: ['object', 'id'],
   properties: { object: objectName, id: recordId },
 } as const;
-const record = { type: 'object', additionalProperties: true, description: 'A record: its fields and system fields' } as const;
+const record = {
+  type: 'object',
+  additionalProperties: true,
+  description: 'A record: its fields and system fields',
+} as const;
 const anyBody = { description: 'A JSON object of field values' } as const;
 
 const listQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    filter: { type: 'string', maxLength: 20_000, description: 'JSON filter: {"stage":{"eq":"won"}}, and/or, dotted lookup paths' },
+    filter: {
+      type: 'string',
+      maxLength: 20_000,
+      description: 'JSON filter: {"stage":{"eq":"won"}}, and/or, dotted lookup paths',
+    },
     sort: { type: 'string', maxLength: 500, description: 'Comma-separated fields, "-" for descending: -amount,name' },
     limit: { type: 'string', pattern: '^[0-9]{1,6}$', description: `Page size, 1 to ${MAX_LIMIT} (default 50)` },
     cursor: { type: 'string', maxLength: 8192, description: 'nextCursor of the previous page' },
     q: { type: 'string', maxLength: 200, description: 'Words to find in the text fields' },
     fields: { type: 'string', maxLength: 5000, description: 'Comma-separated fields to return' },
     expand: { type: 'string', maxLength: 1000, description: 'Comma-separated lookups to replace by their record' },
-    count: { type: 'string', enum: ['true', 'false', 'estimate'], description: 'true: exact total; estimate: estimatedTotal' },
+    count: {
+      type: 'string',
+      enum: ['true', 'false', 'estimate'],
+      description: 'true: exact total; estimate: estimatedTotal',
+    },
     deleted: { type: 'string', enum: ['true', 'false'], description: 'true: the recycle bin' },
   },
 } as const;
@@ -211,7 +223,12 @@ export async function recordRoutes(fastify: FastifyInstance) {
     },
     async (request, reply) => {
       const version = parseIfMatch(request.headers['if-match']);
-      await records().delete(request.ctx, request.params.object, request.params.id, version === undefined ? {} : { version });
+      await records().delete(
+        request.ctx,
+        request.params.object,
+        request.params.id,
+        version === undefined ? {} : { version },
+      );
       return reply.status(204).send(null);
     },
   );

@@ -42,7 +42,11 @@ function norm(v: unknown): unknown {
 }
 
 /** `{field: [old, new]}` for every audited column whose value differs. */
-export function diffRecords(object: ObjectModel, before: Record<string, unknown> | null, after: Record<string, unknown> | null): Changes {
+export function diffRecords(
+  object: ObjectModel,
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+): Changes {
   const changes: Changes = {};
   for (const col of object.columns) {
     if (NOT_AUDITED.has(col)) continue;
@@ -100,13 +104,23 @@ export async function readHistory(
 }
 
 /** Deletes audit rows older than each object's `x-audit.retainDays`; returns how many went. */
-export async function purgeExpiredAudit(db: Knex | Knex.Transaction, schema: string, model: Model, now: Date): Promise<number> {
+export async function purgeExpiredAudit(
+  db: Knex | Knex.Transaction,
+  schema: string,
+  model: Model,
+  now: Date,
+): Promise<number> {
   let deleted = 0;
   for (const object of model.objects.values()) {
     const days = retainDays(object);
     if (days === undefined) continue;
     const cutoff = new Date(now.getTime() - days * 86_400_000);
-    deleted += await db.withSchema(schema).from(AUDIT_TABLE).where('object', object.name).andWhere('at', '<', cutoff).del();
+    deleted += await db
+      .withSchema(schema)
+      .from(AUDIT_TABLE)
+      .where('object', object.name)
+      .andWhere('at', '<', cutoff)
+      .del();
   }
   return deleted;
 }

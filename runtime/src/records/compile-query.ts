@@ -70,9 +70,10 @@ interface Place {
   object: string;
 }
 
-let aliasCounter = 0;
-
 class Compiler {
+  /** Numbers the sub-query aliases of one statement (`_h1`, `_h2`…): never an object name. */
+  private hopCount = 0;
+
   constructor(
     private readonly model: Model,
     private readonly access: QueryAccess,
@@ -86,7 +87,10 @@ class Compiler {
     if (node.kind === 'or') {
       // An empty OR is false (no row), as in logic; an empty AND above is true.
       if (!node.items.length) qb.whereRaw('false');
-      else qb.where((b) => node.items.forEach((item) => b.orWhere((c) => this.node(c, item, at))));
+      else
+        qb.where((b) => {
+          for (const item of node.items) b.orWhere((c) => this.node(c, item, at));
+        });
       return;
     }
     this.condition(qb, node as Condition, at);
@@ -121,7 +125,8 @@ class Compiler {
 
   private through(qb: Knex.QueryBuilder, column: string, c: Extract<Condition, { kind: 'cmp' }>, hop: number): void {
     const { target } = c.hops[hop]!;
-    const sub = `_h${(aliasCounter = (aliasCounter + 1) % 1_000_000)}`;
+    this.hopCount += 1;
+    const sub = `_h${this.hopCount}`;
     const table = target ? target.table : SYSTEM_TABLE.users;
     const { access, model } = this;
     const self = this;

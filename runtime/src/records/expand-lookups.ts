@@ -15,7 +15,14 @@ export const MAX_EXPAND = 10;
 
 export function parseExpand(object: ObjectModel, access: QueryAccess, expand: string | undefined): FieldModel[] {
   if (!expand?.trim()) return [];
-  const names = [...new Set(expand.split(',').map((s) => s.trim()).filter(Boolean))];
+  const names = [
+    ...new Set(
+      expand
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (names.length > MAX_EXPAND) throw badRequest(`expand: at most ${MAX_EXPAND} lookups`);
   return names.map((n) => {
     const f = isIdentifier(n) ? object.fields.get(n) : undefined;
@@ -38,7 +45,11 @@ export async function expandLookups(
     if (!ids.length) continue;
     const found = new Map<string, Record<string, unknown>>();
     if (f.ref === 'user') {
-      const rows = await db.withSchema(access.schema).from(SYSTEM_TABLE.users).whereIn('id', ids).select('id', 'name', 'email');
+      const rows = await db
+        .withSchema(access.schema)
+        .from(SYSTEM_TABLE.users)
+        .whereIn('id', ids)
+        .select('id', 'name', 'email');
       for (const r of rows) found.set(r.id, { id: r.id, name: r.name, email: r.email });
     } else {
       const target = model.object(f.ref!);

@@ -18,7 +18,10 @@ export function readableColumns(object: ObjectModel, access: ObjectAccess): stri
 export function projectColumns(object: ObjectModel, access: ObjectAccess, fields: string | undefined): string[] {
   const readable = readableColumns(object, access);
   if (fields === undefined || !fields.trim()) return readable;
-  const names = fields.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = fields
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length > 500) throw badRequest('fields: too many fields');
   const allowed = new Set(readable);
   const out = ['id'];
@@ -30,7 +33,11 @@ export function projectColumns(object: ObjectModel, access: ObjectAccess, fields
 }
 
 /** Payload keys naming fields the user may not edit: `{field: message}` for a 403. */
-export function forbiddenWrites(object: ObjectModel, access: ObjectAccess, payload: Record<string, unknown>): FieldErrors {
+export function forbiddenWrites(
+  object: ObjectModel,
+  access: ObjectAccess,
+  payload: Record<string, unknown>,
+): FieldErrors {
   const errors: FieldErrors = {};
   for (const key of Object.keys(payload)) {
     const level = access.fields[key];

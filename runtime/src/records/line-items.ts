@@ -22,12 +22,7 @@ export async function recomputeRollups(
   for (const f of parent.rollups) {
     const r = f.rollup!;
     const child = model.object(r.object);
-    const agg =
-      r.op === 'count'
-        ? 'count(*)'
-        : r.op === 'sum'
-          ? 'coalesce(sum(??), 0)'
-          : `${r.op}(??)`;
+    const agg = r.op === 'count' ? 'count(*)' : r.op === 'sum' ? 'coalesce(sum(??), 0)' : `${r.op}(??)`;
     const bindings = r.op === 'count' ? [] : [`_c.${child.field(r.field!).column}`];
     set[f.column!] = trx.raw(`(select ${agg} from ?? as "_c" where ?? = ?? and "_c"."deleted_at" is null)`, [
       ...bindings,

@@ -367,18 +367,39 @@ export class RecordService {
     const columns = readableColumns(object, qa.access);
     const inserted = opts.partial
       ? await this.insertEach(tx, object, prepared, failed)
-      : await insertRows(tx.db, tx.schema, object, prepared.map((p) => p.row)).then((rows) =>
-          rows.map((row, k) => ({ row, children: prepared[k]!.children })),
-        );
+      : await insertRows(
+          tx.db,
+          tx.schema,
+          object,
+          prepared.map((p) => p.row),
+        ).then((rows) => rows.map((row, k) => ({ row, children: prepared[k]!.children })));
     for (const { row, children } of inserted) {
-      for (const [field, items] of Object.entries(children)) await this.saveChildren(tx, model, object, row, field, items);
+      for (const [field, items] of Object.entries(children))
+        await this.saveChildren(tx, model, object, row, field, items);
     }
     if (object.children.length && object.rollups.length)
-      await recomputeRollups(tx.db, tx.schema, model, object, inserted.map((r) => r.row.id as string));
+      await recomputeRollups(
+        tx.db,
+        tx.schema,
+        model,
+        object,
+        inserted.map((r) => r.row.id as string),
+      );
     const rows = object.rollups.length
-      ? await this.reload(tx, object, inserted.map((r) => r.row.id as string))
+      ? await this.reload(
+          tx,
+          object,
+          inserted.map((r) => r.row.id as string),
+        )
       : inserted.map((r) => r.row);
-    await this.afterWrites(tx, model, object, 'create', rows.map((row) => ({ old: null, row })), opts.batch);
+    await this.afterWrites(
+      tx,
+      model,
+      object,
+      'create',
+      rows.map((row) => ({ old: null, row })),
+      opts.batch,
+    );
     const created: RecordData[] = [];
     for (const row of rows) created.push(await this.output(tx, model, object, qa, row, columns, !opts.single));
     return { created, failed };
@@ -511,7 +532,8 @@ export class RecordService {
     const changed = Object.keys(diffRecords(object, old, { ...old, ...set })).length > 0;
     let row: Row | undefined;
     if (changed) row = await updateRow(tx.db, tx.schema, object, id, set, actor(tx));
-    for (const [field, items] of Object.entries(children)) await this.saveChildren(tx, model, object, old, field, items);
+    for (const [field, items] of Object.entries(children))
+      await this.saveChildren(tx, model, object, old, field, items);
     if (Object.keys(children).length && object.rollups.length) {
       await recomputeRollups(tx.db, tx.schema, model, object, [id]);
       const [fresh] = await this.reload(tx, object, [id]);
@@ -582,7 +604,8 @@ export class RecordService {
       const err = e as { fields?: FieldErrors };
       if (err?.fields) {
         const prefixed: FieldErrors = {};
-        for (const [k, v] of Object.entries(err.fields)) prefixed[`${field}${index === null ? '' : `.${index}`}.${k}`] = v;
+        for (const [k, v] of Object.entries(err.fields))
+          prefixed[`${field}${index === null ? '' : `.${index}`}.${k}`] = v;
         (e as { fields: FieldErrors }).fields = prefixed;
       }
       throw e;
@@ -646,20 +669,40 @@ export class RecordService {
     const events: AfterSavePayload[] = [];
     for (const { old, row } of writes) {
       const changes = diffRecords(object, old, row);
-      entries.push({ object: object.name, recordId: row.id as string, action, userId: user, changes, batch: batch ?? null });
+      entries.push({
+        object: object.name,
+        recordId: row.id as string,
+        action,
+        userId: user,
+        changes,
+        batch: batch ?? null,
+      });
       events.push({ object: object.name, id: row.id as string, action, record: row, old, changes });
     }
     await writeAudit(tx.db, tx.schema, entries);
     if (object.parent && !skipParents) {
-      await this.touchParents(tx, model, object, [...writes.map((w) => w.row), ...writes.flatMap((w) => (w.old ? [w.old] : []))]);
+      await this.touchParents(tx, model, object, [
+        ...writes.map((w) => w.row),
+        ...writes.flatMap((w) => (w.old ? [w.old] : [])),
+      ]);
     }
     const hookEvent =
-      action === 'create' ? RECORD_EVENTS.afterCreate : action === 'delete' ? RECORD_EVENTS.afterDelete : RECORD_EVENTS.afterUpdate;
+      action === 'create'
+        ? RECORD_EVENTS.afterCreate
+        : action === 'delete'
+          ? RECORD_EVENTS.afterDelete
+          : RECORD_EVENTS.afterUpdate;
     for (const e of events) this.deps.hooks.queueActions(tx, hookEvent, e);
     for (const e of events) {
       const data = jsonSafe(e);
       if (action !== 'delete')
-        await this.deps.scripts.queueAfterSave(tx, model, object.name, data.record as RecordData, (data.old as RecordData) ?? null);
+        await this.deps.scripts.queueAfterSave(
+          tx,
+          model,
+          object.name,
+          data.record as RecordData,
+          (data.old as RecordData) ?? null,
+        );
       if (this.savedListeners.length) await this.deps.outbox.enqueue(tx, SAVED_TOPIC, data);
     }
   }
@@ -702,7 +745,8 @@ export class RecordService {
         )
         .where(where)
         .orderBy([`${child.table}.created_at`, `${child.table}.id`]);
-      for (const r of records) r[c.name] = rows.filter((x: Row) => x[c.field] === r.id).map((x: Row) => toRecord(x, columns));
+      for (const r of records)
+        r[c.name] = rows.filter((x: Row) => x[c.field] === r.id).map((x: Row) => toRecord(x, columns));
     }
   }
 }

@@ -29,7 +29,7 @@ export async function runSaveScripts(
   const writable: RecordData = {};
   for (const [field, value] of Object.entries(result.changes)) {
     const f = object.fields.get(field);
-    if (!f || !f.column || f.system || f.rollup || f.autonumber) {
+    if (!f?.column || f.system || f.rollup || f.autonumber) {
       invalid[field] = 'Scripts cannot set this field';
       continue;
     }

@@ -46,11 +46,23 @@ export async function updateRow(
   }
 }
 
-export function markDeleted(trx: Knex.Transaction, schema: string, object: ObjectModel, ids: string[], userId: string | null) {
+export function markDeleted(
+  trx: Knex.Transaction,
+  schema: string,
+  object: ObjectModel,
+  ids: string[],
+  userId: string | null,
+) {
   return updateMany(trx, schema, object, ids, { deleted_at: trx.fn.now() }, userId);
 }
 
-export function markRestored(trx: Knex.Transaction, schema: string, object: ObjectModel, id: string, userId: string | null) {
+export function markRestored(
+  trx: Knex.Transaction,
+  schema: string,
+  object: ObjectModel,
+  id: string,
+  userId: string | null,
+) {
   return updateMany(trx, schema, object, [id], { deleted_at: null }, userId);
 }
 
@@ -89,9 +101,13 @@ export function fromConstraint(e: unknown, object: ObjectModel): unknown {
   if (err?.code === '23505') {
     const field = object.customFields.find((f) => f.unique && constraintName('uq', f.id) === err.constraint);
     const name = field?.name ?? 'id';
-    return conflict(`Another record already has this ${field?.label ?? 'value'}`, { field: name }, {
-      [name]: 'Already used by another record',
-    });
+    return conflict(
+      `Another record already has this ${field?.label ?? 'value'}`,
+      { field: name },
+      {
+        [name]: 'Already used by another record',
+      },
+    );
   }
   if (err?.code === '23503') {
     return conflict('The record is referenced by other records or refers to a missing record', {
