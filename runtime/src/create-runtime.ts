@@ -54,6 +54,7 @@ export function createRuntime(opts: RuntimeOptions) {
   tenants.templateNames = () => templates.names();
   tenants.createdHooks.push(templates.onTenantCreated);
 
+  const secrets = new InstallationSecrets(db);
   const records = new RecordService({
     meta,
     permissions: () => permissions,
@@ -81,7 +82,7 @@ export function createRuntime(opts: RuntimeOptions) {
     logger,
     hooks,
     outbox,
-    secrets: new InstallationSecrets(db),
+    secrets,
     scripts,
     /** Metadata: models per version, plan/apply, history, export (runtime/src/meta). */
     meta,
