@@ -111,6 +111,15 @@ class DocumentChecker {
       if (!def.properties[label] && label !== 'id') this.add(`${base}/x-label-field`, `"${label}" is not a field`);
       else if (desc && !desc.column) this.add(`${base}/x-label-field`, 'The label field must be stored in a column');
     }
+    // Duplicate rules compare stored text-like values (records/duplicate-finder.ts).
+    (def['x-duplicates'] ?? []).forEach((rule, i) => {
+      rule.forEach((name, j) => {
+        const column = described.get(name)?.column?.base;
+        if (!def.properties[name]) this.add(`${base}/x-duplicates/${i}/${j}`, `"${name}" is not a field`);
+        else if (column !== 'text' && column !== 'varchar' && column !== 'uuid' && column !== 'date')
+          this.add(`${base}/x-duplicates/${i}/${j}`, 'Duplicate rules compare text, lookup and date fields');
+      });
+    });
   }
 
   private checkField(path: string, field: FieldDefinition): FieldDescription | undefined {

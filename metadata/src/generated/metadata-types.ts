@@ -104,6 +104,12 @@ export interface ObjectDefinition {
    */
   additionalProperties?: false;
   'x-label-field'?: Name;
+  /**
+   * Duplicate rules: each rule lists fields; a new record whose values equal an existing record's in every field of one rule (ignoring case and extra spaces) is a likely duplicate.
+   *
+   * @maxItems 10
+   */
+  'x-duplicates'?: Name[][];
   'x-icon'?: string;
   'x-id'?: StableId;
   'x-renamed-from'?: Name;

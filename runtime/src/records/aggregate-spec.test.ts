@@ -83,9 +83,9 @@ describe('parseAggregateSpec', () => {
     expect(fail(input as AggregateInput).status).toBe(400);
   });
 
-  it('refuses fields the user may not read with 403', () => {
-    expect(fail({ sum: 'secret' }).status).toBe(403);
-    expect(fail({ groupBy: 'secret' }).status).toBe(403);
+  it('treats fields the user may not read as unknown', () => {
+    expect(fail({ sum: 'secret' }).fields).toEqual({ sum: 'Unknown field: secret' });
+    expect(fail({ groupBy: 'secret' }).status).toBe(400);
   });
 });
 

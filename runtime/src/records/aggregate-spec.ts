@@ -3,7 +3,7 @@
  * same as a JSON body) against the object's fields and the user's field access, collecting every
  * problem before anything runs. The result is pure data that aggregate-sql.ts compiles.
  */
-import { type FieldErrors, forbidden, validationFailed } from '../errors';
+import { type FieldErrors, validationFailed } from '../errors';
 import type { FieldModel, ObjectModel } from '../model/load-model';
 import type { FieldAccess } from '../permissions/object-access';
 
@@ -81,15 +81,11 @@ export interface SpecContext {
 
 export function parseAggregateSpec(input: AggregateInput, sc: SpecContext): AggregateSpec {
   const errors: FieldErrors = {};
-  const hidden: string[] = [];
   const fieldFor = (name: string, param: string): FieldModel | undefined => {
     const f = typeof name === 'string' ? sc.object.fields.get(name) : undefined;
-    if (!f?.column) {
-      errors[param] ??= `Unknown field: ${String(name)}`;
-      return undefined;
-    }
-    if (sc.fields[f.name] === 'none') {
-      hidden.push(f.name);
+    // A field the user may not read is as unknown to them as one that does not exist (as in filters).
+    if (!f?.column || sc.fields[f.name] === 'none') {
+      errors[param] ??= `Unknown field: ${String(name).slice(0, 64)}`;
       return undefined;
     }
     return f;
@@ -175,7 +171,6 @@ export function parseAggregateSpec(input: AggregateInput, sc: SpecContext): Aggr
     errors.asOf = 'A date, YYYY-MM-DD';
   }
 
-  if (hidden.length) throw forbidden(`You may not read: ${[...new Set(hidden)].join(', ')}`);
   if (Object.keys(errors).length) throw validationFailed('The aggregate request is not valid', errors);
   return { groupBy, count, measures, sort, limit, asOf, filter: input.filter };
 }
