@@ -15,6 +15,8 @@ export interface RuntimeConfig {
   scripts: ScriptsConfig;
   /** Metadata changes (runtime/src/meta/meta-service.ts). */
   meta: MetaConfig;
+  /** Record imports (runtime/src/records/import-service.ts): body size, rows, rows per batch. */
+  imports: { maxBytes: number; maxRows: number; batchSize: number };
 }
 
 export interface MetaConfig {
@@ -30,6 +32,7 @@ export const defaultRuntimeConfig: RuntimeConfig = {
   passwordMinLength: 8,
   scripts: defaultScriptsConfig,
   meta: { lockTimeoutMs: 3000, maxAttempts: 5 },
+  imports: { maxBytes: 256 * 1024 * 1024, maxRows: 500_000, batchSize: 1000 },
 };
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
