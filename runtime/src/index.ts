@@ -20,6 +20,7 @@ export type { RecordShare, ShareInput, ShareLevel } from './permissions/share-se
 export { NO_ROWS, scopeFilter, sharedWithFilter } from './permissions/row-predicate';
 export { inTeamOfQuery, sharedWithQuery, parseSharedWith } from './permissions/scope-sql';
 export { whereFilter, type FilterCompiler, type FilterSqlScope } from './permissions/filter-sql';
+export { mayTransferOwnership } from './permissions/may-transfer-ownership';
 export * from './scripts';
 export type { ChildrenModel, FieldModel, Model, ObjectModel, RollupModel } from './model/load-model';
 export { loadModel } from './model/load-model';

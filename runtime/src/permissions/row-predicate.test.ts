@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mayTransferOwnership } from './may-transfer-ownership';
 import { resolveGrants } from './resolve-grants';
 import { NO_ROWS, rowPredicate, scopeFilter } from './row-predicate';
 
@@ -90,5 +91,20 @@ describe('rowPredicate', () => {
     const a = rowPredicate(resolveGrants({}, ['admin'], 'deal'), { id: U, roles: ['admin'] });
     expect(a.rowFilter).toEqual({ read: null, update: null, delete: null });
     expect(a.fields).toEqual({});
+  });
+});
+
+describe('mayTransferOwnership', () => {
+  it('allows admins and update scope all, nobody else', () => {
+    const of = (update: string) =>
+      rowPredicate(
+        resolveGrants({ r: { objects: { deal: { read: 'all', update: update as 'own' } } } }, ['r'], 'deal'),
+        user,
+      );
+    expect(mayTransferOwnership(of('all'))).toBe(true);
+    expect(mayTransferOwnership(of('subordinates'))).toBe(false);
+    expect(mayTransferOwnership(of('own'))).toBe(false);
+    expect(mayTransferOwnership(rowPredicate(resolveGrants({}, ['admin'], 'deal'), user))).toBe(true);
+    expect(mayTransferOwnership(rowPredicate(resolveGrants({}, [], 'deal'), user))).toBe(false);
   });
 });
