@@ -652,7 +652,12 @@ describe('history and revert', () => {
 
 describe('what every user may read', () => {
   it('answers /api/meta/app to any signed-in user, the rest to admins only', async () => {
-    const user = await tenant.addUser({ roles: [] });
+    const role = await tenant.api.put('/api/meta/roles/reader', {
+      label: 'Reader',
+      objects: { deal: { create: false, read: 'all', update: false, delete: false } },
+    });
+    expect(role.status, role.text).toBe(200);
+    const user = await tenant.addUser({ roles: ['reader'] });
     const app = await user.api.get('/api/meta/app');
     expect(app.status, app.text).toBe(200);
     expect(app.body.version).toBe(await version());

@@ -67,5 +67,5 @@ describe('record types of a tenant', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000); // two child processes loading the whole runtime, on shared CI cores
 });

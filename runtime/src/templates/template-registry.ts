@@ -93,7 +93,8 @@ export class TemplateRegistry {
     let sampleData: TemplateApplyResult['sampleData'] = 'none';
     if (opts.sampleData && template.sampleData) {
       if (this.sampleDataLoader) {
-        await this.sampleDataLoader(ctx, template);
+        // The request's ctx carries the version it was authenticated with, from before this apply.
+        await this.sampleDataLoader({ ...ctx, metaVersion: result.version }, template);
         sampleData = 'inserted';
       } else {
         this.logger.info({ template: name }, 'sample data skipped: no records engine registered a loader');
