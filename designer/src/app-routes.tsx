@@ -1,9 +1,12 @@
 import { Outlet, type RouteObject } from 'react-router';
+import { ApprovalsPage } from './pages/approvals-page';
 import { DesignerHomePage } from './pages/designer-home-page';
 import { HomePage } from './pages/home-page';
+import { ImportPage } from './pages/import-page';
 import { LoginPage } from './pages/login-page';
 import { ForbiddenPage, NotFoundPage } from './pages/not-found-page';
 import { ObjectPage } from './pages/object-page';
+import { RecordPage } from './pages/record-page';
 import { RouteErrorPage } from './pages/route-error-page';
 import { UiKitPage } from './pages/ui-kit-page';
 import { RequireAdmin, RequireSession } from './session/require-session';
@@ -26,6 +29,10 @@ export const appRoutes: RouteObject[] = [
     children: [
       { index: true, element: <HomePage /> },
       { path: 'o/:object', element: <ObjectPage /> },
+      { path: 'o/:object/new', element: <RecordPage /> },
+      { path: 'o/:object/import', element: <ImportPage /> },
+      { path: 'o/:object/:id', element: <RecordPage /> },
+      { path: 'approvals', element: <ApprovalsPage /> },
       {
         path: 'designer',
         element: (

@@ -51,7 +51,7 @@ export function fieldLabel(object: ObjectSchema | undefined, field: string, lang
   return pickLabel(object?.properties?.[field], lang, 'title', humanize(field));
 }
 
-/** An enum value's label: `x-i18n[lang].enum[value]`, else the value itself humanized. */
+/** An enum value's label: `x-i18n[lang].enum[value]`, else `x-enum-labels[value]`, else the value humanized. */
 export function enumLabel(field: FieldSchema | undefined, value: string, lang: string): string {
   for (const t of translations(field, lang)) {
     const labels = t.enum;
@@ -59,6 +59,11 @@ export function enumLabel(field: FieldSchema | undefined, value: string, lang: s
       const v = (labels as Record<string, unknown>)[value];
       if (typeof v === 'string' && v.trim()) return v;
     }
+  }
+  const own = field?.['x-enum-labels'];
+  if (own && typeof own === 'object') {
+    const v = (own as Record<string, unknown>)[value];
+    if (typeof v === 'string' && v.trim()) return v;
   }
   return humanize(value);
 }

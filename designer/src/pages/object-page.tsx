@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { Rows3, SearchX } from 'lucide-react';
+import { SearchX } from 'lucide-react';
+import { RecordList } from '../records/record-list';
 import { objectLabel } from '../i18n/pick-label';
 import { useLocale } from '../i18n/use-locale';
 import { useAppMeta } from '../meta/use-app-meta';
@@ -8,7 +9,7 @@ import { NavIcon } from '../shell/nav-icon';
 import { objectIcon } from '../meta/nav-items';
 import { Button, EmptyState, ErrorState, LoadingState, Page, PageHeader } from '../ui';
 
-/** `/o/:object`: the object's page. The list view lands here with the records API. */
+/** `/o/:object`: the object's list view. */
 export function ObjectPage() {
   const { t } = useTranslation();
   const { locale } = useLocale();
@@ -40,14 +41,9 @@ export function ObjectPage() {
   }
   const label = objectLabel(object, schema, locale);
   return (
-    <Page>
+    <Page wide>
       <PageHeader title={label} icon={<NavIcon name={objectIcon(object, schema)} size={22} />} />
-      <EmptyState
-        icon={<Rows3 size={22} aria-hidden="true" />}
-        headingLevel={2}
-        title={t('object.emptyTitle', { label })}
-        body={t('object.emptyBody')}
-      />
+      <RecordList object={object} schema={schema} meta={meta.data!} label={label} lang={locale} />
     </Page>
   );
 }

@@ -118,6 +118,12 @@ export function Sidebar({ mode, onToggle, onClose }: { mode: SidebarMode; onTogg
       <div className="f-nav">
         <ul className="f-nav__list">
           <NavItemLink to="/" end icon={<Home size={18} aria-hidden="true" />} label={t('shell.home')} rail={rail} />
+          <NavItemLink
+            to="/approvals"
+            icon={<Inbox size={18} aria-hidden="true" />}
+            label={t('approvals.nav')}
+            rail={rail}
+          />
         </ul>
         <h2 className={cx('f-nav__section', rail && 'f-sr-only')}>{t('shell.objects')}</h2>
         {rail && <hr className="f-nav__divider" />}

@@ -1,0 +1,159 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CheckCircle2, Circle, Clock, Send, XCircle } from 'lucide-react';
+import { isApiError } from '../api/api-error';
+import { ApprovalBadge } from '../records/approval-badge';
+import { isEndpointMissing, recordKeys } from '../records/use-records-api';
+import { useSession } from '../session/session-context';
+import { Button, Dialog, EmptyState, ErrorState, LoadingState, useToast } from '../ui';
+import { type ApprovalInstance, type ApprovalStep, instancesOf, nameOf } from './approvals-api';
+import { inboxKey, useApprovalsApi } from './use-approvals';
+import './approval-panel.css';
+
+function StepIcon({ status }: { status?: string | undefined }) {
+  if (status === 'approved') return <CheckCircle2 size={16} aria-hidden="true" className="f-steps__ok" />;
+  if (status === 'rejected') return <XCircle size={16} aria-hidden="true" className="f-steps__no" />;
+  if (status === 'pending' || status === 'active')
+    return <Clock size={16} aria-hidden="true" className="f-steps__wait" />;
+  return <Circle size={16} aria-hidden="true" />;
+}
+
+function Steps({ instance, lang }: { instance: ApprovalInstance; lang: string }) {
+  const { t } = useTranslation();
+  const when = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
+  const steps: ApprovalStep[] = instance.steps ?? [];
+  return (
+    <section className="f-approval">
+      <header className="f-approval__head">
+        <ApprovalBadge status={instance.status} />
+        {instance.submittedAt && (
+          <span className="f-approval__meta">
+            {t('approvals.submittedBy', {
+              name: nameOf(instance.submittedBy, t('record.someone')),
+              when: when.format(new Date(instance.submittedAt)),
+            })}
+          </span>
+        )}
+      </header>
+      <ol className="f-steps">
+        {steps.map((s, i) => (
+          <li key={s.id ?? s.node ?? i} className="f-steps__item">
+            <StepIcon status={s.status} />
+            <div>
+              <div className="f-steps__label">{s.label ?? s.node ?? s.id}</div>
+              {(s.decisions ?? []).map((d, j) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: decisions are listed in order and never reordered
+                <p key={j} className="f-steps__decision">
+                  {t('record.decision', {
+                    who: nameOf(d.user ?? d.by, t('record.someone')),
+                    outcome: d.outcome ?? d.decision ?? d.action ?? '',
+                  })}
+                  {d.at && ` · ${when.format(new Date(d.at))}`}
+                  {d.comment && <q className="f-steps__comment">{d.comment}</q>}
+                </p>
+              ))}
+            </div>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/** A record's approvals: its status, a submit button, and every instance's steps and decisions. */
+export function ApprovalPanel({
+  object,
+  id,
+  status,
+  lang,
+}: {
+  object: string;
+  id: string;
+  status: string | undefined;
+  lang: string;
+}) {
+  const { t } = useTranslation();
+  const approvals = useApprovalsApi();
+  const session = useSession();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState(false);
+  const key = [...recordKeys.one(session.tenant, object, id), 'approvals'];
+  const list = useQuery({ queryKey: key, queryFn: ({ signal }) => approvals.forRecord(object, id, signal) });
+
+  const submit = async () => {
+    setBusy(true);
+    try {
+      await approvals.submit(object, id, comment.trim() || undefined);
+      toast({ tone: 'success', title: t('record.submitted') });
+      setOpen(false);
+      setComment('');
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: recordKeys.one(session.tenant, object, id) }),
+        queryClient.invalidateQueries({ queryKey: inboxKey(session.tenant, session.user.id) }),
+      ]);
+    } catch (e) {
+      const message =
+        isApiError(e, 'BAD_REQUEST') || isApiError(e, 'VALIDATION_FAILED')
+          ? t('record.noWorkflow')
+          : (e as Error).message;
+      toast({ tone: 'error', title: message });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const canSubmit = status !== 'pending';
+  let body: React.ReactNode;
+  if (list.isPending) body = <LoadingState compact label={t('common.loading')} />;
+  else if (list.isError)
+    body = isEndpointMissing(list.error) ? (
+      <EmptyState compact title={t('record.approvalsUnavailable')} />
+    ) : (
+      <ErrorState compact title={t('errors.title')} body={list.error.message} />
+    );
+  else {
+    const items = instancesOf(list.data);
+    body =
+      items.length === 0 ? (
+        <EmptyState compact title={t('record.approvalsEmpty')} />
+      ) : (
+        items.map((inst) => <Steps key={inst.id} instance={inst} lang={lang} />)
+      );
+  }
+  return (
+    <div className="f-approvals-panel">
+      <div className="f-approvals-panel__bar">
+        <ApprovalBadge status={status ?? 'none'} />
+        {canSubmit && (
+          <Button variant="primary" icon={<Send size={16} aria-hidden="true" />} onClick={() => setOpen(true)}>
+            {t('record.submit')}
+          </Button>
+        )}
+      </div>
+      {body}
+      <Dialog
+        open={open}
+        onOpenChange={setOpen}
+        title={t('record.submit')}
+        closeLabel={t('common.close')}
+        footer={
+          <>
+            <Button onClick={() => setOpen(false)}>{t('common.cancel')}</Button>
+            <Button variant="primary" loading={busy} onClick={() => void submit()}>
+              {t('record.submit')}
+            </Button>
+          </>
+        }
+      >
+        <label className="f-field">
+          <span className="f-field__label">{t('record.submitComment')}</span>
+          <textarea className="f-textarea" rows={3} value={comment} onChange={(e) => setComment(e.target.value)} />
+        </label>
+      </Dialog>
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+import type { ApiClient } from '../api/api-client';
+
+/** An inbox item (shared/API.md "Approvals"); names and labels are optional extras a server may add. */
+export interface InboxItem {
+  task: string;
+  object: string;
+  record: string | { id: string; [k: string]: unknown };
+  step: string | { id?: string; label?: string };
+  submittedBy: string | { id?: string; name?: string; email?: string };
+  submittedAt: string;
+  recordLabel?: string;
+  comment?: string;
+}
+
+export interface ApprovalDecision {
+  user?: string | { id?: string; name?: string };
+  by?: string | { id?: string; name?: string };
+  outcome?: string;
+  decision?: string;
+  action?: string;
+  comment?: string;
+  at?: string;
+}
+
+export interface ApprovalStep {
+  id?: string;
+  node?: string;
+  label?: string;
+  status?: string;
+  decisions?: ApprovalDecision[];
+}
+
+export interface ApprovalInstance {
+  id: string;
+  status: string;
+  workflow?: string;
+  submittedBy?: InboxItem['submittedBy'];
+  submittedAt?: string;
+  steps?: ApprovalStep[];
+  currentStep?: string | ApprovalStep;
+}
+
+const enc = encodeURIComponent;
+
+export function approvalsApi(api: ApiClient) {
+  return {
+    inbox: (signal?: AbortSignal) => api.get<{ items: InboxItem[] }>('/api/approvals/inbox', signal ? { signal } : {}),
+    approve: (task: string, comment?: string) =>
+      api.post<unknown>(`/api/approvals/tasks/${enc(task)}/approve`, comment ? { comment } : {}),
+    reject: (task: string, comment: string) =>
+      api.post<unknown>(`/api/approvals/tasks/${enc(task)}/reject`, { comment }),
+    delegate: (task: string, to: string) => api.post<unknown>(`/api/approvals/tasks/${enc(task)}/delegate`, { to }),
+    submit: (object: string, id: string, comment?: string) =>
+      api.post<{ instance: ApprovalInstance }>(
+        `/api/records/${enc(object)}/${enc(id)}/submit`,
+        comment ? { comment } : {},
+      ),
+    recall: (instance: string) => api.post<unknown>(`/api/approvals/instances/${enc(instance)}/recall`, {}),
+    forRecord: (object: string, id: string, signal?: AbortSignal) =>
+      api.get<ApprovalInstance[] | { items: ApprovalInstance[] }>(
+        `/api/records/${enc(object)}/${enc(id)}/approvals`,
+        signal ? { signal } : {},
+      ),
+  };
+}
+
+/** `string | {name}` people and steps, as text. */
+export function nameOf(v: unknown, fallback = ''): string {
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    for (const k of ['name', 'label', 'email', 'id']) if (typeof o[k] === 'string' && o[k]) return o[k] as string;
+  }
+  return fallback;
+}
+
+export function idOf(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string') return (v as { id: string }).id;
+  return '';
+}
+
+export function instancesOf(a: ApprovalInstance[] | { items: ApprovalInstance[] } | undefined): ApprovalInstance[] {
+  if (!a) return [];
+  return Array.isArray(a) ? a : Array.isArray(a.items) ? a.items : [];
+}

@@ -1,0 +1,330 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router';
+import { Tabs } from 'radix-ui';
+import { Lock, SearchX, Trash2 } from 'lucide-react';
+import { type ApiError, isApiError } from '../api/api-error';
+import { ApprovalPanel } from '../approvals/approval-panel';
+import { objectLabel } from '../i18n/pick-label';
+import { useLocale } from '../i18n/use-locale';
+import type { AppMeta, ObjectSchema } from '../meta/meta-types';
+import { objectIcon } from '../meta/nav-items';
+import { useAppMeta } from '../meta/use-app-meta';
+import { ApprovalBadge } from '../records/approval-badge';
+import { labelFieldOf } from '../records/field-kind';
+import { buildRecordForm, extraErrorsOf, type FormDoc, payloadOf, toFormData } from '../records/form-schema';
+import { HistoryTimeline } from '../records/history-timeline';
+import { RecordFormView } from '../records/record-form';
+import type { RecordRow } from '../records/records-api';
+import { RelatedLists } from '../records/related-lists';
+import { recordKeys, useRecordsApi } from '../records/use-records-api';
+import { useSession } from '../session/session-context';
+import { NavIcon } from '../shell/nav-icon';
+import { Button, Dialog, EmptyState, ErrorState, LoadingState, Page, PageHeader, useToast } from '../ui';
+import './record-page.css';
+
+/** `/o/:object/new` and `/o/:object/:id`: the generated form, related lists, history and approvals. */
+export function RecordPage() {
+  const { t } = useTranslation();
+  const { object = '', id } = useParams();
+  const meta = useAppMeta();
+  if (meta.isPending) return <LoadingState label={t('common.loading')} />;
+  if (meta.isError)
+    return (
+      <ErrorState
+        headingLevel={1}
+        title={t('errors.title')}
+        body={meta.error.message}
+        action={<Button onClick={() => void meta.refetch()}>{t('common.retry')}</Button>}
+      />
+    );
+  const schema = meta.data?.objects[object];
+  if (!meta.data || !schema)
+    return (
+      <Page>
+        <EmptyState
+          icon={<SearchX size={22} aria-hidden="true" />}
+          headingLevel={1}
+          title={t('object.unknownTitle')}
+          body={t('object.unknownBody')}
+        />
+      </Page>
+    );
+  return id ? (
+    <ExistingRecord key={`${object}/${id}`} meta={meta.data} object={object} schema={schema} id={id} />
+  ) : (
+    <RecordEditor key={`${object}/new`} meta={meta.data} object={object} schema={schema} />
+  );
+}
+
+interface EditorProps {
+  meta: AppMeta;
+  object: string;
+  schema: ObjectSchema;
+  record?: RecordRow;
+  onConflict?: () => void;
+}
+
+function ExistingRecord({ meta, object, schema, id }: Omit<EditorProps, 'record'> & { id: string }) {
+  const { t } = useTranslation();
+  const records = useRecordsApi();
+  const { tenant } = useSession();
+  const record = useQuery({
+    queryKey: recordKeys.one(tenant, object, id),
+    queryFn: ({ signal }) => records.get(object, id, signal),
+  });
+  if (record.isPending) return <LoadingState label={t('common.loading')} />;
+  if (record.isError) {
+    if (isApiError(record.error, 'NOT_FOUND'))
+      return (
+        <Page>
+          <EmptyState
+            icon={<SearchX size={22} aria-hidden="true" />}
+            headingLevel={1}
+            title={t('record.notFoundTitle')}
+            body={t('record.notFoundBody')}
+            action={<Link to={`/o/${object}`}>{objectLabel(object, schema, 'en')}</Link>}
+          />
+        </Page>
+      );
+    return (
+      <ErrorState
+        headingLevel={1}
+        title={t('errors.title')}
+        body={record.error.message}
+        action={<Button onClick={() => void record.refetch()}>{t('common.retry')}</Button>}
+      />
+    );
+  }
+  // A new version from the server (after save or reload) restarts the editor from it.
+  return (
+    <RecordEditor
+      key={String(record.data.version ?? '')}
+      meta={meta}
+      object={object}
+      schema={schema}
+      record={record.data}
+    />
+  );
+}
+
+function RecordEditor({ meta, object, schema, record }: EditorProps) {
+  const { t } = useTranslation();
+  const { locale } = useLocale();
+  const navigate = useNavigate();
+  const toast = useToast();
+  const records = useRecordsApi();
+  const session = useSession();
+  const queryClient = useQueryClient();
+  const formDoc = ((meta.forms ?? {}) as Record<string, FormDoc>)[object];
+  const form = useMemo(() => buildRecordForm(schema, formDoc, locale), [schema, formDoc, locale]);
+  const [data, setData] = useState(() => toFormData(record, form));
+  const [serverErrors, setServerErrors] = useState<Record<string, string> | undefined>();
+  const [saving, setSaving] = useState(false);
+  const [conflict, setConflict] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [locked, setLocked] = useState(record?.approval_status === 'pending');
+  const label = objectLabel(object, schema, locale);
+  const labelField = labelFieldOf(schema);
+  const title = record
+    ? String((labelField && record[labelField]) || t('list.untitled'))
+    : t('record.newTitle', { label });
+
+  useEffect(() => setLocked(record?.approval_status === 'pending'), [record?.approval_status]);
+
+  const save = async (formData: Record<string, unknown>) => {
+    setSaving(true);
+    setServerErrors(undefined);
+    try {
+      if (!record) {
+        const created = await records.create(object, payloadOf(formData, form));
+        await queryClient.invalidateQueries({ queryKey: recordKeys.object(session.tenant, object) });
+        toast({ tone: 'success', title: t('record.created', { label }) });
+        navigate(`/o/${object}/${created.id}`, { replace: true });
+        return;
+      }
+      const patch = payloadOf(formData, form, record);
+      const updated = await records.update(object, record.id, record.version, patch);
+      queryClient.setQueryData(recordKeys.one(session.tenant, object, record.id), updated);
+      await queryClient.invalidateQueries({ queryKey: recordKeys.object(session.tenant, object) });
+      toast({ tone: 'success', title: t('record.saved') });
+    } catch (e) {
+      handleError(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const handleError = (e: unknown) => {
+    if (!isApiError(e)) {
+      toast({ tone: 'error', title: t('record.saveFailed', { message: String(e) }) });
+      return;
+    }
+    const err: ApiError = e;
+    switch (err.code) {
+      case 'VALIDATION_FAILED':
+      case 'BAD_REQUEST':
+        setServerErrors(err.fields ?? { '': err.message });
+        toast({ tone: 'error', title: t('record.fixErrors'), ...(err.fields ? {} : { description: err.message }) });
+        return;
+      case 'RECORD_LOCKED':
+        setLocked(true);
+        return;
+      case 'CONFLICT':
+        setConflict(true);
+        return;
+      default:
+        if (err.fields) setServerErrors(err.fields);
+        toast({ tone: 'error', title: t('record.saveFailed', { message: err.message }) });
+    }
+  };
+
+  const reload = async () => {
+    setConflict(false);
+    if (record) await queryClient.invalidateQueries({ queryKey: recordKeys.one(session.tenant, object, record.id) });
+  };
+
+  const remove = async () => {
+    if (!record) return;
+    try {
+      await records.remove(object, record.id);
+      await queryClient.invalidateQueries({ queryKey: recordKeys.object(session.tenant, object) });
+      toast({ tone: 'success', title: t('record.deletedToast') });
+      navigate(`/o/${object}`);
+    } catch (e) {
+      setConfirmDelete(false);
+      handleError(e);
+    }
+  };
+
+  const extraErrors = extraErrorsOf(serverErrors, form);
+  const when = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  const details = (
+    <>
+      {locked && (
+        <div className="f-record__banner" role="status">
+          <Lock size={16} aria-hidden="true" />
+          <div>
+            <strong>{t('record.lockedTitle')}</strong>
+            <p>{t('record.lockedBody')}</p>
+          </div>
+        </div>
+      )}
+      <RecordFormView
+        form={form}
+        data={data}
+        onChange={setData}
+        onSubmit={(d) => void save(d)}
+        extraErrors={extraErrors}
+        disabled={locked}
+      >
+        <div className="f-record__actions">
+          <Link className="f-btn f-btn--secondary f-btn--md" to={record ? `/o/${object}` : `/o/${object}`}>
+            <span className="f-btn__label">{t('record.cancel')}</span>
+          </Link>
+          <Button type="submit" variant="primary" loading={saving} disabled={locked}>
+            {record ? t('record.save') : t('record.create')}
+          </Button>
+        </div>
+      </RecordFormView>
+    </>
+  );
+
+  return (
+    <Page>
+      <nav className="f-record__crumbs" aria-label={label}>
+        <Link to={`/o/${object}`}>{label}</Link>
+      </nav>
+      <PageHeader
+        title={title}
+        icon={<NavIcon name={objectIcon(object, schema)} size={22} />}
+        subtitle={
+          record?.created_at
+            ? t('record.systemInfo', {
+                created: when.format(new Date(record.created_at)),
+                updated: when.format(new Date(record.updated_at ?? record.created_at)),
+              })
+            : undefined
+        }
+        actions={
+          record && (
+            <>
+              <ApprovalBadge status={record.approval_status ?? 'none'} />
+              <Button
+                variant="ghost"
+                icon={<Trash2 size={16} aria-hidden="true" />}
+                onClick={() => setConfirmDelete(true)}
+                disabled={locked}
+              >
+                {t('record.delete')}
+              </Button>
+            </>
+          )
+        }
+      />
+      {record ? (
+        <Tabs.Root defaultValue="details" className="f-tabs">
+          <Tabs.List className="f-tabs__list" aria-label={title}>
+            <Tabs.Trigger value="details" className="f-tabs__tab">
+              {t('record.details')}
+            </Tabs.Trigger>
+            <Tabs.Trigger value="related" className="f-tabs__tab">
+              {t('record.related')}
+            </Tabs.Trigger>
+            <Tabs.Trigger value="approvals" className="f-tabs__tab">
+              {t('record.approvals')}
+            </Tabs.Trigger>
+            <Tabs.Trigger value="history" className="f-tabs__tab">
+              {t('record.history')}
+            </Tabs.Trigger>
+          </Tabs.List>
+          <Tabs.Content value="details" className="f-tabs__panel">
+            {details}
+          </Tabs.Content>
+          <Tabs.Content value="related" className="f-tabs__panel">
+            <RelatedLists meta={meta} object={object} id={record.id} lang={locale} />
+          </Tabs.Content>
+          <Tabs.Content value="approvals" className="f-tabs__panel">
+            <ApprovalPanel object={object} id={record.id} status={record.approval_status} lang={locale} />
+          </Tabs.Content>
+          <Tabs.Content value="history" className="f-tabs__panel">
+            <HistoryTimeline object={object} id={record.id} schema={schema} lang={locale} />
+          </Tabs.Content>
+        </Tabs.Root>
+      ) : (
+        <div className="f-tabs__panel">{details}</div>
+      )}
+      <Dialog
+        open={conflict}
+        onOpenChange={setConflict}
+        title={t('record.conflictTitle')}
+        description={t('record.conflictBody')}
+        closeLabel={t('common.close')}
+        footer={
+          <>
+            <Button onClick={() => setConflict(false)}>{t('record.keepEditing')}</Button>
+            <Button variant="primary" onClick={() => void reload()}>
+              {t('record.reload')}
+            </Button>
+          </>
+        }
+      />
+      <Dialog
+        open={confirmDelete}
+        onOpenChange={setConfirmDelete}
+        title={t('record.deleteConfirmTitle', { label })}
+        description={t('record.deleteConfirmBody')}
+        closeLabel={t('common.close')}
+        footer={
+          <>
+            <Button onClick={() => setConfirmDelete(false)}>{t('common.cancel')}</Button>
+            <Button variant="danger" onClick={() => void remove()}>
+              {t('record.delete')}
+            </Button>
+          </>
+        }
+      />
+    </Page>
+  );
+}

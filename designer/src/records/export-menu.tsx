@@ -1,0 +1,69 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Download, FileSpreadsheet, FileText } from 'lucide-react';
+import { Button, Menu, MenuItem, useToast } from '../ui';
+import type { ApiFilter } from './filter-model';
+import { useRecordsApi } from './use-records-api';
+
+function fileNameOf(res: Response, fallback: string): string {
+  const cd = res.headers.get('content-disposition') ?? '';
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(cd);
+  if (star?.[1]) return decodeURIComponent(star[1]);
+  const plain = /filename="?([^";]+)"?/i.exec(cd);
+  return plain?.[1] ?? fallback;
+}
+
+/** Downloads what the list shows (same filter and sort), only the fields the user may read. */
+export function ExportMenu({
+  object,
+  filter,
+  sort,
+}: {
+  object: string;
+  filter: ApiFilter | undefined;
+  sort: string[];
+}) {
+  const { t } = useTranslation();
+  const records = useRecordsApi();
+  const toast = useToast();
+  const [busy, setBusy] = useState(false);
+
+  const download = async (format: 'csv' | 'xlsx') => {
+    setBusy(true);
+    try {
+      const res = await records.exportFile(object, format, { filter, sort: sort.join(',') });
+      const blob = await res.blob();
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = fileNameOf(res, `${object}.${format}`);
+      document.body.append(a);
+      a.click();
+      a.remove();
+      // Revoke after the click has been handled; the download holds its own reference.
+      setTimeout(() => URL.revokeObjectURL(url), 0);
+    } catch (e) {
+      toast({ tone: 'error', title: t('list.exportFailed', { message: (e as Error).message }) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Menu
+      label={t('list.export')}
+      trigger={
+        <Button loading={busy} icon={<Download size={16} aria-hidden="true" />}>
+          {t('list.export')}
+        </Button>
+      }
+    >
+      <MenuItem icon={<FileText size={16} aria-hidden="true" />} onSelect={() => void download('csv')}>
+        {t('list.exportCsv')}
+      </MenuItem>
+      <MenuItem icon={<FileSpreadsheet size={16} aria-hidden="true" />} onSelect={() => void download('xlsx')}>
+        {t('list.exportXlsx')}
+      </MenuItem>
+    </Menu>
+  );
+}

@@ -1,0 +1,183 @@
+import type { FieldSchema, ObjectSchema } from '../meta/meta-types';
+import { enumLabel, fieldLabel, pickLabel } from '../i18n/pick-label';
+import { fieldKind, isComputed, valueKind } from './field-kind';
+
+type Json = Record<string, unknown>;
+
+/** What @rjsf needs for one object's form, plus which fields the user may send. */
+export interface RecordForm {
+  schema: Json;
+  uiSchema: Json;
+  /** Fields the form may write (not computed, not read-only by field security). */
+  writable: string[];
+}
+
+export interface FormDoc {
+  uiSchema?: unknown;
+  layout?: unknown;
+}
+
+/** JSON Schema keywords the form validator understands; the `x-` vocabulary stays out of ajv's way. */
+const KEEP = [
+  'type',
+  'format',
+  'enum',
+  'items',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'default',
+] as const;
+
+function cleanField(f: FieldSchema): Json {
+  const out: Json = {};
+  for (const k of KEEP) if (f[k] !== undefined) out[k] = f[k];
+  if (out.items && typeof out.items === 'object') {
+    const items: Json = {};
+    for (const k of KEEP) {
+      const v = (out.items as Json)[k];
+      if (v !== undefined) items[k] = v;
+    }
+    out.items = items;
+    out.uniqueItems = true;
+  }
+  return out;
+}
+
+/** Field security as the metadata view may carry it: `x-access` (none/read/edit) or `readOnly`. */
+export function accessOf(f: FieldSchema): 'none' | 'read' | 'edit' {
+  const a = f['x-access'];
+  if (a === 'none' || a === 'read') return a;
+  return f.readOnly === true ? 'read' : 'edit';
+}
+
+/**
+ * The object's JSON Schema and the form metadata's uiSchema, turned into a form in the user's
+ * language: labels from x-i18n, a widget per field kind, computed and read-only fields locked,
+ * hidden fields left out. The form's own uiSchema wins over the generated one, key by key.
+ */
+export function buildRecordForm(object: ObjectSchema, form: FormDoc | undefined, lang: string): RecordForm {
+  const properties: Json = {};
+  const uiSchema: Json = {};
+  const writable: string[] = [];
+  for (const [name, f] of Object.entries(object.properties ?? {})) {
+    const kind = fieldKind(f);
+    const access = accessOf(f);
+    if (access === 'none' || kind === 'children') continue;
+    const prop = cleanField(f);
+    prop.title = fieldLabel(object, name, lang);
+    const description = pickLabel(f, lang, 'description');
+    if (description) prop.description = description;
+    const ui: Json = {};
+    const locked = isComputed(f) || access === 'read';
+    if (locked) {
+      ui['ui:readonly'] = true;
+      prop.readOnly = true;
+      // Computed values are the server's: a default would only mislead.
+      delete prop.default;
+    } else writable.push(name);
+    switch (valueKind(f)) {
+      case 'select':
+        ui['ui:enumNames'] = (f.enum ?? []).map((v) => enumLabel(f, String(v), lang));
+        break;
+      case 'multiselect': {
+        ui['ui:widget'] = 'checkboxes';
+        ui['ui:options'] = { inline: true };
+        const items = (f.items ?? {}) as FieldSchema;
+        const i18n = f['x-i18n'] ?? items['x-i18n'];
+        ui.items = {
+          'ui:enumNames': (items.enum ?? []).map((v) =>
+            enumLabel({ ...items, ...(i18n ? { 'x-i18n': i18n } : {}) }, String(v), lang),
+          ),
+        };
+        break;
+      }
+      case 'textarea':
+        ui['ui:widget'] = 'textarea';
+        ui['ui:options'] = { rows: 4 };
+        break;
+      case 'currency':
+      case 'percent':
+        ui['ui:widget'] = valueKind(f);
+        break;
+      case 'lookup':
+        ui['ui:widget'] = 'lookup';
+        ui['ui:options'] = { ref: f['x-ref'] };
+        break;
+      case 'boolean':
+        ui['ui:widget'] = 'checkbox';
+        break;
+    }
+    if (kind === 'formula' || kind === 'autonumber' || kind === 'rollup') ui['ui:help'] = 'computed';
+    properties[name] = prop;
+    uiSchema[name] = ui;
+  }
+  const required = (object.required ?? []).filter((r) => writable.includes(r));
+  const custom = (form?.uiSchema && typeof form.uiSchema === 'object' ? form.uiSchema : {}) as Json;
+  for (const [k, v] of Object.entries(custom)) {
+    if (k.startsWith('ui:')) uiSchema[k] = v;
+    else if (k in properties && v && typeof v === 'object')
+      uiSchema[k] = {
+        ...(uiSchema[k] as Json),
+        ...(v as Json),
+        ...(properties[k] && (properties[k] as Json).readOnly ? { 'ui:readonly': true } : {}),
+      };
+  }
+  if (Array.isArray(uiSchema['ui:order'])) {
+    // rjsf refuses an order naming fields the user cannot see; keep the known ones and the rest after.
+    const order = (uiSchema['ui:order'] as unknown[]).filter(
+      (k): k is string => typeof k === 'string' && k in properties,
+    );
+    uiSchema['ui:order'] = [...order, '*'];
+  }
+  return { schema: { type: 'object', properties, required }, uiSchema, writable };
+}
+
+/** A record as form data: nulls dropped (the form treats "absent" as empty), only shown fields. */
+export function toFormData(record: Json | undefined, form: RecordForm): Json {
+  const out: Json = {};
+  const props = form.schema.properties as Json;
+  for (const [k, v] of Object.entries(record ?? {})) if (k in props && v !== null && v !== undefined) out[k] = v;
+  return out;
+}
+
+/**
+ * What to send: on create every writable field with a value; on update only the changed ones,
+ * a cleared field as null (so the server empties it rather than ignoring it).
+ */
+export function payloadOf(data: Json, form: RecordForm, original?: Json): Json {
+  const out: Json = {};
+  for (const name of form.writable) {
+    const next = data[name] === '' ? undefined : data[name];
+    if (!original) {
+      if (next !== undefined) out[name] = next;
+      continue;
+    }
+    const before = original[name] ?? undefined;
+    if (JSON.stringify(before) !== JSON.stringify(next)) out[name] = next ?? null;
+  }
+  return out;
+}
+
+/** Server field errors (`{field: message}`) as @rjsf extraErrors; unknown keys go to the form root. */
+export function extraErrorsOf(fields: Record<string, string> | undefined, form: RecordForm): Json | undefined {
+  if (!fields) return undefined;
+  const props = form.schema.properties as Json;
+  const out: Json = {};
+  const root: string[] = [];
+  for (const [k, msg] of Object.entries(fields)) {
+    const name = k.replace(/^\//, '').split(/[/.]/)[0] ?? k;
+    if (name in props) out[name] = { __errors: [msg] };
+    else root.push(msg);
+  }
+  if (root.length) out.__errors = root;
+  return out;
+}

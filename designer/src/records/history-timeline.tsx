@@ -1,0 +1,89 @@
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { History } from 'lucide-react';
+import { fieldLabel } from '../i18n/pick-label';
+import type { ObjectSchema } from '../meta/meta-types';
+import { useSession } from '../session/session-context';
+import { EmptyState, ErrorState, LoadingState } from '../ui';
+import { nameOf } from '../approvals/approvals-api';
+import { formatValue } from './format-value';
+import { historyItems } from './records-api';
+import { isEndpointMissing, recordKeys, useRecordsApi } from './use-records-api';
+import './history-timeline.css';
+
+/** Audit actions may be spelled `create` or `created`, `insert`…: the timeline says one of four verbs. */
+function actionKey(action: string): 'created' | 'updated' | 'deleted' | 'restored' {
+  const a = action.toLowerCase();
+  if (a.startsWith('creat') || a.startsWith('insert') || a.startsWith('import')) return 'created';
+  if (a.startsWith('delet')) return 'deleted';
+  if (a.startsWith('restor')) return 'restored';
+  return 'updated';
+}
+
+/** The audit trail, newest first: who changed which field from what to what. */
+export function HistoryTimeline({
+  object,
+  id,
+  schema,
+  lang,
+}: {
+  object: string;
+  id: string;
+  schema: ObjectSchema;
+  lang: string;
+}) {
+  const { t } = useTranslation();
+  const records = useRecordsApi();
+  const { tenant } = useSession();
+  const history = useQuery({
+    queryKey: [...recordKeys.one(tenant, object, id), 'history'],
+    queryFn: ({ signal }) => records.history(object, id, signal),
+  });
+  if (history.isPending) return <LoadingState compact label={t('common.loading')} />;
+  if (history.isError)
+    return isEndpointMissing(history.error) ? (
+      <EmptyState compact icon={<History size={18} aria-hidden="true" />} title={t('record.historyUnavailable')} />
+    ) : (
+      <ErrorState compact title={t('errors.title')} body={history.error.message} />
+    );
+  const items = [...historyItems(history.data)].sort((a, b) => String(b.at).localeCompare(String(a.at)));
+  if (items.length === 0)
+    return <EmptyState compact icon={<History size={18} aria-hidden="true" />} title={t('record.historyEmpty')} />;
+  const when = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
+  return (
+    <ol className="f-history">
+      {items.map((h, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: audit entries have no id of their own in the contract
+        <li key={i} className="f-history__item">
+          <div className="f-history__head">
+            <strong>{nameOf(h.user, t('record.someone'))}</strong> {t(`record.${actionKey(h.action)}_action`)}
+            <time className="f-history__time" dateTime={h.at}>
+              {Number.isNaN(Date.parse(h.at)) ? h.at : when.format(new Date(h.at))}
+            </time>
+          </div>
+          {h.changes && Object.keys(h.changes).length > 0 && (
+            <dl className="f-history__changes">
+              {Object.entries(h.changes).map(([field, pair]) => {
+                const f = schema.properties?.[field];
+                const [before, after] = Array.isArray(pair) ? pair : [undefined, pair];
+                return (
+                  <div key={field} className="f-history__change">
+                    <dt>{fieldLabel(schema, field, lang)}</dt>
+                    <dd>
+                      {before !== undefined && before !== null && (
+                        <>
+                          <del>{formatValue(f, before, lang)}</del> →{' '}
+                        </>
+                      )}
+                      <ins>{formatValue(f, after, lang) || '—'}</ins>
+                    </dd>
+                  </div>
+                );
+              })}
+            </dl>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}

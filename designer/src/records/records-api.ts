@@ -1,0 +1,106 @@
+import type { ApiClient, QueryValue } from '../api/api-client';
+import type { ApiFilter } from './filter-model';
+
+/** A record as the API returns it: the object's fields plus the system fields. */
+export interface RecordRow {
+  id: string;
+  version?: number;
+  owner?: string;
+  created_at?: string;
+  updated_at?: string;
+  approval_status?: 'none' | 'pending' | 'approved' | 'rejected';
+  [field: string]: unknown;
+}
+
+export interface RecordPage {
+  items: RecordRow[];
+  nextCursor: string | null;
+  total?: number;
+}
+
+export interface ListParams {
+  filter?: ApiFilter | undefined;
+  /** `-amount,name` */
+  sort?: string | undefined;
+  q?: string | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+  fields?: string[] | undefined;
+  expand?: string[] | undefined;
+  count?: boolean | undefined;
+}
+
+export interface HistoryEntry {
+  at: string;
+  user?: string | { id?: string; name?: string; email?: string } | null;
+  action: string;
+  changes?: Record<string, [unknown, unknown]>;
+}
+
+export interface ImportReport {
+  inserted: number;
+  updated: number;
+  failed: Array<{ row: number; errors: Record<string, string> | string[] | string }>;
+}
+
+const enc = encodeURIComponent;
+
+/** The records API's query string: the filter travels as URL-encoded JSON, lists as commas. */
+export function listQuery(p: ListParams): Record<string, QueryValue> {
+  const hasFilter = p.filter && Object.keys(p.filter).length > 0;
+  return {
+    filter: hasFilter ? JSON.stringify(p.filter) : undefined,
+    sort: p.sort || undefined,
+    q: p.q?.trim() || undefined,
+    limit: p.limit,
+    cursor: p.cursor,
+    fields: p.fields?.length ? p.fields.join(',') : undefined,
+    expand: p.expand?.length ? p.expand.join(',') : undefined,
+    count: p.count ? 'true' : undefined,
+  };
+}
+
+/** Typed calls of shared/API.md "Records"; every one rejects with ApiError. */
+export function recordsApi(api: ApiClient) {
+  const base = (object: string) => `/api/records/${enc(object)}`;
+  return {
+    list: (object: string, p: ListParams, signal?: AbortSignal) =>
+      api.get<RecordPage>(base(object), { query: listQuery(p), ...(signal ? { signal } : {}) }),
+    get: (object: string, id: string, signal?: AbortSignal) =>
+      api.get<RecordRow>(`${base(object)}/${enc(id)}`, signal ? { signal } : {}),
+    create: (object: string, body: Record<string, unknown>) => api.post<RecordRow>(base(object), body),
+    /** Optimistic concurrency: a stale `version` answers 409 CONFLICT. */
+    update: (object: string, id: string, version: number | undefined, body: Record<string, unknown>) =>
+      api.patch<RecordRow>(`${base(object)}/${enc(id)}`, body, {
+        ...(version !== undefined ? { headers: { 'if-match': String(version) } } : {}),
+      }),
+    remove: (object: string, id: string) => api.delete<void>(`${base(object)}/${enc(id)}`),
+    history: (object: string, id: string, signal?: AbortSignal) =>
+      api.get<HistoryEntry[] | { items: HistoryEntry[] }>(
+        `${base(object)}/${enc(id)}/history`,
+        signal ? { signal } : {},
+      ),
+    aggregate: (object: string, query: Record<string, QueryValue>, signal?: AbortSignal) =>
+      api.get<{ groups: Array<Record<string, unknown>> }>(`${base(object)}/aggregate`, {
+        query,
+        ...(signal ? { signal } : {}),
+      }),
+    importCsv: (object: string, csv: string, opts: { dryRun?: boolean; partial?: boolean } = {}) =>
+      api.post<ImportReport>(`${base(object)}/import`, csv, {
+        headers: { 'content-type': 'text/csv' },
+        query: { dryRun: opts.dryRun ? 'true' : undefined, partial: opts.partial ? 'true' : undefined },
+      }),
+    exportFile: (object: string, format: 'csv' | 'xlsx', p: ListParams) =>
+      api.raw('GET', `${base(object)}/export`, {
+        query: { format, filter: listQuery(p).filter, sort: listQuery(p).sort },
+      }),
+  };
+}
+
+export type RecordsApi = ReturnType<typeof recordsApi>;
+
+/** History answers may be a bare array or `{items}`; the screen wants the array. */
+export function historyItems(answer: HistoryEntry[] | { items: HistoryEntry[] } | undefined): HistoryEntry[] {
+  if (!answer) return [];
+  return Array.isArray(answer) ? answer : Array.isArray(answer.items) ? answer.items : [];
+}

@@ -1,0 +1,111 @@
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { Link2 } from 'lucide-react';
+import { fieldLabel, objectLabel } from '../i18n/pick-label';
+import type { AppMeta } from '../meta/meta-types';
+import { useSession } from '../session/session-context';
+import { Card, DataTable, EmptyState, ErrorState, LoadingState } from '../ui';
+import { labelFieldOf } from './field-kind';
+import { formatValue, isNumericField } from './format-value';
+import { defaultView } from './list-view';
+import type { RecordRow } from './records-api';
+import { isEndpointMissing, recordKeys, useRecordsApi } from './use-records-api';
+
+/** Every (object, lookup field) pair in the metadata that points at `object`. */
+export function referencesTo(meta: AppMeta, object: string): Array<{ object: string; field: string }> {
+  const out: Array<{ object: string; field: string }> = [];
+  for (const [name, schema] of Object.entries(meta.objects))
+    for (const [field, f] of Object.entries(schema.properties ?? {}))
+      if (f['x-ref'] === object && f['x-access'] !== 'none') out.push({ object: name, field });
+  return out;
+}
+
+function RelatedList({
+  meta,
+  object,
+  field,
+  id,
+  lang,
+}: {
+  meta: AppMeta;
+  object: string;
+  field: string;
+  id: string;
+  lang: string;
+}) {
+  const { t } = useTranslation();
+  const records = useRecordsApi();
+  const { tenant } = useSession();
+  const schema = meta.objects[object]!;
+  const label = objectLabel(object, schema, lang);
+  const columns = defaultView(schema, label)
+    .columns.filter((c) => c !== field)
+    .slice(0, 4);
+  const list = useQuery({
+    queryKey: recordKeys.list(tenant, object, { related: field, id }),
+    queryFn: ({ signal }) =>
+      records.list(object, { filter: { [field]: { eq: id } }, limit: 10, sort: '-created_at' }, signal),
+  });
+  const first = labelFieldOf(schema) ?? columns[0];
+  // Two lookups of one object to the same target (e.g. billing and shipping account) need telling apart.
+  const sameTarget = Object.values(schema.properties ?? {}).filter(
+    (f) => f['x-ref'] === schema.properties?.[field]?.['x-ref'],
+  );
+  const title = sameTarget.length > 1 ? `${label} (${fieldLabel(schema, field, lang)})` : label;
+  return (
+    <Card title={title}>
+      {list.isPending ? (
+        <LoadingState compact label={t('common.loading')} />
+      ) : list.isError ? (
+        isEndpointMissing(list.error) ? (
+          <EmptyState compact title={t('list.unavailableTitle')} />
+        ) : (
+          <ErrorState compact title={t('errors.title')} body={list.error.message} />
+        )
+      ) : (
+        <DataTable<RecordRow>
+          caption={title}
+          rows={list.data.items}
+          rowKey={(r) => r.id}
+          empty={
+            <EmptyState
+              compact
+              icon={<Link2 size={18} aria-hidden="true" />}
+              title={t('record.relatedEmpty', { label })}
+            />
+          }
+          columns={columns.map((c) => ({
+            key: c,
+            header: fieldLabel(schema, c, lang),
+            align: isNumericField(schema.properties?.[c]) ? 'end' : 'start',
+            render: (row: RecordRow) => {
+              const text = formatValue(schema.properties?.[c], row[c], lang);
+              return c === first ? (
+                <Link className="f-list__open" to={`/o/${object}/${row.id}`}>
+                  {text || t('list.untitled')}
+                </Link>
+              ) : (
+                text
+              );
+            },
+          }))}
+        />
+      )}
+    </Card>
+  );
+}
+
+/** Lists of the records that point at this one, one card per referencing lookup field. */
+export function RelatedLists({ meta, object, id, lang }: { meta: AppMeta; object: string; id: string; lang: string }) {
+  const { t } = useTranslation();
+  const refs = referencesTo(meta, object);
+  if (refs.length === 0) return <EmptyState compact title={t('record.relatedNone')} />;
+  return (
+    <div className="f-record__related">
+      {refs.map((r) => (
+        <RelatedList key={`${r.object}.${r.field}`} meta={meta} object={r.object} field={r.field} id={id} lang={lang} />
+      ))}
+    </div>
+  );
+}
