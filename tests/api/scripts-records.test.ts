@@ -64,6 +64,30 @@ const scripts: Record<string, Record<string, unknown>> = {
     event: 'action',
     code: "for (let i = 0; i < 3; i++) await query('deal', {});\nreturn 'done';",
   },
+  probe_objects: {
+    object: 'deal',
+    event: 'action',
+    code: [
+      'const out = {};',
+      'const tries = {',
+      "  system_table: () => query('_users', {}),",
+      "  unknown_object: () => query('nope', {}),",
+      "  too_many: () => query('deal', {}, { limit: 100000 }),",
+      "  bad_sort: () => query('deal', {}, { sort: 'name; drop table deal' }),",
+      "  team_operator: () => query('deal', { owner: { $inTeamOf: params.admin } }),",
+      "  shared_operator: () => query('deal', { id: { $sharedWith: { user: params.admin, roles: ['admin'], level: 'read' } } }),",
+      "  unknown_field: () => query('deal', { password_hash: { eq: 'x' } }),",
+      '};',
+      'for (const [name, run] of Object.entries(tries)) {',
+      '  try {',
+      '    out[name] = (await run()).length;',
+      '  } catch (e) {',
+      '    out[name] = e.message;',
+      '  }',
+      '}',
+      'return out;',
+    ].join('\n'),
+  },
   probe_filter: {
     object: 'deal',
     event: 'action',
@@ -283,6 +307,13 @@ describe('action scripts: POST /api/records/:object/:id/actions/:script', () => 
     expect(got.body).toMatchObject({ stage: 'won', version: 2 });
   });
 
+  it('runs without a request body (no params)', async () => {
+    const d = await createDeal(rep.api, { name: 'No body', amount: 7 });
+    const r = await rep.api.post(`/api/records/deal/${d.body.id}/actions/count_deals`);
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.result).toContain('No body');
+  });
+
   it('error() in an action answers 400 with its field and saves nothing', async () => {
     const d = await createDeal(rep.api, { name: 'No reason', amount: 100 });
     const r = await rep.api.post(`/api/records/deal/${d.body.id}/actions/close_deal`, {});
@@ -384,6 +415,21 @@ describe('query() from scripts', () => {
     } finally {
       await server.platform.put(`/api/tenants/${tenant.id}/script-limits`, {});
     }
+  });
+
+  it('system tables, unknown objects, oversized limits and the permission engine’s internal operators are refused', async () => {
+    const d = await createDeal(rep.api, { name: 'Objects probe', amount: 1 });
+    const r = await rep.api.post(`/api/records/deal/${d.body.id}/actions/probe_objects`, { admin: tenant.admin.id });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.result).toEqual({
+      system_table: 'query(object, filter, options?): object must be an object name',
+      unknown_object: "query('nope'): Unknown object: nope",
+      too_many: "query('deal'): limit must be an integer from 1 to 200",
+      bad_sort: `query('deal'): sort must look like "-amount,name"`,
+      team_operator: `query('deal'): filter."owner": unknown operator "$inTeamOf"`,
+      shared_operator: `query('deal'): filter."id": unknown operator "$sharedWith"`,
+      unknown_field: `query('deal'): filter."password_hash": unknown field`,
+    });
   });
 
   it('an injection attempt in a filter is refused as a bad filter the script can catch', async () => {

@@ -124,6 +124,10 @@ export async function scriptRoutes(fastify: FastifyInstance) {
   app.post(
     '/api/records/:object/:id/actions/:script',
     {
+      // A button usually sends no body at all: that is an action without params.
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+      },
       preHandler: app.requireUser,
       schema: {
         tags: ['scripts', 'records'],
