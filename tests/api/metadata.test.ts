@@ -721,3 +721,48 @@ describe('export, types and index repair', () => {
     expect(again.body).toEqual({ created: [], rebuilt: [], failed: [] });
   });
 });
+
+describe('dependencies', () => {
+  it('refuses removing or renaming what views, roles and scripts use, listing every user', async () => {
+    const dep = {
+      type: 'object',
+      properties: { title: { type: 'string' }, amt: { type: 'number' }, note: { type: 'string' } },
+    };
+    expect((await tenant.api.put('/api/meta/objects/dep', dep)).status).toBe(200);
+    const extras = await tenant.api.post('/api/meta/apply', {
+      views: { dep_view: { object: 'dep', label: 'Deps', columns: ['title'], filter: { amt: { gt: 1 } } } },
+      roles: { dep_role: { label: 'Dep', objects: { dep: { read: 'all', fields: { note: 'read' } } } } },
+      scripts: {
+        dep_rule: { object: 'dep', event: 'validate', code: "if (record.title === 'x') error('title', 'no');" },
+      },
+    });
+    expect(extras.status, extras.text).toBe(200);
+    const v = await version();
+    const current = (await tenant.api.get('/api/meta')).body.objects.dep;
+    const r = await tenant.api.put(
+      '/api/meta/objects/dep',
+      { ...current, properties: { other: { type: 'string' } } },
+      { query: { allowDestructive: true } },
+    );
+    expect(r.status, r.text).toBe(409);
+    const dependents = r.body.error.details.dependents;
+    expect(Object.keys(dependents).sort()).toEqual(['field:dep.amt', 'field:dep.note', 'field:dep.title']);
+    expect(JSON.stringify(dependents['field:dep.amt'])).toContain('dep_view');
+    expect(JSON.stringify(dependents['field:dep.note'])).toContain('dep_role');
+    expect(JSON.stringify(dependents['field:dep.title'])).toContain('dep_rule');
+    const rename = await tenant.api.post('/api/meta/apply', {
+      objects: { dep2: { ...current, 'x-renamed-from': 'dep' } },
+    });
+    expect(rename.status).toBe(409);
+    expect(Object.keys(rename.body.error.details.dependents)).toContain('object:dep');
+    expect(await version()).toBe(v);
+    // Removing the users in the same change is fine.
+    const together = await tenant.api.post(
+      '/api/meta/apply',
+      { objects: { dep: null }, views: { dep_view: null }, roles: { dep_role: null }, scripts: { dep_rule: null } },
+      { query: { allowDestructive: true } },
+    );
+    expect(together.status, together.text).toBe(200);
+    expect(await db.tableExists('dep')).toBe(false);
+  });
+});
