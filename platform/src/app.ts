@@ -16,6 +16,7 @@ import { metaRoutes } from './routes/meta-routes';
 import { templateRoutes } from './routes/template-routes';
 import { scriptRoutes } from './routes/script-routes';
 import { recordRoutes } from './routes/record-routes';
+import { recordIoRoutes } from './routes/record-io-routes';
 import { pluginRoutes } from './routes/plugin-routes';
 import type { PluginManager } from './plugins/plugin-manager';
 import { shareRoutes } from './routes/share-routes';
@@ -87,6 +88,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(metaRoutes);
   await app.register(templateRoutes);
   await app.register(recordRoutes);
+  await app.register(recordIoRoutes);
   await app.register(permissionRoutes);
   await app.register(shareRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);

@@ -21,6 +21,7 @@ import { connectPermissions } from './permissions/connect-permissions';
 import { MetaService } from './meta/meta-service';
 import { TemplateRegistry } from './templates/template-registry';
 import { RecordService } from './records/record-service';
+import { createRecordsIo } from './records/records-io';
 
 export interface RuntimeOptions {
   db: Knex;
@@ -65,6 +66,14 @@ export function createRuntime(opts: RuntimeOptions) {
     clock,
     logger,
   });
+  const recordsIo = createRecordsIo({
+    meta,
+    permissions: () => permissions,
+    records: () => records,
+    hooks,
+    clock,
+    importLimits: config.imports,
+  });
   scripts.useRecordsQuery(records.scriptQuery);
   scripts.useActionRecords({
     get: (ctx, object, id) => records.get(ctx, object, id),
@@ -89,6 +98,8 @@ export function createRuntime(opts: RuntimeOptions) {
     templates,
     /** Records: CRUD, queries, recycle bin, audit (runtime/src/records, docs/records.md). */
     records,
+    /** Import, export, aggregates and duplicate rules over records (docs/records-io.md). */
+    recordsIo,
     /** Roles, record scopes, field security, sharing (runtime/src/permissions, docs/permissions.md). */
     permissions,
     /** Platform and tenant system migrations; safe to run from several processes at once. */

@@ -1,4 +1,4 @@
-import { badRequest, type ListOptions, MAX_LIMIT } from '@forma/runtime';
+import { allowDuplicates, badRequest, type ListOptions, MAX_LIMIT } from '@forma/runtime';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { bearer, errors, noContent } from '../http/schemas';
 import type { TypeProvider } from '../http/type-provider';
@@ -141,7 +141,10 @@ export async function recordRoutes(fastify: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const created = await records().create(request.ctx, request.params.object, request.body);
+      // ?allowDuplicates=true skips the duplicate rules' 409 (records-io, docs/records-io.md).
+      const dup = (request.query as { allowDuplicates?: string } | undefined)?.allowDuplicates === 'true';
+      const ctx = dup ? allowDuplicates(request.ctx) : request.ctx;
+      const created = await records().create(ctx, request.params.object, request.body);
       etag(reply, created);
       return reply.status(201).send(created);
     },

@@ -49,6 +49,10 @@ export const SYSTEM_TABLE = {
   metaTemplates: '_meta_templates',
   /** Autonumber counters: (field id, scope) → last value, incremented in the save transaction. */
   autonumbers: '_autonumbers',
+  /** Record imports: who imported what into which object, counts, and whether it was reverted. */
+  imports: '_imports',
+  /** The records each import created or changed (with the values it replaced), for reverting it. */
+  importRows: '_import_rows',
   /** Approval instances: one run of a workflow on one record, with the definition it started with. */
   wfInstances: '_wf_instances',
   /** Approval tasks: one approver's share of one visit of an approval step. */

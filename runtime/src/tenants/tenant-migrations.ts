@@ -1,5 +1,6 @@
 import type { Migration } from '../db/run-migrations';
 import { createAuditTable } from '../records/audit';
+import { importLogMigration } from '../records/import-log';
 import { permissionMigration } from '../permissions/permission-migration';
 import { workflowMigration } from '../workflows/workflow-migration';
 import { metaDocumentOrderMigration } from '../meta/meta-document-order-migration';
@@ -84,4 +85,6 @@ export const tenantMigrations: Migration[] = [
     id: 'records_0001_audit',
     up: (trx, schema) => createAuditTable(trx, schema),
   },
+  // Records import journal (records/import-log.ts): imports can be listed and reverted.
+  importLogMigration,
 ];
