@@ -1,0 +1,321 @@
+import { badRequest, type ImportFormat } from '@forma/runtime';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { bearer, errors } from '../http/schemas';
+import type { TypeProvider } from '../http/type-provider';
+
+const anyObject = { type: 'object', additionalProperties: true } as const;
+const objectParams = {
+  type: 'object',
+  required: ['object'],
+  properties: { object: { type: 'string', maxLength: 63 } },
+} as const;
+const importParams = {
+  type: 'object',
+  required: ['object', 'id'],
+  properties: { object: { type: 'string', maxLength: 63 }, id: { type: 'string', maxLength: 64 } },
+} as const;
+const fieldList = { type: 'string', maxLength: 4000 } as const;
+const filterParam = { type: 'string', maxLength: 20_000, description: 'The records filter language, as JSON' } as const;
+
+const aggregateQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    groupBy: { ...fieldList, description: 'Fields or date buckets: stage,close_on:month,due_on:age:30-60-90' },
+    count: { type: 'boolean' },
+    sum: fieldList,
+    avg: fieldList,
+    min: fieldList,
+    max: fieldList,
+    sort: { ...fieldList, description: 'Group keys or measures, - for descending: -sum_amount' },
+    limit: { type: 'integer', minimum: 1, maximum: 10_000 },
+    asOf: { type: 'string', maxLength: 10, description: 'Day of the age buckets (default: today, UTC)' },
+    filter: filterParam,
+  },
+} as const;
+
+const names = { type: 'array', maxItems: 50, items: { type: 'string', maxLength: 200 } } as const;
+const aggregateBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    groupBy: names,
+    count: { type: 'boolean' },
+    sum: names,
+    avg: names,
+    min: names,
+    max: names,
+    sort: names,
+    limit: { type: 'integer', minimum: 1, maximum: 10_000 },
+    asOf: { type: 'string', maxLength: 10 },
+    filter: anyObject,
+  },
+} as const;
+
+const aggregateOut = {
+  type: 'object',
+  properties: {
+    groups: { type: 'array', items: anyObject },
+    truncated: { type: 'boolean' },
+  },
+} as const;
+
+const importQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    format: { type: 'string', enum: ['csv', 'json'], description: 'Default: from the Content-Type' },
+    mode: { type: 'string', enum: ['insert', 'upsert'] },
+    key: { type: 'string', maxLength: 63, description: 'Upsert: the field identifying existing records' },
+    partial: { type: 'boolean', description: 'Keep the good rows (default: all or nothing)' },
+    dryRun: { type: 'boolean', description: 'Check and report, change nothing' },
+    allowDuplicates: { type: 'boolean', description: 'Insert rows matching the duplicate rules too' },
+    delimiter: { type: 'string', enum: [',', ';', '\t', '|'] },
+  },
+} as const;
+
+const exportQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    format: { type: 'string', enum: ['csv', 'xlsx'], default: 'csv' },
+    filter: filterParam,
+    sort: fieldList,
+    q: { type: 'string', maxLength: 200 },
+    fields: { ...fieldList, description: 'Columns in order (default: id, custom fields, owner, timestamps)' },
+  },
+} as const;
+
+const importSummary = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    object: { type: 'string' },
+    mode: { type: 'string' },
+    format: { type: 'string' },
+    inserted: { type: 'integer' },
+    updated: { type: 'integer' },
+    failed: { type: 'integer' },
+    duplicates: { type: 'integer' },
+    createdBy: { type: ['string', 'null'] },
+    createdAt: { type: 'string', format: 'date-time' },
+    revertedBy: { type: ['string', 'null'] },
+    revertedAt: { type: ['string', 'null'], format: 'date-time' },
+  },
+} as const;
+
+/** The import format: `?format=`, else the Content-Type (CSV or JSON). */
+function formatOf(request: FastifyRequest, given: ImportFormat | undefined): ImportFormat {
+  if (given) return given;
+  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type === 'text/csv' || type === 'application/csv' || type === 'text/plain') return 'csv';
+  if (type === 'application/json') return 'json';
+  throw badRequest('Send the import as text/csv or application/json (or add ?format=csv|json)');
+}
+
+/**
+ * Records import/export, aggregates and duplicate checks (docs/records-io.md). Import bodies are
+ * never buffered: in their own scope, any content type is handed to the runtime as the raw request
+ * stream, which enforces its own (large) byte limit instead of the server-wide body limit.
+ */
+export async function recordIoRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeProvider>();
+  const io = () => app.runtime.recordsIo;
+
+  await app.register(async (scope) => {
+    const streamed = scope.withTypeProvider<TypeProvider>();
+    streamed.removeAllContentTypeParsers();
+    streamed.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+    streamed.post(
+      '/api/records/:object/import',
+      {
+        preHandler: app.requireUser,
+        schema: {
+          tags: ['records'],
+          summary: 'Import records from CSV (header row) or a JSON array, streamed; all or nothing unless partial',
+          description:
+            'Report: {id, inserted, updated, failed:[{row, errors}], failedCount, duplicates, duplicateCount, ignoredColumns}. ' +
+            'A refused all-or-nothing import answers 400 VALIDATION_FAILED with the report in error.details.',
+          security: bearer,
+          params: objectParams,
+          querystring: importQuery,
+          response: { 200: anyObject, ...errors(400, 401, 403, 404, 413) },
+        },
+      },
+      async (request) => {
+        const body = request.body as NodeJS.ReadableStream | undefined;
+        if (!body || typeof (body as { pipe?: unknown }).pipe !== 'function')
+          throw badRequest('The import file is empty');
+        const q = request.query;
+        const report = await io().imports.import(request.ctx, request.params.object, body as never, {
+          format: formatOf(request, q.format),
+          ...(q.mode ? { mode: q.mode } : {}),
+          ...(q.key ? { key: q.key } : {}),
+          partial: Boolean(q.partial),
+          dryRun: Boolean(q.dryRun),
+          allowDuplicates: Boolean(q.allowDuplicates),
+          ...(q.delimiter ? { delimiter: q.delimiter } : {}),
+        });
+        return { ...report };
+      },
+    );
+  });
+
+  app.get(
+    '/api/records/:object/imports',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags: ['records'],
+        summary: 'Imports into this object (yours; all of them for tenant admins), newest first',
+        security: bearer,
+        params: objectParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 500 } },
+        },
+        response: {
+          200: { type: 'object', properties: { items: { type: 'array', items: importSummary } } },
+          ...errors(400, 401, 404),
+        },
+      },
+    },
+    async (request) => ({
+      items: (
+        await io().imports.list(request.ctx, request.params.object, {
+          ...(request.query.limit ? { limit: request.query.limit } : {}),
+        })
+      ).map((i) => ({ ...i })),
+    }),
+  );
+
+  app.get(
+    '/api/records/:object/imports/:id',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags: ['records'],
+        security: bearer,
+        params: importParams,
+        response: { 200: importSummary, ...errors(401, 404) },
+      },
+    },
+    async (request) => ({ ...(await io().imports.get(request.ctx, request.params.object, request.params.id)) }),
+  );
+
+  app.post(
+    '/api/records/:object/imports/:id/revert',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags: ['records'],
+        summary: 'Revert an import: its new records to the recycle bin, changed records back to their old values',
+        security: bearer,
+        params: importParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              deleted: { type: 'integer' },
+              restored: { type: 'integer' },
+              skipped: { type: 'integer' },
+            },
+          },
+          ...errors(401, 403, 404, 409),
+        },
+      },
+    },
+    async (request) => ({ ...(await io().imports.revert(request.ctx, request.params.object, request.params.id)) }),
+  );
+
+  app.get(
+    '/api/records/:object/export',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags: ['records'],
+        summary: 'Export the records you may read as CSV or XLSX (same filter/sort/q as the list), streamed',
+        security: bearer,
+        params: objectParams,
+        querystring: exportQuery,
+        response: errors(400, 401, 404),
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const file = await io().exports.export(request.ctx, request.params.object, {
+        format: q.format ?? 'csv',
+        ...(q.filter !== undefined ? { filter: q.filter } : {}),
+        ...(q.sort !== undefined ? { sort: q.sort } : {}),
+        ...(q.q !== undefined ? { q: q.q } : {}),
+        ...(q.fields !== undefined ? { fields: q.fields } : {}),
+      });
+      reply
+        .header('content-type', file.contentType)
+        .header('content-disposition', `attachment; filename="${file.filename}"`)
+        .header('cache-control', 'no-store');
+      return reply.send(file.body as never);
+    },
+  );
+
+  app.get(
+    '/api/records/:object/aggregate',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags: ['records'],
+        summary: 'Group and measure the records you may read (count, sum, avg, min, max; date and age buckets)',
+        security: bearer,
+        params: objectParams,
+        querystring: aggregateQuery,
+        response: { 200: aggregateOut, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => ({ ...(await io().aggregates.aggregate(request.ctx, request.params.object, request.query)) }),
+  );
+
+  app.post(
+    '/api/records/:object/aggregate',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags: ['records'],
+        summary: 'The same aggregate with a JSON body (lists as arrays, filter as an object)',
+        security: bearer,
+        params: objectParams,
+        body: aggregateBody,
+        response: { 200: aggregateOut, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => ({ ...(await io().aggregates.aggregate(request.ctx, request.params.object, request.body)) }),
+  );
+
+  app.post(
+    '/api/records/:object/duplicates',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags: ['records'],
+        summary: "Likely duplicates of a record (the object's x-duplicates rules), among the records you may read",
+        security: bearer,
+        params: objectParams,
+        body: anyObject,
+        response: {
+          200: { type: 'object', properties: { duplicates: { type: 'array', items: anyObject } } },
+          ...errors(400, 401, 404),
+        },
+      },
+    },
+    async (request) => ({
+      duplicates: (
+        await io().duplicates.findDuplicates(
+          request.ctx,
+          request.params.object,
+          request.body as Record<string, unknown>,
+        )
+      ).map((d) => ({ ...d })),
+    }),
+  );
+}
