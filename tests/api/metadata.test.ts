@@ -766,3 +766,31 @@ describe('dependencies', () => {
     expect(await db.tableExists('dep')).toBe(false);
   });
 });
+
+describe('several server processes', () => {
+  it('each sees a new version on its next request', async () => {
+    const other = await startTestServer();
+    try {
+      const login = await other.anon.post('/api/auth/login', {
+        tenant: tenant.id,
+        email: tenant.admin.email,
+        password: tenant.admin.password,
+      });
+      const api = other.anon.withToken(login.body.token);
+      const before = await api.get('/api/meta');
+      expect(before.body.version).toBe(await version());
+      expect(before.body.objects.elsewhere).toBeUndefined();
+      const r = await tenant.api.put('/api/meta/objects/elsewhere', {
+        type: 'object',
+        properties: { x: { type: 'string' } },
+      });
+      expect(r.status, r.text).toBe(200);
+      const after = await api.get('/api/meta');
+      expect(after.body.version).toBe(r.body.version);
+      expect(Object.keys(after.body.objects.elsewhere.properties)).toEqual(['x']);
+      expect((await api.get('/api/meta/app')).body.version).toBe(r.body.version);
+    } finally {
+      await other.close();
+    }
+  });
+});
