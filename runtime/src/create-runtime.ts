@@ -20,6 +20,7 @@ import { PermissionService } from './permissions/permission-service';
 import { connectPermissions } from './permissions/connect-permissions';
 import { MetaService } from './meta/meta-service';
 import { TemplateRegistry } from './templates/template-registry';
+import { sampleDataLoader } from './templates/load-sample-data';
 import { RecordService } from './records/record-service';
 import { createRecordsIo } from './records/records-io';
 
@@ -74,6 +75,7 @@ export function createRuntime(opts: RuntimeOptions) {
     clock,
     importLimits: config.imports,
   });
+  templates.sampleDataLoader = sampleDataLoader({ meta, records, users });
   scripts.useRecordsQuery(records.scriptQuery);
   scripts.useActionRecords({
     get: (ctx, object, id) => records.get(ctx, object, id),

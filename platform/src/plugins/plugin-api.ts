@@ -8,7 +8,7 @@ import type { ActionHook, Ctx, FilterHook, Logger, NewTenant, PluginMigration, R
 import type { FastifyInstance } from 'fastify';
 
 export type { ActionHook, Ctx, FilterHook, PluginMigration, Runtime } from '@forma/runtime';
-export { AppError, badRequest, conflict, forbidden, notFound, validationFailed } from '@forma/runtime';
+export { AppError, badRequest, conflict, forbidden, notFound, runInUnitOfWork, validationFailed } from '@forma/runtime';
 export { pluginTable, pluginTablePrefix } from '@forma/runtime';
 export type { FieldKind, MetadataDocument, TemplateDocument } from '@forma/metadata';
 

@@ -1,5 +1,10 @@
 import { definePlugin } from '@forma/platform/plugin-api';
 import { coreCrmDocument } from './document';
+import { jobs } from './jobs/crm-jobs';
+import { routes } from './routes';
+import { coreCrmSampleData } from './sample-data';
+
+export { DEMO_PASSWORD, SAMPLE_USERS } from './sample-data';
 
 /** The core CRM: its metadata as the `core-crm` template, the industry templates, and the CRM's server-side work. */
 export default definePlugin({
@@ -12,6 +17,9 @@ export default definePlugin({
     label: 'Core CRM',
     description:
       'A complete CRM: sales funnel from lead to payment, quotes with approval, contracts, receivables aging, activities, campaigns, service cases with SLA.',
+    sampleData: coreCrmSampleData(),
   },
   metadata: coreCrmDocument(),
+  routes,
+  jobs,
 });

@@ -31,7 +31,7 @@ export const scripts = {
     label: 'SLA deadline from the priority; resolution time stamped',
     code: [
       `const hours = ${JSON.stringify(SLA_HOURS)};`,
-      'if (!old || old.priority !== record.priority || !record.sla_due_at) {',
+      'if (!record.sla_due_at || (old && old.priority !== record.priority)) {',
       '  const from = old && record.created_at ? new Date(record.created_at) : new Date();',
       "  set('sla_due_at', new Date(from.getTime() + (hours[record.priority] || 24) * 3600000).toISOString());",
       '}',
