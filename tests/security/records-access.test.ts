@@ -273,6 +273,40 @@ describe('hidden fields on every channel', () => {
   });
 });
 
+describe('script query() runs as the calling user', () => {
+  it('returns only the records and fields the caller may read', async (ctx) => {
+    const w = need(ctx);
+    const saved = await w.tenant.api.put('/api/meta/scripts/peek', {
+      object: 'deal',
+      event: 'action',
+      code: "return await query('deal', {}, { limit: 200 });",
+    });
+    expect(saved.status, saved.text).toBe(200);
+    const r = await w.users.rep1.api.post(`/api/records/deal/${w.deals.rep1}/actions/peek`, {});
+    if (r.status === 404 && /route/i.test(r.text)) ctx.skip();
+    expect(r.status, r.text).toBe(200);
+    const ids = new Set((r.body.result as Array<{ id: string }>).map((d) => d.id));
+    expect(ids).toEqual(new Set(ALL_DEALS.filter((d) => canRead('rep1', d)).map((d) => w.deals[d])));
+    expectNoLeak(r.body);
+    // The action itself runs only on a record the caller can read.
+    expect((await w.users.rep1.api.post(`/api/records/deal/${w.deals.mgr}/actions/peek`, {})).status).toBe(404);
+  });
+
+  it('refuses filters on hidden fields inside query()', async (ctx) => {
+    const w = need(ctx);
+    const saved = await w.tenant.api.put('/api/meta/scripts/peek_margin', {
+      object: 'deal',
+      event: 'action',
+      code: "return await query('deal', { margin: { gt: 0 } });",
+    });
+    expect(saved.status, saved.text).toBe(200);
+    const r = await w.users.rep1.api.post(`/api/records/deal/${w.deals.rep1}/actions/peek_margin`, {});
+    if (r.status === 404 && /route/i.test(r.text)) ctx.skip();
+    expect([400, 422], r.text).toContain(r.status);
+    expectNoLeak(r.body);
+  });
+});
+
 describe('mass assignment', () => {
   it('system fields are never client-writable, read fields answer 403', async (ctx) => {
     const w = need(ctx);
