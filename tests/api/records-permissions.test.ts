@@ -81,7 +81,7 @@ async function adminDeal(body: Record<string, unknown>, ownerApi = tenant.api) {
 describe('with a test-only restrictive engine', () => {
   const restrictive =
     (userId: string): Policy =>
-    (ctx, object) => {
+    (ctx, object): ObjectAccess | undefined => {
       if (ctx.user.id !== userId) return undefined;
       if (object === 'account')
         return {
