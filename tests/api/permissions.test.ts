@@ -347,6 +347,23 @@ describe('manual shares', () => {
     expect((await rep1.api.get(url)).body.items).toHaveLength(1);
   });
 
+  it('keeps one share per grantee under concurrent writers', async () => {
+    const url = `/api/records/deal/${deals.rep3}/shares`;
+    const levels = ['read', 'edit', 'read', 'edit', 'read', 'edit'];
+    const answers = await Promise.all(levels.map((level) => rep3.api.post(url, { user: rep2.id, level })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+    const list = await rep3.api.get(url);
+    expect(list.body.items.filter((i: { user: string }) => i.user === rep2.id)).toHaveLength(1);
+    await rep3.api.delete(`${url}/${list.body.items[0].id}`);
+  });
+
+  it('refuses oversized bodies with 413', async () => {
+    const r = await rep1.api.post(`/api/records/deal/${deals.rep1}/shares`, undefined, {
+      raw: JSON.stringify({ user: rep2.id, level: 'read', pad: 'x'.repeat(1_200_000) }),
+    });
+    expect(r.status).toBe(413);
+  });
+
   it('removes a share', async () => {
     const url = `/api/records/deal/${deals.rep1}/shares/${shareId}`;
     expect((await rep2.api.delete(url)).status).toBe(403);
