@@ -620,7 +620,9 @@ export class RecordService {
     const { qa } = await this.prepare(tx, parent.name, 'read');
     const id = values[spec.field] as string;
     const where = [compileFilter(model, parent, null, qa, 'read')];
-    const row = await selectOne(tx.db, tx.schema, parent, id, ['id', 'approval_status'], where);
+    // Locked before the line is written: sibling saves then queue on the parent instead of
+    // deadlocking between the line's foreign-key lock and the roll-up update.
+    const row = await selectOne(tx.db, tx.schema, parent, id, ['id', 'approval_status'], where, true);
     if (!row) throw validationFailed('Unknown parent record', { [spec.field]: 'No such record' });
     await this.assertScope(tx, model, parent, qa, id, 'update', false);
     if (row.approval_status === 'pending') throw recordLocked('The parent record is pending approval');

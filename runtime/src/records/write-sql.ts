@@ -13,7 +13,14 @@ export type Row = Record<string, unknown>;
 export async function insertRows(trx: Knex.Transaction, schema: string, object: ObjectModel, rows: Row[]) {
   if (!rows.length) return [] as Row[];
   try {
-    return (await trx.withSchema(schema).insert(rows).into(object.table).returning('*')) as Row[];
+    // clock_timestamp() (not the transaction's now()): rows saved together still get distinct,
+    // increasing creation times, so "creation order" is stable for line items and imports.
+    const stamped = rows.map((r) => ({
+      ...r,
+      created_at: trx.raw('clock_timestamp()'),
+      updated_at: trx.raw('clock_timestamp()'),
+    }));
+    return (await trx.withSchema(schema).insert(stamped).into(object.table).returning('*')) as Row[];
   } catch (e) {
     throw fromConstraint(e, object);
   }
