@@ -143,6 +143,22 @@ describe('compiled-script cache', () => {
     expect((await engine.runSave(rule("error('v2');", 2))).errors).toEqual({ _: 'v2' });
   });
 
+  it('keeps two tenants’ scripts of the same name and version apart', async () => {
+    for (let i = 0; i < 3; i++) {
+      for (const tenant of ['engine_a', 'engine_b']) {
+        const r = await engine.runSave(
+          save({
+            tenant,
+            version: 1,
+            validate: [{ name: 'same_name', code: `error('${tenant}');` }],
+            formulas: { f: `'${tenant}'` },
+          }),
+        );
+        expect(r.errors).toEqual({ _: tenant });
+      }
+    }
+  });
+
   it('a formula is recompiled when its expression changes under the same field', async () => {
     const f = (expression: string, version: number) =>
       save({ version, formulas: { net: expression }, record: { a: 2 } });

@@ -340,11 +340,11 @@ export class ScriptEngine {
       return { errors: {}, changes: {}, logs: [], ms: 0 };
     }
     this.assertTenant(input.tenant);
-    const validate = input.validate.map((ref) => this.scriptUnit(input.version, ref));
-    const beforeSave = input.beforeSave.map((ref) => this.scriptUnit(input.version, ref));
+    const validate = input.validate.map((ref) => this.scriptUnit(input.tenant, input.version, ref));
+    const beforeSave = input.beforeSave.map((ref) => this.scriptUnit(input.tenant, input.version, ref));
     const formulaUnits = formulas.map(([field, expression]) => {
       if (!isIdentifier(field)) throw badRequest(`Invalid formula field name "${String(field).slice(0, 64)}"`);
-      return this.expressionUnit(input.version, { kind: 'formula', name: field }, expression);
+      return this.expressionUnit(input.tenant, input.version, { kind: 'formula', name: field }, expression);
     });
     const out = await this.execute(input.tenant, [...validate, ...beforeSave, ...formulaUnits], host, {
       op: 'save',
@@ -480,7 +480,7 @@ export class ScriptEngine {
   async runScript(input: ScriptRunInput, host?: ScriptHost): Promise<ScriptRunResult> {
     const started = performance.now();
     this.assertTenant(input.tenant);
-    const unit = this.scriptUnit(input.version, input.script);
+    const unit = this.scriptUnit(input.tenant, input.version, input.script);
     const out = await this.execute(input.tenant, [unit], host, {
       op: 'script',
       script: unit.key,
@@ -514,7 +514,7 @@ export class ScriptEngine {
   ): Promise<unknown[]> {
     if (expressions.length === 0) return [];
     this.assertTenant(tenant);
-    const units = expressions.map((e) => this.expressionUnit(version, { kind: 'expression', name: e }, e));
+    const units = expressions.map((e) => this.expressionUnit(tenant, version, { kind: 'expression', name: e }, e));
     const out = await this.execute(tenant, units, undefined, {
       op: 'eval',
       keys: units.map((u) => u.key),
@@ -567,12 +567,17 @@ export class ScriptEngine {
     if (!isTenantId(tenant)) throw badRequest('Invalid tenant id');
   }
 
-  private scriptUnit(version: ScriptVersion, ref: ScriptRef): Unit {
+  /**
+   * Compiled units are cached per tenant and metadata version (two tenants' scripts of the same name
+   * and version would otherwise evict each other), and checked against the source, so a stale entry
+   * is never used.
+   */
+  private scriptUnit(tenant: string, version: ScriptVersion, ref: ScriptRef): Unit {
     if (typeof ref?.name !== 'string' || !SCRIPT_NAME.test(ref.name)) {
       throw badRequest(`Invalid script name "${String(ref?.name).slice(0, 64)}"`);
     }
     const language = ref.language ?? 'js';
-    const cacheKey = `s\0${version}\0${ref.name}`;
+    const cacheKey = `s\0${tenant}\0${version}\0${ref.name}`;
     const cached = this.units.get(cacheKey);
     if (cached && cached.source === ref.code && cached.language === language) return cached;
     // Run time takes the fast path: syntax only. Types were checked when the script was saved.
@@ -580,8 +585,10 @@ export class ScriptEngine {
     return this.remember(cacheKey, { kind: 'script', name: ref.name }, ref.code, language, compiled);
   }
 
-  private expressionUnit(version: ScriptVersion, label: UnitLabel, expression: string): Unit {
-    const cacheKey = `${label.kind}\0${version}\0${label.name}`;
+  private expressionUnit(tenant: string, version: ScriptVersion, label: UnitLabel, expression: string): Unit {
+    // An expression is its own name, so tenants share its compiled form; a formula is named by its field.
+    const owner = label.kind === 'expression' ? '' : tenant;
+    const cacheKey = `${label.kind}\0${owner}\0${version}\0${label.name}`;
     const cached = this.units.get(cacheKey);
     if (cached && cached.source === expression) return cached;
     return this.remember(cacheKey, label, expression, 'js', compileExpression(expression));
