@@ -513,3 +513,47 @@ describe('approvals inbox', () => {
     await w.users.mgr.api.post(`/api/approvals/instances/${submit.body.instance.id}/recall`, {});
   });
 });
+
+describe('import', () => {
+  const importAs = (w: World, u: UserKey, rows: unknown[], query: Record<string, string> = {}) =>
+    w.users[u].api.post('/api/records/deal/import', undefined, { raw: JSON.stringify(rows), query });
+
+  it('an upsert never reaches records outside the caller’s scope', async (ctx) => {
+    const w = need(ctx);
+    const before = await w.tenant.api.get(`/api/records/deal/${w.deals.mgr}`);
+    const r = await importAs(w, 'rep1', [{ name: before.body.name, amount: 999_999 }], { mode: 'upsert', key: 'name' });
+    if (r.status === 404 && /route/i.test(r.text)) ctx.skip();
+    expect([200, 400, 403], r.text).toContain(r.status);
+    const after = await w.tenant.api.get(`/api/records/deal/${w.deals.mgr}`);
+    expect(after.body.amount).toBe(before.body.amount);
+    expect(after.body.version).toBe(before.body.version);
+    // A row it inserted instead is the caller's own: remove it so the matrices above stay exact.
+    if (r.status === 200 && r.body.inserted) {
+      const mine = await w.users.rep1.api.get('/api/records/deal', {
+        query: { filter: JSON.stringify({ amount: { eq: 999_999 } }) },
+      });
+      for (const item of mine.body.items) await w.tenant.api.delete(`/api/records/deal/${item.id}`);
+    }
+  });
+
+  it('refuses hidden, read-only and system fields, and hidden keys, inserting nothing', async (ctx) => {
+    const w = need(ctx);
+    const count = async () =>
+      (await w.tenant.api.get('/api/records/deal', { query: { limit: 500 } })).body.items.length as number;
+    const n = await count();
+    for (const [rows, query] of [
+      [[{ name: 'imp', margin: 5 }], {}],
+      [[{ name: 'imp', discount: 5 }], {}],
+      [[{ name: 'imp', owner: w.users.rep2.id }], {}],
+      [[{ name: 'imp', id: '00000000-0000-4000-8000-000000000009' }], {}],
+      [[{ name: 'imp', amount: 1 }], { mode: 'upsert', key: 'secret_note' }],
+    ] as const) {
+      const r = await importAs(w, 'rep1', rows as unknown[], query as Record<string, string>);
+      if (r.status === 404 && /route/i.test(r.text)) ctx.skip();
+      expect([400, 403], `${JSON.stringify(rows)} ${JSON.stringify(query)}: ${r.text}`).toContain(r.status);
+      // The error may name the field the caller sent; it must never carry a stored hidden value.
+      expect(r.text).not.toContain(SECRET);
+    }
+    expect(await count()).toBe(n);
+  });
+});
