@@ -7,7 +7,7 @@ import { ApprovalBadge } from '../records/approval-badge';
 import { isEndpointMissing, recordKeys } from '../records/use-records-api';
 import { useSession } from '../session/session-context';
 import { Button, Dialog, EmptyState, ErrorState, LoadingState, useToast } from '../ui';
-import { type ApprovalInstance, type ApprovalStep, instancesOf, nameOf } from './approvals-api';
+import { type ApprovalInstance, instancesOf, nameOf } from './approvals-api';
 import { inboxKey, useApprovalsApi } from './use-approvals';
 import './approval-panel.css';
 
@@ -22,37 +22,28 @@ function StepIcon({ status }: { status?: string | undefined }) {
 function Steps({ instance, lang }: { instance: ApprovalInstance; lang: string }) {
   const { t } = useTranslation();
   const when = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
-  const steps: ApprovalStep[] = instance.steps ?? [];
+  const at = (v: string | undefined) => (v && !Number.isNaN(Date.parse(v)) ? when.format(new Date(v)) : '');
+  const events = [...(instance.history ?? [])].sort((a, b) => String(a.at).localeCompare(String(b.at)));
   return (
-    <section className="f-approval">
+    <section className="f-approval" aria-label={instance.workflow ?? t('record.approvals')}>
       <header className="f-approval__head">
         <ApprovalBadge status={instance.status} />
-        {instance.submittedAt && (
-          <span className="f-approval__meta">
-            {t('approvals.submittedBy', {
-              name: nameOf(instance.submittedBy, t('record.someone')),
-              when: when.format(new Date(instance.submittedAt)),
-            })}
-          </span>
+        {instance.status === 'pending' && instance.step && (
+          <span className="f-approval__meta">{t('record.step', { name: instance.step })}</span>
         )}
       </header>
       <ol className="f-steps">
-        {steps.map((s, i) => (
-          <li key={s.id ?? s.node ?? i} className="f-steps__item">
-            <StepIcon status={s.status} />
+        {events.map((e, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: events are listed in time order and never reordered
+          <li key={i} className="f-steps__item">
+            <StepIcon status={e.action} />
             <div>
-              <div className="f-steps__label">{s.label ?? s.node ?? s.id}</div>
-              {(s.decisions ?? []).map((d, j) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: decisions are listed in order and never reordered
-                <p key={j} className="f-steps__decision">
-                  {t('record.decision', {
-                    who: nameOf(d.user ?? d.by, t('record.someone')),
-                    outcome: d.outcome ?? d.decision ?? d.action ?? '',
-                  })}
-                  {d.at && ` · ${when.format(new Date(d.at))}`}
-                  {d.comment && <q className="f-steps__comment">{d.comment}</q>}
-                </p>
-              ))}
+              <div className="f-steps__label">
+                {t('record.decision', { who: nameOf(e.user, t('record.someone')), outcome: e.action })}
+                {e.step ? ` · ${e.step}` : ''}
+              </div>
+              <p className="f-steps__decision">{at(e.at)}</p>
+              {e.comment && <q className="f-steps__comment">{e.comment}</q>}
             </div>
           </li>
         ))}

@@ -8,8 +8,14 @@ export interface InboxItem {
   step: string | { id?: string; label?: string };
   submittedBy: string | { id?: string; name?: string; email?: string };
   submittedAt: string;
+  /** The step's label from the workflow (the engine adds it next to the node id). */
+  stepLabel?: string;
+  /** The record's fields the approver may read, so the inbox can name it without another call. */
+  fields?: Record<string, unknown>;
   recordLabel?: string;
   comment?: string;
+  dueAt?: string | null;
+  delegatedFrom?: string | null;
 }
 
 export interface ApprovalDecision {
@@ -30,14 +36,26 @@ export interface ApprovalStep {
   decisions?: ApprovalDecision[];
 }
 
+/** One event of an instance's history: submitted, approved, rejected, delegated, escalated, … */
+export interface ApprovalEvent {
+  at: string;
+  action: string;
+  step?: string | null;
+  user?: { id?: string; name?: string | null } | null;
+  comment?: string | null;
+}
+
 export interface ApprovalInstance {
   id: string;
   status: string;
   workflow?: string;
   submittedBy?: InboxItem['submittedBy'];
   submittedAt?: string;
+  /** The current node while pending. */
+  step?: string | null;
+  comment?: string | null;
   steps?: ApprovalStep[];
-  currentStep?: string | ApprovalStep;
+  history?: ApprovalEvent[];
 }
 
 const enc = encodeURIComponent;

@@ -10,6 +10,7 @@ import { inboxKey, useApprovalsApi, useInbox } from '../approvals/use-approvals'
 import { objectLabel } from '../i18n/pick-label';
 import { useLocale } from '../i18n/use-locale';
 import { useAppMeta } from '../meta/use-app-meta';
+import { labelFieldOf } from '../records/field-kind';
 import { isEndpointMissing, recordKeys } from '../records/use-records-api';
 import { useSession } from '../session/session-context';
 import { Button, Card, Dialog, EmptyState, ErrorState, LoadingState, Page, PageHeader, useToast } from '../ui';
@@ -65,7 +66,10 @@ export function ApprovalsPage() {
         {inbox.data.items.map((item) => {
           const schema = meta.data?.objects[item.object];
           const recordId = idOf(item.record);
-          const recordName = item.recordLabel ?? nameOf(item.record, recordId);
+          const labelField = labelFieldOf(schema);
+          const fromFields = labelField ? item.fields?.[labelField] : undefined;
+          const recordName =
+            item.recordLabel ?? (typeof fromFields === 'string' && fromFields ? fromFields : nameOf(item.record, recordId));
           return (
             <li key={item.task}>
               <Card as="article" className="f-inbox__item">
@@ -75,7 +79,7 @@ export function ApprovalsPage() {
                     <Link to={`/o/${item.object}/${recordId}`}>{recordName}</Link>
                   </h2>
                   <p className="f-inbox__meta">
-                    {t('approvals.step', { step: nameOf(item.step) })} ·{' '}
+                    {t('approvals.step', { step: item.stepLabel ?? nameOf(item.step) })} ·{' '}
                     {t('approvals.submittedBy', {
                       name: nameOf(item.submittedBy, t('record.someone')),
                       when: Number.isNaN(Date.parse(item.submittedAt))

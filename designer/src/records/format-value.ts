@@ -7,7 +7,7 @@ export function formatValue(
   f: FieldSchema | undefined,
   value: unknown,
   lang: string,
-  opts: { currency?: string; yes?: string; no?: string } = {},
+  opts: { currency?: string; yes?: string; no?: string; labelField?: string | undefined } = {},
 ): string {
   if (value === null || value === undefined || value === '') return '';
   if (!f) return typeof value === 'object' ? JSON.stringify(value) : String(value);
@@ -59,8 +59,10 @@ export function formatValue(
     }
     case 'lookup':
       if (typeof value === 'object') {
+        // An expanded lookup: the target record, named by its label field.
         const v = value as Record<string, unknown>;
-        return String(v.name ?? v.title ?? v.label ?? v.id ?? '');
+        const named = opts.labelField ? v[opts.labelField] : (v.name ?? v.title ?? v.label);
+        return String(named ?? v.id ?? '');
       }
       return String(value);
     default:

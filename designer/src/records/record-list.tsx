@@ -96,7 +96,12 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
 
   const userFilter = toApiFilter(rows, schema).filter;
   const filter = andFilters(view.filter, userFilter);
-  const query = { filter, sort, q, pageSize: view.pageSize, fields: [] as string[] };
+  // Lookups come back as their target records, so a list shows "Acme" instead of an id.
+  const expand = view.columns.filter((c) => {
+    const ref = schema.properties?.[c]?.['x-ref'];
+    return typeof ref === 'string' && ref !== 'user' && meta.objects[ref];
+  });
+  const query = { filter, sort, q, pageSize: view.pageSize, fields: [] as string[], expand };
   const list = useRecordList(object, query);
   const items = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const total = list.data?.pages[0]?.total;
@@ -208,7 +213,10 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
         sortable: true,
         align: isNumericField(f) ? 'end' : 'start',
         render: (row) => {
-          const text = formatValue(f, row[col], lang);
+          const ref = f?.['x-ref'];
+          const text = formatValue(f, row[col], lang, {
+            labelField: typeof ref === 'string' ? labelFieldOf(meta.objects[ref]) : undefined,
+          });
           if (isFirst)
             return (
               <Link className="f-list__open" to={`/o/${object}/${row.id}`}>

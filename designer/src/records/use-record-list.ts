@@ -9,6 +9,7 @@ export interface ListQuery {
   q: string;
   pageSize: number;
   fields: string[];
+  expand: string[];
 }
 
 /** Keyset pages of one object's list: `fetchNextPage` follows the server's opaque cursor. */
@@ -27,6 +28,7 @@ export function useRecordList(object: string, query: ListQuery) {
           q: query.q,
           limit: query.pageSize,
           cursor: pageParam,
+          expand: query.expand,
           // The total is only worth its cost once, on the first page.
           count: pageParam === undefined,
         },
