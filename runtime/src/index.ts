@@ -50,6 +50,7 @@ export {
   type CreateManyResult,
   type ListOptions,
   type ListResult,
+  type WriteOptions,
 } from './records/record-service';
 export { compileFilter, escapeLike, type QueryAccess, type WhereFn } from './records/compile-query';
 export { parseFilter, type FilterNode } from './records/parse-filter';

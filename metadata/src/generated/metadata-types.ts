@@ -110,6 +110,12 @@ export interface ObjectDefinition {
    * @maxItems 10
    */
   'x-duplicates'?: Name[][];
+  /**
+   * Audit trail settings of the object's records: retainDays keeps history entries that many days (older ones are purged by the retention job); without it history is kept forever.
+   */
+  'x-audit'?: {
+    retainDays?: number;
+  };
   'x-icon'?: string;
   'x-id'?: StableId;
   'x-renamed-from'?: Name;

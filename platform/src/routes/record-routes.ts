@@ -74,6 +74,18 @@ const historyAnswer = {
   },
 } as const;
 
+const writeQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    override: {
+      type: 'string',
+      enum: ['true', 'false'],
+      description: 'Tenant admins: write through the approval lock',
+    },
+  },
+} as const;
+
 const ifMatch = {
   type: 'object',
   properties: { 'if-match': { type: 'string', maxLength: 40, description: 'The version read, e.g. "3"' } },
@@ -85,6 +97,10 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   const m = /^\s*(?:W\/)?"?([0-9]{1,15})"?\s*$/.exec(header);
   if (!m) throw badRequest('If-Match must be the record version, e.g. "3"');
   return Number(m[1]);
+}
+
+function writeOptions(version: number | undefined, override: string | undefined) {
+  return { ...(version === undefined ? {} : { version }), ...(override === 'true' ? { override: true } : {}) };
 }
 
 function etag(reply: FastifyReply, r: Record<string, unknown>) {
@@ -193,6 +209,7 @@ export async function recordRoutes(fastify: FastifyInstance) {
         security: bearer,
         params: recordParams,
         headers: ifMatch,
+        querystring: writeQuery,
         body: anyBody,
         response: { 200: record, ...errors(400, 401, 403, 404, 409, 413, 422) },
       },
@@ -204,7 +221,7 @@ export async function recordRoutes(fastify: FastifyInstance) {
         request.params.object,
         request.params.id,
         request.body,
-        version === undefined ? {} : { version },
+        writeOptions(version, request.query.override),
       );
       etag(reply, r);
       return r;
@@ -221,6 +238,7 @@ export async function recordRoutes(fastify: FastifyInstance) {
         security: bearer,
         params: recordParams,
         headers: ifMatch,
+        querystring: writeQuery,
         response: { ...noContent, ...errors(400, 401, 403, 404, 409) },
       },
     },
@@ -230,7 +248,7 @@ export async function recordRoutes(fastify: FastifyInstance) {
         request.ctx,
         request.params.object,
         request.params.id,
-        version === undefined ? {} : { version },
+        writeOptions(version, request.query.override),
       );
       return reply.status(204).send(null);
     },

@@ -30,12 +30,16 @@ export interface BeforeUpdatePayload {
   /** The validated changes about to be applied (mutable). */
   patch: RecordData;
   old: RecordData;
+  /** A tenant admin writes through the approval lock. */
+  override?: boolean;
 }
 
 export interface BeforeDeletePayload {
   object: string;
   id: string;
   old: RecordData;
+  /** A tenant admin deletes through the approval lock. */
+  override?: boolean;
 }
 
 export interface AfterSavePayload {

@@ -95,6 +95,13 @@ export interface CreateManyResult {
   failed: { row: number; errors: FieldErrors; code?: string }[];
 }
 
+export interface WriteOptions {
+  /** The version the client read (If-Match); a different current version is a 409. */
+  version?: number;
+  /** Tenant admins only: write through the approval lock (the hook payload says so). */
+  override?: boolean;
+}
+
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
 const MAX_Q = 200;
@@ -242,27 +249,30 @@ export class RecordService {
     objectName: string,
     id: string,
     payload: unknown,
-    opts: { version?: number } = {},
+    opts: WriteOptions = {},
   ): Promise<RecordData> {
     return runInUnitOfWork(ctx, async (tx) => {
       const { model, object, qa } = await this.prepare(tx, objectName, 'read');
       const body = asObject(payload);
       const version = expectedVersion(opts.version, body);
-      const old = await this.lockForWrite(tx, model, object, qa, id, 'update', version);
+      const override = assertOverride(tx, opts.override);
+      const old = await this.lockForWrite(tx, model, object, qa, id, 'update', version, override);
       const columns = readableColumns(object, qa.access);
-      const saved = await this.applyUpdate(tx, model, object, qa, old, body);
+      const saved = await this.applyUpdate(tx, model, object, qa, old, body, override);
       return this.output(tx, model, object, qa, saved ?? old, columns);
     });
   }
 
-  async delete(ctx: Ctx, objectName: string, id: string, opts: { version?: number } = {}): Promise<void> {
+  async delete(ctx: Ctx, objectName: string, id: string, opts: WriteOptions = {}): Promise<void> {
     await runInUnitOfWork(ctx, async (tx) => {
       const { model, object, qa } = await this.prepare(tx, objectName, 'read');
-      const old = await this.lockForWrite(tx, model, object, qa, id, 'delete', opts.version);
+      const override = assertOverride(tx, opts.override);
+      const old = await this.lockForWrite(tx, model, object, qa, id, 'delete', opts.version, override);
       await this.deps.hooks.runFilters<BeforeDeletePayload>(tx, RECORD_EVENTS.beforeDelete, {
         object: object.name,
         id,
         old: toRecord(old, readableColumns(object, qa.access)),
+        ...(override ? { override } : {}),
       });
       const [row] = await markDeleted(tx.db, tx.schema, object, [id], actor(tx));
       await this.afterWrite(tx, model, object, 'delete', old, row!);
@@ -469,6 +479,7 @@ export class RecordService {
     id: string,
     op: 'update' | 'delete',
     version: number | undefined,
+    override = false,
   ): Promise<Row> {
     assertId(id);
     const where = [compileFilter(model, object, null, qa, 'read')];
@@ -479,7 +490,7 @@ export class RecordService {
       throw conflict('The record was changed by someone else: reload it and try again', {
         version: Number(old.version),
       });
-    if (old.approval_status === 'pending') throw recordLocked();
+    if (old.approval_status === 'pending' && !override) throw recordLocked();
     return old;
   }
 
@@ -507,6 +518,7 @@ export class RecordService {
     qa: QueryAccess,
     old: Row,
     body: Record<string, unknown>,
+    override = false,
   ): Promise<Row | undefined> {
     const denied = forbiddenWrites(object, qa.access, body);
     if (Object.keys(denied).length) throw forbidden('You may not edit some of these fields', denied);
@@ -525,6 +537,7 @@ export class RecordService {
       id,
       patch,
       old: toRecord(old, readableColumns(object, qa.access)),
+      ...(override ? { override } : {}),
     });
     const merged = { ...old, ...hook.patch };
     const scripted = await runSaveScripts(this.deps.scripts, tx, model, object, merged, old);
@@ -757,6 +770,11 @@ const IN_PARENT = Symbol('records.inParent');
 
 function actor(ctx: Ctx): string | null {
   return ctx.user.id === SYSTEM_USER_ID ? null : ctx.user.id;
+}
+
+function assertOverride(ctx: Ctx, override: boolean | undefined): boolean {
+  if (override && !ctx.isAdmin) throw forbidden('Only tenant admins may override the approval lock');
+  return override === true;
 }
 
 function asObject(payload: unknown): Record<string, unknown> {
