@@ -51,6 +51,31 @@ describe('per-tenant script limits (platform admin)', () => {
     expect(cleared.body).toEqual({ overrides: {}, effective: expect.objectContaining({ timeoutMs: 2000 }) });
   });
 
+  it('a stored memory limit is the isolate’s heap limit; the tenant recovers once it is lifted', async () => {
+    expect((await server.platform.put(limitsOf(tenant.id), { memoryMb: 16, timeoutMs: 20_000 })).status).toBe(200);
+    try {
+      const bomb = await tenant.api.post('/api/meta/scripts/bomb/test', {
+        script: {
+          object: 'deal',
+          event: 'validate',
+          code: 'const a = [];\nwhile (true) a.push({ i: a.length, s: "x".repeat(64) });',
+        },
+        record: {},
+      });
+      expect(bomb.status).toBe(422);
+      expect(bomb.body.error.details).toMatchObject({ reason: 'memory', script: 'bomb' });
+      expect(bomb.body.error.message).toMatch(/ran out of memory \(limit 16 MB\)/);
+    } finally {
+      await server.platform.put(limitsOf(tenant.id), {});
+    }
+    const fine = await tenant.api.post('/api/meta/scripts/fine/test', {
+      script: { object: 'deal', event: 'validate', code: "error('ok');" },
+      record: {},
+    });
+    expect(fine.status, fine.text).toBe(200);
+    expect(fine.body.errors).toEqual({ _: 'ok' });
+  });
+
   it('refuses unknown limits, out-of-range and mistyped values, and names them', async () => {
     for (const [body, field] of [
       [{ timeoutMs: 0 }, 'timeoutMs'],
