@@ -21,6 +21,7 @@ export { NO_ROWS, scopeFilter, sharedWithFilter } from './permissions/row-predic
 export { inTeamOfQuery, sharedWithQuery, parseSharedWith } from './permissions/scope-sql';
 export { whereFilter, type FilterCompiler, type FilterSqlScope } from './permissions/filter-sql';
 export { mayTransferOwnership } from './permissions/may-transfer-ownership';
+export { deleteRecordShares } from './permissions/share-service';
 export * from './scripts';
 export type { ChildrenModel, FieldModel, Model, ObjectModel, RollupModel } from './model/load-model';
 export { loadModel } from './model/load-model';

@@ -548,7 +548,7 @@ describe('import', () => {
       [[{ name: 'imp', id: '00000000-0000-4000-8000-000000000009' }], {}],
       [[{ name: 'imp', amount: 1 }], { mode: 'upsert', key: 'secret_note' }],
     ] as const) {
-      const r = await importAs(w, 'rep1', rows as unknown[], query as Record<string, string>);
+      const r = await importAs(w, 'rep1', [...rows], query as Record<string, string>);
       if (r.status === 404 && /route/i.test(r.text)) ctx.skip();
       expect([400, 403], `${JSON.stringify(rows)} ${JSON.stringify(query)}: ${r.text}`).toContain(r.status);
       // The error may name the field the caller sent; it must never carry a stored hidden value.

@@ -165,3 +165,22 @@ export class ShareService {
       throw validationFailed('Invalid share', { role: 'Unknown role' });
   }
 }
+
+/**
+ * Removes the shares of records that are gone for good (purged from the recycle bin), inside the
+ * caller's transaction. Soft-deleted records keep their shares, so a restore brings them back.
+ */
+export async function deleteRecordShares(
+  db: Knex | Knex.Transaction,
+  schema: string,
+  object: string,
+  recordIds: readonly string[],
+): Promise<number> {
+  if (!recordIds.length) return 0;
+  return db
+    .withSchema(schema)
+    .from(SYSTEM_TABLE.recordShares)
+    .where('object', object)
+    .whereIn('record_id', recordIds)
+    .delete();
+}
