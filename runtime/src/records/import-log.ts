@@ -5,7 +5,7 @@
  */
 import type { Knex } from 'knex';
 import type { Migration } from '../db/run-migrations';
-import { SYSTEM_TABLE } from '../model/naming';
+import { qualified, SYSTEM_TABLE } from '../model/naming';
 
 export const importLogMigration: Migration = {
   id: 'records_io_0001_imports',
@@ -65,27 +65,27 @@ export interface ImportSummary {
   revertedAt: Date | null;
 }
 
+/** One statement per call: four array parameters unnested, instead of five bindings per row. */
 export async function journalRows(
   trx: Knex.Transaction,
   schema: string,
   importId: string,
   rows: readonly ImportJournalRow[],
 ): Promise<void> {
-  for (let i = 0; i < rows.length; i += 2000) {
-    const chunk = rows.slice(i, i + 2000);
-    await trx
-      .withSchema(schema)
-      .insert(
-        chunk.map((r) => ({
-          import_id: importId,
-          record_id: r.recordId,
-          action: r.action,
-          version: r.version,
-          before: r.before === undefined ? null : JSON.stringify(r.before),
-        })),
-      )
-      .into(SYSTEM_TABLE.importRows);
-  }
+  if (!rows.length) return;
+  await trx.raw(
+    `insert into ?? (import_id, record_id, action, version, before)
+     select ?, r.record_id, r.action, r.version, r.before
+     from unnest(?::uuid[], ?::text[], ?::int[], ?::jsonb[]) as r(record_id, action, version, before)`,
+    [
+      qualified(schema, SYSTEM_TABLE.importRows),
+      importId,
+      rows.map((r) => r.recordId),
+      rows.map((r) => r.action),
+      rows.map((r) => r.version),
+      rows.map((r) => (r.before === undefined ? null : JSON.stringify(r.before))),
+    ],
+  );
 }
 
 export async function saveImport(
