@@ -80,7 +80,8 @@ export interface PluginDefinition {
   scripts?: Record<string, PluginScript>;
   fieldKinds?: FieldKind[];
   routes?: PluginRoutes;
-  hooks?: PluginHooks;
+  /** Hook-bus handlers, or a function building them from the plugin's context (to reach runtime services). */
+  hooks?: PluginHooks | ((context: PluginContext) => PluginHooks);
   /** After a tenant has been created (and its template applied), as the tenant's first admin. */
   onTenantCreated?: (ctx: Ctx, input: NewTenant, context: PluginContext) => Promise<void>;
   jobs?: PluginJob[];

@@ -213,9 +213,10 @@ export class PluginManager {
     }
 
     const source = `plugin:${p.name}`;
-    for (const [event, hook] of Object.entries(p.hooks?.filters ?? {}))
+    const hooks = typeof p.hooks === 'function' ? p.hooks(context) : p.hooks;
+    for (const [event, hook] of Object.entries(hooks?.filters ?? {}))
       teardown.push(runtime.hooks.filter(event, hook, source));
-    for (const [event, hook] of Object.entries(p.hooks?.actions ?? {}))
+    for (const [event, hook] of Object.entries(hooks?.actions ?? {}))
       teardown.push(runtime.hooks.action(event, hook, source));
 
     if (p.migrations?.length || p.onTenantCreated) {

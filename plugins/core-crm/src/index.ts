@@ -1,7 +1,11 @@
 import { definePlugin } from '@forma/platform/plugin-api';
 import { coreCrmDocument } from './document';
 import { jobs } from './jobs/crm-jobs';
+import { membershipHooks } from './membership-hooks';
 import { routes } from './routes';
+import { membershipTemplate } from './templates/membership';
+import { productSalesTemplate } from './templates/product-sales';
+import { projectSalesTemplate } from './templates/project-sales';
 import { coreCrmSampleData } from './sample-data';
 
 export { DEMO_PASSWORD, SAMPLE_USERS } from './sample-data';
@@ -20,6 +24,8 @@ export default definePlugin({
     sampleData: coreCrmSampleData(),
   },
   metadata: coreCrmDocument(),
+  templates: [productSalesTemplate(), projectSalesTemplate(), membershipTemplate()],
   routes,
   jobs,
+  hooks: membershipHooks,
 });

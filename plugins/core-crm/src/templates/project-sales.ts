@@ -1,0 +1,171 @@
+import type { TemplateDocument } from '@forma/platform/plugin-api';
+import { coreCrmDocument } from '../document';
+import {
+  bool,
+  children,
+  date,
+  formula,
+  lookup,
+  money,
+  object,
+  percent,
+  rollup,
+  select,
+  text,
+  textarea,
+} from '../fields';
+import { DEMO_PASSWORD } from '../sample-data';
+import { addFields, compose, template } from './compose';
+
+/** Consultative stages of a B2B project sale, with their win probability. */
+export const PROJECT_STAGES = [
+  ['discovery', 'Discovery', '需求调研', 10],
+  ['solution', 'Solution design', '方案设计', 30],
+  ['proposal', 'Proposal', '方案报价', 50],
+  ['negotiation', 'Negotiation', '商务谈判', 70],
+  ['contracting', 'Contracting', '合同签订', 90],
+  ['won', 'Won', '赢单', 100],
+  ['lost', 'Lost', '输单', 0],
+] as const;
+
+/**
+ * Consultative project sales (B2B): deals move through consultative stages, a won deal becomes a
+ * contract approved through the contract workflow, and the contract is delivered and billed by
+ * milestones whose amounts roll up to the contract.
+ */
+export function projectSalesTemplate(): TemplateDocument {
+  const probability = Object.fromEntries(PROJECT_STAGES.map(([v, , , p]) => [v, p]));
+  const expr = `(${JSON.stringify(probability)})[record.stage] ?? 0`;
+  const doc = compose(coreCrmDocument(), {
+    objects: {
+      milestone: object(
+        'Milestone',
+        '里程碑',
+        'name',
+        {
+          contract: lookup('contract', 'Contract', '合同'),
+          name: text('Name', '名称'),
+          due_on: date('Due date', '计划日期'),
+          share: percent('Share of contract', '占合同比例', { minimum: 0, maximum: 100 }),
+          amount: money('Amount', '金额', { minimum: 0 }),
+          status: select(
+            'Status',
+            '状态',
+            [
+              ['planned', 'Planned', '计划中'],
+              ['delivered', 'Delivered', '已交付'],
+              ['accepted', 'Accepted by customer', '客户验收'],
+              ['invoiced', 'Invoiced', '已开票'],
+            ],
+            { default: 'planned' },
+          ),
+          acceptance_note: textarea('Acceptance note', '验收说明', 2000),
+          invoiced: bool('Invoiced', '已开票', { default: false }),
+        },
+        ['contract', 'name', 'amount'],
+      ),
+    },
+    scripts: {
+      milestone_invoiced: {
+        object: 'milestone',
+        event: 'validate',
+        label: 'Only accepted milestones are invoiced',
+        code: "if (record.status === 'invoiced' && old && old.status !== 'accepted' && old.status !== 'invoiced') error('status', 'The customer must accept the milestone before it is invoiced');",
+      },
+      deal_contracting_needs_contact: {
+        object: 'deal',
+        event: 'validate',
+        label: 'Contracting needs a decision maker',
+        code: "if (['contracting', 'won'].includes(record.stage) && !record.contact) error('contact', 'Name the decision maker before contracting');",
+      },
+    },
+    views: {
+      milestones_due: {
+        object: 'milestone',
+        label: 'Milestones to deliver',
+        columns: ['contract', 'name', 'due_on', 'amount', 'status'],
+        filter: { status: { eq: 'planned' } },
+        sort: ['due_on'],
+        'x-i18n': { 'zh-CN': { title: '待交付里程碑' } },
+      },
+    },
+  });
+  const deal = (doc.objects as unknown as Record<string, { properties: Record<string, Record<string, unknown>> }>)
+    .deal!;
+  deal.properties.stage = select(
+    'Stage',
+    '阶段',
+    PROJECT_STAGES.map(([v, l, z]) => [v, l, z] as const),
+    { default: 'discovery' },
+  );
+  deal.properties.probability = formula(expr, 'Probability', '赢率', { type: 'number', 'x-kind': 'percent' });
+  deal.properties.expected_revenue = formula(
+    `(record.amount || 0) * ((${expr}) / 100)`,
+    'Expected revenue',
+    '预期收入',
+    { type: 'number', 'x-kind': 'currency' },
+  );
+  addFields(doc, 'contract', {
+    milestones: children('milestone', 'contract', 'Milestones', '里程碑'),
+    milestones_total: rollup('milestones', 'sum', 'amount', 'Milestones total', '里程碑合计'),
+    milestones_count: rollup('milestones', 'count', undefined, 'Milestones', '里程碑数', { type: 'integer' }),
+  });
+  const views = doc.views as unknown as Record<string, { filter?: unknown }>;
+  views.pipeline!.filter = { stage: { nin: ['won', 'lost'] } };
+  for (const role of Object.values(doc.roles as unknown as Record<string, { objects: Record<string, unknown> }>)) {
+    const grant = role.objects.contract as { fields?: unknown } | undefined;
+    if (grant) {
+      const { fields: _fields, ...scopes } = grant;
+      role.objects.milestone = scopes;
+    }
+  }
+  return template({
+    name: 'project-sales',
+    label: 'Consultative project sales (B2B)',
+    version: '0.1.0',
+    description:
+      'Consultative stages, contract approval (manager, then finance above 500,000), delivery and billing by milestones.',
+    document: doc,
+    sampleData: {
+      users: [
+        {
+          _key: 'dir',
+          email: 'director@b2b.test',
+          name: 'Sales director',
+          password: DEMO_PASSWORD,
+          roles: ['sales_manager'],
+        },
+        {
+          _key: 'am',
+          email: 'am@b2b.test',
+          name: 'Account manager',
+          password: DEMO_PASSWORD,
+          roles: ['sales_rep'],
+          manager: '@dir',
+        },
+        {
+          _key: 'fin',
+          email: 'finance@b2b.test',
+          name: 'Finance controller',
+          password: DEMO_PASSWORD,
+          roles: ['finance'],
+        },
+      ],
+      account: [{ _key: 'bank', _owner: '@am', name: 'Northwind Bank', industry: 'finance', type: 'prospect' }],
+      contact: [
+        { _key: 'cio', _owner: '@am', last_name: 'Xu', first_name: 'Ming', account: '@bank', job_title: 'CIO' },
+      ],
+      deal: [
+        {
+          _owner: '@am',
+          name: 'Core banking modernisation',
+          account: '@bank',
+          contact: '@cio',
+          amount: 2400000,
+          stage: 'solution',
+          close_on: '2030-06-30',
+        },
+      ],
+    },
+  });
+}
