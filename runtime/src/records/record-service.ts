@@ -415,7 +415,10 @@ export class RecordService {
     return { created, failed };
   }
 
-  /** Partial mode: each row in its own savepoint so a duplicate only loses that row. */
+  /**
+   * Partial mode: each chunk in a savepoint; a chunk the database refuses (a duplicate) is retried
+   * row by row, so only the offending rows are lost and clean chunks cost one statement.
+   */
   private async insertEach(
     tx: TxCtx,
     object: ObjectModel,
@@ -423,13 +426,31 @@ export class RecordService {
     failed: CreateManyResult['failed'],
   ) {
     const out: { row: Row; children: Record<string, unknown[]> }[] = [];
-    for (const p of prepared) {
+    const chunk = 500;
+    for (let i = 0; i < prepared.length; i += chunk) {
+      const part = prepared.slice(i, i + chunk);
       try {
-        const [row] = await tx.db.transaction((sp) => insertRows(sp, tx.schema, object, [p.row]));
-        out.push({ row: row!, children: p.children });
+        const rows = await tx.db.transaction((sp) =>
+          insertRows(
+            sp,
+            tx.schema,
+            object,
+            part.map((p) => p.row),
+          ),
+        );
+        for (const [k, row] of rows.entries()) out.push({ row, children: part[k]!.children });
+        continue;
       } catch (e) {
         if (!isRowError(e)) throw e;
-        failed.push({ row: p.index, errors: rowErrors(e), code: (e as { code?: string }).code ?? 'CONFLICT' });
+      }
+      for (const p of part) {
+        try {
+          const [row] = await tx.db.transaction((sp) => insertRows(sp, tx.schema, object, [p.row]));
+          out.push({ row: row!, children: p.children });
+        } catch (e) {
+          if (!isRowError(e)) throw e;
+          failed.push({ row: p.index, errors: rowErrors(e), code: (e as { code?: string }).code ?? 'CONFLICT' });
+        }
       }
     }
     return out;

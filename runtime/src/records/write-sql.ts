@@ -20,7 +20,15 @@ export async function insertRows(trx: Knex.Transaction, schema: string, object: 
       created_at: trx.raw('clock_timestamp()'),
       updated_at: trx.raw('clock_timestamp()'),
     }));
-    return (await trx.withSchema(schema).insert(stamped).into(object.table).returning('*')) as Row[];
+    // PostgreSQL takes at most 65535 bind parameters per statement: large batches go in slices.
+    const columns = new Set(rows.flatMap((r) => Object.keys(r))).size + 2;
+    const perStatement = Math.max(1, Math.floor(60_000 / columns));
+    const out: Row[] = [];
+    for (let i = 0; i < stamped.length; i += perStatement) {
+      const slice = stamped.slice(i, i + perStatement);
+      out.push(...((await trx.withSchema(schema).insert(slice).into(object.table).returning('*')) as Row[]));
+    }
+    return out;
   } catch (e) {
     throw fromConstraint(e, object);
   }
