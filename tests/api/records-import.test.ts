@@ -295,6 +295,10 @@ describe('refusals', () => {
     });
     expect(unknown.status).toBe(404);
     expect((await csv(server.anon, 'name\nx')).status).toBe(401);
+    const empty = await tenant.api.post('/api/records/deal/import', undefined, {
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(empty.status).toBe(400);
   });
 });
 
