@@ -7,6 +7,8 @@ let tenant: TestTenant;
 beforeAll(async () => {
   server = await startTestServer({ bodyLimit: 64 * 1024, runtimeConfig: { login: { maxFailuresPerAccount: 5 } } });
   tenant = await createTestTenant(server, { prefix: 'found' });
+  // Users may only hold roles the metadata defines.
+  expect((await tenant.api.put('/api/meta/roles/sales_rep', { label: 'Sales rep' })).status).toBe(200);
 });
 afterAll(async () => {
   await server?.platform.delete(`/api/tenants/${tenant?.id}`, { query: { confirm: tenant?.id } });

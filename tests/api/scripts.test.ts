@@ -8,6 +8,8 @@ let other: TestTenant;
 beforeAll(async () => {
   server = await startTestServer({ bodyLimit: 64 * 1024, runtimeConfig: { scripts: { timeoutMs: 500 } } });
   tenant = await createTestTenant(server, { prefix: 'scr' });
+  // Users may only hold roles the metadata defines.
+  expect((await tenant.api.put('/api/meta/roles/sales_rep', { label: 'Sales rep' })).status).toBe(200);
   other = await createTestTenant(server, { prefix: 'scr2' });
 });
 afterAll(async () => {
