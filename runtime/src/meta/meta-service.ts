@@ -357,7 +357,18 @@ export class MetaService {
     const used = removedButUsed(current.document, next, SYSTEM_FIELDS);
     if (Object.keys(used).length) throw stillUsed(used);
     const issues = validateDocument(next);
-    if (issues.length) throw invalid(issues);
+    if (issues.length) {
+      // With valid objects the model can still be built: the capabilities' checks add their issues,
+      // so one answer lists every problem of a workflow or script, not just the first layer's.
+      if (!issues.some((i) => i.path.startsWith('/objects/'))) {
+        const more = await this.sectionIssuesOf(ctx, current, next).catch((err) => {
+          this.deps.logger.warn({ err, tenant: ctx.tenant }, 'section checks skipped on an invalid document');
+          return [];
+        });
+        issues.push(...more.filter((m) => !issues.some((i) => i.path === m.path && i.message === m.message)));
+      }
+      throw invalid(issues);
+    }
     if (isDeepStrictEqual(normalized(next), normalized(current.document))) return null;
 
     const model = loadModel(next, current.version + 1);
@@ -375,6 +386,14 @@ export class MetaService {
       model,
       ...(computed.afterSteps ? { afterSteps: computed.afterSteps } : {}),
     };
+  }
+
+  private async sectionIssuesOf(
+    ctx: Ctx,
+    current: { version: number; document: MetadataDocument },
+    next: MetadataDocument,
+  ): Promise<MetadataIssue[]> {
+    return this.runSectionChecks(ctx, current.document, next, loadModel(next, current.version + 1));
   }
 
   private async runSectionChecks(
