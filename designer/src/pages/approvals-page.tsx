@@ -69,7 +69,8 @@ export function ApprovalsPage() {
           const labelField = labelFieldOf(schema);
           const fromFields = labelField ? item.fields?.[labelField] : undefined;
           const recordName =
-            item.recordLabel ?? (typeof fromFields === 'string' && fromFields ? fromFields : nameOf(item.record, recordId));
+            item.recordLabel ??
+            (typeof fromFields === 'string' && fromFields ? fromFields : nameOf(item.record, recordId));
           return (
             <li key={item.task}>
               <Card as="article" className="f-inbox__item">

@@ -1,6 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { BarChart3, CheckCircle2, Clock, Database, GitBranch, Users } from 'lucide-react';
+import { CheckCircle2, Database, GitBranch, Inbox, Users } from 'lucide-react';
+import { useInbox } from '../approvals/use-approvals';
+import { DashboardCharts } from '../dashboard/dashboard-charts';
+import { useAppMeta } from '../meta/use-app-meta';
 import { useSession } from '../session/session-context';
 import { Card, EmptyState, Page } from '../ui';
 import './home-page.css';
@@ -12,11 +15,14 @@ function greetingKey(hour: number): 'home.morning' | 'home.afternoon' | 'home.ev
   return 'home.evening';
 }
 
-/** Home: greets the user and holds the places the dashboard widgets will fill. */
+/** Home: greets the user, shows the sales charts and what waits for their approval. */
 export function HomePage() {
   const { t } = useTranslation();
   const session = useSession();
   const firstName = session.user.name.split(/\s+/)[0] || session.user.email;
+  const meta = useAppMeta();
+  const inbox = useInbox();
+  const waiting = inbox.data?.items.length ?? 0;
   return (
     <Page>
       <header className="f-home__header">
@@ -45,14 +51,16 @@ export function HomePage() {
             </ol>
           </Card>
         )}
-        <Card title={t('home.pipeline')} className="f-home__wide">
-          <EmptyState icon={<BarChart3 size={20} aria-hidden="true" />} title={t('home.pipelineEmpty')} compact />
-        </Card>
+        <DashboardCharts meta={meta.data} />
         <Card title={t('home.approvals')}>
-          <EmptyState icon={<CheckCircle2 size={20} aria-hidden="true" />} title={t('home.approvalsEmpty')} compact />
-        </Card>
-        <Card title={t('home.recent')}>
-          <EmptyState icon={<Clock size={20} aria-hidden="true" />} title={t('home.recentEmpty')} compact />
+          {waiting > 0 ? (
+            <Link to="/approvals" className="f-home__waiting">
+              <Inbox size={18} aria-hidden="true" />
+              {t('notifications.approvalsWaiting', { count: waiting })}
+            </Link>
+          ) : (
+            <EmptyState icon={<CheckCircle2 size={20} aria-hidden="true" />} title={t('home.approvalsEmpty')} compact />
+          )}
         </Card>
       </div>
     </Page>

@@ -11,14 +11,24 @@ import { Button, EmptyState, IconButton } from '../ui';
 
 interface Notification {
   id: string;
+  kind?: string;
   title?: string;
   message?: string;
   body?: string;
-  at?: string;
   createdAt?: string;
   read?: boolean;
   readAt?: string | null;
   link?: string;
+  data?: { object?: unknown; record?: unknown } | null;
+}
+
+/** Where a notification leads: its own link, else the record it is about. */
+function linkOf(n: Notification): string | undefined {
+  if (n.link?.startsWith('/')) return n.link;
+  const { object, record } = n.data ?? {};
+  if (typeof object === 'string' && typeof record === 'string')
+    return `/o/${encodeURIComponent(object)}/${encodeURIComponent(record)}`;
+  return undefined;
 }
 
 function notificationsOf(a: unknown): Notification[] {
@@ -55,12 +65,18 @@ export function NotificationsBell() {
   const waiting = inbox.data?.items.length ?? 0;
   const list = notifications.data ?? [];
   const unread = list.filter(isUnread);
-  const count = waiting + unread.length;
+  // An approval task usually arrives with a notification about it: the larger of the two counts
+  // never counts one event twice, and never hides work that still waits after the news was read.
+  const count = Math.max(waiting, unread.length);
   const label =
     count > 0 ? `${t('shell.notifications')} (${t('notifications.unread', { count })})` : t('shell.notifications');
 
   const markRead = async () => {
-    await Promise.allSettled(unread.map((n) => api.post(`/api/notifications/${encodeURIComponent(n.id)}/read`)));
+    await api
+      .post('/api/notifications/read-all')
+      .catch(() =>
+        Promise.allSettled(unread.map((n) => api.post(`/api/notifications/${encodeURIComponent(n.id)}/read`))),
+      );
     await queryClient.invalidateQueries({ queryKey: key });
   };
 
@@ -106,12 +122,13 @@ export function NotificationsBell() {
               )}
               {list.slice(0, 8).map((n) => {
                 const text = n.title ?? n.message ?? n.body ?? '';
+                const to = linkOf(n);
                 return (
                   <li key={n.id}>
-                    {n.link?.startsWith('/') ? (
+                    {to ? (
                       <Popover.Close asChild>
                         <Link
-                          to={n.link}
+                          to={to}
                           className={isUnread(n) ? 'f-bell__item f-bell__item--unread' : 'f-bell__item'}
                         >
                           {text}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import type { ObjectSchema } from '../meta/meta-types';
+import { buildRecordForm, extraErrorsOf, payloadOf, toFormData } from './form-schema';
+
+const deal: ObjectSchema = {
+  title: 'Deal',
+  properties: {
+    name: { type: 'string', title: 'Name', maxLength: 200, 'x-i18n': { 'zh-CN': { title: '名称' } }, 'x-unique': true },
+    amount: { type: 'number', 'x-kind': 'currency', minimum: 0 },
+    discount: { type: 'number', 'x-kind': 'percent', 'x-access': 'read' },
+    stage: { type: 'string', enum: ['new', 'won'], 'x-i18n': { 'zh-CN': { enum: { won: '赢单' } } } },
+    account: { type: 'string', format: 'uuid', 'x-ref': 'account' },
+    net: { type: 'number', 'x-formula': 'record.amount' },
+    number: { type: 'string', 'x-autonumber': 'D-{0000}' },
+    secret: { type: 'string', 'x-access': 'none' },
+    notes: { type: 'string', 'x-kind': 'textarea' },
+    tags: { type: 'array', items: { type: 'string', enum: ['hot', 'cold'] } },
+    lines: { type: 'array', 'x-children': 'line' },
+  },
+  required: ['name', 'amount', 'discount'],
+};
+
+describe('buildRecordForm', () => {
+  const form = buildRecordForm(
+    deal,
+    { uiSchema: { notes: { 'ui:placeholder': 'Anything' }, 'ui:order': ['secret', 'stage', 'ghost'] } },
+    'zh-CN',
+  );
+  const props = form.schema.properties as Record<string, Record<string, unknown>>;
+  const ui = form.uiSchema as Record<string, Record<string, unknown>>;
+
+  it('leaves out hidden fields and line items, and the x- vocabulary', () => {
+    expect(Object.keys(props)).not.toContain('secret');
+    expect(Object.keys(props)).not.toContain('lines');
+    expect(props.name).toEqual({ type: 'string', maxLength: 200, title: '名称' });
+  });
+
+  it('locks computed and read-only fields, never sends them, never requires them', () => {
+    for (const f of ['net', 'number', 'discount']) {
+      expect(props[f]?.readOnly, f).toBe(true);
+      expect(ui[f]?.['ui:readonly'], f).toBe(true);
+    }
+    expect(form.writable).toEqual(['name', 'amount', 'stage', 'account', 'notes', 'tags']);
+    expect(form.schema.required).toEqual(['name', 'amount']);
+  });
+
+  it('picks a widget per kind, with translated enum labels', () => {
+    expect(ui.amount?.['ui:widget']).toBe('currency');
+    expect(ui.account).toMatchObject({ 'ui:widget': 'lookup', 'ui:options': { ref: 'account' } });
+    expect(ui.stage?.['ui:enumNames']).toEqual(['New', '赢单']);
+    expect(ui.notes).toMatchObject({ 'ui:widget': 'textarea', 'ui:placeholder': 'Anything' });
+    expect(ui.tags?.['ui:widget']).toBe('checkboxes');
+  });
+
+  it('keeps only visible fields of the form order', () => {
+    expect(form.uiSchema['ui:order']).toEqual(['stage', '*']);
+  });
+});
+
+describe('payloads', () => {
+  const form = buildRecordForm(deal, undefined, 'en');
+
+  it('create: every writable field with a value, nothing computed', () => {
+    expect(payloadOf({ name: 'A', amount: 5, net: 5, number: 'D-1', notes: '' }, form)).toEqual({
+      name: 'A',
+      amount: 5,
+    });
+  });
+
+  it('update: only changes, a cleared field as null', () => {
+    const original = { id: 'x', name: 'A', amount: 5, notes: 'old', net: 5 };
+    expect(payloadOf({ name: 'A', amount: 6, net: 99 }, form, original)).toEqual({ amount: 6, notes: null });
+  });
+
+  it('form data drops nulls and fields the form does not show', () => {
+    expect(toFormData({ id: 'x', name: 'A', notes: null, secret: 's', version: 3 }, form)).toEqual({ name: 'A' });
+  });
+});
+
+describe('extraErrorsOf', () => {
+  const form = buildRecordForm(deal, undefined, 'en');
+  it('puts server messages on their fields, the rest on the form', () => {
+    expect(extraErrorsOf({ discount: 'Too high', '/amount': 'Must be >= 0', ghost: 'Unknown field' }, form)).toEqual({
+      discount: { __errors: ['Too high'] },
+      amount: { __errors: ['Must be >= 0'] },
+      __errors: ['Unknown field'],
+    });
+    expect(extraErrorsOf(undefined, form)).toBeUndefined();
+  });
+});

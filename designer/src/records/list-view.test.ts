@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { AppMeta } from '../meta/meta-types';
+import { defaultView, parseSort, sortParam, viewsFor } from './list-view';
+
+const deal = {
+  'x-label-field': 'title',
+  properties: {
+    amount: { type: 'number' },
+    title: { type: 'string' },
+    notes: { type: 'string', 'x-kind': 'textarea' },
+    lines: { type: 'array', 'x-children': 'line' },
+    secret: { type: 'string', 'x-access': 'none' },
+    a: { type: 'string' },
+    b: { type: 'string' },
+    c: { type: 'string' },
+    d: { type: 'string' },
+    e: { type: 'string' },
+  },
+};
+
+describe('defaultView', () => {
+  it('puts the label field first, leaves out long text, line items and hidden fields, at most six', () => {
+    const v = defaultView(deal, 'Deal');
+    expect(v.columns).toEqual(['title', 'amount', 'a', 'b', 'c', 'd']);
+    expect(v.sort).toEqual(['-created_at']);
+  });
+});
+
+describe('viewsFor', () => {
+  const meta: AppMeta = {
+    version: 1,
+    objects: { deal },
+    views: {
+      all: { object: 'deal', label: 'All', columns: ['title'] },
+      mine: {
+        object: 'deal',
+        label: 'Big',
+        columns: ['amount', 'ghost', 'secret'],
+        sort: ['-amount'],
+        default: true,
+        pageSize: 9999,
+      },
+      other: { object: 'account', label: 'Accounts', columns: ['name'] },
+      broken: 'not a view',
+    },
+  };
+
+  it('lists the object views, default first, unknown and hidden columns dropped, page size capped', () => {
+    const views = viewsFor(meta, 'deal', 'Deal');
+    expect(views.map((v) => v.label)).toEqual(['Big', 'All']);
+    expect(views[0]).toMatchObject({ key: 'view:mine', columns: ['amount'], sort: ['-amount'], pageSize: 500 });
+  });
+
+  it('falls back to the default view, and to nothing for an unknown object', () => {
+    expect(viewsFor({ version: 1, objects: { deal } }, 'deal', 'Deal').map((v) => v.key)).toEqual(['default']);
+    expect(viewsFor(meta, 'nope', 'Nope')).toEqual([]);
+  });
+});
+
+describe('sort', () => {
+  it('round-trips the API sort keys', () => {
+    expect(parseSort(['-amount', 'name'])).toEqual({ key: 'amount', direction: 'desc' });
+    expect(sortParam({ key: 'name', direction: 'asc' })).toEqual(['name']);
+    expect(parseSort([])).toBeUndefined();
+  });
+});
