@@ -188,6 +188,19 @@ describe('aggregate refusals', () => {
     expect(r.body.error.code).toMatch(/BAD_REQUEST|VALIDATION_FAILED/);
   });
 
+  it('is described in the OpenAPI document, with the import and export routes', async () => {
+    const paths = Object.keys((await server.anon.get('/api/openapi.json')).body.paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/records/{object}/aggregate',
+        '/api/records/{object}/import',
+        '/api/records/{object}/export',
+        '/api/records/{object}/imports/{id}/revert',
+        '/api/records/{object}/duplicates',
+      ]),
+    );
+  });
+
   it('answers 404 for an unknown object and 401 without a session', async () => {
     expect((await tenant.api.get('/api/records/nope/aggregate')).status).toBe(404);
     expect((await server.anon.get('/api/records/invoice/aggregate')).status).toBe(401);
