@@ -127,10 +127,7 @@ export function NotificationsBell() {
                   <li key={n.id}>
                     {to ? (
                       <Popover.Close asChild>
-                        <Link
-                          to={to}
-                          className={isUnread(n) ? 'f-bell__item f-bell__item--unread' : 'f-bell__item'}
-                        >
+                        <Link to={to} className={isUnread(n) ? 'f-bell__item f-bell__item--unread' : 'f-bell__item'}>
                           {text}
                         </Link>
                       </Popover.Close>
