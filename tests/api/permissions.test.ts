@@ -3,7 +3,7 @@ import { type ApiClient, createTestTenant, startTestServer, type TestServer, typ
 
 let server: TestServer;
 let tenant: TestTenant;
-type U = { id: string; api: ApiClient };
+type U = { id: string; email: string; password: string; api: ApiClient };
 let director: U;
 let mgr: U;
 let rep1: U;
@@ -386,6 +386,43 @@ describe('the app metadata view', () => {
     const r = await tenant.api.get('/api/meta/app');
     expect(Object.keys(r.body.objects).sort()).toEqual(['deal', 'secret']);
     expect(r.body.objects.deal.properties.margin).toBeDefined();
+  });
+});
+
+describe('several server processes', () => {
+  it('see a role change and a manager change made through another one on the next request', async () => {
+    const second = await startTestServer();
+    try {
+      const login = await second.anon.post('/api/auth/login', {
+        tenant: tenant.id,
+        email: rep3.email,
+        password: rep3.password,
+      });
+      expect(login.status).toBe(200);
+      const there = second.anon.withToken(login.body.token);
+      const explainOnSecond = () => there.get(`/api/records/deal/${deals.rep3}/access`);
+      expect((await explainOnSecond()).body.delete.allowed).toBe(false);
+      // Warm the second process's caches, then change roles through the first one.
+      expect((await tenant.api.patch(`/api/users/${rep3.id}`, { roles: ['rep', 'manager'] })).status).toBe(200);
+      const after = await explainOnSecond();
+      expect(after.body.delete).toMatchObject({ allowed: true, reasons: [{ kind: 'scope', scope: 'own' }] });
+      expect((await tenant.api.patch(`/api/users/${rep3.id}`, { roles: ['rep'] })).status).toBe(200);
+      expect((await explainOnSecond()).body.delete.allowed).toBe(false);
+      // The hierarchy lives in the database: a move made here is what the other process reads.
+      const mgrThere = await second.anon.post('/api/auth/login', {
+        tenant: tenant.id,
+        email: mgr.email,
+        password: mgr.password,
+      });
+      const asMgr = second.anon.withToken(mgrThere.body.token);
+      expect((await asMgr.get(`/api/records/deal/${deals.rep3}/access`)).status).toBe(200);
+      expect((await tenant.api.patch(`/api/users/${rep1.id}`, { manager: director.id })).status).toBe(200);
+      expect((await asMgr.get(`/api/records/deal/${deals.rep3}/access`)).status).toBe(404);
+      expect((await tenant.api.patch(`/api/users/${rep1.id}`, { manager: mgr.id })).status).toBe(200);
+      expect((await asMgr.get(`/api/records/deal/${deals.rep3}/access`)).status).toBe(200);
+    } finally {
+      await second.close();
+    }
   });
 });
 
