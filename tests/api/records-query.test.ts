@@ -27,6 +27,7 @@ const deal = {
     account: { type: 'string', format: 'uuid', 'x-ref': 'account' },
   },
   required: ['name'],
+  'x-search': ['name', 'notes'],
 };
 
 /** A seeded PRNG (mulberry32): the same "random" data and filters on every run. */
@@ -385,6 +386,24 @@ describe('projection, expand, search and totals', () => {
     );
     expect(ids(r.body.items)).toEqual(ids(expected));
     expect((await list({ q: 'x'.repeat(201) })).status).toBe(400);
+    // Backed by one trigram index per x-search field.
+    const idx = await server.runtime.db.raw('select indexdef from pg_indexes where schemaname = ? and tablename = ?', [
+      `t_${tenant.id}`,
+      'deal',
+    ]);
+    const defs = idx.rows.map((r: { indexdef: string }) => r.indexdef).join('\n');
+    expect(defs).toMatch(/USING gin \(name gin_trgm_ops\)/);
+    expect(defs).toMatch(/USING gin \(notes gin_trgm_ops\)/);
+    expect(defs).not.toMatch(/stage gin_trgm_ops/);
+    // Without x-search, q looks in every free-text field (unindexed).
+    const acc = await tenant.api.get('/api/records/account', { query: { q: 'BERLIN' } });
+    expect(acc.status).toBe(200);
+    expect(acc.body.items.map((a: Rec) => a.id).sort()).toEqual(
+      accounts
+        .filter((a) => a.city === 'berlin')
+        .map((a) => a.id)
+        .sort(),
+    );
   });
 
   it('adds an exact total with count=true and an estimate with count=estimate', async () => {

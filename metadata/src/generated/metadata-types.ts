@@ -111,6 +111,12 @@ export interface ObjectDefinition {
    */
   'x-duplicates'?: Name[][];
   /**
+   * Free-text fields that full-text search (the records API's q) looks in, each backed by a trigram index. Without it, q looks in every free-text field without an index (fine for small objects).
+   *
+   * @maxItems 20
+   */
+  'x-search'?: Name[];
+  /**
    * Audit trail settings of the object's records: retainDays keeps history entries that many days (older ones are purged by the retention job); without it history is kept forever.
    */
   'x-audit'?: {

@@ -59,4 +59,12 @@ export const platformMigrations: Migration[] = [
       });
     },
   },
+  {
+    // Trigram operators for the records engine's substring search indexes (a trusted extension
+    // since PostgreSQL 13: the database owner may create it).
+    id: '0004_pg_trgm',
+    async up(trx) {
+      await trx.raw('create extension if not exists pg_trgm');
+    },
+  },
 ];

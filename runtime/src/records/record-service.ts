@@ -23,6 +23,7 @@ import type { Logger } from '../logger';
 import type { MetaService } from '../meta/meta-service';
 import { nextAutonumber } from '../model/autonumber';
 import type { Model, ObjectModel } from '../model/load-model';
+import { searchableFields } from '../model/search-fields';
 import type { ObjectAccess, PermissionEngine } from '../permissions/object-access';
 import type { ScriptEngine } from '../scripts/script-engine';
 import { SYSTEM_USER_ID } from '../system-ctx';
@@ -845,8 +846,8 @@ function columnsOnly(object: ObjectModel, values: Record<string, unknown>): Row 
 function searchFilter(object: ObjectModel, access: ObjectAccess, q: string | undefined) {
   if (q === undefined || !q.trim()) return undefined;
   if (q.length > MAX_Q) throw badRequest(`q: at most ${MAX_Q} characters`);
-  const columns = object.customFields
-    .filter((f) => f.column && access.fields[f.name] !== 'none' && isTextColumn(f.columnType?.base))
+  const columns = searchableFields(object)
+    .filter((f) => access.fields[f.name] !== 'none')
     .map((f) => `${object.table}.${f.column}`);
   const words = q.trim().split(/\s+/).slice(0, 10);
   return (qb: import('knex').Knex.QueryBuilder) => {
@@ -861,10 +862,6 @@ function searchFilter(object: ObjectModel, access: ObjectAccess, q: string | und
       });
     }
   };
-}
-
-function isTextColumn(base: string | undefined): boolean {
-  return base === 'text' || base === 'varchar';
 }
 
 function isRowError(e: unknown): boolean {

@@ -6,6 +6,7 @@
 import type { ColumnType, DbCheck } from '@forma/metadata';
 import type { Model } from '../model/load-model';
 import { constraintName, SYSTEM_TABLE } from '../model/naming';
+import { indexedSearchFields } from '../model/search-fields';
 import type { LiteralValue } from './sql-text';
 
 export type OnDelete = 'SET NULL' | 'CASCADE' | 'RESTRICT';
@@ -33,7 +34,7 @@ export interface IndexSpec {
   unique: boolean;
   /** Only live records (`deleted_at IS NULL`), so the recycle bin does not block reuse of a value. */
   partial: boolean;
-  method: 'btree' | 'gin';
+  method: 'btree' | 'gin' | 'trgm';
 }
 
 export interface TableSpec {
@@ -62,6 +63,7 @@ export function buildTableSpecs(model: Model): Map<string, TableSpec> {
       partial: false,
       method: 'btree',
     });
+    const searched = new Set(indexedSearchFields(object).map((f) => f.name));
     for (const f of object.customFields) {
       if (!f.column || !f.columnType) continue;
       const spec: ColumnSpec = {
@@ -96,6 +98,19 @@ export function buildTableSpecs(model: Model): Map<string, TableSpec> {
           // Autonumbers are never reused, even by deleted records.
           partial: f.kind !== 'autonumber',
           method: 'btree',
+        });
+      }
+      if (searched.has(f.name)) {
+        // What the records engine's `q` searches with ILIKE: one trigram index per `x-search` field,
+        // so adding or dropping one never rebuilds the others.
+        const name = constraintName('ix', f.id, 'search');
+        indexes.set(name, {
+          name,
+          keys: [f.id],
+          columns: [f.column],
+          unique: false,
+          partial: false,
+          method: 'trgm',
         });
       }
       if (f.indexed) {

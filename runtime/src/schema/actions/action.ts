@@ -72,7 +72,8 @@ export type IndexAction<K extends string> = On & {
   columns: string[];
   unique: boolean;
   partial: boolean;
-  method: 'btree' | 'gin';
+  /** `trgm`: a GIN index with trigram operators (pg_trgm), for substring search. */
+  method: 'btree' | 'gin' | 'trgm';
   /** Built with CREATE INDEX CONCURRENTLY after commit (tables with rows). */
   concurrently: boolean;
 };

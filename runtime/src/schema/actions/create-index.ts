@@ -2,10 +2,11 @@ import { ident, tableRef } from '../sql-text';
 import type { ActionHandler, CreateIndex } from './action';
 
 export function createIndexSql(a: Omit<CreateIndex, 'kind'>, opts: { ifNotExists?: boolean } = {}): string {
-  const cols = a.columns.map(ident).join(', ');
+  // Trigram indexes name their operator class per column (pg_trgm, created by a platform migration).
+  const cols = a.columns.map((c) => (a.method === 'trgm' ? `${ident(c)} gin_trgm_ops` : ident(c))).join(', ');
   return [
     `CREATE${a.unique ? ' UNIQUE' : ''} INDEX${a.concurrently ? ' CONCURRENTLY' : ''}${opts.ifNotExists ? ' IF NOT EXISTS' : ''}`,
-    `${ident(a.name)} ON ${tableRef(a.schema, a.table)}${a.method === 'gin' ? ' USING gin' : ''} (${cols})`,
+    `${ident(a.name)} ON ${tableRef(a.schema, a.table)}${a.method === 'btree' ? '' : ' USING gin'} (${cols})`,
     ...(a.partial ? [`WHERE ${ident('deleted_at')} IS NULL`] : []),
   ].join(' ');
 }
