@@ -19,10 +19,14 @@ function StepIcon({ status }: { status?: string | undefined }) {
   return <Circle size={16} aria-hidden="true" />;
 }
 
+const KNOWN_EVENTS = new Set(['submitted', 'approved', 'rejected', 'delegated', 'escalated', 'recalled', 'completed']);
+
 function Steps({ instance, lang }: { instance: ApprovalInstance; lang: string }) {
   const { t } = useTranslation();
   const when = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
   const at = (v: string | undefined) => (v && !Number.isNaN(Date.parse(v)) ? when.format(new Date(v)) : '');
+  const eventText = (action: string, who: string) =>
+    KNOWN_EVENTS.has(action) ? t(`events.${action as 'submitted'}`, { who }) : t('events.other', { who, action });
   const events = [...(instance.history ?? [])].sort((a, b) => String(a.at).localeCompare(String(b.at)));
   return (
     <section className="f-approval" aria-label={instance.workflow ?? t('record.approvals')}>
@@ -38,10 +42,7 @@ function Steps({ instance, lang }: { instance: ApprovalInstance; lang: string })
           <li key={i} className="f-steps__item">
             <StepIcon status={e.action} />
             <div>
-              <div className="f-steps__label">
-                {t('record.decision', { who: nameOf(e.user, t('record.someone')), outcome: e.action })}
-                {e.step ? ` · ${e.step}` : ''}
-              </div>
+              <div className="f-steps__label">{eventText(e.action, nameOf(e.user, t('record.someone')))}</div>
               <p className="f-steps__decision">{at(e.at)}</p>
               {e.comment && <q className="f-steps__comment">{e.comment}</q>}
             </div>
@@ -97,7 +98,8 @@ export function ApprovalPanel({
     }
   };
 
-  const canSubmit = status !== 'pending';
+  // Approved records are done; pending ones are already in flight. Rejected ones may try again.
+  const canSubmit = status !== 'pending' && status !== 'approved';
   let body: React.ReactNode;
   if (list.isPending) body = <LoadingState compact label={t('common.loading')} />;
   else if (list.isError)

@@ -317,6 +317,16 @@ export const en = {
     noAgingObject: 'Add an object with a due date and an amount to see receivables aging.',
   },
   system: { created_at: 'Created', updated_at: 'Updated', owner: 'Owner', approval_status: 'Approval' },
+  events: {
+    submitted: '{{who}} submitted',
+    approved: '{{who}} approved',
+    rejected: '{{who}} rejected',
+    delegated: '{{who}} delegated',
+    escalated: 'Escalated',
+    recalled: '{{who}} recalled',
+    completed: 'Completed',
+    other: '{{who}}: {{action}}',
+  },
   errors: {
     title: 'Something went wrong',
     body: 'The page could not be loaded.',

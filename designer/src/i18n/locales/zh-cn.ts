@@ -316,6 +316,16 @@ export const zhCN: Translations = {
     noAgingObject: '添加一个带有到期日和金额的对象，即可看到应收账龄。',
   },
   system: { created_at: '创建时间', updated_at: '更新时间', owner: '负责人', approval_status: '审批状态' },
+  events: {
+    submitted: '{{who}} 提交了审批',
+    approved: '{{who}} 批准了',
+    rejected: '{{who}} 驳回了',
+    delegated: '{{who}} 转交了',
+    escalated: '已升级',
+    recalled: '{{who}} 撤回了',
+    completed: '已完成',
+    other: '{{who}}：{{action}}',
+  },
   errors: {
     title: '出错了',
     body: '页面加载失败。',
