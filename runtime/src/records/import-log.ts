@@ -84,7 +84,7 @@ export async function journalRows(
       rows.map((r) => r.action),
       rows.map((r) => r.version),
       rows.map((r) => (r.before === undefined ? null : JSON.stringify(r.before))),
-    ],
+    ] as readonly Knex.Value[],
   );
 }
 
