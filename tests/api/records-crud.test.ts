@@ -103,6 +103,27 @@ describe('create and read', () => {
     expect((await tenant.api.get('/api/records/Robert%27);DROP')).status).toBe(400);
   });
 
+  it('refuses oversized bodies with 413 and unknown objects on every route with 404', async () => {
+    const big = await tenant.api.post('/api/records/deal', { name: 'big', amount: 1, pad: 'x'.repeat(100_000) });
+    expect(big.status).toBe(413);
+    expect(big.body.error.code).toBe('TOO_LARGE');
+    const id = '00000000-0000-4000-8000-000000000000';
+    for (const [method, path] of [
+      ['GET', `/api/records/nope/${id}`],
+      ['PATCH', `/api/records/nope/${id}`],
+      ['DELETE', `/api/records/nope/${id}`],
+      ['POST', `/api/records/nope/${id}/restore`],
+      ['POST', `/api/records/nope/${id}/purge`],
+      ['GET', `/api/records/nope/${id}/history`],
+      ['GET', `/api/records/deal/${id}/history`],
+      ['POST', `/api/records/deal/${id}/restore`],
+    ] as const) {
+      const r = await tenant.api.request(method, path, method === 'PATCH' ? { body: { a: 1 } } : {});
+      expect(r.status, `${method} ${path}`).toBe(404);
+    }
+    expect((await server.anon.get('/api/records/deal')).status).toBe(401);
+  });
+
   it('names the unique field on a duplicate with 409', async () => {
     expect((await tenant.api.post('/api/records/deal', { name: 'U1', amount: 1, code: 'C-1' })).status).toBe(201);
     const dup = await tenant.api.post('/api/records/deal', { name: 'U2', amount: 1, code: 'C-1' });
