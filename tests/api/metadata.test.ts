@@ -692,6 +692,12 @@ describe('what every user may read', () => {
       expect(anon.status, `anonymous ${method} ${path}`).toBe(401);
     }
     expect((await server.anon.get('/api/meta/app')).status).toBe(401);
+    // Access comes before the body: malformed or oversized requests still get 401/403.
+    const raw = '{"objects": {';
+    expect((await user.api.request('POST', '/api/meta/apply', { raw })).status).toBe(403);
+    expect((await server.anon.request('PUT', '/api/meta/objects/x', { raw })).status).toBe(401);
+    expect((await user.api.post('/api/templates/x/apply', { bogus: true })).status).toBe(403);
+    expect((await user.api.put('/api/meta/objects/deal', { big: 'x'.repeat(2 * 1024 * 1024) })).status).toBe(403);
     expect((await tenant.api.get('/api/meta')).body.roles.sneaky).toBeUndefined();
   });
 });

@@ -94,7 +94,11 @@ const SINGULAR: Record<(typeof META_SECTIONS)[number], string> = {
   views: 'view',
 };
 
-/** `/api/meta`: the tenant's metadata (tenant admins; `/api/meta/app` for every signed-in user). */
+/**
+ * `/api/meta`: the tenant's metadata (tenant admins; `/api/meta/app` for every signed-in user).
+ * Access is checked on request, before the body is parsed and validated: a caller without the right
+ * learns nothing about what a valid request would look like (401/403, never a 400 first).
+ */
 export async function metaRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeProvider>();
   const tags = ['metadata'];
@@ -102,7 +106,7 @@ export async function metaRoutes(fastify: FastifyInstance) {
   app.get(
     '/api/meta',
     {
-      preHandler: app.requireAdmin,
+      onRequest: app.requireAdmin,
       schema: {
         tags,
         summary: 'The whole metadata document with its version (objects carry their stable x-id)',
@@ -116,7 +120,7 @@ export async function metaRoutes(fastify: FastifyInstance) {
   app.get(
     '/api/meta/app',
     {
-      preHandler: app.requireUser,
+      onRequest: app.requireUser,
       schema: {
         tags,
         summary: 'Objects, forms and views for rendering lists and forms (any signed-in user)',
@@ -131,7 +135,7 @@ export async function metaRoutes(fastify: FastifyInstance) {
     app.put(
       `/api/meta/${section}/:name`,
       {
-        preHandler: app.requireAdmin,
+        onRequest: app.requireAdmin,
         schema: {
           tags,
           summary: `Create or replace a ${SINGULAR[section]}; answers the version and the plan that ran`,
@@ -153,7 +157,7 @@ export async function metaRoutes(fastify: FastifyInstance) {
     app.delete(
       `/api/meta/${section}/:name`,
       {
-        preHandler: app.requireAdmin,
+        onRequest: app.requireAdmin,
         schema: {
           tags,
           summary: `Remove a ${SINGULAR[section]}${section === 'objects' ? ' (drops its table: needs allowDestructive=true)' : ''}`,
@@ -175,7 +179,7 @@ export async function metaRoutes(fastify: FastifyInstance) {
   app.post(
     '/api/meta/plan',
     {
-      preHandler: app.requireAdmin,
+      onRequest: app.requireAdmin,
       schema: {
         tags,
         summary: 'Plan a (partial) metadata document without changing anything',
@@ -194,7 +198,7 @@ export async function metaRoutes(fastify: FastifyInstance) {
   app.post(
     '/api/meta/apply',
     {
-      preHandler: app.requireAdmin,
+      onRequest: app.requireAdmin,
       schema: {
         tags,
         summary: 'Apply a (partial) metadata document in one transaction',
@@ -219,7 +223,7 @@ export async function metaRoutes(fastify: FastifyInstance) {
   app.get(
     '/api/meta/history',
     {
-      preHandler: app.requireAdmin,
+      onRequest: app.requireAdmin,
       schema: {
         tags,
         summary: 'Metadata versions, newest first, with author, time, plan and a summary of the change',
@@ -249,7 +253,7 @@ export async function metaRoutes(fastify: FastifyInstance) {
   app.get(
     '/api/meta/history/:version',
     {
-      preHandler: app.requireAdmin,
+      onRequest: app.requireAdmin,
       schema: {
         tags,
         summary: 'One metadata version with its whole document, plan and change summary',
@@ -264,7 +268,7 @@ export async function metaRoutes(fastify: FastifyInstance) {
   app.post(
     '/api/meta/history/:version/revert/plan',
     {
-      preHandler: app.requireAdmin,
+      onRequest: app.requireAdmin,
       schema: {
         tags,
         summary: 'The plan that reverting to this version would run now; nothing changes',
@@ -279,7 +283,7 @@ export async function metaRoutes(fastify: FastifyInstance) {
   app.post(
     '/api/meta/history/:version/revert',
     {
-      preHandler: app.requireAdmin,
+      onRequest: app.requireAdmin,
       schema: {
         tags,
         summary: 'Make the document of an earlier version current again, as a new version with its own plan',
@@ -303,7 +307,7 @@ export async function metaRoutes(fastify: FastifyInstance) {
   app.get(
     '/api/meta/export',
     {
-      preHandler: app.requireAdmin,
+      onRequest: app.requireAdmin,
       schema: {
         tags,
         summary: "The tenant's metadata as a template document (apply it to another tenant to reproduce it)",
@@ -327,7 +331,7 @@ export async function metaRoutes(fastify: FastifyInstance) {
   app.get(
     '/api/meta/types',
     {
-      preHandler: app.requireAdmin,
+      onRequest: app.requireAdmin,
       schema: {
         tags,
         summary: "TypeScript types of the tenant's records, for plugin authors (npm run types)",
@@ -344,7 +348,7 @@ export async function metaRoutes(fastify: FastifyInstance) {
   app.post(
     '/api/meta/indexes/repair',
     {
-      preHandler: app.requireAdmin,
+      onRequest: app.requireAdmin,
       schema: {
         tags,
         summary: 'Build missing indexes and rebuild INVALID ones (concurrently); idempotent',

@@ -22,7 +22,7 @@ export async function templateRoutes(fastify: FastifyInstance) {
   app.get(
     '/api/templates',
     {
-      preHandler: app.requireAdmin,
+      onRequest: app.requireAdmin,
       schema: {
         tags,
         summary: 'Available templates',
@@ -39,7 +39,7 @@ export async function templateRoutes(fastify: FastifyInstance) {
   app.post(
     '/api/templates/:name/apply',
     {
-      preHandler: app.requireAdmin,
+      onRequest: app.requireAdmin,
       schema: {
         tags,
         summary: "Apply a template to the tenant; re-applying a newer version keeps the tenant's customizations",
