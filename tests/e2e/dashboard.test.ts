@@ -47,7 +47,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-const chartTable = (app: E2eApp, page: Awaited<ReturnType<E2eApp['newPage']>>['page'], caption: RegExp) =>
+const chartTable = (page: Awaited<ReturnType<E2eApp['newPage']>>['page'], caption: RegExp) =>
   page.locator('figure.f-chart table', { has: page.locator('caption', { hasText: caption }) });
 
 describe('home dashboard', { timeout: 120_000 }, () => {
@@ -56,16 +56,16 @@ describe('home dashboard', { timeout: 120_000 }, () => {
     await signIn(page, app.admin);
     await page.locator('.recharts-surface').first().waitFor();
     await expect.poll(() => page.locator('figure.f-chart').count()).toBe(3);
-    const funnel = chartTable(app, page, /Sales funnel/);
+    const funnel = chartTable(page, /Sales funnel/);
     // In the order of the stage's enum, with the stage labels.
     expect(await funnel.locator('th').allTextContents()).toEqual(['New', 'Negotiation', 'Won', 'Lost']);
     expect(
-      await chartTable(app, page, /Amounts by month/)
+      await chartTable(page, /Amounts by month/)
         .locator('th')
         .allTextContents(),
     ).toEqual(['2026-01', '2026-02', '2026-03']);
     expect(
-      await chartTable(app, page, /Receivables aging/)
+      await chartTable(page, /Receivables aging/)
         .locator('th')
         .allTextContents(),
     ).toEqual(['Not yet due', '1–30 days', '61–90 days', 'Over 90 days']);
@@ -75,7 +75,7 @@ describe('home dashboard', { timeout: 120_000 }, () => {
     await page.getByRole('menuitemradio', { name: '中文（简体）' }).click();
     await page.getByRole('heading', { name: '按阶段的销售漏斗 · 商机' }).waitFor();
     expect(
-      await chartTable(app, page, /销售漏斗/)
+      await chartTable(page, /销售漏斗/)
         .locator('th')
         .allTextContents(),
     ).toEqual(['新建', '谈判', '赢单', '输单']);
