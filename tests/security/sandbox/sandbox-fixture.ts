@@ -60,8 +60,20 @@ export async function failureOf(p: Promise<unknown>): Promise<AppError> {
   return appError;
 }
 
-/** A normal call of the tenant still works: the sandbox and the tenant's isolate are healthy. */
+/**
+ * A normal call of the tenant still works: the sandbox and the tenant's isolate are healthy. It runs
+ * under a roomy time limit: the check is about health, and a busy CI machine must not fail it.
+ */
 export async function expectHealthy(engine: ScriptEngine, tenant: string): Promise<void> {
+  engine.setTenantLimits(tenant, { timeoutMs: 10_000 });
+  try {
+    await healthyCall(engine, tenant);
+  } finally {
+    engine.setTenantLimits(tenant, undefined);
+  }
+}
+
+async function healthyCall(engine: ScriptEngine, tenant: string): Promise<void> {
   const r = await engine.runSave({
     tenant,
     version: 1,
