@@ -21,6 +21,8 @@ import { pluginRoutes } from './routes/plugin-routes';
 import type { PluginManager } from './plugins/plugin-manager';
 import { shareRoutes } from './routes/share-routes';
 import { permissionRoutes } from './routes/permission-routes';
+import { approvalRoutes } from './routes/approval-routes';
+import { notificationRoutes } from './routes/notification-routes';
 
 export interface AppOptions {
   runtime: Runtime;
@@ -91,6 +93,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(recordIoRoutes);
   await app.register(permissionRoutes);
   await app.register(shareRoutes);
+  await app.register(approvalRoutes);
+  await app.register(notificationRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);
   await app.register(pluginRoutes(opts.plugins));
 

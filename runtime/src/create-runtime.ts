@@ -21,6 +21,7 @@ import { connectPermissions } from './permissions/connect-permissions';
 import { MetaService } from './meta/meta-service';
 import { TemplateRegistry } from './templates/template-registry';
 import { sampleDataLoader } from './templates/load-sample-data';
+import { WorkflowEngine } from './workflows/workflow-engine';
 import { RecordService } from './records/record-service';
 import { createRecordsIo } from './records/records-io';
 
@@ -57,6 +58,16 @@ export function createRuntime(opts: RuntimeOptions) {
   tenants.createdHooks.push(templates.onTenantCreated);
 
   const secrets = new InstallationSecrets(db);
+  const workflows = new WorkflowEngine({
+    db,
+    meta,
+    scripts,
+    permissions: () => permissions,
+    clock,
+    secrets,
+    logger,
+    hooks,
+  });
   const records = new RecordService({
     meta,
     permissions: () => permissions,
@@ -104,6 +115,8 @@ export function createRuntime(opts: RuntimeOptions) {
     recordsIo,
     /** Roles, record scopes, field security, sharing (runtime/src/permissions, docs/permissions.md). */
     permissions,
+    /** Approval workflows: submit, decide, inbox, escalation, notifications (runtime/src/workflows). */
+    workflows,
     /** Platform and tenant system migrations; safe to run from several processes at once. */
     async migrate(): Promise<void> {
       await runMigrations(db, PLATFORM_SCHEMA, platformMigrations);
@@ -111,6 +124,7 @@ export function createRuntime(opts: RuntimeOptions) {
     },
     health: () => pingDb(db),
     async close(): Promise<void> {
+      await workflows.stop();
       await scripts.close();
       await outbox.close();
       await db.destroy();

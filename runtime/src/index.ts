@@ -44,6 +44,16 @@ export { pluginTable, pluginTablePrefix } from './model/naming';
 export type { TenantCreatedHook } from './tenants/tenant-service';
 export { sampleDataLoader, type SampleDataDeps } from './templates/load-sample-data';
 export {
+  RECORD_LOCK_EVENTS,
+  WorkflowEngine,
+  type RecordWritePayload,
+  type WorkflowOptions,
+} from './workflows/workflow-engine';
+export type { EscalationReport } from './workflows/escalate';
+export type { InboxItem } from './workflows/approval-queries';
+export type { DelegationInput, DelegationView } from './workflows/delegations';
+export { validateGraph, type GraphIssue } from './workflows/validate-graph';
+export {
   RecordService,
   DEFAULT_LIMIT,
   MAX_LIMIT,
@@ -56,7 +66,13 @@ export {
 export { compileFilter, escapeLike, type QueryAccess, type WhereFn } from './records/compile-query';
 export { parseFilter, type FilterNode } from './records/parse-filter';
 export { parseSort, type SortKey } from './records/parse-sort';
-export { RECORD_EVENTS, type AfterSavePayload, type BeforeCreatePayload, type BeforeDeletePayload, type BeforeUpdatePayload } from './records/record-hooks';
+export {
+  RECORD_EVENTS,
+  type AfterSavePayload,
+  type BeforeCreatePayload,
+  type BeforeDeletePayload,
+  type BeforeUpdatePayload,
+} from './records/record-hooks';
 export type { HistoryEntry as RecordHistoryEntry, AuditAction } from './records/audit';
 export type { RecordsIo } from './records/records-io';
 export type { ImportFormat } from './records/import-row-reader';
@@ -65,3 +81,4 @@ export type { ExportFormat } from './records/export-writer';
 export type { AggregateInput } from './records/aggregate-spec';
 export type { AggregateResult } from './records/aggregate-sql';
 export { allowDuplicates, type DuplicateMatch } from './records/duplicate-finder';
+export { WorkflowScheduler, type ScheduledJob } from './workflows/workflow-scheduler';

@@ -170,7 +170,6 @@ export async function createTasks(
         signLink(run.env.secrets, {
           tenant: ctx.tenant,
           task: t.id,
-          user: t.assignee,
           decision,
           exp: run.now.getTime() + run.env.linkTtlMs,
         }),

@@ -1,7 +1,7 @@
 import type { Ctx } from '../ctx';
 import { notFound } from '../errors';
 import type { Model } from '../model/load-model';
-import { qualified, SYSTEM_TABLE as T, tableOf } from '../model/naming';
+import { SYSTEM_TABLE as T, tableOf } from '../model/naming';
 import type { PermissionEngine } from '../permissions/object-access';
 import type { RecordData } from '../scripts';
 import { readRecord } from './record-rows';
@@ -42,8 +42,8 @@ export async function inbox(ctx: Ctx, permissions: PermissionEngine, model: Mode
   > = await ctx.db
     .withSchema(ctx.schema)
     .from(`${T.wfTasks} as t`)
-    .join(`${qualified(ctx.schema, T.wfInstances)} as i`, 'i.id', 't.instance_id')
-    .leftJoin(`${qualified(ctx.schema, T.users)} as u`, 'u.id', 'i.submitted_by')
+    .join(`${T.wfInstances} as i`, 'i.id', 't.instance_id')
+    .leftJoin(`${T.users} as u`, 'u.id', 'i.submitted_by')
     .where('t.assignee', ctx.user.id)
     .where('t.status', 'open')
     .where('i.status', 'pending')

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { qualified, SYSTEM_TABLE as T } from '../model/naming';
+import { SYSTEM_TABLE as T } from '../model/naming';
 import type { RecordData } from '../scripts';
 import type { Approver } from './workflow-graph';
 
@@ -71,7 +71,7 @@ export async function delegateOf(db: Knex, schema: string, user: string, now: Da
     const row = await db
       .withSchema(schema)
       .from(`${T.wfDelegations} as d`)
-      .join(`${qualified(schema, T.users)} as u`, 'u.id', 'd.to_user')
+      .join(`${T.users} as u`, 'u.id', 'd.to_user')
       .where('d.user_id', current)
       .where('d.starts_at', '<=', now)
       .where('d.ends_at', '>', now)

@@ -5,6 +5,7 @@ import { badRequest, notFound } from '../errors';
 import type { HookBus } from '../events/hook-bus';
 import type { Logger } from '../logger';
 import type { MetaService } from '../meta/meta-service';
+import { PLATFORM_SCHEMA } from '../model/naming';
 import type { PermissionEngine } from '../permissions/object-access';
 import type { ScriptEngine } from '../scripts';
 import type { InstallationSecrets } from '../security/installation-secrets';
@@ -141,9 +142,7 @@ export class WorkflowEngine {
 
   /** What a link in an e-mail would do (for the confirmation page), without doing it. */
   async linkInfo(token: string) {
-    const { claims, ctx } = await this.openLink(token);
-    const task = await store.task(ctx.db, ctx.schema, claims.task);
-    if (!task || task.assignee !== claims.user) throw notFound('This link is not valid');
+    const { claims, ctx, task } = await this.openLink(token);
     const instance = await store.instance(ctx.db, ctx.schema, task.instance_id);
     return {
       decision: claims.decision,
@@ -154,7 +153,7 @@ export class WorkflowEngine {
     };
   }
 
-  /** Spends a signed single-use link: decides the task as the user it was sent to. */
+  /** Spends a signed single-use link: decides the task as its assignee. */
   async decideByLink(token: string, comment?: string) {
     const { claims, ctx } = await this.openLink(token);
     const model = await this.deps.meta.model(ctx);
@@ -167,11 +166,21 @@ export class WorkflowEngine {
   }
 
   private async openLink(token: string) {
+    const invalid = () => notFound('This link is not valid or has expired');
     const claims = await verifyLink(this.deps.secrets, token, this.deps.clock.now());
-    if (!claims) throw notFound('This link is not valid or has expired');
-    const ctx = await systemCtx(this.deps.db, claims.tenant, claims.user).catch(() => undefined);
-    if (!ctx || ctx.user.id !== claims.user) throw notFound('This link is not valid or has expired');
-    return { claims, ctx };
+    if (!claims) throw invalid();
+    const tenant = await this.deps.db
+      .withSchema(PLATFORM_SCHEMA)
+      .from('tenants')
+      .where({ id: claims.tenant, status: 'active' })
+      .first('id');
+    if (!tenant) throw invalid();
+    const base = await systemCtx(this.deps.db, claims.tenant);
+    const task = await store.task(base.db, base.schema, claims.task);
+    if (!task) throw invalid();
+    const ctx = await systemCtx(this.deps.db, claims.tenant, task.assignee);
+    if (ctx.user.id !== task.assignee) throw invalid();
+    return { claims, ctx, task };
   }
 
   /** The escalation sweep (see escalate.ts); the scheduler runs it every minute. */
