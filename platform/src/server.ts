@@ -66,6 +66,8 @@ export async function startServer(opts: StartOptions): Promise<Server> {
       webDir: config.webDir,
     });
     const address = await app.listen({ port: config.port, host: config.host });
+    // The escalation sweep runs on pg-boss in real servers only (tests call escalateDue directly).
+    await runtime.workflows.startScheduler();
     return {
       app,
       runtime,
