@@ -45,7 +45,10 @@ describe('records in the browser', { timeout: 120_000 }, () => {
     await page.locator('#root_close_on').fill('2026-12-15');
     // The lookup searches accounts as the user types and stores the chosen one's id.
     await page.locator('#root_account').fill('Acme');
-    await page.getByRole('option', { name: /Acme Corporation/ }).click();
+    // Keyboard: the first match is active; Enter picks it without submitting the form.
+    await page.getByRole('option', { name: /Acme Corporation/ }).waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#root_account').inputValue()).toBe('Acme Corporation');
     await page.getByRole('button', { name: 'Create' }).click();
     // The script's error comes back from the server and lands on its field.
     const discountGroup = page.locator('#root_discount').locator('xpath=ancestor::*[contains(@class,"form-group")][1]');
@@ -150,6 +153,27 @@ describe('records in the browser', { timeout: 120_000 }, () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
     await page.getByText('2 records moved to the recycle bin.').first().waitFor();
     await expect.poll(() => firstColumn(page)).toEqual(['Foxtrot']);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the records that point at one, and says so when a record is gone', async () => {
+    const { page, errors } = await app.newPage();
+    await signIn(page, app.admin);
+    await page.goto(`/o/account/${acme.id}`);
+    await page.getByRole('heading', { name: 'Acme Corporation', level: 1 }).waitFor();
+    await page.getByRole('tab', { name: 'Related' }).click();
+    await page.getByRole('heading', { name: 'Deal', level: 2 }).waitFor();
+    await page.getByRole('link', { name: 'Zeta rollout' }).waitFor();
+    await screenshot(page, 'record-related');
+    await page.getByRole('link', { name: 'Zeta rollout' }).click();
+    await page.getByRole('heading', { name: 'Zeta rollout', level: 1 }).waitFor();
+
+    await page.goto('/o/deal/00000000-0000-4000-8000-000000000000');
+    await page.getByRole('heading', { name: 'Record not found' }).waitFor();
+    await page.goto('/o/deal/not-a-uuid');
+    await page.getByRole('heading', { name: 'Record not found' }).waitFor();
+    await page.goto('/o/nope/new');
+    await page.getByRole('heading', { name: 'This object does not exist' }).waitFor();
     expect(errors).toEqual([]);
   });
 

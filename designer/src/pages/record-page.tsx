@@ -58,6 +58,15 @@ export function RecordPage() {
   );
 }
 
+function BackToList({ object, schema }: { object: string; schema: ObjectSchema }) {
+  const { locale } = useLocale();
+  return (
+    <Link className="f-btn f-btn--secondary f-btn--md" to={`/o/${object}`}>
+      <span className="f-btn__label">{objectLabel(object, schema, locale)}</span>
+    </Link>
+  );
+}
+
 interface EditorProps {
   meta: AppMeta;
   object: string;
@@ -76,7 +85,8 @@ function ExistingRecord({ meta, object, schema, id }: Omit<EditorProps, 'record'
   });
   if (record.isPending) return <LoadingState label={t('common.loading')} />;
   if (record.isError) {
-    if (isApiError(record.error, 'NOT_FOUND'))
+    // A malformed id in the address bar (400) is as absent as a missing record.
+    if (isApiError(record.error, 'NOT_FOUND') || isApiError(record.error, 'BAD_REQUEST'))
       return (
         <Page>
           <EmptyState
@@ -84,7 +94,7 @@ function ExistingRecord({ meta, object, schema, id }: Omit<EditorProps, 'record'
             headingLevel={1}
             title={t('record.notFoundTitle')}
             body={t('record.notFoundBody')}
-            action={<Link to={`/o/${object}`}>{objectLabel(object, schema, 'en')}</Link>}
+            action={<BackToList object={object} schema={schema} />}
           />
         </Page>
       );
@@ -220,7 +230,7 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
         disabled={locked}
       >
         <div className="f-record__actions">
-          <Link className="f-btn f-btn--secondary f-btn--md" to={record ? `/o/${object}` : `/o/${object}`}>
+          <Link className="f-btn f-btn--secondary f-btn--md" to={`/o/${object}`}>
             <span className="f-btn__label">{t('record.cancel')}</span>
           </Link>
           <Button type="submit" variant="primary" loading={saving} disabled={locked}>
