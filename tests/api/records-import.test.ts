@@ -206,6 +206,19 @@ describe('upsert and revert', () => {
     expect((await csv(tenant.api, 'code\nx', { key: 'code' })).status).toBe(400);
   });
 
+  it('updates a record created by an earlier batch of the same upsert, and reverts both as one', async () => {
+    // batchSize is 50 in this file: row 60 finds the record row 1 created.
+    const lines = Array.from({ length: 59 }, (_, i) => `V-${i + 100},v${i}`);
+    const text = ['code,name', 'V-001,first', ...lines, 'V-001,again'].join('\n');
+    const r = await csv(tenant.api, text, { mode: 'upsert', key: 'code' });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body).toMatchObject({ inserted: 60, updated: 1 });
+    expect((await deals({ code: { eq: 'V-001' } }))[0]?.name).toBe('again');
+    const rev = await tenant.api.post(`/api/records/deal/imports/${r.body.id}/revert`);
+    expect(rev.body).toMatchObject({ deleted: 60, skipped: 0 });
+    expect(await deals({ code: { startsWith: 'V-' } })).toHaveLength(0);
+  });
+
   it('answers 404 for an unknown import id', async () => {
     expect((await tenant.api.get('/api/records/deal/imports/nope')).status).toBe(404);
     expect(

@@ -65,7 +65,11 @@ export interface ImportSummary {
   revertedAt: Date | null;
 }
 
-/** One statement per call: four array parameters unnested, instead of five bindings per row. */
+/**
+ * One statement per call: four array parameters unnested, instead of five bindings per row. A record
+ * the same import touches again (a later row with the same upsert key) keeps its first entry (what
+ * it was before the import) with the newest version.
+ */
 export async function journalRows(
   trx: Knex.Transaction,
   schema: string,
@@ -76,7 +80,8 @@ export async function journalRows(
   await trx.raw(
     `insert into ?? (import_id, record_id, action, version, before)
      select ?, r.record_id, r.action, r.version, r.before
-     from unnest(?::uuid[], ?::text[], ?::int[], ?::jsonb[]) as r(record_id, action, version, before)`,
+     from unnest(?::uuid[], ?::text[], ?::int[], ?::jsonb[]) as r(record_id, action, version, before)
+     on conflict (import_id, record_id) do update set version = excluded.version`,
     [
       qualified(schema, SYSTEM_TABLE.importRows),
       importId,
