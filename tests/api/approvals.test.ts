@@ -441,6 +441,58 @@ describe('delegation, escalation, links, notifications', () => {
     expect(body.items[0].history.some((h: { action: string }) => h.action === 'escalated')).toBe(true);
   });
 
+  it('escalates an approver set that resolves to nobody, and auto-decides on a deadline', async () => {
+    const auto = {
+      object: 'deal',
+      label: 'Reviewer',
+      trigger: { on: 'submit', condition: 'record.name.startsWith("Auto")' },
+      nodes: [
+        { id: 'start', type: 'start', position: { x: 0, y: 0 }, data: {} },
+        {
+          id: 'rev',
+          type: 'approval',
+          position: { x: 0, y: 1 },
+          data: { approvers: [{ field: 'reviewer' }], escalation: { after: 'PT1H', decide: 'approved' } },
+        },
+        { id: 'ok', type: 'end', position: { x: 0, y: 2 }, data: { outcome: 'approved', set: { stage: 'won' } } },
+        { id: 'ko', type: 'end', position: { x: 1, y: 2 }, data: { outcome: 'rejected' } },
+      ],
+      edges: [
+        { id: 'a', source: 'start', target: 'rev' },
+        { id: 'b', source: 'rev', target: 'ok', data: { outcome: 'approved' } },
+        { id: 'c', source: 'rev', target: 'ko', data: { outcome: 'rejected' } },
+      ],
+    };
+    const noEscalation = structuredClone(auto);
+    (noEscalation.nodes[1] as { data: Record<string, unknown> }).data = { approvers: [{ field: 'reviewer' }] };
+    noEscalation.trigger.condition = 'record.name.startsWith("Nobody")';
+    expect((await tenant.api.put('/api/meta/workflows/a_auto', auto)).status).toBe(200);
+    expect((await tenant.api.put('/api/meta/workflows/a_nobody', noEscalation)).status).toBe(200);
+
+    // No reviewer and a `decide` escalation: decided at once instead of stalling.
+    const unassigned = await insert('deal', { name: 'Auto unassigned', amount: 10 });
+    const r1 = await rep.api.post(`/api/records/deal/${unassigned}/submit`);
+    expect(r1.body.instance).toMatchObject({ status: 'approved', step: 'ok' });
+    // No reviewer and no escalation: the tenant's admins get the task.
+    const orphan = await insert('deal', { name: 'Nobody reviews', amount: 10 });
+    await rep.api.post(`/api/records/deal/${orphan}/submit`);
+    await tenant.api.post(
+      `/api/approvals/tasks/${await taskOf({ id: tenant.admin.id, api: tenant.api }, orphan)}/approve`,
+    );
+    expect(await record('deal', orphan)).toMatchObject({ approval_status: 'approved' });
+    // A reviewer who never answers: auto-approved once the hour has passed.
+    const slow = await insert('deal', { name: 'Auto slow', amount: 10, reviewer: director2.id });
+    await rep.api.post(`/api/records/deal/${slow}/submit`);
+    clock.advance(2 * 3600_000);
+    expect((await server.runtime.workflows.escalateDue()).decided).toBeGreaterThanOrEqual(1);
+    expect(await record('deal', slow)).toMatchObject({ approval_status: 'approved', stage: 'won' });
+    expect(
+      (await director2.api.get('/api/approvals/inbox')).body.items.some((i: { record: string }) => i.record === slow),
+    ).toBe(false);
+    for (const name of ['a_auto', 'a_nobody'])
+      expect((await tenant.api.delete(`/api/meta/workflows/${name}`)).status).toBe(200);
+  });
+
   it('decides through a signed single-use link from the e-mail', async () => {
     const id = await insert('deal', { name: 'Linked', amount: 150000 });
     await rep.api.post(`/api/records/deal/${id}/submit`);
