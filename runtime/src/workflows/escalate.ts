@@ -74,9 +74,9 @@ async function escalateTask(
       .forUpdate()
       .skipLocked()
       .first();
-    if (!instance || instance.status !== 'pending') return undefined;
+    if (instance?.status !== 'pending') return undefined;
     const task = await store.lockTask(tx.db, tx.schema, taskId);
-    if (!task || task.status !== 'open' || !task.due_at || task.due_at > now) return undefined;
+    if (task?.status !== 'open' || !task.due_at || task.due_at > now) return undefined;
     const run = await loadRun(tx, env, model, instance);
     run.now = now;
     const node = run.graph.node(task.node);

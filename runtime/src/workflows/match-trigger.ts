@@ -17,7 +17,7 @@ export async function matchTrigger(
   only?: string,
 ): Promise<{ name: string; definition: WorkflowDefinition } | undefined> {
   const candidates = Object.entries(model.workflows)
-    .filter(([name, w]) => w.object === object && w.active !== false && (w.trigger?.on ?? 'submit') === 'submit')
+    .filter(([_name, w]) => w.object === object && w.active !== false && (w.trigger?.on ?? 'submit') === 'submit')
     .filter(([name]) => only === undefined || name === only)
     .sort(([a], [b]) => a.localeCompare(b));
   const guarded = candidates.filter(([, w]) => w.trigger?.condition);

@@ -51,7 +51,7 @@ export async function moveInstancesToCurrent(ctx: Ctx, model: Model, workflow: s
   for (const id of ids) {
     await runInUnitOfWork(ctx, async (tx) => {
       const i = (await store.lockInstance(tx.db, tx.schema, id)) as InstanceRow | undefined;
-      if (!i || i.status !== 'pending') return;
+      if (i?.status !== 'pending') return;
       const node = i.current_node ? graph.node(i.current_node) : undefined;
       if (node?.type !== 'approval' || definition.object !== i.object) {
         skipped.push({ id, step: i.current_node, reason: 'its current step is not in the newest version' });
