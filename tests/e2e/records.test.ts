@@ -167,6 +167,12 @@ describe('records in the browser', { timeout: 120_000 }, () => {
     await screenshot(page, 'record-related');
     await page.getByRole('link', { name: 'Zeta rollout' }).click();
     await page.getByRole('heading', { name: 'Zeta rollout', level: 1 }).waitFor();
+    // "New" on a related list starts a record already linked to its parent.
+    await page.goBack();
+    await page.getByRole('tab', { name: 'Related' }).click();
+    await page.getByRole('link', { name: 'New' }).last().click();
+    await page.getByRole('heading', { name: 'New Deal', level: 1 }).waitFor();
+    await expect.poll(() => page.locator('#root_account').inputValue()).toBe('Acme Corporation');
 
     await page.goto('/o/deal/00000000-0000-4000-8000-000000000000');
     await page.getByRole('heading', { name: 'Record not found' }).waitFor();

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Tabs } from 'radix-ui';
 import { Lock, SearchX, Trash2 } from 'lucide-react';
 import { type ApiError, isApiError } from '../api/api-error';
@@ -129,7 +129,17 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
   const queryClient = useQueryClient();
   const formDoc = ((meta.forms ?? {}) as Record<string, FormDoc>)[object];
   const form = useMemo(() => buildRecordForm(schema, formDoc, locale), [schema, formDoc, locale]);
-  const [data, setData] = useState(() => toFormData(record, form));
+  // `/o/deal/new?account=<id>` (from a related list) starts the new record linked to its parent.
+  const [params] = useSearchParams();
+  const [data, setData] = useState(() =>
+    record
+      ? toFormData(record, form)
+      : Object.fromEntries(
+          form.writable
+            .filter((f) => params.get(f) && schema.properties?.[f]?.['x-ref'])
+            .map((f) => [f, params.get(f)]),
+        ),
+  );
   const [serverErrors, setServerErrors] = useState<Record<string, string> | undefined>();
   const [saving, setSaving] = useState(false);
   const [conflict, setConflict] = useState(false);

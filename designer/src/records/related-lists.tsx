@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { Link2 } from 'lucide-react';
+import { Link2, Plus } from 'lucide-react';
 import { fieldLabel, objectLabel } from '../i18n/pick-label';
 import type { AppMeta } from '../meta/meta-types';
 import { useSession } from '../session/session-context';
@@ -54,7 +54,15 @@ function RelatedList({
   );
   const title = sameTarget.length > 1 ? `${label} (${fieldLabel(schema, field, lang)})` : label;
   return (
-    <Card title={title}>
+    <Card
+      title={title}
+      actions={
+        <Link className="f-btn f-btn--ghost f-btn--sm" to={`/o/${object}/new?${new URLSearchParams({ [field]: id })}`}>
+          <Plus size={16} aria-hidden="true" />
+          <span className="f-btn__label">{t('list.newRecord')}</span>
+        </Link>
+      }
+    >
       {list.isPending ? (
         <LoadingState compact label={t('common.loading')} />
       ) : list.isError ? (
