@@ -23,6 +23,7 @@ import { shareRoutes } from './routes/share-routes';
 import { permissionRoutes } from './routes/permission-routes';
 import { approvalRoutes } from './routes/approval-routes';
 import { notificationRoutes } from './routes/notification-routes';
+import { documentRoutes } from './routes/document-routes';
 
 export interface AppOptions {
   runtime: Runtime;
@@ -95,6 +96,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(shareRoutes);
   await app.register(approvalRoutes);
   await app.register(notificationRoutes);
+  await app.register(documentRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);
   await app.register(pluginRoutes(opts.plugins));
 

@@ -24,6 +24,7 @@ import { sampleDataLoader } from './templates/load-sample-data';
 import { WorkflowEngine } from './workflows/workflow-engine';
 import { RecordService } from './records/record-service';
 import { createRecordsIo } from './records/records-io';
+import { DocumentService } from './documents/document-service';
 
 export interface RuntimeOptions {
   db: Knex;
@@ -86,6 +87,7 @@ export function createRuntime(opts: RuntimeOptions) {
     clock,
     importLimits: config.imports,
   });
+  const documents = new DocumentService({ meta, records: () => records });
   templates.sampleDataLoader = sampleDataLoader({ meta, records, users });
   scripts.useRecordsQuery(records.scriptQuery);
   scripts.useActionRecords({
@@ -113,6 +115,8 @@ export function createRuntime(opts: RuntimeOptions) {
     records,
     /** Import, export, aggregates and duplicate rules over records (docs/records-io.md). */
     recordsIo,
+    /** Print templates, PDFs, files, Word documents, mail merge (runtime/src/documents, docs/documents.md). */
+    documents,
     /** Roles, record scopes, field security, sharing (runtime/src/permissions, docs/permissions.md). */
     permissions,
     /** Approval workflows: submit, decide, inbox, escalation, notifications (runtime/src/workflows). */

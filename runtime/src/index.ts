@@ -75,6 +75,8 @@ export {
 } from './records/record-hooks';
 export type { HistoryEntry as RecordHistoryEntry, AuditAction } from './records/audit';
 export type { RecordsIo } from './records/records-io';
+export type { DocumentService, PrintTemplateInput } from './documents/document-service';
+export type { PrintTemplate } from './documents/print-template-store';
 export type { ImportFormat } from './records/import-row-reader';
 export type { ImportOptions, ImportReport, RevertReport } from './records/import-service';
 export type { ExportFormat } from './records/export-writer';

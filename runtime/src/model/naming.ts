@@ -69,6 +69,10 @@ export const SYSTEM_TABLE = {
   emailOutbox: '_email_outbox',
   /** Automation runs already done per (rule, record, period), so schedules never act twice. */
   automationRuns: '_automation_runs',
+  /** Print templates per object (documents/print-template-store.ts). */
+  printTemplates: '_print_templates',
+  /** Files attached to records, contents inline (documents/file-store.ts). */
+  files: '_files',
 } as const;
 
 /**

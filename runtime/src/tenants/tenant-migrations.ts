@@ -3,6 +3,7 @@ import { createAuditTable } from '../records/audit';
 import { importLogMigration } from '../records/import-log';
 import { permissionMigration } from '../permissions/permission-migration';
 import { workflowMigration } from '../workflows/workflow-migration';
+import { documentsMigration } from '../documents/documents-migration';
 import { metaDocumentOrderMigration } from '../meta/meta-document-order-migration';
 
 /**
@@ -87,4 +88,6 @@ export const tenantMigrations: Migration[] = [
   },
   // Records import journal (records/import-log.ts): imports can be listed and reverted.
   importLogMigration,
+  // Print templates and record files (documents/documents-migration.ts).
+  documentsMigration,
 ];

@@ -1,0 +1,184 @@
+import Handlebars from 'handlebars';
+import type { Ctx } from '../ctx';
+import { badRequest, forbidden, isAppError, notFound, validationFailed } from '../errors';
+import type { MetaService } from '../meta/meta-service';
+import type { Model, ObjectModel } from '../model/load-model';
+import type { RecordService } from '../records/record-service';
+import { type PageSetup, renderPdf } from './html-to-pdf';
+import { checkTemplate } from './print-template-check';
+import { type PrintTemplate, printTemplateStore } from './print-template-store';
+
+export interface DocumentServiceDeps {
+  meta: MetaService;
+  records: () => RecordService;
+}
+
+export interface PrintTemplateInput {
+  label?: string;
+  html: string;
+  header?: string;
+  footer?: string;
+  page?: PageSetup;
+}
+
+const NAME = /^[a-z][a-z0-9_]{0,62}$/;
+const MAX_HTML = 200_000;
+const MAX_LINES = 2_000;
+const SIZES = new Set(['A4', 'A5', 'LETTER', 'LEGAL']);
+
+/** One Handlebars environment with the document helpers; escaping stays on (`{{ }}` escapes HTML). */
+const hbs = Handlebars.create();
+hbs.registerHelper('date', (value: unknown) => {
+  if (value === null || value === undefined || value === '') return '';
+  const d = new Date(String(value));
+  return Number.isNaN(d.getTime()) ? String(value) : d.toISOString().slice(0, 10);
+});
+hbs.registerHelper('number', (value: unknown, decimals: unknown) => {
+  if (value === null || value === undefined || value === '') return '';
+  const n = Number(value);
+  const digits = typeof decimals === 'number' ? Math.min(Math.max(0, decimals), 6) : 2;
+  return Number.isFinite(n)
+    ? new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n)
+    : String(value);
+});
+const compileOptions = { knownHelpersOnly: true, knownHelpers: { date: true, number: true } } as const;
+const compile = (source: string) => hbs.compile(source, compileOptions);
+
+/**
+ * Print templates (HTML + Handlebars → PDF): admins save them per object, users print the records
+ * they may read. Data comes through the records service with the caller's context, so scopes and
+ * field security apply: a hidden field is simply absent and prints blank.
+ */
+export class DocumentService {
+  constructor(private readonly deps: DocumentServiceDeps) {}
+
+  async listTemplates(ctx: Ctx, object?: string): Promise<PrintTemplate[]> {
+    if (object !== undefined) this.objectOf(await this.deps.meta.model(ctx), object);
+    return printTemplateStore.list(ctx, object);
+  }
+
+  async getTemplate(ctx: Ctx, object: string, name: string): Promise<PrintTemplate> {
+    this.objectOf(await this.deps.meta.model(ctx), object);
+    const t = await printTemplateStore.get(ctx, object, name);
+    if (!t) throw notFound(`Unknown print template: ${name}`);
+    return t;
+  }
+
+  async saveTemplate(ctx: Ctx, object: string, name: string, input: PrintTemplateInput): Promise<PrintTemplate> {
+    if (!ctx.isAdmin) throw forbidden('Tenant admins only');
+    if (!NAME.test(name)) throw badRequest('Template names are lower-case letters, digits and _');
+    const model = await this.deps.meta.model(ctx);
+    const obj = this.objectOf(model, object);
+    if (typeof input.html !== 'string' || input.html.trim() === '')
+      throw validationFailed('html is required', { html: 'required' });
+    if (input.html.length > MAX_HTML)
+      throw validationFailed('html is too long', { html: `at most ${MAX_HTML} characters` });
+    const page = input.page ?? {};
+    if (page.size !== undefined && !SIZES.has(page.size))
+      throw validationFailed('Unknown page size', { 'page.size': 'A4, A5, LETTER or LEGAL' });
+    checkTemplate(model, obj, input.html, 'html');
+    if (input.header) checkTemplate(model, obj, input.header, 'header', ['page', 'pages']);
+    if (input.footer) checkTemplate(model, obj, input.footer, 'footer', ['page', 'pages']);
+    return printTemplateStore.save(ctx, {
+      object,
+      name,
+      label: input.label?.trim() || name,
+      kind: 'html',
+      html: input.html,
+      page: {
+        ...page,
+        ...(input.header ? { header: input.header } : {}),
+        ...(input.footer ? { footer: input.footer } : {}),
+      },
+    });
+  }
+
+  async deleteTemplate(ctx: Ctx, object: string, name: string): Promise<void> {
+    if (!ctx.isAdmin) throw forbidden('Tenant admins only');
+    this.objectOf(await this.deps.meta.model(ctx), object);
+    if (!(await printTemplateStore.delete(ctx, object, name))) throw notFound(`Unknown print template: ${name}`);
+  }
+
+  /** The record printed with the template, as a PDF stream. 404 when the record is outside the caller's scope. */
+  async print(
+    ctx: Ctx,
+    object: string,
+    id: string,
+    name: string,
+  ): Promise<{ pdf: PDFKit.PDFDocument; filename: string }> {
+    const t = await this.getTemplate(ctx, object, name);
+    if (t.kind !== 'html' || !t.html) throw badRequest(`Template ${name} is not an HTML print template`);
+    const data = await this.recordData(ctx, object, id);
+    const body = compile(t.html);
+    const header = t.header ? compile(t.header) : undefined;
+    const footer = t.footer ? compile(t.footer) : undefined;
+    const pdf = renderPdf(
+      [
+        {
+          html: body(data),
+          ...(header ? { header: (page: number, pages: number) => header({ ...data, page, pages }) } : {}),
+          ...(footer ? { footer: (page: number, pages: number) => footer({ ...data, page, pages }) } : {}),
+        },
+      ],
+      t.page,
+    );
+    return { pdf, filename: `${name}-${id}.pdf` };
+  }
+
+  /**
+   * What a template sees: the record's readable fields, readable lookups expanded (printing as their
+   * label) and the line items the caller may read.
+   */
+  async recordData(ctx: Ctx, object: string, id: string): Promise<Record<string, unknown>> {
+    const records = this.deps.records();
+    const model = await this.deps.meta.model(ctx);
+    const obj = this.objectOf(model, object);
+    const plain = await records.get(ctx, object, id);
+    const lookups = [...obj.fields.values()]
+      .filter((f) => f.ref && f.column && f.name !== 'id' && plain[f.name] != null)
+      .map((f) => f.name);
+    const data = lookups.length > 0 ? await records.get(ctx, object, id, { expand: lookups.join(',') }) : { ...plain };
+    for (const name of lookups) {
+      const value = data[name];
+      const target = model.objects.get(obj.fields.get(name)?.ref ?? '');
+      if (value && typeof value === 'object') labelled(value as Record<string, unknown>, target?.labelField ?? 'name');
+    }
+    for (const child of obj.children) data[child.name] = await this.lines(ctx, child.object, child.field, id);
+    return data;
+  }
+
+  private async lines(ctx: Ctx, object: string, field: string, parent: string): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    let cursor: string | undefined;
+    try {
+      do {
+        const page = await this.deps.records().list(ctx, object, {
+          filter: { [field]: { eq: parent } },
+          limit: 500,
+          ...(cursor ? { cursor } : {}),
+        });
+        out.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && out.length < MAX_LINES);
+    } catch (err) {
+      // No read access to the line-item object: the document prints without its lines.
+      if (isAppError(err) && (err.code === 'FORBIDDEN' || err.code === 'NOT_FOUND')) return [];
+      throw err;
+    }
+    return out;
+  }
+
+  private objectOf(model: Model, object: string): ObjectModel {
+    const obj = model.objects.get(object);
+    if (!obj) throw notFound(`Unknown object: ${object}`);
+    return obj;
+  }
+}
+
+/** An expanded lookup prints as its label (`{{account}}`) while `{{account.city}}` still works. */
+function labelled(record: Record<string, unknown>, labelField: string) {
+  Object.defineProperty(record, 'toString', {
+    value: () => String(record[labelField] ?? record.name ?? record.id ?? ''),
+    enumerable: false,
+  });
+}
