@@ -167,6 +167,8 @@ export class ImportService {
       ignoredColumns: [],
     };
     const run = new ImportRun(this.deps, model, object, qa, opts, key, id, report);
+    // PostgreSQL takes at most 65,535 bind parameters per statement: wide objects get smaller batches.
+    const batchSize = Math.max(1, Math.min(this.limits.batchSize, Math.floor(30_000 / object.columns.length)));
     try {
       await runInUnitOfWork(allowDuplicates(ctx), async (tx) => {
         // The journal row comes first: the rows each batch writes refer to it.
@@ -187,7 +189,7 @@ export class ImportService {
           if (report.rows === 0 && opts.format === 'csv') run.useHeader(reader.header() ?? []);
           report.rows += 1;
           batch.push(row);
-          if (batch.length >= this.limits.batchSize) {
+          if (batch.length >= batchSize) {
             await run.batch(tx, batch);
             batch = [];
           }
