@@ -96,9 +96,12 @@ describe('CSV export', () => {
 
 describe('XLSX export', () => {
   it('writes typed cells: numbers, booleans, dates, and formulas as plain text', async () => {
-    const res = await fetch(new URL('/api/records/deal/export?format=xlsx&sort=name&fields=name,amount,close_on,won', server.url), {
-      headers: { authorization: `Bearer ${tenant.api.token}` },
-    });
+    const res = await fetch(
+      new URL('/api/records/deal/export?format=xlsx&sort=name&fields=name,amount,close_on,won', server.url),
+      {
+        headers: { authorization: `Bearer ${tenant.api.token}` },
+      },
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const wb = new ExcelJS.Workbook();
