@@ -38,6 +38,7 @@ export function selectPage(
   if (q.after) {
     const after = q.after;
     qb.where((b) => keysetAfter(b, t, q.sort, after));
+    leadingBound(qb, t, q.sort, after);
   }
   for (const k of q.sort) qb.orderByRaw(`?? ${k.desc ? 'desc' : 'asc'} nulls last`, [`${t}.${k.column}`]);
   return qb.limit(q.limit + 1);
@@ -53,13 +54,31 @@ function keysetAfter(qb: Knex.QueryBuilder, table: string, sort: readonly SortKe
     if (v === null) return; // nothing sorts after NULL on this key: only ties, handled by later keys
     qb.orWhere((b) => {
       for (let j = 0; j < i; j++) {
-        b.whereRaw('?? is not distinct from ?', [`${table}.${sort[j]!.column}`, values[j] ?? null]);
+        // `=` when the value is known (same meaning as IS NOT DISTINCT FROM, but indexable).
+        const prev = `${table}.${sort[j]!.column}`;
+        const pv = values[j] ?? null;
+        if (pv === null) b.whereNull(prev);
+        else b.whereRaw('?? = ?', [prev, pv]);
       }
       const col = `${table}.${key.column}`;
       b.where((c) => c.whereRaw(`?? ${key.desc ? '<' : '>'} ?`, [col, v]).orWhereNull(col));
     });
   });
   qb.orWhereRaw('false');
+}
+
+/**
+ * A redundant range on the first key (`k1 >= v1`, or `<=` descending) AND-ed beside the OR above:
+ * it lets an index on k1 start at the cursor instead of scanning every earlier row, so deep pages
+ * cost what page 1 costs. The `or is null` arm keeps nulls-last rows; PostgreSQL drops it for NOT
+ * NULL columns such as `id`, leaving a plain index range.
+ */
+function leadingBound(qb: Knex.QueryBuilder, table: string, sort: readonly SortKey[], values: (string | null)[]) {
+  const first = sort[0];
+  const v = values[0] ?? null;
+  if (!first || v === null) return;
+  const col = `${table}.${first.column}`;
+  qb.where((b) => b.whereRaw(`?? ${first.desc ? '<=' : '>='} ?`, [col, v]).orWhereNull(col));
 }
 
 export async function selectCount(db: Knex | Knex.Transaction, schema: string, object: ObjectModel, where: WhereFn[]) {
