@@ -24,6 +24,7 @@ import { permissionRoutes } from './routes/permission-routes';
 import { approvalRoutes } from './routes/approval-routes';
 import { notificationRoutes } from './routes/notification-routes';
 import { documentRoutes } from './routes/document-routes';
+import { fileRoutes } from './routes/file-routes';
 
 export interface AppOptions {
   runtime: Runtime;
@@ -97,6 +98,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(approvalRoutes);
   await app.register(notificationRoutes);
   await app.register(documentRoutes);
+  await app.register(fileRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);
   await app.register(pluginRoutes(opts.plugins));
 

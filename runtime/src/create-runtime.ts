@@ -25,6 +25,7 @@ import { WorkflowEngine } from './workflows/workflow-engine';
 import { RecordService } from './records/record-service';
 import { createRecordsIo } from './records/records-io';
 import { DocumentService } from './documents/document-service';
+import { FileService } from './documents/file-service';
 
 export interface RuntimeOptions {
   db: Knex;
@@ -88,6 +89,7 @@ export function createRuntime(opts: RuntimeOptions) {
     importLimits: config.imports,
   });
   const documents = new DocumentService({ meta, records: () => records });
+  const files = new FileService({ records: () => records, permissions: () => permissions });
   templates.sampleDataLoader = sampleDataLoader({ meta, records, users });
   scripts.useRecordsQuery(records.scriptQuery);
   scripts.useActionRecords({
@@ -117,6 +119,8 @@ export function createRuntime(opts: RuntimeOptions) {
     recordsIo,
     /** Print templates, PDFs, files, Word documents, mail merge (runtime/src/documents, docs/documents.md). */
     documents,
+    /** Files attached to records (runtime/src/documents/file-service.ts). */
+    files,
     /** Roles, record scopes, field security, sharing (runtime/src/permissions, docs/permissions.md). */
     permissions,
     /** Approval workflows: submit, decide, inbox, escalation, notifications (runtime/src/workflows). */

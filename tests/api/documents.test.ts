@@ -181,3 +181,69 @@ describe('print templates', () => {
     expect((await tenant.api.delete('/api/print-templates/quote/standard')).status).toBe(404);
   });
 });
+
+describe('record files', () => {
+  const base = () => `/api/records/quote/${repQuoteId}/files`;
+  const upload = (api: ApiClient, path: string, body: Buffer | string, type = 'application/octet-stream') =>
+    fetch(new URL(path, api.baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${api.token}`, 'content-type': type },
+      body,
+    });
+  const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64, 1)]);
+
+  it('attaches, lists, downloads byte for byte with the sniffed type, and deletes', async () => {
+    const r = await upload(rep.api, `${base()}?name=${encodeURIComponent('../报价 "scan".png')}`, png, 'text/html');
+    expect(r.status).toBe(201);
+    const meta = await r.json();
+    expect(meta).toMatchObject({ name: '报价 scan.png', contentType: 'image/png', size: png.length });
+    const json = await upload(rep.api, `${base()}?name=data.json`, '{"a":1}', 'application/json');
+    expect(json.status).toBe(201);
+    expect((await json.json()).contentType).toBe('application/json');
+    const list = await rep.api.get(base());
+    expect(list.body.items.map((f: { name: string }) => f.name)).toEqual(['报价 scan.png', 'data.json']);
+    const dl = await fetch(new URL(`${base()}/${meta.id}`, rep.api.baseUrl), {
+      headers: { authorization: `Bearer ${rep.api.token}` },
+    });
+    expect(dl.status).toBe(200);
+    expect(dl.headers.get('content-type')).toBe('image/png');
+    expect(dl.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(dl.headers.get('content-disposition')).toMatch(/^attachment/);
+    expect(Buffer.from(await dl.arrayBuffer()).equals(png)).toBe(true);
+    expect((await rep.api.delete(`${base()}/${meta.id}`)).status).toBe(204);
+    expect((await rep.api.delete(`${base()}/${meta.id}`)).status).toBe(404);
+  });
+
+  it('follows the record: 404 outside read scope, 403 without update scope', async () => {
+    const other = `/api/records/quote/${quoteId}/files`;
+    expect((await rep.api.get(other)).status).toBe(404);
+    expect((await upload(rep.api, `${other}?name=x.txt`, 'x', 'text/plain')).status).toBe(404);
+    const adminFile = await upload(tenant.api, `${other}?name=x.txt`, 'hello', 'text/plain');
+    expect(adminFile.status).toBe(201);
+    const { id } = await adminFile.json();
+    const dl = await fetch(new URL(`${other}/${id}`, rep.api.baseUrl), {
+      headers: { authorization: `Bearer ${rep.api.token}` },
+    });
+    expect(dl.status).toBe(404);
+    // A reader without update scope: the rep may read all accounts but update only their own.
+    const acc = await tenant.api.post('/api/records/account', { name: 'Admin account' });
+    const accFiles = `/api/records/account/${acc.body.id}/files`;
+    expect((await rep.api.get(accFiles)).status).toBe(200);
+    expect((await upload(rep.api, `${accFiles}?name=x.txt`, 'x', 'text/plain')).status).toBe(403);
+  });
+
+  it('refuses bad uploads with 4xx and loses nothing', async () => {
+    expect((await upload(rep.api, base(), 'x')).status).toBe(400);
+    expect((await upload(rep.api, `${base()}?name=..`, 'x')).status).toBe(400);
+    expect((await upload(rep.api, `${base()}?name=empty.bin`, Buffer.alloc(0))).status).toBe(400);
+    const big = await upload(rep.api, `${base()}?name=big.bin`, Buffer.alloc(10 * 1024 * 1024 + 1));
+    expect(big.status).toBe(413);
+    expect((await upload(rep.api, `/api/records/nope/${repQuoteId}/files?name=a`, 'x')).status).toBe(404);
+    expect((await upload(rep.api, `/api/records/quote/not-a-uuid/files?name=a`, 'x')).status).toBe(404);
+    expect((await rep.api.get(`${base()}/not-a-uuid`)).status).toBe(404);
+    const anon = await fetch(new URL(base(), rep.api.baseUrl));
+    expect(anon.status).toBe(401);
+    const list = await rep.api.get(base());
+    expect(list.body.items.map((f: { name: string }) => f.name)).toEqual(['data.json']);
+  });
+});
