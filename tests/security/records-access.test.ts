@@ -361,8 +361,6 @@ describe('ownership transfer', () => {
       { owner: w.users.rep2.id },
       { headers: { 'if-match': String(before.body.version) } },
     );
-    // The records engine has not implemented `owner` in PATCH yet: the probe waits for it.
-    if (r.status === 400 && /owner/.test(r.text)) ctx.skip();
     expect(r.status, r.text).toBe(200);
     expect((await w.users.rep2.api.get(url)).status).toBe(200);
     expect((await w.users.rep3.api.get(url)).status).toBe(404);
@@ -372,6 +370,20 @@ describe('ownership transfer', () => {
       { headers: { 'if-match': String(r.body.version) } },
     );
     expect(back.status).toBe(200);
+    const history = await w.tenant.api.get(`${url}/history`);
+    expect(JSON.stringify(history.body)).toContain(w.users.rep2.id);
+  });
+
+  it('refuses an unknown or malformed new owner and changes nothing', async (ctx) => {
+    const w = need(ctx);
+    const url = `/api/records/deal/${w.deals.rep3}`;
+    for (const owner of ['00000000-0000-4000-8000-000000000000', 'nobody', 42, null]) {
+      const before = await w.tenant.api.get(url);
+      const r = await w.tenant.api.patch(url, { owner }, { headers: { 'if-match': String(before.body.version) } });
+      expect(r.status, r.text).toBe(400);
+      expect(r.body.error.fields).toHaveProperty('owner');
+      expect((await w.tenant.api.get(url)).body.owner).toBe(w.users.rep3.id);
+    }
   });
 });
 

@@ -25,6 +25,7 @@ import { nextAutonumber } from '../model/autonumber';
 import type { Model, ObjectModel } from '../model/load-model';
 import { searchableFields } from '../model/search-fields';
 import type { ObjectAccess, PermissionEngine } from '../permissions/object-access';
+import { deleteRecordShares } from '../permissions/share-service';
 import type { ScriptEngine } from '../scripts/script-engine';
 import { SYSTEM_USER_ID } from '../system-ctx';
 import { runInUnitOfWork, type TxCtx } from '../tx/unit-of-work';
@@ -33,6 +34,7 @@ import { compileFilter, escapeLike, type QueryAccess } from './compile-query';
 import { type CursorSigner, decodeCursor, encodeCursor } from './cursor-codec';
 import { expandLookups, parseExpand } from './expand-lookups';
 import { forbiddenWrites, projectColumns, readableColumns, toRecord } from './field-guard';
+import { takeOwnerChange } from './owner-transfer';
 import { recomputeRollups } from './line-items';
 import { parseSort, sortSignature } from './parse-sort';
 import { estimateCount, SORT_VALUE, selectCount, selectOne, selectPage } from './read-sql';
@@ -306,6 +308,7 @@ export class RecordService {
       if (!old) throw notFound(`No ${object.name} with this id`);
       if (old.deleted_at === null) throw conflict('Only records in the recycle bin can be purged: delete it first');
       await deleteRow(tx.db, tx.schema, object, id);
+      await deleteRecordShares(tx.db, tx.schema, object.name, [id]);
       await writeAudit(tx.db, tx.schema, [
         { object: object.name, recordId: id, action: 'purge', userId: actor(tx), changes: {} },
       ]);
@@ -542,9 +545,10 @@ export class RecordService {
     body: Record<string, unknown>,
     override = false,
   ): Promise<Row | undefined> {
-    const denied = forbiddenWrites(object, qa.access, body);
+    const { rest, owner } = await takeOwnerChange(tx, qa.access, body);
+    const denied = forbiddenWrites(object, qa.access, rest);
     if (Object.keys(denied).length) throw forbidden('You may not edit some of these fields', denied);
-    const checked = object.validators.update(body);
+    const checked = object.validators.update(rest);
     if (!checked.ok) throw validationFailed('The changes are not valid', checked.errors);
     const patch = checked.value;
     const children: Record<string, unknown[]> = {};
@@ -563,7 +567,7 @@ export class RecordService {
     });
     const merged = { ...old, ...hook.patch };
     const scripted = await runSaveScripts(this.deps.scripts, tx, model, object, merged, old);
-    const set = { ...columnsOnly(object, hook.patch), ...scripted };
+    const set = { ...columnsOnly(object, hook.patch), ...scripted, ...(owner ? { owner } : {}) };
     const changed = Object.keys(diffRecords(object, old, { ...old, ...set })).length > 0;
     let row: Row | undefined;
     if (changed) row = await updateRow(tx.db, tx.schema, object, id, set, actor(tx));
