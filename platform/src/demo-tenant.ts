@@ -21,3 +21,14 @@ export async function ensureDemoTenant(runtime: Runtime): Promise<'created' | 'e
   });
   return 'created';
 }
+
+/** The demo tenant's sample users (from the core-crm template's sample data), for the start-up banner. */
+export function demoUsers(runtime: Runtime): Array<{ email: string; password: string; roles: string[] }> {
+  if (!runtime.templates.names().includes('core-crm')) return [];
+  const users = (runtime.templates.get('core-crm').sampleData?.users ?? []) as Array<Record<string, unknown>>;
+  return users.map((u) => ({
+    email: String(u.email),
+    password: String(u.password),
+    roles: Array.isArray(u.roles) ? u.roles.map(String) : [],
+  }));
+}

@@ -1,5 +1,5 @@
 import { loadConfig } from './config';
-import { DEMO_ADMIN, ensureDemoTenant } from './demo-tenant';
+import { DEMO_ADMIN, demoUsers, ensureDemoTenant } from './demo-tenant';
 import { startServer } from './server';
 
 /** `npm start`: database, migrations, demo tenant, HTTP server; Ctrl-C / SIGTERM stop it cleanly. */
@@ -29,6 +29,7 @@ async function main() {
     lines.push(
       `Demo tenant (${state}): tenant "${DEMO_ADMIN.tenant}", e-mail ${DEMO_ADMIN.email}, password ${DEMO_ADMIN.password}`,
     );
+    for (const u of demoUsers(server.runtime)) lines.push(`  ${u.email} / ${u.password} (${u.roles.join(', ')})`);
   }
   if (config.platformTokenGenerated)
     lines.push(`Platform token (set PLATFORM_TOKEN to fix it): ${config.platformToken}`);

@@ -12,6 +12,7 @@ import { buildApp, loggerOptions } from './app';
 import type { PlatformConfig } from './config';
 import { type EmbeddedDb, startEmbeddedPostgres } from './db/embedded-postgres';
 import { loadPlugins } from './plugins/load-plugins';
+import { schedulePluginJobs } from './plugins/schedule-plugin-jobs';
 import type { PluginManager } from './plugins/plugin-manager';
 
 export interface Server {
@@ -68,6 +69,7 @@ export async function startServer(opts: StartOptions): Promise<Server> {
     const address = await app.listen({ port: config.port, host: config.host });
     // The escalation sweep runs on pg-boss in real servers only (tests call escalateDue directly).
     await runtime.workflows.startScheduler();
+    const jobs = await schedulePluginJobs(runtime, plugins);
     return {
       app,
       runtime,
@@ -75,6 +77,7 @@ export async function startServer(opts: StartOptions): Promise<Server> {
       url: address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1'),
       async close() {
         await app?.close();
+        await jobs.stop();
         await runtime.close();
         await embedded?.stop();
       },

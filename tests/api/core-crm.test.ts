@@ -12,7 +12,7 @@ beforeAll(async () => {
   });
   tenant = await createTestTenant(server, { prefix: 'crm', template: 'core-crm' });
   demo = await createTestTenant(server, { prefix: 'crmdemo', template: 'core-crm', sampleData: true });
-});
+}, 300_000);
 afterAll(async () => {
   await server?.platform.delete(`/api/tenants/${tenant?.id}`, { query: { confirm: tenant?.id } });
   await server?.platform.delete(`/api/tenants/${demo?.id}`, { query: { confirm: demo?.id } });
@@ -208,7 +208,7 @@ describe('lead conversion (POST /api/plugins/core-crm/leads/:id/convert)', () =>
 
 describe('core-crm scheduled jobs', () => {
   it('ages receivables into 30/60/90/180-day buckets', async () => {
-    const r = await server.plugins!.runJob('core-crm.receivables-aging');
+    const r = await server.plugins!.runJob('core-crm.receivables-aging', undefined, { tenants: [demo.id] });
     expect(r.failed).toEqual([]);
     const ar = (await demo.api.get('/api/records/receivable', { query: { limit: 100, sort: 'due_on' } })).body.items;
     expect(ar.map((x: any) => x.aging)).toEqual(['d180_plus', 'd91_180', 'd61_90', 'd31_60', 'd1_30', 'not_due']);
@@ -219,7 +219,7 @@ describe('core-crm scheduled jobs', () => {
   });
 
   it('files activities under due today and overdue', async () => {
-    await server.plugins!.runJob('core-crm.activity-reminders');
+    await server.plugins!.runJob('core-crm.activity-reminders', undefined, { tenants: [demo.id] });
     const today = (
       await demo.api.get('/api/records/activity', { query: { filter: JSON.stringify({ due_state: { eq: 'today' } }) } })
     ).body.items;
@@ -242,8 +242,8 @@ describe('core-crm scheduled jobs', () => {
     const agent = users.find((u: any) => u.email === 'service@demo.test');
     const manager = users.find((u: any) => u.email === 'manager@demo.test');
     await demo.api.patch(`/api/users/${agent.id}`, { manager: manager.id });
-    await server.plugins!.runJob('core-crm.case-escalation');
-    await server.plugins!.runJob('core-crm.case-escalation');
+    await server.plugins!.runJob('core-crm.case-escalation', undefined, { tenants: [demo.id] });
+    await server.plugins!.runJob('core-crm.case-escalation', undefined, { tenants: [demo.id] });
     const cases = (
       await demo.api.get('/api/records/service_case', {
         query: { filter: JSON.stringify({ escalation_level: { gt: 0 } }) },
@@ -263,5 +263,38 @@ describe('core-crm scheduled jobs', () => {
     ).body.items;
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ priority: 'high', due_state: 'today', assigned_to: manager.id });
+  });
+});
+
+describe('quote discount approval', () => {
+  it('a discount above 15% is sent only after a sales manager approved it', async () => {
+    const rep = await login('rep1@demo.test');
+    const mgr = await login('manager@demo.test');
+    const quote = (await rep.get('/api/records/quote', { query: { filter: JSON.stringify({ discount: { eq: 18 } }) } }))
+      .body.items[0];
+    const send = (version: number) =>
+      rep.patch(`/api/records/quote/${quote.id}`, { status: 'sent' }, { headers: { 'if-match': String(version) } });
+    const early = await send(quote.version);
+    expect(early.status).toBe(400);
+    expect(early.body.error.fields.status).toMatch(/approved/);
+
+    const submitted = await rep.post(`/api/records/quote/${quote.id}/submit`, { comment: 'Strategic account' });
+    expect(submitted.status, submitted.text).toBe(201);
+    const task = (await mgr.get('/api/approvals/inbox')).body.items.find((i: any) => i.record === quote.id);
+    expect(task).toBeDefined();
+    expect((await mgr.post(`/api/approvals/tasks/${task.task}/approve`, { comment: 'Go' })).status).toBe(200);
+
+    const approved = (await rep.get(`/api/records/quote/${quote.id}`)).body;
+    expect(approved.approval_status).toBe('approved');
+    const sent = await send(approved.version);
+    expect(sent.status, sent.text).toBe(200);
+    expect(sent.body.status).toBe('sent');
+  });
+
+  it('a quote within the discount limit needs no approval and matches no workflow', async () => {
+    const rep = await login('rep1@demo.test');
+    const quote = (await rep.get('/api/records/quote', { query: { filter: JSON.stringify({ discount: { eq: 8 } }) } }))
+      .body.items[0];
+    expect((await rep.post(`/api/records/quote/${quote.id}/submit`, {})).status).toBe(400);
   });
 });

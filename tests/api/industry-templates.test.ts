@@ -14,7 +14,7 @@ beforeAll(async () => {
   server = await startTestServer({
     plugins: [{ kind: 'module', specifier: '@forma/plugin-core-crm', origin: 'workspace' }],
   });
-});
+}, 300_000);
 afterAll(async () => {
   for (const t of tenants) await server?.platform.delete(`/api/tenants/${t.id}`, { query: { confirm: t.id } });
   await server?.close();
@@ -34,7 +34,7 @@ describe('product sales (distribution & retail)', () => {
     t = await tenantWith('product-sales');
     rep = await t.login('rep@shop.test', PASSWORD);
     fin = await t.login('finance@shop.test', PASSWORD);
-  });
+  }, 300_000);
 
   it('orders from the catalogue: lines priced from the product, stock checked, totals rolled up', async () => {
     const products = Object.fromEntries(
@@ -69,7 +69,7 @@ describe('product sales (distribution & retail)', () => {
       payments: [{ paid_on: '2020-02-10', amount: 3000, method: 'wechat' }],
     });
     expect(ar.status, ar.text).toBe(201);
-    await server.plugins!.runJob('core-crm.receivables-aging');
+    await server.plugins!.runJob('core-crm.receivables-aging', undefined, { tenants: [t.id] });
     const aged = (await fin.get(`/api/records/receivable/${ar.body.id}`)).body;
     expect(Number(aged.paid)).toBe(3000);
     expect(aged.aging).toBe('d180_plus');
@@ -90,7 +90,7 @@ describe('consultative project sales (B2B)', () => {
     am = await t.login('am@b2b.test', PASSWORD);
     director = await t.login('director@b2b.test', PASSWORD);
     finance = await t.login('finance@b2b.test', PASSWORD);
-  });
+  }, 300_000);
 
   it('moves a deal through the consultative stages', async () => {
     const deal = (await am.get('/api/records/deal')).body.items[0];
@@ -179,7 +179,7 @@ describe('membership (B2C)', () => {
   beforeAll(async () => {
     t = await tenantWith('membership');
     clerk = await t.login('clerk@club.test', PASSWORD);
-  });
+  }, 300_000);
 
   it('keeps the tier in line with the points as purchases and redemptions are recorded', async () => {
     const sample = (await clerk.get('/api/records/member', { query: f({ phone: { eq: '13800000001' } }) })).body

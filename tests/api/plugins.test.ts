@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PluginManager } from '../../platform/src/plugins/plugin-manager';
 import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
 
 /**
@@ -63,7 +64,7 @@ beforeAll(async () => {
     ],
   });
   tenant = await createTestTenant(server, { prefix: 'plug' });
-});
+}, 300_000);
 afterAll(async () => {
   await server?.platform.delete(`/api/tenants/${tenant?.id}`, { query: { confirm: tenant?.id } });
   await server?.close();
@@ -148,5 +149,52 @@ describe('plugin routes', () => {
     expect(r.status).toBe(404);
     expect(r.body.error.code).toBe('NOT_FOUND');
     expect((await tenant.api.get('/api/plugins/good-one/%2e%2e%2fadmin')).status).toBe(404);
+  });
+});
+
+describe('plugin migrations of existing tenants (start-up)', () => {
+  const table = '_p_late_comer_notes';
+  const tablesOf = async () =>
+    (
+      await server.runtime.db
+        .select('tablename')
+        .from('pg_catalog.pg_tables')
+        .where({ schemaname: `t_${tenant.id}` })
+        .andWhere('tablename', 'like', '\\_p\\_late%')
+    ).map((r: { tablename: string }) => r.tablename);
+
+  it('brings an existing tenant up to date once, tracked per plugin', async () => {
+    const manager = new PluginManager(server.runtime, '0.1.0');
+    let runs = 0;
+    await manager.load([
+      okPlugin('late-comer', {
+        migrations: [
+          {
+            id: '001',
+            up: async (trx: any, t: any) => {
+              runs += 1;
+              await trx.schema.withSchema(t.schema).createTable(t.table('notes'), (c: any) => c.text('body'));
+            },
+          },
+        ],
+      }),
+      okPlugin('late-broken', {
+        migrations: [{ id: '001', up: async () => Promise.reject(new Error('migration exploded')) }],
+      }),
+    ]);
+    expect(await tablesOf()).toEqual([]);
+    await manager.migrateTenants({ tenants: [tenant.id] });
+    await manager.migrateTenants({ tenants: [tenant.id] });
+    expect(await tablesOf()).toEqual([table]);
+    expect(runs).toBe(1);
+    const tracked = await server.runtime.db
+      .withSchema(`t_${tenant.id}`)
+      .from('_plugin_migrations')
+      .where({ plugin: 'late-comer' });
+    expect(tracked.map((r: { id: string }) => r.id)).toEqual(['001']);
+    expect(manager.statuses()).toEqual([
+      { name: 'late-comer', version: '1.2.3', status: 'loaded' },
+      { name: 'late-broken', version: '1.2.3', status: 'failed', error: 'migration exploded' },
+    ]);
   });
 });

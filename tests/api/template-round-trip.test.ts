@@ -24,7 +24,7 @@ beforeAll(async () => {
   });
   source = await createTestTenant(server, { prefix: 'rtsrc', template: 'core-crm' });
   tenants.push(source);
-});
+}, 300_000);
 afterAll(async () => {
   for (const t of tenants) await server?.platform.delete(`/api/tenants/${t.id}`, { query: { confirm: t.id } });
   await server?.close();

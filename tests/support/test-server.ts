@@ -50,7 +50,11 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   });
   await runtime.migrate();
   const plugins = opts.plugins
-    ? await loadPlugins(runtime, opts.plugins === 'discover' ? {} : { sources: opts.plugins })
+    ? await loadPlugins(runtime, {
+        ...(opts.plugins === 'discover' ? {} : { sources: opts.plugins }),
+        // Other test files' tenants share the database: leave their schemas alone.
+        migrateExisting: false,
+      })
     : undefined;
   const platformToken = randomBytes(16).toString('hex');
   const app = await buildApp({

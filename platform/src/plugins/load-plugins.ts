@@ -14,12 +14,14 @@ export interface LoadPluginsOptions {
   /** `FORMA_PLUGINS` (comma-separated npm package names). */
   formaPlugins?: string | undefined;
   formaVersion?: string;
+  /** Bring existing tenants' plugin tables up to date now (default); tests start before their tenants exist. */
+  migrateExisting?: boolean;
 }
 
 /** Loads the installation's plugins (each in isolation) and brings existing tenants' plugin tables up to date. */
 export async function loadPlugins(runtime: Runtime, opts: LoadPluginsOptions = {}): Promise<PluginManager> {
   const manager = new PluginManager(runtime, opts.formaVersion ?? FORMA_VERSION);
   await manager.load(opts.sources ?? discoverPlugins({ root: REPOSITORY_ROOT, formaPlugins: opts.formaPlugins }));
-  await manager.migrateTenants();
+  if (opts.migrateExisting !== false) await manager.migrateTenants();
   return manager;
 }

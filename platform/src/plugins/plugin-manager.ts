@@ -74,8 +74,10 @@ export class PluginManager {
   }
 
   /** Brings every active tenant's plugin tables up to date (at start-up). */
-  async migrateTenants(): Promise<void> {
-    const tenants = (await this.runtime.tenants.list()).filter((t) => t.status === 'active');
+  async migrateTenants(opts: { tenants?: readonly string[] } = {}): Promise<void> {
+    const tenants = (await this.runtime.tenants.list()).filter(
+      (t) => t.status === 'active' && (!opts.tenants || opts.tenants.includes(t.id)),
+    );
     for (const { definition } of this.loaded()) {
       if (!definition.migrations?.length) continue;
       try {
@@ -100,12 +102,16 @@ export class PluginManager {
    * Runs one tick of a job: once per active tenant, as the tenant's system identity. A tenant whose
    * run fails is logged and does not stop the others. Returns how many tenants ran it successfully.
    */
-  async runJob(id: string, now: Date = this.runtime.clock.now()): Promise<{ ok: number; failed: string[] }> {
+  async runJob(
+    id: string,
+    now: Date = this.runtime.clock.now(),
+    opts: { tenants?: readonly string[] } = {},
+  ): Promise<{ ok: number; failed: string[] }> {
     const entry = this.jobs().find((j) => j.id === id);
     if (!entry) throw new Error(`Unknown plugin job: ${id}`);
     const result = { ok: 0, failed: [] as string[] };
     for (const t of await this.runtime.tenants.list()) {
-      if (t.status !== 'active') continue;
+      if (t.status !== 'active' || (opts.tenants && !opts.tenants.includes(t.id))) continue;
       try {
         const ctx = await systemCtx(this.runtime.db, t.id);
         await entry.job.run(ctx, { ...entry.plugin.context, now });

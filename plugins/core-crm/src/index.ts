@@ -1,6 +1,6 @@
 import { definePlugin } from '@forma/platform/plugin-api';
 import { coreCrmDocument } from './document';
-import { jobs } from './jobs/crm-jobs';
+import { jobs, refreshAging, refreshReminders } from './jobs/crm-jobs';
 import { membershipHooks } from './membership-hooks';
 import { routes } from './routes';
 import { membershipTemplate } from './templates/membership';
@@ -28,4 +28,11 @@ export default definePlugin({
   routes,
   jobs,
   hooks: membershipHooks,
+  // A tenant created with sample data shows today's reminders and aging at once, not after the first tick.
+  async onTenantCreated(ctx, input, context) {
+    if (!input.sampleData) return;
+    const now = context.runtime.clock.now();
+    await refreshAging(ctx, { ...context, now });
+    await refreshReminders(ctx, { ...context, now });
+  },
 });

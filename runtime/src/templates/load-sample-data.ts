@@ -61,18 +61,45 @@ export function sampleDataLoader(deps: SampleDataDeps) {
     const model = await deps.meta.model(ctx);
     for (const [object, rows] of Object.entries(data)) {
       if (object === 'users') continue;
+      // One batch per run of rows with the same owner; a row referring to a key of its own batch
+      // starts a new one, so references always point at rows already inserted.
+      let batch: Array<{ i: number; key?: string | undefined; row: Row }> = [];
+      let batchOwner: string | undefined;
+      const flush = async () => {
+        if (!batch.length) return;
+        const payloads = batch.map((b) => resolveRow(model, object, b.row, keys));
+        const { created, failed } = await deps.records.createMany(
+          ctx,
+          object,
+          payloads,
+          batchOwner ? { owner: batchOwner } : {},
+        );
+        if (failed.length || created.length !== batch.length) {
+          const at = batch[failed[0]?.row ?? 0]?.i ?? 0;
+          throw validationFailed(`Sample ${object} #${at} of template ${template.name} is invalid`, failed[0]?.errors);
+        }
+        batch.forEach((b, k) => b.key && keys.set(b.key, String(created[k]!.id)));
+        batch = [];
+      };
       for (const [i, raw] of rows.entries()) {
         const { _key, _owner, ...row } = raw as Row & { _key?: string; _owner?: string };
-        const payload = resolveRow(model, object, row, keys);
         const owner = typeof _owner === 'string' ? resolve(_owner, keys, `${object}[${i}]._owner`) : undefined;
-        const { created, failed } = await deps.records.createMany(ctx, object, [payload], owner ? { owner } : {});
-        if (failed.length || !created[0]) {
-          throw validationFailed(`Sample ${object} #${i} of template ${template.name} is invalid`, failed[0]?.errors);
-        }
-        if (_key) keys.set(_key, String(created[0].id));
+        const pending = new Set(batch.map((b) => b.key).filter(Boolean));
+        if (owner !== batchOwner || refersTo(row, pending)) await flush();
+        batchOwner = owner;
+        batch.push({ i, key: _key, row });
       }
+      await flush();
     }
   };
+}
+
+function refersTo(value: unknown, keys: Set<string | undefined>): boolean {
+  if (!keys.size) return false;
+  if (typeof value === 'string') return keys.has(REF.exec(value)?.[1]);
+  if (Array.isArray(value)) return value.some((v) => refersTo(v, keys));
+  if (value && typeof value === 'object') return Object.values(value).some((v) => refersTo(v, keys));
+  return false;
 }
 
 /** Replaces `"@key"` references in the lookup fields of a row and of its line items. */
