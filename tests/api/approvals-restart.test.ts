@@ -63,7 +63,7 @@ afterAll(async () => {
 });
 
 describe('a server killed mid-flow', () => {
-  it('resumes with nothing lost or doubled', { timeout: 240_000 }, async () => {
+  it('resumes with nothing lost or doubled', { timeout: 600_000 }, async () => {
     let anon = await startChild();
     const tenant = `kill_${randomBytes(4).toString('hex')}`;
     const password = 'kill test password';
@@ -113,15 +113,16 @@ describe('a server killed mid-flow', () => {
     const ids: string[] = (
       await db
         .withSchema(schema)
-        .insert(Array.from({ length: 40 }, (_, i) => ({ name: `D${i}`, reviewer: approver.id })))
+        .insert(Array.from({ length: 20 }, (_, i) => ({ name: `D${i}`, reviewer: approver.id })))
         .into('deal')
         .returning('id')
     ).map((r) => r.id);
-    for (const id of ids) expect((await admin.post(`/api/records/deal/${id}/submit`)).status).toBe(201);
+    const submits = await Promise.all(ids.map((id) => admin.post(`/api/records/deal/${id}/submit`)));
+    expect(submits.map((r) => r.status)).toEqual(ids.map(() => 201));
 
     let bob = await login(`b@${tenant}.test`);
     const tasks: Array<{ task: string }> = (await bob.get('/api/approvals/inbox')).body.items;
-    expect(tasks).toHaveLength(40);
+    expect(tasks).toHaveLength(20);
     // Decide them all at once and kill the server as soon as the first answers arrive.
     let answered = 0;
     const killed = new Promise<void>((resolve) => {
@@ -129,7 +130,7 @@ describe('a server killed mid-flow', () => {
         bob.post(`/api/approvals/tasks/${t.task}/approve`).then(
           () => {
             answered += 1;
-            if (answered === 5) void killChild().then(resolve);
+            if (answered === 3) void killChild().then(resolve);
           },
           () => undefined,
         );
@@ -173,11 +174,11 @@ describe('a server killed mid-flow', () => {
       return instances.filter((i) => i.status === 'approved').length;
     };
     const before = await check();
-    expect(before).toBeGreaterThanOrEqual(5);
+    expect(before).toBeGreaterThanOrEqual(3);
     const left: Array<{ task: string }> = (await bob.get('/api/approvals/inbox')).body.items;
-    expect(left).toHaveLength(40 - before);
+    expect(left).toHaveLength(20 - before);
     for (const t of left) expect((await bob.post(`/api/approvals/tasks/${t.task}/approve`)).status).toBe(200);
-    expect(await check()).toBe(40);
+    expect(await check()).toBe(20);
     await platform.delete(`/api/tenants/${tenant}`, { query: { confirm: tenant } });
   });
 });
