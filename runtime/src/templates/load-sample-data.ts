@@ -78,7 +78,7 @@ export function sampleDataLoader(deps: SampleDataDeps) {
           const at = batch[failed[0]?.row ?? 0]?.i ?? 0;
           throw validationFailed(`Sample ${object} #${at} of template ${template.name} is invalid`, failed[0]?.errors);
         }
-        batch.forEach((b, k) => b.key && keys.set(b.key, String(created[k]!.id)));
+        for (const [k, b] of batch.entries()) if (b.key) keys.set(b.key, String(created[k]!.id));
         batch = [];
       };
       for (const [i, raw] of rows.entries()) {

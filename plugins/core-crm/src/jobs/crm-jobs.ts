@@ -3,7 +3,6 @@ import { SLA_HOURS } from '../objects/engagement';
 import { agingOf, dueStateOf, isoDay } from './classify';
 import { eachRecord } from './each-record';
 
-type Row = Record<string, unknown>;
 type JobContext = PluginContext & { now: Date };
 
 /** Tenants without the CRM's objects are skipped (the jobs run for every tenant of the installation). */

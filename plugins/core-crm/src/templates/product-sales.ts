@@ -50,7 +50,7 @@ export function productSalesTemplate(): TemplateDocument {
         code: [
           'if (record.product) {',
           "  const [p] = await query('product', { id: { eq: record.product } }, { limit: 1 });",
-          "  if (p && p.stock != null && record.quantity > p.stock) error('quantity', `Only ${p.stock} in stock`);",
+          "  if (p && p.stock != null && record.quantity > p.stock) error('quantity', 'Only ' + p.stock + ' in stock');",
           '}',
         ].join('\n'),
       },
