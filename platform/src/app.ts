@@ -25,6 +25,7 @@ import { approvalRoutes } from './routes/approval-routes';
 import { notificationRoutes } from './routes/notification-routes';
 import { documentRoutes } from './routes/document-routes';
 import { fileRoutes } from './routes/file-routes';
+import { wordTemplateRoutes } from './routes/word-template-routes';
 
 export interface AppOptions {
   runtime: Runtime;
@@ -99,6 +100,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(notificationRoutes);
   await app.register(documentRoutes);
   await app.register(fileRoutes);
+  await app.register(wordTemplateRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);
   await app.register(pluginRoutes(opts.plugins));
 

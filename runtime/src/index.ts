@@ -78,6 +78,7 @@ export type { RecordsIo } from './records/records-io';
 export type { DocumentService, PrintTemplateInput } from './documents/document-service';
 export type { PrintTemplate } from './documents/print-template-store';
 export type { FileMeta, FileService, FileUpload } from './documents/file-service';
+export { MAX_DOCX_BYTES } from './documents/word-template';
 export type { ImportFormat } from './records/import-row-reader';
 export type { ImportOptions, ImportReport, RevertReport } from './records/import-service';
 export type { ExportFormat } from './records/export-writer';

@@ -1,4 +1,5 @@
 import { PDFParse } from 'pdf-parse';
+import PizZip from 'pizzip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../support/api-client';
 import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
@@ -188,7 +189,7 @@ describe('record files', () => {
     fetch(new URL(path, api.baseUrl), {
       method: 'POST',
       headers: { authorization: `Bearer ${api.token}`, 'content-type': type },
-      body,
+      body: typeof body === 'string' ? body : new Uint8Array(body),
     });
   const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64, 1)]);
 
@@ -245,5 +246,70 @@ describe('record files', () => {
     expect(anon.status).toBe(401);
     const list = await rep.api.get(base());
     expect(list.body.items.map((f: { name: string }) => f.name)).toEqual(['data.json']);
+  });
+});
+
+describe('Word templates', () => {
+  const docx = (body: string) => {
+    const zip = new PizZip();
+    zip.file(
+      '[Content_Types].xml',
+      '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+    );
+    zip.file(
+      '_rels/.rels',
+      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+    );
+    zip.file(
+      'word/document.xml',
+      `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`,
+    );
+    return zip.generate({ type: 'nodebuffer' }) as Buffer;
+  };
+  const para = (text: string) => `<w:p><w:r><w:t xml:space="preserve">${text}</w:t></w:r></w:p>`;
+  const put = (api: ApiClient, name: string, body: Buffer) =>
+    fetch(new URL(`/api/print-templates/quote/${name}/docx`, api.baseUrl), {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(body),
+    });
+
+  it('fills a .docx per record with fields, lookups and line items, without hidden fields', async () => {
+    const template = docx(
+      para('Quote {name} for {account.name}') +
+        para('Note: [{margin_note}]') +
+        para('{#lines}{product} x {qty}; {/lines}'),
+    );
+    const saved = await put(tenant.api, 'contract', template);
+    expect(saved.status, await saved.text()).toBe(200);
+    const get = async (api: ApiClient, id: string) => {
+      const r = await fetch(new URL(`/api/records/quote/${id}/docx/contract`, api.baseUrl), {
+        headers: { authorization: `Bearer ${api.token}` },
+      });
+      expect(r.status).toBe(200);
+      const xml = new PizZip(Buffer.from(await r.arrayBuffer())).file('word/document.xml')?.asText() ?? '';
+      return xml.replace(/<[^>]+>/g, '');
+    };
+    const text = await get(tenant.api, quoteId);
+    expect(text).toContain('Quote Q-100 for 上海贸易有限公司');
+    expect(text).toContain('Note: [secret margin 40%]');
+    expect(text, text).toContain('Widget &lt;b&gt;&amp; x 2;');
+    expect(text).toContain('服务器机柜 x 1;');
+    const repText = await get(rep.api, repQuoteId);
+    expect(repText).toContain('Quote Rep quote');
+    expect(repText).toContain('Note: []');
+  });
+
+  it('refuses broken files and tags, and non-admins', async () => {
+    expect((await put(tenant.api, 'bad', Buffer.from('not a zip'))).status).toBe(400);
+    const badTags = await put(tenant.api, 'bad', docx(para('{#lines} never closed')));
+    expect(badTags.status).toBe(400);
+    expect((await badTags.json()).error.code).toBe('VALIDATION_FAILED');
+    expect((await put(rep.api, 'bad', docx(para('x')))).status).toBe(403);
+    expect((await put(tenant.api, 'big', Buffer.alloc(6 * 1024 * 1024))).status).toBe(413);
+    const notWord = await fetch(new URL(`/api/records/quote/${quoteId}/docx/standard`, tenant.api.baseUrl), {
+      headers: { authorization: `Bearer ${tenant.api.token}` },
+    });
+    expect([400, 404]).toContain(notWord.status);
   });
 });

@@ -7,6 +7,7 @@ import type { RecordService } from '../records/record-service';
 import { type PageSetup, renderPdf } from './html-to-pdf';
 import { checkTemplate } from './print-template-check';
 import { type PrintTemplate, printTemplateStore } from './print-template-store';
+import { checkWordTemplate, renderWordTemplate } from './word-template';
 
 export interface DocumentServiceDeps {
   meta: MetaService;
@@ -123,6 +124,24 @@ export class DocumentService {
       t.page,
     );
     return { pdf, filename: `${name}-${id}.pdf` };
+  }
+
+  /** Stores a Word (.docx) template with `{field}` tags (tenant admins). */
+  async saveWordTemplate(ctx: Ctx, object: string, name: string, docx: Buffer, label?: string): Promise<PrintTemplate> {
+    if (!ctx.isAdmin) throw forbidden('Tenant admins only');
+    if (!NAME.test(name)) throw badRequest('Template names are lower-case letters, digits and _');
+    this.objectOf(await this.deps.meta.model(ctx), object);
+    checkWordTemplate(docx);
+    return printTemplateStore.save(ctx, { object, name, label: label?.trim() || name, kind: 'docx', docx, page: {} });
+  }
+
+  /** The record filled into a Word template, as a .docx. */
+  async renderWord(ctx: Ctx, object: string, id: string, name: string): Promise<{ docx: Buffer; filename: string }> {
+    const t = await this.getTemplate(ctx, object, name);
+    const source = t.kind === 'docx' ? await printTemplateStore.docx(ctx, object, name) : undefined;
+    if (!source) throw badRequest(`Template ${name} is not a Word template`);
+    const data = await this.recordData(ctx, object, id);
+    return { docx: renderWordTemplate(source, data), filename: `${name}-${id}.docx` };
   }
 
   /**

@@ -1,0 +1,69 @@
+import Docxtemplater from 'docxtemplater';
+import PizZip from 'pizzip';
+import { validationFailed } from '../errors';
+
+export const MAX_DOCX_BYTES = 5 * 1024 * 1024;
+
+function open(docx: Buffer): Docxtemplater {
+  let zip: PizZip;
+  try {
+    zip = new PizZip(docx);
+  } catch {
+    throw validationFailed('The file is not a .docx document', { docx: 'not a ZIP file' });
+  }
+  if (!zip.file('word/document.xml'))
+    throw validationFailed('The file is not a .docx document', { docx: 'no word/document.xml' });
+  try {
+    // Missing or hidden fields print blank: the caller's field security decides what is in the data.
+    return new Docxtemplater(zip, { paragraphLoop: true, linebreaks: true, nullGetter: () => '', parser: pathParser });
+  } catch (err) {
+    throw templateError(err);
+  }
+}
+
+/**
+ * `{account.name}` walks expanded lookups; only own properties are read, so a tag can never reach
+ * `constructor` or a prototype.
+ */
+function pathParser(tag: string) {
+  const parts = tag.trim() === '.' ? [] : tag.trim().split('.');
+  return {
+    get(scope: unknown): unknown {
+      let value: unknown = scope;
+      for (const part of parts) {
+        if (value === null || typeof value !== 'object' || !Object.hasOwn(value, part)) return undefined;
+        value = (value as Record<string, unknown>)[part];
+      }
+      return value;
+    },
+  };
+}
+
+/** Checks a Word template at upload: a broken ZIP or broken `{tags}` are refused with each problem. */
+export function checkWordTemplate(docx: Buffer): void {
+  open(docx);
+}
+
+/** The template filled with one record's data (`{field}`, `{account.name}`, `{#lines}…{/lines}`). */
+export function renderWordTemplate(docx: Buffer, data: Record<string, unknown>): Buffer {
+  const doc = open(docx);
+  try {
+    doc.render(data);
+  } catch (err) {
+    throw templateError(err);
+  }
+  return doc.getZip().generate({ type: 'nodebuffer', compression: 'DEFLATE' }) as Buffer;
+}
+
+function templateError(err: unknown) {
+  const list = ((err as { properties?: { errors?: unknown[] } }).properties?.errors ?? [err]) as {
+    message?: string;
+    properties?: { explanation?: string; xtag?: string };
+  }[];
+  const fields = Object.fromEntries(
+    list
+      .slice(0, 20)
+      .map((e, i) => [`docx.${e.properties?.xtag ?? i}`, e.properties?.explanation ?? e.message ?? 'invalid']),
+  );
+  return validationFailed('The Word template has errors', fields);
+}
