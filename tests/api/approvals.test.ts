@@ -548,6 +548,21 @@ describe('locking and versions', () => {
     await server.runtime.workflows.assertEditable(adminCtx, 'deal', id, { override: true });
     const { body } = await rep.api.get(`/api/records/deal/${id}/approvals`);
     expect(body.items[0].history.at(-1)).toMatchObject({ action: 'override' });
+
+    // The same through HTTP: the owner and an admin without the flag are refused, nothing changes;
+    // an admin's explicit override writes and leaves an override entry in the approval history.
+    const url = `/api/records/deal/${id}`;
+    for (const api of [rep.api, tenant.api]) {
+      const r = await api.patch(url, { name: 'Edited while pending' });
+      expect(r.status, r.text).toBe(409);
+      expect(r.body.error.code).toBe('RECORD_LOCKED');
+    }
+    expect((await rep.api.patch(url, { name: 'x' }, { query: { override: 'true' } })).status).toBe(403);
+    const forced = await tenant.api.patch(url, { name: 'Corrected by admin' }, { query: { override: 'true' } });
+    expect(forced.status, forced.text).toBe(200);
+    expect(forced.body.name).toBe('Corrected by admin');
+    const after = await rep.api.get(`/api/records/deal/${id}/approvals`);
+    expect(after.body.items[0].history.filter((h: { action: string }) => h.action === 'override').length).toBe(2);
   });
 
   it('keeps running instances on their version and moves them on request', async () => {

@@ -89,7 +89,9 @@ describe('core-crm sample data', () => {
     expect(full.lines).toHaveLength(3);
     // 6 × 85,000 + 20 × 6,200 + 10 × 4,000 = 674,000
     expect(Number(full.subtotal)).toBe(674000);
-    // Formulas over roll-ups (discount, tax, total) as of the next save of the quote itself.
+    // Formulas over roll-ups (discount, tax, total) are fresh as soon as the lines are saved.
+    expect(Number(full.discount_amount)).toBe(53920);
+    expect(Number(full.total)).toBeCloseTo(674000 * 0.92 * 1.13, 2);
     const saved = await demo.api.patch(
       `/api/records/quote/${q.id}`,
       { terms: 'Net 30' },

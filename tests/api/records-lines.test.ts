@@ -14,6 +14,9 @@ const quote = {
     total: { type: 'number', 'x-kind': 'currency', 'x-rollup': { children: 'lines', op: 'sum', field: 'amount' } },
     line_count: { type: 'integer', 'x-rollup': { children: 'lines', op: 'count' } },
     biggest: { type: 'number', 'x-kind': 'currency', 'x-rollup': { children: 'lines', op: 'max', field: 'amount' } },
+    // Formulas over a roll-up, one through the other: fresh as soon as the lines move.
+    with_tax: { type: 'number', 'x-formula': '(record.total || 0) * 2' },
+    grand: { type: 'number', 'x-formula': '(record.with_tax || 0) + 1' },
   },
   required: ['name'],
 };
@@ -50,7 +53,7 @@ describe('line items', () => {
       ],
     });
     expect(r.status, r.text).toBe(201);
-    expect(r.body).toMatchObject({ total: 42.5, line_count: 2, biggest: 32.5 });
+    expect(r.body).toMatchObject({ total: 42.5, line_count: 2, biggest: 32.5, with_tax: 85, grand: 86 });
     expect(r.body.lines).toHaveLength(2);
     expect(r.body.lines[0]).toMatchObject({ product: 'a', amount: 10, quote: r.body.id });
   });
@@ -88,7 +91,7 @@ describe('line items', () => {
       ],
     });
     expect(u.status, u.text).toBe(200);
-    expect(u.body).toMatchObject({ total: 12, line_count: 2, biggest: 7 });
+    expect(u.body).toMatchObject({ total: 12, line_count: 2, biggest: 7, with_tax: 24, grand: 25 });
     expect(u.body.lines.map((l: { product: string }) => l.product).sort()).toEqual(['a', 'c']);
     // A line of another quote cannot be adopted.
     const other = await tenant.api.post('/api/records/quote', { name: 'Q3', lines: [{ product: 'z', amount: 1 }] });
@@ -108,7 +111,7 @@ describe('line items', () => {
     const l2 = await tenant.api.post('/api/records/quote_line', { quote: c.body.id, product: 'y', amount: 4 });
     expect(await getQuote(c.body.id)).toMatchObject({ total: 7, line_count: 2, biggest: 4 });
     await tenant.api.patch(`/api/records/quote_line/${l2.body.id}`, { amount: 10 });
-    expect(await getQuote(c.body.id)).toMatchObject({ total: 13, biggest: 10 });
+    expect(await getQuote(c.body.id)).toMatchObject({ total: 13, biggest: 10, with_tax: 26, grand: 27 });
     await tenant.api.delete(`/api/records/quote_line/${l2.body.id}`);
     expect(await getQuote(c.body.id)).toMatchObject({ total: 3, line_count: 1 });
     await tenant.api.post(`/api/records/quote_line/${l2.body.id}/restore`);

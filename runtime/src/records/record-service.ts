@@ -36,6 +36,7 @@ import { expandLookups, parseExpand } from './expand-lookups';
 import { forbiddenWrites, projectColumns, readableColumns, toRecord } from './field-guard';
 import { takeOwnerChange } from './owner-transfer';
 import { recomputeRollups } from './line-items';
+import { refreshRollupFormulas } from './rollup-formulas';
 import { parseSort, sortSignature } from './parse-sort';
 import { estimateCount, SORT_VALUE, selectCount, selectOne, selectPage } from './read-sql';
 import {
@@ -392,9 +393,8 @@ export class RecordService {
         await this.saveChildren(tx, model, object, row, field, items);
     }
     if (object.children.length && object.rollups.length)
-      await recomputeRollups(
-        tx.db,
-        tx.schema,
+      await this.recomputeParents(
+        tx,
         model,
         object,
         inserted.map((r) => r.row.id as string),
@@ -574,7 +574,7 @@ export class RecordService {
     for (const [field, items] of Object.entries(children))
       await this.saveChildren(tx, model, object, old, field, items);
     if (Object.keys(children).length && object.rollups.length) {
-      await recomputeRollups(tx.db, tx.schema, model, object, [id]);
+      await this.recomputeParents(tx, model, object, [id]);
       const [fresh] = await this.reload(tx, object, [id]);
       if (row || Object.keys(diffRecords(object, old, fresh!)).length) row = fresh;
     }
@@ -671,7 +671,13 @@ export class RecordService {
     if (!child.parent || (tx as unknown as Record<symbol, unknown>)[IN_PARENT]) return;
     const parent = model.object(child.parent.object);
     const ids = rows.map((r) => r[child.parent!.field]).filter((v): v is string => typeof v === 'string');
+    await this.recomputeParents(tx, model, parent, ids);
+  }
+
+  /** Roll-ups of these parents, then the formulas that read them. */
+  private async recomputeParents(tx: TxCtx, model: Model, parent: ObjectModel, ids: string[]) {
     await recomputeRollups(tx.db, tx.schema, model, parent, ids);
+    await refreshRollupFormulas(this.deps.scripts, tx, model, parent, ids);
   }
 
   private async reload(tx: TxCtx, object: ObjectModel, ids: string[]): Promise<Row[]> {
