@@ -111,6 +111,14 @@ class DocumentChecker {
       if (!def.properties[label] && label !== 'id') this.add(`${base}/x-label-field`, `"${label}" is not a field`);
       else if (desc && !desc.column) this.add(`${base}/x-label-field`, 'The label field must be stored in a column');
     }
+    // Search fields get a trigram index (runtime/src/model/search-fields.ts): stored free text only.
+    (def['x-search'] ?? []).forEach((name, i) => {
+      const column = described.get(name)?.column?.base;
+      const choices = (def.properties[name] as { enum?: unknown } | undefined)?.enum !== undefined;
+      if (!def.properties[name]) this.add(`${base}/x-search/${i}`, `"${name}" is not a field`);
+      else if ((column !== 'text' && column !== 'varchar') || choices)
+        this.add(`${base}/x-search/${i}`, 'Search looks in stored free-text fields (not choices, numbers or dates)');
+    });
     // Duplicate rules compare stored text-like values (records/duplicate-finder.ts).
     (def['x-duplicates'] ?? []).forEach((rule, i) => {
       rule.forEach((name, j) => {
