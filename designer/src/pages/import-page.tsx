@@ -2,12 +2,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { CheckCircle2, FileUp, SearchX } from 'lucide-react';
+import { CheckCircle2, FileUp } from 'lucide-react';
 import { isApiError } from '../api/api-error';
 import { fieldLabel, objectLabel } from '../i18n/pick-label';
 import { useLocale } from '../i18n/use-locale';
 import type { ObjectSchema } from '../meta/meta-types';
-import { useAppMeta } from '../meta/use-app-meta';
 import {
   guessMapping,
   importableFields,
@@ -19,7 +18,8 @@ import {
 import type { ImportReport } from '../records/records-api';
 import { isEndpointMissing, recordKeys, useRecordsApi } from '../records/use-records-api';
 import { useSession } from '../session/session-context';
-import { Button, Card, EmptyState, ErrorState, LoadingState, Page, PageHeader } from '../ui';
+import { Button, Card, Page, PageHeader } from '../ui';
+import { ObjectMetaGate } from './object-meta-gate';
 import './import-page.css';
 
 type Step = 'upload' | 'map' | 'check' | 'done';
@@ -27,24 +27,12 @@ const STEPS: Step[] = ['upload', 'map', 'check', 'done'];
 
 /** `/o/:object/import`: upload a CSV, map its columns, dry-run, then import. */
 export function ImportPage() {
-  const { t } = useTranslation();
   const { object = '' } = useParams();
-  const meta = useAppMeta();
-  if (meta.isPending) return <LoadingState label={t('common.loading')} />;
-  if (meta.isError) return <ErrorState headingLevel={1} title={t('errors.title')} body={meta.error.message} />;
-  const schema = meta.data?.objects[object];
-  if (!schema)
-    return (
-      <Page>
-        <EmptyState
-          icon={<SearchX size={22} aria-hidden="true" />}
-          headingLevel={1}
-          title={t('object.unknownTitle')}
-          body={t('object.unknownBody')}
-        />
-      </Page>
-    );
-  return <ImportWizard key={object} object={object} schema={schema} />;
+  return (
+    <ObjectMetaGate object={object}>
+      {(_meta, schema) => <ImportWizard key={object} object={object} schema={schema} />}
+    </ObjectMetaGate>
+  );
 }
 
 function ImportWizard({ object, schema }: { object: string; schema: ObjectSchema }) {

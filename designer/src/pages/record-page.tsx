@@ -10,7 +10,6 @@ import { objectLabel } from '../i18n/pick-label';
 import { useLocale } from '../i18n/use-locale';
 import type { AppMeta, ObjectSchema } from '../meta/meta-types';
 import { objectIcon } from '../meta/nav-items';
-import { useAppMeta } from '../meta/use-app-meta';
 import { ApprovalBadge } from '../records/approval-badge';
 import { labelFieldOf } from '../records/field-kind';
 import { buildRecordForm, extraErrorsOf, type FormDoc, payloadOf, toFormData } from '../records/form-schema';
@@ -22,39 +21,22 @@ import { recordKeys, useRecordsApi } from '../records/use-records-api';
 import { useSession } from '../session/session-context';
 import { NavIcon } from '../shell/nav-icon';
 import { Button, Dialog, EmptyState, ErrorState, LoadingState, Page, PageHeader, useToast } from '../ui';
+import { ObjectMetaGate } from './object-meta-gate';
 import './record-page.css';
 
 /** `/o/:object/new` and `/o/:object/:id`: the generated form, related lists, history and approvals. */
 export function RecordPage() {
-  const { t } = useTranslation();
   const { object = '', id } = useParams();
-  const meta = useAppMeta();
-  if (meta.isPending) return <LoadingState label={t('common.loading')} />;
-  if (meta.isError)
-    return (
-      <ErrorState
-        headingLevel={1}
-        title={t('errors.title')}
-        body={meta.error.message}
-        action={<Button onClick={() => void meta.refetch()}>{t('common.retry')}</Button>}
-      />
-    );
-  const schema = meta.data?.objects[object];
-  if (!meta.data || !schema)
-    return (
-      <Page>
-        <EmptyState
-          icon={<SearchX size={22} aria-hidden="true" />}
-          headingLevel={1}
-          title={t('object.unknownTitle')}
-          body={t('object.unknownBody')}
-        />
-      </Page>
-    );
-  return id ? (
-    <ExistingRecord key={`${object}/${id}`} meta={meta.data} object={object} schema={schema} id={id} />
-  ) : (
-    <RecordEditor key={`${object}/new`} meta={meta.data} object={object} schema={schema} />
+  return (
+    <ObjectMetaGate object={object}>
+      {(meta, schema) =>
+        id ? (
+          <ExistingRecord key={`${object}/${id}`} meta={meta} object={object} schema={schema} id={id} />
+        ) : (
+          <RecordEditor key={`${object}/new`} meta={meta} object={object} schema={schema} />
+        )
+      }
+    </ObjectMetaGate>
   );
 }
 
