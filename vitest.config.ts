@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{metadata,runtime,platform,designer/src,plugins/*,tests}/**/*.test.ts'],
+    include: ['{metadata,runtime,platform,designer/src,plugins/*,tests,bench/src}/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     globalSetup: ['tests/support/global-setup.ts'],
     // isolated-vm needs --no-node-snapshot on Node 20 and is only safe in child processes.

@@ -1,0 +1,86 @@
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import type pg from 'pg';
+
+export interface LoadStats {
+  requests: number;
+  /** Non-2xx responses, socket errors and timeouts: any of them makes the figures invalid. */
+  errors: number;
+  p50Ms: number;
+  p99Ms: number;
+  rps: number;
+}
+
+/** GET `url` with `connections` keep-alive connections for `seconds` (autocannon). */
+export async function httpLoad(opts: {
+  url: string;
+  headers: Record<string, string>;
+  connections: number;
+  seconds: number;
+}): Promise<LoadStats> {
+  const r = await autocannon({
+    url: opts.url,
+    headers: opts.headers,
+    connections: opts.connections,
+    duration: opts.seconds,
+  });
+  return {
+    requests: r.requests.total,
+    errors: r.non2xx + r.errors + r.timeouts,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    rps: Math.round(r.requests.total / opts.seconds),
+  };
+}
+
+/** Runs one query on `connections` pooled clients back to back for `seconds`: the raw twin of a workload. */
+export async function sqlLoad(opts: {
+  pool: pg.Pool;
+  text: string;
+  values: unknown[];
+  connections: number;
+  seconds: number;
+  check: (rows: unknown[]) => void;
+}): Promise<LoadStats> {
+  const samples: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const end = started + opts.seconds * 1000;
+  await Promise.all(
+    Array.from({ length: opts.connections }, async () => {
+      const client = await opts.pool.connect();
+      try {
+        while (performance.now() < end) {
+          const t0 = performance.now();
+          try {
+            const res = await client.query(opts.text, opts.values);
+            opts.check(res.rows);
+          } catch {
+            errors += 1;
+          }
+          samples.push(performance.now() - t0);
+        }
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  return {
+    requests: samples.length,
+    errors,
+    p50Ms: round(percentile(samples, 0.5)),
+    p99Ms: round(percentile(samples, 0.99)),
+    rps: Math.round(samples.length / elapsed),
+  };
+}
+
+export function percentile(samples: number[], q: number): number {
+  if (!samples.length) return 0;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

@@ -1,0 +1,90 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runningEmbeddedUrl } from '../../platform/src/db/open-database';
+
+export interface ServerProcess {
+  /** Base URL of the HTTP API on loopback. */
+  url: string;
+  platformToken: string;
+  /** The embedded cluster the server started, for the raw SQL twins. */
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Starts Forma the way a user does (`node --import tsx platform/src/main.ts`, one process, no demo
+ * tenant, a fresh data directory) so the benchmark measures the shipped server, not an in-process app.
+ */
+export async function startServerProcess(opts: { startTimeoutMs?: number } = {}): Promise<ServerProcess> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forma-bench-'));
+  // Under root the embedded cluster runs as a `postgres` system user, who must reach the directory.
+  fs.chmodSync(dir, 0o755);
+  const dataDir = path.join(dir, 'data');
+  const platformToken = randomBytes(24).toString('base64url');
+  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'platform/src/main.ts'], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      DEMO: '0',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      PLATFORM_TOKEN: platformToken,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const stop = async () => {
+    await stopChild(child);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`server did not start in time:\n${output}`)),
+        opts.startTimeoutMs ?? 120_000,
+      );
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const m = /Forma is running at (\S+)/.exec(output);
+        if (m?.[1]) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited with ${code}:\n${output}`));
+      });
+    });
+    const databaseUrl = runningEmbeddedUrl(dataDir);
+    if (!databaseUrl) throw new Error('server is up but its embedded PostgreSQL could not be found');
+    return { url, platformToken, databaseUrl, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    // SIGTERM lets the server stop its embedded PostgreSQL; SIGKILL only if it hangs.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
