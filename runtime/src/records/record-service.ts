@@ -469,17 +469,7 @@ export class RecordService {
     owner: string | null,
     now: Date,
   ): Promise<{ row: Row; children: Record<string, unknown[]> }> {
-    const body = asObject(payload);
-    const denied = forbiddenWrites(object, qa.access, body);
-    if (Object.keys(denied).length) throw forbidden('You may not edit some of these fields', denied);
-    const checked = object.validators.create(body);
-    if (!checked.ok) throw validationFailed('The record is not valid', checked.errors);
-    const values = checked.value;
-    const children: Record<string, unknown[]> = {};
-    for (const c of object.children) {
-      if (values[c.name] !== undefined) children[c.name] = (values[c.name] as unknown[] | null) ?? [];
-      delete values[c.name];
-    }
+    const { values, children } = checkPayload(object, qa.access, asObject(payload), 'create');
     if (object.parent && values[object.parent.field]) await this.assertParentWritable(tx, model, object, values);
     const hook = await this.deps.hooks.runFilters<BeforeCreatePayload>(tx, RECORD_EVENTS.beforeCreate, {
       object: object.name,
@@ -546,16 +536,7 @@ export class RecordService {
     override = false,
   ): Promise<Row | undefined> {
     const { rest, owner } = await takeOwnerChange(tx, qa.access, body);
-    const denied = forbiddenWrites(object, qa.access, rest);
-    if (Object.keys(denied).length) throw forbidden('You may not edit some of these fields', denied);
-    const checked = object.validators.update(rest);
-    if (!checked.ok) throw validationFailed('The changes are not valid', checked.errors);
-    const patch = checked.value;
-    const children: Record<string, unknown[]> = {};
-    for (const c of object.children) {
-      if (patch[c.name] !== undefined) children[c.name] = (patch[c.name] as unknown[] | null) ?? [];
-      delete patch[c.name];
-    }
+    const { values: patch, children } = checkPayload(object, qa.access, rest, 'update');
     const id = old.id as string;
     if (object.parent && patch[object.parent.field]) await this.assertParentWritable(tx, model, object, patch);
     const hook = await this.deps.hooks.runFilters<BeforeUpdatePayload>(tx, RECORD_EVENTS.beforeUpdate, {
@@ -807,6 +788,30 @@ function actor(ctx: Ctx): string | null {
 function assertOverride(ctx: Ctx, override: boolean | undefined): boolean {
   if (override && !ctx.isAdmin) throw forbidden('Only tenant admins may override the approval lock');
   return override === true;
+}
+
+/**
+ * Field security, then the metadata validator of the operation; line items are split off for
+ * their own saves. Throws 403 for fields the user may not edit, 400 for invalid values.
+ */
+function checkPayload(
+  object: ObjectModel,
+  access: ObjectAccess,
+  body: Record<string, unknown>,
+  op: 'create' | 'update',
+): { values: Record<string, unknown>; children: Record<string, unknown[]> } {
+  const denied = forbiddenWrites(object, access, body);
+  if (Object.keys(denied).length) throw forbidden('You may not edit some of these fields', denied);
+  const checked = object.validators[op](body);
+  if (!checked.ok)
+    throw validationFailed(op === 'create' ? 'The record is not valid' : 'The changes are not valid', checked.errors);
+  const values = checked.value;
+  const children: Record<string, unknown[]> = {};
+  for (const c of object.children) {
+    if (values[c.name] !== undefined) children[c.name] = (values[c.name] as unknown[] | null) ?? [];
+    delete values[c.name];
+  }
+  return { values, children };
 }
 
 function asObject(payload: unknown): Record<string, unknown> {
