@@ -18,12 +18,17 @@ export interface PlatformConfig {
   webDir: string;
   /** `FORMA_PLUGINS`: npm packages to load as plugins besides the `plugins/*` workspace packages. */
   formaPlugins: string | undefined;
+  /** `SMTP_URL` and `SMTP_FROM`: the e-mail outbox is sent only when both are set. */
+  smtp: { url: string; from: string } | undefined;
+  /** `PUBLIC_URL`: where users reach this server (links in e-mails); default `http://localhost:<PORT>`. */
+  publicUrl: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const token = env.PLATFORM_TOKEN?.trim();
+  const port = intOf(env.PORT, 3000);
   return {
-    port: intOf(env.PORT, 3000),
+    port,
     host: env.HOST ?? '0.0.0.0',
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
@@ -35,6 +40,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     logLevel: env.LOG_LEVEL ?? 'info',
     webDir: path.resolve(env.WEB_DIR ?? new URL('../../designer/dist', import.meta.url).pathname),
     formaPlugins: env.FORMA_PLUGINS?.trim() || undefined,
+    smtp:
+      env.SMTP_URL?.trim() && env.SMTP_FROM?.trim()
+        ? { url: env.SMTP_URL.trim(), from: env.SMTP_FROM.trim() }
+        : undefined,
+    publicUrl: (env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, ''),
   };
 }
 

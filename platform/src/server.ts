@@ -5,6 +5,8 @@ import {
   type Runtime,
   type RuntimeConfig,
   type Clock,
+  sendOutbox,
+  smtpTransport,
 } from '@forma/runtime';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -51,7 +53,7 @@ export async function startServer(opts: StartOptions): Promise<Server> {
   const db = connectDb({ url, poolMax: opts.poolMax ?? 20, statementTimeoutMs: 60_000 });
   const runtime = createRuntime({
     db,
-    ...(opts.runtimeConfig ? { config: opts.runtimeConfig } : {}),
+    config: { publicUrl: config.publicUrl, ...opts.runtimeConfig },
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   let app: FastifyInstance | undefined;
@@ -68,7 +70,19 @@ export async function startServer(opts: StartOptions): Promise<Server> {
     });
     const address = await app.listen({ port: config.port, host: config.host });
     // The escalation sweep runs on pg-boss in real servers only (tests call escalateDue directly).
-    await runtime.workflows.startScheduler();
+    const smtp = config.smtp;
+    const transport = smtp ? smtpTransport(smtp.url) : undefined;
+    await runtime.workflows.startScheduler(
+      smtp && transport
+        ? [
+            {
+              name: 'forma-email-outbox',
+              cron: '* * * * *',
+              run: () => sendOutbox(runtime.db, transport, { from: smtp.from }, runtime.clock.now(), runtime.logger),
+            },
+          ]
+        : [],
+    );
     const jobs = await schedulePluginJobs(runtime, plugins);
     return {
       app,

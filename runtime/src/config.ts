@@ -17,6 +17,8 @@ export interface RuntimeConfig {
   meta: MetaConfig;
   /** Record imports (runtime/src/records/import-service.ts): body size, rows, rows per batch. */
   imports: { maxBytes: number; maxRows: number; batchSize: number };
+  /** Address users reach the server at (`PUBLIC_URL`); links in e-mails start with it. Empty: relative links. */
+  publicUrl: string;
 }
 
 export interface MetaConfig {
@@ -33,6 +35,7 @@ export const defaultRuntimeConfig: RuntimeConfig = {
   scripts: defaultScriptsConfig,
   meta: { lockTimeoutMs: 3000, maxAttempts: 5 },
   imports: { maxBytes: 256 * 1024 * 1024, maxRows: 500_000, batchSize: 1000 },
+  publicUrl: '',
 };
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

@@ -60,16 +60,19 @@ export function createRuntime(opts: RuntimeOptions) {
   tenants.createdHooks.push(templates.onTenantCreated);
 
   const secrets = new InstallationSecrets(db);
-  const workflows = new WorkflowEngine({
-    db,
-    meta,
-    scripts,
-    permissions: () => permissions,
-    clock,
-    secrets,
-    logger,
-    hooks,
-  });
+  const workflows = new WorkflowEngine(
+    {
+      db,
+      meta,
+      scripts,
+      permissions: () => permissions,
+      clock,
+      secrets,
+      logger,
+      hooks,
+    },
+    { publicUrl: config.publicUrl },
+  );
   const records = new RecordService({
     meta,
     permissions: () => permissions,

@@ -50,6 +50,8 @@ export {
   type WorkflowOptions,
 } from './workflows/workflow-engine';
 export type { EscalationReport } from './workflows/escalate';
+export { sendOutbox, type EmailSenderOptions, type MailTransport, type SendReport } from './mail/email-sender';
+export { smtpTransport } from './mail/smtp-transport';
 export type { InboxItem } from './workflows/approval-queries';
 export type { DelegationInput, DelegationView } from './workflows/delegations';
 export { validateGraph, type GraphIssue } from './workflows/validate-graph';

@@ -4,6 +4,7 @@ import { importLogMigration } from '../records/import-log';
 import { permissionMigration } from '../permissions/permission-migration';
 import { workflowMigration } from '../workflows/workflow-migration';
 import { documentsMigration } from '../documents/documents-migration';
+import { emailOutboxRetryMigration } from '../mail/email-outbox-migration';
 import { metaDocumentOrderMigration } from '../meta/meta-document-order-migration';
 
 /**
@@ -90,4 +91,6 @@ export const tenantMigrations: Migration[] = [
   importLogMigration,
   // Print templates and record files (documents/documents-migration.ts).
   documentsMigration,
+  // Retry backoff of the e-mail sender (mail/email-sender.ts).
+  emailOutboxRetryMigration,
 ];

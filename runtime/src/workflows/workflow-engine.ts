@@ -23,7 +23,7 @@ import { assertEditable } from './record-lock';
 import { startInstance, type SubmitInput } from './start-instance';
 import type { WorkflowEnv } from './workflow-env';
 import type { WorkflowDefinition } from './workflow-graph';
-import { WorkflowScheduler } from './workflow-scheduler';
+import { type ScheduledJob, WorkflowScheduler } from './workflow-scheduler';
 import { workflowStore as store } from './workflow-store';
 import { moveInstancesToCurrent, workflowVersions } from './workflow-versions';
 
@@ -207,10 +207,11 @@ export class WorkflowEngine {
     return delegations.create(ctx, input);
   }
 
-  /** Starts the pg-boss schedules (real server only); `stop()` ends them. */
-  async startScheduler(): Promise<void> {
+  /** Starts the pg-boss schedules (real server only), plus `extra` ones; `stop()` ends them. */
+  async startScheduler(extra: ScheduledJob[] = []): Promise<void> {
     await this.scheduler.start([
       { name: 'forma-approval-escalations', cron: '* * * * *', run: () => this.escalateDue() },
+      ...extra,
     ]);
   }
 
