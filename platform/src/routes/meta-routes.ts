@@ -2,6 +2,7 @@ import { META_SECTIONS } from '@forma/runtime';
 import type { FastifyInstance } from 'fastify';
 import { bearer, errors } from '../http/schemas';
 import type { TypeProvider } from '../http/type-provider';
+import { appActions } from './app-actions';
 
 const anyObject = { type: 'object', additionalProperties: true } as const;
 
@@ -92,6 +93,9 @@ const SINGULAR: Record<(typeof META_SECTIONS)[number], string> = {
   scripts: 'script',
   forms: 'form (keyed by its object)',
   views: 'view',
+  reports: 'report',
+  dashboards: 'dashboard',
+  automations: 'automation rule',
 };
 
 /**
@@ -124,11 +128,19 @@ export async function metaRoutes(fastify: FastifyInstance) {
       schema: {
         tags,
         summary: 'Objects, forms and views for rendering lists and forms (any signed-in user)',
+        description:
+          '`actions` lists, per object the user may read, the buttons of its record page: its active `action` ' +
+          'scripts (`kind: "script"`) and the plugin endpoints its form declares in `uiSchema["ui:actions"]` ' +
+          '(`kind: "endpoint"`, `path` with `{id}`).',
         security: bearer,
         response: { 200: anyObject, ...errors(401) },
       },
     },
-    async (request) => app.runtime.permissions.appView(request.ctx, await app.runtime.meta.app(request.ctx)),
+    async (request) => {
+      const view = await app.runtime.permissions.appView(request.ctx, await app.runtime.meta.app(request.ctx));
+      const { document } = await app.runtime.meta.model(request.ctx);
+      return { ...view, actions: appActions(document.scripts, view.forms, new Set(Object.keys(view.objects ?? {}))) };
+    },
   );
 
   for (const section of META_SECTIONS) {

@@ -35,7 +35,24 @@ export const forms: Record<string, Form> = {
       ['Qualification', ['source', 'campaign', 'status', 'estimated_amount', 'notes']],
       ['Conversion', ['converted_account', 'converted_contact', 'converted_deal']],
     ],
-    { converted_account: readonly, converted_contact: readonly, converted_deal: readonly, notes: textarea },
+    {
+      converted_account: readonly,
+      converted_contact: readonly,
+      converted_deal: readonly,
+      notes: textarea,
+      // The record page's button for the conversion route (routes.ts); it opens the new deal.
+      'ui:actions': [
+        {
+          name: 'convert',
+          label: 'Convert',
+          description: 'Create an account, a contact and a deal from this lead',
+          'x-i18n': { 'zh-CN': { label: '转换', description: '由此线索创建客户、联系人和商机' } },
+          path: '/api/plugins/core-crm/leads/{id}/convert',
+          open: 'deal',
+          confirm: true,
+        },
+      ],
+    },
   ),
   deal: form('deal', [
     ['Deal', ['name', 'account', 'contact', 'amount', 'close_on']],
