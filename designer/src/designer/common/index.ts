@@ -1,0 +1,5 @@
+export * from './meta-write-api';
+export { PublishDialog, type PublishDialogProps } from './publish-dialog';
+export { describePublishError, summaryLines, type PublishFailure, type PublishProblem } from './publish-problems';
+export { UnsavedChangesGuard, useUnsavedChangesGuard } from './use-unsaved-changes-guard';
+export { useUndoHistory, useUndoShortcuts, type UndoHistory } from './use-undo-history';

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../api/api-error';
+import { describePublishError, summaryLines } from './publish-problems';
+
+describe('describePublishError', () => {
+  it('lists validation issues by JSON path, falling back to error.fields', () => {
+    const withIssues = new ApiError('VALIDATION_FAILED', 'Invalid metadata', {
+      status: 400,
+      details: { issues: [{ path: '/objects/deal/properties/x/type', message: 'must be string' }, 'junk'] },
+    });
+    expect(describePublishError(withIssues)).toEqual({
+      kind: 'invalid',
+      message: 'Invalid metadata',
+      problems: [{ path: '/objects/deal/properties/x/type', message: 'must be string' }],
+    });
+    const withFields = new ApiError('VALIDATION_FAILED', 'Invalid', { fields: { '/objects/a': 'bad name' } });
+    expect(describePublishError(withFields).problems).toEqual([{ path: '/objects/a', message: 'bad name' }]);
+  });
+
+  it('tells a stale version apart from data and dependency conflicts', () => {
+    const stale = new ApiError('CONFLICT', 'Changed meanwhile', { details: { expectedVersion: 3, currentVersion: 4 } });
+    expect(describePublishError(stale)).toMatchObject({ kind: 'stale', currentVersion: 4 });
+    const deps = new ApiError('CONFLICT', 'Still used', {
+      details: {
+        dependents: {
+          'field:deal.amount': [{ via: 'formula', name: 'deal.net', path: '/objects/deal/properties/net' }],
+        },
+        checks: [{ path: '/objects/deal/required', message: '3 records have no value', count: 3 }],
+      },
+    });
+    expect(describePublishError(deps)).toEqual({
+      kind: 'conflict',
+      message: 'Still used',
+      problems: [
+        { path: '/objects/deal/properties/net', message: 'field:deal.amount ← formula deal.net' },
+        { path: '/objects/deal/required', message: '3 records have no value' },
+      ],
+    });
+  });
+
+  it('passes other failures through with their message', () => {
+    expect(describePublishError(new ApiError('NETWORK', 'offline'))).toEqual({
+      kind: 'other',
+      message: 'offline',
+      problems: [],
+    });
+    expect(describePublishError(new Error('x')).kind).toBe('other');
+  });
+});
+
+describe('summaryLines', () => {
+  it('flattens sections and fields, renames included', () => {
+    expect(
+      summaryLines({
+        objects: { added: ['deal'], removed: [], changed: ['account'] },
+        forms: { added: [], removed: ['deal'], changed: [] },
+        fields: { account: { added: ['phone'], removed: [], changed: [], renamed: [{ from: 'tel', to: 'mobile' }] } },
+      }),
+    ).toEqual([
+      { section: 'objects', change: 'added', name: 'deal' },
+      { section: 'objects', change: 'changed', name: 'account' },
+      { section: 'forms', change: 'removed', name: 'deal' },
+      { section: 'fields', change: 'added', name: 'account.phone' },
+      { section: 'fields', change: 'renamed', name: 'account.tel → account.mobile' },
+    ]);
+    expect(summaryLines(undefined)).toEqual([]);
+  });
+});

@@ -1,0 +1,109 @@
+import { ApiError } from '../../api/api-error';
+import type { ChangeSummary } from './meta-write-api';
+
+/** One line of what went wrong, with the JSON path of the offending part when the server named it. */
+export interface PublishProblem {
+  path?: string;
+  message: string;
+}
+
+export type PublishFailure =
+  | { kind: 'invalid'; message: string; problems: PublishProblem[] }
+  | { kind: 'stale'; message: string; problems: PublishProblem[]; currentVersion?: number }
+  | { kind: 'conflict'; message: string; problems: PublishProblem[] }
+  | { kind: 'other'; message: string; problems: PublishProblem[] };
+
+function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+function issuesOf(details: Record<string, unknown> | undefined): PublishProblem[] {
+  const issues = Array.isArray(details?.issues) ? details.issues : [];
+  return issues.flatMap((i) => {
+    const r = asRecord(i);
+    if (!r || typeof r.message !== 'string') return [];
+    return [{ ...(typeof r.path === 'string' ? { path: r.path } : {}), message: r.message }];
+  });
+}
+
+/**
+ * Reads the server's refusal of a plan or apply (docs/metadata.md, Errors) into lines a person can
+ * act on: validation issues by JSON path, dependents still using what is removed, data checks,
+ * destructive steps, or a newer version published meanwhile.
+ */
+export function describePublishError(e: unknown): PublishFailure {
+  if (!(e instanceof ApiError)) return { kind: 'other', message: String(e), problems: [] };
+  const details = e.details;
+  if (e.code === 'VALIDATION_FAILED' || e.code === 'BAD_REQUEST') {
+    const fromIssues = issuesOf(details);
+    const problems = fromIssues.length
+      ? fromIssues
+      : Object.entries(e.fields ?? {}).map(([path, message]) => ({ path, message }));
+    return { kind: 'invalid', message: e.message, problems };
+  }
+  if (e.code === 'CONFLICT') {
+    if (details && typeof details.currentVersion === 'number') {
+      return { kind: 'stale', message: e.message, problems: [], currentVersion: details.currentVersion };
+    }
+    const problems: PublishProblem[] = [];
+    for (const [what, users] of Object.entries(asRecord(details?.dependents) ?? {})) {
+      for (const u of Array.isArray(users) ? users : []) {
+        const r = asRecord(u) ?? {};
+        const by = [r.via, r.name].filter((x) => typeof x === 'string').join(' ');
+        problems.push({
+          ...(typeof r.path === 'string' ? { path: r.path } : {}),
+          message: by ? `${what} ← ${by}` : what,
+        });
+      }
+    }
+    for (const c of Array.isArray(details?.checks) ? details.checks : []) {
+      const r = asRecord(c);
+      if (r && typeof r.message === 'string') {
+        problems.push({ ...(typeof r.path === 'string' ? { path: r.path } : {}), message: r.message });
+      }
+    }
+    for (const d of Array.isArray(details?.destructive) ? details.destructive : []) {
+      const r = asRecord(d);
+      const message = typeof d === 'string' ? d : typeof r?.description === 'string' ? r.description : undefined;
+      if (message) problems.push({ message });
+    }
+    const step = asRecord(details?.step);
+    if (step && typeof step.description === 'string') problems.push({ message: step.description });
+    return { kind: 'conflict', message: e.message, problems };
+  }
+  return { kind: 'other', message: e.message, problems: [] };
+}
+
+export interface SummaryLine {
+  section: string;
+  change: 'added' | 'removed' | 'changed' | 'renamed';
+  /** `deal`, `deal.amount` for fields, `old → new` for renames. */
+  name: string;
+}
+
+/** The change summary of a plan or history entry as flat lines, sections first, then fields. */
+export function summaryLines(summary: ChangeSummary | undefined | null): SummaryLine[] {
+  if (!summary) return [];
+  const out: SummaryLine[] = [];
+  const push = (section: string, s: Partial<Record<'added' | 'removed' | 'changed', unknown>>, prefix = '') => {
+    for (const change of ['added', 'removed', 'changed'] as const) {
+      const names = s[change];
+      if (Array.isArray(names)) for (const n of names) out.push({ section, change, name: `${prefix}${n}` });
+    }
+    const renamed = (s as { renamed?: unknown }).renamed;
+    if (Array.isArray(renamed)) {
+      for (const r of renamed) {
+        const rr = asRecord(r);
+        if (rr) out.push({ section, change: 'renamed', name: `${prefix}${rr.from} → ${prefix}${rr.to}` });
+      }
+    }
+  };
+  for (const [section, s] of Object.entries(summary)) {
+    if (section === 'fields' || !asRecord(s)) continue;
+    push(section, s as Record<string, unknown>);
+  }
+  for (const [object, s] of Object.entries(asRecord(summary.fields) ?? {})) {
+    if (asRecord(s)) push('fields', s as Record<string, unknown>, `${object}.`);
+  }
+  return out;
+}
