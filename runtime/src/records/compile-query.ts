@@ -151,29 +151,25 @@ class Compiler {
   }
 }
 
+/** Operators that are one SQL operator between the column and a bound value (never user text). */
+const SCALAR_OPS = {
+  eq: '=',
+  // Null is "not equal" to any value: `ne` keeps records without a value, as users expect.
+  ne: 'is distinct from',
+  gt: '>',
+  gte: '>=',
+  lt: '<',
+  lte: '<=',
+} as const;
+
 function comparison(qb: Knex.QueryBuilder, column: string, c: Extract<Condition, { kind: 'cmp' }>): void {
   const multi = c.field.columnType?.base === 'text[]';
   const v = c.value;
+  if (Object.hasOwn(SCALAR_OPS, c.op)) {
+    qb.whereRaw(`?? ${SCALAR_OPS[c.op as keyof typeof SCALAR_OPS]} ?`, [column, v as Knex.Value]);
+    return;
+  }
   switch (c.op) {
-    case 'eq':
-      qb.whereRaw('?? = ?', [column, v as Knex.Value]);
-      return;
-    case 'ne':
-      // Null is "not equal" to any value: `ne` keeps records without a value, as users expect.
-      qb.whereRaw('?? is distinct from ?', [column, v as Knex.Value]);
-      return;
-    case 'gt':
-      qb.whereRaw('?? > ?', [column, v as Knex.Value]);
-      return;
-    case 'gte':
-      qb.whereRaw('?? >= ?', [column, v as Knex.Value]);
-      return;
-    case 'lt':
-      qb.whereRaw('?? < ?', [column, v as Knex.Value]);
-      return;
-    case 'lte':
-      qb.whereRaw('?? <= ?', [column, v as Knex.Value]);
-      return;
     case 'in':
       if (multi) qb.whereRaw('?? && ?', [column, v as Knex.Value]);
       else qb.whereRaw('?? = any(?)', [column, v as Knex.Value]);
