@@ -26,6 +26,7 @@ import { notificationRoutes } from './routes/notification-routes';
 import { documentRoutes } from './routes/document-routes';
 import { fileRoutes } from './routes/file-routes';
 import { wordTemplateRoutes } from './routes/word-template-routes';
+import { workflowSimulateRoutes } from './routes/workflow-simulate-routes';
 
 export interface AppOptions {
   runtime: Runtime;
@@ -101,6 +102,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(documentRoutes);
   await app.register(fileRoutes);
   await app.register(wordTemplateRoutes);
+  await app.register(workflowSimulateRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);
   await app.register(pluginRoutes(opts.plugins));
 

@@ -56,6 +56,12 @@ export type { InboxItem } from './workflows/approval-queries';
 export type { DelegationInput, DelegationView } from './workflows/delegations';
 export { validateGraph, type GraphIssue } from './workflows/validate-graph';
 export {
+  checkSimulateInput,
+  type SimulateInput,
+  type SimulationResult,
+  type SimulationStep,
+} from './workflows/simulate';
+export {
   RecordService,
   DEFAULT_LIMIT,
   MAX_LIMIT,

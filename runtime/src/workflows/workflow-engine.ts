@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import type { Ctx } from '../ctx';
-import { badRequest, notFound } from '../errors';
+import { badRequest, forbidden, notFound } from '../errors';
 import type { HookBus } from '../events/hook-bus';
 import type { Logger } from '../logger';
 import type { MetaService } from '../meta/meta-service';
@@ -20,6 +20,7 @@ import { escalateDue, type EscalationReport } from './escalate';
 import { notifications } from './notifications';
 import { recall } from './recall';
 import { assertEditable } from './record-lock';
+import { type SimulateInput, type SimulationResult, simulateWorkflow } from './simulate';
 import { startInstance, type SubmitInput } from './start-instance';
 import type { WorkflowEnv } from './workflow-env';
 import type { WorkflowDefinition } from './workflow-graph';
@@ -134,6 +135,18 @@ export class WorkflowEngine {
 
   async versions(ctx: Ctx, workflow: string) {
     return workflowVersions(ctx, await this.model(ctx), workflow);
+  }
+
+  /**
+   * Where a sample record would go through a workflow (the stored one, or the draft given), without
+   * writing anything: tenant admins (the designer's simulation).
+   */
+  async simulate(ctx: Ctx, workflow: string, input: SimulateInput): Promise<SimulationResult> {
+    if (!ctx.isAdmin) throw forbidden('Tenant admins only');
+    const model = await this.model(ctx);
+    const definition = input.definition ?? model.workflows[workflow];
+    if (!definition) throw notFound(`No workflow named ${workflow}`);
+    return simulateWorkflow(this.deps.scripts, ctx, model, definition, input);
   }
 
   async moveToCurrent(ctx: Ctx, workflow: string) {

@@ -1,0 +1,161 @@
+import { type MetadataIssue, validateStructure } from '@forma/metadata';
+import type { Ctx } from '../ctx';
+import { badRequest, validationFailed } from '../errors';
+import type { Model } from '../model/load-model';
+import type { RecordData, ScriptEngine } from '../scripts';
+import { validateGraph } from './validate-graph';
+import { type Outcome, type WorkflowDefinition, WorkflowGraph } from './workflow-graph';
+
+export interface SimulateInput {
+  /** The sample record, as the record would be when submitted. */
+  record: RecordData;
+  /** An unsaved draft to simulate instead of the stored definition (the designer's canvas). */
+  definition?: WorkflowDefinition;
+  /** How each approval step decides; steps not named approve. */
+  decisions?: Record<string, Outcome>;
+}
+
+export interface SimulationStep {
+  node: string;
+  type: WorkflowDefinition['nodes'][number]['type'];
+  /** The edge the walk left this node by (absent at the end). */
+  edge?: string;
+  /** Approval steps: the decision assumed; actions: the fields they would set. */
+  decision?: Outcome;
+  set?: RecordData;
+}
+
+export interface SimulationResult {
+  /** Whether the trigger condition holds for the record (true when there is none). */
+  triggered: boolean;
+  path: string[];
+  edges: string[];
+  steps: SimulationStep[];
+  /** The end the record reaches; null when the walk did not end (a loop sent back too often). */
+  outcome: Outcome | null;
+}
+
+/** A loop through an approval step ("send back") is legal; simulated decisions repeat, so it is cut here. */
+const MAX_HOPS = 200;
+
+/**
+ * Walks a workflow for a sample record without touching any data: conditions are evaluated in the
+ * script sandbox (the engine's own evaluator, edge order, default last), approval steps take the
+ * given decision (approve by default), actions add their `set` fields to the record the following
+ * conditions see (scripts are not run). Nothing is written, no task is created.
+ */
+export async function simulateWorkflow(
+  scripts: ScriptEngine,
+  ctx: Ctx,
+  model: Model,
+  definition: WorkflowDefinition,
+  input: Pick<SimulateInput, 'record' | 'decisions'>,
+): Promise<SimulationResult> {
+  const graph = new WorkflowGraph(definition);
+  const { id, email, name, roles, manager } = ctx.user;
+  const user = { id, email, name, roles, manager };
+  // The sandbox caches compiled expressions by version: a draft gets a key of its own.
+  const version = `sim:${model.version}`;
+  let record: RecordData = { ...input.record };
+  const condition = definition.trigger?.condition;
+  const triggered = condition
+    ? Boolean((await scripts.evaluateAll(ctx.tenant, version, [condition], { record, user }))[0])
+    : true;
+
+  const steps: SimulationStep[] = [];
+  let node = graph.start();
+  for (let hop = 0; node && hop < MAX_HOPS; hop += 1) {
+    const step: SimulationStep = { node: node.id, type: node.type };
+    steps.push(step);
+    let edge: WorkflowDefinition['edges'][number] | undefined;
+    switch (node.type) {
+      case 'end':
+        return result(triggered, steps, node.data.outcome ?? null);
+      case 'approval': {
+        const decision = input.decisions?.[node.id] ?? 'approved';
+        step.decision = decision;
+        edge = graph.outcomeEdge(node.id, decision);
+        break;
+      }
+      case 'condition': {
+        const out = graph.out(node.id);
+        const guarded = out.filter((e) => e.data?.default !== true && e.data?.condition);
+        const values = await scripts.evaluateAll(
+          ctx.tenant,
+          version,
+          guarded.map((e) => e.data?.condition as string),
+          { record, user },
+        );
+        edge = guarded.find((_e, i) => Boolean(values[i])) ?? out.find((e) => e.data?.default === true);
+        break;
+      }
+      case 'action':
+        if (node.data.set) {
+          step.set = node.data.set;
+          record = { ...record, ...node.data.set };
+        }
+        edge = graph.out(node.id)[0];
+        break;
+      default:
+        edge = graph.out(node.id)[0];
+    }
+    if (edge) step.edge = edge.id;
+    node = edge ? graph.node(edge.target) : undefined;
+  }
+  return result(triggered, steps, null);
+}
+
+function result(triggered: boolean, steps: SimulationStep[], outcome: Outcome | null): SimulationResult {
+  return {
+    triggered,
+    path: steps.map((s) => s.node),
+    edges: steps.flatMap((s) => (s.edge ? [s.edge] : [])),
+    steps,
+    outcome,
+  };
+}
+
+/**
+ * The input of `POST /api/meta/workflows/:name/simulate`, checked: a record object, decisions of
+ * `approved|rejected`, and a draft definition that is structurally a workflow and a well-formed
+ * graph (the same issues, with JSON paths, a save would answer).
+ */
+export function checkSimulateInput(body: unknown): SimulateInput {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('The body must be a JSON object');
+  const { record, definition, decisions } = body as Record<string, unknown>;
+  if (!record || typeof record !== 'object' || Array.isArray(record))
+    throw validationFailed('The sample record must be an object', { '/record': 'must be an object' });
+  const out: SimulateInput = { record: record as RecordData };
+  if (decisions !== undefined) {
+    if (!decisions || typeof decisions !== 'object' || Array.isArray(decisions))
+      throw validationFailed('decisions must be an object', { '/decisions': 'must be an object' });
+    for (const [k, v] of Object.entries(decisions))
+      if (v !== 'approved' && v !== 'rejected')
+        throw validationFailed('A decision is "approved" or "rejected"', {
+          [`/decisions/${k}`]: 'must be "approved" or "rejected"',
+        });
+    out.decisions = decisions as Record<string, Outcome>;
+  }
+  if (definition !== undefined) {
+    const structural = validateStructure('workflow', definition, '/definition');
+    const issues: MetadataIssue[] = structural.length
+      ? structural
+      : validateGraph(definition as WorkflowDefinition).map(({ path, message }) => ({
+          path: `/definition${path}`,
+          message,
+        }));
+    if (issues.length) {
+      const fields: Record<string, string> = {};
+      for (const i of issues) fields[i.path] ??= i.message;
+      throw validationFailed(
+        `The workflow is not valid (${issues.length} problem${issues.length > 1 ? 's' : ''})`,
+        fields,
+        {
+          issues,
+        },
+      );
+    }
+    out.definition = definition as WorkflowDefinition;
+  }
+  return out;
+}

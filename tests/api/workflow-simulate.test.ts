@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
+
+/** The two-level "large deal" workflow of shared/API.md, plus an action that marks big deals. */
+const largeDeal = {
+  object: 'deal',
+  label: 'Large deal approval',
+  trigger: { on: 'submit', condition: 'record.amount > 100000' },
+  nodes: [
+    { id: 'start', type: 'start', position: { x: 0, y: 0 }, data: {} },
+    {
+      id: 'mgr',
+      type: 'approval',
+      position: { x: 0, y: 100 },
+      data: { label: 'Manager', approvers: [{ managerOf: 'submitter' }] },
+    },
+    { id: 'big', type: 'condition', position: { x: 0, y: 200 }, data: {} },
+    { id: 'mark', type: 'action', position: { x: 0, y: 250 }, data: { set: { stage: 'negotiation' } } },
+    {
+      id: 'dir',
+      type: 'approval',
+      position: { x: 0, y: 300 },
+      data: { label: 'Director', approvers: [{ role: 'director' }] },
+    },
+    { id: 'won', type: 'end', position: { x: 0, y: 400 }, data: { outcome: 'approved', set: { stage: 'won' } } },
+    { id: 'no', type: 'end', position: { x: 200, y: 400 }, data: { outcome: 'rejected' } },
+  ],
+  edges: [
+    { id: 'e1', source: 'start', target: 'mgr' },
+    { id: 'e2', source: 'mgr', target: 'big', data: { outcome: 'approved' } },
+    { id: 'e3', source: 'mgr', target: 'no', data: { outcome: 'rejected' } },
+    { id: 'e4', source: 'big', target: 'mark', data: { condition: 'record.amount > 500000' } },
+    { id: 'e4b', source: 'mark', target: 'dir' },
+    { id: 'e5', source: 'big', target: 'won', data: { default: true } },
+    { id: 'e6', source: 'dir', target: 'won', data: { outcome: 'approved' } },
+    { id: 'e7', source: 'dir', target: 'no', data: { outcome: 'rejected' } },
+  ],
+};
+
+let server: TestServer;
+let tenant: TestTenant;
+const simulate = (body: unknown, name = 'large_deal') => tenant.api.post(`/api/meta/workflows/${name}/simulate`, body);
+
+beforeAll(async () => {
+  server = await startTestServer();
+  tenant = await createTestTenant(server, { prefix: 'wfsim' });
+  const put = async (path: string, body: unknown) => {
+    const r = await tenant.api.put(path, body);
+    expect(r.status, r.text).toBe(200);
+  };
+  await put('/api/meta/objects/deal', {
+    title: 'Deal',
+    type: 'object',
+    properties: {
+      name: { type: 'string', maxLength: 200 },
+      amount: { type: 'number', minimum: 0 },
+      stage: { type: 'string', enum: ['new', 'negotiation', 'won', 'lost'] },
+    },
+  });
+  await put('/api/meta/roles/director', { label: 'Director', objects: { deal: { read: 'all' } } });
+  await put('/api/meta/workflows/large_deal', largeDeal);
+});
+
+afterAll(async () => {
+  await server?.platform.delete(`/api/tenants/${tenant?.id}`, { query: { confirm: tenant?.id } });
+  await server?.close();
+});
+
+describe('POST /api/meta/workflows/:name/simulate', () => {
+  it('walks a large deal through both approval levels, running the action on the way', async () => {
+    const r = await simulate({ record: { name: 'Big', amount: 600000 } });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body).toMatchObject({
+      triggered: true,
+      path: ['start', 'mgr', 'big', 'mark', 'dir', 'won'],
+      edges: ['e1', 'e2', 'e4', 'e4b', 'e6'],
+      outcome: 'approved',
+    });
+    expect(r.body.steps[3]).toEqual({ node: 'mark', type: 'action', edge: 'e4b', set: { stage: 'negotiation' } });
+  });
+
+  it('takes the default branch for a smaller deal and reports a trigger that does not hold', async () => {
+    const mid = await simulate({ record: { amount: 200000 } });
+    expect(mid.body).toMatchObject({ triggered: true, path: ['start', 'mgr', 'big', 'won'], outcome: 'approved' });
+    const small = await simulate({ record: { amount: 10 } });
+    expect(small.body).toMatchObject({ triggered: false, outcome: 'approved' });
+  });
+
+  it('follows rejections given per node', async () => {
+    const r = await simulate({ record: { amount: 600000 }, decisions: { dir: 'rejected' } });
+    expect(r.body).toMatchObject({ path: ['start', 'mgr', 'big', 'mark', 'dir', 'no'], outcome: 'rejected' });
+    expect(r.body.steps[4].decision).toBe('rejected');
+  });
+
+  it('simulates an unsaved draft and writes nothing', async () => {
+    const draft = structuredClone(largeDeal);
+    draft.edges.find((e) => e.id === 'e4')!.data = { condition: 'record.amount > 50' };
+    const before = (await tenant.api.get('/api/meta')).body.version;
+    const r = await simulate({ record: { amount: 100 }, definition: draft }, 'not_saved_yet');
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.path).toContain('dir');
+    expect((await tenant.api.get('/api/meta')).body.version).toBe(before);
+  });
+
+  it('refuses a broken draft with the offending node ids and JSON paths', async () => {
+    const draft = structuredClone(largeDeal);
+    draft.edges = draft.edges.filter((e) => e.id !== 'e7');
+    const r = await simulate({ record: {}, definition: draft });
+    expect(r.status, r.text).toBe(400);
+    expect(r.body.error.code).toBe('VALIDATION_FAILED');
+    expect(JSON.stringify(r.body.error.details)).toContain('[dir]');
+    const shape = await simulate({ record: {}, definition: { object: 'deal', nodes: 'x' } });
+    expect(shape.status).toBe(400);
+    expect(Object.keys(shape.body.error.fields ?? {}).join()).toContain('/definition');
+  });
+
+  it('answers clear 4xx for bad input, unknown workflows and non-admins', async () => {
+    expect((await simulate({ record: [] })).status).toBe(400);
+    expect((await simulate({})).status).toBe(400);
+    expect((await simulate({ record: {}, decisions: { mgr: 'maybe' } })).status).toBe(400);
+    expect((await simulate({ record: {} }, 'ghost')).status).toBe(404);
+    expect((await simulate({ record: {} }, "x'; drop table deal;--")).status).toBe(404);
+    const raw = await tenant.api.post('/api/meta/workflows/large_deal/simulate', '{"record":', {
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(raw.status).toBe(400);
+    const big = await simulate({ record: { name: 'x'.repeat(3_000_000) } });
+    expect(big.status).toBe(413);
+    const user = await tenant.addUser({ roles: ['director'] });
+    expect((await user.api.post('/api/meta/workflows/large_deal/simulate', { record: {} })).status).toBe(403);
+    const throws = await simulate({
+      record: { amount: 600000 },
+      definition: {
+        ...largeDeal,
+        edges: largeDeal.edges.map((e) =>
+          e.id === 'e4' ? { ...e, data: { condition: 'record.lines.length > 2' } } : e,
+        ),
+      },
+    });
+    expect(throws.status, throws.text).toBeGreaterThanOrEqual(400);
+    expect(throws.status).toBeLessThan(500);
+  });
+});
