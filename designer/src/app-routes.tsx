@@ -1,5 +1,6 @@
 import { Outlet, type RouteObject } from 'react-router';
 import { ApprovalsPage } from './pages/approvals-page';
+import { PermissionsPage } from './designer/permissions/permissions-page';
 import { DesignerHomePage } from './pages/designer-home-page';
 import { HomePage } from './pages/home-page';
 import { ImportPage } from './pages/import-page';
@@ -43,6 +44,7 @@ export const appRoutes: RouteObject[] = [
         children: [
           { index: true, element: <DesignerHomePage /> },
           { path: 'ui', element: <UiKitPage /> },
+          { path: 'permissions', element: <PermissionsPage /> },
         ],
       },
       { path: '*', element: <NotFoundPage /> },

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { Code2, Database, GitBranch, LayoutTemplate, PencilRuler, Shield, SquareStack } from 'lucide-react';
 import type { LucideIcon } from 'lucide-react';
 import { useSession } from '../session/session-context';
@@ -6,7 +7,14 @@ import { Badge, Page, PageHeader } from '../ui';
 import './designer-home-page.css';
 import { tenantDisplayName } from '../api/auth-api';
 
-const AREAS: Array<[key: 'objects' | 'forms' | 'workflows' | 'permissions' | 'scripts' | 'templates', LucideIcon]> = [
+type AreaKey = 'objects' | 'forms' | 'workflows' | 'permissions' | 'scripts' | 'templates';
+
+/** Areas that are built; the others still show "coming soon". */
+const AREA_ROUTES: Partial<Record<AreaKey, string>> = {
+  permissions: '/designer/permissions',
+};
+
+const AREAS: Array<[key: AreaKey, LucideIcon]> = [
   ['objects', Database],
   ['forms', SquareStack],
   ['workflows', GitBranch],
@@ -28,14 +36,22 @@ export function DesignerHomePage() {
       />
       <ul className="f-designer__areas">
         {AREAS.map(([key, Icon]) => (
-          <li key={key} className="f-designer__area" aria-disabled="true">
+          <li key={key} className="f-designer__area" aria-disabled={AREA_ROUTES[key] ? undefined : 'true'}>
             <div className="f-designer__area-icon">
               <Icon size={20} aria-hidden="true" />
             </div>
             <div className="f-designer__area-text">
-              <h2>{t(`designer.${key}`)}</h2>
+              <h2>
+                {AREA_ROUTES[key] ? (
+                  <Link className="f-designer__area-link" to={AREA_ROUTES[key]}>
+                    {t(`designer.${key}`)}
+                  </Link>
+                ) : (
+                  t(`designer.${key}`)
+                )}
+              </h2>
               <p>{t(`designer.${key}Body`)}</p>
-              <Badge>{t('common.comingSoon')}</Badge>
+              {!AREA_ROUTES[key] && <Badge>{t('common.comingSoon')}</Badge>}
             </div>
           </li>
         ))}
