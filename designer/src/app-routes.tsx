@@ -1,6 +1,7 @@
 import { Outlet, type RouteObject } from 'react-router';
 import { ApprovalsPage } from './pages/approvals-page';
 import { PermissionsPage } from './designer/permissions/permissions-page';
+import { ScriptsPage } from './designer/scripts/scripts-page';
 import { DesignerHomePage } from './pages/designer-home-page';
 import { HomePage } from './pages/home-page';
 import { ImportPage } from './pages/import-page';
@@ -45,6 +46,7 @@ export const appRoutes: RouteObject[] = [
           { index: true, element: <DesignerHomePage /> },
           { path: 'ui', element: <UiKitPage /> },
           { path: 'permissions', element: <PermissionsPage /> },
+          { path: 'scripts', element: <ScriptsPage /> },
         ],
       },
       { path: '*', element: <NotFoundPage /> },

@@ -12,6 +12,7 @@ type AreaKey = 'objects' | 'forms' | 'workflows' | 'permissions' | 'scripts' | '
 /** Areas that are built; the others still show "coming soon". */
 const AREA_ROUTES: Partial<Record<AreaKey, string>> = {
   permissions: '/designer/permissions',
+  scripts: '/designer/scripts',
 };
 
 const AREAS: Array<[key: AreaKey, LucideIcon]> = [

@@ -1,29 +1,23 @@
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Tabs } from 'radix-ui';
 import { Shield } from 'lucide-react';
-import { useApi } from '../../api/api-context';
 import { useLocale } from '../../i18n/use-locale';
 import type { ObjectSchema } from '../../meta/meta-types';
 import { Button, ErrorState, LoadingState, Page, PageHeader } from '../../ui';
-import { fetchMetaDocument } from '../common';
 import type { RoleDefinition } from './role-model';
 import { RolesEditor } from './roles-editor';
+import { useMetaDocument } from './use-meta-document';
 import { ViewAsPanel } from './view-as-panel';
 import './permissions-page.css';
-
-/** Under `['meta']`, so a publish anywhere in the designer refreshes it. */
-export const metaDocumentKey = ['meta', 'designer-document'] as const;
 
 /** `/designer/permissions`: roles × objects, field security, sharing rules, and "view as user". */
 export function PermissionsPage() {
   const { t } = useTranslation();
   const { locale } = useLocale();
-  const client = useApi();
   const [tab, setTab] = useState('roles');
-  const meta = useQuery({ queryKey: metaDocumentKey, queryFn: ({ signal }) => fetchMetaDocument(client, signal) });
+  const meta = useMetaDocument();
 
   let body: React.ReactNode;
   if (meta.isPending) body = <LoadingState label={t('common.loading')} />;

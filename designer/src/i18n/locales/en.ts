@@ -548,6 +548,7 @@ export const en = {
     resultChanges: 'Changes',
     resultLogs: 'Logs',
     resultValue: 'Returned',
+    resultTimeLabel: 'Time',
     resultTime: '{{ms}} ms',
     none: 'None',
   },

@@ -547,6 +547,7 @@ export const zhCN: Translations = {
     resultChanges: '修改',
     resultLogs: '日志',
     resultValue: '返回值',
+    resultTimeLabel: '耗时',
     resultTime: '{{ms}} 毫秒',
     none: '无',
   },

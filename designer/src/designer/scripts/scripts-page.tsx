@@ -1,0 +1,378 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { Code2, Plus, Save, Trash2 } from 'lucide-react';
+import { useApi } from '../../api/api-context';
+import { objectLabel } from '../../i18n/pick-label';
+import { useLocale } from '../../i18n/use-locale';
+import type { ObjectSchema } from '../../meta/meta-types';
+import { Badge, Button, Dialog, EmptyState, ErrorState, LoadingState, Page, PageHeader, cx, useToast } from '../../ui';
+import { describePublishError, useUnsavedChangesGuard } from '../common';
+import { sameJson } from '../permissions/role-model';
+import { useMetaDocument } from '../permissions/use-meta-document';
+import { CodeEditor, type CodeEditorHandle } from './code-editor';
+import { NewScriptDialog } from './new-script-dialog';
+import { sampleFor } from './sample-json';
+import { type SourceProblem, sourceProblemsOf } from './script-diagnostics';
+import { ScriptTestPanel } from './script-test-panel';
+import { deleteScript, SCRIPT_EVENTS, type ScriptDefinition, type ScriptEvent, saveScript } from './scripts-api';
+import './scripts-page.css';
+
+/** `/designer/scripts`: the tenant's scripts, edited in CodeMirror, saved with errors at their line, tried on samples. */
+export function ScriptsPage() {
+  const { t } = useTranslation();
+  const { locale } = useLocale();
+  const meta = useMetaDocument();
+  let body: React.ReactNode;
+  if (meta.isPending) body = <LoadingState label={t('common.loading')} />;
+  else if (meta.isError)
+    body = (
+      <ErrorState
+        headingLevel={2}
+        title={t('errors.title')}
+        body={meta.error.message}
+        action={<Button onClick={() => void meta.refetch()}>{t('common.retry')}</Button>}
+      />
+    );
+  else {
+    const objects = Object.fromEntries(
+      Object.entries(meta.data.objects ?? {}).filter((e): e is [string, ObjectSchema] => e[1] !== null),
+    );
+    const scripts = Object.fromEntries(
+      Object.entries(meta.data.scripts ?? {}).filter(
+        (e): e is [string, ScriptDefinition] => e[1] !== null && typeof e[1] === 'object',
+      ),
+    );
+    body = <ScriptsWorkspace saved={scripts} version={meta.data.version} objects={objects} lang={locale} />;
+  }
+  return (
+    <Page wide>
+      <PageHeader
+        icon={<Code2 size={22} aria-hidden="true" />}
+        title={t('scriptEditor.title')}
+        subtitle={t('scriptEditor.subtitle')}
+        actions={<Link to="/designer">{t('scriptEditor.backToDesigner')}</Link>}
+      />
+      {body}
+    </Page>
+  );
+}
+
+interface WorkspaceProps {
+  saved: Record<string, ScriptDefinition>;
+  version: number;
+  objects: Record<string, ObjectSchema>;
+  lang: string;
+}
+
+/**
+ * Edits are kept per script until saved, so moving between scripts loses nothing; leaving the
+ * screen with any unsaved edit asks first.
+ */
+function ScriptsWorkspace({ saved, version, objects, lang }: WorkspaceProps) {
+  const { t } = useTranslation();
+  const client = useApi();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const id = useId();
+  const editor = useRef<CodeEditorHandle>(null);
+  const [drafts, setDrafts] = useState<Record<string, ScriptDefinition>>({});
+  const [selected, setSelected] = useState<string | undefined>(() => Object.keys(saved).sort()[0]);
+  const [problems, setProblems] = useState<SourceProblem[]>([]);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [creating, setCreating] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+
+  const names = [...new Set([...Object.keys(saved), ...Object.keys(drafts)])].sort();
+  const isDirty = (n: string) => n in drafts && !sameJson(drafts[n], saved[n]);
+  const dirtyNames = names.filter(isDirty);
+  const guard = useUnsavedChangesGuard(dirtyNames.length > 0);
+
+  const current = selected && names.includes(selected) ? selected : undefined;
+  const script = current ? (drafts[current] ?? saved[current]) : undefined;
+  const edit = (patch: Partial<ScriptDefinition>) => {
+    if (!current || !script) return;
+    setDrafts((d) => ({ ...d, [current]: { ...script, ...patch } }));
+  };
+  const select = (n: string) => {
+    setSelected(n);
+    setProblems([]);
+    setSaveError(null);
+  };
+  /** The saved version is the new baseline: the draft goes once the refreshed metadata is in. */
+  const settle = async (name: string) => {
+    await queryClient.invalidateQueries({ queryKey: ['meta'] });
+    setDrafts(({ [name]: _done, ...rest }) => rest);
+  };
+
+  async function save() {
+    if (!current || !script) return;
+    setSaving(true);
+    setSaveError(null);
+    try {
+      const res = await saveScript(client, current, script, version);
+      setProblems([]);
+      await settle(current);
+      toast({ tone: 'success', title: t('scriptEditor.saved', { version: res.version }) });
+    } catch (e) {
+      const found = sourceProblemsOf(e);
+      setProblems(found);
+      setSaveError(
+        found.length ? t('scriptEditor.problems', { count: found.length }) : describePublishError(e).message,
+      );
+      if (found[0]) editor.current?.reveal(found[0]);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  async function remove() {
+    if (!current) return;
+    setConfirmDelete(false);
+    if (!saved[current]) {
+      setDrafts(({ [current]: _gone, ...rest }) => rest);
+      return;
+    }
+    try {
+      await deleteScript(client, current, version);
+      await settle(current);
+      toast({ tone: 'success', title: t('scriptEditor.deleted') });
+    } catch (e) {
+      setSaveError(describePublishError(e).message);
+    }
+  }
+
+  return (
+    <div className="f-scripts">
+      {guard}
+      <nav className="f-perm-rolelist f-scripts__list" aria-label={t('scriptEditor.scripts')}>
+        <div className="f-perm-rolelist__head">
+          <h2>{t('scriptEditor.scripts')}</h2>
+          <Button size="sm" icon={<Plus size={16} aria-hidden="true" />} onClick={() => setCreating(true)}>
+            {t('scriptEditor.newScript')}
+          </Button>
+        </div>
+        {names.length === 0 ? (
+          <EmptyState compact title={t('scriptEditor.noScriptsTitle')} body={t('scriptEditor.noScriptsBody')} />
+        ) : (
+          <ul>
+            {names.map((n) => {
+              const s = drafts[n] ?? saved[n];
+              return (
+                <li key={n}>
+                  <button
+                    type="button"
+                    className={cx('f-perm-rolelist__item', n === current && 'f-perm-rolelist__item--active')}
+                    aria-current={n === current ? 'true' : undefined}
+                    onClick={() => select(n)}
+                  >
+                    <span className="f-perm-rolelist__label">{s?.label || n}</span>
+                    <span className="f-perm-rolelist__name">
+                      {s ? `${s.object} · ${t(`scriptEditor.event_${s.event}`)}` : n}
+                    </span>
+                    {isDirty(n) ? (
+                      <Badge tone="warning">{t('scriptEditor.unsaved')}</Badge>
+                    ) : s?.active === false ? (
+                      <Badge>{t('scriptEditor.inactive')}</Badge>
+                    ) : null}
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </nav>
+      <section className="f-scripts__main" aria-label={current ?? t('scriptEditor.scripts')}>
+        {!current || !script ? (
+          <EmptyState
+            icon={<Code2 size={22} aria-hidden="true" />}
+            headingLevel={2}
+            title={names.length ? t('scriptEditor.pickScript') : t('scriptEditor.noScriptsTitle')}
+            action={
+              <Button variant="primary" icon={<Plus size={16} aria-hidden="true" />} onClick={() => setCreating(true)}>
+                {t('scriptEditor.newScript')}
+              </Button>
+            }
+          />
+        ) : (
+          <>
+            <header className="f-perm-editor__head">
+              <div>
+                <h2>{script.label || current}</h2>
+                <p className="f-perm-rolelist__name">{current}</p>
+              </div>
+              <Button
+                variant="danger"
+                size="sm"
+                icon={<Trash2 size={14} aria-hidden="true" />}
+                onClick={() => setConfirmDelete(true)}
+              >
+                {t('scriptEditor.delete')}
+              </Button>
+              <Button
+                variant="primary"
+                icon={<Save size={16} aria-hidden="true" />}
+                loading={saving}
+                disabled={saved[current] !== undefined && !isDirty(current)}
+                onClick={() => void save()}
+              >
+                {t('scriptEditor.save')}
+              </Button>
+            </header>
+            <div className="f-scripts__props">
+              <label className="f-perm-sharing__cell f-scripts__label" htmlFor={`${id}-label`}>
+                <span className="f-field__label">{t('scriptEditor.label')}</span>
+                <input
+                  id={`${id}-label`}
+                  className="f-input__control f-perm-input"
+                  value={script.label ?? ''}
+                  maxLength={200}
+                  onChange={(e) => {
+                    const { label: _old, ...rest } = script;
+                    setDrafts((d) => ({ ...d, [current]: e.target.value ? { ...rest, label: e.target.value } : rest }));
+                  }}
+                />
+              </label>
+              <label className="f-perm-sharing__cell" htmlFor={`${id}-object`}>
+                <span className="f-field__label">{t('scriptEditor.object')}</span>
+                <select
+                  id={`${id}-object`}
+                  className="f-select"
+                  value={script.object}
+                  onChange={(e) => edit({ object: e.target.value })}
+                >
+                  {!objects[script.object] && <option value={script.object}>{script.object}</option>}
+                  {Object.keys(objects)
+                    .sort()
+                    .map((n) => (
+                      <option key={n} value={n}>
+                        {objectLabel(n, objects[n], lang)}
+                      </option>
+                    ))}
+                </select>
+              </label>
+              <label className="f-perm-sharing__cell" htmlFor={`${id}-event`}>
+                <span className="f-field__label">{t('scriptEditor.event')}</span>
+                <select
+                  id={`${id}-event`}
+                  className="f-select"
+                  value={script.event}
+                  onChange={(e) => edit({ event: e.target.value as ScriptEvent })}
+                >
+                  {SCRIPT_EVENTS.map((ev) => (
+                    <option key={ev} value={ev}>
+                      {t(`scriptEditor.event_${ev}`)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label className="f-perm-sharing__cell" htmlFor={`${id}-lang`}>
+                <span className="f-field__label">{t('scriptEditor.language')}</span>
+                <select
+                  id={`${id}-lang`}
+                  className="f-select"
+                  value={script.language ?? 'js'}
+                  onChange={(e) => edit({ language: e.target.value as 'js' | 'ts' })}
+                >
+                  <option value="js">{t('scriptEditor.language_js')}</option>
+                  <option value="ts">{t('scriptEditor.language_ts')}</option>
+                </select>
+              </label>
+              <label className="f-perm-sharing__cell f-scripts__order" htmlFor={`${id}-order`}>
+                <span className="f-field__label">{t('scriptEditor.order')}</span>
+                <input
+                  id={`${id}-order`}
+                  className="f-input__control f-perm-input"
+                  type="number"
+                  min={-1000}
+                  max={1000}
+                  step={1}
+                  value={script.order ?? 0}
+                  onChange={(e) => {
+                    const n = Math.trunc(Number(e.target.value));
+                    if (Number.isFinite(n)) edit({ order: Math.max(-1000, Math.min(1000, n)) });
+                  }}
+                />
+              </label>
+              <label className="f-scripts__active">
+                <input
+                  type="checkbox"
+                  checked={script.active !== false}
+                  onChange={(e) => edit({ active: e.target.checked })}
+                />
+                {t('scriptEditor.active')}
+              </label>
+            </div>
+            <div className="f-scripts__editor">
+              <CodeEditor
+                key={current}
+                ref={editor}
+                value={script.code}
+                language={script.language ?? 'js'}
+                problems={problems}
+                label={t('scriptEditor.code')}
+                onChange={(code) => edit({ code })}
+              />
+            </div>
+            {saveError && (
+              <div className="f-scripts__problems" role="alert" data-testid="script-problems">
+                <strong>{saveError}</strong>
+                {problems.length > 0 && (
+                  <ul>
+                    {problems.map((p, i) => (
+                      // biome-ignore lint/suspicious/noArrayIndexKey: one answer's problems, in order
+                      <li key={i}>
+                        <button type="button" className="f-scripts__problem" onClick={() => editor.current?.reveal(p)}>
+                          {t('scriptEditor.at', { line: p.line, column: p.column })}
+                        </button>{' '}
+                        {p.message}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </div>
+            )}
+            <ScriptTestPanel
+              key={`test-${current}`}
+              name={current}
+              script={script}
+              initialRecord={sampleFor(objects[script.object]?.properties)}
+              onProblems={setProblems}
+            />
+          </>
+        )}
+      </section>
+      <NewScriptDialog
+        open={creating}
+        onOpenChange={setCreating}
+        objects={objects}
+        taken={names}
+        lang={lang}
+        onCreate={(name, def) => {
+          setDrafts((d) => ({ ...d, [name]: def }));
+          select(name);
+        }}
+      />
+      <Dialog
+        open={confirmDelete}
+        onOpenChange={setConfirmDelete}
+        title={t('scriptEditor.deleteTitle', { name: current ?? '' })}
+        description={t('scriptEditor.deleteBody')}
+        closeLabel={t('common.close')}
+        width={440}
+        footer={
+          <>
+            <Button onClick={() => setConfirmDelete(false)} autoFocus>
+              {t('common.cancel')}
+            </Button>
+            <Button variant="danger" onClick={() => void remove()}>
+              {t('scriptEditor.delete')}
+            </Button>
+          </>
+        }
+      />
+    </div>
+  );
+}
