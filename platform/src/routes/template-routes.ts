@@ -14,6 +14,12 @@ const templateOut = {
   },
 } as const;
 
+const templateName = {
+  type: 'object',
+  required: ['name'],
+  properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
+} as const;
+
 /** `/api/templates`: the registered templates, and applying one to the tenant (tenant admins). */
 export async function templateRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeProvider>();
@@ -37,6 +43,24 @@ export async function templateRoutes(fastify: FastifyInstance) {
   );
 
   app.post(
+    '/api/templates/:name/plan',
+    {
+      onRequest: app.requireAdmin,
+      schema: {
+        tags,
+        summary: 'The metadata plan applying the template would run now (nothing changes)',
+        description:
+          'Merged with the tenant’s metadata exactly as apply does: steps with their SQL, whether any is ' +
+          'destructive, data conflicts and the change summary; `changed: false` when applying is a no-op.',
+        security: bearer,
+        params: templateName,
+        response: { 200: { type: 'object', additionalProperties: true }, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => app.runtime.templates.plan(request.ctx, request.params.name),
+  );
+
+  app.post(
     '/api/templates/:name/apply',
     {
       onRequest: app.requireAdmin,
@@ -44,11 +68,7 @@ export async function templateRoutes(fastify: FastifyInstance) {
         tags,
         summary: "Apply a template to the tenant; re-applying a newer version keeps the tenant's customizations",
         security: bearer,
-        params: {
-          type: 'object',
-          required: ['name'],
-          properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
-        },
+        params: templateName,
         body: {
           type: ['object', 'null'],
           additionalProperties: false,

@@ -241,6 +241,15 @@ export class MetaService {
     );
   }
 
+  /** The plan applying (or re-applying) `template` would run now, merged as applyTemplate does; nothing changes. */
+  async planTemplate(ctx: Ctx, template: TemplateDocument): Promise<PlanResult> {
+    requireAdmin(ctx);
+    return this.planWith(ctx, async (cur, trx) => {
+      const layer = (await metaStore.templateLayers(trx, ctx.schema)).find((l) => l.name === template.name);
+      return { document: mergeTemplate(layer?.document ?? EMPTY_DOCUMENT, cur, template.document) };
+    });
+  }
+
   async history(ctx: Ctx, opts: { limit?: number; before?: number } = {}): Promise<HistoryEntry[]> {
     requireAdmin(ctx);
     return metaStore.history(ctx.db, ctx.schema, {

@@ -6,7 +6,7 @@ import { type TemplateDocument, validateDocument, validateStructure } from '@for
 import type { Ctx } from '../ctx';
 import { notFound } from '../errors';
 import type { Logger } from '../logger';
-import type { ApplyResult, MetaService } from '../meta/meta-service';
+import type { ApplyResult, MetaService, PlanResult } from '../meta/meta-service';
 import type { NewTenant } from '../tenants/tenant-service';
 
 export type TemplateDefinition = TemplateDocument;
@@ -78,6 +78,12 @@ export class TemplateRegistry {
     const t = this.templates.get(name);
     if (!t) throw notFound(`Unknown template: ${name}`);
     return t;
+  }
+
+  /** What applying the template would change now (the metadata plan; sample data is not part of it). */
+  async plan(ctx: Ctx, name: string): Promise<PlanResult & { template: { name: string; version: string } }> {
+    const template = this.get(name);
+    return { ...(await this.meta.planTemplate(ctx, template)), template: { name, version: template.version } };
   }
 
   /** Applies (or re-applies a newer version of) a template, keeping the tenant's customizations. */
