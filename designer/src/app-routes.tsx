@@ -1,5 +1,8 @@
 import { Outlet, type RouteObject } from 'react-router';
 import { ApprovalsPage } from './pages/approvals-page';
+import { HistoryPage } from './designer/objects/history-page';
+import { ObjectEditorPage } from './designer/objects/object-editor-page';
+import { ObjectsPage } from './designer/objects/objects-page';
 import { PermissionsPage } from './designer/permissions/permissions-page';
 import { ScriptsPage } from './designer/scripts/scripts-page';
 import { DesignerHomePage } from './pages/designer-home-page';
@@ -45,6 +48,9 @@ export const appRoutes: RouteObject[] = [
         children: [
           { index: true, element: <DesignerHomePage /> },
           { path: 'ui', element: <UiKitPage /> },
+          { path: 'objects', element: <ObjectsPage /> },
+          { path: 'objects/:object', element: <ObjectEditorPage /> },
+          { path: 'history', element: <HistoryPage /> },
           { path: 'permissions', element: <PermissionsPage /> },
           { path: 'scripts', element: <ScriptsPage /> },
         ],

@@ -11,6 +11,9 @@ type AreaKey = 'objects' | 'forms' | 'workflows' | 'permissions' | 'scripts' | '
 
 /** Areas that are built; the others still show "coming soon". */
 const AREA_ROUTES: Partial<Record<AreaKey, string>> = {
+  objects: '/designer/objects',
+  // Form layouts and list views are tabs of each object's editor.
+  forms: '/designer/objects',
   permissions: '/designer/permissions',
   scripts: '/designer/scripts',
 };

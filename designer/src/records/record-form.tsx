@@ -3,12 +3,15 @@ import type { ErrorSchema, RJSFValidationError, RegistryWidgetsType } from '@rjs
 import validator from '@rjsf/validator-ajv8';
 import { type ReactNode, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LayoutObjectTemplate } from './form-layout-template';
 import type { RecordForm } from './form-schema';
 import { LookupWidget } from './widgets/lookup-widget';
 import { CurrencyWidget, PercentWidget } from './widgets/number-widgets';
 import './record-form.css';
 
 const WIDGETS: RegistryWidgetsType = { lookup: LookupWidget, currency: CurrencyWidget, percent: PercentWidget };
+// Sections, columns and conditional visibility from the form designer (form-layout-template.tsx).
+const TEMPLATES = { ObjectFieldTemplate: LayoutObjectTemplate };
 
 interface RecordFormViewProps {
   form: RecordForm;
@@ -17,6 +20,8 @@ interface RecordFormViewProps {
   onSubmit: (data: Record<string, unknown>) => void;
   extraErrors: Record<string, unknown> | undefined;
   disabled?: boolean;
+  /** Validate while typing (the designer's preview); the record page validates on submit. */
+  liveValidate?: boolean;
   children: ReactNode;
 }
 
@@ -28,6 +33,7 @@ export function RecordFormView({
   onSubmit,
   extraErrors,
   disabled,
+  liveValidate,
   children,
 }: RecordFormViewProps) {
   const { t } = useTranslation();
@@ -51,6 +57,8 @@ export function RecordFormView({
       formData={data}
       validator={validator}
       widgets={WIDGETS}
+      templates={TEMPLATES}
+      {...(liveValidate ? { liveValidate: 'onChange' as const } : {})}
       showErrorList={false}
       noHtml5Validate
       focusOnFirstError

@@ -1,0 +1,197 @@
+import { Database, History, Plus } from 'lucide-react';
+import { type FormEvent, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { fieldKind } from '../../records/field-kind';
+import { objectLabel } from '../../i18n/pick-label';
+import { Button, DataTable, Dialog, EmptyState, ErrorState, LoadingState, Page, PageHeader, TextField } from '../../ui';
+import { nameFromLabel, nameProblem } from './identifier';
+import { useMetaDocument } from './use-meta-document';
+import './objects.css';
+
+interface ObjectRow {
+  name: string;
+  label: string;
+  fields: number;
+  computed: number;
+}
+
+/** `/designer/objects`: every object of the tenant, and the way to create one. */
+export function ObjectsPage() {
+  const { t, i18n } = useTranslation();
+  const meta = useMetaDocument();
+  const navigate = useNavigate();
+  const [creating, setCreating] = useState(false);
+
+  const rows = useMemo<ObjectRow[]>(
+    () =>
+      Object.entries(meta.data?.objects ?? {})
+        .filter((e): e is [string, NonNullable<(typeof e)[1]>] => !!e[1])
+        .map(([name, o]) => {
+          const fields = Object.values(o.properties ?? {});
+          return {
+            name,
+            label: objectLabel(name, o, i18n.language),
+            fields: fields.length,
+            computed: fields.filter((f) => ['formula', 'rollup', 'autonumber'].includes(fieldKind(f))).length,
+          };
+        })
+        .sort((a, b) => a.label.localeCompare(b.label)),
+    [meta.data, i18n.language],
+  );
+
+  return (
+    <Page>
+      <PageHeader
+        icon={<Database size={22} aria-hidden="true" />}
+        title={t('objectDesigner.objectsTitle')}
+        subtitle={t('objectDesigner.objectsSubtitle')}
+        actions={
+          <>
+            <Link className="f-btn f-btn--ghost f-btn--md" to="/designer/history">
+              <History size={16} aria-hidden="true" />
+              <span className="f-btn__label">{t('objectDesigner.historyLink')}</span>
+            </Link>
+            <Button variant="primary" icon={<Plus size={16} aria-hidden="true" />} onClick={() => setCreating(true)}>
+              {t('objectDesigner.newObject')}
+            </Button>
+          </>
+        }
+      />
+      {meta.isPending ? (
+        <LoadingState label={t('common.loading')} />
+      ) : meta.isError ? (
+        <ErrorState
+          title={t('objectDesigner.loadFailed')}
+          body={meta.error.message}
+          action={<Button onClick={() => meta.refetch()}>{t('common.retry')}</Button>}
+        />
+      ) : (
+        <DataTable<ObjectRow>
+          caption={t('objectDesigner.objectsTitle')}
+          rows={rows}
+          rowKey={(r) => r.name}
+          onRowClick={(r) => navigate(`/designer/objects/${r.name}`)}
+          empty={
+            <EmptyState
+              title={t('objectDesigner.noObjects')}
+              body={t('objectDesigner.noObjectsBody')}
+              action={
+                <Button variant="primary" onClick={() => setCreating(true)}>
+                  {t('objectDesigner.newObject')}
+                </Button>
+              }
+            />
+          }
+          columns={[
+            {
+              key: 'label',
+              header: t('objectDesigner.label'),
+              render: (r) => (
+                <Link className="f-od-link" to={`/designer/objects/${r.name}`}>
+                  {r.label}
+                </Link>
+              ),
+            },
+            {
+              key: 'name',
+              header: t('objectDesigner.apiName'),
+              render: (r) => <code className="f-od-code">{r.name}</code>,
+            },
+            { key: 'fields', header: t('objectDesigner.fieldCount'), align: 'end' },
+            { key: 'computed', header: t('objectDesigner.computedCount'), align: 'end' },
+          ]}
+        />
+      )}
+      <NewObjectDialog
+        open={creating}
+        onOpenChange={setCreating}
+        taken={Object.keys(meta.data?.objects ?? {})}
+        onCreate={(name, label) =>
+          navigate(`/designer/objects/${name}?${new URLSearchParams({ new: '1', label }).toString()}`)
+        }
+      />
+    </Page>
+  );
+}
+
+function NewObjectDialog({
+  open,
+  onOpenChange,
+  taken,
+  onCreate,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  taken: string[];
+  onCreate: (name: string, label: string) => void;
+}) {
+  const { t } = useTranslation();
+  const [label, setLabel] = useState('');
+  const [name, setName] = useState('');
+  const [nameTouched, setNameTouched] = useState(false);
+  const [submitted, setSubmitted] = useState(false);
+  const effectiveName = nameTouched ? name : nameFromLabel(label, '');
+  const problem = nameProblem(effectiveName, 'object', taken);
+  const labelMissing = !label.trim();
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    setSubmitted(true);
+    if (problem || labelMissing) return;
+    onCreate(effectiveName, label.trim());
+    onOpenChange(false);
+  }
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(o) => {
+        if (o) {
+          setLabel('');
+          setName('');
+          setNameTouched(false);
+          setSubmitted(false);
+        }
+        onOpenChange(o);
+      }}
+      title={t('objectDesigner.newObject')}
+      description={t('objectDesigner.newObjectBody')}
+      closeLabel={t('common.close')}
+      width={480}
+    >
+      <form className="f-od-form" onSubmit={submit} noValidate>
+        <TextField
+          label={t('objectDesigner.label')}
+          value={label}
+          required
+          autoFocus
+          maxLength={200}
+          onChange={(e) => setLabel(e.target.value)}
+          error={submitted && labelMissing ? t('common.required') : undefined}
+        />
+        <TextField
+          label={t('objectDesigner.apiName')}
+          value={effectiveName}
+          required
+          maxLength={63}
+          spellCheck={false}
+          autoCapitalize="off"
+          className="f-od-mono-field"
+          onChange={(e) => {
+            setNameTouched(true);
+            setName(e.target.value);
+          }}
+          hint={t('objectDesigner.nameHint')}
+          error={(submitted || nameTouched) && problem ? t(`objectDesigner.name_${problem}` as const) : undefined}
+        />
+        <div className="f-od-form__actions">
+          <Button onClick={() => onOpenChange(false)}>{t('common.cancel')}</Button>
+          <Button type="submit" variant="primary">
+            {t('objectDesigner.createObject')}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
