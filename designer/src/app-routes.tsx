@@ -5,6 +5,8 @@ import { ObjectEditorPage } from './designer/objects/object-editor-page';
 import { ObjectsPage } from './designer/objects/objects-page';
 import { PermissionsPage } from './designer/permissions/permissions-page';
 import { ScriptsPage } from './designer/scripts/scripts-page';
+import { WorkflowEditorPage } from './designer/workflows/workflow-editor-page';
+import { WorkflowsPage } from './designer/workflows/workflows-page';
 import { DesignerHomePage } from './pages/designer-home-page';
 import { HomePage } from './pages/home-page';
 import { ImportPage } from './pages/import-page';
@@ -53,6 +55,8 @@ export const appRoutes: RouteObject[] = [
           { path: 'history', element: <HistoryPage /> },
           { path: 'permissions', element: <PermissionsPage /> },
           { path: 'scripts', element: <ScriptsPage /> },
+          { path: 'workflows', element: <WorkflowsPage /> },
+          { path: 'workflows/:name', element: <WorkflowEditorPage /> },
         ],
       },
       { path: '*', element: <NotFoundPage /> },

@@ -14,6 +14,7 @@ const AREA_ROUTES: Partial<Record<AreaKey, string>> = {
   objects: '/designer/objects',
   // Form layouts and list views are tabs of each object's editor.
   forms: '/designer/objects',
+  workflows: '/designer/workflows',
   permissions: '/designer/permissions',
   scripts: '/designer/scripts',
 };

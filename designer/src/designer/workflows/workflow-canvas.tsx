@@ -1,0 +1,158 @@
+import {
+  Background,
+  Controls,
+  type Edge,
+  MarkerType,
+  MiniMap,
+  type NodeChange,
+  ReactFlow,
+  applyNodeChanges,
+  useReactFlow,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { type DragEvent, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { type CanvasNode, WorkflowNodeView } from './workflow-node-view';
+import { type NodeType, type SourceHandle, type WorkflowDefinition, edgeLabel, handleOfEdge } from './workflow-model';
+
+export const PALETTE_MIME = 'application/x-forma-workflow-node';
+
+const nodeTypes = { step: WorkflowNodeView };
+
+export interface Selection {
+  node?: string;
+  edge?: string;
+}
+
+/**
+ * The canvas: nodes and edges drawn from the definition. Moves are kept locally while dragging and
+ * committed as one undoable step when the drag ends; connections, drops and deletions go straight
+ * to the definition through the callbacks.
+ */
+export function WorkflowCanvas({
+  def,
+  summaries,
+  issues,
+  path,
+  selection,
+  onSelect,
+  onMove,
+  onConnect,
+  onDelete,
+  onDropNode,
+}: {
+  def: WorkflowDefinition;
+  summaries: Map<string, string>;
+  issues: Map<string, string[]>;
+  path: { nodes: Set<string>; edges: Set<string> } | null;
+  selection: Selection;
+  onSelect: (s: Selection) => void;
+  onMove: (positions: Map<string, { x: number; y: number }>) => void;
+  onConnect: (source: string, target: string, handle: SourceHandle | null) => void;
+  onDelete: (nodes: string[], edges: string[]) => void;
+  onDropNode: (type: NodeType, position: { x: number; y: number }) => void;
+}) {
+  const { t } = useTranslation();
+  const flow = useReactFlow();
+  const [nodes, setNodes] = useState<CanvasNode[]>([]);
+
+  useEffect(() => {
+    setNodes((prev) => {
+      const before = new Map(prev.map((n) => [n.id, n]));
+      return def.nodes.map((n) => {
+        const old = before.get(n.id);
+        return {
+          ...(old ?? {}),
+          id: n.id,
+          type: 'step',
+          position: old?.dragging ? old.position : n.position,
+          deletable: n.type !== 'start',
+          selected: selection.node === n.id,
+          ariaLabel: `${t(`workflowDesigner.type_${n.type}` as const)} ${n.data.label ?? n.id}`,
+          data: {
+            node: n,
+            summary: summaries.get(n.id) ?? '',
+            issues: issues.get(n.id) ?? [],
+            onPath: path?.nodes.has(n.id) ?? false,
+          },
+        };
+      });
+    });
+  }, [def, summaries, issues, path, selection.node, t]);
+
+  const edges = useMemo<Edge[]>(() => {
+    const types = new Map(def.nodes.map((n) => [n.id, n.type]));
+    return def.edges.map((e) => {
+      const handle = handleOfEdge(e, types.get(e.source));
+      const kind =
+        e.data?.outcome ?? (e.data?.default ? 'default' : e.data?.condition !== undefined ? 'branch' : 'plain');
+      const bad = issues.has(e.id);
+      const onPath = path?.edges.has(e.id) ?? false;
+      return {
+        id: e.id,
+        source: e.source,
+        target: e.target,
+        sourceHandle: handle,
+        type: 'smoothstep',
+        label: edgeLabel(e) || undefined,
+        selected: selection.edge === e.id,
+        animated: onPath,
+        className: `f-wf-edge f-wf-edge--${kind}${bad ? ' f-wf-edge--invalid' : ''}${onPath ? ' f-wf-edge--path' : ''}`,
+        markerEnd: { type: MarkerType.ArrowClosed },
+        labelBgPadding: [6, 3] as [number, number],
+        labelBgBorderRadius: 4,
+        ariaLabel: `${e.source} → ${e.target} ${edgeLabel(e)}`,
+      };
+    });
+  }, [def, issues, path, selection.edge]);
+
+  function onNodesChange(changes: NodeChange<CanvasNode>[]) {
+    // Local only (drags in progress, measured sizes): the definition changes once, on drag stop.
+    setNodes((ns) => applyNodeChanges(changes, ns));
+  }
+
+  function onDrop(e: DragEvent) {
+    const type = e.dataTransfer.getData(PALETTE_MIME) as NodeType;
+    if (!type) return;
+    e.preventDefault();
+    onDropNode(type, flow.screenToFlowPosition({ x: e.clientX - 90, y: e.clientY - 24 }));
+  }
+
+  return (
+    <ReactFlow<CanvasNode, Edge>
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      onNodesChange={onNodesChange}
+      onNodeDragStop={(_e, _n, dragged) => onMove(new Map(dragged.map((n) => [n.id, n.position])))}
+      onConnect={(c) => c.source && c.target && onConnect(c.source, c.target, (c.sourceHandle as SourceHandle) ?? null)}
+      onDelete={({ nodes: ns, edges: es }) =>
+        onDelete(
+          ns.map((n) => n.id),
+          es.map((e) => e.id),
+        )
+      }
+      onNodeClick={(_e, n) => onSelect({ node: n.id })}
+      onEdgeClick={(_e, ed) => onSelect({ edge: ed.id })}
+      onPaneClick={() => onSelect({})}
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes(PALETTE_MIME)) {
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'move';
+        }
+      }}
+      onDrop={onDrop}
+      deleteKeyCode={['Delete', 'Backspace']}
+      fitView
+      fitViewOptions={{ padding: 0.25, maxZoom: 1 }}
+      minZoom={0.2}
+      maxZoom={2}
+      proOptions={{ hideAttribution: true }}
+      aria-label={t('workflowDesigner.canvas')}
+    >
+      <Background gap={20} />
+      <Controls showInteractive={false} />
+      <MiniMap pannable zoomable ariaLabel={t('workflowDesigner.minimap')} />
+    </ReactFlow>
+  );
+}

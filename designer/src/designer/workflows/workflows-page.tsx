@@ -1,0 +1,251 @@
+import { useQueries } from '@tanstack/react-query';
+import { GitBranch, Plus } from 'lucide-react';
+import { type FormEvent, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { useApi } from '../../api/api-context';
+import { objectLabel } from '../../i18n/pick-label';
+import {
+  Badge,
+  Button,
+  DataTable,
+  Dialog,
+  EmptyState,
+  ErrorState,
+  LoadingState,
+  Page,
+  PageHeader,
+  TextField,
+} from '../../ui';
+import { SelectField } from '../objects/controls';
+import { IDENTIFIER, nameFromLabel } from '../objects/identifier';
+import { useMetaDocument } from '../objects/use-meta-document';
+import type { WorkflowDefinition } from './workflow-model';
+import { fetchWorkflowVersions } from './workflows-api';
+import './workflow-designer.css';
+
+interface Row {
+  name: string;
+  def: WorkflowDefinition;
+}
+
+/** `/designer/workflows`: every approval workflow, its trigger, version and running instances. */
+export function WorkflowsPage() {
+  const { t, i18n } = useTranslation();
+  const api = useApi();
+  const meta = useMetaDocument();
+  const navigate = useNavigate();
+  const [creating, setCreating] = useState(false);
+  const rows = useMemo<Row[]>(
+    () =>
+      Object.entries(meta.data?.workflows ?? {})
+        .filter((e): e is [string, Record<string, unknown>] => !!e[1])
+        .map(([name, def]) => ({ name, def: def as unknown as WorkflowDefinition }))
+        .sort((a, b) => a.def.label.localeCompare(b.def.label)),
+    [meta.data],
+  );
+  const versions = useQueries({
+    queries: rows.map((r) => ({
+      queryKey: ['workflow-versions', r.name, meta.data?.version],
+      queryFn: ({ signal }: { signal: AbortSignal }) => fetchWorkflowVersions(api, r.name, signal),
+    })),
+  });
+  const versionsOf = new Map(rows.map((r, i) => [r.name, versions[i]?.data]));
+  const objects = meta.data?.objects ?? {};
+
+  return (
+    <Page>
+      <PageHeader
+        icon={<GitBranch size={22} aria-hidden="true" />}
+        title={t('workflowDesigner.title')}
+        subtitle={t('workflowDesigner.subtitle')}
+        actions={
+          <Button variant="primary" icon={<Plus size={16} aria-hidden="true" />} onClick={() => setCreating(true)}>
+            {t('workflowDesigner.newWorkflow')}
+          </Button>
+        }
+      />
+      {meta.isPending ? (
+        <LoadingState label={t('common.loading')} />
+      ) : meta.isError ? (
+        <ErrorState
+          title={t('workflowDesigner.loadFailed')}
+          body={meta.error.message}
+          action={<Button onClick={() => meta.refetch()}>{t('common.retry')}</Button>}
+        />
+      ) : (
+        <DataTable<Row>
+          caption={t('workflowDesigner.title')}
+          rows={rows}
+          rowKey={(r) => r.name}
+          onRowClick={(r) => navigate(`/designer/workflows/${r.name}`)}
+          empty={
+            <EmptyState
+              title={t('workflowDesigner.noWorkflows')}
+              body={t('workflowDesigner.noWorkflowsBody')}
+              action={
+                <Button variant="primary" onClick={() => setCreating(true)}>
+                  {t('workflowDesigner.newWorkflow')}
+                </Button>
+              }
+            />
+          }
+          columns={[
+            {
+              key: 'label',
+              header: t('workflowDesigner.label'),
+              render: (r) => (
+                <Link className="f-wf-link" to={`/designer/workflows/${r.name}`}>
+                  {r.def.label}
+                </Link>
+              ),
+            },
+            { key: 'name', header: t('workflowDesigner.apiName'), render: (r) => <code>{r.name}</code> },
+            {
+              key: 'object',
+              header: t('workflowDesigner.object'),
+              render: (r) => objectLabel(r.def.object, objects[r.def.object] ?? undefined, i18n.language),
+            },
+            {
+              key: 'trigger',
+              header: t('workflowDesigner.trigger'),
+              render: (r) => (
+                <span className="f-wf-trigger">
+                  {t(`workflowDesigner.on_${r.def.trigger?.on ?? 'submit'}` as const)}
+                  {r.def.trigger?.condition && <code>{r.def.trigger.condition}</code>}
+                </span>
+              ),
+            },
+            {
+              key: 'active',
+              header: t('workflowDesigner.status'),
+              render: (r) =>
+                r.def.active === false ? (
+                  <Badge>{t('workflowDesigner.inactive')}</Badge>
+                ) : (
+                  t('workflowDesigner.activeShort')
+                ),
+            },
+            {
+              key: 'version',
+              header: t('workflowDesigner.publishedVersion'),
+              align: 'end',
+              render: (r) => {
+                const v = versionsOf.get(r.name);
+                return v?.current ? `v${v.current}` : '';
+              },
+            },
+            {
+              key: 'instances',
+              header: t('workflowDesigner.runningInstances'),
+              render: (r) => {
+                const v = versionsOf.get(r.name);
+                const running = (v?.versions ?? []).filter((x) => x.pending > 0);
+                if (!v) return '';
+                if (!running.length) return <span className="f-wf-muted">{t('workflowDesigner.noneRunning')}</span>;
+                return (
+                  <span className="f-wf-running">
+                    {running.map((x) => (
+                      <Badge key={x.version}>
+                        {t('workflowDesigner.runningOn', { count: x.pending, version: x.version })}
+                      </Badge>
+                    ))}
+                  </span>
+                );
+              },
+            },
+          ]}
+        />
+      )}
+      <NewWorkflowDialog
+        open={creating}
+        onOpenChange={setCreating}
+        taken={Object.keys(meta.data?.workflows ?? {})}
+        objects={Object.entries(objects)
+          .filter(([, o]) => !!o)
+          .map(([n, o]) => ({ value: n, label: objectLabel(n, o ?? undefined, i18n.language) }))}
+        onCreate={(name, label, object) =>
+          navigate(`/designer/workflows/${name}?${new URLSearchParams({ object, label }).toString()}`)
+        }
+      />
+    </Page>
+  );
+}
+
+function NewWorkflowDialog({
+  open,
+  onOpenChange,
+  taken,
+  objects,
+  onCreate,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  taken: string[];
+  objects: Array<{ value: string; label: string }>;
+  onCreate: (name: string, label: string, object: string) => void;
+}) {
+  const { t } = useTranslation();
+  const [label, setLabel] = useState('');
+  const [name, setName] = useState('');
+  const [nameTouched, setNameTouched] = useState(false);
+  const [object, setObject] = useState('');
+  const [submitted, setSubmitted] = useState(false);
+  const effectiveName = nameTouched ? name : nameFromLabel(label, '');
+  const chosenObject = object || objects[0]?.value || '';
+  const nameError = !effectiveName
+    ? t('workflowDesigner.nameRequired')
+    : !IDENTIFIER.test(effectiveName)
+      ? t('workflowDesigner.namePattern')
+      : taken.includes(effectiveName)
+        ? t('workflowDesigner.nameTaken')
+        : undefined;
+  const labelError = label.trim() ? undefined : t('workflowDesigner.labelRequired');
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    setSubmitted(true);
+    if (nameError || labelError || !chosenObject) return;
+    onCreate(effectiveName, label.trim(), chosenObject);
+    onOpenChange(false);
+  }
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title={t('workflowDesigner.newWorkflow')}
+      closeLabel={t('common.close')}
+      footer={
+        <>
+          <Button onClick={() => onOpenChange(false)}>{t('common.cancel')}</Button>
+          <Button variant="primary" type="submit" form="f-wf-new">
+            {t('workflowDesigner.create')}
+          </Button>
+        </>
+      }
+    >
+      <form id="f-wf-new" className="f-wf-new" onSubmit={submit} noValidate>
+        <TextField
+          label={t('workflowDesigner.label')}
+          value={label}
+          onChange={(e) => setLabel(e.target.value)}
+          error={submitted ? labelError : undefined}
+          required
+        />
+        <TextField
+          label={t('workflowDesigner.apiName')}
+          value={effectiveName}
+          onChange={(e) => {
+            setNameTouched(true);
+            setName(e.target.value);
+          }}
+          hint={t('workflowDesigner.nameHint')}
+          error={submitted || nameTouched ? nameError : undefined}
+          required
+        />
+        <SelectField label={t('workflowDesigner.object')} value={chosenObject} options={objects} onChange={setObject} />
+      </form>
+    </Dialog>
+  );
+}
