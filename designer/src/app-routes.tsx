@@ -5,6 +5,7 @@ import { ObjectEditorPage } from './designer/objects/object-editor-page';
 import { ObjectsPage } from './designer/objects/objects-page';
 import { PermissionsPage } from './designer/permissions/permissions-page';
 import { ScriptsPage } from './designer/scripts/scripts-page';
+import { TemplatesPage } from './designer/templates/templates-page';
 import { WorkflowEditorPage } from './designer/workflows/workflow-editor-page';
 import { WorkflowsPage } from './designer/workflows/workflows-page';
 import { DesignerHomePage } from './pages/designer-home-page';
@@ -55,6 +56,7 @@ export const appRoutes: RouteObject[] = [
           { path: 'history', element: <HistoryPage /> },
           { path: 'permissions', element: <PermissionsPage /> },
           { path: 'scripts', element: <ScriptsPage /> },
+          { path: 'templates', element: <TemplatesPage /> },
           { path: 'workflows', element: <WorkflowsPage /> },
           { path: 'workflows/:name', element: <WorkflowEditorPage /> },
         ],

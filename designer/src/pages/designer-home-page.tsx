@@ -17,6 +17,7 @@ const AREA_ROUTES: Partial<Record<AreaKey, string>> = {
   workflows: '/designer/workflows',
   permissions: '/designer/permissions',
   scripts: '/designer/scripts',
+  templates: '/designer/templates',
 };
 
 const AREAS: Array<[key: AreaKey, LucideIcon]> = [
