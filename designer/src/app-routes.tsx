@@ -15,6 +15,7 @@ import { LoginPage } from './pages/login-page';
 import { ForbiddenPage, NotFoundPage } from './pages/not-found-page';
 import { ObjectPage } from './pages/object-page';
 import { RecordPage } from './pages/record-page';
+import { RecycleBinPage } from './pages/recycle-bin-page';
 import { RouteErrorPage } from './pages/route-error-page';
 import { UiKitPage } from './pages/ui-kit-page';
 import { RequireAdmin, RequireSession } from './session/require-session';
@@ -39,6 +40,7 @@ export const appRoutes: RouteObject[] = [
       { path: 'o/:object', element: <ObjectPage /> },
       { path: 'o/:object/new', element: <RecordPage /> },
       { path: 'o/:object/import', element: <ImportPage /> },
+      { path: 'o/:object/bin', element: <RecycleBinPage /> },
       { path: 'o/:object/:id', element: <RecordPage /> },
       { path: 'approvals', element: <ApprovalsPage /> },
       {

@@ -1,13 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CheckCircle2, Circle, Clock, Send, XCircle } from 'lucide-react';
+import { CheckCircle2, Circle, Clock, Send, Undo2, XCircle } from 'lucide-react';
 import { isApiError } from '../api/api-error';
 import { ApprovalBadge } from '../records/approval-badge';
 import { isEndpointMissing, recordKeys } from '../records/use-records-api';
 import { useSession } from '../session/session-context';
 import { Button, Dialog, EmptyState, ErrorState, LoadingState, useToast } from '../ui';
-import { type ApprovalInstance, instancesOf, nameOf } from './approvals-api';
+import { type ApprovalInstance, idOf, instancesOf, nameOf } from './approvals-api';
 import { inboxKey, useApprovalsApi } from './use-approvals';
 import './approval-panel.css';
 
@@ -21,7 +21,16 @@ function StepIcon({ status }: { status?: string | undefined }) {
 
 const KNOWN_EVENTS = new Set(['submitted', 'approved', 'rejected', 'delegated', 'escalated', 'recalled', 'completed']);
 
-function Steps({ instance, lang }: { instance: ApprovalInstance; lang: string }) {
+function Steps({
+  instance,
+  lang,
+  onRecall,
+}: {
+  instance: ApprovalInstance;
+  lang: string;
+  /** Offered to the submitter (and admins) while the request is pending. */
+  onRecall?: (() => void) | undefined;
+}) {
   const { t } = useTranslation();
   const when = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
   const at = (v: string | undefined) => (v && !Number.isNaN(Date.parse(v)) ? when.format(new Date(v)) : '');
@@ -34,6 +43,11 @@ function Steps({ instance, lang }: { instance: ApprovalInstance; lang: string })
         <ApprovalBadge status={instance.status} />
         {instance.status === 'pending' && instance.step && (
           <span className="f-approval__meta">{t('record.step', { name: instance.step })}</span>
+        )}
+        {onRecall && (
+          <Button size="sm" variant="ghost" icon={<Undo2 size={16} aria-hidden="true" />} onClick={onRecall}>
+            {t('webApp.recall')}
+          </Button>
         )}
       </header>
       <ol className="f-steps">
@@ -73,6 +87,7 @@ export function ApprovalPanel({
   const [open, setOpen] = useState(false);
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
+  const [recalling, setRecalling] = useState<ApprovalInstance | undefined>();
   const key = [...recordKeys.one(session.tenant, object, id), 'approvals'];
   const list = useQuery({ queryKey: key, queryFn: ({ signal }) => approvals.forRecord(object, id, signal) });
 
@@ -98,6 +113,28 @@ export function ApprovalPanel({
     }
   };
 
+  const recall = async () => {
+    if (!recalling) return;
+    setBusy(true);
+    try {
+      await approvals.recall(recalling.id, comment.trim() || undefined);
+      toast({ tone: 'success', title: t('webApp.recalled') });
+      setRecalling(undefined);
+      setComment('');
+    } catch (e) {
+      toast({ tone: 'error', title: t('webApp.recallFailed', { message: (e as Error).message }) });
+    } finally {
+      setBusy(false);
+      // Decided meanwhile or recalled: either way the record and the list have moved on.
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: recordKeys.one(session.tenant, object, id) }),
+        queryClient.invalidateQueries({ queryKey: inboxKey(session.tenant, session.user.id) }),
+      ]);
+    }
+  };
+  const canRecall = (inst: ApprovalInstance) =>
+    inst.status === 'pending' && (session.isAdmin || idOf(inst.submittedBy) === session.user.id);
+
   // Approved records are done; pending ones are already in flight. Rejected ones may try again.
   const canSubmit = status !== 'pending' && status !== 'approved';
   let body: React.ReactNode;
@@ -114,7 +151,14 @@ export function ApprovalPanel({
       items.length === 0 ? (
         <EmptyState compact title={t('record.approvalsEmpty')} />
       ) : (
-        items.map((inst) => <Steps key={inst.id} instance={inst} lang={lang} />)
+        items.map((inst) => (
+          <Steps
+            key={inst.id}
+            instance={inst}
+            lang={lang}
+            onRecall={canRecall(inst) ? () => setRecalling(inst) : undefined}
+          />
+        ))
       );
   }
   return (
@@ -144,6 +188,26 @@ export function ApprovalPanel({
       >
         <label className="f-field">
           <span className="f-field__label">{t('record.submitComment')}</span>
+          <textarea className="f-textarea" rows={3} value={comment} onChange={(e) => setComment(e.target.value)} />
+        </label>
+      </Dialog>
+      <Dialog
+        open={recalling !== undefined}
+        onOpenChange={(o) => !o && setRecalling(undefined)}
+        title={t('webApp.recallTitle')}
+        description={t('webApp.recallBody')}
+        closeLabel={t('common.close')}
+        footer={
+          <>
+            <Button onClick={() => setRecalling(undefined)}>{t('common.cancel')}</Button>
+            <Button variant="danger" loading={busy} onClick={() => void recall()}>
+              {t('webApp.recall')}
+            </Button>
+          </>
+        }
+      >
+        <label className="f-field">
+          <span className="f-field__label">{t('webApp.recallComment')}</span>
           <textarea className="f-textarea" rows={3} value={comment} onChange={(e) => setComment(e.target.value)} />
         </label>
       </Dialog>

@@ -73,7 +73,12 @@ export function approvalsApi(api: ApiClient) {
         `/api/records/${enc(object)}/${enc(id)}/submit`,
         comment ? { comment } : {},
       ),
-    recall: (instance: string) => api.post<unknown>(`/api/approvals/instances/${enc(instance)}/recall`, {}),
+    /** The submitter (or an admin) withdraws a pending request; the record is editable again. */
+    recall: (instance: string, comment?: string) =>
+      api.post<{ instance: ApprovalInstance }>(
+        `/api/approvals/instances/${enc(instance)}/recall`,
+        comment ? { comment } : {},
+      ),
     forRecord: (object: string, id: string, signal?: AbortSignal) =>
       api.get<ApprovalInstance[] | { items: ApprovalInstance[] }>(
         `/api/records/${enc(object)}/${enc(id)}/approvals`,

@@ -6,7 +6,7 @@ import { Tabs } from 'radix-ui';
 import { Lock, SearchX, Trash2 } from 'lucide-react';
 import { type ApiError, isApiError } from '../api/api-error';
 import { ApprovalPanel } from '../approvals/approval-panel';
-import { objectLabel } from '../i18n/pick-label';
+import { fieldLabel, objectLabel } from '../i18n/pick-label';
 import { useLocale } from '../i18n/use-locale';
 import type { AppMeta, ObjectSchema } from '../meta/meta-types';
 import { objectIcon } from '../meta/nav-items';
@@ -14,7 +14,10 @@ import { ApprovalBadge } from '../records/approval-badge';
 import { labelFieldOf } from '../records/field-kind';
 import { buildRecordForm, extraErrorsOf, type FormDoc, payloadOf, toFormData } from '../records/form-schema';
 import { HistoryTimeline } from '../records/history-timeline';
+import { RecordActionButtons } from '../records/record-action-buttons';
+import { actionsOf } from '../records/record-actions';
 import { RecordFormView } from '../records/record-form';
+import { withLineItemsGrid } from '../records/line-items-field';
 import type { RecordRow } from '../records/records-api';
 import { RelatedLists } from '../records/related-lists';
 import { recordKeys, useRecordsApi } from '../records/use-records-api';
@@ -110,7 +113,10 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
   const session = useSession();
   const queryClient = useQueryClient();
   const formDoc = ((meta.forms ?? {}) as Record<string, FormDoc>)[object];
-  const form = useMemo(() => buildRecordForm(schema, formDoc, locale), [schema, formDoc, locale]);
+  const form = useMemo(
+    () => withLineItemsGrid(buildRecordForm(schema, formDoc, locale, meta.objects)),
+    [schema, formDoc, locale, meta.objects],
+  );
   // `/o/deal/new?account=<id>` (from a related list) starts the new record linked to its parent.
   const [params] = useSearchParams();
   const [data, setData] = useState(() =>
@@ -200,7 +206,10 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
     }
   };
 
-  const extraErrors = extraErrorsOf(serverErrors, form);
+  const extraErrors = extraErrorsOf(serverErrors, form, (field, row, column, message) => {
+    const child = meta.objects[form.lineItems[field]?.object ?? ''];
+    return t('webApp.linesError', { n: row + 1, field: fieldLabel(child, column, locale), message });
+  });
   const when = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   const details = (
     <>
@@ -253,6 +262,13 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
           record && (
             <>
               <ApprovalBadge status={record.approval_status ?? 'none'} />
+              <RecordActionButtons
+                meta={meta}
+                object={object}
+                record={record}
+                actions={actionsOf(meta, object)}
+                disabled={locked}
+              />
               <Button
                 variant="ghost"
                 icon={<Trash2 size={16} aria-hidden="true" />}

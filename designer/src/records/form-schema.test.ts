@@ -88,3 +88,64 @@ describe('extraErrorsOf', () => {
     expect(extraErrorsOf(undefined, form)).toBeUndefined();
   });
 });
+
+describe('line items', () => {
+  const quote: ObjectSchema = {
+    properties: {
+      name: { type: 'string' },
+      lines: { type: 'array', title: 'Lines', 'x-children': { object: 'quote_line', field: 'quote' } },
+      subtotal: { type: 'number', 'x-rollup': { children: 'lines', op: 'sum', field: 'amount' } },
+    },
+  };
+  const line: ObjectSchema = {
+    properties: {
+      quote: { type: 'string', format: 'uuid', 'x-ref': 'quote' },
+      product: { type: 'string', format: 'uuid', 'x-ref': 'product' },
+      quantity: { type: 'number', default: 1 },
+      cost: { type: 'number', 'x-access': 'none' },
+      margin: { type: 'number', 'x-access': 'read' },
+      amount: { type: 'number', 'x-formula': 'record.quantity' },
+    },
+  };
+  const form = buildRecordForm(quote, undefined, 'en', { quote, quote_line: line });
+
+  it('edits readable children as a grid: parent link and hidden fields left out, computed ones shown only', () => {
+    expect(form.lineItems.lines).toEqual({
+      object: 'quote_line',
+      parent: 'quote',
+      columns: ['product', 'quantity', 'margin', 'amount'],
+      writable: ['product', 'quantity'],
+    });
+    expect((form.uiSchema as Record<string, Record<string, unknown>>).lines?.['ui:field']).toBe('lineItems');
+    expect(form.writable).toContain('lines');
+  });
+
+  it('leaves the field out when the child object is not readable', () => {
+    const hidden = buildRecordForm(quote, undefined, 'en', { quote });
+    expect(hidden.lineItems).toEqual({});
+    expect((hidden.schema.properties as Record<string, unknown>).lines).toBeUndefined();
+  });
+
+  it('sends ids and writable fields only, and only when the rows changed', () => {
+    const stored = { id: 'q', lines: [{ id: 'l1', quote: 'q', product: 'p', quantity: 2, amount: 20, version: 1 }] };
+    expect(payloadOf(toFormData(stored, form), form, stored)).toEqual({});
+    const edited = { lines: [...stored.lines, { _key: 'new-1', product: 'p2', quantity: 3, margin: 5, amount: 9 }] };
+    expect(payloadOf(edited, form, stored)).toEqual({
+      lines: [
+        { id: 'l1', product: 'p', quantity: 2 },
+        { product: 'p2', quantity: 3 },
+      ],
+    });
+    expect(payloadOf({ lines: [] }, form, stored)).toEqual({ lines: [] });
+    expect(payloadOf({ name: 'A', lines: [] }, form)).toEqual({ name: 'A' });
+  });
+
+  it('puts a row’s server error on the grid, worded by the caller', () => {
+    const out = extraErrorsOf(
+      { 'lines.1.quantity': 'must be >= 0', 'lines.0.product': 'unknown' },
+      form,
+      (f, r, c, m) => [f, r, c, m].join('|'),
+    );
+    expect(out).toEqual({ lines: { __errors: ['lines|1|quantity|must be >= 0', 'lines|0|product|unknown'] } });
+  });
+});

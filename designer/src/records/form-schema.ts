@@ -4,12 +4,44 @@ import { fieldKind, isComputed, valueKind } from './field-kind';
 
 type Json = Record<string, unknown>;
 
+/** A line-items field (`x-children`) edited as a grid inside the parent's form. */
+export interface LineItemsSpec {
+  /** The child object and its lookup back to the parent (filled in by the server). */
+  object: string;
+  parent: string;
+  /** Child fields shown as columns, in order (the form's `ui:options.columns` may narrow them). */
+  columns: string[];
+  /** Child fields a row may send; computed and read-only ones are shown, never sent. */
+  writable: string[];
+}
+
 /** What @rjsf needs for one object's form, plus which fields the user may send. */
 export interface RecordForm {
   schema: Json;
   uiSchema: Json;
   /** Fields the form may write (not computed, not read-only by field security). */
   writable: string[];
+  /** Line-items fields by name (only when the child object is readable). */
+  lineItems: Record<string, LineItemsSpec>;
+}
+
+/** The grid of a line-items field, or undefined when the user may not see the child object. */
+export function lineItemsSpec(
+  f: FieldSchema,
+  objects: Record<string, ObjectSchema> | undefined,
+): LineItemsSpec | undefined {
+  const link = f['x-children'] as { object?: unknown; field?: unknown } | undefined;
+  if (!link || typeof link.object !== 'string' || typeof link.field !== 'string') return undefined;
+  const child = objects?.[link.object];
+  if (!child) return undefined;
+  const columns: string[] = [];
+  const writable: string[] = [];
+  for (const [name, cf] of Object.entries(child.properties ?? {})) {
+    if (name === link.field || accessOf(cf) === 'none' || fieldKind(cf) === 'children') continue;
+    columns.push(name);
+    if (!isComputed(cf) && accessOf(cf) === 'edit') writable.push(name);
+  }
+  return { object: link.object, parent: link.field, columns, writable };
 }
 
 export interface FormDoc {
@@ -64,14 +96,34 @@ export function accessOf(f: FieldSchema): 'none' | 'read' | 'edit' {
  * language: labels from x-i18n, a widget per field kind, computed and read-only fields locked,
  * hidden fields left out. The form's own uiSchema wins over the generated one, key by key.
  */
-export function buildRecordForm(object: ObjectSchema, form: FormDoc | undefined, lang: string): RecordForm {
+export function buildRecordForm(
+  object: ObjectSchema,
+  form: FormDoc | undefined,
+  lang: string,
+  objects?: Record<string, ObjectSchema>,
+): RecordForm {
   const properties: Json = {};
   const uiSchema: Json = {};
   const writable: string[] = [];
+  const lineItems: Record<string, LineItemsSpec> = {};
   for (const [name, f] of Object.entries(object.properties ?? {})) {
     const kind = fieldKind(f);
     const access = accessOf(f);
-    if (access === 'none' || kind === 'children') continue;
+    if (access === 'none') continue;
+    if (kind === 'children') {
+      const spec = lineItemsSpec(f, objects);
+      if (!spec) continue;
+      lineItems[name] = spec;
+      // Rows are checked by the server, each through the child object's own rules.
+      properties[name] = { type: 'array', title: fieldLabel(object, name, lang), items: { type: 'object' } };
+      uiSchema[name] = {
+        'ui:field': 'lineItems',
+        'ui:lineItems': spec,
+        ...(access === 'read' ? { 'ui:readonly': true } : {}),
+      };
+      if (access === 'edit') writable.push(name);
+      continue;
+    }
     const prop = cleanField(f);
     prop.title = fieldLabel(object, name, lang);
     const description = pickLabel(f, lang, 'description');
@@ -138,7 +190,20 @@ export function buildRecordForm(object: ObjectSchema, form: FormDoc | undefined,
     );
     uiSchema['ui:order'] = [...order, '*'];
   }
-  return { schema: { type: 'object', properties, required }, uiSchema, writable };
+  return { schema: { type: 'object', properties, required }, uiSchema, writable, lineItems };
+}
+
+/** Line rows as the API takes them: the id (to update) and the fields a row may write, nothing empty. */
+export function lineRowsPayload(rows: unknown, spec: LineItemsSpec): Json[] {
+  if (!Array.isArray(rows)) return [];
+  return rows
+    .filter((r): r is Json => !!r && typeof r === 'object')
+    .map((r) => {
+      const out: Json = {};
+      if (typeof r.id === 'string') out.id = r.id;
+      for (const f of spec.writable) if (r[f] !== undefined && r[f] !== '' && r[f] !== null) out[f] = r[f];
+      return out;
+    });
 }
 
 /** A record as form data: nulls dropped (the form treats "absent" as empty), only shown fields. */
@@ -156,6 +221,13 @@ export function toFormData(record: Json | undefined, form: RecordForm): Json {
 export function payloadOf(data: Json, form: RecordForm, original?: Json): Json {
   const out: Json = {};
   for (const name of form.writable) {
+    const spec = form.lineItems?.[name];
+    if (spec) {
+      const next = lineRowsPayload(data[name], spec);
+      if (!original ? next.length > 0 : JSON.stringify(lineRowsPayload(original[name], spec)) !== JSON.stringify(next))
+        out[name] = next;
+      continue;
+    }
     const next = data[name] === '' ? undefined : data[name];
     if (!original) {
       if (next !== undefined) out[name] = next;
@@ -167,16 +239,30 @@ export function payloadOf(data: Json, form: RecordForm, original?: Json): Json {
   return out;
 }
 
-/** Server field errors (`{field: message}`) as @rjsf extraErrors; unknown keys go to the form root. */
-export function extraErrorsOf(fields: Record<string, string> | undefined, form: RecordForm): Json | undefined {
+/**
+ * Server field errors (`{field: message}`) as @rjsf extraErrors; unknown keys go to the form root.
+ * A line item's error (`lines.2.quantity`) lands on its field, worded by `describeRow`.
+ */
+export function extraErrorsOf(
+  fields: Record<string, string> | undefined,
+  form: RecordForm,
+  describeRow: (field: string, row: number, column: string, message: string) => string = (_f, row, column, m) =>
+    `${row + 1} ${column}: ${m}`,
+): Json | undefined {
   if (!fields) return undefined;
   const props = form.schema.properties as Json;
   const out: Json = {};
   const root: string[] = [];
   for (const [k, msg] of Object.entries(fields)) {
-    const name = k.replace(/^\//, '').split(/[/.]/)[0] ?? k;
-    if (name in props) out[name] = { __errors: [msg] };
-    else root.push(msg);
+    const [name = k, row, column] = k.replace(/^\//, '').split(/[/.]/);
+    const text =
+      form.lineItems?.[name] && row !== undefined && /^\d+$/.test(row)
+        ? describeRow(name, Number(row), column ?? '', msg)
+        : msg;
+    if (name in props) {
+      const prev = (out[name] as { __errors: string[] } | undefined)?.__errors ?? [];
+      out[name] = { __errors: [...prev, text] };
+    } else root.push(msg);
   }
   if (root.length) out.__errors = root;
   return out;

@@ -377,6 +377,10 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
           <span className="f-btn__label">{t('list.import')}</span>
         </Link>
         <ExportMenu object={object} filter={filter} sort={sort} />
+        <Link className="f-btn f-btn--ghost f-btn--md" to={`/o/${object}/bin`}>
+          <Trash2 size={16} aria-hidden="true" />
+          <span className="f-btn__label">{t('webApp.bin')}</span>
+        </Link>
         <Link className="f-btn f-btn--primary f-btn--md" to={`/o/${object}/new`}>
           <Plus size={16} aria-hidden="true" />
           <span className="f-btn__label">{t('list.newRecord')}</span>

@@ -37,6 +37,15 @@ export interface HistoryEntry {
   changes?: Record<string, [unknown, unknown]>;
 }
 
+/** What `POST …/actions/:script` answers (docs/scripts.md). */
+export interface ActionAnswer {
+  result?: unknown;
+  changes?: Record<string, unknown>;
+  errors?: Record<string, string>;
+  logs?: string[];
+  record?: RecordRow;
+}
+
 export interface ImportReport {
   inserted: number;
   updated: number;
@@ -75,6 +84,20 @@ export function recordsApi(api: ApiClient) {
         ...(version !== undefined ? { headers: { 'if-match': String(version) } } : {}),
       }),
     remove: (object: string, id: string) => api.delete<void>(`${base(object)}/${enc(id)}`),
+    /** The recycle bin: the same list, of deleted records. */
+    listDeleted: (object: string, p: ListParams, signal?: AbortSignal) =>
+      api.get<RecordPage>(base(object), {
+        query: { ...listQuery(p), deleted: 'true' },
+        ...(signal ? { signal } : {}),
+      }),
+    restore: (object: string, id: string) => api.post<RecordRow>(`${base(object)}/${enc(id)}/restore`, {}),
+    /** For good (tenant admins). */
+    purge: (object: string, id: string) => api.post<void>(`${base(object)}/${enc(id)}/purge`, {}),
+    /** An `action` script (a button) on one record: `params` is its body. */
+    runAction: (object: string, id: string, script: string, params: Record<string, unknown> = {}) =>
+      api.post<ActionAnswer>(`${base(object)}/${enc(id)}/actions/${enc(script)}`, params),
+    /** A plugin endpoint declared as a record action; `path` was checked by the server (`/api/plugins/…{id}…`). */
+    runEndpoint: (path: string, id: string) => api.post<Record<string, unknown>>(path.replace('{id}', enc(id)), {}),
     history: (object: string, id: string, signal?: AbortSignal) =>
       api.get<HistoryEntry[] | { items: HistoryEntry[] }>(
         `${base(object)}/${enc(id)}/history`,

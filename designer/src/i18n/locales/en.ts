@@ -738,7 +738,8 @@ export const en = {
     confirmApply: 'Apply template',
     applied: 'Applied {{label}}: version {{version}}',
     exportTitle: 'Export configuration',
-    exportBody: 'Download this workspace’s objects, forms, views, roles, workflows and scripts as a template file, to apply to another workspace.',
+    exportBody:
+      'Download this workspace’s objects, forms, views, roles, workflows and scripts as a template file, to apply to another workspace.',
     exportLayer: 'What to include',
     exportAll: 'Everything',
     exportOwn: 'Only own changes (on top of applied templates)',

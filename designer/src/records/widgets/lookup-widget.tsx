@@ -52,13 +52,29 @@ export function LookupWidget(props: WidgetProps) {
     staleTime: 10_000,
   });
   const found: LookupOption[] = search.data ?? [];
+  // Results shrink as the user types: the highlight never points past the end.
+  const highlighted = Math.min(active, Math.max(found.length - 1, 0));
+  // Enter pressed before the results for the typed text arrived: pick once they do.
+  const [pickWhenReady, setPickWhenReady] = useState(false);
+  const settled = term === text && search.isSuccess && !search.isFetching;
 
   const pick = (o: LookupOption | undefined) => {
     if (!o) return;
     onChange(o.id);
     setText('');
     setOpen(false);
+    setPickWhenReady(false);
   };
+
+  useEffect(() => {
+    if (!pickWhenReady || !settled) return;
+    setPickWhenReady(false);
+    if (found[0]) pick(found[0]);
+  });
+
+  useEffect(() => {
+    if (open) document.getElementById(`${listId}-${highlighted}`)?.scrollIntoView({ block: 'nearest' });
+  }, [open, highlighted, listId]);
 
   const shown = typeof value === 'string' && value ? (current.data?.label ?? (current.isPending ? '…' : value)) : '';
   if (readonly || disabled) {
@@ -81,7 +97,7 @@ export function LookupWidget(props: WidgetProps) {
           aria-autocomplete="list"
           aria-required={required || undefined}
           aria-invalid={invalid || undefined}
-          aria-activedescendant={open && found[active] ? `${listId}-${active}` : undefined}
+          aria-activedescendant={open && found[highlighted] ? `${listId}-${highlighted}` : undefined}
           placeholder={shown || t('record.lookupSearch', { label: targetLabel })}
           value={open ? text : shown}
           onFocus={() => {
@@ -92,6 +108,7 @@ export function LookupWidget(props: WidgetProps) {
             setText(e.target.value);
             setOpen(true);
             setActive(0);
+            setPickWhenReady(false);
           }}
           onBlur={() => {
             // Let a click on an option land before the list disappears.
@@ -102,13 +119,18 @@ export function LookupWidget(props: WidgetProps) {
             if (e.key === 'ArrowDown') {
               e.preventDefault();
               setOpen(true);
-              setActive((a) => Math.min(a + 1, Math.max(found.length - 1, 0)));
+              setActive(Math.min(highlighted + 1, Math.max(found.length - 1, 0)));
             } else if (e.key === 'ArrowUp') {
               e.preventDefault();
-              setActive((a) => Math.max(a - 1, 0));
+              setActive(Math.max(highlighted - 1, 0));
             } else if (e.key === 'Enter' && open) {
               e.preventDefault();
-              pick(found[active]);
+              if (settled) pick(found[highlighted]);
+              else {
+                // Skip the typing pause: search now and take the best match.
+                setTerm(text);
+                setPickWhenReady(true);
+              }
             } else if (e.key === 'Escape' && open) {
               e.preventDefault();
               setOpen(false);
@@ -141,7 +163,7 @@ export function LookupWidget(props: WidgetProps) {
               id={`${listId}-${i}`}
               role="option"
               tabIndex={-1}
-              aria-selected={i === active}
+              aria-selected={i === highlighted}
               className="f-lookup__option"
               onMouseDown={(e) => {
                 e.preventDefault();
