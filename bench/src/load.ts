@@ -11,18 +11,25 @@ export interface LoadStats {
   rps: number;
 }
 
-/** GET `url` with `connections` keep-alive connections for `seconds` (autocannon). */
+/** `url` (GET, or `method` with a JSON `body`) on `connections` keep-alive connections for `seconds` (autocannon). */
 export async function httpLoad(opts: {
   url: string;
   headers: Record<string, string>;
   connections: number;
   seconds: number;
+  method?: 'GET' | 'POST' | 'PATCH';
+  body?: unknown;
+  /** Requests per second over all connections (default: as fast as the server answers). */
+  overallRate?: number;
 }): Promise<LoadStats> {
   const r = await autocannon({
     url: opts.url,
-    headers: opts.headers,
+    headers: opts.body === undefined ? opts.headers : { ...opts.headers, 'content-type': 'application/json' },
     connections: opts.connections,
     duration: opts.seconds,
+    ...(opts.method ? { method: opts.method } : {}),
+    ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+    ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
   });
   return {
     requests: r.requests.total,
@@ -34,13 +41,26 @@ export async function httpLoad(opts: {
 }
 
 /** Runs one query on `connections` pooled clients back to back for `seconds`: the raw twin of a workload. */
-export async function sqlLoad(opts: {
+export function sqlLoad(opts: {
   pool: pg.Pool;
   text: string;
   values: unknown[];
   connections: number;
   seconds: number;
   check: (rows: unknown[]) => void;
+}): Promise<LoadStats> {
+  return clientLoad({
+    ...opts,
+    run: async (client) => opts.check((await client.query(opts.text, opts.values)).rows),
+  });
+}
+
+/** Runs `run` on `connections` pooled clients back to back for `seconds` (a twin of several statements). */
+export async function clientLoad(opts: {
+  pool: pg.Pool;
+  connections: number;
+  seconds: number;
+  run: (client: pg.PoolClient) => Promise<void>;
 }): Promise<LoadStats> {
   const samples: number[] = [];
   let errors = 0;
@@ -53,8 +73,7 @@ export async function sqlLoad(opts: {
         while (performance.now() < end) {
           const t0 = performance.now();
           try {
-            const res = await client.query(opts.text, opts.values);
-            opts.check(res.rows);
+            await opts.run(client);
           } catch {
             errors += 1;
           }

@@ -12,7 +12,10 @@ export interface ServerProcess {
   platformToken: string;
   /** The embedded cluster the server started, for the raw SQL twins. */
   databaseUrl: string;
-  stop(): Promise<void>;
+  /** The data directory, to start the server again on the same cluster (`startServerProcess({ dir })`). */
+  dir: string;
+  /** Stops the server; removes the data directory unless `keep`. */
+  stop(opts?: { keep?: boolean }): Promise<void>;
 }
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,13 +24,17 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
  * Starts Forma the way a user does (`node --import tsx platform/src/main.ts`, one process, no demo
  * tenant, a fresh data directory) so the benchmark measures the shipped server, not an in-process app.
  */
-export async function startServerProcess(opts: { startTimeoutMs?: number } = {}): Promise<ServerProcess> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forma-bench-'));
+export async function startServerProcess(
+  opts: { startTimeoutMs?: number; dir?: string; platformToken?: string; env?: Record<string, string> } = {},
+): Promise<ServerProcess> {
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'forma-bench-'));
   // Under root the embedded cluster runs as a `postgres` system user, who must reach the directory.
   fs.chmodSync(dir, 0o755);
   const dataDir = path.join(dir, 'data');
-  const platformToken = randomBytes(24).toString('base64url');
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'platform/src/main.ts'], {
+  const platformToken = opts.platformToken ?? randomBytes(24).toString('base64url');
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server when it stops (node --cpu-prof).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const child = spawn(process.execPath, ['--no-node-snapshot', ...prof, '--import', 'tsx', 'platform/src/main.ts'], {
     cwd: repoRoot,
     env: {
       ...process.env,
@@ -38,13 +45,20 @@ export async function startServerProcess(opts: { startTimeoutMs?: number } = {})
       PLATFORM_TOKEN: platformToken,
       LOG_LEVEL: 'warn',
       DATABASE_URL: '',
+      ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const stop = async () => {
+  let stopping = false;
+  // A server that dies mid-run would otherwise surface only as dropped connections.
+  child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`forma server exited unexpectedly (${code ?? signal}):\n${output.slice(-4000)}`);
+  });
+  const stop = async (o: { keep?: boolean } = {}) => {
+    stopping = true;
     await stopChild(child);
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!o.keep) fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
     const url = await new Promise<string>((resolve, reject) => {
@@ -69,7 +83,7 @@ export async function startServerProcess(opts: { startTimeoutMs?: number } = {})
     });
     const databaseUrl = runningEmbeddedUrl(dataDir);
     if (!databaseUrl) throw new Error('server is up but its embedded PostgreSQL could not be found');
-    return { url, platformToken, databaseUrl, stop };
+    return { url, platformToken, databaseUrl, dir, stop };
   } catch (e) {
     await stop();
     throw e;

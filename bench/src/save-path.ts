@@ -1,0 +1,161 @@
+/**
+ * save-path (issue 12, workload 5): `POST /api/records/deal_scripted` with three validate rules, a
+ * formula, the audit row and the version bump, against its raw twin (one transaction: the INSERT
+ * and the audit INSERT through `pg`). Targets: HTTP req/s ≥ 0.5× the twin's; the sandbox adds
+ * ≤ 0.3 ms at p50 (the same create on an object without scripts, one request at a time, interleaved).
+ */
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { tableOf, tenantSchema } from '../../runtime/src/model/naming';
+import { createTenant, type Session } from './bench-env';
+import { clientLoad, httpLoad, percentile } from './load';
+import { type BenchResult, describeLoad, ratio } from './results';
+import type { WorkloadContext } from './workload';
+
+const THROUGHPUT_TARGET = 0.5;
+const SANDBOX_TARGET_MS = 0.3;
+
+export const DEAL_FIELDS = {
+  name: { type: 'string', maxLength: 200 },
+  amount: { type: 'number', minimum: 0, 'x-kind': 'currency' },
+  discount: { type: 'number', minimum: 0, maximum: 100 },
+  stage: { type: 'string', enum: ['new', 'negotiation', 'won', 'lost'] },
+  close_on: { type: 'string', format: 'date' },
+};
+
+export const RULES = {
+  discount:
+    "if (record.discount > 20 && !user.roles.includes('sales_manager')) error('discount', 'Discounts above 20% need a sales manager');",
+  amount: "if (record.amount <= 0) error('amount', 'Must be positive');",
+  close: "if (record.stage === 'won' && !record.close_on) error('close_on', 'Required when won');",
+};
+
+export const BODY = { name: 'Bench deal', amount: 1200, discount: 10, stage: 'new' };
+
+/** `deal_plain` (no scripts) and `deal_scripted` (3 validate rules + a formula) in a new tenant. */
+export async function scriptedTenant(ctx: WorkloadContext, tenant: string): Promise<Session> {
+  const admin = await createTenant(ctx.env, tenant);
+  await admin.ok('PUT', '/api/meta/objects/deal_plain', {
+    title: 'Plain deal',
+    type: 'object',
+    properties: { ...DEAL_FIELDS, net: { type: 'number' } },
+    required: ['name'],
+  });
+  await admin.ok('PUT', '/api/meta/objects/deal_scripted', {
+    title: 'Scripted deal',
+    type: 'object',
+    properties: {
+      ...DEAL_FIELDS,
+      net: { type: 'number', 'x-formula': 'record.amount * (1 - (record.discount || 0) / 100)' },
+    },
+    required: ['name'],
+  });
+  for (const [name, code] of Object.entries(RULES))
+    await admin.ok('PUT', `/api/meta/scripts/deal_${name}`, { object: 'deal_scripted', event: 'validate', code });
+  return admin;
+}
+
+export async function savePath(ctx: WorkloadContext): Promise<BenchResult[]> {
+  const { env, connections, seconds } = ctx;
+  const tenant = 'bench_save';
+  const admin = await scriptedTenant(ctx, tenant);
+  const schema = tenantSchema(tenant);
+  const q = (t: string) => `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(tableOf(t))}`;
+
+  // The rules must really run: a refused save proves it, an accepted one carries the formula.
+  const refused = await admin.call('POST', '/api/records/deal_scripted', { ...BODY, discount: 30 });
+  if (refused.status !== 400 || !JSON.stringify(refused.body).includes('Discounts above 20%'))
+    throw new Error(`save-path: the discount rule did not refuse (${refused.status} ${JSON.stringify(refused.body)})`);
+  const saved = await admin.ok<{ id: string; net: number; version: number }>(
+    'POST',
+    '/api/records/deal_scripted',
+    BODY,
+  );
+  if (Number(saved.net) !== 1080 || saved.version !== 1)
+    throw new Error(`save-path: unexpected record ${JSON.stringify(saved)}`);
+
+  // The sandbox's share: one request at a time, plain and scripted interleaved.
+  const samples = { plain: [] as number[], scripted: [] as number[] };
+  const sequential = ctx.knob('BENCH_SAVE_SEQUENTIAL', 300);
+  for (let i = 0; i < sequential + 30; i++)
+    for (const kind of ['plain', 'scripted'] as const) {
+      const t0 = performance.now();
+      await admin.ok('POST', `/api/records/deal_${kind}`, BODY);
+      if (i >= 30) samples[kind].push(performance.now() - t0);
+    }
+  const plainP50 = percentile(samples.plain, 0.5);
+  const scriptedP50 = percentile(samples.scripted, 0.5);
+  const added = Math.round((scriptedP50 - plainP50) * 1000) / 1000;
+
+  const before = Number((await env.pool.query(`select count(*) n from ${q('deal_scripted')}`)).rows[0].n);
+  const http = await httpLoad({
+    url: `${env.server.url}/api/records/deal_scripted`,
+    headers: { authorization: `Bearer ${admin.token}` },
+    connections,
+    seconds,
+    method: 'POST',
+    body: BODY,
+  });
+  if (http.errors) throw new Error(`save-path: ${http.errors} errors under load`);
+  const after = await env.pool.query(
+    `select count(*)::int n, count(*) filter (where version = 1 and net = 1080)::int ok from ${q('deal_scripted')}`,
+  );
+  const created = after.rows[0].n - before;
+  // Requests still in flight when the load stops complete unanswered: at most one per connection.
+  if (created < http.requests || created > http.requests + connections || after.rows[0].ok !== after.rows[0].n)
+    throw new Error(`save-path: ${http.requests} answers but ${created} new rows (${after.rows[0].ok} well-formed)`);
+  const audits = await env.pool.query(
+    `select count(*)::int n from ${pg.escapeIdentifier(schema)}."_audit" where object = 'deal_scripted' and action = 'create'`,
+  );
+  if (audits.rows[0].n !== after.rows[0].n) throw new Error('save-path: a create without its audit row');
+
+  const raw = await clientLoad({
+    pool: env.pool,
+    connections,
+    seconds,
+    run: async (client) => {
+      await client.query('begin');
+      const row = await client.query(
+        `insert into ${q('deal_plain')} (name, amount, discount, stage, net, owner, created_by, updated_by)
+         values ($1, $2, $3, $4, $5, $6, $6, $6) returning *`,
+        [BODY.name, BODY.amount, BODY.discount, BODY.stage, 1080, admin.userId],
+      );
+      await client.query(
+        `insert into ${pg.escapeIdentifier(schema)}."_audit" (object, record_id, action, user_id, changes) values ('deal_plain', $1, 'create', $2, $3)`,
+        [row.rows[0].id, admin.userId, JSON.stringify({ name: [null, BODY.name], amount: [null, BODY.amount] })],
+      );
+      await client.query('commit');
+    },
+  });
+  if (raw.errors) throw new Error(`save-path: ${raw.errors} errors in the raw twin`);
+  const r = ratio(http.rps, raw.rps);
+  const params = { connections, seconds, rules: 3, formulas: 1 };
+  return [
+    {
+      name: 'save-path',
+      params,
+      measured: describeLoad(http),
+      baseline: `raw INSERT + audit: ${describeLoad(raw)}`,
+      figure: r,
+      figureText: `${r}× req/s`,
+      target: `req/s ≥ ${THROUGHPUT_TARGET}× raw twin`,
+      pass: r >= THROUGHPUT_TARGET,
+      http,
+      raw,
+    },
+    {
+      name: 'save-path sandbox',
+      params: { sequential, rules: 3, formulas: 1 },
+      measured: `scripted create p50 ${round(scriptedP50)} ms`,
+      baseline: `same create without scripts: p50 ${round(plainP50)} ms`,
+      figure: added,
+      figureText: `+${added} ms`,
+      target: `sandbox adds ≤ ${SANDBOX_TARGET_MS} ms at p50`,
+      pass: added <= SANDBOX_TARGET_MS,
+    },
+  ];
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

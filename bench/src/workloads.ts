@@ -1,0 +1,17 @@
+import { deepPage } from './deep-page';
+import { expand } from './expand';
+import { listAdmin } from './list-admin';
+import { listScoped } from './list-scoped';
+import { sandboxMicroBench } from './sandbox-micro';
+import { savePath } from './save-path';
+import type { Workload } from './workload';
+
+/** Every workload of issue 12, in the order `npm run bench` runs them (tenant-scale last: it adds 1,000 tenants). */
+export const workloads: Record<string, Workload> = {
+  'list-admin': listAdmin,
+  'list-scoped': listScoped,
+  'deep-page': deepPage,
+  expand,
+  'save-path': savePath,
+  'sandbox-micro': sandboxMicroBench,
+};
