@@ -1,10 +1,13 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import automationSchema from '../schemas/automation.schema.json';
 import commonSchema from '../schemas/common.schema.json';
+import dashboardSchema from '../schemas/dashboard.schema.json';
 import documentSchema from '../schemas/document.schema.json';
 import fieldSchema from '../schemas/field.schema.json';
 import formSchema from '../schemas/form.schema.json';
 import objectSchema from '../schemas/object.schema.json';
+import reportSchema from '../schemas/report.schema.json';
 import roleSchema from '../schemas/role.schema.json';
 import scriptSchema from '../schemas/script.schema.json';
 import templateSchema from '../schemas/template.schema.json';
@@ -22,6 +25,9 @@ export const META_SCHEMAS = {
   script: scriptSchema,
   form: formSchema,
   view: viewSchema,
+  automation: automationSchema,
+  report: reportSchema,
+  dashboard: dashboardSchema,
   document: documentSchema,
   template: templateSchema,
 } as const;

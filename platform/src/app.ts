@@ -23,9 +23,11 @@ import { shareRoutes } from './routes/share-routes';
 import { permissionRoutes } from './routes/permission-routes';
 import { approvalRoutes } from './routes/approval-routes';
 import { notificationRoutes } from './routes/notification-routes';
+import { automationRoutes } from './routes/automation-routes';
 import { documentRoutes } from './routes/document-routes';
 import { fileRoutes } from './routes/file-routes';
 import { wordTemplateRoutes } from './routes/word-template-routes';
+import { reportRoutes } from './routes/report-routes';
 import { workflowSimulateRoutes } from './routes/workflow-simulate-routes';
 
 export interface AppOptions {
@@ -99,9 +101,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(shareRoutes);
   await app.register(approvalRoutes);
   await app.register(notificationRoutes);
+  await app.register(automationRoutes);
   await app.register(documentRoutes);
   await app.register(fileRoutes);
   await app.register(wordTemplateRoutes);
+  await app.register(reportRoutes);
   await app.register(workflowSimulateRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);
   await app.register(pluginRoutes(opts.plugins));

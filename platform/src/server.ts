@@ -72,8 +72,12 @@ export async function startServer(opts: StartOptions): Promise<Server> {
     // The escalation sweep runs on pg-boss in real servers only (tests call escalateDue directly).
     const smtp = config.smtp;
     const transport = smtp ? smtpTransport(smtp.url) : undefined;
-    await runtime.workflows.startScheduler(
-      smtp && transport
+    // After-commit events left over by a crash (or failing for a while) are retried every few seconds.
+    runtime.outbox.startSweeper();
+    await runtime.workflows.startScheduler([
+      // Schedule automation rules: one sweep per minute across all processes (docs/workflows.md).
+      { name: 'forma-automation-schedules', cron: '* * * * *', run: () => runtime.automations.sweep() },
+      ...(smtp && transport
         ? [
             {
               name: 'forma-email-outbox',
@@ -81,8 +85,8 @@ export async function startServer(opts: StartOptions): Promise<Server> {
               run: () => sendOutbox(runtime.db, transport, { from: smtp.from }, runtime.clock.now(), runtime.logger),
             },
           ]
-        : [],
-    );
+        : []),
+    ]);
     const jobs = await schedulePluginJobs(runtime, plugins);
     return {
       app,

@@ -11,7 +11,7 @@ import { UserService } from './users/user-service';
 import { HookBus } from './events/hook-bus';
 import { Outbox } from './events/outbox';
 import { type Logger, silentLogger } from './logger';
-import { systemCtx } from './system-ctx';
+import { systemCtx, systemUser } from './system-ctx';
 import { InstallationSecrets } from './security/installation-secrets';
 import { ScriptEngine } from './scripts/script-engine';
 import { connectScriptsToMeta, connectScriptsToOutbox } from './scripts/connect-scripts';
@@ -26,6 +26,11 @@ import { RecordService } from './records/record-service';
 import { createRecordsIo } from './records/records-io';
 import { DocumentService } from './documents/document-service';
 import { FileService } from './documents/file-service';
+import { ReportService } from './reports/report-service';
+import { checkDashboardItem, checkReportItem } from './reports/report-checks';
+import { AutomationEngine } from './automations/automation-engine';
+import { attachDocument } from './automations/attach-document';
+import { startInstance } from './workflows/start-instance';
 
 export interface RuntimeOptions {
   db: Knex;
@@ -93,7 +98,39 @@ export function createRuntime(opts: RuntimeOptions) {
   });
   const documents = new DocumentService({ meta, records: () => records });
   const files = new FileService({ records: () => records, permissions: () => permissions });
+  const reports = new ReportService({
+    meta,
+    permissions: () => permissions,
+    aggregates: () => recordsIo.aggregates,
+    records: () => records,
+  });
+  meta.registerSectionCheck('reports', checkReportItem, 'reports');
+  meta.registerSectionCheck('dashboards', checkDashboardItem, 'reports');
   templates.sampleDataLoader = sampleDataLoader({ meta, records, users });
+  const automations = new AutomationEngine({
+    db,
+    meta,
+    scripts,
+    clock,
+    logger,
+    records: () => records,
+    documents: () => documents,
+    files: () => files,
+    startWorkflow: async (ctx, object, id, on) => {
+      await startInstance(ctx, workflows.env, { model: await meta.model(ctx), permissions }, object, id, { on });
+    },
+  });
+  records.onSaved(automations.onSaved, automations.wantsSaved);
+  // Workflow action nodes' `document` shares the automation executor; it acts as the system, since
+  // the approver deciding may not be allowed to read the record.
+  workflows.env.attachDocument = (ctx, object, id, template) =>
+    attachDocument(
+      { documents: () => documents, files: () => files },
+      { ...ctx, user: systemUser(), isAdmin: true },
+      object,
+      id,
+      template,
+    );
   scripts.useRecordsQuery(records.scriptQuery);
   scripts.useActionRecords({
     get: (ctx, object, id) => records.get(ctx, object, id),
@@ -124,10 +161,14 @@ export function createRuntime(opts: RuntimeOptions) {
     documents,
     /** Files attached to records (runtime/src/documents/file-service.ts). */
     files,
+    /** Saved reports and home dashboards over the aggregate engine (runtime/src/reports, docs/documents.md). */
+    reports,
     /** Roles, record scopes, field security, sharing (runtime/src/permissions, docs/permissions.md). */
     permissions,
     /** Approval workflows: submit, decide, inbox, escalation, notifications (runtime/src/workflows). */
     workflows,
+    /** Automation rules: on create/update/schedule, runs and their outcomes (runtime/src/automations, docs/workflows.md). */
+    automations,
     /** Platform and tenant system migrations; safe to run from several processes at once. */
     async migrate(): Promise<void> {
       await runMigrations(db, PLATFORM_SCHEMA, platformMigrations);

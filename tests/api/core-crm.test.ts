@@ -220,8 +220,13 @@ describe('core-crm scheduled jobs', () => {
     expect(over90.body.total).toBe(2);
   });
 
-  it('files activities under due today and overdue', async () => {
-    await server.plugins!.runJob('core-crm.activity-reminders', undefined, { tenants: [demo.id] });
+  it('files activities under due today and overdue (automation rules), reminding each owner once a day', async () => {
+    // The tenant's creation already ran the reminder rules once; today's sweep does not repeat them.
+    const again = await server.runtime.automations.sweep(undefined, {
+      tenants: [demo.id],
+      rules: ['activity_due_today', 'activity_overdue'],
+    });
+    expect(again).toEqual({ succeeded: 0, failed: 0, skipped: 0 });
     const today = (
       await demo.api.get('/api/records/activity', { query: { filter: JSON.stringify({ due_state: { eq: 'today' } }) } })
     ).body.items;
@@ -237,15 +242,25 @@ describe('core-crm scheduled jobs', () => {
       expect.arrayContaining(['Follow up on Hooli lead', 'Chase Initech invoice']),
     );
     expect(overdue.map((a: any) => a.subject)).not.toContain('Site visit Acme plant');
+    const owner = today.find((a: any) => a.subject === 'Call Zhao Lei about the final price').owner;
+    const email = (await demo.api.get(`/api/users/${owner}`)).body.email;
+    const notes = (await (await login(email)).get('/api/notifications')).body.items;
+    expect(notes.filter((n: any) => n.title === 'Due today: Call Zhao Lei about the final price')).toHaveLength(1);
+    const runs = await demo.api.get('/api/automations/runs', { query: { rule: 'activity_overdue' } });
+    expect(runs.body.items.length).toBeGreaterThanOrEqual(2);
+    expect(runs.body.items.every((r: any) => r.outcome === 'succeeded')).toBe(true);
   });
 
-  it('escalates a case past its SLA to the owner’s manager, once', async () => {
+  it('escalates a case past its SLA to the owner’s manager, once (automation rule)', async () => {
     const users = (await demo.api.get('/api/users')).body.items;
     const agent = users.find((u: any) => u.email === 'service@demo.test');
     const manager = users.find((u: any) => u.email === 'manager@demo.test');
     await demo.api.patch(`/api/users/${agent.id}`, { manager: manager.id });
-    await server.plugins!.runJob('core-crm.case-escalation', undefined, { tenants: [demo.id] });
-    await server.plugins!.runJob('core-crm.case-escalation', undefined, { tenants: [demo.id] });
+    await Promise.all([
+      server.runtime.automations.sweep(undefined, { tenants: [demo.id], rules: ['case_sla_escalation'] }),
+      server.runtime.automations.sweep(undefined, { tenants: [demo.id], rules: ['case_sla_escalation'] }),
+    ]);
+    await server.runtime.automations.sweep(undefined, { tenants: [demo.id], rules: ['case_sla_escalation'] });
     const cases = (
       await demo.api.get('/api/records/service_case', {
         query: { filter: JSON.stringify({ escalation_level: { gt: 0 } }) },
@@ -264,7 +279,62 @@ describe('core-crm scheduled jobs', () => {
       })
     ).body.items;
     expect(tasks).toHaveLength(1);
-    expect(tasks[0]).toMatchObject({ priority: 'high', due_state: 'today', assigned_to: manager.id });
+    expect(tasks[0]).toMatchObject({
+      priority: 'high',
+      due_state: 'today',
+      assigned_to: manager.id,
+      owner: manager.id,
+    });
+    const notes = (await mgr.get('/api/notifications')).body.items.filter((n: any) => n.kind === 'automation');
+    expect(notes.filter((n: any) => n.title.includes('Robot arm calibration drift'))).toHaveLength(1);
+  });
+
+  it('ships the reminders and the escalation as automation rules a consultant can edit', async () => {
+    const meta = (await demo.api.get('/api/meta')).body;
+    expect(Object.keys(meta.automations)).toEqual(
+      expect.arrayContaining(['case_sla_escalation', 'activity_due_today', 'activity_overdue']),
+    );
+    const rule = {
+      ...meta.automations.case_sla_escalation,
+      trigger: { ...meta.automations.case_sla_escalation.trigger, every: 'PT15M' },
+    };
+    const r = await demo.api.put('/api/meta/automations/case_sla_escalation', rule);
+    expect(r.status, r.text).toBe(200);
+  });
+});
+
+describe('contract approval', () => {
+  it('an approved contract gets its PDF attached before it becomes active', async () => {
+    const account = (await demo.api.get('/api/records/account', { query: { limit: 1 } })).body.items[0];
+    const created = await demo.api.post('/api/records/contract', {
+      name: 'Maintenance 2031',
+      account: account.id,
+      value: 12000,
+      start_on: '2031-01-01',
+      end_on: '2031-12-31',
+      terms: 'Twelve months of maintenance.',
+    });
+    expect(created.status, created.text).toBe(201);
+    const id = created.body.id;
+    expect((await demo.api.post(`/api/records/contract/${id}/submit`, {})).status).toBe(201);
+    const mgr = await login('manager@demo.test');
+    const task = (await mgr.get('/api/approvals/inbox')).body.items.find((i: any) => i.record === id);
+    expect((await mgr.post(`/api/approvals/tasks/${task.task}/approve`, { comment: 'OK' })).status).toBe(200);
+    const contract = (await demo.api.get(`/api/records/contract/${id}`)).body;
+    expect(contract).toMatchObject({ status: 'active', approval_status: 'approved' });
+    const files = (await demo.api.get(`/api/records/contract/${id}/files`)).body;
+    const items = files.items ?? files;
+    expect(items).toEqual([expect.objectContaining({ name: `contract-${id}.pdf`, contentType: 'application/pdf' })]);
+    const pdf = await fetch(new URL(`/api/records/contract/${id}/files/${items[0].id}`, server.url), {
+      headers: { authorization: `Bearer ${demo.api.token}` },
+    });
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    const history = (await demo.api.get(`/api/records/contract/${id}/approvals`)).body.items[0].history;
+    expect(history.find((h: any) => h.action === 'document')?.data).toMatchObject({ template: 'contract' });
   });
 });
 

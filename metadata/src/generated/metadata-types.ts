@@ -33,6 +33,13 @@ export type Approver =
   | {
       field: Name;
     };
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name1 = string;
+export type AutomationAction = {
+  type: 'set' | 'create' | 'notify' | 'script' | 'document';
+};
 
 /**
  * A packaged metadata document (an industry template, or a tenant's export).
@@ -82,6 +89,15 @@ export interface MetadataDocument {
   };
   views?: {
     [k: string]: ViewDefinition | undefined;
+  };
+  automations?: {
+    [k: string]: AutomationRule | undefined;
+  };
+  reports?: {
+    [k: string]: ReportDefinition | undefined;
+  };
+  dashboards?: {
+    [k: string]: DashboardDefinition | undefined;
   };
 }
 /**
@@ -345,6 +361,7 @@ export interface WorkflowNodeData {
     [k: string]: unknown | undefined;
   };
   script?: Name;
+  document?: Name1;
   [k: string]: unknown | undefined;
 }
 export interface WorkflowEdge {
@@ -417,4 +434,130 @@ export interface ViewDefinition {
   pageSize?: number;
   default?: boolean;
   'x-i18n'?: I18N;
+}
+/**
+ * An automation rule: when a record of `object` is created, updated, or on a schedule, and `condition` holds, run `actions` in order. Names of objects, fields, scripts and templates are checked by the automation engine's section check.
+ */
+export interface AutomationRule {
+  label: Label;
+  description?: Description;
+  object: Name;
+  /**
+   * false keeps the rule without running it (default true)
+   */
+  enabled?: boolean;
+  trigger: AutomationTrigger;
+  /**
+   * A sandboxed expression over `record`, `old` (updates) and `user` (who saved); the rule runs when it is truthy
+   */
+  condition?: string;
+  /**
+   * @minItems 1
+   * @maxItems 20
+   */
+  actions: AutomationAction[];
+  'x-i18n'?: I18N;
+}
+export interface AutomationTrigger {
+  on: 'create' | 'update' | 'schedule';
+  /**
+   * update: run only when one of these fields changed
+   *
+   * @minItems 1
+   * @maxItems 100
+   */
+  fields?: Name[];
+  /**
+   * schedule: a five-field cron expression (UTC) or an ISO-8601 duration of weeks, days, hours, minutes
+   */
+  every?: string;
+  /**
+   * schedule: the records to visit, in the API filter language; "$now" and "$today" stand for the sweep's instant and date
+   */
+  filter?: {};
+}
+/**
+ * A saved report: one object's records grouped and aggregated (through the aggregate engine, with the viewer's permissions), optional derived columns, and how to chart it.
+ */
+export interface ReportDefinition {
+  label: Label;
+  description?: Description;
+  object: Name;
+  filter?: Filter;
+  /**
+   * @maxItems 4
+   */
+  groupBy?: ReportGroupKey[];
+  /**
+   * @minItems 1
+   * @maxItems 20
+   */
+  aggregates: ReportAggregate[];
+  /**
+   * Columns computed from each row after aggregation, in order: arithmetic over the row's columns (+ - * /, parentheses, numbers) and the functions prev(col), total(col), remaining(col), round(x, digits). Division by zero gives null.
+   *
+   * @maxItems 20
+   */
+  derive?: ReportDerived[];
+  chart: 'bar' | 'line' | 'pie' | 'funnel' | 'table';
+  /**
+   * Output columns, "-" for descending (default: group keys; select fields in their enum order).
+   *
+   * @maxItems 10
+   */
+  sort?: string[];
+  limit?: number;
+  /**
+   * Roles that may run the report (absent: everyone who may read the object; admins always).
+   *
+   * @maxItems 100
+   */
+  roles?: Name[];
+  'x-i18n'?: I18N;
+}
+export interface ReportGroupKey {
+  field: Name;
+  bucket?: 'day' | 'week' | 'month' | 'quarter' | 'year' | 'aging';
+  /**
+   * Aging bucket limits in days (default 30, 60, 90, 180).
+   *
+   * @minItems 1
+   * @maxItems 12
+   */
+  limits?: number[];
+  as?: Name;
+}
+export interface ReportAggregate {
+  fn: 'count' | 'sum' | 'avg' | 'min' | 'max';
+  field?: Name;
+  as: Name;
+}
+export interface ReportDerived {
+  as: Name;
+  expr: string;
+  label?: Label;
+}
+/**
+ * A home dashboard for the holders of some roles: report widgets in order.
+ */
+export interface DashboardDefinition {
+  label: Label;
+  description?: Description;
+  /**
+   * Roles whose home this is ("admin" for tenant admins). A dashboard without roles is the fallback for everyone.
+   *
+   * @maxItems 100
+   */
+  roles?: Name[];
+  /**
+   * @maxItems 50
+   */
+  widgets: DashboardWidget[];
+  'x-i18n'?: I18N;
+}
+export interface DashboardWidget {
+  report: Name;
+  title?: Label;
+  chart?: 'bar' | 'line' | 'pie' | 'funnel' | 'table';
+  width?: 'half' | 'full';
 }

@@ -1,9 +1,12 @@
 import type { MetadataDocument } from '@forma/platform/plugin-api';
+import { automations } from './automations';
+import { dashboards } from './dashboards';
 import { forms } from './forms';
 import { contract, order, payment, receivable } from './objects/contracts';
 import { activity, campaign, serviceCase, survey } from './objects/engagement';
 import { account, contact, deal, lead } from './objects/sales';
 import { price_list, price_list_entry, product, quote, quote_line } from './objects/quotes';
+import { reports } from './reports';
 import { roles } from './roles';
 import { scripts } from './scripts';
 import { views } from './views';
@@ -36,5 +39,8 @@ export function coreCrmDocument(): Omit<MetadataDocument, 'version'> {
     scripts,
     forms,
     views,
+    automations,
+    reports,
+    dashboards,
   }) as unknown as Omit<MetadataDocument, 'version'>;
 }

@@ -1,7 +1,8 @@
 import { definePlugin } from '@forma/platform/plugin-api';
 import { coreCrmDocument } from './document';
-import { jobs, refreshAging, refreshReminders } from './jobs/crm-jobs';
+import { jobs, refreshAging } from './jobs/crm-jobs';
 import { membershipHooks } from './membership-hooks';
+import { installPrintTemplates } from './print-templates';
 import { routes } from './routes';
 import { membershipTemplate } from './templates/membership';
 import { productSalesTemplate } from './templates/product-sales';
@@ -28,11 +29,13 @@ export default definePlugin({
   routes,
   jobs,
   hooks: membershipHooks,
-  // A tenant created with sample data shows today's reminders and aging at once, not after the first tick.
+  // A tenant created with sample data shows aging and today's reminders at once, not after the first
+  // tick (the reminders are the template's automation rules).
   async onTenantCreated(ctx, input, context) {
+    await installPrintTemplates(ctx, context);
     if (!input.sampleData) return;
     const now = context.runtime.clock.now();
     await refreshAging(ctx, { ...context, now });
-    await refreshReminders(ctx, { ...context, now });
+    await context.runtime.automations.sweepTenant(ctx, now, ['activity_due_today', 'activity_overdue']);
   },
 });

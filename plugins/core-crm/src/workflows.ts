@@ -38,7 +38,7 @@ export const workflows = {
   contract_approval: {
     object: 'contract',
     label: 'Contract approval',
-    description: `Every contract is approved by a sales manager; above ${CONTRACT_FINANCE_THRESHOLD} also by finance. Approval activates it.`,
+    description: `Every contract is approved by a sales manager; above ${CONTRACT_FINANCE_THRESHOLD} also by finance. Approval attaches the contract PDF and activates it.`,
     'x-i18n': { 'zh-CN': { title: '合同审批' } },
     trigger: { on: 'submit' },
     nodes: [
@@ -60,8 +60,14 @@ export const workflows = {
         position: at(0, 360),
         data: { label: 'Finance', approvers: [{ role: 'finance' }], mode: 'any' },
       },
-      { id: 'active', type: 'end', position: at(0, 480), data: { outcome: 'approved', set: { status: 'active' } } },
-      { id: 'rejected', type: 'end', position: at(260, 480), data: { outcome: 'rejected' } },
+      {
+        id: 'pdf',
+        type: 'action',
+        position: at(0, 480),
+        data: { label: 'Contract PDF', document: 'contract' },
+      },
+      { id: 'active', type: 'end', position: at(0, 600), data: { outcome: 'approved', set: { status: 'active' } } },
+      { id: 'rejected', type: 'end', position: at(260, 600), data: { outcome: 'rejected' } },
     ],
     edges: [
       { id: 'e1', source: 'start', target: 'manager' },
@@ -73,8 +79,9 @@ export const workflows = {
         target: 'finance',
         data: { condition: `record.value > ${CONTRACT_FINANCE_THRESHOLD}` },
       },
-      { id: 'e5', source: 'large', target: 'active', data: { default: true } },
-      { id: 'e6', source: 'finance', target: 'active', data: { outcome: 'approved' } },
+      { id: 'e5', source: 'large', target: 'pdf', data: { default: true } },
+      { id: 'e6', source: 'finance', target: 'pdf', data: { outcome: 'approved' } },
+      { id: 'e8', source: 'pdf', target: 'active' },
       { id: 'e7', source: 'finance', target: 'rejected', data: { outcome: 'rejected' } },
     ],
   },

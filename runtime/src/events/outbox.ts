@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Ctx } from '../ctx';
 import { PLATFORM_SCHEMA } from '../model/naming';
-import { runInUnitOfWork, type TxCtx } from '../tx/unit-of-work';
+import type { AfterCommit, TxCtx } from '../tx/unit-of-work';
 
 export type OutboxHandler = (ctx: TxCtx, payload: Record<string, unknown>) => Promise<void>;
 
@@ -32,6 +32,7 @@ export class Outbox {
   private readonly handlers = new Map<string, OutboxHandler>();
   private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Knex,
@@ -57,7 +58,14 @@ export class Outbox {
       .returning('id');
     const id = String(row.id);
     ctx.uow.afterCommit(() => {
-      this.track(this.handle(id));
+      // One event at a time per process: a burst of saves (an import) must not take every pooled
+      // connection at once (a handler holds its transaction and may need a second connection).
+      const next = this.chain.then(() => this.handle(id));
+      this.chain = next.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.track(next);
     });
   }
 
@@ -125,8 +133,11 @@ export class Outbox {
   /** Claims and handles one event; false when another process has it or it is already done. */
   private async handle(id: string): Promise<boolean> {
     let row: OutboxRow | undefined;
+    // Work the handler queues for after commit (events it enqueues, action hooks) waits for the real
+    // commit of this transaction: run inside it, a follow-up event would not be visible yet.
+    const afterCommit: AfterCommit[] = [];
     try {
-      return await this.db.transaction(async (trx) => {
+      const handled = await this.db.transaction(async (trx) => {
         row = await trx
           .withSchema(PLATFORM_SCHEMA)
           .from('outbox')
@@ -140,14 +151,24 @@ export class Outbox {
         const handler = this.handlers.get(row.topic);
         if (!handler) throw new Error(`No handler for outbox topic ${row.topic}`);
         const ctx = await this.opts.ctxFor(row.tenant, row.actor, this.db);
-        const claimed = row;
-        await runInUnitOfWork({ ...ctx, db: trx }, async (tx) => {
-          // The handler's changes and the "done" mark commit together: handled exactly once.
-          await handler(tx, claimed.payload);
-          await trx.withSchema(PLATFORM_SCHEMA).from('outbox').where({ id }).update({ done_at: trx.fn.now() });
-        });
+        const tx: TxCtx = {
+          ...ctx,
+          db: trx,
+          uow: { trx, base: this.db, afterCommit: (f) => void afterCommit.push(f) },
+        };
+        // The handler's changes and the "done" mark commit together: handled exactly once.
+        await handler(tx, row.payload);
+        await trx.withSchema(PLATFORM_SCHEMA).from('outbox').where({ id }).update({ done_at: trx.fn.now() });
         return true;
       });
+      for (const f of afterCommit) {
+        try {
+          await f();
+        } catch (e) {
+          this.opts.onError?.(e, row?.topic ?? '?', id);
+        }
+      }
+      return handled;
     } catch (e) {
       if (row) await this.recordFailure(row, e);
       this.opts.onError?.(e, row?.topic ?? '?', id);

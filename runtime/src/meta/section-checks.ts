@@ -2,7 +2,17 @@ import type { MetadataDocument, MetadataIssue } from '@forma/metadata';
 import type { Ctx } from '../ctx';
 import type { Model } from '../model/load-model';
 
-export const META_SECTIONS = ['objects', 'roles', 'workflows', 'scripts', 'forms', 'views'] as const;
+export const META_SECTIONS = [
+  'objects',
+  'roles',
+  'workflows',
+  'scripts',
+  'forms',
+  'views',
+  'reports',
+  'dashboards',
+  'automations',
+] as const;
 export type MetaSection = (typeof META_SECTIONS)[number];
 
 export interface SectionCheckInput<T = unknown> {

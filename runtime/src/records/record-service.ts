@@ -113,9 +113,11 @@ const SAVED_TOPIC = 'record.saved';
 
 /** What a script's `query()` and other internal readers get: list options without paging state. */
 type SavedListener = (ctx: TxCtx, event: AfterSavePayload) => Promise<void>;
+/** Whether a listener has anything to do for saves of this object and kind (no event is written otherwise). */
+type SavedInterest = (model: Model, object: string, action: AfterSavePayload['action']) => boolean;
 
 export class RecordService {
-  private readonly savedListeners: SavedListener[] = [];
+  private readonly savedListeners: Array<{ listener: SavedListener; wants: SavedInterest }> = [];
 
   constructor(private readonly deps: RecordServiceDeps) {
     deps.outbox.register(SAVED_TOPIC, (ctx, payload) => this.handleSaved(ctx, payload as unknown as AfterSavePayload));
@@ -125,10 +127,11 @@ export class RecordService {
    * Durable after-commit work on every saved record (workflow triggers): called once per change,
    * after commit, in the outbox handler's transaction, as the user who made the change.
    */
-  onSaved(listener: SavedListener): () => void {
-    this.savedListeners.push(listener);
+  onSaved(listener: SavedListener, wants: SavedInterest = () => true): () => void {
+    const entry = { listener, wants };
+    this.savedListeners.push(entry);
     return () => {
-      const i = this.savedListeners.indexOf(listener);
+      const i = this.savedListeners.indexOf(entry);
       if (i >= 0) this.savedListeners.splice(i, 1);
     };
   }
@@ -731,13 +734,14 @@ export class RecordService {
           data.record as RecordData,
           (data.old as RecordData) ?? null,
         );
-      if (this.savedListeners.length) await this.deps.outbox.enqueue(tx, SAVED_TOPIC, data);
+      if (this.savedListeners.some((l) => l.wants(model, object.name, action)))
+        await this.deps.outbox.enqueue(tx, SAVED_TOPIC, data);
     }
   }
 
   /** Outbox handler of a saved record: the registered listeners (workflow triggers). */
   private async handleSaved(ctx: TxCtx, event: AfterSavePayload): Promise<void> {
-    for (const listener of this.savedListeners) await listener(ctx, event);
+    for (const { listener } of this.savedListeners) await listener(ctx, event);
   }
 
   private async output(

@@ -5,6 +5,7 @@ import { permissionMigration } from '../permissions/permission-migration';
 import { workflowMigration } from '../workflows/workflow-migration';
 import { documentsMigration } from '../documents/documents-migration';
 import { emailOutboxRetryMigration } from '../mail/email-outbox-migration';
+import { automationRunsMigration } from '../automations/automation-migration';
 import { metaDocumentOrderMigration } from '../meta/meta-document-order-migration';
 
 /**
@@ -93,4 +94,6 @@ export const tenantMigrations: Migration[] = [
   documentsMigration,
   // Retry backoff of the e-mail sender (mail/email-sender.ts).
   emailOutboxRetryMigration,
+  // Automation rules: outcome, error and loop depth of each run (automations/automation-migration.ts).
+  automationRunsMigration,
 ];

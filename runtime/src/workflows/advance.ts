@@ -95,6 +95,30 @@ async function runAction(run: Run, node: WorkflowNode): Promise<void> {
   }
   await setFields(run, changes);
   await event(run, 'action', node.id, { set: changes });
+  if (node.data.document) await attachDocumentOf(run, node, node.data.document);
+}
+
+/**
+ * A document is a by-product of the transition, never a reason to refuse it: a missing template or a
+ * failing render is written to the history (in a savepoint, so the transition's work stands).
+ */
+async function attachDocumentOf(run: Run, node: WorkflowNode, template: string): Promise<void> {
+  try {
+    if (!run.env.attachDocument) throw new Error('document generation is not available');
+    const attach = run.env.attachDocument;
+    const file = await run.ctx.db.transaction((sp) =>
+      attach(
+        { ...run.ctx, db: sp, uow: { ...run.ctx.uow, trx: sp } },
+        run.object.name,
+        run.instance.record_id,
+        template,
+      ),
+    );
+    await event(run, 'document', node.id, { template, file: file.id, name: file.name });
+  } catch (err) {
+    run.env.logger.warn({ err, workflow: run.instance.workflow, node: node.id }, 'workflow document failed');
+    await event(run, 'document', node.id, { template, error: (err as Error).message?.slice(0, 500) ?? 'failed' });
+  }
 }
 
 /** Validates fields against the current model (a plain update's rules) and writes them. */

@@ -13,6 +13,8 @@ import { type InstanceRow, workflowStore as store } from './workflow-store';
 export interface SubmitInput {
   workflow?: string;
   comment?: string;
+  /** A save-triggered start (automations/start-save-workflows.ts); default: a submit. */
+  on?: 'create' | 'update';
 }
 
 /**
@@ -40,7 +42,7 @@ export async function startInstance(
       const pending = await store.pendingInstanceOf(tx.db, tx.schema, objectName, recordId);
       if (pending || record.approval_status === 'pending')
         throw conflict('The record is already pending approval', { instance: pending?.id });
-      const chosen = await matchTrigger(env.scripts, tx, model, objectName, record, input.workflow);
+      const chosen = await matchTrigger(env.scripts, tx, model, objectName, record, input.workflow, input.on);
       if (!chosen) throw badRequest(`The record meets no approval workflow's trigger`);
       const now = env.clock.now();
       const instance = await store.insertInstance(tx.db, tx.schema, {

@@ -78,7 +78,8 @@ export function validateGraph(def: WorkflowDefinition): GraphIssue[] {
       }
       case 'action':
         if (out.length !== 1) at(p, [n.id], 'an action node needs exactly one outgoing edge');
-        if (!n.data.set && !n.data.script) at(`${p}/data`, [n.id], 'an action node needs "set" or "script"');
+        if (!n.data.set && !n.data.script && !n.data.document)
+          at(`${p}/data`, [n.id], 'an action node needs "set", "script" or "document"');
         break;
     }
   }

@@ -17,6 +17,11 @@ export interface WorkflowEnv {
   publicUrl: string;
   /** How long an approve/reject link in an e-mail stays valid. */
   linkTtlMs: number;
+  /**
+   * Action nodes' `document`: print the record with a template to PDF and attach it (the automation
+   * engine's executor, automations/attach-document.ts; wired by create-runtime).
+   */
+  attachDocument?: (ctx: TxCtx, object: string, id: string, template: string) => Promise<{ id: string; name: string }>;
 }
 
 /** One transition in progress: the instance (locked), its graph, and the record (locked). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agingOf, dueStateOf } from './classify';
+import { agingOf } from './classify';
 
 describe('agingOf', () => {
   const today = '2026-06-30';
@@ -18,15 +18,5 @@ describe('agingOf', () => {
     ['2020-01-01', -5, 'paid', 0],
   ])('due %s, balance %d → %s', (due, balance, aging, days) => {
     expect(agingOf(due, today, balance)).toEqual({ aging, daysOverdue: days });
-  });
-});
-
-describe('dueStateOf', () => {
-  it('classifies open activities by their due date and closes the rest', () => {
-    expect(dueStateOf('open', '2026-06-30', '2026-06-30')).toBe('today');
-    expect(dueStateOf('open', '2026-06-29', '2026-06-30')).toBe('overdue');
-    expect(dueStateOf('open', '2026-07-01', '2026-06-30')).toBe('upcoming');
-    expect(dueStateOf('open', null, '2026-06-30')).toBe('upcoming');
-    expect(dueStateOf('done', '2026-06-29', '2026-06-30')).toBe('closed');
   });
 });

@@ -19,10 +19,3 @@ export function agingOf(dueOn: string, today: string, balance: number): { aging:
     late <= 30 ? 'd1_30' : late <= 60 ? 'd31_60' : late <= 90 ? 'd61_90' : late <= 180 ? 'd91_180' : 'd180_plus';
   return { aging, daysOverdue: late };
 }
-
-/** Where an activity stands today: the reminder lists (due today, overdue) filter on it. */
-export function dueStateOf(status: string, dueOn: string | null, today: string): string {
-  if (status !== 'open') return 'closed';
-  if (!dueOn) return 'upcoming';
-  return dueOn === today ? 'today' : dueOn < today ? 'overdue' : 'upcoming';
-}

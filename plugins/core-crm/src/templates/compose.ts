@@ -1,8 +1,8 @@
 import type { MetadataDocument, TemplateDocument } from '@forma/platform/plugin-api';
 
 type Doc = Omit<MetadataDocument, 'version'>;
-type Section = 'objects' | 'roles' | 'workflows' | 'scripts' | 'forms' | 'views';
-const SECTIONS: Section[] = ['objects', 'roles', 'workflows', 'scripts', 'forms', 'views'];
+type Section = 'objects' | 'roles' | 'workflows' | 'scripts' | 'forms' | 'views' | 'automations';
+const SECTIONS: Section[] = ['objects', 'roles', 'workflows', 'scripts', 'forms', 'views', 'automations'];
 
 /** `base` with `extra`'s items added or replacing same-named ones, section by section. */
 export function compose(base: Doc, extra: Partial<Record<Section, Record<string, unknown>>>): Doc {

@@ -1,0 +1,26 @@
+import Handlebars from 'handlebars';
+
+const PLACEHOLDER = /\{\{\{?\s*(?:record|old)\.([A-Za-z0-9_]+)/g;
+
+/**
+ * Notification titles, messages and file names: Handlebars over `{record, old, rule}`, plain text
+ * (no HTML escaping: the text goes into notifications and e-mail bodies, never into a page as HTML),
+ * no helpers beyond the built-in ones, no prototype access (Handlebars' default).
+ */
+export function renderMessage(template: string, data: Record<string, unknown>): string {
+  return Handlebars.compile(template, { noEscape: true, strict: false, knownHelpersOnly: true })(data);
+}
+
+/** Why a template cannot be used (syntax error, unknown `record.` field), or undefined. */
+export function messageProblem(template: string, fields: ReadonlySet<string>): string | undefined {
+  try {
+    Handlebars.precompile(template, { knownHelpersOnly: true });
+  } catch (e) {
+    return `template error: ${(e as Error).message.split('\n')[0]}`;
+  }
+  for (const m of template.matchAll(PLACEHOLDER)) {
+    const name = m[1] as string;
+    if (!fields.has(name)) return `unknown field "${name}" in {{…}}`;
+  }
+  return undefined;
+}
