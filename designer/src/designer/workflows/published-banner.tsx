@@ -14,7 +14,7 @@ export function PublishedBanner({ name, version, onClose }: { name: string; vers
   const api = useApi();
   const queryClient = useQueryClient();
   const versions = useQuery({
-    queryKey: ['workflow-versions', name],
+    queryKey: ['workflow-versions', name, version],
     queryFn: ({ signal }) => fetchWorkflowVersions(api, name, signal),
   });
   const move = useMutation({

@@ -1,5 +1,5 @@
 import { FlaskConical } from 'lucide-react';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/api-context';
 import { isApiError } from '../../api/api-error';
@@ -40,6 +40,11 @@ export function SimulationPanel({
     [object, form, i18n.language],
   );
   const approvals = def.nodes.filter((n) => n.type === 'approval');
+  const resultRef = useRef<HTMLDivElement>(null);
+  // The answer lands below a long form: bring it into view.
+  useEffect(() => {
+    if (result) resultRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [result]);
 
   async function run() {
     setRunning(true);
@@ -98,7 +103,7 @@ export function SimulationPanel({
         </p>
       )}
       {result && (
-        <div className="f-wf-sim__result" aria-live="polite">
+        <div className="f-wf-sim__result" aria-live="polite" ref={resultRef}>
           <p>{result.triggered ? t('workflowDesigner.simTriggered') : t('workflowDesigner.simNotTriggered')}</p>
           <ol className="f-wf-sim__path">
             {result.steps.map((s, i) => (

@@ -19,6 +19,15 @@ export const PALETTE_MIME = 'application/x-forma-workflow-node';
 
 const nodeTypes = { step: WorkflowNodeView };
 
+/** The step colours of workflow-designer.css, for the overview map (an SVG, so no CSS variables). */
+const MINIMAP_COLORS: Record<NodeType, string> = {
+  start: '#7dd3fc',
+  approval: '#a5b4fc',
+  condition: '#fcd34d',
+  action: '#c4b5fd',
+  end: '#cbd5e1',
+};
+
 export interface Selection {
   node?: string;
   edge?: string;
@@ -120,6 +129,12 @@ export function WorkflowCanvas({
 
   return (
     <ReactFlow<CanvasNode, Edge>
+      className="f-wf-flow"
+      ariaLabelConfig={{
+        'controls.zoomIn.ariaLabel': t('workflowDesigner.zoomIn'),
+        'controls.zoomOut.ariaLabel': t('workflowDesigner.zoomOut'),
+        'controls.fitView.ariaLabel': t('workflowDesigner.fitView'),
+      }}
       nodes={nodes}
       edges={edges}
       nodeTypes={nodeTypes}
@@ -152,7 +167,13 @@ export function WorkflowCanvas({
     >
       <Background gap={20} />
       <Controls showInteractive={false} />
-      <MiniMap pannable zoomable ariaLabel={t('workflowDesigner.minimap')} />
+      <MiniMap
+        pannable
+        zoomable
+        ariaLabel={t('workflowDesigner.minimap')}
+        nodeColor={(n) => (n.data.issues.length ? '#fca5a5' : MINIMAP_COLORS[n.data.node.type])}
+        nodeBorderRadius={4}
+      />
     </ReactFlow>
   );
 }

@@ -48,14 +48,15 @@ export function WorkflowNodeView({ data, selected }: NodeProps<CanvasNode>) {
         <span className="f-wf-node__icon">
           <Icon size={16} aria-hidden="true" />
         </span>
-        <span className="f-wf-node__title">{title}</span>
-        <code className="f-wf-node__id">{node.id}</code>
+        <span className="f-wf-node__title" title={`${title} (${node.id})`}>
+          {title}
+        </span>
       </div>
       {summary && <p className="f-wf-node__summary">{summary}</p>}
       {issues.length > 0 && (
         <p className="f-wf-node__issue" role="note">
           <AlertCircle size={13} aria-hidden="true" />
-          <span>{issues[0]}</span>
+          <span title={issues.join('\n')}>{issues[0]}</span>
           {issues.length > 1 && <span className="f-wf-node__more">+{issues.length - 1}</span>}
         </p>
       )}

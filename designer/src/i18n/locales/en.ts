@@ -747,6 +747,9 @@ export const en = {
     downloaded: 'Template downloaded',
   },
   workflowDesigner: {
+    zoomIn: 'Zoom in',
+    zoomOut: 'Zoom out',
+    fitView: 'Fit to screen',
     title: 'Approval workflows',
     subtitle: 'Who approves what, in which order, and what happens at the end.',
     newWorkflow: 'New workflow',

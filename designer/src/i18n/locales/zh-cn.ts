@@ -745,6 +745,9 @@ export const zhCN: Translations = {
     downloaded: '模板已下载',
   },
   workflowDesigner: {
+    zoomIn: '放大',
+    zoomOut: '缩小',
+    fitView: '适应屏幕',
     title: '审批流程',
     subtitle: '谁来审批什么、按什么顺序，以及结束时发生什么。',
     newWorkflow: '新建流程',
