@@ -546,6 +546,59 @@ describe('workflows started on save', () => {
   });
 });
 
+describe('workflows started on save (update)', () => {
+  it('a workflow triggered on save starts when an update makes its condition hold', async () => {
+    await put('/api/meta/workflows/escalated_review', {
+      object: 'case',
+      label: 'Escalated case review',
+      trigger: { on: 'save', condition: "record.priority === 'urgent' && record.status === 'open'" },
+      nodes: [
+        { id: 'start', type: 'start', position: { x: 0, y: 0 }, data: {} },
+        {
+          id: 'lead',
+          type: 'approval',
+          position: { x: 0, y: 100 },
+          data: { label: 'Lead', approvers: [{ user: boss.id }] },
+        },
+        { id: 'ok', type: 'end', position: { x: 0, y: 200 }, data: { outcome: 'approved' } },
+        { id: 'no', type: 'end', position: { x: 100, y: 200 }, data: { outcome: 'rejected' } },
+      ],
+      edges: [
+        { id: 'a', source: 'start', target: 'lead' },
+        { id: 'b', source: 'lead', target: 'ok', data: { outcome: 'approved' } },
+        { id: 'c', source: 'lead', target: 'no', data: { outcome: 'rejected' } },
+      ],
+    });
+    try {
+      const id = await createCase(agent.api, { subject: 'Slowly getting worse', priority: 'urgent' });
+      await settle();
+      expect((await row('case', id)).approval_status).toBe('none');
+      const r = await agent.api.patch(`/api/records/case/${id}`, { status: 'open' });
+      expect(r.status, r.text).toBe(200);
+      await settle();
+      expect((await row('case', id)).approval_status).toBe('pending');
+      // Pending: the rules that write this record now fail with the lock, recorded, the record untouched.
+      const again = await tenant.api.patch(`/api/records/case/${id}`, { subject: 'x' });
+      expect(again.status).toBe(409);
+    } finally {
+      await tenant.api.delete('/api/meta/workflows/escalated_review');
+    }
+  });
+});
+
+describe('templates', () => {
+  it('rules travel with the metadata export', async () => {
+    const all = await tenant.api.get('/api/meta/export');
+    expect(all.status, all.text).toBe(200);
+    expect(all.body.document.automations.follow_up).toMatchObject({ object: 'case', trigger: { on: 'create' } });
+    expect(Object.keys(all.body.document.automations)).toEqual(
+      expect.arrayContaining(['follow_up', 'status_note', 'sla_escalation', 'task_reminder']),
+    );
+    const history = await tenant.api.get('/api/meta/history', { query: { limit: 1 } });
+    expect(history.status).toBe(200);
+  });
+});
+
 describe('permissions', () => {
   it("another agent's case: rules run as the system, the other agent sees nothing of them", async () => {
     const id = await createCase(other.api, { subject: 'Other high', priority: 'high' });
