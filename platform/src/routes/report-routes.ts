@@ -1,0 +1,168 @@
+import { reportXlsx } from '@forma/runtime';
+import type { FastifyInstance } from 'fastify';
+import { bearer, errors } from '../http/schemas';
+import type { TypeProvider } from '../http/type-provider';
+
+const anyObject = { type: 'object', additionalProperties: true } as const;
+const reportName = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' } as const;
+const nameParams = { type: 'object', required: ['name'], properties: { name: reportName } } as const;
+const asOf = {
+  type: 'string',
+  pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+  description: 'Day aging buckets count from (default today, UTC)',
+} as const;
+
+const summary = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string' },
+    label: { type: 'string' },
+    description: { type: 'string' },
+    object: { type: 'string' },
+    chart: { type: 'string' },
+  },
+} as const;
+
+const column = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    key: { type: 'string' },
+    label: { type: 'string' },
+    role: { type: 'string', enum: ['group', 'measure', 'derived'] },
+    field: { type: 'string' },
+    kind: { type: 'string' },
+    bucket: { type: 'string' },
+  },
+} as const;
+
+const result = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...summary.properties,
+    columns: { type: 'array', items: column },
+    rows: { type: 'array', items: anyObject },
+    truncated: { type: 'boolean' },
+  },
+} as const;
+
+const widget = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    report: { type: 'string' },
+    title: { type: 'string' },
+    label: { type: 'string' },
+    chart: { type: 'string' },
+    width: { type: 'string' },
+  },
+} as const;
+
+/**
+ * Saved reports (`/api/reports`, any signed-in user: those their roles and object access allow) and
+ * the home dashboard (`/api/dashboards/home`). Definitions are edited through `/api/meta/reports`
+ * and `/api/meta/dashboards` like every metadata section.
+ */
+export async function reportRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeProvider>();
+  const tags = ['reports'];
+  const reports = () => app.runtime.reports;
+
+  app.get(
+    '/api/reports',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags,
+        summary: 'Reports the user may run',
+        security: bearer,
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { items: { type: 'array', items: summary } },
+          },
+          ...errors(401),
+        },
+      },
+    },
+    async (request) => ({ items: await reports().list(request.ctx) }),
+  );
+
+  app.post(
+    '/api/reports/:name/run',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags,
+        summary: "Run a report with the caller's permissions: its columns and rows",
+        security: bearer,
+        params: nameParams,
+        body: { type: ['object', 'null'], additionalProperties: false, properties: { asOf } },
+        response: { 200: result, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) =>
+      reports().run(request.ctx, request.params.name, request.body?.asOf ? { asOf: request.body.asOf } : {}),
+  );
+
+  app.get(
+    '/api/reports/:name/export.xlsx',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags,
+        summary: 'A report run, as an Excel workbook',
+        security: bearer,
+        params: nameParams,
+        querystring: { type: 'object', additionalProperties: false, properties: { asOf } },
+        response: { 200: { type: 'string', format: 'binary' }, ...errors(400, 401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const run = await reports().run(
+        request.ctx,
+        request.params.name,
+        request.query.asOf ? { asOf: request.query.asOf } : {},
+      );
+      return reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="${request.params.name}.xlsx"`)
+        .send((await reportXlsx(run)) as never);
+    },
+  );
+
+  app.get(
+    '/api/dashboards/home',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags,
+        summary: "The user's home dashboard (by role), with the widgets they may run; null when none",
+        security: bearer,
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              dashboard: {
+                type: ['object', 'null'],
+                additionalProperties: false,
+                properties: {
+                  name: { type: 'string' },
+                  label: { type: 'string' },
+                  roles: { type: 'array', items: { type: 'string' } },
+                  widgets: { type: 'array', items: widget },
+                },
+              },
+            },
+          },
+          ...errors(401),
+        },
+      },
+    },
+    async (request) => ({ dashboard: await reports().home(request.ctx) }),
+  );
+}

@@ -1,0 +1,47 @@
+import type { MetadataDocument } from '@forma/platform/plugin-api';
+
+type DashboardDefinition = NonNullable<MetadataDocument['dashboards']>[string];
+
+const zh = (title: string) => ({ 'zh-CN': { title } });
+
+/** Home dashboards per CRM role (tenant admins get the sales manager's). */
+export const dashboards: Record<string, DashboardDefinition> = {
+  sales_manager: {
+    label: 'Sales manager',
+    'x-i18n': zh('销售经理'),
+    roles: ['sales_manager', 'admin'],
+    widgets: [
+      { report: 'sales_funnel', width: 'half' },
+      { report: 'won_by_month', width: 'half' },
+      { report: 'won_by_owner', width: 'half' },
+      { report: 'campaign_roi', width: 'half' },
+    ],
+  },
+  sales_rep: {
+    label: 'Sales rep',
+    'x-i18n': zh('销售代表'),
+    roles: ['sales_rep'],
+    widgets: [
+      { report: 'sales_funnel', title: 'My funnel', width: 'half' },
+      { report: 'won_by_month', title: 'My won deals by month', width: 'half' },
+    ],
+  },
+  finance: {
+    label: 'Finance',
+    'x-i18n': zh('财务'),
+    roles: ['finance'],
+    widgets: [
+      { report: 'receivables_aging', width: 'full' },
+      { report: 'won_by_month', width: 'half' },
+    ],
+  },
+  service_agent: {
+    label: 'Service agent',
+    'x-i18n': zh('客服'),
+    roles: ['service_agent'],
+    widgets: [
+      { report: 'cases_by_status', width: 'half' },
+      { report: 'satisfaction_by_month', width: 'half' },
+    ],
+  },
+};

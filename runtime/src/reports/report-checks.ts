@@ -1,0 +1,64 @@
+/**
+ * Save-time checks of the `reports` and `dashboards` metadata sections: a report must be runnable
+ * (its fields, buckets and measures accepted by the aggregate engine, derived expressions parse,
+ * sort keys are its columns); a dashboard's widgets name reports and its roles exist.
+ */
+import type { DashboardDefinition, MetadataIssue, ReportDefinition } from '@forma/metadata';
+import { isAppError } from '../errors';
+import type { SectionCheck } from '../meta/section-checks';
+import { parseAggregateSpec } from '../records/aggregate-spec';
+import { compileDerived } from './report-derive';
+import { aggregateInputOf, baseColumns } from './report-service';
+
+export const checkReportItem: SectionCheck<ReportDefinition> = (_ctx, { item, model }) => {
+  const issues: MetadataIssue[] = [];
+  const add = (path: string, message: string) => issues.push({ path, message });
+  const object = model.objects.get(item.object);
+  if (!object) {
+    add('/object', `Unknown object "${item.object}"`);
+    return issues;
+  }
+  item.aggregates.forEach((a, i) => {
+    if (a.fn !== 'count' && !a.field) add(`/aggregates/${i}/field`, `${a.fn} needs a field`);
+  });
+  try {
+    parseAggregateSpec(aggregateInputOf(item), { object, fields: {}, today: '2000-01-01' });
+  } catch (err) {
+    if (!isAppError(err)) throw err;
+    for (const [key, message] of Object.entries(err.fields ?? {}))
+      add(key === 'groupBy' ? '/groupBy' : '/aggregates', String(message));
+  }
+  const columns = new Set<string>();
+  for (const c of baseColumns(item)) {
+    if (columns.has(c)) add('/aggregates', `Column "${c}" appears twice: give it another "as"`);
+    columns.add(c);
+  }
+  (item.derive ?? []).forEach((d, i) => {
+    try {
+      compileDerived(d.expr, columns);
+    } catch (err) {
+      add(`/derive/${i}/expr`, (err as Error).message);
+    }
+    if (columns.has(d.as)) add(`/derive/${i}/as`, `Column "${d.as}" appears twice`);
+    columns.add(d.as);
+  });
+  (item.sort ?? []).forEach((s, i) => {
+    if (!columns.has(s.replace(/^-/, ''))) add(`/sort/${i}`, `Sort by a column of the report: ${s}`);
+  });
+  (item.roles ?? []).forEach((r, i) => {
+    if (r !== 'admin' && !model.roles[r]) add(`/roles/${i}`, `Unknown role "${r}"`);
+  });
+  return issues;
+};
+
+export const checkDashboardItem: SectionCheck<DashboardDefinition> = (_ctx, { item, document, model }) => {
+  const issues: MetadataIssue[] = [];
+  item.widgets.forEach((w, i) => {
+    if (!document.reports?.[w.report])
+      issues.push({ path: `/widgets/${i}/report`, message: `Unknown report "${w.report}"` });
+  });
+  (item.roles ?? []).forEach((r, i) => {
+    if (r !== 'admin' && !model.roles[r]) issues.push({ path: `/roles/${i}`, message: `Unknown role "${r}"` });
+  });
+  return issues;
+};

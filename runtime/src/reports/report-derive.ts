@@ -1,0 +1,125 @@
+/**
+ * Derived report columns (`derive: [{as, expr}]`): arithmetic over one row's columns, evaluated
+ * after aggregation. The expression is parsed with acorn and walked over a short allow-list of node
+ * types — never handed to a JavaScript engine — so a report definition cannot run code.
+ */
+import { type Node, parseExpressionAt } from 'acorn';
+
+export type Row = Record<string, unknown>;
+
+/** Evaluates the expression for row `i` of `rows` (functions look at neighbouring rows). */
+export type Derived = (rows: readonly Row[], i: number) => number | null;
+
+const FUNCTIONS: Record<string, number> = { prev: 1, total: 1, remaining: 1, first: 1, round: 2, abs: 1 };
+const MAX_NODES = 200;
+
+type Ast = Node & Record<string, unknown>;
+
+const num = (v: unknown): number | null => {
+  if (v === null || v === undefined || v === '') return null;
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(n) ? n : null;
+};
+
+/** Parses `expr`, or throws an Error whose message says what is wrong (shown to the admin at save). */
+export function compileDerived(expr: string, columns: ReadonlySet<string>): Derived {
+  let ast: Ast;
+  try {
+    ast = parseExpressionAt(expr, 0, { ecmaVersion: 2022 }) as Ast;
+  } catch (e) {
+    throw new Error(`Syntax error: ${(e as Error).message}`);
+  }
+  if (expr.slice(ast.end).trim() !== '') throw new Error(`Unexpected text at position ${ast.end}`);
+  let nodes = 0;
+  const column = (n: Ast): string => {
+    if (n.type !== 'Identifier' || !columns.has(n.name as string))
+      throw new Error(`Functions take a column of the report${n.type === 'Identifier' ? `: ${String(n.name)}` : ''}`);
+    return n.name as string;
+  };
+  const build = (n: Ast): Derived => {
+    if (++nodes > MAX_NODES) throw new Error('Expression too long');
+    switch (n.type) {
+      case 'Literal': {
+        const v = num(n.value);
+        if (typeof n.value !== 'number' || v === null) throw new Error('Only numbers may be written as values');
+        return () => v;
+      }
+      case 'Identifier': {
+        const name = column(n);
+        return (rows, i) => num(rows[i]?.[name]);
+      }
+      case 'UnaryExpression': {
+        if (n.operator !== '-' && n.operator !== '+') throw new Error(`Operator ${String(n.operator)} is not allowed`);
+        const arg = build(n.argument as Ast);
+        const sign = n.operator === '-' ? -1 : 1;
+        return (rows, i) => {
+          const v = arg(rows, i);
+          return v === null ? null : sign * v;
+        };
+      }
+      case 'BinaryExpression': {
+        const op = n.operator as string;
+        if (!['+', '-', '*', '/'].includes(op)) throw new Error(`Operator ${op} is not allowed`);
+        const l = build(n.left as Ast);
+        const r = build(n.right as Ast);
+        return (rows, i) => {
+          const a = l(rows, i);
+          const b = r(rows, i);
+          if (a === null || b === null) return null;
+          if (op === '/') return b === 0 ? null : a / b;
+          return op === '+' ? a + b : op === '-' ? a - b : a * b;
+        };
+      }
+      case 'CallExpression': {
+        const callee = n.callee as Ast;
+        const args = n.arguments as Ast[];
+        const fn = callee.type === 'Identifier' ? (callee.name as string) : '';
+        if (!Object.hasOwn(FUNCTIONS, fn)) throw new Error(`Unknown function: ${fn || callee.type}`);
+        if (args.length !== FUNCTIONS[fn]) throw new Error(`${fn} takes ${FUNCTIONS[fn]} argument(s)`);
+        if (fn === 'round') {
+          const x = build(args[0]!);
+          const digits = args[1]!;
+          if (digits.type !== 'Literal' || typeof digits.value !== 'number') throw new Error('round(x, digits)');
+          const f = 10 ** Math.min(Math.max(0, Math.trunc(digits.value)), 10);
+          return (rows, i) => {
+            const v = x(rows, i);
+            return v === null ? null : Math.round(v * f) / f;
+          };
+        }
+        if (fn === 'abs') {
+          const x = build(args[0]!);
+          return (rows, i) => {
+            const v = x(rows, i);
+            return v === null ? null : Math.abs(v);
+          };
+        }
+        const name = column(args[0]!);
+        const at = (rows: readonly Row[], j: number) => num(rows[j]?.[name]);
+        const sum = (rows: readonly Row[], from: number) => {
+          let s = 0;
+          for (let j = from; j < rows.length; j++) s += at(rows, j) ?? 0;
+          return s;
+        };
+        if (fn === 'prev') return (rows, i) => (i === 0 ? null : at(rows, i - 1));
+        if (fn === 'first') return (rows) => at(rows, 0);
+        if (fn === 'total') return (rows) => sum(rows, 0);
+        return (rows, i) => sum(rows, i); // remaining: this row and every later one
+      }
+      default:
+        throw new Error(`${n.type} is not allowed: use numbers, columns, + - * / and the report functions`);
+    }
+  };
+  return build(ast);
+}
+
+/** Adds each derived column to every row, in definition order (a later one may read an earlier one). */
+export function applyDerived(rows: Row[], derived: ReadonlyArray<{ as: string; fn: Derived }>): Row[] {
+  for (const d of derived) {
+    const values = rows.map((_, i) => d.fn(rows, i));
+    rows.forEach((row, i) => {
+      const v = values[i] ?? null;
+      row[d.as] = v === null || !Number.isFinite(v) ? null : Math.round(v * 1e6) / 1e6;
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,293 @@
+/**
+ * `runtime.reports`: saved report definitions (the `reports` metadata section) run through the
+ * aggregate engine with the viewer's context — so row scopes and field security apply exactly as
+ * in `POST /api/records/:object/aggregate` — then renamed, labelled, sorted, derived and limited.
+ * Home dashboards (the `dashboards` section) pick the viewer's by role.
+ */
+import type { DashboardDefinition, ReportDefinition } from '@forma/metadata';
+import type { Ctx } from '../ctx';
+import { isAppError, notFound, validationFailed } from '../errors';
+import type { MetaService } from '../meta/meta-service';
+import type { Model, ObjectModel } from '../model/load-model';
+import { SYSTEM_TABLE } from '../model/naming';
+import type { PermissionEngine } from '../permissions/object-access';
+import type { AggregateInput } from '../records/aggregate-spec';
+import type { AggregateService } from '../records/aggregate-service';
+import type { RecordService } from '../records/record-service';
+import { applyDerived, compileDerived, type Row } from './report-derive';
+
+export interface ReportServiceDeps {
+  meta: Pick<MetaService, 'model'>;
+  permissions: () => PermissionEngine;
+  aggregates: () => AggregateService;
+  records: () => RecordService;
+}
+
+export interface ReportColumn {
+  key: string;
+  label: string;
+  role: 'group' | 'measure' | 'derived';
+  /** The object's field behind a group or measure column. */
+  field?: string;
+  /** Field kind (group/measure) or `number` (derived); `text` for date buckets. */
+  kind: string;
+  bucket?: string;
+}
+
+export interface ReportSummary {
+  name: string;
+  label: string;
+  description?: string;
+  object: string;
+  chart: ReportDefinition['chart'];
+}
+
+export interface ReportResult extends ReportSummary {
+  columns: ReportColumn[];
+  /** Group columns hold the raw group value; lookup groups add `<key>_label`. */
+  rows: Row[];
+  truncated: boolean;
+}
+
+export interface HomeDashboard {
+  name: string;
+  label: string;
+  roles: string[];
+  widgets: Array<Required<Pick<DashboardWidgetDef, 'report' | 'width'>> & DashboardWidgetDef & { label: string }>;
+}
+type DashboardWidgetDef = DashboardDefinition['widgets'][number];
+
+const MAX_GROUPS = 10_000;
+
+/** The aggregate engine's output key of a group key (`close_on:month`, `due_on:age:30-60-90-180`). */
+export function groupKeyOf(g: NonNullable<ReportDefinition['groupBy']>[number]): string {
+  if (!g.bucket) return g.field;
+  if (g.bucket === 'aging') return `${g.field}:age${g.limits ? `:${g.limits.join('-')}` : ''}`;
+  return `${g.field}:${g.bucket}`;
+}
+
+/** The aggregate request a report makes (pure: also used by the section check and tests). */
+export function aggregateInputOf(def: ReportDefinition, asOf?: string): AggregateInput {
+  const input: AggregateInput = {
+    groupBy: (def.groupBy ?? []).map(groupKeyOf),
+    count: def.aggregates.some((a) => a.fn === 'count'),
+    limit: MAX_GROUPS,
+    ...(def.filter ? { filter: def.filter } : {}),
+    ...(asOf ? { asOf } : {}),
+  };
+  for (const op of ['sum', 'avg', 'min', 'max'] as const) {
+    const fields = def.aggregates.filter((a) => a.fn === op && a.field).map((a) => a.field as string);
+    if (fields.length) input[op] = fields;
+  }
+  return input;
+}
+
+/** Output column names of a report before derived columns: group `as`/field, then aggregate `as`. */
+export function baseColumns(def: ReportDefinition): string[] {
+  return [...(def.groupBy ?? []).map((g) => g.as ?? g.field), ...def.aggregates.map((a) => a.as)];
+}
+
+export class ReportService {
+  constructor(private readonly deps: ReportServiceDeps) {}
+
+  /** Reports the user may run: their roles allow it and they may read its object. */
+  async list(ctx: Ctx): Promise<ReportSummary[]> {
+    const model = await this.deps.meta.model(ctx);
+    const out: ReportSummary[] = [];
+    for (const [name, def] of Object.entries(model.document.reports ?? {})) {
+      if (def && (await this.mayRun(ctx, model, def))) out.push(summary(name, def));
+    }
+    return out.sort((a, b) => a.label.localeCompare(b.label));
+  }
+
+  async run(ctx: Ctx, name: string, opts: { asOf?: string } = {}): Promise<ReportResult> {
+    const model = await this.deps.meta.model(ctx);
+    const def = model.document.reports?.[name];
+    // A report the user may not run is as unknown to them as one that does not exist.
+    if (!def || !(await this.mayRun(ctx, model, def))) throw notFound(`Unknown report: ${name}`);
+    const object = model.object(def.object);
+    const result = await this.deps.aggregates().aggregate(ctx, def.object, aggregateInputOf(def, opts.asOf));
+    const groups = def.groupBy ?? [];
+    const rows: Row[] = result.groups.map((g) => {
+      const row: Row = {};
+      for (const k of groups) row[k.as ?? k.field] = g[groupKeyOf(k)] ?? null;
+      for (const a of def.aggregates) row[a.as] = a.fn === 'count' ? (g.count ?? 0) : (g[`${a.fn}_${a.field}`] ?? null);
+      return row;
+    });
+    sortRows(rows, def, object);
+    const known = new Set(baseColumns(def));
+    const derived = (def.derive ?? []).map((d) => {
+      const fn = compileDerived(d.expr, known);
+      known.add(d.as);
+      return { as: d.as, fn };
+    });
+    applyDerived(rows, derived);
+    if (def.sort?.length) sortBy(rows, def.sort);
+    const limited = def.limit !== undefined && rows.length > def.limit ? rows.slice(0, def.limit) : rows;
+    await this.labelLookups(ctx, model, object, def, limited);
+    return {
+      ...summary(name, def),
+      columns: columnsOf(def, object),
+      rows: limited,
+      truncated: result.truncated || limited.length < rows.length,
+    };
+  }
+
+  /**
+   * The dashboard of the user's home: the first (by name) whose roles include one of theirs
+   * (`admin` for tenant admins), else the first without roles; widgets of reports they may not run
+   * are left out. `null` when there is none.
+   */
+  async home(ctx: Ctx): Promise<HomeDashboard | null> {
+    const model = await this.deps.meta.model(ctx);
+    const entries = Object.entries(model.document.dashboards ?? {})
+      .filter((e): e is [string, DashboardDefinition] => !!e[1])
+      .sort(([a], [b]) => a.localeCompare(b));
+    const mine = new Set([...ctx.user.roles, ...(ctx.isAdmin ? ['admin'] : [])]);
+    const found =
+      entries.find(([, d]) => d.roles?.some((r) => mine.has(r))) ?? entries.find(([, d]) => !d.roles?.length);
+    if (!found) return null;
+    const [name, def] = found;
+    const widgets: HomeDashboard['widgets'] = [];
+    for (const w of def.widgets) {
+      const report = model.document.reports?.[w.report];
+      if (!report || !(await this.mayRun(ctx, model, report))) continue;
+      widgets.push({ ...w, width: w.width ?? 'half', label: w.title ?? report.label });
+    }
+    return { name, label: def.label, roles: def.roles ?? [], widgets };
+  }
+
+  private async mayRun(ctx: Ctx, model: Model, def: ReportDefinition): Promise<boolean> {
+    if (!model.objects.has(def.object)) return false;
+    if (!ctx.isAdmin && def.roles?.length && !def.roles.some((r) => ctx.user.roles.includes(r))) return false;
+    return (await this.deps.permissions().objectAccess(ctx, def.object)).can.read;
+  }
+
+  /** Lookup group values get their target's label (`owner_label`: the user's name). */
+  private async labelLookups(ctx: Ctx, model: Model, object: ObjectModel, def: ReportDefinition, rows: Row[]) {
+    for (const g of def.groupBy ?? []) {
+      const f = object.fields.get(g.field);
+      if (!f?.ref || g.bucket || f.name === 'id') continue;
+      const key = g.as ?? g.field;
+      const ids = [...new Set(rows.map((r) => r[key]).filter((v): v is string => typeof v === 'string'))];
+      if (!ids.length) continue;
+      const labels = new Map<string, string>();
+      try {
+        for (let i = 0; i < ids.length; i += 500) {
+          const slice = ids.slice(i, i + 500);
+          if (f.ref === 'user') {
+            const users = await ctx.db
+              .withSchema(ctx.schema)
+              .from(SYSTEM_TABLE.users)
+              .whereIn('id', slice)
+              .select('id', 'name');
+            for (const u of users) labels.set(u.id, u.name);
+          } else {
+            const target = model.object(f.ref);
+            const page = await this.deps
+              .records()
+              .list(ctx, target.name, { filter: { id: { in: slice } }, limit: slice.length });
+            for (const r of page.items) labels.set(String(r.id), String(r[target.labelField] ?? r.id));
+          }
+        }
+      } catch (err) {
+        // The target is not readable to the viewer: the ids stay unlabelled.
+        if (!isAppError(err)) throw err;
+      }
+      for (const r of rows) {
+        const id = r[key];
+        r[`${key}_label`] = typeof id === 'string' ? (labels.get(id) ?? null) : null;
+      }
+    }
+  }
+}
+
+function summary(name: string, def: ReportDefinition): ReportSummary {
+  return {
+    name,
+    label: def.label,
+    ...(def.description ? { description: def.description } : {}),
+    object: def.object,
+    chart: def.chart,
+  };
+}
+
+function columnsOf(def: ReportDefinition, object: ObjectModel): ReportColumn[] {
+  const cols: ReportColumn[] = [];
+  for (const g of def.groupBy ?? []) {
+    const f = object.fields.get(g.field);
+    cols.push({
+      key: g.as ?? g.field,
+      label: f?.label ?? g.field,
+      role: 'group',
+      field: g.field,
+      kind: g.bucket ? 'text' : (f?.resultKind ?? 'text'),
+      ...(g.bucket ? { bucket: g.bucket } : {}),
+    });
+  }
+  for (const a of def.aggregates) {
+    const f = a.field ? object.fields.get(a.field) : undefined;
+    const kind =
+      a.fn === 'count'
+        ? 'integer'
+        : a.fn === 'avg' && f?.resultKind === 'integer'
+          ? 'number'
+          : (f?.resultKind ?? 'number');
+    cols.push({ key: a.as, label: a.as, role: 'measure', ...(a.field ? { field: a.field } : {}), kind });
+  }
+  for (const d of def.derive ?? []) cols.push({ key: d.as, label: d.label ?? d.as, role: 'derived', kind: 'number' });
+  return cols;
+}
+
+/** Default order: select group keys in their enum order (a funnel reads top to bottom), nulls last. */
+function sortRows(rows: Row[], def: ReportDefinition, object: ObjectModel) {
+  const keys = (def.groupBy ?? []).map((g) => {
+    const f = object.fields.get(g.field);
+    const order = !g.bucket && f?.enum ? new Map(f.enum.map((v, i) => [v, i])) : undefined;
+    return { key: g.as ?? g.field, order };
+  });
+  if (!keys.some((k) => k.order)) return;
+  rows.sort((a, b) => {
+    for (const { key, order } of keys) {
+      const c = compare(a[key], b[key], order);
+      if (c) return c;
+    }
+    return 0;
+  });
+}
+
+function sortBy(rows: Row[], sort: readonly string[]) {
+  rows.sort((a, b) => {
+    for (const s of sort) {
+      const desc = s.startsWith('-');
+      const key = desc ? s.slice(1) : s;
+      const [x, y] = [a[key], b[key]];
+      // Rows without a value stay last whichever the direction.
+      if ((x === null || x === undefined) !== (y === null || y === undefined))
+        return x === null || x === undefined ? 1 : -1;
+      const c = compare(x, y);
+      if (c) return desc ? -c : c;
+    }
+    return 0;
+  });
+}
+
+function compare(a: unknown, b: unknown, order?: Map<string, number>): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return 1;
+  if (b === null || b === undefined) return -1;
+  if (order) return (order.get(String(a)) ?? order.size) - (order.get(String(b)) ?? order.size);
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const na = Number(a);
+  const nb = Number(b);
+  if (typeof a !== 'boolean' && Number.isFinite(na) && Number.isFinite(nb) && a !== '' && b !== '') return na - nb;
+  return String(a).localeCompare(String(b));
+}
+
+/** Refuses a run option that is not a day. */
+export function checkAsOf(asOf: unknown): string | undefined {
+  if (asOf === undefined) return undefined;
+  if (typeof asOf !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf)))
+    throw validationFailed('asOf is a date, YYYY-MM-DD', { asOf: 'A date, YYYY-MM-DD' });
+  return asOf;
+}
