@@ -92,7 +92,15 @@ export interface HistoryEntry {
   author?: { id: string; name: string } | null;
   source?: string;
   summary?: ChangeSummary;
-  plan?: { steps?: PlanStep[]; destructive?: boolean } | null;
+  /** The steps that ran (stored as a list; older entries may wrap them in `{steps}`). */
+  plan?: PlanStep[] | { steps?: PlanStep[]; destructive?: boolean } | null;
+}
+
+/** The steps a history entry ran, whichever shape it was stored in. */
+export function historySteps(entry: Pick<HistoryEntry, 'plan'>): PlanStep[] {
+  const plan = entry.plan;
+  if (Array.isArray(plan)) return plan;
+  return Array.isArray(plan?.steps) ? plan.steps : [];
 }
 
 /** What is being published: a document patch, or a revert to an earlier version. */

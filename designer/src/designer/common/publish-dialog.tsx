@@ -1,12 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { AlertTriangle, CheckCircle2, ChevronRight, Database } from 'lucide-react';
 import { useEffect, useId, useState } from 'react';
-import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/api-context';
 import { Badge, Button, Dialog, Spinner } from '../../ui';
 import { type MetaDocument, type MetaPlan, type PublishSource, applyPublish, planPublish } from './meta-write-api';
-import { type PublishFailure, describePublishError, summaryLines } from './publish-problems';
+import { type PublishFailure, describePublishError, sectionLabel, summaryLines } from './publish-problems';
 import './publish-dialog.css';
 
 export interface PublishDialogProps {
@@ -190,12 +189,6 @@ export function PublishDialog({ open, onOpenChange, document, revertTo, onPublis
       </div>
     </Dialog>
   );
-}
-
-const SECTIONS = new Set(['objects', 'fields', 'forms', 'views', 'roles', 'workflows', 'scripts']);
-
-function sectionLabel(t: TFunction, section: string): string {
-  return SECTIONS.has(section) ? t(`objectDesigner.section_${section as 'objects'}`) : section;
 }
 
 function FailureView({ failure }: { failure: PublishFailure }) {

@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import { ApiError } from '../../api/api-error';
 import type { ChangeSummary } from './meta-write-api';
 
@@ -106,4 +107,11 @@ export function summaryLines(summary: ChangeSummary | undefined | null): Summary
     if (asRecord(s)) push('fields', s as Record<string, unknown>, `${object}.`);
   }
   return out;
+}
+
+const SECTIONS = new Set(['objects', 'fields', 'forms', 'views', 'roles', 'workflows', 'scripts']);
+
+/** A summary line's section in the user's language (unknown sections as they are). */
+export function sectionLabel(t: TFunction, section: string): string {
+  return SECTIONS.has(section) ? t(`objectDesigner.section_${section as 'objects'}`) : section;
 }

@@ -115,7 +115,11 @@ export function FormLayoutTab({ draft, onChange }: { draft: EditorDraft; onChang
                       >
                         {label(name)}
                         <span className="f-od-layout-field__meta">
-                          {ui.widget && <span className="f-od-pill">{ui.widget}</span>}
+                          {ui.widget && (
+                            <span className="f-od-pill">
+                              {t(`objectDesigner.widget_${ui.widget}` as 'objectDesigner.widget_text', ui.widget)}
+                            </span>
+                          )}
                           {ui.visibleIf && (
                             <span className="f-od-pill">
                               {t('objectDesigner.visibleIfShort', { field: label(ui.visibleIf) })}

@@ -6,9 +6,9 @@ import { Link } from 'react-router';
 import { useApi } from '../../api/api-context';
 import { useSession } from '../../session/session-context';
 import { Badge, Button, EmptyState, ErrorState, LoadingState, Page, PageHeader, useToast } from '../../ui';
-import { type HistoryEntry, fetchMetaHistory } from '../common/meta-write-api';
+import { type HistoryEntry, fetchMetaHistory, historySteps } from '../common/meta-write-api';
 import { PublishDialog } from '../common/publish-dialog';
-import { summaryLines } from '../common/publish-problems';
+import { sectionLabel, summaryLines } from '../common/publish-problems';
 import './objects.css';
 
 const PAGE = 50;
@@ -97,7 +97,7 @@ function HistoryItem({
 }) {
   const { t } = useTranslation();
   const lines = summaryLines(entry.summary);
-  const steps = entry.plan?.steps?.length ?? 0;
+  const steps = historySteps(entry);
   const at = new Date(entry.at);
   const source = entry.source ?? 'api';
   return (
@@ -111,11 +111,11 @@ function HistoryItem({
             <Badge tone="warning">{t('objectDesigner.revertOf', { version: source.slice('revert:'.length) })}</Badge>
           )}
           {source.startsWith('template:') && <Badge tone="primary">{source.slice('template:'.length)}</Badge>}
-          {entry.plan?.destructive && <Badge tone="warning">{t('objectDesigner.publishDestructive')}</Badge>}
+          {steps.some((s) => s.destructive) && <Badge tone="warning">{t('objectDesigner.publishDestructive')}</Badge>}
           <span className="f-od-history__meta">
             {entry.author?.name ?? t('objectDesigner.system')} ·{' '}
             <time dateTime={entry.at}>{Number.isNaN(at.getTime()) ? entry.at : time.format(at)}</time> ·{' '}
-            {t('objectDesigner.stepCount', { count: steps })}
+            {t('objectDesigner.stepCount', { count: steps.length })}
           </span>
           {!current && (
             <Button size="sm" icon={<RotateCcw size={14} aria-hidden="true" />} onClick={onRevert}>
@@ -128,6 +128,7 @@ function HistoryItem({
             {lines.slice(0, 12).map((l) => (
               <li key={`${l.section}:${l.change}:${l.name}`}>
                 <Badge>{t(`objectDesigner.change_${l.change}` as const)}</Badge>
+                <span className="f-publish__section">{sectionLabel(t, l.section)}</span>
                 <code>{l.name}</code>
               </li>
             ))}

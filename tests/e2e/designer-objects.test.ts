@@ -1,0 +1,224 @@
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNT, createRecord, type E2eApp, putMeta, screenshot, signIn, startE2eApp, VIEWPORTS } from './support';
+
+let app: E2eApp;
+
+beforeAll(async () => {
+  app = await startE2eApp({ prefix: 'e2eobj' });
+  await putMeta(app.tenant, '/api/meta/objects/account', ACCOUNT);
+  await createRecord(app.tenant, 'account', { name: 'Initech', city: 'Austin' });
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const dialog = (page: Page) => page.getByRole('dialog');
+
+async function addField(page: Page, kind: string, label: string, more?: (d: Locator) => Promise<void>) {
+  await page.getByRole('button', { name: 'Add field' }).click();
+  const d = dialog(page);
+  // The kind cards are labels around visually hidden radios: click the card as a user would.
+  await d.locator('label.f-od-kind', { hasText: new RegExp(`^${kind}$`) }).click();
+  expect(await d.getByRole('radio', { name: kind, exact: true }).isChecked()).toBe(true);
+  await d.getByRole('textbox', { name: 'Label' }).fill(label);
+  if (more) await more(d);
+  await d.getByRole('button', { name: 'Add field' }).click();
+  await d.waitFor({ state: 'detached' });
+}
+
+/** Opens the publish dialog, waits for the plan, optionally screenshots it, and applies it. */
+async function publish(page: Page, shot?: string, opts: { revert?: boolean } = {}) {
+  const d = dialog(page);
+  await d.getByText(/Database steps/).waitFor();
+  if (shot) await screenshot(page, shot, { fullPage: false });
+  await d.getByRole('button', { name: opts.revert ? 'Revert' : 'Publish', exact: true }).click();
+  await d.waitFor({ state: 'detached' });
+}
+
+describe('object designer in the browser', { timeout: 240_000 }, () => {
+  it('creates an object with five kinds of fields, publishes it and a user creates a record', async () => {
+    const { page, errors } = await app.newPage();
+    await signIn(page, app.admin);
+    await page.goto('/designer');
+    await page.getByRole('link', { name: 'Objects and fields' }).click();
+    await page.getByRole('heading', { name: 'Objects and fields', level: 1 }).waitFor();
+    await page.locator('#main').getByRole('link', { name: 'Account' }).waitFor();
+    await screenshot(page, 'designer-objects-list');
+
+    // The name follows the server's identifier rule before anything is sent.
+    await page.getByRole('button', { name: 'New object' }).click();
+    await dialog(page).getByRole('textbox', { name: 'API name' }).fill('Bad Name');
+    await dialog(page)
+      .getByText(/lower-case letters, digits and _, starting/)
+      .waitFor();
+    await dialog(page).getByRole('textbox', { name: 'API name' }).fill('project');
+    await dialog(page).getByRole('textbox', { name: 'Label' }).fill('Project');
+    await dialog(page).getByRole('button', { name: 'Create and edit' }).click();
+    await page.getByRole('heading', { name: 'Project', level: 1 }).waitFor();
+    await page.getByText('Not published yet').waitFor();
+
+    await addField(page, 'Currency', 'Budget');
+    await page.getByRole('spinbutton', { name: 'Minimum' }).fill('0');
+    await addField(page, 'Date', 'Start date');
+    await addField(page, 'Picklist', 'Status');
+    await page.getByRole('textbox', { name: 'Value of option 1' }).fill('planned');
+    await page.getByRole('textbox', { name: 'Label of option 1' }).fill('Planned');
+    await page.getByRole('button', { name: 'Add option' }).click();
+    await page.getByRole('textbox', { name: 'Value of option 2' }).fill('active');
+    await page.getByRole('textbox', { name: 'Label of option 2' }).fill('Active');
+    await addField(page, 'Lookup', 'Client', (d) =>
+      d.getByRole('combobox', { name: 'Points to' }).selectOption('account'),
+    );
+    await page.getByRole('textbox', { name: 'Label (Chinese)' }).fill('客户');
+
+    // Undo and redo walk the draft back and forth.
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: 'Label (Chinese)' }).inputValue()).toBe('');
+    await page.getByRole('button', { name: 'Redo' }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: 'Label (Chinese)' }).inputValue()).toBe('客户');
+
+    // The preview is the end-user form: the new fields are there and validate as typed.
+    const preview = page.locator('.f-od-fields__preview');
+    await preview.locator('#root_budget').fill('-5');
+    await preview.getByText(/must be >= 0/).waitFor();
+    await screenshot(page, 'designer-object-editor');
+
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    await dialog(page).getByText('create table', { exact: false }).first().waitFor();
+    await publish(page, 'designer-publish-plan');
+    await page
+      .getByText(/Published version \d+/)
+      .first()
+      .waitFor();
+    await page.getByRole('link', { name: 'Open in app' }).waitFor();
+    expect(await page.getByText('Not published yet').count()).toBe(0);
+
+    // A user of the app creates a record of the new object.
+    await page.goto('/o/project/new');
+    await page.getByRole('heading', { name: 'New Project', level: 1 }).waitFor();
+    await page.locator('#root_name').fill('Apollo');
+    await page.locator('#root_budget').fill('125000');
+    await page.locator('#root_start_date').fill('2026-12-01');
+    await page.locator('#root_status').selectOption({ label: 'Active' });
+    await page.locator('#root_client').fill('Init');
+    await page.getByRole('option', { name: /Initech/ }).click();
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: 'Apollo', level: 1 }).waitFor();
+    await screenshot(page, 'designer-object-record');
+    const list = await app.tenant.api.get('/api/records/project');
+    expect(list.status).toBe(200);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ name: 'Apollo', budget: 125000, start_date: '2026-12-01', status: 'active' }),
+    ]);
+    expect(errors).toEqual([]);
+  });
+
+  it('changes the form layout, which the end-user form follows, then reverts a version', async () => {
+    const { page, errors } = await app.newPage();
+    await signIn(page, app.admin);
+    const before = (await app.tenant.api.get('/api/meta')).body.version as number;
+    await page.goto('/designer/objects/project');
+    await page.getByRole('tab', { name: 'Form layout' }).click();
+
+    await page.getByRole('textbox', { name: 'Section title' }).fill('Basics');
+    await page.getByRole('combobox', { name: 'Columns' }).selectOption('2');
+    await page.getByRole('button', { name: 'Add section' }).click();
+    await page.getByRole('textbox', { name: 'Section title' }).nth(1).fill('Planning');
+    // Past the end of a section, a field moves into the next one.
+    await page.getByRole('button', { name: 'Move Client down' }).click();
+    await page.getByRole('button', { name: 'Move Status down' }).click();
+    await page.getByRole('button', { name: 'Move Start date down' }).click();
+    await page.getByRole('button', { name: 'Start date', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Help text' }).fill('When the work begins');
+    await page.getByRole('combobox', { name: 'Shown' }).selectOption({ label: 'Status' });
+    await page.getByRole('button', { name: 'Status', exact: true }).click();
+    await page.getByRole('combobox', { name: 'Widget' }).selectOption('radio');
+    await screenshot(page, 'designer-form-layout');
+
+    // Layout changes are no database steps, but still go through the plan.
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    await dialog(page).getByText('No database changes').waitFor();
+    await publish(page, 'designer-form-layout-plan');
+    await page
+      .getByText(/Published version \d+/)
+      .first()
+      .waitFor();
+
+    await page.goto('/o/project/new');
+    await page.getByRole('heading', { name: 'Planning', level: 2 }).waitFor();
+    await page.getByRole('heading', { name: 'Basics', level: 2 }).waitFor();
+    // Start date waits for a status; the status is now radio buttons.
+    expect(await page.locator('#root_start_date').count()).toBe(0);
+    await page.getByRole('radio', { name: 'Planned' }).check();
+    await page.locator('#root_start_date').waitFor();
+    await page.getByText('When the work begins').waitFor();
+    await screenshot(page, 'designer-form-layout-in-app');
+
+    // Revert the layout: the version before it is made current again, its plan shown first.
+    await page.goto('/designer/history');
+    await page.getByRole('heading', { name: 'Version history', level: 1 }).waitFor();
+    await screenshot(page, 'designer-history');
+    await page
+      .getByRole('listitem', { name: `Version ${before}`, exact: true })
+      .getByRole('button', { name: 'Revert to this version…' })
+      .click();
+    await publish(page, 'designer-revert-plan', { revert: true });
+    await page
+      .getByText(new RegExp(`Reverted to version ${before}`))
+      .first()
+      .waitFor();
+    await page.getByText(`Revert to ${before}`).first().waitFor();
+
+    await page.goto('/o/project/new');
+    await page.getByRole('heading', { name: 'New Project', level: 1 }).waitFor();
+    await page.locator('#root_start_date').waitFor();
+    expect(await page.getByRole('heading', { name: 'Planning' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('guards unpublished changes and reports what the server refuses', async () => {
+    const { page } = await app.newPage();
+    await signIn(page, app.admin);
+    await page.goto('/designer/objects/project');
+    await addField(page, 'Formula', 'Net');
+    await page.getByRole('textbox', { name: 'Formula' }).fill('record.nope * 2');
+    await page.getByRole('button', { name: 'Check formula' }).click();
+    await page.getByText(/nope/).first().waitFor();
+    await page.getByRole('textbox', { name: 'Formula' }).fill('record.budget * 0.9');
+    await page.getByRole('button', { name: 'Check formula' }).click();
+    await page.getByText('The formula is valid.').waitFor();
+
+    // Removing a published field is destructive: publishing needs an explicit tick.
+    await page.getByRole('button', { name: /^Start date/ }).click();
+    await page.getByRole('button', { name: 'Remove field' }).click();
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    await dialog(page).getByText('Deletes data').first().waitFor();
+    const confirm = dialog(page).getByRole('button', { name: 'Publish', exact: true });
+    expect(await confirm.isDisabled()).toBe(true);
+    await screenshot(page, 'designer-publish-destructive', { fullPage: false });
+    await dialog(page).getByRole('button', { name: 'Cancel' }).click();
+
+    // Leaving with unpublished changes asks first.
+    await page.getByRole('link', { name: 'All objects' }).click();
+    await dialog(page).getByText('Leave without publishing?').waitFor();
+    await dialog(page).getByRole('button', { name: 'Keep editing' }).click();
+    expect(new URL(page.url()).pathname).toBe('/designer/objects/project');
+    await page.getByRole('link', { name: 'All objects' }).click();
+    await dialog(page).getByRole('button', { name: 'Discard changes' }).click();
+    await page.getByRole('heading', { name: 'Objects and fields', level: 1 }).waitFor();
+
+    // The same editor on a tablet, in Chinese.
+    const zh = await app.newPage({ viewport: VIEWPORTS.tablet });
+    await signIn(zh.page, app.admin);
+    await zh.page.goto('/designer/objects/project');
+    await zh.page.getByRole('tab', { name: 'Fields' }).waitFor();
+    await zh.page.getByTestId('language-switch').click();
+    await zh.page.getByRole('menuitemradio', { name: '中文（简体）' }).click();
+    await zh.page.getByRole('tab', { name: '字段' }).waitFor();
+    await zh.page.getByRole('button', { name: /^客户/ }).click();
+    await zh.page.getByRole('textbox', { name: '中文名称' }).waitFor();
+    await screenshot(zh.page, 'designer-object-editor-tablet-zh');
+    expect(zh.errors).toEqual([]);
+  });
+});
