@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Check, Eye, X } from 'lucide-react';
@@ -101,20 +101,34 @@ export function ViewAsPanel({ objects, lang }: ViewAsPanelProps) {
               />
             </Card>
           )}
-          <Explainer objects={objects} lang={lang} userId={userId} />
+          <Explainer objects={objects} lang={lang} userId={userId} focus={shown} />
         </>
       ) : null}
     </div>
   );
 }
 
-function Explainer({ objects, lang, userId }: { objects: Record<string, ObjectSchema>; lang: string; userId: string }) {
+function Explainer({
+  objects,
+  lang,
+  userId,
+  focus,
+}: {
+  objects: Record<string, ObjectSchema>;
+  lang: string;
+  userId: string;
+  /** The object picked in the matrix: the one the admin is looking into. */
+  focus: string | undefined;
+}) {
   const { t } = useTranslation();
   const client = useApi();
   const id = useId();
   const names = Object.keys(objects).sort();
   const [object, setObject] = useState(names[0] ?? '');
   const [record, setRecord] = useState('');
+  useEffect(() => {
+    if (focus) setObject(focus);
+  }, [focus]);
   const explain = useMutation({
     mutationFn: () => fetchAccessExplanation(client, { object, record: record.trim(), user: userId }),
   });

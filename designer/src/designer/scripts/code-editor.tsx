@@ -43,6 +43,8 @@ export function CodeEditor({ value, onChange, language, problems, label, ref }: 
           basicSetup,
           lang.current.of(javascript({ typescript: language === 'ts' })),
           lintGutter(),
+          // Long rules stay readable on a tablet without sideways scrolling.
+          EditorView.lineWrapping,
           EditorView.contentAttributes.of({ 'aria-label': label }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) onChangeRef.current(u.state.doc.toString());

@@ -40,6 +40,8 @@ export function ScriptTestPanel({ name, script, initialRecord, onProblems }: Scr
     ] as const;
     for (const [what, p] of parsed) {
       if (!p.ok) {
+        // The last result belongs to another sample: showing it under this error would mislead.
+        run.reset();
         setInputError(t('scriptEditor.invalidJson', { what, message: p.message }));
         return;
       }

@@ -1,0 +1,242 @@
+import type { Page } from 'playwright-core';
+import type { TemplateDefinition } from '@forma/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type E2eApp, putMeta, screenshot, seedSalesModel, signIn, startE2eApp, VIEWPORTS } from './support';
+
+type User = Awaited<ReturnType<E2eApp['tenant']['addUser']>>;
+
+let app: E2eApp;
+let rep: User;
+let other: User;
+let othersDeal: string;
+let undoTemplate: (() => void) | undefined;
+
+const SUPPORT_TEMPLATE = {
+  name: 'e2e_support_desk',
+  label: 'Support desk',
+  version: '1.0.0',
+  description: 'Tickets with a priority, for a help desk.',
+  document: {
+    objects: {
+      ticket: {
+        type: 'object',
+        title: 'Ticket',
+        properties: { subject: { type: 'string', title: 'Subject' }, priority: { type: 'integer', title: 'Priority' } },
+      },
+    },
+  },
+};
+
+beforeAll(async () => {
+  app = await startE2eApp({ prefix: 'e2eperm' });
+  undoTemplate = app.server.runtime.templates.register(SUPPORT_TEMPLATE as unknown as TemplateDefinition);
+  await seedSalesModel(app.tenant);
+  await putMeta(app.tenant, '/api/meta/roles/sales_rep', {
+    label: 'Sales rep',
+    objects: { deal: { create: true, read: 'all', update: 'own', delete: false }, account: { read: 'all' } },
+  });
+  rep = await app.tenant.addUser({ roles: ['sales_rep'], name: 'Rob Rep' });
+  other = await app.tenant.addUser({ roles: ['sales_rep'], name: 'Olga Other' });
+  const mine = await rep.api.post('/api/records/deal', { name: 'Robs renewal', amount: 1200 });
+  expect(mine.status, mine.text).toBe(201);
+  const theirs = await other.api.post('/api/records/deal', { name: 'Olgas expansion', amount: 9000 });
+  expect(theirs.status, theirs.text).toBe(201);
+  othersDeal = theirs.body.id;
+});
+afterAll(async () => {
+  undoTemplate?.();
+  await app?.close();
+});
+
+const creds = (u: User) => ({ tenant: app.tenant.id, email: u.email, password: u.password });
+
+async function openAsAdmin(path: string): Promise<Page> {
+  const { page } = await app.newPage();
+  await signIn(page, app.admin);
+  await page.goto(path);
+  return page;
+}
+
+describe('permissions, scripts and templates designer in the browser', { timeout: 240_000 }, () => {
+  it("narrows a rep's deal read from all to own, publishes, and the rep's list and view-as follow", async () => {
+    // Before: the rep reads every deal.
+    expect((await rep.api.get('/api/records/deal')).body.items).toHaveLength(2);
+
+    const page = await openAsAdmin('/designer');
+    await page.getByRole('link', { name: 'Permissions' }).click();
+    await page.getByRole('heading', { name: 'Permissions', level: 1 }).waitFor();
+    await page.getByRole('button', { name: /Sales rep/ }).click();
+    const read = page.getByRole('combobox', { name: 'Deal: Read' });
+    expect(await read.inputValue()).toBe('all');
+    await read.selectOption('own');
+    await page.getByText('1 role changed, not published yet').waitFor();
+    // Undo and redo through the keyboard, as in every designer editor.
+    await page.getByRole('heading', { name: 'Sales rep', level: 2 }).click();
+    await page.keyboard.press('Control+z');
+    expect(await read.inputValue()).toBe('all');
+    await page.keyboard.press('Control+Shift+z');
+    expect(await read.inputValue()).toBe('own');
+
+    // Field security on the same role: discount becomes read-only.
+    await page.getByRole('tab', { name: 'Fields' }).click();
+    await page.getByRole('combobox', { name: 'Object' }).selectOption('deal');
+    await page.getByRole('radio', { name: 'Discount: Read only' }).check();
+    await page.getByRole('tab', { name: 'Objects' }).click();
+    await screenshot(page, 'designer-permissions-matrix');
+
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Publish role changes' });
+    await dialog.getByText('sales_rep').first().waitFor();
+    await screenshot(page, 'designer-permissions-publish');
+    await dialog.getByRole('button', { name: 'Publish', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText('All changes published').waitFor();
+    const role = (await app.tenant.api.get('/api/meta')).body.roles.sales_rep;
+    expect(role.objects.deal).toMatchObject({ read: 'own', fields: { discount: 'read' } });
+
+    // The rep now sees only their own deal in the list.
+    const asRep = await app.newPage();
+    await signIn(asRep.page, creds(rep));
+    await asRep.page.goto('/o/deal');
+    await asRep.page.getByText('Robs renewal').waitFor();
+    expect(await asRep.page.getByText('Olgas expansion').count()).toBe(0);
+    await screenshot(asRep.page, 'designer-permissions-rep-list');
+
+    // View as: the same matrix, read-only, and the explainer for the other rep's deal.
+    await page.getByRole('tab', { name: 'View as user' }).click();
+    await page.getByRole('combobox', { name: 'User' }).selectOption({ label: `Rob Rep <${rep.email}>` });
+    const cell = page.locator('.f-perm-matrix__value[data-object="deal"][data-op="read"]');
+    await expect.poll(() => cell.textContent()).toBe('Own');
+    await page.getByRole('button', { name: 'Deal', exact: true }).click();
+    await page.getByRole('heading', { name: 'Fields of Deal' }).waitFor();
+    // Picking Deal in the matrix points the explainer at deals too.
+    expect(await page.getByRole('combobox', { name: 'Object' }).last().inputValue()).toBe('deal');
+    await page.getByRole('textbox', { name: 'Record ID' }).fill(othersDeal);
+    await page.getByRole('button', { name: 'Explain' }).click();
+    await page.getByText('Read: Denied').waitFor();
+    await page.getByText('Read: Denied').scrollIntoViewIfNeeded();
+    await screenshot(page, 'designer-permissions-view-as');
+  });
+
+  it('works in Chinese on a tablet: the matrix and the script editor', async () => {
+    const { page, errors } = await app.newPage({ viewport: VIEWPORTS.tablet });
+    await signIn(page, app.admin);
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('menuitemradio', { name: '中文（简体）' }).click();
+    await page.goto('/designer/permissions');
+    await page.getByRole('heading', { name: '权限', level: 1 }).waitFor();
+    const read = page.getByRole('combobox', { name: '商机：读取' });
+    await read.focus();
+    expect(['all', 'own']).toContain(await read.inputValue());
+    await screenshot(page, 'designer-permissions-tablet-zh-cn');
+    await page.goto('/designer/scripts');
+    await page.getByRole('heading', { name: '脚本', level: 1 }).waitFor();
+    await page.getByRole('button', { name: /discount_rule/ }).click();
+    await page.getByRole('button', { name: '运行测试' }).waitFor();
+    await screenshot(page, 'designer-scripts-tablet-zh-cn');
+    expect(errors).toEqual([]);
+  });
+
+  it('creates a role, refuses a bad name, and deletes it again before publishing', async () => {
+    const page = await openAsAdmin('/designer/permissions');
+    await page.getByRole('button', { name: 'New role' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New role' });
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('admin');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.getByText('admin is built in and cannot be defined.').waitFor();
+    await dialog.getByRole('textbox', { name: 'Name' }).fill("x'; drop table");
+    await dialog.getByText(/Use lower-case letters/).waitFor();
+    await dialog.getByRole('textbox', { name: 'Label' }).fill('Auditor');
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('auditor');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: 'Auditor', level: 2 }).waitFor();
+    await page.getByText('1 role changed, not published yet').waitFor();
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete the role auditor?' })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await page.getByText('All changes published').waitFor();
+  });
+
+  it('shows a script error at its line, saves the fix and runs a test', async () => {
+    const page = await openAsAdmin('/designer');
+    await page.getByRole('link', { name: 'Scripts' }).click();
+    await page.getByRole('heading', { name: 'Scripts', level: 1 }).waitFor();
+    await page.getByRole('button', { name: /discount_rule/ }).click();
+    const code = page.locator('.cm-content');
+    await code.getByText("error('discount'").waitFor();
+
+    await code.click();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.insertText(
+      "log('checking', record.name);\nif (record.discount > 20 {\n  error('discount', 'Too much');\n}\n",
+    );
+    await page.getByText('Unsaved').first().waitFor();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const problems = page.getByTestId('script-problems');
+    await problems.getByRole('button', { name: /^Line 2, column \d+$/ }).waitFor();
+    await page.locator('.cm-lint-marker-error').first().waitFor();
+    await page.locator('.cm-lintRange-error').first().waitFor();
+    await screenshot(page, 'designer-scripts-error');
+
+    // Nothing was saved: the stored script is still the old one.
+    expect((await app.tenant.api.get('/api/meta')).body.scripts.discount_rule.code).toContain('> 20)');
+
+    await code.click();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.insertText(
+      "log('checking', record.name);\nif (record.discount > 15) {\n  error('discount', 'Discounts above 15% need a manager');\n}\n",
+    );
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText(/^Saved as version \d+$/).waitFor();
+    await expect.poll(() => problems.count()).toBe(0);
+    expect((await app.tenant.api.get('/api/meta')).body.scripts.discount_rule.code).toContain('> 15)');
+
+    await page
+      .getByRole('textbox', { name: 'Sample record (JSON)' })
+      .fill('{"name": "Try", "amount": 10, "discount": 18}');
+    await page.getByRole('button', { name: 'Run test' }).click();
+    const result = page.getByTestId('script-test-result');
+    await result.getByText('Discounts above 15% need a manager').waitFor();
+    await result.getByText('[discount_rule] checking Try').waitFor();
+    await result.getByText(/\d+(\.\d)? ms/).waitFor();
+    await result.scrollIntoViewIfNeeded();
+    await screenshot(page, 'designer-scripts-test');
+
+    // A sample that is not JSON is caught before anything is sent.
+    await page.getByRole('textbox', { name: 'Sample record (JSON)' }).fill('{"name": ');
+    await page.getByRole('button', { name: 'Run test' }).click();
+    await page.getByText(/Sample record \(JSON\) is not valid JSON/).waitFor();
+    await expect.poll(() => result.count()).toBe(0);
+  });
+
+  it('applies a template with its plan shown first, and exports the configuration', async () => {
+    const page = await openAsAdmin('/designer');
+    await page.getByRole('link', { name: 'Templates' }).click();
+    await page.getByRole('heading', { name: 'Support desk' }).waitFor();
+    await screenshot(page, 'designer-templates-gallery');
+    await page.getByRole('button', { name: 'Apply… Support desk' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Apply “Support desk”' });
+    await dialog.getByTestId('template-plan-summary').getByText('ticket').waitFor();
+    await dialog.getByText(/\d+ database steps?/).waitFor();
+    await screenshot(page, 'designer-templates-plan');
+    expect((await app.tenant.api.get('/api/meta')).body.objects.ticket).toBeUndefined();
+    await dialog.getByRole('button', { name: 'Apply template' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText(/^Applied Support desk: version \d+$/).waitFor();
+    expect((await app.tenant.api.get('/api/meta')).body.objects.ticket).toBeDefined();
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download template' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(
+      new RegExp(`^${app.tenant.id}-configuration-\\d{4}-\\d{2}-\\d{2}\\.json$`),
+    );
+    const file = await download.path();
+    const { readFile } = await import('node:fs/promises');
+    const exported = JSON.parse(await readFile(file, 'utf8'));
+    expect(Object.keys(exported.document.objects)).toEqual(expect.arrayContaining(['deal', 'ticket']));
+  });
+});
