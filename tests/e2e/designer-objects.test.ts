@@ -177,6 +177,53 @@ describe('object designer in the browser', { timeout: 240_000 }, () => {
     expect(errors).toEqual([]);
   });
 
+  it('defines a list view (columns, sort, filter) that the app opens by default', async () => {
+    await createRecord(app.tenant, 'project', { name: 'Borealis', budget: 9000, status: 'planned' });
+    await createRecord(app.tenant, 'project', { name: 'Cygnus', budget: 40000, status: 'active' });
+    const { page, errors } = await app.newPage();
+    await signIn(page, app.admin);
+    await page.goto('/designer/objects/project');
+    await page.getByRole('tab', { name: 'List views' }).click();
+    await page.getByRole('button', { name: 'New view' }).click();
+    await dialog(page).getByRole('textbox', { name: 'Label' }).fill('Active projects');
+    await dialog(page).getByRole('button', { name: 'Create view' }).click();
+    await dialog(page).waitFor({ state: 'detached' });
+
+    const settings = page.getByRole('region', { name: 'View settings' });
+    await settings.getByRole('checkbox', { name: 'Default view' }).check();
+    await settings.getByRole('checkbox', { name: 'Start date' }).uncheck();
+    await settings.getByRole('button', { name: 'Move Client up' }).click();
+    await settings.getByRole('combobox', { name: 'Sort by' }).selectOption({ label: 'Budget' });
+    await settings.getByRole('combobox', { name: 'Direction' }).selectOption('desc');
+    await settings.getByRole('button', { name: 'Add filter' }).click();
+    await settings.getByRole('combobox', { name: 'Field' }).selectOption({ label: 'Status' });
+    await settings.getByRole('combobox', { name: 'Value' }).selectOption({ label: 'Active' });
+    await settings.getByRole('button', { name: 'Apply' }).click();
+    await screenshot(page, 'designer-list-view');
+
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    await publish(page);
+    await page
+      .getByText(/Published version \d+/)
+      .first()
+      .waitFor();
+
+    await page.goto('/o/project');
+    await page.getByRole('button', { name: 'Views: Active projects' }).waitFor();
+    const rows = page.locator('table.f-table tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    // Largest budget first, only active projects, the client before the status.
+    expect(await page.locator('table.f-table tbody tr td:nth-child(2)').allTextContents()).toEqual([
+      'Apollo',
+      'Cygnus',
+    ]);
+    const headers = await page.locator('table.f-table thead th').allTextContents();
+    expect(headers.join('|')).toMatch(/Budget\|Client\|Status/);
+    expect(headers.join('|')).not.toMatch(/Start date/);
+    await screenshot(page, 'designer-list-view-in-app');
+    expect(errors).toEqual([]);
+  });
+
   it('guards unpublished changes and reports what the server refuses', async () => {
     const { page } = await app.newPage();
     await signIn(page, app.admin);

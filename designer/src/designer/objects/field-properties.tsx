@@ -126,7 +126,9 @@ export function FieldProperties({ doc, draft, original, name, onChange, onSelect
             checked={isRequired(draft, name)}
             onChange={(v) => onChange((d) => setRequired(d, name, v))}
             hint={
-              published && !isRequired(original as EditorDraft, name) ? t('objectDesigner.requiredHint') : undefined
+              original && published && isRequired(draft, name) && !isRequired(original, name)
+                ? t('objectDesigner.requiredHint')
+                : undefined
             }
           />
         )}

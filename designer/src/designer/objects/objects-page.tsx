@@ -1,7 +1,9 @@
 import { Database, History, Plus } from 'lucide-react';
+import { useQueries } from '@tanstack/react-query';
 import { type FormEvent, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
+import { useApi } from '../../api/api-context';
 import { fieldKind } from '../../records/field-kind';
 import { objectLabel } from '../../i18n/pick-label';
 import { Button, DataTable, Dialog, EmptyState, ErrorState, LoadingState, Page, PageHeader, TextField } from '../../ui';
@@ -22,6 +24,19 @@ export function ObjectsPage() {
   const meta = useMetaDocument();
   const navigate = useNavigate();
   const [creating, setCreating] = useState(false);
+  const api = useApi();
+  const names = Object.keys(meta.data?.objects ?? {}).filter((n) => meta.data?.objects[n]);
+  // One count per object (limit 1): cheap with the owner/live indexes, and the list stays usable
+  // while they arrive.
+  const counts = useQueries({
+    queries: names.map((name) => ({
+      queryKey: ['records', name, 'count'],
+      queryFn: ({ signal }: { signal: AbortSignal }) =>
+        api.get<{ total?: number }>(`/api/records/${name}`, { query: { limit: 1, count: true }, signal }),
+      staleTime: 30_000,
+    })),
+  });
+  const countOf = (name: string) => counts[names.indexOf(name)]?.data?.total;
 
   const rows = useMemo<ObjectRow[]>(
     () =>
@@ -100,6 +115,12 @@ export function ObjectsPage() {
             },
             { key: 'fields', header: t('objectDesigner.fieldCount'), align: 'end' },
             { key: 'computed', header: t('objectDesigner.computedCount'), align: 'end' },
+            {
+              key: 'records',
+              header: t('objectDesigner.recordCount'),
+              align: 'end',
+              render: (r) => countOf(r.name)?.toLocaleString(i18n.language) ?? '—',
+            },
           ]}
         />
       )}

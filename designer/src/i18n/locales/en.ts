@@ -393,6 +393,7 @@ export const en = {
     name_taken: 'This name is already in use.',
     fieldCount: 'Fields',
     computedCount: 'Computed',
+    recordCount: 'Records',
     backToObjects: 'All objects',
     unknownObject: 'There is no object called "{{name}}"',
     notPublished: 'Not published yet',

@@ -392,6 +392,7 @@ export const zhCN: Translations = {
     name_taken: '该名称已被使用。',
     fieldCount: '字段数',
     computedCount: '计算字段',
+    recordCount: '记录数',
     backToObjects: '全部对象',
     unknownObject: '不存在名为“{{name}}”的对象',
     notPublished: '尚未发布',
