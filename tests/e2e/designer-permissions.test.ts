@@ -137,7 +137,7 @@ describe('permissions, scripts and templates designer in the browser', { timeout
     expect(errors).toEqual([]);
   });
 
-  it('creates a role, refuses a bad name, and deletes it again before publishing', async () => {
+  it('creates a role with a sharing rule, refuses bad names, publishes it and deletes it again', async () => {
     const page = await openAsAdmin('/designer/permissions');
     await page.getByRole('button', { name: 'New role' }).click();
     const dialog = page.getByRole('dialog', { name: 'New role' });
@@ -151,12 +151,43 @@ describe('permissions, scripts and templates designer in the browser', { timeout
     await dialog.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('heading', { name: 'Auditor', level: 2 }).waitFor();
     await page.getByText('1 role changed, not published yet').waitFor();
+
+    // A sharing rule built with the filter builder: won deals are readable by auditors.
+    await page.getByRole('tab', { name: 'Sharing rules' }).click();
+    await page.getByRole('button', { name: 'Add sharing rule' }).click();
+    const rule = page.getByRole('group', { name: 'Rule 1' });
+    await rule.getByRole('combobox', { name: 'Object' }).selectOption('deal');
+    await rule.getByRole('textbox', { name: 'Label' }).fill('Won deals');
+    await rule.getByRole('button', { name: 'Add filter' }).click();
+    await rule.getByRole('combobox', { name: 'Field' }).selectOption('stage');
+    await rule.getByRole('combobox', { name: 'Condition' }).selectOption('eq');
+    await rule.getByRole('combobox', { name: 'Value' }).selectOption('won');
+    await rule.getByRole('button', { name: 'Apply', exact: true }).click();
+    await screenshot(page, 'designer-permissions-sharing');
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    const publish = page.getByRole('dialog', { name: 'Publish role changes' });
+    await publish.getByText('auditor').first().waitFor();
+    await publish.getByRole('button', { name: 'Publish', exact: true }).click();
+    await publish.waitFor({ state: 'detached' });
+    await page.getByText('All changes published').waitFor();
+    const roles = (await app.tenant.api.get('/api/meta')).body.roles;
+    expect(roles.auditor).toMatchObject({
+      label: 'Auditor',
+      sharing: [{ object: 'deal', access: 'read', label: 'Won deals', filter: { stage: { eq: 'won' } } }],
+    });
+
+    // Deleting it is a change like any other: published through the plan.
     await page.getByRole('button', { name: 'Delete' }).click();
     await page
       .getByRole('dialog', { name: 'Delete the role auditor?' })
       .getByRole('button', { name: 'Delete' })
       .click();
+    await page.getByText('auditor (deleted)').waitFor();
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    await publish.getByRole('button', { name: 'Publish', exact: true }).click();
+    await publish.waitFor({ state: 'detached' });
     await page.getByText('All changes published').waitFor();
+    expect((await app.tenant.api.get('/api/meta')).body.roles.auditor).toBeUndefined();
   });
 
   it('shows a script error at its line, saves the fix and runs a test', async () => {
