@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type E2eApp, putMeta, screenshot, seedSalesModel, signIn, startE2eApp } from './support';
+import { type E2eApp, putMeta, screenshot, seedSalesModel, signIn, startE2eApp, VIEWPORTS } from './support';
 
 type User = Awaited<ReturnType<E2eApp['tenant']['addUser']>>;
 
@@ -243,5 +243,72 @@ describe('workflow designer', { timeout: 240_000 }, () => {
     await page.getByRole('link', { name: 'Large deal approval' }).waitFor();
     await screenshot(page, 'designer-workflow-list');
     expect([...errors, ...asRep.errors, ...asManager.errors, ...asDirector.errors]).toEqual([]);
+  });
+
+  it('on a tablet in Chinese: lays out a stacked definition, adds and deletes by keyboard, guards unpublished changes', async () => {
+    // Written by API with every node at the same spot: the designer lays it out on opening.
+    const at = { x: 0, y: 0 };
+    await putMeta(app.tenant, '/api/meta/workflows/stacked', {
+      object: 'deal',
+      label: 'Stacked',
+      nodes: [
+        { id: 'start', type: 'start', position: at, data: {} },
+        {
+          id: 'mgr',
+          type: 'approval',
+          position: at,
+          data: { label: 'Manager', approvers: [{ managerOf: 'submitter' }] },
+        },
+        { id: 'ok', type: 'end', position: at, data: { outcome: 'approved' } },
+        { id: 'ko', type: 'end', position: at, data: { outcome: 'rejected' } },
+      ],
+      edges: [
+        { id: 'e1', source: 'start', target: 'mgr' },
+        { id: 'e2', source: 'mgr', target: 'ok', data: { outcome: 'approved' } },
+        { id: 'e3', source: 'mgr', target: 'ko', data: { outcome: 'rejected' } },
+      ],
+    });
+    const { page, errors } = await app.newPage({ viewport: VIEWPORTS.tablet });
+    await signIn(page, app.admin);
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('menuitemradio', { name: '中文（简体）' }).click();
+    await page.getByRole('link', { name: '首页' }).first().waitFor();
+    await page.goto('/designer/workflows/stacked');
+    await page.getByRole('heading', { name: 'Stacked', level: 1 }).waitFor();
+    await page.getByRole('status').filter({ hasText: '没有问题' }).waitFor();
+    const tops = await Promise.all(
+      ['start', 'mgr', 'ok'].map(async (id) => (await page.getByTestId(`wf-node-${id}`).boundingBox())?.y ?? 0),
+    );
+    expect(tops[0]).toBeLessThan(tops[1] as number);
+    expect(tops[1]).toBeLessThan(tops[2] as number);
+    await screenshot(page, 'designer-workflow-tablet-zh-cn', { fullPage: false });
+
+    // Keyboard: a palette step added with Enter, removed with Delete, brought back with Ctrl+Z.
+    await page.getByTestId('wf-palette-action').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('wf-node-action1').waitFor();
+    await page
+      .getByTestId('wf-node-action1')
+      .getByText(/an action node needs/)
+      .waitFor();
+    await page.getByRole('status').filter({ hasText: '个问题' }).waitFor();
+    await page.keyboard.press('Delete');
+    await page.getByTestId('wf-node-action1').waitFor({ state: 'detached' });
+    await page.keyboard.press('Control+z');
+    await page.getByTestId('wf-node-action1').waitFor();
+
+    // Leaving with unpublished changes asks first.
+    await page.getByRole('link', { name: '全部流程' }).click();
+    const leave = page.getByRole('dialog', { name: '不发布就离开？' });
+    await leave.waitFor();
+    await screenshot(page, 'designer-workflow-leave-guard-zh-cn', { fullPage: false });
+    await leave.getByRole('button', { name: '继续编辑' }).click();
+    await page.getByTestId('wf-node-action1').waitFor();
+    await page.getByRole('link', { name: '全部流程' }).click();
+    await page.getByRole('dialog', { name: '不发布就离开？' }).getByRole('button', { name: '放弃修改' }).click();
+    await page.getByRole('heading', { name: '审批流程', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Stacked' }).waitFor();
+    await screenshot(page, 'designer-workflow-list-zh-cn', { fullPage: false });
+    expect(errors).toEqual([]);
   });
 });

@@ -34,7 +34,9 @@ export async function workflowSimulateRoutes(fastify: FastifyInstance) {
         response: { 200: simulateOut, ...errors(400, 401, 403, 404, 413, 422) },
       },
     },
-    async (request) =>
-      app.runtime.workflows.simulate(request.ctx, request.params.name, checkSimulateInput(request.body)),
+    // Spread into a plain object: the response schema's type wants an index signature.
+    async (request) => ({
+      ...(await app.runtime.workflows.simulate(request.ctx, request.params.name, checkSimulateInput(request.body))),
+    }),
   );
 }

@@ -47,19 +47,14 @@ export interface E2ePage {
  * the real database serving it, a fresh tenant, and chromium.
  */
 export async function startE2eApp(
-  opts: {
-    prefix?: string;
-    server?: Omit<TestServerOptions, 'webDir'>;
-    /** A demo-like tenant: `{template: 'core-crm', sampleData: true}` (with `server.plugins: 'discover'`). */
-    tenant?: { template?: string; sampleData?: boolean };
-  } = {},
+  opts: { prefix?: string; server?: Omit<TestServerOptions, 'webDir'> } = {},
 ): Promise<E2eApp> {
   ensureDesignerBuild({ log: () => undefined });
   const server = await startTestServer({ ...opts.server, webDir: WEB_DIR });
   const contexts: BrowserContext[] = [];
   let browser: Browser | undefined;
   try {
-    const tenant = await createTestTenant(server, { prefix: opts.prefix ?? 'e2e', ...opts.tenant });
+    const tenant = await createTestTenant(server, { prefix: opts.prefix ?? 'e2e' });
     browser = await launchBrowser();
     const b = browser;
     return {

@@ -12,8 +12,15 @@ import {
 import '@xyflow/react/dist/style.css';
 import { type DragEvent, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type CanvasNode, WorkflowNodeView } from './workflow-node-view';
-import { type NodeType, type SourceHandle, type WorkflowDefinition, edgeLabel, handleOfEdge } from './workflow-model';
+import { type CanvasNode, type CanvasNodeData, WorkflowNodeView } from './workflow-node-view';
+import {
+  type NodeType,
+  type SourceHandle,
+  type WfEdge,
+  type WorkflowDefinition,
+  edgeLabel,
+  handleOfEdge,
+} from './workflow-model';
 
 export const PALETTE_MIME = 'application/x-forma-workflow-node';
 
@@ -91,6 +98,14 @@ export function WorkflowCanvas({
 
   const edges = useMemo<Edge[]>(() => {
     const types = new Map(def.nodes.map((n) => [n.id, n.type]));
+    // Outcomes and the default branch read in the user's language; conditions stay code.
+    const shownLabel = (e: WfEdge) =>
+      e.data?.label ||
+      (e.data?.outcome
+        ? t(`workflowDesigner.outcome_${e.data.outcome}` as const)
+        : e.data?.default
+          ? t('workflowDesigner.otherwise')
+          : edgeLabel(e));
     return def.edges.map((e) => {
       const handle = handleOfEdge(e, types.get(e.source));
       const kind =
@@ -103,7 +118,7 @@ export function WorkflowCanvas({
         target: e.target,
         sourceHandle: handle,
         type: 'smoothstep',
-        label: edgeLabel(e) || undefined,
+        label: shownLabel(e) || undefined,
         selected: selection.edge === e.id,
         animated: onPath,
         className: `f-wf-edge f-wf-edge--${kind}${bad ? ' f-wf-edge--invalid' : ''}${onPath ? ' f-wf-edge--path' : ''}`,
@@ -113,7 +128,7 @@ export function WorkflowCanvas({
         ariaLabel: `${e.source} → ${e.target} ${edgeLabel(e)}`,
       };
     });
-  }, [def, issues, path, selection.edge]);
+  }, [def, issues, path, selection.edge, t]);
 
   function onNodesChange(changes: NodeChange<CanvasNode>[]) {
     // Local only (drags in progress, measured sizes): the definition changes once, on drag stop.
@@ -171,7 +186,10 @@ export function WorkflowCanvas({
         pannable
         zoomable
         ariaLabel={t('workflowDesigner.minimap')}
-        nodeColor={(n) => (n.data.issues.length ? '#fca5a5' : MINIMAP_COLORS[n.data.node.type])}
+        nodeColor={(n) => {
+          const d = n.data as CanvasNodeData;
+          return d.issues.length ? '#fca5a5' : MINIMAP_COLORS[d.node.type];
+        }}
         nodeBorderRadius={4}
       />
     </ReactFlow>
