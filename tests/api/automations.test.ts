@@ -140,6 +140,8 @@ describe('rule definitions', () => {
         { type: 'script', script: 'missing' },
         { type: 'document', template: 'missing' },
         { type: 'set', values: { id: '00000000-0000-4000-8000-000000000000' } },
+        { type: 'set', values: { assigned_to: '$managerOf:subject', sla_due_at: '$now-4 hours' } },
+        { type: 'notify', to: [{ managerOf: 'ghost' }], title: 'x' },
       ],
     });
     for (const part of [
@@ -156,6 +158,9 @@ describe('rule definitions', () => {
       '/automations/bad/actions/4/script',
       '/automations/bad/actions/5/template',
       '/automations/bad/actions/6/values/id',
+      '/automations/bad/actions/7/values/assigned_to',
+      '/automations/bad/actions/7/values/sla_due_at',
+      '/automations/bad/actions/8/to/0',
     ])
       expect(text, part).toContain(part);
   });
@@ -170,6 +175,12 @@ describe('rule definitions', () => {
     expect(text).toContain('/automations/bad/trigger/fields');
     expect(text).toContain('/automations/bad/trigger/filter');
     expect(await refused('bad', { ...valid, trigger: { on: 'schedule' } })).toContain('needs \\"every\\"');
+    expect(
+      await refused('bad', {
+        ...valid,
+        trigger: { on: 'schedule', every: 'P1D', filter: { sla_due_at: { lt: '$now-1d' } } },
+      }),
+    ).toContain('ISO-8601');
     expect(await refused('bad', { ...valid, trigger: { on: 'schedule', every: '61 * * * *' } })).toContain('cron');
     expect(await refused('bad', { ...valid, trigger: { on: 'create', every: 'P1D' } })).toContain('/trigger/every');
     expect(await refused('bad', { ...valid, trigger: { on: 'sometimes' } })).toContain('/automations/bad/trigger/on');

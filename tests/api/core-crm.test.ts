@@ -289,10 +289,44 @@ describe('core-crm scheduled jobs', () => {
     expect(notes.filter((n: any) => n.title.includes('Robot arm calibration drift'))).toHaveLength(1);
   });
 
+  it('escalates once more to the next manager up one SLA period later', async () => {
+    const users = (await demo.api.get('/api/users')).body.items;
+    const manager = users.find((u: any) => u.email === 'manager@demo.test');
+    const finance = users.find((u: any) => u.email === 'finance@demo.test');
+    await demo.api.patch(`/api/users/${manager.id}`, { manager: finance.id });
+    const sweep2 = (hours: number) =>
+      server.runtime.automations.sweep(new Date(Date.now() + hours * 3_600_000), {
+        tenants: [demo.id],
+        rules: ['case_sla_escalation_2'],
+      });
+    // Not yet one SLA period (at most 72 hours) past the deadline, hours ago: nothing.
+    expect((await sweep2(0)).succeeded).toBe(0);
+    expect((await sweep2(100)).succeeded).toBe(1);
+    expect((await sweep2(101)).succeeded).toBe(0);
+    const [escalated] = (
+      await demo.api.get('/api/records/service_case', {
+        query: { filter: JSON.stringify({ escalation_level: { eq: 2 } }) },
+      })
+    ).body.items;
+    expect(escalated).toMatchObject({ subject: 'Robot arm calibration drift', escalated_to: finance.id });
+    const tasks = (
+      await demo.api.get('/api/records/activity', {
+        query: { filter: JSON.stringify({ service_case: { eq: escalated.id }, assigned_to: { eq: finance.id } }) },
+      })
+    ).body.items;
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0].subject).toMatch(/level 2/);
+  });
+
   it('ships the reminders and the escalation as automation rules a consultant can edit', async () => {
     const meta = (await demo.api.get('/api/meta')).body;
     expect(Object.keys(meta.automations)).toEqual(
-      expect.arrayContaining(['case_sla_escalation', 'activity_due_today', 'activity_overdue']),
+      expect.arrayContaining([
+        'case_sla_escalation',
+        'case_sla_escalation_2',
+        'activity_due_today',
+        'activity_overdue',
+      ]),
     );
     const rule = {
       ...meta.automations.case_sla_escalation,

@@ -1,3 +1,15 @@
+import { SLA_HOURS } from './objects/engagement';
+
+const OPEN_CASE = { status: { nin: ['resolved', 'closed'] } };
+
+/** Cases a whole SLA period past their deadline, per priority (the SLA differs by priority). */
+const secondPeriodOver = {
+  or: Object.entries(SLA_HOURS).map(([priority, hours]) => ({
+    priority: { eq: priority },
+    sla_due_at: { lt: `$now-PT${hours}H` },
+  })),
+};
+
 /**
  * The CRM's automation rules (docs/workflows.md, "Automation rules"): metadata a consultant can edit
  * in the tenant, run by the platform's rule engine instead of plugin code.
@@ -12,7 +24,7 @@ export const automations = {
     trigger: {
       on: 'schedule',
       every: 'PT5M',
-      filter: { status: { nin: ['resolved', 'closed'] }, sla_due_at: { lt: '$now' }, escalation_level: { eq: 0 } },
+      filter: { ...OPEN_CASE, sla_due_at: { lt: '$now' }, escalation_level: { eq: 0 } },
     },
     actions: [
       { type: 'set', values: { escalation_level: 1, escalated_to: '$managerOfOwner' } },
@@ -39,6 +51,45 @@ export const automations = {
         title: 'Case {{record.number}} is past its SLA: {{record.subject}}',
         message: 'The case was due {{record.sla_due_at}} and is still {{record.status}}. It is now escalated to you.',
       },
+    ],
+  },
+  case_sla_escalation_2: {
+    label: 'Escalate cases one SLA period later',
+    description:
+      'Still unresolved one more SLA period after its deadline, an escalated case goes to the next manager up, with a high-priority task.',
+    'x-i18n': { 'zh-CN': { title: '服务工单二级升级' } },
+    object: 'service_case',
+    trigger: {
+      on: 'schedule',
+      every: 'PT5M',
+      filter: { ...OPEN_CASE, escalation_level: { eq: 1 }, ...secondPeriodOver },
+    },
+    actions: [
+      {
+        type: 'create',
+        object: 'activity',
+        owner: { managerOf: 'escalated_to' },
+        values: {
+          type: 'task',
+          priority: 'high',
+          due_on: '$today',
+          due_state: 'today',
+          assigned_to: '$managerOf:escalated_to',
+        },
+        expressions: {
+          subject: "('Escalated case ' + record.number + ' (level 2): ' + record.subject).slice(0, 200)",
+          service_case: 'record.id',
+          account: 'record.account || null',
+        },
+      },
+      {
+        type: 'notify',
+        to: [{ managerOf: 'escalated_to' }],
+        title: 'Case {{record.number}} is still unresolved: {{record.subject}}',
+        message: 'The case was due {{record.sla_due_at}}; it was escalated once and is still {{record.status}}.',
+      },
+      // Last: the task and the notice above go to the manager of the person it was escalated to.
+      { type: 'set', values: { escalation_level: 2, escalated_to: '$managerOf:escalated_to' } },
     ],
   },
   activity_due_today: {

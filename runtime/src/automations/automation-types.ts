@@ -16,8 +16,14 @@ export interface AutomationTrigger {
   filter?: Record<string, unknown>;
 }
 
-/** `owner` and `managerOfOwner` are the record's; `field` names a user lookup of the record. */
-export type Recipient = 'owner' | 'managerOfOwner' | { user: string } | { role: string } | { field: string };
+/** `owner` and `managerOfOwner` are the record's; `field` and `managerOf` name a user lookup of the record. */
+export type Recipient =
+  | 'owner'
+  | 'managerOfOwner'
+  | { user: string }
+  | { role: string }
+  | { field: string }
+  | { managerOf: string };
 
 export type AutomationAction =
   | { type: 'set'; values?: Record<string, unknown>; expressions?: Record<string, string> }

@@ -7,7 +7,7 @@ import { parseFilter } from '../records/parse-filter';
 import type { CompileResult } from '../scripts';
 import type { AutomationAction, AutomationRule, Recipient } from './automation-types';
 import { messageProblem } from './message-template';
-import { PERSON_TOKENS, resolveTokens } from './resolve-tokens';
+import { PERSON_TOKEN, resolveTokens, timeTokenProblem } from './resolve-tokens';
 import { scheduleProblem } from './schedule-period';
 
 type Compile = (expression: string) => CompileResult;
@@ -47,6 +47,11 @@ export async function checkAutomation(
     }
     if (trigger.fields) add('/trigger/fields', '"fields" applies to update rules only');
     if (trigger.filter) {
+      const problem = JSON.stringify(trigger.filter)
+        .match(/"\$(?:now|today)[+-][^"]*"/g)
+        ?.map((t) => timeTokenProblem(JSON.parse(t) as string))
+        .find(Boolean);
+      if (problem) add('/trigger/filter', problem);
       try {
         parseFilter(input.model, object, resolveTokens(trigger.filter, new Date()), { fieldAccess: () => ({}) });
       } catch (e) {
@@ -80,7 +85,7 @@ function checkAction(model: Model, object: ObjectModel, action: AutomationAction
   switch (action.type) {
     case 'set':
       if (!action.values && !action.expressions) c.add(path, 'a "set" action needs "values" or "expressions"');
-      checkValues(object, action, path, c);
+      checkValues(object, object, action, path, c);
       return;
     case 'create': {
       const target = model.objects.get(action.object);
@@ -88,7 +93,7 @@ function checkAction(model: Model, object: ObjectModel, action: AutomationAction
         c.add(`${path}/object`, `unknown object "${action.object}"`);
         return;
       }
-      checkValues(target, action, path, c);
+      checkValues(object, target, action, path, c);
       if (action.owner) checkRecipient(model, object, action.owner, `${path}/owner`, c);
       return;
     }
@@ -123,6 +128,7 @@ function checkAction(model: Model, object: ObjectModel, action: AutomationAction
 
 /** Fields written by set/create: known, writable, and (for literal values) valid for the field. */
 function checkValues(
+  source: ObjectModel,
   target: ObjectModel,
   action: { values?: Record<string, unknown>; expressions?: Record<string, string> },
   path: string,
@@ -136,9 +142,15 @@ function checkValues(
   };
   const literal: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(action.values ?? {})) {
-    if (!writable(name, `${path}/values/${name}`) || name === 'owner') continue;
+    const at = `${path}/values/${name}`;
+    if (!writable(name, at) || name === 'owner') continue;
+    const person = typeof value === 'string' ? PERSON_TOKEN.exec(value) : null;
+    const via = person?.[1]?.startsWith('managerOf:') ? person[1].slice('managerOf:'.length) : undefined;
+    if (via && source.fields.get(via)?.ref !== 'user') c.add(at, `"${via}" is not a user lookup of ${source.name}`);
+    const problem = typeof value === 'string' ? timeTokenProblem(value) : undefined;
+    if (problem) c.add(at, problem);
     // A person token stands for a user id: validate the field with one.
-    literal[name] = (PERSON_TOKENS as readonly unknown[]).includes(value) ? SOME_USER : value;
+    literal[name] = person ? SOME_USER : value;
   }
   for (const [name, e] of Object.entries(action.expressions ?? {}))
     if (writable(name, `${path}/expressions/${name}`)) c.expression(e, `${path}/expressions/${name}`);
@@ -150,9 +162,10 @@ function checkValues(
 function checkRecipient(model: Model, object: ObjectModel, r: Recipient, path: string, c: Checker): void {
   if (typeof r === 'string') return;
   if ('role' in r && r.role !== ADMIN_ROLE && !model.roles[r.role]) c.add(path, `unknown role "${r.role}"`);
-  if ('field' in r) {
-    const f = object.fields.get(r.field);
-    if (!f) c.add(path, `unknown field "${r.field}" of ${object.name}`);
-    else if (f.ref !== 'user') c.add(path, `field "${r.field}" is not a user lookup`);
+  const field = 'field' in r ? r.field : 'managerOf' in r ? r.managerOf : undefined;
+  if (field !== undefined) {
+    const f = object.fields.get(field);
+    if (!f) c.add(path, `unknown field "${field}" of ${object.name}`);
+    else if (f.ref !== 'user') c.add(path, `field "${field}" is not a user lookup`);
   }
 }

@@ -8,7 +8,7 @@ import { notify } from '../workflows/notify';
 import { attachDocument, type DocumentServices } from './attach-document';
 import type { AutomationAction, Recipient } from './automation-types';
 import { renderMessage } from './message-template';
-import { resolveTokens } from './resolve-tokens';
+import { PERSON_TOKEN, resolveTokens } from './resolve-tokens';
 import { runStore } from './run-store';
 
 /** The services actions use (getters where the runtime builds them after the automation engine). */
@@ -127,11 +127,19 @@ async function markWrite(run: ActionRun, record: string, version: unknown): Prom
   );
 }
 
-/** Values naming a person of the triggering record: the owner, or the owner's manager (null without one). */
-const PERSON_TOKENS: Record<string, Recipient> = { $owner: 'owner', $managerOfOwner: 'managerOfOwner' };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A person token (`$owner`, `$managerOfOwner`, `$managerOf:<field>`) as a recipient form. */
+function personOf(value: unknown): Recipient | undefined {
+  const m = typeof value === 'string' ? PERSON_TOKEN.exec(value) : null;
+  if (!m) return undefined;
+  const word = m[1] as string;
+  return word.startsWith('managerOf:') ? { managerOf: word.slice('managerOf:'.length) } : (word as Recipient);
+}
 
 /**
- * Literal values (`$now`, `$today`, `$owner`, `$managerOfOwner` resolved) merged with expressions
+ * Literal values (time and person tokens resolved; a person token finding nobody leaves its field out)
+ * merged with expressions
  * evaluated in the sandbox over the triggering record.
  */
 async function valuesOf(
@@ -142,8 +150,12 @@ async function valuesOf(
 ): Promise<RecordData> {
   const out: RecordData = resolveTokens({ ...(action.values ?? {}) }, run.now);
   for (const [field, v] of Object.entries(out)) {
-    const who = typeof v === 'string' ? PERSON_TOKENS[v] : undefined;
-    if (who) out[field] = (await recipients(run, record, [who]))[0] ?? null;
+    const who = personOf(v);
+    if (!who) continue;
+    // Nobody there (no manager, say): the field is left as it is rather than emptied.
+    const user = (await recipients(run, record, [who]))[0];
+    if (user) out[field] = user;
+    else delete out[field];
   }
   const entries = Object.entries(action.expressions ?? {});
   if (!entries.length) return out;
@@ -171,18 +183,20 @@ async function recipients(run: ActionRun, record: RecordData, to: readonly Recip
   const roles: string[] = [];
   for (const r of to) {
     if (r === 'owner') ids.push(String(record.owner ?? ''));
-    else if (r === 'managerOfOwner') {
-      const owner = record.owner
-        ? await db.withSchema(schema).from(T.users).where('id', String(record.owner)).first('manager')
-        : undefined;
-      if (owner?.manager) ids.push(String(owner.manager));
+    else if (r === 'managerOfOwner' || 'managerOf' in r) {
+      const of = record[r === 'managerOfOwner' ? 'owner' : r.managerOf];
+      const user =
+        typeof of === 'string' && UUID.test(of)
+          ? await db.withSchema(schema).from(T.users).where('id', of).first('manager')
+          : undefined;
+      if (user?.manager) ids.push(String(user.manager));
     } else if ('user' in r) ids.push(r.user);
     else if ('field' in r) {
       const v = record[r.field];
       if (typeof v === 'string') ids.push(v);
     } else roles.push(r.role);
   }
-  const uuids = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  const uuids = ids.filter((id) => UUID.test(id));
   const q = db
     .withSchema(schema)
     .from(T.users)
