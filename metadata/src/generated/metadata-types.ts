@@ -472,7 +472,7 @@ export interface AutomationTrigger {
    */
   every?: string;
   /**
-   * schedule: the records to visit, in the API filter language; "$now" and "$today" stand for the sweep's instant and date
+   * schedule: the records to visit, in the API filter language; "$now" and "$today" (optionally shifted by an ISO-8601 duration: "$now-PT4H") stand for the sweep's instant and date
    */
   filter?: {};
 }
