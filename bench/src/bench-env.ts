@@ -17,6 +17,8 @@ export interface Session {
   token: string;
   userId: string;
   call(method: string, url: string, body?: unknown): Promise<ApiResponse>;
+  /** A raw body (CSV…) with its content type. */
+  send(method: string, url: string, body: string, contentType: string): Promise<ApiResponse>;
   /** Like `call`, but any non-2xx status throws. */
   ok<T = any>(method: string, url: string, body?: unknown): Promise<T>;
 }
@@ -82,14 +84,17 @@ export async function request(
   url: string,
   token: string | undefined,
   body?: unknown,
+  /** Sends `body` (a string) as is with this type instead of as JSON. */
+  contentType?: string,
 ): Promise<ApiResponse> {
+  const raw = contentType !== undefined;
   const res = await fetch(new URL(url, base), {
     method,
     headers: {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(body === undefined ? {} : { 'content-type': contentType ?? 'application/json' }),
     },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    ...(body === undefined ? {} : { body: raw ? (body as string) : JSON.stringify(body) }),
   });
   const text = await res.text();
   let parsed: unknown = text;
@@ -108,6 +113,7 @@ export function session(base: string, tenant: string, token: string, userId: str
     token,
     userId,
     call,
+    send: (method, url, body, contentType) => request(base, method, url, token, body, contentType),
     async ok(method, url, body) {
       const r = await call(method, url, body);
       if (r.status < 200 || r.status > 299) throw new Error(`${method} ${url}: ${r.status} ${JSON.stringify(r.body)}`);

@@ -8,6 +8,8 @@ export interface LoadStats {
   errors: number;
   p50Ms: number;
   p99Ms: number;
+  /** The slowest request: a stall shows here first. */
+  maxMs: number;
   rps: number;
 }
 
@@ -36,6 +38,7 @@ export async function httpLoad(opts: {
     errors: r.non2xx + r.errors + r.timeouts,
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
+    maxMs: r.latency.max,
     rps: Math.round(r.requests.total / opts.seconds),
   };
 }
@@ -90,6 +93,7 @@ export async function clientLoad(opts: {
     errors,
     p50Ms: round(percentile(samples, 0.5)),
     p99Ms: round(percentile(samples, 0.99)),
+    maxMs: round(samples.reduce((m, v) => Math.max(m, v), 0)),
     rps: Math.round(samples.length / elapsed),
   };
 }

@@ -12,6 +12,8 @@ export interface ServerProcess {
   platformToken: string;
   /** The embedded cluster the server started, for the raw SQL twins. */
   databaseUrl: string;
+  /** Process id of the server (memory sampling). */
+  pid: number;
   /** The data directory, to start the server again on the same cluster (`startServerProcess({ dir })`). */
   dir: string;
   /** Stops the server; removes the data directory unless `keep`. */
@@ -67,7 +69,10 @@ export async function startServerProcess(
         opts.startTimeoutMs ?? 120_000,
       );
       const onData = (chunk: Buffer) => {
-        output += chunk.toString();
+        // Only the tail is kept: a long run's log would otherwise grow without bound.
+        output = (output + chunk.toString()).slice(-16_000);
+        // BENCH_SERVER_LOG=1 shows the server's own log (errors behind a 500, slow starts).
+        if (process.env.BENCH_SERVER_LOG) process.stderr.write(chunk);
         const m = /Forma is running at (\S+)/.exec(output);
         if (m?.[1]) {
           clearTimeout(timer);
@@ -83,7 +88,7 @@ export async function startServerProcess(
     });
     const databaseUrl = runningEmbeddedUrl(dataDir);
     if (!databaseUrl) throw new Error('server is up but its embedded PostgreSQL could not be found');
-    return { url, platformToken, databaseUrl, dir, stop };
+    return { url, platformToken, databaseUrl, dir, pid: child.pid as number, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -1,7 +1,11 @@
+import { approvalsBench } from './approvals';
 import { deepPage } from './deep-page';
 import { expand } from './expand';
+import { import100k } from './import-100k';
 import { listAdmin } from './list-admin';
 import { listScoped } from './list-scoped';
+import { noisyNeighbour } from './noisy-neighbour';
+import { onlineDdl } from './online-ddl';
 import { sandboxMicroBench } from './sandbox-micro';
 import { savePath } from './save-path';
 import type { Workload } from './workload';
@@ -14,4 +18,8 @@ export const workloads: Record<string, Workload> = {
   expand,
   'save-path': savePath,
   'sandbox-micro': sandboxMicroBench,
+  'noisy-neighbour': noisyNeighbour,
+  'import-100k': import100k,
+  'online-ddl': onlineDdl,
+  approvals: approvalsBench,
 };
