@@ -28,6 +28,7 @@ import { documentRoutes } from './routes/document-routes';
 import { fileRoutes } from './routes/file-routes';
 import { wordTemplateRoutes } from './routes/word-template-routes';
 import { reportRoutes } from './routes/report-routes';
+import { mailMergeRoutes } from './routes/mail-merge-routes';
 import { workflowSimulateRoutes } from './routes/workflow-simulate-routes';
 
 export interface AppOptions {
@@ -106,6 +107,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(fileRoutes);
   await app.register(wordTemplateRoutes);
   await app.register(reportRoutes);
+  await app.register(mailMergeRoutes);
   await app.register(workflowSimulateRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);
   await app.register(pluginRoutes(opts.plugins));

@@ -27,6 +27,7 @@ import { createRecordsIo } from './records/records-io';
 import { DocumentService } from './documents/document-service';
 import { FileService } from './documents/file-service';
 import { ReportService } from './reports/report-service';
+import { MailMerge } from './documents/mail-merge';
 import { checkDashboardItem, checkReportItem } from './reports/report-checks';
 import { AutomationEngine } from './automations/automation-engine';
 import { attachDocument } from './automations/attach-document';
@@ -104,6 +105,13 @@ export function createRuntime(opts: RuntimeOptions) {
     aggregates: () => recordsIo.aggregates,
     records: () => records,
   });
+  const mailMerge = new MailMerge({
+    meta,
+    documents: () => documents,
+    records: () => records,
+    permissions: () => permissions,
+    clock,
+  });
   meta.registerSectionCheck('reports', checkReportItem, 'reports');
   meta.registerSectionCheck('dashboards', checkDashboardItem, 'reports');
   templates.sampleDataLoader = sampleDataLoader({ meta, records, users });
@@ -161,6 +169,8 @@ export function createRuntime(opts: RuntimeOptions) {
     documents,
     /** Files attached to records (runtime/src/documents/file-service.ts). */
     files,
+    /** Mail merge: a print template over a filtered list → PDF, ZIP, preview or outbox e-mails (docs/documents.md). */
+    mailMerge,
     /** Saved reports and home dashboards over the aggregate engine (runtime/src/reports, docs/documents.md). */
     reports,
     /** Roles, record scopes, field security, sharing (runtime/src/permissions, docs/permissions.md). */

@@ -89,6 +89,7 @@ export type { FileMeta, FileService, FileUpload } from './documents/file-service
 export { MAX_DOCX_BYTES } from './documents/word-template';
 export type { HomeDashboard, ReportColumn, ReportResult, ReportService, ReportSummary } from './reports/report-service';
 export { reportXlsx } from './reports/report-xlsx';
+export type { MailMerge, MailMergeInput, MergeEmailReport, MergePreview } from './documents/mail-merge';
 export type { ImportFormat } from './records/import-row-reader';
 export type { ImportOptions, ImportReport, RevertReport } from './records/import-service';
 export type { ExportFormat } from './records/export-writer';

@@ -43,7 +43,9 @@ hbs.registerHelper('number', (value: unknown, decimals: unknown) => {
     : String(value);
 });
 const compileOptions = { knownHelpersOnly: true, knownHelpers: { date: true, number: true } } as const;
-const compile = (source: string) => hbs.compile(source, compileOptions);
+/** A template compiled with the document helpers (also used by mail merge). */
+export const compileTemplate = (source: string) => hbs.compile(source, compileOptions);
+const compile = compileTemplate;
 
 /**
  * Print templates (HTML + Handlebars → PDF): admins save them per object, users print the records

@@ -1,0 +1,108 @@
+import type { FastifyInstance } from 'fastify';
+import { bearer, errors } from '../http/schemas';
+import type { TypeProvider } from '../http/type-provider';
+
+const mergeBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['template'],
+  properties: {
+    template: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' },
+    filter: { type: 'object', additionalProperties: true, description: 'The records filter language' },
+    sort: { type: 'string', maxLength: 500, description: 'As in lists: "-amount,name"' },
+    format: { type: 'string', enum: ['pdf', 'zip'], default: 'pdf' },
+    dryRun: { type: 'boolean', description: 'Answer the first three merged documents as HTML and text' },
+    email: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['to', 'subject'],
+      properties: {
+        to: { type: 'string', maxLength: 63, description: 'The e-mail field of the object' },
+        subject: { type: 'string', minLength: 1, maxLength: 500, description: 'A template: "Hello {{name}}"' },
+      },
+    },
+  },
+} as const;
+
+const preview = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string' },
+    label: { type: 'string' },
+    html: { type: 'string' },
+    text: { type: 'string' },
+    email: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { to: { type: ['string', 'null'] }, subject: { type: 'string' } },
+    },
+  },
+} as const;
+
+/**
+ * `POST /api/records/:object/merge`: a print template applied to every record of a filtered list
+ * the caller may read → one PDF, a ZIP of PDFs, a preview of the first three, or queued e-mails.
+ */
+export async function mailMergeRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeProvider>();
+
+  app.post(
+    '/api/records/:object/merge',
+    {
+      onRequest: app.requireUser,
+      bodyLimit: 64 * 1024,
+      schema: {
+        tags: ['documents'],
+        summary: 'Mail merge over a filtered list: PDF, ZIP of PDFs, dry-run preview, or e-mails to the outbox',
+        description:
+          'Records are read in keyset pages with the caller’s scope and field security, and the document is ' +
+          'streamed while they are read. dryRun answers {documents: [{id, label, html, text, email?}]} (at most 3). ' +
+          'With email, one personalised e-mail per record is queued: {queued, missing, missingCount}.',
+        security: bearer,
+        params: {
+          type: 'object',
+          required: ['object'],
+          properties: { object: { type: 'string', minLength: 1, maxLength: 63 } },
+        },
+        body: mergeBody,
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              documents: { type: 'array', items: preview },
+              queued: { type: 'integer' },
+              missing: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  properties: { id: { type: 'string' }, label: { type: 'string' } },
+                },
+              },
+              missingCount: { type: 'integer' },
+            },
+            description: 'application/pdf or application/zip unless dryRun or email',
+          },
+          ...errors(400, 401, 404, 413),
+        },
+      },
+    },
+    async (request, reply) => {
+      const merge = app.runtime.mailMerge;
+      const { object } = request.params;
+      const input = request.body;
+      if (input.dryRun) return merge.preview(request.ctx, object, input);
+      if (input.email) return merge.email(request.ctx, object, input);
+      const zip = input.format === 'zip';
+      const { stream, filename } = zip
+        ? await merge.zip(request.ctx, object, input)
+        : await merge.pdf(request.ctx, object, input);
+      return reply
+        .header('content-type', zip ? 'application/zip' : 'application/pdf')
+        .header('content-disposition', `attachment; filename="${filename}"`)
+        .send(stream as never);
+    },
+  );
+}
