@@ -8,6 +8,9 @@ import { describePublishError, summaryLines } from '../common';
 import { applyTemplate, planTemplate, type TemplateApplyResult, type TemplateInfo } from './templates-api';
 import '../common/publish-dialog.css';
 
+/** Sections the summary names in words (the plan dialog's own labels). */
+const SECTIONS = new Set(['objects', 'fields', 'forms', 'views', 'roles', 'workflows', 'scripts']);
+
 interface ApplyTemplateDialogProps {
   template: TemplateInfo | null;
   onOpenChange: (open: boolean) => void;
@@ -112,6 +115,11 @@ export function ApplyTemplateDialog({ template, onOpenChange, onApplied }: Apply
                 {lines.map((l) => (
                   <li key={`${l.section}:${l.change}:${l.name}`}>
                     <Badge>{t(`objectDesigner.change_${l.change}` as const)}</Badge>
+                    {SECTIONS.has(l.section) && (
+                      <span className="f-publish__section">
+                        {t(`objectDesigner.section_${l.section as 'objects'}` as const)}
+                      </span>
+                    )}
                     <code>{l.name}</code>
                   </li>
                 ))}
