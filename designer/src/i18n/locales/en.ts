@@ -556,6 +556,7 @@ export const en = {
     recallBody: 'The request is withdrawn, approvers no longer see it and the record can be edited again.',
     recallComment: 'Reason (optional)',
     recalled: 'Approval request recalled.',
+    statusRecalled: 'Recalled',
     recallFailed: 'Could not recall: {{message}}',
     decisions: 'Decisions',
     bin: 'Recycle bin',

@@ -555,6 +555,7 @@ export const zhCN: Translations = {
     recallBody: '申请将被撤回，审批人不再看到它，记录恢复可编辑。',
     recallComment: '原因（可选）',
     recalled: '审批申请已撤回。',
+    statusRecalled: '已撤回',
     recallFailed: '无法撤回：{{message}}',
     decisions: '审批记录',
     bin: '回收站',
