@@ -118,7 +118,11 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
     [schema, formDoc, locale, meta.objects],
   );
   // `/o/deal/new?account=<id>` (from a related list) starts the new record linked to its parent.
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
+  // The open tab lives in the address: a save or reload that remounts the editor keeps it.
+  const tab = ['details', 'related', 'approvals', 'history'].includes(params.get('tab') ?? '')
+    ? (params.get('tab') as string)
+    : 'details';
   const [data, setData] = useState(() =>
     record
       ? toFormData(record, form)
@@ -282,7 +286,13 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
         }
       />
       {record ? (
-        <Tabs.Root defaultValue="details" className="f-tabs">
+        <Tabs.Root
+          value={tab}
+          onValueChange={(v) =>
+            setParams((p) => new URLSearchParams({ ...Object.fromEntries(p), tab: v }), { replace: true })
+          }
+          className="f-tabs"
+        >
           <Tabs.List className="f-tabs__list" aria-label={title}>
             <Tabs.Trigger value="details" className="f-tabs__tab">
               {t('record.details')}

@@ -46,7 +46,7 @@ export const forms: Record<string, Form> = {
           name: 'convert',
           label: 'Convert',
           description: 'Create an account, a contact and a deal from this lead',
-          'x-i18n': { 'zh-CN': { label: '转换', description: '由此线索创建客户、联系人和商机' } },
+          'x-i18n': { 'zh-CN': { label: '转化', description: '由此线索创建客户、联系人和商机' } },
           path: '/api/plugins/core-crm/leads/{id}/convert',
           open: 'deal',
           confirm: true,

@@ -47,14 +47,19 @@ export interface E2ePage {
  * the real database serving it, a fresh tenant, and chromium.
  */
 export async function startE2eApp(
-  opts: { prefix?: string; server?: Omit<TestServerOptions, 'webDir'> } = {},
+  opts: {
+    prefix?: string;
+    server?: Omit<TestServerOptions, 'webDir'>;
+    /** A demo-like tenant: `{template: 'core-crm', sampleData: true}` (with `server.plugins: 'discover'`). */
+    tenant?: { template?: string; sampleData?: boolean };
+  } = {},
 ): Promise<E2eApp> {
   ensureDesignerBuild({ log: () => undefined });
   const server = await startTestServer({ ...opts.server, webDir: WEB_DIR });
   const contexts: BrowserContext[] = [];
   let browser: Browser | undefined;
   try {
-    const tenant = await createTestTenant(server, { prefix: opts.prefix ?? 'e2e' });
+    const tenant = await createTestTenant(server, { prefix: opts.prefix ?? 'e2e', ...opts.tenant });
     browser = await launchBrowser();
     const b = browser;
     return {

@@ -72,6 +72,10 @@ export function LookupWidget(props: WidgetProps) {
     if (found[0]) pick(found[0]);
   });
 
+  // New results for a new search start with their first option highlighted.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the term is the trigger, not a value read
+  useEffect(() => setActive(0), [term]);
+
   useEffect(() => {
     if (open) document.getElementById(`${listId}-${highlighted}`)?.scrollIntoView({ block: 'nearest' });
   }, [open, highlighted, listId]);
