@@ -22,6 +22,8 @@ export interface PlatformConfig {
   smtp: { url: string; from: string } | undefined;
   /** `PUBLIC_URL`: where users reach this server (links in e-mails); default `http://localhost:<PORT>`. */
   publicUrl: string;
+  /** `FILES_DIR`: record files are stored on disk there instead of in the database. */
+  filesDir: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
@@ -45,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
         ? { url: env.SMTP_URL.trim(), from: env.SMTP_FROM.trim() }
         : undefined,
     publicUrl: (env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, ''),
+    filesDir: env.FILES_DIR?.trim() ? path.resolve(env.FILES_DIR.trim()) : undefined,
   };
 }
 

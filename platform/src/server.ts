@@ -53,7 +53,11 @@ export async function startServer(opts: StartOptions): Promise<Server> {
   const db = connectDb({ url, poolMax: opts.poolMax ?? 20, statementTimeoutMs: 60_000 });
   const runtime = createRuntime({
     db,
-    config: { publicUrl: config.publicUrl, ...opts.runtimeConfig },
+    config: {
+      publicUrl: config.publicUrl,
+      ...(config.filesDir ? { files: { dir: config.filesDir } } : {}),
+      ...opts.runtimeConfig,
+    },
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   let app: FastifyInstance | undefined;

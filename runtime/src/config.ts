@@ -19,6 +19,8 @@ export interface RuntimeConfig {
   imports: { maxBytes: number; maxRows: number; batchSize: number };
   /** Address users reach the server at (`PUBLIC_URL`); links in e-mails start with it. Empty: relative links. */
   publicUrl: string;
+  /** Record files (`FILES_DIR`): bodies on disk under `dir` instead of the database; size limit either way. */
+  files: { dir: string; maxBytes: number };
 }
 
 export interface MetaConfig {
@@ -36,6 +38,7 @@ export const defaultRuntimeConfig: RuntimeConfig = {
   meta: { lockTimeoutMs: 3000, maxAttempts: 5 },
   imports: { maxBytes: 256 * 1024 * 1024, maxRows: 500_000, batchSize: 1000 },
   publicUrl: '',
+  files: { dir: '', maxBytes: 10 * 1024 * 1024 },
 };
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

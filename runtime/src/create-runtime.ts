@@ -98,7 +98,11 @@ export function createRuntime(opts: RuntimeOptions) {
     importLimits: config.imports,
   });
   const documents = new DocumentService({ meta, records: () => records });
-  const files = new FileService({ records: () => records, permissions: () => permissions });
+  const files = new FileService(
+    { records: () => records, permissions: () => permissions },
+    config.files.maxBytes,
+    config.files.dir || undefined,
+  );
   const reports = new ReportService({
     meta,
     permissions: () => permissions,

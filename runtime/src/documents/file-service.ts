@@ -1,4 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Ctx } from '../ctx';
 import { badRequest, forbidden, notFound, tooLarge } from '../errors';
@@ -55,7 +57,10 @@ const toMeta = (r: Row): FileMeta => ({
 });
 
 /**
- * Files attached to records, stored in the tenant's `_files` table (bytea). Reading follows the
+ * Files attached to records, stored in the tenant's `_files` table: the body in its bytea column,
+ * or — with a files directory (`FILES_DIR`) — on disk at `<dir>/<tenant>/<id[0..2]>/<id>` with an
+ * empty bytea (files are never empty, so the row says where its body is and both kinds can live
+ * side by side after the setting changes). Reading follows the
  * record's read scope (outside it: 404), attaching and deleting its update scope (403).
  * The stored type comes from the bytes (magic numbers), never from the client's word alone.
  */
@@ -63,6 +68,8 @@ export class FileService {
   constructor(
     private readonly deps: { records: () => RecordService; permissions: () => PermissionService },
     readonly maxBytes = DEFAULT_MAX_FILE_BYTES,
+    /** Where bodies are written; absent: in the database. */
+    readonly dir?: string,
   ) {}
 
   async list(ctx: Ctx, object: string, recordId: string): Promise<FileMeta[]> {
@@ -80,18 +87,25 @@ export class FileService {
     if (file.data.length === 0) throw badRequest('The file is empty');
     if (file.data.length > this.maxBytes) throw tooLarge(`Files are limited to ${this.maxBytes} bytes`);
     const contentType = await sniff(file.data, file.contentType);
+    const id = randomUUID();
+    const onDisk = this.dir ? await this.writeBody(ctx, id, file.data) : undefined;
     const [row] = (await this.table(ctx)
       .insert({
+        id,
         object,
         record_id: recordId,
         name,
         content_type: contentType,
         size: file.data.length,
         sha256: createHash('sha256').update(file.data).digest(),
-        content: file.data,
+        content: onDisk ? Buffer.alloc(0) : file.data,
         created_by: ctx.user.id,
       })
-      .returning(COLUMNS)) as Row[];
+      .returning(COLUMNS)
+      .catch(async (err) => {
+        if (onDisk) await fs.rm(onDisk, { force: true });
+        throw err;
+      })) as Row[];
     return toMeta(row as Row);
   }
 
@@ -108,7 +122,8 @@ export class FileService {
       .where({ id: fileId, object, record_id: recordId })
       .first()) as (Row & { content: Buffer }) | undefined;
     if (!row) throw notFound('File not found');
-    return { meta: toMeta(row), data: row.content };
+    if (row.content.length > 0 || row.size === 0) return { meta: toMeta(row), data: row.content };
+    return { meta: toMeta(row), data: await this.readBody(ctx, row.id) };
   }
 
   async delete(ctx: Ctx, object: string, recordId: string, fileId: string): Promise<void> {
@@ -116,6 +131,34 @@ export class FileService {
     if (!UUID.test(fileId)) throw notFound('File not found');
     const n = await this.table(ctx).where({ id: fileId, object, record_id: recordId }).delete();
     if (n === 0) throw notFound('File not found');
+    // After the row: a failed delete leaves an orphan body on disk, never a row without its body.
+    if (this.dir) await fs.rm(this.bodyPath(ctx, fileId), { force: true });
+  }
+
+  /** `<dir>/<tenant>/<first two hex digits>/<uuid>`: tenant ids and uuids are checked shapes, never user text. */
+  private bodyPath(ctx: Ctx, id: string): string {
+    if (!this.dir || !UUID.test(id) || !/^[a-z][a-z0-9_]{1,30}$/.test(ctx.tenant)) throw notFound('File not found');
+    return path.join(this.dir, ctx.tenant, id.slice(0, 2), id);
+  }
+
+  /** Written under a temporary name and renamed, so a crash never leaves half a body under the real one. */
+  private async writeBody(ctx: Ctx, id: string, data: Buffer): Promise<string> {
+    const target = this.bodyPath(ctx, id);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const tmp = `${target}.${process.pid}.tmp`;
+    await fs.writeFile(tmp, data, { flag: 'wx' });
+    await fs.rename(tmp, target);
+    return target;
+  }
+
+  private async readBody(ctx: Ctx, id: string): Promise<Buffer> {
+    try {
+      return await fs.readFile(this.bodyPath(ctx, id));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw notFound('The file body is missing from the files directory');
+      throw err;
+    }
   }
 
   private table(ctx: Ctx) {
