@@ -70,6 +70,14 @@ describe('object designer in the browser', { timeout: 240_000 }, () => {
     await addField(page, 'Lookup', 'Client', (d) =>
       d.getByRole('combobox', { name: 'Points to' }).selectOption('account'),
     );
+    // Keyboard reordering: Alt+↑/↓ on a focused field moves it, focus staying on it.
+    const order = () => page.locator('.f-od-field-list code').allTextContents();
+    await page.locator('#f-od-field-client').focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    await expect.poll(order).toEqual(['name', 'budget', 'start_date', 'client', 'status']);
+    await page.keyboard.press('Alt+ArrowDown');
+    await expect.poll(order).toEqual(['name', 'budget', 'start_date', 'status', 'client']);
+
     await page.getByRole('textbox', { name: 'Label (Chinese)' }).fill('客户');
 
     // Undo and redo walk the draft back and forth.
@@ -228,6 +236,25 @@ describe('object designer in the browser', { timeout: 240_000 }, () => {
     const { page } = await app.newPage();
     await signIn(page, app.admin);
     await page.goto('/designer/objects/project');
+    await page.getByRole('tab', { name: 'Fields' }).waitFor();
+    // Someone else publishes meanwhile: this editor's change is not applied over theirs.
+    await putMeta(app.tenant, '/api/meta/views/all_projects', { object: 'project', label: 'All', columns: ['name'] });
+    await page.getByRole('button', { name: /^Budget/ }).click();
+    await page.getByRole('textbox', { name: 'Label (Chinese)' }).fill('预算');
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    await dialog(page)
+      .getByText(/Someone else published a change after you opened this editor/)
+      .waitFor();
+    expect(await dialog(page).getByRole('button', { name: 'Publish', exact: true }).isDisabled()).toBe(true);
+    await screenshot(page, 'designer-publish-stale', { fullPage: false });
+    // Reviewing it against the newest version shows the plan; the admin still decides.
+    await dialog(page).getByRole('button', { name: 'Review against the newest version' }).click();
+    await dialog(page)
+      .getByText(/Database steps/)
+      .waitFor();
+    await dialog(page).getByRole('button', { name: 'Cancel' }).click();
+    expect((await app.tenant.api.get('/api/meta')).body.objects.project.properties.budget['x-i18n']).toBeUndefined();
+
     await addField(page, 'Formula', 'Net');
     await page.getByRole('textbox', { name: 'Formula' }).fill('record.nope * 2');
     await page.getByRole('button', { name: 'Check formula' }).click();
@@ -240,6 +267,8 @@ describe('object designer in the browser', { timeout: 240_000 }, () => {
     await page.getByRole('button', { name: /^Start date/ }).click();
     await page.getByRole('button', { name: 'Remove field' }).click();
     await page.getByRole('button', { name: 'Publish…' }).click();
+    // This editor still holds the older version: it says so again before any plan.
+    await dialog(page).getByRole('button', { name: 'Review against the newest version' }).click();
     await dialog(page).getByText('Deletes data').first().waitFor();
     const confirm = dialog(page).getByRole('button', { name: 'Publish', exact: true });
     expect(await confirm.isDisabled()).toBe(true);

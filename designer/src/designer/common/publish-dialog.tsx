@@ -37,7 +37,21 @@ export function PublishDialog({ open, onOpenChange, document, revertTo, onPublis
   const [state, setState] = useState<State>({ phase: 'planning' });
   const [ack, setAck] = useState(false);
   const [attempt, setAttempt] = useState(0);
+  // Set when the admin chose to review the change against a version newer than the one edited.
+  const [overNewer, setOverNewer] = useState(false);
   const ackId = useId();
+  // The version the editor loaded (`document.version`): a change published since then by someone
+  // else is reported instead of being overwritten silently.
+  const baseVersion = revertTo === undefined ? document.version : undefined;
+  const source = (): PublishSource => {
+    if (revertTo !== undefined) return { revertTo };
+    const { version: _v, ...rest } = document;
+    return { document: rest };
+  };
+
+  useEffect(() => {
+    if (open) setOverNewer(false);
+  }, [open]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new plan per opening (or retry), with the document as it is then.
   useEffect(() => {
@@ -45,15 +59,22 @@ export function PublishDialog({ open, onOpenChange, document, revertTo, onPublis
     let live = true;
     setState({ phase: 'planning' });
     setAck(false);
-    const source: PublishSource = revertTo !== undefined ? { revertTo } : { document };
-    planPublish(api, source).then(
-      (plan) => live && setState({ phase: 'planned', plan }),
+    planPublish(api, source()).then(
+      (plan) => {
+        if (!live) return;
+        if (baseVersion !== undefined && !overNewer && plan.version !== baseVersion)
+          setState({
+            phase: 'failed',
+            failure: { kind: 'stale', message: '', problems: [], currentVersion: plan.version },
+          });
+        else setState({ phase: 'planned', plan });
+      },
       (e) => live && setState({ phase: 'failed', failure: describePublishError(e) }),
     );
     return () => {
       live = false;
     };
-  }, [open, attempt, revertTo, api]);
+  }, [open, attempt, revertTo, api, overNewer]);
 
   const plan = state.phase === 'planned' || state.phase === 'applying' ? state.plan : undefined;
   const blocked = (plan?.conflicts.length ?? 0) > 0;
@@ -63,8 +84,8 @@ export function PublishDialog({ open, onOpenChange, document, revertTo, onPublis
     if (!plan) return;
     setState({ phase: 'applying', plan });
     try {
-      const source: PublishSource = revertTo !== undefined ? { revertTo } : { document };
-      const res = await applyPublish(api, source, { allowDestructive: ack, expectedVersion: plan.version });
+      const expectedVersion = baseVersion !== undefined && !overNewer ? baseVersion : plan.version;
+      const res = await applyPublish(api, source(), { allowDestructive: ack, expectedVersion });
       await queryClient.invalidateQueries({ queryKey: ['meta'] });
       onPublished(res.version);
       onOpenChange(false);
@@ -91,9 +112,19 @@ export function PublishDialog({ open, onOpenChange, document, revertTo, onPublis
           <Button onClick={() => onOpenChange(false)} disabled={state.phase === 'applying'}>
             {t('common.cancel')}
           </Button>
-          {state.phase === 'failed' && (
-            <Button onClick={() => setAttempt((n) => n + 1)}>{t('objectDesigner.publishReplan')}</Button>
-          )}
+          {state.phase === 'failed' &&
+            (state.failure.kind === 'stale' ? (
+              <Button
+                onClick={() => {
+                  setOverNewer(true);
+                  setAttempt((n) => n + 1);
+                }}
+              >
+                {t('objectDesigner.publishOverNewer')}
+              </Button>
+            ) : (
+              <Button onClick={() => setAttempt((n) => n + 1)}>{t('objectDesigner.publishReplan')}</Button>
+            ))}
           <Button
             variant={plan?.destructive ? 'danger' : 'primary'}
             onClick={publish}
