@@ -8,6 +8,7 @@ import { noisyNeighbour } from './noisy-neighbour';
 import { onlineDdl } from './online-ddl';
 import { sandboxMicroBench } from './sandbox-micro';
 import { savePath } from './save-path';
+import { tenantScale } from './tenant-scale';
 import type { Workload } from './workload';
 
 /** Every workload of issue 12, in the order `npm run bench` runs them (tenant-scale last: it adds 1,000 tenants). */
@@ -22,4 +23,5 @@ export const workloads: Record<string, Workload> = {
   'import-100k': import100k,
   'online-ddl': onlineDdl,
   approvals: approvalsBench,
+  'tenant-scale': tenantScale,
 };
