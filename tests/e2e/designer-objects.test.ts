@@ -255,6 +255,18 @@ describe('object designer in the browser', { timeout: 240_000 }, () => {
     await dialog(page).getByRole('button', { name: 'Cancel' }).click();
     expect((await app.tenant.api.get('/api/meta')).body.objects.project.properties.budget['x-i18n']).toBeUndefined();
 
+    // A repeated picklist value: flagged while typing, and the server's refusal names its JSON path.
+    await page.getByRole('button', { name: /^Status/ }).click();
+    await page.getByRole('textbox', { name: 'Value of option 2' }).fill('planned');
+    await page.getByText('Option values must be unique').waitFor();
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    await dialog(page).getByText('The change is not valid.').waitFor();
+    await dialog(page).locator('code', { hasText: '/objects/project/properties/status' }).first().waitFor();
+    await screenshot(page, 'designer-publish-invalid', { fullPage: false });
+    await dialog(page).getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: 'Value of option 2' }).inputValue()).toBe('active');
+
     await addField(page, 'Formula', 'Net');
     await page.getByRole('textbox', { name: 'Formula' }).fill('record.nope * 2');
     await page.getByRole('button', { name: 'Check formula' }).click();

@@ -235,7 +235,8 @@ function FailureView({ failure }: { failure: PublishFailure }) {
   return (
     <div className="f-publish__alert" role="alert">
       <p>
-        <strong>{lead}</strong> {failure.kind !== 'stale' && failure.message}
+        <strong>{lead}</strong> {/* The server's message repeats its issues; the list below says it better. */}
+        {failure.kind !== 'stale' && !(failure.kind === 'invalid' && failure.problems.length > 0) && failure.message}
       </p>
       {failure.problems.length > 0 && (
         <ul>

@@ -3,9 +3,11 @@ import { useTranslation } from 'react-i18next';
 import type { FieldSchema } from '../../meta/meta-types';
 import { Button, IconButton } from '../../ui';
 import { optionsOf, withOptions } from './field-catalog';
-import { IDENTIFIER } from './identifier';
 
-/** The choices of a select or multiselect field: stored value (an identifier) and its English label. */
+/** The choices of a select or multiselect field: the stored value and its English label. */
+/** What the server accepts for a stored choice (field.schema.json enumValues): 1 to 200 characters. */
+const validValue = (v: string) => v.length > 0 && v.length <= 200;
+
 export function OptionsEditor({ f, onChange }: { f: FieldSchema; onChange: (f: FieldSchema) => void }) {
   const { t } = useTranslation();
   const labels = (f['x-enum-labels'] ?? {}) as Record<string, string>;
@@ -32,7 +34,7 @@ export function OptionsEditor({ f, onChange }: { f: FieldSchema; onChange: (f: F
       <legend className="f-field__label">{t('objectDesigner.options')}</legend>
       <ol>
         {options.map((o, i) => {
-          const bad = !IDENTIFIER.test(o.value) || duplicate(o.value);
+          const bad = !validValue(o.value) || duplicate(o.value);
           return (
             // biome-ignore lint/suspicious/noArrayIndexKey: an option is edited in place, its value may change.
             <li key={i} className="f-od-option">
@@ -72,7 +74,7 @@ export function OptionsEditor({ f, onChange }: { f: FieldSchema; onChange: (f: F
           );
         })}
       </ol>
-      {values.some((v) => !IDENTIFIER.test(v) || duplicate(v)) && (
+      {values.some((v) => !validValue(v) || duplicate(v)) && (
         <p className="f-field__error">{t('objectDesigner.optionInvalid')}</p>
       )}
       <Button size="sm" variant="ghost" icon={<Plus size={14} aria-hidden="true" />} onClick={add}>

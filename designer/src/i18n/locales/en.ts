@@ -458,7 +458,7 @@ export const en = {
     optionLabel: 'Label of option {{n}}',
     removeOption: 'Remove option {{value}}',
     addOption: 'Add option',
-    optionInvalid: 'Option values must be unique names (lower-case letters, digits and _).',
+    optionInvalid: 'Option values must be unique and 1 to 200 characters long.',
     minLength: 'Min length',
     maxLength: 'Max length',
     minimum: 'Minimum',

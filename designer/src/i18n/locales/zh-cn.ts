@@ -457,7 +457,7 @@ export const zhCN: Translations = {
     optionLabel: '选项 {{n}} 的名称',
     removeOption: '删除选项 {{value}}',
     addOption: '添加选项',
-    optionInvalid: '选项值必须唯一，且只能使用小写字母、数字和下划线。',
+    optionInvalid: '选项值必须唯一，长度为 1 到 200 个字符。',
     minLength: '最小长度',
     maxLength: '最大长度',
     minimum: '最小值',
