@@ -29,6 +29,14 @@ beforeAll(async () => {
   managerId = list.find((u) => u.email === DEMO_MANAGER.email)?.id ?? '';
   expect(managerId).not.toBe('');
   rep = await app.tenant.addUser({ roles: ['sales_rep'], name: 'Nina Newcomer', manager: managerId });
+  // A tenant's own action script: a button on every deal.
+  const script = await app.tenant.api.put('/api/meta/scripts/start_negotiation', {
+    object: 'deal',
+    event: 'action',
+    label: 'Start negotiation',
+    code: "if (record.stage === 'negotiation') error('stage', 'Already negotiating');\nset('stage', 'negotiation');",
+  });
+  expect(script.status, script.text).toBe(200);
 });
 afterAll(async () => {
   await app?.close();
@@ -70,6 +78,14 @@ describe('lead → deal → quote → approval in the browser', { timeout: 240_0
     expect(lead.body).toMatchObject({ status: 'converted', converted_deal: dealId });
     await screenshot(page, 'deal-from-lead');
 
+    // The tenant's action script: runs, saves what it set; a second run is refused by its error().
+    await page.getByRole('button', { name: 'Start negotiation', exact: true }).click();
+    await page.getByText('Start negotiation: done.').first().waitFor();
+    await expect.poll(() => page.locator('#root_stage option:checked').textContent()).toBe('Negotiation');
+    await page.getByRole('button', { name: 'Start negotiation', exact: true }).click();
+    await page.getByText('Start negotiation failed: Already negotiating').first().waitFor();
+    expect((await rep.api.get(`/api/records/deal/${dealId}`)).body.stage).toBe('negotiation');
+
     // Converting twice is refused with the server's reason, as a toast.
     await page.goto(`/o/lead/${leadId}`);
     await page.getByRole('heading', { name: 'Globex Robotics', level: 1 }).waitFor();
@@ -88,6 +104,7 @@ describe('lead → deal → quote → approval in the browser', { timeout: 240_0
     await account.fill('Globex');
     // The sample data has another Globex: arrow down until ours is highlighted.
     const ours = page.getByRole('option', { name: 'Globex Robotics' });
+    await page.locator('[role="listbox"][aria-busy="false"]').waitFor();
     await page.getByRole('option', { name: 'Globex Retail' }).waitFor();
     await ours.waitFor();
     for (let i = 0; i < 12 && (await ours.getAttribute('aria-selected')) !== 'true'; i++)

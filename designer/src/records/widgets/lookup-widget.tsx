@@ -154,7 +154,14 @@ export function LookupWidget(props: WidgetProps) {
         </div>
       </div>
       {open && (
-        <div id={listId} role="listbox" className="f-lookup__list" aria-label={targetLabel}>
+        <div
+          id={listId}
+          role="listbox"
+          className="f-lookup__list"
+          aria-label={targetLabel}
+          // Still typing or searching: what is listed is not yet the answer to the text shown.
+          aria-busy={!settled}
+        >
           {search.isError && (
             <div className="f-lookup__note">{t('record.lookupFailed', { message: search.error.message })}</div>
           )}
