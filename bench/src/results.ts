@@ -86,6 +86,13 @@ export function writeResults(file: ResultsFile, dir: string): void {
   fs.writeFileSync(mdPath, replaceBetweenMarkers(readOr(mdPath, DEFAULT_MD), table));
 }
 
+/** The README's benchmark section has the same markers: its table follows every full run. */
+export function writeReadmeTable(file: ResultsFile, readme: string): void {
+  const text = readOr(readme, '');
+  if (!text.includes(BEGIN)) return;
+  fs.writeFileSync(readme, replaceBetweenMarkers(text, formatResults(file)));
+}
+
 const BEGIN = '<!-- bench:table:begin -->';
 const END = '<!-- bench:table:end -->';
 const DEFAULT_MD = `# Benchmark results\n\n${BEGIN}\n${END}\n`;
