@@ -94,6 +94,80 @@ describe('home dashboard', { timeout: 120_000 }, () => {
     expect(errors).toEqual([]);
   });
 
+  it('renders the role dashboard from its reports; an admin adds a widget, reorders, saves, and it stays', async () => {
+    await putMeta(app.tenant, '/api/meta/reports/deals_by_stage', {
+      label: 'Deals by stage',
+      object: 'deal',
+      groupBy: [{ field: 'stage' }],
+      aggregates: [{ fn: 'sum', field: 'amount', as: 'amount' }],
+      chart: 'funnel',
+    });
+    await putMeta(app.tenant, '/api/meta/reports/won_by_month', {
+      label: 'Won by month',
+      object: 'deal',
+      filter: { stage: { eq: 'won' } },
+      groupBy: [{ field: 'close_on', bucket: 'month', as: 'month' }],
+      aggregates: [{ fn: 'sum', field: 'amount', as: 'won' }],
+      chart: 'line',
+    });
+    await putMeta(app.tenant, '/api/meta/reports/invoice_aging', {
+      label: 'Invoice aging',
+      object: 'invoice',
+      groupBy: [{ field: 'due_on', bucket: 'aging', as: 'age' }],
+      aggregates: [{ fn: 'sum', field: 'balance', as: 'balance' }],
+      chart: 'pie',
+    });
+    await putMeta(app.tenant, '/api/meta/dashboards/admin_home', {
+      label: 'Admin home',
+      roles: ['admin'],
+      widgets: [{ report: 'deals_by_stage', width: 'half' }, { report: 'invoice_aging' }],
+    });
+    const { page, errors } = await app.newPage();
+    await signIn(page, app.admin);
+    await expect.poll(() => page.locator('figure.f-chart').count()).toBe(2);
+    // The funnel keeps the stage enum order and labels.
+    expect(
+      await chartTable(page, /Deals by stage/)
+        .locator('th')
+        .allTextContents(),
+    ).toEqual(['New', 'Negotiation', 'Won', 'Lost']);
+
+    await page.getByRole('button', { name: 'Edit dashboard' }).click();
+    const widgets = page.getByRole('list', { name: 'Widgets' });
+    await widgets.waitFor();
+    await page.getByLabel('Report', { exact: true }).selectOption({ label: 'Won by month' });
+    await page.getByRole('button', { name: 'Add widget' }).click();
+    await page.getByRole('button', { name: 'Move Won by month up' }).click();
+    await page.getByRole('button', { name: 'Remove Invoice aging' }).click();
+    expect(await widgets.locator('li').allTextContents()).toEqual(['Deals by stage', 'Won by month']);
+    await screenshot(page, 'home-dashboard-editing');
+    await page.getByRole('button', { name: 'Save dashboard' }).click();
+    await page.getByText('Dashboard saved').waitFor();
+
+    await page.reload();
+    await expect.poll(() => page.locator('figure.f-chart').count()).toBe(2);
+    expect(await page.locator('.f-home__chart .f-card__title').allTextContents()).toEqual([
+      'Deals by stage',
+      'Won by month',
+    ]);
+    expect(
+      await chartTable(page, /Won by month/)
+        .locator('th')
+        .allTextContents(),
+    ).toEqual(['2026-02']);
+    await screenshot(page, 'home-dashboard-reports');
+    const saved = await app.tenant.api.get('/api/meta');
+    expect(saved.body.dashboards.admin_home).toMatchObject({
+      label: 'Admin home',
+      roles: ['admin'],
+      widgets: [
+        { report: 'deals_by_stage', width: 'half' },
+        { report: 'won_by_month', width: 'half' },
+      ],
+    });
+    expect(errors).toEqual([]);
+  });
+
   it('is usable on a tablet: list and form fit, and work from the keyboard', async () => {
     const { page, errors } = await app.newPage({ viewport: VIEWPORTS.tablet });
     await signIn(page, app.admin);

@@ -1,6 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  Line,
+  LineChart,
+  Pie,
+  PieChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { BarChart3 } from 'lucide-react';
 import { enumLabel, objectLabel } from '../i18n/pick-label';
 import { useLocale } from '../i18n/use-locale';
@@ -11,7 +24,7 @@ import { Card, EmptyState, ErrorState, LoadingState } from '../ui';
 import { dashboardSpec, monthKey } from './dashboard-spec';
 import './dashboard-charts.css';
 
-interface Point {
+export interface Point {
   label: string;
   value: number;
   count?: number;
@@ -19,18 +32,29 @@ interface Point {
 
 const num = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0) || 0);
 
-function ChartCard({
+const PIE_COLORS = ['var(--f-primary)', '#0ea5e9', '#22c55e', '#f59e0b', '#ef4444', '#8b5cf6', '#14b8a6', '#64748b'];
+
+/** One chart in a card: bars (default), a line or a pie, with the numbers also as a screen-reader table. */
+export function ChartCard({
   title,
   query,
   points,
   layout = 'horizontal',
   emptyText,
+  kind = 'bar',
+  valueLabel,
+  className,
+  actions,
 }: {
   title: string;
   query: { isPending: boolean; isError: boolean; error: Error | null };
   points: Point[] | undefined;
   layout?: 'horizontal' | 'vertical';
   emptyText?: string;
+  kind?: 'bar' | 'line' | 'pie';
+  valueLabel?: string;
+  className?: string;
+  actions?: React.ReactNode;
 }) {
   const { t } = useTranslation();
   const { locale } = useLocale();
@@ -56,22 +80,41 @@ function ChartCard({
     body = (
       <figure className="f-chart" aria-label={title}>
         <ResponsiveContainer width="100%" height={240}>
-          <BarChart data={points} layout={layout} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" stroke="var(--f-border)" />
-            {layout === 'vertical' ? (
-              <>
-                <XAxis type="number" tickFormatter={(v: number) => fmt.format(v)} fontSize={12} />
-                <YAxis type="category" dataKey="label" width={100} fontSize={12} />
-              </>
-            ) : (
-              <>
-                <XAxis dataKey="label" fontSize={12} />
-                <YAxis tickFormatter={(v: number) => fmt.format(v)} fontSize={12} width={56} />
-              </>
-            )}
-            <Tooltip formatter={(v) => [full.format(Number(v)), t('dashboard.amount')]} />
-            <Bar dataKey="value" fill="var(--f-primary)" radius={4} isAnimationActive={false} />
-          </BarChart>
+          {kind === 'pie' ? (
+            <PieChart>
+              <Pie data={points} dataKey="value" nameKey="label" outerRadius={90} isAnimationActive={false} label>
+                {points.map((p, i) => (
+                  <Cell key={p.label} fill={PIE_COLORS[i % PIE_COLORS.length]} />
+                ))}
+              </Pie>
+              <Tooltip formatter={(v) => [full.format(Number(v)), valueLabel ?? t('dashboard.amount')]} />
+            </PieChart>
+          ) : kind === 'line' ? (
+            <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+              <CartesianGrid strokeDasharray="3 3" stroke="var(--f-border)" />
+              <XAxis dataKey="label" fontSize={12} />
+              <YAxis tickFormatter={(v: number) => fmt.format(v)} fontSize={12} width={56} />
+              <Tooltip formatter={(v) => [full.format(Number(v)), valueLabel ?? t('dashboard.amount')]} />
+              <Line dataKey="value" stroke="var(--f-primary)" strokeWidth={2} isAnimationActive={false} />
+            </LineChart>
+          ) : (
+            <BarChart data={points} layout={layout} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+              <CartesianGrid strokeDasharray="3 3" stroke="var(--f-border)" />
+              {layout === 'vertical' ? (
+                <>
+                  <XAxis type="number" tickFormatter={(v: number) => fmt.format(v)} fontSize={12} />
+                  <YAxis type="category" dataKey="label" width={100} fontSize={12} />
+                </>
+              ) : (
+                <>
+                  <XAxis dataKey="label" fontSize={12} />
+                  <YAxis tickFormatter={(v: number) => fmt.format(v)} fontSize={12} width={56} />
+                </>
+              )}
+              <Tooltip formatter={(v) => [full.format(Number(v)), valueLabel ?? t('dashboard.amount')]} />
+              <Bar dataKey="value" fill="var(--f-primary)" radius={4} isAnimationActive={false} />
+            </BarChart>
+          )}
         </ResponsiveContainer>
         {/* The same numbers as text: screen readers and keyboard users get the chart's content. */}
         <table className="f-sr-only">
@@ -89,7 +132,7 @@ function ChartCard({
       </figure>
     );
   return (
-    <Card title={title} className="f-home__chart">
+    <Card title={title} className={className ?? 'f-home__chart'} actions={actions}>
       {body}
     </Card>
   );

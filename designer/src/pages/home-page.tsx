@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { CheckCircle2, Database, GitBranch, Inbox, Users } from 'lucide-react';
 import { useInbox } from '../approvals/use-approvals';
-import { DashboardCharts } from '../dashboard/dashboard-charts';
+import { HomeDashboard } from '../dashboard/home-dashboard';
 import { useAppMeta } from '../meta/use-app-meta';
 import { useSession } from '../session/session-context';
 import { Card, EmptyState, Page } from '../ui';
@@ -15,7 +15,7 @@ function greetingKey(hour: number): 'home.morning' | 'home.afternoon' | 'home.ev
   return 'home.evening';
 }
 
-/** Home: greets the user, shows the sales charts and what waits for their approval. */
+/** Home: greets the user, shows their dashboard (by role) and what waits for their approval. */
 export function HomePage() {
   const { t } = useTranslation();
   const session = useSession();
@@ -51,7 +51,7 @@ export function HomePage() {
             </ol>
           </Card>
         )}
-        <DashboardCharts meta={meta.data} />
+        <HomeDashboard meta={meta.data} />
         <Card title={t('home.approvals')}>
           {waiting > 0 ? (
             <Link to="/approvals" className="f-home__waiting">

@@ -1,0 +1,172 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { ArrowDown, ArrowUp, LayoutDashboard, Plus, Trash2 } from 'lucide-react';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AppMeta } from '../meta/meta-types';
+import { useSession } from '../session/session-context';
+import { Button, Card, IconButton, LoadingState, useToast } from '../ui';
+import { DashboardCharts } from './dashboard-charts';
+import { ReportWidget } from './report-widget';
+import { type DashboardWidget, dashboardKeys, useHomeDashboard, useReportList, useReportsApi } from './reports-api';
+import './home-dashboard.css';
+
+type EditedWidget = DashboardWidget & { label: string; key: string };
+
+let nextKey = 0;
+/** Stable React keys: the same report may appear twice, and widgets move while editing. */
+const withKeys = (widgets: Array<DashboardWidget & { label: string }>): EditedWidget[] =>
+  widgets.map((w) => ({ ...w, key: `w${++nextKey}` }));
+
+/**
+ * The home dashboard: the user's dashboard by role, its report widgets drawn with recharts; without
+ * one, the charts found from the metadata. Admins edit it in place: add a widget from the report
+ * list, remove, reorder, save (stored in the `dashboards` metadata section).
+ */
+export function HomeDashboard({ meta }: { meta: AppMeta | null | undefined }) {
+  const { t } = useTranslation();
+  const session = useSession();
+  const home = useHomeDashboard();
+  const [editing, setEditing] = useState<EditedWidget[] | null>(null);
+  const dashboard = home.data?.dashboard ?? null;
+  const shown = useMemo(() => withKeys(dashboard?.widgets ?? []), [dashboard]);
+  if (home.isPending) return <LoadingState compact label={t('common.loading')} />;
+  const widgets = editing ?? shown;
+  const editButton = session.isAdmin && !editing && (
+    <div className="f-home__wide f-dashboard__bar">
+      <Button
+        size="sm"
+        variant="ghost"
+        icon={<LayoutDashboard size={16} aria-hidden="true" />}
+        onClick={() => setEditing(shown)}
+      >
+        {t('homeDashboard.edit')}
+      </Button>
+    </div>
+  );
+  return (
+    <>
+      {editButton}
+      {editing && (
+        <DashboardEditor
+          name={dashboard?.name ?? 'home'}
+          widgets={editing}
+          onChange={setEditing}
+          onDone={() => setEditing(null)}
+        />
+      )}
+      {!dashboard && !editing ? (
+        <DashboardCharts meta={meta} />
+      ) : (
+        widgets.map((w) => (
+          <ReportWidget
+            key={w.key}
+            widget={w}
+            meta={meta}
+            className={w.width === 'full' ? 'f-home__chart f-home__wide' : 'f-home__chart'}
+          />
+        ))
+      )}
+    </>
+  );
+}
+
+function DashboardEditor({
+  name,
+  widgets,
+  onChange,
+  onDone,
+}: {
+  name: string;
+  widgets: EditedWidget[];
+  onChange: (w: EditedWidget[]) => void;
+  onDone: () => void;
+}) {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const session = useSession();
+  const queryClient = useQueryClient();
+  const reportsApi = useReportsApi();
+  const reports = useReportList(true);
+  const [choice, setChoice] = useState('');
+  const [saving, setSaving] = useState(false);
+  const move = (i: number, by: number) => {
+    const next = [...widgets];
+    const [w] = next.splice(i, 1);
+    if (w) next.splice(Math.max(0, Math.min(next.length, i + by)), 0, w);
+    onChange(next);
+  };
+  const add = () => {
+    const r = reports.data?.items.find((x) => x.name === choice);
+    if (!r) return;
+    onChange([...widgets, ...withKeys([{ report: r.name, label: r.label, width: 'half' }])]);
+    setChoice('');
+  };
+  const save = async () => {
+    setSaving(true);
+    try {
+      const current = (await reportsApi.definition(name)) ?? { label: t('homeDashboard.defaultLabel'), widgets: [] };
+      await reportsApi.save(name, {
+        ...current,
+        // Only what the editor shows: the server adds labels and defaults on read.
+        widgets: widgets.map(({ label: _label, key: _key, ...w }) => w),
+      });
+      await queryClient.invalidateQueries({ queryKey: dashboardKeys.home(session.tenant, session.user.id) });
+      toast({ tone: 'success', title: t('homeDashboard.saved') });
+      onDone();
+    } catch (err) {
+      toast({ tone: 'error', title: t('homeDashboard.saveFailed'), description: (err as Error).message });
+    } finally {
+      setSaving(false);
+    }
+  };
+  return (
+    <Card title={t('homeDashboard.editing')} className="f-home__wide">
+      <ol className="f-dashboard__widgets" aria-label={t('homeDashboard.widgets')}>
+        {widgets.map((w, i) => (
+          <li key={w.key} className="f-dashboard__widget">
+            <span className="f-dashboard__widget-label">{w.label}</span>
+            <IconButton
+              label={t('homeDashboard.moveUp', { name: w.label })}
+              icon={<ArrowUp size={16} />}
+              disabled={i === 0}
+              onClick={() => move(i, -1)}
+            />
+            <IconButton
+              label={t('homeDashboard.moveDown', { name: w.label })}
+              icon={<ArrowDown size={16} />}
+              disabled={i === widgets.length - 1}
+              onClick={() => move(i, 1)}
+            />
+            <IconButton
+              label={t('homeDashboard.remove', { name: w.label })}
+              icon={<Trash2 size={16} />}
+              onClick={() => onChange(widgets.filter((_, j) => j !== i))}
+            />
+          </li>
+        ))}
+        {widgets.length === 0 && <li className="f-dashboard__empty">{t('homeDashboard.empty')}</li>}
+      </ol>
+      <div className="f-dashboard__add">
+        <label htmlFor="f-dashboard-report">{t('homeDashboard.addLabel')}</label>
+        <select id="f-dashboard-report" value={choice} onChange={(e) => setChoice(e.target.value)}>
+          <option value="">{t('homeDashboard.choose')}</option>
+          {(reports.data?.items ?? []).map((r) => (
+            <option key={r.name} value={r.name}>
+              {r.label}
+            </option>
+          ))}
+        </select>
+        <Button size="sm" icon={<Plus size={16} aria-hidden="true" />} disabled={!choice} onClick={add}>
+          {t('homeDashboard.add')}
+        </Button>
+        <span className="f-dashboard__spacer" />
+        <Button size="sm" variant="ghost" onClick={onDone} disabled={saving}>
+          {t('homeDashboard.cancel')}
+        </Button>
+        <Button size="sm" variant="primary" loading={saving} onClick={save}>
+          {t('homeDashboard.save')}
+        </Button>
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { AppMeta } from '../meta/meta-types';
+import { reportPoints } from './report-points';
+import type { ReportRun } from './reports-api';
+
+const meta = {
+  objects: {
+    deal: {
+      type: 'object',
+      properties: {
+        stage: {
+          type: 'string',
+          enum: ['new', 'won'],
+          'x-enum-labels': { new: 'New', won: 'Won' },
+          'x-i18n': { 'zh-CN': { enum: { new: '新建', won: '赢单' } } },
+        },
+      },
+    },
+  },
+} as unknown as AppMeta;
+
+const run = (over: Partial<ReportRun>): ReportRun => ({
+  name: 'r',
+  label: 'R',
+  object: 'deal',
+  chart: 'bar',
+  columns: [],
+  rows: [],
+  truncated: false,
+  ...over,
+});
+
+describe('reportPoints', () => {
+  it('labels select groups from the metadata, in the locale, and takes the first measure', () => {
+    const r = run({
+      columns: [
+        { key: 'stage', label: 'Stage', role: 'group', field: 'stage', kind: 'select' },
+        { key: 'n', label: 'n', role: 'measure', kind: 'integer' },
+        { key: 'share', label: 'Share', role: 'derived', kind: 'number' },
+      ],
+      rows: [
+        { stage: 'new', n: 3, share: 0.75 },
+        { stage: 'won', n: 1, share: 0.25 },
+      ],
+    });
+    expect(reportPoints(r, meta, 'zh-CN', (b) => b).points).toEqual([
+      { label: '新建', value: 3 },
+      { label: '赢单', value: 1 },
+    ]);
+  });
+
+  it('prefers lookup labels, names aging buckets, shows empty groups as a dash', () => {
+    const owners = run({
+      columns: [
+        { key: 'owner', label: 'Owner', role: 'group', field: 'owner', kind: 'lookup' },
+        { key: 'won', label: 'Won', role: 'measure', kind: 'currency' },
+      ],
+      rows: [
+        { owner: 'u1', owner_label: 'Ann', won: '1200.5' },
+        { owner: null, owner_label: null, won: null },
+      ],
+    });
+    expect(reportPoints(owners, meta, 'en', (b) => b).points).toEqual([
+      { label: 'Ann', value: 1200.5 },
+      { label: '—', value: 0 },
+    ]);
+    const aging = run({
+      columns: [
+        { key: 'age', label: 'Due', role: 'group', field: 'due_on', kind: 'text', bucket: 'aging' },
+        { key: 'sum', label: 'Sum', role: 'measure', kind: 'currency' },
+      ],
+      rows: [{ age: '1-30', sum: 5 }],
+    });
+    const result = reportPoints(aging, meta, 'en', (b) => `bucket ${b}`);
+    expect(result).toEqual({ points: [{ label: 'bucket 1-30', value: 5 }], valueLabel: 'Sum' });
+  });
+});

@@ -1,0 +1,25 @@
+import { enumLabel } from '../i18n/pick-label';
+import type { AppMeta } from '../meta/meta-types';
+import type { Point } from './dashboard-charts';
+import type { ReportRun } from './reports-api';
+
+/** Chart points of a report run: the first group column labels, the first measure (or derived) column values. */
+export function reportPoints(
+  run: ReportRun,
+  meta: AppMeta | null | undefined,
+  locale: string,
+  ageLabel: (bucket: string) => string,
+): { points: Point[]; valueLabel: string } {
+  const group = run.columns.find((c) => c.role === 'group');
+  const value = run.columns.find((c) => c.role === 'measure') ?? run.columns.find((c) => c.role === 'derived');
+  const field = group?.field ? meta?.objects[run.object]?.properties?.[group.field] : undefined;
+  const points = run.rows.map((row) => {
+    const raw = group ? row[group.key] : run.label;
+    let label = raw === null || raw === undefined ? '—' : String(raw);
+    if (group && typeof row[`${group.key}_label`] === 'string') label = String(row[`${group.key}_label`]);
+    else if (group?.bucket === 'aging' && raw !== null) label = ageLabel(String(raw));
+    else if (group && !group.bucket && field?.enum && raw !== null) label = enumLabel(field, String(raw), locale);
+    return { label, value: Number(value ? (row[value.key] ?? 0) : 0) || 0 };
+  });
+  return { points, valueLabel: value?.label ?? '' };
+}
