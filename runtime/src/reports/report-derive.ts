@@ -32,9 +32,10 @@ export function compileDerived(expr: string, columns: ReadonlySet<string>): Deri
   if (expr.slice(ast.end).trim() !== '') throw new Error(`Unexpected text at position ${ast.end}`);
   let nodes = 0;
   const column = (n: Ast): string => {
-    if (n.type !== 'Identifier' || !columns.has(n.name as string))
-      throw new Error(`Functions take a column of the report${n.type === 'Identifier' ? `: ${String(n.name)}` : ''}`);
-    return n.name as string;
+    if (n.type !== 'Identifier') throw new Error('Functions take a column of the report');
+    const name = String(n.name);
+    if (!columns.has(name)) throw new Error(`Unknown column "${name}" (the report has: ${[...columns].join(', ')})`);
+    return name;
   };
   const build = (n: Ast): Derived => {
     if (++nodes > MAX_NODES) throw new Error('Expression too long');
