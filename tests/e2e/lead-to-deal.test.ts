@@ -37,7 +37,8 @@ beforeAll(async () => {
     code: "if (record.stage === 'negotiation') error('stage', 'Already negotiating');\nset('stage', 'negotiation');",
   });
   expect(script.status, script.text).toBe(200);
-});
+  // A template tenant with sample data under a loaded CI machine (the whole suite shares two cores).
+}, 300_000);
 afterAll(async () => {
   await app?.close();
 });
@@ -50,7 +51,7 @@ function recordId(page: Page, object: string): string {
   return m[1];
 }
 
-describe('lead → deal → quote → approval in the browser', { timeout: 240_000 }, () => {
+describe('lead → deal → quote → approval in the browser', { timeout: 360_000 }, () => {
   it('a new rep converts a lead, quotes the deal with line items and the manager approves it', async () => {
     const { page, errors } = await app.newPage();
     await signIn(page, repCreds());
