@@ -661,7 +661,7 @@ describe('what every user may read', () => {
     const app = await user.api.get('/api/meta/app');
     expect(app.status, app.text).toBe(200);
     expect(app.body.version).toBe(await version());
-    expect(Object.keys(app.body).sort()).toEqual(['forms', 'objects', 'version', 'views']);
+    expect(Object.keys(app.body).sort()).toEqual(['actions', 'forms', 'objects', 'version', 'views']);
     expect(app.body.objects.deal).toBeDefined();
 
     for (const [method, path] of [
@@ -708,7 +708,17 @@ describe('export, types and index repair', () => {
     expect(r.status, r.text).toBe(200);
     expect(r.body).toMatchObject({ name: tenant.id, version: `${await version()}.0.0`, label: tenant.id });
     expect(r.body.document.objects.deal['x-id']).toBeTruthy();
-    expect(Object.keys(r.body.document).sort()).toEqual(['forms', 'objects', 'roles', 'scripts', 'views', 'workflows']);
+    expect(Object.keys(r.body.document).sort()).toEqual([
+      'automations',
+      'dashboards',
+      'forms',
+      'objects',
+      'reports',
+      'roles',
+      'scripts',
+      'views',
+      'workflows',
+    ]);
   });
 
   it('answers record types for plugin authors', async () => {
