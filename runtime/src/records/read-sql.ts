@@ -61,7 +61,8 @@ function keysetAfter(qb: Knex.QueryBuilder, table: string, sort: readonly SortKe
         else b.whereRaw('?? = ?', [prev, pv]);
       }
       const col = `${table}.${key.column}`;
-      b.where((c) => c.whereRaw(`?? ${key.desc ? '<' : '>'} ?`, [col, v]).orWhereNull(col));
+      if (neverNull(key)) b.whereRaw(`?? ${key.desc ? '<' : '>'} ?`, [col, v]);
+      else b.where((c) => c.whereRaw(`?? ${key.desc ? '<' : '>'} ?`, [col, v]).orWhereNull(col));
     });
   });
   qb.orWhereRaw('false');
@@ -70,15 +71,24 @@ function keysetAfter(qb: Knex.QueryBuilder, table: string, sort: readonly SortKe
 /**
  * A redundant range on the first key (`k1 >= v1`, or `<=` descending) AND-ed beside the OR above:
  * it lets an index on k1 start at the cursor instead of scanning every earlier row, so deep pages
- * cost what page 1 costs. The `or is null` arm keeps nulls-last rows; PostgreSQL drops it for NOT
- * NULL columns such as `id`, leaving a plain index range.
+ * cost what page 1 costs. The `or is null` arm keeps nulls-last rows of nullable columns.
  */
 function leadingBound(qb: Knex.QueryBuilder, table: string, sort: readonly SortKey[], values: (string | null)[]) {
   const first = sort[0];
   const v = values[0] ?? null;
   if (!first || v === null) return;
   const col = `${table}.${first.column}`;
-  qb.where((b) => b.whereRaw(`?? ${first.desc ? '<=' : '>='} ?`, [col, v]).orWhereNull(col));
+  if (neverNull(first)) qb.whereRaw(`?? ${first.desc ? '<=' : '>='} ?`, [col, v]);
+  else qb.where((b) => b.whereRaw(`?? ${first.desc ? '<=' : '>='} ?`, [col, v]).orWhereNull(col));
+}
+
+/**
+ * The primary key is never NULL, so its `or is null` arm is dead — but PostgreSQL (18) keeps it as a
+ * filter, which turns the index range into a scan from the first row (measured by the deep-page
+ * benchmark: page 1,000 of the default order read 50,000 rows). Left out for `id`.
+ */
+function neverNull(key: SortKey): boolean {
+  return key.column === 'id';
 }
 
 export async function selectCount(db: Knex | Knex.Transaction, schema: string, object: ObjectModel, where: WhereFn[]) {
