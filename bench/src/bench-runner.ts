@@ -42,7 +42,9 @@ export async function runWorkloads(names: string[], opts: RunOptions): Promise<R
       const started = Date.now();
       log(`running ${name}…`);
       try {
-        results.push(...(await (workloads[name] as (c: WorkloadContext) => Promise<BenchResult[]>)(ctx)));
+        const at = new Date().toISOString();
+        const rows = await (workloads[name] as (c: WorkloadContext) => Promise<BenchResult[]>)(ctx);
+        results.push(...rows.map((r) => ({ ...r, at })));
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e);
         log(`${name} failed: ${error}`);

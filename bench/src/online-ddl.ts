@@ -31,7 +31,7 @@ export async function onlineDdl(ctx: WorkloadContext): Promise<BenchResult[]> {
   const table = tableOf('big_deal');
   await env.pool.query(
     `insert into ${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table)} (name, amount, stage, owner, created_by, updated_by)
-     select 'Deal ' || i, (i * 7919) % 100000, (array['new','won','lost'])[1 + i % 3], $1, $1, $1 from generate_series(1, $2::int) i`,
+     select 'Deal ' || i, (i::bigint * 7919) % 100000, (array['new','won','lost'])[1 + i % 3], $1, $1, $1 from generate_series(1, $2::int) i`,
     [admin.userId, rows],
   );
   await env.pool.query(`analyze ${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table)}`);

@@ -19,6 +19,8 @@ export interface BenchResult {
   pass: boolean;
   http?: LoadStats;
   raw?: LoadStats;
+  /** When this row was measured (rows merged from an earlier run keep their time). */
+  at?: string;
   /** Anything else the run recorded (statement counts, memory, conflicts). */
   extra?: Record<string, number | string>;
 }

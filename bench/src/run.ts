@@ -5,9 +5,11 @@
  * A missed target is reported in the table; a wrong answer or a crash is reported as FAILED and
  * makes the run exit non-zero.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runWorkloads } from './bench-runner';
-import { formatResults, writeReadmeTable, writeResults } from './results';
+import { formatResults, type ResultsFile, writeReadmeTable, writeResults } from './results';
 
 export function knob(name: string, fallback: number): number {
   const v = process.env[name];
@@ -26,11 +28,22 @@ async function main() {
     knob,
     log: (line) => console.log(line),
   });
-  writeResults(file, fileURLToPath(new URL('..', import.meta.url)));
+  const dir = fileURLToPath(new URL('..', import.meta.url));
+  // BENCH_MERGE=1: re-run some workloads and keep the other rows of the last results.json.
+  if (process.env.BENCH_MERGE && names.length) mergeInto(file, path.join(dir, 'results.json'), names);
+  writeResults(file, dir);
   // Only a run of every workload is "the latest table" of the README.
   if (!names.length) writeReadmeTable(file, fileURLToPath(new URL('../../README.md', import.meta.url)));
   console.log(formatResults(file));
   if (file.failures.length) process.exitCode = 1;
+}
+
+function mergeInto(file: ResultsFile, previousPath: string, names: string[]) {
+  const previous = JSON.parse(fs.readFileSync(previousPath, 'utf8')) as ResultsFile;
+  const rerun = (name: string) => names.some((n) => name === n || name.startsWith(`${n} `));
+  const kept = previous.results.filter((r) => !rerun(r.name)).map((r) => ({ ...r, at: r.at ?? previous.date }));
+  file.results = [...kept, ...file.results];
+  file.failures = [...(previous.failures ?? []).filter((f) => !rerun(f.name)), ...file.failures];
 }
 
 main().catch((e) => {
