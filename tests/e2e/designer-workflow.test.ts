@@ -117,7 +117,7 @@ describe('workflow designer', { timeout: 240_000 }, () => {
     await wire(page, 'approval2', 'approved', 'end1');
     await wire(page, 'approval2', 'rejected', 'end2');
     await screenshot(page, 'designer-workflow-wired', { fullPage: false });
-    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(7);
+    await expect.poll(() => page.locator('.react-flow__edge').count(), { timeout: 30_000 }).toBe(7);
 
     // Properties: the manager level (with escalation to the directors after two days).
     await select(page, 'approval1');
@@ -166,7 +166,7 @@ describe('workflow designer', { timeout: 240_000 }, () => {
     await page.locator('#root_amount').fill('250000');
     await page.getByRole('button', { name: 'Run simulation' }).click();
     await page.getByText('Ends Approved').waitFor();
-    await expect.poll(() => page.locator('.f-wf-node--path').count()).toBe(5);
+    await expect.poll(() => page.locator('.f-wf-node--path').count(), { timeout: 30_000 }).toBe(5);
     await screenshot(page, 'designer-workflow-simulated', { fullPage: false });
     await page.getByRole('combobox', { name: 'Director approval' }).selectOption('rejected');
     await page.getByRole('button', { name: 'Run simulation' }).click();
