@@ -270,7 +270,8 @@ export function RolesEditor({ saved, version, objects, lang }: RolesEditorProps)
       <PublishDialog
         open={publishing}
         onOpenChange={setPublishing}
-        document={{ roles: patch as Record<string, Record<string, unknown> | null> }}
+        // The version the draft was made on: a role change published since then is reported, not overwritten.
+        document={{ version, roles: patch as Record<string, Record<string, unknown> | null> }}
         title={t('permissions.publishTitle')}
         onPublished={(v) => toast({ tone: 'success', title: t('permissions.published', { version: v }) })}
       />
