@@ -78,7 +78,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe('mail merge', { timeout: 240_000 }, () => {
+describe('mail merge', { timeout: 600_000 }, () => {
   it('merges 1,000 contacts into one PDF, reading keyset pages and streaming the answer', async () => {
     // Count the pages the merge reads: the records are never loaded all at once.
     const records = server.runtime.records;

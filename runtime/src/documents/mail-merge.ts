@@ -99,6 +99,14 @@ export class MailMerge {
     const documents = this.deps.documents();
     const archive = archiver('zip', { zlib: { level: 6 } });
     const out = new PassThrough();
+    // A client that goes away stops the merge: no entry is awaited forever, no PDF left rendering.
+    const stop = new AbortController();
+    out.on('close', () => {
+      if (!out.writableFinished) {
+        stop.abort();
+        archive.abort();
+      }
+    });
     archive.on('error', (err) => out.destroy(err));
     archive.pipe(out);
     void (async () => {
@@ -106,17 +114,17 @@ export class MailMerge {
         let n = 0;
         const used = new Set<string>();
         for await (const id of p.ids()) {
-          if (out.destroyed) break;
+          if (stop.signal.aborted) break;
           const data = await documents.recordData(ctx, objectName, id);
           n += 1;
           const name = entryName(n, String(data[p.object.labelField] ?? ''), id, used);
           archive.append(renderPdf([p.render(data)], p.template.page), { name });
           // archiver takes entries one at a time; waiting for each keeps one PDF in flight.
-          await once(archive, 'entry');
+          await once(archive, 'entry', { signal: stop.signal });
         }
-        await archive.finalize();
+        if (!stop.signal.aborted) await archive.finalize();
       } catch (err) {
-        out.destroy(err as Error);
+        if (!stop.signal.aborted) out.destroy(err as Error);
       }
     })();
     return { stream: out, filename: `${p.template.name}-merge.zip` };
