@@ -143,6 +143,10 @@ describe('home dashboard', { timeout: 120_000 }, () => {
     await screenshot(page, 'home-dashboard-editing');
     await page.getByRole('button', { name: 'Save dashboard' }).click();
     await page.getByText('Dashboard saved').waitFor();
+    // Let the refetched widgets settle before reloading, so no request is cut off mid-flight.
+    await widgets.waitFor({ state: 'detached' });
+    await expect.poll(() => page.locator('figure.f-chart').count()).toBe(2);
+    await page.locator('.recharts-surface').nth(1).waitFor();
 
     await page.reload();
     await expect.poll(() => page.locator('figure.f-chart').count()).toBe(2);
