@@ -67,9 +67,9 @@ describe('object designer in the browser', { timeout: 240_000 }, () => {
     await page.getByRole('button', { name: 'Add option' }).click();
     await page.getByRole('textbox', { name: 'Value of option 2' }).fill('active');
     await page.getByRole('textbox', { name: 'Label of option 2' }).fill('Active');
-    await addField(page, 'Lookup', 'Client', (d) =>
-      d.getByRole('combobox', { name: 'Points to' }).selectOption('account'),
-    );
+    await addField(page, 'Lookup', 'Client', async (d) => {
+      await d.getByRole('combobox', { name: 'Points to' }).selectOption('account');
+    });
     // Keyboard reordering: Alt+↑/↓ on a focused field moves it, focus staying on it.
     const order = () => page.locator('.f-od-field-list code').allTextContents();
     await page.locator('#f-od-field-client').focus();

@@ -369,7 +369,8 @@ export const en = {
     revertConfirm: 'Revert',
     publishReplan: 'Plan again',
     publishInvalid: 'The change is not valid.',
-    publishStale: 'Someone else published a change after you opened this editor. Reload it to start from the newest version (your changes here are lost), or review your change against the newest version and publish it anyway.',
+    publishStale:
+      'Someone else published a change after you opened this editor. Reload it to start from the newest version (your changes here are lost), or review your change against the newest version and publish it anyway.',
     publishOverNewer: 'Review against the newest version',
     publishRefused: 'The change was refused.',
     publishFailed: 'Publishing failed.',

@@ -368,7 +368,8 @@ export const zhCN: Translations = {
     revertConfirm: '回退',
     publishReplan: '重新生成计划',
     publishInvalid: '变更无效。',
-    publishStale: '在你打开此编辑器后，其他人发布了变更。请重新加载以基于最新版本开始（此处的修改将丢失），或基于最新版本检查你的变更后仍然发布。',
+    publishStale:
+      '在你打开此编辑器后，其他人发布了变更。请重新加载以基于最新版本开始（此处的修改将丢失），或基于最新版本检查你的变更后仍然发布。',
     publishOverNewer: '基于最新版本检查',
     publishRefused: '变更被拒绝。',
     publishFailed: '发布失败。',
