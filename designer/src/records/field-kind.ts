@@ -27,18 +27,6 @@ export type FieldKind =
 
 export type FilterOp = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'nin' | 'contains' | 'startsWith' | 'isNull';
 
-export const SYSTEM_FIELDS = [
-  'id',
-  'owner',
-  'created_at',
-  'created_by',
-  'updated_at',
-  'updated_by',
-  'version',
-  'approval_status',
-  'deleted_at',
-] as const;
-
 function typeOf(f: FieldSchema): string | undefined {
   return Array.isArray(f.type) ? f.type.find((t) => t !== 'null') : f.type;
 }

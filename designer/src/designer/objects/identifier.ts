@@ -1,22 +1,7 @@
+import { NAME_PATTERN, RESERVED_FIELD_NAMES, RESERVED_OBJECT_NAMES } from '@forma/metadata/identifiers';
+
 /** Names of objects, fields and views: the server's identifier rule (docs/metadata.md). */
-export const IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
-
-export const SYSTEM_FIELD_NAMES: ReadonlySet<string> = new Set([
-  'id',
-  'owner',
-  'created_at',
-  'created_by',
-  'updated_at',
-  'updated_by',
-  'version',
-  'approval_status',
-  'deleted_at',
-  'and',
-  'or',
-  'not',
-]);
-
-const RESERVED_OBJECTS: ReadonlySet<string> = new Set(['user', 'users']);
+export const IDENTIFIER = NAME_PATTERN;
 
 export type NameProblem = 'empty' | 'pattern' | 'reserved' | 'taken';
 
@@ -28,8 +13,8 @@ export function nameProblem(
 ): NameProblem | null {
   if (!name) return 'empty';
   if (!IDENTIFIER.test(name)) return 'pattern';
-  if (what === 'field' && SYSTEM_FIELD_NAMES.has(name)) return 'reserved';
-  if (what === 'object' && RESERVED_OBJECTS.has(name)) return 'reserved';
+  if (what === 'field' && RESERVED_FIELD_NAMES.has(name)) return 'reserved';
+  if (what === 'object' && RESERVED_OBJECT_NAMES.has(name)) return 'reserved';
   for (const t of taken) if (t === name) return 'taken';
   return null;
 }
