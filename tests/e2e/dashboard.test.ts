@@ -142,7 +142,7 @@ describe('home dashboard', { timeout: 120_000 }, () => {
     expect(await widgets.locator('li').allTextContents()).toEqual(['Deals by stage', 'Won by month']);
     await screenshot(page, 'home-dashboard-editing');
     await page.getByRole('button', { name: 'Save dashboard' }).click();
-    await page.getByText('Dashboard saved').waitFor();
+    await page.getByText('Dashboard saved', { exact: true }).waitFor();
     // Let the refetched widgets settle before reloading, so no request is cut off mid-flight.
     await widgets.waitFor({ state: 'detached' });
     await expect.poll(() => page.locator('figure.f-chart').count()).toBe(2);
