@@ -20,8 +20,17 @@ export default defineConfig({
       output: {
         // Libraries change less often than app code: separate chunks stay cached across releases.
         codeSplitting: {
+          // Otherwise a group also swallows what its modules import (d3 pieces recharts shares with
+          // the workflow canvas), and the eager chunks would then import the designer's chunk.
+          includeDependenciesRecursively: false,
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/, priority: 20 },
+            // Only the designer's screens (a lazy chunk) use these: end users never download them.
+            {
+              name: 'designer-vendor',
+              test: /node_modules[\\/](@xyflow|zustand|d3-(drag|dispatch|selection|zoom|transition)|@codemirror|codemirror|@lezer|@marijn|style-mod|w3c-keyname|crelt|classcat)[\\/]/,
+              priority: 18,
+            },
             { name: 'ui', test: /node_modules[\\/](@radix-ui|radix-ui|lucide-react|@floating-ui)[\\/]/, priority: 15 },
             { name: 'vendor', test: /node_modules[\\/]/, priority: 10 },
           ],

@@ -1,13 +1,6 @@
 import { Outlet, type RouteObject } from 'react-router';
 import { ApprovalsPage } from './pages/approvals-page';
-import { HistoryPage } from './designer/objects/history-page';
-import { ObjectEditorPage } from './designer/objects/object-editor-page';
-import { ObjectsPage } from './designer/objects/objects-page';
-import { PermissionsPage } from './designer/permissions/permissions-page';
-import { ScriptsPage } from './designer/scripts/scripts-page';
-import { TemplatesPage } from './designer/templates/templates-page';
-import { WorkflowEditorPage } from './designer/workflows/workflow-editor-page';
-import { WorkflowsPage } from './designer/workflows/workflows-page';
+import { lazyDesignerScreen } from './designer/lazy-designer';
 import { DesignerHomePage } from './pages/designer-home-page';
 import { HomePage } from './pages/home-page';
 import { ImportPage } from './pages/import-page';
@@ -53,14 +46,14 @@ export const appRoutes: RouteObject[] = [
         children: [
           { index: true, element: <DesignerHomePage /> },
           { path: 'ui', element: <UiKitPage /> },
-          { path: 'objects', element: <ObjectsPage /> },
-          { path: 'objects/:object', element: <ObjectEditorPage /> },
-          { path: 'history', element: <HistoryPage /> },
-          { path: 'permissions', element: <PermissionsPage /> },
-          { path: 'scripts', element: <ScriptsPage /> },
-          { path: 'templates', element: <TemplatesPage /> },
-          { path: 'workflows', element: <WorkflowsPage /> },
-          { path: 'workflows/:name', element: <WorkflowEditorPage /> },
+          { path: 'objects', element: lazyDesignerScreen('ObjectsPage') },
+          { path: 'objects/:object', element: lazyDesignerScreen('ObjectEditorPage') },
+          { path: 'history', element: lazyDesignerScreen('HistoryPage') },
+          { path: 'permissions', element: lazyDesignerScreen('PermissionsPage') },
+          { path: 'scripts', element: lazyDesignerScreen('ScriptsPage') },
+          { path: 'templates', element: lazyDesignerScreen('TemplatesPage') },
+          { path: 'workflows', element: lazyDesignerScreen('WorkflowsPage') },
+          { path: 'workflows/:name', element: lazyDesignerScreen('WorkflowEditorPage') },
         ],
       },
       { path: '*', element: <NotFoundPage /> },

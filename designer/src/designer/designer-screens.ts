@@ -1,0 +1,10 @@
+// The designer's screens, loaded on demand as one chunk: end users never download the canvas,
+// the code editor or the object designer (see lazy-designer.tsx).
+export { HistoryPage } from './objects/history-page';
+export { ObjectEditorPage } from './objects/object-editor-page';
+export { ObjectsPage } from './objects/objects-page';
+export { PermissionsPage } from './permissions/permissions-page';
+export { ScriptsPage } from './scripts/scripts-page';
+export { TemplatesPage } from './templates/templates-page';
+export { WorkflowEditorPage } from './workflows/workflow-editor-page';
+export { WorkflowsPage } from './workflows/workflows-page';
