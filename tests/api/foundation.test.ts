@@ -150,6 +150,23 @@ describe('tenants', () => {
   });
 });
 
+describe('start-up migrations', () => {
+  it('skip a tenant another process deleted while they run', async () => {
+    const tenants = server.runtime.tenants;
+    const ghost = await createTestTenant(server, { prefix: 'ghost' });
+    const list = tenants.list.bind(tenants);
+    // The listing is taken before the deletion commits, as when another server deletes it meanwhile.
+    const listed = await list();
+    await server.platform.delete(`/api/tenants/${ghost.id}`, { query: { confirm: ghost.id } });
+    tenants.list = async () => listed;
+    try {
+      await expect(tenants.migrateAll()).resolves.toBeUndefined();
+    } finally {
+      tenants.list = list;
+    }
+  });
+});
+
 describe('auth', () => {
   it('logs in and answers me', async () => {
     const r = await server.anon.post('/api/auth/login', {

@@ -96,7 +96,14 @@ export class TenantService {
   /** Brings every tenant's system tables up to date (at start-up). */
   async migrateAll(): Promise<void> {
     for (const t of await this.list()) {
-      if (t.status === 'active') await runMigrations(this.db, t.schema_name, tenantMigrations);
+      if (t.status !== 'active') continue;
+      try {
+        await runMigrations(this.db, t.schema_name, tenantMigrations);
+      } catch (err) {
+        // Another process may delete a tenant while this one starts: its schema vanishes mid-way.
+        const still = await this.db.withSchema(PLATFORM_SCHEMA).from('tenants').where({ id: t.id }).first('id');
+        if (still) throw err;
+      }
     }
   }
 
