@@ -122,10 +122,12 @@ async function onRun(m: RunMessage): Promise<void> {
   calls.set(callId, call);
   isolate.enter();
   let timer: NodeJS.Timeout | undefined;
-  const work = target.hasAll(m.keys)
-    ? target.run(callId, m.job, m.limits.timeoutMs)
-    : target.ensure(m.keys, (key) => sources.get(key)).then(() => target.run(callId, m.job, m.limits.timeoutMs));
+  let work: Promise<string> | undefined;
   try {
+    // Compiling units has its own time limit; the script's wall clock starts when it runs, so a
+    // cold isolate on a busy machine does not eat into the script's budget.
+    if (!target.hasAll(m.keys)) await target.ensure(m.keys, (key) => sources.get(key));
+    work = target.run(callId, m.job, m.limits.timeoutMs);
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new WallClockExpired()), m.limits.timeoutMs + GRACE_MS);
     });
@@ -135,7 +137,7 @@ async function onRun(m: RunMessage): Promise<void> {
     const position = isolate.positionOf(callId);
     if (e instanceof WallClockExpired) {
       // Waiting (never-settling promise, slow query) rather than spinning: only disposing ends it.
-      work.catch(() => {});
+      work?.catch(() => {});
       pool.drop(m.tenant, isolate);
       isolate.kill('timeout');
       send({ t: 'fail', id: m.id, kind: 'timeout', message: 'Wall-clock limit reached', position });
