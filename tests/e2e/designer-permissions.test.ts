@@ -222,6 +222,9 @@ describe('permissions, scripts and templates designer in the browser', { timeout
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText(/^Saved as version \d+$/).waitFor();
     await expect.poll(() => problems.count()).toBe(0);
+    // The editor keeps the saved code: the refreshed metadata must not briefly bring back the old one.
+    await expect.poll(() => page.getByText('Unsaved').count()).toBe(0);
+    await code.getByText('Discounts above 15% need a manager').waitFor();
     expect((await app.tenant.api.get('/api/meta')).body.scripts.discount_rule.code).toContain('> 15)');
 
     await page

@@ -1,10 +1,13 @@
 import { javascript } from '@codemirror/lang-javascript';
 import { type Diagnostic, lintGutter, setDiagnostics } from '@codemirror/lint';
-import { Compartment, EditorState } from '@codemirror/state';
+import { Annotation, Compartment, EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
 import { type Ref, useEffect, useImperativeHandle, useRef } from 'react';
 import { problemRange, type SourceProblem } from './script-diagnostics';
+
+/** Marks a document replaced from the `value` prop: not the user's edit, so not echoed to onChange. */
+const fromProps = Annotation.define<boolean>();
 
 export interface CodeEditorHandle {
   /** Moves the cursor to a problem and focuses the editor. */
@@ -47,7 +50,8 @@ export function CodeEditor({ value, onChange, language, problems, label, ref }: 
           EditorView.lineWrapping,
           EditorView.contentAttributes.of({ 'aria-label': label }),
           EditorView.updateListener.of((u) => {
-            if (u.docChanged) onChangeRef.current(u.state.doc.toString());
+            if (u.docChanged && !u.transactions.some((tr) => tr.annotation(fromProps)))
+              onChangeRef.current(u.state.doc.toString());
           }),
         ],
       }),
@@ -63,7 +67,7 @@ export function CodeEditor({ value, onChange, language, problems, label, ref }: 
   useEffect(() => {
     const v = view.current;
     if (v && v.state.doc.toString() !== value)
-      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value }, annotations: fromProps.of(true) });
   }, [value]);
 
   useEffect(() => {

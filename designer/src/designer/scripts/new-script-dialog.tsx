@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { objectLabel } from '../../i18n/pick-label';
 import type { ObjectSchema } from '../../meta/meta-types';
 import { Button, Dialog, TextField } from '../../ui';
-import { SCRIPT_EVENTS, SCRIPT_NAME, type ScriptDefinition, type ScriptEvent } from './scripts-api';
+import { SCRIPT_NAME, type ScriptDefinition, type ScriptEvent } from './scripts-api';
+import { ScriptEventSelect, ScriptLanguageSelect } from './script-setting-selects';
 import { starterCode } from './starter-code';
 
 interface NewScriptDialogProps {
@@ -78,33 +79,8 @@ export function NewScriptDialog({ open, onOpenChange, objects, taken, lang, onCr
             ))}
           </select>
         </label>
-        <label className="f-perm-sharing__cell" htmlFor={`${id}-e`}>
-          <span className="f-field__label">{t('scriptEditor.event')}</span>
-          <select
-            id={`${id}-e`}
-            className="f-select"
-            value={event}
-            onChange={(e) => setEvent(e.target.value as ScriptEvent)}
-          >
-            {SCRIPT_EVENTS.map((ev) => (
-              <option key={ev} value={ev}>
-                {t(`scriptEditor.event_${ev}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="f-perm-sharing__cell" htmlFor={`${id}-l`}>
-          <span className="f-field__label">{t('scriptEditor.language')}</span>
-          <select
-            id={`${id}-l`}
-            className="f-select"
-            value={language}
-            onChange={(e) => setLanguage(e.target.value as 'js' | 'ts')}
-          >
-            <option value="js">{t('scriptEditor.language_js')}</option>
-            <option value="ts">{t('scriptEditor.language_ts')}</option>
-          </select>
-        </label>
+        <ScriptEventSelect id={`${id}-e`} value={event} onChange={setEvent} />
+        <ScriptLanguageSelect id={`${id}-l`} value={language} onChange={setLanguage} />
         <div className="f-perm-dialog__actions">
           <Button onClick={() => onOpenChange(false)}>{t('common.cancel')}</Button>
           <Button type="submit" variant="primary">

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Code2, Plus, Save, Trash2 } from 'lucide-react';
@@ -15,8 +15,9 @@ import { CodeEditor, type CodeEditorHandle } from './code-editor';
 import { NewScriptDialog } from './new-script-dialog';
 import { sampleFor } from './sample-json';
 import { type SourceProblem, sourceProblemsOf } from './script-diagnostics';
+import { ScriptEventSelect, ScriptLanguageSelect } from './script-setting-selects';
 import { ScriptTestPanel } from './script-test-panel';
-import { deleteScript, SCRIPT_EVENTS, type ScriptDefinition, type ScriptEvent, saveScript } from './scripts-api';
+import { deleteScript, type ScriptDefinition, saveScript } from './scripts-api';
 import './scripts-page.css';
 
 /** `/designer/scripts`: the tenant's scripts, edited in CodeMirror, saved with errors at their line, tried on samples. */
@@ -101,11 +102,23 @@ function ScriptsWorkspace({ saved, version, objects, lang }: WorkspaceProps) {
     setProblems([]);
     setSaveError(null);
   };
-  /** The saved version is the new baseline: the draft goes once the refreshed metadata is in. */
-  const settle = async (name: string) => {
+  /**
+   * The saved version is the new baseline. A draft saved (or deleted) as version n is dropped only
+   * once this component renders version n: dropping it as soon as the refetch resolves could render
+   * the old saved script for a moment, since query observers are told on a later tick.
+   */
+  const [settled, setSettled] = useState<Record<string, number>>({});
+  const settle = async (name: string, newVersion: number) => {
+    setSettled((s) => ({ ...s, [name]: newVersion }));
     await queryClient.invalidateQueries({ queryKey: ['meta'] });
-    setDrafts(({ [name]: _done, ...rest }) => rest);
   };
+  useEffect(() => {
+    const done = Object.keys(settled).filter((n) => (settled[n] ?? Number.POSITIVE_INFINITY) <= version);
+    if (done.length === 0) return;
+    const drop = <T,>(m: Record<string, T>) => Object.fromEntries(Object.entries(m).filter(([n]) => !done.includes(n)));
+    setDrafts(drop);
+    setSettled(drop);
+  }, [settled, version]);
 
   async function save() {
     if (!current || !script) return;
@@ -114,7 +127,7 @@ function ScriptsWorkspace({ saved, version, objects, lang }: WorkspaceProps) {
     try {
       const res = await saveScript(client, current, script, version);
       setProblems([]);
-      await settle(current);
+      await settle(current, res.version);
       toast({ tone: 'success', title: t('scriptEditor.saved', { version: res.version }) });
     } catch (e) {
       const found = sourceProblemsOf(e);
@@ -136,8 +149,8 @@ function ScriptsWorkspace({ saved, version, objects, lang }: WorkspaceProps) {
       return;
     }
     try {
-      await deleteScript(client, current, version);
-      await settle(current);
+      const res = await deleteScript(client, current, version);
+      await settle(current, res.version);
       toast({ tone: 'success', title: t('scriptEditor.deleted') });
     } catch (e) {
       setSaveError(describePublishError(e).message);
@@ -253,33 +266,12 @@ function ScriptsWorkspace({ saved, version, objects, lang }: WorkspaceProps) {
                     ))}
                 </select>
               </label>
-              <label className="f-perm-sharing__cell" htmlFor={`${id}-event`}>
-                <span className="f-field__label">{t('scriptEditor.event')}</span>
-                <select
-                  id={`${id}-event`}
-                  className="f-select"
-                  value={script.event}
-                  onChange={(e) => edit({ event: e.target.value as ScriptEvent })}
-                >
-                  {SCRIPT_EVENTS.map((ev) => (
-                    <option key={ev} value={ev}>
-                      {t(`scriptEditor.event_${ev}`)}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label className="f-perm-sharing__cell" htmlFor={`${id}-lang`}>
-                <span className="f-field__label">{t('scriptEditor.language')}</span>
-                <select
-                  id={`${id}-lang`}
-                  className="f-select"
-                  value={script.language ?? 'js'}
-                  onChange={(e) => edit({ language: e.target.value as 'js' | 'ts' })}
-                >
-                  <option value="js">{t('scriptEditor.language_js')}</option>
-                  <option value="ts">{t('scriptEditor.language_ts')}</option>
-                </select>
-              </label>
+              <ScriptEventSelect id={`${id}-event`} value={script.event} onChange={(event) => edit({ event })} />
+              <ScriptLanguageSelect
+                id={`${id}-lang`}
+                value={script.language ?? 'js'}
+                onChange={(language) => edit({ language })}
+              />
               <label className="f-perm-sharing__cell f-scripts__order" htmlFor={`${id}-order`}>
                 <span className="f-field__label">{t('scriptEditor.order')}</span>
                 <input
