@@ -9,8 +9,7 @@ import {
   smtpTransport,
 } from '@forma/runtime';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
-import { buildApp, loggerOptions } from './app';
+import { buildApp } from './app';
 import type { PlatformConfig } from './config';
 import { type EmbeddedDb, startEmbeddedPostgres } from './db/embedded-postgres';
 import { loadPlugins } from './plugins/load-plugins';

@@ -84,7 +84,11 @@ export class Outbox {
         .pluck('id');
       if (!ids.length) return handled;
       let progressed = false;
-      for (const id of ids) if (await this.handle(String(id))) (handled += 1), (progressed = true);
+      for (const id of ids) {
+        if (!(await this.handle(String(id)))) continue;
+        handled += 1;
+        progressed = true;
+      }
       if (!progressed) return handled;
     }
   }

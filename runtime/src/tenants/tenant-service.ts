@@ -4,7 +4,6 @@ import { badRequest, conflict, notFound, validationFailed } from '../errors';
 import { runMigrations } from '../db/run-migrations';
 import { isTenantId, PLATFORM_SCHEMA, TENANT_ID, tenantSchema } from '../model/naming';
 import { toSessionUser, type PublicUser } from '../users/user-row';
-import { systemUser } from '../system-ctx';
 import type { UserService } from '../users/user-service';
 import { tenantMigrations } from './tenant-migrations';
 
