@@ -210,6 +210,8 @@ const builtIns: FieldKind[] = [
         return [{ keyword: 'type', message: 'Roll-up fields must have type "number" or "integer"' }];
       if (f['x-rollup']?.op === 'count' && f.type !== 'integer')
         return [{ keyword: 'type', message: 'A count roll-up must have type "integer"' }];
+      if (f['x-rollup']?.op === 'avg' && f.type !== 'number')
+        return [{ keyword: 'type', message: 'An average roll-up must have type "number"' }];
       if (f['x-rollup']?.op !== 'count' && !f['x-rollup']?.field)
         return [{ keyword: 'x-rollup', message: `"${f['x-rollup']?.op}" needs the child field to aggregate` }];
       return [];

@@ -24,6 +24,8 @@ export function issuesFromAjv(errors: readonly ErrorObject[] | null | undefined,
   const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
   const out = new Map<string, string>();
   for (const e of errors) {
+    // "must match then/else schema" says nothing the branch's own errors do not say better.
+    if (e.keyword === 'if') continue;
     if (e.keyword !== 'anyOf' && anyOfPaths.has(e.instancePath) && e.schemaPath.includes('/anyOf/')) continue;
     if (e.keyword !== 'anyOf' && [...anyOfPaths].some((p) => e.instancePath.startsWith(`${p}/`))) continue;
     const params = e.params as {
@@ -50,6 +52,9 @@ export function issuesFromAjv(errors: readonly ErrorObject[] | null | undefined,
       continue;
     } else if (e.keyword === 'enum' && params.allowedValues) {
       message = `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    } else if (e.keyword === 'false schema') {
+      // A property a conditional branch forbids (a line-item roll-up naming `via`, …).
+      message = 'is not allowed in this form';
     } else if (e.keyword === 'anyOf') {
       message = 'matches none of the allowed forms';
     }

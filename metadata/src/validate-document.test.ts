@@ -31,3 +31,97 @@ describe('x-search', () => {
     expect(issues[0]?.message).toMatch(/not a field/);
   });
 });
+
+describe('x-rollup over related records', () => {
+  const doc = (rollup: Record<string, unknown>, type = 'number', dealExtra: Record<string, unknown> = {}) => ({
+    objects: {
+      campaign: {
+        type: 'object',
+        properties: { name: { type: 'string', maxLength: 100 }, won: { type, 'x-rollup': rollup } },
+      },
+      account: { type: 'object', properties: { name: { type: 'string', maxLength: 100 } } },
+      deal: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', maxLength: 100 },
+          amount: { type: 'number', 'x-kind': 'currency' },
+          seats: { type: 'integer' },
+          stage: { type: 'string', enum: ['open', 'won'] },
+          campaign: { type: 'string', format: 'uuid', 'x-ref': 'campaign' },
+          account: { type: 'string', format: 'uuid', 'x-ref': 'account' },
+          ...dealExtra,
+        },
+      },
+    },
+  });
+  const at = '/objects/campaign/properties/won';
+  const paths = (rollup: Record<string, unknown>, type?: string) =>
+    validateDocument(doc(rollup, type)).map((i) => [i.path, i.message]);
+
+  it('accepts sum, count, min, max and avg with a filter on the child', () => {
+    const filter = { stage: { eq: 'won' } };
+    expect(paths({ object: 'deal', via: 'campaign', op: 'sum', field: 'amount', filter })).toEqual([]);
+    expect(paths({ object: 'deal', via: 'campaign', op: 'count', filter }, 'integer')).toEqual([]);
+    expect(paths({ object: 'deal', via: 'campaign', op: 'max', field: 'seats' }, 'integer')).toEqual([]);
+    expect(paths({ object: 'deal', via: 'campaign', op: 'avg', field: 'amount' })).toEqual([]);
+    expect(
+      paths({
+        object: 'deal',
+        via: 'campaign',
+        op: 'sum',
+        field: 'amount',
+        filter: { or: [filter, { seats: { gt: 3 } }] },
+      }),
+    ).toEqual([]);
+  });
+
+  it('refuses the two forms mixed, and missing parts, at their path', () => {
+    expect(paths({ children: 'x', object: 'deal', op: 'count' }, 'integer')).toEqual([
+      [`${at}/x-rollup/object`, 'is not allowed in this form'],
+    ]);
+    expect(paths({ object: 'deal', op: 'count' }, 'integer')).toEqual([[`${at}/x-rollup/via`, 'is required']]);
+    expect(paths({ object: 'deal', via: 'campaign', op: 'median', field: 'amount' })[0]?.[0]).toBe(`${at}/x-rollup/op`);
+    expect(paths({ object: 'deal', via: 'campaign', op: 'sum', field: 'amount', extra: 1 })[0]?.[0]).toBe(
+      `${at}/x-rollup/extra`,
+    );
+  });
+
+  it('checks the child object, the lookup back and the aggregated field', () => {
+    expect(paths({ object: 'nope', via: 'campaign', op: 'count' }, 'integer')).toEqual([
+      [`${at}/x-rollup/object`, 'Unknown object "nope"'],
+    ]);
+    expect(paths({ object: 'deal', via: 'account', op: 'count' }, 'integer')).toEqual([
+      [`${at}/x-rollup/via`, '"deal.account" must be a lookup to "campaign"'],
+    ]);
+    expect(paths({ object: 'deal', via: 'stage', op: 'count' }, 'integer')[0]?.[0]).toBe(`${at}/x-rollup/via`);
+    expect(paths({ object: 'deal', via: 'nope', op: 'count' }, 'integer')[0]?.[0]).toBe(`${at}/x-rollup/via`);
+    expect(paths({ object: 'deal', via: 'campaign', op: 'sum', field: 'name' })).toEqual([
+      [`${at}/x-rollup/field`, 'Cannot sum a Text field'],
+    ]);
+    expect(paths({ object: 'deal', via: 'campaign', op: 'sum', field: 'nope' })[0]?.[0]).toBe(`${at}/x-rollup/field`);
+    expect(paths({ object: 'deal', via: 'campaign', op: 'sum' })[0]?.[0]).toBe(`${at}/x-rollup`);
+    expect(paths({ object: 'campaign', via: 'name', op: 'count' }, 'integer')[0]?.[0]).toBe(`${at}/x-rollup/object`);
+  });
+
+  it('keeps the type rules: count is an integer, a decimal sum or an average is a number', () => {
+    expect(paths({ object: 'deal', via: 'campaign', op: 'count' })[0]?.[0]).toBe(`${at}/type`);
+    expect(paths({ object: 'deal', via: 'campaign', op: 'sum', field: 'amount' }, 'integer')[0]?.[0]).toBe(
+      `${at}/type`,
+    );
+    expect(paths({ object: 'deal', via: 'campaign', op: 'avg', field: 'seats' }, 'integer')[0]?.[0]).toBe(`${at}/type`);
+  });
+
+  it("checks the filter against the child, own stored fields only, at the filter's path", () => {
+    const base = { object: 'deal', via: 'campaign', op: 'count' };
+    expect(paths({ ...base, filter: { nope: { eq: 1 } } }, 'integer')[0]?.[0]).toBe(`${at}/x-rollup/filter/nope`);
+    expect(paths({ ...base, filter: { stage: { startsWith: 'w' } } }, 'integer')[0]?.[0]).toBe(
+      `${at}/x-rollup/filter/stage/startsWith`,
+    );
+    expect(paths({ ...base, filter: { and: [{ 'account.name': { eq: 'x' } }] } }, 'integer')).toEqual([
+      [`${at}/x-rollup/filter/and/0/account.name`, "Roll-up filters read the child's own fields"],
+    ]);
+    expect(paths({ ...base, filter: { 'stage; drop table x': { eq: 1 } } }, 'integer')[0]?.[0]).toMatch(
+      /x-rollup\/filter/,
+    );
+  });
+});

@@ -181,7 +181,7 @@ class DocumentChecker {
       if (ref !== undefined && ref !== USER_REF && !this.objects[ref])
         this.add(`${path}/x-ref`, `Unknown object "${ref}"`);
       if (field['x-children']) this.checkChildren(name, fname, field, path);
-      if (field['x-rollup']) this.checkRollup(def, field, path);
+      if (field['x-rollup']) this.checkRollup(name, def, field, path);
       if (field['x-formula'] !== undefined) {
         const parsed = parseFormula(field['x-formula']);
         if (parsed.ok) {
@@ -229,27 +229,67 @@ class DocumentChecker {
     }
   }
 
-  private checkRollup(def: ObjectDefinition, field: FieldDefinition, path: string): void {
+  private checkRollup(name: string, def: ObjectDefinition, field: FieldDefinition, path: string): void {
     const spec = field['x-rollup']!;
-    const children = def.properties[spec.children]?.['x-children'];
-    if (!children) {
-      this.add(`${path}/x-rollup/children`, `"${spec.children}" is not a line-item field`);
-      return;
+    const at = `${path}/x-rollup`;
+    let child: string;
+    if (spec.children !== undefined) {
+      const children = def.properties[spec.children]?.['x-children'];
+      if (!children) {
+        this.add(`${at}/children`, `"${spec.children}" is not a line-item field`);
+        return;
+      }
+      child = children.object;
+    } else {
+      if (!this.objectExists(spec.object!, `${at}/object`)) return;
+      child = spec.object!;
+      // The recomputing UPDATE names both tables by their own names: one table cannot be both.
+      if (child === name) {
+        this.add(`${at}/object`, 'A roll-up over records of the same object is not supported');
+        return;
+      }
+      const via = this.objects[child]!.properties[spec.via!];
+      if (!via) this.add(`${at}/via`, `Unknown field "${child}.${spec.via}"`);
+      else if (via['x-ref'] !== name || this.fieldsOf(child).get(spec.via!)?.resultKind.name !== 'lookup')
+        this.add(`${at}/via`, `"${child}.${spec.via}" must be a lookup to "${name}"`);
+      if (spec.filter) this.checkRollupFilter(child, spec.filter, `${at}/filter`);
     }
     if (spec.op === 'count' || spec.field === undefined) return;
-    const childFields = this.fieldsOf(children.object);
-    const target = childFields.get(spec.field);
+    const target = this.fieldsOf(child).get(spec.field);
     if (!target) {
-      this.add(`${path}/x-rollup/field`, `Unknown field "${children.object}.${spec.field}"`);
+      this.add(`${at}/field`, `Unknown field "${child}.${spec.field}"`);
       return;
     }
     const numeric = ['number', 'currency', 'percent', 'integer'].includes(target.resultKind.name);
     const temporal = ['date', 'datetime'].includes(target.resultKind.name);
-    if (!numeric && !(temporal && spec.op !== 'sum'))
-      this.add(`${path}/x-rollup/field`, `Cannot ${spec.op} a ${target.resultKind.label} field`);
-    else if (temporal) this.add(`${path}/x-rollup/field`, 'Roll-ups of dates are not supported yet');
-    else if (field.type === 'integer' && target.resultKind.name !== 'integer')
-      this.add(`${path}/type`, 'A roll-up of a decimal field must have type "number"');
+    if (!target.column) this.add(`${at}/field`, `"${child}.${spec.field}" is not stored in a column`);
+    else if (!numeric && !(temporal && spec.op !== 'sum'))
+      this.add(`${at}/field`, `Cannot ${spec.op} a ${target.resultKind.label} field`);
+    else if (temporal) this.add(`${at}/field`, 'Roll-ups of dates are not supported yet');
+    else if (field.type === 'integer' && (target.resultKind.name !== 'integer' || spec.op === 'avg'))
+      this.add(`${path}/type`, 'A roll-up of a decimal field (or an average) must have type "number"');
+  }
+
+  /**
+   * A related roll-up's filter reads the child's own stored fields only: a change to a record the
+   * child merely points at is no save of the child, so nothing would recompute the parent.
+   */
+  private checkRollupFilter(child: string, filter: Filter, path: string): void {
+    const before = this.issues.length;
+    this.checkFilter(child, filter, path);
+    if (this.issues.length > before) return;
+    const visit = (f: Filter, at: string): void => {
+      for (const [key, value] of Object.entries(f)) {
+        if (key === 'and' || key === 'or') {
+          (value as Filter[]).forEach((sub, i) => {
+            visit(sub, `${at}${pointer(key, i)}`);
+          });
+        } else if (key.includes('.')) this.add(`${at}${pointer(key)}`, "Roll-up filters read the child's own fields");
+        else if (!this.fieldsOf(child).get(key)?.column)
+          this.add(`${at}${pointer(key)}`, `"${key}" is not stored in a column`);
+      }
+    };
+    visit(filter, path);
   }
 
   private checkFormulaCycles(): void {

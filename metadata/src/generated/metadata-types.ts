@@ -10,6 +10,7 @@ export type Description = string;
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
 export type Name = string;
+export type FilterValue = string | number | boolean | null;
 /**
  * Server-assigned id of an object or field that survives renames. Clients keep it to rename.
  */
@@ -19,7 +20,6 @@ export type StableId = string;
  */
 export type Scope = false | true | 'own' | 'subordinates' | 'all';
 export type FieldAccess = 'none' | 'read' | 'edit';
-export type FilterValue = string | number | boolean | null;
 export type Approver =
   | {
       user: string;
@@ -195,12 +195,15 @@ export interface FieldDefinition {
    */
   'x-autonumber'?: string;
   /**
-   * A roll-up over the line items of one of this object's x-children fields.
+   * A stored, read-only aggregate of child records. Line items: {children, op, field?} over one of this object's x-children fields, saved with the parent. Related records: {object, via, op, field?, filter?} over every live record of `object` whose lookup `via` points at this record, kept current on every save of those records.
    */
   'x-rollup'?: {
-    children: Name;
-    op: 'sum' | 'count' | 'min' | 'max';
+    children?: Name;
+    object?: Name;
+    via?: Name;
+    op: 'sum' | 'count' | 'min' | 'max' | 'avg';
     field?: Name;
+    filter?: Filter;
   };
   /**
    * Declares line items: type array, child object and its lookup field to this object (inferred when there is exactly one).
@@ -224,6 +227,42 @@ export interface FieldDefinition {
   'x-id'?: StableId;
   'x-renamed-from'?: Name;
   'x-i18n'?: I18N;
+}
+/**
+ * The filter language of the records API: {field: {operator: value}}, {and: [...]}, {or: [...]}; a lookup's fields with dots ("account.name").
+ */
+export interface Filter {
+  /**
+   * @maxItems 50
+   */
+  and?: Filter[];
+  /**
+   * @maxItems 50
+   */
+  or?: Filter[];
+  [k: string]: FilterCondition | Filter[] | undefined;
+}
+/**
+ * Operators applied to one field; several operators are combined with AND.
+ */
+export interface FilterCondition {
+  eq?: FilterValue;
+  ne?: FilterValue;
+  gt?: FilterValue;
+  gte?: FilterValue;
+  lt?: FilterValue;
+  lte?: FilterValue;
+  /**
+   * @maxItems 1000
+   */
+  in?: FilterValue[];
+  /**
+   * @maxItems 1000
+   */
+  nin?: FilterValue[];
+  contains?: string | string[];
+  startsWith?: string;
+  isNull?: boolean;
 }
 /**
  * Translated labels per locale, e.g. {"zh-CN": {"title": "金额"}}.
@@ -271,42 +310,6 @@ export interface SharingRule {
   object: Name;
   filter: Filter;
   access: 'read' | 'edit';
-}
-/**
- * The filter language of the records API: {field: {operator: value}}, {and: [...]}, {or: [...]}; a lookup's fields with dots ("account.name").
- */
-export interface Filter {
-  /**
-   * @maxItems 50
-   */
-  and?: Filter[];
-  /**
-   * @maxItems 50
-   */
-  or?: Filter[];
-  [k: string]: FilterCondition | Filter[] | undefined;
-}
-/**
- * Operators applied to one field; several operators are combined with AND.
- */
-export interface FilterCondition {
-  eq?: FilterValue;
-  ne?: FilterValue;
-  gt?: FilterValue;
-  gte?: FilterValue;
-  lt?: FilterValue;
-  lte?: FilterValue;
-  /**
-   * @maxItems 1000
-   */
-  in?: FilterValue[];
-  /**
-   * @maxItems 1000
-   */
-  nin?: FilterValue[];
-  contains?: string | string[];
-  startsWith?: string;
-  isNull?: boolean;
 }
 /**
  * An approval workflow as a React Flow graph: nodes {id, type, position, data} and edges {id, source, target, data}. Graph well-formedness is checked by the workflow engine's section check.

@@ -133,6 +133,25 @@ export const rollup = (
   ...i18n(zh),
 });
 
+/** A roll-up over related records: `op` of the live `object` records whose lookup `via` points here. */
+export const relatedRollup = (
+  spec: {
+    object: string;
+    via: string;
+    op: 'sum' | 'count' | 'min' | 'max' | 'avg';
+    field?: string;
+    filter?: Record<string, unknown>;
+  },
+  title: string,
+  zh: string,
+  base: Field = { type: 'number', 'x-kind': 'currency' },
+): Field => ({
+  ...base,
+  'x-rollup': spec,
+  title,
+  ...i18n(zh),
+});
+
 /** A stored value computed on every save from `expression` (over `record`). */
 export const formula = (expression: string, title: string, zh: string, base: Field = { type: 'number' }): Field => ({
   ...base,

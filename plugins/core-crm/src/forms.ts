@@ -91,7 +91,7 @@ export const forms: Record<string, Form> = {
   ]),
   campaign: form('campaign', [
     ['Campaign', ['name', 'type', 'status', 'start_on', 'end_on', 'leads_target']],
-    ['Money', ['budget', 'cost', 'revenue', 'roi', 'description']],
+    ['Money', ['budget', 'cost', 'revenue', 'won_deals', 'roi', 'description']],
   ]),
   service_case: form(
     'service_case',

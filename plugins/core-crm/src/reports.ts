@@ -67,12 +67,14 @@ export const reports: Record<string, ReportDefinition> = {
   },
   campaign_roi: {
     label: 'Campaign ROI',
-    description: 'Revenue attributed to each campaign against its actual cost; roi = (revenue − cost) / cost (%).',
+    description:
+      "Revenue attributed to each campaign (the amounts of its won deals, the campaign's revenue roll-up) against its actual cost; roi = (revenue − cost) / cost (%).",
     'x-i18n': zh('营销活动投资回报'),
     object: 'campaign',
     groupBy: [{ field: 'name', as: 'campaign' }],
     aggregates: [
       { fn: 'sum', field: 'revenue', as: 'revenue' },
+      { fn: 'sum', field: 'won_deals', as: 'won_deals' },
       { fn: 'sum', field: 'cost', as: 'cost' },
     ],
     derive: [{ as: 'roi', expr: 'round((revenue - cost) / cost * 100, 1)', label: 'ROI %' }],

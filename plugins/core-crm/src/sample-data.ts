@@ -149,7 +149,6 @@ export function coreCrmSampleData(today: Date = new Date()): Record<string, Arra
         end_on: day(-72),
         budget: 80000,
         cost: 76000,
-        revenue: 420000,
         leads_target: 40,
       },
       {
@@ -162,7 +161,6 @@ export function coreCrmSampleData(today: Date = new Date()): Record<string, Arra
         end_on: day(20),
         budget: 12000,
         cost: 5000,
-        revenue: 0,
         leads_target: 60,
       },
       { _owner: '@mgr', name: 'Spring newsletter', type: 'email', status: 'planned', start_on: day(30), budget: 3000 },
@@ -229,7 +227,8 @@ export function coreCrmSampleData(today: Date = new Date()): Record<string, Arra
         amount: 120000,
         stage: 'won',
         close_on: day(-40),
-        source: 'referral',
+        source: 'campaign',
+        campaign: '@expo',
       },
       {
         _key: 'd_globex',

@@ -8,6 +8,7 @@ import {
   type ColumnType,
   type DbCheck,
   type FieldDefinition,
+  type Filter,
   type FilterOperator,
   type FormDefinition,
   type I18N,
@@ -29,7 +30,7 @@ import { notFound } from '../errors';
 import { columnOf, SYSTEM_TABLE, tableOf } from './naming';
 import { compileRecordValidators, type RecordValidators } from './record-validators';
 
-export type RollupOp = 'sum' | 'count' | 'min' | 'max';
+export type RollupOp = 'sum' | 'count' | 'min' | 'max' | 'avg';
 
 export interface FieldModel {
   name: string;
@@ -80,14 +81,18 @@ export interface ChildrenModel {
 }
 
 export interface RollupModel {
-  /** The parent's line-item field it aggregates. */
-  children: string;
+  /** The parent's line-item field it aggregates; absent for a roll-up over related records. */
+  children?: string;
   op: RollupOp;
   /** Child object and its aggregated field (absent for count). */
   object: string;
   field?: string;
   /** The child's lookup to the parent. */
   via: string;
+  /** Related records: only live children matching this filter (their own fields) count. */
+  filter?: Filter;
+  /** Child fields whose change can move the value: `via`, `field` and the filter's fields. */
+  reads: readonly string[];
 }
 
 export interface ObjectModel {
@@ -270,7 +275,9 @@ function buildField(
   const autonumber = def['x-autonumber'] !== undefined ? parseAutonumber(def['x-autonumber']) : undefined;
   const rollup = def['x-rollup'];
   const childrenSpec = def['x-children'];
-  const childrenObject = rollup ? opts.defs[opts.object]?.properties[rollup.children]?.['x-children'] : undefined;
+  const childrenObject = rollup?.children
+    ? opts.defs[opts.object]?.properties[rollup.children]?.['x-children']
+    : undefined;
   const enumValues = def.enum ?? def.items?.enum;
   return Object.freeze({
     name,
@@ -294,15 +301,11 @@ function buildField(
     ...(autonumber?.ok ? { autonumber: { pattern: def['x-autonumber']!, format: autonumber.format } } : {}),
     ...(rollup && childrenObject
       ? {
-          rollup: {
-            children: rollup.children,
-            op: rollup.op,
-            object: childrenObject.object,
-            ...(rollup.field ? { field: rollup.field } : {}),
-            via: linkField(opts.defs, opts.object, childrenObject),
-          },
+          rollup: rollupModel(rollup, childrenObject.object, linkField(opts.defs, opts.object, childrenObject)),
         }
-      : {}),
+      : rollup?.object && rollup.via
+        ? { rollup: rollupModel(rollup, rollup.object, rollup.via) }
+        : {}),
     ...(childrenSpec
       ? { children: { object: childrenSpec.object, field: linkField(opts.defs, opts.object, childrenSpec) } }
       : {}),
@@ -313,6 +316,28 @@ function buildField(
     valueSchema: desc.valueSchema,
     definition: def,
   } satisfies FieldModel);
+}
+
+function rollupModel(def: NonNullable<FieldDefinition['x-rollup']>, object: string, via: string): RollupModel {
+  const reads = new Set([via, ...(def.field && def.op !== 'count' ? [def.field] : []), ...filterFields(def.filter)]);
+  return {
+    ...(def.children ? { children: def.children } : {}),
+    op: def.op,
+    object,
+    ...(def.field ? { field: def.field } : {}),
+    via,
+    ...(def.filter ? { filter: def.filter } : {}),
+    reads: [...reads],
+  };
+}
+
+function filterFields(filter: Filter | undefined): string[] {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(filter ?? {})) {
+    if (key === 'and' || key === 'or') for (const sub of (value as Filter[]) ?? []) out.push(...filterFields(sub));
+    else out.push(key.split('.')[0]!);
+  }
+  return out;
 }
 
 /** Formulas sorted so that each comes after the formulas it reads (cycles are refused earlier). */

@@ -298,6 +298,12 @@ export class ImportService {
             batch: id,
           }));
           await writeAudit(tx.db, tx.schema, entries);
+          await this.deps.records().refreshRelatedRollups(
+            tx,
+            model,
+            object,
+            rows.map((row) => ({ old: { ...row, deleted_at: null }, row })),
+          );
           out.deleted += rows.length;
           out.skipped += created.length - rows.length;
         }

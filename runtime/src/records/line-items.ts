@@ -14,12 +14,14 @@ export async function recomputeRollups(
   parent: ObjectModel,
   parentIds: readonly string[],
 ): Promise<void> {
-  if (!parent.rollups.length || !parentIds.length) return;
+  // Related roll-ups have their own trigger (related-rollups.ts): only line-item ones move here.
+  const rollups = parent.rollups.filter((f) => f.rollup!.children !== undefined);
+  if (!rollups.length || !parentIds.length) return;
   const ids = [...new Set(parentIds)].sort();
   // Sorted locks: two saves touching the same parents cannot deadlock.
   await trx.withSchema(schema).from(parent.table).whereIn('id', ids).orderBy('id').forUpdate().select('id');
   const set: Record<string, Knex.Raw> = {};
-  for (const f of parent.rollups) {
+  for (const f of rollups) {
     const r = f.rollup!;
     const child = model.object(r.object);
     const agg = r.op === 'count' ? 'count(*)' : r.op === 'sum' ? 'coalesce(sum(??), 0)' : `${r.op}(??)`;

@@ -36,7 +36,8 @@ import { expandLookups, parseExpand } from './expand-lookups';
 import { forbiddenWrites, projectColumns, readableColumns, toRecord } from './field-guard';
 import { takeOwnerChange } from './owner-transfer';
 import { recomputeRollups } from './line-items';
-import { refreshRollupFormulas } from './rollup-formulas';
+import { affectedParents, type ChildWrite, relatedRollupsOf, recomputeRelatedRollups } from './related-rollups';
+import { formulasAfterRollups, refreshRollupFormulas } from './rollup-formulas';
 import { parseSort, sortSignature } from './parse-sort';
 import { estimateCount, SORT_VALUE, selectCount, selectOne, selectPage } from './read-sql';
 import {
@@ -317,7 +318,37 @@ export class RecordService {
         { object: object.name, recordId: id, action: 'purge', userId: actor(tx), changes: {} },
       ]);
       if (object.parent) await this.touchParents(tx, model, object, [old]);
+      await this.refreshRelatedRollups(tx, model, object, [{ old, row: null }]);
     });
+  }
+
+  /**
+   * Related roll-ups over `object` after writes made outside `afterWrites` (an import revert's bulk
+   * delete): the parents the writes can move are recomputed in the caller's transaction.
+   */
+  async refreshRelatedRollups(tx: TxCtx, model: Model, object: ObjectModel, writes: readonly ChildWrite[], depth = 0) {
+    if (depth > MAX_ROLLUP_DEPTH) return;
+    for (const { parent, fields, ids } of affectedParents(model, object, writes).values()) {
+      await recomputeRelatedRollups(tx.db, tx.schema, model, parent, fields, ids);
+      await this.afterRollups(tx, model, parent, ids, depth + 1);
+    }
+  }
+
+  /**
+   * After roll-ups of `parent` moved: formulas reading them, then roll-ups elsewhere that aggregate
+   * those values of `parent` (a chain campaign ← deal ← deal lines), a few levels deep at most.
+   */
+  private async afterRollups(tx: TxCtx, model: Model, parent: ObjectModel, ids: string[], depth: number) {
+    await refreshRollupFormulas(this.deps.scripts, tx, model, parent, ids);
+    if (depth > MAX_ROLLUP_DEPTH || !ids.length) return;
+    const consumers = relatedRollupsOf(model, parent.name);
+    if (!consumers.length) return;
+    const moved = new Set([...parent.rollups, ...formulasAfterRollups(parent)].map((f) => f.name));
+    if (!consumers.some((c) => c.field.rollup!.reads.some((r) => moved.has(r)))) return;
+    // Every consumer is recomputed for these rows: an "old" without the moved values forces it.
+    const rows: Row[] = await tx.db.withSchema(tx.schema).from(parent.table).whereIn('id', ids).select('*');
+    const writes = rows.map((row) => ({ old: null, row }));
+    await this.refreshRelatedRollups(tx, model, parent, writes, depth);
   }
 
   /** Applies every object's audit retention (`x-audit: {retainDays}`); a scheduled job calls this. */
@@ -661,7 +692,7 @@ export class RecordService {
   /** Roll-ups of these parents, then the formulas that read them. */
   private async recomputeParents(tx: TxCtx, model: Model, parent: ObjectModel, ids: string[]) {
     await recomputeRollups(tx.db, tx.schema, model, parent, ids);
-    await refreshRollupFormulas(this.deps.scripts, tx, model, parent, ids);
+    await this.afterRollups(tx, model, parent, ids, 0);
   }
 
   private async reload(tx: TxCtx, object: ObjectModel, ids: string[]): Promise<Row[]> {
@@ -711,6 +742,7 @@ export class RecordService {
       events.push({ object: object.name, id: row.id as string, action, record: row, old, changes });
     }
     await writeAudit(tx.db, tx.schema, entries);
+    await this.refreshRelatedRollups(tx, model, object, writes);
     if (object.parent && !skipParents) {
       await this.touchParents(tx, model, object, [
         ...writes.map((w) => w.row),
@@ -784,6 +816,8 @@ export class RecordService {
 }
 
 const IN_PARENT = Symbol('records.inParent');
+/** Chained roll-ups (a roll-up of a roll-up) follow at most this many levels; cycles stop here. */
+const MAX_ROLLUP_DEPTH = 4;
 
 function actor(ctx: Ctx): string | null {
   return ctx.user.id === SYSTEM_USER_ID ? null : ctx.user.id;

@@ -99,10 +99,16 @@ export function findDependencies(doc: MetadataDocument): Map<DependencyTarget, D
         if (children.field) c.add(fieldTarget(children.object, children.field), { via: 'line-items', name, path });
       }
       const rollup = f['x-rollup'];
-      if (rollup) {
+      if (rollup?.children !== undefined) {
         c.add(fieldTarget(oname, rollup.children), { via: 'roll-up', name, path });
         const child = def.properties[rollup.children]?.['x-children']?.object;
         if (child && rollup.field) c.add(fieldTarget(child, rollup.field), { via: 'roll-up', name, path });
+      } else if (rollup?.object) {
+        const dep: Dependent = { via: 'roll-up', name, path };
+        c.add(objectTarget(rollup.object), dep);
+        if (rollup.via) c.add(fieldTarget(rollup.object, rollup.via), dep);
+        if (rollup.field) c.add(fieldTarget(rollup.object, rollup.field), dep);
+        c.addFilter(rollup.object, rollup.filter, dep);
       }
       if (f['x-formula'] !== undefined) {
         const parsed = parseFormula(f['x-formula']);

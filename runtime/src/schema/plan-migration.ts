@@ -6,12 +6,13 @@
 import type { MetadataDocument, MetadataIssue } from '@forma/metadata';
 import { pointer } from '@forma/metadata';
 import { isDeepStrictEqual } from 'node:util';
-import { loadModel } from '../model/load-model';
+import { loadModel, type Model } from '../model/load-model';
+import { rollupValue } from '../records/related-rollups';
 import type { Action } from './actions/action';
 import { handlerOf } from './actions/action-registry';
 import { checkExpression } from './actions/column-sql';
 import { convertColumn, sameColumnType } from './column-types';
-import { countWhere, ident, literal, tableRef, typeSql } from './sql-text';
+import { countWhere, ident, literal, renderQuery, sqlRenderer, tableRef, typeSql } from './sql-text';
 import { buildTableSpecs, type ColumnSpec, type IndexSpec, sameIndex, type TableSpec } from './table-spec';
 
 export type StepPhase = 'transaction' | 'after-commit';
@@ -76,6 +77,7 @@ const ORDER = [
   'set_not_null',
   'add_check',
   'add_foreign_key',
+  'recompute_rollup',
   'create_index',
 ] as const satisfies readonly Action['kind'][];
 
@@ -471,8 +473,11 @@ function fieldOfIndex(spec: TableSpec, idx: IndexSpec): string | undefined {
  * their `x-id`, by name otherwise) and returns the ordered steps, the data checks and all errors.
  */
 export function planMigration(current: MetadataDocument, next: MetadataDocument, opts: PlanOptions): MigrationPlan {
-  const planner = new Planner(buildTableSpecs(loadModel(current, 0)), buildTableSpecs(loadModel(next, 0)), opts);
+  const curModel = loadModel(current, 0);
+  const nextModel = loadModel(next, 0);
+  const planner = new Planner(buildTableSpecs(curModel), buildTableSpecs(nextModel), opts);
   planner.run();
+  planner.actions.push(...rollupBackfills(curModel, nextModel, opts.schema));
   const rank = new Map<string, number>(ORDER.map((k, i) => [k, i]));
   const actions = planner.actions
     .map((a, i) => ({ a, i }))
@@ -480,6 +485,34 @@ export function planMigration(current: MetadataDocument, next: MetadataDocument,
     .map((x) => x.a);
   const steps = actions.map(toStep);
   return { steps, checks: planner.checks, errors: planner.errors, destructive: steps.some((s) => s.destructive) };
+}
+
+/**
+ * Related roll-ups that are new or changed on an existing object: every parent row gets its value
+ * in the publish itself (a new object has no rows to fill). Line-item roll-ups are left as they
+ * were: their children are saved with the parent.
+ */
+function rollupBackfills(cur: Model, next: Model, schema: string): Action[] {
+  const out: Action[] = [];
+  for (const parent of next.objects.values()) {
+    const was = [...cur.objects.values()].find((o) => o.id === parent.id);
+    if (!was) continue;
+    for (const f of parent.rollups) {
+      if (f.rollup!.children !== undefined) continue;
+      const before = was.customFields.find((x) => x.id === f.id);
+      if (before?.rollup && isDeepStrictEqual(before.definition['x-rollup'], f.definition['x-rollup'])) continue;
+      out.push({
+        kind: 'recompute_rollup',
+        schema,
+        object: parent.name,
+        field: f.name,
+        table: parent.table,
+        column: f.column!,
+        value: renderQuery(rollupValue(sqlRenderer(), schema, next, parent, f)),
+      });
+    }
+  }
+  return out;
 }
 
 function rankOf(a: Action, rank: Map<string, number>): number {

@@ -3,7 +3,7 @@
  * identifiers are validated and quoted by knex (`??`), literals are escaped here. The text never
  * contains a `?` (knex would take it for a binding placeholder), so a plan's SQL is exactly what runs.
  */
-import knex from 'knex';
+import knex, { type Knex } from 'knex';
 import { columnTypeSql, type ColumnType } from '@forma/metadata';
 
 // Only used to render text: no connection is ever opened.
@@ -54,4 +54,29 @@ export function typeSql(type: ColumnType): string {
 /** `select count(*)::int as n from <table> where <predicate>`: the shape of every data check. */
 export function countWhere(schema: string, table: string, predicate: string): string {
   return `SELECT count(*)::int AS n FROM ${tableRef(schema, table)} WHERE ${predicate}`;
+}
+
+/** The knex instance that only renders text (never connects), for plan SQL built with the query builder. */
+export function sqlRenderer(): Knex {
+  return renderer;
+}
+
+/**
+ * A query built with `sqlRenderer()` as plan text: bound values become literals. Strings and arrays
+ * stay untyped literals, so PostgreSQL types them from the column they meet (uuid, text, date…).
+ */
+export function renderQuery(query: Knex.QueryBuilder | Knex.Raw): string {
+  const { sql, bindings } = query.toSQL().toNative();
+  return sql.replace(/\$(\d+)/g, (_, n: string) => bindingLiteral(bindings[Number(n) - 1]));
+}
+
+function bindingLiteral(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'number' || typeof v === 'boolean') return literal(v);
+  if (v instanceof Date) return stringLiteral(v.toISOString());
+  if (Array.isArray(v))
+    return stringLiteral(
+      `{${v.map((x) => (x === null ? 'NULL' : `"${String(x).replace(/["\\]/g, (m) => `\\${m}`)}"`)).join(',')}}`,
+    );
+  return stringLiteral(String(v));
 }

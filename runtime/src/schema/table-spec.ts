@@ -34,8 +34,18 @@ export interface IndexSpec {
   unique: boolean;
   /** Only live records (`deleted_at IS NULL`), so the recycle bin does not block reuse of a value. */
   partial: boolean;
-  method: 'btree' | 'gin' | 'trgm';
+  method: IndexMethod;
 }
+
+/**
+ * `desc`: a btree on `(column DESC NULLS LAST)`. Lists sort nulls last in both directions, which a
+ * plain btree serves only ascending (its backward scan yields DESC NULLS FIRST); numbers and dates
+ * are mostly listed largest or newest first, so their `x-index` gets this companion as well.
+ */
+export type IndexMethod = 'btree' | 'desc' | 'gin' | 'trgm';
+
+/** Column types whose `x-index` also gets a descending companion (see IndexMethod). */
+const DESCENDING_TOO = new Set(['numeric', 'bigint', 'date', 'timestamptz']);
 
 export interface TableSpec {
   objectId: string;
@@ -123,6 +133,17 @@ export function buildTableSpecs(model: Model): Map<string, TableSpec> {
           partial: false,
           method: f.columnType.base === 'text[]' ? 'gin' : 'btree',
         });
+        if (DESCENDING_TOO.has(f.columnType.base)) {
+          const desc = constraintName('ix', f.id, 'desc');
+          indexes.set(desc, {
+            name: desc,
+            keys: [f.id],
+            columns: [f.column],
+            unique: false,
+            partial: false,
+            method: 'desc',
+          });
+        }
       }
     }
     specs.set(object.id, {

@@ -8,6 +8,7 @@ import {
   lookup,
   money,
   object,
+  relatedRollup,
   select,
   text,
   textarea,
@@ -101,7 +102,18 @@ export const campaign: Field = object(
     end_on: date('End', '结束日期'),
     budget: money('Budget', '预算', { minimum: 0 }),
     cost: money('Actual cost', '实际成本', { minimum: 0 }),
-    revenue: money('Revenue', '带来收入', { minimum: 0 }),
+    // Attributed revenue: kept current from the campaign's won deals (a roll-up, read-only).
+    revenue: relatedRollup(
+      { object: 'deal', via: 'campaign', op: 'sum', field: 'amount', filter: { stage: { eq: 'won' } } },
+      'Won revenue',
+      '赢单收入',
+    ),
+    won_deals: relatedRollup(
+      { object: 'deal', via: 'campaign', op: 'count', filter: { stage: { eq: 'won' } } },
+      'Won deals',
+      '赢单数',
+      { type: 'integer' },
+    ),
     roi: formula(
       'record.cost > 0 ? ((record.revenue || 0) - record.cost) / record.cost * 100 : null',
       'ROI',

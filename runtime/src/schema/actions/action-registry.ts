@@ -13,6 +13,7 @@ import { dropForeignKey } from './drop-foreign-key';
 import { dropIndex } from './drop-index';
 import { dropNotNull } from './drop-not-null';
 import { dropTable } from './drop-table';
+import { recomputeRollup } from './recompute-rollup';
 import { renameColumn } from './rename-column';
 import { renameTable } from './rename-table';
 import { setDefault } from './set-default';
@@ -31,6 +32,7 @@ const handlers = [
   setDefault,
   dropDefault,
   backfillColumn,
+  recomputeRollup,
   addCheck,
   dropCheck,
   addForeignKey,

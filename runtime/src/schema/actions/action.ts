@@ -46,6 +46,8 @@ export type BackfillColumn = On & {
   type: ColumnType;
   value: LiteralValue;
 };
+/** `value`: the correlated sub-query (SQL text, literals inlined) computing the roll-up per row. */
+export type RecomputeRollup = On & { kind: 'recompute_rollup'; table: string; column: string; value: string };
 export type CheckAction<K extends string> = On & {
   kind: K;
   table: string;
@@ -72,8 +74,11 @@ export type IndexAction<K extends string> = On & {
   columns: string[];
   unique: boolean;
   partial: boolean;
-  /** `trgm`: a GIN index with trigram operators (pg_trgm), for substring search. */
-  method: 'btree' | 'gin' | 'trgm';
+  /**
+   * `trgm`: a GIN index with trigram operators (pg_trgm), for substring search; `desc`: a btree on
+   * `(column DESC NULLS LAST)`, for descending lists (see table-spec.ts).
+   */
+  method: 'btree' | 'desc' | 'gin' | 'trgm';
   /** Built with CREATE INDEX CONCURRENTLY after commit (tables with rows). */
   concurrently: boolean;
 };
@@ -93,6 +98,7 @@ export type Action =
   | SetDefault
   | DropDefault
   | BackfillColumn
+  | RecomputeRollup
   | AddCheck
   | DropCheck
   | AddForeignKey

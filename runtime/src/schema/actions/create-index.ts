@@ -3,10 +3,12 @@ import type { ActionHandler, CreateIndex } from './action';
 
 export function createIndexSql(a: Omit<CreateIndex, 'kind'>, opts: { ifNotExists?: boolean } = {}): string {
   // Trigram indexes name their operator class per column (pg_trgm, created by a platform migration).
-  const cols = a.columns.map((c) => (a.method === 'trgm' ? `${ident(c)} gin_trgm_ops` : ident(c))).join(', ');
+  const suffix = a.method === 'trgm' ? ' gin_trgm_ops' : a.method === 'desc' ? ' DESC NULLS LAST' : '';
+  const cols = a.columns.map((c) => `${ident(c)}${suffix}`).join(', ');
+  const using = a.method === 'gin' || a.method === 'trgm' ? ' USING gin' : '';
   return [
     `CREATE${a.unique ? ' UNIQUE' : ''} INDEX${a.concurrently ? ' CONCURRENTLY' : ''}${opts.ifNotExists ? ' IF NOT EXISTS' : ''}`,
-    `${ident(a.name)} ON ${tableRef(a.schema, a.table)}${a.method === 'btree' ? '' : ' USING gin'} (${cols})`,
+    `${ident(a.name)} ON ${tableRef(a.schema, a.table)}${using} (${cols})`,
     ...(a.partial ? [`WHERE ${ident('deleted_at')} IS NULL`] : []),
   ].join(' ');
 }
@@ -18,5 +20,5 @@ export const createIndex: ActionHandler<CreateIndex> = {
   destructive: () => false,
   rewrite: () => false,
   describe: (a) =>
-    `${a.unique ? 'Enforce unique values of' : 'Index'} ${a.object}.${a.columns.join(', ')}${a.concurrently ? ' (built after commit without blocking writes)' : ''}`,
+    `${a.unique ? 'Enforce unique values of' : 'Index'} ${a.object}.${a.columns.join(', ')}${a.method === 'desc' ? ' (descending)' : ''}${a.concurrently ? ' (built after commit without blocking writes)' : ''}`,
 };
