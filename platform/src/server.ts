@@ -85,7 +85,14 @@ export async function startServer(opts: StartOptions): Promise<Server> {
             {
               name: 'forma-email-outbox',
               cron: '* * * * *',
-              run: () => sendOutbox(runtime.db, transport, { from: smtp.from }, runtime.clock.now(), runtime.logger),
+              run: () =>
+                sendOutbox(
+                  runtime.db,
+                  transport,
+                  { from: smtp.from, ...(config.filesDir ? { filesDir: config.filesDir } : {}) },
+                  runtime.clock.now(),
+                  runtime.logger,
+                ),
             },
           ]
         : []),

@@ -114,6 +114,7 @@ export function createRuntime(opts: RuntimeOptions) {
     documents: () => documents,
     records: () => records,
     permissions: () => permissions,
+    files: () => files,
     clock,
   });
   meta.registerSectionCheck('reports', checkReportItem, 'reports');

@@ -2,16 +2,23 @@ import type { FastifyInstance } from 'fastify';
 import { bearer, errors } from '../http/schemas';
 import type { TypeProvider } from '../http/type-provider';
 
+const templateName = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' } as const;
+
+/** Exactly one of `template` and `wordTemplate` (checked by the runtime, which names the rule). */
 const mergeBody = {
   type: 'object',
   additionalProperties: false,
-  required: ['template'],
   properties: {
-    template: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' },
+    template: { ...templateName, description: 'An HTML print template: PDF output' },
+    wordTemplate: { ...templateName, description: 'A Word template: a ZIP of .docx files' },
     filter: { type: 'object', additionalProperties: true, description: 'The records filter language' },
     sort: { type: 'string', maxLength: 500, description: 'As in lists: "-amount,name"' },
-    format: { type: 'string', enum: ['pdf', 'zip'], default: 'pdf' },
-    dryRun: { type: 'boolean', description: 'Answer the first three merged documents as HTML and text' },
+    format: {
+      type: 'string',
+      enum: ['pdf', 'zip'],
+      description: 'pdf (default with template) or zip; with wordTemplate always zip',
+    },
+    dryRun: { type: 'boolean', description: 'Answer the first three merged documents as text (and HTML)' },
     email: {
       type: 'object',
       additionalProperties: false,
@@ -19,6 +26,16 @@ const mergeBody = {
       properties: {
         to: { type: 'string', maxLength: 63, description: 'The e-mail field of the object' },
         subject: { type: 'string', minLength: 1, maxLength: 500, description: 'A template: "Hello {{name}}"' },
+        body: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 20_000,
+          description: 'A plain-text template for the body; default: the merged document as text',
+        },
+        attach: {
+          type: 'boolean',
+          description: "Attach each record's merged PDF or .docx (stored among the record's files)",
+        },
       },
     },
   },
@@ -35,14 +52,29 @@ const preview = {
     email: {
       type: 'object',
       additionalProperties: false,
-      properties: { to: { type: ['string', 'null'] }, subject: { type: 'string' } },
+      properties: {
+        to: { type: ['string', 'null'] },
+        subject: { type: 'string' },
+        body: { type: 'string' },
+        attachment: { type: 'string' },
+      },
     },
   },
 } as const;
 
+const listed = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { id: { type: 'string' }, label: { type: 'string' }, error: { type: 'string' } },
+  },
+} as const;
+
 /**
- * `POST /api/records/:object/merge`: a print template applied to every record of a filtered list
- * the caller may read → one PDF, a ZIP of PDFs, a preview of the first three, or queued e-mails.
+ * `POST /api/records/:object/merge`: a print or Word template applied to every record of a filtered
+ * list the caller may read → one PDF, a ZIP of PDFs or .docx files, a preview of the first three,
+ * or queued e-mails (optionally each with its document attached).
  */
 export async function mailMergeRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeProvider>();
@@ -54,11 +86,14 @@ export async function mailMergeRoutes(fastify: FastifyInstance) {
       bodyLimit: 64 * 1024,
       schema: {
         tags: ['documents'],
-        summary: 'Mail merge over a filtered list: PDF, ZIP of PDFs, dry-run preview, or e-mails to the outbox',
+        summary:
+          'Mail merge over a filtered list: PDF, ZIP of PDFs or .docx files, dry-run preview, or e-mails to the outbox',
         description:
-          'Records are read in keyset pages with the caller’s scope and field security, and the document is ' +
-          'streamed while they are read. dryRun answers {documents: [{id, label, html, text, email?}]} (at most 3). ' +
-          'With email, one personalised e-mail per record is queued: {queued, missing, missingCount}.',
+          'Exactly one of template (HTML print template) and wordTemplate (Word template). Records are read in ' +
+          'keyset pages with the caller’s scope and field security, and the document is streamed while they are ' +
+          'read. dryRun answers {documents: [{id, label, html?, text, email?}]} (at most 3; html for HTML templates). ' +
+          'With email, one personalised e-mail per record is queued (email.attach: with its document attached): ' +
+          '{queued, missing, missingCount, failed, failedCount}.',
         security: bearer,
         params: {
           type: 'object',
@@ -73,17 +108,12 @@ export async function mailMergeRoutes(fastify: FastifyInstance) {
             properties: {
               documents: { type: 'array', items: preview },
               queued: { type: 'integer' },
-              missing: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  additionalProperties: false,
-                  properties: { id: { type: 'string' }, label: { type: 'string' } },
-                },
-              },
+              missing: listed,
               missingCount: { type: 'integer' },
+              failed: listed,
+              failedCount: { type: 'integer' },
             },
-            description: 'application/pdf or application/zip unless dryRun or email',
+            description: 'application/pdf or application/zip (PDFs or .docx files) unless dryRun or email',
           },
           ...errors(400, 401, 404, 413),
         },
@@ -95,7 +125,7 @@ export async function mailMergeRoutes(fastify: FastifyInstance) {
       const input = request.body;
       if (input.dryRun) return merge.preview(request.ctx, object, input);
       if (input.email) return merge.email(request.ctx, object, input);
-      const zip = input.format === 'zip';
+      const zip = input.format === 'zip' || input.wordTemplate !== undefined;
       const { stream, filename } = zip
         ? await merge.zip(request.ctx, object, input)
         : await merge.pdf(request.ctx, object, input);

@@ -45,6 +45,8 @@ hbs.registerHelper('number', (value: unknown, decimals: unknown) => {
 const compileOptions = { knownHelpersOnly: true, knownHelpers: { date: true, number: true } } as const;
 /** A template compiled with the document helpers (also used by mail merge). */
 export const compileTemplate = (source: string) => hbs.compile(source, compileOptions);
+/** A plain-text template (an e-mail body): same helpers, no HTML escaping since nothing renders it as HTML. */
+export const compileTextTemplate = (source: string) => hbs.compile(source, { ...compileOptions, noEscape: true });
 const compile = compileTemplate;
 
 /**

@@ -83,6 +83,19 @@ export class FileService {
 
   async upload(ctx: Ctx, object: string, recordId: string, file: FileUpload): Promise<FileMeta> {
     await this.updatable(ctx, object, recordId);
+    return this.insert(ctx, object, recordId, file);
+  }
+
+  /**
+   * A document the platform made from a record the caller has just read (a merge e-mail's
+   * attachment), kept among the record's files as its correspondence. Only the size limit applies:
+   * sending a letter is not changing the record, so the update scope is not asked for.
+   */
+  async attachGenerated(ctx: Ctx, object: string, recordId: string, file: FileUpload): Promise<FileMeta> {
+    return this.insert(ctx, object, recordId, file);
+  }
+
+  private async insert(ctx: Ctx, object: string, recordId: string, file: FileUpload): Promise<FileMeta> {
     const name = cleanName(file.name);
     if (file.data.length === 0) throw badRequest('The file is empty');
     if (file.data.length > this.maxBytes) throw tooLarge(`Files are limited to ${this.maxBytes} bytes`);
@@ -135,10 +148,9 @@ export class FileService {
     if (this.dir) await fs.rm(this.bodyPath(ctx, fileId), { force: true });
   }
 
-  /** `<dir>/<tenant>/<first two hex digits>/<uuid>`: tenant ids and uuids are checked shapes, never user text. */
   private bodyPath(ctx: Ctx, id: string): string {
-    if (!this.dir || !UUID.test(id) || !/^[a-z][a-z0-9_]{1,30}$/.test(ctx.tenant)) throw notFound('File not found');
-    return path.join(this.dir, ctx.tenant, id.slice(0, 2), id);
+    if (!this.dir) throw notFound('File not found');
+    return fileBodyPath(this.dir, ctx.tenant, id);
   }
 
   /** Written under a temporary name and renamed, so a crash never leaves half a body under the real one. */
@@ -176,6 +188,12 @@ export class FileService {
     const access = await this.deps.permissions().explain(ctx, object, recordId);
     if (!access.update.allowed) throw forbidden('You may not change this record, so you may not change its files');
   }
+}
+
+/** `<dir>/<tenant>/<first two hex digits>/<uuid>`: tenant ids and uuids are checked shapes, never user text. */
+export function fileBodyPath(dir: string, tenant: string, id: string): string {
+  if (!UUID.test(id) || !/^[a-z][a-z0-9_]{1,30}$/.test(tenant)) throw notFound('File not found');
+  return path.join(dir, tenant, id.slice(0, 2), id);
 }
 
 function cleanName(name: string): string {

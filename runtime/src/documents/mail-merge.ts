@@ -1,35 +1,50 @@
 /**
- * Mail merge: one print template applied to every record of a filtered list, read in keyset pages
- * with the caller's context (their row scope and field security), as one PDF (each record its own
- * part with its own page numbers), a ZIP of PDFs, a three-document preview, or personalised
- * e-mails queued in the outbox. Output is produced while records are read and waits for the
- * consumer, so memory stays bounded whatever the number of records.
+ * Mail merge: one print template (HTML → PDF, or Word → .docx) applied to every record of a
+ * filtered list, read in keyset pages with the caller's context (their row scope and field
+ * security), as one PDF (each record its own part with its own page numbers), a ZIP of PDFs or of
+ * .docx files, a three-document preview, or personalised e-mails queued in the outbox (optionally
+ * each with its record's document attached). Output is produced while records are read and waits
+ * for the consumer, so memory stays bounded whatever the number of records.
  */
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import archiver from 'archiver';
 import type { Clock } from '../clock';
 import type { Ctx } from '../ctx';
-import { badRequest, notFound, validationFailed } from '../errors';
+import { badRequest, isAppError, notFound, tooLarge, validationFailed } from '../errors';
 import type { MetaService } from '../meta/meta-service';
 import type { ObjectModel } from '../model/load-model';
 import { SYSTEM_TABLE } from '../model/naming';
 import type { PermissionEngine } from '../permissions/object-access';
 import type { RecordService } from '../records/record-service';
-import { compileTemplate, type DocumentService } from './document-service';
-import { type PdfPart, renderPdf } from './html-to-pdf';
+import { compileTemplate, compileTextTemplate, type DocumentService } from './document-service';
+import { docxText } from './docx-text';
+import type { FileService } from './file-service';
+import { type PageSetup, type PdfPart, renderPdf } from './html-to-pdf';
 import { htmlToText } from './mail-merge-text';
 import { checkTemplate } from './print-template-check';
-import { type PrintTemplate, printTemplateStore } from './print-template-store';
+import { printTemplateStore } from './print-template-store';
+import { renderWordTemplate } from './word-template';
 
 export interface MailMergeInput {
-  template: string;
+  /** An HTML print template (PDF output); exactly one of `template` and `wordTemplate`. */
+  template?: string;
+  /** A Word template (.docx output, a ZIP for the documents). */
+  wordTemplate?: string;
   filter?: unknown;
   sort?: string;
+  /** `pdf` (default for HTML templates) or `zip` (the only one for Word templates). */
   format?: 'pdf' | 'zip';
   dryRun?: boolean;
   /** Queue one e-mail per record instead of producing documents. */
-  email?: { to: string; subject: string };
+  email?: {
+    to: string;
+    subject: string;
+    /** A plain-text template for the body; default: the merged document's text. */
+    body?: string;
+    /** Attach each record's merged document (PDF or .docx), stored among the record's files. */
+    attach?: boolean;
+  };
 }
 
 export interface MailMergeDeps {
@@ -37,6 +52,7 @@ export interface MailMergeDeps {
   documents: () => DocumentService;
   records: () => RecordService;
   permissions: () => PermissionEngine;
+  files: () => FileService;
   clock: Clock;
   /** Records read per keyset page (default 100). */
   pageSize?: number;
@@ -45,9 +61,10 @@ export interface MailMergeDeps {
 export interface MergePreview {
   id: string;
   label: string;
-  html: string;
+  /** HTML templates only: the merged HTML. */
+  html?: string;
   text: string;
-  email?: { to: string | null; subject: string };
+  email?: { to: string | null; subject: string; body: string; attachment?: string };
 }
 
 export interface MergeEmailReport {
@@ -55,16 +72,27 @@ export interface MergeEmailReport {
   /** Records without an address in the `to` field (at most 1,000 listed; `missingCount` has them all). */
   missing: Array<{ id: string; label: string }>;
   missingCount: number;
+  /** Records whose document could not be made or stored (at most 1,000 listed); the others are queued. */
+  failed: Array<{ id: string; label: string; error: string }>;
+  failedCount: number;
 }
 
 /** Output buffered ahead of the reader before the merge waits for it (bytes). */
 const HIGH_WATER = 1 << 20;
-const MAX_MISSING = 1000;
+const MAX_LISTED = 1000;
+/** E-mail bodies from a body template are cut here (the outbox is not a file store). */
+const MAX_BODY = 100_000;
 
 interface Prepared {
   object: ObjectModel;
-  template: PrintTemplate & { html: string };
-  render: (data: Record<string, unknown>) => PdfPart;
+  name: string;
+  label: string;
+  ext: 'pdf' | 'docx';
+  page: PageSetup;
+  /** The record as a PDF part (HTML templates). */
+  render?: (data: Record<string, unknown>) => PdfPart;
+  /** The Word template's bytes (Word templates). */
+  docx?: Buffer;
   /** Record ids in list order, read page by page. */
   ids: () => AsyncGenerator<string>;
 }
@@ -79,21 +107,23 @@ export class MailMerge {
   /** The merged PDF, streamed: each record starts on a new page with its own header/footer numbers. */
   async pdf(ctx: Ctx, objectName: string, input: MailMergeInput): Promise<{ stream: Readable; filename: string }> {
     const p = await this.prepare(ctx, objectName, input);
+    const render = p.render;
+    if (!render) throw badRequest('A Word merge answers a ZIP of .docx files: use format "zip"');
     const documents = this.deps.documents();
     let doc: PDFKit.PDFDocument | undefined;
-    async function* parts() {
+    const parts = async function* () {
       for await (const id of p.ids()) {
         // Wait for the reader: a slow client must not make the whole merge pile up in memory.
         while (doc && doc.readableLength > HIGH_WATER && !doc.destroyed) await new Promise((r) => setTimeout(r, 10));
         if (doc?.destroyed) return;
-        yield p.render(await documents.recordData(ctx, objectName, id));
+        yield render(await documents.recordData(ctx, objectName, id));
       }
-    }
-    doc = renderPdf(parts(), p.template.page);
-    return { stream: doc, filename: `${p.template.name}-merge.pdf` };
+    };
+    doc = renderPdf(parts(), p.page);
+    return { stream: doc, filename: `${p.name}-merge.pdf` };
   }
 
-  /** A ZIP with one PDF per record, each entry written before the next record is read. */
+  /** A ZIP with one PDF (or .docx) per record, each entry written before the next record is read. */
   async zip(ctx: Ctx, objectName: string, input: MailMergeInput): Promise<{ stream: Readable; filename: string }> {
     const p = await this.prepare(ctx, objectName, input);
     const documents = this.deps.documents();
@@ -117,8 +147,8 @@ export class MailMerge {
           if (stop.signal.aborted) break;
           const data = await documents.recordData(ctx, objectName, id);
           n += 1;
-          const name = entryName(n, String(data[p.object.labelField] ?? ''), id, used);
-          archive.append(renderPdf([p.render(data)], p.template.page), { name });
+          const name = entryName(n, String(data[p.object.labelField] ?? ''), id, used, p.ext);
+          archive.append(document(p, data), { name });
           // archiver takes entries one at a time; waiting for each keeps one PDF in flight.
           await once(archive, 'entry', { signal: stop.signal });
         }
@@ -127,24 +157,36 @@ export class MailMerge {
         if (!stop.signal.aborted) out.destroy(err as Error);
       }
     })();
-    return { stream: out, filename: `${p.template.name}-merge.zip` };
+    return { stream: out, filename: `${p.name}-merge.zip` };
   }
 
-  /** The first three merged documents as HTML and text (and their e-mail headers when asked). */
+  /**
+   * The first three merged documents as text (and HTML for HTML templates; a Word document's text is
+   * read back from the generated .docx), with their e-mail when asked. Nothing is queued or stored.
+   */
   async preview(ctx: Ctx, objectName: string, input: MailMergeInput): Promise<{ documents: MergePreview[] }> {
     const p = await this.prepare(ctx, objectName, input, 3);
-    const subject = input.email ? compileTemplate(input.email.subject) : undefined;
+    const mail = input.email ? this.mail(input.email) : undefined;
     const out: MergePreview[] = [];
     for await (const id of p.ids()) {
       const data = await this.deps.documents().recordData(ctx, objectName, id);
-      const html = p.render(data).html;
+      const label = String(data[p.object.labelField] ?? id);
+      const html = p.render?.(data).html;
+      const text = html !== undefined ? htmlToText(html) : docxText(renderWordTemplate(p.docx!, data));
       out.push({
         id,
-        label: String(data[p.object.labelField] ?? id),
-        html,
-        text: htmlToText(html),
-        ...(input.email && subject
-          ? { email: { to: address(data[input.email.to]), subject: subjectText(subject(data)) } }
+        label,
+        ...(html !== undefined ? { html } : {}),
+        text,
+        ...(mail
+          ? {
+              email: {
+                to: address(data[mail.to]),
+                subject: mail.subject(data) || p.label,
+                body: mail.body ? mail.body(data) : text,
+                ...(mail.attach ? { attachment: fileName(label, id, p.ext) } : {}),
+              },
+            }
           : {}),
       });
       if (out.length === 3) break;
@@ -154,59 +196,98 @@ export class MailMerge {
 
   /**
    * One personalised e-mail per record queued in the tenant's outbox (sent over SMTP when it is
-   * configured). The body is the template's text; the subject a template of its own.
+   * configured). The body is `email.body` or the document's text; the subject a template of its
+   * own. With `attach`, each record's document is rendered (within the files size limit), stored
+   * among the record's files and referenced from the outbox row; a record that fails is reported
+   * and the merge goes on.
    */
   async email(ctx: Ctx, objectName: string, input: MailMergeInput): Promise<MergeEmailReport> {
     const p = await this.prepare(ctx, objectName, input);
-    const email = input.email!;
-    const subject = compileTemplate(email.subject);
-    const report: MergeEmailReport = { queued: 0, missing: [], missingCount: 0 };
+    const mail = this.mail(input.email!);
+    const files = this.deps.files();
+    const report: MergeEmailReport = { queued: 0, missing: [], missingCount: 0, failed: [], failedCount: 0 };
     let batch: Array<Record<string, unknown>> = [];
     const flush = async () => {
       if (batch.length) await ctx.db.withSchema(ctx.schema).insert(batch).into(SYSTEM_TABLE.emailOutbox);
       batch = [];
     };
     for await (const id of p.ids()) {
-      const data = await this.deps.documents().recordData(ctx, objectName, id);
-      const to = address(data[email.to]);
-      if (!to) {
-        report.missingCount += 1;
-        if (report.missing.length < MAX_MISSING)
-          report.missing.push({ id, label: String(data[p.object.labelField] ?? id) });
+      let label = id;
+      try {
+        const data = await this.deps.documents().recordData(ctx, objectName, id);
+        label = String(data[p.object.labelField] ?? id);
+        const to = address(data[mail.to]);
+        if (!to) {
+          report.missingCount += 1;
+          if (report.missing.length < MAX_LISTED) report.missing.push({ id, label });
+          continue;
+        }
+        let attachment: string | null = null;
+        if (mail.attach) {
+          const bytes = await collect(document(p, data), files.maxBytes);
+          attachment = (
+            await files.attachGenerated(ctx, objectName, id, { name: fileName(label, id, p.ext), data: bytes })
+          ).id;
+        }
+        batch.push({
+          to_address: to,
+          subject: mail.subject(data) || p.label,
+          body: mail.body ? mail.body(data) : documentText(p, data),
+          attachment_file: attachment,
+          created_at: this.deps.clock.now(),
+        });
+        report.queued += 1;
+      } catch (err) {
+        // One record's document (deleted meanwhile, too large, a render error) does not stop the rest.
+        report.failedCount += 1;
+        if (report.failed.length < MAX_LISTED) report.failed.push({ id, label, error: reason(err) });
         continue;
       }
-      batch.push({
-        to_address: to,
-        subject: subjectText(subject(data)) || p.template.label,
-        body: htmlToText(p.render(data).html),
-        created_at: this.deps.clock.now(),
-      });
-      report.queued += 1;
       if (batch.length >= this.pageSize) await flush();
     }
     await flush();
     return report;
   }
 
+  private mail(email: NonNullable<MailMergeInput['email']>) {
+    const subject = compileTemplate(email.subject);
+    const body = email.body ? compileTextTemplate(email.body) : undefined;
+    return {
+      to: email.to,
+      attach: email.attach === true,
+      subject: (data: Record<string, unknown>) => subjectText(subject(data)),
+      body: body ? (data: Record<string, unknown>) => body(data).slice(0, MAX_BODY) : undefined,
+    };
+  }
+
   /**
    * Everything that can be refused is refused here, before a byte is streamed: unknown object or
-   * template, a template of another object, a Word template, the e-mail field and subject, and the
-   * filter and sort (the first page is read now).
+   * template, both or neither template kind, a template of another object or of the other kind, the
+   * e-mail field, subject and body, and the filter and sort (the first page is read now).
    */
   private async prepare(ctx: Ctx, objectName: string, input: MailMergeInput, max?: number): Promise<Prepared> {
+    if ((input.template === undefined) === (input.wordTemplate === undefined))
+      throw validationFailed('Give exactly one of template (HTML print template) and wordTemplate (Word template)', {
+        template: 'exactly one of template and wordTemplate',
+      });
+    const word = input.wordTemplate !== undefined;
+    const name = (word ? input.wordTemplate : input.template) as string;
+    if (word && input.format === 'pdf')
+      throw validationFailed('A Word merge answers a ZIP of .docx files', { format: 'only "zip" with wordTemplate' });
     const model = await this.deps.meta.model(ctx);
     const object = model.objects.get(objectName);
     const access = object ? await this.deps.permissions().objectAccess(ctx, objectName) : undefined;
     if (!object || !access?.can.read) throw notFound(`Unknown object: ${objectName}`);
-    const template = await printTemplateStore.get(ctx, objectName, input.template);
+    const template = await printTemplateStore.get(ctx, objectName, name);
     if (!template) {
-      const elsewhere = (await printTemplateStore.list(ctx)).find((t) => t.name === input.template);
-      if (elsewhere)
-        throw badRequest(`Template ${input.template} prints ${elsewhere.object} records, not ${objectName}`);
-      throw notFound(`Unknown print template: ${input.template}`);
+      const elsewhere = (await printTemplateStore.list(ctx)).find((t) => t.name === name);
+      if (elsewhere) throw badRequest(`Template ${name} prints ${elsewhere.object} records, not ${objectName}`);
+      throw notFound(`Unknown ${word ? 'Word' : 'print'} template: ${name}`);
     }
-    if (template.kind !== 'html' || !template.html)
-      throw badRequest(`Template ${input.template} is a Word template: mail merge needs an HTML print template`);
+    if (!word && (template.kind !== 'html' || !template.html))
+      throw badRequest(`Template ${name} is a Word template: give it as wordTemplate`);
+    if (word && template.kind !== 'docx')
+      throw badRequest(`Template ${name} is an HTML print template: give it as template`);
     if (input.email) {
       const f = object.fields.get(input.email.to);
       if (!f || access.fields[f.name] === 'none' || f.kind !== 'email')
@@ -214,15 +295,11 @@ export class MailMerge {
           'email.to': `Not an e-mail field of ${objectName}: ${String(input.email.to).slice(0, 64)}`,
         });
       checkTemplate(model, object, input.email.subject, 'email.subject');
+      if (input.email.body) checkTemplate(model, object, input.email.body, 'email.body');
     }
-    const body = compileTemplate(template.html);
-    const header = template.header ? compileTemplate(template.header) : undefined;
-    const footer = template.footer ? compileTemplate(template.footer) : undefined;
-    const render = (data: Record<string, unknown>): PdfPart => ({
-      html: body(data),
-      ...(header ? { header: (page: number, pages: number) => header({ ...data, page, pages }) } : {}),
-      ...(footer ? { footer: (page: number, pages: number) => footer({ ...data, page, pages }) } : {}),
-    });
+    const docx = word ? await printTemplateStore.docx(ctx, objectName, name) : undefined;
+    if (word && !docx) throw notFound(`Unknown Word template: ${name}`);
+    const render = word ? undefined : pdfPart(template.html!, template.header, template.footer);
     const records = this.deps.records();
     const size = Math.min(this.pageSize, max ?? this.pageSize);
     const list = (cursor?: string) =>
@@ -242,8 +319,62 @@ export class MailMerge {
         page = await list(page.nextCursor);
       }
     }
-    return { object, template: { ...template, html: template.html }, render, ids };
+    return {
+      object,
+      name,
+      label: template.label,
+      ext: word ? 'docx' : 'pdf',
+      page: template.page,
+      ...(render ? { render } : {}),
+      ...(docx ? { docx } : {}),
+      ids,
+    };
   }
+}
+
+function pdfPart(html: string, headerSource: string | null, footerSource: string | null) {
+  const body = compileTemplate(html);
+  const header = headerSource ? compileTemplate(headerSource) : undefined;
+  const footer = footerSource ? compileTemplate(footerSource) : undefined;
+  return (data: Record<string, unknown>): PdfPart => ({
+    html: body(data),
+    ...(header ? { header: (page: number, pages: number) => header({ ...data, page, pages }) } : {}),
+    ...(footer ? { footer: (page: number, pages: number) => footer({ ...data, page, pages }) } : {}),
+  });
+}
+
+/** One record's document: a PDF stream (flushed as it is drawn) or the filled .docx. */
+function document(p: Prepared, data: Record<string, unknown>): Readable | Buffer {
+  return p.render ? renderPdf([p.render(data)], p.page) : renderWordTemplate(p.docx!, data);
+}
+
+function documentText(p: Prepared, data: Record<string, unknown>): string {
+  return p.render ? htmlToText(p.render(data).html) : docxText(renderWordTemplate(p.docx!, data));
+}
+
+/** The document's bytes, refused past the files size limit without holding more than that. */
+async function collect(doc: Readable | Buffer, max: number): Promise<Buffer> {
+  const tooBig = () => tooLarge(`The document is larger than the ${max}-byte file limit`);
+  if (Buffer.isBuffer(doc)) {
+    if (doc.length > max) throw tooBig();
+    return doc;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of doc as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) {
+      doc.destroy();
+      throw tooBig();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function reason(err: unknown): string {
+  if (isAppError(err)) return err.message.slice(0, 300);
+  return `The document could not be made: ${String((err as Error)?.message ?? err).slice(0, 300)}`;
 }
 
 /** The subject is written like the template (HTML, values escaped): as a header it is its text on one line. */
@@ -256,14 +387,23 @@ function address(v: unknown): string | null {
   return /^[^\s@<>",;]+@[^\s@<>",;]+$/.test(s) ? s : null;
 }
 
-/** `0007-Ann Lee.pdf`: numbered in merge order, label made safe for every unzip tool. */
-function entryName(n: number, label: string, id: string, used: Set<string>): string {
-  const safe = label
+/** A label made safe for every unzip tool and mail client: no path parts, quotes or control characters. */
+function safeLabel(label: string): string {
+  return label
     .replace(/[\\/:*?"<>|\p{Cc}]/gu, '')
     .trim()
     .slice(0, 80);
-  let name = `${String(n).padStart(4, '0')}-${safe || id}.pdf`;
-  if (used.has(name)) name = `${String(n).padStart(4, '0')}-${id}.pdf`;
+}
+
+/** An e-mail attachment's name: `Ann Lee.pdf`. */
+function fileName(label: string, id: string, ext: string): string {
+  return `${safeLabel(label) || id}.${ext}`;
+}
+
+/** `0007-Ann Lee.pdf`: numbered in merge order, so two records with one label never collide. */
+function entryName(n: number, label: string, id: string, used: Set<string>, ext: string): string {
+  let name = `${String(n).padStart(4, '0')}-${safeLabel(label) || id}.${ext}`;
+  if (used.has(name)) name = `${String(n).padStart(4, '0')}-${id}.${ext}`;
   used.add(name);
   return name;
 }

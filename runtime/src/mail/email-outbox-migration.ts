@@ -10,3 +10,16 @@ export const emailOutboxRetryMigration: Migration = {
     });
   },
 };
+
+/**
+ * A queued e-mail may carry one attachment: a row of `_files` (a mail merge's PDF or .docx), so the
+ * outbox row stays small and the body lives where every file does (database or `FILES_DIR`).
+ */
+export const emailOutboxAttachmentMigration: Migration = {
+  id: 'mail_0002_outbox_attachment',
+  async up(trx, schema) {
+    await trx.schema.withSchema(schema).alterTable(T.emailOutbox, (t) => {
+      t.uuid('attachment_file');
+    });
+  },
+};

@@ -1,10 +1,18 @@
+import fs from 'node:fs/promises';
 import type { Knex } from 'knex';
+import { fileBodyPath } from '../documents/file-service';
 import type { Logger } from '../logger';
 import { PLATFORM_SCHEMA, SYSTEM_TABLE as T, tenantSchema } from '../model/naming';
 
 /** What the sender needs of a mail transport (a nodemailer transporter fits). */
 export interface MailTransport {
-  sendMail(msg: { from: string; to: string; subject: string; text: string }): Promise<unknown>;
+  sendMail(msg: {
+    from: string;
+    to: string;
+    subject: string;
+    text: string;
+    attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
+  }): Promise<unknown>;
 }
 
 export interface EmailSenderOptions {
@@ -15,6 +23,8 @@ export interface EmailSenderOptions {
   batchSize?: number;
   /** Delay after the n-th failed attempt (n ≥ 1). */
   backoffMs?: (attempts: number) => number;
+  /** The files directory (`FILES_DIR`) where attachments stored on disk live; absent: all in the database. */
+  filesDir?: string;
 }
 
 export interface SendReport {
@@ -58,11 +68,20 @@ export async function sendOutbox(
           .orderBy('created_at')
           .forUpdate()
           .skipLocked()
-          .first('id', 'to_address', 'subject', 'body', 'attempts');
+          .first('id', 'to_address', 'subject', 'body', 'attempts', 'attachment_file');
         if (!row) return undefined;
         const rows = trx.withSchema(schema).table(T.emailOutbox).where('id', row.id);
         try {
-          await transport.sendMail({ from: opts.from, to: row.to_address, subject: row.subject, text: row.body });
+          const attachments = row.attachment_file
+            ? [await attachment(trx, schema, tenant, row.attachment_file, opts.filesDir)]
+            : undefined;
+          await transport.sendMail({
+            from: opts.from,
+            to: row.to_address,
+            subject: row.subject,
+            text: row.body,
+            ...(attachments ? { attachments } : {}),
+          });
           await rows.update({ sent_at: now, attempts: row.attempts + 1, last_error: null, next_attempt_at: null });
           return 'sent' as const;
         } catch (err) {
@@ -81,4 +100,21 @@ export async function sendOutbox(
     }
   }
   return report;
+}
+
+/** The `_files` row an e-mail carries; a file deleted meanwhile fails the attempt (the row keeps the error). */
+async function attachment(trx: Knex.Transaction, schema: string, tenant: string, id: string, dir?: string) {
+  const file = await trx
+    .withSchema(schema)
+    .from(T.files)
+    .where('id', id)
+    .first('name', 'content_type', 'size', 'content');
+  if (!file) throw new Error('The attachment was deleted before the e-mail was sent');
+  let content: Buffer = file.content;
+  // An empty body means "in the files directory" (documents/file-service.ts).
+  if (content.length === 0 && file.size > 0) {
+    if (!dir) throw new Error('The attachment is stored in a files directory that is not configured');
+    content = await fs.readFile(fileBodyPath(dir, tenant, id));
+  }
+  return { filename: file.name as string, content, contentType: file.content_type as string };
 }

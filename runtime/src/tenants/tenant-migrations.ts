@@ -4,7 +4,7 @@ import { importLogMigration } from '../records/import-log';
 import { permissionMigration } from '../permissions/permission-migration';
 import { workflowMigration } from '../workflows/workflow-migration';
 import { documentsMigration } from '../documents/documents-migration';
-import { emailOutboxRetryMigration } from '../mail/email-outbox-migration';
+import { emailOutboxAttachmentMigration, emailOutboxRetryMigration } from '../mail/email-outbox-migration';
 import { automationRunsMigration } from '../automations/automation-migration';
 import { metaDocumentOrderMigration } from '../meta/meta-document-order-migration';
 
@@ -96,4 +96,6 @@ export const tenantMigrations: Migration[] = [
   emailOutboxRetryMigration,
   // Automation rules: outcome, error and loop depth of each run (automations/automation-migration.ts).
   automationRunsMigration,
+  // E-mail attachments: a `_files` row per queued e-mail (mail/email-outbox-migration.ts).
+  emailOutboxAttachmentMigration,
 ];

@@ -1,0 +1,37 @@
+import { parseDocument } from 'htmlparser2';
+import PizZip from 'pizzip';
+
+type Node = { type: string; name?: string; data?: string; children?: Node[] };
+
+/**
+ * The text of a .docx body (`word/document.xml`): one line per paragraph, `<w:tab/>` as a tab,
+ * `<w:br/>` as a line break. Enough for a merge preview and e-mail bodies; layout is not kept.
+ */
+export function docxText(docx: Buffer): string {
+  const xml = new PizZip(docx).file('word/document.xml')?.asText() ?? '';
+  const out: string[] = [];
+  const walk = (node: Node) => {
+    if (node.type === 'text') {
+      // Only run text is content: whitespace between XML elements is not.
+      return;
+    }
+    if (node.type === 'tag') {
+      if (node.name === 'w:t') {
+        for (const c of node.children ?? []) if (c.type === 'text') out.push(c.data ?? '');
+        return;
+      }
+      if (node.name === 'w:tab') out.push('\t');
+      if (node.name === 'w:br' || node.name === 'w:cr') out.push('\n');
+    }
+    for (const c of node.children ?? []) walk(c);
+    if (node.type === 'tag' && node.name === 'w:p') out.push('\n');
+  };
+  walk(parseDocument(xml, { xmlMode: true, decodeEntities: true }) as unknown as Node);
+  return out
+    .join('')
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}

@@ -1,0 +1,374 @@
+import { sendOutbox, smtpTransport } from '@forma/runtime';
+import { simpleParser } from 'mailparser';
+import { PDFParse } from 'pdf-parse';
+import PizZip from 'pizzip';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
+
+/**
+ * Mail merge with Word templates (a ZIP of .docx files, unzipped and read back) and merge e-mails
+ * carrying each record's document, delivered to an SMTP sink and their attachments read back.
+ */
+let server: TestServer;
+let tenant: TestTenant;
+let rep: Awaited<ReturnType<TestTenant['addUser']>>;
+let smtp: SMTPServer;
+let smtpUrl: string;
+const received: string[] = [];
+const COUNT = 1000;
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const name = (i: number) => `Contact ${String(i).padStart(4, '0')}`;
+const cities = ['Paris', 'Berlin', '上海', 'Lima'];
+const cityOf = (i: number) => cities[(i - 1) % cities.length];
+
+const objects = {
+  contact: {
+    type: 'object',
+    'x-label-field': 'name',
+    properties: {
+      name: { type: 'string', maxLength: 100 },
+      email: { type: 'string', format: 'email', maxLength: 200 },
+      city: { type: 'string', maxLength: 100 },
+      secret: { type: 'string', maxLength: 100 },
+    },
+    required: ['name'],
+  },
+  note: { type: 'object', properties: { title: { type: 'string', maxLength: 100 } } },
+};
+
+function docx(paragraphs: string[]): Buffer {
+  const zip = new PizZip();
+  zip.file(
+    '[Content_Types].xml',
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+  );
+  zip.file(
+    '_rels/.rels',
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+  );
+  const body = paragraphs.map((t) => `<w:p><w:r><w:t xml:space="preserve">${t}</w:t></w:r></w:p>`).join('');
+  zip.file(
+    'word/document.xml',
+    `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`,
+  );
+  return zip.generate({ type: 'nodebuffer' }) as Buffer;
+}
+
+/** A .docx's paragraphs as lines, read independently of the runtime's own text extraction. */
+function docxLines(buf: Buffer): string[] {
+  const xml = new PizZip(buf).file('word/document.xml')?.asText() ?? '';
+  return [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((p) =>
+    [...p[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)]
+      .map((t) => t[1])
+      .join('')
+      .replace(/&amp;/g, '&')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>'),
+  );
+}
+
+async function pdfText(buf: Buffer): Promise<string> {
+  const parser = new PDFParse({ data: buf });
+  const result = await parser.getText();
+  await parser.destroy();
+  return result.text;
+}
+
+async function merge(api: TestTenant['api'], object: string, body: unknown) {
+  const res = await fetch(new URL(`/api/records/${object}/merge`, api.baseUrl), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { res, buf: Buffer.from(await res.arrayBuffer()) };
+}
+
+async function putDocx(object: string, template: string, body: Buffer) {
+  const res = await fetch(new URL(`/api/print-templates/${object}/${template}/docx`, tenant.api.baseUrl), {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${tenant.api.token}`, 'content-type': 'application/octet-stream' },
+    body: new Uint8Array(body),
+  });
+  expect(res.status, await res.text()).toBe(200);
+}
+
+/** Sends the tenant's queued e-mails to the sink and answers the messages that arrived, parsed. */
+async function deliver() {
+  const before = received.length;
+  const transport = smtpTransport(smtpUrl);
+  const report = await sendOutbox(
+    server.runtime.db,
+    transport,
+    { from: 'forma@example.test' },
+    server.runtime.clock.now(),
+    server.runtime.logger,
+    [tenant.id],
+  );
+  transport.close();
+  expect(report.failed).toBe(0);
+  return Promise.all(received.slice(before).map((raw) => simpleParser(raw)));
+}
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        received.push(Buffer.concat(chunks).toString('utf8'));
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as { port: number }).port}`;
+  server = await startTestServer();
+  tenant = await createTestTenant(server, { prefix: 'mergeword' });
+  const applied = await tenant.api.post('/api/meta/apply', { objects });
+  expect(applied.status, applied.text).toBe(200);
+  const role = await tenant.api.put('/api/meta/roles/rep', {
+    label: 'Rep',
+    objects: {
+      contact: { create: 'all', read: 'own', update: 'own', delete: false, fields: { secret: 'none' } },
+    },
+  });
+  expect(role.status, role.text).toBe(200);
+  rep = await tenant.addUser({ roles: ['rep'] });
+  const rows = Array.from({ length: COUNT }, (_, i) => ({
+    name: name(i + 1),
+    ...((i + 1) % 10 === 0 ? {} : { email: `c${i + 1}@example.test` }),
+    city: cityOf(i + 1),
+    secret: `S-${i + 1}`,
+  }));
+  const imported = await tenant.api.post('/api/records/contact/import', undefined, { raw: JSON.stringify(rows) });
+  expect(imported.status, imported.text).toBe(200);
+  for (const n of ['Rep: One/Two', 'Rep: One/Two'])
+    expect(
+      (await rep.api.post('/api/records/contact', { name: n, city: 'Lyon', email: 'rep@example.test' })).status,
+    ).toBe(201);
+  await putDocx('contact', 'letter_docx', docx(['Dear {name}', 'City: {city}', 'Code: [{secret}]']));
+  await putDocx('note', 'memo_docx', docx(['{title}']));
+  const html = await tenant.api.put('/api/print-templates/contact/letter', {
+    html: '<h1>Dear {{name}}</h1><p>City: {{city}}</p><p>Code: [{{secret}}]</p>',
+  });
+  expect(html.status, html.text).toBe(200);
+}, 300_000);
+
+afterAll(async () => {
+  await server?.platform.delete(`/api/tenants/${tenant?.id}`, { query: { confirm: tenant?.id } });
+  await server?.close();
+  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+});
+
+describe('mail merge with a Word template', { timeout: 600_000 }, () => {
+  it('streams a ZIP of one .docx per record over 1,000 contacts, reading keyset pages', async () => {
+    const records = server.runtime.records;
+    const original = records.list.bind(records);
+    const limits: number[] = [];
+    records.list = async (ctx, object, opts = {}) => {
+      if (object === 'contact') limits.push(Number(opts.limit));
+      return original(ctx, object, opts);
+    };
+    try {
+      const { res, buf } = await merge(tenant.api, 'contact', {
+        wordTemplate: 'letter_docx',
+        filter: { name: { lte: name(COUNT) } },
+        sort: 'name',
+      });
+      expect(res.status, buf.toString().slice(0, 300)).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/zip');
+      expect(res.headers.get('content-disposition')).toBe('attachment; filename="letter_docx-merge.zip"');
+      expect(res.headers.get('content-length')).toBeNull();
+      expect(res.headers.get('transfer-encoding')).toBe('chunked');
+      expect(limits.length).toBeGreaterThanOrEqual(COUNT / 100);
+      expect(Math.max(...limits)).toBeLessThanOrEqual(100);
+      const zip = new PizZip(buf);
+      const entries = Object.keys(zip.files).sort();
+      expect(entries).toHaveLength(COUNT);
+      for (const [k, entry] of entries.entries()) {
+        const i = k + 1;
+        expect(entry).toBe(`${String(i).padStart(4, '0')}-${name(i)}.docx`);
+        const lines = docxLines(Buffer.from(zip.file(entry)!.asUint8Array()));
+        expect(lines).toEqual([`Dear ${name(i)}`, `City: ${cityOf(i)}`, `Code: [S-${i}]`]);
+      }
+    } finally {
+      records.list = original;
+    }
+  });
+
+  it('fills only what the caller may read, with safe and distinct entry names', async () => {
+    const { res, buf } = await merge(rep.api, 'contact', { wordTemplate: 'letter_docx', format: 'zip' });
+    expect(res.status, buf.toString().slice(0, 300)).toBe(200);
+    const zip = new PizZip(buf);
+    const entries = Object.keys(zip.files).sort();
+    // Only the rep's own two contacts; the label's slash and colon are dropped, never a folder.
+    expect(entries).toEqual(['0001-Rep OneTwo.docx', '0002-Rep OneTwo.docx']);
+    // The hidden field stays empty.
+    for (const entry of entries)
+      expect(docxLines(Buffer.from(zip.file(entry)!.asUint8Array()))).toEqual([
+        'Dear Rep: One/Two',
+        'City: Lyon',
+        'Code: []',
+      ]);
+  });
+
+  it('previews the first three documents as the text of the generated .docx', async () => {
+    const { res, buf } = await merge(tenant.api, 'contact', {
+      wordTemplate: 'letter_docx',
+      sort: 'name',
+      dryRun: true,
+      email: { to: 'email', subject: 'Letter for {{name}}', attach: true },
+    });
+    expect(res.status, buf.toString()).toBe(200);
+    const body = JSON.parse(buf.toString());
+    expect(body.documents).toHaveLength(3);
+    expect(body.documents[2]).toEqual({
+      id: expect.any(String),
+      label: name(3),
+      text: `Dear ${name(3)}\nCity: 上海\nCode: [S-3]`,
+      email: {
+        to: 'c3@example.test',
+        subject: `Letter for ${name(3)}`,
+        body: `Dear ${name(3)}\nCity: 上海\nCode: [S-3]`,
+        attachment: `${name(3)}.docx`,
+      },
+    });
+    const count = await server.runtime.db.withSchema(`t_${tenant.id}`).from('_email_outbox').count({ n: '*' });
+    expect(Number(count[0]?.n)).toBe(0);
+  });
+});
+
+describe('merge e-mails with the document attached', { timeout: 300_000 }, () => {
+  it('sends each contact its own .docx, kept among the record’s files', async () => {
+    const { res, buf } = await merge(tenant.api, 'contact', {
+      wordTemplate: 'letter_docx',
+      filter: { name: { lte: name(12) } },
+      email: {
+        to: 'email',
+        subject: 'Your letter, {{name}}',
+        body: 'Hello {{name}},\nyour letter is attached.',
+        attach: true,
+      },
+    });
+    expect(res.status, buf.toString()).toBe(200);
+    expect(JSON.parse(buf.toString())).toEqual({
+      queued: 11,
+      missing: [{ id: expect.any(String), label: name(10) }],
+      missingCount: 1,
+      failed: [],
+      failedCount: 0,
+    });
+    const mails = await deliver();
+    expect(mails).toHaveLength(11);
+    for (const mail of mails) {
+      const i = Number(/Contact (\d{4})/.exec(mail.subject ?? '')?.[1]);
+      expect(mail.to && 'text' in mail.to ? mail.to.text : '').toBe(`c${i}@example.test`);
+      expect(mail.text?.trim()).toBe(`Hello ${name(i)},\nyour letter is attached.`);
+      expect(mail.attachments).toHaveLength(1);
+      const [file] = mail.attachments;
+      expect(file?.filename).toBe(`${name(i)}.docx`);
+      expect(file?.contentType).toBe(DOCX);
+      expect(docxLines(file!.content)).toEqual([`Dear ${name(i)}`, `City: ${cityOf(i)}`, `Code: [S-${i}]`]);
+    }
+    // The outbox row only points at the stored file.
+    const row = await server.runtime.db
+      .withSchema(`t_${tenant.id}`)
+      .from('_email_outbox')
+      .where('to_address', 'c7@example.test')
+      .first('attachment_file', 'sent_at');
+    expect(row.sent_at).not.toBeNull();
+    const contact = await tenant.api.get('/api/records/contact', {
+      query: { filter: JSON.stringify({ name: { eq: name(7) } }) },
+    });
+    const id = contact.body.items[0].id;
+    const files = await tenant.api.get(`/api/records/contact/${id}/files`);
+    expect(files.body.items).toEqual([
+      expect.objectContaining({ id: row.attachment_file, name: `${name(7)}.docx`, contentType: DOCX }),
+    ]);
+  });
+
+  it('attaches the PDF of an HTML template, without hidden fields, and reports a record that fails', async () => {
+    const documents = server.runtime.documents;
+    const original = documents.recordData.bind(documents);
+    let calls = 0;
+    documents.recordData = async (ctx, object, id) => {
+      // The first record breaks: its document cannot be made, the other is still sent.
+      calls += 1;
+      if (calls === 1) throw new Error('render exploded');
+      return original(ctx, object, id);
+    };
+    try {
+      const { res, buf } = await merge(rep.api, 'contact', {
+        template: 'letter',
+        sort: 'name',
+        email: { to: 'email', subject: 'Letter for {{name}}', attach: true },
+      });
+      expect(res.status, buf.toString()).toBe(200);
+      const report = JSON.parse(buf.toString());
+      expect(report).toMatchObject({ queued: 1, missingCount: 0, failedCount: 1 });
+      expect(report.failed[0].error).toContain('render exploded');
+    } finally {
+      documents.recordData = original;
+    }
+    const mails = await deliver();
+    expect(mails).toHaveLength(1);
+    const [file] = mails[0]!.attachments;
+    expect(file?.filename).toBe('Rep OneTwo.pdf');
+    expect(file?.contentType).toBe('application/pdf');
+    const text = await pdfText(file!.content);
+    expect(text).toContain('Dear Rep: One/Two');
+    expect(text).toContain('Code: []');
+    // Without a body template the e-mail's text is the document's.
+    expect(mails[0]?.text).toContain('Dear Rep: One/Two');
+  });
+});
+
+describe('Word mail merge bad input', () => {
+  const cases: Array<[string, string, unknown, number]> = [
+    ['both templates', 'contact', { template: 'letter', wordTemplate: 'letter_docx' }, 400],
+    ['neither template', 'contact', { format: 'zip' }, 400],
+    ['unknown Word template', 'contact', { wordTemplate: 'nope' }, 404],
+    ['unknown object', 'no_object', { wordTemplate: 'letter_docx' }, 404],
+    ['Word template of another object', 'contact', { wordTemplate: 'memo_docx' }, 400],
+    ['HTML template given as Word', 'contact', { wordTemplate: 'letter' }, 400],
+    ['Word template given as HTML', 'contact', { template: 'letter_docx' }, 400],
+    ['Word merge as one PDF', 'contact', { wordTemplate: 'letter_docx', format: 'pdf' }, 400],
+    [
+      'injection in the filter',
+      'contact',
+      { wordTemplate: 'letter_docx', filter: { "name') or 1=1 --": { eq: 'x' } } },
+      400,
+    ],
+    [
+      'injection in a filter value is only a value',
+      'contact',
+      { wordTemplate: 'letter_docx', dryRun: true, filter: { name: { eq: "x' or '1'='1" } } },
+      200,
+    ],
+    ['template name injection', 'contact', { wordTemplate: "letter_docx'; drop table contact; --" }, 400],
+    [
+      'wrong types',
+      'contact',
+      { wordTemplate: 'letter_docx', email: { to: 'email', subject: 'x', attach: 'yes' } },
+      400,
+    ],
+    [
+      'body with an unknown placeholder',
+      'contact',
+      { wordTemplate: 'letter_docx', email: { to: 'email', subject: 'x', body: '{{nope}}' } },
+      400,
+    ],
+    ['malformed JSON', 'contact', '{"wordTemplate": ', 400],
+  ];
+  it.each(cases.map(([l, o, b, st]) => [l, st, o, b] as const))('%s → %i', async (_label, status, object, body) => {
+    const { res, buf } = await merge(tenant.api, object, body);
+    expect(res.status, buf.toString()).toBe(status);
+    const json = JSON.parse(buf.toString());
+    if (status === 200) expect(json.documents).toEqual([]);
+    else expect(json.error.code).toBeTruthy();
+  });
+});
