@@ -36,7 +36,13 @@ import { expandLookups, parseExpand } from './expand-lookups';
 import { forbiddenWrites, projectColumns, readableColumns, toRecord } from './field-guard';
 import { takeOwnerChange } from './owner-transfer';
 import { recomputeRollups } from './line-items';
-import { affectedParents, type ChildWrite, relatedRollupsOf, recomputeRelatedRollups } from './related-rollups';
+import {
+  affectedParents,
+  type ChildWrite,
+  emptyRelatedRollups,
+  recomputeRelatedRollups,
+  relatedRollupsOf,
+} from './related-rollups';
 import { formulasAfterRollups, refreshRollupFormulas } from './rollup-formulas';
 import { parseSort, sortSignature } from './parse-sort';
 import { estimateCount, SORT_VALUE, selectCount, selectOne, selectPage } from './read-sql';
@@ -413,6 +419,9 @@ export class RecordService {
         failed.push({ row: i, errors: rowErrors(e), code: (e as AppError).code });
       }
     }
+    // A new record has no related children yet: its related roll-ups start empty (0 for sums and counts).
+    const empty = emptyRelatedRollups(object);
+    for (const p of prepared) Object.assign(p.row, empty);
     const columns = readableColumns(object, qa.access);
     const inserted = opts.partial
       ? await this.insertEach(tx, object, prepared, failed)

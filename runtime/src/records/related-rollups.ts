@@ -113,6 +113,16 @@ export function rollupValue(
     .whereRaw('?? = ??', [`${child.table}.${child.field(r.via).column}`, `${parent.table}.id`]);
 }
 
+/** Column values of `parent`'s related roll-ups for a record without children. */
+export function emptyRelatedRollups(parent: ObjectModel): Row {
+  const row: Row = {};
+  for (const f of parent.rollups) {
+    const r = f.rollup!;
+    if (r.children === undefined) row[f.column!] = r.op === 'sum' || r.op === 'count' ? 0 : null;
+  }
+  return row;
+}
+
 /** Locks the parents (sorted), then recomputes `fields` on them in a new statement. */
 export async function recomputeRelatedRollups(
   trx: Knex.Transaction,
