@@ -206,11 +206,22 @@ describe('related roll-ups follow every change of the children', () => {
   });
 
   it('counts children the reader may not see', async () => {
+    const role = await tenant.api.put('/api/meta/roles/promo_viewer', {
+      objects: { promo: { read: 'all' }, sale: { read: 'own', create: true } },
+    });
+    expect(role.status, role.text).toBe(200);
+    const viewer = await tenant.addUser({ roles: ['promo_viewer'] });
     const a = await newPromo('Hidden');
     await newSale({ promo: a, amount: 70, stage: 'won' });
-    const user = await tenant.addUser({ roles: [] });
-    const seen = await user.api.get(`/api/records/promo/${a}`);
-    if (seen.status === 200) expect(n(seen.body.won_total)).toBe(70);
+    const own = await viewer.api.post('/api/records/sale', { name: 'mine', promo: a, amount: 5, stage: 'won' });
+    expect(own.status, own.text).toBe(201);
+    const visible = await viewer.api.get('/api/records/sale', {
+      query: { filter: JSON.stringify({ promo: { eq: a } }) },
+    });
+    expect(visible.body.items.map((r: { name: string }) => r.name)).toEqual(['mine']);
+    const seen = await viewer.api.get(`/api/records/promo/${a}`);
+    expect(seen.status).toBe(200);
+    expect([n(seen.body.won_total), n(seen.body.won_count)]).toEqual([75, 2]);
     expect(await rollups(a)).toEqual(await expected(a));
   });
 });

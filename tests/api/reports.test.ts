@@ -55,12 +55,34 @@ beforeAll(async () => {
     });
     expect(r.status, r.text).toBe(201);
   }
-  for (const [name, revenue, cost] of [
-    ['Spring mailing', 12_000, 3_000],
-    ['Free cost fair', 500, 0],
+  // Campaign revenue is attributed from won deals (a roll-up): lost and open deals do not count.
+  for (const [name, cost, deals] of [
+    [
+      'Spring mailing',
+      3_000,
+      [
+        [10_000, 'won'],
+        [2_000, 'won'],
+        [5_000, 'lost'],
+        [900, 'proposal'],
+      ],
+    ],
+    ['Free cost fair', 0, [[500, 'won']]],
   ] as const) {
-    const r = await tenant.api.post('/api/records/campaign', { name, revenue, cost });
+    const r = await tenant.api.post('/api/records/campaign', { name, cost });
     expect(r.status, r.text).toBe(201);
+    for (const [amount, stage] of deals) {
+      const d = await tenant.api.post('/api/records/deal', {
+        name: `${name} deal`,
+        account,
+        amount,
+        stage,
+        close_on: '2025-11-20',
+        lost_reason: 'price',
+        campaign: r.body.id,
+      });
+      expect(d.status, d.text).toBe(201);
+    }
   }
   for (const [rating, answered_on] of [
     [4, '2026-02-03'],
@@ -149,23 +171,33 @@ describe('built-in CRM reports match SQL computed independently', () => {
 
   it('campaign ROI: attributed revenue against cost, no division by zero', async () => {
     const got = await run(tenant.api, 'campaign_roi');
+    // Revenue computed here from the deals themselves, not from the campaign's stored roll-up.
     const expected = await sql(
-      `select name, sum(revenue) as revenue, sum(cost) as cost from $S.campaign where deleted_at is null group by name`,
+      `select c.name, sum(c.cost) as cost,
+              (select coalesce(sum(d.amount), 0) from $S.deal d join $S.campaign c2 on c2.id = d.campaign
+                where c2.name = c.name and c2.deleted_at is null and d.deleted_at is null and d.stage = 'won') as revenue,
+              (select count(*) from $S.deal d join $S.campaign c2 on c2.id = d.campaign
+                where c2.name = c.name and c2.deleted_at is null and d.deleted_at is null and d.stage = 'won') as won
+         from $S.campaign c where c.deleted_at is null group by c.name`,
     );
     const byName = Object.fromEntries(got.rows.map((r) => [r.campaign, r]));
     for (const e of expected) {
       const row = byName[e.name as string]!;
       const cost = Number(e.cost ?? 0);
       const revenue = Number(e.revenue ?? 0);
-      expect([n(row.revenue), n(row.cost)]).toEqual([
-        e.revenue === null ? null : revenue,
+      expect([n(row.revenue), n(row.cost), n(row.won_deals)]).toEqual([
+        revenue,
         e.cost === null ? null : cost,
+        Number(e.won),
       ]);
       expect(row.roi).toBe(
         e.cost === null || cost === 0 || e.revenue === null ? null : Math.round(((revenue - cost) / cost) * 1000) / 10,
       );
     }
     expect(byName['Spring mailing']?.roi).toBe(300);
+    expect(n(byName['Spring mailing']?.revenue)).toBe(12_000);
+    // The sample data's expo campaign gets its revenue from its won sample deal.
+    expect(n(byName['Industrial Expo Shanghai']?.revenue)).toBe(120_000);
     expect(byName['Free cost fair']?.roi).toBeNull();
     // Sorted by ROI, highest first, rows without one last.
     const rois = got.rows.map((r) => r.roi).filter((v) => v !== null) as number[];
