@@ -338,8 +338,30 @@ describe('publishing related roll-ups', () => {
     const same = await tenant.api.post('/api/meta/plan', { objects: { promo: withField('lost_total', changed) } });
     expect(same.body.steps.some((s: { kind: string }) => s.kind === 'recompute_rollup')).toBe(false);
 
+    // Filter values reach the backfill's SQL text as escaped literals: quotes, `?` and `$1` stay data.
+    const tricky = "x'?$1; drop table sale; --";
+    await newSale({ promo: a, amount: 1, stage: 'open', note: tricky });
+    const noted = {
+      type: 'integer',
+      'x-rollup': {
+        object: 'sale',
+        via: 'promo',
+        op: 'count',
+        filter: { or: [{ note: { eq: tricky } }, { note: { in: [tricky, '"{}\\'] } }] },
+      },
+    };
+    const withNoted = await tenant.api.put('/api/meta/objects/promo', {
+      ...withField('lost_total', changed),
+      properties: { ...withField('lost_total', changed).properties, noted },
+    });
+    expect(withNoted.status, withNoted.text).toBe(200);
+    expect([n((await getPromo(a)).noted), n((await getPromo(b)).noted)]).toEqual([1, 0]);
+    expect((await sql('select count(*) as c from $S.sale'))[0]!.c).toBeDefined();
+
     // A stored field turned into a roll-up: hand-typed values are replaced by the computed ones.
-    const typed = await tenant.api.put('/api/meta/objects/promo', withField('lost_total', { type: 'number' }));
+    const typed = await tenant.api.put('/api/meta/objects/promo', withField('lost_total', { type: 'number' }), {
+      query: { allowDestructive: true },
+    });
     expect(typed.status, typed.text).toBe(200);
     expect((await tenant.api.patch(`/api/records/promo/${b}`, { lost_total: 999 })).status).toBe(200);
     const back = await tenant.api.put('/api/meta/objects/promo', withField('lost_total', changed));
