@@ -327,6 +327,31 @@ describe('merge e-mails with the document attached', { timeout: 300_000 }, () =>
   });
 });
 
+describe('Word template fields', () => {
+  it('refuses tags that name no field at upload, listing them', async () => {
+    const res = await fetch(new URL('/api/print-templates/contact/typos/docx', tenant.api.baseUrl), {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${tenant.api.token}`, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(docx(['{nmae} {name.first}', '{#city}{name} {missing}{/city}', '{#email}{.}{/email}'])),
+    });
+    const body = await res.json();
+    expect(res.status, JSON.stringify(body)).toBe(400);
+    expect(body.error.details.unknown.sort()).toEqual(['missing', 'name.first', 'nmae']);
+  });
+
+  it('reports in the dry run the unknown tags of a template stored before the check', async () => {
+    await server.runtime.db
+      .withSchema(`t_${tenant.id}`)
+      .into('_print_templates')
+      .insert({ object: 'contact', name: 'old_docx', label: 'Old', kind: 'docx', docx: docx(['{name}: {nickname}']) });
+    const { res, buf } = await merge(tenant.api, 'contact', { wordTemplate: 'old_docx', sort: 'name', dryRun: true });
+    expect(res.status, buf.toString()).toBe(200);
+    const body = JSON.parse(buf.toString());
+    expect(body.unknown).toEqual(['nickname']);
+    expect(body.documents[0].text).toBe(`${name(1)}:`);
+  });
+});
+
 describe('Word mail merge bad input', () => {
   const cases: Array<[string, string, unknown, number]> = [
     ['both templates', 'contact', { template: 'letter', wordTemplate: 'letter_docx' }, 400],

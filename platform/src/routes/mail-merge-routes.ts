@@ -107,6 +107,11 @@ export async function mailMergeRoutes(fastify: FastifyInstance) {
             additionalProperties: false,
             properties: {
               documents: { type: 'array', items: preview },
+              unknown: {
+                type: 'array',
+                items: { type: 'string' },
+                description: 'Dry run of a Word template: its tags that name no field (they print blank)',
+              },
               queued: { type: 'integer' },
               missing: listed,
               missingCount: { type: 'integer' },

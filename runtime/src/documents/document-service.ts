@@ -7,7 +7,8 @@ import type { RecordService } from '../records/record-service';
 import { type PageSetup, renderPdf } from './html-to-pdf';
 import { checkTemplate } from './print-template-check';
 import { type PrintTemplate, printTemplateStore } from './print-template-store';
-import { checkWordTemplate, renderWordTemplate } from './word-template';
+import { checkWordTemplate, renderWordTemplate, wordTemplateTags } from './word-template';
+import { checkWordFields } from './word-template-check';
 
 export interface DocumentServiceDeps {
   meta: MetaService;
@@ -134,8 +135,11 @@ export class DocumentService {
   async saveWordTemplate(ctx: Ctx, object: string, name: string, docx: Buffer, label?: string): Promise<PrintTemplate> {
     if (!ctx.isAdmin) throw forbidden('Tenant admins only');
     if (!NAME.test(name)) throw badRequest('Template names are lower-case letters, digits and _');
-    this.objectOf(await this.deps.meta.model(ctx), object);
+    const model = await this.deps.meta.model(ctx);
+    const obj = this.objectOf(model, object);
     checkWordTemplate(docx);
+    // A typo would print blank in every letter: refused at upload, as print templates are at save.
+    checkWordFields(model, obj, wordTemplateTags(docx));
     return printTemplateStore.save(ctx, { object, name, label: label?.trim() || name, kind: 'docx', docx, page: {} });
   }
 

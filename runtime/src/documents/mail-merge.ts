@@ -24,7 +24,8 @@ import { type PageSetup, type PdfPart, renderPdf } from './html-to-pdf';
 import { htmlToText } from './mail-merge-text';
 import { checkTemplate } from './print-template-check';
 import { printTemplateStore } from './print-template-store';
-import { renderWordTemplate } from './word-template';
+import { renderWordTemplate, wordTemplateTags } from './word-template';
+import { unknownWordTags } from './word-template-check';
 
 export interface MailMergeInput {
   /** An HTML print template (PDF output); exactly one of `template` and `wordTemplate`. */
@@ -93,6 +94,8 @@ interface Prepared {
   render?: (data: Record<string, unknown>) => PdfPart;
   /** The Word template's bytes (Word templates). */
   docx?: Buffer;
+  /** Word tags naming no field (a template uploaded before fields were checked, or a field removed since). */
+  unknown?: string[];
   /** Record ids in list order, read page by page. */
   ids: () => AsyncGenerator<string>;
 }
@@ -162,9 +165,14 @@ export class MailMerge {
 
   /**
    * The first three merged documents as text (and HTML for HTML templates; a Word document's text is
-   * read back from the generated .docx), with their e-mail when asked. Nothing is queued or stored.
+   * read back from the generated .docx), with their e-mail when asked, and a Word template's tags
+   * that name no field (they print blank). Nothing is queued or stored.
    */
-  async preview(ctx: Ctx, objectName: string, input: MailMergeInput): Promise<{ documents: MergePreview[] }> {
+  async preview(
+    ctx: Ctx,
+    objectName: string,
+    input: MailMergeInput,
+  ): Promise<{ documents: MergePreview[]; unknown?: string[] }> {
     const p = await this.prepare(ctx, objectName, input, 3);
     const mail = input.email ? this.mail(input.email) : undefined;
     const out: MergePreview[] = [];
@@ -191,7 +199,7 @@ export class MailMerge {
       });
       if (out.length === 3) break;
     }
-    return { documents: out };
+    return { documents: out, ...(p.unknown?.length ? { unknown: p.unknown } : {}) };
   }
 
   /**
@@ -326,7 +334,7 @@ export class MailMerge {
       ext: word ? 'docx' : 'pdf',
       page: template.page,
       ...(render ? { render } : {}),
-      ...(docx ? { docx } : {}),
+      ...(docx ? { docx, unknown: unknownWordTags(model, object, wordTemplateTags(docx)) } : {}),
       ids,
     };
   }

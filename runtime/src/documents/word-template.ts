@@ -1,10 +1,11 @@
 import Docxtemplater from 'docxtemplater';
+import InspectModule from 'docxtemplater/js/inspect-module.js';
 import PizZip from 'pizzip';
 import { validationFailed } from '../errors';
 
 export const MAX_DOCX_BYTES = 5 * 1024 * 1024;
 
-function open(docx: Buffer): Docxtemplater {
+function open(docx: Buffer, modules: Docxtemplater.DXT.Module[] = []): Docxtemplater {
   let zip: PizZip;
   try {
     zip = new PizZip(docx);
@@ -15,7 +16,13 @@ function open(docx: Buffer): Docxtemplater {
     throw validationFailed('The file is not a .docx document', { docx: 'no word/document.xml' });
   try {
     // Missing or hidden fields print blank: the caller's field security decides what is in the data.
-    return new Docxtemplater(zip, { paragraphLoop: true, linebreaks: true, nullGetter: () => '', parser: pathParser });
+    return new Docxtemplater(zip, {
+      paragraphLoop: true,
+      linebreaks: true,
+      nullGetter: () => '',
+      parser: pathParser,
+      modules,
+    });
   } catch (err) {
     throw templateError(err);
   }
@@ -42,6 +49,16 @@ function pathParser(tag: string) {
 /** Checks a Word template at upload: a broken ZIP or broken `{tags}` are refused with each problem. */
 export function checkWordTemplate(docx: Buffer): void {
   open(docx);
+}
+
+/** A tree of the template's tags: `{name: {}, 'account.name': {}, lines: {product: {}}}` (loops nest). */
+export type WordTags = { [tag: string]: WordTags };
+
+/** The tags a (valid) Word template uses, loops and conditions with their inner tags. */
+export function wordTemplateTags(docx: Buffer): WordTags {
+  const inspect = new InspectModule();
+  open(docx, [inspect]);
+  return inspect.getAllTags() as WordTags;
 }
 
 /** The template filled with one record's data (`{field}`, `{account.name}`, `{#lines}…{/lines}`). */
