@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sendOutbox, smtpTransport } from '@forma/runtime';
 import { simpleParser } from 'mailparser';
 import { PDFParse } from 'pdf-parse';
@@ -94,13 +97,13 @@ async function putDocx(object: string, template: string, body: Buffer) {
 }
 
 /** Sends the tenant's queued e-mails to the sink and answers the messages that arrived, parsed. */
-async function deliver() {
+async function deliver(filesDir?: string) {
   const before = received.length;
   const transport = smtpTransport(smtpUrl);
   const report = await sendOutbox(
     server.runtime.db,
     transport,
-    { from: 'forma@example.test' },
+    { from: 'forma@example.test', ...(filesDir ? { filesDir } : {}) },
     server.runtime.clock.now(),
     server.runtime.logger,
     [tenant.id],
@@ -324,6 +327,55 @@ describe('merge e-mails with the document attached', { timeout: 300_000 }, () =>
     expect(text).toContain('Code: []');
     // Without a body template the e-mail's text is the document's.
     expect(mails[0]?.text).toContain('Dear Rep: One/Two');
+  });
+});
+
+describe('merge attachments in a files directory and within the size limit', () => {
+  it('stores the attachment on disk, sends it from there, and reports a document over the limit', async () => {
+    // The running server's file service switched to a directory, as FILES_DIR would set it.
+    const files = server.runtime.files as unknown as { dir?: string; maxBytes: number };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forma-merge-files-'));
+    const maxBytes = files.maxBytes;
+    files.dir = dir;
+    try {
+      const email = { to: 'email', subject: 'Letter', attach: true };
+      const one = await merge(tenant.api, 'contact', {
+        wordTemplate: 'letter_docx',
+        filter: { name: { eq: name(21) } },
+        email,
+      });
+      expect(JSON.parse(one.buf.toString())).toMatchObject({ queued: 1, failedCount: 0 });
+      const db = server.runtime.db.withSchema(`t_${tenant.id}`);
+      const { attachment_file: fileId } = await db
+        .clone()
+        .from('_email_outbox')
+        .where('to_address', 'c21@example.test')
+        .first();
+      const stored = await server.runtime.db.withSchema(`t_${tenant.id}`).from('_files').where('id', fileId).first();
+      expect(stored.content).toHaveLength(0);
+      expect(fs.existsSync(path.join(dir, tenant.id, fileId.slice(0, 2), fileId))).toBe(true);
+      const mails = await deliver(dir);
+      expect(mails).toHaveLength(1);
+      expect(docxLines(mails[0]!.attachments[0]!.content)).toEqual([
+        `Dear ${name(21)}`,
+        `City: ${cityOf(21)}`,
+        'Code: [S-21]',
+      ]);
+
+      files.maxBytes = 200;
+      const big = await merge(tenant.api, 'contact', {
+        wordTemplate: 'letter_docx',
+        filter: { name: { in: [name(22), name(23)] } },
+        email,
+      });
+      const report = JSON.parse(big.buf.toString());
+      expect(report).toMatchObject({ queued: 0, failedCount: 2 });
+      expect(report.failed[0].error).toContain('200-byte file limit');
+    } finally {
+      files.dir = undefined;
+      files.maxBytes = maxBytes;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
