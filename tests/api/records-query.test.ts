@@ -17,7 +17,7 @@ const deal = {
   'x-label-field': 'name',
   properties: {
     name: { type: 'string', maxLength: 100 },
-    amount: { type: 'number', 'x-kind': 'currency' },
+    amount: { type: 'number', 'x-kind': 'currency', 'x-index': true },
     qty: { type: 'integer' },
     stage: { type: 'string', enum: ['new', 'won', 'lost'] },
     close_on: { type: 'string', format: 'date' },
@@ -400,6 +400,9 @@ describe('projection, expand, search and totals', () => {
     expect(defs).toMatch(/USING gin \(name gin_trgm_ops\)/);
     expect(defs).toMatch(/USING gin \(notes gin_trgm_ops\)/);
     expect(defs).not.toMatch(/stage gin_trgm_ops/);
+    // An indexed number serves lists in both directions (nulls last either way).
+    expect(defs).toMatch(/btree \(amount\)/);
+    expect(defs).toMatch(/btree \(amount DESC NULLS LAST\)/);
     // Without x-search, q looks in every free-text field (unindexed).
     const acc = await tenant.api.get('/api/records/account', { query: { q: 'BERLIN' } });
     expect(acc.status).toBe(200);
