@@ -11,10 +11,8 @@ export function docxText(docx: Buffer): string {
   const xml = new PizZip(docx).file('word/document.xml')?.asText() ?? '';
   const out: string[] = [];
   const walk = (node: Node) => {
-    if (node.type === 'text') {
-      // Only run text is content: whitespace between XML elements is not.
-      return;
-    }
+    // Only run text (`w:t`) is content: whitespace between elements, field codes and deletions are not.
+    if (node.type === 'text') return;
     if (node.type === 'tag') {
       if (node.name === 'w:t') {
         for (const c of node.children ?? []) if (c.type === 'text') out.push(c.data ?? '');
