@@ -144,6 +144,8 @@ export function createRuntime(opts: RuntimeOptions) {
       id,
       template,
     );
+  workflows.env.afterRecordWrite = (ctx, model, object, old, row) =>
+    records.refreshRelatedRollups(ctx, model, object, [{ old, row }]);
   scripts.useRecordsQuery(records.scriptQuery);
   scripts.useActionRecords({
     get: (ctx, object, id) => records.get(ctx, object, id),

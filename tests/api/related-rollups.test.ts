@@ -196,6 +196,41 @@ describe('related roll-ups follow every change of the children', () => {
     expect(ea.sale_count! + eb.sale_count!).toBe(24);
   });
 
+  it('a workflow setting the stage of a sale moves the parent too', async () => {
+    const wf = await tenant.api.put('/api/meta/workflows/sale_win', {
+      object: 'sale',
+      label: 'Win a sale',
+      trigger: { on: 'submit' },
+      nodes: [
+        { id: 'start', type: 'start', position: { x: 0, y: 0 }, data: {} },
+        {
+          id: 'ok',
+          type: 'approval',
+          position: { x: 0, y: 100 },
+          data: { label: 'Admin', approvers: [{ user: tenant.admin.id }], mode: 'any' },
+        },
+        { id: 'won', type: 'end', position: { x: 0, y: 200 }, data: { outcome: 'approved', set: { stage: 'won' } } },
+        { id: 'no', type: 'end', position: { x: 100, y: 200 }, data: { outcome: 'rejected' } },
+      ],
+      edges: [
+        { id: 'e1', source: 'start', target: 'ok' },
+        { id: 'e2', source: 'ok', target: 'won', data: { outcome: 'approved' } },
+        { id: 'e3', source: 'ok', target: 'no', data: { outcome: 'rejected' } },
+      ],
+    });
+    expect(wf.status, wf.text).toBe(200);
+    const a = await newPromo('Workflow');
+    const s = await newSale({ promo: a, amount: 33, stage: 'open' });
+    expect((await tenant.api.post(`/api/records/sale/${s.id}/submit`, {})).status).toBe(201);
+    const inbox = await tenant.api.get('/api/approvals/inbox');
+    const task = inbox.body.items.find((i: { record: string }) => i.record === s.id);
+    const approved = await tenant.api.post(`/api/approvals/tasks/${task.task}/approve`, {});
+    expect(approved.status, approved.text).toBe(200);
+    expect((await tenant.api.get(`/api/records/sale/${s.id}`)).body.stage).toBe('won');
+    expect(await rollups(a)).toEqual({ won_total: 33, won_count: 1, sale_count: 1, biggest: 33 });
+    expect((await tenant.api.delete('/api/meta/workflows/sale_win')).status).toBe(200);
+  });
+
   it('roll-up fields are read-only to clients, like formulas', async () => {
     const created = await tenant.api.post('/api/records/promo', { name: 'x', won_total: 5 });
     expect(created.status).toBe(400);

@@ -130,12 +130,14 @@ async function setFields(run: Run, fields: RecordData, status?: 'approved' | 're
     fields = check.value;
   }
   if (!Object.keys(fields).length && !status) return;
+  const old = run.record;
   run.record = await writeRecord(run.ctx.db, run.ctx.schema, run.object, run.instance.record_id, {
     fields,
     ...(status ? { status } : {}),
     actor: actorOf(run),
     at: run.now,
   });
+  await run.env.afterRecordWrite?.(run.ctx, run.model, run.object, old, run.record);
 }
 
 /**

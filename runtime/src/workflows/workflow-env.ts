@@ -22,6 +22,12 @@ export interface WorkflowEnv {
    * engine's executor, automations/attach-document.ts; wired by create-runtime).
    */
   attachDocument?: (ctx: TxCtx, object: string, id: string, template: string) => Promise<{ id: string; name: string }>;
+  /**
+   * After a workflow wrote fields of a record: values derived from them elsewhere (roll-ups over
+   * related records, e.g. a campaign's won revenue when a deal's stage is set) follow in the same
+   * transaction (the records engine, wired by create-runtime).
+   */
+  afterRecordWrite?: (ctx: TxCtx, model: Model, object: ObjectModel, old: RecordData, row: RecordData) => Promise<void>;
 }
 
 /** One transition in progress: the instance (locked), its graph, and the record (locked). */
