@@ -279,6 +279,12 @@ describe('publishing related roll-ups', () => {
       ],
       [{ object: 'sale', via: 'promo', op: 'count', children: 'lines' }, '/x-rollup'],
       [{ object: 'sale', op: 'count' }, '/x-rollup/via'],
+      [{ object: 'sale', via: 'promo', op: 'count', filter: 'stage = won' }, '/x-rollup/filter'],
+      [
+        { object: 'sale', via: 'promo', op: 'count', filter: { stage: { eq: 'won', drop: 1 } } },
+        '/x-rollup/filter/stage',
+      ],
+      [{ object: 'Sale"; drop', via: 'promo', op: 'count' }, '/x-rollup/object'],
     ];
     for (const [rollup, path] of cases) {
       const r = await tenant.api.put(
