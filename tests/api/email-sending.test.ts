@@ -172,6 +172,9 @@ describe('e-mail outbox over SMTP', () => {
   });
 
   it('sends each e-mail once when several senders run at the same time', async () => {
+    // Rows left by the tests above (the given-up one has attempts left under the default limit and
+    // becomes due as the clock moves on) are not part of this race.
+    await outbox().whereNull('sent_at').delete();
     for (let i = 0; i < 6; i++) await submitDeal(`Race deal ${i}`);
     const before = received.length;
     const reports = await Promise.all([send(), send(), send()]);
