@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -200,6 +201,43 @@ describe('mail merge with a Word template', { timeout: 600_000 }, () => {
       }
     } finally {
       records.list = original;
+    }
+  });
+
+  it('waits for its reader: an unread Word ZIP stops after a few documents and resumes when read', async () => {
+    const documents = server.runtime.documents;
+    const original = documents.recordData.bind(documents);
+    let ctx: Parameters<typeof original>[0] | undefined;
+    let reads = 0;
+    documents.recordData = async (c, object, id) => {
+      ctx ??= c;
+      reads += 1;
+      return original(c, object, id);
+    };
+    try {
+      // Documents of some size (incompressible text), so the ZIP's buffers fill up after a few of them.
+      const noise = Array.from({ length: 8 }, () => randomBytes(600).toString('base64'));
+      await putDocx('contact', 'padded_docx', docx(['Dear {name}', ...noise]));
+      // A request's context, borrowed to call the runtime without a socket's buffers in between.
+      await merge(tenant.api, 'contact', { wordTemplate: 'padded_docx', dryRun: true });
+      reads = 0;
+      const { stream } = await server.runtime.mailMerge.zip(ctx!, 'contact', { wordTemplate: 'padded_docx' });
+      // Nobody reads: wait until the merge stops making documents (no timing is asserted).
+      let last = -1;
+      for (let quiet = 0; quiet < 10; ) {
+        await new Promise((r) => setTimeout(r, 25));
+        quiet = reads === last ? quiet + 1 : 0;
+        last = reads;
+      }
+      // About 1 MB of ZIP buffers hold some 200 such documents: far from all of them.
+      expect(reads).toBeGreaterThan(0);
+      expect(reads).toBeLessThan(COUNT / 2);
+      const chunks: Buffer[] = [];
+      for await (const c of stream) chunks.push(c as Buffer);
+      expect(reads).toBe(COUNT + 2);
+      expect(Object.keys(new PizZip(Buffer.concat(chunks)).files)).toHaveLength(COUNT + 2);
+    } finally {
+      documents.recordData = original;
     }
   });
 

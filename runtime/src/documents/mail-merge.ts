@@ -80,6 +80,7 @@ export interface MergeEmailReport {
 
 /** Output buffered ahead of the reader before the merge waits for it (bytes). */
 const HIGH_WATER = 1 << 20;
+const ZIP_HIGH_WATER = 256 << 10;
 const MAX_LISTED = 1000;
 /** E-mail bodies from a body template are cut here (the outbox is not a file store). */
 const MAX_BODY = 100_000;
@@ -130,7 +131,8 @@ export class MailMerge {
   async zip(ctx: Ctx, objectName: string, input: MailMergeInput): Promise<{ stream: Readable; filename: string }> {
     const p = await this.prepare(ctx, objectName, input);
     const documents = this.deps.documents();
-    const archive = archiver('zip', { zlib: { level: 6 } });
+    // archiver's own buffers default to 1 MiB per stream: smaller ones make a slow reader pause the merge sooner.
+    const archive = archiver('zip', { zlib: { level: 6 }, highWaterMark: ZIP_HIGH_WATER });
     const out = new PassThrough();
     // A client that goes away stops the merge: no entry is awaited forever, no PDF left rendering.
     const stop = new AbortController();
