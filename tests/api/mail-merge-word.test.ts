@@ -4,11 +4,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { sendOutbox, smtpTransport } from '@forma/runtime';
 import { simpleParser } from 'mailparser';
-import { PDFParse } from 'pdf-parse';
 import PizZip from 'pizzip';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
+import {
+  cityOf,
+  contactName as name,
+  MERGE_COUNT as COUNT,
+  merge,
+  pdfText,
+  seedMergeTenant,
+} from '../support/merge-fixture';
 
 /**
  * Mail merge with Word templates (a ZIP of .docx files, unzipped and read back) and merge e-mails
@@ -20,26 +27,7 @@ let rep: Awaited<ReturnType<TestTenant['addUser']>>;
 let smtp: SMTPServer;
 let smtpUrl: string;
 const received: string[] = [];
-const COUNT = 1000;
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-const name = (i: number) => `Contact ${String(i).padStart(4, '0')}`;
-const cities = ['Paris', 'Berlin', '上海', 'Lima'];
-const cityOf = (i: number) => cities[(i - 1) % cities.length];
-
-const objects = {
-  contact: {
-    type: 'object',
-    'x-label-field': 'name',
-    properties: {
-      name: { type: 'string', maxLength: 100 },
-      email: { type: 'string', format: 'email', maxLength: 200 },
-      city: { type: 'string', maxLength: 100 },
-      secret: { type: 'string', maxLength: 100 },
-    },
-    required: ['name'],
-  },
-  note: { type: 'object', properties: { title: { type: 'string', maxLength: 100 } } },
-};
 
 function docx(paragraphs: string[]): Buffer {
   const zip = new PizZip();
@@ -70,22 +58,6 @@ function docxLines(buf: Buffer): string[] {
       .replace(/&lt;/g, '<')
       .replace(/&gt;/g, '>'),
   );
-}
-
-async function pdfText(buf: Buffer): Promise<string> {
-  const parser = new PDFParse({ data: buf });
-  const result = await parser.getText();
-  await parser.destroy();
-  return result.text;
-}
-
-async function merge(api: TestTenant['api'], object: string, body: unknown) {
-  const res = await fetch(new URL(`/api/records/${object}/merge`, api.baseUrl), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { res, buf: Buffer.from(await res.arrayBuffer()) };
 }
 
 async function putDocx(object: string, template: string, body: Buffer) {
@@ -132,24 +104,7 @@ beforeAll(async () => {
   smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as { port: number }).port}`;
   server = await startTestServer();
   tenant = await createTestTenant(server, { prefix: 'mergeword' });
-  const applied = await tenant.api.post('/api/meta/apply', { objects });
-  expect(applied.status, applied.text).toBe(200);
-  const role = await tenant.api.put('/api/meta/roles/rep', {
-    label: 'Rep',
-    objects: {
-      contact: { create: 'all', read: 'own', update: 'own', delete: false, fields: { secret: 'none' } },
-    },
-  });
-  expect(role.status, role.text).toBe(200);
-  rep = await tenant.addUser({ roles: ['rep'] });
-  const rows = Array.from({ length: COUNT }, (_, i) => ({
-    name: name(i + 1),
-    ...((i + 1) % 10 === 0 ? {} : { email: `c${i + 1}@example.test` }),
-    city: cityOf(i + 1),
-    secret: `S-${i + 1}`,
-  }));
-  const imported = await tenant.api.post('/api/records/contact/import', undefined, { raw: JSON.stringify(rows) });
-  expect(imported.status, imported.text).toBe(200);
+  rep = await seedMergeTenant(tenant);
   for (const n of ['Rep: One/Two', 'Rep: One/Two'])
     expect(
       (await rep.api.post('/api/records/contact', { name: n, city: 'Lyon', email: 'rep@example.test' })).status,
@@ -360,7 +315,7 @@ describe('merge e-mails with the document attached', { timeout: 300_000 }, () =>
     const [file] = mails[0]!.attachments;
     expect(file?.filename).toBe('Rep OneTwo.pdf');
     expect(file?.contentType).toBe('application/pdf');
-    const text = await pdfText(file!.content);
+    const { text } = await pdfText(file!.content);
     expect(text).toContain('Dear Rep: One/Two');
     expect(text).toContain('Code: []');
     // Without a body template the e-mail's text is the document's.

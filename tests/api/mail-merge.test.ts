@@ -1,68 +1,16 @@
-import { PDFParse } from 'pdf-parse';
 import PizZip from 'pizzip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
+import { contactName as name, MERGE_COUNT as COUNT, merge, pdfText, seedMergeTenant } from '../support/merge-fixture';
 
 /** Mail merge through the real server: 1,000 contacts, PDF text extracted, ZIP unpacked, outbox checked. */
 let server: TestServer;
 let tenant: TestTenant;
 let rep: Awaited<ReturnType<TestTenant['addUser']>>;
-const COUNT = 1000;
-const name = (i: number) => `Contact ${String(i).padStart(4, '0')}`;
-const cities = ['Paris', 'Berlin', '上海', 'Lima'];
-
-const objects = {
-  contact: {
-    type: 'object',
-    'x-label-field': 'name',
-    properties: {
-      name: { type: 'string', maxLength: 100 },
-      email: { type: 'string', format: 'email', maxLength: 200 },
-      city: { type: 'string', maxLength: 100 },
-      secret: { type: 'string', maxLength: 100 },
-    },
-    required: ['name'],
-  },
-  note: { type: 'object', properties: { title: { type: 'string', maxLength: 100 } } },
-};
-
-async function merge(api: TestTenant['api'], object: string, body: unknown) {
-  const res = await fetch(new URL(`/api/records/${object}/merge`, api.baseUrl), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { res, buf: Buffer.from(await res.arrayBuffer()) };
-}
-async function pdfText(buf: Buffer): Promise<{ text: string; pages: number }> {
-  const parser = new PDFParse({ data: buf });
-  const result = await parser.getText();
-  await parser.destroy();
-  return { text: result.text, pages: result.total };
-}
-
 beforeAll(async () => {
   server = await startTestServer();
   tenant = await createTestTenant(server, { prefix: 'merge' });
-  expect((await tenant.api.post('/api/meta/apply', { objects })).status).toBe(200);
-  const role = await tenant.api.put('/api/meta/roles/rep', {
-    label: 'Rep',
-    objects: {
-      contact: { create: 'all', read: 'own', update: 'own', delete: false, fields: { secret: 'none' } },
-    },
-  });
-  expect(role.status, role.text).toBe(200);
-  rep = await tenant.addUser({ roles: ['rep'] });
-  const rows = Array.from({ length: COUNT }, (_, i) => ({
-    name: name(i + 1),
-    // Every tenth contact has no address.
-    ...((i + 1) % 10 === 0 ? {} : { email: `c${i + 1}@example.test` }),
-    city: cities[i % cities.length],
-    secret: `S-${i + 1}`,
-  }));
-  const imported = await tenant.api.post('/api/records/contact/import', undefined, { raw: JSON.stringify(rows) });
-  expect(imported.status, imported.text).toBe(200);
-  expect(imported.body.inserted).toBe(COUNT);
+  rep = await seedMergeTenant(tenant);
   for (const n of ['Rep One', 'Rep Two'])
     expect((await rep.api.post('/api/records/contact', { name: n, city: 'Paris' })).status).toBe(201);
   const tpl = await tenant.api.put('/api/print-templates/contact/letter', {
