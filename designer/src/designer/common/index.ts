@@ -3,3 +3,4 @@ export { PublishDialog, type PublishDialogProps } from './publish-dialog';
 export { describePublishError, summaryLines, type PublishFailure, type PublishProblem } from './publish-problems';
 export { UnsavedChangesGuard, useUnsavedChangesGuard } from './use-unsaved-changes-guard';
 export { useUndoHistory, useUndoShortcuts, type UndoHistory } from './use-undo-history';
+export { presentEntries, QueryState } from './query-state';

@@ -7,8 +7,8 @@ import { useApi } from '../../api/api-context';
 import { objectLabel } from '../../i18n/pick-label';
 import { useLocale } from '../../i18n/use-locale';
 import type { ObjectSchema } from '../../meta/meta-types';
-import { Badge, Button, Dialog, EmptyState, ErrorState, LoadingState, Page, PageHeader, cx, useToast } from '../../ui';
-import { describePublishError, useUnsavedChangesGuard } from '../common';
+import { Badge, Button, Dialog, EmptyState, Page, PageHeader, cx, useToast } from '../../ui';
+import { describePublishError, presentEntries, QueryState, useUnsavedChangesGuard } from '../common';
 import { sameJson } from '../permissions/role-model';
 import { useMetaDocument } from '../permissions/use-meta-document';
 import { CodeEditor, type CodeEditorHandle } from './code-editor';
@@ -25,28 +25,18 @@ export function ScriptsPage() {
   const { t } = useTranslation();
   const { locale } = useLocale();
   const meta = useMetaDocument();
-  let body: React.ReactNode;
-  if (meta.isPending) body = <LoadingState label={t('common.loading')} />;
-  else if (meta.isError)
-    body = (
-      <ErrorState
-        headingLevel={2}
-        title={t('errors.title')}
-        body={meta.error.message}
-        action={<Button onClick={() => void meta.refetch()}>{t('common.retry')}</Button>}
-      />
-    );
-  else {
-    const objects = Object.fromEntries(
-      Object.entries(meta.data.objects ?? {}).filter((e): e is [string, ObjectSchema] => e[1] !== null),
-    );
-    const scripts = Object.fromEntries(
-      Object.entries(meta.data.scripts ?? {}).filter(
-        (e): e is [string, ScriptDefinition] => e[1] !== null && typeof e[1] === 'object',
-      ),
-    );
-    body = <ScriptsWorkspace saved={scripts} version={meta.data.version} objects={objects} lang={locale} />;
-  }
+  const body = (
+    <QueryState query={meta}>
+      {(data) => (
+        <ScriptsWorkspace
+          saved={presentEntries(data.scripts as Record<string, ScriptDefinition | null> | undefined)}
+          version={data.version}
+          objects={presentEntries(data.objects as Record<string, ObjectSchema | null> | undefined)}
+          lang={locale}
+        />
+      )}
+    </QueryState>
+  );
   return (
     <Page wide>
       <PageHeader
