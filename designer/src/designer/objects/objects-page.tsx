@@ -1,13 +1,13 @@
 import { Database, History, Plus } from 'lucide-react';
 import { useQueries } from '@tanstack/react-query';
-import { type FormEvent, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useApi } from '../../api/api-context';
 import { fieldKind } from '../../records/field-kind';
 import { objectLabel } from '../../i18n/pick-label';
-import { Button, DataTable, Dialog, EmptyState, ErrorState, LoadingState, Page, PageHeader, TextField } from '../../ui';
-import { nameFromLabel, nameProblem } from './identifier';
+import { Button, DataTable, EmptyState, ErrorState, LoadingState, Page, PageHeader } from '../../ui';
+import { NewNameDialog } from './new-name-dialog';
 import { useMetaDocument } from './use-meta-document';
 import './objects.css';
 
@@ -124,95 +124,19 @@ export function ObjectsPage() {
           ]}
         />
       )}
-      <NewObjectDialog
+      <NewNameDialog
         open={creating}
         onOpenChange={setCreating}
+        what="object"
+        title={t('objectDesigner.newObject')}
+        description={t('objectDesigner.newObjectBody')}
+        nameHint={t('objectDesigner.nameHint')}
+        submitLabel={t('objectDesigner.createObject')}
         taken={Object.keys(meta.data?.objects ?? {})}
         onCreate={(name, label) =>
           navigate(`/designer/objects/${name}?${new URLSearchParams({ new: '1', label }).toString()}`)
         }
       />
     </Page>
-  );
-}
-
-function NewObjectDialog({
-  open,
-  onOpenChange,
-  taken,
-  onCreate,
-}: {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-  taken: string[];
-  onCreate: (name: string, label: string) => void;
-}) {
-  const { t } = useTranslation();
-  const [label, setLabel] = useState('');
-  const [name, setName] = useState('');
-  const [nameTouched, setNameTouched] = useState(false);
-  const [submitted, setSubmitted] = useState(false);
-  const effectiveName = nameTouched ? name : nameFromLabel(label, '');
-  const problem = nameProblem(effectiveName, 'object', taken);
-  const labelMissing = !label.trim();
-
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    setSubmitted(true);
-    if (problem || labelMissing) return;
-    onCreate(effectiveName, label.trim());
-    onOpenChange(false);
-  }
-
-  return (
-    <Dialog
-      open={open}
-      onOpenChange={(o) => {
-        if (o) {
-          setLabel('');
-          setName('');
-          setNameTouched(false);
-          setSubmitted(false);
-        }
-        onOpenChange(o);
-      }}
-      title={t('objectDesigner.newObject')}
-      description={t('objectDesigner.newObjectBody')}
-      closeLabel={t('common.close')}
-      width={480}
-    >
-      <form className="f-od-form" onSubmit={submit} noValidate>
-        <TextField
-          label={t('objectDesigner.label')}
-          value={label}
-          required
-          autoFocus
-          maxLength={200}
-          onChange={(e) => setLabel(e.target.value)}
-          error={submitted && labelMissing ? t('common.required') : undefined}
-        />
-        <TextField
-          label={t('objectDesigner.apiName')}
-          value={effectiveName}
-          required
-          maxLength={63}
-          spellCheck={false}
-          autoCapitalize="off"
-          className="f-od-mono-field"
-          onChange={(e) => {
-            setNameTouched(true);
-            setName(e.target.value);
-          }}
-          hint={t('objectDesigner.nameHint')}
-          error={(submitted || nameTouched) && problem ? t(`objectDesigner.name_${problem}` as const) : undefined}
-        />
-        <div className="f-od-form__actions">
-          <Button onClick={() => onOpenChange(false)}>{t('common.cancel')}</Button>
-          <Button type="submit" variant="primary">
-            {t('objectDesigner.createObject')}
-          </Button>
-        </div>
-      </form>
-    </Dialog>
   );
 }

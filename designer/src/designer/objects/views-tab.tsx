@@ -1,14 +1,14 @@
 import { ArrowDown, ArrowUp, Plus, Trash2 } from 'lucide-react';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fieldLabel } from '../../i18n/pick-label';
 import { listableFields } from '../../records/field-kind';
 import { FilterBuilder } from '../../records/filter-builder';
 import { toApiFilter } from '../../records/filter-model';
-import { Button, Dialog, IconButton, TextField, cx } from '../../ui';
+import { Button, IconButton, TextField, cx } from '../../ui';
 import type { FullMetaDocument, ViewDefinition } from '../common/meta-write-api';
 import { CheckField, SelectField } from './controls';
-import { nameFromLabel, nameProblem } from './identifier';
+import { NewNameDialog } from './new-name-dialog';
 import type { EditorDraft } from './object-draft';
 import { moveColumn, newView, rowsFromFilter, sortOf, toggleColumn, withSort } from './view-draft';
 
@@ -95,10 +95,14 @@ export function ViewsTab({ doc, draft, onChange }: { doc: FullMetaDocument; draf
           <p className="f-od-muted">{t('objectDesigner.pickView')}</p>
         )}
       </section>
-      <NewViewDialog
+      <NewNameDialog
         open={creating}
         onOpenChange={setCreating}
+        what="view"
         taken={taken}
+        title={t('objectDesigner.newView')}
+        nameHint={t('objectDesigner.viewNameHint')}
+        submitLabel={t('objectDesigner.createView')}
         onCreate={(name, label) => {
           setView(name, newView(draft.name, draft.object, label));
           setSelected(name);
@@ -238,77 +242,5 @@ function ViewEditor({
         </Button>
       </div>
     </div>
-  );
-}
-
-function NewViewDialog({
-  open,
-  onOpenChange,
-  taken,
-  onCreate,
-}: {
-  open: boolean;
-  onOpenChange: (o: boolean) => void;
-  taken: string[];
-  onCreate: (name: string, label: string) => void;
-}) {
-  const { t } = useTranslation();
-  const [label, setLabel] = useState('');
-  const [name, setName] = useState('');
-  const [touched, setTouched] = useState(false);
-  const [submitted, setSubmitted] = useState(false);
-  const effective = touched ? name : nameFromLabel(label, '');
-  const problem = nameProblem(effective, 'view', taken);
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    setSubmitted(true);
-    if (problem || !label.trim()) return;
-    onCreate(effective, label.trim());
-    onOpenChange(false);
-  }
-  return (
-    <Dialog
-      open={open}
-      onOpenChange={(o) => {
-        if (o) {
-          setLabel('');
-          setName('');
-          setTouched(false);
-          setSubmitted(false);
-        }
-        onOpenChange(o);
-      }}
-      title={t('objectDesigner.newView')}
-      closeLabel={t('common.close')}
-      width={480}
-    >
-      <form className="f-od-form" onSubmit={submit} noValidate>
-        <TextField
-          label={t('objectDesigner.label')}
-          value={label}
-          required
-          onChange={(e) => setLabel(e.target.value)}
-          error={submitted && !label.trim() ? t('common.required') : undefined}
-        />
-        <TextField
-          label={t('objectDesigner.apiName')}
-          value={effective}
-          required
-          spellCheck={false}
-          onChange={(e) => {
-            setTouched(true);
-            setName(e.target.value);
-          }}
-          hint={t('objectDesigner.viewNameHint')}
-          error={(submitted || touched) && problem ? t(`objectDesigner.name_${problem}` as const) : undefined}
-        />
-        <div className="f-od-form__actions">
-          <Button onClick={() => onOpenChange(false)}>{t('common.cancel')}</Button>
-          <Button type="submit" variant="primary">
-            {t('objectDesigner.createView')}
-          </Button>
-        </div>
-      </form>
-    </Dialog>
   );
 }
