@@ -32,6 +32,8 @@ import { checkDashboardItem, checkReportItem } from './reports/report-checks';
 import { AutomationEngine } from './automations/automation-engine';
 import { attachDocument } from './automations/attach-document';
 import { startInstance } from './workflows/start-instance';
+import { CURSOR_SECRET } from './records/cursor-codec';
+import { APPROVAL_LINK_SECRET } from './workflows/approval-links';
 
 export interface RuntimeOptions {
   db: Knex;
@@ -190,6 +192,7 @@ export function createRuntime(opts: RuntimeOptions) {
     async migrate(): Promise<void> {
       await runMigrations(db, PLATFORM_SCHEMA, platformMigrations);
       await tenants.migrateAll();
+      await secrets.warm([CURSOR_SECRET, APPROVAL_LINK_SECRET]);
     },
     health: () => pingDb(db),
     async close(): Promise<void> {

@@ -18,11 +18,11 @@ export interface CursorSigner {
 }
 
 const MAX_CURSOR = 8192;
-const SECRET = 'cursor';
+export const CURSOR_SECRET = 'cursor';
 
 export async function encodeCursor(secrets: CursorSigner, payload: CursorPayload): Promise<string> {
   const data = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  return `${data}.${await secrets.sign(SECRET, data)}`;
+  return `${data}.${await secrets.sign(CURSOR_SECRET, data)}`;
 }
 
 export async function decodeCursor(secrets: CursorSigner, cursor: string, signature: string): Promise<CursorPayload> {
@@ -32,7 +32,7 @@ export async function decodeCursor(secrets: CursorSigner, cursor: string, signat
   if (dot <= 0) throw invalid();
   const data = cursor.slice(0, dot);
   const sig = cursor.slice(dot + 1);
-  if (!(await secrets.verify(SECRET, data, sig))) throw invalid();
+  if (!(await secrets.verify(CURSOR_SECRET, data, sig))) throw invalid();
   let payload: CursorPayload;
   try {
     payload = JSON.parse(Buffer.from(data, 'base64url').toString('utf8'));

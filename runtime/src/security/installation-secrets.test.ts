@@ -28,4 +28,20 @@ describe('installation secrets', () => {
     expect(await s.verify('cursor', 'payload', `${sig}x`)).toBe(false);
     expect(await s.verify('other', 'payload', sig)).toBe(false);
   });
+
+  it('once warmed, signs inside transactions that hold every pool connection', async () => {
+    const s = new InstallationSecrets(db);
+    const name = `test-${Math.random()}`;
+    await s.warm([name]);
+    // Four transactions take the whole pool (poolMax 4); each then signs, as an approval's e-mail links do.
+    const signatures = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        db.transaction(async (trx) => {
+          await trx.raw('select 1');
+          return s.sign(name, 'link');
+        }),
+      ),
+    );
+    expect(new Set(signatures).size).toBe(1);
+  });
 });

@@ -22,6 +22,15 @@ export class InstallationSecrets {
     return p;
   }
 
+  /**
+   * Loads the named secrets now. The runtime does this before serving: loaded lazily, the first use
+   * may come from inside a transaction (an approval task's e-mail links), and a burst of such
+   * transactions could hold every pool connection while each waits for one more to read the secret.
+   */
+  async warm(names: readonly string[]): Promise<void> {
+    await Promise.all(names.map((name) => this.get(name)));
+  }
+
   /** base64url HMAC-SHA256 of `data` under the named secret. */
   async sign(name: string, data: string): Promise<string> {
     return createHmac('sha256', await this.get(name))

@@ -3,7 +3,7 @@ import { isTenantId } from '../model/naming';
 import type { InstallationSecrets } from '../security/installation-secrets';
 import type { Outcome } from './workflow-graph';
 
-const SECRET = 'approval-links';
+export const APPROVAL_LINK_SECRET = 'approval-links';
 /** 128 bits of HMAC-SHA256 (RFC 2104 truncation) keep links short enough for a URL path segment. */
 const SIG_CHARS = 22;
 const UUID_HEX = /^[0-9a-f]{32}$/;
@@ -30,7 +30,7 @@ export async function signLink(secrets: InstallationSecrets, claims: Omit<LinkCl
   body.writeUInt32BE(Math.floor(claims.exp / 1000), 17);
   randomBytes(8).copy(body, 21);
   const signed = `${claims.tenant}.${body.toString('base64url')}`;
-  return `${signed}.${(await secrets.sign(SECRET, signed)).slice(0, SIG_CHARS)}`;
+  return `${signed}.${(await secrets.sign(APPROVAL_LINK_SECRET, signed)).slice(0, SIG_CHARS)}`;
 }
 
 /** The claims of an authentic, unexpired token, or undefined (tampered, malformed, expired). */
@@ -43,7 +43,7 @@ export async function verifyLink(
   if (parts.length !== 3) return undefined;
   const [tenant, encoded, mac] = parts as [string, string, string];
   if (!isTenantId(tenant) || mac.length !== SIG_CHARS) return undefined;
-  const expected = Buffer.from((await secrets.sign(SECRET, `${tenant}.${encoded}`)).slice(0, SIG_CHARS));
+  const expected = Buffer.from((await secrets.sign(APPROVAL_LINK_SECRET, `${tenant}.${encoded}`)).slice(0, SIG_CHARS));
   const given = Buffer.from(mac);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   const body = Buffer.from(encoded, 'base64url');
