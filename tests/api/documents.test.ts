@@ -3,6 +3,7 @@ import PizZip from 'pizzip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../support/api-client';
 import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
+import { docxOf, docxParagraph } from '../support/docx';
 
 /** Print templates → PDF through the real server: text extracted and compared, English and Chinese. */
 let server: TestServer;
@@ -250,23 +251,6 @@ describe('record files', () => {
 });
 
 describe('Word templates', () => {
-  const docx = (body: string) => {
-    const zip = new PizZip();
-    zip.file(
-      '[Content_Types].xml',
-      '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
-    );
-    zip.file(
-      '_rels/.rels',
-      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
-    );
-    zip.file(
-      'word/document.xml',
-      `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`,
-    );
-    return zip.generate({ type: 'nodebuffer' }) as Buffer;
-  };
-  const para = (text: string) => `<w:p><w:r><w:t xml:space="preserve">${text}</w:t></w:r></w:p>`;
   const put = (api: ApiClient, name: string, body: Buffer) =>
     fetch(new URL(`/api/print-templates/quote/${name}/docx`, api.baseUrl), {
       method: 'PUT',
@@ -275,10 +259,10 @@ describe('Word templates', () => {
     });
 
   it('fills a .docx per record with fields, lookups and line items, without hidden fields', async () => {
-    const template = docx(
-      para('Quote {name} for {account.name}') +
-        para('Note: [{margin_note}]') +
-        para('{#lines}{product} x {qty}; {/lines}'),
+    const template = docxOf(
+      docxParagraph('Quote {name} for {account.name}') +
+        docxParagraph('Note: [{margin_note}]') +
+        docxParagraph('{#lines}{product} x {qty}; {/lines}'),
     );
     const saved = await put(tenant.api, 'contract', template);
     expect(saved.status, await saved.text()).toBe(200);
@@ -302,10 +286,10 @@ describe('Word templates', () => {
 
   it('refuses broken files and tags, and non-admins', async () => {
     expect((await put(tenant.api, 'bad', Buffer.from('not a zip'))).status).toBe(400);
-    const badTags = await put(tenant.api, 'bad', docx(para('{#lines} never closed')));
+    const badTags = await put(tenant.api, 'bad', docxOf(docxParagraph('{#lines} never closed')));
     expect(badTags.status).toBe(400);
     expect((await badTags.json()).error.code).toBe('VALIDATION_FAILED');
-    expect((await put(rep.api, 'bad', docx(para('x')))).status).toBe(403);
+    expect((await put(rep.api, 'bad', docxOf(docxParagraph('x')))).status).toBe(403);
     expect((await put(tenant.api, 'big', Buffer.alloc(6 * 1024 * 1024))).status).toBe(413);
     const notWord = await fetch(new URL(`/api/records/quote/${quoteId}/docx/standard`, tenant.api.baseUrl), {
       headers: { authorization: `Bearer ${tenant.api.token}` },

@@ -15,7 +15,9 @@ import {
   merge,
   pdfText,
   seedMergeTenant,
+  watchContactPages,
 } from '../support/merge-fixture';
+import { docxOf, docxParagraph } from '../support/docx';
 
 /**
  * Mail merge with Word templates (a ZIP of .docx files, unzipped and read back) and merge e-mails
@@ -30,21 +32,7 @@ const received: string[] = [];
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 function docx(paragraphs: string[]): Buffer {
-  const zip = new PizZip();
-  zip.file(
-    '[Content_Types].xml',
-    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
-  );
-  zip.file(
-    '_rels/.rels',
-    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
-  );
-  const body = paragraphs.map((t) => `<w:p><w:r><w:t xml:space="preserve">${t}</w:t></w:r></w:p>`).join('');
-  zip.file(
-    'word/document.xml',
-    `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`,
-  );
-  return zip.generate({ type: 'nodebuffer' }) as Buffer;
+  return docxOf(paragraphs.map(docxParagraph).join(''));
 }
 
 /** A .docx's paragraphs as lines, read independently of the runtime's own text extraction. */
@@ -125,13 +113,7 @@ afterAll(async () => {
 
 describe('mail merge with a Word template', { timeout: 600_000 }, () => {
   it('streams a ZIP of one .docx per record over 1,000 contacts, reading keyset pages', async () => {
-    const records = server.runtime.records;
-    const original = records.list.bind(records);
-    const limits: number[] = [];
-    records.list = async (ctx, object, opts = {}) => {
-      if (object === 'contact') limits.push(Number(opts.limit));
-      return original(ctx, object, opts);
-    };
+    const { limits, restore } = watchContactPages(server);
     try {
       const { res, buf } = await merge(tenant.api, 'contact', {
         wordTemplate: 'letter_docx',
@@ -155,7 +137,7 @@ describe('mail merge with a Word template', { timeout: 600_000 }, () => {
         expect(lines).toEqual([`Dear ${name(i)}`, `City: ${cityOf(i)}`, `Code: [S-${i}]`]);
       }
     } finally {
-      records.list = original;
+      restore();
     }
   });
 

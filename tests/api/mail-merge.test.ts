@@ -1,7 +1,14 @@
 import PizZip from 'pizzip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
-import { contactName as name, MERGE_COUNT as COUNT, merge, pdfText, seedMergeTenant } from '../support/merge-fixture';
+import {
+  contactName as name,
+  MERGE_COUNT as COUNT,
+  merge,
+  pdfText,
+  seedMergeTenant,
+  watchContactPages,
+} from '../support/merge-fixture';
 
 /** Mail merge through the real server: 1,000 contacts, PDF text extracted, ZIP unpacked, outbox checked. */
 let server: TestServer;
@@ -28,14 +35,7 @@ afterAll(async () => {
 
 describe('mail merge', { timeout: 600_000 }, () => {
   it('merges 1,000 contacts into one PDF, reading keyset pages and streaming the answer', async () => {
-    // Count the pages the merge reads: the records are never loaded all at once.
-    const records = server.runtime.records;
-    const original = records.list.bind(records);
-    const limits: number[] = [];
-    records.list = async (ctx, object, opts = {}) => {
-      if (object === 'contact') limits.push(Number(opts.limit));
-      return original(ctx, object, opts);
-    };
+    const { limits, restore } = watchContactPages(server);
     try {
       const { res, buf } = await merge(tenant.api, 'contact', { template: 'letter', sort: 'name' });
       expect(res.status, buf.toString().slice(0, 300)).toBe(200);
@@ -54,7 +54,7 @@ describe('mail merge', { timeout: 600_000 }, () => {
       expect(text).toContain('Contact 0001 · page 1 of 1');
       expect(text).toContain('City: 上海');
     } finally {
-      records.list = original;
+      restore();
     }
   });
 

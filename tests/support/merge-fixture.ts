@@ -1,5 +1,6 @@
 import { PDFParse } from 'pdf-parse';
 import { expect } from 'vitest';
+import type { TestServer } from './test-server';
 import type { TestTenant } from './tenants';
 
 /**
@@ -65,4 +66,24 @@ export async function pdfText(buf: Buffer): Promise<{ text: string; pages: numbe
   const result = await parser.getText();
   await parser.destroy();
   return { text: result.text, pages: result.total };
+}
+
+/**
+ * Records the page size of every list of contacts the runtime reads until `restore()`: a merge must
+ * read keyset pages, never all records at once.
+ */
+export function watchContactPages(server: TestServer): { limits: number[]; restore: () => void } {
+  const records = server.runtime.records;
+  const original = records.list.bind(records);
+  const limits: number[] = [];
+  records.list = async (ctx, object, opts = {}) => {
+    if (object === 'contact') limits.push(Number(opts.limit));
+    return original(ctx, object, opts);
+  };
+  return {
+    limits,
+    restore: () => {
+      records.list = original;
+    },
+  };
 }
