@@ -44,6 +44,8 @@ export interface AppOptions {
   extraRoutes?: Array<(app: FastifyInstance) => Promise<void>>;
   /** Loaded plugins: `GET /api/plugins` and their routes under `/api/plugins/<name>`. */
   plugins?: PluginManager;
+  /** Client addresses from `X-Forwarded-For` (behind a reverse proxy); default: `TRUST_PROXY=1`. */
+  trustProxy?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -61,7 +63,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    trustProxy: process.env.TRUST_PROXY === '1',
+    trustProxy: opts.trustProxy ?? process.env.TRUST_PROXY === '1',
     routerOptions: { maxParamLength: 200 },
   });
   app.addHook('onSend', async (request, reply) => {

@@ -38,6 +38,8 @@ export interface TestServerOptions {
   webDir?: string;
   /** Plugins to load: explicit sources, or `'discover'` for the `plugins/*` workspace packages. */
   plugins?: PluginSource[] | 'discover';
+  /** Trust `X-Forwarded-For` (tests that need a client address of their own). */
+  trustProxy?: boolean;
 }
 
 /** A real server (fastify listening on a free loopback port) over the run's real database. */
@@ -65,6 +67,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     ...(opts.extraRoutes ? { extraRoutes: opts.extraRoutes } : {}),
     ...(opts.webDir ? { webDir: opts.webDir } : {}),
     ...(plugins ? { plugins } : {}),
+    ...(opts.trustProxy ? { trustProxy: true } : {}),
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
