@@ -7,6 +7,7 @@ import type { Runtime } from '@forma/runtime';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { authPlugin } from './http/auth';
 import { installErrorHandling, noRouteBody } from './http/error-handler';
+import { loggerOptions } from './http/log-redaction';
 import { installValidators } from './http/validator-compiler';
 import { authRoutes } from './routes/auth-routes';
 import { healthRoutes } from './routes/health-routes';
@@ -38,6 +39,8 @@ export interface AppOptions {
   logLevel?: string;
   /** Shared with the runtime so both log through one pino instance; else one is made from logLevel. */
   logger?: FastifyBaseLogger;
+  /** Where the logger made from logLevel writes (default: stdout). */
+  logStream?: NodeJS.WritableStream;
   /** Built web app to serve at `/` (skipped when the directory does not exist). */
   webDir?: string;
   /** Route groups contributed by later capabilities and plugins, registered after the core ones. */
@@ -50,13 +53,11 @@ export interface AppOptions {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-export function loggerOptions(level = 'info') {
-  return { level, redact: ['req.headers.authorization', 'req.headers.cookie'] };
-}
-
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: loggerOptions(opts.logLevel) }),
+    ...(opts.logger
+      ? { loggerInstance: opts.logger }
+      : { logger: { ...loggerOptions(opts.logLevel), ...(opts.logStream ? { stream: opts.logStream } : {}) } }),
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     // A caller's x-request-id is kept (so logs line up across services) when it looks sane.
     genReqId: (req) => {

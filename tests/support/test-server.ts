@@ -38,6 +38,9 @@ export interface TestServerOptions {
   webDir?: string;
   /** Plugins to load: explicit sources, or `'discover'` for the `plugins/*` workspace packages. */
   plugins?: PluginSource[] | 'discover';
+  /** Server log level (default: TEST_LOG_LEVEL or silent) and where the log goes (default: stdout). */
+  logLevel?: string;
+  logStream?: NodeJS.WritableStream;
   /** Trust `X-Forwarded-For` (tests that need a client address of their own). */
   trustProxy?: boolean;
 }
@@ -62,7 +65,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const app = await buildApp({
     runtime,
     platformToken,
-    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    logLevel: opts.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...(opts.logStream ? { logStream: opts.logStream } : {}),
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
     ...(opts.extraRoutes ? { extraRoutes: opts.extraRoutes } : {}),
     ...(opts.webDir ? { webDir: opts.webDir } : {}),
