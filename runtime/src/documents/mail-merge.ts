@@ -23,6 +23,7 @@ import type { FileService } from './file-service';
 import { type PageSetup, type PdfPart, renderPdf } from './html-to-pdf';
 import { htmlToText } from './mail-merge-text';
 import { checkTemplate } from './print-template-check';
+import { stripUnsafeChars } from './strip-unsafe-chars';
 import { printTemplateStore } from './print-template-store';
 import { renderWordTemplate, wordTemplateTags } from './word-template';
 import { unknownWordTags } from './word-template-check';
@@ -397,10 +398,10 @@ function address(v: unknown): string | null {
   return /^[^\s@<>",;]+@[^\s@<>",;]+$/.test(s) ? s : null;
 }
 
-/** A label made safe for every unzip tool and mail client: no path parts, quotes or control characters. */
+/** A label made safe for every unzip tool and mail client: no path parts, quotes, control or bidi characters. */
 function safeLabel(label: string): string {
-  return label
-    .replace(/[\\/:*?"<>|\p{Cc}]/gu, '')
+  return stripUnsafeChars(label)
+    .replace(/[\\/:*?"<>|]/g, '')
     .trim()
     .slice(0, 80);
 }
