@@ -3,6 +3,7 @@
  * constructs that pass the save check and then break every print, bidi controls in file names,
  * and spreadsheet formulas in exports.
  */
+import ExcelJS from 'exceljs';
 import PizZip from 'pizzip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
@@ -138,5 +139,123 @@ describe('print templates', { timeout: 60_000 }, () => {
     const printed = await rep.api.get(`/api/records/note/${noteId}/print/probe`);
     expect(printed.status, printed.text).toBe(200);
     expect((await tenant.api.delete('/api/print-templates/note/probe')).status).toBe(204);
+  });
+});
+
+describe('file names', { timeout: 60_000 }, () => {
+  it('lose bidi controls and other control characters on upload', async () => {
+    const upload = async (name: string) => {
+      const res = await fetch(
+        new URL(`/api/records/note/${noteId}/files?name=${encodeURIComponent(name)}`, server.url),
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${rep.api.token}`, 'content-type': 'text/plain' },
+          body: 'hello',
+        },
+      );
+      expect(res.status).toBe(201);
+      return (await res.json()) as { id: string; name: string };
+    };
+    // U+202E makes "invoice\u202Efdp.exe" display as "invoiceexe.pdf".
+    expect((await upload('invoice\u202efdp.exe')).name).toBe('invoicefdp.exe');
+    expect((await upload('\u2066a\u2069b\u200f\u061c\u0085\u2028c\ufeff.txt')).name).toBe('abc.txt');
+    const kept = await upload('报价单 (v2).txt');
+    expect(kept.name).toBe('报价单 (v2).txt');
+    const download = await fetch(new URL(`/api/records/note/${noteId}/files/${kept.id}`, server.url), {
+      headers: { authorization: `Bearer ${rep.api.token}` },
+    });
+    expect(download.headers.get('content-disposition')).toContain(encodeURIComponent('报价单 (v2).txt'));
+    // Nothing but controls is no name at all.
+    const empty = await fetch(new URL(`/api/records/note/${noteId}/files?name=%E2%80%AE`, server.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${rep.api.token}`, 'content-type': 'text/plain' },
+      body: 'hello',
+    });
+    expect(empty.status).toBe(400);
+  });
+});
+
+describe('spreadsheet formulas in exports', { timeout: 60_000 }, () => {
+  const FORMULAS = ['=HYPERLINK("https://evil.test","x")', "+1+cmd|' /C calc'!A0", '-2+3', '@SUM(1)', '\t=1', '\r=1'];
+  let ids: string[] = [];
+
+  beforeAll(async () => {
+    ids = [];
+    for (const [i, name] of FORMULAS.entries()) {
+      const r = await rep.api.post('/api/records/note', { name, amount: -i, tags: ['=a'] });
+      expect(r.status, r.text).toBe(201);
+      ids.push(r.body.id);
+    }
+  });
+
+  const exportCsv = (query: Record<string, string> = {}) =>
+    rep.api.get('/api/records/note/export', {
+      query: { format: 'csv', fields: 'name,amount,tags', filter: JSON.stringify({ id: { in: ids } }), ...query },
+    });
+
+  it('CSV: text cells that a spreadsheet would run start with a quote; numbers stay numbers', async () => {
+    const r = await exportCsv({ sort: 'amount' });
+    expect(r.status, r.text).toBe(200);
+    const text = r.text;
+    for (const f of FORMULAS) {
+      const quoted = /[",\r\n]/.test(f) ? `"'${f.replaceAll('"', '""')}"` : `'${f}`;
+      expect(text, f).toContain(quoted);
+    }
+    // No cell starts with a formula character: every line begins with a quote (bare or inside "…").
+    for (const line of text.split('\n').slice(1).filter(Boolean)) expect(line, line).toMatch(/^"?'/);
+    expect(text).toContain(",'=a\n");
+    expect(text).toMatch(/,-5,/);
+  });
+
+  it('CSV: escapeFormulas=false writes them raw, for round trips into systems that expect it', async () => {
+    const r = await exportCsv({ escapeFormulas: 'false' });
+    expect(r.status, r.text).toBe(200);
+    expect(r.text).toContain('\n"=HYPERLINK(""https://evil.test"",""x"")",');
+    expect(r.text).not.toContain("'=");
+  });
+
+  it('CSV: an escaped export imports back to the same values', async () => {
+    const exported = await exportCsv();
+    const csv = exported.text;
+    const dry = await tenant.api.post('/api/records/note/import', undefined, {
+      raw: csv,
+      headers: { 'content-type': 'text/csv' },
+      query: { dryRun: 'true' },
+    });
+    expect(dry.status, dry.text).toBe(200);
+    expect(dry.body.inserted).toBe(FORMULAS.length);
+    const real = await tenant.api.post('/api/records/note/import', undefined, {
+      raw: csv,
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(real.status, real.text).toBe(200);
+    const back = await tenant.api.get('/api/records/note', {
+      query: { filter: JSON.stringify({ id: { nin: ids }, tags: { isNull: false } }), limit: 50 },
+    });
+    const names = back.body.items.map((i: { name: string }) => i.name).sort();
+    expect(names).toEqual([...FORMULAS].sort());
+    expect(back.body.items.every((i: { tags: string[] }) => i.tags[0] === '=a')).toBe(true);
+  });
+
+  it('XLSX: formula-like text is a plain string cell, never a formula', async () => {
+    const res = await fetch(
+      new URL(
+        `/api/records/note/export?format=xlsx&fields=name&filter=${encodeURIComponent(JSON.stringify({ id: { in: ids } }))}`,
+        server.url,
+      ),
+      { headers: { authorization: `Bearer ${rep.api.token}` } },
+    );
+    expect(res.status).toBe(200);
+    const data = Buffer.from(await res.arrayBuffer());
+    const sheetXml = new PizZip(data).file('xl/worksheets/sheet1.xml')?.asText() ?? '';
+    expect(sheetXml).not.toContain('<f>');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(data as unknown as ArrayBuffer);
+    const values: unknown[] = [];
+    wb.worksheets[0]?.eachRow((row, n) => {
+      if (n > 1) values.push(row.getCell(1).value);
+    });
+    // XML reads a stored CR as a LF: compare the text, not the line ending.
+    expect(values.sort()).toEqual(FORMULAS.map((f) => f.replace('\r', '\n')).sort());
   });
 });
