@@ -6,8 +6,10 @@ import swagger from '@fastify/swagger';
 import type { Runtime } from '@forma/runtime';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { authPlugin } from './http/auth';
+import { csrfGuard } from './http/csrf-guard';
 import { installErrorHandling, noRouteBody } from './http/error-handler';
 import { loggerOptions } from './http/log-redaction';
+import { securityHeaders } from './http/security-headers';
 import { installValidators } from './http/validator-compiler';
 import { authRoutes } from './routes/auth-routes';
 import { healthRoutes } from './routes/health-routes';
@@ -74,6 +76,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   installValidators(app);
   installErrorHandling(app);
   await app.register(cookie);
+  const publicUrl = opts.runtime.config.publicUrl;
+  await securityHeaders(app, publicUrl);
+  // After the cookie parser: the guard looks at whether a session cookie came along.
+  app.addHook('onRequest', csrfGuard(publicUrl));
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
