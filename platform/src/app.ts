@@ -6,7 +6,10 @@ import swagger from '@fastify/swagger';
 import type { Runtime } from '@forma/runtime';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { authPlugin } from './http/auth';
+import { csrfGuard } from './http/csrf-guard';
 import { installErrorHandling, noRouteBody } from './http/error-handler';
+import { loggerOptions } from './http/log-redaction';
+import { securityHeaders } from './http/security-headers';
 import { installValidators } from './http/validator-compiler';
 import { authRoutes } from './routes/auth-routes';
 import { healthRoutes } from './routes/health-routes';
@@ -38,30 +41,32 @@ export interface AppOptions {
   logLevel?: string;
   /** Shared with the runtime so both log through one pino instance; else one is made from logLevel. */
   logger?: FastifyBaseLogger;
+  /** Where the logger made from logLevel writes (default: stdout). */
+  logStream?: NodeJS.WritableStream;
   /** Built web app to serve at `/` (skipped when the directory does not exist). */
   webDir?: string;
   /** Route groups contributed by later capabilities and plugins, registered after the core ones. */
   extraRoutes?: Array<(app: FastifyInstance) => Promise<void>>;
   /** Loaded plugins: `GET /api/plugins` and their routes under `/api/plugins/<name>`. */
   plugins?: PluginManager;
+  /** Client addresses from `X-Forwarded-For` (behind a reverse proxy); default: `TRUST_PROXY=1`. */
+  trustProxy?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-export function loggerOptions(level = 'info') {
-  return { level, redact: ['req.headers.authorization', 'req.headers.cookie'] };
-}
-
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: loggerOptions(opts.logLevel) }),
+    ...(opts.logger
+      ? { loggerInstance: opts.logger }
+      : { logger: { ...loggerOptions(opts.logLevel), ...(opts.logStream ? { stream: opts.logStream } : {}) } }),
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     // A caller's x-request-id is kept (so logs line up across services) when it looks sane.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    trustProxy: process.env.TRUST_PROXY === '1',
+    trustProxy: opts.trustProxy ?? process.env.TRUST_PROXY === '1',
     routerOptions: { maxParamLength: 200 },
   });
   app.addHook('onSend', async (request, reply) => {
@@ -71,6 +76,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   installValidators(app);
   installErrorHandling(app);
   await app.register(cookie);
+  const publicUrl = opts.runtime.config.publicUrl;
+  await securityHeaders(app, publicUrl);
+  // After the cookie parser: the guard looks at whether a session cookie came along.
+  app.addHook('onRequest', csrfGuard(publicUrl));
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -21,6 +21,8 @@ export interface RuntimeConfig {
   publicUrl: string;
   /** Record files (`FILES_DIR`): bodies on disk under `dir` instead of the database; size limit either way. */
   files: { dir: string; maxBytes: number };
+  /** Mail merge: e-mails one tenant may queue per hour (merges past it answer 429 with Retry-After). */
+  mailMerge: { emailsPerHour: number };
 }
 
 export interface MetaConfig {
@@ -39,6 +41,7 @@ export const defaultRuntimeConfig: RuntimeConfig = {
   imports: { maxBytes: 256 * 1024 * 1024, maxRows: 500_000, batchSize: 1000 },
   publicUrl: '',
   files: { dir: '', maxBytes: 10 * 1024 * 1024 },
+  mailMerge: { emailsPerHour: 1000 },
 };
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

@@ -13,6 +13,7 @@ import { Outbox } from './events/outbox';
 import { type Logger, silentLogger } from './logger';
 import { systemCtx, systemUser } from './system-ctx';
 import { InstallationSecrets } from './security/installation-secrets';
+import { RateLimiter } from './security/rate-limiter';
 import { ScriptEngine } from './scripts/script-engine';
 import { connectScriptsToMeta, connectScriptsToOutbox } from './scripts/connect-scripts';
 import { tenantSettingsLimitsStore } from './scripts/tenant-script-limits';
@@ -118,6 +119,8 @@ export function createRuntime(opts: RuntimeOptions) {
     permissions: () => permissions,
     files: () => files,
     clock,
+    limiter: new RateLimiter(db, clock),
+    emailsPerHour: config.mailMerge.emailsPerHour,
   });
   meta.registerSectionCheck('reports', checkReportItem, 'reports');
   meta.registerSectionCheck('dashboards', checkDashboardItem, 'reports');

@@ -63,7 +63,8 @@ describe('CSV export', () => {
     expect(r.text).toBe(
       [
         'name,amount,tags,close_on,won',
-        '"=HYPERLINK(""x"")",,b,2026-02-01,',
+        // A text cell a spreadsheet would run starts with ' (docs/records-io.md, CSV injection).
+        '"\'=HYPERLINK(""x"")",,b,2026-02-01,',
         '"Alpha, Inc",10.5,a;b,2026-01-31,true',
         '"Beta ""quoted""",20,,,false',
         '',

@@ -33,6 +33,8 @@ export async function seedMergeTenant(tenant: TestTenant): Promise<Awaited<Retur
   expect(applied.status, applied.text).toBe(200);
   const role = await tenant.api.put('/api/meta/roles/rep', {
     label: 'Rep',
+    // Reps here send merge e-mails, which is a permission of its own (docs/permissions.md).
+    sendEmail: true,
     objects: {
       contact: { create: 'all', read: 'own', update: 'own', delete: false, fields: { secret: 'none' } },
     },

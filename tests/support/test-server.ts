@@ -38,6 +38,11 @@ export interface TestServerOptions {
   webDir?: string;
   /** Plugins to load: explicit sources, or `'discover'` for the `plugins/*` workspace packages. */
   plugins?: PluginSource[] | 'discover';
+  /** Server log level (default: TEST_LOG_LEVEL or silent) and where the log goes (default: stdout). */
+  logLevel?: string;
+  logStream?: NodeJS.WritableStream;
+  /** Trust `X-Forwarded-For` (tests that need a client address of their own). */
+  trustProxy?: boolean;
 }
 
 /** A real server (fastify listening on a free loopback port) over the run's real database. */
@@ -60,11 +65,13 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const app = await buildApp({
     runtime,
     platformToken,
-    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    logLevel: opts.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...(opts.logStream ? { logStream: opts.logStream } : {}),
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
     ...(opts.extraRoutes ? { extraRoutes: opts.extraRoutes } : {}),
     ...(opts.webDir ? { webDir: opts.webDir } : {}),
     ...(plugins ? { plugins } : {}),
+    ...(opts.trustProxy ? { trustProxy: true } : {}),
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return {

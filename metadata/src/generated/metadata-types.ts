@@ -294,6 +294,10 @@ export interface RoleDefinition {
    * @maxItems 100
    */
   sharing?: SharingRule[];
+  /**
+   * Holders may send e-mail from Forma (mail merge e-mails), within the tenant's rate limit. Default false; admins always may.
+   */
+  sendEmail?: boolean;
   'x-i18n'?: I18N;
 }
 export interface ObjectGrant {

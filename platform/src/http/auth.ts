@@ -56,7 +56,9 @@ export const authPlugin = fp(
     app.decorate('requirePlatform', async (request: FastifyRequest) => {
       const m = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
       if (!m?.[1]) throw unauthenticated('Platform token required');
-      if (!sameSecret(m[1], opts.platformToken)) throw unauthenticated('Invalid platform token');
+      const valid = sameSecret(m[1], opts.platformToken);
+      await opts.runtime.auth.platformAttempt(request.ip, valid);
+      if (!valid) throw unauthenticated('Invalid platform token');
     });
   },
   { name: 'forma-auth' },

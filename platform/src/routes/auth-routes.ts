@@ -52,7 +52,8 @@ export async function authRoutes(fastify: FastifyInstance) {
       reply.setCookie(SESSION_COOKIE, result.token, {
         httpOnly: true,
         sameSite: 'strict',
-        secure: request.protocol === 'https',
+        // Behind a TLS-terminating proxy the request may arrive as http: PUBLIC_URL says what users see.
+        secure: request.protocol === 'https' || app.runtime.config.publicUrl.startsWith('https:'),
         path: '/',
         maxAge: app.runtime.config.sessionTtlHours * 3600,
       });

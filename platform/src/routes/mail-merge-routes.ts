@@ -93,7 +93,10 @@ export async function mailMergeRoutes(fastify: FastifyInstance) {
           'keyset pages with the caller’s scope and field security, and the document is streamed while they are ' +
           'read. dryRun answers {documents: [{id, label, html?, text, email?}]} (at most 3; html for HTML templates). ' +
           'With email, one personalised e-mail per record is queued (email.attach: with its document attached): ' +
-          '{queued, missing, missingCount, failed, failedCount}.',
+          '{queued, missing, missingCount, failed, failedCount}. Queuing e-mails needs a role with sendEmail ' +
+          '(admins always; 403 otherwise; the dryRun preview only needs read) and fits in the tenant’s hourly ' +
+          'budget of merge e-mails, reserved for every matching record up front: 429 RATE_LIMITED with Retry-After ' +
+          'when it does not fit now, 400 when one merge matches more records than a whole hour allows.',
         security: bearer,
         params: {
           type: 'object',
@@ -120,7 +123,7 @@ export async function mailMergeRoutes(fastify: FastifyInstance) {
             },
             description: 'application/pdf or application/zip (PDFs or .docx files) unless dryRun or email',
           },
-          ...errors(400, 401, 404, 413),
+          ...errors(400, 401, 403, 404, 413, 429),
         },
       },
     },

@@ -83,6 +83,12 @@ const exportQuery = {
     sort: fieldList,
     q: { type: 'string', maxLength: 200 },
     fields: { ...fieldList, description: 'Columns in order (default: id, custom fields, owner, timestamps)' },
+    escapeFormulas: {
+      type: 'boolean',
+      default: true,
+      description:
+        "CSV: write text cells starting with = + - @ tab or CR with a ' in front, so spreadsheets show them as text (OWASP CSV injection); false writes them raw",
+    },
   },
 } as const;
 
@@ -251,6 +257,7 @@ export async function recordIoRoutes(fastify: FastifyInstance) {
         ...(q.sort !== undefined ? { sort: q.sort } : {}),
         ...(q.q !== undefined ? { q: q.q } : {}),
         ...(q.fields !== undefined ? { fields: q.fields } : {}),
+        escapeFormulas: q.escapeFormulas !== false,
       });
       reply
         .header('content-type', file.contentType)

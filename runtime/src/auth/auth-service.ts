@@ -33,17 +33,16 @@ export class AuthService {
   async login(input: LoginInput) {
     const email = input.email.trim().toLowerCase();
     const tenant = input.tenant;
-    await this.throttle.assertAllowed(tenant, email, input.ip);
+    // Counted as a failure before the password is checked (and taken back on success): parallel
+    // guesses cannot all pass the check before any of them is recorded.
+    await this.throttle.begin(tenant, email, input.ip);
 
     const user = isTenantId(tenant) ? await this.findActiveUser(tenant, email) : undefined;
     const ok = user
       ? await verifyPassword(user.password_hash, input.password)
       : await burnPasswordCheck(input.password);
-    if (!user || !ok) {
-      await this.throttle.recordFailure(tenant, email, input.ip);
-      throw unauthenticated(BAD_CREDENTIALS);
-    }
-    await this.throttle.clear(tenant, email);
+    if (!user || !ok) throw unauthenticated(BAD_CREDENTIALS);
+    await this.throttle.succeeded(tenant, email);
 
     const token = newSessionToken(tenant);
     const now = this.clock.now();
@@ -59,6 +58,14 @@ export class AuthService {
       })
       .into(SYSTEM_TABLE.sessions);
     return { token, user: toSessionUser(user), tenant };
+  }
+
+  /**
+   * Throttles guesses of the platform token per client address: 429 past the limit (even for the
+   * right token), else returns and the caller answers 401 for a wrong one.
+   */
+  platformAttempt(ip: string, valid: boolean): Promise<void> {
+    return this.throttle.platformAttempt(ip, valid);
   }
 
   private async findActiveUser(tenant: string, email: string): Promise<UserRow | undefined> {

@@ -67,4 +67,17 @@ export const platformMigrations: Migration[] = [
       await trx.raw('create extension if not exists pg_trgm');
     },
   },
+  {
+    // Fixed-window budgets shared by every server process (security/rate-limiter.ts): mail-merge
+    // e-mails per tenant and hour.
+    id: '0005_rate_counters',
+    async up(trx, schema) {
+      await trx.schema.withSchema(schema).createTable('rate_counters', (t) => {
+        t.text('key').notNullable();
+        t.timestamp('window_start', { useTz: true }).notNullable();
+        t.integer('used').notNullable();
+        t.primary(['key', 'window_start']);
+      });
+    },
+  },
 ];

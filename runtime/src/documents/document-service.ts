@@ -45,9 +45,24 @@ hbs.registerHelper('number', (value: unknown, decimals: unknown) => {
 });
 const compileOptions = { knownHelpersOnly: true, knownHelpers: { date: true, number: true } } as const;
 /** A template compiled with the document helpers (also used by mail merge). */
-export const compileTemplate = (source: string) => hbs.compile(source, compileOptions);
+export const compileTemplate = (source: string) => rendersOr400(hbs.compile(source, compileOptions));
 /** A plain-text template (an e-mail body): same helpers, no HTML escaping since nothing renders it as HTML. */
-export const compileTextTemplate = (source: string) => hbs.compile(source, { ...compileOptions, noEscape: true });
+export const compileTextTemplate = (source: string) =>
+  rendersOr400(hbs.compile(source, { ...compileOptions, noEscape: true }));
+
+/**
+ * Saving refuses what cannot render (print-template-check.ts); a template stored before a check
+ * existed still answers 400 naming the problem, never a 500.
+ */
+function rendersOr400(template: HandlebarsTemplateDelegate): (data: unknown) => string {
+  return (data) => {
+    try {
+      return template(data);
+    } catch (err) {
+      throw badRequest(`The template cannot be printed: ${String((err as Error)?.message ?? err).split('\n')[0]}`);
+    }
+  };
+}
 const compile = compileTemplate;
 
 /**

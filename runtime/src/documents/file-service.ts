@@ -7,6 +7,7 @@ import { badRequest, forbidden, notFound, tooLarge } from '../errors';
 import { SYSTEM_TABLE } from '../model/naming';
 import type { PermissionService } from '../permissions/permission-service';
 import type { RecordService } from '../records/record-service';
+import { stripUnsafeChars } from './strip-unsafe-chars';
 
 export interface FileMeta {
   id: string;
@@ -197,12 +198,9 @@ export function fileBodyPath(dir: string, tenant: string, id: string): string {
 }
 
 function cleanName(name: string): string {
-  // Path parts and control characters never reach a Content-Disposition header or a ZIP entry.
+  // Path parts, control and bidi characters never reach a Content-Disposition header or a ZIP entry.
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  const clean = base
-    .replace(/[\u0000-\u001f\u007f"]/g, '')
-    .trim()
-    .slice(0, 200);
+  const clean = stripUnsafeChars(base).replace(/"/g, '').trim().slice(0, 200);
   if (!clean || clean === '.' || clean === '..') throw badRequest('A file name is required (?name=)');
   return clean;
 }

@@ -11,18 +11,21 @@ import { PassThrough, type Readable } from 'node:stream';
 import archiver from 'archiver';
 import type { Clock } from '../clock';
 import type { Ctx } from '../ctx';
-import { badRequest, isAppError, notFound, tooLarge, validationFailed } from '../errors';
+import { badRequest, forbidden, isAppError, notFound, rateLimited, tooLarge, validationFailed } from '../errors';
 import type { MetaService } from '../meta/meta-service';
 import type { ObjectModel } from '../model/load-model';
 import { SYSTEM_TABLE } from '../model/naming';
+import { maySendEmail } from '../permissions/may-send-email';
 import type { PermissionEngine } from '../permissions/object-access';
 import type { RecordService } from '../records/record-service';
+import type { RateLimiter } from '../security/rate-limiter';
 import { compileTemplate, compileTextTemplate, type DocumentService } from './document-service';
 import { docxText } from './docx-text';
 import type { FileService } from './file-service';
 import { type PageSetup, type PdfPart, renderPdf } from './html-to-pdf';
 import { htmlToText } from './mail-merge-text';
 import { checkTemplate } from './print-template-check';
+import { stripUnsafeChars } from './strip-unsafe-chars';
 import { printTemplateStore } from './print-template-store';
 import { renderWordTemplate, wordTemplateTags } from './word-template';
 import { unknownWordTags } from './word-template-check';
@@ -55,6 +58,9 @@ export interface MailMergeDeps {
   permissions: () => PermissionEngine;
   files: () => FileService;
   clock: Clock;
+  /** The per-tenant budget of merge e-mails (shared by every server process). */
+  limiter: RateLimiter;
+  emailsPerHour: number;
   /** Records read per keyset page (default 100). */
   pageSize?: number;
 }
@@ -213,6 +219,9 @@ export class MailMerge {
    */
   async email(ctx: Ctx, objectName: string, input: MailMergeInput): Promise<MergeEmailReport> {
     const p = await this.prepare(ctx, objectName, input);
+    if (!maySendEmail(ctx, (await this.deps.meta.model(ctx)).roles))
+      throw forbidden('Sending e-mail needs a role with the sendEmail permission (the preview does not)');
+    const budget = await this.reserve(ctx, objectName, input);
     const mail = this.mail(input.email!);
     const files = this.deps.files();
     const report: MergeEmailReport = { queued: 0, missing: [], missingCount: 0, failed: [], failedCount: 0 };
@@ -221,42 +230,79 @@ export class MailMerge {
       if (batch.length) await ctx.db.withSchema(ctx.schema).insert(batch).into(SYSTEM_TABLE.emailOutbox);
       batch = [];
     };
-    for await (const id of p.ids()) {
-      let label = id;
-      try {
-        const data = await this.deps.documents().recordData(ctx, objectName, id);
-        label = String(data[p.object.labelField] ?? id);
-        const to = address(data[mail.to]);
-        if (!to) {
-          report.missingCount += 1;
-          if (report.missing.length < MAX_LISTED) report.missing.push({ id, label });
+    try {
+      for await (const id of p.ids()) {
+        // Records that appeared since the count are not sent: the merge stays within what it reserved.
+        if (report.queued >= budget.reserved) break;
+        let label = id;
+        try {
+          const data = await this.deps.documents().recordData(ctx, objectName, id);
+          label = String(data[p.object.labelField] ?? id);
+          const to = address(data[mail.to]);
+          if (!to) {
+            report.missingCount += 1;
+            if (report.missing.length < MAX_LISTED) report.missing.push({ id, label });
+            continue;
+          }
+          let attachment: string | null = null;
+          if (mail.attach) {
+            const bytes = await collect(document(p, data), files.maxBytes);
+            attachment = (
+              await files.attachGenerated(ctx, objectName, id, { name: fileName(label, id, p.ext), data: bytes })
+            ).id;
+          }
+          batch.push({
+            to_address: to,
+            subject: mail.subject(data) || p.label,
+            body: mail.body ? mail.body(data) : documentText(p, data),
+            attachment_file: attachment,
+            created_at: this.deps.clock.now(),
+          });
+          report.queued += 1;
+        } catch (err) {
+          // One record's document (deleted meanwhile, too large, a render error) does not stop the rest.
+          report.failedCount += 1;
+          if (report.failed.length < MAX_LISTED) report.failed.push({ id, label, error: reason(err) });
           continue;
         }
-        let attachment: string | null = null;
-        if (mail.attach) {
-          const bytes = await collect(document(p, data), files.maxBytes);
-          attachment = (
-            await files.attachGenerated(ctx, objectName, id, { name: fileName(label, id, p.ext), data: bytes })
-          ).id;
-        }
-        batch.push({
-          to_address: to,
-          subject: mail.subject(data) || p.label,
-          body: mail.body ? mail.body(data) : documentText(p, data),
-          attachment_file: attachment,
-          created_at: this.deps.clock.now(),
-        });
-        report.queued += 1;
-      } catch (err) {
-        // One record's document (deleted meanwhile, too large, a render error) does not stop the rest.
-        report.failedCount += 1;
-        if (report.failed.length < MAX_LISTED) report.failed.push({ id, label, error: reason(err) });
-        continue;
+        if (batch.length >= this.pageSize) await flush();
       }
-      if (batch.length >= this.pageSize) await flush();
+      await flush();
+    } finally {
+      // Reserved and not queued (no address, failed, records gone meanwhile): back to the budget.
+      await budget.release(report.queued);
     }
-    await flush();
     return report;
+  }
+
+  /**
+   * Reserves one e-mail per record the merge reads from the tenant's hourly budget, atomically and
+   * before anything is queued: 429 with Retry-After when the budget cannot take them now, 400 when
+   * one merge asks for more than a whole hour's budget (narrow the filter).
+   */
+  private async reserve(ctx: Ctx, objectName: string, input: MailMergeInput) {
+    const { total = 0 } = await this.deps.records().list(ctx, objectName, {
+      fields: 'id',
+      limit: 1,
+      count: true,
+      ...(input.filter !== undefined ? { filter: input.filter } : {}),
+    });
+    const limit = this.deps.emailsPerHour;
+    if (total > limit)
+      throw validationFailed(`A merge may send at most ${limit} e-mails per hour; this one would send ${total}`, {
+        filter: `matches ${total} records; at most ${limit} e-mails per hour`,
+      });
+    const key = `merge-email:${ctx.tenant}`;
+    const taken = await this.deps.limiter.take(key, total, limit, 3600);
+    if (!taken.ok)
+      throw rateLimited(
+        `This workspace has queued its ${limit} merge e-mails for this hour; try again later`,
+        taken.retryAfterSeconds,
+      );
+    return {
+      reserved: total,
+      release: (queued: number) => this.deps.limiter.giveBack(key, taken.windowStart, total - queued),
+    };
   }
 
   private mail(email: NonNullable<MailMergeInput['email']>) {
@@ -397,10 +443,10 @@ function address(v: unknown): string | null {
   return /^[^\s@<>",;]+@[^\s@<>",;]+$/.test(s) ? s : null;
 }
 
-/** A label made safe for every unzip tool and mail client: no path parts, quotes or control characters. */
+/** A label made safe for every unzip tool and mail client: no path parts, quotes, control or bidi characters. */
 function safeLabel(label: string): string {
-  return label
-    .replace(/[\\/:*?"<>|\p{Cc}]/gu, '')
+  return stripUnsafeChars(label)
+    .replace(/[\\/:*?"<>|]/g, '')
     .trim()
     .slice(0, 80);
 }

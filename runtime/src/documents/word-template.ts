@@ -22,6 +22,8 @@ function open(docx: Buffer, modules: Docxtemplater.DXT.Module[] = []): Docxtempl
       nullGetter: () => '',
       parser: pathParser,
       modules,
+      // Template errors are answered to the caller (400 with each problem), not printed to stdout.
+      errorLogging: false,
     });
   } catch (err) {
     throw templateError(err);
@@ -30,9 +32,13 @@ function open(docx: Buffer, modules: Docxtemplater.DXT.Module[] = []): Docxtempl
 
 /**
  * `{account.name}` walks expanded lookups; only own properties are read, so a tag can never reach
- * `constructor` or a prototype.
+ * `constructor` or a prototype. Raw-XML tags (`{@field}`) are refused: they would paste a record's
+ * text into the document as OOXML (fields such as an INCLUDEPICTURE beacon). docxtemplater asks the
+ * parser for every tag when it opens a template, so upload refuses them and a template stored before
+ * this check answers 400 instead of rendering them.
  */
-function pathParser(tag: string) {
+function pathParser(tag: string, meta?: { tag?: { module?: string } }) {
+  if (meta?.tag?.module === 'rawxml') throw new Error(`raw XML tags ({@${tag.trim()}}) are not allowed`);
   const parts = tag.trim() === '.' ? [] : tag.trim().split('.');
   return {
     get(scope: unknown): unknown {
@@ -75,12 +81,14 @@ export function renderWordTemplate(docx: Buffer, data: Record<string, unknown>):
 function templateError(err: unknown) {
   const list = ((err as { properties?: { errors?: unknown[] } }).properties?.errors ?? [err]) as {
     message?: string;
-    properties?: { explanation?: string; xtag?: string };
+    properties?: { explanation?: string; xtag?: string; rootError?: { message?: string } };
   }[];
   const fields = Object.fromEntries(
-    list
-      .slice(0, 20)
-      .map((e, i) => [`docx.${e.properties?.xtag ?? i}`, e.properties?.explanation ?? e.message ?? 'invalid']),
+    list.slice(0, 20).map((e, i) => [
+      `docx.${e.properties?.xtag ?? i}`,
+      // The parser's own reason (a refused raw-XML tag) says more than "failed to compile".
+      e.properties?.rootError?.message ?? e.properties?.explanation ?? e.message ?? 'invalid',
+    ]),
   );
   return validationFailed('The Word template has errors', fields);
 }

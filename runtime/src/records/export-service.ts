@@ -28,6 +28,8 @@ export interface ExportOptions {
   q?: string;
   /** Columns in this order (`name,amount`); default: id, the custom fields, owner and timestamps. */
   fields?: string;
+  /** CSV: `'` before text cells a spreadsheet would run as a formula (default true; OWASP CSV injection). */
+  escapeFormulas?: boolean;
 }
 
 export interface ExportFile {
@@ -77,7 +79,7 @@ export class ExportService {
     return {
       filename: `${object.name}-${day}.${opts.format}`,
       contentType: EXPORT_CONTENT_TYPE[opts.format],
-      body: writeExport(opts.format, columns, pages()),
+      body: writeExport(opts.format, columns, pages(), { escapeFormulas: opts.escapeFormulas !== false }),
     };
   }
 }

@@ -38,6 +38,12 @@ async function* pages() {
 describe('export writers', () => {
   it('writes CSV with a header, quoting where needed, in the forms the import reads', async () => {
     const text = (await buffer(writeExport('csv', columns, pages()))).toString('utf8');
+    // A text cell a spreadsheet would run as a formula gets a ' in front (OWASP CSV injection).
+    expect(text).toBe('name,amount,tags,close_on,won\n"Acme, ""Inc""",1234.5,a;b,2026-01-31,true\n\'=1+1,,,,false\n');
+  });
+
+  it('writes formula-like text raw when asked to', async () => {
+    const text = (await buffer(writeExport('csv', columns, pages(), { escapeFormulas: false }))).toString('utf8');
     expect(text).toBe('name,amount,tags,close_on,won\n"Acme, ""Inc""",1234.5,a;b,2026-01-31,true\n=1+1,,,,false\n');
   });
 

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import type { FieldModel } from '../model/load-model';
+import { escapeFormula } from './csv-formula-escape';
 import { MULTI_SEPARATOR } from './import-coerce';
 
 export type ExportFormat = 'csv' | 'xlsx';
@@ -34,9 +35,9 @@ export function csvCell(value: unknown): string {
 }
 
 /**
- * XLSX cells are typed (numbers, booleans, dates); text is always a string cell, so a value starting
- * with `=` is never run as a formula. CSV keeps text as it is (a quote prefix would break the import
- * round trip): open untrusted CSV in a spreadsheet with care, or export XLSX.
+ * XLSX cells are typed (numbers, booleans, dates); text is always a string cell (never a formula
+ * cell), so a value starting with `=` is never run as a formula. CSV text cells that a spreadsheet
+ * would run are written with a `'` in front (csv-formula-escape.ts) unless the export asks otherwise.
  */
 function xlsxCell(field: FieldModel, value: unknown): ExcelJS.CellValue {
   if (value === null || value === undefined) return null;
@@ -51,19 +52,43 @@ function xlsxCell(field: FieldModel, value: unknown): ExcelJS.CellValue {
   return String(value);
 }
 
+export interface ExportWriteOptions {
+  /** CSV: prefix text cells a spreadsheet would run as a formula with `'` (default true). */
+  escapeFormulas?: boolean;
+}
+
 export function writeExport(
   format: ExportFormat,
   columns: readonly ExportColumn[],
   rows: AsyncIterable<RecordRow[]>,
+  opts: ExportWriteOptions = {},
 ): Readable {
-  return format === 'csv' ? writeCsv(columns, rows) : writeXlsx(columns, rows);
+  return format === 'csv' ? writeCsv(columns, rows, opts.escapeFormulas !== false) : writeXlsx(columns, rows);
 }
 
-function writeCsv(columns: readonly ExportColumn[], pages: AsyncIterable<RecordRow[]>): Readable {
-  const out = stringify({ header: true, columns: columns.map((c) => c.name), record_delimiter: '\n' });
+/** Numbers and booleans are written by us, never as text a spreadsheet could read as a formula. */
+const NOT_TEXT = new Set(['number', 'integer', 'boolean']);
+
+function writeCsv(
+  columns: readonly ExportColumn[],
+  pages: AsyncIterable<RecordRow[]>,
+  escapeFormulas: boolean,
+): Readable {
+  // A bare CR is a line break to many readers: cells holding one are quoted like those holding a LF.
+  const out = stringify({
+    header: true,
+    columns: columns.map((c) => c.name),
+    record_delimiter: '\n',
+    quoted_match: /\r/,
+  });
+  const escaped = columns.map((c) => escapeFormulas && !NOT_TEXT.has(String(c.field.valueSchema.type)));
   async function* cells() {
     for await (const page of pages) {
-      for (const row of page) yield columns.map((c) => csvCell(row[c.name]));
+      for (const row of page)
+        yield columns.map((c, i) => {
+          const cell = csvCell(row[c.name]);
+          return escaped[i] ? escapeFormula(cell) : cell;
+        });
     }
   }
   const body = new PassThrough();

@@ -4,6 +4,7 @@
  * so an exported file imports back unchanged. JSON imports keep their typed values as given.
  */
 import type { FieldModel } from '../model/load-model';
+import { unescapeFormula } from './csv-formula-escape';
 
 export type Coerced = { ok: true; value: unknown } | { ok: false; error: string };
 
@@ -24,7 +25,9 @@ function schemaType(field: FieldModel): string | undefined {
  * An empty cell means "no value": null. Numbers are plain decimals (`1234.5`, no thousands
  * separators, so `1,5` is never silently read as 15); booleans accept true/false, yes/no, 1/0.
  */
-export function coerceCell(field: FieldModel, cell: string): Coerced {
+export function coerceCell(field: FieldModel, written: string): Coerced {
+  // The export's formula escape (`'=…`) comes off again, so an exported file imports back unchanged.
+  const cell = unescapeFormula(written);
   const text = cell.trim();
   if (text === '') return { ok: true, value: null };
   switch (schemaType(field)) {

@@ -5,7 +5,7 @@ import { badRequest, forbidden, notFound } from '../errors';
 import type { HookBus } from '../events/hook-bus';
 import type { Logger } from '../logger';
 import type { MetaService } from '../meta/meta-service';
-import { PLATFORM_SCHEMA } from '../model/naming';
+import { PLATFORM_SCHEMA, SYSTEM_TABLE } from '../model/naming';
 import type { PermissionEngine } from '../permissions/object-access';
 import type { ScriptEngine } from '../scripts';
 import type { InstallationSecrets } from '../security/installation-secrets';
@@ -191,6 +191,14 @@ export class WorkflowEngine {
     const base = await systemCtx(this.deps.db, claims.tenant);
     const task = await store.task(base.db, base.schema, claims.task);
     if (!task) throw invalid();
+    // The link acts for the task's assignee only while they are an active user: deactivating
+    // someone ends their links as it ends their sessions (a delegated task is no longer theirs: 409).
+    const active = await base.db
+      .withSchema(base.schema)
+      .from(SYSTEM_TABLE.users)
+      .where({ id: task.assignee, active: true })
+      .first('id');
+    if (!active) throw invalid();
     const ctx = await systemCtx(this.deps.db, claims.tenant, task.assignee);
     if (ctx.user.id !== task.assignee) throw invalid();
     return { claims, ctx, task };

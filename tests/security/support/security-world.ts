@@ -117,12 +117,6 @@ export async function buildWorld(server: TestServer, prefix: string): Promise<Wo
   return { tenant, users, deals, account: acc.body.id };
 }
 
-/** Whether the records API is served (it lands piece by piece): probes wait for it otherwise. */
-export async function recordsServed(api: ApiClient): Promise<boolean> {
-  const r = await api.get('/api/records/__probe__');
-  return !(r.status === 404 && /route/i.test(JSON.stringify(r.body)));
-}
-
 /** No answer may carry a hidden field or value, whatever the channel. */
 export function expectNoLeak(body: unknown): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);

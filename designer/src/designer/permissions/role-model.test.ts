@@ -9,6 +9,7 @@ import {
   scopeOf,
   setFieldAccess,
   setScope,
+  setSendEmail,
   setSharing,
 } from './role-model';
 
@@ -97,5 +98,16 @@ describe('filterToRows', () => {
     expect(filterToRows({ or: [{ stage: { eq: 'won' } }] })).toBeNull();
     expect(filterToRows({ stage: { between: [1, 2] } })).toBeNull();
     expect(filterToRows({ stage: 'won' })).toBeNull();
+  });
+});
+
+describe('sending e-mail', () => {
+  it('is stored as true, and as nothing when taken away', () => {
+    const on = setSendEmail(rep, true);
+    expect(on.sendEmail).toBe(true);
+    expect(rolesPatch({ rep }, { rep: on })).toEqual({ rep: { ...rep, sendEmail: true } });
+    const off = setSendEmail(on, false);
+    expect('sendEmail' in off).toBe(false);
+    expect(rolesPatch({ rep }, { rep: off })).toEqual({});
   });
 });

@@ -34,6 +34,8 @@ export interface RoleDefinition {
   label?: string;
   objects?: Record<string, ObjectGrant>;
   sharing?: SharingRule[];
+  /** Holders may send e-mail (mail merge); absent means no. */
+  sendEmail?: boolean;
   [key: string]: unknown;
 }
 
@@ -99,6 +101,14 @@ export function setSharing(role: RoleDefinition, sharing: SharingRule[]): RoleDe
   const next = { ...role };
   if (sharing.length) next.sharing = sharing;
   else delete next.sharing;
+  return next;
+}
+
+/** `false` is the default, so it is stored by leaving `sendEmail` out. */
+export function setSendEmail(role: RoleDefinition, allowed: boolean): RoleDefinition {
+  const next = { ...role };
+  if (allowed) next.sendEmail = true;
+  else delete next.sendEmail;
   return next;
 }
 

@@ -6,6 +6,7 @@ import { objectLabel } from '../../i18n/pick-label';
 import type { ObjectSchema } from '../../meta/meta-types';
 import { Badge, Button, Dialog, EmptyState, IconButton, cx, useToast } from '../../ui';
 import { PublishDialog, useUndoHistory, useUndoShortcuts, useUnsavedChangesGuard } from '../common';
+import { CheckField } from '../objects/controls';
 import { FieldGrid } from './field-grid';
 import { RoleMatrix } from './role-matrix';
 import {
@@ -16,6 +17,7 @@ import {
   scopeOf,
   setFieldAccess,
   setScope,
+  setSendEmail,
   setSharing,
 } from './role-model';
 import { RoleNameDialog } from './role-name-dialog';
@@ -160,6 +162,14 @@ export function RolesEditor({ saved, version, objects, lang }: RolesEditorProps)
                   {t('permissions.delete')}
                 </Button>
               </header>
+              <div className="f-perm-capabilities">
+                <CheckField
+                  label={t('permissions.sendEmail')}
+                  hint={t('permissions.sendEmailHint')}
+                  checked={role.sendEmail === true}
+                  onChange={(allowed) => update(setSendEmail(role, allowed))}
+                />
+              </div>
               <Tabs.Root defaultValue="objects" className="f-tabs">
                 <Tabs.List className="f-tabs__list" aria-label={t('permissions.roleSections')}>
                   <Tabs.Trigger value="objects" className="f-tabs__tab">

@@ -628,6 +628,9 @@ export const en = {
     objectsTab: 'Objects',
     fieldsTab: 'Fields',
     sharingTab: 'Sharing rules',
+    sendEmail: 'May send e-mail',
+    sendEmailHint:
+      "Mail merges may queue e-mails to the addresses in records (within the workspace's hourly limit). Previewing them only needs read access. Admins always may.",
     scopeHint: 'Own: records the user owns. Subordinates: also those of everyone reporting to them. All: every record.',
     matrixCaption: 'Object permissions of {{role}}',
     effectiveCaption: 'Effective object permissions',

@@ -627,6 +627,8 @@ export const zhCN: Translations = {
     objectsTab: '对象',
     fieldsTab: '字段',
     sharingTab: '共享规则',
+    sendEmail: '可发送电子邮件',
+    sendEmailHint: '邮件合并可向记录中的地址发送邮件（受工作区每小时上限约束）。预览只需读取权限。管理员始终可以发送。',
     scopeHint: '本人：用户拥有的记录。下属：还包括所有下级的记录。全部：所有记录。',
     matrixCaption: '{{role}} 的对象权限',
     effectiveCaption: '生效的对象权限',
