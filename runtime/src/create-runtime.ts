@@ -31,7 +31,6 @@ import { MailMerge } from './documents/mail-merge';
 import { checkDashboardItem, checkReportItem } from './reports/report-checks';
 import { AutomationEngine } from './automations/automation-engine';
 import { attachDocument } from './automations/attach-document';
-import { startInstance } from './workflows/start-instance';
 import { CURSOR_SECRET } from './records/cursor-codec';
 import { APPROVAL_LINK_SECRET } from './workflows/approval-links';
 
@@ -68,19 +67,6 @@ export function createRuntime(opts: RuntimeOptions) {
   tenants.createdHooks.push(templates.onTenantCreated);
 
   const secrets = new InstallationSecrets(db);
-  const workflows = new WorkflowEngine(
-    {
-      db,
-      meta,
-      scripts,
-      permissions: () => permissions,
-      clock,
-      secrets,
-      logger,
-      hooks,
-    },
-    { publicUrl: config.publicUrl },
-  );
   const records = new RecordService({
     meta,
     permissions: () => permissions,
@@ -91,6 +77,20 @@ export function createRuntime(opts: RuntimeOptions) {
     clock,
     logger,
   });
+  const workflows = new WorkflowEngine(
+    {
+      db,
+      meta,
+      scripts,
+      records,
+      permissions: () => permissions,
+      clock,
+      secrets,
+      logger,
+      hooks,
+    },
+    { publicUrl: config.publicUrl },
+  );
   const recordsIo = createRecordsIo({
     meta,
     permissions: () => permissions,
@@ -131,9 +131,7 @@ export function createRuntime(opts: RuntimeOptions) {
     records: () => records,
     documents: () => documents,
     files: () => files,
-    startWorkflow: async (ctx, object, id, on) => {
-      await startInstance(ctx, workflows.env, { model: await meta.model(ctx), permissions }, object, id, { on });
-    },
+    startWorkflow: (ctx, object, id, on) => workflows.startOnSave(ctx, object, id, on),
   });
   records.onSaved(automations.onSaved, automations.wantsSaved);
   // Workflow action nodes' `document` shares the automation executor; it acts as the system, since
@@ -146,8 +144,6 @@ export function createRuntime(opts: RuntimeOptions) {
       id,
       template,
     );
-  workflows.env.afterRecordWrite = (ctx, model, object, old, row) =>
-    records.refreshRelatedRollups(ctx, model, object, [{ old, row }]);
   scripts.useRecordsQuery(records.scriptQuery);
   scripts.useActionRecords({
     get: (ctx, object, id) => records.get(ctx, object, id),

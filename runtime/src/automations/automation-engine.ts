@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { changeCause } from '../change-cause';
 import type { Clock } from '../clock';
 import type { Ctx } from '../ctx';
 import { forbidden } from '../errors';
@@ -151,7 +152,15 @@ export class AutomationEngine {
       await runStore.finish(tx.db, tx.schema, key, { outcome: 'skipped', error, actions: [], at: now });
       return 'skipped';
     }
-    const system = { ...tx, user: systemUser(), isAdmin: true };
+    const by = r.user ? ` after a change by ${String(r.user.name ?? r.user.id)}` : ` (${r.trigger})`;
+    const cause = changeCause(
+      'automation',
+      `automation rule ${r.name}${r.rule.label ? ` "${r.rule.label}"` : ''}${by}`,
+      {
+        rule: r.name,
+      },
+    );
+    const system = { ...tx, user: systemUser(), isAdmin: true, cause };
     let actions: ActionSummary[] = [];
     try {
       await tx.db.transaction(async (sp) => {

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { changeCause } from '../change-cause';
 import type { Clock } from '../clock';
 import type { Ctx } from '../ctx';
 import { AppError, badRequest, type FieldErrors, forbidden, notFound, validationFailed } from '../errors';
@@ -16,7 +17,6 @@ import type { FieldModel, Model, ObjectModel } from '../model/load-model';
 import type { PermissionEngine } from '../permissions/object-access';
 import { SYSTEM_USER_ID } from '../system-ctx';
 import { runInUnitOfWork, type TxCtx } from '../tx/unit-of-work';
-import { type AuditEntry, writeAudit } from './audit';
 import { compileFilter, type QueryAccess } from './compile-query';
 import { duplicateKey, keyString } from './duplicate-keys';
 import { allowDuplicates, comparableRules, type DuplicateMatch, findDuplicateCandidates } from './duplicate-finder';
@@ -37,7 +37,6 @@ import { resolveLookup } from './import-lookups';
 import { type ImportFormat, type ImportRow, readImportRows } from './import-row-reader';
 import type { RecordService } from './record-service';
 import { queryAccessFor } from './records-io-access';
-import { markDeleted } from './write-sql';
 
 export interface ImportOptions {
   format: ImportFormat;
@@ -170,7 +169,8 @@ export class ImportService {
     // PostgreSQL takes at most 65,535 bind parameters per statement: wide objects get smaller batches.
     const batchSize = Math.max(1, Math.min(this.limits.batchSize, Math.floor(30_000 / object.columns.length)));
     try {
-      await runInUnitOfWork(allowDuplicates(ctx), async (tx) => {
+      const cause = changeCause('import', `import ${id}`, { import: id });
+      await runInUnitOfWork(allowDuplicates({ ...ctx, cause }), async (tx) => {
         // The journal row comes first: the rows each batch writes refer to it.
         if (!opts.dryRun)
           await saveImport(tx.db, tx.schema, {
@@ -258,10 +258,11 @@ export class ImportService {
    * update rights; a second revert is a 409.
    */
   async revert(ctx: Ctx, objectName: string, id: string): Promise<RevertReport> {
-    return runInUnitOfWork(ctx, async (tx) => {
+    const cause = changeCause('import', `revert of import ${id}`, { import: id });
+    return runInUnitOfWork({ ...ctx, cause }, async (tx) => {
       const model = await this.deps.meta.model(tx);
       const object = model.object(objectName);
-      const qa = await queryAccessFor(tx, model, object, this.deps.permissions());
+      await queryAccessFor(tx, model, object, this.deps.permissions());
       const found = UUID.test(id) ? await getImport(tx.db, tx.schema, object.name, id, true) : undefined;
       if (!found || (!tx.isAdmin && found.createdBy !== tx.user.id)) throw notFound('No such import');
       if (found.revertedAt) throw new AppError('CONFLICT', 'This import was already reverted');
@@ -270,42 +271,15 @@ export class ImportService {
       for await (const page of journalOf(tx.db, tx.schema, id)) {
         const created = page.filter((r) => r.action === 'i');
         if (created.length) {
-          if (!qa.access.can.delete) throw forbidden(`You may not delete ${object.name} records`);
-          const deletable: string[] = await tx.db
-            .withSchema(tx.schema)
-            .from(object.table)
-            .where(compileFilter(model, object, null, qa, 'delete'))
-            .whereIn(
-              `${object.table}.id`,
-              created.map((r) => r.recordId),
-            )
-            .whereRaw('(??, ??) in (select * from unnest(?::uuid[], ?::int[]))', [
-              `${object.table}.id`,
-              `${object.table}.version`,
-              created.map((r) => r.recordId),
-              created.map((r) => r.version),
-            ])
-            .whereNot(`${object.table}.approval_status`, 'pending')
-            .forUpdate()
-            .pluck(`${object.table}.id`);
-          const rows = await markDeleted(tx.db, tx.schema, object, deletable, user);
-          const entries: AuditEntry[] = rows.map((r) => ({
-            object: object.name,
-            recordId: r.id as string,
-            action: 'delete',
-            userId: user,
-            changes: {},
-            batch: id,
-          }));
-          await writeAudit(tx.db, tx.schema, entries);
-          await this.deps.records().refreshRelatedRollups(
+          // Each only if nobody changed it since and the caller may delete it (records engine: hooks, audit, roll-ups).
+          const { deleted } = await this.deps.records().deleteMany(
             tx,
-            model,
-            object,
-            rows.map((row) => ({ old: { ...row, deleted_at: null }, row })),
+            object.name,
+            created.map((r) => ({ id: r.recordId, version: r.version })),
+            { batch: id },
           );
-          out.deleted += rows.length;
-          out.skipped += created.length - rows.length;
+          out.deleted += deleted.length;
+          out.skipped += created.length - deleted.length;
         }
         for (const r of page.filter((x) => x.action === 'u')) {
           try {
