@@ -14,7 +14,10 @@ import { type Logger, silentLogger } from './logger';
 import { systemCtx, systemUser } from './system-ctx';
 import { InstallationSecrets } from './security/installation-secrets';
 import { ScriptEngine } from './scripts/script-engine';
-import { connectScriptsToMeta, connectScriptsToOutbox } from './scripts/connect-scripts';
+import { ScriptLimitsStore } from './scripts/script-limits-store';
+import { SavePipeline } from './scripts/save-pipeline';
+import { ScriptActions } from './scripts/script-actions';
+import { checkScriptItem } from './scripts/check-script-item';
 import { tenantSettingsLimitsStore } from './scripts/tenant-script-limits';
 import { PermissionService } from './permissions/permission-service';
 import { connectPermissions } from './permissions/connect-permissions';
@@ -55,14 +58,14 @@ export function createRuntime(opts: RuntimeOptions) {
     ctxFor: (tenant, userId, base) => systemCtx(base, tenant, userId),
     onError: (err, topic, id) => logger.error({ err, topic, id }, 'outbox event failed'),
   });
-  const scripts = new ScriptEngine(config.scripts, { clock, logger });
+  const scriptLimits = new ScriptLimitsStore(config.scripts, { store: tenantSettingsLimitsStore(db), clock, logger });
+  const scripts = new ScriptEngine(config.scripts, { clock, logger, limits: scriptLimits });
+  const saveScripts = new SavePipeline({ runner: scripts, outbox, logger });
   const meta = new MetaService(db, { clock, logger, config: config.meta });
   const templates = new TemplateRegistry(meta, logger);
-  connectScriptsToMeta(scripts, meta);
+  meta.registerSectionCheck('scripts', checkScriptItem, 'scripts');
   const permissions = new PermissionService(meta);
   connectPermissions(permissions, users, meta);
-  connectScriptsToOutbox(scripts, outbox, meta);
-  scripts.useTenantLimitsStore(tenantSettingsLimitsStore(db));
   tenants.templateNames = () => templates.names();
   tenants.createdHooks.push(templates.onTenantCreated);
 
@@ -72,11 +75,12 @@ export function createRuntime(opts: RuntimeOptions) {
     permissions: () => permissions,
     hooks,
     outbox,
-    scripts,
+    saveScripts,
     secrets,
     clock,
     logger,
   });
+  const scriptActions = new ScriptActions({ runner: scripts, meta, records });
   const workflows = new WorkflowEngine(
     {
       db,
@@ -128,6 +132,7 @@ export function createRuntime(opts: RuntimeOptions) {
     scripts,
     clock,
     logger,
+    scriptActions,
     records: () => records,
     documents: () => documents,
     files: () => files,
@@ -144,12 +149,6 @@ export function createRuntime(opts: RuntimeOptions) {
       id,
       template,
     );
-  scripts.useRecordsQuery(records.scriptQuery);
-  scripts.useActionRecords({
-    get: (ctx, object, id) => records.get(ctx, object, id),
-    update: (ctx, object, id, changes, version) =>
-      records.update(ctx, object, id, changes, version === undefined ? {} : { version }),
-  });
 
   return {
     db,
@@ -162,7 +161,14 @@ export function createRuntime(opts: RuntimeOptions) {
     hooks,
     outbox,
     secrets,
+    /** The script runner: compiles and runs scripts and expressions in the sandbox (runtime/src/scripts). */
     scripts,
+    /** Per-tenant script limits: configuration, tenant settings, this process's overrides. */
+    scriptLimits,
+    /** What a record save runs in the sandbox: validate, beforeSave, formulas, afterSave (for the records engine). */
+    saveScripts,
+    /** Action scripts on records and test runs of scripts (docs/scripts.md). */
+    scriptActions,
     /** Metadata: models per version, plan/apply, history, export (runtime/src/meta). */
     meta,
     templates,

@@ -2,7 +2,7 @@ import { scriptFailed } from '../errors';
 import type { Model } from '../model/load-model';
 import { SYSTEM_TABLE as T } from '../model/naming';
 import type { RecordService } from '../records/record-service';
-import type { RecordData, ScriptEngine } from '../scripts';
+import type { RecordData, ScriptActions, ScriptEngine } from '../scripts';
 import type { TxCtx } from '../tx/unit-of-work';
 import { notify } from '../workflows/notify';
 import { attachDocument, type DocumentServices } from './attach-document';
@@ -15,6 +15,8 @@ import { runStore } from './run-store';
 export interface ActionServices extends DocumentServices {
   records: () => RecordService;
   scripts: ScriptEngine;
+  /** Action scripts (the `script` action). */
+  scriptActions: Pick<ScriptActions, 'runAction'>;
 }
 
 /** One rule's run on one record: everything the actions read. */
@@ -94,7 +96,7 @@ export async function runActions(
         break;
       }
       case 'script': {
-        const result = await services.scripts.runAction(
+        const result = await services.scriptActions.runAction(
           run.tx,
           run.object,
           String(record.id),

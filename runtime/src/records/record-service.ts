@@ -28,7 +28,11 @@ import { searchableFields } from '../model/search-fields';
 import type { ObjectAccess, PermissionEngine } from '../permissions/object-access';
 import { deleteRecordShares } from '../permissions/share-service';
 import { scriptHostFor } from '../scripts/record-scripts';
-import type { ScriptEngine } from '../scripts/script-engine';
+import {
+  AFTER_SAVE_TOPIC,
+  type AfterSavePayload as AfterSaveScripts,
+  type SavePipeline,
+} from '../scripts/save-pipeline';
 import type { ScriptHost } from '../scripts/script-types';
 import { SYSTEM_USER_ID } from '../system-ctx';
 import { runInUnitOfWork, type TxCtx } from '../tx/unit-of-work';
@@ -66,7 +70,8 @@ export interface RecordServiceDeps {
   permissions: () => PermissionEngine;
   hooks: HookBus;
   outbox: Outbox;
-  scripts: ScriptEngine;
+  /** The scripts of a save: validate, beforeSave, formulas, and afterSave after commit. */
+  saveScripts: SavePipeline;
   secrets: CursorSigner;
   clock: Clock;
   logger: Logger;
@@ -149,6 +154,11 @@ export class RecordService {
 
   constructor(private readonly deps: RecordServiceDeps) {
     deps.outbox.register(SAVED_TOPIC, (ctx, payload) => this.handleSaved(ctx, payload as unknown as AfterSavePayload));
+    // afterSave scripts of a committed save: as the user who saved, on the tenant's current metadata.
+    deps.outbox.register(AFTER_SAVE_TOPIC, async (ctx, payload) => {
+      const model = await deps.meta.model(ctx);
+      await deps.saveScripts.runAfterSave(ctx, model, payload as unknown as AfterSaveScripts, this.scriptHost(ctx));
+    });
   }
 
   /**
@@ -450,7 +460,7 @@ export class RecordService {
    * those values of `parent` (a chain campaign ← deal ← deal lines), a few levels deep at most.
    */
   private async afterRollups(tx: TxCtx, model: Model, parent: ObjectModel, ids: string[], depth: number) {
-    await refreshRollupFormulas(this.deps.scripts, tx, model, parent, ids);
+    await refreshRollupFormulas(this.deps.saveScripts, tx, model, parent, ids);
     if (depth > MAX_ROLLUP_DEPTH || !ids.length) return;
     const consumers = relatedRollupsOf(model, parent.name);
     if (!consumers.length) return;
@@ -625,7 +635,15 @@ export class RecordService {
       ...(tx.cause ? { cause: tx.cause } : {}),
     });
     const record = hook.record;
-    const scripted = await runSaveScripts(this.deps.scripts, tx, model, object, { ...record, owner }, null);
+    const scripted = await runSaveScripts(
+      this.deps.saveScripts,
+      tx,
+      model,
+      object,
+      { ...record, owner },
+      null,
+      this.scriptHost(tx),
+    );
     const row: Row = { ...columnsOnly(object, record), ...scripted };
     for (const f of object.autonumbers) row[f.column!] = await nextAutonumber(tx.db, tx.schema, f, now);
     row.owner = owner;
@@ -705,7 +723,7 @@ export class RecordService {
       ...(passLock ? { passLock } : {}),
     });
     const merged = { ...old, ...hook.patch, ...system };
-    const scripted = await runSaveScripts(this.deps.scripts, tx, model, object, merged, old);
+    const scripted = await runSaveScripts(this.deps.saveScripts, tx, model, object, merged, old, this.scriptHost(tx));
     const set = { ...columnsOnly(object, hook.patch), ...scripted, ...(owner ? { owner } : {}), ...system };
     const changed = Object.keys(diffRecords(object, old, { ...old, ...set })).length > 0;
     let row: Row | undefined;
@@ -892,7 +910,7 @@ export class RecordService {
     for (const e of events) {
       const data = jsonSafe(e);
       if (action !== 'delete')
-        await this.deps.scripts.queueAfterSave(
+        await this.deps.saveScripts.queueAfterSave(
           tx,
           model,
           object.name,
