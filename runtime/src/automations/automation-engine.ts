@@ -8,6 +8,7 @@ import type { MetaService } from '../meta/meta-service';
 import type { Model } from '../model/load-model';
 import { PLATFORM_SCHEMA } from '../model/naming';
 import type { AfterSavePayload } from '../records/record-hooks';
+import type { RecordService } from '../records/record-service';
 import { type RecordData, type ScriptEngine, scriptUserOf } from '../scripts';
 import { systemCtx, systemUser } from '../system-ctx';
 import { runInUnitOfWork, type TxCtx } from '../tx/unit-of-work';
@@ -19,6 +20,8 @@ import { type SweepReport, sweepSchedules } from './sweep-schedules';
 import { startSaveWorkflows, type SaveWorkflowStarter } from './start-save-workflows';
 
 export interface AutomationDeps extends ActionServices {
+  /** Writes of the actions, and the records a schedule rule visits. */
+  records: Pick<RecordService, 'update' | 'createMany' | 'list'>;
   db: Knex;
   meta: MetaService;
   scripts: ScriptEngine;

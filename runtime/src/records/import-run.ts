@@ -118,7 +118,7 @@ export class ImportRun {
         if (typeof v === 'string' && v !== '') values.add(v);
       }
       if (!values.size) continue;
-      const resolved = await resolveLookup(tx, this.model, f, values, this.deps.permissions());
+      const resolved = await resolveLookup(tx, this.model, f, values, this.deps.permissions);
       for (const p of pending) {
         const v = p.payload[f.name];
         if (typeof v !== 'string' || v === '') continue;
@@ -202,7 +202,7 @@ export class ImportRun {
    */
   private async insert(tx: TxCtx, rows: Pending[], journal: ImportJournalRow[]): Promise<void> {
     if (!rows.length) return;
-    const records = this.deps.records();
+    const records = this.deps.records;
     const payloads = rows.map((p) => p.payload);
     let result: Awaited<ReturnType<RecordService['createMany']>>;
     try {
@@ -222,7 +222,7 @@ export class ImportRun {
   }
 
   private async update(tx: TxCtx, rows: Pending[], journal: ImportJournalRow[]): Promise<void> {
-    const records = this.deps.records();
+    const records = this.deps.records;
     for (const p of rows) {
       const old = p.existing as Record<string, unknown>;
       const before: Record<string, unknown> = {};

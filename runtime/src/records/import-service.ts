@@ -98,8 +98,8 @@ export const DEFAULT_IMPORT_LIMITS: ImportLimits = { maxBytes: 256 * 1024 * 1024
 
 export interface ImportServiceDeps {
   meta: Pick<MetaService, 'model'>;
-  permissions: () => PermissionEngine;
-  records: () => RecordService;
+  permissions: PermissionEngine;
+  records: Pick<RecordService, 'createMany' | 'update' | 'deleteMany'>;
   clock: Clock;
   limits?: Partial<ImportLimits>;
 }
@@ -120,7 +120,7 @@ export class ImportService {
   async import(ctx: Ctx, objectName: string, input: Readable, opts: ImportOptions): Promise<ImportReport> {
     const model = await this.deps.meta.model(ctx);
     const object = model.object(objectName);
-    const engine = this.deps.permissions();
+    const engine = this.deps.permissions;
     const qa = await queryAccessFor(ctx, model, object, engine);
     const mode = opts.mode ?? 'insert';
     if (mode === 'insert' && !qa.access.can.create) throw forbidden(`You may not create ${object.name} records`);
@@ -220,7 +220,7 @@ export class ImportService {
   async list(ctx: Ctx, objectName: string, opts: { limit?: number } = {}): Promise<ImportSummary[]> {
     const model = await this.deps.meta.model(ctx);
     const object = model.object(objectName);
-    await queryAccessFor(ctx, model, object, this.deps.permissions());
+    await queryAccessFor(ctx, model, object, this.deps.permissions);
     return listImports(ctx.db, ctx.schema, object.name, {
       limit: Math.min(Math.max(opts.limit ?? 50, 1), 500),
       ...(ctx.isAdmin ? {} : { createdBy: ctx.user.id }),
@@ -230,7 +230,7 @@ export class ImportService {
   async get(ctx: Ctx, objectName: string, id: string): Promise<ImportSummary> {
     const model = await this.deps.meta.model(ctx);
     const object = model.object(objectName);
-    await queryAccessFor(ctx, model, object, this.deps.permissions());
+    await queryAccessFor(ctx, model, object, this.deps.permissions);
     const found = UUID.test(id) ? await getImport(ctx.db, ctx.schema, object.name, id) : undefined;
     if (!found || (!ctx.isAdmin && found.createdBy !== ctx.user.id)) throw notFound('No such import');
     return found;
@@ -247,7 +247,7 @@ export class ImportService {
     return runInUnitOfWork({ ...ctx, cause }, async (tx) => {
       const model = await this.deps.meta.model(tx);
       const object = model.object(objectName);
-      await queryAccessFor(tx, model, object, this.deps.permissions());
+      await queryAccessFor(tx, model, object, this.deps.permissions);
       const found = UUID.test(id) ? await getImport(tx.db, tx.schema, object.name, id, true) : undefined;
       if (!found || (!tx.isAdmin && found.createdBy !== tx.user.id)) throw notFound('No such import');
       if (found.revertedAt) throw new AppError('CONFLICT', 'This import was already reverted');
@@ -257,7 +257,7 @@ export class ImportService {
         const created = page.filter((r) => r.action === 'i');
         if (created.length) {
           // Each only if nobody changed it since and the caller may delete it (records engine: hooks, audit, roll-ups).
-          const { deleted } = await this.deps.records().deleteMany(
+          const { deleted } = await this.deps.records.deleteMany(
             tx,
             object.name,
             created.map((r) => ({ id: r.recordId, version: r.version })),
@@ -269,7 +269,7 @@ export class ImportService {
         for (const r of page.filter((x) => x.action === 'u')) {
           try {
             await tx.db.transaction((sp) =>
-              this.deps.records().update({ ...tx, db: sp } as TxCtx, object.name, r.recordId, r.before ?? {}, {
+              this.deps.records.update({ ...tx, db: sp } as TxCtx, object.name, r.recordId, r.before ?? {}, {
                 version: r.version,
               }),
             );

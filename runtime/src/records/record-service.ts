@@ -66,8 +66,7 @@ import { deleteRow, insertRows, markDeleted, markRestored, type Row, updateRow }
 
 export interface RecordServiceDeps {
   meta: Pick<MetaService, 'model'>;
-  /** A getter: the permission engine may be swapped after the runtime is built. */
-  permissions: () => PermissionEngine;
+  permissions: PermissionEngine;
   hooks: HookBus;
   outbox: Outbox;
   /** The scripts of a save: validate, beforeSave, formulas, and afterSave after commit. */
@@ -483,7 +482,7 @@ export class RecordService {
   private async prepare(ctx: Ctx, objectName: string, op: 'read' | 'create') {
     const model = await this.deps.meta.model(ctx);
     const object = model.object(objectName);
-    const engine = this.deps.permissions();
+    const engine = this.deps.permissions;
     const access = await engine.objectAccess(ctx, object.name);
     // Objects the user may not read do not exist for them.
     if (!access.can.read && op === 'read') throw notFound(`Unknown object: ${object.name}`);

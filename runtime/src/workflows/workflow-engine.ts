@@ -22,7 +22,7 @@ import { recall } from './recall';
 import { assertEditable } from './record-lock';
 import { type SimulateInput, type SimulationResult, simulateWorkflow } from './simulate';
 import { startInstance, type SubmitInput } from './start-instance';
-import type { WorkflowEnv, WorkflowRecords } from './workflow-env';
+import type { AttachDocument, WorkflowEnv, WorkflowRecords } from './workflow-env';
 import type { WorkflowDefinition } from './workflow-graph';
 import { type ScheduledJob, WorkflowScheduler } from './workflow-scheduler';
 import { workflowStore as store } from './workflow-store';
@@ -34,12 +34,14 @@ export interface WorkflowDeps {
   scripts: ScriptEngine;
   /** The records engine: every change a workflow makes to its record goes through it. */
   records: WorkflowRecords;
-  /** Read on every call: the permission engine may be replaced after start-up. */
-  permissions: () => PermissionEngine;
+  permissions: PermissionEngine;
   clock: Clock;
   secrets: InstallationSecrets;
   logger: Logger;
+  /** The approval lock listens on the records engine's before-write hooks. */
   hooks: HookBus;
+  /** Action nodes' `document` (the automation engine's executor; absent: documents are not available). */
+  attachDocument?: AttachDocument;
 }
 
 export interface WorkflowOptions {
@@ -79,6 +81,7 @@ export class WorkflowEngine {
       logger: deps.logger,
       publicUrl: (opts.publicUrl ?? '').replace(/\/+$/, ''),
       linkTtlMs: (opts.linkTtlHours ?? 24 * 7) * 3_600_000,
+      ...(deps.attachDocument ? { attachDocument: deps.attachDocument } : {}),
     };
     this.scheduler = new WorkflowScheduler(deps.db, deps.logger);
     deps.meta.registerSectionCheck<WorkflowDefinition>(
@@ -106,7 +109,7 @@ export class WorkflowEngine {
 
   async submit(ctx: Ctx, object: string, id: string, input: SubmitInput = {}) {
     const model = await this.model(ctx);
-    const i = await startInstance(ctx, this.env, { model, permissions: this.deps.permissions() }, object, id, input);
+    const i = await startInstance(ctx, this.env, { model, permissions: this.deps.permissions }, object, id, input);
     return instanceView(i);
   }
 
@@ -118,7 +121,7 @@ export class WorkflowEngine {
     await startInstance(
       ctx,
       this.env,
-      { model: await this.model(ctx), permissions: this.deps.permissions() },
+      { model: await this.model(ctx), permissions: this.deps.permissions },
       object,
       id,
       {
@@ -149,11 +152,11 @@ export class WorkflowEngine {
   }
 
   async inbox(ctx: Ctx) {
-    return inbox(ctx, this.deps.permissions(), await this.model(ctx));
+    return inbox(ctx, this.deps.permissions, await this.model(ctx));
   }
 
   async recordApprovals(ctx: Ctx, object: string, id: string) {
-    return recordApprovals(ctx, this.deps.permissions(), await this.model(ctx), object, id);
+    return recordApprovals(ctx, this.deps.permissions, await this.model(ctx), object, id);
   }
 
   instance(ctx: Ctx, id: string) {
