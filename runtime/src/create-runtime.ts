@@ -15,10 +15,13 @@ import { systemCtx, systemUser } from './system-ctx';
 import { InstallationSecrets } from './security/installation-secrets';
 import { RateLimiter } from './security/rate-limiter';
 import { ScriptEngine } from './scripts/script-engine';
-import { connectScriptsToMeta, connectScriptsToOutbox } from './scripts/connect-scripts';
+import { ScriptLimitsStore } from './scripts/script-limits-store';
+import { SavePipeline } from './scripts/save-pipeline';
+import { ScriptActions } from './scripts/script-actions';
+import { checkScriptItem } from './scripts/check-script-item';
 import { tenantSettingsLimitsStore } from './scripts/tenant-script-limits';
 import { PermissionService } from './permissions/permission-service';
-import { connectPermissions } from './permissions/connect-permissions';
+import { checkRoleItem } from './permissions/check-role-item';
 import { MetaService } from './meta/meta-service';
 import { TemplateRegistry } from './templates/template-registry';
 import { sampleDataLoader } from './templates/load-sample-data';
@@ -32,8 +35,8 @@ import { MailMerge } from './documents/mail-merge';
 import { checkDashboardItem, checkReportItem } from './reports/report-checks';
 import { AutomationEngine } from './automations/automation-engine';
 import { attachDocument } from './automations/attach-document';
-import { startInstance } from './workflows/start-instance';
 import { CURSOR_SECRET } from './records/cursor-codec';
+import { rollupValue } from './records/related-rollups';
 import { APPROVAL_LINK_SECRET } from './workflows/approval-links';
 
 export interface RuntimeOptions {
@@ -43,120 +46,97 @@ export interface RuntimeOptions {
   logger?: Logger;
 }
 
-/** Wires the runtime services together. The platform holds one per process. */
+/**
+ * Wires the runtime services together; the platform holds one per process. Each service is given
+ * what it needs in its constructor, in dependency order: nothing is assigned after construction and
+ * nothing is looked up lazily. Where two services need each other, one of them is reached through an
+ * event instead of a reference: the approval lock listens on the records engine's before-write hooks
+ * (hook bus), and automation rules follow saves through `records.onSaved` (outbox). The picture of
+ * services and ports is docs/architecture.md.
+ */
 export function createRuntime(opts: RuntimeOptions) {
   const config = mergeConfig(defaultRuntimeConfig, opts.config);
   const clock = opts.clock ?? systemClock;
   const db = opts.db;
-  const users = new UserService(config, clock);
-  const tenants = new TenantService(db, users);
-  const auth = new AuthService(db, config, clock);
   const logger = opts.logger ?? silentLogger;
+
+  // Infrastructure: events, durable after-commit work, secrets.
   const hooks = new HookBus((err, event, source) => logger.error({ err, event, source }, 'action hook failed'));
   const outbox = new Outbox(db, {
     ctxFor: (tenant, userId, base) => systemCtx(base, tenant, userId),
     onError: (err, topic, id) => logger.error({ err, topic, id }, 'outbox event failed'),
   });
-  const scripts = new ScriptEngine(config.scripts, { clock, logger });
-  const meta = new MetaService(db, { clock, logger, config: config.meta });
-  const templates = new TemplateRegistry(meta, logger);
-  connectScriptsToMeta(scripts, meta);
-  const permissions = new PermissionService(meta);
-  connectPermissions(permissions, users, meta);
-  connectScriptsToOutbox(scripts, outbox, meta);
-  scripts.useTenantLimitsStore(tenantSettingsLimitsStore(db));
-  tenants.templateNames = () => templates.names();
-  tenants.createdHooks.push(templates.onTenantCreated);
-
   const secrets = new InstallationSecrets(db);
-  const workflows = new WorkflowEngine(
-    {
-      db,
-      meta,
-      scripts,
-      permissions: () => permissions,
-      clock,
-      secrets,
-      logger,
-      hooks,
-    },
-    { publicUrl: config.publicUrl },
-  );
-  const records = new RecordService({
-    meta,
-    permissions: () => permissions,
-    hooks,
-    outbox,
-    scripts,
-    secrets,
-    clock,
-    logger,
-  });
-  const recordsIo = createRecordsIo({
-    meta,
-    permissions: () => permissions,
-    records: () => records,
-    hooks,
-    clock,
-    importLimits: config.imports,
-  });
-  const documents = new DocumentService({ meta, records: () => records });
-  const files = new FileService(
-    { records: () => records, permissions: () => permissions },
-    config.files.maxBytes,
-    config.files.dir || undefined,
-  );
-  const reports = new ReportService({
-    meta,
-    permissions: () => permissions,
-    aggregates: () => recordsIo.aggregates,
-    records: () => records,
-  });
+
+  // Metadata, permissions, users and sign-in.
+  const meta = new MetaService(db, { clock, logger, config: config.meta, rollupValue });
+  const permissions = new PermissionService(meta);
+  meta.registerSectionCheck('roles', checkRoleItem, 'permissions');
+  const users = new UserService(config, clock, [permissions.userHooks()]);
+  const auth = new AuthService(db, config, clock);
+
+  // Scripts: limits, the runner, what a save runs.
+  const scriptLimits = new ScriptLimitsStore(config.scripts, { store: tenantSettingsLimitsStore(db), clock, logger });
+  const scripts = new ScriptEngine(config.scripts, { clock, logger, limits: scriptLimits });
+  const saveScripts = new SavePipeline({ runner: scripts, outbox, logger });
+  meta.registerSectionCheck('scripts', checkScriptItem, 'scripts');
+
+  // The records engine — every change to a record goes through it — and what is built on it.
+  const records = new RecordService({ meta, permissions, hooks, outbox, saveScripts, secrets, clock, logger });
+  const scriptActions = new ScriptActions({ runner: scripts, meta, records });
+  const recordsIo = createRecordsIo({ meta, permissions, records, hooks, clock, importLimits: config.imports });
+  const documents = new DocumentService({ meta, records });
+  const files = new FileService({ records, permissions }, config.files.maxBytes, config.files.dir || undefined);
+  const reports = new ReportService({ meta, permissions, aggregates: recordsIo.aggregates, records });
   const mailMerge = new MailMerge({
     meta,
-    documents: () => documents,
-    records: () => records,
-    permissions: () => permissions,
-    files: () => files,
+    documents,
+    records,
+    permissions,
+    files,
     clock,
     limiter: new RateLimiter(db, clock),
     emailsPerHour: config.mailMerge.emailsPerHour,
   });
   meta.registerSectionCheck('reports', checkReportItem, 'reports');
   meta.registerSectionCheck('dashboards', checkDashboardItem, 'reports');
-  templates.sampleDataLoader = sampleDataLoader({ meta, records, users });
+
+  // Approvals and automation rules: they change records through the records engine.
+  const workflows = new WorkflowEngine(
+    {
+      db,
+      meta,
+      scripts,
+      records,
+      permissions,
+      clock,
+      secrets,
+      logger,
+      hooks,
+      // Action nodes' `document` shares the automation executor; it acts as the system, since the
+      // approver deciding may not be allowed to read the record.
+      attachDocument: (ctx, object, id, template) =>
+        attachDocument({ documents, files }, { ...ctx, user: systemUser(), isAdmin: true }, object, id, template),
+    },
+    { publicUrl: config.publicUrl },
+  );
   const automations = new AutomationEngine({
     db,
     meta,
     scripts,
+    scriptActions,
+    records,
+    documents,
+    files,
     clock,
     logger,
-    records: () => records,
-    documents: () => documents,
-    files: () => files,
-    startWorkflow: async (ctx, object, id, on) => {
-      await startInstance(ctx, workflows.env, { model: await meta.model(ctx), permissions }, object, id, { on });
-    },
+    startWorkflow: (ctx, object, id, on) => workflows.startOnSave(ctx, object, id, on),
   });
   records.onSaved(automations.onSaved, automations.wantsSaved);
-  // Workflow action nodes' `document` shares the automation executor; it acts as the system, since
-  // the approver deciding may not be allowed to read the record.
-  workflows.env.attachDocument = (ctx, object, id, template) =>
-    attachDocument(
-      { documents: () => documents, files: () => files },
-      { ...ctx, user: systemUser(), isAdmin: true },
-      object,
-      id,
-      template,
-    );
-  workflows.env.afterRecordWrite = (ctx, model, object, old, row) =>
-    records.refreshRelatedRollups(ctx, model, object, [{ old, row }]);
-  scripts.useRecordsQuery(records.scriptQuery);
-  scripts.useActionRecords({
-    get: (ctx, object, id) => records.get(ctx, object, id),
-    update: (ctx, object, id, changes, version) =>
-      records.update(ctx, object, id, changes, version === undefined ? {} : { version }),
-  });
+
+  // Templates (sample data through the records engine) and tenants (a template applied at creation).
+  const templates = new TemplateRegistry(meta, logger, sampleDataLoader({ meta, records, users }));
+  const tenants = new TenantService(db, users, templates);
 
   return {
     db,
@@ -169,9 +149,17 @@ export function createRuntime(opts: RuntimeOptions) {
     hooks,
     outbox,
     secrets,
+    /** The script runner: compiles and runs scripts and expressions in the sandbox (runtime/src/scripts). */
     scripts,
+    /** Per-tenant script limits: configuration, tenant settings, this process's overrides. */
+    scriptLimits,
+    /** What a record save runs in the sandbox: validate, beforeSave, formulas, afterSave (for the records engine). */
+    saveScripts,
+    /** Action scripts on records and test runs of scripts (docs/scripts.md). */
+    scriptActions,
     /** Metadata: models per version, plan/apply, history, export (runtime/src/meta). */
     meta,
+    /** Industry templates and tenant exports, applied as metadata layers (runtime/src/templates). */
     templates,
     /** Records: CRUD, queries, recycle bin, audit (runtime/src/records, docs/records.md). */
     records,

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { ChangeCause } from './change-cause';
 
 /** The signed-in user as every runtime service sees it. */
 export type SessionUser = {
@@ -24,6 +25,11 @@ export interface Ctx {
   requestId?: string;
   /** The tenant's current metadata version, read with the session (so model caches never go stale). */
   metaVersion?: number;
+  /**
+   * Why this context changes records when it is not a person editing them (an automation rule, an
+   * import…): written with every change made in it, see change-cause.ts.
+   */
+  cause?: ChangeCause;
 }
 
 export const ADMIN_ROLE = 'admin';

@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './ctx';
+export { type ChangeCause, changeCause } from './change-cause';
 export * from './clock';
 export * from './config';
 export { connectDb, pingDb, type Db, type DbOptions } from './db/connect-db';
@@ -65,8 +66,11 @@ export {
   RecordService,
   DEFAULT_LIMIT,
   MAX_LIMIT,
+  type ApprovalStatus,
   type CreateManyOptions,
   type CreateManyResult,
+  type DeleteTarget,
+  type SystemUpdateOptions,
   type ListOptions,
   type ListResult,
   type WriteOptions,

@@ -253,7 +253,7 @@ describe('save scripts', () => {
 
 describe('afterSave', () => {
   it('runs after commit, as the user who saved, seeing the committed record', async () => {
-    const spy = vi.spyOn(server.runtime.scripts, 'runAfterSave');
+    const spy = vi.spyOn(server.runtime.saveScripts, 'runAfterSave');
     try {
       const r = await createDeal(rep.api, { name: 'After deal', amount: 5 });
       expect(r.status, r.text).toBe(201);
@@ -268,7 +268,7 @@ describe('afterSave', () => {
   });
 
   it('is not run when the save is refused or its transaction rolls back', async () => {
-    const spy = vi.spyOn(server.runtime.scripts, 'runAfterSave');
+    const spy = vi.spyOn(server.runtime.saveScripts, 'runAfterSave');
     try {
       const refused = await createDeal(rep.api, { name: 'Refused', amount: 5, discount: 50 });
       expect(refused.status).toBe(400);

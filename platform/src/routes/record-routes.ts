@@ -68,6 +68,16 @@ const historyAnswer = {
           action: { type: 'string', enum: ['create', 'update', 'delete', 'restore', 'purge'] },
           changes: { type: 'object', additionalProperties: { type: 'array' } },
           batch: { type: ['string', 'null'] },
+          cause: {
+            type: ['object', 'null'],
+            description: 'What made the change when it was not a person editing the record; null otherwise',
+            properties: {
+              kind: { type: 'string', enum: ['workflow', 'automation', 'import', 'action', 'plugin', 'system'] },
+              text: { type: 'string', description: 'e.g. workflow large_deal, step "Manager review" approved by Max' },
+              ref: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
+            },
+            required: ['kind', 'text'],
+          },
         },
       },
     },

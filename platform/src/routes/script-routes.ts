@@ -99,7 +99,7 @@ export async function scriptRoutes(fastify: FastifyInstance) {
         response: { 200: limitsAnswer, ...errors(400, 401, 404) },
       },
     },
-    async (request) => limitsOut(await app.runtime.scripts.tenantLimits(request.params.id)),
+    async (request) => limitsOut(await app.runtime.scriptLimits.tenantLimits(request.params.id)),
   );
 
   app.put(
@@ -118,7 +118,7 @@ export async function scriptRoutes(fastify: FastifyInstance) {
         response: { 200: limitsAnswer, ...errors(400, 401, 404) },
       },
     },
-    async (request) => limitsOut(await app.runtime.scripts.putTenantLimits(request.params.id, request.body)),
+    async (request) => limitsOut(await app.runtime.scriptLimits.putTenantLimits(request.params.id, request.body)),
   );
 
   app.post(
@@ -150,7 +150,7 @@ export async function scriptRoutes(fastify: FastifyInstance) {
     },
     async (request) => {
       const { object, id, script } = request.params;
-      return app.runtime.scripts.runAction(request.ctx, object, id, script, (request.body ?? {}) as RecordData);
+      return app.runtime.scriptActions.runAction(request.ctx, object, id, script, (request.body ?? {}) as RecordData);
     },
   );
 
@@ -184,7 +184,7 @@ export async function scriptRoutes(fastify: FastifyInstance) {
     },
     async (request) => {
       const { record, old, params, script } = request.body;
-      return app.runtime.scripts.test(request.ctx, {
+      return app.runtime.scriptActions.test(request.ctx, {
         name: request.params.name,
         record: record as RecordData,
         old: (old ?? null) as RecordData | null,

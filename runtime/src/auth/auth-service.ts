@@ -6,7 +6,7 @@ import { unauthenticated } from '../errors';
 import { isTenantId, PLATFORM_SCHEMA, qualified, SYSTEM_TABLE, tenantSchema } from '../model/naming';
 import { toSessionUser, type UserRow } from '../users/user-row';
 import { LoginThrottle } from './login-throttle';
-import { burnPasswordCheck, verifyPassword } from './passwords';
+import { burnPasswordCheck, verifyPassword } from '../users/passwords';
 import { hashToken, newSessionToken, tenantOfToken } from './session-token';
 
 export interface LoginInput {

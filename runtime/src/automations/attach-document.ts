@@ -4,8 +4,8 @@ import type { FileMeta, FileService } from '../documents/file-service';
 import type { Ctx } from '../ctx';
 
 export interface DocumentServices {
-  documents: () => DocumentService;
-  files: () => FileService;
+  documents: Pick<DocumentService, 'print'>;
+  files: Pick<FileService, 'upload'>;
 }
 
 /**
@@ -21,9 +21,9 @@ export async function attachDocument(
   template: string,
   fileName?: string,
 ): Promise<FileMeta> {
-  const { pdf, filename } = await services.documents().print(ctx, object, id, template);
+  const { pdf, filename } = await services.documents.print(ctx, object, id, template);
   const name = fileName ?? filename;
-  return services.files().upload(ctx, object, id, {
+  return services.files.upload(ctx, object, id, {
     name: name.toLowerCase().endsWith('.pdf') ? name : `${name}.pdf`,
     data: await collect(pdf),
     contentType: 'application/pdf',

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { changeCause } from '../change-cause';
 import type { Clock } from '../clock';
 import type { Ctx } from '../ctx';
 import { forbidden } from '../errors';
@@ -7,6 +8,7 @@ import type { MetaService } from '../meta/meta-service';
 import type { Model } from '../model/load-model';
 import { PLATFORM_SCHEMA } from '../model/naming';
 import type { AfterSavePayload } from '../records/record-hooks';
+import type { RecordService } from '../records/record-service';
 import { type RecordData, type ScriptEngine, scriptUserOf } from '../scripts';
 import { systemCtx, systemUser } from '../system-ctx';
 import { runInUnitOfWork, type TxCtx } from '../tx/unit-of-work';
@@ -18,6 +20,8 @@ import { type SweepReport, sweepSchedules } from './sweep-schedules';
 import { startSaveWorkflows, type SaveWorkflowStarter } from './start-save-workflows';
 
 export interface AutomationDeps extends ActionServices {
+  /** Writes of the actions, and the records a schedule rule visits. */
+  records: Pick<RecordService, 'update' | 'createMany' | 'list'>;
   db: Knex;
   meta: MetaService;
   scripts: ScriptEngine;
@@ -151,7 +155,15 @@ export class AutomationEngine {
       await runStore.finish(tx.db, tx.schema, key, { outcome: 'skipped', error, actions: [], at: now });
       return 'skipped';
     }
-    const system = { ...tx, user: systemUser(), isAdmin: true };
+    const by = r.user ? ` after a change by ${String(r.user.name ?? r.user.id)}` : ` (${r.trigger})`;
+    const cause = changeCause(
+      'automation',
+      `automation rule ${r.name}${r.rule.label ? ` "${r.rule.label}"` : ''}${by}`,
+      {
+        rule: r.name,
+      },
+    );
+    const system = { ...tx, user: systemUser(), isAdmin: true, cause };
     let actions: ActionSummary[] = [];
     try {
       await tx.db.transaction(async (sp) => {

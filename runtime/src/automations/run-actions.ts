@@ -2,7 +2,7 @@ import { scriptFailed } from '../errors';
 import type { Model } from '../model/load-model';
 import { SYSTEM_TABLE as T } from '../model/naming';
 import type { RecordService } from '../records/record-service';
-import type { RecordData, ScriptEngine } from '../scripts';
+import type { RecordData, ScriptActions, ScriptEngine } from '../scripts';
 import type { TxCtx } from '../tx/unit-of-work';
 import { notify } from '../workflows/notify';
 import { attachDocument, type DocumentServices } from './attach-document';
@@ -11,10 +11,12 @@ import { renderMessage } from './message-template';
 import { PERSON_TOKEN, resolveTokens } from './resolve-tokens';
 import { runStore } from './run-store';
 
-/** The services actions use (getters where the runtime builds them after the automation engine). */
+/** The services actions use. */
 export interface ActionServices extends DocumentServices {
-  records: () => RecordService;
+  records: Pick<RecordService, 'update' | 'createMany'>;
   scripts: ScriptEngine;
+  /** Action scripts (the `script` action). */
+  scriptActions: Pick<ScriptActions, 'runAction'>;
 }
 
 /** One rule's run on one record: everything the actions read. */
@@ -53,7 +55,7 @@ export async function runActions(
     switch (action.type) {
       case 'set': {
         const changes = await valuesOf(services, run, record, action);
-        const updated = await services.records().update(run.tx, run.object, String(record.id), changes);
+        const updated = await services.records.update(run.tx, run.object, String(record.id), changes);
         record = { ...record, ...updated };
         await markWrite(run, String(record.id), record.version);
         done.push({ type: 'set', fields: Object.keys(changes) });
@@ -63,9 +65,12 @@ export async function runActions(
         const values = await valuesOf(services, run, record, action);
         // Nobody behind the owner spec (no manager, say): the rule's record's owner gets it.
         const owner = (action.owner ? (await recipients(run, record, [action.owner]))[0] : undefined) ?? record.owner;
-        const { created } = await services
-          .records()
-          .createMany(run.tx, action.object, [values], owner ? { owner: String(owner) } : {});
+        const { created } = await services.records.createMany(
+          run.tx,
+          action.object,
+          [values],
+          owner ? { owner: String(owner) } : {},
+        );
         const id = String(created[0]?.id);
         await markWrite(run, id, created[0]?.version ?? 1);
         done.push({ type: 'create', object: action.object, id });
@@ -94,7 +99,7 @@ export async function runActions(
         break;
       }
       case 'script': {
-        const result = await services.scripts.runAction(
+        const result = await services.scriptActions.runAction(
           run.tx,
           run.object,
           String(record.id),

@@ -21,6 +21,9 @@ export async function startSaveWorkflows(
 ): Promise<void> {
   const on = event.action;
   if (on !== 'create' && on !== 'update') return;
+  // A workflow's own writes (its fields, the approval status) never start a workflow: an approved
+  // or recalled record would otherwise be submitted again by the change that settled it.
+  if (event.cause?.kind === 'workflow') return;
   const any = Object.values(model.workflows).some(
     (w) => w.object === event.object && w.active !== false && (w.trigger?.on === on || w.trigger?.on === 'save'),
   );

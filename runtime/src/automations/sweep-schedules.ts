@@ -23,7 +23,7 @@ const PAGE = 200;
  */
 export async function sweepSchedules(
   engine: AutomationEngine,
-  deps: { records: () => RecordService },
+  deps: { records: Pick<RecordService, 'list'> },
   ctx: Ctx,
   model: Model,
   rules: Array<[string, AutomationRule]>,
@@ -36,7 +36,7 @@ export async function sweepSchedules(
     const filter = rule.trigger.filter ? resolveTokens(rule.trigger.filter, now) : undefined;
     let cursor: string | undefined;
     do {
-      const page = await deps.records().list(ctx, rule.object, {
+      const page = await deps.records.list(ctx, rule.object, {
         ...(filter ? { filter } : {}),
         sort: 'id',
         limit: PAGE,

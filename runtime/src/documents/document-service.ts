@@ -12,7 +12,7 @@ import { checkWordFields } from './word-template-check';
 
 export interface DocumentServiceDeps {
   meta: MetaService;
-  records: () => RecordService;
+  records: Pick<RecordService, 'get' | 'list'>;
 }
 
 export interface PrintTemplateInput {
@@ -172,7 +172,7 @@ export class DocumentService {
    * label) and the line items the caller may read.
    */
   async recordData(ctx: Ctx, object: string, id: string): Promise<Record<string, unknown>> {
-    const records = this.deps.records();
+    const records = this.deps.records;
     const model = await this.deps.meta.model(ctx);
     const obj = this.objectOf(model, object);
     const plain = await records.get(ctx, object, id);
@@ -194,7 +194,7 @@ export class DocumentService {
     let cursor: string | undefined;
     try {
       do {
-        const page = await this.deps.records().list(ctx, object, {
+        const page = await this.deps.records.list(ctx, object, {
           filter: { [field]: { eq: parent } },
           limit: 500,
           ...(cursor ? { cursor } : {}),

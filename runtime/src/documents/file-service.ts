@@ -67,7 +67,7 @@ const toMeta = (r: Row): FileMeta => ({
  */
 export class FileService {
   constructor(
-    private readonly deps: { records: () => RecordService; permissions: () => PermissionService },
+    private readonly deps: { records: Pick<RecordService, 'get'>; permissions: Pick<PermissionService, 'explain'> },
     readonly maxBytes = DEFAULT_MAX_FILE_BYTES,
     /** Where bodies are written; absent: in the database. */
     readonly dir?: string,
@@ -180,13 +180,13 @@ export class FileService {
 
   /** 404 for unknown objects, ids and records outside the read scope (the records service decides). */
   private async readable(ctx: Ctx, object: string, recordId: string) {
-    await this.deps.records().get(ctx, object, recordId, { fields: 'id' });
+    await this.deps.records.get(ctx, object, recordId, { fields: 'id' });
   }
 
   private async updatable(ctx: Ctx, object: string, recordId: string) {
     await this.readable(ctx, object, recordId);
     if (ctx.isAdmin) return;
-    const access = await this.deps.permissions().explain(ctx, object, recordId);
+    const access = await this.deps.permissions.explain(ctx, object, recordId);
     if (!access.update.allowed) throw forbidden('You may not change this record, so you may not change its files');
   }
 }

@@ -53,10 +53,10 @@ export interface MailMergeInput {
 
 export interface MailMergeDeps {
   meta: Pick<MetaService, 'model'>;
-  documents: () => DocumentService;
-  records: () => RecordService;
-  permissions: () => PermissionEngine;
-  files: () => FileService;
+  documents: Pick<DocumentService, 'recordData'>;
+  records: Pick<RecordService, 'list'>;
+  permissions: PermissionEngine;
+  files: Pick<FileService, 'attachGenerated' | 'maxBytes'>;
   clock: Clock;
   /** The per-tenant budget of merge e-mails (shared by every server process). */
   limiter: RateLimiter;
@@ -119,7 +119,7 @@ export class MailMerge {
     const p = await this.prepare(ctx, objectName, input);
     const render = p.render;
     if (!render) throw badRequest('A Word merge answers a ZIP of .docx files: use format "zip"');
-    const documents = this.deps.documents();
+    const documents = this.deps.documents;
     let doc: PDFKit.PDFDocument | undefined;
     const parts = async function* () {
       for await (const id of p.ids()) {
@@ -136,7 +136,7 @@ export class MailMerge {
   /** A ZIP with one PDF (or .docx) per record, each entry written before the next record is read. */
   async zip(ctx: Ctx, objectName: string, input: MailMergeInput): Promise<{ stream: Readable; filename: string }> {
     const p = await this.prepare(ctx, objectName, input);
-    const documents = this.deps.documents();
+    const documents = this.deps.documents;
     // archiver's own buffers default to 1 MiB per stream: smaller ones make a slow reader pause the merge sooner.
     const archive = archiver('zip', { zlib: { level: 6 }, highWaterMark: ZIP_HIGH_WATER });
     const out = new PassThrough();
@@ -185,7 +185,7 @@ export class MailMerge {
     const mail = input.email ? this.mail(input.email) : undefined;
     const out: MergePreview[] = [];
     for await (const id of p.ids()) {
-      const data = await this.deps.documents().recordData(ctx, objectName, id);
+      const data = await this.deps.documents.recordData(ctx, objectName, id);
       const label = String(data[p.object.labelField] ?? id);
       const html = p.render?.(data).html;
       const text = html !== undefined ? htmlToText(html) : docxText(renderWordTemplate(p.docx!, data));
@@ -223,7 +223,7 @@ export class MailMerge {
       throw forbidden('Sending e-mail needs a role with the sendEmail permission (the preview does not)');
     const budget = await this.reserve(ctx, objectName, input);
     const mail = this.mail(input.email!);
-    const files = this.deps.files();
+    const files = this.deps.files;
     const report: MergeEmailReport = { queued: 0, missing: [], missingCount: 0, failed: [], failedCount: 0 };
     let batch: Array<Record<string, unknown>> = [];
     const flush = async () => {
@@ -236,7 +236,7 @@ export class MailMerge {
         if (report.queued >= budget.reserved) break;
         let label = id;
         try {
-          const data = await this.deps.documents().recordData(ctx, objectName, id);
+          const data = await this.deps.documents.recordData(ctx, objectName, id);
           label = String(data[p.object.labelField] ?? id);
           const to = address(data[mail.to]);
           if (!to) {
@@ -281,7 +281,7 @@ export class MailMerge {
    * one merge asks for more than a whole hour's budget (narrow the filter).
    */
   private async reserve(ctx: Ctx, objectName: string, input: MailMergeInput) {
-    const { total = 0 } = await this.deps.records().list(ctx, objectName, {
+    const { total = 0 } = await this.deps.records.list(ctx, objectName, {
       fields: 'id',
       limit: 1,
       count: true,
@@ -332,7 +332,7 @@ export class MailMerge {
       throw validationFailed('A Word merge answers a ZIP of .docx files', { format: 'only "zip" with wordTemplate' });
     const model = await this.deps.meta.model(ctx);
     const object = model.objects.get(objectName);
-    const access = object ? await this.deps.permissions().objectAccess(ctx, objectName) : undefined;
+    const access = object ? await this.deps.permissions.objectAccess(ctx, objectName) : undefined;
     if (!object || !access?.can.read) throw notFound(`Unknown object: ${objectName}`);
     const template = await printTemplateStore.get(ctx, objectName, name);
     if (!template) {
@@ -356,7 +356,7 @@ export class MailMerge {
     const docx = word ? await printTemplateStore.docx(ctx, objectName, name) : undefined;
     if (word && !docx) throw notFound(`Unknown Word template: ${name}`);
     const render = word ? undefined : pdfPart(template.html!, template.header, template.footer);
-    const records = this.deps.records();
+    const records = this.deps.records;
     const size = Math.min(this.pageSize, max ?? this.pageSize);
     const list = (cursor?: string) =>
       records.list(ctx, objectName, {

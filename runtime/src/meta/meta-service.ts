@@ -24,7 +24,7 @@ import { ModelCache } from '../model/model-cache';
 import { recordSchema } from '../model/record-schema';
 import { applyMigration, type CheckFailure, type Prepared, runChecks } from '../schema/apply-migration';
 import { type Dependent, removedButUsed } from '../schema/check-dependencies';
-import { type MigrationPlan, type PlanStep, planMigration } from '../schema/plan-migration';
+import { type MigrationPlan, type PlanStep, planMigration, type RollupValueSql } from '../schema/plan-migration';
 import { type IndexReport, reconcileIndexes } from '../schema/reconcile-indexes';
 import { type ChangeSummary, summarizeChange } from './change-summary';
 import { assignStableIds, type DocumentPatch, mergePatch, patchIssues } from './document-patch';
@@ -91,7 +91,7 @@ export class MetaService {
 
   constructor(
     private readonly db: Knex,
-    private readonly deps: { clock: Clock; logger: Logger; config: MetaConfig },
+    private readonly deps: { clock: Clock; logger: Logger; config: MetaConfig; rollupValue: RollupValueSql },
   ) {}
 
   /** Adds semantic validation of one section's items at save time (see SectionCheck). */
@@ -313,6 +313,7 @@ export class MetaService {
     const outcome = await applyMigration(
       this.db,
       {
+        versions: metaStore,
         tenant: ctx.tenant,
         schema: ctx.schema,
         author: { id: ctx.user.id, name: ctx.user.name },
@@ -386,7 +387,11 @@ export class MetaService {
 
     const changedTables = changedObjectTables(current.document, next);
     const tablesWithRows = await metaStore.tablesWithRows(trx, ctx.schema, changedTables);
-    const plan = planMigration(current.document, next, { schema: ctx.schema, tablesWithRows });
+    const plan = planMigration(current.document, next, {
+      schema: ctx.schema,
+      tablesWithRows,
+      rollupValue: this.deps.rollupValue,
+    });
     if (plan.errors.length) throw invalid(plan.errors);
     return {
       next,

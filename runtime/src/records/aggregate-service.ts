@@ -15,7 +15,7 @@ import { queryAccessFor } from './records-io-access';
 
 export interface AggregateServiceDeps {
   meta: Pick<MetaService, 'model'>;
-  permissions: () => PermissionEngine;
+  permissions: PermissionEngine;
   clock: Clock;
 }
 
@@ -25,7 +25,7 @@ export class AggregateService {
   async aggregate(ctx: Ctx, objectName: string, input: AggregateInput): Promise<AggregateResult> {
     const model = await this.deps.meta.model(ctx);
     const object = model.object(objectName);
-    const qa = await queryAccessFor(ctx, model, object, this.deps.permissions());
+    const qa = await queryAccessFor(ctx, model, object, this.deps.permissions);
     const spec = parseAggregateSpec(input, {
       object,
       fields: qa.access.fields,

@@ -1,9 +1,11 @@
 /**
  * The audit trail: one `_audit` row per change, written in the change's transaction, holding only
- * what changed (`{field: [old, new]}`), who and when. History reads apply field security; a
+ * what changed (`{field: [old, new]}`), who, when and what caused it when it was not a person
+ * editing the record (a workflow step, a rule, an import). History reads apply field security; a
  * per-object retention (`x-audit: {retainDays}`) is enforced by `purgeExpiredAudit`.
  */
 import type { Knex } from 'knex';
+import type { ChangeCause } from '../change-cause';
 import type { Model, ObjectModel } from '../model/load-model';
 import type { FieldAccess } from '../permissions/object-access';
 import { qualified, SYSTEM_TABLE } from '../model/naming';
@@ -21,6 +23,8 @@ export interface AuditEntry {
   changes: Changes;
   /** Groups the rows of one import (so it can be listed or reverted as a whole). */
   batch?: string | null;
+  /** What made the change, when not a person editing the record. */
+  cause?: ChangeCause | null;
 }
 
 export interface HistoryEntry {
@@ -31,6 +35,8 @@ export interface HistoryEntry {
   action: AuditAction;
   changes: Changes;
   batch: string | null;
+  /** What made the change (a workflow step, a rule, an import); null for a person's own edit. */
+  cause: ChangeCause | null;
 }
 
 /** System columns that change on every write and would only add noise to a diff. */
@@ -69,6 +75,7 @@ export async function writeAudit(trx: Knex.Transaction, schema: string, entries:
           user_id: e.userId,
           changes: JSON.stringify(e.changes),
           batch: e.batch ?? null,
+          cause: e.cause ? JSON.stringify(e.cause) : null,
         })),
       )
       .into(AUDIT_TABLE);
@@ -89,7 +96,7 @@ export async function readHistory(
     .where({ 'a.object': object, 'a.record_id': recordId })
     .orderBy('a.id', 'desc')
     .limit(opts.limit)
-    .select('a.id', 'a.at', 'a.user_id', 'u.name as user_name', 'a.action', 'a.changes', 'a.batch');
+    .select('a.id', 'a.at', 'a.user_id', 'u.name as user_name', 'a.action', 'a.changes', 'a.batch', 'a.cause');
   if (opts.before !== undefined) qb.where('a.id', '<', opts.before);
   const rows = await qb;
   return rows.map((r) => ({
@@ -100,6 +107,7 @@ export async function readHistory(
     action: r.action,
     changes: Object.fromEntries(Object.entries(r.changes as Changes).filter(([f]) => fields[f] !== 'none')),
     batch: r.batch,
+    cause: r.cause ?? null,
   }));
 }
 
@@ -129,6 +137,13 @@ export function retainDays(object: ObjectModel): number | undefined {
   const spec = (object.definition as { 'x-audit'?: { retainDays?: unknown } })['x-audit'];
   const days = spec?.retainDays;
   return typeof days === 'number' && Number.isInteger(days) && days > 0 ? days : undefined;
+}
+
+/** Tenant migration adding the cause of a change to `_audit` (appended to tenant-migrations.ts). */
+export async function addAuditCause(trx: Knex.Transaction, schema: string): Promise<void> {
+  await trx.schema.withSchema(schema).alterTable(AUDIT_TABLE, (t) => {
+    t.jsonb('cause');
+  });
 }
 
 /** Tenant migration creating `_audit` (appended to tenant-migrations.ts). */

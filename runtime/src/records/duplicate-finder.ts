@@ -123,7 +123,7 @@ export async function findDuplicateCandidates(
 
 export interface DuplicateServiceDeps {
   meta: Pick<MetaService, 'model'>;
-  permissions: () => PermissionEngine;
+  permissions: PermissionEngine;
 }
 
 export class DuplicateService {
@@ -133,7 +133,7 @@ export class DuplicateService {
   async findDuplicates(ctx: Ctx, objectName: string, record: Record<string, unknown>): Promise<DuplicateMatch[]> {
     const model = await this.deps.meta.model(ctx);
     const object = model.object(objectName);
-    const qa = await queryAccessFor(ctx, model, object, this.deps.permissions());
+    const qa = await queryAccessFor(ctx, model, object, this.deps.permissions);
     const [matches] = await findDuplicateCandidates(ctx.db, model, object, qa, [record]);
     return matches ?? [];
   }

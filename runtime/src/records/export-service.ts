@@ -40,8 +40,8 @@ export interface ExportFile {
 
 export interface ExportServiceDeps {
   meta: Pick<MetaService, 'model'>;
-  permissions: () => PermissionEngine;
-  records: () => RecordService;
+  permissions: PermissionEngine;
+  records: Pick<RecordService, 'list'>;
   clock: Clock;
 }
 
@@ -55,9 +55,9 @@ export class ExportService {
   async export(ctx: Ctx, objectName: string, opts: ExportOptions): Promise<ExportFile> {
     const model = await this.deps.meta.model(ctx);
     const object = model.object(objectName);
-    const qa = await queryAccessFor(ctx, model, object, this.deps.permissions());
+    const qa = await queryAccessFor(ctx, model, object, this.deps.permissions);
     const columns = exportColumns(object, qa.access, opts.fields);
-    const records = this.deps.records();
+    const records = this.deps.records;
     const list: ListOptions = {
       fields: columns.map((c) => c.name).join(','),
       limit: EXPORT_PAGE,

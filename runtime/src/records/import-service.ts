@@ -8,36 +8,30 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { changeCause } from '../change-cause';
 import type { Clock } from '../clock';
 import type { Ctx } from '../ctx';
 import { AppError, badRequest, type FieldErrors, forbidden, notFound, validationFailed } from '../errors';
 import type { MetaService } from '../meta/meta-service';
-import type { FieldModel, Model, ObjectModel } from '../model/load-model';
+import type { FieldModel, ObjectModel } from '../model/load-model';
 import type { PermissionEngine } from '../permissions/object-access';
 import { SYSTEM_USER_ID } from '../system-ctx';
 import { runInUnitOfWork, type TxCtx } from '../tx/unit-of-work';
-import { type AuditEntry, writeAudit } from './audit';
-import { compileFilter, type QueryAccess } from './compile-query';
-import { duplicateKey, keyString } from './duplicate-keys';
-import { allowDuplicates, comparableRules, type DuplicateMatch, findDuplicateCandidates } from './duplicate-finder';
-import { mapColumns } from './import-columns';
-import { coerceCell } from './import-coerce';
+import type { QueryAccess } from './compile-query';
+import { allowDuplicates, type DuplicateMatch } from './duplicate-finder';
 import {
   finishImport,
   getImport,
-  type ImportJournalRow,
   type ImportSummary,
   journalOf,
-  journalRows,
   listImports,
   markReverted,
   saveImport,
 } from './import-log';
-import { resolveLookup } from './import-lookups';
 import { type ImportFormat, type ImportRow, readImportRows } from './import-row-reader';
+import { ImportRun } from './import-run';
 import type { RecordService } from './record-service';
 import { queryAccessFor } from './records-io-access';
-import { markDeleted } from './write-sql';
 
 export interface ImportOptions {
   format: ImportFormat;
@@ -75,7 +69,7 @@ export interface ImportReport {
   rows: number;
   inserted: number;
   updated: number;
-  /** The first failures (at most `MAX_LISTED`); `failedCount` counts them all. */
+  /** The first failures (at most `MAX_LISTED`, import-run.ts); `failedCount` counts them all. */
   failed: ImportFailure[];
   failedCount: number;
   duplicates: ImportDuplicate[];
@@ -101,23 +95,13 @@ export interface ImportLimits {
 }
 
 export const DEFAULT_IMPORT_LIMITS: ImportLimits = { maxBytes: 256 * 1024 * 1024, maxRows: 500_000, batchSize: 1000 };
-export const MAX_LISTED = 1000;
 
 export interface ImportServiceDeps {
   meta: Pick<MetaService, 'model'>;
-  permissions: () => PermissionEngine;
-  records: () => RecordService;
+  permissions: PermissionEngine;
+  records: Pick<RecordService, 'createMany' | 'update' | 'deleteMany'>;
   clock: Clock;
   limits?: Partial<ImportLimits>;
-}
-
-/** A row on its way in: its file row number and the record payload built from it. */
-interface Pending {
-  row: number;
-  payload: Record<string, unknown>;
-  errors: FieldErrors;
-  /** Upsert: the existing record it updates. */
-  existing?: Record<string, unknown>;
 }
 
 class Rollback extends Error {}
@@ -136,7 +120,7 @@ export class ImportService {
   async import(ctx: Ctx, objectName: string, input: Readable, opts: ImportOptions): Promise<ImportReport> {
     const model = await this.deps.meta.model(ctx);
     const object = model.object(objectName);
-    const engine = this.deps.permissions();
+    const engine = this.deps.permissions;
     const qa = await queryAccessFor(ctx, model, object, engine);
     const mode = opts.mode ?? 'insert';
     if (mode === 'insert' && !qa.access.can.create) throw forbidden(`You may not create ${object.name} records`);
@@ -170,7 +154,8 @@ export class ImportService {
     // PostgreSQL takes at most 65,535 bind parameters per statement: wide objects get smaller batches.
     const batchSize = Math.max(1, Math.min(this.limits.batchSize, Math.floor(30_000 / object.columns.length)));
     try {
-      await runInUnitOfWork(allowDuplicates(ctx), async (tx) => {
+      const cause = changeCause('import', `import ${id}`, { import: id });
+      await runInUnitOfWork(allowDuplicates({ ...ctx, cause }), async (tx) => {
         // The journal row comes first: the rows each batch writes refer to it.
         if (!opts.dryRun)
           await saveImport(tx.db, tx.schema, {
@@ -235,7 +220,7 @@ export class ImportService {
   async list(ctx: Ctx, objectName: string, opts: { limit?: number } = {}): Promise<ImportSummary[]> {
     const model = await this.deps.meta.model(ctx);
     const object = model.object(objectName);
-    await queryAccessFor(ctx, model, object, this.deps.permissions());
+    await queryAccessFor(ctx, model, object, this.deps.permissions);
     return listImports(ctx.db, ctx.schema, object.name, {
       limit: Math.min(Math.max(opts.limit ?? 50, 1), 500),
       ...(ctx.isAdmin ? {} : { createdBy: ctx.user.id }),
@@ -245,7 +230,7 @@ export class ImportService {
   async get(ctx: Ctx, objectName: string, id: string): Promise<ImportSummary> {
     const model = await this.deps.meta.model(ctx);
     const object = model.object(objectName);
-    await queryAccessFor(ctx, model, object, this.deps.permissions());
+    await queryAccessFor(ctx, model, object, this.deps.permissions);
     const found = UUID.test(id) ? await getImport(ctx.db, ctx.schema, object.name, id) : undefined;
     if (!found || (!ctx.isAdmin && found.createdBy !== ctx.user.id)) throw notFound('No such import');
     return found;
@@ -258,10 +243,11 @@ export class ImportService {
    * update rights; a second revert is a 409.
    */
   async revert(ctx: Ctx, objectName: string, id: string): Promise<RevertReport> {
-    return runInUnitOfWork(ctx, async (tx) => {
+    const cause = changeCause('import', `revert of import ${id}`, { import: id });
+    return runInUnitOfWork({ ...ctx, cause }, async (tx) => {
       const model = await this.deps.meta.model(tx);
       const object = model.object(objectName);
-      const qa = await queryAccessFor(tx, model, object, this.deps.permissions());
+      await queryAccessFor(tx, model, object, this.deps.permissions);
       const found = UUID.test(id) ? await getImport(tx.db, tx.schema, object.name, id, true) : undefined;
       if (!found || (!tx.isAdmin && found.createdBy !== tx.user.id)) throw notFound('No such import');
       if (found.revertedAt) throw new AppError('CONFLICT', 'This import was already reverted');
@@ -270,47 +256,20 @@ export class ImportService {
       for await (const page of journalOf(tx.db, tx.schema, id)) {
         const created = page.filter((r) => r.action === 'i');
         if (created.length) {
-          if (!qa.access.can.delete) throw forbidden(`You may not delete ${object.name} records`);
-          const deletable: string[] = await tx.db
-            .withSchema(tx.schema)
-            .from(object.table)
-            .where(compileFilter(model, object, null, qa, 'delete'))
-            .whereIn(
-              `${object.table}.id`,
-              created.map((r) => r.recordId),
-            )
-            .whereRaw('(??, ??) in (select * from unnest(?::uuid[], ?::int[]))', [
-              `${object.table}.id`,
-              `${object.table}.version`,
-              created.map((r) => r.recordId),
-              created.map((r) => r.version),
-            ])
-            .whereNot(`${object.table}.approval_status`, 'pending')
-            .forUpdate()
-            .pluck(`${object.table}.id`);
-          const rows = await markDeleted(tx.db, tx.schema, object, deletable, user);
-          const entries: AuditEntry[] = rows.map((r) => ({
-            object: object.name,
-            recordId: r.id as string,
-            action: 'delete',
-            userId: user,
-            changes: {},
-            batch: id,
-          }));
-          await writeAudit(tx.db, tx.schema, entries);
-          await this.deps.records().refreshRelatedRollups(
+          // Each only if nobody changed it since and the caller may delete it (records engine: hooks, audit, roll-ups).
+          const { deleted } = await this.deps.records.deleteMany(
             tx,
-            model,
-            object,
-            rows.map((row) => ({ old: { ...row, deleted_at: null }, row })),
+            object.name,
+            created.map((r) => ({ id: r.recordId, version: r.version })),
+            { batch: id },
           );
-          out.deleted += rows.length;
-          out.skipped += created.length - rows.length;
+          out.deleted += deleted.length;
+          out.skipped += created.length - deleted.length;
         }
         for (const r of page.filter((x) => x.action === 'u')) {
           try {
             await tx.db.transaction((sp) =>
-              this.deps.records().update({ ...tx, db: sp } as TxCtx, object.name, r.recordId, r.before ?? {}, {
+              this.deps.records.update({ ...tx, db: sp } as TxCtx, object.name, r.recordId, r.before ?? {}, {
                 version: r.version,
               }),
             );
@@ -328,230 +287,3 @@ export class ImportService {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The state of one import while it runs: column map, file-level duplicate keys, the report. */
-class ImportRun {
-  private columns: (FieldModel | null)[] | undefined;
-  private header: readonly string[] = [];
-  private readonly lookups: FieldModel[];
-  private readonly seenKeys = new Map<string, number>();
-  private readonly rules;
-
-  constructor(
-    private readonly deps: ImportServiceDeps,
-    private readonly model: Model,
-    private readonly object: ObjectModel,
-    private readonly qa: QueryAccess,
-    private readonly opts: ImportOptions,
-    private readonly key: FieldModel | undefined,
-    private readonly id: string,
-    private readonly report: ImportReport,
-  ) {
-    this.lookups = object.customFields.filter((f) => f.ref && f.column && !f.readOnly);
-    this.rules = opts.allowDuplicates ? [] : comparableRules(object);
-  }
-
-  useHeader(header: readonly string[]): void {
-    if (this.columns) return;
-    const map = mapColumns(this.object, header, this.qa.access, this.key?.name);
-    this.columns = map.fields;
-    this.header = header;
-    this.report.ignoredColumns = map.ignored;
-  }
-
-  private fail(row: number, errors: FieldErrors): void {
-    this.report.failedCount += 1;
-    if (this.report.failed.length < MAX_LISTED) this.report.failed.push({ row, errors });
-  }
-
-  private duplicate(d: ImportDuplicate): void {
-    this.report.duplicateCount += 1;
-    if (this.report.duplicates.length < MAX_LISTED) this.report.duplicates.push(d);
-  }
-
-  /** File row → record payload (CSV cells coerced by field kind; JSON elements as given). */
-  private toPending(r: ImportRow): Pending {
-    if (this.opts.format === 'json') {
-      if (typeof r.values !== 'object' || r.values === null || Array.isArray(r.values))
-        return { row: r.row, payload: {}, errors: { _: 'Each element must be a JSON object' } };
-      return { row: r.row, payload: { ...(r.values as Record<string, unknown>) }, errors: {} };
-    }
-    const columns = this.columns ?? [];
-    const cells = r.values as Record<string, string>;
-    const errors: FieldErrors = {};
-    if (r.cells !== undefined && r.cells !== columns.length)
-      errors._ = `Expected ${columns.length} cells, found ${r.cells}`;
-    const payload: Record<string, unknown> = {};
-    this.header.forEach((name, i) => {
-      const f = columns[i];
-      const cell = cells[name];
-      if (!f || cell === undefined) return;
-      const c = coerceCell(f, cell);
-      if (!c.ok) errors[f.name] = c.error;
-      else if (c.value !== null || this.opts.mode === 'upsert') payload[f.name] = c.value;
-    });
-    return { row: r.row, payload, errors };
-  }
-
-  async batch(tx: TxCtx, rows: ImportRow[]): Promise<void> {
-    const pending = rows.map((r) => this.toPending(r));
-    await this.resolveLookups(tx, pending);
-    if (this.key) await this.matchExisting(tx, pending);
-    const inserts: Pending[] = [];
-    const updates: Pending[] = [];
-    for (const p of pending) {
-      if (Object.keys(p.errors).length) this.fail(p.row, p.errors);
-      else if (p.existing) updates.push(p);
-      else inserts.push(p);
-    }
-    const fresh = await this.dropDuplicates(tx, inserts);
-    const journal: ImportJournalRow[] = [];
-    await this.insert(tx, fresh, journal);
-    await this.update(tx, updates, journal);
-    if (journal.length && !this.opts.dryRun) await journalRows(tx.db, tx.schema, this.id, journal);
-  }
-
-  private async resolveLookups(tx: TxCtx, pending: Pending[]): Promise<void> {
-    for (const f of this.lookups) {
-      const values = new Set<string>();
-      for (const p of pending) {
-        const v = p.payload[f.name];
-        if (typeof v === 'string' && v !== '') values.add(v);
-      }
-      if (!values.size) continue;
-      const resolved = await resolveLookup(tx, this.model, f, values, this.deps.permissions());
-      for (const p of pending) {
-        const v = p.payload[f.name];
-        if (typeof v !== 'string' || v === '') continue;
-        const r = resolved.get(v);
-        if (r && 'id' in r) p.payload[f.name] = r.id;
-        else p.errors[f.name] ??= r?.error ?? 'Not found';
-      }
-    }
-  }
-
-  /** Upsert: finds the existing record of each row by the key (within the user's read scope). */
-  private async matchExisting(tx: TxCtx, pending: Pending[]): Promise<void> {
-    const key = this.key as FieldModel;
-    const t = this.object.table;
-    const values = new Set<string>();
-    for (const p of pending) {
-      const v = p.payload[key.name];
-      if (v === null || v === undefined || v === '') {
-        if (!Object.keys(p.errors).length) p.errors[key.name] = 'The key field needs a value';
-      } else values.add(String(v));
-    }
-    if (!values.size) return;
-    const rows: Record<string, unknown>[] = await tx.db
-      .withSchema(tx.schema)
-      .from(t)
-      .select(this.object.columns.map((c) => `${t}.${c}`))
-      .select(tx.db.raw('??::text as ??', [`${t}.${key.column}`, '__key']))
-      .where(compileFilter(this.model, this.object, null, this.qa, 'read'))
-      .whereRaw('??::text = any(?)', [`${t}.${key.column}`, [...values]]);
-    const byKey = new Map<string, Record<string, unknown>[]>();
-    for (const r of rows) byKey.set(String(r.__key), [...(byKey.get(String(r.__key)) ?? []), r]);
-    for (const p of pending) {
-      const v = p.payload[key.name];
-      if (v === null || v === undefined || v === '') continue;
-      const found = byKey.get(String(v)) ?? [];
-      if (found.length > 1)
-        p.errors[key.name] ??= `${found.length} records have this ${key.name}: the key must be unique`;
-      else if (found.length === 1) {
-        p.existing = found[0] as Record<string, unknown>;
-        if (key.name === 'id') delete p.payload.id;
-      } else if (key.name === 'id') p.errors.id ??= 'No record with this id';
-    }
-  }
-
-  /** Reports and leaves out rows matching existing records or earlier rows of the file. */
-  private async dropDuplicates(tx: TxCtx, inserts: Pending[]): Promise<Pending[]> {
-    if (!this.rules.length || !inserts.length) return inserts;
-    const existing = await findDuplicateCandidates(
-      tx.db,
-      this.model,
-      this.object,
-      this.qa,
-      inserts.map((p) => p.payload),
-    );
-    const keep: Pending[] = [];
-    inserts.forEach((p, i) => {
-      const earlier = new Set<number>();
-      const keys: string[] = [];
-      for (const rule of this.rules) {
-        const key = duplicateKey(rule, p.payload);
-        if (!key) continue;
-        const k = keyString(rule, key);
-        const first = this.seenKeys.get(k);
-        if (first !== undefined) earlier.add(first);
-        else keys.push(k);
-      }
-      const matches = existing[i] ?? [];
-      if (matches.length || earlier.size) {
-        this.duplicate({ row: p.row, matches, ...(earlier.size ? { rows: [...earlier] } : {}) });
-        return;
-      }
-      for (const k of keys) this.seenKeys.set(k, p.row);
-      keep.push(p);
-    });
-    return keep;
-  }
-
-  /**
-   * One `createMany` per batch in a savepoint (fast path); when a row fails, the batch is retried
-   * row by row (`partial`) so exactly the bad rows are reported.
-   */
-  private async insert(tx: TxCtx, rows: Pending[], journal: ImportJournalRow[]): Promise<void> {
-    if (!rows.length) return;
-    const records = this.deps.records();
-    const payloads = rows.map((p) => p.payload);
-    let result: Awaited<ReturnType<RecordService['createMany']>>;
-    try {
-      result = await tx.db.transaction((sp) =>
-        records.createMany({ ...tx, db: sp } as TxCtx, this.object.name, payloads, { batch: this.id }),
-      );
-    } catch (e) {
-      if (!isRowError(e)) throw e;
-      result = await tx.db.transaction((sp) =>
-        records.createMany({ ...tx, db: sp } as TxCtx, this.object.name, payloads, { batch: this.id, partial: true }),
-      );
-    }
-    for (const f of result.failed) this.fail(rows[f.row]?.row ?? f.row + 1, f.errors);
-    for (const r of result.created)
-      journal.push({ recordId: r.id as string, action: 'i', version: Number(r.version ?? 1) });
-    this.report.inserted += result.created.length;
-  }
-
-  private async update(tx: TxCtx, rows: Pending[], journal: ImportJournalRow[]): Promise<void> {
-    const records = this.deps.records();
-    for (const p of rows) {
-      const old = p.existing as Record<string, unknown>;
-      const before: Record<string, unknown> = {};
-      for (const name of Object.keys(p.payload)) {
-        const f = this.object.fields.get(name);
-        if (f?.column && !f.readOnly) before[name] = jsonValue(old[f.column]);
-      }
-      try {
-        const saved = await tx.db.transaction((sp) =>
-          records.update({ ...tx, db: sp } as TxCtx, this.object.name, old.id as string, p.payload, {
-            version: Number(old.version),
-          }),
-        );
-        journal.push({ recordId: old.id as string, action: 'u', version: Number(saved.version), before });
-        this.report.updated += 1;
-      } catch (e) {
-        if (!isRowError(e)) throw e;
-        const err = e as AppError;
-        this.fail(p.row, err.fields ?? { _: err.message });
-      }
-    }
-  }
-}
-
-function jsonValue(v: unknown): unknown {
-  return v instanceof Date ? v.toISOString() : (v ?? null);
-}
-
-function isRowError(e: unknown): boolean {
-  return e instanceof AppError && e.status < 500 && e.code !== 'UNAUTHENTICATED';
-}

@@ -6,7 +6,13 @@
  *   transaction, after validation and before the scripts; they may change `record`/`patch` or throw
  *   an `AppError` to refuse the save.
  * - `record.afterCreate` / `record.afterUpdate` / `record.afterDelete`: action hooks, after commit.
+ *
+ * Every change to a record comes through these events, whoever makes it: a user, an import or its
+ * revert, a workflow step, an automation rule, a script, a plugin. `cause` says what made a change
+ * that was not a person editing the record.
  */
+import type { ChangeCause } from '../change-cause';
+
 export type RecordData = Record<string, unknown>;
 
 export const RECORD_EVENTS = {
@@ -22,6 +28,7 @@ export interface BeforeCreatePayload {
   object: string;
   /** The validated values about to be inserted (mutable). */
   record: RecordData;
+  cause?: ChangeCause;
 }
 
 export interface BeforeUpdatePayload {
@@ -32,6 +39,9 @@ export interface BeforeUpdatePayload {
   old: RecordData;
   /** A tenant admin writes through the approval lock. */
   override?: boolean;
+  cause?: ChangeCause;
+  /** The approval engine itself writes the record (a step's fields, the approval status). */
+  passLock?: boolean;
 }
 
 export interface BeforeDeletePayload {
@@ -40,6 +50,7 @@ export interface BeforeDeletePayload {
   old: RecordData;
   /** A tenant admin deletes through the approval lock. */
   override?: boolean;
+  cause?: ChangeCause;
 }
 
 export interface AfterSavePayload {
@@ -50,4 +61,6 @@ export interface AfterSavePayload {
   old: RecordData | null;
   /** `{field: [old, new]}` of what changed. */
   changes: Record<string, [unknown, unknown]>;
+  /** What made the change, when not a person editing the record. */
+  cause?: ChangeCause;
 }

@@ -5,6 +5,7 @@
  * the audit trail in one transaction, and queues after-commit work (action hooks, afterSave
  * scripts, workflow triggers) through the outbox.
  */
+import type { ChangeCause } from '../change-cause';
 import type { Clock } from '../clock';
 import type { Ctx } from '../ctx';
 import {
@@ -26,7 +27,13 @@ import type { Model, ObjectModel } from '../model/load-model';
 import { searchableFields } from '../model/search-fields';
 import type { ObjectAccess, PermissionEngine } from '../permissions/object-access';
 import { deleteRecordShares } from '../permissions/share-service';
-import type { ScriptEngine } from '../scripts/script-engine';
+import { scriptHostFor } from '../scripts/record-scripts';
+import {
+  AFTER_SAVE_TOPIC,
+  type AfterSavePayload as AfterSaveScripts,
+  type SavePipeline,
+} from '../scripts/save-pipeline';
+import type { ScriptHost } from '../scripts/script-types';
 import { SYSTEM_USER_ID } from '../system-ctx';
 import { runInUnitOfWork, type TxCtx } from '../tx/unit-of-work';
 import { type AuditEntry, diffRecords, type HistoryEntry, purgeExpiredAudit, readHistory, writeAudit } from './audit';
@@ -59,11 +66,11 @@ import { deleteRow, insertRows, markDeleted, markRestored, type Row, updateRow }
 
 export interface RecordServiceDeps {
   meta: Pick<MetaService, 'model'>;
-  /** A getter: the permission engine may be swapped after the runtime is built. */
-  permissions: () => PermissionEngine;
+  permissions: PermissionEngine;
   hooks: HookBus;
   outbox: Outbox;
-  scripts: ScriptEngine;
+  /** The scripts of a save: validate, beforeSave, formulas, and afterSave after commit. */
+  saveScripts: SavePipeline;
   secrets: CursorSigner;
   clock: Clock;
   logger: Logger;
@@ -113,6 +120,24 @@ export interface WriteOptions {
   override?: boolean;
 }
 
+/** A status of the approval engine (`approval_status`). */
+export type ApprovalStatus = 'none' | 'pending' | 'approved' | 'rejected';
+
+export interface SystemUpdateOptions {
+  /** What makes the change: written to the audit entry, given to hooks and after-save events. */
+  cause: ChangeCause;
+  /** The approval engine writes a record it holds pending: the approval lock does not apply. */
+  passLock?: boolean;
+  /** The approval engine's transitions: the new `approval_status`, saved with the changes. */
+  approvalStatus?: ApprovalStatus;
+}
+
+/** One record of a batch delete, at the version it must still have. */
+export interface DeleteTarget {
+  id: string;
+  version: number;
+}
+
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
 const MAX_Q = 200;
@@ -128,6 +153,11 @@ export class RecordService {
 
   constructor(private readonly deps: RecordServiceDeps) {
     deps.outbox.register(SAVED_TOPIC, (ctx, payload) => this.handleSaved(ctx, payload as unknown as AfterSavePayload));
+    // afterSave scripts of a committed save: as the user who saved, on the tenant's current metadata.
+    deps.outbox.register(AFTER_SAVE_TOPIC, async (ctx, payload) => {
+      const model = await deps.meta.model(ctx);
+      await deps.saveScripts.runAfterSave(ctx, model, payload as unknown as AfterSaveScripts, this.scriptHost(ctx));
+    });
   }
 
   /**
@@ -156,6 +186,9 @@ export class RecordService {
     });
     return r.items;
   };
+
+  /** The host answering scripts' `query()` as the user of `ctx` (workflow and action scripts). */
+  scriptHost = (ctx: Ctx): ScriptHost => scriptHostFor(ctx, this.scriptQuery);
 
   // ---------------------------------------------------------------- reads
 
@@ -272,8 +305,32 @@ export class RecordService {
       const override = assertOverride(tx, opts.override);
       const old = await this.lockForWrite(tx, model, object, qa, id, 'update', version, override);
       const columns = readableColumns(object, qa.access);
-      const saved = await this.applyUpdate(tx, model, object, qa, old, body, override);
+      const saved = await this.applyUpdate(tx, model, object, qa, old, body, { override });
       return this.output(tx, model, object, qa, saved ?? old, columns);
+    });
+  }
+
+  /**
+   * A change the system makes on behalf of `ctx.user` (a workflow step, the approval status): the
+   * same save as `update` — validation, hooks, save scripts, formulas, roll-ups, audit, after-save
+   * rules — without the user's record scope or field security (the metadata decided what changes),
+   * in the caller's unit of work. `ctx.user` is the author in history, `cause` says why. Returns the
+   * whole saved row.
+   */
+  async systemUpdate(
+    ctx: Ctx,
+    objectName: string,
+    id: string,
+    changes: RecordData,
+    opts: SystemUpdateOptions,
+  ): Promise<Row> {
+    return runInUnitOfWork(ctx, async (userTx) => {
+      const tx: TxCtx = { ...userTx, isAdmin: true, cause: opts.cause };
+      const { model, object, qa } = await this.prepare(tx, objectName, 'read');
+      const passLock = opts.passLock === true;
+      const old = await this.lockForWrite(tx, model, object, qa, id, 'update', undefined, passLock);
+      const system: Row = opts.approvalStatus ? { approval_status: opts.approvalStatus } : {};
+      return (await this.applyUpdate(tx, model, object, qa, old, { ...changes }, { passLock, system })) ?? old;
     });
   }
 
@@ -287,9 +344,63 @@ export class RecordService {
         id,
         old: toRecord(old, readableColumns(object, qa.access)),
         ...(override ? { override } : {}),
+        ...(tx.cause ? { cause: tx.cause } : {}),
       });
       const [row] = await markDeleted(tx.db, tx.schema, object, [id], actor(tx));
       await this.afterWrite(tx, model, object, 'delete', old, row!);
+    });
+  }
+
+  /**
+   * Moves many records to the recycle bin as one batch (an import's revert), each only if it still
+   * has the given version, is within the caller's delete scope, is not pending approval and its
+   * beforeDelete hooks accept it; the others are left as they are. Returns the ids deleted.
+   */
+  async deleteMany(
+    ctx: Ctx,
+    objectName: string,
+    targets: readonly DeleteTarget[],
+    opts: { batch?: string } = {},
+  ): Promise<{ deleted: string[] }> {
+    return runInUnitOfWork(ctx, async (tx) => {
+      const { model, object, qa } = await this.prepare(tx, objectName, 'read');
+      if (!qa.access.can.delete) throw forbidden(`You may not delete ${object.name} records`);
+      if (!targets.length) return { deleted: [] };
+      const t = object.table;
+      const candidates: Row[] = await tx.db
+        .withSchema(tx.schema)
+        .from(t)
+        .select(object.columns.map((c) => `${t}.${c}`))
+        .where(compileFilter(model, object, null, qa, 'delete'))
+        .whereRaw('(??, ??) in (select * from unnest(?::uuid[], ?::int[]))', [
+          `${t}.id`,
+          `${t}.version`,
+          targets.map((x) => x.id),
+          targets.map((x) => x.version),
+        ])
+        .whereNot(`${t}.approval_status`, 'pending')
+        .orderBy(`${t}.id`)
+        .forUpdate();
+      const columns = readableColumns(object, qa.access);
+      const accepted = new Map<string, Row>();
+      for (const old of candidates) {
+        try {
+          await this.deps.hooks.runFilters<BeforeDeletePayload>(tx, RECORD_EVENTS.beforeDelete, {
+            object: object.name,
+            id: old.id as string,
+            old: toRecord(old, columns),
+            ...(tx.cause ? { cause: tx.cause } : {}),
+          });
+          accepted.set(old.id as string, old);
+        } catch (e) {
+          // A hook refusing one record leaves that record; anything else is a fault of the batch.
+          if (!(e instanceof AppError) || e.status >= 500) throw e;
+        }
+      }
+      const rows = await markDeleted(tx.db, tx.schema, object, [...accepted.keys()], actor(tx));
+      const writes = rows.map((row) => ({ old: accepted.get(row.id as string)!, row }));
+      await this.afterWrites(tx, model, object, 'delete', writes, opts.batch);
+      return { deleted: rows.map((r) => r.id as string) };
     });
   }
 
@@ -328,11 +439,14 @@ export class RecordService {
     });
   }
 
-  /**
-   * Related roll-ups over `object` after writes made outside `afterWrites` (an import revert's bulk
-   * delete): the parents the writes can move are recomputed in the caller's transaction.
-   */
-  async refreshRelatedRollups(tx: TxCtx, model: Model, object: ObjectModel, writes: readonly ChildWrite[], depth = 0) {
+  /** Related roll-ups over `object` after these writes: the parents they can move are recomputed. */
+  private async refreshRelatedRollups(
+    tx: TxCtx,
+    model: Model,
+    object: ObjectModel,
+    writes: readonly ChildWrite[],
+    depth = 0,
+  ) {
     if (depth > MAX_ROLLUP_DEPTH) return;
     for (const { parent, fields, ids } of affectedParents(model, object, writes).values()) {
       await recomputeRelatedRollups(tx.db, tx.schema, model, parent, fields, ids);
@@ -345,7 +459,7 @@ export class RecordService {
    * those values of `parent` (a chain campaign ← deal ← deal lines), a few levels deep at most.
    */
   private async afterRollups(tx: TxCtx, model: Model, parent: ObjectModel, ids: string[], depth: number) {
-    await refreshRollupFormulas(this.deps.scripts, tx, model, parent, ids);
+    await refreshRollupFormulas(this.deps.saveScripts, tx, model, parent, ids);
     if (depth > MAX_ROLLUP_DEPTH || !ids.length) return;
     const consumers = relatedRollupsOf(model, parent.name);
     if (!consumers.length) return;
@@ -368,7 +482,7 @@ export class RecordService {
   private async prepare(ctx: Ctx, objectName: string, op: 'read' | 'create') {
     const model = await this.deps.meta.model(ctx);
     const object = model.object(objectName);
-    const engine = this.deps.permissions();
+    const engine = this.deps.permissions;
     const access = await engine.objectAccess(ctx, object.name);
     // Objects the user may not read do not exist for them.
     if (!access.can.read && op === 'read') throw notFound(`Unknown object: ${object.name}`);
@@ -517,9 +631,18 @@ export class RecordService {
     const hook = await this.deps.hooks.runFilters<BeforeCreatePayload>(tx, RECORD_EVENTS.beforeCreate, {
       object: object.name,
       record: values,
+      ...(tx.cause ? { cause: tx.cause } : {}),
     });
     const record = hook.record;
-    const scripted = await runSaveScripts(this.deps.scripts, tx, model, object, { ...record, owner }, null);
+    const scripted = await runSaveScripts(
+      this.deps.saveScripts,
+      tx,
+      model,
+      object,
+      { ...record, owner },
+      null,
+      this.scriptHost(tx),
+    );
     const row: Row = { ...columnsOnly(object, record), ...scripted };
     for (const f of object.autonumbers) row[f.column!] = await nextAutonumber(tx.db, tx.schema, f, now);
     row.owner = owner;
@@ -528,7 +651,10 @@ export class RecordService {
     return { row, children };
   }
 
-  /** The locked current row for a write, after scope, version and approval-lock checks. */
+  /**
+   * The locked current row for a write, after scope, version and approval-lock checks (`passLock`:
+   * an admin's override, or the approval engine's own write).
+   */
   private async lockForWrite(
     tx: TxCtx,
     model: Model,
@@ -537,7 +663,7 @@ export class RecordService {
     id: string,
     op: 'update' | 'delete',
     version: number | undefined,
-    override = false,
+    passLock = false,
   ): Promise<Row> {
     assertId(id);
     const where = [compileFilter(model, object, null, qa, 'read')];
@@ -548,7 +674,7 @@ export class RecordService {
       throw conflict('The record was changed by someone else: reload it and try again', {
         version: Number(old.version),
       });
-    if (old.approval_status === 'pending' && !override) throw recordLocked();
+    if (old.approval_status === 'pending' && !passLock) throw recordLocked();
     return old;
   }
 
@@ -568,7 +694,10 @@ export class RecordService {
       throw forbidden(`You may not ${op} this record`);
   }
 
-  /** Validates and writes a patch; returns the new row, or undefined when nothing changed. */
+  /**
+   * Validates and writes a patch; returns the new row, or undefined when nothing changed. `system`:
+   * system columns the approval engine sets with the patch (`approval_status`).
+   */
   private async applyUpdate(
     tx: TxCtx,
     model: Model,
@@ -576,8 +705,9 @@ export class RecordService {
     qa: QueryAccess,
     old: Row,
     body: Record<string, unknown>,
-    override = false,
+    mode: { override?: boolean; passLock?: boolean; system?: Row } = {},
   ): Promise<Row | undefined> {
+    const { override, passLock, system = {} } = mode;
     const { rest, owner } = await takeOwnerChange(tx, qa.access, body);
     const { values: patch, children } = checkPayload(object, qa.access, rest, 'update');
     const id = old.id as string;
@@ -588,10 +718,12 @@ export class RecordService {
       patch,
       old: toRecord(old, readableColumns(object, qa.access)),
       ...(override ? { override } : {}),
+      ...(tx.cause ? { cause: tx.cause } : {}),
+      ...(passLock ? { passLock } : {}),
     });
-    const merged = { ...old, ...hook.patch };
-    const scripted = await runSaveScripts(this.deps.scripts, tx, model, object, merged, old);
-    const set = { ...columnsOnly(object, hook.patch), ...scripted, ...(owner ? { owner } : {}) };
+    const merged = { ...old, ...hook.patch, ...system };
+    const scripted = await runSaveScripts(this.deps.saveScripts, tx, model, object, merged, old, this.scriptHost(tx));
+    const set = { ...columnsOnly(object, hook.patch), ...scripted, ...(owner ? { owner } : {}), ...system };
     const changed = Object.keys(diffRecords(object, old, { ...old, ...set })).length > 0;
     let row: Row | undefined;
     if (changed) row = await updateRow(tx.db, tx.schema, object, id, set, actor(tx));
@@ -747,8 +879,17 @@ export class RecordService {
         userId: user,
         changes,
         batch: batch ?? null,
+        cause: tx.cause ?? null,
       });
-      events.push({ object: object.name, id: row.id as string, action, record: row, old, changes });
+      events.push({
+        object: object.name,
+        id: row.id as string,
+        action,
+        record: row,
+        old,
+        changes,
+        ...(tx.cause ? { cause: tx.cause } : {}),
+      });
     }
     await writeAudit(tx.db, tx.schema, entries);
     await this.refreshRelatedRollups(tx, model, object, writes);
@@ -768,7 +909,7 @@ export class RecordService {
     for (const e of events) {
       const data = jsonSafe(e);
       if (action !== 'delete')
-        await this.deps.scripts.queueAfterSave(
+        await this.deps.saveScripts.queueAfterSave(
           tx,
           model,
           object.name,

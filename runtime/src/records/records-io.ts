@@ -15,8 +15,8 @@ import type { RecordService } from './record-service';
 
 export interface RecordsIoDeps {
   meta: Pick<MetaService, 'model'>;
-  permissions: () => PermissionEngine;
-  records: () => RecordService;
+  permissions: PermissionEngine;
+  records: RecordService;
   hooks: HookBus;
   clock: Clock;
   importLimits?: Partial<ImportLimits>;

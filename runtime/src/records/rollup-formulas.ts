@@ -5,8 +5,7 @@
  * per parent, so a parent never shows a total from before its last line change.
  */
 import type { Model, ObjectModel } from '../model/load-model';
-import { saveInputFor } from '../scripts/record-scripts';
-import type { ScriptEngine } from '../scripts/script-engine';
+import type { SavePipeline } from '../scripts/save-pipeline';
 import type { TxCtx } from '../tx/unit-of-work';
 
 /** Formulas depending on a roll-up, directly or through other formulas, in evaluation order. */
@@ -22,7 +21,7 @@ export function formulasAfterRollups(object: ObjectModel): ObjectModel['formulas
 }
 
 export async function refreshRollupFormulas(
-  scripts: ScriptEngine,
+  saves: Pick<SavePipeline, 'runFormulas'>,
   tx: TxCtx,
   model: Model,
   object: ObjectModel,
@@ -37,11 +36,10 @@ export async function refreshRollupFormulas(
     .whereIn('id', [...new Set(ids)])
     .select('*');
   for (const row of rows) {
-    const input = saveInputFor(tx, model, object.name, row, row);
-    const result = await scripts.runSave({ ...input, validate: [], beforeSave: [], formulas: expressions });
+    const changes = await saves.runFormulas(tx, model, object.name, row, expressions);
     const set: Record<string, unknown> = {};
     for (const f of formulas) {
-      const v = result.changes[f.name];
+      const v = changes[f.name];
       set[f.column!] = v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : v;
     }
     await tx.db.withSchema(tx.schema).from(object.table).where('id', row.id).update(set);

@@ -1,28 +1,31 @@
 /**
  * The one sandbox call of a save: validate scripts, beforeSave scripts and formulas of the object,
- * batched through `ScriptEngine.runSave`. Script `error()`s become 400 VALIDATION_FAILED; a script
+ * batched through the save pipeline (`SavePipeline.runRecordSave`). Script `error()`s become 400 VALIDATION_FAILED; a script
  * that sets an invalid value is the script's fault (422 SCRIPT_FAILED); a crashing or runaway script
  * is already a 422 from the engine.
  */
 import type { Ctx } from '../ctx';
 import { scriptFailed, validationFailed } from '../errors';
 import type { Model, ObjectModel } from '../model/load-model';
-import type { ScriptEngine } from '../scripts/script-engine';
+import type { SavePipeline } from '../scripts/save-pipeline';
+import type { ScriptHost } from '../scripts/script-types';
 import type { RecordData } from './record-hooks';
 
 /**
  * Runs the save scripts on `record` (the full record as it will be saved) and returns the values
- * they set (beforeSave `set()` and formulas), already checked like a client's values.
+ * they set (beforeSave `set()` and formulas), already checked like a client's values. `host` answers
+ * the scripts' `query()` as the saving user.
  */
 export async function runSaveScripts(
-  scripts: ScriptEngine,
+  saves: Pick<SavePipeline, 'runRecordSave'>,
   ctx: Ctx,
   model: Model,
   object: ObjectModel,
   record: RecordData,
   old: RecordData | null,
+  host: ScriptHost,
 ): Promise<RecordData> {
-  const result = await scripts.runRecordSave(ctx, model, object.name, record, old);
+  const result = await saves.runRecordSave(ctx, model, object.name, record, old, host);
   if (Object.keys(result.errors).length) throw validationFailed('The record did not pass validation', result.errors);
   const changes: RecordData = {};
   const invalid: Record<string, string> = {};

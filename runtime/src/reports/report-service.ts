@@ -18,9 +18,9 @@ import { applyDerived, compileDerived, type Row } from './report-derive';
 
 export interface ReportServiceDeps {
   meta: Pick<MetaService, 'model'>;
-  permissions: () => PermissionEngine;
-  aggregates: () => AggregateService;
-  records: () => RecordService;
+  permissions: PermissionEngine;
+  aggregates: Pick<AggregateService, 'aggregate'>;
+  records: Pick<RecordService, 'list'>;
 }
 
 export interface ReportColumn {
@@ -106,7 +106,7 @@ export class ReportService {
     // A report the user may not run is as unknown to them as one that does not exist.
     if (!def || !(await this.mayRun(ctx, model, def))) throw notFound(`Unknown report: ${name}`);
     const object = model.object(def.object);
-    const result = await this.deps.aggregates().aggregate(ctx, def.object, aggregateInputOf(def, opts.asOf));
+    const result = await this.deps.aggregates.aggregate(ctx, def.object, aggregateInputOf(def, opts.asOf));
     const groups = def.groupBy ?? [];
     const rows: Row[] = result.groups.map((g) => {
       const row: Row = {};
@@ -160,7 +160,7 @@ export class ReportService {
   private async mayRun(ctx: Ctx, model: Model, def: ReportDefinition): Promise<boolean> {
     if (!model.objects.has(def.object)) return false;
     if (!ctx.isAdmin && def.roles?.length && !def.roles.some((r) => ctx.user.roles.includes(r))) return false;
-    return (await this.deps.permissions().objectAccess(ctx, def.object)).can.read;
+    return (await this.deps.permissions.objectAccess(ctx, def.object)).can.read;
   }
 
   /** Lookup group values get their target's label (`owner_label`: the user's name). */
@@ -184,9 +184,10 @@ export class ReportService {
             for (const u of users) labels.set(u.id, u.name);
           } else {
             const target = model.object(f.ref);
-            const page = await this.deps
-              .records()
-              .list(ctx, target.name, { filter: { id: { in: slice } }, limit: slice.length });
+            const page = await this.deps.records.list(ctx, target.name, {
+              filter: { id: { in: slice } },
+              limit: slice.length,
+            });
             for (const r of page.items) labels.set(String(r.id), String(r[target.labelField] ?? r.id));
           }
         }

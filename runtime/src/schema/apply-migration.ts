@@ -7,7 +7,6 @@
 import type { MetadataDocument } from '@forma/metadata';
 import type { Knex } from 'knex';
 import { AppError, conflict } from '../errors';
-import { metaStore } from '../meta/meta-store';
 import type { DataCheck, MigrationPlan, PlanStep } from './plan-migration';
 
 export type CheckFailure = {
@@ -26,7 +25,32 @@ export interface Prepared<S = unknown> {
   afterSteps?: (trx: Knex.Transaction) => Promise<void>;
 }
 
+/**
+ * Where the tenant's metadata versions live (the metadata service's `_meta_*` tables, meta-store.ts):
+ * the lock that serializes changes, the current version, and the new version row.
+ */
+export interface MetadataVersions {
+  lock(trx: Knex.Transaction, tenant: string): Promise<void>;
+  currentVersion(trx: Knex.Transaction, schema: string): Promise<number>;
+  document(trx: Knex.Transaction, schema: string, version: number): Promise<MetadataDocument>;
+  insertVersion(
+    trx: Knex.Transaction,
+    schema: string,
+    row: {
+      version: number;
+      document: MetadataDocument;
+      plan: unknown;
+      summary: unknown;
+      author: string | null;
+      author_name: string | null;
+      source: string;
+      created_at: Date;
+    },
+  ): Promise<void>;
+}
+
 export interface ApplyMigrationInput<S> {
+  versions: MetadataVersions;
   tenant: string;
   schema: string;
   author: { id: string | null; name: string | null };
@@ -122,9 +146,10 @@ export async function applyMigration<S>(
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction(async (trx) => {
-        await metaStore.lock(trx, input.tenant);
-        const version = await metaStore.currentVersion(trx, input.schema);
-        const document = await metaStore.document(trx, input.schema, version);
+        const { versions } = input;
+        await versions.lock(trx, input.tenant);
+        const version = await versions.currentVersion(trx, input.schema);
+        const document = await versions.document(trx, input.schema, version);
         const prepared = await input.prepare({ version, document }, trx);
         if (!prepared) return { version, changed: false, document, plan: null, summary: null };
         const { plan } = prepared;
@@ -143,7 +168,7 @@ export async function applyMigration<S>(
         }
         await prepared.afterSteps?.(trx);
         const nextVersion = version + 1;
-        await metaStore.insertVersion(trx, input.schema, {
+        await versions.insertVersion(trx, input.schema, {
           version: nextVersion,
           document: prepared.next,
           plan: plan.steps.map(({ action: _action, ...s }) => s),

@@ -6,8 +6,8 @@
 import type { MetadataDocument, MetadataIssue } from '@forma/metadata';
 import { pointer } from '@forma/metadata';
 import { isDeepStrictEqual } from 'node:util';
-import { loadModel, type Model } from '../model/load-model';
-import { rollupValue } from '../records/related-rollups';
+import type { Knex } from 'knex';
+import { type FieldModel, loadModel, type Model, type ObjectModel } from '../model/load-model';
 import type { Action } from './actions/action';
 import { handlerOf } from './actions/action-registry';
 import { checkExpression } from './actions/column-sql';
@@ -56,7 +56,22 @@ export interface PlanOptions {
    * omitted every existing table is assumed to hold rows.
    */
   tablesWithRows?: ReadonlySet<string>;
+  /**
+   * The SQL of a related roll-up's value for the parent row being updated, used to fill a new or
+   * changed roll-up on publish. The records engine owns it (it compiles the roll-up's filter in the
+   * filter language): `records/related-rollups.ts` `rollupValue`, given by the metadata service.
+   */
+  rollupValue: RollupValueSql;
 }
+
+/** A port of the planner: the correlated sub-query computing `field` (a related roll-up) of `parent`. */
+export type RollupValueSql = (
+  db: Knex,
+  schema: string,
+  model: Model,
+  parent: ObjectModel,
+  field: FieldModel,
+) => Knex.QueryBuilder;
 
 /** Buckets in execution order: constraints come off before columns change, and go back on after. */
 const ORDER = [
@@ -477,7 +492,7 @@ export function planMigration(current: MetadataDocument, next: MetadataDocument,
   const nextModel = loadModel(next, 0);
   const planner = new Planner(buildTableSpecs(curModel), buildTableSpecs(nextModel), opts);
   planner.run();
-  planner.actions.push(...rollupBackfills(curModel, nextModel, opts.schema));
+  planner.actions.push(...rollupBackfills(curModel, nextModel, opts.schema, opts.rollupValue));
   const rank = new Map<string, number>(ORDER.map((k, i) => [k, i]));
   const actions = planner.actions
     .map((a, i) => ({ a, i }))
@@ -492,7 +507,7 @@ export function planMigration(current: MetadataDocument, next: MetadataDocument,
  * in the publish itself (a new object has no rows to fill). Line-item roll-ups are left as they
  * were: their children are saved with the parent.
  */
-function rollupBackfills(cur: Model, next: Model, schema: string): Action[] {
+function rollupBackfills(cur: Model, next: Model, schema: string, rollupValue: RollupValueSql): Action[] {
   const out: Action[] = [];
   for (const parent of next.objects.values()) {
     const was = [...cur.objects.values()].find((o) => o.id === parent.id);

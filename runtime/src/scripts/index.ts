@@ -20,16 +20,17 @@ export type {
 } from './script-types';
 export { SCRIPT_EVENTS } from './script-types';
 export { defaultScriptsConfig, type ScriptLimits, type ScriptsConfig } from './scripts-config';
+export { ScriptEngine } from './script-engine';
+export { ScriptLimitsStore, type ScriptLimitsStoreOptions } from './script-limits-store';
+export { AFTER_SAVE_TOPIC, type AfterSavePayload, SavePipeline, type SavePipelineDeps } from './save-pipeline';
 export {
-  AFTER_SAVE_TOPIC,
   type ActionRecords,
   type ActionResult,
-  type AfterSavePayload,
-  ScriptEngine,
-  type ScriptHostFactory,
-  type ScriptLoader,
+  ScriptActions,
+  type ScriptActionsDeps,
   type ScriptTestRequest,
-} from './script-engine';
+} from './script-actions';
+export { checkScriptItem } from './check-script-item';
 export { compileExpression, compileScript, formatDiagnostics } from './compile-script';
 export { SCRIPT_API_DTS } from './script-api-dts';
 export {
@@ -42,7 +43,6 @@ export {
   scriptsFor,
   scriptUserOf,
 } from './record-scripts';
-export { connectScriptsToOutbox } from './connect-scripts';
 export {
   parseScriptLimits,
   SCRIPT_LIMIT_RANGES,

@@ -1,14 +1,10 @@
-import type { MetadataDocument } from '@forma/metadata';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock';
-import type { Ctx } from '../ctx';
-import { AppError, forbidden, notFound } from '../errors';
-import { loadModel } from '../model/load-model';
-import type { TxCtx } from '../tx/unit-of-work';
-import { assertNoScriptErrors } from './record-scripts';
-import { AFTER_SAVE_TOPIC, ScriptEngine } from './script-engine';
-import type { RecordData, SaveInput, ScriptDefinition, ScriptHost } from './script-types';
-import { defaultScriptsConfig, type ScriptLimits } from './scripts-config';
+import { AppError, forbidden } from '../errors';
+import { ScriptEngine } from './script-engine';
+import { ScriptLimitsStore } from './script-limits-store';
+import type { SaveInput, ScriptHost } from './script-types';
+import { defaultScriptsConfig } from './scripts-config';
 
 const clock = new ManualClock('2030-01-01T00:00:00Z');
 let engine: ScriptEngine;
@@ -394,276 +390,20 @@ describe('limits and circuit breaker', () => {
   });
 });
 
-describe('test (the test route’s service)', () => {
-  const ctx = {
-    tenant: 'engine_a',
-    schema: 't_engine_a',
-    user: { ...user, roles: ['admin'] },
-    isAdmin: true,
-    db: undefined,
-  } as unknown as Ctx;
-
-  it('runs an inline definition by its event', async () => {
-    const validate = await engine.test(ctx, {
-      name: 'discount',
-      script: { object: 'deal', event: 'validate', code: "if (record.discount > 20) error('discount', 'Too much');" },
-      record: { discount: 25 },
+describe('limits from the store', () => {
+  it('runs a tenant under the limits its store reads before the first call', async () => {
+    const config = { ...defaultScriptsConfig, settingsTtlMs: 1000 };
+    const limits = new ScriptLimitsStore(config, {
+      clock,
+      store: { read: async () => ({ timeoutMs: 50 }), write: async () => {} },
     });
-    expect(validate.errors).toEqual({ discount: 'Too much' });
-    const before = await engine.test(ctx, {
-      name: 'tier',
-      script: { object: 'member', event: 'beforeSave', code: "set('tier', 'gold'); log(user.roles);" },
-      record: {},
-    });
-    expect(before).toMatchObject({ changes: { tier: 'gold' }, logs: ['[tier] ["admin"]'] });
-  });
-
-  it('refuses an inline definition that does not compile, with positions', async () => {
-    const e = await engine
-      .test(ctx, {
-        name: 'x',
-        script: { object: 'deal', event: 'validate', code: 'const a: number = "s";', language: 'ts' },
-        record: {},
-      })
-      .catch((err: AppError) => err);
-    expect(e).toMatchObject({
-      code: 'VALIDATION_FAILED',
-      fields: { code: expect.stringMatching(/^line 1, column 7: /) },
-    });
-  });
-
-  it('loads a saved script by name through the registered loader', async () => {
-    await expect(engine.test(ctx, { name: 'saved', record: {} })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    engine.useScriptLoader(async (_ctx, name) =>
-      name === 'saved'
-        ? { version: 7, definition: { object: 'deal', event: 'action', code: 'return record.a * 2;' } }
-        : undefined,
-    );
-    expect((await engine.test(ctx, { name: 'saved', record: { a: 21 } })).result).toBe(42);
-    await expect(engine.test(ctx, { name: 'other', record: {} })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-  });
-});
-
-describe('the records engine’s entry points', () => {
-  const doc = {
-    objects: {
-      deal: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          amount: { type: 'number' },
-          discount: { type: 'number' },
-          stage: { type: 'string' },
-          net: { type: 'number', 'x-formula': 'record.amount * (1 - (record.discount || 0) / 100)' },
-        },
-      },
-      note: { type: 'object', additionalProperties: false, properties: { text: { type: 'string' } } },
-    },
-    scripts: {
-      discount: {
-        object: 'deal',
-        event: 'validate',
-        code: "if (record.discount > 20 && !user.roles.includes('sales_manager')) error('discount', 'Needs a manager');",
-      },
-      stage: { object: 'deal', event: 'beforeSave', code: "if (!record.stage) set('stage', 'new');" },
-      notify: {
-        object: 'deal',
-        event: 'afterSave',
-        code: "const same = await query('deal', { stage: { eq: record.stage } });\nlog(same.length, old?.stage);",
-      },
-      broken: { object: 'deal', event: 'afterSave', code: "throw new Error('boom');", order: -1 },
-      close: {
-        object: 'deal',
-        event: 'action',
-        code: "if (params.reason === 'none') error('reason', 'Give a reason');\nset('stage', 'won');\nreturn { was: record.stage };",
-      },
-      peek: { object: 'deal', event: 'action', code: 'return record.amount;' },
-      off: { object: 'deal', event: 'action', code: 'return 1;', active: false },
-    },
-  } as unknown as MetadataDocument;
-  const model = loadModel(doc, 4);
-  const ctx = {
-    tenant: 'engine_rec',
-    schema: 't_engine_rec',
-    user: { ...user, locale: null },
-    isAdmin: false,
-    db: {},
-  } as unknown as Ctx;
-  const rows = [{ id: 'd1', stage: 'won' }];
-  const query = vi.fn(async () => rows);
-  const records = {
-    get: vi.fn(async (_ctx: Ctx, _object: string, id: string) => {
-      if (id !== 'd1') throw notFound('Not found');
-      return { id: 'd1', amount: 10, stage: 'new', version: 3 };
-    }),
-    update: vi.fn(async (_ctx: Ctx, _object: string, id: string, changes: RecordData, version?: number) => ({
-      id,
-      amount: 10,
-      ...changes,
-      version: (version ?? 0) + 1,
-    })),
-  };
-
-  beforeAll(() => {
-    engine.useRecordsQuery(query);
-    engine.useActionRecords(records);
-    engine.useScriptLoader(async (_ctx, name) =>
-      Object.hasOwn(model.scripts, name)
-        ? { definition: model.scripts[name] as ScriptDefinition, version: model.version }
-        : undefined,
-    );
-  });
-
-  it('runRecordSave runs validate, beforeSave and formulas of the object', async () => {
-    const refused = await engine.runRecordSave(ctx, model, 'deal', { amount: 100, discount: 30 }, null);
-    expect(refused.errors).toEqual({ discount: 'Needs a manager' });
-    expect(() => assertNoScriptErrors(refused)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
-    const fine = await engine.runRecordSave(ctx, model, 'deal', { amount: 100, discount: 10 }, null);
-    expect(fine).toMatchObject({ errors: {}, changes: { stage: 'new', net: 90 } });
-  });
-
-  it('runRecordSave makes no sandbox call for an object without scripts or formulas', async () => {
-    expect(await engine.runRecordSave(ctx, model, 'note', { text: 'x' }, null)).toEqual({
-      errors: {},
-      changes: {},
-      logs: [],
-      ms: 0,
-    });
-  });
-
-  it('queueAfterSave records an outbox event only for objects with afterSave scripts', async () => {
-    const enqueue = vi.fn(async () => {});
-    engine.useOutbox({ enqueue });
-    const tx = { ...ctx, uow: {} } as unknown as TxCtx;
-    expect(await engine.queueAfterSave(tx, model, 'note', { text: 'x' }, null)).toBe(false);
-    expect(await engine.queueAfterSave(tx, model, 'deal', { id: 'd1' }, { id: 'd1', stage: 'new' })).toBe(true);
-    expect(enqueue.mock.calls).toEqual([
-      [tx, AFTER_SAVE_TOPIC, { object: 'deal', record: { id: 'd1' }, old: { id: 'd1', stage: 'new' } }],
-    ]);
-  });
-
-  it('runAfterSave runs every afterSave script; one that throws does not stop the others', async () => {
-    const results = await engine.runAfterSave(ctx, model, {
-      object: 'deal',
-      record: { id: 'd1', stage: 'won' },
-      old: { id: 'd1', stage: 'new' },
-    });
-    expect(results.map((r) => r.logs)).toEqual([['[notify] 1 new']]);
-    expect(query).toHaveBeenLastCalledWith(ctx, 'deal', { filter: { stage: { eq: 'won' } }, limit: 50 });
-    expect(await engine.runAfterSave(ctx, model, { object: 'gone', record: {}, old: null })).toEqual([]);
-  });
-
-  it('runAfterSave throws a timeout, so the outbox retries the event', async () => {
-    const spinning = loadModel(
-      {
-        ...doc,
-        scripts: { spin: { object: 'deal', event: 'afterSave', code: 'while (true) {}' } },
-      } as unknown as MetadataDocument,
-      5,
-    );
-    engine.setTenantLimits('engine_rec', { timeoutMs: 50 });
+    const local = new ScriptEngine(config, { clock, limits });
     try {
-      const e = await failure(engine.runAfterSave(ctx, spinning, { object: 'deal', record: {}, old: null }));
-      expect(e.details).toMatchObject({ reason: 'timeout', script: 'spin' });
-    } finally {
-      engine.setTenantLimits('engine_rec', undefined);
-    }
-  });
-
-  it('runAction reads the record, runs the action and saves what it set through the records engine', async () => {
-    const r = await engine.runAction(ctx, 'deal', 'd1', 'close', { reason: 'signed' });
-    expect(r).toMatchObject({
-      result: { was: 'new' },
-      changes: { stage: 'won' },
-      record: { stage: 'won', version: 4 },
-    });
-    expect(records.update).toHaveBeenLastCalledWith(ctx, 'deal', 'd1', { stage: 'won' }, 3);
-    records.update.mockClear();
-    const peek = await engine.runAction(ctx, 'deal', 'd1', 'peek');
-    expect(peek).toMatchObject({ result: 10, record: { id: 'd1', version: 3 } });
-    expect(records.update).not.toHaveBeenCalled();
-  });
-
-  it('runAction refuses with 400 when the action calls error(), and saves nothing', async () => {
-    const e = await failure(engine.runAction(ctx, 'deal', 'd1', 'close', { reason: 'none' }));
-    expect(e).toMatchObject({ code: 'VALIDATION_FAILED', fields: { reason: 'Give a reason' } });
-    expect(records.update).not.toHaveBeenCalled();
-  });
-
-  it('runAction answers 404 for unknown, inactive, non-action or other objects’ scripts and unknown records', async () => {
-    for (const [object, name] of [
-      ['deal', 'nope'],
-      ['deal', 'off'],
-      ['deal', 'discount'],
-      ['note', 'close'],
-      ['deal', '../x'],
-    ] as const) {
-      await expect(engine.runAction(ctx, object, 'd1', name), name).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    }
-    await expect(engine.runAction(ctx, 'deal', 'd2', 'peek')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-  });
-});
-
-describe('limits from tenant settings', () => {
-  it('layers configuration, stored settings and this process’s overrides, re-reading settings after the TTL', async () => {
-    const local = new ScriptEngine(
-      { ...defaultScriptsConfig, tenants: { engine_set: { queryBudget: 5, memoryMb: 32 } }, settingsTtlMs: 1000 },
-      { clock },
-    );
-    let stored: Partial<ScriptLimits> | undefined = { queryBudget: 7 };
-    const read = vi.fn(async () => stored);
-    const write = vi.fn(async (_t: string, limits: Partial<ScriptLimits>) => {
-      stored = limits;
-    });
-    local.useTenantLimitsStore({ read, write });
-    try {
-      expect(local.limitsFor('engine_set')).toMatchObject({ queryBudget: 5, memoryMb: 32 });
-      const probe = save({ tenant: 'engine_set', formulas: { a: '1' } });
-      await local.runSave(probe);
-      expect(local.limitsFor('engine_set')).toMatchObject({ queryBudget: 7, memoryMb: 32 });
-      stored = { queryBudget: 9 };
-      await local.runSave(probe);
-      expect(read).toHaveBeenCalledTimes(1);
-      clock.advance(1000);
-      await local.runSave(probe); // a stale copy is refreshed in the background
-      await vi.waitFor(() => expect(local.limitsFor('engine_set').queryBudget).toBe(9));
-      local.setTenantLimits('engine_set', { queryBudget: 1 });
-      expect(local.limitsFor('engine_set').queryBudget).toBe(1);
-      local.setTenantLimits('engine_set', undefined);
-
-      expect(await local.putTenantLimits('engine_set', { timeoutMs: 200 })).toEqual({
-        overrides: { timeoutMs: 200 },
-        effective: expect.objectContaining({ timeoutMs: 200, queryBudget: 5, memoryMb: 32 }),
-      });
-      expect(write).toHaveBeenLastCalledWith('engine_set', { timeoutMs: 200 });
-      await expect(local.putTenantLimits('engine_set', { timeoutMs: 0, nope: 1 })).rejects.toMatchObject({
-        code: 'VALIDATION_FAILED',
-        fields: { timeoutMs: 'must be an integer from 1 to 30000', nope: expect.stringMatching(/^unknown limit/) },
-      });
-      await expect(local.tenantLimits('Bad;Tenant')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    } finally {
-      await local.close();
-    }
-  });
-
-  it('keeps the last known limits when the settings cannot be read', async () => {
-    const local = new ScriptEngine({ ...defaultScriptsConfig, settingsTtlMs: 10 }, { clock });
-    let fail = false;
-    local.useTenantLimitsStore({
-      read: async () => {
-        if (fail) throw new Error('database down');
-        return { queryBudget: 3 };
-      },
-      write: async () => {},
-    });
-    try {
-      const probe = save({ tenant: 'engine_down', formulas: { a: '1' } });
-      await local.runSave(probe);
-      fail = true;
-      clock.advance(10);
-      expect((await local.runSave(probe)).changes).toEqual({ a: 1 });
-      await new Promise((r) => setImmediate(r));
-      expect(local.limitsFor('engine_down').queryBudget).toBe(3);
+      const e = await failure(
+        local.runSave(save({ tenant: 'engine_store', validate: [{ name: 'spin', code: 'while (true) {}' }] })),
+      );
+      expect(e.message).toBe('Script "spin" timed out after 50 ms');
+      expect(local.limits).toBe(limits);
     } finally {
       await local.close();
     }

@@ -2,24 +2,12 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { LRUCache } from 'lru-cache';
 import { type Clock, systemClock } from '../clock';
-import type { Ctx } from '../ctx';
-import { badRequest, isAppError, notFound, validationFailed } from '../errors';
-import type { Outbox } from '../events/outbox';
+import { badRequest } from '../errors';
 import { type Logger, silentLogger } from '../logger';
-import type { Model } from '../model/load-model';
-import type { TxCtx } from '../tx/unit-of-work';
 import { isIdentifier, isTenantId } from '../model/naming';
 import { CircuitBreaker } from './circuit-breaker';
 import { compileExpression, compileScript, formatDiagnostics } from './compile-script';
 import { nestsDeeperThan } from './json-depth';
-import {
-  hasSaveWork,
-  type RecordsQuery,
-  saveInputFor,
-  scriptHostFor,
-  scriptsFor,
-  scriptUserOf,
-} from './record-scripts';
 import type { SourceDef } from './sandbox-protocol';
 import { type SandboxOutcome, SandboxProcess } from './sandbox-process';
 import { scriptFailure, type UnitLabel } from './script-failure';
@@ -28,7 +16,6 @@ import type {
   Diagnostic,
   ExpressionScope,
   FailureReason,
-  RecordData,
   SaveInput,
   SaveResult,
   ScriptDefinition,
@@ -40,57 +27,8 @@ import type {
   ScriptVersion,
 } from './script-types';
 import { SCRIPT_EVENTS } from './script-types';
-import { limitsFor, type ScriptLimits, type ScriptsConfig } from './scripts-config';
-import { parseScriptLimits, type TenantLimitsStore } from './tenant-script-limits';
-
-/** Gives the `ScriptHost` that answers `query()` for a request (the records engine registers one). */
-export type ScriptHostFactory = (ctx: Ctx) => ScriptHost;
-
-/**
- * What an action needs of the records engine: the record as the caller may read it (404 outside their
- * scope) and an update through the normal save path (permissions, validation, scripts, formulas).
- */
-export interface ActionRecords {
-  get(ctx: Ctx, object: string, id: string): Promise<RecordData>;
-  update(ctx: Ctx, object: string, id: string, changes: RecordData, version: number | undefined): Promise<RecordData>;
-}
-
-/** The answer of `POST /api/records/:object/:id/actions/:script`. */
-export interface ActionResult extends ScriptRunResult {
-  /** The record after the action: updated when the script called `set()`, else as read. */
-  record: RecordData;
-}
-
-/** Outbox topic of the afterSave scripts of one save; the payload is `AfterSavePayload`. */
-export const AFTER_SAVE_TOPIC = 'scripts.afterSave';
-
-export interface AfterSavePayload {
-  object: string;
-  record: RecordData;
-  old: RecordData | null;
-}
-
-/** How long a tenant's first call waits for its stored limits before running under the configured ones. */
-const FIRST_READ_WAIT_MS = 500;
-
-/** Failures of an afterSave script that running it again cannot fix: logged, not retried. */
-const FINAL_REASONS: ReadonlySet<string> = new Set(['error', 'syntax', 'output']);
-
-/** Finds a saved script by name (the metadata service registers one). */
-export type ScriptLoader = (
-  ctx: Ctx,
-  name: string,
-) => Promise<{ definition: ScriptDefinition; version: ScriptVersion } | undefined>;
-
-export interface ScriptTestRequest {
-  /** The saved script to run, or the name to give `script`. */
-  name: string;
-  /** An unsaved definition to run instead of the saved one. */
-  script?: ScriptDefinition;
-  record: RecordData;
-  old?: RecordData | null;
-  params?: RecordData;
-}
+import { ScriptLimitsStore } from './script-limits-store';
+import type { ScriptLimits, ScriptsConfig } from './scripts-config';
 
 /** One compiled unit as the parent knows it. */
 interface Unit {
@@ -120,12 +58,6 @@ const KEY = /^(_|[a-z][a-z0-9_]{0,62})$/;
 /** Failures that say the tenant's scripts hurt the sandbox, as opposed to a rule throwing an error. */
 const BREAKER_REASONS: ReadonlySet<FailureReason> = new Set(['timeout', 'memory', 'crash']);
 
-const noHost: ScriptHost = {
-  query: async () => {
-    throw badRequest('queries are not available: no records engine is connected');
-  },
-};
-
 function unitKey(def: SourceDef): string {
   return createHash('sha256').update(`${def.kind}\0${def.name}\0${def.code}`).digest('base64url').slice(0, 24);
 }
@@ -144,34 +76,25 @@ const stringList = (v: unknown): string[] => (Array.isArray(v) ? v.filter(isStri
 const elapsed = (since: number) => Math.round((performance.now() - since) * 100) / 100;
 
 /**
- * The script engine: compiles tenant scripts and expressions once, runs them in the sandbox child
- * process under each tenant's limits, and turns every failure into a clear `SCRIPT_FAILED`.
+ * The script runner: compiles tenant scripts and expressions once, runs them in the sandbox child
+ * process under each tenant's limits (`limits`), and turns every failure into a clear
+ * `SCRIPT_FAILED`. Three run kinds: a save's scripts and formulas (`runSave`), one script
+ * (`runScript`), expressions (`evaluateAll`); `query()` is answered by the host each call is given.
+ * What a record save runs is the save pipeline's (save-pipeline.ts); action scripts and test runs are
+ * `ScriptActions`' (script-actions.ts).
  */
 export class ScriptEngine {
+  readonly limits: ScriptLimitsStore;
   private readonly sandbox: SandboxProcess;
   private readonly breaker: CircuitBreaker;
   private readonly units = new LRUCache<string, Unit>({ max: 20_000 });
-  private readonly overrides = new Map<string, Partial<ScriptLimits>>();
-  private hostFactory: ScriptHostFactory = () => noHost;
-  private loader: ScriptLoader | undefined;
-  private outbox: Pick<Outbox, 'enqueue'> | undefined;
-  private records: ActionRecords | undefined;
-  private limitsStore: TenantLimitsStore | undefined;
-  /** Overrides read from tenant settings, with when they were read (ms). */
-  private readonly stored = new Map<string, { limits: Partial<ScriptLimits> | undefined; at: number }>();
-  private readonly loading = new Map<string, Promise<void>>();
-  private readonly clock: Clock;
-  private readonly logger: Logger;
 
-  constructor(
-    private readonly config: ScriptsConfig,
-    opts: { clock?: Clock; logger?: Logger } = {},
-  ) {
+  constructor(config: ScriptsConfig, opts: { clock?: Clock; logger?: Logger; limits?: ScriptLimitsStore } = {}) {
     const logger = opts.logger ?? silentLogger;
-    this.logger = logger;
-    this.clock = opts.clock ?? systemClock;
+    const clock = opts.clock ?? systemClock;
+    this.limits = opts.limits ?? new ScriptLimitsStore(config, { clock, logger });
     this.sandbox = new SandboxProcess({ maxIsolates: config.maxIsolates, logger });
-    this.breaker = new CircuitBreaker(config.breaker, this.clock);
+    this.breaker = new CircuitBreaker(config.breaker, clock);
   }
 
   /** Full check of a script as on save: syntax, and for TypeScript the types against the script API. */
@@ -206,112 +129,14 @@ export class ScriptEngine {
     return { ok: Object.keys(fields).length === 0, fields, diagnostics };
   }
 
-  /**
-   * The limits a tenant's calls run under: the defaults, then the configuration's overrides, then
-   * the tenant's settings (as last read), then `setTenantLimits` of this process.
-   */
+  /** The limits a tenant's calls run under (`limits.limitsFor`). */
   limitsFor(tenant: string): ScriptLimits {
-    return limitsFor(this.config, {
-      ...this.config.tenants[tenant],
-      ...this.stored.get(tenant)?.limits,
-      ...this.overrides.get(tenant),
-    });
+    return this.limits.limitsFor(tenant);
   }
 
-  /** Overrides a tenant's limits in this process only (`undefined` removes the override). */
+  /** Overrides a tenant's limits in this process only (`limits.setTenantLimits`; tests, operators). */
   setTenantLimits(tenant: string, limits: Partial<ScriptLimits> | undefined): void {
-    if (limits) this.overrides.set(tenant, { ...limits });
-    else this.overrides.delete(tenant);
-  }
-
-  /** Where tenants' limit overrides are kept for every process (tenant settings in the database). */
-  useTenantLimitsStore(store: TenantLimitsStore): void {
-    this.limitsStore = store;
-    this.stored.clear();
-  }
-
-  /** The overrides kept in the tenant's settings and the limits its calls now run under. */
-  async tenantLimits(tenant: string): Promise<{ overrides: Partial<ScriptLimits>; effective: ScriptLimits }> {
-    this.assertTenant(tenant);
-    if (this.limitsStore) {
-      const limits = await this.limitsStore.read(tenant);
-      this.stored.set(tenant, { limits, at: this.clock.now().getTime() });
-    }
-    return { overrides: { ...this.stored.get(tenant)?.limits }, effective: this.limitsFor(tenant) };
-  }
-
-  /** Replaces the overrides kept in the tenant's settings (`{}` removes them); other processes follow within `settingsTtlMs`. */
-  async putTenantLimits(
-    tenant: string,
-    limits: unknown,
-  ): Promise<{ overrides: Partial<ScriptLimits>; effective: ScriptLimits }> {
-    this.assertTenant(tenant);
-    const parsed = parseScriptLimits(limits);
-    if (Object.keys(parsed.fields).length) throw validationFailed('Invalid script limits', parsed.fields);
-    if (!this.limitsStore) throw badRequest('Tenant script limits are not stored in this deployment');
-    await this.limitsStore.write(tenant, parsed.limits);
-    return this.tenantLimits(tenant);
-  }
-
-  /**
-   * Reads the tenant's stored overrides when the copy held is older than `settingsTtlMs`. A stale copy
-   * is refreshed in the background; only a tenant's first call waits, and not for long, because the
-   * read needs a pooled connection that callers holding transactions may be keeping busy.
-   */
-  private async refreshStoredLimits(tenant: string): Promise<void> {
-    const store = this.limitsStore;
-    if (!store) return;
-    const now = this.clock.now().getTime();
-    const held = this.stored.get(tenant);
-    if (held && now - held.at < this.config.settingsTtlMs) return;
-    let loading = this.loading.get(tenant);
-    if (!loading) {
-      loading = store
-        .read(tenant)
-        .then(
-          (limits) => this.stored.set(tenant, { limits, at: this.clock.now().getTime() }),
-          (err) => {
-            // Scripts keep their last known limits rather than failing saves over a settings read.
-            this.logger.warn({ err, tenant }, 'could not read the tenant’s script limits');
-            this.stored.set(tenant, { limits: held?.limits, at: this.clock.now().getTime() });
-          },
-        )
-        .then(() => undefined)
-        .finally(() => this.loading.delete(tenant));
-      this.loading.set(tenant, loading);
-    }
-    if (held) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([loading, new Promise<void>((resolve) => (timer = setTimeout(resolve, FIRST_READ_WAIT_MS)))]);
-    clearTimeout(timer);
-  }
-
-  useHostFactory(factory: ScriptHostFactory): void {
-    this.hostFactory = factory;
-  }
-
-  useScriptLoader(loader: ScriptLoader): void {
-    this.loader = loader;
-  }
-
-  /** `query()` of every script goes through the records engine as the calling user. */
-  useRecordsQuery(query: RecordsQuery): void {
-    this.hostFactory = (ctx) => scriptHostFor(ctx, query);
-  }
-
-  /** Where `queueAfterSave` records its events (the handler is `connectScriptsToOutbox`'s). */
-  useOutbox(outbox: Pick<Outbox, 'enqueue'>): void {
-    this.outbox = outbox;
-  }
-
-  /** Record access for action scripts (`runAction`). */
-  useActionRecords(records: ActionRecords): void {
-    this.records = records;
-  }
-
-  /** The host that answers `query()` for this request's user. */
-  hostFor(ctx: Ctx): ScriptHost {
-    return this.hostFactory(ctx);
+    this.limits.setTenantLimits(tenant, limits);
   }
 
   /** Starts the sandbox process ahead of the first call. */
@@ -363,119 +188,6 @@ export class ScriptEngine {
     };
   }
 
-  /**
-   * The records engine's one call per save: the object's validate and beforeSave scripts and its
-   * formulas on `record` (the whole record as it will be saved; on update, old merged with the patch),
-   * with `query()` answered as `ctx.user` inside `ctx.db`. Apply `changes` to the record when `errors`
-   * is empty; otherwise refuse the save (`assertNoScriptErrors`). Throws `SCRIPT_FAILED` (422).
-   */
-  async runRecordSave(
-    ctx: Ctx,
-    model: Model,
-    object: string,
-    record: RecordData,
-    old: RecordData | null,
-  ): Promise<SaveResult> {
-    if (!hasSaveWork(model, object)) return { errors: {}, changes: {}, logs: [], ms: 0 };
-    return this.runSave(saveInputFor(ctx, model, object, record, old), this.hostFor(ctx));
-  }
-
-  /**
-   * Records, in the save's transaction, that the object's afterSave scripts must run once it commits
-   * (nothing is recorded when the object has none). A rolled-back save never runs them.
-   */
-  async queueAfterSave(
-    tx: TxCtx,
-    model: Model,
-    object: string,
-    record: RecordData,
-    old: RecordData | null,
-  ): Promise<boolean> {
-    if (scriptsFor(model, object, 'afterSave').length === 0) return false;
-    if (!this.outbox) throw new Error('afterSave scripts need an outbox: call connectScriptsToOutbox');
-    const payload: AfterSavePayload = { object, record, old };
-    await this.outbox.enqueue(tx, AFTER_SAVE_TOPIC, payload as unknown as Record<string, unknown>);
-    return true;
-  }
-
-  /**
-   * Runs the afterSave scripts of a committed save (the outbox handler). Scripts run as the user who
-   * saved, as the metadata stands when the event is handled. A script that throws is logged and the
-   * others still run; a timeout, memory exhaustion or crash is thrown so the outbox retries the event.
-   */
-  async runAfterSave(ctx: Ctx, model: Model, payload: AfterSavePayload): Promise<ScriptRunResult[]> {
-    if (!model.objects.has(payload.object)) return [];
-    const results: ScriptRunResult[] = [];
-    const host = this.hostFor(ctx);
-    for (const script of scriptsFor(model, payload.object, 'afterSave')) {
-      try {
-        const result = await this.runScript(
-          {
-            tenant: ctx.tenant,
-            version: model.version,
-            object: payload.object,
-            event: 'afterSave',
-            script,
-            record: payload.record,
-            old: payload.old,
-            user: scriptUserOf(ctx),
-          },
-          host,
-        );
-        if (result.logs.length || Object.keys(result.errors).length) {
-          this.logger.info(
-            { tenant: ctx.tenant, script: script.name, logs: result.logs, errors: result.errors },
-            'afterSave script',
-          );
-        }
-        results.push(result);
-      } catch (e) {
-        const reason = isAppError(e) ? e.details?.reason : undefined;
-        if (typeof reason !== 'string' || !FINAL_REASONS.has(reason)) throw e;
-        this.logger.warn({ tenant: ctx.tenant, script: script.name, err: e }, 'afterSave script failed');
-      }
-    }
-    return results;
-  }
-
-  /**
-   * An action script on one record (`POST /api/records/:object/:id/actions/:script`): the record is
-   * read as the caller may see it, the script runs with `params`, and what it `set()` is saved through
-   * the records engine's normal update (the caller's permissions, validation, scripts; 409 when the
-   * record changed meanwhile). Unknown, inactive or non-action scripts of the object answer 404.
-   */
-  async runAction(ctx: Ctx, object: string, id: string, name: string, params: RecordData = {}): Promise<ActionResult> {
-    const found = SCRIPT_NAME.test(name) ? await this.loader?.(ctx, name) : undefined;
-    const def = found?.definition as (ScriptDefinition & { active?: boolean }) | undefined;
-    if (!found || !def || def.object !== object || def.event !== 'action' || def.active === false) {
-      throw notFound(`Action "${name.slice(0, 100)}" not found on ${object}`);
-    }
-    if (!this.records) throw badRequest('Actions are not available: no records engine is connected');
-    const record = await this.records.get(ctx, object, id);
-    const result = await this.runScript(
-      {
-        tenant: ctx.tenant,
-        version: found.version,
-        object,
-        event: 'action',
-        script: { name, code: def.code, language: def.language ?? 'js' },
-        record,
-        old: null,
-        user: scriptUserOf(ctx),
-        params,
-      },
-      this.hostFor(ctx),
-    );
-    if (Object.keys(result.errors).length > 0) {
-      const fields = result.errors;
-      throw validationFailed(`Action "${name}" refused: ${Object.values(fields)[0]}`, fields, { logs: result.logs });
-    }
-    if (Object.keys(result.changes).length === 0) return { ...result, record };
-    const version = typeof record.version === 'number' ? record.version : undefined;
-    const updated = await this.records.update(ctx, object, id, result.changes, version);
-    return { ...result, record: updated };
-  }
-
   /** One script on its own: `afterSave` and `action` events (`set()` allowed for `beforeSave` and `action`). */
   async runScript(input: ScriptRunInput, host?: ScriptHost): Promise<ScriptRunResult> {
     const started = performance.now();
@@ -523,44 +235,6 @@ export class ScriptEngine {
       user: scope.user ?? null,
     });
     return Array.isArray(out.values) ? out.values : [];
-  }
-
-  /**
-   * Runs a script on a sample record without saving (`POST /api/meta/scripts/:name/test`): a saved
-   * script by name, or an unsaved definition, which is fully checked first.
-   */
-  async test(ctx: Ctx, request: ScriptTestRequest): Promise<ScriptRunResult> {
-    let definition: ScriptDefinition;
-    let version: ScriptVersion;
-    if (request.script) {
-      const check = this.checkDefinition(request.script);
-      if (!check.ok)
-        throw validationFailed('The script is not valid', check.fields, { diagnostics: check.diagnostics });
-      definition = request.script;
-      version = 'test';
-    } else {
-      const found = await this.loader?.(ctx, request.name);
-      if (!found) throw notFound(`Script "${request.name}" not found`);
-      ({ definition, version } = found);
-    }
-    const ref: ScriptRef = { name: request.name, code: definition.code, language: definition.language ?? 'js' };
-    const common = {
-      tenant: ctx.tenant,
-      version,
-      object: definition.object,
-      record: request.record,
-      old: request.old ?? null,
-      user: scriptUserOf(ctx),
-    };
-    const host = this.hostFor(ctx);
-    if (definition.event === 'validate' || definition.event === 'beforeSave') {
-      const isValidate = definition.event === 'validate';
-      return this.runSave(
-        { ...common, validate: isValidate ? [ref] : [], beforeSave: isValidate ? [] : [ref], formulas: {} },
-        host,
-      );
-    }
-    return this.runScript({ ...common, event: definition.event, script: ref, params: request.params ?? {} }, host);
   }
 
   private assertTenant(tenant: string): void {
@@ -618,8 +292,8 @@ export class ScriptEngine {
     host: ScriptHost | undefined,
     job: Record<string, unknown>,
   ): Promise<Extract<RunnerOutput, { ok: true }>> {
-    await this.refreshStoredLimits(tenant);
-    const limits = this.limitsFor(tenant);
+    await this.limits.refresh(tenant);
+    const limits = this.limits.limitsFor(tenant);
     const labels = units.map((u) => u.label);
     const broken = units.find((u) => u.problem);
     if (broken?.problem) {

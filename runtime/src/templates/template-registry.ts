@@ -21,8 +21,8 @@ export type TemplateInfo = {
 };
 
 /**
- * Inserts a template's sample records; the records engine provides it (it owns validation, owners,
- * autonumbers and audit). Until one is set, sample data is skipped.
+ * Inserts a template's sample records through the records engine (validation, owners, autonumbers,
+ * audit): load-sample-data.ts. Without one, sample data is skipped.
  */
 export type SampleDataLoader = (ctx: Ctx, template: TemplateDefinition) => Promise<void>;
 
@@ -33,11 +33,11 @@ export type TemplateApplyResult = ApplyResult & {
 
 export class TemplateRegistry {
   private readonly templates = new Map<string, TemplateDefinition>();
-  sampleDataLoader: SampleDataLoader | undefined;
 
   constructor(
-    private readonly meta: MetaService,
+    private readonly meta: Pick<MetaService, 'planTemplate' | 'applyTemplate'>,
     private readonly logger: Logger,
+    private readonly sampleDataLoader?: SampleDataLoader,
   ) {}
 
   /** Adds (or replaces) a template; an invalid template is a programming error and throws. */
@@ -103,7 +103,7 @@ export class TemplateRegistry {
         await this.sampleDataLoader({ ...ctx, metaVersion: result.version }, template);
         sampleData = 'inserted';
       } else {
-        this.logger.info({ template: name }, 'sample data skipped: no records engine registered a loader');
+        this.logger.info({ template: name }, 'sample data skipped: no sample data loader');
         sampleData = 'skipped';
       }
     }

@@ -1,5 +1,5 @@
 import type { Migration } from '../db/run-migrations';
-import { createAuditTable } from '../records/audit';
+import { addAuditCause, createAuditTable } from '../records/audit';
 import { importLogMigration } from '../records/import-log';
 import { permissionMigration } from '../permissions/permission-migration';
 import { workflowMigration } from '../workflows/workflow-migration';
@@ -98,4 +98,9 @@ export const tenantMigrations: Migration[] = [
   automationRunsMigration,
   // E-mail attachments: a `_files` row per queued e-mail (mail/email-outbox-migration.ts).
   emailOutboxAttachmentMigration,
+  {
+    // What caused a change (a workflow step, a rule, an import), shown in the record's history.
+    id: 'records_0002_audit_cause',
+    up: (trx, schema) => addAuditCause(trx, schema),
+  },
 ];

@@ -26,15 +26,26 @@ export interface TenantRow {
 /** What runs when a tenant has been created: template application, plugins' tenant-created hooks. */
 export type TenantCreatedHook = (ctx: Ctx, input: NewTenant) => Promise<void>;
 
+/** What tenant creation needs of the template registry: the names it accepts, and applying one. */
+export interface TenantTemplates {
+  names(): string[];
+  onTenantCreated: TenantCreatedHook;
+}
+
 export class TenantService {
+  /** Plugins' tenant-created hooks, run after the template is applied. */
   readonly createdHooks: TenantCreatedHook[] = [];
-  /** Names of the templates `create` accepts; filled by the template registry. */
-  templateNames: () => string[] = () => [];
 
   constructor(
     private readonly db: Knex,
-    private readonly users: UserService,
+    private readonly users: Pick<UserService, 'insert'>,
+    private readonly templates: TenantTemplates,
   ) {}
+
+  /** Names of the templates `create` accepts. */
+  templateNames(): string[] {
+    return this.templates.names();
+  }
 
   async list(): Promise<TenantRow[]> {
     return this.db.withSchema(PLATFORM_SCHEMA).from('tenants').select('*').orderBy('id');
@@ -72,6 +83,7 @@ export class TenantService {
       const bootstrap = this.bootstrapCtx(input.id);
       const admin = await this.users.insert(bootstrap, { ...input.admin, roles: [ADMIN_ROLE] });
       const adminCtx: Ctx = { ...bootstrap, user: toSessionUser(admin), isAdmin: true };
+      await this.templates.onTenantCreated(adminCtx, input);
       for (const hook of this.createdHooks) await hook(adminCtx, input);
       [tenant] = await this.db
         .withSchema(PLATFORM_SCHEMA)

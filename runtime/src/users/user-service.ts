@@ -4,7 +4,7 @@ import type { RuntimeConfig } from '../config';
 import { ADMIN_ROLE, type Ctx } from '../ctx';
 import { conflict, forbidden, notFound, validationFailed, type FieldErrors } from '../errors';
 import { isIdentifier, SYSTEM_TABLE } from '../model/naming';
-import { hashPassword } from '../auth/passwords';
+import { hashPassword } from './passwords';
 import { PUBLIC_USER_COLUMNS, type PublicUser } from './user-row';
 
 export interface NewUser {
@@ -38,11 +38,11 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class UserService {
-  readonly hooks: UserHooks[] = [];
-
   constructor(
     private readonly config: RuntimeConfig,
     private readonly clock: Clock,
+    /** What other capabilities do on user changes (the permission engine: roles, manager hierarchy). */
+    private readonly hooks: readonly UserHooks[] = [],
   ) {}
 
   private table(ctx: Ctx, db: Knex | Knex.Transaction = ctx.db) {

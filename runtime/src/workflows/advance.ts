@@ -1,12 +1,13 @@
-import { scriptFailed, validationFailed } from '../errors';
+import { AppError, scriptFailed, validationFailed } from '../errors';
 import { ADMIN_ROLE } from '../ctx';
 import type { RecordData } from '../scripts';
 import { SYSTEM_USER_ID } from '../system-ctx';
 import { signLink } from './approval-links';
 import { addIsoDuration } from './iso-duration';
 import { notify } from './notify';
-import { writeRecord } from './record-rows';
+import { plain } from './record-rows';
 import { resolveApprovers, type ResolvedApprover } from './resolve-approvers';
+import { workflowCause } from './workflow-cause';
 import type { Run } from './workflow-env';
 import type { Outcome, WorkflowNode } from './workflow-graph';
 import { workflowStore as store } from './workflow-store';
@@ -83,7 +84,7 @@ async function runAction(run: Run, node: WorkflowNode): Promise<void> {
         old: null,
         user: scriptUser(run),
       },
-      run.env.scripts.hostFor(run.ctx),
+      run.env.records.scriptHost(run.ctx),
     );
     if (Object.keys(result.errors).length)
       throw scriptFailed(
@@ -93,7 +94,7 @@ async function runAction(run: Run, node: WorkflowNode): Promise<void> {
       );
     changes = { ...changes, ...result.changes };
   }
-  await setFields(run, changes);
+  await setFields(run, node, changes);
   await event(run, 'action', node.id, { set: changes });
   if (node.data.document) await attachDocumentOf(run, node, node.data.document);
 }
@@ -121,23 +122,29 @@ async function attachDocumentOf(run: Run, node: WorkflowNode, template: string):
   }
 }
 
-/** Validates fields against the current model (a plain update's rules) and writes them. */
-async function setFields(run: Run, fields: RecordData, status?: 'approved' | 'rejected' | 'none'): Promise<void> {
-  if (Object.keys(fields).length) {
-    const check = run.object.validators.update(fields);
-    if (!check.ok)
-      throw validationFailed(`Workflow ${run.instance.workflow} sets fields that are not valid`, check.errors);
-    fields = check.value;
-  }
+/**
+ * Saves a node's fields (and the outcome, at an end node) through the records engine, like a plain
+ * update of the record (validation, hooks, scripts, formulas, roll-ups, audit, after-save rules), as
+ * the transition's author and through the approval lock, with the transition as its cause.
+ */
+async function setFields(
+  run: Run,
+  node: WorkflowNode,
+  fields: RecordData,
+  status?: 'approved' | 'rejected',
+): Promise<void> {
   if (!Object.keys(fields).length && !status) return;
-  const old = run.record;
-  run.record = await writeRecord(run.ctx.db, run.ctx.schema, run.object, run.instance.record_id, {
-    fields,
-    ...(status ? { status } : {}),
-    actor: actorOf(run),
-    at: run.now,
-  });
-  await run.env.afterRecordWrite?.(run.ctx, run.model, run.object, old, run.record);
+  try {
+    const row = await run.env.records.systemUpdate(run.ctx, run.object.name, run.instance.record_id, fields, {
+      cause: workflowCause(run, node),
+      passLock: true,
+      ...(status ? { approvalStatus: status } : {}),
+    });
+    run.record = plain(row);
+  } catch (e) {
+    if (!(e instanceof AppError) || e.code !== 'VALIDATION_FAILED') throw e;
+    throw validationFailed(`Workflow ${run.instance.workflow} sets fields that are not valid: ${e.message}`, e.fields);
+  }
 }
 
 /**
@@ -224,7 +231,7 @@ export async function createTasks(
 async function finish(run: Run, node: WorkflowNode): Promise<void> {
   const outcome = (node.data.outcome ?? 'rejected') as Outcome;
   const { ctx, instance } = run;
-  await setFields(run, { ...(node.data.set ?? {}) }, outcome);
+  await setFields(run, node, { ...(node.data.set ?? {}) }, outcome);
   await store.cancelOpenTasks(ctx.db, ctx.schema, instance.id, run.now);
   await store.updateInstance(ctx.db, ctx.schema, instance.id, {
     status: outcome,

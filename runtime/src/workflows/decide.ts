@@ -6,6 +6,7 @@ import { runInUnitOfWork, type TxCtx } from '../tx/unit-of-work';
 import { advance, createTasks, event } from './advance';
 import { loadRun } from './load-run';
 import { delegateOf } from './resolve-approvers';
+import { decisionReason } from './workflow-cause';
 import type { Run, WorkflowEnv } from './workflow-env';
 import type { Outcome } from './workflow-graph';
 import { type InstanceRow, type TaskRow, workflowStore as store } from './workflow-store';
@@ -35,7 +36,8 @@ export async function decide(
   return runInUnitOfWork(ctx, async (tx) => {
     const { instance, task } = await lockOwnTask(tx, taskId);
     if (d.linkId) await spendLink(tx, d.linkId, task.id, env.clock.now());
-    const run = await loadRun(tx, env, model, instance);
+    const reason = decisionReason(instance.definition, task.node, d.decision, tx.user.name);
+    const run = await loadRun(tx, env, model, instance, reason);
     await store.updateTask(tx.db, tx.schema, task.id, {
       status: d.decision,
       decided_by: tx.user.id,
@@ -81,7 +83,7 @@ export async function delegate(
     if (to === tx.user.id) throw badRequest('Cannot delegate a task to yourself', { field: 'to' });
     const target = await tx.db.withSchema(tx.schema).from(T.users).where({ id: to, active: true }).first('id');
     if (!target) throw badRequest('No active user with that id', { field: 'to' });
-    const run = await loadRun(tx, env, model, instance);
+    const run = await loadRun(tx, env, model, instance, { text: ` delegated by ${tx.user.name}`, ref: {} });
     const assignee = await delegateOf(tx.db, tx.schema, to, run.now);
     await store.updateTask(tx.db, tx.schema, task.id, {
       status: 'delegated',

@@ -9,6 +9,7 @@ import { createTasks, event } from './advance';
 import { concludeStep } from './decide';
 import { loadRun } from './load-run';
 import { resolveApprovers } from './resolve-approvers';
+import { decisionReason } from './workflow-cause';
 import type { WorkflowEnv } from './workflow-env';
 import { workflowStore as store } from './workflow-store';
 
@@ -77,12 +78,13 @@ async function escalateTask(
     if (instance?.status !== 'pending') return undefined;
     const task = await store.lockTask(tx.db, tx.schema, taskId);
     if (task?.status !== 'open' || !task.due_at || task.due_at > now) return undefined;
-    const run = await loadRun(tx, env, model, instance);
+    const run = await loadRun(tx, env, model, instance, { text: ', escalation', ref: { step: task.node } });
     run.now = now;
     const node = run.graph.node(task.node);
     const esc = node?.data.escalation;
     if (!node || !esc) return undefined;
     if (esc.decide) {
+      run.reason = decisionReason(instance.definition, task.node, esc.decide);
       await store.updateTask(tx.db, tx.schema, task.id, {
         status: esc.decide,
         decided_at: now,

@@ -1,12 +1,19 @@
 import type { Model } from '../model/load-model';
 import type { TxCtx } from '../tx/unit-of-work';
 import { lockRecord } from './record-rows';
+import type { TransitionReason } from './workflow-cause';
 import type { Run, WorkflowEnv } from './workflow-env';
 import { WorkflowGraph } from './workflow-graph';
 import type { InstanceRow } from './workflow-store';
 
 /** A run over a locked instance: locks its record too (always after the instance: one lock order). */
-export async function loadRun(ctx: TxCtx, env: WorkflowEnv, model: Model, instance: InstanceRow): Promise<Run> {
+export async function loadRun(
+  ctx: TxCtx,
+  env: WorkflowEnv,
+  model: Model,
+  instance: InstanceRow,
+  reason: TransitionReason,
+): Promise<Run> {
   const object = model.object(instance.object);
   const record = await lockRecord(ctx.db, ctx.schema, object, instance.record_id);
   return {
@@ -18,5 +25,6 @@ export async function loadRun(ctx: TxCtx, env: WorkflowEnv, model: Model, instan
     graph: new WorkflowGraph(instance.definition),
     record,
     now: env.clock.now(),
+    reason,
   };
 }

@@ -4,7 +4,7 @@ import type { Model } from '../model/load-model';
 import { runInUnitOfWork } from '../tx/unit-of-work';
 import { event } from './advance';
 import { loadRun } from './load-run';
-import { writeRecord } from './record-rows';
+import { recallReason, workflowCause } from './workflow-cause';
 import type { WorkflowEnv } from './workflow-env';
 import { type InstanceRow, workflowStore as store } from './workflow-store';
 
@@ -25,14 +25,20 @@ export async function recall(
     if (!instance || (instance.submitted_by !== tx.user.id && !tx.isAdmin)) throw notFound('No such approval instance');
     if (instance.status !== 'pending')
       throw conflict(`The approval is already ${instance.status}`, { status: instance.status });
-    const run = await loadRun(tx, env, model, instance);
+    const run = await loadRun(tx, env, model, instance, recallReason(tx));
     await store.cancelOpenTasks(tx.db, tx.schema, instance.id, run.now);
     await store.updateInstance(tx.db, tx.schema, instance.id, { status: 'recalled', finished_at: run.now });
-    await writeRecord(tx.db, tx.schema, run.object, instance.record_id, {
-      status: 'none',
-      actor: tx.user.id,
-      at: run.now,
-    });
+    await env.records.systemUpdate(
+      tx,
+      run.object.name,
+      instance.record_id,
+      {},
+      {
+        cause: workflowCause(run),
+        passLock: true,
+        approvalStatus: 'none',
+      },
+    );
     await event(run, 'recalled', instance.current_node, {}, { comment: comment ?? null });
     return (await store.instance(tx.db, tx.schema, instance.id)) as InstanceRow;
   });

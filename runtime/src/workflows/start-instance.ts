@@ -5,7 +5,8 @@ import type { PermissionEngine } from '../permissions/object-access';
 import { runInUnitOfWork } from '../tx/unit-of-work';
 import { advance, event } from './advance';
 import { matchTrigger } from './match-trigger';
-import { lockRecord, writeRecord } from './record-rows';
+import { lockRecord, plain } from './record-rows';
+import { submitReason, workflowCause } from './workflow-cause';
 import type { Run, WorkflowEnv } from './workflow-env';
 import { WorkflowGraph } from './workflow-graph';
 import { type InstanceRow, workflowStore as store } from './workflow-store';
@@ -57,11 +58,6 @@ export async function startInstance(
         submitted_at: now,
         comment: input.comment ?? null,
       });
-      const updated = await writeRecord(tx.db, tx.schema, object, recordId, {
-        status: 'pending',
-        actor: tx.user.id,
-        at: now,
-      });
       const run: Run = {
         ctx: tx,
         env,
@@ -69,9 +65,22 @@ export async function startInstance(
         object,
         instance,
         graph: new WorkflowGraph(chosen.definition),
-        record: updated,
+        record,
         now,
+        reason: submitReason(tx, input.on),
       };
+      const updated = await env.records.systemUpdate(
+        tx,
+        objectName,
+        recordId,
+        {},
+        {
+          cause: workflowCause(run),
+          passLock: true,
+          approvalStatus: 'pending',
+        },
+      );
+      run.record = plain(updated);
       await event(
         run,
         'submitted',

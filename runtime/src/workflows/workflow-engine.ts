@@ -22,7 +22,7 @@ import { recall } from './recall';
 import { assertEditable } from './record-lock';
 import { type SimulateInput, type SimulationResult, simulateWorkflow } from './simulate';
 import { startInstance, type SubmitInput } from './start-instance';
-import type { WorkflowEnv } from './workflow-env';
+import type { AttachDocument, WorkflowEnv, WorkflowRecords } from './workflow-env';
 import type { WorkflowDefinition } from './workflow-graph';
 import { type ScheduledJob, WorkflowScheduler } from './workflow-scheduler';
 import { workflowStore as store } from './workflow-store';
@@ -32,12 +32,16 @@ export interface WorkflowDeps {
   db: Knex;
   meta: MetaService;
   scripts: ScriptEngine;
-  /** Read on every call: the permission engine may be replaced after start-up. */
-  permissions: () => PermissionEngine;
+  /** The records engine: every change a workflow makes to its record goes through it. */
+  records: WorkflowRecords;
+  permissions: PermissionEngine;
   clock: Clock;
   secrets: InstallationSecrets;
   logger: Logger;
+  /** The approval lock listens on the records engine's before-write hooks. */
   hooks: HookBus;
+  /** Action nodes' `document` (the automation engine's executor; absent: documents are not available). */
+  attachDocument?: AttachDocument;
 }
 
 export interface WorkflowOptions {
@@ -51,6 +55,8 @@ export interface RecordWritePayload {
   id: string;
   /** An admin's explicit override of the approval lock (audited). */
   override?: boolean;
+  /** The approval engine's own write (a step's fields, the approval status): not locked out. */
+  passLock?: boolean;
 }
 
 /** Record hook events the approval lock listens to (emitted by the records engine). */
@@ -69,11 +75,13 @@ export class WorkflowEngine {
   ) {
     this.env = {
       scripts: deps.scripts,
+      records: deps.records,
       clock: deps.clock,
       secrets: deps.secrets,
       logger: deps.logger,
       publicUrl: (opts.publicUrl ?? '').replace(/\/+$/, ''),
       linkTtlMs: (opts.linkTtlHours ?? 24 * 7) * 3_600_000,
+      ...(deps.attachDocument ? { attachDocument: deps.attachDocument } : {}),
     };
     this.scheduler = new WorkflowScheduler(deps.db, deps.logger);
     deps.meta.registerSectionCheck<WorkflowDefinition>(
@@ -85,7 +93,12 @@ export class WorkflowEngine {
       deps.hooks.filter<RecordWritePayload>(
         event,
         (ctx, p) =>
-          this.assertEditable(ctx, p.object, p.id, { override: p.override === true, operation: operation as 'update' }),
+          p.passLock
+            ? undefined
+            : this.assertEditable(ctx, p.object, p.id, {
+                override: p.override === true,
+                operation: operation as 'update',
+              }),
         'workflows',
       );
   }
@@ -96,8 +109,25 @@ export class WorkflowEngine {
 
   async submit(ctx: Ctx, object: string, id: string, input: SubmitInput = {}) {
     const model = await this.model(ctx);
-    const i = await startInstance(ctx, this.env, { model, permissions: this.deps.permissions() }, object, id, input);
+    const i = await startInstance(ctx, this.env, { model, permissions: this.deps.permissions }, object, id, input);
     return instanceView(i);
+  }
+
+  /**
+   * Starts the first workflow triggered on this save (`trigger.on: create | update | save`) whose
+   * condition holds: the automation engine's after-save starter, as the user who saved.
+   */
+  async startOnSave(ctx: TxCtx, object: string, id: string, on: 'create' | 'update'): Promise<void> {
+    await startInstance(
+      ctx,
+      this.env,
+      { model: await this.model(ctx), permissions: this.deps.permissions },
+      object,
+      id,
+      {
+        on,
+      },
+    );
   }
 
   async approve(ctx: Ctx, task: string, comment?: string) {
@@ -122,11 +152,11 @@ export class WorkflowEngine {
   }
 
   async inbox(ctx: Ctx) {
-    return inbox(ctx, this.deps.permissions(), await this.model(ctx));
+    return inbox(ctx, this.deps.permissions, await this.model(ctx));
   }
 
   async recordApprovals(ctx: Ctx, object: string, id: string) {
-    return recordApprovals(ctx, this.deps.permissions(), await this.model(ctx), object, id);
+    return recordApprovals(ctx, this.deps.permissions, await this.model(ctx), object, id);
   }
 
   instance(ctx: Ctx, id: string) {

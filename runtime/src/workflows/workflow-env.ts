@@ -1,15 +1,46 @@
 import type { Clock } from '../clock';
+import type { Ctx } from '../ctx';
 import type { Logger } from '../logger';
 import type { Model, ObjectModel } from '../model/load-model';
-import type { RecordData, ScriptEngine } from '../scripts';
+import type { SystemUpdateOptions } from '../records/record-service';
+import type { RecordData, ScriptEngine, ScriptHost } from '../scripts';
 import type { InstallationSecrets } from '../security/installation-secrets';
 import type { TxCtx } from '../tx/unit-of-work';
+import type { TransitionReason } from './workflow-cause';
 import type { WorkflowGraph } from './workflow-graph';
 import type { InstanceRow } from './workflow-store';
+
+/**
+ * What the approval engine needs of the records engine: its one write path for a workflow's fields
+ * and the approval status (so history, formulas, hooks and automation rules see them), and scripts'
+ * `query()` as a user.
+ */
+export interface WorkflowRecords {
+  systemUpdate(
+    ctx: TxCtx,
+    object: string,
+    id: string,
+    changes: RecordData,
+    opts: SystemUpdateOptions,
+  ): Promise<Record<string, unknown>>;
+  scriptHost(ctx: Ctx): ScriptHost;
+}
+
+/**
+ * Action nodes' `document`: print the record with a template to PDF and attach it (the automation
+ * engine's executor, automations/attach-document.ts).
+ */
+export type AttachDocument = (
+  ctx: TxCtx,
+  object: string,
+  id: string,
+  template: string,
+) => Promise<{ id: string; name: string }>;
 
 /** The services the approval engine runs on. */
 export interface WorkflowEnv {
   scripts: ScriptEngine;
+  records: WorkflowRecords;
   clock: Clock;
   secrets: InstallationSecrets;
   logger: Logger;
@@ -17,17 +48,7 @@ export interface WorkflowEnv {
   publicUrl: string;
   /** How long an approve/reject link in an e-mail stays valid. */
   linkTtlMs: number;
-  /**
-   * Action nodes' `document`: print the record with a template to PDF and attach it (the automation
-   * engine's executor, automations/attach-document.ts; wired by create-runtime).
-   */
-  attachDocument?: (ctx: TxCtx, object: string, id: string, template: string) => Promise<{ id: string; name: string }>;
-  /**
-   * After a workflow wrote fields of a record: values derived from them elsewhere (roll-ups over
-   * related records, e.g. a campaign's won revenue when a deal's stage is set) follow in the same
-   * transaction (the records engine, wired by create-runtime).
-   */
-  afterRecordWrite?: (ctx: TxCtx, model: Model, object: ObjectModel, old: RecordData, row: RecordData) => Promise<void>;
+  attachDocument?: AttachDocument;
 }
 
 /** One transition in progress: the instance (locked), its graph, and the record (locked). */
@@ -40,4 +61,6 @@ export interface Run {
   graph: WorkflowGraph;
   record: RecordData;
   now: Date;
+  /** Why the transition runs (a submit, a decision…): the cause of the record changes it makes. */
+  reason: TransitionReason;
 }

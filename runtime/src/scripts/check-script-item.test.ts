@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Ctx } from '../ctx';
 import type { SectionCheckInput } from '../meta/section-checks';
-import { checkScriptItem } from './connect-scripts';
+import { checkScriptItem } from './check-script-item';
 
 const check = async (item: { code?: unknown; language?: unknown }) =>
   await checkScriptItem({} as Ctx, { name: 'rule', item } as SectionCheckInput<typeof item>);
