@@ -1,3 +1,4 @@
+import { defaultDocumentWorkersConfig, type DocumentWorkersConfig } from './documents/document-workers';
 import { defaultScriptsConfig, type ScriptsConfig } from './scripts/scripts-config';
 
 /** Runtime settings; the platform fills them from the environment, tests override what they need. */
@@ -21,6 +22,8 @@ export interface RuntimeConfig {
   publicUrl: string;
   /** Record files (`FILES_DIR`): bodies on disk under `dir` instead of the database; size limit either way. */
   files: { dir: string; maxBytes: number };
+  /** Word and PDF work in worker threads (runtime/src/documents/document-workers.ts). */
+  documents: DocumentWorkersConfig;
 }
 
 export interface MetaConfig {
@@ -39,6 +42,7 @@ export const defaultRuntimeConfig: RuntimeConfig = {
   imports: { maxBytes: 256 * 1024 * 1024, maxRows: 500_000, batchSize: 1000 },
   publicUrl: '',
   files: { dir: '', maxBytes: 10 * 1024 * 1024 },
+  documents: defaultDocumentWorkersConfig,
 };
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

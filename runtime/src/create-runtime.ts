@@ -25,6 +25,7 @@ import { WorkflowEngine } from './workflows/workflow-engine';
 import { RecordService } from './records/record-service';
 import { createRecordsIo } from './records/records-io';
 import { DocumentService } from './documents/document-service';
+import { DocumentWorkers } from './documents/document-workers';
 import { FileService } from './documents/file-service';
 import { ReportService } from './reports/report-service';
 import { MailMerge } from './documents/mail-merge';
@@ -99,7 +100,8 @@ export function createRuntime(opts: RuntimeOptions) {
     clock,
     importLimits: config.imports,
   });
-  const documents = new DocumentService({ meta, records: () => records });
+  const documentWorkers = new DocumentWorkers(config.documents);
+  const documents = new DocumentService({ meta, records: () => records, workers: documentWorkers });
   const files = new FileService(
     { records: () => records, permissions: () => permissions },
     config.files.maxBytes,
@@ -198,6 +200,7 @@ export function createRuntime(opts: RuntimeOptions) {
     async close(): Promise<void> {
       await workflows.stop();
       await scripts.close();
+      await documentWorkers.close();
       await outbox.close();
       await db.destroy();
     },

@@ -2,10 +2,12 @@ import Docxtemplater from 'docxtemplater';
 import InspectModule from 'docxtemplater/js/inspect-module.js';
 import PizZip from 'pizzip';
 import { validationFailed } from '../errors';
+import { checkDocxArchive } from './docx-archive';
 
 export const MAX_DOCX_BYTES = 5 * 1024 * 1024;
 
 function open(docx: Buffer, modules: Docxtemplater.DXT.Module[] = []): Docxtemplater {
+  checkDocxArchive(docx);
   let zip: PizZip;
   try {
     zip = new PizZip(docx);
@@ -20,6 +22,8 @@ function open(docx: Buffer, modules: Docxtemplater.DXT.Module[] = []): Docxtempl
       paragraphLoop: true,
       linebreaks: true,
       nullGetter: () => '',
+      // Template errors are answered to the uploader, not printed to the server's console.
+      errorLogging: false,
       parser: pathParser,
       modules,
     });
