@@ -1,3 +1,4 @@
+import { defaultDocumentWorkersConfig, type DocumentWorkersConfig } from './documents/document-workers';
 import { defaultScriptsConfig, type ScriptsConfig } from './scripts/scripts-config';
 
 /** Runtime settings; the platform fills them from the environment, tests override what they need. */
@@ -23,6 +24,8 @@ export interface RuntimeConfig {
   files: { dir: string; maxBytes: number };
   /** Mail merge: e-mails one tenant may queue per hour (merges past it answer 429 with Retry-After). */
   mailMerge: { emailsPerHour: number };
+  /** Word and PDF work in worker threads (runtime/src/documents/document-workers.ts). */
+  documents: DocumentWorkersConfig;
 }
 
 export interface MetaConfig {
@@ -42,6 +45,7 @@ export const defaultRuntimeConfig: RuntimeConfig = {
   publicUrl: '',
   files: { dir: '', maxBytes: 10 * 1024 * 1024 },
   mailMerge: { emailsPerHour: 1000 },
+  documents: defaultDocumentWorkersConfig,
 };
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

@@ -29,6 +29,7 @@ import { WorkflowEngine } from './workflows/workflow-engine';
 import { RecordService } from './records/record-service';
 import { createRecordsIo } from './records/records-io';
 import { DocumentService } from './documents/document-service';
+import { DocumentWorkers } from './documents/document-workers';
 import { FileService } from './documents/file-service';
 import { ReportService } from './reports/report-service';
 import { MailMerge } from './documents/mail-merge';
@@ -85,7 +86,8 @@ export function createRuntime(opts: RuntimeOptions) {
   const records = new RecordService({ meta, permissions, hooks, outbox, saveScripts, secrets, clock, logger });
   const scriptActions = new ScriptActions({ runner: scripts, meta, records });
   const recordsIo = createRecordsIo({ meta, permissions, records, hooks, clock, importLimits: config.imports });
-  const documents = new DocumentService({ meta, records });
+  const documentWorkers = new DocumentWorkers(config.documents);
+  const documents = new DocumentService({ meta, records, workers: documentWorkers });
   const files = new FileService({ records, permissions }, config.files.maxBytes, config.files.dir || undefined);
   const reports = new ReportService({ meta, permissions, aggregates: recordsIo.aggregates, records });
   const mailMerge = new MailMerge({
@@ -189,6 +191,7 @@ export function createRuntime(opts: RuntimeOptions) {
     async close(): Promise<void> {
       await workflows.stop();
       await scripts.close();
+      await documentWorkers.close();
       await outbox.close();
       await db.destroy();
     },

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'TOO_LARGE'
   | 'SCRIPT_FAILED'
   | 'RATE_LIMITED'
+  | 'SCRIPT_BUSY'
   | 'UNAVAILABLE'
   | 'INTERNAL';
 
@@ -29,6 +30,7 @@ const STATUS: Record<ErrorCode, number> = {
   TOO_LARGE: 413,
   SCRIPT_FAILED: 422,
   RATE_LIMITED: 429,
+  SCRIPT_BUSY: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
 };
@@ -91,6 +93,11 @@ export const duplicateFound = (message: string, details: Record<string, unknown>
 export const tooLarge = (message = 'Request too large') => new AppError('TOO_LARGE', message);
 export const rateLimited = (message: string, retryAfterSeconds: number) =>
   new AppError('RATE_LIMITED', message, {
+    headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+  });
+/** The tenant's script calls are already running and queued: try again after `retryAfterSeconds`. */
+export const scriptBusy = (message: string, retryAfterSeconds: number) =>
+  new AppError('SCRIPT_BUSY', message, {
     headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
   });
 export const scriptFailed = (message: string, details?: Record<string, unknown>, fields?: FieldErrors) =>

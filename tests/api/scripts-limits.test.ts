@@ -6,7 +6,8 @@ let tenant: TestTenant;
 let other: TestTenant;
 
 beforeAll(async () => {
-  server = await startTestServer({ runtimeConfig: { scripts: { timeoutMs: 2000 } } });
+  // The breaker is relaxed: these tests run out of time and memory on purpose, one after another.
+  server = await startTestServer({ runtimeConfig: { scripts: { timeoutMs: 2000, breaker: { failures: 10_000 } } } });
   tenant = await createTestTenant(server, { prefix: 'scl' });
   other = await createTestTenant(server, { prefix: 'scl2' });
 });

@@ -4,7 +4,7 @@ import PizZip from 'pizzip';
 export const docxParagraph = (text: string) => `<w:p><w:r><w:t xml:space="preserve">${text}</w:t></w:r></w:p>`;
 
 /** The smallest valid .docx whose document body is `body` (WordprocessingML), for template tests. */
-export function docxOf(body: string): Buffer {
+export function docxOf(body: string, opts: { compress?: boolean } = {}): Buffer {
   const zip = new PizZip();
   zip.file(
     '[Content_Types].xml',
@@ -18,5 +18,5 @@ export function docxOf(body: string): Buffer {
     'word/document.xml',
     `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`,
   );
-  return zip.generate({ type: 'nodebuffer' }) as Buffer;
+  return zip.generate({ type: 'nodebuffer', ...(opts.compress ? { compression: 'DEFLATE' } : {}) }) as Buffer;
 }

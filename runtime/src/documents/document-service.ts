@@ -1,18 +1,22 @@
-import Handlebars from 'handlebars';
 import type { Ctx } from '../ctx';
 import { badRequest, forbidden, isAppError, notFound, validationFailed } from '../errors';
 import type { MetaService } from '../meta/meta-service';
 import type { Model, ObjectModel } from '../model/load-model';
 import type { RecordService } from '../records/record-service';
-import { type PageSetup, renderPdf } from './html-to-pdf';
+import { Readable } from 'node:stream';
+import type { WordTags } from './word-template';
+import { type DocumentWorkers, workerData } from './document-workers';
+import type { PageSetup } from './html-to-pdf';
+import { compileTemplate } from './document-templates';
 import { checkTemplate } from './print-template-check';
 import { type PrintTemplate, printTemplateStore } from './print-template-store';
-import { checkWordTemplate, renderWordTemplate, wordTemplateTags } from './word-template';
 import { checkWordFields } from './word-template-check';
 
 export interface DocumentServiceDeps {
   meta: MetaService;
   records: Pick<RecordService, 'get' | 'list'>;
+  /** Parses and draws documents off the event loop. */
+  workers: DocumentWorkers;
 }
 
 export interface PrintTemplateInput {
@@ -28,41 +32,8 @@ const MAX_HTML = 200_000;
 const MAX_LINES = 2_000;
 const SIZES = new Set(['A4', 'A5', 'LETTER', 'LEGAL']);
 
-/** One Handlebars environment with the document helpers; escaping stays on (`{{ }}` escapes HTML). */
-const hbs = Handlebars.create();
-hbs.registerHelper('date', (value: unknown) => {
-  if (value === null || value === undefined || value === '') return '';
-  const d = new Date(String(value));
-  return Number.isNaN(d.getTime()) ? String(value) : d.toISOString().slice(0, 10);
-});
-hbs.registerHelper('number', (value: unknown, decimals: unknown) => {
-  if (value === null || value === undefined || value === '') return '';
-  const n = Number(value);
-  const digits = typeof decimals === 'number' ? Math.min(Math.max(0, decimals), 6) : 2;
-  return Number.isFinite(n)
-    ? new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n)
-    : String(value);
-});
-const compileOptions = { knownHelpersOnly: true, knownHelpers: { date: true, number: true } } as const;
-/** A template compiled with the document helpers (also used by mail merge). */
-export const compileTemplate = (source: string) => rendersOr400(hbs.compile(source, compileOptions));
-/** A plain-text template (an e-mail body): same helpers, no HTML escaping since nothing renders it as HTML. */
-export const compileTextTemplate = (source: string) =>
-  rendersOr400(hbs.compile(source, { ...compileOptions, noEscape: true }));
+export { compileTemplate, compileTextTemplate } from './document-templates';
 
-/**
- * Saving refuses what cannot render (print-template-check.ts); a template stored before a check
- * existed still answers 400 naming the problem, never a 500.
- */
-function rendersOr400(template: HandlebarsTemplateDelegate): (data: unknown) => string {
-  return (data) => {
-    try {
-      return template(data);
-    } catch (err) {
-      throw badRequest(`The template cannot be printed: ${String((err as Error)?.message ?? err).split('\n')[0]}`);
-    }
-  };
-}
 const compile = compileTemplate;
 
 /**
@@ -121,29 +92,52 @@ export class DocumentService {
   }
 
   /** The record printed with the template, as a PDF stream. 404 when the record is outside the caller's scope. */
-  async print(
-    ctx: Ctx,
-    object: string,
-    id: string,
-    name: string,
-  ): Promise<{ pdf: PDFKit.PDFDocument; filename: string }> {
+  async print(ctx: Ctx, object: string, id: string, name: string): Promise<{ pdf: Readable; filename: string }> {
     const t = await this.getTemplate(ctx, object, name);
     if (t.kind !== 'html' || !t.html) throw badRequest(`Template ${name} is not an HTML print template`);
     const data = await this.recordData(ctx, object, id);
-    const body = compile(t.html);
-    const header = t.header ? compile(t.header) : undefined;
-    const footer = t.footer ? compile(t.footer) : undefined;
-    const pdf = renderPdf(
-      [
-        {
-          html: body(data),
-          ...(header ? { header: (page: number, pages: number) => header({ ...data, page, pages }) } : {}),
-          ...(footer ? { footer: (page: number, pages: number) => footer({ ...data, page, pages }) } : {}),
-        },
-      ],
-      t.page,
-    );
-    return { pdf, filename: `${name}-${id}.pdf` };
+    const pdf = await this.pdf(ctx.tenant, compile(t.html)(data), t.header, t.footer, data, t.page);
+    return { pdf: Readable.from([pdf]), filename: `${name}-${id}.pdf` };
+  }
+
+  /** One record's PDF, drawn in a document worker: the HTML body and header/footer templates. */
+  async pdf(
+    tenant: string,
+    html: string,
+    header: string | null | undefined,
+    footer: string | null | undefined,
+    data: Record<string, unknown>,
+    page: PageSetup,
+  ): Promise<Buffer> {
+    const bytes = await this.deps.workers.run<Uint8Array>(tenant, {
+      kind: 'pdf',
+      html,
+      ...(header ? { header } : {}),
+      ...(footer ? { footer } : {}),
+      data: workerData(data),
+      page,
+    });
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** A Word template's tags, checked (archive limits, broken tags) in a document worker. */
+  wordTags(tenant: string, docx: Buffer): Promise<WordTags> {
+    return this.deps.workers.run<WordTags>(tenant, { kind: 'word-tags', docx });
+  }
+
+  /** A Word template filled with one record's data (or that document's text), in a document worker. */
+  async fillWord(tenant: string, docx: Buffer, data: Record<string, unknown>): Promise<Buffer> {
+    const bytes = await this.deps.workers.run<Uint8Array>(tenant, {
+      kind: 'word-render',
+      docx,
+      data: workerData(data),
+    });
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** The text of a Word template filled with one record's data (merge previews, e-mail bodies). */
+  wordText(tenant: string, docx: Buffer, data: Record<string, unknown>): Promise<string> {
+    return this.deps.workers.run<string>(tenant, { kind: 'word-render', docx, data: workerData(data), text: true });
   }
 
   /** Stores a Word (.docx) template with `{field}` tags (tenant admins). */
@@ -152,9 +146,8 @@ export class DocumentService {
     if (!NAME.test(name)) throw badRequest('Template names are lower-case letters, digits and _');
     const model = await this.deps.meta.model(ctx);
     const obj = this.objectOf(model, object);
-    checkWordTemplate(docx);
     // A typo would print blank in every letter: refused at upload, as print templates are at save.
-    checkWordFields(model, obj, wordTemplateTags(docx));
+    checkWordFields(model, obj, await this.wordTags(ctx.tenant, docx));
     return printTemplateStore.save(ctx, { object, name, label: label?.trim() || name, kind: 'docx', docx, page: {} });
   }
 
@@ -164,7 +157,7 @@ export class DocumentService {
     const source = t.kind === 'docx' ? await printTemplateStore.docx(ctx, object, name) : undefined;
     if (!source) throw badRequest(`Template ${name} is not a Word template`);
     const data = await this.recordData(ctx, object, id);
-    return { docx: renderWordTemplate(source, data), filename: `${name}-${id}.docx` };
+    return { docx: await this.fillWord(ctx.tenant, source, data), filename: `${name}-${id}.docx` };
   }
 
   /**

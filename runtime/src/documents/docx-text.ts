@@ -1,5 +1,6 @@
 import { parseDocument } from 'htmlparser2';
 import PizZip from 'pizzip';
+import { checkDocxArchive } from './docx-archive';
 
 type Node = { type: string; name?: string; data?: string; children?: Node[] };
 
@@ -8,6 +9,7 @@ type Node = { type: string; name?: string; data?: string; children?: Node[] };
  * `<w:br/>` as a line break. Enough for a merge preview and e-mail bodies; layout is not kept.
  */
 export function docxText(docx: Buffer): string {
+  checkDocxArchive(docx);
   const xml = new PizZip(docx).file('word/document.xml')?.asText() ?? '';
   const out: string[] = [];
   const walk = (node: Node) => {

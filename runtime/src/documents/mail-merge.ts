@@ -20,14 +20,12 @@ import type { PermissionEngine } from '../permissions/object-access';
 import type { RecordService } from '../records/record-service';
 import type { RateLimiter } from '../security/rate-limiter';
 import { compileTemplate, compileTextTemplate, type DocumentService } from './document-service';
-import { docxText } from './docx-text';
 import type { FileService } from './file-service';
 import { type PageSetup, type PdfPart, renderPdf } from './html-to-pdf';
 import { htmlToText } from './mail-merge-text';
 import { checkTemplate } from './print-template-check';
 import { stripUnsafeChars } from './strip-unsafe-chars';
 import { printTemplateStore } from './print-template-store';
-import { renderWordTemplate, wordTemplateTags } from './word-template';
 import { unknownWordTags } from './word-template-check';
 
 export interface MailMergeInput {
@@ -51,9 +49,12 @@ export interface MailMergeInput {
   };
 }
 
+/** What a merge asks of the document service: record data, and documents made in its workers. */
+type MergeDocuments = Pick<DocumentService, 'recordData' | 'pdf' | 'fillWord' | 'wordText' | 'wordTags'>;
+
 export interface MailMergeDeps {
   meta: Pick<MetaService, 'model'>;
-  documents: Pick<DocumentService, 'recordData'>;
+  documents: MergeDocuments;
   records: Pick<RecordService, 'list'>;
   permissions: PermissionEngine;
   files: Pick<FileService, 'attachGenerated' | 'maxBytes'>;
@@ -99,6 +100,9 @@ interface Prepared {
   page: PageSetup;
   /** The record as a PDF part (HTML templates). */
   render?: (data: Record<string, unknown>) => PdfPart;
+  /** The header and footer templates of an HTML template (drawn per page in a document worker). */
+  header?: string | null;
+  footer?: string | null;
   /** The Word template's bytes (Word templates). */
   docx?: Buffer;
   /** Word tags naming no field (a template uploaded before fields were checked, or a field removed since). */
@@ -159,7 +163,9 @@ export class MailMerge {
           const data = await documents.recordData(ctx, objectName, id);
           n += 1;
           const name = entryName(n, String(data[p.object.labelField] ?? ''), id, used, p.ext);
-          archive.append(document(p, data), { name });
+          const bytes = await document(documents, ctx.tenant, p, data);
+          if (stop.signal.aborted) break;
+          archive.append(bytes, { name });
           // archiver takes entries one at a time; waiting for each keeps one PDF in flight.
           await once(archive, 'entry', { signal: stop.signal });
         }
@@ -188,7 +194,8 @@ export class MailMerge {
       const data = await this.deps.documents.recordData(ctx, objectName, id);
       const label = String(data[p.object.labelField] ?? id);
       const html = p.render?.(data).html;
-      const text = html !== undefined ? htmlToText(html) : docxText(renderWordTemplate(p.docx!, data));
+      const text =
+        html !== undefined ? htmlToText(html) : await this.deps.documents.wordText(ctx.tenant, p.docx!, data);
       out.push({
         id,
         label,
@@ -246,7 +253,9 @@ export class MailMerge {
           }
           let attachment: string | null = null;
           if (mail.attach) {
-            const bytes = await collect(document(p, data), files.maxBytes);
+            const bytes = await document(this.deps.documents, ctx.tenant, p, data);
+            if (bytes.length > files.maxBytes)
+              throw tooLarge(`The document is larger than the ${files.maxBytes}-byte file limit`);
             attachment = (
               await files.attachGenerated(ctx, objectName, id, { name: fileName(label, id, p.ext), data: bytes })
             ).id;
@@ -254,7 +263,7 @@ export class MailMerge {
           batch.push({
             to_address: to,
             subject: mail.subject(data) || p.label,
-            body: mail.body ? mail.body(data) : documentText(p, data),
+            body: mail.body ? mail.body(data) : await documentText(this.deps.documents, ctx.tenant, p, data),
             attachment_file: attachment,
             created_at: this.deps.clock.now(),
           });
@@ -381,8 +390,10 @@ export class MailMerge {
       label: template.label,
       ext: word ? 'docx' : 'pdf',
       page: template.page,
-      ...(render ? { render } : {}),
-      ...(docx ? { docx, unknown: unknownWordTags(model, object, wordTemplateTags(docx)) } : {}),
+      ...(render ? { render, header: template.header, footer: template.footer } : {}),
+      ...(docx
+        ? { docx, unknown: unknownWordTags(model, object, await this.deps.documents.wordTags(ctx.tenant, docx)) }
+        : {}),
       ids,
     };
   }
@@ -399,33 +410,15 @@ function pdfPart(html: string, headerSource: string | null, footerSource: string
   });
 }
 
-/** One record's document: a PDF stream (flushed as it is drawn) or the filled .docx. */
-function document(p: Prepared, data: Record<string, unknown>): Readable | Buffer {
-  return p.render ? renderPdf([p.render(data)], p.page) : renderWordTemplate(p.docx!, data);
+/** One record's document, made in a document worker: its PDF or the filled .docx. */
+function document(documents: MergeDocuments, tenant: string, p: Prepared, data: Record<string, unknown>) {
+  return p.render
+    ? documents.pdf(tenant, p.render(data).html, p.header, p.footer, data, p.page)
+    : documents.fillWord(tenant, p.docx!, data);
 }
 
-function documentText(p: Prepared, data: Record<string, unknown>): string {
-  return p.render ? htmlToText(p.render(data).html) : docxText(renderWordTemplate(p.docx!, data));
-}
-
-/** The document's bytes, refused past the files size limit without holding more than that. */
-async function collect(doc: Readable | Buffer, max: number): Promise<Buffer> {
-  const tooBig = () => tooLarge(`The document is larger than the ${max}-byte file limit`);
-  if (Buffer.isBuffer(doc)) {
-    if (doc.length > max) throw tooBig();
-    return doc;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of doc as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) {
-      doc.destroy();
-      throw tooBig();
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+async function documentText(documents: MergeDocuments, tenant: string, p: Prepared, data: Record<string, unknown>) {
+  return p.render ? htmlToText(p.render(data).html) : documents.wordText(tenant, p.docx!, data);
 }
 
 function reason(err: unknown): string {

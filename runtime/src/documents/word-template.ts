@@ -2,10 +2,12 @@ import Docxtemplater from 'docxtemplater';
 import InspectModule from 'docxtemplater/js/inspect-module.js';
 import PizZip from 'pizzip';
 import { validationFailed } from '../errors';
+import { checkDocxArchive } from './docx-archive';
 
 export const MAX_DOCX_BYTES = 5 * 1024 * 1024;
 
 function open(docx: Buffer, modules: Docxtemplater.DXT.Module[] = []): Docxtemplater {
+  checkDocxArchive(docx);
   let zip: PizZip;
   try {
     zip = new PizZip(docx);

@@ -49,4 +49,19 @@ describe('CircuitBreaker', () => {
     breaker.failure('a');
     expect(breaker.retryIn('a')).toBe(0);
   });
+
+  it('stays open when calls that were already running end well after it opened', () => {
+    // The noisy-neighbour bench: the runaway's concurrent calls ended "aborted" or fine after the
+    // first timeouts, and each of those closed the breaker again, so it never refused a call.
+    const { breaker, clock } = setup();
+    for (let i = 0; i < 3; i++) breaker.failure('a');
+    breaker.success('a');
+    breaker.success('a');
+    expect(breaker.retryIn('a')).toBe(30_000);
+    clock.advance(30_000);
+    expect(breaker.retryIn('a')).toBe(0);
+    breaker.success('a');
+    breaker.failure('a');
+    expect(breaker.retryIn('a')).toBe(0);
+  });
 });

@@ -40,8 +40,16 @@ export class CircuitBreaker {
     return 0;
   }
 
+  /**
+   * A call that went well closes the breaker, unless it is open: calls that were already running
+   * when it opened finish afterwards, and must not undo it (in the bench's noisy-neighbour run they
+   * did, each time, so the breaker never refused anything). Only its cool-down ends an open breaker.
+   */
   success(key: string): void {
-    if (this.states.has(key)) this.states.delete(key);
+    const state = this.states.get(key);
+    if (!state) return;
+    if (state.openUntil !== undefined && state.openUntil > this.clock.now().getTime()) return;
+    this.states.delete(key);
   }
 
   failure(key: string): void {

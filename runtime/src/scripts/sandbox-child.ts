@@ -23,7 +23,8 @@ interface ActiveCall {
   pending: Set<number>;
 }
 
-const maxIsolates = Number(process.argv[2]) || 32;
+/** argv: the boot script, this entry, then the isolate limit (sandbox-boot.mjs). */
+const maxIsolates = Number(process.argv[3]) || 32;
 const sources = new LRUCache<string, SourceDef>({ max: MAX_SOURCES });
 const calls = new Map<number, ActiveCall>();
 const queryReplies = new Map<number, { resolve: (answer: string) => void; call: ActiveCall }>();
@@ -39,9 +40,16 @@ function refusal(error: string): string {
   return JSON.stringify({ ok: false, error });
 }
 
-function catastrophe(message: string): void {
+/**
+ * isolated-vm cannot recover: the process must end. The parent is told whose isolate it was first,
+ * so the other tenants' calls it was serving are run again elsewhere and only this tenant's fail.
+ */
+function catastrophe(tenant: string, message: string): void {
   process.stderr.write(`forma sandbox: isolated-vm reported a catastrophic error, restarting: ${message}\n`);
-  process.exit(70);
+  const exit = () => process.exit(70);
+  setTimeout(exit, 1000).unref();
+  if (process.connected) process.send?.({ t: 'fatal', tenant } satisfies ChildMessage, exit);
+  else exit();
 }
 
 /** `query()` from a script: checked against the call it belongs to, then answered by the parent. */
@@ -71,7 +79,7 @@ const pool = new IsolatePool(maxIsolates, (tenant, memoryMb) =>
     tenant,
     memoryMb,
     (callId, object, filter, options) => forwardQuery(tenant, callId, object, filter, options),
-    catastrophe,
+    (message) => catastrophe(tenant, message),
   ),
 );
 

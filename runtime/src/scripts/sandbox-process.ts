@@ -1,22 +1,25 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logger';
 import { answerQuery } from './answer-query';
 import type { ChildMessage, FailureKind, RunMessage, SourceDef } from './sandbox-protocol';
-import type { ScriptLimits } from './scripts-config';
+import type { SandboxConfig, ScriptLimits } from './scripts-config';
 import type { ScriptHost } from './script-types';
 
-const CHILD_ENTRY = fileURLToPath(new URL('./sandbox-child.ts', import.meta.url));
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const START_TIMEOUT_MS = 30_000;
-/**
- * The child answers every call by its own deadline; this one only fires when the child itself is
- * stuck, and then the child is killed and replaced.
- */
-const BACKSTOP_MS = 5000;
+const BOOT = fileURLToPath(new URL('./sandbox-boot.mjs', import.meta.url));
+/** Compiled JavaScript runs as is; TypeScript sources are loaded through tsx by the boot script. */
+const CHILD_ENTRY = new URL(`./sandbox-child${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 /** Past this many keys the parent forgets what it sent (the child asks again for what it lacks). */
 const MAX_SHIPPED = 20_000;
+/** A call runs at most this many times: once, and once more on a fresh child if the first one died. */
+const MAX_ATTEMPTS = 2;
+/**
+ * Silence allowed while a child starts: loading Node, tsx and isolated-vm blocks the child's event
+ * loop in stretches (about a second on a quiet machine, many times that on a loaded one).
+ */
+const START_WINDOW_MS = 120_000;
+/** A heartbeat answered later than this is logged: the machine is busy (not a failure). */
+const SLOW_PONG_MS = 5000;
 
 export interface SandboxCall {
   tenant: string;
@@ -25,35 +28,70 @@ export interface SandboxCall {
   job: string;
   sourceOf(key: string): SourceDef;
   host: ScriptHost | undefined;
+  /**
+   * The call has no effect outside its answer (formulas, validate, beforeSave compute, expressions):
+   * when the child dies under it, it runs once more on a fresh child instead of failing.
+   */
+  retriable?: boolean;
 }
 
 export type SandboxOutcome =
   | { ok: true; out: string }
-  | { ok: false; kind: FailureKind | 'crash'; message: string; position?: number; name?: string };
+  | {
+      ok: false;
+      kind: FailureKind | 'crash';
+      message: string;
+      position?: number;
+      name?: string;
+      /** For a crash: `other` when another tenant's isolate brought the child down. */
+      blame?: 'self' | 'other' | 'unknown';
+    };
 
 interface Pending {
   call: SandboxCall;
   child: ChildProcess;
   resolve(outcome: SandboxOutcome): void;
-  timer: NodeJS.Timeout;
   resent: boolean;
+  attempts: number;
+}
+
+interface Health {
+  /** When the child was last heard from (any message), in ms. */
+  heardAt: number;
+  lastPing: number;
+  pingSentAt: Map<number, number>;
+  timer: NodeJS.Timeout;
+  /** The tenant whose isolate reported a catastrophic error, when the child said so before exiting. */
+  culprit?: string;
+  /** The child has loaded and said it is ready. */
+  started: boolean;
 }
 
 /**
- * The parent's handle on the sandbox child process: starts it on first use, restarts it after it
- * dies (failing only the calls it was serving), forwards scripts' queries to their caller's host.
+ * The parent's handle on one sandbox child process: starts it on first use, watches it with a
+ * heartbeat while it is busy, restarts it after it dies (running the calls it was serving once more
+ * when they are retriable), and forwards scripts' queries to their caller's host.
  */
 export class SandboxProcess {
   private child: ChildProcess | undefined;
   private starting: Promise<ChildProcess> | undefined;
   private readonly pending = new Map<number, Pending>();
+  private readonly health = new Map<ChildProcess, Health>();
   private shipped = new Set<string>();
   private lastId = 0;
   private closed = false;
 
-  constructor(private readonly opts: { maxIsolates: number; logger: Logger }) {}
+  constructor(
+    private readonly opts: {
+      maxIsolates: number;
+      logger: Logger;
+      heartbeat: SandboxConfig['heartbeat'];
+      /** Which child this is, for the logs. */
+      index?: number;
+    },
+  ) {}
 
-  /** Process id of the running child (tests kill it to prove calls survive a crash). */
+  /** Process id of the running child (tests kill or pause it). */
   get pid(): number | undefined {
     return this.child?.pid;
   }
@@ -63,33 +101,9 @@ export class SandboxProcess {
     await this.ensureChild();
   }
 
-  async call(call: SandboxCall): Promise<SandboxOutcome> {
-    let child = this.child?.connected ? this.child : undefined;
-    if (!child) {
-      try {
-        child = await this.ensureChild();
-      } catch (e) {
-        return { ok: false, kind: 'crash', message: (e as Error).message };
-      }
-    }
-    const target = child;
+  call(call: SandboxCall): Promise<SandboxOutcome> {
     return new Promise<SandboxOutcome>((resolve) => {
-      this.lastId += 1;
-      const id = this.lastId;
-      const entry: Pending = {
-        call,
-        child: target,
-        resolve,
-        resent: false,
-        timer: setTimeout(() => this.stuck(id), call.limits.timeoutMs + BACKSTOP_MS),
-      };
-      this.pending.set(id, entry);
-      this.refresh();
-      this.post(
-        entry,
-        id,
-        call.keys.filter((key) => !this.shipped.has(key)),
-      );
+      void this.dispatch({ call, resolve, attempts: 0, resent: false, child: undefined as unknown as ChildProcess });
     });
   }
 
@@ -108,6 +122,31 @@ export class SandboxProcess {
       this.settle(id, { ok: false, kind: 'aborted', message: 'Shutting down' });
   }
 
+  /** Sends the call to a running child, starting one first when needed. */
+  private async dispatch(entry: Pending): Promise<void> {
+    entry.attempts += 1;
+    let child: ChildProcess;
+    try {
+      child = this.child?.connected ? this.child : await this.ensureChild();
+    } catch (e) {
+      // Never sent: running it on the next child cannot do anything twice.
+      if (!this.closed && entry.attempts < MAX_ATTEMPTS) return this.dispatch(entry);
+      entry.resolve({ ok: false, kind: 'crash', message: (e as Error).message });
+      return;
+    }
+    this.lastId += 1;
+    const id = this.lastId;
+    entry.child = child;
+    entry.resent = false;
+    this.pending.set(id, entry);
+    this.refresh();
+    this.post(
+      entry,
+      id,
+      entry.call.keys.filter((key) => !this.shipped.has(key)),
+    );
+  }
+
   private post(entry: Pending, id: number, send: string[]): void {
     const message: RunMessage = {
       t: 'run',
@@ -121,10 +160,8 @@ export class SandboxProcess {
       message.sources = {};
       for (const key of send) message.sources[key] = entry.call.sourceOf(key);
     }
-    if (!entry.child.connected) {
-      this.settle(id, { ok: false, kind: 'crash', message: 'The script sandbox stopped' });
-      return;
-    }
+    // A child that is going away: its exit runs the call again or fails it, as for any call it held.
+    if (!entry.child.connected) return;
     entry.child.send(message);
     if (this.shipped.size + send.length > MAX_SHIPPED) this.shipped = new Set();
     for (const key of send) this.shipped.add(key);
@@ -134,7 +171,6 @@ export class SandboxProcess {
     const entry = this.pending.get(id);
     if (!entry) return;
     this.pending.delete(id);
-    clearTimeout(entry.timer);
     entry.resolve(outcome);
     this.refresh();
   }
@@ -152,8 +188,67 @@ export class SandboxProcess {
     }
   }
 
+  private busy(child: ChildProcess): boolean {
+    if (child !== this.child) return true;
+    for (const entry of this.pending.values()) if (entry.child === child) return true;
+    return false;
+  }
+
+  /**
+   * Pings a busy child (or one still starting) and kills it only after `windowMs` of silence: a child
+   * starved of CPU answers late, a stuck one never does. An idle child is not judged.
+   */
+  private beat(child: ChildProcess): void {
+    const health = this.health.get(child);
+    if (!health) return;
+    const now = performance.now();
+    if (!this.busy(child)) {
+      health.heardAt = now;
+      return;
+    }
+    const silent = now - health.heardAt;
+    const window = health.started
+      ? this.opts.heartbeat.windowMs
+      : Math.max(START_WINDOW_MS, this.opts.heartbeat.windowMs);
+    if (silent > window) {
+      this.opts.logger.error(
+        { child: this.opts.index, pid: child.pid, silentMs: Math.round(silent) },
+        'script sandbox process missed its heartbeats; killing it',
+      );
+      clearInterval(health.timer);
+      child.kill('SIGKILL');
+      return;
+    }
+    if (!child.connected) return;
+    health.lastPing += 1;
+    health.pingSentAt.set(health.lastPing, now);
+    child.send({ t: 'ping', n: health.lastPing });
+  }
+
+  private heard(child: ChildProcess, m: ChildMessage): void {
+    const health = this.health.get(child);
+    if (!health) return;
+    const now = performance.now();
+    health.heardAt = now;
+    if (m.t !== 'pong') return;
+    const sentAt = health.pingSentAt.get(m.n);
+    for (const n of health.pingSentAt.keys()) if (n <= m.n) health.pingSentAt.delete(n);
+    if (sentAt !== undefined && now - sentAt > SLOW_PONG_MS) {
+      this.opts.logger.warn(
+        { child: this.opts.index, pid: child.pid, lagMs: Math.round(now - sentAt) },
+        'script sandbox process answers slowly (the machine is busy); its calls wait',
+      );
+    }
+  }
+
   private onMessage(child: ChildProcess, m: ChildMessage): void {
-    if (m.t === 'ready') return;
+    this.heard(child, m);
+    if (m.t === 'ready' || m.t === 'pong') return;
+    if (m.t === 'fatal') {
+      const health = this.health.get(child);
+      if (health && typeof m.tenant === 'string') health.culprit = m.tenant;
+      return;
+    }
     const entry = this.pending.get(m.id);
     if (!entry || entry.child !== child) {
       if (m.t === 'query') child.send({ t: 'queryResult', q: m.q, answer: '{"ok":false,"error":"The call is over"}' });
@@ -191,33 +286,37 @@ export class SandboxProcess {
   }
 
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    const health = this.health.get(child);
+    if (health) clearInterval(health.timer);
+    this.health.delete(child);
     if (this.child === child) {
       this.child = undefined;
       this.shipped = new Set();
     }
+    const culprit = health?.culprit;
     const served = [...this.pending.entries()].filter(([, entry]) => entry.child === child);
-    if (!this.closed) {
-      this.opts.logger.error(
-        { code, signal, inFlight: served.length },
-        'script sandbox process exited; it restarts on the next call',
-      );
-    }
-    for (const [id] of served) {
+    const again: Pending[] = [];
+    for (const [id, entry] of served) {
+      const innocent = culprit !== undefined && entry.call.tenant !== culprit;
+      if (!this.closed && entry.attempts < MAX_ATTEMPTS && (entry.call.retriable || innocent)) {
+        this.pending.delete(id);
+        again.push(entry);
+        continue;
+      }
       this.settle(id, {
         ok: false,
         kind: 'crash',
         message: `The script sandbox stopped (${signal ?? `exit ${code}`})`,
+        blame: culprit === undefined ? 'unknown' : innocent ? 'other' : 'self',
       });
     }
-  }
-
-  /** The child did not answer by its own deadline: its event loop is stuck, so replace it. */
-  private stuck(id: number): void {
-    const entry = this.pending.get(id);
-    if (!entry) return;
-    this.opts.logger.error({ tenant: entry.call.tenant }, 'script sandbox process is not answering; killing it');
-    this.settle(id, { ok: false, kind: 'timeout', message: 'The sandbox did not answer in time' });
-    entry.child.kill('SIGKILL');
+    if (!this.closed) {
+      this.opts.logger.error(
+        { child: this.opts.index, code, signal, culprit, inFlight: served.length, retried: again.length },
+        'script sandbox process exited; it restarts on the next call',
+      );
+    }
+    for (const entry of again) void this.dispatch(entry);
   }
 
   private ensureChild(): Promise<ChildProcess> {
@@ -229,22 +328,26 @@ export class SandboxProcess {
     return this.starting;
   }
 
+  /**
+   * No deadline on starting: the boot script answers heartbeats from the first moment, so only a
+   * child that falls silent is given up on, however long a busy machine takes to load it.
+   */
   private spawn(): Promise<ChildProcess> {
     return new Promise<ChildProcess>((resolve, reject) => {
-      const child = fork(CHILD_ENTRY, [String(this.opts.maxIsolates)], {
-        execArgv: ['--no-node-snapshot', '--import', TSX_LOADER],
+      const child = fork(BOOT, [CHILD_ENTRY, String(this.opts.maxIsolates)], {
+        execArgv: ['--no-node-snapshot'],
         // Nothing of the server's environment (database URL, tokens) is the sandbox's business.
         env: childEnv(),
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
         serialization: 'json',
       });
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error('The script sandbox did not start in time'));
-      }, START_TIMEOUT_MS);
+      const timer = setInterval(() => this.beat(child), this.opts.heartbeat.intervalMs);
+      timer.unref();
+      this.health.set(child, { heardAt: performance.now(), lastPing: 0, pingSentAt: new Map(), timer, started: false });
       child.on('message', (m: ChildMessage) => {
         if (m.t === 'ready' && this.child !== child) {
-          clearTimeout(timer);
+          const health = this.health.get(child);
+          if (health) health.started = true;
           this.child = child;
           this.refresh();
           resolve(child);
@@ -252,7 +355,6 @@ export class SandboxProcess {
         this.onMessage(child, m);
       });
       child.once('exit', (code, signal) => {
-        clearTimeout(timer);
         reject(new Error(`The script sandbox stopped while starting (${signal ?? `exit ${code}`})`));
         this.onExit(child, code, signal);
       });

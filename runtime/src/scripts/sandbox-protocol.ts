@@ -29,12 +29,21 @@ export interface QueryResultMessage {
   answer: string;
 }
 
-export type ParentMessage = RunMessage | QueryResultMessage;
+/** Heartbeat: the child answers `pong` with the same `n` from its event loop. */
+export interface PingMessage {
+  t: 'ping';
+  n: number;
+}
+
+export type ParentMessage = RunMessage | QueryResultMessage | PingMessage;
 
 export type FailureKind = 'timeout' | 'memory' | 'aborted' | 'syntax' | 'internal';
 
 export type ChildMessage =
   | { t: 'ready' }
+  | { t: 'pong'; n: number }
+  /** isolated-vm failed beyond repair in this tenant's isolate: the process is about to exit. */
+  | { t: 'fatal'; tenant: string }
   /** The runner's JSON outcome (which may itself report a script error). */
   | { t: 'done'; id: number; out: string }
   /** The call did not complete: `position` is the index of the unit running when it stopped. */

@@ -372,13 +372,11 @@ describe('evaluate', () => {
 });
 
 describe('limits and circuit breaker', () => {
-  it('applies per-tenant timeouts and suspends a tenant after repeated timeouts', async () => {
+  it('applies per-tenant timeouts and suspends a tenant from its first timeout', async () => {
     engine.setTenantLimits('engine_slow', { timeoutMs: 50 });
     const spin = save({ tenant: 'engine_slow', validate: [{ name: 'spin', code: 'while (true) {}' }] });
-    for (let i = 0; i < 3; i++) {
-      const e = await failure(engine.runSave(spin));
-      expect(e.message).toBe('Script "spin" timed out after 50 ms');
-    }
+    const e = await failure(engine.runSave(spin));
+    expect(e.message).toBe('Script "spin" timed out after 50 ms');
     const suspended = await failure(engine.runSave(spin));
     expect(suspended.details).toMatchObject({ reason: 'suspended' });
     expect(suspended.message).toMatch(/suspended for 30 s/);
@@ -387,6 +385,55 @@ describe('limits and circuit breaker', () => {
     clock.advance(30_000);
     engine.setTenantLimits('engine_slow', undefined);
     expect((await engine.runSave({ ...spin, validate: [], formulas: { a: '2' } })).changes).toEqual({ a: 2 });
+  });
+
+  it('calls of a runaway tenant running at once: the first timeout suspends the rest and the next ones', async () => {
+    // The bench's noisy neighbour: its concurrent calls ended "aborted" after the first timeouts and
+    // each reset the breaker, so it never opened. Now they wait their turn and are refused then.
+    engine.setTenantLimits('engine_flood', { timeoutMs: 50 });
+    try {
+      const spin = save({ tenant: 'engine_flood', validate: [{ name: 'spin', code: 'while (true) {}' }] });
+      const outcomes = await Promise.all(Array.from({ length: 6 }, () => failure(engine.runSave(spin))));
+      const reasons = outcomes.map((o) => o.details?.reason);
+      expect(reasons.filter((r) => r === 'timeout')).toHaveLength(1);
+      expect(reasons.filter((r) => r === 'suspended')).toHaveLength(5);
+      expect((await failure(engine.runSave(spin))).details).toMatchObject({ reason: 'suspended' });
+    } finally {
+      engine.setTenantLimits('engine_flood', undefined);
+      clock.advance(30_000);
+    }
+  });
+
+  it('refuses a tenant’s calls at once with 429 SCRIPT_BUSY past one running and a short queue', async () => {
+    const local = new ScriptEngine({
+      ...defaultScriptsConfig,
+      timeoutMs: 5000,
+      sandbox: { ...defaultScriptsConfig.sandbox, children: 1, queue: 2 },
+    });
+    try {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const host: ScriptHost = { query: () => gate.then(() => []) };
+      const slow = save({ tenant: 'engine_busy', validate: [{ name: 'wait', code: "await query('deal', {});" }] });
+      const calls = Array.from({ length: 5 }, () =>
+        local.runSave(slow, host).then(
+          () => 'ok',
+          (e: AppError) => e,
+        ),
+      );
+      // Refused without waiting for the running call (which waits for `release`).
+      const refused = await Promise.all(calls.slice(3));
+      for (const e of refused) {
+        expect(e).toMatchObject({ code: 'SCRIPT_BUSY', status: 429, headers: { 'retry-after': '1' } });
+      }
+      expect(refused).toHaveLength(2);
+      // Another tenant is not held up by the busy one.
+      expect((await local.runSave(save({ tenant: 'engine_calm', formulas: { a: '1' } }))).changes).toEqual({ a: 1 });
+      release();
+      expect(await Promise.all(calls.slice(0, 3))).toEqual(['ok', 'ok', 'ok']);
+    } finally {
+      await local.close();
+    }
   });
 });
 

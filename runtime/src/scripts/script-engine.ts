@@ -2,14 +2,15 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { LRUCache } from 'lru-cache';
 import { type Clock, systemClock } from '../clock';
-import { badRequest } from '../errors';
+import { badRequest, scriptBusy } from '../errors';
 import { type Logger, silentLogger } from '../logger';
 import { isIdentifier, isTenantId } from '../model/naming';
 import { CircuitBreaker } from './circuit-breaker';
 import { compileExpression, compileScript, formatDiagnostics } from './compile-script';
 import { nestsDeeperThan } from './json-depth';
 import type { SourceDef } from './sandbox-protocol';
-import { type SandboxOutcome, SandboxProcess } from './sandbox-process';
+import { SandboxPool } from './sandbox-pool';
+import type { SandboxOutcome } from './sandbox-process';
 import { scriptFailure, type UnitLabel } from './script-failure';
 import type {
   CompileResult,
@@ -57,6 +58,11 @@ const MAX_DEPTH = 64;
 const KEY = /^(_|[a-z][a-z0-9_]{0,62})$/;
 /** Failures that say the tenant's scripts hurt the sandbox, as opposed to a rule throwing an error. */
 const BREAKER_REASONS: ReadonlySet<FailureReason> = new Set(['timeout', 'memory', 'crash']);
+/**
+ * Says nothing about the tenant's scripts either way: stopped with another call of the tenant
+ * (an in-flight call must not close the breaker that call just opened), or refused by the breaker.
+ */
+const NEUTRAL_REASONS: ReadonlySet<FailureReason> = new Set(['aborted', 'suspended']);
 
 function unitKey(def: SourceDef): string {
   return createHash('sha256').update(`${def.kind}\0${def.name}\0${def.code}`).digest('base64url').slice(0, 24);
@@ -85,7 +91,7 @@ const elapsed = (since: number) => Math.round((performance.now() - since) * 100)
  */
 export class ScriptEngine {
   readonly limits: ScriptLimitsStore;
-  private readonly sandbox: SandboxProcess;
+  private readonly sandbox: SandboxPool;
   private readonly breaker: CircuitBreaker;
   private readonly units = new LRUCache<string, Unit>({ max: 20_000 });
 
@@ -93,7 +99,7 @@ export class ScriptEngine {
     const logger = opts.logger ?? silentLogger;
     const clock = opts.clock ?? systemClock;
     this.limits = opts.limits ?? new ScriptLimitsStore(config, { clock, logger });
-    this.sandbox = new SandboxProcess({ maxIsolates: config.maxIsolates, logger });
+    this.sandbox = new SandboxPool({ config: config.sandbox, maxIsolates: config.maxIsolates, logger });
     this.breaker = new CircuitBreaker(config.breaker, clock);
   }
 
@@ -144,9 +150,14 @@ export class ScriptEngine {
     return this.sandbox.start();
   }
 
-  /** Process id of the sandbox child, if running. */
+  /** Process id of the first sandbox child, if running. */
   get sandboxPid(): number | undefined {
-    return this.sandbox.pid;
+    return this.sandbox.pid();
+  }
+
+  /** Process id of the sandbox child that runs `tenant`'s calls, if running. */
+  sandboxPidOf(tenant: string): number | undefined {
+    return this.sandbox.pid(tenant);
   }
 
   close(): Promise<void> {
@@ -172,6 +183,7 @@ export class ScriptEngine {
       return this.expressionUnit(input.tenant, input.version, { kind: 'formula', name: field }, expression);
     });
     const out = await this.execute(input.tenant, [...validate, ...beforeSave, ...formulaUnits], host, {
+      retriable: true,
       op: 'save',
       validate: validate.map((u) => u.key),
       beforeSave: beforeSave.map((u) => u.key),
@@ -228,6 +240,7 @@ export class ScriptEngine {
     this.assertTenant(tenant);
     const units = expressions.map((e) => this.expressionUnit(tenant, version, { kind: 'expression', name: e }, e));
     const out = await this.execute(tenant, units, undefined, {
+      retriable: true,
       op: 'eval',
       keys: units.map((u) => u.key),
       record: scope.record ?? {},
@@ -299,8 +312,14 @@ export class ScriptEngine {
     if (broken?.problem) {
       throw scriptFailure({ reason: 'syntax', unit: broken.label, units: labels, limits, ...broken.problem });
     }
-    const retryInMs = this.breaker.retryIn(tenant);
-    if (retryInMs > 0) throw scriptFailure({ reason: 'suspended', units: labels, limits, retryInMs });
+    const suspended = () => {
+      const retryInMs = this.breaker.retryIn(tenant);
+      return retryInMs > 0 ? scriptFailure({ reason: 'suspended', units: labels, limits, retryInMs }) : undefined;
+    };
+    const refused = suspended();
+    if (refused) throw refused;
+    // Saves and expressions only compute an answer: safe to run again after a sandbox crash.
+    const { retriable, ...runnerJob } = job;
 
     for (const field of ['record', 'old', 'user', 'params'] as const) {
       if (nestsDeeperThan(job[field], MAX_DEPTH)) {
@@ -309,11 +328,13 @@ export class ScriptEngine {
     }
     let jobJson: string;
     try {
-      jobJson = JSON.stringify({ ...job, limits });
+      jobJson = JSON.stringify({ ...runnerJob, limits });
     } catch {
       throw badRequest('The data given to the script is not JSON data');
     }
     const byKey = new Map(units.map((u) => [u.key, u]));
+    let breakerRefusal: Error | undefined;
+    let settledOut: ReturnType<ScriptEngine['read']> | undefined;
     const outcome = await this.sandbox.call({
       tenant,
       limits,
@@ -321,15 +342,28 @@ export class ScriptEngine {
       job: jobJson,
       sourceOf: (key) => byKey.get(key)!.def,
       host,
+      retriable: retriable === true,
+      // A call that waited behind one that opened the breaker is refused when its turn comes.
+      admit: () => {
+        breakerRefusal = suspended();
+        return breakerRefusal ? { ok: false, kind: 'aborted', message: 'suspended' } : undefined;
+      },
+      // Counted before the tenant's next call is let through, so a timeout suspends that one.
+      settled: (settledOutcome) => {
+        const out = this.read(settledOutcome);
+        settledOut = out;
+        if (out.ok) return this.breaker.success(tenant);
+        // A crash another tenant's isolate caused says nothing about this tenant's scripts.
+        if (!settledOutcome.ok && settledOutcome.kind === 'crash' && settledOutcome.blame === 'other') return;
+        if (BREAKER_REASONS.has(out.reason)) this.breaker.failure(tenant);
+        else if (!NEUTRAL_REASONS.has(out.reason)) this.breaker.success(tenant);
+      },
     });
-    const out = this.read(outcome);
-    if (out.ok) {
-      this.breaker.success(tenant);
-      return out;
-    }
+    if (breakerRefusal) throw breakerRefusal;
+    if (!outcome.ok && outcome.kind === 'busy') throw scriptBusy(outcome.message, outcome.retryInMs / 1000);
+    const out = settledOut ?? this.read(outcome);
+    if (out.ok) return out;
     const reason = out.reason;
-    if (BREAKER_REASONS.has(reason)) this.breaker.failure(tenant);
-    else this.breaker.success(tenant);
     const unit =
       out.key !== undefined
         ? byKey.get(out.key)?.label

@@ -60,7 +60,7 @@ export function scriptFailure(facts: FailureFacts): AppError {
       message = `${who} was stopped: ${facts.message ?? 'the sandbox was reset'}`;
       break;
     case 'suspended':
-      message = `Scripts of this tenant are suspended for ${Math.ceil((facts.retryInMs ?? 0) / 1000)} s after repeated timeouts, memory exhaustion or sandbox crashes`;
+      message = `Scripts of this tenant are suspended for ${Math.ceil((facts.retryInMs ?? 0) / 1000)} s after their scripts timed out, ran out of memory or crashed the sandbox`;
       break;
     default:
       message = `The script sandbox failed while running ${who.charAt(0).toLowerCase()}${who.slice(1)}; it was restarted`;

@@ -17,14 +17,31 @@ export interface ScriptLimits {
 }
 
 export interface ScriptsConfig extends ScriptLimits {
-  /** Tenant isolates kept alive at once (least recently used ones are disposed). */
+  /** Tenant isolates each sandbox child keeps alive at once (least recently used ones are disposed). */
   maxIsolates: number;
-  /** Per-tenant circuit breaker: `failures` timeouts/out-of-memory/crashes within `windowMs` → refuse for `coolDownMs`. */
+  /**
+   * Per-tenant circuit breaker: `failures` timeouts/out-of-memory/crashes of the tenant's own calls
+   * within `windowMs` → its calls are refused for `coolDownMs` (a neighbour's crash does not count).
+   */
   breaker: { failures: number; windowMs: number; coolDownMs: number };
+  sandbox: SandboxConfig;
   /** Per-tenant overrides of the limits above (deployment configuration). */
   tenants: Record<string, Partial<ScriptLimits>>;
   /** How long a process trusts the overrides it read from a tenant's settings before reading again. */
   settingsTtlMs: number;
+}
+
+/** The sandbox child processes: how tenants are spread over them, and how their health is judged. */
+export interface SandboxConfig {
+  /** Child processes; each tenant always runs in the same one (tenant hash → child). */
+  children: number;
+  /** Calls of one tenant that may wait behind its running call; past that they are refused (429 SCRIPT_BUSY). */
+  queue: number;
+  /**
+   * A busy child is pinged every `intervalMs` and answers from its own event loop; only silence for
+   * `windowMs` (a stuck child, not a slow one on a busy machine) gets it killed and replaced.
+   */
+  heartbeat: { intervalMs: number; windowMs: number };
 }
 
 export const defaultScriptsConfig: ScriptsConfig = {
@@ -37,7 +54,8 @@ export const defaultScriptsConfig: ScriptsConfig = {
   maxLogLines: 100,
   maxLogLineChars: 2000,
   maxIsolates: 32,
-  breaker: { failures: 3, windowMs: 60_000, coolDownMs: 30_000 },
+  breaker: { failures: 1, windowMs: 60_000, coolDownMs: 30_000 },
+  sandbox: { children: 2, queue: 16, heartbeat: { intervalMs: 1000, windowMs: 30_000 } },
   tenants: {},
   settingsTtlMs: 30_000,
 };

@@ -3,7 +3,11 @@ import ivm from 'isolated-vm';
 import type { SourceDef } from './sandbox-protocol';
 
 const PRELUDE = fs.readFileSync(new URL('./sandbox-prelude.js', import.meta.url), 'utf8');
-const SETUP_TIMEOUT_MS = 5000;
+/**
+ * Setup runs only host code (the prelude, defining already-checked units), so this is a guard
+ * against a bug, not a budget: on a busy machine it must never be what fails a call.
+ */
+const SETUP_TIMEOUT_MS = 30_000;
 /** Compiled units kept per isolate before it is replaced by a fresh one (old metadata versions pile up). */
 const MAX_UNITS = 2000;
 

@@ -1,6 +1,6 @@
 import type { ScriptEngine, ScriptHost } from '@forma/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectHealthy, failureOf, runAction, startEngine, user } from './sandbox-fixture';
+import { expectHealthy, failureOf, runAction, startEngine, user, waitFor } from './sandbox-fixture';
 
 const TENANT = 'sbx_resources';
 /** For the attempts that are about stack and output, not time: a busy machine must not time them out. */
@@ -69,8 +69,7 @@ describe('time', () => {
     expect(
       await run("query('deal', {}).then(() => { for (;;) {} }, () => { for (;;) {} });\nreturn 'done';", slowHost),
     ).toBe('done');
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(answered).toBe(true);
+    await waitFor(() => answered);
     // The isolate is not stuck in a loop: the tenant's next calls run at normal speed.
     for (let i = 0; i < 3; i++) await expectHealthy(engine, TENANT);
   });

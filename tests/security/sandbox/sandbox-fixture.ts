@@ -20,6 +20,15 @@ export async function startEngine(config: DeepPartial<ScriptsConfig> = {}): Prom
   return engine;
 }
 
+/** Resolves once `condition()` holds, checking every few milliseconds; fails after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('waitFor: the condition did not hold in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 /** Runs `code` as an action script and gives back what it returned. */
 export async function runAction(
   engine: ScriptEngine,
