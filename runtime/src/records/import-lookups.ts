@@ -10,7 +10,7 @@ import type { FieldModel, Model } from '../model/load-model';
 import { SYSTEM_TABLE } from '../model/naming';
 import type { PermissionEngine } from '../permissions/object-access';
 import { compileFilter } from './compile-query';
-import { queryAccessFor } from './records-io-access';
+import { queryAccessFor } from '../permissions/query-access';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

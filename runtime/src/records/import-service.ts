@@ -36,7 +36,7 @@ import {
 import { resolveLookup } from './import-lookups';
 import { type ImportFormat, type ImportRow, readImportRows } from './import-row-reader';
 import type { RecordService } from './record-service';
-import { queryAccessFor } from './records-io-access';
+import { queryAccessFor } from '../permissions/query-access';
 import { markDeleted } from './write-sql';
 
 export interface ImportOptions {

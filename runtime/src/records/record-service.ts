@@ -25,6 +25,7 @@ import { nextAutonumber } from '../model/autonumber';
 import type { Model, ObjectModel } from '../model/load-model';
 import { searchableFields } from '../model/search-fields';
 import type { ObjectAccess, PermissionEngine } from '../permissions/object-access';
+import { queryAccessFor } from '../permissions/query-access';
 import { deleteRecordShares } from '../permissions/share-service';
 import type { ScriptEngine } from '../scripts/script-engine';
 import { SYSTEM_USER_ID } from '../system-ctx';
@@ -368,29 +369,8 @@ export class RecordService {
   private async prepare(ctx: Ctx, objectName: string, op: 'read' | 'create') {
     const model = await this.deps.meta.model(ctx);
     const object = model.object(objectName);
-    const engine = this.deps.permissions();
-    const access = await engine.objectAccess(ctx, object.name);
-    // Objects the user may not read do not exist for them.
-    if (!access.can.read && op === 'read') throw notFound(`Unknown object: ${object.name}`);
-    const related = new Map<string, ObjectAccess>();
-    const targets = new Set<string>();
-    const addTargets = (o: ObjectModel, depth: number) => {
-      for (const f of o.fields.values()) {
-        if (!f.ref || f.ref === 'user' || f.ref === o.name || targets.has(f.ref)) continue;
-        const t = model.objects.get(f.ref);
-        if (!t) continue;
-        targets.add(t.name);
-        if (depth > 1) addTargets(t, depth - 1);
-      }
-    };
-    addTargets(object, 2);
-    for (const c of object.children) targets.add(c.object);
-    await Promise.all(
-      [...targets].map(async (t) => {
-        related.set(t, await engine.objectAccess(ctx, t));
-      }),
-    );
-    const qa: QueryAccess = { schema: ctx.schema, access, related };
+    // Objects the user may not read do not exist for them; creating needs only the create right.
+    const qa = await queryAccessFor(ctx, model, object, this.deps.permissions(), { mustRead: op === 'read' });
     return { model, object, qa };
   }
 
