@@ -33,7 +33,7 @@ import {
   markReverted,
   saveImport,
 } from './import-log';
-import { resolveLookup } from './import-lookups';
+import { resolveLookup } from './lookup-targets';
 import { type ImportFormat, type ImportRow, readImportRows } from './import-row-reader';
 import type { RecordService } from './record-service';
 import { queryAccessFor } from '../permissions/query-access';

@@ -1,16 +1,18 @@
 /**
- * Resolves lookup cells of imported rows to record ids, a batch at a time: a value is either the
- * target's id or its natural key — the target's label field (`x-label-field`, e.g. an account's
- * name), compared trimmed and case-insensitively; users by e-mail or name. Only records the
- * importing user may read can be linked. One query per lookup field and batch.
+ * What a lookup may point at: records of its target the user may read (live, inside their read
+ * scope), or active users. One rule for every way a lookup is written: a create or update
+ * (`lookupCheck`: missing and unreadable ids get the same answer, so a lookup cannot probe ids)
+ * and an import (`resolveLookup`: ids or natural keys — the target's label field, users by e-mail
+ * or name — a batch at a time). One query per lookup field and batch.
  */
 import type { Knex } from 'knex';
 import type { Ctx } from '../ctx';
-import type { FieldModel, Model } from '../model/load-model';
+import type { FieldErrors } from '../errors';
+import type { FieldModel, Model, ObjectModel } from '../model/load-model';
 import { SYSTEM_TABLE } from '../model/naming';
 import type { PermissionEngine } from '../permissions/object-access';
-import { compileFilter } from './compile-query';
 import { queryAccessFor } from '../permissions/query-access';
+import { compileFilter } from './compile-query';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -43,11 +45,8 @@ export async function resolveLookup(
   const db = ctx.db;
 
   if (field.ref === 'user') {
-    const rows: { id: string; email: string; name: string }[] = await db
-      .withSchema(ctx.schema)
-      .from(SYSTEM_TABLE.users)
+    const rows: { id: string; email: string; name: string }[] = await linkableUsers(ctx)
       .select('id', 'email', 'name')
-      .where('active', true)
       .where((b) => {
         b.whereRaw('false');
         if (ids.length) b.orWhereRaw('??::text = any(?)', ['id', ids]);
@@ -60,16 +59,13 @@ export async function resolveLookup(
     }
   } else {
     const target = model.object(field.ref);
-    const qa = await queryAccessFor(ctx, model, target, permissions).catch(() => undefined);
+    const linkable = await linkableRecords(ctx, model, target, permissions);
     const labelColumn = target.field(target.labelField).column;
     const byLabel = labelColumn && labelColumn !== 'id' && names.length > 0;
-    if (qa && (ids.length || byLabel)) {
+    if (linkable && (ids.length || byLabel)) {
       const t = target.table;
-      const rows: { id: string; label: unknown }[] = await db
-        .withSchema(ctx.schema)
-        .from(t)
+      const rows: { id: string; label: unknown }[] = await linkable()
         .select(`${t}.id`, db.raw('?? as ??', [`${t}.${labelColumn ?? 'id'}`, 'label']))
-        .where(compileFilter(model, target, null, qa, 'read'))
         .where((b: Knex.QueryBuilder) => {
           b.whereRaw('false');
           if (ids.length) b.orWhereRaw('??::text = any(?)', [`${t}.id`, ids]);
@@ -101,3 +97,85 @@ export async function resolveLookup(
   }
   return out;
 }
+
+/**
+ * The records of `target` a lookup written by `ctx.user` may point at, as a query to narrow down;
+ * undefined when the user may not read the object at all (nothing is linkable). A function, since a
+ * knex builder is a thenable: resolving a promise with one would run it.
+ */
+async function linkableRecords(
+  ctx: Ctx,
+  model: Model,
+  target: ObjectModel,
+  permissions: PermissionEngine,
+): Promise<(() => Knex.QueryBuilder) | undefined> {
+  const qa = await queryAccessFor(ctx, model, target, permissions).catch(() => undefined);
+  if (!qa) return undefined;
+  const where = compileFilter(model, target, null, qa, 'read');
+  return () => ctx.db.withSchema(ctx.schema).from(target.table).where(where);
+}
+
+/** Users a lookup may point at: the tenant's active users. */
+function linkableUsers(ctx: Ctx): Knex.QueryBuilder {
+  return ctx.db.withSchema(ctx.schema).from(SYSTEM_TABLE.users).where('active', true);
+}
+
+/** Lookup values of some payloads: the ids each lookup field names, the way `lookupCheck` reads them. */
+export type LookupErrors = (values: Record<string, unknown>) => FieldErrors;
+
+/**
+ * Reads once, for a batch of create or update payloads, which of the ids their lookups name the user
+ * may link to, and answers per payload the fields naming anything else: `"No such record"`, the same
+ * for a missing id and for a record outside the user's read scope. An update's values equal to the
+ * stored ones (`old`) are not checked again, so a record keeps a link its editor cannot follow. The
+ * line-item link to the parent is the parent check's business (records engine).
+ */
+export async function lookupCheck(
+  ctx: Ctx,
+  model: Model,
+  object: ObjectModel,
+  permissions: PermissionEngine,
+  payloads: readonly unknown[],
+  old?: Record<string, unknown> | null,
+): Promise<LookupErrors> {
+  const fields = object.customFields.filter((f) => f.ref && f.column && !f.readOnly && f.name !== object.parent?.field);
+  const named = (f: FieldModel, values: unknown): string | undefined => {
+    if (typeof values !== 'object' || values === null || Array.isArray(values)) return undefined;
+    const v = (values as Record<string, unknown>)[f.name];
+    if (typeof v !== 'string' || (old && old[f.column!] === v)) return undefined;
+    return v;
+  };
+  const wanted = new Map<string, Set<string>>();
+  for (const f of fields)
+    for (const p of payloads) {
+      const v = named(f, p);
+      if (v === undefined) continue;
+      const set = wanted.get(f.ref!) ?? new Set<string>();
+      set.add(v.toLowerCase());
+      wanted.set(f.ref!, set);
+    }
+  const linkable = new Map<string, Set<string>>();
+  for (const [ref, values] of wanted) {
+    const ids = [...values].filter((v) => UUID.test(v));
+    let found: string[] = [];
+    if (ids.length) {
+      if (ref === 'user') found = await linkableUsers(ctx).whereIn('id', ids).pluck('id');
+      else {
+        const target = model.object(ref);
+        const q = await linkableRecords(ctx, model, target, permissions);
+        found = q ? await q().whereIn(`${target.table}.id`, ids).pluck(`${target.table}.id`) : [];
+      }
+    }
+    linkable.set(ref, new Set(found.map(String)));
+  }
+  return (values) => {
+    const errors: FieldErrors = {};
+    for (const f of fields) {
+      const v = named(f, values);
+      if (v !== undefined && !linkable.get(f.ref!)?.has(v.toLowerCase())) errors[f.name] = NO_SUCH_RECORD;
+    }
+    return errors;
+  };
+}
+
+export const NO_SUCH_RECORD = 'No such record';
