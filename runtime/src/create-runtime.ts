@@ -11,7 +11,7 @@ import { UserService } from './users/user-service';
 import { HookBus } from './events/hook-bus';
 import { Outbox } from './events/outbox';
 import { type Logger, silentLogger } from './logger';
-import { systemCtx, systemUser } from './system-ctx';
+import { systemCtx } from './system-ctx';
 import { InstallationSecrets } from './security/installation-secrets';
 import { ScriptEngine } from './scripts/script-engine';
 import { connectScriptsToMeta, connectScriptsToOutbox } from './scripts/connect-scripts';
@@ -100,11 +100,7 @@ export function createRuntime(opts: RuntimeOptions) {
     importLimits: config.imports,
   });
   const documents = new DocumentService({ meta, records: () => records });
-  const files = new FileService(
-    { records: () => records, permissions: () => permissions },
-    config.files.maxBytes,
-    config.files.dir || undefined,
-  );
+  const files = new FileService({ records: () => records }, config.files.maxBytes, config.files.dir || undefined);
   const reports = new ReportService({
     meta,
     permissions: () => permissions,
@@ -136,16 +132,12 @@ export function createRuntime(opts: RuntimeOptions) {
     },
   });
   records.onSaved(automations.onSaved, automations.wantsSaved);
-  // Workflow action nodes' `document` shares the automation executor; it acts as the system, since
-  // the approver deciding may not be allowed to read the record.
+  // Workflow action nodes' `document` shares the automation executor: rendered as the user who
+  // made the transition (submitter or approver), so it holds only what they may read.
   workflows.env.attachDocument = (ctx, object, id, template) =>
-    attachDocument(
-      { documents: () => documents, files: () => files },
-      { ...ctx, user: systemUser(), isAdmin: true },
-      object,
-      id,
-      template,
-    );
+    attachDocument({ documents: () => documents, files: () => files }, ctx, object, id, template, {
+      author: ctx.user.id,
+    });
   workflows.env.afterRecordWrite = (ctx, model, object, old, row) =>
     records.refreshRelatedRollups(ctx, model, object, [{ old, row }]);
   scripts.useRecordsQuery(records.scriptQuery);
