@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { LRUCache } from 'lru-cache';
 import { type Clock, systemClock } from '../clock';
 import type { Ctx } from '../ctx';
-import { badRequest, isAppError, notFound, validationFailed } from '../errors';
+import { AppError, badRequest, isAppError, notFound, validationFailed } from '../errors';
 import type { Outbox } from '../events/outbox';
 import { type Logger, silentLogger } from '../logger';
 import type { Model } from '../model/load-model';
@@ -468,12 +468,17 @@ export class ScriptEngine {
     );
     if (Object.keys(result.errors).length > 0) {
       const fields = result.errors;
-      throw validationFailed(`Action "${name}" refused: ${Object.values(fields)[0]}`, fields, { logs: result.logs });
+      throw new AppError('VALIDATION_FAILED', `Action "${name}" refused: ${Object.values(fields)[0]}`, {
+        fields,
+        adminDetails: { logs: result.logs },
+      });
     }
-    if (Object.keys(result.changes).length === 0) return { ...result, record };
+    // Logs are for tenant admins; the user who pressed the button gets the result.
+    const answer = ctx.isAdmin ? result : { ...result, logs: [] };
+    if (Object.keys(result.changes).length === 0) return { ...answer, record };
     const version = typeof record.version === 'number' ? record.version : undefined;
     const updated = await this.records.update(ctx, object, id, result.changes, version);
-    return { ...result, record: updated };
+    return { ...answer, record: updated };
   }
 
   /** One script on its own: `afterSave` and `action` events (`set()` allowed for `beforeSave` and `action`). */
