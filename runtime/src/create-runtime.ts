@@ -132,12 +132,10 @@ export function createRuntime(opts: RuntimeOptions) {
     },
   });
   records.onSaved(automations.onSaved, automations.wantsSaved);
-  // Workflow action nodes' `document` shares the automation executor: rendered as the user who
-  // made the transition (submitter or approver), so it holds only what they may read.
-  workflows.env.attachDocument = (ctx, object, id, template) =>
-    attachDocument({ documents: () => documents, files: () => files }, ctx, object, id, template, {
-      author: ctx.user.id,
-    });
+  // Workflow action nodes' `document` shares the automation executor: rendered as the workflow's
+  // submitter, never as the system, so it holds only what they may read.
+  workflows.env.attachDocument = (ctx, object, id, template, author) =>
+    attachDocument({ documents: () => documents, files: () => files }, ctx, object, id, template, { author });
   workflows.env.afterRecordWrite = (ctx, model, object, old, row) =>
     records.refreshRelatedRollups(ctx, model, object, [{ old, row }]);
   scripts.useRecordsQuery(records.scriptQuery);

@@ -350,29 +350,33 @@ describe('documents made by automations and workflows', () => {
         trigger: { on: 'submit' },
         nodes: [
           { id: 'start', type: 'start', position: { x: 0, y: 0 }, data: {} },
-          { id: 'paper', type: 'action', position: { x: 0, y: 50 }, data: { document: 'summary' } },
           {
             id: 'review',
             type: 'approval',
             position: { x: 0, y: 100 },
             data: { label: 'Review', approvers: [{ role: 'approver' }], mode: 'any', show: ['amount'] },
           },
+          { id: 'paper', type: 'action', position: { x: 0, y: 150 }, data: { document: 'summary' } },
           { id: 'ok', type: 'end', position: { x: 0, y: 200 }, data: { outcome: 'approved' } },
           { id: 'ko', type: 'end', position: { x: 100, y: 200 }, data: { outcome: 'rejected' } },
         ],
         edges: [
-          { id: 'e1', source: 'start', target: 'paper' },
-          { id: 'e2', source: 'paper', target: 'review' },
-          { id: 'e3', source: 'review', target: 'ok', data: { outcome: 'approved' } },
+          { id: 'e1', source: 'start', target: 'review' },
+          { id: 'e2', source: 'review', target: 'paper', data: { outcome: 'approved' } },
+          { id: 'e3', source: 'paper', target: 'ok' },
           { id: 'e4', source: 'review', target: 'ko', data: { outcome: 'rejected' } },
         ],
       });
     });
 
-    it('a workflow step’s document is rendered as the user who made the transition', async () => {
+    it('a workflow step’s document is rendered as its submitter, whoever decides the step', async () => {
       const id = await repDeal('Workflow paper', 31);
       const s = await rep.api.post(`/api/records/deal/${id}/submit`, {});
       expect(s.status, s.text).toBe(201);
+      // The approver may not read deals at all: deciding is their right, the document is the submitter's.
+      const inbox = await approver.api.get('/api/approvals/inbox');
+      const task = inbox.body.items.find((i: { record: string }) => i.record === id).task;
+      expect((await approver.api.post(`/api/approvals/tasks/${task}/approve`, {})).status).toBe(200);
       const files = await tenant.api.get(`/api/records/deal/${id}/files`);
       expect(files.body.items).toHaveLength(1);
       expect(files.body.items[0].createdBy).toBe(rep.id);

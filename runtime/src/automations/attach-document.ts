@@ -19,9 +19,9 @@ export interface DocumentServices {
  * transaction (so the file exists exactly when the run or transition that made it committed).
  *
  * The document is rendered with the permissions of the user who caused it (`author`: who saved the
- * record, who submitted or decided the step), never as the system: it holds the fields that user may
- * read, hidden ones print blank, and a record outside their read scope is not printed at all (the
- * action fails). Work nobody caused (schedules, escalation timers) renders as the record's owner.
+ * record, who submitted the workflow), never as the system: it holds the fields that user may read,
+ * hidden ones print blank, and a record outside their read scope is not printed at all (the action
+ * fails). Work nobody caused (schedule rules) renders as the record's owner.
  */
 export async function attachDocument(
   services: DocumentServices,

@@ -19,9 +19,16 @@ export interface WorkflowEnv {
   linkTtlMs: number;
   /**
    * Action nodes' `document`: print the record with a template to PDF and attach it (the automation
-   * engine's executor, automations/attach-document.ts; wired by create-runtime).
+   * engine's executor, automations/attach-document.ts; wired by create-runtime), rendered with the
+   * permissions of `author`.
    */
-  attachDocument?: (ctx: TxCtx, object: string, id: string, template: string) => Promise<{ id: string; name: string }>;
+  attachDocument?: (
+    ctx: TxCtx,
+    object: string,
+    id: string,
+    template: string,
+    author: string,
+  ) => Promise<{ id: string; name: string }>;
   /**
    * After a workflow wrote fields of a record: values derived from them elsewhere (roll-ups over
    * related records, e.g. a campaign's won revenue when a deal's stage is set) follow in the same
