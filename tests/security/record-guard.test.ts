@@ -185,3 +185,20 @@ describe('files of a record', () => {
     expect((await w.users.rep2.api.delete(`/api/records/deal/${w.deals.rep1}/files/${file}`)).status).toBe(404);
   });
 });
+
+describe('the explainer', () => {
+  it('agrees with enforcement when a sharing rule follows a lookup into an object the user may not read', async () => {
+    const role = await w.tenant.api.put('/api/meta/roles/acme_fan', {
+      objects: { deal: { read: false } },
+      sharing: [{ object: 'deal', filter: { 'account.name': { eq: 'Acme' } }, access: 'read' }],
+    });
+    expect(role.status, role.text).toBe(200);
+    const fan = await w.tenant.addUser({ roles: ['acme_fan'], name: 'Fan' });
+    // rep1's deal links to Acme, but the fan may not read accounts: the rule's hop matches nothing.
+    expect((await fan.api.get(`/api/records/deal/${w.deals.rep1}`)).status).toBe(404);
+    expect((await fan.api.get(`/api/records/deal/${w.deals.rep1}/access`)).status).toBe(404);
+    const why = await w.tenant.api.get(`/api/records/deal/${w.deals.rep1}/access`, { query: { user: fan.id } });
+    expect(why.status, why.text).toBe(200);
+    expect(why.body.read).toMatchObject({ allowed: false, reasons: [] });
+  });
+});
