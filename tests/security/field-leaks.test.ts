@@ -234,6 +234,17 @@ describe('users', () => {
     expect(expanded.status).toBe(200);
     expect(expanded.body.items[0].owner).toEqual({ id: rep.id, name: 'Rita Rep' });
     expect(expanded.text).not.toContain('@');
+    // Nor can they be guessed a letter at a time through a filter.
+    const byEmail = { filter: JSON.stringify({ 'owner.email': { startsWith: rep.email.slice(0, 3) } }) };
+    expect((await rep.api.get('/api/records/deal', { query: byEmail })).status).toBe(400);
+    expect(
+      (
+        await rep.api.get('/api/records/deal', {
+          query: { filter: JSON.stringify({ 'owner.name': { eq: 'Rita Rep' } }) },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await tenant.api.get('/api/records/deal', { query: byEmail })).status).toBe(200);
     const admin = await tenant.api.get('/api/users');
     expect(admin.body.items.some((u: { email?: string }) => u.email === rep.email)).toBe(true);
   });

@@ -16,6 +16,8 @@ export interface QueryAccess {
   access: ObjectAccess;
   /** Access to lookup targets and line-item objects; an object absent here is not readable. */
   related: ReadonlyMap<string, ObjectAccess>;
+  /** Whether users' e-mail addresses may be read through user lookups (tenant admins only). */
+  userEmails?: boolean;
 }
 
 /** How many lookups a filter path may follow (`account.owner.name` is two). */
@@ -61,5 +63,5 @@ export async function queryAccessFor(
       related.set(t, await engine.objectAccess(ctx, t));
     }),
   );
-  return { schema: ctx.schema, access, related };
+  return { schema: ctx.schema, access, related, userEmails: ctx.isAdmin };
 }

@@ -32,7 +32,10 @@ export function compileFilter(
 ): WhereFn {
   const fieldAccess = (name: string) =>
     name === object.name ? access.access.fields : (access.related.get(name)?.fields ?? NO_FIELDS);
-  const userFilter = parseFilter(model, object, filter, { fieldAccess });
+  const userFilter = parseFilter(model, object, filter, {
+    fieldAccess,
+    ...(access.userEmails === false ? { userEmails: false } : {}),
+  });
   const scope = scopeNode(model, object, access.access, op);
   const compiler = new Compiler(model, access);
   const at: Place = { alias: object.table, object: object.name };
