@@ -11,7 +11,7 @@ import { UserService } from './users/user-service';
 import { HookBus } from './events/hook-bus';
 import { Outbox } from './events/outbox';
 import { type Logger, silentLogger } from './logger';
-import { systemCtx, systemUser } from './system-ctx';
+import { systemCtx } from './system-ctx';
 import { InstallationSecrets } from './security/installation-secrets';
 import { RateLimiter } from './security/rate-limiter';
 import { ScriptEngine } from './scripts/script-engine';
@@ -88,7 +88,7 @@ export function createRuntime(opts: RuntimeOptions) {
   const recordsIo = createRecordsIo({ meta, permissions, records, hooks, clock, importLimits: config.imports });
   const documentWorkers = new DocumentWorkers(config.documents);
   const documents = new DocumentService({ meta, records, workers: documentWorkers });
-  const files = new FileService({ records, permissions }, config.files.maxBytes, config.files.dir || undefined);
+  const files = new FileService({ records }, config.files.maxBytes, config.files.dir || undefined);
   const reports = new ReportService({ meta, permissions, aggregates: recordsIo.aggregates, records });
   const mailMerge = new MailMerge({
     meta,
@@ -115,10 +115,10 @@ export function createRuntime(opts: RuntimeOptions) {
       secrets,
       logger,
       hooks,
-      // Action nodes' `document` shares the automation executor; it acts as the system, since the
-      // approver deciding may not be allowed to read the record.
-      attachDocument: (ctx, object, id, template) =>
-        attachDocument({ documents, files }, { ...ctx, user: systemUser(), isAdmin: true }, object, id, template),
+      // Action nodes' `document` shares the automation executor: rendered as the workflow's
+      // submitter, never as the system, so it holds only what they may read.
+      attachDocument: (ctx, object, id, template, author) =>
+        attachDocument({ documents, files }, ctx, object, id, template, { author }),
     },
     { publicUrl: config.publicUrl },
   );

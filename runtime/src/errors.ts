@@ -43,6 +43,11 @@ export class AppError extends Error {
   readonly fields?: FieldErrors;
   /** Extra machine-readable details (e.g. offending node ids, dependency lists). */
   readonly details?: Record<string, unknown>;
+  /**
+   * Details for tenant admins only (a script's logs): merged into `details` by `toJSON({admin})`,
+   * never shown to other users, who get the message and the public details.
+   */
+  readonly adminDetails?: Record<string, unknown>;
   /** Response headers the error implies (e.g. Retry-After). */
   readonly headers?: Record<string, string>;
 
@@ -52,6 +57,7 @@ export class AppError extends Error {
     opts: {
       fields?: FieldErrors;
       details?: Record<string, unknown>;
+      adminDetails?: Record<string, unknown>;
       headers?: Record<string, string>;
       cause?: unknown;
     } = {},
@@ -62,15 +68,23 @@ export class AppError extends Error {
     this.status = STATUS[code];
     if (opts.fields) this.fields = opts.fields;
     if (opts.details) this.details = opts.details;
+    if (opts.adminDetails) this.adminDetails = opts.adminDetails;
     if (opts.headers) this.headers = opts.headers;
   }
 
-  toJSON(): { code: ErrorCode; message: string; fields?: FieldErrors; details?: Record<string, unknown> } {
+  /** The error body; `admin` adds the admin-only details. */
+  toJSON(opts: { admin?: boolean } = {}): {
+    code: ErrorCode;
+    message: string;
+    fields?: FieldErrors;
+    details?: Record<string, unknown>;
+  } {
+    const details = opts.admin && this.adminDetails ? { ...this.details, ...this.adminDetails } : this.details;
     return {
       code: this.code,
       message: this.message,
       ...(this.fields ? { fields: this.fields } : {}),
-      ...(this.details ? { details: this.details } : {}),
+      ...(details ? { details } : {}),
     };
   }
 }
@@ -100,7 +114,16 @@ export const scriptBusy = (message: string, retryAfterSeconds: number) =>
   new AppError('SCRIPT_BUSY', message, {
     headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
   });
-export const scriptFailed = (message: string, details?: Record<string, unknown>, fields?: FieldErrors) =>
-  new AppError('SCRIPT_FAILED', message, { ...(details ? { details } : {}), ...(fields ? { fields } : {}) });
+export const scriptFailed = (
+  message: string,
+  details?: Record<string, unknown>,
+  fields?: FieldErrors,
+  adminDetails?: Record<string, unknown>,
+) =>
+  new AppError('SCRIPT_FAILED', message, {
+    ...(details ? { details } : {}),
+    ...(fields ? { fields } : {}),
+    ...(adminDetails ? { adminDetails } : {}),
+  });
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

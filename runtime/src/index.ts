@@ -19,8 +19,6 @@ export type { AccessExplanation, AccessReason, OperationVerdict } from './permis
 export type { EffectivePermissions, EffectiveObjectPermissions } from './permissions/effective-permissions';
 export type { RecordShare, ShareInput, ShareLevel } from './permissions/share-service';
 export { NO_ROWS, scopeFilter, sharedWithFilter } from './permissions/row-predicate';
-export { inTeamOfQuery, sharedWithQuery, parseSharedWith } from './permissions/scope-sql';
-export { whereFilter, type FilterCompiler, type FilterSqlScope } from './permissions/filter-sql';
 export { mayTransferOwnership } from './permissions/may-transfer-ownership';
 export { deleteRecordShares } from './permissions/share-service';
 export * from './scripts';
@@ -76,6 +74,8 @@ export {
   type WriteOptions,
 } from './records/record-service';
 export { compileFilter, escapeLike, type QueryAccess, type WhereFn } from './records/compile-query';
+export { queryAccessFor } from './permissions/query-access';
+export type { GuardedRecord, GuardOptions } from './records/record-guard';
 export { parseFilter, type FilterNode } from './records/parse-filter';
 export { parseSort, type SortKey } from './records/parse-sort';
 export {

@@ -138,7 +138,8 @@ describe('create and read', () => {
       amount: 1,
       account: '00000000-0000-4000-8000-000000000000',
     });
-    expect([400, 409]).toContain(r.status);
+    expect(r.status, r.text).toBe(400);
+    expect(r.body.error).toMatchObject({ code: 'VALIDATION_FAILED', fields: { account: 'No such record' } });
   });
 });
 

@@ -155,7 +155,11 @@ describe('with a test-only restrictive engine', () => {
     const w1 = await rep.api.post('/api/records/deal', { name: 'n', amount: 5 });
     expect(w1.status).toBe(403);
     expect(w1.body.error.fields).toHaveProperty('amount');
-    expect((await rep.api.post('/api/records/deal', { name: 'n', secret: 'x' })).status).toBe(403);
+    // A hidden field answers as a field the object does not have: 400, never a 403 naming it.
+    const hidden = await rep.api.post('/api/records/deal', { name: 'n', secret: 'x' });
+    const unknown = await rep.api.post('/api/records/deal', { name: 'n', nosuch: 'x' });
+    expect(hidden.status).toBe(400);
+    expect(hidden.body.error).toEqual({ ...unknown.body.error, fields: { secret: 'Unknown field' } });
     const ok = await rep.api.post('/api/records/deal', { name: 'created by rep' });
     expect(ok.status, ok.text).toBe(201);
     expect(ok.body).not.toHaveProperty('secret');

@@ -56,7 +56,8 @@ describe('configure → export → apply to a fresh tenant', () => {
     expect((await source.api.put('/api/meta/views/north_deals', view)).status).toBe(200);
     const role = {
       label: 'Regional lead',
-      objects: { deal: { create: true, read: 'all', update: 'own', delete: false } },
+      // Account read: a deal may only be linked to an account its writer may read.
+      objects: { deal: { create: true, read: 'all', update: 'own', delete: false }, account: { read: 'all' } },
     };
     expect((await source.api.put('/api/meta/roles/regional_lead', role)).status).toBe(200);
   });

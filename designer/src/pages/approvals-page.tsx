@@ -225,7 +225,7 @@ function DecisionDialog({ decision, onDone }: { decision: Decision; onDone: () =
               <option value="">{t('approvals.delegateChoose')}</option>
               {colleagues.map((u) => (
                 <option key={u.id} value={u.id}>
-                  {u.name ? `${u.name} (${u.email ?? ''})` : (u.email ?? u.id)}
+                  {u.name ? (u.email ? `${u.name} (${u.email})` : u.name) : (u.email ?? u.id)}
                 </option>
               ))}
             </select>

@@ -369,6 +369,12 @@ export interface WorkflowNodeData {
   };
   script?: Name;
   document?: Name1;
+  /**
+   * Approval nodes: fields of the record that this step's approvers see in their inbox even where their roles may not read them (approvers always see the record's label and the fields their roles may read)
+   *
+   * @maxItems 50
+   */
+  show?: Name[];
   [k: string]: unknown | undefined;
 }
 export interface WorkflowEdge {

@@ -80,11 +80,13 @@ function fromDatabase(err: { code?: string; message?: string }): AppError | unde
 export function toErrorBody(
   err: unknown,
   requestId: string,
+  /** Whether the caller is a tenant admin (who also gets the errors' admin-only details). */
+  admin = false,
 ): { status: number; body: ErrorBody; headers?: Record<string, string> } {
   if (err instanceof AppError) {
     return {
       status: err.status,
-      body: { error: { ...err.toJSON() } },
+      body: { error: { ...err.toJSON({ admin }) } },
       ...(err.headers ? { headers: err.headers } : {}),
     };
   }
@@ -116,7 +118,7 @@ export function toErrorBody(
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err, request: FastifyRequest, reply: FastifyReply) => {
-    const { status, body, headers } = toErrorBody(err, request.id);
+    const { status, body, headers } = toErrorBody(err, request.id, request.ctx?.isAdmin === true);
     if (status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: body.error.code, message: body.error.message }, 'request refused');
     if (headers) reply.headers(headers);

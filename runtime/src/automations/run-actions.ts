@@ -113,7 +113,12 @@ export async function runActions(
       }
       case 'document': {
         const name = action.fileName ? renderMessage(action.fileName, { record, rule: run.label }) : undefined;
-        const file = await attachDocument(services, run.tx, run.object, String(record.id), action.template, name);
+        // Rendered as who caused the run (record owner for schedules), never as the system.
+        const author = run.user ? String(run.user.id) : null;
+        const file = await attachDocument(services, run.tx, run.object, String(record.id), action.template, {
+          author,
+          ...(name ? { fileName: name } : {}),
+        });
         done.push({ type: 'document', template: action.template, file: file.id });
         break;
       }

@@ -3,9 +3,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Ctx } from '../ctx';
-import { badRequest, forbidden, notFound, tooLarge } from '../errors';
+import { badRequest, notFound, tooLarge } from '../errors';
 import { SYSTEM_TABLE } from '../model/naming';
-import type { PermissionService } from '../permissions/permission-service';
 import type { RecordService } from '../records/record-service';
 import { stripUnsafeChars } from './strip-unsafe-chars';
 
@@ -67,7 +66,7 @@ const toMeta = (r: Row): FileMeta => ({
  */
 export class FileService {
   constructor(
-    private readonly deps: { records: Pick<RecordService, 'get'>; permissions: Pick<PermissionService, 'explain'> },
+    private readonly deps: { records: Pick<RecordService, 'resolve'> },
     readonly maxBytes = DEFAULT_MAX_FILE_BYTES,
     /** Where bodies are written; absent: in the database. */
     readonly dir?: string,
@@ -178,16 +177,14 @@ export class FileService {
     return ctx.db.withSchema(ctx.schema).from(SYSTEM_TABLE.files);
   }
 
-  /** 404 for unknown objects, ids and records outside the read scope (the records service decides). */
+  /** 404 for unknown objects, ids and records outside the read scope (the records engine's guard decides). */
   private async readable(ctx: Ctx, object: string, recordId: string) {
-    await this.deps.records.get(ctx, object, recordId, { fields: 'id' });
+    await this.deps.records.resolve(ctx, object, recordId, { columns: ['id'] });
   }
 
+  /** As `readable`, and 403 outside the record's update scope: changing its files changes the record. */
   private async updatable(ctx: Ctx, object: string, recordId: string) {
-    await this.readable(ctx, object, recordId);
-    if (ctx.isAdmin) return;
-    const access = await this.deps.permissions.explain(ctx, object, recordId);
-    if (!access.update.allowed) throw forbidden('You may not change this record, so you may not change its files');
+    await this.deps.records.resolve(ctx, object, recordId, { columns: ['id'], op: 'update' });
   }
 }
 

@@ -59,7 +59,8 @@ export interface FieldModel {
   enum?: readonly string[];
   maxLength?: number;
   default?: unknown;
-  formula?: { expression: string; reads: readonly string[] };
+  /** `reads` orders formulas; `reveals` is what field security hides the formula behind (`'all'`: every field). */
+  formula?: { expression: string; reads: readonly string[]; reveals: readonly string[] | 'all' };
   autonumber?: { pattern: string; format: AutonumberFormat };
   rollup?: RollupModel;
   children?: ChildrenModel;
@@ -297,7 +298,9 @@ function buildField(
     ...(enumValues ? { enum: enumValues } : {}),
     ...(def.maxLength !== undefined ? { maxLength: def.maxLength } : {}),
     ...(def.default !== undefined ? { default: def.default } : {}),
-    ...(formula?.ok ? { formula: { expression: def['x-formula']!, reads: formula.reads } } : {}),
+    ...(formula?.ok
+      ? { formula: { expression: def['x-formula']!, reads: formula.reads, reveals: formula.reveals } }
+      : {}),
     ...(autonumber?.ok ? { autonumber: { pattern: def['x-autonumber']!, format: autonumber.format } } : {}),
     ...(rollup && childrenObject
       ? {

@@ -1,6 +1,7 @@
 import type { Model } from '../model/load-model';
 import type { FieldAccess, Operation } from './object-access';
-import { resolveGrants, type ScopeLevel } from './resolve-grants';
+import { effectiveGrants } from './permission-engine';
+import type { ScopeLevel } from './resolve-grants';
 
 export type EffectiveObjectPermissions = {
   create: boolean;
@@ -30,7 +31,7 @@ export function effectivePermissions(model: Model, user: EffectivePermissions['u
   const objects: Record<string, EffectiveObjectPermissions> = {};
   let admin = false;
   for (const obj of model.objects.values()) {
-    const g = resolveGrants(model.roles, user.roles, obj.name);
+    const g = effectiveGrants(model, user.roles, obj.name);
     admin = g.admin;
     const readable = g.scopes.read !== 'none' || g.sharing.length > 0;
     const fields: Record<string, FieldAccess> = {};

@@ -3,8 +3,9 @@ import type { Ctx } from '../ctx';
 import { notFound } from '../errors';
 import type { Model } from '../model/load-model';
 import { isIdentifier, SYSTEM_TABLE, tableOf } from '../model/naming';
-import { whereFilter } from './filter-sql';
+import { compileFilter } from '../records/compile-query';
 import type { FieldAccess, Filter, ObjectAccess } from './object-access';
+import type { QueryAccess } from './query-access';
 import type { ObjectGrants } from './resolve-grants';
 import { scopeFilter, type ScopeUser } from './row-predicate';
 
@@ -38,20 +39,24 @@ interface Candidate {
   key: string;
   filter: Filter | null;
   reason: AccessReason;
+  /** The user's complete row filter of this operation (the verdicts), instead of `filter` alone. */
+  op?: 'read' | 'update' | 'delete';
 }
 
 /**
  * Answers why `user` can or cannot read, update or delete one record. Each grant that could apply
- * (role scope, sharing rule, manual share) is tested against the record by the database, with the
- * same filters the records engine compiles, in one `UNION ALL` query; the verdicts come from the
- * user's full row filters, so the explanation never disagrees with enforcement.
+ * (role scope, sharing rule, manual share) is tested against the record by the database, compiled
+ * by the records engine's own compiler with the user's access to the objects a filter reaches, in one
+ * `UNION ALL` query; the verdicts come from the user's full row filters, so the explanation never
+ * disagrees with enforcement.
  */
 export async function explainAccess(
   ctx: Ctx,
   model: Model,
-  input: { object: string; recordId: string; user: ScopeUser; grants: ObjectGrants; access: ObjectAccess },
+  input: { object: string; recordId: string; user: ScopeUser; grants: ObjectGrants; qa: QueryAccess },
 ): Promise<Omit<AccessExplanation, 'user'>> {
-  const { object, recordId, user, grants, access } = input;
+  const { object, recordId, user, grants, qa } = input;
+  const access = qa.access;
   const obj = model.object(object);
   const db = ctx.db;
   const row = (await db
@@ -81,7 +86,7 @@ export async function explainAccess(
   const candidates: Candidate[] = [];
   const ops = ['read', 'update', 'delete'] as const;
   for (const op of ops) {
-    candidates.push({ key: `verdict:${op}`, filter: access.rowFilter[op], reason: { kind: 'admin' } });
+    candidates.push({ key: `verdict:${op}`, filter: access.rowFilter[op], reason: { kind: 'admin' }, op });
     const level = grants.scopes[op];
     if (level !== 'none')
       candidates.push({
@@ -104,7 +109,7 @@ export async function explainAccess(
     });
   });
 
-  const matched = await matching(db, ctx.schema, model, object, recordId, candidates);
+  const matched = await matching(db, ctx.schema, model, object, recordId, candidates, qa);
   const verdict = (op: (typeof ops)[number]): OperationVerdict => {
     if (grants.admin) return { allowed: true, reasons: [{ kind: 'admin' }] };
     const allowed = access.can[op] && matched.has(`verdict:${op}`);
@@ -150,17 +155,36 @@ async function matching(
   object: string,
   recordId: string,
   candidates: Candidate[],
+  qa: QueryAccess,
 ): Promise<Set<string>> {
-  const table = tableOf(model.object(object).table);
+  const obj = model.object(object);
+  const table = obj.table;
   const branch = (c: Candidate) => {
-    const q = db
+    // A grant's filter is compiled as the row scope of a read, with the user's access to the
+    // objects its dotted paths reach; a verdict uses the user's own filter of the operation.
+    const where = c.op
+      ? compileFilter(model, obj, null, qa, c.op, { deleted: 'any' })
+      : compileFilter(
+          model,
+          obj,
+          null,
+          {
+            ...qa,
+            access: {
+              ...qa.access,
+              can: { ...qa.access.can, read: true },
+              rowFilter: { ...qa.access.rowFilter, read: c.filter },
+            },
+          },
+          'read',
+          { deleted: 'any' },
+        );
+    return db
       .withSchema(schema)
       .from(table)
       .select(db.raw('? as k', [c.key]))
-      .where(`${table}.id`, recordId);
-    const filter = c.filter;
-    if (filter) q.where((w) => whereFilter(w, { db, schema, model, object }, filter));
-    return q;
+      .where(`${table}.id`, recordId)
+      .where(where);
   };
   const [first, ...rest] = candidates;
   if (!first) return new Set();

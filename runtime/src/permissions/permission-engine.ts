@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { ADMIN_ROLE, type Ctx } from '../ctx';
 import type { Model } from '../model/load-model';
 import type { ObjectAccess, PermissionEngine } from './object-access';
+import { computedFieldAccess } from './computed-field-access';
 import { resolveGrants, type ObjectGrants } from './resolve-grants';
 import { rowPredicate, type ScopeUser } from './row-predicate';
 
@@ -37,7 +38,7 @@ export class RolePermissionEngine implements PermissionEngine {
     const key = JSON.stringify([ctx.tenant, model.version, [...new Set(roles)].sort(), object]);
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const grants = resolveGrants(model.roles, roles, object);
+    const grants = effectiveGrants(model, roles, object);
     this.cache.set(key, grants);
     return grants;
   }
@@ -50,4 +51,11 @@ export class RolePermissionEngine implements PermissionEngine {
       return { id: ctx.user.id, roles: roles.filter((r) => r !== ADMIN_ROLE) };
     return { id: ctx.user.id, roles };
   }
+}
+
+/** A set of roles' grants on an object, with computed fields hidden behind their inputs. */
+export function effectiveGrants(model: Model, roles: readonly string[], object: string): ObjectGrants {
+  const grants = resolveGrants(model.roles, roles, object);
+  if (grants.admin) return grants;
+  return { ...grants, fields: computedFieldAccess(model, object, (o) => resolveGrants(model.roles, roles, o)) };
 }

@@ -7,6 +7,7 @@ import { effectivePermissions, type EffectivePermissions } from './effective-per
 import { explainAccess, type AccessExplanation } from './explain-access';
 import type { ObjectAccess, PermissionEngine } from './object-access';
 import { type ModelSource, RolePermissionEngine } from './permission-engine';
+import { queryAccessFor } from './query-access';
 import type { ScopeUser } from './row-predicate';
 import { ShareService } from './share-service';
 import { refreshUserSubtree, userTreeIsCurrent } from './user-tree';
@@ -59,8 +60,15 @@ export class PermissionService implements PermissionEngine {
     const roles = forSelf && ctx.isAdmin && !user.roles.includes(ADMIN_ROLE) ? [...user.roles, ADMIN_ROLE] : user.roles;
     const scopeUser = { id: user.id, roles };
     const grants = await this.engine.grantsFor(ctx, roles, object);
-    const access = await this.engine.accessFor(ctx, scopeUser, object);
-    const answer = await explainAccess(ctx, model, { object, recordId, user: scopeUser, grants, access });
+    // The explained user's access, as the records engine builds it for their queries.
+    const qa = await queryAccessFor(
+      ctx,
+      model,
+      model.object(object),
+      { objectAccess: (c, o) => this.engine.accessFor(c, scopeUser, o) },
+      { mustRead: false },
+    );
+    const answer = await explainAccess(ctx, model, { object, recordId, user: scopeUser, grants, qa });
     if (!ctx.isAdmin && !answer.read.allowed) throw notFound('Record not found');
     return { ...answer, user: { id: user.id, name: user.name, roles: user.roles, active: user.active } };
   }

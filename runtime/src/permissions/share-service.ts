@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { ADMIN_ROLE, type Ctx } from '../ctx';
-import { forbidden, notFound, validationFailed } from '../errors';
-import { columnOf, isIdentifier, SYSTEM_TABLE, tableOf } from '../model/naming';
-import { whereFilter } from './filter-sql';
+import { forbidden, isAppError, notFound, validationFailed } from '../errors';
+import { isIdentifier, SYSTEM_TABLE } from '../model/naming';
+import { resolveRecord } from '../records/record-guard';
 import type { RolePermissionEngine, ModelSource } from './permission-engine';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -121,24 +121,17 @@ export class ShareService {
     object: string,
     recordId: string,
   ): Promise<string | null> {
-    if (!isIdentifier(object) || !UUID.test(recordId)) throw notFound('Record not found');
+    if (!isIdentifier(object)) throw notFound('Record not found');
     const model = await this.models.model(ctx);
-    const obj = model.object(object);
-    const access = await this.engine.objectAccess(ctx, object);
-    if (!access.can.read) throw notFound('Record not found');
-    const q = db
-      .withSchema(ctx.schema)
-      .from(tableOf(obj.table))
-      .where(`${obj.table}.id`, recordId)
-      .whereNull(`${obj.table}.${columnOf('deleted_at')}`)
-      .first(`${obj.table}.owner`);
-    const filter = access.rowFilter.read;
-    if (filter) q.where((w) => whereFilter(w, { db, schema: ctx.schema, model, object }, filter));
-    const row = (await q) as { owner: string | null } | undefined;
-    if (!row) throw notFound('Record not found');
-    if (!ctx.isAdmin && row.owner !== ctx.user.id)
-      throw forbidden('Only the owner of the record or an admin can share it');
-    return row.owner;
+    // The records engine's guard: outside the caller's read scope the record does not exist (404).
+    const { row } = await resolveRecord({ ...ctx, db }, model, this.engine, object, recordId, {
+      columns: ['owner'],
+    }).catch((e) => {
+      throw isAppError(e) && e.code === 'NOT_FOUND' ? notFound('Record not found') : e;
+    });
+    const owner = (row.owner as string | null) ?? null;
+    if (!ctx.isAdmin && owner !== ctx.user.id) throw forbidden('Only the owner of the record or an admin can share it');
+    return owner;
   }
 
   private async checkInput(ctx: Ctx, trx: Knex.Transaction, input: ShareInput, owner: string | null): Promise<void> {

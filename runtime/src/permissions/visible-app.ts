@@ -28,6 +28,11 @@ export function visibleApp(app: AppView, accessOf: (object: string) => ObjectAcc
     const properties = Object.fromEntries(Object.entries(def.properties).filter(([f]) => !gone.has(f)));
     const copy = { ...def, properties } as ObjectDefinition;
     if (def.required) copy.required = def.required.filter((f) => !gone.has(f));
+    // Object-level settings name fields too: none of them may name a hidden one.
+    if (def['x-search']) copy['x-search'] = def['x-search'].filter((f) => !gone.has(f));
+    if (def['x-duplicates'])
+      copy['x-duplicates'] = def['x-duplicates'].filter((rule) => !rule.some((f) => gone.has(f)));
+    if (def['x-label-field'] && gone.has(def['x-label-field'])) delete copy['x-label-field'];
     objects[name] = copy;
   }
 

@@ -11,7 +11,7 @@ import type { PermissionEngine } from '../permissions/object-access';
 import { type AggregateInput, parseAggregateSpec } from './aggregate-spec';
 import { type AggregateResult, aggregateRows, buildAggregateQuery } from './aggregate-sql';
 import { compileFilter } from './compile-query';
-import { queryAccessFor } from './records-io-access';
+import { queryAccessFor } from '../permissions/query-access';
 
 export interface AggregateServiceDeps {
   meta: Pick<MetaService, 'model'>;

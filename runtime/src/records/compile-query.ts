@@ -8,15 +8,10 @@ import type { Knex } from 'knex';
 import type { Model, ObjectModel } from '../model/load-model';
 import { qualified, SYSTEM_TABLE } from '../model/naming';
 import type { FieldAccess, ObjectAccess } from '../permissions/object-access';
+import type { QueryAccess } from '../permissions/query-access';
 import { type Condition, type FilterNode, parseFilter } from './parse-filter';
 
-/** What a query may see: the reader's access to the object and to the objects its lookups reach. */
-export interface QueryAccess {
-  schema: string;
-  access: ObjectAccess;
-  /** Access to lookup targets (filters through `account.name`, expand); absent means no access. */
-  related: ReadonlyMap<string, ObjectAccess>;
-}
+export type { QueryAccess } from '../permissions/query-access';
 
 export type WhereFn = (qb: Knex.QueryBuilder) => void;
 
@@ -37,7 +32,10 @@ export function compileFilter(
 ): WhereFn {
   const fieldAccess = (name: string) =>
     name === object.name ? access.access.fields : (access.related.get(name)?.fields ?? NO_FIELDS);
-  const userFilter = parseFilter(model, object, filter, { fieldAccess });
+  const userFilter = parseFilter(model, object, filter, {
+    fieldAccess,
+    ...(access.userEmails === false ? { userEmails: false } : {}),
+  });
   const scope = scopeNode(model, object, access.access, op);
   const compiler = new Compiler(model, access);
   const at: Place = { alias: object.table, object: object.name };

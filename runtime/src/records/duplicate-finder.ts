@@ -14,7 +14,7 @@ import type { TxCtx } from '../tx/unit-of-work';
 import { compileFilter, type QueryAccess } from './compile-query';
 import { type DuplicateRule, duplicateKey, duplicateRules, keyString } from './duplicate-keys';
 import type { BeforeCreatePayload } from './record-hooks';
-import { queryAccessFor } from './records-io-access';
+import { queryAccessFor } from '../permissions/query-access';
 
 export interface DuplicateCandidate {
   id: string;

@@ -38,6 +38,8 @@ export async function expandLookups(
   access: QueryAccess,
   lookups: readonly FieldModel[],
   items: Record<string, unknown>[],
+  /** Users expand to `{id, name}`; tenant admins also get their e-mail address. */
+  userEmails = false,
 ): Promise<void> {
   for (const f of lookups) {
     const col = f.column!;
@@ -49,8 +51,8 @@ export async function expandLookups(
         .withSchema(access.schema)
         .from(SYSTEM_TABLE.users)
         .whereIn('id', ids)
-        .select('id', 'name', 'email');
-      for (const r of rows) found.set(r.id, { id: r.id, name: r.name, email: r.email });
+        .select('id', 'name', ...(userEmails ? ['email'] : []));
+      for (const r of rows) found.set(r.id, { id: r.id, name: r.name, ...(userEmails ? { email: r.email } : {}) });
     } else {
       const target = model.object(f.ref!);
       const targetAccess = access.related.get(target.name);

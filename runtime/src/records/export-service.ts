@@ -19,7 +19,7 @@ import {
   writeExport,
 } from './export-writer';
 import type { ListOptions, RecordService } from './record-service';
-import { queryAccessFor } from './records-io-access';
+import { queryAccessFor } from '../permissions/query-access';
 
 export interface ExportOptions {
   format: ExportFormat;

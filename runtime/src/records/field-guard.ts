@@ -32,7 +32,10 @@ export function projectColumns(object: ObjectModel, access: ObjectAccess, fields
   return out;
 }
 
-/** Payload keys naming fields the user may not edit: `{field: message}` for a 403. */
+/**
+ * Payload keys naming fields the user may read but not edit: `{field: message}` for a 403. Fields
+ * they may not read are left to `withoutHiddenFields`: naming them here would confirm they exist.
+ */
 export function forbiddenWrites(
   object: ObjectModel,
   access: ObjectAccess,
@@ -40,12 +43,28 @@ export function forbiddenWrites(
 ): FieldErrors {
   const errors: FieldErrors = {};
   for (const key of Object.keys(payload)) {
-    const level = access.fields[key];
     if (!object.fields.has(key)) continue;
-    if (level === 'read' || level === 'none') errors[key] = 'You may not edit this field';
+    if (access.fields[key] === 'read') errors[key] = 'You may not edit this field';
   }
   return errors;
 }
+
+/** The payload without fields the user may not read, and those fields as the validator reports unknown ones. */
+export function withoutHiddenFields(
+  access: ObjectAccess,
+  payload: Record<string, unknown>,
+): { known: Record<string, unknown>; unknown: FieldErrors } {
+  const known: Record<string, unknown> = {};
+  const unknown: FieldErrors = {};
+  for (const [key, value] of Object.entries(payload)) {
+    if (Object.hasOwn(access.fields, key) && access.fields[key] === 'none') unknown[key] = UNKNOWN_FIELD;
+    else known[key] = value;
+  }
+  return { known, unknown };
+}
+
+/** The validator's word for a field the object does not have (record-validators.ts). */
+const UNKNOWN_FIELD = 'Unknown field';
 
 /** A row from the database as the API answers it: only the given columns. */
 export function toRecord(row: Record<string, unknown>, columns: readonly string[]): Record<string, unknown> {

@@ -11,7 +11,7 @@ import { duplicateKey, keyString } from './duplicate-keys';
 import { mapColumns } from './import-columns';
 import { coerceCell } from './import-coerce';
 import { type ImportJournalRow, journalRows } from './import-log';
-import { resolveLookup } from './import-lookups';
+import { resolveLookup } from './lookup-targets';
 import type { ImportRow } from './import-row-reader';
 import type { ImportDuplicate, ImportOptions, ImportReport, ImportServiceDeps } from './import-service';
 import type { RecordService } from './record-service';

@@ -31,7 +31,7 @@ import {
 import { type ImportFormat, type ImportRow, readImportRows } from './import-row-reader';
 import { ImportRun } from './import-run';
 import type { RecordService } from './record-service';
-import { queryAccessFor } from './records-io-access';
+import { queryAccessFor } from '../permissions/query-access';
 
 export interface ImportOptions {
   format: ImportFormat;

@@ -37,6 +37,8 @@ export interface ParseOptions {
   fieldAccess(object: string): Readonly<Record<string, FieldAccess>>;
   /** Permission scopes: `$`-operators allowed, field security not applied. */
   trusted?: boolean;
+  /** Users' e-mail addresses are for tenant admins: others may not filter on `owner.email`. */
+  userEmails?: boolean;
 }
 
 export const FILTER_LIMITS = { depth: 8, conditions: 200, listItems: 1000, stringLength: 10_000, pathHops: 2 };
@@ -134,7 +136,11 @@ function resolvePath(
   for (let i = 0; i < parts.length; i++) {
     const name = parts[i]!;
     if (!isIdentifier(name)) throw badRequest(`${path}: unknown field`);
-    const field: FieldModel | undefined = current ? visibleField(current, name, opts) : userField(name);
+    const field: FieldModel | undefined = current
+      ? visibleField(current, name, opts)
+      : name === 'email' && !opts.trusted && opts.userEmails === false
+        ? undefined
+        : userField(name);
     if (!field) throw badRequest(`${path}: unknown field`);
     if (i === parts.length - 1) {
       if (!field.column) throw badRequest(`${path}: line items cannot be filtered`);

@@ -14,6 +14,7 @@ import {
   conflict,
   type FieldErrors,
   forbidden,
+  isAppError,
   notFound,
   recordLocked,
   validationFailed,
@@ -26,6 +27,9 @@ import { nextAutonumber } from '../model/autonumber';
 import type { Model, ObjectModel } from '../model/load-model';
 import { searchableFields } from '../model/search-fields';
 import type { ObjectAccess, PermissionEngine } from '../permissions/object-access';
+import { queryAccessFor } from '../permissions/query-access';
+import { type LookupErrors, lookupCheck } from './lookup-targets';
+import { type GuardedRecord, type GuardOptions, guardRecord } from './record-guard';
 import { deleteRecordShares } from '../permissions/share-service';
 import { scriptHostFor } from '../scripts/record-scripts';
 import {
@@ -40,7 +44,7 @@ import { type AuditEntry, diffRecords, type HistoryEntry, purgeExpiredAudit, rea
 import { compileFilter, escapeLike, type QueryAccess } from './compile-query';
 import { type CursorSigner, decodeCursor, encodeCursor } from './cursor-codec';
 import { expandLookups, parseExpand } from './expand-lookups';
-import { forbiddenWrites, projectColumns, readableColumns, toRecord } from './field-guard';
+import { forbiddenWrites, projectColumns, readableColumns, toRecord, withoutHiddenFields } from './field-guard';
 import { takeOwnerChange } from './owner-transfer';
 import { recomputeRollups } from './line-items';
 import {
@@ -222,7 +226,7 @@ export class RecordService {
           })
         : null;
     const items = page.map((r: Row) => toRecord(r, columns));
-    if (lookups.length) await expandLookups(ctx.db, model, qa, lookups, items);
+    if (lookups.length) await expandLookups(ctx.db, model, qa, lookups, items, ctx.isAdmin);
     const result: ListResult = { items, nextCursor };
     if (opts.count === true) result.total = await selectCount(ctx.db, ctx.schema, object, where);
     else if (opts.count === 'estimate') result.estimatedTotal = await estimateCount(ctx.db, ctx.schema, object, where);
@@ -236,16 +240,23 @@ export class RecordService {
     opts: { fields?: string; expand?: string; deleted?: boolean } = {},
   ): Promise<RecordData> {
     const { model, object, qa } = await this.prepare(ctx, objectName, 'read');
-    assertId(id);
     const columns = projectColumns(object, qa.access, opts.fields);
     const lookups = parseExpand(object, qa, opts.expand);
-    const where = [compileFilter(model, object, null, qa, 'read', { deleted: Boolean(opts.deleted) })];
-    const row = await selectOne(ctx.db, ctx.schema, object, id, columns, where);
-    if (!row) throw notFound(`No ${object.name} with this id`);
+    const row = await guardRecord(ctx, model, object, qa, id, { deleted: Boolean(opts.deleted), columns });
     const record = toRecord(row, columns);
-    if (lookups.length) await expandLookups(ctx.db, model, qa, lookups, [record]);
+    if (lookups.length) await expandLookups(ctx.db, model, qa, lookups, [record], ctx.isAdmin);
     if (opts.fields === undefined) await this.attachChildren(ctx, model, object, qa, [record]);
     return record;
+  }
+
+  /**
+   * "This record, as this user" (record-guard.ts): the record inside the caller's read scope (404
+   * otherwise), and inside the scope of `op` when given (403). For services and plugins acting on a
+   * record by id; the row holds every column, so answer with the readable ones only.
+   */
+  async resolve(ctx: Ctx, objectName: string, id: string, opts: GuardOptions = {}): Promise<GuardedRecord> {
+    const { model, object, qa } = await this.prepare(ctx, objectName, 'read');
+    return { model, object, qa, row: await guardRecord(ctx, model, object, qa, id, opts) };
   }
 
   async history(
@@ -256,10 +267,14 @@ export class RecordService {
   ): Promise<HistoryEntry[]> {
     const { model, object, qa } = await this.prepare(ctx, objectName, 'read');
     assertId(id);
-    const where = [compileFilter(model, object, null, qa, 'read', { deleted: 'any' })];
-    const exists = Boolean(await selectOne(ctx.db, ctx.schema, object, id, ['id'], where));
     // A purged record has no row left to check a scope against: its trail is for admins only.
-    if (!exists && !ctx.isAdmin) throw notFound(`No ${object.name} with this id`);
+    const exists = await guardRecord(ctx, model, object, qa, id, { deleted: 'any', columns: ['id'] }).then(
+      () => true,
+      (e) => {
+        if (ctx.isAdmin && isAppError(e) && e.code === 'NOT_FOUND') return false;
+        throw e;
+      },
+    );
     const entries = await readHistory(ctx.db, ctx.schema, object.name, id, qa.access.fields, {
       limit: parseLimit(opts.limit ?? 100),
       ...(opts.before !== undefined ? { before: opts.before } : {}),
@@ -408,11 +423,7 @@ export class RecordService {
   async restore(ctx: Ctx, objectName: string, id: string): Promise<RecordData> {
     return runInUnitOfWork(ctx, async (tx) => {
       const { model, object, qa } = await this.prepare(tx, objectName, 'read');
-      assertId(id);
-      const inBin = [compileFilter(model, object, null, qa, 'read', { deleted: true })];
-      const old = await selectOne(tx.db, tx.schema, object, id, object.columns, inBin, true);
-      if (!old) throw notFound(`No ${object.name} with this id in the recycle bin`);
-      await this.assertScope(tx, model, object, qa, id, 'delete', true);
+      const old = await guardRecord(tx, model, object, qa, id, { deleted: true, lock: true, op: 'delete' });
       const [row] = await markRestored(tx.db, tx.schema, object, id, actor(tx));
       await this.afterWrite(tx, model, object, 'restore', old, row!);
       return this.output(tx, model, object, qa, row!, readableColumns(object, qa.access));
@@ -424,10 +435,7 @@ export class RecordService {
     if (!ctx.isAdmin) throw forbidden('Only tenant admins may purge records');
     await runInUnitOfWork(ctx, async (tx) => {
       const { model, object, qa } = await this.prepare(tx, objectName, 'read');
-      assertId(id);
-      const any = [compileFilter(model, object, null, qa, 'read', { deleted: 'any' })];
-      const old = await selectOne(tx.db, tx.schema, object, id, object.columns, any, true);
-      if (!old) throw notFound(`No ${object.name} with this id`);
+      const old = await guardRecord(tx, model, object, qa, id, { deleted: 'any', lock: true });
       if (old.deleted_at === null) throw conflict('Only records in the recycle bin can be purged: delete it first');
       await deleteRow(tx.db, tx.schema, object, id);
       await deleteRecordShares(tx.db, tx.schema, object.name, [id]);
@@ -482,29 +490,8 @@ export class RecordService {
   private async prepare(ctx: Ctx, objectName: string, op: 'read' | 'create') {
     const model = await this.deps.meta.model(ctx);
     const object = model.object(objectName);
-    const engine = this.deps.permissions;
-    const access = await engine.objectAccess(ctx, object.name);
-    // Objects the user may not read do not exist for them.
-    if (!access.can.read && op === 'read') throw notFound(`Unknown object: ${object.name}`);
-    const related = new Map<string, ObjectAccess>();
-    const targets = new Set<string>();
-    const addTargets = (o: ObjectModel, depth: number) => {
-      for (const f of o.fields.values()) {
-        if (!f.ref || f.ref === 'user' || f.ref === o.name || targets.has(f.ref)) continue;
-        const t = model.objects.get(f.ref);
-        if (!t) continue;
-        targets.add(t.name);
-        if (depth > 1) addTargets(t, depth - 1);
-      }
-    };
-    addTargets(object, 2);
-    for (const c of object.children) targets.add(c.object);
-    await Promise.all(
-      [...targets].map(async (t) => {
-        related.set(t, await engine.objectAccess(ctx, t));
-      }),
-    );
-    const qa: QueryAccess = { schema: ctx.schema, access, related };
+    // Objects the user may not read do not exist for them; creating needs only the create right.
+    const qa = await queryAccessFor(ctx, model, object, this.deps.permissions, { mustRead: op === 'read' });
     return { model, object, qa };
   }
 
@@ -524,9 +511,11 @@ export class RecordService {
     const failed: CreateManyResult['failed'] = [];
     const prepared: { index: number; row: Row; children: Record<string, unknown[]> }[] = [];
     const now = this.deps.clock.now();
+    const lookups = await lookupCheck(tx, model, object, this.deps.permissions(), payloads);
     for (let i = 0; i < payloads.length; i++) {
       try {
-        prepared.push({ index: i, ...(await this.prepareInsert(tx, model, object, qa, payloads[i], owner, now)) });
+        const payload = payloads[i];
+        prepared.push({ index: i, ...(await this.prepareInsert(tx, model, object, qa, payload, owner, now, lookups)) });
       } catch (e) {
         if (opts.single || !isRowError(e)) throw e;
         if (!opts.partial) throw atRow(e as AppError, i);
@@ -625,8 +614,10 @@ export class RecordService {
     payload: unknown,
     owner: string | null,
     now: Date,
+    lookups: LookupErrors,
   ): Promise<{ row: Row; children: Record<string, unknown[]> }> {
     const { values, children } = checkPayload(object, qa.access, asObject(payload), 'create');
+    assertLookups(lookups, values, 'The record is not valid');
     if (object.parent && values[object.parent.field]) await this.assertParentWritable(tx, model, object, values);
     const hook = await this.deps.hooks.runFilters<BeforeCreatePayload>(tx, RECORD_EVENTS.beforeCreate, {
       object: object.name,
@@ -639,6 +630,7 @@ export class RecordService {
       tx,
       model,
       object,
+      qa.access,
       { ...record, owner },
       null,
       this.scriptHost(tx),
@@ -665,11 +657,7 @@ export class RecordService {
     version: number | undefined,
     passLock = false,
   ): Promise<Row> {
-    assertId(id);
-    const where = [compileFilter(model, object, null, qa, 'read')];
-    const old = await selectOne(tx.db, tx.schema, object, id, object.columns, where, true);
-    if (!old) throw notFound(`No ${object.name} with this id`);
-    await this.assertScope(tx, model, object, qa, id, op, false);
+    const old = await guardRecord(tx, model, object, qa, id, { op, lock: true });
     if (version !== undefined && Number(old.version) !== version)
       throw conflict('The record was changed by someone else: reload it and try again', {
         version: Number(old.version),
@@ -711,6 +699,11 @@ export class RecordService {
     const { rest, owner } = await takeOwnerChange(tx, qa.access, body);
     const { values: patch, children } = checkPayload(object, qa.access, rest, 'update');
     const id = old.id as string;
+    assertLookups(
+      await lookupCheck(tx, model, object, this.deps.permissions(), [patch], old),
+      patch,
+      'The changes are not valid',
+    );
     if (object.parent && patch[object.parent.field]) await this.assertParentWritable(tx, model, object, patch);
     const hook = await this.deps.hooks.runFilters<BeforeUpdatePayload>(tx, RECORD_EVENTS.beforeUpdate, {
       object: object.name,
@@ -722,7 +715,16 @@ export class RecordService {
       ...(passLock ? { passLock } : {}),
     });
     const merged = { ...old, ...hook.patch, ...system };
-    const scripted = await runSaveScripts(this.deps.saveScripts, tx, model, object, merged, old, this.scriptHost(tx));
+    const scripted = await runSaveScripts(
+      this.deps.saveScripts,
+      tx,
+      model,
+      object,
+      qa.access,
+      merged,
+      old,
+      this.scriptHost(tx),
+    );
     const set = { ...columnsOnly(object, hook.patch), ...scripted, ...(owner ? { owner } : {}), ...system };
     const changed = Object.keys(diffRecords(object, old, { ...old, ...set })).length > 0;
     let row: Row | undefined;
@@ -980,7 +982,8 @@ function assertOverride(ctx: Ctx, override: boolean | undefined): boolean {
 
 /**
  * Field security, then the metadata validator of the operation; line items are split off for
- * their own saves. Throws 403 for fields the user may not edit, 400 for invalid values.
+ * their own saves. Fields the user may not read do not exist for them: writing one answers as for
+ * an unknown field (400). Fields they may read but not edit answer 403; invalid values 400.
  */
 function checkPayload(
   object: ObjectModel,
@@ -990,9 +993,11 @@ function checkPayload(
 ): { values: Record<string, unknown>; children: Record<string, unknown[]> } {
   const denied = forbiddenWrites(object, access, body);
   if (Object.keys(denied).length) throw forbidden('You may not edit some of these fields', denied);
-  const checked = object.validators[op](body);
-  if (!checked.ok)
-    throw validationFailed(op === 'create' ? 'The record is not valid' : 'The changes are not valid', checked.errors);
+  const { known, unknown } = withoutHiddenFields(access, body);
+  const checked = object.validators[op](known);
+  const message = op === 'create' ? 'The record is not valid' : 'The changes are not valid';
+  if (!checked.ok) throw validationFailed(message, { ...unknown, ...checked.errors });
+  if (Object.keys(unknown).length) throw validationFailed(message, unknown);
   const values = checked.value;
   const children: Record<string, unknown[]> = {};
   for (const c of object.children) {
@@ -1000,6 +1005,12 @@ function checkPayload(
     delete values[c.name];
   }
   return { values, children };
+}
+
+/** Lookups naming records the user may not link to (missing or unreadable alike): 400 on those fields. */
+function assertLookups(lookups: LookupErrors, values: Record<string, unknown>, message: string): void {
+  const errors = lookups(values);
+  if (Object.keys(errors).length) throw validationFailed(message, errors);
 }
 
 function asObject(payload: unknown): Record<string, unknown> {

@@ -4,7 +4,7 @@
  * still referenced) become typed 409s naming the field.
  */
 import type { Knex } from 'knex';
-import { AppError, conflict } from '../errors';
+import { AppError, conflict, validationFailed } from '../errors';
 import type { ObjectModel } from '../model/load-model';
 import { constraintName } from '../model/naming';
 
@@ -110,7 +110,10 @@ export async function deleteRow(trx: Knex.Transaction, schema: string, object: O
   }
 }
 
-/** Unique violations → 409 naming the field; rows still referenced → 409; anything else unchanged. */
+/**
+ * Unique violations → 409 naming the field; a lookup to a missing record → 400 on the field; rows
+ * still referenced → 409; anything else unchanged. No answer names a database constraint.
+ */
 export function fromConstraint(e: unknown, object: ObjectModel): unknown {
   const err = e as { code?: string; constraint?: string; table?: string };
   if (err?.code === '23505') {
@@ -124,10 +127,13 @@ export function fromConstraint(e: unknown, object: ObjectModel): unknown {
       },
     );
   }
-  if (err?.code === '23503') {
-    return conflict('The record is referenced by other records or refers to a missing record', {
-      constraint: err.constraint ?? null,
-    });
+  // 23001: a required lookup elsewhere (ON DELETE RESTRICT) still points at the row.
+  if (err?.code === '23503' || err?.code === '23001') {
+    // A lookup to a record gone since it was checked: the same answer as any unknown target.
+    const lookup = object.customFields.find((f) => f.ref && constraintName('fk', f.id) === err.constraint);
+    if (lookup) return validationFailed('The record is not valid', { [lookup.name]: 'No such record' });
+    // Never the constraint's name: it is the schema's business, not the client's.
+    return conflict('The record is referenced by other records');
   }
   return e instanceof AppError ? e : e;
 }

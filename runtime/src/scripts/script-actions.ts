@@ -1,6 +1,6 @@
 import { changeCause } from '../change-cause';
 import type { Ctx } from '../ctx';
-import { notFound, validationFailed } from '../errors';
+import { AppError, notFound, validationFailed } from '../errors';
 import type { Model } from '../model/load-model';
 import { scriptUserOf } from './record-scripts';
 import type { ScriptEngine } from './script-engine';
@@ -86,9 +86,14 @@ export class ScriptActions {
     );
     if (Object.keys(result.errors).length > 0) {
       const fields = result.errors;
-      throw validationFailed(`Action "${name}" refused: ${Object.values(fields)[0]}`, fields, { logs: result.logs });
+      throw new AppError('VALIDATION_FAILED', `Action "${name}" refused: ${Object.values(fields)[0]}`, {
+        fields,
+        adminDetails: { logs: result.logs },
+      });
     }
-    if (Object.keys(result.changes).length === 0) return { ...result, record };
+    // Logs are for tenant admins; the user who pressed the button gets the result.
+    const answer = ctx.isAdmin ? result : { ...result, logs: [] };
+    if (Object.keys(result.changes).length === 0) return { ...answer, record };
     const version = typeof record.version === 'number' ? record.version : undefined;
     // Run by a rule, the rule is the cause; run by a person, the action is.
     const cause = ctx.cause ?? changeCause('action', `action ${name}`, { script: name });
@@ -99,7 +104,7 @@ export class ScriptActions {
       result.changes,
       version === undefined ? {} : { version },
     );
-    return { ...result, record: updated };
+    return { ...answer, record: updated };
   }
 
   /**

@@ -69,6 +69,7 @@ export function scriptFailure(facts: FailureFacts): AppError {
   if (facts.unit) details.script = facts.unit.name;
   if (facts.line) details.line = facts.line;
   if (facts.column) details.column = facts.column;
-  if (facts.logs?.length) details.logs = facts.logs;
-  return scriptFailed(message, details);
+  // A script's logs are its author's debugging aid: tenant admins (and the test runner) see them,
+  // the user whose save failed gets the message.
+  return scriptFailed(message, details, undefined, facts.logs?.length ? { logs: facts.logs } : undefined);
 }

@@ -60,7 +60,8 @@ export class UserService {
         .select(...PUBLIC_USER_COLUMNS)
         .orderBy('name')
         .orderBy('id');
-    return this.table(ctx).select('id', 'name', 'email').where('active', true).orderBy('name').orderBy('id');
+    // Others pick users in lookups: names and ids only, never everyone's e-mail address.
+    return this.table(ctx).select('id', 'name').where('active', true).orderBy('name').orderBy('id');
   }
 
   async get(ctx: Ctx, id: string): Promise<PublicUser> {

@@ -113,6 +113,8 @@ async function attachDocumentOf(run: Run, node: WorkflowNode, template: string):
         run.object.name,
         run.instance.record_id,
         template,
+        // The workflow's author: who submitted (or saved, for a start on save), whoever decides the step.
+        run.instance.submitted_by,
       ),
     );
     await event(run, 'document', node.id, { template, file: file.id, name: file.name });

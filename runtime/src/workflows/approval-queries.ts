@@ -1,8 +1,9 @@
 import type { Ctx } from '../ctx';
 import { notFound } from '../errors';
-import type { Model } from '../model/load-model';
-import { SYSTEM_TABLE as T, tableOf } from '../model/naming';
-import type { PermissionEngine } from '../permissions/object-access';
+import type { Model, ObjectModel } from '../model/load-model';
+import { SYSTEM_TABLE as T } from '../model/naming';
+import type { ObjectAccess, PermissionEngine } from '../permissions/object-access';
+import { resolveRecord } from '../records/record-guard';
 import type { RecordData } from '../scripts';
 import { readRecord } from './record-rows';
 import { WorkflowGraph } from './workflow-graph';
@@ -20,13 +21,20 @@ export type InboxItem = {
   submittedAt: Date;
   dueAt: Date | null;
   delegatedFrom: string | null;
-  /** The record's fields the user may read (deciding does not need read access; seeing fields does). */
+  /** The record's label (its label field), shown whatever the approver's roles say. */
+  recordLabel: string | null;
+  /**
+   * The record's fields the approver may read, plus those the step chooses to show (`data.show`).
+   * Deciding does not need read access; seeing fields does: an approver whose roles cannot read the
+   * object sees the label and the step's fields, nothing else.
+   */
   fields: RecordData;
 };
 
 /**
- * The user's open tasks. A task is the user's permission to see that record's decision context, so
- * the record is shown even outside their read scope, but only with the fields their roles may read.
+ * The user's open tasks. A task lets its approver see the record's decision context even outside
+ * their read scope, but only with the fields their roles may read on the object (none when they may
+ * not read it at all), its label and the fields the workflow step shows.
  */
 export async function inbox(ctx: Ctx, permissions: PermissionEngine, model: Model, limit = 200): Promise<InboxItem[]> {
   const rows: Array<
@@ -59,19 +67,18 @@ export async function inbox(ctx: Ctx, permissions: PermissionEngine, model: Mode
       'i.submitted_at',
       'u.name as submitter_name',
     );
-  const readable = new Map<string, (r: RecordData) => RecordData>();
+  const accessOf = new Map<string, ObjectAccess>();
   const items: InboxItem[] = [];
   for (const r of rows) {
     const objectModel = model.objects.get(r.object);
-    let filter = readable.get(r.object);
-    if (!filter) {
-      const access = await permissions.objectAccess(ctx, r.object);
-      filter = (rec: RecordData) =>
-        Object.fromEntries(Object.entries(rec).filter(([f]) => (access.fields[f] ?? 'edit') !== 'none'));
-      readable.set(r.object, filter);
+    let access = accessOf.get(r.object);
+    if (!access && objectModel) {
+      access = await permissions.objectAccess(ctx, r.object);
+      accessOf.set(r.object, access);
     }
     const record = objectModel ? await readRecord(ctx.db, ctx.schema, objectModel, r.record_id) : undefined;
     const node = new WorkflowGraph(r.definition).node(r.node);
+    const label = objectModel && record ? record[objectModel.labelField] : undefined;
     items.push({
       task: r.id,
       instance: r.instance_id,
@@ -84,13 +91,25 @@ export async function inbox(ctx: Ctx, permissions: PermissionEngine, model: Mode
       submittedAt: r.submitted_at,
       dueAt: r.due_at,
       delegatedFrom: r.delegated_from,
-      fields: record ? filter(record) : {},
+      recordLabel: label === null || label === undefined ? null : String(label),
+      fields: record && objectModel && access ? inboxFields(objectModel, access, record, node?.data.show ?? []) : {},
     });
   }
   return items;
 }
 
-/** Every instance of a record with its tasks and history, newest first. */
+/** What an approver sees of the record: readable fields (none without read on the object), label, shown fields. */
+function inboxFields(object: ObjectModel, access: ObjectAccess, record: RecordData, show: readonly string[]) {
+  const visible = new Set<string>([object.labelField, ...show]);
+  if (access.can.read)
+    for (const f of object.fields.keys()) if ((access.fields[f] ?? 'edit') !== 'none') visible.add(f);
+  return Object.fromEntries(Object.entries(record).filter(([f]) => visible.has(f)));
+}
+
+/**
+ * Every instance of a record with its tasks and history, newest first: for users who may read the
+ * record (404 otherwise, also for records in the recycle bin, as a read would answer).
+ */
 export async function recordApprovals(
   ctx: Ctx,
   permissions: PermissionEngine,
@@ -98,16 +117,10 @@ export async function recordApprovals(
   object: string,
   recordId: string,
 ) {
-  const objectModel = model.object(object);
-  const access = await permissions.objectAccess(ctx, object);
-  const exists = await ctx.db.withSchema(ctx.schema).from(tableOf(objectModel.name)).where('id', recordId).first('id');
-  const instances = exists ? await store.instancesOfRecord(ctx.db, ctx.schema, object, recordId) : [];
-  // Readers of the record and anyone who took part in its approvals may see the history.
+  await resolveRecord(ctx, model, permissions, object, recordId, { columns: ['id'] });
+  const instances = await store.instancesOfRecord(ctx.db, ctx.schema, object, recordId);
   const ids = instances.map((i) => i.id);
   const tasks = await store.tasksOf(ctx.db, ctx.schema, ids);
-  const involved =
-    instances.some((i) => i.submitted_by === ctx.user.id) || tasks.some((t) => t.assignee === ctx.user.id);
-  if (!exists || (!access.can.read && !involved && !ctx.isAdmin)) throw notFound(`No ${object} record ${recordId}`);
   const events = await store.eventsOf(ctx.db, ctx.schema, ids);
   return instances.map((i) => ({
     ...instanceView(i),

@@ -52,6 +52,11 @@ export async function checkWorkflow(
     });
     if (n.data.escalation?.to) checkApprover(n.data.escalation.to, `${p}/escalation/to`, n.id);
     if (n.data.set) issues.push(...checkSet(object, n.data.set, `${p}/set`, n.id));
+    n.data.show?.forEach((name, j) => {
+      const f = object.fields.get(name);
+      if (!f?.column)
+        issues.push({ path: `${p}/show/${j}`, message: `[${n.id}] unknown field "${name}" of ${def.object}` });
+    });
     if (n.data.script) {
       const script = input.model.scripts[n.data.script];
       if (!script) issues.push({ path: `${p}/script`, message: `[${n.id}] unknown script "${n.data.script}"` });

@@ -1,6 +1,8 @@
 import type { Ctx } from '../ctx';
-import { conflict, notFound } from '../errors';
+import { conflict, isAppError, notFound } from '../errors';
 import type { Model } from '../model/load-model';
+import type { PermissionEngine } from '../permissions/object-access';
+import { resolveRecord } from '../records/record-guard';
 import { runInUnitOfWork } from '../tx/unit-of-work';
 import { event } from './advance';
 import { loadRun } from './load-run';
@@ -16,13 +18,21 @@ import { type InstanceRow, workflowStore as store } from './workflow-store';
 export async function recall(
   ctx: Ctx,
   env: WorkflowEnv,
-  model: Model,
+  deps: { model: Model; permissions: PermissionEngine },
   instanceId: string,
   comment?: string,
 ): Promise<InstanceRow> {
+  const { model } = deps;
   return runInUnitOfWork(ctx, async (tx) => {
+    const unknown = () => notFound('No such approval instance');
     const instance = await store.lockInstance(tx.db, tx.schema, instanceId);
-    if (!instance || (instance.submitted_by !== tx.user.id && !tx.isAdmin)) throw notFound('No such approval instance');
+    if (!instance || (instance.submitted_by !== tx.user.id && !tx.isAdmin)) throw unknown();
+    // Recalling changes the record: a submitter who can no longer read it cannot reach it this way either.
+    await resolveRecord(tx, model, deps.permissions, instance.object, instance.record_id, { columns: ['id'] }).catch(
+      (e) => {
+        throw isAppError(e) && e.code === 'NOT_FOUND' ? unknown() : e;
+      },
+    );
     if (instance.status !== 'pending')
       throw conflict(`The approval is already ${instance.status}`, { status: instance.status });
     const run = await loadRun(tx, env, model, instance, recallReason(tx));

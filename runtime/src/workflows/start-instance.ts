@@ -1,7 +1,8 @@
 import type { Ctx } from '../ctx';
-import { badRequest, conflict, notFound } from '../errors';
+import { badRequest, conflict } from '../errors';
 import type { Model } from '../model/load-model';
 import type { PermissionEngine } from '../permissions/object-access';
+import { resolveRecord } from '../records/record-guard';
 import { runInUnitOfWork } from '../tx/unit-of-work';
 import { advance, event } from './advance';
 import { matchTrigger } from './match-trigger';
@@ -33,12 +34,16 @@ export async function startInstance(
 ): Promise<InstanceRow> {
   const { model } = deps;
   const object = model.object(objectName);
-  const access = await deps.permissions.objectAccess(ctx, objectName);
-  if (!access.can.read) throw notFound(`No ${objectName} record ${recordId}`);
-  if (input.workflow !== undefined && model.workflows[input.workflow]?.object !== objectName)
-    throw badRequest(`No workflow "${input.workflow}" for ${objectName}`);
   try {
     return await runInUnitOfWork(ctx, async (tx) => {
+      // A submit changes the record (locks it, and end nodes write it): the submitter must reach it
+      // as for an update — outside their read scope it does not exist (404, before anything about
+      // it is evaluated, so the trigger answers nothing about hidden records), outside their update
+      // scope 403. A start on save was authorised by the save itself.
+      if (input.on === undefined)
+        await resolveRecord(tx, model, deps.permissions, objectName, recordId, { op: 'update', columns: ['id'] });
+      if (input.workflow !== undefined && model.workflows[input.workflow]?.object !== objectName)
+        throw badRequest(`No workflow "${input.workflow}" for ${objectName}`);
       const record = await lockRecord(tx.db, tx.schema, object, recordId);
       const pending = await store.pendingInstanceOf(tx.db, tx.schema, objectName, recordId);
       if (pending || record.approval_status === 'pending')

@@ -148,7 +148,8 @@ export class WorkflowEngine {
   }
 
   async recall(ctx: Ctx, instance: string, comment?: string) {
-    return instanceView(await recall(ctx, this.env, await this.model(ctx), instance, comment));
+    const deps = { model: await this.model(ctx), permissions: this.deps.permissions() };
+    return instanceView(await recall(ctx, this.env, deps, instance, comment));
   }
 
   async inbox(ctx: Ctx) {

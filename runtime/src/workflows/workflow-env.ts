@@ -35,6 +35,8 @@ export type AttachDocument = (
   object: string,
   id: string,
   template: string,
+  /** The user whose permissions the document is rendered with (the workflow's submitter). */
+  author: string,
 ) => Promise<{ id: string; name: string }>;
 
 /** The services the approval engine runs on. */
