@@ -10,6 +10,8 @@ export default defineConfig({
     execArgv: ['--no-node-snapshot'],
     maxWorkers: process.env.CI ? 3 : 4,
     testTimeout: 30_000,
+    // expect.poll waits for a condition; its 1 s default turns a busy machine into a failure.
+    expect: { poll: { timeout: 20_000, interval: 50 } },
     hookTimeout: 120_000,
     teardownTimeout: 60_000,
   },

@@ -511,7 +511,7 @@ export class RecordService {
     const failed: CreateManyResult['failed'] = [];
     const prepared: { index: number; row: Row; children: Record<string, unknown[]> }[] = [];
     const now = this.deps.clock.now();
-    const lookups = await lookupCheck(tx, model, object, this.deps.permissions(), payloads);
+    const lookups = await lookupCheck(tx, model, object, this.deps.permissions, payloads);
     for (let i = 0; i < payloads.length; i++) {
       try {
         const payload = payloads[i];
@@ -700,7 +700,7 @@ export class RecordService {
     const { values: patch, children } = checkPayload(object, qa.access, rest, 'update');
     const id = old.id as string;
     assertLookups(
-      await lookupCheck(tx, model, object, this.deps.permissions(), [patch], old),
+      await lookupCheck(tx, model, object, this.deps.permissions, [patch], old),
       patch,
       'The changes are not valid',
     );

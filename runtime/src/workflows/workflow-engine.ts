@@ -148,7 +148,7 @@ export class WorkflowEngine {
   }
 
   async recall(ctx: Ctx, instance: string, comment?: string) {
-    const deps = { model: await this.model(ctx), permissions: this.deps.permissions() };
+    const deps = { model: await this.model(ctx), permissions: this.deps.permissions };
     return instanceView(await recall(ctx, this.env, deps, instance, comment));
   }
 
