@@ -18,16 +18,21 @@ export class ApiClient {
   constructor(
     readonly baseUrl: string,
     readonly token?: string,
+    /** Sent with every request (a test server behind a "proxy" gives its clients their own address). */
+    readonly defaultHeaders: Record<string, string> = {},
   ) {}
 
   withToken(token: string): ApiClient {
-    return new ApiClient(this.baseUrl, token);
+    return new ApiClient(this.baseUrl, token, this.defaultHeaders);
   }
 
   async request<T = any>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
     const url = new URL(path, this.baseUrl);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) };
+    const headers: Record<string, string> = {
+      ...this.defaultHeaders,
+      ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+    };
     let body: string | Buffer | undefined;
     if (opts.raw !== undefined) {
       body = opts.raw;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import { ApiClient } from './api-client';
+import type { ApiClient } from './api-client';
 import type { TestServer } from './test-server';
 
 export interface TestTenant {
@@ -39,7 +39,7 @@ export async function createTestTenant(
   const login = async (email: string, password: string) => {
     const r = await server.anon.post('/api/auth/login', { tenant: id, email, password });
     expect(r.status, r.text).toBe(200);
-    return new ApiClient(server.url, r.body.token);
+    return server.anon.withToken(r.body.token);
   };
   const api = await login(admin.email, admin.password);
   let n = 0;

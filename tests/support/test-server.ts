@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { buildApp } from '../../platform/src/app';
 import { loadPlugins } from '../../platform/src/plugins/load-plugins';
 import type { PluginManager, PluginSource } from '../../platform/src/plugins/plugin-manager';
@@ -74,14 +74,20 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     ...(opts.trustProxy ? { trustProxy: true } : {}),
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  // Login throttles count per address in the shared database: behind a trusted "proxy" this server's
+  // clients come from an address of their own (TEST-NET-3), so other files' failed logins from
+  // loopback never throttle this file's set-up.
+  const own: Record<string, string> = opts.trustProxy
+    ? { 'x-forwarded-for': `203.0.113.${randomInt(1, 255)}` }
+    : {};
   return {
     url: address,
     app,
     runtime,
     ...(plugins ? { plugins } : {}),
     platformToken,
-    platform: new ApiClient(address, platformToken),
-    anon: new ApiClient(address),
+    platform: new ApiClient(address, platformToken, own),
+    anon: new ApiClient(address, undefined, own),
     async close() {
       await app.close();
       await runtime.close();
