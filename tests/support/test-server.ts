@@ -77,9 +77,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   // Login throttles count per address in the shared database: behind a trusted "proxy" this server's
   // clients come from an address of their own (TEST-NET-3), so other files' failed logins from
   // loopback never throttle this file's set-up.
-  const own: Record<string, string> = opts.trustProxy
-    ? { 'x-forwarded-for': `203.0.113.${randomInt(1, 255)}` }
-    : {};
+  const own: Record<string, string> = opts.trustProxy ? { 'x-forwarded-for': `203.0.113.${randomInt(1, 255)}` } : {};
   return {
     url: address,
     app,
