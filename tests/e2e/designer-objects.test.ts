@@ -89,7 +89,7 @@ describe('object designer in the browser', { timeout: 240_000 }, () => {
     // The preview is the end-user form: the new fields are there and validate as typed.
     const preview = page.locator('.f-od-fields__preview');
     await preview.locator('#root_budget').fill('-5');
-    await preview.getByText(/must be >= 0/).waitFor();
+    await preview.getByText(/Must be at least 0/).waitFor();
     await screenshot(page, 'designer-object-editor');
 
     await page.getByRole('button', { name: 'Publish…' }).click();
