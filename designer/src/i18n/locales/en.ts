@@ -960,6 +960,10 @@ export const en = {
     suspended: 'Scripts are paused for {{seconds}} s after repeated failures. Try again shortly.',
     stopped: '{{who}} could not finish. Try again.',
   },
+  i18nContent: {
+    yes: 'Yes',
+    no: 'No',
+  },
   language: { en: 'English', 'zh-CN': '中文（简体）' },
 };
 

@@ -957,5 +957,9 @@ export const zhCN: Translations = {
     suspended: '脚本多次失败，已暂停 {{seconds}} 秒，请稍后再试。',
     stopped: '{{who}}未能完成，请重试。',
   },
+  i18nContent: {
+    yes: '是',
+    no: '否',
+  },
   language: { en: 'English', 'zh-CN': '中文（简体）' },
 };
