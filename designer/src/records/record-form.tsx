@@ -7,10 +7,17 @@ import { codeOfKeyword, fieldErrorText } from '../i18n/error-text';
 import { LayoutObjectTemplate } from './form-layout-template';
 import type { RecordForm } from './form-schema';
 import { LookupWidget } from './widgets/lookup-widget';
+import { LocaleDateWidget } from './widgets/date-widget';
 import { CurrencyWidget, PercentWidget } from './widgets/number-widgets';
 import './record-form.css';
 
-const WIDGETS: RegistryWidgetsType = { lookup: LookupWidget, currency: CurrencyWidget, percent: PercentWidget };
+// DateWidget replaces rjsf's native date input: its calendar follows the app's language.
+const WIDGETS: RegistryWidgetsType = {
+  lookup: LookupWidget,
+  currency: CurrencyWidget,
+  percent: PercentWidget,
+  DateWidget: LocaleDateWidget,
+};
 // Sections, columns and conditional visibility from the form designer (form-layout-template.tsx).
 const TEMPLATES = { ObjectFieldTemplate: LayoutObjectTemplate };
 

@@ -964,6 +964,10 @@ export const en = {
     yes: 'Yes',
     no: 'No',
   },
+  datePicker: {
+    open: 'Choose {{field}} from a calendar',
+    placeholder: 'YYYY-MM-DD',
+  },
   language: { en: 'English', 'zh-CN': '中文（简体）' },
 };
 

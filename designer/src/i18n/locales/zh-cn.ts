@@ -961,5 +961,9 @@ export const zhCN: Translations = {
     yes: '是',
     no: '否',
   },
+  datePicker: {
+    open: '从日历中选择{{field}}',
+    placeholder: '年-月-日（YYYY-MM-DD）',
+  },
   language: { en: 'English', 'zh-CN': '中文（简体）' },
 };
