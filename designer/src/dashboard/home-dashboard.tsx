@@ -161,7 +161,7 @@ function DashboardEditor({
           <option value="">{t('homeDashboard.choose')}</option>
           {(reports.data?.items ?? []).map((r) => (
             <option key={r.name} value={r.name}>
-              {itemLabel(r as unknown as Parameters<typeof itemLabel>[0], locale)}
+              {itemLabel(r, locale)}
             </option>
           ))}
         </select>

@@ -66,11 +66,11 @@ export function fieldErrorText(
       return limit === '1' ? t('fieldErrors.not_empty') : t('fieldErrors.min_length', { limit });
     case 'format': {
       const f = String(p.format ?? '');
-      return FORMATS.has(f) ? t(`fieldErrors.format_${f.replace('-', '_')}`) : t('fieldErrors.format_other', { format: f });
+      return FORMATS.has(f) ? t(`fieldErrors.format_${f.replace('-', '_')}` as 'fieldErrors.format_date') : t('fieldErrors.format_other', { format: f });
     }
     case 'type': {
       const ty = String(p.type ?? '');
-      return TYPES.has(ty) ? t(`fieldErrors.type_${ty}`) : t('fieldErrors.invalid');
+      return TYPES.has(ty) ? t(`fieldErrors.type_${ty}` as 'fieldErrors.type_string') : t('fieldErrors.invalid');
     }
     case 'script': {
       // A script author's own words; a translation may sit beside them under the locale's key.

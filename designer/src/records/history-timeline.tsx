@@ -12,6 +12,7 @@ import { isEndpointMissing, recordKeys, useRecordsApi } from './use-records-api'
 import './history-timeline.css';
 
 const SYSTEM_LABELS = new Set(['owner', 'approval_status', 'created_at', 'updated_at']);
+const MORE_SYSTEM_LABELS = new Set(['id', 'created_by', 'updated_by', 'version', 'deleted_at']);
 const APPROVAL_STATES = new Set(['none', 'pending', 'approved', 'rejected']);
 
 /** Audit actions may be spelled `create` or `created`, `insert`…: the timeline says one of four verbs. */
@@ -53,6 +54,12 @@ export function HistoryTimeline({
   if (items.length === 0)
     return <EmptyState compact icon={<History size={18} aria-hidden="true" />} title={t('record.historyEmpty')} />;
   const when = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
+  const labelOf = (field: string): string =>
+    SYSTEM_LABELS.has(field)
+      ? t(`system.${field}` as 'system.owner')
+      : MORE_SYSTEM_LABELS.has(field) && !schema.properties?.[field]
+        ? t(`i18nContent.field_${field}` as 'i18nContent.field_id')
+        : fieldLabel(schema, field, lang);
   // System fields are not in the object's schema: their labels and the approval states are the app's.
   const show = (field: string, f: FieldSchema | undefined, v: unknown): string => {
     if (field === 'approval_status' && typeof v === 'string' && APPROVAL_STATES.has(v))
@@ -80,7 +87,7 @@ export function HistoryTimeline({
                 const [before, after] = Array.isArray(pair) ? pair : [undefined, pair];
                 return (
                   <div key={field} className="f-history__change">
-                    <dt>{SYSTEM_LABELS.has(field) ? t(`system.${field}` as 'system.owner') : fieldLabel(schema, field, lang)}</dt>
+                    <dt>{labelOf(field)}</dt>
                     <dd>
                       {before !== undefined && before !== null && (
                         <>

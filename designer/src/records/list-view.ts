@@ -56,7 +56,7 @@ export function viewsFor(meta: AppMeta, object: string, fallbackLabel: string, l
     const pageSize = typeof v.pageSize === 'number' && v.pageSize > 0 ? Math.min(500, v.pageSize) : DEFAULT_PAGE_SIZE;
     views.push({
       key: `view:${name}`,
-      label: itemLabel(v as Parameters<typeof itemLabel>[0], lang, name),
+      label: itemLabel(v, lang, name),
       columns: columns.length ? columns : defaultView(schema, fallbackLabel).columns,
       filter: v.filter && typeof v.filter === 'object' ? (v.filter as ApiFilter) : undefined,
       sort: stringList(v.sort),

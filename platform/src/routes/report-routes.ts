@@ -7,7 +7,7 @@ const anyObject = { type: 'object', additionalProperties: true } as const;
 /** The label in other languages, from the metadata's `x-i18n`: `{"zh-CN": {"title": "…"}}`. */
 const i18n = {
   type: 'object',
-  additionalProperties: anyObject,
+  additionalProperties: true,
   description: "The label in other languages (the metadata's x-i18n)",
 } as const;
 const reportName = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' } as const;

@@ -963,6 +963,11 @@ export const en = {
   i18nContent: {
     yes: 'Yes',
     no: 'No',
+    field_id: 'ID',
+    field_created_by: 'Created by',
+    field_updated_by: 'Updated by',
+    field_version: 'Version',
+    field_deleted_at: 'Deleted',
   },
   datePicker: {
     open: 'Choose {{field}} from a calendar',

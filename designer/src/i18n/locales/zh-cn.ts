@@ -960,10 +960,15 @@ export const zhCN: Translations = {
   i18nContent: {
     yes: '是',
     no: '否',
+    field_id: '记录 ID',
+    field_created_by: '创建人',
+    field_updated_by: '更新人',
+    field_version: '版本',
+    field_deleted_at: '删除时间',
   },
   datePicker: {
     open: '从日历中选择{{field}}',
-    placeholder: '年-月-日（YYYY-MM-DD）',
+    placeholder: 'YYYY-MM-DD',
   },
   language: { en: 'English', 'zh-CN': '中文（简体）' },
 };
