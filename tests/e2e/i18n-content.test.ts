@@ -149,9 +149,7 @@ describe('Chinese content', { timeout: 180_000 }, () => {
     const { page, errors } = await app.newPage({ viewport: VIEWPORTS.laptop });
     await signIn(page, { tenant: app.tenant.id, email: manager.email, password: manager.password });
     await chooseChinese(page);
-    await expect
-      .poll(async () => (await manager.api.get('/api/auth/me')).body.user.locale)
-      .toBe('zh-CN');
+    await expect.poll(async () => (await manager.api.get('/api/auth/me')).body.user.locale).toBe('zh-CN');
 
     // Home: the dashboard's widget and measure are named in Chinese.
     await page.goto('/');
@@ -160,7 +158,10 @@ describe('Chinese content', { timeout: 180_000 }, () => {
 
     // The rep (English) changes the deal and submits it; the manager is notified in Chinese.
     const deal = (await rep.api.get('/api/records/deal')).body.items[0];
-    const patched = await rep.api.patch(`/api/records/deal/${deal.id}`, { stage: 'negotiation', version: deal.version });
+    const patched = await rep.api.patch(`/api/records/deal/${deal.id}`, {
+      stage: 'negotiation',
+      version: deal.version,
+    });
     expect(patched.status, patched.text).toBe(200);
     const submitted = await rep.api.post(`/api/records/deal/${deal.id}/submit`, {});
     expect(submitted.status, submitted.text).toBe(201);
@@ -174,7 +175,10 @@ describe('Chinese content', { timeout: 180_000 }, () => {
     await page.keyboard.press('Escape');
 
     await page.goto('/approvals');
-    await page.getByText(/经理审批/).first().waitFor();
+    await page
+      .getByText(/经理审批/)
+      .first()
+      .waitFor();
     await screenshot(page, 'i18n-inbox-zh-cn');
 
     // History: field labels, option labels and the approval state in Chinese.

@@ -103,7 +103,9 @@ function DashboardEditor({
     if (!r) return;
     onChange([
       ...widgets,
-      ...withKeys([{ report: r.name, label: r.label, ...(r['x-i18n'] ? { 'x-i18n': r['x-i18n'] } : {}), width: 'half' }]),
+      ...withKeys([
+        { report: r.name, label: r.label, ...(r['x-i18n'] ? { 'x-i18n': r['x-i18n'] } : {}), width: 'half' },
+      ]),
     ]);
     setChoice('');
   };

@@ -35,7 +35,8 @@ export function codeOfKeyword(keyword: string | undefined, params: unknown): Cod
   const code = keyword ? KEYWORD_CODES[keyword] : undefined;
   if (!code) return undefined;
   const p = (params ?? {}) as Record<string, unknown>;
-  if (code === 'one_of') return { code, params: { values: ((p.allowedValues as unknown[]) ?? []).filter((v) => v !== null) } };
+  if (code === 'one_of')
+    return { code, params: { values: ((p.allowedValues as unknown[]) ?? []).filter((v) => v !== null) } };
   if (code === 'multiple_of') return { code, params: { limit: p.multipleOf } };
   if (code === 'type') {
     const type = Array.isArray(p.type) ? (p.type as string[]).find((x) => x !== 'null') : p.type;
@@ -66,7 +67,9 @@ export function fieldErrorText(
       return limit === '1' ? t('fieldErrors.not_empty') : t('fieldErrors.min_length', { limit });
     case 'format': {
       const f = String(p.format ?? '');
-      return FORMATS.has(f) ? t(`fieldErrors.format_${f.replace('-', '_')}` as 'fieldErrors.format_date') : t('fieldErrors.format_other', { format: f });
+      return FORMATS.has(f)
+        ? t(`fieldErrors.format_${f.replace('-', '_')}` as 'fieldErrors.format_date')
+        : t('fieldErrors.format_other', { format: f });
     }
     case 'type': {
       const ty = String(p.type ?? '');

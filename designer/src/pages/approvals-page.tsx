@@ -81,11 +81,9 @@ export function ApprovalsPage() {
                   </h2>
                   <p className="f-inbox__meta">
                     {t('approvals.step', {
-                      step: itemLabel(
-                        { label: item.stepLabel ?? nameOf(item.step), 'x-i18n': item.stepI18n },
-                        locale,
-                      ),
-                    })} ·{' '}
+                      step: itemLabel({ label: item.stepLabel ?? nameOf(item.step), 'x-i18n': item.stepI18n }, locale),
+                    })}{' '}
+                    ·{' '}
                     {t('approvals.submittedBy', {
                       name: nameOf(item.submittedBy, t('record.someone')),
                       when: Number.isNaN(Date.parse(item.submittedAt))

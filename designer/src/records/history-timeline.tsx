@@ -66,7 +66,8 @@ export function HistoryTimeline({
       return t(`record.status_${v}` as 'record.status_pending');
     if ((field === 'created_at' || field === 'updated_at') && typeof v === 'string' && !Number.isNaN(Date.parse(v)))
       return when.format(new Date(v));
-    if (typeof v === 'boolean' && f) return formatValue(f, v, lang, { yes: t('i18nContent.yes'), no: t('i18nContent.no') });
+    if (typeof v === 'boolean' && f)
+      return formatValue(f, v, lang, { yes: t('i18nContent.yes'), no: t('i18nContent.no') });
     return formatValue(f, v, lang);
   };
   return (

@@ -68,7 +68,8 @@ export function RecordFormView({
       if (e.name === 'required') return { ...e, message: t('common.required') };
       const coded = codeOfKeyword(e.name, e.params);
       const name = String(e.property ?? '').replace(/^\./, '');
-      const message = coded && fieldErrorText(t, coded, { locale: i18n.language, enumLabel: (v) => optionLabel(name, v) });
+      const message =
+        coded && fieldErrorText(t, coded, { locale: i18n.language, enumLabel: (v) => optionLabel(name, v) });
       return message ? { ...e, message, stack: message } : e;
     });
 

@@ -85,7 +85,8 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
 
   // Another object in the same component instance (navigation between lists): start over.
   useEffect(() => {
-    const first = viewsFor(meta, object, label, lang)[0]!;
+    // Only its key, columns and sort matter here: the label shown follows the language (viewLabel).
+    const first = viewsFor(meta, object, label)[0]!;
     setView(first);
     setSort(first.sort);
     setRows([]);

@@ -24,7 +24,12 @@ export const reports: Record<string, ReportDefinition> = {
     ],
     derive: [
       { as: 'reached', expr: 'remaining(deals)', label: 'Reached', 'x-i18n': zhLabel('已到达') },
-      { as: 'conversion', expr: 'round(reached / prev(reached) * 100, 1)', label: 'Conversion %', 'x-i18n': zhLabel('转化率 %') },
+      {
+        as: 'conversion',
+        expr: 'round(reached / prev(reached) * 100, 1)',
+        label: 'Conversion %',
+        'x-i18n': zhLabel('转化率 %'),
+      },
     ],
     chart: 'funnel',
   },
@@ -78,7 +83,9 @@ export const reports: Record<string, ReportDefinition> = {
       { fn: 'sum', field: 'won_deals', as: 'won_deals', label: 'Won deals', 'x-i18n': zhLabel('赢单数') },
       { fn: 'sum', field: 'cost', as: 'cost', label: 'Cost', 'x-i18n': zhLabel('成本') },
     ],
-    derive: [{ as: 'roi', expr: 'round((revenue - cost) / cost * 100, 1)', label: 'ROI %', 'x-i18n': zhLabel('投资回报率 %') }],
+    derive: [
+      { as: 'roi', expr: 'round((revenue - cost) / cost * 100, 1)', label: 'ROI %', 'x-i18n': zhLabel('投资回报率 %') },
+    ],
     sort: ['-roi'],
     chart: 'bar',
   },

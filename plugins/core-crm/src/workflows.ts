@@ -55,7 +55,12 @@ export const workflows = {
           mode: 'any',
         },
       },
-      { id: 'large', type: 'condition', position: at(0, 240), data: { label: 'Large contract?', 'x-i18n': { 'zh-CN': { label: '大额合同？' } } } },
+      {
+        id: 'large',
+        type: 'condition',
+        position: at(0, 240),
+        data: { label: 'Large contract?', 'x-i18n': { 'zh-CN': { label: '大额合同？' } } },
+      },
       {
         id: 'finance',
         type: 'approval',

@@ -968,6 +968,10 @@ export const en = {
     field_updated_by: 'Updated by',
     field_version: 'Version',
     field_deleted_at: 'Deleted',
+    optionLabelZh: 'Chinese label of option {{n}}',
+    chinese: 'Chinese',
+    stepLabelZh: 'Step name (Chinese)',
+    viewLabelZh: 'View name (Chinese)',
   },
   datePicker: {
     open: 'Choose {{field}} from a calendar',

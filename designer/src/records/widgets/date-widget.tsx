@@ -32,9 +32,7 @@ export function LocaleDateWidget(props: WidgetProps) {
   const [open, setOpen] = useState(false);
   const selected = parseIso(value);
   const dayLocale = locale === 'zh-CN' ? zhCN : enUS;
-  const shown = selected
-    ? new Intl.DateTimeFormat(locale, { dateStyle: 'full' }).format(selected)
-    : undefined;
+  const shown = selected ? new Intl.DateTimeFormat(locale, { dateStyle: 'full' }).format(selected) : undefined;
   const locked = readonly || disabled;
   return (
     <div className="f-date-input">
