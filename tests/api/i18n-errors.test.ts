@@ -116,6 +116,23 @@ describe('coded field errors', () => {
     expect((await tenant.api.delete('/api/meta/scripts/big_deal')).status).toBe(200);
   });
 
+  it("carries the translations a script gives as error()'s third argument, checked", async () => {
+    const s = await tenant.api.put('/api/meta/scripts/big_deal_zh', {
+      object: 'deal',
+      event: 'validate',
+      code: "if (record.amount > 500) error('amount', 'Deals above 500 need a manager', { 'zh-CN': '超过 500 的商机需要经理审批', 'not a tag': 'x', fr: 5 });",
+    });
+    expect(s.status, s.text).toBe(200);
+    const r = await tenant.api.post('/api/records/deal', { name: 'x', amount: 600 });
+    expect(r.status).toBe(400);
+    expect(r.body.error.fields.amount).toBe('Deals above 500 need a manager');
+    expect(r.body.error.details.fieldErrors.amount).toEqual({
+      code: 'script',
+      params: { message: 'Deals above 500 need a manager', 'zh-CN': '超过 500 的商机需要经理审批' },
+    });
+    expect((await tenant.api.delete('/api/meta/scripts/big_deal_zh')).status).toBe(200);
+  });
+
   it('tells a failing script by reason and name so clients can say it in their language', async () => {
     const s = await tenant.api.put('/api/meta/scripts/broken', {
       object: 'deal',

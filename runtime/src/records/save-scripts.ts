@@ -37,7 +37,7 @@ export async function runSaveScripts(
       'The record did not pass validation',
       result.errors,
       undefined,
-      scriptErrorCodes(result.errors),
+      scriptErrorCodes(result.errors, result.errorI18n),
     );
   const changes: RecordData = {};
   const invalid: Record<string, string> = {};
