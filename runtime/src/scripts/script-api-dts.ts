@@ -36,7 +36,7 @@ declare const user: ScriptUser;
 declare const params: { readonly [name: string]: any };
 
 /**
- * Refuses the save with a message on a field ("_" or no field: the whole record). `translations`
+ * Refuses the save with a message on a field ("_" or no field: the whole record). translations
  * gives the message in other languages, e.g. { "zh-CN": "折扣超过 20% 需要销售经理审批" }.
  */
 declare function error(field: string, message: string, translations?: { readonly [locale: string]: string }): void;
