@@ -64,6 +64,7 @@ describe('object designer in the browser', { timeout: 240_000 }, () => {
     await addField(page, 'Picklist', 'Status');
     await page.getByRole('textbox', { name: 'Value of option 1' }).fill('planned');
     await page.getByRole('textbox', { name: 'Label of option 1' }).fill('Planned');
+    await page.getByRole('textbox', { name: 'Option 1 in Chinese' }).fill('计划中');
     await page.getByRole('button', { name: 'Add option' }).click();
     await page.getByRole('textbox', { name: 'Value of option 2' }).fill('active');
     await page.getByRole('textbox', { name: 'Label of option 2' }).fill('Active');
@@ -119,6 +120,9 @@ describe('object designer in the browser', { timeout: 240_000 }, () => {
     expect(list.body.items).toEqual([
       expect.objectContaining({ name: 'Apollo', budget: 125000, start_date: '2026-12-01', status: 'active' }),
     ]);
+    // The option's Chinese label was published beside the English one.
+    const meta = await app.tenant.api.get('/api/meta');
+    expect(meta.body.objects.project.properties.status['x-i18n']).toEqual({ 'zh-CN': { enum: { planned: '计划中' } } });
     expect(errors).toEqual([]);
   });
 
@@ -198,6 +202,7 @@ describe('object designer in the browser', { timeout: 240_000 }, () => {
     await dialog(page).waitFor({ state: 'detached' });
 
     const settings = page.getByRole('region', { name: 'View settings' });
+    await settings.getByRole('textbox', { name: 'View name (Chinese)' }).fill('进行中的项目');
     await settings.getByRole('checkbox', { name: 'Default view' }).check();
     await settings.getByRole('checkbox', { name: 'Start date' }).uncheck();
     await settings.getByRole('button', { name: 'Move Client up' }).click();
@@ -229,6 +234,10 @@ describe('object designer in the browser', { timeout: 240_000 }, () => {
     expect(headers.join('|')).toMatch(/Budget\|Client\|Status/);
     expect(headers.join('|')).not.toMatch(/Start date/);
     await screenshot(page, 'designer-list-view-in-app');
+    const views = Object.values((await app.tenant.api.get('/api/meta')).body.views) as Array<Record<string, unknown>>;
+    expect(views.find((v) => v.label === 'Active projects')?.['x-i18n']).toEqual({
+      'zh-CN': { title: '进行中的项目' },
+    });
     expect(errors).toEqual([]);
   });
 

@@ -968,7 +968,7 @@ export const en = {
     field_updated_by: 'Updated by',
     field_version: 'Version',
     field_deleted_at: 'Deleted',
-    optionLabelZh: 'Chinese label of option {{n}}',
+    optionLabelZh: 'Option {{n}} in Chinese',
     chinese: 'Chinese',
     stepLabelZh: 'Step name (Chinese)',
     viewLabelZh: 'View name (Chinese)',

@@ -965,7 +965,7 @@ export const zhCN: Translations = {
     field_updated_by: '更新人',
     field_version: '版本',
     field_deleted_at: '删除时间',
-    optionLabelZh: '选项 {{n}} 的中文名称',
+    optionLabelZh: '选项 {{n}}（中文）',
     chinese: '中文',
     stepLabelZh: '步骤名称（中文）',
     viewLabelZh: '视图名称（中文）',
