@@ -1,5 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT, createRecord, type E2eApp, putMeta, screenshot, signIn, startE2eApp, VIEWPORTS } from './support';
 
 let app: E2eApp;
@@ -8,6 +8,11 @@ beforeAll(async () => {
   app = await startE2eApp({ prefix: 'e2eobj' });
   await putMeta(app.tenant, '/api/meta/objects/account', ACCOUNT);
   await createRecord(app.tenant, 'account', { name: 'Initech', city: 'Austin' });
+});
+// A language chosen in the app is the user's on every browser (their profile's locale): each test
+// starts from none, so the next one opens in the browser's language (English).
+afterEach(async () => {
+  await app?.tenant.api.patch('/api/auth/me', { locale: null });
 });
 afterAll(async () => {
   await app?.close();
