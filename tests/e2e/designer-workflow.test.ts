@@ -127,6 +127,7 @@ describe('workflow designer', { timeout: 240_000 }, () => {
     // Properties: the manager level (with escalation to the directors after two days).
     await select(page, 'approval1');
     await page.getByRole('textbox', { name: 'Step name' }).fill('Manager approval');
+    await page.getByRole('textbox', { name: 'Name in Chinese' }).fill('经理审批');
     await page.getByRole('button', { name: 'Add approver' }).click();
     await page.getByRole('checkbox', { name: 'Escalate when not decided in time' }).check();
     await page.getByRole('textbox', { name: 'After' }).fill('PT48H');
@@ -188,6 +189,7 @@ describe('workflow designer', { timeout: 240_000 }, () => {
     expect(stored.trigger).toEqual({ on: 'submit', condition: 'record.amount > 0' });
     expect(stored.nodes.find((n: { id: string }) => n.id === 'approval1').data).toMatchObject({
       label: 'Manager approval',
+      'x-i18n': { 'zh-CN': { label: '经理审批' } },
       approvers: [{ managerOf: 'submitter' }],
       escalation: { after: 'PT48H', to: { role: 'director' } },
     });

@@ -970,7 +970,7 @@ export const en = {
     field_deleted_at: 'Deleted',
     optionLabelZh: 'Option {{n}} in Chinese',
     chinese: 'Chinese',
-    stepLabelZh: 'Step name (Chinese)',
+    stepLabelZh: 'Name in Chinese',
     viewLabelZh: 'View name (Chinese)',
   },
   datePicker: {

@@ -967,7 +967,7 @@ export const zhCN: Translations = {
     field_deleted_at: '删除时间',
     optionLabelZh: '选项 {{n}}（中文）',
     chinese: '中文',
-    stepLabelZh: '步骤名称（中文）',
+    stepLabelZh: '中文名称',
     viewLabelZh: '视图名称（中文）',
   },
   datePicker: {
