@@ -3,6 +3,7 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button, IconButton, TextField } from '../../ui';
 import { CheckField, SelectField, TextAreaField } from '../objects/controls';
+import { i18nTitle, withI18nTitle } from '../objects/field-catalog';
 import { type ApproverChoices, ApproverListEditor, ApproverRow } from './approver-editor';
 import type { EdgeData, NodeData, WfEdge, WfNode, WorkflowDefinition } from './workflow-model';
 
@@ -21,6 +22,7 @@ export interface PropertyChoices extends ApproverChoices {
 
 /** The workflow as a whole: label, object, whether it is active, and when it starts. */
 type I18nMap = Record<string, Record<string, unknown>>;
+type I18nDef = WorkflowDefinition & { 'x-i18n'?: I18nMap };
 
 /** The step's Chinese name (`data.x-i18n["zh-CN"].label`), shown to approvers who work in Chinese. */
 function zhStepLabel(d: NodeData): string {
@@ -64,6 +66,12 @@ export function WorkflowSettings({
         label={t('workflowDesigner.label')}
         value={def.label}
         onChange={(e) => onChange({ ...def, label: e.target.value })}
+      />
+      <TextField
+        label={t('i18nContent.stepLabelZh')}
+        lang="zh-CN"
+        value={i18nTitle(def as I18nDef, 'zh-CN')}
+        onChange={(e) => onChange(withI18nTitle(def as I18nDef, 'zh-CN', e.target.value) as WorkflowDefinition)}
       />
       <SelectField
         label={t('workflowDesigner.object')}
