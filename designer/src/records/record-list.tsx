@@ -69,7 +69,7 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
   const records = useRecordsApi();
   const queryClient = useQueryClient();
 
-  const metaViews = useMemo(() => viewsFor(meta, object, label), [meta, object, label]);
+  const metaViews = useMemo(() => viewsFor(meta, object, label, lang), [meta, object, label, lang]);
   const [saved, setSaved] = useState<SavedView[]>(() => loadSavedViews(session.tenant, session.user.id, object));
   const [view, setView] = useState<ListView>(metaViews[0]!);
   const [sort, setSort] = useState<string[]>(view.sort);
@@ -85,6 +85,7 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
 
   // Another object in the same component instance (navigation between lists): start over.
   useEffect(() => {
+    // Only its key, columns and sort matter here: the label shown follows the language (viewLabel).
     const first = viewsFor(meta, object, label)[0]!;
     setView(first);
     setSort(first.sort);
@@ -94,6 +95,8 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
     setSaved(loadSavedViews(session.tenant, session.user.id, object));
   }, [object, meta, label, session.tenant, session.user.id]);
 
+  // The label in the current language, also after switching languages with this view open.
+  const viewLabel = metaViews.find((v) => v.key === view.key)?.label ?? view.label;
   const userFilter = toApiFilter(rows, schema).filter;
   const filter = andFilters(view.filter, userFilter);
   // Lookups come back as their target records, so a list shows "Acme" instead of an id.
@@ -324,8 +327,8 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
           align="start"
           label={t('list.viewsMenu')}
           trigger={
-            <Button icon={<Bookmark size={16} aria-hidden="true" />} aria-label={`${t('list.views')}: ${view.label}`}>
-              {view.label}
+            <Button icon={<Bookmark size={16} aria-hidden="true" />} aria-label={`${t('list.views')}: ${viewLabel}`}>
+              {viewLabel}
               <ChevronDown size={14} aria-hidden="true" />
             </Button>
           }
