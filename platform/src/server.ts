@@ -116,13 +116,21 @@ export async function startServer(opts: StartOptions): Promise<Server> {
         : []),
     ]);
     const jobs = await schedulePluginJobs(runtime, plugins);
+    // In the background: the server answers meanwhile, and unique fields still without their index
+    // refuse writes with 503 until it is built (runtime/src/records/unique-index-guard.ts).
+    const stopIndexing = new AbortController();
+    const indexing = runtime
+      .reconcileIndexes({ signal: stopIndexing.signal })
+      .catch((err) => log.error({ err }, 'index phase at start-up failed'));
     return {
       app,
       runtime,
       plugins,
       url: address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1'),
       async close() {
+        stopIndexing.abort();
         await app?.close();
+        await indexing;
         await jobs.stop();
         await runtime.close();
         await embedded?.stop();
