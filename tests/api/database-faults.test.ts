@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../platform/src/config';
 import { type EmbeddedDb, freePort, startEmbeddedPostgres } from '../../platform/src/db/embedded-postgres';
 import { type Server, startServer } from '../../platform/src/server';
+import { connectDb } from '@forma/runtime';
 import { ApiClient, createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
 
 const deal = {
@@ -99,11 +100,14 @@ describe('PostgreSQL stopped under a running server', () => {
 
 describe('the embedded PostgreSQL that npm start owns', () => {
   let server: Server;
+  let dir: string;
+  let tenantId: string;
+  let config: ReturnType<typeof loadConfig>;
 
   it('is started again when killed: 503 meanwhile, then normal answers, logged', async () => {
-    const dir = tempDir();
+    dir = tempDir();
     const logs: string[] = [];
-    const config = {
+    config = {
       ...loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', DEMO: '0', LOG_LEVEL: 'warn' }),
       webDir: path.join(dir, 'no-web'),
     };
@@ -126,6 +130,7 @@ describe('the embedded PostgreSQL that npm start owns', () => {
       anon: new ApiClient(server.url),
     } as unknown as TestServer;
     const tenant = await createTestTenant(testServer, { prefix: 'faultkill' });
+    tenantId = tenant.id;
     expect((await tenant.api.put('/api/meta/objects/deal', deal)).status).toBe(200);
     expect((await tenant.api.post('/api/records/deal', { name: 'Before' })).status).toBe(201);
 
@@ -158,5 +163,48 @@ describe('the embedded PostgreSQL that npm start owns', () => {
     const text = logs.join('');
     expect(text).toMatch(/Embedded PostgreSQL exited unexpectedly \(SIGKILL\)/);
     expect(text).toMatch(/Embedded PostgreSQL is running again/);
+  });
+
+  it('repairs at start-up the indexes a crash left missing or INVALID', async () => {
+    await server.close();
+    const db = await startEmbeddedPostgres({ dir });
+    const schema = `t_${tenantId}`;
+    let names: { unique: string; created: string };
+    try {
+      const pg = connectDb({ url: db.url, poolMax: 1 });
+      try {
+        const defs = (await pg.raw(
+          'select indexname, indexdef from pg_indexes where schemaname = ? and tablename = ?',
+          [schema, 'deal'],
+        )) as { rows: Array<{ indexname: string; indexdef: string }> };
+        const find = (re: RegExp) => defs.rows.find((r) => re.test(r.indexdef))?.indexname as string;
+        names = { unique: find(/UNIQUE INDEX .*\(code\)/), created: find(/\(created_at DESC NULLS LAST, id\)/) };
+        expect(names.unique && names.created).toBeTruthy();
+        // The process died in the index phase: one index never built, one left INVALID.
+        await pg.raw(`drop index ${schema}.${names.created}`);
+        await pg.raw('update pg_index set indisvalid = false where indexrelid = ?::regclass', [
+          `${schema}.${names.unique}`,
+        ]);
+      } finally {
+        await pg.destroy();
+      }
+    } finally {
+      await db.stop();
+    }
+
+    server = await startServer({ config, poolMax: 6 });
+    cleanups.push(() => server.close());
+    const state = async () =>
+      (
+        await server.runtime.db.raw(
+          `select c.relname as name, i.indisvalid as valid from pg_index i
+             join pg_class c on c.oid = i.indexrelid join pg_namespace n on n.oid = c.relnamespace
+            where n.nspname = ? and c.relname = any(?) order by c.relname`,
+          [schema, [names.unique, names.created]],
+        )
+      ).rows;
+    await expect
+      .poll(state, { timeout: 60_000, interval: 250 })
+      .toEqual([names.unique, names.created].sort().map((name) => ({ name, valid: true })));
   });
 });
