@@ -10,6 +10,7 @@ export {
   isStaleShape,
   translateDatabaseError,
 } from './db/translate-database-error';
+export { indexPhaseLockKey } from './schema/reconcile-indexes';
 export { createRuntime, type Runtime, type RuntimeOptions } from './create-runtime';
 export type { NewTenant, TenantRow } from './tenants/tenant-service';
 export type { NewUser, UserPatch } from './users/user-service';

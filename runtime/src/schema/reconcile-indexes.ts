@@ -34,11 +34,16 @@ async function indexNames(run: Run, schema: string, valid: boolean): Promise<Set
   return new Set(r.rows.map((row) => String(row.name)));
 }
 
+/** The session advisory lock held while a process runs the index phase of `schema`. */
+export function indexPhaseLockKey(schema: string): string {
+  return advisoryKey(`forma:indexes:${schema}`);
+}
+
 /** Brings the schema's indexes in line with the model; never throws for one index's failure. */
 export async function reconcileIndexes(db: Knex, schema: string, model: Model): Promise<IndexReport> {
   const conn = await db.client.acquireConnection();
   const run: Run = (sql, bindings = []) => db.raw(sql, bindings as Knex.RawBinding[]).connection(conn);
-  const key = advisoryKey(`forma:indexes:${schema}`);
+  const key = indexPhaseLockKey(schema);
   try {
     await run('SELECT pg_advisory_lock(?::bigint)', [key]);
     try {
