@@ -4,8 +4,11 @@
  * index phase runs at start-up and on every apply (no-op included), rebuilds INVALID indexes left by
  * an interrupted CREATE INDEX CONCURRENTLY; every object table has its default list orders indexed.
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { indexPhaseLockKey } from '@forma/runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
 import { type Catalog, catalog } from '../support/catalog';
 
@@ -38,20 +41,20 @@ afterAll(async () => {
 });
 
 /** Name and validity of the deal table's indexes, by definition. */
-async function indexes(): Promise<Array<{ name: string; def: string; valid: boolean }>> {
+async function indexes(table = 'deal'): Promise<Array<{ name: string; def: string; valid: boolean }>> {
   const r = await db.raw(
     `select c.relname as name, pg_get_indexdef(i.indexrelid) as def, i.indisvalid as valid
        from pg_index i join pg_class c on c.oid = i.indexrelid join pg_class t on t.oid = i.indrelid
        join pg_namespace n on n.oid = t.relnamespace
-      where n.nspname = ? and t.relname = 'deal'`,
-    [db.schema],
+      where n.nspname = ? and t.relname = ?`,
+    [db.schema, table],
   );
   return r.rows;
 }
 
-async function indexOn(pattern: RegExp): Promise<{ name: string; def: string; valid: boolean }> {
-  const found = (await indexes()).find((i) => pattern.test(i.def));
-  if (!found) throw new Error(`no index matches ${pattern}: ${(await indexes()).map((i) => i.def).join('\n')}`);
+async function indexOn(pattern: RegExp, table = 'deal'): Promise<{ name: string; def: string; valid: boolean }> {
+  const found = (await indexes(table)).find((i) => pattern.test(i.def));
+  if (!found) throw new Error(`no index matches ${pattern}: ${(await indexes(table)).map((i) => i.def).join('\n')}`);
   return found;
 }
 
@@ -141,6 +144,86 @@ describe('a unique field without its index', () => {
     const after = await indexOn(UNIQUE_CODE);
     expect(after).toMatchObject({ name: unique.name, def: before, valid: true });
     expect((await tenant.api.post('/api/records/deal', { name: 'Three', code: 'DUP-1' })).status).toBe(409);
+  });
+});
+
+describe('a server process killed in its index phase', () => {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  const ticket = {
+    title: 'Ticket',
+    type: 'object',
+    'x-label-field': 'name',
+    properties: { name: { type: 'string', maxLength: 40 }, ref: { type: 'string', maxLength: 40, title: 'Reference' } },
+    required: ['name'],
+  };
+  const uniqueRef = {
+    ...ticket,
+    properties: { ...ticket.properties, ref: { ...ticket.properties.ref, 'x-unique': true } },
+  };
+
+  it('leaves the committed unique field refusing writes (503), and the next apply rebuilds its index', async () => {
+    expect((await tenant.api.put('/api/meta/objects/ticket', ticket)).status).toBe(200);
+    expect((await tenant.api.post('/api/records/ticket', { name: 'Old', ref: 'R-1' })).status).toBe(201);
+    const knex = server.runtime.db;
+    // A writer holding the table keeps the concurrent build waiting, so it is surely cut mid-way.
+    const writer = await knex.transaction();
+    await writer.raw(`lock table ${db.schema}.ticket in row exclusive mode`);
+    const child = spawn(
+      process.execPath,
+      ['--no-node-snapshot', '--import', 'tsx', path.join(root, 'tests/support/apply-metadata-child.ts')],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          DATABASE_URL: inject('databaseUrl'),
+          FORMA_TENANT: tenant.id,
+          FORMA_SECTION: 'objects',
+          FORMA_NAME: 'ticket',
+          FORMA_ITEM: JSON.stringify(uniqueRef),
+        },
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      const building = async () =>
+        (
+          await knex.raw('select pid from pg_stat_progress_create_index where relid = ?::regclass and command = ?', [
+            `${db.schema}.ticket`,
+            'CREATE INDEX CONCURRENTLY',
+          ])
+        ).rows[0]?.pid as number | undefined;
+      await expect.poll(building, { timeout: 120_000, interval: 50 }).toBeTruthy();
+      const pid = await building();
+      // The server dies; so does its build (a database restart, or the backend noticing the client gone).
+      child.kill('SIGKILL');
+      await exited;
+      await knex.raw('select pg_terminate_backend(?)', [pid as number]);
+    } finally {
+      child.kill('SIGKILL');
+      await writer.rollback();
+    }
+    await expect
+      .poll(async () => (await indexes('ticket')).find((i) => /\(ref\)/.test(i.def) && !i.valid))
+      .toBeTruthy();
+
+    const version = (await tenant.api.get('/api/meta')).body.version;
+    expect((await tenant.api.get('/api/meta')).body.objects.ticket.properties.ref['x-unique']).toBe(true);
+    await holdingIndexLock(async () => {
+      for (const ref of ['R-1', 'R-2']) {
+        const r = await tenant.api.post('/api/records/ticket', { name: 'New', ref });
+        expect(r.status, r.text).toBe(503);
+        expect(r.body.error.details.fields).toEqual(['ref']);
+      }
+      expect((await tenant.api.post('/api/records/ticket', { name: 'No ref' })).status).toBe(201);
+    });
+
+    const again = await tenant.api.put('/api/meta/objects/ticket', uniqueRef);
+    expect(again.status, again.text).toBe(200);
+    expect(again.body).toMatchObject({ changed: false, version });
+    expect((await indexOn(/UNIQUE INDEX .* \(ref\) WHERE \(deleted_at IS NULL\)/, 'ticket')).valid).toBe(true);
+    expect((await tenant.api.post('/api/records/ticket', { name: 'New', ref: 'R-2' })).status).toBe(201);
+    expect((await tenant.api.post('/api/records/ticket', { name: 'Dup', ref: 'R-1' })).status).toBe(409);
   });
 });
 
