@@ -73,7 +73,9 @@ describe('PostgreSQL stopped under a running server', () => {
   let dir: string;
   let port: number;
 
-  it('answers every API call 503 UNAVAILABLE with Retry-After, then normally once it is back', async () => {
+  it('answers every API call 503 UNAVAILABLE with Retry-After, then normally once it is back', {
+    timeout: 300_000,
+  }, async () => {
     dir = tempDir();
     port = await freePort();
     db = await startEmbeddedPostgres({ dir, port });
@@ -90,7 +92,7 @@ describe('PostgreSQL stopped under a running server', () => {
     for (const [name, call] of calls(tenant, server.anon, created.body.id)) await expectUnavailable(name, call);
 
     db = await startEmbeddedPostgres({ dir, port });
-    await expect.poll(async () => (await tenant.api.get('/api/records/deal')).status, { timeout: 60_000 }).toBe(200);
+    await expect.poll(async () => (await tenant.api.get('/api/records/deal')).status, { timeout: 120_000 }).toBe(200);
     const list = await tenant.api.get('/api/records/deal');
     expect(list.body.items.map((d: { name: string }) => d.name)).toEqual(['Before']);
     const after = await tenant.api.post('/api/records/deal', { name: 'After', code: 'A-1' });
@@ -104,7 +106,7 @@ describe('the embedded PostgreSQL that npm start owns', () => {
   let tenantId: string;
   let config: ReturnType<typeof loadConfig>;
 
-  it('is started again when killed: 503 meanwhile, then normal answers, logged', async () => {
+  it('is started again when killed: 503 meanwhile, then normal answers, logged', { timeout: 300_000 }, async () => {
     dir = tempDir();
     const logs: string[] = [];
     config = {
@@ -140,12 +142,15 @@ describe('the embedded PostgreSQL that npm start owns', () => {
     const seen = new Set<number>();
     process.kill(pid, 'SIGKILL');
     await expect
-      .poll(async () => {
-        const r = await tenant.api.get('/api/records/deal');
-        seen.add(r.status);
-        if (r.status === 503) expect(r.headers.get('retry-after')).toBeTruthy();
-        return r.status;
-      })
+      .poll(
+        async () => {
+          const r = await tenant.api.get('/api/records/deal');
+          seen.add(r.status);
+          if (r.status === 503) expect(r.headers.get('retry-after')).toBeTruthy();
+          return r.status;
+        },
+        { timeout: 60_000 },
+      )
       .toBe(503);
     await expect
       .poll(
@@ -165,7 +170,7 @@ describe('the embedded PostgreSQL that npm start owns', () => {
     expect(text).toMatch(/Embedded PostgreSQL is running again/);
   });
 
-  it('repairs at start-up the indexes a crash left missing or INVALID', async () => {
+  it('repairs at start-up the indexes a crash left missing or INVALID', { timeout: 300_000 }, async () => {
     await server.close();
     const db = await startEmbeddedPostgres({ dir });
     const schema = `t_${tenantId}`;
@@ -204,7 +209,7 @@ describe('the embedded PostgreSQL that npm start owns', () => {
         )
       ).rows;
     await expect
-      .poll(state, { timeout: 60_000, interval: 250 })
+      .poll(state, { timeout: 120_000, interval: 250 })
       .toEqual([names.unique, names.created].sort().map((name) => ({ name, valid: true })));
   });
 });

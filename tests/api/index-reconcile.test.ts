@@ -161,7 +161,9 @@ describe('a server process killed in its index phase', () => {
     properties: { ...ticket.properties, ref: { ...ticket.properties.ref, 'x-unique': true } },
   };
 
-  it('leaves the committed unique field refusing writes (503), and the next apply rebuilds its index', async () => {
+  it('leaves the committed unique field refusing writes (503), and the next apply rebuilds its index', {
+    timeout: 300_000,
+  }, async () => {
     expect((await tenant.api.put('/api/meta/objects/ticket', ticket)).status).toBe(200);
     expect((await tenant.api.post('/api/records/ticket', { name: 'Old', ref: 'R-1' })).status).toBe(201);
     const knex = server.runtime.db;

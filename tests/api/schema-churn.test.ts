@@ -35,7 +35,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-it('never answers 500 to lists, creates and updates while a field is dropped and added in a loop', async () => {
+it('never answers 500 to lists, creates and updates while a field is dropped and added in a loop', {
+  timeout: 600_000,
+}, async () => {
   const statuses = new Map<number, number>();
   const failures: string[] = [];
   let running = true;
