@@ -11,7 +11,12 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import type { PlatformConfig } from './config';
-import { type EmbeddedDb, startEmbeddedPostgres } from './db/embedded-postgres';
+import {
+  type EmbeddedDb,
+  type EmbeddedDbEvent,
+  type RestartBackoff,
+  startEmbeddedPostgres,
+} from './db/embedded-postgres';
 import { loadPlugins } from './plugins/load-plugins';
 import { schedulePluginJobs } from './plugins/schedule-plugin-jobs';
 import type { PluginManager } from './plugins/plugin-manager';
@@ -31,6 +36,10 @@ export interface StartOptions {
   /** Called with log lines of the embedded database. */
   onDbLog?: (line: string) => void;
   poolMax?: number;
+  /** Delays before the embedded PostgreSQL is started again after it died (default 1 s doubling to 30 s). */
+  dbRestartBackoff?: RestartBackoff;
+  /** Where the server's log goes (default: stdout). */
+  logStream?: NodeJS.WritableStream;
 }
 
 /**
@@ -41,11 +50,17 @@ export async function startServer(opts: StartOptions): Promise<Server> {
   const { config } = opts;
   let embedded: EmbeddedDb | undefined;
   let url = config.databaseUrl;
+  // Until the HTTP server's logger exists, the database's watcher reports on stderr.
+  let logDbEvent = (e: EmbeddedDbEvent) => console.error(describeDbEvent(e));
   if (!url) {
     embedded = await startEmbeddedPostgres({
       dir: config.dataDir,
       port: config.pgPort,
       ...(opts.onDbLog ? { onLog: opts.onDbLog } : {}),
+      // `npm start` owns this database: when it dies the server starts it again and heals by itself.
+      watch: true,
+      ...(opts.dbRestartBackoff ? { restartBackoff: opts.dbRestartBackoff } : {}),
+      onEvent: (e) => logDbEvent(e),
     });
     url = embedded.url;
   }
@@ -70,8 +85,11 @@ export async function startServer(opts: StartOptions): Promise<Server> {
       bodyLimit: config.bodyLimit,
       logLevel: config.logLevel,
       webDir: config.webDir,
+      ...(opts.logStream ? { logStream: opts.logStream } : {}),
     });
     const address = await app.listen({ port: config.port, host: config.host });
+    const log = app.log;
+    logDbEvent = (e) => (e.kind === 'restarted' ? log.warn : log.error).call(log, { db: e }, describeDbEvent(e));
     // The escalation sweep runs on pg-boss in real servers only (tests call escalateDue directly).
     const smtp = config.smtp;
     const transport = smtp ? smtpTransport(smtp.url) : undefined;
@@ -98,13 +116,21 @@ export async function startServer(opts: StartOptions): Promise<Server> {
         : []),
     ]);
     const jobs = await schedulePluginJobs(runtime, plugins);
+    // In the background: the server answers meanwhile, and unique fields still without their index
+    // refuse writes with 503 until it is built (runtime/src/records/unique-index-guard.ts).
+    const stopIndexing = new AbortController();
+    const indexing = runtime
+      .reconcileIndexes({ signal: stopIndexing.signal })
+      .catch((err) => log.error({ err }, 'index phase at start-up failed'));
     return {
       app,
       runtime,
       plugins,
       url: address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1'),
       async close() {
+        stopIndexing.abort();
         await app?.close();
+        await indexing;
         await jobs.stop();
         await runtime.close();
         await embedded?.stop();
@@ -115,5 +141,16 @@ export async function startServer(opts: StartOptions): Promise<Server> {
     await runtime.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     throw e;
+  }
+}
+
+function describeDbEvent(e: EmbeddedDbEvent): string {
+  switch (e.kind) {
+    case 'exited':
+      return `Embedded PostgreSQL exited unexpectedly (${e.signal ?? `code ${e.code}`}); starting it again in ${e.restartInMs} ms`;
+    case 'restart-failed':
+      return `Embedded PostgreSQL did not start again (attempt ${e.attempt}: ${e.error}); next try in ${e.restartInMs} ms`;
+    case 'restarted':
+      return `Embedded PostgreSQL is running again (after ${e.attempt} attempt${e.attempt === 1 ? '' : 's'})`;
   }
 }

@@ -187,6 +187,23 @@ export function createRuntime(opts: RuntimeOptions) {
       await tenants.migrateAll();
       await secrets.warm([CURSOR_SECRET, APPROVAL_LINK_SECRET]);
     },
+    /**
+     * The index phase of every active tenant, one after another: at start-up (`npm start` runs it
+     * in the background), it finishes what a crash cut and builds indexes new to this version of
+     * Forma. `signal` stops it between tenants (server shutdown).
+     */
+    async reconcileIndexes(opts: { signal?: AbortSignal } = {}): Promise<void> {
+      for (const t of await tenants.list()) {
+        if (opts.signal?.aborted) return;
+        if (t.status !== 'active') continue;
+        try {
+          await meta.reconcileTenantIndexes(tenants.bootstrapCtx(t.id));
+        } catch (err) {
+          // A tenant deleted meanwhile, or its model failing to load: the others still get theirs.
+          logger.warn({ err, tenant: t.id }, 'index phase at start-up skipped a tenant');
+        }
+      }
+    },
     health: () => pingDb(db),
     async close(): Promise<void> {
       await workflows.stop();

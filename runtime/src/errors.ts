@@ -145,6 +145,15 @@ export const scriptBusy = (message: string, retryAfterSeconds: number) =>
   new AppError('SCRIPT_BUSY', message, {
     headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
   });
+/**
+ * Something the request needs (the database, a worker pool, an index) is not there right now; the
+ * client should retry after `retryAfterSeconds`. Answered 503 with Retry-After.
+ */
+export const unavailable = (message: string, retryAfterSeconds = 5, details?: Record<string, unknown>) =>
+  new AppError('UNAVAILABLE', message, {
+    headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+    ...(details ? { details } : {}),
+  });
 export const scriptFailed = (
   message: string,
   details?: Record<string, unknown>,

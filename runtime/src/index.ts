@@ -4,6 +4,13 @@ export { type ChangeCause, changeCause } from './change-cause';
 export * from './clock';
 export * from './config';
 export { connectDb, pingDb, type Db, type DbOptions } from './db/connect-db';
+export {
+  DATABASE_RETRY_AFTER_S,
+  isDatabaseUnavailable,
+  isStaleShape,
+  translateDatabaseError,
+} from './db/translate-database-error';
+export { indexPhaseLockKey } from './schema/reconcile-indexes';
 export { createRuntime, type Runtime, type RuntimeOptions } from './create-runtime';
 export type { NewTenant, TenantRow } from './tenants/tenant-service';
 export type { NewUser, UserPatch } from './users/user-service';

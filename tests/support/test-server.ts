@@ -43,11 +43,13 @@ export interface TestServerOptions {
   logStream?: NodeJS.WritableStream;
   /** Trust `X-Forwarded-For` (tests that need a client address of their own). */
   trustProxy?: boolean;
+  /** Another database than the run's shared one (fault tests that stop their own PostgreSQL). */
+  databaseUrl?: string;
 }
 
 /** A real server (fastify listening on a free loopback port) over the run's real database. */
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
-  const db = connectDb({ url: inject('databaseUrl'), poolMax: 8 });
+  const db = connectDb({ url: opts.databaseUrl ?? inject('databaseUrl'), poolMax: 8 });
   const runtime = createRuntime({
     db,
     ...(opts.runtimeConfig ? { config: opts.runtimeConfig } : {}),

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -26,8 +27,24 @@ function keepFailureExitCode(): void {
 
 export interface EmbeddedDb {
   url: string;
+  /** The postmaster's process id while it runs (what an operator, or a fault test, would kill). */
+  pid(): number | undefined;
   stop(): Promise<void>;
 }
+
+/** What the watcher of a `watch`ed cluster reports: the postmaster died, or came back. */
+export type EmbeddedDbEvent =
+  | { kind: 'exited'; code: number | null; signal: string | null; restartInMs: number }
+  | { kind: 'restart-failed'; attempt: number; error: string; restartInMs: number }
+  | { kind: 'restarted'; attempt: number };
+
+/** Restart delays after an unexpected exit: doubling from `initialMs`, at most `maxMs`. */
+export interface RestartBackoff {
+  initialMs: number;
+  maxMs: number;
+}
+
+export const DEFAULT_RESTART_BACKOFF: RestartBackoff = { initialMs: 1_000, maxMs: 30_000 };
 
 export interface EmbeddedDbOptions {
   /** Cluster directory; created and initialised on first use, reused afterwards. */
@@ -36,6 +53,14 @@ export interface EmbeddedDbOptions {
   /** Throw-away clusters (tests) trade durability for speed. */
   ephemeral?: boolean;
   onLog?: (line: string) => void;
+  /**
+   * Watch the postmaster and start it again (same directory, same port, so the URL holds) when it
+   * exits without `stop()`: killed, crashed, OOM-killed. `npm start` owns its database, so it heals
+   * it; a test run's throw-away cluster is not watched.
+   */
+  watch?: boolean;
+  restartBackoff?: RestartBackoff;
+  onEvent?: (event: EmbeddedDbEvent) => void;
 }
 
 /**
@@ -78,12 +103,64 @@ export async function startEmbeddedPostgres(opts: EmbeddedDbOptions): Promise<Em
     throw new Error(`Embedded PostgreSQL did not start in ${clusterDir} on port ${port}${e ? `: ${String(e)}` : ''}`);
   }
   let stopped = false;
+  const child = () => (pg as unknown as { process?: ChildProcess }).process;
+  const backoff = opts.restartBackoff ?? DEFAULT_RESTART_BACKOFF;
+  const report = opts.onEvent ?? (() => {});
+  let timer: NodeJS.Timeout | undefined;
+  let attempt = 0;
+  const delay = () => Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.max(0, attempt - 1));
+
+  const restart = async () => {
+    timer = undefined;
+    if (stopped) return;
+    try {
+      await pg.start();
+      if (stopped) return;
+      report({ kind: 'restarted', attempt });
+      attempt = 0;
+      watch();
+    } catch (e) {
+      // A start can fail while the killed postmaster's backends still hold its shared memory.
+      forgetChild();
+      if (stopped) return;
+      attempt += 1;
+      const ms = delay();
+      report({
+        kind: 'restart-failed',
+        attempt,
+        error: String((e as Error)?.message ?? e ?? 'exited'),
+        restartInMs: ms,
+      });
+      timer = setTimeout(() => void restart(), ms);
+    }
+  };
+  // The package's stop() waits for an exit that has already happened: forget a dead child first.
+  const forgetChild = () => {
+    (pg as unknown as { process?: ChildProcess }).process = undefined;
+  };
+  const watch = () => {
+    const proc = child();
+    if (!opts.watch || !proc) return;
+    proc.once('exit', (code, signal) => {
+      if (stopped || child() !== proc) return;
+      forgetChild();
+      attempt += 1;
+      const ms = delay();
+      report({ kind: 'exited', code, signal, restartInMs: ms });
+      timer = setTimeout(() => void restart(), ms);
+    });
+  };
+  watch();
+
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    pid: () => child()?.pid,
     async stop() {
       if (stopped) return;
       stopped = true;
-      await pg.stop();
+      if (timer) clearTimeout(timer);
+      const proc = child();
+      if (proc && proc.exitCode === null && proc.signalCode === null) await pg.stop();
     },
   };
 }

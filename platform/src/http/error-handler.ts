@@ -1,4 +1,4 @@
-import { AppError, type ErrorCode } from '@forma/runtime';
+import { AppError, type ErrorCode, translateDatabaseError } from '@forma/runtime';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 interface ErrorBody {
@@ -53,30 +53,6 @@ function fieldsOf(err: FastifyError): Record<string, string> {
   return fields;
 }
 
-/** Translates database errors that come from bad input rather than from a bug. */
-function fromDatabase(err: { code?: string; message?: string }): AppError | undefined {
-  switch (err.code) {
-    case '22P02': // invalid_text_representation
-    case '22007': // invalid_datetime_format
-    case '22008': // datetime_field_overflow
-    case '22003': // numeric_value_out_of_range
-    case '22001': // string_data_right_truncation
-    case '22021': // character_not_in_repertoire (e.g. NUL bytes)
-    case '54000': // program_limit_exceeded
-      return new AppError('BAD_REQUEST', 'A value is not valid for its field');
-    case '23505':
-      return new AppError('CONFLICT', 'A record with the same unique value already exists');
-    case '40001':
-    case '40P01':
-      return new AppError('CONFLICT', 'Concurrent update; please retry');
-    case '55P03':
-    case '57014':
-      return new AppError('UNAVAILABLE', 'The database is busy; please retry');
-    default:
-      return undefined;
-  }
-}
-
 export function toErrorBody(
   err: unknown,
   requestId: string,
@@ -107,8 +83,9 @@ export function toErrorBody(
   const known = fe?.code ? CLIENT_ERRORS[fe.code] : undefined;
   if (known)
     return { status: known.status, body: { error: { code: known.code, message: known.message ?? fe.message } } };
-  const db = fromDatabase(fe ?? {});
-  if (db) return { status: db.status, body: { error: db.toJSON() } };
+  // Database errors are the runtime's to name (runtime/src/db/translate-database-error.ts).
+  const db = translateDatabaseError(fe);
+  if (db) return { status: db.status, body: { error: db.toJSON() }, ...(db.headers ? { headers: db.headers } : {}) };
   const status = typeof fe?.statusCode === 'number' ? fe.statusCode : 500;
   if (status >= 400 && status < 500) {
     return { status, body: { error: { code: STATUS_CODES[status] ?? 'BAD_REQUEST', message: fe.message } } };

@@ -85,6 +85,10 @@ interface PreparedChange extends Prepared<ChangeSummary> {
 
 const SYSTEM_FIELDS = new Set<string>(SYSTEM_FIELD_NAMES);
 
+function isEmptyReport(r: IndexReport): boolean {
+  return !r.created.length && !r.rebuilt.length && !r.failed.length;
+}
+
 export class MetaService {
   private readonly cache = new ModelCache();
   private readonly checks = new SectionChecks();
@@ -328,19 +332,19 @@ export class MetaService {
       },
       { ...this.deps.config, now: () => this.deps.clock.now() },
     );
+    const model = await this.cache.get(ctx.tenant, outcome.version, async () =>
+      loadModel(outcome.document, outcome.version),
+    );
+    // Also after a no-op apply: re-sending a change is how an admin repairs an index phase a crash cut.
+    const indexes = await this.indexPhase(ctx, model);
     if (!outcome.changed || !outcome.plan) {
-      return { version: outcome.version, changed: false, plan: { steps: [], destructive: false }, summary: {} };
-    }
-    const model = loadModel(outcome.document, outcome.version);
-    this.cache.put(ctx.tenant, model);
-    let indexes: IndexReport | undefined;
-    try {
-      indexes = await reconcileIndexes(this.db, ctx.schema, model);
-      if (indexes.failed.length)
-        this.deps.logger.warn({ tenant: ctx.tenant, failed: indexes.failed }, 'index build failed');
-    } catch (err) {
-      // The change is committed; a later change or repairIndexes() finishes the index phase.
-      this.deps.logger.error({ err, tenant: ctx.tenant }, 'index phase failed');
+      return {
+        version: outcome.version,
+        changed: false,
+        plan: { steps: [], destructive: false },
+        summary: {},
+        ...(indexes && !isEmptyReport(indexes) ? { indexes } : {}),
+      };
     }
     return {
       version: outcome.version,
@@ -349,6 +353,37 @@ export class MetaService {
       summary: outcome.summary ?? {},
       ...(indexes ? { indexes } : {}),
     };
+  }
+
+  /**
+   * The index phase of `ctx`'s tenant for `model` (runtime/src/schema/reconcile-indexes.ts). Its
+   * failures are logged, never thrown: the metadata is committed, and the next apply, start-up or
+   * `repairIndexes` finishes it; unique fields without their index refuse writes meanwhile.
+   */
+  private async indexPhase(ctx: Ctx, model: Model): Promise<IndexReport | undefined> {
+    try {
+      const indexes = await reconcileIndexes(this.db, ctx.schema, model);
+      if (indexes.failed.length)
+        this.deps.logger.warn({ tenant: ctx.tenant, failed: indexes.failed }, 'index build failed');
+      if (indexes.created.length || indexes.rebuilt.length)
+        this.deps.logger.info(
+          { tenant: ctx.tenant, created: indexes.created, rebuilt: indexes.rebuilt },
+          'indexes built by the index phase',
+        );
+      return indexes;
+    } catch (err) {
+      this.deps.logger.error({ err, tenant: ctx.tenant }, 'index phase failed');
+      return undefined;
+    }
+  }
+
+  /**
+   * Start-up: the index phase of one tenant against its current model (a crash may have cut the
+   * last apply's index phase, and indexes new to this version of Forma are built here).
+   */
+  async reconcileTenantIndexes(ctx: Ctx): Promise<IndexReport | undefined> {
+    const { metaVersion: _known, ...current } = ctx;
+    return this.indexPhase(ctx, await this.model(current));
   }
 
   /** From the current document to a validated, planned next one; null when nothing changes. */

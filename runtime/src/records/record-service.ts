@@ -68,6 +68,7 @@ import {
   type RecordData,
 } from './record-hooks';
 import { runSaveScripts } from './save-scripts';
+import { isStaleShape } from '../db/translate-database-error';
 import { deleteRow, insertRows, markDeleted, markRestored, type Row, updateRow } from './write-sql';
 
 export interface RecordServiceDeps {
@@ -199,6 +200,10 @@ export class RecordService {
   // ---------------------------------------------------------------- reads
 
   async list(ctx: Ctx, objectName: string, opts: ListOptions = {}): Promise<ListResult> {
+    return this.onFreshModel(ctx, (c) => this.listOn(c, objectName, opts));
+  }
+
+  private async listOn(ctx: Ctx, objectName: string, opts: ListOptions): Promise<ListResult> {
     const { model, object, qa } = await this.prepare(ctx, objectName, 'read');
     const limit = parseLimit(opts.limit);
     const columns = projectColumns(object, qa.access, opts.fields);
@@ -240,6 +245,15 @@ export class RecordService {
     objectName: string,
     id: string,
     opts: { fields?: string; expand?: string; deleted?: boolean } = {},
+  ): Promise<RecordData> {
+    return this.onFreshModel(ctx, (c) => this.getOn(c, objectName, id, opts));
+  }
+
+  private async getOn(
+    ctx: Ctx,
+    objectName: string,
+    id: string,
+    opts: { fields?: string; expand?: string; deleted?: boolean },
   ): Promise<RecordData> {
     const { model, object, qa } = await this.prepare(ctx, objectName, 'read');
     const columns = projectColumns(object, qa.access, opts.fields);
@@ -288,10 +302,12 @@ export class RecordService {
   // ---------------------------------------------------------------- writes
 
   async create(ctx: Ctx, objectName: string, payload: unknown): Promise<RecordData> {
-    return runInUnitOfWork(ctx, async (tx) => {
-      const { created } = await this.insert(tx, objectName, [payload], { single: true });
-      return created[0]!;
-    });
+    return this.onFreshModel(ctx, (c) =>
+      runInUnitOfWork(c, async (tx) => {
+        const { created } = await this.insert(tx, objectName, [payload], { single: true });
+        return created[0]!;
+      }),
+    );
   }
 
   /**
@@ -314,6 +330,16 @@ export class RecordService {
     id: string,
     payload: unknown,
     opts: WriteOptions = {},
+  ): Promise<RecordData> {
+    return this.onFreshModel(ctx, (c) => this.updateOn(c, objectName, id, payload, opts));
+  }
+
+  private async updateOn(
+    ctx: Ctx,
+    objectName: string,
+    id: string,
+    payload: unknown,
+    opts: WriteOptions,
   ): Promise<RecordData> {
     return runInUnitOfWork(ctx, async (tx) => {
       const { model, object, qa } = await this.prepare(tx, objectName, 'read');
@@ -352,6 +378,10 @@ export class RecordService {
   }
 
   async delete(ctx: Ctx, objectName: string, id: string, opts: WriteOptions = {}): Promise<void> {
+    await this.onFreshModel(ctx, (c) => this.deleteOn(c, objectName, id, opts));
+  }
+
+  private async deleteOn(ctx: Ctx, objectName: string, id: string, opts: WriteOptions): Promise<void> {
     await runInUnitOfWork(ctx, async (tx) => {
       const { model, object, qa } = await this.prepare(tx, objectName, 'read');
       const override = assertOverride(tx, opts.override);
@@ -423,6 +453,10 @@ export class RecordService {
 
   /** Takes a record out of the recycle bin (needs delete access to it). */
   async restore(ctx: Ctx, objectName: string, id: string): Promise<RecordData> {
+    return this.onFreshModel(ctx, (c) => this.restoreOn(c, objectName, id));
+  }
+
+  private async restoreOn(ctx: Ctx, objectName: string, id: string): Promise<RecordData> {
     return runInUnitOfWork(ctx, async (tx) => {
       const { model, object, qa } = await this.prepare(tx, objectName, 'read');
       const old = await guardRecord(tx, model, object, qa, id, { deleted: true, lock: true, op: 'delete' });
@@ -488,6 +522,23 @@ export class RecordService {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /**
+   * Runs `fn` on the model of `ctx`; when a metadata change dropped a column or table between the
+   * request reading the model and its query (42703/42P01), runs it once more on the tenant's current
+   * model. Only when `fn` owns its transaction: a failed statement has aborted a caller's one, which
+   * then answers 409 (translate-database-error.ts) — never 500.
+   */
+  private async onFreshModel<T>(ctx: Ctx, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+    try {
+      return await fn(ctx);
+    } catch (e) {
+      const inCallersTransaction = Boolean((ctx as Partial<TxCtx>).uow) || 'isTransaction' in ctx.db;
+      if (!isStaleShape(e) || inCallersTransaction) throw e;
+      const { metaVersion: _stale, ...current } = ctx;
+      return fn(current);
+    }
+  }
 
   private async prepare(ctx: Ctx, objectName: string, op: 'read' | 'create') {
     const model = await this.deps.meta.model(ctx);

@@ -7,11 +7,13 @@ import type { Knex } from 'knex';
 import { AppError, conflict, validationFailed } from '../errors';
 import type { ObjectModel } from '../model/load-model';
 import { constraintName } from '../model/naming';
+import { assertUniqueIndexes } from './unique-index-guard';
 
 export type Row = Record<string, unknown>;
 
 export async function insertRows(trx: Knex.Transaction, schema: string, object: ObjectModel, rows: Row[]) {
   if (!rows.length) return [] as Row[];
+  await assertUniqueIndexes(trx, schema, object, rows);
   try {
     // clock_timestamp() (not the transaction's now()): rows saved together still get distinct,
     // increasing creation times, so "creation order" is stable for line items and imports.
@@ -43,6 +45,7 @@ export async function updateRow(
   set: Row,
   userId: string | null,
 ): Promise<Row> {
+  await assertUniqueIndexes(trx, schema, object, [set]);
   try {
     const [row] = await trx
       .withSchema(schema)
@@ -71,13 +74,14 @@ export function markDeleted(
   return updateMany(trx, schema, object, ids, { deleted_at: trx.fn.now() }, userId);
 }
 
-export function markRestored(
+export async function markRestored(
   trx: Knex.Transaction,
   schema: string,
   object: ObjectModel,
   id: string,
   userId: string | null,
 ) {
+  await assertUniqueIndexes(trx, schema, object, [], { restoring: true });
   return updateMany(trx, schema, object, [id], { deleted_at: null }, userId);
 }
 

@@ -41,8 +41,16 @@ export interface IndexSpec {
  * `desc`: a btree on `(column DESC NULLS LAST)`. Lists sort nulls last in both directions, which a
  * plain btree serves only ascending (its backward scan yields DESC NULLS FIRST); numbers and dates
  * are mostly listed largest or newest first, so their `x-index` gets this companion as well.
+ * `recent`: a btree on `(first DESC NULLS LAST, rest…)`: the newest-first list order with its `id`
+ * tie-break (`sort=-created_at` is `ORDER BY created_at DESC NULLS LAST, id ASC NULLS LAST`).
  */
-export type IndexMethod = 'btree' | 'desc' | 'gin' | 'trgm';
+export type IndexMethod = 'btree' | 'desc' | 'gin' | 'trgm' | 'recent';
+
+/**
+ * Every object's default list orders (`-created_at` in the web app, `-updated_at` for "recently
+ * changed"): without these, each page of a big table is a full top-N sort. Live records only.
+ */
+const RECENT_ORDERS = ['created_at', 'updated_at'] as const;
 
 /** Column types whose `x-index` also gets a descending companion (see IndexMethod). */
 const DESCENDING_TOO = new Set(['numeric', 'bigint', 'date', 'timestamptz']);
@@ -73,6 +81,17 @@ export function buildTableSpecs(model: Model): Map<string, TableSpec> {
       partial: false,
       method: 'btree',
     });
+    for (const column of RECENT_ORDERS) {
+      const name = constraintName('ix', object.id, column.replace('_at', ''));
+      indexes.set(name, {
+        name,
+        keys: [column, 'id'],
+        columns: [column, 'id'],
+        unique: false,
+        partial: true,
+        method: 'recent',
+      });
+    }
     const searched = new Set(indexedSearchFields(object).map((f) => f.name));
     for (const f of object.customFields) {
       if (!f.column || !f.columnType) continue;

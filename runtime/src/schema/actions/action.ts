@@ -76,9 +76,10 @@ export type IndexAction<K extends string> = On & {
   partial: boolean;
   /**
    * `trgm`: a GIN index with trigram operators (pg_trgm), for substring search; `desc`: a btree on
-   * `(column DESC NULLS LAST)`, for descending lists (see table-spec.ts).
+   * `(column DESC NULLS LAST)`, for descending lists; `recent`: `(first DESC NULLS LAST, id)`, the
+   * newest-first list order (see table-spec.ts).
    */
-  method: 'btree' | 'desc' | 'gin' | 'trgm';
+  method: 'btree' | 'desc' | 'gin' | 'trgm' | 'recent';
   /** Built with CREATE INDEX CONCURRENTLY after commit (tables with rows). */
   concurrently: boolean;
 };
