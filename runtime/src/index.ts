@@ -4,6 +4,8 @@ export { type ChangeCause, changeCause } from './change-cause';
 export * from './clock';
 export * from './config';
 export { connectDb, pingDb, type Db, type DbOptions } from './db/connect-db';
+export { DbLoad, type DbLoadConfig, type DbLoadStats, type DbTimeouts } from './db/db-load';
+export { Admission, type AdmissionConfig, type DbLane } from './db/admission';
 export { createRuntime, type Runtime, type RuntimeOptions } from './create-runtime';
 export type { NewTenant, TenantRow } from './tenants/tenant-service';
 export type { NewUser, UserPatch } from './users/user-service';
