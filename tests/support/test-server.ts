@@ -43,11 +43,13 @@ export interface TestServerOptions {
   logStream?: NodeJS.WritableStream;
   /** Trust `X-Forwarded-For` (tests that need a client address of their own). */
   trustProxy?: boolean;
+  /** Connections in this server's pool (default 8). */
+  poolMax?: number;
 }
 
 /** A real server (fastify listening on a free loopback port) over the run's real database. */
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
-  const db = connectDb({ url: inject('databaseUrl'), poolMax: 8 });
+  const db = connectDb({ url: inject('databaseUrl'), poolMax: opts.poolMax ?? 8 });
   const runtime = createRuntime({
     db,
     ...(opts.runtimeConfig ? { config: opts.runtimeConfig } : {}),

@@ -113,7 +113,8 @@ export class Admission {
    * work is over). Throws 429 when the caller's queue is full, 503 when the wait is too long.
    */
   async acquire(req: AdmissionRequest): Promise<() => void> {
-    if (this.fits(req) && !this.queues.get(req.tenant)?.length) {
+    // First come, first served within a tenant, but a user at their own cap does not hold up colleagues.
+    if (this.fits(req) && !this.queues.get(req.tenant)?.some((w) => this.fits(w))) {
       this.take(req);
       return this.releaser(req);
     }

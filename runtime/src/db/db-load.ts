@@ -173,7 +173,7 @@ export class DbLoad {
   }
 
   /** Logs the load every `logIntervalMs` while the event loop or the pool is slow. */
-  startLogging(): void {
+  startLogging(logger: Logger = this.logger): void {
     if (this.logTimer || this.cfg.logIntervalMs <= 0) return;
     this.logTimer = setInterval(() => {
       const s = this.stats();
@@ -182,7 +182,7 @@ export class DbLoad {
         s.pool.acquireWaitMs.p99 >= this.cfg.slowMs ||
         s.admission.queued > 0 ||
         s.pool.pendingAcquires > 0;
-      if (slow) this.logger.warn({ load: s }, 'server under load');
+      if (slow) logger.warn({ load: s }, 'server under load');
       this.loop.reset();
     }, this.cfg.logIntervalMs);
     this.logTimer.unref?.();
