@@ -116,9 +116,7 @@ export async function fairness(ctx: WorkloadContext): Promise<BenchResult[]> {
   if (other.length) throw new Error(`fairness: an abusive aggregate answered ${other[0]?.status}`);
   if (noRetryAfter) throw new Error(`fairness: ${noRetryAfter} refusals without Retry-After`);
   const rise = ratio(together.p99Ms, alone.p99Ms);
-  const slowestRefusal = Math.round(
-    Math.max(0, ...answers.filter((a) => a.status === 429).map((a) => a.ms)),
-  );
+  const slowestRefusal = Math.round(Math.max(0, ...answers.filter((a) => a.status === 429).map((a) => a.ms)));
   const params = { rows, seconds, slowUploads: SLOW_UPLOADS, aggregators: AGGREGATORS, conditions: 199 };
   return [
     {

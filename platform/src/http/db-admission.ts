@@ -67,17 +67,16 @@ const isStream = (v: unknown): boolean => typeof (v as { pipe?: unknown } | null
  * its slot until the stream is done. Installed before the routes (it wraps them as they are added).
  */
 export function installDbAdmission(app: FastifyInstance): void {
-  app.decorate(
-    'dbWork',
-    function dbWork<T>(request: FastifyRequest, reply: FastifyReply, lane: DbLane, fn: () => Promise<T>): Promise<T> {
-      const ctx = request.ctx;
-      if (!ctx) return fn();
-      const gone = clientGone(reply);
-      return app.runtime.dbLoad
-        .run({ tenant: ctx.tenant, user: ctx.user.id, lane, signal: gone.signal }, fn)
-        .finally(() => gone.done());
-    },
-  );
+  app.decorate('dbWork', function dbWork<
+    T,
+  >(request: FastifyRequest, reply: FastifyReply, lane: DbLane, fn: () => Promise<T>): Promise<T> {
+    const ctx = request.ctx;
+    if (!ctx) return fn();
+    const gone = clientGone(reply);
+    return app.runtime.dbLoad
+      .run({ tenant: ctx.tenant, user: ctx.user.id, lane, signal: gone.signal }, fn)
+      .finally(() => gone.done());
+  });
   app.addHook('onRoute', (route: RouteOptions) => {
     if (!route.url?.startsWith('/api/') || route.url === '/api/health') return;
     if ((route.config as { dbAdmission?: false } | undefined)?.dbAdmission === false) return;

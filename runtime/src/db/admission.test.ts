@@ -13,7 +13,13 @@ describe('admissionLimits', () => {
       heavyPerTenant: 4,
       heavyPerUser: 2,
     });
-    expect(admissionLimits(cfg(), 8)).toEqual({ global: 6, perTenant: 3, perUser: 2, heavyPerTenant: 1, heavyPerUser: 1 });
+    expect(admissionLimits(cfg(), 8)).toEqual({
+      global: 6,
+      perTenant: 3,
+      perUser: 2,
+      heavyPerTenant: 1,
+      heavyPerUser: 1,
+    });
     expect(admissionLimits(cfg(), 1).global).toBe(1);
   });
 });

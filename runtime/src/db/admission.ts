@@ -57,7 +57,11 @@ export function admissionLimits(cfg: AdmissionConfig, poolMax: number): Admissio
   const perTenant = Math.min(global, cfg.perTenant || Math.max(1, Math.ceil(global / 2)));
   const perUser = Math.min(perTenant, cfg.perUser || Math.max(1, Math.ceil((perTenant * 2) / 3)));
   const heavyPerTenant = Math.min(perTenant, cfg.heavyPerTenant || Math.max(1, Math.floor(global / 4)));
-  const heavyPerUser = Math.min(heavyPerTenant, perUser, cfg.heavyPerUser || Math.max(1, Math.ceil(heavyPerTenant / 2)));
+  const heavyPerUser = Math.min(
+    heavyPerTenant,
+    perUser,
+    cfg.heavyPerUser || Math.max(1, Math.ceil(heavyPerTenant / 2)),
+  );
   return { global, perTenant, perUser, heavyPerTenant, heavyPerUser };
 }
 
