@@ -11,7 +11,7 @@ describe('admissionLimits', () => {
       perTenant: 9,
       perUser: 6,
       heavyPerTenant: 4,
-      heavyPerUser: 2,
+      heavyPerUser: 1,
     });
     expect(admissionLimits(cfg(), 8)).toEqual({
       global: 6,
@@ -92,5 +92,18 @@ describe('Admission', () => {
     expect(late.headers['retry-after']).toMatch(/^\d+$/);
     expect(a.stats().rejected).toEqual({ queueFull: 1, waitedTooLong: 1 });
     expect(a.stats().queued).toBe(0);
+  });
+
+  it('keeps the heavy queue short while interactive requests still queue', async () => {
+    const a = new Admission(
+      cfg({ global: 2, perTenant: 2, perUser: 2, heavyPerTenant: 1, heavyPerUser: 1, heavyQueuePerUser: 1 }),
+      10,
+    );
+    await a.acquire({ tenant: 't', user: 'u', lane: 'heavy' });
+    await a.acquire({ tenant: 't', user: 'u', lane: 'interactive' });
+    void a.acquire({ tenant: 't', user: 'u', lane: 'heavy' }).catch(() => undefined);
+    await expect(a.acquire({ tenant: 't', user: 'u', lane: 'heavy' })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    void a.acquire({ tenant: 't', user: 'u', lane: 'interactive' }).catch(() => undefined);
+    expect(a.stats().queued).toBe(2);
   });
 });

@@ -21,12 +21,16 @@ export interface AdmissionConfig {
   perUser: number;
   /** Heavy requests per tenant; 0: a quarter of `global`. */
   heavyPerTenant: number;
-  /** Heavy requests per user; 0: half of `heavyPerTenant`. */
+  /** Heavy requests per user; 0: a quarter of `heavyPerTenant`. */
   heavyPerUser: number;
   /** Waiting requests per tenant before 429. */
   queuePerTenant: number;
   /** Waiting requests per user before 429. */
   queuePerUser: number;
+  /** Waiting heavy requests per tenant before 429. */
+  heavyQueuePerTenant: number;
+  /** Waiting heavy requests per user before 429. */
+  heavyQueuePerUser: number;
   /** Longest wait for a slot before 503. */
   maxWaitMs: number;
 }
@@ -40,6 +44,8 @@ export const defaultAdmissionConfig: AdmissionConfig = {
   heavyPerUser: 0,
   queuePerTenant: 200,
   queuePerUser: 100,
+  heavyQueuePerTenant: 32,
+  heavyQueuePerUser: 8,
   maxWaitMs: 30_000,
 };
 
@@ -60,7 +66,7 @@ export function admissionLimits(cfg: AdmissionConfig, poolMax: number): Admissio
   const heavyPerUser = Math.min(
     heavyPerTenant,
     perUser,
-    cfg.heavyPerUser || Math.max(1, Math.ceil(heavyPerTenant / 2)),
+    cfg.heavyPerUser || Math.max(1, Math.ceil(heavyPerTenant / 4)),
   );
   return { global, perTenant, perUser, heavyPerTenant, heavyPerUser };
 }
@@ -101,7 +107,8 @@ export class Admission {
   private readonly users = new Map<string, Counts>();
   /** Waiting requests per tenant, in arrival order; the map's order is the round robin's. */
   private readonly queues = new Map<string, Waiter[]>();
-  private readonly queuedPerUser = new Map<string, number>();
+  /** Waiting requests per user (`u…`), per tenant and lane (`h…`) and per user and lane (`hu…`). */
+  private readonly queuedCounts = new Map<string, number>();
   private queued = 0;
   private readonly rejected = { queueFull: 0, waitedTooLong: 0 };
 
@@ -122,10 +129,15 @@ export class Admission {
       this.take(req);
       return this.releaser(req);
     }
-    const userKey = `${req.tenant}\u0000${req.user}`;
     const queue = this.queues.get(req.tenant) ?? [];
-    const userQueued = this.queuedPerUser.get(userKey) ?? 0;
-    if (queue.length >= this.cfg.queuePerTenant || userQueued >= this.cfg.queuePerUser) {
+    const keys = this.queueKeys(req);
+    const n = (k: string | undefined) => (k ? (this.queuedCounts.get(k) ?? 0) : 0);
+    const heavy = req.lane === 'heavy';
+    if (
+      queue.length >= this.cfg.queuePerTenant ||
+      n(keys[0]) >= this.cfg.queuePerUser ||
+      (heavy && (n(keys[1]) >= this.cfg.heavyQueuePerTenant || n(keys[2]) >= this.cfg.heavyQueuePerUser))
+    ) {
       this.rejected.queueFull += 1;
       throw rateLimited('Too many requests are waiting for the database; please retry shortly', 2);
     }
@@ -147,7 +159,7 @@ export class Admission {
       waiter.timer.unref?.();
       queue.push(waiter);
       this.queues.set(req.tenant, queue);
-      this.queuedPerUser.set(userKey, userQueued + 1);
+      for (const k of keys) this.queuedCounts.set(k, n(k) + 1);
       this.queued += 1;
     });
   }
@@ -252,6 +264,11 @@ export class Admission {
     }
   }
 
+  private queueKeys(req: AdmissionRequest): string[] {
+    const user = `u${req.tenant}\u0000${req.user}`;
+    return req.lane === 'heavy' ? [user, `h${req.tenant}`, `hu${req.tenant}\u0000${req.user}`] : [user];
+  }
+
   private unqueue(w: Waiter): boolean {
     const queue = this.queues.get(w.tenant);
     const i = queue ? queue.indexOf(w) : -1;
@@ -264,10 +281,11 @@ export class Admission {
   private forget(w: Waiter, tenant: string, queue: Waiter[]): void {
     clearTimeout(w.timer);
     this.queued -= 1;
-    const uk = `${w.tenant}\u0000${w.user}`;
-    const n = (this.queuedPerUser.get(uk) ?? 1) - 1;
-    if (n > 0) this.queuedPerUser.set(uk, n);
-    else this.queuedPerUser.delete(uk);
+    for (const k of this.queueKeys(w)) {
+      const n = (this.queuedCounts.get(k) ?? 1) - 1;
+      if (n > 0) this.queuedCounts.set(k, n);
+      else this.queuedCounts.delete(k);
+    }
     if (!queue.length) this.queues.delete(tenant);
   }
 }
