@@ -58,7 +58,7 @@ export async function fairness(ctx: WorkloadContext): Promise<BenchResult[]> {
       connections: 4,
       seconds,
     });
-    if (r.errors) throw new Error(`fairness: ${r.errors} errors in the quiet tenant's lists`);
+    if (r.errors) throw new Error(`fairness: ${r.errors} errors in the quiet tenant's lists (${r.errorDetail})`);
     return r;
   };
   await quietLoad();
@@ -82,6 +82,7 @@ export async function fairness(ctx: WorkloadContext): Promise<BenchResult[]> {
           signal: c.signal,
         });
         await r.text();
+        inFlight.delete(c);
         answers.push({ status: r.status, retryAfter: r.headers.has('retry-after'), ms: performance.now() - t0 });
         if (r.status === 429 || r.status === 503) await new Promise((res) => setTimeout(res, RETRY_PAUSE_MS));
       } catch {

@@ -1,4 +1,6 @@
-import type { DbLane } from '@forma/runtime';
+import { createHash } from 'node:crypto';
+import { type DbLane, isAppError, rateLimited } from '@forma/runtime';
+import { tokenOf } from './auth';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 
 declare module 'fastify' {
@@ -58,6 +60,36 @@ function sendingDone(reply: FastifyReply): Promise<void> {
   });
 }
 
+/**
+ * Callers whose queue was full, by credential and lane, until their Retry-After has passed. Their
+ * requests of that lane are refused (429) as they arrive, before their body is read or their session
+ * looked up: a client that ignores Retry-After costs the server almost nothing.
+ */
+class Refused {
+  private readonly until = new Map<string, number>();
+
+  key(request: FastifyRequest, lane: DbLane): string | undefined {
+    const token = tokenOf(request);
+    return token ? `${lane}:${createHash('sha256').update(token).digest('base64url')}` : undefined;
+  }
+
+  remember(key: string, seconds: number): void {
+    const now = Date.now();
+    if (this.until.size > 10_000) for (const [k, t] of this.until) if (t <= now) this.until.delete(k);
+    if (this.until.size > 10_000) return;
+    this.until.set(key, now + seconds * 1000);
+  }
+
+  /** Seconds left of the caller's refusal, or 0. */
+  left(key: string): number {
+    const t = this.until.get(key);
+    if (t === undefined) return 0;
+    const ms = t - Date.now();
+    if (ms <= 0) this.until.delete(key);
+    return ms > 0 ? Math.ceil(ms / 1000) : 0;
+  }
+}
+
 const isStream = (v: unknown): boolean => typeof (v as { pipe?: unknown } | null)?.pipe === 'function';
 
 /**
@@ -67,6 +99,7 @@ const isStream = (v: unknown): boolean => typeof (v as { pipe?: unknown } | null
  * its slot until the stream is done. Installed before the routes (it wraps them as they are added).
  */
 export function installDbAdmission(app: FastifyInstance): void {
+  const refused = new Refused();
   app.decorate('dbWork', function dbWork<
     T,
   >(request: FastifyRequest, reply: FastifyReply, lane: DbLane, fn: () => Promise<T>): Promise<T> {
@@ -75,7 +108,21 @@ export function installDbAdmission(app: FastifyInstance): void {
     const gone = clientGone(reply);
     return app.runtime.dbLoad
       .run({ tenant: ctx.tenant, user: ctx.user.id, lane, signal: gone.signal }, fn)
+      .catch((e) => {
+        if (isAppError(e) && e.code === 'RATE_LIMITED') {
+          const key = refused.key(request, lane);
+          if (key) refused.remember(key, Number(e.headers?.['retry-after'] ?? 1));
+        }
+        throw e;
+      })
       .finally(() => gone.done());
+  });
+  app.addHook('onRequest', async (request) => {
+    const url = request.routeOptions.url;
+    if (!url?.startsWith('/api/') || url === '/api/health') return;
+    const key = refused.key(request, laneOf(request.method, url));
+    const seconds = key ? refused.left(key) : 0;
+    if (seconds) throw rateLimited('Too many requests are waiting for the database; please retry shortly', seconds);
   });
   app.addHook('onRoute', (route: RouteOptions) => {
     if (!route.url?.startsWith('/api/') || route.url === '/api/health') return;
