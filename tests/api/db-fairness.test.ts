@@ -72,7 +72,7 @@ beforeAll(async () => {
     runtimeConfig: {
       imports: { bodyIdleTimeoutMs: 3000 },
       database: {
-        admission: { queuePerUser: 4, maxWaitMs: 4000 },
+        admission: { queuePerUser: 4, maxWaitMs: 4000, retryAfterSeconds: 10 },
         timeouts: { heavy: { statementMs: 120_000, idleInTransactionMs: 120_000 } },
       },
     },
@@ -162,6 +162,14 @@ describe('heavy work of one user', () => {
         expect(health.status, health.text).toBe(200);
         expect(list.status, list.text).toBe(200);
       }
+      // Once refused, the same caller's heavy requests are refused until Retry-After before their
+      // body is read: a malformed one answers 429, not 400.
+      await expect.poll(() => answers.filter((a) => a.status === 429).length).toBeGreaterThan(0);
+      const early = await noisy.api.post('/api/records/item/aggregate', undefined, { raw: '{' });
+      expect(early.status, early.text).toBe(429);
+      expect(early.headers.get('retry-after')).toMatch(/^\d+$/);
+      // Other lanes of the same user and other users are not refused.
+      expect((await noisy.api.get('/api/records/item', { query: { limit: 1 } })).status).toBe(200);
       // The heavy lane of one user in this pool is one statement wide; four more wait, the rest is
       // refused at once (429), the waiting ones give up after maxWaitMs (503): eleven answers, no hang.
       await expect.poll(() => answers.length, { timeout: 60_000 }).toBe(11);

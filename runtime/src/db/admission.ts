@@ -33,6 +33,8 @@ export interface AdmissionConfig {
   heavyQueuePerUser: number;
   /** Longest wait for a slot before 503. */
   maxWaitMs: number;
+  /** Retry-After of a 429 for a full queue (the platform refuses that caller's lane until then). */
+  retryAfterSeconds: number;
 }
 
 export const defaultAdmissionConfig: AdmissionConfig = {
@@ -47,6 +49,7 @@ export const defaultAdmissionConfig: AdmissionConfig = {
   heavyQueuePerTenant: 32,
   heavyQueuePerUser: 8,
   maxWaitMs: 30_000,
+  retryAfterSeconds: 2,
 };
 
 export interface AdmissionLimits {
@@ -139,7 +142,10 @@ export class Admission {
       (heavy && (n(keys[1]) >= this.cfg.heavyQueuePerTenant || n(keys[2]) >= this.cfg.heavyQueuePerUser))
     ) {
       this.rejected.queueFull += 1;
-      throw rateLimited('Too many requests are waiting for the database; please retry shortly', 2);
+      throw rateLimited(
+        'Too many requests are waiting for the database; please retry shortly',
+        this.cfg.retryAfterSeconds,
+      );
     }
     return new Promise<() => void>((resolve, reject) => {
       const waiter: Waiter = {
