@@ -106,4 +106,17 @@ describe('Admission', () => {
     void a.acquire({ tenant: 't', user: 'u', lane: 'interactive' }).catch(() => undefined);
     expect(a.stats().queued).toBe(2);
   });
+
+  it('drops a waiting request whose client went away', async () => {
+    const a = new Admission(cfg({ global: 1, perTenant: 1, perUser: 1 }), 10);
+    const release = await a.acquire({ tenant: 't', user: 'u', lane: 'interactive' });
+    const c = new AbortController();
+    const waiting = a.acquire({ tenant: 't', user: 'u', lane: 'interactive', signal: c.signal }).catch((e) => e);
+    expect(a.stats().queued).toBe(1);
+    c.abort();
+    expect(await waiting).toMatchObject({ code: 'BAD_REQUEST' });
+    expect(a.stats().queued).toBe(0);
+    release();
+    expect(a.stats().running).toBe(0);
+  });
 });

@@ -78,6 +78,8 @@ export interface AdmissionRequest {
   tenant: string;
   user: string;
   lane: DbLane;
+  /** Aborted (the client went away): a waiting request leaves the queue. */
+  signal?: AbortSignal;
 }
 
 interface Waiter extends AdmissionRequest {
@@ -163,6 +165,13 @@ export class Admission {
         }, this.cfg.maxWaitMs),
       };
       waiter.timer.unref?.();
+      req.signal?.addEventListener(
+        'abort',
+        () => {
+          if (this.unqueue(waiter)) reject(new AppError('BAD_REQUEST', 'The client went away'));
+        },
+        { once: true },
+      );
       queue.push(waiter);
       this.queues.set(req.tenant, queue);
       for (const k of keys) this.queuedCounts.set(k, n(k) + 1);
