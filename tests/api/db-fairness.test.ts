@@ -33,7 +33,14 @@ const heavyAggregate = {
 };
 
 /** A raw HTTP request whose body arrives slowly (or not at all), as a slow or hostile client sends it. */
-function slowUpload(path: string, token: string, trickleMs?: number) {
+function slowUpload(
+  path: string,
+  token: string,
+  trickleMs?: number,
+  contentType = 'text/csv',
+  start = 'name\n',
+  length = 10_000_000,
+) {
   const u = new URL(server.url);
   const socket = net.connect(Number(u.port), u.hostname);
   let received = '';
@@ -43,7 +50,7 @@ function slowUpload(path: string, token: string, trickleMs?: number) {
   socket.on('error', () => undefined);
   socket.write(
     `POST ${path} HTTP/1.1\r\nHost: ${u.host}\r\nAuthorization: Bearer ${token}\r\n` +
-      'Content-Type: text/csv\r\nContent-Length: 10000000\r\n\r\nname\n',
+      `Content-Type: ${contentType}\r\nContent-Length: ${length}\r\n\r\n${start}`,
   );
   const timer = trickleMs ? setInterval(() => socket.write('x'), trickleMs) : undefined;
   return {
@@ -126,6 +133,23 @@ describe('slow request bodies', () => {
 
   it('a body that stops arriving is answered 408 after the idle timeout', async () => {
     const upload = slowUpload('/api/records/item/import', noisy.api.token ?? '');
+    try {
+      await expect.poll(() => upload.status(), { timeout: 30_000 }).toBe(408);
+      expect(upload.received()).toContain('REQUEST_TIMEOUT');
+    } finally {
+      upload.close();
+    }
+  }, 60_000);
+
+  it('so is any other body that stops arriving (a JSON save)', async () => {
+    const upload = slowUpload(
+      '/api/records/item',
+      noisy.api.token ?? '',
+      undefined,
+      'application/json',
+      '{"name":',
+      1000,
+    );
     try {
       await expect.poll(() => upload.status(), { timeout: 30_000 }).toBe(408);
       expect(upload.received()).toContain('REQUEST_TIMEOUT');
