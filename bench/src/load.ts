@@ -11,6 +11,8 @@ export interface LoadStats {
   /** The slowest request: a stall shows here first. */
   maxMs: number;
   rps: number;
+  /** Why `errors` is not zero: answers by status, socket errors, timeouts (HTTP loads only). */
+  errorDetail?: string;
 }
 
 /** `url` (GET, or `method` with a JSON `body`) on `connections` keep-alive connections for `seconds` (autocannon). */
@@ -40,6 +42,7 @@ export async function httpLoad(opts: {
     p99Ms: r.latency.p99,
     maxMs: r.latency.max,
     rps: Math.round(r.requests.total / opts.seconds),
+    errorDetail: `statuses ${JSON.stringify(Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, (v as { count: number }).count])))}, socket errors ${r.errors}, timeouts ${r.timeouts}`,
   };
 }
 

@@ -1,6 +1,7 @@
 import { approvalsBench } from './approvals';
 import { deepPage } from './deep-page';
 import { expand } from './expand';
+import { fairness } from './fairness';
 import { import100k } from './import-100k';
 import { listAdmin } from './list-admin';
 import { listScoped } from './list-scoped';
@@ -23,5 +24,6 @@ export const workloads: Record<string, Workload> = {
   'import-100k': import100k,
   'online-ddl': onlineDdl,
   approvals: approvalsBench,
+  fairness,
   'tenant-scale': tenantScale,
 };

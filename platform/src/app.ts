@@ -8,6 +8,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { authPlugin } from './http/auth';
 import { csrfGuard } from './http/csrf-guard';
 import { installErrorHandling, noRouteBody } from './http/error-handler';
+import { installDbAdmission } from './http/db-admission';
+import { installBodyTimeout } from './http/body-timeout';
 import { loggerOptions } from './http/log-redaction';
 import { securityHeaders } from './http/security-headers';
 import { installValidators } from './http/validator-compiler';
@@ -97,6 +99,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   await app.register(authPlugin, { runtime: opts.runtime, platformToken: opts.platformToken });
+  // Before the routes: it wraps each route's handler as the route is added.
+  installDbAdmission(app);
+  installBodyTimeout(app, () => opts.runtime.config.imports.bodyIdleTimeoutMs);
 
   await app.register(healthRoutes);
   await app.register(tenantRoutes);

@@ -95,6 +95,8 @@ export async function startServer(opts: StartOptions): Promise<Server> {
     const transport = smtp ? smtpTransport(smtp.url) : undefined;
     // After-commit events left over by a crash (or failing for a while) are retried every few seconds.
     runtime.outbox.startSweeper();
+    // A warning line with the load figures whenever the event loop or the pool is slow.
+    runtime.dbLoad.startLogging(app.log);
     await runtime.workflows.startScheduler([
       // Schedule automation rules: one sweep per minute across all processes (docs/workflows.md).
       { name: 'forma-automation-schedules', cron: '* * * * *', run: () => runtime.automations.sweep() },

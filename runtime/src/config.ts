@@ -1,4 +1,5 @@
 import { defaultDocumentWorkersConfig, type DocumentWorkersConfig } from './documents/document-workers';
+import { type DbLoadConfig, defaultDbLoadConfig } from './db/db-load';
 import { defaultScriptsConfig, type ScriptsConfig } from './scripts/scripts-config';
 
 /** Runtime settings; the platform fills them from the environment, tests override what they need. */
@@ -16,8 +17,11 @@ export interface RuntimeConfig {
   scripts: ScriptsConfig;
   /** Metadata changes (runtime/src/meta/meta-service.ts). */
   meta: MetaConfig;
-  /** Record imports (runtime/src/records/import-service.ts): body size, rows, rows per batch. */
-  imports: { maxBytes: number; maxRows: number; batchSize: number };
+  /**
+   * Record imports (runtime/src/records/import-service.ts): body size, rows, rows per batch, and how
+   * slowly the file may arrive (longest pause, longest total) before 408.
+   */
+  imports: { maxBytes: number; maxRows: number; batchSize: number; bodyIdleTimeoutMs: number; bodyTimeoutMs: number };
   /** Address users reach the server at (`PUBLIC_URL`); links in e-mails start with it. Empty: relative links. */
   publicUrl: string;
   /** Record files (`FILES_DIR`): bodies on disk under `dir` instead of the database; size limit either way. */
@@ -26,6 +30,8 @@ export interface RuntimeConfig {
   mailMerge: { emailsPerHour: number };
   /** Word and PDF work in worker threads (runtime/src/documents/document-workers.ts). */
   documents: DocumentWorkersConfig;
+  /** Database admission, per-kind timeouts and load logging (runtime/src/db/db-load.ts, docs/architecture.md). */
+  database: DbLoadConfig;
 }
 
 export interface MetaConfig {
@@ -41,11 +47,18 @@ export const defaultRuntimeConfig: RuntimeConfig = {
   passwordMinLength: 8,
   scripts: defaultScriptsConfig,
   meta: { lockTimeoutMs: 3000, maxAttempts: 5 },
-  imports: { maxBytes: 256 * 1024 * 1024, maxRows: 500_000, batchSize: 1000 },
+  imports: {
+    maxBytes: 256 * 1024 * 1024,
+    maxRows: 500_000,
+    batchSize: 1000,
+    bodyIdleTimeoutMs: 30_000,
+    bodyTimeoutMs: 30 * 60_000,
+  },
   publicUrl: '',
   files: { dir: '', maxBytes: 10 * 1024 * 1024 },
   mailMerge: { emailsPerHour: 1000 },
   documents: defaultDocumentWorkersConfig,
+  database: defaultDbLoadConfig,
 };
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

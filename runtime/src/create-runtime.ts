@@ -3,6 +3,7 @@ import { AuthService } from './auth/auth-service';
 import { type Clock, systemClock } from './clock';
 import { type DeepPartial, defaultRuntimeConfig, mergeConfig, type RuntimeConfig } from './config';
 import { pingDb } from './db/connect-db';
+import { DbLoad } from './db/db-load';
 import { platformMigrations } from './db/platform-migrations';
 import { runMigrations } from './db/run-migrations';
 import { PLATFORM_SCHEMA } from './model/naming';
@@ -60,6 +61,8 @@ export function createRuntime(opts: RuntimeOptions) {
   const clock = opts.clock ?? systemClock;
   const db = opts.db;
   const logger = opts.logger ?? silentLogger;
+  // First: it hooks the pool's checkout, which every later service goes through.
+  const dbLoad = new DbLoad(db, config.database, logger);
 
   // Infrastructure: events, durable after-commit work, secrets.
   const hooks = new HookBus((err, event, source) => logger.error({ err, event, source }, 'action hook failed'));
@@ -205,7 +208,10 @@ export function createRuntime(opts: RuntimeOptions) {
       }
     },
     health: () => pingDb(db),
+    /** Admission of requests' database work, per-kind timeouts, cancelling, load figures (runtime/src/db/db-load.ts). */
+    dbLoad,
     async close(): Promise<void> {
+      dbLoad.close();
       await workflows.stop();
       await scripts.close();
       await documentWorkers.close();

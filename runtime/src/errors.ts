@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'RECORD_LOCKED'
   | 'DUPLICATE'
   | 'TOO_LARGE'
+  | 'REQUEST_TIMEOUT'
   | 'SCRIPT_FAILED'
   | 'RATE_LIMITED'
   | 'SCRIPT_BUSY'
@@ -28,6 +29,8 @@ const STATUS: Record<ErrorCode, number> = {
   RECORD_LOCKED: 409,
   DUPLICATE: 409,
   TOO_LARGE: 413,
+  /** The request body arrived too slowly (runtime/src/records/spool-input.ts). */
+  REQUEST_TIMEOUT: 408,
   SCRIPT_FAILED: 422,
   RATE_LIMITED: 429,
   SCRIPT_BUSY: 429,

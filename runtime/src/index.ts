@@ -11,6 +11,8 @@ export {
   translateDatabaseError,
 } from './db/translate-database-error';
 export { indexPhaseLockKey } from './schema/reconcile-indexes';
+export { DbLoad, type DbLoadConfig, type DbLoadStats, type DbTimeouts } from './db/db-load';
+export { Admission, type AdmissionConfig, type DbLane } from './db/admission';
 export { createRuntime, type Runtime, type RuntimeOptions } from './create-runtime';
 export type { NewTenant, TenantRow } from './tenants/tenant-service';
 export type { NewUser, UserPatch } from './users/user-service';

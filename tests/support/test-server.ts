@@ -45,11 +45,13 @@ export interface TestServerOptions {
   trustProxy?: boolean;
   /** Another database than the run's shared one (fault tests that stop their own PostgreSQL). */
   databaseUrl?: string;
+  /** Connections in this server's pool (default 8). */
+  poolMax?: number;
 }
 
 /** A real server (fastify listening on a free loopback port) over the run's real database. */
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
-  const db = connectDb({ url: opts.databaseUrl ?? inject('databaseUrl'), poolMax: 8 });
+  const db = connectDb({ url: opts.databaseUrl ?? inject('databaseUrl'), poolMax: opts.poolMax ?? 8 });
   const runtime = createRuntime({
     db,
     ...(opts.runtimeConfig ? { config: opts.runtimeConfig } : {}),

@@ -136,6 +136,8 @@ export async function recordIoRoutes(fastify: FastifyInstance) {
       '/api/records/:object/import',
       {
         preHandler: app.requireUser,
+        // Admitted only once the whole file is in (below): a slow sender holds no slot and no connection.
+        config: { dbAdmission: false },
         schema: {
           tags: ['records'],
           summary: 'Import records from CSV (header row) or a JSON array, streamed; all or nothing unless partial',
@@ -145,24 +147,32 @@ export async function recordIoRoutes(fastify: FastifyInstance) {
           security: bearer,
           params: objectParams,
           querystring: importQuery,
-          response: { 200: anyObject, ...errors(400, 401, 403, 404, 413) },
+          response: { 200: anyObject, ...errors(400, 401, 403, 404, 408, 413, 429, 503) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const body = request.body as NodeJS.ReadableStream | undefined;
         if (!body || typeof (body as { pipe?: unknown }).pipe !== 'function')
           throw badRequest('The import file is empty');
         const q = request.query;
-        const report = await io().imports.import(request.ctx, request.params.object, body as never, {
-          format: formatOf(request, q.format),
-          ...(q.mode ? { mode: q.mode } : {}),
-          ...(q.key ? { key: q.key } : {}),
-          partial: Boolean(q.partial),
-          dryRun: Boolean(q.dryRun),
-          allowDuplicates: Boolean(q.allowDuplicates),
-          ...(q.delimiter ? { delimiter: q.delimiter } : {}),
-        });
-        return { ...report };
+        const format = formatOf(request, q.format);
+        const file = await io().imports.spool(body as never);
+        try {
+          const report = await app.dbWork(request, reply, 'heavy', () =>
+            io().imports.import(request.ctx, request.params.object, file, {
+              format,
+              ...(q.mode ? { mode: q.mode } : {}),
+              ...(q.key ? { key: q.key } : {}),
+              partial: Boolean(q.partial),
+              dryRun: Boolean(q.dryRun),
+              allowDuplicates: Boolean(q.allowDuplicates),
+              ...(q.delimiter ? { delimiter: q.delimiter } : {}),
+            }),
+          );
+          return { ...report };
+        } finally {
+          await file.dispose();
+        }
       },
     );
   });

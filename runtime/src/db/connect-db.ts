@@ -14,6 +14,8 @@ export interface DbOptions {
   /** Applied to every pooled connection, so no request can hold a row lock forever. */
   statementTimeoutMs?: number;
   applicationName?: string;
+  /** Longest wait for a pooled connection; past it the request answers 503 (runtime/src/db/db-load.ts). */
+  acquireTimeoutMs?: number;
 }
 
 export type Db = Knex;
@@ -27,7 +29,7 @@ export function connectDb(opts: DbOptions): Db {
       ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
     },
     pool: { min: opts.poolMin ?? 0, max: opts.poolMax ?? 10 },
-    acquireConnectionTimeout: 30_000,
+    acquireConnectionTimeout: opts.acquireTimeoutMs ?? 15_000,
   });
 }
 

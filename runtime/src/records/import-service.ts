@@ -32,6 +32,7 @@ import { type ImportFormat, type ImportRow, readImportRows } from './import-row-
 import { ImportRun } from './import-run';
 import type { RecordService } from './record-service';
 import { queryAccessFor } from '../permissions/query-access';
+import { isSpooled, type SpooledInput, spoolInput } from './spool-input';
 
 export interface ImportOptions {
   format: ImportFormat;
@@ -92,9 +93,19 @@ export interface ImportLimits {
   maxBytes: number;
   maxRows: number;
   batchSize: number;
+  /** Longest pause while the file arrives (408 past it). */
+  bodyIdleTimeoutMs: number;
+  /** Longest time for the whole file to arrive (408 past it). */
+  bodyTimeoutMs: number;
 }
 
-export const DEFAULT_IMPORT_LIMITS: ImportLimits = { maxBytes: 256 * 1024 * 1024, maxRows: 500_000, batchSize: 1000 };
+export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
+  maxBytes: 256 * 1024 * 1024,
+  maxRows: 500_000,
+  batchSize: 1000,
+  bodyIdleTimeoutMs: 30_000,
+  bodyTimeoutMs: 30 * 60_000,
+};
 
 export interface ImportServiceDeps {
   meta: Pick<MetaService, 'model'>;
@@ -117,7 +128,39 @@ export class ImportService {
     this.limits = { ...DEFAULT_IMPORT_LIMITS, ...deps.limits };
   }
 
-  async import(ctx: Ctx, objectName: string, input: Readable, opts: ImportOptions): Promise<ImportReport> {
+  /**
+   * Reads the whole file (memory or a temporary file) so the transaction of `import` never waits for
+   * a slow sender. The caller disposes of it; `import` does when given a stream.
+   */
+  spool(input: Readable): Promise<SpooledInput> {
+    return spoolInput(input, {
+      maxBytes: this.limits.maxBytes,
+      idleTimeoutMs: this.limits.bodyIdleTimeoutMs,
+      totalTimeoutMs: this.limits.bodyTimeoutMs,
+    });
+  }
+
+  async import(
+    ctx: Ctx,
+    objectName: string,
+    input: Readable | SpooledInput,
+    opts: ImportOptions,
+  ): Promise<ImportReport> {
+    if (isSpooled(input)) return this.importSpooled(ctx, objectName, input, opts);
+    const spooled = await this.spool(input);
+    try {
+      return await this.importSpooled(ctx, objectName, spooled, opts);
+    } finally {
+      await spooled.dispose();
+    }
+  }
+
+  private async importSpooled(
+    ctx: Ctx,
+    objectName: string,
+    input: SpooledInput,
+    opts: ImportOptions,
+  ): Promise<ImportReport> {
     const model = await this.deps.meta.model(ctx);
     const object = model.object(objectName);
     const engine = this.deps.permissions;
@@ -129,7 +172,7 @@ export class ImportService {
     const key = mode === 'upsert' ? this.checkKey(object, qa, opts.key) : undefined;
     if (mode === 'insert' && opts.key !== undefined) throw badRequest('key is only used with mode=upsert');
 
-    const reader = readImportRows(input, {
+    const reader = readImportRows(input.open(), {
       format: opts.format,
       maxBytes: this.limits.maxBytes,
       maxRows: this.limits.maxRows,

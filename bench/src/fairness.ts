@@ -1,0 +1,193 @@
+/**
+ * fairness (issue 19): a quiet tenant's list p99 alone, against the same list while one user of
+ * another tenant holds 22 import uploads that trickle in a byte at a time and keeps 20 heavy
+ * aggregates going (199 `contains` conditions over long text: minutes of work each). Target: the
+ * quiet p99 rises ≤ 1.5×, and every abusive request is answered (429/503 with Retry-After, or its
+ * result) instead of hanging; the few left running at the end are inside their lane's cap.
+ */
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { tableOf, tenantSchema } from '../../runtime/src/model/naming';
+import { createTenant, type Session } from './bench-env';
+import { httpLoad } from './load';
+import { type BenchResult, ratio } from './results';
+import type { WorkloadContext } from './workload';
+
+const P99_TARGET = 1.5;
+const SLOW_UPLOADS = 22;
+const AGGREGATORS = 20;
+/** A refused abusive client waits this long before trying again (it does not honour Retry-After in full). */
+const RETRY_PAUSE_MS = 250;
+
+const ITEM = {
+  title: 'Item',
+  type: 'object',
+  'x-label-field': 'name',
+  properties: {
+    name: { type: 'string', maxLength: 100 },
+    stage: { type: 'string', enum: ['new', 'won', 'lost'] },
+    amount: { type: 'number' },
+    body: { type: 'string', maxLength: 10_000 },
+  },
+  required: ['name'],
+};
+
+const HEAVY = {
+  count: true,
+  filter: { or: Array.from({ length: 199 }, (_, i) => ({ body: { contains: `${'a'.repeat(3000)}${i}b` } })) },
+};
+
+export async function fairness(ctx: WorkloadContext): Promise<BenchResult[]> {
+  const { env, seconds } = ctx;
+  const rows = ctx.knob('BENCH_FAIR_ROWS', 10_000);
+  const quiet = await createTenant(env, 'bench_fair_quiet');
+  const abuser = await createTenant(env, 'bench_fair_abuse');
+  for (const s of [quiet, abuser]) await s.ok('PUT', '/api/meta/objects/item', ITEM);
+  await seed(env.pool, quiet, rows, `'short text ' || i`);
+  await seed(env.pool, abuser, 40, `repeat('a', 6000)`);
+
+  const listPath = `/api/records/item?${new URLSearchParams({ filter: JSON.stringify({ stage: { eq: 'won' } }), sort: '-amount', limit: '50' })}`;
+  const page = await quiet.ok<{ items: Array<{ stage: string }> }>('GET', listPath);
+  if (page.items.length !== Math.min(50, Math.ceil(rows / 3)) || page.items.some((d) => d.stage !== 'won'))
+    throw new Error(`fairness: wrong list page (${page.items.length} items)`);
+  const quietLoad = async () => {
+    const r = await httpLoad({
+      url: env.server.url + listPath,
+      headers: { authorization: `Bearer ${quiet.token}` },
+      connections: 4,
+      seconds,
+    });
+    if (r.errors) throw new Error(`fairness: ${r.errors} errors in the quiet tenant's lists (${r.errorDetail})`);
+    return r;
+  };
+  await quietLoad();
+  const alone = await quietLoad();
+
+  // The abusive user: slow uploads and heavy aggregates, all through the phase.
+  const uploads = Array.from({ length: SLOW_UPLOADS }, () => slowUpload(env.server.url, abuser.token));
+  const answers: Array<{ status: number; retryAfter: boolean; ms: number }> = [];
+  const inFlight = new Set<AbortController>();
+  let stop = false;
+  const aggregator = async () => {
+    while (!stop) {
+      const c = new AbortController();
+      inFlight.add(c);
+      const t0 = performance.now();
+      try {
+        const r = await fetch(new URL('/api/records/item/aggregate', env.server.url), {
+          method: 'POST',
+          headers: { authorization: `Bearer ${abuser.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(HEAVY),
+          signal: c.signal,
+        });
+        await r.text();
+        inFlight.delete(c);
+        answers.push({ status: r.status, retryAfter: r.headers.has('retry-after'), ms: performance.now() - t0 });
+        if (r.status === 429 || r.status === 503) await new Promise((res) => setTimeout(res, RETRY_PAUSE_MS));
+      } catch {
+        // Aborted at the end of the phase: counted below as still running.
+      } finally {
+        inFlight.delete(c);
+      }
+    }
+  };
+  const aggregators = Array.from({ length: AGGREGATORS }, aggregator);
+  // Let the abuse take hold (the first aggregates admitted, the uploads sent) before measuring.
+  await new Promise((res) => setTimeout(res, 2000));
+  let together: Awaited<ReturnType<typeof quietLoad>>;
+  let stillRunning = 0;
+  let uploadsAnswered = 0;
+  let admitted = { runningHeavy: 0, queued: 0 };
+  const admission = async () => {
+    const health = await fetch(new URL('/api/health?details=true', env.server.url)).then((r) => r.json());
+    admitted = health.details?.admission ?? admitted;
+  };
+  try {
+    together = await quietLoad();
+    // No new abusive requests; those in flight must be answered (429 at once, 503 after waiting at
+    // most maxWaitMs, 30 s), except the ones the heavy lane is running.
+    stop = true;
+    const deadline = performance.now() + 45_000;
+    await admission();
+    while (inFlight.size > admitted.runningHeavy && performance.now() < deadline) {
+      await new Promise((res) => setTimeout(res, 500));
+      await admission();
+    }
+  } finally {
+    stop = true;
+    stillRunning = inFlight.size;
+    uploadsAnswered = uploads.filter((u) => u.status() !== 0).length;
+    for (const c of inFlight) c.abort();
+    for (const u of uploads) u.close();
+    await Promise.all(aggregators);
+  }
+  const hanging = Math.max(0, stillRunning - admitted.runningHeavy);
+  const by = (f: (a: (typeof answers)[number]) => boolean) => answers.filter(f).length;
+  const refused429 = by((a) => a.status === 429);
+  const refused503 = by((a) => a.status === 503);
+  const ok = by((a) => a.status === 200);
+  const other = answers.filter((a) => ![200, 429, 503].includes(a.status));
+  const noRetryAfter = by((a) => (a.status === 429 || a.status === 503) && !a.retryAfter);
+  if (other.length) throw new Error(`fairness: an abusive aggregate answered ${other[0]?.status}`);
+  if (noRetryAfter) throw new Error(`fairness: ${noRetryAfter} refusals without Retry-After`);
+  const rise = ratio(together.p99Ms, alone.p99Ms);
+  const slowestRefusal = Math.round(Math.max(0, ...answers.filter((a) => a.status === 429).map((a) => a.ms)));
+  const params = { rows, seconds, slowUploads: SLOW_UPLOADS, aggregators: AGGREGATORS, conditions: 199 };
+  return [
+    {
+      name: 'fairness',
+      params,
+      measured: `with the abusive user: list p99 ${together.p99Ms} ms, p50 ${together.p50Ms} ms, ${together.rps}/s`,
+      baseline: `alone: list p99 ${alone.p99Ms} ms, p50 ${alone.p50Ms} ms, ${alone.rps}/s`,
+      figure: rise,
+      figureText: `p99 ×${rise}`,
+      target: `p99 ≤ ${P99_TARGET}× alone`,
+      pass: rise <= P99_TARGET,
+    },
+    {
+      name: 'fairness abusive requests',
+      params,
+      measured: `${answers.length} aggregates answered: ${refused429} × 429, ${refused503} × 503 (all with Retry-After; slowest 429 after ${slowestRefusal} ms), ${ok} × 200; after the phase, ${stillRunning} still in flight (server: ${admitted.runningHeavy} running in the heavy lane, ${admitted.queued} queued); ${uploadsAnswered} of ${SLOW_UPLOADS} trickling uploads answered (the rest still sending, holding no connection)`,
+      baseline: 'before: each held a pooled connection until the pool was gone (30 s, then 500)',
+      figure: hanging,
+      figureText: `${refused429 + refused503} refused with Retry-After, ${hanging} hanging`,
+      target: 'answered 429/503 rather than hanging: 45 s after the phase only what the heavy lane runs is unanswered',
+      pass: other.length === 0 && refused429 + refused503 > 0 && hanging === 0,
+      extra: { refused429, refused503, ok, stillRunning, hanging, uploadsAnswered, ...admitted },
+    },
+  ];
+}
+
+async function seed(pool: pg.Pool, s: Session, rows: number, body: string): Promise<void> {
+  await pool.query(
+    `insert into ${pg.escapeIdentifier(tenantSchema(s.tenant))}.${pg.escapeIdentifier(tableOf('item'))}
+       (name, stage, amount, body, owner, created_by, updated_by)
+     select 'Item ' || i, (array['new','won','lost'])[1 + i % 3], (i * 7919) % 100000, ${body}, $1, $1, $1
+     from generate_series(1, $2::int) i`,
+    [s.userId, rows],
+  );
+}
+
+/** An import whose body trickles in a byte every half second and never ends. */
+function slowUpload(base: string, token: string) {
+  const u = new URL(base);
+  const socket = net.connect(Number(u.port), u.hostname);
+  let received = '';
+  socket.on('data', (d) => {
+    received += d.toString();
+  });
+  socket.on('error', () => undefined);
+  socket.write(
+    `POST /api/records/item/import HTTP/1.1\r\nHost: ${u.host}\r\nAuthorization: Bearer ${token}\r\n` +
+      'Content-Type: text/csv\r\nContent-Length: 10000000\r\n\r\nname\n',
+  );
+  const timer = setInterval(() => socket.write('x'), 500);
+  return {
+    status: () => Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 0),
+    close() {
+      clearInterval(timer);
+      socket.destroy();
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { type DbLane, isAppError, rateLimited } from '@forma/runtime';
+import { tokenOf } from './auth';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * `false`: the route takes no admission slot around its handler (it calls `app.dbWork` itself,
+     * e.g. after reading its upload).
+     */
+    dbAdmission?: false;
+  }
+  interface FastifyInstance {
+    /** Runs a signed-in request's database work admitted in its tenant's queue (runtime/src/db/db-load.ts). */
+    dbWork<T>(request: FastifyRequest, reply: FastifyReply, lane: DbLane, fn: () => Promise<T>): Promise<T>;
+  }
+}
+
+/**
+ * Requests whose database work is long: imports, exports, aggregates, reports, dashboards, mail
+ * merge, prints and metadata changes. They run in the smaller heavy lane with the longer timeouts.
+ */
+const HEAVY: Array<{ method?: string; url: RegExp }> = [
+  { url: /\/import$/ },
+  { url: /\/imports\/:id\/revert$/ },
+  { url: /\/export(\.xlsx)?$/ },
+  { url: /\/aggregate$/ },
+  { url: /^\/api\/reports\/:name\/run$/ },
+  { url: /^\/api\/dashboards\// },
+  { url: /\/merge$/ },
+  { url: /\/print\/:template$/ },
+  { url: /\/docx\/:template$/ },
+  { method: 'non-GET', url: /^\/api\/(meta|templates)(\/|$)/ },
+];
+
+export function laneOf(method: string, url: string): DbLane {
+  const heavy = HEAVY.some((h) => h.url.test(url) && (h.method !== 'non-GET' || method !== 'GET'));
+  return heavy ? 'heavy' : 'interactive';
+}
+
+/** Aborts when the response's connection closes before the response was complete. */
+function clientGone(reply: FastifyReply): { signal: AbortSignal; done(): void } {
+  const ac = new AbortController();
+  const res = reply.raw;
+  const onClose = () => {
+    if (!res.writableFinished) ac.abort();
+  };
+  res.once('close', onClose);
+  return { signal: ac.signal, done: () => res.off('close', onClose) };
+}
+
+/** Resolves when a response already being sent (a stream) has finished or its client went away. */
+function sendingDone(reply: FastifyReply): Promise<void> {
+  const res = reply.raw;
+  if (res.writableFinished || res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    res.once('finish', () => resolve());
+    res.once('close', () => resolve());
+  });
+}
+
+/**
+ * Callers whose queue was full, by credential and lane, until their Retry-After has passed. Their
+ * requests of that lane are refused (429) as they arrive, before their body is read or their session
+ * looked up: a client that ignores Retry-After costs the server almost nothing.
+ */
+class Refused {
+  private readonly until = new Map<string, number>();
+
+  key(request: FastifyRequest, lane: DbLane): string | undefined {
+    const token = tokenOf(request);
+    return token ? `${lane}:${createHash('sha256').update(token).digest('base64url')}` : undefined;
+  }
+
+  remember(key: string, seconds: number): void {
+    const now = Date.now();
+    if (this.until.size > 10_000) for (const [k, t] of this.until) if (t <= now) this.until.delete(k);
+    if (this.until.size > 10_000) return;
+    this.until.set(key, now + seconds * 1000);
+  }
+
+  /** Seconds left of the caller's refusal, or 0. */
+  left(key: string): number {
+    const t = this.until.get(key);
+    if (t === undefined) return 0;
+    const ms = t - Date.now();
+    if (ms <= 0) this.until.delete(key);
+    return ms > 0 ? Math.ceil(ms / 1000) : 0;
+  }
+}
+
+const isStream = (v: unknown): boolean => typeof (v as { pipe?: unknown } | null)?.pipe === 'function';
+
+/**
+ * Every signed-in API request's handler runs inside an admission slot of its tenant and user (fair
+ * queue, 429/503 with Retry-After when full or too slow), on connections with its lane's timeouts;
+ * when its client goes away, its running statements are cancelled. A streamed answer (export) keeps
+ * its slot until the stream is done. Installed before the routes (it wraps them as they are added).
+ */
+export function installDbAdmission(app: FastifyInstance): void {
+  const refused = new Refused();
+  app.decorate('dbWork', function dbWork<
+    T,
+  >(request: FastifyRequest, reply: FastifyReply, lane: DbLane, fn: () => Promise<T>): Promise<T> {
+    const ctx = request.ctx;
+    if (!ctx) return fn();
+    const gone = clientGone(reply);
+    return app.runtime.dbLoad
+      .run({ tenant: ctx.tenant, user: ctx.user.id, lane, signal: gone.signal }, fn)
+      .catch((e) => {
+        if (isAppError(e) && e.code === 'RATE_LIMITED') {
+          const key = refused.key(request, lane);
+          if (key) refused.remember(key, Number(e.headers?.['retry-after'] ?? 1));
+        }
+        throw e;
+      })
+      .finally(() => gone.done());
+  });
+  app.addHook('onRequest', async (request) => {
+    const url = request.routeOptions.url;
+    if (!url?.startsWith('/api/') || url === '/api/health') return;
+    const key = refused.key(request, laneOf(request.method, url));
+    const seconds = key ? refused.left(key) : 0;
+    if (seconds) throw rateLimited('Too many requests are waiting for the database; please retry shortly', seconds);
+  });
+  app.addHook('onRoute', (route: RouteOptions) => {
+    if (!route.url?.startsWith('/api/') || route.url === '/api/health') return;
+    if ((route.config as { dbAdmission?: false } | undefined)?.dbAdmission === false) return;
+    const method = Array.isArray(route.method) ? (route.method[0] ?? 'GET') : route.method;
+    const lane = laneOf(method, route.url);
+    const handler = route.handler;
+    route.handler = async function admitted(this: FastifyInstance, request, reply) {
+      // Requests without a signed-in user (sign-in, platform routes) do not queue: they are short or the operator's.
+      if (!request.ctx) return handler.call(this, request, reply);
+      return app.dbWork(request, reply, lane, async () => {
+        const out = await handler.call(this, request, reply);
+        if (isStream(out)) {
+          reply.send(out);
+          await sendingDone(reply);
+          return reply;
+        }
+        // The handler sent the answer itself (a streamed export returns the reply): keep the slot until it is out.
+        if (out === reply) await sendingDone(reply);
+        return out;
+      });
+    };
+  });
+}

@@ -1,0 +1,285 @@
+/**
+ * The database seen as a shared resource: which request a pooled connection works for, that
+ * request's statement and idle-in-transaction timeouts (by kind), cancelling its running statement
+ * when its client goes away, how long connections take to get, and the event loop's delay. Knows
+ * nothing about HTTP: the platform says what kind a request is and when its client left.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { Knex } from 'knex';
+import pg from 'pg';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import { Admission, type AdmissionConfig, type AdmissionStats, type DbLane, defaultAdmissionConfig } from './admission';
+
+export interface DbTimeouts {
+  /** `statement_timeout`: longest single statement. */
+  statementMs: number;
+  /** `idle_in_transaction_session_timeout`: longest pause inside an open transaction. */
+  idleInTransactionMs: number;
+}
+
+export interface DbLoadConfig {
+  admission: AdmissionConfig;
+  /** Timeouts by request kind: interactive (lists, forms, saves) and heavy (imports, exports, reports, aggregates, metadata). */
+  timeouts: Record<DbLane, DbTimeouts>;
+  /** A load line is logged at most this often, and only while something is slow. */
+  logIntervalMs: number;
+  /** Event-loop delay (p99) or connection wait past which the load is logged as slow. */
+  slowMs: number;
+}
+
+export const defaultDbLoadConfig: DbLoadConfig = {
+  admission: defaultAdmissionConfig,
+  timeouts: {
+    interactive: { statementMs: 30_000, idleInTransactionMs: 60_000 },
+    heavy: { statementMs: 300_000, idleInTransactionMs: 120_000 },
+  },
+  logIntervalMs: 60_000,
+  slowMs: 200,
+};
+
+/** What one request's database work runs under. */
+interface WorkScope {
+  lane: DbLane;
+  /** Connections this request holds right now. */
+  held: Set<PgConnection>;
+  cancelled: boolean;
+}
+
+interface PgConnection {
+  processID?: number;
+  query(sql: string): Promise<unknown>;
+  /** The timeouts this connection was last set to ('' = its defaults). */
+  __formaTimeouts?: string;
+  /** The request scope holding it right now. */
+  __formaScope?: WorkScope | undefined;
+}
+
+export interface DbLoadStats {
+  pool: {
+    max: number;
+    used: number;
+    free: number;
+    pendingAcquires: number;
+    pendingCreates: number;
+    /** Waits for a connection over the last `window` acquisitions (ms). */
+    acquireWaitMs: { p50: number; p99: number; max: number; window: number };
+  };
+  admission: AdmissionStats;
+  /** Event-loop delay since the last reset (ms). */
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
+  cancelled: number;
+}
+
+const WAIT_WINDOW = 500;
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+export class DbLoad {
+  readonly admission: Admission;
+  private readonly scope = new AsyncLocalStorage<WorkScope>();
+  private readonly waits: number[] = [];
+  private readonly loop: IntervalHistogram;
+  private cancelledCount = 0;
+  private logTimer: NodeJS.Timeout | undefined;
+  private readonly poolMax: number;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly cfg: DbLoadConfig,
+    private readonly logger: Logger,
+  ) {
+    const pool = (db.client.config as { pool?: { max?: number } }).pool;
+    this.poolMax = pool?.max ?? 10;
+    this.admission = new Admission(cfg.admission, this.poolMax);
+    this.loop = monitorEventLoopDelay({ resolution: 20 });
+    this.loop.enable();
+    this.wrapPool();
+  }
+
+  /**
+   * Runs one request's database work: admitted in its tenant's queue and lane, on connections set to
+   * the lane's timeouts. `signal` aborting (the client went away) cancels its running statements.
+   */
+  async run<T>(
+    req: { tenant: string; user: string; lane: DbLane; signal?: AbortSignal },
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const scope: WorkScope = { lane: req.lane, held: new Set(), cancelled: false };
+    const onAbort = () => void this.cancel(scope);
+    if (req.signal?.aborted) throw new AppError('BAD_REQUEST', 'The client went away');
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.admission.run(req, () => this.scope.run(scope, fn));
+    } catch (e) {
+      if ((e as { code?: string })?.code === '57014' && !scope.cancelled)
+        throw new AppError('UNAVAILABLE', 'The request took too long in the database and was stopped', {
+          headers: { 'retry-after': '30' },
+          details: { reason: 'statement_timeout', limitMs: this.cfg.timeouts[req.lane].statementMs },
+          cause: e,
+        });
+      throw e;
+    } finally {
+      req.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Runs `fn` with the lane's timeouts but without admission (work already admitted, or the platform's own). */
+  within<T>(lane: DbLane, fn: () => Promise<T>): Promise<T> {
+    return this.scope.run({ lane, held: new Set(), cancelled: false }, fn);
+  }
+
+  stats(): DbLoadStats {
+    const pool = (
+      this.db.client as {
+        pool?: {
+          numUsed(): number;
+          numFree(): number;
+          numPendingAcquires(): number;
+          numPendingCreates(): number;
+        };
+      }
+    ).pool;
+    const sorted = [...this.waits].sort((a, b) => a - b);
+    const ms = (ns: number) => round(ns / 1e6);
+    return {
+      pool: {
+        max: this.poolMax,
+        used: pool?.numUsed() ?? 0,
+        free: pool?.numFree() ?? 0,
+        pendingAcquires: pool?.numPendingAcquires() ?? 0,
+        pendingCreates: pool?.numPendingCreates() ?? 0,
+        acquireWaitMs: {
+          p50: round(percentile(sorted, 50)),
+          p99: round(percentile(sorted, 99)),
+          max: round(sorted.at(-1) ?? 0),
+          window: sorted.length,
+        },
+      },
+      admission: this.admission.stats(),
+      eventLoopDelayMs: {
+        p50: this.loop.count ? ms(this.loop.percentile(50)) : 0,
+        p99: this.loop.count ? ms(this.loop.percentile(99)) : 0,
+        max: this.loop.count ? ms(this.loop.max) : 0,
+      },
+      cancelled: this.cancelledCount,
+    };
+  }
+
+  /** Logs the load every `logIntervalMs` while the event loop or the pool is slow. */
+  startLogging(logger: Logger = this.logger): void {
+    if (this.logTimer || this.cfg.logIntervalMs <= 0) return;
+    this.logTimer = setInterval(() => {
+      const s = this.stats();
+      const slow =
+        s.eventLoopDelayMs.p99 >= this.cfg.slowMs ||
+        s.pool.acquireWaitMs.p99 >= this.cfg.slowMs ||
+        s.admission.queued > 0 ||
+        s.pool.pendingAcquires > 0;
+      if (slow) logger.warn({ load: s }, 'server under load');
+      this.loop.reset();
+    }, this.cfg.logIntervalMs);
+    this.logTimer.unref?.();
+  }
+
+  close(): void {
+    if (this.logTimer) clearInterval(this.logTimer);
+    this.logTimer = undefined;
+    this.loop.disable();
+  }
+
+  /** Cancels the statements running for `scope` (pg_cancel_backend over a connection of its own, outside the pool). */
+  private async cancel(scope: WorkScope): Promise<void> {
+    scope.cancelled = true;
+    const pids = [...scope.held]
+      .filter((c) => c.__formaScope === scope)
+      .map((c) => c.processID)
+      .filter((p): p is number => typeof p === 'number');
+    if (!pids.length) return;
+    const settings = (this.db.client as { connectionSettings?: pg.ClientConfig }).connectionSettings;
+    const client = new pg.Client({ ...(settings ?? {}), application_name: 'forma-cancel' } as pg.ClientConfig);
+    try {
+      await client.connect();
+      for (const pid of pids) await client.query('select pg_cancel_backend($1)', [pid]);
+      this.cancelledCount += pids.length;
+    } catch (err) {
+      this.logger.warn({ err }, 'could not cancel the statements of a request whose client went away');
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Hooks the knex client's connection checkout: measures the wait, answers 503 when the pool has
+   * no connection in time (instead of knex's timeout error, a 500), sets the checked-out connection
+   * to the timeouts of the request it now works for, and remembers it for cancelling.
+   */
+  private wrapPool(): void {
+    const client = this.db.client as {
+      acquireConnection(): Promise<PgConnection>;
+      releaseConnection(c: PgConnection): Promise<void>;
+    };
+    const acquire = client.acquireConnection.bind(client);
+    const release = client.releaseConnection.bind(client);
+    client.acquireConnection = async () => {
+      const started = performance.now();
+      let conn: PgConnection;
+      try {
+        conn = await acquire();
+      } catch (e) {
+        if ((e as Error)?.name === 'KnexTimeoutError')
+          throw new AppError('UNAVAILABLE', 'The database is busy; please retry shortly', {
+            headers: { 'retry-after': '5' },
+            details: { reason: 'pool_timeout' },
+            cause: e,
+          });
+        throw e;
+      }
+      this.waits.push(performance.now() - started);
+      if (this.waits.length > WAIT_WINDOW) this.waits.shift();
+      const scope = this.scope.getStore();
+      try {
+        await this.applyTimeouts(conn, scope);
+      } catch (e) {
+        await release(conn);
+        throw e;
+      }
+      if (scope) {
+        if (scope.cancelled) {
+          await release(conn);
+          throw new AppError('BAD_REQUEST', 'The client went away');
+        }
+        scope.held.add(conn);
+        conn.__formaScope = scope;
+      }
+      return conn;
+    };
+    client.releaseConnection = (conn: PgConnection) => {
+      conn.__formaScope?.held.delete(conn);
+      conn.__formaScope = undefined;
+      return release(conn);
+    };
+  }
+
+  private async applyTimeouts(conn: PgConnection, scope: WorkScope | undefined): Promise<void> {
+    const t = scope ? this.cfg.timeouts[scope.lane] : undefined;
+    const key = t ? `${t.statementMs}/${t.idleInTransactionMs}` : '';
+    if ((conn.__formaTimeouts ?? '') === key) return;
+    // Session settings outside any transaction (knex begins only after the checkout), so they stick;
+    // RESET goes back to the connection's start-up values for work that is not a request's.
+    await conn.query(
+      t
+        ? `set statement_timeout = ${Math.floor(t.statementMs)}; set idle_in_transaction_session_timeout = ${Math.floor(t.idleInTransactionMs)}`
+        : 'reset statement_timeout; reset idle_in_transaction_session_timeout',
+    );
+    conn.__formaTimeouts = key;
+  }
+}
+
+export { defaultAdmissionConfig, type AdmissionConfig, type DbLane };
