@@ -113,7 +113,14 @@ export function BulkActions({ object, schema, lang, selected, listFilter, sort, 
       const outcome = await runBulk(api, object, action, target, (done, total) => setRunning({ title, done, total }));
       setDialog(undefined);
       if (outcome.refused.length) setReport(outcome);
-      else toast({ tone: 'success', title: t('bulk.reportAllDone', { done: outcome.done }) });
+      else
+        toast({
+          tone: 'success',
+          title:
+            action.action === 'delete'
+              ? t('list.deleted', { count: outcome.done })
+              : t('bulk.reportAllDone', { done: outcome.done }),
+        });
       onClear();
     } catch (e) {
       toast({ tone: 'error', title: (e as Error).message });
