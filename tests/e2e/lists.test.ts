@@ -42,6 +42,12 @@ async function stored(name: string) {
 const column = (page: Page, title: string) =>
   page.locator('.f-kanban__column').filter({ has: page.getByRole('heading', { name: title, exact: true }) });
 const card = (page: Page, name: string) => page.locator(`.f-kanban__card[data-record="${ids[name]}"]`);
+async function toChinese(page: Page) {
+  await page.getByTestId('language-switch').click();
+  await page.getByRole('menuitemradio', { name: '中文（简体）' }).click();
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+}
+
 const firstColumn = (page: Page) => page.locator('table.f-table tbody tr td:nth-child(2)').allTextContents();
 
 beforeAll(async () => {
@@ -124,6 +130,8 @@ describe('kanban, calendar and list state in the browser', { timeout: 180_000 },
     await page.getByRole('menuitem', { name: 'Lost' }).click();
     await card(page, 'Locked').getByText('Waiting for approval').waitFor();
     expect((await stored('Locked')).stage).toBe('new');
+    // Each card once: the saved move and the refetched column never show a record twice.
+    await expect.poll(() => column(page, 'Won').locator('.f-kanban__card').count()).toBe(2);
     await screenshot(page, 'kanban-en', { fullPage: false });
 
     // The board is in the address: Back returns to the table.
@@ -255,8 +263,9 @@ describe('bulk actions in the browser', { timeout: 180_000 }, () => {
 
 describe('in Chinese, on a phone', { timeout: 180_000 }, () => {
   it('shows the board, the calendar and the bulk bar in Chinese', async () => {
-    const { page, errors } = await app.newPage({ viewport: VIEWPORTS.phone, locale: 'zh-CN' });
+    const { page, errors } = await app.newPage({ viewport: VIEWPORTS.phone });
     await signIn(page, app.admin);
+    await toChinese(page);
     await page.goto('/o/deal?type=kanban');
     for (const title of ['新建', '谈判', '赢单', '输单']) await column(page, title).waitFor();
     await page.getByRole('button', { name: '将“Bravo”移动到…' }).click();
@@ -279,8 +288,9 @@ describe('in Chinese, on a phone', { timeout: 180_000 }, () => {
   });
 
   it('shows the board and calendar in Chinese on a desktop, and a broken address in Chinese', async () => {
-    const { page, errors } = await app.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    const { page, errors } = await app.newPage({ viewport: { width: 1440, height: 900 } });
     await signIn(page, app.admin);
+    await toChinese(page);
     await page.goto('/o/deal?type=kanban');
     await column(page, '新建').waitFor();
     await screenshot(page, 'kanban-zh-cn', { fullPage: false });

@@ -112,15 +112,18 @@ export function BulkActions({ object, schema, lang, selected, listFilter, sort, 
     try {
       const outcome = await runBulk(api, object, action, target, (done, total) => setRunning({ title, done, total }));
       setDialog(undefined);
-      if (outcome.refused.length) setReport(outcome);
-      else
-        toast({
-          tone: 'success',
-          title:
-            action.action === 'delete'
-              ? t('list.deleted', { count: outcome.done })
-              : t('bulk.reportAllDone', { done: outcome.done }),
-        });
+      // With refusals the selection stays (and with it this bar) until the report is closed.
+      if (outcome.refused.length) {
+        setReport(outcome);
+        return;
+      }
+      toast({
+        tone: 'success',
+        title:
+          action.action === 'delete'
+            ? t('list.deleted', { count: outcome.done })
+            : t('bulk.reportAllDone', { done: outcome.done }),
+      });
       onClear();
     } catch (e) {
       toast({ tone: 'error', title: (e as Error).message });
@@ -329,10 +332,23 @@ export function BulkActions({ object, schema, lang, selected, listFilter, sort, 
 
       <Dialog
         open={!!report}
-        onOpenChange={(o) => !o && setReport(undefined)}
+        onOpenChange={(o) => {
+          if (o) return;
+          setReport(undefined);
+          onClear();
+        }}
         title={t('bulk.reportTitle', { done: report?.done ?? 0, refused: report?.refused.length ?? 0 })}
         closeLabel={t('common.close')}
-        footer={<Button onClick={() => setReport(undefined)}>{t('bulk.close')}</Button>}
+        footer={
+          <Button
+            onClick={() => {
+              setReport(undefined);
+              onClear();
+            }}
+          >
+            {t('bulk.close')}
+          </Button>
+        }
       >
         <p>{t('bulk.reportRefused')}</p>
         <ul className="f-bulk__refused">

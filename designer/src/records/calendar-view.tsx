@@ -218,7 +218,7 @@ export function CalendarView({ object, schema, lang, field, filter, q, mode, at,
         />
       ) : (
         <>
-          {mode !== 'day' && (
+          {mode === 'month' && (
             <div className="f-cal__weekdays" aria-hidden="true">
               {days.slice(0, 7).map((d) => (
                 <span key={d}>{dayTitle(d, { weekday: 'short' })}</span>

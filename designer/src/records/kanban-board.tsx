@@ -137,7 +137,11 @@ function KanbanColumn(p: ColumnProps) {
     const m = p.pending.get(r.id);
     return m && !here(m.to);
   });
-  const arriving = [...p.pending.values()].filter((m) => here(m.to) && !here(m.row[p.field])).map((m) => m.row);
+  // Once the refetch has the card here, it is no longer "arriving": never list one record twice.
+  const loadedIds = new Set(loaded.map((r) => r.id));
+  const arriving = [...p.pending.values()]
+    .filter((m) => here(m.to) && !here(m.row[p.field]) && !loadedIds.has(m.row.id))
+    .map((m) => m.row);
   const cards = [...arriving, ...loaded.filter((r) => !leaving.includes(r))];
   const total = list.data?.pages[0]?.total;
   const count = total === undefined ? undefined : total - leaving.length + arriving.length;
