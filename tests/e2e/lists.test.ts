@@ -299,6 +299,16 @@ describe('in Chinese, on a phone', { timeout: 180_000 }, () => {
     await screenshot(page, 'calendar-zh-cn', { fullPage: false });
     await page.goto('/o/deal?type=gallery');
     await page.getByText('“gallery”不是列表的显示方式。').waitFor();
+
+    // A large column loads a page of cards at a time; its count is the column's real total.
+    for (let i = 0; i < 26; i += 1)
+      await createRecord(app.tenant, 'deal', { name: `Bulk lost ${i}`, amount: 1, stage: 'lost' });
+    await page.goto('/o/deal?type=kanban');
+    const lost = column(page, '输单');
+    await expect.poll(() => lost.locator('.f-kanban__count [aria-hidden]').textContent()).toBe('28');
+    await expect.poll(() => lost.locator('.f-kanban__card').count()).toBe(25);
+    await lost.getByRole('button', { name: '加载更多' }).click();
+    await expect.poll(() => lost.locator('.f-kanban__card').count()).toBe(28);
     expect(errors).toEqual([]);
   });
 });
