@@ -35,12 +35,19 @@ const STATUS: Record<ErrorCode, number> = {
   UNAVAILABLE: 503,
 };
 
+import { type FieldErrorCodes, fieldErrorText } from './field-error-codes';
+
 export type FieldErrors = Record<string, string>;
 
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly fields?: FieldErrors;
+  /**
+   * `{code, params}` of (some of) `fields`, sent as `details.fieldErrors` so clients can translate
+   * them; a field without one is only described by its English text.
+   */
+  fieldCodes?: FieldErrorCodes;
   /** Extra machine-readable details (e.g. offending node ids, dependency lists). */
   readonly details?: Record<string, unknown>;
   /**
@@ -56,6 +63,7 @@ export class AppError extends Error {
     message: string,
     opts: {
       fields?: FieldErrors;
+      fieldCodes?: FieldErrorCodes;
       details?: Record<string, unknown>;
       adminDetails?: Record<string, unknown>;
       headers?: Record<string, string>;
@@ -67,6 +75,7 @@ export class AppError extends Error {
     this.code = code;
     this.status = STATUS[code];
     if (opts.fields) this.fields = opts.fields;
+    if (opts.fieldCodes && Object.keys(opts.fieldCodes).length) this.fieldCodes = opts.fieldCodes;
     if (opts.details) this.details = opts.details;
     if (opts.adminDetails) this.adminDetails = opts.adminDetails;
     if (opts.headers) this.headers = opts.headers;
@@ -79,7 +88,12 @@ export class AppError extends Error {
     fields?: FieldErrors;
     details?: Record<string, unknown>;
   } {
-    const details = opts.admin && this.adminDetails ? { ...this.details, ...this.adminDetails } : this.details;
+    let details = opts.admin && this.adminDetails ? { ...this.details, ...this.adminDetails } : this.details;
+    const fields = this.fields;
+    if (this.fieldCodes && fields) {
+      const fieldErrors = Object.fromEntries(Object.entries(this.fieldCodes).filter(([k]) => k in fields));
+      if (Object.keys(fieldErrors).length) details = { ...details, fieldErrors };
+    }
     return {
       code: this.code,
       message: this.message,
@@ -89,8 +103,25 @@ export class AppError extends Error {
   }
 }
 
-export const validationFailed = (message: string, fields?: FieldErrors, details?: Record<string, unknown>) =>
-  new AppError('VALIDATION_FAILED', message, { ...(fields ? { fields } : {}), ...(details ? { details } : {}) });
+export const validationFailed = (
+  message: string,
+  fields?: FieldErrors,
+  details?: Record<string, unknown>,
+  fieldCodes?: FieldErrorCodes,
+) =>
+  new AppError('VALIDATION_FAILED', message, {
+    ...(fields ? { fields } : {}),
+    ...(details ? { details } : {}),
+    ...(fieldCodes ? { fieldCodes } : {}),
+  });
+/** A 400 whose field errors are all codes: `fields` gets their English text. */
+export const invalidFields = (message: string, codes: FieldErrorCodes, extra: FieldErrors = {}) =>
+  validationFailed(
+    message,
+    { ...extra, ...Object.fromEntries(Object.entries(codes).map(([k, c]) => [k, fieldErrorText(c)])) },
+    undefined,
+    codes,
+  );
 export const badRequest = (message: string, details?: Record<string, unknown>) =>
   new AppError('BAD_REQUEST', message, details ? { details } : {});
 export const unauthenticated = (message = 'Authentication required') => new AppError('UNAUTHENTICATED', message);

@@ -159,7 +159,12 @@ describe('with a test-only restrictive engine', () => {
     const hidden = await rep.api.post('/api/records/deal', { name: 'n', secret: 'x' });
     const unknown = await rep.api.post('/api/records/deal', { name: 'n', nosuch: 'x' });
     expect(hidden.status).toBe(400);
-    expect(hidden.body.error).toEqual({ ...unknown.body.error, fields: { secret: 'Unknown field' } });
+    expect(unknown.body.error.details).toEqual({ fieldErrors: { nosuch: { code: 'unknown_field' } } });
+    expect(hidden.body.error).toEqual({
+      ...unknown.body.error,
+      fields: { secret: 'Unknown field' },
+      details: { fieldErrors: { secret: { code: 'unknown_field' } } },
+    });
     const ok = await rep.api.post('/api/records/deal', { name: 'created by rep' });
     expect(ok.status, ok.text).toBe(201);
     expect(ok.body).not.toHaveProperty('secret');

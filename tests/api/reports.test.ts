@@ -356,7 +356,8 @@ describe('export and dashboards', () => {
     await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
     const sheet = wb.worksheets[0]!;
     const header = (sheet.getRow(1).values as unknown[]).slice(1);
-    expect(header).toEqual(['Owner', 'Owner (name)', 'won_amount', 'deals']);
+    // Measures carry labels (core-crm names them): people read words, not column names.
+    expect(header).toEqual(['Owner', 'Owner (name)', 'Won amount', 'Deals']);
     const run1 = await run(tenant.api, 'won_by_owner');
     const rows: unknown[][] = [];
     sheet.eachRow((row, i) => {

@@ -91,6 +91,11 @@ describe('home dashboard', { timeout: 120_000 }, () => {
     await page.getByText('名称').first().waitFor();
     await page.getByRole('tab', { name: '历史' }).waitFor();
     await screenshot(page, 'record-zh-cn');
+    // The choice is the user's on every browser (their profile's locale): back to English for the
+    // tests after this one.
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('menuitemradio', { name: 'English' }).click();
+    await expect.poll(async () => (await app.tenant.api.get('/api/auth/me')).body.user.locale).toBe('en');
     expect(errors).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT, createRecord, type E2eApp, putMeta, screenshot, signIn, startE2eApp, VIEWPORTS } from './support';
 
 let app: E2eApp;
@@ -8,6 +8,11 @@ beforeAll(async () => {
   app = await startE2eApp({ prefix: 'e2eobj' });
   await putMeta(app.tenant, '/api/meta/objects/account', ACCOUNT);
   await createRecord(app.tenant, 'account', { name: 'Initech', city: 'Austin' });
+});
+// A language chosen in the app is the user's on every browser (their profile's locale): each test
+// starts from none, so the next one opens in the browser's language (English).
+afterEach(async () => {
+  await app?.tenant.api.patch('/api/auth/me', { locale: null });
 });
 afterAll(async () => {
   await app?.close();
@@ -64,6 +69,7 @@ describe('object designer in the browser', { timeout: 240_000 }, () => {
     await addField(page, 'Picklist', 'Status');
     await page.getByRole('textbox', { name: 'Value of option 1' }).fill('planned');
     await page.getByRole('textbox', { name: 'Label of option 1' }).fill('Planned');
+    await page.getByRole('textbox', { name: 'Option 1 in Chinese' }).fill('计划中');
     await page.getByRole('button', { name: 'Add option' }).click();
     await page.getByRole('textbox', { name: 'Value of option 2' }).fill('active');
     await page.getByRole('textbox', { name: 'Label of option 2' }).fill('Active');
@@ -89,7 +95,7 @@ describe('object designer in the browser', { timeout: 240_000 }, () => {
     // The preview is the end-user form: the new fields are there and validate as typed.
     const preview = page.locator('.f-od-fields__preview');
     await preview.locator('#root_budget').fill('-5');
-    await preview.getByText(/must be >= 0/).waitFor();
+    await preview.getByText(/Must be at least 0/).waitFor();
     await screenshot(page, 'designer-object-editor');
 
     await page.getByRole('button', { name: 'Publish…' }).click();
@@ -119,6 +125,9 @@ describe('object designer in the browser', { timeout: 240_000 }, () => {
     expect(list.body.items).toEqual([
       expect.objectContaining({ name: 'Apollo', budget: 125000, start_date: '2026-12-01', status: 'active' }),
     ]);
+    // The option's Chinese label was published beside the English one.
+    const meta = await app.tenant.api.get('/api/meta');
+    expect(meta.body.objects.project.properties.status['x-i18n']).toEqual({ 'zh-CN': { enum: { planned: '计划中' } } });
     expect(errors).toEqual([]);
   });
 
@@ -198,6 +207,7 @@ describe('object designer in the browser', { timeout: 240_000 }, () => {
     await dialog(page).waitFor({ state: 'detached' });
 
     const settings = page.getByRole('region', { name: 'View settings' });
+    await settings.getByRole('textbox', { name: 'View name (Chinese)' }).fill('进行中的项目');
     await settings.getByRole('checkbox', { name: 'Default view' }).check();
     await settings.getByRole('checkbox', { name: 'Start date' }).uncheck();
     await settings.getByRole('button', { name: 'Move Client up' }).click();
@@ -229,6 +239,10 @@ describe('object designer in the browser', { timeout: 240_000 }, () => {
     expect(headers.join('|')).toMatch(/Budget\|Client\|Status/);
     expect(headers.join('|')).not.toMatch(/Start date/);
     await screenshot(page, 'designer-list-view-in-app');
+    const views = Object.values((await app.tenant.api.get('/api/meta')).body.views) as Array<Record<string, unknown>>;
+    expect(views.find((v) => v.label === 'Active projects')?.['x-i18n']).toEqual({
+      'zh-CN': { title: '进行中的项目' },
+    });
     expect(errors).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import type { TemplateDefinition } from '@forma/runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type E2eApp, putMeta, screenshot, seedSalesModel, signIn, startE2eApp, VIEWPORTS } from './support';
 
 type User = Awaited<ReturnType<E2eApp['tenant']['addUser']>>;
@@ -42,6 +42,11 @@ beforeAll(async () => {
   const theirs = await other.api.post('/api/records/deal', { name: 'Olgas expansion', amount: 9000 });
   expect(theirs.status, theirs.text).toBe(201);
   othersDeal = theirs.body.id;
+});
+// A language chosen in the app is the user's on every browser (their profile's locale): each test
+// starts from none, so the next one opens in the browser's language (English).
+afterEach(async () => {
+  await app?.tenant.api.patch('/api/auth/me', { locale: null });
 });
 afterAll(async () => {
   undoTemplate?.();

@@ -1,5 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type E2eApp, putMeta, screenshot, seedSalesModel, signIn, startE2eApp, VIEWPORTS } from './support';
 
 type User = Awaited<ReturnType<E2eApp['tenant']['addUser']>>;
@@ -30,6 +30,11 @@ beforeAll(async () => {
   rep = await app.tenant.addUser({ roles: ['sales_rep'], name: 'Rob Rep', manager: manager.id });
 });
 
+// A language chosen in the app is the user's on every browser (their profile's locale): each test
+// starts from none, so the next one opens in the browser's language (English).
+afterEach(async () => {
+  await app?.tenant.api.patch('/api/auth/me', { locale: null });
+});
 afterAll(async () => {
   await app?.close();
 });
@@ -122,6 +127,7 @@ describe('workflow designer', { timeout: 240_000 }, () => {
     // Properties: the manager level (with escalation to the directors after two days).
     await select(page, 'approval1');
     await page.getByRole('textbox', { name: 'Step name' }).fill('Manager approval');
+    await page.getByRole('textbox', { name: 'Name in Chinese' }).fill('经理审批');
     await page.getByRole('button', { name: 'Add approver' }).click();
     await page.getByRole('checkbox', { name: 'Escalate when not decided in time' }).check();
     await page.getByRole('textbox', { name: 'After' }).fill('PT48H');
@@ -183,6 +189,7 @@ describe('workflow designer', { timeout: 240_000 }, () => {
     expect(stored.trigger).toEqual({ on: 'submit', condition: 'record.amount > 0' });
     expect(stored.nodes.find((n: { id: string }) => n.id === 'approval1').data).toMatchObject({
       label: 'Manager approval',
+      'x-i18n': { 'zh-CN': { label: '经理审批' } },
       approvers: [{ managerOf: 'submitter' }],
       escalation: { after: 'PT48H', to: { role: 'director' } },
     });

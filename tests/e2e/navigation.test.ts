@@ -1,11 +1,16 @@
 import type { Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type E2eApp, screenshot, signIn, startE2eApp, submitLogin } from './support';
 
 let app: E2eApp;
 
 beforeAll(async () => {
   app = await startE2eApp({ prefix: 'e2enav' });
+});
+// A language chosen in the app is the user's on every browser (their profile's locale): each test
+// starts from none, so the next one opens in the browser's language (English).
+afterEach(async () => {
+  await app?.tenant.api.patch('/api/auth/me', { locale: null });
 });
 afterAll(async () => {
   await app?.close();

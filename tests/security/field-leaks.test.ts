@@ -205,10 +205,13 @@ describe('writes naming hidden fields', () => {
     const unknown = await rep.api.post('/api/records/deal', { name: 'w', no_such_field: 'x' });
     expect(hidden.status).toBe(400);
     expect(unknown.status).toBe(400);
+    // The coded form (issue 21) says the same as for a field that does not exist.
+    expect(unknown.body.error.details).toEqual({ fieldErrors: { no_such_field: { code: 'unknown_field' } } });
     expect(hidden.body.error).toEqual({
       code: unknown.body.error.code,
       message: unknown.body.error.message,
       fields: { secret: 'Unknown field' },
+      details: { fieldErrors: { secret: { code: 'unknown_field' } } },
     });
     const id = await repDeal('Patch me');
     const patch = await rep.api.patch(`/api/records/deal/${id}`, { secret: 'x' });

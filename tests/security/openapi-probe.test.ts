@@ -95,6 +95,7 @@ const ROUTES: Record<string, Route> = {
   },
   'POST /api/auth/logout': { expect: everyone(204), freshSession: true },
   'GET /api/auth/me': { expect: everyone(200) },
+  'PATCH /api/auth/me': { expect: everyone(200), call: () => ({ body: { locale: 'zh-CN' } }) },
 
   'GET /api/users': { expect: everyone(200) },
   'POST /api/users': {

@@ -10,6 +10,8 @@ export interface InboxItem {
   submittedAt: string;
   /** The step's label from the workflow (the engine adds it next to the node id). */
   stepLabel?: string;
+  /** The step's label in other languages (its node's `x-i18n`). */
+  stepI18n?: Record<string, Record<string, unknown>>;
   /** The record's fields the approver may read, so the inbox can name it without another call. */
   fields?: Record<string, unknown>;
   recordLabel?: string;

@@ -2,6 +2,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { ArrowDown, ArrowUp, LayoutDashboard, Plus, Trash2 } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { itemLabel } from '../i18n/pick-label';
+import { useLocale } from '../i18n/use-locale';
 import type { AppMeta } from '../meta/meta-types';
 import { useSession } from '../session/session-context';
 import { Button, Card, IconButton, LoadingState, useToast } from '../ui';
@@ -82,6 +84,7 @@ function DashboardEditor({
   onDone: () => void;
 }) {
   const { t } = useTranslation();
+  const { locale } = useLocale();
   const toast = useToast();
   const session = useSession();
   const queryClient = useQueryClient();
@@ -98,7 +101,12 @@ function DashboardEditor({
   const add = () => {
     const r = reports.data?.items.find((x) => x.name === choice);
     if (!r) return;
-    onChange([...widgets, ...withKeys([{ report: r.name, label: r.label, width: 'half' }])]);
+    onChange([
+      ...widgets,
+      ...withKeys([
+        { report: r.name, label: r.label, ...(r['x-i18n'] ? { 'x-i18n': r['x-i18n'] } : {}), width: 'half' },
+      ]),
+    ]);
     setChoice('');
   };
   const save = async () => {
@@ -108,7 +116,10 @@ function DashboardEditor({
       await reportsApi.save(name, {
         ...current,
         // Only what the editor shows: the server adds labels and defaults on read.
-        widgets: widgets.map(({ label: _label, key: _key, ...w }) => w),
+        // A widget without a title shows its report's translations: they are not the widget's own.
+        widgets: widgets.map(({ label: _label, key: _key, 'x-i18n': i18n, ...w }) =>
+          w.title && i18n ? { ...w, 'x-i18n': i18n } : w,
+        ),
       });
       await queryClient.invalidateQueries({ queryKey: dashboardKeys.home(session.tenant, session.user.id) });
       toast({ tone: 'success', title: t('homeDashboard.saved') });
@@ -124,21 +135,21 @@ function DashboardEditor({
       <ol className="f-dashboard__widgets" aria-label={t('homeDashboard.widgets')}>
         {widgets.map((w, i) => (
           <li key={w.key} className="f-dashboard__widget">
-            <span className="f-dashboard__widget-label">{w.label}</span>
+            <span className="f-dashboard__widget-label">{itemLabel(w, locale)}</span>
             <IconButton
-              label={t('homeDashboard.moveUp', { name: w.label })}
+              label={t('homeDashboard.moveUp', { name: itemLabel(w, locale) })}
               icon={<ArrowUp size={16} />}
               disabled={i === 0}
               onClick={() => move(i, -1)}
             />
             <IconButton
-              label={t('homeDashboard.moveDown', { name: w.label })}
+              label={t('homeDashboard.moveDown', { name: itemLabel(w, locale) })}
               icon={<ArrowDown size={16} />}
               disabled={i === widgets.length - 1}
               onClick={() => move(i, 1)}
             />
             <IconButton
-              label={t('homeDashboard.remove', { name: w.label })}
+              label={t('homeDashboard.remove', { name: itemLabel(w, locale) })}
               icon={<Trash2 size={16} />}
               onClick={() => onChange(widgets.filter((_, j) => j !== i))}
             />
@@ -152,7 +163,7 @@ function DashboardEditor({
           <option value="">{t('homeDashboard.choose')}</option>
           {(reports.data?.items ?? []).map((r) => (
             <option key={r.name} value={r.name}>
-              {r.label}
+              {itemLabel(r, locale)}
             </option>
           ))}
         </select>

@@ -1,4 +1,4 @@
-import { enumLabel } from '../i18n/pick-label';
+import { enumLabel, itemLabel } from '../i18n/pick-label';
 import type { AppMeta } from '../meta/meta-types';
 import type { Point } from './dashboard-charts';
 import type { ReportRun } from './reports-api';
@@ -21,5 +21,5 @@ export function reportPoints(
     else if (group && !group.bucket && field?.enum && raw !== null) label = enumLabel(field, String(raw), locale);
     return { label, value: Number(value ? (row[value.key] ?? 0) : 0) || 0 };
   });
-  return { points, valueLabel: value?.label ?? '' };
+  return { points, valueLabel: value ? itemLabel(value, locale, value.label) : '' };
 }

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { itemLabel } from '../i18n/pick-label';
 import { useLocale } from '../i18n/use-locale';
 import type { AppMeta } from '../meta/meta-types';
 import { Card, ErrorState, LoadingState } from '../ui';
@@ -27,10 +28,11 @@ export function ReportWidget({
   const { locale } = useLocale();
   const run = useReportRun(widget.report);
   const chart = widget.chart ?? run.data?.chart ?? 'bar';
+  const title = itemLabel(widget, locale);
   const ageLabel = (b: string) => (AGE_KEYS[b] ? t(`dashboard.${AGE_KEYS[b]}`) : t('homeDashboard.days', { range: b }));
   if (chart === 'table') {
     return (
-      <Card title={widget.label} className={className}>
+      <Card title={title} className={className}>
         {run.isPending ? (
           <LoadingState compact label={t('common.loading')} />
         ) : run.isError ? (
@@ -38,12 +40,12 @@ export function ReportWidget({
         ) : (
           <div className="f-report-table">
             <table>
-              <caption className="f-sr-only">{widget.label}</caption>
+              <caption className="f-sr-only">{title}</caption>
               <thead>
                 <tr>
                   {run.data.columns.map((c) => (
                     <th key={c.key} scope="col">
-                      {c.label}
+                      {itemLabel(c, locale, c.label)}
                     </th>
                   ))}
                 </tr>
@@ -67,7 +69,7 @@ export function ReportWidget({
   const data = run.data ? reportPoints(run.data, meta, locale, ageLabel) : undefined;
   return (
     <ChartCard
-      title={widget.label}
+      title={title}
       query={run}
       points={data?.points}
       kind={chart === 'pie' ? 'pie' : chart === 'line' ? 'line' : 'bar'}

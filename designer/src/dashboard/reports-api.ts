@@ -6,9 +6,13 @@ import { useSession } from '../session/session-context';
 
 export type ChartKind = 'bar' | 'line' | 'pie' | 'funnel' | 'table';
 
+/** Labels in other languages, from the metadata's `x-i18n` (`{"zh-CN": {"title": "…"}}`). */
+export type I18nMap = Record<string, Record<string, unknown>>;
+
 export interface ReportSummary {
   name: string;
   label: string;
+  'x-i18n'?: I18nMap;
   description?: string;
   object: string;
   chart: ChartKind;
@@ -17,6 +21,7 @@ export interface ReportSummary {
 export interface ReportColumn {
   key: string;
   label: string;
+  'x-i18n'?: I18nMap;
   role: 'group' | 'measure' | 'derived';
   field?: string;
   kind: string;
@@ -34,11 +39,13 @@ export interface DashboardWidget {
   title?: string;
   chart?: ChartKind;
   width?: 'half' | 'full';
+  'x-i18n'?: I18nMap;
 }
 
 export interface HomeDashboard {
   name: string;
   label: string;
+  'x-i18n'?: I18nMap;
   roles: string[];
   widgets: Array<DashboardWidget & { label: string }>;
 }

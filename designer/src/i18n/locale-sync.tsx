@@ -1,4 +1,5 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
+import { useApi } from '../api/api-context';
 import { useTranslation } from 'react-i18next';
 import { useOptionalSession } from '../session/session-context';
 import { resolveLocale } from './locale-preference';
@@ -14,6 +15,8 @@ export function LocaleSync() {
   const tenant = session?.tenant;
   const userId = session?.user.id;
   const profileLocale = session?.user.locale;
+  const api = useApi();
+  const sent = useRef<string | null | undefined>(undefined);
 
   useEffect(() => {
     if (!tenant || !userId) return;
@@ -25,6 +28,23 @@ export function LocaleSync() {
     });
     if (wanted !== i18n.language) void i18n.changeLanguage(wanted);
   }, [i18n, tenant, userId, profileLocale]);
+
+  // The server writes notifications and e-mails in the user's language: tell it the one in use.
+  useEffect(() => {
+    if (!tenant || !userId) return;
+    sent.current = profileLocale ?? null;
+    const save = (lng: string) => {
+      if (lng === sent.current) return;
+      sent.current = lng;
+      void api.patch('/api/auth/me', { locale: lng }).catch(() => {
+        // A server without the endpoint, or offline: the preference stays in this browser.
+        sent.current = undefined;
+      });
+    };
+    save(i18n.language);
+    i18n.on('languageChanged', save);
+    return () => i18n.off('languageChanged', save);
+  }, [api, i18n, tenant, userId, profileLocale]);
 
   useEffect(() => {
     const apply = (lng: string) => {

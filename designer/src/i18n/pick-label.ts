@@ -67,3 +67,19 @@ export function enumLabel(field: FieldSchema | undefined, value: string, lang: s
   }
   return humanize(value);
 }
+
+/**
+ * The label of a named metadata item (view, dashboard, report, widget, workflow step): its
+ * `x-i18n[lang].label` or `.title` (both spellings are in use), else its own `label`, else `fallback`.
+ */
+export function itemLabel(item: object | undefined, lang: string, fallback = ''): string {
+  const node = item as Labelled | undefined;
+  for (const t of translations(node, lang)) {
+    for (const key of ['label', 'title']) {
+      const v = t[key];
+      if (typeof v === 'string' && v.trim()) return v;
+    }
+  }
+  const own = node?.label;
+  return typeof own === 'string' && own.trim() ? own : fallback;
+}

@@ -7,7 +7,7 @@ import { useApi } from '../api/api-context';
 import { isApiError } from '../api/api-error';
 import { type InboxItem, idOf, nameOf } from '../approvals/approvals-api';
 import { inboxKey, useApprovalsApi, useInbox } from '../approvals/use-approvals';
-import { objectLabel } from '../i18n/pick-label';
+import { itemLabel, objectLabel } from '../i18n/pick-label';
 import { useLocale } from '../i18n/use-locale';
 import { useAppMeta } from '../meta/use-app-meta';
 import { labelFieldOf } from '../records/field-kind';
@@ -80,7 +80,10 @@ export function ApprovalsPage() {
                     <Link to={`/o/${item.object}/${recordId}`}>{recordName}</Link>
                   </h2>
                   <p className="f-inbox__meta">
-                    {t('approvals.step', { step: item.stepLabel ?? nameOf(item.step) })} ·{' '}
+                    {t('approvals.step', {
+                      step: itemLabel({ label: item.stepLabel ?? nameOf(item.step), 'x-i18n': item.stepI18n }, locale),
+                    })}{' '}
+                    ·{' '}
                     {t('approvals.submittedBy', {
                       name: nameOf(item.submittedBy, t('record.someone')),
                       when: Number.isNaN(Date.parse(item.submittedAt))

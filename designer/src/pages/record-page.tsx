@@ -6,7 +6,8 @@ import { Tabs } from 'radix-ui';
 import { Lock, SearchX, Trash2 } from 'lucide-react';
 import { type ApiError, isApiError } from '../api/api-error';
 import { ApprovalPanel } from '../approvals/approval-panel';
-import { fieldLabel, objectLabel } from '../i18n/pick-label';
+import { enumLabel, fieldLabel, objectLabel } from '../i18n/pick-label';
+import { apiErrorText, translatedFieldErrors } from '../i18n/error-text';
 import { useLocale } from '../i18n/use-locale';
 import type { AppMeta, ObjectSchema } from '../meta/meta-types';
 import { objectIcon } from '../meta/nav-items';
@@ -168,6 +169,20 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
     }
   };
 
+  // Coded errors in the user's language; a picklist's allowed values by their labels.
+  const fieldErrorsOf = (err: ApiError) =>
+    translatedFieldErrors(t, err, {
+      locale,
+      enumLabel: (field, value) => {
+        const path = field.split('.');
+        const f =
+          path.length === 3
+            ? meta.objects[form.lineItems[path[0]!]?.object ?? '']?.properties?.[path[2]!]
+            : schema?.properties?.[field];
+        return f ? enumLabel(f, value, locale) : value;
+      },
+    });
+
   const handleError = (e: unknown) => {
     if (!isApiError(e)) {
       toast({ tone: 'error', title: t('record.saveFailed', { message: String(e) }) });
@@ -177,7 +192,7 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
     switch (err.code) {
       case 'VALIDATION_FAILED':
       case 'BAD_REQUEST':
-        setServerErrors(err.fields ?? { '': err.message });
+        setServerErrors(fieldErrorsOf(err) ?? { '': err.message });
         toast({ tone: 'error', title: t('record.fixErrors'), ...(err.fields ? {} : { description: err.message }) });
         return;
       case 'RECORD_LOCKED':
@@ -187,8 +202,8 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
         setConflict(true);
         return;
       default:
-        if (err.fields) setServerErrors(err.fields);
-        toast({ tone: 'error', title: t('record.saveFailed', { message: err.message }) });
+        if (err.fields) setServerErrors(fieldErrorsOf(err) ?? err.fields);
+        toast({ tone: 'error', title: t('record.saveFailed', { message: apiErrorText(t, err) }) });
     }
   };
 

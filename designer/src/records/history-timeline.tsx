@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { History } from 'lucide-react';
 import { fieldLabel } from '../i18n/pick-label';
-import type { ObjectSchema } from '../meta/meta-types';
+import type { FieldSchema, ObjectSchema } from '../meta/meta-types';
 import { useSession } from '../session/session-context';
 import { EmptyState, ErrorState, LoadingState } from '../ui';
 import { nameOf } from '../approvals/approvals-api';
@@ -10,6 +10,10 @@ import { formatValue } from './format-value';
 import { historyItems } from './records-api';
 import { isEndpointMissing, recordKeys, useRecordsApi } from './use-records-api';
 import './history-timeline.css';
+
+const SYSTEM_LABELS = new Set(['owner', 'approval_status', 'created_at', 'updated_at']);
+const MORE_SYSTEM_LABELS = new Set(['id', 'created_by', 'updated_by', 'version', 'deleted_at']);
+const APPROVAL_STATES = new Set(['none', 'pending', 'approved', 'rejected']);
 
 /** Audit actions may be spelled `create` or `created`, `insert`…: the timeline says one of four verbs. */
 function actionKey(action: string): 'created' | 'updated' | 'deleted' | 'restored' {
@@ -50,6 +54,22 @@ export function HistoryTimeline({
   if (items.length === 0)
     return <EmptyState compact icon={<History size={18} aria-hidden="true" />} title={t('record.historyEmpty')} />;
   const when = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
+  const labelOf = (field: string): string =>
+    SYSTEM_LABELS.has(field)
+      ? t(`system.${field}` as 'system.owner')
+      : MORE_SYSTEM_LABELS.has(field) && !schema.properties?.[field]
+        ? t(`i18nContent.field_${field}` as 'i18nContent.field_id')
+        : fieldLabel(schema, field, lang);
+  // System fields are not in the object's schema: their labels and the approval states are the app's.
+  const show = (field: string, f: FieldSchema | undefined, v: unknown): string => {
+    if (field === 'approval_status' && typeof v === 'string' && APPROVAL_STATES.has(v))
+      return t(`record.status_${v}` as 'record.status_pending');
+    if ((field === 'created_at' || field === 'updated_at') && typeof v === 'string' && !Number.isNaN(Date.parse(v)))
+      return when.format(new Date(v));
+    if (typeof v === 'boolean' && f)
+      return formatValue(f, v, lang, { yes: t('i18nContent.yes'), no: t('i18nContent.no') });
+    return formatValue(f, v, lang);
+  };
   return (
     <ol className="f-history">
       {items.map((h, i) => (
@@ -68,14 +88,14 @@ export function HistoryTimeline({
                 const [before, after] = Array.isArray(pair) ? pair : [undefined, pair];
                 return (
                   <div key={field} className="f-history__change">
-                    <dt>{fieldLabel(schema, field, lang)}</dt>
+                    <dt>{labelOf(field)}</dt>
                     <dd>
                       {before !== undefined && before !== null && (
                         <>
-                          <del>{formatValue(f, before, lang)}</del> →{' '}
+                          <del>{show(field, f, before)}</del> →{' '}
                         </>
                       )}
-                      <ins>{formatValue(f, after, lang) || '—'}</ins>
+                      <ins>{show(field, f, after) || '—'}</ins>
                     </dd>
                   </div>
                 );

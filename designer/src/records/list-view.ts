@@ -1,4 +1,5 @@
 import type { AppMeta, FieldSchema, ObjectSchema } from '../meta/meta-types';
+import { itemLabel } from '../i18n/pick-label';
 import type { ApiFilter } from './filter-model';
 import { fieldKind, labelFieldOf, listableFields, valueKind } from './field-kind';
 
@@ -77,7 +78,7 @@ export function defaultView(schema: ObjectSchema, label: string): ListView {
 }
 
 /** The metadata views of one object, the `default: true` one first; unknown columns are dropped. */
-export function viewsFor(meta: AppMeta, object: string, fallbackLabel: string): ListView[] {
+export function viewsFor(meta: AppMeta, object: string, fallbackLabel: string, lang = 'en'): ListView[] {
   const schema = meta.objects[object];
   if (!schema) return [];
   const known = new Set([...listableFields(schema), 'created_at', 'updated_at', 'owner', 'approval_status']);
@@ -89,7 +90,7 @@ export function viewsFor(meta: AppMeta, object: string, fallbackLabel: string): 
     const pageSize = typeof v.pageSize === 'number' && v.pageSize > 0 ? Math.min(500, v.pageSize) : DEFAULT_PAGE_SIZE;
     views.push({
       key: `view:${name}`,
-      label: typeof v.label === 'string' && v.label ? v.label : name,
+      label: itemLabel(v, lang, name),
       columns: columns.length ? columns : defaultView(schema, fallbackLabel).columns,
       filter: v.filter && typeof v.filter === 'object' ? (v.filter as ApiFilter) : undefined,
       sort: stringList(v.sort),

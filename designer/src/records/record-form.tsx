@@ -3,13 +3,21 @@ import type { ErrorSchema, RJSFValidationError, RegistryWidgetsType } from '@rjs
 import validator from '@rjsf/validator-ajv8';
 import { type ReactNode, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { codeOfKeyword, fieldErrorText } from '../i18n/error-text';
 import { LayoutObjectTemplate } from './form-layout-template';
 import type { RecordForm } from './form-schema';
 import { LookupWidget } from './widgets/lookup-widget';
+import { LocaleDateWidget } from './widgets/date-widget';
 import { CurrencyWidget, PercentWidget } from './widgets/number-widgets';
 import './record-form.css';
 
-const WIDGETS: RegistryWidgetsType = { lookup: LookupWidget, currency: CurrencyWidget, percent: PercentWidget };
+// DateWidget replaces rjsf's native date input: its calendar follows the app's language.
+const WIDGETS: RegistryWidgetsType = {
+  lookup: LookupWidget,
+  currency: CurrencyWidget,
+  percent: PercentWidget,
+  DateWidget: LocaleDateWidget,
+};
 // Sections, columns and conditional visibility from the form designer (form-layout-template.tsx).
 const TEMPLATES = { ObjectFieldTemplate: LayoutObjectTemplate };
 
@@ -36,7 +44,7 @@ export function RecordFormView({
   liveValidate,
   children,
 }: RecordFormViewProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   // Helper text of computed fields is a marker until here, where the user's language is known.
   const uiSchema = useMemo(() => {
     const out: Record<string, unknown> = { ...form.uiSchema, 'ui:submitButtonOptions': { norender: true } };
@@ -46,8 +54,24 @@ export function RecordFormView({
     return out;
   }, [form.uiSchema, t]);
 
+  // The form's schema is stripped of x-i18n; the option labels shown are in the uiSchema.
+  const optionLabel = (name: string, value: string): string => {
+    const values = ((form.schema.properties as Record<string, { enum?: unknown[] }> | undefined)?.[name]?.enum ??
+      []) as unknown[];
+    const names = (form.uiSchema[name] as Record<string, unknown> | undefined)?.['ui:enumNames'];
+    const i = values.indexOf(value);
+    return Array.isArray(names) && i >= 0 && typeof names[i] === 'string' ? (names[i] as string) : value;
+  };
+  // ajv's own words ("must be >= 0") become the same plain sentences the server's codes get.
   const transformErrors = (errors: RJSFValidationError[]) =>
-    errors.map((e) => (e.name === 'required' ? { ...e, message: t('common.required') } : e));
+    errors.map((e) => {
+      if (e.name === 'required') return { ...e, message: t('common.required') };
+      const coded = codeOfKeyword(e.name, e.params);
+      const name = String(e.property ?? '').replace(/^\./, '');
+      const message =
+        coded && fieldErrorText(t, coded, { locale: i18n.language, enumLabel: (v) => optionLabel(name, v) });
+      return message ? { ...e, message, stack: message } : e;
+    });
 
   return (
     <Form

@@ -83,7 +83,7 @@ const SYSTEM_COLUMNS: Record<string, FieldSchema> = {
 export function RecordList({ object, schema, meta, label, lang }: RecordListProps) {
   const { t } = useTranslation();
   const toast = useToast();
-  const ls = useListState(object, schema, meta, label);
+  const ls = useListState(object, schema, meta, label, lang);
   const { view, sort, type } = ls;
   const rows = ls.url.filters;
   const [search, setSearch] = useState(ls.url.q);
@@ -111,6 +111,8 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
   // biome-ignore lint/correctness/useExhaustiveDependencies: resetting on these changes is the point
   useEffect(() => setSelected(new Set()), [object, view.key, type]);
 
+  // The views are read in the current language on every render: the label follows a language switch.
+  const viewLabel = view.label;
   const userFilter = toApiFilter(rows, schema).filter;
   const filter = andFilters(view.filter, userFilter);
   // Lookups come back as their target records, so a list shows "Acme" instead of an id.
@@ -337,8 +339,8 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
           align="start"
           label={t('list.viewsMenu')}
           trigger={
-            <Button icon={<Bookmark size={16} aria-hidden="true" />} aria-label={`${t('list.views')}: ${view.label}`}>
-              {view.label}
+            <Button icon={<Bookmark size={16} aria-hidden="true" />} aria-label={`${t('list.views')}: ${viewLabel}`}>
+              {viewLabel}
               <ChevronDown size={14} aria-hidden="true" />
             </Button>
           }

@@ -51,10 +51,16 @@ export interface ListState {
  * The list's state: the address holds it (list-url-state.ts), the views come from the metadata and
  * this device. Every screen of a list (table, kanban, calendar) reads the same state.
  */
-export function useListState(object: string, schema: ObjectSchema, meta: AppMeta, label: string): ListState {
+export function useListState(
+  object: string,
+  schema: ObjectSchema,
+  meta: AppMeta,
+  label: string,
+  lang: string,
+): ListState {
   const session = useSession();
   const [params, setParams] = useSearchParams();
-  const metaViews = useMemo(() => viewsFor(meta, object, label), [meta, object, label]);
+  const metaViews = useMemo(() => viewsFor(meta, object, label, lang), [meta, object, label, lang]);
   const [savedFor, setSavedFor] = useState<{ key: string; views: SavedView[] } | undefined>();
   const storageKey = `${session.tenant}/${session.user.id}/${object}`;
   const saved = useMemo(

@@ -361,6 +361,7 @@ export interface WorkflowNode {
  */
 export interface WorkflowNodeData {
   label?: Label;
+  'x-i18n'?: I18N1;
   /**
    * @maxItems 50
    */
@@ -385,6 +386,12 @@ export interface WorkflowNodeData {
   show?: Name[];
   [k: string]: unknown | undefined;
 }
+/**
+ * Translated labels per locale, e.g. {"zh-CN": {"title": "金额"}}.
+ */
+export interface I18N1 {
+  [k: string]: I18NEntry | undefined;
+}
 export interface WorkflowEdge {
   id: string;
   source: string;
@@ -397,6 +404,7 @@ export interface WorkflowEdgeData {
   condition?: string;
   default?: boolean;
   label?: Label;
+  'x-i18n'?: I18N;
   [k: string]: unknown | undefined;
 }
 /**
@@ -562,11 +570,14 @@ export interface ReportAggregate {
   fn: 'count' | 'sum' | 'avg' | 'min' | 'max';
   field?: Name;
   as: Name;
+  label?: Label;
+  'x-i18n'?: I18N;
 }
 export interface ReportDerived {
   as: Name;
   expr: string;
   label?: Label;
+  'x-i18n'?: I18N;
 }
 /**
  * A home dashboard for the holders of some roles: report widgets in order.
@@ -591,4 +602,5 @@ export interface DashboardWidget {
   title?: Label;
   chart?: 'bar' | 'line' | 'pie' | 'funnel' | 'table';
   width?: 'half' | 'full';
+  'x-i18n'?: I18N;
 }

@@ -91,4 +91,25 @@ export async function authRoutes(fastify: FastifyInstance) {
     },
     async (request) => ({ tenant: request.ctx.tenant, user: request.ctx.user, isAdmin: request.ctx.isAdmin }),
   );
+
+  app.patch(
+    '/api/auth/me',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags: ['auth'],
+        summary:
+          "The signed-in user's own preferences: `locale` (e.g. zh-CN, or null for the browser's) is the language of their notifications and e-mails",
+        security: bearer,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['locale'],
+          properties: { locale: { type: ['string', 'null'], maxLength: 20 } },
+        },
+        response: { 200: { type: 'object', properties: { user: sessionUserSchema } }, ...errors(400, 401) },
+      },
+    },
+    async (request) => ({ user: await app.runtime.users.setOwnLocale(request.ctx, request.body.locale) }),
+  );
 }

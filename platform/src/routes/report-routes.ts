@@ -4,6 +4,12 @@ import { bearer, errors } from '../http/schemas';
 import type { TypeProvider } from '../http/type-provider';
 
 const anyObject = { type: 'object', additionalProperties: true } as const;
+/** The label in other languages, from the metadata's `x-i18n`: `{"zh-CN": {"title": "…"}}`. */
+const i18n = {
+  type: 'object',
+  additionalProperties: true,
+  description: "The label in other languages (the metadata's x-i18n)",
+} as const;
 const reportName = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' } as const;
 const nameParams = { type: 'object', required: ['name'], properties: { name: reportName } } as const;
 const asOf = {
@@ -18,6 +24,7 @@ const summary = {
   properties: {
     name: { type: 'string' },
     label: { type: 'string' },
+    'x-i18n': i18n,
     description: { type: 'string' },
     object: { type: 'string' },
     chart: { type: 'string' },
@@ -30,6 +37,7 @@ const column = {
   properties: {
     key: { type: 'string' },
     label: { type: 'string' },
+    'x-i18n': i18n,
     role: { type: 'string', enum: ['group', 'measure', 'derived'] },
     field: { type: 'string' },
     kind: { type: 'string' },
@@ -55,6 +63,7 @@ const widget = {
     report: { type: 'string' },
     title: { type: 'string' },
     label: { type: 'string' },
+    'x-i18n': i18n,
     chart: { type: 'string' },
     width: { type: 'string' },
   },
@@ -153,6 +162,7 @@ export async function reportRoutes(fastify: FastifyInstance) {
                 properties: {
                   name: { type: 'string' },
                   label: { type: 'string' },
+                  'x-i18n': i18n,
                   roles: { type: 'array', items: { type: 'string' } },
                   widgets: { type: 'array', items: widget },
                 },

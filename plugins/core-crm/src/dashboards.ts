@@ -22,8 +22,8 @@ export const dashboards: Record<string, DashboardDefinition> = {
     'x-i18n': zh('销售代表'),
     roles: ['sales_rep'],
     widgets: [
-      { report: 'sales_funnel', title: 'My funnel', width: 'half' },
-      { report: 'won_by_month', title: 'My won deals by month', width: 'half' },
+      { report: 'sales_funnel', title: 'My funnel', 'x-i18n': zh('我的销售漏斗'), width: 'half' },
+      { report: 'won_by_month', title: 'My won deals by month', 'x-i18n': zh('我每月赢单'), width: 'half' },
     ],
   },
   finance: {

@@ -3,6 +3,7 @@ import type { MetadataDocument } from '@forma/platform/plugin-api';
 type ReportDefinition = NonNullable<MetadataDocument['reports']>[string];
 
 const zh = (title: string) => ({ 'zh-CN': { title } });
+const zhLabel = (label: string) => ({ 'zh-CN': { label } });
 
 /**
  * The CRM's built-in reports. Derived numbers that are not plain aggregates (conversion, ROI) are
@@ -18,12 +19,17 @@ export const reports: Record<string, ReportDefinition> = {
     filter: { stage: { ne: 'lost' } },
     groupBy: [{ field: 'stage' }],
     aggregates: [
-      { fn: 'count', as: 'deals' },
-      { fn: 'sum', field: 'amount', as: 'amount' },
+      { fn: 'count', as: 'deals', label: 'Deals', 'x-i18n': zhLabel('商机数') },
+      { fn: 'sum', field: 'amount', as: 'amount', label: 'Amount', 'x-i18n': zhLabel('金额') },
     ],
     derive: [
-      { as: 'reached', expr: 'remaining(deals)', label: 'Reached' },
-      { as: 'conversion', expr: 'round(reached / prev(reached) * 100, 1)', label: 'Conversion %' },
+      { as: 'reached', expr: 'remaining(deals)', label: 'Reached', 'x-i18n': zhLabel('已到达') },
+      {
+        as: 'conversion',
+        expr: 'round(reached / prev(reached) * 100, 1)',
+        label: 'Conversion %',
+        'x-i18n': zhLabel('转化率 %'),
+      },
     ],
     chart: 'funnel',
   },
@@ -34,8 +40,8 @@ export const reports: Record<string, ReportDefinition> = {
     filter: { stage: { eq: 'won' } },
     groupBy: [{ field: 'close_on', bucket: 'month', as: 'month' }],
     aggregates: [
-      { fn: 'sum', field: 'amount', as: 'won_amount' },
-      { fn: 'count', as: 'deals' },
+      { fn: 'sum', field: 'amount', as: 'won_amount', label: 'Won amount', 'x-i18n': zhLabel('赢单金额') },
+      { fn: 'count', as: 'deals', label: 'Deals', 'x-i18n': zhLabel('商机数') },
     ],
     chart: 'line',
   },
@@ -46,8 +52,8 @@ export const reports: Record<string, ReportDefinition> = {
     filter: { stage: { eq: 'won' } },
     groupBy: [{ field: 'owner' }],
     aggregates: [
-      { fn: 'sum', field: 'amount', as: 'won_amount' },
-      { fn: 'count', as: 'deals' },
+      { fn: 'sum', field: 'amount', as: 'won_amount', label: 'Won amount', 'x-i18n': zhLabel('赢单金额') },
+      { fn: 'count', as: 'deals', label: 'Deals', 'x-i18n': zhLabel('商机数') },
     ],
     sort: ['-won_amount'],
     chart: 'bar',
@@ -60,8 +66,8 @@ export const reports: Record<string, ReportDefinition> = {
     filter: { balance: { gt: 0 } },
     groupBy: [{ field: 'due_on', bucket: 'aging', limits: [30, 60, 90, 180], as: 'age' }],
     aggregates: [
-      { fn: 'sum', field: 'balance', as: 'outstanding' },
-      { fn: 'count', as: 'receivables' },
+      { fn: 'sum', field: 'balance', as: 'outstanding', label: 'Outstanding', 'x-i18n': zhLabel('未收金额') },
+      { fn: 'count', as: 'receivables', label: 'Receivables', 'x-i18n': zhLabel('应收笔数') },
     ],
     chart: 'bar',
   },
@@ -73,11 +79,13 @@ export const reports: Record<string, ReportDefinition> = {
     object: 'campaign',
     groupBy: [{ field: 'name', as: 'campaign' }],
     aggregates: [
-      { fn: 'sum', field: 'revenue', as: 'revenue' },
-      { fn: 'sum', field: 'won_deals', as: 'won_deals' },
-      { fn: 'sum', field: 'cost', as: 'cost' },
+      { fn: 'sum', field: 'revenue', as: 'revenue', label: 'Revenue', 'x-i18n': zhLabel('收入') },
+      { fn: 'sum', field: 'won_deals', as: 'won_deals', label: 'Won deals', 'x-i18n': zhLabel('赢单数') },
+      { fn: 'sum', field: 'cost', as: 'cost', label: 'Cost', 'x-i18n': zhLabel('成本') },
     ],
-    derive: [{ as: 'roi', expr: 'round((revenue - cost) / cost * 100, 1)', label: 'ROI %' }],
+    derive: [
+      { as: 'roi', expr: 'round((revenue - cost) / cost * 100, 1)', label: 'ROI %', 'x-i18n': zhLabel('投资回报率 %') },
+    ],
     sort: ['-roi'],
     chart: 'bar',
   },
@@ -86,7 +94,7 @@ export const reports: Record<string, ReportDefinition> = {
     'x-i18n': zh('按状态的服务工单'),
     object: 'service_case',
     groupBy: [{ field: 'status' }],
-    aggregates: [{ fn: 'count', as: 'cases' }],
+    aggregates: [{ fn: 'count', as: 'cases', label: 'Cases', 'x-i18n': zhLabel('工单数') }],
     chart: 'pie',
   },
   satisfaction_by_month: {
@@ -95,10 +103,10 @@ export const reports: Record<string, ReportDefinition> = {
     object: 'survey',
     groupBy: [{ field: 'answered_on', bucket: 'month', as: 'month' }],
     aggregates: [
-      { fn: 'avg', field: 'rating', as: 'score' },
-      { fn: 'count', as: 'answers' },
+      { fn: 'avg', field: 'rating', as: 'score', label: 'Score', 'x-i18n': zhLabel('评分') },
+      { fn: 'count', as: 'answers', label: 'Answers', 'x-i18n': zhLabel('答卷数') },
     ],
-    derive: [{ as: 'score_rounded', expr: 'round(score, 2)', label: 'Score' }],
+    derive: [{ as: 'score_rounded', expr: 'round(score, 2)', label: 'Score', 'x-i18n': zhLabel('评分') }],
     chart: 'line',
   },
 };

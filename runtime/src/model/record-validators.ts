@@ -1,11 +1,15 @@
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { FieldErrors } from '../errors';
+import { codeOfAjvError, type FieldErrorCode, type FieldErrorCodes, fieldErrorText } from '../field-error-codes';
 import type { FieldModel, ObjectModel } from './load-model';
 
 export type RecordPayload = Record<string, unknown>;
 
-export type ValidationResult = { ok: true; value: RecordPayload } | { ok: false; errors: FieldErrors };
+/** `errors` is the English text of `codes` (same keys). */
+export type ValidationResult =
+  | { ok: true; value: RecordPayload }
+  | { ok: false; errors: FieldErrors; codes: FieldErrorCodes };
 
 export interface RecordValidators {
   /** JSON Schemas of a create and an update payload (`additionalProperties: false`). */
@@ -49,16 +53,6 @@ function fieldOf(e: ErrorObject): string {
   return e.instancePath.split('/')[1] ?? '_';
 }
 
-function messageOf(e: ErrorObject): string {
-  if (e.keyword === 'required') return 'Required';
-  if (e.keyword === 'additionalProperties') return 'Unknown field';
-  if (e.keyword === 'enum') {
-    const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues?.filter((v) => v !== null);
-    return allowed ? `Must be one of: ${allowed.join(', ')}` : 'Not an allowed value';
-  }
-  return e.message ? e.message.charAt(0).toUpperCase() + e.message.slice(1) : 'Invalid';
-}
-
 /** Compiles the payload validators of one object (one ajv per model version, dropped with it). */
 export function compileRecordValidators(object: ObjectModel): RecordValidators {
   const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false }));
@@ -72,13 +66,17 @@ export function compileRecordValidators(object: ObjectModel): RecordValidators {
 
   const run = (payload: unknown, mode: 'create' | 'update'): ValidationResult => {
     if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
-      return { ok: false, errors: { _: 'The record must be a JSON object' } };
+      return {
+        ok: false,
+        errors: { _: 'The record must be a JSON object' },
+        codes: { _: { code: 'not_an_object' } },
+      };
     }
     const value: RecordPayload = { ...(payload as RecordPayload) };
-    const errors: FieldErrors = {};
+    const codes: Record<string, FieldErrorCode> = {};
     for (const key of Object.keys(value)) {
       const f = readOnly.get(key);
-      if (f) errors[key] = f.system ? 'System field (read-only)' : 'Read-only field';
+      if (f) codes[key] = { code: f.system ? 'system_field' : 'read_only' };
     }
     if (mode === 'create') {
       for (const f of object.customFields) {
@@ -88,9 +86,12 @@ export function compileRecordValidators(object: ObjectModel): RecordValidators {
     }
     const validate = mode === 'create' ? validateCreate : validateUpdate;
     if (!validate(value)) {
-      for (const e of validate.errors ?? []) errors[fieldOf(e)] ??= messageOf(e);
+      for (const e of validate.errors ?? []) codes[fieldOf(e)] ??= codeOfAjvError(e);
     }
-    return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value };
+    if (!Object.keys(codes).length) return { ok: true, value };
+    const errors: FieldErrors = {};
+    for (const [k, c] of Object.entries(codes)) errors[k] = fieldErrorText(c);
+    return { ok: false, errors, codes };
   };
 
   return {

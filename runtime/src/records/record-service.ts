@@ -17,8 +17,10 @@ import {
   isAppError,
   notFound,
   recordLocked,
+  invalidFields,
   validationFailed,
 } from '../errors';
+import type { FieldErrorCodes } from '../field-error-codes';
 import type { HookBus } from '../events/hook-bus';
 import type { Outbox } from '../events/outbox';
 import type { Logger } from '../logger';
@@ -768,11 +770,11 @@ export class RecordService {
     const fresh: Record<string, unknown>[] = [];
     for (const [i, raw] of items.entries()) {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-        throw validationFailed('Line items must be objects', { [`${field}.${i}`]: 'Must be an object' });
+        throw invalidFields('Line items must be objects', { [`${field}.${i}`]: { code: 'not_an_object' } });
       const { id, ...rest } = raw as Record<string, unknown>;
       if (id !== undefined) {
         if (typeof id !== 'string' || !existing.includes(id))
-          throw validationFailed('Unknown line item', { [`${field}.${i}.id`]: 'Not a line item of this record' });
+          throw invalidFields('Unknown line item', { [`${field}.${i}.id`]: { code: 'not_a_line_item' } });
         keep.add(id);
         const old = await this.lockForWrite(tx, model, child, qa, id, 'update', undefined);
         await this.wrapChildErrors(field, i, () => this.applyUpdate(tx, model, child, qa, old, rest));
@@ -798,13 +800,15 @@ export class RecordService {
     try {
       return await fn();
     } catch (e) {
-      const err = e as { fields?: FieldErrors };
+      const err = e as { fields?: FieldErrors; fieldCodes?: FieldErrorCodes };
+      const at = (k: string) => `${field}${index === null ? '' : `.${index}`}.${k}`;
       if (err?.fields) {
         const prefixed: FieldErrors = {};
-        for (const [k, v] of Object.entries(err.fields))
-          prefixed[`${field}${index === null ? '' : `.${index}`}.${k}`] = v;
+        for (const [k, v] of Object.entries(err.fields)) prefixed[at(k)] = v;
         (e as { fields: FieldErrors }).fields = prefixed;
       }
+      if (err?.fieldCodes)
+        err.fieldCodes = Object.fromEntries(Object.entries(err.fieldCodes).map(([k, c]) => [at(k), c]));
       throw e;
     }
   }
@@ -820,7 +824,7 @@ export class RecordService {
     // Locked before the line is written: sibling saves then queue on the parent instead of
     // deadlocking between the line's foreign-key lock and the roll-up update.
     const row = await selectOne(tx.db, tx.schema, parent, id, ['id', 'approval_status'], where, true);
-    if (!row) throw validationFailed('Unknown parent record', { [spec.field]: 'No such record' });
+    if (!row) throw invalidFields('Unknown parent record', { [spec.field]: { code: 'no_such_record' } });
     await this.assertScope(tx, model, parent, qa, id, 'update', false);
     if (row.approval_status === 'pending') throw recordLocked('The parent record is pending approval');
   }
@@ -996,8 +1000,15 @@ function checkPayload(
   const { known, unknown } = withoutHiddenFields(access, body);
   const checked = object.validators[op](known);
   const message = op === 'create' ? 'The record is not valid' : 'The changes are not valid';
-  if (!checked.ok) throw validationFailed(message, { ...unknown, ...checked.errors });
-  if (Object.keys(unknown).length) throw validationFailed(message, unknown);
+  const unknownCodes: FieldErrorCodes = Object.fromEntries(
+    Object.keys(unknown).map((k) => [k, { code: 'unknown_field' as const }]),
+  );
+  if (!checked.ok)
+    throw validationFailed(message, { ...unknown, ...checked.errors }, undefined, {
+      ...unknownCodes,
+      ...checked.codes,
+    });
+  if (Object.keys(unknown).length) throw validationFailed(message, unknown, undefined, unknownCodes);
   const values = checked.value;
   const children: Record<string, unknown[]> = {};
   for (const c of object.children) {
@@ -1010,7 +1021,12 @@ function checkPayload(
 /** Lookups naming records the user may not link to (missing or unreadable alike): 400 on those fields. */
 function assertLookups(lookups: LookupErrors, values: Record<string, unknown>, message: string): void {
   const errors = lookups(values);
-  if (Object.keys(errors).length) throw validationFailed(message, errors);
+  if (Object.keys(errors).length)
+    throw invalidFields(
+      message,
+      Object.fromEntries(Object.keys(errors).map((k) => [k, { code: 'no_such_record' as const }])),
+      errors,
+    );
 }
 
 function asObject(payload: unknown): Record<string, unknown> {
@@ -1087,6 +1103,7 @@ function isRowError(e: unknown): boolean {
 function atRow(e: AppError, row: number): AppError {
   return new AppError(e.code, `Row ${row}: ${e.message}`, {
     ...(e.fields ? { fields: e.fields } : {}),
+    ...(e.fieldCodes ? { fieldCodes: e.fieldCodes } : {}),
     details: { ...e.details, row },
   });
 }

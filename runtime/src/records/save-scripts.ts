@@ -9,6 +9,7 @@ import { forbidden, scriptFailed, validationFailed } from '../errors';
 import type { Model, ObjectModel } from '../model/load-model';
 import type { ObjectAccess } from '../permissions/object-access';
 import type { SavePipeline } from '../scripts/save-pipeline';
+import { scriptErrorCodes } from '../scripts/record-scripts';
 import type { ScriptHost } from '../scripts/script-types';
 import type { RecordData } from './record-hooks';
 
@@ -31,7 +32,13 @@ export async function runSaveScripts(
   host: ScriptHost,
 ): Promise<RecordData> {
   const result = await saves.runRecordSave(ctx, model, object.name, record, old, host);
-  if (Object.keys(result.errors).length) throw validationFailed('The record did not pass validation', result.errors);
+  if (Object.keys(result.errors).length)
+    throw validationFailed(
+      'The record did not pass validation',
+      result.errors,
+      undefined,
+      scriptErrorCodes(result.errors, result.errorI18n),
+    );
   const changes: RecordData = {};
   const invalid: Record<string, string> = {};
   const writable: RecordData = {};

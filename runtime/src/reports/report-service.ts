@@ -23,9 +23,15 @@ export interface ReportServiceDeps {
   records: Pick<RecordService, 'list'>;
 }
 
+/** Labels in other languages (`x-i18n` of the metadata), passed on so clients show their user's. */
+type I18n = Record<string, Record<string, unknown>>;
+const withI18n = (i18n: unknown): { 'x-i18n'?: I18n } =>
+  i18n && typeof i18n === 'object' ? { 'x-i18n': i18n as I18n } : {};
+
 export interface ReportColumn {
   key: string;
   label: string;
+  'x-i18n'?: I18n;
   role: 'group' | 'measure' | 'derived';
   /** The object's field behind a group or measure column. */
   field?: string;
@@ -37,6 +43,7 @@ export interface ReportColumn {
 export interface ReportSummary {
   name: string;
   label: string;
+  'x-i18n'?: I18n;
   description?: string;
   object: string;
   chart: ReportDefinition['chart'];
@@ -52,6 +59,7 @@ export interface ReportResult extends ReportSummary {
 export interface HomeDashboard {
   name: string;
   label: string;
+  'x-i18n'?: I18n;
   roles: string[];
   widgets: Array<Required<Pick<DashboardWidgetDef, 'report' | 'width'>> & DashboardWidgetDef & { label: string }>;
 }
@@ -152,9 +160,11 @@ export class ReportService {
     for (const w of def.widgets) {
       const report = model.document.reports?.[w.report];
       if (!report || !(await this.mayRun(ctx, model, report))) continue;
-      widgets.push({ ...w, width: w.width ?? 'half', label: w.title ?? report.label });
+      // A widget's own title brings its own translations; else it is the report's label.
+      const i18n = w.title ? w['x-i18n'] : report['x-i18n'];
+      widgets.push({ ...w, width: w.width ?? 'half', label: w.title ?? report.label, ...withI18n(i18n) });
     }
-    return { name, label: def.label, roles: def.roles ?? [], widgets };
+    return { name, label: def.label, ...withI18n(def['x-i18n']), roles: def.roles ?? [], widgets };
   }
 
   private async mayRun(ctx: Ctx, model: Model, def: ReportDefinition): Promise<boolean> {
@@ -207,6 +217,7 @@ function summary(name: string, def: ReportDefinition): ReportSummary {
   return {
     name,
     label: def.label,
+    ...withI18n(def['x-i18n']),
     ...(def.description ? { description: def.description } : {}),
     object: def.object,
     chart: def.chart,
@@ -220,6 +231,7 @@ function columnsOf(def: ReportDefinition, object: ObjectModel): ReportColumn[] {
     cols.push({
       key: g.as ?? g.field,
       label: f?.label ?? g.field,
+      ...withI18n(f?.i18n),
       role: 'group',
       field: g.field,
       kind: g.bucket ? 'text' : (f?.resultKind ?? 'text'),
@@ -234,9 +246,17 @@ function columnsOf(def: ReportDefinition, object: ObjectModel): ReportColumn[] {
         : a.fn === 'avg' && f?.resultKind === 'integer'
           ? 'number'
           : (f?.resultKind ?? 'number');
-    cols.push({ key: a.as, label: a.as, role: 'measure', ...(a.field ? { field: a.field } : {}), kind });
+    cols.push({
+      key: a.as,
+      label: a.label ?? a.as,
+      ...withI18n(a['x-i18n']),
+      role: 'measure',
+      ...(a.field ? { field: a.field } : {}),
+      kind,
+    });
   }
-  for (const d of def.derive ?? []) cols.push({ key: d.as, label: d.label ?? d.as, role: 'derived', kind: 'number' });
+  for (const d of def.derive ?? [])
+    cols.push({ key: d.as, label: d.label ?? d.as, ...withI18n(d['x-i18n']), role: 'derived', kind: 'number' });
   return cols;
 }
 

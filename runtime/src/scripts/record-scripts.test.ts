@@ -122,6 +122,7 @@ describe('assertNoScriptErrors', () => {
       code: 'VALIDATION_FAILED',
       message: 'Needs a manager',
       fields: { discount: 'Needs a manager' },
+      details: { fieldErrors: { discount: { code: 'script', params: { message: 'Needs a manager' } } } },
     });
     expect(() => assertNoScriptErrors({ errors: { a: 'x', _: 'y' } })).toThrow(
       expect.objectContaining({ status: 400, fields: { a: 'x', _: 'y' } }),

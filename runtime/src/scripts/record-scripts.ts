@@ -1,5 +1,6 @@
 import type { Ctx } from '../ctx';
 import { validationFailed } from '../errors';
+import type { FieldErrorCodes } from '../field-error-codes';
 import type { Model } from '../model/load-model';
 import type {
   QueryOptions,
@@ -82,13 +83,28 @@ export function hasSaveWork(model: Model, object: string): boolean {
   );
 }
 
+/** A script's `error()` texts are its author's words: the code says so and carries them. */
+export function scriptErrorCodes(
+  fields: Record<string, string>,
+  i18n: Record<string, Record<string, string>> = {},
+): FieldErrorCodes {
+  return Object.fromEntries(
+    Object.entries(fields).map(([k, message]) => [k, { code: 'script', params: { ...i18n[k], message } }]),
+  );
+}
+
 /** Turns the `error()` calls of a save into the API's 400 `VALIDATION_FAILED` with `fields`. */
-export function assertNoScriptErrors(result: Pick<SaveResult, 'errors'>): void {
+export function assertNoScriptErrors(result: Pick<SaveResult, 'errors' | 'errorI18n'>): void {
   const fields = result.errors;
   const names = Object.keys(fields);
   if (names.length === 0) return;
   const first = fields[names[0]!];
-  throw validationFailed(names.length === 1 && first ? first : 'The record breaks the rules of this object', fields);
+  throw validationFailed(
+    names.length === 1 && first ? first : 'The record breaks the rules of this object',
+    fields,
+    undefined,
+    scriptErrorCodes(fields, result.errorI18n),
+  );
 }
 
 /** A `ScriptHost` answering `query()` as the user of `ctx` through the records engine. */

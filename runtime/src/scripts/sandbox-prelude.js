@@ -28,6 +28,7 @@
   const hostApply = hostQuery.apply;
   const HOST_CALL = { result: { promise: true } };
   const FIELD = /^[a-z][a-z0-9_]{0,62}$/;
+  const LOCALE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/;
   const progress = new Int32Array(progressBuffer);
 
   /** key → { name, file, fn } of every compiled script and expression. */
@@ -138,6 +139,7 @@
       done: false,
       queries: 0,
       errors: create(null),
+      errorI18n: create(null),
       changes: create(null),
       logs: [],
       logChars: 0,
@@ -161,7 +163,7 @@
 
   function apiFor(state, name, canSet) {
     const prefix = `[${name}] `;
-    const error = (field, message) => {
+    const error = (field, message, translations) => {
       if (message === undefined) {
         message = field;
         field = '_';
@@ -169,7 +171,20 @@
       if (typeof field !== 'string' || (field !== '_' && !FIELD.test(field))) {
         throw new TypeErrorCtor('error(field, message): field must be a field name');
       }
-      if (!hasOwn(state.errors, field)) state.errors[field] = clip(show(message), 1000);
+      if (hasOwn(state.errors, field)) return;
+      state.errors[field] = clip(show(message), 1000);
+      // The message in other languages, {"zh-CN": "…"}: clients show their user's.
+      if (translations !== null && typeof translations === 'object') {
+        const out = create(null);
+        let n = 0;
+        for (const lang of getOwnPropertyNames(translations)) {
+          const text = translations[lang];
+          if (n >= 10 || !LOCALE_TAG.test(lang) || typeof text !== 'string' || !text) continue;
+          out[lang] = clip(text, 1000);
+          n++;
+        }
+        if (n > 0) state.errorI18n[field] = out;
+      }
     };
     const set = (field, value) => {
       if (!canSet) throw new TypeErrorCtor('set() is only available in beforeSave and action scripts');
@@ -309,7 +324,14 @@
   function output(state, extra) {
     const logs = state.logs;
     if (state.dropped > 0) logs.push(`… ${state.dropped} more log lines dropped`);
-    const text = stringify({ ok: true, errors: state.errors, changes: state.changes, logs, ...extra });
+    const text = stringify({
+      ok: true,
+      errors: state.errors,
+      errorI18n: state.errorI18n,
+      changes: state.changes,
+      logs,
+      ...extra,
+    });
     if (text.length > state.limits.maxOutputChars) {
       return stringify({
         ok: false,

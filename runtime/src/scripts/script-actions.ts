@@ -2,7 +2,7 @@ import { changeCause } from '../change-cause';
 import type { Ctx } from '../ctx';
 import { AppError, notFound, validationFailed } from '../errors';
 import type { Model } from '../model/load-model';
-import { scriptUserOf } from './record-scripts';
+import { scriptErrorCodes, scriptUserOf } from './record-scripts';
 import type { ScriptEngine } from './script-engine';
 import type {
   RecordData,
@@ -88,6 +88,7 @@ export class ScriptActions {
       const fields = result.errors;
       throw new AppError('VALIDATION_FAILED', `Action "${name}" refused: ${Object.values(fields)[0]}`, {
         fields,
+        fieldCodes: scriptErrorCodes(fields, result.errorI18n),
         adminDetails: { logs: result.logs },
       });
     }

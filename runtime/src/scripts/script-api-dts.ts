@@ -35,8 +35,11 @@ declare const user: ScriptUser;
 /** The arguments of an action; {} for other events. */
 declare const params: { readonly [name: string]: any };
 
-/** Refuses the save with a message on a field ("_" or no field: the whole record). */
-declare function error(field: string, message: string): void;
+/**
+ * Refuses the save with a message on a field ("_" or no field: the whole record). translations
+ * gives the message in other languages, e.g. { "zh-CN": "折扣超过 20% 需要销售经理审批" }.
+ */
+declare function error(field: string, message: string, translations?: { readonly [locale: string]: string }): void;
 declare function error(message: string): void;
 /** Sets a field of the record being saved (beforeSave and action scripts). */
 declare function set(field: string, value: JsonValue): void;

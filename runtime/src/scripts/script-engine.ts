@@ -45,6 +45,7 @@ type RunnerOutput =
   | {
       ok: true;
       errors?: unknown;
+      errorI18n?: unknown;
       changes?: unknown;
       logs?: unknown;
       result?: unknown;
@@ -78,6 +79,13 @@ function fieldMap<T>(value: unknown, accept: (v: unknown) => v is T): Record<str
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isAny = (_v: unknown): _v is unknown => true;
+const LOCALE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/;
+/** `{"zh-CN": "…"}` from the sandbox, re-checked on this side. */
+const isTextMap = (v: unknown): v is Record<string, string> =>
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  Object.entries(v).every(([k, t]) => LOCALE_TAG.test(k) && typeof t === 'string' && t.length <= 1000);
 const stringList = (v: unknown): string[] => (Array.isArray(v) ? v.filter(isString) : []);
 const elapsed = (since: number) => Math.round((performance.now() - since) * 100) / 100;
 
@@ -192,8 +200,10 @@ export class ScriptEngine {
       old: input.old,
       user: input.user,
     });
+    const errorI18n = fieldMap(out.errorI18n, isTextMap);
     return {
       errors: fieldMap(out.errors, isString),
+      ...(Object.keys(errorI18n).length ? { errorI18n } : {}),
       changes: fieldMap(out.changes, isAny),
       logs: stringList(out.logs),
       ms: elapsed(started),
@@ -214,8 +224,10 @@ export class ScriptEngine {
       user: input.user,
       params: input.params ?? {},
     });
+    const errorI18n = fieldMap(out.errorI18n, isTextMap);
     return {
       errors: fieldMap(out.errors, isString),
+      ...(Object.keys(errorI18n).length ? { errorI18n } : {}),
       changes: fieldMap(out.changes, isAny),
       logs: stringList(out.logs),
       ...(out.result !== undefined ? { result: out.result } : {}),

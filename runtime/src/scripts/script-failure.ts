@@ -65,8 +65,16 @@ export function scriptFailure(facts: FailureFacts): AppError {
     default:
       message = `The script sandbox failed while running ${who.charAt(0).toLowerCase()}${who.slice(1)}; it was restarted`;
   }
+  // The reason and these facts let a client say the message in its user's language.
   const details: Record<string, unknown> = { reason: facts.reason };
-  if (facts.unit) details.script = facts.unit.name;
+  if (facts.unit) {
+    details.script = facts.unit.name;
+    details.unitKind = facts.unit.kind;
+  }
+  if (facts.message && (facts.reason === 'error' || facts.reason === 'syntax')) details.error = facts.message;
+  if (facts.reason === 'timeout') details.timeoutMs = facts.limits.timeoutMs;
+  if (facts.reason === 'memory') details.memoryMb = facts.limits.memoryMb;
+  if (facts.reason === 'suspended') details.retryInSeconds = Math.ceil((facts.retryInMs ?? 0) / 1000);
   if (facts.line) details.line = facts.line;
   if (facts.column) details.column = facts.column;
   // A script's logs are its author's debugging aid: tenant admins (and the test runner) see them,

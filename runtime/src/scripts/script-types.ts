@@ -65,6 +65,8 @@ export interface SaveInput {
 export interface SaveResult {
   /** `field → message` from `error()`; `_` for errors about the whole record. Non-empty: refuse the save. */
   errors: Record<string, string>;
+  /** `field → {locale: message}`: the translations given as `error()`'s third argument. */
+  errorI18n?: Record<string, Record<string, string>>;
   /** Fields set by beforeSave scripts and computed by formulas, to apply to the record. */
   changes: RecordData;
   logs: string[];

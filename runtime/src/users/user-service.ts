@@ -36,6 +36,7 @@ export interface UserHooks {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOCALE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/;
 
 export class UserService {
   constructor(
@@ -107,6 +108,28 @@ export class UserService {
     });
   }
 
+  /** A user's own language (notifications and e-mails are written in it); null: no preference. */
+  async setOwnLocale(ctx: Ctx, locale: string | null): Promise<PublicUser> {
+    const errors: FieldErrors = {};
+    const value = this.checkLocale(locale, errors);
+    if (Object.keys(errors).length) throw validationFailed('Invalid preferences', errors);
+    const [row] = await this.table(ctx)
+      .where('id', ctx.user.id)
+      .update({ locale: value, updated_at: this.clock.now() })
+      .returning([...PUBLIC_USER_COLUMNS]);
+    if (!row) throw notFound('No such user');
+    return row as PublicUser;
+  }
+
+  private checkLocale(locale: string | null | undefined, errors: FieldErrors): string | null {
+    if (locale === null || locale === undefined) return null;
+    if (typeof locale !== 'string' || !LOCALE.test(locale)) {
+      errors.locale = 'Must be a language tag such as en or zh-CN';
+      return null;
+    }
+    return locale;
+  }
+
   async update(ctx: Ctx, id: string, patch: UserPatch): Promise<PublicUser> {
     this.requireAdmin(ctx);
     await this.get(ctx, id);
@@ -116,7 +139,7 @@ export class UserService {
     if (patch.name !== undefined) changes.name = this.checkName(patch.name, errors);
     if (patch.roles !== undefined) changes.roles = this.checkRoles(patch.roles, errors);
     if (patch.active !== undefined) changes.active = patch.active;
-    if (patch.locale !== undefined) changes.locale = patch.locale;
+    if (patch.locale !== undefined) changes.locale = this.checkLocale(patch.locale, errors);
     if (patch.manager !== undefined) changes.manager = patch.manager;
     if (patch.password !== undefined) this.checkPassword(patch.password, errors);
     if (Object.keys(errors).length) throw validationFailed('Invalid user', errors);

@@ -4,6 +4,7 @@ import type { RecordData } from '../scripts';
 import { SYSTEM_USER_ID } from '../system-ctx';
 import { signLink } from './approval-links';
 import { addIsoDuration } from './iso-duration';
+import { localLabel, noticeLocales, noticeTexts } from './notice-text';
 import { notify } from './notify';
 import { plain } from './record-rows';
 import { resolveApprovers, type ResolvedApprover } from './resolve-approvers';
@@ -197,9 +198,17 @@ export async function createTasks(
       created_at: run.now,
     })),
   );
-  const label = node.data.label ?? node.id;
-  const what = `${run.object.label} ${String(run.record[run.object.labelField] ?? run.instance.record_id)}`;
+  const locales = await noticeLocales(
+    ctx.db,
+    ctx.schema,
+    tasks.map((t) => t.assignee),
+  );
   for (const t of tasks) {
+    // In the approver's language: object and step labels from x-i18n, the sentence from notice-text.
+    const lang = locales.get(t.assignee) ?? 'en';
+    const text = noticeTexts(lang);
+    const label = localLabel(node.data.label ?? node.id, node.data['x-i18n'] as never, lang);
+    const what = `${localLabel(run.object.label, run.object.i18n as never, lang)} ${String(run.record[run.object.labelField] ?? run.instance.record_id)}`;
     const links = await Promise.all(
       (['approved', 'rejected'] as const).map((decision) =>
         signLink(run.env.secrets, {
@@ -217,11 +226,11 @@ export async function createTasks(
       {
         user: t.assignee,
         kind: 'approval.task',
-        title: `Approval needed: ${what} (${label})`,
+        title: text.taskTitle(what, label),
         data: { task: t.id, instance: instance.id, object: instance.object, record: instance.record_id },
         email: {
-          subject: `Approval needed: ${what}`,
-          body: `${what} waits for your decision at step "${label}".\n\nApprove: ${url(links[0] as string)}\nReject: ${url(links[1] as string)}\n`,
+          subject: text.taskSubject(what),
+          body: text.taskBody(what, label, url(links[0] as string), url(links[1] as string)),
         },
       },
       run.now,
@@ -242,13 +251,15 @@ async function finish(run: Run, node: WorkflowNode): Promise<void> {
   });
   run.instance = { ...instance, status: outcome, current_node: node.id, finished_at: run.now, rev: instance.rev + 1 };
   await event(run, 'completed', node.id, { outcome });
+  const lang = (await noticeLocales(ctx.db, ctx.schema, [instance.submitted_by])).get(instance.submitted_by) ?? 'en';
+  const what = `${localLabel(run.object.label, run.object.i18n as never, lang)} ${String(run.record[run.object.labelField] ?? instance.record_id)}`;
   await notify(
     ctx.db,
     ctx.schema,
     {
       user: instance.submitted_by,
       kind: `approval.${outcome}`,
-      title: `${run.object.label} ${String(run.record[run.object.labelField] ?? instance.record_id)} was ${outcome}`,
+      title: noticeTexts(lang).outcome(what, outcome),
       data: { instance: instance.id, object: instance.object, record: instance.record_id, outcome },
     },
     run.now,

@@ -16,6 +16,8 @@ export type InboxItem = {
   record: string;
   step: string;
   stepLabel: string;
+  /** The step's label in other languages (`data.x-i18n` of its node). */
+  stepI18n?: Record<string, Record<string, unknown>>;
   workflow: string;
   submittedBy: { id: string; name: string | null };
   submittedAt: Date;
@@ -86,6 +88,7 @@ export async function inbox(ctx: Ctx, permissions: PermissionEngine, model: Mode
       record: r.record_id,
       step: r.node,
       stepLabel: node?.data.label ?? r.node,
+      ...(node?.data['x-i18n'] ? { stepI18n: node.data['x-i18n'] as Record<string, Record<string, unknown>> } : {}),
       workflow: r.workflow,
       submittedBy: { id: r.submitted_by, name: r.submitter_name },
       submittedAt: r.submitted_at,

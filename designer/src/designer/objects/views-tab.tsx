@@ -2,11 +2,14 @@ import { ArrowDown, ArrowUp, Plus, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fieldLabel } from '../../i18n/pick-label';
+import { i18nTitle, withI18nTitle } from './field-catalog';
 import { listableFields } from '../../records/field-kind';
 import { FilterBuilder } from '../../records/filter-builder';
 import { toApiFilter } from '../../records/filter-model';
 import { Button, IconButton, TextField, cx } from '../../ui';
 import type { FullMetaDocument, ViewDefinition } from '../common/meta-write-api';
+
+type I18nNode = ViewDefinition & { 'x-i18n'?: Record<string, Record<string, unknown>> };
 import { CheckField, SelectField } from './controls';
 import { NewNameDialog } from './new-name-dialog';
 import type { EditorDraft } from './object-draft';
@@ -145,6 +148,13 @@ function ViewEditor({
           />
           <TextField label={t('objectDesigner.apiName')} value={name} readOnly />
         </div>
+        <TextField
+          label={t('i18nContent.viewLabelZh')}
+          lang="zh-CN"
+          value={i18nTitle(view as I18nNode, 'zh-CN')}
+          maxLength={200}
+          onChange={(e) => onChange(withI18nTitle(view as I18nNode, 'zh-CN', e.target.value) as ViewDefinition)}
+        />
         <CheckField
           label={t('objectDesigner.defaultView')}
           checked={view.default === true}

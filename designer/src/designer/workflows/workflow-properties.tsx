@@ -3,6 +3,7 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button, IconButton, TextField } from '../../ui';
 import { CheckField, SelectField, TextAreaField } from '../objects/controls';
+import { i18nTitle, withI18nTitle } from '../objects/field-catalog';
 import { type ApproverChoices, ApproverListEditor, ApproverRow } from './approver-editor';
 import type { EdgeData, NodeData, WfEdge, WfNode, WorkflowDefinition } from './workflow-model';
 
@@ -20,6 +21,25 @@ export interface PropertyChoices extends ApproverChoices {
 }
 
 /** The workflow as a whole: label, object, whether it is active, and when it starts. */
+type I18nMap = Record<string, Record<string, unknown>>;
+type I18nDef = WorkflowDefinition & { 'x-i18n'?: I18nMap };
+
+/** The step's Chinese name (`data.x-i18n["zh-CN"].label`), shown to approvers who work in Chinese. */
+function zhStepLabel(d: NodeData): string {
+  const v = (d['x-i18n'] as I18nMap | undefined)?.['zh-CN']?.label;
+  return typeof v === 'string' ? v : '';
+}
+
+function withZhStepLabel(d: NodeData, value: string): Partial<NodeData> {
+  const i18n: I18nMap = { ...((d['x-i18n'] as I18nMap | undefined) ?? {}) };
+  const entry: Record<string, unknown> = { ...(i18n['zh-CN'] ?? {}) };
+  if (value.trim()) entry.label = value;
+  else delete entry.label;
+  if (Object.keys(entry).length) i18n['zh-CN'] = entry;
+  else delete i18n['zh-CN'];
+  return { 'x-i18n': Object.keys(i18n).length ? i18n : undefined };
+}
+
 export function WorkflowSettings({
   def,
   onChange,
@@ -46,6 +66,12 @@ export function WorkflowSettings({
         label={t('workflowDesigner.label')}
         value={def.label}
         onChange={(e) => onChange({ ...def, label: e.target.value })}
+      />
+      <TextField
+        label={t('i18nContent.stepLabelZh')}
+        lang="zh-CN"
+        value={i18nTitle(def as I18nDef, 'zh-CN')}
+        onChange={(e) => onChange(withI18nTitle(def as I18nDef, 'zh-CN', e.target.value) as WorkflowDefinition)}
       />
       <SelectField
         label={t('workflowDesigner.object')}
@@ -130,6 +156,14 @@ export function NodeProperties({
           label={t('workflowDesigner.stepLabel')}
           value={d.label ?? ''}
           onChange={(e) => set({ label: e.target.value || undefined })}
+        />
+      )}
+      {node.type !== 'start' && (
+        <TextField
+          label={t('i18nContent.stepLabelZh')}
+          lang="zh-CN"
+          value={zhStepLabel(d)}
+          onChange={(e) => set(withZhStepLabel(d, e.target.value))}
         />
       )}
       {node.type === 'start' && <p className="f-field__hint">{t('workflowDesigner.startHint')}</p>}
