@@ -153,6 +153,8 @@ describe('bulk update', () => {
     const invalid = await bulk(rep, { action: 'update', ids: [a], changes: { amount: -5 } });
     expect(invalid.body.refused[0]).toMatchObject({ id: a, label: 'A', code: 'VALIDATION_FAILED' });
     expect(invalid.body.refused[0].fields.amount).toBeTruthy();
+    // Coded beside the English text, so the web app can say it in the user's language.
+    expect(invalid.body.refused[0].fieldErrors?.amount?.code).toBeTruthy();
 
     const v = (await rep.api.get(`/api/records/deal/${b}`)).body.version;
     expect((await rep.api.patch(`/api/records/deal/${b}`, { amount: 7 })).status).toBe(200);

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PencilLine, Trash2, UserRoundCog, X } from 'lucide-react';
 import { useApi } from '../api/api-context';
+import { fieldErrorText } from '../i18n/error-text';
 import { enumLabel, fieldLabel } from '../i18n/pick-label';
 import type { FieldSchema, ObjectSchema } from '../meta/meta-types';
 import { useSession } from '../session/session-context';
@@ -358,7 +359,11 @@ export function BulkActions({ object, schema, lang, selected, listFilter, sort, 
               <span>
                 {r.fields && Object.keys(r.fields).length
                   ? Object.entries(r.fields)
-                      .map(([k, m]) => `${fieldLabel(schema, k, lang)}: ${m}`)
+                      .map(([k, m]) => {
+                        const coded = r.fieldErrors?.[k];
+                        const text = (coded && fieldErrorText(t, coded, { locale: lang })) || m;
+                        return `${fieldLabel(schema, k, lang)}: ${text}`;
+                      })
                       .join(' · ')
                   : r.reason}
               </span>

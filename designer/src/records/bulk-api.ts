@@ -9,6 +9,8 @@ export interface BulkRefusal {
   code: string;
   reason: string;
   fields?: Record<string, string>;
+  /** `{code, params}` per field, for the user's language. */
+  fieldErrors?: Record<string, { code: string; params?: Record<string, unknown> }>;
 }
 
 interface BulkAnswer {

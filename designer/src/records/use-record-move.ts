@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/api-error';
+import { translatedFieldErrors } from '../i18n/error-text';
 import { fieldLabel } from '../i18n/pick-label';
 import type { ObjectSchema } from '../meta/meta-types';
 import { useSession } from '../session/session-context';
@@ -31,8 +32,9 @@ export function useRecordMove(object: string, schema: ObjectSchema, lang: string
   const reason = (e: unknown): string => {
     if (isApiError(e, 'RECORD_LOCKED')) return t('board.locked');
     if (isApiError(e, 'CONFLICT')) return t('board.conflict');
-    if (isApiError(e) && e.fields && Object.keys(e.fields).length)
-      return Object.entries(e.fields)
+    const fields = isApiError(e) ? translatedFieldErrors(t, e, { locale: lang }) : undefined;
+    if (fields && Object.keys(fields).length)
+      return Object.entries(fields)
         .map(([f, m]) => `${fieldLabel(schema, f, lang)}: ${m}`)
         .join(' · ');
     return (e as Error).message;

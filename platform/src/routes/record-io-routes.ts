@@ -162,6 +162,11 @@ const bulkAnswer = {
           code: { type: 'string' },
           reason: { type: 'string' },
           fields: { type: 'object', additionalProperties: { type: 'string' } },
+          fieldErrors: {
+            type: 'object',
+            description: '{code, params} per field, to translate `fields` (docs/records.md, field error codes)',
+            additionalProperties: { type: 'object', additionalProperties: true },
+          },
         },
       },
     },
@@ -408,7 +413,16 @@ export async function recordIoRoutes(fastify: FastifyInstance) {
     },
     async (request) => {
       const report = await io().bulk.run(request.ctx, request.params.object, request.body as BulkRequest);
-      return { ...report, refused: report.refused.map((r) => ({ ...r })) };
+      // Plain objects for the response schema's index signatures (the runtime's types are closed).
+      return {
+        ...report,
+        refused: report.refused.map(({ fieldErrors, ...r }) => ({
+          ...r,
+          ...(fieldErrors
+            ? { fieldErrors: Object.fromEntries(Object.entries(fieldErrors).map(([k, v]) => [k, { ...v }])) }
+            : {}),
+        })),
+      };
     },
   );
 }

@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { type ChangeCause, changeCause } from '../change-cause';
 import type { Ctx } from '../ctx';
 import { badRequest, type FieldErrors, isAppError, validationFailed } from '../errors';
+import type { FieldErrorCodes } from '../field-error-codes';
 import type { MetaService } from '../meta/meta-service';
 import type { RecordService } from './record-service';
 
@@ -49,6 +50,8 @@ export interface BulkRefusal {
   code: string;
   reason: string;
   fields?: FieldErrors;
+  /** `{code, params}` of (some of) `fields`, so clients can say them in their user's language. */
+  fieldErrors?: FieldErrorCodes;
 }
 
 export interface BulkReport {
@@ -142,6 +145,7 @@ export class BulkService {
           code: e.code,
           reason: e.message,
           ...(e.fields ? { fields: e.fields } : {}),
+          ...(e.fieldCodes ? { fieldErrors: e.fieldCodes } : {}),
         });
       }
     }
