@@ -125,3 +125,53 @@ describe('x-rollup over related records', () => {
     );
   });
 });
+
+describe('view types (kanban, calendar)', () => {
+  const withViews = (views: Record<string, Record<string, unknown>>) => {
+    const doc = object({}) as { objects: { lead: { properties: Record<string, unknown> } } };
+    doc.objects.lead.properties.follow_up = { type: 'string', format: 'date' };
+    doc.objects.lead.properties.grade = { type: 'string', 'x-formula': "'a'" };
+    return { ...doc, views };
+  };
+  const view = (extra: Record<string, unknown>) => ({ object: 'lead', label: 'Board', columns: ['name'], ...extra });
+
+  it('accepts a kanban of a picklist and a calendar of a date', () => {
+    expect(
+      validateDocument(
+        withViews({
+          board: view({ type: 'kanban', groupBy: 'status' }),
+          agenda: view({ type: 'calendar', dateField: 'follow_up', calendarMode: 'week' }),
+          table: view({ type: 'table' }),
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuses a missing, unknown, computed or wrongly typed field at its path', () => {
+    const issues = validateDocument(
+      withViews({
+        a: view({ type: 'kanban' }),
+        b: view({ type: 'kanban', groupBy: 'nope' }),
+        c: view({ type: 'kanban', groupBy: 'score' }),
+        d: view({ type: 'kanban', groupBy: 'grade' }),
+        e: view({ type: 'calendar', dateField: 'name' }),
+        f: view({ type: 'calendar' }),
+      }),
+    );
+    expect(issues.map((i) => i.path).sort()).toEqual(
+      [
+        '/views/a/groupBy',
+        '/views/b/groupBy',
+        '/views/c/groupBy',
+        '/views/d/groupBy',
+        '/views/e/dateField',
+        '/views/f/dateField',
+      ].sort(),
+    );
+  });
+
+  it('refuses unknown view types and calendar spans', () => {
+    const issues = validateDocument(withViews({ g: view({ type: 'gallery' }), h: view({ calendarMode: 'year' }) }));
+    expect(issues.map((i) => i.path).sort()).toEqual(['/views/g/type', '/views/h/calendarMode']);
+  });
+});

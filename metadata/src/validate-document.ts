@@ -14,6 +14,7 @@ import type {
   FilterCondition,
   MetadataDocument,
   ObjectDefinition,
+  ViewDefinition,
 } from './generated/metadata-types';
 import { RESERVED_FIELD_NAMES, RESERVED_OBJECT_NAMES, RESERVED_ROLE_NAMES, USER_REF } from './identifiers';
 import { type MetaSchemaName, metaAjv, metaSchemaId } from './meta-ajv';
@@ -393,7 +394,28 @@ class DocumentChecker {
         else if (!r.desc.column || r.desc.resultKind.name === 'multiselect')
           this.add(`${base}${pointer('sort', i)}`, `Cannot sort by a ${r.desc.kind.label} field`);
       });
+      this.checkViewType(view, base);
     }
+  }
+
+  /** A kanban view needs a writable picklist to group by, a calendar a writable date field. */
+  private checkViewType(view: ViewDefinition, base: string): void {
+    const type = view.type ?? 'table';
+    if (type === 'kanban' && !view.groupBy)
+      this.add(`${base}/groupBy`, 'A kanban view needs groupBy: a picklist field');
+    if (type === 'calendar' && !view.dateField)
+      this.add(`${base}/dateField`, 'A calendar view needs dateField: a date or date-time field');
+    const field = (key: 'groupBy' | 'dateField', kinds: string[], what: string) => {
+      const name = view[key];
+      if (!name) return;
+      const def = this.objects[view.object]?.properties[name];
+      const desc = def && describeField(def);
+      if (!def || !desc) this.add(`${base}/${key}`, `Unknown field "${name}" of ${view.object}`);
+      else if (!kinds.includes(desc.kind.name) || desc.readOnly)
+        this.add(`${base}/${key}`, `"${name}" is not ${what} a user can change`);
+    };
+    field('groupBy', ['select'], 'a picklist');
+    field('dateField', ['date', 'datetime'], 'a date or date-time field');
   }
 
   private checkForms(): void {

@@ -1,11 +1,11 @@
 /**
  * What made a record change when it was not a person editing the record: a workflow step, an
- * automation rule, an import or its revert, an action script. The records engine writes it to the
+ * automation rule, an import or its revert, an action script, a bulk action on a list selection. The records engine writes it to the
  * audit entry of the change (`GET …/history` → `cause`) and gives it to record hooks and after-save
  * events, so history, plugins and rules can tell a workflow's write from a user's.
  */
 export interface ChangeCause {
-  kind: 'workflow' | 'automation' | 'import' | 'action' | 'plugin' | 'system';
+  kind: 'workflow' | 'automation' | 'import' | 'action' | 'plugin' | 'system' | 'bulk';
   /** One line for people: `workflow large_deal, step "Manager review" approved by Max`. */
   text: string;
   /** Identifiers of what caused it (workflow and instance, rule, import id, script…). */

@@ -96,6 +96,13 @@ export {
 } from './records/record-hooks';
 export type { HistoryEntry as RecordHistoryEntry, AuditAction } from './records/audit';
 export type { RecordsIo } from './records/records-io';
+export {
+  type BulkReport,
+  type BulkRequest,
+  DEFAULT_BULK_PAGE,
+  MAX_BULK_IDS,
+  MAX_BULK_PAGE,
+} from './records/bulk-service';
 export type { DocumentService, PrintTemplateInput } from './documents/document-service';
 export type { PrintTemplate } from './documents/print-template-store';
 export type { FileMeta, FileService, FileUpload } from './documents/file-service';

@@ -246,6 +246,11 @@ const ROUTES: Record<string, Route> = {
   'GET /api/records/{object}/export': { expect: readers(200) },
   'GET /api/records/{object}/aggregate': { expect: readers(200), call: () => ({ query: { groupBy: 'name' } }) },
   'POST /api/records/{object}/aggregate': { expect: readers(200), call: () => ({ body: { groupBy: ['name'] } }) },
+  // Others' records in a selection are refused as "not found", without their label (issue 21).
+  'POST /api/records/{object}/bulk': {
+    expect: readers(200),
+    call: async (fx) => ({ body: { action: 'update', ids: [await fx.deal()], changes: { name: 'Bulk renamed' } } }),
+  },
   'POST /api/records/{object}/duplicates': { expect: readers(200), call: () => ({ body: { name: 'x' } }) },
   'POST /api/records/{object}/merge': {
     expect: { admin: 200, scoped: 200, none: 404, foreign: 404 },

@@ -18,10 +18,15 @@ export function ExportMenu({
   object,
   filter,
   sort,
+  label,
+  size,
 }: {
   object: string;
   filter: ApiFilter | undefined;
   sort: string[];
+  /** The button's text (default "Export"): "Export selection" on a selection. */
+  label?: string;
+  size?: 'sm' | 'md';
 }) {
   const { t } = useTranslation();
   const records = useRecordsApi();
@@ -51,10 +56,10 @@ export function ExportMenu({
 
   return (
     <Menu
-      label={t('list.export')}
+      label={label ?? t('list.export')}
       trigger={
-        <Button loading={busy} icon={<Download size={16} aria-hidden="true" />}>
-          {t('list.export')}
+        <Button loading={busy} size={size ?? 'md'} icon={<Download size={16} aria-hidden="true" />}>
+          {label ?? t('list.export')}
         </Button>
       }
     >

@@ -64,3 +64,38 @@ describe('sort', () => {
     expect(parseSort([])).toBeUndefined();
   });
 });
+
+describe('view types', () => {
+  const schema = {
+    properties: {
+      name: { type: 'string' },
+      stage: { type: 'string', enum: ['new', 'won'] },
+      due: { type: 'string', format: 'date' },
+      grade: { type: 'string', enum: ['a'], 'x-access': 'read' },
+    },
+  };
+  const meta = (view: Record<string, unknown>): AppMeta => ({
+    version: 1,
+    objects: { deal: schema },
+    views: { v: { object: 'deal', label: 'V', columns: ['name'], ...view } },
+  });
+
+  it('keeps a kanban of a writable picklist and a calendar of a date field', () => {
+    expect(viewsFor(meta({ type: 'kanban', groupBy: 'stage' }), 'deal', 'Deal')[0]).toMatchObject({
+      type: 'kanban',
+      groupBy: 'stage',
+    });
+    expect(
+      viewsFor(meta({ type: 'calendar', dateField: 'due', calendarMode: 'week' }), 'deal', 'Deal')[0],
+    ).toMatchObject({ type: 'calendar', dateField: 'due', calendarMode: 'week' });
+  });
+
+  it('falls back to a table when the field does not fit (read-only, wrong kind, unknown)', () => {
+    for (const v of [
+      { type: 'kanban', groupBy: 'grade' },
+      { type: 'kanban', groupBy: 'due' },
+      { type: 'calendar', dateField: 'nope' },
+    ])
+      expect(viewsFor(meta(v), 'deal', 'Deal')[0]?.type).toBeUndefined();
+  });
+});

@@ -1,7 +1,7 @@
-import type { AppMeta, ObjectSchema } from '../meta/meta-types';
+import type { AppMeta, FieldSchema, ObjectSchema } from '../meta/meta-types';
 import { itemLabel } from '../i18n/pick-label';
 import type { ApiFilter } from './filter-model';
-import { labelFieldOf, listableFields, valueKind } from './field-kind';
+import { fieldKind, labelFieldOf, listableFields, valueKind } from './field-kind';
 
 /** A list view, resolved: what a list screen needs to query and draw. */
 export interface ListView {
@@ -13,6 +13,36 @@ export interface ListView {
   /** API sort keys, e.g. `["-amount", "name"]`. */
   sort: string[];
   pageSize: number;
+  /** How the records are shown (docs/metadata.md, views): a table unless the view says otherwise. */
+  type?: ViewType | undefined;
+  /** Kanban: the picklist whose options are the columns. */
+  groupBy?: string | undefined;
+  /** Calendar: the date or date-time field placing records on days. */
+  dateField?: string | undefined;
+  calendarMode?: CalendarMode | undefined;
+}
+
+export type ViewType = 'table' | 'kanban' | 'calendar';
+export type CalendarMode = 'month' | 'week' | 'day';
+export const VIEW_TYPES: readonly ViewType[] = ['table', 'kanban', 'calendar'];
+export const CALENDAR_MODES: readonly CalendarMode[] = ['month', 'week', 'day'];
+
+/** Picklists a kanban can group by: single-choice, writable, readable. */
+export function groupableFields(schema: ObjectSchema): string[] {
+  return Object.entries(schema.properties ?? {})
+    .filter(([, f]) => fieldKind(f) === 'select' && !isLocked(f))
+    .map(([n]) => n);
+}
+
+/** Date and date-time fields a calendar can place records by (and move them along). */
+export function datedFields(schema: ObjectSchema): string[] {
+  return Object.entries(schema.properties ?? {})
+    .filter(([, f]) => (fieldKind(f) === 'date' || fieldKind(f) === 'datetime') && !isLocked(f))
+    .map(([n]) => n);
+}
+
+function isLocked(f: FieldSchema): boolean {
+  return f['x-access'] === 'none' || f['x-access'] === 'read' || f.readOnly === true;
 }
 
 export interface ViewDoc {
@@ -23,6 +53,10 @@ export interface ViewDoc {
   sort?: unknown;
   pageSize?: unknown;
   default?: unknown;
+  type?: unknown;
+  groupBy?: unknown;
+  dateField?: unknown;
+  calendarMode?: unknown;
 }
 
 const DEFAULT_PAGE_SIZE = 50;
@@ -61,12 +95,26 @@ export function viewsFor(meta: AppMeta, object: string, fallbackLabel: string, l
       filter: v.filter && typeof v.filter === 'object' ? (v.filter as ApiFilter) : undefined,
       sort: stringList(v.sort),
       pageSize,
+      ...viewTypeOf(schema, v),
       isDefault: v.default === true,
     });
   }
   views.sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || a.label.localeCompare(b.label));
   const list = views.map(({ isDefault: _d, ...rest }) => rest);
   return list.length ? list : [defaultView(schema, fallbackLabel)];
+}
+
+/** A view document's type and its field, kept only when they fit the object (else a table). */
+function viewTypeOf(
+  schema: ObjectSchema,
+  v: ViewDoc,
+): Pick<ListView, 'type' | 'groupBy' | 'dateField' | 'calendarMode'> {
+  const mode = CALENDAR_MODES.find((m) => m === v.calendarMode);
+  if (v.type === 'kanban' && typeof v.groupBy === 'string' && groupableFields(schema).includes(v.groupBy))
+    return { type: 'kanban', groupBy: v.groupBy };
+  if (v.type === 'calendar' && typeof v.dateField === 'string' && datedFields(schema).includes(v.dateField))
+    return { type: 'calendar', dateField: v.dateField, ...(mode ? { calendarMode: mode } : {}) };
+  return {};
 }
 
 /** `-amount` ↔ {key: amount, direction: desc}: the list's single-column sort state. */

@@ -1,13 +1,25 @@
-import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { Bookmark, ChevronDown, Filter, Plus, Rows3, Search, SearchX, Trash2, Upload, X } from 'lucide-react';
+import {
+  Bookmark,
+  CalendarDays,
+  ChevronDown,
+  Columns3,
+  Filter,
+  Plus,
+  Rows3,
+  Search,
+  SearchX,
+  Table2,
+  Trash2,
+  TriangleAlert,
+  Upload,
+} from 'lucide-react';
 import { isApiError } from '../api/api-error';
 import { fieldLabel } from '../i18n/pick-label';
 import type { AppMeta, FieldSchema, ObjectSchema } from '../meta/meta-types';
 import { ApprovalBadge } from './approval-badge';
-import { useSession } from '../session/session-context';
 import {
   Button,
   type Column,
@@ -15,7 +27,6 @@ import {
   Dialog,
   EmptyState,
   ErrorState,
-  IconButton,
   LoadingState,
   Menu,
   MenuItem,
@@ -24,16 +35,20 @@ import {
   TextField,
   useToast,
 } from '../ui';
+import { BulkActions } from './bulk-actions';
+import { CalendarView } from './calendar-view';
 import { ExportMenu } from './export-menu';
 import { labelFieldOf } from './field-kind';
 import { FilterBuilder } from './filter-builder';
-import { andFilters, type FilterRow, toApiFilter } from './filter-model';
+import { andFilters, toApiFilter } from './filter-model';
 import { formatValue, isNumericField } from './format-value';
-import { type ListView, parseSort, sortParam, viewsFor } from './list-view';
+import { KanbanBoard } from './kanban-board';
+import { datedFields, groupableFields, parseSort, sortParam, type ViewType } from './list-view';
 import type { RecordRow } from './records-api';
-import { loadSavedViews, type SavedView, storeSavedViews } from './saved-views';
+import { MAX_URL_PAGES } from './list-url-state';
+import { useListState } from './use-list-state';
 import { useRecordList } from './use-record-list';
-import { isEndpointMissing, recordKeys, useRecordsApi } from './use-records-api';
+import { isEndpointMissing } from './use-records-api';
 import './record-list.css';
 
 interface RecordListProps {
@@ -61,42 +76,43 @@ const SYSTEM_COLUMNS: Record<string, FieldSchema> = {
   owner: { type: 'string' },
 };
 
-/** The generated list: views, quick search, filters, sort, keyset paging, bulk delete, export. */
+/**
+ * The generated list: views, quick search, filters, sort, keyset paging, bulk actions, export, shown
+ * as a table, a kanban board or a calendar. Its state lives in the address (use-list-state.ts).
+ */
 export function RecordList({ object, schema, meta, label, lang }: RecordListProps) {
   const { t } = useTranslation();
-  const session = useSession();
   const toast = useToast();
-  const records = useRecordsApi();
-  const queryClient = useQueryClient();
-
-  const metaViews = useMemo(() => viewsFor(meta, object, label, lang), [meta, object, label, lang]);
-  const [saved, setSaved] = useState<SavedView[]>(() => loadSavedViews(session.tenant, session.user.id, object));
-  const [view, setView] = useState<ListView>(metaViews[0]!);
-  const [sort, setSort] = useState<string[]>(view.sort);
-  const [rows, setRows] = useState<FilterRow[]>([]);
-  const [search, setSearch] = useState('');
+  const ls = useListState(object, schema, meta, label, lang);
+  const { view, sort, type } = ls;
+  const rows = ls.url.filters;
+  const [search, setSearch] = useState(ls.url.q);
   const [filtersOpen, setFiltersOpen] = useState(false);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [confirmDelete, setConfirmDelete] = useState(false);
-  const [deleting, setDeleting] = useState(false);
   const [saveOpen, setSaveOpen] = useState(false);
   const [viewName, setViewName] = useState('');
   const q = useDebounced(search, 300);
 
-  // Another object in the same component instance (navigation between lists): start over.
+  // Typing writes the address (replacing, not pushing: one Back step per list, not per letter);
+  // an address that changes otherwise (Back, a link) puts its search in the box.
+  const written = useRef(ls.url.q);
   useEffect(() => {
-    // Only its key, columns and sort matter here: the label shown follows the language (viewLabel).
-    const first = viewsFor(meta, object, label)[0]!;
-    setView(first);
-    setSort(first.sort);
-    setRows([]);
-    setSearch('');
-    setSelected(new Set());
-    setSaved(loadSavedViews(session.tenant, session.user.id, object));
-  }, [object, meta, label, session.tenant, session.user.id]);
+    if (q === written.current) return;
+    written.current = q;
+    ls.update({ q, pages: 1 }, { replace: true });
+  }, [q, ls.update]);
+  useEffect(() => {
+    if (ls.url.q !== written.current) {
+      written.current = ls.url.q;
+      setSearch(ls.url.q);
+    }
+  }, [ls.url.q]);
+  // Another object or view: nothing stays selected.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: resetting on these changes is the point
+  useEffect(() => setSelected(new Set()), [object, view.key, type]);
 
-  // The label in the current language, also after switching languages with this view open.
-  const viewLabel = metaViews.find((v) => v.key === view.key)?.label ?? view.label;
+  // The views are read in the current language on every render: the label follows a language switch.
+  const viewLabel = view.label;
   const userFilter = toApiFilter(rows, schema).filter;
   const filter = andFilters(view.filter, userFilter);
   // Lookups come back as their target records, so a list shows "Acme" instead of an id.
@@ -104,67 +120,29 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
     const ref = schema.properties?.[c]?.['x-ref'];
     return typeof ref === 'string' && ref !== 'user' && meta.objects[ref];
   });
-  const query = { filter, sort, q, pageSize: view.pageSize, fields: [] as string[], expand };
-  const list = useRecordList(object, query);
+  const query = { filter, sort, q: ls.url.q, pageSize: view.pageSize, fields: [] as string[], expand };
+  const list = useRecordList(object, query, type === 'table');
   const items = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const total = list.data?.pages[0]?.total;
   const labelField = labelFieldOf(schema);
-
-  const pickView = (v: ListView, extra?: SavedView) => {
-    setView(v);
-    setSort(extra?.sort ?? v.sort);
-    setRows(extra?.filters ?? []);
-    setSearch(extra?.q ?? '');
-    setSelected(new Set());
-  };
+  // Back or a shared link with `pages=3`: load as many pages as the address says.
+  const loadedPages = list.data?.pages.length ?? 0;
+  useEffect(() => {
+    if (type !== 'table' || !loadedPages || list.isFetching) return;
+    if (loadedPages < ls.url.pages && list.hasNextPage) void list.fetchNextPage();
+  }, [type, loadedPages, ls.url.pages, list.isFetching, list.hasNextPage, list.fetchNextPage]);
 
   const saveView = () => {
     const name = viewName.trim();
     if (!name) return;
-    const entry: SavedView = {
-      id: `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`,
-      label: name,
-      columns: view.columns,
-      filters: rows,
-      sort,
-      q: search,
-    };
-    const next = [...saved.filter((s) => s.label !== name), entry];
-    setSaved(next);
-    storeSavedViews(session.tenant, session.user.id, object, next);
-    setView({ ...view, key: `saved:${entry.id}`, label: name });
+    ls.saveView(name);
     setSaveOpen(false);
     setViewName('');
     toast({ tone: 'success', title: t('list.viewSaved', { name }) });
   };
-
-  const removeSaved = (id: string) => {
-    const next = saved.filter((s) => s.id !== id);
-    setSaved(next);
-    storeSavedViews(session.tenant, session.user.id, object, next);
-    if (view.key === `saved:${id}`) pickView(metaViews[0]!);
-  };
-
-  const deleteSelected = async () => {
-    setDeleting(true);
-    const ids = [...selected];
-    const results = await Promise.allSettled(ids.map((id) => records.remove(object, id)));
-    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    setDeleting(false);
-    setConfirmDelete(false);
-    setSelected(new Set());
-    await queryClient.invalidateQueries({ queryKey: recordKeys.object(session.tenant, object) });
-    if (failed.length === 0) toast({ tone: 'success', title: t('list.deleted', { count: ids.length }) });
-    else
-      toast({
-        tone: 'error',
-        title: t('list.deletePartly', {
-          failed: failed.length,
-          count: ids.length,
-          message: (failed[0]!.reason as Error).message,
-        }),
-      });
-  };
+  const setType = (next: ViewType) => ls.update({ type: next === (view.type ?? 'table') ? undefined : next });
+  const groupChoices = groupableFields(schema);
+  const dateChoices = datedFields(schema);
 
   const allOnScreen = items.length > 0 && items.every((r) => selected.has(r.id));
   const toggle = (id: string) =>
@@ -241,7 +219,35 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
     : undefined;
 
   let body: React.ReactNode;
-  if (list.isPending) body = <LoadingState label={t('common.loading')} />;
+  if (type === 'kanban' && ls.groupBy)
+    body = (
+      <KanbanBoard
+        object={object}
+        schema={schema}
+        meta={meta}
+        lang={lang}
+        field={ls.groupBy}
+        filter={filter}
+        q={ls.url.q}
+        sort={sort}
+        columns={view.columns}
+      />
+    );
+  else if (type === 'calendar' && ls.dateField)
+    body = (
+      <CalendarView
+        object={object}
+        schema={schema}
+        lang={lang}
+        field={ls.dateField}
+        filter={filter}
+        q={ls.url.q}
+        mode={ls.calendarMode}
+        at={ls.url.at}
+        onNavigate={(cal, at) => ls.update({ cal, at })}
+      />
+    );
+  else if (list.isPending) body = <LoadingState label={t('common.loading')} />;
   else if (list.isError && isEndpointMissing(list.error))
     body = (
       <EmptyState
@@ -269,7 +275,7 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
           rows={items}
           rowKey={(r) => r.id}
           sort={parseSort(sort)}
-          onSortChange={(s) => setSort(sortParam(s))}
+          onSortChange={(s) => ls.update({ sort: sortParam(s), pages: 1 })}
           empty={
             q || filter ? (
               <EmptyState
@@ -301,7 +307,13 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
               : t('list.shown', { count: items.length })}
           </span>
           {list.hasNextPage && (
-            <Button loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+            <Button
+              loading={list.isFetchingNextPage}
+              onClick={() => {
+                ls.update({ pages: Math.min(loadedPages + 1, MAX_URL_PAGES) }, { replace: true });
+                void list.fetchNextPage();
+              }}
+            >
               {list.isFetchingNextPage ? t('list.loadingMore') : t('list.loadMore')}
             </Button>
           )}
@@ -334,24 +346,19 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
           }
         >
           <MenuLabel>{t('list.sharedViews')}</MenuLabel>
-          {metaViews.map((v) => (
-            <MenuItem key={v.key} onSelect={() => pickView(v)}>
+          {ls.metaViews.map((v) => (
+            <MenuItem key={v.key} onSelect={() => ls.pickView(v)}>
               {v.label}
             </MenuItem>
           ))}
-          {saved.length > 0 && (
+          {ls.saved.length > 0 && (
             <>
               <MenuSeparator />
               <MenuLabel>{t('list.myViews')}</MenuLabel>
-              {saved.map((s) => (
+              {ls.saved.map((s) => (
                 <MenuItem
                   key={s.id}
-                  onSelect={() =>
-                    pickView(
-                      { ...metaViews[0]!, key: `saved:${s.id}`, label: s.label, columns: s.columns, filter: undefined },
-                      s,
-                    )
-                  }
+                  onSelect={() => ls.pickView({ ...ls.metaViews[0]!, key: `saved:${s.id}`, label: s.label })}
                 >
                   {s.label}
                 </MenuItem>
@@ -361,7 +368,7 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
           <MenuSeparator />
           <MenuItem onSelect={() => setSaveOpen(true)}>{t('list.saveView')}</MenuItem>
           {view.key.startsWith('saved:') && (
-            <MenuItem onSelect={() => removeSaved(view.key.slice('saved:'.length))}>
+            <MenuItem onSelect={() => ls.removeSaved(view.key.slice('saved:'.length))}>
               {t('list.deleteView', { name: view.label })}
             </MenuItem>
           )}
@@ -374,6 +381,63 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
         >
           {activeFilters ? t('list.filtersCount', { count: activeFilters }) : t('list.filters')}
         </Button>
+        {(groupChoices.length > 0 || dateChoices.length > 0) && (
+          <fieldset className="f-list__types">
+            <legend className="f-sr-only">{t('viewType.label')}</legend>
+            {(
+              [
+                ['table', Table2, true],
+                ['kanban', Columns3, groupChoices.length > 0],
+                ['calendar', CalendarDays, dateChoices.length > 0],
+              ] as const
+            )
+              .filter(([, , ok]) => ok)
+              .map(([k, Icon]) => (
+                <Button
+                  key={k}
+                  size="sm"
+                  variant={type === k ? 'primary' : 'ghost'}
+                  aria-pressed={type === k}
+                  icon={<Icon size={16} aria-hidden="true" />}
+                  onClick={() => setType(k)}
+                >
+                  {t(`viewType.${k}`)}
+                </Button>
+              ))}
+          </fieldset>
+        )}
+        {type === 'kanban' && groupChoices.length > 1 && (
+          <label className="f-list__type-field">
+            <span>{t('viewType.groupBy')}</span>
+            <select
+              className="f-input__control"
+              value={ls.groupBy}
+              onChange={(e) => ls.update({ group: e.target.value })}
+            >
+              {groupChoices.map((g) => (
+                <option key={g} value={g}>
+                  {fieldLabel(schema, g, lang)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {type === 'calendar' && dateChoices.length > 1 && (
+          <label className="f-list__type-field">
+            <span>{t('viewType.dateField')}</span>
+            <select
+              className="f-input__control"
+              value={ls.dateField}
+              onChange={(e) => ls.update({ date: e.target.value })}
+            >
+              {dateChoices.map((g) => (
+                <option key={g} value={g}>
+                  {fieldLabel(schema, g, lang)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <span className="f-list__spacer" />
         <Link className="f-btn f-btn--secondary f-btn--md" to={`/o/${object}/import`}>
           <Upload size={16} aria-hidden="true" />
@@ -389,53 +453,47 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
           <span className="f-btn__label">{t('list.newRecord')}</span>
         </Link>
       </div>
+      {ls.problems.length > 0 && (
+        <div className="f-list__problems" role="alert">
+          <TriangleAlert size={18} aria-hidden="true" />
+          <div>
+            <strong>{t('listUrl.title')}</strong>
+            <ul>
+              {ls.problems.map((p) => (
+                <li key={`${p.kind}:${p.value}`}>{t(`listUrl.${p.kind}`, { value: p.value })}</li>
+              ))}
+            </ul>
+          </div>
+          <Button size="sm" onClick={ls.clearProblems}>
+            {t('listUrl.reset')}
+          </Button>
+        </div>
+      )}
       {filtersOpen && (
         <FilterBuilder
-          key={view.key}
+          key={`${view.key}:${JSON.stringify(rows)}`}
           schema={schema}
           fields={Object.keys(schema.properties ?? {})}
           lang={lang}
           initial={rows}
           onApply={(next) => {
-            setRows(next);
+            ls.update({ filters: next, pages: 1 });
             setSelected(new Set());
           }}
         />
       )}
-      {selected.size > 0 && (
-        <section className="f-list__bulk" aria-label={t('list.selected', { count: selected.size })}>
-          <span>{t('list.selected', { count: selected.size })}</span>
-          <Button
-            variant="danger"
-            size="sm"
-            icon={<Trash2 size={16} aria-hidden="true" />}
-            onClick={() => setConfirmDelete(true)}
-          >
-            {t('list.deleteSelected')}
-          </Button>
-          <IconButton
-            label={t('common.close')}
-            icon={<X size={16} aria-hidden="true" />}
-            onClick={() => setSelected(new Set())}
-          />
-        </section>
+      {selected.size > 0 && type === 'table' && (
+        <BulkActions
+          object={object}
+          schema={schema}
+          lang={lang}
+          selected={[...selected]}
+          listFilter={filter}
+          sort={sort}
+          onClear={() => setSelected(new Set())}
+        />
       )}
       {body}
-      <Dialog
-        open={confirmDelete}
-        onOpenChange={setConfirmDelete}
-        title={t('list.deleteConfirmTitle', { count: selected.size })}
-        description={t('list.deleteConfirmBody')}
-        closeLabel={t('common.close')}
-        footer={
-          <>
-            <Button onClick={() => setConfirmDelete(false)}>{t('common.cancel')}</Button>
-            <Button variant="danger" loading={deleting} onClick={() => void deleteSelected()}>
-              {t('list.delete')}
-            </Button>
-          </>
-        }
-      />
       <Dialog
         open={saveOpen}
         onOpenChange={setSaveOpen}

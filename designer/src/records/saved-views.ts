@@ -1,4 +1,5 @@
 import type { FilterRow } from './filter-model';
+import type { CalendarMode, ViewType } from './list-view';
 
 /**
  * A user's own list views live on the device (localStorage), keyed by tenant, user and object, until
@@ -11,6 +12,11 @@ export interface SavedView {
   filters: FilterRow[];
   sort: string[];
   q: string;
+  /** Table (when absent), kanban grouped by `groupBy`, or calendar of `dateField`. */
+  type?: ViewType;
+  groupBy?: string;
+  dateField?: string;
+  calendarMode?: CalendarMode;
 }
 
 type StorageLike = Pick<Storage, 'getItem' | 'setItem'>;
@@ -26,7 +32,10 @@ function isSavedView(v: unknown): v is SavedView {
     Array.isArray(s.columns) &&
     Array.isArray(s.filters) &&
     Array.isArray(s.sort) &&
-    typeof s.q === 'string'
+    typeof s.q === 'string' &&
+    (s.type === undefined || s.type === 'table' || s.type === 'kanban' || s.type === 'calendar') &&
+    (s.groupBy === undefined || typeof s.groupBy === 'string') &&
+    (s.dateField === undefined || typeof s.dateField === 'string')
   );
 }
 

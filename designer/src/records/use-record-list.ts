@@ -13,7 +13,8 @@ export interface ListQuery {
 }
 
 /** Keyset pages of one object's list: `fetchNextPage` follows the server's opaque cursor. */
-export function useRecordList(object: string, query: ListQuery) {
+/** `enabled: false` keeps the query idle (the list shown as a board or a calendar). */
+export function useRecordList(object: string, query: ListQuery, enabled = true) {
   const records = useRecordsApi();
   const { tenant } = useSession();
   return useInfiniteQuery({
@@ -35,5 +36,6 @@ export function useRecordList(object: string, query: ListQuery) {
         signal,
       ),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    enabled,
   });
 }

@@ -37,6 +37,14 @@ export type Approver =
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
 export type Name1 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name2 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name3 = string;
 export type AutomationAction = {
   type: 'set' | 'create' | 'notify' | 'script' | 'document';
 };
@@ -434,7 +442,7 @@ export interface FormDefinition {
     | unknown[];
 }
 /**
- * A saved list of one object's records: columns, filter and sort.
+ * A saved list of one object's records: columns, filter and sort, shown as a table, a kanban board or a calendar.
  */
 export interface ViewDefinition {
   object: Name;
@@ -454,6 +462,16 @@ export interface ViewDefinition {
   sort?: string[];
   pageSize?: number;
   default?: boolean;
+  /**
+   * How the list is shown: a table (default), a kanban board with a column per option of `groupBy`, or a calendar of `dateField`.
+   */
+  type?: 'table' | 'kanban' | 'calendar';
+  groupBy?: Name2;
+  dateField?: Name3;
+  /**
+   * Calendar: the span shown first.
+   */
+  calendarMode?: 'month' | 'week' | 'day';
   'x-i18n'?: I18N;
 }
 /**

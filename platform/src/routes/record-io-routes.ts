@@ -1,4 +1,4 @@
-import { badRequest, type ImportFormat } from '@forma/runtime';
+import { badRequest, type BulkRequest, type ImportFormat, MAX_BULK_IDS, MAX_BULK_PAGE } from '@forma/runtime';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bearer, errors } from '../http/schemas';
 import type { TypeProvider } from '../http/type-provider';
@@ -108,6 +108,73 @@ const importSummary = {
     revertedBy: { type: ['string', 'null'] },
     revertedAt: { type: ['string', 'null'], format: 'date-time' },
   },
+} as const;
+
+const uuid = {
+  type: 'string',
+  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+} as const;
+const bulkBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['action'],
+  properties: {
+    action: { type: 'string', enum: ['update', 'delete'] },
+    changes: {
+      type: 'object',
+      maxProperties: 50,
+      description: 'update: field → value; "owner" hands the records to another active user',
+    },
+    ids: {
+      type: 'array',
+      maxItems: MAX_BULK_IDS,
+      description: 'The selection: ids, or {id, version} to refuse records changed since they were read',
+      items: {
+        oneOf: [
+          uuid,
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id'],
+            properties: { id: uuid, version: { type: 'integer', minimum: 0 } },
+          },
+        ],
+      },
+    },
+    filter: { ...anyObject, description: 'Instead of ids: every record of this filter you may read, a page per call' },
+    cursor: { type: 'string', maxLength: 8192, description: 'next of the previous call (filter mode)' },
+    limit: { type: 'integer', minimum: 1, maximum: MAX_BULK_PAGE, description: 'Filter mode: records per call (100)' },
+    bulk: { ...uuid, description: 'The bulk id of the first call, so every page shares one audit cause' },
+  },
+} as const;
+
+const bulkAnswer = {
+  type: 'object',
+  properties: {
+    done: { type: 'array', items: { type: 'string' } },
+    refused: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          label: { type: ['string', 'null'] },
+          code: { type: 'string' },
+          reason: { type: 'string' },
+          fields: { type: 'object', additionalProperties: { type: 'string' } },
+          fieldErrors: {
+            type: 'object',
+            description: '{code, params} per field, to translate `fields` (docs/records.md, field error codes)',
+            additionalProperties: { type: 'object', additionalProperties: true },
+          },
+        },
+      },
+    },
+    next: { type: ['string', 'null'] },
+    total: { type: 'integer' },
+    bulk: { type: 'string' },
+  },
+  required: ['done', 'refused', 'next', 'bulk'],
 } as const;
 
 /** The import format: `?format=`, else the Content-Type (CSV or JSON). */
@@ -334,5 +401,38 @@ export async function recordIoRoutes(fastify: FastifyInstance) {
         )
       ).map((d) => ({ ...d })),
     }),
+  );
+
+  app.post(
+    '/api/records/:object/bulk',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags: ['records'],
+        summary: 'Bulk update, owner change or delete of a selection, each record through the records engine',
+        description:
+          `A bounded synchronous batch: at most ${MAX_BULK_IDS} ids, or one page (limit, at most ${MAX_BULK_PAGE}) of ` +
+          'the records a filter matches; call again with cursor = next for the following page. Every record is ' +
+          'saved on its own (permissions, validation, approval lock, scripts, audit with cause "bulk", automations); ' +
+          'refused records are reported with id, label (null when you may not read it), code and reason.',
+        security: bearer,
+        params: objectParams,
+        body: bulkBody,
+        response: { 200: bulkAnswer, ...errors(400, 401, 403, 404, 413) },
+      },
+    },
+    async (request) => {
+      const report = await io().bulk.run(request.ctx, request.params.object, request.body as BulkRequest);
+      // Plain objects for the response schema's index signatures (the runtime's types are closed).
+      return {
+        ...report,
+        refused: report.refused.map(({ fieldErrors, ...r }) => ({
+          ...r,
+          ...(fieldErrors
+            ? { fieldErrors: Object.fromEntries(Object.entries(fieldErrors).map(([k, v]) => [k, { ...v }])) }
+            : {}),
+        })),
+      };
+    },
   );
 }

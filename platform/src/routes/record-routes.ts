@@ -72,7 +72,10 @@ const historyAnswer = {
             type: ['object', 'null'],
             description: 'What made the change when it was not a person editing the record; null otherwise',
             properties: {
-              kind: { type: 'string', enum: ['workflow', 'automation', 'import', 'action', 'plugin', 'system'] },
+              kind: {
+                type: 'string',
+                enum: ['workflow', 'automation', 'import', 'action', 'plugin', 'system', 'bulk'],
+              },
               text: { type: 'string', description: 'e.g. workflow large_deal, step "Manager review" approved by Max' },
               ref: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
             },

@@ -7,6 +7,7 @@ import type { HookBus } from '../events/hook-bus';
 import type { MetaService } from '../meta/meta-service';
 import type { PermissionEngine } from '../permissions/object-access';
 import { AggregateService } from './aggregate-service';
+import { BulkService } from './bulk-service';
 import { DuplicateService } from './duplicate-finder';
 import { ExportService } from './export-service';
 import { type ImportLimits, ImportService } from './import-service';
@@ -30,6 +31,8 @@ export function createRecordsIo(deps: RecordsIoDeps) {
     exports: new ExportService(deps),
     aggregates: new AggregateService(deps),
     duplicates,
+    /** Bulk update/owner change/delete of a list selection, through the records engine. */
+    bulk: new BulkService(deps),
   };
 }
 
