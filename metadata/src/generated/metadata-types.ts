@@ -340,7 +340,10 @@ export interface WorkflowDefinition {
 }
 export interface WorkflowNode {
   id: string;
-  type: 'start' | 'approval' | 'condition' | 'action' | 'end';
+  /**
+   * A registered node type: start, approval, condition, action, end, or one a plugin adds (checked against the node-type registry by the workflow section check)
+   */
+  type: string;
   position: {
     x: number;
     y: number;
