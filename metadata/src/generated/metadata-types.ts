@@ -38,7 +38,10 @@ export type Approver =
  */
 export type Name1 = string;
 export type AutomationAction = {
-  type: 'set' | 'create' | 'notify' | 'script' | 'document';
+  /**
+   * A registered action kind: set, create, notify, script, document, or one a plugin adds (checked against the action registry, and a plugin kind's own schema, by the automation section check)
+   */
+  type: string;
 };
 
 /**
