@@ -98,7 +98,9 @@ describe('parseFilter', () => {
   });
 
   it('treats fields the reader may not see as unknown, also behind a lookup', () => {
-    const hidden = { fieldAccess: (o: string) => (o === 'account' ? { secret: 'none' as const } : {}) };
+    const hidden = {
+      fieldAccess: (o: string): Record<string, 'none'> => (o === 'account' ? { secret: 'none' } : {}),
+    };
     expect(refusal({ 'account.secret': { eq: 'x' } }, hidden)).toContain('unknown field');
     expect(parse({ 'account.name': { eq: 'x' } }, hidden)).toMatchObject({ kind: 'cmp' });
   });
