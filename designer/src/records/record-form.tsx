@@ -7,9 +7,15 @@ import { LayoutObjectTemplate } from './form-layout-template';
 import type { RecordForm } from './form-schema';
 import { LookupWidget } from './widgets/lookup-widget';
 import { CurrencyWidget, PercentWidget } from './widgets/number-widgets';
+import { ScaleWidget } from './widgets/scale-widget';
 import './record-form.css';
 
-const WIDGETS: RegistryWidgetsType = { lookup: LookupWidget, currency: CurrencyWidget, percent: PercentWidget };
+const WIDGETS: RegistryWidgetsType = {
+  lookup: LookupWidget,
+  currency: CurrencyWidget,
+  percent: PercentWidget,
+  scale: ScaleWidget,
+};
 // Sections, columns and conditional visibility from the form designer (form-layout-template.tsx).
 const TEMPLATES = { ObjectFieldTemplate: LayoutObjectTemplate };
 
