@@ -67,7 +67,24 @@ export interface FieldKind {
   resultKeyword?: keyof FieldDefinition;
   /** JSON Schemas of extra `x-` keywords a plugin kind introduces. */
   extraKeywords?: Record<string, JsonSchema>;
+  /**
+   * How the web app draws a plugin kind's `widget`, as data (the app runs no plugin code): the app
+   * metadata (`GET /api/meta/app`) gives it on each field of the kind as `x-widget`.
+   */
+  widgetSpec?: WidgetSpec;
 }
+
+/** A widget the web app can draw from data alone. */
+export type WidgetSpec = {
+  /** A row of choices from `min` to `max` (scores, ratings); `low`/`high` caption the ends. */
+  type: 'scale';
+  min: number;
+  max: number;
+  low?: string;
+  high?: string;
+  /** The captions in other languages: `{"zh-CN": {"low": "…", "high": "…"}}`. */
+  'x-i18n'?: Record<string, { low?: string; high?: string }>;
+};
 
 export interface KindIssue {
   keyword?: string;

@@ -1,5 +1,6 @@
 export * from './generated/metadata-types';
 export * from './identifiers';
+export * from './scope-levels';
 export * from './metadata-issue';
 export * from './field-kinds';
 export * from './formula';

@@ -63,6 +63,20 @@ export { smtpTransport } from './mail/smtp-transport';
 export type { InboxItem } from './workflows/approval-queries';
 export type { DelegationInput, DelegationView } from './workflows/delegations';
 export { validateGraph, type GraphIssue } from './workflows/validate-graph';
+export { registerWorkflowNodeType, workflowNodeType, workflowNodeTypes } from './workflows/nodes/node-registry';
+export type {
+  GraphCheck,
+  ModelCheck,
+  PaletteEntry,
+  PaletteHandle,
+  SimulatedStep,
+  SimulationVisit,
+  WorkflowNodeType,
+} from './workflows/nodes/node-type';
+export { event as recordWorkflowEvent, setFields as setWorkflowFields } from './workflows/transition';
+export type { Run as WorkflowRun } from './workflows/workflow-env';
+export { automationAction, automationActions, registerAutomationAction } from './automations/actions/action-registry';
+export type { ActionCheck, ActionResult, ActionStep, AutomationActionType } from './automations/actions/action-type';
 export {
   checkSimulateInput,
   type SimulateInput,

@@ -438,7 +438,8 @@ describe('delegation, escalation, links, notifications', () => {
     const task = await taskOf(director, id);
     expect((await director.api.post(`/api/approvals/tasks/${task}/approve`)).body.instance.status).toBe('approved');
     const { body } = await rep.api.get(`/api/records/deal/${id}/approvals`);
-    expect(body.items[0].history.some((h: { action: string }) => h.action === 'escalated')).toBe(true);
+    // Once: the second sweep above found nothing more, and this deal's history holds one escalation.
+    expect(body.items[0].history.filter((h: { action: string }) => h.action === 'escalated')).toHaveLength(1);
   });
 
   it('escalates an approver set that resolves to nobody, and auto-decides on a deadline', async () => {

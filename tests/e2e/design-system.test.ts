@@ -49,6 +49,12 @@ function contrastOf(locator: Locator): Promise<number> {
 
 describe('design system', { timeout: 90_000 }, () => {
   it('renders every component', async () => {
+    for (const title of ['Buttons', 'Inputs', 'Table', 'Dialog and toasts', 'States'])
+      await expect.poll(() => page.getByText(title, { exact: true }).first().isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: 'Delete record' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('table').first().isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('No deals yet').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('Deals could not be loaded').isVisible()).toBe(true);
     await screenshot(page, 'design-system');
   });
 

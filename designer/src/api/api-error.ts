@@ -1,23 +1,18 @@
-/** Error codes the server sends (shared/DESIGN.md, Errors), plus two the client produces itself. */
+import type { ErrorCode } from '@forma/metadata/api-types';
+
+/** Error codes the server sends (its contract, metadata/schemas/api.schema.json), plus two the client produces itself. */
 export type ApiErrorCode =
-  | 'VALIDATION_FAILED'
-  | 'BAD_REQUEST'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'RECORD_LOCKED'
-  | 'TOO_LARGE'
-  | 'SCRIPT_FAILED'
-  | 'RATE_LIMITED'
-  | 'UNAVAILABLE'
-  | 'INTERNAL'
+  | ErrorCode
   /** The request never got an answer (offline, server down, CORS, aborted by a proxy). */
   | 'NETWORK'
   /** An answer that is not our error shape (e.g. a proxy's HTML error page). */
   | 'UNEXPECTED';
 
-const KNOWN: ReadonlySet<string> = new Set<ApiErrorCode>([
+/**
+ * The codes screens branch on; the others (`DUPLICATE`, `SCRIPT_BUSY`) are read by their status
+ * (409 → CONFLICT, 429 → RATE_LIMITED), as screens already handle those.
+ */
+const KNOWN: ReadonlySet<string> = new Set<ErrorCode>([
   'VALIDATION_FAILED',
   'BAD_REQUEST',
   'UNAUTHENTICATED',

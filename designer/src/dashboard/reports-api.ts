@@ -1,54 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
+import type {
+  HomeDashboard as GeneratedHomeDashboard,
+  HomeDashboardWidget,
+  ReportRun,
+  ReportSummary,
+} from '@forma/metadata/api-types';
 import type { ApiClient } from '../api/api-client';
 import { useApi } from '../api/api-context';
 import { useSession } from '../session/session-context';
 
-export type ChartKind = 'bar' | 'line' | 'pie' | 'funnel' | 'table';
-
-/** Labels in other languages, from the metadata's `x-i18n` (`{"zh-CN": {"title": "…"}}`). */
-export type I18nMap = Record<string, Record<string, unknown>>;
-
-export interface ReportSummary {
-  name: string;
-  label: string;
-  'x-i18n'?: I18nMap;
-  description?: string;
-  object: string;
-  chart: ChartKind;
-}
-
-export interface ReportColumn {
-  key: string;
-  label: string;
-  'x-i18n'?: I18nMap;
-  role: 'group' | 'measure' | 'derived';
-  field?: string;
-  kind: string;
-  bucket?: string;
-}
-
-export interface ReportRun extends ReportSummary {
-  columns: ReportColumn[];
-  rows: Record<string, unknown>[];
-  truncated: boolean;
-}
-
-export interface DashboardWidget {
-  report: string;
-  title?: string;
-  chart?: ChartKind;
-  width?: 'half' | 'full';
-  'x-i18n'?: I18nMap;
-}
-
-export interface HomeDashboard {
-  name: string;
-  label: string;
-  'x-i18n'?: I18nMap;
-  roles: string[];
-  widgets: Array<DashboardWidget & { label: string }>;
-}
+// Answer shapes come from the server's contract (metadata/schemas/api.schema.json), never copied here.
+export type { ChartKind, ReportColumn, ReportRun, ReportSummary } from '@forma/metadata/api-types';
+export type DashboardWidget = Omit<HomeDashboardWidget, 'label'>;
+export type HomeDashboard = Omit<GeneratedHomeDashboard, 'widgets'> & { widgets: HomeDashboardWidget[] };
 
 /** A dashboard as stored in the `dashboards` metadata section. */
 export interface DashboardDefinition {

@@ -1,9 +1,12 @@
+import { describeField, type FieldDescription, type FilterOperator } from '@forma/metadata/field-kinds';
 import type { FieldSchema, ObjectSchema } from '../meta/meta-types';
 
+type FieldDefinition = Parameters<typeof describeField>[0];
+
 /**
- * How the app treats a field, recognised the way docs/metadata.md's catalogue does. The app keeps
- * its own small copy instead of importing @forma/metadata, which would pull ajv and acorn into
- * every user's bundle; unknown kinds degrade to plain text.
+ * How the app treats a field: the server's field-kind catalogue (`@forma/metadata/field-kinds`, free
+ * of dependencies so the browser bundles it), read with the app's fallbacks: a kind the browser does
+ * not know (a plugin's) is treated by its JSON type, and autonumbers hold text.
  */
 export type FieldKind =
   | 'text'
@@ -25,73 +28,69 @@ export type FieldKind =
   | 'rollup'
   | 'children';
 
-export type FilterOp = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'nin' | 'contains' | 'startsWith' | 'isNull';
+export type FilterOp = FilterOperator;
 
 function typeOf(f: FieldSchema): string | undefined {
   return Array.isArray(f.type) ? f.type.find((t) => t !== 'null') : f.type;
 }
 
+function describe(f: FieldSchema): FieldDescription | undefined {
+  // Nullable spellings (`["string", "null"]`) mean the same kind as the plain type.
+  const plain = Array.isArray(f.type) ? { ...f, type: typeOf(f) } : f;
+  return describeField(plain as unknown as FieldDefinition);
+}
+
+/** The kind of a field whose kind the browser does not know, by its JSON type. */
+function byType(f: FieldSchema): FieldKind {
+  switch (typeOf(f)) {
+    case 'integer':
+      return 'integer';
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'array':
+      return f['x-children'] ? 'children' : 'multiselect';
+    default:
+      return 'text';
+  }
+}
+
 /** The kind of the value a field holds (formulas and roll-ups: the kind of what they compute). */
 export function valueKind(f: FieldSchema): FieldKind {
-  const type = typeOf(f);
-  const xKind = f['x-kind'];
-  if (type === 'array') {
-    if (f['x-children']) return 'children';
-    return 'multiselect';
-  }
-  if (type === 'boolean') return 'boolean';
-  if (type === 'integer') return 'integer';
-  if (type === 'number') return xKind === 'currency' || xKind === 'percent' ? xKind : 'number';
-  if (f['x-ref'] && f.format === 'uuid') return 'lookup';
-  if (Array.isArray(f.enum)) return 'select';
-  if (f.format === 'date') return 'date';
-  if (f.format === 'date-time') return 'datetime';
-  if (f.format === 'email') return 'email';
-  if (f.format === 'uri') return 'url';
-  if (xKind === 'textarea') return 'textarea';
-  return 'text';
+  const d = describe(f);
+  if (!d) return byType(f);
+  // Autonumbers are computed text with no kind of their own to compute.
+  if (d.resultKind === d.kind && d.readOnly) return 'text';
+  return d.resultKind.name as FieldKind;
 }
 
 export function fieldKind(f: FieldSchema): FieldKind {
-  if (f['x-formula'] !== undefined) return 'formula';
-  if (f['x-autonumber'] !== undefined) return 'autonumber';
-  if (f['x-rollup'] !== undefined) return 'rollup';
-  return valueKind(f);
+  return (describe(f)?.kind.name as FieldKind | undefined) ?? byType(f);
 }
 
 /** Computed by the platform: shown, never written. */
 export function isComputed(f: FieldSchema): boolean {
-  const k = fieldKind(f);
-  return k === 'formula' || k === 'autonumber' || k === 'rollup';
+  return describe(f)?.readOnly ?? false;
 }
 
-const TEXT_OPS: FilterOp[] = ['contains', 'eq', 'ne', 'startsWith', 'in', 'nin', 'gt', 'gte', 'lt', 'lte', 'isNull'];
-const ORDERED_OPS: FilterOp[] = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'isNull'];
+/** Text fields offer "contains" first: what people mean when they type into a filter. */
+const TEXT_ORDER: FilterOp[] = ['contains', 'eq', 'ne', 'startsWith', 'in', 'nin', 'gt', 'gte', 'lt', 'lte', 'isNull'];
+const BY_TYPE_OPS: Record<string, FilterOp[]> = {
+  integer: ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'isNull'],
+  number: ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'isNull'],
+  boolean: ['eq', 'ne', 'isNull'],
+  multiselect: ['contains', 'in', 'isNull'],
+  children: [],
+  text: TEXT_ORDER,
+};
 
-/** The filter operators the API accepts for a field (docs/metadata.md, field kinds). */
+/** The filter operators the API accepts for a field (the catalogue's, in the app's order). */
 export function operatorsFor(f: FieldSchema): FilterOp[] {
-  switch (valueKind(f)) {
-    case 'textarea':
-      return ['contains', 'startsWith', 'isNull'];
-    case 'date':
-    case 'datetime':
-    case 'number':
-    case 'currency':
-    case 'percent':
-    case 'integer':
-      return ORDERED_OPS;
-    case 'select':
-    case 'lookup':
-      return ['eq', 'ne', 'in', 'nin', 'isNull'];
-    case 'multiselect':
-      return ['contains', 'in', 'isNull'];
-    case 'boolean':
-      return ['eq', 'ne', 'isNull'];
-    case 'children':
-      return [];
-    default:
-      return TEXT_OPS;
-  }
+  const d = describe(f);
+  if (!d) return BY_TYPE_OPS[byType(f)] ?? TEXT_ORDER;
+  const ops = [...d.operators];
+  return ops.includes('contains') && ops.includes('eq') ? TEXT_ORDER.filter((o) => ops.includes(o)) : ops;
 }
 
 /** Fields a list can show and sort by: everything but line items. */

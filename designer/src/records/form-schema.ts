@@ -1,3 +1,4 @@
+import { isScaleSpec } from './widgets/scale-widget-spec';
 import type { FieldSchema, ObjectSchema } from '../meta/meta-types';
 import { enumLabel, fieldLabel, pickLabel } from '../i18n/pick-label';
 import { fieldKind, isComputed, valueKind } from './field-kind';
@@ -167,6 +168,11 @@ export function buildRecordForm(
       case 'boolean':
         ui['ui:widget'] = 'checkbox';
         break;
+    }
+    // A plugin kind's widget, described as data by the server (the app runs no plugin code).
+    if (isScaleSpec(f['x-widget'])) {
+      ui['ui:widget'] = 'scale';
+      ui['ui:options'] = { scale: f['x-widget'] };
     }
     if (kind === 'formula' || kind === 'autonumber' || kind === 'rollup') ui['ui:help'] = 'computed';
     properties[name] = prop;

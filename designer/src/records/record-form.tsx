@@ -9,6 +9,7 @@ import type { RecordForm } from './form-schema';
 import { LookupWidget } from './widgets/lookup-widget';
 import { LocaleDateWidget } from './widgets/date-widget';
 import { CurrencyWidget, PercentWidget } from './widgets/number-widgets';
+import { ScaleWidget } from './widgets/scale-widget';
 import './record-form.css';
 
 // DateWidget replaces rjsf's native date input: its calendar follows the app's language.
@@ -17,6 +18,7 @@ const WIDGETS: RegistryWidgetsType = {
   currency: CurrencyWidget,
   percent: PercentWidget,
   DateWidget: LocaleDateWidget,
+  scale: ScaleWidget,
 };
 // Sections, columns and conditional visibility from the form designer (form-layout-template.tsx).
 const TEMPLATES = { ObjectFieldTemplate: LayoutObjectTemplate };

@@ -46,7 +46,10 @@ export type Name2 = string;
  */
 export type Name3 = string;
 export type AutomationAction = {
-  type: 'set' | 'create' | 'notify' | 'script' | 'document';
+  /**
+   * A registered action kind: set, create, notify, script, document, or one a plugin adds (checked against the action registry, and a plugin kind's own schema, by the automation section check)
+   */
+  type: string;
 };
 
 /**
@@ -348,7 +351,10 @@ export interface WorkflowDefinition {
 }
 export interface WorkflowNode {
   id: string;
-  type: 'start' | 'approval' | 'condition' | 'action' | 'end';
+  /**
+   * A registered node type: start, approval, condition, action, end, or one a plugin adds (checked against the node-type registry by the workflow section check)
+   */
+  type: string;
   position: {
     x: number;
     y: number;

@@ -4,10 +4,33 @@
  * `plugins/*` workspace packages and from the npm packages named in `FORMA_PLUGINS`).
  */
 import type { FieldKind, MetadataDocument, TemplateDocument } from '@forma/metadata';
-import type { ActionHook, Ctx, FilterHook, Logger, NewTenant, PluginMigration, Runtime } from '@forma/runtime';
+import type {
+  ActionHook,
+  AutomationActionType,
+  Ctx,
+  FilterHook,
+  Logger,
+  NewTenant,
+  PluginMigration,
+  Runtime,
+  WorkflowNodeType,
+} from '@forma/runtime';
 import type { FastifyInstance } from 'fastify';
 
-export type { ActionHook, Ctx, FilterHook, PluginMigration, Runtime } from '@forma/runtime';
+export type {
+  ActionCheck,
+  ActionHook,
+  ActionResult,
+  ActionStep,
+  AutomationActionType,
+  Ctx,
+  FilterHook,
+  PluginMigration,
+  Runtime,
+  WorkflowNodeType,
+  WorkflowRun,
+} from '@forma/runtime';
+export { recordWorkflowEvent, setWorkflowFields } from '@forma/runtime';
 export { AppError, badRequest, conflict, forbidden, notFound, runInUnitOfWork, validationFailed } from '@forma/runtime';
 export { pluginTable, pluginTablePrefix } from '@forma/runtime';
 export type { FieldKind, MetadataDocument, TemplateDocument } from '@forma/metadata';
@@ -79,6 +102,10 @@ export interface PluginDefinition {
   /** Scripts added to the plugin's metadata document (so they can live in their own files). */
   scripts?: Record<string, PluginScript>;
   fieldKinds?: FieldKind[];
+  /** Workflow node types (docs/plugins.md "Workflow node types and automation actions"). */
+  nodeTypes?: WorkflowNodeType[];
+  /** Automation action kinds, e.g. sending an SMS (docs/plugins.md). */
+  automationActions?: AutomationActionType[];
   routes?: PluginRoutes;
   /** Hook-bus handlers, or a function building them from the plugin's context (to reach runtime services). */
   hooks?: PluginHooks | ((context: PluginContext) => PluginHooks);

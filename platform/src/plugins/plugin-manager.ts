@@ -1,6 +1,8 @@
 import { registerFieldKind, type TemplateDocument } from '@forma/metadata';
 import {
   checkPluginMigrations,
+  registerAutomationAction,
+  registerWorkflowNodeType,
   type Ctx,
   type Logger,
   runPluginMigrations,
@@ -196,6 +198,8 @@ export class PluginManager {
   private async install(p: PluginDefinition, context: PluginContext, teardown: Teardown[]): Promise<void> {
     const { runtime } = this;
     for (const kind of p.fieldKinds ?? []) teardown.push(registerFieldKind(kind));
+    for (const type of p.nodeTypes ?? []) teardown.push(registerWorkflowNodeType(type));
+    for (const action of p.automationActions ?? []) teardown.push(registerAutomationAction(action));
 
     if (p.metadata || p.scripts) {
       const document = structuredClone(p.metadata ?? {}) as TemplateDocument['document'];

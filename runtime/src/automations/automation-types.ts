@@ -25,17 +25,13 @@ export type Recipient =
   | { field: string }
   | { managerOf: string };
 
-export type AutomationAction =
-  | { type: 'set'; values?: Record<string, unknown>; expressions?: Record<string, string> }
-  | {
-      type: 'create';
-      object: string;
-      values?: Record<string, unknown>;
-      expressions?: Record<string, string>;
-      owner?: Recipient;
-    }
-  | { type: 'notify'; to: Recipient[]; title: string; message?: string; email?: boolean }
-  | { type: 'script'; script: string; params?: Record<string, unknown> }
-  | { type: 'document'; template: string; fileName?: string };
+/**
+ * An action of a rule: one of the core kinds (actions/: set, create, notify, script, document, each
+ * module typing its own shape) or a kind a plugin registered.
+ */
+export interface AutomationAction {
+  type: string;
+  [property: string]: unknown;
+}
 
 export type RunOutcome = 'succeeded' | 'failed' | 'skipped';

@@ -1,18 +1,16 @@
 import type { MetadataIssue } from '@forma/metadata';
-import { ADMIN_ROLE, type Ctx } from '../ctx';
+import type { Ctx } from '../ctx';
 import { printTemplateStore } from '../documents/print-template-store';
 import type { SectionCheckInput } from '../meta/section-checks';
 import type { Model, ObjectModel } from '../model/load-model';
 import { parseFilter } from '../records/parse-filter';
 import type { CompileResult } from '../scripts';
-import type { AutomationAction, AutomationRule, Recipient } from './automation-types';
-import { messageProblem } from './message-template';
-import { PERSON_TOKEN, resolveTokens, timeTokenProblem } from './resolve-tokens';
+import { actionShapeProblems, automationAction } from './actions/action-registry';
+import type { AutomationAction, AutomationRule } from './automation-types';
+import { resolveTokens, timeTokenProblem } from './resolve-tokens';
 import { scheduleProblem } from './schedule-period';
 
 type Compile = (expression: string) => CompileResult;
-
-const SOME_USER = '00000000-0000-4000-8000-000000000000';
 
 /**
  * The `automations` section check: everything a rule names must exist (object, fields, scripts,
@@ -75,97 +73,19 @@ export async function checkAutomation(
   return issues;
 }
 
+function checkAction(model: Model, object: ObjectModel, action: AutomationAction, path: string, c: Checker): void {
+  const kind = automationAction(action.type);
+  if (!kind) {
+    c.add(`${path}/type`, `unknown action type "${action.type}"`);
+    return;
+  }
+  const shape = actionShapeProblems(action);
+  for (const [at, message] of shape) c.add(`${path}${at}`, message);
+  if (!shape.length) kind.check?.(action, { ...c, model, object, path });
+}
+
 interface Checker {
   add(path: string, message: string): void;
   expression(e: string, path: string): void;
   templates: ReadonlySet<string>;
-}
-
-function checkAction(model: Model, object: ObjectModel, action: AutomationAction, path: string, c: Checker): void {
-  switch (action.type) {
-    case 'set':
-      if (!action.values && !action.expressions) c.add(path, 'a "set" action needs "values" or "expressions"');
-      checkValues(object, object, action, path, c);
-      return;
-    case 'create': {
-      const target = model.objects.get(action.object);
-      if (!target) {
-        c.add(`${path}/object`, `unknown object "${action.object}"`);
-        return;
-      }
-      checkValues(object, target, action, path, c);
-      if (action.owner) checkRecipient(model, object, action.owner, `${path}/owner`, c);
-      return;
-    }
-    case 'notify': {
-      action.to.forEach((r, j) => {
-        checkRecipient(model, object, r, `${path}/to/${j}`, c);
-      });
-      const fields = new Set(object.fields.keys());
-      for (const key of ['title', 'message'] as const) {
-        const text = action[key];
-        const problem = text === undefined ? undefined : messageProblem(text, fields);
-        if (problem) c.add(`${path}/${key}`, problem);
-      }
-      return;
-    }
-    case 'script': {
-      const script = model.scripts[action.script];
-      if (!script) c.add(`${path}/script`, `unknown script "${action.script}"`);
-      else if (script.object !== object.name || script.event !== 'action')
-        c.add(`${path}/script`, `"${action.script}" is not an action script of ${object.name}`);
-      return;
-    }
-    case 'document': {
-      if (!c.templates.has(action.template))
-        c.add(`${path}/template`, `unknown print template "${action.template}" of ${object.name}`);
-      const problem = action.fileName ? messageProblem(action.fileName, new Set(object.fields.keys())) : undefined;
-      if (problem) c.add(`${path}/fileName`, problem);
-      return;
-    }
-  }
-}
-
-/** Fields written by set/create: known, writable, and (for literal values) valid for the field. */
-function checkValues(
-  source: ObjectModel,
-  target: ObjectModel,
-  action: { values?: Record<string, unknown>; expressions?: Record<string, string> },
-  path: string,
-  c: Checker,
-): void {
-  const writable = (name: string, at: string) => {
-    const f = target.fields.get(name);
-    if (!f) c.add(at, `unknown field "${name}" of ${target.name}`);
-    else if ((f.readOnly || f.system) && name !== 'owner') c.add(at, `field "${name}" is read-only`);
-    return Boolean(f);
-  };
-  const literal: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(action.values ?? {})) {
-    const at = `${path}/values/${name}`;
-    if (!writable(name, at) || name === 'owner') continue;
-    const person = typeof value === 'string' ? PERSON_TOKEN.exec(value) : null;
-    const via = person?.[1]?.startsWith('managerOf:') ? person[1].slice('managerOf:'.length) : undefined;
-    if (via && source.fields.get(via)?.ref !== 'user') c.add(at, `"${via}" is not a user lookup of ${source.name}`);
-    const problem = typeof value === 'string' ? timeTokenProblem(value) : undefined;
-    if (problem) c.add(at, problem);
-    // A person token stands for a user id: validate the field with one.
-    literal[name] = person ? SOME_USER : value;
-  }
-  for (const [name, e] of Object.entries(action.expressions ?? {}))
-    if (writable(name, `${path}/expressions/${name}`)) c.expression(e, `${path}/expressions/${name}`);
-  const result = target.validators.update(resolveTokens(literal, new Date()));
-  if (!result.ok)
-    for (const [field, message] of Object.entries(result.errors)) c.add(`${path}/values/${field}`, message);
-}
-
-function checkRecipient(model: Model, object: ObjectModel, r: Recipient, path: string, c: Checker): void {
-  if (typeof r === 'string') return;
-  if ('role' in r && r.role !== ADMIN_ROLE && !model.roles[r.role]) c.add(path, `unknown role "${r.role}"`);
-  const field = 'field' in r ? r.field : 'managerOf' in r ? r.managerOf : undefined;
-  if (field !== undefined) {
-    const f = object.fields.get(field);
-    if (!f) c.add(path, `unknown field "${field}" of ${object.name}`);
-    else if (f.ref !== 'user') c.add(path, `field "${field}" is not a user lookup`);
-  }
 }

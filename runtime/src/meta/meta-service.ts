@@ -6,6 +6,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import {
   compileRecordTypes,
+  describeField,
+  type FieldDefinition,
   type MetadataDocument,
   type MetadataIssue,
   SYSTEM_FIELD_NAMES,
@@ -122,7 +124,7 @@ export class MetaService {
   async app(ctx: Ctx): Promise<Pick<MetadataDocument, 'objects' | 'forms' | 'views'> & { version: number }> {
     const model = await this.model(ctx);
     const { objects = {}, forms = {}, views = {} } = model.document;
-    return { version: model.version, objects, forms, views };
+    return { version: model.version, objects: withWidgets(objects), forms, views };
   }
 
   /** Plans a change without applying it: steps, destructive flag, and the data checks that fail now. */
@@ -518,4 +520,24 @@ function changedObjectTables(current: MetadataDocument, next: MetadataDocument):
       return after !== undefined && !isDeepStrictEqual(after, o);
     })
     .map(([n]) => n);
+}
+
+/**
+ * Fields of kinds that describe their widget as data (plugin kinds the web app has no code for)
+ * carry it as `x-widget: {name, ...spec}`, so the app can draw them.
+ */
+function withWidgets(objects: NonNullable<MetadataDocument['objects']>): NonNullable<MetadataDocument['objects']> {
+  let out = objects;
+  for (const [name, object] of Object.entries(objects)) {
+    if (!object) continue;
+    let properties: Record<string, unknown> | undefined;
+    for (const [field, definition] of Object.entries(object.properties ?? {})) {
+      const kind = definition && describeField(definition as FieldDefinition)?.kind;
+      if (!kind?.widgetSpec) continue;
+      properties ??= { ...object.properties };
+      properties[field] = { ...definition, 'x-widget': { name: kind.widget, ...kind.widgetSpec } };
+    }
+    if (properties) out = { ...out, [name]: { ...object, properties } as typeof object };
+  }
+  return out;
 }

@@ -6,12 +6,12 @@ import { isIdentifier, SYSTEM_TABLE, tableOf } from '../model/naming';
 import { compileFilter } from '../records/compile-query';
 import type { FieldAccess, Filter, ObjectAccess } from './object-access';
 import type { QueryAccess } from './query-access';
-import type { ObjectGrants } from './resolve-grants';
+import type { ObjectGrants, ScopeLevel } from './resolve-grants';
 import { scopeFilter, type ScopeUser } from './row-predicate';
 
 export type AccessReason =
   | { kind: 'admin' }
-  | { kind: 'scope'; scope: 'own' | 'subordinates' | 'all'; roles: string[] }
+  | { kind: 'scope'; scope: Exclude<ScopeLevel, 'none'>; roles: string[] }
   | { kind: 'sharingRule'; role: string; index: number; label?: string; access: 'read' | 'edit' }
   | { kind: 'manualShare'; share: string; user: string | null; role: string | null; level: 'read' | 'edit' };
 

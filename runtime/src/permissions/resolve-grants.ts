@@ -1,11 +1,15 @@
-import type { Filter as MetaFilter, RoleDefinition, Scope } from '@forma/metadata';
+import {
+  type Filter as MetaFilter,
+  type RoleDefinition,
+  SCOPE_LEVELS,
+  type ScopeLevel,
+  scopeLevel,
+} from '@forma/metadata';
 import { ADMIN_ROLE } from '../ctx';
 import type { FieldAccess, Filter, Operation } from './object-access';
 
-export type ScopeLevel = 'none' | 'own' | 'subordinates' | 'all';
-
-/** Ordered from least to most permissive: several roles combine to the highest. */
-export const SCOPE_LEVELS: readonly ScopeLevel[] = ['none', 'own', 'subordinates', 'all'];
+// The levels are defined once, in @forma/metadata (scope-levels.ts), ordered least to most permissive.
+export { SCOPE_LEVELS, type ScopeLevel, scopeLevel };
 const FIELD_LEVELS: readonly FieldAccess[] = ['none', 'read', 'edit'];
 
 export interface SharingGrant {
@@ -30,12 +34,6 @@ export interface ObjectGrants {
 }
 
 const OPERATIONS: readonly Operation[] = ['create', 'read', 'update', 'delete'];
-
-export function scopeLevel(scope: Scope | undefined): ScopeLevel {
-  if (scope === true || scope === 'all') return 'all';
-  if (scope === 'own' || scope === 'subordinates') return scope;
-  return 'none';
-}
 
 /**
  * Combines a user's roles into effective grants on `object`. Each operation takes the most

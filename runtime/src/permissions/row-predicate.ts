@@ -1,3 +1,4 @@
+import { scopeRows } from '@forma/metadata';
 import { fullAccess, type Filter, type ObjectAccess, type Operation } from './object-access';
 import type { ObjectGrants, ScopeLevel } from './resolve-grants';
 
@@ -15,16 +16,9 @@ export interface ScopeUser {
 
 /** The filter of one scope level for one user; `null` means every row. */
 export function scopeFilter(level: ScopeLevel, userId: string): Filter | null {
-  switch (level) {
-    case 'all':
-      return null;
-    case 'own':
-      return { owner: { eq: userId } };
-    case 'subordinates':
-      return { owner: { $inTeamOf: userId } };
-    default:
-      return NO_ROWS;
-  }
+  const rows = scopeRows(level, userId);
+  if (rows === 'all') return null;
+  return rows === 'none' ? NO_ROWS : (rows as Filter);
 }
 
 /** `{"id": {"$sharedWith": …}}`: records shared manually with the user or one of their roles. */

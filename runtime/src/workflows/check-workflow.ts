@@ -5,6 +5,7 @@ import type { SectionCheckInput } from '../meta/section-checks';
 import type { ObjectModel } from '../model/load-model';
 import { SYSTEM_TABLE } from '../model/naming';
 import type { CompileResult } from '../scripts';
+import { workflowNodeType } from './nodes/node-registry';
 import { validateGraph } from './validate-graph';
 import type { Approver, WorkflowDefinition } from './workflow-graph';
 
@@ -13,7 +14,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * The `workflows` section check: the graph's structure (validateGraph) plus everything it names:
  * the object, approver roles, users and user fields, fields set by action and end nodes (and their
- * values), scripts, and the expressions of the trigger and condition edges (compiled, not run).
+ * values), scripts, and the expressions of the trigger and condition edges (compiled, not run); a
+ * node type may add checks of its own (`check`, nodes/).
  */
 export async function checkWorkflow(
   ctx: Ctx,
@@ -47,6 +49,7 @@ export async function checkWorkflow(
   if (def.trigger?.condition) checkExpression(def.trigger.condition, '/trigger/condition', 'trigger condition');
   def.nodes.forEach((n, i) => {
     const p = `/nodes/${i}/data`;
+    workflowNodeType(n.type)?.check?.(n, { model: input.model, object, path: p, issues });
     n.data.approvers?.forEach((a, j) => {
       checkApprover(a, `${p}/approvers/${j}`, n.id);
     });

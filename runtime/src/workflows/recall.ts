@@ -4,7 +4,7 @@ import type { Model } from '../model/load-model';
 import type { PermissionEngine } from '../permissions/object-access';
 import { resolveRecord } from '../records/record-guard';
 import { runInUnitOfWork } from '../tx/unit-of-work';
-import { event } from './advance';
+import { event } from './transition';
 import { loadRun } from './load-run';
 import { recallReason, workflowCause } from './workflow-cause';
 import type { WorkflowEnv } from './workflow-env';

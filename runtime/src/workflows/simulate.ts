@@ -3,6 +3,7 @@ import type { Ctx } from '../ctx';
 import { badRequest, validationFailed } from '../errors';
 import type { Model } from '../model/load-model';
 import type { RecordData, ScriptEngine } from '../scripts';
+import { workflowNodeType } from './nodes/node-registry';
 import { validateGraph } from './validate-graph';
 import { type Outcome, type WorkflowDefinition, WorkflowGraph } from './workflow-graph';
 
@@ -42,7 +43,8 @@ const MAX_HOPS = 200;
  * Walks a workflow for a sample record without touching any data: conditions are evaluated in the
  * script sandbox (the engine's own evaluator, edge order, default last), approval steps take the
  * given decision (approve by default), actions add their `set` fields to the record the following
- * conditions see (scripts are not run). Nothing is written, no task is created.
+ * conditions see (scripts are not run): each visit is its node type's `simulate` (nodes/). Nothing
+ * is written, no task is created.
  */
 export async function simulateWorkflow(
   scripts: ScriptEngine,
@@ -63,44 +65,26 @@ export async function simulateWorkflow(
     : true;
 
   const steps: SimulationStep[] = [];
+  const decisions = input.decisions ?? {};
   let node = graph.start();
   for (let hop = 0; node && hop < MAX_HOPS; hop += 1) {
     const step: SimulationStep = { node: node.id, type: node.type };
     steps.push(step);
-    let edge: WorkflowDefinition['edges'][number] | undefined;
-    switch (node.type) {
-      case 'end':
-        return result(triggered, steps, node.data.outcome ?? null);
-      case 'approval': {
-        const decision = input.decisions?.[node.id] ?? 'approved';
-        step.decision = decision;
-        edge = graph.outcomeEdge(node.id, decision);
-        break;
-      }
-      case 'condition': {
-        const out = graph.out(node.id);
-        const guarded = out.filter((e) => e.data?.default !== true && e.data?.condition);
-        const values = await scripts.evaluateAll(
-          ctx.tenant,
-          version,
-          guarded.map((e) => e.data?.condition as string),
-          { record, user },
-        );
-        edge = guarded.find((_e, i) => Boolean(values[i])) ?? out.find((e) => e.data?.default === true);
-        break;
-      }
-      case 'action':
-        if (node.data.set) {
-          step.set = node.data.set;
-          record = { ...record, ...node.data.set };
-        }
-        edge = graph.out(node.id)[0];
-        break;
-      default:
-        edge = graph.out(node.id)[0];
-    }
-    if (edge) step.edge = edge.id;
-    node = edge ? graph.node(edge.target) : undefined;
+    const type = workflowNodeType(node.type);
+    const visit = {
+      graph,
+      record,
+      decisions,
+      evaluate: (expressions: string[]) => scripts.evaluateAll(ctx.tenant, version, expressions, { record, user }),
+    };
+    // An unknown type (a plugin since removed) is walked through by its first edge.
+    const done = type ? await type.simulate(node, visit) : { edge: graph.out(node.id)[0] };
+    if (done.end !== undefined) return result(triggered, steps, done.end);
+    if (done.decision) step.decision = done.decision;
+    if (done.set) step.set = done.set;
+    if (done.record) record = done.record;
+    if (done.edge) step.edge = done.edge.id;
+    node = done.edge ? graph.node(done.edge.target) : undefined;
   }
   return result(triggered, steps, null);
 }

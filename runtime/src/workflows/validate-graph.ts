@@ -1,4 +1,5 @@
 import type { MetadataIssue } from '@forma/metadata';
+import { workflowNodeType } from './nodes/node-registry';
 import { type WorkflowDefinition, WorkflowGraph } from './workflow-graph';
 
 /** A graph problem; `nodes` names the offending node (or edge) ids for the designer to highlight. */
@@ -9,8 +10,8 @@ export interface GraphIssue extends MetadataIssue {
 /**
  * Structural well-formedness of a workflow graph, without any model: one start, edges between
  * existing nodes, every node reachable, every path ending in an end node, approval steps leaving by
- * exactly one `approved` and one `rejected` edge, conditions with one default, and no loop that
- * could spin without waiting for a person. Returns every problem found.
+ * exactly one `approved` and one `rejected` edge, conditions with one default (each node type's own
+ * `validate`, nodes/), and no loop that could spin without waiting for a person. Returns every problem found.
  */
 export function validateGraph(def: WorkflowDefinition): GraphIssue[] {
   const issues: GraphIssue[] = [];
@@ -40,48 +41,19 @@ export function validateGraph(def: WorkflowDefinition): GraphIssue[] {
     );
 
   for (const n of def.nodes) {
-    const out = graph.out(n.id);
     const p = nodePath(n.id);
-    switch (n.type) {
-      case 'start':
-        if ((graph.incoming.get(n.id) ?? []).length) at(p, [n.id], 'the start node cannot have incoming edges');
-        if (out.length !== 1) at(p, [n.id], 'the start node needs exactly one outgoing edge');
-        break;
-      case 'end':
-        if (out.length) at(p, [n.id], 'an end node cannot have outgoing edges');
-        if (n.data.outcome !== 'approved' && n.data.outcome !== 'rejected')
-          at(`${p}/data/outcome`, [n.id], 'an end node needs an outcome: "approved" or "rejected"');
-        break;
-      case 'approval': {
-        if (!n.data.approvers?.length)
-          at(`${p}/data/approvers`, [n.id], 'an approval step needs at least one approver');
-        const approved = out.filter((e) => e.data?.outcome === 'approved');
-        const rejected = out.filter((e) => e.data?.outcome === 'rejected');
-        if (approved.length !== 1) at(p, [n.id], 'an approval step needs exactly one "approved" edge');
-        if (rejected.length !== 1) at(p, [n.id], 'an approval step needs exactly one "rejected" edge');
-        if (approved.length + rejected.length !== out.length)
-          at(p, [n.id], 'every edge leaving an approval step needs data.outcome');
-        const esc = n.data.escalation;
-        if (esc && !esc.to && !esc.decide)
-          at(`${p}/data/escalation`, [n.id], 'an escalation needs "to" (an approver) or "decide"');
-        if (esc?.to && esc.decide)
-          at(`${p}/data/escalation`, [n.id], 'an escalation either reassigns ("to") or decides, not both');
-        break;
-      }
-      case 'condition': {
-        const defaults = out.filter((e) => e.data?.default === true);
-        if (defaults.length !== 1) at(p, [n.id], 'a condition needs exactly one default edge');
-        for (const e of out)
-          if (e.data?.default !== true && !e.data?.condition?.trim())
-            at(p, [n.id, e.id], 'every non-default edge of a condition needs data.condition');
-        break;
-      }
-      case 'action':
-        if (out.length !== 1) at(p, [n.id], 'an action node needs exactly one outgoing edge');
-        if (!n.data.set && !n.data.script && !n.data.document)
-          at(`${p}/data`, [n.id], 'an action node needs "set", "script" or "document"');
-        break;
+    const type = workflowNodeType(n.type);
+    if (!type) {
+      at(`${p}/type`, [n.id], `unknown node type "${n.type}"`);
+      continue;
     }
+    type.validate?.(n, {
+      graph,
+      path: p,
+      out: graph.out(n.id),
+      incoming: graph.incoming.get(n.id) ?? [],
+      issue: at,
+    });
   }
 
   const start = starts[0];
@@ -113,9 +85,9 @@ function reach(graph: WorkflowGraph, from: string[], next: (id: string) => strin
   return seen;
 }
 
-/** Nodes on a cycle made only of automatic nodes (conditions, actions). */
+/** Nodes on a cycle made only of automatic node types (conditions, actions, …). */
 function loopsWithoutApproval(graph: WorkflowGraph): string[] {
-  const auto = [...graph.nodes.values()].filter((n) => n.type === 'condition' || n.type === 'action').map((n) => n.id);
+  const auto = [...graph.nodes.values()].filter((n) => workflowNodeType(n.type)?.automatic).map((n) => n.id);
   const autoSet = new Set(auto);
   const onCycle = new Set<string>();
   for (const id of auto) {

@@ -1,17 +1,18 @@
+import { SCOPE_LEVELS, type ScopeLevel, type StoredScope, scopeLevel } from '@forma/metadata/scope-levels';
 import type { ApiFilter, FilterRow } from '../../records/filter-model';
 
 /** The role document of the metadata's `roles` section (docs/permissions.md, "The model"). */
 export const OPERATIONS = ['create', 'read', 'update', 'delete'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
-export const SCOPES = ['none', 'own', 'subordinates', 'all'] as const;
 /** `none` is how the editor shows `false`/absent; it is written back as `false`. */
-export type Scope = (typeof SCOPES)[number];
+export const SCOPES = SCOPE_LEVELS;
+export type Scope = ScopeLevel;
 
 export const FIELD_ACCESS = ['none', 'read', 'edit'] as const;
 export type FieldAccess = (typeof FIELD_ACCESS)[number];
 
-export type StoredScope = boolean | 'own' | 'subordinates' | 'all';
+export type { StoredScope };
 
 export interface ObjectGrant {
   create?: StoredScope;
@@ -46,10 +47,8 @@ export const ROLE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 export const BUILT_IN_ROLE = 'admin';
 
 export function scopeOf(grant: ObjectGrant | undefined, op: Operation): Scope {
-  const v = grant?.[op];
-  if (v === true) return 'all';
-  if (v === 'own' || v === 'subordinates' || v === 'all') return op === 'create' ? 'all' : v;
-  return 'none';
+  const level = scopeLevel(grant?.[op]);
+  return op === 'create' && level !== 'none' ? 'all' : level;
 }
 
 function stored(op: Operation, scope: Scope): StoredScope {

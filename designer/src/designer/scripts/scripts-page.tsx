@@ -4,18 +4,19 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Code2, Plus, Save, Trash2 } from 'lucide-react';
 import { useApi } from '../../api/api-context';
-import { objectLabel } from '../../i18n/pick-label';
 import { useLocale } from '../../i18n/use-locale';
 import type { ObjectSchema } from '../../meta/meta-types';
-import { Badge, Button, Dialog, EmptyState, Page, PageHeader, cx, useToast } from '../../ui';
+import { Button, Dialog, EmptyState, Page, PageHeader, useToast } from '../../ui';
 import { describePublishError, presentEntries, QueryState, useUnsavedChangesGuard } from '../common';
 import { sameJson } from '../permissions/role-model';
 import { useMetaDocument } from '../permissions/use-meta-document';
 import { CodeEditor, type CodeEditorHandle } from './code-editor';
 import { NewScriptDialog } from './new-script-dialog';
+import { ScriptList } from './script-list';
+import { ScriptProblems } from './script-problems';
+import { ScriptSettings } from './script-settings';
 import { sampleFor } from './sample-json';
 import { type SourceProblem, sourceProblemsOf } from './script-diagnostics';
-import { ScriptEventSelect, ScriptLanguageSelect } from './script-setting-selects';
 import { ScriptTestPanel } from './script-test-panel';
 import { deleteScript, type ScriptDefinition, saveScript } from './scripts-api';
 import './scripts-page.css';
@@ -150,43 +151,14 @@ function ScriptsWorkspace({ saved, version, objects, lang }: WorkspaceProps) {
   return (
     <div className="f-scripts">
       {guard}
-      <nav className="f-perm-rolelist f-scripts__list" aria-label={t('scriptEditor.scripts')}>
-        <div className="f-perm-rolelist__head">
-          <h2>{t('scriptEditor.scripts')}</h2>
-          <Button size="sm" icon={<Plus size={16} aria-hidden="true" />} onClick={() => setCreating(true)}>
-            {t('scriptEditor.newScript')}
-          </Button>
-        </div>
-        {names.length === 0 ? (
-          <EmptyState compact title={t('scriptEditor.noScriptsTitle')} body={t('scriptEditor.noScriptsBody')} />
-        ) : (
-          <ul>
-            {names.map((n) => {
-              const s = drafts[n] ?? saved[n];
-              return (
-                <li key={n}>
-                  <button
-                    type="button"
-                    className={cx('f-perm-rolelist__item', n === current && 'f-perm-rolelist__item--active')}
-                    aria-current={n === current ? 'true' : undefined}
-                    onClick={() => select(n)}
-                  >
-                    <span className="f-perm-rolelist__label">{s?.label || n}</span>
-                    <span className="f-perm-rolelist__name">
-                      {s ? `${s.object} · ${t(`scriptEditor.event_${s.event}`)}` : n}
-                    </span>
-                    {isDirty(n) ? (
-                      <Badge tone="warning">{t('scriptEditor.unsaved')}</Badge>
-                    ) : s?.active === false ? (
-                      <Badge>{t('scriptEditor.inactive')}</Badge>
-                    ) : null}
-                  </button>
-                </li>
-              );
-            })}
-          </ul>
-        )}
-      </nav>
+      <ScriptList
+        names={names}
+        scriptOf={(n) => drafts[n] ?? saved[n]}
+        isDirty={isDirty}
+        current={current}
+        onSelect={select}
+        onNew={() => setCreating(true)}
+      />
       <section className="f-scripts__main" aria-label={current ?? t('scriptEditor.scripts')}>
         {!current || !script ? (
           <EmptyState
@@ -224,69 +196,13 @@ function ScriptsWorkspace({ saved, version, objects, lang }: WorkspaceProps) {
                 {t('scriptEditor.save')}
               </Button>
             </header>
-            <div className="f-scripts__props">
-              <label className="f-perm-sharing__cell f-scripts__label" htmlFor={`${id}-label`}>
-                <span className="f-field__label">{t('scriptEditor.label')}</span>
-                <input
-                  id={`${id}-label`}
-                  className="f-input__control f-perm-input"
-                  value={script.label ?? ''}
-                  maxLength={200}
-                  onChange={(e) => {
-                    const { label: _old, ...rest } = script;
-                    setDrafts((d) => ({ ...d, [current]: e.target.value ? { ...rest, label: e.target.value } : rest }));
-                  }}
-                />
-              </label>
-              <label className="f-perm-sharing__cell" htmlFor={`${id}-object`}>
-                <span className="f-field__label">{t('scriptEditor.object')}</span>
-                <select
-                  id={`${id}-object`}
-                  className="f-select"
-                  value={script.object}
-                  onChange={(e) => edit({ object: e.target.value })}
-                >
-                  {!objects[script.object] && <option value={script.object}>{script.object}</option>}
-                  {Object.keys(objects)
-                    .sort()
-                    .map((n) => (
-                      <option key={n} value={n}>
-                        {objectLabel(n, objects[n], lang)}
-                      </option>
-                    ))}
-                </select>
-              </label>
-              <ScriptEventSelect id={`${id}-event`} value={script.event} onChange={(event) => edit({ event })} />
-              <ScriptLanguageSelect
-                id={`${id}-lang`}
-                value={script.language ?? 'js'}
-                onChange={(language) => edit({ language })}
-              />
-              <label className="f-perm-sharing__cell f-scripts__order" htmlFor={`${id}-order`}>
-                <span className="f-field__label">{t('scriptEditor.order')}</span>
-                <input
-                  id={`${id}-order`}
-                  className="f-input__control f-perm-input"
-                  type="number"
-                  min={-1000}
-                  max={1000}
-                  step={1}
-                  value={script.order ?? 0}
-                  onChange={(e) => {
-                    const n = Math.trunc(Number(e.target.value));
-                    if (Number.isFinite(n)) edit({ order: Math.max(-1000, Math.min(1000, n)) });
-                  }}
-                />
-              </label>
-              <label className="f-scripts__active">
-                <input
-                  type="checkbox"
-                  checked={script.active !== false}
-                  onChange={(e) => edit({ active: e.target.checked })}
-                />
-                {t('scriptEditor.active')}
-              </label>
-            </div>
+            <ScriptSettings
+              id={id}
+              script={script}
+              objects={objects}
+              lang={lang}
+              onChange={(next) => setDrafts((d) => ({ ...d, [current]: next }))}
+            />
             <div className="f-scripts__editor">
               <CodeEditor
                 key={current}
@@ -298,24 +214,7 @@ function ScriptsWorkspace({ saved, version, objects, lang }: WorkspaceProps) {
                 onChange={(code) => edit({ code })}
               />
             </div>
-            {saveError && (
-              <div className="f-scripts__problems" role="alert" data-testid="script-problems">
-                <strong>{saveError}</strong>
-                {problems.length > 0 && (
-                  <ul>
-                    {problems.map((p, i) => (
-                      // biome-ignore lint/suspicious/noArrayIndexKey: one answer's problems, in order
-                      <li key={i}>
-                        <button type="button" className="f-scripts__problem" onClick={() => editor.current?.reveal(p)}>
-                          {t('scriptEditor.at', { line: p.line, column: p.column })}
-                        </button>{' '}
-                        {p.message}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </div>
-            )}
+            <ScriptProblems error={saveError} problems={problems} onReveal={(p) => editor.current?.reveal(p)} />
             <ScriptTestPanel
               key={`test-${current}`}
               name={current}

@@ -1,24 +1,11 @@
+import type { TemplateApplyResult, TemplateInfo } from '@forma/metadata/api-types';
 import type { ApiClient } from '../../api/api-client';
 import type { MetaPlan } from '../common';
 
-/** `GET /api/templates` items (docs/plugins.md). */
-export interface TemplateInfo {
-  name: string;
-  label: string;
-  version: string;
-  description?: string;
-  objects: string[];
-  hasSampleData: boolean;
-}
+// `GET /api/templates` items and the apply answer: the server's contract (metadata/schemas/api.schema.json).
+export type { TemplateApplyResult, TemplateInfo };
 
 export type TemplatePlan = MetaPlan & { template: { name: string; version: string } };
-
-export interface TemplateApplyResult {
-  version: number;
-  changed: boolean;
-  template: { name: string; version: string };
-  sampleData: 'inserted' | 'skipped' | 'none';
-}
 
 export type ExportLayer = 'all' | 'own';
 

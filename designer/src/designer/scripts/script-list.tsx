@@ -1,0 +1,58 @@
+import { Plus } from 'lucide-react';
+import { useTranslation } from 'react-i18next';
+import { Badge, Button, EmptyState, cx } from '../../ui';
+import type { ScriptDefinition } from './scripts-api';
+
+interface ScriptListProps {
+  names: string[];
+  /** Each script as edited (its draft, else as saved). */
+  scriptOf: (name: string) => ScriptDefinition | undefined;
+  isDirty: (name: string) => boolean;
+  current: string | undefined;
+  onSelect: (name: string) => void;
+  onNew: () => void;
+}
+
+/** The scripts to pick from, marked unsaved or inactive. */
+export function ScriptList({ names, scriptOf, isDirty, current, onSelect, onNew }: ScriptListProps) {
+  const { t } = useTranslation();
+  return (
+    <nav className="f-perm-rolelist f-scripts__list" aria-label={t('scriptEditor.scripts')}>
+      <div className="f-perm-rolelist__head">
+        <h2>{t('scriptEditor.scripts')}</h2>
+        <Button size="sm" icon={<Plus size={16} aria-hidden="true" />} onClick={onNew}>
+          {t('scriptEditor.newScript')}
+        </Button>
+      </div>
+      {names.length === 0 ? (
+        <EmptyState compact title={t('scriptEditor.noScriptsTitle')} body={t('scriptEditor.noScriptsBody')} />
+      ) : (
+        <ul>
+          {names.map((n) => {
+            const s = scriptOf(n);
+            return (
+              <li key={n}>
+                <button
+                  type="button"
+                  className={cx('f-perm-rolelist__item', n === current && 'f-perm-rolelist__item--active')}
+                  aria-current={n === current ? 'true' : undefined}
+                  onClick={() => onSelect(n)}
+                >
+                  <span className="f-perm-rolelist__label">{s?.label || n}</span>
+                  <span className="f-perm-rolelist__name">
+                    {s ? `${s.object} · ${t(`scriptEditor.event_${s.event}`)}` : n}
+                  </span>
+                  {isDirty(n) ? (
+                    <Badge tone="warning">{t('scriptEditor.unsaved')}</Badge>
+                  ) : s?.active === false ? (
+                    <Badge>{t('scriptEditor.inactive')}</Badge>
+                  ) : null}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </nav>
+  );
+}

@@ -1,0 +1,120 @@
+/* eslint-disable */
+/**
+ * Generated from metadata/schemas/*.json by json-schema-to-typescript.
+ * Do not edit: change the schema files and run `npm run gen:types -w @forma/metadata`.
+ */
+
+/**
+ * `error.code` of every error answer (shared/DESIGN.md, Errors); runtime/src/errors.ts maps each to its HTTP status.
+ */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'BAD_REQUEST'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RECORD_LOCKED'
+  | 'DUPLICATE'
+  | 'TOO_LARGE'
+  | 'REQUEST_TIMEOUT'
+  | 'SCRIPT_FAILED'
+  | 'RATE_LIMITED'
+  | 'SCRIPT_BUSY'
+  | 'UNAVAILABLE'
+  | 'INTERNAL';
+export type ChartKind = 'bar' | 'line' | 'pie' | 'funnel' | 'table';
+
+/**
+ * Shapes of HTTP answers the web app reads (shared/API.md), one source for the server and the app: the app imports the types generated from this file (@forma/metadata/api-types) instead of copying them.
+ */
+export interface ApiContracts {
+  errorCode?: ErrorCode;
+  reportSummary?: ReportSummary;
+  reportRun?: ReportRun;
+  homeDashboard?: HomeDashboard;
+  templateInfo?: TemplateInfo;
+  templateApplyResult?: TemplateApplyResult;
+}
+/**
+ * `GET /api/reports` items.
+ */
+export interface ReportSummary {
+  name: string;
+  label: string;
+  description?: string;
+  object: string;
+  chart: ChartKind;
+  'x-i18n'?: I18NMap;
+}
+/**
+ * Labels in other languages, from the metadata's `x-i18n` (`{"zh-CN": {"label": "…"}}`).
+ */
+export interface I18NMap {
+  [k: string]: {} | undefined;
+}
+/**
+ * `POST /api/reports/:name/run`.
+ */
+export interface ReportRun {
+  name: string;
+  label: string;
+  description?: string;
+  object: string;
+  chart: ChartKind;
+  columns: ReportColumn[];
+  rows: {
+    [k: string]: unknown | undefined;
+  }[];
+  truncated: boolean;
+}
+export interface ReportColumn {
+  key: string;
+  label: string;
+  role: 'group' | 'measure' | 'derived';
+  field?: string;
+  kind: string;
+  bucket?: string;
+  'x-i18n'?: I18NMap;
+}
+/**
+ * `GET /api/dashboards/home` → `dashboard`.
+ */
+export interface HomeDashboard {
+  name: string;
+  label: string;
+  roles: string[];
+  widgets: HomeDashboardWidget[];
+  'x-i18n'?: I18NMap;
+}
+export interface HomeDashboardWidget {
+  report: string;
+  label: string;
+  title?: string;
+  chart?: ChartKind;
+  width?: 'half' | 'full';
+  'x-i18n'?: I18NMap;
+}
+/**
+ * `GET /api/templates` items (docs/plugins.md).
+ */
+export interface TemplateInfo {
+  name: string;
+  label: string;
+  version: string;
+  description?: string;
+  objects: string[];
+  hasSampleData: boolean;
+}
+/**
+ * `POST /api/templates/:name/apply`.
+ */
+export interface TemplateApplyResult {
+  version: number;
+  changed: boolean;
+  template: {
+    name: string;
+    version: string;
+  };
+  sampleData: 'inserted' | 'skipped' | 'none';
+}

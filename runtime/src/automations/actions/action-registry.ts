@@ -1,0 +1,58 @@
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import type { AutomationActionType } from './action-type';
+import { createAction } from './create';
+import { documentAction } from './document';
+import { notifyAction } from './notify';
+import { scriptAction } from './script';
+import { setAction } from './set';
+
+const CORE: readonly AutomationActionType[] = [setAction, createAction, notifyAction, scriptAction, documentAction];
+const registry = new Map<string, { type: AutomationActionType; validate?: ValidateFunction }>(
+  CORE.map((t) => [t.type, { type: t }]),
+);
+
+const TYPE_NAME = /^[a-z][a-z0-9_]{0,39}$/;
+const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false }));
+
+/**
+ * Adds an automation action kind (plugins, through `automationActions`); returns its removal. A
+ * taken name is refused; a `schema` must compile (it checks the action's other properties).
+ */
+export function registerAutomationAction(type: AutomationActionType): () => void {
+  if (!TYPE_NAME.test(type.type)) throw new Error(`Automation action "${type.type}" must match ${TYPE_NAME}`);
+  if (registry.has(type.type)) throw new Error(`Automation action "${type.type}" is already registered`);
+  if (typeof type.run !== 'function') throw new Error(`Automation action "${type.type}" needs run`);
+  const validate = type.schema
+    ? ajv.compile({
+        ...type.schema,
+        type: 'object',
+        properties: { ...((type.schema.properties as object | undefined) ?? {}), type: true },
+      })
+    : undefined;
+  const entry = { type, ...(validate ? { validate } : {}) };
+  registry.set(type.type, entry);
+  return () => {
+    if (registry.get(type.type) === entry) registry.delete(type.type);
+  };
+}
+
+export function automationAction(type: string): AutomationActionType | undefined {
+  return registry.get(type)?.type;
+}
+
+/** Problems of an action's shape against its kind's `schema` (plugin kinds), as `[path, message]`. */
+export function actionShapeProblems(action: { type: string }): Array<[string, string]> {
+  const validate = registry.get(action.type)?.validate;
+  if (!validate || validate(action)) return [];
+  return (validate.errors ?? []).map((e) => [
+    e.instancePath,
+    e.keyword === 'additionalProperties'
+      ? `unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`
+      : (e.message ?? 'is not valid'),
+  ]);
+}
+
+export function automationActions(): AutomationActionType[] {
+  return [...registry.values()].map((e) => e.type);
+}

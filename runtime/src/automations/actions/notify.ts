@@ -1,0 +1,50 @@
+import { notify } from '../../workflows/notify';
+import type { Recipient } from '../automation-types';
+import { messageProblem } from '../message-template';
+import type { AutomationActionType } from './action-type';
+import { checkRecipient } from './check-values';
+import { recipients } from './recipients';
+
+export interface NotifyAction {
+  type: 'notify';
+  to: Recipient[];
+  title: string;
+  message?: string;
+  email?: boolean;
+}
+
+/** An in-app notification (and, unless `email: false`, an e-mail) to people named by the rule. */
+export const notifyAction: AutomationActionType<NotifyAction> = {
+  type: 'notify',
+  check(action, c) {
+    action.to.forEach((r, j) => {
+      checkRecipient(c.model, c.object, r, `${c.path}/to/${j}`, c);
+    });
+    const fields = new Set(c.object.fields.keys());
+    for (const key of ['title', 'message'] as const) {
+      const text = action[key];
+      const problem = text === undefined ? undefined : messageProblem(text, fields);
+      if (problem) c.add(`${c.path}/${key}`, problem);
+    }
+  },
+  async run(action, { run, record, render }) {
+    const users = await recipients(run, record, action.to);
+    const title = render(action.title);
+    const body = action.message ? render(action.message) : '';
+    for (const user of users)
+      await notify(
+        run.tx.db,
+        run.tx.schema,
+        {
+          user,
+          kind: 'automation',
+          title,
+          ...(body ? { body } : {}),
+          data: { rule: run.rule, object: run.object, record: record.id },
+          ...(action.email === false ? {} : { email: { subject: title, body: body || title } }),
+        },
+        run.now,
+      );
+    return { summary: { users } };
+  },
+};

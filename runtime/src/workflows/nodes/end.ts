@@ -1,0 +1,54 @@
+import { localLabel, noticeLocales, noticeTexts } from '../notice-text';
+import { notify } from '../notify';
+import { event, setFields } from '../transition';
+import type { Outcome } from '../workflow-graph';
+import { workflowStore as store } from '../workflow-store';
+import type { WorkflowNodeType } from './node-type';
+
+/** Ends the instance with an outcome; its fields and the outcome land on the record in one write. */
+export const endNode: WorkflowNodeType = {
+  type: 'end',
+  automatic: false,
+  validate(node, c) {
+    if (c.out.length) c.issue(c.path, [node.id], 'an end node cannot have outgoing edges');
+    if (node.data.outcome !== 'approved' && node.data.outcome !== 'rejected')
+      c.issue(`${c.path}/data/outcome`, [node.id], 'an end node needs an outcome: "approved" or "rejected"');
+  },
+  async simulate(node) {
+    return { end: node.data.outcome ?? null };
+  },
+  async execute(run, node) {
+    const outcome = (node.data.outcome ?? 'rejected') as Outcome;
+    const { ctx, instance } = run;
+    await setFields(run, node, { ...(node.data.set ?? {}) }, outcome);
+    await store.cancelOpenTasks(ctx.db, ctx.schema, instance.id, run.now);
+    await store.updateInstance(ctx.db, ctx.schema, instance.id, {
+      status: outcome,
+      current_node: node.id,
+      finished_at: run.now,
+    });
+    run.instance = { ...instance, status: outcome, current_node: node.id, finished_at: run.now, rev: instance.rev + 1 };
+    await event(run, 'completed', node.id, { outcome });
+    const lang = (await noticeLocales(ctx.db, ctx.schema, [instance.submitted_by])).get(instance.submitted_by) ?? 'en';
+    const what = `${localLabel(run.object.label, run.object.i18n as never, lang)} ${String(run.record[run.object.labelField] ?? instance.record_id)}`;
+    await notify(
+      ctx.db,
+      ctx.schema,
+      {
+        user: instance.submitted_by,
+        kind: `approval.${outcome}`,
+        title: noticeTexts(lang).outcome(what, outcome),
+        data: { instance: instance.id, object: instance.object, record: instance.record_id, outcome },
+      },
+      run.now,
+    );
+    return null;
+  },
+  palette: {
+    label: { en: 'End', 'zh-CN': '结束' },
+    order: 4,
+    icon: 'circle-stop',
+    initialData: { outcome: 'approved' },
+    handles: [],
+  },
+};

@@ -1,0 +1,18 @@
+import { onlyEdge, type WorkflowNodeType } from './node-type';
+
+/** Where every walk begins: exactly one per workflow, no incoming edge, one outgoing edge. */
+export const startNode: WorkflowNodeType = {
+  type: 'start',
+  automatic: false,
+  validate(node, c) {
+    if (c.incoming.length) c.issue(c.path, [node.id], 'the start node cannot have incoming edges');
+    if (c.out.length !== 1) c.issue(c.path, [node.id], 'the start node needs exactly one outgoing edge');
+  },
+  async simulate(node, visit) {
+    return { edge: onlyEdge(visit.graph, node) };
+  },
+  async execute(run, node) {
+    return run.graph.out(node.id)[0]?.target ?? '';
+  },
+  palette: { label: { en: 'Start', 'zh-CN': '开始' }, order: 5, icon: 'play', handles: [{ id: 'out' }] },
+};

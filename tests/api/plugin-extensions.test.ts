@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AutomationActionType, WorkflowNodeType } from '../../platform/src/plugins/plugin-api';
+import { recordWorkflowEvent } from '../../platform/src/plugins/plugin-api';
+import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
+
+/**
+ * Plugins extend the closed lists of the core through registries: a "send SMS" automation action and
+ * a workflow node type, both in a plugin loaded in process, with no change to core code. Saving
+ * checks them (the plugin's schema, unknown types refused), rules and workflows run them, and a
+ * failed plugin leaves neither behind.
+ */
+let server: TestServer;
+let tenant: TestTenant;
+const sent: Array<{ to: string; text: string }> = [];
+
+interface SmsAction {
+  type: 'sms';
+  to: string;
+  text: string;
+}
+const smsAction: AutomationActionType<SmsAction> = {
+  type: 'sms',
+  schema: {
+    required: ['to', 'text'],
+    additionalProperties: false,
+    properties: { to: { type: 'string', pattern: '^\\+[0-9]{6,15}$' }, text: { type: 'string', maxLength: 320 } },
+  },
+  check(action, c) {
+    if (action.text.includes('{{record.nope}}')) c.add(`${c.path}/text`, 'names an unknown field');
+  },
+  async run(action, step) {
+    sent.push({ to: action.to, text: step.render(action.text) });
+    return { summary: { to: action.to } };
+  },
+};
+
+/** A node that writes a note to the history and moves on: automatic, one outgoing edge. */
+const noteNode: WorkflowNodeType = {
+  type: 'note',
+  automatic: true,
+  validate(node, c) {
+    if (c.out.length !== 1) c.issue(c.path, [node.id], 'a note needs exactly one outgoing edge');
+    if (typeof node.data.text !== 'string') c.issue(`${c.path}/data/text`, [node.id], 'a note needs a text');
+  },
+  async simulate(node, visit) {
+    return { edge: visit.graph.out(node.id)[0] };
+  },
+  async execute(run, node) {
+    await recordWorkflowEvent(run, 'note', node.id, { text: node.data.text });
+    return run.graph.out(node.id)[0]?.target ?? '';
+  },
+  palette: { label: { en: 'Note' }, order: 10, icon: 'sticky-note', handles: [{ id: 'out' }] },
+};
+
+beforeAll(async () => {
+  server = await startTestServer({
+    plugins: [
+      {
+        kind: 'inline',
+        definition: { name: 'sms-demo', version: '1.0.0', automationActions: [smsAction], nodeTypes: [noteNode] },
+      },
+      // Takes a core type's name: fails to load, and its other action is not left registered.
+      {
+        kind: 'inline',
+        definition: {
+          name: 'greedy',
+          version: '1.0.0',
+          automationActions: [
+            { type: 'fax', run: async () => ({ summary: {} }) },
+            { ...smsAction, type: 'set' },
+          ],
+        },
+      },
+    ],
+  });
+  tenant = await createTestTenant(server, { prefix: 'plugext' });
+  const put = await tenant.api.put('/api/meta/objects/ticket', {
+    title: 'Ticket',
+    type: 'object',
+    'x-label-field': 'subject',
+    properties: { subject: { type: 'string', maxLength: 200 }, amount: { type: 'number' } },
+    required: ['subject'],
+  });
+  expect(put.status, put.text).toBe(200);
+}, 300_000);
+afterAll(async () => {
+  await server?.platform.delete(`/api/tenants/${tenant?.id}`, { query: { confirm: tenant?.id } });
+  await server?.close();
+});
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 100; i += 1) if (!(await server.runtime.outbox.drain())) return;
+}
+
+const rule = (action: Record<string, unknown>) => ({
+  label: 'Text the owner',
+  object: 'ticket',
+  trigger: { on: 'create' },
+  actions: [action],
+});
+
+describe('a plugin automation action', () => {
+  it('is refused when its shape does not fit the plugin schema, or its type is unknown', async () => {
+    const bad = await tenant.api.put('/api/meta/automations/bad_sms', rule({ type: 'sms', to: 'nobody' }));
+    expect(bad.status, bad.text).toBe(400);
+    expect(JSON.stringify(bad.body.error)).toContain('/actions/0');
+    const extra = await tenant.api.put(
+      '/api/meta/automations/bad_sms',
+      rule({ type: 'sms', to: '+4912345678', text: 'x', colour: 'red' }),
+    );
+    expect(extra.status, extra.text).toBe(400);
+    expect(JSON.stringify(extra.body.error)).toContain('colour');
+    const own = await tenant.api.put(
+      '/api/meta/automations/bad_sms',
+      rule({ type: 'sms', to: '+4912345678', text: 'see {{record.nope}}' }),
+    );
+    expect(own.status, own.text).toBe(400);
+    expect(JSON.stringify(own.body.error)).toContain('names an unknown field');
+    const unknown = await tenant.api.put('/api/meta/automations/bad_sms', rule({ type: 'fax', to: '1' }));
+    expect(unknown.status, unknown.text).toBe(400);
+    expect(JSON.stringify(unknown.body.error)).toContain('unknown action type \\"fax\\"');
+  });
+
+  it('runs in a rule like a core action', async () => {
+    const ok = await tenant.api.put(
+      '/api/meta/automations/text_owner',
+      rule({ type: 'sms', to: '+4912345678', text: 'New ticket: {{record.subject}}' }),
+    );
+    expect(ok.status, ok.text).toBe(200);
+    const created = await tenant.api.post('/api/records/ticket', { subject: 'Printer on fire' });
+    expect(created.status, created.text).toBe(201);
+    await settle();
+    await expect.poll(() => sent).toContainEqual({ to: '+4912345678', text: 'New ticket: Printer on fire' });
+    const runs = await tenant.api.get('/api/automations/runs', { query: { rule: 'text_owner' } });
+    expect(runs.status, runs.text).toBe(200);
+    expect(runs.body.items[0]).toMatchObject({ outcome: 'succeeded', actions: [{ type: 'sms', to: '+4912345678' }] });
+  });
+
+  it('a plugin that fails to load leaves none of its actions registered', async () => {
+    const plugins = await tenant.api.get('/api/plugins');
+    const greedy = plugins.body.items.find((p: { name: string }) => p.name === 'greedy');
+    expect(greedy.status).toBe('failed');
+    expect(greedy.error).toContain('"set" is already registered');
+    const fax = await tenant.api.put('/api/meta/automations/fax', rule({ type: 'fax' }));
+    expect(fax.status, fax.text).toBe(400);
+    expect(JSON.stringify(fax.body.error)).toContain('unknown action type');
+  });
+});
+
+describe('a plugin workflow node type', () => {
+  const workflow = (nodeData: Record<string, unknown>) => ({
+    object: 'ticket',
+    label: 'Big tickets',
+    trigger: { on: 'submit' },
+    nodes: [
+      { id: 'start', type: 'start', position: { x: 0, y: 0 }, data: {} },
+      { id: 'n1', type: 'note', position: { x: 0, y: 100 }, data: nodeData },
+      { id: 'done', type: 'end', position: { x: 0, y: 200 }, data: { outcome: 'approved', set: { amount: 1 } } },
+    ],
+    edges: [
+      { id: 'e1', source: 'start', target: 'n1' },
+      { id: 'e2', source: 'n1', target: 'done' },
+    ],
+  });
+
+  it('is checked by its own rules, and an unknown type is refused', async () => {
+    const bad = await tenant.api.put('/api/meta/workflows/big', workflow({}));
+    expect(bad.status, bad.text).toBe(400);
+    expect(JSON.stringify(bad.body.error)).toContain('a note needs a text');
+    const unknown = workflow({ text: 'x' });
+    (unknown.nodes[1] as { type: string }).type = 'teleport';
+    const r = await tenant.api.put('/api/meta/workflows/big', unknown);
+    expect(r.status, r.text).toBe(400);
+    expect(JSON.stringify(r.body.error)).toContain('unknown node type \\"teleport\\"');
+  });
+
+  it('is simulated and run by the engine', async () => {
+    const ok = await tenant.api.put('/api/meta/workflows/big', workflow({ text: 'checked by the plugin' }));
+    expect(ok.status, ok.text).toBe(200);
+    const sim = await tenant.api.post('/api/meta/workflows/big/simulate', { record: { subject: 'S' } });
+    expect(sim.status, sim.text).toBe(200);
+    expect(sim.body).toMatchObject({ path: ['start', 'n1', 'done'], outcome: 'approved' });
+    const created = await tenant.api.post('/api/records/ticket', { subject: 'Submit me' });
+    expect(created.status, created.text).toBe(201);
+    const submitted = await tenant.api.post(`/api/records/ticket/${created.body.id}/submit`);
+    expect(submitted.status, submitted.text).toBe(201);
+    const history = await tenant.api.get(`/api/records/ticket/${created.body.id}/approvals`);
+    expect(history.status, history.text).toBe(200);
+    expect(history.body.items[0].status).toBe('approved');
+    expect(history.body.items[0].history).toContainEqual(
+      expect.objectContaining({ action: 'note', step: 'n1', data: { text: 'checked by the plugin' } }),
+    );
+    expect((await tenant.api.get(`/api/records/ticket/${created.body.id}`)).body.amount).toBe(1);
+  });
+});
