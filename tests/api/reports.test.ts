@@ -195,6 +195,8 @@ describe('built-in CRM reports match SQL computed independently', () => {
       );
     }
     expect(byName['Spring mailing']?.roi).toBe(300);
+    // Its chart plots the ROI the title names, not the revenue.
+    expect(got.chartValue).toBe('roi');
     expect(n(byName['Spring mailing']?.revenue)).toBe(12_000);
     // The sample data's expo campaign gets its revenue from its won sample deal.
     expect(n(byName['Industrial Expo Shanghai']?.revenue)).toBe(120_000);
@@ -287,6 +289,7 @@ describe('bad input', () => {
       ],
       sort: ['-missing'],
       chart: 'bar',
+      chartValue: 'nope',
     });
     expect(bad.status, bad.text).toBe(400);
     const paths = Object.keys(bad.body.error.fields);
@@ -298,6 +301,7 @@ describe('bad input', () => {
         '/reports/bad/derive/1/expr',
         '/reports/bad/derive/2/expr',
         '/reports/bad/sort/0',
+        '/reports/bad/chartValue',
       ]),
     );
     const unknownObject = await tenant.api.put('/api/meta/reports/bad', {

@@ -12,6 +12,8 @@ export interface ReportSummary {
   description?: string;
   object: string;
   chart: ChartKind;
+  /** The column the chart plots (absent: the first measure). */
+  chartValue?: string;
 }
 
 export interface ReportColumn {

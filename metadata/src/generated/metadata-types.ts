@@ -40,6 +40,10 @@ export type Name1 = string;
 export type AutomationAction = {
   type: 'set' | 'create' | 'notify' | 'script' | 'document';
 };
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name2 = string;
 
 /**
  * A packaged metadata document (an industry template, or a tenant's export).
@@ -513,6 +517,7 @@ export interface ReportDefinition {
    */
   derive?: ReportDerived[];
   chart: 'bar' | 'line' | 'pie' | 'funnel' | 'table';
+  chartValue?: Name2;
   /**
    * Output columns, "-" for descending (default: group keys; select fields in their enum order).
    *

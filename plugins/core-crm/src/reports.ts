@@ -78,6 +78,8 @@ export const reports: Record<string, ReportDefinition> = {
       { fn: 'sum', field: 'cost', as: 'cost' },
     ],
     derive: [{ as: 'roi', expr: 'round((revenue - cost) / cost * 100, 1)', label: 'ROI %' }],
+    // The title promises ROI: plot it, not the revenue it is computed from.
+    chartValue: 'roi',
     sort: ['-roi'],
     chart: 'bar',
   },

@@ -910,6 +910,12 @@ export const en = {
     simOutcome: 'Ends {{outcome}}',
     simNoEnd: 'The path does not reach an end.',
   },
+  unsaved: {
+    title: 'Leave without saving?',
+    body: 'Your changes on this page have not been saved. If you leave now, they are lost.',
+    stay: 'Stay and keep editing',
+    discard: 'Discard changes and leave',
+  },
   language: { en: 'English', 'zh-CN': '中文（简体）' },
 };
 

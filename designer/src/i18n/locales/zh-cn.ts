@@ -907,5 +907,11 @@ export const zhCN: Translations = {
     simOutcome: '结束于：{{outcome}}',
     simNoEnd: '路径没有到达结束节点。',
   },
+  unsaved: {
+    title: '不保存就离开？',
+    body: '此页面上的修改尚未保存。现在离开，修改将丢失。',
+    stay: '留下继续编辑',
+    discard: '放弃修改并离开',
+  },
   language: { en: 'English', 'zh-CN': '中文（简体）' },
 };
