@@ -22,7 +22,12 @@ const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const run = async (api: TestTenant['api'], name: string, body: Record<string, unknown> = { asOf }) => {
   const res = await api.post(`/api/reports/${name}/run`, body);
   expect(res.status, res.text).toBe(200);
-  return res.body as { rows: Record<string, unknown>[]; columns: { key: string }[]; truncated: boolean };
+  return res.body as {
+    rows: Record<string, unknown>[];
+    columns: { key: string }[];
+    truncated: boolean;
+    chartValue?: string;
+  };
 };
 const STAGES = ['prospecting', 'qualification', 'proposal', 'negotiation', 'won'];
 

@@ -95,13 +95,8 @@ export function FilterBuilder({ schema, fields, lang, initial, onApply }: Filter
               <div className="f-filters__cell f-filters__value">
                 {Array.isArray(f.enum) && multi ? (
                   // "is one of" a picklist: the options the user sees, ticked, never typed values.
-                  <div
-                    className="f-filters__options"
-                    role="group"
-                    aria-label={t('list.value')}
-                    aria-invalid={problem ? true : undefined}
-                    aria-describedby={problem ? errorId : undefined}
-                  >
+                  <fieldset className="f-filters__options" aria-describedby={problem ? errorId : undefined}>
+                    <legend className="f-sr-only">{t('list.value')}</legend>
                     {f.enum.map((v) => {
                       const chosen = splitValues(row.value);
                       const value = String(v);
@@ -122,7 +117,7 @@ export function FilterBuilder({ schema, fields, lang, initial, onApply }: Filter
                         </label>
                       );
                     })}
-                  </div>
+                  </fieldset>
                 ) : Array.isArray(f.enum) && !multi ? (
                   <select
                     className="f-select"
