@@ -7,7 +7,8 @@ import { useSession } from '../session/session-context';
 import { EmptyState, ErrorState, LoadingState } from '../ui';
 import { nameOf } from '../approvals/approvals-api';
 import { formatValue } from './format-value';
-import { historyItems } from './records-api';
+import { LookupValue } from './lookup-value';
+import { historyItems, historyLabels } from './records-api';
 import { isEndpointMissing, recordKeys, useRecordsApi } from './use-records-api';
 import './history-timeline.css';
 
@@ -50,13 +51,23 @@ export function HistoryTimeline({
   if (items.length === 0)
     return <EmptyState compact icon={<History size={18} aria-hidden="true" />} title={t('record.historyEmpty')} />;
   const when = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
+  const labels = historyLabels(history.data);
+  // Lookup values (and the owner) read as their records' names, linked; everything else formatted.
+  const show = (field: string, value: unknown) => {
+    const f = schema.properties?.[field];
+    const ref = field === 'owner' ? 'user' : f?.['x-ref'];
+    if (typeof ref === 'string' && typeof value === 'string')
+      return <LookupValue target={ref} value={value} known={labels[value]} />;
+    return formatValue(f, value, lang);
+  };
   return (
     <ol className="f-history">
       {items.map((h, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: audit entries have no id of their own in the contract
         <li key={i} className="f-history__item">
           <div className="f-history__head">
-            <strong>{nameOf(h.user, t('record.someone'))}</strong> {t(`record.${actionKey(h.action)}_action`)}
+            <strong>{h.userName || nameOf(h.user, t('record.someone'))}</strong>{' '}
+            {t(`record.${actionKey(h.action)}_action`)}
             <time className="f-history__time" dateTime={h.at}>
               {Number.isNaN(Date.parse(h.at)) ? h.at : when.format(new Date(h.at))}
             </time>
@@ -64,18 +75,17 @@ export function HistoryTimeline({
           {h.changes && Object.keys(h.changes).length > 0 && (
             <dl className="f-history__changes">
               {Object.entries(h.changes).map(([field, pair]) => {
-                const f = schema.properties?.[field];
                 const [before, after] = Array.isArray(pair) ? pair : [undefined, pair];
                 return (
                   <div key={field} className="f-history__change">
                     <dt>{fieldLabel(schema, field, lang)}</dt>
                     <dd>
-                      {before !== undefined && before !== null && (
+                      {before !== undefined && before !== null && before !== '' && (
                         <>
-                          <del>{formatValue(f, before, lang)}</del> →{' '}
+                          <del>{show(field, before)}</del> →{' '}
                         </>
                       )}
-                      <ins>{formatValue(f, after, lang) || '—'}</ins>
+                      <ins>{after === null || after === undefined || after === '' ? '—' : show(field, after)}</ins>
                     </dd>
                   </div>
                 );

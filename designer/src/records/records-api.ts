@@ -1,3 +1,4 @@
+import type { LookupLabel } from './lookup-value';
 import type { ApiClient, QueryValue } from '../api/api-client';
 import type { ApiFilter } from './filter-model';
 
@@ -33,6 +34,8 @@ export interface ListParams {
 export interface HistoryEntry {
   at: string;
   user?: string | { id?: string; name?: string; email?: string } | null;
+  /** The author's name (the server's; `user` is their id). */
+  userName?: string | null;
   action: string;
   changes?: Record<string, [unknown, unknown]>;
 }
@@ -123,6 +126,12 @@ export function recordsApi(api: ApiClient) {
 export type RecordsApi = ReturnType<typeof recordsApi>;
 
 /** History answers may be a bare array or `{items}`; the screen wants the array. */
+/** The records the history's lookup values point at, by id (the server's `labels`). */
+export function historyLabels(answer: unknown): Record<string, LookupLabel> {
+  const labels = answer && typeof answer === 'object' ? (answer as { labels?: unknown }).labels : undefined;
+  return labels && typeof labels === 'object' ? (labels as Record<string, LookupLabel>) : {};
+}
+
 export function historyItems(answer: HistoryEntry[] | { items: HistoryEntry[] } | undefined): HistoryEntry[] {
   if (!answer) return [];
   return Array.isArray(answer) ? answer : Array.isArray(answer.items) ? answer.items : [];

@@ -143,6 +143,14 @@ export interface ObjectDefinition {
     retainDays?: number;
   };
   'x-icon'?: string;
+  /**
+   * Whether the object is an item of the app's main menu. Absent: yes, except child objects (those another object's x-children names: quote lines, price list entries, payments), which live under their parent; true pins a child object into the menu, false hides any object from it (it stays reachable by links and its API).
+   */
+  'x-nav'?: boolean;
+  /**
+   * Position in the main menu, lowest first. Objects without it follow those with it, in the metadata's order.
+   */
+  'x-order'?: number;
   'x-id'?: StableId;
   'x-renamed-from'?: Name;
   'x-i18n'?: I18N;

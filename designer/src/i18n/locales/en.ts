@@ -910,6 +910,10 @@ export const en = {
     simOutcome: 'Ends {{outcome}}',
     simNoEnd: 'The path does not reach an end.',
   },
+  lookup: {
+    hidden: 'Hidden record',
+    hiddenHint: 'A record you may not see',
+  },
   unsaved: {
     title: 'Leave without saving?',
     body: 'Your changes on this page have not been saved. If you leave now, they are lost.',

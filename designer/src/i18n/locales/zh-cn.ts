@@ -907,6 +907,10 @@ export const zhCN: Translations = {
     simOutcome: '结束于：{{outcome}}',
     simNoEnd: '路径没有到达结束节点。',
   },
+  lookup: {
+    hidden: '隐藏的记录',
+    hiddenHint: '你无权查看的记录',
+  },
   unsaved: {
     title: '不保存就离开？',
     body: '此页面上的修改尚未保存。现在离开，修改将丢失。',
