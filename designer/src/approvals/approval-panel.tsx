@@ -7,7 +7,7 @@ import { ApprovalBadge } from '../records/approval-badge';
 import { isEndpointMissing, recordKeys } from '../records/use-records-api';
 import { useSession } from '../session/session-context';
 import { Button, Dialog, EmptyState, ErrorState, LoadingState, useToast } from '../ui';
-import { type ApprovalInstance, idOf, instancesOf, nameOf } from './approvals-api';
+import { type ApprovalInstance, idOf, instancesOf, nameOf, submitOptionOf } from './approvals-api';
 import { inboxKey, useApprovalsApi } from './use-approvals';
 import './approval-panel.css';
 
@@ -135,8 +135,11 @@ export function ApprovalPanel({
   const canRecall = (inst: ApprovalInstance) =>
     inst.status === 'pending' && (session.isAdmin || idOf(inst.submittedBy) === session.user.id);
 
-  // Approved records are done; pending ones are already in flight. Rejected ones may try again.
-  const canSubmit = status !== 'pending' && status !== 'approved';
+  // The server says whether a submit would start a workflow (an active one whose trigger holds for
+  // this record, and the user may update it): the button is offered only then, never to fail after
+  // the click. Approved records are done; pending ones are already in flight.
+  const available = submitOptionOf(list.data)?.available === true;
+  const canSubmit = available && status !== 'pending' && status !== 'approved';
   let body: React.ReactNode;
   if (list.isPending) body = <LoadingState compact label={t('common.loading')} />;
   else if (list.isError)
@@ -169,6 +172,9 @@ export function ApprovalPanel({
           <Button variant="primary" icon={<Send size={16} aria-hidden="true" />} onClick={() => setOpen(true)}>
             {t('record.submit')}
           </Button>
+        )}
+        {list.isSuccess && !available && status !== 'pending' && (
+          <span className="f-approvals-panel__note">{t('record.noWorkflow')}</span>
         )}
       </div>
       {body}

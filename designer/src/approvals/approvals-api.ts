@@ -107,3 +107,9 @@ export function instancesOf(a: ApprovalInstance[] | { items: ApprovalInstance[] 
   if (!a) return [];
   return Array.isArray(a) ? a : Array.isArray(a.items) ? a.items : [];
 }
+
+/** Whether the record can be submitted now (the server's `submit` beside a record's approvals). */
+export function submitOptionOf(answer: unknown): { available: boolean; workflow?: string } | undefined {
+  const submit = answer && typeof answer === 'object' ? (answer as { submit?: unknown }).submit : undefined;
+  return submit && typeof submit === 'object' ? (submit as { available: boolean; workflow?: string }) : undefined;
+}

@@ -21,6 +21,8 @@ function actionKey(action: string): 'created' | 'updated' | 'deleted' | 'restore
   return 'updated';
 }
 
+const STATUSES = new Set(['none', 'pending', 'approved', 'rejected']);
+
 /** The audit trail, newest first: who changed which field from what to what. */
 export function HistoryTimeline({
   object,
@@ -58,6 +60,8 @@ export function HistoryTimeline({
     const ref = field === 'owner' ? 'user' : f?.['x-ref'];
     if (typeof ref === 'string' && typeof value === 'string')
       return <LookupValue target={ref} value={value} known={labels[value]} />;
+    if (field === 'approval_status' && typeof value === 'string' && STATUSES.has(value))
+      return t(`record.status_${value as 'none'}`);
     return formatValue(f, value, lang);
   };
   return (
@@ -74,22 +78,25 @@ export function HistoryTimeline({
           </div>
           {h.changes && Object.keys(h.changes).length > 0 && (
             <dl className="f-history__changes">
-              {Object.entries(h.changes).map(([field, pair]) => {
-                const [before, after] = Array.isArray(pair) ? pair : [undefined, pair];
-                return (
-                  <div key={field} className="f-history__change">
-                    <dt>{fieldLabel(schema, field, lang)}</dt>
-                    <dd>
-                      {before !== undefined && before !== null && before !== '' && (
-                        <>
-                          <del>{show(field, before)}</del> →{' '}
-                        </>
-                      )}
-                      <ins>{after === null || after === undefined || after === '' ? '—' : show(field, after)}</ins>
-                    </dd>
-                  </div>
-                );
-              })}
+              {Object.entries(h.changes)
+                // The record's own id is no news to the reader.
+                .filter(([field]) => field !== 'id')
+                .map(([field, pair]) => {
+                  const [before, after] = Array.isArray(pair) ? pair : [undefined, pair];
+                  return (
+                    <div key={field} className="f-history__change">
+                      <dt>{fieldLabel(schema, field, lang)}</dt>
+                      <dd>
+                        {before !== undefined && before !== null && before !== '' && (
+                          <>
+                            <del>{show(field, before)}</del> →{' '}
+                          </>
+                        )}
+                        <ins>{after === null || after === undefined || after === '' ? '—' : show(field, after)}</ins>
+                      </dd>
+                    </div>
+                  );
+                })}
             </dl>
           )}
         </li>
