@@ -36,13 +36,16 @@ function Steps({
   const at = (v: string | undefined) => (v && !Number.isNaN(Date.parse(v)) ? when.format(new Date(v)) : '');
   const eventText = (action: string, who: string) =>
     KNOWN_EVENTS.has(action) ? t(`events.${action as 'submitted'}`, { who }) : t('events.other', { who, action });
-  const events = [...(instance.history ?? [])].sort((a, b) => String(a.at).localeCompare(String(b.at)));
+  // The trail shows what people did; the engine's own events (a branch taken) are not news to them.
+  const events = [...(instance.history ?? [])]
+    .filter((e) => KNOWN_EVENTS.has(e.action))
+    .sort((a, b) => String(a.at).localeCompare(String(b.at)));
   return (
     <section className="f-approval" aria-label={instance.workflow ?? t('record.approvals')}>
       <header className="f-approval__head">
         <ApprovalBadge status={instance.status} />
         {instance.status === 'pending' && instance.step && (
-          <span className="f-approval__meta">{t('record.step', { name: instance.step })}</span>
+          <span className="f-approval__meta">{t('record.step', { name: instance.stepLabel ?? instance.step })}</span>
         )}
         {onRecall && (
           <Button size="sm" variant="ghost" icon={<Undo2 size={16} aria-hidden="true" />} onClick={onRecall}>
@@ -57,6 +60,7 @@ function Steps({
             <StepIcon status={e.action} />
             <div>
               <div className="f-steps__label">{eventText(e.action, nameOf(e.user, t('record.someone')))}</div>
+              {e.stepLabel && e.action !== 'submitted' && <p className="f-steps__step">{e.stepLabel}</p>}
               <p className="f-steps__decision">{at(e.at)}</p>
               {e.comment && <q className="f-steps__comment">{e.comment}</q>}
             </div>

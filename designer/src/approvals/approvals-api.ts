@@ -12,6 +12,8 @@ export interface InboxItem {
   stepLabel?: string;
   /** The record's fields the approver may read, so the inbox can name it without another call. */
   fields?: Record<string, unknown>;
+  /** The fields the step names for its decision (amount, discount, total), in the workflow's order. */
+  show?: string[];
   recordLabel?: string;
   comment?: string;
   dueAt?: string | null;
@@ -41,6 +43,8 @@ export interface ApprovalEvent {
   at: string;
   action: string;
   step?: string | null;
+  /** The step's name from the workflow ("Manager review"). */
+  stepLabel?: string | null;
   user?: { id?: string; name?: string | null } | null;
   comment?: string | null;
 }
@@ -53,6 +57,7 @@ export interface ApprovalInstance {
   submittedAt?: string;
   /** The current node while pending. */
   step?: string | null;
+  stepLabel?: string | null;
   comment?: string | null;
   steps?: ApprovalStep[];
   history?: ApprovalEvent[];
