@@ -118,20 +118,21 @@ export function recordsApi(api: ApiClient) {
       }),
     exportFile: (object: string, format: 'csv' | 'xlsx', p: ListParams) =>
       api.raw('GET', `${base(object)}/export`, {
-        query: { format, filter: listQuery(p).filter, sort: listQuery(p).sort },
+        // For people: labelled headers and lookup names (ids in a column beside them).
+        query: { format, filter: listQuery(p).filter, sort: listQuery(p).sort, labels: true },
       }),
   };
 }
 
 export type RecordsApi = ReturnType<typeof recordsApi>;
 
-/** History answers may be a bare array or `{items}`; the screen wants the array. */
 /** The records the history's lookup values point at, by id (the server's `labels`). */
 export function historyLabels(answer: unknown): Record<string, LookupLabel> {
   const labels = answer && typeof answer === 'object' ? (answer as { labels?: unknown }).labels : undefined;
   return labels && typeof labels === 'object' ? (labels as Record<string, LookupLabel>) : {};
 }
 
+/** History answers may be a bare array or `{items}`; the screen wants the array. */
 export function historyItems(answer: HistoryEntry[] | { items: HistoryEntry[] } | undefined): HistoryEntry[] {
   if (!answer) return [];
   return Array.isArray(answer) ? answer : Array.isArray(answer.items) ? answer.items : [];
