@@ -93,7 +93,7 @@ describe('names, not ids', { timeout: 240_000 }, () => {
       expect(await history.getByRole('link', { name: 'Globex' }).first().getAttribute('href')).toBe(
         `/o/account/${globex.id}`,
       );
-      const historyText = await history.innerText();
+      const historyText = (await history.textContent()) ?? '';
       expect(historyText).not.toMatch(UUID);
       expect(historyText).not.toContain('Initech');
       await screenshot(page, `history-names-${lang === 'en' ? 'en' : 'zh-cn'}`);
@@ -103,14 +103,14 @@ describe('names, not ids', { timeout: 240_000 }, () => {
       const related = page.locator('.f-record__related');
       await related.getByRole('link', { name: 'Jane Buyer' }).waitFor();
       await related.getByRole('link', { name: 'Acme Corporation' }).waitFor();
-      expect(await related.innerText()).not.toMatch(UUID);
+      expect((await related.textContent()) ?? '').not.toMatch(UUID);
       await screenshot(page, `related-names-${lang === 'en' ? 'en' : 'zh-cn'}`);
 
       // A list with a lookup column: names, linked; none of the ids.
       await page.goto('/o/quote');
       await page.locator('table.f-table tbody tr').first().waitFor();
       await page.locator('table.f-table').getByRole('link', { name: 'Jane Buyer' }).waitFor();
-      expect(await page.locator('table.f-table').innerText()).not.toMatch(UUID);
+      expect((await page.locator('table.f-table').textContent()) ?? '').not.toMatch(UUID);
       expect(errors).toEqual([]);
     });
   }

@@ -140,7 +140,7 @@ describe('submit for approval only where a workflow applies', { timeout: 240_000
         .getByText(/Manager review/)
         .first()
         .waitFor();
-      const text = await trail.innerText();
+      const text = (await trail.textContent()) ?? '';
       expect(text).not.toMatch(/\bmgr\b/);
       expect(text).not.toMatch(/branch/i);
       expect(errors).toEqual([]);
