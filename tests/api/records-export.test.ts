@@ -137,3 +137,93 @@ describe('export refusals', () => {
     expect((await server.anon.get('/api/records/deal/export')).status).toBe(401);
   });
 });
+
+describe('exports for people: labels and names (issue 21)', () => {
+  let quoteId: string;
+  let widgetId: string;
+  let lineReader: Awaited<ReturnType<TestTenant['addUser']>>;
+
+  beforeAll(async () => {
+    const put = async (path: string, body: unknown) => {
+      const r = await tenant.api.put(path, body);
+      expect(r.status, r.text).toBe(200);
+    };
+    await put('/api/meta/objects/product', {
+      title: 'Product',
+      type: 'object',
+      'x-label-field': 'name',
+      properties: { name: { type: 'string', title: 'Product name', maxLength: 100 } },
+    });
+    const applied = await tenant.api.post('/api/meta/apply', {
+      objects: {
+        quote: {
+          title: 'Quote',
+          type: 'object',
+          'x-label-field': 'name',
+          properties: {
+            name: { type: 'string', title: 'Name', maxLength: 100 },
+            lines: { type: 'array', 'x-children': { object: 'quote_line', field: 'quote' } },
+          },
+        },
+        quote_line: {
+          title: 'Quote line',
+          type: 'object',
+          properties: {
+            quote: { type: 'string', title: 'Quote', format: 'uuid', 'x-ref': 'quote' },
+            product: { type: 'string', title: 'Product', format: 'uuid', 'x-ref': 'product' },
+            qty: { type: 'number', title: 'Quantity', 'x-i18n': { 'zh-CN': { title: '数量' } } },
+          },
+        },
+      },
+    });
+    expect(applied.status, applied.text).toBe(200);
+    widgetId = (await tenant.api.post('/api/records/product', { name: 'Widget' })).body.id;
+    const q = await tenant.api.post('/api/records/quote', { name: 'Q-1', lines: [{ product: widgetId, qty: 2 }] });
+    expect(q.status, q.text).toBe(201);
+    quoteId = q.body.id;
+    await put('/api/meta/roles/line_reader', {
+      label: 'Line reader',
+      objects: { quote: { read: 'all' }, quote_line: { read: 'all' } },
+    });
+    lineReader = await tenant.addUser({ roles: ['line_reader'] });
+  });
+
+  const linesExport = (api: TestTenant['api'], query: Record<string, string>) =>
+    api.get('/api/records/quote_line/export', {
+      query: { fields: 'product,qty', filter: JSON.stringify({ quote: { eq: quoteId } }), ...query },
+    });
+
+  it("line items export with column labels and the product's name, its id beside it", async () => {
+    const r = await linesExport(tenant.api, { labels: 'true' });
+    expect(r.status, r.text).toBe(200);
+    expect(r.text).toBe(['Product,Product (id),Quantity', `Widget,${widgetId},2`, ''].join('\n'));
+    // Without labels: field names and ids, what the import reads back.
+    const plain = await linesExport(tenant.api, {});
+    expect(plain.text).toBe(['product,qty', `${widgetId},2`, ''].join('\n'));
+  });
+
+  it('a product the reader may not see exports no name (its id only), never leaking the label', async () => {
+    const r = await linesExport(lineReader.api, { labels: 'true' });
+    expect(r.status, r.text).toBe(200);
+    expect(r.text).toBe(['Product,Product (id),Quantity', `,${widgetId},2`, ''].join('\n'));
+    expect(r.text).not.toContain('Widget');
+  });
+
+  it('XLSX carries the same labelled headers and names', async () => {
+    const res = await fetch(
+      new URL('/api/records/quote_line/export?format=xlsx&labels=true&fields=product,qty', server.url),
+      { headers: { authorization: `Bearer ${tenant.api.token}` } },
+    );
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await res.arrayBuffer()) as ArrayBuffer);
+    const sheet = wb.worksheets[0]!;
+    expect(sheet.getRow(1).values).toEqual([undefined, 'Product', 'Product (id)', 'Quantity']);
+    expect(sheet.getRow(2).values).toEqual([undefined, 'Widget', widgetId, 2]);
+  });
+
+  it('refuses a malformed labels flag', async () => {
+    const r = await linesExport(tenant.api, { labels: 'maybe' });
+    expect(r.status).toBe(400);
+  });
+});

@@ -22,7 +22,12 @@ const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const run = async (api: TestTenant['api'], name: string, body: Record<string, unknown> = { asOf }) => {
   const res = await api.post(`/api/reports/${name}/run`, body);
   expect(res.status, res.text).toBe(200);
-  return res.body as { rows: Record<string, unknown>[]; columns: { key: string }[]; truncated: boolean };
+  return res.body as {
+    rows: Record<string, unknown>[];
+    columns: { key: string }[];
+    truncated: boolean;
+    chartValue?: string;
+  };
 };
 const STAGES = ['prospecting', 'qualification', 'proposal', 'negotiation', 'won'];
 
@@ -195,6 +200,8 @@ describe('built-in CRM reports match SQL computed independently', () => {
       );
     }
     expect(byName['Spring mailing']?.roi).toBe(300);
+    // Its chart plots the ROI the title names, not the revenue.
+    expect(got.chartValue).toBe('roi');
     expect(n(byName['Spring mailing']?.revenue)).toBe(12_000);
     // The sample data's expo campaign gets its revenue from its won sample deal.
     expect(n(byName['Industrial Expo Shanghai']?.revenue)).toBe(120_000);
@@ -287,6 +294,7 @@ describe('bad input', () => {
       ],
       sort: ['-missing'],
       chart: 'bar',
+      chartValue: 'nope',
     });
     expect(bad.status, bad.text).toBe(400);
     const paths = Object.keys(bad.body.error.fields);
@@ -298,6 +306,7 @@ describe('bad input', () => {
         '/reports/bad/derive/1/expr',
         '/reports/bad/derive/2/expr',
         '/reports/bad/sort/0',
+        '/reports/bad/chartValue',
       ]),
     );
     const unknownObject = await tenant.api.put('/api/meta/reports/bad', {

@@ -7,7 +7,7 @@ import { ApprovalBadge } from '../records/approval-badge';
 import { isEndpointMissing, recordKeys } from '../records/use-records-api';
 import { useSession } from '../session/session-context';
 import { Button, Dialog, EmptyState, ErrorState, LoadingState, useToast } from '../ui';
-import { type ApprovalInstance, idOf, instancesOf, nameOf } from './approvals-api';
+import { type ApprovalInstance, idOf, instancesOf, nameOf, submitOptionOf } from './approvals-api';
 import { inboxKey, useApprovalsApi } from './use-approvals';
 import './approval-panel.css';
 
@@ -36,13 +36,16 @@ function Steps({
   const at = (v: string | undefined) => (v && !Number.isNaN(Date.parse(v)) ? when.format(new Date(v)) : '');
   const eventText = (action: string, who: string) =>
     KNOWN_EVENTS.has(action) ? t(`events.${action as 'submitted'}`, { who }) : t('events.other', { who, action });
-  const events = [...(instance.history ?? [])].sort((a, b) => String(a.at).localeCompare(String(b.at)));
+  // The trail shows what people did; the engine's own events (a branch taken) are not news to them.
+  const events = [...(instance.history ?? [])]
+    .filter((e) => KNOWN_EVENTS.has(e.action))
+    .sort((a, b) => String(a.at).localeCompare(String(b.at)));
   return (
     <section className="f-approval" aria-label={instance.workflow ?? t('record.approvals')}>
       <header className="f-approval__head">
         <ApprovalBadge status={instance.status} />
         {instance.status === 'pending' && instance.step && (
-          <span className="f-approval__meta">{t('record.step', { name: instance.step })}</span>
+          <span className="f-approval__meta">{t('record.step', { name: instance.stepLabel ?? instance.step })}</span>
         )}
         {onRecall && (
           <Button size="sm" variant="ghost" icon={<Undo2 size={16} aria-hidden="true" />} onClick={onRecall}>
@@ -57,6 +60,7 @@ function Steps({
             <StepIcon status={e.action} />
             <div>
               <div className="f-steps__label">{eventText(e.action, nameOf(e.user, t('record.someone')))}</div>
+              {e.stepLabel && e.action !== 'submitted' && <p className="f-steps__step">{e.stepLabel}</p>}
               <p className="f-steps__decision">{at(e.at)}</p>
               {e.comment && <q className="f-steps__comment">{e.comment}</q>}
             </div>
@@ -135,8 +139,11 @@ export function ApprovalPanel({
   const canRecall = (inst: ApprovalInstance) =>
     inst.status === 'pending' && (session.isAdmin || idOf(inst.submittedBy) === session.user.id);
 
-  // Approved records are done; pending ones are already in flight. Rejected ones may try again.
-  const canSubmit = status !== 'pending' && status !== 'approved';
+  // The server says whether a submit would start a workflow (an active one whose trigger holds for
+  // this record, and the user may update it): the button is offered only then, never to fail after
+  // the click. Approved records are done; pending ones are already in flight.
+  const available = submitOptionOf(list.data)?.available === true;
+  const canSubmit = available && status !== 'pending' && status !== 'approved';
   let body: React.ReactNode;
   if (list.isPending) body = <LoadingState compact label={t('common.loading')} />;
   else if (list.isError)
@@ -169,6 +176,9 @@ export function ApprovalPanel({
           <Button variant="primary" icon={<Send size={16} aria-hidden="true" />} onClick={() => setOpen(true)}>
             {t('record.submit')}
           </Button>
+        )}
+        {list.isSuccess && !available && status !== 'pending' && (
+          <span className="f-approvals-panel__note">{t('record.noWorkflow')}</span>
         )}
       </div>
       {body}

@@ -14,6 +14,8 @@ export interface InboxItem {
   stepI18n?: Record<string, Record<string, unknown>>;
   /** The record's fields the approver may read, so the inbox can name it without another call. */
   fields?: Record<string, unknown>;
+  /** The fields the step names for its decision (amount, discount, total), in the workflow's order. */
+  show?: string[];
   recordLabel?: string;
   comment?: string;
   dueAt?: string | null;
@@ -43,6 +45,8 @@ export interface ApprovalEvent {
   at: string;
   action: string;
   step?: string | null;
+  /** The step's name from the workflow ("Manager review"). */
+  stepLabel?: string | null;
   user?: { id?: string; name?: string | null } | null;
   comment?: string | null;
 }
@@ -55,6 +59,7 @@ export interface ApprovalInstance {
   submittedAt?: string;
   /** The current node while pending. */
   step?: string | null;
+  stepLabel?: string | null;
   comment?: string | null;
   steps?: ApprovalStep[];
   history?: ApprovalEvent[];
@@ -108,4 +113,10 @@ export function idOf(v: unknown): string {
 export function instancesOf(a: ApprovalInstance[] | { items: ApprovalInstance[] } | undefined): ApprovalInstance[] {
   if (!a) return [];
   return Array.isArray(a) ? a : Array.isArray(a.items) ? a.items : [];
+}
+
+/** Whether the record can be submitted now (the server's `submit` beside a record's approvals). */
+export function submitOptionOf(answer: unknown): { available: boolean; workflow?: string } | undefined {
+  const submit = answer && typeof answer === 'object' ? (answer as { submit?: unknown }).submit : undefined;
+  return submit && typeof submit === 'object' ? (submit as { available: boolean; workflow?: string }) : undefined;
 }

@@ -60,6 +60,8 @@ export function ChartCard({
   const { locale } = useLocale();
   const fmt = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
   const full = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+  // Counts (and any whole-number series) get whole-number ticks: no "0.8 deals" on the axis.
+  const wholeNumbers = (points ?? []).every((p) => Number.isInteger(p.value));
   let body: React.ReactNode;
   if (query.isPending) body = <LoadingState compact label={t('common.loading')} />;
   else if (query.isError)
@@ -93,7 +95,12 @@ export function ChartCard({
             <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
               <CartesianGrid strokeDasharray="3 3" stroke="var(--f-border)" />
               <XAxis dataKey="label" fontSize={12} />
-              <YAxis tickFormatter={(v: number) => fmt.format(v)} fontSize={12} width={56} />
+              <YAxis
+                tickFormatter={(v: number) => fmt.format(v)}
+                allowDecimals={!wholeNumbers}
+                fontSize={12}
+                width={56}
+              />
               <Tooltip formatter={(v) => [full.format(Number(v)), valueLabel ?? t('dashboard.amount')]} />
               <Line dataKey="value" stroke="var(--f-primary)" strokeWidth={2} isAnimationActive={false} />
             </LineChart>
@@ -102,13 +109,23 @@ export function ChartCard({
               <CartesianGrid strokeDasharray="3 3" stroke="var(--f-border)" />
               {layout === 'vertical' ? (
                 <>
-                  <XAxis type="number" tickFormatter={(v: number) => fmt.format(v)} fontSize={12} />
+                  <XAxis
+                    type="number"
+                    tickFormatter={(v: number) => fmt.format(v)}
+                    allowDecimals={!wholeNumbers}
+                    fontSize={12}
+                  />
                   <YAxis type="category" dataKey="label" width={100} fontSize={12} />
                 </>
               ) : (
                 <>
                   <XAxis dataKey="label" fontSize={12} />
-                  <YAxis tickFormatter={(v: number) => fmt.format(v)} fontSize={12} width={56} />
+                  <YAxis
+                    tickFormatter={(v: number) => fmt.format(v)}
+                    allowDecimals={!wholeNumbers}
+                    fontSize={12}
+                    width={56}
+                  />
                 </>
               )}
               <Tooltip formatter={(v) => [full.format(Number(v)), valueLabel ?? t('dashboard.amount')]} />

@@ -75,3 +75,21 @@ describe('reportPoints', () => {
     expect(result).toEqual({ points: [{ label: 'bucket 1-30', value: 5 }], valueLabel: 'Sum' });
   });
 });
+
+describe('reportPoints with chartValue', () => {
+  it('plots the column the report names (a derived ROI) instead of the first measure', () => {
+    const r = run({
+      chartValue: 'roi',
+      columns: [
+        { key: 'campaign', label: 'Campaign', role: 'group', field: 'name', kind: 'text' },
+        { key: 'revenue', label: 'Revenue', role: 'measure', kind: 'currency' },
+        { key: 'roi', label: 'ROI %', role: 'derived', kind: 'number' },
+      ],
+      rows: [{ campaign: 'Spring', revenue: 12000, roi: 300 }],
+    });
+    expect(reportPoints(r, meta, 'en', (b) => b)).toEqual({
+      points: [{ label: 'Spring', value: 300 }],
+      valueLabel: 'ROI %',
+    });
+  });
+});

@@ -11,7 +11,10 @@ export function reportPoints(
   ageLabel: (bucket: string) => string,
 ): { points: Point[]; valueLabel: string } {
   const group = run.columns.find((c) => c.role === 'group');
-  const value = run.columns.find((c) => c.role === 'measure') ?? run.columns.find((c) => c.role === 'derived');
+  const value =
+    (run.chartValue ? run.columns.find((c) => c.key === run.chartValue && c.role !== 'group') : undefined) ??
+    run.columns.find((c) => c.role === 'measure') ??
+    run.columns.find((c) => c.role === 'derived');
   const field = group?.field ? meta?.objects[run.object]?.properties?.[group.field] : undefined;
   const points = run.rows.map((row) => {
     const raw = group ? row[group.key] : run.label;

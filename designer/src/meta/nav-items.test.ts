@@ -7,7 +7,7 @@ describe('navItemsFromMeta', () => {
     expect(navItemsFromMeta({ version: 1, objects: {} }, 'en')).toEqual([]);
   });
 
-  it('labels objects in the current language and orders them by x-order, then label', () => {
+  it('labels objects in the current language and orders them by x-order, then metadata order', () => {
     const meta = {
       version: 3,
       objects: {
@@ -26,6 +26,25 @@ describe('navItemsFromMeta', () => {
       path: '/o/deal',
       icon: 'handshake',
     });
+  });
+
+  it("keeps the admin's order in every language and leaves child objects out unless pinned", () => {
+    const meta = {
+      version: 1,
+      objects: {
+        quote: {
+          title: 'Quote',
+          'x-i18n': { 'zh-CN': { title: '报价' } },
+          properties: { lines: { type: 'array', 'x-children': { object: 'quote_line' } } },
+        },
+        account: { title: 'Account', 'x-i18n': { 'zh-CN': { title: '客户' } } },
+        quote_line: { title: 'Quote line' },
+        receivable: { title: 'Receivable', properties: { payments: { 'x-children': { object: 'payment' } } } },
+        payment: { title: 'Payment', 'x-nav': true },
+      },
+    };
+    expect(navItemsFromMeta(meta, 'en').map((i) => i.object)).toEqual(['quote', 'account', 'receivable', 'payment']);
+    expect(navItemsFromMeta(meta, 'zh-CN').map((i) => i.object)).toEqual(['quote', 'account', 'receivable', 'payment']);
   });
 
   it('uses x-icon when given and a neutral icon for unknown objects', () => {

@@ -7,10 +7,12 @@ import { useApi } from '../api/api-context';
 import { isApiError } from '../api/api-error';
 import { type InboxItem, idOf, nameOf } from '../approvals/approvals-api';
 import { inboxKey, useApprovalsApi, useInbox } from '../approvals/use-approvals';
-import { itemLabel, objectLabel } from '../i18n/pick-label';
+import { fieldLabel, itemLabel, objectLabel } from '../i18n/pick-label';
 import { useLocale } from '../i18n/use-locale';
 import { useAppMeta } from '../meta/use-app-meta';
 import { labelFieldOf } from '../records/field-kind';
+import { formatValue } from '../records/format-value';
+import { LookupValue } from '../records/lookup-value';
 import { isEndpointMissing, recordKeys } from '../records/use-records-api';
 import { useSession } from '../session/session-context';
 import { Button, Card, Dialog, EmptyState, ErrorState, LoadingState, Page, PageHeader, useToast } from '../ui';
@@ -91,6 +93,30 @@ export function ApprovalsPage() {
                         : when.format(new Date(item.submittedAt)),
                     })}
                   </p>
+                  {/* What the decision is about: the fields the workflow's step names (amount, discount, total). */}
+                  {schema && (item.show ?? []).some((f) => item.fields && f in item.fields) && (
+                    <dl className="f-inbox__fields">
+                      {(item.show ?? [])
+                        .filter((f) => item.fields && f in item.fields)
+                        .map((f) => {
+                          const field = schema.properties?.[f];
+                          const ref = f === 'owner' ? 'user' : field?.['x-ref'];
+                          const value = item.fields?.[f];
+                          return (
+                            <div key={f} className="f-inbox__field">
+                              <dt>{fieldLabel(schema, f, locale)}</dt>
+                              <dd>
+                                {typeof ref === 'string' && typeof value === 'string' ? (
+                                  <LookupValue target={ref} value={value} />
+                                ) : (
+                                  formatValue(field, value, locale) || '—'
+                                )}
+                              </dd>
+                            </div>
+                          );
+                        })}
+                    </dl>
+                  )}
                   {item.comment && <q className="f-inbox__comment">{item.comment}</q>}
                 </div>
                 <div className="f-inbox__actions">

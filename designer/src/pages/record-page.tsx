@@ -13,7 +13,14 @@ import type { AppMeta, ObjectSchema } from '../meta/meta-types';
 import { objectIcon } from '../meta/nav-items';
 import { ApprovalBadge } from '../records/approval-badge';
 import { labelFieldOf } from '../records/field-kind';
-import { buildRecordForm, extraErrorsOf, type FormDoc, payloadOf, toFormData } from '../records/form-schema';
+import {
+  buildRecordForm,
+  clearChangedFieldErrors,
+  extraErrorsOf,
+  type FormDoc,
+  payloadOf,
+  toFormData,
+} from '../records/form-schema';
 import { HistoryTimeline } from '../records/history-timeline';
 import { RecordActionButtons } from '../records/record-action-buttons';
 import { actionsOf } from '../records/record-actions';
@@ -21,6 +28,7 @@ import { RecordFormView } from '../records/record-form';
 import { withLineItemsGrid } from '../records/line-items-field';
 import type { RecordRow } from '../records/records-api';
 import { RelatedLists } from '../records/related-lists';
+import { formBaseline, formDataDiffers, useUnsavedChangesGuard } from '../records/unsaved-changes';
 import { recordKeys, useRecordsApi } from '../records/use-records-api';
 import { useSession } from '../session/session-context';
 import { NavIcon } from '../shell/nav-icon';
@@ -133,7 +141,15 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
             .map((f) => [f, params.get(f)]),
         ),
   );
+  // What the form showed before any edit (defaults filled in): leaving is guarded once data differs.
+  const [baseline, setBaseline] = useState(() => formBaseline(form.schema, data));
+  const dirty = formDataDiffers(data, baseline);
+  const guard = useUnsavedChangesGuard(dirty);
   const [serverErrors, setServerErrors] = useState<Record<string, string> | undefined>();
+  const onChange = (next: Record<string, unknown>) => {
+    setServerErrors((errors) => clearChangedFieldErrors(errors, data, next));
+    setData(next);
+  };
   const [saving, setSaving] = useState(false);
   const [conflict, setConflict] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -154,11 +170,14 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
         const created = await records.create(object, payloadOf(formData, form));
         await queryClient.invalidateQueries({ queryKey: recordKeys.object(session.tenant, object) });
         toast({ tone: 'success', title: t('record.created', { label }) });
+        guard.allowNextNavigation();
         navigate(`/o/${object}/${created.id}`, { replace: true });
         return;
       }
       const patch = payloadOf(formData, form, record);
       const updated = await records.update(object, record.id, record.version, patch);
+      // Saved: what is on screen is the record now (the new version remounts the editor anyway).
+      setBaseline(formData);
       queryClient.setQueryData(recordKeys.one(session.tenant, object, record.id), updated);
       await queryClient.invalidateQueries({ queryKey: recordKeys.object(session.tenant, object) });
       toast({ tone: 'success', title: t('record.saved') });
@@ -218,6 +237,7 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
       await records.remove(object, record.id);
       await queryClient.invalidateQueries({ queryKey: recordKeys.object(session.tenant, object) });
       toast({ tone: 'success', title: t('record.deletedToast') });
+      guard.allowNextNavigation();
       navigate(`/o/${object}`);
     } catch (e) {
       setConfirmDelete(false);
@@ -244,7 +264,7 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
       <RecordFormView
         form={form}
         data={data}
-        onChange={setData}
+        onChange={onChange}
         onSubmit={(d) => void save(d)}
         extraErrors={extraErrors}
         disabled={locked}
@@ -338,6 +358,7 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
       ) : (
         <div className="f-tabs__panel">{details}</div>
       )}
+      {guard.dialog}
       <Dialog
         open={conflict}
         onOpenChange={setConflict}

@@ -5,7 +5,7 @@ import { enumLabel, fieldLabel } from '../i18n/pick-label';
 import type { ObjectSchema } from '../meta/meta-types';
 import { Button, IconButton } from '../ui';
 import { operatorsFor } from './field-kind';
-import { type FilterProblem, type FilterRow, toApiFilter } from './filter-model';
+import { type FilterProblem, type FilterRow, splitValues, toApiFilter } from './filter-model';
 import './filter-builder.css';
 
 interface FilterBuilderProps {
@@ -93,7 +93,32 @@ export function FilterBuilder({ schema, fields, lang, initial, onApply }: Filter
             </div>
             {row.op !== 'isNull' && (
               <div className="f-filters__cell f-filters__value">
-                {Array.isArray(f.enum) && !multi ? (
+                {Array.isArray(f.enum) && multi ? (
+                  // "is one of" a picklist: the options the user sees, ticked, never typed values.
+                  <fieldset className="f-filters__options" aria-describedby={problem ? errorId : undefined}>
+                    <legend className="f-sr-only">{t('list.value')}</legend>
+                    {f.enum.map((v) => {
+                      const chosen = splitValues(row.value);
+                      const value = String(v);
+                      return (
+                        <label key={value} className="f-filters__option">
+                          <input
+                            type="checkbox"
+                            checked={chosen.includes(value)}
+                            onChange={(e) =>
+                              update(i, {
+                                value: (e.target.checked ? [...chosen, value] : chosen.filter((c) => c !== value)).join(
+                                  ',',
+                                ),
+                              })
+                            }
+                          />
+                          <span>{enumLabel(f, value, lang)}</span>
+                        </label>
+                      );
+                    })}
+                  </fieldset>
+                ) : Array.isArray(f.enum) && !multi ? (
                   <select
                     className="f-select"
                     value={row.value}

@@ -32,6 +32,25 @@ describe('toApiFilter', () => {
     });
   });
 
+  it('matches picklist options by what the user sees: labels in any language or case map to values', () => {
+    const account: ObjectSchema = {
+      properties: {
+        industry: {
+          type: 'string',
+          enum: ['retail', 'manufacturing'],
+          'x-enum-labels': { retail: 'Retail', manufacturing: 'Manufacturing' },
+          'x-i18n': { 'zh-CN': { enum: { retail: '零售', manufacturing: '制造' } } },
+        },
+      },
+    };
+    expect(toApiFilter([{ field: 'industry', op: 'in', value: 'Retail,制造' }], account).filter).toEqual({
+      industry: { in: ['retail', 'manufacturing'] },
+    });
+    expect(toApiFilter([{ field: 'industry', op: 'eq', value: 'RETAIL' }], account).filter).toEqual({
+      industry: { eq: 'retail' },
+    });
+  });
+
   it('keeps two conditions on one field apart with and', () => {
     const { filter } = toApiFilter(
       [

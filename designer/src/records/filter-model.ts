@@ -1,3 +1,4 @@
+import { enumLabel } from '../i18n/pick-label';
 import type { FieldSchema, ObjectSchema } from '../meta/meta-types';
 import { type FilterOp, operatorsFor, valueKind } from './field-kind';
 
@@ -17,9 +18,33 @@ export interface FilterProblem {
   message: 'unknownField' | 'badOperator' | 'needsValue' | 'notANumber' | 'notABoolean';
 }
 
+/** The values of an "is one of" row: comma-separated, blanks dropped. */
+export function splitValues(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * A picklist value from what the user may have typed: the stored value, or one of its labels
+ * (`Retail`, `零售`, any case), so a filter matches what people see, not only internal values.
+ */
+function enumValueOf(f: FieldSchema, text: string): string {
+  const values = (f.enum ?? []).map(String);
+  if (values.includes(text)) return text;
+  const wanted = text.toLocaleLowerCase();
+  for (const lang of LABEL_LANGS)
+    for (const v of values) if (enumLabel(f, v, lang).toLocaleLowerCase() === wanted) return v;
+  return values.find((v) => v.toLocaleLowerCase() === wanted) ?? text;
+}
+
+const LABEL_LANGS = ['en', 'zh-CN'];
+
 function convertOne(f: FieldSchema, raw: string): unknown {
   const kind = valueKind(f);
   const text = raw.trim();
+  if (Array.isArray(f.enum) && f.enum.every((v) => typeof v === 'string')) return enumValueOf(f, text);
   if (kind === 'number' || kind === 'currency' || kind === 'percent' || kind === 'integer') {
     const n = Number(text);
     return text === '' || !Number.isFinite(n) ? Number.NaN : n;
@@ -62,11 +87,7 @@ export function toApiFilter(
     }
     let value: unknown;
     if (row.op === 'in' || row.op === 'nin') {
-      value = row.value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-        .map((s) => convertOne(f, s));
+      value = splitValues(row.value).map((s) => convertOne(f, s));
     } else value = convertOne(f, row.value);
     const values = Array.isArray(value) ? value : [value];
     if (values.some((v) => typeof v === 'number' && Number.isNaN(v))) problems.push({ index, message: 'notANumber' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ObjectSchema } from '../meta/meta-types';
-import { buildRecordForm, extraErrorsOf, payloadOf, toFormData } from './form-schema';
+import { buildRecordForm, clearChangedFieldErrors, extraErrorsOf, payloadOf, toFormData } from './form-schema';
 
 const deal: ObjectSchema = {
   title: 'Deal',
@@ -147,5 +147,25 @@ describe('line items', () => {
       (f, r, c, m) => [f, r, c, m].join('|'),
     );
     expect(out).toEqual({ lines: { __errors: ['lines|1|quantity|must be >= 0', 'lines|0|product|unknown'] } });
+  });
+});
+
+describe('clearChangedFieldErrors', () => {
+  it('drops the errors of changed fields (line rows by their field) and keeps the others', () => {
+    const errors = { discount: 'Too high', 'lines.1.quantity': 'Must be positive', '': 'Rule failed', name: 'Taken' };
+    const before = { discount: 30, name: 'A', lines: [{ q: 1 }, { q: -1 }] };
+    expect(clearChangedFieldErrors(errors, before, { ...before, discount: 10 })).toEqual({
+      'lines.1.quantity': 'Must be positive',
+      '': 'Rule failed',
+      name: 'Taken',
+    });
+    expect(clearChangedFieldErrors(errors, before, { ...before, lines: [{ q: 1 }, { q: 2 }] })).toEqual({
+      discount: 'Too high',
+      '': 'Rule failed',
+      name: 'Taken',
+    });
+    // Nothing changed: the same object, so React does not re-render for nothing.
+    expect(clearChangedFieldErrors(errors, before, { ...before })).toBe(errors);
+    expect(clearChangedFieldErrors({ discount: 'x' }, before, { ...before, discount: 1 })).toBeUndefined();
   });
 });

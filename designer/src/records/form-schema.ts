@@ -273,3 +273,25 @@ export function extraErrorsOf(
   if (root.length) out.__errors = root;
   return out;
 }
+
+/**
+ * The server's field errors that still apply after an edit: an error leaves as soon as the user
+ * changes its field (`amount`, or any `lines.1.quantity` of a changed `lines`), so a fixed value
+ * never keeps a stale message under it. Errors of untouched fields and form-level ones stay.
+ */
+export function clearChangedFieldErrors(
+  fields: Record<string, string> | undefined,
+  before: Json,
+  after: Json,
+): Record<string, string> | undefined {
+  if (!fields) return fields;
+  const out: Record<string, string> = {};
+  let changed = false;
+  for (const [k, msg] of Object.entries(fields)) {
+    const name = k.replace(/^\//, '').split(/[/.]/)[0] ?? k;
+    if (name && JSON.stringify(before[name] ?? null) !== JSON.stringify(after[name] ?? null)) changed = true;
+    else out[k] = msg;
+  }
+  if (!changed) return fields;
+  return Object.keys(out).length ? out : undefined;
+}

@@ -7,7 +7,8 @@ import { useSession } from '../session/session-context';
 import { EmptyState, ErrorState, LoadingState } from '../ui';
 import { nameOf } from '../approvals/approvals-api';
 import { formatValue } from './format-value';
-import { historyItems } from './records-api';
+import { LookupValue } from './lookup-value';
+import { historyItems, historyLabels } from './records-api';
 import { isEndpointMissing, recordKeys, useRecordsApi } from './use-records-api';
 import './history-timeline.css';
 
@@ -54,14 +55,20 @@ export function HistoryTimeline({
   if (items.length === 0)
     return <EmptyState compact icon={<History size={18} aria-hidden="true" />} title={t('record.historyEmpty')} />;
   const when = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
+  const labels = historyLabels(history.data);
   const labelOf = (field: string): string =>
     SYSTEM_LABELS.has(field)
       ? t(`system.${field}` as 'system.owner')
       : MORE_SYSTEM_LABELS.has(field) && !schema.properties?.[field]
         ? t(`i18nContent.field_${field}` as 'i18nContent.field_id')
         : fieldLabel(schema, field, lang);
-  // System fields are not in the object's schema: their labels and the approval states are the app's.
-  const show = (field: string, f: FieldSchema | undefined, v: unknown): string => {
+  // Lookup values (and the owner) read as their records' names, linked; system fields and approval
+  // states are the app's words; everything else formatted in the user's language.
+  const show = (field: string, v: unknown) => {
+    const f: FieldSchema | undefined = schema.properties?.[field];
+    const ref = field === 'owner' ? 'user' : f?.['x-ref'];
+    if (typeof ref === 'string' && typeof v === 'string')
+      return <LookupValue target={ref} value={v} known={labels[v]} />;
     if (field === 'approval_status' && typeof v === 'string' && APPROVAL_STATES.has(v))
       return t(`record.status_${v}` as 'record.status_pending');
     if ((field === 'created_at' || field === 'updated_at') && typeof v === 'string' && !Number.isNaN(Date.parse(v)))
@@ -76,30 +83,33 @@ export function HistoryTimeline({
         // biome-ignore lint/suspicious/noArrayIndexKey: audit entries have no id of their own in the contract
         <li key={i} className="f-history__item">
           <div className="f-history__head">
-            <strong>{nameOf(h.user, t('record.someone'))}</strong> {t(`record.${actionKey(h.action)}_action`)}
+            <strong>{h.userName || nameOf(h.user, t('record.someone'))}</strong>{' '}
+            {t(`record.${actionKey(h.action)}_action`)}
             <time className="f-history__time" dateTime={h.at}>
               {Number.isNaN(Date.parse(h.at)) ? h.at : when.format(new Date(h.at))}
             </time>
           </div>
           {h.changes && Object.keys(h.changes).length > 0 && (
             <dl className="f-history__changes">
-              {Object.entries(h.changes).map(([field, pair]) => {
-                const f = schema.properties?.[field];
-                const [before, after] = Array.isArray(pair) ? pair : [undefined, pair];
-                return (
-                  <div key={field} className="f-history__change">
-                    <dt>{labelOf(field)}</dt>
-                    <dd>
-                      {before !== undefined && before !== null && (
-                        <>
-                          <del>{show(field, f, before)}</del> →{' '}
-                        </>
-                      )}
-                      <ins>{show(field, f, after) || '—'}</ins>
-                    </dd>
-                  </div>
-                );
-              })}
+              {Object.entries(h.changes)
+                // The record's own id is no news to the reader.
+                .filter(([field]) => field !== 'id')
+                .map(([field, pair]) => {
+                  const [before, after] = Array.isArray(pair) ? pair : [undefined, pair];
+                  return (
+                    <div key={field} className="f-history__change">
+                      <dt>{labelOf(field)}</dt>
+                      <dd>
+                        {before !== undefined && before !== null && before !== '' && (
+                          <>
+                            <del>{show(field, before)}</del> →{' '}
+                          </>
+                        )}
+                        <ins>{after === null || after === undefined || after === '' ? '—' : show(field, after)}</ins>
+                      </dd>
+                    </div>
+                  );
+                })}
             </dl>
           )}
         </li>

@@ -9,6 +9,7 @@ import { Button, IconButton } from '../ui';
 import { isComputed, valueKind } from './field-kind';
 import type { LineItemsSpec, RecordForm } from './form-schema';
 import { formatValue } from './format-value';
+import { LookupValue } from './lookup-value';
 import { LookupWidget } from './widgets/lookup-widget';
 import './line-items-field.css';
 
@@ -46,6 +47,14 @@ interface CellProps {
 /** One cell: an input per field kind, or the formatted value for computed and read-only fields. */
 function Cell({ id, label, field, value, editable, onChange, lang }: CellProps) {
   if (!editable) {
+    const ref = field['x-ref'];
+    // A locked product reads as its name (linked), not its id.
+    if (typeof ref === 'string' && value)
+      return (
+        <output id={id} aria-label={label} className="f-lines__value">
+          <LookupValue target={ref} value={value} />
+        </output>
+      );
     return (
       <output id={id} aria-label={label} className="f-lines__value">
         {formatValue(field, value, lang) || '—'}

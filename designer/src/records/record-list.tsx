@@ -40,6 +40,7 @@ import { CalendarView } from './calendar-view';
 import { ExportMenu } from './export-menu';
 import { labelFieldOf } from './field-kind';
 import { FilterBuilder } from './filter-builder';
+import { LookupValue } from './lookup-value';
 import { andFilters, toApiFilter } from './filter-model';
 import { formatValue, isNumericField } from './format-value';
 import { KanbanBoard } from './kanban-board';
@@ -116,10 +117,11 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
   const userFilter = toApiFilter(rows, schema).filter;
   const filter = andFilters(view.filter, userFilter);
   // Lookups come back as their target records, so a list shows "Acme" instead of an id.
-  const expand = view.columns.filter((c) => {
-    const ref = schema.properties?.[c]?.['x-ref'];
-    return typeof ref === 'string' && ref !== 'user' && meta.objects[ref];
-  });
+  const refOf = (c: string) => {
+    const ref = c === 'owner' ? 'user' : schema.properties?.[c]?.['x-ref'];
+    return typeof ref === 'string' && (ref === 'user' || meta.objects[ref]) ? ref : undefined;
+  };
+  const expand = view.columns.filter((c) => refOf(c));
   const query = { filter, sort, q: ls.url.q, pageSize: view.pageSize, fields: [] as string[], expand };
   const list = useRecordList(object, query, type === 'table');
   const items = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
@@ -205,6 +207,9 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
               </Link>
             );
           if (col === 'approval_status' && typeof row[col] === 'string') return <ApprovalBadge status={row[col]} />;
+          // Lookups (and the owner) read as names linking to their records; unreadable ones as "hidden".
+          const target = refOf(col);
+          if (target && row[col]) return <LookupValue target={target} value={row[col]} expanded />;
           return text;
         },
       };

@@ -1,3 +1,4 @@
+import type { LookupLabel } from './lookup-value';
 import type { ApiClient, QueryValue } from '../api/api-client';
 import type { ApiFilter } from './filter-model';
 
@@ -33,6 +34,8 @@ export interface ListParams {
 export interface HistoryEntry {
   at: string;
   user?: string | { id?: string; name?: string; email?: string } | null;
+  /** The author's name (the server's; `user` is their id). */
+  userName?: string | null;
   action: string;
   changes?: Record<string, [unknown, unknown]>;
 }
@@ -115,12 +118,19 @@ export function recordsApi(api: ApiClient) {
       }),
     exportFile: (object: string, format: 'csv' | 'xlsx', p: ListParams) =>
       api.raw('GET', `${base(object)}/export`, {
-        query: { format, filter: listQuery(p).filter, sort: listQuery(p).sort },
+        // For people: labelled headers and lookup names (ids in a column beside them).
+        query: { format, filter: listQuery(p).filter, sort: listQuery(p).sort, labels: true },
       }),
   };
 }
 
 export type RecordsApi = ReturnType<typeof recordsApi>;
+
+/** The records the history's lookup values point at, by id (the server's `labels`). */
+export function historyLabels(answer: unknown): Record<string, LookupLabel> {
+  const labels = answer && typeof answer === 'object' ? (answer as { labels?: unknown }).labels : undefined;
+  return labels && typeof labels === 'object' ? (labels as Record<string, LookupLabel>) : {};
+}
 
 /** History answers may be a bare array or `{items}`; the screen wants the array. */
 export function historyItems(answer: HistoryEntry[] | { items: HistoryEntry[] } | undefined): HistoryEntry[] {

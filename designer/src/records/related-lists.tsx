@@ -9,6 +9,7 @@ import { Card, DataTable, EmptyState, ErrorState, LoadingState } from '../ui';
 import { labelFieldOf } from './field-kind';
 import { formatValue, isNumericField } from './format-value';
 import { defaultView } from './list-view';
+import { LookupValue } from './lookup-value';
 import type { RecordRow } from './records-api';
 import { isEndpointMissing, recordKeys, useRecordsApi } from './use-records-api';
 
@@ -42,10 +43,20 @@ function RelatedList({
   const columns = defaultView(schema, label)
     .columns.filter((c) => c !== field)
     .slice(0, 4);
+  // Lookup columns come back as their records (a quote's account and contact), named and linked.
+  const refOf = (c: string) => {
+    const ref = c === 'owner' ? 'user' : schema.properties?.[c]?.['x-ref'];
+    return typeof ref === 'string' && (ref === 'user' || meta.objects[ref]) ? ref : undefined;
+  };
+  const expand = columns.filter((c) => refOf(c));
   const list = useQuery({
-    queryKey: recordKeys.list(tenant, object, { related: field, id }),
+    queryKey: recordKeys.list(tenant, object, { related: field, id, expand }),
     queryFn: ({ signal }) =>
-      records.list(object, { filter: { [field]: { eq: id } }, limit: 10, sort: '-created_at' }, signal),
+      records.list(
+        object,
+        { filter: { [field]: { eq: id } }, limit: 10, sort: '-created_at', ...(expand.length ? { expand } : {}) },
+        signal,
+      ),
   });
   const first = labelFieldOf(schema) ?? columns[0];
   // Two lookups of one object to the same target (e.g. billing and shipping account) need telling apart.
@@ -88,6 +99,8 @@ function RelatedList({
             header: fieldLabel(schema, c, lang),
             align: isNumericField(schema.properties?.[c]) ? 'end' : 'start',
             render: (row: RecordRow) => {
+              const ref = refOf(c);
+              if (ref && c !== first && row[c]) return <LookupValue target={ref} value={row[c]} expanded />;
               const text = formatValue(schema.properties?.[c], row[c], lang);
               return c === first ? (
                 <Link className="f-list__open" to={`/o/${object}/${row.id}`}>

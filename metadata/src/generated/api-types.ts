@@ -46,6 +46,10 @@ export interface ReportSummary {
   object: string;
   chart: ChartKind;
   'x-i18n'?: I18NMap;
+  /**
+   * The column the chart plots (absent: the first measure).
+   */
+  chartValue?: string;
 }
 /**
  * Labels in other languages, from the metadata's `x-i18n` (`{"zh-CN": {"label": "…"}}`).
@@ -67,6 +71,11 @@ export interface ReportRun {
     [k: string]: unknown | undefined;
   }[];
   truncated: boolean;
+  /**
+   * The column the chart plots (absent: the first measure).
+   */
+  chartValue?: string;
+  'x-i18n'?: I18NMap;
 }
 export interface ReportColumn {
   key: string;

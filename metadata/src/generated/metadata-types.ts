@@ -51,6 +51,10 @@ export type AutomationAction = {
    */
   type: string;
 };
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name4 = string;
 
 /**
  * A packaged metadata document (an industry template, or a tenant's export).
@@ -150,6 +154,14 @@ export interface ObjectDefinition {
     retainDays?: number;
   };
   'x-icon'?: string;
+  /**
+   * Whether the object is an item of the app's main menu. Absent: yes, except child objects (those another object's x-children names: quote lines, price list entries, payments), which live under their parent; true pins a child object into the menu, false hides any object from it (it stays reachable by links and its API).
+   */
+  'x-nav'?: boolean;
+  /**
+   * Position in the main menu, lowest first. Objects without it follow those with it, in the metadata's order.
+   */
+  'x-order'?: number;
   'x-id'?: StableId;
   'x-renamed-from'?: Name;
   'x-i18n'?: I18N;
@@ -545,6 +557,7 @@ export interface ReportDefinition {
    */
   derive?: ReportDerived[];
   chart: 'bar' | 'line' | 'pie' | 'funnel' | 'table';
+  chartValue?: Name4;
   /**
    * Output columns, "-" for descending (default: group keys; select fields in their enum order).
    *

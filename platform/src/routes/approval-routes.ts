@@ -8,6 +8,17 @@ const comment = { type: 'string', maxLength: 4000 } as const;
 const anyObject = { type: 'object', additionalProperties: true } as const;
 const instanceOut = { type: 'object', properties: { instance: anyObject }, required: ['instance'] } as const;
 const items = { type: 'object', properties: { items: { type: 'array', items: anyObject } } } as const;
+const recordApprovalsAnswer = {
+  type: 'object',
+  properties: {
+    items: { type: 'array', items: anyObject },
+    submit: {
+      type: 'object',
+      properties: { available: { type: 'boolean' }, workflow: { type: 'string' } },
+      required: ['available'],
+    },
+  },
+} as const;
 const taskParams = { type: 'object', required: ['task'], properties: { task: uuid } } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: uuid } } as const;
 const recordParams = { type: 'object', required: ['object', 'id'], properties: { object: name, id: uuid } } as const;
@@ -64,12 +75,20 @@ export async function approvalRoutes(fastify: FastifyInstance) {
       schema: {
         tags: ['approvals'],
         summary: 'Approval instances of a record, with every step, decision and event',
+        description:
+          'Also says whether the caller can submit the record now (`submit.available`: an active workflow ' +
+          'triggered on submit whose condition holds for the record, the caller may update it, it is not ' +
+          'pending) and which workflow a submit would start (`submit.workflow`).',
         security: bearer,
         params: recordParams,
-        response: { 200: items, ...errors(400, 401, 404) },
+        response: { 200: recordApprovalsAnswer, ...errors(400, 401, 404) },
       },
     },
-    async (request) => ({ items: await wf().recordApprovals(request.ctx, request.params.object, request.params.id) }),
+    async (request) => {
+      const { object, id } = request.params;
+      const items = await wf().recordApprovals(request.ctx, object, id);
+      return { items, submit: await wf().submitOption(request.ctx, object, id) };
+    },
   );
 
   app.get(

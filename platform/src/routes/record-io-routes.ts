@@ -89,6 +89,12 @@ const exportQuery = {
       description:
         "CSV: write text cells starting with = + - @ tab or CR with a ' in front, so spreadsheets show them as text (OWASP CSV injection); false writes them raw",
     },
+    labels: {
+      type: 'boolean',
+      default: false,
+      description:
+        'For people: headers are field labels (user language) and lookup columns hold the record label, with the id in an extra "<label> (id)" column; false (default) keeps field names and ids, which the import reads back',
+    },
   },
 } as const;
 
@@ -335,6 +341,7 @@ export async function recordIoRoutes(fastify: FastifyInstance) {
         ...(q.q !== undefined ? { q: q.q } : {}),
         ...(q.fields !== undefined ? { fields: q.fields } : {}),
         escapeFormulas: q.escapeFormulas !== false,
+        labels: q.labels === true,
       });
       reply
         .header('content-type', file.contentType)

@@ -84,6 +84,16 @@ const historyAnswer = {
         },
       },
     },
+    labels: {
+      type: 'object',
+      description:
+        'The records that lookup values in `changes` point at, by id: {object, label} when the reader may see it, {object, hidden: true} otherwise (out of scope, deleted, or its label field hidden)',
+      additionalProperties: {
+        type: 'object',
+        properties: { object: { type: 'string' }, label: { type: 'string' }, hidden: { type: 'boolean' } },
+        required: ['object'],
+      },
+    },
   },
 } as const;
 
@@ -322,11 +332,11 @@ export async function recordRoutes(fastify: FastifyInstance) {
     },
     async (request) => {
       const { limit, before } = request.query;
-      const items = await records().history(request.ctx, request.params.object, request.params.id, {
+      const { items, labels } = await records().history(request.ctx, request.params.object, request.params.id, {
         ...(limit !== undefined ? { limit: Number(limit) } : {}),
         ...(before !== undefined ? { before: Number(before) } : {}),
       });
-      return { items } as never;
+      return { items, labels } as never;
     },
   );
 }

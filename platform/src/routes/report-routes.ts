@@ -28,6 +28,7 @@ const summary = {
     description: { type: 'string' },
     object: { type: 'string' },
     chart: { type: 'string' },
+    chartValue: { type: 'string', description: 'The column the chart plots (absent: the first measure)' },
   },
 } as const;
 

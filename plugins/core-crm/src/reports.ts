@@ -86,6 +86,8 @@ export const reports: Record<string, ReportDefinition> = {
     derive: [
       { as: 'roi', expr: 'round((revenue - cost) / cost * 100, 1)', label: 'ROI %', 'x-i18n': zhLabel('投资回报率 %') },
     ],
+    // The title promises ROI: plot it, not the revenue it is computed from.
+    chartValue: 'roi',
     sort: ['-roi'],
     chart: 'bar',
   },

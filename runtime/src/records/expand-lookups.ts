@@ -73,3 +73,60 @@ export async function expandLookups(
     }
   }
 }
+
+/** What a reader may know of a record a lookup points at: its label, or only that it is hidden. */
+export type LookupLabel = { object: string; label: string } | { object: string; hidden: true };
+
+/**
+ * The labels of records that lookups point at, for screens that show ids from elsewhere than a
+ * record row (history diffs, approval cards): the same scope and field security as `expand`, in one
+ * batched query per target object. A record out of the reader's scope, deleted, or whose label
+ * field the reader may not see comes back `hidden`, never with its label. Users resolve to names.
+ */
+export async function lookupLabels(
+  db: Knex | Knex.Transaction,
+  model: Model,
+  /** The object whose fields hold the lookups (`access` is the reader's on it). */
+  self: ObjectModel,
+  access: QueryAccess,
+  refs: ReadonlyArray<{ object: string; id: string }>,
+): Promise<Record<string, LookupLabel>> {
+  const out: Record<string, LookupLabel> = {};
+  const byObject = new Map<string, Set<string>>();
+  for (const r of refs) {
+    if (!UUID.test(r.id)) continue;
+    const ids = byObject.get(r.object) ?? new Set<string>();
+    ids.add(r.id);
+    byObject.set(r.object, ids);
+  }
+  for (const [object, idSet] of byObject) {
+    const ids = [...idSet].slice(0, MAX_LABELS);
+    for (const id of ids) out[id] = { object, hidden: true };
+    if (object === 'user') {
+      const rows = await db.withSchema(access.schema).from(SYSTEM_TABLE.users).whereIn('id', ids).select('id', 'name');
+      for (const r of rows) if (typeof r.name === 'string') out[r.id] = { object, label: r.name };
+      continue;
+    }
+    const target = model.objects.get(object);
+    // A lookup to its own object (a parent account) reads with the reader's access to it.
+    const targetAccess =
+      target?.name === self.name ? access.access : target ? access.related.get(target.name) : undefined;
+    if (!target || !targetAccess?.can.read) continue;
+    const labelColumn = target.fields.get(target.labelField)?.column;
+    if (!labelColumn || targetAccess.fields[target.labelField] === 'none') continue;
+    const where = compileFilter(model, target, null, { ...access, access: targetAccess }, 'read');
+    const rows = await db
+      .withSchema(access.schema)
+      .from(target.table)
+      .select(`${target.table}.id`, `${target.table}.${labelColumn} as label`)
+      .whereIn(`${target.table}.id`, ids)
+      .whereNull(`${target.table}.deleted_at`)
+      .where(where);
+    for (const r of rows) out[r.id] = { object, label: r.label === null ? '' : String(r.label) };
+  }
+  return out;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** One history page names at most this many distinct records per object. */
+const MAX_LABELS = 500;

@@ -18,6 +18,7 @@ import {
   type RecordRow,
   writeExport,
 } from './export-writer';
+import { type LookupLabel, lookupLabels } from './expand-lookups';
 import type { ListOptions, RecordService } from './record-service';
 import { queryAccessFor } from '../permissions/query-access';
 
@@ -30,6 +31,12 @@ export interface ExportOptions {
   fields?: string;
   /** CSV: `'` before text cells a spreadsheet would run as a formula (default true; OWASP CSV injection). */
   escapeFormulas?: boolean;
+  /**
+   * For people rather than re-import: headers are the fields' labels (in the user's language when
+   * the metadata has one) and each lookup column holds the record's label, its id in an extra
+   * `<label> (id)` column. A record the reader may not see has an empty label.
+   */
+  labels?: boolean;
 }
 
 export interface ExportFile {
@@ -56,10 +63,24 @@ export class ExportService {
     const model = await this.deps.meta.model(ctx);
     const object = model.object(objectName);
     const qa = await queryAccessFor(ctx, model, object, this.deps.permissions);
-    const columns = exportColumns(object, qa.access, opts.fields);
+    const fieldColumns = exportColumns(object, qa.access, opts.fields);
+    // Lookup labels of the page being written, resolved one page at a time (one query per target).
+    let names: Record<string, LookupLabel> = {};
+    const columns = opts.labels ? labelledColumns(fieldColumns, ctx.user.locale, () => names) : fieldColumns;
+    const lookupColumns = opts.labels ? fieldColumns.filter((c) => c.field.ref) : [];
+    const withNames = async (items: RecordRow[]) => {
+      if (!lookupColumns.length) return items;
+      const refs = lookupColumns.flatMap((c) =>
+        items.flatMap((r) =>
+          typeof r[c.name] === 'string' ? [{ object: c.field.ref!, id: r[c.name] as string }] : [],
+        ),
+      );
+      names = await lookupLabels(ctx.db, model, object, qa, refs);
+      return items;
+    };
     const records = this.deps.records;
     const list: ListOptions = {
-      fields: columns.map((c) => c.name).join(','),
+      fields: fieldColumns.map((c) => c.name).join(','),
       limit: EXPORT_PAGE,
       ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
       ...(opts.sort !== undefined ? { sort: opts.sort } : {}),
@@ -67,11 +88,11 @@ export class ExportService {
     };
     const first = await records.list(ctx, object.name, list);
     async function* pages(): AsyncGenerator<RecordRow[]> {
-      yield first.items;
+      yield await withNames(first.items);
       let cursor = first.nextCursor;
       while (cursor) {
         const page = await records.list(ctx, object.name, { ...list, cursor });
-        yield page.items;
+        yield await withNames(page.items);
         cursor = page.nextCursor;
       }
     }
@@ -82,6 +103,34 @@ export class ExportService {
       body: writeExport(opts.format, columns, pages(), { escapeFormulas: opts.escapeFormulas !== false }),
     };
   }
+}
+
+/** A field's label in the user's language (`x-i18n`), else its title. */
+function fieldTitle(field: ExportColumn['field'], locale: string | null): string {
+  const i18n = (field as { i18n?: Record<string, { title?: string }> }).i18n;
+  const lang = locale && i18n ? (i18n[locale] ?? i18n[locale.split('-')[0] ?? '']) : undefined;
+  return lang?.title || field.label || field.name;
+}
+
+/** Columns for people: labelled headers, lookups as labels with their ids beside them. */
+function labelledColumns(
+  columns: ExportColumn[],
+  locale: string | null,
+  names: () => Record<string, LookupLabel>,
+): ExportColumn[] {
+  return columns.flatMap((c) => {
+    const header = c.name === 'id' ? 'ID' : fieldTitle(c.field, locale);
+    if (!c.field.ref || c.name === 'id') return [{ ...c, header }];
+    const label = (row: RecordRow) => {
+      const id = row[c.name];
+      const known = typeof id === 'string' ? names()[id] : undefined;
+      return known && 'label' in known ? known.label : null;
+    };
+    return [
+      { ...c, header, value: label },
+      { ...c, header: `${header} (id)` },
+    ];
+  });
 }
 
 /** The exported columns: the requested readable fields in order, or the default set. */

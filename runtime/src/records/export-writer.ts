@@ -16,7 +16,13 @@ export type ExportFormat = 'csv' | 'xlsx';
 export interface ExportColumn {
   name: string;
   field: FieldModel;
+  /** The header cell (default: the field name, which the import reads back). */
+  header?: string;
+  /** The cell's value from the row (default: `row[name]`): a lookup's label, say. */
+  value?: (row: RecordRow) => unknown;
 }
+
+const cellOf = (c: ExportColumn, row: RecordRow) => (c.value ? c.value(row) : row[c.name]);
 
 export type RecordRow = Record<string, unknown>;
 
@@ -77,7 +83,7 @@ function writeCsv(
   // A bare CR is a line break to many readers: cells holding one are quoted like those holding a LF.
   const out = stringify({
     header: true,
-    columns: columns.map((c) => c.name),
+    columns: columns.map((c) => c.header ?? c.name),
     record_delimiter: '\n',
     quoted_match: /\r/,
   });
@@ -86,7 +92,7 @@ function writeCsv(
     for await (const page of pages) {
       for (const row of page)
         yield columns.map((c, i) => {
-          const cell = csvCell(row[c.name]);
+          const cell = csvCell(cellOf(c, row));
           return escaped[i] ? escapeFormula(cell) : cell;
         });
     }
@@ -100,10 +106,10 @@ function writeXlsx(columns: readonly ExportColumn[], pages: AsyncIterable<Record
   const body = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: body, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet('Export');
-  sheet.columns = columns.map((c) => ({
-    header: c.name,
-    key: c.name,
-    width: Math.min(40, Math.max(10, c.name.length + 2)),
+  sheet.columns = columns.map((c, i) => ({
+    header: c.header ?? c.name,
+    key: `c${i}`,
+    width: Math.min(40, Math.max(10, (c.header ?? c.name).length + 2)),
     ...(c.field.resultKind === 'date'
       ? { style: { numFmt: 'yyyy-mm-dd' } }
       : c.field.resultKind === 'datetime'
@@ -112,7 +118,7 @@ function writeXlsx(columns: readonly ExportColumn[], pages: AsyncIterable<Record
   }));
   (async () => {
     for await (const page of pages) {
-      for (const row of page) sheet.addRow(columns.map((c) => xlsxCell(c.field, row[c.name]))).commit();
+      for (const row of page) sheet.addRow(columns.map((c) => xlsxCell(c.field, cellOf(c, row)))).commit();
     }
     sheet.commit();
     await workbook.commit();

@@ -45,7 +45,7 @@ import { runInUnitOfWork, type TxCtx } from '../tx/unit-of-work';
 import { type AuditEntry, diffRecords, type HistoryEntry, purgeExpiredAudit, readHistory, writeAudit } from './audit';
 import { compileFilter, escapeLike, type QueryAccess } from './compile-query';
 import { type CursorSigner, decodeCursor, encodeCursor } from './cursor-codec';
-import { expandLookups, parseExpand } from './expand-lookups';
+import { expandLookups, type LookupLabel, lookupLabels, parseExpand } from './expand-lookups';
 import { forbiddenWrites, projectColumns, readableColumns, toRecord, withoutHiddenFields } from './field-guard';
 import { takeOwnerChange } from './owner-transfer';
 import { recomputeRollups } from './line-items';
@@ -280,7 +280,7 @@ export class RecordService {
     objectName: string,
     id: string,
     opts: { limit?: number; before?: number } = {},
-  ): Promise<HistoryEntry[]> {
+  ): Promise<{ items: HistoryEntry[]; labels: Record<string, LookupLabel> }> {
     const { model, object, qa } = await this.prepare(ctx, objectName, 'read');
     assertId(id);
     // A purged record has no row left to check a scope against: its trail is for admins only.
@@ -296,7 +296,15 @@ export class RecordService {
       ...(opts.before !== undefined ? { before: opts.before } : {}),
     });
     if (!exists && !entries.length) throw notFound(`No ${object.name} with this id`);
-    return entries;
+    // People read names, not ids: every lookup value in the diffs with its label (or "hidden").
+    const refs: Array<{ object: string; id: string }> = [];
+    for (const e of entries)
+      for (const [field, pair] of Object.entries(e.changes ?? {})) {
+        const ref = object.fields.get(field)?.ref;
+        if (!ref || !Array.isArray(pair)) continue;
+        for (const v of pair) if (typeof v === 'string') refs.push({ object: ref, id: v });
+      }
+    return { items: entries, labels: await lookupLabels(ctx.db, model, object, qa, refs) };
   }
 
   // ---------------------------------------------------------------- writes

@@ -10,6 +10,8 @@ import { parseAggregateSpec } from '../records/aggregate-spec';
 import { compileDerived } from './report-derive';
 import { aggregateInputOf, baseColumns } from './report-service';
 
+const baseGroupKeys = (item: ReportDefinition) => new Set((item.groupBy ?? []).map((g) => g.as ?? g.field));
+
 export const checkReportItem: SectionCheck<ReportDefinition> = (_ctx, { item, model }) => {
   const issues: MetadataIssue[] = [];
   const add = (path: string, message: string) => issues.push({ path, message });
@@ -42,6 +44,8 @@ export const checkReportItem: SectionCheck<ReportDefinition> = (_ctx, { item, mo
     if (columns.has(d.as)) add(`/derive/${i}/as`, `Column "${d.as}" appears twice`);
     columns.add(d.as);
   });
+  if (item.chartValue !== undefined && (!columns.has(item.chartValue) || baseGroupKeys(item).has(item.chartValue)))
+    add('/chartValue', `Chart a measure or derived column of the report: ${item.chartValue}`);
   (item.sort ?? []).forEach((s, i) => {
     if (!columns.has(s.replace(/^-/, ''))) add(`/sort/${i}`, `Sort by a column of the report: ${s}`);
   });

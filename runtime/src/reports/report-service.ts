@@ -47,6 +47,8 @@ export interface ReportSummary {
   description?: string;
   object: string;
   chart: ReportDefinition['chart'];
+  /** The column the chart plots when it is not the first measure. */
+  chartValue?: string;
 }
 
 export interface ReportResult extends ReportSummary {
@@ -221,6 +223,7 @@ function summary(name: string, def: ReportDefinition): ReportSummary {
     ...(def.description ? { description: def.description } : {}),
     object: def.object,
     chart: def.chart,
+    ...(def.chartValue ? { chartValue: def.chartValue } : {}),
   };
 }
 

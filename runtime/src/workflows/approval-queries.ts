@@ -31,6 +31,10 @@ export type InboxItem = {
    * object sees the label and the step's fields, nothing else.
    */
   fields: RecordData;
+  /** The fields the step names for its decision (`data.show`: amount, discount, total), in order. */
+  show: string[];
+  /** What the submitter wrote when submitting. */
+  comment: string | null;
 };
 
 /**
@@ -48,6 +52,7 @@ export async function inbox(ctx: Ctx, permissions: PermissionEngine, model: Mode
       submitted_by: string;
       submitted_at: Date;
       submitter_name: string | null;
+      submit_comment: string | null;
     }
   > = await ctx.db
     .withSchema(ctx.schema)
@@ -68,6 +73,7 @@ export async function inbox(ctx: Ctx, permissions: PermissionEngine, model: Mode
       'i.submitted_by',
       'i.submitted_at',
       'u.name as submitter_name',
+      'i.comment as submit_comment',
     );
   const accessOf = new Map<string, ObjectAccess>();
   const items: InboxItem[] = [];
@@ -96,6 +102,8 @@ export async function inbox(ctx: Ctx, permissions: PermissionEngine, model: Mode
       delegatedFrom: r.delegated_from,
       recordLabel: label === null || label === undefined ? null : String(label),
       fields: record && objectModel && access ? inboxFields(objectModel, access, record, node?.data.show ?? []) : {},
+      show: [...(node?.data.show ?? [])].filter((f) => objectModel?.fields.has(f)),
+      comment: r.submit_comment ?? null,
     });
   }
   return items;
@@ -127,6 +135,8 @@ export async function recordApprovals(
   const events = await store.eventsOf(ctx.db, ctx.schema, ids);
   return instances.map((i) => ({
     ...instanceView(i),
+    // Step names as the workflow's author wrote them ("Manager review"), never node ids.
+    stepLabel: i.current_node ? stepLabelOf(i, i.current_node) : null,
     tasks: tasks.filter((t) => t.instance_id === i.id).map(taskView),
     history: events
       .filter((e: { instance_id: string }) => e.instance_id === i.id)
@@ -134,12 +144,22 @@ export async function recordApprovals(
         at: e.at,
         action: e.action,
         step: e.node,
+        stepLabel: typeof e.node === 'string' ? stepLabelOf(i, e.node) : null,
         task: e.task_id,
         user: e.actor ? { id: e.actor, name: e.actor_name } : null,
         comment: e.comment,
         data: e.data,
       })),
   }));
+}
+
+function stepLabelOf(i: InstanceRow, node: string): string | null {
+  try {
+    const label = new WorkflowGraph(i.definition).node(node)?.data.label;
+    return typeof label === 'string' && label ? label : null;
+  } catch {
+    return null;
+  }
 }
 
 export function instanceView(i: InstanceRow) {

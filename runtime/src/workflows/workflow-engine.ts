@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import type { Ctx } from '../ctx';
-import { badRequest, forbidden, notFound } from '../errors';
+import { badRequest, forbidden, isAppError, notFound } from '../errors';
+import { resolveRecord } from '../records/record-guard';
 import type { HookBus } from '../events/hook-bus';
 import type { Logger } from '../logger';
 import type { MetaService } from '../meta/meta-service';
@@ -18,7 +19,9 @@ import { decide, delegate } from './decide';
 import { type DelegationInput, delegations } from './delegations';
 import { escalateDue, type EscalationReport } from './escalate';
 import { notifications } from './notifications';
+import { matchTrigger } from './match-trigger';
 import { recall } from './recall';
+import { readRecord } from './record-rows';
 import { assertEditable } from './record-lock';
 import { type SimulateInput, type SimulationResult, simulateWorkflow } from './simulate';
 import { startInstance, type SubmitInput } from './start-instance';
@@ -158,6 +161,37 @@ export class WorkflowEngine {
 
   async recordApprovals(ctx: Ctx, object: string, id: string) {
     return recordApprovals(ctx, this.deps.permissions, await this.model(ctx), object, id);
+  }
+
+  /**
+   * Whether the user can submit this record now, and which workflow it would start: the same
+   * trigger match a submit runs (active, `on: submit`, condition true for the record as it is
+   * stored), so the app offers "Submit for approval" only where it will work. A record the user
+   * may not update, or one already pending, cannot be submitted.
+   */
+  async submitOption(ctx: Ctx, objectName: string, id: string): Promise<{ available: boolean; workflow?: string }> {
+    const model = await this.model(ctx);
+    const object = model.object(objectName);
+    await resolveRecord(ctx, model, this.deps.permissions, objectName, id, { columns: ['id'] });
+    const hasCandidate = Object.values(model.workflows).some(
+      (w) => w.object === objectName && w.active !== false && (w.trigger?.on ?? 'submit') === 'submit',
+    );
+    if (!hasCandidate) return { available: false };
+    const canUpdate = await resolveRecord(ctx, model, this.deps.permissions, objectName, id, {
+      op: 'update',
+      columns: ['id'],
+    }).then(
+      () => true,
+      (e) => {
+        if (isAppError(e)) return false;
+        throw e;
+      },
+    );
+    if (!canUpdate) return { available: false };
+    const record = await readRecord(ctx.db, ctx.schema, object, id);
+    if (!record || record.approval_status === 'pending') return { available: false };
+    const hit = await matchTrigger(this.env.scripts, ctx, model, objectName, record);
+    return hit ? { available: true, workflow: hit.name } : { available: false };
   }
 
   instance(ctx: Ctx, id: string) {

@@ -1055,6 +1055,16 @@ export const en = {
     open: 'Choose {{field}} from a calendar',
     placeholder: 'YYYY-MM-DD',
   },
+  lookup: {
+    hidden: 'Hidden record',
+    hiddenHint: 'A record you may not see',
+  },
+  unsaved: {
+    title: 'Leave without saving?',
+    body: 'Your changes on this page have not been saved. If you leave now, they are lost.',
+    stay: 'Stay and keep editing',
+    discard: 'Discard changes and leave',
+  },
   language: { en: 'English', 'zh-CN': '中文（简体）' },
 };
 

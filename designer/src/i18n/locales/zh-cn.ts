@@ -1051,5 +1051,15 @@ export const zhCN: Translations = {
     open: '从日历中选择{{field}}',
     placeholder: 'YYYY-MM-DD',
   },
+  lookup: {
+    hidden: '隐藏的记录',
+    hiddenHint: '你无权查看的记录',
+  },
+  unsaved: {
+    title: '不保存就离开？',
+    body: '此页面上的修改尚未保存。现在离开，修改将丢失。',
+    stay: '留下继续编辑',
+    discard: '放弃修改并离开',
+  },
   language: { en: 'English', 'zh-CN': '中文（简体）' },
 };
