@@ -133,6 +133,10 @@ export interface ObjectDefinition {
    */
   'x-search'?: Name[];
   /**
+   * Records of this object appear in the activity timeline of every record one of their lookups points at (a call, meeting, note or task logged against an account, a contact or a deal).
+   */
+  'x-timeline'?: boolean;
+  /**
    * Audit trail settings of the object's records: retainDays keeps history entries that many days (older ones are purged by the retention job); without it history is kept forever.
    */
   'x-audit'?: {
