@@ -1,6 +1,18 @@
 /** English strings; the source of truth for keys (zh-CN must provide the same shape). */
 export const en = {
   app: { name: 'Forma', tagline: 'The CRM your business designs' },
+  globalSearch: {
+    button: 'Search…',
+    title: 'Search records',
+    placeholder: 'Search accounts, contacts, deals…',
+    results: 'Results',
+    hint: 'Type at least two characters.',
+    none: 'Nothing matches “{{text}}”.',
+    partial: 'Some objects took too long and were skipped.',
+    move: 'move',
+    open: 'open',
+    close: 'close',
+  },
   common: {
     loading: 'Loading…',
     retry: 'Try again',

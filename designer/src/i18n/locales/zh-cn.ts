@@ -2,6 +2,18 @@ import type { Translations } from './en';
 
 export const zhCN: Translations = {
   app: { name: 'Forma', tagline: '由你的业务设计的 CRM' },
+  globalSearch: {
+    button: '搜索…',
+    title: '搜索记录',
+    placeholder: '搜索客户、联系人、商机…',
+    results: '搜索结果',
+    hint: '请至少输入两个字符。',
+    none: '没有与“{{text}}”匹配的记录。',
+    partial: '部分对象搜索超时，已跳过。',
+    move: '移动',
+    open: '打开',
+    close: '关闭',
+  },
   common: {
     loading: '加载中…',
     retry: '重试',
