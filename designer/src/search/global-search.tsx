@@ -44,9 +44,7 @@ export function GlobalSearch() {
         <button type="button" className="f-gsearch__trigger" aria-keyshortcuts="Control+K Meta+K">
           <Search size={16} aria-hidden="true" />
           <span className="f-gsearch__trigger-label">{t('globalSearch.button')}</span>
-          <kbd className="f-gsearch__kbd" aria-hidden="true">
-            {mac ? '⌘K' : 'Ctrl K'}
-          </kbd>
+          <kbd className="f-gsearch__kbd">{mac ? '⌘K' : 'Ctrl K'}</kbd>
         </button>
       </Radix.Trigger>
       <Radix.Portal>
@@ -88,6 +86,7 @@ function Palette({ onClose }: { onClose: () => void }) {
   // A new answer starts the highlight at the best (first) match again.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset when the answer changes
   useEffect(() => setActive(0), [result.data]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the highlight moved, the list follows it
   useEffect(() => {
     listRef.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
   }, [active]);
@@ -117,7 +116,6 @@ function Palette({ onClose }: { onClose: () => void }) {
       <div className="f-gsearch__bar">
         <Search size={18} aria-hidden="true" />
         <input
-          // biome-ignore lint/a11y/noAutofocus: the palette exists to be typed into
           autoFocus
           className="f-gsearch__input"
           role="combobox"
@@ -143,6 +141,7 @@ function Palette({ onClose }: { onClose: () => void }) {
         className="f-gsearch__list"
       >
         {groups.map((g) => (
+          // biome-ignore lint/a11y/useSemanticElements: a listbox's groups are ARIA groups, not form fieldsets
           <div key={g.object} role="group" aria-label={objectLabel(g.object, objects[g.object], locale)}>
             <div className="f-gsearch__group" aria-hidden="true">
               <NavIcon name={objectIcon(g.object, objects[g.object])} size={14} />
@@ -156,11 +155,15 @@ function Palette({ onClose }: { onClose: () => void }) {
                   key={h.id}
                   id={`${listId}-${i}`}
                   role="option"
+                  tabIndex={-1}
                   aria-selected={i === active}
                   className="f-gsearch__option"
                   onMouseMove={() => setActive(i)}
-                  onClick={() => go(i)}
-                  onKeyDown={undefined}
+                  onMouseDown={(e) => {
+                    // Keep focus in the input (the palette's keyboard home) while picking with the mouse.
+                    e.preventDefault();
+                    go(i);
+                  }}
                 >
                   <span className="f-gsearch__label">{h.label || t('list.untitled')}</span>
                   {h.match && (
