@@ -13,6 +13,7 @@ import { objectIcon } from '../meta/nav-items';
 import { ApprovalBadge } from '../records/approval-badge';
 import { labelFieldOf } from '../records/field-kind';
 import { buildRecordForm, extraErrorsOf, type FormDoc, payloadOf, toFormData } from '../records/form-schema';
+import { ActivityTimeline } from '../records/activity-timeline';
 import { HistoryTimeline } from '../records/history-timeline';
 import { RecordActionButtons } from '../records/record-action-buttons';
 import { actionsOf } from '../records/record-actions';
@@ -120,7 +121,7 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
   // `/o/deal/new?account=<id>` (from a related list) starts the new record linked to its parent.
   const [params, setParams] = useSearchParams();
   // The open tab lives in the address: a save or reload that remounts the editor keeps it.
-  const tab = ['details', 'related', 'approvals', 'history'].includes(params.get('tab') ?? '')
+  const tab = ['details', 'timeline', 'related', 'approvals', 'history'].includes(params.get('tab') ?? '')
     ? (params.get('tab') as string)
     : 'details';
   const [data, setData] = useState(() =>
@@ -297,6 +298,9 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
             <Tabs.Trigger value="details" className="f-tabs__tab">
               {t('record.details')}
             </Tabs.Trigger>
+            <Tabs.Trigger value="timeline" className="f-tabs__tab">
+              {t('timeline.tab')}
+            </Tabs.Trigger>
             <Tabs.Trigger value="related" className="f-tabs__tab">
               {t('record.related')}
             </Tabs.Trigger>
@@ -309,6 +313,9 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
           </Tabs.List>
           <Tabs.Content value="details" className="f-tabs__panel">
             {details}
+          </Tabs.Content>
+          <Tabs.Content value="timeline" className="f-tabs__panel">
+            <ActivityTimeline meta={meta} object={object} id={record.id} schema={schema} lang={locale} />
           </Tabs.Content>
           <Tabs.Content value="related" className="f-tabs__panel">
             <RelatedLists meta={meta} object={object} id={record.id} lang={locale} />
