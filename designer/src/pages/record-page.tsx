@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Tabs } from 'radix-ui';
-import { Lock, SearchX, Trash2 } from 'lucide-react';
+import { Lock, Pencil, SearchX, Trash2 } from 'lucide-react';
 import { type ApiError, isApiError } from '../api/api-error';
 import { ApprovalPanel } from '../approvals/approval-panel';
 import { fieldLabel, objectLabel } from '../i18n/pick-label';
@@ -18,6 +18,7 @@ import { HistoryTimeline } from '../records/history-timeline';
 import { RecordActionButtons } from '../records/record-action-buttons';
 import { actionsOf } from '../records/record-actions';
 import { RecordFormView } from '../records/record-form';
+import { RecordReadView } from '../records/record-read-view';
 import { withLineItemsGrid } from '../records/line-items-field';
 import type { RecordRow } from '../records/records-api';
 import { RelatedLists } from '../records/related-lists';
@@ -124,6 +125,18 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
   const tab = ['details', 'timeline', 'related', 'approvals', 'history'].includes(params.get('tab') ?? '')
     ? (params.get('tab') as string)
     : 'details';
+  // An existing record opens in its read view; `?edit=1` is the full form (it survives a remount).
+  const editing = !record || params.get('edit') === '1';
+  const setEditing = (on: boolean) =>
+    setParams(
+      (p) => {
+        const next = new URLSearchParams(p);
+        if (on) next.set('edit', '1');
+        else next.delete('edit');
+        return next;
+      },
+      { replace: true },
+    );
   const [data, setData] = useState(() =>
     record
       ? toFormData(record, form)
@@ -159,6 +172,7 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
       }
       const patch = payloadOf(formData, form, record);
       const updated = await records.update(object, record.id, record.version, patch);
+      setEditing(false);
       queryClient.setQueryData(recordKeys.one(session.tenant, object, record.id), updated);
       await queryClient.invalidateQueries({ queryKey: recordKeys.object(session.tenant, object) });
       toast({ tone: 'success', title: t('record.saved') });
@@ -227,23 +241,45 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
           </div>
         </div>
       )}
-      <RecordFormView
-        form={form}
-        data={data}
-        onChange={setData}
-        onSubmit={(d) => void save(d)}
-        extraErrors={extraErrors}
-        disabled={locked}
-      >
-        <div className="f-record__actions">
-          <Link className="f-btn f-btn--secondary f-btn--md" to={`/o/${object}`}>
-            <span className="f-btn__label">{t('record.cancel')}</span>
-          </Link>
-          <Button type="submit" variant="primary" loading={saving} disabled={locked}>
-            {record ? t('record.save') : t('record.create')}
-          </Button>
-        </div>
-      </RecordFormView>
+      {record && !editing ? (
+        <>
+          <div className="f-readview__toolbar">
+            <Button icon={<Pencil size={16} aria-hidden="true" />} onClick={() => setEditing(true)} disabled={locked}>
+              {t('readView.edit')}
+            </Button>
+          </div>
+          <RecordReadView
+            meta={meta}
+            object={object}
+            schema={schema}
+            form={form}
+            formDoc={formDoc}
+            record={record}
+            locked={locked}
+            lang={locale}
+            onLocked={() => setLocked(true)}
+            onConflict={() => setConflict(true)}
+          />
+        </>
+      ) : (
+        <RecordFormView
+          form={form}
+          data={data}
+          onChange={setData}
+          onSubmit={(d) => void save(d)}
+          extraErrors={extraErrors}
+          disabled={locked}
+        >
+          <div className="f-record__actions">
+            <Link className="f-btn f-btn--secondary f-btn--md" to={`/o/${object}`}>
+              <span className="f-btn__label">{t('record.cancel')}</span>
+            </Link>
+            <Button type="submit" variant="primary" loading={saving} disabled={locked}>
+              {record ? t('record.save') : t('record.create')}
+            </Button>
+          </div>
+        </RecordFormView>
+      )}
     </>
   );
 

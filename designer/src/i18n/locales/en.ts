@@ -31,6 +31,16 @@ export const en = {
     emailQueued: 'queued an e-mail:',
     attached: 'attached',
   },
+  readView: {
+    highlights: 'Key fields',
+    currentStage: '{{stage}} (current stage)',
+    moveTo: 'Move to {{stage}}',
+    stageRefused: 'The stage was not changed: {{message}}',
+    editField: 'Edit {{field}}',
+    edit: 'Edit all fields',
+    backToView: 'Back to the record',
+    lines: '{{count}} lines',
+  },
   globalSearch: {
     button: 'Search…',
     title: 'Search records',

@@ -32,6 +32,16 @@ export const zhCN: Translations = {
     emailQueued: '准备发送邮件：',
     attached: '上传了附件',
   },
+  readView: {
+    highlights: '关键信息',
+    currentStage: '{{stage}}（当前阶段）',
+    moveTo: '推进到 {{stage}}',
+    stageRefused: '阶段未更改：{{message}}',
+    editField: '编辑{{field}}',
+    edit: '编辑全部字段',
+    backToView: '返回记录',
+    lines: '{{count}} 行',
+  },
   globalSearch: {
     button: '搜索…',
     title: '搜索记录',
