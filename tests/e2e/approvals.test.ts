@@ -78,7 +78,9 @@ describe('approvals in the browser', { timeout: 120_000 }, () => {
     await asRep.page.getByText('Pending approval').first().waitFor();
     await asRep.page.getByRole('tab', { name: 'Details' }).click();
     await asRep.page.getByText('Waiting for approval').waitFor();
-    expect(await asRep.page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    expect(await asRep.page.getByRole('button', { name: 'Edit all fields' }).isDisabled()).toBe(true);
+    // Nothing reads as editable in place either.
+    expect(await asRep.page.getByRole('button', { name: /^Edit / }).count()).toBe(1);
     await screenshot(asRep.page, 'record-pending-approval');
 
     const asManager = await app.newPage();

@@ -167,12 +167,12 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
         const created = await records.create(object, payloadOf(formData, form));
         await queryClient.invalidateQueries({ queryKey: recordKeys.object(session.tenant, object) });
         toast({ tone: 'success', title: t('record.created', { label }) });
-        navigate(`/o/${object}/${created.id}`, { replace: true });
+        // A record just created stays in its form (line items, the remaining fields); opened later, it reads.
+        navigate(`/o/${object}/${created.id}?edit=1`, { replace: true });
         return;
       }
       const patch = payloadOf(formData, form, record);
       const updated = await records.update(object, record.id, record.version, patch);
-      setEditing(false);
       queryClient.setQueryData(recordKeys.one(session.tenant, object, record.id), updated);
       await queryClient.invalidateQueries({ queryKey: recordKeys.object(session.tenant, object) });
       toast({ tone: 'success', title: t('record.saved') });
@@ -262,23 +262,32 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
           />
         </>
       ) : (
-        <RecordFormView
-          form={form}
-          data={data}
-          onChange={setData}
-          onSubmit={(d) => void save(d)}
-          extraErrors={extraErrors}
-          disabled={locked}
-        >
-          <div className="f-record__actions">
-            <Link className="f-btn f-btn--secondary f-btn--md" to={`/o/${object}`}>
-              <span className="f-btn__label">{t('record.cancel')}</span>
-            </Link>
-            <Button type="submit" variant="primary" loading={saving} disabled={locked}>
-              {record ? t('record.save') : t('record.create')}
-            </Button>
-          </div>
-        </RecordFormView>
+        <>
+          {record && (
+            <div className="f-readview__toolbar">
+              <Button variant="ghost" onClick={() => setEditing(false)}>
+                {t('readView.backToView')}
+              </Button>
+            </div>
+          )}
+          <RecordFormView
+            form={form}
+            data={data}
+            onChange={setData}
+            onSubmit={(d) => void save(d)}
+            extraErrors={extraErrors}
+            disabled={locked}
+          >
+            <div className="f-record__actions">
+              <Link className="f-btn f-btn--secondary f-btn--md" to={`/o/${object}`}>
+                <span className="f-btn__label">{t('record.cancel')}</span>
+              </Link>
+              <Button type="submit" variant="primary" loading={saving} disabled={locked}>
+                {record ? t('record.save') : t('record.create')}
+              </Button>
+            </div>
+          </RecordFormView>
+        </>
       )}
     </>
   );
