@@ -41,7 +41,12 @@ export function GlobalSearch() {
   return (
     <Radix.Root open={open} onOpenChange={setOpen}>
       <Radix.Trigger asChild>
-        <button type="button" className="f-gsearch__trigger" aria-keyshortcuts="Control+K Meta+K">
+        <button
+          type="button"
+          className="f-gsearch__trigger"
+          aria-label={t('globalSearch.title')}
+          aria-keyshortcuts="Control+K Meta+K"
+        >
           <Search size={16} aria-hidden="true" />
           <span className="f-gsearch__trigger-label">{t('globalSearch.button')}</span>
           <kbd className="f-gsearch__kbd">{mac ? '⌘K' : 'Ctrl K'}</kbd>
