@@ -19,6 +19,7 @@ import { RecordActionButtons } from '../records/record-action-buttons';
 import { actionsOf } from '../records/record-actions';
 import { RecordFormView } from '../records/record-form';
 import { RecordReadView } from '../records/record-read-view';
+import { useLookupFill } from '../records/use-lookup-fill';
 import { withLineItemsGrid } from '../records/line-items-field';
 import type { RecordRow } from '../records/records-api';
 import { RelatedLists } from '../records/related-lists';
@@ -146,6 +147,7 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
             .map((f) => [f, params.get(f)]),
         ),
   );
+  const fillLookups = useLookupFill(schema, form, meta, setData);
   const [serverErrors, setServerErrors] = useState<Record<string, string> | undefined>();
   const [saving, setSaving] = useState(false);
   const [conflict, setConflict] = useState(false);
@@ -273,7 +275,10 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
           <RecordFormView
             form={form}
             data={data}
-            onChange={setData}
+            onChange={(d) => {
+              fillLookups(data, d);
+              setData(d);
+            }}
             onSubmit={(d) => void save(d)}
             extraErrors={extraErrors}
             disabled={locked}

@@ -191,6 +191,12 @@ export interface FieldDefinition {
   'x-kind'?: string;
   'x-ref'?: Name;
   /**
+   * Narrows a lookup picker's choices by what the form already holds: each key is a field of the target object, each value "$record.<field>" names a field of this record, e.g. {"account": "$record.account"} offers only the contacts of the chosen account. A hint for the picker, not a rule the server enforces.
+   */
+  'x-lookup-filter'?: {
+    [k: string]: string | undefined;
+  };
+  /**
    * A JavaScript expression over `record`, computed on save in the script sandbox; the field is read-only.
    */
   'x-formula'?: string;
