@@ -33,6 +33,35 @@ const ACTIVITY = {
   },
 };
 
+const CONTACT = {
+  title: 'Contact',
+  type: 'object',
+  'x-label-field': 'name',
+  properties: {
+    name: { type: 'string', title: 'Name', maxLength: 200 },
+    account: { type: 'string', title: 'Account', format: 'uuid', 'x-ref': 'account' },
+  },
+};
+
+/** A quote-like object: its deal brings the account; its contact is one of the account's. */
+const OFFER = {
+  title: 'Offer',
+  type: 'object',
+  'x-label-field': 'name',
+  properties: {
+    name: { type: 'string', title: 'Name', maxLength: 200 },
+    deal: { type: 'string', title: 'Deal', format: 'uuid', 'x-ref': 'deal' },
+    account: { type: 'string', title: 'Account', format: 'uuid', 'x-ref': 'account' },
+    contact: {
+      type: 'string',
+      title: 'Contact',
+      format: 'uuid',
+      'x-ref': 'contact',
+      'x-lookup-filter': { account: '$record.account' },
+    },
+  },
+};
+
 beforeAll(async () => {
   app = await startE2eApp({ prefix: 'e2eread' });
   await seedSalesModel(app.tenant);
@@ -53,6 +82,10 @@ beforeAll(async () => {
   });
   acme = (await createRecord(app.tenant, 'account', { name: 'Acme Corporation', city: 'Shanghai' })).id;
   globex = (await createRecord(app.tenant, 'account', { name: 'Globex Industries', city: 'Beijing' })).id;
+  await putMeta(app.tenant, '/api/meta/objects/contact', CONTACT);
+  await putMeta(app.tenant, '/api/meta/objects/offer', OFFER);
+  await createRecord(app.tenant, 'contact', { name: 'Ada Acme', account: acme });
+  await createRecord(app.tenant, 'contact', { name: 'Gus Globex', account: globex });
 }, 240_000);
 
 afterAll(async () => {
@@ -174,6 +207,33 @@ describe('record read view, timeline and global search', { timeout: 240_000 }, (
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('combobox', { name: 'Search records' }).count()).toBe(0);
     await page.getByRole('heading', { name: 'Acme renewal', level: 1 }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it("helps fill a form: a deal brings its account, the contact picker offers that account's contacts", async () => {
+    await createRecord(app.tenant, 'deal', { name: 'Helios upgrade', amount: 100, account: globex });
+    const { page, errors } = await app.newPage({ viewport: VIEWPORTS.laptop });
+    await signIn(page, app.admin);
+    await page.goto('/o/offer/new');
+    await page.locator('#root_name').fill('Helios offer');
+    const deal = page.locator('#root_deal');
+    await deal.click();
+    await deal.fill('Helios');
+    await page.getByRole('option', { name: 'Helios upgrade' }).click();
+    // The deal's account arrives before saving.
+    await expect.poll(() => page.locator('#root_account').inputValue()).toBe('Globex Industries');
+    const contact = page.locator('#root_contact');
+    await contact.click();
+    await page.getByRole('option', { name: 'Gus Globex' }).waitFor();
+    await page.locator('[role="listbox"][aria-busy="false"]').waitFor();
+    expect(await page.getByRole('option', { name: 'Ada Acme' }).count()).toBe(0);
+    await screenshot(page, 'form-lookup-filter', { fullPage: false });
+    await page.getByRole('option', { name: 'Gus Globex' }).click();
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByRole('heading', { name: 'Helios offer', level: 1 }).waitFor();
+    const id = /\/o\/offer\/([0-9a-f-]{36})/.exec(page.url())?.[1] ?? '';
+    const saved = (await app.tenant.api.get(`/api/records/offer/${id}`)).body;
+    expect(saved.account).toBe(globex);
     expect(errors).toEqual([]);
   });
 
