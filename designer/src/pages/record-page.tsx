@@ -123,7 +123,7 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
   // `/o/deal/new?account=<id>` (from a related list) starts the new record linked to its parent.
   const [params, setParams] = useSearchParams();
   // The open tab lives in the address: a save or reload that remounts the editor keeps it.
-  const tab = ['details', 'timeline', 'related', 'approvals', 'history'].includes(params.get('tab') ?? '')
+  const tab = ['details', 'related', 'timeline', 'approvals', 'history'].includes(params.get('tab') ?? '')
     ? (params.get('tab') as string)
     : 'details';
   // An existing record opens in its read view; `?edit=1` is the full form (it survives a remount).
@@ -348,11 +348,11 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
             <Tabs.Trigger value="details" className="f-tabs__tab">
               {t('record.details')}
             </Tabs.Trigger>
-            <Tabs.Trigger value="timeline" className="f-tabs__tab">
-              {t('timeline.tab')}
-            </Tabs.Trigger>
             <Tabs.Trigger value="related" className="f-tabs__tab">
               {t('record.related')}
+            </Tabs.Trigger>
+            <Tabs.Trigger value="timeline" className="f-tabs__tab">
+              {t('timeline.tab')}
             </Tabs.Trigger>
             <Tabs.Trigger value="approvals" className="f-tabs__tab">
               {t('record.approvals')}
