@@ -272,7 +272,7 @@ const builtIns: FieldKind[] = [
     label: 'Lookup',
     priority: 60,
     matches: (f) => f['x-ref'] !== undefined,
-    keywords: ['x-ref', 'format', 'x-index', 'default'],
+    keywords: ['x-ref', 'x-lookup-filter', 'format', 'x-index', 'default'],
     check: (f) => [
       ...requireType(f, 'string', 'Lookup'),
       ...(f.format !== undefined && f.format !== 'uuid'

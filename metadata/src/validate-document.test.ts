@@ -175,3 +175,46 @@ describe('view types (kanban, calendar)', () => {
     expect(issues.map((i) => i.path).sort()).toEqual(['/views/g/type', '/views/h/calendarMode']);
   });
 });
+
+describe('x-lookup-filter', () => {
+  const quote = (filter: unknown, ref = 'contact') => ({
+    objects: {
+      account: { type: 'object', properties: { name: { type: 'string', maxLength: 100 } } },
+      contact: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', maxLength: 100 },
+          account: { type: 'string', format: 'uuid', 'x-ref': 'account' },
+        },
+      },
+      quote: {
+        type: 'object',
+        properties: {
+          account: { type: 'string', format: 'uuid', 'x-ref': 'account' },
+          contact: { type: 'string', format: 'uuid', 'x-ref': ref, 'x-lookup-filter': filter },
+        },
+      },
+    },
+  });
+
+  it('accepts target fields matched to fields of the record', () => {
+    expect(validateDocument(quote({ account: '$record.account' }))).toEqual([]);
+  });
+
+  it('refuses unknown target fields, unknown or self sources, and non-lookups', () => {
+    const paths = (doc: unknown) => validateDocument(doc as never).map((i) => i.path);
+    expect(paths(quote({ nope: '$record.account' }))).toEqual([
+      '/objects/quote/properties/contact/x-lookup-filter/nope',
+    ]);
+    expect(paths(quote({ account: '$record.nope' }))).toEqual([
+      '/objects/quote/properties/contact/x-lookup-filter/account',
+    ]);
+    expect(paths(quote({ account: '$record.contact' }))).toEqual([
+      '/objects/quote/properties/contact/x-lookup-filter/account',
+    ]);
+    expect(paths(quote({ account: "'; drop table x; --" })).length).toBeGreaterThan(0);
+    expect(paths(quote({ account: '$record.account' }, 'user'))).toEqual([
+      '/objects/quote/properties/contact/x-lookup-filter',
+    ]);
+  });
+});

@@ -171,6 +171,29 @@ class DocumentChecker {
     return desc;
   }
 
+  /** `x-lookup-filter`: keys are fields of the lookup's target, values `$record.<field>` of this object. */
+  private checkLookupFilter(
+    fname: string,
+    field: NonNullable<ObjectDefinition['properties'][string]>,
+    fields: ReadonlyMap<string, unknown>,
+    path: string,
+  ): void {
+    const ref = field['x-ref'];
+    const at = `${path}/x-lookup-filter`;
+    if (ref === undefined || ref === USER_REF) {
+      this.add(at, 'Only a lookup to an object can be filtered');
+      return;
+    }
+    const target = this.objects[ref] ? this.fieldsOf(ref) : undefined;
+    for (const [key, value] of Object.entries(field['x-lookup-filter'] ?? {})) {
+      if (target && !target.has(key)) this.add(`${at}/${key}`, `"${key}" is not a field of ${ref}`);
+      const source = /^\$record\.([a-z][a-z0-9_]{0,62})$/.exec(String(value))?.[1];
+      if (!source || !fields.has(source))
+        this.add(`${at}/${key}`, `"${String(value)}" is not $record.<a field of this object>`);
+      else if (source === fname) this.add(`${at}/${key}`, 'A lookup cannot be filtered by its own value');
+    }
+  }
+
   /** Lookups, line items, roll-ups and formulas: references to other fields and objects. */
   private checkObjectReferences(name: string, def: ObjectDefinition): void {
     const base = pointer('objects', name);
@@ -181,6 +204,7 @@ class DocumentChecker {
       const ref = field['x-ref'];
       if (ref !== undefined && ref !== USER_REF && !this.objects[ref])
         this.add(`${path}/x-ref`, `Unknown object "${ref}"`);
+      if (field['x-lookup-filter']) this.checkLookupFilter(fname, field, fields, path);
       if (field['x-children']) this.checkChildren(name, fname, field, path);
       if (field['x-rollup']) this.checkRollup(name, def, field, path);
       if (field['x-formula'] !== undefined) {

@@ -21,6 +21,7 @@ import { metaRoutes } from './routes/meta-routes';
 import { templateRoutes } from './routes/template-routes';
 import { scriptRoutes } from './routes/script-routes';
 import { recordRoutes } from './routes/record-routes';
+import { timelineSearchRoutes } from './routes/timeline-search-routes';
 import { recordIoRoutes } from './routes/record-io-routes';
 import { pluginRoutes } from './routes/plugin-routes';
 import type { PluginManager } from './plugins/plugin-manager';
@@ -111,6 +112,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(metaRoutes);
   await app.register(templateRoutes);
   await app.register(recordRoutes);
+  await app.register(timelineSearchRoutes);
   await app.register(recordIoRoutes);
   await app.register(permissionRoutes);
   await app.register(shareRoutes);

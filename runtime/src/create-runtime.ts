@@ -1,3 +1,5 @@
+import { TimelineService } from './records/timeline-service';
+import { SearchService } from './records/search-service';
 import type { Knex } from 'knex';
 import { AuthService } from './auth/auth-service';
 import { type Clock, systemClock } from './clock';
@@ -91,6 +93,8 @@ export function createRuntime(opts: RuntimeOptions) {
   const recordsIo = createRecordsIo({ meta, permissions, records, hooks, clock, importLimits: config.imports });
   const documentWorkers = new DocumentWorkers(config.documents);
   const documents = new DocumentService({ meta, records, workers: documentWorkers });
+  const timeline = new TimelineService({ meta, records });
+  const search = new SearchService({ meta, permissions, records });
   const files = new FileService({ records }, config.files.maxBytes, config.files.dir || undefined);
   const reports = new ReportService({ meta, permissions, aggregates: recordsIo.aggregates, records });
   const mailMerge = new MailMerge({
@@ -174,6 +178,10 @@ export function createRuntime(opts: RuntimeOptions) {
     documents,
     /** Files attached to records (runtime/src/documents/file-service.ts). */
     files,
+    /** A record's activity timeline: changes, approvals, activities, e-mails, files (docs/records.md). */
+    timeline,
+    /** Global search across every object the user may read (docs/records.md). */
+    search,
     /** Mail merge: a print template over a filtered list → PDF, ZIP, preview or outbox e-mails (docs/documents.md). */
     mailMerge,
     /** Saved reports and home dashboards over the aggregate engine (runtime/src/reports, docs/documents.md). */

@@ -99,6 +99,13 @@ export {
 export { compileFilter, escapeLike, type QueryAccess, type WhereFn } from './records/compile-query';
 export { queryAccessFor } from './permissions/query-access';
 export type { GuardedRecord, GuardOptions } from './records/record-guard';
+export {
+  TIMELINE_MAX_LIMIT,
+  type TimelineEntry,
+  type TimelinePage,
+  TimelineService,
+} from './records/timeline-service';
+export { SEARCH_LIMITS, type SearchAnswer, SearchService } from './records/search-service';
 export { parseFilter, type FilterNode } from './records/parse-filter';
 export { parseSort, type SortKey } from './records/parse-sort';
 export {

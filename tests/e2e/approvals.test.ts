@@ -78,7 +78,9 @@ describe('approvals in the browser', { timeout: 120_000 }, () => {
     await asRep.page.getByText('Pending approval').first().waitFor();
     await asRep.page.getByRole('tab', { name: 'Details' }).click();
     await asRep.page.getByText('Waiting for approval').waitFor();
-    expect(await asRep.page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    expect(await asRep.page.getByRole('button', { name: 'Edit all fields' }).isDisabled()).toBe(true);
+    // Nothing reads as editable in place either.
+    expect(await asRep.page.getByRole('button', { name: /^Edit / }).count()).toBe(1);
     await screenshot(asRep.page, 'record-pending-approval');
 
     const asManager = await app.newPage();
@@ -101,7 +103,8 @@ describe('approvals in the browser', { timeout: 120_000 }, () => {
 
     await asRep.page.reload();
     await asRep.page.getByText('Approved').first().waitFor();
-    await expect.poll(() => asRep.page.locator('#root_stage option:checked').textContent()).toBe('Won');
+    // The read view's stage path marks the stage the approval set.
+    await asRep.page.getByRole('button', { name: 'Won (current stage)' }).waitFor();
     await asRep.page.getByRole('tab', { name: 'Approvals' }).click();
     await asRep.page.getByText('Go ahead').waitFor();
     await screenshot(asRep.page, 'record-approved');

@@ -55,7 +55,7 @@ describe('records in the browser', { timeout: 120_000 }, () => {
     await page.locator('#root_discount').fill('10');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('heading', { name: 'Zeta rollout', level: 1 }).waitFor();
-    expect(page.url()).toMatch(/\/o\/deal\/[0-9a-f-]{36}$/);
+    expect(page.url()).toMatch(/\/o\/deal\/[0-9a-f-]{36}\?edit=1$/);
     // Autonumbers are the server's: shown, read-only.
     await expect.poll(() => page.locator('#root_number').inputValue()).toMatch(/^D-\d{4}$/);
     expect(await page.locator('#root_number').getAttribute('readonly')).not.toBeNull();
@@ -76,7 +76,7 @@ describe('records in the browser', { timeout: 120_000 }, () => {
     const deal = await createRecord(app.tenant, 'deal', { name: 'Conflict Co', amount: 100 });
     const { page } = await app.newPage();
     await signIn(page, app.admin);
-    await page.goto(`/o/deal/${deal.id}`);
+    await page.goto(`/o/deal/${deal.id}?edit=1`);
     await page.getByRole('heading', { name: 'Conflict Co', level: 1 }).waitFor();
     // Someone else saves first.
     const r = await app.tenant.api.patch(`/api/records/deal/${deal.id}`, { amount: 200, version: deal.version });

@@ -98,6 +98,8 @@ const ROUTES: Record<string, Route> = {
   'PATCH /api/auth/me': { expect: everyone(200), call: () => ({ body: { locale: 'zh-CN' } }) },
 
   'GET /api/users': { expect: everyone(200) },
+  // Searched for the hidden marker itself: only a reader of the hidden field may find it by it.
+  'GET /api/search': { expect: everyone(200), call: () => ({ query: { q: MARKER } }) },
   'POST /api/users': {
     expect: adminOnly(201),
     call: () => ({
@@ -183,6 +185,7 @@ const ROUTES: Record<string, Route> = {
     }),
   },
   'GET /api/records/{object}/{id}/history': { expect: record(200, 200) },
+  'GET /api/records/{object}/{id}/timeline': { expect: record(200, 200) },
   'POST /api/records/{object}/{id}/actions/{script}': {
     expect: record(200, 200),
     call: () => ({ params: { script: 'touch' }, body: {} }),

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Tabs } from 'radix-ui';
-import { Lock, SearchX, Trash2 } from 'lucide-react';
+import { Lock, Pencil, SearchX, Trash2 } from 'lucide-react';
 import { type ApiError, isApiError } from '../api/api-error';
 import { ApprovalPanel } from '../approvals/approval-panel';
 import { enumLabel, fieldLabel, objectLabel } from '../i18n/pick-label';
@@ -21,10 +21,13 @@ import {
   payloadOf,
   toFormData,
 } from '../records/form-schema';
+import { ActivityTimeline } from '../records/activity-timeline';
 import { HistoryTimeline } from '../records/history-timeline';
 import { RecordActionButtons } from '../records/record-action-buttons';
 import { actionsOf } from '../records/record-actions';
 import { RecordFormView } from '../records/record-form';
+import { RecordReadView } from '../records/record-read-view';
+import { useLookupFill } from '../records/use-lookup-fill';
 import { withLineItemsGrid } from '../records/line-items-field';
 import type { RecordRow } from '../records/records-api';
 import { RelatedLists } from '../records/related-lists';
@@ -129,9 +132,21 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
   // `/o/deal/new?account=<id>` (from a related list) starts the new record linked to its parent.
   const [params, setParams] = useSearchParams();
   // The open tab lives in the address: a save or reload that remounts the editor keeps it.
-  const tab = ['details', 'related', 'approvals', 'history'].includes(params.get('tab') ?? '')
+  const tab = ['details', 'related', 'timeline', 'approvals', 'history'].includes(params.get('tab') ?? '')
     ? (params.get('tab') as string)
     : 'details';
+  // An existing record opens in its read view; `?edit=1` is the full form (it survives a remount).
+  const editing = !record || params.get('edit') === '1';
+  const setEditing = (on: boolean) =>
+    setParams(
+      (p) => {
+        const next = new URLSearchParams(p);
+        if (on) next.set('edit', '1');
+        else next.delete('edit');
+        return next;
+      },
+      { replace: true },
+    );
   const [data, setData] = useState(() =>
     record
       ? toFormData(record, form)
@@ -145,6 +160,7 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
   const [baseline, setBaseline] = useState(() => formBaseline(form.schema, data));
   const dirty = formDataDiffers(data, baseline);
   const guard = useUnsavedChangesGuard(dirty);
+  const fillLookups = useLookupFill(schema, form, meta, setData);
   const [serverErrors, setServerErrors] = useState<Record<string, string> | undefined>();
   const onChange = (next: Record<string, unknown>) => {
     setServerErrors((errors) => clearChangedFieldErrors(errors, data, next));
@@ -171,7 +187,8 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
         await queryClient.invalidateQueries({ queryKey: recordKeys.object(session.tenant, object) });
         toast({ tone: 'success', title: t('record.created', { label }) });
         guard.allowNextNavigation();
-        navigate(`/o/${object}/${created.id}`, { replace: true });
+        // A record just created stays in its form (line items, the remaining fields); opened later, it reads.
+        navigate(`/o/${object}/${created.id}?edit=1`, { replace: true });
         return;
       }
       const patch = payloadOf(formData, form, record);
@@ -261,23 +278,57 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
           </div>
         </div>
       )}
-      <RecordFormView
-        form={form}
-        data={data}
-        onChange={onChange}
-        onSubmit={(d) => void save(d)}
-        extraErrors={extraErrors}
-        disabled={locked}
-      >
-        <div className="f-record__actions">
-          <Link className="f-btn f-btn--secondary f-btn--md" to={`/o/${object}`}>
-            <span className="f-btn__label">{t('record.cancel')}</span>
-          </Link>
-          <Button type="submit" variant="primary" loading={saving} disabled={locked}>
-            {record ? t('record.save') : t('record.create')}
-          </Button>
-        </div>
-      </RecordFormView>
+      {record && !editing ? (
+        <>
+          <div className="f-readview__toolbar">
+            <Button icon={<Pencil size={16} aria-hidden="true" />} onClick={() => setEditing(true)} disabled={locked}>
+              {t('readView.edit')}
+            </Button>
+          </div>
+          <RecordReadView
+            meta={meta}
+            object={object}
+            schema={schema}
+            form={form}
+            formDoc={formDoc}
+            record={record}
+            locked={locked}
+            lang={locale}
+            onLocked={() => setLocked(true)}
+            onConflict={() => setConflict(true)}
+          />
+        </>
+      ) : (
+        <>
+          {record && (
+            <div className="f-readview__toolbar">
+              <Button variant="ghost" onClick={() => setEditing(false)}>
+                {t('readView.backToView')}
+              </Button>
+            </div>
+          )}
+          <RecordFormView
+            form={form}
+            data={data}
+            onChange={(d) => {
+              fillLookups(data, d);
+              onChange(d);
+            }}
+            onSubmit={(d) => void save(d)}
+            extraErrors={extraErrors}
+            disabled={locked}
+          >
+            <div className="f-record__actions">
+              <Link className="f-btn f-btn--secondary f-btn--md" to={`/o/${object}`}>
+                <span className="f-btn__label">{t('record.cancel')}</span>
+              </Link>
+              <Button type="submit" variant="primary" loading={saving} disabled={locked}>
+                {record ? t('record.save') : t('record.create')}
+              </Button>
+            </div>
+          </RecordFormView>
+        </>
+      )}
     </>
   );
 
@@ -335,6 +386,9 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
             <Tabs.Trigger value="related" className="f-tabs__tab">
               {t('record.related')}
             </Tabs.Trigger>
+            <Tabs.Trigger value="timeline" className="f-tabs__tab">
+              {t('timeline.tab')}
+            </Tabs.Trigger>
             <Tabs.Trigger value="approvals" className="f-tabs__tab">
               {t('record.approvals')}
             </Tabs.Trigger>
@@ -344,6 +398,9 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
           </Tabs.List>
           <Tabs.Content value="details" className="f-tabs__panel">
             {details}
+          </Tabs.Content>
+          <Tabs.Content value="timeline" className="f-tabs__panel">
+            <ActivityTimeline meta={meta} object={object} id={record.id} schema={schema} lang={locale} />
           </Tabs.Content>
           <Tabs.Content value="related" className="f-tabs__panel">
             <RelatedLists meta={meta} object={object} id={record.id} lang={locale} />

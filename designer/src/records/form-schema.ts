@@ -163,7 +163,7 @@ export function buildRecordForm(
         break;
       case 'lookup':
         ui['ui:widget'] = 'lookup';
-        ui['ui:options'] = { ref: f['x-ref'] };
+        ui['ui:options'] = { ref: f['x-ref'], ...(f['x-lookup-filter'] ? { filter: f['x-lookup-filter'] } : {}) };
         break;
       case 'boolean':
         ui['ui:widget'] = 'checkbox';

@@ -83,6 +83,8 @@ export function RecordFormView({
       formData={data}
       validator={validator}
       widgets={WIDGETS}
+      // Widgets that depend on other fields (x-lookup-filter) read the form's values here.
+      formContext={{ data }}
       templates={TEMPLATES}
       {...(liveValidate ? { liveValidate: 'onChange' as const } : {})}
       showErrorList={false}

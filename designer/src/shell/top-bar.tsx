@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Menu as MenuIcon } from 'lucide-react';
 import { IconButton } from '../ui';
 import { useSession } from '../session/session-context';
+import { GlobalSearch } from '../search/global-search';
 import { LanguageSwitch } from './language-switch';
 import { NotificationsBell } from './notifications-bell';
 import { UserMenu } from './user-menu';
@@ -23,6 +24,7 @@ export function TopBar({ onOpenNav }: { onOpenNav?: (() => void) | undefined }) 
             <span className="f-topbar__tenant">{tenantDisplayName(session)}</span>
           </>
         )}
+        <GlobalSearch />
       </div>
       <div className="f-topbar__end">
         <LanguageSwitch />

@@ -148,6 +148,10 @@ export interface ObjectDefinition {
    */
   'x-search'?: Name[];
   /**
+   * Records of this object appear in the activity timeline of every record one of their lookups points at (a call, meeting, note or task logged against an account, a contact or a deal).
+   */
+  'x-timeline'?: boolean;
+  /**
    * Audit trail settings of the object's records: retainDays keeps history entries that many days (older ones are purged by the retention job); without it history is kept forever.
    */
   'x-audit'?: {
@@ -209,6 +213,12 @@ export interface FieldDefinition {
    */
   'x-kind'?: string;
   'x-ref'?: Name;
+  /**
+   * Narrows a lookup picker's choices by what the form already holds: each key is a field of the target object, each value "$record.<field>" names a field of this record, e.g. {"account": "$record.account"} offers only the contacts of the chosen account. A hint for the picker, not a rule the server enforces.
+   */
+  'x-lookup-filter'?: {
+    [k: string]: string | undefined;
+  };
   /**
    * A JavaScript expression over `record`, computed on save in the script sandbox; the field is read-only.
    */

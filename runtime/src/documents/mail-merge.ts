@@ -266,6 +266,9 @@ export class MailMerge {
             body: mail.body ? mail.body(data) : await documentText(this.deps.documents, ctx.tenant, p, data),
             attachment_file: attachment,
             created_at: this.deps.clock.now(),
+            object: objectName,
+            record_id: id,
+            created_by: ctx.user.id,
           });
           report.queued += 1;
         } catch (err) {

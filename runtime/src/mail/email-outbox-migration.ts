@@ -23,3 +23,19 @@ export const emailOutboxAttachmentMigration: Migration = {
     });
   },
 };
+
+/**
+ * The record an e-mail is about and who sent it (a mail merge names both), so the record's activity
+ * timeline can list the e-mails sent about it.
+ */
+export const emailOutboxRecordMigration: Migration = {
+  id: 'mail_0003_outbox_record',
+  async up(trx, schema) {
+    await trx.schema.withSchema(schema).alterTable(T.emailOutbox, (t) => {
+      t.text('object');
+      t.uuid('record_id');
+      t.uuid('created_by');
+      t.index(['object', 'record_id']);
+    });
+  },
+};

@@ -4,7 +4,11 @@ import { importLogMigration } from '../records/import-log';
 import { permissionMigration } from '../permissions/permission-migration';
 import { workflowMigration } from '../workflows/workflow-migration';
 import { documentsMigration } from '../documents/documents-migration';
-import { emailOutboxAttachmentMigration, emailOutboxRetryMigration } from '../mail/email-outbox-migration';
+import {
+  emailOutboxAttachmentMigration,
+  emailOutboxRecordMigration,
+  emailOutboxRetryMigration,
+} from '../mail/email-outbox-migration';
 import { automationRunsMigration } from '../automations/automation-migration';
 import { metaDocumentOrderMigration } from '../meta/meta-document-order-migration';
 
@@ -103,4 +107,6 @@ export const tenantMigrations: Migration[] = [
     id: 'records_0002_audit_cause',
     up: (trx, schema) => addAuditCause(trx, schema),
   },
+  // The record an e-mail is about, for the record's activity timeline (mail/email-outbox-migration.ts).
+  emailOutboxRecordMigration,
 ];

@@ -48,9 +48,15 @@ export function lookupSource(api: ApiClient, ref: string, labelField: string | u
   }
   const base = `/api/records/${encodeURIComponent(ref)}`;
   return {
-    async search(q: string, signal?: AbortSignal): Promise<LookupOption[]> {
+    async search(q: string, signal?: AbortSignal, filter?: Record<string, unknown>): Promise<LookupOption[]> {
       const page = await api.get<RecordPage>(base, {
-        query: { q: q.trim() || undefined, limit: 10, ...(q.trim() ? {} : { sort: labelField }) },
+        query: {
+          q: q.trim() || undefined,
+          limit: 10,
+          ...(q.trim() ? {} : { sort: labelField }),
+          // x-lookup-filter, resolved against the form (lookup-filter.ts).
+          ...(filter ? { filter: JSON.stringify(filter) } : {}),
+        },
         ...s(signal),
       });
       return page.items.map((r) => optionOf(r, labelField));

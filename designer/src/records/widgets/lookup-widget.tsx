@@ -10,6 +10,7 @@ import { useAppMeta } from '../../meta/use-app-meta';
 import { useSession } from '../../session/session-context';
 import { IconButton, Spinner } from '../../ui';
 import { labelFieldOf } from '../field-kind';
+import { resolveLookupFilter } from '../lookup-filter';
 import { type LookupOption, lookupSource } from './lookup-source';
 import './lookup-widget.css';
 
@@ -45,9 +46,12 @@ export function LookupWidget(props: WidgetProps) {
     enabled: typeof value === 'string' && value !== '',
     staleTime: 60_000,
   });
+  // The form's values (RecordFormView's formContext) narrow the choices when the field declares x-lookup-filter.
+  const formData = (props.registry?.formContext as { data?: Record<string, unknown> } | undefined)?.data;
+  const filter = resolveLookupFilter(options.filter, formData);
   const search = useQuery({
-    queryKey: ['lookup', tenant, ref, 'search', term],
-    queryFn: ({ signal }) => source.search(term, signal),
+    queryKey: ['lookup', tenant, ref, 'search', term, filter],
+    queryFn: ({ signal }) => source.search(term, signal, filter),
     enabled: open && !readonly && !disabled,
     staleTime: 10_000,
   });

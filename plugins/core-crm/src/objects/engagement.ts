@@ -73,6 +73,8 @@ export const activity: Field = object(
     notes: textarea('Notes', '备注'),
   },
   ['subject'],
+  // Calls, meetings, notes and tasks show in the timeline of the account, contact, deal… they name.
+  { 'x-timeline': true },
 );
 
 export const campaign: Field = object(

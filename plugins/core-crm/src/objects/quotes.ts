@@ -17,6 +17,9 @@ import {
   textarea,
 } from '../fields';
 
+/** The contact picker offers the chosen account's contacts (x-lookup-filter, docs/metadata.md). */
+const CONTACTS_OF_ACCOUNT = { 'x-lookup-filter': { account: '$record.account' } };
+
 /** Quote-level discount (%) above which a quote needs a sales manager's approval before it is sent. */
 export const DISCOUNT_APPROVAL_THRESHOLD = 15;
 
@@ -86,7 +89,7 @@ export const quote: Field = object(
     name: text('Name', '报价名称'),
     deal: lookup('deal', 'Deal', '商机'),
     account: lookup('account', 'Account', '客户'),
-    contact: lookup('contact', 'Contact', '联系人'),
+    contact: lookup('contact', 'Contact', '联系人', CONTACTS_OF_ACCOUNT),
     price_list: lookup('price_list', 'Price list', '价格表'),
     status: select(
       'Status',

@@ -15,6 +15,9 @@ import {
   url,
 } from '../fields';
 
+/** The contact picker offers the chosen account's contacts (x-lookup-filter, docs/metadata.md). */
+const CONTACTS_OF_ACCOUNT = { 'x-lookup-filter': { account: '$record.account' } };
+
 export const INDUSTRIES: Choice[] = [
   ['manufacturing', 'Manufacturing', '制造业'],
   ['retail', 'Retail', '零售'],
@@ -150,7 +153,7 @@ export const deal: Field = object(
   {
     name: text('Name', '商机名称'),
     account: lookup('account', 'Account', '客户'),
-    contact: lookup('contact', 'Contact', '联系人'),
+    contact: lookup('contact', 'Contact', '联系人', CONTACTS_OF_ACCOUNT),
     amount: money('Amount', '金额', { minimum: 0 }),
     stage: select('Stage', '阶段', DEAL_STAGES, { default: 'prospecting' }),
     probability: formula(probabilityExpression, 'Probability', '赢率', { type: 'number', 'x-kind': 'percent' }),
