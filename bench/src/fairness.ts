@@ -139,7 +139,14 @@ export async function fairness(ctx: WorkloadContext): Promise<BenchResult[]> {
   if (noRetryAfter) throw new Error(`fairness: ${noRetryAfter} refusals without Retry-After`);
   const rise = ratio(together.p99Ms, alone.p99Ms);
   const slowestRefusal = Math.round(Math.max(0, ...answers.filter((a) => a.status === 429).map((a) => a.ms)));
-  const params = { rows, seconds, quietRate: rate, slowUploads: SLOW_UPLOADS, aggregators: AGGREGATORS, conditions: 199 };
+  const params = {
+    rows,
+    seconds,
+    quietRate: rate,
+    slowUploads: SLOW_UPLOADS,
+    aggregators: AGGREGATORS,
+    conditions: 199,
+  };
   return [
     {
       name: 'fairness',

@@ -38,7 +38,7 @@ describe("a plugin's widget", { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('heading', { name: 'Renewal call', level: 1 }).waitFor();
 
-    const id = page.url().split('/').at(-1) as string;
+    const id = new URL(page.url()).pathname.split('/').at(-1) as string;
     const saved = await app.tenant.api.get(`/api/records/survey/${id}`);
     expect(saved.status, saved.text).toBe(200);
     expect(saved.body.score).toBe(9);

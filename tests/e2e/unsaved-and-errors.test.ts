@@ -24,6 +24,7 @@ const TEXT = {
     home: 'Home',
     dealNav: 'Deal',
     create: 'Create',
+    edit: 'Edit all fields',
   },
   'zh-CN': {
     title: '不保存就离开？',
@@ -33,6 +34,7 @@ const TEXT = {
     home: '首页',
     dealNav: '商机',
     create: '创建',
+    edit: '编辑全部字段',
   },
 } as const;
 
@@ -59,12 +61,16 @@ describe('unsaved edits are never dropped without asking', { timeout: 240_000 },
       await page.getByRole('link', { name: tx.dealNav, exact: true }).click();
       await page.getByRole('link', { name: 'Guarded deal' }).click();
       await page.getByRole('heading', { name: 'Guarded deal', level: 1 }).waitFor();
+      // The record opens in its read view; the full form is one click away.
+      await page.getByRole('button', { name: tx.edit }).click();
+      await page.locator('#root_amount').waitFor();
 
       // Untouched: leaving asks nothing.
       await page.getByRole('link', { name: tx.cancel, exact: true }).click();
       await page.getByRole('link', { name: 'Guarded deal' }).waitFor();
       await page.getByRole('link', { name: 'Guarded deal' }).click();
       await page.getByRole('heading', { name: 'Guarded deal', level: 1 }).waitFor();
+      await page.getByRole('button', { name: tx.edit }).click();
 
       await page.locator('#root_amount').fill('2500');
       // The sidebar.
@@ -123,7 +129,7 @@ describe('server field errors', { timeout: 120_000 }, () => {
   it("an error under a field leaves when the user changes that field, others' stay", async () => {
     const { page } = await app.newPage();
     await signIn(page, app.admin);
-    await page.goto(`/o/deal/${deal.id}`);
+    await page.goto(`/o/deal/${deal.id}?edit=1`);
     await page.getByRole('heading', { name: 'Guarded deal', level: 1 }).waitFor();
     await page.locator('#root_discount').fill('30');
     await page.getByRole('button', { name: 'Save' }).click();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type DbLane, isAppError, rateLimited } from '@forma/runtime';
+import { type DbLane, isAppError, QUEUE_FULL, rateLimited } from '@forma/runtime';
 import { tokenOf } from './auth';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 
@@ -109,7 +109,9 @@ export function installDbAdmission(app: FastifyInstance): void {
     return app.runtime.dbLoad
       .run({ tenant: ctx.tenant, user: ctx.user.id, lane, signal: gone.signal }, fn)
       .catch((e) => {
-        if (isAppError(e) && e.code === 'RATE_LIMITED') {
+        // Only a full admission queue closes the lane early; other 429s (the e-mail budget, a
+        // throttle) say nothing about the queue and must not refuse the caller's other requests.
+        if (isAppError(e) && e.code === 'RATE_LIMITED' && e.details?.reason === QUEUE_FULL) {
           const key = refused.key(request, lane);
           if (key) refused.remember(key, Number(e.headers?.['retry-after'] ?? 1));
         }

@@ -6,7 +6,10 @@
  * its own inside the tenant's share. A full queue answers 429, a wait past `maxWaitMs` 503, both with
  * Retry-After. Slots count requests in this process; the pool they protect is this process's too.
  */
-import { AppError, rateLimited } from '../errors';
+import { AppError } from '../errors';
+
+/** `details.reason` of the 429 for a full queue (the only 429 after which the platform refuses the lane early). */
+export const QUEUE_FULL = 'queue_full';
 
 export type DbLane = 'interactive' | 'heavy';
 
@@ -144,10 +147,10 @@ export class Admission {
       (heavy && (n(keys[1]) >= this.cfg.heavyQueuePerTenant || n(keys[2]) >= this.cfg.heavyQueuePerUser))
     ) {
       this.rejected.queueFull += 1;
-      throw rateLimited(
-        'Too many requests are waiting for the database; please retry shortly',
-        this.cfg.retryAfterSeconds,
-      );
+      throw new AppError('RATE_LIMITED', 'Too many requests are waiting for the database; please retry shortly', {
+        headers: { 'retry-after': String(this.cfg.retryAfterSeconds) },
+        details: { reason: QUEUE_FULL },
+      });
     }
     return new Promise<() => void>((resolve, reject) => {
       const waiter: Waiter = {
