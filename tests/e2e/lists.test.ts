@@ -160,7 +160,8 @@ describe('kanban, calendar and list state in the browser', { timeout: 180_000 },
     await page.getByRole('button', { name: 'Week' }).click();
     await page.waitForURL(/cal=week/);
     await day('2026-12-03').waitFor();
-    expect(await page.locator('.f-cal__day').count()).toBe(7);
+    // The week may still be loading its records (the grid is drawn again when they come): wait for it.
+    await expect.poll(() => page.locator('.f-cal__day').count()).toBe(7);
     await page.getByRole('button', { name: 'Next' }).click();
     await day('2026-12-10').waitFor();
     await page.getByRole('button', { name: 'Next' }).click();
