@@ -46,7 +46,7 @@ export async function deepPage(ctx: WorkloadContext): Promise<BenchResult[]> {
   await httpLoad({ url: url(deepest), headers, connections, seconds: 1 });
   for (const page of wanted) {
     const s = await httpLoad({ url: url(page), headers, connections, seconds });
-    if (s.errors) throw new Error(`deep-page: ${s.errors} errors on page ${page}`);
+    if (s.errors) throw new Error(`deep-page: ${s.errors} errors on page ${page} (${s.errorDetail ?? ''})`);
     stats.set(page, s);
   }
   const first = stats.get(1) as LoadStats;
