@@ -102,6 +102,14 @@ function olderThan(e: { at: Date; key: string }, c: Cursor | undefined): boolean
   return t < c.t || (t === c.t && e.key < c.k);
 }
 
+/** What every side table about a record (e-mails, files) answers for the timeline. */
+interface SideRow {
+  id: string;
+  created_at: Date;
+  created_by: string | null;
+  user_name: string | null;
+}
+
 export class TimelineService {
   constructor(
     private readonly deps: {
@@ -282,18 +290,15 @@ export class TimelineService {
     upTo: Date | undefined,
     take: number,
   ): Promise<TimelineEntry[]> {
-    const qb = ctx.db
-      .from({ m: qualified(ctx.schema, T.emailOutbox) })
-      .leftJoin({ u: qualified(ctx.schema, T.users) }, 'u.id', 'm.created_by')
-      .where({ 'm.object': object.name, 'm.record_id': id })
-      .orderBy([
-        { column: 'm.created_at', order: 'desc' },
-        { column: 'm.id', order: 'desc' },
-      ])
-      .limit(take)
-      .select('m.id', 'm.created_at', 'm.subject', 'm.sent_at', 'm.created_by', 'u.name as user_name');
-    if (upTo) qb.where('m.created_at', '<', upTo);
-    const rows = await qb;
+    const rows = await this.recordRows<{ subject: string; sent_at: Date | null }>(
+      ctx,
+      T.emailOutbox,
+      object,
+      id,
+      upTo,
+      take,
+      ['subject', 'sent_at'],
+    );
     // The recipient's address is left out: it is a field value the reader may not be allowed to see.
     return rows.map((r) => ({
       key: `email:${r.id}`,
@@ -311,18 +316,15 @@ export class TimelineService {
     upTo: Date | undefined,
     take: number,
   ): Promise<TimelineEntry[]> {
-    const qb = ctx.db
-      .from({ f: qualified(ctx.schema, T.files) })
-      .leftJoin({ u: qualified(ctx.schema, T.users) }, 'u.id', 'f.created_by')
-      .where({ 'f.object': object.name, 'f.record_id': id })
-      .orderBy([
-        { column: 'f.created_at', order: 'desc' },
-        { column: 'f.id', order: 'desc' },
-      ])
-      .limit(take)
-      .select('f.id', 'f.created_at', 'f.name', 'f.size', 'f.content_type', 'f.created_by', 'u.name as user_name');
-    if (upTo) qb.where('f.created_at', '<', upTo);
-    const rows = await qb;
+    const rows = await this.recordRows<{ name: string; size: string | number; content_type: string }>(
+      ctx,
+      T.files,
+      object,
+      id,
+      upTo,
+      take,
+      ['name', 'size', 'content_type'],
+    );
     return rows.map((r) => ({
       key: `file:${r.id}`,
       kind: 'file' as const,
@@ -330,6 +332,30 @@ export class TimelineService {
       user: r.created_by ? { id: r.created_by, name: r.user_name ?? null } : null,
       file: { id: r.id, name: r.name, size: Number(r.size), contentType: r.content_type },
     }));
+  }
+
+  /** A side table's rows about this record (e-mails, files), newest first, with their author's name. */
+  private async recordRows<Extra extends object>(
+    ctx: Ctx,
+    table: string,
+    object: ObjectModel,
+    id: string,
+    upTo: Date | undefined,
+    take: number,
+    columns: string[],
+  ) {
+    const qb = ctx.db
+      .from({ r: qualified(ctx.schema, table) })
+      .leftJoin({ u: qualified(ctx.schema, T.users) }, 'u.id', 'r.created_by')
+      .where({ 'r.object': object.name, 'r.record_id': id })
+      .orderBy([
+        { column: 'r.created_at', order: 'desc' },
+        { column: 'r.id', order: 'desc' },
+      ])
+      .limit(take)
+      .select('r.id', 'r.created_at', 'r.created_by', 'u.name as user_name', ...columns.map((c) => `r.${c}`));
+    if (upTo) qb.where('r.created_at', '<', upTo);
+    return (await qb) as Array<SideRow & Extra>;
   }
 
   private async userNames(ctx: Ctx, ids: string[]): Promise<Map<string, string>> {
