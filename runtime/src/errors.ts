@@ -2,22 +2,10 @@
  * Typed errors with a stable code and HTTP status. Runtime services throw these; the platform's one
  * error handler turns them into `{ error: { code, message, fields? } }` without knowing their origin.
  */
-export type ErrorCode =
-  | 'VALIDATION_FAILED'
-  | 'BAD_REQUEST'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'RECORD_LOCKED'
-  | 'DUPLICATE'
-  | 'TOO_LARGE'
-  | 'REQUEST_TIMEOUT'
-  | 'SCRIPT_FAILED'
-  | 'RATE_LIMITED'
-  | 'SCRIPT_BUSY'
-  | 'UNAVAILABLE'
-  | 'INTERNAL';
+// The codes are the API contract's (metadata/schemas/api.schema.json): one list for the server and the web app.
+import type { ErrorCode } from '@forma/metadata/api-types';
+
+export type { ErrorCode };
 
 const STATUS: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
