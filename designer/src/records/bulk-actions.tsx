@@ -266,12 +266,7 @@ export function BulkActions({ object, schema, lang, selected, listFilter, sort, 
           <label className="f-bulk__row">
             <span>{t('bulk.newOwner')}</span>
             <select className="f-input__control" value={owner} onChange={(e) => setOwner(e.target.value)}>
-              <option value="">{t('bulk.chooseUser')}</option>
-              {users.data?.items.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name || u.email}
-                </option>
-              ))}
+              <UserOptions users={users.data?.items} none={t('bulk.chooseUser')} />
             </select>
           </label>
           <fieldset className="f-bulk__scope">
@@ -293,12 +288,7 @@ export function BulkActions({ object, schema, lang, selected, listFilter, sort, 
                 setScope('allOf');
               }}
             >
-              <option value="">{t('bulk.chooseUser')}</option>
-              {users.data?.items.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name || u.email}
-                </option>
-              ))}
+              <UserOptions users={users.data?.items} none={t('bulk.chooseUser')} />
             </select>
             <p className="f-bulk__hint">{t('bulk.scopeAllOfHint')}</p>
           </fieldset>
@@ -372,6 +362,20 @@ export function BulkActions({ object, schema, lang, selected, listFilter, sort, 
         </ul>
       </Dialog>
     </section>
+  );
+}
+
+/** The choice of a user in the owner dialog: "choose…" first, then people by name. */
+function UserOptions({ users, none }: { users: UserRow[] | undefined; none: string }) {
+  return (
+    <>
+      <option value="">{none}</option>
+      {users?.map((u) => (
+        <option key={u.id} value={u.id}>
+          {u.name || u.email}
+        </option>
+      ))}
+    </>
   );
 }
 
