@@ -25,6 +25,7 @@ export const noteNode: WorkflowNodeType = {
     order: 10,
     icon: 'sticky-note',
     color: '#fde68a',
+    accent: '#d97706',
     initialData: { text: '' },
     handles: [{ id: 'out', label: { en: 'Next', 'zh-CN': '下一步' } }],
     fields: [

@@ -156,6 +156,10 @@ export interface WorkflowNodePalette {
    * The node's colour on the minimap.
    */
   color?: string;
+  /**
+   * A CSS colour: the card's top edge, its icon and the palette item's side.
+   */
+  accent?: string;
   initialData?: {
     [k: string]: unknown | undefined;
   };
@@ -184,11 +188,17 @@ export interface WorkflowNodePalette {
     separator?: string;
   };
   /**
-   * A data key whose value styles the node (`f-wf-node--<value>`) and may change its icon.
+   * A data key whose value styles the node (`f-wf-node--<value>`) and may change its icon and accent.
    */
   variant?: {
     key: string;
     icons?: {
+      [k: string]: string | undefined;
+    };
+    /**
+     * An accent per value (an end node: green when approved, red when rejected).
+     */
+    accents?: {
       [k: string]: string | undefined;
     };
   };

@@ -22,6 +22,7 @@ import {
   Zap,
 } from 'lucide-react';
 import type { LucideIcon } from 'lucide-react';
+import type { CSSProperties } from 'react';
 
 /**
  * The icons a node type's palette entry may name (lucide names, kebab-case). A curated set rather
@@ -53,4 +54,9 @@ const ICONS: Record<string, LucideIcon> = {
 
 export function nodeIcon(name: string | undefined): LucideIcon {
   return (name && ICONS[name]) || Box;
+}
+
+/** A type's accent colour as the CSS variable the designer's styles read (none: the neutral border). */
+export function accentStyle(accent: string | undefined): CSSProperties | undefined {
+  return accent ? ({ '--f-wf-accent': accent } as CSSProperties) : undefined;
 }

@@ -3,7 +3,7 @@ import { AlertCircle } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { cx } from '../../ui';
 import { localText, typeLabel, useNodeCatalog } from './node-catalog';
-import { nodeIcon } from './node-icons';
+import { accentStyle, nodeIcon } from './node-icons';
 import type { WfNode } from './workflow-model';
 
 export interface CanvasNodeData extends Record<string, unknown> {
@@ -26,6 +26,7 @@ export function WorkflowNodeView({ data, selected }: NodeProps<CanvasNode>) {
   // A variant (an end node's outcome) styles the node and may change its icon.
   const variant = palette?.variant ? String(node.data[palette.variant.key] ?? 'none') : undefined;
   const Icon = nodeIcon((variant && palette?.variant?.icons?.[variant]) || palette?.icon);
+  const accent = (variant && palette?.variant?.accents?.[variant]) || palette?.accent;
   const handles = palette?.handles ?? [];
   const handleLabel = (id: string) => localText(handles.find((h) => h.id === id)?.label, lang) || id;
   const title = node.data.label || typeLabel(catalog, node.type, lang);
@@ -39,6 +40,7 @@ export function WorkflowNodeView({ data, selected }: NodeProps<CanvasNode>) {
         issues.length > 0 && 'f-wf-node--invalid',
         onPath && 'f-wf-node--path',
       )}
+      style={accentStyle(accent)}
       data-node-id={node.id}
       data-testid={`wf-node-${node.id}`}
     >

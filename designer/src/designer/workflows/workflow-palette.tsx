@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { localText, paletteTypes, useNodeCatalog } from './node-catalog';
-import { nodeIcon } from './node-icons';
+import { accentStyle, nodeIcon } from './node-icons';
 import { PALETTE_MIME } from './workflow-canvas';
 import type { NodeType } from './workflow-model';
 
@@ -28,6 +28,7 @@ export function WorkflowPalette({ onAdd }: { onAdd: (type: NodeType) => void }) 
                   e.dataTransfer.setData(PALETTE_MIME, type);
                   e.dataTransfer.effectAllowed = 'move';
                 }}
+                style={accentStyle(palette.accent)}
                 onClick={() => onAdd(type)}
                 title={t('workflowDesigner.paletteHint')}
               >

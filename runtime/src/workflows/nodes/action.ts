@@ -29,6 +29,7 @@ export const actionNode: WorkflowNodeType = {
     order: 3,
     icon: 'zap',
     color: '#c4b5fd',
+    accent: '#8b5cf6',
     handles: [{ id: 'out', label: NEXT }],
     fields: [
       { key: 'set', widget: 'field-values' },

@@ -42,6 +42,7 @@ export const approvalNode: WorkflowNodeType = {
     order: 1,
     icon: 'user-check',
     color: '#a5b4fc',
+    accent: '#6366f1',
     initialData: { approvers: [], mode: 'any' },
     handles: [
       { id: 'approved', label: APPROVED, edgeData: { outcome: 'approved' } },

@@ -43,6 +43,7 @@ export const conditionNode: WorkflowNodeType = {
     order: 2,
     icon: 'git-fork',
     color: '#fcd34d',
+    accent: '#f59e0b',
     handles: [
       { id: 'branch', label: { en: 'If', 'zh-CN': '如果' }, edgeData: { condition: '' }, multiple: true },
       { id: 'default', label: { en: 'Otherwise', 'zh-CN': '否则' }, edgeData: { default: true } },

@@ -50,10 +50,15 @@ export const endNode: WorkflowNodeType = {
     order: 4,
     icon: 'circle-stop',
     color: '#cbd5e1',
+    accent: '#64748b',
     initialData: { outcome: 'approved' },
     handles: [],
     fields: [OUTCOME_FIELD('outcome', { en: 'Outcome', 'zh-CN': '结果' }), { key: 'set', widget: 'field-values' }],
     summary: { parts: ['outcome', 'set'], separator: ' · ' },
-    variant: { key: 'outcome', icons: { approved: 'circle-check' } },
+    variant: {
+      key: 'outcome',
+      icons: { approved: 'circle-check' },
+      accents: { approved: '#16a34a', rejected: '#dc2626' },
+    },
   },
 };

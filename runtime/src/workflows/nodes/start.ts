@@ -20,6 +20,7 @@ export const startNode: WorkflowNodeType = {
     order: 5,
     icon: 'play',
     color: '#7dd3fc',
+    accent: '#0ea5e9',
     entry: true,
     hint: {
       en: 'Where every approval begins. Connect it to the first step.',
