@@ -36,6 +36,7 @@ import { wordTemplateRoutes } from './routes/word-template-routes';
 import { reportRoutes } from './routes/report-routes';
 import { mailMergeRoutes } from './routes/mail-merge-routes';
 import { workflowSimulateRoutes } from './routes/workflow-simulate-routes';
+import { workflowNodeTypeRoutes } from './routes/workflow-node-type-routes';
 
 export interface AppOptions {
   runtime: Runtime;
@@ -125,6 +126,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(reportRoutes);
   await app.register(mailMergeRoutes);
   await app.register(workflowSimulateRoutes);
+  await app.register(workflowNodeTypeRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);
   await app.register(pluginRoutes(opts.plugins));
 

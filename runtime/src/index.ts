@@ -63,7 +63,12 @@ export { smtpTransport } from './mail/smtp-transport';
 export type { InboxItem } from './workflows/approval-queries';
 export type { DelegationInput, DelegationView } from './workflows/delegations';
 export { validateGraph, type GraphIssue } from './workflows/validate-graph';
-export { registerWorkflowNodeType, workflowNodeType, workflowNodeTypes } from './workflows/nodes/node-registry';
+export {
+  registerWorkflowNodeType,
+  workflowNodeType,
+  workflowNodeTypeInfos,
+  workflowNodeTypes,
+} from './workflows/nodes/node-registry';
 export type {
   GraphCheck,
   ModelCheck,

@@ -1,7 +1,9 @@
+import Ajv2020 from 'ajv/dist/2020';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AutomationActionType, WorkflowNodeType } from '../../platform/src/plugins/plugin-api';
-import { recordWorkflowEvent } from '../../platform/src/plugins/plugin-api';
+import apiSchema from '../../metadata/schemas/api.schema.json';
+import type { AutomationActionType } from '../../platform/src/plugins/plugin-api';
 import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
+import { noteNode } from '../support/note-node-plugin';
 
 /**
  * Plugins extend the closed lists of the core through registries: a "send SMS" automation action and
@@ -32,24 +34,6 @@ const smsAction: AutomationActionType<SmsAction> = {
     sent.push({ to: action.to, text: step.render(action.text) });
     return { summary: { to: action.to } };
   },
-};
-
-/** A node that writes a note to the history and moves on: automatic, one outgoing edge. */
-const noteNode: WorkflowNodeType = {
-  type: 'note',
-  automatic: true,
-  validate(node, c) {
-    if (c.out.length !== 1) c.issue(c.path, [node.id], 'a note needs exactly one outgoing edge');
-    if (typeof node.data.text !== 'string') c.issue(`${c.path}/data/text`, [node.id], 'a note needs a text');
-  },
-  async simulate(node, visit) {
-    return { edge: visit.graph.out(node.id)[0] };
-  },
-  async execute(run, node) {
-    await recordWorkflowEvent(run, 'note', node.id, { text: node.data.text });
-    return run.graph.out(node.id)[0]?.target ?? '';
-  },
-  palette: { label: { en: 'Note' }, order: 10, icon: 'sticky-note', handles: [{ id: 'out' }] },
 };
 
 beforeAll(async () => {
@@ -191,5 +175,47 @@ describe('a plugin workflow node type', () => {
       expect.objectContaining({ action: 'note', step: 'n1', data: { text: 'checked by the plugin' } }),
     );
     expect((await tenant.api.get(`/api/records/ticket/${created.body.id}`)).body.amount).toBe(1);
+  });
+});
+
+describe('GET /api/meta/workflow-node-types', () => {
+  it("lists the core types in palette order and the plugin's type with its palette entry", async () => {
+    const r = await tenant.api.get('/api/meta/workflow-node-types');
+    expect(r.status, r.text).toBe(200);
+    const items = r.body.items as Array<{ type: string; automatic: boolean; palette: Record<string, unknown> }>;
+    expect(items.map((i) => i.type)).toEqual(['approval', 'condition', 'action', 'end', 'start', 'note']);
+    const approval = items.find((i) => i.type === 'approval');
+    expect(approval).toMatchObject({
+      automatic: false,
+      palette: {
+        label: { en: 'Approval', 'zh-CN': '审批' },
+        icon: 'user-check',
+        initialData: { approvers: [], mode: 'any' },
+        handles: [
+          { id: 'approved', edgeData: { outcome: 'approved' } },
+          { id: 'rejected', edgeData: { outcome: 'rejected' } },
+        ],
+      },
+    });
+    expect(items.find((i) => i.type === 'start')?.palette).toMatchObject({ entry: true, handles: [{ id: 'out' }] });
+    expect(items.find((i) => i.type === 'end')?.palette.handles).toEqual([]);
+    const note = items.find((i) => i.type === 'note');
+    expect(note).toEqual({ type: 'note', automatic: true, palette: noteNode.palette });
+  });
+
+  it('is for tenant admins only: 401 without a session, 403 for a user', async () => {
+    expect((await server.anon.get('/api/meta/workflow-node-types')).status).toBe(401);
+    const user = await tenant.addUser({ roles: [] });
+    const r = await user.api.get('/api/meta/workflow-node-types');
+    expect(r.status, r.text).toBe(403);
+    expect(r.body.error.code).toBe('FORBIDDEN');
+  });
+
+  it('every palette entry fits the API contract (metadata/schemas/api.schema.json)', async () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    ajv.addSchema(apiSchema);
+    const check = ajv.compile({ $ref: `${apiSchema.$id}#/$defs/workflowNodeTypeInfo` });
+    const r = await tenant.api.get('/api/meta/workflow-node-types');
+    for (const item of r.body.items) expect(check(item), `${item.type}: ${ajv.errorsText(check.errors)}`).toBe(true);
   });
 });

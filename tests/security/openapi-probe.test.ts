@@ -134,6 +134,7 @@ const ROUTES: Record<string, Route> = {
   'POST /api/meta/history/{version}/revert': { expect: adminOnly(404), call: () => ({ params: { version: '99999' } }) },
   'GET /api/meta/export': { expect: adminOnly(200) },
   'GET /api/meta/types': { expect: adminOnly(200) },
+  'GET /api/meta/workflow-node-types': { expect: adminOnly(200) },
   'POST /api/meta/indexes/repair': { expect: adminOnly(200) },
   'GET /api/meta/effective-permissions': {
     expect: adminOnly(200, 404),

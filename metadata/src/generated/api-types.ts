@@ -35,6 +35,7 @@ export interface ApiContracts {
   homeDashboard?: HomeDashboard;
   templateInfo?: TemplateInfo;
   templateApplyResult?: TemplateApplyResult;
+  workflowNodeTypeInfo?: WorkflowNodeTypeInfo;
 }
 /**
  * `GET /api/reports` items.
@@ -126,4 +127,139 @@ export interface TemplateApplyResult {
     version: string;
   };
   sampleData: 'inserted' | 'skipped' | 'none';
+}
+/**
+ * `GET /api/meta/workflow-node-types` items: the core types and those plugins registered.
+ */
+export interface WorkflowNodeTypeInfo {
+  type: string;
+  /**
+   * Runs without waiting for a person.
+   */
+  automatic: boolean;
+  palette: WorkflowNodePalette;
+}
+/**
+ * How the workflow designer offers, draws and configures a node type (docs/workflows.md): nothing in the designer is written per type.
+ */
+export interface WorkflowNodePalette {
+  label: LocalText;
+  /**
+   * Palette order (lower first); absent: not offered in the palette.
+   */
+  order?: number;
+  /**
+   * A lucide icon name (kebab-case).
+   */
+  icon: string;
+  /**
+   * The node's colour on the minimap.
+   */
+  color?: string;
+  /**
+   * A CSS colour: the card's top edge, its icon and the palette item's side.
+   */
+  accent?: string;
+  initialData?: {
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * Outgoing handles; none: the node ends the graph.
+   */
+  handles: WorkflowNodeHandle[];
+  /**
+   * Where the walk begins: no incoming edges, no label, cannot be deleted.
+   */
+  entry?: boolean;
+  hint?: LocalText;
+  /**
+   * The inspector of a node of this type (after its label).
+   */
+  fields?: WorkflowInspectorField[];
+  /**
+   * The inspector of an edge leaving such a node.
+   */
+  edgeFields?: WorkflowInspectorField[];
+  /**
+   * The line under the node's title: `data` keys (shown as their field's widget shows them) or `$trigger` (the workflow's trigger) and `$branches` (how many edges leave).
+   */
+  summary?: {
+    parts: string[];
+    separator?: string;
+  };
+  /**
+   * A data key whose value styles the node (`f-wf-node--<value>`) and may change its icon and accent.
+   */
+  variant?: {
+    key: string;
+    icons?: {
+      [k: string]: string | undefined;
+    };
+    /**
+     * An accent per value (an end node: green when approved, red when rejected).
+     */
+    accents?: {
+      [k: string]: string | undefined;
+    };
+  };
+}
+/**
+ * A text in English and, optionally, Chinese (the designer shows the user's language, else English).
+ */
+export interface LocalText {
+  en: string;
+  'zh-CN'?: string;
+}
+/**
+ * A handle edges leave a node by, and the data such an edge gets.
+ */
+export interface WorkflowNodeHandle {
+  id: string;
+  label?: LocalText;
+  /**
+   * Data every edge leaving by this handle carries (`{outcome: "approved"}`, `{default: true}`); a value `""` marks a key the edge has with any text (`{condition: ""}`).
+   */
+  edgeData?: {
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * Any number of edges may leave by this handle; otherwise a new edge replaces the old one.
+   */
+  multiple?: boolean;
+}
+/**
+ * One control of the workflow designer's inspector, as data. Plain widgets (`text`, `textarea`, `number`, `checkbox`, `select`) edit `data[key]` of a node (or of an edge, in `edgeFields`) and are drawn from this description alone; the others are the designer's editors over the workflow's model: `approvers` (users, roles, the submitter's manager, a user field), `escalation`, `field-values` (`{field: value}` of the workflow's object), `script` (an action script of the object), `branches` (the conditions of the edges leaving the node) and, on edges, `branch-condition` (default branch or condition).
+ */
+export interface WorkflowInspectorField {
+  /**
+   * The data key the control edits (absent for `branches` and `branch-condition`).
+   */
+  key?: string;
+  widget:
+    | 'text'
+    | 'textarea'
+    | 'number'
+    | 'checkbox'
+    | 'select'
+    | 'approvers'
+    | 'escalation'
+    | 'field-values'
+    | 'script'
+    | 'branches'
+    | 'branch-condition';
+  label?: LocalText;
+  hint?: LocalText;
+  placeholder?: string;
+  /**
+   * Code (an expression): a monospaced box.
+   */
+  mono?: boolean;
+  required?: boolean;
+  /**
+   * `select`: the choices; the first is the value shown while the key is unset.
+   */
+  options?: {
+    value: string;
+    label: LocalText;
+  }[];
 }

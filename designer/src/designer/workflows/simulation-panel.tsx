@@ -7,6 +7,7 @@ import type { ObjectSchema } from '../../meta/meta-types';
 import { type FormDoc, buildRecordForm } from '../../records/form-schema';
 import { RecordFormView } from '../../records/record-form';
 import { Button } from '../../ui';
+import { handlesOf, useNodeCatalog } from './node-catalog';
 import type { Outcome, WorkflowDefinition } from './workflow-model';
 import { type SimulationResult, simulateWorkflow } from './workflows-api';
 
@@ -39,7 +40,9 @@ export function SimulationPanel({
     () => (object ? buildRecordForm(object, form, i18n.language) : undefined),
     [object, form, i18n.language],
   );
-  const approvals = def.nodes.filter((n) => n.type === 'approval');
+  const catalog = useNodeCatalog();
+  // Steps a person decides: those whose type leaves by an outcome (approved / rejected).
+  const approvals = def.nodes.filter((n) => handlesOf(catalog, n.type).some((h) => h.edgeData?.outcome));
   const resultRef = useRef<HTMLDivElement>(null);
   // The answer lands below a long form: bring it into view.
   useEffect(() => {

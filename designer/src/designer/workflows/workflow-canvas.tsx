@@ -12,28 +12,19 @@ import {
 import '@xyflow/react/dist/style.css';
 import { type DragEvent, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { handleOfEdge, handlesOf, typeLabel, useNodeCatalog } from './node-catalog';
 import { type CanvasNode, type CanvasNodeData, WorkflowNodeView } from './workflow-node-view';
-import {
-  type NodeType,
-  type SourceHandle,
-  type WfEdge,
-  type WorkflowDefinition,
-  edgeLabel,
-  handleOfEdge,
-} from './workflow-model';
+import { type NodeType, type WfEdge, type WorkflowDefinition, edgeLabel } from './workflow-model';
 
 export const PALETTE_MIME = 'application/x-forma-workflow-node';
 
 const nodeTypes = { step: WorkflowNodeView };
 
-/** The step colours of workflow-designer.css, for the overview map (an SVG, so no CSS variables). */
-const MINIMAP_COLORS: Record<NodeType, string> = {
-  start: '#7dd3fc',
-  approval: '#a5b4fc',
-  condition: '#fcd34d',
-  action: '#c4b5fd',
-  end: '#cbd5e1',
-};
+/**
+ * The minimap is an SVG (no CSS variables): each type's colour comes from its palette entry; this is
+ * for a type without one (and an unknown type).
+ */
+const MINIMAP_DEFAULT = '#cbd5e1';
 
 export interface Selection {
   node?: string;
@@ -64,11 +55,12 @@ export function WorkflowCanvas({
   selection: Selection;
   onSelect: (s: Selection) => void;
   onMove: (positions: Map<string, { x: number; y: number }>) => void;
-  onConnect: (source: string, target: string, handle: SourceHandle | null) => void;
+  onConnect: (source: string, target: string, handle: string | null) => void;
   onDelete: (nodes: string[], edges: string[]) => void;
   onDropNode: (type: NodeType, position: { x: number; y: number }) => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const catalog = useNodeCatalog();
   const flow = useReactFlow();
   const [nodes, setNodes] = useState<CanvasNode[]>([]);
 
@@ -82,9 +74,9 @@ export function WorkflowCanvas({
           id: n.id,
           type: 'step',
           position: old?.dragging ? old.position : n.position,
-          deletable: n.type !== 'start',
+          deletable: !catalog.get(n.type)?.palette.entry,
           selected: selection.node === n.id,
-          ariaLabel: `${t(`workflowDesigner.type_${n.type}` as const)} ${n.data.label ?? n.id}`,
+          ariaLabel: `${typeLabel(catalog, n.type, i18n.language)} ${n.data.label ?? n.id}`,
           data: {
             node: n,
             summary: summaries.get(n.id) ?? '',
@@ -94,7 +86,7 @@ export function WorkflowCanvas({
         };
       });
     });
-  }, [def, summaries, issues, path, selection.node, t]);
+  }, [def, summaries, issues, path, selection.node, catalog, i18n.language]);
 
   const edges = useMemo<Edge[]>(() => {
     const types = new Map(def.nodes.map((n) => [n.id, n.type]));
@@ -107,7 +99,7 @@ export function WorkflowCanvas({
           ? t('workflowDesigner.otherwise')
           : edgeLabel(e));
     return def.edges.map((e) => {
-      const handle = handleOfEdge(e, types.get(e.source));
+      const handle = handleOfEdge(e, handlesOf(catalog, types.get(e.source) ?? ''));
       const kind =
         e.data?.outcome ?? (e.data?.default ? 'default' : e.data?.condition !== undefined ? 'branch' : 'plain');
       const bad = issues.has(e.id);
@@ -128,7 +120,7 @@ export function WorkflowCanvas({
         ariaLabel: `${e.source} → ${e.target} ${edgeLabel(e)}`,
       };
     });
-  }, [def, issues, path, selection.edge, t]);
+  }, [def, issues, path, selection.edge, t, catalog]);
 
   function onNodesChange(changes: NodeChange<CanvasNode>[]) {
     // Local only (drags in progress, measured sizes): the definition changes once, on drag stop.
@@ -137,7 +129,7 @@ export function WorkflowCanvas({
 
   function onDrop(e: DragEvent) {
     const type = e.dataTransfer.getData(PALETTE_MIME) as NodeType;
-    if (!type) return;
+    if (!type || !catalog.has(type)) return;
     e.preventDefault();
     onDropNode(type, flow.screenToFlowPosition({ x: e.clientX - 90, y: e.clientY - 24 }));
   }
@@ -155,7 +147,7 @@ export function WorkflowCanvas({
       nodeTypes={nodeTypes}
       onNodesChange={onNodesChange}
       onNodeDragStop={(_e, _n, dragged) => onMove(new Map(dragged.map((n) => [n.id, n.position])))}
-      onConnect={(c) => c.source && c.target && onConnect(c.source, c.target, (c.sourceHandle as SourceHandle) ?? null)}
+      onConnect={(c) => c.source && c.target && onConnect(c.source, c.target, c.sourceHandle ?? null)}
       onDelete={({ nodes: ns, edges: es }) =>
         onDelete(
           ns.map((n) => n.id),
@@ -188,7 +180,7 @@ export function WorkflowCanvas({
         ariaLabel={t('workflowDesigner.minimap')}
         nodeColor={(n) => {
           const d = n.data as CanvasNodeData;
-          return d.issues.length ? '#fca5a5' : MINIMAP_COLORS[d.node.type];
+          return d.issues.length ? '#fca5a5' : (catalog.get(d.node.type)?.palette.color ?? MINIMAP_DEFAULT);
         }}
         nodeBorderRadius={4}
       />

@@ -12,7 +12,6 @@ import {
   Upload,
   XCircle,
 } from 'lucide-react';
-import type { TFunction } from 'i18next';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
@@ -31,6 +30,8 @@ import {
 import { IDENTIFIER } from '../objects/identifier';
 import { useMetaDocument } from '../objects/use-meta-document';
 import { type GraphIssues, graphIssues } from './graph-issues';
+import { NodeCatalogProvider, catalogOf, useNodeCatalog, useNodeTypes } from './node-catalog';
+import { summaryOf } from './node-summary';
 import { type Selection, WorkflowCanvas } from './workflow-canvas';
 import { WorkflowPalette } from './workflow-palette';
 import {
@@ -59,14 +60,18 @@ export function WorkflowEditorPage() {
   const { name = '' } = useParams();
   const [params] = useSearchParams();
   const meta = useMetaDocument();
+  const nodeTypes = useNodeTypes();
+  const catalog = useMemo(() => catalogOf(nodeTypes.data ?? []), [nodeTypes.data]);
   if (!IDENTIFIER.test(name)) return <ErrorState title={t('workflowDesigner.notFound')} body={name} />;
-  if (meta.isPending) return <LoadingState label={t('common.loading')} />;
-  if (meta.isError)
+  if (meta.isPending || nodeTypes.isPending) return <LoadingState label={t('common.loading')} />;
+  if (meta.isError || nodeTypes.isError)
     return (
       <ErrorState
         title={t('workflowDesigner.loadFailed')}
-        body={meta.error.message}
-        action={<Button onClick={() => meta.refetch()}>{t('common.retry')}</Button>}
+        body={(meta.error ?? nodeTypes.error)?.message}
+        action={
+          <Button onClick={() => (meta.isError ? meta.refetch() : nodeTypes.refetch())}>{t('common.retry')}</Button>
+        }
       />
     );
   const stored = meta.data.workflows?.[name] as WorkflowDefinition | null | undefined;
@@ -89,9 +94,11 @@ export function WorkflowEditorPage() {
       : stored
     : emptyWorkflow(object ?? '', params.get('label') || name);
   return (
-    <ReactFlowProvider>
-      <WorkflowEditor key={name} name={name} initial={initial} isNew={!stored} doc={meta.data} />
-    </ReactFlowProvider>
+    <NodeCatalogProvider value={catalog}>
+      <ReactFlowProvider>
+        <WorkflowEditor key={name} name={name} initial={initial} isNew={!stored} doc={meta.data} />
+      </ReactFlowProvider>
+    </NodeCatalogProvider>
   );
 }
 
@@ -109,6 +116,7 @@ function WorkflowEditor({
   const { t, i18n } = useTranslation();
   const api = useApi();
   const toast = useToast();
+  const catalog = useNodeCatalog();
   const history = useUndoHistory<WorkflowDefinition>(initial);
   const def = history.value;
   const [saved, setSaved] = useState(() => (isNew ? '' : JSON.stringify(initial)));
@@ -192,9 +200,9 @@ function WorkflowEditor({
             ? `${t('workflowDesigner.approver_field')}: ${fieldLabel(object ?? undefined, a.field, i18n.language)}`
             : (choices.users.find((u) => u.id === a.user)?.label.replace(/ \(.*\)$/, '') ?? a.user);
     const out = new Map<string, string>();
-    for (const n of def.nodes) out.set(n.id, summaryOf(n, def, describe, t));
+    for (const n of def.nodes) out.set(n.id, summaryOf(n, def, catalog, describe, t, i18n.language));
     return out;
-  }, [def, choices.users, object, i18n.language, t]);
+  }, [def, catalog, choices.users, object, i18n.language, t]);
 
   const path = useMemo(
     () => (simulation ? { nodes: new Set(simulation.path), edges: new Set(simulation.edges) } : null),
@@ -206,7 +214,7 @@ function WorkflowEditor({
   const problemCount = check.issues.general.length + check.issues.byElement.size;
 
   function drop(type: WfNode['type'], position: { x: number; y: number }) {
-    const { definition, id } = addNode(def, type, position);
+    const { definition, id } = addNode(def, catalog, type, position);
     history.set(definition);
     setSelection({ node: id });
     setTab('properties');
@@ -289,7 +297,7 @@ function WorkflowEditor({
               if (s.node || s.edge) setTab('properties');
             }}
             onMove={(positions) => history.set((d) => moveNodes(d, positions))}
-            onConnect={(source, target, handle) => history.set((d) => connect(d, source, target, handle))}
+            onConnect={(source, target, handle) => history.set((d) => connect(d, catalog, source, target, handle))}
             onDelete={(nodes, edges) => {
               history.set((d) => removeElements(d, nodes, edges));
               setSelection({});
@@ -380,27 +388,4 @@ function WorkflowEditor({
 function nextFreeSpot(def: WorkflowDefinition) {
   const maxY = Math.max(0, ...def.nodes.map((n) => n.position.y));
   return { x: 0, y: maxY + 140 };
-}
-
-function summaryOf(n: WfNode, def: WorkflowDefinition, describe: (a: Approver) => string, t: TFunction): string {
-  const d = n.data;
-  const setText = d.set ? Object.entries(d.set).map(([k, v]) => `${k} = ${String(v)}`) : [];
-  switch (n.type) {
-    case 'start':
-      return def.trigger?.condition
-        ? `${t('workflowDesigner.when')} ${def.trigger.condition}`
-        : t('workflowDesigner.onSubmit');
-    case 'approval': {
-      const who = (d.approvers ?? []).map(describe).join(', ') || t('workflowDesigner.noApprovers');
-      return d.mode === 'all' ? `${who} · ${t('workflowDesigner.mode_all')}` : who;
-    }
-    case 'condition':
-      return t('workflowDesigner.branchCount', { count: def.edges.filter((e) => e.source === n.id).length });
-    case 'action':
-      return [...setText, ...(d.script ? [`${t('workflowDesigner.script')}: ${d.script}`] : [])].join(', ');
-    case 'end':
-      return [d.outcome ? t(`workflowDesigner.outcome_${d.outcome}` as const) : '', ...setText]
-        .filter(Boolean)
-        .join(' · ');
-  }
 }

@@ -1,10 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { graphIssues } from './graph-issues';
+import { type WorkflowNodeTypeInfo, catalogOf, handleOfEdge } from './node-catalog';
 import { addNode, autoLayout, connect, edgeLabel, emptyWorkflow, needsLayout, removeElements } from './workflow-model';
+
+/** The core types' handles and initial data as the server's registry describes them, and a plugin's. */
+const info = (type: string, palette: Partial<WorkflowNodeTypeInfo['palette']>): WorkflowNodeTypeInfo => ({
+  type,
+  automatic: false,
+  palette: { label: { en: type }, icon: 'box', handles: [], ...palette },
+});
+const catalog = catalogOf([
+  info('start', { entry: true, handles: [{ id: 'out' }] }),
+  info('approval', {
+    initialData: { approvers: [], mode: 'any' },
+    handles: [
+      { id: 'approved', edgeData: { outcome: 'approved' } },
+      { id: 'rejected', edgeData: { outcome: 'rejected' } },
+    ],
+  }),
+  info('condition', {
+    handles: [
+      { id: 'branch', edgeData: { condition: '' }, multiple: true },
+      { id: 'default', edgeData: { default: true } },
+    ],
+  }),
+  info('end', { initialData: { outcome: 'approved' } }),
+  info('note', { initialData: { text: '' }, handles: [{ id: 'out' }] }),
+]);
 
 const base = () => {
   let def = emptyWorkflow('deal', 'Deal');
-  for (const t of ['condition', 'approval', 'end', 'end'] as const) def = addNode(def, t, { x: 10, y: 20 }).definition;
+  for (const t of ['condition', 'approval', 'end', 'end'] as const)
+    def = addNode(def, catalog, t, { x: 10, y: 20 }).definition;
   return def;
 };
 
@@ -17,11 +44,11 @@ describe('workflow model', () => {
 
   it('derives edge data from the handle and never doubles an outcome or a default', () => {
     let def = base();
-    def = connect(def, 'start', 'condition1', 'out');
-    def = connect(def, 'condition1', 'approval1', 'branch');
-    def = connect(def, 'condition1', 'end1', 'default');
-    def = connect(def, 'approval1', 'end1', 'approved');
-    def = connect(def, 'approval1', 'end2', 'rejected');
+    def = connect(def, catalog, 'start', 'condition1', 'out');
+    def = connect(def, catalog, 'condition1', 'approval1', 'branch');
+    def = connect(def, catalog, 'condition1', 'end1', 'default');
+    def = connect(def, catalog, 'approval1', 'end1', 'approved');
+    def = connect(def, catalog, 'approval1', 'end2', 'rejected');
     expect(def.edges.map((e) => [e.source, e.target, e.data])).toEqual([
       ['start', 'condition1', undefined],
       ['condition1', 'approval1', { condition: '' }],
@@ -29,19 +56,48 @@ describe('workflow model', () => {
       ['approval1', 'end1', { outcome: 'approved' }],
       ['approval1', 'end2', { outcome: 'rejected' }],
     ]);
-    const moved = connect(def, 'approval1', 'end2', 'approved');
+    const moved = connect(def, catalog, 'approval1', 'end2', 'approved');
     expect(moved.edges.filter((e) => e.source === 'approval1').map((e) => [e.target, e.data?.outcome])).toEqual([
       ['end2', 'rejected'],
       ['end2', 'approved'],
     ]);
-    expect(connect(def, 'start', 'approval1', 'out').edges.filter((e) => e.source === 'start')).toHaveLength(1);
-    expect(connect(def, 'end1', 'start', null)).toBe(def);
-    expect(connect(def, 'start', 'start', null)).toBe(def);
-    expect(connect(def, 'approval1', 'end1', 'approved')).toBe(def);
+    expect(connect(def, catalog, 'start', 'approval1', 'out').edges.filter((e) => e.source === 'start')).toHaveLength(
+      1,
+    );
+    expect(connect(def, catalog, 'end1', 'start', null)).toBe(def);
+    expect(connect(def, catalog, 'start', 'start', null)).toBe(def);
+    expect(connect(def, catalog, 'approval1', 'end1', 'approved')).toBe(def);
+  });
+
+  it("treats a plugin's type by its palette entry: initial data copied, its one way out replaced", () => {
+    const first = addNode(base(), catalog, 'note', { x: 0, y: 0 });
+    expect(first.id).toBe('note1');
+    const def0 = first.definition;
+    expect(def0.nodes.at(-1)?.data).toEqual({ text: '' });
+    expect(def0.nodes.at(-1)?.data).not.toBe(catalog.get('note')?.palette.initialData);
+    let def = connect(def0, catalog, 'note1', 'end1', 'out');
+    def = connect(def, catalog, 'note1', 'end2', null);
+    expect(def.edges.filter((e) => e.source === 'note1').map((e) => e.target)).toEqual(['end2']);
+    // A type nobody registered (its plugin is gone) is not connected from.
+    const ghost = { ...def, nodes: [...def.nodes, { id: 'g', type: 'ghost', position: { x: 0, y: 0 }, data: {} }] };
+    expect(connect(ghost, catalog, 'g', 'end1', null)).toBe(ghost);
+  });
+
+  it("finds the handle an edge leaves by from the handles' edge data", () => {
+    const handles = catalog.get('condition')?.palette.handles ?? [];
+    expect(handleOfEdge({ id: 'a', source: 'c', target: 'x', data: { condition: 'record.a > 1' } }, handles)).toBe(
+      'branch',
+    );
+    expect(handleOfEdge({ id: 'a', source: 'c', target: 'x', data: { default: true } }, handles)).toBe('default');
+    expect(handleOfEdge({ id: 'a', source: 'c', target: 'x' }, handles)).toBe('branch');
+    const approval = catalog.get('approval')?.palette.handles ?? [];
+    expect(handleOfEdge({ id: 'a', source: 'c', target: 'x', data: { outcome: 'rejected' } }, approval)).toBe(
+      'rejected',
+    );
   });
 
   it('removes nodes with their edges', () => {
-    let def = connect(base(), 'start', 'condition1', 'out');
+    let def = connect(base(), catalog, 'start', 'condition1', 'out');
     def = removeElements(def, ['condition1'], []);
     expect(def.edges).toEqual([]);
     expect(def.nodes.some((n) => n.id === 'condition1')).toBe(false);
@@ -59,11 +115,11 @@ describe('workflow model', () => {
   it('lays out stacked nodes in layers from the start, loops not pushing nodes down', () => {
     let def = base();
     expect(needsLayout(def)).toBe(true);
-    def = connect(def, 'start', 'condition1', 'out');
-    def = connect(def, 'condition1', 'approval1', 'branch');
-    def = connect(def, 'condition1', 'end1', 'default');
-    def = connect(def, 'approval1', 'end1', 'approved');
-    def = connect(def, 'approval1', 'condition1', 'rejected');
+    def = connect(def, catalog, 'start', 'condition1', 'out');
+    def = connect(def, catalog, 'condition1', 'approval1', 'branch');
+    def = connect(def, catalog, 'condition1', 'end1', 'default');
+    def = connect(def, catalog, 'approval1', 'end1', 'approved');
+    def = connect(def, catalog, 'approval1', 'condition1', 'rejected');
     const laid = autoLayout(def);
     const y = Object.fromEntries(laid.nodes.map((n) => [n.id, n.position.y]));
     expect(y.start).toBeLessThan(y.condition1 as number);

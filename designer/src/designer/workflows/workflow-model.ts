@@ -5,7 +5,10 @@
  * (validate-graph.ts): nothing here decides whether a graph is well formed.
  */
 
-export type NodeType = 'start' | 'approval' | 'condition' | 'action' | 'end';
+import { type NodeCatalog, handleOfEdge, handlesOf } from './node-catalog';
+
+/** A node type the server's registry knows (core or a plugin's): see node-catalog.ts. */
+export type NodeType = string;
 export type Outcome = 'approved' | 'rejected';
 
 export type Approver = { user: string } | { role: string } | { managerOf: 'submitter' } | { field: string };
@@ -59,31 +62,6 @@ export interface WorkflowDefinition {
   [key: string]: unknown;
 }
 
-export const NODE_TYPES: NodeType[] = ['start', 'approval', 'condition', 'action', 'end'];
-
-/** Source handles: approvals leave by an outcome, conditions by a branch or their default. */
-export type SourceHandle = 'approved' | 'rejected' | 'branch' | 'default' | 'out';
-
-export function sourceHandlesOf(type: NodeType): SourceHandle[] {
-  switch (type) {
-    case 'approval':
-      return ['approved', 'rejected'];
-    case 'condition':
-      return ['branch', 'default'];
-    case 'end':
-      return [];
-    default:
-      return ['out'];
-  }
-}
-
-/** The handle an existing edge leaves from (so the canvas draws it where it was connected). */
-export function handleOfEdge(edge: WfEdge, sourceType: NodeType | undefined): SourceHandle {
-  if (sourceType === 'approval') return edge.data?.outcome === 'rejected' ? 'rejected' : 'approved';
-  if (sourceType === 'condition') return edge.data?.default ? 'default' : 'branch';
-  return 'out';
-}
-
 export function emptyWorkflow(object: string, label: string): WorkflowDefinition {
   return {
     object,
@@ -101,79 +79,59 @@ export function freshId(prefix: string, taken: Iterable<string>): string {
   for (let n = 1; ; n += 1) if (!used.has(`${prefix}${n}`)) return `${prefix}${n}`;
 }
 
-const ID_PREFIX: Record<NodeType, string> = {
-  start: 'start',
-  approval: 'approval',
-  condition: 'condition',
-  action: 'action',
-  end: 'end',
-};
-
-export function defaultData(type: NodeType): NodeData {
-  switch (type) {
-    case 'approval':
-      return { approvers: [], mode: 'any' };
-    case 'end':
-      return { outcome: 'approved' };
-    default:
-      return {};
-  }
+/** A new node's data: a copy of what its type starts with. */
+export function defaultData(catalog: NodeCatalog, type: NodeType): NodeData {
+  return structuredClone(catalog.get(type)?.palette.initialData ?? {}) as NodeData;
 }
 
-export function addNode(def: WorkflowDefinition, type: NodeType, position: { x: number; y: number }) {
+export function addNode(
+  def: WorkflowDefinition,
+  catalog: NodeCatalog,
+  type: NodeType,
+  position: { x: number; y: number },
+) {
   const id = freshId(
-    ID_PREFIX[type],
+    type,
     def.nodes.map((n) => n.id),
   );
   const node: WfNode = {
     id,
     type,
     position: { x: Math.round(position.x), y: Math.round(position.y) },
-    data: defaultData(type),
+    data: defaultData(catalog, type),
   };
   return { definition: { ...def, nodes: [...def.nodes, node] }, id };
 }
 
 /**
- * Connects two nodes; the edge's data follows from the handle it was dragged from. An approval
- * outcome or a condition default already taken is moved to the new target rather than doubled.
+ * Connects two nodes; the edge's data is what the handle it was dragged from gives (its type's
+ * palette entry). A handle that takes one edge (an approval outcome, a condition's default, the only
+ * way out of a start or action node) has it moved to the new target rather than doubled.
  */
 export function connect(
   def: WorkflowDefinition,
+  catalog: NodeCatalog,
   source: string,
   target: string,
-  handle: SourceHandle | null | undefined,
+  handleId: string | null | undefined,
 ): WorkflowDefinition {
   if (source === target) return def;
   const from = def.nodes.find((n) => n.id === source);
-  if (!from || !def.nodes.some((n) => n.id === target) || from.type === 'end') return def;
-  const h = handle ?? sourceHandlesOf(from.type)[0] ?? 'out';
-  let data: EdgeData | undefined;
-  let replaces: (e: WfEdge) => boolean = () => false;
-  if (from.type === 'approval') {
-    const outcome: Outcome = h === 'rejected' ? 'rejected' : 'approved';
-    data = { outcome };
-    replaces = (e) => e.source === source && e.data?.outcome === outcome;
-  } else if (from.type === 'condition') {
-    if (h === 'default') {
-      data = { default: true };
-      replaces = (e) => e.source === source && e.data?.default === true;
-    } else data = { condition: '' };
-  } else {
-    // Start and action nodes leave by exactly one edge: a new one replaces the old.
-    replaces = (e) => e.source === source;
-  }
-  if (def.edges.some((e) => e.source === source && e.target === target && sameKind(e.data, data))) return def;
+  if (!from || !def.nodes.some((n) => n.id === target)) return def;
+  const handles = handlesOf(catalog, from.type);
+  const handle = handles.find((h) => h.id === handleId) ?? handles[0];
+  if (!handle) return def;
+  const data =
+    handle.edgeData && Object.keys(handle.edgeData).length ? ({ ...handle.edgeData } as EdgeData) : undefined;
+  const sameHandle = (e: WfEdge) => e.source === source && handleOfEdge(e, handles) === handle.id;
+  const replaces = (e: WfEdge) => !handle.multiple && sameHandle(e);
+  if (def.edges.some((e) => e.target === target && sameHandle(e))) return def;
   const edges = def.edges.filter((e) => !replaces(e));
   const id = freshId(
     'e',
     def.edges.map((e) => e.id),
   );
   return { ...def, edges: [...edges, { id, source, target, ...(data ? { data } : {}) }] };
-}
-
-function sameKind(a: EdgeData | undefined, b: EdgeData | undefined): boolean {
-  return (a?.outcome ?? null) === (b?.outcome ?? null) && Boolean(a?.default) === Boolean(b?.default);
 }
 
 export function removeElements(def: WorkflowDefinition, nodeIds: string[], edgeIds: string[]): WorkflowDefinition {

@@ -1,17 +1,10 @@
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
-import { AlertCircle, CircleCheck, CircleStop, GitFork, Play, UserCheck, Zap } from 'lucide-react';
-import type { LucideIcon } from 'lucide-react';
+import { AlertCircle } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { cx } from '../../ui';
-import { type NodeType, type WfNode, sourceHandlesOf } from './workflow-model';
-
-export const NODE_ICONS: Record<NodeType, LucideIcon> = {
-  start: Play,
-  approval: UserCheck,
-  condition: GitFork,
-  action: Zap,
-  end: CircleStop,
-};
+import { localText, typeLabel, useNodeCatalog } from './node-catalog';
+import { accentStyle, nodeIcon } from './node-icons';
+import type { WfNode } from './workflow-model';
 
 export interface CanvasNodeData extends Record<string, unknown> {
   node: WfNode;
@@ -25,25 +18,33 @@ export type CanvasNode = Node<CanvasNodeData>;
 
 /** One workflow step on the canvas: icon, title, summary, its problems, and typed handles. */
 export function WorkflowNodeView({ data, selected }: NodeProps<CanvasNode>) {
-  const { t } = useTranslation();
+  const { i18n } = useTranslation();
+  const lang = i18n.language;
+  const catalog = useNodeCatalog();
   const { node, issues, onPath, summary } = data;
-  const Icon = node.type === 'end' && node.data.outcome === 'approved' ? CircleCheck : NODE_ICONS[node.type];
-  const handles = sourceHandlesOf(node.type);
-  const title = node.data.label || t(`workflowDesigner.type_${node.type}` as const);
+  const palette = catalog.get(node.type)?.palette;
+  // A variant (an end node's outcome) styles the node and may change its icon.
+  const variant = palette?.variant ? String(node.data[palette.variant.key] ?? 'none') : undefined;
+  const Icon = nodeIcon((variant && palette?.variant?.icons?.[variant]) || palette?.icon);
+  const accent = (variant && palette?.variant?.accents?.[variant]) || palette?.accent;
+  const handles = palette?.handles ?? [];
+  const handleLabel = (id: string) => localText(handles.find((h) => h.id === id)?.label, lang) || id;
+  const title = node.data.label || typeLabel(catalog, node.type, lang);
   return (
     <div
       className={cx(
         'f-wf-node',
         `f-wf-node--${node.type}`,
-        node.type === 'end' && `f-wf-node--${node.data.outcome ?? 'none'}`,
+        variant && `f-wf-node--${variant}`,
         selected && 'f-wf-node--selected',
         issues.length > 0 && 'f-wf-node--invalid',
         onPath && 'f-wf-node--path',
       )}
+      style={accentStyle(accent)}
       data-node-id={node.id}
       data-testid={`wf-node-${node.id}`}
     >
-      {node.type !== 'start' && <Handle type="target" position={Position.Top} className="f-wf-handle" />}
+      {!palette?.entry && <Handle type="target" position={Position.Top} className="f-wf-handle" />}
       <div className="f-wf-node__head">
         <span className="f-wf-node__icon">
           <Icon size={16} aria-hidden="true" />
@@ -62,14 +63,14 @@ export function WorkflowNodeView({ data, selected }: NodeProps<CanvasNode>) {
       )}
       {handles.length > 1 ? (
         <div className="f-wf-node__outs">
-          {handles.map((h) => (
-            <span key={h} className={`f-wf-node__out f-wf-node__out--${h}`}>
-              {t(`workflowDesigner.handle_${h}` as const)}
+          {handles.map(({ id }) => (
+            <span key={id} className={`f-wf-node__out f-wf-node__out--${id}`}>
+              {handleLabel(id)}
             </span>
           ))}
         </div>
       ) : null}
-      {handles.map((h, i) => (
+      {handles.map(({ id: h }, i) => (
         <Handle
           key={h}
           id={h}
@@ -78,7 +79,7 @@ export function WorkflowNodeView({ data, selected }: NodeProps<CanvasNode>) {
           className={cx('f-wf-handle', `f-wf-handle--${h}`)}
           style={handles.length > 1 ? { left: `${((i + 1) * 100) / (handles.length + 1)}%` } : undefined}
           data-testid={`wf-handle-${node.id}-${h}`}
-          aria-label={t(`workflowDesigner.handle_${h}` as const)}
+          aria-label={handleLabel(h)}
         />
       ))}
     </div>

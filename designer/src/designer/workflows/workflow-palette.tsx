@@ -1,19 +1,22 @@
 import { useTranslation } from 'react-i18next';
+import { localText, paletteTypes, useNodeCatalog } from './node-catalog';
+import { accentStyle, nodeIcon } from './node-icons';
 import { PALETTE_MIME } from './workflow-canvas';
-import { NODE_ICONS } from './workflow-node-view';
 import type { NodeType } from './workflow-model';
 
-const PALETTE: NodeType[] = ['approval', 'condition', 'action', 'end', 'start'];
-
-/** Step types to drag onto the canvas; a click or Enter adds one below the others (keyboard, tablet). */
+/**
+ * Step types to drag onto the canvas, as the server's registry offers them (core and plugins'); a
+ * click or Enter adds one below the others (keyboard, tablet).
+ */
 export function WorkflowPalette({ onAdd }: { onAdd: (type: NodeType) => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const catalog = useNodeCatalog();
   return (
     <nav className="f-wf__palette" aria-label={t('workflowDesigner.palette')}>
       <h2 className="f-wf__palette-title">{t('workflowDesigner.palette')}</h2>
       <ul>
-        {PALETTE.map((type) => {
-          const Icon = NODE_ICONS[type];
+        {paletteTypes(catalog).map(({ type, palette }) => {
+          const Icon = nodeIcon(palette.icon);
           return (
             <li key={type}>
               <button
@@ -25,11 +28,12 @@ export function WorkflowPalette({ onAdd }: { onAdd: (type: NodeType) => void }) 
                   e.dataTransfer.setData(PALETTE_MIME, type);
                   e.dataTransfer.effectAllowed = 'move';
                 }}
+                style={accentStyle(palette.accent)}
                 onClick={() => onAdd(type)}
                 title={t('workflowDesigner.paletteHint')}
               >
                 <Icon size={16} aria-hidden="true" />
-                <span>{t(`workflowDesigner.type_${type}` as const)}</span>
+                <span>{localText(palette.label, i18n.language)}</span>
               </button>
             </li>
           );

@@ -1,10 +1,11 @@
-import { Plus, Trash2 } from 'lucide-react';
-import { useId } from 'react';
+import { Trash2 } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
-import { Button, IconButton, TextField } from '../../ui';
+import { Button, TextField } from '../../ui';
 import { CheckField, SelectField, TextAreaField } from '../objects/controls';
 import { i18nTitle, withI18nTitle } from '../objects/field-catalog';
-import { type ApproverChoices, ApproverListEditor, ApproverRow } from './approver-editor';
+import type { ApproverChoices } from './approver-editor';
+import { EdgeInspectorFields, NodeInspectorFields } from './inspector-fields';
+import { localText, typeLabel, useNodeCatalog } from './node-catalog';
 import type { EdgeData, NodeData, WfEdge, WfNode, WorkflowDefinition } from './workflow-model';
 
 export interface FieldChoice {
@@ -110,7 +111,10 @@ export function WorkflowSettings({
   );
 }
 
-/** Everything a selected step can be: approval, condition, action, end (start has nothing to set). */
+/**
+ * A selected step: its label (every step but the entry), then the inspector fields its type's palette
+ * entry lists (docs/workflows.md), then delete. Nothing here is written per type.
+ */
 export function NodeProperties({
   def,
   node,
@@ -128,21 +132,20 @@ export function NodeProperties({
   onEdge: (id: string, data: EdgeData) => void;
   onDelete: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const catalog = useNodeCatalog();
+  const palette = catalog.get(node.type)?.palette;
+  const entry = palette?.entry === true;
   const d = node.data;
   const set = (patch: Partial<NodeData>) => {
     const next: NodeData = { ...d, ...patch };
     for (const k of Object.keys(patch)) if (next[k] === undefined) delete next[k];
     onNode(next);
   };
-  const targetLabel = (id: string) => {
-    const n = def.nodes.find((x) => x.id === id);
-    return n ? n.data.label || `${t(`workflowDesigner.type_${n.type}` as const)} (${n.id})` : id;
-  };
   return (
     <div className="f-wf-props">
       <h2 className="f-wf-props__title">
-        {t(`workflowDesigner.type_${node.type}` as const)} <code>{node.id}</code>
+        {typeLabel(catalog, node.type, i18n.language)} <code>{node.id}</code>
       </h2>
       {issues.length > 0 && (
         <ul className="f-wf-props__issues" aria-label={t('workflowDesigner.problems')}>
@@ -151,14 +154,14 @@ export function NodeProperties({
           ))}
         </ul>
       )}
-      {node.type !== 'start' && (
+      {!entry && (
         <TextField
           label={t('workflowDesigner.stepLabel')}
           value={d.label ?? ''}
           onChange={(e) => set({ label: e.target.value || undefined })}
         />
       )}
-      {node.type !== 'start' && (
+      {!entry && (
         <TextField
           label={t('i18nContent.stepLabelZh')}
           lang="zh-CN"
@@ -166,91 +169,16 @@ export function NodeProperties({
           onChange={(e) => set(withZhStepLabel(d, e.target.value))}
         />
       )}
-      {node.type === 'start' && <p className="f-field__hint">{t('workflowDesigner.startHint')}</p>}
-      {node.type === 'approval' && (
-        <>
-          <ApproverListEditor
-            value={d.approvers ?? []}
-            onChange={(approvers) => set({ approvers })}
-            choices={choices}
-          />
-          <SelectField
-            label={t('workflowDesigner.mode')}
-            value={d.mode ?? 'any'}
-            options={[
-              { value: 'any', label: t('workflowDesigner.mode_any') },
-              { value: 'all', label: t('workflowDesigner.mode_all') },
-            ]}
-            onChange={(mode) => set({ mode: mode as 'any' | 'all' })}
-          />
-          <EscalationEditor data={d} set={set} choices={choices} />
-        </>
-      )}
-      {node.type === 'condition' && (
-        <fieldset className="f-wf-fieldset">
-          <legend>{t('workflowDesigner.branches')}</legend>
-          {def.edges.filter((e) => e.source === node.id).length === 0 && (
-            <p className="f-field__hint">{t('workflowDesigner.noBranches')}</p>
-          )}
-          {def.edges
-            .filter((e) => e.source === node.id)
-            .map((e) =>
-              e.data?.default ? (
-                <p key={e.id} className="f-wf-branch f-wf-branch--default">
-                  {t('workflowDesigner.otherwise')} → {targetLabel(e.target)}
-                </p>
-              ) : (
-                <TextAreaField
-                  key={e.id}
-                  label={t('workflowDesigner.branchTo', { target: targetLabel(e.target) })}
-                  value={e.data?.condition ?? ''}
-                  mono
-                  rows={2}
-                  placeholder="record.amount > 100000"
-                  onChange={(condition) => onEdge(e.id, { ...e.data, condition })}
-                />
-              ),
-            )}
-          <p className="f-field__hint">{t('workflowDesigner.branchHint')}</p>
-        </fieldset>
-      )}
-      {node.type === 'action' && (
-        <>
-          <FieldValuesEditor
-            value={d.set ?? {}}
-            onChange={(s) => set({ set: Object.keys(s).length ? s : undefined })}
-            fields={choices.fields}
-          />
-          <SelectField
-            label={t('workflowDesigner.script')}
-            value={d.script ?? ''}
-            options={[
-              { value: '', label: t('workflowDesigner.noScript') },
-              ...choices.scripts.map((s) => ({ value: s, label: s })),
-            ]}
-            onChange={(script) => set({ script: script || undefined })}
-          />
-        </>
-      )}
-      {node.type === 'end' && (
-        <>
-          <SelectField
-            label={t('workflowDesigner.outcome')}
-            value={d.outcome ?? 'approved'}
-            options={[
-              { value: 'approved', label: t('workflowDesigner.outcome_approved') },
-              { value: 'rejected', label: t('workflowDesigner.outcome_rejected') },
-            ]}
-            onChange={(outcome) => set({ outcome: outcome as 'approved' | 'rejected' })}
-          />
-          <FieldValuesEditor
-            value={d.set ?? {}}
-            onChange={(s) => set({ set: Object.keys(s).length ? s : undefined })}
-            fields={choices.fields}
-          />
-        </>
-      )}
-      {node.type !== 'start' && (
+      {palette?.hint && <p className="f-field__hint">{localText(palette.hint, i18n.language)}</p>}
+      <NodeInspectorFields
+        fields={palette?.fields ?? []}
+        def={def}
+        node={node}
+        choices={choices}
+        set={set}
+        onEdge={onEdge}
+      />
+      {!entry && (
         <Button variant="danger" icon={<Trash2 size={15} aria-hidden="true" />} onClick={onDelete}>
           {t('workflowDesigner.deleteStep')}
         </Button>
@@ -259,159 +187,7 @@ export function NodeProperties({
   );
 }
 
-function EscalationEditor({
-  data,
-  set,
-  choices,
-}: {
-  data: NodeData;
-  set: (patch: Partial<NodeData>) => void;
-  choices: ApproverChoices;
-}) {
-  const { t } = useTranslation();
-  const esc = data.escalation;
-  const action = esc?.decide ?? (esc ? 'reassign' : '');
-  return (
-    <fieldset className="f-wf-fieldset">
-      <legend>{t('workflowDesigner.escalation')}</legend>
-      <CheckField
-        label={t('workflowDesigner.escalate')}
-        checked={!!esc}
-        onChange={(on) => set({ escalation: on ? { after: 'PT48H', to: { managerOf: 'submitter' } } : undefined })}
-      />
-      {esc && (
-        <>
-          <TextField
-            label={t('workflowDesigner.escalateAfter')}
-            value={esc.after}
-            hint={t('workflowDesigner.durationHint')}
-            onChange={(e) => set({ escalation: { ...esc, after: e.target.value.toUpperCase() } })}
-          />
-          <SelectField
-            label={t('workflowDesigner.escalateAction')}
-            value={action}
-            options={[
-              { value: 'reassign', label: t('workflowDesigner.escalate_reassign') },
-              { value: 'approved', label: t('workflowDesigner.escalate_approved') },
-              { value: 'rejected', label: t('workflowDesigner.escalate_rejected') },
-            ]}
-            onChange={(v) =>
-              set({
-                escalation:
-                  v === 'reassign'
-                    ? { after: esc.after, to: { managerOf: 'submitter' } }
-                    : { after: esc.after, decide: v as 'approved' | 'rejected' },
-              })
-            }
-          />
-          {esc.to && (
-            <ApproverRow
-              label={t('workflowDesigner.escalateTo')}
-              value={esc.to}
-              choices={choices}
-              onChange={(to) => set({ escalation: { after: esc.after, to } })}
-            />
-          )}
-        </>
-      )}
-    </fieldset>
-  );
-}
-
-/** JSON-ish typing of a value typed in a box: numbers and booleans for such fields, text otherwise. */
-export function parseFieldValue(raw: string, field: FieldChoice | undefined): unknown {
-  const type = field?.type;
-  if ((type === 'number' || type === 'integer') && raw.trim() !== '' && Number.isFinite(Number(raw)))
-    return Number(raw);
-  if (type === 'boolean') return raw === 'true';
-  return raw;
-}
-
-/** `set: {field: value}` of action and end nodes: pick a field, give it a value. */
-function FieldValuesEditor({
-  value,
-  onChange,
-  fields,
-}: {
-  value: Record<string, unknown>;
-  onChange: (v: Record<string, unknown>) => void;
-  fields: FieldChoice[];
-}) {
-  const { t } = useTranslation();
-  const id = useId();
-  const entries = Object.entries(value);
-  const free = fields.filter((f) => !(f.name in value));
-  const rename = (from: string, to: string) =>
-    onChange(Object.fromEntries(entries.map(([k, v]) => (k === from ? [to, v] : [k, v]))));
-  return (
-    <fieldset className="f-wf-fieldset">
-      <legend>{t('workflowDesigner.setFields')}</legend>
-      {entries.map(([name, v], i) => {
-        const field = fields.find((f) => f.name === name);
-        return (
-          <div key={name} className="f-wf-setrow">
-            <select
-              className="f-input__control f-wf-select"
-              aria-label={t('workflowDesigner.fieldN', { n: i + 1 })}
-              value={name}
-              onChange={(e) => rename(name, e.target.value)}
-            >
-              {[field ?? { name, label: name }, ...free].map((f) => (
-                <option key={f.name} value={f.name}>
-                  {f.label}
-                </option>
-              ))}
-            </select>
-            {field?.enum ? (
-              <select
-                className="f-input__control f-wf-select"
-                aria-label={t('workflowDesigner.valueN', { n: i + 1 })}
-                value={String(v ?? '')}
-                onChange={(e) => onChange({ ...value, [name]: e.target.value })}
-              >
-                {field.enum.map((o) => (
-                  <option key={String(o)} value={String(o)}>
-                    {String(o)}
-                  </option>
-                ))}
-              </select>
-            ) : (
-              <input
-                id={`${id}-${i}`}
-                className="f-input__control"
-                aria-label={t('workflowDesigner.valueN', { n: i + 1 })}
-                value={v === null || v === undefined ? '' : String(v)}
-                onChange={(e) => onChange({ ...value, [name]: parseFieldValue(e.target.value, field) })}
-              />
-            )}
-            <IconButton
-              label={t('workflowDesigner.removeField')}
-              icon={<Trash2 size={15} aria-hidden="true" />}
-              onClick={() => onChange(Object.fromEntries(entries.filter(([k]) => k !== name)))}
-            />
-          </div>
-        );
-      })}
-      {free.length > 0 && (
-        <button
-          type="button"
-          className="f-wf-add"
-          onClick={() => {
-            const f = free[0] as FieldChoice;
-            onChange({
-              ...value,
-              [f.name]: f.enum?.[0] ?? (f.type === 'number' ? 0 : f.type === 'boolean' ? true : ''),
-            });
-          }}
-        >
-          <Plus size={14} aria-hidden="true" /> {t('workflowDesigner.addField')}
-        </button>
-      )}
-    </fieldset>
-  );
-}
-
-/** A selected edge: its outcome, condition or default flag, and delete. */
+/** A selected edge: the fields the node it leaves gives its edges (an outcome, a condition), and delete. */
 export function EdgeProperties({
   def,
   edge,
@@ -426,6 +202,7 @@ export function EdgeProperties({
   onDelete: () => void;
 }) {
   const { t } = useTranslation();
+  const catalog = useNodeCatalog();
   const source = def.nodes.find((n) => n.id === edge.source);
   return (
     <div className="f-wf-props">
@@ -442,37 +219,11 @@ export function EdgeProperties({
           ))}
         </ul>
       )}
-      {source?.type === 'approval' && (
-        <SelectField
-          label={t('workflowDesigner.edgeOutcome')}
-          value={edge.data?.outcome ?? 'approved'}
-          options={[
-            { value: 'approved', label: t('workflowDesigner.outcome_approved') },
-            { value: 'rejected', label: t('workflowDesigner.outcome_rejected') },
-          ]}
-          onChange={(outcome) => onChange({ ...edge.data, outcome: outcome as 'approved' })}
-        />
-      )}
-      {source?.type === 'condition' && (
-        <>
-          <CheckField
-            label={t('workflowDesigner.defaultBranch')}
-            checked={edge.data?.default === true}
-            onChange={(on) => onChange(on ? { default: true } : { condition: '' })}
-          />
-          {!edge.data?.default && (
-            <TextAreaField
-              label={t('workflowDesigner.condition')}
-              value={edge.data?.condition ?? ''}
-              mono
-              rows={2}
-              placeholder="record.amount > 100000"
-              hint={t('workflowDesigner.expressionHint')}
-              onChange={(condition) => onChange({ ...edge.data, condition })}
-            />
-          )}
-        </>
-      )}
+      <EdgeInspectorFields
+        fields={(source && catalog.get(source.type)?.palette.edgeFields) || []}
+        edge={edge}
+        onChange={onChange}
+      />
       <Button variant="danger" icon={<Trash2 size={15} aria-hidden="true" />} onClick={onDelete}>
         {t('workflowDesigner.deleteEdge')}
       </Button>

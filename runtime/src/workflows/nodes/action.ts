@@ -1,3 +1,4 @@
+import { NEXT } from './palette-texts';
 import { scriptFailed } from '../../errors';
 import type { RecordData } from '../../scripts';
 import { event, scriptUser, setFields } from '../transition';
@@ -23,7 +24,19 @@ export const actionNode: WorkflowNodeType = {
     await runAction(run, node);
     return run.graph.out(node.id)[0]?.target ?? '';
   },
-  palette: { label: { en: 'Action', 'zh-CN': '动作' }, order: 3, icon: 'zap', handles: [{ id: 'out' }] },
+  palette: {
+    label: { en: 'Action', 'zh-CN': '动作' },
+    order: 3,
+    icon: 'zap',
+    color: '#c4b5fd',
+    accent: '#8b5cf6',
+    handles: [{ id: 'out', label: NEXT }],
+    fields: [
+      { key: 'set', widget: 'field-values' },
+      { key: 'script', widget: 'script' },
+    ],
+    summary: { parts: ['set', 'script'], separator: ', ' },
+  },
 };
 
 async function runAction(run: Run, node: WorkflowNode): Promise<void> {

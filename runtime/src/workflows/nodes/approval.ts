@@ -1,3 +1,4 @@
+import { APPROVED, OUTCOME_FIELD, REJECTED } from './palette-texts';
 import { ADMIN_ROLE } from '../../ctx';
 import { signLink } from '../approval-links';
 import { addIsoDuration } from '../iso-duration';
@@ -40,11 +41,28 @@ export const approvalNode: WorkflowNodeType = {
     label: { en: 'Approval', 'zh-CN': '审批' },
     order: 1,
     icon: 'user-check',
+    color: '#a5b4fc',
+    accent: '#6366f1',
     initialData: { approvers: [], mode: 'any' },
     handles: [
-      { id: 'approved', edgeData: { outcome: 'approved' } },
-      { id: 'rejected', edgeData: { outcome: 'rejected' } },
+      { id: 'approved', label: APPROVED, edgeData: { outcome: 'approved' } },
+      { id: 'rejected', label: REJECTED, edgeData: { outcome: 'rejected' } },
     ],
+    fields: [
+      { key: 'approvers', widget: 'approvers' },
+      {
+        key: 'mode',
+        widget: 'select',
+        label: { en: 'Who must approve', 'zh-CN': '需要谁审批' },
+        options: [
+          { value: 'any', label: { en: 'Any one approver', 'zh-CN': '任意一人' } },
+          { value: 'all', label: { en: 'All approvers', 'zh-CN': '全部审批人' } },
+        ],
+      },
+      { key: 'escalation', widget: 'escalation' },
+    ],
+    edgeFields: [OUTCOME_FIELD('outcome', { en: 'Taken when the step is', 'zh-CN': '当步骤结果为' })],
+    summary: { parts: ['approvers', 'mode:all'], separator: ' · ' },
   },
 };
 

@@ -42,6 +42,14 @@ export const conditionNode: WorkflowNodeType = {
     label: { en: 'Condition', 'zh-CN': '条件' },
     order: 2,
     icon: 'git-fork',
-    handles: [{ id: 'branch' }, { id: 'default', edgeData: { default: true } }],
+    color: '#fcd34d',
+    accent: '#f59e0b',
+    handles: [
+      { id: 'branch', label: { en: 'If', 'zh-CN': '如果' }, edgeData: { condition: '' }, multiple: true },
+      { id: 'default', label: { en: 'Otherwise', 'zh-CN': '否则' }, edgeData: { default: true } },
+    ],
+    fields: [{ widget: 'branches' }],
+    edgeFields: [{ widget: 'branch-condition' }],
+    summary: { parts: ['$branches'] },
   },
 };

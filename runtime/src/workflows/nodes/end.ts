@@ -1,3 +1,4 @@
+import { OUTCOME_FIELD } from './palette-texts';
 import { localLabel, noticeLocales, noticeTexts } from '../notice-text';
 import { notify } from '../notify';
 import { event, setFields } from '../transition';
@@ -48,7 +49,16 @@ export const endNode: WorkflowNodeType = {
     label: { en: 'End', 'zh-CN': '结束' },
     order: 4,
     icon: 'circle-stop',
+    color: '#cbd5e1',
+    accent: '#64748b',
     initialData: { outcome: 'approved' },
     handles: [],
+    fields: [OUTCOME_FIELD('outcome', { en: 'Outcome', 'zh-CN': '结果' }), { key: 'set', widget: 'field-values' }],
+    summary: { parts: ['outcome', 'set'], separator: ' · ' },
+    variant: {
+      key: 'outcome',
+      icons: { approved: 'circle-check' },
+      accents: { approved: '#16a34a', rejected: '#dc2626' },
+    },
   },
 };

@@ -1,3 +1,4 @@
+import type { WorkflowNodeTypeInfo } from '@forma/metadata/api-types';
 import { actionNode } from './action';
 import { approvalNode } from './approval';
 import { conditionNode } from './condition';
@@ -31,4 +32,18 @@ export function workflowNodeType(type: string): WorkflowNodeType | undefined {
 
 export function workflowNodeTypes(): WorkflowNodeType[] {
   return [...registry.values()];
+}
+
+/**
+ * What the designer needs of every registered type (the core ones and plugins'), palette order
+ * first, then by name: `GET /api/meta/workflow-node-types`.
+ */
+export function workflowNodeTypeInfos(): WorkflowNodeTypeInfo[] {
+  return workflowNodeTypes()
+    .map((t) => ({ type: t.type, automatic: t.automatic, palette: t.palette }))
+    .sort(
+      (a, b) =>
+        (a.palette.order ?? Number.POSITIVE_INFINITY) - (b.palette.order ?? Number.POSITIVE_INFINITY) ||
+        a.type.localeCompare(b.type),
+    );
 }

@@ -1,3 +1,4 @@
+import type { WorkflowNodeHandle, WorkflowNodePalette } from '@forma/metadata/api-types';
 import type { MetadataIssue } from '@forma/metadata';
 import type { ObjectModel } from '../../model/load-model';
 import type { Model } from '../../model/load-model';
@@ -46,27 +47,14 @@ export interface SimulatedStep {
   record?: RecordData;
 }
 
-/** The edge handles a node offers in the designer (where edges leave it) and the data such an edge gets. */
-export interface PaletteHandle {
-  id: string;
-  /** Data every edge leaving by this handle carries (`{outcome: 'approved'}`, `{default: true}`). */
-  edgeData?: Record<string, unknown>;
-}
-
 /**
- * A node type's entry in the designer's palette, as data: its labels, whether it can be added from
- * the palette, the data a new node starts with and its outgoing handles.
+ * A node type's entry in the designer, as data (the API contract's `WorkflowNodePalette`): its
+ * labels, palette order and icon, the data a new node starts with, its outgoing handles, the
+ * inspector's fields and the summary on its card. The designer draws every type from this alone,
+ * so a plugin's type needs no designer code.
  */
-export interface PaletteEntry {
-  label: { en: string; 'zh-CN'?: string };
-  /** Palette order (lower first); absent: not offered in the palette. */
-  order?: number;
-  /** A lucide icon name. */
-  icon: string;
-  initialData?: Record<string, unknown>;
-  /** Outgoing handles; none: the node ends the graph. */
-  handles: PaletteHandle[];
-}
+export type PaletteEntry = WorkflowNodePalette;
+export type PaletteHandle = WorkflowNodeHandle;
 
 /**
  * One kind of workflow node: how the graph check, the model check, the simulator and the engine
