@@ -42,12 +42,18 @@ import { attachDocument } from './automations/attach-document';
 import { CURSOR_SECRET } from './records/cursor-codec';
 import { rollupValue } from './records/related-rollups';
 import { APPROVAL_LINK_SECRET } from './workflows/approval-links';
+import { WebhookService } from './webhooks/webhook-service';
+import type { Resolver } from './webhooks/ssrf-guard';
+import { ApiKeyService } from './api-keys/api-key-service';
+import { RECORD_EVENTS } from './records/record-hooks';
 
 export interface RuntimeOptions {
   db: Knex;
   config?: DeepPartial<RuntimeConfig>;
   clock?: Clock;
   logger?: Logger;
+  /** Host name resolution for webhook destinations (tests inject one; default: the system's). */
+  webhookResolver?: Resolver;
 }
 
 /**
@@ -143,6 +149,18 @@ export function createRuntime(opts: RuntimeOptions) {
   });
   records.onSaved(automations.onSaved, automations.wantsSaved);
 
+  // Integrations: outbound webhooks follow every write in its transaction; API keys of service accounts.
+  const webhooks = new WebhookService({
+    db,
+    model: (ctx) => meta.model(ctx),
+    config: config.webhooks,
+    clock,
+    logger,
+    ...(opts.webhookResolver ? { resolver: opts.webhookResolver } : {}),
+  });
+  hooks.filter(RECORD_EVENTS.written, webhooks.capture, 'webhooks');
+  const apiKeys = new ApiKeyService(db, users, clock);
+
   // Templates (sample data through the records engine) and tenants (a template applied at creation).
   const templates = new TemplateRegistry(meta, logger, sampleDataLoader({ meta, records, users }));
   const tenants = new TenantService(db, users, templates);
@@ -192,6 +210,10 @@ export function createRuntime(opts: RuntimeOptions) {
     workflows,
     /** Automation rules: on create/update/schedule, runs and their outcomes (runtime/src/automations, docs/workflows.md). */
     automations,
+    /** Outbound webhooks: subscriptions, deliveries on pg-boss, the delivery log (docs/webhooks.md). */
+    webhooks,
+    /** Service accounts and their API keys (docs/api-keys.md). */
+    apiKeys,
     /** Platform and tenant system migrations; safe to run from several processes at once. */
     async migrate(): Promise<void> {
       await runMigrations(db, PLATFORM_SCHEMA, platformMigrations);
@@ -220,6 +242,7 @@ export function createRuntime(opts: RuntimeOptions) {
     dbLoad,
     async close(): Promise<void> {
       dbLoad.close();
+      await webhooks.stop();
       await workflows.stop();
       await scripts.close();
       await documentWorkers.close();
