@@ -116,6 +116,18 @@ export function createRuntime(opts: RuntimeOptions) {
   meta.registerSectionCheck('reports', checkReportItem, 'reports');
   meta.registerSectionCheck('dashboards', checkDashboardItem, 'reports');
 
+  // Integrations: outbound webhooks follow every write in its transaction; API keys of service accounts.
+  const webhooks = new WebhookService({
+    db,
+    model: (ctx) => meta.model(ctx),
+    config: config.webhooks,
+    clock,
+    logger,
+    ...(opts.webhookResolver ? { resolver: opts.webhookResolver } : {}),
+  });
+  hooks.filter(RECORD_EVENTS.written, webhooks.capture, 'webhooks');
+  const apiKeys = new ApiKeyService(db, users, clock);
+
   // Approvals and automation rules: they change records through the records engine.
   const workflows = new WorkflowEngine(
     {
@@ -143,23 +155,12 @@ export function createRuntime(opts: RuntimeOptions) {
     records,
     documents,
     files,
+    webhooks,
     clock,
     logger,
     startWorkflow: (ctx, object, id, on) => workflows.startOnSave(ctx, object, id, on),
   });
   records.onSaved(automations.onSaved, automations.wantsSaved);
-
-  // Integrations: outbound webhooks follow every write in its transaction; API keys of service accounts.
-  const webhooks = new WebhookService({
-    db,
-    model: (ctx) => meta.model(ctx),
-    config: config.webhooks,
-    clock,
-    logger,
-    ...(opts.webhookResolver ? { resolver: opts.webhookResolver } : {}),
-  });
-  hooks.filter(RECORD_EVENTS.written, webhooks.capture, 'webhooks');
-  const apiKeys = new ApiKeyService(db, users, clock);
 
   // Templates (sample data through the records engine) and tenants (a template applied at creation).
   const templates = new TemplateRegistry(meta, logger, sampleDataLoader({ meta, records, users }));

@@ -280,6 +280,45 @@ describe('webhook subscriptions', () => {
   });
 });
 
+describe('the "call webhook" automation action', () => {
+  it('sends the record signed to the named subscription, and refuses bad rules', async () => {
+    const hook = await tenant.api.post('/api/admin/webhooks', {
+      name: 'Escalation desk',
+      object: 'case',
+      // Subscribed to deletes only: the rule's call is what sends created cases here.
+      events: ['deleted'],
+      url: `${base}/hook/rule`,
+    });
+    expect(hook.status, hook.text).toBe(201);
+    const rule = {
+      label: 'Tell the escalation desk',
+      object: 'case',
+      trigger: { on: 'create' },
+      condition: "record.subject.startsWith('URGENT')",
+      actions: [{ type: 'webhook', webhook: 'Escalation desk' }],
+    };
+    const put = await tenant.api.put('/api/meta/automations/escalate', rule);
+    expect(put.status, put.text).toBe(200);
+    for (const action of [{ type: 'webhook' }, { type: 'webhook', webhook: 'x', url: 'http://10.0.0.1/' }]) {
+      const bad = await tenant.api.put('/api/meta/automations/bad_hook', { ...rule, actions: [action] });
+      expect(bad.status, JSON.stringify(action)).toBe(400);
+    }
+
+    const rec = await tenant.api.post('/api/records/case', { subject: 'URGENT: flood' });
+    const quiet = await tenant.api.post('/api/records/case', { subject: 'calm' });
+    const got = await until('the rule delivery', async () =>
+      bodiesFor(rec.body.id).find((b) => b.json.type === 'automation.webhook'),
+    );
+    expect(got.json.data).toMatchObject({ object: 'case', rule: 'escalate', record: { subject: 'URGENT: flood' } });
+    expect(verify(hook.body.secret, got)).toBe(true);
+    const log = await deliveries(hook.body.id);
+    expect(log.filter((d) => d.record_id === rec.body.id).map((d) => d.event)).toEqual(['automation']);
+    expect(log.some((d) => d.record_id === quiet.body.id)).toBe(false);
+    await tenant.api.delete('/api/meta/automations/escalate');
+    await tenant.api.delete(`/api/admin/webhooks/${hook.body.id}`);
+  });
+});
+
 describe('SSRF: destinations are resolved and refused before any connection', () => {
   it.each([
     ['a private IPv4 literal', 'http://10.0.0.5/hook'],

@@ -243,6 +243,44 @@ export class WebhookService {
     );
   };
 
+  /**
+   * The automation action "call webhook": one delivery of the record to the subscription of that
+   * name on the rule's object, in the run's transaction, queued after commit. Returns its id.
+   */
+  async sendForRule(
+    tx: TxCtx,
+    input: { webhook: string; object: string; rule: string; record: Record<string, unknown> },
+  ): Promise<string> {
+    const hook = await tx.db
+      .withSchema(tx.schema)
+      .from(T.webhooks)
+      .where({ name: input.webhook, object: input.object })
+      .orderBy('created_at')
+      .first('id', 'active');
+    if (!hook) throw badRequest(`No webhook named "${input.webhook}" for ${input.object}`);
+    if (!hook.active) throw badRequest(`The webhook "${input.webhook}" is disabled`);
+    const id = randomUUID();
+    const payload = {
+      type: 'automation.webhook',
+      timestamp: this.deps.clock.now().toISOString(),
+      data: { object: input.object, id: input.record.id, rule: input.rule, record: input.record },
+    };
+    await tx.db
+      .withSchema(tx.schema)
+      .insert({
+        id,
+        webhook_id: hook.id,
+        event: 'automation',
+        object: input.object,
+        record_id: typeof input.record.id === 'string' ? input.record.id : null,
+        payload: JSON.stringify(payload),
+      })
+      .into(T.webhookDeliveries);
+    const tenant = tx.tenant;
+    tx.uow.afterCommit(() => this.enqueue(tenant, [id]));
+    return id;
+  }
+
   // ------------------------------------------------------------ the queue
 
   /** Starts taking deliveries in this process (the server; tests that send webhooks). */
