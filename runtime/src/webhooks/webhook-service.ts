@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { isMissingRelation } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import type { Ctx } from '../ctx';
 import { badRequest, forbidden, notFound, validationFailed, type FieldErrors } from '../errors';
@@ -341,11 +342,7 @@ export class WebhookService {
   private async deliver(job: DeliveryJob, attempt: JobTry): Promise<void> {
     const schema = tenantSchema(job.tenant);
     const db = this.deps.db;
-    const row = await db
-      .from({ d: qualified(schema, T.webhookDeliveries) })
-      .join({ w: qualified(schema, T.webhooks) }, 'w.id', 'd.webhook_id')
-      .where('d.id', job.delivery)
-      .first('d.id', 'd.payload', 'd.status', 'w.url', 'w.secret', 'w.active');
+    const row = await this.loadDelivery(schema, job.delivery);
     if (!row || row.status === 'succeeded') return;
     const record = (patch: Record<string, unknown>) =>
       db
@@ -388,6 +385,20 @@ export class WebhookService {
       error: ok ? null : (result.error ?? `The receiver answered ${result.status}`),
     });
     if (!ok && !last) throw new Error(`Webhook delivery ${row.id} failed: ${result.error ?? result.status}`);
+  }
+
+  /** The delivery with its subscription; none when either is gone (or the tenant was deleted). */
+  private async loadDelivery(schema: string, id: string) {
+    try {
+      return await this.deps.db
+        .from({ d: qualified(schema, T.webhookDeliveries) })
+        .join({ w: qualified(schema, T.webhooks) }, 'w.id', 'd.webhook_id')
+        .where('d.id', id)
+        .first('d.id', 'd.payload', 'd.status', 'w.url', 'w.secret', 'w.active');
+    } catch (e) {
+      if (isMissingRelation(e)) return undefined;
+      throw e;
+    }
   }
 
   // ------------------------------------------------------------ checks
