@@ -215,7 +215,7 @@ export async function integrationRoutes(fastify: FastifyInstance) {
         summary: 'Send a delivery again (same payload and webhook-id)',
         security: bearer,
         params: idParams,
-        response: { 202: deliveryOut, ...errors(401, 403, 404) },
+        response: { 202: deliveryOut, ...errors(401, 403, 404, 409) },
       },
     },
     async (request, reply) =>

@@ -16,6 +16,8 @@ export interface WebhooksConfig {
   retryDelaySeconds: number;
   /** How often an idle worker asks the queue for deliveries. */
   pollingIntervalSeconds: number;
+  /** Deliveries one server process sends at once (each waits at most `timeoutMs` for its receiver). */
+  concurrency: number;
 }
 
 export const defaultWebhooksConfig: WebhooksConfig = {
@@ -26,4 +28,5 @@ export const defaultWebhooksConfig: WebhooksConfig = {
   maxAttempts: 6,
   retryDelaySeconds: 30,
   pollingIntervalSeconds: 2,
+  concurrency: 4,
 };

@@ -19,6 +19,8 @@ export interface QueueOptions {
   retryLimit: number;
   retryDelaySeconds: number;
   pollingIntervalSeconds: number;
+  /** Deliveries this process sends at once. */
+  concurrency: number;
 }
 
 /**
@@ -65,13 +67,15 @@ export class WebhookQueue {
     boss.on('error', (err) => this.logger.error({ err }, 'webhook queue error'));
     await boss.start();
     await boss.createQueue(WEBHOOK_QUEUE);
-    await boss.work<DeliveryJob>(
-      WEBHOOK_QUEUE,
-      { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: this.opts.pollingIntervalSeconds },
-      async (jobs) => {
-        for (const job of jobs) await handler(job.data, { retryCount: job.retryCount, retryLimit: job.retryLimit });
-      },
-    );
+    // Several workers: one slow receiver (up to its time limit) must not hold up every other delivery.
+    for (let i = 0; i < Math.max(1, this.opts.concurrency); i += 1)
+      await boss.work<DeliveryJob>(
+        WEBHOOK_QUEUE,
+        { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: this.opts.pollingIntervalSeconds },
+        async (jobs) => {
+          for (const job of jobs) await handler(job.data, { retryCount: job.retryCount, retryLimit: job.retryLimit });
+        },
+      );
     this.boss = boss;
   }
 

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { isMissingRelation } from '../auth/auth-service';
 import type { Clock } from '../clock';
 import type { Ctx } from '../ctx';
-import { badRequest, forbidden, notFound, validationFailed, type FieldErrors } from '../errors';
+import { badRequest, conflict, forbidden, notFound, validationFailed, type FieldErrors } from '../errors';
 import type { Logger } from '../logger';
 import type { Model } from '../model/load-model';
 import { PLATFORM_SCHEMA, qualified, SYSTEM_TABLE as T, tenantSchema } from '../model/naming';
@@ -104,6 +104,7 @@ export class WebhookService {
         retryLimit: Math.max(0, deps.config.maxAttempts - 1),
         retryDelaySeconds: deps.config.retryDelaySeconds,
         pollingIntervalSeconds: deps.config.pollingIntervalSeconds,
+        concurrency: deps.config.concurrency,
       },
       deps.logger,
     );
@@ -182,9 +183,18 @@ export class WebhookService {
       .withSchema(ctx.schema)
       .from(T.webhookDeliveries)
       .where({ id: deliveryId })
+      .whereIn('status', ['succeeded', 'failed'])
       .update({ status: 'pending', queued_at: null })
       .returning(DELIVERY_COLUMNS);
-    if (!row) throw notFound('Delivery not found');
+    if (!row) {
+      const exists = await ctx.db
+        .withSchema(ctx.schema)
+        .from(T.webhookDeliveries)
+        .where({ id: deliveryId })
+        .first('id');
+      if (!exists) throw notFound('Delivery not found');
+      throw conflict('The delivery is still being sent; redeliver it once it has succeeded or failed');
+    }
     await this.enqueue(ctx.tenant, [deliveryId]);
     return row;
   }
@@ -302,18 +312,34 @@ export class WebhookService {
     await this.queue.stop();
   }
 
+  /**
+   * Queues deliveries, each exactly once: a row is claimed (`queued_at` set where it was empty)
+   * before its job is sent, so the sweep and the after-commit path never both send it.
+   */
   private async enqueue(tenant: string, ids: string[]): Promise<void> {
-    if (!ids.length) return;
-    const sent = await this.queue.send(ids.map((delivery): DeliveryJob => ({ tenant, delivery })));
-    if (!sent) return;
-    await this.deps.db
-      .withSchema(tenantSchema(tenant))
-      .from(T.webhookDeliveries)
+    if (!ids.length || !this.queue.started) return;
+    const table = () => this.deps.db.withSchema(tenantSchema(tenant)).from(T.webhookDeliveries);
+    const claimed: string[] = await table()
       .whereIn('id', ids)
-      .update({ queued_at: this.deps.clock.now() });
+      .whereNull('queued_at')
+      .update({ queued_at: this.deps.clock.now() })
+      .returning('id')
+      .then((rows: Array<{ id: string }>) => rows.map((r) => r.id));
+    if (!claimed.length) return;
+    try {
+      const sent = await this.queue.send(claimed.map((delivery): DeliveryJob => ({ tenant, delivery })));
+      if (!sent) await table().whereIn('id', claimed).update({ queued_at: null });
+    } catch (e) {
+      await table().whereIn('id', claimed).update({ queued_at: null });
+      throw e;
+    }
   }
 
-  /** Queues deliveries committed but never queued (a process that stopped in between, or ran no queue). */
+  /**
+   * Queues deliveries committed but never queued (a process that stopped in between, or ran no
+   * queue), and those queued long ago that never had an attempt (a job lost between claim and send).
+   * At least once: a receiver may see a delivery twice and deduplicates on `webhook-id`.
+   */
   async sweep(): Promise<void> {
     if (!this.queue.started) return;
     const tenants: string[] = await this.deps.db
@@ -321,13 +347,21 @@ export class WebhookService {
       .from('tenants')
       .where({ status: 'active' })
       .pluck('id');
+    const now = this.deps.clock.now().getTime();
     for (const tenant of tenants) {
       try {
-        const ids: string[] = await this.deps.db
-          .withSchema(tenantSchema(tenant))
-          .from(T.webhookDeliveries)
-          .whereNull('queued_at')
+        const table = () => this.deps.db.withSchema(tenantSchema(tenant)).from(T.webhookDeliveries);
+        const stale: string[] = await table()
+          .where({ status: 'pending', attempts: 0 })
+          .whereNotNull('queued_at')
+          .where('queued_at', '<', new Date(now - 10 * 60_000))
+          .limit(500)
+          .pluck('id');
+        if (stale.length) await table().whereIn('id', stale).update({ queued_at: null });
+        const ids: string[] = await table()
           .where('status', 'pending')
+          .whereNull('queued_at')
+          .where('created_at', '<', new Date(now - 5_000))
           .orderBy('created_at')
           .limit(500)
           .pluck('id');
