@@ -63,10 +63,14 @@ export function sendWebhook(
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
+        let kept = 0;
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size <= limits.keepResponseBytes) chunks.push(chunk);
-          else if (chunks.length && Buffer.concat(chunks).length < limits.keepResponseBytes) chunks.push(chunk);
+          if (kept < limits.keepResponseBytes) {
+            const part = chunk.subarray(0, limits.keepResponseBytes - kept);
+            chunks.push(part);
+            kept += part.length;
+          }
           if (size > limits.maxResponseBytes) {
             res.destroy();
             finish();
@@ -75,7 +79,7 @@ export function sendWebhook(
         const finish = () =>
           done({
             status: res.statusCode ?? 0,
-            body: Buffer.concat(chunks).subarray(0, limits.keepResponseBytes).toString('utf8'),
+            body: Buffer.concat(chunks).toString('utf8'),
           });
         res.on('end', finish);
         res.on('close', finish);
