@@ -37,6 +37,7 @@ import { reportRoutes } from './routes/report-routes';
 import { mailMergeRoutes } from './routes/mail-merge-routes';
 import { workflowSimulateRoutes } from './routes/workflow-simulate-routes';
 import { workflowNodeTypeRoutes } from './routes/workflow-node-type-routes';
+import { integrationRoutes } from './routes/integration-routes';
 
 export interface AppOptions {
   runtime: Runtime;
@@ -94,7 +95,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
       components: {
         securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer', description: 'Session token from POST /api/auth/login' },
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              "A session token from POST /api/auth/login, or an API key of a service account (`fk_<tenant>~…`, created by a tenant admin at POST /api/admin/api-keys and shown once; docs/api-keys.md). Send it as `Authorization: Bearer <token>`; a key acts with its service account's roles, a read-only key only with GET.",
+          },
           platformToken: { type: 'http', scheme: 'bearer', description: 'PLATFORM_TOKEN' },
         },
       },
@@ -127,6 +133,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(mailMergeRoutes);
   await app.register(workflowSimulateRoutes);
   await app.register(workflowNodeTypeRoutes);
+  await app.register(integrationRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);
   await app.register(pluginRoutes(opts.plugins));
 

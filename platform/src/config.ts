@@ -24,6 +24,8 @@ export interface PlatformConfig {
   publicUrl: string;
   /** `FILES_DIR`: record files are stored on disk there instead of in the database. */
   filesDir: string | undefined;
+  /** `WEBHOOK_ALLOW_NETWORKS`: comma-separated CIDRs webhooks may reach although private (docs/webhooks.md). */
+  webhookAllowNetworks: string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
@@ -48,6 +50,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
         : undefined,
     publicUrl: (env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, ''),
     filesDir: env.FILES_DIR?.trim() ? path.resolve(env.FILES_DIR.trim()) : undefined,
+    webhookAllowNetworks: (env.WEBHOOK_ALLOW_NETWORKS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   };
 }
 

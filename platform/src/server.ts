@@ -70,6 +70,7 @@ export async function startServer(opts: StartOptions): Promise<Server> {
     config: {
       publicUrl: config.publicUrl,
       ...(config.filesDir ? { files: { dir: config.filesDir } } : {}),
+      ...(config.webhookAllowNetworks.length ? { webhooks: { allowNetworks: config.webhookAllowNetworks } } : {}),
       ...opts.runtimeConfig,
     },
     ...(opts.clock ? { clock: opts.clock } : {}),
@@ -117,6 +118,8 @@ export async function startServer(opts: StartOptions): Promise<Server> {
           ]
         : []),
     ]);
+    // Webhook deliveries: this process takes its share of the pg-boss queue (docs/webhooks.md).
+    await runtime.webhooks.start();
     const jobs = await schedulePluginJobs(runtime, plugins);
     // In the background: the server answers meanwhile, and unique fields still without their index
     // refuse writes with 503 until it is built (runtime/src/records/unique-index-guard.ts).

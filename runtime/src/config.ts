@@ -1,6 +1,7 @@
 import { defaultDocumentWorkersConfig, type DocumentWorkersConfig } from './documents/document-workers';
 import { type DbLoadConfig, defaultDbLoadConfig } from './db/db-load';
 import { defaultScriptsConfig, type ScriptsConfig } from './scripts/scripts-config';
+import { defaultWebhooksConfig, type WebhooksConfig } from './webhooks/webhook-config';
 
 /** Runtime settings; the platform fills them from the environment, tests override what they need. */
 export interface RuntimeConfig {
@@ -32,6 +33,8 @@ export interface RuntimeConfig {
   documents: DocumentWorkersConfig;
   /** Database admission, per-kind timeouts and load logging (runtime/src/db/db-load.ts, docs/architecture.md). */
   database: DbLoadConfig;
+  /** Outbound webhooks: allowed private networks, timeouts, answer size, attempts (docs/webhooks.md). */
+  webhooks: WebhooksConfig;
 }
 
 export interface MetaConfig {
@@ -59,6 +62,7 @@ export const defaultRuntimeConfig: RuntimeConfig = {
   mailMerge: { emailsPerHour: 1000 },
   documents: defaultDocumentWorkersConfig,
   database: defaultDbLoadConfig,
+  webhooks: defaultWebhooksConfig,
 };
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

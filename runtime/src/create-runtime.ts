@@ -42,12 +42,18 @@ import { attachDocument } from './automations/attach-document';
 import { CURSOR_SECRET } from './records/cursor-codec';
 import { rollupValue } from './records/related-rollups';
 import { APPROVAL_LINK_SECRET } from './workflows/approval-links';
+import { WebhookService } from './webhooks/webhook-service';
+import type { Resolver } from './webhooks/ssrf-guard';
+import { ApiKeyService } from './api-keys/api-key-service';
+import { RECORD_EVENTS } from './records/record-hooks';
 
 export interface RuntimeOptions {
   db: Knex;
   config?: DeepPartial<RuntimeConfig>;
   clock?: Clock;
   logger?: Logger;
+  /** Host name resolution for webhook destinations (tests inject one; default: the system's). */
+  webhookResolver?: Resolver;
 }
 
 /**
@@ -110,6 +116,18 @@ export function createRuntime(opts: RuntimeOptions) {
   meta.registerSectionCheck('reports', checkReportItem, 'reports');
   meta.registerSectionCheck('dashboards', checkDashboardItem, 'reports');
 
+  // Integrations: outbound webhooks follow every write in its transaction; API keys of service accounts.
+  const webhooks = new WebhookService({
+    db,
+    model: (ctx) => meta.model(ctx),
+    config: config.webhooks,
+    clock,
+    logger,
+    ...(opts.webhookResolver ? { resolver: opts.webhookResolver } : {}),
+  });
+  hooks.filter(RECORD_EVENTS.written, webhooks.capture, 'webhooks');
+  const apiKeys = new ApiKeyService(db, users, clock);
+
   // Approvals and automation rules: they change records through the records engine.
   const workflows = new WorkflowEngine(
     {
@@ -137,6 +155,7 @@ export function createRuntime(opts: RuntimeOptions) {
     records,
     documents,
     files,
+    webhooks,
     clock,
     logger,
     startWorkflow: (ctx, object, id, on) => workflows.startOnSave(ctx, object, id, on),
@@ -192,6 +211,10 @@ export function createRuntime(opts: RuntimeOptions) {
     workflows,
     /** Automation rules: on create/update/schedule, runs and their outcomes (runtime/src/automations, docs/workflows.md). */
     automations,
+    /** Outbound webhooks: subscriptions, deliveries on pg-boss, the delivery log (docs/webhooks.md). */
+    webhooks,
+    /** Service accounts and their API keys (docs/api-keys.md). */
+    apiKeys,
     /** Platform and tenant system migrations; safe to run from several processes at once. */
     async migrate(): Promise<void> {
       await runMigrations(db, PLATFORM_SCHEMA, platformMigrations);
@@ -220,6 +243,7 @@ export function createRuntime(opts: RuntimeOptions) {
     dbLoad,
     async close(): Promise<void> {
       dbLoad.close();
+      await webhooks.stop();
       await workflows.stop();
       await scripts.close();
       await documentWorkers.close();

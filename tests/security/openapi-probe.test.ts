@@ -21,6 +21,7 @@ import {
 import { docxOf, docxParagraph } from '../support/docx';
 
 const MARKER = 'okapi-hidden-4471';
+const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 
 type Role = 'none' | 'scoped' | 'foreign' | 'admin';
 /** Sessions are probed in this order: the admin, whose calls may change things, last. */
@@ -316,6 +317,33 @@ const ROUTES: Record<string, Route> = {
   'POST /api/notifications/read-all': { expect: everyone(200) },
   'GET /api/automations/runs': { expect: adminOnly(200) },
   'POST /api/automations/sweep': { expect: adminOnly(200) },
+
+  // Integrations (docs/webhooks.md, docs/api-keys.md). A destination is only ever a private literal
+  // here: refused before any lookup or connection.
+  'GET /api/admin/webhooks': { expect: adminOnly(200) },
+  'POST /api/admin/webhooks': {
+    expect: adminOnly(400),
+    call: () => ({ body: { name: 'Probe', object: 'deal', events: ['created'], url: 'http://10.0.0.1/' } }),
+  },
+  'GET /api/admin/webhooks/{id}': { expect: adminOnly(404), call: () => ({ params: { id: NO_SUCH_ID } }) },
+  'PATCH /api/admin/webhooks/{id}': {
+    expect: adminOnly(404),
+    call: () => ({ params: { id: NO_SUCH_ID }, body: { name: 'x' } }),
+  },
+  'DELETE /api/admin/webhooks/{id}': { expect: adminOnly(404), call: () => ({ params: { id: NO_SUCH_ID } }) },
+  'GET /api/admin/webhooks/{id}/deliveries': { expect: adminOnly(404), call: () => ({ params: { id: NO_SUCH_ID } }) },
+  'POST /api/admin/webhook-deliveries/{id}/redeliver': {
+    expect: adminOnly(404),
+    call: () => ({ params: { id: NO_SUCH_ID } }),
+  },
+  'GET /api/admin/service-accounts': { expect: adminOnly(200) },
+  'POST /api/admin/service-accounts': { expect: adminOnly(201), call: () => ({ body: { name: 'Probe robot' } }) },
+  'GET /api/admin/api-keys': { expect: adminOnly(200) },
+  'POST /api/admin/api-keys': {
+    expect: adminOnly(400),
+    call: () => ({ body: { serviceAccount: NO_SUCH_ID, name: 'Probe key' } }),
+  },
+  'DELETE /api/admin/api-keys/{id}': { expect: adminOnly(404), call: () => ({ params: { id: NO_SUCH_ID } }) },
 
   'GET /api/print-templates': { expect: everyone(200) },
   'GET /api/print-templates/{object}/{name}': {

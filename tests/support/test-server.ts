@@ -9,6 +9,7 @@ import {
   type DeepPartial,
   type Runtime,
   type RuntimeConfig,
+  type Resolver,
 } from '@forma/runtime';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
@@ -47,6 +48,8 @@ export interface TestServerOptions {
   databaseUrl?: string;
   /** Connections in this server's pool (default 8). */
   poolMax?: number;
+  /** Host name resolution of webhook destinations (a test never asks real DNS). */
+  webhookResolver?: Resolver;
 }
 
 /** A real server (fastify listening on a free loopback port) over the run's real database. */
@@ -56,6 +59,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     db,
     ...(opts.runtimeConfig ? { config: opts.runtimeConfig } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.webhookResolver ? { webhookResolver: opts.webhookResolver } : {}),
   });
   await runtime.migrate();
   const plugins = opts.plugins

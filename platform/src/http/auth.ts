@@ -1,9 +1,12 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { type Ctx, forbidden, type Runtime, unauthenticated } from '@forma/runtime';
+import { type Ctx, forbidden, isApiKey, type Runtime, unauthenticated } from '@forma/runtime';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
 export const SESSION_COOKIE = 'forma_session';
+
+/** What a read-only API key may send. */
+const READ_METHODS = new Set(['GET', 'HEAD']);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -43,6 +46,14 @@ export const authPlugin = fp(
     app.decorate('requireUser', async (request: FastifyRequest) => {
       const token = tokenOf(request);
       if (!token) throw unauthenticated();
+      if (isApiKey(token)) {
+        // An integration's API key (docs/api-keys.md): its service account acts, like a signed-in user.
+        const key = await opts.runtime.apiKeys.authenticate(token, request.id);
+        if (!key) throw unauthenticated('API key unknown or revoked');
+        if (key.readOnly && !READ_METHODS.has(request.method)) throw forbidden('This API key may only read');
+        request.ctx = key.ctx;
+        return;
+      }
       const ctx = await opts.runtime.auth.authenticate(token, request.id);
       if (!ctx) throw unauthenticated('Session expired or invalid');
       request.ctx = ctx;

@@ -75,12 +75,16 @@ export class AuthService {
       .where({ id: tenant, status: 'active' })
       .first('id');
     if (!known) return undefined;
-    return this.db
-      .withSchema(tenantSchema(tenant))
-      .from(SYSTEM_TABLE.users)
-      .whereRaw('lower(email) = ?', [email])
-      .andWhere('active', true)
-      .first();
+    return (
+      this.db
+        .withSchema(tenantSchema(tenant))
+        .from(SYSTEM_TABLE.users)
+        .whereRaw('lower(email) = ?', [email])
+        .andWhere('active', true)
+        // Service accounts sign in only with API keys, even if someone gave one a password.
+        .andWhere('service', false)
+        .first()
+    );
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { WebhookService } from '../webhooks/webhook-service';
 import { validationFailed } from '../errors';
 import type { Model } from '../model/load-model';
 import type { RecordService } from '../records/record-service';
@@ -14,6 +15,8 @@ export interface ActionServices extends DocumentServices {
   scripts: ScriptEngine;
   /** Action scripts (the `script` action). */
   scriptActions: Pick<ScriptActions, 'runAction'>;
+  /** Webhook subscriptions (the `webhook` action). */
+  webhooks: Pick<WebhookService, 'sendForRule'>;
 }
 
 /** One rule's run on one record: everything the actions read. */

@@ -36,6 +36,12 @@ export function tenantSchema(tenantId: string): string {
  */
 export const SYSTEM_TABLE = {
   users: '_users',
+  /** Outbound webhook subscriptions (webhooks/webhook-service.ts). */
+  webhooks: '_webhooks',
+  /** One row per event sent to a webhook: its payload, status and last answer. */
+  webhookDeliveries: '_webhook_deliveries',
+  /** API keys of service accounts: the SHA-256 of each token, never the token. */
+  apiKeys: '_api_keys',
   sessions: '_sessions',
   /** Closure table of the manager hierarchy: (ancestor, descendant, depth), self rows at depth 0. */
   userTree: '_user_tree',

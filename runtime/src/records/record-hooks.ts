@@ -6,6 +6,8 @@
  *   transaction, after validation and before the scripts; they may change `record`/`patch` or throw
  *   an `AppError` to refuse the save.
  * - `record.afterCreate` / `record.afterUpdate` / `record.afterDelete`: action hooks, after commit.
+ * - `record.written`: a filter hook in the save transaction after the rows, audit and roll-ups are
+ *   written, with every change of the batch: work that must commit (or roll back) with the change.
  *
  * Every change to a record comes through these events, whoever makes it: a user, an import or its
  * revert, a workflow step, an automation rule, a script, a plugin. `cause` says what made a change
@@ -22,6 +24,7 @@ export const RECORD_EVENTS = {
   afterCreate: 'record.afterCreate',
   afterUpdate: 'record.afterUpdate',
   afterDelete: 'record.afterDelete',
+  written: 'record.written',
 } as const;
 
 export interface BeforeCreatePayload {
@@ -63,4 +66,11 @@ export interface AfterSavePayload {
   changes: Record<string, [unknown, unknown]>;
   /** What made the change, when not a person editing the record. */
   cause?: ChangeCause;
+}
+
+/** `record.written`: the changes of one write of one object (a save, a batch, a delete). */
+export interface WrittenPayload {
+  object: string;
+  action: AfterSavePayload['action'];
+  events: AfterSavePayload[];
 }

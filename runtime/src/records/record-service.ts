@@ -65,6 +65,7 @@ import {
   type BeforeDeletePayload,
   type BeforeUpdatePayload,
   RECORD_EVENTS,
+  type WrittenPayload,
   type RecordData,
 } from './record-hooks';
 import { runSaveScripts } from './save-scripts';
@@ -971,6 +972,15 @@ export class RecordService {
           ? RECORD_EVENTS.afterDelete
           : RECORD_EVENTS.afterUpdate;
     for (const e of events) this.deps.hooks.queueActions(tx, hookEvent, e);
+    // In the transaction, after the write: what must commit with the change (webhook deliveries).
+    if (this.deps.hooks.has(RECORD_EVENTS.written)) {
+      const written: WrittenPayload = {
+        object: object.name,
+        action,
+        events: events.map((e) => jsonSafe(e) as unknown as AfterSavePayload),
+      };
+      await this.deps.hooks.runFilters(tx, RECORD_EVENTS.written, written);
+    }
     for (const e of events) {
       const data = jsonSafe(e);
       if (action !== 'delete')

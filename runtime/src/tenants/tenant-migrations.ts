@@ -11,6 +11,7 @@ import {
 } from '../mail/email-outbox-migration';
 import { automationRunsMigration } from '../automations/automation-migration';
 import { metaDocumentOrderMigration } from '../meta/meta-document-order-migration';
+import { integrationsMigration } from '../webhooks/integrations-migration';
 
 /**
  * System tables inside every tenant schema, applied in order to new tenants and to existing ones at
@@ -109,4 +110,6 @@ export const tenantMigrations: Migration[] = [
   },
   // The record an e-mail is about, for the record's activity timeline (mail/email-outbox-migration.ts).
   emailOutboxRecordMigration,
+  // Outbound webhooks, service accounts and API keys (webhooks/integrations-migration.ts).
+  integrationsMigration,
 ];

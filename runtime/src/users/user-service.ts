@@ -14,6 +14,8 @@ export interface NewUser {
   roles?: string[];
   manager?: string | null;
   locale?: string | null;
+  /** A service account (API keys): no password, never signs in (api-keys/api-key-service.ts). */
+  service?: boolean;
 }
 
 export interface UserPatch {
@@ -84,11 +86,12 @@ export class UserService {
     const errors: FieldErrors = {};
     const email = this.checkEmail(input.email, errors);
     this.checkName(input.name, errors);
-    this.checkPassword(input.password, errors);
+    if (!input.service) this.checkPassword(input.password, errors);
     const roles = this.checkRoles(input.roles ?? [], errors);
     if (Object.keys(errors).length) throw validationFailed('Invalid user', errors);
 
-    const passwordHash = await hashPassword(input.password);
+    // A service account's "hash" is no argon2 hash: every password check against it fails.
+    const passwordHash = input.service ? '!service' : await hashPassword(input.password);
     return ctx.db.transaction(async (trx) => {
       await this.assertRolesExist(ctx, roles, trx);
       if (input.manager) await this.assertManager(ctx, null, input.manager, trx);
@@ -101,6 +104,7 @@ export class UserService {
           roles,
           manager: input.manager ?? null,
           locale: input.locale ?? null,
+          ...(input.service ? { service: true } : {}),
         })
         .returning([...PUBLIC_USER_COLUMNS]);
       for (const h of this.hooks) await h.afterChange?.(ctx, row.id, trx);

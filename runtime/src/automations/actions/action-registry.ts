@@ -6,14 +6,22 @@ import { documentAction } from './document';
 import { notifyAction } from './notify';
 import { scriptAction } from './script';
 import { setAction } from './set';
+import { webhookAction } from './webhook';
 
-const CORE: readonly AutomationActionType[] = [setAction, createAction, notifyAction, scriptAction, documentAction];
-const registry = new Map<string, { type: AutomationActionType; validate?: ValidateFunction }>(
-  CORE.map((t) => [t.type, { type: t }]),
-);
-
+const CORE: readonly AutomationActionType[] = [
+  setAction,
+  createAction,
+  notifyAction,
+  scriptAction,
+  documentAction,
+  webhookAction,
+];
 const TYPE_NAME = /^[a-z][a-z0-9_]{0,39}$/;
 const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false }));
+// Core kinds are described in automation.schema.json, except those that bring their own `schema`.
+const registry = new Map<string, { type: AutomationActionType; validate?: ValidateFunction }>(
+  CORE.map((t) => [t.type, { type: t, ...(t.schema ? { validate: compileShape(t.schema) } : {}) }]),
+);
 
 /**
  * Adds an automation action kind (plugins, through `automationActions`); returns its removal. A
@@ -23,13 +31,7 @@ export function registerAutomationAction(type: AutomationActionType): () => void
   if (!TYPE_NAME.test(type.type)) throw new Error(`Automation action "${type.type}" must match ${TYPE_NAME}`);
   if (registry.has(type.type)) throw new Error(`Automation action "${type.type}" is already registered`);
   if (typeof type.run !== 'function') throw new Error(`Automation action "${type.type}" needs run`);
-  const validate = type.schema
-    ? ajv.compile({
-        ...type.schema,
-        type: 'object',
-        properties: { ...((type.schema.properties as object | undefined) ?? {}), type: true },
-      })
-    : undefined;
+  const validate = type.schema ? compileShape(type.schema) : undefined;
   const entry = { type, ...(validate ? { validate } : {}) };
   registry.set(type.type, entry);
   return () => {
@@ -55,4 +57,12 @@ export function actionShapeProblems(action: { type: string }): Array<[string, st
 
 export function automationActions(): AutomationActionType[] {
   return [...registry.values()].map((e) => e.type);
+}
+
+function compileShape(schema: Record<string, unknown>): ValidateFunction {
+  return ajv.compile({
+    ...schema,
+    type: 'object',
+    properties: { ...((schema.properties as object | undefined) ?? {}), type: true },
+  });
 }
