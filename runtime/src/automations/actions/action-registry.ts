@@ -1,3 +1,4 @@
+import { coreAutomationActionSchemas } from '@forma/metadata';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { AutomationActionType } from './action-type';
@@ -55,4 +56,25 @@ export function actionShapeProblems(action: { type: string }): Array<[string, st
 
 export function automationActions(): AutomationActionType[] {
   return [...registry.values()].map((e) => e.type);
+}
+
+export type ActionTypeInfo = {
+  type: string;
+  /** A core kind (else a plugin registered it). */
+  core: boolean;
+  /** Whether a test run really runs it (its effects stay in the database transaction). */
+  transactional: boolean;
+  /** JSON Schema of the action's properties besides `type`: what a designer draws its form from. */
+  schema: Record<string, unknown>;
+};
+
+/** Every registered action kind as data (`GET /api/automations/action-types`), core kinds first. */
+export function automationActionCatalog(): ActionTypeInfo[] {
+  const core = coreAutomationActionSchemas();
+  return [...registry.values()].map(({ type }) => ({
+    type: type.type,
+    core: type.type in core && CORE.includes(type),
+    transactional: type.transactional === true,
+    schema: core[type.type] ?? { type: 'object', ...(type.schema ?? {}) },
+  }));
 }
