@@ -146,6 +146,39 @@ describe('the when filter (what the condition builder writes)', () => {
   });
 });
 
+describe('"field changed to" trigger', () => {
+  it('runs only when the watched field changed to the value', async () => {
+    await put('/api/meta/automations/lost_note', {
+      label: 'Lost → note',
+      object: 'deal',
+      trigger: { on: 'update', fields: ['stage'], changedTo: 'lost' },
+      actions: [{ type: 'set', values: { note: 'lost it' } }],
+    });
+    const id = await createDeal(agent.api, { name: 'Maybe' });
+    await patchDeal(agent.api, id, { stage: 'negotiation' });
+    await settle();
+    expect((await db().from('deal').where({ id }).first()).note).toBeNull();
+    await patchDeal(agent.api, id, { stage: 'lost' });
+    await settle();
+    expect((await db().from('deal').where({ id }).first()).note).toBe('lost it');
+  });
+
+  it('refuses a value the field cannot hold, or no single field to watch', async () => {
+    const bad = (trigger: Record<string, unknown>) =>
+      tenant.api.put('/api/meta/automations/bad_to', {
+        label: 'Bad',
+        object: 'deal',
+        trigger,
+        actions: [notifyManager],
+      });
+    const wrong = await bad({ on: 'update', fields: ['stage'], changedTo: 'mega' });
+    expect(wrong.status, wrong.text).toBe(400);
+    expect(wrong.body.error.fields['/automations/bad_to/trigger/changedTo']).toBeTruthy();
+    const two = await bad({ on: 'update', fields: ['stage', 'amount'], changedTo: 'won' });
+    expect(two.body.error.fields['/automations/bad_to/trigger/changedTo']).toContain('exactly one field');
+  });
+});
+
 describe('approval outcome trigger', () => {
   it('runs when an approval ends with the outcome, not on other saves', async () => {
     await put('/api/meta/workflows/deal_review', {

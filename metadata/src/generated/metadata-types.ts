@@ -539,6 +539,10 @@ export interface AutomationTrigger {
    */
   fields?: Name[];
   /**
+   * update with exactly one field in `fields`: run only when that field changed to this value ("stage changed to won")
+   */
+  changedTo?: string | number | boolean;
+  /**
    * schedule: a five-field cron expression (UTC) or an ISO-8601 duration of weeks, days, hours, minutes
    */
   every?: string;

@@ -284,7 +284,11 @@ export function triggerMatches(trigger: AutomationRule['trigger'], event: AfterS
     case 'create':
       return event.action === 'create';
     case 'update':
-      return event.action === 'update' && (!trigger.fields || trigger.fields.some((f) => f in changes));
+      if (event.action !== 'update' || (trigger.fields && !trigger.fields.some((f) => f in changes))) return false;
+      // "changed to": the new value, compared as text so 5 and "5" agree as they do in a form.
+      return (
+        trigger.changedTo === undefined || String(event.record[trigger.fields?.[0] ?? '']) === String(trigger.changedTo)
+      );
     case 'approval': {
       // An approval ends when the approval engine saves its outcome as the record's approval status.
       const status = event.record.approval_status;

@@ -14,6 +14,8 @@ export interface AutomationRule {
 export interface AutomationTrigger {
   on: 'create' | 'update' | 'schedule' | 'approval';
   fields?: string[];
+  /** update with one field in `fields`: only when it changed to this value. */
+  changedTo?: string | number | boolean;
   every?: string;
   filter?: Record<string, unknown>;
   /** approval: only this outcome. */

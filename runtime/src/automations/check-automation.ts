@@ -67,6 +67,16 @@ export async function checkAutomation(
     if (trigger.every) add('/trigger/every', '"every" applies to schedule rules only');
     if (trigger.filter) add('/trigger/filter', '"filter" applies to schedule rules only (use "condition")');
     if (trigger.fields && trigger.on !== 'update') add('/trigger/fields', '"fields" applies to update rules only');
+    if (trigger.changedTo !== undefined) {
+      const field = trigger.fields?.length === 1 ? object.fields.get(trigger.fields[0] as string) : undefined;
+      if (trigger.on !== 'update' || !trigger.fields || trigger.fields.length !== 1)
+        add('/trigger/changedTo', '"changedTo" needs an update rule watching exactly one field');
+      else if (field) {
+        const checked = object.validators.update({ [field.name]: trigger.changedTo });
+        const problem = checked.ok ? undefined : Object.values(checked.errors)[0];
+        if (problem) add('/trigger/changedTo', problem);
+      }
+    }
     trigger.fields?.forEach((f, i) => {
       if (!object.fields.has(f)) add(`/trigger/fields/${i}`, `unknown field "${f}" of ${object.name}`);
     });
