@@ -267,6 +267,41 @@ describe('schedule with a date offset', () => {
   });
 });
 
+describe('e-mail from a print template', () => {
+  it('queues the record printed with the template as the body, to the recipients', async () => {
+    const t = await tenant.api.put('/api/print-templates/deal/won_letter', {
+      html: '<h1>Deal {{name}}</h1><p>Amount: {{amount}}</p>',
+    });
+    expect(t.status, t.text).toBe(200);
+    await put('/api/meta/automations/won_letter', {
+      label: 'Won → letter to the manager',
+      object: 'deal',
+      trigger: { on: 'update', fields: ['stage'], changedTo: 'won' },
+      actions: [{ type: 'email', to: ['managerOfOwner'], template: 'won_letter', subject: 'Won: {{record.name}}' }],
+    });
+    const id = await createDeal(agent.api, { name: 'Lettered', amount: 42 });
+    await patchDeal(agent.api, id, { stage: 'won' });
+    await settle();
+    const mails = await db().from('_email_outbox').where({ subject: 'Won: Lettered' });
+    expect(mails).toHaveLength(1);
+    expect(mails[0].to_address).toBe((await db().from('_users').where({ id: boss.id }).first()).email);
+    expect(mails[0].body).toContain('Deal Lettered');
+    expect(mails[0].body).toContain('Amount: 42');
+  });
+
+  it('refuses unknown templates and subjects naming unknown fields', async () => {
+    const r = await tenant.api.put('/api/meta/automations/bad_mail', {
+      label: 'Bad',
+      object: 'deal',
+      trigger: { on: 'create' },
+      actions: [{ type: 'email', to: ['owner'], template: 'ghost', subject: '{{record.nope}}' }],
+    });
+    expect(r.status, r.text).toBe(400);
+    expect(r.body.error.fields['/automations/bad_mail/actions/0/template']).toContain('ghost');
+    expect(r.body.error.fields['/automations/bad_mail/actions/0/subject']).toContain('nope');
+  });
+});
+
 describe('test run (dry run)', () => {
   const draft = {
     label: 'Deal won → notify manager',

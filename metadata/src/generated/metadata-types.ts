@@ -47,7 +47,7 @@ export type Name2 = string;
 export type Name3 = string;
 export type AutomationAction = {
   /**
-   * A registered action kind: set, create, notify, script, document, or one a plugin adds (checked against the action registry, and a plugin kind's own schema, by the automation section check)
+   * A registered action kind: set, create, notify, email, script, document, or one a plugin adds (checked against the action registry, and a plugin kind's own schema, by the automation section check)
    */
   type: string;
 };

@@ -4,11 +4,19 @@ import addFormats from 'ajv-formats';
 import type { AutomationActionType } from './action-type';
 import { createAction } from './create';
 import { documentAction } from './document';
+import { emailAction } from './email';
 import { notifyAction } from './notify';
 import { scriptAction } from './script';
 import { setAction } from './set';
 
-const CORE: readonly AutomationActionType[] = [setAction, createAction, notifyAction, scriptAction, documentAction];
+const CORE: readonly AutomationActionType[] = [
+  setAction,
+  createAction,
+  notifyAction,
+  emailAction,
+  scriptAction,
+  documentAction,
+];
 const registry = new Map<string, { type: AutomationActionType; validate?: ValidateFunction }>(
   CORE.map((t) => [t.type, { type: t }]),
 );
