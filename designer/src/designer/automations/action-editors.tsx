@@ -49,6 +49,8 @@ export function ActionForm({
   switch (action.type) {
     case 'notify':
       return <NotifyForm action={action} onChange={onChange} ctx={ctx} />;
+    case 'email':
+      return <EmailForm action={action} onChange={onChange} ctx={ctx} />;
     case 'set':
       return (
         <ValuesEditor
@@ -74,7 +76,7 @@ function recipientKey(r: Recipient): string {
   return `${k}:${v}`;
 }
 
-function NotifyForm({
+function RecipientsPicker({
   action,
   onChange,
   ctx,
@@ -100,23 +102,76 @@ function NotifyForm({
       label: t('automations.toRole', { role: role.label }),
     })),
   ];
+  return (
+    <fieldset className="f-auto-recipients">
+      <legend className="f-field__label">{t('automations.recipients')}</legend>
+      <div className="f-auto-recipients__list">
+        {choices.map((c) => (
+          <CheckField
+            key={recipientKey(c.r)}
+            label={c.label}
+            checked={keys.has(recipientKey(c.r))}
+            onChange={(on) => toggle(c.r, on)}
+          />
+        ))}
+      </div>
+      <FieldError message={errorsUnder(ctx.errors, `${ctx.path}/to`)} />
+    </fieldset>
+  );
+}
+
+function EmailForm({
+  action,
+  onChange,
+  ctx,
+}: {
+  action: RuleAction;
+  onChange: (a: RuleAction) => void;
+  ctx: ActionContext;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="f-auto-form">
+      <RecipientsPicker action={action} onChange={onChange} ctx={ctx} />
+      <TextField
+        label={t('automations.emailSubject')}
+        value={String(action.subject ?? '')}
+        maxLength={500}
+        onChange={(e) => onChange({ ...action, subject: e.target.value })}
+        hint={
+          <>
+            {t('automations.placeholdersHint')} <code>{'{{record.name}}'}</code>
+          </>
+        }
+        error={errorsUnder(ctx.errors, `${ctx.path}/subject`)}
+        required
+      />
+      <TextField
+        label={t('automations.emailTemplate')}
+        value={String(action.template ?? '')}
+        onChange={(e) => onChange({ ...action, template: e.target.value })}
+        hint={t('automations.emailTemplateHint')}
+        error={errorsUnder(ctx.errors, `${ctx.path}/template`)}
+        required
+      />
+    </div>
+  );
+}
+
+function NotifyForm({
+  action,
+  onChange,
+  ctx,
+}: {
+  action: RuleAction;
+  onChange: (a: RuleAction) => void;
+  ctx: ActionContext;
+}) {
+  const { t } = useTranslation();
   const maxTitle = (ctx.config?.properties?.title?.maxLength as number | undefined) ?? 500;
   return (
     <div className="f-auto-form">
-      <fieldset className="f-auto-recipients">
-        <legend className="f-field__label">{t('automations.recipients')}</legend>
-        <div className="f-auto-recipients__list">
-          {choices.map((c) => (
-            <CheckField
-              key={recipientKey(c.r)}
-              label={c.label}
-              checked={keys.has(recipientKey(c.r))}
-              onChange={(on) => toggle(c.r, on)}
-            />
-          ))}
-        </div>
-        <FieldError message={errorsUnder(ctx.errors, `${ctx.path}/to`)} />
-      </fieldset>
+      <RecipientsPicker action={action} onChange={onChange} ctx={ctx} />
       <TextField
         label={t('automations.notifyTitle')}
         value={String(action.title ?? '')}

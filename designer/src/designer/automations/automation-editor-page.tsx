@@ -44,6 +44,7 @@ import './automations.css';
 
 const NEW_ACTION: Record<string, RuleAction> = {
   notify: { type: 'notify', to: ['owner'], title: '' },
+  email: { type: 'email', to: ['owner'], subject: '', template: '' },
   set: { type: 'set', values: {} },
   create: { type: 'create', object: '', values: {} },
   script: { type: 'script', script: '' },

@@ -65,6 +65,11 @@ export function localProblems(rule: Rule): Record<string, 'required' | 'pickReci
   if (!rule.actions.length) out['/actions'] = 'required';
   rule.actions.forEach((a, i) => {
     const at = `/actions/${i}`;
+    if (a.type === 'email') {
+      if (!String(a.subject ?? '').trim()) out[`${at}/subject`] = 'required';
+      if (!String(a.template ?? '').trim()) out[`${at}/template`] = 'required';
+      if (!Array.isArray(a.to) || !a.to.length) out[`${at}/to`] = 'pickRecipient';
+    }
     if (a.type === 'notify') {
       if (!String(a.title ?? '').trim()) out[`${at}/title`] = 'required';
       if (!Array.isArray(a.to) || !a.to.length) out[`${at}/to`] = 'pickRecipient';

@@ -1141,6 +1141,7 @@ export const en = {
     action_set: 'Set fields',
     action_create: 'Create a related record',
     action_notify: 'Notify (and e-mail)',
+    action_email: 'Send an e-mail from a template',
     action_script: 'Run a script',
     action_document: 'Generate a document',
     addAction: 'Add an action',
@@ -1157,6 +1158,10 @@ export const en = {
     notifyMessage: 'Message',
     placeholdersHint: 'To put a field of the record in the text, write its name like this:',
     alsoEmail: 'Also send it by e-mail',
+    emailSubject: 'Subject',
+    emailTemplate: 'Print template',
+    emailTemplateHint:
+      "The API name of one of the object's HTML print templates: the record printed with it is the e-mail's text.",
     createObject: 'Record to create',
     script: 'Script',
     noScripts: 'This object has no action scripts yet (Designer → Scripts).',
