@@ -54,6 +54,8 @@ export const appRoutes: RouteObject[] = [
           { path: 'templates', element: lazyDesignerScreen('TemplatesPage') },
           { path: 'workflows', element: lazyDesignerScreen('WorkflowsPage') },
           { path: 'workflows/:name', element: lazyDesignerScreen('WorkflowEditorPage') },
+          { path: 'automations', element: lazyDesignerScreen('AutomationsPage') },
+          { path: 'automations/:name', element: lazyDesignerScreen('AutomationEditorPage') },
         ],
       },
       { path: '*', element: <NotFoundPage /> },

@@ -9,3 +9,4 @@ export * from './system-fields';
 export { META_SCHEMAS, metaAjv, metaSchemaId, type MetaSchemaName } from './meta-ajv';
 export { findCycles, validateDocument, validateStructure } from './validate-document';
 export { compileRecordTypes, typeNameOf, type RecordTypeSource } from './record-types';
+export { coreAutomationActionSchemas } from './automation-action-schemas';

@@ -120,6 +120,29 @@ describe('a plugin automation action', () => {
     expect(runs.body.items[0]).toMatchObject({ outcome: 'succeeded', actions: [{ type: 'sms', to: '+4912345678' }] });
   });
 
+  it('is listed with its schema for the designer, and a test run only describes it (it may leave the database)', async () => {
+    const types = await tenant.api.get('/api/automations/action-types');
+    expect(types.status, types.text).toBe(200);
+    const sms = types.body.items.find((i: { type: string }) => i.type === 'sms');
+    expect(sms).toMatchObject({
+      core: false,
+      transactional: false,
+      schema: { type: 'object', required: ['to', 'text'] },
+    });
+    expect(sms.schema.properties.text).toEqual({ type: 'string', maxLength: 320 });
+    const created = await tenant.api.post('/api/records/ticket', { subject: 'Dry' });
+    // The published "text the owner" rule texts about this ticket; the count is taken after it.
+    await settle();
+    const before = sent.length;
+    const dry = await tenant.api.post('/api/automations/dry-run', {
+      rule: rule({ type: 'sms', to: '+4912345678', text: 'x' }),
+      record: created.body.id,
+    });
+    expect(dry.status, dry.text).toBe(200);
+    expect(dry.body.actions).toEqual([{ type: 'sms', notRun: true }]);
+    expect(sent.length).toBe(before);
+  });
+
   it('a plugin that fails to load leaves none of its actions registered', async () => {
     const plugins = await tenant.api.get('/api/plugins');
     const greedy = plugins.body.items.find((p: { name: string }) => p.name === 'greedy');

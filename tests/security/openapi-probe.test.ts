@@ -317,6 +317,11 @@ const ROUTES: Record<string, Route> = {
   'POST /api/notifications/read-all': { expect: everyone(200) },
   'GET /api/automations/runs': { expect: adminOnly(200) },
   'POST /api/automations/sweep': { expect: adminOnly(200) },
+  'GET /api/automations/action-types': { expect: adminOnly(200) },
+  'POST /api/automations/dry-run': {
+    expect: adminOnly(404),
+    call: () => ({ body: { name: 'zz_probe', record: '00000000-0000-4000-8000-000000000001' } }),
+  },
 
   // Integrations (docs/webhooks.md, docs/api-keys.md). A destination is only ever a private literal
   // here: refused before any lookup or connection.

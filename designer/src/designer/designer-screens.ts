@@ -1,5 +1,7 @@
 // The designer's screens, loaded on demand as one chunk: end users never download the canvas,
 // the code editor or the object designer (see lazy-designer.tsx).
+export { AutomationEditorPage } from './automations/automation-editor-page';
+export { AutomationsPage } from './automations/automations-page';
 export { HistoryPage } from './objects/history-page';
 export { ObjectEditorPage } from './objects/object-editor-page';
 export { ObjectsPage } from './objects/objects-page';

@@ -1,13 +1,13 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { Code2, Database, GitBranch, LayoutTemplate, PencilRuler, Shield, SquareStack } from 'lucide-react';
+import { Code2, Database, GitBranch, LayoutTemplate, PencilRuler, Shield, SquareStack, Zap } from 'lucide-react';
 import type { LucideIcon } from 'lucide-react';
 import { useSession } from '../session/session-context';
 import { Badge, Page, PageHeader } from '../ui';
 import './designer-home-page.css';
 import { tenantDisplayName } from '../api/auth-api';
 
-type AreaKey = 'objects' | 'forms' | 'workflows' | 'permissions' | 'scripts' | 'templates';
+type AreaKey = 'objects' | 'forms' | 'workflows' | 'automations' | 'permissions' | 'scripts' | 'templates';
 
 /** Areas that are built; the others still show "coming soon". */
 const AREA_ROUTES: Partial<Record<AreaKey, string>> = {
@@ -15,6 +15,7 @@ const AREA_ROUTES: Partial<Record<AreaKey, string>> = {
   // Form layouts and list views are tabs of each object's editor.
   forms: '/designer/objects',
   workflows: '/designer/workflows',
+  automations: '/designer/automations',
   permissions: '/designer/permissions',
   scripts: '/designer/scripts',
   templates: '/designer/templates',
@@ -24,6 +25,7 @@ const AREAS: Array<[key: AreaKey, LucideIcon]> = [
   ['objects', Database],
   ['forms', SquareStack],
   ['workflows', GitBranch],
+  ['automations', Zap],
   ['permissions', Shield],
   ['scripts', Code2],
   ['templates', LayoutTemplate],

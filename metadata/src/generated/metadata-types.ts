@@ -47,7 +47,7 @@ export type Name2 = string;
 export type Name3 = string;
 export type AutomationAction = {
   /**
-   * A registered action kind: set, create, notify, script, document, or one a plugin adds (checked against the action registry, and a plugin kind's own schema, by the automation section check)
+   * A registered action kind: set, create, notify, email, script, document, or one a plugin adds (checked against the action registry, and a plugin kind's own schema, by the automation section check)
    */
   type: string;
 };
@@ -503,7 +503,7 @@ export interface ViewDefinition {
   'x-i18n'?: I18N;
 }
 /**
- * An automation rule: when a record of `object` is created, updated, or on a schedule, and `condition` holds, run `actions` in order. Names of objects, fields, scripts and templates are checked by the automation engine's section check.
+ * An automation rule: when a record of `object` is created, updated, reaches an approval outcome, or on a schedule, and `when` (a filter) and `condition` (an expression) hold, run `actions` in order. Names of objects, fields, scripts and templates are checked by the automation engine's section check.
  */
 export interface AutomationRule {
   label: Label;
@@ -514,6 +514,7 @@ export interface AutomationRule {
    */
   enabled?: boolean;
   trigger: AutomationTrigger;
+  when?: Filter1;
   /**
    * A sandboxed expression over `record`, `old` (updates) and `user` (who saved); the rule runs when it is truthy
    */
@@ -526,7 +527,10 @@ export interface AutomationRule {
   'x-i18n'?: I18N;
 }
 export interface AutomationTrigger {
-  on: 'create' | 'update' | 'schedule';
+  /**
+   * approval: when an approval of the record ends (its approval_status becomes approved or rejected)
+   */
+  on: 'create' | 'update' | 'schedule' | 'approval';
   /**
    * update: run only when one of these fields changed
    *
@@ -535,6 +539,10 @@ export interface AutomationTrigger {
    */
   fields?: Name[];
   /**
+   * update with exactly one field in `fields`: run only when that field changed to this value ("stage changed to won")
+   */
+  changedTo?: string | number | boolean;
+  /**
    * schedule: a five-field cron expression (UTC) or an ISO-8601 duration of weeks, days, hours, minutes
    */
   every?: string;
@@ -542,6 +550,32 @@ export interface AutomationTrigger {
    * schedule: the records to visit, in the API filter language; "$now" and "$today" (optionally shifted by an ISO-8601 duration: "$now-PT4H") stand for the sweep's instant and date
    */
   filter?: {};
+  /**
+   * approval: only this outcome (default: either)
+   */
+  outcome?: 'approved' | 'rejected';
+  date?: AutomationDateOffset;
+}
+/**
+ * schedule: only records whose date field is `days` days from the sweep's date (negative: the date has passed; 3 with due_date = "3 days before due_date")
+ */
+export interface AutomationDateOffset {
+  field: Name;
+  days: number;
+}
+/**
+ * The filter language of the records API: {field: {operator: value}}, {and: [...]}, {or: [...]}; a lookup's fields with dots ("account.name").
+ */
+export interface Filter1 {
+  /**
+   * @maxItems 50
+   */
+  and?: Filter[];
+  /**
+   * @maxItems 50
+   */
+  or?: Filter[];
+  [k: string]: FilterCondition | Filter[] | undefined;
 }
 /**
  * A saved report: one object's records grouped and aggregated (through the aggregate engine, with the viewer's permissions), optional derived columns, and how to chart it.

@@ -9,7 +9,7 @@ import type { TxCtx } from '../tx/unit-of-work';
 import { toSessionUser } from '../users/user-row';
 
 export interface DocumentServices {
-  documents: Pick<DocumentService, 'print'>;
+  documents: Pick<DocumentService, 'print' | 'printText'>;
   files: Pick<FileService, 'attachGenerated'>;
 }
 
@@ -42,7 +42,7 @@ export async function attachDocument(
 }
 
 /** The caller's transaction, acting as the author (or the record's owner when nobody is). */
-async function authorCtx(ctx: TxCtx, object: string, id: string, author: string | null): Promise<TxCtx> {
+export async function authorCtx(ctx: TxCtx, object: string, id: string, author: string | null): Promise<TxCtx> {
   let userId = author === SYSTEM_USER_ID ? null : author;
   if (!userId) {
     const row = await ctx.db.withSchema(ctx.schema).from(tableOf(object)).where('id', id).first('owner');

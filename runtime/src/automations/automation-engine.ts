@@ -12,16 +12,20 @@ import type { RecordService } from '../records/record-service';
 import { type RecordData, type ScriptEngine, scriptUserOf } from '../scripts';
 import { systemCtx, systemUser } from '../system-ctx';
 import { runInUnitOfWork, type TxCtx } from '../tx/unit-of-work';
+import { type ActionTypeInfo, automationActionCatalog } from './actions/action-registry';
 import type { AutomationRule, RunOutcome } from './automation-types';
 import { checkAutomation } from './check-automation';
 import { type ActionServices, type ActionSummary, runActions } from './run-actions';
-import { type RunKey, type RunQuery, runStore } from './run-store';
+import { type DryRunInput, type DryRunResult, dryRunRule } from './dry-run';
+import { recordLabels } from './record-labels';
+import { resolveTokens } from './resolve-tokens';
+import { type RunKey, type RunQuery, type RunView, runStore } from './run-store';
 import { type SweepReport, sweepSchedules } from './sweep-schedules';
 import { startSaveWorkflows, type SaveWorkflowStarter } from './start-save-workflows';
 
 export interface AutomationDeps extends ActionServices {
   /** Writes of the actions, and the records a schedule rule visits. */
-  records: Pick<RecordService, 'update' | 'createMany' | 'list'>;
+  records: Pick<RecordService, 'update' | 'createMany' | 'list' | 'get'>;
   db: Knex;
   meta: MetaService;
   scripts: ScriptEngine;
@@ -67,7 +71,10 @@ export class AutomationEngine {
   wantsSaved = (model: Model, object: string, action: string): boolean => {
     if (action !== 'create' && action !== 'update') return false;
     return (
-      rulesOf(model).some(([, r]) => r.object === object && r.trigger.on === action) ||
+      rulesOf(model).some(
+        ([, r]) =>
+          r.object === object && (r.trigger.on === action || (r.trigger.on === 'approval' && action === 'update')),
+      ) ||
       Object.values(model.workflows).some(
         (w) => w.object === object && w.active !== false && (w.trigger?.on === action || w.trigger?.on === 'save'),
       )
@@ -78,12 +85,7 @@ export class AutomationEngine {
   onSaved = async (tx: TxCtx, event: AfterSavePayload): Promise<void> => {
     if (event.action !== 'create' && event.action !== 'update') return;
     const model = await this.deps.meta.model(tx);
-    const rules = rulesOf(model).filter(
-      ([, r]) =>
-        r.object === event.object &&
-        r.trigger.on === event.action &&
-        (!r.trigger.fields || r.trigger.fields.some((f) => f in (event.changes ?? {}))),
-    );
+    const rules = rulesOf(model).filter(([, r]) => r.object === event.object && triggerMatches(r.trigger, event));
     if (rules.length) await this.runEventRules(tx, model, rules, event);
     await startSaveWorkflows(tx, model, event, this.deps.startWorkflow, this.deps.logger);
   };
@@ -100,6 +102,7 @@ export class AutomationEngine {
     const holds = await this.conditions(tx.tenant, model, rules, { record, old: event.old, user });
     const depth = await runStore.depthOf(tx.db, tx.schema, event.id, period);
     for (const [name, rule] of rules.filter((_r, i) => holds[i])) {
+      if (!(await this.matchesWhen(tx, rule, event.id))) continue;
       await this.runRule({
         tenantCtx: tx,
         model,
@@ -110,9 +113,24 @@ export class AutomationEngine {
         old: event.old,
         user,
         depth,
-        trigger: event.action,
+        trigger: rule.trigger.on === 'approval' ? 'approval' : event.action,
       });
     }
+  }
+
+  /**
+   * Whether the record matches the rule's `when` filter (none: true), asked of the records engine in
+   * the caller's transaction, so the filter means exactly what it means in a list.
+   */
+  async matchesWhen(ctx: Ctx, rule: AutomationRule, id: string, now: Date = this.deps.clock.now()): Promise<boolean> {
+    if (!rule.when || !Object.keys(rule.when).length) return true;
+    const system = { ...ctx, user: systemUser(), isAdmin: true };
+    const page = await this.deps.records.list(system, rule.object, {
+      filter: { and: [{ id: { eq: id } }, resolveTokens(rule.when, now)] },
+      fields: 'id',
+      limit: 1,
+    });
+    return page.items.length > 0;
   }
 
   /** Each rule's condition (none: true), all evaluated in one sandbox round trip; a failing evaluation counts as false. */
@@ -229,10 +247,26 @@ export class AutomationEngine {
     return sweepSchedules(this, this.deps, ctx, model, rules, now);
   }
 
-  /** `GET /api/automations/runs`: tenant admins only. */
-  runs(ctx: Ctx, query: RunQuery = {}) {
+  /** `GET /api/automations/runs`: tenant admins only; each run with its record's label (null once deleted). */
+  async runs(ctx: Ctx, query: RunQuery = {}): Promise<Array<RunView & { recordLabel: string | null }>> {
     if (!ctx.isAdmin) throw forbidden('Tenant admins only');
-    return runStore.list(ctx.db as Knex, ctx.schema, query);
+    const runs = await runStore.list(ctx.db as Knex, ctx.schema, query);
+    const labels = await recordLabels(this.deps, ctx, await this.deps.meta.model(ctx), runs);
+    return runs.map((r) => ({ ...r, recordLabel: labels.get(`${r.object}:${r.record}`) ?? null }));
+  }
+
+  /** `GET /api/automations/action-types`: tenant admins only. */
+  actionTypes(ctx: Ctx): ActionTypeInfo[] {
+    if (!ctx.isAdmin) throw forbidden('Tenant admins only');
+    return automationActionCatalog();
+  }
+
+  /**
+   * `POST /api/automations/dry-run`: what a rule (published, or a draft checked as publishing would
+   * check it) would do on one record, changing nothing. See dry-run.ts.
+   */
+  dryRun(ctx: Ctx, input: DryRunInput): Promise<DryRunResult> {
+    return dryRunRule(this, this.deps, ctx, input);
   }
 
   /** Runs `fn` in a new unit of work as the tenant's system identity (schedule runs). */
@@ -240,6 +274,32 @@ export class AutomationEngine {
     return runInUnitOfWork(ctx, fn, {
       onAfterCommitError: (err) => this.deps.logger.error({ err }, 'automation after-commit work failed'),
     });
+  }
+}
+
+/** Whether a save event is one a rule's trigger waits for. */
+export function triggerMatches(trigger: AutomationRule['trigger'], event: AfterSavePayload): boolean {
+  const changes = event.changes ?? {};
+  switch (trigger.on) {
+    case 'create':
+      return event.action === 'create';
+    case 'update':
+      if (event.action !== 'update' || (trigger.fields && !trigger.fields.some((f) => f in changes))) return false;
+      // "changed to": the new value, compared as text so 5 and "5" agree as they do in a form.
+      return (
+        trigger.changedTo === undefined || String(event.record[trigger.fields?.[0] ?? '']) === String(trigger.changedTo)
+      );
+    case 'approval': {
+      // An approval ends when the approval engine saves its outcome as the record's approval status.
+      const status = event.record.approval_status;
+      return (
+        event.action === 'update' &&
+        'approval_status' in changes &&
+        (trigger.outcome ? status === trigger.outcome : status === 'approved' || status === 'rejected')
+      );
+    }
+    default:
+      return false;
   }
 }
 
@@ -254,7 +314,8 @@ export function rulesOf(model: Model): Array<[string, AutomationRule]> {
     .sort(([a], [b]) => a.localeCompare(b));
 }
 
-function errorText(err: unknown): string {
+/** An error as one line for the run log: its message and, for validation errors, each field's problem. */
+export function errorText(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const fields = (err as { fields?: Record<string, string> }).fields;
   const detail =

@@ -5,15 +5,23 @@ export interface AutomationRule {
   object: string;
   enabled?: boolean;
   trigger: AutomationTrigger;
+  /** A records filter (the API filter language) the record must match: what the condition builder writes. */
+  when?: Record<string, unknown>;
   condition?: string;
   actions: AutomationAction[];
 }
 
 export interface AutomationTrigger {
-  on: 'create' | 'update' | 'schedule';
+  on: 'create' | 'update' | 'schedule' | 'approval';
   fields?: string[];
+  /** update with one field in `fields`: only when it changed to this value. */
+  changedTo?: string | number | boolean;
   every?: string;
   filter?: Record<string, unknown>;
+  /** approval: only this outcome. */
+  outcome?: 'approved' | 'rejected';
+  /** schedule: only records whose date field is `days` days from the sweep's date ("3 days before due"). */
+  date?: { field: string; days: number };
 }
 
 /** `owner` and `managerOfOwner` are the record's; `field` and `managerOf` name a user lookup of the record. */

@@ -7,6 +7,7 @@ import { parseFilter } from '../records/parse-filter';
 import type { CompileResult } from '../scripts';
 import { actionShapeProblems, automationAction } from './actions/action-registry';
 import type { AutomationAction, AutomationRule } from './automation-types';
+import { dateOffsetProblem } from './date-offset';
 import { resolveTokens, timeTokenProblem } from './resolve-tokens';
 import { scheduleProblem } from './schedule-period';
 
@@ -37,7 +38,13 @@ export async function checkAutomation(
   };
 
   const { trigger } = rule;
+  if (trigger.outcome && trigger.on !== 'approval') add('/trigger/outcome', '"outcome" applies to approval rules only');
+  if (trigger.date && trigger.on !== 'schedule') add('/trigger/date', '"date" applies to schedule rules only');
   if (trigger.on === 'schedule') {
+    if (trigger.date) {
+      const problem = dateOffsetProblem(object, trigger.date.field);
+      if (problem) add('/trigger/date/field', problem);
+    }
     if (!trigger.every) add('/trigger/every', 'a schedule needs "every" (cron or ISO-8601 duration)');
     else {
       const problem = scheduleProblem(trigger.every);
@@ -59,10 +66,28 @@ export async function checkAutomation(
   } else {
     if (trigger.every) add('/trigger/every', '"every" applies to schedule rules only');
     if (trigger.filter) add('/trigger/filter', '"filter" applies to schedule rules only (use "condition")');
-    if (trigger.fields && trigger.on === 'create') add('/trigger/fields', '"fields" applies to update rules only');
+    if (trigger.fields && trigger.on !== 'update') add('/trigger/fields', '"fields" applies to update rules only');
+    if (trigger.changedTo !== undefined) {
+      const field = trigger.fields?.length === 1 ? object.fields.get(trigger.fields[0] as string) : undefined;
+      if (trigger.on !== 'update' || !trigger.fields || trigger.fields.length !== 1)
+        add('/trigger/changedTo', '"changedTo" needs an update rule watching exactly one field');
+      else if (field) {
+        const checked = object.validators.update({ [field.name]: trigger.changedTo });
+        const problem = checked.ok ? undefined : Object.values(checked.errors)[0];
+        if (problem) add('/trigger/changedTo', problem);
+      }
+    }
     trigger.fields?.forEach((f, i) => {
       if (!object.fields.has(f)) add(`/trigger/fields/${i}`, `unknown field "${f}" of ${object.name}`);
     });
+  }
+  if (rule.when) {
+    try {
+      parseFilter(input.model, object, resolveTokens(rule.when, new Date()), { fieldAccess: () => ({}) });
+    } catch (e) {
+      // The parser names the spot as `filter.<field>.<op>`; here the filter is the rule's `when`.
+      add('/when', (e as Error).message.replace(/^filter\b/, 'when'));
+    }
   }
   if (rule.condition) expression(rule.condition, '/condition');
 

@@ -33,6 +33,8 @@ export interface ActionRun {
   user: RecordData | null;
   depth: number;
   now: Date;
+  /** A test run: the caller rolls everything back, and kinds that are not `transactional` are only described. */
+  dryRun?: boolean;
 }
 
 /** What one action did, kept on the run for the runs API. */
@@ -49,13 +51,18 @@ export async function runActions(
   services: ActionServices,
   run: ActionRun,
   actions: readonly AutomationAction[],
+  /** Filled as actions complete, so a caller still knows what ran before a failure. */
+  done: ActionSummary[] = [],
 ): Promise<ActionSummary[]> {
-  const done: ActionSummary[] = [];
   let record = run.record;
   for (const action of actions) {
     const kind = automationAction(action.type);
     // A plugin's action kind that is no longer installed: the run fails with a reason, visibly.
     if (!kind) throw validationFailed(`Rule ${run.rule}: unknown action type "${action.type}"`);
+    if (run.dryRun && !kind.transactional) {
+      done.push({ type: action.type, notRun: true });
+      continue;
+    }
     const current = record;
     const result = await kind.run(action, {
       services,

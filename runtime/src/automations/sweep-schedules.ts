@@ -4,6 +4,7 @@ import type { RecordService } from '../records/record-service';
 import type { RecordData } from '../scripts';
 import type { AutomationEngine } from './automation-engine';
 import type { AutomationRule } from './automation-types';
+import { dateOffsetFilter } from './date-offset';
 import { resolveTokens } from './resolve-tokens';
 import { runStore } from './run-store';
 import { periodOf } from './schedule-period';
@@ -33,7 +34,14 @@ export async function sweepSchedules(
   for (const [name, rule] of rules) {
     if (!rule.trigger.every || !model.objects.has(rule.object)) continue;
     const period = periodOf(rule.trigger.every, now);
-    const filter = rule.trigger.filter ? resolveTokens(rule.trigger.filter, now) : undefined;
+    const object = model.objects.get(rule.object);
+    // The trigger's filter, its date offset and the rule's `when`: all must hold.
+    const parts = [
+      rule.trigger.filter,
+      rule.trigger.date && object ? dateOffsetFilter(object, rule.trigger.date) : undefined,
+      rule.when && Object.keys(rule.when).length ? rule.when : undefined,
+    ].filter((p): p is Record<string, unknown> => Boolean(p));
+    const filter = parts.length ? resolveTokens(parts.length === 1 ? parts[0] : { and: parts }, now) : undefined;
     let cursor: string | undefined;
     do {
       const page = await deps.records.list(ctx, rule.object, {

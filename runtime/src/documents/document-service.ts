@@ -8,6 +8,7 @@ import type { WordTags } from './word-template';
 import { type DocumentWorkers, workerData } from './document-workers';
 import type { PageSetup } from './html-to-pdf';
 import { compileTemplate } from './document-templates';
+import { htmlToText } from './mail-merge-text';
 import { checkTemplate } from './print-template-check';
 import { type PrintTemplate, printTemplateStore } from './print-template-store';
 import { checkWordFields } from './word-template-check';
@@ -98,6 +99,16 @@ export class DocumentService {
     const data = await this.recordData(ctx, object, id);
     const pdf = await this.pdf(ctx.tenant, compile(t.html)(data), t.header, t.footer, data, t.page);
     return { pdf: Readable.from([pdf]), filename: `${name}-${id}.pdf` };
+  }
+
+  /**
+   * The record printed with an HTML template as plain text (an e-mail body: the automation `email`
+   * action), rendered in process like the PDF's HTML, with the caller's permissions.
+   */
+  async printText(ctx: Ctx, object: string, id: string, name: string): Promise<string> {
+    const t = await this.getTemplate(ctx, object, name);
+    if (t.kind !== 'html' || !t.html) throw badRequest(`Template ${name} is not an HTML print template`);
+    return htmlToText(compile(t.html)(await this.recordData(ctx, object, id)));
   }
 
   /** One record's PDF, drawn in a document worker: the HTML body and header/footer templates. */

@@ -15,6 +15,8 @@ export interface MetaDocument {
   scripts: Section<Record<string, unknown>>;
   forms: Section<FormDefinition>;
   views: Section<ViewDefinition>;
+  /** Automation rules (absent in documents of servers before them). */
+  automations?: Section<Record<string, unknown>>;
 }
 
 export interface FormDefinition {

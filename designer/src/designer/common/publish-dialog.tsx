@@ -158,7 +158,11 @@ export function PublishDialog({ open, onOpenChange, document, revertTo, onPublis
                     <li key={`${l.section}:${l.change}:${l.name}`}>
                       <Badge>{t(`objectDesigner.change_${l.change}` as const)}</Badge>
                       <span className="f-publish__section">{sectionLabel(t, l.section)}</span>
-                      <code>{l.name}</code>
+                      {labelIn(document, l.section, l.name) ? (
+                        <span>“{labelIn(document, l.section, l.name)}”</span>
+                      ) : (
+                        <code>{l.name}</code>
+                      )}
                     </li>
                   ))}
                 </ul>
@@ -220,6 +224,13 @@ export function PublishDialog({ open, onOpenChange, document, revertTo, onPublis
       </div>
     </Dialog>
   );
+}
+
+/** The label the published document gives an item (people read "Deal won → notify manager", not its name). */
+function labelIn(document: Partial<MetaDocument>, section: string, name: string): string | undefined {
+  const item = (document as Record<string, Record<string, unknown> | undefined>)[section]?.[name];
+  const label = item && typeof item === 'object' ? (item as { label?: unknown }).label : undefined;
+  return typeof label === 'string' && label ? label : undefined;
 }
 
 function FailureView({ failure }: { failure: PublishFailure }) {

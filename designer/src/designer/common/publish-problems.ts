@@ -109,7 +109,7 @@ export function summaryLines(summary: ChangeSummary | undefined | null): Summary
   return out;
 }
 
-const SECTIONS = new Set(['objects', 'fields', 'forms', 'views', 'roles', 'workflows', 'scripts']);
+const SECTIONS = new Set(['objects', 'fields', 'forms', 'views', 'roles', 'workflows', 'scripts', 'automations']);
 
 /** A summary line's section in the user's language (unknown sections as they are). */
 export function sectionLabel(t: TFunction, section: string): string {

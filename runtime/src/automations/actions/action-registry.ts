@@ -1,8 +1,10 @@
+import { coreAutomationActionSchemas } from '@forma/metadata';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { AutomationActionType } from './action-type';
 import { createAction } from './create';
 import { documentAction } from './document';
+import { emailAction } from './email';
 import { notifyAction } from './notify';
 import { scriptAction } from './script';
 import { setAction } from './set';
@@ -12,6 +14,7 @@ const CORE: readonly AutomationActionType[] = [
   setAction,
   createAction,
   notifyAction,
+  emailAction,
   scriptAction,
   documentAction,
   webhookAction,
@@ -57,6 +60,28 @@ export function actionShapeProblems(action: { type: string }): Array<[string, st
 
 export function automationActions(): AutomationActionType[] {
   return [...registry.values()].map((e) => e.type);
+}
+
+export type ActionTypeInfo = {
+  type: string;
+  /** A core kind (else a plugin registered it). */
+  core: boolean;
+  /** Whether a test run really runs it (its effects stay in the database transaction). */
+  transactional: boolean;
+  /** JSON Schema of the action's properties besides `type`: what a designer draws its form from. */
+  schema: Record<string, unknown>;
+};
+
+/** Every registered action kind as data (`GET /api/automations/action-types`), core kinds first. */
+export function automationActionCatalog(): ActionTypeInfo[] {
+  const core = coreAutomationActionSchemas();
+  return [...registry.values()].map(({ type }) => ({
+    type: type.type,
+    core: CORE.includes(type),
+    transactional: type.transactional === true,
+    // Core kinds without their own `schema` are described by their branch of automation.schema.json.
+    schema: type.schema ? { type: 'object', ...type.schema } : (core[type.type] ?? { type: 'object' }),
+  }));
 }
 
 function compileShape(schema: Record<string, unknown>): ValidateFunction {

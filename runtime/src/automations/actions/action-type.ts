@@ -44,6 +44,11 @@ export interface AutomationActionType<A extends { type: string } = any> {
    * saved. Core kinds are described in metadata/schemas/automation.schema.json instead.
    */
   schema?: Record<string, unknown>;
+  /**
+   * true when everything the action does stays in the run's database transaction, so a test run
+   * (`POST /api/automations/dry-run`, rolled back) may really run it; other kinds are only described.
+   */
+  transactional?: boolean;
   /** Checks what the action names against the model (fields, scripts, templates…). */
   check?(action: A, check: ActionCheck): void;
   /** Runs in the rule's savepoint as the tenant's system identity; throwing fails (and undoes) the run. */

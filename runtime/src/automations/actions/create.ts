@@ -16,6 +16,7 @@ export interface CreateAction {
 /** Creates a record of another (or the same) object, owned by `owner` or the rule's record's owner. */
 export const createAction: AutomationActionType<CreateAction> = {
   type: 'create',
+  transactional: true,
   check(action, c) {
     const target = c.model.objects.get(action.object);
     if (!target) {
@@ -37,6 +38,6 @@ export const createAction: AutomationActionType<CreateAction> = {
     );
     const id = String(created[0]?.id);
     await markWrite(run, id, created[0]?.version ?? 1);
-    return { summary: { object: action.object, id } };
+    return { summary: { object: action.object, id, values } };
   },
 };

@@ -16,6 +16,7 @@ export interface NotifyAction {
 /** An in-app notification (and, unless `email: false`, an e-mail) to people named by the rule. */
 export const notifyAction: AutomationActionType<NotifyAction> = {
   type: 'notify',
+  transactional: true,
   check(action, c) {
     action.to.forEach((r, j) => {
       checkRecipient(c.model, c.object, r, `${c.path}/to/${j}`, c);
@@ -45,6 +46,6 @@ export const notifyAction: AutomationActionType<NotifyAction> = {
         },
         run.now,
       );
-    return { summary: { users } };
+    return { summary: { users, title } };
   },
 };

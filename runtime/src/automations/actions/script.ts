@@ -11,6 +11,7 @@ export interface ScriptAction {
 /** Runs an action script of the rule's object on the record, with parameters. */
 export const scriptAction: AutomationActionType<ScriptAction> = {
   type: 'script',
+  transactional: true,
   check(action, c) {
     const script = c.model.scripts[action.script];
     if (!script) c.add(`${c.path}/script`, `unknown script "${action.script}"`);

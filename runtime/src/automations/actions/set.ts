@@ -12,6 +12,7 @@ export interface SetAction {
 /** Writes fields of the rule's record (literal values, tokens, expressions) through the records engine. */
 export const setAction: AutomationActionType<SetAction> = {
   type: 'set',
+  transactional: true,
   check(action, c) {
     if (!action.values && !action.expressions) c.add(c.path, 'a "set" action needs "values" or "expressions"');
     checkValues(c.object, c.object, action, c.path, c);
@@ -21,6 +22,6 @@ export const setAction: AutomationActionType<SetAction> = {
     const updated = await services.records.update(run.tx, run.object, String(record.id), changes);
     const next = { ...record, ...updated };
     await markWrite(run, String(next.id), next.version);
-    return { summary: { fields: Object.keys(changes) }, record: next };
+    return { summary: { fields: Object.keys(changes), values: changes }, record: next };
   },
 };

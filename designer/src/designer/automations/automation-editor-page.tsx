@@ -1,0 +1,546 @@
+import { ArrowDown, ArrowLeft, ArrowUp, Trash2, Upload, Zap } from 'lucide-react';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import { useApi } from '../../api/api-context';
+import { ApiError } from '../../api/api-error';
+import { ConditionBuilder } from '../../conditions/condition-builder';
+import type { ConditionGroup } from '../../conditions/condition-model';
+import { enumLabel, fieldLabel, itemLabel, objectLabel } from '../../i18n/pick-label';
+import type { ObjectSchema } from '../../meta/meta-types';
+import {
+  Badge,
+  Button,
+  Card,
+  ErrorState,
+  IconButton,
+  LoadingState,
+  Page,
+  PageHeader,
+  TextField,
+  useToast,
+} from '../../ui';
+import { type FullMetaDocument, PublishDialog, describePublishError, useUnsavedChangesGuard } from '../common';
+import { CheckField, SelectField, TextAreaField } from '../objects/controls';
+import { useMetaDocument } from '../objects/use-meta-document';
+import { ActionForm, AddActionMenu, FieldError } from './action-editors';
+import {
+  type Rule,
+  type RuleAction,
+  SCHEDULES,
+  conditionsOf,
+  dateFields,
+  errorsUnder,
+  localProblems,
+  newRule,
+  ruleIssues,
+  ruleToSave,
+} from './automation-model';
+import { type AutomationRule, checkRule, dryRun, fetchActionTypes } from './automations-api';
+import { actionName } from './automations-page';
+import { RunLogPanel, TestRunPanel } from './rule-panels';
+import './automations.css';
+
+const NEW_ACTION: Record<string, RuleAction> = {
+  notify: { type: 'notify', to: ['owner'], title: '' },
+  email: { type: 'email', to: ['owner'], subject: '', template: '' },
+  set: { type: 'set', values: {} },
+  create: { type: 'create', object: '', values: {} },
+  script: { type: 'script', script: '' },
+  document: { type: 'document', template: '' },
+};
+
+/** `/designer/automations/:name`: one rule (a new one with `?object=&label=`). */
+export function AutomationEditorPage() {
+  const { name = '' } = useParams();
+  const meta = useMetaDocument();
+  const { t } = useTranslation();
+  if (meta.isPending) return <LoadingState label={t('common.loading')} />;
+  if (meta.isError)
+    return (
+      <ErrorState
+        title={t('automations.loadFailed')}
+        body={meta.error.message}
+        action={<Button onClick={() => meta.refetch()}>{t('common.retry')}</Button>}
+      />
+    );
+  return <RuleEditor key={`${name}:${meta.data.version}`} name={name} doc={meta.data} />;
+}
+
+function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
+  const { t, i18n } = useTranslation();
+  const api = useApi();
+  const toast = useToast();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const lang = i18n.language;
+  const stored = doc.automations?.[name] as unknown as Rule | undefined;
+  const initial = useMemo<Rule>(
+    () => stored ?? newRule(params.get('object') ?? Object.keys(doc.objects)[0] ?? '', params.get('label') ?? ''),
+    [stored, params, doc.objects],
+  );
+  const [rule, setRule] = useState<Rule>(initial);
+  const schema = (doc.objects[rule.object] ?? undefined) as ObjectSchema | undefined;
+  const [conditions, setConditions] = useState(() => conditionsOf(initial, schema ?? {}));
+  const [tab, setTab] = useState<'builder' | 'advanced'>(initial.condition && !initial.when ? 'advanced' : 'builder');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [showProblems, setShowProblems] = useState(false);
+  const [publishing, setPublishing] = useState<null | 'save' | 'delete'>(null);
+  const [checking, setChecking] = useState(false);
+  const [dirty, setDirty] = useState(!stored);
+  const guard = useUnsavedChangesGuard(dirty && publishing === null);
+  const types = useQuery({
+    queryKey: ['automation-action-types'],
+    queryFn: ({ signal }) => fetchActionTypes(api, signal),
+  });
+
+  const update = (next: Rule) => {
+    setRule(next);
+    setDirty(true);
+  };
+  const setTrigger = (trigger: Rule['trigger']) => update({ ...rule, trigger });
+  const saved = ruleToSave(rule, schema ?? {}, conditions);
+  const local = localProblems(rule);
+  const localText: Record<string, string> = Object.fromEntries(
+    Object.entries(local).map(([p, code]) => [p, t(`automations.problem_${code}`)]),
+  );
+  if (saved.rawInvalid) localText['/when'] = t('automations.problem_json');
+  const shown = showProblems ? { ...errors, ...localText } : errors;
+  const fieldOptions = Object.keys(schema?.properties ?? {}).map((f) => ({
+    value: f,
+    label: fieldLabel(schema, f, lang),
+  }));
+
+  async function check(): Promise<boolean> {
+    setShowProblems(true);
+    if (Object.keys(localText).length || saved.builderProblems.length) {
+      toast({ tone: 'error', title: t('automations.fixProblems') });
+      return false;
+    }
+    setChecking(true);
+    try {
+      await checkRule(api, name, saved.rule as unknown as AutomationRule);
+      setErrors({});
+      return true;
+    } catch (e) {
+      const failure = describePublishError(e);
+      if (failure.kind === 'invalid') {
+        setErrors(ruleIssues(name, failure.problems));
+        toast({ tone: 'error', title: t('automations.fixProblems') });
+      } else toast({ tone: 'error', title: failure.message });
+      return false;
+    } finally {
+      setChecking(false);
+    }
+  }
+
+  const tr = rule.trigger;
+  const watched = tr.fields?.[0] ?? '';
+  const watchedField = schema?.properties?.[watched];
+  const roles = Object.entries(doc.roles ?? {})
+    .filter(([, r]) => !!r)
+    .map(([n, r]) => ({ value: n, label: itemLabel(r ?? undefined, lang, n) }));
+  const scripts = Object.entries(doc.scripts ?? {})
+    .filter(
+      ([, s]) => s && (s as { event?: string }).event === 'action' && (s as { object?: string }).object === rule.object,
+    )
+    .map(([n, s]) => ({ value: n, label: String((s as { label?: string }).label ?? n) }));
+  const actionTypes = (types.data ?? []).map((k) => ({ type: k.type, label: actionName(t, k.type) }));
+  const schedule = tr.every ?? '';
+  const scheduleChoice = (SCHEDULES as readonly string[]).includes(schedule) ? schedule : 'custom';
+
+  return (
+    <Page wide>
+      {guard}
+      <Link className="f-auto-back" to={`/designer/automations?object=${rule.object}`}>
+        <ArrowLeft size={16} aria-hidden="true" /> {t('automations.back')}
+      </Link>
+      <PageHeader
+        icon={<Zap size={22} aria-hidden="true" />}
+        title={rule.label || t('automations.untitled')}
+        subtitle={t('automations.editorSubtitle', { object: objectLabel(rule.object, schema, lang) })}
+        actions={
+          <>
+            {stored && (
+              <Button
+                variant="ghost"
+                icon={<Trash2 size={16} aria-hidden="true" />}
+                onClick={() => setPublishing('delete')}
+              >
+                {t('automations.delete')}
+              </Button>
+            )}
+            <Button
+              variant="primary"
+              icon={<Upload size={16} aria-hidden="true" />}
+              loading={checking}
+              onClick={async () => {
+                if (await check()) setPublishing('save');
+              }}
+            >
+              {t('automations.publish')}
+            </Button>
+          </>
+        }
+      />
+      {!stored && <Badge>{t('automations.notPublished')}</Badge>}
+      <div className="f-auto-layout">
+        <div className="f-auto-main">
+          <Card title={t('automations.basics')}>
+            <div className="f-auto-form">
+              <TextField
+                label={t('automations.label')}
+                value={rule.label}
+                onChange={(e) => update({ ...rule, label: e.target.value })}
+                error={errorsUnder(shown, '/label')}
+                required
+              />
+              <TextAreaField
+                label={t('automations.description')}
+                value={rule.description ?? ''}
+                rows={2}
+                onChange={(v) => {
+                  const { description: _d, ...rest } = rule;
+                  update(v ? { ...rest, description: v } : rest);
+                }}
+              />
+              <CheckField
+                label={t('automations.enabledLabel')}
+                checked={rule.enabled !== false}
+                onChange={(on) => {
+                  const { enabled: _e, ...rest } = rule;
+                  update(on ? rest : { ...rest, enabled: false });
+                }}
+              />
+            </div>
+          </Card>
+
+          <Card title={t('automations.trigger')}>
+            <div className="f-auto-form">
+              <SelectField
+                label={t('automations.when')}
+                value={tr.on}
+                options={(['create', 'update', 'schedule', 'approval'] as const).map((on) => ({
+                  value: on,
+                  label: t(`automations.on_${on}`),
+                }))}
+                onChange={(on) =>
+                  setTrigger(
+                    on === 'schedule'
+                      ? { on: 'schedule', every: SCHEDULES[0] }
+                      : { on: on as 'create' | 'update' | 'approval' },
+                  )
+                }
+              />
+              {tr.on === 'update' && (
+                <div className="f-auto-inline">
+                  <SelectField
+                    label={t('automations.watchField')}
+                    value={watched}
+                    options={[{ value: '', label: t('automations.anyField') }, ...fieldOptions]}
+                    onChange={(f) => setTrigger(f ? { on: 'update', fields: [f] } : { on: 'update' })}
+                  />
+                  {watched && (
+                    <div>
+                      {watchedField?.enum ? (
+                        <SelectField
+                          label={t('automations.changedTo')}
+                          value={tr.changedTo === undefined ? '' : String(tr.changedTo)}
+                          options={[
+                            { value: '', label: t('automations.anyValue') },
+                            ...(watchedField.enum as string[]).map((v) => ({
+                              value: v,
+                              label: enumLabel(watchedField, v, lang),
+                            })),
+                          ]}
+                          onChange={(v) => {
+                            const { changedTo: _c, ...rest } = tr;
+                            setTrigger(v ? { ...rest, changedTo: v } : rest);
+                          }}
+                        />
+                      ) : (
+                        <TextField
+                          label={t('automations.changedTo')}
+                          value={tr.changedTo === undefined ? '' : String(tr.changedTo)}
+                          placeholder={t('automations.anyValue')}
+                          onChange={(e) => {
+                            const { changedTo: _c, ...rest } = tr;
+                            setTrigger(e.target.value ? { ...rest, changedTo: e.target.value } : rest);
+                          }}
+                        />
+                      )}
+                      <FieldError message={errorsUnder(shown, '/trigger/changedTo')} />
+                    </div>
+                  )}
+                </div>
+              )}
+              {tr.on === 'approval' && (
+                <SelectField
+                  label={t('automations.outcome')}
+                  value={tr.outcome ?? ''}
+                  options={[
+                    { value: '', label: t('automations.eitherOutcome') },
+                    { value: 'approved', label: t('automations.outcomeApproved') },
+                    { value: 'rejected', label: t('automations.outcomeRejected') },
+                  ]}
+                  onChange={(v) =>
+                    setTrigger(v ? { on: 'approval', outcome: v as 'approved' | 'rejected' } : { on: 'approval' })
+                  }
+                />
+              )}
+              {tr.on === 'schedule' && (
+                <>
+                  <div className="f-auto-inline">
+                    <SelectField
+                      label={t('automations.runs')}
+                      value={scheduleChoice}
+                      options={[
+                        ...SCHEDULES.map((s, i) => ({
+                          value: s,
+                          label: t(`automations.schedule_${i}` as 'automations.schedule_0'),
+                        })),
+                        { value: 'custom', label: t('automations.scheduleCustom') },
+                      ]}
+                      onChange={(v) => setTrigger({ ...tr, every: v === 'custom' ? '' : v })}
+                    />
+                    {scheduleChoice === 'custom' && (
+                      <TextField
+                        label={t('automations.cron')}
+                        value={schedule}
+                        hint={t('automations.cronHint')}
+                        onChange={(e) => setTrigger({ ...tr, every: e.target.value })}
+                        error={errorsUnder(shown, '/trigger/every')}
+                      />
+                    )}
+                  </div>
+                  <CheckField
+                    label={t('automations.useDate')}
+                    checked={!!tr.date}
+                    disabled={!dateFields(schema).length}
+                    hint={dateFields(schema).length ? undefined : t('automations.noDateFields')}
+                    onChange={(on) => {
+                      const { date: _d, ...rest } = tr;
+                      setTrigger(on ? { ...rest, date: { field: dateFields(schema)[0] ?? '', days: 3 } } : rest);
+                    }}
+                  />
+                  {tr.date && (
+                    <div className="f-auto-inline f-auto-inline--three">
+                      <TextField
+                        label={t('automations.days')}
+                        type="number"
+                        min={0}
+                        value={String(Math.abs(tr.date.days))}
+                        onChange={(e) => {
+                          const n = Math.abs(Math.trunc(Number(e.target.value) || 0));
+                          setTrigger({
+                            ...tr,
+                            date: { field: tr.date?.field ?? '', days: (tr.date?.days ?? 1) < 0 ? -n : n },
+                          });
+                        }}
+                      />
+                      <SelectField
+                        label={t('automations.beforeAfter')}
+                        value={tr.date.days < 0 ? 'after' : 'before'}
+                        options={[
+                          { value: 'before', label: t('automations.daysBefore') },
+                          { value: 'after', label: t('automations.daysAfter') },
+                        ]}
+                        onChange={(v) =>
+                          setTrigger({
+                            ...tr,
+                            date: {
+                              field: tr.date?.field ?? '',
+                              days: (v === 'after' ? -1 : 1) * Math.abs(tr.date?.days ?? 0),
+                            },
+                          })
+                        }
+                      />
+                      <div>
+                        <SelectField
+                          label={t('automations.dateField')}
+                          value={tr.date.field}
+                          options={dateFields(schema).map((f) => ({ value: f, label: fieldLabel(schema, f, lang) }))}
+                          onChange={(f) => setTrigger({ ...tr, date: { field: f, days: tr.date?.days ?? 0 } })}
+                        />
+                        <FieldError message={errorsUnder(shown, '/trigger/date')} />
+                      </div>
+                    </div>
+                  )}
+                </>
+              )}
+              <FieldError message={shown['/trigger'] ?? shown['/trigger/on'] ?? shown['/trigger/fields']} />
+            </div>
+          </Card>
+
+          <Card title={t('automations.conditions')}>
+            <div className="f-auto-tabs" role="tablist" aria-label={t('automations.conditions')}>
+              {(['builder', 'advanced'] as const).map((k) => (
+                <button
+                  key={k}
+                  type="button"
+                  role="tab"
+                  aria-selected={tab === k}
+                  className={tab === k ? 'f-auto-tab f-auto-tab--on' : 'f-auto-tab'}
+                  onClick={() => setTab(k)}
+                >
+                  {k === 'builder' ? t('automations.conditionsTab') : t('automations.advancedTab')}
+                </button>
+              ))}
+            </div>
+            {tab === 'builder' ? (
+              <div role="tabpanel">
+                <p className="f-auto-muted">{t('automations.conditionsHint')}</p>
+                {conditions.raw === null ? (
+                  <ConditionBuilder
+                    label={t('automations.conditions')}
+                    schema={schema ?? {}}
+                    value={conditions.group}
+                    onChange={(group: ConditionGroup) => {
+                      setConditions({ group, raw: null });
+                      setDirty(true);
+                    }}
+                    problems={showProblems ? saved.builderProblems : []}
+                  />
+                ) : (
+                  <TextAreaField
+                    label={t('automations.rawFilter')}
+                    mono
+                    rows={6}
+                    value={conditions.raw}
+                    onChange={(raw) => {
+                      setConditions({ group: conditions.group, raw });
+                      setDirty(true);
+                    }}
+                    hint={t('automations.rawFilterHint')}
+                  />
+                )}
+                <FieldError message={errorsUnder(shown, '/when')} />
+              </div>
+            ) : (
+              <div role="tabpanel">
+                <TextAreaField
+                  label={t('automations.expression')}
+                  mono
+                  rows={4}
+                  value={rule.condition ?? ''}
+                  placeholder="record.amount > 100000 && old?.stage !== 'won'"
+                  hint={t('automations.expressionHint')}
+                  onChange={(v) => {
+                    const { condition: _c, ...rest } = rule;
+                    update(v ? { ...rest, condition: v } : rest);
+                  }}
+                  error={errorsUnder(shown, '/condition')}
+                />
+              </div>
+            )}
+          </Card>
+
+          <Card title={t('automations.actions')}>
+            <ol className="f-auto-actions">
+              {rule.actions.map((a, i) => {
+                const path = `/actions/${i}`;
+                const info = types.data?.find((k) => k.type === a.type);
+                const move = (to: number) => {
+                  const next = [...rule.actions];
+                  const [item] = next.splice(i, 1);
+                  next.splice(to, 0, item as RuleAction);
+                  update({ ...rule, actions: next });
+                };
+                return (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: actions are an ordered list without ids.
+                  <li key={i} className="f-auto-action">
+                    <header className="f-auto-action__head">
+                      <h3>
+                        {i + 1}. {actionName(t, a.type)}
+                      </h3>
+                      <IconButton
+                        label={t('automations.moveUp')}
+                        icon={<ArrowUp size={16} aria-hidden="true" />}
+                        disabled={i === 0}
+                        onClick={() => move(i - 1)}
+                      />
+                      <IconButton
+                        label={t('automations.moveDown')}
+                        icon={<ArrowDown size={16} aria-hidden="true" />}
+                        disabled={i === rule.actions.length - 1}
+                        onClick={() => move(i + 1)}
+                      />
+                      <IconButton
+                        label={t('automations.removeAction')}
+                        icon={<Trash2 size={16} aria-hidden="true" />}
+                        onClick={() => update({ ...rule, actions: rule.actions.filter((_x, j) => j !== i) })}
+                      />
+                    </header>
+                    <ActionForm
+                      action={a}
+                      onChange={(next) =>
+                        update({ ...rule, actions: rule.actions.map((x, j) => (j === i ? next : x)) })
+                      }
+                      ctx={{
+                        schema,
+                        objects: doc.objects as Record<string, ObjectSchema | null>,
+                        roles,
+                        scripts,
+                        config: info?.schema,
+                        errors: shown,
+                        path,
+                      }}
+                    />
+                    <FieldError message={shown[`${path}/type`] ?? shown[path]} />
+                  </li>
+                );
+              })}
+            </ol>
+            {!rule.actions.length && <p className="f-auto-muted">{t('automations.noActions')}</p>}
+            <FieldError message={shown['/actions']} />
+            <h3 className="f-auto-subhead">{t('automations.addAction')}</h3>
+            <AddActionMenu
+              types={actionTypes}
+              onAdd={(type) =>
+                update({ ...rule, actions: [...rule.actions, structuredClone(NEW_ACTION[type] ?? { type })] })
+              }
+            />
+          </Card>
+        </div>
+        <aside className="f-auto-side">
+          <TestRunPanel
+            object={rule.object}
+            schema={schema}
+            onRun={async (record) => {
+              if (!(await check())) return undefined;
+              try {
+                return await dryRun(api, name, saved.rule as unknown as AutomationRule, record);
+              } catch (e) {
+                toast({ tone: 'error', title: e instanceof ApiError ? e.message : String(e) });
+                return undefined;
+              }
+            }}
+          />
+          <RunLogPanel name={name} object={rule.object} published={!!stored} />
+        </aside>
+      </div>
+      <PublishDialog
+        open={publishing !== null}
+        onOpenChange={(o) => !o && setPublishing(null)}
+        document={{
+          version: doc.version,
+          automations: { [name]: publishing === 'delete' ? null : (saved.rule as unknown as Record<string, unknown>) },
+        }}
+        onPublished={() => {
+          setDirty(false);
+          toast({
+            tone: 'success',
+            title: publishing === 'delete' ? t('automations.deleted') : t('automations.published'),
+          });
+          if (publishing === 'delete') navigate(`/designer/automations?object=${rule.object}`);
+        }}
+        title={
+          publishing === 'delete'
+            ? t('automations.deleteTitle', { label: rule.label })
+            : t('automations.publishTitle', { label: rule.label })
+        }
+      />
+    </Page>
+  );
+}

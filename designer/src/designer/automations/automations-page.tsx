@@ -1,0 +1,235 @@
+import { Plus, Zap } from 'lucide-react';
+import { type FormEvent, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { objectLabel } from '../../i18n/pick-label';
+import {
+  Badge,
+  Button,
+  DataTable,
+  Dialog,
+  EmptyState,
+  ErrorState,
+  LoadingState,
+  Page,
+  PageHeader,
+  TextField,
+} from '../../ui';
+import { SelectField } from '../objects/controls';
+import { IDENTIFIER, nameFromLabel } from '../objects/identifier';
+import { useMetaDocument } from '../objects/use-meta-document';
+import type { Rule } from './automation-model';
+import { TriggerSummary } from './trigger-summary';
+import './automations.css';
+
+interface Row {
+  name: string;
+  rule: Rule;
+}
+
+/** `/designer/automations`: the automation rules, per object (`?object=`), and a way to add one. */
+export function AutomationsPage() {
+  const { t, i18n } = useTranslation();
+  const meta = useMetaDocument();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const [creating, setCreating] = useState(false);
+  const objectFilter = params.get('object') ?? '';
+  const objects = meta.data?.objects ?? {};
+  const objectOptions = Object.entries(objects)
+    .filter(([, o]) => !!o)
+    .map(([n, o]) => ({ value: n, label: objectLabel(n, o ?? undefined, i18n.language) }))
+    .sort((a, b) => a.label.localeCompare(b.label));
+  const rows = useMemo<Row[]>(
+    () =>
+      Object.entries(meta.data?.automations ?? {})
+        .filter((e): e is [string, Record<string, unknown>] => !!e[1])
+        .map(([name, rule]) => ({ name, rule: rule as unknown as Rule }))
+        .filter((r) => !objectFilter || r.rule.object === objectFilter)
+        .sort((a, b) => a.rule.label.localeCompare(b.rule.label)),
+    [meta.data, objectFilter],
+  );
+
+  return (
+    <Page>
+      <PageHeader
+        icon={<Zap size={22} aria-hidden="true" />}
+        title={t('automations.title')}
+        subtitle={t('automations.subtitle')}
+        actions={
+          <Button variant="primary" icon={<Plus size={16} aria-hidden="true" />} onClick={() => setCreating(true)}>
+            {t('automations.newRule')}
+          </Button>
+        }
+      />
+      {meta.isPending ? (
+        <LoadingState label={t('common.loading')} />
+      ) : meta.isError ? (
+        <ErrorState
+          title={t('automations.loadFailed')}
+          body={meta.error.message}
+          action={<Button onClick={() => meta.refetch()}>{t('common.retry')}</Button>}
+        />
+      ) : (
+        <>
+          <div className="f-auto-filter">
+            <SelectField
+              label={t('automations.object')}
+              value={objectFilter}
+              options={[{ value: '', label: t('automations.allObjects') }, ...objectOptions]}
+              onChange={(v) => setParams(v ? { object: v } : {}, { replace: true })}
+            />
+          </div>
+          <DataTable<Row>
+            caption={t('automations.title')}
+            rows={rows}
+            rowKey={(r) => r.name}
+            onRowClick={(r) => navigate(`/designer/automations/${r.name}`)}
+            empty={
+              <EmptyState
+                title={t('automations.noRules')}
+                body={t('automations.noRulesBody')}
+                action={
+                  <Button variant="primary" onClick={() => setCreating(true)}>
+                    {t('automations.newRule')}
+                  </Button>
+                }
+              />
+            }
+            columns={[
+              {
+                key: 'label',
+                header: t('automations.label'),
+                render: (r) => (
+                  <Link className="f-auto-link" to={`/designer/automations/${r.name}`}>
+                    {r.rule.label}
+                  </Link>
+                ),
+              },
+              {
+                key: 'object',
+                header: t('automations.object'),
+                render: (r) => objectLabel(r.rule.object, objects[r.rule.object] ?? undefined, i18n.language),
+              },
+              {
+                key: 'trigger',
+                header: t('automations.trigger'),
+                render: (r) => <TriggerSummary rule={r.rule} schema={objects[r.rule.object] ?? undefined} />,
+              },
+              {
+                key: 'actions',
+                header: t('automations.actions'),
+                render: (r) => r.rule.actions.map((a) => actionName(t, a.type)).join(', '),
+              },
+              {
+                key: 'enabled',
+                header: t('automations.status'),
+                render: (r) =>
+                  r.rule.enabled === false ? <Badge>{t('automations.disabled')}</Badge> : t('automations.enabled'),
+              },
+            ]}
+          />
+        </>
+      )}
+      <NewRuleDialog
+        open={creating}
+        onOpenChange={setCreating}
+        taken={Object.keys(meta.data?.automations ?? {})}
+        objects={objectOptions}
+        initialObject={objectFilter}
+        onCreate={(name, label, object) =>
+          navigate(`/designer/automations/${name}?${new URLSearchParams({ object, label }).toString()}`)
+        }
+      />
+    </Page>
+  );
+}
+
+/** An action kind's name in the user's language (a plugin's kind by its name). */
+export function actionName(t: unknown, type: string): string {
+  // Plugin kinds have no translation: their name is shown as registered.
+  const text = (t as (key: string, opts: { defaultValue: string }) => string)(`automations.action_${type}`, {
+    defaultValue: '',
+  });
+  return text || type;
+}
+
+function NewRuleDialog({
+  open,
+  onOpenChange,
+  taken,
+  objects,
+  initialObject,
+  onCreate,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  taken: string[];
+  objects: Array<{ value: string; label: string }>;
+  initialObject: string;
+  onCreate: (name: string, label: string, object: string) => void;
+}) {
+  const { t } = useTranslation();
+  const [label, setLabel] = useState('');
+  const [name, setName] = useState('');
+  const [nameTouched, setNameTouched] = useState(false);
+  const [object, setObject] = useState('');
+  const [submitted, setSubmitted] = useState(false);
+  const effectiveName = nameTouched ? name : nameFromLabel(label, '');
+  const chosenObject = object || initialObject || objects[0]?.value || '';
+  const nameError = !effectiveName
+    ? t('automations.nameRequired')
+    : !IDENTIFIER.test(effectiveName)
+      ? t('automations.namePattern')
+      : taken.includes(effectiveName)
+        ? t('automations.nameTaken')
+        : undefined;
+  const labelError = label.trim() ? undefined : t('automations.labelRequired');
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    setSubmitted(true);
+    if (nameError || labelError || !chosenObject) return;
+    onCreate(effectiveName, label.trim(), chosenObject);
+    onOpenChange(false);
+  }
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title={t('automations.newRule')}
+      closeLabel={t('common.close')}
+      footer={
+        <>
+          <Button onClick={() => onOpenChange(false)}>{t('common.cancel')}</Button>
+          <Button variant="primary" type="submit" form="f-auto-new">
+            {t('automations.create')}
+          </Button>
+        </>
+      }
+    >
+      <form id="f-auto-new" className="f-auto-new" onSubmit={submit} noValidate>
+        <TextField
+          label={t('automations.label')}
+          value={label}
+          onChange={(e) => setLabel(e.target.value)}
+          error={submitted ? labelError : undefined}
+          required
+        />
+        <TextField
+          label={t('automations.apiName')}
+          value={effectiveName}
+          onChange={(e) => {
+            setNameTouched(true);
+            setName(e.target.value);
+          }}
+          hint={t('automations.nameHint')}
+          error={submitted || nameTouched ? nameError : undefined}
+          required
+        />
+        <SelectField label={t('automations.object')} value={chosenObject} options={objects} onChange={setObject} />
+      </form>
+    </Dialog>
+  );
+}
