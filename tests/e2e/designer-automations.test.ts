@@ -193,7 +193,9 @@ async function triggerAndSeeRun(page: Page, lang: 'en' | 'zh', rule: { name: str
 
   await page.goto(`/designer/automations/${rule.name}`);
   const run = page.locator('.f-auto-runs tr', { hasText: rule.deal });
-  for (let i = 0; i < 20 && !(await run.count()); i += 1) {
+  // The rule runs after the save's commit; a busy machine may take a while, so wait on the row itself.
+  const deadline = Date.now() + 90_000;
+  while (!(await run.count()) && Date.now() < deadline) {
     await app.server.runtime.outbox.drain();
     await page.getByRole('button', { name: w.refresh }).click();
     await page.waitForTimeout(250);
