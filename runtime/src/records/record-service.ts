@@ -48,6 +48,7 @@ import { type CursorSigner, decodeCursor, encodeCursor } from './cursor-codec';
 import { expandLookups, type LookupLabel, lookupLabels, parseExpand } from './expand-lookups';
 import { forbiddenWrites, projectColumns, readableColumns, toRecord, withoutHiddenFields } from './field-guard';
 import { takeOwnerChange } from './owner-transfer';
+import { defaultSources, fillDefaultsFrom } from './default-from';
 import { recomputeRollups } from './line-items';
 import {
   affectedParents,
@@ -677,7 +678,12 @@ export class RecordService {
     now: Date,
     lookups: LookupErrors,
   ): Promise<{ row: Row; children: Record<string, unknown[]> }> {
-    const { values, children } = checkPayload(object, qa.access, asObject(payload), 'create');
+    const { values, children } = checkPayload(
+      object,
+      qa.access,
+      await this.withDefaultsFrom(tx, model, object, asObject(payload), lookups),
+      'create',
+    );
     assertLookups(lookups, values, 'The record is not valid');
     if (object.parent && values[object.parent.field]) await this.assertParentWritable(tx, model, object, values);
     const hook = await this.deps.hooks.runFilters<BeforeCreatePayload>(tx, RECORD_EVENTS.beforeCreate, {
@@ -702,6 +708,44 @@ export class RecordService {
     row.created_by = owner === null ? null : actor(tx);
     row.updated_by = actor(tx);
     return { row, children };
+  }
+
+  /**
+   * Omitted fields with `x-default-from` filled from other records. A lookup naming no record is
+   * reported first, so an unknown product reads as such rather than as a missing price.
+   */
+  private async withDefaultsFrom(
+    tx: TxCtx,
+    model: Model,
+    object: ObjectModel,
+    payload: Record<string, unknown>,
+    lookups: LookupErrors,
+  ): Promise<Record<string, unknown>> {
+    if (!defaultSources(object).length) return payload;
+    assertLookups(lookups, payload, 'The record is not valid');
+    return fillDefaultsFrom(object, payload, async (name, match, field) => {
+      const target = model.object(name);
+      const qa = await queryAccessFor(tx, model, target, this.deps.permissions, { mustRead: false });
+      if (!qa.access.can.read || [field, ...Object.keys(match)].some((k) => qa.access.fields[k] === 'none'))
+        return undefined;
+      const filter = Object.fromEntries(Object.entries(match).map(([k, v]) => [k, { eq: v }]));
+      let where: ReturnType<typeof compileFilter>;
+      try {
+        where = compileFilter(model, target, filter, qa, 'read');
+      } catch (e) {
+        // A value of the wrong shape for the matched field (text where an id goes) matches nothing.
+        if (isAppError(e) && e.code === 'BAD_REQUEST') return undefined;
+        throw e;
+      }
+      const column = target.field(field).column!;
+      const row = await tx.db
+        .withSchema(tx.schema)
+        .from(target.table)
+        .where(where)
+        .orderBy([`${target.table}.created_at`, `${target.table}.id`])
+        .first(`${target.table}.${column} as value`);
+      return row?.value;
+    });
   }
 
   /**
