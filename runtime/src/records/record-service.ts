@@ -538,6 +538,28 @@ export class RecordService {
    * model. Only when `fn` owns its transaction: a failed statement has aborted a caller's one, which
    * then answers 409 (translate-database-error.ts) — never 500.
    */
+  /**
+   * The records' lookup values replaced by the labels of the records they point at, as `ctx` may
+   * read them (a record it may not read keeps its id): texts written for people name things.
+   */
+  async withLookupNames(ctx: Ctx, objectName: string, records: readonly RecordData[]): Promise<RecordData[]> {
+    const { model, object, qa } = await this.prepare(ctx, objectName, 'read');
+    const lookups = object.customFields.filter((f) => f.ref && f.column);
+    const refs = records.flatMap((r) =>
+      lookups.flatMap((f) => (typeof r[f.name] === 'string' ? [{ object: f.ref!, id: r[f.name] as string }] : [])),
+    );
+    if (!refs.length) return [...records];
+    const labels = await lookupLabels(ctx.db, model, object, qa, refs);
+    return records.map((r) => {
+      const out = { ...r };
+      for (const f of lookups) {
+        const entry = typeof r[f.name] === 'string' ? labels[r[f.name] as string] : undefined;
+        if (entry && 'label' in entry) out[f.name] = entry.label;
+      }
+      return out;
+    });
+  }
+
   private async onFreshModel<T>(ctx: Ctx, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
     try {
       return await fn(ctx);

@@ -697,6 +697,7 @@ export const en = {
     linesEmpty: 'No lines yet. Add the first one.',
     linesRow: 'Line {{n}}',
     linesHint: 'Amounts and totals are calculated when you save.',
+    linesHintLive: 'Amounts and totals follow your typing; picking a product fills its price.',
     linesUnavailable: 'You may not see the lines of this record.',
     linesError: 'Line {{n}}, {{field}}: {{message}}',
     linesCount: '{{count}} lines',

@@ -695,6 +695,7 @@ export const zhCN: Translations = {
     linesEmpty: '还没有明细，请添加第一行。',
     linesRow: '第 {{n}} 行',
     linesHint: '金额与合计在保存后自动计算。',
+    linesHintLive: '金额与合计随输入实时更新；选择产品即自动带出单价。',
     linesUnavailable: '你无权查看此记录的明细。',
     linesError: '第 {{n}} 行，{{field}}：{{message}}',
     linesCount: '{{count}} 行',
