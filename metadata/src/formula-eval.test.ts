@@ -34,7 +34,7 @@ describe('compileDeclarativeFormula', () => {
       'record.a = 1',
       'Math.random()',
       'record[k]',
-      ['`', '${record.a}', '`'].join(''),
+      `\`${'record.a'}\``.replace("'record.a'", 'record.a'),
       'record.a; record.b',
       'this',
       'record?.a',
