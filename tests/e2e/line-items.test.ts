@@ -39,8 +39,22 @@ async function pick(page: Page, id: string, text: string, option: RegExp) {
 }
 
 const TX = {
-  en: { add: 'Add line', create: 'Create', hint: 'Amounts and totals follow your typing' },
-  'zh-CN': { add: '添加明细', create: '创建', hint: '金额与合计随输入实时更新' },
+  en: {
+    add: 'Add line',
+    create: 'Create',
+    hint: 'Amounts and totals follow your typing',
+    exportLines: 'Export lines',
+    csv: 'CSV file',
+    header: 'Product,Product (id),Description,Quantity,Unit price,Line discount,Amount',
+  },
+  'zh-CN': {
+    add: '添加明细',
+    create: '创建',
+    hint: '金额与合计随输入实时更新',
+    exportLines: '导出明细',
+    csv: 'CSV 文件',
+    header: '产品,产品 (id),描述,数量,单价,行折扣,金额',
+  },
 } as const;
 
 describe('quote lines in the browser', { timeout: 300_000 }, () => {
@@ -89,6 +103,25 @@ describe('quote lines in the browser', { timeout: 300_000 }, () => {
           [40, 20],
         ]);
         expect(errors).toEqual([]);
+
+        if (viewport !== VIEWPORTS.laptop) return;
+        // The saved quote's lines download as a file for people: labels and product names.
+        await page.goto(`/o/quote/${id}`);
+        await page.getByRole('button', { name: tx.exportLines }).click();
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByRole('menuitem', { name: tx.csv }).click(),
+        ]);
+        expect(download.suggestedFilename()).toBe(`${saved.number}-lines.csv`);
+        const file = await download.createReadStream();
+        const chunks: Buffer[] = [];
+        for await (const c of file) chunks.push(c as Buffer);
+        const [header, first, second] = Buffer.concat(chunks).toString('utf8').split('\n');
+        expect(header).toBe(tx.header);
+        expect(first?.startsWith('Widget Pro,')).toBe(true);
+        expect(first).toContain(',3,70,0,210');
+        expect(second?.startsWith('Gizmo Max,')).toBe(true);
+        await screenshot(page, `quote-lines-export-${tag}`);
       });
     }
   }

@@ -11,6 +11,7 @@ import { isComputed, valueKind } from './field-kind';
 import type { LineItemsSpec, RecordForm } from './form-schema';
 import { formatValue } from './format-value';
 import { fieldsFedBy, lineDefaults } from './line-defaults';
+import { LineItemsExport } from './line-items-export';
 import { LookupValue } from './lookup-value';
 import { useRecordsApi } from './use-records-api';
 import { LookupWidget } from './widgets/lookup-widget';
@@ -170,6 +171,11 @@ export function LineItemsField(props: FieldProps) {
   const rows: Row[] = Array.isArray(formData) ? (formData as Row[]) : [];
   latest.current = rows;
   const parentData = (props.registry?.formContext as { data?: Row } | undefined)?.data ?? {};
+  // Saved lines carry their record's id: once there are some, they can be exported.
+  const parentRef = child.properties?.[spec.parent]?.['x-ref'];
+  const parentId = rows.map((r) => r[spec.parent]).find((v): v is string => typeof v === 'string');
+  const savedParent = typeof parentRef === 'string' && parentId ? { object: parentRef, id: parentId } : undefined;
+  const fieldName = String(fieldPathId.path[fieldPathId.path.length - 1] ?? props.name);
   const declared = (uiSchema?.['ui:options'] as { columns?: unknown } | undefined)?.columns;
   const columns = (
     Array.isArray(declared) ? declared.filter((c): c is string => typeof c === 'string') : spec.columns
@@ -264,6 +270,7 @@ export function LineItemsField(props: FieldProps) {
             {t('webApp.linesAdd')}
           </Button>
         )}
+        {savedParent && <LineItemsExport object={savedParent.object} id={savedParent.id} field={fieldName} />}
         <span className="f-lines__hint">{t(uiSchema?.['ui:live'] ? 'webApp.linesHintLive' : 'webApp.linesHint')}</span>
       </div>
     </fieldset>

@@ -693,6 +693,7 @@ export const en = {
     actionOpened: '{{label}}: done. Here is the new {{object}}.',
     actionFailed: '{{label}} failed: {{message}}',
     linesAdd: 'Add line',
+    linesExport: 'Export lines',
     linesRemove: 'Remove line {{n}}',
     linesEmpty: 'No lines yet. Add the first one.',
     linesRow: 'Line {{n}}',

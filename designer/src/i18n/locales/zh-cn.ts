@@ -691,6 +691,7 @@ export const zhCN: Translations = {
     actionOpened: '{{label}}：已完成，已为你打开新{{object}}。',
     actionFailed: '{{label}}失败：{{message}}',
     linesAdd: '添加明细',
+    linesExport: '导出明细',
     linesRemove: '删除第 {{n}} 行',
     linesEmpty: '还没有明细，请添加第一行。',
     linesRow: '第 {{n}} 行',
