@@ -175,6 +175,7 @@ const NUMBER_KEYWORDS = [
   'x-scale',
   'x-index',
   'x-unique',
+  'x-default-from',
 ] as const;
 
 function decimalKind(name: string, label: string, xKind: string | undefined, scale: number): FieldKind {
@@ -394,7 +395,16 @@ const builtIns: FieldKind[] = [
     label: 'Integer',
     priority: 0,
     matches: (f) => f.type === 'integer' && f['x-kind'] === undefined,
-    keywords: ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'default', 'x-index', 'x-unique'],
+    keywords: [
+      'minimum',
+      'maximum',
+      'exclusiveMinimum',
+      'exclusiveMaximum',
+      'default',
+      'x-index',
+      'x-unique',
+      'x-default-from',
+    ],
     check: rangeIssues,
     valueSchema: (f) => ({
       type: 'integer',

@@ -4,6 +4,7 @@ export * from './scope-levels';
 export * from './metadata-issue';
 export * from './field-kinds';
 export * from './formula';
+export * from './formula-eval';
 export * from './autonumber-format';
 export * from './system-fields';
 export { META_SCHEMAS, metaAjv, metaSchemaId, type MetaSchemaName } from './meta-ajv';

@@ -218,3 +218,67 @@ describe('x-lookup-filter', () => {
     ]);
   });
 });
+
+describe('x-default-from', () => {
+  const doc = (sources: unknown) => ({
+    objects: {
+      product: { type: 'object', properties: { list_price: { type: 'number' } } },
+      price_list: { type: 'object', properties: { name: { type: 'string', maxLength: 100 } } },
+      price_list_entry: {
+        type: 'object',
+        properties: {
+          price_list: { type: 'string', format: 'uuid', 'x-ref': 'price_list' },
+          product: { type: 'string', format: 'uuid', 'x-ref': 'product' },
+          price: { type: 'number' },
+        },
+      },
+      quote: {
+        type: 'object',
+        properties: { price_list: { type: 'string', format: 'uuid', 'x-ref': 'price_list' } },
+      },
+      quote_line: {
+        type: 'object',
+        properties: {
+          quote: { type: 'string', format: 'uuid', 'x-ref': 'quote' },
+          product: { type: 'string', format: 'uuid', 'x-ref': 'product' },
+          unit_price: { type: 'number', 'x-default-from': sources },
+        },
+      },
+    },
+  });
+  const paths = (sources: unknown) => validateDocument(doc(sources) as never).map((i) => i.path);
+  const at = '/objects/quote_line/properties/unit_price/x-default-from';
+
+  it('accepts a price list entry, then the product, matched through lookups', () => {
+    expect(
+      paths([
+        {
+          object: 'price_list_entry',
+          match: { price_list: '$record.quote.price_list', product: '$record.product' },
+          field: 'price',
+        },
+        { object: 'product', match: { id: '$record.product' }, field: 'list_price' },
+      ]),
+    ).toEqual([]);
+  });
+
+  it('refuses unknown objects and fields, self references, paths through non-lookups, at their path', () => {
+    expect(paths([{ object: 'nope', match: { id: '$record.product' }, field: 'x' }])).toEqual([`${at}/0/object`]);
+    expect(paths([{ object: 'product', match: { id: '$record.product' }, field: 'nope' }])).toEqual([`${at}/0/field`]);
+    expect(paths([{ object: 'product', match: { nope: '$record.product' }, field: 'list_price' }])).toEqual([
+      `${at}/0/match/nope`,
+    ]);
+    expect(paths([{ object: 'product', match: { id: '$record.unit_price' }, field: 'list_price' }])).toEqual([
+      `${at}/0/match/id`,
+    ]);
+    expect(paths([{ object: 'product', match: { id: '$record.product.nope' }, field: 'list_price' }])).toEqual([
+      `${at}/0/match/id`,
+    ]);
+    expect(paths([{ object: 'product', match: { id: '$record.unit_price.x' }, field: 'list_price' }])).toEqual([
+      `${at}/0/match/id`,
+    ]);
+    expect(
+      paths([{ object: 'product', match: { id: "'; drop table x" }, field: 'list_price' }]).length,
+    ).toBeGreaterThan(0);
+  });
+});

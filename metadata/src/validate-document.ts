@@ -194,6 +194,40 @@ class DocumentChecker {
     }
   }
 
+  /**
+   * `x-default-from`: each source names an object and one of its stored fields, and matches on
+   * that object's fields (or `id`) with paths over this record: a field, or a lookup's field.
+   */
+  private checkDefaultFrom(object: string, fname: string, field: FieldDefinition, path: string): void {
+    const def = this.objects[object]!;
+    (field['x-default-from'] ?? []).forEach((source, i) => {
+      const at = `${path}/x-default-from/${i}`;
+      if (!this.objects[source.object]) {
+        this.add(`${at}/object`, `Unknown object "${source.object}"`);
+        return;
+      }
+      const target = this.fieldsOf(source.object);
+      if (!target.get(source.field)?.column)
+        this.add(`${at}/field`, `"${source.field}" is not a stored field of ${source.object}`);
+      for (const [key, value] of Object.entries(source.match)) {
+        if (key !== 'id' && !target.has(key))
+          this.add(`${at}/match/${key}`, `"${key}" is not a field of ${source.object}`);
+        const [first, second] = String(value).split('.').slice(1);
+        const head = first ? def.properties[first] : undefined;
+        if (!head || first === fname) {
+          this.add(`${at}/match/${key}`, `"${String(value)}" is not $record.<another field of this object>`);
+          continue;
+        }
+        if (second === undefined) continue;
+        const ref = head['x-ref'];
+        if (ref === undefined || ref === USER_REF || !this.objects[ref])
+          this.add(`${at}/match/${key}`, `"${first}" is not a lookup to an object`);
+        else if (!this.fieldsOf(ref).get(second)?.column)
+          this.add(`${at}/match/${key}`, `"${second}" is not a stored field of ${ref}`);
+      }
+    });
+  }
+
   /** Lookups, line items, roll-ups and formulas: references to other fields and objects. */
   private checkObjectReferences(name: string, def: ObjectDefinition): void {
     const base = pointer('objects', name);
@@ -205,6 +239,7 @@ class DocumentChecker {
       if (ref !== undefined && ref !== USER_REF && !this.objects[ref])
         this.add(`${path}/x-ref`, `Unknown object "${ref}"`);
       if (field['x-lookup-filter']) this.checkLookupFilter(fname, field, fields, path);
+      if (field['x-default-from']) this.checkDefaultFrom(name, fname, field, path);
       if (field['x-children']) this.checkChildren(name, fname, field, path);
       if (field['x-rollup']) this.checkRollup(name, def, field, path);
       if (field['x-formula'] !== undefined) {

@@ -109,6 +109,23 @@ function DashboardEditor({
     ]);
     setChoice('');
   };
+  // A widget's own title in English and Chinese; without one it shows its report's labels.
+  const zhTitle = (w: EditedWidget) =>
+    w.title ? String((w['x-i18n']?.['zh-CN'] as { title?: unknown } | undefined)?.title ?? '') : '';
+  const reportLabel = (w: EditedWidget) => reports.data?.items.find((r) => r.name === w.report)?.label ?? w.label;
+  const retitle = (i: number, en: string, zh: string) =>
+    onChange(
+      widgets.map((w, j) => {
+        if (j !== i) return w;
+        const report = reports.data?.items.find((r) => r.name === w.report);
+        const { title: _title, 'x-i18n': _i18n, ...rest } = w;
+        if (!en.trim() && !zh.trim())
+          return { ...rest, label: reportLabel(w), ...(report?.['x-i18n'] ? { 'x-i18n': report['x-i18n'] } : {}) };
+        // A Chinese title alone still needs the English one the server falls back to: the report's.
+        const title = en.trim() ? en : reportLabel(w);
+        return { ...rest, title, label: title, ...(zh.trim() ? { 'x-i18n': { 'zh-CN': { title: zh } } } : {}) };
+      }),
+    );
   const save = async () => {
     setSaving(true);
     try {
@@ -136,6 +153,23 @@ function DashboardEditor({
         {widgets.map((w, i) => (
           <li key={w.key} className="f-dashboard__widget">
             <span className="f-dashboard__widget-label">{itemLabel(w, locale)}</span>
+            <input
+              className="f-input__control f-dashboard__title"
+              aria-label={t('homeDashboard.titleEn', { name: itemLabel(w, locale) })}
+              placeholder={t('homeDashboard.titleEnPlaceholder')}
+              maxLength={200}
+              value={w.title ?? ''}
+              onChange={(e) => retitle(i, e.target.value, zhTitle(w))}
+            />
+            <input
+              className="f-input__control f-dashboard__title"
+              lang="zh-CN"
+              aria-label={t('homeDashboard.titleZh', { name: itemLabel(w, locale) })}
+              placeholder={t('homeDashboard.titleZhPlaceholder')}
+              maxLength={200}
+              value={zhTitle(w)}
+              onChange={(e) => retitle(i, w.title && w.title !== reportLabel(w) ? w.title : '', e.target.value)}
+            />
             <IconButton
               label={t('homeDashboard.moveUp', { name: itemLabel(w, locale) })}
               icon={<ArrowUp size={16} />}

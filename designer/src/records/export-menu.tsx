@@ -5,7 +5,7 @@ import { Button, Menu, MenuItem, useToast } from '../ui';
 import type { ApiFilter } from './filter-model';
 import { useRecordsApi } from './use-records-api';
 
-function fileNameOf(res: Response, fallback: string): string {
+export function fileNameOf(res: Response, fallback: string): string {
   const cd = res.headers.get('content-disposition') ?? '';
   const star = /filename\*=UTF-8''([^;]+)/i.exec(cd);
   if (star?.[1]) return decodeURIComponent(star[1]);

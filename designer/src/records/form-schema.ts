@@ -2,6 +2,7 @@ import { isScaleSpec } from './widgets/scale-widget-spec';
 import type { FieldSchema, ObjectSchema } from '../meta/meta-types';
 import { enumLabel, fieldLabel, pickLabel } from '../i18n/pick-label';
 import { fieldKind, isComputed, valueKind } from './field-kind';
+import { liveComputer } from './live-computed';
 
 type Json = Record<string, unknown>;
 
@@ -24,6 +25,8 @@ export interface RecordForm {
   writable: string[];
   /** Line-items fields by name (only when the child object is readable). */
   lineItems: Record<string, LineItemsSpec>;
+  /** The computed fields the browser can work out as the user types (live-computed.ts), if any. */
+  live?: (data: Json) => Json;
 }
 
 /** The grid of a line-items field, or undefined when the user may not see the child object. */
@@ -196,7 +199,8 @@ export function buildRecordForm(
     );
     uiSchema['ui:order'] = [...order, '*'];
   }
-  return { schema: { type: 'object', properties, required }, uiSchema, writable, lineItems };
+  const live = objects ? liveComputer(objects, object) : undefined;
+  return { schema: { type: 'object', properties, required }, uiSchema, writable, lineItems, ...(live ? { live } : {}) };
 }
 
 /** Line rows as the API takes them: the id (to update) and the fields a row may write, nothing empty. */

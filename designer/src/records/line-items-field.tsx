@@ -1,4 +1,5 @@
 import type { FieldProps, WidgetProps } from '@rjsf/utils';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Plus, Trash2 } from 'lucide-react';
 import { enumLabel, fieldLabel } from '../i18n/pick-label';
@@ -9,7 +10,10 @@ import { Button, IconButton } from '../ui';
 import { isComputed, valueKind } from './field-kind';
 import type { LineItemsSpec, RecordForm } from './form-schema';
 import { formatValue } from './format-value';
+import { fieldsFedBy, lineDefaults } from './line-defaults';
+import { LineItemsExport } from './line-items-export';
 import { LookupValue } from './lookup-value';
+import { useRecordsApi } from './use-records-api';
 import { LookupWidget } from './widgets/lookup-widget';
 import './line-items-field.css';
 
@@ -159,19 +163,42 @@ export function LineItemsField(props: FieldProps) {
   const spec = uiSchema?.['ui:lineItems'] as LineItemsSpec | undefined;
   const child = spec ? meta.data?.objects[spec.object] : undefined;
   const title = typeof schema.title === 'string' ? schema.title : '';
+  const records = useRecordsApi();
+  // Prices arrive after the pick: they land on the rows as they are then, not as they were.
+  const latest = useRef<Row[]>([]);
   if (!spec || !child) return <p className="f-lines__note">{t('webApp.linesUnavailable')}</p>;
 
   const rows: Row[] = Array.isArray(formData) ? (formData as Row[]) : [];
+  latest.current = rows;
+  const parentData = (props.registry?.formContext as { data?: Row } | undefined)?.data ?? {};
+  // Saved lines carry their record's id: once there are some, they can be exported.
+  const parentRef = child.properties?.[spec.parent]?.['x-ref'];
+  const parentId = rows.map((r) => r[spec.parent]).find((v): v is string => typeof v === 'string');
+  const savedParent = typeof parentRef === 'string' && parentId ? { object: parentRef, id: parentId } : undefined;
+  const fieldName = String(fieldPathId.path[fieldPathId.path.length - 1] ?? props.name);
   const declared = (uiSchema?.['ui:options'] as { columns?: unknown } | undefined)?.columns;
   const columns = (
     Array.isArray(declared) ? declared.filter((c): c is string => typeof c === 'string') : spec.columns
   ).filter((c) => spec.columns.includes(c));
   const locked = disabled || readonly;
   const change = (next: Row[]) => onChange(next, fieldPathId.path);
-  const setCell = (i: number, column: string, value: unknown) =>
-    change(rows.map((r, j) => (j === i ? { ...r, [column]: value } : r)));
   const rowKey = (r: Row, i: number) =>
     typeof r.id === 'string' ? r.id : typeof r[ROW_KEY] === 'string' ? r[ROW_KEY] : `row-${i}`;
+  const setCell = (i: number, column: string, value: unknown) => {
+    const next = rows.map((r, j) => (j === i ? { ...r, [column]: value } : r));
+    change(next);
+    // A picked product brings its price (x-default-from), as the server would fill it on save.
+    const fed = fieldsFedBy(child, column, spec.writable);
+    if (!fed.length || value === undefined) return;
+    const key = rowKey(next[i]!, i);
+    void lineDefaults(records, child, spec.parent, fed, next[i]!, parentData)
+      .then((patch) => {
+        if (!Object.keys(patch).length) return;
+        change(latest.current.map((r, j) => (rowKey(r, j) === key && r[column] === value ? { ...r, ...patch } : r)));
+      })
+      // No price found (or the lookup failed): the user types one, and the server still checks it.
+      .catch(() => undefined);
+  };
 
   return (
     <fieldset className="f-lines">
@@ -243,7 +270,8 @@ export function LineItemsField(props: FieldProps) {
             {t('webApp.linesAdd')}
           </Button>
         )}
-        <span className="f-lines__hint">{t('webApp.linesHint')}</span>
+        {savedParent && <LineItemsExport object={savedParent.object} id={savedParent.id} field={fieldName} />}
+        <span className="f-lines__hint">{t(uiSchema?.['ui:live'] ? 'webApp.linesHintLive' : 'webApp.linesHint')}</span>
       </div>
     </fieldset>
   );
@@ -254,6 +282,7 @@ export function withLineItemsGrid(form: RecordForm): RecordForm {
   const names = Object.keys(form.lineItems);
   if (names.length === 0) return form;
   const uiSchema = { ...form.uiSchema };
-  for (const name of names) uiSchema[name] = { ...(uiSchema[name] as object), 'ui:field': LineItemsField };
+  for (const name of names)
+    uiSchema[name] = { ...(uiSchema[name] as object), 'ui:field': LineItemsField, 'ui:live': Boolean(form.live) };
   return { ...form, uiSchema };
 }

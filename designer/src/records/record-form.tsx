@@ -93,7 +93,11 @@ export function RecordFormView({
       transformErrors={transformErrors}
       extraErrors={extraErrors as ErrorSchema | undefined}
       disabled={disabled}
-      onChange={(e) => onChange((e.formData ?? {}) as Record<string, unknown>)}
+      onChange={(e) => {
+        const next = (e.formData ?? {}) as Record<string, unknown>;
+        // Line amounts and totals follow the typing, computed by the server's own formulas.
+        onChange(form.live ? form.live(next) : next);
+      }}
       onSubmit={(e) => onSubmit((e.formData ?? {}) as Record<string, unknown>)}
     >
       {children}

@@ -12,6 +12,7 @@ import { useSession } from '../session/session-context';
 import { cx } from '../ui';
 import { fieldKind, isComputed, labelFieldOf, valueKind } from './field-kind';
 import { accessOf, type FormDoc, type RecordForm } from './form-schema';
+import { LineItemsExport } from './line-items-export';
 import { formatValue } from './format-value';
 import { highlightFields, readSections, stageFieldOf } from './read-view-model';
 import type { RecordRow } from './records-api';
@@ -87,6 +88,7 @@ export function RecordReadView(props: ReadViewProps) {
       schema={schema}
       meta={meta}
       field={f}
+      recordId={record.id}
       value={record[f]}
       lang={lang}
       editable={editable(f)}
@@ -217,6 +219,7 @@ function ReadField({
   schema,
   meta,
   field,
+  recordId,
   value,
   lang,
   editable,
@@ -227,6 +230,7 @@ function ReadField({
   schema: ObjectSchema;
   meta: AppMeta;
   field: string;
+  recordId: string;
   value: unknown;
   lang: string;
   editable: boolean;
@@ -245,9 +249,15 @@ function ReadField({
   let shown: ReactNode;
   if (value === null || value === undefined || value === '') shown = <span className="f-readview__muted">—</span>;
   else if (ref && typeof value === 'string') shown = <LookupValue meta={meta} target={ref} id={value} />;
-  else if (fieldKind(def) === 'children')
-    shown = t('readView.lines', { count: Array.isArray(value) ? value.length : 0 });
-  else shown = formatValue(def, value, lang, { yes: t('timeline.yes'), no: t('timeline.no') });
+  else if (fieldKind(def) === 'children') {
+    const count = Array.isArray(value) ? value.length : 0;
+    shown = (
+      <>
+        {t('readView.lines', { count })}
+        {count > 0 && <LineItemsExport object={object} id={recordId} field={field} />}
+      </>
+    );
+  } else shown = formatValue(def, value, lang, { yes: t('timeline.yes'), no: t('timeline.no') });
 
   // One save at a time: a choice saves on change and its blur must not send it again.
   const busy = useRef(false);

@@ -121,6 +121,9 @@ export function recordsApi(api: ApiClient) {
         // For people: labelled headers and lookup names (ids in a column beside them).
         query: { format, filter: listQuery(p).filter, sort: listQuery(p).sort, labels: true },
       }),
+    /** One record's line items (a quote's lines) as a file for people: labels and product names. */
+    exportLines: (object: string, id: string, field: string, format: 'csv' | 'xlsx') =>
+      api.raw('GET', `${base(object)}/${enc(id)}/lines/${enc(field)}/export`, { query: { format } }),
   };
 }
 

@@ -220,6 +220,19 @@ export interface FieldDefinition {
     [k: string]: string | undefined;
   };
   /**
+   * Where the value comes from when a new record omits it: sources tried in order, the first that finds a value wins. Each source reads `field` of the first live `object` record (in creation order) whose fields equal `match`; a match value "$record.<field>" names a field of the record being created, "$record.<lookup>.<field>" a field of the record a lookup points at. Read with the writer's permissions. E.g. a quote line's unit price from the quote's price list, else the product's list price.
+   *
+   * @minItems 1
+   * @maxItems 5
+   */
+  'x-default-from'?: {
+    object: Name;
+    match: {
+      [k: string]: string | undefined;
+    };
+    field: Name;
+  }[];
+  /**
    * A JavaScript expression over `record`, computed on save in the script sandbox; the field is read-only.
    */
   'x-formula'?: string;

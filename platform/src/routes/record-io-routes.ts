@@ -352,6 +352,56 @@ export async function recordIoRoutes(fastify: FastifyInstance) {
   );
 
   app.get(
+    '/api/records/:object/:id/lines/:field/export',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags: ['records'],
+        summary: "One record's line items (an x-children field, e.g. a quote's lines) as CSV or XLSX",
+        description:
+          'The child records linked to this record, in the order they were added, with the fields you may read ' +
+          'but the link back. For people by default: headers are field labels (your language) and lookups hold ' +
+          'the record label (a product name), the id beside it; `labels=false` writes field names and ids. 404 ' +
+          'when the record, the field or its lines are not yours to read.',
+        security: bearer,
+        params: {
+          type: 'object',
+          required: ['object', 'id', 'field'],
+          properties: {
+            object: { type: 'string', maxLength: 63 },
+            id: { type: 'string', maxLength: 64 },
+            field: { type: 'string', maxLength: 63 },
+          },
+        },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            format: exportQuery.properties.format,
+            escapeFormulas: exportQuery.properties.escapeFormulas,
+            labels: { type: 'boolean', default: true, description: 'Field labels and lookup names (default true)' },
+          },
+        },
+        response: errors(400, 401, 404),
+      },
+    },
+    async (request, reply) => {
+      const { object, id, field } = request.params as { object: string; id: string; field: string };
+      const q = request.query as { format?: 'csv' | 'xlsx'; escapeFormulas?: boolean; labels?: boolean };
+      const file = await io().exports.exportLines(request.ctx, object, id, field, {
+        format: q.format ?? 'csv',
+        escapeFormulas: q.escapeFormulas !== false,
+        labels: q.labels !== false,
+      });
+      reply
+        .header('content-type', file.contentType)
+        .header('content-disposition', `attachment; filename="${file.filename}"`)
+        .header('cache-control', 'no-store');
+      return reply.send(file.body as never);
+    },
+  );
+
+  app.get(
     '/api/records/:object/aggregate',
     {
       preHandler: app.requireUser,

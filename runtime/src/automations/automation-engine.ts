@@ -25,7 +25,7 @@ import { startSaveWorkflows, type SaveWorkflowStarter } from './start-save-workf
 
 export interface AutomationDeps extends ActionServices {
   /** Writes of the actions, and the records a schedule rule visits. */
-  records: Pick<RecordService, 'update' | 'createMany' | 'list' | 'get'>;
+  records: Pick<RecordService, 'update' | 'createMany' | 'list' | 'get' | 'withLookupNames'>;
   db: Knex;
   meta: MetaService;
   scripts: ScriptEngine;

@@ -11,7 +11,7 @@ import { renderMessage } from './message-template';
 
 /** The services actions use. */
 export interface ActionServices extends DocumentServices {
-  records: Pick<RecordService, 'update' | 'createMany'>;
+  records: Pick<RecordService, 'update' | 'createMany' | 'withLookupNames'>;
   scripts: ScriptEngine;
   /** Action scripts (the `script` action). */
   scriptActions: Pick<ScriptActions, 'runAction'>;
@@ -69,6 +69,10 @@ export async function runActions(
       run,
       record: current,
       render: (text) => renderMessage(text, { record: current, old: run.old ?? {}, rule: run.label }),
+      renderNamed: async (text) => {
+        const [record, old] = await services.records.withLookupNames(run.tx, run.object, [current, run.old ?? {}]);
+        return renderMessage(text, { record, old, rule: run.label });
+      },
     });
     if (result.record) record = result.record;
     done.push({ type: action.type, ...result.summary });

@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream';
 import type { Clock } from '../clock';
 import type { Ctx } from '../ctx';
-import { badRequest } from '../errors';
+import { badRequest, notFound } from '../errors';
 import type { MetaService } from '../meta/meta-service';
 import type { ObjectModel } from '../model/load-model';
 import type { ObjectAccess, PermissionEngine } from '../permissions/object-access';
@@ -39,6 +39,13 @@ export interface ExportOptions {
   labels?: boolean;
 }
 
+export interface LineExportOptions {
+  format: ExportFormat;
+  escapeFormulas?: boolean;
+  /** Default true: a quote's lines are exported for people (labels, product names). */
+  labels?: boolean;
+}
+
 export interface ExportFile {
   filename: string;
   contentType: string;
@@ -48,7 +55,7 @@ export interface ExportFile {
 export interface ExportServiceDeps {
   meta: Pick<MetaService, 'model'>;
   permissions: PermissionEngine;
-  records: Pick<RecordService, 'list'>;
+  records: Pick<RecordService, 'list' | 'get'>;
   clock: Clock;
 }
 
@@ -102,6 +109,46 @@ export class ExportService {
       contentType: EXPORT_CONTENT_TYPE[opts.format],
       body: writeExport(opts.format, columns, pages(), { escapeFormulas: opts.escapeFormulas !== false }),
     };
+  }
+
+  /**
+   * The line items of one record (`x-children` field `field`, e.g. a quote's `lines`) as a file: the
+   * child object's readable fields but the link back, in the order the lines were added, only when
+   * the user may read the record and its lines (404 otherwise, as for the record).
+   */
+  async exportLines(
+    ctx: Ctx,
+    objectName: string,
+    id: string,
+    field: string,
+    opts: LineExportOptions,
+  ): Promise<ExportFile> {
+    const model = await this.deps.meta.model(ctx);
+    const object = model.object(objectName);
+    const spec = object.children.find((c) => c.name === field);
+    if (!spec) throw notFound(`${object.name} has no line items "${field.slice(0, 64)}"`);
+    const parent = await this.deps.records.get(ctx, object.name, id);
+    // Lines the user may not see are left off the record: there is nothing to export.
+    if (!Array.isArray(parent[field])) throw notFound(`No line items "${field}" on this ${object.name}`);
+    const child = model.object(spec.object);
+    const qa = await queryAccessFor(ctx, model, child, this.deps.permissions);
+    const fields = child.customFields
+      .filter((f) => f.column && f.name !== spec.field && qa.access.fields[f.name] !== 'none')
+      .map((f) => f.name);
+    const file = await this.export(ctx, child.name, {
+      format: opts.format,
+      filter: { [spec.field]: { eq: id } },
+      sort: 'created_at',
+      fields: fields.join(','),
+      escapeFormulas: opts.escapeFormulas !== false,
+      labels: opts.labels !== false,
+    });
+    // Named after the record people know (its number or name), kept to header-safe characters.
+    const label = String(parent[object.labelField] ?? '')
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60);
+    return { ...file, filename: `${label || object.name}-${field}.${opts.format}` };
   }
 }
 

@@ -48,6 +48,7 @@ import { type CursorSigner, decodeCursor, encodeCursor } from './cursor-codec';
 import { expandLookups, type LookupLabel, lookupLabels, parseExpand } from './expand-lookups';
 import { forbiddenWrites, projectColumns, readableColumns, toRecord, withoutHiddenFields } from './field-guard';
 import { takeOwnerChange } from './owner-transfer';
+import { defaultSources, fillDefaultsFrom } from './default-from';
 import { recomputeRollups } from './line-items';
 import {
   affectedParents,
@@ -538,6 +539,28 @@ export class RecordService {
    * model. Only when `fn` owns its transaction: a failed statement has aborted a caller's one, which
    * then answers 409 (translate-database-error.ts) — never 500.
    */
+  /**
+   * The records' lookup values replaced by the labels of the records they point at, as `ctx` may
+   * read them (a record it may not read keeps its id): texts written for people name things.
+   */
+  async withLookupNames(ctx: Ctx, objectName: string, records: readonly RecordData[]): Promise<RecordData[]> {
+    const { model, object, qa } = await this.prepare(ctx, objectName, 'read');
+    const lookups = object.customFields.filter((f) => f.ref && f.column);
+    const refs = records.flatMap((r) =>
+      lookups.flatMap((f) => (typeof r[f.name] === 'string' ? [{ object: f.ref!, id: r[f.name] as string }] : [])),
+    );
+    if (!refs.length) return [...records];
+    const labels = await lookupLabels(ctx.db, model, object, qa, refs);
+    return records.map((r) => {
+      const out = { ...r };
+      for (const f of lookups) {
+        const entry = typeof r[f.name] === 'string' ? labels[r[f.name] as string] : undefined;
+        if (entry && 'label' in entry) out[f.name] = entry.label;
+      }
+      return out;
+    });
+  }
+
   private async onFreshModel<T>(ctx: Ctx, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
     try {
       return await fn(ctx);
@@ -678,7 +701,12 @@ export class RecordService {
     now: Date,
     lookups: LookupErrors,
   ): Promise<{ row: Row; children: Record<string, unknown[]> }> {
-    const { values, children } = checkPayload(object, qa.access, asObject(payload), 'create');
+    const { values, children } = checkPayload(
+      object,
+      qa.access,
+      await this.withDefaultsFrom(tx, model, object, asObject(payload), lookups),
+      'create',
+    );
     assertLookups(lookups, values, 'The record is not valid');
     if (object.parent && values[object.parent.field]) await this.assertParentWritable(tx, model, object, values);
     const hook = await this.deps.hooks.runFilters<BeforeCreatePayload>(tx, RECORD_EVENTS.beforeCreate, {
@@ -703,6 +731,44 @@ export class RecordService {
     row.created_by = owner === null ? null : actor(tx);
     row.updated_by = actor(tx);
     return { row, children };
+  }
+
+  /**
+   * Omitted fields with `x-default-from` filled from other records. A lookup naming no record is
+   * reported first, so an unknown product reads as such rather than as a missing price.
+   */
+  private async withDefaultsFrom(
+    tx: TxCtx,
+    model: Model,
+    object: ObjectModel,
+    payload: Record<string, unknown>,
+    lookups: LookupErrors,
+  ): Promise<Record<string, unknown>> {
+    if (!defaultSources(object).length) return payload;
+    assertLookups(lookups, payload, 'The record is not valid');
+    return fillDefaultsFrom(object, payload, async (name, match, field) => {
+      const target = model.object(name);
+      const qa = await queryAccessFor(tx, model, target, this.deps.permissions, { mustRead: false });
+      if (!qa.access.can.read || [field, ...Object.keys(match)].some((k) => qa.access.fields[k] === 'none'))
+        return undefined;
+      const filter = Object.fromEntries(Object.entries(match).map(([k, v]) => [k, { eq: v }]));
+      let where: ReturnType<typeof compileFilter>;
+      try {
+        where = compileFilter(model, target, filter, qa, 'read');
+      } catch (e) {
+        // A value of the wrong shape for the matched field (text where an id goes) matches nothing.
+        if (isAppError(e) && e.code === 'BAD_REQUEST') return undefined;
+        throw e;
+      }
+      const column = target.field(field).column!;
+      const row = await tx.db
+        .withSchema(tx.schema)
+        .from(target.table)
+        .where(where)
+        .orderBy([`${target.table}.created_at`, `${target.table}.id`])
+        .first(`${target.table}.${column} as value`);
+      return row?.value;
+    });
   }
 
   /**

@@ -128,6 +128,19 @@ export const quote: Field = object(
   ['name', 'account'],
 );
 
+/**
+ * A line without a unit price takes the quote's price list entry for the product, else the
+ * product's list price (x-default-from, docs/metadata.md): the same for the form, the API and imports.
+ */
+const UNIT_PRICE_FROM = [
+  {
+    object: 'price_list_entry',
+    match: { price_list: '$record.quote.price_list', product: '$record.product' },
+    field: 'price',
+  },
+  { object: 'product', match: { id: '$record.product' }, field: 'list_price' },
+];
+
 export const quote_line: Field = object(
   'Quote line',
   '报价明细',
@@ -137,7 +150,7 @@ export const quote_line: Field = object(
     product: lookup('product', 'Product', '产品'),
     description: text('Description', '描述', 500),
     quantity: number('Quantity', '数量', { minimum: 0, default: 1 }),
-    unit_price: money('Unit price', '单价', { minimum: 0 }),
+    unit_price: money('Unit price', '单价', { minimum: 0, 'x-default-from': UNIT_PRICE_FROM }),
     discount: percent('Line discount', '行折扣', { minimum: 0, maximum: 100, default: 0 }),
     amount: formula(
       '(record.quantity || 0) * (record.unit_price || 0) * (1 - (record.discount || 0) / 100)',

@@ -23,6 +23,8 @@ export interface ActionStep {
   record: RecordData;
   /** Renders a Handlebars message over the record, the old record and the rule's label. */
   render(text: string): string;
+  /** The same, with lookups shown as the labels of the records they point at (texts people read). */
+  renderNamed(text: string): Promise<string>;
 }
 
 /** What an action did: its summary on the run (`type` added), and the record when it changed it. */

@@ -31,11 +31,11 @@ export const emailAction: AutomationActionType<EmailAction> = {
     const problem = messageProblem(action.subject, new Set(c.object.fields.keys()));
     if (problem) c.add(`${c.path}/subject`, problem);
   },
-  async run(action, { services, run, record, render }) {
+  async run(action, { services, run, record, renderNamed }) {
     const id = String(record.id);
     const as = await authorCtx(run.tx, run.object, id, run.user ? String(run.user.id) : null);
     const body = await services.documents.printText(as, run.object, id, action.template);
-    const subject = render(action.subject).slice(0, 500);
+    const subject = (await renderNamed(action.subject)).slice(0, 500);
     const users = await recipients(run, record, action.to);
     const rows = users.length
       ? await run.tx.db

@@ -28,10 +28,11 @@ export const notifyAction: AutomationActionType<NotifyAction> = {
       if (problem) c.add(`${c.path}/${key}`, problem);
     }
   },
-  async run(action, { run, record, render }) {
+  async run(action, { run, record, renderNamed }) {
     const users = await recipients(run, record, action.to);
-    const title = render(action.title);
-    const body = action.message ? render(action.message) : '';
+    // "Deal {{record.account}} won" names the account, not its id.
+    const title = await renderNamed(action.title);
+    const body = action.message ? await renderNamed(action.message) : '';
     for (const user of users)
       await notify(
         run.tx.db,
