@@ -49,6 +49,8 @@ export interface ApprovalEvent {
   stepLabel?: string | null;
   user?: { id?: string; name?: string | null } | null;
   comment?: string | null;
+  /** What the engine adds: an escalation's `fallback` (`role` with its `role`, or `admins`), a send-back's `reapproval`. */
+  data?: Record<string, unknown> | null;
 }
 
 export interface ApprovalInstance {

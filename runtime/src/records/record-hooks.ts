@@ -5,6 +5,9 @@
  * - `record.beforeCreate` / `record.beforeUpdate` / `record.beforeDelete`: filter hooks, in the save
  *   transaction, after validation and before the scripts; they may change `record`/`patch` or throw
  *   an `AppError` to refuse the save.
+ * - `record.written`: a filter hook, in the save transaction, after the row and its audit entry are
+ *   written (each record of a batch, line items included): may refuse the save by throwing, or do
+ *   more work in the same transaction (the approval engine's send-back after an approval).
  * - `record.afterCreate` / `record.afterUpdate` / `record.afterDelete`: action hooks, after commit.
  *
  * Every change to a record comes through these events, whoever makes it: a user, an import or its
@@ -19,6 +22,7 @@ export const RECORD_EVENTS = {
   beforeCreate: 'record.beforeCreate',
   beforeUpdate: 'record.beforeUpdate',
   beforeDelete: 'record.beforeDelete',
+  written: 'record.written',
   afterCreate: 'record.afterCreate',
   afterUpdate: 'record.afterUpdate',
   afterDelete: 'record.afterDelete',
@@ -63,4 +67,18 @@ export interface AfterSavePayload {
   changes: Record<string, [unknown, unknown]>;
   /** What made the change, when not a person editing the record. */
   cause?: ChangeCause;
+}
+
+/** `record.written`: what was just written, in the save's transaction. */
+export interface RecordWrittenPayload {
+  object: string;
+  id: string;
+  action: 'create' | 'update' | 'delete' | 'restore';
+  /** The row as written (every column). */
+  record: RecordData;
+  old: RecordData | null;
+  changes: Record<string, [unknown, unknown]>;
+  cause?: ChangeCause;
+  /** Set by a hook that wrote this record again (through the records engine): the save answers the row as it is now. */
+  rewritten?: boolean;
 }

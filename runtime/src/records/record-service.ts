@@ -66,6 +66,7 @@ import {
   type BeforeUpdatePayload,
   RECORD_EVENTS,
   type RecordData,
+  type RecordWrittenPayload,
 } from './record-hooks';
 import { runSaveScripts } from './save-scripts';
 import { isStaleShape } from '../db/translate-database-error';
@@ -798,7 +799,9 @@ export class RecordService {
       if (row || Object.keys(diffRecords(object, old, fresh!)).length) row = fresh;
     }
     if (!row) return undefined;
-    await this.afterWrite(tx, model, object, 'update', old, row);
+    // A `record.written` hook may write the record again (an approval sent back): answer it as it is now.
+    if ((await this.afterWrite(tx, model, object, 'update', old, row)).has(id))
+      row = (await this.reload(tx, object, [id]))[0] ?? row;
     return row;
   }
 
@@ -930,8 +933,8 @@ export class RecordService {
     writes: { old: Row | null; row: Row }[],
     batch?: string,
     skipParents = false,
-  ): Promise<void> {
-    if (!writes.length) return;
+  ): Promise<Set<string>> {
+    if (!writes.length) return new Set();
     const user = actor(tx);
     const entries: AuditEntry[] = [];
     const events: AfterSavePayload[] = [];
@@ -957,6 +960,20 @@ export class RecordService {
       });
     }
     await writeAudit(tx.db, tx.schema, entries);
+    const rewritten = new Set<string>();
+    if (this.deps.hooks.has(RECORD_EVENTS.written))
+      for (const [i, e] of events.entries()) {
+        const p = await this.deps.hooks.runFilters<RecordWrittenPayload>(tx, RECORD_EVENTS.written, {
+          object: e.object,
+          id: e.id,
+          action,
+          record: writes[i]!.row,
+          old: writes[i]!.old,
+          changes: e.changes,
+          ...(tx.cause ? { cause: tx.cause } : {}),
+        });
+        if (p.rewritten) rewritten.add(e.id);
+      }
     await this.refreshRelatedRollups(tx, model, object, writes);
     if (object.parent && !skipParents) {
       await this.touchParents(tx, model, object, [
@@ -984,6 +1001,7 @@ export class RecordService {
       if (this.savedListeners.some((l) => l.wants(model, object.name, action)))
         await this.deps.outbox.enqueue(tx, SAVED_TOPIC, data);
     }
+    return rewritten;
   }
 
   /** Outbox handler of a saved record: the registered listeners (workflow triggers). */

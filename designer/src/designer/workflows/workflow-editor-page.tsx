@@ -169,6 +169,10 @@ function WorkflowEditor({
           ...(Array.isArray(f.enum) ? { enum: f.enum } : {}),
           ...(typeof f.type === 'string' ? { type: f.type } : {}),
         })),
+      // Any field can send an approved record back: formulas, roll-ups and line items included.
+      watchFields: props
+        .filter(([, f]) => !f['x-autonumber'])
+        .map(([n]) => ({ name: n, label: fieldLabel(object ?? undefined, n, i18n.language) })),
       userFields: props
         .filter(([, f]) => f['x-ref'] === 'user')
         .map(([n]) => ({ name: n, label: fieldLabel(object ?? undefined, n, i18n.language) })),

@@ -473,6 +473,9 @@ export const en = {
     escalated: 'Escalated',
     recalled: '{{who}} recalled',
     completed: 'Completed',
+    unlocked: '{{who}} unlocked the approved record',
+    fallbackRole: 'Nobody was found for this step, so it went to the role {{role}}',
+    fallbackAdmins: 'Nobody was found for this step, so it went to the admins',
     other: '{{who}}: {{action}}',
   },
   errors: {
@@ -978,6 +981,20 @@ export const en = {
     activeHint: 'Inactive workflows are never started; running ones finish.',
     triggerOn: 'Starts',
     triggerCondition: 'Only when (condition)',
+    fallbackRole: 'If nobody is found, ask',
+    fallbackAdmins: 'The admins',
+    fallbackRoleHint:
+      'When the approvers of a step or its escalation find nobody (for example no manager), this role gets it; when it has nobody either, the admins.',
+    afterApproval: 'After the final approval',
+    after_none: 'The record stays editable',
+    after_lock: 'Lock the record',
+    after_reapprove: 'Approve again when key fields change',
+    after_noneHint: 'Changes after the approval are not checked.',
+    after_lockHint:
+      'Nobody can change or delete it; an admin may unlock it with a reason, which is kept in its history.',
+    after_reapproveHint:
+      'Changing one of the fields below sends it back: it becomes pending and this approval starts again.',
+    reapproveFields: 'Fields that send it back',
     expressionHint: 'A JavaScript expression over record and user, e.g. record.amount > 100000',
     startHint: 'Where every approval begins. Connect it to the first step.',
     stepLabel: 'Step name',
