@@ -88,6 +88,9 @@ export function approvalsApi(api: ApiClient) {
         `/api/approvals/instances/${enc(instance)}/recall`,
         comment ? { comment } : {},
       ),
+    /** Tenant admins: unlock a record held locked after its approval; the reason goes to its history. */
+    unlock: (object: string, id: string, reason: string) =>
+      api.post<{ approval_status: string }>(`/api/records/${enc(object)}/${enc(id)}/unlock`, { reason }),
     forRecord: (object: string, id: string, signal?: AbortSignal) =>
       api.get<ApprovalInstance[] | { items: ApprovalInstance[] }>(
         `/api/records/${enc(object)}/${enc(id)}/approvals`,

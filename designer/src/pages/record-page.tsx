@@ -6,6 +6,7 @@ import { Tabs } from 'radix-ui';
 import { Lock, Pencil, SearchX, Trash2 } from 'lucide-react';
 import { type ApiError, isApiError } from '../api/api-error';
 import { ApprovalPanel } from '../approvals/approval-panel';
+import { useApprovalsApi } from '../approvals/use-approvals';
 import { enumLabel, fieldLabel, objectLabel } from '../i18n/pick-label';
 import { apiErrorText, translatedFieldErrors } from '../i18n/error-text';
 import { useLocale } from '../i18n/use-locale';
@@ -170,13 +171,41 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
   const [conflict, setConflict] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [locked, setLocked] = useState(record?.approval_status === 'pending');
+  // Locked because a workflow keeps approved records locked (`afterApproval: lock`), not because pending.
+  const [approvedLock, setApprovedLock] = useState(false);
+  const [unlocking, setUnlocking] = useState(false);
+  const [unlockReason, setUnlockReason] = useState('');
+  const approvals = useApprovalsApi();
+  const onLocked = (e?: unknown) => {
+    setLocked(true);
+    setApprovedLock(isApiError(e, 'RECORD_LOCKED') && e.details?.reason === 'approved');
+  };
   const label = objectLabel(object, schema, locale);
   const labelField = labelFieldOf(schema);
   const title = record
     ? String((labelField && record[labelField]) || t('list.untitled'))
     : t('record.newTitle', { label });
 
-  useEffect(() => setLocked(record?.approval_status === 'pending'), [record?.approval_status]);
+  useEffect(() => {
+    setLocked(record?.approval_status === 'pending');
+    setApprovedLock(false);
+  }, [record?.approval_status]);
+
+  const unlock = async () => {
+    if (!record) return;
+    try {
+      await approvals.unlock(object, record.id, unlockReason.trim());
+      setUnlocking(false);
+      setUnlockReason('');
+      toast({ tone: 'success', title: t('record.unlocked') });
+      await queryClient.invalidateQueries({ queryKey: recordKeys.one(session.tenant, object, record.id) });
+    } catch (e) {
+      toast({
+        tone: 'error',
+        title: t('record.saveFailed', { message: isApiError(e) ? apiErrorText(t, e) : String(e) }),
+      });
+    }
+  };
 
   const save = async (formData: Record<string, unknown>) => {
     setSaving(true);
@@ -232,7 +261,7 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
         toast({ tone: 'error', title: t('record.fixErrors'), ...(err.fields ? {} : { description: err.message }) });
         return;
       case 'RECORD_LOCKED':
-        setLocked(true);
+        onLocked(err);
         return;
       case 'CONFLICT':
         setConflict(true);
@@ -273,11 +302,40 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
         <div className="f-record__banner" role="status">
           <Lock size={16} aria-hidden="true" />
           <div>
-            <strong>{t('record.lockedTitle')}</strong>
-            <p>{t('record.lockedBody')}</p>
+            <strong>{t(approvedLock ? 'record.approvedLockTitle' : 'record.lockedTitle')}</strong>
+            <p>{t(approvedLock ? 'record.approvedLockBody' : 'record.lockedBody')}</p>
           </div>
+          {approvedLock && session.isAdmin && (
+            <Button size="sm" onClick={() => setUnlocking(true)}>
+              {t('record.unlock')}
+            </Button>
+          )}
         </div>
       )}
+      <Dialog
+        open={unlocking}
+        onOpenChange={setUnlocking}
+        title={t('record.unlock')}
+        closeLabel={t('common.close')}
+        footer={
+          <>
+            <Button onClick={() => setUnlocking(false)}>{t('common.cancel')}</Button>
+            <Button variant="primary" disabled={!unlockReason.trim()} onClick={() => void unlock()}>
+              {t('record.unlock')}
+            </Button>
+          </>
+        }
+      >
+        <label className="f-field">
+          <span className="f-field__label">{t('record.unlockReason')}</span>
+          <textarea
+            className="f-textarea"
+            rows={3}
+            value={unlockReason}
+            onChange={(e) => setUnlockReason(e.target.value)}
+          />
+        </label>
+      </Dialog>
       {record && !editing ? (
         <>
           <div className="f-readview__toolbar">
@@ -294,7 +352,7 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
             record={record}
             locked={locked}
             lang={locale}
-            onLocked={() => setLocked(true)}
+            onLocked={onLocked}
             onConflict={() => setConflict(true)}
           />
         </>

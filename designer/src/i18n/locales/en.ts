@@ -318,6 +318,12 @@ export const en = {
     keepEditing: 'Keep my edits',
     lockedTitle: 'Waiting for approval',
     lockedBody: 'This record is pending approval and cannot be changed until the approval is decided.',
+    approvedLockTitle: 'Approved and locked',
+    approvedLockBody:
+      'This record was approved and its approval keeps it from being changed. An admin may unlock it with a reason.',
+    unlock: 'Unlock…',
+    unlockReason: 'Why is it unlocked? (kept in its history)',
+    unlocked: 'Unlocked: submit it again to have the changes approved',
     notFoundTitle: 'Record not found',
     notFoundBody: 'It may have been deleted, or you may not have access to it.',
     details: 'Details',
