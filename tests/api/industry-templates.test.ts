@@ -170,6 +170,11 @@ describe('consultative project sales (B2B)', () => {
       },
     );
     expect(accepted.status, accepted.text).toBe(200);
+    // A milestone's progress leaves the contract approved; a change of its value sends it back.
+    expect((await am.get(`/api/records/contract/${id}`)).body.approval_status).toBe('approved');
+    const bigger = await am.patch(`/api/records/contract/${id}`, { value: 2500000 });
+    expect(bigger.status, bigger.text).toBe(200);
+    expect(bigger.body.approval_status).toBe('pending');
   });
 });
 

@@ -57,7 +57,7 @@ describe('product sales: order amount and stock', () => {
 
   it('confirming takes the stock; beyond it the order is refused with a clear error and nothing is taken', async () => {
     const a = await product('STK-A', 5);
-    const b = await product('STK-B', 1);
+    const b = await product('STK-B', 2);
     const ok = await draftOrder([{ product: a, quantity: 3 }]);
     const c1 = await confirm(ok.id);
     expect(c1.status, c1.text).toBe(200);
@@ -67,6 +67,8 @@ describe('product sales: order amount and stock', () => {
       { product: a, quantity: 1 },
       { product: b, quantity: 2, unit_price: 10 },
     ]);
+    // Meanwhile the shop sold one B over the counter.
+    expect((await t.api.patch(`/api/records/product/${b}`, { stock: 1 })).status).toBe(200);
     const c2 = await confirm(short.id);
     expect(c2.status, c2.text).toBe(400);
     expect(c2.body.error.fields.status).toMatch(/Not enough stock: 1 left/);

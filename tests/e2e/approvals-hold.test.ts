@@ -53,6 +53,7 @@ const TEXT = {
   en: {
     save: 'Save',
     pending: 'Waiting for approval',
+    sentBack: 'Saved. The change needs a new approval: the record went back to its approvers.',
     locked: 'Approved and locked',
     lockedBody: 'An admin may unlock it with a reason.',
     unlock: 'Unlock…',
@@ -62,6 +63,7 @@ const TEXT = {
   'zh-CN': {
     save: '保存',
     pending: '等待审批',
+    sentBack: '已保存。此修改需要重新审批：记录已退回审批人。',
     locked: '已审批并锁定',
     lockedBody: '管理员可填写原因解锁。',
     unlock: '解锁…',
@@ -91,7 +93,9 @@ describe('approvals that hold, in the browser', { timeout: 360_000 }, () => {
       await page.goto(`/o/quote/${quote.body.id}?edit=1`);
       await page.locator('#root_discount').fill('45');
       await page.getByRole('button', { name: tx.save, exact: true }).click();
+      await page.getByText(tx.sentBack).first().waitFor();
       await page.getByText(tx.pending, { exact: true }).first().waitFor();
+      await page.evaluate(() => window.scrollTo(0, 0));
       await screenshot(page, `quote-reapprove-${tag}`, { fullPage: false });
       const now = (await rep.api.get(`/api/records/quote/${quote.body.id}`)).body;
       expect(now).toMatchObject({ discount: 45, approval_status: 'pending' });

@@ -226,7 +226,9 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
       setBaseline(formData);
       queryClient.setQueryData(recordKeys.one(session.tenant, object, record.id), updated);
       await queryClient.invalidateQueries({ queryKey: recordKeys.object(session.tenant, object) });
-      toast({ tone: 'success', title: t('record.saved') });
+      // A change to a field the approval covered sends the record back (afterApproval: reapprove): say so.
+      const sentBack = record.approval_status === 'approved' && updated.approval_status === 'pending';
+      toast({ tone: 'success', title: t(sentBack ? 'record.sentBack' : 'record.saved') });
     } catch (e) {
       handleError(e);
     } finally {

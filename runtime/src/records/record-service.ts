@@ -33,7 +33,7 @@ import { queryAccessFor } from '../permissions/query-access';
 import { type LookupErrors, lookupCheck } from './lookup-targets';
 import { type GuardedRecord, type GuardOptions, guardRecord } from './record-guard';
 import { deleteRecordShares } from '../permissions/share-service';
-import { scriptHostFor } from '../scripts/record-scripts';
+import { hasSaveWork, scriptHostFor } from '../scripts/record-scripts';
 import {
   AFTER_SAVE_TOPIC,
   type AfterSavePayload as AfterSaveScripts,
@@ -196,7 +196,10 @@ export class RecordService {
   };
 
   /** The host answering scripts' `query()` as the user of `ctx` (workflow and action scripts), and `adjust()`. */
-  scriptHost = (ctx: Ctx): ScriptHost => scriptHostFor(ctx, this.scriptQuery, this.adjust);
+  scriptHost = (ctx: Ctx): ScriptHost =>
+    scriptHostFor(ctx, this.scriptQuery, (c, object, id, spec) =>
+      this.adjust(c, object, id, spec, { fromScript: true }),
+    );
 
   /**
    * A guarded, atomic change of one number field: `by` is added unless the result would leave
@@ -206,7 +209,13 @@ export class RecordService {
    * lock, scripts, formulas, roll-ups, audit with the caller's cause — made by the system on behalf
    * of `ctx.user` (the script API's `adjust()`: scripts are metadata an admin wrote, as rules are).
    */
-  adjust = async (ctx: Ctx, objectName: string, id: string, spec: AdjustSpec): Promise<AdjustResult> =>
+  adjust = async (
+    ctx: Ctx,
+    objectName: string,
+    id: string,
+    spec: AdjustSpec,
+    opts: { fromScript?: boolean } = {},
+  ): Promise<AdjustResult> =>
     runInUnitOfWork(ctx, async (userTx) => {
       const tx: TxCtx = {
         ...userTx,
@@ -218,6 +227,12 @@ export class RecordService {
       const type = (field?.valueSchema as { type?: unknown } | undefined)?.type;
       if (!field?.column || field.system || field.readOnly || (type !== 'number' && type !== 'integer'))
         throw badRequest(`${spec.field} is not a writable number field of ${objectName}`);
+      // The tenant's sandbox runs one call at a time and is busy with the calling script: a record
+      // whose own save needs it (formulas, validate/beforeSave scripts) cannot be saved from inside.
+      if (opts.fromScript && hasSaveWork(model, objectName))
+        throw badRequest(
+          `${objectName} has formulas or save scripts: a script cannot adjust its records (keep counters such as stock on an object without them)`,
+        );
       const old = await this.lockForWrite(tx, model, object, qa, id, 'update', undefined);
       const current = Number(old[field.column] ?? 0);
       const next = current + spec.by;

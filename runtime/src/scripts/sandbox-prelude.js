@@ -273,9 +273,12 @@
     // host call, counted in the query budget) and answers {ok, value}: ok false leaves it unchanged.
     const adjust = (object, id, field, by, bounds) => {
       if (typeof id !== 'string' || typeof field !== 'string' || !FIELD.test(field)) {
-        throw new TypeErrorCtor('adjust(object, id, field, by, bounds?): id must be a record id and field a field name');
+        throw new TypeErrorCtor(
+          'adjust(object, id, field, by, bounds?): id must be a record id and field a field name',
+        );
       }
-      if (typeof by !== 'number' || by !== by || by === Infinity || by === -Infinity) {
+      // by - by is 0 for finite numbers only (NaN and ±Infinity give NaN).
+      if (typeof by !== 'number' || by - by !== 0) {
         throw new TypeErrorCtor('adjust(): by must be a finite number');
       }
       const options = { adjust: { field, by } };

@@ -318,6 +318,7 @@ export const en = {
     keepEditing: 'Keep my edits',
     lockedTitle: 'Waiting for approval',
     lockedBody: 'This record is pending approval and cannot be changed until the approval is decided.',
+    sentBack: 'Saved. The change needs a new approval: the record went back to its approvers.',
     approvedLockTitle: 'Approved and locked',
     approvedLockBody:
       'This record was approved and its approval keeps it from being changed. An admin may unlock it with a reason.',

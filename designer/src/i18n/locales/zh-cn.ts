@@ -316,6 +316,7 @@ export const zhCN: Translations = {
     keepEditing: '保留我的编辑',
     lockedTitle: '等待审批',
     lockedBody: '此记录正在审批中，审批完成前无法修改。',
+    sentBack: '已保存。此修改需要重新审批：记录已退回审批人。',
     approvedLockTitle: '已审批并锁定',
     approvedLockBody: '此记录已审批通过，审批后不允许修改。管理员可填写原因解锁。',
     unlock: '解锁…',
