@@ -59,6 +59,10 @@ const TEXT = {
     unlock: 'Unlock…',
     reason: 'Why is it unlocked? (kept in its history)',
     unlocked: 'Unlocked: submit it again to have the changes approved',
+    settings: 'Workflow settings',
+    after: 'After the final approval',
+    fields: 'Fields that send it back',
+    discount: 'Discount',
   },
   'zh-CN': {
     save: '保存',
@@ -69,6 +73,10 @@ const TEXT = {
     unlock: '解锁…',
     reason: '解锁原因（记入历史）',
     unlocked: '已解锁：修改后请重新提交审批',
+    settings: '流程设置',
+    after: '最终审批通过后',
+    fields: '会触发重新审批的字段',
+    discount: '整单折扣',
   },
 } as const;
 
@@ -76,6 +84,20 @@ describe('approvals that hold, in the browser', { timeout: 360_000 }, () => {
   for (const lang of ['en', 'zh-CN'] as const) {
     const tx = TEXT[lang];
     const tag = lang === 'en' ? 'en' : 'zh-cn';
+
+    it(`the workflow designer shows what happens after the final approval (${lang})`, async () => {
+      const { page, errors } = await app.newPage();
+      await signIn(page, app.admin);
+      await useLanguage(page, lang);
+      await page.goto('/designer/workflows/quote_discount_approval');
+      await page.getByRole('heading', { name: tx.settings }).waitFor();
+      expect(await page.getByLabel(tx.after).inputValue()).toBe('reapprove');
+      const fields = page.getByRole('group', { name: tx.fields });
+      expect(await fields.getByLabel(tx.discount, { exact: true }).isChecked()).toBe(true);
+      await fields.scrollIntoViewIfNeeded();
+      await screenshot(page, `workflow-after-approval-${tag}`, { fullPage: false });
+      expect(errors).toEqual([]);
+    });
 
     it(`raising an approved quote's discount sends it back for approval (${lang})`, async () => {
       const quote = await rep.api.post('/api/records/quote', {

@@ -19,6 +19,8 @@ export interface PropertyChoices extends ApproverChoices {
   fields: FieldChoice[];
   /** Every field of the object a send-back after approval may watch (computed ones and line items too). */
   watchFields: Array<{ name: string; label: string }>;
+  /** Role names as people read them (the role's label). */
+  roleLabels?: Record<string, string>;
   scripts: string[];
 }
 
@@ -114,7 +116,7 @@ export function WorkflowSettings({
         value={def.fallbackRole ?? ''}
         options={[
           { value: '', label: t('workflowDesigner.fallbackAdmins') },
-          ...choices.roles.filter((r) => r !== 'admin').map((r) => ({ value: r, label: r })),
+          ...choices.roles.filter((r) => r !== 'admin').map((r) => ({ value: r, label: choices.roleLabels?.[r] ?? r })),
         ]}
         hint={t('workflowDesigner.fallbackRoleHint')}
         onChange={(role) => {
