@@ -68,6 +68,9 @@ describe('core-crm sample data', () => {
     const byEmail = Object.fromEntries(users.body.items.map((u: any) => [u.email, u]));
     expect(byEmail['rep1@demo.test'].roles).toEqual(['sales_rep']);
     expect(byEmail['rep1@demo.test'].manager).toBe(byEmail['manager@demo.test'].id);
+    // The SLA escalation of the agent's cases reaches a person at both levels (issue 23).
+    expect(byEmail['service@demo.test'].manager).toBe(byEmail['service.manager@demo.test'].id);
+    expect(byEmail['service.manager@demo.test'].manager).toBe(byEmail['manager@demo.test'].id);
     await login('finance@demo.test');
   });
 

@@ -42,7 +42,7 @@ describe('product sales (distribution & retail)', () => {
     );
     const cafe = (await rep.get('/api/records/account', { query: f({ name: { eq: 'Blue Bottle Café' } }) })).body
       .items[0];
-    const order = await rep.post('/api/records/order', { account: cafe.id, channel: 'retail', amount: 0 });
+    const order = await rep.post('/api/records/order', { account: cafe.id, channel: 'retail' });
     expect(order.status, order.text).toBe(201);
     const line = (body: Record<string, unknown>) =>
       rep.post('/api/records/order_line', { order: order.body.id, ...body });
@@ -55,7 +55,7 @@ describe('product sales (distribution & retail)', () => {
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error.fields.quantity).toMatch(/Only 6 in stock/);
     const saved = (await rep.get(`/api/records/order/${order.body.id}`)).body;
-    expect(Number(saved.lines_total)).toBe(8100);
+    expect(Number(saved.amount)).toBe(8100);
     expect(saved.number).toMatch(/^SO-\d{4}-\d{4}$/);
   });
 
@@ -170,6 +170,11 @@ describe('consultative project sales (B2B)', () => {
       },
     );
     expect(accepted.status, accepted.text).toBe(200);
+    // A milestone's progress leaves the contract approved; a change of its value sends it back.
+    expect((await am.get(`/api/records/contract/${id}`)).body.approval_status).toBe('approved');
+    const bigger = await am.patch(`/api/records/contract/${id}`, { value: 2500000 });
+    expect(bigger.status, bigger.text).toBe(200);
+    expect(bigger.body.approval_status).toBe('pending');
   });
 });
 

@@ -19,7 +19,26 @@ function StepIcon({ status }: { status?: string | undefined }) {
   return <Circle size={16} aria-hidden="true" />;
 }
 
-const KNOWN_EVENTS = new Set(['submitted', 'approved', 'rejected', 'delegated', 'escalated', 'recalled', 'completed']);
+const KNOWN_EVENTS = new Set([
+  'submitted',
+  'approved',
+  'rejected',
+  'delegated',
+  'escalated',
+  'recalled',
+  'completed',
+  'unlocked',
+]);
+
+/** Why an escalation went where it did, when the people it named were nobody. */
+function fallbackNote(
+  data: Record<string, unknown> | null | undefined,
+): { key: 'fallbackRole' | 'fallbackAdmins'; role?: string } | undefined {
+  if (data?.fallback === 'role' && typeof data.role === 'string')
+    return { key: 'fallbackRole', role: typeof data.roleLabel === 'string' ? data.roleLabel : data.role };
+  if (data?.fallback === 'admins') return { key: 'fallbackAdmins' };
+  return undefined;
+}
 
 function Steps({
   instance,
@@ -61,6 +80,11 @@ function Steps({
             <div>
               <div className="f-steps__label">{eventText(e.action, nameOf(e.user, t('record.someone')))}</div>
               {e.stepLabel && e.action !== 'submitted' && <p className="f-steps__step">{e.stepLabel}</p>}
+              {e.action === 'escalated' && fallbackNote(e.data) && (
+                <p className="f-steps__step">
+                  {t(`events.${fallbackNote(e.data)!.key}` as const, { role: fallbackNote(e.data)!.role })}
+                </p>
+              )}
               <p className="f-steps__decision">{at(e.at)}</p>
               {e.comment && <q className="f-steps__comment">{e.comment}</q>}
             </div>

@@ -49,6 +49,8 @@ export interface ApprovalEvent {
   stepLabel?: string | null;
   user?: { id?: string; name?: string | null } | null;
   comment?: string | null;
+  /** What the engine adds: an escalation's `fallback` (`role` with its `role`, or `admins`), a send-back's `reapproval`. */
+  data?: Record<string, unknown> | null;
 }
 
 export interface ApprovalInstance {
@@ -86,6 +88,9 @@ export function approvalsApi(api: ApiClient) {
         `/api/approvals/instances/${enc(instance)}/recall`,
         comment ? { comment } : {},
       ),
+    /** Tenant admins: unlock a record held locked after its approval; the reason goes to its history. */
+    unlock: (object: string, id: string, reason: string) =>
+      api.post<{ approval_status: string }>(`/api/records/${enc(object)}/${enc(id)}/unlock`, { reason }),
     forRecord: (object: string, id: string, signal?: AbortSignal) =>
       api.get<ApprovalInstance[] | { items: ApprovalInstance[] }>(
         `/api/records/${enc(object)}/${enc(id)}/approvals`,

@@ -31,7 +31,7 @@ interface ReadViewProps {
   locked: boolean;
   lang: string;
   /** The server refused with RECORD_LOCKED: the page shows its banner. */
-  onLocked: () => void;
+  onLocked: (error?: unknown) => void;
   /** Someone else saved meanwhile (409 CONFLICT): the page offers to reload. */
   onConflict: () => void;
 }
@@ -62,7 +62,7 @@ export function RecordReadView(props: ReadViewProps) {
       void queryClient.invalidateQueries({ queryKey: recordKeys.object(tenant, object) });
       return { ok: true };
     } catch (e) {
-      if (isApiError(e, 'RECORD_LOCKED')) props.onLocked();
+      if (isApiError(e, 'RECORD_LOCKED')) props.onLocked(e);
       if (isApiError(e, 'CONFLICT')) props.onConflict();
       if (isApiError(e))
         return { ok: false, message: e.fields?.[field] ?? Object.values(e.fields ?? {})[0] ?? e.message };

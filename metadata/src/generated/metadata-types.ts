@@ -20,6 +20,10 @@ export type StableId = string;
  */
 export type Scope = false | true | 'own' | 'subordinates' | 'all';
 export type FieldAccess = 'none' | 'read' | 'edit';
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name1 = string;
 export type Approver =
   | {
       user: string;
@@ -36,15 +40,15 @@ export type Approver =
 /**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
-export type Name1 = string;
-/**
- * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
- */
 export type Name2 = string;
 /**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
 export type Name3 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name4 = string;
 export type AutomationAction = {
   /**
    * A registered action kind: set, create, notify, email, script, document, or one a plugin adds (checked against the action registry, and a plugin kind's own schema, by the automation section check)
@@ -54,7 +58,7 @@ export type AutomationAction = {
 /**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
-export type Name4 = string;
+export type Name5 = string;
 
 /**
  * A packaged metadata document (an industry template, or a tenant's export).
@@ -373,6 +377,8 @@ export interface WorkflowDefinition {
     on: 'submit' | 'create' | 'update' | 'save';
     condition?: string;
   };
+  afterApproval?: WorkflowAfterApproval;
+  fallbackRole?: Name1;
   /**
    * @minItems 1
    * @maxItems 200
@@ -383,6 +389,16 @@ export interface WorkflowDefinition {
    */
   edges: WorkflowEdge[];
   'x-i18n'?: I18N;
+}
+/**
+ * What happens to the record after the final approval: "none" (default) leaves it editable; "lock" keeps it locked (edits and deletes answer 409 RECORD_LOCKED until a tenant admin unlocks it with a reason, which returns it to approval status "none"); "reapprove" sends it back for approval (status pending, a new instance of this workflow) when a save changes one of `fields` (stored fields, roll-ups, formulas, or a line-item field such as "lines").
+ */
+export interface WorkflowAfterApproval {
+  mode: 'none' | 'lock' | 'reapprove';
+  /**
+   * @maxItems 100
+   */
+  fields?: Name[];
 }
 export interface WorkflowNode {
   id: string;
@@ -418,7 +434,7 @@ export interface WorkflowNodeData {
     [k: string]: unknown | undefined;
   };
   script?: Name;
-  document?: Name1;
+  document?: Name2;
   /**
    * Approval nodes: fields of the record that this step's approvers see in their inbox even where their roles may not read them (approvers always see the record's label and the fields their roles may read)
    *
@@ -507,8 +523,8 @@ export interface ViewDefinition {
    * How the list is shown: a table (default), a kanban board with a column per option of `groupBy`, or a calendar of `dateField`.
    */
   type?: 'table' | 'kanban' | 'calendar';
-  groupBy?: Name2;
-  dateField?: Name3;
+  groupBy?: Name3;
+  dateField?: Name4;
   /**
    * Calendar: the span shown first.
    */
@@ -614,7 +630,7 @@ export interface ReportDefinition {
    */
   derive?: ReportDerived[];
   chart: 'bar' | 'line' | 'pie' | 'funnel' | 'table';
-  chartValue?: Name4;
+  chartValue?: Name5;
   /**
    * Output columns, "-" for descending (default: group keys; select fields in their enum order).
    *

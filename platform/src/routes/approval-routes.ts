@@ -68,6 +68,34 @@ export async function approvalRoutes(fastify: FastifyInstance) {
     },
   );
 
+  app.post(
+    '/api/records/:object/:id/unlock',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags: ['approvals'],
+        summary: 'Unlock a record held locked after its approval (tenant admins, with a reason)',
+        description:
+          'For records approved by a workflow with `afterApproval: {mode: "lock"}`: the approval no longer ' +
+          'holds (`approval_status` becomes `none`), the reason is written to the record history (the ' +
+          "change's cause) and to the approval trail (`unlocked`). Not locked → 409; not an admin → 403.",
+        security: bearer,
+        params: recordParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['reason'],
+          properties: { reason: { type: 'string', maxLength: 1000 } },
+        },
+        response: {
+          200: { type: 'object', properties: { approval_status: { type: 'string' } }, required: ['approval_status'] },
+          ...errors(400, 401, 403, 404, 409),
+        },
+      },
+    },
+    async (request) => wf().unlock(request.ctx, request.params.object, request.params.id, request.body.reason),
+  );
+
   app.get(
     '/api/records/:object/:id/approvals',
     {

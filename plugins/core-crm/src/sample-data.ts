@@ -13,7 +13,22 @@ export const SAMPLE_USERS = [
   { _key: 'mgr', email: 'manager@demo.test', name: 'Li Wei (sales manager)', roles: ['sales_manager'] },
   { _key: 'rep1', email: 'rep1@demo.test', name: 'Zhang Min (sales rep)', roles: ['sales_rep'], manager: '@mgr' },
   { _key: 'rep2', email: 'rep2@demo.test', name: 'Wang Fang (sales rep)', roles: ['sales_rep'], manager: '@mgr' },
-  { _key: 'svc', email: 'service@demo.test', name: 'Chen Jie (service agent)', roles: ['service_agent'] },
+  // The service agent's cases escalate to their manager on a missed SLA, and one level further up
+  // after another SLA period: both levels reach a person.
+  {
+    _key: 'svcmgr',
+    email: 'service.manager@demo.test',
+    name: 'Sun Hao (service manager)',
+    roles: ['service_agent'],
+    manager: '@mgr',
+  },
+  {
+    _key: 'svc',
+    email: 'service@demo.test',
+    name: 'Chen Jie (service agent)',
+    roles: ['service_agent'],
+    manager: '@svcmgr',
+  },
   { _key: 'fin', email: 'finance@demo.test', name: 'Liu Yang (finance)', roles: ['finance'] },
 ].map((u) => ({ ...u, password: DEMO_PASSWORD }));
 

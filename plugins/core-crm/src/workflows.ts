@@ -13,6 +13,10 @@ export const workflows = {
     description: `Quotes with a discount above ${DISCOUNT_APPROVAL_THRESHOLD}% need a sales manager's approval before they are sent.`,
     'x-i18n': { 'zh-CN': { title: '报价折扣审批' } },
     trigger: { on: 'submit', condition: `record.discount > ${DISCOUNT_APPROVAL_THRESHOLD}` },
+    // An approval is given for these numbers: changing the discount, tax or any line sends the quote
+    // back to the manager (the status and the terms stay free, so an approved quote can be sent).
+    afterApproval: { mode: 'reapprove', fields: ['discount', 'tax_rate', 'lines', 'total'] },
+    fallbackRole: 'sales_manager',
     nodes: [
       { id: 'start', type: 'start', position: at(0, 0), data: {} },
       {
@@ -42,6 +46,9 @@ export const workflows = {
     description: `Every contract is approved by a sales manager; above ${CONTRACT_FINANCE_THRESHOLD} also by finance. Approval attaches the contract PDF and activates it.`,
     'x-i18n': { 'zh-CN': { title: '合同审批' } },
     trigger: { on: 'submit' },
+    // A signed contract does not change: an admin unlocks it with a reason (kept in its history).
+    afterApproval: { mode: 'lock' },
+    fallbackRole: 'sales_manager',
     nodes: [
       { id: 'start', type: 'start', position: at(0, 0), data: {} },
       {

@@ -5,6 +5,9 @@
  * - `record.beforeCreate` / `record.beforeUpdate` / `record.beforeDelete`: filter hooks, in the save
  *   transaction, after validation and before the scripts; they may change `record`/`patch` or throw
  *   an `AppError` to refuse the save.
+ * - `record.rowWritten`: a filter hook, in the save transaction, after the row and its audit entry
+ *   are written (each record of a batch, line items included): may refuse the save by throwing, or
+ *   do more work in the same transaction (the approval engine's send-back after an approval).
  * - `record.afterCreate` / `record.afterUpdate` / `record.afterDelete`: action hooks, after commit.
  * - `record.written`: a filter hook in the save transaction after the rows, audit and roll-ups are
  *   written, with every change of the batch: work that must commit (or roll back) with the change.
@@ -21,6 +24,7 @@ export const RECORD_EVENTS = {
   beforeCreate: 'record.beforeCreate',
   beforeUpdate: 'record.beforeUpdate',
   beforeDelete: 'record.beforeDelete',
+  rowWritten: 'record.rowWritten',
   afterCreate: 'record.afterCreate',
   afterUpdate: 'record.afterUpdate',
   afterDelete: 'record.afterDelete',
@@ -73,4 +77,18 @@ export interface WrittenPayload {
   object: string;
   action: AfterSavePayload['action'];
   events: AfterSavePayload[];
+}
+
+/** `record.rowWritten`: one record just written, in the save's transaction. */
+export interface RowWrittenPayload {
+  object: string;
+  id: string;
+  action: 'create' | 'update' | 'delete' | 'restore';
+  /** The row as written (every column). */
+  record: RecordData;
+  old: RecordData | null;
+  changes: Record<string, [unknown, unknown]>;
+  cause?: ChangeCause;
+  /** Set by a hook that wrote this record again (through the records engine): the save answers the row as it is now. */
+  rewritten?: boolean;
 }

@@ -2,7 +2,7 @@ import { isAppError } from '../errors';
 import type { Logger } from '../logger';
 import { isIdentifier } from '../model/naming';
 import type { ScriptLimits } from './scripts-config';
-import type { QueryOptions, ScriptHost } from './script-types';
+import type { AdjustSpec, QueryOptions, ScriptHost } from './script-types';
 
 const DEFAULT_LIMIT = 50;
 const SORT = /^-?[a-z][a-z0-9_]{0,62}(\.[a-z][a-z0-9_]{0,62})?(,-?[a-z][a-z0-9_]{0,62}(\.[a-z][a-z0-9_]{0,62})?){0,9}$/;
@@ -33,11 +33,28 @@ function parseOptions(raw: unknown, maxRows: number): QueryOptions | string {
         return `limit must be an integer from 1 to ${maxRows}`;
       }
       out.limit = value as number;
+    } else if (key === 'adjust') {
+      const a = parseAdjust(value);
+      if (typeof a === 'string') return a;
+      out.adjust = a;
     } else {
       return `unknown option "${key.slice(0, 40)}" (sort, limit)`;
     }
   }
   return out;
+}
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function parseAdjust(raw: unknown): AdjustSpec | string {
+  if (!isPlainObject(raw)) return 'adjust(): invalid arguments';
+  const { field, by, min, max, ...rest } = raw;
+  if (Object.keys(rest).length) return 'adjust(): bounds are {min?, max?}';
+  if (typeof field !== 'string' || !isIdentifier(field)) return 'adjust(): field must be a field name';
+  if (!finite(by)) return 'adjust(): by must be a finite number';
+  if (min !== undefined && !finite(min)) return 'adjust(): min must be a number';
+  if (max !== undefined && !finite(max)) return 'adjust(): max must be a number';
+  return { field, by, ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) };
 }
 
 /**
@@ -61,6 +78,18 @@ export async function answerQuery(
   const options = parseOptions(parseJson(optionsJson), limits.maxQueryRows);
   if (typeof options === 'string') return refuse(options);
   if (!host) return refuse('queries are not available here');
+  if (options.adjust) {
+    const id = (filter.id as { eq?: unknown } | undefined)?.eq;
+    if (typeof id !== 'string') return refuse('adjust(): id must be a record id');
+    if (!host.adjust) return JSON.stringify({ ok: false, error: `adjust('${label}'): not available here` });
+    try {
+      return JSON.stringify({ ok: true, items: [await host.adjust(label, id, options.adjust)] });
+    } catch (e) {
+      if (isAppError(e)) return JSON.stringify({ ok: false, error: `adjust('${label}'): ${e.message}` });
+      logger.error({ err: e, object: label }, 'script adjust failed');
+      return JSON.stringify({ ok: false, error: `adjust('${label}'): the change failed` });
+    }
+  }
   try {
     const items = await host.query(label, filter, options);
     if (!Array.isArray(items)) throw new Error('The script host answered a query with something else than a list');

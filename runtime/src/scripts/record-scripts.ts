@@ -3,6 +3,8 @@ import { validationFailed } from '../errors';
 import type { FieldErrorCodes } from '../field-error-codes';
 import type { Model } from '../model/load-model';
 import type {
+  AdjustResult,
+  AdjustSpec,
   QueryOptions,
   RecordData,
   SaveInput,
@@ -107,9 +109,13 @@ export function assertNoScriptErrors(result: Pick<SaveResult, 'errors' | 'errorI
   );
 }
 
-/** A `ScriptHost` answering `query()` as the user of `ctx` through the records engine. */
-export function scriptHostFor(ctx: Ctx, query: RecordsQuery): ScriptHost {
+/** The records engine's guarded number change behind the script API's `adjust()`. */
+export type RecordsAdjust = (ctx: Ctx, object: string, id: string, spec: AdjustSpec) => Promise<AdjustResult>;
+
+/** A `ScriptHost` answering `query()` as the user of `ctx` through the records engine (and `adjust()` when given). */
+export function scriptHostFor(ctx: Ctx, query: RecordsQuery, adjust?: RecordsAdjust): ScriptHost {
   return {
+    ...(adjust ? { adjust: (object: string, id: string, spec: AdjustSpec) => adjust(ctx, object, id, spec) } : {}),
     query: (object: string, filter: Record<string, unknown>, options: QueryOptions) =>
       query(ctx, object, {
         filter,

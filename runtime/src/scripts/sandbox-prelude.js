@@ -268,7 +268,33 @@
           },
         ]);
       });
-    return { error, set, log, query };
+    // adjust(object, id, field, by, {min, max}?): a guarded, atomic change of a number field of
+    // another record (stock, points), in the save's transaction. It travels the query channel (one
+    // host call, counted in the query budget) and answers {ok, value}: ok false leaves it unchanged.
+    const adjust = (object, id, field, by, bounds) => {
+      if (typeof id !== 'string' || typeof field !== 'string' || !FIELD.test(field)) {
+        throw new TypeErrorCtor(
+          'adjust(object, id, field, by, bounds?): id must be a record id and field a field name',
+        );
+      }
+      // by - by is 0 for finite numbers only (NaN and ±Infinity give NaN).
+      if (typeof by !== 'number' || by - by !== 0) {
+        throw new TypeErrorCtor('adjust(): by must be a finite number');
+      }
+      const options = { adjust: { field, by } };
+      if (bounds !== undefined && bounds !== null) {
+        if (typeof bounds !== 'object') throw new TypeErrorCtor('adjust(): bounds must be {min?, max?}');
+        if (bounds.min !== undefined) options.adjust.min = bounds.min;
+        if (bounds.max !== undefined) options.adjust.max = bounds.max;
+      }
+      return apply(promiseThen, query(object, { id: { eq: id } }, options), [
+        (items) => {
+          const r = items[0];
+          return freeze({ ok: r.ok === true, value: r.value });
+        },
+      ]);
+    };
+    return { error, set, log, query, adjust };
   }
 
   async function invoke(state, key, canSet, position) {
@@ -286,6 +312,7 @@
         api.log,
         api.query,
         state.params,
+        api.adjust,
       );
     } catch (thrown) {
       if (isFailure(thrown)) throw thrown;

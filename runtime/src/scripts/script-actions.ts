@@ -136,7 +136,19 @@ export class ScriptActions {
       old: request.old ?? null,
       user: scriptUserOf(ctx),
     };
-    const host = this.deps.records.scriptHost(ctx);
+    const live = this.deps.records.scriptHost(ctx);
+    // A test run writes nothing: adjust() answers what it would do from the record as the user reads it.
+    const host: ScriptHost = {
+      query: live.query,
+      adjust: async (object, id, spec) => {
+        const [row] = await live.query(object, { id: { eq: id } }, { limit: 1 });
+        if (!row) throw notFound(`No ${object} record ${id}`);
+        const value = Number(row[spec.field] ?? 0);
+        const next = value + spec.by;
+        const ok = !((spec.min !== undefined && next < spec.min) || (spec.max !== undefined && next > spec.max));
+        return { ok, value: ok ? next : value };
+      },
+    };
     if (definition.event === 'validate' || definition.event === 'beforeSave') {
       const isValidate = definition.event === 'validate';
       return runner.runSave(

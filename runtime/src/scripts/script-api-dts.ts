@@ -47,4 +47,16 @@ declare function set(field: string, value: JsonValue): void;
 declare function log(...values: unknown[]): void;
 /** Records of an object matching a filter, as the calling user may see them. */
 declare function query(object: string, filter?: Record<string, unknown>, options?: QueryOptions): Promise<ScriptRecord[]>;
+/**
+ * Adds \`by\` to a number field of another record, atomically, unless the result would leave
+ * [min, max]: then nothing changes and ok is false (stock, points: concurrent calls never overshoot).
+ * Part of the save: a save that fails afterwards undoes it.
+ */
+declare function adjust(
+  object: string,
+  id: string,
+  field: string,
+  by: number,
+  bounds?: { min?: number; max?: number },
+): Promise<{ readonly ok: boolean; readonly value: number }>;
 `;

@@ -38,6 +38,22 @@ export interface QueryOptions {
   /** As in the HTTP API: `"-amount,name"`. */
   sort?: string;
   limit?: number;
+  /** Set by the script API's `adjust()`: a guarded change of one number field of the one record filtered by id. */
+  adjust?: AdjustSpec;
+}
+
+/** `adjust(object, id, field, by, {min, max})`: add `by` unless the result would leave [min, max]. */
+export interface AdjustSpec {
+  field: string;
+  by: number;
+  min?: number;
+  max?: number;
+}
+
+export interface AdjustResult {
+  ok: boolean;
+  /** The field's value after the call (unchanged when refused). */
+  value: number;
 }
 
 /**
@@ -46,6 +62,8 @@ export interface QueryOptions {
  */
 export interface ScriptHost {
   query(object: string, filter: Record<string, unknown>, options: QueryOptions): Promise<RecordData[]>;
+  /** The script API's `adjust()`; absent where scripts may not change other records. */
+  adjust?(object: string, id: string, spec: AdjustSpec): Promise<AdjustResult>;
 }
 
 /** The batched entry point of a record save: one sandbox round trip per save. */

@@ -19,7 +19,7 @@ export type QueryForwarder = (callId: number, object: string, filter: string, op
  */
 export function wrapSource(def: SourceDef): string {
   return def.kind === 'script'
-    ? `(async function (record, old, user, error, set, log, query, params) {'use strict';\n${def.code}\n})`
+    ? `(async function (record, old, user, error, set, log, query, params, adjust) {'use strict';\n${def.code}\n})`
     : `(function (record, old, user) {'use strict'; return (\n${def.code}\n);})`;
 }
 

@@ -46,6 +46,9 @@ export async function checkWorkflow(
     }
   };
 
+  if (def.fallbackRole && !roles.has(def.fallbackRole))
+    issues.push({ path: '/fallbackRole', message: `unknown role "${def.fallbackRole}"` });
+  issues.push(...checkAfterApproval(object, def));
   if (def.trigger?.condition) checkExpression(def.trigger.condition, '/trigger/condition', 'trigger condition');
   def.nodes.forEach((n, i) => {
     const p = `/nodes/${i}/data`;
@@ -110,5 +113,33 @@ function checkSet(object: ObjectModel, set: Record<string, unknown>, path: strin
   if (!result.ok)
     for (const [field, message] of Object.entries(result.errors))
       out.push({ path: `${path}/${field}`, message: `[${node}] ${message}` });
+  return out;
+}
+
+/**
+ * `afterApproval`: `reapprove` needs the fields whose change sends the record back (fields of the
+ * object, roll-ups and formulas included, or a line-item field); `lock` and `none` take none.
+ */
+function checkAfterApproval(object: ObjectModel, def: WorkflowDefinition): MetadataIssue[] {
+  const after = def.afterApproval;
+  if (!after) return [];
+  const fields = after.fields ?? [];
+  if (after.mode !== 'reapprove')
+    return fields.length
+      ? [{ path: '/afterApproval/fields', message: `fields are only used with mode "reapprove"` }]
+      : [];
+  if (!fields.length)
+    return [
+      {
+        path: '/afterApproval/fields',
+        message: 'mode "reapprove" needs the fields whose change sends the record back for approval',
+      },
+    ];
+  const out: MetadataIssue[] = [];
+  fields.forEach((name, i) => {
+    const f = object.fields.get(name);
+    if (!f || (f.system && name !== 'owner'))
+      out.push({ path: `/afterApproval/fields/${i}`, message: `unknown field "${name}" of ${object.name}` });
+  });
   return out;
 }

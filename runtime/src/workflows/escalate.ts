@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { ADMIN_ROLE } from '../ctx';
 import type { Logger } from '../logger';
 import type { Model } from '../model/load-model';
 import { PLATFORM_SCHEMA, SYSTEM_TABLE as T, tenantSchema } from '../model/naming';
@@ -9,7 +8,7 @@ import { createTasks } from './nodes/approval';
 import { event } from './transition';
 import { concludeStep } from './decide';
 import { loadRun } from './load-run';
-import { resolveApprovers } from './resolve-approvers';
+import { resolveFallback } from './resolve-approvers';
 import { decisionReason } from './workflow-cause';
 import type { WorkflowEnv } from './workflow-env';
 import { workflowStore as store } from './workflow-store';
@@ -96,8 +95,13 @@ async function escalateTask(
       return 'decided';
     }
     const at = { submitter: instance.submitted_by, record: run.record, now };
-    let targets = esc.to ? await resolveApprovers(tx.db, tx.schema, [esc.to], at) : [];
-    if (!targets.length) targets = await resolveApprovers(tx.db, tx.schema, [{ role: ADMIN_ROLE }], at);
+    // The target first; when it is nobody (no manager, an empty role), the workflow's fallback role,
+    // then the admins: a deadline never passes the task to nobody.
+    const found = await resolveFallback(tx.db, tx.schema, at, {
+      escalationTo: esc.to,
+      fallbackRole: run.graph.definition.fallbackRole,
+    });
+    const targets = found.assignees;
     await store.updateTask(tx.db, tx.schema, task.id, { status: 'escalated', decided_at: now });
     // The escalated tasks get no deadline of their own: an escalation fires once per task.
     await createTasks(
@@ -111,7 +115,14 @@ async function escalateTask(
       run,
       'escalated',
       task.node,
-      { reason: 'deadline', from: task.assignee, to: targets.map((t) => t.assignee) },
+      {
+        reason: 'deadline',
+        from: task.assignee,
+        to: targets.map((t) => t.assignee),
+        // Said only when the escalation target itself found nobody.
+        ...(found.fallback !== 'escalation' ? { fallback: found.fallback } : {}),
+        ...(found.role ? { role: found.role, roleLabel: run.model.roles[found.role]?.label ?? found.role } : {}),
+      },
       { task: task.id },
     );
     return 'escalated';

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { SYSTEM_TABLE as T } from '../model/naming';
 import type { RecordData } from '../scripts';
+import { ADMIN_ROLE } from '../ctx';
 import type { Approver } from './workflow-graph';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -83,4 +84,29 @@ export async function delegateOf(db: Knex, schema: string, user: string, now: Da
     seen.add(current);
   }
   return current;
+}
+
+/** Which fallback found the people a step goes to (said in the approval trail). */
+export type Fallback = 'escalation' | 'role' | 'admins';
+
+/**
+ * An approval never goes to nobody: when the named approvers resolve to no active user (a submitter
+ * without a manager, an empty role), the step goes to the escalation target, then to the
+ * workflow's `fallbackRole`, then to the tenant's admins — the first that resolves to someone.
+ */
+export async function resolveFallback(
+  db: Knex,
+  schema: string,
+  at: ApproverContext,
+  opts: { escalationTo?: Approver | undefined; fallbackRole?: string | undefined },
+): Promise<{ assignees: ResolvedApprover[]; fallback: Fallback; role?: string }> {
+  if (opts.escalationTo) {
+    const assignees = await resolveApprovers(db, schema, [opts.escalationTo], at);
+    if (assignees.length) return { assignees, fallback: 'escalation' };
+  }
+  if (opts.fallbackRole) {
+    const assignees = await resolveApprovers(db, schema, [{ role: opts.fallbackRole }], at);
+    if (assignees.length) return { assignees, fallback: 'role', role: opts.fallbackRole };
+  }
+  return { assignees: await resolveApprovers(db, schema, [{ role: ADMIN_ROLE }], at), fallback: 'admins' };
 }

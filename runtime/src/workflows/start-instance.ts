@@ -10,7 +10,7 @@ import { matchTrigger } from './match-trigger';
 import { lockRecord, plain } from './record-rows';
 import { submitReason, workflowCause } from './workflow-cause';
 import type { Run, WorkflowEnv } from './workflow-env';
-import { WorkflowGraph } from './workflow-graph';
+import { type WorkflowDefinition, WorkflowGraph } from './workflow-graph';
 import { type InstanceRow, workflowStore as store } from './workflow-store';
 
 export interface SubmitInput {
@@ -18,6 +18,12 @@ export interface SubmitInput {
   comment?: string;
   /** A save-triggered start (automations/start-save-workflows.ts); default: a submit. */
   on?: 'create' | 'update';
+  /**
+   * A send-back (`afterApproval: reapprove`, after-approval.ts): the save that changed `fields` was
+   * authorised by the records engine, and the workflow that approved the record starts again
+   * whatever its trigger condition says now (the approval was given for the old values).
+   */
+  reapproval?: { workflow: string; after: string; fields: string[]; definition: WorkflowDefinition };
 }
 
 /**
@@ -41,7 +47,7 @@ export async function startInstance(
       // as for an update — outside their read scope it does not exist (404, before anything about
       // it is evaluated, so the trigger answers nothing about hidden records), outside their update
       // scope 403. A start on save was authorised by the save itself.
-      if (input.on === undefined)
+      if (input.on === undefined && !input.reapproval)
         await resolveRecord(tx, model, deps.permissions, objectName, recordId, { op: 'update', columns: ['id'] });
       if (input.workflow !== undefined && model.workflows[input.workflow]?.object !== objectName)
         throw badRequest(`No workflow "${input.workflow}" for ${objectName}`);
@@ -49,7 +55,9 @@ export async function startInstance(
       const pending = await store.pendingInstanceOf(tx.db, tx.schema, objectName, recordId);
       if (pending || record.approval_status === 'pending')
         throw conflict('The record is already pending approval', { instance: pending?.id });
-      const chosen = await matchTrigger(env.scripts, tx, model, objectName, record, input.workflow, input.on);
+      const chosen = input.reapproval
+        ? reapprovalWorkflow(model, objectName, input.reapproval)
+        : await matchTrigger(env.scripts, tx, model, objectName, record, input.workflow, input.on);
       if (!chosen) throw badRequest(`The record meets no approval workflow's trigger`);
       const now = env.clock.now();
       const instance = await store.insertInstance(tx.db, tx.schema, {
@@ -73,7 +81,12 @@ export async function startInstance(
         graph: new WorkflowGraph(chosen.definition),
         record,
         now,
-        reason: submitReason(tx, input.on),
+        reason: input.reapproval
+          ? {
+              text: ` sent back for approval by ${tx.user.name} (changed ${input.reapproval.fields.join(', ')})`,
+              ref: {},
+            }
+          : submitReason(tx, input.on),
       };
       const updated = await env.records.systemUpdate(
         tx,
@@ -91,7 +104,13 @@ export async function startInstance(
         run,
         'submitted',
         null,
-        { workflow: chosen.name, version: model.version },
+        {
+          workflow: chosen.name,
+          version: model.version,
+          ...(input.reapproval
+            ? { reapproval: { after: input.reapproval.after, fields: input.reapproval.fields } }
+            : {}),
+        },
         { comment: input.comment ?? null },
       );
       const start = run.graph.start();
@@ -103,4 +122,20 @@ export async function startInstance(
     if ((e as { code?: string }).code === '23505') throw conflict('The record is already pending approval');
     throw e;
   }
+}
+
+/**
+ * The workflow a send-back starts: the one that approved the record, as published now; when it was
+ * removed or deactivated since, the snapshot the approval ran on (an approval that must be given
+ * again never silently lapses).
+ */
+function reapprovalWorkflow(
+  model: Model,
+  object: string,
+  approved: { workflow: string; definition: WorkflowDefinition },
+): { name: string; definition: WorkflowDefinition } {
+  const name = approved.workflow;
+  const current = model.workflows[name];
+  if (current && current.object === object && current.active !== false) return { name, definition: current };
+  return { name, definition: approved.definition };
 }

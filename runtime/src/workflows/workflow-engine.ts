@@ -12,6 +12,8 @@ import type { ScriptEngine } from '../scripts';
 import type { InstallationSecrets } from '../security/installation-secrets';
 import { systemCtx } from '../system-ctx';
 import type { TxCtx } from '../tx/unit-of-work';
+import { RECORD_EVENTS, type RowWrittenPayload } from '../records/record-hooks';
+import { afterRecordWritten, unlockRecord } from './after-approval';
 import { verifyLink } from './approval-links';
 import { inbox, instanceDetail, instanceView, recordApprovals } from './approval-queries';
 import { checkWorkflow } from './check-workflow';
@@ -56,6 +58,8 @@ export interface WorkflowOptions {
 export interface RecordWritePayload {
   object: string;
   id: string;
+  /** The record as it is before the write (its `approval_status` says whether an approval holds it). */
+  old?: Record<string, unknown>;
   /** An admin's explicit override of the approval lock (audited). */
   override?: boolean;
   /** The approval engine's own write (a step's fields, the approval status): not locked out. */
@@ -95,15 +99,24 @@ export class WorkflowEngine {
     for (const [operation, event] of Object.entries(RECORD_LOCK_EVENTS))
       deps.hooks.filter<RecordWritePayload>(
         event,
-        (ctx, p) =>
-          p.passLock
-            ? undefined
-            : this.assertEditable(ctx, p.object, p.id, {
-                override: p.override === true,
-                operation: operation as 'update',
-              }),
+        async (ctx, p) => {
+          if (p.passLock) return;
+          const model = await this.model(ctx);
+          await this.assertEditable(ctx, p.object, p.id, {
+            override: p.override === true,
+            operation: operation as 'update',
+            status: p.old?.approval_status,
+            label: model.objects.get(p.object)?.label.toLowerCase() ?? p.object,
+          });
+        },
         'workflows',
       );
+    deps.hooks.filter<RowWrittenPayload>(
+      RECORD_EVENTS.rowWritten,
+      async (ctx, p) =>
+        afterRecordWritten(ctx, this.env, { model: await this.model(ctx), permissions: this.deps.permissions }, p),
+      'workflows',
+    );
   }
 
   private model(ctx: Ctx) {
@@ -283,9 +296,15 @@ export class WorkflowEngine {
     ctx: Ctx | TxCtx,
     object: string,
     id: string,
-    opts: { override?: boolean; operation?: 'update' | 'delete' } = {},
+    opts: { override?: boolean; operation?: 'update' | 'delete'; status?: unknown; label?: string } = {},
   ): Promise<void> {
     return assertEditable(ctx, this.deps.clock, object, id, opts);
+  }
+
+  /** A tenant admin unlocks a record an approval holds locked (`afterApproval: lock`), with a reason. */
+  async unlock(ctx: Ctx, object: string, id: string, reason: unknown) {
+    const deps = { model: await this.model(ctx), permissions: this.deps.permissions };
+    return unlockRecord(ctx, this.env, deps, object, id, reason);
   }
 
   createDelegation(ctx: Ctx, input: DelegationInput) {

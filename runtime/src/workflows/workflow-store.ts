@@ -78,6 +78,16 @@ export const workflowStore = {
     return db.withSchema(schema).from(T.wfInstances).where({ object, record_id: recordId, status: 'pending' }).first();
   },
 
+  /** The record's latest instance: a pending one, else the one that finished last. */
+  async lastInstanceOf(db: Knex, schema: string, object: string, recordId: string): Promise<InstanceRow | undefined> {
+    return db
+      .withSchema(schema)
+      .from(T.wfInstances)
+      .where({ object, record_id: recordId })
+      .orderByRaw(`(status = 'pending') desc, finished_at desc nulls first, submitted_at desc`)
+      .first();
+  },
+
   async updateInstance(trx: Knex.Transaction, schema: string, id: string, patch: Partial<InstanceRow>): Promise<void> {
     const { definition, ...rest } = patch;
     await trx

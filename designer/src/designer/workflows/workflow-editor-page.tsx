@@ -177,10 +177,19 @@ function WorkflowEditor({
           ...(Array.isArray(f.enum) ? { enum: f.enum } : {}),
           ...(typeof f.type === 'string' ? { type: f.type } : {}),
         })),
+      // Any field can send an approved record back: formulas, roll-ups and line items included.
+      watchFields: props
+        .filter(([, f]) => !f['x-autonumber'])
+        .map(([n]) => ({ name: n, label: fieldLabel(object ?? undefined, n, i18n.language) })),
       userFields: props
         .filter(([, f]) => f['x-ref'] === 'user')
         .map(([n]) => ({ name: n, label: fieldLabel(object ?? undefined, n, i18n.language) })),
       roles: ['admin', ...Object.keys(doc.roles ?? {}).filter((r) => doc.roles[r])],
+      roleLabels: Object.fromEntries(
+        Object.entries(doc.roles ?? {}).flatMap(([r, def]) =>
+          def && typeof (def as { label?: unknown }).label === 'string' ? [[r, (def as { label: string }).label]] : [],
+        ),
+      ),
       users: (users.data ?? [])
         .filter((u) => u.active !== false)
         .map((u) => ({ id: u.id, label: u.name ? `${u.name}${u.email ? ` (${u.email})` : ''}` : (u.email ?? u.id) })),

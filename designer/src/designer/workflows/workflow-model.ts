@@ -57,6 +57,10 @@ export interface WorkflowDefinition {
   description?: string;
   active?: boolean;
   trigger?: { on: 'submit' | 'create' | 'update' | 'save'; condition?: string };
+  /** After the final approval: stay editable, stay locked, or go back for approval when `fields` change. */
+  afterApproval?: { mode: 'none' | 'lock' | 'reapprove'; fields?: string[] };
+  /** Who gets a step whose approvers resolve to nobody (then the admins). */
+  fallbackRole?: string;
   nodes: WfNode[];
   edges: WfEdge[];
   [key: string]: unknown;

@@ -18,6 +18,10 @@ export interface FieldChoice {
 export interface PropertyChoices extends ApproverChoices {
   objects: Array<{ name: string; label: string }>;
   fields: FieldChoice[];
+  /** Every field of the object a send-back after approval may watch (computed ones and line items too). */
+  watchFields: Array<{ name: string; label: string }>;
+  /** Role names as people read them (the role's label). */
+  roleLabels?: Record<string, string>;
   scripts: string[];
 }
 
@@ -107,6 +111,71 @@ export function WorkflowSettings({
           onChange({ ...def, trigger: { ...rest, ...(condition.trim() ? { condition } : {}) } });
         }}
       />
+      <AfterApprovalEditor def={def} onChange={onChange} choices={choices} />
+      <SelectField
+        label={t('workflowDesigner.fallbackRole')}
+        value={def.fallbackRole ?? ''}
+        options={[
+          { value: '', label: t('workflowDesigner.fallbackAdmins') },
+          ...choices.roles.filter((r) => r !== 'admin').map((r) => ({ value: r, label: choices.roleLabels?.[r] ?? r })),
+        ]}
+        hint={t('workflowDesigner.fallbackRoleHint')}
+        onChange={(role) => {
+          const { fallbackRole: _old, ...rest } = def;
+          onChange(role ? { ...rest, fallbackRole: role } : (rest as WorkflowDefinition));
+        }}
+      />
+    </div>
+  );
+}
+
+/** What the final approval leaves behind: an editable record, a locked one, or one that goes back when listed fields change. */
+function AfterApprovalEditor({
+  def,
+  onChange,
+  choices,
+}: {
+  def: WorkflowDefinition;
+  onChange: (def: WorkflowDefinition) => void;
+  choices: PropertyChoices;
+}) {
+  const { t } = useTranslation();
+  const mode = def.afterApproval?.mode ?? 'none';
+  const fields = def.afterApproval?.fields ?? [];
+  const setAfter = (next: WorkflowDefinition['afterApproval']) => {
+    const { afterApproval: _old, ...rest } = def;
+    onChange(next && next.mode !== 'none' ? { ...rest, afterApproval: next } : (rest as WorkflowDefinition));
+  };
+  return (
+    <div className="f-wf-props">
+      <SelectField
+        label={t('workflowDesigner.afterApproval')}
+        value={mode}
+        options={(['none', 'lock', 'reapprove'] as const).map((m) => ({
+          value: m,
+          label: t(`workflowDesigner.after_${m}` as const),
+        }))}
+        hint={t(`workflowDesigner.after_${mode}Hint` as const)}
+        onChange={(m) => setAfter(m === 'reapprove' ? { mode: 'reapprove', fields } : { mode: m as 'none' | 'lock' })}
+      />
+      {mode === 'reapprove' && (
+        <fieldset className="f-wf-fieldset">
+          <legend>{t('workflowDesigner.reapproveFields')}</legend>
+          {choices.watchFields.map((f) => (
+            <CheckField
+              key={f.name}
+              label={f.label}
+              checked={fields.includes(f.name)}
+              onChange={(on) =>
+                setAfter({
+                  mode: 'reapprove',
+                  fields: on ? [...fields, f.name] : fields.filter((x) => x !== f.name),
+                })
+              }
+            />
+          ))}
+        </fieldset>
+      )}
     </div>
   );
 }

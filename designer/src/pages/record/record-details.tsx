@@ -17,9 +17,14 @@ export function RecordDetails({ input, editor }: { input: EditorInput; editor: R
         <div className="f-record__banner" role="status">
           <Lock size={16} aria-hidden="true" />
           <div>
-            <strong>{t('record.lockedTitle')}</strong>
-            <p>{t('record.lockedBody')}</p>
+            <strong>{t(editor.lock.approvedLock ? 'record.approvedLockTitle' : 'record.lockedTitle')}</strong>
+            <p>{t(editor.lock.approvedLock ? 'record.approvedLockBody' : 'record.lockedBody')}</p>
           </div>
+          {editor.lock.canUnlock && (
+            <Button size="sm" onClick={() => editor.lock.setUnlocking(true)}>
+              {t('record.unlock')}
+            </Button>
+          )}
         </div>
       )}
       {record && !url.editing ? (
@@ -42,7 +47,7 @@ export function RecordDetails({ input, editor }: { input: EditorInput; editor: R
             record={record}
             locked={locked}
             lang={editor.locale}
-            onLocked={() => editor.setLocked(true)}
+            onLocked={editor.lock.onLocked}
             onConflict={() => editor.setConflict(true)}
           />
         </>

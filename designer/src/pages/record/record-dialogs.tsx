@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Button, Dialog } from '../../ui';
 import type { RecordEditorState } from './use-record-editor';
 
-/** The two questions a record page asks: reload after a version conflict, and delete for sure. */
+/** The questions a record page asks: reload after a version conflict, delete for sure, and why unlock. */
 export function RecordDialogs({ editor }: { editor: RecordEditorState }) {
   const { t } = useTranslation();
   return (
@@ -37,6 +37,34 @@ export function RecordDialogs({ editor }: { editor: RecordEditorState }) {
           </>
         }
       />
+      <Dialog
+        open={editor.lock.unlocking}
+        onOpenChange={editor.lock.setUnlocking}
+        title={t('record.unlock')}
+        closeLabel={t('common.close')}
+        footer={
+          <>
+            <Button onClick={() => editor.lock.setUnlocking(false)}>{t('common.cancel')}</Button>
+            <Button
+              variant="primary"
+              disabled={!editor.lock.unlockReason.trim()}
+              onClick={() => void editor.lock.unlock()}
+            >
+              {t('record.unlock')}
+            </Button>
+          </>
+        }
+      >
+        <label className="f-field">
+          <span className="f-field__label">{t('record.unlockReason')}</span>
+          <textarea
+            className="f-textarea"
+            rows={3}
+            value={editor.lock.unlockReason}
+            onChange={(e) => editor.lock.setUnlockReason(e.target.value)}
+          />
+        </label>
+      </Dialog>
     </>
   );
 }

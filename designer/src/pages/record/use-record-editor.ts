@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { fieldLabel, objectLabel } from '../../i18n/pick-label';
@@ -20,6 +20,7 @@ import { useLookupFill } from '../../records/use-lookup-fill';
 import { recordKeys, useRecordsApi } from '../../records/use-records-api';
 import { useSession } from '../../session/session-context';
 import { useToast } from '../../ui';
+import { useApprovalLock } from './use-approval-lock';
 import { useRecordUrl } from './use-record-url';
 import { useSaveErrors } from './use-save-errors';
 
@@ -64,9 +65,8 @@ export function useRecordEditor({ meta, object, schema, record }: EditorInput) {
   const fillLookups = useLookupFill(schema, form, meta, setData);
   const [saving, setSaving] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const [locked, setLocked] = useState(record?.approval_status === 'pending');
-  useEffect(() => setLocked(record?.approval_status === 'pending'), [record?.approval_status]);
-  const errors = useSaveErrors({ meta, schema, form, locale, onLocked: () => setLocked(true) });
+  const lock = useApprovalLock(object, record);
+  const errors = useSaveErrors({ meta, schema, form, locale, onLocked: lock.onLocked });
   const label = objectLabel(object, schema, locale);
 
   const onChange = (next: Record<string, unknown>) => {
@@ -94,7 +94,9 @@ export function useRecordEditor({ meta, object, schema, record }: EditorInput) {
       setBaseline(formData);
       queryClient.setQueryData(recordKeys.one(session.tenant, object, record.id), updated);
       await queryClient.invalidateQueries({ queryKey: recordKeys.object(session.tenant, object) });
-      toast({ tone: 'success', title: t('record.saved') });
+      // A change to a field the approval covered sends the record back (afterApproval: reapprove): say so.
+      const sentBack = record.approval_status === 'approved' && updated.approval_status === 'pending';
+      toast({ tone: 'success', title: t(sentBack ? 'record.sentBack' : 'record.saved') });
     } catch (e) {
       errors.handleError(e);
     } finally {
@@ -136,8 +138,8 @@ export function useRecordEditor({ meta, object, schema, record }: EditorInput) {
     onChange,
     guard,
     saving,
-    locked,
-    setLocked,
+    locked: lock.locked,
+    lock,
     conflict: errors.conflict,
     setConflict: errors.setConflict,
     confirmDelete,

@@ -16,7 +16,7 @@ export function useSaveErrors(opts: {
   schema: ObjectSchema;
   form: ReturnType<typeof buildRecordForm>;
   locale: string;
-  onLocked: () => void;
+  onLocked: (error: unknown) => void;
 }) {
   const { t } = useTranslation();
   const toast = useToast();
@@ -50,7 +50,7 @@ export function useSaveErrors(opts: {
         toast({ tone: 'error', title: t('record.fixErrors'), ...(err.fields ? {} : { description: err.message }) });
         return;
       case 'RECORD_LOCKED':
-        opts.onLocked();
+        opts.onLocked(err);
         return;
       case 'CONFLICT':
         setConflict(true);

@@ -1,6 +1,19 @@
 import type { TemplateDocument } from '@forma/platform/plugin-api';
 import { coreCrmDocument } from '../document';
-import { children, formula, integer, lookup, money, number, object, percent, rollup, select, text } from '../fields';
+import {
+  bool,
+  children,
+  formula,
+  integer,
+  lookup,
+  money,
+  number,
+  object,
+  percent,
+  rollup,
+  select,
+  text,
+} from '../fields';
 import { DEMO_PASSWORD } from '../sample-data';
 import { addFields, compose, template } from './compose';
 
@@ -46,11 +59,56 @@ export function productSalesTemplate(): TemplateDocument {
       order_line_stock: {
         object: 'order_line',
         event: 'validate',
-        label: 'Cannot order more than is in stock',
+        label: 'Warn early when a line asks for more than is in stock (unless back-orders are allowed)',
         code: [
-          'if (record.product) {',
+          'if (record.product && record.order) {',
           "  const [p] = await query('product', { id: { eq: record.product } }, { limit: 1 });",
-          "  if (p && p.stock != null && record.quantity > p.stock) error('quantity', 'Only ' + p.stock + ' in stock');",
+          "  const [o] = await query('order', { id: { eq: record.order } }, { limit: 1 });",
+          '  if (p && p.stock != null && record.quantity > p.stock && !(o && o.allow_backorder))',
+          "    error('quantity', 'Only ' + p.stock + ' in stock', { 'zh-CN': '库存仅剩 ' + p.stock });",
+          '}',
+        ].join('\n'),
+      },
+      // The authoritative check: confirming takes the stock, line by line, with adjust() — a
+      // guarded, atomic decrement (never below 0), so concurrent confirmations never oversell. A
+      // refused line fails the save, which gives back what earlier lines took. Cancelling a
+      // confirmed order returns its stock.
+      order_confirm_stock: {
+        object: 'order',
+        event: 'beforeSave',
+        label: 'Confirming an order takes its products from stock; cancelling returns them',
+        code: [
+          "const confirming = record.status === 'confirmed' && (!old || old.status !== 'confirmed');",
+          "const cancelling = old && old.status === 'confirmed' && record.status === 'cancelled';",
+          'if (confirming && !old) {',
+          "  error('status', 'Save the order with its lines first, then confirm it', { 'zh-CN': '请先保存订单及明细，再确认订单' });",
+          '} else if (confirming || cancelling) {',
+          "  const lines = await query('order_line', { order: { eq: record.id } }, { limit: 200 });",
+          '  let short = 0;',
+          '  // Cancelling gives back what was taken: the ordered units less the back-ordered ones.',
+          '  let owed = cancelling ? -(old.backordered || 0) : 0;',
+          '  for (const line of lines) owed += cancelling ? line.quantity || 0 : 0;',
+          '  for (const line of lines) {',
+          '    const qty = line.quantity || 0;',
+          '    if (!line.product || qty <= 0) continue;',
+          '    if (cancelling) {',
+          '      const back = Math.min(qty, owed);',
+          "      if (back > 0) await adjust('product', line.product, 'stock', back);",
+          '      owed -= back;',
+          '      continue;',
+          '    }',
+          "    const taken = await adjust('product', line.product, 'stock', -qty, { min: 0 });",
+          '    if (taken.ok) continue;',
+          '    if (!record.allow_backorder) {',
+          "      error('status', 'Not enough stock: ' + taken.value + ' left of a product this order needs ' + qty + ' of',",
+          "        { 'zh-CN': '库存不足：某产品仅剩 ' + taken.value + '，本订单需要 ' + qty });",
+          '      break;',
+          '    }',
+          '    // A back-order: take what is there, the rest is delivered later.',
+          "    if (taken.value > 0) await adjust('product', line.product, 'stock', -taken.value, { min: 0 });",
+          '    short += qty - taken.value;',
+          '  }',
+          "  if (confirming) set('backordered', short);",
           '}',
         ].join('\n'),
       },
@@ -79,8 +137,13 @@ export function productSalesTemplate(): TemplateDocument {
       ['online', 'Online', '电商'],
     ]),
     lines: children('order_line', 'order', 'Lines', '订单明细'),
-    lines_total: rollup('lines', 'sum', 'amount', 'Lines total', '明细合计'),
+    // The amount is the lines' total, never typed (a roll-up the records engine keeps exact).
+    amount: rollup('lines', 'sum', 'amount', 'Amount', '订单金额'),
+    allow_backorder: bool('Allow back-orders', '允许缺货订货', { default: false }),
+    backordered: integer('Back-ordered units', '缺货数量', { minimum: 0, default: 0 }),
   });
+  const orderDef = (doc.objects as unknown as Record<string, { required?: string[] }>).order!;
+  orderDef.required = (orderDef.required ?? []).filter((f) => f !== 'amount');
   // Order lines follow their order's access.
   for (const role of Object.values(doc.roles as unknown as Record<string, { objects: Record<string, unknown> }>)) {
     const grant = role.objects.order as { fields?: unknown } | undefined;

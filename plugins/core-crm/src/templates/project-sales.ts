@@ -110,6 +110,14 @@ export function projectSalesTemplate(): TemplateDocument {
     milestones_total: rollup('milestones', 'sum', 'amount', 'Milestones total', '里程碑合计'),
     milestones_count: rollup('milestones', 'count', undefined, 'Milestones', '里程碑数', { type: 'integer' }),
   });
+  // Milestones are accepted and invoiced on the approved contract, so it is not locked as the core
+  // CRM's is: its commercial terms (value, dates, terms, what the milestones add up to) send it back
+  // for approval when they change, a milestone's progress does not.
+  const workflows = doc.workflows as unknown as Record<string, { afterApproval?: unknown }>;
+  workflows.contract_approval!.afterApproval = {
+    mode: 'reapprove',
+    fields: ['value', 'start_on', 'end_on', 'terms', 'milestones_total'],
+  };
   const views = doc.views as unknown as Record<string, { filter?: unknown }>;
   views.pipeline!.filter = { stage: { nin: ['won', 'lost'] } };
   for (const role of Object.values(doc.roles as unknown as Record<string, { objects: Record<string, unknown> }>)) {

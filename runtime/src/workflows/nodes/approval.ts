@@ -1,10 +1,9 @@
 import { APPROVED, OUTCOME_FIELD, REJECTED } from './palette-texts';
-import { ADMIN_ROLE } from '../../ctx';
 import { signLink } from '../approval-links';
 import { addIsoDuration } from '../iso-duration';
 import { localLabel, noticeLocales, noticeTexts } from '../notice-text';
 import { notify } from '../notify';
-import { type ResolvedApprover, resolveApprovers } from '../resolve-approvers';
+import { type ResolvedApprover, resolveApprovers, resolveFallback } from '../resolve-approvers';
 import { event } from '../transition';
 import type { Run } from '../workflow-env';
 import type { WorkflowNode } from '../workflow-graph';
@@ -81,9 +80,17 @@ async function openStep(run: Run, node: WorkflowNode): Promise<string | undefine
       await event(run, 'auto_decided', node.id, { outcome: esc.decide, reason: 'no approver' });
       return run.graph.outcomeEdge(node.id, esc.decide)?.target;
     }
-    if (esc?.to) assignees = await resolveApprovers(ctx.db, ctx.schema, [esc.to], at);
-    if (!assignees.length) assignees = await resolveApprovers(ctx.db, ctx.schema, [{ role: ADMIN_ROLE }], at);
-    await event(run, 'escalated', node.id, { reason: 'no approver', to: assignees.map((a) => a.assignee) });
+    const found = await resolveFallback(ctx.db, ctx.schema, at, {
+      escalationTo: esc?.to,
+      fallbackRole: run.graph.definition.fallbackRole,
+    });
+    assignees = found.assignees;
+    await event(run, 'escalated', node.id, {
+      reason: 'no approver',
+      to: assignees.map((a) => a.assignee),
+      fallback: found.fallback,
+      ...(found.role ? { role: found.role, roleLabel: run.model.roles[found.role]?.label ?? found.role } : {}),
+    });
   }
   const visit = (await store.lastVisit(ctx.db, ctx.schema, instance.id, node.id)) + 1;
   const due = esc?.after ? addIsoDuration(run.now, esc.after) : null;
