@@ -10,6 +10,7 @@ import {
   emailOutboxRetryMigration,
 } from '../mail/email-outbox-migration';
 import { automationRunsMigration } from '../automations/automation-migration';
+import { usersAdminMigration } from '../users/user-admin-migration';
 import { metaDocumentOrderMigration } from '../meta/meta-document-order-migration';
 
 /**
@@ -109,4 +110,6 @@ export const tenantMigrations: Migration[] = [
   },
   // The record an e-mail is about, for the record's activity timeline (mail/email-outbox-migration.ts).
   emailOutboxRecordMigration,
+  // The users screen: last sign-in and e-mailed invitations (users/user-admin-migration.ts).
+  usersAdminMigration,
 ];
