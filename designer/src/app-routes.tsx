@@ -51,6 +51,7 @@ export const appRoutes: RouteObject[] = [
           { path: 'history', element: lazyDesignerScreen('HistoryPage') },
           { path: 'permissions', element: lazyDesignerScreen('PermissionsPage') },
           { path: 'scripts', element: lazyDesignerScreen('ScriptsPage') },
+          { path: 'users', element: lazyDesignerScreen('UsersPage') },
           { path: 'templates', element: lazyDesignerScreen('TemplatesPage') },
           { path: 'workflows', element: lazyDesignerScreen('WorkflowsPage') },
           { path: 'workflows/:name', element: lazyDesignerScreen('WorkflowEditorPage') },
