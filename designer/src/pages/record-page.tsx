@@ -126,8 +126,8 @@ function RecordEditor({ meta, object, schema, record }: EditorProps) {
   const queryClient = useQueryClient();
   const formDoc = ((meta.forms ?? {}) as Record<string, FormDoc>)[object];
   const form = useMemo(
-    () => withLineItemsGrid(buildRecordForm(schema, formDoc, locale, meta.objects)),
-    [schema, formDoc, locale, meta.objects],
+    () => withLineItemsGrid(buildRecordForm(schema, formDoc, locale, meta.objects, record)),
+    [schema, formDoc, locale, meta.objects, record],
   );
   // `/o/deal/new?account=<id>` (from a related list) starts the new record linked to its parent.
   const [params, setParams] = useSearchParams();
