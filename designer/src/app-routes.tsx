@@ -4,6 +4,7 @@ import { lazyDesignerScreen } from './designer/lazy-designer';
 import { DesignerHomePage } from './pages/designer-home-page';
 import { HomePage } from './pages/home-page';
 import { ImportPage } from './pages/import-page';
+import { InvitationPage } from './pages/invitation-page';
 import { LoginPage } from './pages/login-page';
 import { ForbiddenPage, NotFoundPage } from './pages/not-found-page';
 import { ObjectPage } from './pages/object-page';
@@ -20,6 +21,7 @@ import { AppShell } from './shell/app-shell';
  */
 export const appRoutes: RouteObject[] = [
   { path: '/login', element: <LoginPage />, errorElement: <RouteErrorPage /> },
+  { path: '/invitation', element: <InvitationPage />, errorElement: <RouteErrorPage /> },
   {
     path: '/',
     element: (

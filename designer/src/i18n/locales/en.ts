@@ -949,6 +949,12 @@ export const en = {
     importPreview: '{{count}} rows',
     importGo: 'Import {{count}} users',
     importedTitle: '{{count}} users created',
+    invitationTitle: 'Welcome to Forma',
+    invitationBody: 'Choose your password. Then sign in with your e-mail address and it.',
+    invitationPassword: 'New password',
+    invitationAgain: 'New password again',
+    invitationMismatch: 'The two passwords differ',
+    invitationGo: 'Set password',
   },
   templateGallery: {
     title: 'Templates',

@@ -945,6 +945,12 @@ export const zhCN: Translations = {
     importPreview: '{{count}} 行',
     importGo: '导入 {{count}} 个用户',
     importedTitle: '已创建 {{count}} 个用户',
+    invitationTitle: '欢迎使用 Forma',
+    invitationBody: '请设置你的密码，然后用你的邮箱和该密码登录。',
+    invitationPassword: '新密码',
+    invitationAgain: '再次输入新密码',
+    invitationMismatch: '两次输入的密码不一致',
+    invitationGo: '设置密码',
   },
   templateGallery: {
     title: '模板',
