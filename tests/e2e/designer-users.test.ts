@@ -56,7 +56,9 @@ const userByName = async (name: string) =>
 describe('users and org chart in the browser', { timeout: 240_000 }, () => {
   it('invites a user, sets managers by drag, refuses a cycle, hands over and deactivates (English)', async () => {
     const page = await usersPage();
-    await page.getByRole('link', { name: 'Users and org chart' }).click();
+    // The home page's "get started" step leads straight here.
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Invite your team and give them roles' }).click();
     await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
     await page.getByRole('cell', { name: 'Lars Leaving' }).waitFor();
 
