@@ -164,7 +164,7 @@ class DocumentChecker {
     retired.forEach((key, i) => {
       if (!values?.includes(key)) this.add(`${path}/x-enum-retired/${i}`, `"${key}" is not one of the values`);
     });
-    if (retired.length && values && values.every((v) => retired.includes(v)))
+    if (retired.length && values?.every((v) => retired.includes(v)))
       this.add(`${path}/x-enum-retired`, 'At least one option must stay offered');
     const defaults = Array.isArray(field.default) ? field.default : [field.default];
     for (const d of defaults)

@@ -81,8 +81,9 @@ export class UserService {
 
   /** Creates a user without an acting admin: the first admin of a new tenant. */
   async insert(ctx: Ctx, input: NewUser): Promise<PublicUser> {
+    // All field errors at once (the password's too) before the costly hash.
     const errors: FieldErrors = {};
-    const email = this.checkEmail(input.email, errors);
+    this.checkEmail(input.email, errors);
     this.checkName(input.name, errors);
     this.checkPassword(input.password, errors);
     const roles = this.checkRoles(input.roles ?? [], errors);
