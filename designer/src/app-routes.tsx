@@ -4,6 +4,7 @@ import { lazyDesignerScreen } from './designer/lazy-designer';
 import { DesignerHomePage } from './pages/designer-home-page';
 import { HomePage } from './pages/home-page';
 import { ImportPage } from './pages/import-page';
+import { InvitationPage } from './pages/invitation-page';
 import { LoginPage } from './pages/login-page';
 import { ForbiddenPage, NotFoundPage } from './pages/not-found-page';
 import { ObjectPage } from './pages/object-page';
@@ -20,6 +21,7 @@ import { AppShell } from './shell/app-shell';
  */
 export const appRoutes: RouteObject[] = [
   { path: '/login', element: <LoginPage />, errorElement: <RouteErrorPage /> },
+  { path: '/invitation', element: <InvitationPage />, errorElement: <RouteErrorPage /> },
   {
     path: '/',
     element: (
@@ -51,6 +53,7 @@ export const appRoutes: RouteObject[] = [
           { path: 'history', element: lazyDesignerScreen('HistoryPage') },
           { path: 'permissions', element: lazyDesignerScreen('PermissionsPage') },
           { path: 'scripts', element: lazyDesignerScreen('ScriptsPage') },
+          { path: 'users', element: lazyDesignerScreen('UsersPage') },
           { path: 'templates', element: lazyDesignerScreen('TemplatesPage') },
           { path: 'workflows', element: lazyDesignerScreen('WorkflowsPage') },
           { path: 'workflows/:name', element: lazyDesignerScreen('WorkflowEditorPage') },

@@ -304,7 +304,7 @@ const builtIns: FieldKind[] = [
     label: 'Multi-select',
     priority: 40,
     matches: (f) => f.type === 'array' && f.items !== undefined,
-    keywords: ['items', 'minItems', 'maxItems', 'uniqueItems', 'default', 'x-enum-labels', 'x-index'],
+    keywords: ['items', 'minItems', 'maxItems', 'uniqueItems', 'default', 'x-enum-labels', 'x-enum-retired', 'x-index'],
     check: (f) =>
       f.uniqueItems === false ? [{ keyword: 'uniqueItems', message: 'Multi-select values are always unique' }] : [],
     valueSchema: (f) => ({
@@ -324,7 +324,7 @@ const builtIns: FieldKind[] = [
     label: 'Select',
     priority: 30,
     matches: (f) => f.type === 'string' && f.enum !== undefined,
-    keywords: ['enum', 'default', 'x-enum-labels', 'x-index'],
+    keywords: ['enum', 'default', 'x-enum-labels', 'x-enum-retired', 'x-index'],
     valueSchema: (f) => ({ type: 'string', enum: [...(f.enum ?? [])] }),
     column: () => ({ base: 'text' }),
     dbCheck: (f) => ({ type: 'in', values: f.enum ?? [] }),

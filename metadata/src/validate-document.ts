@@ -160,6 +160,16 @@ class DocumentChecker {
     for (const key of Object.keys(field['x-enum-labels'] ?? {})) {
       if (!values?.includes(key)) this.add(`${path}/x-enum-labels${pointer(key)}`, `"${key}" is not one of the values`);
     }
+    const retired = field['x-enum-retired'] ?? [];
+    retired.forEach((key, i) => {
+      if (!values?.includes(key)) this.add(`${path}/x-enum-retired/${i}`, `"${key}" is not one of the values`);
+    });
+    if (retired.length && values?.every((v) => retired.includes(v)))
+      this.add(`${path}/x-enum-retired`, 'At least one option must stay offered');
+    const defaults = Array.isArray(field.default) ? field.default : [field.default];
+    for (const d of defaults)
+      if (typeof d === 'string' && retired.includes(d))
+        this.add(`${path}/default`, `"${d}" is retired: a default must be an offered option`);
     if (field['x-autonumber'] !== undefined) {
       const parsed = parseAutonumber(field['x-autonumber']);
       if (!parsed.ok) this.add(`${path}/x-autonumber`, parsed.error);

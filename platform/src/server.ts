@@ -69,6 +69,8 @@ export async function startServer(opts: StartOptions): Promise<Server> {
     db,
     config: {
       publicUrl: config.publicUrl,
+      // Invitations go by e-mail only when the outbox is really sent.
+      mail: { enabled: Boolean(config.smtp) },
       ...(config.filesDir ? { files: { dir: config.filesDir } } : {}),
       ...(config.webhookAllowNetworks.length ? { webhooks: { allowNetworks: config.webhookAllowNetworks } } : {}),
       ...opts.runtimeConfig,

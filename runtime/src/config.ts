@@ -25,6 +25,8 @@ export interface RuntimeConfig {
   imports: { maxBytes: number; maxRows: number; batchSize: number; bodyIdleTimeoutMs: number; bodyTimeoutMs: number };
   /** Address users reach the server at (`PUBLIC_URL`); links in e-mails start with it. Empty: relative links. */
   publicUrl: string;
+  /** Whether queued e-mails are sent (`SMTP_URL` set): new users are then invited by an e-mailed link. */
+  mail: { enabled: boolean; invitationTtlHours: number };
   /** Record files (`FILES_DIR`): bodies on disk under `dir` instead of the database; size limit either way. */
   files: { dir: string; maxBytes: number };
   /** Mail merge: e-mails one tenant may queue per hour (merges past it answer 429 with Retry-After). */
@@ -58,6 +60,7 @@ export const defaultRuntimeConfig: RuntimeConfig = {
     bodyTimeoutMs: 30 * 60_000,
   },
   publicUrl: '',
+  mail: { enabled: false, invitationTtlHours: 72 },
   files: { dir: '', maxBytes: 10 * 1024 * 1024 },
   mailMerge: { emailsPerHour: 1000 },
   documents: defaultDocumentWorkersConfig,

@@ -11,6 +11,7 @@ import { runMigrations } from './db/run-migrations';
 import { PLATFORM_SCHEMA } from './model/naming';
 import { TenantService } from './tenants/tenant-service';
 import { UserService } from './users/user-service';
+import { UserAdminService } from './users/user-admin-service';
 import { HookBus } from './events/hook-bus';
 import { Outbox } from './events/outbox';
 import { type Logger, silentLogger } from './logger';
@@ -86,6 +87,7 @@ export function createRuntime(opts: RuntimeOptions) {
   meta.registerSectionCheck('roles', checkRoleItem, 'permissions');
   const users = new UserService(config, clock, [permissions.userHooks()]);
   const auth = new AuthService(db, config, clock);
+  const userAdmin = new UserAdminService(config, clock, users);
 
   // Scripts: limits, the runner, what a save runs.
   const scriptLimits = new ScriptLimitsStore(config.scripts, { store: tenantSettingsLimitsStore(db), clock, logger });
@@ -171,6 +173,7 @@ export function createRuntime(opts: RuntimeOptions) {
     config,
     clock,
     users,
+    userAdmin,
     tenants,
     auth,
     logger,

@@ -17,6 +17,7 @@ export { createRuntime, type Runtime, type RuntimeOptions } from './create-runti
 export type { NewTenant, TenantRow } from './tenants/tenant-service';
 export type { NewUser, UserPatch } from './users/user-service';
 export type { PublicUser } from './users/user-row';
+export type { Delivery, ImportRow, InviteInput } from './users/user-admin-service';
 export type { Logger } from './logger';
 export { runInUnitOfWork, type TxCtx, type UnitOfWork } from './tx/unit-of-work';
 export type { ActionHook, FilterHook, HookBus } from './events/hook-bus';

@@ -118,6 +118,36 @@ const ROUTES: Record<string, Route> = {
     call: async (fx) => ({ params: { id: await fx.throwawayUser() } }),
   },
 
+  'GET /api/users/settings': { expect: adminOnly(200) },
+  'POST /api/users/invite': {
+    expect: adminOnly(201),
+    call: () => ({ body: { email: `probe.${Math.random().toString(36).slice(2)}@probe.test`, name: 'P' } }),
+  },
+  'POST /api/users/import': {
+    expect: adminOnly(201),
+    call: () => ({
+      body: { users: [{ email: `probe.${Math.random().toString(36).slice(2)}@probe.test`, name: 'P' }] },
+    }),
+  },
+  'POST /api/users/{id}/reset-password': {
+    expect: adminOnly(200, 404),
+    call: async (fx) => ({ params: { id: await fx.throwawayUser() } }),
+  },
+  'GET /api/users/{id}/sessions': { expect: adminOnly(200, 404) },
+  'DELETE /api/users/{id}/sessions': {
+    expect: adminOnly(200, 404),
+    call: async (fx) => ({ params: { id: await fx.throwawayUser() } }),
+  },
+  'DELETE /api/users/{id}/sessions/{session}': {
+    expect: adminOnly(404),
+    call: async (fx) => ({ params: { id: await fx.throwawayUser(), session: 'f'.repeat(32) } }),
+  },
+  // Public: the link's token is the credential; a made-up one is refused whoever asks.
+  'POST /api/auth/invitation': {
+    expect: everyone(401),
+    call: (fx) => ({ body: { token: `${fx.tenantA.id}.${'x'.repeat(43)}`, password: 'long password 1' } }),
+  },
+
   'GET /api/meta': { expect: adminOnly(200) },
   'GET /api/meta/app': { expect: everyone(200) },
   'POST /api/meta/scripts/{name}/test': {

@@ -8,5 +8,6 @@ export { ObjectsPage } from './objects/objects-page';
 export { PermissionsPage } from './permissions/permissions-page';
 export { ScriptsPage } from './scripts/scripts-page';
 export { TemplatesPage } from './templates/templates-page';
+export { UsersPage } from './users/users-page';
 export { WorkflowEditorPage } from './workflows/workflow-editor-page';
 export { WorkflowsPage } from './workflows/workflows-page';

@@ -1,13 +1,13 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { Code2, Database, GitBranch, LayoutTemplate, PencilRuler, Shield, SquareStack, Zap } from 'lucide-react';
+import { Code2, Database, GitBranch, LayoutTemplate, PencilRuler, Shield, SquareStack, Users, Zap } from 'lucide-react';
 import type { LucideIcon } from 'lucide-react';
 import { useSession } from '../session/session-context';
 import { Badge, Page, PageHeader } from '../ui';
 import './designer-home-page.css';
 import { tenantDisplayName } from '../api/auth-api';
 
-type AreaKey = 'objects' | 'forms' | 'workflows' | 'automations' | 'permissions' | 'scripts' | 'templates';
+type AreaKey = 'objects' | 'forms' | 'workflows' | 'automations' | 'permissions' | 'users' | 'scripts' | 'templates';
 
 /** Areas that are built; the others still show "coming soon". */
 const AREA_ROUTES: Partial<Record<AreaKey, string>> = {
@@ -17,6 +17,7 @@ const AREA_ROUTES: Partial<Record<AreaKey, string>> = {
   workflows: '/designer/workflows',
   automations: '/designer/automations',
   permissions: '/designer/permissions',
+  users: '/designer/users',
   scripts: '/designer/scripts',
   templates: '/designer/templates',
 };
@@ -27,6 +28,7 @@ const AREAS: Array<[key: AreaKey, LucideIcon]> = [
   ['workflows', GitBranch],
   ['automations', Zap],
   ['permissions', Shield],
+  ['users', Users],
   ['scripts', Code2],
   ['templates', LayoutTemplate],
 ];

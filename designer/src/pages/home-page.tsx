@@ -35,13 +35,13 @@ export function HomePage() {
             <ol className="f-home__steps">
               {(
                 [
-                  ['home.step1', Database],
-                  ['home.step2', Users],
-                  ['home.step3', GitBranch],
+                  ['home.step1', Database, '/designer/objects'],
+                  ['home.step2', Users, '/designer/users'],
+                  ['home.step3', GitBranch, '/designer/workflows'],
                 ] as const
-              ).map(([key, Icon], i) => (
+              ).map(([key, Icon, to], i) => (
                 <li key={key}>
-                  <Link to="/designer" className="f-home__step">
+                  <Link to={to} className="f-home__step">
                     <span className="f-home__step-no">{i + 1}</span>
                     <Icon size={18} aria-hidden="true" />
                     <span>{t(key)}</span>

@@ -401,7 +401,10 @@ function ValueInput({
             { v: 'true', l: t('bulk.yes') },
             { v: 'false', l: t('bulk.no') },
           ]
-        : (field.enum ?? []).map((o) => ({ v: String(o), l: enumLabel(field, String(o), lang) }));
+        : (field.enum ?? [])
+            // A retired option is no new choice (the server would refuse it on every record).
+            .filter((o) => !((field['x-enum-retired'] ?? []) as string[]).includes(String(o)))
+            .map((o) => ({ v: String(o), l: enumLabel(field, String(o), lang) }));
     return (
       <select id={id} className="f-input__control" value={value} onChange={(e) => onChange(e.target.value)}>
         <option value="">{t('bulk.emptyValue')}</option>

@@ -169,3 +169,33 @@ describe('clearChangedFieldErrors', () => {
     expect(clearChangedFieldErrors({ discount: 'x' }, before, { ...before, discount: 1 })).toBeUndefined();
   });
 });
+
+describe('retired picklist options', () => {
+  const ticket: ObjectSchema = {
+    title: 'Ticket',
+    properties: {
+      channel: {
+        type: 'string',
+        enum: ['phone', 'fax', 'web'],
+        'x-enum-labels': { fax: 'Fax' },
+        'x-enum-retired': ['fax'],
+      },
+      tags: { type: 'array', items: { type: 'string', enum: ['vip', 'legacy'] }, 'x-enum-retired': ['legacy'] },
+    },
+  };
+  const props = (f: ReturnType<typeof buildRecordForm>) =>
+    f.schema.properties as Record<string, Record<string, unknown>>;
+
+  it('offers no retired option to a new record', () => {
+    const form = buildRecordForm(ticket, undefined, 'en');
+    expect(props(form).channel!.enum).toEqual(['phone', 'web']);
+    expect((props(form).tags!.items as { enum: string[] }).enum).toEqual(['vip']);
+  });
+
+  it('keeps a record its own retired value, with its label', () => {
+    const form = buildRecordForm(ticket, undefined, 'en', undefined, { channel: 'fax', tags: ['legacy'] });
+    expect(props(form).channel!.enum).toEqual(['phone', 'fax', 'web']);
+    expect((form.uiSchema as Record<string, Record<string, unknown>>).channel!['ui:enumNames']).toContain('Fax');
+    expect((props(form).tags!.items as { enum: string[] }).enum).toEqual(['vip', 'legacy']);
+  });
+});

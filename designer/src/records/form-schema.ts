@@ -105,6 +105,8 @@ export function buildRecordForm(
   form: FormDoc | undefined,
   lang: string,
   objects?: Record<string, ObjectSchema>,
+  /** The record being edited: its retired choices stay offered to it, and only to it. */
+  record?: Json,
 ): RecordForm {
   const properties: Json = {};
   const uiSchema: Json = {};
@@ -140,17 +142,26 @@ export function buildRecordForm(
       // Computed values are the server's: a default would only mislead.
       delete prop.default;
     } else writable.push(name);
+    // Retired options (x-enum-retired) are no new choice; a record that has one keeps seeing it.
+    const retired = (f['x-enum-retired'] ?? []) as string[];
+    const current = record?.[name];
+    const has = (v: unknown) => (Array.isArray(current) ? current.includes(v) : current === v);
+    const offered = (values: unknown[] | undefined) =>
+      (values ?? []).filter((v) => !retired.includes(String(v)) || has(v));
     switch (valueKind(f)) {
       case 'select':
-        ui['ui:enumNames'] = (f.enum ?? []).map((v) => enumLabel(f, String(v), lang));
+        if (retired.length) prop.enum = offered(f.enum);
+        ui['ui:enumNames'] = ((prop.enum as unknown[] | undefined) ?? []).map((v) => enumLabel(f, String(v), lang));
         break;
       case 'multiselect': {
         ui['ui:widget'] = 'checkboxes';
         ui['ui:options'] = { inline: true };
         const items = (f.items ?? {}) as FieldSchema;
         const i18n = f['x-i18n'] ?? items['x-i18n'];
+        const values = retired.length ? offered(items.enum) : (items.enum ?? []);
+        if (retired.length && prop.items) (prop.items as Json).enum = values;
         ui.items = {
-          'ui:enumNames': (items.enum ?? []).map((v) =>
+          'ui:enumNames': values.map((v) =>
             enumLabel({ ...items, ...(i18n ? { 'x-i18n': i18n } : {}) }, String(v), lang),
           ),
         };

@@ -36,6 +36,10 @@ export interface ApiContracts {
   templateInfo?: TemplateInfo;
   templateApplyResult?: TemplateApplyResult;
   workflowNodeTypeInfo?: WorkflowNodeTypeInfo;
+  adminUser?: AdminUser;
+  invitedUser?: InvitedUser;
+  userSession?: UserSession;
+  userImportRowErrors?: UserImportRowErrors;
 }
 /**
  * `GET /api/reports` items.
@@ -262,4 +266,46 @@ export interface WorkflowInspectorField {
     value: string;
     label: LocalText;
   }[];
+}
+/**
+ * `GET /api/users` items as tenant admins see them (docs/designer.md, "Users").
+ */
+export interface AdminUser {
+  id: string;
+  email: string;
+  name: string;
+  roles: string[];
+  manager: string | null;
+  active: boolean;
+  locale?: string | null;
+  last_login_at?: string | null;
+  created_at?: string;
+  updated_at?: string;
+}
+/**
+ * `POST /api/users/invite` answer and `POST /api/users/import` `created` items: the one-time password only with delivery "password", shown once.
+ */
+export interface InvitedUser {
+  user: AdminUser;
+  delivery: 'email' | 'password';
+  oneTimePassword?: string;
+}
+/**
+ * `GET /api/users/:id/sessions` items; `id` ends the session and opens nothing.
+ */
+export interface UserSession {
+  id: string;
+  created_at: string;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+/**
+ * `POST /api/users/import` refusal: `error.details.rows` items (1-based data rows).
+ */
+export interface UserImportRowErrors {
+  row: number;
+  errors: {
+    [k: string]: string | undefined;
+  };
 }

@@ -274,6 +274,12 @@ export interface FieldDefinition {
   'x-enum-labels'?: {
     [k: string]: Label | undefined;
   };
+  /**
+   * Retired enum values: kept on the records that have them and shown with their labels, offered to no new choice; setting one anew is refused (docs/metadata.md).
+   *
+   * @maxItems 500
+   */
+  'x-enum-retired'?: string[];
   'x-id'?: StableId;
   'x-renamed-from'?: Name;
   'x-i18n'?: I18N;

@@ -57,6 +57,11 @@ export class AuthService {
         user_agent: input.userAgent?.slice(0, 500) ?? null,
       })
       .into(SYSTEM_TABLE.sessions);
+    await this.db
+      .withSchema(tenantSchema(tenant))
+      .from(SYSTEM_TABLE.users)
+      .where('id', user.id)
+      .update({ last_login_at: now });
     return { token, user: toSessionUser(user), tenant };
   }
 

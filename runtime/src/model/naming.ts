@@ -43,6 +43,8 @@ export const SYSTEM_TABLE = {
   /** API keys of service accounts: the SHA-256 of each token, never the token. */
   apiKeys: '_api_keys',
   sessions: '_sessions',
+  /** E-mailed invitations: the SHA-256 of each link's token, its user and when it expires. */
+  userInvitations: '_user_invitations',
   /** Closure table of the manager hierarchy: (ancestor, descendant, depth), self rows at depth 0. */
   userTree: '_user_tree',
   /** Manual shares of one record with a user or a role: (object, record_id, user_id | role, level). */

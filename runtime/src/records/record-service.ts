@@ -32,6 +32,7 @@ import type { ObjectAccess, PermissionEngine } from '../permissions/object-acces
 import { queryAccessFor } from '../permissions/query-access';
 import { type LookupErrors, lookupCheck } from './lookup-targets';
 import { type GuardedRecord, type GuardOptions, guardRecord } from './record-guard';
+import { assertNoRetiredChoice } from './retired-options';
 import { deleteRecordShares } from '../permissions/share-service';
 import { hasSaveWork, scriptHostFor } from '../scripts/record-scripts';
 import {
@@ -752,6 +753,7 @@ export class RecordService {
       await this.withDefaultsFrom(tx, model, object, asObject(payload), lookups),
       'create',
     );
+    assertNoRetiredChoice(object, values, undefined, 'The record is not valid');
     assertLookups(lookups, values, 'The record is not valid');
     if (object.parent && values[object.parent.field]) await this.assertParentWritable(tx, model, object, values);
     const hook = await this.deps.hooks.runFilters<BeforeCreatePayload>(tx, RECORD_EVENTS.beforeCreate, {
@@ -871,6 +873,7 @@ export class RecordService {
     const { override, passLock, system = {} } = mode;
     const { rest, owner } = await takeOwnerChange(tx, qa.access, body);
     const { values: patch, children } = checkPayload(object, qa.access, rest, 'update');
+    assertNoRetiredChoice(object, patch, old, 'The changes are not valid');
     const id = old.id as string;
     assertLookups(
       await lookupCheck(tx, model, object, this.deps.permissions, [patch], old),

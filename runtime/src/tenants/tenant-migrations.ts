@@ -10,6 +10,7 @@ import {
   emailOutboxRetryMigration,
 } from '../mail/email-outbox-migration';
 import { automationRunsMigration } from '../automations/automation-migration';
+import { usersAdminMigration } from '../users/user-admin-migration';
 import { metaDocumentOrderMigration } from '../meta/meta-document-order-migration';
 import { integrationsMigration } from '../webhooks/integrations-migration';
 
@@ -112,4 +113,6 @@ export const tenantMigrations: Migration[] = [
   emailOutboxRecordMigration,
   // Outbound webhooks, service accounts and API keys (webhooks/integrations-migration.ts).
   integrationsMigration,
+  // The users screen: last sign-in and e-mailed invitations (users/user-admin-migration.ts).
+  usersAdminMigration,
 ];

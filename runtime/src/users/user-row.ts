@@ -9,6 +9,7 @@ export interface UserRow {
   manager: string | null;
   active: boolean;
   locale: string | null;
+  last_login_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -22,6 +23,7 @@ export const PUBLIC_USER_COLUMNS = [
   'manager',
   'active',
   'locale',
+  'last_login_at',
   'created_at',
   'updated_at',
 ] as const;

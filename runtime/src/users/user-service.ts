@@ -83,15 +83,25 @@ export class UserService {
 
   /** Creates a user without an acting admin: the first admin of a new tenant. */
   async insert(ctx: Ctx, input: NewUser): Promise<PublicUser> {
+    // All field errors at once (the password's too) before the costly hash.
     const errors: FieldErrors = {};
-    const email = this.checkEmail(input.email, errors);
+    this.checkEmail(input.email, errors);
     this.checkName(input.name, errors);
     if (!input.service) this.checkPassword(input.password, errors);
     const roles = this.checkRoles(input.roles ?? [], errors);
     if (Object.keys(errors).length) throw validationFailed('Invalid user', errors);
 
     // A service account's "hash" is no argon2 hash: every password check against it fails.
-    const passwordHash = input.service ? '!service' : await hashPassword(input.password);
+    return this.insertHashed(ctx, { ...input, roles }, input.service ? '!service' : await hashPassword(input.password));
+  }
+
+  /** Inserts a checked user with an already hashed password (imports hash many at once). */
+  async insertHashed(ctx: Ctx, input: Omit<NewUser, 'password'>, passwordHash: string): Promise<PublicUser> {
+    const errors: FieldErrors = {};
+    const email = this.checkEmail(input.email, errors);
+    this.checkName(input.name, errors);
+    const roles = this.checkRoles(input.roles ?? [], errors);
+    if (Object.keys(errors).length) throw validationFailed('Invalid user', errors);
     return ctx.db.transaction(async (trx) => {
       await this.assertRolesExist(ctx, roles, trx);
       if (input.manager) await this.assertManager(ctx, null, input.manager, trx);
@@ -203,6 +213,18 @@ export class UserService {
       return [];
     }
     return [...new Set(roles as string[])];
+  }
+
+  /** The role names of the list that are neither built in nor defined in the metadata. */
+  async unknownRoles(ctx: Ctx, roles: string[]): Promise<string[]> {
+    const bad = roles.filter((r) => !isIdentifier(r));
+    const good = roles.filter((r) => isIdentifier(r));
+    if (!good.length) return bad;
+    return ctx.db.transaction(async (trx) => {
+      const unknown = new Set<string>(bad);
+      for (const h of this.hooks) for (const r of (await h.unknownRoles?.(ctx, good, trx)) ?? []) unknown.add(r);
+      return [...unknown];
+    });
   }
 
   private async assertRolesExist(ctx: Ctx, roles: string[], trx: Knex.Transaction): Promise<void> {

@@ -1,8 +1,10 @@
-import { ArrowDown, ArrowUp, Plus, X } from 'lucide-react';
+import { Archive, ArchiveRestore, ArrowDown, ArrowUp, Plus, X } from 'lucide-react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldSchema } from '../../meta/meta-types';
 import { Button, IconButton } from '../../ui';
 import { optionsOf, withOptions } from './field-catalog';
+import { nameFromLabel } from './identifier';
 
 type I18nMap = Record<string, Record<string, unknown>>;
 
@@ -32,19 +34,59 @@ function withZhOptionLabels(f: FieldSchema, options: Array<{ value: string; zh: 
 /** What the server accepts for a stored choice (field.schema.json enumValues): 1 to 200 characters. */
 const validValue = (v: string) => v.length > 0 && v.length <= 200;
 
+/** Keeps `x-enum-retired` to the values that still exist (a removed or renamed value drops out). */
+function withRetired(f: FieldSchema, retired: string[]): FieldSchema {
+  const next: FieldSchema = { ...f };
+  if (retired.length) next['x-enum-retired'] = retired;
+  else delete next['x-enum-retired'];
+  return next;
+}
+
 export function OptionsEditor({ f, onChange }: { f: FieldSchema; onChange: (f: FieldSchema) => void }) {
   const { t } = useTranslation();
   const labels = (f['x-enum-labels'] ?? {}) as Record<string, string>;
   const zhLabels = zhEnumOf(f);
-  const options = optionsOf(f).map((value) => ({ value, label: labels[value] ?? '', zh: zhLabels[value] ?? '' }));
-  const write = (next: typeof options) => onChange(withZhOptionLabels(withOptions(f, next), next));
+  const retired = (f['x-enum-retired'] ?? []) as string[];
+  const options = optionsOf(f).map((value) => ({
+    value,
+    label: labels[value] ?? '',
+    zh: zhLabels[value] ?? '',
+    retired: retired.includes(value),
+  }));
+  const write = (next: typeof options) =>
+    onChange(
+      withRetired(
+        withZhOptionLabels(withOptions(f, next), next),
+        next.filter((o) => o.retired).map((o) => o.value),
+      ),
+    );
   const values = options.map((o) => o.value);
   const duplicate = (v: string) => values.indexOf(v) !== values.lastIndexOf(v);
+  // Options added here follow their label (as API names do) until their value is typed by hand;
+  // published values never change by themselves, since records hold them.
+  const [derived, setDerived] = useState<ReadonlySet<string>>(new Set());
 
   function add() {
     let n = options.length + 1;
     while (values.includes(`option_${n}`)) n++;
-    write([...options, { value: `option_${n}`, label: `Option ${n}`, zh: '' }]);
+    setDerived(new Set(derived).add(`option_${n}`));
+    write([...options, { value: `option_${n}`, label: `Option ${n}`, zh: '', retired: false }]);
+  }
+
+  function relabel(i: number, label: string) {
+    const o = options[i]!;
+    let value = o.value;
+    if (derived.has(o.value)) {
+      const base = nameFromLabel(label, o.value);
+      const others = values.filter((_, j) => j !== i);
+      value = base;
+      for (let n = 2; others.includes(value); n++) value = `${base}_${n}`;
+      const next = new Set(derived);
+      next.delete(o.value);
+      next.add(value);
+      setDerived(next);
+    }
+    write(options.map((x, j) => (j === i ? { ...x, label, value } : x)));
   }
 
   function move(i: number, delta: number) {
@@ -62,20 +104,27 @@ export function OptionsEditor({ f, onChange }: { f: FieldSchema; onChange: (f: F
           const bad = !validValue(o.value) || duplicate(o.value);
           return (
             // biome-ignore lint/suspicious/noArrayIndexKey: an option is edited in place, its value may change.
-            <li key={i} className="f-od-option">
+            <li key={i} className={o.retired ? 'f-od-option f-od-option--retired' : 'f-od-option'}>
               <input
                 className="f-input__control f-od-mono"
                 aria-label={t('objectDesigner.optionValue', { n: i + 1 })}
                 aria-invalid={bad || undefined}
                 value={o.value}
                 spellCheck={false}
-                onChange={(e) => write(options.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))}
+                onChange={(e) => {
+                  if (derived.has(o.value)) {
+                    const next = new Set(derived);
+                    next.delete(o.value);
+                    setDerived(next);
+                  }
+                  write(options.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)));
+                }}
               />
               <input
                 className="f-input__control"
                 aria-label={t('objectDesigner.optionLabel', { n: i + 1 })}
                 value={o.label}
-                onChange={(e) => write(options.map((x, j) => (j === i ? { ...x, label: e.target.value } : x)))}
+                onChange={(e) => relabel(i, e.target.value)}
               />
               <input
                 className="f-input__control"
@@ -98,6 +147,19 @@ export function OptionsEditor({ f, onChange }: { f: FieldSchema; onChange: (f: F
                 onClick={() => move(i, 1)}
               />
               <IconButton
+                label={
+                  o.retired
+                    ? t('objectDesigner.offerOption', { value: o.label || o.value })
+                    : t('objectDesigner.retireOption', { value: o.label || o.value })
+                }
+                icon={
+                  o.retired ? <ArchiveRestore size={14} aria-hidden="true" /> : <Archive size={14} aria-hidden="true" />
+                }
+                aria-pressed={o.retired}
+                disabled={!o.retired && options.filter((x) => !x.retired).length === 1}
+                onClick={() => write(options.map((x, j) => (j === i ? { ...x, retired: !x.retired } : x)))}
+              />
+              <IconButton
                 label={t('objectDesigner.removeOption', { value: o.value })}
                 icon={<X size={14} aria-hidden="true" />}
                 disabled={options.length === 1}
@@ -107,6 +169,7 @@ export function OptionsEditor({ f, onChange }: { f: FieldSchema; onChange: (f: F
           );
         })}
       </ol>
+      {retired.length > 0 && <p className="f-field__hint">{t('objectDesigner.retiredHint')}</p>}
       {values.some((v) => !validValue(v) || duplicate(v)) && (
         <p className="f-field__error">{t('objectDesigner.optionInvalid')}</p>
       )}

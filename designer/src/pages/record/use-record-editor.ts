@@ -45,8 +45,8 @@ export function useRecordEditor({ meta, object, schema, record }: EditorInput) {
   const queryClient = useQueryClient();
   const formDoc = ((meta.forms ?? {}) as Record<string, FormDoc>)[object];
   const form = useMemo(
-    () => withLineItemsGrid(buildRecordForm(schema, formDoc, locale, meta.objects)),
-    [schema, formDoc, locale, meta.objects],
+    () => withLineItemsGrid(buildRecordForm(schema, formDoc, locale, meta.objects, record)),
+    [schema, formDoc, locale, meta.objects, record],
   );
   const url = useRecordUrl(!record);
   // `/o/deal/new?account=<id>` (from a related list) starts the new record linked to its parent.
