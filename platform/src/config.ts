@@ -24,6 +24,8 @@ export interface PlatformConfig {
   publicUrl: string;
   /** `FILES_DIR`: record files are stored on disk there instead of in the database. */
   filesDir: string | undefined;
+  /** `DB_HEAVY_NICE`: nice value of embedded-database backends doing heavy work (0: off). */
+  dbHeavyNice: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
@@ -48,7 +50,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
         : undefined,
     publicUrl: (env.PUBLIC_URL?.trim() || `http://localhost:${port}`).replace(/\/+$/, ''),
     filesDir: env.FILES_DIR?.trim() ? path.resolve(env.FILES_DIR.trim()) : undefined,
+    dbHeavyNice: niceOf(env.DB_HEAVY_NICE),
   };
+}
+
+function niceOf(v: string | undefined): number {
+  const n = intOf(v, 19);
+  if (n > 19) throw new Error(`DB_HEAVY_NICE is a nice value from 0 (off) to 19, got ${n}`);
+  return n;
 }
 
 function intOf(v: string | undefined, fallback: number): number {
