@@ -42,7 +42,8 @@ describe('DbLoad: a client that goes away', () => {
   }, 60_000);
 });
 
-describe('DbLoad: heavy work on a local database', () => {
+// Renicing names backends by pid: only meaningful when the test cluster is the embedded one here.
+describe.runIf(!process.env.DATABASE_URL)('DbLoad: heavy work on a local database', () => {
   /** The backend pid and its OS priority, as seen from inside one request of `lane`. */
   const backendOf = (l: DbLoad, d: Db, lane: DbLane) =>
     l.run({ tenant: 't', user: 'u', lane }, () =>
