@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -43,6 +44,15 @@ describe('DbLoad: a client that goes away', () => {
 });
 
 // Renicing names backends by pid: only meaningful when the test cluster is the embedded one here.
+/** The nice value of the backend's scheduling group, when the kernel has autogroups. */
+function autogroupNice(pid: number): number | undefined {
+  try {
+    return Number(/nice (-?\d+)/.exec(fs.readFileSync(`/proc/${pid}/autogroup`, 'utf8'))?.[1]);
+  } catch {
+    return undefined;
+  }
+}
+
 describe.runIf(!process.env.DATABASE_URL)('DbLoad: heavy work on a local database', () => {
   /** The backend pid and its OS priority, as seen from inside one request of `lane`. */
   const backendOf = (l: DbLoad, d: Db, lane: DbLane) =>
@@ -53,7 +63,7 @@ describe.runIf(!process.env.DATABASE_URL)('DbLoad: heavy work on a local databas
           'max_parallel_workers_per_gather',
         ]);
         const pid = r.rows[0].pid as number;
-        return { pid, nice: os.getPriority(pid), parallel: String(r.rows[0].parallel) };
+        return { pid, nice: os.getPriority(pid), group: autogroupNice(pid), parallel: String(r.rows[0].parallel) };
       }),
     );
   const withLoad = async (over: Partial<DbLoadConfig>, fn: (l: DbLoad, d: Db) => Promise<void>) => {
@@ -74,9 +84,12 @@ describe.runIf(!process.env.DATABASE_URL)('DbLoad: heavy work on a local databas
       expect(before.nice).toBe(0);
       const heavy = await backendOf(l, d, 'heavy');
       expect(heavy.nice).toBe(19);
+      // Each backend is a session, so an autogroup, of its own: the group is niced too.
+      if (before.group !== undefined) expect(heavy.group).toBe(19);
       expect(heavy.parallel).toBe('0');
       const after = await backendOf(l, d, 'interactive');
       expect(after.nice).toBe(0);
+      if (before.group !== undefined) expect(after.group).toBe(0);
       expect(after.parallel).toBe(before.parallel);
       // Raising a priority again needs root: otherwise the niced backend was dropped, not reused.
       if (process.getuid?.() !== 0) expect(after.pid).not.toBe(heavy.pid);

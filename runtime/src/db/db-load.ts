@@ -5,6 +5,7 @@
  * nothing about HTTP: the platform says what kind a request is and when its client left.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import fs from 'node:fs';
 import os from 'node:os';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Knex } from 'knex';
@@ -103,6 +104,21 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
+
+/**
+ * Every PostgreSQL backend calls setsid(), so with the kernel's autogroup scheduling
+ * (`/proc/sys/kernel/sched_autogroup_enabled`, on in most desktop and many server kernels) each
+ * backend is a scheduling group of its own, and groups share the CPU equally whatever their
+ * members' nice values: a niced backend would still take a whole group's share. The group's own
+ * nice (`/proc/<pid>/autogroup`) is what counts there. No autogroup file: nothing to do.
+ */
+function setAutogroupNice(pid: number, nice: number): void {
+  try {
+    fs.writeFileSync(`/proc/${pid}/autogroup`, String(nice));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}
 
 export class DbLoad {
   readonly admission: Admission;
@@ -320,6 +336,7 @@ export class DbLoad {
     try {
       os.setPriority(conn.processID, this.cfg.heavyNice);
       conn.__formaNice = this.cfg.heavyNice;
+      setAutogroupNice(conn.processID, this.cfg.heavyNice);
     } catch (err) {
       // Another OS user's processes (PostgreSQL started elsewhere): heavy work runs at normal priority.
       this.warnOnce('renice', err, 'cannot lower the priority of heavy database work');
@@ -334,6 +351,7 @@ export class DbLoad {
     if (!conn.__formaNice) return;
     try {
       os.setPriority(conn.processID as number, 0);
+      setAutogroupNice(conn.processID as number, 0);
       conn.__formaNice = 0;
     } catch {
       conn.__formaDiscard = true;
