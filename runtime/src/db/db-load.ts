@@ -67,7 +67,6 @@ interface WorkScope {
 interface PgConnection {
   processID?: number;
   query(sql: string): Promise<unknown>;
-  end?(): Promise<void>;
   /** The timeouts this connection was last set to ('' = its defaults). */
   __formaTimeouts?: string;
   /** The nice value its backend runs at (local backends of heavy requests). */
@@ -95,7 +94,7 @@ export interface DbLoadStats {
 }
 
 const WAIT_WINDOW = 500;
-/** Longest a cancel may take to connect and to send (then the connection goes back to the pool anyway). */
+/** Longest a cancel may take to connect and to send (past it, the connection is dropped from the pool). */
 const CANCEL_TIMEOUT_MS = 5000;
 
 function percentile(sorted: number[], p: number): number {
@@ -238,10 +237,11 @@ export class DbLoad {
   /** Cancels the statements running for `scope` (pg_cancel_backend over a connection of its own, outside the pool). */
   private async cancel(scope: WorkScope): Promise<boolean> {
     scope.cancelled = true;
-    const pids = [...scope.held]
-      .filter((c) => c.__formaScope === scope)
-      .map((c) => c.processID)
-      .filter((p): p is number => typeof p === 'number');
+    const held = [...scope.held].filter((c) => c.__formaScope === scope);
+    // A niced backend on a busy machine gets so little CPU that it would notice the cancel late:
+    // back to normal priority first, so it stops at once.
+    for (const c of held) this.restorePriority(c);
+    const pids = held.map((c) => c.processID).filter((p): p is number => typeof p === 'number');
     if (!pids.length) return true;
     const settings = (this.db.client as { connectionSettings?: pg.ClientConfig }).connectionSettings;
     // Bounded: the gone request's connections wait for this cancel before they go back to the pool.
