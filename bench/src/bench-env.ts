@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { countRefusal, isRefusal } from './load';
 import { type ServerProcess, startServerProcess } from './server-process';
 
 /** One running Forma server and a pool on its database, shared by the workloads of one run. */
@@ -26,7 +27,12 @@ export interface Session {
 export interface ApiResponse {
   status: number;
   body: any;
+  /** The Retry-After header of a 429/503, when there was one. */
+  retryAfter?: string;
 }
+
+/** Refusals a `Session.ok` call waits out before it gives up (a server that never admits is a failure). */
+const OK_RETRIES = 5;
 
 export const BENCH_PASSWORD = 'bench password 123';
 
@@ -100,13 +106,14 @@ export async function request(
     ...(body === undefined ? {} : { body: raw ? (body as string) : JSON.stringify(body) }),
   });
   const text = await res.text();
+  const retryAfter = res.headers.get('retry-after') ?? undefined;
   let parsed: unknown = text;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
     // Not JSON (CSV, plain text): keep the text.
   }
-  return { status: res.status, body: parsed };
+  return { status: res.status, body: parsed, ...(retryAfter ? { retryAfter } : {}) };
 }
 
 export function session(base: string, tenant: string, token: string, userId: string): Session {
@@ -118,7 +125,14 @@ export function session(base: string, tenant: string, token: string, userId: str
     call,
     send: (method, url, body, contentType) => request(base, method, url, token, body, contentType),
     async ok(method, url, body) {
-      const r = await call(method, url, body);
+      let r = await call(method, url, body);
+      // A refusal (429/503 with Retry-After) is the server's backpressure: a well-behaved client
+      // waits as told and asks again. Each one is counted into the workload's results.
+      for (let attempt = 1; isRefusal(r.status, r.retryAfter) && attempt <= OK_RETRIES; attempt++) {
+        countRefusal();
+        await new Promise((res) => setTimeout(res, Math.min(Number(r.retryAfter) || 1, 30) * 1000));
+        r = await call(method, url, body);
+      }
       if (r.status < 200 || r.status > 299) throw new Error(`${method} ${url}: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body;
     },

@@ -12,5 +12,5 @@ describe('bench harness (smoke)', () => {
     for (const r of file.results) expect(Number.isFinite(r.figure)).toBe(true);
     expect(file.versions.postgres).toMatch(/^\d+/);
     expect(formatResults(file)).toContain('| list-admin |');
-  }, 240_000);
+  }, 480_000);
 });

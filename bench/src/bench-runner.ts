@@ -1,4 +1,5 @@
 import { startBenchEnv } from './bench-env';
+import { takeRefusals } from './load';
 import { type BenchResult, collectResults, type ResultsFile } from './results';
 import { type SalesFixture, seedSales } from './sales-fixture';
 import type { WorkloadContext } from './workload';
@@ -41,10 +42,19 @@ export async function runWorkloads(names: string[], opts: RunOptions): Promise<R
     for (const name of names.length ? names : Object.keys(workloads)) {
       const started = Date.now();
       log(`running ${name}…`);
+      takeRefusals();
       try {
         const at = new Date().toISOString();
         const rows = await (workloads[name] as (c: WorkloadContext) => Promise<BenchResult[]>)(ctx);
-        results.push(...rows.map((r) => ({ ...r, at })));
+        // Backpressure is not an error, but it shapes the load: it is shown beside the workload's figures.
+        const refused = takeRefusals();
+        if (refused) log(`  ${name}: ${refused} answers refused with Retry-After`);
+        const note = ` (${refused} answers 429/503 with Retry-After during the workload)`;
+        results.push(
+          ...rows.map((r) =>
+            refused ? { ...r, at, measured: r.measured + note, extra: { ...r.extra, refused } } : { ...r, at },
+          ),
+        );
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e);
         log(`${name} failed: ${error}`);

@@ -5,8 +5,12 @@
  * quiet p99 rises ≤ 1.5×, and every abusive request is answered (429/503 with Retry-After, or its
  * result) instead of hanging; the few left running at the end are inside their lane's cap.
  */
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { tableOf, tenantSchema } from '../../runtime/src/model/naming';
 import { createTenant, type Session } from './bench-env';
@@ -68,40 +72,36 @@ export async function fairness(ctx: WorkloadContext): Promise<BenchResult[]> {
     return r;
   };
   await quietLoad();
+  const cpuAlone = cpuMeter(env.server.pid, env.server.dir);
   const alone = await quietLoad();
+  const aloneCpu = cpuAlone();
 
   // The abusive user: slow uploads and heavy aggregates, all through the phase.
   const uploads = Array.from({ length: SLOW_UPLOADS }, () => slowUpload(env.server.url, abuser.token));
   const answers: Array<{ status: number; retryAfter: boolean; ms: number }> = [];
-  const inFlight = new Set<AbortController>();
-  let stop = false;
-  const aggregator = async () => {
-    while (!stop) {
-      const c = new AbortController();
-      inFlight.add(c);
-      const t0 = performance.now();
-      try {
-        const r = await fetch(new URL('/api/records/item/aggregate', env.server.url), {
-          method: 'POST',
-          headers: { authorization: `Bearer ${abuser.token}`, 'content-type': 'application/json' },
-          body: JSON.stringify(HEAVY),
-          signal: c.signal,
-        });
-        await r.text();
-        inFlight.delete(c);
-        answers.push({ status: r.status, retryAfter: r.headers.has('retry-after'), ms: performance.now() - t0 });
-        if (r.status === 429 || r.status === 503) await new Promise((res) => setTimeout(res, RETRY_PAUSE_MS));
-      } catch {
-        // Aborted at the end of the phase: counted below as still running.
-      } finally {
-        inFlight.delete(c);
-      }
-    }
-  };
-  const aggregators = Array.from({ length: AGGREGATORS }, aggregator);
+  let inFlight = 0;
+  const worker = new Worker(new URL('./fairness-abuser.mjs', import.meta.url), {
+    workerData: {
+      url: new URL('/api/records/item/aggregate', env.server.url).toString(),
+      token: abuser.token,
+      body: JSON.stringify(HEAVY),
+      clients: AGGREGATORS,
+      pauseMs: RETRY_PAUSE_MS,
+    } satisfies AbuserData,
+  });
+  const abuserDone = new Promise<void>((resolve, reject) => {
+    worker.on('message', (m: AbuserMessage) => {
+      if (m.kind === 'answer') answers.push(m);
+      else if (m.kind === 'inFlight') inFlight = m.n;
+      else resolve();
+    });
+    worker.once('error', reject);
+    worker.once('exit', () => resolve());
+  });
   // Let the abuse take hold (the first aggregates admitted, the uploads sent) before measuring.
   await new Promise((res) => setTimeout(res, 2000));
   let together: Awaited<ReturnType<typeof quietLoad>>;
+  let togetherCpu: CpuShares | undefined;
   let stillRunning = 0;
   let uploadsAnswered = 0;
   let admitted = { runningHeavy: 0, queued: 0 };
@@ -110,23 +110,25 @@ export async function fairness(ctx: WorkloadContext): Promise<BenchResult[]> {
     admitted = health.details?.admission ?? admitted;
   };
   try {
+    const cpuTogether = cpuMeter(env.server.pid, env.server.dir);
     together = await quietLoad();
+    togetherCpu = cpuTogether();
     // No new abusive requests; those in flight must be answered (429 at once, 503 after waiting at
     // most maxWaitMs, 30 s), except the ones the heavy lane is running.
-    stop = true;
+    worker.postMessage('stop');
     const deadline = performance.now() + 45_000;
     await admission();
-    while (inFlight.size > admitted.runningHeavy && performance.now() < deadline) {
+    while (inFlight > admitted.runningHeavy && performance.now() < deadline) {
       await new Promise((res) => setTimeout(res, 500));
       await admission();
     }
   } finally {
-    stop = true;
-    stillRunning = inFlight.size;
+    stillRunning = inFlight;
     uploadsAnswered = uploads.filter((u) => u.status() !== 0).length;
-    for (const c of inFlight) c.abort();
+    worker.postMessage('abort');
     for (const u of uploads) u.close();
-    await Promise.all(aggregators);
+    await abuserDone;
+    await worker.terminate();
   }
   const hanging = Math.max(0, stillRunning - admitted.runningHeavy);
   const by = (f: (a: (typeof answers)[number]) => boolean) => answers.filter(f).length;
@@ -151,12 +153,13 @@ export async function fairness(ctx: WorkloadContext): Promise<BenchResult[]> {
     {
       name: 'fairness',
       params,
-      measured: `with the abusive user: list p99 ${together.p99Ms} ms, p50 ${together.p50Ms} ms, ${together.rps}/s`,
-      baseline: `alone: list p99 ${alone.p99Ms} ms, p50 ${alone.p50Ms} ms, ${alone.rps}/s`,
+      measured: `with the abusive user: list p99 ${together.p99Ms} ms, p50 ${together.p50Ms} ms, ${together.rps}/s; ${describeCpu(togetherCpu)}`,
+      baseline: `alone: list p99 ${alone.p99Ms} ms, p50 ${alone.p50Ms} ms, ${alone.rps}/s; ${describeCpu(aloneCpu)}`,
       figure: rise,
       figureText: `p99 ×${rise}`,
       target: `p99 ≤ ${P99_TARGET}× alone`,
       pass: rise <= P99_TARGET,
+      extra: { ...prefixed('alone', aloneCpu), ...prefixed('together', togetherCpu) },
     },
     {
       name: 'fairness abusive requests',
@@ -170,6 +173,100 @@ export async function fairness(ctx: WorkloadContext): Promise<BenchResult[]> {
       extra: { refused429, refused503, ok, stillRunning, hanging, uploadsAnswered, ...admitted },
     },
   ];
+}
+
+/** What fairness-abuser.mjs is given. */
+interface AbuserData {
+  url: string;
+  token: string;
+  /** The request body, serialised once. */
+  body: string;
+  clients: number;
+  pauseMs: number;
+}
+
+/** What fairness-abuser.mjs reports. */
+type AbuserMessage =
+  | { kind: 'answer'; status: number; retryAfter: boolean; ms: number }
+  | { kind: 'inFlight'; n: number }
+  | { kind: 'done' };
+
+/** Cores' worth of CPU (1 = one core busy all the time) each side used over a phase. */
+interface CpuShares {
+  server: number;
+  postgres: number;
+  bench: number;
+  /** The machine's load average at the end (other work on a shared machine). */
+  load: number;
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+function ticks(pid: number | string, children = false): number {
+  try {
+    // Fields after the command (which may hold spaces) start at the state: utime, stime are 14, 15 of stat.
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const own = Number(f[11]) + Number(f[12]);
+    return children ? own + Number(f[13]) + Number(f[14]) : own;
+  } catch {
+    return 0;
+  }
+}
+
+/** PostgreSQL's processes of this run: the postmaster (with its exited children) and its live children. */
+function postgresTicks(dir: string): number {
+  let postmaster: string | undefined;
+  try {
+    postmaster = fs
+      .readFileSync(path.join(dir, 'data', 'pg', 'postmaster.pid'), 'utf8')
+      .split('\n')[0]
+      ?.trim();
+  } catch {
+    return 0;
+  }
+  if (!postmaster) return 0;
+  let sum = ticks(postmaster, true);
+  for (const p of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const ppid = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]?.split(' ')[1];
+      if (ppid === postmaster) sum += ticks(p);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return sum;
+}
+
+/** Starts measuring; the returned function gives the CPU used since (Linux only; zeros elsewhere). */
+function cpuMeter(serverPid: number, dir: string): () => CpuShares {
+  const t0 = performance.now();
+  const server0 = ticks(serverPid);
+  const pg0 = postgresTicks(dir);
+  const bench0 = process.cpuUsage();
+  return () => {
+    const ms = performance.now() - t0;
+    const bench = process.cpuUsage(bench0);
+    const share = (n: number) => Math.round((n / ms) * 100) / 100;
+    return {
+      server: share((ticks(serverPid) - server0) * TICK_MS),
+      postgres: share((postgresTicks(dir) - pg0) * TICK_MS),
+      bench: share((bench.user + bench.system) / 1000),
+      load: Math.round((os.loadavg()[0] ?? 0) * 10) / 10,
+    };
+  };
+}
+
+function describeCpu(c: CpuShares | undefined): string {
+  return c
+    ? `CPU (cores): server ${c.server}, PostgreSQL ${c.postgres}, bench ${c.bench}; load average ${c.load}`
+    : 'CPU n/a';
+}
+
+function prefixed(prefix: string, c: CpuShares | undefined): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(c ?? {}).map(([k, v]) => [`${prefix}Cpu${k[0]?.toUpperCase()}${k.slice(1)}`, v]),
+  );
 }
 
 async function seed(pool: pg.Pool, s: Session, rows: number, body: string): Promise<void> {

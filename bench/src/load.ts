@@ -4,8 +4,16 @@ import type pg from 'pg';
 
 export interface LoadStats {
   requests: number;
-  /** Non-2xx responses, socket errors and timeouts: any of them makes the figures invalid. */
+  /**
+   * Non-2xx responses (other than refusals), socket errors and timeouts: any of them makes the
+   * figures invalid.
+   */
   errors: number;
+  /**
+   * Answers 429/503 with Retry-After: the server's admission pushing back (a full queue, a wait too
+   * long), not a broken answer. Counted apart, left out of the latencies, and shown in the results.
+   */
+  refused: number;
   p50Ms: number;
   p99Ms: number;
   /** The slowest request: a stall shows here first. */
@@ -13,6 +21,33 @@ export interface LoadStats {
   rps: number;
   /** Why `errors` is not zero: answers by status, socket errors, timeouts (HTTP loads only). */
   errorDetail?: string;
+}
+
+/**
+ * Refusals (429/503 with Retry-After) seen since the last `takeRefusals()`, HTTP loads and retried
+ * session calls together: the runner adds them to each workload's results, so none goes unseen.
+ */
+let refusalTally = 0;
+
+export function countRefusal(n = 1): void {
+  refusalTally += n;
+}
+
+export function takeRefusals(): number {
+  const n = refusalTally;
+  refusalTally = 0;
+  return n;
+}
+
+/** A refusal is backpressure: the status says "later", and Retry-After says when. */
+export function isRefusal(status: number, retryAfter: string | null | undefined): boolean {
+  return (status === 429 || status === 503) && retryAfter !== undefined && retryAfter !== null && retryAfter !== '';
+}
+
+/** The Retry-After of autocannon's response headers (a list when repeated). */
+export function retryAfterOf(headers: Record<string, string | string[] | undefined> | undefined): string | undefined {
+  const v = headers?.['retry-after'];
+  return Array.isArray(v) ? v[0] : v;
 }
 
 /** `url` (GET, or `method` with a JSON `body`) on `connections` keep-alive connections for `seconds` (autocannon). */
@@ -26,11 +61,21 @@ export async function httpLoad(opts: {
   /** Requests per second over all connections (default: as fast as the server answers). */
   overallRate?: number;
 }): Promise<LoadStats> {
+  let refused = 0;
   const r = await autocannon({
     url: opts.url,
     headers: opts.body === undefined ? opts.headers : { ...opts.headers, 'content-type': 'application/json' },
     connections: opts.connections,
     duration: opts.seconds,
+    requests: [
+      {
+        onResponse: (status, _body, _ctx, headers) => {
+          if (isRefusal(status, retryAfterOf(headers))) refused += 1;
+        },
+      },
+    ],
+    // Latencies are of answered requests: a refusal comes back at once and would flatter them.
+    excludeErrorStats: true,
     // autocannon counts an answer slower than its 10 s default as an error: on a starved machine
     // (the smoke run inside `npm test`) a slow answer is slowness, which the p99 shows, not a failure.
     timeout: 120,
@@ -38,9 +83,11 @@ export async function httpLoad(opts: {
     ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
     ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
   });
+  countRefusal(refused);
   return {
     requests: r.requests.total,
-    errors: r.non2xx + r.errors + r.timeouts,
+    errors: Math.max(0, r.non2xx - refused) + r.errors + r.timeouts,
+    refused,
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
     maxMs: r.latency.max,
@@ -97,6 +144,7 @@ export async function clientLoad(opts: {
   return {
     requests: samples.length,
     errors,
+    refused: 0,
     p50Ms: round(percentile(samples, 0.5)),
     p99Ms: round(percentile(samples, 0.99)),
     maxMs: round(samples.reduce((m, v) => Math.max(m, v), 0)),

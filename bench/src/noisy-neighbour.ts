@@ -145,6 +145,7 @@ function merge(runs: LoadStats[]): LoadStats {
   return {
     requests: runs.reduce((n, r) => n + r.requests, 0),
     errors: runs.reduce((n, r) => n + r.errors, 0),
+    refused: runs.reduce((n, r) => n + r.refused, 0),
     p50Ms: p50s[Math.floor(p50s.length / 2)] ?? 0,
     p99Ms: Math.max(...runs.map((r) => r.p99Ms)),
     maxMs: Math.max(...runs.map((r) => r.maxMs)),

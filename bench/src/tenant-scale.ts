@@ -12,7 +12,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { tableOf, tenantSchema } from '../../runtime/src/model/naming';
 import { type BenchEnv, createTenant, type Session } from './bench-env';
-import { httpLoad, type LoadStats } from './load';
+import { countRefusal, httpLoad, isRefusal, type LoadStats, retryAfterOf } from './load';
 import { rssMb } from './memory';
 import { type BenchResult, ratio } from './results';
 import type { WorkloadContext } from './workload';
@@ -148,15 +148,32 @@ async function spreadLoad(
   connections: number,
   seconds: number,
 ): Promise<LoadStats> {
+  let refused = 0;
   const r = await autocannon({
     url: env.server.url,
     connections,
     duration: seconds,
-    requests: sessions.map((s) => ({ method: 'GET' as const, path: LIST, headers: auth(s) })),
+    requests: sessions.map((s) => ({
+      method: 'GET' as const,
+      path: LIST,
+      headers: auth(s),
+      onResponse: (
+        status: number,
+        _body: string,
+        _ctx: object,
+        headers?: Record<string, string | string[] | undefined>,
+      ) => {
+        if (isRefusal(status, retryAfterOf(headers))) refused += 1;
+      },
+    })),
+    // As in httpLoad: refusals are counted apart and left out of the latencies.
+    excludeErrorStats: true,
   });
+  countRefusal(refused);
   return {
     requests: r.requests.total,
-    errors: r.non2xx + r.errors + r.timeouts,
+    errors: Math.max(0, r.non2xx - refused) + r.errors + r.timeouts,
+    refused,
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
     maxMs: r.latency.max,

@@ -26,6 +26,8 @@ export interface PlatformConfig {
   filesDir: string | undefined;
   /** `WEBHOOK_ALLOW_NETWORKS`: comma-separated CIDRs webhooks may reach although private (docs/webhooks.md). */
   webhookAllowNetworks: string[];
+  /** `DB_HEAVY_NICE`: nice value of embedded-database backends doing heavy work (0: off). */
+  dbHeavyNice: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
@@ -54,7 +56,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    dbHeavyNice: niceOf(env.DB_HEAVY_NICE),
   };
+}
+
+function niceOf(v: string | undefined): number {
+  const n = intOf(v, 19);
+  if (n > 19) throw new Error(`DB_HEAVY_NICE is a nice value from 0 (off) to 19, got ${n}`);
+  return n;
 }
 
 function intOf(v: string | undefined, fallback: number): number {

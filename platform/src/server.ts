@@ -74,6 +74,12 @@ export async function startServer(opts: StartOptions): Promise<Server> {
       ...(config.filesDir ? { files: { dir: config.filesDir } } : {}),
       ...(config.webhookAllowNetworks.length ? { webhooks: { allowNetworks: config.webhookAllowNetworks } } : {}),
       ...opts.runtimeConfig,
+      // The embedded cluster's backends are processes of this machine: heavy work may run niced there.
+      database: {
+        localBackends: embedded !== undefined,
+        heavyNice: config.dbHeavyNice,
+        ...opts.runtimeConfig?.database,
+      },
     },
     ...(opts.clock ? { clock: opts.clock } : {}),
   });

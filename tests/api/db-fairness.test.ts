@@ -5,6 +5,7 @@
  * has its statement cancelled, and /api/health keeps answering with the load figures.
  */
 import net from 'node:net';
+import os from 'node:os';
 import { connectDb, type Db } from '@forma/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -63,7 +64,18 @@ function slowUpload(
   };
 }
 
+const LOCAL_DB = !process.env.DATABASE_URL;
+
 const pool = () => (server.runtime.db.client as { pool: { numUsed(): number; numPendingAcquires(): number } }).pool;
+
+/** Backend pids of this tenant's running statements. */
+async function runningPids(tenant: TestTenant): Promise<number[]> {
+  const r = await probe.raw(
+    `select pid from pg_stat_activity where state = 'active' and pid <> pg_backend_pid() and query ilike ?`,
+    [`%t_${tenant.id}%ilike%`],
+  );
+  return r.rows.map((row: { pid: number }) => row.pid);
+}
 
 /** Statements of this tenant's schema running right now, seen from a connection outside the server's pool. */
 async function running(tenant: TestTenant): Promise<number> {
@@ -83,6 +95,8 @@ beforeAll(async () => {
       database: {
         admission: { queuePerUser: 4, maxWaitMs: 4000, retryAfterSeconds: 10 },
         timeouts: { heavy: { statementMs: 120_000, idleInTransactionMs: 120_000 } },
+        // The test cluster is embedded (on this machine) unless DATABASE_URL names another server.
+        localBackends: LOCAL_DB,
       },
     },
   });
@@ -212,6 +226,44 @@ describe('heavy work of one user', () => {
     }
     await Promise.all(abusive);
   }, 120_000);
+
+  it.runIf(LOCAL_DB)(
+    'on the embedded database its backend runs at low CPU priority, and is back to normal afterwards',
+    async () => {
+      await expect.poll(() => running(noisy)).toBe(0);
+      const c = new AbortController();
+      const pending = fetch(new URL('/api/records/item/aggregate', server.url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${noisyAgain.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(heavyAggregate),
+        signal: c.signal,
+      }).catch(() => undefined);
+      let pid = 0;
+      try {
+        await expect.poll(async () => (pid = (await runningPids(noisy))[0] ?? 0)).toBeGreaterThan(0);
+        expect(os.getPriority(pid)).toBe(server.runtime.config.database.heavyNice);
+        expect(server.runtime.config.database.heavyNice).toBe(19);
+        // The same tenant's interactive work is answered meanwhile.
+        const list = await noisy.api.get('/api/records/item', { query: { limit: 1 } });
+        expect(list.status, list.text).toBe(200);
+      } finally {
+        c.abort();
+        await pending;
+      }
+      await expect.poll(() => running(noisy)).toBe(0);
+      // Released: set back to normal priority (root), or closed and gone from the pool.
+      await expect
+        .poll(() => {
+          try {
+            return os.getPriority(pid) === 0 ? 'normal' : 'niced';
+          } catch {
+            return 'gone';
+          }
+        })
+        .not.toBe('niced');
+    },
+    120_000,
+  );
 
   it('a client that goes away has its running statement cancelled', async () => {
     await expect.poll(() => running(noisy)).toBe(0);

@@ -28,7 +28,13 @@ export function connectDb(opts: DbOptions): Db {
       application_name: opts.applicationName ?? 'forma',
       ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
     },
-    pool: { min: opts.poolMin ?? 0, max: opts.poolMax ?? 10 },
+    pool: {
+      min: opts.poolMin ?? 0,
+      max: opts.poolMax ?? 10,
+      // A connection DbLoad gave up on (its backend stays niced, or a stale cancel may still reach
+      // it) is dropped when the pool would hand it out next.
+      validate: (conn: { __formaDiscard?: boolean }) => !conn.__formaDiscard,
+    },
     acquireConnectionTimeout: opts.acquireTimeoutMs ?? 15_000,
   });
 }

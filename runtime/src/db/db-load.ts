@@ -5,6 +5,8 @@
  * nothing about HTTP: the platform says what kind a request is and when its client left.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import fs from 'node:fs';
+import os from 'node:os';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Knex } from 'knex';
 import pg from 'pg';
@@ -27,6 +29,17 @@ export interface DbLoadConfig {
   logIntervalMs: number;
   /** Event-loop delay (p99) or connection wait past which the load is logged as slow. */
   slowMs: number;
+  /**
+   * The database's backends are processes of this machine (the embedded PostgreSQL; the platform
+   * sets it). Only then does `heavyNice` apply: a remote server's backend pids are not ours to renice.
+   */
+  localBackends: boolean;
+  /**
+   * Nice value (1–19) of a local backend while it works for a heavy request, 0 for off: on a small
+   * machine one heavy statement would otherwise own a core that interactive requests need. The OS
+   * still gives the heavy statement every idle cycle; it just stops competing with lists and saves.
+   */
+  heavyNice: number;
 }
 
 export const defaultDbLoadConfig: DbLoadConfig = {
@@ -37,6 +50,8 @@ export const defaultDbLoadConfig: DbLoadConfig = {
   },
   logIntervalMs: 60_000,
   slowMs: 200,
+  localBackends: false,
+  heavyNice: 19,
 };
 
 /** What one request's database work runs under. */
@@ -45,6 +60,8 @@ interface WorkScope {
   /** Connections this request holds right now. */
   held: Set<PgConnection>;
   cancelled: boolean;
+  /** The cancel of its running statements while it is on its way; false when it may not have landed. */
+  cancelling?: Promise<boolean>;
 }
 
 interface PgConnection {
@@ -52,6 +69,10 @@ interface PgConnection {
   query(sql: string): Promise<unknown>;
   /** The timeouts this connection was last set to ('' = its defaults). */
   __formaTimeouts?: string;
+  /** The nice value its backend runs at (local backends of heavy requests). */
+  __formaNice?: number;
+  /** Never handed out again: the pool's validate (connect-db.ts) drops it. */
+  __formaDiscard?: boolean;
   /** The request scope holding it right now. */
   __formaScope?: WorkScope | undefined;
 }
@@ -73,6 +94,8 @@ export interface DbLoadStats {
 }
 
 const WAIT_WINDOW = 500;
+/** Longest a cancel may take to connect and to send (past it, the connection is dropped from the pool). */
+const CANCEL_TIMEOUT_MS = 5000;
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return 0;
@@ -80,6 +103,21 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
+
+/**
+ * Every PostgreSQL backend calls setsid(), so with the kernel's autogroup scheduling
+ * (`/proc/sys/kernel/sched_autogroup_enabled`, on in most desktop and many server kernels) each
+ * backend is a scheduling group of its own, and groups share the CPU equally whatever their
+ * members' nice values: a niced backend would still take a whole group's share. The group's own
+ * nice (`/proc/<pid>/autogroup`) is what counts there. No autogroup file: nothing to do.
+ */
+function setAutogroupNice(pid: number, nice: number): void {
+  try {
+    fs.writeFileSync(`/proc/${pid}/autogroup`, String(nice));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}
 
 export class DbLoad {
   readonly admission: Admission;
@@ -112,7 +150,9 @@ export class DbLoad {
     fn: () => Promise<T>,
   ): Promise<T> {
     const scope: WorkScope = { lane: req.lane, held: new Set(), cancelled: false };
-    const onAbort = () => void this.cancel(scope);
+    const onAbort = () => {
+      scope.cancelling = this.cancel(scope);
+    };
     if (req.signal?.aborted) throw new AppError('BAD_REQUEST', 'The client went away');
     req.signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -195,21 +235,30 @@ export class DbLoad {
   }
 
   /** Cancels the statements running for `scope` (pg_cancel_backend over a connection of its own, outside the pool). */
-  private async cancel(scope: WorkScope): Promise<void> {
+  private async cancel(scope: WorkScope): Promise<boolean> {
     scope.cancelled = true;
-    const pids = [...scope.held]
-      .filter((c) => c.__formaScope === scope)
-      .map((c) => c.processID)
-      .filter((p): p is number => typeof p === 'number');
-    if (!pids.length) return;
+    const held = [...scope.held].filter((c) => c.__formaScope === scope);
+    // A niced backend on a busy machine gets so little CPU that it would notice the cancel late:
+    // back to normal priority first, so it stops at once.
+    for (const c of held) this.restorePriority(c);
+    const pids = held.map((c) => c.processID).filter((p): p is number => typeof p === 'number');
+    if (!pids.length) return true;
     const settings = (this.db.client as { connectionSettings?: pg.ClientConfig }).connectionSettings;
-    const client = new pg.Client({ ...(settings ?? {}), application_name: 'forma-cancel' } as pg.ClientConfig);
+    // Bounded: the gone request's connections wait for this cancel before they go back to the pool.
+    const client = new pg.Client({
+      ...(settings ?? {}),
+      application_name: 'forma-cancel',
+      connectionTimeoutMillis: CANCEL_TIMEOUT_MS,
+      query_timeout: CANCEL_TIMEOUT_MS,
+    } as pg.ClientConfig);
     try {
       await client.connect();
       for (const pid of pids) await client.query('select pg_cancel_backend($1)', [pid]);
       this.cancelledCount += pids.length;
+      return true;
     } catch (err) {
       this.logger.warn({ err }, 'could not cancel the statements of a request whose client went away');
+      return false;
     } finally {
       await client.end().catch(() => undefined);
     }
@@ -246,12 +295,15 @@ export class DbLoad {
       const scope = this.scope.getStore();
       try {
         await this.applyTimeouts(conn, scope);
+        this.lowerPriority(conn, scope);
       } catch (e) {
+        this.restorePriority(conn);
         await release(conn);
         throw e;
       }
       if (scope) {
         if (scope.cancelled) {
+          this.restorePriority(conn);
           await release(conn);
           throw new AppError('BAD_REQUEST', 'The client went away');
         }
@@ -260,23 +312,74 @@ export class DbLoad {
       }
       return conn;
     };
-    client.releaseConnection = (conn: PgConnection) => {
-      conn.__formaScope?.held.delete(conn);
+    client.releaseConnection = async (conn: PgConnection) => {
+      const scope = conn.__formaScope;
+      scope?.held.delete(conn);
       conn.__formaScope = undefined;
+      // The cancel names this backend by pid and arrives over another connection: back in the pool
+      // before it lands, the backend would be running the next request's statement and stop that
+      // one instead (a 503 for an innocent request). Once it has landed on an idle backend, it is void.
+      // A cancel that failed midway may still arrive: that backend is not used again.
+      if (scope?.cancelling && !(await scope.cancelling)) conn.__formaDiscard = true;
+      this.restorePriority(conn);
       return release(conn);
     };
   }
 
+  /**
+   * A local backend working for a heavy request runs niced. Parallel workers are processes of their
+   * own, started at the normal priority, so such a session plans without them (applyTimeouts).
+   */
+  private lowerPriority(conn: PgConnection, scope: WorkScope | undefined): void {
+    if (!this.nicesHeavy() || scope?.lane !== 'heavy' || !conn.processID) return;
+    if (conn.__formaNice === this.cfg.heavyNice) return;
+    try {
+      os.setPriority(conn.processID, this.cfg.heavyNice);
+      conn.__formaNice = this.cfg.heavyNice;
+      setAutogroupNice(conn.processID, this.cfg.heavyNice);
+    } catch (err) {
+      // Another OS user's processes (PostgreSQL started elsewhere): heavy work runs at normal priority.
+      this.warnOnce('renice', err, 'cannot lower the priority of heavy database work');
+    }
+  }
+
+  /**
+   * Back to normal priority before the connection serves anyone else. Raising a priority again needs
+   * root (or CAP_SYS_NICE); without it the niced backend is dropped from the pool, never reused.
+   */
+  private restorePriority(conn: PgConnection): void {
+    if (!conn.__formaNice) return;
+    try {
+      os.setPriority(conn.processID as number, 0);
+      setAutogroupNice(conn.processID as number, 0);
+      conn.__formaNice = 0;
+    } catch {
+      conn.__formaDiscard = true;
+    }
+  }
+
+  private nicesHeavy(): boolean {
+    return this.cfg.localBackends && this.cfg.heavyNice > 0;
+  }
+
+  private readonly warned = new Set<string>();
+  private warnOnce(key: string, err: unknown, msg: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.logger.warn({ err }, msg);
+  }
+
   private async applyTimeouts(conn: PgConnection, scope: WorkScope | undefined): Promise<void> {
     const t = scope ? this.cfg.timeouts[scope.lane] : undefined;
-    const key = t ? `${t.statementMs}/${t.idleInTransactionMs}` : '';
+    const serial = scope?.lane === 'heavy' && this.nicesHeavy();
+    const key = t ? `${t.statementMs}/${t.idleInTransactionMs}${serial ? '/serial' : ''}` : '';
     if ((conn.__formaTimeouts ?? '') === key) return;
     // Session settings outside any transaction (knex begins only after the checkout), so they stick;
     // RESET goes back to the connection's start-up values for work that is not a request's.
     await conn.query(
       t
-        ? `set statement_timeout = ${Math.floor(t.statementMs)}; set idle_in_transaction_session_timeout = ${Math.floor(t.idleInTransactionMs)}`
-        : 'reset statement_timeout; reset idle_in_transaction_session_timeout',
+        ? `set statement_timeout = ${Math.floor(t.statementMs)}; set idle_in_transaction_session_timeout = ${Math.floor(t.idleInTransactionMs)}; ${serial ? 'set max_parallel_workers_per_gather = 0' : 'reset max_parallel_workers_per_gather'}`
+        : 'reset statement_timeout; reset idle_in_transaction_session_timeout; reset max_parallel_workers_per_gather',
     );
     conn.__formaTimeouts = key;
   }

@@ -1,0 +1,39 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpLoad, takeRefusals } from './load';
+
+let server: http.Server;
+let url: string;
+let n = 0;
+
+beforeAll(async () => {
+  // Answers in turn: 200, 429 with Retry-After, 503 with Retry-After, 503 without, 500.
+  server = http.createServer((_req, res) => {
+    const k = n++ % 5;
+    if (k === 0) res.writeHead(200);
+    else if (k === 1) res.writeHead(429, { 'retry-after': '2' });
+    else if (k === 2) res.writeHead(503, { 'retry-after': '5' });
+    else res.writeHead(k === 3 ? 503 : 500);
+    res.end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('httpLoad', () => {
+  it('counts 429/503 with Retry-After as refused, apart from errors, and tallies them for the results', async () => {
+    takeRefusals();
+    const s = await httpLoad({ url, headers: {}, connections: 1, seconds: 1 });
+    expect(s.requests).toBeGreaterThanOrEqual(5);
+    expect(s.refused).toBeGreaterThan(0);
+    expect(s.errors).toBeGreaterThan(0);
+    // Every answer is one of: a 200, a refusal, or an error (a 503 without Retry-After is an error).
+    const answered = Math.floor(s.requests / 5);
+    expect(s.refused).toBeGreaterThanOrEqual(2 * answered);
+    expect(s.errors).toBeGreaterThanOrEqual(2 * answered);
+    expect(takeRefusals()).toBe(s.refused);
+    expect(takeRefusals()).toBe(0);
+  });
+});
