@@ -218,6 +218,17 @@ const ROUTES: Record<string, Route> = {
   },
   'GET /api/records/{object}/{id}/history': { expect: record(200, 200) },
   'GET /api/records/{object}/{id}/timeline': { expect: record(200, 200) },
+  // The probe's deal has no line items: the field is unknown to everyone, and says nothing about the record.
+  'GET /api/records/{object}/{id}/lines/{field}/export': {
+    expect: record(404, 404),
+    call: () => ({ params: { field: 'zz_probe' } }),
+  },
+  // Unlocking is for tenant admins: others learn nothing of a record they cannot read (404) and are
+  // refused on their own (403); this deal is not locked (409).
+  'POST /api/records/{object}/{id}/unlock': {
+    expect: record(409, 403),
+    call: () => ({ body: { reason: 'probe' } }),
+  },
   'POST /api/records/{object}/{id}/actions/{script}': {
     expect: record(200, 200),
     call: () => ({ params: { script: 'touch' }, body: {} }),
