@@ -245,13 +245,13 @@ export interface FieldDefinition {
    */
   'x-autonumber'?: string;
   /**
-   * A stored, read-only aggregate of child records. Line items: {children, op, field?} over one of this object's x-children fields, saved with the parent. Related records: {object, via, op, field?, filter?} over every live record of `object` whose lookup `via` points at this record, kept current on every save of those records.
+   * A stored, read-only aggregate of child records. Line items: {children, op, field?} over one of this object's x-children fields, saved with the parent. Related records: {object, via, op, field?, filter?} over every live record of `object` whose lookup `via` points at this record, kept current on every save of those records. min/max also over date and date-time fields (the roll-up then has type string and the same format); count_distinct counts distinct non-empty values.
    */
   'x-rollup'?: {
     children?: Name;
     object?: Name;
     via?: Name;
-    op: 'sum' | 'count' | 'min' | 'max' | 'avg';
+    op: 'sum' | 'count' | 'count_distinct' | 'min' | 'max' | 'avg';
     field?: Name;
     filter?: Filter;
   };
