@@ -41,6 +41,9 @@ const promo = {
     },
     stages: { type: 'integer', 'x-rollup': { object: 'sale', via: 'promo', op: 'count_distinct', field: 'stage' } },
     avg_amount: { type: 'number', 'x-rollup': { object: 'sale', via: 'promo', op: 'avg', field: 'amount' } },
+    // A formula over a date roll-up: recomputed when the roll-up moves (as of that save's day).
+    days_since_won: { type: 'integer', 'x-formula': 'days_since(record.last_won_on)' },
+    won_span: { type: 'integer', 'x-formula': 'days_between(record.first_sold_on, record.last_won_on)' },
     roi: {
       type: 'number',
       'x-formula': 'record.cost > 0 ? ((record.won_total || 0) - record.cost) / record.cost : null',
@@ -340,6 +343,15 @@ describe('roll-ups of dates, distinct counts and averages', () => {
       avg_amount: 60,
     });
     expect(await moreRollups(a)).toEqual(await expectedMore(a));
+    const [days] = await sql(
+      `select (now() at time zone 'utc')::date - max(sold_on) filter (where stage = 'won') as since,
+              max(sold_on) filter (where stage = 'won') - min(sold_on) as span
+         from $S.sale where promo = ? and deleted_at is null`,
+      [a],
+    );
+    const computed = await getPromo(a);
+    expect([computed.days_since_won, computed.won_span]).toEqual([n(days!.since), n(days!.span)]);
+    expect(computed.won_span).toBe(64);
 
     // The filter: an open sale's later date is not the last won one.
     await patchSale(s2.id, { sold_on: '2026-06-01' });
@@ -352,6 +364,7 @@ describe('roll-ups of dates, distinct counts and averages', () => {
       last_touch_at: '2026-04-01T08:30:00.000Z',
     });
     expect(await moreRollups(a)).toEqual(await expectedMore(a));
+    expect((await getPromo(a)).won_span).toBe(0);
 
     const restored = await tenant.api.post(`/api/records/sale/${s1.id}/restore`, {});
     expect(restored.status, restored.text).toBe(200);
