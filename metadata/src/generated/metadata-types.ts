@@ -630,7 +630,7 @@ export interface ReportDefinition {
    */
   aggregates: ReportAggregate[];
   /**
-   * Columns computed from each row after aggregation, in order: arithmetic over the row's columns (+ - * /, parentheses, numbers) and the functions prev(col), total(col), remaining(col), round(x, digits). Division by zero gives null.
+   * Columns computed from each row after aggregation, in order: arithmetic over the row's columns (+ - * /, parentheses, numbers) and the functions prev(col), first(col), total(col), running(col), remaining(col), round(x, digits), abs(x). Division by zero gives null. Columns using prev/first/running/remaining (or such a column) depend on the order of the rows: they are computed after sort, over every group, before limit (a Pareto's cumulative share), and cannot be sorted by.
    *
    * @maxItems 20
    */
