@@ -222,15 +222,26 @@ const builtIns: FieldKind[] = [
     label: 'Roll-up',
     priority: 90,
     matches: (f) => f['x-rollup'] !== undefined,
-    keywords: ['x-rollup', 'x-kind', 'x-scale', 'x-index'],
+    keywords: ['x-rollup', 'x-kind', 'x-scale', 'x-index', 'format'],
     check: (f) => {
-      if (f.type !== 'number' && f.type !== 'integer')
-        return [{ keyword: 'type', message: 'Roll-up fields must have type "number" or "integer"' }];
-      if (f['x-rollup']?.op === 'count' && f.type !== 'integer')
-        return [{ keyword: 'type', message: 'A count roll-up must have type "integer"' }];
+      const op = f['x-rollup']?.op;
+      // The earliest / latest of the children's dates (last purchase): stored as that date.
+      const temporal = f.type === 'string' && (f.format === 'date' || f.format === 'date-time');
+      if (temporal && op !== 'min' && op !== 'max')
+        return [{ keyword: 'type', message: `A "${op}" roll-up must have type "number" or "integer"` }];
+      if (f.type !== 'number' && f.type !== 'integer' && !temporal)
+        return [
+          {
+            keyword: 'type',
+            message:
+              'Roll-up fields must have type "number" or "integer" (or type "string" with format "date" or "date-time" for min/max of dates)',
+          },
+        ];
+      if ((op === 'count' || op === 'count_distinct') && f.type !== 'integer')
+        return [{ keyword: 'type', message: `A ${op} roll-up must have type "integer"` }];
       if (f['x-rollup']?.op === 'avg' && f.type !== 'number')
         return [{ keyword: 'type', message: 'An average roll-up must have type "number"' }];
-      if (f['x-rollup']?.op !== 'count' && !f['x-rollup']?.field)
+      if (op !== 'count' && !f['x-rollup']?.field)
         return [{ keyword: 'x-rollup', message: `"${f['x-rollup']?.op}" needs the child field to aggregate` }];
       return [];
     },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DATE_FUNCTION_CASES, daysSince, today } from './formula-dates';
 import { compileDeclarativeFormula } from './formula-eval';
 
 const LINE_AMOUNT = '(record.quantity || 0) * (record.unit_price || 0) * (1 - (record.discount || 0) / 100)';
@@ -45,5 +46,19 @@ describe('compileDeclarativeFormula', () => {
 
   it('reads only own fields of the record, never its prototype', () => {
     expect(compileDeclarativeFormula('record.toString')!({})).toBeUndefined();
+  });
+
+  it.each(DATE_FUNCTION_CASES)('date functions: %s on %j gives %j', (expression, record, expected) => {
+    const fn = compileDeclarativeFormula(expression);
+    expect(fn, expression).toBeDefined();
+    expect(fn!(record)).toEqual(expected);
+  });
+
+  it('date functions take their own number of arguments, and are the only bare calls', () => {
+    for (const e of ['today(1)', 'days_since()', 'days_between(record.a)', 'fetch(record.a)', 'Date.now()'])
+      expect(compileDeclarativeFormula(e), e).toBeUndefined();
+    const now = new Date('2026-12-07T23:59:00Z');
+    expect(today(now)).toBe('2026-12-07');
+    expect(daysSince('2026-11-30', now)).toBe(7);
   });
 });

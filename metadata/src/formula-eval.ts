@@ -1,8 +1,9 @@
 import { type Node, parseExpressionAt } from 'acorn';
+import { DATE_FUNCTIONS } from './formula-dates';
 
 /**
  * Evaluates the declarative `x-formula` expressions — arithmetic, comparisons, `||`/`&&`/`??`,
- * `? :` and a few `Math` functions over `record.<field>` — without a JavaScript engine: the
+ * `? :`, a few `Math` functions and the date functions (formula-dates.ts) over `record.<field>` — without a JavaScript engine: the
  * expression is walked over an allow-list of node types, with JavaScript's own semantics for each
  * operator, so a browser can show what the server's sandbox will store (a quote line's amount as the
  * user types). Anything else (a statement, a call, `old`, a loop) is not declarative: compile
@@ -102,6 +103,12 @@ export function compileDeclarativeFormula(expression: string): FormulaFn | undef
       }
       case 'CallExpression': {
         const callee = n.callee as Ast;
+        if (callee.type === 'Identifier' && !n.optional && Object.hasOwn(DATE_FUNCTIONS, callee.name as string)) {
+          const { arity, fn } = DATE_FUNCTIONS[callee.name as string]!;
+          const args = (n.arguments as Ast[]).map(build);
+          if (args.length !== arity || args.some((a) => !a)) return undefined;
+          return (rec) => fn(...args.map((a) => a!(rec)));
+        }
         if (callee.type !== 'MemberExpression' || callee.computed || n.optional) return undefined;
         const obj = callee.object as Ast;
         const name = (callee.property as Ast).name as string;

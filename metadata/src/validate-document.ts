@@ -251,7 +251,7 @@ class DocumentChecker {
       if (field['x-lookup-filter']) this.checkLookupFilter(fname, field, fields, path);
       if (field['x-default-from']) this.checkDefaultFrom(name, fname, field, path);
       if (field['x-children']) this.checkChildren(name, fname, field, path);
-      if (field['x-rollup']) this.checkRollup(name, def, field, path);
+      if (field['x-rollup']) this.checkRollup(name, fname, def, field, path);
       if (field['x-formula'] !== undefined) {
         const parsed = parseFormula(field['x-formula']);
         if (parsed.ok) {
@@ -299,7 +299,7 @@ class DocumentChecker {
     }
   }
 
-  private checkRollup(name: string, def: ObjectDefinition, field: FieldDefinition, path: string): void {
+  private checkRollup(name: string, fname: string, def: ObjectDefinition, field: FieldDefinition, path: string): void {
     const spec = field['x-rollup']!;
     const at = `${path}/x-rollup`;
     let child: string;
@@ -332,10 +332,23 @@ class DocumentChecker {
     }
     const numeric = ['number', 'currency', 'percent', 'integer'].includes(target.resultKind.name);
     const temporal = ['date', 'datetime'].includes(target.resultKind.name);
+    const own = this.fieldsOf(name).get(fname)?.resultKind.name;
     if (!target.column) this.add(`${at}/field`, `"${child}.${spec.field}" is not stored in a column`);
-    else if (!numeric && !(temporal && spec.op !== 'sum'))
+    else if (spec.op === 'count_distinct') {
+      // Distinct values of a list would compare whole arrays: not a count anyone means.
+      if (['multiselect', 'children'].includes(target.resultKind.name))
+        this.add(`${at}/field`, `Cannot count_distinct a ${target.resultKind.label} field`);
+    } else if (!numeric && !(temporal && (spec.op === 'min' || spec.op === 'max')))
       this.add(`${at}/field`, `Cannot ${spec.op} a ${target.resultKind.label} field`);
-    else if (temporal) this.add(`${at}/field`, 'Roll-ups of dates are not supported yet');
+    else if (temporal) {
+      // The stored column has the child's type: a date-time's latest kept as a date would lose the day's time zone.
+      if (own !== target.resultKind.name)
+        this.add(
+          `${path}/format`,
+          `The ${spec.op} of a ${target.resultKind.label} field must have type "string" and format "${target.resultKind.name === 'date' ? 'date' : 'date-time'}"`,
+        );
+    } else if (own === 'date' || own === 'datetime')
+      this.add(`${path}/format`, `The ${spec.op} of a ${target.resultKind.label} field is a number, not a date`);
     else if (field.type === 'integer' && (target.resultKind.name !== 'integer' || spec.op === 'avg'))
       this.add(`${path}/type`, 'A roll-up of a decimal field (or an average) must have type "number"');
   }

@@ -14,6 +14,17 @@ const quote = {
     total: { type: 'number', 'x-kind': 'currency', 'x-rollup': { children: 'lines', op: 'sum', field: 'amount' } },
     line_count: { type: 'integer', 'x-rollup': { children: 'lines', op: 'count' } },
     biggest: { type: 'number', 'x-kind': 'currency', 'x-rollup': { children: 'lines', op: 'max', field: 'amount' } },
+    first_delivery: {
+      type: 'string',
+      format: 'date',
+      'x-rollup': { children: 'lines', op: 'min', field: 'deliver_on' },
+    },
+    last_delivery: {
+      type: 'string',
+      format: 'date',
+      'x-rollup': { children: 'lines', op: 'max', field: 'deliver_on' },
+    },
+    products: { type: 'integer', 'x-rollup': { children: 'lines', op: 'count_distinct', field: 'product' } },
     // Formulas over a roll-up, one through the other: fresh as soon as the lines move.
     with_tax: { type: 'number', 'x-formula': '(record.total || 0) * 2' },
     grand: { type: 'number', 'x-formula': '(record.with_tax || 0) + 1' },
@@ -26,6 +37,7 @@ const quoteLine = {
     quote: { type: 'string', format: 'uuid', 'x-ref': 'quote' },
     product: { type: 'string', maxLength: 100 },
     amount: { type: 'number', minimum: 0, 'x-kind': 'currency' },
+    deliver_on: { type: 'string', format: 'date' },
   },
   required: ['quote', 'product', 'amount'],
 };
@@ -56,6 +68,32 @@ describe('line items', () => {
     expect(r.body).toMatchObject({ total: 42.5, line_count: 2, biggest: 32.5, with_tax: 85, grand: 86 });
     expect(r.body.lines).toHaveLength(2);
     expect(r.body.lines[0]).toMatchObject({ product: 'a', amount: 10, quote: r.body.id });
+  });
+
+  it('rolls up the earliest and latest line dates and distinct products, equal to SQL', async () => {
+    const r = await tenant.api.post('/api/records/quote', {
+      name: 'Dated',
+      lines: [
+        { product: 'a', amount: 1, deliver_on: '2026-05-02' },
+        { product: 'b', amount: 1, deliver_on: '2026-02-10' },
+        { product: 'a', amount: 1 },
+      ],
+    });
+    expect(r.status, r.text).toBe(201);
+    expect(r.body).toMatchObject({ first_delivery: '2026-02-10', last_delivery: '2026-05-02', products: 2 });
+    const b = r.body.lines.find((l: { product: string }) => l.product === 'b');
+    expect((await tenant.api.delete(`/api/records/quote_line/${b.id}`)).status).toBe(204);
+    const q = await getQuote(r.body.id);
+    expect(q).toMatchObject({ first_delivery: '2026-05-02', last_delivery: '2026-05-02', products: 1 });
+    const [row] = (
+      await server.runtime.db.raw(
+        `select to_char(min(deliver_on), 'YYYY-MM-DD') as first, to_char(max(deliver_on), 'YYYY-MM-DD') as last,
+                count(distinct product)::int as products
+           from "t_${tenant.id}".quote_line where quote = ? and deleted_at is null`,
+        [r.body.id],
+      )
+    ).rows;
+    expect([q.first_delivery, q.last_delivery, q.products]).toEqual([row.first, row.last, row.products]);
   });
 
   it('rolls back the parent when a line is invalid, naming the line', async () => {

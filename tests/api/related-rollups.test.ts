@@ -24,6 +24,26 @@ const promo = {
     won_count: { type: 'integer', 'x-rollup': { object: 'sale', via: 'promo', op: 'count', filter: won } },
     sale_count: { type: 'integer', 'x-rollup': { object: 'sale', via: 'promo', op: 'count' } },
     biggest: { type: 'number', 'x-rollup': { object: 'sale', via: 'promo', op: 'max', field: 'amount' } },
+    first_sold_on: {
+      type: 'string',
+      format: 'date',
+      'x-rollup': { object: 'sale', via: 'promo', op: 'min', field: 'sold_on' },
+    },
+    last_won_on: {
+      type: 'string',
+      format: 'date',
+      'x-rollup': { object: 'sale', via: 'promo', op: 'max', field: 'sold_on', filter: won },
+    },
+    last_touch_at: {
+      type: 'string',
+      format: 'date-time',
+      'x-rollup': { object: 'sale', via: 'promo', op: 'max', field: 'touched_at' },
+    },
+    stages: { type: 'integer', 'x-rollup': { object: 'sale', via: 'promo', op: 'count_distinct', field: 'stage' } },
+    avg_amount: { type: 'number', 'x-rollup': { object: 'sale', via: 'promo', op: 'avg', field: 'amount' } },
+    // A formula over a date roll-up: recomputed when the roll-up moves (as of that save's day).
+    days_since_won: { type: 'integer', 'x-formula': 'days_since(record.last_won_on)' },
+    won_span: { type: 'integer', 'x-formula': 'days_between(record.first_sold_on, record.last_won_on)' },
     roi: {
       type: 'number',
       'x-formula': 'record.cost > 0 ? ((record.won_total || 0) - record.cost) / record.cost : null',
@@ -39,6 +59,8 @@ const sale = {
     amount: { type: 'number', minimum: 0, 'x-kind': 'currency' },
     stage: { type: 'string', enum: ['open', 'won', 'lost'], default: 'open' },
     note: { type: 'string', maxLength: 200 },
+    sold_on: { type: 'string', format: 'date' },
+    touched_at: { type: 'string', format: 'date-time' },
   },
   required: ['name'],
 };
@@ -65,6 +87,33 @@ async function expected(id: string) {
     biggest: n(r!.biggest),
   };
 }
+/** Date, distinct and average roll-ups of a promo, from SQL written here. */
+async function expectedMore(id: string) {
+  const [r] = await sql(
+    `select to_char(min(sold_on), 'YYYY-MM-DD') as first_sold_on,
+            to_char(max(sold_on) filter (where stage = 'won'), 'YYYY-MM-DD') as last_won_on,
+            max(touched_at) as last_touch_at, count(distinct stage) as stages, avg(amount) as avg_amount
+       from $S.sale where promo = ? and deleted_at is null`,
+    [id],
+  );
+  return {
+    first_sold_on: r!.first_sold_on ?? null,
+    last_won_on: r!.last_won_on ?? null,
+    last_touch_at: r!.last_touch_at ? (r!.last_touch_at as Date).toISOString() : null,
+    stages: n(r!.stages),
+    avg_amount: r!.avg_amount === null ? null : Math.round(Number(r!.avg_amount) * 1e4) / 1e4,
+  };
+}
+const moreRollups = async (id: string) => {
+  const p = await getPromo(id);
+  return {
+    first_sold_on: p.first_sold_on ?? null,
+    last_won_on: p.last_won_on ?? null,
+    last_touch_at: p.last_touch_at ? new Date(p.last_touch_at).toISOString() : null,
+    stages: n(p.stages),
+    avg_amount: p.avg_amount === null ? null : Math.round(Number(p.avg_amount) * 1e4) / 1e4,
+  };
+};
 const getPromo = async (id: string) => (await tenant.api.get(`/api/records/promo/${id}`)).body;
 const rollups = async (id: string) => {
   const p = await getPromo(id);
@@ -258,6 +307,131 @@ describe('related roll-ups follow every change of the children', () => {
     expect(seen.status).toBe(200);
     expect([n(seen.body.won_total), n(seen.body.won_count)]).toEqual([75, 2]);
     expect(await rollups(a)).toEqual(await expected(a));
+  });
+});
+
+describe('roll-ups of dates, distinct counts and averages', () => {
+  it('follow create, update, filter, delete, restore and purge, equal to SQL', async () => {
+    const a = await newPromo('Dates');
+    expect(await moreRollups(a)).toEqual({
+      first_sold_on: null,
+      last_won_on: null,
+      last_touch_at: null,
+      stages: 0,
+      avg_amount: null,
+    });
+    const s1 = await newSale({
+      promo: a,
+      amount: 100,
+      stage: 'won',
+      sold_on: '2026-03-05',
+      touched_at: '2026-03-05T10:00:00.000Z',
+    });
+    const s2 = await newSale({
+      promo: a,
+      amount: 50,
+      stage: 'open',
+      sold_on: '2026-01-20',
+      touched_at: '2026-04-01T08:30:00.000Z',
+    });
+    await newSale({ promo: a, amount: 30, stage: 'won', sold_on: '2025-12-31' });
+    expect(await moreRollups(a)).toEqual({
+      first_sold_on: '2025-12-31',
+      last_won_on: '2026-03-05',
+      last_touch_at: '2026-04-01T08:30:00.000Z',
+      stages: 2,
+      avg_amount: 60,
+    });
+    expect(await moreRollups(a)).toEqual(await expectedMore(a));
+    const [days] = await sql(
+      `select (now() at time zone 'utc')::date - max(sold_on) filter (where stage = 'won') as since,
+              max(sold_on) filter (where stage = 'won') - min(sold_on) as span
+         from $S.sale where promo = ? and deleted_at is null`,
+      [a],
+    );
+    const computed = await getPromo(a);
+    // Computed at the save, compared a moment later: midnight (UTC) may fall in between.
+    expect([n(days!.since), n(days!.since)! - 1]).toContain(computed.days_since_won);
+    expect(computed.won_span).toBe(n(days!.span));
+    expect(computed.won_span).toBe(64);
+
+    // The filter: an open sale's later date is not the last won one.
+    await patchSale(s2.id, { sold_on: '2026-06-01' });
+    expect((await moreRollups(a)).last_won_on).toBe('2026-03-05');
+    expect(await moreRollups(a)).toEqual(await expectedMore(a));
+
+    expect((await tenant.api.delete(`/api/records/sale/${s1.id}`)).status).toBe(204);
+    expect(await moreRollups(a)).toMatchObject({
+      last_won_on: '2025-12-31',
+      last_touch_at: '2026-04-01T08:30:00.000Z',
+    });
+    expect(await moreRollups(a)).toEqual(await expectedMore(a));
+    expect((await getPromo(a)).won_span).toBe(0);
+
+    const restored = await tenant.api.post(`/api/records/sale/${s1.id}/restore`, {});
+    expect(restored.status, restored.text).toBe(200);
+    expect((await moreRollups(a)).last_won_on).toBe('2026-03-05');
+    expect(await moreRollups(a)).toEqual(await expectedMore(a));
+
+    expect((await tenant.api.delete(`/api/records/sale/${s2.id}`)).status).toBe(204);
+    const purged = await tenant.api.post(`/api/records/sale/${s2.id}/purge`);
+    expect([200, 204], purged.text).toContain(purged.status);
+    expect(await moreRollups(a)).toMatchObject({ stages: 1, last_touch_at: '2026-03-05T10:00:00.000Z' });
+    expect(await moreRollups(a)).toEqual(await expectedMore(a));
+  });
+
+  it('refuses wrong combinations at the path of the problem', async () => {
+    const withBad = (def: Record<string, unknown>) => ({ ...promo, properties: { ...promo.properties, bad: def } });
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [
+        { type: 'number', 'x-rollup': { object: 'sale', via: 'promo', op: 'avg', field: 'name' } },
+        '/x-rollup/field',
+        /Cannot avg a Text field/,
+      ],
+      [
+        { type: 'number', 'x-rollup': { object: 'sale', via: 'promo', op: 'sum', field: 'sold_on' } },
+        '/x-rollup/field',
+        /Cannot sum a Date field/,
+      ],
+      [
+        { type: 'number', 'x-rollup': { object: 'sale', via: 'promo', op: 'max', field: 'sold_on' } },
+        '/format',
+        /must have type "string" and format "date"/,
+      ],
+      [
+        {
+          type: 'string',
+          format: 'date',
+          'x-rollup': { object: 'sale', via: 'promo', op: 'max', field: 'touched_at' },
+        },
+        '/format',
+        /format "date-time"/,
+      ],
+      [
+        { type: 'string', format: 'date', 'x-rollup': { object: 'sale', via: 'promo', op: 'max', field: 'amount' } },
+        '/format',
+        /is a number, not a date/,
+      ],
+      [
+        { type: 'string', format: 'date', 'x-rollup': { object: 'sale', via: 'promo', op: 'avg', field: 'sold_on' } },
+        '/type',
+        /"avg" roll-up must have type "number"/,
+      ],
+      [
+        { type: 'number', 'x-rollup': { object: 'sale', via: 'promo', op: 'count_distinct', field: 'stage' } },
+        '/type',
+        /count_distinct roll-up must have type "integer"/,
+      ],
+      [{ type: 'string', 'x-rollup': { object: 'sale', via: 'promo', op: 'max', field: 'sold_on' } }, '/type', /date/],
+    ];
+    for (const [def, path, message] of cases) {
+      const r = await tenant.api.put('/api/meta/objects/promo', withBad(def));
+      expect(r.status, JSON.stringify(def)).toBe(400);
+      const fields = (r.body.error.fields ?? {}) as Record<string, string>;
+      const at = Object.entries(fields).find(([p]) => p.startsWith(`/objects/promo/properties/bad${path}`));
+      expect(at, `${JSON.stringify(fields)} for ${JSON.stringify(def)}`).toBeDefined();
+      expect(String(at![1])).toMatch(message);
+    }
   });
 });
 

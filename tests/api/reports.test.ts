@@ -277,6 +277,62 @@ describe('permissions', () => {
   });
 });
 
+describe('derived columns that depend on the order of the rows', () => {
+  it("a Pareto: running total and cumulative share follow the report's sort, over every group, then the limit", async () => {
+    const put = await tenant.api.put('/api/meta/reports/pareto_accounts', {
+      label: 'Top accounts (Pareto)',
+      object: 'deal',
+      groupBy: [{ field: 'account' }],
+      aggregates: [{ fn: 'sum', field: 'amount', as: 'amount' }],
+      derive: [
+        { as: 'share', expr: 'round(amount / total(amount) * 100, 1)' },
+        { as: 'running_amount', expr: 'running(amount)' },
+        { as: 'cumulative', expr: 'round(running_amount / total(amount) * 100, 1)' },
+        // The same through remaining(): once order-dependent, always computed in the final order.
+        { as: 'cumulative2', expr: 'round((total(amount) - remaining(amount) + amount) / total(amount) * 100, 1)' },
+      ],
+      sort: ['-share'],
+      limit: 3,
+      chart: 'bar',
+    });
+    expect(put.status, put.text).toBe(200);
+    const got = await run(tenant.api, 'pareto_accounts');
+    const expected = await sql(
+      `with g as (select account, sum(amount) as amount from $S.deal where deleted_at is null group by account)
+       select amount,
+              round(100 * amount / sum(amount) over (), 1) as share,
+              sum(coalesce(amount, 0)) over (order by amount desc nulls last rows unbounded preceding) as running_amount,
+              round(100 * sum(coalesce(amount, 0)) over (order by amount desc nulls last rows unbounded preceding)
+                    / sum(amount) over (), 1) as cumulative
+         from g order by amount desc nulls last limit 3`,
+    );
+    expect(expected.length).toBeGreaterThan(1);
+    expect(
+      got.rows.map((r) => [n(r.amount), n(r.share), n(r.running_amount), n(r.cumulative), n(r.cumulative2)]),
+    ).toEqual(expected.map((r) => [n(r.amount), n(r.share), n(r.running_amount), n(r.cumulative), n(r.cumulative)]));
+    // The top group's cumulative share is its own share, not the sum of the groups before it in key order.
+    expect(got.rows[0]!.cumulative).toBe(got.rows[0]!.share);
+    expect(got.truncated).toBe(true);
+  });
+
+  it('refuses sorting by a column computed from the order of the rows', async () => {
+    const bad = await tenant.api.put('/api/meta/reports/bad_order', {
+      label: 'Bad order',
+      object: 'deal',
+      groupBy: [{ field: 'stage' }],
+      aggregates: [{ fn: 'count', as: 'deals' }],
+      derive: [
+        { as: 'before', expr: 'prev(deals)' },
+        { as: 'twice', expr: 'before * 2' },
+      ],
+      sort: ['-twice'],
+      chart: 'bar',
+    });
+    expect(bad.status, bad.text).toBe(400);
+    expect(bad.body.error.fields['/reports/bad_order/sort/0']).toMatch(/depends on the order of the rows/);
+  });
+});
+
 describe('bad input', () => {
   it('refuses reports that could not run, pointing at each problem', async () => {
     const bad = await tenant.api.put('/api/meta/reports/bad', {

@@ -49,4 +49,26 @@ describe('liveComputer', () => {
     expect(liveComputer({ quote, quote_line: scripted }, quote)).toBeUndefined();
     expect(liveComputer({}, { properties: { name: { type: 'string' } } })).toBeUndefined();
   });
+
+  it('rolls up the earliest and latest line dates and distinct values, like the server', () => {
+    const order: ObjectSchema = {
+      properties: {
+        lines: { type: 'array', 'x-children': { object: 'delivery', field: 'quote' } },
+        first: { type: 'string', format: 'date', 'x-rollup': { children: 'lines', op: 'min', field: 'due_on' } },
+        last: { type: 'string', format: 'date', 'x-rollup': { children: 'lines', op: 'max', field: 'due_on' } },
+        sites: { type: 'integer', 'x-rollup': { children: 'lines', op: 'count_distinct', field: 'site' } },
+      },
+    };
+    const live = liveComputer({ order, delivery: { properties: {} } }, order)!;
+    const out = live({
+      lines: [
+        { due_on: '2026-03-01', site: 'Lyon' },
+        { due_on: '2025-12-31', site: 'Paris' },
+        { due_on: null, site: 'Lyon' },
+        { due_on: '2026-10-02' },
+      ],
+    });
+    expect(out).toMatchObject({ first: '2025-12-31', last: '2026-10-02', sites: 2 });
+    expect(live({ lines: [] })).toMatchObject({ first: null, last: null, sites: 0 });
+  });
 });

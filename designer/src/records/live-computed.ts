@@ -56,10 +56,16 @@ function applyFormulas(row: Row, formulas: readonly Formula[]): Row {
   return out;
 }
 
-function aggregate(op: string, values: unknown[]): number | null {
+function aggregate(op: string, values: unknown[]): number | string | null {
   if (op === 'count') return values.length;
+  const present = values.filter((v) => v !== null && v !== undefined && v !== '');
+  if (op === 'count_distinct') return new Set(present.map((v) => JSON.stringify(v))).size;
   const nums = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
   if (op === 'sum') return nums.reduce((a, b) => a + b, 0);
+  // Dates as the API writes them (ISO 8601, one format per field): their text order is their time order.
+  const texts = present.filter((v): v is string => typeof v === 'string');
+  if (!nums.length && texts.length && (op === 'min' || op === 'max'))
+    return texts.reduce((a, b) => ((op === 'min' ? b < a : b > a) ? b : a));
   if (!nums.length) return null;
   if (op === 'min') return Math.min(...nums);
   if (op === 'max') return Math.max(...nums);

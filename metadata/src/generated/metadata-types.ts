@@ -245,13 +245,13 @@ export interface FieldDefinition {
    */
   'x-autonumber'?: string;
   /**
-   * A stored, read-only aggregate of child records. Line items: {children, op, field?} over one of this object's x-children fields, saved with the parent. Related records: {object, via, op, field?, filter?} over every live record of `object` whose lookup `via` points at this record, kept current on every save of those records.
+   * A stored, read-only aggregate of child records. Line items: {children, op, field?} over one of this object's x-children fields, saved with the parent. Related records: {object, via, op, field?, filter?} over every live record of `object` whose lookup `via` points at this record, kept current on every save of those records. min/max also over date and date-time fields (the roll-up then has type string and the same format); count_distinct counts distinct non-empty values.
    */
   'x-rollup'?: {
     children?: Name;
     object?: Name;
     via?: Name;
-    op: 'sum' | 'count' | 'min' | 'max' | 'avg';
+    op: 'sum' | 'count' | 'count_distinct' | 'min' | 'max' | 'avg';
     field?: Name;
     filter?: Filter;
   };
@@ -630,7 +630,7 @@ export interface ReportDefinition {
    */
   aggregates: ReportAggregate[];
   /**
-   * Columns computed from each row after aggregation, in order: arithmetic over the row's columns (+ - * /, parentheses, numbers) and the functions prev(col), total(col), remaining(col), round(x, digits). Division by zero gives null.
+   * Columns computed from each row after aggregation, in order: arithmetic over the row's columns (+ - * /, parentheses, numbers) and the functions prev(col), first(col), total(col), running(col), remaining(col), round(x, digits), abs(x). Division by zero gives null. Columns using prev/first/running/remaining (or such a column) depend on the order of the rows: they are computed after sort, over every group, before limit (a Pareto's cumulative share), and cannot be sorted by.
    *
    * @maxItems 20
    */

@@ -30,7 +30,7 @@ import { notFound } from '../errors';
 import { columnOf, SYSTEM_TABLE, tableOf } from './naming';
 import { compileRecordValidators, type RecordValidators } from './record-validators';
 
-export type RollupOp = 'sum' | 'count' | 'min' | 'max' | 'avg';
+export type RollupOp = 'sum' | 'count' | 'count_distinct' | 'min' | 'max' | 'avg';
 
 export interface FieldModel {
   name: string;

@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import type { Model, ObjectModel } from '../model/load-model';
 import { qualified } from '../model/naming';
+import { rollupAggregate } from './related-rollups';
 
 export async function recomputeRollups(
   trx: Knex.Transaction,
@@ -24,8 +25,7 @@ export async function recomputeRollups(
   for (const f of rollups) {
     const r = f.rollup!;
     const child = model.object(r.object);
-    const agg = r.op === 'count' ? 'count(*)' : r.op === 'sum' ? 'coalesce(sum(??), 0)' : `${r.op}(??)`;
-    const bindings = r.op === 'count' ? [] : [`_c.${child.field(r.field!).column}`];
+    const [agg, bindings] = rollupAggregate(r.op, r.op === 'count' ? undefined : `_c.${child.field(r.field!).column}`);
     set[f.column!] = trx.raw(`(select ${agg} from ?? as "_c" where ?? = ?? and "_c"."deleted_at" is null)`, [
       ...bindings,
       qualified(schema, child.table),

@@ -15,7 +15,7 @@
  * viewer may read: the value is one number, the same for everyone.
  */
 import type { Knex } from 'knex';
-import type { FieldModel, Model, ObjectModel } from '../model/load-model';
+import type { FieldModel, Model, ObjectModel, RollupOp } from '../model/load-model';
 import { fullAccess } from '../permissions/object-access';
 import { compileFilter } from './compile-query';
 import type { Row } from './write-sql';
@@ -99,12 +99,8 @@ export function rollupValue(
     related: new Map(),
   });
   const column = r.field && r.op !== 'count' ? `${child.table}.${child.field(r.field).column}` : undefined;
-  const agg =
-    r.op === 'count'
-      ? db.raw('count(*)')
-      : r.op === 'sum'
-        ? db.raw('coalesce(sum(??), 0)', [column!])
-        : db.raw(`${r.op}(??)`, [column!]);
+  const [sql, bindings] = rollupAggregate(r.op, column);
+  const agg = db.raw(sql, bindings);
   return db
     .withSchema(schema)
     .from(child.table)
@@ -113,12 +109,24 @@ export function rollupValue(
     .whereRaw('?? = ??', [`${child.table}.${child.field(r.via).column}`, `${parent.table}.id`]);
 }
 
+/**
+ * The SQL aggregate of a roll-up op over `column` (qualified): a sum or a count of no children is
+ * 0, a min/max/avg of none is empty. min/max keep the column's type, so dates roll up as dates.
+ */
+export function rollupAggregate(op: RollupOp, column: string | undefined): [string, string[]] {
+  if (op === 'count') return ['count(*)', []];
+  if (op === 'count_distinct') return ['count(distinct ??)', [column!]];
+  if (op === 'sum') return ['coalesce(sum(??), 0)', [column!]];
+  return [`${op}(??)`, [column!]];
+}
+
 /** Column values of `parent`'s related roll-ups for a record without children. */
 export function emptyRelatedRollups(parent: ObjectModel): Row {
   const row: Row = {};
   for (const f of parent.rollups) {
     const r = f.rollup!;
-    if (r.children === undefined) row[f.column!] = r.op === 'sum' || r.op === 'count' ? 0 : null;
+    if (r.children === undefined)
+      row[f.column!] = r.op === 'sum' || r.op === 'count' || r.op === 'count_distinct' ? 0 : null;
   }
   return row;
 }

@@ -35,9 +35,10 @@ export const checkReportItem: SectionCheck<ReportDefinition> = (_ctx, { item, mo
     if (columns.has(c)) add('/aggregates', `Column "${c}" appears twice: give it another "as"`);
     columns.add(c);
   }
+  const ordered = new Set<string>();
   (item.derive ?? []).forEach((d, i) => {
     try {
-      compileDerived(d.expr, columns);
+      if (compileDerived(d.expr, columns, ordered).ordered) ordered.add(d.as);
     } catch (err) {
       add(`/derive/${i}/expr`, (err as Error).message);
     }
@@ -47,7 +48,14 @@ export const checkReportItem: SectionCheck<ReportDefinition> = (_ctx, { item, mo
   if (item.chartValue !== undefined && (!columns.has(item.chartValue) || baseGroupKeys(item).has(item.chartValue)))
     add('/chartValue', `Chart a measure or derived column of the report: ${item.chartValue}`);
   (item.sort ?? []).forEach((s, i) => {
-    if (!columns.has(s.replace(/^-/, ''))) add(`/sort/${i}`, `Sort by a column of the report: ${s}`);
+    const key = s.replace(/^-/, '');
+    if (!columns.has(key)) add(`/sort/${i}`, `Sort by a column of the report: ${s}`);
+    // Its value is computed from the order the sort would produce: circular.
+    else if (ordered.has(key))
+      add(
+        `/sort/${i}`,
+        `Cannot sort by "${key}": it depends on the order of the rows (prev, first, running, remaining)`,
+      );
   });
   (item.roles ?? []).forEach((r, i) => {
     if (r !== 'admin' && !model.roles[r]) add(`/roles/${i}`, `Unknown role "${r}"`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyDerived, compileDerived } from './report-derive';
+import { applyDerived, compileDerived, compileReportDerived } from './report-derive';
 
 const cols = new Set(['deals', 'revenue', 'cost']);
 
@@ -26,6 +26,27 @@ describe('derived report columns', () => {
     expect(rows.map((r) => (r as Record<string, unknown>).roi)).toEqual([200, null, null]);
     expect((rows[0] as Record<string, unknown>).share).toBe(0.588235);
     expect((rows[2] as Record<string, unknown>).neg).toBe(-9);
+  });
+
+  it('marks the columns that depend on the order of the rows, directly or through another', () => {
+    const d = compileReportDerived(
+      [
+        { as: 'share', expr: 'deals / total(deals)' },
+        { as: 'run', expr: 'running(deals)' },
+        { as: 'cum', expr: 'run / total(deals)' },
+        { as: 'half', expr: 'share / 2' },
+      ],
+      cols,
+    );
+    expect(d.map((x) => [x.as, x.fn.ordered])).toEqual([
+      ['share', false],
+      ['run', true],
+      ['cum', true],
+      ['half', false],
+    ]);
+    const rows = [{ deals: 6 }, { deals: 3 }, { deals: 1 }];
+    applyDerived(rows, d);
+    expect(rows.map((r) => (r as Record<string, unknown>).cum)).toEqual([0.6, 0.9, 1]);
   });
 
   it.each([

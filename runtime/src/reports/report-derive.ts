@@ -7,10 +7,24 @@ import { type Node, parseExpressionAt } from 'acorn';
 
 export type Row = Record<string, unknown>;
 
-/** Evaluates the expression for row `i` of `rows` (functions look at neighbouring rows). */
-export type Derived = (rows: readonly Row[], i: number) => number | null;
+/**
+ * Evaluates the expression for row `i` of `rows` (functions look at neighbouring rows). `ordered`:
+ * the value depends on the order of the rows (prev, first, running, remaining, or a column that
+ * does), so it is computed once the rows are in the report's final order.
+ */
+export type Derived = ((rows: readonly Row[], i: number) => number | null) & { ordered?: boolean };
 
-const FUNCTIONS: Record<string, number> = { prev: 1, total: 1, remaining: 1, first: 1, round: 2, abs: 1 };
+const FUNCTIONS: Record<string, number> = {
+  prev: 1,
+  total: 1,
+  remaining: 1,
+  running: 1,
+  first: 1,
+  round: 2,
+  abs: 1,
+};
+/** Functions whose value for a row depends on the rows before or after it. */
+const ORDERED_FUNCTIONS = new Set(['prev', 'remaining', 'running', 'first']);
 const MAX_NODES = 200;
 
 type Ast = Node & Record<string, unknown>;
@@ -22,7 +36,11 @@ const num = (v: unknown): number | null => {
 };
 
 /** Parses `expr`, or throws an Error whose message says what is wrong (shown to the admin at save). */
-export function compileDerived(expr: string, columns: ReadonlySet<string>): Derived {
+export function compileDerived(
+  expr: string,
+  columns: ReadonlySet<string>,
+  orderedColumns: ReadonlySet<string> = new Set(),
+): Derived {
   let ast: Ast;
   try {
     ast = parseExpressionAt(expr, 0, { ecmaVersion: 2022 }) as Ast;
@@ -31,10 +49,12 @@ export function compileDerived(expr: string, columns: ReadonlySet<string>): Deri
   }
   if (expr.slice(ast.end).trim() !== '') throw new Error(`Unexpected text at position ${ast.end}`);
   let nodes = 0;
+  let ordered = false;
   const column = (n: Ast): string => {
     if (n.type !== 'Identifier') throw new Error('Functions take a column of the report');
     const name = String(n.name);
     if (!columns.has(name)) throw new Error(`Unknown column "${name}" (the report has: ${[...columns].join(', ')})`);
+    if (orderedColumns.has(name)) ordered = true;
     return name;
   };
   const build = (n: Ast): Derived => {
@@ -77,6 +97,7 @@ export function compileDerived(expr: string, columns: ReadonlySet<string>): Deri
         const fn = callee.type === 'Identifier' ? (callee.name as string) : '';
         if (!Object.hasOwn(FUNCTIONS, fn)) throw new Error(`Unknown function: ${fn || callee.type}`);
         if (args.length !== FUNCTIONS[fn]) throw new Error(`${fn} takes ${FUNCTIONS[fn]} argument(s)`);
+        if (ORDERED_FUNCTIONS.has(fn)) ordered = true;
         if (fn === 'round') {
           const x = build(args[0]!);
           const digits = args[1]!;
@@ -104,13 +125,45 @@ export function compileDerived(expr: string, columns: ReadonlySet<string>): Deri
         if (fn === 'prev') return (rows, i) => (i === 0 ? null : at(rows, i - 1));
         if (fn === 'first') return (rows) => at(rows, 0);
         if (fn === 'total') return (rows) => sum(rows, 0);
+        if (fn === 'running')
+          return (rows, i) => {
+            let s = 0;
+            for (let j = 0; j <= i; j++) s += at(rows, j) ?? 0;
+            return s;
+          };
         return (rows, i) => sum(rows, i); // remaining: this row and every later one
       }
       default:
         throw new Error(`${n.type} is not allowed: use numbers, columns, + - * / and the report functions`);
     }
   };
-  return build(ast);
+  const fn: Derived = build(ast);
+  fn.ordered = ordered;
+  return fn;
+}
+
+/**
+ * A report's derived columns in definition order, each marked `ordered` when it depends on the
+ * order of the rows — directly or through an earlier derived column it reads. Throws the first
+ * expression's error with its index (`index` on the error).
+ */
+export function compileReportDerived(
+  derive: ReadonlyArray<{ as: string; expr: string }>,
+  base: Iterable<string>,
+): { as: string; fn: Derived }[] {
+  const known = new Set(base);
+  const ordered = new Set<string>();
+  return derive.map((d, index) => {
+    let fn: Derived;
+    try {
+      fn = compileDerived(d.expr, known, ordered);
+    } catch (err) {
+      throw Object.assign(err as Error, { index });
+    }
+    known.add(d.as);
+    if (fn.ordered) ordered.add(d.as);
+    return { as: d.as, fn };
+  });
 }
 
 /** Adds each derived column to every row, in definition order (a later one may read an earlier one). */

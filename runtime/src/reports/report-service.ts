@@ -14,7 +14,7 @@ import type { PermissionEngine } from '../permissions/object-access';
 import type { AggregateInput } from '../records/aggregate-spec';
 import type { AggregateService } from '../records/aggregate-service';
 import type { RecordService } from '../records/record-service';
-import { applyDerived, compileDerived, type Row } from './report-derive';
+import { applyDerived, compileReportDerived, type Row } from './report-derive';
 
 export interface ReportServiceDeps {
   meta: Pick<MetaService, 'model'>;
@@ -125,14 +125,19 @@ export class ReportService {
       return row;
     });
     sortRows(rows, def, object);
-    const known = new Set(baseColumns(def));
-    const derived = (def.derive ?? []).map((d) => {
-      const fn = compileDerived(d.expr, known);
-      known.add(d.as);
-      return { as: d.as, fn };
-    });
-    applyDerived(rows, derived);
+    const derived = compileReportDerived(def.derive ?? [], baseColumns(def));
+    // Row-wise columns first (a sort may use them), then the sort, then the columns that read
+    // neighbouring rows (running totals, cumulative share) in that final order — over every group,
+    // before the limit, so a top 10's cumulative share is its share of the whole.
+    applyDerived(
+      rows,
+      derived.filter((d) => !d.fn.ordered),
+    );
     if (def.sort?.length) sortBy(rows, def.sort);
+    applyDerived(
+      rows,
+      derived.filter((d) => d.fn.ordered),
+    );
     const limited = def.limit !== undefined && rows.length > def.limit ? rows.slice(0, def.limit) : rows;
     await this.labelLookups(ctx, model, object, def, limited);
     return {

@@ -463,6 +463,58 @@
     }
   }
 
+  /**
+   * The date functions of formulas (and scripts), as metadata/src/formula-dates.ts defines them for
+   * the browser: calendar days in UTC, a date-time by its UTC date, null for a missing value.
+   */
+  function defineDateFunctions() {
+    const DAY_MS = 86400000;
+    const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/;
+    const DateCtor = Date;
+    const { parse: parseDate, UTC } = Date;
+    const { floor } = Math;
+    const isNaNNumber = Number.isNaN;
+    const getTime = Date.prototype.getTime;
+    const toISO = Date.prototype.toISOString;
+    const exec = RegExp.prototype.exec;
+    const dayNumber = (value) => {
+      if (value instanceof DateCtor) {
+        const t = apply(getTime, value, []);
+        return isNaNNumber(t) ? null : floor(t / DAY_MS);
+      }
+      if (typeof value !== 'string') return null;
+      const m = apply(exec, DATE, [value]);
+      if (!m) return null;
+      if (value.length > 10) {
+        const t = parseDate(value);
+        return isNaNNumber(t) ? null : floor(t / DAY_MS);
+      }
+      const t = UTC(+m[1], +m[2] - 1, +m[3]);
+      return isNaNNumber(t) ? null : t / DAY_MS;
+    };
+    const today = () => apply(toISO, new DateCtor(), []).slice(0, 10);
+    const daysBetween = (a, b) => {
+      const x = dayNumber(a);
+      const y = dayNumber(b);
+      return x === null || y === null ? null : y - x;
+    };
+    const fns = {
+      today: function today_() {
+        return today();
+      },
+      days_since: function days_since(d) {
+        return daysBetween(d, today());
+      },
+      days_between: function days_between(a, b) {
+        return daysBetween(a, b);
+      },
+    };
+    for (const name of getOwnPropertyNames(fns)) {
+      defineProperty(G, name, { value: fns[name], writable: false, configurable: false, enumerable: false });
+    }
+  }
+
+  defineDateFunctions();
   lockdown();
   return freeze({ define, run });
 });

@@ -45,6 +45,12 @@ declare function error(message: string): void;
 declare function set(field: string, value: JsonValue): void;
 /** Adds a line to the script's log (shown by the test endpoint). */
 declare function log(...values: unknown[]): void;
+/** Today's date in UTC, \`YYYY-MM-DD\`. */
+declare function today(): string;
+/** Whole days from a date (or date-time) to today; null when it is empty. */
+declare function days_since(date: string | null | undefined): number | null;
+/** Whole days from \`a\` to \`b\` (negative when \`b\` is earlier); null when either is empty. */
+declare function days_between(a: string | null | undefined, b: string | null | undefined): number | null;
 /** Records of an object matching a filter, as the calling user may see them. */
 declare function query(object: string, filter?: Record<string, unknown>, options?: QueryOptions): Promise<ScriptRecord[]>;
 /**

@@ -1,3 +1,4 @@
+import { DATE_FUNCTION_CASES } from '@forma/metadata/formula-dates';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock';
 import { AppError, forbidden } from '../errors';
@@ -316,6 +317,22 @@ describe('evaluate', () => {
         user,
       }),
     ).toEqual([false, false, null]);
+  });
+
+  it('has the date functions of formulas, with the same answers as the browser evaluator', async () => {
+    const got = await Promise.all(
+      DATE_FUNCTION_CASES.map(([expression, record]) => engine.evaluate('engine_a', 1, expression, { record })),
+    );
+    expect(got).toEqual(DATE_FUNCTION_CASES.map(([, , expected]) => expected));
+    // Frozen like the rest of the global environment: one tenant's code cannot redefine them for the next.
+    const before = new Date().toISOString().slice(0, 10);
+    const value = await engine.evaluate(
+      'engine_a',
+      1,
+      '(() => { try { globalThis.today = () => 1; } catch { } return today(); })()',
+      {},
+    );
+    expect([before, new Date().toISOString().slice(0, 10)]).toContain(value);
   });
 
   it('refuses statements in an expression', async () => {
