@@ -1,13 +1,21 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { Code2, Database, GitBranch, LayoutTemplate, PencilRuler, Shield, SquareStack, Zap } from 'lucide-react';
+import { Code2, Database, GitBranch, LayoutTemplate, PencilRuler, Plug, Shield, SquareStack, Zap } from 'lucide-react';
 import type { LucideIcon } from 'lucide-react';
 import { useSession } from '../session/session-context';
 import { Badge, Page, PageHeader } from '../ui';
 import './designer-home-page.css';
 import { tenantDisplayName } from '../api/auth-api';
 
-type AreaKey = 'objects' | 'forms' | 'workflows' | 'automations' | 'permissions' | 'scripts' | 'templates';
+type AreaKey =
+  | 'objects'
+  | 'forms'
+  | 'workflows'
+  | 'automations'
+  | 'permissions'
+  | 'scripts'
+  | 'templates'
+  | 'integrations';
 
 /** Areas that are built; the others still show "coming soon". */
 const AREA_ROUTES: Partial<Record<AreaKey, string>> = {
@@ -19,6 +27,7 @@ const AREA_ROUTES: Partial<Record<AreaKey, string>> = {
   permissions: '/designer/permissions',
   scripts: '/designer/scripts',
   templates: '/designer/templates',
+  integrations: '/designer/integrations',
 };
 
 const AREAS: Array<[key: AreaKey, LucideIcon]> = [
@@ -29,6 +38,7 @@ const AREAS: Array<[key: AreaKey, LucideIcon]> = [
   ['permissions', Shield],
   ['scripts', Code2],
   ['templates', LayoutTemplate],
+  ['integrations', Plug],
 ];
 
 /** `/designer`: the admin's entry to the visual designer; each area becomes a route of its own. */
