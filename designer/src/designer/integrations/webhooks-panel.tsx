@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Plus, RefreshCw } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { useApi } from '../../api/api-context';
 import { isApiError } from '../../api/api-error';
 import { fieldLabel, objectLabel } from '../../i18n/pick-label';
@@ -196,9 +197,9 @@ function NewWebhookDialog({
       if (isApiError(e) && e.fields && Object.keys(e.fields).length) {
         const byField: Partial<Record<FieldKey, string>> = {};
         for (const [k, m] of Object.entries(e.fields))
-          byField[(['name', 'object', 'events', 'fields', 'url'].includes(k) ? k : 'url') as FieldKey] = t(
-            'integrations.serverRefused',
-            { message: m },
+          byField[(['name', 'object', 'events', 'fields', 'url'].includes(k) ? k : 'url') as FieldKey] = refusalInWords(
+            t,
+            m,
           );
         setErrors(byField);
         setFormError(null);
@@ -301,6 +302,18 @@ function NewWebhookDialog({
       </form>
     </Dialog>
   );
+}
+
+/**
+ * The server's refusal of a destination in the user's language where it is one of the SSRF guard's
+ * two sentences (runtime/src/webhooks/ssrf-guard.ts); any other message is shown as sent.
+ */
+function refusalInWords(t: TFunction, message: string): string {
+  const privateAddress = /^The destination (\S+) resolves to (\S+), a private/.exec(message);
+  if (privateAddress) return t('integrations.urlPrivate', { host: privateAddress[1]!, address: privateAddress[2]! });
+  const unresolved = /^The host (\S+) could not be resolved/.exec(message);
+  if (unresolved) return t('integrations.urlUnresolved', { host: unresolved[1]! });
+  return t('integrations.serverRefused', { message });
 }
 
 /** The delivery log of one webhook, newest first, with a way to send one again. */

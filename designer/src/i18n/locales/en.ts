@@ -1228,6 +1228,9 @@ export const en = {
     chooseEvent: 'Choose at least one event',
     fieldFilter: 'Only send updates when one of these fields changes (optional)',
     fieldFilterHint: 'With none chosen, every change is sent.',
+    urlPrivate:
+      'Refused: {{host}} resolves to {{address}}, a private, loopback or reserved address. Only an installation administrator can allow such networks.',
+    urlUnresolved: 'Refused: the host {{host}} could not be found.',
     serverRefused: 'Refused by the server: {{message}}',
     status: 'Status',
     enabled: 'Enabled',

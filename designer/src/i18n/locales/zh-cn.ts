@@ -1222,6 +1222,8 @@ export const zhCN: Translations = {
     chooseEvent: '请至少选择一个事件',
     fieldFilter: '仅当以下字段之一变化时发送更新（可选）',
     fieldFilterHint: '不选则每次变化都发送。',
+    urlPrivate: '已拒绝：{{host}} 解析到 {{address}}，属于内网、回环或保留地址。只有安装管理员可以放行此类网络。',
+    urlUnresolved: '已拒绝：找不到主机 {{host}}。',
     serverRefused: '服务器拒绝：{{message}}',
     status: '状态',
     enabled: '已启用',
