@@ -96,7 +96,7 @@ const WORDS = {
     refused: 'Refused: intranet.test resolves to 10.20.30.40, a private',
     secretTitle: 'The webhook’s signing secret',
     secret: 'Signing secret',
-    shownOnce: 'it is shown only this once',
+    shownOnce: 'it is shown only this once. The receiver uses it',
     copy: 'Copy',
     copied: 'Copied',
     done: 'Done',
@@ -114,6 +114,7 @@ const WORDS = {
     serviceAccount: 'Service account',
     readOnly: 'Read only',
     tokenTitle: 'Your new API key',
+    tokenOnce: 'shown only this once. Anyone holding it can call the API',
     token: 'API key',
     revoke: 'Revoke',
     revoked: 'Revoked',
@@ -134,7 +135,7 @@ const WORDS = {
     refused: '已拒绝：intranet.test 解析到 10.20.30.40，属于内网',
     secretTitle: 'Webhook 签名密钥',
     secret: '签名密钥',
-    shownOnce: '它只显示这一次',
+    shownOnce: '它只显示这一次。接收方用它',
     copy: '复制',
     copied: '已复制',
     done: '完成',
@@ -152,6 +153,7 @@ const WORDS = {
     serviceAccount: '服务账号',
     readOnly: '只读',
     tokenTitle: '新的 API 密钥',
+    tokenOnce: '它只显示这一次。持有它的人可以',
     token: 'API 密钥',
     revoke: '吊销',
     revoked: '已于',
@@ -274,6 +276,7 @@ async function keysFlow(page: Page, lang: 'en' | 'zh', names: { account: string;
   expect(await keyDialog.getByRole('checkbox', { name: w.readOnly }).isChecked()).toBe(true);
   await keyDialog.getByRole('button', { name: w.create }).click();
   const once = page.getByRole('dialog', { name: w.tokenTitle });
+  await once.getByText(w.tokenOnce).waitFor();
   const token = await once.getByRole('textbox', { name: w.token }).inputValue();
   expect(token).toMatch(/^fk_/);
   await screenshot(page, `designer-integrations-token-${lang}`, { fullPage: false });
@@ -338,7 +341,10 @@ describe('integrations designer', { timeout: 300_000 }, () => {
     // The new-webhook form fits the phone too.
     await page.getByRole('tab', { name: 'Webhooks' }).click();
     await page.getByRole('button', { name: 'New webhook' }).click();
-    await page.getByRole('dialog', { name: 'New webhook' }).getByRole('textbox', { name: 'URL' }).waitFor();
+    const form = page.getByRole('dialog', { name: 'New webhook' });
+    await form.getByRole('textbox', { name: 'URL' }).waitFor();
+    const box = await form.boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(page, 'designer-integrations-new-phone', { fullPage: false });
   });

@@ -181,6 +181,7 @@ export function ApiKeysPanel({ meta }: { meta: Meta }) {
       <ShownOnceDialog
         title={t('integrations.tokenTitle')}
         label={t('integrations.token')}
+        warning={t('integrations.tokenWarning')}
         value={token}
         onClose={() => setToken(null)}
       />

@@ -10,11 +10,14 @@ import { Button, Dialog } from '../../ui';
 export function ShownOnceDialog({
   title,
   label,
+  warning,
   value,
   onClose,
 }: {
   title: string;
   label: string;
+  /** Why it matters and that it is shown only now. */
+  warning: string;
   value: string | null;
   onClose: () => void;
 }) {
@@ -49,8 +52,8 @@ export function ShownOnceDialog({
     >
       <div className="f-int-once">
         <p className="f-int-once__warning" role="note">
-          <TriangleAlert size={18} aria-hidden="true" />
-          <span>{t('integrations.shownOnce')}</span>
+          <TriangleAlert size={18} aria-hidden="true" className="f-int-once__icon" />
+          <span>{warning}</span>
         </p>
         <label className="f-field__label" htmlFor="f-int-once-value">
           {label}

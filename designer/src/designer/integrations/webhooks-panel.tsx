@@ -138,6 +138,7 @@ export function WebhooksPanel({ meta }: { meta: Meta }) {
       <ShownOnceDialog
         title={t('integrations.secretTitle')}
         label={t('integrations.secret')}
+        warning={t('integrations.secretWarning')}
         value={secret}
         onClose={() => setSecret(null)}
       />
@@ -225,7 +226,6 @@ function NewWebhookDialog({
       onOpenChange={(o) => !o && onClose()}
       title={t('integrations.newWebhook')}
       closeLabel={t('common.close')}
-      width={560}
       footer={
         <>
           <Button onClick={onClose}>{t('common.cancel')}</Button>

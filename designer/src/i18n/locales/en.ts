@@ -1249,7 +1249,9 @@ export const en = {
     failed: 'That did not work',
     secretTitle: 'The webhook’s signing secret',
     secret: 'Signing secret',
-    shownOnce:
+    tokenWarning:
+      'Copy it now and keep it safe: it is shown only this once. Anyone holding it can call the API as its service account.',
+    secretWarning:
       'Copy it now and keep it safe: it is shown only this once. The receiver uses it to check that a delivery came from Forma.',
     copy: 'Copy',
     copied: 'Copied',
