@@ -2,7 +2,6 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Plus, RefreshCw } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TFunction } from 'i18next';
 import { useApi } from '../../api/api-context';
 import { isApiError } from '../../api/api-error';
 import { fieldLabel, objectLabel } from '../../i18n/pick-label';
@@ -11,6 +10,7 @@ import { QueryState } from '../common/query-state';
 import { CheckField, SelectField } from '../objects/controls';
 import type { useMetaDocument } from '../objects/use-meta-document';
 import { type Delivery, integrationsApi, WEBHOOK_EVENTS, type Webhook } from './integrations-api';
+import { refusalInWords } from './refusal-words';
 import { ConfirmDialog, ShownOnceDialog, when } from './shown-once-dialog';
 
 type Meta = NonNullable<ReturnType<typeof useMetaDocument>['data']>;
@@ -302,18 +302,6 @@ function NewWebhookDialog({
       </form>
     </Dialog>
   );
-}
-
-/**
- * The server's refusal of a destination in the user's language where it is one of the SSRF guard's
- * two sentences (runtime/src/webhooks/ssrf-guard.ts); any other message is shown as sent.
- */
-function refusalInWords(t: TFunction, message: string): string {
-  const privateAddress = /^The destination (\S+) resolves to (\S+), a private/.exec(message);
-  if (privateAddress) return t('integrations.urlPrivate', { host: privateAddress[1]!, address: privateAddress[2]! });
-  const unresolved = /^The host (\S+) could not be resolved/.exec(message);
-  if (unresolved) return t('integrations.urlUnresolved', { host: unresolved[1]! });
-  return t('integrations.serverRefused', { message });
 }
 
 /** The delivery log of one webhook, newest first, with a way to send one again. */
