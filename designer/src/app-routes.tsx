@@ -59,6 +59,7 @@ export const appRoutes: RouteObject[] = [
           { path: 'workflows/:name', element: lazyDesignerScreen('WorkflowEditorPage') },
           { path: 'automations', element: lazyDesignerScreen('AutomationsPage') },
           { path: 'automations/:name', element: lazyDesignerScreen('AutomationEditorPage') },
+          { path: 'integrations', element: lazyDesignerScreen('IntegrationsPage') },
         ],
       },
       { path: '*', element: <NotFoundPage /> },

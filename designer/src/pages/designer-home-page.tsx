@@ -1,13 +1,33 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { Code2, Database, GitBranch, LayoutTemplate, PencilRuler, Shield, SquareStack, Users, Zap } from 'lucide-react';
+import {
+  Code2,
+  Database,
+  GitBranch,
+  LayoutTemplate,
+  PencilRuler,
+  Plug,
+  Shield,
+  SquareStack,
+  Users,
+  Zap,
+} from 'lucide-react';
 import type { LucideIcon } from 'lucide-react';
 import { useSession } from '../session/session-context';
 import { Badge, Page, PageHeader } from '../ui';
 import './designer-home-page.css';
 import { tenantDisplayName } from '../api/auth-api';
 
-type AreaKey = 'objects' | 'forms' | 'workflows' | 'automations' | 'permissions' | 'users' | 'scripts' | 'templates';
+type AreaKey =
+  | 'objects'
+  | 'forms'
+  | 'workflows'
+  | 'automations'
+  | 'permissions'
+  | 'users'
+  | 'scripts'
+  | 'templates'
+  | 'integrations';
 
 /** Areas that are built; the others still show "coming soon". */
 const AREA_ROUTES: Partial<Record<AreaKey, string>> = {
@@ -20,6 +40,7 @@ const AREA_ROUTES: Partial<Record<AreaKey, string>> = {
   users: '/designer/users',
   scripts: '/designer/scripts',
   templates: '/designer/templates',
+  integrations: '/designer/integrations',
 };
 
 const AREAS: Array<[key: AreaKey, LucideIcon]> = [
@@ -31,6 +52,7 @@ const AREAS: Array<[key: AreaKey, LucideIcon]> = [
   ['users', Users],
   ['scripts', Code2],
   ['templates', LayoutTemplate],
+  ['integrations', Plug],
 ];
 
 /** `/designer`: the admin's entry to the visual designer; each area becomes a route of its own. */
