@@ -114,6 +114,57 @@ describe('POST /api/meta/workflows/:name/simulate', () => {
     expect(Object.keys(shape.body.error.fields ?? {}).join()).toContain('/definition');
   });
 
+  it("computes the object's formula fields from the sample before conditions see it", async () => {
+    // total_cost is a formula: an admin enters travel and hours, never total_cost itself.
+    const r1 = await tenant.api.put('/api/meta/objects/expense', {
+      title: 'Expense',
+      type: 'object',
+      properties: {
+        travel: { type: 'number' },
+        hours: { type: 'number' },
+        total_cost: { type: 'number', 'x-formula': '(record.travel || 0) + (record.hours || 0) * 80' },
+        band: { type: 'string', 'x-formula': 'record.total_cost > 1000 ? "high" : "low"' },
+      },
+    });
+    expect(r1.status, r1.text).toBe(200);
+    const expense = {
+      object: 'expense',
+      label: 'Expense approval',
+      trigger: { on: 'submit', condition: 'record.total_cost > 0' },
+      nodes: [
+        { id: 'start', type: 'start', position: { x: 0, y: 0 }, data: {} },
+        { id: 'gate', type: 'condition', position: { x: 0, y: 100 }, data: {} },
+        { id: 'boss', type: 'approval', position: { x: 0, y: 200 }, data: { approvers: [{ role: 'director' }] } },
+        { id: 'ok', type: 'end', position: { x: 0, y: 300 }, data: { outcome: 'approved' } },
+        { id: 'no', type: 'end', position: { x: 200, y: 300 }, data: { outcome: 'rejected' } },
+      ],
+      edges: [
+        { id: 'x1', source: 'start', target: 'gate' },
+        {
+          id: 'x2',
+          source: 'gate',
+          target: 'boss',
+          data: { condition: "record.total_cost > 1000 && record.band === 'high'" },
+        },
+        { id: 'x3', source: 'gate', target: 'ok', data: { default: true } },
+        { id: 'x4', source: 'boss', target: 'ok', data: { outcome: 'approved' } },
+        { id: 'x5', source: 'boss', target: 'no', data: { outcome: 'rejected' } },
+      ],
+    };
+    const r2 = await tenant.api.put('/api/meta/workflows/expense_approval', expense);
+    expect(r2.status, r2.text).toBe(200);
+    const big = await simulate({ record: { travel: 200, hours: 12 } }, 'expense_approval');
+    expect(big.status, big.text).toBe(200);
+    expect(big.body).toMatchObject({ triggered: true, path: ['start', 'gate', 'boss', 'ok'] });
+    expect(big.body.computed).toEqual({ total_cost: 1160, band: 'high' });
+    const small = await simulate({ record: { travel: 100, hours: 2 } }, 'expense_approval');
+    expect(small.body).toMatchObject({ triggered: true, path: ['start', 'gate', 'ok'] });
+    // A value typed into a formula field is not what a save would store: the formula wins.
+    const typed = await simulate({ record: { travel: 0, hours: 1, total_cost: 99999 } }, 'expense_approval');
+    expect(typed.body.path).toEqual(['start', 'gate', 'ok']);
+    expect(typed.body.computed.total_cost).toBe(80);
+  });
+
   it('answers clear 4xx for bad input, unknown workflows and non-admins', async () => {
     expect((await simulate({ record: [] })).status).toBe(400);
     expect((await simulate({})).status).toBe(400);

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/api-context';
 import { isApiError } from '../../api/api-error';
+import { fieldLabel } from '../../i18n/pick-label';
 import type { ObjectSchema } from '../../meta/meta-types';
 import { type FormDoc, buildRecordForm } from '../../records/form-schema';
 import { RecordFormView } from '../../records/record-form';
@@ -108,6 +109,15 @@ export function SimulationPanel({
       {result && (
         <div className="f-wf-sim__result" aria-live="polite" ref={resultRef}>
           <p>{result.triggered ? t('workflowDesigner.simTriggered') : t('workflowDesigner.simNotTriggered')}</p>
+          {object && Object.keys(result.computed ?? {}).length > 0 && (
+            <p className="f-wf-sim__computed" data-testid="sim-computed">
+              {t('workflowDesigner.simComputed', {
+                values: Object.entries(result.computed ?? {})
+                  .map(([f, v]) => `${fieldLabel(object, f, i18n.language)} = ${v ?? '—'}`)
+                  .join(', '),
+              })}
+            </p>
+          )}
           <ol className="f-wf-sim__path">
             {result.steps.map((s, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: a path may visit a step twice.

@@ -18,6 +18,8 @@ export interface SimulationResult {
   edges: string[];
   steps: Array<{ node: string; type: string; edge?: string; decision?: Outcome; set?: Record<string, unknown> }>;
   outcome: Outcome | null;
+  /** The object's formula fields computed from the sample (absent from older servers). */
+  computed?: Record<string, unknown>;
 }
 
 export interface UserOption {

@@ -1141,6 +1141,7 @@ export const en = {
     simulateInvalid: 'Fix the marked problems first.',
     simTriggered: 'The trigger condition holds: submitting starts this workflow.',
     simNotTriggered: 'The trigger condition does not hold: submitting would not start this workflow.',
+    simComputed: 'Calculated from your inputs: {{values}}',
     simOutcome: 'Ends {{outcome}}',
     simNoEnd: 'The path does not reach an end.',
   },

@@ -1132,6 +1132,7 @@ export const zhCN: Translations = {
     simulateInvalid: '请先修正标出的问题。',
     simTriggered: '触发条件成立：提交会启动此流程。',
     simNotTriggered: '触发条件不成立：提交不会启动此流程。',
+    simComputed: '根据输入计算：{{values}}',
     simOutcome: '结束于：{{outcome}}',
     simNoEnd: '路径没有到达结束节点。',
   },
