@@ -109,6 +109,10 @@ describe('POST /api/meta/workflows/:name/simulate', () => {
     expect(r.status, r.text).toBe(400);
     expect(r.body.error.code).toBe('VALIDATION_FAILED');
     expect(JSON.stringify(r.body.error.details)).toContain('[dir]');
+    // Coded for clients to say in the admin's language.
+    expect(r.body.error.details.issues).toContainEqual(
+      expect.objectContaining({ code: 'approval_rejected_edge', path: '/definition/nodes/4' }),
+    );
     const shape = await simulate({ record: {}, definition: { object: 'deal', nodes: 'x' } });
     expect(shape.status).toBe(400);
     expect(Object.keys(shape.body.error.fields ?? {}).join()).toContain('/definition');
@@ -190,5 +194,22 @@ describe('POST /api/meta/workflows/:name/simulate', () => {
     });
     expect(throws.status, throws.text).toBeGreaterThanOrEqual(400);
     expect(throws.status).toBeLessThan(500);
+  });
+});
+
+describe('GET /api/approvals/workflows/:name/versions', () => {
+  it("counts the workflow's own versions, not every change of the metadata", async () => {
+    const before = await tenant.api.get('/api/approvals/workflows/large_deal/versions');
+    expect(before.status, before.text).toBe(200);
+    // Other changes since large_deal was stored moved the metadata version, not the workflow's.
+    expect(before.body.current).toBeGreaterThan(2);
+    expect(before.body.workflowVersion).toBe(1);
+    const changed = { ...structuredClone(largeDeal), label: 'Large deal approval (v2)' };
+    expect((await tenant.api.put('/api/meta/workflows/large_deal', changed)).status).toBe(200);
+    expect((await tenant.api.put('/api/meta/roles/auditor', { label: 'Auditor' })).status).toBe(200);
+    const after = await tenant.api.get('/api/approvals/workflows/large_deal/versions');
+    expect(after.body.workflowVersion).toBe(2);
+    expect(after.body.current).toBe(before.body.current + 2);
+    expect((await tenant.api.get('/api/approvals/workflows/ghost/versions')).status).toBe(404);
   });
 });

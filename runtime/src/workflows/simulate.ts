@@ -163,9 +163,9 @@ export function checkSimulateInput(body: unknown): SimulateInput {
     const structural = validateStructure('workflow', definition, '/definition');
     const issues: MetadataIssue[] = structural.length
       ? structural
-      : validateGraph(definition as WorkflowDefinition).map(({ path, message }) => ({
+      : validateGraph(definition as WorkflowDefinition).map(({ nodes: _nodes, path, ...issue }) => ({
+          ...issue,
           path: `/definition${path}`,
-          message,
         }));
     if (issues.length) {
       const fields: Record<string, string> = {};
