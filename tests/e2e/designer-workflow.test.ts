@@ -88,6 +88,13 @@ describe('workflow designer', { timeout: 240_000 }, () => {
     await page.getByRole('heading', { name: 'Large deal approval', level: 1 }).waitFor();
     await page.getByTestId('wf-node-start').waitFor();
 
+    // A new workflow opens with a suggested approval and its ends; drawn from scratch here, so they go.
+    for (const id of ['approval1', 'end1', 'end2']) {
+      await select(page, id);
+      await page.keyboard.press('Delete');
+      await page.getByTestId(`wf-node-${id}`).waitFor({ state: 'detached' });
+    }
+
     // The empty canvas: the start node goes to the top, then each step is dragged in from the palette.
     const pane = (await page.locator('.react-flow__pane').boundingBox()) as { x: number; y: number; width: number };
     const cx = pane.width / 2;
