@@ -15,6 +15,46 @@ beforeAll(async () => {
     label: 'Regional director',
     objects: { deal: { read: 'all' } },
   });
+  await putMeta(app.tenant, '/api/meta/objects/expense', {
+    title: 'Expense',
+    type: 'object',
+    'x-i18n': { 'zh-CN': { title: '费用' } },
+    properties: {
+      title: { type: 'string', title: 'Title', maxLength: 200 },
+      travel: { type: 'number', title: 'Travel', minimum: 0 },
+      hours: { type: 'number', title: 'Hours', minimum: 0 },
+      total_cost: {
+        type: 'number',
+        title: 'Total cost',
+        'x-i18n': { 'zh-CN': { title: '总费用' } },
+        'x-formula': '(record.travel || 0) + (record.hours || 0) * 80',
+      },
+    },
+  });
+  await putMeta(app.tenant, '/api/meta/workflows/expense_flow', {
+    object: 'expense',
+    label: 'Expense flow',
+    trigger: { on: 'submit' },
+    nodes: [
+      { id: 'start', type: 'start', position: { x: 0, y: 0 }, data: {} },
+      { id: 'gate', type: 'condition', position: { x: 0, y: 140 }, data: { label: 'Costly?' } },
+      {
+        id: 'boss',
+        type: 'approval',
+        position: { x: -120, y: 280 },
+        data: { label: 'Boss approval', approvers: [{ managerOf: 'submitter' }] },
+      },
+      { id: 'ok', type: 'end', position: { x: 120, y: 420 }, data: { outcome: 'approved' } },
+      { id: 'no', type: 'end', position: { x: -240, y: 420 }, data: { outcome: 'rejected' } },
+    ],
+    edges: [
+      { id: 'e1', source: 'start', target: 'gate' },
+      { id: 'e2', source: 'gate', target: 'boss', data: { condition: 'record.total_cost > 1000' } },
+      { id: 'e3', source: 'gate', target: 'ok', data: { default: true } },
+      { id: 'e4', source: 'boss', target: 'ok', data: { outcome: 'approved' } },
+      { id: 'e5', source: 'boss', target: 'no', data: { outcome: 'rejected' } },
+    ],
+  });
 }, 300_000);
 afterEach(async () => {
   await app?.tenant.api.patch('/api/auth/me', { locale: null });
@@ -99,6 +139,13 @@ describe('a new workflow in the designer', { timeout: 240_000 }, () => {
     await branchy.getByText('This condition needs one "Otherwise" path.').waitFor();
     expect(await page.getByText(/data\.condition|data\.outcome/).count()).toBe(0);
     await screenshot(page, 'designer-workflow-issue-words', { fullPage: false });
+    // The publish dialog's refusal says the same.
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    const publish = page.getByRole('dialog', { name: 'Publish “Starter”' });
+    await publish.getByText('This condition path has no condition.').first().waitFor();
+    expect(await publish.getByText(/data\.condition/).count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await publish.waitFor({ state: 'detached' });
 
     // Approvers are picked by the role's label, and the card names the role the same way.
     await page.getByRole('button', { name: 'Fit to screen' }).click();
@@ -137,6 +184,56 @@ describe('a new workflow in the designer', { timeout: 240_000 }, () => {
     await page.getByTestId('wf-node-condition1').getByText('此条件需要一条“否则”路径。').waitFor();
     await page.getByText('此条件路径还没有填写条件。').first().waitFor();
     await screenshot(page, 'designer-workflow-starter-zh-cn', { fullPage: false });
+    expect(errors).toEqual([]);
+  });
+
+  it("simulates with the object's formulas computed from the inputs, and lists the workflow's own version", async () => {
+    const { page, errors } = await app.newPage();
+    await signIn(page, app.admin);
+    await page.goto('/designer/workflows/expense_flow');
+    await page.getByRole('heading', { name: 'Expense flow', level: 1 }).waitFor();
+    await page.getByRole('tab', { name: 'Simulate' }).click();
+    await page.locator('#root_travel').fill('200');
+    await page.locator('#root_hours').fill('12');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    // total_cost = 200 + 12 × 80 = 1160: the costly branch, to the boss.
+    await page.getByText('Calculated from your inputs: Total cost = 1160').waitFor();
+    await page.locator('.f-wf-sim__path li', { hasText: 'Boss approval' }).waitFor();
+    // Unnamed steps are listed by their kind, not their ids.
+    expect(await page.locator('.f-wf-sim__path li').allInnerTexts()).toEqual([
+      'Start',
+      'Costly?',
+      'Boss approval (Approved)',
+      'End',
+    ]);
+    await screenshot(page, 'designer-workflow-simulate-formula', { fullPage: false });
+    await page.locator('#root_hours').fill('2');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    await page.getByText('Calculated from your inputs: Total cost = 360').waitFor();
+    expect(await page.locator('.f-wf-sim__path li', { hasText: 'Boss approval' }).count()).toBe(0);
+
+    // The list shows v1: the workflow never changed, though the metadata did many times.
+    await page.goto('/designer/workflows');
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Expense flow' }) });
+    await row.waitFor();
+    expect(await row.getByText(/^v\d+$/).textContent()).toBe('v1');
+    expect(errors).toEqual([]);
+  });
+
+  it('simulates with formulas in Chinese', async () => {
+    const { page, errors } = await app.newPage();
+    await signIn(page, app.admin);
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('menuitemradio', { name: '中文（简体）' }).click();
+    await page.getByRole('link', { name: '首页' }).first().waitFor();
+    await page.goto('/designer/workflows/expense_flow');
+    await page.getByRole('heading', { name: 'Expense flow', level: 1 }).waitFor();
+    await page.getByRole('tab', { name: '模拟' }).click();
+    await page.locator('#root_travel').fill('100');
+    await page.locator('#root_hours').fill('20');
+    await page.getByRole('button', { name: '运行模拟' }).click();
+    await page.getByText('根据输入计算：总费用 = 1700').waitFor();
+    await screenshot(page, 'designer-workflow-simulate-formula-zh-cn', { fullPage: false });
     expect(errors).toEqual([]);
   });
 });

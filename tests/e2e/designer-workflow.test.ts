@@ -118,7 +118,7 @@ describe('workflow designer', { timeout: 240_000 }, () => {
       .getByRole('status')
       .filter({ hasText: /problems?$/ })
       .waitFor();
-    await page.getByTestId('wf-node-approval1').getByText('an approval step needs at least one approver').waitFor();
+    await page.getByTestId('wf-node-approval1').getByText('Choose who approves this step.').waitFor();
     await screenshot(page, 'designer-workflow-unconnected', { fullPage: false });
 
     await wire(page, 'start', 'out', 'condition1');
@@ -303,7 +303,7 @@ describe('workflow designer', { timeout: 240_000 }, () => {
     await page.getByTestId('wf-node-action1').waitFor();
     await page
       .getByTestId('wf-node-action1')
-      .getByText(/an action node needs/)
+      .getByText(/动作步骤只能连接到一个下一步|此动作还没有内容/)
       .waitFor();
     await page.getByRole('status').filter({ hasText: '个问题' }).waitFor();
     await page.keyboard.press('Delete');

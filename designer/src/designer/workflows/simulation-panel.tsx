@@ -8,7 +8,7 @@ import type { ObjectSchema } from '../../meta/meta-types';
 import { type FormDoc, buildRecordForm } from '../../records/form-schema';
 import { RecordFormView } from '../../records/record-form';
 import { Button } from '../../ui';
-import { handlesOf, useNodeCatalog } from './node-catalog';
+import { handlesOf, typeLabel, useNodeCatalog } from './node-catalog';
 import type { Outcome, WorkflowDefinition } from './workflow-model';
 import { type SimulationResult, simulateWorkflow } from './workflows-api';
 
@@ -68,7 +68,11 @@ export function SimulationPanel({
     }
   }
 
-  const label = (id: string) => def.nodes.find((n) => n.id === id)?.data.label || id;
+  // People read steps by name: an unnamed step is called by its type (as on its card), never its id.
+  const label = (id: string) => {
+    const n = def.nodes.find((x) => x.id === id);
+    return n ? n.data.label || typeLabel(catalog, n.type, i18n.language) : id;
+  };
   return (
     <div className="f-wf-props f-wf-sim">
       <h2 className="f-wf-props__title">{t('workflowDesigner.simulateTitle')}</h2>

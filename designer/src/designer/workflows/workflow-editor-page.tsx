@@ -416,7 +416,6 @@ function WorkflowEditor({
   );
 }
 
-/** Below the lowest node: where a step added from the palette by click or keyboard lands. */
 /** A node card's size on the canvas (workflow-designer.css `.f-wf-node`), to centre on its middle. */
 const NODE_WIDTH = 200;
 const NODE_HEIGHT = 80;
