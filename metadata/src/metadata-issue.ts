@@ -4,6 +4,9 @@ import type { ErrorObject } from 'ajv';
 export interface MetadataIssue {
   path: string;
   message: string;
+  /** A stable code a client translates (with `params`) instead of showing `message`, which is English. */
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 /** JSON pointer escaping of one path segment (RFC 6901). */

@@ -109,9 +109,64 @@ describe('POST /api/meta/workflows/:name/simulate', () => {
     expect(r.status, r.text).toBe(400);
     expect(r.body.error.code).toBe('VALIDATION_FAILED');
     expect(JSON.stringify(r.body.error.details)).toContain('[dir]');
+    // Coded for clients to say in the admin's language.
+    expect(r.body.error.details.issues).toContainEqual(
+      expect.objectContaining({ code: 'approval_rejected_edge', path: '/definition/nodes/4' }),
+    );
     const shape = await simulate({ record: {}, definition: { object: 'deal', nodes: 'x' } });
     expect(shape.status).toBe(400);
     expect(Object.keys(shape.body.error.fields ?? {}).join()).toContain('/definition');
+  });
+
+  it("computes the object's formula fields from the sample before conditions see it", async () => {
+    // total_cost is a formula: an admin enters travel and hours, never total_cost itself.
+    const r1 = await tenant.api.put('/api/meta/objects/expense', {
+      title: 'Expense',
+      type: 'object',
+      properties: {
+        travel: { type: 'number' },
+        hours: { type: 'number' },
+        total_cost: { type: 'number', 'x-formula': '(record.travel || 0) + (record.hours || 0) * 80' },
+        band: { type: 'string', 'x-formula': 'record.total_cost > 1000 ? "high" : "low"' },
+      },
+    });
+    expect(r1.status, r1.text).toBe(200);
+    const expense = {
+      object: 'expense',
+      label: 'Expense approval',
+      trigger: { on: 'submit', condition: 'record.total_cost > 0' },
+      nodes: [
+        { id: 'start', type: 'start', position: { x: 0, y: 0 }, data: {} },
+        { id: 'gate', type: 'condition', position: { x: 0, y: 100 }, data: {} },
+        { id: 'boss', type: 'approval', position: { x: 0, y: 200 }, data: { approvers: [{ role: 'director' }] } },
+        { id: 'ok', type: 'end', position: { x: 0, y: 300 }, data: { outcome: 'approved' } },
+        { id: 'no', type: 'end', position: { x: 200, y: 300 }, data: { outcome: 'rejected' } },
+      ],
+      edges: [
+        { id: 'x1', source: 'start', target: 'gate' },
+        {
+          id: 'x2',
+          source: 'gate',
+          target: 'boss',
+          data: { condition: "record.total_cost > 1000 && record.band === 'high'" },
+        },
+        { id: 'x3', source: 'gate', target: 'ok', data: { default: true } },
+        { id: 'x4', source: 'boss', target: 'ok', data: { outcome: 'approved' } },
+        { id: 'x5', source: 'boss', target: 'no', data: { outcome: 'rejected' } },
+      ],
+    };
+    const r2 = await tenant.api.put('/api/meta/workflows/expense_approval', expense);
+    expect(r2.status, r2.text).toBe(200);
+    const big = await simulate({ record: { travel: 200, hours: 12 } }, 'expense_approval');
+    expect(big.status, big.text).toBe(200);
+    expect(big.body).toMatchObject({ triggered: true, path: ['start', 'gate', 'boss', 'ok'] });
+    expect(big.body.computed).toEqual({ total_cost: 1160, band: 'high' });
+    const small = await simulate({ record: { travel: 100, hours: 2 } }, 'expense_approval');
+    expect(small.body).toMatchObject({ triggered: true, path: ['start', 'gate', 'ok'] });
+    // A value typed into a formula field is not what a save would store: the formula wins.
+    const typed = await simulate({ record: { travel: 0, hours: 1, total_cost: 99999 } }, 'expense_approval');
+    expect(typed.body.path).toEqual(['start', 'gate', 'ok']);
+    expect(typed.body.computed.total_cost).toBe(80);
   });
 
   it('answers clear 4xx for bad input, unknown workflows and non-admins', async () => {
@@ -139,5 +194,22 @@ describe('POST /api/meta/workflows/:name/simulate', () => {
     });
     expect(throws.status, throws.text).toBeGreaterThanOrEqual(400);
     expect(throws.status).toBeLessThan(500);
+  });
+});
+
+describe('GET /api/approvals/workflows/:name/versions', () => {
+  it("counts the workflow's own versions, not every change of the metadata", async () => {
+    const before = await tenant.api.get('/api/approvals/workflows/large_deal/versions');
+    expect(before.status, before.text).toBe(200);
+    // Other changes since large_deal was stored moved the metadata version, not the workflow's.
+    expect(before.body.current).toBeGreaterThan(2);
+    expect(before.body.workflowVersion).toBe(1);
+    const changed = { ...structuredClone(largeDeal), label: 'Large deal approval (v2)' };
+    expect((await tenant.api.put('/api/meta/workflows/large_deal', changed)).status).toBe(200);
+    expect((await tenant.api.put('/api/meta/roles/auditor', { label: 'Auditor' })).status).toBe(200);
+    const after = await tenant.api.get('/api/approvals/workflows/large_deal/versions');
+    expect(after.body.workflowVersion).toBe(2);
+    expect(after.body.current).toBe(before.body.current + 2);
+    expect((await tenant.api.get('/api/approvals/workflows/ghost/versions')).status).toBe(404);
   });
 });

@@ -88,6 +88,13 @@ describe('workflow designer', { timeout: 240_000 }, () => {
     await page.getByRole('heading', { name: 'Large deal approval', level: 1 }).waitFor();
     await page.getByTestId('wf-node-start').waitFor();
 
+    // A new workflow opens with a suggested approval and its ends; drawn from scratch here, so they go.
+    for (const id of ['approval1', 'end1', 'end2']) {
+      await select(page, id);
+      await page.keyboard.press('Delete');
+      await page.getByTestId(`wf-node-${id}`).waitFor({ state: 'detached' });
+    }
+
     // The empty canvas: the start node goes to the top, then each step is dragged in from the palette.
     const pane = (await page.locator('.react-flow__pane').boundingBox()) as { x: number; y: number; width: number };
     const cx = pane.width / 2;
@@ -111,7 +118,7 @@ describe('workflow designer', { timeout: 240_000 }, () => {
       .getByRole('status')
       .filter({ hasText: /problems?$/ })
       .waitFor();
-    await page.getByTestId('wf-node-approval1').getByText('an approval step needs at least one approver').waitFor();
+    await page.getByTestId('wf-node-approval1').getByText('Choose who approves this step.').waitFor();
     await screenshot(page, 'designer-workflow-unconnected', { fullPage: false });
 
     await wire(page, 'start', 'out', 'condition1');
@@ -296,7 +303,7 @@ describe('workflow designer', { timeout: 240_000 }, () => {
     await page.getByTestId('wf-node-action1').waitFor();
     await page
       .getByTestId('wf-node-action1')
-      .getByText(/an action node needs/)
+      .getByText(/动作步骤只能连接到一个下一步|此动作还没有内容/)
       .waitFor();
     await page.getByRole('status').filter({ hasText: '个问题' }).waitFor();
     await page.keyboard.press('Delete');

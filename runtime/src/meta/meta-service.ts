@@ -462,8 +462,7 @@ export class MetaService {
         if (isDeepStrictEqual(before[name], item)) continue;
         for (const check of checks) {
           const found = await check(ctx, { name, item, previous: before[name], document: next, model });
-          for (const i of found)
-            issues.push({ path: `/${section}/${name}${i.path === '/' ? '' : i.path}`, message: i.message });
+          for (const i of found) issues.push({ ...i, path: `/${section}/${name}${i.path === '/' ? '' : i.path}` });
         }
       }
     }

@@ -23,7 +23,7 @@ export async function checkWorkflow(
   compileExpression: (e: string) => CompileResult,
 ): Promise<MetadataIssue[]> {
   const def = input.item;
-  const issues: MetadataIssue[] = validateGraph(def).map(({ path, message }) => ({ path, message }));
+  const issues: MetadataIssue[] = validateGraph(def).map(({ nodes: _nodes, ...issue }) => issue);
   const object = input.model.objects.get(def.object);
   if (!object) return [...issues, { path: '/object', message: `unknown object "${def.object}"` }];
   const roles = new Set([ADMIN_ROLE, ...Object.keys(input.model.roles)]);

@@ -2,7 +2,8 @@ import { type MetadataIssue, validateStructure } from '@forma/metadata';
 import type { Ctx } from '../ctx';
 import { badRequest, validationFailed } from '../errors';
 import type { Model } from '../model/load-model';
-import type { RecordData, ScriptEngine } from '../scripts';
+import type { RecordData, ScriptEngine, ScriptHost } from '../scripts';
+import { formulasFor, saveInputFor } from '../scripts/record-scripts';
 import { workflowNodeType } from './nodes/node-registry';
 import { validateGraph } from './validate-graph';
 import { type Outcome, type WorkflowDefinition, WorkflowGraph } from './workflow-graph';
@@ -34,6 +35,8 @@ export interface SimulationResult {
   steps: SimulationStep[];
   /** The end the record reaches; null when the walk did not end (a loop sent back too often). */
   outcome: Outcome | null;
+  /** The object's formula fields as a save of the sample would store them (what conditions saw first). */
+  computed: RecordData;
 }
 
 /** A loop through an approval step ("send back") is legal; simulated decisions repeat, so it is cut here. */
@@ -52,13 +55,16 @@ export async function simulateWorkflow(
   model: Model,
   definition: WorkflowDefinition,
   input: Pick<SimulateInput, 'record' | 'decisions'>,
+  host?: ScriptHost,
 ): Promise<SimulationResult> {
   const graph = new WorkflowGraph(definition);
   const { id, email, name, roles, manager } = ctx.user;
   const user = { id, email, name, roles, manager };
   // The sandbox caches compiled expressions by version: a draft gets a key of its own.
   const version = `sim:${model.version}`;
-  let record: RecordData = { ...input.record };
+  // A real submission is a saved record: its formulas hold values the admin never typed.
+  const computed = await formulaValues(scripts, ctx, model, definition.object, input.record, host);
+  let record: RecordData = { ...input.record, ...computed };
   const condition = definition.trigger?.condition;
   const triggered = condition
     ? Boolean((await scripts.evaluateAll(ctx.tenant, version, [condition], { record, user }))[0])
@@ -79,23 +85,56 @@ export async function simulateWorkflow(
     };
     // An unknown type (a plugin since removed) is walked through by its first edge.
     const done = type ? await type.simulate(node, visit) : { edge: graph.out(node.id)[0] };
-    if (done.end !== undefined) return result(triggered, steps, done.end);
+    if (done.end !== undefined) return result(triggered, steps, done.end, computed);
     if (done.decision) step.decision = done.decision;
     if (done.set) step.set = done.set;
-    if (done.record) record = done.record;
+    if (done.record)
+      record = { ...done.record, ...(await formulaValues(scripts, ctx, model, definition.object, done.record, host)) };
     if (done.edge) step.edge = done.edge.id;
     node = done.edge ? graph.node(done.edge.target) : undefined;
   }
-  return result(triggered, steps, null);
+  return result(triggered, steps, null, computed);
 }
 
-function result(triggered: boolean, steps: SimulationStep[], outcome: Outcome | null): SimulationResult {
+/**
+ * The object's formulas on a draft record, run the way a save runs them (the records engine's
+ * sandbox call with only the formulas: declarative and script formulas alike). Values a formula
+ * cannot store (NaN, Infinity) become null as on a save.
+ */
+async function formulaValues(
+  scripts: ScriptEngine,
+  ctx: Ctx,
+  model: Model,
+  object: string,
+  record: RecordData,
+  host: ScriptHost | undefined,
+): Promise<RecordData> {
+  if (!model.objects.has(object)) return {};
+  const formulas = formulasFor(model, object);
+  if (!Object.keys(formulas).length) return {};
+  const input = { ...saveInputFor(ctx, model, object, record, null), validate: [], beforeSave: [], formulas };
+  const { changes } = await scripts.runSave(input, host);
+  const out: RecordData = {};
+  for (const field of Object.keys(formulas)) {
+    const v = changes[field];
+    out[field] = v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : v;
+  }
+  return out;
+}
+
+function result(
+  triggered: boolean,
+  steps: SimulationStep[],
+  outcome: Outcome | null,
+  computed: RecordData,
+): SimulationResult {
   return {
     triggered,
     path: steps.map((s) => s.node),
     edges: steps.flatMap((s) => (s.edge ? [s.edge] : [])),
     steps,
     outcome,
+    computed,
   };
 }
 
@@ -124,9 +163,9 @@ export function checkSimulateInput(body: unknown): SimulateInput {
     const structural = validateStructure('workflow', definition, '/definition');
     const issues: MetadataIssue[] = structural.length
       ? structural
-      : validateGraph(definition as WorkflowDefinition).map(({ path, message }) => ({
+      : validateGraph(definition as WorkflowDefinition).map(({ nodes: _nodes, path, ...issue }) => ({
+          ...issue,
           path: `/definition${path}`,
-          message,
         }));
     if (issues.length) {
       const fields: Record<string, string> = {};

@@ -56,6 +56,23 @@ describe('validateGraph', () => {
     expect(messages.some((m) => m.includes('ko') && m.includes('unreachable'))).toBe(true);
   });
 
+  it("codes each problem (with params) so the designer can say it in the admin's language", () => {
+    const w = base();
+    w.nodes.push({ id: 'c', type: 'condition', position: at, data: {} });
+    w.edges = [
+      { id: 'e1', source: 'start', target: 'c' },
+      { id: 'x', source: 'c', target: 'mgr', data: { condition: '  ' } },
+      { id: 'e2', source: 'mgr', target: 'ok', data: { outcome: 'approved' } },
+      { id: 'e3', source: 'mgr', target: 'ghost', data: { outcome: 'rejected' } },
+    ];
+    const coded = validateGraph(w).map(({ code, params, nodes }) => ({ code, params, nodes }));
+    expect(coded).toContainEqual({ code: 'condition_default', params: undefined, nodes: ['c'] });
+    expect(coded).toContainEqual({ code: 'condition_branch_empty', params: undefined, nodes: ['c', 'x'] });
+    expect(coded).toContainEqual({ code: 'edge_target_missing', params: { node: 'ghost' }, nodes: ['e3'] });
+    expect(coded).toContainEqual({ code: 'unreachable', params: undefined, nodes: ['ko'] });
+    expect(validateGraph(w).every((i) => typeof i.code === 'string')).toBe(true);
+  });
+
   it('refuses loops that never wait for a person, but not loops through an approval', () => {
     const w = base();
     w.nodes.push({ id: 'a', type: 'action', position: at, data: { set: { stage: 'x' } } });

@@ -15,19 +15,37 @@ export interface GraphIssue extends MetadataIssue {
  */
 export function validateGraph(def: WorkflowDefinition): GraphIssue[] {
   const issues: GraphIssue[] = [];
-  const at = (path: string, nodes: string[], message: string) =>
-    issues.push({ path, nodes, message: `${nodes.length ? `[${nodes.join(', ')}] ` : ''}${message}` });
+  const at = (
+    path: string,
+    nodes: string[],
+    message: string,
+    code?: string,
+    params?: Record<string, string | number>,
+  ) =>
+    issues.push({
+      path,
+      nodes,
+      message: `${nodes.length ? `[${nodes.join(', ')}] ` : ''}${message}`,
+      ...(code ? { code } : {}),
+      ...(params ? { params } : {}),
+    });
   const index = new Map<string, number>();
   def.nodes.forEach((n, i) => {
-    if (index.has(n.id)) at(`/nodes/${i}/id`, [n.id], 'duplicate node id');
+    if (index.has(n.id)) at(`/nodes/${i}/id`, [n.id], 'duplicate node id', 'duplicate_node_id', { id: n.id });
     else index.set(n.id, i);
   });
   const edgeIds = new Set<string>();
   def.edges.forEach((e, i) => {
-    if (edgeIds.has(e.id)) at(`/edges/${i}/id`, [e.id], 'duplicate edge id');
+    if (edgeIds.has(e.id)) at(`/edges/${i}/id`, [e.id], 'duplicate edge id', 'duplicate_edge_id', { id: e.id });
     edgeIds.add(e.id);
-    if (!index.has(e.source)) at(`/edges/${i}/source`, [e.id], `edge source "${e.source}" is not a node`);
-    if (!index.has(e.target)) at(`/edges/${i}/target`, [e.id], `edge target "${e.target}" is not a node`);
+    if (!index.has(e.source))
+      at(`/edges/${i}/source`, [e.id], `edge source "${e.source}" is not a node`, 'edge_source_missing', {
+        node: e.source,
+      });
+    if (!index.has(e.target))
+      at(`/edges/${i}/target`, [e.id], `edge target "${e.target}" is not a node`, 'edge_target_missing', {
+        node: e.target,
+      });
   });
   const graph = new WorkflowGraph(def);
   const nodePath = (id: string) => `/nodes/${index.get(id) ?? 0}`;
@@ -38,13 +56,15 @@ export function validateGraph(def: WorkflowDefinition): GraphIssue[] {
       starts.length ? nodePath(starts[1]?.id ?? '') : '/nodes',
       starts.map((n) => n.id),
       `a workflow needs exactly one start node (found ${starts.length})`,
+      'start_count',
+      { count: starts.length },
     );
 
   for (const n of def.nodes) {
     const p = nodePath(n.id);
     const type = workflowNodeType(n.type);
     if (!type) {
-      at(`${p}/type`, [n.id], `unknown node type "${n.type}"`);
+      at(`${p}/type`, [n.id], `unknown node type "${n.type}"`, 'unknown_node_type', { type: n.type });
       continue;
     }
     type.validate?.(n, {
@@ -60,16 +80,17 @@ export function validateGraph(def: WorkflowDefinition): GraphIssue[] {
   if (start) {
     const reached = reach(graph, [start.id], (id) => graph.out(id).map((e) => e.target));
     const unreachable = def.nodes.filter((n) => !reached.has(n.id)).map((n) => n.id);
-    if (unreachable.length) at('/nodes', unreachable, 'unreachable from the start node');
+    if (unreachable.length) at('/nodes', unreachable, 'unreachable from the start node', 'unreachable');
     // Dead ends: reachable nodes from which no end node can be reached.
     const ends = def.nodes.filter((n) => n.type === 'end').map((n) => n.id);
     const canEnd = reach(graph, ends, (id) => (graph.incoming.get(id) ?? []).map((e) => e.source));
     const dead = def.nodes.filter((n) => reached.has(n.id) && !canEnd.has(n.id)).map((n) => n.id);
-    if (dead.length) at('/nodes', dead, 'dead end: no path from here reaches an end node');
+    if (dead.length) at('/nodes', dead, 'dead end: no path from here reaches an end node', 'dead_end');
   }
 
   const spinning = loopsWithoutApproval(graph);
-  if (spinning.length) at('/nodes', spinning, 'a loop without an approval step would never wait for anyone');
+  if (spinning.length)
+    at('/nodes', spinning, 'a loop without an approval step would never wait for anyone', 'loop_without_approval');
   return issues;
 }
 

@@ -224,7 +224,11 @@ export class WorkflowEngine {
     const model = await this.model(ctx);
     const definition = input.definition ?? model.workflows[workflow];
     if (!definition) throw notFound(`No workflow named ${workflow}`);
-    return simulateWorkflow(this.deps.scripts, ctx, model, definition, input);
+    // Formulas may query() as the admin; a dry run must not adjust() anything.
+    const host = this.env.records.scriptHost(ctx);
+    return simulateWorkflow(this.deps.scripts, ctx, model, definition, input, {
+      query: (...args) => host.query(...args),
+    });
   }
 
   async moveToCurrent(ctx: Ctx, workflow: string) {

@@ -19,14 +19,45 @@ export async function workflowVersions(ctx: Ctx, model: Model, workflow: string)
     .select(ctx.db.raw('count(*) filter (where ?? = ?)::int as pending', ['status', 'pending']))
     .select(ctx.db.raw('count(*)::int as total'));
   if (!rows.length && !model.workflows[workflow]) throw notFound(`No workflow "${workflow}"`);
+  const own = await ownVersions(ctx, workflow);
   return {
     workflow,
     current: model.workflows[workflow] ? model.version : null,
+    workflowVersion: model.workflows[workflow] ? own(model.version) : null,
     versions: rows.map((r: { meta_version: number; pending: number; total: number }) => ({
       version: r.meta_version,
+      workflowVersion: own(r.meta_version),
       pending: r.pending,
       total: r.total,
     })),
+  };
+}
+
+/**
+ * The workflow's own version at a metadata version: 1 for its first definition, one more each time
+ * a published document changed it (metadata versions count every change of every object, which
+ * admins do not read as this workflow's history). Null where it did not exist yet.
+ */
+async function ownVersions(ctx: Ctx, workflow: string): Promise<(metaVersion: number) => number | null> {
+  // jsonb text is canonical (key order), so equal definitions hash equal; only hashes travel.
+  const rows: Array<{ version: number; hash: string | null }> = await ctx.db
+    .withSchema(ctx.schema)
+    .from(T.metaVersions)
+    .select('version', ctx.db.raw("md5((document->'workflows'->?)::text) as hash", [workflow]))
+    .orderBy('version', 'asc');
+  const steps: Array<{ from: number; own: number | null }> = [];
+  let own = 0;
+  let last: string | null = null;
+  for (const r of rows) {
+    if (r.hash === last) continue;
+    if (r.hash) own += 1;
+    steps.push({ from: r.version, own: r.hash ? own : null });
+    last = r.hash;
+  }
+  return (metaVersion) => {
+    let at: number | null = null;
+    for (const s of steps) if (s.from <= metaVersion) at = s.own;
+    return at;
   };
 }
 

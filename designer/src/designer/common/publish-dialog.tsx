@@ -5,7 +5,13 @@ import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/api-context';
 import { Badge, Button, Dialog, Spinner } from '../../ui';
 import { type MetaDocument, type MetaPlan, type PublishSource, applyPublish, planPublish } from './meta-write-api';
-import { type PublishFailure, describePublishError, sectionLabel, summaryLines } from './publish-problems';
+import {
+  type PublishFailure,
+  type PublishProblem,
+  describePublishError,
+  sectionLabel,
+  summaryLines,
+} from './publish-problems';
 import './publish-dialog.css';
 
 export interface PublishDialogProps {
@@ -234,7 +240,12 @@ function labelIn(document: Partial<MetaDocument>, section: string, name: string)
 }
 
 function FailureView({ failure }: { failure: PublishFailure }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  // Coded problems (workflow graph issues) in the admin's language; the rest as the server said them.
+  const problemText = (p: PublishProblem) => {
+    const key = p.code ? `workflowIssues.${p.code}` : '';
+    return key && i18n.exists(key) ? t(key as 'workflowIssues.unreachable', p.params ?? {}) : p.message;
+  };
   const lead =
     failure.kind === 'invalid'
       ? t('objectDesigner.publishInvalid')
@@ -254,7 +265,7 @@ function FailureView({ failure }: { failure: PublishFailure }) {
           {failure.problems.map((p, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: problems may repeat a path.
             <li key={i}>
-              {p.path && <code>{p.path}</code>} {p.message}
+              {p.path && <code>{p.path}</code>} {problemText(p)}
             </li>
           ))}
         </ul>

@@ -6,6 +6,9 @@ import type { ChangeSummary } from './meta-write-api';
 export interface PublishProblem {
   path?: string;
   message: string;
+  /** The server's code for the problem (workflow graph issues), for saying it in the admin's language. */
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 export type PublishFailure =
@@ -23,7 +26,15 @@ function issuesOf(details: Record<string, unknown> | undefined): PublishProblem[
   return issues.flatMap((i) => {
     const r = asRecord(i);
     if (!r || typeof r.message !== 'string') return [];
-    return [{ ...(typeof r.path === 'string' ? { path: r.path } : {}), message: r.message }];
+    const params = asRecord(r.params) as Record<string, string | number> | undefined;
+    return [
+      {
+        ...(typeof r.path === 'string' ? { path: r.path } : {}),
+        message: r.message,
+        ...(typeof r.code === 'string' ? { code: r.code } : {}),
+        ...(params ? { params } : {}),
+      },
+    ];
   });
 }
 

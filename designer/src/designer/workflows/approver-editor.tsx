@@ -1,11 +1,14 @@
 import { Plus, Trash2 } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
+import { humanize } from '../../i18n/pick-label';
 import { IconButton } from '../../ui';
 import { type Approver, approverKind } from './workflow-model';
 
 export interface ApproverChoices {
   users: Array<{ id: string; label: string }>;
   roles: string[];
+  /** Role names → their labels: admins pick "Regional director", not `regional_director`. */
+  roleLabels?: Record<string, string>;
   /** User lookup fields of the workflow's object. */
   userFields: Array<{ name: string; label: string }>;
 }
@@ -24,6 +27,11 @@ function blank(kind: Kind, choices: ApproverChoices): Approver {
     default:
       return { managerOf: 'submitter' };
   }
+}
+
+/** A role as people know it: its label, else its name made readable. */
+export function roleLabelOf(choices: Pick<ApproverChoices, 'roleLabels'>, role: string): string {
+  return choices.roleLabels?.[role] || humanize(role);
 }
 
 /** One approver: who kind (manager of the submitter, role, user, user field) and which one. */
@@ -46,7 +54,7 @@ export function ApproverRow({
     kind === 'user'
       ? choices.users.map((u) => ({ value: u.id, label: u.label }))
       : kind === 'role'
-        ? choices.roles.map((r) => ({ value: r, label: r }))
+        ? choices.roles.map((r) => ({ value: r, label: roleLabelOf(choices, r) }))
         : kind === 'field'
           ? choices.userFields.map((f) => ({ value: f.name, label: f.label }))
           : [];

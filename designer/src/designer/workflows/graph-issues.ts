@@ -3,7 +3,12 @@ import type { WorkflowDefinition } from './workflow-model';
 export interface GraphProblem {
   path?: string;
   message: string;
+  code?: string;
+  params?: Record<string, string | number>;
 }
+
+/** Says a coded problem in the admin's language; undefined when the code has no text (a plugin's own). */
+export type ProblemText = (code: string, params: Record<string, string | number>) => string | undefined;
 
 export interface GraphIssues {
   /** Messages per node or edge id, for marking them on the canvas. */
@@ -17,15 +22,16 @@ const BRACKETS = /^\[([^\]]+)\]\s*/;
 /**
  * Reads the server's validation issues (`[dir, e7] an approval step needs…` with JSON paths such
  * as `/workflows/large_deal/nodes/3/data/approvers`) into messages per node or edge id. The ids in
- * brackets win; otherwise the node or edge index in the path names the element.
+ * brackets win; otherwise the node or edge index in the path names the element. A problem the
+ * server coded is said by `text` (sentences for admins, not `data.condition`).
  */
-export function graphIssues(def: WorkflowDefinition, problems: GraphProblem[]): GraphIssues {
+export function graphIssues(def: WorkflowDefinition, problems: GraphProblem[], text?: ProblemText): GraphIssues {
   const byElement = new Map<string, string[]>();
   const general: string[] = [];
   const add = (id: string, message: string) => byElement.set(id, [...(byElement.get(id) ?? []), message]);
   for (const p of problems) {
     const bracket = BRACKETS.exec(p.message);
-    const message = p.message.replace(BRACKETS, '');
+    const message = (p.code && text?.(p.code, p.params ?? {})) || p.message.replace(BRACKETS, '');
     const ids = bracket?.[1]
       ? bracket[1]
           .split(',')

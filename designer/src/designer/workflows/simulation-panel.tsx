@@ -3,11 +3,12 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/api-context';
 import { isApiError } from '../../api/api-error';
+import { fieldLabel } from '../../i18n/pick-label';
 import type { ObjectSchema } from '../../meta/meta-types';
 import { type FormDoc, buildRecordForm } from '../../records/form-schema';
 import { RecordFormView } from '../../records/record-form';
 import { Button } from '../../ui';
-import { handlesOf, useNodeCatalog } from './node-catalog';
+import { handlesOf, typeLabel, useNodeCatalog } from './node-catalog';
 import type { Outcome, WorkflowDefinition } from './workflow-model';
 import { type SimulationResult, simulateWorkflow } from './workflows-api';
 
@@ -67,7 +68,11 @@ export function SimulationPanel({
     }
   }
 
-  const label = (id: string) => def.nodes.find((n) => n.id === id)?.data.label || id;
+  // People read steps by name: an unnamed step is called by its type (as on its card), never its id.
+  const label = (id: string) => {
+    const n = def.nodes.find((x) => x.id === id);
+    return n ? n.data.label || typeLabel(catalog, n.type, i18n.language) : id;
+  };
   return (
     <div className="f-wf-props f-wf-sim">
       <h2 className="f-wf-props__title">{t('workflowDesigner.simulateTitle')}</h2>
@@ -108,6 +113,15 @@ export function SimulationPanel({
       {result && (
         <div className="f-wf-sim__result" aria-live="polite" ref={resultRef}>
           <p>{result.triggered ? t('workflowDesigner.simTriggered') : t('workflowDesigner.simNotTriggered')}</p>
+          {object && Object.keys(result.computed ?? {}).length > 0 && (
+            <p className="f-wf-sim__computed" data-testid="sim-computed">
+              {t('workflowDesigner.simComputed', {
+                values: Object.entries(result.computed ?? {})
+                  .map(([f, v]) => `${fieldLabel(object, f, i18n.language)} = ${v ?? '—'}`)
+                  .join(', '),
+              })}
+            </p>
+          )}
           <ol className="f-wf-sim__path">
             {result.steps.map((s, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: a path may visit a step twice.

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { ReactFlowProvider } from '@xyflow/react';
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import {
   ArrowLeft,
   CheckCircle2,
@@ -12,7 +12,7 @@ import {
   Upload,
   XCircle,
 } from 'lucide-react';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useApi } from '../../api/api-context';
@@ -29,7 +29,8 @@ import {
 } from '../common';
 import { IDENTIFIER } from '../objects/identifier';
 import { useMetaDocument } from '../objects/use-meta-document';
-import { type GraphIssues, graphIssues } from './graph-issues';
+import { roleLabelOf } from './approver-editor';
+import { type GraphIssues, type ProblemText, graphIssues } from './graph-issues';
 import { NodeCatalogProvider, catalogOf, useNodeCatalog, useNodeTypes } from './node-catalog';
 import { summaryOf } from './node-summary';
 import { type Selection, WorkflowCanvas } from './workflow-canvas';
@@ -38,13 +39,14 @@ import {
   type Approver,
   type WfNode,
   type WorkflowDefinition,
+  addAfter,
   addNode,
   autoLayout,
   connect,
-  emptyWorkflow,
   moveNodes,
   needsLayout,
   removeElements,
+  starterWorkflow,
   updateEdge,
   updateNode,
 } from './workflow-model';
@@ -92,7 +94,7 @@ export function WorkflowEditorPage() {
     ? needsLayout(stored)
       ? autoLayout(stored)
       : stored
-    : emptyWorkflow(object ?? '', params.get('label') || name);
+    : starterWorkflow(object ?? '', params.get('label') || name, catalog);
   return (
     <NodeCatalogProvider value={catalog}>
       <ReactFlowProvider>
@@ -117,6 +119,7 @@ function WorkflowEditor({
   const api = useApi();
   const toast = useToast();
   const catalog = useNodeCatalog();
+  const flow = useReactFlow();
   const history = useUndoHistory<WorkflowDefinition>(initial);
   const def = history.value;
   const [saved, setSaved] = useState(() => (isNew ? '' : JSON.stringify(initial)));
@@ -133,6 +136,15 @@ function WorkflowEditor({
     issues: { byElement: new Map(), general: [] },
   });
 
+  // Coded problems in the admin's language; a code without a text (a plugin's) keeps the server's words.
+  const problemText = useCallback<ProblemText>(
+    (code, params) => {
+      const key = `workflowIssues.${code}`;
+      return i18n.exists(key) ? t(key as 'workflowIssues.unreachable', params) : undefined;
+    },
+    [t, i18n],
+  );
+
   // The server's own checks on the draft (a dry-run plan), shortly after each change.
   useEffect(() => {
     const ac = new AbortController();
@@ -145,7 +157,7 @@ function WorkflowEditor({
           const failure = describePublishError(e);
           setCheck(
             failure.kind === 'invalid'
-              ? { state: 'invalid', issues: graphIssues(def, failure.problems) }
+              ? { state: 'invalid', issues: graphIssues(def, failure.problems, problemText) }
               : { state: 'unknown', issues: { byElement: new Map(), general: [failure.message] } },
           );
         },
@@ -155,7 +167,7 @@ function WorkflowEditor({
       clearTimeout(timer);
       ac.abort();
     };
-  }, [api, name, def]);
+  }, [api, name, def, problemText]);
 
   // A simulated path belongs to the graph it ran on.
   // biome-ignore lint/correctness/useExhaustiveDependencies: cleared whenever the draft changes.
@@ -204,14 +216,14 @@ function WorkflowEditor({
       'managerOf' in a
         ? t('workflowDesigner.approver_managerOf')
         : 'role' in a
-          ? `${t('workflowDesigner.approver_role')}: ${a.role}`
+          ? `${t('workflowDesigner.approver_role')}: ${roleLabelOf(choices, a.role)}`
           : 'field' in a
             ? `${t('workflowDesigner.approver_field')}: ${fieldLabel(object ?? undefined, a.field, i18n.language)}`
             : (choices.users.find((u) => u.id === a.user)?.label.replace(/ \(.*\)$/, '') ?? a.user);
     const out = new Map<string, string>();
     for (const n of def.nodes) out.set(n.id, summaryOf(n, def, catalog, describe, t, i18n.language));
     return out;
-  }, [def, catalog, choices.users, object, i18n.language, t]);
+  }, [def, catalog, choices, object, i18n.language, t]);
 
   const path = useMemo(
     () => (simulation ? { nodes: new Set(simulation.path), edges: new Set(simulation.edges) } : null),
@@ -227,6 +239,17 @@ function WorkflowEditor({
     history.set(definition);
     setSelection({ node: id });
     setTab('properties');
+  }
+
+  // A clicked (or Enter-ed) palette step continues from the selected node, and the canvas moves to
+  // it: a step placed out of view looks to the admin as if nothing happened.
+  function addFromPalette(type: WfNode['type']) {
+    const { definition, id } = addAfter(def, catalog, type, selection.node);
+    history.set(definition);
+    setSelection({ node: id });
+    setTab('properties');
+    const at = definition.nodes.find((n) => n.id === id)?.position;
+    if (at) void flow.setCenter(at.x + NODE_WIDTH / 2, at.y + NODE_HEIGHT / 2, { zoom: flow.getZoom() });
   }
 
   return (
@@ -293,7 +316,7 @@ function WorkflowEditor({
       </header>
       {published !== null && <PublishedBanner name={name} version={published} onClose={() => setPublished(null)} />}
       <div className="f-wf__body">
-        <WorkflowPalette onAdd={(type) => drop(type, nextFreeSpot(def))} />
+        <WorkflowPalette onAdd={addFromPalette} />
         <div className="f-wf__canvas">
           <WorkflowCanvas
             def={def}
@@ -393,8 +416,6 @@ function WorkflowEditor({
   );
 }
 
-/** Below the lowest node: where a step added from the palette by click or keyboard lands. */
-function nextFreeSpot(def: WorkflowDefinition) {
-  const maxY = Math.max(0, ...def.nodes.map((n) => n.position.y));
-  return { x: 0, y: maxY + 140 };
-}
+/** A node card's size on the canvas (workflow-designer.css `.f-wf-node`), to centre on its middle. */
+const NODE_WIDTH = 200;
+const NODE_HEIGHT = 80;

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { graphIssues } from './graph-issues';
 import { type WorkflowNodeTypeInfo, catalogOf, handleOfEdge } from './node-catalog';
-import { addNode, autoLayout, connect, edgeLabel, emptyWorkflow, needsLayout, removeElements } from './workflow-model';
+import {
+  addAfter,
+  addNode,
+  autoLayout,
+  connect,
+  edgeLabel,
+  emptyWorkflow,
+  needsLayout,
+  removeElements,
+  starterWorkflow,
+} from './workflow-model';
 
 /** The core types' handles and initial data as the server's registry describes them, and a plugin's. */
 const info = (type: string, palette: Partial<WorkflowNodeTypeInfo['palette']>): WorkflowNodeTypeInfo => ({
@@ -36,6 +46,61 @@ const base = () => {
 };
 
 describe('workflow model', () => {
+  it('starts a new workflow as start → approval → approved and rejected ends, connected and laid out', () => {
+    const def = starterWorkflow('deal', 'Deal', catalog);
+    expect(def.nodes.map((n) => [n.id, n.type, n.data])).toEqual([
+      ['start', 'start', {}],
+      ['approval1', 'approval', { approvers: [{ managerOf: 'submitter' }], mode: 'any' }],
+      ['end1', 'end', { outcome: 'approved' }],
+      ['end2', 'end', { outcome: 'rejected' }],
+    ]);
+    expect(def.edges.map((e) => [e.source, e.target, e.data])).toEqual([
+      ['start', 'approval1', undefined],
+      ['approval1', 'end1', { outcome: 'approved' }],
+      ['approval1', 'end2', { outcome: 'rejected' }],
+    ]);
+    expect(needsLayout(def)).toBe(false);
+    const y = (id: string) => def.nodes.find((n) => n.id === id)?.position.y ?? 0;
+    expect(y('start')).toBeLessThan(y('approval1'));
+    expect(y('approval1')).toBeLessThan(y('end1'));
+    // A registry without approval steps: the lone start node, as before.
+    expect(starterWorkflow('deal', 'Deal', catalogOf([info('start', { entry: true })])).nodes).toHaveLength(1);
+  });
+
+  it('adds a palette step after the selected node, connected from its free way out, on a free spot', () => {
+    let def = starterWorkflow('deal', 'Deal', catalog);
+    const first = addAfter(def, catalog, 'condition', 'start');
+    // start's one way out is taken: the new step is inserted, continuing to approval1.
+    expect(first.definition.edges.filter((e) => e.source === 'start').map((e) => e.target)).toEqual(['condition1']);
+    expect(first.definition.edges.filter((e) => e.source === 'condition1').map((e) => e.target)).toEqual(['approval1']);
+    const start = first.definition.nodes.find((n) => n.id === 'start')!;
+    const added = first.definition.nodes.find((n) => n.id === 'condition1')!;
+    expect(added.position.y).toBeGreaterThan(start.position.y);
+    // approval1 already sits below start: the new step goes beside it, not on top.
+    const approval = def.nodes.find((n) => n.id === 'approval1')!;
+    expect(added.position.x === approval.position.x && added.position.y === approval.position.y).toBe(false);
+    def = first.definition;
+    const second = addAfter(def, catalog, 'approval', 'condition1');
+    // The branch already leads to approval1: the free default is taken.
+    expect(second.definition.edges.at(-1)).toMatchObject({
+      source: 'condition1',
+      target: 'approval2',
+      data: { default: true },
+    });
+    // condition1's branch handle takes many edges: another branch, not an insertion.
+    const third = addAfter(second.definition, catalog, 'end', 'condition1');
+    expect(third.definition.edges.at(-1)).toMatchObject({
+      source: 'condition1',
+      target: 'end3',
+      data: { condition: '' },
+    });
+    // No selection, or an end (no way out): below everything, unconnected.
+    for (const after of [undefined, 'end1', 'ghost']) {
+      const r = addAfter(def, catalog, 'action' as string, after);
+      expect(r.definition.edges).toHaveLength(def.edges.length);
+    }
+  });
+
   it('gives fresh readable ids', () => {
     const def = base();
     expect(def.nodes.map((n) => n.id)).toEqual(['start', 'condition1', 'approval1', 'end1', 'end2']);

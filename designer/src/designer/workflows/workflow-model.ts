@@ -77,6 +77,68 @@ export function emptyWorkflow(object: string, label: string): WorkflowDefinition
   };
 }
 
+/**
+ * What a new workflow opens with: start → approval (the submitter's manager) → an approved and a
+ * rejected end, connected and laid out, so the admin edits a working workflow instead of wiring
+ * the obvious first. Handles and initial data come from the node types' palette entries; without
+ * an approval or end type (a registry without them) it is the lone start node.
+ */
+export function starterWorkflow(object: string, label: string, catalog: NodeCatalog): WorkflowDefinition {
+  const empty = emptyWorkflow(object, label);
+  if (!catalog.get('approval') || !catalog.get('end')) return empty;
+  const approval = addNode(empty, catalog, 'approval', { x: 0, y: 0 });
+  const won = addNode(approval.definition, catalog, 'end', { x: 0, y: 0 });
+  const lost = addNode(won.definition, catalog, 'end', { x: 0, y: 0 });
+  let def = updateNode(lost.definition, approval.id, (n) => ({
+    ...n,
+    data: { ...n.data, approvers: [{ managerOf: 'submitter' }] },
+  }));
+  def = updateNode(def, won.id, (n) => ({ ...n, data: { ...n.data, outcome: 'approved' } }));
+  def = updateNode(def, lost.id, (n) => ({ ...n, data: { ...n.data, outcome: 'rejected' } }));
+  def = connect(def, catalog, 'start', approval.id, null);
+  def = connect(def, catalog, approval.id, won.id, 'approved');
+  def = connect(def, catalog, approval.id, lost.id, 'rejected');
+  return autoLayout(def);
+}
+
+/**
+ * Where a step added from the palette goes when a node is selected: below it, connected from its
+ * first way out that has no edge yet (else its first one, the step then inserted before where that
+ * edge went) — the step lands in the flow being built.
+ * Beside the spot below when that is taken. Without a selection (or a selected end) the step goes
+ * below everything, unconnected.
+ */
+export function addAfter(
+  def: WorkflowDefinition,
+  catalog: NodeCatalog,
+  type: NodeType,
+  after: string | undefined,
+): { definition: WorkflowDefinition; id: string } {
+  const from = after ? def.nodes.find((n) => n.id === after) : undefined;
+  const handles = from ? handlesOf(catalog, from.type) : [];
+  if (!from || !handles.length) {
+    const maxY = Math.max(0, ...def.nodes.map((n) => n.position.y));
+    return addNode(def, catalog, type, { x: 0, y: maxY + LAYER_GAP });
+  }
+  const taken = (x: number, y: number) =>
+    def.nodes.some((n) => Math.abs(n.position.x - x) < SIBLING_GAP / 2 && Math.abs(n.position.y - y) < LAYER_GAP / 2);
+  const y = from.position.y + LAYER_GAP;
+  let x = from.position.x;
+  for (let i = 1; taken(x, y) && i < 50; i += 1)
+    x = from.position.x + (i % 2 ? 1 : -1) * Math.ceil(i / 2) * SIBLING_GAP;
+  const added = addNode(def, catalog, type, { x, y });
+  const used = new Set(def.edges.filter((e) => e.source === from.id).map((e) => handleOfEdge(e, handles)));
+  const handle = handles.find((h) => !used.has(h.id)) ?? handles[0];
+  // Every way out is taken: the step is inserted there, continuing to where that edge went.
+  const next =
+    handle && !handle.multiple
+      ? def.edges.find((e) => e.source === from.id && handleOfEdge(e, handles) === handle.id)
+      : undefined;
+  let out = connect(added.definition, catalog, from.id, added.id, handle?.id);
+  if (next) out = connect(out, catalog, added.id, next.target, null);
+  return { definition: out, id: added.id };
+}
+
 /** A fresh id of the form `<prefix><n>`, unused among `taken` (ids stay short and readable). */
 export function freshId(prefix: string, taken: Iterable<string>): string {
   const used = new Set(taken);

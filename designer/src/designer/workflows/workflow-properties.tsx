@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Button, TextField } from '../../ui';
 import { CheckField, SelectField, TextAreaField } from '../objects/controls';
 import { i18nTitle, withI18nTitle } from '../objects/field-catalog';
-import type { ApproverChoices } from './approver-editor';
+import { type ApproverChoices, roleLabelOf } from './approver-editor';
 import { EdgeInspectorFields, NodeInspectorFields } from './inspector-fields';
 import { localText, typeLabel, useNodeCatalog } from './node-catalog';
 import type { EdgeData, NodeData, WfEdge, WfNode, WorkflowDefinition } from './workflow-model';
@@ -20,8 +20,6 @@ export interface PropertyChoices extends ApproverChoices {
   fields: FieldChoice[];
   /** Every field of the object a send-back after approval may watch (computed ones and line items too). */
   watchFields: Array<{ name: string; label: string }>;
-  /** Role names as people read them (the role's label). */
-  roleLabels?: Record<string, string>;
   scripts: string[];
 }
 
@@ -117,7 +115,7 @@ export function WorkflowSettings({
         value={def.fallbackRole ?? ''}
         options={[
           { value: '', label: t('workflowDesigner.fallbackAdmins') },
-          ...choices.roles.filter((r) => r !== 'admin').map((r) => ({ value: r, label: choices.roleLabels?.[r] ?? r })),
+          ...choices.roles.filter((r) => r !== 'admin').map((r) => ({ value: r, label: roleLabelOf(choices, r) })),
         ]}
         hint={t('workflowDesigner.fallbackRoleHint')}
         onChange={(role) => {

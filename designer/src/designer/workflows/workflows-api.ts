@@ -4,7 +4,9 @@ import type { Outcome, WorkflowDefinition } from './workflow-model';
 export interface WorkflowVersions {
   /** The metadata version the workflow is published at now (null: removed). */
   current: number | null;
-  versions: Array<{ version: number; pending: number; total: number }>;
+  /** The workflow's own version (1, 2, … as its definition changed; absent from older servers). */
+  workflowVersion?: number | null;
+  versions: Array<{ version: number; workflowVersion?: number | null; pending: number; total: number }>;
 }
 
 export interface MoveResult {
@@ -18,6 +20,8 @@ export interface SimulationResult {
   edges: string[];
   steps: Array<{ node: string; type: string; edge?: string; decision?: Outcome; set?: Record<string, unknown> }>;
   outcome: Outcome | null;
+  /** The object's formula fields computed from the sample (absent from older servers). */
+  computed?: Record<string, unknown>;
 }
 
 export interface UserOption {

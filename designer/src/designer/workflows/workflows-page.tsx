@@ -132,7 +132,8 @@ export function WorkflowsPage() {
               align: 'end',
               render: (r) => {
                 const v = versionsOf.get(r.name);
-                return v?.current ? `v${v.current}` : '';
+                const own = v?.workflowVersion ?? v?.current;
+                return own ? `v${own}` : '';
               },
             },
             {
@@ -147,7 +148,7 @@ export function WorkflowsPage() {
                   <span className="f-wf-running">
                     {running.map((x) => (
                       <Badge key={x.version}>
-                        {t('workflowDesigner.runningOn', { count: x.pending, version: x.version })}
+                        {t('workflowDesigner.runningOn', { count: x.pending, version: x.workflowVersion ?? x.version })}
                       </Badge>
                     ))}
                   </span>

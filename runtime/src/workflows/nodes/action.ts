@@ -11,9 +11,9 @@ export const actionNode: WorkflowNodeType = {
   type: 'action',
   automatic: true,
   validate(node, c) {
-    if (c.out.length !== 1) c.issue(c.path, [node.id], 'an action node needs exactly one outgoing edge');
+    if (c.out.length !== 1) c.issue(c.path, [node.id], 'an action node needs exactly one outgoing edge', 'action_out');
     if (!node.data.set && !node.data.script && !node.data.document)
-      c.issue(`${c.path}/data`, [node.id], 'an action node needs "set", "script" or "document"');
+      c.issue(`${c.path}/data`, [node.id], 'an action node needs "set", "script" or "document"', 'action_empty');
   },
   // Scripts are not run in a simulation: the literal fields reach the following conditions.
   async simulate(node, visit) {

@@ -16,18 +16,35 @@ export const approvalNode: WorkflowNodeType = {
   automatic: false,
   validate(n, c) {
     if (!n.data.approvers?.length)
-      c.issue(`${c.path}/data/approvers`, [n.id], 'an approval step needs at least one approver');
+      c.issue(
+        `${c.path}/data/approvers`,
+        [n.id],
+        'an approval step needs at least one approver',
+        'approval_no_approver',
+      );
     const approved = c.out.filter((e) => e.data?.outcome === 'approved');
     const rejected = c.out.filter((e) => e.data?.outcome === 'rejected');
-    if (approved.length !== 1) c.issue(c.path, [n.id], 'an approval step needs exactly one "approved" edge');
-    if (rejected.length !== 1) c.issue(c.path, [n.id], 'an approval step needs exactly one "rejected" edge');
+    if (approved.length !== 1)
+      c.issue(c.path, [n.id], 'an approval step needs exactly one "approved" edge', 'approval_approved_edge');
+    if (rejected.length !== 1)
+      c.issue(c.path, [n.id], 'an approval step needs exactly one "rejected" edge', 'approval_rejected_edge');
     if (approved.length + rejected.length !== c.out.length)
-      c.issue(c.path, [n.id], 'every edge leaving an approval step needs data.outcome');
+      c.issue(c.path, [n.id], 'every edge leaving an approval step needs data.outcome', 'approval_edge_outcome');
     const esc = n.data.escalation;
     if (esc && !esc.to && !esc.decide)
-      c.issue(`${c.path}/data/escalation`, [n.id], 'an escalation needs "to" (an approver) or "decide"');
+      c.issue(
+        `${c.path}/data/escalation`,
+        [n.id],
+        'an escalation needs "to" (an approver) or "decide"',
+        'escalation_empty',
+      );
     if (esc?.to && esc.decide)
-      c.issue(`${c.path}/data/escalation`, [n.id], 'an escalation either reassigns ("to") or decides, not both');
+      c.issue(
+        `${c.path}/data/escalation`,
+        [n.id],
+        'an escalation either reassigns ("to") or decides, not both',
+        'escalation_both',
+      );
   },
   async simulate(node, visit) {
     const decision = visit.decisions[node.id] ?? 'approved';

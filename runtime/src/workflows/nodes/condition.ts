@@ -17,10 +17,16 @@ export const conditionNode: WorkflowNodeType = {
   automatic: true,
   validate(node, c) {
     const defaults = c.out.filter((e) => e.data?.default === true);
-    if (defaults.length !== 1) c.issue(c.path, [node.id], 'a condition needs exactly one default edge');
+    if (defaults.length !== 1)
+      c.issue(c.path, [node.id], 'a condition needs exactly one default edge', 'condition_default');
     for (const e of c.out)
       if (e.data?.default !== true && !e.data?.condition?.trim())
-        c.issue(c.path, [node.id, e.id], 'every non-default edge of a condition needs data.condition');
+        c.issue(
+          c.path,
+          [node.id, e.id],
+          'every non-default edge of a condition needs data.condition',
+          'condition_branch_empty',
+        );
   },
   async simulate(node, visit) {
     const out = visit.graph.out(node.id);

@@ -11,9 +11,14 @@ export const endNode: WorkflowNodeType = {
   type: 'end',
   automatic: false,
   validate(node, c) {
-    if (c.out.length) c.issue(c.path, [node.id], 'an end node cannot have outgoing edges');
+    if (c.out.length) c.issue(c.path, [node.id], 'an end node cannot have outgoing edges', 'end_out');
     if (node.data.outcome !== 'approved' && node.data.outcome !== 'rejected')
-      c.issue(`${c.path}/data/outcome`, [node.id], 'an end node needs an outcome: "approved" or "rejected"');
+      c.issue(
+        `${c.path}/data/outcome`,
+        [node.id],
+        'an end node needs an outcome: "approved" or "rejected"',
+        'end_outcome',
+      );
   },
   async simulate(node) {
     return { end: node.data.outcome ?? null };

@@ -13,8 +13,11 @@ export interface GraphCheck {
   path: string;
   out: WorkflowEdge[];
   incoming: WorkflowEdge[];
-  /** Reports a problem at `path`, naming the node (or edge) ids the designer highlights. */
-  issue(path: string, nodes: string[], message: string): void;
+  /**
+   * Reports a problem at `path`, naming the node (or edge) ids the designer highlights; `code` (and
+   * `params`) let the designer say it in the admin's language (`workflowIssues.<code>`).
+   */
+  issue(path: string, nodes: string[], message: string, code?: string, params?: Record<string, string | number>): void;
 }
 
 /** What a node type's model check sees: the workflow's object and model (fields, scripts, roles). */

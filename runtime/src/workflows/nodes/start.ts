@@ -6,8 +6,8 @@ export const startNode: WorkflowNodeType = {
   type: 'start',
   automatic: false,
   validate(node, c) {
-    if (c.incoming.length) c.issue(c.path, [node.id], 'the start node cannot have incoming edges');
-    if (c.out.length !== 1) c.issue(c.path, [node.id], 'the start node needs exactly one outgoing edge');
+    if (c.incoming.length) c.issue(c.path, [node.id], 'the start node cannot have incoming edges', 'start_incoming');
+    if (c.out.length !== 1) c.issue(c.path, [node.id], 'the start node needs exactly one outgoing edge', 'start_out');
   },
   async simulate(node, visit) {
     return { edge: onlyEdge(visit.graph, node) };
