@@ -1,22 +1,11 @@
 import { Plus, Zap } from 'lucide-react';
-import { type FormEvent, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { objectLabel } from '../../i18n/pick-label';
-import {
-  Badge,
-  Button,
-  DataTable,
-  Dialog,
-  EmptyState,
-  ErrorState,
-  LoadingState,
-  Page,
-  PageHeader,
-  TextField,
-} from '../../ui';
+import { Badge, Button, DataTable, EmptyState, ErrorState, LoadingState, Page, PageHeader } from '../../ui';
+import { NewObjectItemDialog } from '../common/new-object-item-dialog';
 import { SelectField } from '../objects/controls';
-import { IDENTIFIER, nameFromLabel } from '../objects/identifier';
 import { useMetaDocument } from '../objects/use-meta-document';
 import type { Rule } from './automation-model';
 import { TriggerSummary } from './trigger-summary';
@@ -131,7 +120,10 @@ export function AutomationsPage() {
           />
         </>
       )}
-      <NewRuleDialog
+      <NewObjectItemDialog
+        texts="automations"
+        title={t('automations.newRule')}
+        formId="f-auto-new"
         open={creating}
         onOpenChange={setCreating}
         taken={Object.keys(meta.data?.automations ?? {})}
@@ -152,84 +144,4 @@ export function actionName(t: unknown, type: string): string {
     defaultValue: '',
   });
   return text || type;
-}
-
-function NewRuleDialog({
-  open,
-  onOpenChange,
-  taken,
-  objects,
-  initialObject,
-  onCreate,
-}: {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-  taken: string[];
-  objects: Array<{ value: string; label: string }>;
-  initialObject: string;
-  onCreate: (name: string, label: string, object: string) => void;
-}) {
-  const { t } = useTranslation();
-  const [label, setLabel] = useState('');
-  const [name, setName] = useState('');
-  const [nameTouched, setNameTouched] = useState(false);
-  const [object, setObject] = useState('');
-  const [submitted, setSubmitted] = useState(false);
-  const effectiveName = nameTouched ? name : nameFromLabel(label, '');
-  const chosenObject = object || initialObject || objects[0]?.value || '';
-  const nameError = !effectiveName
-    ? t('automations.nameRequired')
-    : !IDENTIFIER.test(effectiveName)
-      ? t('automations.namePattern')
-      : taken.includes(effectiveName)
-        ? t('automations.nameTaken')
-        : undefined;
-  const labelError = label.trim() ? undefined : t('automations.labelRequired');
-
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    setSubmitted(true);
-    if (nameError || labelError || !chosenObject) return;
-    onCreate(effectiveName, label.trim(), chosenObject);
-    onOpenChange(false);
-  }
-
-  return (
-    <Dialog
-      open={open}
-      onOpenChange={onOpenChange}
-      title={t('automations.newRule')}
-      closeLabel={t('common.close')}
-      footer={
-        <>
-          <Button onClick={() => onOpenChange(false)}>{t('common.cancel')}</Button>
-          <Button variant="primary" type="submit" form="f-auto-new">
-            {t('automations.create')}
-          </Button>
-        </>
-      }
-    >
-      <form id="f-auto-new" className="f-auto-new" onSubmit={submit} noValidate>
-        <TextField
-          label={t('automations.label')}
-          value={label}
-          onChange={(e) => setLabel(e.target.value)}
-          error={submitted ? labelError : undefined}
-          required
-        />
-        <TextField
-          label={t('automations.apiName')}
-          value={effectiveName}
-          onChange={(e) => {
-            setNameTouched(true);
-            setName(e.target.value);
-          }}
-          hint={t('automations.nameHint')}
-          error={submitted || nameTouched ? nameError : undefined}
-          required
-        />
-        <SelectField label={t('automations.object')} value={chosenObject} options={objects} onChange={setObject} />
-      </form>
-    </Dialog>
-  );
 }

@@ -1,24 +1,12 @@
 import { useQueries } from '@tanstack/react-query';
 import { GitBranch, Plus } from 'lucide-react';
-import { type FormEvent, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useApi } from '../../api/api-context';
 import { objectLabel } from '../../i18n/pick-label';
-import {
-  Badge,
-  Button,
-  DataTable,
-  Dialog,
-  EmptyState,
-  ErrorState,
-  LoadingState,
-  Page,
-  PageHeader,
-  TextField,
-} from '../../ui';
-import { SelectField } from '../objects/controls';
-import { IDENTIFIER, nameFromLabel } from '../objects/identifier';
+import { Badge, Button, DataTable, EmptyState, ErrorState, LoadingState, Page, PageHeader } from '../../ui';
+import { NewObjectItemDialog } from '../common/new-object-item-dialog';
 import { useMetaDocument } from '../objects/use-meta-document';
 import type { WorkflowDefinition } from './workflow-model';
 import { fetchWorkflowVersions } from './workflows-api';
@@ -158,7 +146,10 @@ export function WorkflowsPage() {
           ]}
         />
       )}
-      <NewWorkflowDialog
+      <NewObjectItemDialog
+        texts="workflowDesigner"
+        title={t('workflowDesigner.newWorkflow')}
+        formId="f-wf-new"
         open={creating}
         onOpenChange={setCreating}
         taken={Object.keys(meta.data?.workflows ?? {})}
@@ -170,83 +161,5 @@ export function WorkflowsPage() {
         }
       />
     </Page>
-  );
-}
-
-function NewWorkflowDialog({
-  open,
-  onOpenChange,
-  taken,
-  objects,
-  onCreate,
-}: {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-  taken: string[];
-  objects: Array<{ value: string; label: string }>;
-  onCreate: (name: string, label: string, object: string) => void;
-}) {
-  const { t } = useTranslation();
-  const [label, setLabel] = useState('');
-  const [name, setName] = useState('');
-  const [nameTouched, setNameTouched] = useState(false);
-  const [object, setObject] = useState('');
-  const [submitted, setSubmitted] = useState(false);
-  const effectiveName = nameTouched ? name : nameFromLabel(label, '');
-  const chosenObject = object || objects[0]?.value || '';
-  const nameError = !effectiveName
-    ? t('workflowDesigner.nameRequired')
-    : !IDENTIFIER.test(effectiveName)
-      ? t('workflowDesigner.namePattern')
-      : taken.includes(effectiveName)
-        ? t('workflowDesigner.nameTaken')
-        : undefined;
-  const labelError = label.trim() ? undefined : t('workflowDesigner.labelRequired');
-
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    setSubmitted(true);
-    if (nameError || labelError || !chosenObject) return;
-    onCreate(effectiveName, label.trim(), chosenObject);
-    onOpenChange(false);
-  }
-
-  return (
-    <Dialog
-      open={open}
-      onOpenChange={onOpenChange}
-      title={t('workflowDesigner.newWorkflow')}
-      closeLabel={t('common.close')}
-      footer={
-        <>
-          <Button onClick={() => onOpenChange(false)}>{t('common.cancel')}</Button>
-          <Button variant="primary" type="submit" form="f-wf-new">
-            {t('workflowDesigner.create')}
-          </Button>
-        </>
-      }
-    >
-      <form id="f-wf-new" className="f-wf-new" onSubmit={submit} noValidate>
-        <TextField
-          label={t('workflowDesigner.label')}
-          value={label}
-          onChange={(e) => setLabel(e.target.value)}
-          error={submitted ? labelError : undefined}
-          required
-        />
-        <TextField
-          label={t('workflowDesigner.apiName')}
-          value={effectiveName}
-          onChange={(e) => {
-            setNameTouched(true);
-            setName(e.target.value);
-          }}
-          hint={t('workflowDesigner.nameHint')}
-          error={submitted || nameTouched ? nameError : undefined}
-          required
-        />
-        <SelectField label={t('workflowDesigner.object')} value={chosenObject} options={objects} onChange={setObject} />
-      </form>
-    </Dialog>
   );
 }
