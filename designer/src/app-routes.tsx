@@ -59,6 +59,8 @@ export const appRoutes: RouteObject[] = [
           { path: 'workflows/:name', element: lazyDesignerScreen('WorkflowEditorPage') },
           { path: 'automations', element: lazyDesignerScreen('AutomationsPage') },
           { path: 'automations/:name', element: lazyDesignerScreen('AutomationEditorPage') },
+          { path: 'reports', element: lazyDesignerScreen('ReportsPage') },
+          { path: 'reports/:name', element: lazyDesignerScreen('ReportLabelsPage') },
         ],
       },
       { path: '*', element: <NotFoundPage /> },

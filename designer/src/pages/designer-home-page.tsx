@@ -1,13 +1,33 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { Code2, Database, GitBranch, LayoutTemplate, PencilRuler, Shield, SquareStack, Users, Zap } from 'lucide-react';
+import {
+  BarChart3,
+  Code2,
+  Database,
+  GitBranch,
+  LayoutTemplate,
+  PencilRuler,
+  Shield,
+  SquareStack,
+  Users,
+  Zap,
+} from 'lucide-react';
 import type { LucideIcon } from 'lucide-react';
 import { useSession } from '../session/session-context';
 import { Badge, Page, PageHeader } from '../ui';
 import './designer-home-page.css';
 import { tenantDisplayName } from '../api/auth-api';
 
-type AreaKey = 'objects' | 'forms' | 'workflows' | 'automations' | 'permissions' | 'users' | 'scripts' | 'templates';
+type AreaKey =
+  | 'objects'
+  | 'forms'
+  | 'workflows'
+  | 'automations'
+  | 'reports'
+  | 'permissions'
+  | 'users'
+  | 'scripts'
+  | 'templates';
 
 /** Areas that are built; the others still show "coming soon". */
 const AREA_ROUTES: Partial<Record<AreaKey, string>> = {
@@ -16,6 +36,7 @@ const AREA_ROUTES: Partial<Record<AreaKey, string>> = {
   forms: '/designer/objects',
   workflows: '/designer/workflows',
   automations: '/designer/automations',
+  reports: '/designer/reports',
   permissions: '/designer/permissions',
   users: '/designer/users',
   scripts: '/designer/scripts',
@@ -27,11 +48,18 @@ const AREAS: Array<[key: AreaKey, LucideIcon]> = [
   ['forms', SquareStack],
   ['workflows', GitBranch],
   ['automations', Zap],
+  ['reports', BarChart3],
   ['permissions', Shield],
   ['users', Users],
   ['scripts', Code2],
   ['templates', LayoutTemplate],
 ];
+
+/** An area's name and blurb; the reports area's texts live in their own locale block. */
+const areaTexts = (key: AreaKey) =>
+  key === 'reports'
+    ? (['reportLabels.area', 'reportLabels.areaBody'] as const)
+    : ([`designer.${key}`, `designer.${key}Body`] as const);
 
 /** `/designer`: the admin's entry to the visual designer; each area becomes a route of its own. */
 export function DesignerHomePage() {
@@ -54,13 +82,13 @@ export function DesignerHomePage() {
               <h2>
                 {AREA_ROUTES[key] ? (
                   <Link className="f-designer__area-link" to={AREA_ROUTES[key]}>
-                    {t(`designer.${key}`)}
+                    {t(areaTexts(key)[0])}
                   </Link>
                 ) : (
-                  t(`designer.${key}`)
+                  t(areaTexts(key)[0])
                 )}
               </h2>
-              <p>{t(`designer.${key}Body`)}</p>
+              <p>{t(areaTexts(key)[1])}</p>
               {!AREA_ROUTES[key] && <Badge>{t('common.comingSoon')}</Badge>}
             </div>
           </li>
