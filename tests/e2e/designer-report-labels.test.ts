@@ -58,7 +58,7 @@ describe('report labels in the designer', { timeout: 300_000 }, () => {
 
     await reportEn.fill('Sales funnel by stage');
     await reportZh.fill('销售阶段漏斗');
-    await page.getByRole('textbox', { name: 'Label of deals in Chinese' }).fill('商机个数');
+    await page.getByRole('textbox', { name: 'Label of Deals in Chinese' }).fill('商机个数');
     await screenshot(page, 'designer-report-labels-editing', { fullPage: true });
     await page.getByRole('button', { name: 'Publish' }).click();
     const dialog = page.getByRole('dialog');
@@ -90,7 +90,7 @@ describe('report labels in the designer', { timeout: 300_000 }, () => {
     // The designer screen in Chinese shows the new labels.
     await page.goto('/designer/reports');
     await page.getByRole('link', { name: '销售阶段漏斗' }).click();
-    expect(await page.getByRole('textbox', { name: 'deals的中文标签' }).inputValue()).toBe('商机个数');
+    expect(await page.getByRole('textbox', { name: '商机个数的中文标签' }).inputValue()).toBe('商机个数');
     await screenshot(page, 'designer-report-labels-zh-cn', { fullPage: true });
     expect(errors).toEqual([]);
   });

@@ -129,6 +129,17 @@ function LabelsEditor({ name, def, doc }: { name: string; def: ReportDefinition;
   const lang = i18n.language;
   const toast = useToast();
   const [rows, setRows] = useState<LabelRow[]>(() => labelsOf(def));
+  // Each column is called by its published label in the admin's language (its name when it has
+  // none), not by what is being typed, so field names stay put while editing.
+  const names = useMemo(
+    () =>
+      labelsOf(def).map((r) =>
+        r.role === 'report'
+          ? t('reportLabels.theReport')
+          : itemLabel({ label: r.en, 'x-i18n': { 'zh-CN': { label: r.zh } } }, lang, r.key),
+      ),
+    [def, lang, t],
+  );
   const [dirty, setDirty] = useState(false);
   const [publishing, setPublishing] = useState(false);
   const [checked, setChecked] = useState(false);
@@ -185,10 +196,10 @@ function LabelsEditor({ name, def, doc }: { name: string; def: ReportDefinition;
             <Card key={role} title={heading}>
               <div className="f-rep-rows">
                 {members.map(([r, i]) => {
-                  const what = r.role === 'report' ? t('reportLabels.theReport') : r.key;
+                  const what = names[i] ?? r.key;
                   return (
                     <div className="f-rep-row" key={`${r.role}:${r.key}`}>
-                      {r.role !== 'report' && <div className="f-rep-row__name">{r.key}</div>}
+                      {r.role !== 'report' && <div className="f-rep-row__name">{what}</div>}
                       <TextField
                         label={t('reportLabels.english', { name: what })}
                         value={r.en}
