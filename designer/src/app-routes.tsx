@@ -60,6 +60,8 @@ export const appRoutes: RouteObject[] = [
           { path: 'automations', element: lazyDesignerScreen('AutomationsPage') },
           { path: 'automations/:name', element: lazyDesignerScreen('AutomationEditorPage') },
           { path: 'integrations', element: lazyDesignerScreen('IntegrationsPage') },
+          { path: 'reports', element: lazyDesignerScreen('ReportsPage') },
+          { path: 'reports/:name', element: lazyDesignerScreen('ReportLabelsPage') },
         ],
       },
       { path: '*', element: <NotFoundPage /> },

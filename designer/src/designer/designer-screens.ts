@@ -7,6 +7,7 @@ export { HistoryPage } from './objects/history-page';
 export { ObjectEditorPage } from './objects/object-editor-page';
 export { ObjectsPage } from './objects/objects-page';
 export { PermissionsPage } from './permissions/permissions-page';
+export { ReportLabelsPage, ReportsPage } from './reports/reports-page';
 export { ScriptsPage } from './scripts/scripts-page';
 export { TemplatesPage } from './templates/templates-page';
 export { UsersPage } from './users/users-page';

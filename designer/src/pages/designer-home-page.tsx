@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import {
+  BarChart3,
   Code2,
   Database,
   GitBranch,
@@ -23,6 +24,7 @@ type AreaKey =
   | 'forms'
   | 'workflows'
   | 'automations'
+  | 'reports'
   | 'permissions'
   | 'users'
   | 'scripts'
@@ -36,6 +38,7 @@ const AREA_ROUTES: Partial<Record<AreaKey, string>> = {
   forms: '/designer/objects',
   workflows: '/designer/workflows',
   automations: '/designer/automations',
+  reports: '/designer/reports',
   permissions: '/designer/permissions',
   users: '/designer/users',
   scripts: '/designer/scripts',
@@ -48,12 +51,19 @@ const AREAS: Array<[key: AreaKey, LucideIcon]> = [
   ['forms', SquareStack],
   ['workflows', GitBranch],
   ['automations', Zap],
+  ['reports', BarChart3],
   ['permissions', Shield],
   ['users', Users],
   ['scripts', Code2],
   ['templates', LayoutTemplate],
   ['integrations', Plug],
 ];
+
+/** An area's name and blurb; the reports area's texts live in their own locale block. */
+const areaTexts = (key: AreaKey) =>
+  key === 'reports'
+    ? (['reportLabels.area', 'reportLabels.areaBody'] as const)
+    : ([`designer.${key}`, `designer.${key}Body`] as const);
 
 /** `/designer`: the admin's entry to the visual designer; each area becomes a route of its own. */
 export function DesignerHomePage() {
@@ -76,13 +86,13 @@ export function DesignerHomePage() {
               <h2>
                 {AREA_ROUTES[key] ? (
                   <Link className="f-designer__area-link" to={AREA_ROUTES[key]}>
-                    {t(`designer.${key}`)}
+                    {t(areaTexts(key)[0])}
                   </Link>
                 ) : (
-                  t(`designer.${key}`)
+                  t(areaTexts(key)[0])
                 )}
               </h2>
-              <p>{t(`designer.${key}Body`)}</p>
+              <p>{t(areaTexts(key)[1])}</p>
               {!AREA_ROUTES[key] && <Badge>{t('common.comingSoon')}</Badge>}
             </div>
           </li>

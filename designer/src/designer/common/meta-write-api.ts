@@ -1,3 +1,4 @@
+import type { ReportDefinition } from '@forma/metadata';
 import type { ApiClient } from '../../api/api-client';
 import type { ObjectSchema } from '../../meta/meta-types';
 
@@ -17,6 +18,8 @@ export interface MetaDocument {
   views: Section<ViewDefinition>;
   /** Automation rules (absent in documents of servers before them). */
   automations?: Section<Record<string, unknown>>;
+  /** Saved reports (`report.schema.json`); the designer edits only their labels so far. */
+  reports?: Section<ReportDefinition>;
 }
 
 export interface FormDefinition {
