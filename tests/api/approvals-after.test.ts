@@ -237,6 +237,32 @@ describe('lock', () => {
     expect((await rep.api.patch(`/api/records/agreement/${a.id}`, { value: 22 })).status).toBe(409);
   });
 
+  it('the approvals answer says up front that the record is locked, and who may unlock it', async () => {
+    const draft = await rep.api.post('/api/records/agreement', { name: 'Not yet approved' });
+    const before = await rep.api.get(`/api/records/agreement/${draft.body.id}/approvals`);
+    expect(before.status, before.text).toBe(200);
+    expect(before.body.lock).toEqual({ locked: false });
+    expect(before.body.submit.available).toBe(true);
+
+    const a = await approved('agreement', { name: 'Locked up front', value: 30 });
+    const url = `/api/records/agreement/${a.id}/approvals`;
+    const asRep = await rep.api.get(url);
+    expect(asRep.body.lock).toEqual({ locked: true, workflow: 'agreement_approval', canUnlock: false });
+    expect(asRep.body.items.length).toBe(1);
+    expect((await tenant.api.get(url)).body.lock).toEqual({
+      locked: true,
+      workflow: 'agreement_approval',
+      canUnlock: true,
+    });
+    // A reapprove hold is not a lock: the record stays editable.
+    const o = await approved('offer', { name: 'Reapprove is not a lock', discount: 5 });
+    expect((await rep.api.get(`/api/records/offer/${o.id}/approvals`)).body.lock).toEqual({ locked: false });
+    // Unlocked, it is not locked any more; a record the caller may not read is 404, not an answer.
+    expect((await tenant.api.post(`/api/records/agreement/${a.id}/unlock`, { reason: 'Fix' })).status).toBe(200);
+    expect((await rep.api.get(url)).body.lock).toEqual({ locked: false });
+    expect((await loner.api.get(url)).status).toBe(404);
+  });
+
   it('unlocking a record that is not locked is a conflict; an unknown record is 404', async () => {
     const created = await rep.api.post('/api/records/agreement', { name: 'Draft' });
     expect((await tenant.api.post(`/api/records/agreement/${created.body.id}/unlock`, { reason: 'x' })).status).toBe(

@@ -57,6 +57,8 @@ const TEXT = {
     locked: 'Approved and locked',
     lockedBody: 'An admin may unlock it with a reason.',
     unlock: 'Unlock…',
+    editAll: 'Edit all fields',
+    editValue: 'Edit Value',
     reason: 'Why is it unlocked? (kept in its history)',
     unlocked: 'Unlocked: submit it again to have the changes approved',
     settings: 'Workflow settings',
@@ -71,6 +73,8 @@ const TEXT = {
     locked: '已审批并锁定',
     lockedBody: '管理员可填写原因解锁。',
     unlock: '解锁…',
+    editAll: '编辑全部字段',
+    editValue: '编辑合同金额',
     reason: '解锁原因（记入历史）',
     unlocked: '已解锁：修改后请重新提交审批',
     settings: '流程设置',
@@ -124,6 +128,46 @@ describe('approvals that hold, in the browser', { timeout: 360_000 }, () => {
       const inbox = await manager.api.get('/api/approvals/inbox');
       expect(inbox.body.items.some((i: { record: string }) => i.record === quote.body.id)).toBe(true);
       expect(errors).toEqual([]);
+    });
+
+    it(`an approved contract shows as locked up front: no edit, the banner, and the admin's Unlock (${lang})`, async () => {
+      const contract = await rep.api.post('/api/records/contract', {
+        name: `Framework 2027 (${lang})`,
+        account,
+        value: 60000,
+      });
+      expect(contract.status, contract.text).toBe(201);
+      await approve('contract', contract.body.id);
+
+      const { page, errors } = await app.newPage();
+      await signIn(page, { tenant: app.tenant.id, email: rep.email, password: rep.password });
+      await useLanguage(page, lang);
+      await page.goto(`/o/contract/${contract.body.id}`);
+      // Before any save: the banner, the full form and the inline edit are closed, no Unlock for a rep.
+      await page.getByText(tx.locked, { exact: true }).waitFor();
+      await page.getByText(tx.lockedBody, { exact: false }).waitFor();
+      await expect.poll(() => page.getByRole('button', { name: tx.editAll }).isDisabled()).toBe(true);
+      expect(await page.getByRole('button', { name: tx.editValue }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: tx.unlock }).count()).toBe(0);
+      await screenshot(page, `contract-locked-upfront-${tag}`, { fullPage: false });
+      expect(errors).toEqual([]);
+
+      const admin = await app.newPage();
+      await signIn(admin.page, app.admin);
+      await useLanguage(admin.page, lang);
+      await admin.page.goto(`/o/contract/${contract.body.id}`);
+      await admin.page.getByText(tx.locked, { exact: true }).waitFor();
+      expect(await admin.page.getByRole('button', { name: tx.editAll }).isDisabled()).toBe(true);
+      await admin.page.getByRole('button', { name: tx.unlock }).click();
+      const dialog = admin.page.getByRole('dialog', { name: tx.unlock });
+      await dialog.getByLabel(tx.reason).fill('Framework renegotiated');
+      await dialog.getByRole('button', { name: tx.unlock }).click();
+      await admin.page.getByText(tx.unlocked).first().waitFor();
+      // Unlocked: the banner goes and the record can be edited again, without reloading the page.
+      await expect.poll(() => admin.page.getByRole('button', { name: tx.editAll }).isEnabled()).toBe(true);
+      expect(await admin.page.getByText(tx.locked, { exact: true }).count()).toBe(0);
+      await screenshot(admin.page, `contract-unlocked-upfront-${tag}`, { fullPage: false });
+      expect(admin.errors).toEqual([]);
     });
 
     it(`an approved contract refuses an edit with a clear message; an admin unlocks it with a reason (${lang})`, async () => {

@@ -13,7 +13,7 @@ import type { InstallationSecrets } from '../security/installation-secrets';
 import { systemCtx } from '../system-ctx';
 import type { TxCtx } from '../tx/unit-of-work';
 import { RECORD_EVENTS, type RowWrittenPayload } from '../records/record-hooks';
-import { afterRecordWritten, unlockRecord } from './after-approval';
+import { afterRecordWritten, approvalHold, unlockRecord } from './after-approval';
 import { verifyLink } from './approval-links';
 import { inbox, instanceDetail, instanceView, recordApprovals } from './approval-queries';
 import { checkWorkflow } from './check-workflow';
@@ -205,6 +205,24 @@ export class WorkflowEngine {
     if (!record || record.approval_status === 'pending') return { available: false };
     const hit = await matchTrigger(this.env.scripts, ctx, model, objectName, record);
     return hit ? { available: true, workflow: hit.name } : { available: false };
+  }
+
+  /**
+   * Whether the record is held locked after its approval (`afterApproval: lock`), so a record page
+   * can say so before anyone tries a save; `canUnlock` when the caller is a tenant admin.
+   */
+  async lockOption(
+    ctx: Ctx,
+    objectName: string,
+    id: string,
+  ): Promise<{ locked: boolean; workflow?: string; canUnlock?: boolean }> {
+    const model = await this.model(ctx);
+    const object = model.object(objectName);
+    await resolveRecord(ctx, model, this.deps.permissions, objectName, id, { columns: ['id'] });
+    const record = await readRecord(ctx.db, ctx.schema, object, id);
+    const hold = await approvalHold(ctx, objectName, id, record?.approval_status);
+    if (hold?.after.mode !== 'lock') return { locked: false };
+    return { locked: true, workflow: hold.instance.workflow, canUnlock: ctx.isAdmin };
   }
 
   instance(ctx: Ctx, id: string) {
