@@ -166,11 +166,13 @@ describe('approvals that hold, in the browser', { timeout: 360_000 }, () => {
       // Unlocked: the banner goes and the record can be edited again, without reloading the page.
       await expect.poll(() => admin.page.getByRole('button', { name: tx.editAll }).isEnabled()).toBe(true);
       expect(await admin.page.getByText(tx.locked, { exact: true }).count()).toBe(0);
+      // The inline edit the rep did not get is offered again.
+      await expect.poll(() => admin.page.getByRole('button', { name: tx.editValue }).count()).toBeGreaterThan(0);
       await screenshot(admin.page, `contract-unlocked-upfront-${tag}`, { fullPage: false });
       expect(admin.errors).toEqual([]);
     });
 
-    it(`an approved contract refuses an edit with a clear message; an admin unlocks it with a reason (${lang})`, async () => {
+    it(`an approved contract opened in its form is closed with a clear message; an admin unlocks it with a reason (${lang})`, async () => {
       const contract = await rep.api.post('/api/records/contract', {
         name: `Supply 2027 (${lang})`,
         account,
@@ -183,10 +185,11 @@ describe('approvals that hold, in the browser', { timeout: 360_000 }, () => {
       await signIn(page, { tenant: app.tenant.id, email: rep.email, password: rep.password });
       await useLanguage(page, lang);
       await page.goto(`/o/contract/${contract.body.id}?edit=1`);
-      await page.locator('#root_value').fill('95000');
-      await page.getByRole('button', { name: tx.save, exact: true }).click();
+      // Even straight into the form: the lock is said before anyone types, and nothing can be saved.
       await page.getByText(tx.locked, { exact: true }).waitFor();
       await page.getByText(tx.lockedBody, { exact: false }).waitFor();
+      await expect.poll(() => page.locator('#root_value').isEditable()).toBe(false);
+      expect(await page.getByRole('button', { name: tx.save, exact: true }).isDisabled()).toBe(true);
       // Reps cannot unlock.
       expect(await page.getByRole('button', { name: tx.unlock }).count()).toBe(0);
       await screenshot(page, `contract-locked-${tag}`, { fullPage: false });
@@ -197,14 +200,19 @@ describe('approvals that hold, in the browser', { timeout: 360_000 }, () => {
       await signIn(admin.page, app.admin);
       await useLanguage(admin.page, lang);
       await admin.page.goto(`/o/contract/${contract.body.id}?edit=1`);
-      await admin.page.locator('#root_value').fill('95000');
-      await admin.page.getByRole('button', { name: tx.save, exact: true }).click();
       await admin.page.getByRole('button', { name: tx.unlock }).click();
       const dialog = admin.page.getByRole('dialog', { name: tx.unlock });
       await dialog.getByLabel(tx.reason).fill('Value corrected after signature');
       await screenshot(admin.page, `contract-unlock-${tag}`, { fullPage: false });
       await dialog.getByRole('button', { name: tx.unlock }).click();
       await admin.page.getByText(tx.unlocked).first().waitFor();
+      // Unlocked: the form opens and the change saves.
+      await expect.poll(() => admin.page.locator('#root_value').isEditable()).toBe(true);
+      await admin.page.locator('#root_value').fill('95000');
+      await admin.page.getByRole('button', { name: tx.save, exact: true }).click();
+      await expect
+        .poll(async () => (await app.tenant.api.get(`/api/records/contract/${contract.body.id}`)).body.value)
+        .toBe(95000);
       const after = (await app.tenant.api.get(`/api/records/contract/${contract.body.id}`)).body;
       expect(after.approval_status).toBe('none');
       const history = (await app.tenant.api.get(`/api/records/contract/${contract.body.id}/history`)).body.items;
