@@ -150,6 +150,11 @@ describe('approvals that hold, in the browser', { timeout: 360_000 }, () => {
       expect(await page.getByRole('button', { name: tx.editValue }).count()).toBe(0);
       expect(await page.getByRole('button', { name: tx.unlock }).count()).toBe(0);
       await screenshot(page, `contract-locked-upfront-${tag}`, { fullPage: false });
+      // On a phone the banner fits the width too.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.getByText(tx.locked, { exact: true }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await screenshot(page, `contract-locked-upfront-phone-${tag}`, { fullPage: false });
       expect(errors).toEqual([]);
 
       const admin = await app.newPage();
