@@ -149,6 +149,7 @@ export function createRuntime(opts: RuntimeOptions) {
     },
     { publicUrl: config.publicUrl },
   );
+  users.addHooks(workflows.userHooks());
   const automations = new AutomationEngine({
     db,
     meta,

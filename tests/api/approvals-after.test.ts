@@ -237,6 +237,32 @@ describe('lock', () => {
     expect((await rep.api.patch(`/api/records/agreement/${a.id}`, { value: 22 })).status).toBe(409);
   });
 
+  it('the approvals answer says up front that the record is locked, and who may unlock it', async () => {
+    const draft = await rep.api.post('/api/records/agreement', { name: 'Not yet approved' });
+    const before = await rep.api.get(`/api/records/agreement/${draft.body.id}/approvals`);
+    expect(before.status, before.text).toBe(200);
+    expect(before.body.lock).toEqual({ locked: false });
+    expect(before.body.submit.available).toBe(true);
+
+    const a = await approved('agreement', { name: 'Locked up front', value: 30 });
+    const url = `/api/records/agreement/${a.id}/approvals`;
+    const asRep = await rep.api.get(url);
+    expect(asRep.body.lock).toEqual({ locked: true, workflow: 'agreement_approval', canUnlock: false });
+    expect(asRep.body.items.length).toBe(1);
+    expect((await tenant.api.get(url)).body.lock).toEqual({
+      locked: true,
+      workflow: 'agreement_approval',
+      canUnlock: true,
+    });
+    // A reapprove hold is not a lock: the record stays editable.
+    const o = await approved('offer', { name: 'Reapprove is not a lock', discount: 5 });
+    expect((await rep.api.get(`/api/records/offer/${o.id}/approvals`)).body.lock).toEqual({ locked: false });
+    // Unlocked, it is not locked any more; a record the caller may not read is 404, not an answer.
+    expect((await tenant.api.post(`/api/records/agreement/${a.id}/unlock`, { reason: 'Fix' })).status).toBe(200);
+    expect((await rep.api.get(url)).body.lock).toEqual({ locked: false });
+    expect((await loner.api.get(url)).status).toBe(404);
+  });
+
   it('unlocking a record that is not locked is a conflict; an unknown record is 404', async () => {
     const created = await rep.api.post('/api/records/agreement', { name: 'Draft' });
     expect((await tenant.api.post(`/api/records/agreement/${created.body.id}/unlock`, { reason: 'x' })).status).toBe(
@@ -361,6 +387,54 @@ describe('approvals never go to nobody', () => {
       fallback: 'admins',
       to: [tenant.admin.id],
     });
+  });
+
+  it("a deactivated approver's open task goes to their manager, then the admins; the trail says so", async () => {
+    const mgr = await tenant.addUser({ roles: ['manager'], name: 'Max Leaving', manager: boss.id });
+    const seller = await tenant.addUser({ roles: ['rep'], name: 'Sam Seller', manager: mgr.id });
+    const a = await seller.api.post('/api/records/agreement', { name: 'Handover', value: 5 });
+    expect((await seller.api.post(`/api/records/agreement/${a.body.id}/submit`, {})).status).toBe(201);
+    const old = await taskOf(mgr, a.body.id);
+    // An approval decided earlier by the same person stays as it was.
+    const done = await seller.api.post('/api/records/agreement', { name: 'Decided before', value: 6 });
+    await seller.api.post(`/api/records/agreement/${done.body.id}/submit`, {});
+    await mgr.api.post(`/api/approvals/tasks/${await taskOf(mgr, done.body.id)}/approve`, {});
+
+    // Only admins deactivate users.
+    expect((await seller.api.delete(`/api/users/${mgr.id}`)).status).toBe(403);
+    const off = await tenant.api.delete(`/api/users/${mgr.id}`);
+    expect(off.status, off.text).toBeLessThan(300);
+    const task = await taskOf(boss, a.body.id);
+    expect(task).not.toBe(old);
+    const [inst] = await instancesOf('agreement', a.body.id);
+    const moved = inst?.history.find((e) => e.action === 'escalated');
+    expect(moved?.data).toMatchObject({ reason: 'deactivated', from: mgr.id, to: [boss.id], fallback: 'manager' });
+    expect(moved?.comment).toBe('Max Leaving was deactivated');
+    expect((await boss.api.post(`/api/approvals/tasks/${task}/approve`, {})).status).toBe(200);
+    expect((await seller.api.get(`/api/records/agreement/${a.body.id}`)).body.approval_status).toBe('approved');
+    const [kept] = await instancesOf('agreement', done.body.id);
+    expect(kept?.status).toBe('approved');
+    expect(kept?.history.some((e) => e.action === 'escalated')).toBe(false);
+
+    // No manager and no fallback role on the workflow: the admins.
+    const solo = await tenant.addUser({ roles: ['manager'], name: 'Sol Solo' });
+    const rep2 = await tenant.addUser({ roles: ['rep'], name: 'Ria Rep', manager: solo.id });
+    const b = await rep2.api.post('/api/records/agreement', { name: 'To the admins', value: 7 });
+    expect((await rep2.api.post(`/api/records/agreement/${b.body.id}/submit`, {})).status).toBe(201);
+    await taskOf(solo, b.body.id);
+    expect((await tenant.api.patch(`/api/users/${solo.id}`, { active: false })).status).toBe(200);
+    await taskOf({ id: tenant.admin.id, api: tenant.api }, b.body.id);
+    const [inst2] = await instancesOf('agreement', b.body.id);
+    expect(inst2?.history.find((e) => e.action === 'escalated')?.data).toMatchObject({
+      reason: 'deactivated',
+      from: solo.id,
+      fallback: 'admins',
+      to: [tenant.admin.id],
+    });
+    // Deactivated again (already inactive) or re-activated: nothing moves twice.
+    expect((await tenant.api.patch(`/api/users/${solo.id}`, { active: true })).status).toBe(200);
+    const [again] = await instancesOf('agreement', b.body.id);
+    expect(again?.history.filter((e) => e.action === 'escalated')).toHaveLength(1);
   });
 
   it('an escalation at the deadline whose target is nobody goes to the fallback role', async () => {

@@ -610,6 +610,48 @@ describe('templates', () => {
   });
 });
 
+describe('notify that would reach nobody', () => {
+  beforeAll(async () => {
+    await put('/api/meta/automations/urgent_manager', {
+      label: 'Tell the manager of urgent cases',
+      object: 'case',
+      trigger: { on: 'create' },
+      condition: "record.priority === 'urgent'",
+      actions: [{ type: 'notify', to: ['managerOfOwner'], title: 'Urgent: {{record.subject}}', email: false }],
+    });
+  });
+  const adminNotes = async (id: string) => {
+    const r = await tenant.api.get('/api/notifications');
+    expect(r.status, r.text).toBe(200);
+    return (r.body.items as Array<{ data: Record<string, unknown> }>).filter((n) => n.data.record === id);
+  };
+
+  it('the manager of a user without one: the admins are told, and the run log says why', async () => {
+    const id = await createCase(other.api, { subject: 'Nobody to tell', priority: 'urgent' });
+    await settle();
+    expect(await adminNotes(id)).toHaveLength(1);
+    expect((await notificationsOf(other)).filter((n) => n.data.record === id)).toHaveLength(0);
+    const [run] = (await runsOf('urgent_manager')).filter((r) => r.record === id);
+    expect(run?.outcome).toBe('succeeded');
+    expect(run?.actions[0]).toMatchObject({
+      type: 'notify',
+      users: [tenant.admin.id],
+      fallback: 'admins',
+      note: 'no manager: sent to admins',
+    });
+  });
+
+  it('a user with a manager: only the manager, no fallback', async () => {
+    const id = await createCase(agent.api, { subject: 'Boss knows', priority: 'urgent' });
+    await settle();
+    expect((await notificationsOf(boss)).filter((n) => n.data.record === id)).toHaveLength(1);
+    expect(await adminNotes(id)).toHaveLength(0);
+    const [run] = (await runsOf('urgent_manager')).filter((r) => r.record === id);
+    expect(run?.actions[0]).toMatchObject({ type: 'notify', users: [boss.id] });
+    expect(run?.actions[0].fallback).toBeUndefined();
+  });
+});
+
 describe('permissions', () => {
   it("another agent's case: rules run as the system, the other agent sees nothing of them", async () => {
     const id = await createCase(other.api, { subject: 'Other high', priority: 'high' });

@@ -57,6 +57,8 @@ const TEXT = {
     locked: 'Approved and locked',
     lockedBody: 'An admin may unlock it with a reason.',
     unlock: 'Unlock…',
+    editAll: 'Edit all fields',
+    editValue: 'Edit Value',
     reason: 'Why is it unlocked? (kept in its history)',
     unlocked: 'Unlocked: submit it again to have the changes approved',
     settings: 'Workflow settings',
@@ -71,6 +73,8 @@ const TEXT = {
     locked: '已审批并锁定',
     lockedBody: '管理员可填写原因解锁。',
     unlock: '解锁…',
+    editAll: '编辑全部字段',
+    editValue: '编辑合同金额',
     reason: '解锁原因（记入历史）',
     unlocked: '已解锁：修改后请重新提交审批',
     settings: '流程设置',
@@ -126,7 +130,54 @@ describe('approvals that hold, in the browser', { timeout: 360_000 }, () => {
       expect(errors).toEqual([]);
     });
 
-    it(`an approved contract refuses an edit with a clear message; an admin unlocks it with a reason (${lang})`, async () => {
+    it(`an approved contract shows as locked up front: no edit, the banner, and the admin's Unlock (${lang})`, async () => {
+      const contract = await rep.api.post('/api/records/contract', {
+        name: `Framework 2027 (${lang})`,
+        account,
+        value: 60000,
+      });
+      expect(contract.status, contract.text).toBe(201);
+      await approve('contract', contract.body.id);
+
+      const { page, errors } = await app.newPage();
+      await signIn(page, { tenant: app.tenant.id, email: rep.email, password: rep.password });
+      await useLanguage(page, lang);
+      await page.goto(`/o/contract/${contract.body.id}`);
+      // Before any save: the banner, the full form and the inline edit are closed, no Unlock for a rep.
+      await page.getByText(tx.locked, { exact: true }).waitFor();
+      await page.getByText(tx.lockedBody, { exact: false }).waitFor();
+      await expect.poll(() => page.getByRole('button', { name: tx.editAll }).isDisabled()).toBe(true);
+      expect(await page.getByRole('button', { name: tx.editValue }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: tx.unlock }).count()).toBe(0);
+      await screenshot(page, `contract-locked-upfront-${tag}`, { fullPage: false });
+      // On a phone the banner fits the width too.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.getByText(tx.locked, { exact: true }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await screenshot(page, `contract-locked-upfront-phone-${tag}`, { fullPage: false });
+      expect(errors).toEqual([]);
+
+      const admin = await app.newPage();
+      await signIn(admin.page, app.admin);
+      await useLanguage(admin.page, lang);
+      await admin.page.goto(`/o/contract/${contract.body.id}`);
+      await admin.page.getByText(tx.locked, { exact: true }).waitFor();
+      expect(await admin.page.getByRole('button', { name: tx.editAll }).isDisabled()).toBe(true);
+      await admin.page.getByRole('button', { name: tx.unlock }).click();
+      const dialog = admin.page.getByRole('dialog', { name: tx.unlock });
+      await dialog.getByLabel(tx.reason).fill('Framework renegotiated');
+      await dialog.getByRole('button', { name: tx.unlock }).click();
+      await admin.page.getByText(tx.unlocked).first().waitFor();
+      // Unlocked: the banner goes and the record can be edited again, without reloading the page.
+      await expect.poll(() => admin.page.getByRole('button', { name: tx.editAll }).isEnabled()).toBe(true);
+      expect(await admin.page.getByText(tx.locked, { exact: true }).count()).toBe(0);
+      // The inline edit the rep did not get is offered again.
+      await expect.poll(() => admin.page.getByRole('button', { name: tx.editValue }).count()).toBeGreaterThan(0);
+      await screenshot(admin.page, `contract-unlocked-upfront-${tag}`, { fullPage: false });
+      expect(admin.errors).toEqual([]);
+    });
+
+    it(`an approved contract opened in its form is closed with a clear message; an admin unlocks it with a reason (${lang})`, async () => {
       const contract = await rep.api.post('/api/records/contract', {
         name: `Supply 2027 (${lang})`,
         account,
@@ -139,10 +190,11 @@ describe('approvals that hold, in the browser', { timeout: 360_000 }, () => {
       await signIn(page, { tenant: app.tenant.id, email: rep.email, password: rep.password });
       await useLanguage(page, lang);
       await page.goto(`/o/contract/${contract.body.id}?edit=1`);
-      await page.locator('#root_value').fill('95000');
-      await page.getByRole('button', { name: tx.save, exact: true }).click();
+      // Even straight into the form: the lock is said before anyone types, and nothing can be saved.
       await page.getByText(tx.locked, { exact: true }).waitFor();
       await page.getByText(tx.lockedBody, { exact: false }).waitFor();
+      await expect.poll(() => page.locator('#root_value').isEditable()).toBe(false);
+      expect(await page.getByRole('button', { name: tx.save, exact: true }).isDisabled()).toBe(true);
       // Reps cannot unlock.
       expect(await page.getByRole('button', { name: tx.unlock }).count()).toBe(0);
       await screenshot(page, `contract-locked-${tag}`, { fullPage: false });
@@ -153,14 +205,19 @@ describe('approvals that hold, in the browser', { timeout: 360_000 }, () => {
       await signIn(admin.page, app.admin);
       await useLanguage(admin.page, lang);
       await admin.page.goto(`/o/contract/${contract.body.id}?edit=1`);
-      await admin.page.locator('#root_value').fill('95000');
-      await admin.page.getByRole('button', { name: tx.save, exact: true }).click();
       await admin.page.getByRole('button', { name: tx.unlock }).click();
       const dialog = admin.page.getByRole('dialog', { name: tx.unlock });
       await dialog.getByLabel(tx.reason).fill('Value corrected after signature');
       await screenshot(admin.page, `contract-unlock-${tag}`, { fullPage: false });
       await dialog.getByRole('button', { name: tx.unlock }).click();
       await admin.page.getByText(tx.unlocked).first().waitFor();
+      // Unlocked: the form opens and the change saves.
+      await expect.poll(() => admin.page.locator('#root_value').isEditable()).toBe(true);
+      await admin.page.locator('#root_value').fill('95000');
+      await admin.page.getByRole('button', { name: tx.save, exact: true }).click();
+      await expect
+        .poll(async () => (await app.tenant.api.get(`/api/records/contract/${contract.body.id}`)).body.value)
+        .toBe(95000);
       const after = (await app.tenant.api.get(`/api/records/contract/${contract.body.id}`)).body;
       expect(after.approval_status).toBe('none');
       const history = (await app.tenant.api.get(`/api/records/contract/${contract.body.id}/history`)).body.items;

@@ -125,3 +125,11 @@ export function submitOptionOf(answer: unknown): { available: boolean; workflow?
   const submit = answer && typeof answer === 'object' ? (answer as { submit?: unknown }).submit : undefined;
   return submit && typeof submit === 'object' ? (submit as { available: boolean; workflow?: string }) : undefined;
 }
+
+/** Whether an approval holds the record locked (the server's `lock` beside a record's approvals). */
+export function lockOptionOf(answer: unknown): { locked: boolean; workflow?: string; canUnlock?: boolean } | undefined {
+  const lock = answer && typeof answer === 'object' ? (answer as { lock?: unknown }).lock : undefined;
+  return lock && typeof lock === 'object'
+    ? (lock as { locked: boolean; workflow?: string; canUnlock?: boolean })
+    : undefined;
+}

@@ -17,6 +17,11 @@ const recordApprovalsAnswer = {
       properties: { available: { type: 'boolean' }, workflow: { type: 'string' } },
       required: ['available'],
     },
+    lock: {
+      type: 'object',
+      properties: { locked: { type: 'boolean' }, workflow: { type: 'string' }, canUnlock: { type: 'boolean' } },
+      required: ['locked'],
+    },
   },
 } as const;
 const taskParams = { type: 'object', required: ['task'], properties: { task: uuid } } as const;
@@ -106,7 +111,8 @@ export async function approvalRoutes(fastify: FastifyInstance) {
         description:
           'Also says whether the caller can submit the record now (`submit.available`: an active workflow ' +
           'triggered on submit whose condition holds for the record, the caller may update it, it is not ' +
-          'pending) and which workflow a submit would start (`submit.workflow`).',
+          'pending) and which workflow a submit would start (`submit.workflow`); and whether the record is ' +
+          'held locked after its approval (`lock.locked`, by `lock.workflow`; `lock.canUnlock` for tenant admins).',
         security: bearer,
         params: recordParams,
         response: { 200: recordApprovalsAnswer, ...errors(400, 401, 404) },
@@ -115,7 +121,11 @@ export async function approvalRoutes(fastify: FastifyInstance) {
     async (request) => {
       const { object, id } = request.params;
       const items = await wf().recordApprovals(request.ctx, object, id);
-      return { items, submit: await wf().submitOption(request.ctx, object, id) };
+      return {
+        items,
+        submit: await wf().submitOption(request.ctx, object, id),
+        lock: await wf().lockOption(request.ctx, object, id),
+      };
     },
   );
 

@@ -32,7 +32,7 @@ export interface UserPatch {
 export interface UserHooks {
   /** Returns the role names that do not exist, so unknown roles are refused. */
   unknownRoles?(ctx: Ctx, roles: string[], trx: Knex.Transaction): Promise<string[]>;
-  /** Runs inside the transaction after a user's row changed (created, manager or roles updated). */
+  /** Runs inside the transaction after a user's row changed (created, manager, roles or active updated). */
   afterChange?(ctx: Ctx, userId: string, trx: Knex.Transaction): Promise<void>;
 }
 
@@ -45,8 +45,17 @@ export class UserService {
     private readonly config: RuntimeConfig,
     private readonly clock: Clock,
     /** What other capabilities do on user changes (the permission engine: roles, manager hierarchy). */
-    private readonly hooks: readonly UserHooks[] = [],
-  ) {}
+    hooks: readonly UserHooks[] = [],
+  ) {
+    this.hooks = [...hooks];
+  }
+
+  private readonly hooks: UserHooks[];
+
+  /** Capabilities built after the users (approvals: a deactivated approver's tasks move on) join here. */
+  addHooks(hooks: UserHooks): void {
+    this.hooks.push(hooks);
+  }
 
   private table(ctx: Ctx, db: Knex | Knex.Transaction = ctx.db) {
     return db.withSchema(ctx.schema).from(SYSTEM_TABLE.users);

@@ -12,8 +12,9 @@ import type { ScriptEngine } from '../scripts';
 import type { InstallationSecrets } from '../security/installation-secrets';
 import { systemCtx } from '../system-ctx';
 import type { TxCtx } from '../tx/unit-of-work';
+import type { UserHooks } from '../users/user-service';
 import { RECORD_EVENTS, type RowWrittenPayload } from '../records/record-hooks';
-import { afterRecordWritten, unlockRecord } from './after-approval';
+import { afterRecordWritten, approvalHold, unlockRecord } from './after-approval';
 import { verifyLink } from './approval-links';
 import { inbox, instanceDetail, instanceView, recordApprovals } from './approval-queries';
 import { checkWorkflow } from './check-workflow';
@@ -23,6 +24,7 @@ import { escalateDue, type EscalationReport } from './escalate';
 import { notifications } from './notifications';
 import { matchTrigger } from './match-trigger';
 import { recall } from './recall';
+import { reassignTasksOfInactive } from './reassign-inactive';
 import { readRecord } from './record-rows';
 import { assertEditable } from './record-lock';
 import { type SimulateInput, type SimulationResult, simulateWorkflow } from './simulate';
@@ -205,6 +207,49 @@ export class WorkflowEngine {
     if (!record || record.approval_status === 'pending') return { available: false };
     const hit = await matchTrigger(this.env.scripts, ctx, model, objectName, record);
     return hit ? { available: true, workflow: hit.name } : { available: false };
+  }
+
+  /**
+   * Whether the record is held locked after its approval (`afterApproval: lock`), so a record page
+   * can say so before anyone tries a save; `canUnlock` when the caller is a tenant admin.
+   */
+  async lockOption(
+    ctx: Ctx,
+    objectName: string,
+    id: string,
+  ): Promise<{ locked: boolean; workflow?: string; canUnlock?: boolean }> {
+    const model = await this.model(ctx);
+    const object = model.object(objectName);
+    await resolveRecord(ctx, model, this.deps.permissions, objectName, id, { columns: ['id'] });
+    const record = await readRecord(ctx.db, ctx.schema, object, id);
+    const hold = await approvalHold(ctx, objectName, id, record?.approval_status);
+    if (hold?.after.mode !== 'lock') return { locked: false };
+    return { locked: true, workflow: hold.instance.workflow, canUnlock: ctx.isAdmin };
+  }
+
+  /** Hooks for `UserService`: a deactivated approver's open tasks go down their step's fallback chain. */
+  userHooks(): UserHooks {
+    return {
+      afterChange: async (ctx, userId, trx) => {
+        const tx: TxCtx = {
+          ...ctx,
+          db: trx,
+          uow: {
+            trx,
+            base: ctx.db as Knex,
+            // The user service owns this transaction: work for after the commit waits for it.
+            afterCommit: (fn) => {
+              trx.executionPromise
+                .then(fn, () => undefined)
+                .catch((err: unknown) => {
+                  this.deps.logger.error({ err }, 'after-commit work of a user change failed');
+                });
+            },
+          },
+        };
+        await reassignTasksOfInactive(tx, this.env, () => this.model(ctx), userId);
+      },
+    };
   }
 
   instance(ctx: Ctx, id: string) {

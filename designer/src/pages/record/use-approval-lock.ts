@@ -1,7 +1,8 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/api-error';
+import { lockOptionOf } from '../../approvals/approvals-api';
 import { useApprovalsApi } from '../../approvals/use-approvals';
 import { apiErrorText } from '../../i18n/error-text';
 import type { RecordRow } from '../../records/records-api';
@@ -24,10 +25,19 @@ export function useApprovalLock(object: string, record?: RecordRow) {
   const [approvedLock, setApprovedLock] = useState(false);
   const [unlocking, setUnlocking] = useState(false);
   const [unlockReason, setUnlockReason] = useState('');
+  // The same query as the approval panel's (one request): the server says whether an approval holds
+  // the record locked, so the page says so before anyone tries a save.
+  const approvedRecord = record?.approval_status === 'approved';
+  const hold = useQuery({
+    queryKey: [...recordKeys.one(session.tenant, object, record?.id ?? ''), 'approvals'],
+    queryFn: ({ signal }) => approvals.forRecord(object, record?.id ?? '', signal),
+    enabled: approvedRecord,
+  });
+  const held = approvedRecord && lockOptionOf(hold.data)?.locked === true;
   useEffect(() => {
-    setLocked(record?.approval_status === 'pending');
-    setApprovedLock(false);
-  }, [record?.approval_status]);
+    setLocked(record?.approval_status === 'pending' || held);
+    setApprovedLock(held);
+  }, [record?.approval_status, held]);
 
   const onLocked = (e?: unknown) => {
     setLocked(true);

@@ -3,7 +3,7 @@ import type { Recipient } from '../automation-types';
 import { messageProblem } from '../message-template';
 import type { AutomationActionType } from './action-type';
 import { checkRecipient } from './check-values';
-import { recipients } from './recipients';
+import { recipientsOrAdmins } from './recipients';
 
 export interface NotifyAction {
   type: 'notify';
@@ -29,7 +29,7 @@ export const notifyAction: AutomationActionType<NotifyAction> = {
     }
   },
   async run(action, { run, record, renderNamed }) {
-    const users = await recipients(run, record, action.to);
+    const { users, fallback } = await recipientsOrAdmins(run, record, action.to);
     // "Deal {{record.account}} won" names the account, not its id.
     const title = await renderNamed(action.title);
     const body = action.message ? await renderNamed(action.message) : '';
@@ -47,6 +47,6 @@ export const notifyAction: AutomationActionType<NotifyAction> = {
         },
         run.now,
       );
-    return { summary: { users, title } };
+    return { summary: { users, title, ...(fallback ? { fallback: fallback.to, note: fallback.reason } : {}) } };
   },
 };

@@ -1,3 +1,4 @@
+import { ADMIN_ROLE } from '../../ctx';
 import { SYSTEM_TABLE as T } from '../../model/naming';
 import type { RecordData } from '../../scripts';
 import type { Recipient } from '../automation-types';
@@ -39,4 +40,24 @@ export async function recipients(run: ActionRun, record: RecordData, to: readonl
   const found = new Set<string>(((await q) as unknown[]).map(String));
   // Keep the order the rule names them in (the first is a created record's owner).
   return [...new Set([...uuids.filter((id) => found.has(id)), ...found])];
+}
+
+/**
+ * A notification never goes to nobody (as an approval step falls back, docs/workflows.md): when the
+ * people a rule names resolve to no active user — the manager of a user without one, an empty role,
+ * an empty user field — it goes to the tenant admins instead, and the run log says why.
+ */
+export async function recipientsOrAdmins(
+  run: ActionRun,
+  record: RecordData,
+  to: readonly Recipient[],
+): Promise<{ users: string[]; fallback?: { to: 'admins'; reason: string } }> {
+  const users = await recipients(run, record, to);
+  if (users.length) return { users };
+  const admins = await recipients(run, record, [{ role: ADMIN_ROLE }]);
+  const manager = to.some((r) => r === 'managerOfOwner' || (typeof r === 'object' && 'managerOf' in r));
+  return {
+    users: admins,
+    fallback: { to: 'admins', reason: manager ? 'no manager: sent to admins' : 'no recipient: sent to admins' },
+  };
 }
