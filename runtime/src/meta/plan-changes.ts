@@ -139,7 +139,7 @@ export function describeChanges(current: Doc, next: Doc, summary: ChangeSummary)
         if (steps) push(name, a, 'stepsChanged', { count: steps });
       }
       // Anything the details above do not name is still said, in general words.
-      if (out.length === n) push(name, a, 'changed');
+      if (out.length === n && !(section === 'objects' && summary.fields?.[name])) push(name, a, 'changed');
     }
   }
 
