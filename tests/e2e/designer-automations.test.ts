@@ -68,8 +68,7 @@ const WORDS = {
     wouldNotify: 'would notify Mia Manager',
     wouldRun: 'The actions would run',
     confirm: 'Publish',
-    added: 'Added',
-    section: 'Automation',
+    planLine: (label: string) => `Automation ${label}: added`,
     published: 'Rule published',
     moveToWon: 'Move to Won',
     wonCurrent: 'Won (current stage)',
@@ -104,8 +103,7 @@ const WORDS = {
     wouldNotify: '将通知 Mia Manager',
     wouldRun: '将执行以下操作',
     confirm: '发布',
-    added: '新增',
-    section: '自动化规则',
+    planLine: (label: string) => `自动化规则“${label}”：已新增`,
     published: '规则已发布',
     moveToWon: '推进到 赢单',
     wonCurrent: '赢单（当前阶段）',
@@ -174,9 +172,7 @@ async function buildRule(page: Page, lang: 'en' | 'zh', rule: { label: string; n
   // Publish through the plan, which names the rule by its label.
   await page.getByRole('button', { name: w.publish, exact: true }).click();
   const plan = page.getByRole('dialog');
-  await plan.getByText(`“${rule.label}”`).waitFor();
-  await plan.getByText(w.added, { exact: true }).waitFor();
-  await plan.getByText(w.section, { exact: true }).first().waitFor();
+  await plan.getByText(w.planLine(rule.label), { exact: true }).waitFor();
   await screenshot(page, `designer-automation-plan-${lang}`, { fullPage: false });
   await plan.getByRole('button', { name: w.confirm, exact: true }).click();
   await page.getByText(w.published).first().waitFor();

@@ -91,7 +91,13 @@ describe('permissions, scripts and templates designer in the browser', { timeout
 
     await page.getByRole('button', { name: 'Publish…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Publish role changes' });
-    await dialog.getByText('sales_rep').first().waitFor();
+    // The plan in business words, by labels (issue 22).
+    await dialog
+      .getByText(
+        'Role Sales rep: may now see own Deal records (before: all); may only see Deal Discount, not edit it',
+        { exact: true },
+      )
+      .waitFor();
     await screenshot(page, 'designer-permissions-publish');
     await dialog.getByRole('button', { name: 'Publish', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });

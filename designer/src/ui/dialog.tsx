@@ -43,7 +43,8 @@ export function Dialog({
         <Radix.Overlay className="f-dialog__overlay" />
         <Radix.Content
           className="f-dialog"
-          style={width ? { width } : undefined}
+          // A wide dialog still fits a phone, as the default width does (dialog.css).
+          style={width ? { width: `min(${width}px, calc(100vw - 32px))` } : undefined}
           onCloseAutoFocus={(e) => {
             if (trigger || !returnTo.current?.isConnected) return;
             e.preventDefault();

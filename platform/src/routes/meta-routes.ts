@@ -46,6 +46,22 @@ const planOut = {
     destructive: { type: 'boolean' },
     conflicts: { type: 'array', items: anyObject },
     summary: anyObject,
+    changes: {
+      type: 'array',
+      description: 'The change as business changes: section, name, label, a code and its params (names and labels)',
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        properties: {
+          section: { type: 'string' },
+          name: { type: 'string' },
+          label: { type: 'string' },
+          code: { type: 'string' },
+          params: anyObject,
+          labels: anyObject,
+        },
+      },
+    },
   },
 } as const;
 

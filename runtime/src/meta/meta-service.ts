@@ -29,6 +29,7 @@ import { type Dependent, removedButUsed } from '../schema/check-dependencies';
 import { type MigrationPlan, type PlanStep, planMigration, type RollupValueSql } from '../schema/plan-migration';
 import { type IndexReport, reconcileIndexes } from '../schema/reconcile-indexes';
 import { type ChangeSummary, summarizeChange } from './change-summary';
+import { type ChangeItem, describeChanges } from './plan-changes';
 import { assignStableIds, type DocumentPatch, mergePatch, patchIssues } from './document-patch';
 import { metaStore, type HistoryEntry } from './meta-store';
 import { mergeTemplate } from './merge-template';
@@ -48,6 +49,8 @@ export type PlanResult = {
   /** Data checks that fail now: applying would answer 409 with these. */
   conflicts: CheckFailure[];
   summary: ChangeSummary;
+  /** The summary as business changes, with names and labels, for people to read. */
+  changes: ChangeItem[];
 };
 
 export type ApplyResult = {
@@ -171,7 +174,8 @@ export class MetaService {
         const version = await metaStore.currentVersion(trx, ctx.schema);
         const document = await metaStore.document(trx, ctx.schema, version);
         const prepared = await this.prepare(ctx, { version, document }, trx, compute);
-        if (!prepared) return { version, changed: false, steps: [], destructive: false, conflicts: [], summary: {} };
+        if (!prepared)
+          return { version, changed: false, steps: [], destructive: false, conflicts: [], summary: {}, changes: [] };
         return {
           version,
           changed: true,
@@ -179,6 +183,7 @@ export class MetaService {
           destructive: prepared.plan.destructive,
           conflicts: await runChecks(trx, prepared.plan.checks),
           summary: prepared.summary,
+          changes: describeChanges(document, prepared.next, prepared.summary),
         };
       },
       { isolationLevel: 'repeatable read', readOnly: true },

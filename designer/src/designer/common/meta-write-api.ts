@@ -82,6 +82,18 @@ export interface MetaPlan {
   destructive: boolean;
   conflicts: PlanConflict[];
   summary: ChangeSummary;
+  /** The change as business changes (servers before issue 22 leave it out). */
+  changes?: PlanChange[];
+}
+
+/** One business change of a plan: `code` with `params` (names and labels) and their translations. */
+export interface PlanChange {
+  section: string;
+  name: string;
+  label: string;
+  code: string;
+  params: Record<string, string | number | boolean>;
+  labels?: Record<string, Record<string, string>>;
 }
 
 export interface MetaApplyResult {

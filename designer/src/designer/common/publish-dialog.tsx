@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/api-context';
 import { Badge, Button, Dialog, Spinner } from '../../ui';
 import { type MetaDocument, type MetaPlan, type PublishSource, applyPublish, planPublish } from './meta-write-api';
+import { planChangeLines } from './plan-change-text';
 import {
   type PublishFailure,
   type PublishProblem,
@@ -37,7 +38,7 @@ type State =
  * against the very version the plan was made for.
  */
 export function PublishDialog({ open, onOpenChange, document, revertTo, onPublished, title }: PublishDialogProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const api = useApi();
   const queryClient = useQueryClient();
   const [state, setState] = useState<State>({ phase: 'planning' });
@@ -100,7 +101,9 @@ export function PublishDialog({ open, onOpenChange, document, revertTo, onPublis
     }
   }
 
-  const lines = summaryLines(plan?.summary);
+  // The server's business changes when it says them; the bare summary (names) from older servers.
+  const sentences = planChangeLines(t, i18n.language, plan?.changes);
+  const lines = sentences.length ? [] : summaryLines(plan?.summary);
   return (
     <Dialog
       open={open}
@@ -156,6 +159,16 @@ export function PublishDialog({ open, onOpenChange, document, revertTo, onPublis
         )}
         {plan?.changed && (
           <>
+            {sentences.length > 0 && (
+              <section aria-label={t('objectDesigner.publishSummary')}>
+                <h3 className="f-publish__heading">{t('objectDesigner.publishSummary')}</h3>
+                <ul className="f-publish__summary f-publish__changes">
+                  {sentences.map((l) => (
+                    <li key={l.key}>{l.text}</li>
+                  ))}
+                </ul>
+              </section>
+            )}
             {lines.length > 0 && (
               <section aria-label={t('objectDesigner.publishSummary')}>
                 <h3 className="f-publish__heading">{t('objectDesigner.publishSummary')}</h3>
