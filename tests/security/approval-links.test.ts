@@ -87,11 +87,13 @@ describe('signed approval links', { timeout: 60_000 }, () => {
     expect((await server.anon.get(`/api/approvals/links/${memo.link}`)).status).toBe(404);
     expect((await server.anon.post(`/api/approvals/links/${memo.link}`, {})).status).toBe(404);
     expect(await statusOf(memo.id)).toBe('pending');
-    // Reactivated, the link works again: it was the user's state that refused it.
+    // Deactivating handed the open task on (docs/workflows.md): reactivated, the old link decides
+    // nothing — the task is no longer theirs — and the approval still waits, for its new approver.
     expect((await tenant.api.patch(`/api/users/${reviewer.id}`, { active: true })).status).toBe(200);
     const used = await server.anon.post(`/api/approvals/links/${memo.link}`, {});
-    expect(used.status, used.text).toBe(200);
-    expect(await statusOf(memo.id)).toBe('approved');
+    expect(used.status, used.text).toBe(409);
+    expect(used.body.error.details.status).toBe('escalated');
+    expect(await statusOf(memo.id)).toBe('pending');
   });
 
   it('stop deciding once the task was delegated to someone else', async () => {
