@@ -69,7 +69,9 @@ type User = { id: string; api: ApiClient };
 
 let server: TestServer;
 let tenant: TestTenant;
-const clock = new ManualClock('2026-03-02T09:00:00Z');
+// In the future: real server processes of other test files sweep every tenant's due escalations with
+// the real time, so a task due on a past date here would be escalated under this file's feet.
+const clock = new ManualClock('2036-03-03T09:00:00Z');
 let director: User;
 let director2: User;
 let manager: User;
@@ -402,16 +404,16 @@ describe('delegation, escalation, links, notifications', () => {
     // Out of office: the manager's approvals go to director2 this week.
     const ooo = await manager.api.post('/api/approvals/delegations', {
       to: director2.id,
-      from: '2026-03-01T00:00:00Z',
-      until: '2026-03-08T00:00:00Z',
+      from: '2036-03-02T00:00:00Z',
+      until: '2036-03-09T00:00:00Z',
     });
     expect(ooo.status, ooo.text).toBe(201);
     expect(
       (
         await manager.api.post('/api/approvals/delegations', {
           to: director2.id,
-          from: '2026-03-09T00:00:00Z',
-          until: '2026-03-01T00:00:00Z',
+          from: '2036-03-10T00:00:00Z',
+          until: '2036-03-02T00:00:00Z',
         })
       ).status,
     ).toBe(400);
