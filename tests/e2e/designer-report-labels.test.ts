@@ -63,7 +63,10 @@ describe('report labels in the designer', { timeout: 300_000 }, () => {
     await page.getByRole('button', { name: 'Publish' }).click();
     const dialog = page.getByRole('dialog');
     // The plan names the changed report by its label, with no database step.
-    await dialog.getByText(/^Report Sales funnel by stage: /).first().waitFor();
+    await dialog
+      .getByText(/^Report Sales funnel by stage: /)
+      .first()
+      .waitFor();
     await dialog.getByText('No database changes', { exact: false }).waitFor();
     await screenshot(page, 'designer-report-labels-plan');
     await dialog.getByRole('button', { name: 'Publish' }).click();
