@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Plus } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
@@ -216,15 +217,7 @@ function NewAccountDialog({
     mutationFn: () => integrationsApi.createServiceAccount(api, { name: name.trim(), roles: chosen }),
     onSuccess: onCreated,
     onError: (e) => {
-      const f = isApiError(e) ? e.fields : undefined;
-      setErrors(
-        f?.name || f?.roles
-          ? {
-              ...(f.name ? { name: t('integrations.serverRefused', { message: f.name }) } : {}),
-              ...(f.roles ? { roles: t('integrations.serverRefused', { message: f.roles }) } : {}),
-            }
-          : { form: e.message },
-      );
+      setErrors(refusedAt(t, e, { name: 'name', roles: 'roles' }));
     },
   });
   function submit(e: FormEvent) {
@@ -298,15 +291,7 @@ function NewKeyDialog({
     mutationFn: () => integrationsApi.createApiKey(api, { serviceAccount: account, name: name.trim(), readOnly }),
     onSuccess: onCreated,
     onError: (e) => {
-      const f = isApiError(e) ? e.fields : undefined;
-      setErrors(
-        f?.name || f?.serviceAccount
-          ? {
-              ...(f.name ? { name: t('integrations.serverRefused', { message: f.name }) } : {}),
-              ...(f.serviceAccount ? { account: t('integrations.serverRefused', { message: f.serviceAccount }) } : {}),
-            }
-          : { form: e.message },
-      );
+      setErrors(refusedAt(t, e, { name: 'name', serviceAccount: 'account' }));
     },
   });
   function submit(e: FormEvent) {
@@ -361,4 +346,21 @@ function NewKeyDialog({
       </form>
     </Dialog>
   );
+}
+
+/**
+ * A server refusal shown where it belongs: each refused field of the request (`fields`' keys) at its
+ * form field (their values), else the message for the whole form.
+ */
+function refusedAt<K extends string>(
+  t: TFunction,
+  e: Error,
+  fields: Record<string, K>,
+): Partial<Record<K | 'form', string>> {
+  const refused = isApiError(e) ? e.fields : undefined;
+  const at = Object.entries(fields).filter(([field]) => refused?.[field]);
+  if (!at.length) return { form: e.message } as Partial<Record<K | 'form', string>>;
+  return Object.fromEntries(
+    at.map(([field, key]) => [key, t('integrations.serverRefused', { message: refused?.[field] })]),
+  ) as Partial<Record<K | 'form', string>>;
 }
