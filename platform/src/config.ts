@@ -28,6 +28,8 @@ export interface PlatformConfig {
   webhookAllowNetworks: string[];
   /** `DB_HEAVY_NICE`: nice value of embedded-database backends doing heavy work (0: off). */
   dbHeavyNice: number;
+  /** `SCHEDULES`: `0` makes this process answer HTTP only; the timed sweeps run in the other processes. */
+  schedules: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
@@ -57,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       .map((s) => s.trim())
       .filter(Boolean),
     dbHeavyNice: niceOf(env.DB_HEAVY_NICE),
+    schedules: env.SCHEDULES !== '0',
   };
 }
 

@@ -106,26 +106,28 @@ export async function startServer(opts: StartOptions): Promise<Server> {
     runtime.outbox.startSweeper();
     // A warning line with the load figures whenever the event loop or the pool is slow.
     runtime.dbLoad.startLogging(app.log);
-    await runtime.workflows.startScheduler([
-      // Schedule automation rules: one sweep per minute across all processes (docs/workflows.md).
-      { name: 'forma-automation-schedules', cron: '* * * * *', run: () => runtime.automations.sweep() },
-      ...(smtp && transport
-        ? [
-            {
-              name: 'forma-email-outbox',
-              cron: '* * * * *',
-              run: () =>
-                sendOutbox(
-                  runtime.db,
-                  transport,
-                  { from: smtp.from, ...(config.filesDir ? { filesDir: config.filesDir } : {}) },
-                  runtime.clock.now(),
-                  runtime.logger,
-                ),
-            },
-          ]
-        : []),
-    ]);
+    // Every tenant's due escalations, scheduled rules and outbox: with SCHEDULES=0 another process does it.
+    if (config.schedules)
+      await runtime.workflows.startScheduler([
+        // Schedule automation rules: one sweep per minute across all processes (docs/workflows.md).
+        { name: 'forma-automation-schedules', cron: '* * * * *', run: () => runtime.automations.sweep() },
+        ...(smtp && transport
+          ? [
+              {
+                name: 'forma-email-outbox',
+                cron: '* * * * *',
+                run: () =>
+                  sendOutbox(
+                    runtime.db,
+                    transport,
+                    { from: smtp.from, ...(config.filesDir ? { filesDir: config.filesDir } : {}) },
+                    runtime.clock.now(),
+                    runtime.logger,
+                  ),
+              },
+            ]
+          : []),
+      ]);
     // Webhook deliveries: this process takes its share of the pg-boss queue (docs/webhooks.md).
     await runtime.webhooks.start();
     const jobs = await schedulePluginJobs(runtime, plugins);
