@@ -65,6 +65,10 @@ describe('API keys', () => {
     expect((await reader.api.post('/api/records/case', { subject: 'Sneaky' })).status).toBe(403);
     expect((await reader.api.get('/api/admin/webhooks')).status).toBe(403);
     expect((await reader.api.get('/api/meta')).status).toBe(403);
+    // Admins see which users are service accounts (the Users screen leaves them out).
+    const users = (await tenant.api.get('/api/users')).body.items;
+    expect(users.find((u: any) => u.name === 'ERP reader')).toMatchObject({ service: true });
+    expect(users.filter((u: any) => u.service === false).length).toBeGreaterThan(0);
     const me = await reader.api.get('/api/auth/me');
     expect(me.status).toBe(200);
     expect(me.body.name ?? me.body.user?.name).toBe('ERP reader');

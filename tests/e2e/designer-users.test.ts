@@ -21,6 +21,9 @@ beforeAll(async () => {
     objects: { deal: { create: true, read: 'own', update: 'own', delete: false }, account: { read: 'all' } },
   });
   leaver = await app.tenant.addUser({ roles: ['sales_rep'], name: 'Lars Leaving' });
+  // A service account belongs on the Integrations screen, not among the people.
+  const robot = await app.tenant.api.post('/api/admin/service-accounts', { name: 'Shop robot', roles: ['sales_rep'] });
+  expect(robot.status, robot.text).toBe(201);
   for (const name of ['Lars deal one', 'Lars deal two']) {
     const r = await leaver.api.post('/api/records/deal', { name, amount: 100 });
     expect(r.status, r.text).toBe(201);
@@ -61,6 +64,7 @@ describe('users and org chart in the browser', { timeout: 240_000 }, () => {
     await page.getByRole('link', { name: 'Invite your team and give them roles' }).click();
     await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
     await page.getByRole('cell', { name: 'Lars Leaving' }).waitFor();
+    expect(await page.getByRole('cell', { name: 'Shop robot' }).count()).toBe(0);
 
     // Invite: no e-mail on this server, so a one-time password is shown once.
     await page.getByRole('button', { name: 'Invite user' }).click();

@@ -277,6 +277,10 @@ export interface AdminUser {
   roles: string[];
   manager: string | null;
   active: boolean;
+  /**
+   * A service account: signs in only with API keys; listed on the Integrations screen, not the Users screen.
+   */
+  service?: boolean;
   locale?: string | null;
   last_login_at?: string | null;
   created_at?: string;

@@ -11,6 +11,7 @@ const userOut = {
     roles: { type: 'array', items: { type: 'string' } },
     manager: { type: ['string', 'null'] },
     active: { type: 'boolean' },
+    service: { type: 'boolean' },
     locale: { type: ['string', 'null'] },
     last_login_at: { type: ['string', 'null'], format: 'date-time' },
     created_at: { type: 'string', format: 'date-time' },

@@ -8,6 +8,8 @@ export interface UserRow {
   roles: string[];
   manager: string | null;
   active: boolean;
+  /** A service account (API keys only; docs/api-keys.md). */
+  service: boolean;
   locale: string | null;
   last_login_at: Date | null;
   created_at: Date;
@@ -22,6 +24,7 @@ export const PUBLIC_USER_COLUMNS = [
   'roles',
   'manager',
   'active',
+  'service',
   'locale',
   'last_login_at',
   'created_at',

@@ -16,8 +16,10 @@ export interface NewUserInput {
 
 const user = (id: string) => `/api/users/${encodeURIComponent(id)}`;
 
+/** The people of the tenant: service accounts have their own screen (Integrations). */
 export async function fetchUsers(client: ApiClient, signal?: AbortSignal): Promise<AdminUser[]> {
-  return (await client.get<{ items: AdminUser[] }>('/api/users', signal ? { signal } : {})).items;
+  const { items } = await client.get<{ items: AdminUser[] }>('/api/users', signal ? { signal } : {});
+  return items.filter((u) => !u.service);
 }
 
 export function fetchUserSettings(client: ApiClient): Promise<{ emailInvitations: boolean }> {
