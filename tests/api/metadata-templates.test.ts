@@ -69,6 +69,7 @@ describe('templates', () => {
       description: 'Accounts and deals',
       objects: ['account', 'deal'],
       hasSampleData: true,
+      sampleCounts: { users: 0, records: 1 },
     });
   });
 

@@ -25,6 +25,29 @@ const template = {
     },
     roles: { agent: { label: 'Agent', objects: { ticket: { create: true, read: 'own' } } } },
   },
+  sampleData: {
+    users: [
+      {
+        _key: 'lead',
+        email: 'lead.agent@plan-probe.test',
+        name: 'Lena Lead',
+        password: 'Sample-Pass-1',
+        roles: ['agent'],
+      },
+      {
+        _key: 'agent',
+        email: 'ann.agent@plan-probe.test',
+        name: 'Ann Agent',
+        password: 'Sample-Pass-2',
+        roles: ['agent'],
+        manager: '@lead',
+      },
+    ],
+    ticket: [
+      { _owner: '@agent', subject: 'Printer jams' },
+      { _owner: '@agent', subject: 'VPN drops' },
+    ],
+  },
 };
 
 beforeAll(async () => {
@@ -57,9 +80,27 @@ describe('template plan', () => {
     expect(await catalog(server, tenant.id).tableExists('ticket')).toBe(false);
   });
 
-  it('is a no-op plan once the template is applied', async () => {
-    const applied = await tenant.api.post('/api/templates/plan_probe/apply', {});
+  it('lists the templates with their sample data, and marks the applied one with its version', async () => {
+    const listed = (await tenant.api.get('/api/templates')).body.items.find((t: any) => t.name === 'plan_probe');
+    expect(listed).toMatchObject({ hasSampleData: true, sampleCounts: { users: 2, records: 2 } });
+    expect(listed).not.toHaveProperty('applied');
+  });
+
+  it('is a no-op plan once the template is applied, and names the sample users it created', async () => {
+    const applied = await tenant.api.post('/api/templates/plan_probe/apply', { sampleData: true });
     expect(applied.status, applied.text).toBe(200);
+    expect(applied.body).toMatchObject({ sampleData: 'inserted', sampleRecords: 2 });
+    expect(applied.body.sampleUsers).toEqual([
+      { name: 'Lena Lead', email: 'lead.agent@plan-probe.test', password: 'Sample-Pass-1', roles: ['agent'] },
+      { name: 'Ann Agent', email: 'ann.agent@plan-probe.test', password: 'Sample-Pass-2', roles: ['agent'] },
+    ]);
+    const listed = (await tenant.api.get('/api/templates')).body.items.find((t: any) => t.name === 'plan_probe');
+    expect(listed.applied).toMatchObject({ version: '1.0.0' });
+    expect(Number.isNaN(Date.parse(listed.applied.at))).toBe(false);
+    // Applied again: the users exist already, so none is named as created (their passwords may have changed).
+    const again = await tenant.api.post('/api/templates/plan_probe/apply', { sampleData: true });
+    expect(again.status, again.text).toBe(200);
+    expect(again.body.sampleUsers).toEqual([]);
     const r = await tenant.api.post('/api/templates/plan_probe/plan', {});
     expect(r.status, r.text).toBe(200);
     expect(r.body).toMatchObject({ changed: false, steps: [], version: applied.body.version });

@@ -119,6 +119,20 @@ export interface TemplateInfo {
   description?: string;
   objects: string[];
   hasSampleData: boolean;
+  /**
+   * How much sample data the template brings: its users and its records.
+   */
+  sampleCounts?: {
+    users: number;
+    records: number;
+  };
+  /**
+   * The version of this template applied to the tenant, and when (absent: never applied).
+   */
+  applied?: {
+    version: string;
+    at: string;
+  };
 }
 /**
  * `POST /api/templates/:name/apply`.
@@ -131,6 +145,19 @@ export interface TemplateApplyResult {
     version: string;
   };
   sampleData: 'inserted' | 'skipped' | 'none';
+  /**
+   * The sample users this apply created, with the template's published passwords, so the admin can hand them out (users that existed already are not listed).
+   */
+  sampleUsers?: {
+    name: string;
+    email: string;
+    password: string;
+    roles: string[];
+  }[];
+  /**
+   * How many sample records this apply inserted.
+   */
+  sampleRecords?: number;
 }
 /**
  * `GET /api/meta/workflow-node-types` items: the core types and those plugins registered.

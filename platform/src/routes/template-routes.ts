@@ -11,6 +11,11 @@ const templateOut = {
     description: { type: 'string' },
     objects: { type: 'array', items: { type: 'string' } },
     hasSampleData: { type: 'boolean' },
+    sampleCounts: {
+      type: 'object',
+      properties: { users: { type: 'integer' }, records: { type: 'integer' } },
+    },
+    applied: { type: 'object', properties: { version: { type: 'string' }, at: { type: 'string' } } },
   },
 } as const;
 
@@ -39,7 +44,7 @@ export async function templateRoutes(fastify: FastifyInstance) {
         },
       },
     },
-    async () => ({ items: app.runtime.templates.list() }),
+    async (request) => ({ items: (await app.runtime.templates.listFor(request.ctx)).map((t) => ({ ...t })) }),
   );
 
   app.post(
@@ -82,10 +87,12 @@ export async function templateRoutes(fastify: FastifyInstance) {
     },
     async (request) => {
       const body = request.body ?? {};
-      return app.runtime.templates.apply(request.ctx, request.params.name, {
-        ...(body.sampleData !== undefined ? { sampleData: body.sampleData } : {}),
-        ...(body.allowDestructive !== undefined ? { allowDestructive: body.allowDestructive } : {}),
-      });
+      return {
+        ...(await app.runtime.templates.apply(request.ctx, request.params.name, {
+          ...(body.sampleData !== undefined ? { sampleData: body.sampleData } : {}),
+          ...(body.allowDestructive !== undefined ? { allowDestructive: body.allowDestructive } : {}),
+        })),
+      };
     },
   );
 }

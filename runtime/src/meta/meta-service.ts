@@ -252,6 +252,13 @@ export class MetaService {
     );
   }
 
+  /** The templates applied to the tenant (admins): the gallery marks them. */
+  async appliedTemplates(ctx: Ctx): Promise<Map<string, { version: string; at: string }>> {
+    requireAdmin(ctx);
+    const rows = await metaStore.appliedTemplates(ctx.db, ctx.schema);
+    return new Map(rows.map((r) => [r.name, { version: r.version, at: new Date(r.applied_at).toISOString() }]));
+  }
+
   /** The plan applying (or re-applying) `template` would run now, merged as applyTemplate does; nothing changes. */
   async planTemplate(ctx: Ctx, template: TemplateDocument): Promise<PlanResult> {
     requireAdmin(ctx);

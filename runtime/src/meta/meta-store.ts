@@ -117,6 +117,11 @@ export const metaStore = {
     return db.withSchema(schema).from(SYSTEM_TABLE.metaTemplates).select('name', 'version', 'document').orderBy('name');
   },
 
+  /** Which templates the tenant has applied: name, version and when. */
+  async appliedTemplates(db: Db, schema: string): Promise<Array<{ name: string; version: string; applied_at: Date }>> {
+    return db.withSchema(schema).from(SYSTEM_TABLE.metaTemplates).select('name', 'version', 'applied_at');
+  },
+
   async saveTemplateLayer(
     trx: Knex.Transaction,
     schema: string,

@@ -14,7 +14,7 @@ import { validationFailed } from '../errors';
 import type { MetaService } from '../meta/meta-service';
 import type { Model } from '../model/load-model';
 import type { NewUser } from '../users/user-service';
-import type { TemplateDefinition } from './template-registry';
+import type { SampleDataOutcome, TemplateDefinition } from './template-registry';
 
 type Row = Record<string, unknown>;
 
@@ -37,9 +37,10 @@ export interface SampleDataDeps {
 const REF = /^@([A-Za-z0-9_.-]{1,100})$/;
 
 export function sampleDataLoader(deps: SampleDataDeps) {
-  return async (ctx: Ctx, template: TemplateDefinition): Promise<void> => {
+  return async (ctx: Ctx, template: TemplateDefinition): Promise<SampleDataOutcome> => {
     const data = (template.sampleData ?? {}) as Record<string, Row[]>;
     const keys = new Map<string, string>();
+    const outcome: SampleDataOutcome = { users: [], records: 0 };
     const existing = new Map(
       ((await deps.users.list?.(ctx)) ?? []).flatMap((u) =>
         u.email && u.id ? [[u.email.toLowerCase(), u.id] as const] : [],
@@ -47,15 +48,14 @@ export function sampleDataLoader(deps: SampleDataDeps) {
     );
     for (const u of data.users ?? []) {
       const { _key, manager, ...rest } = u as Row & { _key?: string; manager?: string };
-      const known = existing.get(String(rest.email).toLowerCase());
-      const id =
-        known ??
-        (
-          await deps.users.insert(ctx, {
-            ...(rest as unknown as NewUser),
-            ...(manager ? { manager: resolve(manager, keys, 'users') } : {}),
-          })
+      let id = existing.get(String(rest.email).toLowerCase());
+      if (!id) {
+        const input = rest as unknown as NewUser;
+        id = (
+          await deps.users.insert(ctx, { ...input, ...(manager ? { manager: resolve(manager, keys, 'users') } : {}) })
         ).id;
+        outcome.users.push({ name: input.name, email: input.email, password: input.password, roles: input.roles ?? [] });
+      }
       if (_key) keys.set(_key, id);
     }
     const model = await deps.meta.model(ctx);
@@ -79,6 +79,7 @@ export function sampleDataLoader(deps: SampleDataDeps) {
           throw validationFailed(`Sample ${object} #${at} of template ${template.name} is invalid`, failed[0]?.errors);
         }
         for (const [k, b] of batch.entries()) if (b.key) keys.set(b.key, String(created[k]!.id));
+        outcome.records += created.length;
         batch = [];
       };
       for (const [i, raw] of rows.entries()) {
@@ -91,6 +92,7 @@ export function sampleDataLoader(deps: SampleDataDeps) {
       }
       await flush();
     }
+    return outcome;
   };
 }
 

@@ -3,6 +3,7 @@
  * that can be applied to a tenant as a layer. Registered in process by plugins at start-up.
  */
 import { type TemplateDocument, validateDocument, validateStructure } from '@forma/metadata';
+import type { TemplateApplyResult, TemplateInfo } from '@forma/metadata/api-types';
 import type { Ctx } from '../ctx';
 import { notFound } from '../errors';
 import type { Logger } from '../logger';
@@ -11,31 +12,26 @@ import type { NewTenant } from '../tenants/tenant-service';
 
 export type TemplateDefinition = TemplateDocument;
 
-export type TemplateInfo = {
-  name: string;
-  label: string;
-  version: string;
-  description?: string;
-  objects: string[];
-  hasSampleData: boolean;
-};
+// `GET /api/templates` items and the apply answer: the contract's shapes (metadata/schemas/api.schema.json).
+export type { TemplateApplyResult, TemplateInfo };
+
+/** What loading a template's sample data created: users (with their published passwords) and records. */
+export interface SampleDataOutcome {
+  users: NonNullable<TemplateApplyResult['sampleUsers']>;
+  records: number;
+}
 
 /**
  * Inserts a template's sample records through the records engine (validation, owners, autonumbers,
  * audit): load-sample-data.ts. Without one, sample data is skipped.
  */
-export type SampleDataLoader = (ctx: Ctx, template: TemplateDefinition) => Promise<void>;
-
-export type TemplateApplyResult = ApplyResult & {
-  template: { name: string; version: string };
-  sampleData: 'inserted' | 'skipped' | 'none';
-};
+export type SampleDataLoader = (ctx: Ctx, template: TemplateDefinition) => Promise<SampleDataOutcome>;
 
 export class TemplateRegistry {
   private readonly templates = new Map<string, TemplateDefinition>();
 
   constructor(
-    private readonly meta: Pick<MetaService, 'planTemplate' | 'applyTemplate'>,
+    private readonly meta: Pick<MetaService, 'planTemplate' | 'applyTemplate' | 'appliedTemplates'>,
     private readonly logger: Logger,
     private readonly sampleDataLoader?: SampleDataLoader,
   ) {}
@@ -63,14 +59,27 @@ export class TemplateRegistry {
   list(): TemplateInfo[] {
     return this.names().map((name) => {
       const t = this.templates.get(name)!;
+      const counts = Object.entries(t.sampleData ?? {}).map(([k, rows]) => [k, rows?.length ?? 0] as const);
+      const users = counts.find(([k]) => k === 'users')?.[1] ?? 0;
+      const records = counts.reduce((n, [k, c]) => (k === 'users' ? n : n + c), 0);
       return {
         name,
         label: t.label,
         version: t.version,
         ...(t.description ? { description: t.description } : {}),
         objects: Object.keys(t.document.objects ?? {}),
-        hasSampleData: Object.values(t.sampleData ?? {}).some((rows) => (rows?.length ?? 0) > 0),
+        hasSampleData: users + records > 0,
+        sampleCounts: { users, records },
       };
+    });
+  }
+
+  /** The templates as a tenant's admin sees them: those applied carry their applied version and time. */
+  async listFor(ctx: Ctx): Promise<TemplateInfo[]> {
+    const applied = await this.meta.appliedTemplates(ctx);
+    return this.list().map((t) => {
+      const a = applied.get(t.name);
+      return a ? { ...t, applied: a } : t;
     });
   }
 
@@ -91,23 +100,29 @@ export class TemplateRegistry {
     ctx: Ctx,
     name: string,
     opts: { sampleData?: boolean; allowDestructive?: boolean } = {},
-  ): Promise<TemplateApplyResult> {
+  ): Promise<ApplyResult & TemplateApplyResult> {
     const template = this.get(name);
     const result = await this.meta.applyTemplate(ctx, template, {
       ...(opts.allowDestructive ? { allowDestructive: true } : {}),
     });
     let sampleData: TemplateApplyResult['sampleData'] = 'none';
+    let outcome: SampleDataOutcome | undefined;
     if (opts.sampleData && template.sampleData) {
       if (this.sampleDataLoader) {
         // The request's ctx carries the version it was authenticated with, from before this apply.
-        await this.sampleDataLoader({ ...ctx, metaVersion: result.version }, template);
+        outcome = await this.sampleDataLoader({ ...ctx, metaVersion: result.version }, template);
         sampleData = 'inserted';
       } else {
         this.logger.info({ template: name }, 'sample data skipped: no sample data loader');
         sampleData = 'skipped';
       }
     }
-    return { ...result, template: { name, version: template.version }, sampleData };
+    return {
+      ...result,
+      template: { name, version: template.version },
+      sampleData,
+      ...(outcome ? { sampleUsers: outcome.users, sampleRecords: outcome.records } : {}),
+    };
   }
 
   /** TenantService hook: `POST /api/tenants {template}` applies it right after the tenant exists. */
