@@ -24,6 +24,22 @@ const SUPPORT_TEMPLATE = {
         properties: { subject: { type: 'string', title: 'Subject' }, priority: { type: 'integer', title: 'Priority' } },
       },
     },
+    roles: {
+      agent: {
+        label: 'Support agent',
+        'x-i18n': { 'zh-CN': { label: '客服专员' } },
+        objects: { ticket: { create: true, read: 'own', update: 'own' } },
+      },
+    },
+  },
+  sampleData: {
+    users: [
+      { _key: 'ada', email: 'ada.agent@support.test', name: 'Ada Agent', password: 'Try-Support-1', roles: ['agent'] },
+    ],
+    ticket: [
+      { _owner: '@ada', subject: 'Printer jams', priority: 2 },
+      { _owner: '@ada', subject: 'VPN drops', priority: 1 },
+    ],
   },
 };
 
@@ -263,14 +279,47 @@ describe('permissions, scripts and templates designer in the browser', { timeout
     await screenshot(page, 'designer-templates-gallery');
     await page.getByRole('button', { name: 'Apply… Support desk' }).click();
     const dialog = page.getByRole('dialog', { name: 'Apply “Support desk”' });
-    await dialog.getByTestId('template-plan-summary').getByText('ticket').waitFor();
+    // The plan reads by object (its fields with it), then by section, in labels; sample data first.
+    const plan = dialog.getByTestId('template-plan-summary');
+    await plan.getByRole('region', { name: 'Ticket' }).getByText('Object Ticket: added').waitFor();
+    await plan.getByText('Role Support agent: added').waitFor();
     await dialog.getByText(/\d+ database steps?/).waitFor();
+    const sample = dialog.getByRole('checkbox', { name: 'Also insert the sample records (1 user, 2 records)' });
+    expect(await sample.isChecked()).toBe(false);
     await screenshot(page, 'designer-templates-plan');
     expect((await app.tenant.api.get('/api/meta')).body.objects.ticket).toBeUndefined();
+    await sample.check();
     await dialog.getByRole('button', { name: 'Apply template' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await page.getByText(/^Applied Support desk: version \d+$/).waitFor();
+    await page.getByText('Applied Support desk: version 1.0.0').first().waitFor();
     expect((await app.tenant.api.get('/api/meta')).body.objects.ticket).toBeDefined();
+    // The sample users it created, with their sign-ins and role labels, shown once.
+    const users = page.getByRole('dialog', { name: 'Sample users created' });
+    const ada = users.getByRole('row', { name: /Ada Agent/ });
+    await ada.getByText('Try-Support-1').waitFor();
+    await ada.getByText('Support agent').waitFor();
+    await users.getByText(/brought 2 records/).waitFor();
+    await screenshot(page, 'designer-templates-sample-users');
+    await users.getByRole('button', { name: 'Close' }).last().click();
+    await users.waitFor({ state: 'detached' });
+    // The gallery marks it applied; applying the same version again is offered, not pushed.
+    const card = page.getByRole('article').filter({ hasText: 'Support desk' });
+    await card.getByText('Applied · version 1.0.0').waitFor();
+    await card.getByRole('button', { name: 'Apply again… Support desk' }).waitFor();
+
+    // In Chinese, on a phone: the same marks and the plan grouped under the object's label.
+    await page.setViewportSize(VIEWPORTS.phone);
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('menuitemradio', { name: '中文（简体）' }).click();
+    await card.getByText('已应用 · 版本 1.0.0').waitFor();
+    await card.getByRole('button', { name: '再次应用… Support desk' }).click();
+    const zhDialog = page.getByRole('dialog', { name: '应用“Support desk”' });
+    await zhDialog.getByText('你的配置已包含此模板：不会有任何修改。').waitFor();
+    await screenshot(page, 'designer-templates-applied-zh-phone');
+    await zhDialog.getByRole('button', { name: '取消' }).click();
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('menuitemradio', { name: 'English' }).click();
+    await page.setViewportSize(VIEWPORTS.laptop);
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),

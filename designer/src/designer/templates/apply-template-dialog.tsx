@@ -4,12 +4,10 @@ import { useTranslation } from 'react-i18next';
 import { AlertTriangle, CheckCircle2, Database } from 'lucide-react';
 import { useApi } from '../../api/api-context';
 import { Badge, Button, Dialog, Spinner } from '../../ui';
-import { describePublishError, summaryLines } from '../common';
+import { describePublishError } from '../common';
+import { templatePlanGroups } from './template-plan-groups';
 import { applyTemplate, planTemplate, type TemplateApplyResult, type TemplateInfo } from './templates-api';
 import '../common/publish-dialog.css';
-
-/** Sections the summary names in words (the plan dialog's own labels). */
-const SECTIONS = new Set(['objects', 'fields', 'forms', 'views', 'roles', 'workflows', 'scripts']);
 
 interface ApplyTemplateDialogProps {
   template: TemplateInfo | null;
@@ -19,7 +17,7 @@ interface ApplyTemplateDialogProps {
 
 /** Shows what applying a template would change (the server's plan) before anything is applied. */
 export function ApplyTemplateDialog({ template, onOpenChange, onApplied }: ApplyTemplateDialogProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const client = useApi();
   const queryClient = useQueryClient();
   const sampleId = useId();
@@ -52,7 +50,8 @@ export function ApplyTemplateDialog({ template, onOpenChange, onApplied }: Apply
   }, [open, reset]);
 
   const p = plan.data;
-  const lines = summaryLines(p?.summary);
+  const groups = templatePlanGroups(t, i18n.language, p?.changes);
+  const counts = template?.sampleCounts;
   const blocked = (p?.conflicts.length ?? 0) > 0;
   const canApply = !!p && !blocked && (!p.destructive || ack) && (p.changed || sampleData);
   const failure = plan.error ?? apply.error;
@@ -86,6 +85,29 @@ export function ApplyTemplateDialog({ template, onOpenChange, onApplied }: Apply
             <Spinner size={16} /> {t('templateGallery.planning')}
           </p>
         )}
+        {p && template?.hasSampleData && (
+          // First: whether to bring the sample data changes what the admin gets more than any line below.
+          <label className="f-publish__ack f-tpl-sample" htmlFor={sampleId}>
+            <input
+              id={sampleId}
+              type="checkbox"
+              checked={sampleData}
+              onChange={(e) => setSampleData(e.target.checked)}
+            />
+            <span>
+              {t('templateGallery.withSampleData')}
+              {counts && (
+                <span className="f-tpl-sample__counts">
+                  {' '}
+                  {t('templateGallery.sampleCounts', {
+                    users: t('templateGallery.sampleUsersCount', { count: counts.users }),
+                    records: t('templateGallery.sampleRecordsCount', { count: counts.records }),
+                  })}
+                </span>
+              )}
+            </span>
+          </label>
+        )}
         {failure && (
           <div className="f-publish__alert" role="alert">
             <p>
@@ -110,44 +132,45 @@ export function ApplyTemplateDialog({ template, onOpenChange, onApplied }: Apply
         )}
         {p?.changed && (
           <>
-            {lines.length > 0 && (
-              <ul className="f-publish__summary" data-testid="template-plan-summary">
-                {lines.map((l) => (
-                  <li key={`${l.section}:${l.change}:${l.name}`}>
-                    <Badge>{t(`objectDesigner.change_${l.change}` as const)}</Badge>
-                    {SECTIONS.has(l.section) && (
-                      <span className="f-publish__section">
-                        {t(`objectDesigner.section_${l.section as 'objects'}` as const)}
-                      </span>
-                    )}
-                    <code>{l.name}</code>
+            {groups.length > 0 && (
+              <div className="f-tpl-plan" data-testid="template-plan-summary">
+                {groups.map((g) => (
+                  <section key={g.key} className="f-tpl-plan__group" aria-label={g.heading}>
+                    <h3 className="f-publish__heading">{g.heading}</h3>
+                    <ul className="f-publish__summary f-publish__changes">
+                      {g.lines.map((l) => (
+                        <li key={l.key}>{l.text}</li>
+                      ))}
+                    </ul>
+                  </section>
+                ))}
+              </div>
+            )}
+            <details className="f-tpl-plan__steps">
+              <summary className="f-publish__heading">{t('templateGallery.steps', { count: p.steps.length })}</summary>
+              <ol className="f-publish__steps">
+                {p.steps.map((s, i) => (
+                  <li
+                    // biome-ignore lint/suspicious/noArrayIndexKey: steps are an ordered list without ids
+                    key={i}
+                    className={s.destructive ? 'f-publish__step f-publish__step--destructive' : 'f-publish__step'}
+                  >
+                    <details>
+                      <summary>
+                        {s.destructive ? (
+                          <AlertTriangle size={14} aria-hidden="true" />
+                        ) : (
+                          <Database size={14} aria-hidden="true" />
+                        )}
+                        <span className="f-publish__step-text">{s.description ?? s.kind}</span>
+                        {s.destructive && <Badge>{t('templateGallery.destructive')}</Badge>}
+                      </summary>
+                      {s.sql && <pre className="f-publish__sql">{s.sql}</pre>}
+                    </details>
                   </li>
                 ))}
-              </ul>
-            )}
-            <h3 className="f-publish__heading">{t('templateGallery.steps', { count: p.steps.length })}</h3>
-            <ol className="f-publish__steps">
-              {p.steps.map((s, i) => (
-                <li
-                  // biome-ignore lint/suspicious/noArrayIndexKey: steps are an ordered list without ids
-                  key={i}
-                  className={s.destructive ? 'f-publish__step f-publish__step--destructive' : 'f-publish__step'}
-                >
-                  <details>
-                    <summary>
-                      {s.destructive ? (
-                        <AlertTriangle size={14} aria-hidden="true" />
-                      ) : (
-                        <Database size={14} aria-hidden="true" />
-                      )}
-                      <span className="f-publish__step-text">{s.description ?? s.kind}</span>
-                      {s.destructive && <Badge>{t('templateGallery.destructive')}</Badge>}
-                    </summary>
-                    {s.sql && <pre className="f-publish__sql">{s.sql}</pre>}
-                  </details>
-                </li>
-              ))}
-            </ol>
+              </ol>
+            </details>
             {blocked && (
               <div className="f-publish__alert" role="alert">
                 <ul>
@@ -167,17 +190,6 @@ export function ApplyTemplateDialog({ template, onOpenChange, onApplied }: Apply
               </label>
             )}
           </>
-        )}
-        {p && template?.hasSampleData && (
-          <label className="f-publish__ack" htmlFor={sampleId}>
-            <input
-              id={sampleId}
-              type="checkbox"
-              checked={sampleData}
-              onChange={(e) => setSampleData(e.target.checked)}
-            />
-            <span>{t('templateGallery.withSampleData')}</span>
-          </label>
         )}
       </div>
     </Dialog>

@@ -2,17 +2,19 @@ import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { Database, Download, LayoutTemplate, PackageOpen } from 'lucide-react';
+import { CheckCircle2, Database, Download, LayoutTemplate, PackageOpen } from 'lucide-react';
 import { useApi } from '../../api/api-context';
 import { useSession } from '../../session/session-context';
 import { Badge, Button, Card, EmptyState, ErrorState, LoadingState, Page, PageHeader, useToast } from '../../ui';
 import { ApplyTemplateDialog } from './apply-template-dialog';
+import { SampleUsersDialog } from './sample-users-dialog';
 import {
   downloadJson,
   type ExportLayer,
   exportConfiguration,
   exportFileName,
   fetchTemplates,
+  type TemplateApplyResult,
   type TemplateInfo,
 } from './templates-api';
 import './templates-page.css';
@@ -27,7 +29,15 @@ export function TemplatesPage() {
     queryFn: ({ signal }) => fetchTemplates(client, signal),
   });
   const [applying, setApplying] = useState<TemplateInfo | null>(null);
+  const [applied, setApplied] = useState<{ label: string; result: TemplateApplyResult } | null>(null);
 
+  // Applied already: the same version is applied again (repairs what was removed), a newer one updates.
+  const applyText = (tpl: TemplateInfo) =>
+    !tpl.applied
+      ? t('templateGallery.apply')
+      : tpl.applied.version === tpl.version
+        ? t('templateGallery.reapply')
+        : t('templateGallery.update', { version: tpl.version });
   let gallery: React.ReactNode;
   if (templates.isPending) gallery = <LoadingState label={t('common.loading')} />;
   else if (templates.isError)
@@ -68,15 +78,21 @@ export function TemplatesPage() {
                   {t('templateGallery.objects', { count: tpl.objects.length })}
                 </Badge>
                 {tpl.hasSampleData && <Badge tone="primary">{t('templateGallery.hasSampleData')}</Badge>}
+                {tpl.applied && (
+                  <Badge tone="success">
+                    <CheckCircle2 size={12} aria-hidden="true" />{' '}
+                    {t('templateGallery.appliedBadge', { version: tpl.applied.version })}
+                  </Badge>
+                )}
               </p>
               {tpl.objects.length > 0 && <p className="f-tpl-card__objects">{tpl.objects.join(', ')}</p>}
               <div className="f-tpl-card__actions">
                 <Button
-                  variant="primary"
+                  variant={tpl.applied?.version === tpl.version ? 'secondary' : 'primary'}
                   onClick={() => setApplying(tpl)}
-                  aria-label={`${t('templateGallery.apply')} ${tpl.label}`}
+                  aria-label={`${applyText(tpl)} ${tpl.label}`}
                 >
-                  {t('templateGallery.apply')}
+                  {applyText(tpl)}
                 </Button>
               </div>
             </Card>
@@ -103,10 +119,13 @@ export function TemplatesPage() {
       <ApplyTemplateDialog
         template={applying}
         onOpenChange={(o) => !o && setApplying(null)}
-        onApplied={(result, tpl) =>
-          toast({ tone: 'success', title: t('templateGallery.applied', { label: tpl.label, version: result.version }) })
-        }
+        onApplied={(result, tpl) => {
+          toast({ tone: 'success', title: t('templateGallery.applied', { label: tpl.label, version: tpl.version }) });
+          void templates.refetch();
+          if (result.sampleUsers?.length) setApplied({ label: tpl.label, result });
+        }}
       />
+      <SampleUsersDialog applied={applied} onClose={() => setApplied(null)} />
     </Page>
   );
 }

@@ -1036,6 +1036,18 @@ export const en = {
     withSampleData: 'Also insert the sample records',
     confirmApply: 'Apply template',
     applied: 'Applied {{label}}: version {{version}}',
+    appliedBadge: 'Applied · version {{version}}',
+    reapply: 'Apply again…',
+    update: 'Update to {{version}}…',
+    sampleCounts: '({{users}}, {{records}})',
+    sampleUsersCount_one: '{{count}} user',
+    sampleUsersCount_other: '{{count}} users',
+    sampleRecordsCount_one: '{{count}} record',
+    sampleRecordsCount_other: '{{count}} records',
+    sampleUsersTitle: 'Sample users created',
+    sampleUsersBody:
+      '{{label}} brought {{records}} and these users. Give their sign-ins to the people trying it: the passwords are the template’s published ones, so change them before real use.',
+    password: 'Password',
     exportTitle: 'Export configuration',
     exportBody:
       'Download this workspace’s objects, forms, views, roles, workflows and scripts as a template file, to apply to another workspace.',
