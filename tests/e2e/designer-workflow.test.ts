@@ -172,6 +172,11 @@ describe('workflow designer', { timeout: 240_000 }, () => {
     await page.getByRole('heading', { name: 'Workflow settings' }).waitFor();
     await page.getByRole('textbox', { name: 'Only when (condition)' }).fill('record.amount > 0');
     await screenshot(page, 'designer-workflow-drawn', { fullPage: false });
+    // Tidy up: a layered layout whose edges pass through no step card (sampled along every path).
+    await page.getByRole('button', { name: 'Tidy up' }).click();
+    await page.getByRole('button', { name: 'Fit to screen' }).click();
+    await expect.poll(() => edgesThroughCards(page), { timeout: 30_000 }).toEqual([]);
+    await screenshot(page, 'designer-workflow-tidy', { fullPage: false });
 
     // Simulation: a 250,000 deal goes through both levels.
     await page.getByRole('tab', { name: 'Simulate' }).click();
@@ -326,3 +331,24 @@ describe('workflow designer', { timeout: 240_000 }, () => {
     expect(errors).toEqual([]);
   });
 });
+
+/** Edges (by index) whose path, away from its two ends, runs through a step card on the screen. */
+function edgesThroughCards(page: Page): Promise<number[]> {
+  return page.evaluate(() => {
+    const cards = [...document.querySelectorAll('.react-flow__node')].map((n) => n.getBoundingClientRect());
+    const bad: number[] = [];
+    document.querySelectorAll<SVGPathElement>('.react-flow__edge-path').forEach((path, i) => {
+      const ctm = path.getScreenCTM();
+      if (!ctm) return;
+      const total = path.getTotalLength();
+      for (let l = 16; l < total - 16; l += 4) {
+        const p = path.getPointAtLength(l).matrixTransform(ctm);
+        if (cards.some((r) => p.x > r.left + 2 && p.x < r.right - 2 && p.y > r.top + 2 && p.y < r.bottom - 2)) {
+          bad.push(i);
+          return;
+        }
+      }
+    });
+    return bad;
+  });
+}

@@ -13,12 +13,14 @@ import '@xyflow/react/dist/style.css';
 import { type DragEvent, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { handleOfEdge, handlesOf, typeLabel, useNodeCatalog } from './node-catalog';
+import { RoutedEdge } from './routed-edge';
 import { type CanvasNode, type CanvasNodeData, WorkflowNodeView } from './workflow-node-view';
 import { type NodeType, type WfEdge, type WorkflowDefinition, edgeLabel } from './workflow-model';
 
 export const PALETTE_MIME = 'application/x-forma-workflow-node';
 
 const nodeTypes = { step: WorkflowNodeView };
+const edgeTypes = { routed: RoutedEdge };
 
 /**
  * The minimap is an SVG (no CSS variables): each type's colour comes from its palette entry; this is
@@ -109,7 +111,7 @@ export function WorkflowCanvas({
         source: e.source,
         target: e.target,
         sourceHandle: handle,
-        type: 'smoothstep',
+        type: 'routed',
         label: shownLabel(e) || undefined,
         selected: selection.edge === e.id,
         animated: onPath,
@@ -145,6 +147,7 @@ export function WorkflowCanvas({
       nodes={nodes}
       edges={edges}
       nodeTypes={nodeTypes}
+      edgeTypes={edgeTypes}
       onNodesChange={onNodesChange}
       onNodeDragStop={(_e, _n, dragged) => onMove(new Map(dragged.map((n) => [n.id, n.position])))}
       onConnect={(c) => c.source && c.target && onConnect(c.source, c.target, c.sourceHandle ?? null)}

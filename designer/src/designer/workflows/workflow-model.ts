@@ -6,6 +6,7 @@
  */
 
 import { type NodeCatalog, handleOfEdge, handlesOf } from './node-catalog';
+import { layeredPositions } from './workflow-layout';
 
 /** A node type the server's registry knows (core or a plugin's): see node-catalog.ts. */
 export type NodeType = string;
@@ -245,47 +246,26 @@ export function needsLayout(def: WorkflowDefinition): boolean {
   return seen.size < def.nodes.length;
 }
 
+/** Spacing of steps placed one by one (added from the palette): a layer down, a sibling aside. */
 export const LAYER_GAP = 140;
 export const SIBLING_GAP = 240;
 
 /**
- * Top-down layered layout: each node on the layer of its longest distance from the start along
- * edges that do not loop back, siblings spread around the centre line in edge order.
+ * Top-down layered layout from the start (dagre: crossings minimised, room for every edge label);
+ * loops back (send back for rework) do not push steps down.
  */
 export function autoLayout(def: WorkflowDefinition): WorkflowDefinition {
-  const out = new Map<string, string[]>();
-  for (const e of def.edges) out.set(e.source, [...(out.get(e.source) ?? []), e.target]);
-  const start = def.nodes.find((n) => n.type === 'start') ?? def.nodes[0];
-  const layer = new Map<string, number>();
-  const order: string[] = [];
-  const visit = (id: string, depth: number, path: Set<string>) => {
-    if (path.has(id)) return; // a loop back (send back for rework) does not push nodes down
-    if ((layer.get(id) ?? -1) >= depth) return;
-    if (!layer.has(id)) order.push(id);
-    layer.set(id, depth);
-    path.add(id);
-    for (const next of out.get(id) ?? []) visit(next, depth + 1, path);
-    path.delete(id);
-  };
-  if (start) visit(start.id, 0, new Set());
-  let maxLayer = Math.max(0, ...layer.values());
-  for (const n of def.nodes)
-    if (!layer.has(n.id)) {
-      maxLayer += 1;
-      layer.set(n.id, maxLayer);
-      order.push(n.id);
-    }
-  const rows = new Map<number, string[]>();
-  for (const id of order) {
-    const l = layer.get(id) ?? 0;
-    rows.set(l, [...(rows.get(l) ?? []), id]);
-  }
-  const positions = new Map<string, { x: number; y: number }>();
-  for (const [l, ids] of rows)
-    ids.forEach((id, i) => {
-      positions.set(id, { x: (i - (ids.length - 1) / 2) * SIBLING_GAP, y: l * LAYER_GAP });
-    });
-  return moveNodes(def, positions);
+  const start = def.nodes.find((n) => n.type === 'start');
+  // dagre breaks cycles by a depth-first walk in node order: from the start, a loop's last edge is
+  // the one turned around, so the start stays on top.
+  const nodes = start ? [start, ...def.nodes.filter((n) => n !== start)] : def.nodes;
+  return moveNodes(
+    def,
+    layeredPositions({
+      nodes: nodes.map((n) => ({ id: n.id })),
+      edges: def.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, label: edgeLabel(e) })),
+    }),
+  );
 }
 
 /** Approver as one line, for the node card and lists. */
