@@ -177,6 +177,9 @@ describe('workflow designer', { timeout: 240_000 }, () => {
     await page.getByRole('button', { name: 'Fit to screen' }).click();
     await expect.poll(() => edgesThroughCards(page), { timeout: 30_000 }).toEqual([]);
     await screenshot(page, 'designer-workflow-tidy', { fullPage: false });
+    // One undoable step: back to the cards where they were drawn (the rest of the test clicks them there).
+    await page.getByRole('button', { name: 'Undo (Ctrl+Z)' }).click();
+    await page.getByRole('button', { name: 'Fit to screen' }).click();
 
     // Simulation: a 250,000 deal goes through both levels.
     await page.getByRole('tab', { name: 'Simulate' }).click();
