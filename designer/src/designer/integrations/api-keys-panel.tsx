@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Plus } from 'lucide-react';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/api-context';
 import { isApiError } from '../../api/api-error';
@@ -199,6 +199,77 @@ export function ApiKeysPanel({ meta }: { meta: Meta }) {
   );
 }
 
+/**
+ * The shell both "new" dialogs share: a name (required, checked before sending) and the dialog's own
+ * fields; the server's refusals shown at their fields (`refusals`: request field → form field).
+ */
+function NewNamedDialog<K extends string, T>({
+  formId,
+  title,
+  nameHint,
+  refusals,
+  create,
+  onCreated,
+  onClose,
+  children,
+}: {
+  formId: string;
+  title: string;
+  nameHint: string;
+  refusals: Record<string, K>;
+  create: (name: string) => Promise<T>;
+  onCreated: (created: T) => void;
+  onClose: () => void;
+  children: (errors: Partial<Record<K, string>>) => ReactNode;
+}) {
+  const { t } = useTranslation();
+  const [name, setName] = useState('');
+  const [errors, setErrors] = useState<Partial<Record<K | 'name' | 'form', string>>>({});
+  const mutation = useMutation({
+    mutationFn: () => create(name.trim()),
+    onSuccess: onCreated,
+    onError: (e) => setErrors(refusedAt(t, e, { name: 'name' as K | 'name', ...refusals })),
+  });
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!name.trim()) return setErrors({ name: t('common.required') } as typeof errors);
+    mutation.mutate();
+  }
+  return (
+    <Dialog
+      open
+      onOpenChange={(o) => !o && onClose()}
+      title={title}
+      closeLabel={t('common.close')}
+      footer={
+        <>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button variant="primary" type="submit" form={formId} loading={mutation.isPending}>
+            {t('integrations.create')}
+          </Button>
+        </>
+      }
+    >
+      <form id={formId} className="f-int-form" onSubmit={submit} noValidate>
+        <TextField
+          label={t('integrations.name')}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          hint={nameHint}
+          error={errors.name}
+          required
+        />
+        {children(errors as Partial<Record<K, string>>)}
+        {errors.form && (
+          <p className="f-field__error" role="alert">
+            {errors.form}
+          </p>
+        )}
+      </form>
+    </Dialog>
+  );
+}
+
 function NewAccountDialog({
   roles,
   onClose,
@@ -210,45 +281,18 @@ function NewAccountDialog({
 }) {
   const { t } = useTranslation();
   const api = useApi();
-  const [name, setName] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
-  const [errors, setErrors] = useState<{ name?: string; roles?: string; form?: string }>({});
-  const create = useMutation({
-    mutationFn: () => integrationsApi.createServiceAccount(api, { name: name.trim(), roles: chosen }),
-    onSuccess: onCreated,
-    onError: (e) => {
-      setErrors(refusedAt(t, e, { name: 'name', roles: 'roles' }));
-    },
-  });
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    if (!name.trim()) return setErrors({ name: t('common.required') });
-    create.mutate();
-  }
   return (
-    <Dialog
-      open
-      onOpenChange={(o) => !o && onClose()}
+    <NewNamedDialog
+      formId="f-int-new-account"
       title={t('integrations.newServiceAccount')}
-      closeLabel={t('common.close')}
-      footer={
-        <>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button variant="primary" type="submit" form="f-int-new-account" loading={create.isPending}>
-            {t('integrations.create')}
-          </Button>
-        </>
-      }
+      nameHint={t('integrations.accountNameHint')}
+      refusals={{ roles: 'roles' }}
+      create={(name) => integrationsApi.createServiceAccount(api, { name, roles: chosen })}
+      onCreated={onCreated}
+      onClose={onClose}
     >
-      <form id="f-int-new-account" className="f-int-form" onSubmit={submit} noValidate>
-        <TextField
-          label={t('integrations.name')}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          hint={t('integrations.accountNameHint')}
-          error={errors.name}
-          required
-        />
+      {(errors) => (
         <fieldset className={errors.roles ? 'f-int-checks f-field--invalid' : 'f-int-checks'}>
           <legend className="f-field__label">{t('integrations.roles')}</legend>
           {roles.length === 0 && <p className="f-field__hint">{t('integrations.noRoles')}</p>}
@@ -262,13 +306,8 @@ function NewAccountDialog({
           ))}
           {errors.roles && <p className="f-field__error">{errors.roles}</p>}
         </fieldset>
-        {errors.form && (
-          <p className="f-field__error" role="alert">
-            {errors.form}
-          </p>
-        )}
-      </form>
-    </Dialog>
+      )}
+    </NewNamedDialog>
   );
 }
 
@@ -283,68 +322,38 @@ function NewKeyDialog({
 }) {
   const { t } = useTranslation();
   const api = useApi();
-  const [name, setName] = useState('');
   const [account, setAccount] = useState(accounts[0]?.id ?? '');
   const [readOnly, setReadOnly] = useState(true);
-  const [errors, setErrors] = useState<{ name?: string; account?: string; form?: string }>({});
-  const create = useMutation({
-    mutationFn: () => integrationsApi.createApiKey(api, { serviceAccount: account, name: name.trim(), readOnly }),
-    onSuccess: onCreated,
-    onError: (e) => {
-      setErrors(refusedAt(t, e, { name: 'name', serviceAccount: 'account' }));
-    },
-  });
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    if (!name.trim()) return setErrors({ name: t('common.required') });
-    create.mutate();
-  }
   return (
-    <Dialog
-      open
-      onOpenChange={(o) => !o && onClose()}
+    <NewNamedDialog
+      formId="f-int-new-key"
       title={t('integrations.newApiKey')}
-      closeLabel={t('common.close')}
-      footer={
-        <>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button variant="primary" type="submit" form="f-int-new-key" loading={create.isPending}>
-            {t('integrations.create')}
-          </Button>
-        </>
-      }
+      nameHint={t('integrations.keyNameHint')}
+      refusals={{ serviceAccount: 'account' }}
+      create={(name) => integrationsApi.createApiKey(api, { serviceAccount: account, name, readOnly })}
+      onCreated={onCreated}
+      onClose={onClose}
     >
-      <form id="f-int-new-key" className="f-int-form" onSubmit={submit} noValidate>
-        <TextField
-          label={t('integrations.name')}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          hint={t('integrations.keyNameHint')}
-          error={errors.name}
-          required
-        />
-        <div className={errors.account ? 'f-field--invalid' : undefined}>
-          <SelectField
-            label={t('integrations.serviceAccount')}
-            value={account}
-            options={accounts.map((a) => ({ value: a.id, label: a.name }))}
-            onChange={setAccount}
+      {(errors) => (
+        <>
+          <div className={errors.account ? 'f-field--invalid' : undefined}>
+            <SelectField
+              label={t('integrations.serviceAccount')}
+              value={account}
+              options={accounts.map((a) => ({ value: a.id, label: a.name }))}
+              onChange={setAccount}
+            />
+            {errors.account && <p className="f-field__error">{errors.account}</p>}
+          </div>
+          <CheckField
+            label={t('integrations.readOnly')}
+            hint={t('integrations.readOnlyHint')}
+            checked={readOnly}
+            onChange={setReadOnly}
           />
-          {errors.account && <p className="f-field__error">{errors.account}</p>}
-        </div>
-        <CheckField
-          label={t('integrations.readOnly')}
-          hint={t('integrations.readOnlyHint')}
-          checked={readOnly}
-          onChange={setReadOnly}
-        />
-        {errors.form && (
-          <p className="f-field__error" role="alert">
-            {errors.form}
-          </p>
-        )}
-      </form>
-    </Dialog>
+        </>
+      )}
+    </NewNamedDialog>
   );
 }
 
