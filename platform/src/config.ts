@@ -28,6 +28,13 @@ export interface PlatformConfig {
   webhookAllowNetworks: string[];
   /** `DB_HEAVY_NICE`: nice value of embedded-database backends doing heavy work (0: off). */
   dbHeavyNice: number;
+  /**
+   * `INBOUND_SMTP_PORT` (unset: no listener), `INBOUND_SMTP_HOST` (default 127.0.0.1),
+   * `INBOUND_SMTP_MAX_BYTES`, `INBOUND_SMTP_PER_SENDER_HOUR`: the e-mail-to-case listener (docs/email-to-case.md).
+   */
+  inboundSmtp:
+    | { port: number; host: string; maxBytes: number | undefined; perSenderPerHour: number | undefined }
+    | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
@@ -57,6 +64,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       .map((s) => s.trim())
       .filter(Boolean),
     dbHeavyNice: niceOf(env.DB_HEAVY_NICE),
+    inboundSmtp: env.INBOUND_SMTP_PORT?.trim()
+      ? {
+          port: intOf(env.INBOUND_SMTP_PORT.trim(), 0),
+          host: env.INBOUND_SMTP_HOST?.trim() || '127.0.0.1',
+          maxBytes: env.INBOUND_SMTP_MAX_BYTES?.trim() ? intOf(env.INBOUND_SMTP_MAX_BYTES.trim(), 0) : undefined,
+          perSenderPerHour: env.INBOUND_SMTP_PER_SENDER_HOUR?.trim()
+            ? intOf(env.INBOUND_SMTP_PER_SENDER_HOUR.trim(), 0)
+            : undefined,
+        }
+      : undefined,
   };
 }
 
