@@ -66,7 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     dbHeavyNice: niceOf(env.DB_HEAVY_NICE),
     inboundSmtp: env.INBOUND_SMTP_PORT?.trim()
       ? {
-          port: intOf(env.INBOUND_SMTP_PORT.trim(), 0),
+          port: portOf(env.INBOUND_SMTP_PORT.trim()),
           host: env.INBOUND_SMTP_HOST?.trim() || '127.0.0.1',
           maxBytes: env.INBOUND_SMTP_MAX_BYTES?.trim() ? intOf(env.INBOUND_SMTP_MAX_BYTES.trim(), 0) : undefined,
           perSenderPerHour: env.INBOUND_SMTP_PER_SENDER_HOUR?.trim()
@@ -75,6 +75,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
         }
       : undefined,
   };
+}
+
+function portOf(v: string): number {
+  const n = intOf(v, 0);
+  if (n > 65535) throw new Error(`Expected a port from 0 to 65535, got ${n}`);
+  return n;
 }
 
 function niceOf(v: string | undefined): number {
