@@ -6,6 +6,7 @@
  * malformed messages, unknown recipients, a guessed case number, a flooding sender, bad settings.
  */
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { sendOutbox, type SmtpListener, smtpTransport, startSmtpListener } from '@forma/runtime';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
@@ -52,6 +53,42 @@ async function deliver(
   } finally {
     transport.close();
   }
+}
+
+/** Speaks SMTP line by line (no SIZE parameter, unlike nodemailer): the last reply to each command. */
+async function rawSmtp(commands: string[]): Promise<string[]> {
+  const socket = net.connect(listener.port, '127.0.0.1');
+  const replies: string[] = [];
+  let buffer = '';
+  let waiting: ((line: string) => void) | undefined;
+  const pending: string[] = [];
+  socket.on('data', (d) => {
+    buffer += d.toString('utf8');
+    let i = buffer.indexOf('\r\n');
+    while (i >= 0) {
+      const line = buffer.slice(0, i);
+      buffer = buffer.slice(i + 2);
+      // A final reply line has a space after its code; `250-` lines continue.
+      if (/^\d{3} /.test(line)) {
+        if (waiting) {
+          const w = waiting;
+          waiting = undefined;
+          w(line);
+        } else pending.push(line);
+      }
+      i = buffer.indexOf('\r\n');
+    }
+  });
+  const next = () =>
+    new Promise<string>((resolve) => (pending.length ? resolve(pending.shift() as string) : (waiting = resolve)));
+  await next(); // greeting
+  for (const c of commands) {
+    socket.write(`${c}\r\n`);
+    // After DATA's 354 the next "command" is the message itself, ending in its "." line.
+    replies.push(await next());
+  }
+  socket.end();
+  return replies;
 }
 
 const cases = async (filter: object) => {
@@ -238,7 +275,7 @@ describe('e-mail to case', () => {
     expect(await cases({ contact: { eq: contactId } })).toHaveLength(1);
     const list = await comments(caseId);
     expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ type: 'email', status: 'done', contact: contactId });
+    expect(list[0]).toMatchObject({ type: 'email', status: 'done', contact: contactId, owner: agent.id });
     expect(list[0]?.notes).toContain('Still burning.');
     const history = await tenant.api.get(`/api/records/activity/${list[0]?.id}/history`);
     expect(history.body.items[0].cause).toMatchObject({ kind: 'email' });
@@ -381,6 +418,17 @@ describe('e-mail to case', () => {
     });
     expect(big).toMatchObject({ ok: false, code: 552 });
     expect(await cases({ subject: { eq: 'Huge' } })).toHaveLength(0);
+    // A client that does not declare the size: refused after the data, still 552, nothing kept.
+    const replies = await rawSmtp([
+      'EHLO probe.test',
+      `MAIL FROM:<undeclared.${tag}@x.test>`,
+      `RCPT TO:<${helpAddress}>`,
+      'DATA',
+      `From: undeclared.${tag}@x.test\r\nSubject: Undeclared\r\n\r\n${'y'.repeat(76)}\r\n`.repeat(4500) + '.',
+      'QUIT',
+    ]);
+    expect(replies[4]).toMatch(/^552 /);
+    expect(await cases({ subject: { eq: 'Undeclared' } })).toHaveLength(0);
 
     // Within the message limit but over the 40 kB file limit: the case is made, the file named, not kept.
     const mid = await deliver({
@@ -474,6 +522,10 @@ describe('e-mail to case', () => {
     expect(get.body.addresses.map((a: { address: string }) => a.address)).toEqual([helpAddress, ackAddress]);
     const missing = await server.platform.get('/api/tenants/no_such_tenant/inbound-email');
     expect(missing.status).toBe(404);
+    const putMissing = await server.platform.put('/api/tenants/no_such_tenant/inbound-email', {
+      addresses: [{ address: 'x@mail.test', object: 'service_case', owner: agent.id }],
+    });
+    expect(putMissing.status, putMissing.text).toBe(404);
   });
 
   it("refuses another tenant's user as owner (400) and an address another tenant receives at (409); mail for a removed object waits (451)", async () => {

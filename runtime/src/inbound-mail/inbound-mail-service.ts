@@ -406,7 +406,11 @@ export class InboundMailService {
     if (o.fields.get('status')?.enum?.includes('done')) payload.status = 'done';
     if (contact && o.fields.get('contact')?.ref === 'contact') payload.contact = contact.id;
     if (contact?.account && o.fields.get('account')?.ref === 'account') payload.account = contact.account;
-    await this.deps.records.createMany(tx, o.name, [payload]);
+    // Owned like the case (whoever it is assigned to now), so it shows where the case does.
+    const owner = await this.deps.records.get(tx, shape.object.name, recordId, { fields: 'id,owner' });
+    await this.deps.records.createMany(tx, o.name, [payload], {
+      ...(typeof owner.owner === 'string' ? { owner: owner.owner } : {}),
+    });
   }
 
   /** The contact whose e-mail is the sender's (the oldest, when several share it). */
