@@ -468,8 +468,8 @@ describe('e-mail to case', () => {
       '',
       '@@@ this is not base64 @@@',
       '--never-closed',
-      'Content-Type: application/octet-stream; name="x.bin"',
-      'Content-Disposition: attachment; filename="x.bin"',
+      'Content-Type: application/octet-stream; name=".."',
+      'Content-Disposition: attachment; filename=".."',
       'Content-Transfer-Encoding: quoted-printable',
       '',
       '=ZZ=',
@@ -482,6 +482,9 @@ describe('e-mail to case', () => {
     });
     expect(found.status, found.text).toBe(200);
     expect(found.body.items).toHaveLength(1);
+    // An attachment named only "..": kept under a name of its own.
+    const files = await tenant.api.get(`/api/records/service_case/${found.body.items[0].id}/files`);
+    expect(files.body.items.map((f: { name: string }) => f.name)).toEqual(['attachment-1']);
     // Headers only, no body and no sender header: the envelope sender stands in.
     const bare = await deliver({ envelope: { from, to: [helpAddress] }, raw: 'Subject: bare\r\n\r\n' });
     expect(bare.ok, JSON.stringify(bare)).toBe(true);

@@ -192,7 +192,16 @@ export class InboundMailService {
         const acknowledged = entry.acknowledge && !automatic;
         outcome = { kind: 'created', object: object.name, id: recordId, automatic: Boolean(automatic), acknowledged };
       }
-      for (const file of kept) await this.deps.files.attachGenerated(tx, object.name, recordId, file);
+      for (const file of kept) {
+        try {
+          await this.deps.files.attachGenerated(tx, object.name, recordId, file);
+        } catch (e) {
+          // The files service refuses before writing (a name or body it will not take): the
+          // message is still worth keeping without that one file. Anything else fails the message.
+          if (!isAppError(e) || !['BAD_REQUEST', 'TOO_LARGE'].includes(e.code)) throw e;
+          this.deps.logger.warn({ err: e, tenant, file: file.name }, 'inbound mail: attachment not kept');
+        }
+      }
       await tx.db
         .withSchema(tx.schema)
         .insert({
@@ -435,7 +444,9 @@ export class InboundMailService {
     const kept: Array<{ name: string; contentType: string; data: Buffer }> = [];
     const skipped: string[] = [];
     for (const a of mail.attachments ?? []) {
-      const name = a.filename || `attachment-${kept.length + skipped.length + 1}`;
+      // A name that is only a path or dots ("..", "a/") would be refused by the files service.
+      const base = (a.filename ?? '').split(/[\\/]/).pop()?.trim() ?? '';
+      const name = base && base !== '.' && base !== '..' ? base : `attachment-${kept.length + skipped.length + 1}`;
       if (!a.content?.length) continue;
       if (a.content.length > this.deps.files.maxBytes) {
         skipped.push(`${name} (${a.content.length} bytes, over the ${this.deps.files.maxBytes}-byte file limit)`);
