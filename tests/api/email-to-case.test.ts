@@ -172,7 +172,7 @@ beforeAll(async () => {
       account: { type: 'string', format: 'uuid', 'x-ref': 'account' },
       contact: { type: 'string', format: 'uuid', 'x-ref': 'contact' },
       channel: { type: 'string', enum: ['phone', 'email', 'web'] },
-      status: { type: 'string', enum: ['new', 'waiting', 'resolved'], default: 'new' },
+      status: { type: 'string', enum: ['new', 'in_progress', 'waiting', 'resolved'], default: 'new' },
       description: { type: 'string', 'x-kind': 'textarea', maxLength: 4000 },
     },
     required: ['subject'],
@@ -327,6 +327,14 @@ describe('e-mail to case', () => {
       timeline.body.items.some((e: { kind: string; email?: { sent: boolean } }) => e.kind === 'email' && e.email?.sent),
     ).toBe(true);
 
+    // The agent now waits for the customer; her answer hands the case back.
+    const current = await agent.api.get(`/api/records/service_case/${caseId}`);
+    const waiting = await agent.api.patch(`/api/records/service_case/${caseId}`, {
+      status: 'waiting',
+      version: current.body.version,
+    });
+    expect(waiting.status, waiting.text).toBe(200);
+
     // The customer answers from her mail program: a new subject, only In-Reply-To/References.
     const answer = await deliver({
       from: ann,
@@ -341,6 +349,13 @@ describe('e-mail to case', () => {
     expect(list).toHaveLength(2);
     expect(list[1]?.notes).toContain('The technician can come at 3.');
     expect(await cases({ subject: { eq: 'Thanks!' } })).toHaveLength(0);
+    const after = await agent.api.get(`/api/records/service_case/${caseId}`);
+    expect(after.body.status).toBe('in_progress');
+    const history = await tenant.api.get(`/api/records/service_case/${caseId}/history`);
+    expect(history.body.items[0]).toMatchObject({
+      changes: { status: ['waiting', 'in_progress'] },
+      cause: { kind: 'email' },
+    });
   });
 
   it('acknowledges a new case where configured, never an automatic message, and drops our own messages', async () => {

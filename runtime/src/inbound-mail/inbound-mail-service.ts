@@ -179,6 +179,7 @@ export class InboundMailService {
       if (existing) {
         recordId = existing;
         await this.comment(tx, shape, recordId, subject, text, contact);
+        if (!automatic) await this.customerAnswered(tx, shape, recordId);
         outcome = { kind: 'commented', object: object.name, id: recordId, automatic: Boolean(automatic) };
       } else {
         const payload: RecordData = {};
@@ -391,6 +392,31 @@ export class InboundMailService {
     } catch (e) {
       if (isAppError(e) && e.code === 'NOT_FOUND') return false;
       throw e;
+    }
+  }
+
+  /**
+   * A case waiting for the customer is theirs to move again once they answer: `waiting` →
+   * `in_progress` (when the object's status has both). A case locked by a pending approval keeps
+   * its status; the answer is recorded all the same.
+   */
+  private async customerAnswered(tx: TxCtx, shape: CaseShape, id: string) {
+    const status = shape.object.fields.get('status');
+    if (!status?.enum?.includes('waiting') || !status.enum.includes('in_progress')) return;
+    const current = await this.deps.records.get(tx, shape.object.name, id, { fields: 'id,status' });
+    if (current.status !== 'waiting') return;
+    try {
+      await this.deps.records.systemUpdate(
+        tx,
+        shape.object.name,
+        id,
+        { status: 'in_progress' },
+        {
+          cause: tx.cause ?? changeCause('email', 'E-mail from the customer'),
+        },
+      );
+    } catch (e) {
+      if (!isAppError(e) || !['RECORD_LOCKED', 'CONFLICT'].includes(e.code)) throw e;
     }
   }
 
