@@ -80,7 +80,10 @@ async function rawSmtp(commands: string[]): Promise<string[]> {
     }
   });
   const next = () =>
-    new Promise<string>((resolve) => (pending.length ? resolve(pending.shift() as string) : (waiting = resolve)));
+    new Promise<string>((resolve) => {
+      if (pending.length) resolve(pending.shift() as string);
+      else waiting = resolve;
+    });
   await next(); // greeting
   for (const c of commands) {
     socket.write(`${c}\r\n`);
