@@ -38,6 +38,7 @@ import { mailMergeRoutes } from './routes/mail-merge-routes';
 import { workflowSimulateRoutes } from './routes/workflow-simulate-routes';
 import { workflowNodeTypeRoutes } from './routes/workflow-node-type-routes';
 import { integrationRoutes } from './routes/integration-routes';
+import { inboundMailRoutes } from './routes/inbound-mail-routes';
 
 export interface AppOptions {
   runtime: Runtime;
@@ -134,6 +135,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(workflowSimulateRoutes);
   await app.register(workflowNodeTypeRoutes);
   await app.register(integrationRoutes);
+  await app.register(inboundMailRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);
   await app.register(pluginRoutes(opts.plugins));
 

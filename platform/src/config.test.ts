@@ -12,3 +12,35 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DB_HEAVY_NICE: '25' })).toThrow(/0 \(off\) to 19/);
   });
 });
+
+describe('loadConfig: the inbound SMTP listener', () => {
+  it('is off without INBOUND_SMTP_PORT', () => {
+    expect(loadConfig({}).inboundSmtp).toBeUndefined();
+    expect(loadConfig({ INBOUND_SMTP_PORT: ' ' }).inboundSmtp).toBeUndefined();
+  });
+
+  it('listens on loopback by default, with the limits left to the runtime', () => {
+    expect(loadConfig({ INBOUND_SMTP_PORT: '2525' }).inboundSmtp).toEqual({
+      port: 2525,
+      host: '127.0.0.1',
+      maxBytes: undefined,
+      perSenderPerHour: undefined,
+    });
+  });
+
+  it('reads host and limits', () => {
+    expect(
+      loadConfig({
+        INBOUND_SMTP_PORT: '25',
+        INBOUND_SMTP_HOST: '0.0.0.0',
+        INBOUND_SMTP_MAX_BYTES: '1000000',
+        INBOUND_SMTP_PER_SENDER_HOUR: '5',
+      }).inboundSmtp,
+    ).toEqual({ port: 25, host: '0.0.0.0', maxBytes: 1_000_000, perSenderPerHour: 5 });
+  });
+
+  it('refuses a port that is not a number', () => {
+    expect(() => loadConfig({ INBOUND_SMTP_PORT: 'smtp' })).toThrow(/non-negative integer/);
+    expect(() => loadConfig({ INBOUND_SMTP_PORT: '70000' })).toThrow(/0 to 65535/);
+  });
+});

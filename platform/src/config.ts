@@ -30,6 +30,13 @@ export interface PlatformConfig {
   dbHeavyNice: number;
   /** `SCHEDULES`: `0` makes this process answer HTTP only; the timed sweeps run in the other processes. */
   schedules: boolean;
+  /**
+   * `INBOUND_SMTP_PORT` (unset: no listener), `INBOUND_SMTP_HOST` (default 127.0.0.1),
+   * `INBOUND_SMTP_MAX_BYTES`, `INBOUND_SMTP_PER_SENDER_HOUR`: the e-mail-to-case listener (docs/email-to-case.md).
+   */
+  inboundSmtp:
+    | { port: number; host: string; maxBytes: number | undefined; perSenderPerHour: number | undefined }
+    | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
@@ -60,7 +67,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       .filter(Boolean),
     dbHeavyNice: niceOf(env.DB_HEAVY_NICE),
     schedules: env.SCHEDULES !== '0',
+    inboundSmtp: env.INBOUND_SMTP_PORT?.trim()
+      ? {
+          port: portOf(env.INBOUND_SMTP_PORT.trim()),
+          host: env.INBOUND_SMTP_HOST?.trim() || '127.0.0.1',
+          maxBytes: env.INBOUND_SMTP_MAX_BYTES?.trim() ? intOf(env.INBOUND_SMTP_MAX_BYTES.trim(), 0) : undefined,
+          perSenderPerHour: env.INBOUND_SMTP_PER_SENDER_HOUR?.trim()
+            ? intOf(env.INBOUND_SMTP_PER_SENDER_HOUR.trim(), 0)
+            : undefined,
+        }
+      : undefined,
   };
+}
+
+function portOf(v: string): number {
+  const n = intOf(v, 0);
+  if (n > 65535) throw new Error(`Expected a port from 0 to 65535, got ${n}`);
+  return n;
 }
 
 function niceOf(v: string | undefined): number {

@@ -7,6 +7,8 @@ import {
   type Clock,
   sendOutbox,
   smtpTransport,
+  type SmtpListener,
+  startSmtpListener,
 } from '@forma/runtime';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
@@ -73,6 +75,14 @@ export async function startServer(opts: StartOptions): Promise<Server> {
       mail: { enabled: Boolean(config.smtp) },
       ...(config.filesDir ? { files: { dir: config.filesDir } } : {}),
       ...(config.webhookAllowNetworks.length ? { webhooks: { allowNetworks: config.webhookAllowNetworks } } : {}),
+      ...(config.inboundSmtp
+        ? {
+            inboundMail: {
+              ...(config.inboundSmtp.maxBytes ? { maxBytes: config.inboundSmtp.maxBytes } : {}),
+              ...(config.inboundSmtp.perSenderPerHour ? { perSenderPerHour: config.inboundSmtp.perSenderPerHour } : {}),
+            },
+          }
+        : {}),
       ...opts.runtimeConfig,
       // The embedded cluster's backends are processes of this machine: heavy work may run niced there.
       database: {
@@ -84,6 +94,7 @@ export async function startServer(opts: StartOptions): Promise<Server> {
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   let app: FastifyInstance | undefined;
+  let inbound: SmtpListener | undefined;
   try {
     await runtime.migrate();
     const plugins = await loadPlugins(runtime, { formaPlugins: config.formaPlugins });
@@ -131,6 +142,13 @@ export async function startServer(opts: StartOptions): Promise<Server> {
     // Webhook deliveries: this process takes its share of the pg-boss queue (docs/webhooks.md).
     await runtime.webhooks.start();
     const jobs = await schedulePluginJobs(runtime, plugins);
+    // E-mail to case: the inbound SMTP listener, only when a port is configured.
+    inbound = config.inboundSmtp
+      ? await startSmtpListener(runtime.inboundMail, app.log, {
+          port: config.inboundSmtp.port,
+          host: config.inboundSmtp.host,
+        })
+      : undefined;
     // In the background: the server answers meanwhile, and unique fields still without their index
     // refuse writes with 503 until it is built (runtime/src/records/unique-index-guard.ts).
     const stopIndexing = new AbortController();
@@ -144,6 +162,7 @@ export async function startServer(opts: StartOptions): Promise<Server> {
       url: address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1'),
       async close() {
         stopIndexing.abort();
+        await inbound?.close();
         await app?.close();
         await indexing;
         await jobs.stop();
@@ -152,6 +171,7 @@ export async function startServer(opts: StartOptions): Promise<Server> {
       },
     };
   } catch (e) {
+    await inbound?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await runtime.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);

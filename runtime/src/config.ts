@@ -2,6 +2,7 @@ import { defaultDocumentWorkersConfig, type DocumentWorkersConfig } from './docu
 import { type DbLoadConfig, defaultDbLoadConfig } from './db/db-load';
 import { defaultScriptsConfig, type ScriptsConfig } from './scripts/scripts-config';
 import { defaultWebhooksConfig, type WebhooksConfig } from './webhooks/webhook-config';
+import { defaultInboundMailConfig, type InboundMailConfig } from './inbound-mail/inbound-mail-service';
 
 /** Runtime settings; the platform fills them from the environment, tests override what they need. */
 export interface RuntimeConfig {
@@ -37,6 +38,8 @@ export interface RuntimeConfig {
   database: DbLoadConfig;
   /** Outbound webhooks: allowed private networks, timeouts, answer size, attempts (docs/webhooks.md). */
   webhooks: WebhooksConfig;
+  /** E-mail to case: message size limit and per-sender budget of the inbound listener (docs/email-to-case.md). */
+  inboundMail: InboundMailConfig;
 }
 
 export interface MetaConfig {
@@ -66,6 +69,7 @@ export const defaultRuntimeConfig: RuntimeConfig = {
   documents: defaultDocumentWorkersConfig,
   database: defaultDbLoadConfig,
   webhooks: defaultWebhooksConfig,
+  inboundMail: defaultInboundMailConfig,
 };
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

@@ -47,6 +47,7 @@ import { WebhookService } from './webhooks/webhook-service';
 import type { Resolver } from './webhooks/ssrf-guard';
 import { ApiKeyService } from './api-keys/api-key-service';
 import { RECORD_EVENTS } from './records/record-hooks';
+import { InboundMailService } from './inbound-mail/inbound-mail-service';
 
 export interface RuntimeOptions {
   db: Knex;
@@ -129,6 +130,10 @@ export function createRuntime(opts: RuntimeOptions) {
   });
   hooks.filter(RECORD_EVENTS.written, webhooks.capture, 'webhooks');
   const apiKeys = new ApiKeyService(db, users, clock);
+  const inboundMail = new InboundMailService(
+    { db, meta, records, files, limiter: new RateLimiter(db, clock), clock, logger },
+    config.inboundMail,
+  );
 
   // Approvals and automation rules: they change records through the records engine.
   const workflows = new WorkflowEngine(
@@ -219,6 +224,8 @@ export function createRuntime(opts: RuntimeOptions) {
     webhooks,
     /** Service accounts and their API keys (docs/api-keys.md). */
     apiKeys,
+    /** E-mail to case: inbound addresses, received messages, threaded replies (docs/email-to-case.md). */
+    inboundMail,
     /** Platform and tenant system migrations; safe to run from several processes at once. */
     async migrate(): Promise<void> {
       await runMigrations(db, PLATFORM_SCHEMA, platformMigrations);

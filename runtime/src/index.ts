@@ -61,6 +61,14 @@ export {
 export type { EscalationReport } from './workflows/escalate';
 export { sendOutbox, type EmailSenderOptions, type MailTransport, type SendReport } from './mail/email-sender';
 export { smtpTransport } from './mail/smtp-transport';
+export type {
+  InboundMailConfig,
+  InboundMailService,
+  ReceiveOutcome,
+  ReplyResult,
+} from './inbound-mail/inbound-mail-service';
+export type { InboundAddress, InboundMailSettings } from './inbound-mail/inbound-mail-settings';
+export { startSmtpListener, type SmtpListener, type SmtpListenerOptions } from './inbound-mail/smtp-listener';
 export type { InboxItem } from './workflows/approval-queries';
 export type { DelegationInput, DelegationView } from './workflows/delegations';
 export { validateGraph, type GraphIssue } from './workflows/validate-graph';

@@ -89,6 +89,8 @@ const ROUTES: Record<string, Route> = {
   'DELETE /api/tenants/{id}': { expect: platform, call: (fx) => ({ query: { confirm: fx.tenantA.id } }) },
   'GET /api/tenants/{id}/script-limits': { expect: platform },
   'PUT /api/tenants/{id}/script-limits': { expect: platform, call: () => ({ body: {} }) },
+  'GET /api/tenants/{id}/inbound-email': { expect: platform },
+  'PUT /api/tenants/{id}/inbound-email': { expect: platform, call: () => ({ body: { addresses: [] } }) },
 
   'POST /api/auth/login': {
     expect: everyone(200),
@@ -257,6 +259,8 @@ const ROUTES: Record<string, Route> = {
     call: () => ({ params: { template: 'letter' } }),
   },
   'GET /api/records/{object}/{id}/files': { expect: record(200, 200) },
+  // No inbound address receives deals: 400 for who may change the deal, 404 for who may not see it.
+  'POST /api/records/{object}/{id}/reply': { expect: record(400, 400), call: () => ({ body: { body: 'probe' } }) },
   'POST /api/records/{object}/{id}/files': {
     expect: record(201, 201),
     call: () => ({ raw: 'probe', headers: { 'content-type': 'text/plain' }, query: { name: 'probe.txt' } }),

@@ -6,13 +6,27 @@ import { PLATFORM_SCHEMA, SYSTEM_TABLE as T, tenantSchema } from '../model/namin
 
 /** What the sender needs of a mail transport (a nodemailer transporter fits). */
 export interface MailTransport {
-  sendMail(msg: {
-    from: string;
-    to: string;
-    subject: string;
-    text: string;
-    attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
-  }): Promise<unknown>;
+  sendMail(
+    msg: {
+      from: string;
+      to: string;
+      subject: string;
+      text: string;
+      attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
+    } & Partial<Threading>,
+  ): Promise<unknown>;
+}
+
+/**
+ * Headers that thread an e-mail into a conversation (inbound-mail/: replies from a case), kept in
+ * the outbox row's `threading` column. `headers` holds extra ones such as `Auto-Submitted`.
+ */
+export interface Threading {
+  messageId: string;
+  inReplyTo: string;
+  references: string[];
+  replyTo: string;
+  headers: Record<string, string>;
 }
 
 export interface EmailSenderOptions {
@@ -68,7 +82,7 @@ export async function sendOutbox(
           .orderBy('created_at')
           .forUpdate()
           .skipLocked()
-          .first('id', 'to_address', 'subject', 'body', 'attempts', 'attachment_file');
+          .first('id', 'to_address', 'subject', 'body', 'attempts', 'attachment_file', 'threading');
         if (!row) return undefined;
         const rows = trx.withSchema(schema).table(T.emailOutbox).where('id', row.id);
         try {
@@ -81,6 +95,7 @@ export async function sendOutbox(
             subject: row.subject,
             text: row.body,
             ...(attachments ? { attachments } : {}),
+            ...threadingOf(row.threading),
           });
           await rows.update({ sent_at: now, attempts: row.attempts + 1, last_error: null, next_attempt_at: null });
           return 'sent' as const;
@@ -100,6 +115,24 @@ export async function sendOutbox(
     }
   }
   return report;
+}
+
+/** Only the known threading keys of a row's `threading` column reach the transport. */
+function threadingOf(value: unknown): Partial<Threading> {
+  if (!value || typeof value !== 'object') return {};
+  const v = value as Record<string, unknown>;
+  const out: Partial<Threading> = {};
+  if (typeof v.messageId === 'string') out.messageId = v.messageId;
+  if (typeof v.inReplyTo === 'string') out.inReplyTo = v.inReplyTo;
+  if (Array.isArray(v.references)) out.references = v.references.filter((r): r is string => typeof r === 'string');
+  if (typeof v.replyTo === 'string') out.replyTo = v.replyTo;
+  if (v.headers && typeof v.headers === 'object')
+    out.headers = Object.fromEntries(
+      Object.entries(v.headers as Record<string, unknown>).filter(
+        (e): e is [string, string] => typeof e[1] === 'string',
+      ),
+    );
+  return out;
 }
 
 /** The `_files` row an e-mail carries; a file deleted meanwhile fails the attempt (the row keeps the error). */

@@ -81,6 +81,8 @@ export const SYSTEM_TABLE = {
   printTemplates: '_print_templates',
   /** Files attached to records, contents inline (documents/file-store.ts). */
   files: '_files',
+  /** Message ids of e-mails received into and sent from records (inbound-mail/): how replies thread. */
+  inboundMail: '_inbound_mail',
 } as const;
 
 /**

@@ -13,6 +13,7 @@ import { automationRunsMigration } from '../automations/automation-migration';
 import { usersAdminMigration } from '../users/user-admin-migration';
 import { metaDocumentOrderMigration } from '../meta/meta-document-order-migration';
 import { integrationsMigration } from '../webhooks/integrations-migration';
+import { inboundMailMigration } from '../inbound-mail/inbound-mail-migration';
 
 /**
  * System tables inside every tenant schema, applied in order to new tenants and to existing ones at
@@ -115,4 +116,6 @@ export const tenantMigrations: Migration[] = [
   integrationsMigration,
   // The users screen: last sign-in and e-mailed invitations (users/user-admin-migration.ts).
   usersAdminMigration,
+  // E-mail to case: message ids for threading, threading headers on the outbox (inbound-mail/).
+  inboundMailMigration,
 ];
