@@ -189,20 +189,40 @@ export class DocumentService {
       const target = model.objects.get(obj.fields.get(name)?.ref ?? '');
       if (value && typeof value === 'object') labelled(value as Record<string, unknown>, target?.labelField ?? 'name');
     }
-    for (const child of obj.children) data[child.name] = await this.lines(ctx, child.object, child.field, id);
+    for (const child of obj.children) data[child.name] = await this.lines(ctx, model, child.object, child.field, id);
     return data;
   }
 
-  private async lines(ctx: Ctx, object: string, field: string, parent: string): Promise<Record<string, unknown>[]> {
+  /** A record's line items, their lookups expanded and printing as their label (`{{product}}`, `{{product.name}}`). */
+  private async lines(
+    ctx: Ctx,
+    model: Model,
+    object: string,
+    field: string,
+    parent: string,
+  ): Promise<Record<string, unknown>[]> {
     const out: Record<string, unknown>[] = [];
+    const lineObject = model.objects.get(object);
+    // The parent lookup is the record being printed: expanding it on every line would only repeat it.
+    const lookups = [...(lineObject?.fields.values() ?? [])].filter(
+      (f) => f.ref && f.column && f.name !== 'id' && f.name !== field,
+    );
     let cursor: string | undefined;
     try {
       do {
         const page = await this.deps.records.list(ctx, object, {
           filter: { [field]: { eq: parent } },
           limit: 500,
+          ...(lookups.length > 0 ? { expand: lookups.map((f) => f.name).join(',') } : {}),
           ...(cursor ? { cursor } : {}),
         });
+        for (const line of page.items)
+          for (const f of lookups) {
+            const value = line[f.name];
+            const target = model.objects.get(f.ref ?? '');
+            if (value && typeof value === 'object')
+              labelled(value as Record<string, unknown>, target?.labelField ?? 'name');
+          }
         out.push(...page.items);
         cursor = page.nextCursor ?? undefined;
       } while (cursor && out.length < MAX_LINES);
@@ -223,6 +243,8 @@ export class DocumentService {
 
 /** An expanded lookup prints as its label (`{{account}}`) while `{{account.city}}` still works. */
 function labelled(record: Record<string, unknown>, labelField: string) {
+  // Expanded lookups may share one object for one target (two lines of the same product).
+  if (Object.hasOwn(record, 'toString')) return;
   Object.defineProperty(record, 'toString', {
     value: () => String(record[labelField] ?? record.name ?? record.id ?? ''),
     enumerable: false,
