@@ -161,4 +161,60 @@ describe('printing auto-numbers and lookups of line items', () => {
     expect(text).toContain(`Contract ${contract.body.number}`);
     expect(contract.body.number).toMatch(/^C-\d{4}-\d{4}$/);
   });
+
+  it('previews an unsaved template against a record, refusing at the field, admins only', async () => {
+    const ok = await tenant.api.post('/api/print-templates/order/preview', {
+      record: orderId,
+      html: '<h1>{{number}}</h1>{{#each lines}}<p>{{product.name}}</p>{{/each}}',
+    });
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.body.html).toContain('<h1>SO-0001</h1>');
+    expect(ok.body.text).toContain('Widget 小部件');
+    const pdf = await fetch(new URL('/api/print-templates/order/preview', tenant.api.baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tenant.api.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ record: orderId, html: '<p>{{title}}</p>', format: 'pdf', footer: 'p {{page}}' }),
+    });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const bad = await tenant.api.post('/api/print-templates/order/preview', { record: orderId, html: '{{nope}}' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields).toEqual({ 'html.nope': 'unknown field' });
+    const missing = await tenant.api.post('/api/print-templates/order/preview', {
+      record: '00000000-0000-4000-8000-000000000000',
+      html: '<p>{{title}}</p>',
+    });
+    expect(missing.status).toBe(404);
+    const user = await tenant.addUser({ roles: [] });
+    const denied = await user.api.post('/api/print-templates/order/preview', { record: orderId, html: '<p>x</p>' });
+    expect(denied.status).toBe(403);
+  });
+
+  it("lists a Word file's tags and flags those naming no field, storing nothing", async () => {
+    const docx = docxOf(docxParagraph('{number} {nmae} {#lines}{product.sku} {qty} {oops}{/lines}'));
+    const r = await fetch(new URL('/api/print-templates/order/docx-tags', tenant.api.baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tenant.api.token}`, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(docx),
+    });
+    const body = await r.json();
+    expect(r.status, JSON.stringify(body)).toBe(200);
+    expect(body.tags).toEqual([
+      { tag: 'number' },
+      { tag: 'nmae' },
+      { tag: 'lines' },
+      { tag: 'product.sku', inside: 'lines' },
+      { tag: 'qty', inside: 'lines' },
+      { tag: 'oops', inside: 'lines' },
+    ]);
+    expect(body.unknown).toEqual(['nmae', 'oops']);
+    const list = await tenant.api.get('/api/print-templates', { query: { object: 'order' } });
+    expect(list.body.items.map((t: { name: string }) => t.name).sort()).toEqual(['letter', 'standard']);
+    const broken = await fetch(new URL('/api/print-templates/order/docx-tags', tenant.api.baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tenant.api.token}`, 'content-type': 'application/octet-stream' },
+      body: 'not a docx',
+    });
+    expect(broken.status).toBe(400);
+  });
 });

@@ -11,7 +11,7 @@ import { compileTemplate } from './document-templates';
 import { htmlToText } from './mail-merge-text';
 import { checkTemplate } from './print-template-check';
 import { type PrintTemplate, printTemplateStore } from './print-template-store';
-import { checkWordFields } from './word-template-check';
+import { checkWordFields, unknownWordTags } from './word-template-check';
 
 export interface DocumentServiceDeps {
   meta: MetaService;
@@ -62,16 +62,7 @@ export class DocumentService {
     if (!NAME.test(name)) throw badRequest('Template names are lower-case letters, digits and _');
     const model = await this.deps.meta.model(ctx);
     const obj = this.objectOf(model, object);
-    if (typeof input.html !== 'string' || input.html.trim() === '')
-      throw validationFailed('html is required', { html: 'required' });
-    if (input.html.length > MAX_HTML)
-      throw validationFailed('html is too long', { html: `at most ${MAX_HTML} characters` });
-    const page = input.page ?? {};
-    if (page.size !== undefined && !SIZES.has(page.size))
-      throw validationFailed('Unknown page size', { 'page.size': 'A4, A5, LETTER or LEGAL' });
-    checkTemplate(model, obj, input.html, 'html');
-    if (input.header) checkTemplate(model, obj, input.header, 'header', ['page', 'pages']);
-    if (input.footer) checkTemplate(model, obj, input.footer, 'footer', ['page', 'pages']);
+    const page = checkInput(model, obj, input);
     return printTemplateStore.save(ctx, {
       object,
       name,
@@ -84,6 +75,54 @@ export class DocumentService {
         ...(input.footer ? { footer: input.footer } : {}),
       },
     });
+  }
+
+  /**
+   * An unsaved template rendered against one record (the designer's live preview): the same checks
+   * as saving, the same data as printing (the caller's read scope and field security), nothing stored.
+   * `html` answers the rendered HTML and its text; `pdf` the document as printing would draw it.
+   */
+  async previewTemplate(
+    ctx: Ctx,
+    object: string,
+    id: string,
+    input: PrintTemplateInput,
+    format: 'html' | 'pdf' = 'html',
+  ): Promise<{ html: string; text: string } | { pdf: Buffer }> {
+    if (!ctx.isAdmin) throw forbidden('Tenant admins only');
+    const model = await this.deps.meta.model(ctx);
+    const obj = this.objectOf(model, object);
+    const page = checkInput(model, obj, input);
+    const data = await this.recordData(ctx, object, id);
+    const html = compile(input.html)(data);
+    if (format === 'pdf') return { pdf: await this.pdf(ctx.tenant, html, input.header, input.footer, data, page) };
+    return { html, text: htmlToText(html) };
+  }
+
+  /**
+   * A Word file's tags, read as an upload reads them (same limits and refusals) without storing it,
+   * with those that name no field: the designer lists them before the admin saves.
+   */
+  async inspectWordTemplate(
+    ctx: Ctx,
+    object: string,
+    docx: Buffer,
+  ): Promise<{ tags: { tag: string; inside?: string }[]; unknown: string[] }> {
+    if (!ctx.isAdmin) throw forbidden('Tenant admins only');
+    const model = await this.deps.meta.model(ctx);
+    const obj = this.objectOf(model, object);
+    const found = await this.wordTags(ctx.tenant, docx);
+    const tags: { tag: string; inside?: string }[] = [];
+    const walk = (node: WordTags, inside?: string) => {
+      for (const [raw, inner] of Object.entries(node)) {
+        const tag = raw.trim();
+        if (tag === '' || tag === '.') continue;
+        tags.push(inside ? { tag, inside } : { tag });
+        if (Object.keys(inner).length > 0) walk(inner, inside ? `${inside}.${tag}` : tag);
+      }
+    };
+    walk(found);
+    return { tags, unknown: unknownWordTags(model, obj, found) };
   }
 
   async deleteTemplate(ctx: Ctx, object: string, name: string): Promise<void> {
@@ -239,6 +278,21 @@ export class DocumentService {
     if (!obj) throw notFound(`Unknown object: ${object}`);
     return obj;
   }
+}
+
+/** What saving and previewing refuse: missing or long HTML, an unknown page size, placeholders that cannot print. */
+function checkInput(model: Model, obj: ObjectModel, input: PrintTemplateInput): PageSetup {
+  if (typeof input.html !== 'string' || input.html.trim() === '')
+    throw validationFailed('html is required', { html: 'required' });
+  if (input.html.length > MAX_HTML)
+    throw validationFailed('html is too long', { html: `at most ${MAX_HTML} characters` });
+  const page = input.page ?? {};
+  if (page.size !== undefined && !SIZES.has(page.size))
+    throw validationFailed('Unknown page size', { 'page.size': 'A4, A5, LETTER or LEGAL' });
+  checkTemplate(model, obj, input.html, 'html');
+  if (input.header) checkTemplate(model, obj, input.header, 'header', ['page', 'pages']);
+  if (input.footer) checkTemplate(model, obj, input.footer, 'footer', ['page', 'pages']);
+  return page;
 }
 
 /** An expanded lookup prints as its label (`{{account}}`) while `{{account.city}}` still works. */
