@@ -135,7 +135,7 @@ describe('print templates', { timeout: 300_000 }, () => {
     await dialog.getByText('Enter an API name').waitFor();
     await dialog.getByText('Required').waitFor();
     await screenshot(page, 'print-templates-new-refused');
-    await dialog.getByRole('textbox', { name: 'Name' }).fill('Order confirmation');
+    await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('Order confirmation');
     expect(await dialog.getByRole('textbox', { name: 'API name' }).inputValue()).toBe('order_confirmation');
     await dialog.getByRole('button', { name: 'Create' }).click();
 
