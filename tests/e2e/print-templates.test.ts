@@ -148,7 +148,7 @@ describe('print templates', { timeout: 300_000 }, () => {
     await expect.poll(() => body.inputValue()).toBe('<h1>Order {{number}}');
     await body.press('End');
     await body.pressSequentially('</h1>\n<p>');
-    await picker.getByText('Customer (Customer)').click();
+    await picker.locator('summary', { hasText: 'Customer' }).click();
     await picker.getByRole('button', { name: /^City\s*\{\{customer\.city\}\}/ }).click();
     await body.pressSequentially('</p>\n');
     await picker.getByText('Lines (line items)').click();
@@ -233,6 +233,14 @@ describe('print templates', { timeout: 300_000 }, () => {
     await dialog.getByText('1 e-mail queued for sending.').waitFor();
     await dialog.getByText('1 record skipped (no address):').waitFor();
     await screenshot(page, 'print-templates-merge-done');
+    await dialog.getByRole('button', { name: 'Close' }).first().click();
+
+    // The whole list (its view and filters) goes through the same confirmation.
+    await page.getByRole('button', { name: 'Mail merge this list' }).click();
+    await dialog.getByRole('button', { name: 'Send…' }).click();
+    await dialog.getByText('1 of 2 records will get an e-mail.').waitFor();
+    await dialog.getByRole('button', { name: 'Back' }).click();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(errors).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { Mail } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../api/api-context';
@@ -19,6 +20,40 @@ interface Audience {
   total: number;
   withoutEmail: number;
   names: string[];
+}
+
+/** "Mail merge this list": the whole list as filtered now (its view and the user's filters). */
+export function MailMergeListButton({
+  object,
+  schema,
+  filter,
+  lang,
+}: {
+  object: string;
+  schema: ObjectSchema;
+  filter: ApiFilter | undefined;
+  lang: string;
+}) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  if (emailFieldsOf(schema).length === 0) return null;
+  return (
+    <>
+      <Button icon={<Mail size={16} aria-hidden="true" />} onClick={() => setOpen(true)}>
+        {t('mailMerge.wholeList')}
+      </Button>
+      {open && (
+        <MailMergeDialog
+          open={open}
+          onClose={() => setOpen(false)}
+          object={object}
+          schema={schema}
+          filter={filter ?? {}}
+          lang={lang}
+        />
+      )}
+    </>
+  );
 }
 
 /** E-mail fields of an object, the addresses a merge may send to. */
@@ -126,7 +161,8 @@ export function MailMergeDialog({
       await documentsApi(api).mergePreview(object, input);
       const all = await records.list(object, { filter, limit: 1, count: true });
       const missing = await records.list(object, {
-        filter: { and: [filter, { [to]: { isNull: true } }] },
+        filter:
+          Object.keys(filter).length > 0 ? { and: [filter, { [to]: { isNull: true } }] } : { [to]: { isNull: true } },
         limit: 20,
         count: true,
         ...(labelField ? { fields: [labelField] } : {}),

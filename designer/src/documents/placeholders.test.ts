@@ -38,7 +38,7 @@ describe('the field picker', () => {
     const groups = pickerGroups(meta, 'quote', 'en');
     expect(groups.map((g) => [g.kind, g.title])).toEqual([
       ['fields', 'Quote'],
-      ['lookup', 'Account (Account)'],
+      ['lookup', 'Account'],
       ['lines', 'Lines'],
     ]);
     expect(groups[0]?.items.map((i) => i.insert)).toEqual([

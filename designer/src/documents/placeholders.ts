@@ -68,11 +68,13 @@ export function pickerGroups(meta: AppMeta, object: string, lang: string): Picke
     own.push({ label, insert: placeholderFor(name, f) });
     const ref = f['x-ref'];
     const target = typeof ref === 'string' ? meta.objects[ref] : undefined;
+    const targetLabel = target && ref ? objectLabel(ref, target, lang) : '';
     if (target && ref)
       groups.push({
         kind: 'lookup',
         field: name,
-        title: `${label} (${objectLabel(ref, target, lang)})`,
+        // "Customer (Customer)" says nothing twice; "Bill to (Customer)" says where its fields come from.
+        title: targetLabel === label ? label : `${label} (${targetLabel})`,
         items: printable(target)
           .filter(([, tf]) => fieldKind(tf) !== 'children')
           .map(([tn, tf]) => ({ label: fieldLabel(target, tn, lang), insert: placeholderFor(`${name}.${tn}`, tf) })),

@@ -1683,6 +1683,7 @@ export const en = {
     sendByEmail: 'Send by e-mail…',
   },
   mailMerge: {
+    wholeList: 'Mail merge this list',
     button: 'Mail merge',
     title: 'Mail merge',
     noEmailField: 'This object has no e-mail field to send to.',

@@ -1668,6 +1668,7 @@ export const zhCN: Translations = {
     sendByEmail: '通过邮件发送…',
   },
   mailMerge: {
+    wholeList: '合并整个列表',
     button: '邮件合并',
     title: '邮件合并',
     noEmailField: '该对象没有可发送的邮箱字段。',
