@@ -134,7 +134,7 @@ describe('print templates', { timeout: 300_000 }, () => {
     await dialog.getByRole('button', { name: 'Create' }).click();
     await dialog.getByText('Enter an API name').waitFor();
     await dialog.getByText('Required').waitFor();
-    await screenshot(page, 'print-templates-new-refused');
+    await screenshot(page, 'print-templates-new-refused', { fullPage: false });
     await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('Order confirmation');
     expect(await dialog.getByRole('textbox', { name: 'API name' }).inputValue()).toBe('order_confirmation');
     await dialog.getByRole('button', { name: 'Create' }).click();
@@ -182,13 +182,14 @@ describe('print templates', { timeout: 300_000 }, () => {
     await frame.getByText('Order SO-0001').waitFor();
     await frame.getByText('Widget 小部件 x 3').waitFor();
     await frame.getByText('上海').waitFor();
-    await screenshot(page, 'print-templates-editor-preview', { fullPage: true });
+    await page.locator('iframe[title="Preview"]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'print-templates-editor-preview', { fullPage: false });
 
     await page.getByRole('button', { name: 'Publish…' }).click();
     await review.getByText('Paper size, orientation or margins changed').waitFor();
-    await screenshot(page, 'print-templates-publish-review');
+    await screenshot(page, 'print-templates-publish-review', { fullPage: false });
     await review.getByRole('button', { name: 'Publish', exact: true }).click();
-    await page.getByText('“Order confirmation” is published').waitFor();
+    await page.getByText('“Order confirmation” is published').first().waitFor();
     const stored = await app.tenant.api.get('/api/print-templates/order/order_confirmation');
     expect(stored.status).toBe(200);
     expect(stored.body.footer).toBe('Page {{page}} of {{pages}}');
@@ -215,7 +216,7 @@ describe('print templates', { timeout: 300_000 }, () => {
     await page.goto('/o/customer');
     await page.getByRole('checkbox', { name: 'Select Acme 公司' }).check();
     await page.getByRole('checkbox', { name: 'Select Nomail Ltd' }).check();
-    await page.getByRole('button', { name: 'Mail merge' }).click();
+    await page.getByRole('button', { name: 'Mail merge', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Mail merge' });
     await dialog.getByRole('textbox', { name: 'Subject' }).fill('Hello {{nope}}');
     await dialog.getByRole('button', { name: 'Preview' }).click();
@@ -223,16 +224,16 @@ describe('print templates', { timeout: 300_000 }, () => {
     await dialog.getByRole('textbox', { name: 'Subject' }).fill('Hello {{name}}');
     await dialog.getByRole('button', { name: 'Preview' }).click();
     await dialog.getByText('To: buyer@acme.test · Subject: Hello Acme 公司').waitFor();
-    await screenshot(page, 'print-templates-merge-preview');
+    await screenshot(page, 'print-templates-merge-preview', { fullPage: false });
     await dialog.getByRole('button', { name: 'Send…' }).click();
     await dialog.getByText('1 of 2 records will get an e-mail.').waitFor();
     await dialog.getByText('1 record has no e-mail address and is skipped:').waitFor();
     await dialog.getByRole('listitem').filter({ hasText: 'Nomail Ltd' }).waitFor();
-    await screenshot(page, 'print-templates-merge-confirm');
+    await screenshot(page, 'print-templates-merge-confirm', { fullPage: false });
     await dialog.getByRole('button', { name: 'Send 1 e-mail' }).click();
     await dialog.getByText('1 e-mail queued for sending.').waitFor();
     await dialog.getByText('1 record skipped (no address):').waitFor();
-    await screenshot(page, 'print-templates-merge-done');
+    await screenshot(page, 'print-templates-merge-done', { fullPage: false });
     await dialog.getByRole('button', { name: 'Close' }).first().click();
 
     // The whole list (its view and filters) goes through the same confirmation.
@@ -254,7 +255,7 @@ describe('print templates', { timeout: 300_000 }, () => {
     await dialog.getByRole('textbox', { name: 'API 名称' }).fill('Bad Name');
     await dialog.getByRole('button', { name: '创建' }).click();
     await dialog.getByText('以字母开头，只能使用小写字母、数字和 _').waitFor();
-    await screenshot(page, 'print-templates-new-refused-zh-cn');
+    await screenshot(page, 'print-templates-new-refused-zh-cn', { fullPage: false });
     await dialog.getByRole('button', { name: '取消' }).click();
 
     await page.getByRole('link', { name: 'Order confirmation' }).click();
@@ -270,7 +271,7 @@ describe('print templates', { timeout: 300_000 }, () => {
     await page.goto(`/o/order/${orderId}`);
     await page.getByRole('button', { name: '打印' }).click();
     await page.getByRole('menuitem', { name: 'Word：Order letter（.docx）' }).waitFor();
-    await screenshot(page, 'print-templates-record-menu-zh-cn');
+    await screenshot(page, 'print-templates-record-menu-zh-cn', { fullPage: false });
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('menuitem', { name: '打印：Order confirmation（PDF）' }).click(),
@@ -284,7 +285,7 @@ describe('print templates', { timeout: 300_000 }, () => {
     await signIn(page, app.admin);
     await page.goto(`/o/order/${orderId}`);
     await page.getByRole('button', { name: 'Print' }).click();
-    await screenshot(page, 'print-templates-record-menu-phone');
+    await screenshot(page, 'print-templates-record-menu-phone', { fullPage: false });
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('menuitem', { name: 'Word: Order letter (.docx)' }).click(),
@@ -292,6 +293,18 @@ describe('print templates', { timeout: 300_000 }, () => {
     expect(download.suggestedFilename()).toBe('Order letter First order.docx');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+
+    // A customer (an object with an e-mail field) is sent its letter from its own page.
+    const acme = await app.tenant.api.get('/api/records/customer', { query: { q: 'Acme' } });
+    await page.goto(`/o/customer/${acme.body.items[0].id}`);
+    await page.getByRole('button', { name: 'Print' }).click();
+    await page.getByRole('menuitem', { name: 'Send by e-mail…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Mail merge' });
+    await dialog.getByRole('button', { name: 'Send…' }).click();
+    await dialog.getByText('1 of 1 records will get an e-mail.').waitFor();
+    await screenshot(page, 'print-templates-send-confirm-phone', { fullPage: false });
+    await dialog.getByRole('button', { name: 'Send 1 e-mail' }).click();
+    await dialog.getByText('1 e-mail queued for sending.').waitFor();
     expect(errors).toEqual([]);
   });
 });
