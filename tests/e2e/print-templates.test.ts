@@ -210,6 +210,37 @@ describe('print templates', { timeout: 300_000 }, () => {
     expect(errors).toEqual([]);
   });
 
+  it('lists the tags of an uploaded Word file and flags those naming no field (English)', async () => {
+    const { page, errors } = await app.newPage({ viewport: DESKTOP });
+    await signIn(page, app.admin);
+    await page.goto('/designer/documents?object=customer');
+    await page.getByRole('button', { name: 'Upload Word template' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Upload Word template' });
+    await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('Customer card');
+    const file = dialog.getByLabel('Word file (.docx)');
+    const docx = (body: string) => ({
+      name: 'card.docx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      buffer: docxOf(docxParagraph(body)),
+    });
+    await file.setInputFiles(docx('Dear {name}, {cty}'));
+    const tags = dialog.getByRole('region', { name: 'Tags in the file' });
+    await tags.getByText('1 tag names no field: cty. Correct it in Word and upload again.').waitFor();
+    await tags.getByRole('listitem').filter({ hasText: '{cty}' }).getByText('unknown field').waitFor();
+    expect(await dialog.getByRole('button', { name: 'Save Word template' }).isDisabled()).toBe(true);
+    await screenshot(page, 'print-templates-word-unknown', { fullPage: false });
+    await file.setInputFiles(docx('Dear {name}, {city}'));
+    await tags.getByRole('listitem').filter({ hasText: '{city}' }).waitFor();
+    await dialog.getByRole('button', { name: 'Save Word template' }).click();
+    await page
+      .getByRole('row', { name: /Customer card/ })
+      .getByText('Word')
+      .waitFor();
+    const stored = await app.tenant.api.get('/api/print-templates/customer/customer_card');
+    expect(stored.body.kind).toBe('docx');
+    expect(errors).toEqual([]);
+  });
+
   it('sends a mail merge from a list selection after a confirmation (English)', async () => {
     const { page, errors } = await app.newPage({ viewport: DESKTOP });
     await signIn(page, app.admin);

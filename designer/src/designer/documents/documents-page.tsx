@@ -147,7 +147,8 @@ export function DocumentsPage() {
       <WordUploadDialog
         open={dialog === 'word'}
         object={object}
-        taken={(templates.data ?? []).map((x) => x.name)}
+        // A Word template is replaced by uploading under its name again; a print template's name is taken.
+        taken={(templates.data ?? []).filter((x) => x.kind === 'html').map((x) => x.name)}
         onClose={() => setDialog(undefined)}
       />
     </Page>
