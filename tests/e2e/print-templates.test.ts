@@ -182,6 +182,11 @@ describe('print templates', { timeout: 300_000 }, () => {
     await frame.getByText('Order SO-0001').waitFor();
     await frame.getByText('Widget 小部件 x 3').waitFor();
     await frame.getByText('上海').waitFor();
+    // The preview follows the draft as it is typed.
+    await page.getByRole('textbox', { name: 'Header' }).fill('Forma Ltd');
+    await body.press('End');
+    await body.pressSequentially('\n<p>Thank you</p>');
+    await frame.getByText('Thank you').waitFor();
     await page.locator('iframe[title="Preview"]').scrollIntoViewIfNeeded();
     await screenshot(page, 'print-templates-editor-preview', { fullPage: false });
 

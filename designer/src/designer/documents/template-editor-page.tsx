@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ArrowLeft, Eye, FileDown, Trash2, Upload } from 'lucide-react';
-import { type ReactNode, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useApi } from '../../api/api-context';
@@ -460,6 +460,13 @@ function PreviewPanel({
       setBusy(false);
     }
   };
+  // Once shown, the preview follows the draft: re-rendered a moment after typing stops.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a change of the draft re-renders
+  useEffect(() => {
+    if (!picked || html === undefined) return;
+    const timer = setTimeout(() => void run(false), 800);
+    return () => clearTimeout(timer);
+  }, [draft]);
   return (
     <Card>
       <section className="f-doc-preview" aria-label={t('documents.preview')}>
