@@ -62,6 +62,8 @@ export const appRoutes: RouteObject[] = [
           { path: 'integrations', element: lazyDesignerScreen('IntegrationsPage') },
           { path: 'reports', element: lazyDesignerScreen('ReportsPage') },
           { path: 'reports/:name', element: lazyDesignerScreen('ReportLabelsPage') },
+          { path: 'documents', element: lazyDesignerScreen('DocumentsPage') },
+          { path: 'documents/:object/:name', element: lazyDesignerScreen('TemplateEditorPage') },
         ],
       },
       { path: '*', element: <NotFoundPage /> },

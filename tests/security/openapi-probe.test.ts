@@ -408,6 +408,14 @@ const ROUTES: Record<string, Route> = {
     expect: adminOnly(404),
     call: () => ({ params: { name: 'zz_probe' } }),
   },
+  'POST /api/print-templates/{object}/preview': {
+    expect: adminOnly(200, 404),
+    call: async (fx) => ({ body: { record: await fx.deal(), html: '<p>{{name}}</p>' } }),
+  },
+  'POST /api/print-templates/{object}/docx-tags': {
+    expect: adminOnly(400),
+    call: () => ({ raw: 'not a docx', headers: { 'content-type': 'application/octet-stream' } }),
+  },
   'PUT /api/print-templates/{object}/{name}/docx': {
     expect: adminOnly(400),
     call: () => ({

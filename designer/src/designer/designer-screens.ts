@@ -2,6 +2,8 @@
 // the code editor or the object designer (see lazy-designer.tsx).
 export { AutomationEditorPage } from './automations/automation-editor-page';
 export { AutomationsPage } from './automations/automations-page';
+export { DocumentsPage } from './documents/documents-page';
+export { TemplateEditorPage } from './documents/template-editor-page';
 export { IntegrationsPage } from './integrations/integrations-page';
 export { HistoryPage } from './objects/history-page';
 export { ObjectEditorPage } from './objects/object-editor-page';

@@ -7,6 +7,7 @@ import {
   GitBranch,
   LayoutTemplate,
   PencilRuler,
+  Printer,
   Plug,
   Shield,
   SquareStack,
@@ -25,6 +26,7 @@ type AreaKey =
   | 'workflows'
   | 'automations'
   | 'reports'
+  | 'documents'
   | 'permissions'
   | 'users'
   | 'scripts'
@@ -39,6 +41,7 @@ const AREA_ROUTES: Partial<Record<AreaKey, string>> = {
   workflows: '/designer/workflows',
   automations: '/designer/automations',
   reports: '/designer/reports',
+  documents: '/designer/documents',
   permissions: '/designer/permissions',
   users: '/designer/users',
   scripts: '/designer/scripts',
@@ -52,6 +55,7 @@ const AREAS: Array<[key: AreaKey, LucideIcon]> = [
   ['workflows', GitBranch],
   ['automations', Zap],
   ['reports', BarChart3],
+  ['documents', Printer],
   ['permissions', Shield],
   ['users', Users],
   ['scripts', Code2],
@@ -63,7 +67,9 @@ const AREAS: Array<[key: AreaKey, LucideIcon]> = [
 const areaTexts = (key: AreaKey) =>
   key === 'reports'
     ? (['reportLabels.area', 'reportLabels.areaBody'] as const)
-    : ([`designer.${key}`, `designer.${key}Body`] as const);
+    : key === 'documents'
+      ? (['documents.area', 'documents.areaBody'] as const)
+      : ([`designer.${key}`, `designer.${key}Body`] as const);
 
 /** `/designer`: the admin's entry to the visual designer; each area becomes a route of its own. */
 export function DesignerHomePage() {

@@ -1,7 +1,8 @@
+import { emailFieldsOf, MailMergeDialog } from '../documents/mail-merge-dialog';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PencilLine, Trash2, UserRoundCog, X } from 'lucide-react';
+import { Mail, PencilLine, Trash2, UserRoundCog, X } from 'lucide-react';
 import { useApi } from '../api/api-context';
 import { fieldErrorText } from '../i18n/error-text';
 import { enumLabel, fieldLabel } from '../i18n/pick-label';
@@ -89,6 +90,7 @@ export function BulkActions({ object, schema, lang, selected, listFilter, sort, 
   const toast = useToast();
   const queryClient = useQueryClient();
   const [dialog, setDialog] = useState<'update' | 'owner' | 'delete' | undefined>();
+  const [merging, setMerging] = useState(false);
   const [running, setRunning] = useState<Running | undefined>();
   const [report, setReport] = useState<BulkOutcome | undefined>();
   const [field, setField] = useState('');
@@ -157,6 +159,11 @@ export function BulkActions({ object, schema, lang, selected, listFilter, sort, 
           <Button size="sm" icon={<UserRoundCog size={16} aria-hidden="true" />} onClick={() => setDialog('owner')}>
             {t('bulk.changeOwner')}
           </Button>
+          {emailFieldsOf(schema).length > 0 && (
+            <Button size="sm" icon={<Mail size={16} aria-hidden="true" />} onClick={() => setMerging(true)}>
+              {t('mailMerge.button')}
+            </Button>
+          )}
           <ExportMenu
             object={object}
             filter={{ id: { in: selected } }}
@@ -175,6 +182,16 @@ export function BulkActions({ object, schema, lang, selected, listFilter, sort, 
         </>
       )}
       <IconButton label={t('common.close')} icon={<X size={16} aria-hidden="true" />} onClick={onClear} />
+      {merging && (
+        <MailMergeDialog
+          open={merging}
+          onClose={() => setMerging(false)}
+          object={object}
+          schema={schema}
+          filter={{ id: { in: selected } }}
+          lang={lang}
+        />
+      )}
 
       <Dialog
         open={dialog === 'update'}

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { ObjectSchema } from '../meta/meta-types';
 import { Button } from '../ui';
+import { MailMergeListButton } from '../documents/mail-merge-dialog';
 import { ExportMenu } from './export-menu';
 import type { ApiFilter } from './filter-model';
 import { RecordListTypeSwitch } from './record-list-type-switch';
@@ -58,6 +59,7 @@ export function RecordListToolbar(p: ToolbarProps) {
         <span className="f-btn__label">{t('list.import')}</span>
       </Link>
       <ExportMenu object={object} filter={p.filter} sort={ls.sort} />
+      <MailMergeListButton object={object} schema={p.schema} filter={p.filter} lang={p.lang} />
       <Link className="f-btn f-btn--ghost f-btn--md" to={`/o/${object}/bin`}>
         <Trash2 size={16} aria-hidden="true" />
         <span className="f-btn__label">{t('webApp.bin')}</span>

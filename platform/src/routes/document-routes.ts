@@ -118,6 +118,50 @@ export async function documentRoutes(fastify: FastifyInstance) {
       (await documents().saveTemplate(request.ctx, request.params.object, request.params.name, request.body)) as never,
   );
 
+  app.post(
+    '/api/print-templates/:object/preview',
+    {
+      preHandler: app.requireAdmin,
+      bodyLimit: 256 * 1024,
+      schema: {
+        tags,
+        summary: 'An unsaved print template rendered against one record (tenant admins)',
+        description:
+          'The same checks as saving (400 at the field) and the same data as printing, nothing stored. ' +
+          '`format: "html"` (default) answers {html, text}; `"pdf"` the PDF.',
+        security: bearer,
+        params: { type: 'object', required: ['object'], properties: { object: objectName } },
+        body: {
+          ...templateBody,
+          required: ['html', 'record'],
+          properties: {
+            ...templateBody.properties,
+            record: uuidParam,
+            format: { type: 'string', enum: ['html', 'pdf'] },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { html: { type: 'string' }, text: { type: 'string' } },
+            description: '{html, text}, or application/pdf with format "pdf"',
+          },
+          ...errors(400, 401, 403, 404, 413),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { record, format, ...input } = request.body;
+      const out = await documents().previewTemplate(request.ctx, request.params.object, record, input, format);
+      if ('pdf' in out)
+        return reply
+          .header('content-type', 'application/pdf')
+          .header('content-disposition', 'inline; filename="preview.pdf"')
+          .send(out.pdf as never);
+      return out;
+    },
+  );
+
   app.delete(
     '/api/print-templates/:object/:name',
     {

@@ -55,6 +55,41 @@ export async function wordTemplateRoutes(fastify: FastifyInstance) {
     },
   );
 
+  app.post(
+    '/api/print-templates/:object/docx-tags',
+    {
+      preHandler: app.requireAdmin,
+      bodyLimit: MAX_DOCX_BYTES,
+      schema: {
+        tags,
+        summary: "A Word file's tags and those naming no field, without storing it (tenant admins)",
+        description: 'The body is the .docx; checked as an upload is (broken files or tags → 400, too large → 413).',
+        security: bearer,
+        params: { type: 'object', required: ['object'], properties: { object: objectName } },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              tags: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { tag: { type: 'string' }, inside: { type: 'string' } },
+                },
+              },
+              unknown: { type: 'array', items: { type: 'string' } },
+            },
+          },
+          ...errors(400, 401, 403, 404, 413),
+        },
+      },
+    },
+    async (request) => {
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      return app.runtime.documents.inspectWordTemplate(request.ctx, request.params.object, body);
+    },
+  );
+
   app.get(
     '/api/records/:object/:id/docx/:template',
     {

@@ -11,7 +11,7 @@ import { compileTemplate } from './document-templates';
 import { htmlToText } from './mail-merge-text';
 import { checkTemplate } from './print-template-check';
 import { type PrintTemplate, printTemplateStore } from './print-template-store';
-import { checkWordFields } from './word-template-check';
+import { checkWordFields, unknownWordTags } from './word-template-check';
 
 export interface DocumentServiceDeps {
   meta: MetaService;
@@ -62,16 +62,7 @@ export class DocumentService {
     if (!NAME.test(name)) throw badRequest('Template names are lower-case letters, digits and _');
     const model = await this.deps.meta.model(ctx);
     const obj = this.objectOf(model, object);
-    if (typeof input.html !== 'string' || input.html.trim() === '')
-      throw validationFailed('html is required', { html: 'required' });
-    if (input.html.length > MAX_HTML)
-      throw validationFailed('html is too long', { html: `at most ${MAX_HTML} characters` });
-    const page = input.page ?? {};
-    if (page.size !== undefined && !SIZES.has(page.size))
-      throw validationFailed('Unknown page size', { 'page.size': 'A4, A5, LETTER or LEGAL' });
-    checkTemplate(model, obj, input.html, 'html');
-    if (input.header) checkTemplate(model, obj, input.header, 'header', ['page', 'pages']);
-    if (input.footer) checkTemplate(model, obj, input.footer, 'footer', ['page', 'pages']);
+    const page = checkInput(model, obj, input);
     return printTemplateStore.save(ctx, {
       object,
       name,
@@ -84,6 +75,54 @@ export class DocumentService {
         ...(input.footer ? { footer: input.footer } : {}),
       },
     });
+  }
+
+  /**
+   * An unsaved template rendered against one record (the designer's live preview): the same checks
+   * as saving, the same data as printing (the caller's read scope and field security), nothing stored.
+   * `html` answers the rendered HTML and its text; `pdf` the document as printing would draw it.
+   */
+  async previewTemplate(
+    ctx: Ctx,
+    object: string,
+    id: string,
+    input: PrintTemplateInput,
+    format: 'html' | 'pdf' = 'html',
+  ): Promise<{ html: string; text: string } | { pdf: Buffer }> {
+    if (!ctx.isAdmin) throw forbidden('Tenant admins only');
+    const model = await this.deps.meta.model(ctx);
+    const obj = this.objectOf(model, object);
+    const page = checkInput(model, obj, input);
+    const data = await this.recordData(ctx, object, id);
+    const html = compile(input.html)(data);
+    if (format === 'pdf') return { pdf: await this.pdf(ctx.tenant, html, input.header, input.footer, data, page) };
+    return { html, text: htmlToText(html) };
+  }
+
+  /**
+   * A Word file's tags, read as an upload reads them (same limits and refusals) without storing it,
+   * with those that name no field: the designer lists them before the admin saves.
+   */
+  async inspectWordTemplate(
+    ctx: Ctx,
+    object: string,
+    docx: Buffer,
+  ): Promise<{ tags: { tag: string; inside?: string }[]; unknown: string[] }> {
+    if (!ctx.isAdmin) throw forbidden('Tenant admins only');
+    const model = await this.deps.meta.model(ctx);
+    const obj = this.objectOf(model, object);
+    const found = await this.wordTags(ctx.tenant, docx);
+    const tags: { tag: string; inside?: string }[] = [];
+    const walk = (node: WordTags, inside?: string) => {
+      for (const [raw, inner] of Object.entries(node)) {
+        const tag = raw.trim();
+        if (tag === '' || tag === '.') continue;
+        tags.push(inside ? { tag, inside } : { tag });
+        if (Object.keys(inner).length > 0) walk(inner, inside ? `${inside}.${tag}` : tag);
+      }
+    };
+    walk(found);
+    return { tags, unknown: unknownWordTags(model, obj, found) };
   }
 
   async deleteTemplate(ctx: Ctx, object: string, name: string): Promise<void> {
@@ -189,20 +228,40 @@ export class DocumentService {
       const target = model.objects.get(obj.fields.get(name)?.ref ?? '');
       if (value && typeof value === 'object') labelled(value as Record<string, unknown>, target?.labelField ?? 'name');
     }
-    for (const child of obj.children) data[child.name] = await this.lines(ctx, child.object, child.field, id);
+    for (const child of obj.children) data[child.name] = await this.lines(ctx, model, child.object, child.field, id);
     return data;
   }
 
-  private async lines(ctx: Ctx, object: string, field: string, parent: string): Promise<Record<string, unknown>[]> {
+  /** A record's line items, their lookups expanded and printing as their label (`{{product}}`, `{{product.name}}`). */
+  private async lines(
+    ctx: Ctx,
+    model: Model,
+    object: string,
+    field: string,
+    parent: string,
+  ): Promise<Record<string, unknown>[]> {
     const out: Record<string, unknown>[] = [];
+    const lineObject = model.objects.get(object);
+    // The parent lookup is the record being printed: expanding it on every line would only repeat it.
+    const lookups = [...(lineObject?.fields.values() ?? [])].filter(
+      (f) => f.ref && f.column && f.name !== 'id' && f.name !== field,
+    );
     let cursor: string | undefined;
     try {
       do {
         const page = await this.deps.records.list(ctx, object, {
           filter: { [field]: { eq: parent } },
           limit: 500,
+          ...(lookups.length > 0 ? { expand: lookups.map((f) => f.name).join(',') } : {}),
           ...(cursor ? { cursor } : {}),
         });
+        for (const line of page.items)
+          for (const f of lookups) {
+            const value = line[f.name];
+            const target = model.objects.get(f.ref ?? '');
+            if (value && typeof value === 'object')
+              labelled(value as Record<string, unknown>, target?.labelField ?? 'name');
+          }
         out.push(...page.items);
         cursor = page.nextCursor ?? undefined;
       } while (cursor && out.length < MAX_LINES);
@@ -221,8 +280,25 @@ export class DocumentService {
   }
 }
 
+/** What saving and previewing refuse: missing or long HTML, an unknown page size, placeholders that cannot print. */
+function checkInput(model: Model, obj: ObjectModel, input: PrintTemplateInput): PageSetup {
+  if (typeof input.html !== 'string' || input.html.trim() === '')
+    throw validationFailed('html is required', { html: 'required' });
+  if (input.html.length > MAX_HTML)
+    throw validationFailed('html is too long', { html: `at most ${MAX_HTML} characters` });
+  const page = input.page ?? {};
+  if (page.size !== undefined && !SIZES.has(page.size))
+    throw validationFailed('Unknown page size', { 'page.size': 'A4, A5, LETTER or LEGAL' });
+  checkTemplate(model, obj, input.html, 'html');
+  if (input.header) checkTemplate(model, obj, input.header, 'header', ['page', 'pages']);
+  if (input.footer) checkTemplate(model, obj, input.footer, 'footer', ['page', 'pages']);
+  return page;
+}
+
 /** An expanded lookup prints as its label (`{{account}}`) while `{{account.city}}` still works. */
 function labelled(record: Record<string, unknown>, labelField: string) {
+  // Expanded lookups may share one object for one target (two lines of the same product).
+  if (Object.hasOwn(record, 'toString')) return;
   Object.defineProperty(record, 'toString', {
     value: () => String(record[labelField] ?? record.name ?? record.id ?? ''),
     enumerable: false,

@@ -3,19 +3,39 @@ import { badRequest } from '../errors';
 
 /** One Handlebars environment with the document helpers; escaping stays on (`{{ }}` escapes HTML). */
 const hbs = Handlebars.create();
-hbs.registerHelper('date', (value: unknown) => {
-  if (value === null || value === undefined || value === '') return '';
-  const d = new Date(String(value));
-  return Number.isNaN(d.getTime()) ? String(value) : d.toISOString().slice(0, 10);
-});
-hbs.registerHelper('number', (value: unknown, decimals: unknown) => {
-  if (value === null || value === undefined || value === '') return '';
-  const n = Number(value);
-  const digits = typeof decimals === 'number' ? Math.min(Math.max(0, decimals), 6) : 2;
-  return Number.isFinite(n)
-    ? new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n)
-    : String(value);
-});
+hbs.registerHelper(
+  'date',
+  fieldOr('date', (value: unknown) => {
+    if (value === null || value === undefined || value === '') return '';
+    const d = new Date(String(value));
+    return Number.isNaN(d.getTime()) ? String(value) : d.toISOString().slice(0, 10);
+  }),
+);
+hbs.registerHelper(
+  'number',
+  fieldOr('number', (value: unknown, decimals: unknown) => {
+    if (value === null || value === undefined || value === '') return '';
+    const n = Number(value);
+    const digits = typeof decimals === 'number' ? Math.min(Math.max(0, decimals), 6) : 2;
+    return Number.isFinite(n)
+      ? new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n)
+      : String(value);
+  }),
+);
+
+/**
+ * Handlebars calls a helper for a bare `{{number}}` even when the record has a field of that name
+ * (an auto-number is often called `number`), handing it only its options: the template checker
+ * accepts it as the field, so print the field of the current context, as a plain mustache would.
+ */
+function fieldOr(name: string, helper: (...args: unknown[]) => unknown) {
+  return function (this: unknown, ...args: unknown[]) {
+    if (args.length > 1) return helper(...args);
+    const scope = this as Record<string, unknown> | null;
+    const value = scope && typeof scope === 'object' && Object.hasOwn(scope, name) ? scope[name] : undefined;
+    return value ?? '';
+  };
+}
 const compileOptions = { knownHelpersOnly: true, knownHelpers: { date: true, number: true } } as const;
 /** A template compiled with the document helpers (also used by mail merge). */
 export const compileTemplate = (source: string) => rendersOr400(hbs.compile(source, compileOptions));

@@ -85,9 +85,12 @@ const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffs
 
 /** Gives lookups back the label they print as, which structured cloning dropped. */
 function withLabels({ data, labels }: WorkerData): Record<string, unknown> {
-  for (const [field, label] of Object.entries(labels)) {
-    const value = data[field];
-    if (value && typeof value === 'object')
+  for (const [path, label] of Object.entries(labels)) {
+    let value: unknown = data;
+    for (const part of path.split('.'))
+      value = value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+    // Cloning keeps shared objects shared (every line's `owner` is one user): label each once.
+    if (value && typeof value === 'object' && !Object.hasOwn(value, 'toString'))
       Object.defineProperty(value, 'toString', { value: () => label, enumerable: false });
   }
   return data;

@@ -162,12 +162,22 @@ export class DocumentWorkers {
   }
 }
 
-/** Record data for a worker: lookups printing as their label say so explicitly (cloning drops `toString`). */
+/**
+ * Record data for a worker: lookups printing as their label say so explicitly (cloning drops
+ * `toString`), by path — `account`, and a line's `lines.0.product`.
+ */
 export function workerData(data: Record<string, unknown>): WorkerData {
   const labels: Record<string, string> = {};
+  const isLabelled = (value: unknown): value is object =>
+    !!value && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, 'toString');
   for (const [field, value] of Object.entries(data)) {
-    if (value && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, 'toString'))
-      labels[field] = String(value);
+    if (isLabelled(value)) labels[field] = String(value);
+    else if (Array.isArray(value))
+      value.forEach((line, i) => {
+        if (line && typeof line === 'object')
+          for (const [inner, v] of Object.entries(line))
+            if (isLabelled(v)) labels[`${field}.${i}.${inner}`] = String(v);
+      });
   }
   return { data, labels };
 }

@@ -2,6 +2,7 @@ import { Trash2 } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { objectIcon } from '../../meta/nav-items';
+import { PrintMenu } from '../../documents/print-menu';
 import { ApprovalBadge } from '../../records/approval-badge';
 import { RecordActionButtons } from '../../records/record-action-buttons';
 import { actionsOf } from '../../records/record-actions';
@@ -42,6 +43,7 @@ export function RecordHeader({
           record && (
             <>
               <ApprovalBadge status={record.approval_status ?? 'none'} />
+              <PrintMenu object={object} schema={schema} record={record} lang={editor.locale} />
               <RecordActionButtons
                 meta={meta}
                 object={object}
