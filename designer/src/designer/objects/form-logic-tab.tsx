@@ -107,10 +107,8 @@ export function FormLogicTab({
                 options={RULE_EFFECTS.map((e) => ({ value: e, label: t(`formLogic.effect_${e}` as const) }))}
               />
               <div className="f-field">
-                <span className="f-field__label" id={`f-od-logic-fields-${i}`}>
-                  {t('formLogic.fields')}
-                </span>
-                <div className="f-od-logic__fields" role="group" aria-labelledby={`f-od-logic-fields-${i}`}>
+                <fieldset className="f-od-logic__fields">
+                  <legend className="f-field__label">{t('formLogic.fields')}</legend>
                   {targets.map((n) => (
                     <label key={n} className="f-od-logic__chip">
                       <input
@@ -125,7 +123,7 @@ export function FormLogicTab({
                       {label(n)}
                     </label>
                   ))}
-                </div>
+                </fieldset>
                 {sections.length > 0 && (
                   <SelectField
                     label={t('formLogic.addSection')}
