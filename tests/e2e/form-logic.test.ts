@@ -10,6 +10,7 @@ import { createRecord, type E2eApp, putMeta, screenshot, signIn, startE2eApp } f
  */
 let app: E2eApp;
 let acme: string;
+let ada: string;
 
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -82,6 +83,26 @@ const DEAL = {
   ],
 };
 
+/** Logged against a deal: started from the deal's related list, it gets the deal's account and contact. */
+const VISIT = {
+  title: 'Visit',
+  type: 'object',
+  'x-label-field': 'name',
+  'x-i18n': { 'zh-CN': { title: '拜访' } },
+  properties: {
+    name: { type: 'string', title: 'Name', maxLength: 200 },
+    deal: { type: 'string', title: 'Deal', format: 'uuid', 'x-ref': 'deal' },
+    account: { type: 'string', title: 'Account', format: 'uuid', 'x-ref': 'account' },
+    contact: {
+      type: 'string',
+      title: 'Contact',
+      format: 'uuid',
+      'x-ref': 'contact',
+      'x-lookup-filter': { account: '$record.account' },
+    },
+  },
+};
+
 const T = {
   en: {
     stage: 'Stage',
@@ -114,7 +135,8 @@ beforeAll(async () => {
   await putMeta(app.tenant, '/api/meta/objects/deal', DEAL);
   acme = (await createRecord(app.tenant, 'account', { name: 'Acme Corporation' })).id;
   const globex = (await createRecord(app.tenant, 'account', { name: 'Globex Industries' })).id;
-  await createRecord(app.tenant, 'contact', { name: 'Ada Acme', account: acme });
+  await putMeta(app.tenant, '/api/meta/objects/visit', VISIT);
+  ada = (await createRecord(app.tenant, 'contact', { name: 'Ada Acme', account: acme })).id;
   await createRecord(app.tenant, 'contact', { name: 'Gus Globex', account: globex });
 }, 300_000);
 
@@ -189,6 +211,32 @@ describe('form logic in the browser', { timeout: 240_000 }, () => {
       expect(errors).toEqual([]);
     });
   }
+
+  it("starts a record from a related list with its parent and what the parent knows (English, desktop)", async () => {
+    const deal = await createRecord(app.tenant, 'deal', { name: 'Acme renewal', account: acme, contact: ada });
+    const { page, errors } = await open('en');
+    await page.goto(`/o/deal/${deal.id}`);
+    await page.getByRole('heading', { name: 'Acme renewal', level: 1 }).waitFor();
+    await page.getByRole('tab', { name: 'Related' }).click();
+    await page.getByRole('heading', { name: 'Visit', level: 2 }).waitFor();
+    await page.getByRole('link', { name: 'New' }).last().click();
+    await page.getByRole('heading', { name: 'New Visit', level: 1 }).waitFor();
+    await expect.poll(() => page.locator('#root_deal').inputValue()).toBe('Acme renewal');
+    // The deal brings its account and contact; the contact picker stays within that account.
+    await expect.poll(() => page.locator('#root_account').inputValue()).toBe('Acme Corporation');
+    await expect.poll(() => page.locator('#root_contact').inputValue()).toBe('Ada Acme');
+    await screenshot(page, 'form-logic-from-related-list-desktop', { fullPage: false });
+    await page.locator('#root_name').fill('Site visit');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByRole('heading', { name: 'Site visit', level: 1 }).waitFor();
+    const id = /\/o\/visit\/([0-9a-f-]{36})/.exec(page.url())?.[1] ?? '';
+    expect((await app.tenant.api.get(`/api/records/visit/${id}`)).body).toMatchObject({
+      deal: deal.id,
+      account: acme,
+      contact: ada,
+    });
+    expect(errors).toEqual([]);
+  });
 
   it('lets an admin add a rule in the object designer and publish it (English, desktop)', async () => {
     const { page, errors } = await open('en');
