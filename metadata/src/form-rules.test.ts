@@ -101,6 +101,7 @@ describe('x-form-rules in a document', () => {
           loss_reason: { type: 'string', maxLength: 200 },
           net: { type: 'number', 'x-formula': '1' },
         },
+        required: ['stage'],
         'x-form-rules': rules,
       },
     },
@@ -123,6 +124,9 @@ describe('x-form-rules in a document', () => {
     ]);
     expect(paths([{ fields: ['loss_reason'], effect: 'show', when: { stage: { gt: 'a' } } }])).toEqual([
       '/objects/deal/x-form-rules/0/when: "gt" does not apply to "stage"',
+    ]);
+    expect(paths([{ fields: ['stage'], effect: 'hide', when: { loss_reason: { isNull: false } } }])).toEqual([
+      '/objects/deal/x-form-rules/0/fields/0: "stage" is always required: it cannot be hidden',
     ]);
     expect(
       paths([{ fields: ['loss_reason'], effect: 'blink', when: { stage: { eq: 'lost' } } }]).length,

@@ -157,6 +157,9 @@ class DocumentChecker {
         else if (!d?.column) this.add(`${at}/fields/${j}`, `"${name}" holds line items: a rule cannot target it`);
         else if (d.readOnly && rule.effect !== 'show' && rule.effect !== 'hide')
           this.add(`${at}/fields/${j}`, `"${name}" is computed: it can only be shown or hidden`);
+        // A hidden field's value is cleared on save, which an always-required field cannot be.
+        else if ((rule.effect === 'show' || rule.effect === 'hide') && def.required?.includes(name))
+          this.add(`${at}/fields/${j}`, `"${name}" is always required: it cannot be hidden`);
       });
       for (const p of formConditionProblems(rule.when, testable)) this.add(`${at}/when${p.at}`, p.message);
       for (const [field, cond] of conditionsOf(rule.when)) {
