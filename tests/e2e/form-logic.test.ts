@@ -212,7 +212,7 @@ describe('form logic in the browser', { timeout: 240_000 }, () => {
     });
   }
 
-  it("starts a record from a related list with its parent and what the parent knows (English, desktop)", async () => {
+  it('starts a record from a related list with its parent and what the parent knows (English, desktop)', async () => {
     const deal = await createRecord(app.tenant, 'deal', { name: 'Acme renewal', account: acme, contact: ada });
     const { page, errors } = await open('en');
     await page.goto(`/o/deal/${deal.id}`);
