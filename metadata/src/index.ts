@@ -5,6 +5,7 @@ export * from './metadata-issue';
 export * from './field-kinds';
 export * from './formula';
 export * from './formula-eval';
+export * from './form-rules';
 export * from './autonumber-format';
 export * from './system-fields';
 export { META_SCHEMAS, metaAjv, metaSchemaId, type MetaSchemaName } from './meta-ajv';

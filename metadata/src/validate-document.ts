@@ -6,7 +6,15 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { parseAutonumber } from './autonumber-format';
-import { COMMON_KEYWORDS, describeField, type FieldDescription, kindOf } from './field-kinds';
+import {
+  COMMON_KEYWORDS,
+  describeField,
+  FILTER_OPERATORS,
+  type FieldDescription,
+  type FilterOperator,
+  kindOf,
+} from './field-kinds';
+import { conditionsOf, formConditionProblems } from './form-rules';
 import { parseFormula } from './formula';
 import type {
   FieldDefinition,
@@ -128,6 +136,39 @@ class DocumentChecker {
         else if (column !== 'text' && column !== 'varchar' && column !== 'uuid' && column !== 'date')
           this.add(`${base}/x-duplicates/${i}/${j}`, 'Duplicate rules compare text, lookup and date fields');
       });
+    });
+    this.checkFormRules(def, described, base);
+  }
+
+  /**
+   * `x-form-rules` (form-rules.ts): targets are this object's own stored fields, conditions test
+   * its own fields with operators their kind offers. Refused at publish, so the engine never meets
+   * a rule it would have to guess about.
+   */
+  private checkFormRules(def: ObjectDefinition, described: ReadonlyMap<string, FieldDescription>, base: string): void {
+    const testable = new Set(
+      [...described.entries()].filter(([, d]) => d.kind.name !== 'children' && d.column).map(([n]) => n),
+    );
+    (def['x-form-rules'] ?? []).forEach((rule, i) => {
+      const at = `${base}/x-form-rules/${i}`;
+      rule.fields.forEach((name, j) => {
+        const d = described.get(name);
+        if (!def.properties[name]) this.add(`${at}/fields/${j}`, `"${name}" is not a field of this object`);
+        else if (!d?.column) this.add(`${at}/fields/${j}`, `"${name}" holds line items: a rule cannot target it`);
+        else if (d.readOnly && rule.effect !== 'show' && rule.effect !== 'hide')
+          this.add(`${at}/fields/${j}`, `"${name}" is computed: it can only be shown or hidden`);
+        // A hidden field's value is cleared on save, which an always-required field cannot be.
+        else if ((rule.effect === 'show' || rule.effect === 'hide') && def.required?.includes(name))
+          this.add(`${at}/fields/${j}`, `"${name}" is always required: it cannot be hidden`);
+      });
+      for (const p of formConditionProblems(rule.when, testable)) this.add(`${at}/when${p.at}`, p.message);
+      for (const [field, cond] of conditionsOf(rule.when)) {
+        const ops = described.get(field)?.operators;
+        if (!ops) continue;
+        for (const op of Object.keys(cond))
+          if ((FILTER_OPERATORS as readonly string[]).includes(op) && !ops.includes(op as FilterOperator))
+            this.add(`${at}/when`, `"${op}" does not apply to "${field}"`);
+      }
     });
   }
 

@@ -18,6 +18,8 @@ function hasValue(v: unknown): boolean {
  * designer) hides it until that other field has a value. Hidden fields keep their value.
  */
 export function isFieldShown(uiSchema: Json | undefined, name: string, data: Json | undefined): boolean {
+  // Hidden by the object's form rules right now (records/form-rules-view.ts).
+  if (asJson(uiSchema?.[name])?.['ui:ruleHidden'] === true) return false;
   const cond = asJson(asJson(uiSchema?.[name])?.['ui:visibleIf']);
   if (!cond || typeof cond.field !== 'string') return true;
   return hasValue(data?.[cond.field]);

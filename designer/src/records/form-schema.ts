@@ -1,3 +1,4 @@
+import type { FormRule } from '@forma/metadata/form-rules';
 import { isScaleSpec } from './widgets/scale-widget-spec';
 import type { FieldSchema, ObjectSchema } from '../meta/meta-types';
 import { enumLabel, fieldLabel, pickLabel } from '../i18n/pick-label';
@@ -27,6 +28,8 @@ export interface RecordForm {
   lineItems: Record<string, LineItemsSpec>;
   /** The computed fields the browser can work out as the user types (live-computed.ts), if any. */
   live?: (data: Json) => Json;
+  /** The object's form rules (x-form-rules): applied as the user types (form-rules-view.ts). */
+  rules?: FormRule[];
 }
 
 /** The grid of a line-items field, or undefined when the user may not see the child object. */
@@ -211,7 +214,15 @@ export function buildRecordForm(
     uiSchema['ui:order'] = [...order, '*'];
   }
   const live = objects ? liveComputer(objects, object) : undefined;
-  return { schema: { type: 'object', properties, required }, uiSchema, writable, lineItems, ...(live ? { live } : {}) };
+  const rules = Array.isArray(object['x-form-rules']) ? (object['x-form-rules'] as FormRule[]) : [];
+  return {
+    schema: { type: 'object', properties, required },
+    uiSchema,
+    writable,
+    lineItems,
+    ...(live ? { live } : {}),
+    ...(rules.length ? { rules } : {}),
+  };
 }
 
 /** Line rows as the API takes them: the id (to update) and the fields a row may write, nothing empty. */

@@ -23,7 +23,10 @@ function names(v: unknown): string[] {
 
 /** The fields the reader can see, in the form's order (`ui:order`, then the rest as defined). */
 export function orderedFields(form: RecordForm): string[] {
-  const all = Object.keys(asJson(form.schema.properties) ?? {});
+  // Fields the form rules hide for this record (form-rules-view.ts) are not read either.
+  const all = Object.keys(asJson(form.schema.properties) ?? {}).filter(
+    (f) => asJson(form.uiSchema[f])?.['ui:ruleHidden'] !== true,
+  );
   const order = names(form.uiSchema['ui:order']).filter((f) => all.includes(f));
   return [...order, ...all.filter((f) => !order.includes(f))];
 }

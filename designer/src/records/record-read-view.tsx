@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type KeyboardEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Check, Pencil } from 'lucide-react';
@@ -12,6 +12,7 @@ import { useSession } from '../session/session-context';
 import { cx } from '../ui';
 import { fieldKind, isComputed, labelFieldOf, valueKind } from './field-kind';
 import { accessOf, type FormDoc, type RecordForm } from './form-schema';
+import { applyFormRules } from './form-rules-view';
 import { LineItemsExport } from './line-items-export';
 import { formatValue } from './format-value';
 import { highlightFields, readSections, stageFieldOf } from './read-view-model';
@@ -45,7 +46,9 @@ type SaveResult = { ok: true } | { ok: false; message: string };
  * version read), Escape puts the old value back; the server's error stays at the field.
  */
 export function RecordReadView(props: ReadViewProps) {
-  const { meta, object, schema, form, formDoc, record, locked, lang } = props;
+  const { meta, object, schema, formDoc, record, locked, lang } = props;
+  // The record's form rules: hidden fields are not read, read-only-when fields are not edited in place.
+  const form = useMemo(() => applyFormRules(props.form, record, false).form, [props.form, record]);
   const { t } = useTranslation();
   const records = useRecordsApi();
   const queryClient = useQueryClient();
@@ -73,6 +76,7 @@ export function RecordReadView(props: ReadViewProps) {
   const editable = (f: string) => {
     const def = schema.properties?.[f];
     if (!def || locked || !form.writable.includes(f)) return false;
+    if ((form.uiSchema[f] as Record<string, unknown> | undefined)?.['ui:readonly'] === true) return false;
     const kind = fieldKind(def);
     // Multi-choices, date-times and line items are edited in the full form.
     const k = valueKind(def);

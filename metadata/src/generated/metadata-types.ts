@@ -146,6 +146,12 @@ export interface ObjectDefinition {
    */
   'x-duplicates'?: Name[][];
   /**
+   * Form logic: each rule shows, hides, requires or locks (readOnly) some fields while a condition on the record's fields holds (the records API's filter language, as the condition builder writes it). Kept on the object, not the form, because the records engine enforces it on every write (forms, API, imports, automations) and the form only mirrors it; both decide with the same evaluator (@forma/metadata/form-rules). A section of the form is targeted by listing its fields.
+   *
+   * @maxItems 50
+   */
+  'x-form-rules'?: FormRule[];
+  /**
    * Free-text fields that full-text search (the records API's q) looks in, each backed by a trigram index. Without it, q looks in every free-text field without an index (fine for small objects).
    *
    * @maxItems 20
@@ -218,7 +224,7 @@ export interface FieldDefinition {
   'x-kind'?: string;
   'x-ref'?: Name;
   /**
-   * Narrows a lookup picker's choices by what the form already holds: each key is a field of the target object, each value "$record.<field>" names a field of this record, e.g. {"account": "$record.account"} offers only the contacts of the chosen account. A hint for the picker, not a rule the server enforces.
+   * Narrows a lookup picker's choices by what the form already holds: each key is a field of the target object, each value "$record.<field>" names a field of this record, e.g. {"account": "$record.account"} offers only the contacts of the chosen account. The picker offers only matching records and the records engine refuses others (400 at the field); a source still empty narrows nothing.
    */
   'x-lookup-filter'?: {
     [k: string]: string | undefined;
@@ -336,6 +342,22 @@ export interface I18NEntry {
   enum?: {
     [k: string]: Label | undefined;
   };
+}
+export interface FormRule {
+  /**
+   * @minItems 1
+   * @maxItems 50
+   */
+  fields: Name[];
+  /**
+   * show: shown only while the condition holds (hidden otherwise); hide: hidden while it holds; require: required while it holds; readOnly: cannot be changed while it holds. A hidden field's value is cleared when the record is saved.
+   */
+  effect: 'show' | 'hide' | 'require' | 'readOnly';
+  when: Filter;
+  /**
+   * What a refused save says at the field (default: names the condition).
+   */
+  message?: string;
 }
 /**
  * What holders of a role may do, per object and per field, plus sharing rules.

@@ -3,12 +3,8 @@ import { DISCOUNT_APPROVAL_THRESHOLD } from './objects/quotes';
 
 /** Rules that carry the CRM's logic, run in the script sandbox on save (docs/scripts.md). */
 export const scripts = {
-  deal_lost_needs_reason: {
-    object: 'deal',
-    event: 'validate',
-    label: 'A lost deal needs a reason',
-    code: "if (record.stage === 'lost' && !record.lost_reason) error('lost_reason', 'Say why the deal was lost');",
-  },
+  // A lost deal's reason is a form rule of the deal (x-form-rules, objects/sales.ts): shown and
+  // required in the form as the stage changes, and enforced on every write.
   quote_discount_needs_approval: {
     object: 'quote',
     event: 'validate',

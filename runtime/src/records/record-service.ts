@@ -48,6 +48,7 @@ import { compileFilter, escapeLike, type QueryAccess } from './compile-query';
 import { type CursorSigner, decodeCursor, encodeCursor } from './cursor-codec';
 import { expandLookups, type LookupLabel, lookupLabels, parseExpand } from './expand-lookups';
 import { forbiddenWrites, projectColumns, readableColumns, toRecord, withoutHiddenFields } from './field-guard';
+import { applyFormRules, assertLookupFilters, hasFormLogic } from './form-logic';
 import { takeOwnerChange } from './owner-transfer';
 import { defaultSources, fillDefaultsFrom } from './default-from';
 import { recomputeRollups } from './line-items';
@@ -773,6 +774,10 @@ export class RecordService {
       this.scriptHost(tx),
     );
     const row: Row = { ...columnsOnly(object, record), ...scripted };
+    if (hasFormLogic(object)) {
+      Object.assign(row, applyFormRules(object, row, null, 'The record is not valid'));
+      await assertLookupFilters(tx, model, object, row, null, 'The record is not valid');
+    }
     for (const f of object.autonumbers) row[f.column!] = await nextAutonumber(tx.db, tx.schema, f, now);
     row.owner = owner;
     row.created_by = owner === null ? null : actor(tx);
@@ -901,7 +906,11 @@ export class RecordService {
       old,
       this.scriptHost(tx),
     );
-    const set = { ...columnsOnly(object, hook.patch), ...scripted, ...(owner ? { owner } : {}), ...system };
+    const set: Row = { ...columnsOnly(object, hook.patch), ...scripted, ...(owner ? { owner } : {}), ...system };
+    if (hasFormLogic(object)) {
+      Object.assign(set, applyFormRules(object, { ...old, ...set }, old, 'The changes are not valid'));
+      await assertLookupFilters(tx, model, object, { ...old, ...set }, old, 'The changes are not valid');
+    }
     const changed = Object.keys(diffRecords(object, old, { ...old, ...set })).length > 0;
     let row: Row | undefined;
     if (changed) row = await updateRow(tx.db, tx.schema, object, id, set, actor(tx));

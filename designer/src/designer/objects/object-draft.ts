@@ -1,6 +1,7 @@
 import type { FieldSchema, ObjectSchema } from '../../meta/meta-types';
 import type { FormDefinition, FullMetaDocument, MetaDocument, ViewDefinition } from '../common/meta-write-api';
 import { formWithoutField, formWithRenamedField } from './form-layout';
+import { rulesWithoutField } from './form-logic-model';
 
 /** Everything the object editor changes at once: the object, its form and its list views. */
 export interface EditorDraft {
@@ -87,7 +88,7 @@ export function removeField(d: EditorDraft, name: string): EditorDraft {
     const sort = v.sort?.filter((s) => s.replace(/^-/, '') !== name);
     return { ...v, columns: columns.length ? columns : ['id'], ...(sort ? { sort } : {}) };
   });
-  return { ...d, object, form: d.form ? formWithoutField(d.form, name) : null, views };
+  return { ...d, object: rulesWithoutField(object, name), form: d.form ? formWithoutField(d.form, name) : null, views };
 }
 
 /**

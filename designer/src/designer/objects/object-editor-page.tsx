@@ -11,6 +11,7 @@ import { useUnsavedChangesGuard } from '../common/use-unsaved-changes-guard';
 import { useUndoHistory, useUndoShortcuts } from '../common/use-undo-history';
 import { FieldsTab } from './fields-tab';
 import { FormLayoutTab } from './form-layout-tab';
+import { FormLogicTab } from './form-logic-tab';
 import { IDENTIFIER } from './identifier';
 import { type EditorDraft, draftFromDocument, isDirty, newObjectDraft, publishPatch } from './object-draft';
 import { ObjectSettingsTab } from './object-settings-tab';
@@ -18,7 +19,7 @@ import { useMetaDocument } from './use-meta-document';
 import { ViewsTab } from './views-tab';
 import './objects.css';
 
-const TABS = ['fields', 'form', 'views', 'settings'] as const;
+const TABS = ['fields', 'form', 'logic', 'views', 'settings'] as const;
 type Tab = (typeof TABS)[number];
 
 /** `/designer/objects/:object` (`?new=1&label=…` starts a new one): fields, form, views, settings. */
@@ -144,6 +145,9 @@ function ObjectEditor({
         </Tabs.Content>
         <Tabs.Content value="form" className="f-od-tabs__panel">
           <FormLayoutTab draft={draft} onChange={history.set} />
+        </Tabs.Content>
+        <Tabs.Content value="logic" className="f-od-tabs__panel">
+          <FormLogicTab doc={doc} draft={draft} onChange={history.set} />
         </Tabs.Content>
         <Tabs.Content value="views" className="f-od-tabs__panel">
           <ViewsTab doc={doc} draft={draft} onChange={history.set} />

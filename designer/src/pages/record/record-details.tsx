@@ -67,6 +67,7 @@ export function RecordDetails({ input, editor }: { input: EditorInput; editor: R
             onSubmit={(d) => void editor.save(d)}
             extraErrors={editor.extraErrors}
             disabled={locked}
+            isNew={!record}
           >
             <div className="f-record__actions">
               <Link className="f-btn f-btn--secondary f-btn--md" to={`/o/${object}`}>

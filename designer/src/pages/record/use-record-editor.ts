@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { fieldLabel, objectLabel } from '../../i18n/pick-label';
@@ -63,6 +63,18 @@ export function useRecordEditor({ meta, object, schema, record }: EditorInput) {
   const [baseline, setBaseline] = useState(() => formBaseline(form.schema, data));
   const guard = useUnsavedChangesGuard(formDataDiffers(data, baseline));
   const fillLookups = useLookupFill(schema, form, meta, setData);
+  // The parent given by a related list brings what it knows too (a quote started from a deal gets
+  // the deal's account and contact); part of the starting point, so leaving is not guarded.
+  const fillFromParent = useLookupFill(schema, form, meta, (update) => {
+    setData(update);
+    setBaseline(update);
+  });
+  const startedFromParent = useRef(record ? null : data);
+  useEffect(() => {
+    if (startedFromParent.current && Object.keys(startedFromParent.current).length)
+      fillFromParent({}, startedFromParent.current);
+    startedFromParent.current = null;
+  }, [fillFromParent]);
   const [saving, setSaving] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const lock = useApprovalLock(object, record);

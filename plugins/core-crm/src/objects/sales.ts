@@ -18,6 +18,8 @@ import {
 /** The contact picker offers the chosen account's contacts (x-lookup-filter, docs/metadata.md). */
 const CONTACTS_OF_ACCOUNT = { 'x-lookup-filter': { account: '$record.account' } };
 
+const LOST = { stage: { eq: 'lost' } };
+
 export const INDUSTRIES: Choice[] = [
   ['manufacturing', 'Manufacturing', '制造业'],
   ['retail', 'Retail', '零售'],
@@ -170,4 +172,11 @@ export const deal: Field = object(
     lost_reason: text('Lost reason', '输单原因', 500),
   },
   ['name', 'account'],
+  {
+    // Form logic (docs/metadata.md): a lost deal says why; other deals do not carry a reason.
+    'x-form-rules': [
+      { fields: ['lost_reason'], effect: 'show', when: LOST },
+      { fields: ['lost_reason'], effect: 'require', when: LOST },
+    ],
+  },
 );
