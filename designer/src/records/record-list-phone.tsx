@@ -6,6 +6,7 @@ import { BottomSheet, Button, IconButton, Menu, MenuItem, MenuSeparator } from '
 import { useExportDownload } from './export-menu';
 import { FilterBuilder } from './filter-builder';
 import type { ApiFilter, FilterRow } from './filter-model';
+import type { ListView } from './list-view';
 import { RecordListTypeSwitch } from './record-list-type-switch';
 import type { useListState } from './use-list-state';
 
@@ -35,7 +36,11 @@ export function RecordListPhoneToolbar(p: PhoneToolbarProps) {
   const { object, ls } = p;
   const activeFilters = ls.url.filters.length;
   const exporter = useExportDownload(object, p.filter, ls.sort);
-  const views = [...ls.metaViews, ...ls.saved.map((s) => ({ key: `saved:${s.id}`, label: s.label }))];
+  // The device's saved views are picked as the first shared view under their own key, as the desktop's menu does.
+  const views: ListView[] = [
+    ...ls.metaViews,
+    ...ls.saved.map((s) => ({ ...ls.metaViews[0]!, key: `saved:${s.id}`, label: s.label })),
+  ];
   return (
     <div className="f-list__toolbar">
       <div className="f-list__search">
@@ -109,11 +114,7 @@ export function RecordListPhoneToolbar(p: PhoneToolbarProps) {
                 variant={ls.view.key === v.key ? 'primary' : 'secondary'}
                 aria-pressed={ls.view.key === v.key}
                 onClick={() => {
-                  ls.pickView(
-                    v.key.startsWith('saved:')
-                      ? { ...ls.metaViews[0]!, key: v.key, label: v.label }
-                      : (v as (typeof ls.metaViews)[number]),
-                  );
+                  ls.pickView(v);
                   p.onSheetOpen(false);
                 }}
               >

@@ -1,4 +1,5 @@
 import { CalendarCheck, Mail, MapPin, Phone, Plus } from 'lucide-react';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { objectLabel } from '../../i18n/pick-label';
@@ -28,7 +29,7 @@ export function RecordActionBar({
   const { t } = useTranslation();
   const navigate = useNavigate();
   const a = phoneActions(meta, object, schema, record, record.id);
-  const items: Array<{ key: string; href: string; icon: React.ReactNode; label: string; external?: boolean }> = [];
+  const items: Array<{ key: string; href: string; icon: ReactNode; label: string; external?: boolean }> = [];
   if (a.call)
     items.push({
       key: 'call',
@@ -57,19 +58,17 @@ export function RecordActionBar({
       {/* Keeps the page's end clear of the fixed bar. */}
       <div className="f-actionbar__spacer" aria-hidden="true" />
       <nav className="f-actionbar" aria-label={t('mobile.recordActions')}>
-        {items.map((i) =>
-          i.external ? (
-            <a key={i.key} className="f-actionbar__item" href={i.href} target="_blank" rel="noreferrer">
-              {i.icon}
-              <span>{i.label}</span>
-            </a>
-          ) : (
-            <a key={i.key} className="f-actionbar__item" href={i.href}>
-              {i.icon}
-              <span>{i.label}</span>
-            </a>
-          ),
-        )}
+        {items.map((i) => (
+          <a
+            key={i.key}
+            className="f-actionbar__item"
+            href={i.href}
+            {...(i.external ? { target: '_blank', rel: 'noreferrer' } : {})}
+          >
+            {i.icon}
+            <span>{i.label}</span>
+          </a>
+        ))}
         {a.logVisit && (
           <Link className="f-actionbar__item" to={a.logVisit}>
             <CalendarCheck size={18} aria-hidden="true" />
