@@ -2,7 +2,7 @@ import { CalendarCheck, Mail, MapPin, Phone, Plus } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { objectLabel } from '../../i18n/pick-label';
+import { fieldLabel, objectLabel } from '../../i18n/pick-label';
 import type { AppMeta, ObjectSchema } from '../../meta/meta-types';
 import { phoneActions } from '../../records/record-phone-actions';
 import type { RecordRow } from '../../records/records-api';
@@ -87,6 +87,9 @@ export function RecordActionBar({
             {a.related.map((r) => (
               <MenuItem key={`${r.object}.${r.field}`} onSelect={() => navigate(r.href)}>
                 {t('mobile.newRelatedOf', { label: objectLabel(r.object, meta.objects[r.object], lang) })}
+                {/* Two lookups of one object to this record: say which link the new one gets. */}
+                {a.related.filter((o) => o.object === r.object).length > 1 &&
+                  ` (${fieldLabel(meta.objects[r.object], r.field, lang)})`}
               </MenuItem>
             ))}
           </Menu>
