@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { appShellServiceWorker } from './build/app-shell-sw';
 
 // Vite 8 transforms TSX itself (oxc); @vitejs/plugin-react would only add Fast Refresh, so the build
 // stays free of Babel. The dev server proxies the API to a locally running `npm start`.
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
+  plugins: [appShellServiceWorker(fileURLToPath(new URL('./public', import.meta.url)))],
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   build: {
     outDir: 'dist',

@@ -12,7 +12,7 @@ const distDir = path.join(designerDir, 'dist');
 const builtIndex = path.join(distDir, 'index.html');
 const lockDir = path.join(designerDir, '.build-lock');
 // Everything that changes the output: sources, static files, build config and installed versions.
-const INPUTS = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json', '../package-lock.json'];
+const INPUTS = ['src', 'public', 'build', 'index.html', 'vite.config.ts', 'package.json', '../package-lock.json'];
 const LOCK_WAIT_MS = 5 * 60_000;
 
 function newestMtime(p) {

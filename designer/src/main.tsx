@@ -22,3 +22,13 @@ createRoot(root).render(
     <App i18n={i18n} api={createApiClient()} queryClient={createQueryClient()} />
   </StrictMode>,
 );
+
+// The installable app's worker (app shell only, never API answers: docs/mobile.md). Not in `vite dev`,
+// where a cached shell would hide the code being edited.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js').catch(() => {
+      // No worker (private mode, an old browser): the app works as before, just not offline.
+    });
+  });
+}

@@ -170,6 +170,29 @@ describe('view types (kanban, calendar)', () => {
     );
   });
 
+  it("checks a view's phone card: known card fields, a picklist as its status chip", () => {
+    expect(
+      validateDocument(withViews({ ok: view({ cardFields: ['status', 'score'], statusField: 'status' }) })),
+    ).toEqual([]);
+    const issues = validateDocument(
+      withViews({
+        a: view({ cardFields: ['name', 'nope'] }),
+        b: view({ statusField: 'follow_up' }),
+        c: view({ statusField: 'nope' }),
+      }),
+    );
+    expect(issues.map((i) => i.path).sort()).toEqual([
+      '/views/a/cardFields/1',
+      '/views/b/statusField',
+      '/views/c/statusField',
+    ]);
+    // The shape is checked first: a card has room for one to three fields.
+    const shape = validateDocument(
+      withViews({ d: view({ cardFields: ['name', 'status', 'score', 'follow_up'] }), e: view({ cardFields: [] }) }),
+    );
+    expect(shape.map((i) => i.path).sort()).toEqual(['/views/d/cardFields', '/views/e/cardFields']);
+  });
+
   it('refuses unknown view types and calendar spans', () => {
     const issues = validateDocument(withViews({ g: view({ type: 'gallery' }), h: view({ calendarMode: 'year' }) }));
     expect(issues.map((i) => i.path).sort()).toEqual(['/views/g/type', '/views/h/calendarMode']);

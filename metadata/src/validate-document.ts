@@ -517,6 +517,10 @@ class DocumentChecker {
         else if (!r.desc.column || r.desc.resultKind.name === 'multiselect')
           this.add(`${base}${pointer('sort', i)}`, `Cannot sort by a ${r.desc.kind.label} field`);
       });
+      (view.cardFields ?? []).forEach((col, i) => {
+        const r = this.resolve(view.object, col);
+        if ('error' in r) this.add(`${base}${pointer('cardFields', i)}`, r.error);
+      });
       this.checkViewType(view, base);
     }
   }
@@ -528,17 +532,19 @@ class DocumentChecker {
       this.add(`${base}/groupBy`, 'A kanban view needs groupBy: a picklist field');
     if (type === 'calendar' && !view.dateField)
       this.add(`${base}/dateField`, 'A calendar view needs dateField: a date or date-time field');
-    const field = (key: 'groupBy' | 'dateField', kinds: string[], what: string) => {
+    const field = (key: 'groupBy' | 'dateField' | 'statusField', kinds: string[], what: string, writable = true) => {
       const name = view[key];
       if (!name) return;
       const def = this.objects[view.object]?.properties[name];
       const desc = def && describeField(def);
       if (!def || !desc) this.add(`${base}/${key}`, `Unknown field "${name}" of ${view.object}`);
-      else if (!kinds.includes(desc.kind.name) || desc.readOnly)
-        this.add(`${base}/${key}`, `"${name}" is not ${what} a user can change`);
+      else if (!kinds.includes(desc.kind.name) || (writable && desc.readOnly))
+        this.add(`${base}/${key}`, `"${name}" is not ${what}${writable ? ' a user can change' : ''}`);
     };
     field('groupBy', ['select'], 'a picklist');
     field('dateField', ['date', 'datetime'], 'a date or date-time field');
+    // A chip only shows the value, so a computed picklist is as good as a writable one.
+    field('statusField', ['select'], 'a picklist', false);
   }
 
   private checkForms(): void {

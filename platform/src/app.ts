@@ -12,6 +12,7 @@ import { installDbAdmission } from './http/db-admission';
 import { installBodyTimeout } from './http/body-timeout';
 import { loggerOptions } from './http/log-redaction';
 import { securityHeaders } from './http/security-headers';
+import { setWebCacheHeaders } from './http/web-cache-headers';
 import { installValidators } from './http/validator-compiler';
 import { authRoutes } from './routes/auth-routes';
 import { healthRoutes } from './routes/health-routes';
@@ -142,13 +143,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   if (opts.webDir && fs.existsSync(opts.webDir)) {
-    await app.register(fastifyStatic, { root: opts.webDir, prefix: '/', wildcard: false });
+    await app.register(fastifyStatic, {
+      root: opts.webDir,
+      prefix: '/',
+      wildcard: false,
+      cacheControl: false,
+      setHeaders: setWebCacheHeaders,
+    });
     // Client-side routes of the single-page app fall back to index.html; unknown API paths stay 404 JSON.
     app.get('/*', { schema: { hide: true } }, (request, reply) => {
       if (request.url.startsWith('/api/')) {
         return reply.status(404).send(noRouteBody(request));
       }
-      return reply.sendFile('index.html');
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
     });
   }
   return app;

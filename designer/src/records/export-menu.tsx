@@ -13,21 +13,8 @@ export function fileNameOf(res: Response, fallback: string): string {
   return plain?.[1] ?? fallback;
 }
 
-/** Downloads what the list shows (same filter and sort), only the fields the user may read. */
-export function ExportMenu({
-  object,
-  filter,
-  sort,
-  label,
-  size,
-}: {
-  object: string;
-  filter: ApiFilter | undefined;
-  sort: string[];
-  /** The button's text (default "Export"): "Export selection" on a selection. */
-  label?: string;
-  size?: 'sm' | 'md';
-}) {
+/** Downloads what the list shows as CSV or Excel: the export menu, and the phone's "more" menu. */
+export function useExportDownload(object: string, filter: ApiFilter | undefined, sort: string[]) {
   const { t } = useTranslation();
   const records = useRecordsApi();
   const toast = useToast();
@@ -53,6 +40,27 @@ export function ExportMenu({
       setBusy(false);
     }
   };
+
+  return { busy, download };
+}
+
+/** Downloads what the list shows (same filter and sort), only the fields the user may read. */
+export function ExportMenu({
+  object,
+  filter,
+  sort,
+  label,
+  size,
+}: {
+  object: string;
+  filter: ApiFilter | undefined;
+  sort: string[];
+  /** The button's text (default "Export"): "Export selection" on a selection. */
+  label?: string;
+  size?: 'sm' | 'md';
+}) {
+  const { t } = useTranslation();
+  const { busy, download } = useExportDownload(object, filter, sort);
 
   return (
     <Menu

@@ -226,13 +226,19 @@ export function LineItemsField(props: FieldProps) {
           </thead>
           <tbody>
             {rows.map((row, i) => (
-              <tr key={rowKey(row, i)}>
-                <td className="f-lines__num">{i + 1}</td>
+              <tr key={rowKey(row, i)} className="f-lines__row">
+                <td className="f-lines__num" data-line={t('mobile.line', { n: i + 1 })}>
+                  {i + 1}
+                </td>
                 {columns.map((c) => {
                   const f = child.properties?.[c] ?? {};
                   const label = `${fieldLabel(child, c, locale)} · ${t('webApp.linesRow', { n: i + 1 })}`;
                   return (
-                    <td key={c} className={isComputed(f) ? 'f-lines__computed' : undefined}>
+                    <td
+                      key={c}
+                      className={isComputed(f) ? 'f-lines__computed' : undefined}
+                      data-label={fieldLabel(child, c, locale)}
+                    >
                       <Cell
                         id={`${fieldPathId.$id}_${i}_${c}`}
                         label={label}

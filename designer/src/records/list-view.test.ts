@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AppMeta } from '../meta/meta-types';
-import { defaultView, parseSort, sortParam, viewsFor } from './list-view';
+import { cardSpec, defaultView, parseSort, sortParam, viewsFor } from './list-view';
 
 const deal = {
   'x-label-field': 'title',
@@ -97,5 +97,50 @@ describe('view types', () => {
       { type: 'calendar', dateField: 'nope' },
     ])
       expect(viewsFor(meta(v), 'deal', 'Deal')[0]?.type).toBeUndefined();
+  });
+});
+
+describe('cardSpec (phone cards)', () => {
+  const opp = {
+    'x-label-field': 'name',
+    properties: {
+      name: { type: 'string' },
+      source: { type: 'string', enum: ['web', 'fair'] },
+      amount: { type: 'number' },
+      stage: { type: 'string', enum: ['new', 'won'] },
+      account: { type: 'string', format: 'uuid', 'x-ref': 'account' },
+      close_on: { type: 'string', format: 'date' },
+      owner_note: { type: 'string' },
+    },
+  };
+  const meta = (view: Record<string, unknown>): AppMeta => ({
+    version: 1,
+    objects: { opp },
+    views: { v: { object: 'opp', label: 'V', ...view } },
+  });
+
+  it('defaults to the stage picklist and the first columns after the label, without the chip field', () => {
+    const [view] = viewsFor(
+      meta({ columns: ['name', 'stage', 'account', 'amount', 'close_on', 'owner_note'] }),
+      'opp',
+      'Opp',
+    );
+    expect(cardSpec(view!, opp)).toEqual({ fields: ['account', 'amount', 'close_on'], status: 'stage' });
+  });
+
+  it("follows the view's cardFields and statusField, dropping unknown ones", () => {
+    const [view] = viewsFor(
+      meta({ columns: ['name', 'stage'], cardFields: ['amount', 'ghost', 'close_on'], statusField: 'source' }),
+      'opp',
+      'Opp',
+    );
+    expect(cardSpec(view!, opp)).toEqual({ fields: ['amount', 'close_on'], status: 'source' });
+  });
+
+  it('takes the first picklist when none is called stage or status, and no chip without a picklist', () => {
+    const noStage = { ...opp, properties: { ...opp.properties, stage: { type: 'string' } } };
+    expect(cardSpec(defaultView(noStage, 'Opp'), noStage).status).toBe('source');
+    const plain = { 'x-label-field': 'name', properties: { name: { type: 'string' }, city: { type: 'string' } } };
+    expect(cardSpec(defaultView(plain, 'P'), plain)).toEqual({ fields: ['city'], status: undefined });
   });
 });

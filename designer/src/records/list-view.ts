@@ -20,6 +20,9 @@ export interface ListView {
   /** Calendar: the date or date-time field placing records on days. */
   dateField?: string | undefined;
   calendarMode?: CalendarMode | undefined;
+  /** Phone cards: the fields under the label and the picklist shown as a chip (see `cardSpec`). */
+  cardFields?: string[] | undefined;
+  statusField?: string | undefined;
 }
 
 export type ViewType = 'table' | 'kanban' | 'calendar';
@@ -57,6 +60,8 @@ export interface ViewDoc {
   groupBy?: unknown;
   dateField?: unknown;
   calendarMode?: unknown;
+  cardFields?: unknown;
+  statusField?: unknown;
 }
 
 const DEFAULT_PAGE_SIZE = 50;
@@ -87,6 +92,8 @@ export function viewsFor(meta: AppMeta, object: string, fallbackLabel: string, l
   for (const [name, v] of Object.entries(docs)) {
     if (!v || typeof v !== 'object' || v.object !== object) continue;
     const columns = stringList(v.columns).filter((c) => known.has(c));
+    const cardFields = stringList(v.cardFields).filter((c) => known.has(c));
+    const statusField = typeof v.statusField === 'string' && known.has(v.statusField) ? v.statusField : undefined;
     const pageSize = typeof v.pageSize === 'number' && v.pageSize > 0 ? Math.min(500, v.pageSize) : DEFAULT_PAGE_SIZE;
     views.push({
       key: `view:${name}`,
@@ -96,6 +103,8 @@ export function viewsFor(meta: AppMeta, object: string, fallbackLabel: string, l
       sort: stringList(v.sort),
       pageSize,
       ...viewTypeOf(schema, v),
+      ...(cardFields.length ? { cardFields } : {}),
+      ...(statusField ? { statusField } : {}),
       isDefault: v.default === true,
     });
   }
@@ -126,4 +135,31 @@ export function parseSort(sort: string[]): { key: string; direction: 'asc' | 'de
 
 export function sortParam(s: { key: string; direction: 'asc' | 'desc' } | undefined): string[] {
   return s ? [s.direction === 'desc' ? `-${s.key}` : s.key] : [];
+}
+
+/** What a record's card shows on a phone: its label, two or three fields and a status chip. */
+export interface CardSpec {
+  fields: string[];
+  status?: string | undefined;
+}
+
+const MAX_CARD_FIELDS = 3;
+
+/**
+ * A view's phone card. The view may name its `cardFields` and `statusField`; otherwise the chip is
+ * the object's stage or status picklist (else its first picklist) and the fields are the view's
+ * first columns after the label, leaving out the chip's field (it would say the same twice).
+ */
+export function cardSpec(view: ListView, schema: ObjectSchema): CardSpec {
+  const props = schema.properties ?? {};
+  const picklists = Object.entries(props)
+    .filter(([, f]) => fieldKind(f) === 'select' && f['x-access'] !== 'none')
+    .map(([n]) => n);
+  const named = picklists.find((n) => n === 'stage' || n === 'status');
+  const status = view.statusField && picklists.includes(view.statusField) ? view.statusField : (named ?? picklists[0]);
+  const label = labelFieldOf(schema);
+  const fields = (view.cardFields?.length ? view.cardFields : view.columns)
+    .filter((c) => c !== label && c !== status)
+    .slice(0, MAX_CARD_FIELDS);
+  return { fields, status };
 }

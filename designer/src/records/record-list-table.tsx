@@ -3,7 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { isApiError } from '../api/api-error';
 import { Button, type Column, DataTable, EmptyState, ErrorState, LoadingState } from '../ui';
-import { parseSort, sortParam } from './list-view';
+import { type CardSpec, parseSort, sortParam } from './list-view';
+import type { AppMeta, ObjectSchema } from '../meta/meta-types';
+import { RecordCards } from './record-cards';
 import { MAX_URL_PAGES } from './list-url-state';
 import type { RecordRow } from './records-api';
 import type { useListState } from './use-list-state';
@@ -19,10 +21,21 @@ interface TableProps {
   columns: Array<Column<RecordRow>>;
   /** A search or filter is on: an empty answer means "no match", not "no records yet". */
   narrowed: boolean;
+  /** On a phone: cards instead of the table (record-cards.tsx). */
+  cards?:
+    | {
+        schema: ObjectSchema;
+        meta: AppMeta;
+        lang: string;
+        spec: CardSpec;
+        selected: Set<string>;
+        toggle: (id: string) => void;
+      }
+    | undefined;
 }
 
 /** The table view of a list: loading, errors, the rows, their count and "load more". */
-export function RecordListTable({ object, label, ls, list, items, columns, narrowed }: TableProps) {
+export function RecordListTable({ object, label, ls, list, items, columns, narrowed, cards }: TableProps) {
   const { t } = useTranslation();
   if (list.isPending) return <LoadingState label={t('common.loading')} />;
   if (list.isError && isEndpointMissing(list.error))
@@ -49,41 +62,48 @@ export function RecordListTable({ object, label, ls, list, items, columns, narro
       />
     );
   }
+  const empty = narrowed ? (
+    <EmptyState
+      compact
+      icon={<SearchX size={20} aria-hidden="true" />}
+      title={t('list.noMatchTitle')}
+      body={t('list.noMatchBody')}
+    />
+  ) : (
+    <EmptyState
+      compact
+      icon={<Rows3 size={20} aria-hidden="true" />}
+      title={t('list.emptyTitle', { label })}
+      body={t('list.emptyBody')}
+      action={
+        <Link className="f-btn f-btn--primary f-btn--md" to={`/o/${object}/new`}>
+          <Plus size={16} aria-hidden="true" />
+          <span className="f-btn__label">{t('list.newRecord')}</span>
+        </Link>
+      }
+    />
+  );
   const total = list.data?.pages[0]?.total;
   const loadedPages = list.data?.pages.length ?? 0;
   return (
     <>
-      <DataTable
-        caption={label}
-        columns={columns}
-        rows={items}
-        rowKey={(r) => r.id}
-        sort={parseSort(ls.sort)}
-        onSortChange={(s) => ls.update({ sort: sortParam(s), pages: 1 })}
-        empty={
-          narrowed ? (
-            <EmptyState
-              compact
-              icon={<SearchX size={20} aria-hidden="true" />}
-              title={t('list.noMatchTitle')}
-              body={t('list.noMatchBody')}
-            />
-          ) : (
-            <EmptyState
-              compact
-              icon={<Rows3 size={20} aria-hidden="true" />}
-              title={t('list.emptyTitle', { label })}
-              body={t('list.emptyBody')}
-              action={
-                <Link className="f-btn f-btn--primary f-btn--md" to={`/o/${object}/new`}>
-                  <Plus size={16} aria-hidden="true" />
-                  <span className="f-btn__label">{t('list.newRecord')}</span>
-                </Link>
-              }
-            />
-          )
-        }
-      />
+      {cards ? (
+        items.length ? (
+          <RecordCards object={object} label={label} items={items} {...cards} />
+        ) : (
+          empty
+        )
+      ) : (
+        <DataTable
+          caption={label}
+          columns={columns}
+          rows={items}
+          rowKey={(r) => r.id}
+          sort={parseSort(ls.sort)}
+          onSortChange={(s) => ls.update({ sort: sortParam(s), pages: 1 })}
+          empty={empty}
+        />
+      )}
       <div className="f-list__footer">
         <span className="f-list__count" aria-live="polite">
           {total !== undefined

@@ -1,11 +1,14 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { AppMeta, ObjectSchema } from '../meta/meta-types';
+import { usePhone } from '../shell/use-phone';
 import { BulkActions } from './bulk-actions';
 import { CalendarView } from './calendar-view';
 import { FilterBuilder } from './filter-builder';
-import { andFilters, toApiFilter } from './filter-model';
+import { andFilters, type FilterRow, toApiFilter } from './filter-model';
 import { KanbanBoard } from './kanban-board';
+import { cardSpec } from './list-view';
 import { refTarget, useRecordListColumns } from './record-list-columns';
+import { RecordListPhoneToolbar } from './record-list-phone';
 import { RecordListProblems } from './record-list-problems';
 import { RecordListTable } from './record-list-table';
 import { RecordListToolbar } from './record-list-toolbar';
@@ -37,10 +40,16 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
   const [filtersOpen, setFiltersOpen] = useState(false);
   const [saveOpen, setSaveOpen] = useState(false);
   const selection = useRowSelection(`${object}|${view.key}|${type}`);
+  const phone = usePhone();
+  const applyFilters = (next: FilterRow[]) => {
+    ls.update({ filters: next, pages: 1 });
+    selection.clear();
+  };
 
   const filter = andFilters(view.filter, toApiFilter(rows, schema).filter);
   // Lookups come back as their target records, so a list shows "Acme" instead of an id.
-  const expand = view.columns.filter((c) => refTarget(schema, meta, c));
+  const cards = phone ? cardSpec(view, schema) : undefined;
+  const expand = [...new Set([...view.columns, ...(cards?.fields ?? [])])].filter((c) => refTarget(schema, meta, c));
   const query = { filter, sort, q: ls.url.q, pageSize: view.pageSize, fields: [] as string[], expand };
   const list = useRecordList(object, query, type === 'table');
   const items = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
@@ -54,31 +63,45 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
 
   return (
     <div className="f-list">
-      <RecordListToolbar
-        object={object}
-        schema={schema}
-        label={label}
-        lang={lang}
-        ls={ls}
-        search={search}
-        onSearch={setSearch}
-        filtersOpen={filtersOpen}
-        onToggleFilters={() => setFiltersOpen((o) => !o)}
-        onSaveView={() => setSaveOpen(true)}
-        filter={filter}
-      />
+      {phone ? (
+        <RecordListPhoneToolbar
+          object={object}
+          schema={schema}
+          label={label}
+          lang={lang}
+          ls={ls}
+          search={search}
+          onSearch={setSearch}
+          sheetOpen={filtersOpen}
+          onSheetOpen={setFiltersOpen}
+          onSaveView={() => setSaveOpen(true)}
+          onApplyFilters={applyFilters}
+          filter={filter}
+        />
+      ) : (
+        <RecordListToolbar
+          object={object}
+          schema={schema}
+          label={label}
+          lang={lang}
+          ls={ls}
+          search={search}
+          onSearch={setSearch}
+          filtersOpen={filtersOpen}
+          onToggleFilters={() => setFiltersOpen((o) => !o)}
+          onSaveView={() => setSaveOpen(true)}
+          filter={filter}
+        />
+      )}
       <RecordListProblems ls={ls} />
-      {filtersOpen && (
+      {filtersOpen && !phone && (
         <FilterBuilder
           key={`${view.key}:${JSON.stringify(rows)}`}
           schema={schema}
           fields={Object.keys(schema.properties ?? {})}
           lang={lang}
           initial={rows}
-          onApply={(next) => {
-            ls.update({ filters: next, pages: 1 });
-            selection.clear();
-          }}
+          onApply={applyFilters}
         />
       )}
       {selection.selected.size > 0 && type === 'table' && (
@@ -125,6 +148,7 @@ export function RecordList({ object, schema, meta, label, lang }: RecordListProp
           items={items}
           columns={columns}
           narrowed={Boolean(q || filter)}
+          cards={cards && { schema, meta, lang, spec: cards, selected: selection.selected, toggle: selection.toggle }}
         />
       )}
       <SaveViewDialog open={saveOpen} onOpenChange={setSaveOpen} onSave={ls.saveView} />

@@ -1,5 +1,6 @@
 export { Avatar, colorOf, initialsOf } from './avatar';
 export { Button, IconButton, type ButtonProps, type IconButtonProps } from './button';
+export { BottomSheet } from './bottom-sheet';
 export { Badge, Card } from './card';
 export { cx } from './cx';
 export { DataTable, type Column, type DataTableProps, type SortState } from './data-table';

@@ -49,6 +49,10 @@ export type Name3 = string;
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
 export type Name4 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name5 = string;
 export type AutomationAction = {
   /**
    * A registered action kind: set, create, notify, email, script, document, or one a plugin adds (checked against the action registry, and a plugin kind's own schema, by the automation section check)
@@ -58,7 +62,7 @@ export type AutomationAction = {
 /**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
-export type Name5 = string;
+export type Name6 = string;
 
 /**
  * A packaged metadata document (an industry template, or a tenant's export).
@@ -557,6 +561,14 @@ export interface ViewDefinition {
    * Calendar: the span shown first.
    */
   calendarMode?: 'month' | 'week' | 'day';
+  /**
+   * Phone: the two or three fields a record's card shows under its label (default: the view's first columns after the label).
+   *
+   * @minItems 1
+   * @maxItems 3
+   */
+  cardFields?: string[];
+  statusField?: Name5;
   'x-i18n'?: I18N;
 }
 /**
@@ -658,7 +670,7 @@ export interface ReportDefinition {
    */
   derive?: ReportDerived[];
   chart: 'bar' | 'line' | 'pie' | 'funnel' | 'table';
-  chartValue?: Name5;
+  chartValue?: Name6;
   /**
    * Output columns, "-" for descending (default: group keys; select fields in their enum order).
    *

@@ -5,6 +5,8 @@ type View = {
   filter?: Record<string, unknown>;
   sort?: string[];
   default?: boolean;
+  cardFields?: string[];
+  statusField?: string;
   'x-i18n': { 'zh-CN': { title: string } };
 };
 
@@ -13,7 +15,13 @@ const view = (
   label: string,
   zh: string,
   columns: string[],
-  opts: { filter?: Record<string, unknown>; sort?: string[]; default?: boolean } = {},
+  opts: {
+    filter?: Record<string, unknown>;
+    sort?: string[];
+    default?: boolean;
+    cardFields?: string[];
+    statusField?: string;
+  } = {},
 ): View => ({ object, label, columns, ...opts, 'x-i18n': { 'zh-CN': { title: zh } } });
 
 /** List views: one default per object plus the working lists each role starts its day with. */
@@ -45,6 +53,9 @@ export const views: Record<string, View> = {
     filter: { stage: { nin: ['won', 'lost'] } },
     sort: ['close_on'],
     default: true,
+    // On a phone a rep sees who, how much and when; the stage is the card's chip.
+    cardFields: ['account', 'amount', 'close_on'],
+    statusField: 'stage',
   }),
   won_deals: view('deal', 'Won deals', '赢单', ['name', 'account', 'amount', 'close_on'], {
     filter: { stage: { eq: 'won' } },

@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { labelFieldOf } from '../../records/field-kind';
+import { usePhone } from '../../shell/use-phone';
 import { Page } from '../../ui';
+import { RecordActionBar } from './record-action-bar';
 import { RecordDetails } from './record-details';
 import { RecordDialogs } from './record-dialogs';
 import { RecordHeader } from './record-header';
@@ -11,6 +13,7 @@ import { type EditorInput, useRecordEditor } from './use-record-editor';
 export function RecordEditor(input: EditorInput) {
   const { t } = useTranslation();
   const editor = useRecordEditor(input);
+  const phone = usePhone();
   const { record, schema } = input;
   const labelField = labelFieldOf(schema);
   const title = record
@@ -34,6 +37,9 @@ export function RecordEditor(input: EditorInput) {
         />
       ) : (
         <div className="f-tabs__panel">{details}</div>
+      )}
+      {phone && record && !editor.url.editing && (
+        <RecordActionBar meta={input.meta} object={input.object} schema={schema} record={record} lang={editor.locale} />
       )}
       {editor.guard.dialog}
       <RecordDialogs editor={editor} />

@@ -49,13 +49,18 @@ export function useRecordEditor({ meta, object, schema, record }: EditorInput) {
     [schema, formDoc, locale, meta.objects, record],
   );
   const url = useRecordUrl(!record);
-  // `/o/deal/new?account=<id>` (from a related list) starts the new record linked to its parent.
+  // `/o/deal/new?account=<id>` (from a related list) starts the new record linked to its parent;
+  // a picklist may be preset to one of its options (`&type=visit`: the phone's "Log visit").
   const [data, setData] = useState(() =>
     record
       ? toFormData(record, form)
       : Object.fromEntries(
           form.writable
-            .filter((f) => url.params.get(f) && schema.properties?.[f]?.['x-ref'])
+            .filter((f) => {
+              const given = url.params.get(f);
+              const def = schema.properties?.[f];
+              return given && (def?.['x-ref'] || (Array.isArray(def?.enum) && def.enum.includes(given)));
+            })
             .map((f) => [f, url.params.get(f)]),
         ),
   );
