@@ -38,6 +38,7 @@ import { mailMergeRoutes } from './routes/mail-merge-routes';
 import { workflowSimulateRoutes } from './routes/workflow-simulate-routes';
 import { workflowNodeTypeRoutes } from './routes/workflow-node-type-routes';
 import { integrationRoutes } from './routes/integration-routes';
+import { publicSurveyRoutes } from './routes/public-survey-routes';
 
 export interface AppOptions {
   runtime: Runtime;
@@ -133,6 +134,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(mailMergeRoutes);
   await app.register(workflowSimulateRoutes);
   await app.register(workflowNodeTypeRoutes);
+  await app.register(publicSurveyRoutes);
   await app.register(integrationRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);
   await app.register(pluginRoutes(opts.plugins));

@@ -81,6 +81,8 @@ export const SYSTEM_TABLE = {
   printTemplates: '_print_templates',
   /** Files attached to records, contents inline (documents/file-store.ts). */
   files: '_files',
+  /** Satisfaction surveys sent: one row per link, answered once (surveys/survey-migration.ts). */
+  surveyInvitations: '_survey_invitations',
 } as const;
 
 /**

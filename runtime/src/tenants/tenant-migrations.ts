@@ -4,6 +4,7 @@ import { importLogMigration } from '../records/import-log';
 import { permissionMigration } from '../permissions/permission-migration';
 import { workflowMigration } from '../workflows/workflow-migration';
 import { documentsMigration } from '../documents/documents-migration';
+import { surveyInvitationsMigration } from '../surveys/survey-migration';
 import {
   emailOutboxAttachmentMigration,
   emailOutboxRecordMigration,
@@ -115,4 +116,6 @@ export const tenantMigrations: Migration[] = [
   integrationsMigration,
   // The users screen: last sign-in and e-mailed invitations (users/user-admin-migration.ts).
   usersAdminMigration,
+  // Satisfaction survey invitations, answered once through a signed link (surveys/survey-migration.ts).
+  surveyInvitationsMigration,
 ];
