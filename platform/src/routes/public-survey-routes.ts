@@ -8,6 +8,14 @@ const tokenParams = {
   properties: { token: { type: 'string', minLength: 1, maxLength: 200 } },
 } as const;
 
+const localeQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    locale: { type: 'string', enum: ['en', 'zh-CN'], description: "The page's language (default: the invitation's)" },
+  },
+} as const;
+
 const question = {
   type: 'object',
   properties: {
@@ -62,10 +70,11 @@ export async function publicSurveyRoutes(fastify: FastifyInstance) {
         summary: 'The survey behind a signed survey link, in its language (no sign-in)',
         description: 'A forged or expired link → 404 (`details.reason`: invalid / expired); answered already → 409.',
         params: tokenParams,
-        response: { 200: surveyOut, ...errors(404, 409, 429) },
+        querystring: localeQuery,
+        response: { 200: surveyOut, ...errors(400, 404, 409, 429) },
       },
     },
-    async (request) => surveys().open(request.params.token),
+    async (request) => surveys().open(request.params.token, request.query.locale),
   );
 
   app.post(
@@ -80,6 +89,7 @@ export async function publicSurveyRoutes(fastify: FastifyInstance) {
           'Answers by question id: rating 1–5, nps 0–10 (integers), choice one of its values, text. A wrong or missing ' +
           'answer → 400 with `fields` by question id; a second answer → 409; a forged or expired link → 404.',
         params: tokenParams,
+        querystring: localeQuery,
         body: {
           type: 'object',
           additionalProperties: false,
@@ -98,6 +108,12 @@ export async function publicSurveyRoutes(fastify: FastifyInstance) {
     async (request, reply) =>
       reply
         .status(201)
-        .send(await surveys().answer(request.params.token, request.body.answers as Record<string, unknown>)),
+        .send(
+          await surveys().answer(
+            request.params.token,
+            request.body.answers as Record<string, unknown>,
+            request.query.locale,
+          ),
+        ),
   );
 }

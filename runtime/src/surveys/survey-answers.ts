@@ -1,4 +1,5 @@
-import type { SurveyDefinition, SurveyQuestion } from '@forma/metadata';
+import type { SurveyDefinition } from '@forma/metadata';
+import type { PublicSurvey as ApiPublicSurvey, PublicSurveyQuestion } from '@forma/metadata/api-types';
 import { validationFailed } from '../errors';
 
 export type SurveyLocale = 'en' | 'zh-CN';
@@ -19,22 +20,12 @@ function local(english: string, i18n: I18n, locale: SurveyLocale, key: 'title' |
 const DEFAULT_TEXT_LENGTH = 2000;
 const RANGE: Record<'rating' | 'nps', [number, number]> = { rating: [1, 5], nps: [0, 10] };
 
-/** What the public page shows: the survey's texts in one language, nothing of the tenant's model. */
-export type PublicSurvey = {
-  title: string;
-  intro: string | null;
-  thanks: string | null;
-  locale: SurveyLocale;
-  questions: Array<{
-    id: string;
-    kind: SurveyQuestion['kind'];
-    label: string;
-    required: boolean;
-    min?: number;
-    max?: number;
-    maxLength?: number;
-    choices?: Array<{ value: string; label: string }>;
-  }>;
+/**
+ * What the public page shows (`PublicSurvey` of api.schema.json): the survey's texts in one language,
+ * nothing of the tenant's model. Spelled as mapped types so route schemas accept it.
+ */
+export type PublicSurvey = Omit<ApiPublicSurvey, 'questions'> & {
+  questions: Array<{ [K in keyof PublicSurveyQuestion]: PublicSurveyQuestion[K] }>;
 };
 
 export function publicSurvey(survey: SurveyDefinition, locale: SurveyLocale): PublicSurvey {

@@ -139,11 +139,12 @@ export class SurveyService {
   }
 
   /** The survey behind a link, for the public page: 404 for a forged or expired link, 409 once answered. */
-  async open(token: string): Promise<OpenSurvey> {
+  async open(token: string, locale?: SurveyLocale): Promise<OpenSurvey> {
     const { ctx, invitation } = await this.invitation(token);
     const model = await this.deps.meta.model(ctx);
-    if (invitation.answered_at) throw answered(invitation.locale);
-    return { survey: publicSurvey(surveyOf(model, invitation.survey), surveyLocale(invitation.locale)) };
+    const shown = locale ?? surveyLocale(invitation.locale);
+    if (invitation.answered_at) throw answered(shown);
+    return { survey: publicSurvey(surveyOf(model, invitation.survey), shown) };
   }
 
   /**
@@ -154,6 +155,8 @@ export class SurveyService {
   async answer(
     token: string,
     answers: Record<string, unknown>,
+    /** The page's language when the customer switched it (default: the invitation's). */
+    shown?: SurveyLocale,
   ): Promise<{ thanks: string | null; locale: SurveyLocale }> {
     const { ctx } = await this.invitation(token);
     const cause = changeCause('system', 'Satisfaction survey answered by the customer');
@@ -165,7 +168,7 @@ export class SurveyService {
         .forUpdate()
         .first();
       if (!row) throw linkNotFound('invalid');
-      const locale = surveyLocale(row.locale);
+      const locale = shown ?? surveyLocale(row.locale);
       if (row.answered_at) throw answered(locale);
       const model = await this.deps.meta.model(tx);
       const survey = surveyOf(model, row.survey);
