@@ -339,6 +339,20 @@ describe('satisfaction surveys', () => {
     expect((await visitor().get('/api/public/surveys/not.a.link')).status).toBe(404);
   });
 
+  it('of two answers to one link sent at once, exactly one is saved', async () => {
+    const race = await closeCase('Race', otherContactId, 'request');
+    const answers = [
+      { rating: 4, nps: 9 },
+      { rating: 1, nps: 0 },
+    ];
+    const results = await Promise.all(
+      answers.map((a) => visitor().post(`/api/public/surveys/${race.token}`, { answers: a })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+    const saved = await db().from('survey_response').where('service_case', race.id);
+    expect(saved).toHaveLength(1);
+  });
+
   it('the send_survey action is in the action catalog, and a rule naming an unknown survey is refused', async () => {
     const types = await tenant.api.get('/api/automations/action-types');
     expect(types.status, types.text).toBe(200);
