@@ -10,6 +10,7 @@ import objectSchema from '../schemas/object.schema.json';
 import reportSchema from '../schemas/report.schema.json';
 import roleSchema from '../schemas/role.schema.json';
 import scriptSchema from '../schemas/script.schema.json';
+import surveySchema from '../schemas/survey.schema.json';
 import templateSchema from '../schemas/template.schema.json';
 import viewSchema from '../schemas/view.schema.json';
 import workflowSchema from '../schemas/workflow.schema.json';
@@ -28,6 +29,7 @@ export const META_SCHEMAS = {
   automation: automationSchema,
   report: reportSchema,
   dashboard: dashboardSchema,
+  survey: surveySchema,
   document: documentSchema,
   template: templateSchema,
 } as const;

@@ -40,6 +40,7 @@ import { workflowSimulateRoutes } from './routes/workflow-simulate-routes';
 import { workflowNodeTypeRoutes } from './routes/workflow-node-type-routes';
 import { integrationRoutes } from './routes/integration-routes';
 import { inboundMailRoutes } from './routes/inbound-mail-routes';
+import { publicSurveyRoutes } from './routes/public-survey-routes';
 
 export interface AppOptions {
   runtime: Runtime;
@@ -135,6 +136,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(mailMergeRoutes);
   await app.register(workflowSimulateRoutes);
   await app.register(workflowNodeTypeRoutes);
+  await app.register(publicSurveyRoutes);
   await app.register(integrationRoutes);
   await app.register(inboundMailRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);

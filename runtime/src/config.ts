@@ -32,6 +32,11 @@ export interface RuntimeConfig {
   files: { dir: string; maxBytes: number };
   /** Mail merge: e-mails one tenant may queue per hour (merges past it answer 429 with Retry-After). */
   mailMerge: { emailsPerHour: number };
+  /**
+   * Satisfaction surveys (docs/surveys.md): requests one client address may make to the public
+   * survey pages per minute (past it 429 with Retry-After), and the largest answer body in bytes (413).
+   */
+  surveys: { publicPerMinute: number; maxBodyBytes: number };
   /** Word and PDF work in worker threads (runtime/src/documents/document-workers.ts). */
   documents: DocumentWorkersConfig;
   /** Database admission, per-kind timeouts and load logging (runtime/src/db/db-load.ts, docs/architecture.md). */
@@ -66,6 +71,7 @@ export const defaultRuntimeConfig: RuntimeConfig = {
   mail: { enabled: false, invitationTtlHours: 72 },
   files: { dir: '', maxBytes: 10 * 1024 * 1024 },
   mailMerge: { emailsPerHour: 1000 },
+  surveys: { publicPerMinute: 30, maxBodyBytes: 32 * 1024 },
   documents: defaultDocumentWorkersConfig,
   database: defaultDbLoadConfig,
   webhooks: defaultWebhooksConfig,

@@ -48,6 +48,9 @@ import type { Resolver } from './webhooks/ssrf-guard';
 import { ApiKeyService } from './api-keys/api-key-service';
 import { RECORD_EVENTS } from './records/record-hooks';
 import { InboundMailService } from './inbound-mail/inbound-mail-service';
+import { SurveyService } from './surveys/survey-service';
+import { SURVEY_LINK_SECRET } from './surveys/survey-links';
+import { checkSurveyItem } from './surveys/check-survey';
 
 export interface RuntimeOptions {
   db: Knex;
@@ -135,6 +138,18 @@ export function createRuntime(opts: RuntimeOptions) {
     config.inboundMail,
   );
 
+  // Satisfaction surveys: invitations (the send_survey action), the public page, answers as records.
+  const surveys = new SurveyService({
+    db,
+    meta,
+    records,
+    secrets,
+    limiter: new RateLimiter(db, clock),
+    clock,
+    config,
+  });
+  meta.registerSectionCheck('surveys', checkSurveyItem, 'surveys');
+
   // Approvals and automation rules: they change records through the records engine.
   const workflows = new WorkflowEngine(
     {
@@ -164,6 +179,7 @@ export function createRuntime(opts: RuntimeOptions) {
     documents,
     files,
     webhooks,
+    surveys,
     clock,
     logger,
     startWorkflow: (ctx, object, id, on) => workflows.startOnSave(ctx, object, id, on),
@@ -226,11 +242,13 @@ export function createRuntime(opts: RuntimeOptions) {
     apiKeys,
     /** E-mail to case: inbound addresses, received messages, threaded replies (docs/email-to-case.md). */
     inboundMail,
+    /** Satisfaction surveys: invitations, the public page, answers saved as records (docs/surveys.md). */
+    surveys,
     /** Platform and tenant system migrations; safe to run from several processes at once. */
     async migrate(): Promise<void> {
       await runMigrations(db, PLATFORM_SCHEMA, platformMigrations);
       await tenants.migrateAll();
-      await secrets.warm([CURSOR_SECRET, APPROVAL_LINK_SECRET]);
+      await secrets.warm([CURSOR_SECRET, APPROVAL_LINK_SECRET, SURVEY_LINK_SECRET]);
     },
     /**
      * The index phase of every active tenant, one after another: at start-up (`npm start` runs it

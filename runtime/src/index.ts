@@ -159,3 +159,6 @@ export { isRefusedAddress, resolveDestination, type Resolver } from './webhooks/
 export type { WebhooksConfig } from './webhooks/webhook-config';
 export { ApiKeyService, type ApiKeyAuth, type ApiKeyView, type ServiceAccountView } from './api-keys/api-key-service';
 export { isApiKey } from './api-keys/api-key-token';
+export { SurveyService, type InviteResult, type OpenSurvey } from './surveys/survey-service';
+export { signSurveyLink, verifySurveyLink, SURVEY_LINK_SECRET } from './surveys/survey-links';
+export { type PublicSurvey, type SurveyLocale, publicSurvey } from './surveys/survey-answers';

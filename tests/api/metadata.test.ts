@@ -716,6 +716,7 @@ describe('export, types and index repair', () => {
       'reports',
       'roles',
       'scripts',
+      'surveys',
       'views',
       'workflows',
     ]);

@@ -75,6 +75,7 @@ const META_SECTIONS = [
   'reports',
   'dashboards',
   'automations',
+  'surveys',
 ];
 
 const ROUTES: Record<string, Route> = {
@@ -332,6 +333,12 @@ const ROUTES: Record<string, Route> = {
   'POST /api/approvals/links/{token}': {
     expect: everyone(404),
     call: () => ({ params: { token: 'not.a.real.link' }, body: {} }),
+  },
+  // Public survey pages: the signed link is the only credential; a session changes nothing.
+  'GET /api/public/surveys/{token}': { expect: everyone(404), call: () => ({ params: { token: 'not.a.real.link' } }) },
+  'POST /api/public/surveys/{token}': {
+    expect: everyone(404),
+    call: () => ({ params: { token: 'not.a.real.link' }, body: { answers: { rating: 5 } } }),
   },
   'GET /api/approvals/delegations': { expect: everyone(200) },
   'POST /api/approvals/delegations': {

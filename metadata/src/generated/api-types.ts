@@ -40,6 +40,7 @@ export interface ApiContracts {
   invitedUser?: InvitedUser;
   userSession?: UserSession;
   userImportRowErrors?: UserImportRowErrors;
+  publicSurvey?: PublicSurvey;
 }
 /**
  * `GET /api/reports` items.
@@ -339,4 +340,27 @@ export interface UserImportRowErrors {
   errors: {
     [k: string]: string | undefined;
   };
+}
+/**
+ * `GET /api/public/surveys/:token` → `survey`: the survey's texts in one language, nothing of the tenant's model.
+ */
+export interface PublicSurvey {
+  title: string;
+  intro: string | null;
+  thanks: string | null;
+  locale: 'en' | 'zh-CN';
+  questions: PublicSurveyQuestion[];
+}
+export interface PublicSurveyQuestion {
+  id: string;
+  kind: 'rating' | 'nps' | 'choice' | 'text';
+  label: string;
+  required: boolean;
+  min?: number;
+  max?: number;
+  maxLength?: number;
+  choices?: {
+    value: string;
+    label: string;
+  }[];
 }

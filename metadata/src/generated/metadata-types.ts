@@ -55,7 +55,7 @@ export type Name4 = string;
 export type Name5 = string;
 export type AutomationAction = {
   /**
-   * A registered action kind: set, create, notify, email, script, document, or one a plugin adds (checked against the action registry, and a plugin kind's own schema, by the automation section check)
+   * A registered action kind: set, create, notify, email, script, document, send_survey, or one a plugin adds (checked against the action registry, and a plugin kind's own schema, by the automation section check)
    */
   type: string;
 };
@@ -63,6 +63,30 @@ export type AutomationAction = {
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
 export type Name6 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name7 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name8 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name9 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name10 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name11 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name12 = string;
 
 /**
  * A packaged metadata document (an industry template, or a tenant's export).
@@ -121,6 +145,9 @@ export interface MetadataDocument {
   };
   dashboards?: {
     [k: string]: DashboardDefinition | undefined;
+  };
+  surveys?: {
+    [k: string]: SurveyDefinition | undefined;
   };
 }
 /**
@@ -735,4 +762,85 @@ export interface DashboardWidget {
   chart?: 'bar' | 'line' | 'pie' | 'funnel' | 'table';
   width?: 'half' | 'full';
   'x-i18n'?: I18N;
+}
+/**
+ * A satisfaction survey customers answer through a signed single-use link (no sign-in). Each answer is saved as one record of `response.object` through the records engine, each question into its `field`, so reports and automation rules work on answers like on any record. Names of objects and fields are checked by the surveys section check.
+ */
+export interface SurveyDefinition {
+  label: Label;
+  description?: Description;
+  object: Name7;
+  /**
+   * Shown above the questions
+   */
+  intro?: string;
+  /**
+   * Shown once the answer is saved
+   */
+  thanks?: string;
+  /**
+   * How long a link stays valid, an ISO-8601 duration of days or hours (default P14D, at most P365D)
+   */
+  expiresIn?: string;
+  response: SurveyResponseMapping;
+  /**
+   * @minItems 1
+   * @maxItems 20
+   */
+  questions: SurveyQuestion[];
+  'x-i18n'?: I18N2;
+  /**
+   * The thanks text per locale: {"zh-CN": "谢谢"}
+   */
+  thanksI18n?: {
+    [k: string]: string | undefined;
+  };
+}
+export interface SurveyResponseMapping {
+  object: Name8;
+  about: Name9;
+  contact?: Name10;
+  survey?: Name11;
+  /**
+   * Response fields filled from the record the survey is about when the answer arrives: {response field: field of that record, or "owner"} (the case's agent and type, for reports)
+   */
+  copy?: {
+    [k: string]: Name | undefined;
+  };
+}
+export interface SurveyQuestion {
+  id: Name;
+  /**
+   * rating: 1 to 5 stars; nps: 0 to 10 (how likely to recommend); choice: one of `choices`; text: free text
+   */
+  kind: 'rating' | 'nps' | 'choice' | 'text';
+  label: Label;
+  /**
+   * An answer must give this question (default false)
+   */
+  required?: boolean;
+  field: Name12;
+  /**
+   * choice: the options, their values those of the field's enum
+   *
+   * @minItems 2
+   * @maxItems 20
+   */
+  choices?: SurveyChoice[];
+  /**
+   * text: the longest answer (default 2000)
+   */
+  maxLength?: number;
+  'x-i18n'?: I18N;
+}
+export interface SurveyChoice {
+  value: string;
+  label: Label;
+  'x-i18n'?: I18N;
+}
+/**
+ * Translated labels per locale, e.g. {"zh-CN": {"title": "金额"}}.
+ */
+export interface I18N2 {
+  [k: string]: I18NEntry | undefined;
 }

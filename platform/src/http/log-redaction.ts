@@ -1,7 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 
-/** Path segments that are credentials: a signed approval link acts for its approver to whoever holds it. */
-const SECRET_SEGMENTS = [/^(\/api\/approvals\/links\/)[^/?#]+/];
+/**
+ * Path segments that are credentials: a signed approval link acts for its approver to whoever holds
+ * it; a survey link answers its survey once.
+ */
+const SECRET_SEGMENTS = [/^(\/api\/approvals\/links\/)[^/?#]+/, /^(\/api\/public\/surveys\/|\/s\/)[^/?#]+/];
 /** Query parameters that carry credentials, should a client send one that way. */
 const SECRET_PARAMS = /([?&](?:token|access_token|auth|key|secret|signature|sig)=)[^&#]*/gi;
 

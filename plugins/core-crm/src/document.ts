@@ -9,6 +9,7 @@ import { price_list, price_list_entry, product, quote, quote_line } from './obje
 import { reports } from './reports';
 import { roles } from './roles';
 import { scripts } from './scripts';
+import { surveyAutomations, surveyReports, surveyResponse, surveys, surveyViews } from './surveys';
 import { views } from './views';
 import { workflows } from './workflows';
 
@@ -32,15 +33,17 @@ export function coreCrmDocument(): Omit<MetadataDocument, 'version'> {
       payment,
       service_case: serviceCase,
       survey,
+      survey_response: surveyResponse,
       activity,
     },
     roles,
     workflows,
     scripts,
     forms,
-    views,
-    automations,
-    reports,
+    views: { ...views, ...surveyViews },
+    automations: { ...automations, ...surveyAutomations },
+    reports: { ...reports, ...surveyReports },
     dashboards,
+    surveys,
   }) as unknown as Omit<MetadataDocument, 'version'>;
 }

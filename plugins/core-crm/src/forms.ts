@@ -96,7 +96,7 @@ export const forms: Record<string, Form> = {
   service_case: form(
     'service_case',
     [
-      ['Case', ['number', 'subject', 'account', 'contact', 'channel', 'priority', 'status']],
+      ['Case', ['number', 'subject', 'account', 'contact', 'channel', 'type', 'priority', 'status']],
       ['Work', ['description', 'resolution']],
       ['SLA', ['sla_due_at', 'resolved_at', 'escalation_level', 'escalated_to']],
     ],

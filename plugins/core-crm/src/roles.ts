@@ -44,6 +44,7 @@ export const roles = {
       price_list_entry: readOnly,
       service_case: readOnly,
       survey: readOnly,
+      survey_response: readOnly,
     },
   },
   sales_rep: {
@@ -68,6 +69,7 @@ export const roles = {
       price_list_entry: readOnly,
       service_case: g(false, 'all', false, false),
       survey: readOnly,
+      survey_response: readOnly,
     },
     // Won deals are visible to the whole sales floor (for references).
     sharing: [{ label: 'Won deals', object: 'deal', filter: { stage: { eq: 'won' } }, access: 'read' }],
@@ -81,6 +83,8 @@ export const roles = {
       contact: g('all', 'all', 'all', false),
       service_case: g('all', 'all', 'all', false),
       survey: g('all', 'all', 'own', false),
+      // Answers come from customers (the public survey page): agents read them, nobody edits them.
+      survey_response: g(false, 'all', false, false),
       activity: g('all', 'own', 'own', 'own'),
       product: g(false, 'all', false, false, { cost: 'none' }),
     },

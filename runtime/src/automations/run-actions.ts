@@ -6,6 +6,7 @@ import type { RecordData, ScriptActions, ScriptEngine } from '../scripts';
 import type { TxCtx } from '../tx/unit-of-work';
 import { automationAction } from './actions/action-registry';
 import type { DocumentServices } from './attach-document';
+import type { SurveyInviter } from './actions/send-survey';
 import type { AutomationAction } from './automation-types';
 import { renderMessage } from './message-template';
 
@@ -17,6 +18,8 @@ export interface ActionServices extends DocumentServices {
   scriptActions: Pick<ScriptActions, 'runAction'>;
   /** Webhook subscriptions (the `webhook` action). */
   webhooks: Pick<WebhookService, 'sendForRule'>;
+  /** Satisfaction survey invitations (the `send_survey` action). */
+  surveys: SurveyInviter;
 }
 
 /** One rule's run on one record: everything the actions read. */

@@ -12,6 +12,7 @@ export const META_SECTIONS = [
   'reports',
   'dashboards',
   'automations',
+  'surveys',
 ] as const;
 export type MetaSection = (typeof META_SECTIONS)[number];
 

@@ -83,6 +83,8 @@ export const SYSTEM_TABLE = {
   files: '_files',
   /** Message ids of e-mails received into and sent from records (inbound-mail/): how replies thread. */
   inboundMail: '_inbound_mail',
+  /** Satisfaction surveys sent: one row per link, answered once (surveys/survey-migration.ts). */
+  surveyInvitations: '_survey_invitations',
 } as const;
 
 /**

@@ -54,7 +54,12 @@ export function sampleDataLoader(deps: SampleDataDeps) {
         id = (
           await deps.users.insert(ctx, { ...input, ...(manager ? { manager: resolve(manager, keys, 'users') } : {}) })
         ).id;
-        outcome.users.push({ name: input.name, email: input.email, password: input.password, roles: input.roles ?? [] });
+        outcome.users.push({
+          name: input.name,
+          email: input.email,
+          password: input.password,
+          roles: input.roles ?? [],
+        });
       }
       if (_key) keys.set(_key, id);
     }

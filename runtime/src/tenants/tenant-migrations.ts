@@ -4,6 +4,7 @@ import { importLogMigration } from '../records/import-log';
 import { permissionMigration } from '../permissions/permission-migration';
 import { workflowMigration } from '../workflows/workflow-migration';
 import { documentsMigration } from '../documents/documents-migration';
+import { surveyInvitationsMigration } from '../surveys/survey-migration';
 import {
   emailOutboxAttachmentMigration,
   emailOutboxRecordMigration,
@@ -118,4 +119,6 @@ export const tenantMigrations: Migration[] = [
   usersAdminMigration,
   // E-mail to case: message ids for threading, threading headers on the outbox (inbound-mail/).
   inboundMailMigration,
+  // Satisfaction survey invitations, answered once through a signed link (surveys/survey-migration.ts).
+  surveyInvitationsMigration,
 ];

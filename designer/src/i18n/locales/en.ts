@@ -1322,6 +1322,7 @@ export const en = {
     action_email: 'Send an e-mail from a template',
     action_script: 'Run a script',
     action_document: 'Generate a document',
+    action_send_survey: 'Send a satisfaction survey',
     addAction: 'Add an action',
     noActions: 'No actions yet: add what the rule should do.',
     moveUp: 'Move up',

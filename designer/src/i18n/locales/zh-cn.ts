@@ -1313,6 +1313,7 @@ export const zhCN: Translations = {
     action_email: '按模板发送邮件',
     action_script: '运行脚本',
     action_document: '生成文档',
+    action_send_survey: '发送满意度调查',
     addAction: '添加操作',
     noActions: '还没有操作：请添加规则要执行的操作。',
     moveUp: '上移',

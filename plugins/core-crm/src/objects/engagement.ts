@@ -13,6 +13,7 @@ import {
   text,
   textarea,
 } from '../fields';
+import { CASE_TYPES } from '../surveys';
 
 export const activity: Field = object(
   'Activity',
@@ -153,6 +154,8 @@ export const serviceCase: Field = object(
       ['web', 'Web', '网站'],
       ['wechat', 'WeChat', '微信'],
     ]),
+    // What the customer came for: satisfaction reports compare case types (surveys.ts).
+    type: select('Type', '类型', CASE_TYPES),
     priority: select('Priority', '优先级', CASE_PRIORITIES, { default: 'medium' }),
     status: select(
       'Status',

@@ -7,6 +7,7 @@ import { documentAction } from './document';
 import { emailAction } from './email';
 import { notifyAction } from './notify';
 import { scriptAction } from './script';
+import { sendSurveyAction } from './send-survey';
 import { setAction } from './set';
 import { webhookAction } from './webhook';
 
@@ -18,6 +19,7 @@ const CORE: readonly AutomationActionType[] = [
   scriptAction,
   documentAction,
   webhookAction,
+  sendSurveyAction,
 ];
 const TYPE_NAME = /^[a-z][a-z0-9_]{0,39}$/;
 const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false }));
