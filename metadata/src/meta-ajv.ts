@@ -12,6 +12,7 @@ import roleSchema from '../schemas/role.schema.json';
 import scriptSchema from '../schemas/script.schema.json';
 import templateSchema from '../schemas/template.schema.json';
 import viewSchema from '../schemas/view.schema.json';
+import webFormSchema from '../schemas/web-form.schema.json';
 import workflowSchema from '../schemas/workflow.schema.json';
 import { fieldKinds, fieldKindsRevision } from './field-kinds';
 
@@ -28,6 +29,7 @@ export const META_SCHEMAS = {
   automation: automationSchema,
   report: reportSchema,
   dashboard: dashboardSchema,
+  webForm: webFormSchema,
   document: documentSchema,
   template: templateSchema,
 } as const;

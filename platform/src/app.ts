@@ -11,7 +11,7 @@ import { installErrorHandling, noRouteBody } from './http/error-handler';
 import { installDbAdmission } from './http/db-admission';
 import { installBodyTimeout } from './http/body-timeout';
 import { loggerOptions } from './http/log-redaction';
-import { securityHeaders } from './http/security-headers';
+import { EMBEDDABLE_PREFIX, securityHeaders } from './http/security-headers';
 import { installValidators } from './http/validator-compiler';
 import { authRoutes } from './routes/auth-routes';
 import { healthRoutes } from './routes/health-routes';
@@ -38,6 +38,7 @@ import { mailMergeRoutes } from './routes/mail-merge-routes';
 import { workflowSimulateRoutes } from './routes/workflow-simulate-routes';
 import { workflowNodeTypeRoutes } from './routes/workflow-node-type-routes';
 import { integrationRoutes } from './routes/integration-routes';
+import { publicFormRoutes } from './routes/public-form-routes';
 
 export interface AppOptions {
   runtime: Runtime;
@@ -134,6 +135,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(workflowSimulateRoutes);
   await app.register(workflowNodeTypeRoutes);
   await app.register(integrationRoutes);
+  await app.register(publicFormRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);
   await app.register(pluginRoutes(opts.plugins));
 
@@ -141,6 +143,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   if (opts.webDir && fs.existsSync(opts.webDir)) {
     await app.register(fastifyStatic, { root: opts.webDir, prefix: '/', wildcard: false });
+    // Public web forms: the same page, under a policy that lets other sites frame it (security-headers.ts).
+    app.get(`${EMBEDDABLE_PREFIX}*`, { schema: { hide: true } }, (_request, reply) => reply.sendFile('index.html'));
     // Client-side routes of the single-page app fall back to index.html; unknown API paths stay 404 JSON.
     app.get('/*', { schema: { hide: true } }, (request, reply) => {
       if (request.url.startsWith('/api/')) {

@@ -151,3 +151,4 @@ export { isRefusedAddress, resolveDestination, type Resolver } from './webhooks/
 export type { WebhooksConfig } from './webhooks/webhook-config';
 export { ApiKeyService, type ApiKeyAuth, type ApiKeyView, type ServiceAccountView } from './api-keys/api-key-service';
 export { isApiKey } from './api-keys/api-key-token';
+export { HONEYPOT_FIELD, POW_FIELD, type WebFormLocale, type WebFormOutcome } from './web-forms/web-form-service';

@@ -40,6 +40,8 @@ export interface ApiContracts {
   invitedUser?: InvitedUser;
   userSession?: UserSession;
   userImportRowErrors?: UserImportRowErrors;
+  publicWebForm?: PublicWebForm;
+  publicWebFormResult?: PublicWebFormResult;
 }
 /**
  * `GET /api/reports` items.
@@ -308,4 +310,51 @@ export interface UserImportRowErrors {
   errors: {
     [k: string]: string | undefined;
   };
+}
+/**
+ * `GET /api/public/forms/:tenant/:form`: what a public form page renders, in one language: only the exposed fields.
+ */
+export interface PublicWebForm {
+  tenant: {
+    id: string;
+    name: string;
+  };
+  name: string;
+  label: string;
+  description?: string;
+  /**
+   * A JSON Schema of the exposed fields (labels in the requested language) for @rjsf.
+   */
+  schema: {
+    [k: string]: unknown | undefined;
+  };
+  uiSchema: {
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * The form's defaults.
+   */
+  formData: {
+    [k: string]: unknown | undefined;
+  };
+  submitLabel: string;
+  accentColor?: string;
+  proofOfWork: boolean;
+  /**
+   * Where the ALTCHA widget fetches its challenge (when proofOfWork).
+   */
+  challengeUrl?: string;
+  /**
+   * The name of the field humans leave empty.
+   */
+  honeypot?: string;
+  locale: 'en' | 'zh-CN';
+}
+/**
+ * `POST /api/public/forms/:tenant/:form` (JSON): the submission was accepted.
+ */
+export interface PublicWebFormResult {
+  ok: true;
+  thankYou: string;
+  redirectUrl?: string;
 }

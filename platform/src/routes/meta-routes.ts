@@ -112,6 +112,7 @@ const SINGULAR: Record<(typeof META_SECTIONS)[number], string> = {
   reports: 'report',
   dashboards: 'dashboard',
   automations: 'automation rule',
+  webForms: 'public web form',
 };
 
 /**

@@ -74,7 +74,7 @@ const historyAnswer = {
             properties: {
               kind: {
                 type: 'string',
-                enum: ['workflow', 'automation', 'import', 'action', 'plugin', 'system', 'bulk'],
+                enum: ['workflow', 'automation', 'import', 'action', 'plugin', 'system', 'bulk', 'webForm'],
               },
               text: { type: 'string', description: 'e.g. workflow large_deal, step "Manager review" approved by Max' },
               ref: { type: 'object', additionalProperties: { type: ['string', 'number'] } },

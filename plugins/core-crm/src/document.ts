@@ -10,6 +10,7 @@ import { reports } from './reports';
 import { roles } from './roles';
 import { scripts } from './scripts';
 import { views } from './views';
+import { webForms } from './web-forms';
 import { workflows } from './workflows';
 
 /** The core CRM's metadata document: what the `core-crm` template applies to a tenant. */
@@ -42,5 +43,6 @@ export function coreCrmDocument(): Omit<MetadataDocument, 'version'> {
     automations,
     reports,
     dashboards,
+    webForms,
   }) as unknown as Omit<MetadataDocument, 'version'>;
 }

@@ -12,6 +12,7 @@ export const META_SECTIONS = [
   'reports',
   'dashboards',
   'automations',
+  'webForms',
 ] as const;
 export type MetaSection = (typeof META_SECTIONS)[number];
 

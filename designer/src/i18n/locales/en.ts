@@ -1596,6 +1596,17 @@ export const en = {
     stay: 'Stay and keep editing',
     discard: 'Discard changes and leave',
   },
+  publicForm: {
+    loading: 'Loading the form…',
+    notFound: 'This form does not exist or is closed.',
+    loadFailed: 'The form could not be loaded. Try again later.',
+    sending: 'Sending…',
+    fixFields: 'Check the marked fields.',
+    robotCheck: 'Please wait until the robot check is done, then send again.',
+    honeypot: 'Leave this field empty',
+    sentTitle: 'Sent',
+    poweredBy: 'Powered by Forma',
+  },
   language: { en: 'English', 'zh-CN': '中文（简体）' },
 };
 

@@ -1581,5 +1581,16 @@ export const zhCN: Translations = {
     stay: '留下继续编辑',
     discard: '放弃修改并离开',
   },
+  publicForm: {
+    loading: '正在加载表单…',
+    notFound: '此表单不存在或已关闭。',
+    loadFailed: '表单加载失败，请稍后再试。',
+    sending: '正在提交…',
+    fixFields: '请检查标出的字段。',
+    robotCheck: '请等待人机验证完成后再提交。',
+    honeypot: '请勿填写此字段',
+    sentTitle: '已提交',
+    poweredBy: '由 Forma 提供支持',
+  },
   language: { en: 'English', 'zh-CN': '中文（简体）' },
 };
