@@ -1,5 +1,4 @@
 import type { PublicWebForm, PublicWebFormResult } from '@forma/metadata/api-types';
-import { useQuery } from '@tanstack/react-query';
 import { type CSSProperties, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
@@ -33,11 +32,18 @@ export function PublicFormPage() {
   }, [asked, i18n]);
   const lang = normalizeLocale(i18n.resolvedLanguage ?? i18n.language) ?? 'en';
 
-  const definition = useQuery({
-    queryKey: ['public-form', tenant, name, lang],
-    queryFn: () => api.get<PublicWebForm>(`/api/public/forms/${tenant}/${name}`, { query: { lang } }),
-    retry: false,
-  });
+  // Plain state, not the query cache: the session check's 401 clears that cache, this page has no session.
+  const [definition, setDefinition] = useState<{ data?: PublicWebForm; error?: unknown }>({});
+  useEffect(() => {
+    let live = true;
+    api
+      .get<PublicWebForm>(`/api/public/forms/${tenant}/${name}`, { query: { lang } })
+      .then((data) => live && setDefinition({ data }))
+      .catch((error: unknown) => live && setDefinition({ error }));
+    return () => {
+      live = false;
+    };
+  }, [api, tenant, name, lang]);
   const def = definition.data;
   const form = useMemo(
     () => (def ? buildRecordForm(def.schema as ObjectSchema, { uiSchema: def.uiSchema }, lang) : undefined),
@@ -101,8 +107,8 @@ export function PublicFormPage() {
       </header>
       <main className="f-public__main">
         <div className="f-public__card">
-          {definition.isPending && <p className="f-public__muted">{t('publicForm.loading')}</p>}
-          {definition.isError && (
+          {!definition.data && !definition.error && <p className="f-public__muted">{t('publicForm.loading')}</p>}
+          {definition.error !== undefined && (
             <p className="f-public__alert" role="alert">
               {isApiError(definition.error, 'NOT_FOUND') ? t('publicForm.notFound') : t('publicForm.loadFailed')}
             </p>
@@ -143,7 +149,7 @@ export function PublicFormPage() {
                     />
                   </label>
                 </div>
-                {def.proofOfWork && def.challengeUrl && (
+                {def.proofOfWork && def.challengeUrl && pow.ready && (
                   <div className="f-public__pow">
                     <altcha-widget
                       ref={pow.ref}
@@ -196,7 +202,11 @@ function useProofOfWork(enabled: boolean) {
   }, [ready]);
   return {
     ref,
-    payload: () => payload.current,
+    /** The widget is drawn only once its algorithms are registered, so its first try can succeed. */
+    ready,
+    // The event's payload, else the widget's own hidden input (the event may fire before we listen).
+    payload: () =>
+      payload.current || (ref.current?.querySelector('input[name="altcha"]') as HTMLInputElement | null)?.value || '',
     reset: () => {
       payload.current = '';
       (ref.current as unknown as { reset?: () => void; verify?: () => unknown } | null)?.reset?.();
