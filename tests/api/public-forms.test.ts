@@ -28,6 +28,8 @@ const path = (form: string, t = tenant.id) => `/api/public/forms/${t}/${form}`;
 async function solve(form: string, client = visitor()): Promise<string> {
   const res = await client.get(`${path(form)}/challenge`);
   expect(res.status, res.text).toBe(200);
+  // A widget on the customer's own site may fetch it.
+  expect(res.headers.get('access-control-allow-origin')).toBe('*');
   const challenge = res.body as Challenge;
   const solution = await solveChallenge({ challenge, deriveKey });
   expect(solution).toBeTruthy();

@@ -129,6 +129,8 @@ export async function publicFormRoutes(fastify: FastifyInstance) {
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
+      // An ALTCHA widget on the customer's own site fetches it from there; it is public and uncredentialed.
+      reply.header('access-control-allow-origin', '*');
       return { ...(await app.runtime.webForms.challenge(request.params.tenant, request.params.form)) };
     },
   );
