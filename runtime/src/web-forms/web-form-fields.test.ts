@@ -16,6 +16,7 @@ const doc = {
         secret_note: { type: 'string', title: 'Secret note', 'x-unique': true },
         account: { type: 'string', format: 'uuid', 'x-ref': 'account', title: 'Account' },
         score: { type: 'number', title: 'Score', 'x-formula': '1 + 1' },
+        website_url: { type: 'string', title: 'Website' },
       },
     },
   },
@@ -38,6 +39,8 @@ describe('web form fields', () => {
     expect(ineligibleReason(lead.field('score'))).toBe('computed');
     expect(ineligibleReason(lead.field('account'))).toBe('a lookup');
     expect(ineligibleReason(lead.field('company'))).toBeUndefined();
+    // The honeypot's name: a real field of that name could never be filled through the form.
+    expect(ineligibleReason(lead.field('website_url'))).toMatch(/robot checks/);
   });
 
   it('describes only the exposed fields, with the form labels and their translations', () => {

@@ -1,12 +1,18 @@
 import type { FieldDefinition, WebFormDefinition } from '@forma/metadata';
 import type { FieldModel, ObjectModel } from '../model/load-model';
 
+/** The field humans never see nor fill (hidden by the page); a bot that fills every input names itself. */
+export const HONEYPOT_FIELD = 'website_url';
+/** The ALTCHA widget's hidden input. */
+export const POW_FIELD = 'altcha';
+
 /**
  * Why a field may not be on a public form, or undefined when it may. Visitors are nobody: they may
  * only type values. Computed and system fields are the server's, and a lookup would let a stranger
  * name (and so probe) records of another object.
  */
 export function ineligibleReason(field: FieldModel): string | undefined {
+  if (field.name === HONEYPOT_FIELD || field.name === POW_FIELD) return "named like the form's own robot checks";
   if (field.system) return 'a system field';
   if (field.formula || field.autonumber || field.rollup) return 'computed';
   if (field.children) return 'line items';

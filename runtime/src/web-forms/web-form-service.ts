@@ -16,14 +16,11 @@ import type { RateLimiter } from '../security/rate-limiter';
 import type { InstallationSecrets } from '../security/installation-secrets';
 import { systemCtx } from '../system-ctx';
 import { checkWebForm } from './check-web-form';
-import { formText, publicObjectSchema } from './web-form-fields';
+import { formText, HONEYPOT_FIELD, POW_FIELD, publicObjectSchema } from './web-form-fields';
 import { formOwner } from './web-form-owner';
 import { type PowRefusal, ProofOfWork } from './proof-of-work';
 
-/** The field humans never see nor fill (hidden by the page); a bot that fills every input names itself. */
-export const HONEYPOT_FIELD = 'website_url';
-/** The ALTCHA widget's hidden input. */
-export const POW_FIELD = 'altcha';
+export { HONEYPOT_FIELD, POW_FIELD };
 
 export type WebFormLocale = 'en' | 'zh-CN';
 
