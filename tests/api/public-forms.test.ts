@@ -418,6 +418,15 @@ describe('rate limits', () => {
     expect(await leadsOf('Limit Co')).toHaveLength(4);
   });
 
+  it('challenges per address: five per submission the address may make, then 429', async () => {
+    expect((await putForm('limited_pow', LEAD_FORM(rep.id, { limits: { perIpPerHour: 1 } }))).status).toBe(200);
+    const client = visitor('198.51.100.220');
+    for (let i = 0; i < 5; i++) expect((await client.get(`${path('limited_pow')}/challenge`)).status).toBe(200);
+    const over = await client.get(`${path('limited_pow')}/challenge`);
+    expect(over.status, over.text).toBe(429);
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
   it('per form: past the limit 429 for every address', async () => {
     expect((await putForm('limited_form', LEAD_FORM(rep.id, { limits: { perFormPerHour: 2 } }))).status).toBe(200);
     const statuses: number[] = [];

@@ -123,15 +123,16 @@ export async function publicFormRoutes(fastify: FastifyInstance) {
       schema: {
         tags,
         summary: "A fresh ALTCHA proof-of-work challenge for the form (the widget's challenge URL; no sign-in)",
+        description: 'At most five per submission an address may make per hour (429 with Retry-After past that).',
         params,
-        response: { 200: anyObject, ...errors(400, 404) },
+        response: { 200: anyObject, ...errors(400, 404, 429) },
       },
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       // An ALTCHA widget on the customer's own site fetches it from there; it is public and uncredentialed.
       reply.header('access-control-allow-origin', '*');
-      return { ...(await app.runtime.webForms.challenge(request.params.tenant, request.params.form)) };
+      return { ...(await app.runtime.webForms.challenge(request.params.tenant, request.params.form, request.ip)) };
     },
   );
 

@@ -51,6 +51,7 @@ export interface WebFormDeps {
 
 const DEFAULT_LIMITS = { perIpPerHour: 20, perFormPerHour: 500 };
 const HOUR = 3600;
+const CHALLENGES_PER_SUBMISSION = 5;
 
 const POW_TEXT: Record<PowRefusal, string> = {
   missing: 'Confirm you are not a robot (the check did not run: is JavaScript on?)',
@@ -102,9 +103,14 @@ export class WebFormService {
     };
   }
 
-  /** A fresh ALTCHA challenge, good for this form only. */
-  async challenge(tenant: string, name: string): Promise<Challenge> {
-    await this.load(tenant, name);
+  /**
+   * A fresh ALTCHA challenge, good for this form only. Making one costs the server a key derivation,
+   * so an address gets a few per submission it may make (widgets fetch a new one when one expires).
+   */
+  async challenge(tenant: string, name: string, ip: string): Promise<Challenge> {
+    const { form } = await this.load(tenant, name);
+    const perIp = (form.limits?.perIpPerHour ?? DEFAULT_LIMITS.perIpPerHour) * CHALLENGES_PER_SUBMISSION;
+    await this.take(`webform:challenge:${tenant}:${name}:${ip}`, perIp, 'from your address');
     return this.pow.challenge(scopeOf(tenant, name));
   }
 
