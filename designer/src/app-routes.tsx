@@ -6,6 +6,7 @@ import { HomePage } from './pages/home-page';
 import { ImportPage } from './pages/import-page';
 import { InvitationPage } from './pages/invitation-page';
 import { LoginPage } from './pages/login-page';
+import { PublicFormPage } from './public/public-form-page';
 import { ForbiddenPage, NotFoundPage } from './pages/not-found-page';
 import { ObjectPage } from './pages/object-page';
 import { RecordPage } from './pages/record-page';
@@ -25,6 +26,8 @@ export const appRoutes: RouteObject[] = [
   { path: '/invitation', element: <InvitationPage />, errorElement: <RouteErrorPage /> },
   // A customer's satisfaction survey from an e-mailed link: public, no session (docs/surveys.md).
   { path: '/s/:token', element: <SurveyPage />, errorElement: <RouteErrorPage /> },
+  // Public web forms: no session, embeddable (docs/public-forms.md).
+  { path: '/f/:tenant/:form', element: <PublicFormPage />, errorElement: <RouteErrorPage /> },
   {
     path: '/',
     element: (

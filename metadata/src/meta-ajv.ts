@@ -13,6 +13,7 @@ import scriptSchema from '../schemas/script.schema.json';
 import surveySchema from '../schemas/survey.schema.json';
 import templateSchema from '../schemas/template.schema.json';
 import viewSchema from '../schemas/view.schema.json';
+import webFormSchema from '../schemas/web-form.schema.json';
 import workflowSchema from '../schemas/workflow.schema.json';
 import { fieldKinds, fieldKindsRevision } from './field-kinds';
 
@@ -30,6 +31,7 @@ export const META_SCHEMAS = {
   report: reportSchema,
   dashboard: dashboardSchema,
   survey: surveySchema,
+  webForm: webFormSchema,
   document: documentSchema,
   template: templateSchema,
 } as const;

@@ -11,7 +11,7 @@ import { installErrorHandling, noRouteBody } from './http/error-handler';
 import { installDbAdmission } from './http/db-admission';
 import { installBodyTimeout } from './http/body-timeout';
 import { loggerOptions } from './http/log-redaction';
-import { securityHeaders } from './http/security-headers';
+import { EMBEDDABLE_PREFIX, securityHeaders } from './http/security-headers';
 import { setWebCacheHeaders } from './http/web-cache-headers';
 import { installValidators } from './http/validator-compiler';
 import { authRoutes } from './routes/auth-routes';
@@ -41,6 +41,7 @@ import { workflowNodeTypeRoutes } from './routes/workflow-node-type-routes';
 import { integrationRoutes } from './routes/integration-routes';
 import { inboundMailRoutes } from './routes/inbound-mail-routes';
 import { publicSurveyRoutes } from './routes/public-survey-routes';
+import { publicFormRoutes } from './routes/public-form-routes';
 
 export interface AppOptions {
   runtime: Runtime;
@@ -139,6 +140,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(publicSurveyRoutes);
   await app.register(integrationRoutes);
   await app.register(inboundMailRoutes);
+  await app.register(publicFormRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);
   await app.register(pluginRoutes(opts.plugins));
 
@@ -152,6 +154,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       cacheControl: false,
       setHeaders: setWebCacheHeaders,
     });
+    // Public web forms: the same page, under a policy that lets other sites frame it (security-headers.ts).
+    app.get(`${EMBEDDABLE_PREFIX}*`, { schema: { hide: true } }, (_request, reply) => reply.sendFile('index.html'));
     // Client-side routes of the single-page app fall back to index.html; unknown API paths stay 404 JSON.
     app.get('/*', { schema: { hide: true } }, (request, reply) => {
       if (request.url.startsWith('/api/')) {

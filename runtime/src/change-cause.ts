@@ -5,7 +5,7 @@
  * events, so history, plugins and rules can tell a workflow's write from a user's.
  */
 export interface ChangeCause {
-  kind: 'workflow' | 'automation' | 'import' | 'action' | 'plugin' | 'system' | 'bulk' | 'email';
+  kind: 'workflow' | 'automation' | 'import' | 'action' | 'plugin' | 'system' | 'bulk' | 'email' | 'webForm';
   /** One line for people: `workflow large_deal, step "Manager review" approved by Max`. */
   text: string;
   /** Identifiers of what caused it (workflow and instance, rule, import id, script…). */

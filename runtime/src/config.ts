@@ -45,6 +45,21 @@ export interface RuntimeConfig {
   webhooks: WebhooksConfig;
   /** E-mail to case: message size limit and per-sender budget of the inbound listener (docs/email-to-case.md). */
   inboundMail: InboundMailConfig;
+  /** Public web forms: their proof-of-work challenge and body size (runtime/src/web-forms, docs/public-forms.md). */
+  webForms: WebFormsConfig;
+}
+
+export interface WebFormsConfig {
+  /** ALTCHA key derivation and its cost (PBKDF2 iterations per try). */
+  powAlgorithm: string;
+  powCost: number;
+  /** The secret counter is drawn from [min, max): the expected tries a browser makes. */
+  powCounterMin: number;
+  powCounterMax: number;
+  /** How long a challenge may be solved and sent. */
+  challengeTtlSeconds: number;
+  /** Largest submission body (JSON or urlencoded); larger → 413. */
+  maxBodyBytes: number;
 }
 
 export interface MetaConfig {
@@ -76,6 +91,14 @@ export const defaultRuntimeConfig: RuntimeConfig = {
   database: defaultDbLoadConfig,
   webhooks: defaultWebhooksConfig,
   inboundMail: defaultInboundMailConfig,
+  webForms: {
+    powAlgorithm: 'PBKDF2/SHA-256',
+    powCost: 1000,
+    powCounterMin: 2000,
+    powCounterMax: 6000,
+    challengeTtlSeconds: 1200,
+    maxBodyBytes: 32 * 1024,
+  },
 };
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

@@ -18,6 +18,7 @@ import { type Logger, silentLogger } from './logger';
 import { systemCtx } from './system-ctx';
 import { InstallationSecrets } from './security/installation-secrets';
 import { RateLimiter } from './security/rate-limiter';
+import { WebFormService } from './web-forms/web-form-service';
 import { ScriptEngine } from './scripts/script-engine';
 import { ScriptLimitsStore } from './scripts/script-limits-store';
 import { SavePipeline } from './scripts/save-pipeline';
@@ -149,6 +150,17 @@ export function createRuntime(opts: RuntimeOptions) {
     config,
   });
   meta.registerSectionCheck('surveys', checkSurveyItem, 'surveys');
+  // Public web forms: visitors' submissions saved through the records engine as the form's owner.
+  const webForms = new WebFormService({
+    db,
+    meta,
+    records,
+    limiter: new RateLimiter(db, clock),
+    secrets,
+    clock,
+    logger,
+    config: config.webForms,
+  });
 
   // Approvals and automation rules: they change records through the records engine.
   const workflows = new WorkflowEngine(
@@ -244,6 +256,8 @@ export function createRuntime(opts: RuntimeOptions) {
     inboundMail,
     /** Satisfaction surveys: invitations, the public page, answers saved as records (docs/surveys.md). */
     surveys,
+    /** Public web forms: rendering, proof of work, submissions (runtime/src/web-forms, docs/public-forms.md). */
+    webForms,
     /** Platform and tenant system migrations; safe to run from several processes at once. */
     async migrate(): Promise<void> {
       await runMigrations(db, PLATFORM_SCHEMA, platformMigrations);

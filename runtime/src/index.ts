@@ -162,3 +162,4 @@ export { isApiKey } from './api-keys/api-key-token';
 export { SurveyService, type InviteResult, type OpenSurvey } from './surveys/survey-service';
 export { signSurveyLink, verifySurveyLink, SURVEY_LINK_SECRET } from './surveys/survey-links';
 export { type PublicSurvey, type SurveyLocale, publicSurvey } from './surveys/survey-answers';
+export { HONEYPOT_FIELD, POW_FIELD, type WebFormLocale, type WebFormOutcome } from './web-forms/web-form-service';

@@ -76,6 +76,7 @@ const META_SECTIONS = [
   'dashboards',
   'automations',
   'surveys',
+  'webForms',
 ];
 
 const ROUTES: Record<string, Route> = {
@@ -191,6 +192,21 @@ const ROUTES: Record<string, Route> = {
       ],
     ]),
   ),
+
+  // Public web forms need no session: every caller gets the same 404 for a form that does not exist
+  // (tests/api/public-forms.test.ts covers real forms and their abuse limits).
+  'GET /api/public/forms/{tenant}/{form}': {
+    expect: everyone(404),
+    call: (fx) => ({ params: { tenant: fx.tenantA.id, form: 'zz_probe' } }),
+  },
+  'GET /api/public/forms/{tenant}/{form}/challenge': {
+    expect: everyone(404),
+    call: (fx) => ({ params: { tenant: fx.tenantA.id, form: 'zz_probe' } }),
+  },
+  'POST /api/public/forms/{tenant}/{form}': {
+    expect: everyone(404),
+    call: (fx) => ({ params: { tenant: fx.tenantA.id, form: 'zz_probe' }, body: { name: 'Probe' } }),
+  },
 
   'GET /api/templates': { expect: adminOnly(200) },
   'POST /api/templates/{name}/plan': { expect: adminOnly(404), call: () => ({ params: { name: 'zz_probe' } }) },

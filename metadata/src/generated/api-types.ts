@@ -41,6 +41,8 @@ export interface ApiContracts {
   userSession?: UserSession;
   userImportRowErrors?: UserImportRowErrors;
   publicSurvey?: PublicSurvey;
+  publicWebForm?: PublicWebForm;
+  publicWebFormResult?: PublicWebFormResult;
 }
 /**
  * `GET /api/reports` items.
@@ -363,4 +365,51 @@ export interface PublicSurveyQuestion {
     value: string;
     label: string;
   }[];
+}
+/**
+ * `GET /api/public/forms/:tenant/:form`: what a public form page renders, in one language: only the exposed fields.
+ */
+export interface PublicWebForm {
+  tenant: {
+    id: string;
+    name: string;
+  };
+  name: string;
+  label: string;
+  description?: string;
+  /**
+   * A JSON Schema of the exposed fields (labels in the requested language) for @rjsf.
+   */
+  schema: {
+    [k: string]: unknown | undefined;
+  };
+  uiSchema: {
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * The form's defaults.
+   */
+  formData: {
+    [k: string]: unknown | undefined;
+  };
+  submitLabel: string;
+  accentColor?: string;
+  proofOfWork: boolean;
+  /**
+   * Where the ALTCHA widget fetches its challenge (when proofOfWork).
+   */
+  challengeUrl?: string;
+  /**
+   * The name of the field humans leave empty.
+   */
+  honeypot?: string;
+  locale: 'en' | 'zh-CN';
+}
+/**
+ * `POST /api/public/forms/:tenant/:form` (JSON): the submission was accepted.
+ */
+export interface PublicWebFormResult {
+  ok: true;
+  thankYou: string;
+  redirectUrl?: string;
 }

@@ -87,6 +87,7 @@ export type Name11 = string;
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
 export type Name12 = string;
+export type WebFormValue = string | number | boolean;
 
 /**
  * A packaged metadata document (an industry template, or a tenant's export).
@@ -148,6 +149,9 @@ export interface MetadataDocument {
   };
   surveys?: {
     [k: string]: SurveyDefinition | undefined;
+  };
+  webForms?: {
+    [k: string]: WebFormDefinition | undefined;
   };
 }
 /**
@@ -843,4 +847,83 @@ export interface SurveyChoice {
  */
 export interface I18N2 {
   [k: string]: I18NEntry | undefined;
+}
+/**
+ * A public form (no sign-in) that creates one record of an object from the fields it exposes, at /f/<tenant>/<name> and POST /api/public/forms/<tenant>/<name>.
+ */
+export interface WebFormDefinition {
+  label: Label;
+  description?: Description;
+  object: Name;
+  /**
+   * An inactive form answers 404 to the public.
+   */
+  active?: boolean;
+  /**
+   * The fields visitors see and may fill, in order. No other field can be written through the form.
+   *
+   * @minItems 1
+   * @maxItems 50
+   */
+  fields: WebFormField[];
+  /**
+   * Fixed values written with every submission (e.g. source = web); visitors never see nor change them.
+   */
+  hidden?: {
+    [k: string]: WebFormValue | undefined;
+  };
+  /**
+   * Initial values of exposed fields; the visitor may change them.
+   */
+  defaults?: {
+    [k: string]: WebFormValue | undefined;
+  };
+  /**
+   * The user who owns the records the form creates and in whose name they are saved (their permissions apply). Absent: the tenant's first admin.
+   */
+  owner?: string;
+  /**
+   * Shown after a successful submission.
+   */
+  thankYou?: string;
+  /**
+   * Where the browser goes after a successful submission instead of the thank-you text (http or https).
+   */
+  redirectUrl?: string;
+  submitLabel?: Label;
+  /**
+   * The page's accent colour (buttons, header line), e.g. #2563eb.
+   */
+  accentColor?: string;
+  /**
+   * Visitors' browsers solve a self-hosted ALTCHA proof-of-work challenge before a submission is accepted. Only turn it off for forms that must post without JavaScript.
+   */
+  proofOfWork?: boolean;
+  limits?: WebFormLimits;
+  /**
+   * Translations per locale: label, description, thankYou, submitLabel.
+   */
+  'x-i18n'?: {
+    [k: string]: WebFormI18NEntry | undefined;
+  };
+}
+export interface WebFormField {
+  field: Name;
+  label?: Label;
+  help?: Description;
+  /**
+   * Required on this form even when the object does not require it.
+   */
+  required?: boolean;
+  'x-i18n'?: I18N;
+}
+export interface WebFormLimits {
+  perIpPerHour?: number;
+  perFormPerHour?: number;
+}
+export interface WebFormI18NEntry {
+  label?: Label;
+  description?: Description;
+  thankYou?: string;
+  submitLabel?: Label;
 }

@@ -22,6 +22,8 @@ export function csrfGuard(publicUrl: string) {
   const publicOrigin = originOf(publicUrl);
   return async (request: FastifyRequest): Promise<void> => {
     if (SAFE_METHODS.has(request.method)) return;
+    // Public routes that use no session (web forms posted from other sites) opt out: nothing to forge.
+    if ((request.routeOptions.config as { crossSite?: boolean } | undefined)?.crossSite) return;
     if (request.headers.authorization) return;
     const site = request.headers['sec-fetch-site'];
     if (site !== undefined) {

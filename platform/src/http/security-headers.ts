@@ -23,6 +23,9 @@ const APP: Directives = {
   frameAncestors: ["'none'"],
 };
 
+/** Web app pages other sites may frame: public web forms. */
+export const EMBEDDABLE_PREFIX = '/f/';
+
 /** API answers are data, never documents: nothing may load or run in one, even a file opened inline. */
 const API: Directives = {
   defaultSrc: ["'none'"],
@@ -45,9 +48,14 @@ export async function securityHeaders(app: FastifyInstance, publicUrl: string): 
     directives: { ...directives, ...(https ? { upgradeInsecureRequests: [] } : {}) },
   });
   // Routes outside /api/ serve the web app (its files and its client-side routes): they get its policy.
+  // Public web form pages (/f/…) are made to be embedded in other sites' iframes (docs/public-forms.md):
+  // any site may frame them; they hold no session and no data but the form's own fields.
   app.addHook('onRoute', (route) => {
     const r = route as typeof route & { helmet?: unknown };
-    if (!route.url.startsWith('/api/') && r.helmet === undefined) r.helmet = { contentSecurityPolicy: policy(APP) };
+    if (r.helmet !== undefined || route.url.startsWith('/api/')) return;
+    r.helmet = route.url.startsWith(EMBEDDABLE_PREFIX)
+      ? { contentSecurityPolicy: policy({ ...APP, frameAncestors: ['*'] }), frameguard: false }
+      : { contentSecurityPolicy: policy(APP) };
   });
   await app.register(helmet, {
     contentSecurityPolicy: policy(API),

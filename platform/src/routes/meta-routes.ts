@@ -113,6 +113,7 @@ const SINGULAR: Record<(typeof META_SECTIONS)[number], string> = {
   dashboards: 'dashboard',
   automations: 'automation rule',
   surveys: 'survey',
+  webForms: 'public web form',
 };
 
 /**

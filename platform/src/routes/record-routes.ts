@@ -74,7 +74,7 @@ const historyAnswer = {
             properties: {
               kind: {
                 type: 'string',
-                enum: ['workflow', 'automation', 'import', 'action', 'plugin', 'system', 'bulk', 'email'],
+                enum: ['workflow', 'automation', 'import', 'action', 'plugin', 'system', 'bulk', 'email', 'webForm'],
               },
               text: { type: 'string', description: 'e.g. workflow large_deal, step "Manager review" approved by Max' },
               ref: { type: 'object', additionalProperties: { type: ['string', 'number'] } },

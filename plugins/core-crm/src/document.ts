@@ -11,6 +11,7 @@ import { roles } from './roles';
 import { scripts } from './scripts';
 import { surveyAutomations, surveyReports, surveyResponse, surveys, surveyViews } from './surveys';
 import { views } from './views';
+import { webForms } from './web-forms';
 import { workflows } from './workflows';
 
 /** The core CRM's metadata document: what the `core-crm` template applies to a tenant. */
@@ -45,5 +46,6 @@ export function coreCrmDocument(): Omit<MetadataDocument, 'version'> {
     reports: { ...reports, ...surveyReports },
     dashboards,
     surveys,
+    webForms,
   }) as unknown as Omit<MetadataDocument, 'version'>;
 }

@@ -13,6 +13,7 @@ export const META_SECTIONS = [
   'dashboards',
   'automations',
   'surveys',
+  'webForms',
 ] as const;
 export type MetaSection = (typeof META_SECTIONS)[number];
 

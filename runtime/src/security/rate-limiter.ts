@@ -50,4 +50,21 @@ export class RateLimiter {
       .where({ key, window_start: windowStart })
       .update({ used: this.db.raw('greatest(0, ?? - ?)', ['used', n]) });
   }
+
+  /**
+   * Marks `key` as used until `until`; false when it already was (a spent one-time token, such as a
+   * proof-of-work solution; `until` must be the same for every use of one key, e.g. its signed expiry).
+   * One statement, so of two concurrent uses exactly one wins. The row's
+   * window is its expiry, so the opportunistic clean-up above removes it once it cannot matter.
+   */
+  async once(key: string, until: Date): Promise<boolean> {
+    const rows = await this.db
+      .withSchema(PLATFORM_SCHEMA)
+      .insert({ key, window_start: until, used: 1 })
+      .into('rate_counters')
+      .onConflict(['key', 'window_start'])
+      .ignore()
+      .returning('used');
+    return rows.length > 0;
+  }
 }

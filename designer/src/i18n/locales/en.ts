@@ -1778,6 +1778,17 @@ export const en = {
     failed: '{{count}} documents could not be made:',
     failed_one: '1 document could not be made:',
   },
+  publicForm: {
+    loading: 'Loading the form…',
+    notFound: 'This form does not exist or is closed.',
+    loadFailed: 'The form could not be loaded. Try again later.',
+    sending: 'Sending…',
+    fixFields: 'Check the marked fields.',
+    robotCheck: 'Please wait until the robot check is done, then send again.',
+    honeypot: 'Leave this field empty',
+    sentTitle: 'Sent',
+    poweredBy: 'Powered by Forma',
+  },
   language: { en: 'English', 'zh-CN': '中文（简体）' },
 };
 

@@ -1762,5 +1762,16 @@ export const zhCN: Translations = {
     failed: '{{count}} 份文档无法生成：',
     failed_one: '1 份文档无法生成：',
   },
+  publicForm: {
+    loading: '正在加载表单…',
+    notFound: '此表单不存在或已关闭。',
+    loadFailed: '表单加载失败，请稍后再试。',
+    sending: '正在提交…',
+    fixFields: '请检查标出的字段。',
+    robotCheck: '请等待人机验证完成后再提交。',
+    honeypot: '请勿填写此字段',
+    sentTitle: '已提交',
+    poweredBy: '由 Forma 提供支持',
+  },
   language: { en: 'English', 'zh-CN': '中文（简体）' },
 };
