@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../model/load-model';
+import type { FieldAccess } from '../permissions/object-access';
 import { type AggregateInput, ageLabel, parseAggregateSpec } from './aggregate-spec';
 
 const model = loadModel(
@@ -140,7 +141,8 @@ describe('paths through lookups', () => {
     },
     1,
   );
-  const related = (o: string) => (o === 'account' ? { secret: 'none' as const } : o === 'region' ? null : {});
+  const related = (o: string): Record<string, FieldAccess> | null =>
+    o === 'account' ? { secret: 'none' } : o === 'region' ? null : {};
   const psc = { object: m.object('line'), model: m, fields: {}, related, today: '2026-03-31' };
   const err = (input: AggregateInput) => {
     try {

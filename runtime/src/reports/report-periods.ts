@@ -59,7 +59,8 @@ export function comparePeriods(
   const cut = (p: PeriodRange): PeriodRange => {
     if (!toDate) return p;
     const end = addDays(p.from, elapsed);
-    return { ...p, to: end < p.to ? end : p.to };
+    // ISO days compare as text; a shorter period keeps its own end.
+    return end < p.to ? { ...p, to: end } : p;
   };
   const out: { current: PeriodRange } & Partial<Record<CompareWith, PeriodRange>> = { current: cut(current) };
   for (const w of withs) out[w] = cut(periodAt(asOf, period, w === 'previous' ? MONTHS[period] : 12));

@@ -166,9 +166,9 @@ export class ReportService {
         if (g[`${groupKeyOf(k)}:hidden`] === true) row[`${key}_hidden`] = true;
       }
       for (const a of def.aggregates) {
-        row[a.as] = valueOf(a, g, '');
+        row[a.as] = measureValue(a, g, '');
         for (const w of compareWithsOf(def)) {
-          row[`${a.as}_${w}`] = valueOf(a, g, `${w}:`);
+          row[`${a.as}_${w}`] = measureValue(a, g, `${w}:`);
           row[`${a.as}_${w}_change`] = changePercent(row[a.as], row[`${a.as}_${w}`]);
         }
       }
@@ -341,7 +341,7 @@ function summary(name: string, def: ReportDefinition): ReportSummary {
 }
 
 /** A count or a sum over no record is 0; an average, minimum or maximum of nothing is unknown. */
-function valueOf(a: ReportDefinition['aggregates'][number], g: AggregateGroup, prefix: string) {
+function measureValue(a: ReportDefinition['aggregates'][number], g: AggregateGroup, prefix: string) {
   const v = a.fn === 'count' ? g[`${prefix}count`] : g[`${prefix}${a.fn}_${a.field}`];
   if (v !== undefined && v !== null) return v;
   return a.fn === 'count' || (a.fn === 'sum' && v === undefined) ? 0 : null;
