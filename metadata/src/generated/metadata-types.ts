@@ -297,7 +297,7 @@ export interface FieldDefinition {
   'x-i18n'?: I18N;
 }
 /**
- * The filter language of the records API: {field: {operator: value}}, {and: [...]}, {or: [...]}; a lookup's fields with dots ("account.name").
+ * The filter language of the records API: {field: {operator: value}}, {and: [...]}, {or: [...]}; a lookup's fields with dots ("account.name"; records lists follow two lookups, reports and aggregates three).
  */
 export interface Filter {
   /**
@@ -611,7 +611,7 @@ export interface AutomationDateOffset {
   days: number;
 }
 /**
- * The filter language of the records API: {field: {operator: value}}, {and: [...]}, {or: [...]}; a lookup's fields with dots ("account.name").
+ * The filter language of the records API: {field: {operator: value}}, {and: [...]}, {or: [...]}; a lookup's fields with dots ("account.name"; records lists follow two lookups, reports and aggregates three).
  */
 export interface Filter1 {
   /**

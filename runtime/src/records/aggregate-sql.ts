@@ -150,7 +150,12 @@ export function buildAggregateQuery(
   if (join) {
     for (const j of plan.joins.values()) {
       if (!j.target) {
-        q.leftJoin({ [j.alias]: qualified(join.access.schema, SYSTEM_TABLE.users) }, `${j.alias}.id`, j.on);
+        // Users are joined whole (names are readable to everyone; e-mails were checked by the spec).
+        const users = db
+          .select(`${j.alias}.*`)
+          .from({ [j.alias]: qualified(join.access.schema, SYSTEM_TABLE.users) })
+          .as(j.alias);
+        q.leftJoin(users, `${j.alias}.id`, j.on);
         continue;
       }
       // The reader's scope on the joined object is applied inside the joined sub-query (not in the
