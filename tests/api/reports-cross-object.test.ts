@@ -18,7 +18,6 @@ const sql = async (query: string, bindings: unknown[] = []) =>
     unknown
   >[];
 const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
 const sorted = <T>(rows: T[]) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
 type Run = {
