@@ -396,6 +396,21 @@ describe('field security on the joined object', () => {
     expect(base.status).toBe(400);
     expect(base.body.error.fields.sum).toBe('Unknown field: margin');
   });
+
+  it('a path through an object the viewer may not read at all is refused the same way', async () => {
+    const role = await tenant.api.put('/api/meta/roles/sales_only', {
+      label: 'Sales only',
+      objects: { sale: { create: false, read: 'all', update: false, delete: false } },
+    });
+    expect(role.status, role.text).toBe(200);
+    const viewer = await tenant.addUser({ roles: ['sales_only'], name: 'Sam Sales' });
+    const res = await viewer.api.post('/api/reports/sales_by_city/run', {});
+    expect(res.status, res.text).toBe(400);
+    expect(JSON.stringify(res.body.error)).toContain('Unknown field: account.city');
+    // Their own fields still aggregate.
+    const own = await viewer.api.get('/api/records/sale/aggregate', { query: { sum: 'amount' } });
+    expect(own.status, own.text).toBe(200);
+  });
 });
 
 describe('bad paths are refused with 400 naming the path', () => {
