@@ -109,7 +109,7 @@ export function createRuntime(opts: RuntimeOptions) {
   const timeline = new TimelineService({ meta, records });
   const search = new SearchService({ meta, permissions, records });
   const files = new FileService({ records }, config.files.maxBytes, config.files.dir || undefined);
-  const reports = new ReportService({ meta, permissions, aggregates: recordsIo.aggregates, records });
+  const reports = new ReportService({ meta, permissions, aggregates: recordsIo.aggregates, records, clock });
   const mailMerge = new MailMerge({
     meta,
     documents,

@@ -93,3 +93,31 @@ describe('reportPoints with chartValue', () => {
     });
   });
 });
+
+describe('reportPoints across objects', () => {
+  it('labels a select read through a lookup, and a hidden parent as hidden', () => {
+    const withAccount = {
+      objects: {
+        ...meta.objects,
+        sale: { type: 'object', properties: { deal: { type: 'string', format: 'uuid', 'x-ref': 'deal' } } },
+      },
+    } as unknown as AppMeta;
+    const r = run({
+      object: 'sale',
+      columns: [
+        { key: 'stage', label: 'Deal › Stage', role: 'group', field: 'deal.stage', kind: 'select' },
+        { key: 'n', label: 'n', role: 'measure', kind: 'integer' },
+      ],
+      rows: [
+        { stage: 'won', n: 2 },
+        { stage: null, stage_hidden: true, n: 1 },
+        { stage: null, n: 4 },
+      ],
+    });
+    expect(reportPoints(r, withAccount, 'zh-CN', (b) => b, '（已隐藏）').points).toEqual([
+      { label: '赢单', value: 2 },
+      { label: '（已隐藏）', value: 1 },
+      { label: '—', value: 4 },
+    ]);
+  });
+});

@@ -9,20 +9,34 @@ export function reportPoints(
   meta: AppMeta | null | undefined,
   locale: string,
   ageLabel: (bucket: string) => string,
+  /** A group read through a lookup whose record the viewer may not read (`<key>_hidden`). */
+  hiddenLabel = '(hidden)',
 ): { points: Point[]; valueLabel: string } {
   const group = run.columns.find((c) => c.role === 'group');
   const value =
     (run.chartValue ? run.columns.find((c) => c.key === run.chartValue && c.role !== 'group') : undefined) ??
     run.columns.find((c) => c.role === 'measure') ??
     run.columns.find((c) => c.role === 'derived');
-  const field = group?.field ? meta?.objects[run.object]?.properties?.[group.field] : undefined;
+  const field = group?.field ? fieldAt(meta, run.object, group.field) : undefined;
   const points = run.rows.map((row) => {
     const raw = group ? row[group.key] : run.label;
     let label = raw === null || raw === undefined ? '—' : String(raw);
-    if (group && typeof row[`${group.key}_label`] === 'string') label = String(row[`${group.key}_label`]);
+    if (group && row[`${group.key}_hidden`] === true) label = hiddenLabel;
+    else if (group && typeof row[`${group.key}_label`] === 'string') label = String(row[`${group.key}_label`]);
     else if (group?.bucket === 'aging' && raw !== null) label = ageLabel(String(raw));
     else if (group && !group.bucket && field?.enum && raw !== null) label = enumLabel(field, String(raw), locale);
     return { label, value: Number(value ? (row[value.key] ?? 0) : 0) || 0 };
   });
   return { points, valueLabel: value ? itemLabel(value, locale, value.label) : '' };
+}
+
+/** The field a group's path ends on (`account.tier` → account's tier), through the lookups' targets. */
+function fieldAt(meta: AppMeta | null | undefined, object: string, path: string) {
+  const [first = '', ...rest] = path.split('.');
+  let field = meta?.objects[object]?.properties?.[first];
+  for (const seg of rest) {
+    const ref = (field as { 'x-ref'?: string } | undefined)?.['x-ref'];
+    field = ref ? meta?.objects[ref]?.properties?.[seg] : undefined;
+  }
+  return field;
 }

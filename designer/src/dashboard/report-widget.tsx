@@ -55,7 +55,11 @@ export function ReportWidget({
                   // biome-ignore lint/suspicious/noArrayIndexKey: report rows have no id; their order is the report's
                   <tr key={i}>
                     {run.data.columns.map((c) => (
-                      <td key={c.key}>{String(row[`${c.key}_label`] ?? row[c.key] ?? '—')}</td>
+                      <td key={c.key}>
+                        {row[`${c.key}_hidden`] === true
+                          ? t('dashboard.hiddenGroup')
+                          : String(row[`${c.key}_label`] ?? row[c.key] ?? '—')}
+                      </td>
                     ))}
                   </tr>
                 ))}
@@ -66,7 +70,7 @@ export function ReportWidget({
       </Card>
     );
   }
-  const data = run.data ? reportPoints(run.data, meta, locale, ageLabel) : undefined;
+  const data = run.data ? reportPoints(run.data, meta, locale, ageLabel, t('dashboard.hiddenGroup')) : undefined;
   return (
     <ChartCard
       title={title}

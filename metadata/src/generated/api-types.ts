@@ -83,6 +83,15 @@ export interface ReportRun {
    * The column the chart plots (absent: the first measure).
    */
   chartValue?: string;
+  /**
+   * A report's period comparison: the periods its columns cover (docs/analytics.md).
+   */
+  compare?: {
+    period: 'month' | 'quarter' | 'year';
+    current: ReportPeriod;
+    previous?: ReportPeriod;
+    last_year?: ReportPeriod;
+  };
   'x-i18n'?: I18NMap;
 }
 export interface ReportColumn {
@@ -92,7 +101,26 @@ export interface ReportColumn {
   field?: string;
   kind: string;
   bucket?: string;
+  /**
+   * Period comparison: the period this column's value is from.
+   */
+  compare?: 'previous' | 'last_year';
+  /**
+   * Period comparison: the measure column compared.
+   */
+  of?: string;
   'x-i18n'?: I18NMap;
+}
+/**
+ * A period of a report's comparison: days from `from` (inclusive) to `to` (exclusive).
+ */
+export interface ReportPeriod {
+  from: string;
+  to: string;
+  /**
+   * 2026-12, 2026-Q4 or 2026
+   */
+  label: string;
 }
 /**
  * `GET /api/dashboards/home` → `dashboard`.

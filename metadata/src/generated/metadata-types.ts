@@ -60,6 +60,18 @@ export type AutomationAction = {
   type: string;
 };
 /**
+ * A field of the report's object, or of a related record through lookups separated by dots ("account.city", "order.account.region.name", "account.owner.name"). At most three lookups; every step but the last is a lookup field.
+ */
+export type ReportFieldPath = string;
+/**
+ * Column label (default: the field's label; through lookups "Account › City").
+ */
+export type Label1 = string;
+/**
+ * A field of the report's object, or of a related record through lookups separated by dots ("account.city", "order.account.region.name", "account.owner.name"). At most three lookups; every step but the last is a lookup field.
+ */
+export type ReportFieldPath1 = string;
+/**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
 export type Name6 = string;
@@ -326,7 +338,7 @@ export interface FieldDefinition {
   'x-i18n'?: I18N;
 }
 /**
- * The filter language of the records API: {field: {operator: value}}, {and: [...]}, {or: [...]}; a lookup's fields with dots ("account.name").
+ * The filter language of the records API: {field: {operator: value}}, {and: [...]}, {or: [...]}; a lookup's fields with dots ("account.name"; records lists follow two lookups, reports and aggregates three).
  */
 export interface Filter {
   /**
@@ -664,7 +676,7 @@ export interface AutomationDateOffset {
   days: number;
 }
 /**
- * The filter language of the records API: {field: {operator: value}}, {and: [...]}, {or: [...]}; a lookup's fields with dots ("account.name").
+ * The filter language of the records API: {field: {operator: value}}, {and: [...]}, {or: [...]}; a lookup's fields with dots ("account.name"; records lists follow two lookups, reports and aggregates three).
  */
 export interface Filter1 {
   /**
@@ -678,7 +690,7 @@ export interface Filter1 {
   [k: string]: FilterCondition | Filter[] | undefined;
 }
 /**
- * A saved report: one object's records grouped and aggregated (through the aggregate engine, with the viewer's permissions), optional derived columns, and how to chart it.
+ * A saved report: one object's records grouped and aggregated (through the aggregate engine, with the viewer's permissions), optional derived columns, and how to chart it. Group keys, measures and the filter may read fields of related records through up to three lookups ("account.region.name"); see docs/analytics.md.
  */
 export interface ReportDefinition {
   label: Label;
@@ -694,8 +706,9 @@ export interface ReportDefinition {
    * @maxItems 20
    */
   aggregates: ReportAggregate[];
+  compare?: ReportCompare;
   /**
-   * Columns computed from each row after aggregation, in order: arithmetic over the row's columns (+ - * /, parentheses, numbers) and the functions prev(col), first(col), total(col), running(col), remaining(col), round(x, digits), abs(x). Division by zero gives null. Columns using prev/first/running/remaining (or such a column) depend on the order of the rows: they are computed after sort, over every group, before limit (a Pareto's cumulative share), and cannot be sorted by.
+   * Columns computed from each row after aggregation, in order: arithmetic over the row's columns (+ - * /, parentheses, numbers) and the functions prev(col), first(col), total(col), running(col), remaining(col), round(x, digits), abs(x). Division by zero gives null. Columns using prev/first/running/remaining (or such a column) depend on the order of the rows: they are computed after sort, over every group, before limit (a Pareto's cumulative share), and cannot be sorted by. The columns of a period comparison (<as>_previous, <as>_previous_change, …) may be used too.
    *
    * @maxItems 20
    */
@@ -718,7 +731,7 @@ export interface ReportDefinition {
   'x-i18n'?: I18N;
 }
 export interface ReportGroupKey {
-  field: Name;
+  field: ReportFieldPath;
   bucket?: 'day' | 'week' | 'month' | 'quarter' | 'year' | 'aging';
   /**
    * Aging bucket limits in days (default 30, 60, 90, 180).
@@ -728,13 +741,33 @@ export interface ReportGroupKey {
    */
   limits?: number[];
   as?: Name;
+  label?: Label1;
+  'x-i18n'?: I18N;
 }
 export interface ReportAggregate {
   fn: 'count' | 'sum' | 'avg' | 'min' | 'max';
-  field?: Name;
+  field?: ReportFieldPath;
   as: Name;
   label?: Label;
   'x-i18n'?: I18N;
+}
+/**
+ * Period comparison: the report's groups over the calendar period holding the run's day (asOf, default today UTC), with each measure's value in the previous period and/or the same period a year earlier and the change in percent, as extra columns <as>_previous, <as>_previous_change, <as>_last_year, <as>_last_year_change.
+ */
+export interface ReportCompare {
+  field: ReportFieldPath1;
+  period: 'month' | 'quarter' | 'year';
+  /**
+   * Periods compared with (default both; with period year, previous is last year: give one).
+   *
+   * @minItems 1
+   * @maxItems 2
+   */
+  with?: ('previous' | 'last_year')[];
+  /**
+   * Cut every period at as many days from its start as the run's day is from the current one's (month to date against the same days of the previous month).
+   */
+  toDate?: boolean;
 }
 export interface ReportDerived {
   as: Name;

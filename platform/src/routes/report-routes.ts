@@ -40,9 +40,25 @@ const column = {
     label: { type: 'string' },
     'x-i18n': i18n,
     role: { type: 'string', enum: ['group', 'measure', 'derived'] },
-    field: { type: 'string' },
+    field: { type: 'string', description: 'The field or lookup path (account.city) behind the column' },
     kind: { type: 'string' },
     bucket: { type: 'string' },
+    compare: {
+      type: 'string',
+      enum: ['previous', 'last_year'],
+      description: 'Period comparison: the period this value is from',
+    },
+    of: { type: 'string', description: 'Period comparison: the measure column compared' },
+  },
+} as const;
+
+const period = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    from: { type: 'string', description: 'First day, inclusive' },
+    to: { type: 'string', description: 'Day after the last, exclusive' },
+    label: { type: 'string', description: '2026-12, 2026-Q4 or 2026' },
   },
 } as const;
 
@@ -54,6 +70,12 @@ const result = {
     columns: { type: 'array', items: column },
     rows: { type: 'array', items: anyObject },
     truncated: { type: 'boolean' },
+    compare: {
+      type: 'object',
+      additionalProperties: false,
+      description: "A report's period comparison: the periods its columns cover",
+      properties: { period: { type: 'string' }, current: period, previous: period, last_year: period },
+    },
   },
 } as const;
 

@@ -27,18 +27,24 @@ export const LOOKUP_DEPTH = 2;
  * The objects a query on `object` can reach: lookup targets to `LOOKUP_DEPTH` levels (never the
  * users table or the object itself) and the object's line-item objects.
  */
-export function reachableObjects(model: Model, object: ObjectModel): Set<string> {
+export function reachableObjects(model: Model, object: ObjectModel, depth = LOOKUP_DEPTH): Set<string> {
   const targets = new Set<string>();
-  const add = (o: ObjectModel, depth: number) => {
-    for (const f of o.fields.values()) {
-      if (!f.ref || f.ref === 'user' || f.ref === o.name || targets.has(f.ref)) continue;
-      const t = model.objects.get(f.ref);
-      if (!t) continue;
-      targets.add(t.name);
-      if (depth > 1) add(t, depth - 1);
+  // Breadth first, so an object reached late through a long path is still followed from its
+  // shortest one.
+  let frontier: ObjectModel[] = [object];
+  for (let level = 0; level < depth && frontier.length; level++) {
+    const next: ObjectModel[] = [];
+    for (const o of frontier) {
+      for (const f of o.fields.values()) {
+        if (!f.ref || f.ref === 'user' || f.ref === object.name || targets.has(f.ref)) continue;
+        const t = model.objects.get(f.ref);
+        if (!t) continue;
+        targets.add(t.name);
+        next.push(t);
+      }
     }
-  };
-  add(object, LOOKUP_DEPTH);
+    frontier = next;
+  }
   for (const c of object.children) targets.add(c.object);
   return targets;
 }
@@ -53,13 +59,13 @@ export async function queryAccessFor(
   model: Model,
   object: ObjectModel,
   engine: PermissionEngine,
-  opts: { mustRead?: boolean } = {},
+  opts: { mustRead?: boolean; depth?: number } = {},
 ): Promise<QueryAccess> {
   const access = await engine.objectAccess(ctx, object.name);
   if (!access.can.read && opts.mustRead !== false) throw notFound(`Unknown object: ${object.name}`);
   const related = new Map<string, ObjectAccess>();
   await Promise.all(
-    [...reachableObjects(model, object)].map(async (t) => {
+    [...reachableObjects(model, object, opts.depth)].map(async (t) => {
       related.set(t, await engine.objectAccess(ctx, t));
     }),
   );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../model/load-model';
+import type { FieldAccess } from '../permissions/object-access';
 import { type AggregateInput, ageLabel, parseAggregateSpec } from './aggregate-spec';
 
 const model = loadModel(
@@ -34,11 +35,11 @@ const fail = (input: AggregateInput) => {
 describe('parseAggregateSpec', () => {
   it('reads query-string text: group keys, date buckets, measures and a default count', () => {
     const spec = parse({ groupBy: 'stage,close_on:month', sum: 'amount', max: 'close_on' });
-    expect(spec.groupBy).toEqual([
+    expect(spec.groupBy).toMatchObject([
       { key: 'stage', field: 'stage', kind: 'value' },
       { key: 'close_on:month', field: 'close_on', kind: 'date', bucket: 'month' },
     ]);
-    expect(spec.measures).toEqual([
+    expect(spec.measures).toMatchObject([
       { key: 'sum_amount', op: 'sum', field: 'amount' },
       { key: 'max_close_on', op: 'max', field: 'close_on' },
     ]);
@@ -55,7 +56,13 @@ describe('parseAggregateSpec', () => {
       limit: 5,
       asOf: '2026-01-01',
     });
-    expect(spec.groupBy[0]).toEqual({ key: 'close_on:age:30-60', field: 'close_on', kind: 'age', limits: [30, 60] });
+    expect(spec.groupBy[0]).toMatchObject({
+      key: 'close_on:age:30-60',
+      field: 'close_on',
+      kind: 'age',
+      limits: [30, 60],
+      hops: [],
+    });
     expect(spec.sort).toEqual([{ key: 'count', desc: true }]);
     expect(parse({ groupBy: 'close_on:age' }).groupBy[0]).toMatchObject({ limits: [30, 60, 90, 180] });
   });
@@ -100,5 +107,70 @@ describe('ageLabel', () => {
       '91-180',
       '181+',
     ]);
+  });
+});
+
+describe('paths through lookups', () => {
+  const m = loadModel(
+    {
+      objects: {
+        region: { type: 'object', properties: { name: { type: 'string', maxLength: 100 } } },
+        account: {
+          type: 'object',
+          properties: {
+            city: { type: 'string', maxLength: 100 },
+            secret: { type: 'string', maxLength: 100 },
+            region: { type: 'string', format: 'uuid', 'x-ref': 'region' },
+          },
+        },
+        order: {
+          type: 'object',
+          properties: {
+            amount: { type: 'number' },
+            account: { type: 'string', format: 'uuid', 'x-ref': 'account' },
+          },
+        },
+        line: {
+          type: 'object',
+          properties: {
+            qty: { type: 'integer' },
+            order: { type: 'string', format: 'uuid', 'x-ref': 'order' },
+          },
+        },
+      },
+    },
+    1,
+  );
+  const related = (o: string): Record<string, FieldAccess> | null =>
+    o === 'account' ? { secret: 'none' } : o === 'region' ? null : {};
+  const psc = { object: m.object('line'), model: m, fields: {}, related, today: '2026-03-31' };
+  const err = (input: AggregateInput) => {
+    try {
+      parseAggregateSpec(input, psc);
+    } catch (e) {
+      return (e as { fields?: Record<string, string> }).fields;
+    }
+    throw new Error('expected a failure');
+  };
+
+  it('follows up to three lookups in group keys and measures', () => {
+    const spec = parseAggregateSpec({ groupBy: 'order.account.city', sum: 'order.amount' }, psc);
+    expect(spec.groupBy[0]?.hops.map((h) => h.lookup.name)).toEqual(['order', 'account']);
+    expect(spec.groupBy[0]?.target.name).toBe('city');
+    expect(spec.measures[0]).toMatchObject({ key: 'sum_order.amount', field: 'order.amount' });
+    expect(parseAggregateSpec({ groupBy: 'order.account.owner.name' }, psc).groupBy[0]?.hops).toHaveLength(3);
+  });
+
+  it('refuses, naming the path: unknown, hidden, unreadable object, not a lookup, too long, not a name', () => {
+    expect(err({ groupBy: 'order.nope' })).toEqual({ groupBy: 'Unknown field: order.nope' });
+    expect(err({ groupBy: 'order.account.secret' })).toEqual({ groupBy: 'Unknown field: order.account.secret' });
+    expect(err({ groupBy: 'order.account.region.name' })).toEqual({
+      groupBy: 'Unknown field: order.account.region.name',
+    });
+    expect(err({ sum: 'qty.amount' })).toEqual({ sum: 'qty is not a lookup: qty.amount' });
+    expect(err({ groupBy: 'order.account.region.created_by.name' })).toEqual({
+      groupBy: 'Path too long (at most 3 lookups): order.account.region.created_by.name',
+    });
+    expect(err({ groupBy: 'order.account."city"' })?.groupBy).toMatch(/^Unknown field/);
   });
 });

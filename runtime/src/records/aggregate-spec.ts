@@ -4,22 +4,36 @@
  * problem before anything runs. The result is pure data that aggregate-sql.ts compiles.
  */
 import { type FieldErrors, validationFailed } from '../errors';
-import type { FieldModel, ObjectModel } from '../model/load-model';
+import type { FieldModel, Model, ObjectModel } from '../model/load-model';
+import { isIdentifier } from '../model/naming';
 import type { FieldAccess } from '../permissions/object-access';
+import { type PathHop, userField } from './parse-filter';
 
 export type DateBucket = 'day' | 'week' | 'month' | 'quarter' | 'year';
 export type MeasureOp = 'sum' | 'avg' | 'min' | 'max';
 
-export type GroupKey =
-  | { key: string; field: string; kind: 'value' }
-  | { key: string; field: string; kind: 'date'; bucket: DateBucket }
-  /** Days elapsed since the date (as of `asOf`), in buckets: `current` (not yet due), `1-30`, … `181+`. */
-  | { key: string; field: string; kind: 'age'; limits: readonly number[] };
+/**
+ * Where a group key or measure reads its value: a field of the object, or (`account.region.name`)
+ * a field reached through up to `MAX_PATH_HOPS` lookups, which the SQL joins.
+ */
+export interface FieldPath {
+  /** The path as written (`stage`, `account.city`). */
+  field: string;
+  /** Lookups followed, in order (empty for the object's own field). */
+  hops: PathHop[];
+  /** The field the value is read from (on the last hop's target, or the users table). */
+  target: FieldModel;
+}
 
-export interface Measure {
+export type GroupKey =
+  | ({ key: string; kind: 'value' } & FieldPath)
+  | ({ key: string; kind: 'date'; bucket: DateBucket } & FieldPath)
+  /** Days elapsed since the date (as of `asOf`), in buckets: `current` (not yet due), `1-30`, … `181+`. */
+  | ({ key: string; kind: 'age'; limits: readonly number[] } & FieldPath);
+
+export interface Measure extends FieldPath {
   key: string;
   op: MeasureOp;
-  field: string;
 }
 
 export interface AggregateSpec {
@@ -53,6 +67,8 @@ export const MAX_GROUP_KEYS = 4;
 export const MAX_MEASURES = 20;
 export const DEFAULT_GROUP_LIMIT = 1000;
 export const MAX_GROUP_LIMIT = 10_000;
+/** Lookups a group key, measure or filter path may follow (`order.account.region.name` is three). */
+export const MAX_PATH_HOPS = 3;
 
 const DATE_BUCKETS = new Set<DateBucket>(['day', 'week', 'month', 'quarter', 'year']);
 const NUMERIC = new Set(['number', 'currency', 'percent', 'integer']);
@@ -75,20 +91,28 @@ export interface SpecContext {
   object: ObjectModel;
   /** Field access of the user (fields not listed are `edit`). */
   fields: Readonly<Record<string, FieldAccess>>;
+  /** Needed for dotted paths: the model the lookups' targets are found in. */
+  model?: Model;
+  /**
+   * Field access of the user on an object a path reaches, `null` when they may not read it at all
+   * (absent: every field of every object, as for the metadata check of a saved report).
+   */
+  related?: (object: string) => Readonly<Record<string, FieldAccess>> | null;
+  /** Users' e-mail addresses are for tenant admins (as in filters). */
+  userEmails?: boolean;
   /** Today, `YYYY-MM-DD` (from the runtime clock), the default for `asOf`. */
   today: string;
 }
 
 export function parseAggregateSpec(input: AggregateInput, sc: SpecContext): AggregateSpec {
   const errors: FieldErrors = {};
-  const fieldFor = (name: string, param: string): FieldModel | undefined => {
-    const f = typeof name === 'string' ? sc.object.fields.get(name) : undefined;
-    // A field the user may not read is as unknown to them as one that does not exist (as in filters).
-    if (!f?.column || sc.fields[f.name] === 'none') {
-      errors[param] ??= `Unknown field: ${String(name).slice(0, 64)}`;
+  const fieldFor = (name: string, param: string): FieldPath | undefined => {
+    const resolved = resolveFieldPath(name, sc);
+    if (typeof resolved === 'string') {
+      errors[param] ??= resolved;
       return undefined;
     }
-    return f;
+    return resolved;
   };
 
   const groupBy: GroupKey[] = [];
@@ -100,20 +124,21 @@ export function parseAggregateSpec(input: AggregateInput, sc: SpecContext): Aggr
       continue;
     }
     const [name = '', bucket, extra] = part.split(':');
-    const f = fieldFor(name, 'groupBy');
-    if (!f) continue;
+    const p = fieldFor(name, 'groupBy');
+    if (!p) continue;
+    const f = p.target;
     if (groupBy.some((g) => g.key === part)) {
       errors.groupBy ??= `Group key repeated: ${part}`;
       continue;
     }
     if (bucket === undefined) {
-      if (NOT_GROUPABLE.has(f.resultKind)) errors.groupBy ??= `Cannot group by ${f.name} (${f.resultKind})`;
-      else groupBy.push({ key: part, field: f.name, kind: 'value' });
+      if (NOT_GROUPABLE.has(f.resultKind)) errors.groupBy ??= `Cannot group by ${p.field} (${f.resultKind})`;
+      else groupBy.push({ key: part, ...p, kind: 'value' });
       continue;
     }
     const isDate = f.resultKind === 'date' || f.resultKind === 'datetime';
     if (!isDate) {
-      errors.groupBy ??= `${f.name} is not a date: it has no ${bucket}`;
+      errors.groupBy ??= `${p.field} is not a date: it has no ${bucket}`;
     } else if (bucket === 'age') {
       const limits = extra === undefined ? [...DEFAULT_AGE_LIMITS] : extra.split('-').map(Number);
       const valid =
@@ -121,9 +146,9 @@ export function parseAggregateSpec(input: AggregateInput, sc: SpecContext): Aggr
         limits.length <= 12 &&
         limits.every((n, i) => Number.isInteger(n) && n > 0 && n <= 36_500 && (i === 0 || n > (limits[i - 1] ?? 0)));
       if (!valid) errors.groupBy ??= 'Age buckets are increasing day counts, e.g. due_on:age:30-60-90-180';
-      else groupBy.push({ key: part, field: f.name, kind: 'age', limits });
+      else groupBy.push({ key: part, ...p, kind: 'age', limits });
     } else if (DATE_BUCKETS.has(bucket as DateBucket) && extra === undefined) {
-      groupBy.push({ key: part, field: f.name, kind: 'date', bucket: bucket as DateBucket });
+      groupBy.push({ key: part, ...p, kind: 'date', bucket: bucket as DateBucket });
     } else {
       errors.groupBy ??= `Unknown date bucket "${bucket}" (day, week, month, quarter, year or age)`;
     }
@@ -132,15 +157,17 @@ export function parseAggregateSpec(input: AggregateInput, sc: SpecContext): Aggr
   const measures: Measure[] = [];
   for (const op of ['sum', 'avg', 'min', 'max'] as const) {
     for (const name of list(input[op])) {
-      const f = fieldFor(name, op);
-      if (!f) continue;
+      const p = fieldFor(name, op);
+      if (!p) continue;
+      const f = p.target;
       const allowed = op === 'sum' || op === 'avg' ? NUMERIC : ORDERED;
       if (!allowed.has(f.resultKind)) {
-        errors[op] ??= `${op} needs a ${op === 'sum' || op === 'avg' ? 'numeric' : 'numeric or date'} field: ${f.name}`;
+        errors[op] ??=
+          `${op} needs a ${op === 'sum' || op === 'avg' ? 'numeric' : 'numeric or date'} field: ${p.field}`;
         continue;
       }
-      const key = `${op}_${f.name}`;
-      if (!measures.some((m) => m.key === key)) measures.push({ key, op, field: f.name });
+      const key = `${op}_${p.field}`;
+      if (!measures.some((m) => m.key === key)) measures.push({ key, op, ...p });
     }
   }
   if (measures.length > MAX_MEASURES) errors.sum ??= `At most ${MAX_MEASURES} measures`;
@@ -181,4 +208,47 @@ export function ageLabel(index: number, limits: readonly number[]): string {
   const upper = limits[index - 1];
   const lower = index === 1 ? 1 : (limits[index - 2] ?? 0) + 1;
   return upper === undefined ? `${(limits[limits.length - 1] ?? 0) + 1}+` : `${lower}-${upper}`;
+}
+
+/**
+ * `account.region.name` → the lookups followed and the field read, or the refusal naming the path:
+ * a segment that is not a name, unknown, hidden by field security or on an object the user may not
+ * read (all "Unknown field", as a hidden field of the object itself), a step that is not a lookup,
+ * a path of more than `MAX_PATH_HOPS` lookups.
+ */
+export function resolveFieldPath(name: unknown, sc: SpecContext): FieldPath | string {
+  const shown = String(name).slice(0, 200);
+  if (typeof name !== 'string' || !name) return `Unknown field: ${shown}`;
+  const parts = name.split('.');
+  if (parts.length > MAX_PATH_HOPS + 1) return `Path too long (at most ${MAX_PATH_HOPS} lookups): ${shown}`;
+  // Checked before any lookup, so text that is not a name never reaches a message or SQL.
+  if (!parts.every((p) => isIdentifier(p))) return `Unknown field: ${shown}`;
+  const hops: PathHop[] = [];
+  let current: ObjectModel | null = sc.object;
+  let access: Readonly<Record<string, FieldAccess>> | null = sc.fields;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string;
+    let f: FieldModel | undefined;
+    if (current) {
+      f = current.fields.get(part);
+      if (f && (access === null || access[f.name] === 'none')) f = undefined;
+    } else {
+      f = part === 'email' && sc.userEmails === false ? undefined : userField(part);
+    }
+    if (!f?.column) return `Unknown field: ${shown}`;
+    if (i === parts.length - 1) return { field: name, hops, target: f };
+    if (!f.ref) return `${part} is not a lookup: ${shown}`;
+    if (f.ref === 'user') {
+      hops.push({ lookup: f, target: null });
+      current = null;
+      access = null;
+      continue;
+    }
+    const target: ObjectModel | undefined = sc.model?.objects.get(f.ref);
+    if (!target) return `Unknown field: ${shown}`;
+    hops.push({ lookup: f, target });
+    current = target;
+    access = sc.related ? sc.related(target.name) : {};
+  }
+  return `Unknown field: ${shown}`;
 }

@@ -28,13 +28,14 @@ export function compileFilter(
   filter: unknown,
   access: QueryAccess,
   op: 'read' | 'update' | 'delete' = 'read',
-  opts: { deleted?: boolean | 'any' } = {},
+  opts: { deleted?: boolean | 'any'; maxHops?: number } = {},
 ): WhereFn {
   const fieldAccess = (name: string) =>
     name === object.name ? access.access.fields : (access.related.get(name)?.fields ?? NO_FIELDS);
   const userFilter = parseFilter(model, object, filter, {
     fieldAccess,
     ...(access.userEmails === false ? { userEmails: false } : {}),
+    ...(opts.maxHops ? { maxHops: opts.maxHops } : {}),
   });
   const scope = scopeNode(model, object, access.access, op);
   const compiler = new Compiler(model, access);
@@ -62,6 +63,25 @@ function scopeNode(
   return parseFilter(model, object, rowFilter, { fieldAccess: () => NO_FIELDS, trusted: true });
 }
 
+/**
+ * The reader's read scope on a related object `target` held under `alias` (a joined table): its
+ * live rows the reader may read, or no row when they may not read the object at all. Used by the
+ * aggregate engine's LEFT JOINs, so a joined row outside the reader's scope joins as absent.
+ */
+export function relatedReadWhere(model: Model, target: ObjectModel, access: QueryAccess, alias: string): WhereFn {
+  const targetAccess = target.name === access.access.object ? access.access : access.related.get(target.name);
+  const scope = targetAccess?.can.read
+    ? targetAccess.rowFilter.read
+      ? parseFilter(model, target, targetAccess.rowFilter.read, { fieldAccess: () => NO_FIELDS, trusted: true })
+      : null
+    : ({ kind: 'or', items: [] } as FilterNode);
+  const compiler = new Compiler(model, access, alias);
+  return (qb) => {
+    qb.whereNull(`${alias}.deleted_at`);
+    if (scope) qb.where((b) => compiler.node(b, scope, { alias, object: target.name }));
+  };
+}
+
 /** Where a condition applies: the table alias in the statement and the object it holds. */
 interface Place {
   alias: string;
@@ -75,6 +95,8 @@ class Compiler {
   constructor(
     private readonly model: Model,
     private readonly access: QueryAccess,
+    /** Prefix of sub-query aliases, distinct per compiler used in one statement. */
+    private readonly hopPrefix = '',
   ) {}
 
   node(qb: Knex.QueryBuilder, node: FilterNode, at: Place): void {
@@ -124,7 +146,7 @@ class Compiler {
   private through(qb: Knex.QueryBuilder, column: string, c: Extract<Condition, { kind: 'cmp' }>, hop: number): void {
     const { target } = c.hops[hop]!;
     this.hopCount += 1;
-    const sub = `_h${this.hopCount}`;
+    const sub = `_h${this.hopPrefix}${this.hopCount}`;
     const table = target ? target.table : SYSTEM_TABLE.users;
     const { access, model } = this;
     const self = this;

@@ -39,6 +39,8 @@ export interface ParseOptions {
   trusted?: boolean;
   /** Users' e-mail addresses are for tenant admins: others may not filter on `owner.email`. */
   userEmails?: boolean;
+  /** Lookups a path may follow (default `FILTER_LIMITS.pathHops`; reports and aggregates allow 3). */
+  maxHops?: number;
 }
 
 export const FILTER_LIMITS = { depth: 8, conditions: 200, listItems: 1000, stringLength: 10_000, pathHops: 2 };
@@ -130,7 +132,8 @@ function resolvePath(
   path: string,
 ): { hops: PathHop[]; field: FieldModel } {
   const parts = key.split('.');
-  if (parts.length > FILTER_LIMITS.pathHops + 1) throw badRequest(`${path}: path too long`);
+  const maxHops = opts.maxHops ?? FILTER_LIMITS.pathHops;
+  if (parts.length > maxHops + 1) throw badRequest(`${path}: path too long (at most ${maxHops} lookups)`);
   const hops: PathHop[] = [];
   let current: ObjectModel | null = object;
   for (let i = 0; i < parts.length; i++) {
@@ -191,7 +194,7 @@ const userFields = new Map<string, FieldModel>(
 );
 
 /** Fields of the users table reachable through a user lookup (`owner.name`). */
-function userField(name: string): FieldModel | undefined {
+export function userField(name: string): FieldModel | undefined {
   return userFields.get(name);
 }
 

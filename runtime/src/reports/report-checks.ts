@@ -8,7 +8,7 @@ import { isAppError } from '../errors';
 import type { SectionCheck } from '../meta/section-checks';
 import { parseAggregateSpec } from '../records/aggregate-spec';
 import { compileDerived } from './report-derive';
-import { aggregateInputOf, baseColumns } from './report-service';
+import { aggregateInputOf, baseColumns, pathTarget } from './report-service';
 
 const baseGroupKeys = (item: ReportDefinition) => new Set((item.groupBy ?? []).map((g) => g.as ?? g.field));
 
@@ -24,11 +24,21 @@ export const checkReportItem: SectionCheck<ReportDefinition> = (_ctx, { item, mo
     if (a.fn !== 'count' && !a.field) add(`/aggregates/${i}/field`, `${a.fn} needs a field`);
   });
   try {
-    parseAggregateSpec(aggregateInputOf(item), { object, fields: {}, today: '2000-01-01' });
+    parseAggregateSpec(aggregateInputOf(item), { object, model, fields: {}, today: '2000-01-01' });
   } catch (err) {
     if (!isAppError(err)) throw err;
     for (const [key, message] of Object.entries(err.fields ?? {}))
       add(key === 'groupBy' ? '/groupBy' : '/aggregates', String(message));
+  }
+  if (item.compare) {
+    const f = pathTarget(model, object, item.compare.field);
+    if (!f) add('/compare/field', `Unknown field: ${item.compare.field}`);
+    else if (f.resultKind !== 'date' && f.resultKind !== 'datetime')
+      add('/compare/field', `Compare by a date or date-time field: ${item.compare.field} is not one`);
+    if ((item.groupBy ?? []).some((g) => g.field === item.compare?.field))
+      add('/groupBy', `Do not group by the compared field ${item.compare.field}: its periods are the comparison`);
+    if (item.compare.period === 'year' && (item.compare.with ?? []).length > 1)
+      add('/compare/with', 'With period "year", the previous period is last year: give one of them');
   }
   const columns = new Set<string>();
   for (const c of baseColumns(item)) {

@@ -2,25 +2,32 @@
  * `runtime.reports`: saved report definitions (the `reports` metadata section) run through the
  * aggregate engine with the viewer's context — so row scopes and field security apply exactly as
  * in `POST /api/records/:object/aggregate` — then renamed, labelled, sorted, derived and limited.
- * Home dashboards (the `dashboards` section) pick the viewer's by role.
+ * Home dashboards (the `dashboards` section) pick the viewer's by role. Group keys and measures may
+ * read fields through lookups (`account.region.name`, see aggregate-sql.ts); `compare` runs the
+ * report over the current period and the ones it is compared with and puts them side by side.
  */
 import type { DashboardDefinition, ReportDefinition } from '@forma/metadata';
+import { type Clock, systemClock } from '../clock';
 import type { Ctx } from '../ctx';
 import { isAppError, notFound, validationFailed } from '../errors';
 import type { MetaService } from '../meta/meta-service';
-import type { Model, ObjectModel } from '../model/load-model';
+import type { FieldModel, Model, ObjectModel } from '../model/load-model';
 import { SYSTEM_TABLE } from '../model/naming';
 import type { PermissionEngine } from '../permissions/object-access';
-import type { AggregateInput } from '../records/aggregate-spec';
+import { type AggregateInput, resolveFieldPath } from '../records/aggregate-spec';
+import type { AggregateGroup } from '../records/aggregate-sql';
 import type { AggregateService } from '../records/aggregate-service';
 import type { RecordService } from '../records/record-service';
 import { applyDerived, compileReportDerived, type Row } from './report-derive';
+import { type CompareWith, changePercent, comparePeriods, type PeriodRange } from './report-periods';
 
 export interface ReportServiceDeps {
   meta: Pick<MetaService, 'model'>;
   permissions: PermissionEngine;
   aggregates: Pick<AggregateService, 'aggregate'>;
   records: Pick<RecordService, 'list'>;
+  /** Today (UTC) for period comparison when a run gives no `asOf`. */
+  clock?: Clock;
 }
 
 /** Labels in other languages (`x-i18n` of the metadata), passed on so clients show their user's. */
@@ -35,9 +42,12 @@ export interface ReportColumn {
   role: 'group' | 'measure' | 'derived';
   /** The object's field behind a group or measure column. */
   field?: string;
-  /** Field kind (group/measure) or `number` (derived); `text` for date buckets. */
+  /** Field kind (group/measure) or `number` (derived); `text` for date buckets, `percent` for changes. */
   kind: string;
   bucket?: string;
+  /** Period comparison: the period this column's value is from, and the measure it compares. */
+  compare?: CompareWith;
+  of?: string;
 }
 
 export interface ReportSummary {
@@ -53,9 +63,14 @@ export interface ReportSummary {
 
 export interface ReportResult extends ReportSummary {
   columns: ReportColumn[];
-  /** Group columns hold the raw group value; lookup groups add `<key>_label`. */
+  /**
+   * Group columns hold the raw group value; lookup groups add `<key>_label`; a group read through a
+   * lookup whose record the viewer may not read adds `<key>_hidden: true` (its value is null).
+   */
   rows: Row[];
   truncated: boolean;
+  /** With `compare`: the periods the columns cover. */
+  compare?: { period: string; current: PeriodRange } & Partial<Record<CompareWith, PeriodRange>>;
 }
 
 export interface HomeDashboard {
@@ -92,9 +107,25 @@ export function aggregateInputOf(def: ReportDefinition, asOf?: string): Aggregat
   return input;
 }
 
-/** Output column names of a report before derived columns: group `as`/field, then aggregate `as`. */
+/** The periods a comparison puts beside the current one (default both; a year's previous is last year). */
+export function compareWithsOf(def: ReportDefinition): CompareWith[] {
+  if (!def.compare) return [];
+  return def.compare.with ?? (def.compare.period === 'year' ? ['previous'] : ['previous', 'last_year']);
+}
+
+/** Output column names of a report before derived columns: group `as`/field, aggregate `as`, comparisons. */
 export function baseColumns(def: ReportDefinition): string[] {
-  return [...(def.groupBy ?? []).map((g) => g.as ?? g.field), ...def.aggregates.map((a) => a.as)];
+  const withs = compareWithsOf(def);
+  return [
+    ...(def.groupBy ?? []).map((g) => g.as ?? g.field),
+    ...def.aggregates.flatMap((a) => [a.as, ...withs.flatMap((w) => [`${a.as}_${w}`, `${a.as}_${w}_change`])]),
+  ];
+}
+
+/** The field a report path ends on (`account.city` → account's city), undefined if it has none. */
+export function pathTarget(model: Model, object: ObjectModel, path: string): FieldModel | undefined {
+  const r = resolveFieldPath(path, { object, model, fields: {}, today: '2000-01-01' });
+  return typeof r === 'string' ? undefined : r.target;
 }
 
 export class ReportService {
@@ -116,15 +147,34 @@ export class ReportService {
     // A report the user may not run is as unknown to them as one that does not exist.
     if (!def || !(await this.mayRun(ctx, model, def))) throw notFound(`Unknown report: ${name}`);
     const object = model.object(def.object);
-    const result = await this.deps.aggregates.aggregate(ctx, def.object, aggregateInputOf(def, opts.asOf));
-    const groups = def.groupBy ?? [];
-    const rows: Row[] = result.groups.map((g) => {
+    let groups: AggregateGroup[];
+    let truncated: boolean;
+    let compare: ReportResult['compare'];
+    if (!def.compare) {
+      const result = await this.deps.aggregates.aggregate(ctx, def.object, aggregateInputOf(def, opts.asOf));
+      groups = result.groups;
+      truncated = result.truncated;
+    } else {
+      const asOf = opts.asOf ?? (this.deps.clock ?? systemClock).now().toISOString().slice(0, 10);
+      ({ groups, truncated, compare } = await this.comparedGroups(ctx, model, object, def, asOf));
+    }
+    const rows: Row[] = groups.map((g) => {
       const row: Row = {};
-      for (const k of groups) row[k.as ?? k.field] = g[groupKeyOf(k)] ?? null;
-      for (const a of def.aggregates) row[a.as] = a.fn === 'count' ? (g.count ?? 0) : (g[`${a.fn}_${a.field}`] ?? null);
+      for (const k of def.groupBy ?? []) {
+        const key = k.as ?? k.field;
+        row[key] = g[groupKeyOf(k)] ?? null;
+        if (g[`${groupKeyOf(k)}:hidden`] === true) row[`${key}_hidden`] = true;
+      }
+      for (const a of def.aggregates) {
+        row[a.as] = measureValue(a, g, '');
+        for (const w of compareWithsOf(def)) {
+          row[`${a.as}_${w}`] = measureValue(a, g, `${w}:`);
+          row[`${a.as}_${w}_change`] = changePercent(row[a.as], row[`${a.as}_${w}`]);
+        }
+      }
       return row;
     });
-    sortRows(rows, def, object);
+    sortRows(rows, def, model, object);
     const derived = compileReportDerived(def.derive ?? [], baseColumns(def));
     // Row-wise columns first (a sort may use them), then the sort, then the columns that read
     // neighbouring rows (running totals, cumulative share) in that final order — over every group,
@@ -142,9 +192,67 @@ export class ReportService {
     await this.labelLookups(ctx, model, object, def, limited);
     return {
       ...summary(name, def),
-      columns: columnsOf(def, object),
+      columns: columnsOf(def, model, object),
       rows: limited,
-      truncated: result.truncated || limited.length < rows.length,
+      truncated: truncated || limited.length < rows.length,
+      ...(compare ? { compare } : {}),
+    };
+  }
+
+  /**
+   * One aggregate per period (the report's filter AND the period's range on `compare.field`, each
+   * with the viewer's permissions), merged by group: a group present in any period is a row, with
+   * the compared periods' values under `previous:` / `last_year:` prefixed keys.
+   */
+  private async comparedGroups(
+    ctx: Ctx,
+    model: Model,
+    object: ObjectModel,
+    def: ReportDefinition,
+    asOf: string,
+  ): Promise<{ groups: AggregateGroup[]; truncated: boolean; compare: NonNullable<ReportResult['compare']> }> {
+    const cmp = def.compare as NonNullable<ReportDefinition['compare']>;
+    const withs = compareWithsOf(def);
+    const periods = comparePeriods(asOf, cmp.period, withs, cmp.toDate ?? false);
+    const datetime = pathTarget(model, object, cmp.field)?.resultKind === 'datetime';
+    const bound = (d: string) => (datetime ? `${d}T00:00:00.000Z` : d);
+    const runFor = (p: PeriodRange) => {
+      const range = { [cmp.field]: { gte: bound(p.from), lt: bound(p.to) } };
+      return this.deps.aggregates.aggregate(ctx, def.object, {
+        ...aggregateInputOf(def, asOf),
+        filter: def.filter ? { and: [def.filter, range] } : range,
+      });
+    };
+    const [current, ...others] = await Promise.all([
+      runFor(periods.current),
+      ...withs.map((w) => runFor(periods[w] as PeriodRange)),
+    ]);
+    const groupKeys = (def.groupBy ?? []).map(groupKeyOf);
+    const signature = (g: AggregateGroup) =>
+      JSON.stringify(groupKeys.flatMap((k) => [g[k], g[`${k}:hidden`] ?? false]));
+    const merged = new Map<string, AggregateGroup>();
+    const add = (g: AggregateGroup, prefix: string) => {
+      const sig = signature(g);
+      let row = merged.get(sig);
+      if (!row) {
+        row = {};
+        for (const k of groupKeys) {
+          row[k] = g[k] ?? null;
+          if (g[`${k}:hidden`] === true) row[`${k}:hidden`] = true;
+        }
+        merged.set(sig, row);
+      }
+      for (const [k, v] of Object.entries(g))
+        if (!groupKeys.includes(k) && !k.endsWith(':hidden')) row[`${prefix}${k}`] = v;
+    };
+    for (const g of current?.groups ?? []) add(g, '');
+    others.forEach((r, i) => {
+      for (const g of r.groups) add(g, `${withs[i]}:`);
+    });
+    return {
+      groups: [...merged.values()],
+      truncated: [current, ...others].some((r) => r?.truncated),
+      compare: { period: cmp.period, ...periods },
     };
   }
 
@@ -183,8 +291,8 @@ export class ReportService {
   /** Lookup group values get their target's label (`owner_label`: the user's name). */
   private async labelLookups(ctx: Ctx, model: Model, object: ObjectModel, def: ReportDefinition, rows: Row[]) {
     for (const g of def.groupBy ?? []) {
-      const f = object.fields.get(g.field);
-      if (!f?.ref || g.bucket || f.name === 'id') continue;
+      const f = pathTarget(model, object, g.field);
+      if (!f?.ref || g.bucket || g.field === 'id') continue;
       const key = g.as ?? g.field;
       const ids = [...new Set(rows.map((r) => r[key]).filter((v): v is string => typeof v === 'string'))];
       if (!ids.length) continue;
@@ -232,14 +340,63 @@ function summary(name: string, def: ReportDefinition): ReportSummary {
   };
 }
 
-function columnsOf(def: ReportDefinition, object: ObjectModel): ReportColumn[] {
+/** A count or a sum over no record is 0; an average, minimum or maximum of nothing is unknown. */
+function measureValue(a: ReportDefinition['aggregates'][number], g: AggregateGroup, prefix: string) {
+  const v = a.fn === 'count' ? g[`${prefix}count`] : g[`${prefix}${a.fn}_${a.field}`];
+  if (v !== undefined && v !== null) return v;
+  return a.fn === 'count' || (a.fn === 'sum' && v === undefined) ? 0 : null;
+}
+
+type I18nMap = Record<string, Record<string, unknown>>;
+const ZH = 'zh-CN';
+const zhOf = (i18n: unknown): string | undefined => {
+  const entry = (i18n as I18nMap | undefined)?.[ZH];
+  const v = entry?.label ?? entry?.title;
+  return typeof v === 'string' && v.trim() ? v : undefined;
+};
+const USER_FIELD_LABELS: Record<string, [string, string]> = {
+  id: ['User', '用户'],
+  name: ['Name', '姓名'],
+  email: ['E-mail', '邮箱'],
+};
+
+/**
+ * The label of a path: each lookup's label then the field's (`Account › Region › Name`), in English
+ * and, where any step has one, Chinese.
+ */
+function pathLabel(model: Model, object: ObjectModel, path: string): { label: string; zh?: string } {
+  const r = resolveFieldPath(path, { object, model, fields: {}, today: '2000-01-01' });
+  if (typeof r === 'string') return { label: path };
+  const steps: { en: string; zh?: string }[] = r.hops.map((h) => ({ en: h.lookup.label, zh: zhOf(h.lookup.i18n) }));
+  const userLabel = r.hops.length && !r.hops[r.hops.length - 1]?.target ? USER_FIELD_LABELS[r.target.name] : undefined;
+  steps.push(userLabel ? { en: userLabel[0], zh: userLabel[1] } : { en: r.target.label, zh: zhOf(r.target.i18n) });
+  const label = steps.map((s) => s.en).join(' › ');
+  return steps.some((s) => s.zh) ? { label, zh: steps.map((s) => s.zh ?? s.en).join(' › ') } : { label };
+}
+
+const COMPARE_LABELS: Record<CompareWith, Record<string, { en: string; zh: string }>> = {
+  previous: {
+    month: { en: 'previous month', zh: '上月' },
+    quarter: { en: 'previous quarter', zh: '上季度' },
+    year: { en: 'previous year', zh: '上年' },
+  },
+  last_year: {
+    month: { en: 'same month last year', zh: '去年同月' },
+    quarter: { en: 'same quarter last year', zh: '去年同季度' },
+    year: { en: 'last year', zh: '去年' },
+  },
+};
+
+function columnsOf(def: ReportDefinition, model: Model, object: ObjectModel): ReportColumn[] {
   const cols: ReportColumn[] = [];
   for (const g of def.groupBy ?? []) {
-    const f = object.fields.get(g.field);
+    const f = pathTarget(model, object, g.field);
+    const path = g.field.includes('.') ? pathLabel(model, object, g.field) : undefined;
+    const i18n = g['x-i18n'] ?? (path ? (path.zh ? { [ZH]: { label: path.zh } } : undefined) : f?.i18n);
     cols.push({
       key: g.as ?? g.field,
-      label: f?.label ?? g.field,
-      ...withI18n(f?.i18n),
+      label: g.label ?? path?.label ?? f?.label ?? g.field,
+      ...withI18n(g.label && !g['x-i18n'] ? undefined : i18n),
       role: 'group',
       field: g.field,
       kind: g.bucket ? 'text' : (f?.resultKind ?? 'text'),
@@ -247,21 +404,45 @@ function columnsOf(def: ReportDefinition, object: ObjectModel): ReportColumn[] {
     });
   }
   for (const a of def.aggregates) {
-    const f = a.field ? object.fields.get(a.field) : undefined;
+    const f = a.field ? pathTarget(model, object, a.field) : undefined;
     const kind =
       a.fn === 'count'
         ? 'integer'
         : a.fn === 'avg' && f?.resultKind === 'integer'
           ? 'number'
           : (f?.resultKind ?? 'number');
+    const label = a.label ?? a.as;
     cols.push({
       key: a.as,
-      label: a.label ?? a.as,
+      label,
       ...withI18n(a['x-i18n']),
       role: 'measure',
       ...(a.field ? { field: a.field } : {}),
       kind,
     });
+    for (const w of compareWithsOf(def)) {
+      const names = COMPARE_LABELS[w][def.compare?.period ?? 'month'] as { en: string; zh: string };
+      const zh = zhOf(a['x-i18n']) ?? label;
+      cols.push({
+        key: `${a.as}_${w}`,
+        label: `${label} (${names.en})`,
+        'x-i18n': { [ZH]: { label: `${zh}（${names.zh}）` } },
+        role: 'measure',
+        ...(a.field ? { field: a.field } : {}),
+        kind,
+        compare: w,
+        of: a.as,
+      });
+      cols.push({
+        key: `${a.as}_${w}_change`,
+        label: `${label}: change vs ${names.en} (%)`,
+        'x-i18n': { [ZH]: { label: `${zh}：较${names.zh}变化（%）` } },
+        role: 'derived',
+        kind: 'percent',
+        compare: w,
+        of: a.as,
+      });
+    }
   }
   for (const d of def.derive ?? [])
     cols.push({ key: d.as, label: d.label ?? d.as, ...withI18n(d['x-i18n']), role: 'derived', kind: 'number' });
@@ -269,9 +450,9 @@ function columnsOf(def: ReportDefinition, object: ObjectModel): ReportColumn[] {
 }
 
 /** Default order: select group keys in their enum order (a funnel reads top to bottom), nulls last. */
-function sortRows(rows: Row[], def: ReportDefinition, object: ObjectModel) {
+function sortRows(rows: Row[], def: ReportDefinition, model: Model, object: ObjectModel) {
   const keys = (def.groupBy ?? []).map((g) => {
-    const f = object.fields.get(g.field);
+    const f = pathTarget(model, object, g.field);
     const order = !g.bucket && f?.enum ? new Map(f.enum.map((v, i) => [v, i])) : undefined;
     return { key: g.as ?? g.field, order };
   });

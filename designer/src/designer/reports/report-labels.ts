@@ -1,17 +1,21 @@
 import type { I18N as I18n, ReportDefinition } from '@forma/metadata';
+import { fieldLabel } from '../../i18n/pick-label';
+import type { ObjectSchema } from '../../meta/meta-types';
 
 export type { ReportDefinition };
 
 /** The Chinese locale key labels are written under (the app also reads `zh-cn` and `zh`). */
 export const ZH = 'zh-CN';
 
-/** One labelled column of a report: the report itself (`key` ''), a measure or a derived column. */
+/** One labelled column of a report: the report itself (`key` ''), a group key, a measure or a derived column. */
 export interface LabelRow {
-  /** '' for the report, else the column's `as` name. */
+  /** '' for the report, else the column's `as` name (a group key without one: its field path). */
   key: string;
-  role: 'report' | 'measure' | 'derived';
+  role: 'report' | 'group' | 'measure' | 'derived';
   en: string;
   zh: string;
+  /** The field (or lookup path, `account.region.name`) a group or measure reads. */
+  source?: string;
 }
 
 /**
@@ -27,12 +31,26 @@ function zhOf(i18n: I18n | undefined): string {
 export function labelsOf(def: ReportDefinition): LabelRow[] {
   return [
     { key: '', role: 'report', en: def.label, zh: zhOf(def['x-i18n']) },
-    ...def.aggregates.map((a) => ({ key: a.as, role: 'measure' as const, en: a.label ?? '', zh: zhOf(a['x-i18n']) })),
+    ...def.aggregates.map((a) => ({
+      key: a.as,
+      role: 'measure' as const,
+      en: a.label ?? '',
+      zh: zhOf(a['x-i18n']),
+      ...(a.field ? { source: a.field } : {}),
+    })),
     ...(def.derive ?? []).map((d) => ({
       key: d.as,
       role: 'derived' as const,
       en: d.label ?? '',
       zh: zhOf(d['x-i18n']),
+    })),
+    // Last, so existing row positions stay put; the editor shows them in their own card.
+    ...(def.groupBy ?? []).map((g) => ({
+      key: g.as ?? g.field,
+      role: 'group' as const,
+      en: g.label ?? '',
+      zh: zhOf(g['x-i18n']),
+      source: g.field,
     })),
   ];
 }
@@ -68,6 +86,14 @@ export function applyLabels(def: ReportDefinition, rows: LabelRow[]): ReportDefi
   const next = top ? { ...relabel(def, top.en, top.zh), label: top.en.trim() || def.label } : def;
   return {
     ...next,
+    ...(def.groupBy
+      ? {
+          groupBy: def.groupBy.map((g) => {
+            const r = find('group', g.as ?? g.field);
+            return r ? relabel(g, r.en, r.zh) : g;
+          }),
+        }
+      : {}),
     aggregates: def.aggregates.map((a) => {
       const r = find('measure', a.as);
       return r ? relabel(a, r.en, r.zh) : a;
@@ -94,4 +120,30 @@ export function labelProblems(rows: LabelRow[]): Record<string, LabelProblem> {
     if (r.zh.trim().length > 200) out[`${i}.zh`] = 'tooLong';
   });
   return out;
+}
+
+/**
+ * A field path as people read it: each step's field label in `lang`, through the lookups' target
+ * objects (`account.region.name` → "Account › Region › Name"). Steps past a user lookup, or of an
+ * object the document does not hold, are named by `userField` or humanized.
+ */
+export function pathLabel(
+  objects: Record<string, ObjectSchema | null | undefined>,
+  object: string,
+  path: string,
+  lang: string,
+  userField: (name: string) => string,
+): string {
+  const parts: string[] = [];
+  let schema: ObjectSchema | undefined = objects[object] ?? undefined;
+  let inUsers = false;
+  for (const seg of path.split('.')) {
+    parts.push(inUsers ? userField(seg) : fieldLabel(schema, seg, lang));
+    const ref: string | undefined = inUsers
+      ? undefined
+      : (schema?.properties?.[seg] as { 'x-ref'?: string } | undefined)?.['x-ref'];
+    inUsers = ref === 'user' || (!ref && ['owner', 'created_by', 'updated_by'].includes(seg));
+    schema = ref && ref !== 'user' ? (objects[ref] ?? undefined) : undefined;
+  }
+  return parts.join(' › ');
 }

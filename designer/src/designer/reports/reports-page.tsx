@@ -1,5 +1,6 @@
 import { ArrowLeft, BarChart3, Upload } from 'lucide-react';
 import { useMemo, useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { itemLabel, objectLabel } from '../../i18n/pick-label';
@@ -18,7 +19,7 @@ import {
 } from '../../ui';
 import { type FullMetaDocument, PublishDialog, useUnsavedChangesGuard } from '../common';
 import { useMetaDocument } from '../objects/use-meta-document';
-import { type LabelRow, type ReportDefinition, applyLabels, labelProblems, labelsOf } from './report-labels';
+import { type LabelRow, type ReportDefinition, applyLabels, labelProblems, labelsOf, pathLabel } from './report-labels';
 import './reports.css';
 
 type ReportsSection = Record<string, ReportDefinition | null>;
@@ -124,11 +125,26 @@ function BackLink() {
   );
 }
 
+/** A path (`account.region.name`) read as its fields' labels in `lang`: "Account › Region › Name". */
+function readablePath(
+  objects: Record<string, ObjectSchema | null | undefined>,
+  object: string,
+  path: string,
+  lang: string,
+  t: TFunction,
+): string {
+  return pathLabel(objects, object, path, lang, (f) =>
+    t(`reportLabels.userField_${f}` as 'reportLabels.userField_name', { lng: lang, defaultValue: f }),
+  );
+}
+
 function LabelsEditor({ name, def, doc }: { name: string; def: ReportDefinition; doc: FullMetaDocument }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const toast = useToast();
   const [rows, setRows] = useState<LabelRow[]>(() => labelsOf(def));
+  const objects = doc.objects as Record<string, ObjectSchema | null | undefined>;
+  const readable = (path: string, in_: string = lang) => readablePath(objects, def.object, path, in_, t);
   // Each column is called by its published label in the admin's language (its name when it has
   // none), not by what is being typed, so field names stay put while editing.
   const names = useMemo(
@@ -136,9 +152,13 @@ function LabelsEditor({ name, def, doc }: { name: string; def: ReportDefinition;
       labelsOf(def).map((r) =>
         r.role === 'report'
           ? t('reportLabels.theReport')
-          : itemLabel({ label: r.en, 'x-i18n': { 'zh-CN': { label: r.zh } } }, lang, r.key),
+          : itemLabel(
+              { label: r.en, 'x-i18n': { 'zh-CN': { label: r.zh } } },
+              lang,
+              r.role === 'group' && r.source ? readablePath(objects, def.object, r.source, lang, t) : r.key,
+            ),
       ),
-    [def, lang, t],
+    [def, lang, t, objects],
   );
   const [dirty, setDirty] = useState(false);
   const [publishing, setPublishing] = useState(false);
@@ -157,6 +177,7 @@ function LabelsEditor({ name, def, doc }: { name: string; def: ReportDefinition;
   const title = rows[0]?.en.trim() || def.label;
   const groups: Array<{ role: LabelRow['role']; heading: string }> = [
     { role: 'report', heading: t('reportLabels.reportCard') },
+    { role: 'group', heading: t('reportLabels.groups') },
     { role: 'measure', heading: t('reportLabels.measures') },
     { role: 'derived', heading: t('reportLabels.derived') },
   ];
@@ -197,16 +218,24 @@ function LabelsEditor({ name, def, doc }: { name: string; def: ReportDefinition;
               <div className="f-rep-rows">
                 {members.map(([r, i]) => {
                   const what = names[i] ?? r.key;
+                  // Without a label the server names a group by its path's English labels.
+                  const fallback = r.role === 'group' && r.source ? readable(r.source, 'en') : r.key;
                   return (
                     <div className="f-rep-row" key={`${r.role}:${r.key}`}>
                       {r.role !== 'report' && <div className="f-rep-row__name">{what}</div>}
+                      {r.source && (
+                        <div className="f-rep-row__source">
+                          {t('reportLabels.reads', { path: readable(r.source) })}
+                          <code>{r.source}</code>
+                        </div>
+                      )}
                       <TextField
                         label={t('reportLabels.english', { name: what })}
                         value={r.en}
                         required={r.role === 'report'}
                         maxLength={200}
-                        placeholder={r.role === 'report' ? undefined : r.key}
-                        hint={r.role === 'report' ? undefined : t('reportLabels.blankEnglishHint', { name: r.key })}
+                        placeholder={r.role === 'report' ? undefined : fallback}
+                        hint={r.role === 'report' ? undefined : t('reportLabels.blankEnglishHint', { name: fallback })}
                         error={shown(`${i}.en`)}
                         onChange={(e) => set(i, { en: e.target.value })}
                       />
