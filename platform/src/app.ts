@@ -38,6 +38,7 @@ import { mailMergeRoutes } from './routes/mail-merge-routes';
 import { workflowSimulateRoutes } from './routes/workflow-simulate-routes';
 import { workflowNodeTypeRoutes } from './routes/workflow-node-type-routes';
 import { integrationRoutes } from './routes/integration-routes';
+import { portalRoutes } from './routes/portal-routes';
 
 export interface AppOptions {
   runtime: Runtime;
@@ -102,6 +103,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
               "A session token from POST /api/auth/login, or an API key of a service account (`fk_<tenant>~…`, created by a tenant admin at POST /api/admin/api-keys and shown once; docs/api-keys.md). Send it as `Authorization: Bearer <token>`; a key acts with its service account's roles, a read-only key only with GET.",
           },
           platformToken: { type: 'http', scheme: 'bearer', description: 'PLATFORM_TOKEN' },
+          portalCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'forma_portal',
+            description:
+              'A customer portal session (docs/portal.md), opened by POST /api/portal/:tenant/session; API clients may send its token as `Authorization: Bearer`. Never valid on staff routes.',
+          },
         },
       },
     },
@@ -134,6 +142,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(workflowSimulateRoutes);
   await app.register(workflowNodeTypeRoutes);
   await app.register(integrationRoutes);
+  await app.register(portalRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);
   await app.register(pluginRoutes(opts.plugins));
 

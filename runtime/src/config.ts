@@ -37,6 +37,17 @@ export interface RuntimeConfig {
   database: DbLoadConfig;
   /** Outbound webhooks: allowed private networks, timeouts, answer size, attempts (docs/webhooks.md). */
   webhooks: WebhooksConfig;
+  /** Customer portal sign-in (docs/portal.md): link and session lifetimes, sign-in requests per window. */
+  portal: PortalConfig;
+}
+
+export interface PortalConfig {
+  linkTtlMinutes: number;
+  sessionTtlHours: number;
+  /** Sign-in requests within the window: per e-mail address asked for, and per client address. */
+  maxRequestsPerEmail: number;
+  maxRequestsPerIp: number;
+  windowMinutes: number;
 }
 
 export interface MetaConfig {
@@ -66,6 +77,7 @@ export const defaultRuntimeConfig: RuntimeConfig = {
   documents: defaultDocumentWorkersConfig,
   database: defaultDbLoadConfig,
   webhooks: defaultWebhooksConfig,
+  portal: { linkTtlMinutes: 15, sessionTtlHours: 8, maxRequestsPerEmail: 5, maxRequestsPerIp: 30, windowMinutes: 15 },
 };
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

@@ -16,14 +16,22 @@ export type FilterValue = string | number | boolean | null;
  */
 export type StableId = string;
 /**
- * false, "own", "subordinates" or "all" (true means "all").
+ * false, "account" (customer portal: the signed-in contact's account), "own", "subordinates" or "all" (true means "all").
  */
-export type Scope = false | true | 'own' | 'subordinates' | 'all';
+export type Scope = false | true | 'account' | 'own' | 'subordinates' | 'all';
 export type FieldAccess = 'none' | 'read' | 'edit';
 /**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
 export type Name1 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name2 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name3 = string;
 export type Approver =
   | {
       user: string;
@@ -40,15 +48,15 @@ export type Approver =
 /**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
-export type Name2 = string;
-/**
- * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
- */
-export type Name3 = string;
-/**
- * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
- */
 export type Name4 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name5 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name6 = string;
 export type AutomationAction = {
   /**
    * A registered action kind: set, create, notify, email, script, document, or one a plugin adds (checked against the action registry, and a plugin kind's own schema, by the automation section check)
@@ -58,7 +66,7 @@ export type AutomationAction = {
 /**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
-export type Name5 = string;
+export type Name7 = string;
 
 /**
  * A packaged metadata document (an industry template, or a tenant's export).
@@ -354,6 +362,7 @@ export interface RoleDefinition {
    * Holders may send e-mail from Forma (mail merge e-mails), within the tenant's rate limit. Default false; admins always may.
    */
   sendEmail?: boolean;
+  portal?: PortalSettings;
   'x-i18n'?: I18N;
 }
 export interface ObjectGrant {
@@ -372,6 +381,25 @@ export interface SharingRule {
   access: 'read' | 'edit';
 }
 /**
+ * Makes this role the customer portal's role (docs/portal.md): contacts of accounts with portal access sign in with an e-mailed link and act with this role's grants, their scope "account" meaning their own account's rows.
+ */
+export interface PortalSettings {
+  /**
+   * Objects the portal lists, in this order (each needs read on it and an "account" lookup).
+   *
+   * @maxItems 20
+   */
+  lists: Name[];
+  cases?: Name1;
+  /**
+   * The fields a customer fills in to open a case, in this order; anything else in the body is refused (account and contact always come from the session).
+   *
+   * @maxItems 50
+   */
+  caseForm?: Name[];
+  comments?: Name2;
+}
+/**
  * An approval workflow as a React Flow graph: nodes {id, type, position, data} and edges {id, source, target, data}. Graph well-formedness is checked by the workflow engine's section check.
  */
 export interface WorkflowDefinition {
@@ -384,7 +412,7 @@ export interface WorkflowDefinition {
     condition?: string;
   };
   afterApproval?: WorkflowAfterApproval;
-  fallbackRole?: Name1;
+  fallbackRole?: Name3;
   /**
    * @minItems 1
    * @maxItems 200
@@ -440,7 +468,7 @@ export interface WorkflowNodeData {
     [k: string]: unknown | undefined;
   };
   script?: Name;
-  document?: Name2;
+  document?: Name4;
   /**
    * Approval nodes: fields of the record that this step's approvers see in their inbox even where their roles may not read them (approvers always see the record's label and the fields their roles may read)
    *
@@ -529,8 +557,8 @@ export interface ViewDefinition {
    * How the list is shown: a table (default), a kanban board with a column per option of `groupBy`, or a calendar of `dateField`.
    */
   type?: 'table' | 'kanban' | 'calendar';
-  groupBy?: Name3;
-  dateField?: Name4;
+  groupBy?: Name5;
+  dateField?: Name6;
   /**
    * Calendar: the span shown first.
    */
@@ -636,7 +664,7 @@ export interface ReportDefinition {
    */
   derive?: ReportDerived[];
   chart: 'bar' | 'line' | 'pie' | 'funnel' | 'table';
-  chartValue?: Name5;
+  chartValue?: Name7;
   /**
    * Output columns, "-" for descending (default: group keys; select fields in their enum order).
    *

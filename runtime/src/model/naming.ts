@@ -81,6 +81,12 @@ export const SYSTEM_TABLE = {
   printTemplates: '_print_templates',
   /** Files attached to records, contents inline (documents/file-store.ts). */
   files: '_files',
+  /** Customer portal: e-mailed sign-in links (SHA-256 of the token, contact, expiry, use). */
+  portalLinks: '_portal_links',
+  /** Customer portal sessions, apart from staff sessions (runtime/src/portal). */
+  portalSessions: '_portal_sessions',
+  /** Customer portal sign-in requests, counted per address and per e-mail for the rate limits. */
+  portalLoginRequests: '_portal_login_requests',
 } as const;
 
 /**

@@ -10,6 +10,7 @@ import {
   emailOutboxRetryMigration,
 } from '../mail/email-outbox-migration';
 import { automationRunsMigration } from '../automations/automation-migration';
+import { portalMigration } from '../portal/portal-migration';
 import { usersAdminMigration } from '../users/user-admin-migration';
 import { metaDocumentOrderMigration } from '../meta/meta-document-order-migration';
 import { integrationsMigration } from '../webhooks/integrations-migration';
@@ -115,4 +116,6 @@ export const tenantMigrations: Migration[] = [
   integrationsMigration,
   // The users screen: last sign-in and e-mailed invitations (users/user-admin-migration.ts).
   usersAdminMigration,
+  // The customer portal: sign-in links, portal sessions, sign-in requests (portal/portal-migration.ts).
+  portalMigration,
 ];
