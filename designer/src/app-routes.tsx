@@ -12,6 +12,7 @@ import { RecordPage } from './pages/record-page';
 import { RecycleBinPage } from './pages/recycle-bin-page';
 import { RouteErrorPage } from './pages/route-error-page';
 import { UiKitPage } from './pages/ui-kit-page';
+import { PortalApp } from './portal/portal-app';
 import { RequireAdmin, RequireSession } from './session/require-session';
 import { AppShell } from './shell/app-shell';
 
@@ -22,6 +23,8 @@ import { AppShell } from './shell/app-shell';
 export const appRoutes: RouteObject[] = [
   { path: '/login', element: <LoginPage />, errorElement: <RouteErrorPage /> },
   { path: '/invitation', element: <InvitationPage />, errorElement: <RouteErrorPage /> },
+  // The customer portal (docs/portal.md): its own sign-in and session, outside the staff shell.
+  { path: '/portal/:tenant/*', element: <PortalApp />, errorElement: <RouteErrorPage /> },
   {
     path: '/',
     element: (
