@@ -103,6 +103,11 @@ describe('customer portal', { timeout: 180_000 }, () => {
         await page.getByRole('textbox', { name: copy.message }).fill(message);
         await page.getByRole('button', { name: copy.send, exact: true }).click();
         await page.locator('.f-portal__comment--mine').filter({ hasText: message }).waitFor();
+        const fileName = `sensor-log-${lang}-${size}.txt`;
+        await page
+          .locator('input[type="file"]')
+          .setInputFiles({ name: fileName, mimeType: 'text/plain', buffer: Buffer.from('door sensor log') });
+        await page.getByRole('link', { name: fileName }).waitFor();
         await screenshot(page, `portal-case-${lang}-${size}`, { fullPage: true });
 
         // The case and comment reached the CRM with the contact's account.
