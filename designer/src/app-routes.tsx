@@ -14,6 +14,7 @@ import { RecycleBinPage } from './pages/recycle-bin-page';
 import { RouteErrorPage } from './pages/route-error-page';
 import { UiKitPage } from './pages/ui-kit-page';
 import { SurveyPage } from './public/survey-page';
+import { PortalApp } from './portal/portal-app';
 import { RequireAdmin, RequireSession } from './session/require-session';
 import { AppShell } from './shell/app-shell';
 
@@ -28,6 +29,8 @@ export const appRoutes: RouteObject[] = [
   { path: '/s/:token', element: <SurveyPage />, errorElement: <RouteErrorPage /> },
   // Public web forms: no session, embeddable (docs/public-forms.md).
   { path: '/f/:tenant/:form', element: <PublicFormPage />, errorElement: <RouteErrorPage /> },
+  // The customer portal (docs/portal.md): its own sign-in and session, outside the staff shell.
+  { path: '/portal/:tenant/*', element: <PortalApp />, errorElement: <RouteErrorPage /> },
   {
     path: '/',
     element: (

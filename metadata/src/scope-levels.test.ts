@@ -23,4 +23,12 @@ describe('scope levels', () => {
     expect(scopeRows('own', 'u1')).toEqual({ owner: { eq: 'u1' } });
     expect(scopeRows('subordinates', 'u1')).toEqual({ owner: { $inTeamOf: 'u1' } });
   });
+
+  it("give the account level a portal user's account, and no rows to a user without one", () => {
+    expect(scopeRows('account', { user: 'u1', account: 'a1' })).toEqual({ account: { eq: 'a1' } });
+    expect(scopeRows('account', { user: 'u1', account: 'a1' }, 'account')).toEqual({ id: { eq: 'a1' } });
+    expect(scopeRows('account', 'u1')).toBe('none');
+    expect(scopeRows('account', { user: 'u1', account: null })).toBe('none');
+    expect(scopeRows('own', { user: 'u1', account: 'a1' })).toEqual({ owner: { eq: 'u1' } });
+  });
 });

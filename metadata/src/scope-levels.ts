@@ -8,16 +8,35 @@
 
 /** A filter value standing for the signed-in user's id. */
 export const SCOPE_USER = '$user';
+/**
+ * A filter value standing for the account of a customer portal user (the account of the contact
+ * who signed in). Staff users have none: a level naming it reaches no row for them.
+ */
+export const SCOPE_ACCOUNT = '$account';
+
+/** What a level's filter may name: the user, and a portal user's account. */
+export interface ScopeSubject {
+  user: string;
+  account?: string | null;
+}
 
 export interface ScopeLevelDefinition {
   level: string;
   /** The rows the level reaches: every row, none, or those matching a filter over `$user`. */
   rows: 'all' | 'none' | Record<string, unknown>;
+  /** Other rows on particular objects (by name): the accounts object's own row for `account`. */
+  rowsOn?: Record<string, Record<string, unknown>>;
 }
 
 /** Ordered from least to most permissive: several roles combine to the highest. */
 export const SCOPE_LEVEL_DEFINITIONS = [
   { level: 'none', rows: 'none' },
+  // Customer portal roles: the rows of the signed-in contact's own account (docs/portal.md).
+  {
+    level: 'account',
+    rows: { account: { eq: SCOPE_ACCOUNT } },
+    rowsOn: { account: { id: { eq: SCOPE_ACCOUNT } } },
+  },
   { level: 'own', rows: { owner: { eq: SCOPE_USER } } },
   { level: 'subordinates', rows: { owner: { $inTeamOf: SCOPE_USER } } },
   { level: 'all', rows: 'all' },
@@ -47,10 +66,21 @@ export function scopeLevel(scope: unknown): ScopeLevel {
   return isScopeLevel(scope) ? scope : 'none';
 }
 
-/** The rows of a level for one user: `'all'`, `'none'`, or the filter with `$user` replaced. */
-export function scopeRows(level: ScopeLevel, userId: string): 'all' | 'none' | Record<string, unknown> {
-  const def = SCOPE_LEVEL_DEFINITIONS.find((d) => d.level === level);
+/**
+ * The rows of a level for one user: `'all'`, `'none'`, or the filter with `$user` (and `$account`)
+ * replaced. A level naming a variable the user does not have (a staff user's `$account`) is `'none'`.
+ */
+export function scopeRows(
+  level: ScopeLevel,
+  subject: string | ScopeSubject,
+  object?: string,
+): 'all' | 'none' | Record<string, unknown> {
+  const { user, account } = typeof subject === 'string' ? { user: subject, account: undefined } : subject;
+  const def: ScopeLevelDefinition | undefined = SCOPE_LEVEL_DEFINITIONS.find((d) => d.level === level);
   if (!def || def.rows === 'none') return 'none';
   if (def.rows === 'all') return 'all';
-  return JSON.parse(JSON.stringify(def.rows), (_k, v) => (v === SCOPE_USER ? userId : v));
+  const rows = object && def.rowsOn && Object.hasOwn(def.rowsOn, object) ? def.rowsOn[object] : def.rows;
+  const text = JSON.stringify(rows);
+  if (text.includes(JSON.stringify(SCOPE_ACCOUNT)) && !account) return 'none';
+  return JSON.parse(text, (_k, v) => (v === SCOPE_USER ? user : v === SCOPE_ACCOUNT ? account : v));
 }

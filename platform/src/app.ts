@@ -42,6 +42,7 @@ import { integrationRoutes } from './routes/integration-routes';
 import { inboundMailRoutes } from './routes/inbound-mail-routes';
 import { publicSurveyRoutes } from './routes/public-survey-routes';
 import { publicFormRoutes } from './routes/public-form-routes';
+import { portalRoutes } from './routes/portal-routes';
 
 export interface AppOptions {
   runtime: Runtime;
@@ -106,6 +107,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
               "A session token from POST /api/auth/login, or an API key of a service account (`fk_<tenant>~…`, created by a tenant admin at POST /api/admin/api-keys and shown once; docs/api-keys.md). Send it as `Authorization: Bearer <token>`; a key acts with its service account's roles, a read-only key only with GET.",
           },
           platformToken: { type: 'http', scheme: 'bearer', description: 'PLATFORM_TOKEN' },
+          portalCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'forma_portal',
+            description:
+              'A customer portal session (docs/portal.md), opened by POST /api/portal/:tenant/session; API clients may send its token as `Authorization: Bearer`. Never valid on staff routes.',
+          },
         },
       },
     },
@@ -141,6 +149,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(integrationRoutes);
   await app.register(inboundMailRoutes);
   await app.register(publicFormRoutes);
+  await app.register(portalRoutes);
   for (const routes of opts.extraRoutes ?? []) await app.register(routes);
   await app.register(pluginRoutes(opts.plugins));
 

@@ -47,6 +47,8 @@ export interface RuntimeConfig {
   inboundMail: InboundMailConfig;
   /** Public web forms: their proof-of-work challenge and body size (runtime/src/web-forms, docs/public-forms.md). */
   webForms: WebFormsConfig;
+  /** Customer portal sign-in (docs/portal.md): link and session lifetimes, sign-in requests per window. */
+  portal: PortalConfig;
 }
 
 export interface WebFormsConfig {
@@ -60,6 +62,15 @@ export interface WebFormsConfig {
   challengeTtlSeconds: number;
   /** Largest submission body (JSON or urlencoded); larger → 413. */
   maxBodyBytes: number;
+}
+
+export interface PortalConfig {
+  linkTtlMinutes: number;
+  sessionTtlHours: number;
+  /** Sign-in requests within the window: per e-mail address asked for, and per client address. */
+  maxRequestsPerEmail: number;
+  maxRequestsPerIp: number;
+  windowMinutes: number;
 }
 
 export interface MetaConfig {
@@ -99,6 +110,7 @@ export const defaultRuntimeConfig: RuntimeConfig = {
     challengeTtlSeconds: 1200,
     maxBodyBytes: 32 * 1024,
   },
+  portal: { linkTtlMinutes: 15, sessionTtlHours: 8, maxRequestsPerEmail: 5, maxRequestsPerIp: 30, windowMinutes: 15 },
 };
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

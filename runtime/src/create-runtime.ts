@@ -2,6 +2,7 @@ import { TimelineService } from './records/timeline-service';
 import { SearchService } from './records/search-service';
 import type { Knex } from 'knex';
 import { AuthService } from './auth/auth-service';
+import { PortalService } from './portal/portal-service';
 import { type Clock, systemClock } from './clock';
 import { type DeepPartial, defaultRuntimeConfig, mergeConfig, type RuntimeConfig } from './config';
 import { pingDb } from './db/connect-db';
@@ -109,6 +110,7 @@ export function createRuntime(opts: RuntimeOptions) {
   const timeline = new TimelineService({ meta, records });
   const search = new SearchService({ meta, permissions, records });
   const files = new FileService({ records }, config.files.maxBytes, config.files.dir || undefined);
+  const portal = new PortalService({ db, config, clock, meta, records, permissions, files });
   const reports = new ReportService({ meta, permissions, aggregates: recordsIo.aggregates, records, clock });
   const mailMerge = new MailMerge({
     meta,
@@ -234,6 +236,8 @@ export function createRuntime(opts: RuntimeOptions) {
     documents,
     /** Files attached to records (runtime/src/documents/file-service.ts). */
     files,
+    /** The customer portal: magic-link sign-in, the account's cases, orders, invoices (docs/portal.md). */
+    portal,
     /** A record's activity timeline: changes, approvals, activities, e-mails, files (docs/records.md). */
     timeline,
     /** Global search across every object the user may read (docs/records.md). */

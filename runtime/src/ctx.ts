@@ -9,6 +9,11 @@ export type SessionUser = {
   roles: string[];
   manager: string | null;
   locale: string | null;
+  /**
+   * Set only for a customer portal session (runtime/src/portal): the contact who signed in and their
+   * account, which the `account` scope level reads. Such a user is never an admin.
+   */
+  portal?: { contact: string; account: string };
 };
 
 /**

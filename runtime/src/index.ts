@@ -27,6 +27,7 @@ export * from './permissions/object-access';
 export type { PermissionService } from './permissions/permission-service';
 export type { AccessExplanation, AccessReason, OperationVerdict } from './permissions/explain-access';
 export type { EffectivePermissions, EffectiveObjectPermissions } from './permissions/effective-permissions';
+export type { PortalCase, PortalComment, PortalMe, PortalObject } from './portal/portal-service';
 export type { RecordShare, ShareInput, ShareLevel } from './permissions/share-service';
 export { NO_ROWS, scopeFilter, sharedWithFilter } from './permissions/row-predicate';
 export { mayTransferOwnership } from './permissions/may-transfer-ownership';

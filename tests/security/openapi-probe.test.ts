@@ -465,6 +465,54 @@ const ROUTES: Record<string, Route> = {
   'GET /api/plugins/example-feedback/nps': { expect: everyone(200) },
   'GET /api/plugins/example-feedback/history': { expect: adminOnly(200) },
   'GET /api/plugins/example-feedback/about': { expect: everyone(200) },
+
+  // The customer portal (docs/portal.md): no staff session opens it; asking for a link always 202.
+  'POST /api/portal/{tenant}/login': {
+    expect: everyone(202),
+    call: (fx) => ({ params: { tenant: fx.tenantA.id }, body: { email: fx.scopedUser.email } }),
+  },
+  'POST /api/portal/{tenant}/session': {
+    expect: everyone(401),
+    call: (fx) => ({ params: { tenant: fx.tenantA.id }, body: { token: `${fx.tenantA.id}.${'x'.repeat(43)}` } }),
+  },
+  'POST /api/portal/{tenant}/logout': { expect: everyone(204), call: (fx) => ({ params: { tenant: fx.tenantA.id } }) },
+  'GET /api/portal/{tenant}/me': { expect: everyone(401), call: (fx) => ({ params: { tenant: fx.tenantA.id } }) },
+  'GET /api/portal/{tenant}/lists/{object}': {
+    expect: everyone(401),
+    call: (fx) => ({ params: { tenant: fx.tenantA.id, object: 'deal' } }),
+  },
+  'GET /api/portal/{tenant}/lists/{object}/{id}': {
+    expect: everyone(401),
+    call: async (fx) => ({ params: { tenant: fx.tenantA.id, object: 'deal', id: await fx.deal() } }),
+  },
+  'POST /api/portal/{tenant}/cases': {
+    expect: everyone(401),
+    call: (fx) => ({ params: { tenant: fx.tenantA.id }, body: { subject: 'probe' } }),
+  },
+  'GET /api/portal/{tenant}/cases/{id}': {
+    expect: everyone(401),
+    call: async (fx) => ({ params: { tenant: fx.tenantA.id, id: await fx.deal() } }),
+  },
+  'POST /api/portal/{tenant}/cases/{id}/comments': {
+    expect: everyone(401),
+    call: async (fx) => ({ params: { tenant: fx.tenantA.id, id: await fx.deal() }, body: { body: 'probe' } }),
+  },
+  'POST /api/portal/{tenant}/cases/{id}/files': {
+    expect: everyone(401),
+    call: async (fx) => ({
+      params: { tenant: fx.tenantA.id, id: await fx.deal() },
+      raw: 'probe',
+      headers: { 'content-type': 'text/plain' },
+      query: { name: 'probe.txt' },
+    }),
+  },
+  'GET /api/portal/{tenant}/cases/{id}/files/{file}': {
+    expect: everyone(401),
+    call: async (fx) => {
+      const id = await fx.deal();
+      return { params: { tenant: fx.tenantA.id, id, file: await fx.file(id) } };
+    },
+  },
 };
 
 let server: TestServer;

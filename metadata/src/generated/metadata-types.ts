@@ -16,14 +16,22 @@ export type FilterValue = string | number | boolean | null;
  */
 export type StableId = string;
 /**
- * false, "own", "subordinates" or "all" (true means "all").
+ * false, "account" (customer portal: the signed-in contact's account), "own", "subordinates" or "all" (true means "all").
  */
-export type Scope = false | true | 'own' | 'subordinates' | 'all';
+export type Scope = false | true | 'account' | 'own' | 'subordinates' | 'all';
 export type FieldAccess = 'none' | 'read' | 'edit';
 /**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
 export type Name1 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name2 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name3 = string;
 export type Approver =
   | {
       user: string;
@@ -40,19 +48,19 @@ export type Approver =
 /**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
-export type Name2 = string;
-/**
- * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
- */
-export type Name3 = string;
-/**
- * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
- */
 export type Name4 = string;
 /**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
 export type Name5 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name6 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name7 = string;
 export type AutomationAction = {
   /**
    * A registered action kind: set, create, notify, email, script, document, send_survey, or one a plugin adds (checked against the action registry, and a plugin kind's own schema, by the automation section check)
@@ -74,14 +82,6 @@ export type ReportFieldPath1 = string;
 /**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
-export type Name6 = string;
-/**
- * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
- */
-export type Name7 = string;
-/**
- * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
- */
 export type Name8 = string;
 /**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
@@ -99,6 +99,14 @@ export type Name11 = string;
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
 export type Name12 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name13 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name14 = string;
 export type WebFormValue = string | number | boolean;
 
 /**
@@ -423,6 +431,7 @@ export interface RoleDefinition {
    * Holders may send e-mail from Forma (mail merge e-mails), within the tenant's rate limit. Default false; admins always may.
    */
   sendEmail?: boolean;
+  portal?: PortalSettings;
   'x-i18n'?: I18N;
 }
 export interface ObjectGrant {
@@ -441,6 +450,25 @@ export interface SharingRule {
   access: 'read' | 'edit';
 }
 /**
+ * Makes this role the customer portal's role (docs/portal.md): contacts of accounts with portal access sign in with an e-mailed link and act with this role's grants, their scope "account" meaning their own account's rows.
+ */
+export interface PortalSettings {
+  /**
+   * Objects the portal lists, in this order (each needs read on it and an "account" lookup).
+   *
+   * @maxItems 20
+   */
+  lists: Name[];
+  cases?: Name1;
+  /**
+   * The fields a customer fills in to open a case, in this order; anything else in the body is refused (account and contact always come from the session).
+   *
+   * @maxItems 50
+   */
+  caseForm?: Name[];
+  comments?: Name2;
+}
+/**
  * An approval workflow as a React Flow graph: nodes {id, type, position, data} and edges {id, source, target, data}. Graph well-formedness is checked by the workflow engine's section check.
  */
 export interface WorkflowDefinition {
@@ -453,7 +481,7 @@ export interface WorkflowDefinition {
     condition?: string;
   };
   afterApproval?: WorkflowAfterApproval;
-  fallbackRole?: Name1;
+  fallbackRole?: Name3;
   /**
    * @minItems 1
    * @maxItems 200
@@ -509,7 +537,7 @@ export interface WorkflowNodeData {
     [k: string]: unknown | undefined;
   };
   script?: Name;
-  document?: Name2;
+  document?: Name4;
   /**
    * Approval nodes: fields of the record that this step's approvers see in their inbox even where their roles may not read them (approvers always see the record's label and the fields their roles may read)
    *
@@ -598,8 +626,8 @@ export interface ViewDefinition {
    * How the list is shown: a table (default), a kanban board with a column per option of `groupBy`, or a calendar of `dateField`.
    */
   type?: 'table' | 'kanban' | 'calendar';
-  groupBy?: Name3;
-  dateField?: Name4;
+  groupBy?: Name5;
+  dateField?: Name6;
   /**
    * Calendar: the span shown first.
    */
@@ -611,7 +639,7 @@ export interface ViewDefinition {
    * @maxItems 3
    */
   cardFields?: string[];
-  statusField?: Name5;
+  statusField?: Name7;
   'x-i18n'?: I18N;
 }
 /**
@@ -714,7 +742,7 @@ export interface ReportDefinition {
    */
   derive?: ReportDerived[];
   chart: 'bar' | 'line' | 'pie' | 'funnel' | 'table';
-  chartValue?: Name6;
+  chartValue?: Name8;
   /**
    * Output columns, "-" for descending (default: group keys; select fields in their enum order).
    *
@@ -806,7 +834,7 @@ export interface DashboardWidget {
 export interface SurveyDefinition {
   label: Label;
   description?: Description;
-  object: Name7;
+  object: Name9;
   /**
    * Shown above the questions
    */
@@ -834,10 +862,10 @@ export interface SurveyDefinition {
   };
 }
 export interface SurveyResponseMapping {
-  object: Name8;
-  about: Name9;
-  contact?: Name10;
-  survey?: Name11;
+  object: Name10;
+  about: Name11;
+  contact?: Name12;
+  survey?: Name13;
   /**
    * Response fields filled from the record the survey is about when the answer arrives: {response field: field of that record, or "owner"} (the case's agent and type, for reports)
    */
@@ -856,7 +884,7 @@ export interface SurveyQuestion {
    * An answer must give this question (default false)
    */
   required?: boolean;
-  field: Name12;
+  field: Name14;
   /**
    * choice: the options, their values those of the field's enum
    *

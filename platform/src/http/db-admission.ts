@@ -106,18 +106,21 @@ export function installDbAdmission(app: FastifyInstance): void {
     const ctx = request.ctx;
     if (!ctx) return fn();
     const gone = clientGone(reply);
-    return app.runtime.dbLoad
-      .run({ tenant: ctx.tenant, user: ctx.user.id, lane, signal: gone.signal }, fn)
-      .catch((e) => {
-        // Only a full admission queue closes the lane early; other 429s (the e-mail budget, a
-        // throttle) say nothing about the queue and must not refuse the caller's other requests.
-        if (isAppError(e) && e.code === 'RATE_LIMITED' && e.details?.reason === QUEUE_FULL) {
-          const key = refused.key(request, lane);
-          if (key) refused.remember(key, Number(e.headers?.['retry-after'] ?? 1));
-        }
-        throw e;
-      })
-      .finally(() => gone.done());
+    return (
+      app.runtime.dbLoad
+        // Portal users share the system's id (docs/portal.md): each contact is a user of its own here.
+        .run({ tenant: ctx.tenant, user: ctx.user.portal?.contact ?? ctx.user.id, lane, signal: gone.signal }, fn)
+        .catch((e) => {
+          // Only a full admission queue closes the lane early; other 429s (the e-mail budget, a
+          // throttle) say nothing about the queue and must not refuse the caller's other requests.
+          if (isAppError(e) && e.code === 'RATE_LIMITED' && e.details?.reason === QUEUE_FULL) {
+            const key = refused.key(request, lane);
+            if (key) refused.remember(key, Number(e.headers?.['retry-after'] ?? 1));
+          }
+          throw e;
+        })
+        .finally(() => gone.done())
+    );
   });
   app.addHook('onRequest', async (request) => {
     const url = request.routeOptions.url;

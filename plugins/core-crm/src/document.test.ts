@@ -21,7 +21,13 @@ describe('core-crm metadata', () => {
   });
 
   it('has the five roles and a default view per main object', () => {
-    expect(Object.keys(doc.roles ?? {}).sort()).toEqual(['finance', 'sales_manager', 'sales_rep', 'service_agent']);
+    expect(Object.keys(doc.roles ?? {}).sort()).toEqual([
+      'finance',
+      'portal_customer',
+      'sales_manager',
+      'sales_rep',
+      'service_agent',
+    ]);
     const defaults = Object.values(doc.views ?? {})
       .filter((v: any) => v.default)
       .map((v: any) => v.object);

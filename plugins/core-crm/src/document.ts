@@ -3,7 +3,7 @@ import { automations } from './automations';
 import { dashboards } from './dashboards';
 import { forms } from './forms';
 import { contract, order, payment, receivable } from './objects/contracts';
-import { activity, campaign, serviceCase, survey } from './objects/engagement';
+import { activity, campaign, caseComment, serviceCase, survey } from './objects/engagement';
 import { account, contact, deal, lead } from './objects/sales';
 import { price_list, price_list_entry, product, quote, quote_line } from './objects/quotes';
 import { reports } from './reports';
@@ -33,6 +33,7 @@ export function coreCrmDocument(): Omit<MetadataDocument, 'version'> {
       receivable,
       payment,
       service_case: serviceCase,
+      case_comment: caseComment,
       survey,
       survey_response: surveyResponse,
       activity,

@@ -3,7 +3,7 @@
  * hierarchy: reps own their records, managers see their team's, finance and service see what their
  * work needs; reference data (products, price lists, campaigns) is read-only outside its owners.
  */
-type Scope = false | 'own' | 'subordinates' | 'all';
+type Scope = false | 'account' | 'own' | 'subordinates' | 'all';
 type Grant = {
   create: Scope;
   read: Scope;
@@ -43,6 +43,7 @@ export const roles = {
       price_list: readOnly,
       price_list_entry: readOnly,
       service_case: readOnly,
+      case_comment: readOnly,
       survey: readOnly,
       survey_response: readOnly,
     },
@@ -82,6 +83,7 @@ export const roles = {
       account: g(false, 'all', false, false),
       contact: g('all', 'all', 'all', false),
       service_case: g('all', 'all', 'all', false),
+      case_comment: g('all', 'all', 'own', false),
       survey: g('all', 'all', 'own', false),
       // Answers come from customers (the public survey page): agents read them, nobody edits them.
       survey_response: g(false, 'all', false, false),
@@ -108,6 +110,49 @@ export const roles = {
       price_list_entry: g('all', 'all', 'all', 'all'),
       campaign: readOnly,
       activity: g('all', 'own', 'own', 'own'),
+    },
+  },
+  /**
+   * The customer portal (docs/portal.md): contacts of accounts with portal access sign in with an
+   * e-mailed link and act with this role. `account` scopes are their own account's rows; the fields
+   * marked `none` are internal and never leave the server.
+   */
+  portal_customer: {
+    label: 'Customer portal',
+    description: 'Contacts of customer accounts: their own cases, orders and invoices.',
+    'x-i18n': { 'zh-CN': { title: '客户门户' } },
+    portal: {
+      lists: ['service_case', 'order', 'receivable'],
+      cases: 'service_case',
+      caseForm: ['subject', 'description', 'priority'],
+      comments: 'case_comment',
+    },
+    objects: {
+      // Their own account and its contacts, to name them (and link new cases to them); nothing internal.
+      account: g(false, 'account', false, false, {
+        annual_revenue: 'none',
+        rating: 'none',
+        description: 'none',
+        employees: 'none',
+        type: 'none',
+        portal_access: 'none',
+      }),
+      contact: g(false, 'account', false, false, { birthday: 'none', primary: 'none' }),
+      service_case: g('account', 'account', 'account', false, {
+        number: 'read',
+        status: 'read',
+        resolution: 'read',
+        // The case's SLA script sets it when a customer opens a case (a script may only change what the
+        // saver may edit); the case form does not offer it, so customers read it but never choose it.
+        sla_due_at: 'edit',
+        resolved_at: 'read',
+        escalation_level: 'none',
+        escalated_to: 'none',
+        channel: 'read',
+      }),
+      case_comment: g('account', 'account', false, false),
+      order: g(false, 'account', false, false, { notes: 'none', contract: 'none', quote: 'none' }),
+      receivable: g(false, 'account', false, false, { aging: 'none', days_overdue: 'none', contract: 'none' }),
     },
   },
 };

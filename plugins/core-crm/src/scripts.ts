@@ -35,6 +35,17 @@ export const scripts = {
       "if (!['resolved', 'closed'].includes(record.status) && record.resolved_at) set('resolved_at', null);",
     ].join('\n'),
   },
+  case_comment_account: {
+    object: 'case_comment',
+    event: 'beforeSave',
+    label: "A case comment belongs to its case's account (the customer portal shows it there)",
+    code: [
+      'if (record.service_case) {',
+      "  const [c] = await query('service_case', { id: { eq: record.service_case } }, { limit: 1 });",
+      "  if (c && c.account !== record.account) set('account', c.account ?? null);",
+      '}',
+    ].join('\n'),
+  },
   activity_closed: {
     object: 'activity',
     event: 'beforeSave',

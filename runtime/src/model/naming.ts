@@ -85,6 +85,12 @@ export const SYSTEM_TABLE = {
   inboundMail: '_inbound_mail',
   /** Satisfaction surveys sent: one row per link, answered once (surveys/survey-migration.ts). */
   surveyInvitations: '_survey_invitations',
+  /** Customer portal: e-mailed sign-in links (SHA-256 of the token, contact, expiry, use). */
+  portalLinks: '_portal_links',
+  /** Customer portal sessions, apart from staff sessions (runtime/src/portal). */
+  portalSessions: '_portal_sessions',
+  /** Customer portal sign-in requests, counted per address and per e-mail for the rate limits. */
+  portalLoginRequests: '_portal_login_requests',
 } as const;
 
 /**

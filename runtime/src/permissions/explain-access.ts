@@ -91,7 +91,7 @@ export async function explainAccess(
     if (level !== 'none')
       candidates.push({
         key: `${op}:scope`,
-        filter: scopeFilter(level, user.id),
+        filter: scopeFilter(level, user, object),
         reason: { kind: 'scope', scope: level, roles: grants.scopeRoles[op] },
       });
   }

@@ -46,6 +46,9 @@ export class RolePermissionEngine implements PermissionEngine {
   /** The context's user; `isAdmin` is authoritative (system contexts act as admins). */
   private actingUser(ctx: Ctx): ScopeUser {
     const roles = ctx.user.roles;
+    // A portal user (docs/portal.md) never acts as an admin, whatever its roles say.
+    const portal = ctx.user.portal;
+    if (portal) return { id: ctx.user.id, roles: roles.filter((r) => r !== ADMIN_ROLE), account: portal.account };
     if (ctx.isAdmin && !roles.includes(ADMIN_ROLE)) return { id: ctx.user.id, roles: [...roles, ADMIN_ROLE] };
     if (!ctx.isAdmin && roles.includes(ADMIN_ROLE))
       return { id: ctx.user.id, roles: roles.filter((r) => r !== ADMIN_ROLE) };

@@ -13,6 +13,32 @@ describe('scopeFilter', () => {
     expect(scopeFilter('all', U)).toBeNull();
     expect(scopeFilter('none', U)).toBe(NO_ROWS);
   });
+
+  it("gives the account level a portal user's account and a staff user no row", () => {
+    const A = '22222222-2222-4222-8222-222222222222';
+    expect(scopeFilter('account', { id: U, account: A })).toEqual({ account: { eq: A } });
+    expect(scopeFilter('account', { id: U, account: A }, 'account')).toEqual({ id: { eq: A } });
+    expect(scopeFilter('account', U)).toBe(NO_ROWS);
+    expect(scopeFilter('account', { id: U })).toBe(NO_ROWS);
+  });
+});
+
+describe('rowPredicate for a portal user', () => {
+  it("is the account's rows only: no manual shares, sharing rules of the role still apply", () => {
+    const A = '22222222-2222-4222-8222-222222222222';
+    const grants = resolveGrants(
+      { portal: { objects: { service_case: { create: 'account', read: 'account', update: 'account' } } } },
+      ['portal'],
+      'service_case',
+    );
+    const a = rowPredicate(grants, { id: U, roles: ['portal'], account: A });
+    expect(a.rowFilter.read).toEqual({ account: { eq: A } });
+    expect(a.rowFilter.update).toEqual({ account: { eq: A } });
+    expect(a.rowFilter.delete).toBe(NO_ROWS);
+    // The same role held by a staff user reaches nothing but what is shared with them.
+    const staff = rowPredicate(grants, { id: U, roles: ['portal'] });
+    expect(staff.rowFilter.read).toEqual({ id: { $sharedWith: { user: U, roles: ['portal'], level: 'read' } } });
+  });
 });
 
 describe('rowPredicate', () => {

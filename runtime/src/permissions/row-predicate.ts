@@ -12,11 +12,18 @@ export const NO_ROWS: Filter = Object.freeze({ id: Object.freeze({ isNull: true 
 export interface ScopeUser {
   id: string;
   roles: readonly string[];
+  /** A customer portal user's account (the `account` scope level); staff users have none. */
+  account?: string | null;
 }
 
 /** The filter of one scope level for one user; `null` means every row. */
-export function scopeFilter(level: ScopeLevel, userId: string): Filter | null {
-  const rows = scopeRows(level, userId);
+export function scopeFilter(
+  level: ScopeLevel,
+  user: string | Pick<ScopeUser, 'id' | 'account'>,
+  object?: string,
+): Filter | null {
+  const subject = typeof user === 'string' ? user : { user: user.id, account: user.account ?? null };
+  const rows = scopeRows(level, subject, object);
   if (rows === 'all') return null;
   return rows === 'none' ? NO_ROWS : (rows as Filter);
 }
@@ -56,12 +63,15 @@ export function rowPredicate(grants: ObjectGrants, user: ScopeUser): ObjectAcces
 
   const widened = (op: 'read' | 'update', extra: Filter[], level: 'read' | 'edit'): Filter | null => {
     if (!can[op]) return NO_ROWS;
-    const scope = scopeFilter(grants.scopes[op], user.id);
+    const scope = scopeFilter(grants.scopes[op], user, grants.object);
     if (scope === null) return null;
     const parts = scope === NO_ROWS ? [] : [scope];
-    return anyOf([...parts, ...extra, sharedWithFilter(user, level)]);
+    // Manual shares are between colleagues: a record shared with a role must not reach every
+    // customer of the portal that holds it.
+    const shared = user.account ? [] : [sharedWithFilter(user, level)];
+    return anyOf([...parts, ...extra, ...shared]);
   };
-  const deleteScope = scopeFilter(grants.scopes.delete, user.id);
+  const deleteScope = scopeFilter(grants.scopes.delete, user, grants.object);
 
   return {
     object: grants.object,

@@ -11,6 +11,7 @@ import {
   emailOutboxRetryMigration,
 } from '../mail/email-outbox-migration';
 import { automationRunsMigration } from '../automations/automation-migration';
+import { portalMigration } from '../portal/portal-migration';
 import { usersAdminMigration } from '../users/user-admin-migration';
 import { metaDocumentOrderMigration } from '../meta/meta-document-order-migration';
 import { integrationsMigration } from '../webhooks/integrations-migration';
@@ -121,4 +122,6 @@ export const tenantMigrations: Migration[] = [
   inboundMailMigration,
   // Satisfaction survey invitations, answered once through a signed link (surveys/survey-migration.ts).
   surveyInvitationsMigration,
+  // The customer portal: sign-in links, portal sessions, sign-in requests (portal/portal-migration.ts).
+  portalMigration,
 ];

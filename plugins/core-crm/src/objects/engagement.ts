@@ -191,3 +191,22 @@ export const survey: Field = object(
   },
   ['service_case', 'rating'],
 );
+
+/**
+ * A case's conversation with the customer: everything here is shown in the customer portal
+ * (docs/portal.md). Internal notes stay in activities, which the portal role does not grant.
+ * `account` is copied from the case on save (script `case_comment_account`), so the portal's
+ * account scope reaches staff replies too.
+ */
+export const caseComment: Field = object(
+  'Case comment',
+  '工单留言',
+  'body',
+  {
+    service_case: lookup('service_case', 'Case', '服务工单'),
+    account: lookup('account', 'Account', '客户'),
+    contact: lookup('contact', 'Written by contact', '客户联系人'),
+    body: textarea('Comment', '留言', 4000),
+  },
+  ['service_case', 'body'],
+);

@@ -89,6 +89,7 @@ export const account: Field = object(
     annual_revenue: money('Annual revenue', '年营业额', { minimum: 0 }),
     employees: integer('Employees', '员工人数', { minimum: 0 }),
     description: textarea('Description', '描述'),
+    portal_access: bool('Customer portal access', '客户门户访问', { default: false }),
   },
   ['name'],
 );

@@ -144,10 +144,11 @@ export function productSalesTemplate(): TemplateDocument {
   });
   const orderDef = (doc.objects as unknown as Record<string, { required?: string[] }>).order!;
   orderDef.required = (orderDef.required ?? []).filter((f) => f !== 'amount');
-  // Order lines follow their order's access.
+  // Order lines follow their order's access; not the customer portal's (an `account` scope needs an
+  // account lookup, which lines do not have, and the portal never lists lines).
   for (const role of Object.values(doc.roles as unknown as Record<string, { objects: Record<string, unknown> }>)) {
     const grant = role.objects.order as { fields?: unknown } | undefined;
-    if (grant) {
+    if (grant && !Object.values(grant).includes('account')) {
       const { fields: _fields, ...scopes } = grant;
       role.objects.order_line = scopes;
     }
