@@ -718,6 +718,7 @@ describe('export, types and index repair', () => {
       'scripts',
       'surveys',
       'views',
+      'webForms',
       'workflows',
     ]);
   });

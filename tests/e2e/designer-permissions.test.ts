@@ -274,7 +274,7 @@ describe('permissions, scripts and templates designer in the browser', { timeout
 
   it('applies a template with its plan shown first, and exports the configuration', async () => {
     const page = await openAsAdmin('/designer');
-    await page.getByRole('link', { name: 'Templates' }).click();
+    await page.getByRole('link', { name: 'Templates', exact: true }).click();
     await page.getByRole('heading', { name: 'Support desk' }).waitFor();
     await screenshot(page, 'designer-templates-gallery');
     await page.getByRole('button', { name: 'Apply… Support desk' }).click();

@@ -122,6 +122,47 @@ describe('customer portal', { timeout: 180_000 }, () => {
         expect(errors).toEqual([]);
       });
 
+  it('signs in although the page’s first “who am I” answers after the link did (a slow server)', async () => {
+    const { page } = await app.newPage();
+    await page.goto(`/portal/${app.tenant.id}/login`);
+    await page.getByRole('textbox').fill(EMAIL);
+    await page.getByRole('button', { name: TEXT.en.send }).click();
+    await page.getByRole('status').filter({ hasText: TEXT.en.sent }).waitFor();
+    const link = await latestLink();
+    // The landing page asks who is signed in (401: nobody yet) while it spends the link. Here the
+    // server answers that question before the sign-in, and the answer reaches the page after it.
+    let meAnswered!: () => void;
+    const meAtServer = new Promise<void>((resolve) => {
+      meAnswered = resolve;
+    });
+    let signedIn!: () => void;
+    const redeemed = new Promise<void>((resolve) => {
+      signedIn = resolve;
+    });
+    let held = false;
+    await page.route('**/api/portal/*/me', async (route) => {
+      if (held) return route.continue();
+      held = true;
+      const answer = await route.fetch();
+      meAnswered();
+      await redeemed;
+      await new Promise((r) => setTimeout(r, 300));
+      await route.fulfill({ response: answer });
+    });
+    await page.route('**/api/portal/*/session', async (route) => {
+      await meAtServer;
+      await route.continue();
+    });
+    page.on('response', (r) => {
+      if (r.url().endsWith('/session') && r.request().method() === 'POST') signedIn();
+    });
+    await page.goto(link);
+    await page.getByRole('heading', { name: TEXT.en.hello }).waitFor();
+    await page.waitForTimeout(1_000);
+    expect(page.url()).not.toContain('/login');
+    await page.getByRole('heading', { name: TEXT.en.hello }).waitFor();
+  });
+
   it('refuses a link that was already used', async () => {
     const { page } = await app.newPage();
     await page.goto(await latestLink());

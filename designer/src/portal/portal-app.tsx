@@ -1,4 +1,4 @@
-import { type FormEvent, type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import { type FormEvent, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useNavigate, useParams } from 'react-router';
 import { ArrowLeft, LogOut, Paperclip, Plus } from 'lucide-react';
@@ -51,15 +51,26 @@ export function PortalApp() {
   const { tenant = '' } = useParams();
   const api = useMemo(() => portalApi(tenant), [tenant]);
   const [me, setMe] = useState<PortalMe | null | undefined>(undefined);
+  // The page's first "who am I" (401 on the link's landing page) may answer after the link signed
+  // the contact in, on a slow server: only the newest knowledge of the session counts.
+  const generation = useRef(0);
+  const know = useCallback((m: PortalMe | null) => {
+    generation.current += 1;
+    setMe(m);
+  }, []);
   const reload = useCallback(() => {
-    api.me().then(setMe, () => setMe(null));
+    const asked = ++generation.current;
+    api.me().then(
+      (m) => asked === generation.current && setMe(m),
+      () => asked === generation.current && setMe(null),
+    );
   }, [api]);
   useEffect(reload, [reload]);
 
   return (
     <div className="f-portal">
       <Routes>
-        <Route path="verify" element={<VerifyPage api={api} onSignedIn={setMe} />} />
+        <Route path="verify" element={<VerifyPage api={api} onSignedIn={know} />} />
         <Route path="login" element={<SignInPage api={api} />} />
         <Route
           path="*"
@@ -69,7 +80,7 @@ export function PortalApp() {
             ) : me === null ? (
               <Navigate to={`/portal/${encodeURIComponent(tenant)}/login`} replace />
             ) : (
-              <SignedIn api={api} me={me} onSignOut={() => setMe(null)} />
+              <SignedIn api={api} me={me} onSignOut={() => know(null)} />
             )
           }
         />
