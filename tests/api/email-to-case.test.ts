@@ -314,7 +314,8 @@ describe('e-mail to case', () => {
     const hidden = await outsider.api.get(`/api/records/service_case/${caseId}/reply`);
     expect(hidden.status, hidden.text).toBe(404);
     // A reader who may not change the case may not reply: the box is not offered.
-    await tenant.api.put('/api/meta/roles/case_reader', { objects: { service_case: { read: 'all' } } });
+    const role = await tenant.api.put('/api/meta/roles/case_reader', { objects: { service_case: { read: 'all' } } });
+    expect(role.status, role.text).toBe(200);
     const reader = await tenant.addUser({ roles: ['case_reader'], name: 'Rita Reader' });
     const readOnly = await reader.api.get(`/api/records/service_case/${caseId}/reply`);
     expect(readOnly.status, readOnly.text).toBe(200);

@@ -77,7 +77,12 @@ export function CaseReplyBox({ object, id }: { object: string; id: string }) {
       const sent = await api.post<ReplySent>(path, { body });
       setBody('');
       setSentTo(sent.to);
-      await queryClient.invalidateQueries({ queryKey: [...recordKeys.one(tenant, object, id), 'timeline'] });
+      // The timeline gets the e-mail; the recipient may have changed if the customer wrote meanwhile.
+      await Promise.all(
+        ['timeline', 'reply-target'].map((k) =>
+          queryClient.invalidateQueries({ queryKey: [...recordKeys.one(tenant, object, id), k] }),
+        ),
+      );
     } catch (e) {
       // The text stays in the box whatever went wrong, so nothing typed is lost.
       setError(errorText(e));
