@@ -67,6 +67,7 @@ export type {
   InboundMailService,
   ReceiveOutcome,
   ReplyResult,
+  ReplyTarget,
 } from './inbound-mail/inbound-mail-service';
 export type { InboundAddress, InboundMailSettings } from './inbound-mail/inbound-mail-settings';
 export { startSmtpListener, type SmtpListener, type SmtpListenerOptions } from './inbound-mail/smtp-listener';

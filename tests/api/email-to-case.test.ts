@@ -301,6 +301,38 @@ describe('e-mail to case', () => {
     expect(mine[0]?.description).toContain(stranger);
   });
 
+  it('tells a screen whether a reply would be accepted and to whom, before anything is typed', async () => {
+    const target = await agent.api.get(`/api/records/service_case/${caseId}/reply`);
+    expect(target.status, target.text).toBe(200);
+    expect(target.body).toEqual({
+      receives: true,
+      allowed: true,
+      to: ann,
+      subject: `Re: Printer on fire [${caseNumber}]`,
+    });
+    // Outside the read scope: not found, as for the reply itself.
+    const hidden = await outsider.api.get(`/api/records/service_case/${caseId}/reply`);
+    expect(hidden.status, hidden.text).toBe(404);
+    // A reader who may not change the case may not reply: the box is not offered.
+    const role = await tenant.api.put('/api/meta/roles/case_reader', { objects: { service_case: { read: 'all' } } });
+    expect(role.status, role.text).toBe(200);
+    const reader = await tenant.addUser({ roles: ['case_reader'], name: 'Rita Reader' });
+    const readOnly = await reader.api.get(`/api/records/service_case/${caseId}/reply`);
+    expect(readOnly.status, readOnly.text).toBe(200);
+    expect(readOnly.body).toMatchObject({ receives: true, allowed: false });
+    // A case nobody wrote in about and without a contact has nobody to reply to.
+    const bare = await agent.api.post('/api/records/service_case', { subject: 'Phoned in' });
+    expect(bare.status, bare.text).toBe(201);
+    const noAddress = await agent.api.get(`/api/records/service_case/${bare.body.id}/reply`);
+    expect(noAddress.body).toMatchObject({ receives: true, allowed: true, to: null });
+    // Objects no inbound address receives take no replies at all.
+    const contact = await agent.api.get(`/api/records/contact/${contactId}/reply`);
+    expect(contact.status, contact.text).toBe(200);
+    expect(contact.body).toEqual({ receives: false, allowed: false, to: null, subject: null });
+    const bad = await agent.api.get('/api/records/service_case/not-a-uuid/reply');
+    expect(bad.status, bad.text).toBe(404);
+  });
+
   it('sends a reply from the case through the outbox with threading headers; the answer threads back', async () => {
     const denied = await outsider.api.post(`/api/records/service_case/${caseId}/reply`, { body: 'x' });
     expect(denied.status, denied.text).toBe(404);

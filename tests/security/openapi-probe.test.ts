@@ -276,7 +276,9 @@ const ROUTES: Record<string, Route> = {
     call: () => ({ params: { template: 'letter' } }),
   },
   'GET /api/records/{object}/{id}/files': { expect: record(200, 200) },
-  // No inbound address receives deals: 400 for who may change the deal, 404 for who may not see it.
+  // No inbound address receives deals: the question answers {receives: false}, a reply 400, and
+  // who may not see the deal gets 404 for both.
+  'GET /api/records/{object}/{id}/reply': { expect: record(200, 200) },
   'POST /api/records/{object}/{id}/reply': { expect: record(400, 400), call: () => ({ body: { body: 'probe' } }) },
   'POST /api/records/{object}/{id}/files': {
     expect: record(201, 201),

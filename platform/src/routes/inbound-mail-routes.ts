@@ -72,6 +72,46 @@ export async function inboundMailRoutes(fastify: FastifyInstance) {
     async (request) => settingsOut(await app.runtime.inboundMail.putSettings(request.params.id, request.body)),
   );
 
+  const recordParams = {
+    type: 'object',
+    required: ['object', 'id'],
+    properties: { object: name, id: uuidParam },
+  } as const;
+
+  app.get(
+    '/api/records/:object/:id/reply',
+    {
+      preHandler: app.requireUser,
+      schema: {
+        tags: ['records', 'inbound-email'],
+        summary: 'Whether a reply by e-mail from this record would be accepted, and to whom',
+        description:
+          'For screens that offer a reply box: `receives` is false for objects no inbound address ' +
+          'receives, `allowed` false without the record’s update scope, `to` null when the record has ' +
+          'no customer address. A record outside the read scope answers 404.',
+        security: bearer,
+        params: recordParams,
+        response: {
+          200: {
+            type: 'object',
+            required: ['receives', 'allowed', 'to', 'subject'],
+            properties: {
+              receives: { type: 'boolean' },
+              allowed: { type: 'boolean' },
+              to: { type: ['string', 'null'] },
+              subject: { type: ['string', 'null'] },
+            },
+          },
+          ...errors(400, 401, 404),
+        },
+      },
+    },
+    async (request) => {
+      const { object, id } = request.params;
+      return { ...(await app.runtime.inboundMail.replyTarget(request.ctx, object, id)) };
+    },
+  );
+
   app.post(
     '/api/records/:object/:id/reply',
     {
@@ -86,11 +126,7 @@ export async function inboundMailRoutes(fastify: FastifyInstance) {
           'scope (403); a record outside the read scope answers 404; an object no inbound address ' +
           'receives, or a record without a customer address, 400.',
         security: bearer,
-        params: {
-          type: 'object',
-          required: ['object', 'id'],
-          properties: { object: name, id: uuidParam },
-        },
+        params: recordParams,
         body: {
           type: 'object',
           required: ['body'],

@@ -53,6 +53,17 @@ export interface ReplyResult {
   messageId: string;
 }
 
+/** What `replyTarget` tells a screen before it offers a reply box. */
+export interface ReplyTarget {
+  /** An inbound address receives records of this object, so replies can go out from it. */
+  receives: boolean;
+  /** The user may update the record, as replying needs. */
+  allowed: boolean;
+  /** The customer's address the reply would go to; null when the record has none. */
+  to: string | null;
+  subject: string | null;
+}
+
 /** Longest text kept from a message body in a record field that has no length of its own. */
 const MAX_BODY_CHARS = 10_000;
 const MAX_REPLY_CHARS = 20_000;
@@ -248,6 +259,41 @@ export class InboundMailService {
     const entry = settings.addresses.find((a) => a.object === objectName);
     await this.deps.records.resolve(ctx, objectName, id, { columns: ['id'], op: 'update' });
     if (!entry) throw badRequest(`No inbound e-mail address receives ${objectName} records; replies go out from one`);
+    const { shape, to, subject } = await this.correspondent(ctx, objectName, id);
+    if (!to) throw badRequest('This record has no customer e-mail address to reply to');
+    return runInUnitOfWork(ctx, (tx) =>
+      this.queue(tx, shape, id, entry, { to, subject, body, createdBy: ctx.user.id, headers: {} }),
+    );
+  }
+
+  /**
+   * Whether `reply` would accept a reply on this record, and where it would go, so a screen offers
+   * the reply box only where sending can work. A record outside the read scope is not found; the
+   * missing update scope or inbound address is an answer, not an error, because most records of
+   * most objects simply take no replies.
+   */
+  async replyTarget(ctx: Ctx, objectName: string, id: string): Promise<ReplyTarget> {
+    await this.deps.records.resolve(ctx, objectName, id, { columns: ['id'] });
+    const settings = await this.settings.read(ctx.tenant);
+    if (!settings.addresses.some((a) => a.object === objectName))
+      return { receives: false, allowed: false, to: null, subject: null };
+    const allowed = await this.deps.records.resolve(ctx, objectName, id, { columns: ['id'], op: 'update' }).then(
+      () => true,
+      (e) => {
+        if (isAppError(e) && e.code === 'FORBIDDEN') return false;
+        throw e;
+      },
+    );
+    const { to, subject } = await this.correspondent(ctx, objectName, id);
+    return { receives: true, allowed, to: to ?? null, subject };
+  }
+
+  /** Who a reply about the record goes to (the last person who wrote in, else its contact) and its subject. */
+  private async correspondent(
+    ctx: Ctx,
+    objectName: string,
+    id: string,
+  ): Promise<{ shape: CaseShape; to: string | undefined; subject: string }> {
     const model = await this.deps.meta.model(ctx);
     const object = model.objects.get(objectName);
     if (!object) throw notFound(`Unknown object: ${objectName}`);
@@ -266,14 +312,10 @@ export class InboundMailService {
         .catch(() => undefined);
       if (typeof c?.email === 'string' && c.email) to = c.email;
     }
-    if (!to) throw badRequest('This record has no customer e-mail address to reply to');
     const number = shape.number ? String(record[shape.number] ?? '') : '';
     const baseSubject =
       (shape.subject && typeof record[shape.subject] === 'string' ? record[shape.subject] : lastIn?.subject) ?? '';
-    const subject = threadSubject(String(baseSubject), number);
-    return runInUnitOfWork(ctx, (tx) =>
-      this.queue(tx, shape, id, entry, { to: to as string, subject, body, createdBy: ctx.user.id, headers: {} }),
-    );
+    return { shape, to, subject: threadSubject(String(baseSubject), number) };
   }
 
   /** Queues one threaded e-mail about a record and remembers its Message-ID as ours. */

@@ -31,6 +31,21 @@ export const en = {
     emailQueued: 'queued an e-mail:',
     attached: 'attached',
   },
+  caseReply: {
+    title: 'Reply by e-mail',
+    to: 'To {{address}}',
+    placeholder: 'Write your answer to the customer…',
+    send: 'Send reply',
+    sent: 'Sent to {{address}}. It is in the timeline below.',
+    noAddress:
+      'No reply by e-mail: this case has no customer e-mail address. Link a contact with an e-mail address to answer.',
+    empty: 'Write the reply before sending it.',
+    tooLong: 'The reply is too long (at most 20,000 characters).',
+    forbidden: 'You may not reply on this case: replying needs the right to change it. Your text is kept.',
+    gone: 'This case is no longer available to you. Your text is kept.',
+    cannotReply: 'This case can no longer be answered by e-mail. Your text is kept.',
+    failed: 'The reply was not sent. Your text is kept; try again.',
+  },
   readView: {
     highlights: 'Key fields',
     currentStage: '{{stage}} (current stage)',

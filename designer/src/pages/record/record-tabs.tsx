@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ApprovalPanel } from '../../approvals/approval-panel';
 import type { AppMeta, ObjectSchema } from '../../meta/meta-types';
 import { ActivityTimeline } from '../../records/activity-timeline';
+import { CaseReplyBox } from '../../records/case-reply-box';
 import { HistoryTimeline } from '../../records/history-timeline';
 import type { RecordRow } from '../../records/records-api';
 import { RelatedLists } from '../../records/related-lists';
@@ -41,6 +42,7 @@ export function RecordTabs({ meta, object, schema, record, lang, title, tab, onT
         {details}
       </Tabs.Content>
       <Tabs.Content value="timeline" className="f-tabs__panel">
+        <CaseReplyBox object={object} id={record.id} />
         <ActivityTimeline meta={meta} object={object} id={record.id} schema={schema} lang={lang} />
       </Tabs.Content>
       <Tabs.Content value="related" className="f-tabs__panel">
