@@ -91,7 +91,11 @@ describe('web form draft', () => {
         { path: '/webForms/contact/owner', message: 'again' },
         { message: 'Something else' },
       ]),
-    ).toEqual({ '/fields': '"Company" is required', '/owner': 'Carl may not create Lead; again', '/': 'Something else' });
+    ).toEqual({
+      '/fields': '"Company" is required',
+      '/owner': 'Carl may not create Lead; again',
+      '/': 'Something else',
+    });
   });
 
   it('escapes the label in the embed snippets', () => {
@@ -99,6 +103,8 @@ describe('web form draft', () => {
     expect(s.url).toBe('https://crm.example.com/f/acme/contact');
     expect(s.iframe).toContain('src="https://crm.example.com/f/acme/contact?lang=zh-CN"');
     expect(s.iframe).toContain('title="Q&amp;A &quot;now&quot; &lt;b>"');
-    expect(s.link).toBe('<a href="https://crm.example.com/f/acme/contact?lang=zh-CN">Q&amp;A &quot;now&quot; &lt;b></a>');
+    expect(s.link).toBe(
+      '<a href="https://crm.example.com/f/acme/contact?lang=zh-CN">Q&amp;A &quot;now&quot; &lt;b></a>',
+    );
   });
 });
