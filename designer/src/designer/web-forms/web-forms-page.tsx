@@ -394,31 +394,33 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
                           <span className="f-wf-muted"> · {t('webFormsDesigner.requiredByObject')}</span>
                         )}
                       </span>
-                      <CheckField
-                        label={t('webFormsDesigner.required')}
-                        checked={f.required || required.has(f.field)}
-                        disabled={required.has(f.field)}
-                        onChange={(r) =>
-                          update({ fields: draft.fields.map((x, j) => (j === i ? { ...x, required: r } : x)) })
-                        }
-                      />
-                      <IconButton
-                        label={t('webFormsDesigner.moveUp', { field: label(f.field) })}
-                        icon={<ArrowUp size={16} aria-hidden="true" />}
-                        disabled={i === 0}
-                        onClick={() => moveField(i, -1)}
-                      />
-                      <IconButton
-                        label={t('webFormsDesigner.moveDown', { field: label(f.field) })}
-                        icon={<ArrowDown size={16} aria-hidden="true" />}
-                        disabled={i === draft.fields.length - 1}
-                        onClick={() => moveField(i, 1)}
-                      />
-                      <IconButton
-                        label={t('webFormsDesigner.removeField', { field: label(f.field) })}
-                        icon={<X size={16} aria-hidden="true" />}
-                        onClick={() => update({ fields: draft.fields.filter((_, j) => j !== i) })}
-                      />
+                      <div className="f-wf-row__controls">
+                        <CheckField
+                          label={t('webFormsDesigner.required')}
+                          checked={f.required || required.has(f.field)}
+                          disabled={required.has(f.field)}
+                          onChange={(r) =>
+                            update({ fields: draft.fields.map((x, j) => (j === i ? { ...x, required: r } : x)) })
+                          }
+                        />
+                        <IconButton
+                          label={t('webFormsDesigner.moveUp', { field: label(f.field) })}
+                          icon={<ArrowUp size={16} aria-hidden="true" />}
+                          disabled={i === 0}
+                          onClick={() => moveField(i, -1)}
+                        />
+                        <IconButton
+                          label={t('webFormsDesigner.moveDown', { field: label(f.field) })}
+                          icon={<ArrowDown size={16} aria-hidden="true" />}
+                          disabled={i === draft.fields.length - 1}
+                          onClick={() => moveField(i, 1)}
+                        />
+                        <IconButton
+                          label={t('webFormsDesigner.removeField', { field: label(f.field) })}
+                          icon={<X size={16} aria-hidden="true" />}
+                          onClick={() => update({ fields: draft.fields.filter((_, j) => j !== i) })}
+                        />
+                      </div>
                     </div>
                   </AtField>
                 </li>
