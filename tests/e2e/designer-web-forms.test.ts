@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type E2eApp, screenshot, signIn, startE2eApp } from './support';
 
 let app: E2eApp;
+let fiona: { id: string };
 
 beforeAll(async () => {
   app = await startE2eApp({
@@ -20,6 +21,8 @@ beforeAll(async () => {
     },
     tenant: { template: 'core-crm' },
   });
+  // Finance may not create leads: as a form's owner, the server refuses her.
+  fiona = await app.tenant.addUser({ roles: ['finance'], name: 'Fiona Finance' });
 }, 240_000);
 
 afterEach(async () => {
@@ -45,9 +48,9 @@ const WORDS = {
     field: 'Field',
     source: 'Source',
     sourceValue: 'Value of Source',
-    web: 'Web',
     publish: 'Publish',
-    refused: '"Company" is required',
+    refused: '“Company” is required by the object',
+    ownerRefused: 'Fiona Finance may not create Lead',
     fixProblems: 'Some fields need attention',
     removeEmail: 'Remove E-mail from the form',
     moveUp: 'Move Company up',
@@ -74,9 +77,9 @@ const WORDS = {
     field: '字段',
     source: '来源',
     sourceValue: '来源 的值',
-    web: '',
     publish: '发布',
-    refused: '"Company" is required',
+    refused: '对象要求“公司名称”必填',
+    ownerRefused: 'Fiona Finance may not create Lead',
     fixProblems: '有些字段需要处理',
     removeEmail: '从表单移除 邮箱',
     moveUp: '上移 公司名称',
@@ -117,9 +120,9 @@ async function buildForm(page: Page, lang: 'en' | 'zh', form: { label: string; n
   await sourceValue.selectOption('web');
   // The owner is picked by name, never by id.
   const owner = page.getByRole('combobox', { name: w.owner });
-  expect(await owner.locator('option').allTextContents()).toContain('Admin');
+  await owner.selectOption({ label: 'Fiona Finance' });
 
-  // Company is required by the lead and is neither shown nor hidden: the server says so at the fields.
+  // Company is required by the lead and is neither shown nor hidden: said at the fields, in words.
   await page.getByRole('button', { name: w.publish, exact: true }).click();
   const fieldsError = page.locator('.f-wf-fields-error');
   await fieldsError.getByText(w.refused).waitFor();
@@ -128,10 +131,11 @@ async function buildForm(page: Page, lang: 'en' | 'zh', form: { label: string; n
   // Above the toasts at the bottom of a phone's screen.
   await fieldsError.evaluate((el) => el.scrollIntoView({ block: 'center' }));
   await screenshot(page, `${form.shot}-refused`, { fullPage: false });
-  // Nothing was lost: both fields and the hidden value are still there.
+  // Nothing was lost: both fields, the hidden value and the owner are still there.
   const rows = page.locator('.f-wf-rows').first().locator('li');
   expect(await rows.locator('.f-wf-row__name').allTextContents()).toEqual([w.contactName, w.email]);
   expect(await sourceValue.inputValue()).toBe('web');
+  expect(await owner.inputValue()).toBe(fiona.id);
 
   // Swap E-mail for Company and put Company first.
   await page.getByRole('button', { name: w.removeEmail }).click();
@@ -141,6 +145,17 @@ async function buildForm(page: Page, lang: 'en' | 'zh', form: { label: string; n
     expect.stringContaining(w.company),
     w.contactName,
   ]);
+  expect(await fieldsError.count()).toBe(0);
+
+  // The server's own check: an owner who may not create leads, refused at the owner.
+  await page.getByRole('button', { name: w.publish, exact: true }).click();
+  const ownerField = page.locator('.f-wf-at', { has: owner });
+  await ownerField.locator('.f-field__error').getByText(w.ownerRefused).waitFor();
+  expect(await page.getByRole('dialog').count()).toBe(0);
+  await owner.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await screenshot(page, `${form.shot}-refused-owner`, { fullPage: false });
+  expect(await rows.locator('.f-wf-row__name').allTextContents()).toHaveLength(2);
+  await owner.selectOption({ label: 'Admin' });
 
   await page.getByRole('button', { name: w.publish, exact: true }).click();
   const plan = page.getByRole('dialog');
@@ -164,6 +179,7 @@ async function buildForm(page: Page, lang: 'en' | 'zh', form: { label: string; n
     object: 'lead',
     fields: [{ field: 'company' }, { field: 'contact_name' }],
     hidden: { source: 'web' },
+    owner: app.tenant.admin.id,
     active: true,
     proofOfWork: true,
   });

@@ -75,12 +75,20 @@ describe('web form draft', () => {
 
   it('says what is missing before anything is sent', () => {
     const draft = { ...newDraft('lead', ''), redirectUrl: 'javascript:alert(1)', hidden: [{ field: '', value: '' }] };
-    expect(localProblems(draft)).toEqual({
-      '/label': 'required',
-      '/fields': 'noFields',
-      '/redirectUrl': 'url',
-      '/hiddenRow/0': 'hiddenField',
+    expect(localProblems(draft, lead)).toEqual({
+      '/label': { code: 'required' },
+      '/fields': { code: 'noFields' },
+      '/redirectUrl': { code: 'url' },
+      '/hiddenRow/0': { code: 'hiddenField' },
     });
+  });
+
+  it('names a required field of the object that is neither on the form nor hidden', () => {
+    const draft = { ...newDraft('lead', 'Leads'), fields: [{ field: 'email', required: false }] };
+    expect(localProblems(draft, lead)).toEqual({ '/fields': { code: 'requiredLeftOff', field: 'company' } });
+    expect(localProblems({ ...draft, hidden: [{ field: 'company', value: 'Acme' }] }, lead)).toEqual({});
+    const withDefault = { ...lead, properties: { ...lead.properties, company: { type: 'string', default: 'n/a' } } };
+    expect(localProblems(draft, withDefault)).toEqual({});
   });
 
   it('places the server refusals at the form’s own paths', () => {

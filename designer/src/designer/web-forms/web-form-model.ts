@@ -138,14 +138,29 @@ export function eligibleFields(schema: ObjectSchema | undefined): string[] {
     .map(([name]) => name);
 }
 
-/** Local problems, by the same paths the server uses, before anything is sent. */
-export function localProblems(draft: WebFormDraft): Record<string, 'required' | 'noFields' | 'url' | 'hiddenField'> {
-  const out: Record<string, 'required' | 'noFields' | 'url' | 'hiddenField'> = {};
-  if (!draft.label.trim()) out['/label'] = 'required';
-  if (!draft.fields.length) out['/fields'] = 'noFields';
-  if (draft.redirectUrl.trim() && !/^https?:\/\/\S+$/.test(draft.redirectUrl.trim())) out['/redirectUrl'] = 'url';
+export type LocalProblem =
+  | { code: 'required' | 'noFields' | 'url' | 'hiddenField' }
+  | { code: 'requiredLeftOff'; field: string };
+
+/**
+ * Local problems, by the same paths the server uses, before anything is sent. A required field left
+ * off is the server's check too, said here first in the admin's language with the field's label.
+ */
+export function localProblems(draft: WebFormDraft, schema: ObjectSchema | undefined): Record<string, LocalProblem> {
+  const out: Record<string, LocalProblem> = {};
+  if (!draft.label.trim()) out['/label'] = { code: 'required' };
+  if (!draft.fields.length) out['/fields'] = { code: 'noFields' };
+  else {
+    const given = new Set([...draft.fields.map((f) => f.field), ...draft.hidden.map((h) => h.field)]);
+    const missing = (schema?.required ?? []).find(
+      (f) => !given.has(f) && schema?.properties?.[f] && schema.properties[f].default === undefined,
+    );
+    if (missing) out['/fields'] = { code: 'requiredLeftOff', field: missing };
+  }
+  if (draft.redirectUrl.trim() && !/^https?:\/\/\S+$/.test(draft.redirectUrl.trim()))
+    out['/redirectUrl'] = { code: 'url' };
   draft.hidden.forEach((h, i) => {
-    if (!h.field) out[`/hiddenRow/${i}`] = 'hiddenField';
+    if (!h.field) out[`/hiddenRow/${i}`] = { code: 'hiddenField' };
   });
   return out;
 }

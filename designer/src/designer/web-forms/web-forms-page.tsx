@@ -210,9 +210,14 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
     setDraft((d) => ({ ...d, ...patch }));
     setDirty(true);
   };
-  const local = localProblems(draft);
+  const local = localProblems(draft, schema);
   const localText = Object.fromEntries(
-    Object.entries(local).map(([p, code]) => [p, t(`webFormsDesigner.problem_${code}`)]),
+    Object.entries(local).map(([p, problem]) => [
+      p,
+      problem.code === 'requiredLeftOff'
+        ? t('webFormsDesigner.problem_requiredLeftOff', { field: fieldLabel(schema, problem.field, lang) })
+        : t(`webFormsDesigner.problem_${problem.code}`),
+    ]),
   );
   const shown: Record<string, string> = showLocal ? { ...errors, ...localText } : errors;
   const at = (path: string) => shown[path];

@@ -1906,6 +1906,7 @@ export const en = {
     deleted: 'Web form deleted',
     fixProblems: 'Some fields need attention',
     problem_required: 'Required',
+    problem_requiredLeftOff: '“{{field}}” is required by the object: put it on the form or give it a hidden value.',
     problem_noFields: 'Put at least one field on the form.',
     problem_url: 'An address starting with http:// or https://',
     problem_hiddenField: 'Choose the field, or remove this row.',

@@ -1889,6 +1889,7 @@ export const zhCN: Translations = {
     deleted: '网页表单已删除',
     fixProblems: '有些字段需要处理',
     problem_required: '必填',
+    problem_requiredLeftOff: '对象要求“{{field}}”必填：请把它放到表单上，或给它一个隐藏值。',
     problem_noFields: '请至少在表单上放一个字段。',
     problem_url: '以 http:// 或 https:// 开头的地址',
     problem_hiddenField: '请选择字段，或删除此行。',
