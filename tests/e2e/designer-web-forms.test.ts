@@ -76,7 +76,7 @@ const WORDS = {
     addHidden: '添加隐藏值',
     field: '字段',
     source: '来源',
-    sourceValue: '来源 的值',
+    sourceValue: '来源的值',
     publish: '发布',
     refused: '对象要求“公司名称”必填',
     ownerRefused: 'Fiona Finance may not create Lead',

@@ -1863,7 +1863,7 @@ export const zhCN: Translations = {
     hidden: '隐藏的固定值',
     hiddenHint: '随每次提交一起保存；访客看不到也不能修改（例如 来源 = 网站）。',
     hiddenField: '字段',
-    hiddenValue: '{{field}} 的值',
+    hiddenValue: '{{field}}的值',
     removeHidden: '移除 {{field}} 的隐藏值',
     addHidden: '添加隐藏值',
     afterSubmit: '负责人与提交之后',
