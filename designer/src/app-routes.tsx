@@ -73,6 +73,8 @@ export const appRoutes: RouteObject[] = [
           { path: 'reports/:name', element: lazyDesignerScreen('ReportLabelsPage') },
           { path: 'documents', element: lazyDesignerScreen('DocumentsPage') },
           { path: 'documents/:object/:name', element: lazyDesignerScreen('TemplateEditorPage') },
+          { path: 'web-forms', element: lazyDesignerScreen('WebFormsPage') },
+          { path: 'web-forms/:name', element: lazyDesignerScreen('WebFormEditorPage') },
         ],
       },
       { path: '*', element: <NotFoundPage /> },

@@ -15,3 +15,4 @@ export { TemplatesPage } from './templates/templates-page';
 export { UsersPage } from './users/users-page';
 export { WorkflowEditorPage } from './workflows/workflow-editor-page';
 export { WorkflowsPage } from './workflows/workflows-page';
+export { WebFormEditorPage, WebFormsPage } from './web-forms/web-forms-page';

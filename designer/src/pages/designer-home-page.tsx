@@ -4,6 +4,7 @@ import {
   BarChart3,
   Code2,
   Database,
+  FileInput,
   GitBranch,
   LayoutTemplate,
   PencilRuler,
@@ -27,6 +28,7 @@ type AreaKey =
   | 'automations'
   | 'reports'
   | 'documents'
+  | 'webForms'
   | 'permissions'
   | 'users'
   | 'scripts'
@@ -42,6 +44,7 @@ const AREA_ROUTES: Partial<Record<AreaKey, string>> = {
   automations: '/designer/automations',
   reports: '/designer/reports',
   documents: '/designer/documents',
+  webForms: '/designer/web-forms',
   permissions: '/designer/permissions',
   users: '/designer/users',
   scripts: '/designer/scripts',
@@ -56,6 +59,7 @@ const AREAS: Array<[key: AreaKey, LucideIcon]> = [
   ['automations', Zap],
   ['reports', BarChart3],
   ['documents', Printer],
+  ['webForms', FileInput],
   ['permissions', Shield],
   ['users', Users],
   ['scripts', Code2],
@@ -69,7 +73,9 @@ const areaTexts = (key: AreaKey) =>
     ? (['reportLabels.area', 'reportLabels.areaBody'] as const)
     : key === 'documents'
       ? (['documents.area', 'documents.areaBody'] as const)
-      : ([`designer.${key}`, `designer.${key}Body`] as const);
+      : key === 'webForms'
+        ? (['webFormsDesigner.area', 'webFormsDesigner.areaBody'] as const)
+        : ([`designer.${key}`, `designer.${key}Body`] as const);
 
 /** `/designer`: the admin's entry to the visual designer; each area becomes a route of its own. */
 export function DesignerHomePage() {

@@ -1,4 +1,4 @@
-import type { ReportDefinition } from '@forma/metadata';
+import type { ReportDefinition, WebFormDefinition } from '@forma/metadata';
 import type { ApiClient } from '../../api/api-client';
 import type { ObjectSchema } from '../../meta/meta-types';
 
@@ -20,6 +20,8 @@ export interface MetaDocument {
   automations?: Section<Record<string, unknown>>;
   /** Saved reports (`report.schema.json`); the designer edits only their labels so far. */
   reports?: Section<ReportDefinition>;
+  /** Public web forms (`web-form.schema.json`, docs/public-forms.md). */
+  webForms?: Section<WebFormDefinition>;
 }
 
 export interface FormDefinition {

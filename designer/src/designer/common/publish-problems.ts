@@ -125,5 +125,6 @@ const SECTIONS = new Set(['objects', 'fields', 'forms', 'views', 'roles', 'workf
 /** A summary line's section in the user's language (unknown sections as they are). */
 export function sectionLabel(t: TFunction, section: string): string {
   if (section === 'reports') return t('reportLabels.section');
+  if (section === 'webForms') return t('webFormsDesigner.section');
   return SECTIONS.has(section) ? t(`objectDesigner.section_${section as 'objects'}`) : section;
 }
