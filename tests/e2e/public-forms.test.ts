@@ -4,6 +4,8 @@
  * solves the ALTCHA proof of work itself, the visitor fills the form and reads the thank-you text;
  * the page may be framed by other sites and breaks no Content-Security-Policy rule.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type E2eApp, screenshot, startE2eApp } from './support';
 
@@ -112,6 +114,55 @@ describe('public form page', () => {
       expect(errors).toEqual([]);
       expect(refused).toEqual([]);
     }, 180_000);
+
+  it('a plain HTML form on another site, with the widget script served by Forma, solves and sends', async () => {
+    const forma = app.server.url;
+    const action = `${forma}/api/public/forms/${app.tenant.id}/contact_us?lang=en`;
+    // The customer's own site: another origin on the loopback, serving the documented snippet.
+    const html = `<!doctype html><html><head><meta charset="utf-8"><title>Acme</title>
+<script type="module" src="${forma}/api/public/forms/widget.js"></script></head><body>
+<form action="${action}" method="post">
+  <label>Name <input name="contact_name" required></label>
+  <label>Company <input name="company"></label>
+  <label>E-mail <input name="email" type="email" required></label>
+  <input name="website_url" tabindex="-1" autocomplete="off" style="position:absolute;left:-10000px">
+  <altcha-widget challenge="${forma}/api/public/forms/${app.tenant.id}/contact_us/challenge" auto="onload"></altcha-widget>
+  <button>Send</button>
+</form></body></html>`;
+    const site: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(html);
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    try {
+      const { page } = await app.newPage();
+      await page.goto(`http://127.0.0.1:${(site.address() as AddressInfo).port}/`);
+      await page.fill('input[name="contact_name"]', 'Pat Plain');
+      await page.fill('input[name="company"]', 'Plain HTML Ltd');
+      await page.fill('input[name="email"]', 'pat.plain@example.test');
+      await expect
+        .poll(
+          () =>
+            page
+              .locator('input[name="altcha"]')
+              .inputValue()
+              .catch(() => ''),
+          { timeout: 120_000 },
+        )
+        .not.toBe('');
+      await screenshot(page, 'public-form-plain-html-solved');
+      await Promise.all([page.waitForURL(`${forma}/**`), page.getByRole('button', { name: 'Send' }).click()]);
+      await page.getByText('Thank you! Our team will get back to you within one working day.').waitFor();
+      await screenshot(page, 'public-form-plain-html-sent');
+      const leads = await app.tenant.api.get('/api/records/lead', {
+        query: { filter: JSON.stringify({ company: { eq: 'Plain HTML Ltd' } }) },
+      });
+      expect(leads.body.items).toHaveLength(1);
+      expect(leads.body.items[0]).toMatchObject({ contact_name: 'Pat Plain', source: 'web' });
+    } finally {
+      await new Promise<void>((resolve) => site.close(() => resolve()));
+    }
+  }, 180_000);
 
   it('an unknown form says so, in the visitor language', async () => {
     const { page } = await app.newPage({ locale: 'zh-CN' });

@@ -195,6 +195,8 @@ const ROUTES: Record<string, Route> = {
 
   // Public web forms need no session: every caller gets the same 404 for a form that does not exist
   // (tests/api/public-forms.test.ts covers real forms and their abuse limits).
+  // The ALTCHA widget script for plain forms on other sites: the same public file for everyone.
+  'GET /api/public/forms/widget.js': { expect: everyone(200) },
   'GET /api/public/forms/{tenant}/{form}': {
     expect: everyone(404),
     call: (fx) => ({ params: { tenant: fx.tenantA.id, form: 'zz_probe' } }),

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { type AppError, badRequest, isAppError, type WebFormLocale } from '@forma/runtime';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../http/schemas';
@@ -93,6 +96,29 @@ export async function publicFormRoutes(fastify: FastifyInstance) {
       done(badRequest('Malformed form body'), undefined);
     }
   });
+
+  app.get(
+    '/api/public/forms/widget.js',
+    {
+      schema: {
+        tags,
+        summary: 'The ALTCHA widget script, for plain HTML forms on other sites (no sign-in)',
+        description:
+          "The `altcha` package's self-contained build (its solver workers inline, English and Chinese texts) " +
+          'served by Forma, so a form with proof of work on needs nothing from anyone else: ' +
+          '`<script type="module" src=".../api/public/forms/widget.js">` and ' +
+          '`<altcha-widget challenge=".../api/public/forms/:tenant/:form/challenge">` inside the form.',
+      },
+    },
+    async (_request, reply) =>
+      reply
+        .header('content-type', 'text/javascript; charset=utf-8')
+        .header('cache-control', 'public, max-age=86400')
+        .header('access-control-allow-origin', '*')
+        // Loaded by other sites' pages: helmet's same-origin default would block it there.
+        .header('cross-origin-resource-policy', 'cross-origin')
+        .send(widgetScript()),
+  );
 
   app.get(
     '/api/public/forms/:tenant/:form',
@@ -197,4 +223,15 @@ export async function publicFormRoutes(fastify: FastifyInstance) {
       }
     },
   );
+}
+
+let widget: Buffer | undefined;
+
+/** Read once: ~150 KB the server keeps rather than reading per request. */
+function widgetScript(): Buffer {
+  if (!widget) {
+    const main = createRequire(import.meta.url).resolve('altcha');
+    widget = readFileSync(path.join(path.dirname(main), 'altcha.i18n.min.js'));
+  }
+  return widget;
 }
