@@ -122,6 +122,25 @@ export function baseColumns(def: ReportDefinition): string[] {
   ];
 }
 
+/** Every dotted path a report reads: group keys, measures, the compared date and filter keys. */
+export function reportPaths(def: ReportDefinition): string[] {
+  const out = new Set<string>();
+  const add = (f: unknown) => typeof f === 'string' && f.includes('.') && out.add(f);
+  for (const g of def.groupBy ?? []) add(g.field);
+  for (const a of def.aggregates) add(a.field);
+  add(def.compare?.field);
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) for (const n of node) walk(n);
+    else if (node && typeof node === 'object')
+      for (const [k, v] of Object.entries(node)) {
+        add(k);
+        walk(v);
+      }
+  };
+  walk(def.filter);
+  return [...out];
+}
+
 /** The field a report path ends on (`account.city` → account's city), undefined if it has none. */
 export function pathTarget(model: Model, object: ObjectModel, path: string): FieldModel | undefined {
   const r = resolveFieldPath(path, { object, model, fields: {}, today: '2000-01-01' });
@@ -282,10 +301,21 @@ export class ReportService {
     return { name, label: def.label, ...withI18n(def['x-i18n']), roles: def.roles ?? [], widgets };
   }
 
+  /**
+   * The user's roles allow it, and they may read its object and every object its paths go through
+   * (`account.city` reads accounts): a report they could only run to a refusal is not theirs to see.
+   */
   private async mayRun(ctx: Ctx, model: Model, def: ReportDefinition): Promise<boolean> {
     if (!model.objects.has(def.object)) return false;
     if (!ctx.isAdmin && def.roles?.length && !def.roles.some((r) => ctx.user.roles.includes(r))) return false;
-    return (await this.deps.permissions.objectAccess(ctx, def.object)).can.read;
+    const object = model.object(def.object);
+    const reached = new Set([def.object]);
+    for (const path of reportPaths(def)) {
+      const r = resolveFieldPath(path, { object, model, fields: {}, today: '2000-01-01' });
+      if (typeof r !== 'string') for (const hop of r.hops) if (hop.target) reached.add(hop.target.name);
+    }
+    for (const name of reached) if (!(await this.deps.permissions.objectAccess(ctx, name)).can.read) return false;
+    return true;
   }
 
   /** Lookup group values get their target's label (`owner_label`: the user's name). */
