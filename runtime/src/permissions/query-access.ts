@@ -64,10 +64,8 @@ export async function queryAccessFor(
   const access = await engine.objectAccess(ctx, object.name);
   if (!access.can.read && opts.mustRead !== false) throw notFound(`Unknown object: ${object.name}`);
   const related = new Map<string, ObjectAccess>();
-  await Promise.all(
-    [...reachableObjects(model, object, opts.depth)].map(async (t) => {
-      related.set(t, await engine.objectAccess(ctx, t));
-    }),
-  );
+  // One after another: inside a transaction every lookup shares one connection, which runs one query
+  // at a time anyway (and pg deprecates queueing them on it concurrently).
+  for (const t of reachableObjects(model, object, opts.depth)) related.set(t, await engine.objectAccess(ctx, t));
   return { schema: ctx.schema, access, related, userEmails: ctx.isAdmin };
 }
