@@ -1,4 +1,4 @@
-import { Download, FileSpreadsheet, Filter, MoreHorizontal, Plus, Save, Search, Trash2, Upload } from 'lucide-react';
+import { Download, FileSpreadsheet, Filter, MoreHorizontal, Plus, Save, Trash2, Upload } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import type { ObjectSchema } from '../meta/meta-types';
@@ -7,6 +7,7 @@ import { useExportDownload } from './export-menu';
 import { FilterBuilder } from './filter-builder';
 import type { ApiFilter, FilterRow } from './filter-model';
 import type { ListView } from './list-view';
+import { RecordListSearch } from './record-list-search';
 import { RecordListTypeSwitch } from './record-list-type-switch';
 import type { useListState } from './use-list-state';
 
@@ -43,17 +44,7 @@ export function RecordListPhoneToolbar(p: PhoneToolbarProps) {
   ];
   return (
     <div className="f-list__toolbar">
-      <div className="f-list__search">
-        <Search size={16} aria-hidden="true" className="f-list__search-icon" />
-        <input
-          type="search"
-          className="f-input__control"
-          placeholder={t('list.searchPlaceholder')}
-          aria-label={t('list.search', { label: p.label })}
-          value={p.search}
-          onChange={(e) => p.onSearch(e.target.value)}
-        />
-      </div>
+      <RecordListSearch label={p.label} value={p.search} onChange={p.onSearch} />
       <div className="f-list__phone-bar">
         <Button
           icon={<Filter size={16} aria-hidden="true" />}

@@ -1,4 +1,4 @@
-import { Filter, Plus, Search, Trash2, Upload } from 'lucide-react';
+import { Filter, Plus, Trash2, Upload } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { ObjectSchema } from '../meta/meta-types';
@@ -6,6 +6,7 @@ import { Button } from '../ui';
 import { MailMergeListButton } from '../documents/mail-merge-dialog';
 import { ExportMenu } from './export-menu';
 import type { ApiFilter } from './filter-model';
+import { RecordListSearch } from './record-list-search';
 import { RecordListTypeSwitch } from './record-list-type-switch';
 import { RecordListViewsMenu } from './record-list-views-menu';
 import type { useListState } from './use-list-state';
@@ -32,17 +33,7 @@ export function RecordListToolbar(p: ToolbarProps) {
   const activeFilters = ls.url.filters.length;
   return (
     <div className="f-list__toolbar">
-      <div className="f-list__search">
-        <Search size={16} aria-hidden="true" className="f-list__search-icon" />
-        <input
-          type="search"
-          className="f-input__control"
-          placeholder={t('list.searchPlaceholder')}
-          aria-label={t('list.search', { label: p.label })}
-          value={p.search}
-          onChange={(e) => p.onSearch(e.target.value)}
-        />
-      </div>
+      <RecordListSearch label={p.label} value={p.search} onChange={p.onSearch} />
       <RecordListViewsMenu ls={ls} onSave={p.onSaveView} />
       <Button
         icon={<Filter size={16} aria-hidden="true" />}
