@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { fileNameQuery, uploadOf } from '../http/file-upload';
 import { bearer, errors, noContent, uuidParam } from '../http/schemas';
 import type { TypeProvider } from '../http/type-provider';
 
@@ -72,22 +73,12 @@ export async function fileRoutes(fastify: FastifyInstance) {
           'The stored type is sniffed from the bytes. Needs the update scope of the record; over the size limit → 413.',
         security: bearer,
         params: recordParams,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['name'],
-          properties: { name: { type: 'string', minLength: 1, maxLength: 255 } },
-        },
+        querystring: fileNameQuery,
         response: { 201: fileOut, ...errors(400, 401, 403, 404, 413) },
       },
     },
     async (request, reply) => {
-      const data = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const meta = await files().upload(request.ctx, request.params.object, request.params.id, {
-        name: request.query.name,
-        data,
-        ...(request.headers['content-type'] ? { contentType: request.headers['content-type'] } : {}),
-      });
+      const meta = await files().upload(request.ctx, request.params.object, request.params.id, uploadOf(request));
       return reply.status(201).send(meta as never);
     },
   );

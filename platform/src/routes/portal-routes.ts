@@ -1,5 +1,6 @@
 import { unauthenticated } from '@forma/runtime';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { fileNameQuery, uploadOf } from '../http/file-upload';
 import { errors, noContent, uuidParam } from '../http/schemas';
 import type { TypeProvider } from '../http/type-provider';
 
@@ -338,22 +339,12 @@ export async function portalRoutes(fastify: FastifyInstance) {
           summary: 'Attach a file to a case: the body is its bytes, ?name= its file name',
           security: portalAuth,
           params: caseParams,
-          querystring: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['name'],
-            properties: { name: { type: 'string', minLength: 1, maxLength: 255 } },
-          },
+          querystring: fileNameQuery,
           response: { 201: fileOut, ...errors(400, 401, 403, 404, 413) },
         },
       },
       async (request, reply) => {
-        const data = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const meta = await portal().upload(request.ctx, request.params.id, {
-          name: request.query.name,
-          data,
-          ...(request.headers['content-type'] ? { contentType: request.headers['content-type'] } : {}),
-        });
+        const meta = await portal().upload(request.ctx, request.params.id, uploadOf(request));
         return reply.status(201).send(meta as never);
       },
     );
