@@ -118,6 +118,15 @@ async function fitsWidth(page: Page): Promise<boolean> {
 
 /** Every visible control in `scope` smaller than 44×44 px, named, so a failure says which. */
 async function smallTargets(scope: Locator): Promise<string[]> {
+  // Menus and sheets open with a short animation: measure what the finger meets once it has settled.
+  // (Endless ones, such as a spinner, never settle and change no size.)
+  await scope
+    .page()
+    .waitForFunction(() =>
+      document
+        .getAnimations()
+        .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Number.POSITIVE_INFINITY),
+    );
   return scope.evaluate((root) => {
     const out: string[] = [];
     const controls = root.querySelectorAll<HTMLElement>(
