@@ -31,6 +31,7 @@ import { permissionRoutes } from './routes/permission-routes';
 import { approvalRoutes } from './routes/approval-routes';
 import { notificationRoutes } from './routes/notification-routes';
 import { automationRoutes } from './routes/automation-routes';
+import { documentImageRoutes } from './routes/document-image-routes';
 import { documentRoutes } from './routes/document-routes';
 import { fileRoutes } from './routes/file-routes';
 import { wordTemplateRoutes } from './routes/word-template-routes';
@@ -141,6 +142,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(documentRoutes);
   await app.register(fileRoutes);
   await app.register(wordTemplateRoutes);
+  await app.register(documentImageRoutes);
   await app.register(reportRoutes);
   await app.register(mailMergeRoutes);
   await app.register(workflowSimulateRoutes);

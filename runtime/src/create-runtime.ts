@@ -34,6 +34,7 @@ import { sampleDataLoader } from './templates/load-sample-data';
 import { WorkflowEngine } from './workflows/workflow-engine';
 import { RecordService } from './records/record-service';
 import { createRecordsIo } from './records/records-io';
+import { DocumentImages } from './documents/document-images';
 import { DocumentService } from './documents/document-service';
 import { DocumentWorkers } from './documents/document-workers';
 import { FileService } from './documents/file-service';
@@ -106,7 +107,7 @@ export function createRuntime(opts: RuntimeOptions) {
   const scriptActions = new ScriptActions({ runner: scripts, meta, records });
   const recordsIo = createRecordsIo({ meta, permissions, records, hooks, clock, importLimits: config.imports });
   const documentWorkers = new DocumentWorkers(config.documents);
-  const documents = new DocumentService({ meta, records, workers: documentWorkers });
+  const documents = new DocumentService({ meta, records, workers: documentWorkers, images: new DocumentImages() });
   const timeline = new TimelineService({ meta, records });
   const search = new SearchService({ meta, permissions, records });
   const files = new FileService({ records }, config.files.maxBytes, config.files.dir || undefined);

@@ -144,6 +144,7 @@ export type { DocumentService, PrintTemplateInput } from './documents/document-s
 export type { PrintTemplate } from './documents/print-template-store';
 export type { FileMeta, FileService, FileUpload } from './documents/file-service';
 export { MAX_DOCX_BYTES } from './documents/word-template';
+export { type DocumentImage, MAX_DOCUMENT_IMAGE_BYTES } from './documents/document-images';
 export type { HomeDashboard, ReportColumn, ReportResult, ReportService, ReportSummary } from './reports/report-service';
 export { reportXlsx } from './reports/report-xlsx';
 export type { MailMerge, MailMergeInput, MergeEmailReport, MergePreview } from './documents/mail-merge';

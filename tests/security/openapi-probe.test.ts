@@ -19,6 +19,7 @@ import {
   type TestTenant,
 } from '../support';
 import { docxOf, docxParagraph } from '../support/docx';
+import { pngOf } from '../support/png';
 
 const MARKER = 'okapi-hidden-4471';
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
@@ -452,6 +453,17 @@ const ROUTES: Record<string, Route> = {
     }),
   },
 
+  'GET /api/document-images': { expect: everyone(200) },
+  'GET /api/document-images/{name}': {
+    expect: { admin: 200, scoped: 200, none: 200, foreign: 404 },
+    call: () => ({ params: { name: 'logo' } }),
+  },
+  'PUT /api/document-images/{name}': {
+    expect: adminOnly(200),
+    call: () => ({ params: { name: 'probe_logo' }, raw: pngOf(4, 4), headers: { 'content-type': 'image/png' } }),
+  },
+  'DELETE /api/document-images/{name}': { expect: adminOnly(404), call: () => ({ params: { name: 'zz_probe' } }) },
+
   'GET /api/reports': { expect: everyone(200) },
   'POST /api/reports/{name}/run': {
     expect: { admin: 200, scoped: 200, none: 404, foreign: 404 },
@@ -606,6 +618,10 @@ beforeAll(async () => {
     groupBy: [{ field: 'name' }],
     aggregates: [{ fn: 'count', as: 'deals' }],
   });
+  await ok(
+    a.request('PUT', '/api/document-images/logo', { raw: pngOf(4, 4), headers: { 'content-type': 'image/png' } }),
+    'logo',
+  );
   await put('/api/print-templates/deal/summary', { html: '<h1>{{name}}</h1><p>{{hidden}}</p>' });
   await ok(
     a.request('PUT', '/api/print-templates/deal/letter/docx', {

@@ -57,6 +57,16 @@ export interface MergeInput {
   email?: { to: string; subject: string; body?: string; attach?: boolean };
 }
 
+/** An image print templates draw (`<img src="image:logo">`), as `GET /api/document-images` lists it. */
+export interface DocumentImage {
+  name: string;
+  contentType: string;
+  width: number;
+  height: number;
+  size: number;
+  updatedAt: string;
+}
+
 const enc = encodeURIComponent;
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -99,6 +109,13 @@ export function documentsApi(api: ApiClient) {
       }),
     mergeEmail: (object: string, input: MergeInput) =>
       api.post<MergeEmailReport>(`/api/records/${enc(object)}/merge`, input),
+    images: async () => (await api.get<{ items: DocumentImage[] }>('/api/document-images')).items,
+    imageBlob: async (name: string) => (await api.raw('GET', `/api/document-images/${enc(name)}`)).blob(),
+    uploadImage: (name: string, file: Blob) =>
+      api.put<DocumentImage>(`/api/document-images/${enc(name)}`, file, {
+        headers: { 'content-type': 'application/octet-stream' },
+      }),
+    removeImage: (name: string) => api.delete<void>(`/api/document-images/${enc(name)}`),
   };
 }
 

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import type { WordTags } from './word-template';
 import { type DocumentWorkers, workerData } from './document-workers';
 import type { PageSetup } from './html-to-pdf';
+import { type DocumentImages, type ImageBytes, inlineImages } from './document-images';
 import { compileTemplate } from './document-templates';
 import { htmlToText } from './mail-merge-text';
 import { checkTemplate } from './print-template-check';
@@ -18,6 +19,8 @@ export interface DocumentServiceDeps {
   records: Pick<RecordService, 'get' | 'list'>;
   /** Parses and draws documents off the event loop. */
   workers: DocumentWorkers;
+  /** The tenant's images templates draw (the logo). */
+  images: DocumentImages;
 }
 
 export interface PrintTemplateInput {
@@ -43,7 +46,12 @@ const compile = compileTemplate;
  * field security apply: a hidden field is simply absent and prints blank.
  */
 export class DocumentService {
-  constructor(private readonly deps: DocumentServiceDeps) {}
+  /** The tenant's images templates draw (`<img src="image:logo">`): upload, list, delete. */
+  readonly images: DocumentImages;
+
+  constructor(private readonly deps: DocumentServiceDeps) {
+    this.images = deps.images;
+  }
 
   async listTemplates(ctx: Ctx, object?: string): Promise<PrintTemplate[]> {
     if (object !== undefined) this.objectOf(await this.deps.meta.model(ctx), object);
@@ -63,6 +71,7 @@ export class DocumentService {
     const model = await this.deps.meta.model(ctx);
     const obj = this.objectOf(model, object);
     const page = checkInput(model, obj, input);
+    await this.images.check(ctx, input.html, 'html');
     return printTemplateStore.save(ctx, {
       object,
       name,
@@ -93,10 +102,13 @@ export class DocumentService {
     const model = await this.deps.meta.model(ctx);
     const obj = this.objectOf(model, object);
     const page = checkInput(model, obj, input);
+    await this.images.check(ctx, input.html, 'html');
     const data = await this.recordData(ctx, object, id);
     const html = compile(input.html)(data);
-    if (format === 'pdf') return { pdf: await this.pdf(ctx.tenant, html, input.header, input.footer, data, page) };
-    return { html, text: htmlToText(html) };
+    const images = await this.images.bytesFor(ctx, html);
+    if (format === 'pdf')
+      return { pdf: await this.pdf(ctx.tenant, html, input.header, input.footer, data, page, images) };
+    return { html: inlineImages(html, images), text: htmlToText(html) };
   }
 
   /**
@@ -136,7 +148,16 @@ export class DocumentService {
     const t = await this.getTemplate(ctx, object, name);
     if (t.kind !== 'html' || !t.html) throw badRequest(`Template ${name} is not an HTML print template`);
     const data = await this.recordData(ctx, object, id);
-    const pdf = await this.pdf(ctx.tenant, compile(t.html)(data), t.header, t.footer, data, t.page);
+    const html = compile(t.html)(data);
+    const pdf = await this.pdf(
+      ctx.tenant,
+      html,
+      t.header,
+      t.footer,
+      data,
+      t.page,
+      await this.images.bytesFor(ctx, html),
+    );
     return { pdf: Readable.from([pdf]), filename: `${name}-${id}.pdf` };
   }
 
@@ -158,6 +179,7 @@ export class DocumentService {
     footer: string | null | undefined,
     data: Record<string, unknown>,
     page: PageSetup,
+    images: ImageBytes = {},
   ): Promise<Buffer> {
     const bytes = await this.deps.workers.run<Uint8Array>(tenant, {
       kind: 'pdf',
@@ -166,6 +188,7 @@ export class DocumentService {
       ...(footer ? { footer } : {}),
       data: workerData(data),
       page,
+      images,
     });
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }

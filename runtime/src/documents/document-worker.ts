@@ -5,6 +5,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { isAppError } from '../errors';
+import type { ImageBytes } from './document-images';
 import { compileTemplate } from './document-templates';
 import { docxText } from './docx-text';
 import { type PageSetup, renderPdf } from './html-to-pdf';
@@ -22,7 +23,15 @@ export type DocumentTask =
   /** Fills a Word template; with `text`, answers the filled document's text instead of the file. */
   | { kind: 'word-render'; docx: Uint8Array; data: WorkerData; text?: boolean }
   /** One record's PDF: its HTML body, and header/footer templates drawn with page numbers. */
-  | { kind: 'pdf'; html: string; header?: string; footer?: string; data: WorkerData; page: PageSetup };
+  | {
+      kind: 'pdf';
+      html: string;
+      header?: string;
+      footer?: string;
+      data: WorkerData;
+      page: PageSetup;
+      images?: ImageBytes;
+    };
 
 export type DocumentAnswer =
   | { ok: true; value: WordTags | Uint8Array | string }
@@ -73,6 +82,7 @@ async function run(task: DocumentTask): Promise<WordTags | Uint8Array | string> 
           },
         ],
         task.page,
+        task.images,
       );
       const chunks: Buffer[] = [];
       for await (const chunk of pdf as AsyncIterable<Buffer>) chunks.push(chunk);

@@ -1,6 +1,8 @@
 import { parseDocument } from 'htmlparser2';
 import PDFDocument from 'pdfkit';
 import { documentFonts } from './document-fonts';
+import { imageInfo } from './document-image-check';
+import type { ImageBytes } from './document-images';
 
 export interface PageSetup {
   size?: 'A4' | 'A5' | 'LETTER' | 'LEGAL';
@@ -26,7 +28,9 @@ type Block =
   | { kind: 'para'; runs: Run[]; size: number; gap: number; bullet?: string }
   | { kind: 'table'; rows: { cells: Run[][]; header: boolean }[] }
   | { kind: 'rule' }
-  | { kind: 'break' };
+  | { kind: 'break' }
+  /** `<img src="image:name">`: one of the tenant's document images, on a line of its own. */
+  | { kind: 'image'; name: string; width?: number; height?: number; align: 'left' | 'center' | 'right' };
 
 const HEADINGS: Record<string, number> = { h1: 20, h2: 16, h3: 13 };
 const BODY_SIZE = 10;
@@ -72,6 +76,14 @@ export function htmlToBlocks(html: string): Block[] {
     if (name === 'hr') {
       flush();
       blocks.push({ kind: 'rule' });
+      return;
+    }
+    if (name === 'img') {
+      const image = imageBlock(node);
+      if (image) {
+        flush();
+        blocks.push(image);
+      }
       return;
     }
     if (name === 'table') {
@@ -133,6 +145,23 @@ export function htmlToBlocks(html: string): Block[] {
   return blocks;
 }
 
+/** CSS pixels to PDF points (96 to the inch against 72). */
+const PX = 0.75;
+
+function imageBlock(node: Node): Block | undefined {
+  const a = node.attribs ?? {};
+  const name = /^image:([a-z][a-z0-9_]{0,62})$/.exec((a.src ?? '').trim())?.[1];
+  if (!name) return undefined;
+  const size = (v: string | undefined) => {
+    const n = Number.parseFloat(v ?? '');
+    return Number.isFinite(n) && n > 0 ? Math.min(n, 4000) * PX : undefined;
+  };
+  const width = size(a.width);
+  const height = size(a.height);
+  const align = a.align === 'center' || a.align === 'right' ? a.align : 'left';
+  return { kind: 'image', name, align, ...(width ? { width } : {}), ...(height ? { height } : {}) };
+}
+
 function isPageBreak(node: Node): boolean {
   const a = node.attribs ?? {};
   return (
@@ -158,6 +187,8 @@ function trimRuns(runs: Run[]): Run[] {
 export function renderPdf(
   parts: AsyncIterable<PdfPart> | Iterable<PdfPart>,
   setup: PageSetup = {},
+  /** The tenant's document images the parts draw, by name; an image not given prints nothing. */
+  images: ImageBytes = {},
 ): PDFKit.PDFDocument {
   const margin = setup.margin ?? 50;
   const doc = new PDFDocument({
@@ -176,7 +207,7 @@ export function renderPdf(
       let first = 0;
       for await (const part of parts) {
         doc.addPage();
-        for (const block of htmlToBlocks(part.html)) drawBlock(doc, block);
+        for (const block of htmlToBlocks(part.html)) drawBlock(doc, block, images);
         const range = doc.bufferedPageRange();
         const end = range.start + range.count;
         const pages = end - first;
@@ -215,7 +246,7 @@ function decorate(doc: PDFKit.PDFDocument, part: PdfPart, page: number, pages: n
   doc.fillColor('black');
 }
 
-function drawBlock(doc: PDFKit.PDFDocument, block: Block) {
+function drawBlock(doc: PDFKit.PDFDocument, block: Block, images: ImageBytes) {
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   switch (block.kind) {
@@ -254,7 +285,41 @@ function drawBlock(doc: PDFKit.PDFDocument, block: Block) {
     case 'table':
       drawTable(doc, block.rows, left, width);
       return;
+    case 'image':
+      drawImage(doc, block, images[block.name], left, width);
+      return;
   }
+}
+
+function drawImage(
+  doc: PDFKit.PDFDocument,
+  block: Extract<Block, { kind: 'image' }>,
+  bytes: Uint8Array | undefined,
+  left: number,
+  room: number,
+) {
+  if (!bytes) return;
+  const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const natural = imageInfo(data);
+  const ratio = natural.height / natural.width;
+  // One given side sets the other; none: the image's own size. Never wider than the page's text.
+  let width = block.width ?? (block.height ? block.height / ratio : natural.width * PX);
+  let height = block.height ?? width * ratio;
+  if (width > room) {
+    height *= room / width;
+    width = room;
+  }
+  const page = doc.page.height - doc.page.margins.top - doc.page.margins.bottom;
+  if (height > page) {
+    width *= page / height;
+    height = page;
+  }
+  ensureRoom(doc, height);
+  const x = block.align === 'center' ? left + (room - width) / 2 : block.align === 'right' ? left + room - width : left;
+  const y = doc.y;
+  doc.image(data, x, y, { width, height });
+  doc.x = left;
+  doc.y = y + height + 6;
 }
 
 function drawTable(doc: PDFKit.PDFDocument, rows: { cells: Run[][]; header: boolean }[], left: number, width: number) {

@@ -21,6 +21,7 @@ import type { RecordService } from '../records/record-service';
 import type { RateLimiter } from '../security/rate-limiter';
 import { compileTemplate, compileTextTemplate, type DocumentService } from './document-service';
 import type { FileService } from './file-service';
+import { type ImageBytes, inlineImages } from './document-images';
 import { type PageSetup, type PdfPart, renderPdf } from './html-to-pdf';
 import { htmlToText } from './mail-merge-text';
 import { checkTemplate } from './print-template-check';
@@ -50,7 +51,7 @@ export interface MailMergeInput {
 }
 
 /** What a merge asks of the document service: record data, and documents made in its workers. */
-type MergeDocuments = Pick<DocumentService, 'recordData' | 'pdf' | 'fillWord' | 'wordText' | 'wordTags'>;
+type MergeDocuments = Pick<DocumentService, 'recordData' | 'pdf' | 'fillWord' | 'wordText' | 'wordTags' | 'images'>;
 
 export interface MailMergeDeps {
   meta: Pick<MetaService, 'model'>;
@@ -109,6 +110,8 @@ interface Prepared {
   unknown?: string[];
   /** Record ids in list order, read page by page. */
   ids: () => AsyncGenerator<string>;
+  /** The tenant's images the HTML template draws (its logo), read once for the whole merge. */
+  images: ImageBytes;
 }
 
 export class MailMerge {
@@ -133,7 +136,7 @@ export class MailMerge {
         yield render(await documents.recordData(ctx, objectName, id));
       }
     };
-    doc = renderPdf(parts(), p.page);
+    doc = renderPdf(parts(), p.page, p.images);
     return { stream: doc, filename: `${p.name}-merge.pdf` };
   }
 
@@ -199,7 +202,7 @@ export class MailMerge {
       out.push({
         id,
         label,
-        ...(html !== undefined ? { html } : {}),
+        ...(html !== undefined ? { html: inlineImages(html, p.images) } : {}),
         text,
         ...(mail
           ? {
@@ -393,6 +396,7 @@ export class MailMerge {
       label: template.label,
       ext: word ? 'docx' : 'pdf',
       page: template.page,
+      images: render ? await this.deps.documents.images.bytesFor(ctx, template.html!) : {},
       ...(render ? { render, header: template.header, footer: template.footer } : {}),
       ...(docx
         ? { docx, unknown: unknownWordTags(model, object, await this.deps.documents.wordTags(ctx.tenant, docx)) }
@@ -416,7 +420,7 @@ function pdfPart(html: string, headerSource: string | null, footerSource: string
 /** One record's document, made in a document worker: its PDF or the filled .docx. */
 function document(documents: MergeDocuments, tenant: string, p: Prepared, data: Record<string, unknown>) {
   return p.render
-    ? documents.pdf(tenant, p.render(data).html, p.header, p.footer, data, p.page)
+    ? documents.pdf(tenant, p.render(data).html, p.header, p.footer, data, p.page, p.images)
     : documents.fillWord(tenant, p.docx!, data);
 }
 

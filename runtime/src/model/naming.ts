@@ -81,6 +81,8 @@ export const SYSTEM_TABLE = {
   printTemplates: '_print_templates',
   /** Files attached to records, contents inline (documents/file-store.ts). */
   files: '_files',
+  /** Images print templates draw, the company logo first (documents/document-images.ts). */
+  documentImages: '_document_images',
   /** Message ids of e-mails received into and sent from records (inbound-mail/): how replies thread. */
   inboundMail: '_inbound_mail',
   /** Satisfaction surveys sent: one row per link, answered once (surveys/survey-migration.ts). */

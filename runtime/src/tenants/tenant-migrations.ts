@@ -3,6 +3,7 @@ import { addAuditCause, createAuditTable } from '../records/audit';
 import { importLogMigration } from '../records/import-log';
 import { permissionMigration } from '../permissions/permission-migration';
 import { workflowMigration } from '../workflows/workflow-migration';
+import { documentImagesMigration } from '../documents/document-images';
 import { documentsMigration } from '../documents/documents-migration';
 import { surveyInvitationsMigration } from '../surveys/survey-migration';
 import {
@@ -124,4 +125,6 @@ export const tenantMigrations: Migration[] = [
   surveyInvitationsMigration,
   // The customer portal: sign-in links, portal sessions, sign-in requests (portal/portal-migration.ts).
   portalMigration,
+  // Images print templates draw: the company logo (documents/document-images.ts).
+  documentImagesMigration,
 ];

@@ -37,6 +37,7 @@ import {
   problemsOf,
   type TemplateDraft,
 } from './template-draft';
+import { LogoPicker } from './logo-picker';
 import './documents.css';
 
 /** `/designer/documents/:object/:name` (`?new=1&label=` for a new one): one print template. */
@@ -148,16 +149,16 @@ function Editor({
     });
   };
 
-  const insert = (text: string) => {
-    const el = refs[target].current;
-    const value = draft[target];
+  const insert = (text: string, into: Target = target) => {
+    const el = refs[into].current;
+    const value = draft[into];
     const { value: next, caret } = insertAt(
       value,
       el?.selectionStart ?? value.length,
       el?.selectionEnd ?? value.length,
       text,
     );
-    set({ [target]: next } as Partial<TemplateDraft>);
+    set({ [into]: next } as Partial<TemplateDraft>);
     requestAnimationFrame(() => {
       el?.focus();
       el?.setSelectionRange(caret, caret);
@@ -345,6 +346,8 @@ function Editor({
           <PreviewPanel meta={meta} object={object} draft={draft} onRefused={setServerProblems} />
         </div>
         <aside className="f-doc-picker" aria-label={t('documents.fieldPicker')}>
+          {/* Header and footer are drawn as text: the logo always goes into the body. */}
+          <LogoPicker onInsert={(tag) => insert(tag, 'html')} />
           <h2 className="f-doc-subtitle">{t('documents.fieldPicker')}</h2>
           <p className="f-doc-hint">{t('documents.pickerHint', { part: t(`documents.part_${target}`) })}</p>
           {groups.map((g) => (
