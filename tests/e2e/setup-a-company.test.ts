@@ -33,7 +33,7 @@ async function newObject(page: Page, name: string, label: string) {
   await page.getByRole('heading', { name: label, level: 1 }).waitFor();
 }
 
-async function addField(page: Page, kind: string, label: string, more?: (d: Locator) => Promise<void>) {
+async function addField(page: Page, kind: string, label: string, more?: (d: Locator) => Promise<unknown>) {
   await page.getByRole('button', { name: 'Add field' }).click();
   const d = page.getByRole('dialog');
   await d.locator('label.f-od-kind', { hasText: new RegExp(`^${kind}$`) }).click();
