@@ -122,3 +122,107 @@ describe('the save pipeline', () => {
     }
   });
 });
+
+describe('formulas computed in the server process', () => {
+  // Its own tenant: the timeout test above leaves pipeline_a's sandbox suspended for a while.
+  const ctx = { tenant: 'pipeline_b', schema: 't_pipeline_b', user, isAdmin: false, db: {} } as unknown as Ctx;
+  const LINE_FIELDS = {
+    name: { type: 'string' },
+    qty: { type: 'number' },
+    price: { type: 'number' },
+    due: { type: 'string', format: 'date' },
+    amount: { type: 'number', 'x-formula': 'Math.round((record.qty || 0) * (record.price || 0) * 100) / 100' },
+    size: { type: 'string', 'x-formula': "record.amount >= 100 ? 'big' : 'small'" },
+    overdue_days: { type: 'number', 'x-formula': 'days_since(record.due)' },
+  };
+  const lineModel = (extra: Record<string, unknown> = {}) =>
+    loadModel(
+      {
+        objects: { line: { type: 'object', additionalProperties: false, properties: { ...LINE_FIELDS, ...extra } } },
+      } as unknown as MetadataDocument,
+      1,
+    );
+  const declarativeOnly = lineModel();
+  const withMethodCall = lineModel({ shout: { type: 'string', 'x-formula': 'record.name.toUpperCase()' } });
+  const noSandbox = () => {
+    const runSave = vi.fn(async () => {
+      throw new Error('no sandbox call expected');
+    });
+    return { runSave, pipeline: new SavePipeline({ runner: { runSave, runScript: vi.fn() }, outbox: { enqueue } }) };
+  };
+
+  it('a save with declarative formulas and no scripts makes no sandbox call, in dependency order', async () => {
+    const { runSave, pipeline: p } = noSandbox();
+    const out = await p.runRecordSave(ctx, declarativeOnly, 'line', { qty: 3, price: 33.335, due: null }, null, host);
+    expect(out.errors).toEqual({});
+    expect(out.changes).toEqual({ amount: 100.01, size: 'big', overdue_days: null });
+    // Roll-ups that moved recompute their formulas the same way.
+    const moved = await p.runFormulas(
+      ctx,
+      declarativeOnly,
+      'line',
+      { qty: 1, price: 2 },
+      { amount: 'record.qty * record.price' },
+    );
+    expect(moved).toEqual({ amount: 2 });
+    expect(runSave).not.toHaveBeenCalled();
+  });
+
+  it('gives what the sandbox gives for the same formulas and records', async () => {
+    const formulas = {
+      amount: 'Math.round((record.qty || 0) * (record.price || 0) * 100) / 100',
+      size: "record.amount >= 100 ? 'big' : 'small'",
+      overdue_days: 'days_since(record.due)',
+      span: 'days_between(record.due, record.until)',
+      ratio: 'record.qty / record.price',
+      missing: 'record.nope',
+      joined: "record.name + ' x' + record.qty",
+      flag: '!record.name && record.qty > 0',
+      either: "record.name ?? 'none'",
+    };
+    const records = [
+      { qty: 3, price: 33.335, due: '2026-01-01', until: '2026-03-01', name: 'A' },
+      { qty: 0, price: 0, due: 'not a date', name: null },
+      { qty: -2, price: 4.5, due: '2026-12-31T23:00:00Z', until: '2027-01-01' },
+      {},
+    ];
+    const { runSave, pipeline: here } = noSandbox();
+    for (const record of records) {
+      const mine = await here.runFormulas(ctx, declarativeOnly, 'line', record, formulas);
+      const sandbox = await runner.runSave({
+        tenant: ctx.tenant,
+        version: 1,
+        object: 'line',
+        validate: [],
+        beforeSave: [],
+        formulas,
+        record,
+        old: null,
+        user,
+      });
+      expect(mine).toEqual(sandbox.changes);
+    }
+    expect(runSave).not.toHaveBeenCalled();
+  });
+
+  it('a formula that is not declarative, or a script on the object, still runs in the sandbox', async () => {
+    const { runSave, pipeline: p } = noSandbox();
+    await expect(p.runRecordSave(ctx, withMethodCall, 'line', { name: 'x' }, null, host)).rejects.toThrow(
+      'no sandbox call expected',
+    );
+    // The deal's formula is declarative, but the deal has validate and beforeSave scripts: one call for all.
+    await expect(p.runRecordSave(ctx, model, 'deal', { amount: 1 }, null, host)).rejects.toThrow(
+      'no sandbox call expected',
+    );
+    expect(runSave).toHaveBeenCalledTimes(2);
+    const real = await pipeline().runRecordSave(
+      ctx,
+      withMethodCall,
+      'line',
+      { name: 'x', qty: 1, price: 2 },
+      null,
+      host,
+    );
+    expect(real.changes).toMatchObject({ amount: 2, size: 'small', shout: 'X' });
+  });
+});

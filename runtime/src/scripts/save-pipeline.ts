@@ -4,7 +4,8 @@ import type { Outbox } from '../events/outbox';
 import { type Logger, silentLogger } from '../logger';
 import type { Model } from '../model/load-model';
 import type { TxCtx } from '../tx/unit-of-work';
-import { hasSaveWork, saveInputFor, scriptsFor, scriptUserOf } from './record-scripts';
+import { DeclarativeFormulas } from './declarative-formulas';
+import { formulasFor, hasSaveWork, saveInputFor, scriptsFor, scriptUserOf } from './record-scripts';
 import type { ScriptEngine } from './script-engine';
 import type { RecordData, SaveResult, ScriptHost, ScriptRunResult } from './script-types';
 
@@ -35,6 +36,7 @@ export interface SavePipelineDeps {
  */
 export class SavePipeline {
   private readonly logger: Logger;
+  private readonly declarative = new DeclarativeFormulas();
 
   constructor(private readonly deps: SavePipelineDeps) {
     this.logger = deps.logger ?? silentLogger;
@@ -54,6 +56,15 @@ export class SavePipeline {
     host: ScriptHost,
   ): Promise<SaveResult> {
     if (!hasSaveWork(model, object)) return { errors: {}, changes: {}, logs: [], ms: 0 };
+    // Formulas alone, all declarative: computed here, no sandbox call (declarative-formulas.ts).
+    if (scriptsFor(model, object, 'validate').length === 0 && scriptsFor(model, object, 'beforeSave').length === 0) {
+      const compiled = this.declarative.compile(formulasFor(model, object));
+      if (compiled) {
+        const started = performance.now();
+        const changes = this.declarative.run(object, compiled, record);
+        return { errors: {}, changes, logs: [], ms: performance.now() - started };
+      }
+    }
     return this.deps.runner.runSave(saveInputFor(ctx, model, object, record, old), host);
   }
 
@@ -65,6 +76,8 @@ export class SavePipeline {
     row: RecordData,
     formulas: Record<string, string>,
   ): Promise<RecordData> {
+    const compiled = this.declarative.compile(formulas);
+    if (compiled) return this.declarative.run(object, compiled, row);
     const input = saveInputFor(ctx, model, object, row, row);
     return (await this.deps.runner.runSave({ ...input, validate: [], beforeSave: [], formulas })).changes;
   }
