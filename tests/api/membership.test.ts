@@ -159,6 +159,12 @@ describe('spend, points and tiers', () => {
       (await clerk.patch(`/api/records/purchase/${p.body.id}`, { status: 'refunded' })).status,
     );
     expect((await mgr.get(`/api/records/purchase/${p.body.id}`)).body.status).toBe('completed');
+    // The ledger is append-only, even for an admin: corrections are adjustments and refunds.
+    const del = await t.api.delete(`/api/records/points_entry/${e.id}`);
+    expect(del.status).toBe(409);
+    expect(del.body.error.message).toMatch(/record an adjustment/);
+    expect((await t.api.delete(`/api/records/purchase/${p.body.id}`)).body.error.message).toMatch(/refund it/);
+    expect([403, 404]).toContain((await mgr.delete(`/api/records/purchase/${p.body.id}`)).status);
     // Service agents read members (from a case); purchases and points are not theirs to see (404).
     expect((await agent.get(`/api/records/member/${m.id}`)).status).toBe(200);
     expect((await buy(m.id, 10, {}, agent)).status).toBe(404);
@@ -358,6 +364,9 @@ describe('cases and campaigns', () => {
     expect(cm.status, cm.text).toBe(201);
     expect(cm.body.status).toBe('invited');
     expect((await clerk.post('/api/records/campaign_member', { campaign: camp.body.id })).status).toBe(400);
+    const twice = await clerk.post('/api/records/campaign_member', { campaign: camp.body.id, member: m.id });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.code).toBe('DUPLICATE');
     expect(
       (await clerk.patch(`/api/records/campaign_member/${cm.body.id}`, { status: 'converted', responded_on: day(0) }))
         .status,

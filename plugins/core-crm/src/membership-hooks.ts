@@ -1,4 +1,4 @@
-import { type Ctx, type PluginContext, type PluginHooks, validationFailed } from '@forma/platform/plugin-api';
+import { type Ctx, conflict, type PluginContext, type PluginHooks, validationFailed } from '@forma/platform/plugin-api';
 
 type Row = Record<string, unknown>;
 type CreatePayload = { object: string; record: Row };
@@ -65,6 +65,13 @@ export function membershipHooks({ runtime }: PluginContext): PluginHooks {
           if (member.expires_on && String(member.expires_on) >= ends) return;
           await records.update(system(tx), 'member', id, { expires_on: ends });
         }
+      },
+      // The ledger is append-only: deleting an entry or a purchase would leave the balance, spend and
+      // tier out of step with it. Corrections are entries (an adjustment, a refund).
+      'record.beforeDelete': async (_tx: Ctx, payload: { object: string }) => {
+        if (payload.object === 'points_entry')
+          throw conflict('A points transaction is never deleted: record an adjustment instead');
+        if (payload.object === 'purchase') throw conflict('A purchase is never deleted: refund it instead');
       },
       'record.beforeUpdate': async (tx: Ctx, payload: UpdatePayload) => {
         if (payload.object !== 'purchase') return;

@@ -344,6 +344,8 @@ export function membershipTemplate(): TemplateDocument {
           responded_on: date('Responded on', '响应日期'),
         },
         ['campaign', 'member'],
+        // A member is in a campaign once.
+        { 'x-duplicates': [['campaign', 'member']] },
       ),
     },
     scripts: {
