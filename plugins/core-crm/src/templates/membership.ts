@@ -327,7 +327,8 @@ export function membershipTemplate(): TemplateDocument {
       campaign_member: object(
         'Campaign member',
         '活动会员',
-        'member',
+        // Its label is the response (a lookup would show as an id where the record is named).
+        'status',
         {
           campaign: lookup('campaign', 'Campaign', '营销活动'),
           member: lookup('member', 'Member', '会员'),
