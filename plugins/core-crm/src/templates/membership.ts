@@ -673,6 +673,7 @@ export function membershipTemplate(): TemplateDocument {
         { _owner: '@clerk', member: '@han', purchased_on: isoDay(10), amount: 1200, channel: 'app' },
         { _owner: '@clerk', member: '@tang', purchased_on: isoDay(120), amount: 300, channel: 'store' },
       ],
+      points_entry: [{ _owner: '@clerk', member: '@han', points: -500, reason: 'redeem', occurred_on: isoDay(15) }],
       campaign_member: [
         { member: '@han', campaign: '@spring', status: 'converted', responded_on: isoDay(40) },
         { member: '@tang', campaign: '@spring', status: 'invited' },
