@@ -68,6 +68,17 @@ describe('membership dashboard', { timeout: 180_000 }, () => {
       await expect
         .poll(async () => (await club.login('members@club.test', 'forma-demo')).get('/api/auth/me'))
         .toSatisfy((r: any) => r.body.user.locale === 'en');
+      if (name === 'laptop') {
+        // The member's page: roll-ups as figures, the purchases and ledger named, never ids.
+        const [han] = (
+          await club.api.get('/api/records/member', { query: { filter: JSON.stringify({ name: { eq: 'Han Mei' } }) } })
+        ).body.items;
+        await page.goto(`/o/member/${han.id}`);
+        await page.getByText('Han Mei').first().waitFor();
+        await page.getByText('Lifetime spend').first().waitFor();
+        expect(await page.locator('main').innerText()).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+        await screenshot(page, 'membership-member-record', { fullPage: true });
+      }
       expect(errors).toEqual([]);
       await page.close();
     }
