@@ -76,7 +76,7 @@ describe('membership dashboard', { timeout: 180_000 }, () => {
         await page.goto(`/o/member/${han.id}`);
         await page.getByText('Han Mei').first().waitFor();
         await page.getByText('Lifetime spend').first().waitFor();
-        expect(await page.locator('main').innerText()).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+        expect(await page.locator('main').textContent()).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
         await screenshot(page, 'membership-member-record', { fullPage: true });
       }
       expect(errors).toEqual([]);
