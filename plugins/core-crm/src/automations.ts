@@ -1,5 +1,8 @@
 import { SLA_HOURS } from './objects/engagement';
 
+/** Days without a done activity after which a customer is dormant (account_dormant). */
+export const DORMANT_DAYS = 90;
+
 const OPEN_CASE = { status: { nin: ['resolved', 'closed'] } };
 
 /** Cases a whole SLA period past their deadline, per priority (the SLA differs by priority). */
@@ -90,6 +93,39 @@ export const automations = {
       },
       // Last: the task and the notice above go to the manager of the person it was escalated to.
       { type: 'set', values: { escalation_level: 2, escalated_to: '$managerOf:escalated_to' } },
+    ],
+  },
+  // "No activity for 90 days": a date trigger on the date roll-up account.last_activity_on fires once,
+  // on the 90th day; a new done activity moves the date and so the next reminder.
+  account_dormant: {
+    label: 'Customers with no activity for 90 days',
+    description:
+      'A customer account whose last done activity was 90 days ago gets a follow-up task for its owner, who is notified (once, on the 90th day).',
+    'x-i18n': { 'zh-CN': { title: '90天未联系客户提醒' } },
+    object: 'account',
+    trigger: {
+      on: 'schedule',
+      every: 'P1D',
+      filter: { type: { eq: 'customer' } },
+      date: { field: 'last_activity_on', days: -DORMANT_DAYS },
+    },
+    actions: [
+      {
+        type: 'create',
+        object: 'activity',
+        values: { type: 'task', priority: 'normal', due_on: '$today+P3D', assigned_to: '$owner' },
+        expressions: {
+          subject: `('No contact for ${DORMANT_DAYS} days: ' + record.name).slice(0, 200)`,
+          account: 'record.id',
+        },
+      },
+      {
+        type: 'notify',
+        to: ['owner'],
+        title: `{{record.name}}: no activity for ${DORMANT_DAYS} days`,
+        message:
+          'The last done activity with {{record.name}} was on {{record.last_activity_on}}. A follow-up task is on your list.',
+      },
     ],
   },
   activity_due_today: {

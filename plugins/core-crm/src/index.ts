@@ -1,6 +1,7 @@
 import { definePlugin } from '@forma/platform/plugin-api';
 import { coreCrmDocument } from './document';
 import { jobs, refreshAging } from './jobs/crm-jobs';
+import { membershipJobs } from './jobs/membership-jobs';
 import { membershipHooks } from './membership-hooks';
 import { installPrintTemplates } from './print-templates';
 import { routes } from './routes';
@@ -27,7 +28,7 @@ export default definePlugin({
   metadata: coreCrmDocument(),
   templates: [productSalesTemplate(), projectSalesTemplate(), membershipTemplate()],
   routes,
-  jobs,
+  jobs: [...jobs, ...membershipJobs],
   hooks: membershipHooks,
   // A tenant created with sample data shows aging and today's reminders at once, not after the first
   // tick (the reminders are the template's automation rules).
@@ -36,6 +37,12 @@ export default definePlugin({
     if (!input.sampleData) return;
     const now = context.runtime.clock.now();
     await refreshAging(ctx, { ...context, now });
-    await context.runtime.automations.sweepTenant(ctx, now, ['activity_due_today', 'activity_overdue']);
+    await context.runtime.automations.sweepTenant(ctx, now, [
+      'activity_due_today',
+      'activity_overdue',
+      'account_dormant',
+      'member_dormant',
+      'member_birthday',
+    ]);
   },
 });

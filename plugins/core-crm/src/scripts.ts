@@ -49,7 +49,11 @@ export const scripts = {
   activity_closed: {
     object: 'activity',
     event: 'beforeSave',
-    label: 'Finished activities leave the reminders',
-    code: "if (record.status !== 'open') set('due_state', 'closed');",
+    label: 'Finished activities leave the reminders; a done one keeps the day it was done',
+    code: [
+      "if (record.status !== 'open') set('due_state', 'closed');",
+      "if (record.status === 'done' && !record.done_on) set('done_on', new Date().toISOString().slice(0, 10));",
+      "if (record.status !== 'done' && record.done_on) set('done_on', null);",
+    ].join('\n'),
   },
 };

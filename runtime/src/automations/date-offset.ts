@@ -14,7 +14,8 @@ function shift(days: number): string {
  * whole UTC day.
  */
 export function dateOffsetFilter(object: ObjectModel, date: { field: string; days: number }): Record<string, unknown> {
-  const kind = object.fields.get(date.field)?.kind;
+  // resultKind: a date roll-up (last purchase, last activity) or date formula is a date too.
+  const kind = object.fields.get(date.field)?.resultKind;
   if (kind === 'datetime')
     return { and: [{ [date.field]: { gte: shift(date.days) } }, { [date.field]: { lt: shift(date.days + 1) } }] };
   return { [date.field]: { eq: shift(date.days) } };
@@ -24,6 +25,6 @@ export function dateOffsetFilter(object: ObjectModel, date: { field: string; day
 export function dateOffsetProblem(object: ObjectModel, field: string): string | undefined {
   const f = object.fields.get(field);
   if (!f) return `unknown field "${field}" of ${object.name}`;
-  if (!DATE_KINDS.has(f.kind)) return `field "${field}" is not a date`;
+  if (!DATE_KINDS.has(f.resultKind)) return `field "${field}" is not a date`;
   return undefined;
 }

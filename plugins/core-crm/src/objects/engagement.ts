@@ -54,6 +54,8 @@ export const activity: Field = object(
       { default: 'normal' },
     ),
     due_on: date('Due date', '截止日期'),
+    // The day it was done (given, or stamped by the activity_closed script): accounts' last activity.
+    done_on: date('Done on', '完成日期'),
     due_state: select(
       'Due',
       '到期状态',

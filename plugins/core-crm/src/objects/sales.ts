@@ -9,6 +9,7 @@ import {
   lookup,
   money,
   object,
+  relatedRollup,
   select,
   text,
   textarea,
@@ -90,6 +91,13 @@ export const account: Field = object(
     employees: integer('Employees', '员工人数', { minimum: 0 }),
     description: textarea('Description', '描述'),
     portal_access: bool('Customer portal access', '客户门户访问', { default: false }),
+    // The latest done activity (a date roll-up): the account_dormant rule reminds the owner 90 days on.
+    last_activity_on: relatedRollup(
+      { object: 'activity', via: 'account', op: 'max', field: 'done_on', filter: { status: { eq: 'done' } } },
+      'Last activity',
+      '最近活动日期',
+      { type: 'string', format: 'date' },
+    ),
   },
   ['name'],
 );
