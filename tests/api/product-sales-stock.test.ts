@@ -254,9 +254,7 @@ describe('product sales: delivery notes', () => {
     }
     expect((await rep.post('/api/records/delivery_note', { order: id })).status).toBe(403);
     // Reps have no access to stock adjustments at all: the object answers as if it did not exist.
-    expect((await rep.post('/api/records/stock_adjustment', { product: a, warehouse, quantity: 5 })).status).toBe(
-      404,
-    );
+    expect((await rep.post('/api/records/stock_adjustment', { product: a, warehouse, quantity: 5 })).status).toBe(404);
     const count = await clerk.post('/api/records/stock_adjustment', { product: a, warehouse, quantity: -2 });
     expect(count.status, count.text).toBe(201);
     expect(await level(a)).toEqual({ on_hand: 3, reserved: 0, available: 3 });

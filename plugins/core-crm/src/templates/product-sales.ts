@@ -25,7 +25,10 @@ import { productSalesScripts } from './product-sales-scripts';
 
 const at = (x: number, y: number) => ({ x, y });
 const lineAmount = (price: string) =>
-  formula(`(record.quantity || 0) * (record.${price} || 0)`, 'Amount', '金额', { type: 'number', 'x-kind': 'currency' });
+  formula(`(record.quantity || 0) * (record.${price} || 0)`, 'Amount', '金额', {
+    type: 'number',
+    'x-kind': 'currency',
+  });
 /** A counter of `stock_level`: moved only by documents' scripts (`adjust()`), read-only for every role. */
 const COUNTERS = { on_hand: 'read', reserved: 'read', available: 'read' } as const;
 const stockSum = (field: string, title: string, zh: string) =>
@@ -282,7 +285,8 @@ export function productSalesTemplate(): TemplateDocument {
       order_discount_approval: {
         object: 'order',
         label: 'Order discount approval',
-        description: "Orders with a line discount above the rep's limit need their manager's approval before they are confirmed.",
+        description:
+          "Orders with a line discount above the rep's limit need their manager's approval before they are confirmed.",
         'x-i18n': { 'zh-CN': { title: '订单折扣审批' } },
         trigger: { on: 'submit', condition: 'record.lines_over_limit > 0' },
         // The approval is given for these lines: any change to them sends the order back.
@@ -315,7 +319,8 @@ export function productSalesTemplate(): TemplateDocument {
     automations: {
       payable_from_purchase_order: {
         label: 'A received purchase order becomes a payable',
-        description: "When a purchase order is received, a payable for its total is due after the order's payment terms.",
+        description:
+          "When a purchase order is received, a payable for its total is due after the order's payment terms.",
         'x-i18n': { 'zh-CN': { title: '采购收货生成应付款' } },
         object: 'purchase_order',
         trigger: { on: 'update', fields: ['status'], changedTo: 'received' },
