@@ -284,3 +284,41 @@ describe('pricing', () => {
     expect(bad.status, bad.text).toBe(400);
   });
 });
+
+describe('the template with its sample data', () => {
+  it('ships warehouses, stock, price lists, limits and a purchase order its own users can run', async () => {
+    const s = await createTestTenant(server, { prefix: 'psample', template: 'product-sales', sampleData: true });
+    try {
+      const repS = await s.login('rep@shop.test', 'forma-demo');
+      const clerkS = await s.login('warehouse@shop.test', 'forma-demo');
+      const finS = await s.login('finance@shop.test', 'forma-demo');
+      const products = Object.fromEntries(
+        (await repS.get('/api/records/product')).body.items.map((p: Record<string, unknown>) => [p.code, p]),
+      );
+      expect(Number(products['EM-100'].stock)).toBe(30); // two warehouses
+      expect(Number(products['CB-1KG'].available)).toBe(400);
+      const [po] = (await clerkS.get('/api/records/purchase_order')).body.items;
+      const received = await clerkS.patch(`/api/records/purchase_order/${po.id}`, { status: 'received' });
+      expect(received.status, received.text).toBe(200);
+      const beans = (await repS.get(`/api/records/product/${products['CB-1KG'].id}`)).body;
+      expect(Number(beans.stock)).toBe(600);
+      await until(async () => {
+        const r = await finS.get('/api/records/payable', f({ purchase_order: { eq: po.id } }));
+        return r.body.items[0];
+      }, 'the sample payable');
+      const hotel = (await repS.get('/api/records/account', f({ name: { eq: 'Harbour Hotel' } }))).body.items[0];
+      const order = await repS.post('/api/records/order', {
+        account: hotel.id,
+        lines: [
+          { product: products['EM-100'].id, quantity: 1 },
+          { product: products['CB-1KG'].id, quantity: 60, discount: 10 },
+        ],
+      });
+      expect(order.status, order.text).toBe(201);
+      expect(order.body.lines.map((l: Record<string, unknown>) => Number(l.unit_price)).sort()).toEqual([150, 2900]);
+      expect(Number(order.body.lines_over_limit)).toBe(1);
+    } finally {
+      await server.platform.delete(`/api/tenants/${s.id}`, { query: { confirm: s.id } });
+    }
+  });
+});

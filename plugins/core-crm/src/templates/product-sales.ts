@@ -23,6 +23,8 @@ import { DEMO_PASSWORD } from '../sample-data';
 import { addFields, compose, template } from './compose';
 import { productSalesScripts } from './product-sales-scripts';
 
+/** A purchase line's unit cost defaults to the product's cost. */
+const UNIT_COST_FROM = [{ object: 'product', match: { id: '$record.product' }, field: 'cost' }];
 const at = (x: number, y: number) => ({ x, y });
 const lineAmount = (price: string) =>
   formula(`(record.quantity || 0) * (record.${price} || 0)`, 'Amount', '金额', {
@@ -43,6 +45,16 @@ const g = (create: unknown, read: unknown, update: unknown, del: unknown, fields
   ...(fields ? { fields } : {}),
 });
 const readOnly = g(false, 'all', false, false);
+
+/** A form with sections and its line items shown as an editable table (`lineItems`, like the quote's). */
+const linesForm = (object: string, sections: Array<[string, string[]]>, columns: string[]) => ({
+  object,
+  uiSchema: {
+    'ui:order': [...sections.flatMap(([, f]) => f), '*'],
+    lines: { 'ui:field': 'lineItems', 'ui:options': { columns } },
+  },
+  layout: sections.map(([title, fields]) => ({ title, fields })),
+});
 
 /**
  * Product sales (distribution and retail): the core CRM plus warehouses with stock per product,
@@ -340,6 +352,44 @@ export function productSalesTemplate(): TemplateDocument {
         ],
       },
     },
+    forms: {
+      order: linesForm(
+        'order',
+        [
+          ['Order', ['number', 'account', 'ordered_on', 'status', 'channel', 'warehouse', 'price_list']],
+          ['Lines', ['lines']],
+          ['Totals', ['amount', 'tax_rate', 'tax', 'total', 'allow_backorder', 'backordered', 'notes']],
+        ],
+        ['product', 'quantity', 'unit_price', 'discount', 'amount'],
+      ),
+      delivery_note: linesForm(
+        'delivery_note',
+        [
+          ['Delivery', ['number', 'order', 'status', 'delivered_on', 'carrier']],
+          ['Lines', ['lines', 'units']],
+        ],
+        ['product', 'quantity'],
+      ),
+      purchase_order: linesForm(
+        'purchase_order',
+        [
+          [
+            'Purchase order',
+            ['number', 'supplier', 'warehouse', 'status', 'ordered_on', 'received_on', 'payment_days'],
+          ],
+          ['Lines', ['lines', 'total']],
+        ],
+        ['product', 'quantity', 'unit_cost', 'amount'],
+      ),
+      sales_return: linesForm(
+        'sales_return',
+        [
+          ['Return', ['number', 'order', 'account', 'status', 'reason', 'restock', 'received_on']],
+          ['Lines', ['lines', 'credit_amount', 'notes']],
+        ],
+        ['product', 'quantity', 'unit_price', 'amount'],
+      ),
+    },
     views: {
       low_stock: {
         object: 'product',
@@ -568,6 +618,3 @@ export function productSalesTemplate(): TemplateDocument {
     },
   });
 }
-
-/** A purchase line's unit cost defaults to the product's cost. */
-const UNIT_COST_FROM = [{ object: 'product', match: { id: '$record.product' }, field: 'cost' }];
