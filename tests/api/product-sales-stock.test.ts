@@ -109,7 +109,7 @@ describe('product sales: reservations', () => {
     // Two lines, the second short: the whole confirmation is refused, the first line's reservation stays undone.
     const short = await draftOrder([
       { product: a, quantity: 1 },
-      { product: b, quantity: 2, unit_price: 10 },
+      { product: b, quantity: 2 },
     ]);
     // Meanwhile another order reserved one B.
     const other = await draftOrder([{ product: b, quantity: 1 }]);
@@ -158,13 +158,13 @@ describe('product sales: reservations', () => {
 
   it('with back-orders allowed, the order confirms, reserves beyond stock and records the shortfall', async () => {
     const a = await product('STK-D', 3);
-    const o = await draftOrder([{ product: a, quantity: 5, unit_price: 1 }], { allow_backorder: true });
+    const o = await draftOrder([{ product: a, quantity: 5 }], { allow_backorder: true });
     const c = await confirm(o.id);
     expect(c.status, c.text).toBe(200);
     expect(c.body).toMatchObject({ status: 'confirmed', backordered: 2 });
     expect(await level(a)).toEqual({ on_hand: 3, reserved: 5, available: -2 });
     // The back-order comes first: an order without back-orders finds nothing available.
-    const next = await draftOrder([{ product: a, quantity: 1, unit_price: 1 }], { allow_backorder: true });
+    const next = await draftOrder([{ product: a, quantity: 1 }], { allow_backorder: true });
     await t.api.patch(`/api/records/order/${next.id}`, { allow_backorder: false });
     const refused = await confirm(next.id);
     expect(refused.status, refused.text).toBe(400);

@@ -244,10 +244,26 @@ describe('pricing', () => {
     expect(Number((await priceOf(customer, p, 5, { unit_price: 99 })).line.unit_price)).toBe(99);
   });
 
-  it("a customer's own price list wins over the default", async () => {
+  it("a customer's own price list wins over the default; another list is a manager's choice", async () => {
     const { order, line } = await priceOf(hotel, p, 60);
     expect(order.price_list).toBeTruthy();
     expect(Number(line.unit_price)).toBe(70);
+    // The rep may not move a default-list customer onto the trade list; the manager may.
+    const o = await rep.post('/api/records/order', { account: customer, price_list: order.price_list });
+    expect(o.status, o.text).toBe(400);
+    expect(o.body.error.fields.price_list).toMatch(/sales manager/);
+    const m = await mgr.post('/api/records/order', { account: customer, price_list: order.price_list });
+    expect(m.status, m.text).toBe(201);
+  });
+
+  it('a typed price below the list counts as a discount', async () => {
+    // 1 % below the list price: within the rep's 5 %.
+    expect(Number((await priceOf(customer, p, 5, { unit_price: 99 })).line.over_limit)).toBe(0);
+    // 10 % below: above it, even without a line discount; 97 with 3 % off is 6.9 % below 100.
+    expect(Number((await priceOf(customer, p, 5, { unit_price: 90 })).line.over_limit)).toBe(1);
+    expect(Number((await priceOf(customer, p, 5, { unit_price: 97, discount: 3 })).line.over_limit)).toBe(1);
+    // Above the list price is no discount.
+    expect(Number((await priceOf(customer, p, 5, { unit_price: 130 })).line.over_limit)).toBe(0);
   });
 
   it("a discount above the rep's limit needs the manager's approval before the order is confirmed", async () => {

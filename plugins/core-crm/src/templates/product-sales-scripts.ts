@@ -52,7 +52,7 @@ export const productSalesScripts = {
   // Confirming reserves the order's units at its warehouse (available − n, reserved + n); cancelling
   // a confirmed order releases what it has not delivered yet. A line beyond what is available
   // refuses the confirmation unless the order allows back-orders: then it is reserved anyway
-  // (available goes below 0) and the shortfall is recorded in \`backordered\`.
+  // (available goes below 0) and the shortfall is recorded in `backordered`.
   order_confirm_stock: {
     object: 'order',
     event: 'beforeSave',
@@ -109,20 +109,21 @@ if (old && old.status !== 'draft' && old.status !== record.status && record.stat
 
   // The unit price of a line: the order's price list (the customer's, else the default list) entry
   // for the product with the largest minimum quantity the line reaches (quantity breaks), else the
-  // product's list price. A typed price is kept. A line discount above the saver's limit (the
-  // highest of their roles' \`discount_limit\`) marks the line: the order then needs approval.
+  // product's list price. A typed price stays, but counts as a discount: the line's discount off the
+  // list price (typed price and line discount together) above the saver's limit — the highest of
+  // their roles' `discount_limit` — marks the line, and the order then needs approval.
   order_line_price: {
     object: 'order_line',
     event: 'beforeSave',
     label: 'Price a line from the price list (quantity breaks) and mark discounts above the role limit',
-    code: `if (record.unit_price == null && record.product) {
+    code: `let price = null;
+if (record.product) {
   const [o] = await query('order', { id: { eq: record.order } }, { limit: 1 });
   let list = o && o.price_list;
   if (!list) {
     const [d] = await query('price_list', { is_default: { eq: true }, active: { eq: true } }, { limit: 1 });
     list = d && d.id;
   }
-  let price = null;
   if (list) {
     const [e] = await query('price_list_entry',
       { price_list: { eq: list }, product: { eq: record.product }, min_quantity: { lte: record.quantity || 0 } },
@@ -133,15 +134,37 @@ if (old && old.status !== 'draft' && old.status !== record.status && record.stat
     const [p] = await query('product', { id: { eq: record.product } }, { limit: 1 });
     if (p) price = p.list_price;
   }
-  if (price != null) set('unit_price', price);
 }
+if (record.unit_price == null && price != null) set('unit_price', price);
+const unit = record.unit_price == null ? price : record.unit_price;
 let over = 0;
-if ((record.discount || 0) > 0 && !user.roles.includes('admin')) {
-  const limits = await query('discount_limit', { role: { in: user.roles } }, { limit: 50 });
-  const ceiling = limits.reduce((m, l) => Math.max(m, l.max_discount || 0), 0);
-  if (record.discount > ceiling) over = 1;
+if (price > 0 && unit != null && !user.roles.includes('admin')) {
+  const given = 100 * (1 - (unit * (1 - (record.discount || 0) / 100)) / price);
+  if (given > 0.001) {
+    const limits = await query('discount_limit', { role: { in: user.roles } }, { limit: 50 });
+    const ceiling = limits.reduce((m, l) => Math.max(m, l.max_discount || 0), 0);
+    if (given > ceiling + 0.001) over = 1;
+  }
 }
 if ((record.over_limit || 0) !== over) set('over_limit', over);`,
+  },
+
+  // A rep prices with the customer's list (or the default one); another list is a manager's choice.
+  order_price_list: {
+    object: 'order',
+    event: 'validate',
+    label: "Only a sales manager puts an order on another price list than the customer's",
+    code: `if (record.price_list && (!old || old.price_list !== record.price_list)
+    && !user.roles.includes('sales_manager') && !user.roles.includes('admin')) {
+  const [a] = record.account ? await query('account', { id: { eq: record.account } }, { limit: 1 }) : [];
+  let allowed = a && a.price_list;
+  if (!allowed) {
+    const [d] = await query('price_list', { is_default: { eq: true }, active: { eq: true } }, { limit: 1 });
+    allowed = d && d.id;
+  }
+  if (record.price_list !== allowed)
+    error('price_list', "Only a sales manager chooses another price list than the customer's", ${ZH('只有销售经理可以选择客户价格表以外的价格表')});
+}`,
   },
 
   order_line_stock: {
@@ -225,7 +248,7 @@ if (old && old.status === 'posted' && record.status !== 'posted') {
 
   // Receiving a purchase order puts its units on the shelf of its warehouse (on hand + n,
   // available + n). A received order does not change (a wrong delivery is corrected with a stock
-  // adjustment or a new order). Its payable is created by the rule \`payable_from_purchase_order\`.
+  // adjustment or a new order). Its payable is created by the rule `payable_from_purchase_order`.
   purchase_receive: {
     object: 'purchase_order',
     event: 'beforeSave',
@@ -255,7 +278,7 @@ if (old && old.status === 'received' && record.status !== 'received') {
   },
 
   // Receiving a customer return puts the units back on the order's warehouse shelf (unless
-  // \`restock\` is off: damaged goods), and its lines' total is the credit owed to the customer.
+  // `restock` is off: damaged goods), and its lines' total is the credit owed to the customer.
   // A return never takes back more of a product than was delivered and not returned yet.
   return_receive: {
     object: 'sales_return',
