@@ -256,6 +256,26 @@ describe('pricing', () => {
     expect(m.status, m.text).toBe(201);
   });
 
+  it("quote lines are priced the same way, from the customer's list", async () => {
+    const quote = async (account: string, lines: Array<Record<string, unknown>>) => {
+      const r = await rep.post('/api/records/quote', { name: 'Q', account, lines });
+      return r;
+    };
+    const std = await quote(customer, [
+      { product: p, quantity: 10 },
+      { product: p, quantity: 2, unit_price: 95 },
+      { product: q, quantity: 1 },
+    ]);
+    expect(std.status, std.text).toBe(201);
+    expect(std.body.lines.map((l: Record<string, unknown>) => Number(l.unit_price))).toEqual([90, 95, 55]);
+    const trade = await quote(hotel, [{ product: p, quantity: 60 }]);
+    expect(trade.status, trade.text).toBe(201);
+    expect(Number(trade.body.lines[0].unit_price)).toBe(70);
+    const nothing = await quote(customer, [{ description: 'Installation', quantity: 1 }]);
+    expect(nothing.status, nothing.text).toBe(400);
+    expect(JSON.stringify(nothing.body.error.fields)).toMatch(/unit price or choose a product/);
+  });
+
   it('a typed price below the list counts as a discount', async () => {
     // 1 % below the list price: within the rep's 5 %.
     expect(Number((await priceOf(customer, p, 5, { unit_price: 99 })).line.over_limit)).toBe(0);

@@ -31,6 +31,32 @@ const productName = async (id) => {
   return p ? p.name : 'a product';
 };`;
 
+/**
+ * The list price of a line's product for its parent (an order or a quote): the parent's price list
+ * (else the default list) entry with the largest minimum quantity the line reaches, else the
+ * product's list price; a line without a typed price takes it.
+ */
+const priceFromList = (parent: 'order' | 'quote') => `let price = null;
+if (record.product) {
+  const [o] = await query('${parent}', { id: { eq: record.${parent} } }, { limit: 1 });
+  let list = o && o.price_list;
+  if (!list) {
+    const [d] = await query('price_list', { is_default: { eq: true }, active: { eq: true } }, { limit: 1 });
+    list = d && d.id;
+  }
+  if (list) {
+    const [e] = await query('price_list_entry',
+      { price_list: { eq: list }, product: { eq: record.product }, min_quantity: { lte: record.quantity || 0 } },
+      { sort: '-min_quantity', limit: 1 });
+    if (e) price = e.price;
+  }
+  if (price == null) {
+    const [p] = await query('product', { id: { eq: record.product } }, { limit: 1 });
+    if (p) price = p.list_price;
+  }
+}
+if (record.unit_price == null && price != null) set('unit_price', price);`;
+
 export const productSalesScripts = {
   order_defaults: {
     object: 'order',
@@ -116,26 +142,7 @@ if (old && old.status !== 'draft' && old.status !== record.status && record.stat
     object: 'order_line',
     event: 'beforeSave',
     label: 'Price a line from the price list (quantity breaks) and mark discounts above the role limit',
-    code: `let price = null;
-if (record.product) {
-  const [o] = await query('order', { id: { eq: record.order } }, { limit: 1 });
-  let list = o && o.price_list;
-  if (!list) {
-    const [d] = await query('price_list', { is_default: { eq: true }, active: { eq: true } }, { limit: 1 });
-    list = d && d.id;
-  }
-  if (list) {
-    const [e] = await query('price_list_entry',
-      { price_list: { eq: list }, product: { eq: record.product }, min_quantity: { lte: record.quantity || 0 } },
-      { sort: '-min_quantity', limit: 1 });
-    if (e) price = e.price;
-  }
-  if (price == null) {
-    const [p] = await query('product', { id: { eq: record.product } }, { limit: 1 });
-    if (p) price = p.list_price;
-  }
-}
-if (record.unit_price == null && price != null) set('unit_price', price);
+    code: `${priceFromList('order')}
 const unit = record.unit_price == null ? price : record.unit_price;
 let over = 0;
 if (price > 0 && unit != null && !user.roles.includes('admin')) {
@@ -147,6 +154,28 @@ if (price > 0 && unit != null && !user.roles.includes('admin')) {
   }
 }
 if ((record.over_limit || 0) !== over) set('over_limit', over);`,
+  },
+
+  quote_defaults: {
+    object: 'quote',
+    event: 'beforeSave',
+    order: -10,
+    label: "A new quote is priced with the customer's price list",
+    code: `if (!old && !record.price_list && record.account) {
+  const [a] = await query('account', { id: { eq: record.account } }, { limit: 1 });
+  if (a && a.price_list) set('price_list', a.price_list);
+}`,
+  },
+
+  // Quote lines are priced like order lines (quantity breaks included); the quote's own discount
+  // approval (core CRM) stays as it is.
+  quote_line_price: {
+    object: 'quote_line',
+    event: 'beforeSave',
+    label: 'Price a quote line from the price list (quantity breaks) unless a price is given',
+    code: `${priceFromList('quote')}
+if (record.unit_price == null && price == null)
+  error('unit_price', 'Give a unit price or choose a product', ${ZH('请填写单价或选择产品')});`,
   },
 
   // A rep prices with the customer's list (or the default one); another list is a manager's choice.

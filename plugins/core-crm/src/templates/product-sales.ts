@@ -416,6 +416,7 @@ export function productSalesTemplate(): TemplateDocument {
       },
     },
   });
+  const objects = doc.objects as unknown as Record<string, { properties: Record<string, Record<string, unknown>> }>;
   addFields(doc, 'product', {
     // Totals over the product's warehouses (related roll-ups: never typed, always exact).
     stock: stockSum('on_hand', 'Stock on hand', '库存'),
@@ -424,10 +425,17 @@ export function productSalesTemplate(): TemplateDocument {
     reorder_level: integer('Reorder level', '补货点', { minimum: 0, default: 10 }),
     barcode: text('Barcode', '条码', 40),
   });
+  // Quote lines are priced by quote_line_price (quantity breaks need "the largest minimum quantity
+  // reached", which the core's x-default-from cannot say); the price is then filled on save.
+  const quoteLine = objects.quote_line as unknown as {
+    properties: Record<string, Record<string, unknown>>;
+    required: string[];
+  };
+  delete quoteLine.properties.unit_price!['x-default-from'];
+  quoteLine.required = quoteLine.required.filter((f) => f !== 'unit_price');
   addFields(doc, 'price_list', {
     is_default: bool('Default price list', '默认价格表', { default: false }),
   });
-  const objects = doc.objects as unknown as Record<string, { properties: Record<string, Record<string, unknown>> }>;
   // Suppliers are accounts of type Supplier (purchase orders and payables point at them).
   const type = objects.account!.properties.type!;
   type.enum = [...(type.enum as string[]), 'supplier'];
