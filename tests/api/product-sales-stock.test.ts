@@ -255,15 +255,23 @@ describe('product sales: delivery notes', () => {
     expect((await rep.post('/api/records/delivery_note', { order: id })).status).toBe(403);
     // Reps have no access to stock adjustments at all: the object answers as if it did not exist.
     expect((await rep.post('/api/records/stock_adjustment', { product: a, warehouse, quantity: 5 })).status).toBe(404);
+    // One stock level per product and warehouse: a second one would split the stock.
+    const twice = await clerk.post('/api/records/stock_level', { product: a, warehouse });
+    expect(twice.status, twice.text).toBe(409);
+    const north = await clerk.post('/api/records/stock_level', { product: a, warehouse: otherWarehouse });
+    expect(north.status, north.text).toBe(201);
+    const moved = await t.api.patch(`/api/records/stock_level/${north.body.id}`, { warehouse });
+    expect(moved.status, moved.text).toBe(409);
     const count = await clerk.post('/api/records/stock_adjustment', { product: a, warehouse, quantity: -2 });
     expect(count.status, count.text).toBe(201);
     expect(await level(a)).toEqual({ on_hand: 3, reserved: 0, available: 3 });
     const tooMuch = await clerk.post('/api/records/stock_adjustment', { product: a, warehouse, quantity: -4 });
     expect(tooMuch.status, tooMuch.text).toBe(400);
     expect(tooMuch.body.error.fields.quantity).toMatch(/Only 3 on hand/);
+    const far = await t.api.post('/api/records/warehouse', { name: 'Far', code: 'FAR' });
     const nowhere = await clerk.post('/api/records/stock_adjustment', {
       product: a,
-      warehouse: otherWarehouse,
+      warehouse: far.body.id,
       quantity: 1,
     });
     expect(nowhere.status, nowhere.text).toBe(400);

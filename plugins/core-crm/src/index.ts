@@ -2,6 +2,7 @@ import { definePlugin } from '@forma/platform/plugin-api';
 import { coreCrmDocument } from './document';
 import { jobs, refreshAging } from './jobs/crm-jobs';
 import { membershipHooks } from './membership-hooks';
+import { combineHooks, productSalesHooks } from './product-sales-hooks';
 import { installPrintTemplates } from './print-templates';
 import { routes } from './routes';
 import { membershipTemplate } from './templates/membership';
@@ -28,7 +29,7 @@ export default definePlugin({
   templates: [productSalesTemplate(), projectSalesTemplate(), membershipTemplate()],
   routes,
   jobs,
-  hooks: membershipHooks,
+  hooks: (context) => combineHooks(membershipHooks(context), productSalesHooks(context)),
   // A tenant created with sample data shows aging and today's reminders at once, not after the first
   // tick (the reminders are the template's automation rules).
   async onTenantCreated(ctx, input, context) {

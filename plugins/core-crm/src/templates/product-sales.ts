@@ -32,7 +32,7 @@ const lineAmount = (price: string) =>
     'x-kind': 'currency',
   });
 /** A counter of `stock_level`: moved only by documents' scripts (`adjust()`), read-only for every role. */
-const COUNTERS = { on_hand: 'read', reserved: 'read', available: 'read' } as const;
+const COUNTERS = { on_hand: 'read', reserved: 'read', available: 'read', slot: 'read' } as const;
 const stockSum = (field: string, title: string, zh: string) =>
   relatedRollup({ object: 'stock_level', via: 'product', op: 'sum', field }, title, zh, { type: 'integer' });
 
@@ -87,6 +87,8 @@ export function productSalesTemplate(): TemplateDocument {
           warehouse: lookup('warehouse', 'Warehouse', '仓库'),
           on_hand: integer('On hand', '现存量', { minimum: 0, default: 0 }),
           reserved: integer('Reserved', '已预留', { minimum: 0, default: 0 }),
+          // product:warehouse, filled by the plugin (product-sales-hooks.ts): one row per pair.
+          slot: text('Product and warehouse', '产品与仓库', 80, { 'x-unique': true }),
           // on_hand − reserved, kept by the same adjust() calls (a formula here would stop scripts
           // from adjusting the row); below 0 only for back-ordered units.
           available: integer('Available', '可用量', { default: 0 }),
