@@ -3,6 +3,7 @@ import { coreCrmDocument } from './document';
 import { jobs, refreshAging } from './jobs/crm-jobs';
 import { membershipJobs } from './jobs/membership-jobs';
 import { membershipHooks } from './membership-hooks';
+import { combineHooks, productSalesHooks } from './product-sales-hooks';
 import { installPrintTemplates } from './print-templates';
 import { routes } from './routes';
 import { membershipTemplate } from './templates/membership';
@@ -29,7 +30,7 @@ export default definePlugin({
   templates: [productSalesTemplate(), projectSalesTemplate(), membershipTemplate()],
   routes,
   jobs: [...jobs, ...membershipJobs],
-  hooks: membershipHooks,
+  hooks: (context) => combineHooks(membershipHooks(context), productSalesHooks(context)),
   // A tenant created with sample data shows aging and today's reminders at once, not after the first
   // tick (the reminders are the template's automation rules).
   async onTenantCreated(ctx, input, context) {

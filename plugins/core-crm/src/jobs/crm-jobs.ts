@@ -10,21 +10,26 @@ async function hasObjects(context: JobContext, ctx: Ctx, objects: string[]): Pro
   return objects.every((o) => model.objects.has(o));
 }
 
-/** Keeps every open receivable's aging bucket (30/60/90/180 days) and days overdue current. */
+/**
+ * Keeps every open receivable's aging bucket (30/60/90/180 days) and days overdue current — and the
+ * payables' of templates that have them (product-sales): the same fields, the same buckets.
+ */
 export async function refreshAging(ctx: Ctx, context: JobContext): Promise<number> {
-  if (!(await hasObjects(context, ctx, ['receivable']))) return 0;
   const today = isoDay(context.now);
   let changed = 0;
-  await eachRecord(context.runtime, ctx, 'receivable', { aging: { ne: 'paid' } }, async (r) => {
-    const balance = Number(r.amount ?? 0) - Number(r.paid ?? 0);
-    const next = agingOf(String(r.due_on), today, balance);
-    if (next.aging === r.aging && next.daysOverdue === Number(r.days_overdue)) return;
-    await context.runtime.records.update(ctx, 'receivable', String(r.id), {
-      aging: next.aging,
-      days_overdue: next.daysOverdue,
+  for (const object of ['receivable', 'payable']) {
+    if (!(await hasObjects(context, ctx, [object]))) continue;
+    await eachRecord(context.runtime, ctx, object, { aging: { ne: 'paid' } }, async (r) => {
+      const balance = Number(r.amount ?? 0) - Number(r.paid ?? 0);
+      const next = agingOf(String(r.due_on), today, balance);
+      if (next.aging === r.aging && next.daysOverdue === Number(r.days_overdue)) return;
+      await context.runtime.records.update(ctx, object, String(r.id), {
+        aging: next.aging,
+        days_overdue: next.daysOverdue,
+      });
+      changed += 1;
     });
-    changed += 1;
-  });
+  }
   return changed;
 }
 
