@@ -93,10 +93,11 @@ function reportSql(def: Report): { query: string; bindings: unknown[] } {
   const where = ['deleted_at is null'];
   for (const [field, ops] of Object.entries(def.filter ?? {})) {
     for (const [op, value] of Object.entries(ops)) {
-      if (op === 'eq') where.push(`${id(field)} = ?`), bindings.push(value);
-      else if (op === 'ne') where.push(`${id(field)} is distinct from ?`), bindings.push(value);
-      else if (op === 'nin') where.push(`not (${id(field)} = any(?))`), bindings.push(value);
+      if (op === 'eq') where.push(`${id(field)} = ?`);
+      else if (op === 'ne') where.push(`${id(field)} is distinct from ?`);
+      else if (op === 'nin') where.push(`not (${id(field)} = any(?))`);
       else throw new Error(`reportSql: no ${op}`);
+      bindings.push(value);
     }
   }
   const measures = def.aggregates.map((a) =>

@@ -133,7 +133,7 @@ export function merge(story: SampleData, volume: SampleData): SampleData {
   while (left.length) {
     const i = left.findIndex((n) => [...deps.get(n)!].every((d) => order.includes(d)));
     // A cycle cannot be ordered: keep the remaining objects as they were listed.
-    const next = left.splice(i < 0 ? 0 : i, 1)[0]!;
+    const next = left.splice(Math.max(i, 0), 1)[0]!;
     order.push(next);
   }
   if (order.includes('users')) {
