@@ -1,3 +1,4 @@
+import { agingOf } from '../jobs/classify';
 import { DEMO_PASSWORD } from '../sample-data';
 import {
   ACTIVITY_SUBJECTS,
@@ -73,6 +74,9 @@ const PRODUCTS: ReadonlyArray<readonly [string, string, string, string, number, 
 
 /** NPS answers that go with a rating: only the unhappy are detractors. */
 const NPS_RANGE: Record<number, [number, number]> = { 5: [9, 10], 4: [7, 9], 3: [7, 8], 2: [4, 6], 1: [0, 3] };
+
+/** A calendar day `offset` days from a fixed day: differences between such days are exact. */
+const onDay = (offset: number) => new Date(Date.UTC(2000, 0, 1) + offset * 86_400_000).toISOString().slice(0, 10);
 
 const has = (roles: unknown, role: string) => Array.isArray(roles) && roles.includes(role);
 
@@ -448,9 +452,15 @@ export function coreVolume(options: Partial<CoreVolumeOptions> = {}): VolumeGene
             : settle === 'part'
               ? [{ paid_on: paidOn(), amount: Math.round(amount * 0.4), method: method(), reference: `PAY-${++refs}` }]
               : [];
+        // The aging bucket as the aging job would file it on the tenant's first day (the dates are
+        // relative to that day), so creating the tenant does not update every receivable again.
+        const paid = payments.reduce((s, p) => s + p.amount, 0);
+        const { aging, daysOverdue } = agingOf(onDay(r.due), onDay(0), amount - paid);
         ctx.add('receivable', {
           _owner: `@${rnd.pick(org.finance)}`,
           ...row,
+          aging,
+          days_overdue: daysOverdue,
           invoiced_on: day(r.invoiced),
           due_on: day(r.due),
           ...(payments.length ? { payments } : {}),
