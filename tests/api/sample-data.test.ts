@@ -212,6 +212,28 @@ describe('core CRM sample data in detail', () => {
     expect(Number(closed[0]!.n)).toBeGreaterThan(20);
   });
 
+  it("gives line items their record's owner, so a rep sees the lines of their own quotes and orders", async () => {
+    for (const [template, child, parent, via] of [
+      ['core-crm', 'quote_line', 'quote', 'quote'],
+      ['core-crm', 'payment', 'receivable', 'receivable'],
+      ['product-sales', 'order_line', 'order', 'order'],
+    ] as const) {
+      const t = tenants[template]!;
+      const [row] = await sql(
+        t,
+        `select count(*) as lines, count(*) filter (where l.owner <> p.owner) as others
+           from $S."${child}" l join $S."${parent}" p on p.id = l."${via}"`,
+      );
+      expect(Number(row!.lines), child).toBeGreaterThan(20);
+      expect(Number(row!.others), child).toBe(0);
+    }
+    const t = tenants['product-sales']!;
+    const rep = await t.login('rep@shop.test', PASSWORD);
+    const [order] = (await rep.get('/api/records/order', { query: { limit: 1, sort: '-amount' } })).body.items;
+    const lines = await sql(t, 'select count(*) as n from $S.order_line where "order" = ?', [order.id]);
+    expect((await rep.get(`/api/records/order/${order.id}`)).body.lines).toHaveLength(Number(lines[0]!.n));
+  });
+
   it('is deterministic: a second tenant from the template holds the same data', async () => {
     const a = tenants['core-crm']!;
     const b = await tenantWith('core-crm');
