@@ -49,6 +49,11 @@ export interface RuntimeConfig {
   webForms: WebFormsConfig;
   /** Customer portal sign-in (docs/portal.md): link and session lifetimes, sign-in requests per window. */
   portal: PortalConfig;
+  /**
+   * Template sample data (docs/templates/README.md): `full` loads every row, `story` only the few
+   * named records (rows without `_volume`), which tests that count records and want a quick tenant use.
+   */
+  sampleData: { volume: 'full' | 'story' };
 }
 
 export interface WebFormsConfig {
@@ -111,6 +116,7 @@ export const defaultRuntimeConfig: RuntimeConfig = {
     maxBodyBytes: 32 * 1024,
   },
   portal: { linkTtlMinutes: 15, sessionTtlHours: 8, maxRequestsPerEmail: 5, maxRequestsPerIp: 30, windowMinutes: 15 },
+  sampleData: { volume: 'full' },
 };
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

@@ -202,7 +202,11 @@ export function createRuntime(opts: RuntimeOptions) {
   records.onSaved(automations.onSaved, automations.wantsSaved);
 
   // Templates (sample data through the records engine) and tenants (a template applied at creation).
-  const templates = new TemplateRegistry(meta, logger, sampleDataLoader({ meta, records, users }));
+  const templates = new TemplateRegistry(
+    meta,
+    logger,
+    sampleDataLoader({ meta, records, users, clock, volume: config.sampleData.volume }),
+  );
   const tenants = new TenantService(db, users, templates);
 
   return {

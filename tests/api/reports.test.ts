@@ -439,13 +439,18 @@ describe('export and dashboards', () => {
       'won_by_month',
       'won_by_owner',
       'campaign_roi',
+      'pipeline_by_month',
     ]);
     const repHome = (await rep.api.get('/api/dashboards/home')).body.dashboard;
     expect(repHome.name).toBe('sales_rep');
     expect(repHome.widgets[0]).toMatchObject({ report: 'sales_funnel', label: 'My funnel', width: 'half' });
     const financeHome = (await finance.api.get('/api/dashboards/home')).body.dashboard;
     expect(financeHome.name).toBe('finance');
-    expect(financeHome.widgets.map((w: { report: string }) => w.report)).toEqual(['receivables_aging', 'won_by_month']);
+    expect(financeHome.widgets.map((w: { report: string }) => w.report)).toEqual([
+      'receivables_aging',
+      'won_by_month',
+      'collections_by_month',
+    ]);
     const nobody = await tenant.addUser({ roles: [] });
     expect((await nobody.api.get('/api/dashboards/home')).body.dashboard).toBeNull();
   });

@@ -57,7 +57,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const db = connectDb({ url: opts.databaseUrl ?? inject('databaseUrl'), poolMax: opts.poolMax ?? 8 });
   const runtime = createRuntime({
     db,
-    ...(opts.runtimeConfig ? { config: opts.runtimeConfig } : {}),
+    // Tests count the named sample records and create many tenants: only the story, unless a test
+    // asks for the full volume (tests/api/sample-data.test.ts).
+    config: { ...opts.runtimeConfig, sampleData: { volume: 'story', ...opts.runtimeConfig?.sampleData } },
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.webhookResolver ? { webhookResolver: opts.webhookResolver } : {}),
   });

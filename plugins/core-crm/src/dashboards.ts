@@ -15,6 +15,7 @@ export const dashboards: Record<string, DashboardDefinition> = {
       { report: 'won_by_month', width: 'half' },
       { report: 'won_by_owner', width: 'half' },
       { report: 'campaign_roi', width: 'half' },
+      { report: 'pipeline_by_month', width: 'full' },
     ],
   },
   sales_rep: {
@@ -24,6 +25,8 @@ export const dashboards: Record<string, DashboardDefinition> = {
     widgets: [
       { report: 'sales_funnel', title: 'My funnel', 'x-i18n': zh('我的销售漏斗'), width: 'half' },
       { report: 'won_by_month', title: 'My won deals by month', 'x-i18n': zh('我每月赢单'), width: 'half' },
+      { report: 'pipeline_by_month', title: 'My pipeline by close month', 'x-i18n': zh('我的在途商机'), width: 'half' },
+      { report: 'open_activities', title: 'My open activities', 'x-i18n': zh('我的未完成活动'), width: 'half' },
     ],
   },
   finance: {
@@ -33,6 +36,7 @@ export const dashboards: Record<string, DashboardDefinition> = {
     widgets: [
       { report: 'receivables_aging', width: 'full' },
       { report: 'won_by_month', width: 'half' },
+      { report: 'collections_by_month', width: 'half' },
     ],
   },
   service_agent: {
@@ -42,6 +46,7 @@ export const dashboards: Record<string, DashboardDefinition> = {
     widgets: [
       { report: 'cases_by_status', width: 'half' },
       { report: 'satisfaction_by_month', width: 'half' },
+      { report: 'csat_by_agent', width: 'half' },
     ],
   },
 };

@@ -6,12 +6,22 @@ import { membershipHooks } from './membership-hooks';
 import { combineHooks, productSalesHooks } from './product-sales-hooks';
 import { installPrintTemplates } from './print-templates';
 import { routes } from './routes';
+import { finishTemplate } from './templates/extras';
 import { membershipTemplate } from './templates/membership';
 import { productSalesTemplate } from './templates/product-sales';
 import { projectSalesTemplate } from './templates/project-sales';
 import { coreCrmSampleData } from './sample-data';
 
 export { DEMO_PASSWORD, SAMPLE_USERS } from './sample-data';
+
+// Each template with its reports, dashboards and bulk sample data (templates/extras/).
+const core = finishTemplate({
+  name: 'core-crm',
+  label: 'Core CRM',
+  version: '0.1.0',
+  document: coreCrmDocument(),
+  sampleData: coreCrmSampleData(),
+});
 
 /** The core CRM: its metadata as the `core-crm` template, the industry templates, and the CRM's server-side work. */
 export default definePlugin({
@@ -24,10 +34,10 @@ export default definePlugin({
     label: 'Core CRM',
     description:
       'A complete CRM: sales funnel from lead to payment, quotes with approval, contracts, receivables aging, activities, campaigns, service cases with SLA.',
-    sampleData: coreCrmSampleData(),
+    sampleData: core.sampleData,
   },
-  metadata: coreCrmDocument(),
-  templates: [productSalesTemplate(), projectSalesTemplate(), membershipTemplate()],
+  metadata: core.document,
+  templates: [productSalesTemplate(), projectSalesTemplate(), membershipTemplate()].map(finishTemplate),
   routes,
   jobs: [...jobs, ...membershipJobs],
   hooks: (context) => combineHooks(membershipHooks(context), productSalesHooks(context)),

@@ -1,16 +1,29 @@
+import { day, hoursFromNow } from './sample/volume';
+
 /**
  * Demo data that makes a new tenant look alive: a sales team in a hierarchy (known passwords,
  * printed by `npm start`), accounts, a pipeline across stages and months, quotes with lines,
  * contracts, orders, receivables of every age, activities due today and overdue, campaigns,
- * service cases. Dates are relative to the day the server started, so "today" stays today.
+ * service cases. Dates are relative (`"$today-40"`): the loader resolves them with the runtime clock
+ * when a tenant is created, so "today" is that tenant's first day.
  * References: `_key` names a row, `"@key"` points at it, `_owner` picks the owning user.
+ * These named records are "the story" the guides and tests refer to; the bulk of the demo (hundreds
+ * of generated records over 18 months) is added on top by sample/core-volume.ts.
  */
 
 /** Everyone in the demo shares one password (printed at start). */
 export const DEMO_PASSWORD = 'forma-demo';
 
 export const SAMPLE_USERS = [
-  { _key: 'mgr', email: 'manager@demo.test', name: 'Li Wei (sales manager)', roles: ['sales_manager'] },
+  // The top of the org chart: the sales manager and the second team's manager report to the director.
+  { _key: 'dir', email: 'director@demo.test', name: 'Qian Lin (sales director)', roles: ['sales_manager'] },
+  {
+    _key: 'mgr',
+    email: 'manager@demo.test',
+    name: 'Li Wei (sales manager)',
+    roles: ['sales_manager'],
+    manager: '@dir',
+  },
   { _key: 'rep1', email: 'rep1@demo.test', name: 'Zhang Min (sales rep)', roles: ['sales_rep'], manager: '@mgr' },
   { _key: 'rep2', email: 'rep2@demo.test', name: 'Wang Fang (sales rep)', roles: ['sales_rep'], manager: '@mgr' },
   // The service agent's cases escalate to their manager on a missed SLA, and one level further up
@@ -32,9 +45,8 @@ export const SAMPLE_USERS = [
   { _key: 'fin', email: 'finance@demo.test', name: 'Liu Yang (finance)', roles: ['finance'] },
 ].map((u) => ({ ...u, password: DEMO_PASSWORD }));
 
-export function coreCrmSampleData(today: Date = new Date()): Record<string, Array<Record<string, unknown>>> {
-  const day = (offset: number) => new Date(today.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
-  const at = (hours: number) => new Date(today.getTime() + hours * 3_600_000).toISOString();
+export function coreCrmSampleData(): Record<string, Array<Record<string, unknown>>> {
+  const at = hoursFromNow;
   return {
     users: SAMPLE_USERS,
     account: [

@@ -668,7 +668,7 @@ export class RecordService {
         ).then((rows) => rows.map((row, k) => ({ row, children: prepared[k]!.children })));
     for (const { row, children } of inserted) {
       for (const [field, items] of Object.entries(children))
-        await this.saveChildren(tx, model, object, row, field, items);
+        await this.saveChildren(tx, model, object, row, field, items, opts.owner);
     }
     if (object.children.length && object.rollups.length)
       await this.recomputeParents(
@@ -940,6 +940,8 @@ export class RecordService {
     parentRow: Row,
     field: string,
     items: unknown[],
+    /** Given when an admin creates the parent for someone else: its new lines are that owner's too. */
+    owner?: string,
   ): Promise<void> {
     const spec = parent.children.find((c) => c.name === field)!;
     const child = model.object(spec.object);
@@ -972,13 +974,16 @@ export class RecordService {
       await this.afterWrite(tx, model, child, 'delete', old, row!, undefined, true);
     }
     if (fresh.length) {
-      await this.wrapChildErrors(field, null, () => this.insertChildren(tx, child, fresh));
+      await this.wrapChildErrors(field, null, () => this.insertChildren(tx, child, fresh, owner));
     }
   }
 
-  private async insertChildren(tx: TxCtx, child: ObjectModel, rows: Record<string, unknown>[]) {
+  private async insertChildren(tx: TxCtx, child: ObjectModel, rows: Record<string, unknown>[], owner?: string) {
     // Marked so the child inserts do not recompute the parent each time: the parent does it once.
-    return this.insert({ ...tx, [IN_PARENT]: true } as TxCtx, child.name, rows, { single: false });
+    return this.insert({ ...tx, [IN_PARENT]: true } as TxCtx, child.name, rows, {
+      single: false,
+      ...(owner !== undefined ? { owner } : {}),
+    });
   }
 
   private async wrapChildErrors<T>(field: string, index: number | null, fn: () => Promise<T>): Promise<T> {

@@ -7,8 +7,15 @@
  *   (skipped when the e-mail already exists, so re-applying a template does not fail);
  * - `<object>`: rows in insertion order; `_key` names a row for later references, `_owner:
  *   "@<user key>"` makes that user the owner, and any lookup value `"@<key>"` (also inside line
- *   items) becomes the id of the row or user with that key.
+ *   items) becomes the id of the row or user with that key;
+ * - dates relative to the moment the data is loaded (the runtime clock), so a tenant created any day
+ *   has today's reminders and receivables of every age: `"$today"`, `"$today-30"`, `"$today+20"`,
+ *   `"$today-6m"` (months), `"$today-30y"` (years) in date fields, `"$now"`, `"$now-2h"`, `"$now+90m"`, `"$now-3d"` in date-time fields;
+ * - `_volume: true` marks a row (or user) as bulk data: loaded unless the runtime is configured with
+ *   `sampleData.volume: "story"`, which keeps only the named records (quick tenants for tests). Bulk
+ *   rows may refer to story rows, never the other way round.
  */
+import type { Clock } from '../clock';
 import type { Ctx } from '../ctx';
 import { validationFailed } from '../errors';
 import type { MetaService } from '../meta/meta-service';
@@ -32,13 +39,25 @@ export interface SampleDataDeps {
     insert(ctx: Ctx, input: NewUser): Promise<{ id: string }>;
     list?(ctx: Ctx): Promise<Array<{ id?: string | undefined; email?: string | undefined }>>;
   };
+  /** "Now" for relative dates (default: the system time). */
+  clock?: Clock;
+  /** `story` skips rows marked `_volume` (default `full`). */
+  volume?: 'full' | 'story';
 }
 
 const REF = /^@([A-Za-z0-9_.-]{1,100})$/;
+const TODAY = /^\$today(?:([+-])(\d{1,5})([dmy]?))?$/;
+const NOW = /^\$now(?:([+-])(\d{1,6})([mhd]))?$/;
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 export function sampleDataLoader(deps: SampleDataDeps) {
   return async (ctx: Ctx, template: TemplateDefinition): Promise<SampleDataOutcome> => {
-    const data = (template.sampleData ?? {}) as Record<string, Row[]>;
+    const all = (template.sampleData ?? {}) as Record<string, Row[]>;
+    const data =
+      deps.volume === 'story'
+        ? Object.fromEntries(Object.entries(all).map(([k, rows]) => [k, rows.filter((r) => !r._volume)]))
+        : all;
+    const now = (deps.clock?.now() ?? new Date()).getTime();
     const keys = new Map<string, string>();
     const outcome: SampleDataOutcome = { users: [], records: 0 };
     const existing = new Map(
@@ -47,7 +66,7 @@ export function sampleDataLoader(deps: SampleDataDeps) {
       ),
     );
     for (const u of data.users ?? []) {
-      const { _key, manager, ...rest } = u as Row & { _key?: string; manager?: string };
+      const { _key, _volume, manager, ...rest } = u as Row & { _key?: string; manager?: string };
       let id = existing.get(String(rest.email).toLowerCase());
       if (!id) {
         const input = rest as unknown as NewUser;
@@ -72,7 +91,7 @@ export function sampleDataLoader(deps: SampleDataDeps) {
       let batchOwner: string | undefined;
       const flush = async () => {
         if (!batch.length) return;
-        const payloads = batch.map((b) => resolveRow(model, object, b.row, keys));
+        const payloads = batch.map((b) => resolveRow(model, object, b.row, keys, now));
         const { created, failed } = await deps.records.createMany(
           ctx,
           object,
@@ -88,7 +107,7 @@ export function sampleDataLoader(deps: SampleDataDeps) {
         batch = [];
       };
       for (const [i, raw] of rows.entries()) {
-        const { _key, _owner, ...row } = raw as Row & { _key?: string; _owner?: string };
+        const { _key, _owner, _volume, ...row } = raw as Row & { _key?: string; _owner?: string };
         const owner = typeof _owner === 'string' ? resolve(_owner, keys, `${object}[${i}]._owner`) : undefined;
         const pending = new Set(batch.map((b) => b.key).filter(Boolean));
         if (owner !== batchOwner || refersTo(row, pending)) await flush();
@@ -109,16 +128,31 @@ function refersTo(value: unknown, keys: Set<string | undefined>): boolean {
   return false;
 }
 
-/** Replaces `"@key"` references in the lookup fields of a row and of its line items. */
-function resolveRow(model: Model, objectName: string, row: Row, keys: Map<string, string>): Row {
+/**
+ * Replaces `"@key"` references in the lookup fields of a row and of its line items, and relative
+ * dates in its date and date-time fields.
+ */
+function resolveRow(model: Model, objectName: string, row: Row, keys: Map<string, string>, now: number): Row {
   const object = model.object(objectName);
   const out: Row = {};
   for (const [name, value] of Object.entries(row)) {
     const field = object.fields.get(name);
     if (field?.children && Array.isArray(value)) {
-      out[name] = value.map((child) => resolveRow(model, field.children!.object, child as Row, keys));
+      out[name] = value.map((child) => resolveRow(model, field.children!.object, child as Row, keys, now));
     } else if (field?.ref && typeof value === 'string' && REF.test(value)) {
       out[name] = resolve(value, keys, `${objectName}.${name}`);
+    } else if (field?.kind === 'date' && typeof value === 'string' && TODAY.test(value)) {
+      const [, sign, n, unit] = TODAY.exec(value)!;
+      const by = n ? Number(n) * (sign === '-' ? -1 : 1) : 0;
+      const d = new Date(now);
+      if (unit === 'y') d.setUTCFullYear(d.getUTCFullYear() + by);
+      else if (unit === 'm') d.setUTCMonth(d.getUTCMonth() + by);
+      else d.setUTCDate(d.getUTCDate() + by);
+      out[name] = d.toISOString().slice(0, 10);
+    } else if (field?.kind === 'datetime' && typeof value === 'string' && NOW.test(value)) {
+      const [, sign, n, unit] = NOW.exec(value)!;
+      const ms = n ? Number(n) * UNIT_MS[unit as keyof typeof UNIT_MS] * (sign === '-' ? -1 : 1) : 0;
+      out[name] = new Date(now + ms).toISOString();
     } else {
       out[name] = value;
     }
