@@ -1,7 +1,9 @@
 import { definePlugin } from '@forma/platform/plugin-api';
 import { coreCrmDocument } from './document';
 import { jobs, refreshAging } from './jobs/crm-jobs';
+import { expenseHooks } from './expense-hooks';
 import { membershipHooks } from './membership-hooks';
+import { withBookedCampaignCosts } from './expense-samples';
 import { installPrintTemplates } from './print-templates';
 import { routes } from './routes';
 import { membershipTemplate } from './templates/membership';
@@ -22,13 +24,16 @@ export default definePlugin({
     label: 'Core CRM',
     description:
       'A complete CRM: sales funnel from lead to payment, quotes with approval, contracts, receivables aging, activities, campaigns, service cases with SLA.',
-    sampleData: coreCrmSampleData(),
+    sampleData: withBookedCampaignCosts(coreCrmSampleData()),
   },
   metadata: coreCrmDocument(),
   templates: [productSalesTemplate(), projectSalesTemplate(), membershipTemplate()],
   routes,
   jobs,
-  hooks: membershipHooks,
+  hooks: (context) => {
+    const [a, b] = [membershipHooks(context), expenseHooks(context)];
+    return { filters: { ...a.filters, ...b.filters }, actions: { ...a.actions, ...b.actions } };
+  },
   // A tenant created with sample data shows aging and today's reminders at once, not after the first
   // tick (the reminders are the template's automation rules).
   async onTenantCreated(ctx, input, context) {

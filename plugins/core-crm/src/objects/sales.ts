@@ -9,6 +9,7 @@ import {
   lookup,
   money,
   object,
+  relatedRollup,
   select,
   text,
   textarea,
@@ -90,6 +91,14 @@ export const account: Field = object(
     employees: integer('Employees', '员工人数', { minimum: 0 }),
     description: textarea('Description', '描述'),
     portal_access: bool('Customer portal access', '客户门户访问', { default: false }),
+    // Orders that would take the open receivables above the limit need finance's approval
+    // (workflow order_credit_approval); no limit means none is checked.
+    credit_limit: money('Credit limit', '信用额度', { minimum: 0 }),
+    open_receivables: relatedRollup(
+      { object: 'receivable', via: 'account', op: 'sum', field: 'balance', filter: { balance: { gt: 0 } } },
+      'Open receivables',
+      '未结应收',
+    ),
   },
   ['name'],
 );
