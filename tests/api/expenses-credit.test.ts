@@ -323,10 +323,11 @@ describe('credit limit', () => {
       paid_on: '2026-12-01',
     });
     expect(p.status, p.text).toBe(201);
-    const [{ open }] = await sql(
+    const [row] = await sql(
       'select coalesce(sum(balance), 0) as open from $S.receivable where deleted_at is null and account = ? and balance > 0',
       [bank],
     );
+    const open = row?.open;
     expect(Number((await get(rep, 'account', bank)).open_receivables)).toBe(Number(open));
     expect(Number(open)).toBe(3000);
     const o = await rep.api.post('/api/records/order', { account: bank, amount: 3000, status: 'confirmed' });
