@@ -70,6 +70,12 @@ describe('project sales template', () => {
       })
     ).body.items.map((r: { role: string }) => r.role);
     expect(roles.sort()).toEqual(['decision_maker', 'influencer', 'technical_buyer']);
+    // The account manager owns the deal's roles and sees them (the decision-maker rule reads them as them).
+    const am = await t.login('am@b2b.test', 'forma-demo');
+    const mine = await am.get('/api/records/deal_contact_role', {
+      query: { filter: JSON.stringify({ deal: { eq: deal.id } }) },
+    });
+    expect(mine.body.items).toHaveLength(3);
     expect((await t.api.get('/api/records/competitor')).body.items).toHaveLength(1);
     expect((await t.api.get('/api/records/service_contract')).body.items[0]).toMatchObject({ status: 'active' });
   });

@@ -249,6 +249,7 @@ export function projectSalesTemplate(): TemplateDocument {
       ],
       deal: [
         {
+          _key: 'core',
           _owner: '@am',
           name: 'Core banking modernisation',
           account: '@bank',
@@ -256,14 +257,35 @@ export function projectSalesTemplate(): TemplateDocument {
           amount: 2400000,
           stage: 'solution',
           close_on: '2030-06-30',
-          contact_roles: [
-            { contact: '@cfo', role: 'decision_maker', attitude: 'neutral', influence: 'high' },
-            { contact: '@cio', role: 'influencer', attitude: 'supporter', influence: 'high' },
-            { contact: '@arch', role: 'technical_buyer', attitude: 'opponent', influence: 'medium' },
-          ],
-          competitors: [
-            { competitor: '@rival', strengths: 'Runs the current core system', weaknesses: 'No cloud option' },
-          ],
+        },
+      ],
+      // Rows of their own rather than nested lines, so the account manager owns them (and sees them).
+      deal_contact_role: [
+        {
+          _owner: '@am',
+          deal: '@core',
+          contact: '@cfo',
+          role: 'decision_maker',
+          attitude: 'neutral',
+          influence: 'high',
+        },
+        { _owner: '@am', deal: '@core', contact: '@cio', role: 'influencer', attitude: 'supporter', influence: 'high' },
+        {
+          _owner: '@am',
+          deal: '@core',
+          contact: '@arch',
+          role: 'technical_buyer',
+          attitude: 'opponent',
+          influence: 'medium',
+        },
+      ],
+      deal_competitor: [
+        {
+          _owner: '@am',
+          deal: '@core',
+          competitor: '@rival',
+          strengths: 'Runs the current core system',
+          weaknesses: 'No cloud option',
         },
       ],
       service_contract: [
