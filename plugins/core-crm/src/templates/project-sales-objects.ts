@@ -69,6 +69,8 @@ export const dealContactRole: Field = object(
     notes: text('Notes', '备注', 500),
   },
   ['deal', 'contact', 'role'],
+  // The deal page's Related tab lists the roles grouped by role: the decision map.
+  { 'x-related-group': 'role' },
 );
 
 /** A competitor with its general strengths and weaknesses; how deals against it ended is the report win_loss_by_competitor. */
