@@ -60,7 +60,7 @@ describe('decision map on the deal page', { timeout: 300_000 }, () => {
     // The CIO appears twice: influencer and, since today, blocker.
     await page.getByRole('region', { name: 'Blocker (1)' }).getByRole('link', { name: 'Xu Ming' }).waitFor();
     // Names, never ids.
-    const text = (await page.locator('.f-related__groups').innerText()) ?? '';
+    const text = (await page.locator('.f-related__groups').textContent()) ?? '';
     expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
     await page.locator('.f-related__groups').scrollIntoViewIfNeeded();
     await screenshot(page, 'decision-map-en-laptop', { fullPage: false });
