@@ -313,6 +313,19 @@ describe('credit limit', () => {
     expect((await rep.api.post(`/api/records/order/${o.body.id}/submit`, {})).status).toBe(400);
   });
 
+  it('a role that may write orders but not read the account gets a clear refusal, not an unchecked order', async () => {
+    const put = await t.api.put('/api/meta/roles/order_clerk', {
+      label: 'Order clerk',
+      objects: { order: { create: 'all', read: 'own', update: 'own', delete: false } },
+    });
+    expect(put.status, put.text).toBe(200);
+    const clerk = await t.addUser({ roles: ['order_clerk'], name: 'Otto Clerk' });
+    const r = await clerk.api.post('/api/records/order', { account: bank, amount: 10 });
+    expect(r.status, r.text).toBe(400);
+    // Either the lookup or the credit check names the account: nothing is saved unchecked.
+    expect(r.body.error.fields.account).toBeTruthy();
+  });
+
   it('payments lower the open receivables the limit is checked against', async () => {
     const [r] = (
       await finance.api.get('/api/records/receivable', { query: { filter: JSON.stringify({ account: { eq: bank } }) } })
