@@ -32,6 +32,23 @@ describe('x-search', () => {
   });
 });
 
+describe('x-related-group', () => {
+  it('groups related lists by a picklist field of the object', () => {
+    expect(validateDocument(object({ 'x-related-group': 'status' }))).toEqual([]);
+  });
+
+  it('refuses an unknown field and a field without choices at its path', () => {
+    for (const [field, message] of [
+      ['nope', /not a field/],
+      ['name', /picklist/],
+    ] as const) {
+      const issues = validateDocument(object({ 'x-related-group': field }));
+      expect(issues.map((i) => i.path)).toEqual(['/objects/lead/x-related-group']);
+      expect(issues[0]?.message).toMatch(message);
+    }
+  });
+});
+
 describe('x-rollup over related records', () => {
   const doc = (rollup: Record<string, unknown>, type = 'number', dealExtra: Record<string, unknown> = {}) => ({
     objects: {

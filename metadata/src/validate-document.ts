@@ -120,6 +120,13 @@ class DocumentChecker {
       if (!def.properties[label] && label !== 'id') this.add(`${base}/x-label-field`, `"${label}" is not a field`);
       else if (desc && !desc.column) this.add(`${base}/x-label-field`, 'The label field must be stored in a column');
     }
+    const group = def['x-related-group'];
+    if (group !== undefined) {
+      const choices = (def.properties[group] as { enum?: unknown; type?: unknown } | undefined)?.enum;
+      if (!def.properties[group]) this.add(`${base}/x-related-group`, `"${group}" is not a field`);
+      else if (!Array.isArray(choices))
+        this.add(`${base}/x-related-group`, 'Related records are grouped by a picklist field');
+    }
     // Search fields get a trigram index (runtime/src/model/search-fields.ts): stored free text only.
     (def['x-search'] ?? []).forEach((name, i) => {
       const column = described.get(name)?.column?.base;

@@ -103,7 +103,7 @@ describe('consultative project sales (B2B)', () => {
       amount: 1,
     });
     expect(noContact.status).toBe(400);
-    expect(noContact.body.error.fields.contact).toMatch(/decision maker/);
+    expect(noContact.body.error.fields.contact_roles).toMatch(/decision maker/);
     const won = await am.patch(
       `/api/records/deal/${deal.id}`,
       { stage: 'won' },

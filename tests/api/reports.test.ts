@@ -74,8 +74,16 @@ beforeAll(async () => {
     ],
     ['Free cost fair', 0, [[500, 'won']]],
   ] as const) {
-    const r = await tenant.api.post('/api/records/campaign', { name, cost });
+    const r = await tenant.api.post('/api/records/campaign', { name });
     expect(r.status, r.text).toBe(201);
+    // A campaign's cost is its approved expense lines (the admin books one here, already approved).
+    if (cost > 0) {
+      const spend = await tenant.api.post('/api/records/expense_claim', {
+        title: `${name} spend`,
+        lines: [{ spent_on: '2025-11-01', category: 'marketing', amount: cost, campaign: r.body.id, approved: true }],
+      });
+      expect(spend.status, spend.text).toBe(201);
+    }
     for (const [amount, stage] of deals) {
       const d = await tenant.api.post('/api/records/deal', {
         name: `${name} deal`,

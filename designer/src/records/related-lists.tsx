@@ -2,8 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Link2, Plus } from 'lucide-react';
-import { fieldLabel, objectLabel } from '../i18n/pick-label';
-import type { AppMeta } from '../meta/meta-types';
+import { enumLabel, fieldLabel, objectLabel } from '../i18n/pick-label';
+import type { AppMeta, ObjectSchema } from '../meta/meta-types';
 import { useSession } from '../session/session-context';
 import { Card, DataTable, EmptyState, ErrorState, LoadingState } from '../ui';
 import { labelFieldOf } from './field-kind';
@@ -40,8 +40,9 @@ function RelatedList({
   const { tenant } = useSession();
   const schema = meta.objects[object]!;
   const label = objectLabel(object, schema, lang);
+  const group = groupFieldOf(schema);
   const columns = defaultView(schema, label)
-    .columns.filter((c) => c !== field)
+    .columns.filter((c) => c !== field && c !== group)
     .slice(0, 4);
   // Lookup columns come back as their records (a quote's account and contact), named and linked.
   const refOf = (c: string) => {
@@ -50,11 +51,17 @@ function RelatedList({
   };
   const expand = columns.filter((c) => refOf(c));
   const list = useQuery({
-    queryKey: recordKeys.list(tenant, object, { related: field, id, expand }),
+    queryKey: recordKeys.list(tenant, object, { related: field, id, expand, group }),
     queryFn: ({ signal }) =>
       records.list(
         object,
-        { filter: { [field]: { eq: id } }, limit: 10, sort: '-created_at', ...(expand.length ? { expand } : {}) },
+        {
+          filter: { [field]: { eq: id } },
+          // Grouped lists show the whole set (a deal's buying centre), ungrouped ones the latest ten.
+          limit: group ? GROUPED_LIMIT : 10,
+          sort: '-created_at',
+          ...(expand.length ? { expand } : {}),
+        },
         signal,
       ),
   });
@@ -82,39 +89,84 @@ function RelatedList({
         ) : (
           <ErrorState compact title={t('errors.title')} body={list.error.message} />
         )
+      ) : group && list.data.items.length > 0 ? (
+        <div className="f-related__groups">
+          {groupsOf(schema, group, list.data.items, lang, t('record.relatedUngrouped')).map((g) => (
+            <section key={g.key} className="f-related__group" aria-label={`${g.label} (${g.rows.length})`}>
+              <h4 className="f-related__group-title">
+                {g.label} <span className="f-related__group-count">{g.rows.length}</span>
+              </h4>
+              {table(g.rows, `${title}: ${g.label}`)}
+            </section>
+          ))}
+        </div>
       ) : (
-        <DataTable<RecordRow>
-          caption={title}
-          rows={list.data.items}
-          rowKey={(r) => r.id}
-          empty={
-            <EmptyState
-              compact
-              icon={<Link2 size={18} aria-hidden="true" />}
-              title={t('record.relatedEmpty', { label })}
-            />
-          }
-          columns={columns.map((c) => ({
-            key: c,
-            header: fieldLabel(schema, c, lang),
-            align: isNumericField(schema.properties?.[c]) ? 'end' : 'start',
-            render: (row: RecordRow) => {
-              const ref = refOf(c);
-              if (ref && c !== first && row[c]) return <LookupValue target={ref} value={row[c]} expanded />;
-              const text = formatValue(schema.properties?.[c], row[c], lang);
-              return c === first ? (
-                <Link className="f-list__open" to={`/o/${object}/${row.id}`}>
-                  {text || t('list.untitled')}
-                </Link>
-              ) : (
-                text
-              );
-            },
-          }))}
-        />
+        table(list.data.items, title)
       )}
     </Card>
   );
+
+  function table(rows: RecordRow[], caption: string) {
+    return (
+      <DataTable<RecordRow>
+        caption={caption}
+        rows={rows}
+        rowKey={(r) => r.id}
+        empty={
+          <EmptyState
+            compact
+            icon={<Link2 size={18} aria-hidden="true" />}
+            title={t('record.relatedEmpty', { label })}
+          />
+        }
+        columns={columns.map((c) => ({
+          key: c,
+          header: fieldLabel(schema, c, lang),
+          align: isNumericField(schema.properties?.[c]) ? 'end' : 'start',
+          render: (row: RecordRow) => {
+            const ref = refOf(c);
+            // A lookup reads as the record it names, also when it is the label (a contact role is its contact).
+            if (ref && row[c]) return <LookupValue target={ref} value={row[c]} expanded />;
+            const text = formatValue(schema.properties?.[c], row[c], lang);
+            return c === first ? (
+              <Link className="f-list__open" to={`/o/${object}/${row.id}`}>
+                {text || t('list.untitled')}
+              </Link>
+            ) : (
+              text
+            );
+          },
+        }))}
+      />
+    );
+  }
+}
+
+const GROUPED_LIMIT = 200;
+
+/** The object's `x-related-group` when it names one of its picklist fields (docs/metadata.md). */
+function groupFieldOf(schema: ObjectSchema): string | undefined {
+  const g = schema['x-related-group'];
+  return typeof g === 'string' && Array.isArray(schema.properties?.[g]?.enum) ? g : undefined;
+}
+
+/** Rows by the group field's value, in the order of its choices; rows without one last. */
+export function groupsOf(
+  schema: ObjectSchema,
+  group: string,
+  rows: RecordRow[],
+  lang: string,
+  ungrouped: string,
+): Array<{ key: string; label: string; rows: RecordRow[] }> {
+  const def = schema.properties?.[group];
+  const choices = (def?.enum ?? []).map(String);
+  const out = choices.map((v) => ({ key: v, label: enumLabel(def, v, lang), rows: [] as RecordRow[] }));
+  const none = { key: '', label: ungrouped, rows: [] as RecordRow[] };
+  for (const row of rows) {
+    const v = row[group];
+    (out.find((g) => g.key === v) ?? none).rows.push(row);
+  }
+  return [...out, none].filter((g) => g.rows.length > 0);
 }
 
 /** Lists of the records that point at this one, one card per referencing lookup field. */

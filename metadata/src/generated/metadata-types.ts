@@ -217,6 +217,10 @@ export interface ObjectDefinition {
    */
   'x-timeline'?: boolean;
   /**
+   * A picklist field of this object: where its records are listed as related records of another one (a deal's contact roles on the deal page), they are grouped by this field, in the order of its choices.
+   */
+  'x-related-group'?: string;
+  /**
    * Audit trail settings of the object's records: retainDays keeps history entries that many days (older ones are purged by the retention job); without it history is kept forever.
    */
   'x-audit'?: {

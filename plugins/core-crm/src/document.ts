@@ -4,6 +4,7 @@ import { dashboards } from './dashboards';
 import { forms } from './forms';
 import { contract, order, payment, receivable } from './objects/contracts';
 import { activity, campaign, caseComment, serviceCase, survey } from './objects/engagement';
+import { expenseClaim, expenseLine } from './objects/expenses';
 import { account, contact, deal, lead } from './objects/sales';
 import { price_list, price_list_entry, product, quote, quote_line } from './objects/quotes';
 import { reports } from './reports';
@@ -37,6 +38,8 @@ export function coreCrmDocument(): Omit<MetadataDocument, 'version'> {
       survey,
       survey_response: surveyResponse,
       activity,
+      expense_claim: expenseClaim,
+      expense_line: expenseLine,
     },
     roles,
     workflows,

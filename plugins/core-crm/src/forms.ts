@@ -93,6 +93,14 @@ export const forms: Record<string, Form> = {
     ['Campaign', ['name', 'type', 'status', 'start_on', 'end_on', 'leads_target']],
     ['Money', ['budget', 'cost', 'revenue', 'won_deals', 'roi', 'description']],
   ]),
+  expense_claim: form(
+    'expense_claim',
+    [
+      ['Claim', ['number', 'title', 'purpose', 'status', 'paid_on']],
+      ['Lines', ['lines', 'total', 'line_count']],
+    ],
+    { purpose: textarea },
+  ),
   service_case: form(
     'service_case',
     [

@@ -1,6 +1,8 @@
 import { definePlugin } from '@forma/platform/plugin-api';
 import { coreCrmDocument } from './document';
 import { jobs, refreshAging } from './jobs/crm-jobs';
+import { withBookedCampaignCosts } from './expense-samples';
+import { expenseHooks } from './expense-hooks';
 import { membershipJobs } from './jobs/membership-jobs';
 import { membershipHooks } from './membership-hooks';
 import { combineHooks, productSalesHooks } from './product-sales-hooks';
@@ -20,7 +22,8 @@ const core = finishTemplate({
   label: 'Core CRM',
   version: '0.1.0',
   document: coreCrmDocument(),
-  sampleData: coreCrmSampleData(),
+  // A campaign's cost is a roll-up of approved expenses: typed costs become booked claims (expense-samples.ts).
+  sampleData: withBookedCampaignCosts(coreCrmSampleData()),
 });
 
 /** The core CRM: its metadata as the `core-crm` template, the industry templates, and the CRM's server-side work. */
@@ -40,7 +43,7 @@ export default definePlugin({
   templates: [productSalesTemplate(), projectSalesTemplate(), membershipTemplate()].map(finishTemplate),
   routes,
   jobs: [...jobs, ...membershipJobs],
-  hooks: (context) => combineHooks(membershipHooks(context), productSalesHooks(context)),
+  hooks: (context) => combineHooks(membershipHooks(context), productSalesHooks(context), expenseHooks(context)),
   // A tenant created with sample data shows aging and today's reminders at once, not after the first
   // tick (the reminders are the template's automation rules).
   async onTenantCreated(ctx, input, context) {

@@ -21,13 +21,20 @@ const g = (create: Scope, read: Scope, update: Scope, del: Scope, fields?: Grant
 });
 const readOnly = g(false, 'all', false, false);
 
+/** Finance edits an account's credit limit only. */
+const FINANCE_ACCOUNT_FIELDS: Grant['fields'] = Object.fromEntries(
+  ['name', 'industry', 'type', 'rating', 'phone', 'website', 'city', 'country', 'annual_revenue', 'employees']
+    .concat(['description', 'portal_access'])
+    .map((f) => [f, 'read' as const]),
+);
+
 export const roles = {
   sales_manager: {
     label: 'Sales manager',
     description: 'Leads a sales team: sees and changes the team’s pipeline, approves discounts and contracts.',
     'x-i18n': { 'zh-CN': { title: '销售经理' } },
     objects: {
-      account: g('all', 'all', 'subordinates', 'subordinates'),
+      account: g('all', 'all', 'subordinates', 'subordinates', { credit_limit: 'read' }),
       contact: g('all', 'all', 'subordinates', 'subordinates'),
       lead: g('all', 'all', 'subordinates', 'subordinates'),
       deal: g('all', 'subordinates', 'subordinates', 'subordinates'),
@@ -39,6 +46,9 @@ export const roles = {
       payment: readOnly,
       activity: g('all', 'subordinates', 'subordinates', 'subordinates'),
       campaign: g('all', 'all', 'all', 'own'),
+      // Expenses: their own and their team's claims; the approval workflow sets a claim's status.
+      expense_claim: g('all', 'subordinates', 'subordinates', 'own', { status: 'read' }),
+      expense_line: g('all', 'subordinates', 'subordinates', 'own', { approved: 'read' }),
       product: readOnly,
       price_list: readOnly,
       price_list_entry: readOnly,
@@ -53,7 +63,7 @@ export const roles = {
     description: 'Works their own leads, deals, quotes and activities; sees every account and contact.',
     'x-i18n': { 'zh-CN': { title: '销售代表' } },
     objects: {
-      account: g('all', 'all', 'own', false),
+      account: g('all', 'all', 'own', false, { credit_limit: 'read' }),
       contact: g('all', 'all', 'own', false),
       lead: g('all', 'own', 'own', 'own'),
       deal: g('all', 'own', 'own', false),
@@ -65,6 +75,8 @@ export const roles = {
       payment: g(false, 'own', false, false),
       activity: g('all', 'own', 'own', 'own'),
       campaign: readOnly,
+      expense_claim: g('all', 'own', 'own', 'own', { status: 'read' }),
+      expense_line: g('all', 'own', 'own', 'own', { approved: 'read' }),
       product: g(false, 'all', false, false, { cost: 'none' }),
       price_list: readOnly,
       price_list_entry: readOnly,
@@ -88,6 +100,8 @@ export const roles = {
       // Answers come from customers (the public survey page): agents read them, nobody edits them.
       survey_response: g(false, 'all', false, false),
       activity: g('all', 'own', 'own', 'own'),
+      expense_claim: g('all', 'own', 'own', 'own', { status: 'read' }),
+      expense_line: g('all', 'own', 'own', 'own', { approved: 'read' }),
       product: g(false, 'all', false, false, { cost: 'none' }),
     },
   },
@@ -96,7 +110,8 @@ export const roles = {
     description: 'Owns orders, receivables and payments; reads contracts and quotes; approves large contracts.',
     'x-i18n': { 'zh-CN': { title: '财务' } },
     objects: {
-      account: g(false, 'all', false, false),
+      // Finance sets credit limits (and nothing else of an account).
+      account: g(false, 'all', 'all', false, FINANCE_ACCOUNT_FIELDS),
       contact: readOnly,
       deal: readOnly,
       quote: readOnly,
@@ -110,6 +125,9 @@ export const roles = {
       price_list_entry: g('all', 'all', 'all', 'all'),
       campaign: readOnly,
       activity: g('all', 'own', 'own', 'own'),
+      // Finance pays approved claims (status paid, paid_on) and reads every expense line.
+      expense_claim: g('all', 'all', 'all', false),
+      expense_line: g('all', 'all', 'own', 'own', { approved: 'read' }),
     },
   },
   /**
@@ -136,6 +154,8 @@ export const roles = {
         employees: 'none',
         type: 'none',
         portal_access: 'none',
+        credit_limit: 'none',
+        open_receivables: 'none',
       }),
       contact: g(false, 'account', false, false, { birthday: 'none', primary: 'none' }),
       service_case: g('account', 'account', 'account', false, {
@@ -151,7 +171,13 @@ export const roles = {
         channel: 'read',
       }),
       case_comment: g('account', 'account', false, false),
-      order: g(false, 'account', false, false, { notes: 'none', contract: 'none', quote: 'none' }),
+      order: g(false, 'account', false, false, {
+        notes: 'none',
+        contract: 'none',
+        quote: 'none',
+        credit_exposure: 'none',
+        over_credit_limit: 'none',
+      }),
       receivable: g(false, 'account', false, false, { aging: 'none', days_overdue: 'none', contract: 'none' }),
     },
   },

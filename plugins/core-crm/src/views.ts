@@ -134,6 +134,20 @@ export const views: Record<string, View> = {
     sort: ['-start_on'],
     default: true,
   }),
+  expense_claims: view(
+    'expense_claim',
+    'Expense claims',
+    '费用报销单',
+    ['number', 'title', 'owner', 'total', 'status', 'approval_status'],
+    { sort: ['-number'], default: true },
+  ),
+  expense_lines: view(
+    'expense_line',
+    'Approved expenses',
+    '已批准费用',
+    ['spent_on', 'category', 'description', 'amount', 'account', 'campaign', 'owner'],
+    { filter: { approved: { eq: true } }, sort: ['-spent_on'] },
+  ),
   open_cases: view(
     'service_case',
     'Open cases',

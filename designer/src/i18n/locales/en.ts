@@ -356,6 +356,7 @@ export const en = {
     historyUnavailable: 'History is not available yet.',
     relatedEmpty: 'No {{label}} point to this record.',
     relatedNone: 'No other objects refer to this one.',
+    relatedUngrouped: 'Not set',
     created_action: 'created',
     updated_action: 'updated',
     deleted_action: 'deleted',

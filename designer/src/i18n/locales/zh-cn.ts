@@ -352,6 +352,7 @@ export const zhCN: Translations = {
     historyUnavailable: '历史记录暂不可用。',
     relatedEmpty: '没有{{label}}关联到此记录。',
     relatedNone: '没有其他对象引用此对象。',
+    relatedUngrouped: '未设置',
     created_action: '创建了',
     updated_action: '更新了',
     deleted_action: '删除了',

@@ -1,5 +1,6 @@
 import {
   autonumber,
+  bool,
   children,
   date,
   type Field,
@@ -78,6 +79,10 @@ export const order: Field = object(
     ),
     amount: money('Amount', '订单金额', { minimum: 0 }),
     notes: textarea('Notes', '备注'),
+    // Set on every save by the script order_credit_check from the account (never typed): what the
+    // account owes plus this order, against its credit limit.
+    credit_exposure: money('Credit exposure', '信用占用'),
+    over_credit_limit: bool('Over credit limit', '超出信用额度', { default: false }),
   },
   ['account', 'amount'],
 );

@@ -106,7 +106,12 @@ export const campaign: Field = object(
     start_on: date('Start', '开始日期'),
     end_on: date('End', '结束日期'),
     budget: money('Budget', '预算', { minimum: 0 }),
-    cost: money('Actual cost', '实际成本', { minimum: 0 }),
+    // Actual cost: the campaign's approved expense lines (objects/expenses.ts), never typed.
+    cost: relatedRollup(
+      { object: 'expense_line', via: 'campaign', op: 'sum', field: 'amount', filter: { approved: { eq: true } } },
+      'Actual cost',
+      '实际成本',
+    ),
     // Attributed revenue: kept current from the campaign's won deals (a roll-up, read-only).
     revenue: relatedRollup(
       { object: 'deal', via: 'campaign', op: 'sum', field: 'amount', filter: { stage: { eq: 'won' } } },

@@ -98,6 +98,14 @@ export const account: Field = object(
       '最近活动日期',
       { type: 'string', format: 'date' },
     ),
+    // Orders that would take the open receivables above the limit need finance's approval
+    // (workflow order_credit_approval); no limit means none is checked.
+    credit_limit: money('Credit limit', '信用额度', { minimum: 0 }),
+    open_receivables: relatedRollup(
+      { object: 'receivable', via: 'account', op: 'sum', field: 'balance', filter: { balance: { gt: 0 } } },
+      'Open receivables',
+      '未结应收',
+    ),
   },
   ['name'],
 );

@@ -9,6 +9,7 @@ import {
   money,
   object,
   percent,
+  relatedRollup,
   rollup,
   select,
   text,
@@ -16,6 +17,16 @@ import {
 } from '../fields';
 import { DEMO_PASSWORD } from '../sample-data';
 import { addFields, compose, template } from './compose';
+import {
+  competitor,
+  dealCompetitor,
+  dealContactRole,
+  LOSS_REASONS,
+  projectSalesAutomations,
+  projectSalesReports,
+  projectSalesScripts,
+  serviceContract,
+} from './project-sales-objects';
 
 /** Consultative stages of a B2B project sale, with their win probability. */
 export const PROJECT_STAGES = [
@@ -64,7 +75,12 @@ export function projectSalesTemplate(): TemplateDocument {
         },
         ['contract', 'name', 'amount'],
       ),
+      deal_contact_role: dealContactRole,
+      competitor,
+      deal_competitor: dealCompetitor,
+      service_contract: serviceContract,
     },
+    automations: projectSalesAutomations,
     scripts: {
       milestone_invoiced: {
         object: 'milestone',
@@ -72,14 +88,25 @@ export function projectSalesTemplate(): TemplateDocument {
         label: 'Only accepted milestones are invoiced',
         code: "if (record.status === 'invoiced' && old && old.status !== 'accepted' && old.status !== 'invoiced') error('status', 'The customer must accept the milestone before it is invoiced');",
       },
-      deal_contracting_needs_contact: {
-        object: 'deal',
-        event: 'validate',
-        label: 'Contracting needs a decision maker',
-        code: "if (['contracting', 'won'].includes(record.stage) && !record.contact) error('contact', 'Name the decision maker before contracting');",
-      },
+      ...projectSalesScripts,
     },
     views: {
+      service_renewals: {
+        object: 'service_contract',
+        label: 'Service contracts to renew',
+        columns: ['number', 'name', 'account', 'renewal_on', 'annual_value', 'status'],
+        filter: { status: { in: ['active', 'renewal_due'] } },
+        sort: ['renewal_on'],
+        'x-i18n': { 'zh-CN': { title: '待续约服务合同' } },
+      },
+      competitors: {
+        object: 'competitor',
+        label: 'Competitors',
+        columns: ['name', 'website', 'strengths', 'weaknesses'],
+        sort: ['name'],
+        default: true,
+        'x-i18n': { 'zh-CN': { title: '竞争对手' } },
+      },
       milestones_due: {
         object: 'milestone',
         label: 'Milestones to deliver',
@@ -105,6 +132,25 @@ export function projectSalesTemplate(): TemplateDocument {
     '预期收入',
     { type: 'number', 'x-kind': 'currency' },
   );
+  // The buying centre and the competition are line items of the deal: its page lists them.
+  addFields(doc, 'deal', {
+    contact_roles: children('deal_contact_role', 'deal', 'Contact roles', '联系人角色'),
+    competitors: children('deal_competitor', 'deal', 'Competitors', '竞争对手'),
+    lost_to: lookup('competitor', 'Lost to', '输给'),
+  });
+  // Loss reasons are a picklist here (a report counts them); the core form rules still show and
+  // require the reason when the deal is lost.
+  deal.properties.lost_reason = select('Loss reason', '输单原因', LOSS_REASONS);
+  addFields(doc, 'receivable', {
+    milestone: lookup('milestone', 'Milestone', '里程碑'),
+  });
+  addFields(doc, 'milestone', {
+    invoiced_amount: relatedRollup(
+      { object: 'receivable', via: 'milestone', op: 'sum', field: 'amount' },
+      'Invoiced amount',
+      '已开票金额',
+    ),
+  });
   addFields(doc, 'contract', {
     milestones: children('milestone', 'contract', 'Milestones', '里程碑'),
     milestones_total: rollup('milestones', 'sum', 'amount', 'Milestones total', '里程碑合计'),
@@ -120,13 +166,34 @@ export function projectSalesTemplate(): TemplateDocument {
   };
   const views = doc.views as unknown as Record<string, { filter?: unknown }>;
   views.pipeline!.filter = { stage: { nin: ['won', 'lost'] } };
+  // New objects follow the grants of what they belong to: milestones and service contracts the
+  // contract's, the deal's line items the deal's; competitors are reference data the sales floor keeps.
   for (const role of Object.values(doc.roles as unknown as Record<string, { objects: Record<string, unknown> }>)) {
-    const grant = role.objects.contract as { fields?: unknown } | undefined;
-    if (grant) {
+    const scopesOf = (object: string) => {
+      const grant = role.objects[object] as { fields?: unknown } | undefined;
+      if (!grant) return undefined;
       const { fields: _fields, ...scopes } = grant;
-      role.objects.milestone = scopes;
+      return scopes;
+    };
+    const contractScopes = scopesOf('contract');
+    if (contractScopes) role.objects.milestone = contractScopes;
+    if (contractScopes) role.objects.service_contract = contractScopes;
+    const dealScopes = scopesOf('deal');
+    if (dealScopes) {
+      role.objects.deal_contact_role = dealScopes;
+      role.objects.deal_competitor = dealScopes;
+      const edits = (dealScopes as { update?: unknown }).update !== false;
+      role.objects.competitor = edits
+        ? { create: 'all', read: 'all', update: 'all', delete: false }
+        : { create: false, read: 'all', update: false, delete: false };
     }
   }
+  const portal = (
+    doc.roles as unknown as Record<string, { objects: Record<string, { fields?: Record<string, string> }> }>
+  ).portal_customer;
+  if (portal?.objects.receivable)
+    portal.objects.receivable.fields = { ...portal.objects.receivable.fields, milestone: 'none' };
+  (doc as { reports?: Record<string, unknown> }).reports = { ...doc.reports, ...projectSalesReports };
   return template({
     name: 'project-sales',
     label: 'Consultative project sales (B2B)',
@@ -162,9 +229,27 @@ export function projectSalesTemplate(): TemplateDocument {
       account: [{ _key: 'bank', _owner: '@am', name: 'Northwind Bank', industry: 'finance', type: 'prospect' }],
       contact: [
         { _key: 'cio', _owner: '@am', last_name: 'Xu', first_name: 'Ming', account: '@bank', job_title: 'CIO' },
+        { _key: 'cfo', _owner: '@am', last_name: 'Lin', first_name: 'Hua', account: '@bank', job_title: 'CFO' },
+        {
+          _key: 'arch',
+          _owner: '@am',
+          last_name: 'Zhou',
+          first_name: 'Lei',
+          account: '@bank',
+          job_title: 'Chief architect',
+        },
+      ],
+      competitor: [
+        {
+          _key: 'rival',
+          name: 'Legacy Systems Inc.',
+          strengths: 'Incumbent at most large banks; deep local references.',
+          weaknesses: 'Ageing mainframe stack; slow change requests; high licence cost.',
+        },
       ],
       deal: [
         {
+          _key: 'core',
           _owner: '@am',
           name: 'Core banking modernisation',
           account: '@bank',
@@ -172,6 +257,47 @@ export function projectSalesTemplate(): TemplateDocument {
           amount: 2400000,
           stage: 'solution',
           close_on: '2030-06-30',
+        },
+      ],
+      // Rows of their own rather than nested lines, so the account manager owns them (and sees them).
+      deal_contact_role: [
+        {
+          _owner: '@am',
+          deal: '@core',
+          contact: '@cfo',
+          role: 'decision_maker',
+          attitude: 'neutral',
+          influence: 'high',
+        },
+        { _owner: '@am', deal: '@core', contact: '@cio', role: 'influencer', attitude: 'supporter', influence: 'high' },
+        {
+          _owner: '@am',
+          deal: '@core',
+          contact: '@arch',
+          role: 'technical_buyer',
+          attitude: 'opponent',
+          influence: 'medium',
+        },
+      ],
+      deal_competitor: [
+        {
+          _owner: '@am',
+          deal: '@core',
+          competitor: '@rival',
+          strengths: 'Runs the current core system',
+          weaknesses: 'No cloud option',
+        },
+      ],
+      service_contract: [
+        {
+          _owner: '@am',
+          name: 'Core platform support',
+          account: '@bank',
+          level: 'enterprise',
+          annual_value: 180000,
+          start_on: '2026-01-01',
+          end_on: '2030-12-31',
+          renewal_on: '2030-10-01',
         },
       ],
     },
