@@ -40,7 +40,10 @@ export default definePlugin({
     sampleData: core.sampleData,
   },
   metadata: core.document,
-  templates: [productSalesTemplate(), projectSalesTemplate(), membershipTemplate()].map(finishTemplate),
+  // Every industry template builds on the core CRM: its typed campaign costs become booked claims too.
+  templates: [productSalesTemplate(), projectSalesTemplate(), membershipTemplate()].map((t) =>
+    finishTemplate(t.sampleData ? { ...t, sampleData: withBookedCampaignCosts(t.sampleData as never) } : t),
+  ),
   routes,
   jobs: [...jobs, ...membershipJobs],
   hooks: (context) => combineHooks(membershipHooks(context), productSalesHooks(context), expenseHooks(context)),
