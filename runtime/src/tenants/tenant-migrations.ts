@@ -16,6 +16,7 @@ import { usersAdminMigration } from '../users/user-admin-migration';
 import { metaDocumentOrderMigration } from '../meta/meta-document-order-migration';
 import { integrationsMigration } from '../webhooks/integrations-migration';
 import { inboundMailMigration } from '../inbound-mail/inbound-mail-migration';
+import { idempotencyMigration } from '../records/idempotent-write';
 
 /**
  * System tables inside every tenant schema, applied in order to new tenants and to existing ones at
@@ -124,4 +125,6 @@ export const tenantMigrations: Migration[] = [
   surveyInvitationsMigration,
   // The customer portal: sign-in links, portal sessions, sign-in requests (portal/portal-migration.ts).
   portalMigration,
+  // Idempotency keys of record writes: a retried write applies once (records/idempotent-write.ts).
+  idempotencyMigration,
 ];
