@@ -91,7 +91,9 @@ export function BriefcaseRecordPage() {
   return (
     <Page>
       <p>
-        <Link to="/briefcase">← {t('briefcase.back')}</Link>
+        <Link className="f-briefcase__back" to="/briefcase">
+          ← {t('briefcase.back')}
+        </Link>
       </p>
       <PageHeader
         title={creating ? t('briefcase.newTitle', { object: label }) : recordName(meta, object, values, label)}

@@ -54,7 +54,9 @@ export function ConflictPage() {
   return (
     <Page>
       <p>
-        <Link to="/briefcase">← {t('briefcase.back')}</Link>
+        <Link className="f-briefcase__back" to="/briefcase">
+          ← {t('briefcase.back')}
+        </Link>
       </p>
       <PageHeader title={t('briefcase.conflictHeading', { record: name })} subtitle={label} />
       <p>{t('briefcase.conflictIntro')}</p>
