@@ -46,6 +46,7 @@ export function BriefcasePage() {
   const waiting = view.outbox.filter((i) => i.status === 'pending');
   const attention = view.outbox.filter((i) => i.status !== 'pending');
   const queuedKeys = new Set(view.outbox.map((i) => `${i.object}/${i.id}`));
+  const troubled = new Set(attention.map((i) => `${i.object}/${i.id}`));
   const when = (iso: string | undefined) =>
     iso ? new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '';
 
@@ -182,7 +183,11 @@ export function BriefcasePage() {
                         {displayValue(meta, object, f, r.local[f], view.records, lang, t)}
                       </span>
                     ))}
-                    {(r.pending || queuedKeys.has(r.key)) && <Badge tone="warning">{t('briefcase.pending')}</Badge>}
+                    {troubled.has(r.key) ? (
+                      <Badge tone="warning">{t('briefcase.attention')}</Badge>
+                    ) : (
+                      (r.pending || queuedKeys.has(r.key)) && <Badge tone="warning">{t('briefcase.pending')}</Badge>
+                    )}
                   </Link>
                 </li>
               ))}

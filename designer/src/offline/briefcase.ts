@@ -220,7 +220,17 @@ async function sendUpdate(api: ApiClient, item: OutboxItem, fields: Fields, vers
  * request, based on the server's version); fields both changed wait for the rep. A refusal
  * (validation, permission, approval lock, record gone) stays in the outbox with its reason.
  */
-export async function syncOutbox(api: ApiClient): Promise<SyncResult> {
+let running: Promise<SyncResult> | null = null;
+
+export function syncOutbox(api: ApiClient): Promise<SyncResult> {
+  // One replay at a time per page: "sync now" during the automatic sync joins it.
+  running ??= replay(api).finally(() => {
+    running = null;
+  });
+  return running;
+}
+
+async function replay(api: ApiClient): Promise<SyncResult> {
   const d = briefcaseDb();
   const result: SyncResult = { sent: 0, conflicts: 0, refused: 0, offline: false };
   const pending = await d.outbox.where('status').equals('pending').sortBy('seq');

@@ -23,9 +23,11 @@ export function OfflineStatus() {
   const view = useBriefcase();
   const toast = useToast();
   const waiting = view?.outbox.filter((i) => i.status === 'pending').length ?? 0;
-  const wasOnline = useRef(online);
+  // Starts "offline" so an app opened online with changes still queued sends them at once.
+  const wasOnline = useRef(false);
 
   useEffect(() => {
+    if (!view) return;
     const back = online && !wasOnline.current;
     wasOnline.current = online;
     if (!back || !waiting) return;
@@ -39,7 +41,7 @@ export function OfflineStatus() {
           });
       })
       .catch(() => undefined);
-  }, [online, waiting, api, meta, session, t, toast]);
+  }, [online, view, waiting, api, meta, session, t, toast]);
 
   const label = [
     t('briefcase.nav'),
