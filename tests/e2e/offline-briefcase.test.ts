@@ -274,6 +274,8 @@ describe('offline briefcase and sync on a phone', { timeout: 300_000 }, () => {
       const problems = page.getByTestId('briefcase-problem');
       await expect.poll(() => problems.count()).toBe(2);
       await page.getByText(new RegExp(`${tx.refused}\\s*Cold lead ${tag}`)).waitFor();
+      // The reason names the field in the reader's language.
+      await problems.getByText(new RegExp(`^${tx.amount}[:：]\\s*\\S`)).waitFor();
       await screenshot(page, `offline-sync-attention-phone-${lang.toLowerCase()}`);
 
       await page.getByRole('link', { name: tx.resolve }).click();

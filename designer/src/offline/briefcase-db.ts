@@ -48,7 +48,7 @@ export interface OutboxItem {
   createdAt: string;
   /** Set once the item has gone out: its key may then be known to the server, so it is never reused for other content. */
   sentAt?: string;
-  error?: { code: string; message: string; fields?: Record<string, string> };
+  error?: { code: string; message: string; fields?: Record<string, string>; details?: Record<string, unknown> };
   /** A conflicting edit: the server's record now, and the fields both sides changed. */
   conflict?: { server: Fields; fields: FieldConflict[]; merged: Fields };
 }

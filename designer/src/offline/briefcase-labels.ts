@@ -1,7 +1,9 @@
 import type { TFunction } from 'i18next';
+import { ApiError, type ApiErrorCode } from '../api/api-error';
+import { apiErrorText, translatedFieldErrors } from '../i18n/error-text';
 import { enumLabel, fieldLabel } from '../i18n/pick-label';
 import type { AppMeta } from '../meta/meta-types';
-import type { BriefcaseRecord, Fields } from './briefcase-db';
+import type { BriefcaseRecord, Fields, OutboxItem } from './briefcase-db';
 
 /** A record's name: its label field, else its first text value; never its id. */
 export function recordName(meta: AppMeta, object: string, fields: Fields, fallback: string): string {
@@ -40,3 +42,25 @@ export function displayValue(
 }
 
 export { fieldLabel };
+
+/**
+ * Why the server refused a queued change, in the reader's language where the server sent codes:
+ * one line per field ("Amount: Must be at least 0"), else the server's message.
+ */
+export function refusalLines(meta: AppMeta, item: OutboxItem, lang: string, t: TFunction): string[] {
+  const e = item.error;
+  if (!e) return [];
+  const err = new ApiError(e.code as ApiErrorCode, e.message, {
+    ...(e.fields ? { fields: e.fields } : {}),
+    ...(e.details ? { details: e.details } : {}),
+  });
+  const schema = meta.objects[item.object];
+  const fields = translatedFieldErrors(t, err, {
+    locale: lang,
+    enumLabel: (f, v) => enumLabel(schema?.properties?.[f], v, lang),
+  });
+  const lines = Object.entries(fields ?? {}).map(([f, m]) =>
+    t('briefcase.fieldError', { field: fieldLabel(schema, f, lang), message: m }),
+  );
+  return lines.length ? lines : [apiErrorText(t, err)];
+}

@@ -9,7 +9,7 @@ import { useAppMeta } from '../meta/use-app-meta';
 import { useSession } from '../session/session-context';
 import { Badge, Button, Card, EmptyState, LoadingState, Page, PageHeader, useToast } from '../ui';
 import { BRIEFCASE_LIMITS, briefcaseObjects, discardItem, refreshBriefcase, syncOutbox } from './briefcase';
-import { displayValue, recordName } from './briefcase-labels';
+import { displayValue, recordName, refusalLines } from './briefcase-labels';
 import { useBriefcase, useOnline } from './use-briefcase';
 import './briefcase.css';
 
@@ -129,13 +129,9 @@ export function BriefcasePage() {
                 ) : (
                   <>
                     <strong>{t('briefcase.refusedTitle', { record: name(item.object, item.id) })}</strong>
-                    <p className="f-briefcase__reason">{item.error?.message}</p>
-                    {Object.entries(item.error?.fields ?? {}).map(([f, m]) => (
-                      <p key={f} className="f-briefcase__reason">
-                        {t('briefcase.fieldError', {
-                          field: meta.objects[item.object]?.properties?.[f]?.title ?? f,
-                          message: m,
-                        })}
+                    {refusalLines(meta, item, lang, t).map((line) => (
+                      <p key={line} className="f-briefcase__reason">
+                        {line}
                       </p>
                     ))}
                     <div className="f-briefcase__actions">

@@ -7,7 +7,7 @@ import { useAppMeta } from '../meta/use-app-meta';
 import { Badge, Button, Card, EmptyState, LoadingState, Page, PageHeader, useToast } from '../ui';
 import { isLocalId, queueCreate, queueEdit } from './briefcase';
 import type { BriefcaseRecord, Fields } from './briefcase-db';
-import { recordName } from './briefcase-labels';
+import { recordName, refusalLines } from './briefcase-labels';
 import { editableFields, inputKind, inputText, parseInput } from './field-inputs';
 import { useBriefcase } from './use-briefcase';
 
@@ -104,10 +104,9 @@ export function BriefcaseRecordPage() {
       />
       {problem && (
         <Card title={t('briefcase.refusedTitle', { record: recordName(meta, object, values, label) })}>
-          <p className="f-briefcase__reason">{problem.error?.message}</p>
-          {Object.entries(problem.error?.fields ?? {}).map(([f, m]) => (
-            <p key={f} className="f-briefcase__reason">
-              {t('briefcase.fieldError', { field: fieldLabel(schema, f, lang), message: m })}
+          {refusalLines(meta, problem, lang, t).map((line) => (
+            <p key={line} className="f-briefcase__reason">
+              {line}
             </p>
           ))}
         </Card>

@@ -172,7 +172,13 @@ export interface SyncResult {
 }
 
 function refusal(e: unknown): OutboxItem['error'] {
-  if (isApiError(e)) return { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) };
+  if (isApiError(e))
+    return {
+      code: e.code,
+      message: e.message,
+      ...(e.fields ? { fields: e.fields } : {}),
+      ...(e.details ? { details: e.details } : {}),
+    };
   return { code: 'UNEXPECTED', message: e instanceof Error ? e.message : String(e) };
 }
 
