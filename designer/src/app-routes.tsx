@@ -17,6 +17,9 @@ import { SurveyPage } from './public/survey-page';
 import { PortalApp } from './portal/portal-app';
 import { RequireAdmin, RequireSession } from './session/require-session';
 import { AppShell } from './shell/app-shell';
+import { BriefcasePage } from './offline/briefcase-page';
+import { BriefcaseRecordPage } from './offline/briefcase-record-page';
+import { ConflictPage } from './offline/conflict-page';
 
 /**
  * One bundle, two apps: the end-user app at `/` and the designer under `/designer` (admins only).
@@ -47,6 +50,10 @@ export const appRoutes: RouteObject[] = [
       { path: 'o/:object/bin', element: <RecycleBinPage /> },
       { path: 'o/:object/:id', element: <RecordPage /> },
       { path: 'approvals', element: <ApprovalsPage /> },
+      // The phone's briefcase: records kept on the device, offline changes and their sync (docs/mobile.md).
+      { path: 'briefcase', element: <BriefcasePage /> },
+      { path: 'briefcase/conflict/:seq', element: <ConflictPage /> },
+      { path: 'briefcase/:object/:id', element: <BriefcaseRecordPage /> },
       {
         path: 'designer',
         element: (

@@ -8,6 +8,7 @@ import { createQueryClient } from './api/query-client';
 import { App } from './app';
 import { createI18n } from './i18n/i18n';
 import { resolveLocale } from './i18n/locale-preference';
+import { withOfflineSession } from './offline/offline-api';
 import { browserStore } from './i18n/use-locale';
 
 const root = document.getElementById('root');
@@ -19,7 +20,7 @@ document.documentElement.lang = i18n.language;
 
 createRoot(root).render(
   <StrictMode>
-    <App i18n={i18n} api={createApiClient()} queryClient={createQueryClient()} />
+    <App i18n={i18n} api={withOfflineSession(createApiClient())} queryClient={createQueryClient()} />
   </StrictMode>,
 );
 

@@ -19,6 +19,12 @@ export type { NewUser, UserPatch } from './users/user-service';
 export type { PublicUser } from './users/user-row';
 export type { Delivery, ImportRow, InviteInput } from './users/user-admin-service';
 export type { Logger } from './logger';
+export {
+  parseIdempotencyKey,
+  withIdempotencyKey,
+  type KeyedAnswer,
+  type KeyedWrite,
+} from './records/idempotent-write';
 export { runInUnitOfWork, type TxCtx, type UnitOfWork } from './tx/unit-of-work';
 export type { ActionHook, FilterHook, HookBus } from './events/hook-bus';
 export type { Outbox, OutboxHandler } from './events/outbox';

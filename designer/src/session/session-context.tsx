@@ -3,6 +3,11 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useM
 import { useApi } from '../api/api-context';
 import { type ApiError, isApiError } from '../api/api-error';
 import { authApi, type LoginInput, type Session } from '../api/auth-api';
+import { wipeBriefcase } from '../offline/briefcase-db';
+
+/** The briefcase leaves with the user (docs/mobile.md); a device without IndexedDB has none. */
+const wipeDevice = () =>
+  typeof indexedDB === 'undefined' ? Promise.resolve() : wipeBriefcase().catch(() => undefined);
 
 export type SessionState =
   | { status: 'loading' }
@@ -49,6 +54,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       api.onUnauthenticated(() => {
         setState((s) => (s.status === 'signedIn' ? { status: 'signedOut', expired: true } : s));
         queryClient.clear();
+        void wipeDevice();
       }),
     [api, queryClient],
   );
@@ -65,7 +71,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   );
 
   const logout = useCallback(async () => {
-    await auth.logout();
+    try {
+      await auth.logout();
+    } finally {
+      await wipeDevice();
+    }
     queryClient.clear();
     setState({ status: 'signedOut' });
   }, [auth, queryClient]);

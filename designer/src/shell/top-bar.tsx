@@ -6,6 +6,8 @@ import { GlobalSearch } from '../search/global-search';
 import { LanguageSwitch } from './language-switch';
 import { NotificationsBell } from './notifications-bell';
 import { UserMenu } from './user-menu';
+import { OfflineStatus } from '../offline/offline-status';
+import '../offline/briefcase.css';
 import { tenantDisplayName } from '../api/auth-api';
 
 export function TopBar({ onOpenNav }: { onOpenNav?: (() => void) | undefined }) {
@@ -27,6 +29,7 @@ export function TopBar({ onOpenNav }: { onOpenNav?: (() => void) | undefined }) 
         <GlobalSearch />
       </div>
       <div className="f-topbar__end">
+        <OfflineStatus />
         <LanguageSwitch />
         <NotificationsBell />
         <span className="f-topbar__divider" aria-hidden="true" />

@@ -1,4 +1,13 @@
-import { allowDuplicates, badRequest, type ListOptions, MAX_LIMIT } from '@forma/runtime';
+import {
+  allowDuplicates,
+  badRequest,
+  type Ctx,
+  type ListOptions,
+  MAX_LIMIT,
+  parseIdempotencyKey,
+  withIdempotencyKey,
+  type KeyedWrite,
+} from '@forma/runtime';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { bearer, errors, noContent } from '../http/schemas';
 import type { TypeProvider } from '../http/type-provider';
@@ -109,10 +118,46 @@ const writeQuery = {
   },
 } as const;
 
+const idempotencyKey = {
+  type: 'string',
+  description:
+    'Names this write so a retry applies it once (docs/records.md, Writes): the same key again answers the first answer ' +
+    '(header Idempotent-Replayed: true); the same key with another body is refused with 409',
+} as const;
+
 const ifMatch = {
   type: 'object',
-  properties: { 'if-match': { type: 'string', maxLength: 40, description: 'The version read, e.g. "3"' } },
+  properties: {
+    'if-match': { type: 'string', maxLength: 40, description: 'The version read, e.g. "3"' },
+    'idempotency-key': idempotencyKey,
+  },
 } as const;
+
+const createHeaders = { type: 'object', properties: { 'idempotency-key': idempotencyKey } } as const;
+
+/**
+ * Runs a record write, once per Idempotency-Key when the request names one (runtime's
+ * withIdempotencyKey stores the answer in the write's transaction); without a key, just the write.
+ */
+async function keyedWrite(
+  ctx: Ctx,
+  header: string | undefined,
+  request: KeyedWrite,
+  reply: FastifyReply,
+  write: (ctx: Ctx) => Promise<Record<string, unknown>>,
+  status: number,
+) {
+  const key = parseIdempotencyKey(header);
+  if (key === undefined) {
+    const r = await write(ctx);
+    etag(reply, r);
+    return reply.status(status).send(r);
+  }
+  const answer = await withIdempotencyKey(ctx, key, request, async (tx) => ({ status, body: await write(tx) }));
+  if (answer.replayed) reply.header('idempotent-replayed', 'true');
+  etag(reply, answer.body);
+  return reply.status(answer.status).send(answer.body);
+}
 
 /** `If-Match: 3`, `"3"` or `W/"3"` → 3; absent → undefined. */
 export function parseIfMatch(header: string | undefined): number | undefined {
@@ -175,6 +220,7 @@ export async function recordRoutes(fastify: FastifyInstance) {
         summary: 'Create a record (with its line items)',
         security: bearer,
         params: objectParams,
+        headers: createHeaders,
         body: anyBody,
         response: { 201: record, ...errors(400, 401, 403, 404, 409, 413, 422) },
       },
@@ -182,10 +228,15 @@ export async function recordRoutes(fastify: FastifyInstance) {
     async (request, reply) => {
       // ?allowDuplicates=true skips the duplicate rules' 409 (records-io, docs/records-io.md).
       const dup = (request.query as { allowDuplicates?: string } | undefined)?.allowDuplicates === 'true';
-      const ctx = dup ? allowDuplicates(request.ctx) : request.ctx;
-      const created = await records().create(ctx, request.params.object, request.body);
-      etag(reply, created);
-      return reply.status(201).send(created);
+      const { object } = request.params;
+      return keyedWrite(
+        dup ? allowDuplicates(request.ctx) : request.ctx,
+        request.headers['idempotency-key'],
+        { method: 'POST', object, body: request.body },
+        reply,
+        (ctx) => records().create(ctx, object, request.body),
+        201,
+      );
     },
   );
 
@@ -239,15 +290,21 @@ export async function recordRoutes(fastify: FastifyInstance) {
     },
     async (request, reply) => {
       const version = parseIfMatch(request.headers['if-match']);
-      const r = await records().update(
+      const { object, id } = request.params;
+      return keyedWrite(
         request.ctx,
-        request.params.object,
-        request.params.id,
-        request.body,
-        writeOptions(version, request.query.override),
+        request.headers['idempotency-key'],
+        {
+          method: 'PATCH',
+          object,
+          id,
+          ...(version === undefined ? {} : { version }),
+          body: { body: request.body, override: request.query.override ?? null },
+        },
+        reply,
+        (ctx) => records().update(ctx, object, id, request.body, writeOptions(version, request.query.override)),
+        200,
       );
-      etag(reply, r);
-      return r;
     },
   );
 

@@ -17,6 +17,7 @@ import { usersAdminMigration } from '../users/user-admin-migration';
 import { metaDocumentOrderMigration } from '../meta/meta-document-order-migration';
 import { integrationsMigration } from '../webhooks/integrations-migration';
 import { inboundMailMigration } from '../inbound-mail/inbound-mail-migration';
+import { idempotencyMigration } from '../records/idempotent-write';
 
 /**
  * System tables inside every tenant schema, applied in order to new tenants and to existing ones at
@@ -127,4 +128,6 @@ export const tenantMigrations: Migration[] = [
   portalMigration,
   // Images print templates draw: the company logo (documents/document-images.ts).
   documentImagesMigration,
+  // Idempotency keys of record writes: a retried write applies once (records/idempotent-write.ts).
+  idempotencyMigration,
 ];
