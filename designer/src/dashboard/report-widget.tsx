@@ -1,10 +1,10 @@
 import { useTranslation } from 'react-i18next';
-import { itemLabel } from '../i18n/pick-label';
+import { enumLabel, itemLabel } from '../i18n/pick-label';
 import { useLocale } from '../i18n/use-locale';
 import type { AppMeta } from '../meta/meta-types';
 import { Card, ErrorState, LoadingState } from '../ui';
 import { ChartCard } from './dashboard-charts';
-import { reportPoints } from './report-points';
+import { fieldAt, reportPoints } from './report-points';
 import './home-dashboard.css';
 import { type DashboardWidget, type ReportNarrowing, type ReportRun, useReportRun } from './reports-api';
 
@@ -71,6 +71,15 @@ export function ReportRunView({
   const noteLine = note ? <p className="f-report-note">{note}</p> : null;
   const ageLabel = (b: string) => (AGE_KEYS[b] ? t(`dashboard.${AGE_KEYS[b]}`) : t('homeDashboard.days', { range: b }));
   const data = run.data;
+  // People read names: a lookup's label, a picklist value's label in their language.
+  const cell = (c: ReportRun['columns'][number], row: ReportRun['rows'][number]): string => {
+    if (row[`${c.key}_hidden`] === true) return t('dashboard.hiddenGroup');
+    const v = row[`${c.key}_label`] ?? row[c.key];
+    if (v === null || v === undefined) return '—';
+    const field = c.role === 'group' && !c.bucket && c.field && data ? fieldAt(meta, data.object, c.field) : undefined;
+    if (field?.enum) return enumLabel(field, String(v), locale);
+    return typeof v === 'number' ? new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(v) : String(v);
+  };
   if (chart === 'table') {
     return (
       <Card title={title} className={className}>
@@ -97,11 +106,7 @@ export function ReportRunView({
                   // biome-ignore lint/suspicious/noArrayIndexKey: report rows have no id; their order is the report's
                   <tr key={i}>
                     {data.columns.map((c) => (
-                      <td key={c.key}>
-                        {row[`${c.key}_hidden`] === true
-                          ? t('dashboard.hiddenGroup')
-                          : String(row[`${c.key}_label`] ?? row[c.key] ?? '—')}
-                      </td>
+                      <td key={c.key}>{cell(c, row)}</td>
                     ))}
                   </tr>
                 ))}

@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { ArrowDown, ArrowLeft, ArrowUp, BarChart3, Plus, Trash2, Upload } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, Navigate, useParams, useSearchParams } from 'react-router';
 import { ConditionBuilder } from '../../conditions/condition-builder';
 import { ReportRunView } from '../../dashboard/report-widget';
 import { useReportsApi } from '../../dashboard/reports-api';
@@ -60,6 +60,8 @@ export function ReportBuilderPage() {
     );
   const name = routeName ?? params.get('name') ?? '';
   const stored = (meta.data.reports?.[name] ?? undefined) as ReportDefinition | undefined;
+  // A new report, once published, has its own address (the metadata refetched after publishing holds it).
+  if (!routeName && stored) return <Navigate to={`/designer/reports/${name}/build`} replace />;
   const object = params.get('object') ?? Object.keys(meta.data.objects)[0] ?? '';
   return (
     <Builder
@@ -101,7 +103,6 @@ function Builder({
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const toast = useToast();
-  const navigate = useNavigate();
   const session = useSession();
   const reportsApi = useReportsApi();
   const objects = doc.objects as Objects;
@@ -127,7 +128,8 @@ function Builder({
   const preview = useQuery({
     queryKey: ['report-preview', session.tenant, name, debounced],
     queryFn: ({ signal }) => reportsApi.preview(JSON.parse(debounced), name, signal),
-    enabled: !localProblems,
+    // Only a settled draft is run: a run of an older one would show problems already fixed.
+    enabled: !localProblems && debounced === json,
     placeholderData: keepPreviousData,
     retry: false,
   });
@@ -526,7 +528,6 @@ function Builder({
           setDirty(false);
           setDashboard('');
           toast({ tone: 'success', title: t('reportBuilder.published') });
-          if (isNew) navigate(`/designer/reports/${name}/build`, { replace: true });
         }}
       />
     </Page>

@@ -1716,7 +1716,7 @@ export const en = {
     bucket_month: 'Month',
     bucket_quarter: 'Quarter',
     bucket_year: 'Year',
-    addGroup: 'Add group',
+    addGroup: 'Add grouping',
     measures: 'Measures',
     fn: 'Measure {{n}}',
     fn_count: 'Count of records',

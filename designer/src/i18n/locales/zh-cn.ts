@@ -1699,7 +1699,7 @@ export const zhCN: Translations = {
     bucket_month: '月',
     bucket_quarter: '季度',
     bucket_year: '年',
-    addGroup: '添加分组',
+    addGroup: '添加分组列',
     measures: '度量',
     fn: '度量 {{n}}',
     fn_count: '记录数',
