@@ -39,13 +39,13 @@ describe('report labels in the designer', { timeout: 300_000 }, () => {
     await expect.poll(() => row.textContent()).toContain('Deal');
     expect(await row.textContent()).toContain('Funnel');
     await screenshot(page, 'designer-reports-list');
-    await page.getByRole('link', { name: 'Sales funnel by stage' }).click();
+    await page.getByRole('link', { name: 'Sales funnel by stage', exact: true }).click();
 
     const reportEn = page.getByRole('textbox', { name: 'Label of the report in English' });
     const reportZh = page.getByRole('textbox', { name: 'Label of the report in Chinese' });
     expect(await reportEn.inputValue()).toBe('Sales funnel by stage');
     expect(await reportZh.inputValue()).toBe('按阶段的销售漏斗');
-    await page.getByText('A full report builder is later work.', { exact: false }).waitFor();
+    await page.getByRole('link', { name: 'Edit what it counts in the report builder' }).waitFor();
 
     // A blank English label is refused at the field, and publishing does not start.
     await reportEn.fill('');
@@ -92,7 +92,7 @@ describe('report labels in the designer', { timeout: 300_000 }, () => {
 
     // The designer screen in Chinese shows the new labels.
     await page.goto('/designer/reports');
-    await page.getByRole('link', { name: '销售阶段漏斗' }).click();
+    await page.getByRole('link', { name: '销售阶段漏斗', exact: true }).click();
     expect(await page.getByRole('textbox', { name: '商机个数的中文标签' }).inputValue()).toBe('商机个数');
     await screenshot(page, 'designer-report-labels-zh-cn', { fullPage: true });
     expect(errors).toEqual([]);

@@ -469,6 +469,12 @@ const ROUTES: Record<string, Route> = {
     expect: { admin: 200, scoped: 200, none: 404, foreign: 404 },
     call: () => ({ params: { name: 'by_name' }, body: {} }),
   },
+  'POST /api/reports/preview': {
+    expect: adminOnly(200),
+    call: () => ({
+      body: { report: { label: 'Probe', object: 'deal', aggregates: [{ fn: 'count', as: 'n' }], chart: 'table' } },
+    }),
+  },
   'GET /api/reports/{name}/export.xlsx': {
     expect: { admin: 200, scoped: 200, none: 404, foreign: 404 },
     call: () => ({ params: { name: 'by_name' } }),

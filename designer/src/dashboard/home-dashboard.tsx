@@ -2,14 +2,24 @@ import { useQueryClient } from '@tanstack/react-query';
 import { ArrowDown, ArrowUp, LayoutDashboard, Plus, Trash2 } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { itemLabel } from '../i18n/pick-label';
+import { useSearchParams } from 'react-router';
+import { fieldLabel, itemLabel } from '../i18n/pick-label';
 import { useLocale } from '../i18n/use-locale';
 import type { AppMeta } from '../meta/meta-types';
 import { useSession } from '../session/session-context';
 import { Button, Card, IconButton, LoadingState, useToast } from '../ui';
 import { DashboardCharts } from './dashboard-charts';
+import { DashboardFilterBar } from './dashboard-filter-bar';
+import { type DashboardFilters, filtersFromParams, filtersToParams, narrowingFor } from './dashboard-filters';
 import { ReportWidget } from './report-widget';
-import { type DashboardWidget, dashboardKeys, useHomeDashboard, useReportList, useReportsApi } from './reports-api';
+import {
+  type DashboardWidget,
+  type ReportRun,
+  dashboardKeys,
+  useHomeDashboard,
+  useReportList,
+  useReportsApi,
+} from './reports-api';
 import './home-dashboard.css';
 
 type EditedWidget = DashboardWidget & { label: string; key: string };
@@ -26,11 +36,22 @@ const withKeys = (widgets: Array<DashboardWidget & { label: string }>): EditedWi
  */
 export function HomeDashboard({ meta }: { meta: AppMeta | null | undefined }) {
   const { t } = useTranslation();
+  const { locale } = useLocale();
   const session = useSession();
   const home = useHomeDashboard();
   const [editing, setEditing] = useState<EditedWidget[] | null>(null);
   const dashboard = home.data?.dashboard ?? null;
   const shown = useMemo(() => withKeys(dashboard?.widgets ?? []), [dashboard]);
+  // The dashboard's filters live in the address: reloading or sharing the page keeps them.
+  const [params, setParams] = useSearchParams();
+  const filters = filtersFromParams(params);
+  const setFilters = (f: DashboardFilters) => setParams(filtersToParams(f, params), { replace: true });
+  const reports = useReportList(!!dashboard);
+  const objectOf = (report: string) => reports.data?.items.find((r) => r.name === report)?.object;
+  const widgetObjects = [
+    ...new Set((dashboard?.widgets ?? []).map((w) => objectOf(w.report)).filter(Boolean)),
+  ] as string[];
+  const today = localToday();
   if (home.isPending) return <LoadingState compact label={t('common.loading')} />;
   const widgets = editing ?? shown;
   const editButton = session.isAdmin && !editing && (
@@ -56,20 +77,69 @@ export function HomeDashboard({ meta }: { meta: AppMeta | null | undefined }) {
           onDone={() => setEditing(null)}
         />
       )}
+      {dashboard && !editing && widgets.length > 0 && (
+        <DashboardFilterBar value={filters} onChange={setFilters} objects={widgetObjects} meta={meta} />
+      )}
       {!dashboard && !editing ? (
         <DashboardCharts meta={meta} />
       ) : (
-        widgets.map((w) => (
-          <ReportWidget
-            key={w.key}
-            widget={w}
-            meta={meta}
-            className={w.width === 'full' ? 'f-home__chart f-home__wide' : 'f-home__chart'}
-          />
-        ))
+        widgets.map((w) => {
+          const object = objectOf(w.report);
+          // While editing, widgets show unfiltered: the editor arranges the dashboard everyone gets.
+          const { narrowing, pickNotApplied } = editing
+            ? { narrowing: {}, pickNotApplied: false }
+            : narrowingFor(filters, object, session.user.id, today);
+          const [pickObject = '', pickField = ''] = filters.pick.split('.');
+          const note = (run: ReportRun) => {
+            const lines: string[] = [];
+            if (narrowing.period && !run.periodField) lines.push(t('dashboardFilters.periodNotApplied'));
+            else if (narrowing.period && run.periodField)
+              lines.push(
+                t('dashboardFilters.periodOn', {
+                  field: fieldAt(meta, run.object, run.periodField, locale, t('dashboardFilters.createdAt')),
+                }),
+              );
+            if (pickNotApplied)
+              lines.push(
+                t('dashboardFilters.pickNotApplied', {
+                  field: fieldLabel(meta?.objects[pickObject], pickField, locale),
+                }),
+              );
+            return lines.join(' · ') || undefined;
+          };
+          return (
+            <ReportWidget
+              key={w.key}
+              widget={w}
+              meta={meta}
+              narrowing={narrowing}
+              note={note}
+              className={w.width === 'full' ? 'f-home__chart f-home__wide' : 'f-home__chart'}
+            />
+          );
+        })
       )}
     </>
   );
+}
+
+/** Today in the viewer's calendar (YYYY-MM-DD): "this month" is the month they are in. */
+function localToday(): string {
+  const d = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** The label of the date field a period was applied to (a path's last field; created_at by name). */
+function fieldAt(meta: AppMeta | null | undefined, object: string, path: string, locale: string, created: string) {
+  if (path === 'created_at') return created;
+  const segs = path.split('.');
+  let schema = meta?.objects[object];
+  for (const seg of segs.slice(0, -1)) {
+    const ref = schema?.properties?.[seg]?.['x-ref'];
+    schema = ref ? meta?.objects[ref] : undefined;
+  }
+  return fieldLabel(schema, segs[segs.length - 1] ?? path, locale);
 }
 
 function DashboardEditor({

@@ -31,7 +31,7 @@ export function reportPoints(
 }
 
 /** The field a group's path ends on (`account.tier` → account's tier), through the lookups' targets. */
-function fieldAt(meta: AppMeta | null | undefined, object: string, path: string) {
+export function fieldAt(meta: AppMeta | null | undefined, object: string, path: string) {
   const [first = '', ...rest] = path.split('.');
   let field = meta?.objects[object]?.properties?.[first];
   for (const seg of rest) {

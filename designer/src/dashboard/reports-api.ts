@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type {
   HomeDashboard as GeneratedHomeDashboard,
@@ -23,12 +23,24 @@ export interface DashboardDefinition {
   [key: string]: unknown;
 }
 
+/**
+ * What a dashboard's filters narrow a run to (`POST /api/reports/:name/run`, docs/analytics.md
+ * "Dashboard filters"): a filter AND-ed to the report's, and a date range on its date field.
+ */
+export interface ReportNarrowing {
+  filter?: Record<string, unknown>;
+  period?: { from?: string; to?: string };
+}
+
 /** Reports, dashboards and the home dashboard (docs/documents.md "Reports" and "Dashboards"). */
 export function reportsApi(api: ApiClient) {
   return {
     list: (signal?: AbortSignal) => api.get<{ items: ReportSummary[] }>('/api/reports', { signal }),
-    run: (name: string, signal?: AbortSignal) =>
-      api.post<ReportRun>(`/api/reports/${encodeURIComponent(name)}/run`, {}, { signal }),
+    run: (name: string, signal?: AbortSignal, narrowing: ReportNarrowing = {}) =>
+      api.post<ReportRun>(`/api/reports/${encodeURIComponent(name)}/run`, narrowing, { signal }),
+    /** An unsaved report (admins): checked as publishing would check it, run like a saved one. */
+    preview: (report: unknown, name: string, signal?: AbortSignal) =>
+      api.post<ReportRun>('/api/reports/preview', { report, name }, { signal }),
     home: (signal?: AbortSignal) => api.get<{ dashboard: HomeDashboard | null }>('/api/dashboards/home', { signal }),
     /** The stored definition (admins), so a save keeps what the editor does not show (translations, description). */
     definition: async (name: string): Promise<DashboardDefinition | undefined> => {
@@ -47,7 +59,8 @@ export function useReportsApi() {
 export const dashboardKeys = {
   home: (tenant: string, user: string) => ['records', tenant, 'home-dashboard', user] as const,
   reports: (tenant: string, user: string) => ['records', tenant, 'reports', user] as const,
-  run: (tenant: string, user: string, name: string) => ['records', tenant, 'report-run', user, name] as const,
+  run: (tenant: string, user: string, name: string, narrowing = '') =>
+    ['records', tenant, 'report-run', user, name, narrowing] as const,
 };
 
 export function useHomeDashboard() {
@@ -56,12 +69,15 @@ export function useHomeDashboard() {
   return useQuery({ queryKey: dashboardKeys.home(tenant, user.id), queryFn: ({ signal }) => reports.home(signal) });
 }
 
-export function useReportRun(name: string) {
+export function useReportRun(name: string, narrowing?: ReportNarrowing) {
   const reports = useReportsApi();
   const { tenant, user } = useSession();
+  const key = narrowing && (narrowing.filter || narrowing.period) ? JSON.stringify(narrowing) : '';
   return useQuery({
-    queryKey: dashboardKeys.run(tenant, user.id, name),
-    queryFn: ({ signal }) => reports.run(name, signal),
+    queryKey: dashboardKeys.run(tenant, user.id, name, key),
+    queryFn: ({ signal }) => reports.run(name, signal, narrowing),
+    // Changing a dashboard filter keeps the chart until the narrowed run arrives.
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -10,6 +10,7 @@ export { ObjectEditorPage } from './objects/object-editor-page';
 export { ObjectsPage } from './objects/objects-page';
 export { PermissionsPage } from './permissions/permissions-page';
 export { ReportLabelsPage, ReportsPage } from './reports/reports-page';
+export { ReportBuilderPage } from './reports/report-builder-page';
 export { ScriptsPage } from './scripts/scripts-page';
 export { TemplatesPage } from './templates/templates-page';
 export { UsersPage } from './users/users-page';

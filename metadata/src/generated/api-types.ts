@@ -66,7 +66,7 @@ export interface I18NMap {
   [k: string]: {} | undefined;
 }
 /**
- * `POST /api/reports/:name/run`.
+ * `POST /api/reports/:name/run` and `POST /api/reports/preview` (a draft).
  */
 export interface ReportRun {
   name: string;
@@ -79,6 +79,10 @@ export interface ReportRun {
     [k: string]: unknown | undefined;
   }[];
   truncated: boolean;
+  /**
+   * With a run's period (a dashboard's date range): the date field it was applied to; absent when not applied (a period comparison).
+   */
+  periodField?: string;
   /**
    * The column the chart plots (absent: the first measure).
    */

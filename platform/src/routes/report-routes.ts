@@ -18,6 +18,23 @@ const asOf = {
   description: 'Day aging buckets count from (default today, UTC)',
 } as const;
 
+const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+/** What a viewer narrows a run to (a dashboard's filters), on top of the report's own filter. */
+const narrowing = {
+  filter: {
+    ...anyObject,
+    description:
+      "AND-ed to the report's filter, in the records filter language (checked like it, with the caller's field security)",
+  },
+  period: {
+    type: 'object',
+    additionalProperties: false,
+    description:
+      "A date range (both days included) on the report's date field: its first date-bucketed group key, else created_at; not applied to a period comparison (the answer's periodField says where it applied)",
+    properties: { from: day, to: day },
+  },
+} as const;
+
 const summary = {
   type: 'object',
   additionalProperties: false,
@@ -70,6 +87,7 @@ const result = {
     columns: { type: 'array', items: column },
     rows: { type: 'array', items: anyObject },
     truncated: { type: 'boolean' },
+    periodField: { type: 'string', description: "The date field a run's period was applied to" },
     compare: {
       type: 'object',
       additionalProperties: false,
@@ -132,12 +150,36 @@ export async function reportRoutes(fastify: FastifyInstance) {
         summary: "Run a report with the caller's permissions: its columns and rows",
         security: bearer,
         params: nameParams,
-        body: { type: ['object', 'null'], additionalProperties: false, properties: { asOf } },
+        body: { type: ['object', 'null'], additionalProperties: false, properties: { asOf, ...narrowing } },
         response: { 200: result, ...errors(400, 401, 404) },
       },
     },
-    async (request) =>
-      reports().run(request.ctx, request.params.name, request.body?.asOf ? { asOf: request.body.asOf } : {}),
+    async (request) => reports().run(request.ctx, request.params.name, runOptions(request.body)),
+  );
+
+  app.post(
+    '/api/reports/preview',
+    {
+      onRequest: app.requireAdmin,
+      schema: {
+        tags,
+        summary: "Run an unsaved report (the report builder's live preview)",
+        description:
+          'Tenant admins only. `report` is checked exactly as publishing it would be (400 with each issue at its path; nothing is saved), then run by the same engine, with the same permissions and limits as a saved report; at most 200 rows (`truncated` says when there were more).',
+        security: bearer,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['report'],
+          properties: { report: anyObject, name: reportName, asOf, ...narrowing },
+        },
+        response: { 200: result, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { report, name, ...rest } = request.body;
+      return reports().runDraft(request.ctx, report, { ...runOptions(rest), ...(name ? { name } : {}) });
+    },
   );
 
   app.get(
@@ -198,4 +240,18 @@ export async function reportRoutes(fastify: FastifyInstance) {
     },
     async (request) => ({ dashboard: await reports().home(request.ctx) }),
   );
+}
+
+type RunBody = {
+  asOf?: string;
+  filter?: Record<string, unknown>;
+  period?: { from?: string; to?: string };
+} | null;
+
+function runOptions(body: RunBody | undefined) {
+  return {
+    ...(body?.asOf ? { asOf: body.asOf } : {}),
+    ...(body?.filter ? { filter: body.filter } : {}),
+    ...(body?.period ? { period: body.period } : {}),
+  };
 }

@@ -9,7 +9,7 @@
 import type { DashboardDefinition, ReportDefinition } from '@forma/metadata';
 import { type Clock, systemClock } from '../clock';
 import type { Ctx } from '../ctx';
-import { isAppError, notFound, validationFailed } from '../errors';
+import { forbidden, isAppError, notFound, validationFailed } from '../errors';
 import type { MetaService } from '../meta/meta-service';
 import type { FieldModel, Model, ObjectModel } from '../model/load-model';
 import { SYSTEM_TABLE } from '../model/naming';
@@ -22,7 +22,8 @@ import { applyDerived, compileReportDerived, type Row } from './report-derive';
 import { type CompareWith, changePercent, comparePeriods, type PeriodRange } from './report-periods';
 
 export interface ReportServiceDeps {
-  meta: Pick<MetaService, 'model'>;
+  /** `plan` checks a draft as publishing would (runDraft). */
+  meta: Pick<MetaService, 'model'> & Partial<Pick<MetaService, 'plan'>>;
   permissions: PermissionEngine;
   aggregates: Pick<AggregateService, 'aggregate'>;
   records: Pick<RecordService, 'list'>;
@@ -71,7 +72,24 @@ export interface ReportResult extends ReportSummary {
   truncated: boolean;
   /** With `compare`: the periods the columns cover. */
   compare?: { period: string; current: PeriodRange } & Partial<Record<CompareWith, PeriodRange>>;
+  /** With a run's `period`: the date field it was applied to (absent: not applied, e.g. a comparison). */
+  periodField?: string;
 }
+
+/**
+ * What a viewer narrows a run to on top of the report's own filter — a dashboard's filters: a
+ * filter in the records filter language (checked by the aggregate engine exactly like the report's,
+ * with the viewer's field security) and a date range on the report's date field (`periodFieldOf`).
+ */
+export interface RunOptions {
+  asOf?: string;
+  filter?: Record<string, unknown>;
+  period?: { from?: string; to?: string };
+}
+
+/** A draft's preview shows at most this many rows (the saved report's own limit still applies first). */
+export const DRAFT_PREVIEW_ROWS = 200;
+const DRAFT_NAME = 'draft';
 
 export interface HomeDashboard {
   name: string;
@@ -160,12 +178,41 @@ export class ReportService {
     return out.sort((a, b) => a.label.localeCompare(b.label));
   }
 
-  async run(ctx: Ctx, name: string, opts: { asOf?: string } = {}): Promise<ReportResult> {
+  async run(ctx: Ctx, name: string, opts: RunOptions = {}): Promise<ReportResult> {
     const model = await this.deps.meta.model(ctx);
     const def = model.document.reports?.[name];
     // A report the user may not run is as unknown to them as one that does not exist.
     if (!def || !(await this.mayRun(ctx, model, def))) throw notFound(`Unknown report: ${name}`);
-    const object = model.object(def.object);
+    return this.runDefinition(ctx, model, name, def, opts);
+  }
+
+  /**
+   * Runs an unsaved report (the designer's live preview): tenant admins only; the draft is checked
+   * exactly as publishing it would check it (400 with each issue at its path, nothing changes), then
+   * run by the same engine with the caller's permissions as a saved report, its rows capped at
+   * DRAFT_PREVIEW_ROWS (`truncated` says so).
+   */
+  async runDraft(ctx: Ctx, report: unknown, opts: RunOptions & { name?: string } = {}): Promise<ReportResult> {
+    if (!ctx.isAdmin) throw forbidden('Tenant admins only');
+    if (!this.deps.meta.plan) throw new Error('ReportService.runDraft needs meta.plan');
+    const name = opts.name ?? DRAFT_NAME;
+    await this.deps.meta.plan(ctx, { reports: { [name]: report } });
+    const def = report as ReportDefinition;
+    const model = await this.deps.meta.model(ctx);
+    if (!(await this.mayRun(ctx, model, def))) throw notFound(`Unknown object: ${def.object}`);
+    const limit = Math.min(def.limit ?? DRAFT_PREVIEW_ROWS, DRAFT_PREVIEW_ROWS);
+    return this.runDefinition(ctx, model, name, { ...def, limit }, opts);
+  }
+
+  private async runDefinition(
+    ctx: Ctx,
+    model: Model,
+    name: string,
+    saved: ReportDefinition,
+    opts: RunOptions,
+  ): Promise<ReportResult> {
+    const object = model.object(saved.object);
+    const { def, periodField } = narrowed(model, object, saved, opts);
     let groups: AggregateGroup[];
     let truncated: boolean;
     let compare: ReportResult['compare'];
@@ -215,6 +262,7 @@ export class ReportService {
       rows: limited,
       truncated: truncated || limited.length < rows.length,
       ...(compare ? { compare } : {}),
+      ...(periodField ? { periodField } : {}),
     };
   }
 
@@ -356,6 +404,49 @@ export class ReportService {
       }
     }
   }
+}
+
+const DATE_BUCKETS = new Set(['day', 'week', 'month', 'quarter', 'year']);
+
+/**
+ * The date field a dashboard's date range narrows a report on: its first group key bucketed by a
+ * date period ("deals by close month" → close_on), else the record's creation time. A comparison
+ * report has none: its periods are its own.
+ */
+export function periodFieldOf(def: ReportDefinition): string | undefined {
+  if (def.compare) return undefined;
+  return (def.groupBy ?? []).find((g) => g.bucket && DATE_BUCKETS.has(g.bucket))?.field ?? 'created_at';
+}
+
+/** The report with a run's filter and date range AND-ed to its own filter. */
+function narrowed(
+  model: Model,
+  object: ObjectModel,
+  def: ReportDefinition,
+  opts: RunOptions,
+): { def: ReportDefinition; periodField?: string } {
+  const parts: Record<string, unknown>[] = [];
+  if (def.filter) parts.push(def.filter as Record<string, unknown>);
+  if (opts.filter && Object.keys(opts.filter).length) parts.push(opts.filter);
+  let periodField: string | undefined;
+  if (opts.period && (opts.period.from || opts.period.to)) {
+    for (const [k, v] of Object.entries(opts.period))
+      if (v !== undefined && (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v))))
+        throw validationFailed('A period is given by days, YYYY-MM-DD', { [`period.${k}`]: 'A date, YYYY-MM-DD' });
+    periodField = periodFieldOf(def);
+    if (periodField) {
+      const datetime = pathTarget(model, object, periodField)?.resultKind !== 'date';
+      // `to` is the last day included: a date-time field runs to the start of the next day.
+      const next = (d: string) => new Date(Date.parse(`${d}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
+      const range: Record<string, string> = {};
+      if (opts.period.from) range.gte = datetime ? `${opts.period.from}T00:00:00.000Z` : opts.period.from;
+      if (opts.period.to) range.lt = datetime ? `${next(opts.period.to)}T00:00:00.000Z` : next(opts.period.to);
+      parts.push({ [periodField]: range });
+    }
+  }
+  const filter = parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : { and: parts };
+  const { filter: _old, ...rest } = def;
+  return { def: filter ? ({ ...rest, filter } as ReportDefinition) : def, ...(periodField ? { periodField } : {}) };
 }
 
 function summary(name: string, def: ReportDefinition): ReportSummary {

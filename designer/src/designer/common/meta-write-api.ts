@@ -1,4 +1,4 @@
-import type { ReportDefinition, WebFormDefinition } from '@forma/metadata';
+import type { DashboardDefinition, ReportDefinition, WebFormDefinition } from '@forma/metadata';
 import type { ApiClient } from '../../api/api-client';
 import type { ObjectSchema } from '../../meta/meta-types';
 
@@ -18,8 +18,10 @@ export interface MetaDocument {
   views: Section<ViewDefinition>;
   /** Automation rules (absent in documents of servers before them). */
   automations?: Section<Record<string, unknown>>;
-  /** Saved reports (`report.schema.json`); the designer edits only their labels so far. */
+  /** Saved reports (`report.schema.json`), edited by the report builder and the labels screen. */
   reports?: Section<ReportDefinition>;
+  /** Role dashboards (`dashboard.schema.json`); the report builder adds widgets to them. */
+  dashboards?: Section<DashboardDefinition>;
   /** Public web forms (`web-form.schema.json`, docs/public-forms.md). */
   webForms?: Section<WebFormDefinition>;
 }

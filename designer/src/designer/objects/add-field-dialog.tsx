@@ -49,7 +49,7 @@ export function AddFieldDialog({
   const problem = nameProblem(effectiveName, 'field', taken);
   const targets = lookupTargets(doc, draft, i18n.language);
   const effectiveTarget = target || targets[0]?.value || '';
-  const computed = kind === 'formula' || kind === 'autonumber';
+  const computed = kind === 'formula' || kind === 'autonumber' || kind === 'rollup';
 
   function reset() {
     setKind('text');

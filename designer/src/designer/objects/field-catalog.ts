@@ -1,7 +1,7 @@
 import type { FieldSchema } from '../../meta/meta-types';
 import { type FieldKind, fieldKind, valueKind } from '../../records/field-kind';
 
-/** The kinds an admin can add from the designer (roll-ups and line items come from templates). */
+/** The kinds an admin can add from the designer (line items come from templates). */
 export const ADDABLE_KINDS = [
   'text',
   'textarea',
@@ -18,6 +18,7 @@ export const ADDABLE_KINDS = [
   'multiselect',
   'lookup',
   'formula',
+  'rollup',
   'autonumber',
 ] as const satisfies readonly FieldKind[];
 
@@ -61,6 +62,9 @@ export function newField(kind: AddableKind, label: string, lookupTarget = ''): F
       return { ...base, type: 'string', format: 'uuid', 'x-ref': lookupTarget };
     case 'formula':
       return { ...base, type: 'number', 'x-formula': '' };
+    case 'rollup':
+      // Chosen in the roll-up editor: which related records, how they are counted.
+      return { ...base, type: 'integer', 'x-rollup': { object: '', via: '', op: 'count' } };
     case 'autonumber':
       return { ...base, type: 'string', 'x-autonumber': 'N-{0000}' };
   }
@@ -79,6 +83,7 @@ export interface KindSettings {
   options: boolean;
   lookup: boolean;
   formula: boolean;
+  rollup: boolean;
   autonumber: boolean;
   requirable: boolean;
 }
@@ -102,6 +107,7 @@ export function settingsFor(f: FieldSchema): KindSettings {
     options: kind === 'select' || kind === 'multiselect',
     lookup: kind === 'lookup',
     formula: kind === 'formula',
+    rollup: kind === 'rollup' && !(f['x-rollup'] as { children?: unknown } | undefined)?.children,
     autonumber: kind === 'autonumber',
     requirable: !computed && kind !== 'children',
   };
@@ -190,4 +196,51 @@ export function withI18nTitle<T extends { 'x-i18n'?: Record<string, Record<strin
   if (Object.keys(i18n).length) next['x-i18n'] = i18n;
   else delete next['x-i18n'];
   return next;
+}
+
+/** A roll-up over related records (`x-rollup: {object, via, op, field?, filter?}`, docs/metadata.md). */
+export interface RelatedRollup {
+  object: string;
+  via: string;
+  op: 'count' | 'count_distinct' | 'sum' | 'avg' | 'min' | 'max';
+  field?: string;
+  filter?: Record<string, unknown>;
+}
+export const ROLLUP_OPS: RelatedRollup['op'][] = ['count', 'sum', 'avg', 'min', 'max', 'count_distinct'];
+
+/**
+ * The field with its roll-up set, and the type the server requires for it: counts are whole
+ * numbers, averages and sums numbers, the minimum or maximum of a date that date (`childField`:
+ * the aggregated field of the child object).
+ */
+export function withRollup(f: FieldSchema, r: RelatedRollup, childField: FieldSchema | undefined): FieldSchema {
+  const { type: _t, format: _f, 'x-rollup': _r, 'x-scale': scale, ...rest } = f;
+  const rollup: RelatedRollup = {
+    object: r.object,
+    via: r.via,
+    op: r.op,
+    ...(r.op !== 'count' && r.field ? { field: r.field } : {}),
+    ...(r.filter && Object.keys(r.filter).length ? { filter: r.filter } : {}),
+  };
+  const childKind = childField ? valueKind(childField) : undefined;
+  if (r.op === 'count' || r.op === 'count_distinct') return { ...rest, type: 'integer', 'x-rollup': rollup };
+  if ((r.op === 'min' || r.op === 'max') && (childKind === 'date' || childKind === 'datetime'))
+    return { ...rest, type: 'string', format: childKind === 'date' ? 'date' : 'date-time', 'x-rollup': rollup };
+  return { ...rest, type: 'number', ...(scale !== undefined ? { 'x-scale': scale } : {}), 'x-rollup': rollup };
+}
+
+/** Objects with a lookup to `object`, and those lookups: the records a roll-up on it can read. */
+export function childLookups(
+  objects: Record<string, { properties?: Record<string, FieldSchema> } | null | undefined>,
+  object: string,
+): Array<{ object: string; via: string[] }> {
+  return Object.entries(objects)
+    .map(([name, schema]) => ({
+      object: name,
+      via: Object.entries(schema?.properties ?? {})
+        .filter(([, f]) => f['x-ref'] === object)
+        .map(([field]) => field),
+    }))
+    .filter((c) => c.via.length > 0)
+    .sort((a, b) => a.object.localeCompare(b.object));
 }

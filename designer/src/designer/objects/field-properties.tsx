@@ -1,8 +1,11 @@
 import { ArrowDown, ArrowUp, CheckCircle2, Trash2 } from 'lucide-react';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/api-context';
-import type { FieldSchema } from '../../meta/meta-types';
+import { ConditionBuilder } from '../../conditions/condition-builder';
+import { type ConditionGroup, emptyGroup, fromFilter, toFilter } from '../../conditions/condition-model';
+import { fieldLabel, objectLabel } from '../../i18n/pick-label';
+import type { FieldSchema, ObjectSchema } from '../../meta/meta-types';
 import { fieldKind, valueKind } from '../../records/field-kind';
 import { Button, TextField } from '../../ui';
 import type { FullMetaDocument } from '../common/meta-write-api';
@@ -13,12 +16,16 @@ import { CheckField, SelectField, TextAreaField, parseNumber } from './controls'
 import {
   FORMULA_TYPES,
   type FormulaType,
+  ROLLUP_OPS,
+  type RelatedRollup,
+  childLookups,
   formulaTypeOf,
   i18nTitle,
   settingsFor,
   withFormulaType,
   withI18nTitle,
   withKeyword,
+  withRollup,
 } from './field-catalog';
 import { KindIcon } from './kind-icon';
 import { nameProblem } from './identifier';
@@ -216,12 +223,22 @@ function KindSettingsGroup({
   const { t, i18n } = useTranslation();
   const num = (key: string) => (typeof field[key] === 'number' ? String(field[key]) : '');
   const any =
-    s.maxLength || s.minLength || s.pattern || s.range || s.scale || s.options || s.lookup || s.formula || s.autonumber;
+    s.maxLength ||
+    s.minLength ||
+    s.pattern ||
+    s.range ||
+    s.scale ||
+    s.options ||
+    s.lookup ||
+    s.formula ||
+    s.rollup ||
+    s.autonumber;
   if (!any) return null;
   return (
     <div className="f-od-props__group">
       <h3>{t('objectDesigner.kindSettings')}</h3>
       {s.formula && <FormulaEditor draft={dr} name={n} f={field} set={setField} />}
+      {s.rollup && <RollupEditor doc={d} draft={dr} name={n} f={field} set={setField} />}
       {s.autonumber && (
         <TextField
           label={t('objectDesigner.autonumberFormat')}
@@ -338,6 +355,45 @@ function RenameField({
   );
 }
 
+/**
+ * The server's own check of one field while it is edited: a moment after each change, a dry-run plan
+ * of the object draft (nothing changes), keeping the issues at this field's path.
+ */
+function useLiveFieldCheck(draft: EditorDraft, name: string, value: unknown, ready: boolean) {
+  const api = useApi();
+  const [result, setResult] = useState<{ ok: boolean; problems: PublishProblem[]; message?: string } | null>(null);
+  const [checking, setChecking] = useState(false);
+  const latest = useRef(0);
+  const fieldPath = `/objects/${draft.name}/properties/${name}`;
+  const key = JSON.stringify(value);
+  async function check() {
+    const id = ++latest.current;
+    setChecking(true);
+    try {
+      await planPublish(api, { document: { objects: { [draft.name]: draft.object } } });
+      if (id === latest.current) setResult({ ok: true, problems: [] });
+    } catch (e) {
+      if (id !== latest.current) return;
+      const failure = describePublishError(e);
+      const mine = failure.problems.filter((p) => p.path?.startsWith(fieldPath));
+      // Problems elsewhere in the draft are not this field's: it is fine as far as it goes.
+      if (failure.kind === 'invalid' && failure.problems.length && !mine.length) setResult({ ok: true, problems: [] });
+      else setResult({ ok: false, problems: mine.length ? mine : failure.problems, message: failure.message });
+    } finally {
+      if (id === latest.current) setChecking(false);
+    }
+  }
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-checked when the field's value changes, not on every render
+  useEffect(() => {
+    setResult(null);
+    if (!ready) return;
+    const t = setTimeout(check, 700);
+    return () => clearTimeout(t);
+  }, [key, ready]);
+  const error = result && !result.ok ? result.problems.map((p) => p.message).join(' · ') || result.message : undefined;
+  return { result, checking, check, error };
+}
+
 function FormulaEditor({
   draft,
   name,
@@ -349,27 +405,24 @@ function FormulaEditor({
   f: FieldSchema;
   set: (f: FieldSchema) => void;
 }) {
-  const { t } = useTranslation();
-  const api = useApi();
-  const [checking, setChecking] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; problems: PublishProblem[]; message?: string } | null>(null);
+  const { t, i18n } = useTranslation();
   const expression = typeof f['x-formula'] === 'string' ? f['x-formula'] : '';
-  const fieldPath = `/objects/${draft.name}/properties/${name}`;
+  const live = useLiveFieldCheck(draft, name, expression, expression.trim() !== '');
+  const area = useRef<HTMLDivElement>(null);
+  const others = Object.keys(draft.object.properties ?? {}).filter((n) => n !== name);
 
-  async function check() {
-    setChecking(true);
-    setResult(null);
-    try {
-      // The server's own check (acorn parse, unknown fields, cycles) via a dry-run plan.
-      await planPublish(api, { document: { objects: { [draft.name]: draft.object } } });
-      setResult({ ok: true, problems: [] });
-    } catch (e) {
-      const failure = describePublishError(e);
-      const mine = failure.problems.filter((p) => p.path?.startsWith(fieldPath));
-      setResult({ ok: false, problems: mine.length ? mine : failure.problems, message: failure.message });
-    } finally {
-      setChecking(false);
-    }
+  // A field from the picker goes where the cursor was in the expression (at the end without one).
+  function insert(field: string) {
+    if (!field) return;
+    const el = area.current?.querySelector('textarea');
+    const at = el ? el.selectionStart : expression.length;
+    const end = el ? el.selectionEnd : expression.length;
+    const token = `record.${field}`;
+    set({ ...f, 'x-formula': `${expression.slice(0, at)}${token}${expression.slice(end)}` });
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(at + token.length, at + token.length);
+    });
   }
 
   return (
@@ -380,29 +433,159 @@ function FormulaEditor({
         onChange={(v) => set(withFormulaType(f, v as FormulaType))}
         options={FORMULA_TYPES.map((x) => ({ value: x, label: t(`objectDesigner.kind_${x}` as const) }))}
       />
-      <TextAreaField
-        label={t('objectDesigner.formula')}
-        value={expression}
-        mono
-        rows={3}
-        placeholder="record.amount * 0.9"
-        onChange={(v) => {
-          set({ ...f, 'x-formula': v });
-          setResult(null);
-        }}
-        hint={t('objectDesigner.formulaHint')}
-        error={result && !result.ok ? result.problems.map((p) => p.message).join(' · ') || result.message : undefined}
+      <SelectField
+        label={t('objectDesigner.insertField')}
+        value=""
+        onChange={insert}
+        options={[
+          { value: '', label: t('objectDesigner.insertFieldChoose') },
+          ...others.map((n) => ({ value: n, label: `${fieldLabel(draft.object, n, i18n.language)} (record.${n})` })),
+        ]}
       />
+      <div ref={area}>
+        <TextAreaField
+          label={t('objectDesigner.formula')}
+          value={expression}
+          mono
+          rows={3}
+          placeholder="record.amount * 0.9"
+          onChange={(v) => set({ ...f, 'x-formula': v })}
+          hint={t('objectDesigner.formulaHint')}
+          error={live.error}
+        />
+      </div>
       <div className="f-od-inline">
-        <Button size="sm" onClick={check} loading={checking}>
+        <Button size="sm" onClick={live.check} loading={live.checking}>
           {t('objectDesigner.checkFormula')}
         </Button>
-        {result?.ok && (
+        {live.result?.ok && (
           <span className="f-od-ok" role="status">
             <CheckCircle2 size={14} aria-hidden="true" /> {t('objectDesigner.formulaOk')}
           </span>
         )}
       </div>
+    </>
+  );
+}
+
+/** Which related records a roll-up reads, how it aggregates them, and which of them count. */
+function RollupEditor({
+  doc,
+  draft,
+  name,
+  f,
+  set,
+}: {
+  doc: FullMetaDocument;
+  draft: EditorDraft;
+  name: string;
+  f: FieldSchema;
+  set: (f: FieldSchema) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const objects = { ...doc.objects, [draft.name]: draft.object } as Record<string, ObjectSchema | null | undefined>;
+  const r = (f['x-rollup'] ?? { object: '', via: '', op: 'count' }) as RelatedRollup;
+  const children = childLookups(objects, draft.name);
+  const child = (objects[r.object] ?? undefined) as ObjectSchema | undefined;
+  const vias = children.find((c) => c.object === r.object)?.via ?? [];
+  const [conditions, setConditions] = useState<ConditionGroup>(
+    () => (child && fromFilter(r.filter as never, child)) || emptyGroup(),
+  );
+  const complete = !!r.object && !!r.via && (r.op === 'count' || !!r.field);
+  const live = useLiveFieldCheck(draft, name, f['x-rollup'], complete);
+  const update = (next: RelatedRollup) => {
+    const childSchema = (objects[next.object] ?? undefined) as ObjectSchema | undefined;
+    set(withRollup(f, next, next.field ? childSchema?.properties?.[next.field] : undefined));
+  };
+  const fieldsFor = (op: RelatedRollup['op']) =>
+    Object.entries(child?.properties ?? {})
+      .filter(([, cf]) => {
+        const k = valueKind(cf);
+        const numeric = ['number', 'currency', 'percent', 'integer'].includes(k);
+        if (op === 'sum' || op === 'avg') return numeric;
+        if (op === 'min' || op === 'max') return numeric || k === 'date' || k === 'datetime';
+        return k !== 'children' && k !== 'multiselect';
+      })
+      .map(([n]) => ({ value: n, label: fieldLabel(child, n, lang) }));
+  const { problems } = child ? toFilter(conditions, child) : { problems: [] };
+  return (
+    <>
+      <SelectField
+        label={t('objectDesigner.rollupObject')}
+        value={r.object}
+        onChange={(object) => {
+          const via = children.find((c) => c.object === object)?.via ?? [];
+          setConditions(emptyGroup());
+          update({ object, via: via.length === 1 ? (via[0] as string) : '', op: r.op === 'count' ? 'count' : r.op });
+        }}
+        options={[
+          { value: '', label: t('objectDesigner.rollupChoose') },
+          ...children.map((c) => ({
+            value: c.object,
+            label: objectLabel(c.object, objects[c.object] ?? undefined, lang),
+          })),
+        ]}
+        hint={children.length ? undefined : t('objectDesigner.rollupNoChildren')}
+      />
+      {vias.length > 1 && (
+        <SelectField
+          label={t('objectDesigner.rollupVia')}
+          value={r.via}
+          onChange={(via) => update({ ...r, via })}
+          options={[
+            { value: '', label: t('objectDesigner.rollupChoose') },
+            ...vias.map((v) => ({ value: v, label: fieldLabel(child, v, lang) })),
+          ]}
+        />
+      )}
+      <SelectField
+        label={t('objectDesigner.rollupOp')}
+        value={r.op}
+        onChange={(op) => {
+          const next = op as RelatedRollup['op'];
+          const keep = r.field && fieldsFor(next).some((o) => o.value === r.field);
+          update({ ...r, op: next, ...(keep ? {} : { field: '' }) });
+        }}
+        options={ROLLUP_OPS.map((op) => ({ value: op, label: t(`objectDesigner.rollupOp_${op}` as const) }))}
+      />
+      {r.op !== 'count' && r.object && (
+        <SelectField
+          label={t('objectDesigner.rollupField')}
+          value={r.field ?? ''}
+          onChange={(field) => update({ ...r, field })}
+          options={[{ value: '', label: t('objectDesigner.rollupChoose') }, ...fieldsFor(r.op)]}
+        />
+      )}
+      {child && (
+        <div className="f-field f-od-rollup-filter">
+          <span className="f-field__label">{t('objectDesigner.rollupFilter')}</span>
+          <ConditionBuilder
+            label={t('objectDesigner.rollupFilter')}
+            schema={child}
+            value={conditions}
+            problems={problems}
+            onChange={(g) => {
+              setConditions(g);
+              const next = toFilter(g, child);
+              if (!next.problems.length) {
+                const { filter: _old, ...rest } = r;
+                update(next.filter ? { ...rest, filter: next.filter } : rest);
+              }
+            }}
+          />
+        </div>
+      )}
+      {live.error && (
+        <p className="f-field__error" role="alert">
+          {live.error}
+        </p>
+      )}
+      {live.result?.ok && !problems.length && (
+        <span className="f-od-ok" role="status">
+          <CheckCircle2 size={14} aria-hidden="true" /> {t('objectDesigner.rollupOk')}
+        </span>
+      )}
     </>
   );
 }

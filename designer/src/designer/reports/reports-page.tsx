@@ -1,4 +1,4 @@
-import { ArrowLeft, BarChart3, Upload } from 'lucide-react';
+import { ArrowLeft, BarChart3, Plus, Upload, Wrench } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -18,6 +18,7 @@ import {
   useToast,
 } from '../../ui';
 import { type FullMetaDocument, PublishDialog, useUnsavedChangesGuard } from '../common';
+import { NewObjectItemDialog } from '../common/new-object-item-dialog';
 import { useMetaDocument } from '../objects/use-meta-document';
 import { type LabelRow, type ReportDefinition, applyLabels, labelProblems, labelsOf, pathLabel } from './report-labels';
 import './reports.css';
@@ -37,6 +38,11 @@ export function ReportsPage() {
   const meta = useMetaDocument();
   const navigate = useNavigate();
   const objects = meta.data?.objects ?? {};
+  const [creating, setCreating] = useState(false);
+  const objectOptions = Object.entries(objects)
+    .filter((e): e is [string, ObjectSchema] => !!e[1])
+    .map(([n, s]) => ({ value: n, label: objectLabel(n, s, lang) }))
+    .sort((a, b) => a.label.localeCompare(b.label));
   const rows = useMemo<Row[]>(
     () =>
       Object.entries(reportsOf(meta.data))
@@ -51,6 +57,28 @@ export function ReportsPage() {
         icon={<BarChart3 size={22} aria-hidden="true" />}
         title={t('reportLabels.title')}
         subtitle={t('reportLabels.subtitle')}
+        actions={
+          <Button
+            variant="primary"
+            icon={<Plus size={16} aria-hidden="true" />}
+            disabled={!meta.data}
+            onClick={() => setCreating(true)}
+          >
+            {t('reportBuilder.newReport')}
+          </Button>
+        }
+      />
+      <NewObjectItemDialog
+        texts="reportBuilder"
+        title={t('reportBuilder.newReport')}
+        formId="f-rep-new"
+        open={creating}
+        onOpenChange={setCreating}
+        taken={Object.keys(reportsOf(meta.data))}
+        objects={objectOptions}
+        onCreate={(name, label, object) =>
+          navigate(`/designer/reports/new?${new URLSearchParams({ name, label, object }).toString()}`)
+        }
       />
       {meta.isPending ? (
         <LoadingState label={t('common.loading')} />
@@ -84,6 +112,20 @@ export function ReportsPage() {
                 objectLabel(r.def.object, (objects[r.def.object] ?? undefined) as ObjectSchema | undefined, lang),
             },
             { key: 'chart', header: t('reportLabels.chart'), render: (r) => t(`reportLabels.chart_${r.def.chart}`) },
+            {
+              key: 'build',
+              header: t('reportBuilder.buildColumn'),
+              render: (r) => (
+                <Link
+                  className="f-rep-link"
+                  to={`/designer/reports/${r.name}/build`}
+                  onClick={(e) => e.stopPropagation()}
+                  aria-label={t('reportBuilder.buildLink', { label: itemLabel(r.def, lang, r.name) })}
+                >
+                  {t('reportBuilder.build')}
+                </Link>
+              ),
+            },
           ]}
         />
       )}
@@ -208,7 +250,12 @@ function LabelsEditor({ name, def, doc }: { name: string; def: ReportDefinition;
           </Button>
         }
       />
-      <p className="f-rep-hint">{t('reportLabels.hint')}</p>
+      <p className="f-rep-hint">
+        {t('reportLabels.hint')}{' '}
+        <Link className="f-rep-link" to={`/designer/reports/${name}/build`}>
+          <Wrench size={14} aria-hidden="true" /> {t('reportBuilder.openBuilder')}
+        </Link>
+      </p>
       <div className="f-rep-cards">
         {groups.map(({ role, heading }) => {
           const members = rows.map((r, i) => [r, i] as const).filter(([r]) => r.role === role);

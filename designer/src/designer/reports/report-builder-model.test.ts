@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import type { ObjectSchema } from '../../meta/meta-types';
+import {
+  columnName,
+  draftOf,
+  newDraft,
+  pathKind,
+  pathSteps,
+  reportIssues,
+  toDefinition,
+  withWidget,
+} from './report-builder-model';
+import type { ReportDefinition } from './report-labels';
+
+const objects: Record<string, ObjectSchema> = {
+  deal: {
+    title: 'Deal',
+    properties: {
+      name: { type: 'string', title: 'Name' },
+      amount: { type: 'number', title: 'Amount', 'x-kind': 'currency' },
+      stage: { type: 'string', title: 'Stage', enum: ['new', 'won'] },
+      close_on: { type: 'string', format: 'date', title: 'Close date' },
+      account: { type: 'string', format: 'uuid', 'x-ref': 'account', title: 'Account' },
+    },
+  },
+  account: {
+    title: 'Account',
+    properties: {
+      name: { type: 'string', title: 'Name', 'x-i18n': { 'zh-CN': { title: '名称' } } },
+      region: { type: 'string', format: 'uuid', 'x-ref': 'region', title: 'Region' },
+    },
+  },
+  region: { title: 'Region', properties: { name: { type: 'string', title: 'Name' } } },
+};
+const deal = objects.deal as ObjectSchema;
+
+describe('report builder model', () => {
+  it('builds a stored report from a new draft, naming columns from their paths', () => {
+    const draft = newDraft('deal', 'By region');
+    draft.groups = [
+      { field: 'account.region.name', bucket: '' },
+      { field: 'close_on', bucket: 'month' },
+    ];
+    draft.measures.push({ fn: 'sum', field: 'amount', label: 'Amount', zh: '金额' });
+    draft.conditions = { kind: 'group', join: 'and', items: [{ kind: 'row', field: 'stage', op: 'eq', value: 'won' }] };
+    draft.sort = '-sum_amount';
+    const { def, problems, conditionProblems } = toDefinition(draft, deal);
+    expect(problems).toEqual({});
+    expect(conditionProblems).toEqual([]);
+    expect(def).toEqual({
+      label: 'By region',
+      object: 'deal',
+      filter: { stage: { eq: 'won' } },
+      groupBy: [
+        { field: 'account.region.name', as: 'account_region_name' },
+        { field: 'close_on', bucket: 'month', as: 'close_on_month' },
+      ],
+      aggregates: [
+        { fn: 'count', as: 'count' },
+        { fn: 'sum', field: 'amount', as: 'sum_amount', label: 'Amount', 'x-i18n': { 'zh-CN': { label: '金额' } } },
+      ],
+      sort: ['-sum_amount'],
+      chart: 'bar',
+    });
+  });
+
+  it('keeps what it does not edit and the names of unchanged columns', () => {
+    const stored: ReportDefinition = {
+      label: 'Sales',
+      description: 'Kept',
+      object: 'deal',
+      groupBy: [{ field: 'stage', as: 'st', label: 'Stage!' }],
+      aggregates: [
+        { fn: 'sum', field: 'amount', as: 'total' },
+        { fn: 'count', as: 'n' },
+      ],
+      derive: [{ as: 'avg', expr: 'total / n' }],
+      sort: ['-total', 'st'],
+      chart: 'funnel',
+      roles: ['sales_rep'],
+      'x-i18n': { 'zh-CN': { label: '销售' }, fr: { label: 'Ventes' } },
+    };
+    const draft = draftOf(stored, deal);
+    expect(draft.measures.map((m) => [m.fn, m.field])).toEqual([
+      ['sum', 'amount'],
+      ['count', ''],
+    ]);
+    expect(draft.zh).toBe('销售');
+    expect(toDefinition(draft, deal, stored).def).toEqual(stored);
+    // A changed measure gets a new name; the stale first sort key is dropped with it.
+    draft.measures[0] = { fn: 'avg', field: 'amount', label: '', zh: '' };
+    const { def } = toDefinition(draft, deal, stored);
+    expect(def.aggregates[0]).toEqual({ fn: 'avg', field: 'amount', as: 'avg_amount' });
+    expect(def.sort).toBeUndefined();
+    expect(def.derive).toEqual(stored.derive);
+  });
+
+  it('makes column names unique and safe', () => {
+    expect(columnName('account.region.name')).toBe('account_region_name');
+    expect(columnName('sum', 'a'.repeat(80))).toHaveLength(63);
+    const draft = newDraft('deal', 'Twice');
+    draft.measures = [
+      { fn: 'sum', field: 'amount', label: '', zh: '' },
+      { fn: 'sum', field: 'amount', label: '', zh: '' },
+    ];
+    expect(toDefinition(draft, deal).def.aggregates.map((a) => a.as)).toEqual(['sum_amount', 'sum_amount_2']);
+  });
+
+  it('says what is missing before anything is sent', () => {
+    const draft = newDraft('deal', ' ');
+    draft.groups = [{ field: '', bucket: '' }];
+    draft.measures = [{ fn: 'sum', field: '', label: '', zh: '' }];
+    draft.compare = { on: true, field: '', period: 'month', previous: false, lastYear: false, toDate: false };
+    draft.conditions = { kind: 'group', join: 'and', items: [{ kind: 'row', field: 'amount', op: 'gt', value: '' }] };
+    const built = toDefinition(draft, deal);
+    expect(built.problems).toEqual({
+      '/label': 'labelRequired',
+      '/groupBy/0/field': 'fieldRequired',
+      '/aggregates/0/field': 'fieldRequired',
+      '/compare/field': 'compareFieldRequired',
+      '/compare/with': 'compareWithRequired',
+    });
+    expect(built.conditionProblems).toEqual([{ at: [0], code: 'needsValue' }]);
+  });
+
+  it('keeps a filter the condition builder cannot show', () => {
+    const stored: ReportDefinition = {
+      label: 'North',
+      object: 'deal',
+      filter: { 'account.region.name': { eq: 'North' } },
+      aggregates: [{ fn: 'count', as: 'n' }],
+      chart: 'table',
+    };
+    const draft = draftOf(stored, deal);
+    expect(draft.keptFilter).toEqual(stored.filter);
+    expect(toDefinition(draft, deal, stored).def.filter).toEqual(stored.filter);
+  });
+
+  it('walks lookups step by step, at most three', () => {
+    const steps = pathSteps(objects, 'deal', 'account.region.name', 'zh-CN');
+    expect(steps.map((s) => [s.object, s.value])).toEqual([
+      ['deal', 'account'],
+      ['account', 'region'],
+      ['region', 'name'],
+    ]);
+    expect(steps[0]?.options.find((o) => o.name === 'account')?.ref).toBe('account');
+    expect(steps[0]?.options.find((o) => o.name === 'owner')?.ref).toBe('user');
+    expect(pathSteps(objects, 'deal', 'account', 'en')).toHaveLength(2);
+    expect(pathSteps(objects, 'deal', 'owner', 'en')[1]?.options.map((o) => o.name)).toEqual(['name', 'email']);
+    expect(pathKind(objects, 'deal', 'account.region.name')).toBe('text');
+    expect(pathKind(objects, 'deal', 'close_on')).toBe('date');
+    expect(pathKind(objects, 'deal', 'amount')).toBe('currency');
+  });
+
+  it('reads server issues at the report paths and adds a widget once', () => {
+    expect(
+      reportIssues('sales', [
+        { path: '/reports/sales/groupBy/0/field', message: 'Unknown field: x' },
+        { message: 'General' },
+      ]),
+    ).toEqual({ '/groupBy/0/field': 'Unknown field: x', '/': 'General' });
+    const d = { label: 'Home', widgets: [{ report: 'a' }] };
+    expect(withWidget(d, 'a')).toBe(d);
+    expect(withWidget(d, 'b').widgets).toEqual([{ report: 'a' }, { report: 'b', width: 'half' }]);
+  });
+});

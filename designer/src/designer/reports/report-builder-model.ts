@@ -1,0 +1,360 @@
+import type { ReportDefinition } from '@forma/metadata';
+import {
+  type ConditionGroup,
+  type ConditionProblem,
+  type Filter,
+  emptyGroup,
+  fromFilter,
+  toFilter,
+} from '../../conditions/condition-model';
+import { fieldLabel } from '../../i18n/pick-label';
+import type { FieldSchema, ObjectSchema } from '../../meta/meta-types';
+import { valueKind } from '../../records/field-kind';
+import { ZH } from './report-labels';
+
+/**
+ * The report builder's draft and its conversions to and from a stored report (`reports` metadata
+ * section, metadata/schemas/report.schema.json). What the builder does not edit — derived columns,
+ * chartValue, roles, limit, description, other languages — is carried over from the stored report.
+ */
+
+export type Chart = ReportDefinition['chart'];
+export type MeasureFn = ReportDefinition['aggregates'][number]['fn'];
+export type Bucket = '' | 'day' | 'week' | 'month' | 'quarter' | 'year';
+type StoredGroup = NonNullable<ReportDefinition['groupBy']>[number];
+type StoredMeasure = ReportDefinition['aggregates'][number];
+
+export const CHARTS: Chart[] = ['bar', 'line', 'pie', 'funnel', 'table'];
+export const MEASURE_FNS: MeasureFn[] = ['count', 'sum', 'avg', 'min', 'max'];
+export const BUCKETS: Bucket[] = ['', 'day', 'week', 'month', 'quarter', 'year'];
+/** Up to three lookups then a field, as the runtime follows them (docs/analytics.md). */
+export const MAX_LOOKUPS = 3;
+
+export interface GroupDraft {
+  field: string;
+  bucket: Bucket;
+  /** The stored group key, when editing one (its `as`, labels, aging limits are kept). */
+  stored?: StoredGroup;
+}
+
+export interface MeasureDraft {
+  fn: MeasureFn;
+  field: string;
+  label: string;
+  zh: string;
+  stored?: StoredMeasure;
+}
+
+export interface CompareDraft {
+  on: boolean;
+  field: string;
+  period: 'month' | 'quarter' | 'year';
+  previous: boolean;
+  lastYear: boolean;
+  toDate: boolean;
+}
+
+export interface BuilderDraft {
+  label: string;
+  zh: string;
+  object: string;
+  groups: GroupDraft[];
+  measures: MeasureDraft[];
+  conditions: ConditionGroup;
+  /** A stored filter the condition builder cannot show (lookup paths): kept as it is. */
+  keptFilter: Filter | null;
+  /** An output column, "-" first for descending; '' for the report's default order. */
+  sort: string;
+  chart: Chart;
+  compare: CompareDraft;
+}
+
+const NO_COMPARE: CompareDraft = {
+  on: false,
+  field: '',
+  period: 'month',
+  previous: true,
+  lastYear: true,
+  toDate: false,
+};
+
+export function newDraft(object: string, label: string): BuilderDraft {
+  return {
+    label,
+    zh: '',
+    object,
+    groups: [],
+    measures: [{ fn: 'count', field: '', label: '', zh: '' }],
+    conditions: emptyGroup(),
+    keptFilter: null,
+    sort: '',
+    chart: 'bar',
+    compare: { ...NO_COMPARE },
+  };
+}
+
+const zhOf = (i18n: unknown): string => {
+  const e = (i18n as Record<string, Record<string, unknown>> | undefined)?.[ZH];
+  const v = e?.label ?? e?.title;
+  return typeof v === 'string' ? v : '';
+};
+
+/** A stored report as a draft (`schema`: its object's, to read its filter into the builder). */
+export function draftOf(def: ReportDefinition, schema: ObjectSchema): BuilderDraft {
+  const group = def.filter ? fromFilter(def.filter as Filter, schema) : emptyGroup();
+  const withs = def.compare?.with ?? (def.compare?.period === 'year' ? ['previous'] : ['previous', 'last_year']);
+  return {
+    label: def.label,
+    zh: zhOf(def['x-i18n']),
+    object: def.object,
+    groups: (def.groupBy ?? []).map((g) => ({
+      field: g.field,
+      bucket: (g.bucket && g.bucket !== 'aging' ? g.bucket : '') as Bucket,
+      stored: g,
+    })),
+    measures: def.aggregates.map((a) => ({
+      fn: a.fn,
+      field: a.field ?? '',
+      label: a.label ?? '',
+      zh: zhOf(a['x-i18n']),
+      stored: a,
+    })),
+    conditions: group ?? emptyGroup(),
+    keptFilter: group ? null : (def.filter as Filter),
+    sort: def.sort?.[0] ?? '',
+    chart: def.chart,
+    compare: def.compare
+      ? {
+          on: true,
+          field: def.compare.field,
+          period: def.compare.period,
+          previous: withs.includes('previous'),
+          lastYear: withs.includes('last_year'),
+          toDate: def.compare.toDate ?? false,
+        }
+      : { ...NO_COMPARE },
+  };
+}
+
+/** A column name from a path: `account.region.name` → `account_region_name` (at most 63 characters). */
+export function columnName(...parts: string[]): string {
+  const name = parts
+    .filter(Boolean)
+    .join('_')
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  const safe = /^[a-z]/.test(name) ? name : `c_${name}`;
+  return safe.slice(0, 63);
+}
+
+function unique(name: string, taken: Set<string>): string {
+  let out = name;
+  for (let i = 2; taken.has(out); i++) out = `${name.slice(0, 60)}_${i}`;
+  taken.add(out);
+  return out;
+}
+
+export type BuilderProblem =
+  | 'labelRequired'
+  | 'measureRequired'
+  | 'fieldRequired'
+  | 'compareFieldRequired'
+  | 'compareWithRequired';
+
+export interface BuiltReport {
+  def: ReportDefinition;
+  /** Problems the browser sees itself, by the report's JSON path (`/groupBy/0/field`). */
+  problems: Record<string, BuilderProblem>;
+  conditionProblems: ConditionProblem[];
+}
+
+/** The draft as a stored report: `base` (the stored report) supplies what the builder does not edit. */
+export function toDefinition(draft: BuilderDraft, schema: ObjectSchema, base?: ReportDefinition): BuiltReport {
+  const problems: Record<string, BuilderProblem> = {};
+  if (!draft.label.trim()) problems['/label'] = 'labelRequired';
+  if (!draft.measures.length) problems['/aggregates'] = 'measureRequired';
+  const taken = new Set<string>();
+  const groupBy: StoredGroup[] = draft.groups.map((g, i) => {
+    if (!g.field) problems[`/groupBy/${i}/field`] = 'fieldRequired';
+    const keep = g.stored && g.stored.field === g.field && (g.stored.bucket ?? '') === g.bucket;
+    const { bucket: _b, limits: _l, as: _as, ...storedRest } = g.stored ?? ({} as Partial<StoredGroup>);
+    const as = unique(keep && g.stored?.as ? g.stored.as : columnName(g.field, g.bucket), taken);
+    return {
+      ...(keep ? storedRest : {}),
+      field: g.field,
+      ...(g.bucket ? { bucket: g.bucket } : keep && g.stored?.bucket ? { bucket: g.stored.bucket } : {}),
+      ...(keep && g.stored?.limits ? { limits: g.stored.limits } : {}),
+      as,
+    } as StoredGroup;
+  });
+  const aggregates: StoredMeasure[] = draft.measures.map((m, i) => {
+    if (m.fn !== 'count' && !m.field) problems[`/aggregates/${i}/field`] = 'fieldRequired';
+    const keep = m.stored && m.stored.fn === m.fn && (m.stored.field ?? '') === (m.fn === 'count' ? '' : m.field);
+    const as = unique(keep ? (m.stored?.as as string) : m.fn === 'count' ? 'count' : columnName(m.fn, m.field), taken);
+    const { label: _l, 'x-i18n': i18n, ...rest } = (keep ? m.stored : {}) as Partial<StoredMeasure>;
+    const { [ZH]: _zh, ...otherLangs } = (i18n ?? {}) as Record<string, Record<string, unknown>>;
+    const nextI18n = m.zh.trim() ? { ...otherLangs, [ZH]: { label: m.zh.trim() } } : otherLangs;
+    return {
+      ...rest,
+      fn: m.fn,
+      ...(m.fn !== 'count' && m.field ? { field: m.field } : {}),
+      as,
+      ...(m.label.trim() ? { label: m.label.trim() } : {}),
+      ...(Object.keys(nextI18n).length ? { 'x-i18n': nextI18n } : {}),
+    } as StoredMeasure;
+  });
+  const { filter: built, problems: conditionProblems } = toFilter(draft.conditions, schema);
+  const filter = draft.keptFilter ?? built;
+  let compare: ReportDefinition['compare'];
+  if (draft.compare.on) {
+    if (!draft.compare.field) problems['/compare/field'] = 'compareFieldRequired';
+    const withs = [...(draft.compare.previous ? ['previous'] : []), ...(draft.compare.lastYear ? ['last_year'] : [])];
+    if (!withs.length) problems['/compare/with'] = 'compareWithRequired';
+    compare = {
+      field: draft.compare.field,
+      period: draft.compare.period,
+      with: withs as NonNullable<NonNullable<ReportDefinition['compare']>['with']>,
+      ...(draft.compare.toDate ? { toDate: true } : {}),
+    };
+  }
+  const {
+    label: _label,
+    'x-i18n': baseI18n,
+    object: _object,
+    filter: _filter,
+    groupBy: _groupBy,
+    aggregates: _aggregates,
+    sort: baseSort,
+    chart: _chart,
+    compare: _compare,
+    ...kept
+  } = base ?? ({} as Partial<ReportDefinition>);
+  const { [ZH]: _zh, ...otherLangs } = (baseI18n ?? {}) as Record<string, Record<string, unknown>>;
+  const i18n = draft.zh.trim() ? { ...otherLangs, [ZH]: { label: draft.zh.trim() } } : otherLangs;
+  // The builder edits the first sort key; any further ones of the stored report follow it. A sort
+  // on a column the draft no longer has is dropped rather than refused.
+  const sameObject = !base || base.object === draft.object;
+  const withs = compare?.with ?? [];
+  const columns = new Set<string>([
+    ...groupBy.map((g) => g.as as string),
+    ...aggregates.flatMap((a) => [a.as, ...withs.flatMap((w) => [`${a.as}_${w}`, `${a.as}_${w}_change`])]),
+    ...(sameObject ? (base?.derive ?? []).map((d) => d.as) : []),
+  ]);
+  const known = (s: string) => columns.has(s.replace(/^-/, ''));
+  const sortKey = known(draft.sort) ? draft.sort : '';
+  const sort = sortKey ? [sortKey, ...(baseSort ?? []).slice(1).filter((s) => s !== sortKey && known(s))] : [];
+  // A changed object empties what belonged to the old one (derived columns name its measures).
+  const def = {
+    ...(sameObject ? kept : {}),
+    label: draft.label.trim(),
+    ...(Object.keys(i18n).length ? { 'x-i18n': i18n } : {}),
+    object: draft.object,
+    ...(filter ? { filter } : {}),
+    ...(groupBy.length ? { groupBy } : {}),
+    aggregates,
+    ...(compare ? { compare } : {}),
+    ...(sort.length ? { sort } : {}),
+    chart: draft.chart,
+  } as ReportDefinition;
+  return { def, problems, conditionProblems };
+}
+
+/** Output columns a draft's sort may name: group keys then measures (as toDefinition names them). */
+export function sortColumns(built: ReportDefinition): Array<{ key: string; role: 'group' | 'measure' }> {
+  return [
+    ...(built.groupBy ?? []).map((g) => ({ key: g.as ?? g.field, role: 'group' as const })),
+    ...built.aggregates.map((a) => ({ key: a.as, role: 'measure' as const })),
+  ];
+}
+
+/** System fields every record has, offered beside the object's own. */
+const SYSTEM_FIELDS: Record<string, FieldSchema> = {
+  owner: { type: 'string', format: 'uuid', 'x-ref': 'user', title: 'Owner', 'x-i18n': { [ZH]: { title: '负责人' } } },
+  created_at: { type: 'string', format: 'date-time', title: 'Created', 'x-i18n': { [ZH]: { title: '创建时间' } } },
+  updated_at: { type: 'string', format: 'date-time', title: 'Updated', 'x-i18n': { [ZH]: { title: '更新时间' } } },
+};
+const USER_FIELDS: Record<string, FieldSchema> = {
+  name: { type: 'string', title: 'Name', 'x-i18n': { [ZH]: { title: '姓名' } } },
+  email: { type: 'string', format: 'email', title: 'E-mail', 'x-i18n': { [ZH]: { title: '邮箱' } } },
+};
+
+export interface PathOption {
+  name: string;
+  label: string;
+  /** The object (or `user`) a lookup leads to. */
+  ref?: string;
+  kind: string;
+}
+
+/** The fields of one step of a path: the object's (then its system fields), or a user's. */
+export function stepOptions(
+  objects: Record<string, ObjectSchema | null | undefined>,
+  object: string,
+  lang: string,
+): PathOption[] {
+  const props: Record<string, FieldSchema> =
+    object === 'user' ? USER_FIELDS : { ...(objects[object]?.properties ?? {}), ...SYSTEM_FIELDS };
+  const out: PathOption[] = [];
+  for (const [name, f] of Object.entries(props)) {
+    const kind = valueKind(f);
+    if (kind === 'children' || kind === 'multiselect' || f['x-access'] === 'none') continue;
+    const ref = typeof f['x-ref'] === 'string' ? f['x-ref'] : undefined;
+    const label = fieldLabel({ properties: props }, name, lang);
+    out.push({ name, label, kind, ...(ref && (ref === 'user' || objects[ref]) ? { ref } : {}) });
+  }
+  return out;
+}
+
+/** Each step of a path with the object it is read on: `account.region.name` on deal → deal, account, region. */
+export function pathSteps(
+  objects: Record<string, ObjectSchema | null | undefined>,
+  object: string,
+  path: string,
+  lang: string,
+): Array<{ object: string; options: PathOption[]; value: string }> {
+  const segs = path ? path.split('.') : [];
+  const steps: Array<{ object: string; options: PathOption[]; value: string }> = [];
+  let on = object;
+  for (let i = 0; i <= segs.length && i <= MAX_LOOKUPS; i++) {
+    const options = stepOptions(objects, on, lang);
+    const value = segs[i] ?? '';
+    steps.push({ object: on, options, value });
+    const ref = options.find((o) => o.name === value)?.ref;
+    if (!value || !ref || i === MAX_LOOKUPS) break;
+    on = ref;
+  }
+  return steps;
+}
+
+/** The kind of what a path ends on ('' if it does not resolve). */
+export function pathKind(
+  objects: Record<string, ObjectSchema | null | undefined>,
+  object: string,
+  path: string,
+): string {
+  if (!path) return '';
+  const steps = pathSteps(objects, object, path, 'en');
+  const segs = path.split('.');
+  const last = steps[segs.length - 1];
+  return last?.options.find((o) => o.name === segs[segs.length - 1])?.kind ?? '';
+}
+
+export const isDateKind = (kind: string) => kind === 'date' || kind === 'datetime';
+export const isNumberKind = (kind: string) => ['number', 'currency', 'percent', 'integer'].includes(kind);
+
+/** The report's issues from the server (paths under `/reports/<name>`) by the report's own paths. */
+export function reportIssues(name: string, issues: Array<{ path?: string; message: string }>): Record<string, string> {
+  const prefix = `/reports/${name}`;
+  const out: Record<string, string> = {};
+  for (const i of issues) {
+    const path = i.path?.startsWith(prefix) ? i.path.slice(prefix.length) || '/' : (i.path ?? '/');
+    out[path] = out[path] ? `${out[path]}; ${i.message}` : i.message;
+  }
+  return out;
+}
+
+/** A dashboard with the report added as a widget (unchanged when it is there already). */
+export function withWidget<D extends { widgets: Array<{ report: string }> }>(dashboard: D, report: string): D {
+  if (dashboard.widgets.some((w) => w.report === report)) return dashboard;
+  return { ...dashboard, widgets: [...dashboard.widgets, { report, width: 'half' }] };
+}
