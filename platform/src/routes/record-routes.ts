@@ -130,6 +130,14 @@ function etag(reply: FastifyReply, r: Record<string, unknown>) {
   if (typeof r.version === 'number') reply.header('etag', `"${r.version}"`);
 }
 
+/**
+ * Records and pages of records are open-ended objects (`additionalProperties: true`), which the
+ * schema serializer writes key by key at two to four times the cost of JSON.stringify (measured on
+ * a 50-deal page, issue 27) and byte for byte the same. Set on the reply only once the answer is in
+ * hand, so error answers keep their schema's serializer.
+ */
+const plainJson = (payload: unknown) => JSON.stringify(payload);
+
 /** Records CRUD, queries, recycle bin and history (shared/API.md "Records"; docs/records.md). */
 export async function recordRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeProvider>();
@@ -148,7 +156,7 @@ export async function recordRoutes(fastify: FastifyInstance) {
         response: { 200: listAnswer, ...errors(400, 401, 404) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
       const opts: ListOptions = {
         ...(q.filter !== undefined ? { filter: q.filter } : {}),
@@ -162,7 +170,8 @@ export async function recordRoutes(fastify: FastifyInstance) {
         ...(q.deleted === 'true' ? { deleted: true } : {}),
       };
       // Records are open-ended objects: the schema documents them, the runtime shaped them.
-      return (await records().list(request.ctx, request.params.object, opts)) as never;
+      const page = await records().list(request.ctx, request.params.object, opts);
+      return reply.serializer(plainJson).send(page as never);
     },
   );
 
@@ -185,7 +194,7 @@ export async function recordRoutes(fastify: FastifyInstance) {
       const ctx = dup ? allowDuplicates(request.ctx) : request.ctx;
       const created = await records().create(ctx, request.params.object, request.body);
       etag(reply, created);
-      return reply.status(201).send(created);
+      return reply.status(201).serializer(plainJson).send(created);
     },
   );
 
@@ -218,7 +227,7 @@ export async function recordRoutes(fastify: FastifyInstance) {
         ...(deleted === 'true' ? { deleted: true } : {}),
       });
       etag(reply, r);
-      return r;
+      return reply.serializer(plainJson).send(r);
     },
   );
 

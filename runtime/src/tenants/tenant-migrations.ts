@@ -1,3 +1,4 @@
+import { sessionNotifyMigration } from '../auth/session-notify-migration';
 import type { Migration } from '../db/run-migrations';
 import { addAuditCause, createAuditTable } from '../records/audit';
 import { importLogMigration } from '../records/import-log';
@@ -124,4 +125,6 @@ export const tenantMigrations: Migration[] = [
   surveyInvitationsMigration,
   // The customer portal: sign-in links, portal sessions, sign-in requests (portal/portal-migration.ts).
   portalMigration,
+  // Every process's session cache hears of sign-outs, user changes and new metadata versions (auth/).
+  sessionNotifyMigration,
 ];
