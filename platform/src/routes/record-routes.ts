@@ -136,7 +136,13 @@ function etag(reply: FastifyReply, r: Record<string, unknown>) {
  * a 50-deal page, issue 27) and byte for byte the same. Set on the reply only once the answer is in
  * hand, so error answers keep their schema's serializer.
  */
-const plainJson = (payload: unknown) => JSON.stringify(payload);
+function sendJson(reply: FastifyReply, payload: object) {
+  // A reply serializer of one's own leaves the content type to the sender.
+  return reply
+    .type('application/json; charset=utf-8')
+    .serializer((p: unknown) => JSON.stringify(p))
+    .send(payload as never);
+}
 
 /** Records CRUD, queries, recycle bin and history (shared/API.md "Records"; docs/records.md). */
 export async function recordRoutes(fastify: FastifyInstance) {
@@ -171,7 +177,7 @@ export async function recordRoutes(fastify: FastifyInstance) {
       };
       // Records are open-ended objects: the schema documents them, the runtime shaped them.
       const page = await records().list(request.ctx, request.params.object, opts);
-      return reply.serializer(plainJson).send(page as never);
+      return sendJson(reply, page);
     },
   );
 
@@ -194,7 +200,7 @@ export async function recordRoutes(fastify: FastifyInstance) {
       const ctx = dup ? allowDuplicates(request.ctx) : request.ctx;
       const created = await records().create(ctx, request.params.object, request.body);
       etag(reply, created);
-      return reply.status(201).serializer(plainJson).send(created);
+      return sendJson(reply.status(201), created);
     },
   );
 
@@ -227,7 +233,7 @@ export async function recordRoutes(fastify: FastifyInstance) {
         ...(deleted === 'true' ? { deleted: true } : {}),
       });
       etag(reply, r);
-      return reply.serializer(plainJson).send(r);
+      return sendJson(reply, r);
     },
   );
 
