@@ -8,7 +8,8 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { tableOf, tenantSchema } from '../../runtime/src/model/naming';
 import { createTenant, type Session } from './bench-env';
-import { clientLoad, httpLoad, percentile } from './load';
+import { startFloorTwin } from './floor';
+import { clientLoad, httpLoad, type LoadStats, percentile } from './load';
 import { type BenchResult, describeLoad, ratio } from './results';
 import type { WorkloadContext } from './workload';
 
@@ -128,6 +129,28 @@ export async function savePath(ctx: WorkloadContext): Promise<BenchResult[]> {
     },
   });
   if (raw.errors) throw new Error(`save-path: ${raw.errors} errors in the raw twin`);
+
+  // The floor twin: the raw twin's transaction behind a bare fastify route (one round, after Forma's).
+  const floorTwin = await startFloorTwin({
+    databaseUrl: env.server.databaseUrl,
+    poolMax: connections,
+    save: {
+      insertSql: `insert into ${q('deal_plain')} (name, amount, discount, stage, net, owner, created_by, updated_by)
+         values ($1, $2, $3, $4, $5, $6, $6, $6) returning *`,
+      insertValues: [BODY.name, BODY.amount, BODY.discount, BODY.stage, 1080, admin.userId],
+      auditSql: `insert into ${pg.escapeIdentifier(schema)}."_audit" (object, record_id, action, user_id, changes)
+         values ('deal_plain', $1, 'create', ${pg.escapeLiteral(admin.userId)}, ${pg.escapeLiteral(JSON.stringify({ name: [null, BODY.name], amount: [null, BODY.amount] }))})`,
+    },
+  });
+  let floor: LoadStats;
+  try {
+    const url = `${floorTwin.url}/save`;
+    await httpLoad({ url, headers: {}, connections, seconds: 1, method: 'POST', body: {} });
+    floor = await httpLoad({ url, headers: {}, connections, seconds, method: 'POST', body: {} });
+  } finally {
+    await floorTwin.stop();
+  }
+  if (floor.errors) throw new Error(`save-path: ${floor.errors} errors in the floor twin (${floor.errorDetail})`);
   const r = ratio(http.rps, raw.rps);
   const params = { connections, seconds, rules: 3, formulas: 1 };
   return [
@@ -142,6 +165,18 @@ export async function savePath(ctx: WorkloadContext): Promise<BenchResult[]> {
       pass: r >= THROUGHPUT_TARGET,
       http,
       raw,
+    },
+    {
+      name: 'save-path vs floor',
+      params,
+      measured: describeLoad(http),
+      baseline: `floor twin (fastify + pg, the raw twin's INSERT + audit): ${describeLoad(floor)}`,
+      figure: ratio(http.rps, floor.rps),
+      figureText: `${ratio(http.rps, floor.rps)}× req/s, ${ratio(http.p50Ms, floor.p50Ms)}× p50`,
+      target: 'recorded (Forma after the floor, not alternated)',
+      pass: true,
+      http,
+      raw: floor,
     },
     {
       name: 'save-path sandbox',
