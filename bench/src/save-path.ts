@@ -98,17 +98,19 @@ export async function savePath(ctx: WorkloadContext): Promise<BenchResult[]> {
     body: BODY,
   });
   if (http.errors) throw new Error(`save-path: ${http.errors} errors under load`);
+  // Rows and audit rows in one statement (one snapshot): a create still committing when the load
+  // stopped must not land between two counts.
   const after = await env.pool.query(
-    `select count(*)::int n, count(*) filter (where version = 1 and net = 1080)::int ok from ${q('deal_scripted')}`,
+    `select count(*)::int n, count(*) filter (where version = 1 and net = 1080)::int ok,
+            (select count(*)::int from ${pg.escapeIdentifier(schema)}."_audit" where object = 'deal_scripted' and action = 'create') audits
+       from ${q('deal_scripted')}`,
   );
   const created = after.rows[0].n - before;
   // Requests still in flight when the load stops complete unanswered: at most one per connection.
   if (created < http.requests || created > http.requests + connections || after.rows[0].ok !== after.rows[0].n)
     throw new Error(`save-path: ${http.requests} answers but ${created} new rows (${after.rows[0].ok} well-formed)`);
-  const audits = await env.pool.query(
-    `select count(*)::int n from ${pg.escapeIdentifier(schema)}."_audit" where object = 'deal_scripted' and action = 'create'`,
-  );
-  if (audits.rows[0].n !== after.rows[0].n) throw new Error('save-path: a create without its audit row');
+  if (after.rows[0].audits !== after.rows[0].n)
+    throw new Error(`save-path: ${after.rows[0].n} creates but ${after.rows[0].audits} audit rows`);
 
   const raw = await clientLoad({
     pool: env.pool,
