@@ -79,8 +79,9 @@ export class SessionCache {
   }
 
   /** For health details and tests: whether the cache is in use, its size, hits so far. */
-  stats(): { live: boolean; entries: number; hits: number } {
-    return { live: this.live, entries: this.entries.size, hits: this.hits };
+  stats(): { live: boolean; entries: number; hits: number; listenerPid?: number } {
+    const pid = (this.client as { processID?: number } | undefined)?.processID;
+    return { live: this.live, entries: this.entries.size, hits: this.hits, ...(pid ? { listenerPid: pid } : {}) };
   }
 
   /** Starts listening now rather than on the first lookup; resolves once listening (or failed). */
