@@ -19,6 +19,8 @@ export interface LoadStats {
   /** The slowest request: a stall shows here first. */
   maxMs: number;
   rps: number;
+  /** CPU time of the server process per answered request (floor comparisons), ms. */
+  cpuMsPerRequest?: number;
   /** Why `errors` is not zero: answers by status, socket errors, timeouts (HTTP loads only). */
   errorDetail?: string;
 }

@@ -8,7 +8,8 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { tableOf, tenantSchema } from '../../runtime/src/model/naming';
 import { createTenant, type Session } from './bench-env';
-import { clientLoad, httpLoad, percentile } from './load';
+import { startFloorTwin } from './floor';
+import { clientLoad, httpLoad, type LoadStats, percentile } from './load';
 import { type BenchResult, describeLoad, ratio } from './results';
 import type { WorkloadContext } from './workload';
 
@@ -97,17 +98,19 @@ export async function savePath(ctx: WorkloadContext): Promise<BenchResult[]> {
     body: BODY,
   });
   if (http.errors) throw new Error(`save-path: ${http.errors} errors under load`);
+  // Rows and audit rows in one statement (one snapshot): a create still committing when the load
+  // stopped must not land between two counts.
   const after = await env.pool.query(
-    `select count(*)::int n, count(*) filter (where version = 1 and net = 1080)::int ok from ${q('deal_scripted')}`,
+    `select count(*)::int n, count(*) filter (where version = 1 and net = 1080)::int ok,
+            (select count(*)::int from ${pg.escapeIdentifier(schema)}."_audit" where object = 'deal_scripted' and action = 'create') audits
+       from ${q('deal_scripted')}`,
   );
   const created = after.rows[0].n - before;
   // Requests still in flight when the load stops complete unanswered: at most one per connection.
   if (created < http.requests || created > http.requests + connections || after.rows[0].ok !== after.rows[0].n)
     throw new Error(`save-path: ${http.requests} answers but ${created} new rows (${after.rows[0].ok} well-formed)`);
-  const audits = await env.pool.query(
-    `select count(*)::int n from ${pg.escapeIdentifier(schema)}."_audit" where object = 'deal_scripted' and action = 'create'`,
-  );
-  if (audits.rows[0].n !== after.rows[0].n) throw new Error('save-path: a create without its audit row');
+  if (after.rows[0].audits !== after.rows[0].n)
+    throw new Error(`save-path: ${after.rows[0].n} creates but ${after.rows[0].audits} audit rows`);
 
   const raw = await clientLoad({
     pool: env.pool,
@@ -128,6 +131,28 @@ export async function savePath(ctx: WorkloadContext): Promise<BenchResult[]> {
     },
   });
   if (raw.errors) throw new Error(`save-path: ${raw.errors} errors in the raw twin`);
+
+  // The floor twin: the raw twin's transaction behind a bare fastify route (one round, after Forma's).
+  const floorTwin = await startFloorTwin({
+    databaseUrl: env.server.databaseUrl,
+    poolMax: connections,
+    save: {
+      insertSql: `insert into ${q('deal_plain')} (name, amount, discount, stage, net, owner, created_by, updated_by)
+         values ($1, $2, $3, $4, $5, $6, $6, $6) returning *`,
+      insertValues: [BODY.name, BODY.amount, BODY.discount, BODY.stage, 1080, admin.userId],
+      auditSql: `insert into ${pg.escapeIdentifier(schema)}."_audit" (object, record_id, action, user_id, changes)
+         values ('deal_plain', $1, 'create', ${pg.escapeLiteral(admin.userId)}, ${pg.escapeLiteral(JSON.stringify({ name: [null, BODY.name], amount: [null, BODY.amount] }))})`,
+    },
+  });
+  let floor: LoadStats;
+  try {
+    const url = `${floorTwin.url}/save`;
+    await httpLoad({ url, headers: {}, connections, seconds: 1, method: 'POST', body: {} });
+    floor = await httpLoad({ url, headers: {}, connections, seconds, method: 'POST', body: {} });
+  } finally {
+    await floorTwin.stop();
+  }
+  if (floor.errors) throw new Error(`save-path: ${floor.errors} errors in the floor twin (${floor.errorDetail})`);
   const r = ratio(http.rps, raw.rps);
   const params = { connections, seconds, rules: 3, formulas: 1 };
   return [
@@ -142,6 +167,18 @@ export async function savePath(ctx: WorkloadContext): Promise<BenchResult[]> {
       pass: r >= THROUGHPUT_TARGET,
       http,
       raw,
+    },
+    {
+      name: 'save-path vs floor',
+      params,
+      measured: describeLoad(http),
+      baseline: `floor twin (fastify + pg, the raw twin's INSERT + audit): ${describeLoad(floor)}`,
+      figure: ratio(http.rps, floor.rps),
+      figureText: `${ratio(http.rps, floor.rps)}× req/s, ${ratio(http.p50Ms, floor.p50Ms)}× p50`,
+      target: 'recorded (Forma after the floor, not alternated)',
+      pass: true,
+      http,
+      raw: floor,
     },
     {
       name: 'save-path sandbox',

@@ -7,6 +7,7 @@ import { listAdmin } from './list-admin';
 import { listScoped } from './list-scoped';
 import { noisyNeighbour } from './noisy-neighbour';
 import { onlineDdl } from './online-ddl';
+import { readById } from './read-by-id';
 import { sandboxMicroBench } from './sandbox-micro';
 import { savePath } from './save-path';
 import { tenantScale } from './tenant-scale';
@@ -15,6 +16,7 @@ import type { Workload } from './workload';
 /** Every workload of issue 12, in the order `npm run bench` runs them (tenant-scale last: it adds 1,000 tenants). */
 export const workloads: Record<string, Workload> = {
   'list-admin': listAdmin,
+  'read-by-id': readById,
   'list-scoped': listScoped,
   'deep-page': deepPage,
   expand,

@@ -1,3 +1,4 @@
+import { defaultSessionCacheConfig, type SessionCacheConfig } from './auth/session-cache';
 import { defaultDocumentWorkersConfig, type DocumentWorkersConfig } from './documents/document-workers';
 import { type DbLoadConfig, defaultDbLoadConfig } from './db/db-load';
 import { defaultScriptsConfig, type ScriptsConfig } from './scripts/scripts-config';
@@ -7,6 +8,8 @@ import { defaultInboundMailConfig, type InboundMailConfig } from './inbound-mail
 /** Runtime settings; the platform fills them from the environment, tests override what they need. */
 export interface RuntimeConfig {
   sessionTtlHours: number;
+  /** Signed-in sessions cached per process, revoked everywhere through LISTEN/NOTIFY (auth/session-cache.ts). */
+  sessionCache: SessionCacheConfig;
   login: {
     /** Failed logins for one tenant + e-mail within the window before further attempts get 429. */
     maxFailuresPerAccount: number;
@@ -87,6 +90,7 @@ export interface MetaConfig {
 
 export const defaultRuntimeConfig: RuntimeConfig = {
   sessionTtlHours: 24 * 7,
+  sessionCache: defaultSessionCacheConfig,
   login: { maxFailuresPerAccount: 10, maxFailuresPerIp: 100, windowMinutes: 15 },
   passwordMinLength: 8,
   scripts: defaultScriptsConfig,

@@ -2,6 +2,8 @@ import { TimelineService } from './records/timeline-service';
 import { SearchService } from './records/search-service';
 import type { Knex } from 'knex';
 import { AuthService } from './auth/auth-service';
+import { SessionCache } from './auth/session-cache';
+import type pg from 'pg';
 import { PortalService } from './portal/portal-service';
 import { type Clock, systemClock } from './clock';
 import { type DeepPartial, defaultRuntimeConfig, mergeConfig, type RuntimeConfig } from './config';
@@ -89,12 +91,20 @@ export function createRuntime(opts: RuntimeOptions) {
   const secrets = new InstallationSecrets(db);
 
   // Metadata, permissions, users and sign-in.
-  const meta = new MetaService(db, { clock, logger, config: config.meta, rollupValue });
+  // Sessions cached per process; its listening connection uses the pool's connection settings.
+  const sessionCache = new SessionCache(
+    () => (db.client as { connectionSettings?: pg.ClientConfig }).connectionSettings,
+    config.sessionCache,
+    clock,
+    logger,
+  );
+  const revoked = () => sessionCache.barrier(db);
+  const meta = new MetaService(db, { clock, logger, config: config.meta, rollupValue, versionCommitted: revoked });
   const permissions = new PermissionService(meta);
   meta.registerSectionCheck('roles', checkRoleItem, 'permissions');
-  const users = new UserService(config, clock, [permissions.userHooks()]);
-  const auth = new AuthService(db, config, clock);
-  const userAdmin = new UserAdminService(config, clock, users);
+  const users = new UserService(config, clock, [permissions.userHooks()], revoked);
+  const auth = new AuthService(db, config, clock, sessionCache);
+  const userAdmin = new UserAdminService(config, clock, users, revoked);
 
   // Scripts: limits, the runner, what a save runs.
   const scriptLimits = new ScriptLimitsStore(config.scripts, { store: tenantSettingsLimitsStore(db), clock, logger });
@@ -291,10 +301,13 @@ export function createRuntime(opts: RuntimeOptions) {
       }
     },
     health: () => pingDb(db),
+    /** Signed-in sessions cached in this process, revoked in every process (auth/session-cache.ts). */
+    sessionCache,
     /** Admission of requests' database work, per-kind timeouts, cancelling, load figures (runtime/src/db/db-load.ts). */
     dbLoad,
     async close(): Promise<void> {
       dbLoad.close();
+      await sessionCache.close();
       await webhooks.stop();
       await workflows.stop();
       await scripts.close();

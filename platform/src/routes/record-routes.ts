@@ -151,12 +151,12 @@ async function keyedWrite(
   if (key === undefined) {
     const r = await write(ctx);
     etag(reply, r);
-    return reply.status(status).send(r);
+    return sendJson(reply.status(status), r);
   }
   const answer = await withIdempotencyKey(ctx, key, request, async (tx) => ({ status, body: await write(tx) }));
   if (answer.replayed) reply.header('idempotent-replayed', 'true');
   etag(reply, answer.body);
-  return reply.status(answer.status).send(answer.body);
+  return sendJson(reply.status(answer.status), answer.body);
 }
 
 /** `If-Match: 3`, `"3"` or `W/"3"` → 3; absent → undefined. */
@@ -173,6 +173,20 @@ function writeOptions(version: number | undefined, override: string | undefined)
 
 function etag(reply: FastifyReply, r: Record<string, unknown>) {
   if (typeof r.version === 'number') reply.header('etag', `"${r.version}"`);
+}
+
+/**
+ * Records and pages of records are open-ended objects (`additionalProperties: true`), which the
+ * schema serializer writes key by key at two to four times the cost of JSON.stringify (measured on
+ * a 50-deal page, issue 27) and byte for byte the same. Set on the reply only once the answer is in
+ * hand, so error answers keep their schema's serializer.
+ */
+function sendJson(reply: FastifyReply, payload: object) {
+  // A reply serializer of one's own leaves the content type to the sender.
+  return reply
+    .type('application/json; charset=utf-8')
+    .serializer((p: unknown) => JSON.stringify(p))
+    .send(payload as never);
 }
 
 /** Records CRUD, queries, recycle bin and history (shared/API.md "Records"; docs/records.md). */
@@ -193,7 +207,7 @@ export async function recordRoutes(fastify: FastifyInstance) {
         response: { 200: listAnswer, ...errors(400, 401, 404) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
       const opts: ListOptions = {
         ...(q.filter !== undefined ? { filter: q.filter } : {}),
@@ -207,7 +221,8 @@ export async function recordRoutes(fastify: FastifyInstance) {
         ...(q.deleted === 'true' ? { deleted: true } : {}),
       };
       // Records are open-ended objects: the schema documents them, the runtime shaped them.
-      return (await records().list(request.ctx, request.params.object, opts)) as never;
+      const page = await records().list(request.ctx, request.params.object, opts);
+      return sendJson(reply, page);
     },
   );
 
@@ -269,7 +284,7 @@ export async function recordRoutes(fastify: FastifyInstance) {
         ...(deleted === 'true' ? { deleted: true } : {}),
       });
       etag(reply, r);
-      return r;
+      return sendJson(reply, r);
     },
   );
 

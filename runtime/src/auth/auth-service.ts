@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../clock';
 import type { RuntimeConfig } from '../config';
-import { type Ctx, isAdminUser } from '../ctx';
+import { type Ctx, isAdminUser, type SessionUser } from '../ctx';
 import { unauthenticated } from '../errors';
 import { isTenantId, PLATFORM_SCHEMA, qualified, SYSTEM_TABLE, tenantSchema } from '../model/naming';
 import { toSessionUser, type UserRow } from '../users/user-row';
 import { LoginThrottle } from './login-throttle';
+import type { SessionCache } from './session-cache';
 import { burnPasswordCheck, verifyPassword } from '../users/passwords';
 import { hashToken, newSessionToken, tenantOfToken } from './session-token';
 
@@ -26,6 +27,8 @@ export class AuthService {
     private readonly db: Knex,
     private readonly config: RuntimeConfig,
     private readonly clock: Clock,
+    /** Sessions of this process, dropped on every process's revocations (session-cache.ts). */
+    private readonly sessions?: SessionCache,
   ) {
     this.throttle = new LoginThrottle(db, config.login, clock);
   }
@@ -100,14 +103,22 @@ export class AuthService {
     const tenant = tenantOfToken(token);
     if (!tenant) return null;
     const schema = tenantSchema(tenant);
+    const tokenHash = hashToken(token);
+    const hit = this.sessions?.get(schema, tokenHash);
+    if (hit) return this.ctxOf(tenant, schema, hit.session.user, hit.metaVersion, requestId);
+    // Taken before the lookup: a revocation noticed while it runs keeps its answer out of the cache.
+    const epoch = this.sessions?.epochOf(schema);
     let row:
-      | (Pick<UserRow, 'id' | 'email' | 'name' | 'roles' | 'manager' | 'locale'> & { meta_version: number })
+      | (Pick<UserRow, 'id' | 'email' | 'name' | 'roles' | 'manager' | 'locale'> & {
+          meta_version: number;
+          expires_at: Date;
+        })
       | undefined;
     try {
       row = await this.db
         .from({ s: qualified(schema, SYSTEM_TABLE.sessions) })
         .join({ u: qualified(schema, SYSTEM_TABLE.users) }, 'u.id', 's.user_id')
-        .where('s.token_hash', hashToken(token))
+        .where('s.token_hash', tokenHash)
         .andWhere('s.expires_at', '>', this.clock.now())
         .andWhere('u.active', true)
         .first(
@@ -117,6 +128,7 @@ export class AuthService {
           'u.roles',
           'u.manager',
           'u.locale',
+          's.expires_at',
           // The metadata version rides along, so model caches in every process see new versions.
           this.db.raw('(select ?? from ??) as ??', [
             'version',
@@ -131,15 +143,32 @@ export class AuthService {
     }
     if (!row) return null;
     const user = toSessionUser(row);
+    if (epoch !== undefined)
+      this.sessions?.set(epoch, tokenHash, { schema, user, expiresAt: row.expires_at.getTime() }, row.meta_version);
+    return this.ctxOf(tenant, schema, user, row.meta_version, requestId);
+  }
+
+  private ctxOf(tenant: string, schema: string, cached: SessionUser, metaVersion: number, requestId?: string): Ctx {
+    // A copy per request: the cached user is shared by every request of the session.
+    const user: SessionUser = { ...cached, roles: [...cached.roles] };
     return {
       tenant,
       schema,
       user,
       isAdmin: isAdminUser(user),
       db: this.db,
-      metaVersion: row.meta_version,
+      metaVersion,
       ...(requestId ? { requestId } : {}),
     };
+  }
+
+  /**
+   * Waits until every server process has dropped the sessions that the changes committed so far
+   * end or alter (session-cache.ts): called before answering a sign-out, a user change, a new
+   * metadata version.
+   */
+  async revoked(): Promise<void> {
+    await this.sessions?.barrier(this.db);
   }
 
   async logout(token: string): Promise<void> {
@@ -154,6 +183,8 @@ export class AuthService {
     } catch (e) {
       if (!isMissingRelation(e)) throw e;
     }
+    this.sessions?.drop(tenantSchema(tenant), hashToken(token));
+    await this.revoked();
   }
 }
 

@@ -100,7 +100,14 @@ export class MetaService {
 
   constructor(
     private readonly db: Knex,
-    private readonly deps: { clock: Clock; logger: Logger; config: MetaConfig; rollupValue: RollupValueSql },
+    private readonly deps: {
+      clock: Clock;
+      logger: Logger;
+      config: MetaConfig;
+      rollupValue: RollupValueSql;
+      /** After a new version commits: waits until every server process serves it (auth/session-cache.ts). */
+      versionCommitted?: () => Promise<void>;
+    },
   ) {}
 
   /** Adds semantic validation of one section's items at save time (see SectionCheck). */
@@ -346,6 +353,7 @@ export class MetaService {
       },
       { ...this.deps.config, now: () => this.deps.clock.now() },
     );
+    if (outcome.changed) await this.deps.versionCommitted?.();
     const model = await this.cache.get(ctx.tenant, outcome.version, async () =>
       loadModel(outcome.document, outcome.version),
     );

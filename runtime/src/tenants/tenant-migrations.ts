@@ -1,3 +1,4 @@
+import { sessionNotifyMigration } from '../auth/session-notify-migration';
 import type { Migration } from '../db/run-migrations';
 import { addAuditCause, createAuditTable } from '../records/audit';
 import { importLogMigration } from '../records/import-log';
@@ -130,4 +131,6 @@ export const tenantMigrations: Migration[] = [
   documentImagesMigration,
   // Idempotency keys of record writes: a retried write applies once (records/idempotent-write.ts).
   idempotencyMigration,
+  // Every process's session cache hears of sign-outs, user changes and new metadata versions (auth/).
+  sessionNotifyMigration,
 ];

@@ -1,3 +1,4 @@
+import { AUTH_CHANNEL } from '../auth/session-notify-migration';
 import type { Knex } from 'knex';
 import { type Ctx, ADMIN_ROLE, isAdminUser } from '../ctx';
 import { badRequest, conflict, notFound, validationFailed } from '../errors';
@@ -135,6 +136,8 @@ export class TenantService {
     await this.db.transaction(async (trx) => {
       await trx.raw('drop schema if exists ?? cascade', [tenantSchema(id)]);
       await trx.withSchema(PLATFORM_SCHEMA).from('tenants').where({ id }).delete();
+      // Dropping a schema fires no row trigger: every process's cached sessions of it go here (on commit).
+      await trx.raw('select pg_notify(?, ?)', [AUTH_CHANNEL, `${tenantSchema(id)}|t|`]);
     });
   }
 }

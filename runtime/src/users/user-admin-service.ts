@@ -77,6 +77,8 @@ export class UserAdminService {
     private readonly config: RuntimeConfig,
     private readonly clock: Clock,
     private readonly users: UserService,
+    /** Waits until every server process has dropped ended sessions (auth/session-cache.ts). */
+    private readonly revoked: () => Promise<void> = async () => {},
   ) {}
 
   private requireAdmin(ctx: Ctx): void {
@@ -216,11 +218,16 @@ export class UserAdminService {
     this.requireAdmin(ctx);
     await this.users.get(ctx, id);
     const q = ctx.db.withSchema(ctx.schema).from(T.sessions).where('user_id', id);
-    if (session === undefined) return { ended: await q.delete() };
+    if (session === undefined) {
+      const ended = await q.delete();
+      await this.revoked();
+      return { ended };
+    }
     const rows: Array<{ token_hash: Buffer }> = await q.clone().select('token_hash');
     const match = rows.find((r) => sessionHandle(r.token_hash) === session);
     if (!match) throw notFound('No such session');
     const ended = await ctx.db.withSchema(ctx.schema).from(T.sessions).where('token_hash', match.token_hash).delete();
+    await this.revoked();
     return { ended };
   }
 

@@ -46,6 +46,11 @@ export class UserService {
     private readonly clock: Clock,
     /** What other capabilities do on user changes (the permission engine: roles, manager hierarchy). */
     hooks: readonly UserHooks[] = [],
+    /**
+     * After a committed change of a user's sign-in facts (roles, active, password, manager…): waits
+     * until every server process has dropped that user's cached sessions (auth/session-cache.ts).
+     */
+    private readonly revoked: () => Promise<void> = async () => {},
   ) {
     this.hooks = [...hooks];
   }
@@ -141,6 +146,7 @@ export class UserService {
       .update({ locale: value, updated_at: this.clock.now() })
       .returning([...PUBLIC_USER_COLUMNS]);
     if (!row) throw notFound('No such user');
+    await this.revoked();
     return row as PublicUser;
   }
 
@@ -168,7 +174,7 @@ export class UserService {
     if (Object.keys(errors).length) throw validationFailed('Invalid user', errors);
     if (patch.password !== undefined) changes.password_hash = await hashPassword(patch.password);
 
-    return ctx.db.transaction(async (trx) => {
+    const updated = await ctx.db.transaction(async (trx) => {
       // Serialize changes to users of this tenant: the "last admin" and cycle checks read other rows.
       await trx.raw('lock table ??.?? in share row exclusive mode', [ctx.schema, SYSTEM_TABLE.users]);
       if (changes.roles) await this.assertRolesExist(ctx, changes.roles as string[], trx);
@@ -188,6 +194,8 @@ export class UserService {
       for (const h of this.hooks) await h.afterChange?.(ctx, id, trx);
       return row as PublicUser;
     });
+    await this.revoked();
+    return updated;
   }
 
   deactivate(ctx: Ctx, id: string): Promise<PublicUser> {
