@@ -1,4 +1,5 @@
 import { Outlet, type RouteObject } from 'react-router';
+import { DashboardPage } from './dashboard/dashboard-page';
 import { ApprovalsPage } from './pages/approvals-page';
 import { lazyDesignerScreen } from './designer/lazy-designer';
 import { DesignerHomePage } from './pages/designer-home-page';
@@ -47,6 +48,7 @@ export const appRoutes: RouteObject[] = [
       { path: 'o/:object/bin', element: <RecycleBinPage /> },
       { path: 'o/:object/:id', element: <RecordPage /> },
       { path: 'approvals', element: <ApprovalsPage /> },
+      { path: 'd/:name', element: <DashboardPage /> },
       {
         path: 'designer',
         element: (

@@ -4,8 +4,8 @@ import { useLocale } from '../i18n/use-locale';
 import type { AppMeta } from '../meta/meta-types';
 import { Card, ErrorState, LoadingState } from '../ui';
 import { ChartCard } from './dashboard-charts';
-import { reportPoints } from './report-points';
-import { type DashboardWidget, useReportRun } from './reports-api';
+import { optionLabel, reportPoints } from './report-points';
+import { type DashboardWidget, type ReportColumn, useReportRun } from './reports-api';
 
 const AGE_KEYS: Record<string, 'current' | 'days30' | 'days60' | 'days90'> = {
   current: 'current',
@@ -13,6 +13,24 @@ const AGE_KEYS: Record<string, 'current' | 'days30' | 'days60' | 'days90'> = {
   '31-60': 'days60',
   '61-90': 'days90',
 };
+
+/** A table cell: a hidden parent, a lookup's name, a named value, yes/no, a number in the user's locale. */
+function cellText(
+  c: ReportColumn,
+  row: Record<string, unknown>,
+  locale: string,
+  hidden: string,
+  yes: string,
+  no: string,
+): string {
+  if (row[`${c.key}_hidden`] === true) return hidden;
+  const v = row[`${c.key}_label`] ?? row[c.key];
+  if (v === null || v === undefined) return '—';
+  if (c.options) return optionLabel(c, String(v), locale);
+  if (typeof v === 'boolean') return v ? yes : no;
+  if (typeof v === 'number' && c.role !== 'group') return v.toLocaleString(locale, { maximumFractionDigits: 2 });
+  return String(v);
+}
 
 /** One dashboard widget: runs its report (with the viewer's permissions) and draws it. */
 export function ReportWidget({
@@ -56,9 +74,7 @@ export function ReportWidget({
                   <tr key={i}>
                     {run.data.columns.map((c) => (
                       <td key={c.key}>
-                        {row[`${c.key}_hidden`] === true
-                          ? t('dashboard.hiddenGroup')
-                          : String(row[`${c.key}_label`] ?? row[c.key] ?? '—')}
+                        {cellText(c, row, locale, t('dashboard.hiddenGroup'), t('dashboard.yes'), t('dashboard.no'))}
                       </td>
                     ))}
                   </tr>
