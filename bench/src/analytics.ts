@@ -5,8 +5,9 @@
  * sent through `pg`. Both are run alternately, best of `runs` each; the answers must agree (segment
  * sizes, cohort sizes and retention) or the row is FAILED. Target: Forma ≤ 1.5× the SQL.
  * The server runs a report's statement on a niced backend (heavy lane, DB_HEAVY_NICE, 19 by
- * default): the SQL twin's backend gets the same nice (`BENCH_ANALYTICS_RAW_NICE`), or on a busy
- * machine the ratio would measure the scheduler, not the engine.
+ * default, and without parallel workers): the SQL twin's backend gets the same nice and the same
+ * serial plan (`BENCH_ANALYTICS_RAW_NICE`, 0 for neither), or on a busy machine the ratio would
+ * measure the scheduler, not the engine.
  *
  * Default size is small (10,000 customers × 100,000 orders) so `npm run bench` stays quick; the
  * issue's size is `BENCH_ANALYTICS_CUSTOMERS=100000 BENCH_ANALYTICS_ORDERS=1000000`.
@@ -124,6 +125,8 @@ export async function analytics(ctx: WorkloadContext): Promise<BenchResult[]> {
   const rawClient = await env.pool.connect();
   const pid = Number((await rawClient.query('select pg_backend_pid() as pid')).rows[0].pid);
   if (rawNice > 0) {
+    // As the server's heavy lane: niced, and serial (parallel workers would escape the nice).
+    await rawClient.query('set max_parallel_workers_per_gather = 0');
     os.setPriority(pid, rawNice);
     try {
       fs.writeFileSync(`/proc/${pid}/autogroup`, String(rawNice));
