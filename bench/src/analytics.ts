@@ -157,17 +157,24 @@ export async function analytics(ctx: WorkloadContext): Promise<BenchResult[]> {
       }
       const problem = report === 'bench_rfm' ? rfmMismatch(formaRows, rawRows) : cohortMismatch(formaRows, rawRows);
       if (problem) throw new Error(`${name}: the report and the SQL disagree: ${problem}`);
+      // The report's own statement as PostgreSQL timed it: what is spent outside it (admission, HTTP,
+      // the per-request checks) is the rest of the run.
+      const stmt = await env.pool.query(
+        `select min(min_exec_time) as ms from pg_stat_statements
+       where query like 'with src as%' and query ${report === 'bench_cohorts' ? '' : 'not '}like '%json_object_agg%'`,
+      );
+      const statementMs = Math.round(Number(stmt.rows[0]?.ms ?? Number.NaN));
       const ratio = forma / raw;
       results.push({
         name,
         params: { customers, orders, runs, rawNice },
-        measured: `${Math.round(forma)} ms per run (best of ${runs})`,
+        measured: `${Math.round(forma)} ms per run (best of ${runs}; its statement ${statementMs} ms in PostgreSQL)`,
         baseline: `hand-written SQL through pg: ${Math.round(raw)} ms`,
         figure: Math.round(ratio * 100) / 100,
         figureText: `${ratio.toFixed(2)}×`,
         target: `≤ ${TARGET}× the SQL`,
         pass: ratio <= TARGET,
-        extra: { formaMs: Math.round(forma), rawMs: Math.round(raw), groups: formaRows.length },
+        extra: { formaMs: Math.round(forma), rawMs: Math.round(raw), statementMs, groups: formaRows.length },
       });
     }
   } finally {

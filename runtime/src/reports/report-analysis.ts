@@ -190,7 +190,8 @@ export function purchasesInput(def: ReportDefinition, datetime: boolean, asOf: s
   return {
     // Through the customer's id: the customer joins within the viewer's scope on it, and one they
     // may not read comes back hidden (null), counted for no one.
-    groupBy: [`${a.customer}.id`, `${a.date}:day`],
+    // A date groups as itself (no text formatting of every purchase); a date-time by its UTC day.
+    groupBy: [`${a.customer}.id`, datetime ? `${a.date}:day` : a.date],
     sum: a.cost ? [a.amount, a.cost] : [a.amount],
     count: true,
     asOf,
