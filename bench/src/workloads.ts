@@ -1,3 +1,4 @@
+import { analytics } from './analytics';
 import { approvalsBench } from './approvals';
 import { deepPage } from './deep-page';
 import { expand } from './expand';
@@ -27,5 +28,6 @@ export const workloads: Record<string, Workload> = {
   'online-ddl': onlineDdl,
   approvals: approvalsBench,
   fairness,
+  analytics,
   'tenant-scale': tenantScale,
 };

@@ -1,4 +1,5 @@
 import { Outlet, type RouteObject } from 'react-router';
+import { DashboardPage } from './dashboard/dashboard-page';
 import { ApprovalsPage } from './pages/approvals-page';
 import { lazyDesignerScreen } from './designer/lazy-designer';
 import { DesignerHomePage } from './pages/designer-home-page';
@@ -54,6 +55,7 @@ export const appRoutes: RouteObject[] = [
       { path: 'briefcase', element: <BriefcasePage /> },
       { path: 'briefcase/conflict/:seq', element: <ConflictPage /> },
       { path: 'briefcase/:object/:id', element: <BriefcaseRecordPage /> },
+      { path: 'd/:name', element: <DashboardPage /> },
       {
         path: 'designer',
         element: (

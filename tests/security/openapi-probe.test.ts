@@ -480,6 +480,12 @@ const ROUTES: Record<string, Route> = {
     call: () => ({ params: { name: 'by_name' } }),
   },
   'GET /api/dashboards/home': { expect: everyone(200) },
+  'GET /api/dashboards': { expect: everyone(200) },
+  // Opened by name: tenant A's admin only (its roles are admin); to anyone else it does not exist.
+  'GET /api/dashboards/{name}': {
+    expect: { admin: 200, scoped: 404, none: 404, foreign: 404 },
+    call: () => ({ params: { name: 'probe_board' } }),
+  },
 
   'GET /api/plugins': { expect: everyone(200) },
   'POST /api/plugins/core-crm/leads/{id}/convert': { expect: everyone(404), call: () => ({ body: {} }) },
@@ -628,6 +634,12 @@ beforeAll(async () => {
     a.request('PUT', '/api/document-images/logo', { raw: pngOf(4, 4), headers: { 'content-type': 'image/png' } }),
     'logo',
   );
+  await put('/api/meta/dashboards/probe_board', {
+    label: 'Probe board',
+    home: false,
+    roles: ['admin'],
+    widgets: [{ report: 'by_name' }],
+  });
   await put('/api/print-templates/deal/summary', { html: '<h1>{{name}}</h1><p>{{hidden}}</p>' });
   await ok(
     a.request('PUT', '/api/print-templates/deal/letter/docx', {

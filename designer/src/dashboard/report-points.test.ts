@@ -120,4 +120,38 @@ describe('reportPoints across objects', () => {
       { label: '—', value: 4 },
     ]);
   });
+
+  it('labels a group of named values (an RFM segment) from its column options, in the locale', () => {
+    const r = run({
+      object: 'order',
+      columns: [
+        {
+          key: 'segment',
+          label: 'RFM segment',
+          role: 'group',
+          kind: 'text',
+          options: [
+            { value: 'champions', label: 'Champions', 'x-i18n': { 'zh-CN': { label: '重要价值客户' } } },
+            { value: 'at_risk', label: 'At risk', 'x-i18n': { 'zh-CN': { label: '流失风险客户' } } },
+          ],
+        },
+        { key: 'customers', label: 'Customers', role: 'measure', kind: 'integer' },
+      ],
+      rows: [
+        { segment: 'champions', customers: 3 },
+        { segment: 'at_risk', customers: 2 },
+        { segment: 'unknown_value', customers: 1 },
+      ],
+    });
+    expect(reportPoints(r, meta, 'en', (b) => b).points.map((p) => p.label)).toEqual([
+      'Champions',
+      'At risk',
+      'unknown_value',
+    ]);
+    expect(reportPoints(r, meta, 'zh-CN', (b) => b).points.map((p) => p.label)).toEqual([
+      '重要价值客户',
+      '流失风险客户',
+      'unknown_value',
+    ]);
+  });
 });

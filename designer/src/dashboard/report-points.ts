@@ -23,11 +23,18 @@ export function reportPoints(
     let label = raw === null || raw === undefined ? '—' : String(raw);
     if (group && row[`${group.key}_hidden`] === true) label = hiddenLabel;
     else if (group && typeof row[`${group.key}_label`] === 'string') label = String(row[`${group.key}_label`]);
+    else if (group?.options && raw !== null) label = optionLabel(group, String(raw), locale);
     else if (group?.bucket === 'aging' && raw !== null) label = ageLabel(String(raw));
     else if (group && !group.bucket && field?.enum && raw !== null) label = enumLabel(field, String(raw), locale);
     return { label, value: Number(value ? (row[value.key] ?? 0) : 0) || 0 };
   });
   return { points, valueLabel: value ? itemLabel(value, locale, value.label) : '' };
+}
+
+/** A named value of a group column (`rfm_segment`): its label in the user's language. */
+export function optionLabel(column: ReportRun['columns'][number], value: string, locale: string): string {
+  const option = column.options?.find((o) => o.value === value);
+  return option ? itemLabel(option, locale, option.label) : value;
 }
 
 /** The field a group's path ends on (`account.tier` → account's tier), through the lookups' targets. */

@@ -4,7 +4,7 @@ import { useLocale } from '../i18n/use-locale';
 import type { AppMeta } from '../meta/meta-types';
 import { Card, ErrorState, LoadingState } from '../ui';
 import { ChartCard } from './dashboard-charts';
-import { fieldAt, reportPoints } from './report-points';
+import { fieldAt, optionLabel, reportPoints } from './report-points';
 import './home-dashboard.css';
 import { type DashboardWidget, type ReportNarrowing, type ReportRun, useReportRun } from './reports-api';
 
@@ -76,9 +76,15 @@ export function ReportRunView({
     if (row[`${c.key}_hidden`] === true) return t('dashboard.hiddenGroup');
     const v = row[`${c.key}_label`] ?? row[c.key];
     if (v === null || v === undefined) return '—';
+    // A named value of an analysis (an RFM segment) in the reader's language; yes/no for flags.
+    if (c.options) return optionLabel(c, String(v), locale);
+    if (typeof v === 'boolean') return v ? t('dashboard.yes') : t('dashboard.no');
     const field = c.role === 'group' && !c.bucket && c.field && data ? fieldAt(meta, data.object, c.field) : undefined;
     if (field?.enum) return enumLabel(field, String(v), locale);
-    return typeof v === 'number' ? new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(v) : String(v);
+    // A group's number is a key (a year, a count of orders), not an amount: no grouping separators.
+    return typeof v === 'number' && c.role !== 'group'
+      ? new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(v)
+      : String(v);
   };
   if (chart === 'table') {
     return (

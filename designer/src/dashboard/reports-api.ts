@@ -15,6 +15,13 @@ export type { ChartKind, ReportColumn, ReportRun, ReportSummary } from '@forma/m
 export type DashboardWidget = Omit<HomeDashboardWidget, 'label'>;
 export type HomeDashboard = Omit<GeneratedHomeDashboard, 'widgets'> & { widgets: HomeDashboardWidget[] };
 
+/** A dashboard the user may open by name. */
+export interface DashboardLink {
+  name: string;
+  label: string;
+  'x-i18n'?: Record<string, Record<string, unknown>>;
+}
+
 /** A dashboard as stored in the `dashboards` metadata section. */
 export interface DashboardDefinition {
   label: string;
@@ -42,6 +49,10 @@ export function reportsApi(api: ApiClient) {
     preview: (report: unknown, name: string, signal?: AbortSignal) =>
       api.post<ReportRun>('/api/reports/preview', { report, name }, { signal }),
     home: (signal?: AbortSignal) => api.get<{ dashboard: HomeDashboard | null }>('/api/dashboards/home', { signal }),
+    /** Dashboards opened by name (not anyone's home), those of the user's roles. */
+    dashboards: (signal?: AbortSignal) => api.get<{ items: DashboardLink[] }>('/api/dashboards', { signal }),
+    dashboard: (name: string, signal?: AbortSignal) =>
+      api.get<HomeDashboard>(`/api/dashboards/${encodeURIComponent(name)}`, { signal }),
     /** The stored definition (admins), so a save keeps what the editor does not show (translations, description). */
     definition: async (name: string): Promise<DashboardDefinition | undefined> => {
       const doc = await api.get<{ dashboards?: Record<string, DashboardDefinition> }>('/api/meta');
@@ -61,7 +72,27 @@ export const dashboardKeys = {
   reports: (tenant: string, user: string) => ['records', tenant, 'reports', user] as const,
   run: (tenant: string, user: string, name: string, narrowing = '') =>
     ['records', tenant, 'report-run', user, name, narrowing] as const,
+  list: (tenant: string, user: string) => ['records', tenant, 'dashboards', user] as const,
+  named: (tenant: string, user: string, name: string) => ['records', tenant, 'dashboard', user, name] as const,
 };
+
+export function useDashboardList() {
+  const reports = useReportsApi();
+  const { tenant, user } = useSession();
+  return useQuery({
+    queryKey: dashboardKeys.list(tenant, user.id),
+    queryFn: ({ signal }) => reports.dashboards(signal),
+  });
+}
+
+export function useDashboard(name: string) {
+  const reports = useReportsApi();
+  const { tenant, user } = useSession();
+  return useQuery({
+    queryKey: dashboardKeys.named(tenant, user.id, name),
+    queryFn: ({ signal }) => reports.dashboard(name, signal),
+  });
+}
 
 export function useHomeDashboard() {
   const reports = useReportsApi();

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { CheckCircle2, Database, GitBranch, Inbox, Users } from 'lucide-react';
 import { useInbox } from '../approvals/use-approvals';
+import { DashboardLinks } from '../dashboard/dashboard-page';
 import { HomeDashboard } from '../dashboard/home-dashboard';
 import { useAppMeta } from '../meta/use-app-meta';
 import { useSession } from '../session/session-context';
@@ -28,6 +29,7 @@ export function HomePage() {
       <header className="f-home__header">
         <h1>{t(greetingKey(new Date().getHours()), { name: firstName })}</h1>
         <p className="f-home__subtitle">{t('home.subtitle', { tenant: tenantDisplayName(session) })}</p>
+        <DashboardLinks />
       </header>
       <div className="f-home__grid">
         {session.isAdmin && (

@@ -113,6 +113,14 @@ export interface ReportColumn {
    * Period comparison: the measure column compared.
    */
   of?: string;
+  /**
+   * A group column of named values (a customer analysis's rfm_segment): each value's label, to show instead of the value.
+   */
+  options?: {
+    value: string;
+    label: string;
+    'x-i18n'?: I18NMap;
+  }[];
   'x-i18n'?: I18NMap;
 }
 /**

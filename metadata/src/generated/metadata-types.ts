@@ -80,6 +80,22 @@ export type Label1 = string;
  */
 export type ReportFieldPath1 = string;
 /**
+ * A field of the report's object, or of a related record through lookups separated by dots ("account.city", "order.account.region.name", "account.owner.name"). At most three lookups; every step but the last is a lookup field.
+ */
+export type ReportFieldPath2 = string;
+/**
+ * A field of the report's object, or of a related record through lookups separated by dots ("account.city", "order.account.region.name", "account.owner.name"). At most three lookups; every step but the last is a lookup field.
+ */
+export type ReportFieldPath3 = string;
+/**
+ * A field of the report's object, or of a related record through lookups separated by dots ("account.city", "order.account.region.name", "account.owner.name"). At most three lookups; every step but the last is a lookup field.
+ */
+export type ReportFieldPath4 = string;
+/**
+ * A field of the report's object, or of a related record through lookups separated by dots ("account.city", "order.account.region.name", "account.owner.name"). At most three lookups; every step but the last is a lookup field.
+ */
+export type ReportFieldPath5 = string;
+/**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
 export type Name8 = string;
@@ -739,6 +755,7 @@ export interface ReportDefinition {
    */
   aggregates: ReportAggregate[];
   compare?: ReportCompare;
+  analysis?: ReportAnalysis;
   /**
    * Columns computed from each row after aggregation, in order: arithmetic over the row's columns (+ - * /, parentheses, numbers) and the functions prev(col), first(col), total(col), running(col), remaining(col), round(x, digits), abs(x). Division by zero gives null. Columns using prev/first/running/remaining (or such a column) depend on the order of the rows: they are computed after sort, over every group, before limit (a Pareto's cumulative share), and cannot be sorted by. The columns of a period comparison (<as>_previous, <as>_previous_change, …) may be used too.
    *
@@ -801,6 +818,51 @@ export interface ReportCompare {
    */
   toDate?: boolean;
 }
+/**
+ * Customer value analysis (docs/analytics.md): the report's object holds purchases (orders, won deals, invoice lines); each purchase readable by the viewer counts for its customer (a lookup the viewer may read). kind "customers": one row per customer with first_on, last_on, orders, revenue, cost, margin, ltv, avg_order, avg_interval, days_since_last, tenure_days, churn_risk, recency, frequency, monetary, rfm, rfm_segment, cohort — which groupBy, aggregates and where then read instead of the object's fields. kind "cohort": the same customers grouped by the month of their first purchase, with retention columns m1…m<periods> (% of the cohort buying again N months later). The report's filter selects the purchases.
+ */
+export interface ReportAnalysis {
+  kind: 'customers' | 'cohort';
+  customer: ReportFieldPath2;
+  date: ReportFieldPath3;
+  amount: ReportFieldPath4;
+  cost?: ReportFieldPath5;
+  /**
+   * Only purchases of the last N months before the run's day count (default: all up to that day).
+   */
+  months?: number;
+  /**
+   * Score levels of recency, frequency and monetary (default 5: quintiles).
+   */
+  quantiles?: number;
+  /**
+   * A repeat customer is a churn risk when the days since their last purchase exceed their average interval times this (default 1).
+   */
+  churnFactor?: number;
+  /**
+   * kind cohort: months of retention shown after the first (default 12).
+   */
+  periods?: number;
+  /**
+   * Conditions on the per-customer columns ("churn_risk": {"eq": true}, "orders": {"gte": 2}), all of which a customer meets.
+   */
+  where?: {
+    [k: string]:
+      | {
+          eq?: string | number | boolean;
+          ne?: string | number | boolean;
+          gt?: string | number | boolean;
+          gte?: string | number | boolean;
+          lt?: string | number | boolean;
+          lte?: string | number | boolean;
+          /**
+           * @maxItems 100
+           */
+          in?: (string | number | boolean)[];
+        }
+      | undefined;
+  };
+}
 export interface ReportDerived {
   as: Name;
   expr: string;
@@ -819,6 +881,10 @@ export interface DashboardDefinition {
    * @maxItems 100
    */
   roles?: Name[];
+  /**
+   * false: not anyone's home dashboard; its holders open it by name (/d/<name>, GET /api/dashboards/<name>) from the list under their home (default true).
+   */
+  home?: boolean;
   /**
    * @maxItems 50
    */

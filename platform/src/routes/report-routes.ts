@@ -66,6 +66,15 @@ const column = {
       description: 'Period comparison: the period this value is from',
     },
     of: { type: 'string', description: 'Period comparison: the measure column compared' },
+    options: {
+      type: 'array',
+      description: "A group column of named values (rfm_segment): each value's label",
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { value: { type: 'string' }, label: { type: 'string' }, 'x-i18n': i18n },
+      },
+    },
   },
 } as const;
 
@@ -107,6 +116,18 @@ const widget = {
     'x-i18n': i18n,
     chart: { type: 'string' },
     width: { type: 'string' },
+  },
+} as const;
+
+const dashboard = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string' },
+    label: { type: 'string' },
+    'x-i18n': i18n,
+    roles: { type: 'array', items: { type: 'string' } },
+    widgets: { type: 'array', items: widget },
   },
 } as const;
 
@@ -221,15 +242,35 @@ export async function reportRoutes(fastify: FastifyInstance) {
             type: 'object',
             additionalProperties: false,
             properties: {
-              dashboard: {
-                type: ['object', 'null'],
-                additionalProperties: false,
-                properties: {
-                  name: { type: 'string' },
-                  label: { type: 'string' },
-                  'x-i18n': i18n,
-                  roles: { type: 'array', items: { type: 'string' } },
-                  widgets: { type: 'array', items: widget },
+              dashboard: { ...dashboard, type: ['object', 'null'] },
+            },
+          },
+          ...errors(401),
+        },
+      },
+    },
+    async (request) => ({ dashboard: await reports().home(request.ctx) }),
+  );
+
+  app.get(
+    '/api/dashboards',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags,
+        summary: 'Dashboards the user opens by name (not home dashboards): those of their roles',
+        security: bearer,
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  properties: { name: { type: 'string' }, label: { type: 'string' }, 'x-i18n': i18n },
                 },
               },
             },
@@ -238,7 +279,22 @@ export async function reportRoutes(fastify: FastifyInstance) {
         },
       },
     },
-    async (request) => ({ dashboard: await reports().home(request.ctx) }),
+    async (request) => ({ items: await reports().dashboards(request.ctx) }),
+  );
+
+  app.get(
+    '/api/dashboards/:name',
+    {
+      onRequest: app.requireUser,
+      schema: {
+        tags,
+        summary: 'A dashboard by name, with the widgets the user may run; 404 when it is not for them',
+        security: bearer,
+        params: nameParams,
+        response: { 200: dashboard, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => reports().dashboard(request.ctx, request.params.name),
   );
 }
 

@@ -49,4 +49,21 @@ export const dashboards: Record<string, DashboardDefinition> = {
       { report: 'csat_by_agent', width: 'half' },
     ],
   },
+  customer_value: {
+    label: 'Customer value',
+    'x-i18n': zh('客户价值'),
+    description: 'Which customers are worth the most and why: margin, RFM segments, retention, churn risk.',
+    home: false,
+    roles: ['sales_manager', 'admin'],
+    widgets: [
+      { report: 'top_customers_by_margin', width: 'full' },
+      { report: 'rfm_segments', width: 'half' },
+      { report: 'margin_by_category', width: 'half' },
+      { report: 'retention_cohorts', width: 'full' },
+      { report: 'churn_risk', width: 'full' },
+      { report: 'margin_by_channel', width: 'half' },
+      { report: 'margin_by_country', width: 'half' },
+      { report: 'campaign_roi', width: 'half' },
+    ],
+  },
 };

@@ -4,6 +4,8 @@ type ReportDefinition = NonNullable<MetadataDocument['reports']>[string];
 
 const zh = (title: string) => ({ 'zh-CN': { title } });
 const zhLabel = (label: string) => ({ 'zh-CN': { label } });
+/** Orders that count as purchases in the customer value analyses. */
+const PURCHASES = { status: { in: ['confirmed', 'shipped', 'delivered'] } };
 
 /** Expense statistics count approved money only (a line is approved with its claim). */
 const APPROVED_EXPENSES = { approved: { eq: true } };
@@ -135,6 +137,158 @@ export const reports: Record<string, ReportDefinition> = {
     // The title promises ROI: plot it, not the revenue it is computed from.
     chartValue: 'roi',
     sort: ['-roi'],
+    chart: 'bar',
+  },
+  // Customer value (docs/analytics.md): orders that were not cancelled are purchases; the viewer's
+  // readable orders count for the customers they may read.
+  top_customers_by_margin: {
+    label: 'Top customers by margin',
+    description:
+      "The customers bringing the most margin (revenue − cost of their orders), with each one's share of the whole margin and the cumulative share (Pareto: how few customers make 80 %).",
+    'x-i18n': zh('毛利贡献最高的客户'),
+    object: 'order',
+    filter: PURCHASES,
+    analysis: { kind: 'customers', customer: 'account', date: 'ordered_on', amount: 'amount', cost: 'cost' },
+    groupBy: [{ field: 'customer' }],
+    aggregates: [
+      { fn: 'sum', field: 'margin', as: 'margin', label: 'Margin', 'x-i18n': zhLabel('毛利') },
+      { fn: 'sum', field: 'revenue', as: 'revenue', label: 'Revenue', 'x-i18n': zhLabel('收入') },
+      { fn: 'sum', field: 'orders', as: 'orders', label: 'Orders', 'x-i18n': zhLabel('订单数') },
+    ],
+    derive: [
+      { as: 'share', expr: 'round(margin / total(margin) * 100, 1)', label: 'Share %', 'x-i18n': zhLabel('占比 %') },
+      {
+        as: 'cumulative_share',
+        expr: 'round(running(margin) / total(margin) * 100, 1)',
+        label: 'Cumulative share %',
+        'x-i18n': zhLabel('累计占比 %'),
+      },
+    ],
+    sort: ['-margin'],
+    limit: 20,
+    chart: 'table',
+  },
+  rfm_segments: {
+    label: 'Customers by RFM segment',
+    description:
+      'Customers scored on recency, frequency and monetary value of the last two years of orders (quintiles), in the segments of the usual RFM map.',
+    'x-i18n': zh('RFM 客户分群'),
+    object: 'order',
+    filter: PURCHASES,
+    analysis: {
+      kind: 'customers',
+      customer: 'account',
+      date: 'ordered_on',
+      amount: 'amount',
+      months: 24,
+    },
+    groupBy: [{ field: 'rfm_segment', as: 'segment' }],
+    aggregates: [
+      { fn: 'count', as: 'customers', label: 'Customers', 'x-i18n': zhLabel('客户数') },
+      { fn: 'sum', field: 'revenue', as: 'revenue', label: 'Revenue', 'x-i18n': zhLabel('收入') },
+      {
+        fn: 'avg',
+        field: 'days_since_last',
+        as: 'days',
+        label: 'Days since last order',
+        'x-i18n': zhLabel('距上次下单天数'),
+      },
+    ],
+    sort: ['-customers'],
+    chart: 'bar',
+  },
+  retention_cohorts: {
+    label: 'Customer retention by first-order month',
+    description:
+      'Customers by the month of their first order, and the share of them ordering again 1, 2, … 6 months later.',
+    'x-i18n': zh('按首单月份的客户留存'),
+    object: 'order',
+    filter: PURCHASES,
+    analysis: { kind: 'cohort', customer: 'account', date: 'ordered_on', amount: 'amount', periods: 6 },
+    groupBy: [{ field: 'cohort' }],
+    aggregates: [{ fn: 'count', as: 'customers', label: 'Customers', 'x-i18n': zhLabel('客户数') }],
+    chart: 'table',
+  },
+  churn_risk: {
+    label: 'Customers at risk of churning',
+    description:
+      'Repeat customers whose days since their last order exceed their usual interval between orders, most valuable first.',
+    'x-i18n': zh('有流失风险的客户'),
+    object: 'order',
+    filter: PURCHASES,
+    analysis: {
+      kind: 'customers',
+      customer: 'account',
+      date: 'ordered_on',
+      amount: 'amount',
+      cost: 'cost',
+      where: { churn_risk: { eq: true } },
+    },
+    groupBy: [{ field: 'customer' }],
+    aggregates: [
+      {
+        fn: 'max',
+        field: 'days_since_last',
+        as: 'days',
+        label: 'Days since last order',
+        'x-i18n': zhLabel('距上次下单天数'),
+      },
+      {
+        fn: 'max',
+        field: 'avg_interval',
+        as: 'usual',
+        label: 'Usual interval (days)',
+        'x-i18n': zhLabel('平均间隔（天）'),
+      },
+      { fn: 'sum', field: 'ltv', as: 'ltv', label: 'Lifetime value', 'x-i18n': zhLabel('终身价值') },
+    ],
+    sort: ['-ltv'],
+    limit: 20,
+    chart: 'table',
+  },
+  margin_by_category: {
+    label: 'Revenue and margin by product category',
+    description: 'Lines of accepted quotes by their product category.',
+    'x-i18n': zh('按产品类别的收入与毛利'),
+    object: 'quote_line',
+    filter: { 'quote.status': { eq: 'accepted' } },
+    groupBy: [{ field: 'product.category', as: 'category' }],
+    aggregates: [
+      { fn: 'sum', field: 'amount', as: 'revenue', label: 'Revenue', 'x-i18n': zhLabel('收入') },
+      { fn: 'sum', field: 'margin', as: 'margin', label: 'Margin', 'x-i18n': zhLabel('毛利') },
+    ],
+    derive: [
+      { as: 'margin_pct', expr: 'round(margin / revenue * 100, 1)', label: 'Margin %', 'x-i18n': zhLabel('毛利率 %') },
+    ],
+    sort: ['-revenue'],
+    chart: 'bar',
+  },
+  margin_by_country: {
+    label: 'Revenue and margin by country',
+    'x-i18n': zh('按国家/地区的收入与毛利'),
+    object: 'order',
+    filter: PURCHASES,
+    groupBy: [{ field: 'account.country', as: 'country' }],
+    aggregates: [
+      { fn: 'sum', field: 'amount', as: 'revenue', label: 'Revenue', 'x-i18n': zhLabel('收入') },
+      { fn: 'sum', field: 'margin', as: 'margin', label: 'Margin', 'x-i18n': zhLabel('毛利') },
+    ],
+    sort: ['-revenue'],
+    limit: 15,
+    chart: 'bar',
+  },
+  margin_by_channel: {
+    label: 'Revenue and margin by channel',
+    description: 'Orders by the source of the deal they were quoted for (web, referral, event, …).',
+    'x-i18n': zh('按渠道的收入与毛利'),
+    object: 'order',
+    filter: PURCHASES,
+    groupBy: [{ field: 'quote.deal.source', as: 'channel' }],
+    aggregates: [
+      { fn: 'sum', field: 'amount', as: 'revenue', label: 'Revenue', 'x-i18n': zhLabel('收入') },
+      { fn: 'sum', field: 'margin', as: 'margin', label: 'Margin', 'x-i18n': zhLabel('毛利') },
+    ],
+    sort: ['-revenue'],
     chart: 'bar',
   },
   cases_by_status: {

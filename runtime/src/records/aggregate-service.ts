@@ -10,7 +10,8 @@ import type { Clock } from '../clock';
 import type { Ctx } from '../ctx';
 import type { MetaService } from '../meta/meta-service';
 import type { PermissionEngine } from '../permissions/object-access';
-import { type AggregateInput, MAX_PATH_HOPS, parseAggregateSpec } from './aggregate-spec';
+import type { Knex } from 'knex';
+import { type AggregateInput, type AggregateSpec, MAX_PATH_HOPS, parseAggregateSpec } from './aggregate-spec';
 import { type AggregateResult, aggregateRows, buildAggregateQuery } from './aggregate-sql';
 import { compileFilter } from './compile-query';
 import { queryAccessFor } from '../permissions/query-access';
@@ -25,6 +26,22 @@ export class AggregateService {
   constructor(private readonly deps: AggregateServiceDeps) {}
 
   async aggregate(ctx: Ctx, objectName: string, input: AggregateInput): Promise<AggregateResult> {
+    const { qb, spec } = await this.groupsQuery(ctx, objectName, input);
+    return aggregateRows(await qb, spec);
+  }
+
+  /**
+   * The aggregate statement, not run: the reader's groups as a sub-query others build on (report
+   * analyses: per-customer figures, RFM, cohorts). Columns: `g<i>` group keys (`h<i>` true when the
+   * key's lookup holds a record the reader may not read), `m<i>` measures, `n` the count.
+   * `unlimited` drops the group limit and order (the caller aggregates further in SQL).
+   */
+  async groupsQuery(
+    ctx: Ctx,
+    objectName: string,
+    input: AggregateInput,
+    opts: { unlimited?: boolean } = {},
+  ): Promise<{ qb: Knex.QueryBuilder; spec: AggregateSpec }> {
     const model = await this.deps.meta.model(ctx);
     const object = model.object(objectName);
     const qa = await queryAccessFor(ctx, model, object, this.deps.permissions, { depth: MAX_PATH_HOPS });
@@ -50,6 +67,7 @@ export class AggregateService {
       (c) => `${t}.${c}`,
       { model, access: qa, alias: t },
     );
-    return aggregateRows(await qb, spec);
+    if (opts.unlimited) qb.clear('limit').clear('order');
+    return { qb, spec };
   }
 }

@@ -7,6 +7,7 @@ import type { DashboardDefinition, MetadataIssue, ReportDefinition } from '@form
 import { isAppError } from '../errors';
 import type { SectionCheck } from '../meta/section-checks';
 import { parseAggregateSpec } from '../records/aggregate-spec';
+import { analysisIssues } from './report-analysis';
 import { compileDerived } from './report-derive';
 import { aggregateInputOf, baseColumns, pathTarget } from './report-service';
 
@@ -23,13 +24,24 @@ export const checkReportItem: SectionCheck<ReportDefinition> = (_ctx, { item, mo
   item.aggregates.forEach((a, i) => {
     if (a.fn !== 'count' && !a.field) add(`/aggregates/${i}/field`, `${a.fn} needs a field`);
   });
-  try {
-    parseAggregateSpec(aggregateInputOf(item), { object, model, fields: {}, today: '2000-01-01' });
-  } catch (err) {
-    if (!isAppError(err)) throw err;
-    for (const [key, message] of Object.entries(err.fields ?? {}))
-      add(key === 'groupBy' ? '/groupBy' : '/aggregates', String(message));
-  }
+  if (item.analysis) {
+    // Its group keys and measures are the analysis's per-customer columns, not the object's fields.
+    issues.push(...analysisIssues(item, model, (p) => pathTarget(model, object, p)));
+    const filter = item.filter ? { filter: item.filter } : {};
+    try {
+      parseAggregateSpec({ ...filter, count: true }, { object, model, fields: {}, today: '2000-01-01' });
+    } catch (err) {
+      if (!isAppError(err)) throw err;
+      for (const message of Object.values(err.fields ?? {})) add('/filter', String(message));
+    }
+  } else
+    try {
+      parseAggregateSpec(aggregateInputOf(item), { object, model, fields: {}, today: '2000-01-01' });
+    } catch (err) {
+      if (!isAppError(err)) throw err;
+      for (const [key, message] of Object.entries(err.fields ?? {}))
+        add(key === 'groupBy' ? '/groupBy' : '/aggregates', String(message));
+    }
   if (item.compare) {
     const f = pathTarget(model, object, item.compare.field);
     if (!f) add('/compare/field', `Unknown field: ${item.compare.field}`);

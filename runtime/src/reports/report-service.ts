@@ -18,6 +18,14 @@ import { type AggregateInput, resolveFieldPath } from '../records/aggregate-spec
 import type { AggregateGroup } from '../records/aggregate-sql';
 import type { AggregateService } from '../records/aggregate-service';
 import type { RecordService } from '../records/record-service';
+import {
+  ANALYSIS_COLUMNS,
+  analysisIssues,
+  RFM_SEGMENTS,
+  type ReportAnalysis,
+  retentionColumns,
+  runAnalysis,
+} from './report-analysis';
 import { applyDerived, compileReportDerived, type Row } from './report-derive';
 import { type CompareWith, changePercent, comparePeriods, type PeriodRange } from './report-periods';
 
@@ -25,7 +33,7 @@ export interface ReportServiceDeps {
   /** `plan` checks a draft as publishing would (runDraft). */
   meta: Pick<MetaService, 'model'> & Partial<Pick<MetaService, 'plan'>>;
   permissions: PermissionEngine;
-  aggregates: Pick<AggregateService, 'aggregate'>;
+  aggregates: Pick<AggregateService, 'aggregate' | 'groupsQuery'>;
   records: Pick<RecordService, 'list'>;
   /** Today (UTC) for period comparison when a run gives no `asOf`. */
   clock?: Clock;
@@ -137,6 +145,7 @@ export function baseColumns(def: ReportDefinition): string[] {
   return [
     ...(def.groupBy ?? []).map((g) => g.as ?? g.field),
     ...def.aggregates.flatMap((a) => [a.as, ...withs.flatMap((w) => [`${a.as}_${w}`, `${a.as}_${w}_change`])]),
+    ...retentionColumns(def.analysis),
   ];
 }
 
@@ -144,8 +153,14 @@ export function baseColumns(def: ReportDefinition): string[] {
 export function reportPaths(def: ReportDefinition): string[] {
   const out = new Set<string>();
   const add = (f: unknown) => typeof f === 'string' && f.includes('.') && out.add(f);
-  for (const g of def.groupBy ?? []) add(g.field);
-  for (const a of def.aggregates) add(a.field);
+  if (def.analysis) {
+    // Its group keys and measures are per-customer columns; the purchase's fields are the paths.
+    const a = def.analysis;
+    for (const f of [`${a.customer}.id`, a.date, a.amount, a.cost]) add(f);
+  } else {
+    for (const g of def.groupBy ?? []) add(g.field);
+    for (const a of def.aggregates) add(a.field);
+  }
   add(def.compare?.field);
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) for (const n of node) walk(n);
@@ -213,10 +228,22 @@ export class ReportService {
   ): Promise<ReportResult> {
     const object = model.object(saved.object);
     const { def, periodField } = narrowed(model, object, saved, opts);
-    let groups: AggregateGroup[];
+    let groups: AggregateGroup[] = [];
     let truncated: boolean;
     let compare: ReportResult['compare'];
-    if (!def.compare) {
+    let rows: Row[];
+    if (def.analysis) {
+      const asOf = opts.asOf ?? (this.deps.clock ?? systemClock).now().toISOString().slice(0, 10);
+      // A definition saved against an older model is refused by name, never run half-checked.
+      const issues = analysisIssues(def, model, (p) => pathTarget(model, object, p));
+      if (issues.length)
+        throw validationFailed(
+          `The report's analysis is not valid: ${issues[0]?.message}`,
+          Object.fromEntries(issues.map((i) => [i.path, i.message])),
+        );
+      const date = pathTarget(model, object, def.analysis.date) as FieldModel;
+      ({ rows, truncated } = await runAnalysis(ctx, this.deps, def, date, asOf));
+    } else if (!def.compare) {
       const result = await this.deps.aggregates.aggregate(ctx, def.object, aggregateInputOf(def, opts.asOf));
       groups = result.groups;
       truncated = result.truncated;
@@ -224,7 +251,7 @@ export class ReportService {
       const asOf = opts.asOf ?? (this.deps.clock ?? systemClock).now().toISOString().slice(0, 10);
       ({ groups, truncated, compare } = await this.comparedGroups(ctx, model, object, def, asOf));
     }
-    const rows: Row[] = groups.map((g) => {
+    rows ??= groups.map((g) => {
       const row: Row = {};
       for (const k of def.groupBy ?? []) {
         const key = k.as ?? k.field;
@@ -331,13 +358,36 @@ export class ReportService {
   async home(ctx: Ctx): Promise<HomeDashboard | null> {
     const model = await this.deps.meta.model(ctx);
     const entries = Object.entries(model.document.dashboards ?? {})
-      .filter((e): e is [string, DashboardDefinition] => !!e[1])
+      .filter((e): e is [string, DashboardDefinition] => !!e[1] && e[1].home !== false)
       .sort(([a], [b]) => a.localeCompare(b));
     const mine = new Set([...ctx.user.roles, ...(ctx.isAdmin ? ['admin'] : [])]);
     const found =
       entries.find(([, d]) => d.roles?.some((r) => mine.has(r))) ?? entries.find(([, d]) => !d.roles?.length);
     if (!found) return null;
-    const [name, def] = found;
+    return this.shown(ctx, model, found[0], found[1]);
+  }
+
+  /**
+   * Dashboards opened by name (`home: false`) the user holds a role of (any for a dashboard without
+   * roles; every one for tenant admins), by label.
+   */
+  async dashboards(ctx: Ctx): Promise<Array<{ name: string; label: string; 'x-i18n'?: I18n }>> {
+    const model = await this.deps.meta.model(ctx);
+    return Object.entries(model.document.dashboards ?? {})
+      .filter((e): e is [string, DashboardDefinition] => !!e[1] && e[1].home === false && holds(ctx, e[1]))
+      .map(([name, d]) => ({ name, label: d.label, ...withI18n(d['x-i18n']) }))
+      .sort((a, b) => a.label.localeCompare(b.label));
+  }
+
+  /** One dashboard by name, as `home` answers it; 404 when it does not exist or is not for the user. */
+  async dashboard(ctx: Ctx, name: string): Promise<HomeDashboard> {
+    const model = await this.deps.meta.model(ctx);
+    const def = model.document.dashboards?.[name];
+    if (!def || !holds(ctx, def)) throw notFound(`Unknown dashboard: ${name}`);
+    return this.shown(ctx, model, name, def);
+  }
+
+  private async shown(ctx: Ctx, model: Model, name: string, def: DashboardDefinition): Promise<HomeDashboard> {
     const widgets: HomeDashboard['widgets'] = [];
     for (const w of def.widgets) {
       const report = model.document.reports?.[w.report];
@@ -369,7 +419,12 @@ export class ReportService {
   /** Lookup group values get their target's label (`owner_label`: the user's name). */
   private async labelLookups(ctx: Ctx, model: Model, object: ObjectModel, def: ReportDefinition, rows: Row[]) {
     for (const g of def.groupBy ?? []) {
-      const f = pathTarget(model, object, g.field);
+      // An analysis's customer column holds ids of the customer lookup's target.
+      const f = def.analysis
+        ? g.field === 'customer'
+          ? pathTarget(model, object, def.analysis.customer)
+          : undefined
+        : pathTarget(model, object, g.field);
       if (!f?.ref || g.bucket || g.field === 'id') continue;
       const key = g.as ?? g.field;
       const ids = [...new Set(rows.map((r) => r[key]).filter((v): v is string => typeof v === 'string'))];
@@ -414,7 +469,8 @@ const DATE_BUCKETS = new Set(['day', 'week', 'month', 'quarter', 'year']);
  * report has none: its periods are its own.
  */
 export function periodFieldOf(def: ReportDefinition): string | undefined {
-  if (def.compare) return undefined;
+  // An analysis groups per-customer columns: its purchases' window is its own (`months`, `asOf`).
+  if (def.compare || def.analysis) return undefined;
   return (def.groupBy ?? []).find((g) => g.bucket && DATE_BUCKETS.has(g.bucket))?.field ?? 'created_at';
 }
 
@@ -447,6 +503,12 @@ function narrowed(
   const filter = parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : { and: parts };
   const { filter: _old, ...rest } = def;
   return { def: filter ? ({ ...rest, filter } as ReportDefinition) : def, ...(periodField ? { periodField } : {}) };
+}
+
+/** The user may open the dashboard: a tenant admin, no roles on it, or one of theirs (`admin` too). */
+function holds(ctx: Ctx, def: DashboardDefinition): boolean {
+  if (ctx.isAdmin || !def.roles?.length) return true;
+  return def.roles.some((r) => ctx.user.roles.includes(r));
 }
 
 function summary(name: string, def: ReportDefinition): ReportSummary {
@@ -509,6 +571,7 @@ const COMPARE_LABELS: Record<CompareWith, Record<string, { en: string; zh: strin
 };
 
 function columnsOf(def: ReportDefinition, model: Model, object: ObjectModel): ReportColumn[] {
+  if (def.analysis) return analysisColumnsOf(def, def.analysis);
   const cols: ReportColumn[] = [];
   for (const g of def.groupBy ?? []) {
     const f = pathTarget(model, object, g.field);
@@ -570,8 +633,50 @@ function columnsOf(def: ReportDefinition, model: Model, object: ObjectModel): Re
   return cols;
 }
 
+/** Columns of an analysis report: its per-customer columns' labels, and cohort retention months. */
+function analysisColumnsOf(def: ReportDefinition, a: ReportAnalysis): ReportColumn[] {
+  const cols: ReportColumn[] = [];
+  const own = (label: string | undefined, i18n: unknown, en: string, zh: string) =>
+    label ? { label, ...withI18n(i18n) } : { label: en, 'x-i18n': { [ZH]: { label: zh } } };
+  for (const g of def.groupBy ?? []) {
+    const c = ANALYSIS_COLUMNS[g.field];
+    cols.push({
+      key: g.as ?? g.field,
+      ...own(g.label, g['x-i18n'], c?.label ?? g.field, c?.zh ?? g.field),
+      role: 'group',
+      kind: g.bucket ? 'text' : (c?.kind ?? 'text'),
+      ...(g.bucket ? { bucket: g.bucket } : {}),
+      ...(g.field === 'rfm_segment'
+        ? {
+            options: RFM_SEGMENTS.map((s) => ({ value: s.value, label: s.label, 'x-i18n': { [ZH]: { label: s.zh } } })),
+          }
+        : {}),
+    });
+  }
+  for (const m of def.aggregates) {
+    const c = m.field ? ANALYSIS_COLUMNS[m.field] : undefined;
+    const kind =
+      m.fn === 'count' ? 'integer' : m.fn === 'avg' && c?.kind === 'integer' ? 'number' : (c?.kind ?? 'number');
+    const [en, zh] = m.fn === 'count' ? ['Customers', '客户数'] : [c?.label ?? m.as, c?.zh ?? m.as];
+    cols.push({ key: m.as, ...own(m.label, m['x-i18n'], en, zh), role: 'measure', kind });
+  }
+  retentionColumns(a).forEach((key, i) => {
+    cols.push({
+      key,
+      label: `Month ${i + 1} (%)`,
+      'x-i18n': { [ZH]: { label: `第 ${i + 1} 个月（%）` } },
+      role: 'derived',
+      kind: 'percent',
+    });
+  });
+  for (const d of def.derive ?? [])
+    cols.push({ key: d.as, label: d.label ?? d.as, ...withI18n(d['x-i18n']), role: 'derived', kind: 'number' });
+  return cols;
+}
+
 /** Default order: select group keys in their enum order (a funnel reads top to bottom), nulls last. */
 function sortRows(rows: Row[], def: ReportDefinition, model: Model, object: ObjectModel) {
+  if (def.analysis) return; // in the order of its group keys already (SQL)
   const keys = (def.groupBy ?? []).map((g) => {
     const f = pathTarget(model, object, g.field);
     const order = !g.bucket && f?.enum ? new Map(f.enum.map((v, i) => [v, i])) : undefined;

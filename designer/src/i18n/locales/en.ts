@@ -508,6 +508,9 @@ export const en = {
   },
   dashboard: {
     hiddenGroup: '(hidden)',
+    yes: 'Yes',
+    no: 'No',
+    others: 'Dashboards',
     funnel: 'Sales funnel by stage',
     byMonth: 'Amounts by month',
     aging: 'Receivables aging',

@@ -504,6 +504,9 @@ export const zhCN: Translations = {
   },
   dashboard: {
     hiddenGroup: '（已隐藏）',
+    yes: '是',
+    no: '否',
+    others: '仪表盘',
     funnel: '按阶段的销售漏斗',
     byMonth: '按月金额',
     aging: '应收账龄',

@@ -78,6 +78,15 @@ export const order: Field = object(
       { default: 'draft' },
     ),
     amount: money('Amount', '订单金额', { minimum: 0 }),
+    // What the order cost to fulfil: the quote's line costs unless entered (docs/analytics.md).
+    cost: money('Cost', '成本', {
+      minimum: 0,
+      'x-default-from': [{ object: 'quote', match: { id: '$record.quote' }, field: 'cost' }],
+    }),
+    margin: formula('(record.amount || 0) - (record.cost || 0)', 'Margin', '毛利', {
+      type: 'number',
+      'x-kind': 'currency',
+    }),
     notes: textarea('Notes', '备注'),
     // Set on every save by the script order_credit_check from the account (never typed): what the
     // account owes plus this order, against its credit limit.

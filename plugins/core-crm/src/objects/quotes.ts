@@ -105,6 +105,7 @@ export const quote: Field = object(
     valid_until: date('Valid until', '有效期至'),
     lines: children('quote_line', 'quote', 'Lines', '报价明细'),
     subtotal: rollup('lines', 'sum', 'amount', 'Subtotal', '小计'),
+    cost: rollup('lines', 'sum', 'cost', 'Cost', '成本'),
     discount: percent('Discount', '整单折扣', { minimum: 0, maximum: 100, default: 0 }),
     tax_rate: percent('Tax rate', '税率', { minimum: 0, maximum: 100, default: 13 }),
     discount_amount: formula('(record.subtotal || 0) * (record.discount || 0) / 100', 'Discount amount', '折扣金额', {
@@ -121,6 +122,13 @@ export const quote: Field = object(
       '((record.subtotal || 0) * (1 - (record.discount || 0) / 100)) * (1 + (record.tax_rate || 0) / 100)',
       'Total',
       '总计',
+      { type: 'number', 'x-kind': 'currency' },
+    ),
+    // Margin before tax: what the discounted lines earn over what they cost.
+    margin: formula(
+      '(record.subtotal || 0) * (1 - (record.discount || 0) / 100) - (record.cost || 0)',
+      'Margin',
+      '毛利',
       { type: 'number', 'x-kind': 'currency' },
     ),
     terms: textarea('Terms', '条款'),
@@ -156,6 +164,20 @@ export const quote_line: Field = object(
       '(record.quantity || 0) * (record.unit_price || 0) * (1 - (record.discount || 0) / 100)',
       'Amount',
       '金额',
+      { type: 'number', 'x-kind': 'currency' },
+    ),
+    unit_cost: money('Unit cost', '单位成本', {
+      minimum: 0,
+      'x-default-from': [{ object: 'product', match: { id: '$record.product' }, field: 'cost' }],
+    }),
+    cost: formula('(record.quantity || 0) * (record.unit_cost || 0)', 'Cost', '成本', {
+      type: 'number',
+      'x-kind': 'currency',
+    }),
+    margin: formula(
+      '(record.quantity || 0) * (record.unit_price || 0) * (1 - (record.discount || 0) / 100) - (record.quantity || 0) * (record.unit_cost || 0)',
+      'Margin',
+      '毛利',
       { type: 'number', 'x-kind': 'currency' },
     ),
   },
