@@ -38,6 +38,17 @@ import './reports.css';
 type Objects = Record<string, ObjectSchema | null | undefined>;
 type Dashboards = NonNullable<FullMetaDocument['dashboards']>;
 
+/** The builder's choice "a new dashboard for everyone" (not a dashboard name: names are identifiers). */
+const NEW_DASHBOARD = '+new';
+
+/** `dashboard`, else `dashboard_2`, `dashboard_3`…: a name no dashboard of the tenant has. */
+function freeDashboardName(dashboards: Dashboards): string {
+  if (!dashboards.dashboard) return 'dashboard';
+  let n = 2;
+  while (dashboards[`dashboard_${n}`]) n += 1;
+  return `dashboard_${n}`;
+}
+
 /**
  * `/designer/reports/:name/build` (and `/designer/reports/new?name=&label=&object=`): what a report
  * counts, groups, filters, sorts, compares and charts, with a live preview of the draft run on the
@@ -159,8 +170,11 @@ function Builder({
   const dashboards: Dashboards = doc.dashboards ?? {};
   const roleLabel = (r: string) =>
     r === 'admin' ? t('reportBuilder.adminRole') : itemLabel(doc.roles?.[r] ?? undefined, lang, r);
+  // A company set up from scratch has no dashboard yet: the report can start one for everyone.
+  const newDashboardName = freeDashboardName(dashboards);
   const dashboardOptions = [
     { value: '', label: t('reportBuilder.noDashboard') },
+    { value: NEW_DASHBOARD, label: t('reportBuilder.newDashboard') },
     ...Object.entries(dashboards)
       .filter((e): e is [string, NonNullable<Dashboards[string]>] => !!e[1])
       .map(([n, d]) => ({
@@ -173,11 +187,22 @@ function Builder({
   const onDashboards = Object.entries(dashboards)
     .filter(([, d]) => d?.widgets.some((w) => w.report === name))
     .map(([n, d]) => itemLabel(d ?? undefined, lang, n));
-  const chosenDashboard = dashboard ? dashboards[dashboard] : undefined;
+  const chosenDashboard = dashboard && dashboard !== NEW_DASHBOARD ? dashboards[dashboard] : undefined;
   const document = {
     version: doc.version,
     reports: { [name]: built.def },
     ...(chosenDashboard ? { dashboards: { [dashboard]: withWidget(chosenDashboard, name) } } : {}),
+    ...(dashboard === NEW_DASHBOARD
+      ? {
+          dashboards: {
+            [newDashboardName]: {
+              label: 'Dashboard',
+              'x-i18n': { 'zh-CN': { label: '仪表盘' } },
+              widgets: [{ report: name, width: 'half' as const }],
+            },
+          },
+        }
+      : {}),
   };
 
   // Columns by the labels the server gives them (the last preview); a column not run yet by its name.

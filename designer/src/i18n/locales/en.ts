@@ -1775,6 +1775,7 @@ export const en = {
     addToDashboard: 'Add to a dashboard when publishing',
     addToDashboardHint: 'The dashboard change is part of the same plan.',
     noDashboard: 'No dashboard',
+    newDashboard: 'A new dashboard for everyone',
     everyone: 'everyone',
     adminRole: 'Administrators',
     chooseField: 'Choose a field…',

@@ -1756,6 +1756,7 @@ export const zhCN: Translations = {
     addToDashboard: '发布时添加到仪表板',
     addToDashboardHint: '仪表板的更改包含在同一个计划中。',
     noDashboard: '不添加',
+    newDashboard: '新建一个所有人可见的仪表盘',
     everyone: '所有人',
     adminRole: '管理员',
     chooseField: '选择字段…',
