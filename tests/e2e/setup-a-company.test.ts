@@ -7,8 +7,8 @@ import { type E2eApp, screenshot, signIn, startE2eApp } from './support';
 /**
  * Issue 22's "done when": an admin with no API access sets up a company in the browser, from an
  * empty workspace: custom objects with conditional logic and a lookup filter, a role, users with a
- * manager, an approval workflow, an automation rule on a schedule, a print template printed from a
- * record and a mail merge. The API is used only to look at what the screens did, and for the sales
+ * manager, an approval workflow, an automation rule on a schedule, a report on a dashboard, a print
+ * template printed from a record and a mail merge. The API is used only to look at what the screens did, and for the sales
  * rep's submission that proves the workflow reaches the manager set in the org chart.
  */
 let app: E2eApp;
@@ -25,7 +25,7 @@ const meta = async () => (await app.tenant.api.get('/api/meta')).body;
 
 async function newObject(page: Page, name: string, label: string) {
   await page.goto('/designer/objects');
-  await page.getByRole('button', { name: 'New object' }).click();
+  await page.getByRole('button', { name: 'New object' }).first().click();
   const d = page.getByRole('dialog');
   await d.getByRole('textbox', { name: 'API name' }).fill(name);
   await d.getByRole('textbox', { name: 'Label' }).fill(label);
@@ -72,7 +72,7 @@ async function pickLookup(page: Page, field: string, typed: string, option: stri
 }
 
 describe('setting up a company in the browser', { timeout: 900_000 }, () => {
-  it('builds objects, logic, a role, users, a workflow, a schedule, a template and a merge, all in the browser', async () => {
+  it('builds objects, logic, a role, users, a workflow, a schedule, a report, a template and a merge, all in the browser', async () => {
     const { page, errors } = await app.newPage({ viewport: DESKTOP });
     await signIn(page, app.admin);
 
@@ -215,7 +215,26 @@ describe('setting up a company in the browser', { timeout: 900_000 }, () => {
     const rule = (await meta()).automations.project_due_soon;
     expect(rule.trigger).toMatchObject({ on: 'schedule', date: { field: 'due_date', days: 3 } });
 
-    // 6. A print template for clients.
+    // 6. A report built in the report builder, on a new dashboard everyone sees.
+    await page.goto('/designer/reports');
+    await page.getByRole('button', { name: 'New report' }).click();
+    const reportDialog = page.getByRole('dialog');
+    await reportDialog.getByRole('textbox', { name: 'Name', exact: true }).fill('Projects by stage');
+    await reportDialog.getByLabel('Object').selectOption({ label: 'Project' });
+    await reportDialog.getByRole('button', { name: 'Create' }).click();
+    await page.waitForURL(/\/designer\/reports\/new\?/);
+    await page.getByRole('button', { name: 'Add grouping' }).click();
+    await page.getByLabel('Group 1: field', { exact: true }).selectOption({ label: 'Stage' });
+    await page.getByLabel('Chart', { exact: true }).selectOption({ label: 'Table' });
+    await page.getByLabel('Add to a dashboard when publishing').selectOption({ label: 'A new dashboard for everyone' });
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Publish' }).click();
+    await page.getByText('Report published', { exact: true }).waitFor();
+    const published = await meta();
+    expect(published.reports.projects_by_stage).toMatchObject({ object: 'project', groupBy: [{ field: 'stage' }] });
+    expect(published.dashboards.dashboard.widgets).toEqual([{ report: 'projects_by_stage', width: 'half' }]);
+
+    // 7. A print template for clients.
     await page.goto('/designer/documents?object=client');
     await page.getByRole('button', { name: 'New print template' }).click();
     const tplDialog = page.getByRole('dialog');
@@ -230,7 +249,7 @@ describe('setting up a company in the browser', { timeout: 900_000 }, () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Publish', exact: true }).click();
     await page.getByText('“Welcome letter” is published').first().waitFor();
 
-    // 7. The company at work. Clients and contacts are entered through the generated forms.
+    // 8. The company at work. Clients and contacts are entered through the generated forms.
     const acme = await newRecord(
       page,
       'client',
@@ -281,6 +300,12 @@ describe('setting up a company in the browser', { timeout: 900_000 }, () => {
     await page.getByRole('option', { name: 'Ada of Acme' }).click();
     await page.getByRole('button', { name: 'Create', exact: true }).click();
     await page.getByRole('heading', { name: 'Acme rollout', level: 1 }).waitFor();
+
+    // The report on the home dashboard counts the project by its stage's name.
+    await page.goto('/');
+    const widget = page.locator('.f-card', { hasText: 'Projects by stage' });
+    await widget.getByRole('cell', { name: 'Lost' }).waitFor();
+    await screenshot(page, 'setup-company-dashboard', { fullPage: false });
 
     // The rep submits a project: the approval reaches the manager set in the org chart.
     const sam = await app.tenant.login('sam@setup.test', passwords['sam@setup.test'] as string);

@@ -570,6 +570,20 @@ const COMPARE_LABELS: Record<CompareWith, Record<string, { en: string; zh: strin
   },
 };
 
+const MEASURE_NAMES: Record<string, { en: (f: string) => string; zh: (f: string) => string }> = {
+  sum: { en: (f) => `Sum of ${f}`, zh: (f) => `${f}合计` },
+  avg: { en: (f) => `Average ${f}`, zh: (f) => `平均${f}` },
+  min: { en: (f) => `Lowest ${f}`, zh: (f) => `最低${f}` },
+  max: { en: (f) => `Highest ${f}`, zh: (f) => `最高${f}` },
+};
+
+/** The words of an unlabelled measure in English and Chinese: `Count`, `Sum of Amount` / `金额合计`. */
+function measureName(fn: string, field: { label: string; zh?: string } | undefined): { en: string; zh: string } {
+  const words = MEASURE_NAMES[fn];
+  if (fn === 'count' || !field || !words) return { en: 'Count', zh: '数量' };
+  return { en: words.en(field.label), zh: words.zh(field.zh ?? field.label) };
+}
+
 function columnsOf(def: ReportDefinition, model: Model, object: ObjectModel): ReportColumn[] {
   if (def.analysis) return analysisColumnsOf(def, def.analysis);
   const cols: ReportColumn[] = [];
@@ -595,11 +609,13 @@ function columnsOf(def: ReportDefinition, model: Model, object: ObjectModel): Re
         : a.fn === 'avg' && f?.resultKind === 'integer'
           ? 'number'
           : (f?.resultKind ?? 'number');
-    const label = a.label ?? a.as;
+    // A measure nobody named reads as what it computes ("Sum of Amount"), never as its key.
+    const named = a.label ? undefined : measureName(a.fn, a.field ? pathLabel(model, object, a.field) : undefined);
+    const label = a.label ?? named?.en ?? a.as;
     cols.push({
       key: a.as,
       label,
-      ...withI18n(a['x-i18n']),
+      ...withI18n(a['x-i18n'] ?? (named ? { [ZH]: { label: named.zh } } : undefined)),
       role: 'measure',
       ...(a.field ? { field: a.field } : {}),
       kind,
