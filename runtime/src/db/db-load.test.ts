@@ -96,6 +96,32 @@ describe.runIf(!process.env.DATABASE_URL)('DbLoad: heavy work on a local databas
     });
   }, 60_000);
 
+  it('gives a heavy backend its normal priority back just before its statement timeout is due', async () => {
+    const timeouts = {
+      ...defaultDbLoadConfig.timeouts,
+      heavy: { ...defaultDbLoadConfig.timeouts.heavy, statementMs: 2_500 },
+    };
+    await withLoad({ localBackends: true, heavyNice: 19, timeouts }, async (l, d) => {
+      const seen: number[] = [];
+      const run = l.run({ tenant: 't', user: 'u', lane: 'heavy' }, () =>
+        d.transaction(async (trx) => {
+          const pid = (await trx.raw('select pg_backend_pid() as pid')).rows[0].pid as number;
+          seen.push(os.getPriority(pid));
+          // A niced backend on a busy machine would notice its own timeout late: by then it runs at 0.
+          const poll = setInterval(() => seen.push(os.getPriority(pid)), 100);
+          try {
+            await trx.raw('select pg_sleep(10)');
+          } finally {
+            clearInterval(poll);
+          }
+        }),
+      );
+      await expect(run).rejects.toMatchObject({ code: 'UNAVAILABLE', details: { reason: 'statement_timeout' } });
+      expect(seen[0]).toBe(19);
+      expect(seen.at(-1)).toBe(0);
+    });
+  }, 60_000);
+
   it('leaves the priority alone when the database is not local (DATABASE_URL) or the nice value is 0', async () => {
     for (const over of [
       { localBackends: false, heavyNice: 19 },

@@ -62,6 +62,8 @@ interface WorkScope {
   cancelled: boolean;
   /** The cancel of its running statements while it is on its way; false when it may not have landed. */
   cancelling?: Promise<boolean>;
+  /** Past its statement timeout's approach: its backends run at normal priority (see `run`). */
+  normalPriority?: boolean;
 }
 
 interface PgConnection {
@@ -94,6 +96,9 @@ export interface DbLoadStats {
 }
 
 const WAIT_WINDOW = 500;
+/** How long before a heavy request's statement timeout its backends get their normal priority back. */
+const PRIORITY_BEFORE_TIMEOUT_MS = 500;
+
 /** Longest a cancel may take to connect and to send (past it, the connection is dropped from the pool). */
 const CANCEL_TIMEOUT_MS = 5000;
 
@@ -155,6 +160,20 @@ export class DbLoad {
     };
     if (req.signal?.aborted) throw new AppError('BAD_REQUEST', 'The client went away');
     req.signal?.addEventListener('abort', onAbort, { once: true });
+    // A niced backend enforces its own statement timeout: on a busy machine it gets so little CPU
+    // that it would notice the timeout minutes late (a test waiting for its 503 saw none in 60 s).
+    // Shortly before the timeout is due, its backends go back to normal priority.
+    const due =
+      req.lane === 'heavy' && this.nicesHeavy()
+        ? setTimeout(
+            () => {
+              scope.normalPriority = true;
+              for (const c of scope.held) if (c.__formaScope === scope) this.restorePriority(c);
+            },
+            Math.max(0, this.cfg.timeouts.heavy.statementMs - PRIORITY_BEFORE_TIMEOUT_MS),
+          )
+        : undefined;
+    due?.unref();
     try {
       return await this.admission.run(req, () => this.scope.run(scope, fn));
     } catch (e) {
@@ -166,6 +185,7 @@ export class DbLoad {
         });
       throw e;
     } finally {
+      if (due) clearTimeout(due);
       req.signal?.removeEventListener('abort', onAbort);
     }
   }
@@ -331,7 +351,7 @@ export class DbLoad {
    * own, started at the normal priority, so such a session plans without them (applyTimeouts).
    */
   private lowerPriority(conn: PgConnection, scope: WorkScope | undefined): void {
-    if (!this.nicesHeavy() || scope?.lane !== 'heavy' || !conn.processID) return;
+    if (!this.nicesHeavy() || scope?.lane !== 'heavy' || scope.normalPriority || !conn.processID) return;
     if (conn.__formaNice === this.cfg.heavyNice) return;
     try {
       os.setPriority(conn.processID, this.cfg.heavyNice);
