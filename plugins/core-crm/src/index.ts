@@ -1,7 +1,6 @@
 import { definePlugin } from '@forma/platform/plugin-api';
 import { coreCrmDocument } from './document';
 import { jobs, refreshAging } from './jobs/crm-jobs';
-import { withBookedCampaignCosts } from './expense-samples';
 import { expenseHooks } from './expense-hooks';
 import { membershipJobs } from './jobs/membership-jobs';
 import { membershipHooks } from './membership-hooks';
@@ -22,8 +21,8 @@ const core = finishTemplate({
   label: 'Core CRM',
   version: '0.1.0',
   document: coreCrmDocument(),
-  // A campaign's cost is a roll-up of approved expenses: typed costs become booked claims (expense-samples.ts).
-  sampleData: withBookedCampaignCosts(coreCrmSampleData()),
+  // A campaign's cost is a roll-up of approved expenses: finishTemplate books typed costs as claims.
+  sampleData: coreCrmSampleData(),
 });
 
 /** The core CRM: its metadata as the `core-crm` template, the industry templates, and the CRM's server-side work. */
