@@ -110,7 +110,7 @@ export function sampleDataLoader(deps: SampleDataDeps) {
       if (object === 'users') continue;
       // One batch per run of rows with the same owner; a row referring to a key of its own batch
       // starts a new one, so references always point at rows already inserted.
-      let batch: Array<{ i: number; key?: string | undefined; row: Row; then?: Row[]; last?: Row[] }> = [];
+      let batch: Array<{ i: number; key?: string | undefined; row: Row; next?: Row[]; last?: Row[] }> = [];
       let batchOwner: string | undefined;
       const flush = async () => {
         if (!batch.length) return;
@@ -129,7 +129,7 @@ export function sampleDataLoader(deps: SampleDataDeps) {
         for (const [k, b] of batch.entries()) {
           const id = String(created[k]!.id);
           if (b.key) keys.set(b.key, id);
-          for (const changes of b.then ?? []) next.push({ object, id, at: b.i, changes });
+          for (const changes of b.next ?? []) next.push({ object, id, at: b.i, changes });
           for (const changes of b.last ?? []) later.push({ object, id, at: b.i, changes });
         }
         outcome.records += created.length;
@@ -147,7 +147,7 @@ export function sampleDataLoader(deps: SampleDataDeps) {
         const pending = new Set(batch.map((b) => b.key).filter(Boolean));
         if (owner !== batchOwner || refersTo(row, pending)) await flush();
         batchOwner = owner;
-        batch.push({ i, key: _key, row, then: _then, last: _finally });
+        batch.push({ i, key: _key, row, next: _then, last: _finally });
       }
       await flush();
     }
