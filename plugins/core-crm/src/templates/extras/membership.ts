@@ -2,7 +2,7 @@ import { DEMO_PASSWORD } from '../../sample-data';
 import { POINTS_PER_UNIT } from '../membership';
 import { person } from '../../sample/names';
 import { day, type Row, type VolumeGenerator } from '../../sample/volume';
-import { type TemplateExtras, zh, zhLabel } from './types';
+import { addWidgets, type TemplateExtras, zh, zhLabel } from './types';
 
 /**
  * Members over three years: some expired, most renewed; purchases (recorded as a clerk records
@@ -141,14 +141,6 @@ export const membershipExtras: TemplateExtras = {
       aggregates: [{ fn: 'count', as: 'members', label: 'Members', 'x-i18n': zhLabel('会员数') }],
       chart: 'pie',
     },
-    new_members_by_month: {
-      label: 'New members by month',
-      'x-i18n': zh('按月新增会员'),
-      object: 'member',
-      groupBy: [{ field: 'joined_on', bucket: 'month', as: 'month' }],
-      aggregates: [{ fn: 'count', as: 'members', label: 'Members', 'x-i18n': zhLabel('会员数') }],
-      chart: 'line',
-    },
     member_sales_by_month: {
       label: 'Member purchases by month',
       'x-i18n': zh('按月会员消费'),
@@ -186,27 +178,24 @@ export const membershipExtras: TemplateExtras = {
       chart: 'bar',
     },
   },
+  // The template's own dashboards (`membership` for managers and admins, `store_clerk`) stay the
+  // home pages; the clerk's gets tiers and points, managers get a second dashboard of activity.
   dashboards: (existing) => ({
-    ...existing,
-    member_manager: {
-      label: 'Membership manager',
-      'x-i18n': zh('会员经理'),
+    ...addWidgets(existing, {
+      store_clerk: [
+        { report: 'members_by_tier', width: 'half' },
+        { report: 'points_by_month', width: 'half' },
+      ],
+    }),
+    membership_activity: {
+      label: 'Membership activity',
+      'x-i18n': zh('会员活动'),
       roles: ['member_manager', 'admin'],
       widgets: [
         { report: 'members_by_tier', width: 'half' },
         { report: 'member_sales_by_month', width: 'half' },
-        { report: 'new_members_by_month', width: 'half' },
         { report: 'renewals_by_month', width: 'half' },
         { report: 'members_by_status', width: 'half' },
-      ],
-    },
-    store_clerk: {
-      label: 'Store clerk',
-      'x-i18n': zh('店员'),
-      roles: ['store_clerk'],
-      widgets: [
-        { report: 'members_by_tier', width: 'half' },
-        { report: 'points_by_month', width: 'half' },
       ],
     },
   }),
