@@ -268,6 +268,8 @@ describe('core CRM sample data in detail', () => {
       `select count(*) filter (where status = 'received') as received, (select count(*) from $S.payable) as payables from $S.purchase_order`,
     );
     expect(Number(po!.received)).toBeGreaterThan(5);
+    const [rma] = await sql(ps, `select count(*) filter (where status = 'received') as n from $S.sales_return`);
+    expect(Number(rma!.n)).toBeGreaterThan(3);
     expect(Number(po!.payables)).toBeGreaterThanOrEqual(Number(po!.received));
 
     // Membership: points come from purchases (one entry each), balances equal the ledger, never negative.
@@ -300,6 +302,9 @@ describe('core CRM sample data in detail', () => {
     expect(Number(deals!.late)).toBeGreaterThan(20);
     expect(Number(deals!.blind)).toBe(0);
     expect(Number(deals!.rivals)).toBeGreaterThan(20);
+    // Service contracts in every state, the reminders' by the template's own rules at creation.
+    const states = await sql(pj, 'select distinct status from $S.service_contract');
+    expect(states.map((r) => r.status).sort()).toEqual(expect.arrayContaining(['active', 'expired', 'renewed']));
 
     // Every template on the core: campaign cost is the sum of approved expense lines, reps have claims.
     for (const t of [tenants['core-crm']!, ps, pj]) {

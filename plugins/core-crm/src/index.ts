@@ -56,6 +56,8 @@ export default definePlugin({
       'account_dormant',
       'member_dormant',
       'member_birthday',
+      'service_contract_renewal',
+      'service_contract_expired',
     ]);
   },
 });

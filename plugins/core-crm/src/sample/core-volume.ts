@@ -387,7 +387,7 @@ export function coreVolume(options: Partial<CoreVolumeOptions> = {}): VolumeGene
       let contracts = 0;
       const orderList: Order[] = [];
       ctx.shared.orders = orderList;
-      const contractList: Array<{ key: string; owner: string; value: number; start: number }> = [];
+      const contractList: Array<{ key: string; owner: string; account: string; value: number; start: number }> = [];
       ctx.shared.contracts = contractList;
       for (const d of deals.filter((x) => x.stage === 'won')) {
         let contract: string | undefined;
@@ -405,7 +405,7 @@ export function coreVolume(options: Partial<CoreVolumeOptions> = {}): VolumeGene
             signed_on: day(d.close),
             status: d.close + 366 < 0 ? 'expired' : 'active',
           });
-          contractList.push({ key: contract, owner: d.owner, value: d.amount, start: d.close + 1 });
+          contractList.push({ key: contract, owner: d.owner, account: d.account, value: d.amount, start: d.close + 1 });
         }
         const parts = d.amount > 400000 ? 2 : 1;
         for (let p = 0; p < parts; p++) {

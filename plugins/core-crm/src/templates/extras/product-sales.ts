@@ -56,6 +56,40 @@ const deliveries: VolumeGenerator = {
 };
 
 /**
+ * Customer returns of a few delivered orders: part of one line comes back, mostly into stock (a
+ * damaged item is not restocked). A return is received once everything is loaded (`_finally`),
+ * when its order's delivery notes are posted: it never takes back more than was delivered.
+ */
+const returns: VolumeGenerator = {
+  name: 'returns',
+  generate(ctx) {
+    if (!ctx.has('sales_return')) return;
+    const delivered = ((ctx.shared.orders ?? []) as Order[]).filter((o) => o.ordered < -30 && o.lines?.length);
+    for (let i = 0; i < delivered.length; i += 12) {
+      const o = delivered[i]!;
+      const line = ctx.rnd.pick(o.lines!);
+      const reason = ctx.rnd.pick(['defective', 'wrong_item', 'not_needed', 'defective']);
+      ctx.add('sales_return', {
+        _owner: `@${o.owner}`,
+        order: `@${o.key}`,
+        account: `@${o.account}`,
+        status: 'draft',
+        reason,
+        restock: reason !== 'defective',
+        lines: [
+          {
+            product: line.product,
+            quantity: Math.max(1, Math.floor(Number(line.quantity) / 4)),
+            unit_price: line.unit_price,
+          },
+        ],
+        _finally: [{ status: 'received', received_on: day(o.ordered + ctx.rnd.int(10, 25)) }],
+      });
+    }
+  },
+};
+
+/**
  * Suppliers and purchase orders: received ones (each became a payable through the template's rule
  * `payable_from_purchase_order`, aged like receivables) and a few still on order.
  */
@@ -130,6 +164,7 @@ export const productSalesExtras: TemplateExtras = {
     }),
     stock,
     deliveries,
+    returns,
     purchasing,
   ],
   reports: {

@@ -38,6 +38,52 @@ const milestones: VolumeGenerator = {
   },
 };
 
+/**
+ * Service (support) contracts for about half the project contracts, a year each, renewal a month
+ * before the end. Ended ones were mostly renewed (a new year follows); the others are left active
+ * and the template's rules mark them when the tenant is created (renewal due with a task, or
+ * expired), as their daily run would have.
+ */
+const serviceContracts: VolumeGenerator = {
+  name: 'service contracts',
+  generate(ctx) {
+    const { rnd } = ctx;
+    const contracts = (ctx.shared.contracts ?? []) as Array<{
+      key: string;
+      owner: string;
+      account: string;
+      value: number;
+      start: number;
+    }>;
+    for (const c of contracts) {
+      if (!rnd.chance(0.5)) continue;
+      const level = rnd.pick(['standard', 'standard', 'premium', 'enterprise']);
+      const value =
+        Math.round((c.value * (level === 'standard' ? 0.08 : level === 'premium' ? 0.12 : 0.18)) / 100) * 100;
+      let start = c.start;
+      for (let year = 1; year <= 2 && start <= 0; year++) {
+        const end = start + 364;
+        const renewed = end < -20 && rnd.chance(0.7);
+        ctx.add('service_contract', {
+          _owner: `@${c.owner}`,
+          name: `Support ${level}, year ${year}`,
+          account: `@${c.account}`,
+          contract: `@${c.key}`,
+          level,
+          annual_value: value,
+          start_on: day(start),
+          end_on: day(end),
+          renewal_on: day(end - 30),
+          auto_renew: rnd.chance(0.3),
+          status: renewed ? 'renewed' : 'active',
+        });
+        if (!renewed) break;
+        start = end + 1;
+      }
+    }
+  },
+};
+
 const COMPETITORS: ReadonlyArray<readonly [string, string, string]> = [
   ['Kingsoft Systems', 'Large local references, strong in state-owned companies', 'Slow delivery, rigid licensing'],
   ['Orion Software', 'Low price, quick pilots', 'Thin services team, weak integration'],
@@ -100,7 +146,7 @@ const dealFields = (
  */
 export const projectSalesExtras: TemplateExtras = {
   seed: 20_260_303,
-  volume: [competitors, coreVolume({ deals: 160, accounts: 80, dealFields }), milestones],
+  volume: [competitors, coreVolume({ deals: 160, accounts: 80, dealFields }), milestones, serviceContracts],
   reports: {
     weighted_pipeline: {
       label: 'Weighted pipeline by stage',
