@@ -364,6 +364,7 @@ describe('cases and campaigns', () => {
     expect((await mgr.patch(`/api/records/service_case/${c.body.id}`, { status: 'resolved' })).status).toBe(200);
     expect((await member(m.id)).open_cases).toBe(0);
 
+    // No cost: a campaign's cost is the roll-up of its approved expense lines (refused if typed).
     const camp = await mgr.post('/api/records/campaign', { name: 'Double points week', type: 'email' });
     expect(camp.status, camp.text).toBe(201);
     // Campaigns are the manager's: a clerk reads them, adds members, and cannot create one.

@@ -234,6 +234,93 @@ describe('core CRM sample data in detail', () => {
     expect((await rep.get(`/api/records/order/${order.id}`)).body.lines).toHaveLength(Number(lines[0]!.n));
   });
 
+  it("follows the templates' rules: orders went through stock, members earn from purchases, deals name their decision makers", async () => {
+    // Product sales: every order was confirmed from a draft (reserving), older ones delivered by
+    // posted delivery notes of exactly their lines; stock counters stay consistent; purchase orders
+    // were received into stock and became payables.
+    const ps = tenants['product-sales']!;
+    const statuses = await sql(ps, `select status, count(*) as n from $S."order" group by 1`);
+    const count = (s: string) => Number(statuses.find((r) => r.status === s)?.n ?? 0);
+    expect(count('delivered')).toBeGreaterThan(20);
+    expect(count('confirmed')).toBeGreaterThan(0);
+    const undelivered = await sql(
+      ps,
+      `select o.id from $S."order" o
+        where o.status in ('shipped', 'delivered') and o.deleted_at is null
+          and coalesce((select sum(quantity) from $S.order_line l where l."order" = o.id), 0)
+           <> coalesce((select sum(dl.quantity) from $S.delivery_note_line dl join $S.delivery_note d on d.id = dl.delivery_note
+                         where d."order" = o.id and d.status = 'posted'), 0)`,
+    );
+    expect(undelivered).toEqual([]);
+    const [levels] = await sql(
+      ps,
+      `select count(*) as n, count(*) filter (where available <> on_hand - reserved or on_hand < 0 or reserved < 0) as bad,
+              sum(reserved) as reserved from $S.stock_level`,
+    );
+    expect(Number(levels!.bad)).toBe(0);
+    const [open] = await sql(
+      ps,
+      `select coalesce(sum(l.quantity), 0) as n from $S.order_line l join $S."order" o on o.id = l."order" where o.status = 'confirmed'`,
+    );
+    expect(Number(levels!.reserved)).toBe(Number(open!.n));
+    const [po] = await sql(
+      ps,
+      `select count(*) filter (where status = 'received') as received, (select count(*) from $S.payable) as payables from $S.purchase_order`,
+    );
+    expect(Number(po!.received)).toBeGreaterThan(5);
+    const [rma] = await sql(ps, `select count(*) filter (where status = 'received') as n from $S.sales_return`);
+    expect(Number(rma!.n)).toBeGreaterThan(3);
+    expect(Number(po!.payables)).toBeGreaterThanOrEqual(Number(po!.received));
+
+    // Membership: points come from purchases (one entry each), balances equal the ledger, never negative.
+    const ms = tenants.membership!;
+    const [ledger] = await sql(
+      ms,
+      `select (select count(*) from $S.purchase) as purchases,
+              (select count(*) from $S.points_entry where reason = 'purchase') as earned,
+              (select count(*) from $S.points_entry where reason = 'refund') as refunds,
+              (select count(*) from $S.points_entry where reason = 'redeem') as redemptions,
+              (select count(*) from $S.member m where m.points < 0 or m.points <>
+                 coalesce((select sum(points) from $S.points_entry e where e.member = m.id), 0)) as off`,
+    );
+    expect(Number(ledger!.purchases)).toBeGreaterThan(100);
+    expect(Number(ledger!.earned)).toBe(Number(ledger!.purchases));
+    expect(Number(ledger!.refunds)).toBeGreaterThan(0);
+    expect(Number(ledger!.redemptions)).toBeGreaterThan(10);
+    expect(Number(ledger!.off)).toBe(0);
+
+    // Project sales: every deal contracting or won names its decision maker; deals meet competitors.
+    const pj = tenants['project-sales']!;
+    const [deals] = await sql(
+      pj,
+      `select count(*) filter (where stage in ('contracting', 'won')) as late,
+              count(*) filter (where stage in ('contracting', 'won') and not exists (select 1 from $S.deal_contact_role r
+                 where r.deal = d.id and r.role = 'decision_maker')) as blind,
+              (select count(*) from $S.deal_competitor) as rivals
+         from $S.deal d`,
+    );
+    expect(Number(deals!.late)).toBeGreaterThan(20);
+    expect(Number(deals!.blind)).toBe(0);
+    expect(Number(deals!.rivals)).toBeGreaterThan(20);
+    // Service contracts in every state, the reminders' by the template's own rules at creation.
+    const states = await sql(pj, 'select distinct status from $S.service_contract');
+    expect(states.map((r) => r.status).sort()).toEqual(expect.arrayContaining(['active', 'expired', 'renewed']));
+
+    // Every template on the core: campaign cost is the sum of approved expense lines, reps have claims.
+    for (const t of [tenants['core-crm']!, ps, pj]) {
+      const [exp] = await sql(
+        t,
+        `select (select count(*) from $S.campaign where cost > 0) as costed,
+                (select count(*) from $S.campaign c where coalesce(c.cost, 0) <> coalesce((select sum(amount)
+                   from $S.expense_line l where l.campaign = c.id and l.approved), 0)) as off,
+                (select count(distinct owner) from $S.expense_claim where title like 'Customer visits%') as claimants`,
+      );
+      expect(Number(exp!.costed)).toBeGreaterThan(5);
+      expect(Number(exp!.off)).toBe(0);
+      expect(Number(exp!.claimants)).toBeGreaterThan(3);
+    }
+  });
+
   it('is deterministic: a second tenant from the template holds the same data', async () => {
     const a = tenants['core-crm']!;
     const b = await tenantWith('core-crm');

@@ -1,7 +1,6 @@
 import { definePlugin } from '@forma/platform/plugin-api';
 import { coreCrmDocument } from './document';
 import { jobs, refreshAging } from './jobs/crm-jobs';
-import { withBookedCampaignCosts } from './expense-samples';
 import { expenseHooks } from './expense-hooks';
 import { membershipJobs } from './jobs/membership-jobs';
 import { membershipHooks } from './membership-hooks';
@@ -22,8 +21,8 @@ const core = finishTemplate({
   label: 'Core CRM',
   version: '0.1.0',
   document: coreCrmDocument(),
-  // A campaign's cost is a roll-up of approved expenses: typed costs become booked claims (expense-samples.ts).
-  sampleData: withBookedCampaignCosts(coreCrmSampleData()),
+  // A campaign's cost is a roll-up of approved expenses: finishTemplate books typed costs as claims.
+  sampleData: coreCrmSampleData(),
 });
 
 /** The core CRM: its metadata as the `core-crm` template, the industry templates, and the CRM's server-side work. */
@@ -40,10 +39,7 @@ export default definePlugin({
     sampleData: core.sampleData,
   },
   metadata: core.document,
-  // Every industry template builds on the core CRM: its typed campaign costs become booked claims too.
-  templates: [productSalesTemplate(), projectSalesTemplate(), membershipTemplate()].map((t) =>
-    finishTemplate(t.sampleData ? { ...t, sampleData: withBookedCampaignCosts(t.sampleData as never) } : t),
-  ),
+  templates: [productSalesTemplate(), projectSalesTemplate(), membershipTemplate()].map(finishTemplate),
   routes,
   jobs: [...jobs, ...membershipJobs],
   hooks: (context) => combineHooks(membershipHooks(context), productSalesHooks(context), expenseHooks(context)),
@@ -60,6 +56,8 @@ export default definePlugin({
       'account_dormant',
       'member_dormant',
       'member_birthday',
+      'service_contract_renewal',
+      'service_contract_expired',
     ]);
   },
 });

@@ -23,6 +23,7 @@ const model = {
 function harness(opts: { volume?: 'full' | 'story' } = {}) {
   const saved: Record<string, Row[]> = {};
   const users: string[] = [];
+  const updates: Array<[string, string, unknown]> = [];
   let id = 0;
   const load = sampleDataLoader({
     meta: { model: async () => model as never },
@@ -30,6 +31,10 @@ function harness(opts: { volume?: 'full' | 'story' } = {}) {
       async createMany(_ctx, object, rows) {
         saved[object] = [...(saved[object] ?? []), ...(rows as Row[])];
         return { created: rows.map(() => ({ id: `id${++id}` })), failed: [] };
+      },
+      async update(_ctx, object, recordId, changes) {
+        updates.push([object, recordId, changes]);
+        if ((changes as Row).status === 'refused') throw Object.assign(new Error('no'), { fields: { status: 'No' } });
       },
     },
     users: {
@@ -43,7 +48,7 @@ function harness(opts: { volume?: 'full' | 'story' } = {}) {
   });
   const run = (sampleData: Record<string, Row[]>) =>
     load({} as Ctx, { name: 't', label: 'T', version: '1', document: {}, sampleData } as TemplateDefinition);
-  return { run, saved, users };
+  return { run, saved, users, updates };
 }
 
 describe('sample data loader', () => {
@@ -99,5 +104,35 @@ describe('sample data loader', () => {
     expect(story.users).toEqual(['m@x.test']);
     expect(story.saved.account).toEqual([{ name: 'Story' }]);
     expect(story.saved.deal).toBeUndefined();
+  });
+
+  it('walks a row through its later steps: _then after its batch, _finally after every object', async () => {
+    const { run, saved, updates } = harness();
+    await run({
+      deal: [
+        {
+          _key: 'd',
+          name: 'Order',
+          _then: [{ note: 'confirmed' }, { close_on: '$today+1' }],
+          _finally: [{ note: 'delivered', account: '@a' }],
+        },
+      ],
+      account: [{ _key: 'a', name: 'A', _then: [{ name: 'A2' }] }],
+    });
+    expect(saved.deal).toEqual([{ name: 'Order' }]);
+    expect(updates).toEqual([
+      ['deal', 'id1', { note: 'confirmed' }],
+      ['deal', 'id1', { close_on: '2026-03-16' }],
+      ['account', 'id2', { name: 'A2' }],
+      ['deal', 'id1', { note: 'delivered', account: 'id2' }],
+    ]);
+  });
+
+  it('names the row and the step when the template refuses a later step', async () => {
+    const { run } = harness();
+    await expect(run({ deal: [{ name: 'x' }, { name: 'y', _then: [{ status: 'refused' }] }] })).rejects.toMatchObject({
+      message: expect.stringContaining('Sample deal #1 of template t'),
+      fields: { status: 'No' },
+    });
   });
 });

@@ -13,7 +13,12 @@
  *   `"$today-6m"` (months), `"$today-30y"` (years) in date fields, `"$now"`, `"$now-2h"`, `"$now+90m"`, `"$now-3d"` in date-time fields;
  * - `_volume: true` marks a row (or user) as bulk data: loaded unless the runtime is configured with
  *   `sampleData.volume: "story"`, which keeps only the named records (quick tenants for tests). Bulk
- *   rows may refer to story rows, never the other way round.
+ *   rows may refer to story rows, never the other way round;
+ * - `_then: [changes…]`: updates of the row, in order, right after its batch is created, and
+ *   `_finally: [changes…]` after every object is loaded — a document that follows its path (an
+ *   order saved as a draft with its lines, then confirmed; delivered once its delivery notes are
+ *   posted) instead of being created in a status its rules refuse at creation. Each is a plain
+ *   update (references and relative dates resolved), so the template's rules judge every step.
  */
 import type { Clock } from '../clock';
 import type { Ctx } from '../ctx';
@@ -34,6 +39,8 @@ export interface SampleDataDeps {
       rows: readonly unknown[],
       opts?: { owner?: string },
     ): Promise<{ created: Row[]; failed: Array<{ row: number; errors: Record<string, string> }> }>;
+    /** Needed only by rows with `_then` / `_finally` steps. */
+    update?(ctx: Ctx, object: string, id: string, changes: unknown): Promise<unknown>;
   };
   users: {
     insert(ctx: Ctx, input: NewUser): Promise<{ id: string }>;
@@ -83,11 +90,27 @@ export function sampleDataLoader(deps: SampleDataDeps) {
       if (_key) keys.set(_key, id);
     }
     const model = await deps.meta.model(ctx);
+    const later: Step[] = [];
+    const run = async (steps: Step[]) => {
+      for (const s of steps) {
+        if (!deps.records.update) throw new Error('Sample data with _then/_finally steps needs records.update');
+        const changes = resolveRow(model, s.object, s.changes, keys, now);
+        try {
+          await deps.records.update(ctx, s.object, s.id, changes);
+        } catch (e) {
+          const fields = (e as { fields?: Record<string, string> }).fields;
+          throw validationFailed(
+            `Sample ${s.object} #${s.at} of template ${template.name}: a later step ${JSON.stringify(s.changes)} is refused`,
+            fields,
+          );
+        }
+      }
+    };
     for (const [object, rows] of Object.entries(data)) {
       if (object === 'users') continue;
       // One batch per run of rows with the same owner; a row referring to a key of its own batch
       // starts a new one, so references always point at rows already inserted.
-      let batch: Array<{ i: number; key?: string | undefined; row: Row }> = [];
+      let batch: Array<{ i: number; key?: string | undefined; row: Row; next?: Row[]; last?: Row[] }> = [];
       let batchOwner: string | undefined;
       const flush = async () => {
         if (!batch.length) return;
@@ -102,23 +125,38 @@ export function sampleDataLoader(deps: SampleDataDeps) {
           const at = batch[failed[0]?.row ?? 0]?.i ?? 0;
           throw validationFailed(`Sample ${object} #${at} of template ${template.name} is invalid`, failed[0]?.errors);
         }
-        for (const [k, b] of batch.entries()) if (b.key) keys.set(b.key, String(created[k]!.id));
+        const next: Step[] = [];
+        for (const [k, b] of batch.entries()) {
+          const id = String(created[k]!.id);
+          if (b.key) keys.set(b.key, id);
+          for (const changes of b.next ?? []) next.push({ object, id, at: b.i, changes });
+          for (const changes of b.last ?? []) later.push({ object, id, at: b.i, changes });
+        }
         outcome.records += created.length;
         batch = [];
+        await run(next);
       };
       for (const [i, raw] of rows.entries()) {
-        const { _key, _owner, _volume, ...row } = raw as Row & { _key?: string; _owner?: string };
+        const { _key, _owner, _volume, _then, _finally, ...row } = raw as Row & {
+          _key?: string;
+          _owner?: string;
+          _then?: Row[];
+          _finally?: Row[];
+        };
         const owner = typeof _owner === 'string' ? resolve(_owner, keys, `${object}[${i}]._owner`) : undefined;
         const pending = new Set(batch.map((b) => b.key).filter(Boolean));
         if (owner !== batchOwner || refersTo(row, pending)) await flush();
         batchOwner = owner;
-        batch.push({ i, key: _key, row });
+        batch.push({ i, key: _key, row, next: _then, last: _finally });
       }
       await flush();
     }
+    await run(later);
     return outcome;
   };
 }
+
+type Step = { object: string; id: string; at: number; changes: Row };
 
 function refersTo(value: unknown, keys: Set<string | undefined>): boolean {
   if (!keys.size) return false;

@@ -25,9 +25,17 @@ export interface CoreVolumeOptions {
   cases: number;
   /**
    * An order's fields for an amount: `{amount}` by default; a template whose order amount is its
-   * lines' total returns `{lines}` (and may add its own fields, e.g. a sales channel).
+   * lines' total returns `{lines}` (and may add its own fields, e.g. a sales channel), and a template
+   * whose orders follow a path returns their `status` with the later steps (`_then`, `_finally`).
+   * `ordered` is the order date (days from today).
    */
-  orderFields?: (ctx: VolumeContext, amount: number) => Row;
+  orderFields?: (ctx: VolumeContext, amount: number, ordered: number) => Row;
+  /**
+   * A deal's extra fields (line items such as contact roles, and the path to its stage when the
+   * template's rules refuse creating it there: `stage` and `_then`), given the deal and the
+   * contacts of its account.
+   */
+  dealFields?: (ctx: VolumeContext, deal: Deal, contacts: string[]) => Row;
 }
 
 export const DEFAULT_CORE_VOLUME: CoreVolumeOptions = { accounts: 100, deals: 220, leads: 80, cases: 120 };
@@ -44,6 +52,17 @@ export interface Org {
 export interface Product {
   key: string;
   price: number;
+  cost: number;
+}
+
+/** An order of the volume (`ctx.shared.orders`): later generators deliver or return it. */
+export interface Order {
+  key: string;
+  owner: string;
+  account: string;
+  ordered: number;
+  status: string;
+  lines?: Row[];
 }
 
 export interface Deal {
@@ -178,7 +197,7 @@ export function coreVolume(options: Partial<CoreVolumeOptions> = {}): VolumeGene
           stock: rnd.int(800, 3000),
           reorder_level: 20,
         });
-        products.push({ key, price });
+        products.push({ key, price, cost });
       }
       ctx.shared.products = products;
 
@@ -198,9 +217,28 @@ export function coreVolume(options: Partial<CoreVolumeOptions> = {}): VolumeGene
           start_on: day(start),
           end_on: day(end),
           budget,
-          ...(start <= 0 ? { cost: Math.round(budget * (0.6 + rnd.next() * 0.5)) } : {}),
           leads_target: rnd.int(2, 12) * 10,
         });
+        // A campaign's cost is the roll-up of its approved expense lines: its spend is booked as an
+        // approved marketing claim of its owner (as expense-samples.ts books the story's).
+        if (start <= 0) {
+          const cost = Math.round(budget * (0.6 + rnd.next() * 0.5));
+          ctx.add('expense_claim', {
+            _owner: `@${org.top}`,
+            title: `${name} – campaign spend`,
+            status: 'approved',
+            lines: [
+              {
+                spent_on: day(Math.min(0, end)),
+                category: 'marketing',
+                description: `${name} (booked)`,
+                amount: cost,
+                campaign: `@${key}`,
+                approved: true,
+              },
+            ],
+          });
+        }
         if (start <= 0) campaigns.push({ key, start });
       }
 
@@ -310,6 +348,11 @@ export function coreVolume(options: Partial<CoreVolumeOptions> = {}): VolumeGene
           ...(campaign.length ? { campaign: `@${rnd.pick(campaign).key}` } : {}),
           ...(stage === 'lost' ? { lost_reason: choose(ctx, 'deal', 'lost_reason', LOST_REASONS) } : {}),
           ...(open.includes(stage) ? { next_step: rnd.pick(ACTIVITY_SUBJECTS) } : {}),
+          ...(opts.dealFields?.(
+            ctx,
+            { key, owner, account: account.key, contact, name, amount, stage, close },
+            account.contacts,
+          ) ?? {}),
         });
         deals.push({ key, owner, account: account.key, contact, name, amount, stage, close });
       }
@@ -342,7 +385,9 @@ export function coreVolume(options: Partial<CoreVolumeOptions> = {}): VolumeGene
       const receivables: Array<{ row: Row; due: number; invoiced: number }> = [];
       let orders = 0;
       let contracts = 0;
-      const contractList: Array<{ key: string; owner: string; value: number; start: number }> = [];
+      const orderList: Order[] = [];
+      ctx.shared.orders = orderList;
+      const contractList: Array<{ key: string; owner: string; account: string; value: number; start: number }> = [];
       ctx.shared.contracts = contractList;
       for (const d of deals.filter((x) => x.stage === 'won')) {
         let contract: string | undefined;
@@ -360,13 +405,13 @@ export function coreVolume(options: Partial<CoreVolumeOptions> = {}): VolumeGene
             signed_on: day(d.close),
             status: d.close + 366 < 0 ? 'expired' : 'active',
           });
-          contractList.push({ key: contract, owner: d.owner, value: d.amount, start: d.close + 1 });
+          contractList.push({ key: contract, owner: d.owner, account: d.account, value: d.amount, start: d.close + 1 });
         }
         const parts = d.amount > 400000 ? 2 : 1;
         for (let p = 0; p < parts; p++) {
           const ordered = Math.min(0, d.close + rnd.int(1, 10) + p * 45);
           const amount = Math.round(d.amount / parts);
-          const fields = opts.orderFields?.(ctx, amount) ?? { amount };
+          const fields = opts.orderFields?.(ctx, amount, ordered) ?? { amount };
           const lines = fields.lines as Row[] | undefined;
           const total = lines
             ? lines.reduce(
@@ -375,7 +420,7 @@ export function coreVolume(options: Partial<CoreVolumeOptions> = {}): VolumeGene
               )
             : Number(fields.amount);
           const key = `v_o${++orders}`;
-          ctx.add('order', {
+          const order = {
             _key: key,
             _owner: `@${d.owner}`,
             account: `@${d.account}`,
@@ -383,7 +428,9 @@ export function coreVolume(options: Partial<CoreVolumeOptions> = {}): VolumeGene
             ordered_on: day(ordered),
             status: ordered < -30 ? 'delivered' : 'shipped',
             ...fields,
-          });
+          };
+          ctx.add('order', order);
+          orderList.push({ key, owner: d.owner, account: d.account, ordered, status: order.status, lines });
           const invoiced = Math.min(0, ordered + rnd.int(0, 5));
           receivables.push({
             invoiced,
@@ -493,6 +540,37 @@ export function coreVolume(options: Partial<CoreVolumeOptions> = {}): VolumeGene
       for (let i = 0; i < 8; i++) activity(pickDeal(active), 0, 'open');
       for (let i = 0; i < 12; i++) activity(pickDeal(active), -rnd.int(1, 20), 'open');
       for (let i = 0; i < 30; i++) activity(pickDeal(active), rnd.int(1, 30), 'open');
+
+      // Expense claims of the sales team: visits and entertainment for their customers and deals.
+      // Older claims are approved (booked, like the campaigns' spend) and count in the expense
+      // statistics; the latest ones are drafts still being filled in.
+      if (ctx.has('expense_claim')) {
+        for (const rep of [...org.reps, ...org.managers]) {
+          const mine = deals.filter((d) => d.owner === rep);
+          for (let c = 0; c < 4 && mine.length; c++) {
+            const on = -rnd.int(3, HISTORY_DAYS - 20);
+            const lines = Array.from({ length: rnd.int(1, 3) }, () => {
+              const d = rnd.pick(mine);
+              const category = rnd.pick(['travel', 'meals', 'entertainment', 'lodging', 'gifts']);
+              return {
+                spent_on: day(Math.min(0, on + rnd.int(-10, 0))),
+                category: choose(ctx, 'expense_line', 'category', [category]),
+                description: `${category === 'travel' ? 'Trip to' : 'With'} ${d.name.split(' — ')[0]}`,
+                amount: rnd.amount(30, 1800, 10),
+                account: `@${d.account}`,
+                deal: `@${d.key}`,
+              };
+            });
+            const approved = on < -20;
+            ctx.add('expense_claim', {
+              _owner: `@${rep}`,
+              title: `Customer visits, ${c + 1}`,
+              status: approved ? 'approved' : 'draft',
+              lines: lines.map((l) => ({ ...l, approved })),
+            });
+          }
+        }
+      }
 
       // Service cases over the whole period; older ones closed, many answered the survey.
       for (let i = 0; i < opts.cases; i++) {

@@ -57,6 +57,12 @@ function fit(defs: Record<string, ObjectDef>, object: string, row: Row): Row {
   const props = defs[object]?.properties ?? {};
   const out: Row = {};
   for (const [name, value] of Object.entries(row)) {
+    if (name === '_then' || name === '_finally') {
+      // Later steps (docs/plugins.md) are fitted like the row: a field the document lacks is left out.
+      const steps = (value as Row[]).map((step) => fit(defs, object, step)).filter((step) => Object.keys(step).length);
+      if (steps.length) out[name] = steps;
+      continue;
+    }
     if (name.startsWith('_')) {
       out[name] = value;
       continue;

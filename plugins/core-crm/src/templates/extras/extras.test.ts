@@ -17,7 +17,8 @@ const core = (): TemplateDocument =>
     sampleData: coreCrmSampleData(),
   } as TemplateDocument);
 
-type Rows = Record<string, Array<Record<string, unknown>>>;
+type Row = Record<string, unknown>;
+type Rows = Record<string, Row[]>;
 
 describe.each([
   ['core-crm', core],
@@ -57,6 +58,7 @@ describe.each([
         if (typeof v === 'string' && v.startsWith('@') && !seen.has(v.slice(1))) problems.push(`${object}.${f}=${v}`);
         if (Array.isArray(v) && p?.['x-children']) for (const c of v) check(p['x-children'].object, c);
       }
+      for (const step of [...((row._then as Row[]) ?? []), ...((row._finally as Row[]) ?? [])]) check(object, step);
     };
     for (const u of data.users ?? []) if (u._key) seen.add(String(u._key));
     for (const [object, rows] of Object.entries(data)) {

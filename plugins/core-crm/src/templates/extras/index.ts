@@ -1,4 +1,5 @@
 import type { TemplateDocument } from '@forma/platform/plugin-api';
+import { withBookedCampaignCosts } from '../../expense-samples';
 import { withVolume } from '../../sample/volume';
 import { coreCrmExtras } from './core-crm';
 import { membershipExtras } from './membership';
@@ -14,8 +15,22 @@ export const TEMPLATE_EXTRAS: Record<string, TemplateExtras> = {
   membership: membershipExtras,
 };
 
-/** A template with its extras: reports and dashboards in its document, volume after its story. */
-export function finishTemplate(t: TemplateDocument): TemplateDocument {
+/**
+ * A template with its extras: reports and dashboards in its document, volume after its story. A
+ * story written with typed campaign costs (the cost is now the roll-up of approved expenses) has
+ * them booked as approved claims (expense-samples.ts).
+ */
+export function finishTemplate(template: TemplateDocument): TemplateDocument {
+  const objects = (template.document.objects ?? {}) as Record<string, unknown>;
+  const t =
+    template.sampleData && objects.expense_claim
+      ? {
+          ...template,
+          sampleData: withBookedCampaignCosts(
+            template.sampleData as Parameters<typeof withBookedCampaignCosts>[0],
+          ) as TemplateDocument['sampleData'],
+        }
+      : template;
   const extras = TEMPLATE_EXTRAS[t.name];
   if (!extras) return t;
   const document = structuredClone(t.document);

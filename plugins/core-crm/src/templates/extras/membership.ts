@@ -1,13 +1,14 @@
 import { DEMO_PASSWORD } from '../../sample-data';
+import { POINTS_PER_UNIT } from '../membership';
 import { person } from '../../sample/names';
 import { day, type Row, type VolumeGenerator } from '../../sample/volume';
-import { type TemplateExtras, zh, zhLabel } from './types';
+import { addWidgets, type TemplateExtras, zh, zhLabel } from './types';
 
 /**
- * Members over three years: some expired, most renewed; purchases earn points (a tenth of the
- * amount), some points are redeemed (never more than the member has, in the order they were earned),
- * birthday bonuses. The points entries are the template's own bookkeeping: each one moves its
- * member's balance and tier through the template's hook and script, as a clerk's entry would.
+ * Members over three years: some expired, most renewed; purchases (recorded as a clerk records
+ * them: the template's hook turns each into its points), a few refunds, redemptions (never more
+ * than the member has), bonuses. Balance, spend, visits and tier follow through the template's
+ * hooks, roll-ups and script, never typed.
  */
 const members: VolumeGenerator = {
   name: 'members',
@@ -66,21 +67,25 @@ const members: VolumeGenerator = {
           fee: rnd.pick([199, 299, 299, 499]),
           channel: rnd.pick(['store', 'app', 'wechat']),
         });
+      // Purchases earn their points through the template's hook (a `purchase` points entry each,
+      // POINTS_PER_UNIT a unit of money); a few are refunded, which takes their points back.
+      // Redemptions are points entries of their own, loaded after every purchase and never more
+      // than the member has earned on purchases that stayed.
       let balance = 0;
       const visits = rnd.int(0, 4);
       const from = Math.max(joined, -540);
       const dates = Array.from({ length: visits }, () => rnd.int(from, 0)).sort((a, b) => a - b);
       for (const on of dates) {
         const amount = rnd.amount(50, 4000, 10);
-        const points = Math.round(amount / 10);
-        balance += points;
-        ctx.add('points_entry', {
+        const refunded = rnd.chance(0.05);
+        if (!refunded) balance += Math.floor(amount * POINTS_PER_UNIT);
+        ctx.add('purchase', {
           _owner: `@${owner}`,
           member: `@${key}`,
-          points,
-          reason: 'purchase',
+          purchased_on: day(on),
           amount,
-          occurred_on: day(on),
+          channel: rnd.pick(['store', 'store', 'app', 'wechat', 'online']),
+          ...(refunded ? { _then: [{ status: 'refunded' }] } : {}),
         });
         if (balance > 150 && rnd.chance(0.25)) {
           const spent = -Math.min(balance, rnd.pick([100, 200, 500]));
@@ -136,20 +141,13 @@ export const membershipExtras: TemplateExtras = {
       aggregates: [{ fn: 'count', as: 'members', label: 'Members', 'x-i18n': zhLabel('会员数') }],
       chart: 'pie',
     },
-    new_members_by_month: {
-      label: 'New members by month',
-      'x-i18n': zh('按月新增会员'),
-      object: 'member',
-      groupBy: [{ field: 'joined_on', bucket: 'month', as: 'month' }],
-      aggregates: [{ fn: 'count', as: 'members', label: 'Members', 'x-i18n': zhLabel('会员数') }],
-      chart: 'line',
-    },
     member_sales_by_month: {
       label: 'Member purchases by month',
       'x-i18n': zh('按月会员消费'),
-      object: 'points_entry',
-      filter: { reason: { eq: 'purchase' } },
-      groupBy: [{ field: 'occurred_on', bucket: 'month', as: 'month' }],
+      description: 'Completed purchases (refunds left out) per month.',
+      object: 'purchase',
+      filter: { status: { eq: 'completed' } },
+      groupBy: [{ field: 'purchased_on', bucket: 'month', as: 'month' }],
       aggregates: [
         { fn: 'sum', field: 'amount', as: 'amount', label: 'Amount', 'x-i18n': zhLabel('消费金额') },
         { fn: 'count', as: 'purchases', label: 'Purchases', 'x-i18n': zhLabel('消费笔数') },
@@ -180,27 +178,24 @@ export const membershipExtras: TemplateExtras = {
       chart: 'bar',
     },
   },
+  // The template's own dashboards (`membership` for managers and admins, `store_clerk`) stay the
+  // home pages; the clerk's gets tiers and points, managers get a second dashboard of activity.
   dashboards: (existing) => ({
-    ...existing,
-    member_manager: {
-      label: 'Membership manager',
-      'x-i18n': zh('会员经理'),
+    ...addWidgets(existing, {
+      store_clerk: [
+        { report: 'members_by_tier', width: 'half' },
+        { report: 'points_by_month', width: 'half' },
+      ],
+    }),
+    membership_activity: {
+      label: 'Membership activity',
+      'x-i18n': zh('会员活动'),
       roles: ['member_manager', 'admin'],
       widgets: [
         { report: 'members_by_tier', width: 'half' },
         { report: 'member_sales_by_month', width: 'half' },
-        { report: 'new_members_by_month', width: 'half' },
         { report: 'renewals_by_month', width: 'half' },
         { report: 'members_by_status', width: 'half' },
-      ],
-    },
-    store_clerk: {
-      label: 'Store clerk',
-      'x-i18n': zh('店员'),
-      roles: ['store_clerk'],
-      widgets: [
-        { report: 'members_by_tier', width: 'half' },
-        { report: 'points_by_month', width: 'half' },
       ],
     },
   }),
