@@ -99,8 +99,10 @@ export function sampleDataLoader(deps: SampleDataDeps) {
           await deps.records.update(ctx, s.object, s.id, changes);
         } catch (e) {
           const fields = (e as { fields?: Record<string, string> }).fields;
+          // The refusal's own words: a template author needs to know which rule said no.
+          const why = (e as Error)?.message ? `: ${(e as Error).message}` : '';
           throw validationFailed(
-            `Sample ${s.object} #${s.at} of template ${template.name}: a later step ${JSON.stringify(s.changes)} is refused`,
+            `Sample ${s.object} #${s.at} of template ${template.name}: a later step ${JSON.stringify(s.changes)} is refused${why}`,
             fields,
           );
         }
