@@ -256,4 +256,40 @@ describe('dashboard filters on a saved report run', () => {
     const notADay = await tenant.api.post('/api/reports/deals_by_stage/run', { period: { from: 'yesterday' } });
     expect(notADay.status).toBe(400);
   });
+
+  // Last in the file: it adds a deal the counts above do not expect.
+  it("narrows to the viewer's team (inMyTeam): the viewer and everyone under them, never another's team", async () => {
+    const tom = await tenant.addUser({ roles: ['sales_rep'], name: 'Tom Team', manager: tenant.admin.id });
+    expect((await tom.api.post('/api/records/deal', { name: 'E', amount: 50, stage: 'won' })).status).toBe(201);
+    const team = { filter: { owner: { inMyTeam: true } } };
+    // The admin's team: the admin (A, B) and Tom (E) who reports to them; not Rita (no manager).
+    const mine = await tenant.api.post('/api/reports/deals_by_stage/run', team);
+    expect(mine.status, mine.text).toBe(200);
+    expect(mine.body.rows).toEqual([{ stage: 'won', deals: 3, amount: 350 }]);
+    // Rita has nobody under her: her team is herself.
+    const rita = await rep.api.post('/api/reports/deals_by_stage/run', team);
+    expect(byKey(rita.body.rows, 'stage')).toEqual({
+      new: { stage: 'new', deals: 1, amount: 400 },
+      lost: { stage: 'lost', deals: 1, amount: 800 },
+    });
+    // The same filter in the records API.
+    const list = await tenant.api.get('/api/records/deal', {
+      query: { filter: JSON.stringify(team.filter), sort: 'name' },
+    });
+    expect(list.status, list.text).toBe(200);
+    expect(list.body.items.map((d: { name: string }) => d.name)).toEqual(['A', 'B', 'E']);
+    // Refusals: only `true`, only on the record's own user fields; the engine's $inTeamOf (which could
+    // name anyone's team) stays closed to clients.
+    const refused: Array<[string, Record<string, unknown>]> = [
+      ['false', { owner: { inMyTeam: false } }],
+      ['a user id', { owner: { inMyTeam: tenant.admin.id } }],
+      ['not a user field', { stage: { inMyTeam: true } }],
+      ['through a lookup', { 'account.region': { inMyTeam: true } }],
+      ['the engine operator', { owner: { $inTeamOf: tenant.admin.id } }],
+    ];
+    for (const [what, filter] of refused) {
+      const r = await rep.api.post('/api/reports/deals_by_stage/run', { filter });
+      expect(r.status, what).toBe(400);
+    }
+  });
 });

@@ -84,6 +84,32 @@ describe('dashboard filters', { timeout: 400_000 }, () => {
     expect(await bar.getByLabel('Owner').inputValue()).toBe('me');
     expect(await bar.getByLabel('Stage is').inputValue()).toBe('won');
 
+    // My team: the server resolves it from the session (inMyTeam), never an id the browser names.
+    const teamRun = runOf(page, 'won_by_month');
+    await bar.getByLabel('Owner').selectOption({ label: 'My team' });
+    const teamBody = (await teamRun).request().postDataJSON();
+    expect(teamBody.filter).toEqual({ and: [{ owner: { inMyTeam: true } }, { stage: { eq: 'won' } }] });
+    expect(new URL(page.url()).searchParams.get('owner')).toBe('team');
+    // Someone else, picked by name: the options are people's names, never ids.
+    const users = (await app.tenant.api.get('/api/users')).body.items as Array<{ id: string; name: string }>;
+    const li = users.find((u) => u.name.startsWith('Li Wei'));
+    expect(li).toBeTruthy();
+    const names = await bar.getByLabel('Owner').locator('optgroup option').allTextContents();
+    expect(names).toContain(li?.name);
+    expect(names.some((n) => /^[0-9a-f-]{36}$/.test(n))).toBe(false);
+    const liRun = runOf(page, 'won_by_month');
+    await bar.getByLabel('Owner').selectOption({ label: li?.name as string });
+    const liResponse = await liRun;
+    const liBody = liResponse.request().postDataJSON();
+    expect(liBody.filter).toEqual({ and: [{ owner: { eq: li?.id } }, { stage: { eq: 'won' } }] });
+    const liApi = await app.tenant.api.post('/api/reports/won_by_month/run', liBody);
+    expect((await liResponse.json()).rows).toEqual(liApi.body.rows);
+    expect(new URL(page.url()).searchParams.get('owner')).toBe(li?.id);
+    await screenshot(page, 'dashboard-filters-someone', { fullPage: true });
+    await page.reload();
+    await bar.waitFor();
+    expect(await bar.getByLabel('Owner').locator('option:checked').textContent()).toBe(li?.name);
+
     // Custom dates, then clearing.
     await bar.getByLabel('Period').selectOption({ label: 'Custom dates' });
     await bar.getByLabel('From').fill(`${year - 10}-01-01`);
@@ -120,6 +146,10 @@ describe('dashboard filters', { timeout: 400_000 }, () => {
     for (const h of await bar.locator('select').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height)))
       expect(h).toBeGreaterThanOrEqual(44);
     await screenshot(page, 'dashboard-filters-zh-cn-phone', { fullPage: true });
+    // The owner choices in Chinese: my team, and other people by name.
+    await bar.getByLabel('负责人').selectOption({ label: '我的团队' });
+    await expect.poll(() => new URL(page.url()).searchParams.get('owner')).toBe('team');
+    expect(await bar.getByLabel('负责人').locator('optgroup').getAttribute('label')).toBe('其他人');
     expect(errors).toEqual([]);
   });
 });

@@ -175,6 +175,70 @@ describe('the report builder', { timeout: 400_000 }, () => {
     expect(errors).toEqual([]);
   });
 
+  it('adds a derived column and says who may run the report', async () => {
+    const { page, errors } = await app.newPage();
+    await signIn(page, app.admin);
+    await page.goto('/designer/reports/won_by_owner/build');
+    await page.getByRole('button', { name: 'Add derived column' }).click();
+    await page.getByLabel('Derived column 1: label in English').fill('Cumulative share');
+    // The column name follows the label until typed by hand.
+    expect(await page.getByLabel('Derived column 1: column name').inputValue()).toBe('cumulative_share');
+    await page.getByLabel('Derived column 1: label in Chinese').fill('累计占比');
+    const expr = page.getByLabel('Derived column 1: expression');
+    // The hint names the columns an expression may use.
+    await page.getByText(/Columns: won_amount, deals\./).waitFor();
+    // An unknown column is refused by the server, at the expression.
+    await expr.fill('round(running(won_amount) / total(amount) * 100, 1)');
+    const exprField = page.locator('.f-field', { has: expr });
+    await exprField.getByText(/Unknown column "amount"/).waitFor({ timeout: 30_000 });
+    await screenshot(page, 'designer-report-builder-derived-refused');
+    await expr.fill('round(running(won_amount) / total(won_amount) * 100, 1)');
+    // The preview shows the new column; the last row's running share is the whole.
+    await expect
+      .poll(() => page.locator('.f-rb__preview thead th').allTextContents(), { timeout: 30_000 })
+      .toEqual(['Owner', 'Won amount', 'Deals', 'Cumulative share']);
+    await expect.poll(async () => (await previewRows(page)).at(-1)?.at(-1), { timeout: 30_000 }).toBe('100');
+
+    // Who may run it: roles by their labels, never their names.
+    const roles = page.locator('.f-rb__roles');
+    expect(await roles.locator('label').allTextContents()).toEqual(
+      expect.arrayContaining(['Sales manager', 'Sales rep']),
+    );
+    expect(await roles.locator('label').allTextContents()).not.toContain('sales_manager');
+    await page.getByText('Run by everyone who may read the object.').waitFor();
+    await roles.getByLabel('Sales manager').check();
+    await page.getByText('Run by: Sales manager, Administrators').waitFor();
+    await screenshot(page, 'designer-report-builder-derived', { fullPage: true });
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Publish' }).click();
+    await page.getByText('Report published', { exact: true }).waitFor();
+    const doc = (await app.tenant.api.get('/api/meta')).body;
+    expect(doc.reports.won_by_owner.derive).toEqual([
+      {
+        as: 'cumulative_share',
+        expr: 'round(running(won_amount) / total(won_amount) * 100, 1)',
+        label: 'Cumulative share',
+        'x-i18n': { 'zh-CN': { label: '累计占比' } },
+      },
+    ]);
+    expect(doc.reports.won_by_owner.roles).toEqual(['sales_manager']);
+
+    // In Chinese it reads back; removing the column leaves the report without it.
+    await toChinese(page);
+    await page.goto('/designer/reports/won_by_owner/build');
+    expect(await page.getByLabel('派生列 1：中文标签').inputValue()).toBe('累计占比');
+    expect(await page.locator('.f-rb__roles').getByLabel('销售经理').isChecked()).toBe(true);
+    await expect
+      .poll(() => page.locator('.f-rb__preview thead th').allTextContents(), { timeout: 30_000 })
+      .toContain('累计占比');
+    await screenshot(page, 'designer-report-builder-derived-zh-cn', { fullPage: true });
+    await page.getByRole('button', { name: '删除派生列 1' }).click();
+    await expect
+      .poll(() => page.locator('.f-rb__preview thead th').allTextContents(), { timeout: 30_000 })
+      .not.toContain('累计占比');
+    expect(errors).toEqual([]);
+  });
+
   it('refuses a blank name and fits a phone', async () => {
     const { page, errors } = await app.newPage({ viewport: VIEWPORTS.phone });
     await signIn(page, app.admin);

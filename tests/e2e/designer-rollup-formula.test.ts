@@ -67,6 +67,21 @@ describe('roll-up and formula editors', { timeout: 400_000 }, () => {
       .waitFor({ timeout: 30_000 });
     await formula.fill('record.annual_revenue / 1000');
     await page.getByText('The formula is valid.').waitFor({ timeout: 30_000 });
+    // The function list: a call wraps the selection, an operator goes at the cursor, and typing
+    // carries on where the cursor was left.
+    const functions = page.getByLabel('Insert a function or operator');
+    expect(await functions.locator('option').allTextContents()).toEqual(
+      expect.arrayContaining(['today() — today’s date', 'days_between(a, b) — days from a to b', '>= — at least']),
+    );
+    await formula.selectText();
+    await functions.selectOption({ label: 'Math.round(x) — round to a whole number' });
+    await expect.poll(() => formula.inputValue()).toBe('Math.round(record.annual_revenue / 1000)');
+    await functions.selectOption({ label: '+ — plus' });
+    await expect.poll(() => formula.inputValue()).toBe('Math.round(record.annual_revenue / 1000) + ');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+    await page.keyboard.type('1');
+    await expect.poll(() => formula.inputValue()).toBe('Math.round(record.annual_revenue / 1000) + 1');
+    await page.getByText('The formula is valid.').waitFor({ timeout: 30_000 });
     await screenshot(page, 'designer-formula-editor', { fullPage: true });
 
     await page.getByRole('button', { name: 'Publish…' }).click();
@@ -86,7 +101,7 @@ describe('roll-up and formula editors', { timeout: 400_000 }, () => {
     });
     expect(account.properties.revenue_in_thousands).toMatchObject({
       title: 'Revenue in thousands',
-      'x-formula': 'record.annual_revenue / 1000',
+      'x-formula': 'Math.round(record.annual_revenue / 1000) + 1',
     });
     // The roll-up is kept current by the server: a new deal on an account counts, a lost one does not.
     const created = await app.tenant.api.post('/api/records/account', {
@@ -94,7 +109,7 @@ describe('roll-up and formula editors', { timeout: 400_000 }, () => {
       annual_revenue: 250000,
     });
     expect(created.status, created.text).toBe(201);
-    expect(Number(created.body.revenue_in_thousands)).toBe(250);
+    expect(Number(created.body.revenue_in_thousands)).toBe(251);
     for (const [amount, stage] of [
       [1000, 'proposal'],
       [500, 'lost'],
@@ -124,6 +139,12 @@ describe('roll-up and formula editors', { timeout: 400_000 }, () => {
     expect(await page.getByLabel('汇总方式').locator('option:checked').textContent()).toBe('合计');
     await page.getByText('汇总字段有效。').waitFor({ timeout: 30_000 });
     await screenshot(page, 'designer-rollup-editor-zh-cn', { fullPage: true });
+    // The formula editor's function list in Chinese.
+    await page.getByRole('button', { name: /^Revenue in thousands/ }).click();
+    expect(await page.getByLabel('插入函数或运算符').locator('option').allTextContents()).toEqual(
+      expect.arrayContaining(['today() — 今天的日期', 'a ? b : c — 如果 a 则 b，否则 c']),
+    );
+    await screenshot(page, 'designer-formula-editor-zh-cn', { fullPage: true });
     expect(errors).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { X } from 'lucide-react';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -5,8 +6,17 @@ import { isPicklist } from '../conditions/condition-model';
 import { enumLabel, fieldLabel, objectLabel } from '../i18n/pick-label';
 import { useLocale } from '../i18n/use-locale';
 import type { AppMeta } from '../meta/meta-types';
+import { useApi } from '../api/api-context';
+import { useSession } from '../session/session-context';
 import { Button } from '../ui';
 import { type DashboardFilters, PERIOD_PRESETS, anyFilter } from './dashboard-filters';
+
+interface DashboardUser {
+  id: string;
+  name?: string;
+  email?: string;
+  active?: boolean;
+}
 
 /**
  * The dashboard's filters above its widgets: a period, the owner and one picklist of the objects
@@ -41,6 +51,20 @@ export function DashboardFilterBar({
   const values = (pickSchema?.enum ?? []).filter((v): v is string => typeof v === 'string');
   const retired = new Set((pickSchema?.['x-enum-retired'] as string[] | undefined) ?? []);
   const set = (patch: Partial<DashboardFilters>) => onChange({ ...value, ...patch });
+  const api = useApi();
+  const session = useSession();
+  // Someone else by name: the tenant's active users but the viewer (who has "Me").
+  const users = useQuery({
+    queryKey: ['users', session.tenant, 'picker'],
+    queryFn: ({ signal }) => api.get<{ items: DashboardUser[] }>('/api/users', { signal }),
+    staleTime: 60_000,
+  });
+  const others = (users.data?.items ?? [])
+    .filter((u) => u.id !== session.user?.id && u.active !== false)
+    .map((u) => ({ id: u.id, name: u.name || u.email || u.id }))
+    .sort((a, b) => a.name.localeCompare(b.name, locale));
+  const chosenUnknown =
+    !!value.owner && value.owner !== 'me' && value.owner !== 'team' && !others.some((u) => u.id === value.owner);
   return (
     <section className="f-home__wide f-dash-filters" aria-label={t('dashboardFilters.title')}>
       <div className="f-dash-filters__item">
@@ -90,10 +114,22 @@ export function DashboardFilterBar({
           id={`${id}-owner`}
           className="f-input__control"
           value={value.owner}
-          onChange={(e) => set({ owner: e.target.value === 'me' ? 'me' : '' })}
+          onChange={(e) => set({ owner: e.target.value })}
         >
           <option value="">{t('dashboardFilters.owner_any')}</option>
           <option value="me">{t('dashboardFilters.owner_me')}</option>
+          <option value="team">{t('dashboardFilters.owner_team')}</option>
+          {others.length > 0 && (
+            <optgroup label={t('dashboardFilters.owner_someone')}>
+              {others.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name}
+                </option>
+              ))}
+            </optgroup>
+          )}
+          {/* A shared link's user not (yet) listed: kept, never shown as an id. */}
+          {chosenUnknown && <option value={value.owner}>{t('dashboardFilters.owner_other')}</option>}
         </select>
       </div>
       {picklists.length > 0 && (

@@ -53,4 +53,18 @@ describe('dashboard filters', () => {
     });
     expect(narrowingFor(none, 'deal', 'u1', '2026-02-15')).toEqual({ narrowing: {}, pickNotApplied: false });
   });
+
+  it("narrow to the viewer's team or to another user, kept in the address", () => {
+    const id = '0b5c3a4e-1f2d-4c3b-9a8e-7d6c5b4a3f21';
+    expect(narrowingFor({ ...none, owner: 'team' }, 'deal', 'u1', '2026-02-15').narrowing).toEqual({
+      filter: { owner: { inMyTeam: true } },
+    });
+    expect(narrowingFor({ ...none, owner: id }, 'deal', 'u1', '2026-02-15').narrowing).toEqual({
+      filter: { owner: { eq: id } },
+    });
+    expect(filtersFromParams(new URLSearchParams('owner=team')).owner).toBe('team');
+    expect(filtersFromParams(new URLSearchParams(`owner=${id}`)).owner).toBe(id);
+    expect(filtersToParams({ ...none, owner: id }).toString()).toBe(`owner=${id}`);
+    expect(filtersFromParams(new URLSearchParams('owner=everyone%27s')).owner).toBe('');
+  });
 });

@@ -2,7 +2,8 @@ import type { ReportNarrowing } from './reports-api';
 
 /**
  * A dashboard's filters, chosen by the viewer above the widgets and kept in the page's address
- * (`?period=this_month&owner=me&pick=deal.stage&value=won`, or `period=custom&from=…&to=…`), so a
+ * (`?period=this_month&owner=me&pick=deal.stage&value=won`, or `period=custom&from=…&to=…`; owner
+ * `me`, `team` or a user's id), so a
  * filtered dashboard can be reloaded, bookmarked and shared. Each widget's run is narrowed by them
  * (`POST /api/reports/:name/run` with `filter` and `period`): the date range on the report's date
  * field, the owner on every report, the picklist only on reports of that picklist's object.
@@ -23,8 +24,8 @@ export interface DashboardFilters {
   /** Custom range, both days included (YYYY-MM-DD). */
   from: string;
   to: string;
-  /** '' anyone, 'me' the viewer. */
-  owner: '' | 'me';
+  /** '' anyone, 'me' the viewer, 'team' the viewer and everyone under them, else a user's id. */
+  owner: string;
   /** A picklist as `<object>.<field>`, and the value chosen. */
   pick: string;
   value: string;
@@ -32,6 +33,12 @@ export interface DashboardFilters {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const NAME = /^[a-z][a-z0-9_]{0,62}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An owner choice as the address may carry it ('' for anything else). */
+export function ownerChoice(raw: string | null): string {
+  return raw === 'me' || raw === 'team' || (raw && UUID.test(raw)) ? raw : '';
+}
 
 /** The filters in an address's query (anything malformed is ignored, never sent). */
 export function filtersFromParams(params: URLSearchParams): DashboardFilters {
@@ -47,7 +54,7 @@ export function filtersFromParams(params: URLSearchParams): DashboardFilters {
     period: (PERIOD_PRESETS as string[]).includes(period) ? (period as PeriodPreset) : '',
     from: day('from'),
     to: day('to'),
-    owner: params.get('owner') === 'me' ? 'me' : '',
+    owner: ownerChoice(params.get('owner')),
     pick: okPick ? pick : '',
     value: okPick ? (params.get('value') ?? '').slice(0, 200) : '',
   };
@@ -111,7 +118,10 @@ export function narrowingFor(
   today: string,
 ): WidgetNarrowing {
   const parts: Record<string, unknown>[] = [];
+  // "My team" is resolved by the server from the session (inMyTeam), so it can never name another's team.
   if (f.owner === 'me') parts.push({ owner: { eq: viewer } });
+  else if (f.owner === 'team') parts.push({ owner: { inMyTeam: true } });
+  else if (f.owner) parts.push({ owner: { eq: f.owner } });
   const [pickObject, pickField] = f.pick.split('.');
   const pickApplies = !!f.pick && !!f.value && pickObject === object && !!pickField;
   if (pickApplies) parts.push({ [pickField as string]: { eq: f.value } });

@@ -18,6 +18,8 @@ export interface QueryAccess {
   related: ReadonlyMap<string, ObjectAccess>;
   /** Whether users' e-mail addresses may be read through user lookups (tenant admins only). */
   userEmails?: boolean;
+  /** The reader (a filter's `inMyTeam` is their team). */
+  user?: string;
 }
 
 /** How many lookups a filter path may follow (`account.owner.name` is two). */
@@ -67,5 +69,7 @@ export async function queryAccessFor(
   // One after another: inside a transaction every lookup shares one connection, which runs one query
   // at a time anyway (and pg deprecates queueing them on it concurrently).
   for (const t of reachableObjects(model, object, opts.depth)) related.set(t, await engine.objectAccess(ctx, t));
-  return { schema: ctx.schema, access, related, userEmails: ctx.isAdmin };
+  // System contexts (jobs, roll-ups) act for no one: they have no team.
+  const user = ctx.user?.id;
+  return { schema: ctx.schema, access, related, userEmails: ctx.isAdmin, ...(user ? { user } : {}) };
 }

@@ -36,6 +36,7 @@ export function compileFilter(
     fieldAccess,
     ...(access.userEmails === false ? { userEmails: false } : {}),
     ...(opts.maxHops ? { maxHops: opts.maxHops } : {}),
+    ...(access.user ? { me: access.user } : {}),
   });
   const scope = scopeNode(model, object, access.access, op);
   const compiler = new Compiler(model, access);

@@ -92,6 +92,13 @@ describe('parseFilter', () => {
     expect(refusal(deep)).toContain('nested too deeply');
   });
 
+  it("reads inMyTeam as the reader's own team, on user fields only", () => {
+    expect(parse({ owner: { inMyTeam: true } }, { ...open, me: U })).toMatchObject({ kind: 'teamOf', user: U });
+    expect(refusal({ owner: { inMyTeam: true } })).toContain('needs a signed-in user');
+    expect(refusal({ owner: { inMyTeam: U } }, { ...open, me: U })).toContain('must be true');
+    expect(refusal({ stage: { inMyTeam: true } }, { ...open, me: U })).toContain('own user fields');
+  });
+
   it('keeps the scope operators to the permission engine', () => {
     expect(refusal({ owner: { $inTeamOf: U } })).toContain('unknown operator');
     expect(parse({ owner: { $inTeamOf: U } }, { ...open, trusted: true })).toMatchObject({ kind: 'teamOf', user: U });

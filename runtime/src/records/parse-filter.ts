@@ -41,6 +41,8 @@ export interface ParseOptions {
   userEmails?: boolean;
   /** Lookups a path may follow (default `FILTER_LIMITS.pathHops`; reports and aggregates allow 3). */
   maxHops?: number;
+  /** The reader's user id: `{"owner": {"inMyTeam": true}}` reads as their team. */
+  me?: string;
 }
 
 export const FILTER_LIMITS = { depth: 8, conditions: 200, listItems: 1000, stringLength: 10_000, pathHops: 2 };
@@ -111,6 +113,10 @@ function parseField(
     if (op === '$inTeamOf' || op === '$sharedWith') {
       if (!opts.trusted) throw badRequest(`${path}: unknown operator ${safe(op)}`);
       out.push(scopeCondition(field, op, raw, path));
+      continue;
+    }
+    if (op === 'inMyTeam') {
+      out.push(myTeamCondition(hops, field, raw, opts, path));
       continue;
     }
     if (!OPERATORS.has(op)) throw badRequest(`${path}: unknown operator ${safe(op)}`);
@@ -196,6 +202,25 @@ const userFields = new Map<string, FieldModel>(
 /** Fields of the users table reachable through a user lookup (`owner.name`). */
 export function userField(name: string): FieldModel | undefined {
   return userFields.get(name);
+}
+
+/**
+ * `{"owner": {"inMyTeam": true}}`: the reader or anyone below them in the manager hierarchy (a
+ * dashboard's "my team"). Only ever the reader's own team, so a client cannot probe the org chart
+ * through counts; it narrows and never widens (the row scope still applies).
+ */
+function myTeamCondition(
+  hops: PathHop[],
+  field: FieldModel,
+  raw: unknown,
+  opts: ParseOptions,
+  path: string,
+): Condition {
+  if (raw !== true) throw badRequest(`${path}.inMyTeam: must be true`);
+  if (hops.length || field.ref !== 'user' || !field.column)
+    throw badRequest(`${path}: inMyTeam is allowed on the record's own user fields (owner) only`);
+  if (!opts.me) throw badRequest(`${path}: inMyTeam needs a signed-in user`);
+  return { kind: 'teamOf', field, user: opts.me };
 }
 
 function scopeCondition(field: FieldModel, op: ScopeOperator, raw: unknown, path: string): Condition {

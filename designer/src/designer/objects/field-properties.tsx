@@ -1,4 +1,5 @@
 import { ArrowDown, ArrowUp, CheckCircle2, Trash2 } from 'lucide-react';
+import { FORMULA_FUNCTIONS, insertFunction } from './formula-functions';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/api-context';
@@ -425,6 +426,21 @@ function FormulaEditor({
     });
   }
 
+  // A function or operator from the list, at the cursor (a call wraps what is selected).
+  function insertFn(id: string) {
+    const fn = FORMULA_FUNCTIONS.find((x) => x.id === id);
+    if (!fn) return;
+    const el = area.current?.querySelector('textarea');
+    const start = el ? el.selectionStart : expression.length;
+    const end = el ? el.selectionEnd : expression.length;
+    const next = insertFunction(expression, start, end, fn);
+    set({ ...f, 'x-formula': next.text });
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(next.caret, next.caret);
+    });
+  }
+
   return (
     <>
       <SelectField
@@ -440,6 +456,18 @@ function FormulaEditor({
         options={[
           { value: '', label: t('objectDesigner.insertFieldChoose') },
           ...others.map((n) => ({ value: n, label: `${fieldLabel(draft.object, n, i18n.language)} (record.${n})` })),
+        ]}
+      />
+      <SelectField
+        label={t('objectDesigner.insertFunction')}
+        value=""
+        onChange={insertFn}
+        options={[
+          { value: '', label: t('objectDesigner.insertFunctionChoose') },
+          ...FORMULA_FUNCTIONS.map((fn) => ({
+            value: fn.id,
+            label: `${fn.shown} — ${t(`objectDesigner.formulaFn_${fn.id}` as 'objectDesigner.formulaFn_round')}`,
+          })),
         ]}
       />
       <div ref={area}>

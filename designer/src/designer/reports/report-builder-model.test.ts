@@ -95,6 +95,54 @@ describe('report builder model', () => {
     expect(def.derive).toEqual(stored.derive);
   });
 
+  it('edits derived columns and who may run the report', () => {
+    const draft = newDraft('deal', 'Pareto');
+    draft.measures = [{ fn: 'sum', field: 'amount', label: '', zh: '' }];
+    draft.derived = [
+      {
+        as: 'share',
+        expr: ' round(running(sum_amount) / total(sum_amount) * 100, 1) ',
+        label: 'Share',
+        zh: '占比',
+        stored: undefined,
+      },
+    ];
+    draft.roles = ['sales_rep', 'sales_rep', 'sales_manager'];
+    const { def, problems } = toDefinition(draft, deal);
+    expect(problems).toEqual({});
+    expect(def.derive).toEqual([
+      {
+        as: 'share',
+        expr: 'round(running(sum_amount) / total(sum_amount) * 100, 1)',
+        label: 'Share',
+        'x-i18n': { 'zh-CN': { label: '占比' } },
+      },
+    ]);
+    expect(def.roles).toEqual(['sales_rep', 'sales_manager']);
+    // Read back, then removed: no derive, and a chart value naming it is dropped with it.
+    const back = draftOf({ ...def, chartValue: 'share' }, deal);
+    expect(back.derived.map((d) => [d.as, d.label, d.zh])).toEqual([['share', 'Share', '占比']]);
+    expect(toDefinition(back, deal, { ...def, chartValue: 'share' }).def.chartValue).toBe('share');
+    back.derived = [];
+    back.roles = [];
+    const removed = toDefinition(back, deal, { ...def, chartValue: 'share' }).def;
+    expect(removed.derive).toBeUndefined();
+    expect(removed.chartValue).toBeUndefined();
+    expect(removed.roles).toBeUndefined();
+    // Problems at their fields: a blank or bad or taken name, a blank expression.
+    back.derived = [
+      { as: '', expr: 'x', label: '', zh: '' },
+      { as: 'Bad name', expr: 'x', label: '', zh: '' },
+      { as: 'sum_amount', expr: '', label: '', zh: '' },
+    ];
+    expect(toDefinition(back, deal).problems).toEqual({
+      '/derive/0/as': 'derivedNameRequired',
+      '/derive/1/as': 'derivedNamePattern',
+      '/derive/2/as': 'derivedNameTaken',
+      '/derive/2/expr': 'exprRequired',
+    });
+  });
+
   it('makes column names unique and safe', () => {
     expect(columnName('account.region.name')).toBe('account_region_name');
     expect(columnName('sum', 'a'.repeat(80))).toHaveLength(63);

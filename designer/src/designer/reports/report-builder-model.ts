@@ -14,8 +14,8 @@ import { ZH } from './report-labels';
 
 /**
  * The report builder's draft and its conversions to and from a stored report (`reports` metadata
- * section, metadata/schemas/report.schema.json). What the builder does not edit — derived columns,
- * chartValue, roles, limit, description, other languages — is carried over from the stored report.
+ * section, metadata/schemas/report.schema.json). What the builder does not edit — chartValue, limit,
+ * description, other languages — is carried over from the stored report.
  */
 
 export type Chart = ReportDefinition['chart'];
@@ -23,6 +23,7 @@ export type MeasureFn = ReportDefinition['aggregates'][number]['fn'];
 export type Bucket = '' | 'day' | 'week' | 'month' | 'quarter' | 'year';
 type StoredGroup = NonNullable<ReportDefinition['groupBy']>[number];
 type StoredMeasure = ReportDefinition['aggregates'][number];
+type StoredDerived = NonNullable<ReportDefinition['derive']>[number];
 
 export const CHARTS: Chart[] = ['bar', 'line', 'pie', 'funnel', 'table'];
 export const MEASURE_FNS: MeasureFn[] = ['count', 'sum', 'avg', 'min', 'max'];
@@ -44,6 +45,18 @@ export interface MeasureDraft {
   zh: string;
   stored?: StoredMeasure;
 }
+
+/** A derived column: an expression over the row's columns (`round(running(margin) / total(margin) * 100, 1)`). */
+export interface DerivedDraft {
+  as: string;
+  expr: string;
+  label: string;
+  zh: string;
+  stored?: StoredDerived;
+}
+
+/** Column names as the server accepts them (common.schema.json `name`). */
+export const COLUMN_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 
 export interface CompareDraft {
   on: boolean;
@@ -67,6 +80,9 @@ export interface BuilderDraft {
   sort: string;
   chart: Chart;
   compare: CompareDraft;
+  derived: DerivedDraft[];
+  /** Roles that may run the report; empty: everyone who may read the object (admins always). */
+  roles: string[];
 }
 
 const NO_COMPARE: CompareDraft = {
@@ -90,6 +106,8 @@ export function newDraft(object: string, label: string): BuilderDraft {
     sort: '',
     chart: 'bar',
     compare: { ...NO_COMPARE },
+    derived: [],
+    roles: [],
   };
 }
 
@@ -133,6 +151,14 @@ export function draftOf(def: ReportDefinition, schema: ObjectSchema): BuilderDra
           toDate: def.compare.toDate ?? false,
         }
       : { ...NO_COMPARE },
+    derived: (def.derive ?? []).map((d) => ({
+      as: d.as,
+      expr: d.expr,
+      label: d.label ?? '',
+      zh: zhOf(d['x-i18n']),
+      stored: d,
+    })),
+    roles: [...(def.roles ?? [])],
   };
 }
 
@@ -159,7 +185,11 @@ export type BuilderProblem =
   | 'measureRequired'
   | 'fieldRequired'
   | 'compareFieldRequired'
-  | 'compareWithRequired';
+  | 'compareWithRequired'
+  | 'derivedNameRequired'
+  | 'derivedNamePattern'
+  | 'derivedNameTaken'
+  | 'exprRequired';
 
 export interface BuiltReport {
   def: ReportDefinition;
@@ -217,6 +247,25 @@ export function toDefinition(draft: BuilderDraft, schema: ObjectSchema, base?: R
       ...(draft.compare.toDate ? { toDate: true } : {}),
     };
   }
+  const derive: StoredDerived[] = draft.derived.map((d, i) => {
+    const as = d.as.trim();
+    if (!as) problems[`/derive/${i}/as`] = 'derivedNameRequired';
+    else if (!COLUMN_NAME.test(as)) problems[`/derive/${i}/as`] = 'derivedNamePattern';
+    else if (taken.has(as)) problems[`/derive/${i}/as`] = 'derivedNameTaken';
+    else taken.add(as);
+    if (!d.expr.trim()) problems[`/derive/${i}/expr`] = 'exprRequired';
+    const { label: _l, 'x-i18n': i18n, as: _as, expr: _e, ...rest } = (d.stored ?? {}) as Partial<StoredDerived>;
+    const { [ZH]: _zh, ...otherLangs } = (i18n ?? {}) as Record<string, Record<string, unknown>>;
+    const nextI18n = d.zh.trim() ? { ...otherLangs, [ZH]: { label: d.zh.trim() } } : otherLangs;
+    return {
+      ...rest,
+      as,
+      expr: d.expr.trim(),
+      ...(d.label.trim() ? { label: d.label.trim() } : {}),
+      ...(Object.keys(nextI18n).length ? { 'x-i18n': nextI18n } : {}),
+    } as StoredDerived;
+  });
+  const roles = [...new Set(draft.roles)];
   const {
     label: _label,
     'x-i18n': baseI18n,
@@ -227,6 +276,9 @@ export function toDefinition(draft: BuilderDraft, schema: ObjectSchema, base?: R
     sort: baseSort,
     chart: _chart,
     compare: _compare,
+    derive: _derive,
+    roles: _roles,
+    chartValue: baseChartValue,
     ...kept
   } = base ?? ({} as Partial<ReportDefinition>);
   const { [ZH]: _zh, ...otherLangs } = (baseI18n ?? {}) as Record<string, Record<string, unknown>>;
@@ -238,12 +290,14 @@ export function toDefinition(draft: BuilderDraft, schema: ObjectSchema, base?: R
   const columns = new Set<string>([
     ...groupBy.map((g) => g.as as string),
     ...aggregates.flatMap((a) => [a.as, ...withs.flatMap((w) => [`${a.as}_${w}`, `${a.as}_${w}_change`])]),
-    ...(sameObject ? (base?.derive ?? []).map((d) => d.as) : []),
+    ...derive.map((d) => d.as),
   ]);
   const known = (s: string) => columns.has(s.replace(/^-/, ''));
   const sortKey = known(draft.sort) ? draft.sort : '';
   const sort = sortKey ? [sortKey, ...(baseSort ?? []).slice(1).filter((s) => s !== sortKey && known(s))] : [];
-  // A changed object empties what belonged to the old one (derived columns name its measures).
+  // A chart value naming a column the draft no longer has is dropped, as the sort is.
+  const chartValue = baseChartValue && sameObject && columns.has(baseChartValue) ? baseChartValue : undefined;
+  // A changed object empties what belonged to the old one.
   const def = {
     ...(sameObject ? kept : {}),
     label: draft.label.trim(),
@@ -253,17 +307,21 @@ export function toDefinition(draft: BuilderDraft, schema: ObjectSchema, base?: R
     ...(groupBy.length ? { groupBy } : {}),
     aggregates,
     ...(compare ? { compare } : {}),
+    ...(derive.length ? { derive } : {}),
     ...(sort.length ? { sort } : {}),
     chart: draft.chart,
+    ...(chartValue ? { chartValue } : {}),
+    ...(roles.length ? { roles } : {}),
   } as ReportDefinition;
   return { def, problems, conditionProblems };
 }
 
-/** Output columns a draft's sort may name: group keys then measures (as toDefinition names them). */
-export function sortColumns(built: ReportDefinition): Array<{ key: string; role: 'group' | 'measure' }> {
+/** Output columns a draft's sort may name: group keys, measures, derived columns (as toDefinition names them). */
+export function sortColumns(built: ReportDefinition): Array<{ key: string; role: 'group' | 'measure' | 'derived' }> {
   return [
     ...(built.groupBy ?? []).map((g) => ({ key: g.as ?? g.field, role: 'group' as const })),
     ...built.aggregates.map((a) => ({ key: a.as, role: 'measure' as const })),
+    ...(built.derive ?? []).filter((d) => d.as).map((d) => ({ key: d.as, role: 'derived' as const })),
   ];
 }
 

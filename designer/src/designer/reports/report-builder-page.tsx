@@ -18,9 +18,11 @@ import {
   BUCKETS,
   type BuilderDraft,
   CHARTS,
+  type DerivedDraft,
   type GroupDraft,
   MEASURE_FNS,
   type MeasureDraft,
+  columnName,
   draftOf,
   isDateKind,
   isNumberKind,
@@ -86,6 +88,9 @@ export function ReportBuilderPage() {
     />
   );
 }
+
+/** A derived column's name from its English label ("Cumulative share" → cumulative_share). */
+const nameFromLabel = (label: string) => (label.trim() ? columnName(label.toLowerCase()) : '');
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -220,6 +225,17 @@ function Builder({
 
   const setGroup = (i: number, patch: Partial<GroupDraft>) =>
     update({ groups: draft.groups.map((g, j) => (j === i ? { ...g, ...patch } : g)) });
+  const setDerived = (i: number, patch: Partial<DerivedDraft>) =>
+    update({ derived: draft.derived.map((d, j) => (j === i ? { ...d, ...patch } : d)) });
+  // What an expression may name: the measures (and comparison columns) and derived columns before it.
+  const exprColumns = (i: number) =>
+    [...built.def.aggregates.map((a) => a.as), ...(built.def.derive ?? []).slice(0, i).map((d) => d.as)].filter(
+      Boolean,
+    );
+  const roleChoices = Object.entries(doc.roles ?? {})
+    .filter(([r, def]) => r !== 'admin' && !!def)
+    .map(([r]) => ({ value: r, label: roleLabel(r) }))
+    .sort((a, b) => a.label.localeCompare(b.label));
   const setMeasure = (i: number, patch: Partial<MeasureDraft>) =>
     update({ measures: draft.measures.map((m, j) => (j === i ? { ...m, ...patch } : m)) });
   const move = <T,>(list: T[], i: number, by: number): T[] => {
@@ -290,7 +306,7 @@ function Builder({
                 hint={t('reportBuilder.objectHint')}
                 onChange={(object) =>
                   // Fields belong to the object: a new object starts the groups, measures and filters over.
-                  update({ ...newDraft(object, draft.label), zh: draft.zh, chart: draft.chart })
+                  update({ ...newDraft(object, draft.label), zh: draft.zh, chart: draft.chart, roles: draft.roles })
                 }
               />
               <SelectField
@@ -410,6 +426,72 @@ function Builder({
             </Button>
           </Card>
 
+          <Card title={t('reportBuilder.derived')}>
+            <p className="f-rep-hint">{t('reportBuilder.derivedHint')}</p>
+            <ol className="f-rb__list">
+              {draft.derived.map((d, i) => {
+                const n = i + 1;
+                return (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place; their position is their identity
+                  <li key={i} className="f-rb__row f-rb__row--derived">
+                    <TextField
+                      label={t('reportBuilder.derivedLabelEn', { n })}
+                      value={d.label}
+                      maxLength={200}
+                      onChange={(e) => {
+                        const label = e.target.value;
+                        // The column name follows the English label until it is typed by hand.
+                        const follows = !d.stored && (!d.as || d.as === nameFromLabel(d.label));
+                        setDerived(i, { label, ...(follows ? { as: nameFromLabel(label) } : {}) });
+                      }}
+                    />
+                    <TextField
+                      label={t('reportBuilder.derivedLabelZh', { n })}
+                      lang="zh-CN"
+                      value={d.zh}
+                      maxLength={200}
+                      onChange={(e) => setDerived(i, { zh: e.target.value })}
+                    />
+                    <TextField
+                      label={t('reportBuilder.derivedName', { n })}
+                      value={d.as}
+                      maxLength={63}
+                      error={at(`/derive/${i}/as`)}
+                      onChange={(e) => setDerived(i, { as: e.target.value })}
+                    />
+                    <TextField
+                      className="f-rb__expr"
+                      label={t('reportBuilder.derivedExpr', { n })}
+                      value={d.expr}
+                      maxLength={500}
+                      spellCheck={false}
+                      hint={t('reportBuilder.derivedExprHint', { columns: exprColumns(i).join(', ') })}
+                      error={at(`/derive/${i}/expr`)}
+                      onChange={(e) => setDerived(i, { expr: e.target.value })}
+                    />
+                    <RowButtons
+                      what={t('reportBuilder.derivedN', { n })}
+                      first={i === 0}
+                      last={i === draft.derived.length - 1}
+                      onMove={(by) => update({ derived: move(draft.derived, i, by) })}
+                      onRemove={() => update({ derived: draft.derived.filter((_, j) => j !== i) })}
+                    />
+                    <FieldError message={at(`/derive/${i}`)} />
+                  </li>
+                );
+              })}
+            </ol>
+            <FieldError message={at('/derive')} />
+            <Button
+              size="sm"
+              icon={<Plus size={16} aria-hidden="true" />}
+              disabled={draft.derived.length >= 20}
+              onClick={() => update({ derived: [...draft.derived, { as: '', expr: '', label: '', zh: '' }] })}
+            >
+              {t('reportBuilder.addDerived')}
+            </Button>
+          </Card>
+
           <Card title={t('reportBuilder.filters')}>
             <p className="f-rep-hint">{t('reportBuilder.filtersHint')}</p>
             {draft.keptFilter ? (
@@ -496,6 +578,28 @@ function Builder({
               </div>
             )}
             <FieldError message={under('/compare')} />
+          </Card>
+
+          <Card title={t('reportBuilder.whoMayRun')}>
+            <fieldset className="f-rb__roles">
+              <legend className="f-rep-hint">{t('reportBuilder.whoMayRunHint')}</legend>
+              {roleChoices.map((r) => (
+                <CheckField
+                  key={r.value}
+                  label={r.label}
+                  checked={draft.roles.includes(r.value)}
+                  onChange={(on) =>
+                    update({ roles: on ? [...draft.roles, r.value] : draft.roles.filter((x) => x !== r.value) })
+                  }
+                />
+              ))}
+            </fieldset>
+            <p className="f-rep-hint" role="status">
+              {draft.roles.length
+                ? t('reportBuilder.runBy', { roles: [...draft.roles.map(roleLabel), roleLabel('admin')].join(', ') })
+                : t('reportBuilder.runByEveryone')}
+            </p>
+            <FieldError message={under('/roles')} />
           </Card>
 
           <Card title={t('reportBuilder.dashboard')}>
