@@ -84,3 +84,33 @@ describe('briefcase reference data', () => {
     expect(await price('p9', { price_list: 'pl' })).toEqual({});
   });
 });
+
+describe('a refused create with lines', () => {
+  it("names the line and the line's field, never the path", async () => {
+    const { refusalLines } = await import('./briefcase-labels');
+    const t = ((key: string, o: Record<string, unknown>) => `${key} ${JSON.stringify(o)}`) as never;
+    const withTitles = {
+      objects: {
+        ...meta.objects,
+        order_line: {
+          properties: { ...meta.objects.order_line!.properties, quantity: { type: 'number', title: 'Quantity' } },
+        },
+      },
+    } as unknown as AppMeta;
+    const item = {
+      kind: 'create' as const,
+      object: 'order',
+      id: 'local-1',
+      fields: {},
+      base: {},
+      baseVersion: null,
+      key: 'k',
+      status: 'refused' as const,
+      createdAt: '',
+      error: { code: 'VALIDATION_FAILED', message: 'Invalid', fields: { 'lines.1.quantity': 'Must be at least 0' } },
+    };
+    expect(refusalLines(withTitles, item, 'en', t)).toEqual([
+      'webApp.linesError {"n":2,"field":"Quantity","message":"Must be at least 0"}',
+    ]);
+  });
+});
