@@ -20,6 +20,8 @@ export interface BriefcaseRecord {
   local: Fields;
   /** Created on the phone and not synced yet (its id is a local one). */
   pending?: boolean;
+  /** Reference data (a product, a price list, an account the rep reads but does not own): read-only. */
+  reference?: boolean;
 }
 
 export type OutboxStatus = 'pending' | 'conflict' | 'refused';

@@ -59,8 +59,18 @@ export function refusalLines(meta: AppMeta, item: OutboxItem, lang: string, t: T
     locale: lang,
     enumLabel: (f, v) => enumLabel(schema?.properties?.[f], v, lang),
   });
-  const lines = Object.entries(fields ?? {}).map(([f, m]) =>
-    t('briefcase.fieldError', { field: fieldLabel(schema, f, lang), message: m }),
-  );
+  const lines = Object.entries(fields ?? {}).map(([f, m]) => {
+    // A line's error (`lines.1.quantity`) reads as the online grid says it: "Line 2, Quantity: …".
+    const [, parent, index, sub] = /^([a-z][a-z0-9_]*)\.(\d+)\.([a-z][a-z0-9_]*)$/.exec(f) ?? [];
+    const children = parent ? schema?.properties?.[parent]?.['x-children'] : undefined;
+    const child = typeof children === 'string' ? children : (children as { object?: string } | undefined)?.object;
+    if (child && sub)
+      return t('webApp.linesError', {
+        n: Number(index) + 1,
+        field: fieldLabel(meta.objects[child], sub, lang),
+        message: m,
+      });
+    return t('briefcase.fieldError', { field: fieldLabel(schema, f, lang), message: m });
+  });
   return lines.length ? lines : [apiErrorText(t, err)];
 }

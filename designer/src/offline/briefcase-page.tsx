@@ -70,6 +70,7 @@ export function BriefcasePage() {
   }
 
   const objects = briefcaseObjects(meta);
+  const reference = view.records.filter((r) => r.reference);
   const name = (object: string, id: string) => {
     const r = view.records.find((x) => x.object === object && x.id === id);
     return r
@@ -153,7 +154,7 @@ export function BriefcasePage() {
       {view.records.length === 0 && <EmptyState title={t('briefcase.empty')} />}
       {objects.map((object) => {
         const schema = meta.objects[object];
-        const rows = view.records.filter((r) => r.object === object);
+        const rows = view.records.filter((r) => r.object === object && !r.reference);
         if (!rows.length) return null;
         const label = objectLabel(object, schema, lang);
         const shown = Object.keys(schema?.properties ?? {})
@@ -191,6 +192,27 @@ export function BriefcasePage() {
           </Card>
         );
       })}
+      {reference.length > 0 && (
+        <Card title={t('briefcase.reference')}>
+          <ul className="f-briefcase__list">
+            {[...new Set(reference.map((r) => r.object))].sort().map((object) => {
+              const label = objectLabel(object, meta.objects[object], lang);
+              const names = reference
+                .filter((r) => r.object === object)
+                .map((r) => recordName(meta, object, r.local, label))
+                .sort((a, b) => a.localeCompare(b, lang));
+              return (
+                <li key={object}>
+                  <details className="f-briefcase__reference">
+                    <summary>{`${label} (${names.length})`}</summary>
+                    <p className="f-briefcase__muted">{names.join(lang.startsWith('zh') ? '、' : ', ')}</p>
+                  </details>
+                </li>
+              );
+            })}
+          </ul>
+        </Card>
+      )}
     </Page>
   );
 }

@@ -11,6 +11,7 @@ import {
   recordKey,
   writeState,
 } from './briefcase-db';
+import { lineSpecs, referenceObjects } from './briefcase-reference';
 import { mergeEdit, resolveConflicts, sameValue } from './merge-fields';
 
 /**
@@ -18,7 +19,7 @@ import { mergeEdit, resolveConflicts, sameValue } from './merge-fields';
  * sync"). Reads and writes go through the public API only, so the server re-checks every
  * permission and rule when the queue replays; the phone only remembers what it was allowed to read.
  */
-export const BRIEFCASE_LIMITS = { perObject: 100, total: 1000 } as const;
+export const BRIEFCASE_LIMITS = { perObject: 100, total: 1000, reference: 200, lines: 1000 } as const;
 
 const SYSTEM = new Set([
   'id',
@@ -68,13 +69,52 @@ async function itemsFor(object: string, id: string): Promise<OutboxItem[]> {
 }
 
 /**
+ * The lines of the carried records (the list API does not answer line items), so an order made
+ * offline shows the server's lines after its sync: one query per line-items field over the
+ * parents' ids, in the order the lines were added.
+ */
+async function attachLines(api: ApiClient, meta: AppMeta, fetched: BriefcaseRecord[]): Promise<void> {
+  let budget: number = BRIEFCASE_LIMITS.lines;
+  const parents = new Map<string, BriefcaseRecord[]>();
+  for (const r of fetched) if (!r.reference) parents.set(r.object, [...(parents.get(r.object) ?? []), r]);
+  for (const [object, rows] of parents)
+    for (const spec of lineSpecs(meta, object)) {
+      const byParent = new Map<string, Fields[]>();
+      let cursor: string | null = null;
+      let complete = false;
+      do {
+        if (budget <= 0) break;
+        const page: { items: Fields[]; nextCursor: string | null } = await api.get(`/api/records/${spec.child}`, {
+          query: {
+            filter: JSON.stringify({ [spec.link]: { in: rows.map((r) => r.id) } }),
+            sort: 'created_at',
+            limit: Math.min(500, budget),
+            ...(cursor ? { cursor } : {}),
+          },
+        });
+        budget -= page.items.length;
+        for (const line of page.items) {
+          const parent = String(line[spec.link]);
+          byParent.set(parent, [...(byParent.get(parent) ?? []), line]);
+        }
+        cursor = page.nextCursor;
+        complete = cursor === null;
+      } while (cursor);
+      // Lines that did not all fit are left out rather than a part that would read as the whole.
+      for (const r of rows) if (complete) r.server = r.local = { ...r.server, [spec.field]: byParent.get(r.id) ?? [] };
+    }
+}
+
+/**
  * Fills the briefcase from the server: the records the user owns of each object, newest first, up
- * to the limits. Records that left the user's reach are dropped, unless a change to them is still
- * queued (the queue decides their fate at sync).
+ * to the limits, then the reference data their forms read (records the user may read of the
+ * lookups' targets, read-only). Records that left the user's reach are dropped, unless a change to
+ * them is still queued (the queue decides their fate at sync).
  */
 export async function refreshBriefcase(api: ApiClient, session: Session, meta: AppMeta): Promise<void> {
   const fetched: BriefcaseRecord[] = [];
-  for (const object of briefcaseObjects(meta)) {
+  const carried = briefcaseObjects(meta);
+  for (const object of carried) {
     if (fetched.length >= BRIEFCASE_LIMITS.total) break;
     const limit = Math.min(BRIEFCASE_LIMITS.perObject, BRIEFCASE_LIMITS.total - fetched.length);
     const page = await api.get<{ items: Fields[] }>(`/api/records/${object}`, {
@@ -85,6 +125,20 @@ export async function refreshBriefcase(api: ApiClient, session: Session, meta: A
       fetched.push({ key: recordKey(object, id), object, id, server: r, local: r });
     }
   }
+  const own = new Set(fetched.map((r) => r.key));
+  for (const object of referenceObjects(meta, carried)) {
+    if (fetched.length >= BRIEFCASE_LIMITS.total) break;
+    const limit = Math.min(BRIEFCASE_LIMITS.reference, BRIEFCASE_LIMITS.total - fetched.length);
+    const page = await api.get<{ items: Fields[] }>(`/api/records/${object}`, {
+      query: { sort: '-updated_at', limit },
+    });
+    for (const r of page.items) {
+      const id = String(r.id);
+      if (own.has(recordKey(object, id))) continue;
+      fetched.push({ key: recordKey(object, id), object, id, server: r, local: r, reference: true });
+    }
+  }
+  await attachLines(api, meta, fetched);
   const d = briefcaseDb();
   await d.transaction('rw', d.records, d.outbox, d.state, async () => {
     const queued = await d.outbox.toArray();
@@ -132,6 +186,8 @@ export async function queueEdit(object: string, id: string, values: Fields): Pro
   await d.transaction('rw', d.records, d.outbox, async () => {
     const rec = await d.records.get(recordKey(object, id));
     if (!rec) throw new Error('Not in the briefcase');
+    // Reference data is carried to be read and picked, never changed from the phone.
+    if (rec.reference) throw new Error('Reference data is read-only in the briefcase');
     const changed: Fields = {};
     for (const [f, v] of Object.entries(values)) if (!SYSTEM.has(f) && !sameValue(rec.local[f], v)) changed[f] = v;
     if (!Object.keys(changed).length) return;

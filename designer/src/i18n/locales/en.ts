@@ -2149,7 +2149,7 @@ export const en = {
     synced: 'Synced: {{sent}} sent, {{conflicts}} to resolve, {{refused}} refused',
     syncStopped: 'The network went away: the rest waits for the next sync',
     limits:
-      'Your own records, newest first: up to {{perObject}} per object and {{total}} in all. Signing out removes them from this phone.',
+      'Your own records, newest first: up to {{perObject}} per object and {{total}} in all, with what their forms look up (products, price lists…: up to {{reference}} per object, read-only). Signing out removes them from this phone.',
     empty: 'Nothing in the briefcase yet. Refresh it while online.',
     attention: 'Needs your attention',
     conflictTitle: 'Changed on both sides: {{record}}',
@@ -2176,6 +2176,10 @@ export const en = {
     chooseAll: 'Choose a value for every field',
     resolved: 'Conflict resolved',
     fieldError: '{{field}}: {{message}}',
+    reference: 'Reference data (read-only)',
+    readOnly: 'Reference data: read on this phone, changed online.',
+    filledAtSync: 'Filled as the server fills it; confirmed at sync',
+    computedAtSync: 'Worked out on this phone as the server does; the server’s values show after sync.',
   },
   language: { en: 'English', 'zh-CN': '中文（简体）' },
 };

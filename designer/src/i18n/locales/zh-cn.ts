@@ -2127,7 +2127,8 @@ export const zhCN: Translations = {
     refresh: '刷新随身数据',
     synced: '已同步：发送 {{sent}} 项，{{conflicts}} 项待处理冲突，{{refused}} 项被拒绝',
     syncStopped: '网络已断开：其余更改等下次同步',
-    limits: '您自己的记录，最新的在前：每个对象最多 {{perObject}} 条，共 {{total}} 条。退出登录会从本机删除这些数据。',
+    limits:
+      '您自己的记录，最新的在前：每个对象最多 {{perObject}} 条，共 {{total}} 条；另带表单要查找的参考数据（产品、价格表等，每个对象最多 {{reference}} 条，只读）。退出登录会从本机删除这些数据。',
     empty: '随身数据为空。请在线时刷新。',
     attention: '需要您处理',
     conflictTitle: '双方都改过：{{record}}',
@@ -2154,6 +2155,10 @@ export const zhCN: Translations = {
     chooseAll: '请为每个字段选择一个值',
     resolved: '冲突已处理',
     fieldError: '{{field}}：{{message}}',
+    reference: '参考数据（只读）',
+    readOnly: '参考数据：可在本机查看，需在线修改。',
+    filledAtSync: '按服务器规则带出；同步时确认',
+    computedAtSync: '本机按服务器规则计算；同步后显示服务器的结果。',
   },
   language: { en: 'English', 'zh-CN': '中文（简体）' },
 };
