@@ -68,11 +68,10 @@ describe('the per-customer columns an analysis computes', () => {
     expect(orderings(sql).size).toBe(0);
     expect(purchasesInput(def, false, '2026-12-07').groupBy).toEqual(['account.id', 'ordered_on']);
     // The others read one row per customer: first and last purchase as min and max.
-    expect(purchasesInput(rfmSegments, false, '2026-12-07')).toMatchObject({
-      groupBy: ['account.id'],
-      min: 'ordered_on',
-      max: 'ordered_on',
-      sum: ['amount', 'cost'],
-    });
+    const rfm = purchasesInput(rfmSegments, false, '2026-12-07');
+    expect(rfm).toMatchObject({ groupBy: ['account.id'], max: 'ordered_on', sum: ['amount', 'cost'] });
+    expect(rfm.min).toBeUndefined();
+    const tenure = report({ analysis: { kind: 'customers', ...analysis }, groupBy: [{ field: 'tenure_days' }] });
+    expect(purchasesInput(tenure, false, '2026-12-07')).toMatchObject({ min: 'ordered_on', max: 'ordered_on' });
   });
 });

@@ -230,9 +230,10 @@ export function columnsRead(def: ReportDefinition): Set<string> {
 /**
  * The viewer's purchases: the aggregate engine's request. A cohort analysis reads them per
  * customer and day (its retention needs the months each customer bought in); the others per
- * customer, with the first and last purchase as min and max — one row per customer, as the SQL a
- * developer would write. Both sum the amount and the cost whatever the report reads, so the
- * viewer's field security refuses an analysis over a field they may not read, as any report.
+ * customer, with the first and last purchase as min and max (the first only when the report reads
+ * it) — one row per customer, as the SQL a developer would write. Both sum the amount and the cost
+ * whatever the report reads, so the viewer's field security refuses an analysis over a field they
+ * may not read, as any report.
  */
 export function purchasesInput(def: ReportDefinition, datetime: boolean, asOf: string): AggregateInput {
   const a = def.analysis as ReportAnalysis;
@@ -247,7 +248,8 @@ export function purchasesInput(def: ReportDefinition, datetime: boolean, asOf: s
     // A date groups as itself (no text formatting of every purchase); a date-time by its UTC day.
     groupBy: perDay ? [`${a.customer}.id`, datetime ? `${a.date}:day` : a.date] : [`${a.customer}.id`],
     sum: a.cost ? [a.amount, a.cost] : [a.amount],
-    ...(perDay ? {} : { min: a.date, max: a.date }),
+    // The first purchase only when the report reads it (an RFM segment does not).
+    ...(perDay ? {} : columnsRead(def).has('first_on') ? { min: a.date, max: a.date } : { max: a.date }),
     count: true,
     asOf,
     filter: def.filter ? { and: [def.filter, window] } : window,
