@@ -443,6 +443,57 @@ describe('churn risk and lifetime value', () => {
   });
 });
 
+describe('a date-time purchase date', () => {
+  it('first and last purchase are UTC days; one row per customer as the SQL reads them', async () => {
+    const obj = await tenant.api.put('/api/meta/objects/visit', {
+      title: 'Visit',
+      type: 'object',
+      properties: {
+        account: { type: 'string', format: 'uuid', 'x-ref': 'account' },
+        at: { type: 'string', format: 'date-time' },
+        spent: { type: 'number' },
+      },
+    });
+    expect(obj.status, obj.text).toBe(200);
+    for (const [c, at, spent] of [
+      ['A', '2026-03-01T23:30:00Z', 10],
+      ['A', '2026-03-02T00:30:00+02:00', 20], // 2026-03-01 in UTC
+      ['A', '2026-05-10T12:00:00Z', 5],
+      ['B', '2026-12-07T23:59:00Z', 7], // the run's day, late
+      ['B', '2026-12-08T00:00:00Z', 1000], // after the run's day
+    ] as const)
+      await create('visit', { account: acc[c], at, spent });
+    const def = {
+      label: 'Visits per customer',
+      object: 'visit',
+      analysis: { kind: 'customers', customer: 'account', date: 'at', amount: 'spent' },
+      groupBy: [{ field: 'customer' }, { field: 'first_on' }, { field: 'last_on' }],
+      aggregates: [
+        { fn: 'sum', field: 'orders', as: 'orders' },
+        { fn: 'sum', field: 'revenue', as: 'revenue' },
+        { fn: 'max', field: 'recency', as: 'r' },
+      ],
+      chart: 'table',
+    };
+    expect((await putReport('visits_each', def)).status).toBe(200);
+    const got = await run(tenant.api, 'visits_each');
+    const want = await sql(
+      `select account as customer, min((at at time zone 'UTC')::date)::text as first_on,
+              max((at at time zone 'UTC')::date)::text as last_on, count(*) as orders, sum(spent) as revenue
+       from $S.visit where deleted_at is null and (at at time zone 'UTC')::date <= ?::date group by account`,
+      [asOf],
+    );
+    const cs = withRfm(
+      want.map((w) => ({ ...w, orders: Number(w.orders), revenue: Number(w.revenue) }) as unknown as Customer),
+    );
+    expect(got.rows.map((r) => [r.customer, r.first_on, r.last_on, n(r.orders), n(r.revenue), r.r]).sort()).toEqual(
+      cs.map((c) => [c.customer, c.first_on, c.last_on, c.orders, c.revenue, c.recency]).sort(),
+    );
+    expect(got.rows.find((r) => r.customer === acc.A)).toMatchObject({ first_on: '2026-03-01', orders: 3 });
+    expect(got.rows.find((r) => r.customer === acc.B)).toMatchObject({ last_on: '2026-12-07', revenue: 7 });
+  });
+});
+
 describe('the Customer value dashboard', () => {
   it('is opened by name by managers and admins, not anyone’s home; every widget runs', async () => {
     const home = await tenant.api.get('/api/dashboards/home');

@@ -180,55 +180,162 @@ const monthsBefore = (day: string, months: number) => {
   return d.toISOString().slice(0, 10);
 };
 
-/** The viewer's purchases per customer and day: the aggregate engine's request. */
+/**
+ * What each derived per-customer column is computed from; the columns not listed are the
+ * per-customer sums and bounds themselves. `r5`/`f5` are recency and frequency on a 1–5 scale
+ * (what the segment map reads, whatever `quantiles` is).
+ */
+const DEPENDS: Record<string, string[]> = {
+  margin: ['revenue', 'cost'],
+  ltv: ['revenue', 'cost'],
+  avg_order: ['revenue', 'orders'],
+  avg_interval: ['first_on', 'last_on', 'orders'],
+  days_since_last: ['last_on'],
+  tenure_days: ['first_on', 'last_on'],
+  churn_risk: ['orders', 'days_since_last', 'avg_interval'],
+  recency: ['last_on'],
+  frequency: ['orders'],
+  monetary: ['revenue'],
+  r5: ['last_on'],
+  f5: ['orders'],
+  rfm: ['recency', 'frequency', 'monetary'],
+  rfm_segment: ['r5', 'f5'],
+  cohort: ['first_on'],
+};
+
+/**
+ * The per-customer columns a report reads (group keys, measures, `where`; a cohort's retention
+ * reads `cohort` and `first_on`) with everything they are computed from: only these are computed,
+ * so an RFM-segment report sorts customers by the two orderings its segments need, not by five.
+ * (Derived columns read the report's measures, after this statement.)
+ */
+export function columnsRead(def: ReportDefinition): Set<string> {
+  const a = def.analysis as ReportAnalysis;
+  const out = new Set<string>(['customer']);
+  const add = (name: string) => {
+    if (out.has(name)) return;
+    out.add(name);
+    for (const d of DEPENDS[name] ?? []) add(d);
+  };
+  for (const g of def.groupBy ?? []) add(g.field);
+  for (const m of def.aggregates) if (m.field) add(m.field);
+  for (const name of Object.keys(a.where ?? {})) add(name);
+  if (a.kind === 'cohort') {
+    add('cohort');
+    add('first_on');
+  }
+  return out;
+}
+
+/**
+ * The viewer's purchases: the aggregate engine's request. A cohort analysis reads them per
+ * customer and day (its retention needs the months each customer bought in); the others per
+ * customer, with the first and last purchase as min and max (the first only when the report reads
+ * it) — one row per customer, as the SQL a developer would write. Both sum the amount and the cost
+ * whatever the report reads, so the viewer's field security refuses an analysis over a field they
+ * may not read, as any report.
+ */
 export function purchasesInput(def: ReportDefinition, datetime: boolean, asOf: string): AggregateInput {
   const a = def.analysis as ReportAnalysis;
   const bound = (d: string) => (datetime ? `${d}T00:00:00.000Z` : d);
   const range: Record<string, string> = { lt: bound(nextDay(asOf)) };
   if (a.months) range.gte = bound(monthsBefore(asOf, a.months));
   const window = { [a.date]: range };
+  const perDay = a.kind === 'cohort';
   return {
     // Through the customer's id: the customer joins within the viewer's scope on it, and one they
     // may not read comes back hidden (null), counted for no one.
     // A date groups as itself (no text formatting of every purchase); a date-time by its UTC day.
-    groupBy: [`${a.customer}.id`, datetime ? `${a.date}:day` : a.date],
+    groupBy: perDay ? [`${a.customer}.id`, datetime ? `${a.date}:day` : a.date] : [`${a.customer}.id`],
     sum: a.cost ? [a.amount, a.cost] : [a.amount],
+    // The first purchase only when the report reads it (an RFM segment does not).
+    ...(perDay ? {} : columnsRead(def).has('first_on') ? { min: a.date, max: a.date } : { max: a.date }),
     count: true,
     asOf,
     filter: def.filter ? { and: [def.filter, window] } : window,
   };
 }
 
+/** Where the purchases sub-query holds each sum: `m<i>` by the engine's measure key. */
+type MeasureAlias = (key: string) => string;
+
 /**
- * The per-customer table (`v`) over the purchases sub-query (`src`: g0 customer, g1 day, m0
- * amount, m1 cost, n purchases), as CTE text and its bindings.
+ * The per-customer table (`v`) over the purchases sub-query (`src`: g0 customer, then per day g1
+ * and n purchases, or per customer min/max of the date and n), computing only `cols`, as CTE text
+ * and its bindings (in the order of their `?`).
  */
-function customerCtes(a: ReportAnalysis, src: Knex.QueryBuilder, asOf: string) {
+export function customerCtes(
+  a: ReportAnalysis,
+  src: Knex.QueryBuilder,
+  m: MeasureAlias,
+  datetime: boolean,
+  asOf: string,
+  cols: Set<string>,
+) {
   const q = a.quantiles ?? 5;
-  const score = (col: string) => `least(?, floor(percent_rank() over (order by ${col}) * ?)::int + 1)`;
-  const five = (col: string) => `least(5, floor(percent_rank() over (order by ${col}) * 5)::int + 1)`;
+  const bindings: unknown[] = [src];
+  const want = (c: string) => cols.has(c);
+  const sumOf = (field: string) => `coalesce(sum(${m(`sum_${field}`)}), 0)::numeric`;
+  const c: string[] = ['g0 as customer'];
+  let from: string;
+  if (a.kind === 'cohort') {
+    if (want('first_on')) c.push('min(g1::date) as first_on');
+    if (want('last_on')) c.push('max(g1::date) as last_on');
+    if (want('orders')) c.push('sum(n)::bigint as orders');
+    if (want('revenue')) c.push(`${sumOf(a.amount)} as revenue`);
+    if (want('cost')) c.push(`${a.cost ? sumOf(a.cost) : '0::numeric'} as cost`);
+    from = 'from src where g0 is not null and g1 is not null group by g0';
+  } else {
+    // One row per readable customer already: no second grouping.
+    const day = (k: string) => (datetime ? `(${m(k)} at time zone 'UTC')::date` : `${m(k)}::date`);
+    const num = (field: string) => `coalesce(${m(`sum_${field}`)}, 0)::numeric`;
+    if (want('first_on')) c.push(`${day(`min_${a.date}`)} as first_on`);
+    if (want('last_on')) c.push(`${day(`max_${a.date}`)} as last_on`);
+    if (want('orders')) c.push('n::bigint as orders');
+    if (want('revenue')) c.push(`${num(a.amount)} as revenue`);
+    if (want('cost')) c.push(`${a.cost ? num(a.cost) : '0::numeric'} as cost`);
+    from = `from src where g0 is not null and ${m(`max_${a.date}`)} is not null`;
+  }
+  const s: string[] = ['c.*'];
+  const score = (col: string, scale: number | string) => {
+    s.push(`least(?, floor(percent_rank() over (order by ${col}) * ?)::int + 1)`);
+    bindings.push(scale, scale);
+  };
+  if (want('margin')) s.push('revenue - cost as margin');
+  if (want('ltv')) s.push('revenue - cost as ltv');
+  if (want('days_since_last')) {
+    s.push('(?::date - last_on) as days_since_last');
+    bindings.push(asOf);
+  }
+  if (want('tenure_days')) s.push('(last_on - first_on) as tenure_days');
+  if (want('avg_interval'))
+    s.push('case when orders > 1 then round((last_on - first_on)::numeric / (orders - 1), 1) end as avg_interval');
+  if (want('avg_order')) s.push('round(revenue / orders, 2) as avg_order');
+  // Scores of the same ordering share one sort (PostgreSQL computes equal windows together).
+  for (const [col, by, scale] of [
+    ['recency', 'last_on', q],
+    ['frequency', 'orders', q],
+    ['monetary', 'revenue', q],
+    ['r5', 'last_on', 5],
+    ['f5', 'orders', 5],
+  ] as const) {
+    if (!want(col)) continue;
+    score(by, scale);
+    s[s.length - 1] += ` as ${col}`;
+  }
+  if (want('cohort')) s.push(`to_char(first_on, 'YYYY-MM') as cohort`);
+  const v: string[] = ['s.*'];
+  if (want('rfm')) v.push('recency::text || frequency::text || monetary::text as rfm');
+  if (want('rfm_segment')) v.push(`${SEGMENT_CASE} as rfm_segment`);
+  if (want('churn_risk')) {
+    v.push('coalesce(orders > 1 and days_since_last > avg_interval * ?, false) as churn_risk');
+    bindings.push(a.churnFactor ?? 1);
+  }
   const sql = `with src as (?),
-c as (
-  select g0 as customer, min(g1::date) as first_on, max(g1::date) as last_on, sum(n)::bigint as orders,
-         coalesce(sum(m0), 0)::numeric as revenue, ${a.cost ? 'coalesce(sum(m1), 0)::numeric' : '0::numeric'} as cost
-  from src where g0 is not null and g1 is not null group by g0
-),
-s as (
-  select c.*, revenue - cost as margin, revenue - cost as ltv,
-         (?::date - last_on) as days_since_last, (last_on - first_on) as tenure_days,
-         case when orders > 1 then round((last_on - first_on)::numeric / (orders - 1), 1) end as avg_interval,
-         round(revenue / orders, 2) as avg_order,
-         ${score('last_on')} as recency, ${score('orders')} as frequency, ${score('revenue')} as monetary,
-         ${five('last_on')} as r5, ${five('orders')} as f5,
-         to_char(first_on, 'YYYY-MM') as cohort
-  from c
-),
-v as (
-  select s.*, recency::text || frequency::text || monetary::text as rfm, ${SEGMENT_CASE} as rfm_segment,
-         coalesce(orders > 1 and days_since_last > avg_interval * ?, false) as churn_risk
-  from s
-)`;
-  return { sql, bindings: [src, asOf, q, q, q, q, q, q, a.churnFactor ?? 1] as unknown[] };
+c as (select ${c.join(', ')} ${from}),
+s as (select ${s.join(', ')} from c),
+v as (select ${v.join(', ')} from s)`;
+  return { sql, bindings };
 }
 
 function whereOf(a: ReportAnalysis): { sql: string; bindings: unknown[] } {
@@ -269,13 +376,16 @@ export async function runAnalysis(
   asOf: string,
 ): Promise<{ rows: Row[]; truncated: boolean }> {
   const a = def.analysis as ReportAnalysis;
-  const { qb } = await deps.aggregates.groupsQuery(
-    ctx,
-    def.object,
-    purchasesInput(def, date.resultKind === 'datetime', asOf),
-    { unlimited: true },
-  );
-  const ctes = customerCtes(a, qb, asOf);
+  const datetime = date.resultKind === 'datetime';
+  const { qb, spec } = await deps.aggregates.groupsQuery(ctx, def.object, purchasesInput(def, datetime, asOf), {
+    unlimited: true,
+  });
+  const alias: MeasureAlias = (key) => {
+    const i = spec.measures.findIndex((x) => x.key === key);
+    if (i < 0) throw new Error(`analysis: no purchase measure ${key}`);
+    return `m${i}`;
+  };
+  const ctes = customerCtes(a, qb, alias, datetime, asOf, columnsRead(def));
   const where = whereOf(a);
   // Bindings follow the text: the CTEs', then (cohorts) the retention's filter, then the select's.
   const bindings: unknown[] = [...ctes.bindings];
