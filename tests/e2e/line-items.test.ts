@@ -45,7 +45,8 @@ const TX = {
     hint: 'Amounts and totals follow your typing',
     exportLines: 'Export lines',
     csv: 'CSV file',
-    header: 'Product,Product (id),Description,Quantity,Unit price,Line discount,Amount',
+    // The admin exports: cost and margin (hidden from sales reps) are columns too.
+    header: 'Product,Product (id),Description,Quantity,Unit price,Line discount,Amount,Unit cost,Cost,Margin',
   },
   'zh-CN': {
     add: '添加明细',
@@ -53,7 +54,7 @@ const TX = {
     hint: '金额与合计随输入实时更新',
     exportLines: '导出明细',
     csv: 'CSV 文件',
-    header: '产品,产品 (id),描述,数量,单价,行折扣,金额',
+    header: '产品,产品 (id),描述,数量,单价,行折扣,金额,单位成本,成本,毛利',
   },
 } as const;
 
