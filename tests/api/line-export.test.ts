@@ -43,14 +43,19 @@ describe('line items export', () => {
     expect(r.status, r.text).toBe(200);
     expect(r.headers.get('content-disposition')).toBe(`attachment; filename="${quote.number}-lines.csv"`);
     const [header, first, second, end] = r.text.split('\n');
-    expect(header).toBe('Product,Product (id),Description,Quantity,Unit price,Line discount,Amount');
-    expect(first).toBe(`Widget,${widget},First,2,100,0,200`);
+    // The admin reads the lines' cost and margin (hidden from sales reps): columns too.
+    expect(header).toBe(
+      'Product,Product (id),Description,Quantity,Unit price,Line discount,Amount,Unit cost,Cost,Margin',
+    );
+    expect(first).toBe(`Widget,${widget},First,2,100,0,200,,0,200`);
     // A name a spreadsheet would run as a formula is written as text.
     expect(second?.startsWith("'=Gadget,")).toBe(true);
-    expect(second?.endsWith(',1,40,50,20')).toBe(true);
+    expect(second?.endsWith(',1,40,50,20,,0,20')).toBe(true);
     expect(end).toBe('');
     const plain = await tenant.api.get(path(), { query: { labels: 'false' } });
-    expect(plain.text.split('\n')[0]).toBe('product,description,quantity,unit_price,discount,amount');
+    expect(plain.text.split('\n')[0]).toBe(
+      'product,description,quantity,unit_price,discount,amount,unit_cost,cost,margin',
+    );
   });
 
   it('writes XLSX with the same labels and typed numbers', async () => {
@@ -71,8 +76,11 @@ describe('line items export', () => {
       'Unit price',
       'Line discount',
       'Amount',
+      'Unit cost',
+      'Cost',
+      'Margin',
     ]);
-    expect(sheet.getRow(2).values).toEqual([undefined, 'Widget', widget, 'First', 2, 100, 0, 200]);
+    expect(sheet.getRow(2).values).toEqual([undefined, 'Widget', widget, 'First', 2, 100, 0, 200, undefined, 0, 200]);
   });
 
   it('answers 404 for an unknown record, field or object, and for a quote the user may not read', async () => {
