@@ -10,6 +10,24 @@ const PURCHASES = { status: { in: ['confirmed', 'shipped', 'delivered'] } };
 /** Expense statistics count approved money only (a line is approved with its claim). */
 const APPROVED_EXPENSES = { approved: { eq: true } };
 
+/** Approved expense lines summed and counted per one field of the line (rep, customer, campaign). */
+function expensesBy(field: string, label: string, zhTitle: string, description: string): ReportDefinition {
+  return {
+    label,
+    description,
+    'x-i18n': zh(zhTitle),
+    object: 'expense_line',
+    filter: APPROVED_EXPENSES,
+    groupBy: [{ field }],
+    aggregates: [
+      { fn: 'sum', field: 'amount', as: 'amount', label: 'Approved expenses', 'x-i18n': zhLabel('已批准费用') },
+      { fn: 'count', as: 'lines', label: 'Expense lines', 'x-i18n': zhLabel('费用笔数') },
+    ],
+    sort: ['-amount'],
+    chart: 'bar',
+  };
+}
+
 /**
  * The CRM's built-in reports. Derived numbers that are not plain aggregates (conversion, ROI) are
  * `derive` expressions over each row's columns (docs/documents.md, "Reports").
@@ -311,46 +329,22 @@ export const reports: Record<string, ReportDefinition> = {
     derive: [{ as: 'score_rounded', expr: 'round(score, 2)', label: 'Score', 'x-i18n': zhLabel('评分') }],
     chart: 'line',
   },
-  expenses_by_rep: {
-    label: 'Expenses by rep',
-    description: 'Approved expense lines per claimant (the owner of the line: whoever filed the claim).',
-    'x-i18n': zh('按人员费用统计'),
-    object: 'expense_line',
-    filter: APPROVED_EXPENSES,
-    groupBy: [{ field: 'owner' }],
-    aggregates: [
-      { fn: 'sum', field: 'amount', as: 'amount', label: 'Approved expenses', 'x-i18n': zhLabel('已批准费用') },
-      { fn: 'count', as: 'lines', label: 'Expense lines', 'x-i18n': zhLabel('费用笔数') },
-    ],
-    sort: ['-amount'],
-    chart: 'bar',
-  },
-  expenses_by_customer: {
-    label: 'Expenses by customer',
-    description: 'Approved expense lines per customer they were spent for; lines for no customer form one row.',
-    'x-i18n': zh('按客户费用统计'),
-    object: 'expense_line',
-    filter: APPROVED_EXPENSES,
-    groupBy: [{ field: 'account' }],
-    aggregates: [
-      { fn: 'sum', field: 'amount', as: 'amount', label: 'Approved expenses', 'x-i18n': zhLabel('已批准费用') },
-      { fn: 'count', as: 'lines', label: 'Expense lines', 'x-i18n': zhLabel('费用笔数') },
-    ],
-    sort: ['-amount'],
-    chart: 'bar',
-  },
-  expenses_by_campaign: {
-    label: 'Expenses by campaign',
-    description: "Approved expense lines per campaign: each campaign's cost is the same sum (its cost roll-up).",
-    'x-i18n': zh('按营销活动费用统计'),
-    object: 'expense_line',
-    filter: APPROVED_EXPENSES,
-    groupBy: [{ field: 'campaign' }],
-    aggregates: [
-      { fn: 'sum', field: 'amount', as: 'amount', label: 'Approved expenses', 'x-i18n': zhLabel('已批准费用') },
-      { fn: 'count', as: 'lines', label: 'Expense lines', 'x-i18n': zhLabel('费用笔数') },
-    ],
-    sort: ['-amount'],
-    chart: 'bar',
-  },
+  expenses_by_rep: expensesBy(
+    'owner',
+    'Expenses by rep',
+    '按人员费用统计',
+    'Approved expense lines per claimant (the owner of the line: whoever filed the claim).',
+  ),
+  expenses_by_customer: expensesBy(
+    'account',
+    'Expenses by customer',
+    '按客户费用统计',
+    'Approved expense lines per customer they were spent for; lines for no customer form one row.',
+  ),
+  expenses_by_campaign: expensesBy(
+    'campaign',
+    'Expenses by campaign',
+    '按营销活动费用统计',
+    "Approved expense lines per campaign: each campaign's cost is the same sum (its cost roll-up).",
+  ),
 };
