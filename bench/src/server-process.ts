@@ -22,12 +22,29 @@ export interface ServerProcess {
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
+/** How the server runs: compiled as `npm start` runs it, or from the TypeScript sources through tsx (`npm run dev`). */
+export type ServerMode = 'compiled' | 'tsx';
+
+/** The command line of a server in `mode` (compiling it first when stale). */
+export async function serverCommand(mode: ServerMode): Promise<string[]> {
+  if (mode === 'tsx') return ['--no-node-snapshot', '--import', 'tsx', 'platform/src/main.ts'];
+  const build = await import('../../scripts/build-server.mjs');
+  await build.ensureServerBuild({ log: () => {} });
+  return [...build.SERVER_FLAGS, build.SERVER_ENTRY];
+}
+
 /**
- * Starts Forma the way a user does (`node --import tsx platform/src/main.ts`, one process, no demo
- * tenant, a fresh data directory) so the benchmark measures the shipped server, not an in-process app.
+ * Starts Forma the way a user does (`npm start`'s compiled server, one process, no demo tenant, a
+ * fresh data directory) so the benchmark measures the shipped server, not an in-process app.
  */
 export async function startServerProcess(
-  opts: { startTimeoutMs?: number; dir?: string; platformToken?: string; env?: Record<string, string> } = {},
+  opts: {
+    startTimeoutMs?: number;
+    dir?: string;
+    platformToken?: string;
+    env?: Record<string, string>;
+    mode?: ServerMode;
+  } = {},
 ): Promise<ServerProcess> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'forma-bench-'));
   // Under root the embedded cluster runs as a `postgres` system user, who must reach the directory.
@@ -36,7 +53,8 @@ export async function startServerProcess(
   const platformToken = opts.platformToken ?? randomBytes(24).toString('base64url');
   // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server when it stops (node --cpu-prof).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-  const child = spawn(process.execPath, ['--no-node-snapshot', ...prof, '--import', 'tsx', 'platform/src/main.ts'], {
+  const [flag, ...command] = await serverCommand(opts.mode ?? 'compiled');
+  const child = spawn(process.execPath, [flag as string, ...prof, ...command], {
     cwd: repoRoot,
     env: {
       ...process.env,

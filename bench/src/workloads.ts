@@ -11,6 +11,7 @@ import { onlineDdl } from './online-ddl';
 import { readById } from './read-by-id';
 import { sandboxMicroBench } from './sandbox-micro';
 import { savePath } from './save-path';
+import { startup } from './startup';
 import { tenantScale } from './tenant-scale';
 import type { Workload } from './workload';
 
@@ -29,5 +30,6 @@ export const workloads: Record<string, Workload> = {
   approvals: approvalsBench,
   fairness,
   analytics,
+  startup,
   'tenant-scale': tenantScale,
 };

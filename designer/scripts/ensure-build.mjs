@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { acquireLock, newestMtime } from '../../scripts/build-support.mjs';
 
 const designerDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const distDir = path.join(designerDir, 'dist');
@@ -13,20 +14,6 @@ const builtIndex = path.join(distDir, 'index.html');
 const lockDir = path.join(designerDir, '.build-lock');
 // Everything that changes the output: sources, static files, build config and installed versions.
 const INPUTS = ['src', 'public', 'build', 'index.html', 'vite.config.ts', 'package.json', '../package-lock.json'];
-const LOCK_WAIT_MS = 5 * 60_000;
-
-function newestMtime(p) {
-  let stat;
-  try {
-    stat = fs.statSync(p);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
-  return newest;
-}
 
 /** True when dist/index.html is missing or any input changed after the last build started. */
 export function isDesignerBuildStale() {
@@ -39,50 +26,6 @@ export function isDesignerBuildStale() {
   return INPUTS.some((p) => newestMtime(path.join(designerDir, p)) > built);
 }
 
-function sleep(ms) {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return e.code === 'EPERM';
-  }
-}
-
-function lockIsAbandoned() {
-  try {
-    const owner = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8'));
-    return owner > 0 && !alive(owner);
-  } catch {
-    // No pid yet: the owner is between mkdir and writing it, unless that was long ago.
-    try {
-      return Date.now() - fs.statSync(lockDir).mtimeMs > 60_000;
-    } catch {
-      return false;
-    }
-  }
-}
-
-function acquireLock() {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      fs.mkdirSync(lockDir);
-      fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
-      return () => fs.rmSync(lockDir, { recursive: true, force: true });
-    } catch (e) {
-      if (e.code !== 'EEXIST') throw e;
-    }
-    // A lock left by a process that died mid-build would otherwise block every later build.
-    if (lockIsAbandoned()) fs.rmSync(lockDir, { recursive: true, force: true });
-    else if (Date.now() > deadline) throw new Error(`Timed out waiting for another web app build (${lockDir})`);
-    else sleep(200);
-  }
-}
-
 /**
  * Rebuilds when stale; returns true when it built. Throws with Vite's output when the build fails.
  * @param {{ log?: (line: string) => void }} [opts]
@@ -90,7 +33,7 @@ function acquireLock() {
 export function ensureDesignerBuild(opts = {}) {
   const log = opts.log ?? ((line) => console.log(line));
   if (!isDesignerBuildStale()) return false;
-  const release = acquireLock();
+  const release = acquireLock(lockDir, 'web app');
   try {
     if (!isDesignerBuildStale()) return false;
     log(fs.existsSync(builtIndex) ? 'Rebuilding the web app (sources changed)…' : 'Building the web app…');

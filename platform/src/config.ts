@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { REPOSITORY_ROOT } from './package-root';
 
 /** Server settings from the environment (see README, Configuration). */
 export interface PlatformConfig {
@@ -53,7 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     demo: env.DEMO !== '0',
     bodyLimit: intOf(env.BODY_LIMIT, 1024 * 1024),
     logLevel: env.LOG_LEVEL ?? 'info',
-    webDir: path.resolve(env.WEB_DIR ?? new URL('../../designer/dist', import.meta.url).pathname),
+    webDir: path.resolve(env.WEB_DIR ?? path.join(REPOSITORY_ROOT, 'designer/dist')),
     formaPlugins: env.FORMA_PLUGINS?.trim() || undefined,
     smtp:
       env.SMTP_URL?.trim() && env.SMTP_FROM?.trim()

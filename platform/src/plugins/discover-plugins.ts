@@ -53,5 +53,4 @@ export function discoverPlugins(opts: DiscoverOptions): PluginSource[] {
   return sources;
 }
 
-/** The repository root, for `discoverPlugins` (platform/src/plugins → root). */
-export const REPOSITORY_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
+export { REPOSITORY_ROOT } from '../package-root';

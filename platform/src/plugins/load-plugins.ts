@@ -1,11 +1,13 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Runtime } from '@forma/runtime';
+import { PLATFORM_DIR } from '../package-root';
 import { discoverPlugins, REPOSITORY_ROOT } from './discover-plugins';
 import { PluginManager, type PluginSource } from './plugin-manager';
 
 /** Forma's version, which plugins' `engines.forma` ranges are checked against. */
 export const FORMA_VERSION: string = JSON.parse(
-  fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+  fs.readFileSync(path.join(PLATFORM_DIR, 'package.json'), 'utf8'),
 ).version;
 
 export interface LoadPluginsOptions {

@@ -335,7 +335,8 @@ export class SandboxProcess {
   private spawn(): Promise<ChildProcess> {
     return new Promise<ChildProcess>((resolve, reject) => {
       const child = fork(BOOT, [CHILD_ENTRY, String(this.opts.maxIsolates)], {
-        execArgv: ['--no-node-snapshot'],
+        // The compiled server's `--conditions` makes the child load the compiled packages too.
+        execArgv: ['--no-node-snapshot', ...process.execArgv.filter((a) => a.startsWith('--conditions='))],
         // Nothing of the server's environment (database URL, tokens) is the sandbox's business.
         env: childEnv(),
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
