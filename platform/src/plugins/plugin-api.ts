@@ -33,7 +33,7 @@ export type {
 export { recordWorkflowEvent, setWorkflowFields } from '@forma/runtime';
 export { AppError, badRequest, conflict, forbidden, notFound, runInUnitOfWork, validationFailed } from '@forma/runtime';
 export { pluginTable, pluginTablePrefix } from '@forma/runtime';
-export type { FieldKind, MetadataDocument, TemplateDocument } from '@forma/metadata';
+export type { FieldKind, MetadataDocument, TemplateDocument, WorkflowDefinition } from '@forma/metadata';
 
 /** Plugin names: lower-case, digits and dashes; they become URL segments and table prefixes. */
 export const PLUGIN_NAME = /^[a-z][a-z0-9-]{0,39}$/;

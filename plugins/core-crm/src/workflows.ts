@@ -1,10 +1,12 @@
+import { approvalGraph } from './approval-graph';
 import { EXPENSE_FINANCE_THRESHOLD } from './objects/expenses';
 import { DISCOUNT_APPROVAL_THRESHOLD } from './objects/quotes';
 
 /** Value above which a contract also needs finance's approval after the sales manager's. */
 export const CONTRACT_FINANCE_THRESHOLD = 500_000;
 
-const at = (x: number, y: number) => ({ x, y });
+const MANAGER = { id: 'manager', label: 'Sales manager', zh: '销售经理审批' };
+const FINANCE = { id: 'finance', label: 'Finance', zh: '财务审批', approvers: [{ role: 'finance' }] };
 
 /** Approval workflows (React Flow graphs, see docs/workflows.md). */
 export const workflows = {
@@ -18,28 +20,15 @@ export const workflows = {
     // back to the manager (the status and the terms stay free, so an approved quote can be sent).
     afterApproval: { mode: 'reapprove', fields: ['discount', 'tax_rate', 'lines', 'total'] },
     fallbackRole: 'sales_manager',
-    nodes: [
-      { id: 'start', type: 'start', position: at(0, 0), data: {} },
-      {
-        id: 'manager',
-        type: 'approval',
-        position: at(0, 120),
-        data: {
-          label: 'Sales manager',
-          'x-i18n': { 'zh-CN': { label: '销售经理审批' } },
+    ...approvalGraph({
+      steps: [
+        {
+          ...MANAGER,
           approvers: [{ managerOf: 'submitter' }, { role: 'sales_manager' }],
-          mode: 'any',
           escalation: { after: 'P2D', to: { role: 'sales_manager' } },
         },
-      },
-      { id: 'approved', type: 'end', position: at(0, 240), data: { outcome: 'approved' } },
-      { id: 'rejected', type: 'end', position: at(220, 240), data: { outcome: 'rejected' } },
-    ],
-    edges: [
-      { id: 'e1', source: 'start', target: 'manager' },
-      { id: 'e2', source: 'manager', target: 'approved', data: { outcome: 'approved' } },
-      { id: 'e3', source: 'manager', target: 'rejected', data: { outcome: 'rejected' } },
-    ],
+      ],
+    }),
   },
   contract_approval: {
     object: 'contract',
@@ -50,60 +39,22 @@ export const workflows = {
     // A signed contract does not change: an admin unlocks it with a reason (kept in its history).
     afterApproval: { mode: 'lock' },
     fallbackRole: 'sales_manager',
-    nodes: [
-      { id: 'start', type: 'start', position: at(0, 0), data: {} },
-      {
-        id: 'manager',
-        type: 'approval',
-        position: at(0, 120),
-        data: {
-          label: 'Sales manager',
-          'x-i18n': { 'zh-CN': { label: '销售经理审批' } },
-          approvers: [{ managerOf: 'submitter' }, { role: 'sales_manager' }],
-          mode: 'any',
+    ...approvalGraph({
+      steps: [
+        { ...MANAGER, approvers: [{ managerOf: 'submitter' }, { role: 'sales_manager' }] },
+        {
+          ...FINANCE,
+          when: {
+            id: 'large',
+            label: 'Large contract?',
+            zh: '大额合同？',
+            condition: `record.value > ${CONTRACT_FINANCE_THRESHOLD}`,
+          },
         },
-      },
-      {
-        id: 'large',
-        type: 'condition',
-        position: at(0, 240),
-        data: { label: 'Large contract?', 'x-i18n': { 'zh-CN': { label: '大额合同？' } } },
-      },
-      {
-        id: 'finance',
-        type: 'approval',
-        position: at(0, 360),
-        data: {
-          label: 'Finance',
-          'x-i18n': { 'zh-CN': { label: '财务审批' } },
-          approvers: [{ role: 'finance' }],
-          mode: 'any',
-        },
-      },
-      {
-        id: 'pdf',
-        type: 'action',
-        position: at(0, 480),
-        data: { label: 'Contract PDF', 'x-i18n': { 'zh-CN': { label: '合同 PDF' } }, document: 'contract' },
-      },
-      { id: 'active', type: 'end', position: at(0, 600), data: { outcome: 'approved', set: { status: 'active' } } },
-      { id: 'rejected', type: 'end', position: at(260, 600), data: { outcome: 'rejected' } },
-    ],
-    edges: [
-      { id: 'e1', source: 'start', target: 'manager' },
-      { id: 'e2', source: 'manager', target: 'large', data: { outcome: 'approved' } },
-      { id: 'e3', source: 'manager', target: 'rejected', data: { outcome: 'rejected' } },
-      {
-        id: 'e4',
-        source: 'large',
-        target: 'finance',
-        data: { condition: `record.value > ${CONTRACT_FINANCE_THRESHOLD}` },
-      },
-      { id: 'e5', source: 'large', target: 'pdf', data: { default: true } },
-      { id: 'e6', source: 'finance', target: 'pdf', data: { outcome: 'approved' } },
-      { id: 'e8', source: 'pdf', target: 'active' },
-      { id: 'e7', source: 'finance', target: 'rejected', data: { outcome: 'rejected' } },
-    ],
+      ],
+      document: { id: 'pdf', label: 'Contract PDF', zh: '合同 PDF', template: 'contract' },
+      approved: { id: 'active', set: { status: 'active' } },
+    }),
   },
   expense_approval: {
     object: 'expense_claim',
@@ -115,61 +66,30 @@ export const workflows = {
     // approval; finance still marks it paid (status, paid_on) without a new approval.
     afterApproval: { mode: 'reapprove', fields: ['lines', 'total'] },
     fallbackRole: 'sales_manager',
-    nodes: [
-      { id: 'start', type: 'start', position: at(0, 0), data: {} },
-      {
-        id: 'manager',
-        type: 'approval',
-        position: at(0, 120),
-        data: {
+    ...approvalGraph({
+      steps: [
+        {
+          ...MANAGER,
           label: 'Manager',
-          'x-i18n': { 'zh-CN': { label: '直属经理审批' } },
+          zh: '直属经理审批',
           approvers: [{ managerOf: 'submitter' }],
-          mode: 'any',
           show: ['title', 'total', 'line_count'],
           escalation: { after: 'P3D', to: { role: 'sales_manager' } },
         },
-      },
-      {
-        id: 'large',
-        type: 'condition',
-        position: at(0, 240),
-        data: { label: 'Above the finance threshold?', 'x-i18n': { 'zh-CN': { label: '超过财务审批额度？' } } },
-      },
-      {
-        id: 'finance',
-        type: 'approval',
-        position: at(0, 360),
-        data: {
-          label: 'Finance',
-          'x-i18n': { 'zh-CN': { label: '财务审批' } },
-          approvers: [{ role: 'finance' }],
-          mode: 'any',
+        {
+          ...FINANCE,
           show: ['title', 'total', 'line_count'],
+          when: {
+            id: 'large',
+            label: 'Above the finance threshold?',
+            zh: '超过财务审批额度？',
+            condition: `record.total > ${EXPENSE_FINANCE_THRESHOLD}`,
+          },
         },
-      },
-      { id: 'approved', type: 'end', position: at(0, 480), data: { outcome: 'approved', set: { status: 'approved' } } },
-      {
-        id: 'rejected',
-        type: 'end',
-        position: at(260, 480),
-        data: { outcome: 'rejected', set: { status: 'rejected' } },
-      },
-    ],
-    edges: [
-      { id: 'e1', source: 'start', target: 'manager' },
-      { id: 'e2', source: 'manager', target: 'large', data: { outcome: 'approved' } },
-      { id: 'e3', source: 'manager', target: 'rejected', data: { outcome: 'rejected' } },
-      {
-        id: 'e4',
-        source: 'large',
-        target: 'finance',
-        data: { condition: `record.total > ${EXPENSE_FINANCE_THRESHOLD}` },
-      },
-      { id: 'e5', source: 'large', target: 'approved', data: { default: true } },
-      { id: 'e6', source: 'finance', target: 'approved', data: { outcome: 'approved' } },
-      { id: 'e7', source: 'finance', target: 'rejected', data: { outcome: 'rejected' } },
-    ],
+      ],
+      approved: { set: { status: 'approved' } },
+      rejected: { set: { status: 'rejected' } },
+    }),
   },
   order_credit_approval: {
     object: 'order',
@@ -181,27 +101,9 @@ export const workflows = {
     // The approval is for this amount and this customer: changing either asks finance again.
     afterApproval: { mode: 'reapprove', fields: ['amount', 'account'] },
     fallbackRole: 'finance',
-    nodes: [
-      { id: 'start', type: 'start', position: at(0, 0), data: {} },
-      {
-        id: 'finance',
-        type: 'approval',
-        position: at(0, 120),
-        data: {
-          label: 'Finance',
-          'x-i18n': { 'zh-CN': { label: '财务审批' } },
-          approvers: [{ role: 'finance' }],
-          mode: 'any',
-          show: ['number', 'account', 'amount', 'credit_exposure'],
-        },
-      },
-      { id: 'approved', type: 'end', position: at(0, 240), data: { outcome: 'approved' } },
-      { id: 'rejected', type: 'end', position: at(220, 240), data: { outcome: 'rejected' } },
-    ],
-    edges: [
-      { id: 'e1', source: 'start', target: 'finance' },
-      { id: 'e2', source: 'finance', target: 'approved', data: { outcome: 'approved' } },
-      { id: 'e3', source: 'finance', target: 'rejected', data: { outcome: 'rejected' } },
-    ],
+    ...approvalGraph({ steps: [{ ...FINANCE, show: ['number', 'account', 'amount', 'credit_exposure'] }] }),
   },
 };
+
+/** The manager's approval step of the templates' own workflows. */
+export const MANAGER_STEP = MANAGER;

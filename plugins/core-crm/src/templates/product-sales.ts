@@ -1,4 +1,5 @@
 import type { TemplateDocument } from '@forma/platform/plugin-api';
+import { approvalGraph } from '../approval-graph';
 import { coreCrmDocument } from '../document';
 import {
   autonumber,
@@ -21,11 +22,11 @@ import {
 import { AGING_BUCKETS } from '../objects/contracts';
 import { DEMO_PASSWORD } from '../sample-data';
 import { addFields, compose, template } from './compose';
+import { MANAGER_STEP } from '../workflows';
 import { productSalesScripts } from './product-sales-scripts';
 
 /** A purchase line's unit cost defaults to the product's cost. */
 const UNIT_COST_FROM = [{ object: 'product', match: { id: '$record.product' }, field: 'cost' }];
-const at = (x: number, y: number) => ({ x, y });
 const lineAmount = (price: string) =>
   formula(`(record.quantity || 0) * (record.${price} || 0)`, 'Amount', '金额', {
     type: 'number',
@@ -306,28 +307,15 @@ export function productSalesTemplate(): TemplateDocument {
         // The approval is given for these lines: any change to them sends the order back.
         afterApproval: { mode: 'reapprove', fields: ['lines', 'amount'] },
         fallbackRole: 'sales_manager',
-        nodes: [
-          { id: 'start', type: 'start', position: at(0, 0), data: {} },
-          {
-            id: 'manager',
-            type: 'approval',
-            position: at(0, 120),
-            data: {
-              label: 'Sales manager',
-              'x-i18n': { 'zh-CN': { label: '销售经理审批' } },
+        ...approvalGraph({
+          steps: [
+            {
+              ...MANAGER_STEP,
               approvers: [{ managerOf: 'submitter' }],
-              mode: 'any',
               show: ['amount', 'lines_over_limit'],
             },
-          },
-          { id: 'approved', type: 'end', position: at(0, 240), data: { outcome: 'approved' } },
-          { id: 'rejected', type: 'end', position: at(220, 240), data: { outcome: 'rejected' } },
-        ],
-        edges: [
-          { id: 'e1', source: 'start', target: 'manager' },
-          { id: 'e2', source: 'manager', target: 'approved', data: { outcome: 'approved' } },
-          { id: 'e3', source: 'manager', target: 'rejected', data: { outcome: 'rejected' } },
-        ],
+          ],
+        }),
       },
     },
     automations: {
