@@ -58,6 +58,11 @@ describe('script editor publishes through the plan', { timeout: 240_000 }, () =>
     await signIn(page, app.admin);
     await page.goto('/designer/scripts');
     await page.getByRole('heading', { name: 'Scripts', level: 1 }).waitFor();
+    // The list names the object by its label.
+    await page
+      .getByRole('button', { name: /Check discount/ })
+      .getByText('Deal · Validate')
+      .waitFor();
     await page.getByRole('button', { name: /Check discount/ }).click();
     await page.locator('.cm-content').getByText('Discounts above 20%').waitFor();
     await page.getByText('All changes published').waitFor();
@@ -65,8 +70,13 @@ describe('script editor publishes through the plan', { timeout: 240_000 }, () =>
     await replaceCode(page, rule(10));
     await page.getByText('1 script changed, not published yet').waitFor();
     await page.getByText('Not published', { exact: true }).waitFor();
-    // A draft is not live: the saved script still runs.
+    // A draft is not live: the saved script still runs; a test run runs the draft.
     expect(await liveCode()).toContain('> 20)');
+    await page
+      .getByRole('textbox', { name: 'Sample record (JSON)' })
+      .fill('{"name": "Try", "amount": 10, "discount": 12}');
+    await page.getByRole('button', { name: 'Run test' }).click();
+    await page.getByTestId('script-test-result').getByText('Discounts above 10% need a manager').waitFor();
 
     // Leaving with a draft asks first; staying keeps every character.
     await page.getByRole('link', { name: 'Back to the designer' }).click();
@@ -133,6 +143,10 @@ describe('script editor publishes through the plan', { timeout: 240_000 }, () =>
     await page.getByRole('menuitemradio', { name: '中文（简体）' }).click();
     await page.goto('/designer/scripts');
     await page.getByRole('heading', { name: '脚本', level: 1 }).waitFor();
+    await page
+      .getByRole('button', { name: /Check discount/ })
+      .getByText('商机 · 校验')
+      .waitFor();
     await page.getByRole('button', { name: /Check discount/ }).click();
     await replaceCode(page, rule(5));
     await page.getByText('1 个脚本已更改，尚未发布').waitFor();

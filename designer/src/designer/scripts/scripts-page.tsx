@@ -164,6 +164,8 @@ function ScriptsWorkspace({ saved, version, objects, lang }: WorkspaceProps) {
         names={names}
         scriptOf={(n) => drafts[n] ?? saved[n]}
         isDirty={isDirty}
+        objects={objects}
+        lang={lang}
         current={current}
         onSelect={setSelected}
         onNew={() => setCreating(true)}
