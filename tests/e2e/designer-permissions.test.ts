@@ -217,7 +217,7 @@ describe('permissions, scripts and templates designer in the browser', { timeout
     expect((await app.tenant.api.get('/api/meta')).body.roles.auditor).toBeUndefined();
   });
 
-  it('shows a script error at its line, saves the fix and runs a test', async () => {
+  it('shows a refused script at its line, publishes the fix through the plan and runs a test', async () => {
     const page = await openAsAdmin('/designer');
     await page.getByRole('link', { name: 'Scripts' }).click();
     await page.getByRole('heading', { name: 'Scripts', level: 1 }).waitFor();
@@ -230,27 +230,36 @@ describe('permissions, scripts and templates designer in the browser', { timeout
     await page.keyboard.insertText(
       "log('checking', record.name);\nif (record.discount > 20 {\n  error('discount', 'Too much');\n}\n",
     );
-    await page.getByText('Unsaved').first().waitFor();
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Not published', { exact: true }).first().waitFor();
+    await page.getByText('1 script changed, not published yet').waitFor();
+    // The plan is refused: the dialog gives way to the problem at its line in the editor.
+    await page.getByRole('button', { name: 'Publish…' }).click();
     const problems = page.getByTestId('script-problems');
     await problems.getByRole('button', { name: /^Line 2, column \d+$/ }).waitFor();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
     await page.locator('.cm-lint-marker-error').first().waitFor();
     await page.locator('.cm-lintRange-error').first().waitFor();
     await screenshot(page, 'designer-scripts-error');
 
-    // Nothing was saved: the stored script is still the old one.
+    // Nothing was published and nothing typed was lost.
     expect((await app.tenant.api.get('/api/meta')).body.scripts.discount_rule.code).toContain('> 20)');
+    await code.getByText('Too much').waitFor();
 
     await code.click();
     await page.keyboard.press('Control+a');
     await page.keyboard.insertText(
       "log('checking', record.name);\nif (record.discount > 15) {\n  error('discount', 'Discounts above 15% need a manager');\n}\n",
     );
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await page.getByText(/^Saved as version \d+$/).waitFor();
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Publish script changes' });
+    await dialog.getByText('Script discount_rule: code changed; runs on validate of Deal', { exact: true }).waitFor();
+    await dialog.getByRole('button', { name: 'Publish', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText(/^Published as version \d+$/).waitFor();
     await expect.poll(() => problems.count()).toBe(0);
-    // The editor keeps the saved code: the refreshed metadata must not briefly bring back the old one.
-    await expect.poll(() => page.getByText('Unsaved').count()).toBe(0);
+    // The editor keeps the published code: the refreshed metadata must not briefly bring back the old one.
+    await page.getByText('All changes published').waitFor();
+    await expect.poll(() => page.getByText('Not published', { exact: true }).count()).toBe(0);
     await code.getByText('Discounts above 15% need a manager').waitFor();
     expect((await app.tenant.api.get('/api/meta')).body.scripts.discount_rule.code).toContain('> 15)');
 

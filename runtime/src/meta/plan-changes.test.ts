@@ -126,4 +126,51 @@ describe('plan changes in business words', () => {
     );
     expect(items).toContainEqual(expect.objectContaining({ section: 'views', name: 'v', code: 'changed' }));
   });
+
+  it('says a script’s code, switch and trigger changes, with the event and object it runs on', () => {
+    const rule = { object: 'deal', event: 'validate', label: 'Check discount', code: 'error("a", "b");' };
+    const before = { objects: { deal }, scripts: { check: rule, old_rule: { ...rule, label: 'Old' } } };
+    const after = {
+      objects: { deal },
+      scripts: {
+        check: { ...rule, code: 'error("a", "c");', active: false },
+        fresh: { object: 'deal', event: 'beforeSave', code: 'set("x", 1);' },
+      },
+    };
+    const items = changes(before as unknown as MetadataDocument, after as unknown as MetadataDocument);
+    expect(items.map((i) => [i.name, i.label, i.code, i.params])).toEqual([
+      ['fresh', 'fresh', 'added', {}],
+      ['fresh', 'fresh', 'runsOn', { object: 'deal', objectLabel: 'Deal', event: 'beforeSave' }],
+      ['old_rule', 'Old', 'removed', {}],
+      ['check', 'Check discount', 'codeChanged', {}],
+      ['check', 'Check discount', 'activeChanged', { active: false }],
+      ['check', 'Check discount', 'runsOn', { object: 'deal', objectLabel: 'Deal', event: 'validate' }],
+    ]);
+    expect(items[1]!.labels?.['zh-CN']).toEqual({ objectLabel: '商机' });
+
+    // Moved to another event: said as where it runs now and before, without a vague "changed".
+    const moved = changes(
+      { objects: { deal }, scripts: { check: rule } } as unknown as MetadataDocument,
+      { objects: { deal }, scripts: { check: { ...rule, event: 'beforeSave' } } } as unknown as MetadataDocument,
+    );
+    expect(moved.map((i) => [i.code, i.params])).toEqual([
+      [
+        'runsOn',
+        {
+          object: 'deal',
+          objectLabel: 'Deal',
+          event: 'beforeSave',
+          fromObject: 'deal',
+          fromObjectLabel: 'Deal',
+          fromEvent: 'validate',
+        },
+      ],
+    ]);
+    // Only the description changed: a general line, still saying what it runs on.
+    const described = changes(
+      { objects: { deal }, scripts: { check: rule } } as unknown as MetadataDocument,
+      { objects: { deal }, scripts: { check: { ...rule, description: 'Why' } } } as unknown as MetadataDocument,
+    );
+    expect(described.map((i) => i.code)).toEqual(['changed', 'runsOn']);
+  });
 });

@@ -96,7 +96,10 @@ export function describeChanges(current: Doc, next: Doc, summary: ChangeSummary)
       const labels = sub.labels.get();
       out.push({ section, name, label: sub.label, code, params, ...(labels ? { labels } : {}) });
     };
-    for (const name of s.added) push(name, after[name], 'added');
+    for (const name of s.added) {
+      push(name, after[name], 'added');
+      if (section === 'scripts') scriptRunsOn(undefined, asObj(after[name]) ?? {}, objectLabel, objectOf, push, name);
+    }
     for (const name of s.removed) push(name, before[name], 'removed');
     for (const r of s.renamed ?? []) push(r.to, after[r.to], 'renamed', { from: r.from, to: r.to });
     for (const name of s.changed) {
@@ -138,8 +141,19 @@ export function describeChanges(current: Doc, next: Doc, summary: ChangeSummary)
         for (const id of bn.keys()) if (!an.has(id)) steps++;
         if (steps) push(name, a, 'stepsChanged', { count: steps });
       }
+      let moved = false;
+      if (section === 'scripts') {
+        const bs = asObj(b) ?? {};
+        const as = asObj(a) ?? {};
+        moved = bs.object !== as.object || bs.event !== as.event;
+        if (bs.code !== as.code || (bs.language ?? 'js') !== (as.language ?? 'js')) push(name, a, 'codeChanged');
+        if ((bs.active ?? true) !== (as.active ?? true))
+          push(name, a, 'activeChanged', { active: as.active !== false });
+      }
       // Anything the details above do not name is still said, in general words.
-      if (out.length === n && !(section === 'objects' && summary.fields?.[name])) push(name, a, 'changed');
+      if (out.length === n && !moved && !(section === 'objects' && summary.fields?.[name])) push(name, a, 'changed');
+      // What a script change affects: the event and object it runs on (and where it ran before, if moved).
+      if (section === 'scripts') scriptRunsOn(asObj(b) ?? {}, asObj(a) ?? {}, objectLabel, objectOf, push, name);
     }
   }
 
@@ -184,6 +198,35 @@ export function describeChanges(current: Doc, next: Doc, summary: ChangeSummary)
     }
   }
   return out;
+}
+
+/**
+ * "runs on validate of Deal": the script's event and object, by the object's label; `from…` params
+ * when a changed script moved to another event or object.
+ */
+function scriptRunsOn(
+  before: Obj | undefined,
+  after: Obj,
+  objectLabel: (name: string) => string,
+  objectOf: (name: string) => unknown,
+  push: (name: string, item: unknown, code: string, params: ChangeItem['params'], extra?: Labels) => void,
+  script: string,
+) {
+  const object = String(after.object ?? '');
+  const event = String(after.event ?? '');
+  const labels = new Labels();
+  labels.add('objectLabel', objectOf(object));
+  const params: ChangeItem['params'] = { object, objectLabel: objectLabel(object), event };
+  if (before && (before.object !== after.object || before.event !== after.event)) {
+    const fromObject = String(before.object ?? '');
+    labels.add('fromObjectLabel', objectOf(fromObject));
+    Object.assign(params, {
+      fromObject,
+      fromObjectLabel: objectLabel(fromObject),
+      fromEvent: String(before.event ?? ''),
+    });
+  }
+  push(script, after, 'runsOn', params, labels);
 }
 
 function roleChanges(

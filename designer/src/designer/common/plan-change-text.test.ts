@@ -59,4 +59,42 @@ describe('plan changes as sentences', () => {
   it('says nothing for a plan without business changes (older servers)', async () => {
     expect(planChangeLines(await tFor('en'), 'en', undefined)).toEqual([]);
   });
+
+  it('says a script change with the event and object it runs on, in English and Chinese', async () => {
+    const script = (code: string, params: PlanChange['params'] = {}): PlanChange => ({
+      section: 'scripts',
+      name: 'check_discount',
+      label: 'Check discount',
+      code,
+      params,
+      ...(code === 'runsOn' ? { labels: { 'zh-CN': { objectLabel: '商机', fromObjectLabel: '商机' } } } : {}),
+    });
+    const edited = [
+      script('codeChanged'),
+      script('runsOn', { object: 'deal', objectLabel: 'Deal', event: 'validate' }),
+    ];
+    expect(planChangeLines(await tFor('en'), 'en', edited).map((l) => l.text)).toEqual([
+      'Script Check discount: code changed; runs on validate of Deal',
+    ]);
+    expect(planChangeLines(await tFor('zh-CN'), 'zh-CN', edited).map((l) => l.text)).toEqual([
+      '脚本“Check discount”：代码已更改；在商机校验时运行',
+    ]);
+    const moved = [
+      script('activeChanged', { active: false }),
+      script('runsOn', {
+        object: 'deal',
+        objectLabel: 'Deal',
+        event: 'beforeSave',
+        fromObject: 'deal',
+        fromObjectLabel: 'Deal',
+        fromEvent: 'validate',
+      }),
+    ];
+    expect(planChangeLines(await tFor('en'), 'en', moved).map((l) => l.text)).toEqual([
+      'Script Check discount: switched off; now runs on before save of Deal (before: validate of Deal)',
+    ]);
+    expect(planChangeLines(await tFor('zh-CN'), 'zh-CN', moved).map((l) => l.text)).toEqual([
+      '脚本“Check discount”：已停用；现在在商机保存前运行（之前：商机校验时）',
+    ]);
+  });
 });

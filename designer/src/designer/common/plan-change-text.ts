@@ -51,6 +51,22 @@ function clause(t: TFunction, c: PlanChange, p: Record<string, string | number |
       return t(p.required ? 'planChanges.fieldRequired_yes' : 'planChanges.fieldRequired_no', { field });
     case 'kindChanged':
       return t('planChanges.kindChanged', { from: kindText(t, p.from), to: kindText(t, p.to) });
+    case 'codeChanged':
+      return t('planChanges.codeChanged');
+    case 'activeChanged':
+      return t(p.active ? 'planChanges.activeChanged_on' : 'planChanges.activeChanged_off');
+    case 'runsOn': {
+      const event = (e: unknown) =>
+        t(`planChanges.event_${e}` as 'planChanges.event_validate', { defaultValue: String(e) });
+      return p.fromEvent === undefined
+        ? t('planChanges.runsOn', { event: event(p.event), object })
+        : t('planChanges.runsOnMoved', {
+            event: event(p.event),
+            object,
+            fromEvent: event(p.fromEvent),
+            fromObject: p.fromObjectLabel,
+          });
+    }
     case 'stepsChanged':
       return t('planChanges.stepsChanged', { count: Number(p.count) });
     case 'added':

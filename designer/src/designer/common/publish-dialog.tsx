@@ -24,6 +24,11 @@ export interface PublishDialogProps {
   revertTo?: number;
   onPublished: (version: number) => void;
   title?: string;
+  /**
+   * A refused plan or apply, before the dialog shows it: answer true when the screen shows the
+   * problem itself (a script's compile errors at their line), and the dialog closes.
+   */
+  onFailed?: (error: unknown) => boolean;
 }
 
 type State =
@@ -37,7 +42,15 @@ type State =
  * admin reads the steps — destructive ones must be acknowledged — and only then is it applied,
  * against the very version the plan was made for.
  */
-export function PublishDialog({ open, onOpenChange, document, revertTo, onPublished, title }: PublishDialogProps) {
+export function PublishDialog({
+  open,
+  onOpenChange,
+  document,
+  revertTo,
+  onPublished,
+  title,
+  onFailed,
+}: PublishDialogProps) {
   const { t, i18n } = useTranslation();
   const api = useApi();
   const queryClient = useQueryClient();
@@ -76,7 +89,11 @@ export function PublishDialog({ open, onOpenChange, document, revertTo, onPublis
           });
         else setState({ phase: 'planned', plan });
       },
-      (e) => live && setState({ phase: 'failed', failure: describePublishError(e) }),
+      (e) => {
+        if (!live) return;
+        if (onFailed?.(e)) onOpenChange(false);
+        else setState({ phase: 'failed', failure: describePublishError(e) });
+      },
     );
     return () => {
       live = false;
@@ -97,7 +114,10 @@ export function PublishDialog({ open, onOpenChange, document, revertTo, onPublis
       onPublished(res.version);
       onOpenChange(false);
     } catch (e) {
-      setState({ phase: 'failed', failure: describePublishError(e), plan });
+      if (onFailed?.(e)) {
+        setState({ phase: 'planned', plan });
+        onOpenChange(false);
+      } else setState({ phase: 'failed', failure: describePublishError(e), plan });
     }
   }
 

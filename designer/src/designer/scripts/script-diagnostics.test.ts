@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/api-error';
-import { problemRange, sourceProblemsOf } from './script-diagnostics';
+import { problemRange, sourceProblemsByScript, sourceProblemsOf } from './script-diagnostics';
 
 describe('sourceProblemsOf', () => {
   it('reads every compile problem of a refused save', () => {
@@ -52,5 +52,29 @@ describe('problemRange', () => {
     expect(past.from).toBe(text.length);
     expect(past.to).toBe(text.length);
     expect(problemRange('', { line: 1, column: 1, message: '' })).toEqual({ from: 0, to: 0 });
+  });
+});
+
+describe('sourceProblemsByScript', () => {
+  it('sorts a refused publish’s compile problems by script and leaves other problems out', () => {
+    const e = new ApiError('VALIDATION_FAILED', 'The metadata is not valid', {
+      status: 400,
+      details: {
+        issues: [
+          { path: '/scripts/rule/code', message: "line 2, column 14: ';' expected." },
+          { path: '/scripts/other_rule/code', message: 'line 1, column 3: Unexpected token' },
+          { path: '/scripts/rule/event', message: 'must be one of …' },
+          { path: '/roles/x', message: 'line 1, column 1: not code' },
+        ],
+      },
+    });
+    expect(sourceProblemsByScript(e)).toEqual({
+      rule: [{ line: 2, column: 14, message: "';' expected." }],
+      other_rule: [{ line: 1, column: 3, message: 'Unexpected token' }],
+    });
+    const older = new ApiError('VALIDATION_FAILED', 'x', { fields: { '/scripts/a/code': 'line 3, column 7: boom' } });
+    expect(sourceProblemsByScript(older)).toEqual({ a: [{ line: 3, column: 7, message: 'boom' }] });
+    expect(sourceProblemsByScript(new ApiError('CONFLICT', 'newer version', {}))).toEqual({});
+    expect(sourceProblemsByScript(new Error('network'))).toEqual({});
   });
 });

@@ -42,6 +42,30 @@ export function sourceProblemsOf(e: unknown): SourceProblem[] {
   });
 }
 
+const SCRIPT_CODE = /^\/scripts\/([^/]+)\/code$/;
+
+/**
+ * The compile problems of a refused plan or apply of several scripts, by script name (issues at
+ * `/scripts/<name>/code`, else the `fields` of older answers). Problems elsewhere are left out: the
+ * publish dialog says them.
+ */
+export function sourceProblemsByScript(e: unknown): Record<string, SourceProblem[]> {
+  if (!(e instanceof ApiError) || e.code !== 'VALIDATION_FAILED') return {};
+  const out: Record<string, SourceProblem[]> = {};
+  const add = (path: unknown, message: unknown) => {
+    const name = typeof path === 'string' ? SCRIPT_CODE.exec(path)?.[1] : undefined;
+    const m = name && typeof message === 'string' ? AT.exec(message) : null;
+    if (!name || !m) return;
+    const list = out[name] ?? [];
+    list.push({ line: Number(m[1]), column: Number(m[2]), message: m[3] ?? '' });
+    out[name] = list;
+  };
+  const issues = asRecord(e.details)?.issues;
+  if (Array.isArray(issues) && issues.length) for (const i of issues) add(asRecord(i)?.path, asRecord(i)?.message);
+  else for (const [path, message] of Object.entries(e.fields ?? {})) add(path, message);
+  return out;
+}
+
 /**
  * The character range a problem underlines in `text`: from its column to the end of the word there
  * (at least one character), clamped into the text so a stale position never throws.

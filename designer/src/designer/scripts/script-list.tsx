@@ -1,5 +1,7 @@
 import { Plus } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
+import { objectLabel } from '../../i18n/pick-label';
+import type { ObjectSchema } from '../../meta/meta-types';
 import { Badge, Button, EmptyState, cx } from '../../ui';
 import type { ScriptDefinition } from './scripts-api';
 
@@ -8,13 +10,16 @@ interface ScriptListProps {
   /** Each script as edited (its draft, else as saved). */
   scriptOf: (name: string) => ScriptDefinition | undefined;
   isDirty: (name: string) => boolean;
+  /** For the objects' labels (people read "Deal", not `deal`). */
+  objects: Record<string, ObjectSchema>;
+  lang: string;
   current: string | undefined;
   onSelect: (name: string) => void;
   onNew: () => void;
 }
 
-/** The scripts to pick from, marked unsaved or inactive. */
-export function ScriptList({ names, scriptOf, isDirty, current, onSelect, onNew }: ScriptListProps) {
+/** The scripts to pick from, marked unpublished or inactive. */
+export function ScriptList({ names, scriptOf, isDirty, objects, lang, current, onSelect, onNew }: ScriptListProps) {
   const { t } = useTranslation();
   return (
     <nav className="f-perm-rolelist f-scripts__list" aria-label={t('scriptEditor.scripts')}>
@@ -40,7 +45,9 @@ export function ScriptList({ names, scriptOf, isDirty, current, onSelect, onNew 
                 >
                   <span className="f-perm-rolelist__label">{s?.label || n}</span>
                   <span className="f-perm-rolelist__name">
-                    {s ? `${s.object} · ${t(`scriptEditor.event_${s.event}`)}` : n}
+                    {s
+                      ? `${objectLabel(s.object, objects[s.object], lang)} · ${t(`scriptEditor.event_${s.event}`)}`
+                      : n}
                   </span>
                   {isDirty(n) ? (
                     <Badge tone="warning">{t('scriptEditor.unsaved')}</Badge>

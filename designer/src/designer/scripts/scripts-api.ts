@@ -1,5 +1,4 @@
 import type { ApiClient } from '../../api/api-client';
-import type { MetaApplyResult } from '../common';
 
 export const SCRIPT_EVENTS = ['validate', 'beforeSave', 'afterSave', 'action'] as const;
 export type ScriptEvent = (typeof SCRIPT_EVENTS)[number];
@@ -26,27 +25,6 @@ export interface ScriptTestResult {
 }
 
 export const SCRIPT_NAME = /^[a-z][a-z0-9_]{0,62}$/;
-
-/**
- * Saves one script against the version it was edited on (409 when someone published meanwhile).
- * A script change has no database steps, so it is saved directly; compile errors come back as 400.
- */
-export function saveScript(
-  client: ApiClient,
-  name: string,
-  script: ScriptDefinition,
-  expectedVersion: number,
-): Promise<MetaApplyResult> {
-  return client.put(`/api/meta/scripts/${encodeURIComponent(name)}`, script, {
-    headers: { 'if-match': String(expectedVersion) },
-  });
-}
-
-export function deleteScript(client: ApiClient, name: string, expectedVersion: number): Promise<MetaApplyResult> {
-  return client.delete(`/api/meta/scripts/${encodeURIComponent(name)}`, {
-    headers: { 'if-match': String(expectedVersion) },
-  });
-}
 
 /** Runs the definition in the editor (saved or not) on a sample record; nothing is saved. */
 export function testScript(
