@@ -61,6 +61,20 @@ describe('scriptsFor', () => {
   });
 });
 
+describe('per-model answers', () => {
+  it('works out the scripts and formulas of an object once per metadata version, frozen', () => {
+    expect(scriptsFor(model, 'deal', 'validate')).toBe(scriptsFor(model, 'deal', 'validate'));
+    expect(formulasFor(model, 'deal')).toBe(formulasFor(model, 'deal'));
+    expect(Object.isFrozen(scriptsFor(model, 'deal', 'validate'))).toBe(true);
+    expect(Object.isFrozen(formulasFor(model, 'deal'))).toBe(true);
+    // Another event or object is its own answer, and a new version starts afresh.
+    expect(scriptsFor(model, 'deal', 'beforeSave')).not.toBe(scriptsFor(model, 'deal', 'validate'));
+    const next = loadModel(document, 13);
+    expect(scriptsFor(next, 'deal', 'validate')).not.toBe(scriptsFor(model, 'deal', 'validate'));
+    expect(scriptsFor(next, 'deal', 'validate')).toEqual(scriptsFor(model, 'deal', 'validate'));
+  });
+});
+
 describe('formulasFor', () => {
   it('gives the formulas in dependency order', () => {
     expect(Object.entries(formulasFor(model, 'deal'))).toEqual([

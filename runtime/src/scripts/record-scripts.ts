@@ -36,22 +36,42 @@ export function scriptUserOf(ctx: Ctx): ScriptUser {
  * The active scripts of one object and event, in run order: `order` ascending (absent = 0), then by
  * name, so the order never depends on how the document happened to be written.
  */
-export function scriptsFor(model: Model, object: string, event: ScriptEvent): ScriptRef[] {
-  const found: Array<[string, Model['scripts'][string] & {}]> = [];
-  for (const [name, def] of Object.entries(model.scripts)) {
-    if (def && def.object === object && def.event === event && def.active !== false) found.push([name, def]);
-  }
-  found.sort(([an, a], [bn, b]) => (a.order ?? 0) - (b.order ?? 0) || (an < bn ? -1 : an > bn ? 1 : 0));
-  return found.map(([name, def]) => ({ name, code: def.code, language: def.language ?? 'js' }));
+export function scriptsFor(model: Model, object: string, event: ScriptEvent): readonly ScriptRef[] {
+  return perModel(model, `${event}:${object}`, () => {
+    const found: Array<[string, Model['scripts'][string] & {}]> = [];
+    for (const [name, def] of Object.entries(model.scripts)) {
+      if (def && def.object === object && def.event === event && def.active !== false) found.push([name, def]);
+    }
+    found.sort(([an, a], [bn, b]) => (a.order ?? 0) - (b.order ?? 0) || (an < bn ? -1 : an > bn ? 1 : 0));
+    return Object.freeze(found.map(([name, def]) => ({ name, code: def.code, language: def.language ?? 'js' })));
+  });
 }
 
 /** `field → expression` of the object's `x-formula` fields, in dependency order (a formula after those it reads). */
-export function formulasFor(model: Model, object: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const field of model.object(object).formulas) {
-    if (field.formula) out[field.name] = field.formula.expression;
-  }
-  return out;
+export function formulasFor(model: Model, object: string): Readonly<Record<string, string>> {
+  return perModel(model, `formulas:${object}`, () => {
+    const out: Record<string, string> = {};
+    for (const field of model.object(object).formulas) {
+      if (field.formula) out[field.name] = field.formula.expression;
+    }
+    return Object.freeze(out);
+  });
+}
+
+/**
+ * What every save asks of the metadata (an object's scripts by event, its formulas) is worked out
+ * once per model: a model is one frozen metadata version, so the answer cannot change under it, and
+ * a new version is a new model (the old one's answers go with it).
+ */
+const derived = new WeakMap<Model, Map<string, unknown>>();
+
+function perModel<T>(model: Model, key: string, compute: () => T): T {
+  let cache = derived.get(model);
+  if (!cache) derived.set(model, (cache = new Map()));
+  if (cache.has(key)) return cache.get(key) as T;
+  const value = compute();
+  cache.set(key, value);
+  return value;
 }
 
 /** Everything one save of `object` runs in the sandbox: validate, beforeSave, formulas. */
@@ -79,9 +99,8 @@ export function saveInputFor(
 export function hasSaveWork(model: Model, object: string): boolean {
   return (
     model.object(object).formulas.length > 0 ||
-    Object.values(model.scripts).some(
-      (s) => s?.object === object && (s.event === 'validate' || s.event === 'beforeSave') && s.active !== false,
-    )
+    scriptsFor(model, object, 'validate').length > 0 ||
+    scriptsFor(model, object, 'beforeSave').length > 0
   );
 }
 

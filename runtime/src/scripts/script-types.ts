@@ -71,10 +71,10 @@ export interface SaveInput {
   tenant: string;
   version: ScriptVersion;
   object: string;
-  validate: ScriptRef[];
-  beforeSave: ScriptRef[];
+  validate: readonly ScriptRef[];
+  beforeSave: readonly ScriptRef[];
   /** `field → expression`, evaluated in this order after the beforeSave scripts. */
-  formulas: Record<string, string>;
+  formulas: Readonly<Record<string, string>>;
   record: RecordData;
   old: RecordData | null;
   user: ScriptUser;
