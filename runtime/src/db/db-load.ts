@@ -282,10 +282,15 @@ export class DbLoad {
     scope.cancelled = true;
     const held = [...scope.held].filter((c) => c.__formaScope === scope);
     // A niced backend on a busy machine gets so little CPU that it would notice the cancel late:
-    // back to normal priority first, so it stops at once.
-    await Promise.all(held.map((c) => this.restorePriority(c)));
+    // back to normal priority first, so it stops at once. Its nice values change at once; its
+    // scheduling policy (a child process, slow on a loaded machine) alongside the cancel, and the
+    // connection goes back to the pool (after this promise) only once both are done.
+    const restored = held.map((c) => this.restorePriority(c));
     const pids = held.map((c) => c.processID).filter((p): p is number => typeof p === 'number');
-    if (!pids.length) return true;
+    if (!pids.length) {
+      await Promise.all(restored);
+      return true;
+    }
     const settings = (this.db.client as { connectionSettings?: pg.ClientConfig }).connectionSettings;
     // Bounded: the gone request's connections wait for this cancel before they go back to the pool.
     const client = new pg.Client({
@@ -304,6 +309,7 @@ export class DbLoad {
       return false;
     } finally {
       await client.end().catch(() => undefined);
+      await Promise.all(restored);
     }
   }
 
