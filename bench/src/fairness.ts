@@ -4,6 +4,8 @@
  * aggregates going (199 `contains` conditions over long text: minutes of work each). Target: the
  * quiet p99 rises ≤ 1.5×, and every abusive request is answered (429/503 with Retry-After, or its
  * result) instead of hanging; the few left running at the end are inside their lane's cap.
+ * Alone and with the neighbour alternate in `BENCH_FAIR_ROUNDS` (4) rounds of half `BENCH_SECONDS`
+ * each, their samples pooled: on a machine shared with other work, both sides see the same load.
  */
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
