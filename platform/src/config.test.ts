@@ -11,6 +11,11 @@ describe('loadConfig', () => {
   it('refuses a nice value the kernel would not take', () => {
     expect(() => loadConfig({ DB_HEAVY_NICE: '25' })).toThrow(/0 \(off\) to 19/);
   });
+
+  it('runs heavy embedded-database work under SCHED_IDLE unless DB_HEAVY_SCHED_IDLE=0', () => {
+    expect(loadConfig({}).dbHeavyIdlePolicy).toBe(true);
+    expect(loadConfig({ DB_HEAVY_SCHED_IDLE: '0' }).dbHeavyIdlePolicy).toBe(false);
+  });
 });
 
 describe('loadConfig: the inbound SMTP listener', () => {

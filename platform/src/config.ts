@@ -29,6 +29,8 @@ export interface PlatformConfig {
   webhookAllowNetworks: string[];
   /** `DB_HEAVY_NICE`: nice value of embedded-database backends doing heavy work (0: off). */
   dbHeavyNice: number;
+  /** `DB_HEAVY_SCHED_IDLE`: `0` keeps those backends at the normal scheduling policy (nice only, no SCHED_IDLE). */
+  dbHeavyIdlePolicy: boolean;
   /** `SCHEDULES`: `0` makes this process answer HTTP only; the timed sweeps run in the other processes. */
   schedules: boolean;
   /**
@@ -67,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       .map((s) => s.trim())
       .filter(Boolean),
     dbHeavyNice: niceOf(env.DB_HEAVY_NICE),
+    dbHeavyIdlePolicy: env.DB_HEAVY_SCHED_IDLE !== '0',
     schedules: env.SCHEDULES !== '0',
     inboundSmtp: env.INBOUND_SMTP_PORT?.trim()
       ? {

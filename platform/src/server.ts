@@ -88,6 +88,7 @@ export async function startServer(opts: StartOptions): Promise<Server> {
       database: {
         localBackends: embedded !== undefined,
         heavyNice: config.dbHeavyNice,
+        heavyIdlePolicy: config.dbHeavyIdlePolicy,
         ...opts.runtimeConfig?.database,
       },
     },

@@ -53,6 +53,17 @@ function autogroupNice(pid: number): number | undefined {
   }
 }
 
+/** The process's scheduling policy (Linux: field 41 of /proc/<pid>/stat; 0 SCHED_OTHER, 5 SCHED_IDLE). */
+function policyOf(pid: number): number | undefined {
+  try {
+    return Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[38]);
+  } catch {
+    return undefined;
+  }
+}
+const SCHED_OTHER = 0;
+const SCHED_IDLE = 5;
+
 describe.runIf(!process.env.DATABASE_URL)('DbLoad: heavy work on a local database', () => {
   /** The backend pid and its OS priority, as seen from inside one request of `lane`. */
   const backendOf = (l: DbLoad, d: Db, lane: DbLane) =>
@@ -63,7 +74,13 @@ describe.runIf(!process.env.DATABASE_URL)('DbLoad: heavy work on a local databas
           'max_parallel_workers_per_gather',
         ]);
         const pid = r.rows[0].pid as number;
-        return { pid, nice: os.getPriority(pid), group: autogroupNice(pid), parallel: String(r.rows[0].parallel) };
+        return {
+          pid,
+          nice: os.getPriority(pid),
+          group: autogroupNice(pid),
+          policy: policyOf(pid),
+          parallel: String(r.rows[0].parallel),
+        };
       }),
     );
   const withLoad = async (over: Partial<DbLoadConfig>, fn: (l: DbLoad, d: Db) => Promise<void>) => {
@@ -91,10 +108,33 @@ describe.runIf(!process.env.DATABASE_URL)('DbLoad: heavy work on a local databas
       expect(after.nice).toBe(0);
       if (before.group !== undefined) expect(after.group).toBe(0);
       expect(after.parallel).toBe(before.parallel);
+      expect(after.policy).toBe(before.policy);
       // Raising a priority again needs root: otherwise the niced backend was dropped, not reused.
       if (process.getuid?.() !== 0) expect(after.pid).not.toBe(heavy.pid);
     });
   }, 60_000);
+
+  it.runIf(fs.existsSync('/proc/self/stat'))(
+    'runs under SCHED_IDLE (a woken list preempts it at once), back to SCHED_OTHER for the next request',
+    async () => {
+      await withLoad({ localBackends: true, heavyNice: 19 }, async (l, d) => {
+        const before = await backendOf(l, d, 'interactive');
+        expect(before.policy).toBe(SCHED_OTHER);
+        const heavy = await backendOf(l, d, 'heavy');
+        expect(heavy.policy).toBe(SCHED_IDLE);
+        const after = await backendOf(l, d, 'interactive');
+        expect(after.pid).toBe(heavy.pid);
+        expect(after.policy).toBe(SCHED_OTHER);
+      });
+      // Switched off: nice only.
+      await withLoad({ localBackends: true, heavyNice: 19, heavyIdlePolicy: false }, async (l, d) => {
+        const heavy = await backendOf(l, d, 'heavy');
+        expect(heavy.nice).toBe(19);
+        expect(heavy.policy).toBe(SCHED_OTHER);
+      });
+    },
+    60_000,
+  );
 
   it('gives a heavy backend its normal priority back just before its statement timeout is due', async () => {
     const timeouts = {
@@ -103,12 +143,17 @@ describe.runIf(!process.env.DATABASE_URL)('DbLoad: heavy work on a local databas
     };
     await withLoad({ localBackends: true, heavyNice: 19, timeouts }, async (l, d) => {
       const seen: number[] = [];
+      const policies: Array<number | undefined> = [];
       const run = l.run({ tenant: 't', user: 'u', lane: 'heavy' }, () =>
         d.transaction(async (trx) => {
           const pid = (await trx.raw('select pg_backend_pid() as pid')).rows[0].pid as number;
           seen.push(os.getPriority(pid));
+          policies.push(policyOf(pid));
           // A niced backend on a busy machine would notice its own timeout late: by then it runs at 0.
-          const poll = setInterval(() => seen.push(os.getPriority(pid)), 100);
+          const poll = setInterval(() => {
+            seen.push(os.getPriority(pid));
+            policies.push(policyOf(pid));
+          }, 100);
           try {
             await trx.raw('select pg_sleep(10)');
           } finally {
@@ -119,6 +164,10 @@ describe.runIf(!process.env.DATABASE_URL)('DbLoad: heavy work on a local databas
       await expect(run).rejects.toMatchObject({ code: 'UNAVAILABLE', details: { reason: 'statement_timeout' } });
       expect(seen[0]).toBe(19);
       expect(seen.at(-1)).toBe(0);
+      if (policies[0] !== undefined) {
+        expect(policies[0]).toBe(SCHED_IDLE);
+        expect(policies.at(-1)).toBe(SCHED_OTHER);
+      }
     });
   }, 60_000);
 
@@ -130,6 +179,7 @@ describe.runIf(!process.env.DATABASE_URL)('DbLoad: heavy work on a local databas
       await withLoad(over, async (l, d) => {
         const heavy = await backendOf(l, d, 'heavy');
         expect(heavy.nice).toBe(0);
+        expect(heavy.policy ?? SCHED_OTHER).toBe(SCHED_OTHER);
         expect(heavy.parallel).not.toBe('0');
       });
     }

@@ -5,10 +5,12 @@
  * nothing about HTTP: the platform says what kind a request is and when its client left.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Knex } from 'knex';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
@@ -40,6 +42,14 @@ export interface DbLoadConfig {
    * still gives the heavy statement every idle cycle; it just stops competing with lists and saves.
    */
   heavyNice: number;
+  /**
+   * With `heavyNice`: a local backend working for a heavy request also runs under the SCHED_IDLE
+   * policy (Linux, `chrt`). Nice only lowers its share; a woken list's backend still waited for the
+   * niced one's time slice (a few ms, several times per request: the quiet tenant's p99). The kernel
+   * preempts a SCHED_IDLE task at once for any other task that wakes, and places waking tasks on its
+   * core as on an idle one. Its share of a busy machine is the same as with nice alone.
+   */
+  heavyIdlePolicy: boolean;
 }
 
 export const defaultDbLoadConfig: DbLoadConfig = {
@@ -52,6 +62,7 @@ export const defaultDbLoadConfig: DbLoadConfig = {
   slowMs: 200,
   localBackends: false,
   heavyNice: 19,
+  heavyIdlePolicy: true,
 };
 
 /** What one request's database work runs under. */
@@ -73,6 +84,8 @@ interface PgConnection {
   __formaTimeouts?: string;
   /** The nice value its backend runs at (local backends of heavy requests). */
   __formaNice?: number;
+  /** Its backend runs under SCHED_IDLE (local backends of heavy requests). */
+  __formaIdle?: boolean;
   /** Never handed out again: the pool's validate (connect-db.ts) drops it. */
   __formaDiscard?: boolean;
   /** The request scope holding it right now. */
@@ -124,6 +137,16 @@ function setAutogroupNice(pid: number, nice: number): void {
   }
 }
 
+const execFileAsync = promisify(execFile);
+
+/**
+ * SCHED_IDLE (or back to SCHED_OTHER) for a process, through util-linux's `chrt`: Node has no
+ * sched_setscheduler. Only heavy requests' checkouts and releases pay for the child process.
+ */
+async function setIdlePolicy(pid: number, idle: boolean): Promise<void> {
+  await execFileAsync('chrt', [idle ? '--idle' : '--other', '--pid', '0', String(pid)], { timeout: 5000 });
+}
+
 export class DbLoad {
   readonly admission: Admission;
   private readonly scope = new AsyncLocalStorage<WorkScope>();
@@ -168,7 +191,7 @@ export class DbLoad {
         ? setTimeout(
             () => {
               scope.normalPriority = true;
-              for (const c of scope.held) if (c.__formaScope === scope) this.restorePriority(c);
+              for (const c of scope.held) if (c.__formaScope === scope) void this.restorePriority(c);
             },
             Math.max(0, this.cfg.timeouts.heavy.statementMs - PRIORITY_BEFORE_TIMEOUT_MS),
           )
@@ -259,10 +282,15 @@ export class DbLoad {
     scope.cancelled = true;
     const held = [...scope.held].filter((c) => c.__formaScope === scope);
     // A niced backend on a busy machine gets so little CPU that it would notice the cancel late:
-    // back to normal priority first, so it stops at once.
-    for (const c of held) this.restorePriority(c);
+    // back to normal priority first, so it stops at once. Its nice values change at once; its
+    // scheduling policy (a child process, slow on a loaded machine) alongside the cancel, and the
+    // connection goes back to the pool (after this promise) only once both are done.
+    const restored = held.map((c) => this.restorePriority(c));
     const pids = held.map((c) => c.processID).filter((p): p is number => typeof p === 'number');
-    if (!pids.length) return true;
+    if (!pids.length) {
+      await Promise.all(restored);
+      return true;
+    }
     const settings = (this.db.client as { connectionSettings?: pg.ClientConfig }).connectionSettings;
     // Bounded: the gone request's connections wait for this cancel before they go back to the pool.
     const client = new pg.Client({
@@ -281,6 +309,7 @@ export class DbLoad {
       return false;
     } finally {
       await client.end().catch(() => undefined);
+      await Promise.all(restored);
     }
   }
 
@@ -315,15 +344,15 @@ export class DbLoad {
       const scope = this.scope.getStore();
       try {
         await this.applyTimeouts(conn, scope);
-        this.lowerPriority(conn, scope);
+        await this.lowerPriority(conn, scope);
       } catch (e) {
-        this.restorePriority(conn);
+        await this.restorePriority(conn);
         await release(conn);
         throw e;
       }
       if (scope) {
         if (scope.cancelled) {
-          this.restorePriority(conn);
+          await this.restorePriority(conn);
           await release(conn);
           throw new AppError('BAD_REQUEST', 'The client went away');
         }
@@ -341,38 +370,60 @@ export class DbLoad {
       // one instead (a 503 for an innocent request). Once it has landed on an idle backend, it is void.
       // A cancel that failed midway may still arrive: that backend is not used again.
       if (scope?.cancelling && !(await scope.cancelling)) conn.__formaDiscard = true;
-      this.restorePriority(conn);
+      await this.restorePriority(conn);
       return release(conn);
     };
   }
 
   /**
-   * A local backend working for a heavy request runs niced. Parallel workers are processes of their
-   * own, started at the normal priority, so such a session plans without them (applyTimeouts).
+   * A local backend working for a heavy request runs niced (and under SCHED_IDLE). Parallel workers
+   * are processes of their own, started at the normal priority, so such a session plans without
+   * them (applyTimeouts).
    */
-  private lowerPriority(conn: PgConnection, scope: WorkScope | undefined): void {
+  private async lowerPriority(conn: PgConnection, scope: WorkScope | undefined): Promise<void> {
     if (!this.nicesHeavy() || scope?.lane !== 'heavy' || scope.normalPriority || !conn.processID) return;
-    if (conn.__formaNice === this.cfg.heavyNice) return;
+    if (conn.__formaNice !== this.cfg.heavyNice) {
+      try {
+        os.setPriority(conn.processID, this.cfg.heavyNice);
+        conn.__formaNice = this.cfg.heavyNice;
+        setAutogroupNice(conn.processID, this.cfg.heavyNice);
+      } catch (err) {
+        // Another OS user's processes (PostgreSQL started elsewhere): heavy work runs at normal priority.
+        this.warnOnce('renice', err, 'cannot lower the priority of heavy database work');
+        return;
+      }
+    }
+    if (!this.cfg.heavyIdlePolicy || conn.__formaIdle) return;
     try {
-      os.setPriority(conn.processID, this.cfg.heavyNice);
-      conn.__formaNice = this.cfg.heavyNice;
-      setAutogroupNice(conn.processID, this.cfg.heavyNice);
+      await setIdlePolicy(conn.processID, true);
+      conn.__formaIdle = true;
+      // Its statement timeout came close while chrt ran: normal priority, as for the others.
+      if (scope.normalPriority) await this.restorePriority(conn);
     } catch (err) {
-      // Another OS user's processes (PostgreSQL started elsewhere): heavy work runs at normal priority.
-      this.warnOnce('renice', err, 'cannot lower the priority of heavy database work');
+      // No chrt (not Linux, a minimal image), or not allowed: nice alone still applies.
+      this.warnOnce('sched_idle', err, 'cannot run heavy database work under SCHED_IDLE (nice only)');
     }
   }
 
   /**
    * Back to normal priority before the connection serves anyone else. Raising a priority again needs
    * root (or CAP_SYS_NICE); without it the niced backend is dropped from the pool, never reused.
+   * The nice value is restored at once; the scheduling policy by the time the promise settles.
    */
-  private restorePriority(conn: PgConnection): void {
-    if (!conn.__formaNice) return;
+  private async restorePriority(conn: PgConnection): Promise<void> {
+    if (conn.__formaNice) {
+      try {
+        os.setPriority(conn.processID as number, 0);
+        setAutogroupNice(conn.processID as number, 0);
+        conn.__formaNice = 0;
+      } catch {
+        conn.__formaDiscard = true;
+      }
+    }
+    if (!conn.__formaIdle) return;
+    conn.__formaIdle = false;
     try {
-      os.setPriority(conn.processID as number, 0);
-      setAutogroupNice(conn.processID as number, 0);
-      conn.__formaNice = 0;
+      await setIdlePolicy(conn.processID as number, false);
     } catch {
       conn.__formaDiscard = true;
     }
