@@ -168,6 +168,16 @@ export class ScriptEngine {
     return this.sandbox.pid(tenant);
   }
 
+  /** Which sandbox child (0 … children − 1) runs `tenant`'s calls. */
+  sandboxShardOf(tenant: string): number {
+    return this.sandbox.shardOf(tenant);
+  }
+
+  /** `tenant`'s sandbox lane: a call running, and how many wait behind it (tests, health details). */
+  sandboxLoad(tenant: string): { running: boolean; waiting: number } {
+    return this.sandbox.load(tenant);
+  }
+
   close(): Promise<void> {
     return this.sandbox.close();
   }
@@ -383,7 +393,10 @@ export class ScriptEngine {
           ? units[out.position]?.label
           : out.name !== undefined
             ? units.find((u) => u.def.name === out.name)?.label
-            : undefined;
+            : // The parent's watchdog cannot say which unit ran; with one unit there is no doubt.
+              units.length === 1
+              ? units[0]?.label
+              : undefined;
     throw scriptFailure({ ...out, reason, unit, units: labels, limits });
   }
 
