@@ -143,6 +143,8 @@ describe('a tenant whose save rule never ends', () => {
         details: { reason: 'timeout', timeoutMs: 4000 },
       });
       expect(timedOut.body.error.message).toMatch(/spin.* timed out after 4000 ms$/);
+      // How long it ran in the sandbox, so a client (and the bench) can tell the enforcement from the request.
+      expect(timedOut.body.error.details.elapsedMs).toEqual(expect.any(Number));
       // The breaker opened on that first timeout: the two that waited are refused when their turn comes.
       for (const r of await Promise.all(queued)) {
         expect(r.status, r.text).toBe(422);

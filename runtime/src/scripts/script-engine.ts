@@ -357,6 +357,7 @@ export class ScriptEngine {
     const byKey = new Map(units.map((u) => [u.key, u]));
     let breakerRefusal: Error | undefined;
     let settledOut: ReturnType<ScriptEngine['read']> | undefined;
+    let turnAt = 0;
     const outcome = await this.sandbox.call({
       tenant,
       limits,
@@ -367,6 +368,7 @@ export class ScriptEngine {
       retriable: retriable === true,
       // A call that waited behind one that opened the breaker is refused when its turn comes.
       admit: () => {
+        turnAt = performance.now();
         breakerRefusal = suspended();
         return breakerRefusal ? { ok: false, kind: 'aborted', message: 'suspended' } : undefined;
       },
@@ -397,7 +399,15 @@ export class ScriptEngine {
               units.length === 1
               ? units[0]?.label
               : undefined;
-    throw scriptFailure({ ...out, reason, unit, units: labels, limits });
+    const elapsedMs = reason === 'timeout' && turnAt > 0 ? Math.round(performance.now() - turnAt) : undefined;
+    throw scriptFailure({
+      ...out,
+      reason,
+      unit,
+      units: labels,
+      limits,
+      ...(elapsedMs !== undefined ? { elapsedMs } : {}),
+    });
   }
 
   /** The child's outcome as either the runner's result or one failure with its reason. */
