@@ -9,8 +9,12 @@ import { IsolatePool } from './isolate-pool';
 import type { ChildMessage, FailureKind, ParentMessage, RunMessage, SourceDef } from './sandbox-protocol';
 import { CompileFailure, TenantIsolate } from './tenant-isolate';
 
-/** The child's own deadline runs a little after the isolate's, which stops sync loops by itself. */
-const GRACE_MS = 100;
+/**
+ * The child's own deadline runs a little after the isolate's (which stops sync loops by itself and
+ * keeps the isolate), and ends what the isolate's cannot: a script awaiting something that never
+ * comes. Small, so a runaway's caller hears within its timeout + a few tens of ms.
+ */
+const GRACE_MS = 15;
 /** Calls between two checks of an isolate's heap; one using over half its limit is replaced. */
 const HEAP_CHECK_EVERY = 200;
 const MAX_SOURCES = 20_000;
@@ -21,12 +25,16 @@ interface ActiveCall {
   budget: number;
   queries: number;
   pending: Set<number>;
+  /** Ends the call now as out of time (the parent's watchdog asked: its caller was already answered). */
+  expire?: () => void;
 }
 
 /** argv: the boot script, this entry, then the isolate limit (sandbox-boot.mjs). */
 const maxIsolates = Number(process.argv[3]) || 32;
 const sources = new LRUCache<string, SourceDef>({ max: MAX_SOURCES });
 const calls = new Map<number, ActiveCall>();
+/** The running calls by the parent's id, for the parent's `stop`. */
+const byParentId = new Map<number, ActiveCall>();
 const queryReplies = new Map<number, { resolve: (answer: string) => void; call: ActiveCall }>();
 let lastCallId = 0;
 let lastQueryId = 0;
@@ -135,10 +143,20 @@ async function onRun(m: RunMessage): Promise<void> {
     // Compiling units has its own time limit; the script's wall clock starts when it runs, so a
     // cold isolate on a busy machine does not eat into the script's budget.
     if (!target.hasAll(m.keys)) await target.ensure(m.keys, (key) => sources.get(key));
+    // The parent's watchdog counts from here too, in case this process is too slow to answer.
+    send({ t: 'started', id: m.id });
     work = target.run(callId, m.job, m.limits.timeoutMs);
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new WallClockExpired()), m.limits.timeoutMs + GRACE_MS);
+      // Disposed here and now, not in the catch below: the tenant's next call may be in the same batch
+      // of messages as the `stop`, and must not start on the isolate about to be disposed.
+      call.expire = () => {
+        pool.drop(m.tenant, target);
+        target.kill('timeout');
+        reject(new WallClockExpired());
+      };
     });
+    byParentId.set(m.id, call);
     const out = await Promise.race([work, deadline]);
     send({ t: 'done', id: m.id, out });
   } catch (e) {
@@ -157,6 +175,7 @@ async function onRun(m: RunMessage): Promise<void> {
   } finally {
     clearTimeout(timer);
     calls.delete(callId);
+    if (byParentId.get(m.id) === call) byParentId.delete(m.id);
     for (const q of call.pending) {
       queryReplies.get(q)?.resolve(refusal('query() is not available after the script has finished'));
       queryReplies.delete(q);
@@ -175,6 +194,8 @@ process.on('message', (m: ParentMessage) => {
     queryReplies.delete(m.q);
     waiting.call.pending.delete(m.q);
     waiting.resolve(typeof m.answer === 'string' ? m.answer : refusal('query(): invalid answer'));
+  } else if (m.t === 'stop') {
+    byParentId.get(m.id)?.expire?.();
   }
 });
 // The parent is gone: nobody will ever read an answer.

@@ -45,16 +45,27 @@ export class SandboxPool {
           maxIsolates: opts.maxIsolates,
           logger: opts.logger,
           heartbeat: opts.config.heartbeat,
+          watchdogSlackMs: opts.config.watchdogSlackMs,
           index,
         }),
     );
   }
 
+  /** Index of the child a tenant's calls run in: a stable hash of the tenant id. */
+  shardOf(tenant: string): number {
+    if (this.children.length === 1) return 0;
+    return createHash('sha1').update(tenant).digest().readUInt32BE(0) % this.children.length;
+  }
+
   /** The child a tenant's calls run in. */
   childOf(tenant: string): SandboxProcess {
-    if (this.children.length === 1) return this.children[0]!;
-    const n = createHash('sha1').update(tenant).digest().readUInt32BE(0);
-    return this.children[n % this.children.length]!;
+    return this.children[this.shardOf(tenant)]!;
+  }
+
+  /** The tenant's lane now: whether a call of it runs, and how many wait behind it. */
+  load(tenant: string): { running: boolean; waiting: number } {
+    const lane = this.lanes.get(tenant);
+    return { running: lane?.running ?? false, waiting: lane?.waiting.length ?? 0 };
   }
 
   /** Process id of the child serving `tenant`, or of the first child. */

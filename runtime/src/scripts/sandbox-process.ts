@@ -53,6 +53,8 @@ interface Pending {
   resolve(outcome: SandboxOutcome): void;
   resent: boolean;
   attempts: number;
+  /** Set once the child says the call's scripts run: the parent's deadline for it. */
+  watchdog?: NodeJS.Timeout;
 }
 
 interface Health {
@@ -86,6 +88,8 @@ export class SandboxProcess {
       maxIsolates: number;
       logger: Logger;
       heartbeat: SandboxConfig['heartbeat'];
+      /** SandboxConfig.watchdogSlackMs: a runaway's caller hears within its timeout + this (+ a message). */
+      watchdogSlackMs: number;
       /** Which child this is, for the logs. */
       index?: number;
     },
@@ -171,6 +175,7 @@ export class SandboxProcess {
     const entry = this.pending.get(id);
     if (!entry) return;
     this.pending.delete(id);
+    clearTimeout(entry.watchdog);
     entry.resolve(outcome);
     this.refresh();
   }
@@ -255,6 +260,13 @@ export class SandboxProcess {
       return;
     }
     switch (m.t) {
+      case 'started':
+        clearTimeout(entry.watchdog);
+        entry.watchdog = setTimeout(
+          () => this.expire(child, m.id),
+          entry.call.limits.timeoutMs + this.opts.watchdogSlackMs,
+        );
+        return;
       case 'done':
         this.settle(m.id, { ok: true, out: m.out });
         return;
@@ -285,6 +297,22 @@ export class SandboxProcess {
     }
   }
 
+  /**
+   * A call's wall clock ran out and its child has not said so: its caller is answered now, and the
+   * child is asked to end the call. The child is not judged by this (only its heartbeat is): a late
+   * answer is the machine's load as often as a stuck child.
+   */
+  private expire(child: ChildProcess, id: number): void {
+    const entry = this.pending.get(id);
+    if (!entry || entry.child !== child) return;
+    this.opts.logger.warn(
+      { child: this.opts.index, pid: child.pid, tenant: entry.call.tenant, timeoutMs: entry.call.limits.timeoutMs },
+      'script sandbox call ran out of time before its process answered; answered by the watchdog',
+    );
+    if (child.connected) child.send({ t: 'stop', id });
+    this.settle(id, { ok: false, kind: 'timeout', message: 'Wall-clock limit reached' });
+  }
+
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     const health = this.health.get(child);
     if (health) clearInterval(health.timer);
@@ -300,6 +328,8 @@ export class SandboxProcess {
       const innocent = culprit !== undefined && entry.call.tenant !== culprit;
       if (!this.closed && entry.attempts < MAX_ATTEMPTS && (entry.call.retriable || innocent)) {
         this.pending.delete(id);
+        clearTimeout(entry.watchdog);
+        entry.watchdog = undefined;
         again.push(entry);
         continue;
       }

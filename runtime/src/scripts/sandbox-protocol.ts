@@ -35,7 +35,16 @@ export interface PingMessage {
   n: number;
 }
 
-export type ParentMessage = RunMessage | QueryResultMessage | PingMessage;
+/**
+ * The parent's watchdog gave up on call `id` (its wall clock ran out and the child had not answered):
+ * the child ends it if it still runs, by disposing the tenant's isolate.
+ */
+export interface StopMessage {
+  t: 'stop';
+  id: number;
+}
+
+export type ParentMessage = RunMessage | QueryResultMessage | PingMessage | StopMessage;
 
 export type FailureKind = 'timeout' | 'memory' | 'aborted' | 'syntax' | 'internal';
 
@@ -44,6 +53,8 @@ export type ChildMessage =
   | { t: 'pong'; n: number }
   /** isolated-vm failed beyond repair in this tenant's isolate: the process is about to exit. */
   | { t: 'fatal'; tenant: string }
+  /** Call `id`'s scripts start running now: its wall clock starts (compiling is done). */
+  | { t: 'started'; id: number }
   /** The runner's JSON outcome (which may itself report a script error). */
   | { t: 'done'; id: number; out: string }
   /** The call did not complete: `position` is the index of the unit running when it stopped. */

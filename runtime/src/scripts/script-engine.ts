@@ -168,6 +168,16 @@ export class ScriptEngine {
     return this.sandbox.pid(tenant);
   }
 
+  /** Which sandbox child (0 … children − 1) runs `tenant`'s calls. */
+  sandboxShardOf(tenant: string): number {
+    return this.sandbox.shardOf(tenant);
+  }
+
+  /** `tenant`'s sandbox lane: a call running, and how many wait behind it (tests, health details). */
+  sandboxLoad(tenant: string): { running: boolean; waiting: number } {
+    return this.sandbox.load(tenant);
+  }
+
   close(): Promise<void> {
     return this.sandbox.close();
   }
@@ -347,6 +357,7 @@ export class ScriptEngine {
     const byKey = new Map(units.map((u) => [u.key, u]));
     let breakerRefusal: Error | undefined;
     let settledOut: ReturnType<ScriptEngine['read']> | undefined;
+    let turnAt = 0;
     const outcome = await this.sandbox.call({
       tenant,
       limits,
@@ -357,6 +368,7 @@ export class ScriptEngine {
       retriable: retriable === true,
       // A call that waited behind one that opened the breaker is refused when its turn comes.
       admit: () => {
+        turnAt = performance.now();
         breakerRefusal = suspended();
         return breakerRefusal ? { ok: false, kind: 'aborted', message: 'suspended' } : undefined;
       },
@@ -383,8 +395,19 @@ export class ScriptEngine {
           ? units[out.position]?.label
           : out.name !== undefined
             ? units.find((u) => u.def.name === out.name)?.label
-            : undefined;
-    throw scriptFailure({ ...out, reason, unit, units: labels, limits });
+            : // The parent's watchdog cannot say which unit ran; with one unit there is no doubt.
+              units.length === 1
+              ? units[0]?.label
+              : undefined;
+    const elapsedMs = reason === 'timeout' && turnAt > 0 ? Math.round(performance.now() - turnAt) : undefined;
+    throw scriptFailure({
+      ...out,
+      reason,
+      unit,
+      units: labels,
+      limits,
+      ...(elapsedMs !== undefined ? { elapsedMs } : {}),
+    });
   }
 
   /** The child's outcome as either the runner's result or one failure with its reason. */

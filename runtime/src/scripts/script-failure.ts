@@ -25,6 +25,8 @@ export interface FailureFacts {
   logs?: string[] | undefined;
   limits: ScriptLimits;
   retryInMs?: number;
+  /** For a timeout: how long the call took in the sandbox, from its turn to its answer. */
+  elapsedMs?: number;
 }
 
 function subject(facts: FailureFacts): string {
@@ -72,7 +74,11 @@ export function scriptFailure(facts: FailureFacts): AppError {
     details.unitKind = facts.unit.kind;
   }
   if (facts.message && (facts.reason === 'error' || facts.reason === 'syntax')) details.error = facts.message;
-  if (facts.reason === 'timeout') details.timeoutMs = facts.limits.timeoutMs;
+  if (facts.reason === 'timeout') {
+    details.timeoutMs = facts.limits.timeoutMs;
+    // How close to its limit the runaway was stopped (the request around it is not counted).
+    if (facts.elapsedMs !== undefined) details.elapsedMs = facts.elapsedMs;
+  }
   if (facts.reason === 'memory') details.memoryMb = facts.limits.memoryMb;
   if (facts.reason === 'suspended') details.retryInSeconds = Math.ceil((facts.retryInMs ?? 0) / 1000);
   if (facts.line) details.line = facts.line;

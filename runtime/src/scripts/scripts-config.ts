@@ -42,6 +42,12 @@ export interface SandboxConfig {
    * `windowMs` (a stuck child, not a slow one on a busy machine) gets it killed and replaced.
    */
   heartbeat: { intervalMs: number; windowMs: number };
+  /**
+   * The parent answers a running call's caller this long past its timeout when the child has not
+   * (a child starved of CPU or held up): the call is ended, the child is kept. The child's own answer
+   * names the script that was running; the watchdog's names every script of the call.
+   */
+  watchdogSlackMs: number;
 }
 
 export const defaultScriptsConfig: ScriptsConfig = {
@@ -55,7 +61,7 @@ export const defaultScriptsConfig: ScriptsConfig = {
   maxLogLineChars: 2000,
   maxIsolates: 32,
   breaker: { failures: 1, windowMs: 60_000, coolDownMs: 30_000 },
-  sandbox: { children: 2, queue: 16, heartbeat: { intervalMs: 1000, windowMs: 30_000 } },
+  sandbox: { children: 2, queue: 16, heartbeat: { intervalMs: 1000, windowMs: 30_000 }, watchdogSlackMs: 35 },
   tenants: {},
   settingsTtlMs: 30_000,
 };

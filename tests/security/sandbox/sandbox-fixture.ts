@@ -11,10 +11,19 @@ import { expect } from 'vitest';
 
 export const user = { id: 'u-1', email: 'rep@sandbox.test', name: 'Rep', roles: ['sales_rep'], manager: null };
 
-/** An engine with its own sandbox child; the breaker is relaxed unless a test is about it. */
+/**
+ * An engine with its own sandbox children; the breaker is relaxed unless a test is about it, and so
+ * is the parent's watchdog: on a loaded machine it may answer a timeout before the child does, naming
+ * every script of the call rather than the one that ran (starved.test.ts tests the watchdog).
+ */
 export async function startEngine(config: DeepPartial<ScriptsConfig> = {}): Promise<ScriptEngine> {
   const engine = new ScriptEngine(
-    mergeConfig(defaultScriptsConfig, { timeoutMs: 500, breaker: { failures: 10_000 }, ...config }),
+    mergeConfig(defaultScriptsConfig, {
+      timeoutMs: 500,
+      breaker: { failures: 10_000 },
+      ...config,
+      sandbox: { watchdogSlackMs: 5000, ...config.sandbox },
+    }),
   );
   await engine.warmUp();
   return engine;

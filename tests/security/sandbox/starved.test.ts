@@ -1,6 +1,6 @@
-import type { ScriptEngine } from '@forma/runtime';
+import { defaultScriptsConfig, type ScriptEngine, type ScriptHost } from '@forma/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectHealthy, startEngine, user, waitFor } from './sandbox-fixture';
+import { expectHealthy, failureOf, runAction, startEngine, user, waitFor } from './sandbox-fixture';
 
 /**
  * A sandbox child starved of CPU (a loaded machine) is slow, not dead. Until now the parent killed
@@ -16,7 +16,10 @@ let engine: ScriptEngine;
 beforeAll(async () => {
   engine = await startEngine({
     timeoutMs: TIMEOUT_MS,
-    sandbox: { heartbeat: { intervalMs: 200, windowMs: 120_000 } },
+    sandbox: {
+      heartbeat: { intervalMs: 200, windowMs: 120_000 },
+      watchdogSlackMs: defaultScriptsConfig.sandbox.watchdogSlackMs,
+    },
   });
 });
 afterAll(() => engine?.close());
@@ -55,6 +58,35 @@ describe('a sandbox child starved of CPU', () => {
     for (const [i, r] of results.entries())
       expect(r).toMatchObject({ errors: {}, changes: { full_name: `Lee Ann ${i % 3}` } });
     expect(engine.sandboxPidOf('sbx_starved_a')).toBe(pid);
+  }, 60_000);
+
+  it('a running call whose child stops answering is ended at its timeout by the parent, and the child is kept', async () => {
+    // The runaway's caller must hear within its timeout + 50 ms even when the child cannot say so
+    // (issue 27): the parent's watchdog answers, asks the child to end the call, and kills nothing.
+    const tenant = 'sbx_paused_run';
+    await expectHealthy(engine, tenant);
+    const pid = engine.sandboxPidOf(tenant)!;
+    let paused = false;
+    const host: ScriptHost = {
+      // The script is running (it asked): pause its process, as a loaded machine might.
+      query: async () => {
+        process.kill(pid, 'SIGSTOP');
+        paused = true;
+        return [];
+      },
+    };
+    let e: Awaited<ReturnType<typeof failureOf>>;
+    try {
+      e = await failureOf(runAction(engine, tenant, "await query('deal', {});\nwhile (true) {}", { host }));
+      // Answered while the child could not have answered.
+      expect(paused).toBe(true);
+    } finally {
+      if (paused) process.kill(pid, 'SIGCONT');
+    }
+    expect(e.details).toMatchObject({ reason: 'timeout', timeoutMs: TIMEOUT_MS });
+    expect(e.message).toBe(`Script "hostile" timed out after ${TIMEOUT_MS} ms`);
+    await expectHealthy(engine, tenant);
+    expect(engine.sandboxPidOf(tenant)).toBe(pid);
   }, 60_000);
 
   it('a child that stays silent past the heartbeat window is replaced, and the saves it held run on the new one', async () => {
