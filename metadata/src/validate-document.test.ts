@@ -322,3 +322,31 @@ describe('x-default-from', () => {
     ).toBeGreaterThan(0);
   });
 });
+
+describe('field defaults', () => {
+  const withDefaults = (status: unknown, score: unknown, choices = ['new', 'won']) => ({
+    objects: {
+      lead: {
+        type: 'object',
+        properties: {
+          status: { type: 'string', enum: choices, default: status },
+          score: { type: 'integer', default: score },
+        },
+      },
+    },
+  });
+  const paths = (doc: unknown) => validateDocument(doc).map((i) => i.path);
+
+  it("are checked against their field's values, document after document (compiled checks are reused)", () => {
+    for (let round = 0; round < 3; round++) {
+      expect(paths(withDefaults('new', 3))).toEqual([]);
+      expect(paths(withDefaults('lost', 3.5))).toEqual([
+        '/objects/lead/properties/status/default',
+        '/objects/lead/properties/score/default',
+      ]);
+      // Another field with other choices: a default valid there and not here is judged by its own.
+      expect(paths(withDefaults('lost', 1, ['lost']))).toEqual([]);
+      expect(paths(withDefaults('new', 1, ['lost']))).toEqual(['/objects/lead/properties/status/default']);
+    }
+  });
+});

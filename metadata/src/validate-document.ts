@@ -3,7 +3,7 @@
  * semantics the schema language cannot express (field kinds, references between objects, formulas,
  * operators allowed per field kind). Every problem is collected, each with its JSON pointer.
  */
-import Ajv2020 from 'ajv/dist/2020';
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { parseAutonumber } from './autonumber-format';
 import {
@@ -47,10 +47,22 @@ export function validateDocument(doc: unknown): MetadataIssue[] {
 // schemas out of the meta-schema instance's cache.
 const valueAjv = addFormats(new Ajv2020({ allErrors: true, strict: false }));
 
+// Compiled value schemas by their JSON: the same kinds with the same options recur in every
+// document (a template is validated each time a server loads its plugin), and compiling is the
+// cost of a check. Bounded, so documents with ever new picklists do not grow it without end.
+const compiledValues = new Map<string, ValidateFunction>();
+const COMPILED_VALUES_MAX = 500;
+
 function valueIssues(schema: Record<string, unknown>, value: unknown): string | undefined {
-  const validate = valueAjv.compile(schema);
+  const key = JSON.stringify(schema);
+  let validate = compiledValues.get(key);
+  if (!validate) {
+    validate = valueAjv.compile(schema);
+    valueAjv.removeSchema(schema);
+    if (compiledValues.size >= COMPILED_VALUES_MAX) compiledValues.clear();
+    compiledValues.set(key, validate);
+  }
   const ok = validate(value);
-  valueAjv.removeSchema(schema);
   if (ok) return undefined;
   return validate.errors?.[0]?.message ?? 'is not valid';
 }

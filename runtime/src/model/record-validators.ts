@@ -53,13 +53,34 @@ function fieldOf(e: ErrorObject): string {
   return e.instancePath.split('/')[1] ?? '_';
 }
 
-/** Compiles the payload validators of one object (one ajv per model version, dropped with it). */
+// A new ajv compiles the draft 2020-12 meta-schema before its first schema, which costs several
+// times what compiling an object's payload schema does; every object of every model version (each
+// tenant, each publish) paid it. One instance now serves many compilations. Each compilation still
+// leaves its schema in the instance's code scope, so after COMPILES_PER_AJV a fresh instance takes
+// over and the old one goes away with the last validator compiled by it.
+const COMPILES_PER_AJV = 100;
+let shared: { ajv: Ajv2020; compiles: number } | undefined;
+
+function compileOnce(schema: Record<string, unknown>) {
+  if (!shared || shared.compiles >= COMPILES_PER_AJV) {
+    shared = {
+      ajv: addFormats(new Ajv2020({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false })),
+      compiles: 0,
+    };
+  }
+  shared.compiles += 1;
+  const validate = shared.ajv.compile(schema);
+  // The validator stands on its own; the instance's cache need not hold the schema.
+  shared.ajv.removeSchema(schema);
+  return validate;
+}
+
+/** Compiles the payload validators of one object (dropped with its model version). */
 export function compileRecordValidators(object: ObjectModel): RecordValidators {
-  const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false }));
   const createSchema = payloadSchema(object, 'create');
   const updateSchema = payloadSchema(object, 'update');
-  const validateCreate = ajv.compile(createSchema);
-  const validateUpdate = ajv.compile(updateSchema);
+  const validateCreate = compileOnce(createSchema);
+  const validateUpdate = compileOnce(updateSchema);
   const readOnly = new Map<string, FieldModel>(
     [...object.fields.values()].filter((f) => f.readOnly).map((f) => [f.name, f]),
   );
