@@ -193,7 +193,10 @@ export class ImportService {
       create: this.deps.records.bulkWriteProfile(model, object, 'create'),
       update: this.deps.records.bulkWriteProfile(model, object, 'update'),
     };
-    const stageable = this.limits.staged && !stagedImportBlocker(model, object, opts, profiles);
+    const objectBlocker = this.limits.staged ? stagedImportBlocker(model, object, opts, profiles) : 'turned off';
+    if (process.env.FORMA_IMPORT_TRACE && objectBlocker)
+      console.error(`import of ${object.name} record by record: ${objectBlocker}`);
+    const stageable = !objectBlocker;
     const id = randomUUID();
     const report: ImportReport = {
       id: null,
@@ -235,7 +238,10 @@ export class ImportService {
           const first = await rows.next();
           if (!first.done) {
             run.useHeader(reader.header() ?? []);
-            if (!stagedImportBlocker(model, object, opts, profiles, run.mappedColumns())) {
+            const blocker = stagedImportBlocker(model, object, opts, profiles, run.mappedColumns());
+            if (process.env.FORMA_IMPORT_TRACE && blocker)
+              console.error(`import of ${object.name} record by record: ${blocker}`);
+            if (!blocker) {
               report.writePath = 'staged';
               await runStagedImport(
                 tx,

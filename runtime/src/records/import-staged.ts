@@ -45,6 +45,8 @@ type Profile = ReturnType<RecordService['bulkWriteProfile']>;
 const CHUNK = 1000;
 const STAGE = '_import_stage';
 const UPDATE_CONFLICT = 'Already used by another record';
+/** Staged rows the wave inserts: no error and no existing record. */
+const INSERTED = 's._err IS NULL AND s._mid IS NULL';
 
 /**
  * Why this import cannot be staged (undefined: it can). Object-level reasons are known before the
@@ -72,7 +74,7 @@ export function stagedImportBlocker(
     if (Object.values(model.workflows).some((w) => w.object === object.name)) return 'workflows';
     if (object.customFields.some((f) => f.definition['x-enum-retired']?.length)) return 'retired options';
   }
-  if (columns?.some((f) => f?.ref)) return 'lookup columns';
+  if (columns?.some((f) => f?.ref && !f.system)) return 'lookup columns';
   return undefined;
 }
 
@@ -104,6 +106,13 @@ export interface StagedImportArgs {
 
 /** Runs a staged import in `tx` over the rows of the file; fills `report` (counts and failures). */
 export async function runStagedImport(tx: TxCtx, args: StagedImportArgs, rows: AsyncIterable<ImportRow>) {
+  let t0 = performance.now();
+  const trace = (label: string) => {
+    if (!process.env.FORMA_IMPORT_TRACE) return;
+    const t = performance.now();
+    console.error(`staged import ${label}: ${Math.round(t - t0)} ms`);
+    t0 = t;
+  };
   const { object, qa, opts, key, report } = args;
   const access = qa.access;
   const mapped = new Set(
@@ -147,6 +156,9 @@ export async function runStagedImport(tx: TxCtx, args: StagedImportArgs, rows: A
   );
 
   await copyRows(tx, args, columns, rows);
+  // Temporary tables are never auto-analyzed: the joins below need its size and key spread.
+  await db.raw(`ANALYZE pg_temp.${ident(STAGE)}`);
+  trace('copy');
 
   const stage = `pg_temp.${ident(STAGE)}`;
   if (upsert) {
@@ -161,8 +173,10 @@ export async function runStagedImport(tx: TxCtx, args: StagedImportArgs, rows: A
   const canCreate = access.can.create;
   for (let wave = 1; wave <= waves; wave++) {
     if (upsert) await matchKeys(tx, args, columns, stage, wave);
+    trace('match');
     await settleErrors(tx, args, stage, wave);
     await uniqueClashes(tx, args, columns, stage, wave);
+    trace('checks');
     if (!canCreate) {
       const creates = await db.raw(`SELECT 1 FROM ${stage} WHERE _wave = ? AND _err IS NULL AND _mid IS NULL LIMIT 1`, [
         wave,
@@ -170,16 +184,20 @@ export async function runStagedImport(tx: TxCtx, args: StagedImportArgs, rows: A
       if (creates.rows.length) throw forbidden(`You may not create ${object.name} records`);
     }
     await insertWave(tx, args, columns, stage, table, wave);
+    trace('insert');
     if (upsert) await updateWave(tx, args, columns, stage, table, wave);
+    trace('update');
     await auditWave(tx, args, columns, stage, table, wave);
+    trace('audit');
     if (!opts.dryRun) await journalWave(tx, args, columns, stage, wave);
     await afterWorkWave(tx, args, stage, table, wave);
+    trace('journal+after');
   }
 
   const counts = (
     await db.raw(
-      `SELECT count(*) FILTER (WHERE _done = 'i')::int inserted,
-              count(*) FILTER (WHERE _done IN ('u', 'n'))::int updated,
+      `SELECT count(*) FILTER (WHERE _err IS NULL AND _mid IS NULL)::int inserted,
+              count(*) FILTER (WHERE _err IS NULL AND _mid IS NOT NULL)::int updated,
               count(*) FILTER (WHERE _err IS NOT NULL)::int failed, count(*)::int n_rows
          FROM ${stage}`,
     )
@@ -242,7 +260,8 @@ async function copyRows(tx: TxCtx, args: StagedImportArgs, columns: Column[], ro
           cerr = rowErrorsOf(e);
           if (!cerr) throw e;
         }
-        if (key) {
+        // A payload a create accepts passes the (laxer) update check too: only a refused one is asked again.
+        if (key && cerr) {
           const patch = { ...p.payload };
           if (key.name === 'id') delete patch.id;
           try {
@@ -260,7 +279,9 @@ async function copyRows(tx: TxCtx, args: StagedImportArgs, columns: Column[], ro
         cerr ? quote(JSON.stringify(cerr)) : '',
         uerr ? quote(JSON.stringify(uerr)) : '',
       ];
-      for (const c of columns) cells.push(copyCell(c.base, values[c.field.name]));
+      // Only checked values are staged (typed columns): a refused row keeps its errors, not its cells.
+      const storable = !pre && (!cerr || (key !== undefined && !uerr));
+      for (const c of columns) cells.push(storable ? copyCell(c.base, values[c.field.name]) : '');
       out += `${cells.join(',')}\n`;
       if (++n >= CHUNK) {
         yield out;
@@ -405,7 +426,7 @@ async function settleErrors(tx: TxCtx, args: StagedImportArgs, stage: string, wa
          WHEN _mst = 'pending' THEN jsonb_build_object('_', ?::text)
          ELSE _uerr END
        ELSE _cerr END
-     WHERE _wave = ?`,
+     WHERE _wave = ? AND (_pre IS NOT NULL OR _mid IS NOT NULL OR _cerr IS NOT NULL)`,
     [update, `You may not update ${name} records`, 'You may not update this record', recordLocked().message, wave],
   );
 }
@@ -455,27 +476,34 @@ async function insertWave(
   const owner = args.user;
   const createdBy = owner === null ? null : args.user;
   const cols = columns.map((c) => ident(c.column));
+  const wanted = Number(
+    (await tx.db.raw(`SELECT count(*)::int n FROM ${stage} s WHERE s._wave = ? AND ${INSERTED}`, [wave])).rows[0].n,
+  );
+  if (!wanted) return;
+  let done: number;
   try {
-    await tx.db.raw(
+    const r = await tx.db.raw(
       `WITH ins AS (
          INSERT INTO ${table} (id, ${cols.map((c) => `${c}, `).join('')}owner, created_by, updated_by, created_at, updated_at)
          SELECT s._new, ${columns.map((c) => `s.${ident(c.v)}, `).join('')}?::uuid, ?::uuid, ?::uuid, clock_timestamp(), clock_timestamp()
-           FROM ${stage} s WHERE s._wave = ? AND s._err IS NULL AND s._mid IS NULL ORDER BY s._row
-         ON CONFLICT DO NOTHING RETURNING id
+           FROM ${stage} s WHERE s._wave = ? AND ${INSERTED} ORDER BY s._row
+         ON CONFLICT DO NOTHING RETURNING 1
        )
-       UPDATE ${stage} s SET _done = 'i' FROM ins WHERE s._new = ins.id`,
+       SELECT count(*)::int n FROM ins`,
       [owner, createdBy, args.user, wave],
     );
+    done = Number(r.rows[0].n);
   } catch (e) {
     throw fromConstraint(e, args.object);
   }
+  if (done === wanted) return;
   // Rows another import wrote meanwhile (it committed first): refused like any unique clash.
   const unique =
     columns.find((c) => c.field.unique && (!args.key || c.field.name === args.key.name)) ??
     columns.find((c) => c.field.unique);
   await tx.db.raw(
-    `UPDATE ${stage} SET _err = jsonb_build_object(?::text, '${UPDATE_CONFLICT}')
-      WHERE _wave = ? AND _err IS NULL AND _mid IS NULL AND _done IS NULL`,
+    `UPDATE ${stage} s SET _err = jsonb_build_object(?::text, '${UPDATE_CONFLICT}')
+      WHERE s._wave = ? AND ${INSERTED} AND NOT EXISTS (SELECT 1 FROM ${table} x WHERE x.id = s._new)`,
     [unique?.field.name ?? '_', wave],
   );
 }
@@ -507,11 +535,6 @@ async function updateWave(
       throw fromConstraint(e, args.object);
     }
   }
-  // Matched rows that change nothing count as updated, as a save of the same values does.
-  await tx.db.raw(
-    `UPDATE ${stage} SET _done = 'n' WHERE _wave = ? AND _err IS NULL AND _mid IS NOT NULL AND _done IS NULL`,
-    [wave],
-  );
 }
 
 /** System columns the audit leaves out (audit.ts NOT_AUDITED), for the create diff. */
@@ -530,19 +553,27 @@ async function auditWave(
   const { object } = args;
   const cause = tx.cause ? JSON.stringify(tx.cause) : null;
   const audit = tableRef(tx.schema, AUDIT_TABLE);
-  const baseOf = new Map(columns.map((c) => [c.column, c.base]));
+  // The inserted row is the staged values plus the system columns the insert set.
+  const staged = new Map(columns.map((c) => [c.column, c]));
   const created: [string, string][] = [];
   for (const col of object.columns) {
     if (NOT_AUDITED.has(col)) continue;
-    const base = baseOf.get(col) ?? SYSTEM_BASE[col] ?? object.fields.get(col)?.columnType?.base ?? 'text';
-    const x = `x.${ident(col)}`;
-    created.push([col, `CASE WHEN ${x} IS NULL THEN NULL ELSE jsonb_build_array(NULL, ${jsonOf(base, x)}) END`]);
+    const c = staged.get(col);
+    let value: string;
+    if (c) value = `s.${ident(c.v)}`;
+    else if (col === 'id') value = 's._new';
+    else if (col === 'owner') value = '?::uuid';
+    else if (col === 'approval_status') value = `'none'::text`;
+    else continue;
+    const json = col === 'owner' ? 'to_jsonb(?::uuid)' : jsonOf(c?.base ?? 'text', value);
+    created.push([col, `CASE WHEN ${value} IS NULL THEN NULL ELSE jsonb_build_array(NULL, ${json}) END`]);
   }
+  const ownerBindings = created.some(([col]) => col === 'owner') ? [args.user, args.user] : [];
   await tx.db.raw(
     `INSERT INTO ${audit} (object, record_id, action, user_id, changes, batch, cause)
-     SELECT ?, x.id, 'create', ?::uuid, jsonb_strip_nulls(${buildObject(created)}), ?::uuid, ?::jsonb
-       FROM ${stage} s JOIN ${table} x ON x.id = s._new WHERE s._wave = ? AND s._done = 'i' ORDER BY s._row`,
-    [object.name, args.user, args.id, cause, wave],
+     SELECT ?, s._new, 'create', ?::uuid, jsonb_strip_nulls(${buildObject(created)}), ?::uuid, ?::jsonb
+       FROM ${stage} s WHERE s._wave = ? AND ${INSERTED} ORDER BY s._row`,
+    [object.name, args.user, ...ownerBindings, args.id, cause, wave],
   );
   if (!args.key) return;
   const updated: [string, string][] = columns
@@ -573,7 +604,7 @@ async function journalWave(tx: TxCtx, args: StagedImportArgs, columns: Column[],
   );
   await tx.db.raw(
     `INSERT INTO ${journal} (import_id, record_id, action, version, before)
-     SELECT ?::uuid, s._new, 'i', 1, NULL FROM ${stage} s WHERE s._wave = ? AND s._done = 'i'`,
+     SELECT ?::uuid, s._new, 'i', 1, NULL FROM ${stage} s WHERE s._wave = ? AND ${INSERTED}`,
     [args.id, wave],
   );
   if (!args.key) return;
@@ -581,7 +612,7 @@ async function journalWave(tx: TxCtx, args: StagedImportArgs, columns: Column[],
   await tx.db.raw(
     `INSERT INTO ${journal} (import_id, record_id, action, version, before)
      SELECT ?::uuid, s._mid, 'u', coalesce(s._ver, s._mver), ${before}
-       FROM ${stage} s WHERE s._wave = ? AND s._done IN ('u', 'n')
+       FROM ${stage} s WHERE s._wave = ? AND s._err IS NULL AND s._mid IS NOT NULL
      ON CONFLICT (import_id, record_id) DO UPDATE SET version = excluded.version`,
     [args.id, wave],
   );
@@ -603,7 +634,7 @@ async function afterWorkWave(tx: TxCtx, args: StagedImportArgs, stage: string, t
   for (;;) {
     const page = await tx.db.raw(
       `SELECT x.*, s._row AS _staged_row FROM ${stage} s JOIN ${table} x ON x.id = s._new
-        WHERE s._wave = ? AND s._done = 'i' AND s._row > ? ORDER BY s._row LIMIT ?`,
+        WHERE s._wave = ? AND ${INSERTED} AND s._row > ? ORDER BY s._row LIMIT ?`,
       [wave, last, CHUNK],
     );
     const rows = page.rows as Record<string, unknown>[];
