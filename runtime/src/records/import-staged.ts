@@ -25,7 +25,7 @@ import { SYSTEM_TABLE } from '../model/naming';
 import { ident, tableRef, typeSql } from '../schema/sql-text';
 import { hasSaveWork } from '../scripts/record-scripts';
 import type { TxCtx } from '../tx/unit-of-work';
-import { AUDIT_TABLE } from './audit';
+import { AUDIT_TABLE, NOT_AUDITED } from './audit';
 import { compileFilter, type QueryAccess } from './compile-query';
 import { defaultSources } from './default-from';
 import { comparableRules } from './duplicate-finder';
@@ -187,7 +187,7 @@ export async function runStagedImport(tx: TxCtx, args: StagedImportArgs, rows: A
     trace('insert');
     if (upsert) await updateWave(tx, args, columns, stage, table, wave);
     trace('update');
-    await auditWave(tx, args, columns, stage, table, wave);
+    await auditWave(tx, args, columns, stage, wave);
     trace('audit');
     if (!opts.dryRun) await journalWave(tx, args, columns, stage, wave);
     await afterWorkWave(tx, args, stage, table, wave);
@@ -537,19 +537,7 @@ async function updateWave(
   }
 }
 
-/** System columns the audit leaves out (audit.ts NOT_AUDITED), for the create diff. */
-const NOT_AUDITED = new Set(['version', 'updated_at', 'updated_by', 'created_at', 'created_by', 'deleted_at']);
-
-const SYSTEM_BASE: Record<string, string> = { id: 'uuid', owner: 'uuid', approval_status: 'text' };
-
-async function auditWave(
-  tx: TxCtx,
-  args: StagedImportArgs,
-  columns: Column[],
-  stage: string,
-  table: string,
-  wave: number,
-) {
+async function auditWave(tx: TxCtx, args: StagedImportArgs, columns: Column[], stage: string, wave: number) {
   const { object } = args;
   const cause = tx.cause ? JSON.stringify(tx.cause) : null;
   const audit = tableRef(tx.schema, AUDIT_TABLE);
