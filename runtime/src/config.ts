@@ -24,9 +24,17 @@ export interface RuntimeConfig {
   meta: MetaConfig;
   /**
    * Record imports (runtime/src/records/import-service.ts): body size, rows, rows per batch, and how
-   * slowly the file may arrive (longest pause, longest total) before 408.
+   * slowly the file may arrive (longest pause, longest total) before 408; `staged: false` writes every
+   * import record by record (records/import-staged.ts otherwise takes the objects it can).
    */
-  imports: { maxBytes: number; maxRows: number; batchSize: number; bodyIdleTimeoutMs: number; bodyTimeoutMs: number };
+  imports: {
+    maxBytes: number;
+    maxRows: number;
+    batchSize: number;
+    bodyIdleTimeoutMs: number;
+    bodyTimeoutMs: number;
+    staged: boolean;
+  };
   /** Address users reach the server at (`PUBLIC_URL`); links in e-mails start with it. Empty: relative links. */
   publicUrl: string;
   /** Whether queued e-mails are sent (`SMTP_URL` set): new users are then invited by an e-mailed link. */
@@ -101,6 +109,7 @@ export const defaultRuntimeConfig: RuntimeConfig = {
     batchSize: 1000,
     bodyIdleTimeoutMs: 30_000,
     bodyTimeoutMs: 30 * 60_000,
+    staged: true,
   },
   publicUrl: '',
   mail: { enabled: false, invitationTtlHours: 72 },

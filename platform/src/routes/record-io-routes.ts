@@ -215,7 +215,8 @@ export async function recordIoRoutes(fastify: FastifyInstance) {
           tags: ['records'],
           summary: 'Import records from CSV (header row) or a JSON array, streamed; all or nothing unless partial',
           description:
-            'Report: {id, inserted, updated, failed:[{row, errors}], failedCount, duplicates, duplicateCount, ignoredColumns}. ' +
+            'Report: {id, inserted, updated, failed:[{row, errors}], failedCount, duplicates, duplicateCount, ignoredColumns, ' +
+            'writePath: staged (set-based through a staging table) | records (record by record)}. ' +
             'A refused all-or-nothing import answers 400 VALIDATION_FAILED with the report in error.details.',
           security: bearer,
           params: objectParams,

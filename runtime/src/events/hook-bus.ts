@@ -51,6 +51,15 @@ export class HookBus {
     });
   }
 
+  /** Who registered filter hooks on `event` (bulk writers check they only meet hooks they reproduce). */
+  filterSources(event: string): string[] {
+    return (this.filters.get(event) ?? []).map((r) => r.source);
+  }
+
+  actionSources(event: string): string[] {
+    return (this.actions.get(event) ?? []).map((r) => r.source);
+  }
+
   has(event: string): boolean {
     return Boolean(this.filters.get(event)?.length || this.actions.get(event)?.length);
   }

@@ -40,7 +40,14 @@ export interface HistoryEntry {
 }
 
 /** System columns that change on every write and would only add noise to a diff. */
-const NOT_AUDITED = new Set(['version', 'updated_at', 'updated_by', 'created_at', 'created_by', 'deleted_at']);
+export const NOT_AUDITED: ReadonlySet<string> = new Set([
+  'version',
+  'updated_at',
+  'updated_by',
+  'created_at',
+  'created_by',
+  'deleted_at',
+]);
 
 function norm(v: unknown): unknown {
   if (v instanceof Date) return v.toISOString();

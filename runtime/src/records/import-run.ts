@@ -20,7 +20,7 @@ import type { RecordService } from './record-service';
 export const MAX_LISTED = 1000;
 
 /** A row on its way in: its file row number and the record payload built from it. */
-interface Pending {
+export interface Pending {
   row: number;
   payload: Record<string, unknown>;
   errors: FieldErrors;
@@ -50,6 +50,11 @@ export class ImportRun {
     this.rules = opts.allowDuplicates ? [] : comparableRules(object);
   }
 
+  /** Per file column: the field it fills, or null (known once the header was read). */
+  mappedColumns(): readonly (FieldModel | null)[] {
+    return this.columns ?? [];
+  }
+
   useHeader(header: readonly string[]): void {
     if (this.columns) return;
     const map = mapColumns(this.object, header, this.qa.access, this.key?.name);
@@ -69,7 +74,7 @@ export class ImportRun {
   }
 
   /** File row → record payload (CSV cells coerced by field kind; JSON elements as given). */
-  private toPending(r: ImportRow): Pending {
+  toPending(r: ImportRow): Pending {
     if (this.opts.format === 'json') {
       if (typeof r.values !== 'object' || r.values === null || Array.isArray(r.values))
         return { row: r.row, payload: {}, errors: { _: 'Each element must be a JSON object' } };

@@ -30,6 +30,7 @@ import {
 } from './import-log';
 import { type ImportFormat, type ImportRow, readImportRows } from './import-row-reader';
 import { ImportRun } from './import-run';
+import { runStagedImport, stagedImportBlocker } from './import-staged';
 import type { RecordService } from './record-service';
 import { queryAccessFor } from '../permissions/query-access';
 import { isSpooled, type SpooledInput, spoolInput } from './spool-input';
@@ -77,6 +78,11 @@ export interface ImportReport {
   duplicateCount: number;
   /** Read-only or system columns of the file that were not imported (e.g. `created_at`). */
   ignoredColumns: string[];
+  /**
+   * How the rows were written: `staged` (set-based through a staging table, import-staged.ts) or
+   * `records` (record by record through the records engine: objects with scripts, formulas, …).
+   */
+  writePath: 'staged' | 'records';
 }
 
 export interface RevertReport {
@@ -97,6 +103,8 @@ export interface ImportLimits {
   bodyIdleTimeoutMs: number;
   /** Longest time for the whole file to arrive (408 past it). */
   bodyTimeoutMs: number;
+  /** Stage CSV imports set-based where the object allows it (import-staged.ts); false: record by record. */
+  staged: boolean;
 }
 
 export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
@@ -105,12 +113,13 @@ export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
   batchSize: 1000,
   bodyIdleTimeoutMs: 30_000,
   bodyTimeoutMs: 30 * 60_000,
+  staged: true,
 };
 
 export interface ImportServiceDeps {
   meta: Pick<MetaService, 'model'>;
   permissions: PermissionEngine;
-  records: Pick<RecordService, 'createMany' | 'update' | 'deleteMany'>;
+  records: Pick<RecordService, 'createMany' | 'update' | 'deleteMany' | 'bulkWriteProfile' | 'afterBulkWrites'>;
   clock: Clock;
   limits?: Partial<ImportLimits>;
 }
@@ -172,12 +181,22 @@ export class ImportService {
     const key = mode === 'upsert' ? this.checkKey(object, qa, opts.key) : undefined;
     if (mode === 'insert' && opts.key !== undefined) throw badRequest('key is only used with mode=upsert');
 
-    const reader = readImportRows(input.open(), {
-      format: opts.format,
-      maxBytes: this.limits.maxBytes,
-      maxRows: this.limits.maxRows,
-      ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
-    });
+    const openReader = () =>
+      readImportRows(input.open(), {
+        format: opts.format,
+        maxBytes: this.limits.maxBytes,
+        maxRows: this.limits.maxRows,
+        ...(opts.delimiter ? { delimiter: opts.delimiter } : {}),
+      });
+    let reader = openReader();
+    const profiles = {
+      create: this.deps.records.bulkWriteProfile(model, object, 'create'),
+      update: this.deps.records.bulkWriteProfile(model, object, 'update'),
+    };
+    const objectBlocker = this.limits.staged ? stagedImportBlocker(model, object, opts, profiles) : 'turned off';
+    if (process.env.FORMA_IMPORT_TRACE && objectBlocker)
+      console.error(`import of ${object.name} record by record: ${objectBlocker}`);
+    const stageable = !objectBlocker;
     const id = randomUUID();
     const report: ImportReport = {
       id: null,
@@ -192,6 +211,7 @@ export class ImportService {
       duplicates: [],
       duplicateCount: 0,
       ignoredColumns: [],
+      writePath: 'records',
     };
     const run = new ImportRun(this.deps, model, object, qa, opts, key, id, report);
     // PostgreSQL takes at most 65,535 bind parameters per statement: wide objects get smaller batches.
@@ -212,18 +232,55 @@ export class ImportService {
             duplicates: 0,
             createdBy: actor(tx),
           });
-        let batch: ImportRow[] = [];
-        for await (const row of reader.rows) {
-          if (report.rows === 0 && opts.format === 'csv') run.useHeader(reader.header() ?? []);
-          report.rows += 1;
-          batch.push(row);
-          if (batch.length >= batchSize) {
-            await run.batch(tx, batch);
-            batch = [];
+        if (stageable) {
+          // The header decides (lookup columns need the per-record path): peek at the first row.
+          const rows = reader.rows[Symbol.asyncIterator]();
+          const first = await rows.next();
+          if (!first.done) {
+            run.useHeader(reader.header() ?? []);
+            const blocker = stagedImportBlocker(model, object, opts, profiles, run.mappedColumns());
+            if (process.env.FORMA_IMPORT_TRACE && blocker)
+              console.error(`import of ${object.name} record by record: ${blocker}`);
+            if (!blocker) {
+              report.writePath = 'staged';
+              await runStagedImport(
+                tx,
+                {
+                  records: this.deps.records,
+                  model,
+                  object,
+                  qa,
+                  opts,
+                  key,
+                  id,
+                  report,
+                  run,
+                  user: actor(tx),
+                  createProfile: profiles.create,
+                },
+                prepend(first.value, rows),
+              );
+            }
+          }
+          if (report.writePath !== 'staged') {
+            await rows.return?.();
+            reader = openReader();
           }
         }
+        let batch: ImportRow[] = [];
+        if (report.writePath !== 'staged')
+          for await (const row of reader.rows) {
+            if (report.rows === 0 && opts.format === 'csv') run.useHeader(reader.header() ?? []);
+            report.rows += 1;
+            batch.push(row);
+            if (batch.length >= batchSize) {
+              await run.batch(tx, batch);
+              batch = [];
+            }
+          }
         if (report.rows === 0 && opts.format === 'csv') run.useHeader(reader.header() ?? []);
         if (batch.length) await run.batch(tx, batch);
+        report.writePath ??= 'records';
         if (opts.dryRun || (!opts.partial && (report.failedCount || report.duplicateCount))) throw new Rollback();
         await finishImport(tx.db, tx.schema, id, {
           inserted: report.inserted,
@@ -326,6 +383,15 @@ export class ImportService {
       await markReverted(tx.db, tx.schema, id, user);
       return out;
     });
+  }
+}
+
+async function* prepend<T>(first: T, rest: AsyncIterator<T>): AsyncGenerator<T> {
+  yield first;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) return;
+    yield next.value;
   }
 }
 

@@ -34,7 +34,7 @@ import { type LookupErrors, lookupCheck } from './lookup-targets';
 import { type GuardedRecord, type GuardOptions, guardRecord } from './record-guard';
 import { assertNoRetiredChoice } from './retired-options';
 import { deleteRecordShares } from '../permissions/share-service';
-import { hasSaveWork, scriptHostFor } from '../scripts/record-scripts';
+import { hasSaveWork, scriptHostFor, scriptsFor } from '../scripts/record-scripts';
 import {
   AFTER_SAVE_TOPIC,
   type AfterSavePayload as AfterSaveScripts,
@@ -1061,6 +1061,7 @@ export class RecordService {
     writes: { old: Row | null; row: Row }[],
     batch?: string,
     skipParents = false,
+    audit = true,
   ): Promise<Set<string>> {
     if (!writes.length) return new Set();
     const user = actor(tx);
@@ -1087,7 +1088,7 @@ export class RecordService {
         ...(tx.cause ? { cause: tx.cause } : {}),
       });
     }
-    await writeAudit(tx.db, tx.schema, entries);
+    if (audit) await writeAudit(tx.db, tx.schema, entries);
     const rewritten = new Set<string>();
     if (this.deps.hooks.has(RECORD_EVENTS.rowWritten))
       for (const [i, e] of events.entries()) {
@@ -1139,6 +1140,56 @@ export class RecordService {
         await this.deps.outbox.enqueue(tx, SAVED_TOPIC, data);
     }
     return rewritten;
+  }
+
+  /**
+   * For a set-based bulk writer (the staged import): why its before-save work cannot be skipped
+   * (filter hooks beyond the core ones it reproduces in SQL), and whether anything beyond the rows
+   * and their audit follows a write of `action` (after-save hooks, rules, roll-ups, webhooks).
+   */
+  bulkWriteProfile(
+    model: Model,
+    object: ObjectModel,
+    action: 'create' | 'update',
+  ): { beforeHooks: string[]; afterWork: boolean; webhooks: boolean } {
+    const hooks = this.deps.hooks;
+    const others = (event: string, core: string[]) => hooks.filterSources(event).filter((s) => !core.includes(s));
+    const before =
+      action === 'create'
+        ? others(RECORD_EVENTS.beforeCreate, ['duplicates'])
+        : others(RECORD_EVENTS.beforeUpdate, ['workflows']);
+    const afterEvent = action === 'create' ? RECORD_EVENTS.afterCreate : RECORD_EVENTS.afterUpdate;
+    const written = others(RECORD_EVENTS.written, ['webhooks']);
+    const afterWork =
+      hooks.actionSources(afterEvent).length > 0 ||
+      others(RECORD_EVENTS.rowWritten, ['workflows']).length > 0 ||
+      written.length > 0 ||
+      Boolean(object.parent) ||
+      object.children.length > 0 ||
+      relatedRollupsOf(model, object.name).length > 0 ||
+      scriptsFor(model, object.name, 'afterSave').length > 0 ||
+      this.savedListeners.some((l) => l.wants(model, object.name, action));
+    return {
+      beforeHooks: before,
+      afterWork,
+      webhooks: hooks.filterSources(RECORD_EVENTS.written).includes('webhooks'),
+    };
+  }
+
+  /**
+   * The after-write work of rows a bulk writer inserted or updated itself, audit excepted (it wrote
+   * the audit set-based): row hooks, roll-ups, after-commit hooks, webhooks, afterSave scripts and
+   * rules, exactly as `createMany` would run them for these rows.
+   */
+  async afterBulkWrites(
+    tx: TxCtx,
+    model: Model,
+    object: ObjectModel,
+    action: 'create' | 'update',
+    writes: { old: Row | null; row: Row }[],
+    batch: string,
+  ): Promise<void> {
+    await this.afterWrites(tx, model, object, action, writes, batch, false, false);
   }
 
   /** Outbox handler of a saved record: the registered listeners (workflow triggers). */
@@ -1203,7 +1254,7 @@ function assertOverride(ctx: Ctx, override: boolean | undefined): boolean {
  * their own saves. Fields the user may not read do not exist for them: writing one answers as for
  * an unknown field (400). Fields they may read but not edit answer 403; invalid values 400.
  */
-function checkPayload(
+export function checkPayload(
   object: ObjectModel,
   access: ObjectAccess,
   body: Record<string, unknown>,
