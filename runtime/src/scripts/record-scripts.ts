@@ -67,7 +67,10 @@ const derived = new WeakMap<Model, Map<string, unknown>>();
 
 function perModel<T>(model: Model, key: string, compute: () => T): T {
   let cache = derived.get(model);
-  if (!cache) derived.set(model, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    derived.set(model, cache);
+  }
   if (cache.has(key)) return cache.get(key) as T;
   const value = compute();
   cache.set(key, value);
