@@ -49,6 +49,13 @@ export const ANALYSIS_COLUMNS: Record<string, AnalysisColumn> = {
   cohort: { kind: 'text', label: 'Cohort (first purchase month)', zh: '同期群（首购月份）' },
 };
 
+/** What a `movement` analysis groups by: each customer's stored segment on the two days compared. */
+export const MOVEMENT_COLUMNS: Record<string, AnalysisColumn> = {
+  from_segment: { kind: 'text', label: 'RFM segment before', zh: '之前的 RFM 客户分群' },
+  to_segment: { kind: 'text', label: 'RFM segment now', zh: '现在的 RFM 客户分群' },
+};
+export const DEFAULT_MOVEMENT_DAYS = 30;
+
 /** RFM segments by recency and frequency on a 1–5 scale, in the order a report lists them. */
 export const RFM_SEGMENTS: { value: string; label: string; zh: string }[] = [
   { value: 'champions', label: 'Champions', zh: '重要价值客户' },
@@ -127,6 +134,7 @@ export function analysisIssues(def: ReportDefinition, model: Model, resolve: Res
   if (a.cost !== undefined && a.cost === a.amount) add('/analysis/cost', 'The cost is another field than the amount');
   if (def.compare) add('/compare', 'An analysis report has no period comparison (its run day is asOf)');
   const groupBy = def.groupBy ?? [];
+  if (a.kind === 'movement') return [...issues, ...movementIssues(def)];
   if (a.kind === 'cohort' && (groupBy.length !== 1 || groupBy[0]?.field !== 'cohort' || groupBy[0]?.bucket))
     add('/groupBy', 'A cohort analysis is grouped by cohort: groupBy [{ "field": "cohort" }]');
   const known = Object.keys(ANALYSIS_COLUMNS).join(', ');
@@ -161,6 +169,26 @@ export function analysisIssues(def: ReportDefinition, model: Model, resolve: Res
       }
     }
   }
+  return issues;
+}
+
+/** A movement reads stored segments, not purchases: it groups by them and counts customers. */
+function movementIssues(def: ReportDefinition): MetadataIssue[] {
+  const issues: MetadataIssue[] = [];
+  const known = Object.keys(MOVEMENT_COLUMNS).join(', ');
+  (def.groupBy ?? []).forEach((g, i) => {
+    if (!MOVEMENT_COLUMNS[g.field])
+      issues.push({
+        path: `/groupBy/${i}/field`,
+        message: `Unknown column: ${g.field} (a movement groups by ${known})`,
+      });
+    else if (g.bucket) issues.push({ path: `/groupBy/${i}/bucket`, message: `${g.field} has no ${g.bucket}` });
+  });
+  def.aggregates.forEach((m, i) => {
+    if (m.fn !== 'count' || m.field !== undefined)
+      issues.push({ path: `/aggregates/${i}`, message: 'A movement counts customers: { "fn": "count" }' });
+  });
+  if (def.analysis?.where) issues.push({ path: '/analysis/where', message: 'A movement has no where' });
   return issues;
 }
 
