@@ -495,7 +495,7 @@ describe('a date-time purchase date', () => {
 });
 
 describe('the Customer value dashboard', () => {
-  it('is opened by name by managers and admins, not anyone’s home; every widget runs', async () => {
+  it('is opened by name by managers and admins, not anyone’s home; every widget runs (nine, with the RFM segment movement)', async () => {
     const home = await tenant.api.get('/api/dashboards/home');
     expect(home.body.dashboard.name).not.toBe('customer_value');
     const list = await tenant.api.get('/api/dashboards');
@@ -504,7 +504,7 @@ describe('the Customer value dashboard', () => {
     );
     const board = await tenant.api.get('/api/dashboards/customer_value');
     expect(board.status, board.text).toBe(200);
-    expect(board.body.widgets.length).toBe(8);
+    expect(board.body.widgets.length).toBe(9);
     for (const w of board.body.widgets) await run(tenant.api, w.report);
     expect((await tenant.api.get('/api/dashboards/nope')).status).toBe(404);
     expect((await tenant.api.get('/api/dashboards/Bad%20Name')).status).toBe(400);

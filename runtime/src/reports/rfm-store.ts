@@ -101,7 +101,7 @@ export async function storeRfm(
     ctx,
     def.object,
     purchasesInput({ ...def, groupBy: [], aggregates: [] }, date.resultKind === 'datetime', asOf),
-    { unlimited: true },
+    { unlimited: true, hiddenKeys: false },
   );
   const alias = (key: string) => `m${spec.measures.findIndex((x) => x.key === key)}`;
   const ctes = customerCtes(a, qb, alias, date.resultKind === 'datetime', asOf, STORED_COLUMNS);
