@@ -267,6 +267,20 @@ describe('top customers by margin (Pareto)', () => {
     const res = await salesRep.api.post('/api/reports/top_customers_by_margin/run', { asOf });
     expect(res.status, res.text).toBe(400);
     expect(JSON.stringify(res.body.error)).toContain('Unknown field: cost');
+    // Also when the report reads nothing the cost feeds (a cohort of customer counts): an analysis
+    // over a field they may not read is refused whatever it shows.
+    const put = await putReport('cohort_with_cost', {
+      label: 'Cohorts (cost named)',
+      object: 'order',
+      analysis: { kind: 'cohort', customer: 'account', date: 'ordered_on', amount: 'amount', cost: 'cost' },
+      groupBy: [{ field: 'cohort' }],
+      aggregates: [{ fn: 'count', as: 'customers' }],
+      chart: 'table',
+    });
+    expect(put.status, put.text).toBe(200);
+    const cohort = await salesRep.api.post('/api/reports/cohort_with_cost/run', { asOf });
+    expect(cohort.status, cohort.text).toBe(400);
+    expect(JSON.stringify(cohort.body.error)).toContain('Unknown field: cost');
     // Not on their dashboard list either (the customer value dashboard is for managers).
     const boards = await salesRep.api.get('/api/dashboards');
     expect(boards.body.items.map((d: { name: string }) => d.name)).not.toContain('customer_value');

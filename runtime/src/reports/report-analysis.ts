@@ -255,29 +255,39 @@ export function columnsRead(def: ReportDefinition): Set<string> {
   return out;
 }
 
+/** Every per-customer column: what a refusal check reads (the amount and the cost both summed). */
+const EVERY_COLUMN = new Set(['customer', ...Object.keys(ANALYSIS_COLUMNS)]);
+
 /**
  * The viewer's purchases: the aggregate engine's request. A cohort analysis reads them per
  * customer and day (its retention needs the months each customer bought in); the others per
  * customer, with the first and last purchase as min and max (the first only when the report reads
- * it) — one row per customer, as the SQL a developer would write. Both sum the amount and the cost
- * whatever the report reads, so the viewer's field security refuses an analysis over a field they
- * may not read, as any report.
+ * it) — one row per customer, as the SQL a developer would write. The amount and the cost are summed
+ * only when `cols` (default: what the report reads) needs them: a cohort of customer counts groups
+ * narrow rows, as `select distinct customer, day` would. (`runAnalysis` still checks the viewer may
+ * read both, so field security refuses an analysis over a field they may not read, as any report.)
  */
-export function purchasesInput(def: ReportDefinition, datetime: boolean, asOf: string): AggregateInput {
+export function purchasesInput(
+  def: ReportDefinition,
+  datetime: boolean,
+  asOf: string,
+  cols: Set<string> = columnsRead(def),
+): AggregateInput {
   const a = def.analysis as ReportAnalysis;
   const bound = (d: string) => (datetime ? `${d}T00:00:00.000Z` : d);
   const range: Record<string, string> = { lt: bound(nextDay(asOf)) };
   if (a.months) range.gte = bound(monthsBefore(asOf, a.months));
   const window = { [a.date]: range };
   const perDay = a.kind === 'cohort';
+  const sum = [...(cols.has('revenue') ? [a.amount] : []), ...(a.cost && cols.has('cost') ? [a.cost] : [])];
   return {
     // Through the customer's id: the customer joins within the viewer's scope on it, and one they
     // may not read comes back hidden (null), counted for no one.
     // A date groups as itself (no text formatting of every purchase); a date-time by its UTC day.
     groupBy: perDay ? [`${a.customer}.id`, datetime ? `${a.date}:day` : a.date] : [`${a.customer}.id`],
-    sum: a.cost ? [a.amount, a.cost] : [a.amount],
+    ...(sum.length ? { sum } : {}),
     // The first purchase only when the report reads it (an RFM segment does not).
-    ...(perDay ? {} : columnsRead(def).has('first_on') ? { min: a.date, max: a.date } : { max: a.date }),
+    ...(perDay ? {} : cols.has('first_on') ? { min: a.date, max: a.date } : { max: a.date }),
     count: true,
     asOf,
     filter: def.filter ? { and: [def.filter, window] } : window,
@@ -405,7 +415,13 @@ export async function runAnalysis(
 ): Promise<{ rows: Row[]; truncated: boolean }> {
   const a = def.analysis as ReportAnalysis;
   const datetime = date.resultKind === 'datetime';
-  const { qb, spec } = await deps.aggregates.groupsQuery(ctx, def.object, purchasesInput(def, datetime, asOf), {
+  const input = purchasesInput(def, datetime, asOf);
+  const every = purchasesInput(def, datetime, asOf, EVERY_COLUMN);
+  // The viewer's field security over the amount and the cost, whatever this report reads: built (and
+  // refused) by the engine, never run.
+  if ((input.sum?.length ?? 0) < (every.sum?.length ?? 0))
+    await deps.aggregates.groupsQuery(ctx, def.object, every, { unlimited: true });
+  const { qb, spec } = await deps.aggregates.groupsQuery(ctx, def.object, input, {
     unlimited: true,
     // A purchase of an unreadable customer has a null customer and counts for no one (dropped below).
     hiddenKeys: false,

@@ -100,7 +100,7 @@ export async function storeRfm(
   const { qb, spec } = await deps.aggregates.groupsQuery(
     ctx,
     def.object,
-    purchasesInput({ ...def, groupBy: [], aggregates: [] }, date.resultKind === 'datetime', asOf),
+    purchasesInput(def, date.resultKind === 'datetime', asOf, STORED_COLUMNS),
     { unlimited: true, hiddenKeys: false },
   );
   const alias = (key: string) => `m${spec.measures.findIndex((x) => x.key === key)}`;
