@@ -56,6 +56,24 @@ describe('field-kind catalogue', () => {
     expect(schema).toMatchObject({ type: 'number', exclusiveMaximum: 1e16, exclusiveMinimum: -1e16, maximum: 5 });
   });
 
+  it('stores a platform-computed value as what the rest of its definition holds, read-only', () => {
+    const def = { type: 'string', enum: ['a', 'b'], 'x-computed': 'rfm' } as FieldDefinition;
+    const d = describeField(def);
+    expect(d?.kind.name).toBe('computed');
+    expect(d?.resultKind.name).toBe('select');
+    expect(d?.column).toEqual({ base: 'text' });
+    expect(d?.readOnly).toBe(true);
+    expect(
+      describeField({ type: 'integer', minimum: 1, maximum: 9, 'x-computed': 'rfm' } as FieldDefinition)?.column,
+    ).toEqual({
+      base: 'bigint',
+    });
+    const doc = {
+      objects: { o: { type: 'object', properties: { s: def, n: { type: 'string', 'x-computed': 'Bad name' } } } },
+    };
+    expect(validateDocument(doc).map((i) => i.path)).toEqual(['/objects/o/properties/n/x-computed']);
+  });
+
   it('marks computed kinds read-only and gives them no database check', () => {
     // describeField resolves what a definition means; whether its keywords are allowed is the
     // validator's job. A select computed by a formula would get the select's check otherwise.

@@ -267,6 +267,21 @@ const builtIns: FieldKind[] = [
     resultKeyword: 'x-formula',
   },
   {
+    // Written set-based by a platform job (RFM scores), never by a save: read-only like a formula,
+    // holding what the rest of its definition describes (so a select keeps its labels).
+    name: 'computed',
+    label: 'Computed by the platform',
+    priority: 75,
+    matches: (f) => f['x-computed'] !== undefined,
+    keywords: ['x-computed', 'x-kind', 'format', 'enum', 'x-enum-labels', 'minimum', 'maximum', 'x-index'],
+    valueSchema: () => ({}),
+    column: () => null,
+    widget: 'readonly',
+    operators: [],
+    readOnly: true,
+    resultKeyword: 'x-computed',
+  },
+  {
     name: 'autonumber',
     label: 'Autonumber',
     priority: 70,

@@ -153,6 +153,8 @@ export { MAX_DOCX_BYTES } from './documents/word-template';
 export { type DocumentImage, MAX_DOCUMENT_IMAGE_BYTES } from './documents/document-images';
 export type { HomeDashboard, ReportColumn, ReportResult, ReportService, ReportSummary } from './reports/report-service';
 export { reportXlsx } from './reports/report-xlsx';
+export { RFM_SEGMENTS } from './reports/report-analysis';
+export type { RfmTarget } from './reports/rfm-store';
 export type { MailMerge, MailMergeInput, MergeEmailReport, MergePreview } from './documents/mail-merge';
 export type { ImportFormat } from './records/import-row-reader';
 export type { ImportOptions, ImportReport, RevertReport } from './records/import-service';

@@ -267,6 +267,20 @@ describe('top customers by margin (Pareto)', () => {
     const res = await salesRep.api.post('/api/reports/top_customers_by_margin/run', { asOf });
     expect(res.status, res.text).toBe(400);
     expect(JSON.stringify(res.body.error)).toContain('Unknown field: cost');
+    // Also when the report reads nothing the cost feeds (a cohort of customer counts): an analysis
+    // over a field they may not read is refused whatever it shows.
+    const put = await putReport('cohort_with_cost', {
+      label: 'Cohorts (cost named)',
+      object: 'order',
+      analysis: { kind: 'cohort', customer: 'account', date: 'ordered_on', amount: 'amount', cost: 'cost' },
+      groupBy: [{ field: 'cohort' }],
+      aggregates: [{ fn: 'count', as: 'customers' }],
+      chart: 'table',
+    });
+    expect(put.status, put.text).toBe(200);
+    const cohort = await salesRep.api.post('/api/reports/cohort_with_cost/run', { asOf });
+    expect(cohort.status, cohort.text).toBe(400);
+    expect(JSON.stringify(cohort.body.error)).toContain('Unknown field: cost');
     // Not on their dashboard list either (the customer value dashboard is for managers).
     const boards = await salesRep.api.get('/api/dashboards');
     expect(boards.body.items.map((d: { name: string }) => d.name)).not.toContain('customer_value');
@@ -495,7 +509,7 @@ describe('a date-time purchase date', () => {
 });
 
 describe('the Customer value dashboard', () => {
-  it('is opened by name by managers and admins, not anyone’s home; every widget runs', async () => {
+  it('is opened by name by managers and admins, not anyone’s home; every widget runs (nine, with the RFM segment movement)', async () => {
     const home = await tenant.api.get('/api/dashboards/home');
     expect(home.body.dashboard.name).not.toBe('customer_value');
     const list = await tenant.api.get('/api/dashboards');
@@ -504,7 +518,7 @@ describe('the Customer value dashboard', () => {
     );
     const board = await tenant.api.get('/api/dashboards/customer_value');
     expect(board.status, board.text).toBe(200);
-    expect(board.body.widgets.length).toBe(8);
+    expect(board.body.widgets.length).toBe(9);
     for (const w of board.body.widgets) await run(tenant.api, w.report);
     expect((await tenant.api.get('/api/dashboards/nope')).status).toBe(404);
     expect((await tenant.api.get('/api/dashboards/Bad%20Name')).status).toBe(400);

@@ -197,6 +197,26 @@ describe('core CRM sample data in detail', () => {
       expect(Number((await sql(t, `select count(*) as n from $S."${table}"`))[0]!.n), table).toBeGreaterThan(9);
   });
 
+  it('scores its accounts (RFM) as of 30 days ago and today, so the segment movement shows something', async () => {
+    const t = tenants['core-crm']!;
+    const days = await sql(
+      t,
+      'select taken_on::text as d, count(*)::int as n from $S._rfm_snapshots group by 1 order by 1',
+    );
+    const day = (n: number) => new Date(Date.parse(`${asOf}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+    expect(days.map((r) => r.d)).toEqual([day(30), asOf]);
+    for (const r of days) expect(r.n).toBeGreaterThan(9);
+    const [scored] = await sql(
+      t,
+      'select count(*)::int as n, count(distinct rfm_segment)::int as segments from $S.account where rfm_scored_on = ?',
+      [asOf],
+    );
+    expect(scored?.n).toBe(days[1]?.n);
+    expect(scored?.segments).toBeGreaterThan(2);
+    const movement = await runReport(t.api, 'rfm_movement');
+    expect(movement.reduce((s, r) => s + Number(r.customers), 0)).toBeGreaterThan(9);
+  });
+
   it('has open balances in every aging bucket, and activities due today and overdue', async () => {
     const t = tenants['core-crm']!;
     const aging = await runReport(t.api, 'receivables_aging');

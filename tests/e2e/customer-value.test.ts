@@ -4,7 +4,8 @@ import { createRecord, type E2eApp, screenshot, signIn, startE2eApp, VIEWPORTS }
 /**
  * The Customer value dashboard (issue 24) of a core-crm tenant, opened from the home page's
  * dashboard links: top customers by margin with their names and cumulative share, RFM segments by
- * name, retention cohorts, churn risk — in English and Chinese, at desktop and phone size.
+ * name, retention cohorts, churn risk, and the stored segments' sizes and movement (two refreshes, 30
+ * days apart) — in English and Chinese, at desktop and phone size.
  */
 let app: E2eApp;
 const DESKTOP = { width: 1440, height: 900 };
@@ -49,6 +50,11 @@ beforeAll(async () => {
   });
   const quote = await createRecord(app.tenant, 'quote', { name: 'Kits', account: first, status: 'accepted' });
   await createRecord(app.tenant, 'quote_line', { quote: quote.id, product: product.id, quantity: 10, unit_price: 120 });
+  // The stored RFM segments as of 30 days ago and today, as the nightly job would have left them.
+  for (const asOf of [daysAgo(30), daysAgo(0)]) {
+    const r = await app.tenant.api.post('/api/plugins/core-crm/rfm/refresh', { asOf });
+    expect(r.status, r.text).toBe(200);
+  }
 }, 600_000);
 afterAll(async () => {
   await app?.close();
@@ -69,12 +75,13 @@ describe('the Customer value dashboard', { timeout: 600_000 }, () => {
         await page.getByRole('link', { name: zh ? '客户价值' : 'Customer value', exact: true }).click();
         await page.getByRole('heading', { level: 1, name: zh ? '客户价值' : 'Customer value' }).waitFor();
         const titles = zh
-          ? ['毛利贡献最高的客户', 'RFM 客户分群', '按首单月份的客户留存', '有流失风险的客户']
+          ? ['毛利贡献最高的客户', 'RFM 客户分群', '按首单月份的客户留存', '有流失风险的客户', 'RFM 客户分群规模与迁移']
           : [
               'Top customers by margin',
               'Customers by RFM segment',
               'Customer retention by first-order month',
               'Customers at risk of churning',
+              'RFM segment sizes and movement',
             ];
         for (const t of titles) await page.getByText(t, { exact: true }).first().waitFor();
         const top = page.locator('.f-report-table').first();
@@ -86,6 +93,17 @@ describe('the Customer value dashboard', { timeout: 600_000 }, () => {
         const text = (await page.locator('main#main').textContent()) ?? '';
         expect(text).not.toMatch(UUID);
         expect(text).not.toMatch(SEGMENT_KEYS);
+        // Segment movement: segments by name in the reader's language, with both days' columns.
+        const movement = page.locator('.f-report-table', {
+          has: page.locator('caption', { hasText: zh ? 'RFM 客户分群规模与迁移' : 'RFM segment sizes and movement' }),
+        });
+        await expect
+          .poll(() => movement.textContent())
+          .toMatch(
+            zh
+              ? /30 天前的分群[\s\S]*(重要价值客户|忠诚客户|潜力客户|新客户|有前景客户|需关注客户|即将沉睡客户|流失风险客户|不能失去的客户|沉睡客户)/
+              : /Segment 30 days ago[\s\S]*(Champions|Loyal customers|Potential loyalists|New customers|Promising|Need attention|About to sleep|At risk|Can't lose them|Hibernating)/,
+          );
         // Retention columns in the reader's language.
         expect(text).toContain(zh ? '第 1 个月（%）' : 'Month 1 (%)');
         if (size === 'phone') {

@@ -489,6 +489,8 @@ const ROUTES: Record<string, Route> = {
 
   'GET /api/plugins': { expect: everyone(200) },
   'POST /api/plugins/core-crm/leads/{id}/convert': { expect: everyone(404), call: () => ({ body: {} }) },
+  // Tenant admins only; this tenant has no RFM scoring (not a core-crm tenant): 404 for its admin.
+  'POST /api/plugins/core-crm/rfm/refresh': { expect: adminOnly(404), call: () => ({ body: {} }) },
   'POST /api/plugins/example-feedback/votes': { expect: everyone(201), call: () => ({ body: { score: 9 } }) },
   'GET /api/plugins/example-feedback/nps': { expect: everyone(200) },
   'GET /api/plugins/example-feedback/history': { expect: adminOnly(200) },

@@ -24,6 +24,7 @@ export type FieldKind =
   | 'boolean'
   | 'lookup'
   | 'formula'
+  | 'computed'
   | 'autonumber'
   | 'rollup'
   | 'children';

@@ -191,7 +191,8 @@ export function buildRecordForm(
       ui['ui:widget'] = 'scale';
       ui['ui:options'] = { scale: f['x-widget'] };
     }
-    if (kind === 'formula' || kind === 'autonumber' || kind === 'rollup') ui['ui:help'] = 'computed';
+    if (kind === 'formula' || kind === 'autonumber' || kind === 'rollup' || kind === 'computed')
+      ui['ui:help'] = 'computed';
     properties[name] = prop;
     uiSchema[name] = ui;
   }

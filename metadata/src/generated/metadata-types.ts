@@ -322,6 +322,10 @@ export interface FieldDefinition {
    */
   'x-formula'?: string;
   /**
+   * A stored value the platform computes outside any save (e.g. "rfm": RFM scores written by the scheduled scoring, docs/analytics.md); the field is read-only for everyone and the rest of the definition says what it holds (an integer, a select, a date).
+   */
+  'x-computed'?: string;
+  /**
    * Numbering pattern, e.g. "Q-{YYYY}-{0000}": {YYYY} {YY} {MM} {DD} date parts, {000…} the zero-padded counter (required, resets when the date parts change).
    */
   'x-autonumber'?: string;
@@ -819,10 +823,10 @@ export interface ReportCompare {
   toDate?: boolean;
 }
 /**
- * Customer value analysis (docs/analytics.md): the report's object holds purchases (orders, won deals, invoice lines); each purchase readable by the viewer counts for its customer (a lookup the viewer may read). kind "customers": one row per customer with first_on, last_on, orders, revenue, cost, margin, ltv, avg_order, avg_interval, days_since_last, tenure_days, churn_risk, recency, frequency, monetary, rfm, rfm_segment, cohort — which groupBy, aggregates and where then read instead of the object's fields. kind "cohort": the same customers grouped by the month of their first purchase, with retention columns m1…m<periods> (% of the cohort buying again N months later). The report's filter selects the purchases.
+ * Customer value analysis (docs/analytics.md): the report's object holds purchases (orders, won deals, invoice lines); each purchase readable by the viewer counts for its customer (a lookup the viewer may read). kind "customers": one row per customer with first_on, last_on, orders, revenue, cost, margin, ltv, avg_order, avg_interval, days_since_last, tenure_days, churn_risk, recency, frequency, monetary, rfm, rfm_segment, cohort — which groupBy, aggregates and where then read instead of the object's fields. kind "cohort": the same customers grouped by the month of their first purchase, with retention columns m1…m<periods> (% of the cohort buying again N months later). kind "movement": the customers' stored RFM segments on two days (from_segment × to_segment, counted), read from the snapshots each RFM refresh keeps. The report's filter selects the purchases.
  */
 export interface ReportAnalysis {
-  kind: 'customers' | 'cohort';
+  kind: 'customers' | 'cohort' | 'movement';
   customer: ReportFieldPath2;
   date: ReportFieldPath3;
   amount: ReportFieldPath4;
@@ -843,6 +847,10 @@ export interface ReportAnalysis {
    * kind cohort: months of retention shown after the first (default 12).
    */
   periods?: number;
+  /**
+   * kind movement: the RFM segments stored on the run's day are compared with those stored this many days before (default 30); a run's period from/to gives both days instead. Reads the snapshots each RFM refresh keeps (docs/analytics.md), not the purchases.
+   */
+  days?: number;
   /**
    * Conditions on the per-customer columns ("churn_risk": {"eq": true}, "orders": {"gte": 2}), all of which a customer meets.
    */

@@ -33,6 +33,8 @@ export type {
 export { recordWorkflowEvent, setWorkflowFields } from '@forma/runtime';
 export { AppError, badRequest, conflict, forbidden, notFound, runInUnitOfWork, validationFailed } from '@forma/runtime';
 export { pluginTable, pluginTablePrefix } from '@forma/runtime';
+/** The RFM segments of customer value analyses (names in English and Chinese), for fields that store them. */
+export { RFM_SEGMENTS } from '@forma/runtime';
 export type { FieldKind, MetadataDocument, TemplateDocument, WorkflowDefinition } from '@forma/metadata';
 
 /** Plugin names: lower-case, digits and dashes; they become URL segments and table prefixes. */

@@ -59,6 +59,7 @@ export const dashboards: Record<string, DashboardDefinition> = {
       { report: 'top_customers_by_margin', width: 'full' },
       { report: 'rfm_segments', width: 'half' },
       { report: 'margin_by_category', width: 'half' },
+      { report: 'rfm_movement', width: 'full' },
       { report: 'retention_cohorts', width: 'full' },
       { report: 'churn_risk', width: 'full' },
       { report: 'margin_by_channel', width: 'half' },

@@ -6,6 +6,7 @@ import { membershipJobs } from './jobs/membership-jobs';
 import { membershipHooks } from './membership-hooks';
 import { combineHooks, productSalesHooks } from './product-sales-hooks';
 import { installPrintTemplates } from './print-templates';
+import { refreshRfm, rfmJobs, rfmRoutes } from './rfm/rfm-scores';
 import { routes } from './routes';
 import { finishTemplate } from './templates/extras';
 import { membershipTemplate } from './templates/membership';
@@ -40,8 +41,11 @@ export default definePlugin({
   },
   metadata: core.document,
   templates: [productSalesTemplate(), projectSalesTemplate(), membershipTemplate()].map(finishTemplate),
-  routes,
-  jobs: [...jobs, ...membershipJobs],
+  routes: async (app, context) => {
+    await routes(app, context);
+    await rfmRoutes(app, context);
+  },
+  jobs: [...jobs, ...membershipJobs, ...rfmJobs],
   hooks: (context) => combineHooks(membershipHooks(context), productSalesHooks(context), expenseHooks(context)),
   // A tenant created with sample data shows aging and today's reminders at once, not after the first
   // tick (the reminders are the template's automation rules).
@@ -50,6 +54,10 @@ export default definePlugin({
     if (!input.sampleData) return;
     const now = context.runtime.clock.now();
     await refreshAging(ctx, { ...context, now });
+    // Two snapshots (30 days ago and today), so the segment movement has something to compare.
+    const day = (daysAgo: number) => new Date(now.getTime() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    await refreshRfm(ctx, context, day(30));
+    await refreshRfm(ctx, context, day(0));
     await context.runtime.automations.sweepTenant(ctx, now, [
       'activity_due_today',
       'activity_overdue',

@@ -215,6 +215,21 @@ export const reports: Record<string, ReportDefinition> = {
     sort: ['-customers'],
     chart: 'bar',
   },
+  rfm_movement: {
+    label: 'RFM segment sizes and movement',
+    description:
+      'Accounts by their stored RFM segment now and 30 days ago: each row counts the accounts that moved from one segment to another (the same segment: stayed). Refreshed nightly.',
+    'x-i18n': zh('RFM 客户分群规模与迁移'),
+    object: 'order',
+    filter: PURCHASES,
+    analysis: { kind: 'movement', customer: 'account', date: 'ordered_on', amount: 'amount', days: 30 },
+    groupBy: [
+      { field: 'to_segment', as: 'now', label: 'Segment now', 'x-i18n': zhLabel('现在的分群') },
+      { field: 'from_segment', as: 'before', label: 'Segment 30 days ago', 'x-i18n': zhLabel('30 天前的分群') },
+    ],
+    aggregates: [{ fn: 'count', as: 'customers', label: 'Accounts', 'x-i18n': zhLabel('客户数') }],
+    chart: 'table',
+  },
   retention_cohorts: {
     label: 'Customer retention by first-order month',
     description:

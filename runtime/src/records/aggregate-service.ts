@@ -40,7 +40,12 @@ export class AggregateService {
     ctx: Ctx,
     objectName: string,
     input: AggregateInput,
-    opts: { unlimited?: boolean } = {},
+    /**
+     * `unlimited`: every group, unordered, as a sub-query of a caller's statement. `hiddenKeys:
+     * false`: a key through a lookup the reader may not read is null without its "(hidden)" flag —
+     * for callers that drop null keys (analyses), one grouping column less per row.
+     */
+    opts: { unlimited?: boolean; hiddenKeys?: boolean } = {},
   ): Promise<{ qb: Knex.QueryBuilder; spec: AggregateSpec }> {
     const model = await this.deps.meta.model(ctx);
     const object = model.object(objectName);
@@ -66,6 +71,7 @@ export class AggregateService {
       spec,
       (c) => `${t}.${c}`,
       { model, access: qa, alias: t },
+      opts.hiddenKeys === false ? { hiddenKeys: false } : {},
     );
     if (opts.unlimited) qb.clear('limit').clear('order');
     return { qb, spec };

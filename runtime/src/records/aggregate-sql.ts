@@ -119,6 +119,8 @@ export function buildAggregateQuery(
   spec: AggregateSpec,
   ref: ColumnRef = (c) => c,
   join?: JoinContext,
+  /** `hiddenKeys: false`: no "(hidden)" flag per group key (a caller that drops null keys anyway). */
+  opts: { hiddenKeys?: boolean } = {},
 ): Knex.QueryBuilder {
   const plan = planJoins([...spec.groupBy, ...spec.measures], join?.alias ?? object.table);
   if (plan.joins.size && !join) throw new Error('dotted aggregate paths need a join context');
@@ -131,7 +133,7 @@ export function buildAggregateQuery(
     selects.push(db.raw(`${e.sql} as ??`, [...e.bindings, `g${i}`]));
     alias.set(g.key, `g${i}`);
     grouped.push(`g${i}`);
-    const h = plan.hidden(g);
+    const h = opts.hiddenKeys === false ? null : plan.hidden(g);
     if (h) {
       selects.push(db.raw(`${h.sql} as ??`, [...h.bindings, `h${i}`]));
       grouped.push(`h${i}`);

@@ -49,6 +49,13 @@ export const ANALYSIS_COLUMNS: Record<string, AnalysisColumn> = {
   cohort: { kind: 'text', label: 'Cohort (first purchase month)', zh: '同期群（首购月份）' },
 };
 
+/** What a `movement` analysis groups by: each customer's stored segment on the two days compared. */
+export const MOVEMENT_COLUMNS: Record<string, AnalysisColumn> = {
+  from_segment: { kind: 'text', label: 'RFM segment before', zh: '之前的 RFM 客户分群' },
+  to_segment: { kind: 'text', label: 'RFM segment now', zh: '现在的 RFM 客户分群' },
+};
+export const DEFAULT_MOVEMENT_DAYS = 30;
+
 /** RFM segments by recency and frequency on a 1–5 scale, in the order a report lists them. */
 export const RFM_SEGMENTS: { value: string; label: string; zh: string }[] = [
   { value: 'champions', label: 'Champions', zh: '重要价值客户' },
@@ -127,6 +134,7 @@ export function analysisIssues(def: ReportDefinition, model: Model, resolve: Res
   if (a.cost !== undefined && a.cost === a.amount) add('/analysis/cost', 'The cost is another field than the amount');
   if (def.compare) add('/compare', 'An analysis report has no period comparison (its run day is asOf)');
   const groupBy = def.groupBy ?? [];
+  if (a.kind === 'movement') return [...issues, ...movementIssues(def)];
   if (a.kind === 'cohort' && (groupBy.length !== 1 || groupBy[0]?.field !== 'cohort' || groupBy[0]?.bucket))
     add('/groupBy', 'A cohort analysis is grouped by cohort: groupBy [{ "field": "cohort" }]');
   const known = Object.keys(ANALYSIS_COLUMNS).join(', ');
@@ -161,6 +169,26 @@ export function analysisIssues(def: ReportDefinition, model: Model, resolve: Res
       }
     }
   }
+  return issues;
+}
+
+/** A movement reads stored segments, not purchases: it groups by them and counts customers. */
+function movementIssues(def: ReportDefinition): MetadataIssue[] {
+  const issues: MetadataIssue[] = [];
+  const known = Object.keys(MOVEMENT_COLUMNS).join(', ');
+  (def.groupBy ?? []).forEach((g, i) => {
+    if (!MOVEMENT_COLUMNS[g.field])
+      issues.push({
+        path: `/groupBy/${i}/field`,
+        message: `Unknown column: ${g.field} (a movement groups by ${known})`,
+      });
+    else if (g.bucket) issues.push({ path: `/groupBy/${i}/bucket`, message: `${g.field} has no ${g.bucket}` });
+  });
+  def.aggregates.forEach((m, i) => {
+    if (m.fn !== 'count' || m.field !== undefined)
+      issues.push({ path: `/aggregates/${i}`, message: 'A movement counts customers: { "fn": "count" }' });
+  });
+  if (def.analysis?.where) issues.push({ path: '/analysis/where', message: 'A movement has no where' });
   return issues;
 }
 
@@ -227,29 +255,39 @@ export function columnsRead(def: ReportDefinition): Set<string> {
   return out;
 }
 
+/** Every per-customer column: what a refusal check reads (the amount and the cost both summed). */
+const EVERY_COLUMN = new Set(['customer', ...Object.keys(ANALYSIS_COLUMNS)]);
+
 /**
  * The viewer's purchases: the aggregate engine's request. A cohort analysis reads them per
  * customer and day (its retention needs the months each customer bought in); the others per
  * customer, with the first and last purchase as min and max (the first only when the report reads
- * it) — one row per customer, as the SQL a developer would write. Both sum the amount and the cost
- * whatever the report reads, so the viewer's field security refuses an analysis over a field they
- * may not read, as any report.
+ * it) — one row per customer, as the SQL a developer would write. The amount and the cost are summed
+ * only when `cols` (default: what the report reads) needs them: a cohort of customer counts groups
+ * narrow rows, as `select distinct customer, day` would. (`runAnalysis` still checks the viewer may
+ * read both, so field security refuses an analysis over a field they may not read, as any report.)
  */
-export function purchasesInput(def: ReportDefinition, datetime: boolean, asOf: string): AggregateInput {
+export function purchasesInput(
+  def: ReportDefinition,
+  datetime: boolean,
+  asOf: string,
+  cols: Set<string> = columnsRead(def),
+): AggregateInput {
   const a = def.analysis as ReportAnalysis;
   const bound = (d: string) => (datetime ? `${d}T00:00:00.000Z` : d);
   const range: Record<string, string> = { lt: bound(nextDay(asOf)) };
   if (a.months) range.gte = bound(monthsBefore(asOf, a.months));
   const window = { [a.date]: range };
   const perDay = a.kind === 'cohort';
+  const sum = [...(cols.has('revenue') ? [a.amount] : []), ...(a.cost && cols.has('cost') ? [a.cost] : [])];
   return {
     // Through the customer's id: the customer joins within the viewer's scope on it, and one they
     // may not read comes back hidden (null), counted for no one.
     // A date groups as itself (no text formatting of every purchase); a date-time by its UTC day.
     groupBy: perDay ? [`${a.customer}.id`, datetime ? `${a.date}:day` : a.date] : [`${a.customer}.id`],
-    sum: a.cost ? [a.amount, a.cost] : [a.amount],
+    ...(sum.length ? { sum } : {}),
     // The first purchase only when the report reads it (an RFM segment does not).
-    ...(perDay ? {} : columnsRead(def).has('first_on') ? { min: a.date, max: a.date } : { max: a.date }),
+    ...(perDay ? {} : cols.has('first_on') ? { min: a.date, max: a.date } : { max: a.date }),
     count: true,
     asOf,
     filter: def.filter ? { and: [def.filter, window] } : window,
@@ -377,8 +415,16 @@ export async function runAnalysis(
 ): Promise<{ rows: Row[]; truncated: boolean }> {
   const a = def.analysis as ReportAnalysis;
   const datetime = date.resultKind === 'datetime';
-  const { qb, spec } = await deps.aggregates.groupsQuery(ctx, def.object, purchasesInput(def, datetime, asOf), {
+  const input = purchasesInput(def, datetime, asOf);
+  const every = purchasesInput(def, datetime, asOf, EVERY_COLUMN);
+  // The viewer's field security over the amount and the cost, whatever this report reads: built (and
+  // refused) by the engine, never run.
+  if ((input.sum?.length ?? 0) < (every.sum?.length ?? 0))
+    await deps.aggregates.groupsQuery(ctx, def.object, every, { unlimited: true });
+  const { qb, spec } = await deps.aggregates.groupsQuery(ctx, def.object, input, {
     unlimited: true,
+    // A purchase of an unreadable customer has a null customer and counts for no one (dropped below).
+    hiddenKeys: false,
   });
   const alias: MeasureAlias = (key) => {
     const i = spec.measures.findIndex((x) => x.key === key);
@@ -474,14 +520,18 @@ select g.*, r.retained from g left join (
   return { rows, truncated: raw.length > MAX_ROWS };
 }
 
-/** Customers buying in each month after their first (k = 1, 2, …), per cohort, among those `where` keeps. */
+/**
+ * Customers buying in each month after their first (k = 1, 2, …), per cohort, among those `where` keeps.
+ * `act` is distinct per (customer, month) and a customer's first month is fixed, so each customer is
+ * one row of a (cohort, k): `count(*)` counts them without the sort a `count(distinct)` costs.
+ */
 const RETENTION_CTE = `act as (
   select distinct g0 as customer, date_trunc('month', g1::date)::date as m from src where g0 is not null and g1 is not null
 ),
 ret as (
   select v.cohort, ((extract(year from a.m) - extract(year from v.first_on)) * 12
                    + extract(month from a.m) - extract(month from v.first_on))::int as k,
-         count(distinct a.customer) as n
+         count(*) as n
   from act a join v on v.customer = a.customer where {where} group by 1, 2
 )`;
 

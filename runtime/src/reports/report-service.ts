@@ -21,12 +21,14 @@ import type { RecordService } from '../records/record-service';
 import {
   ANALYSIS_COLUMNS,
   analysisIssues,
+  MOVEMENT_COLUMNS,
   RFM_SEGMENTS,
   type ReportAnalysis,
   retentionColumns,
   runAnalysis,
 } from './report-analysis';
 import { applyDerived, compileReportDerived, type Row } from './report-derive';
+import { movementDays, type RfmTarget, runMovement, storeRfm } from './rfm-store';
 import { type CompareWith, changePercent, comparePeriods, type PeriodRange } from './report-periods';
 
 export interface ReportServiceDeps {
@@ -193,6 +195,35 @@ export class ReportService {
     return out.sort((a, b) => a.label.localeCompare(b.label));
   }
 
+  /**
+   * Stores the RFM scores and segment of every customer on the customer records, as of `asOf`
+   * (default today; a day after today is refused), as the `customers` analysis report `name` scores
+   * them over every purchase (rfm-store.ts). Tenant admins and the system identity only.
+   */
+  async storeRfm(
+    ctx: Ctx,
+    name: string,
+    target: RfmTarget,
+    asOf?: unknown,
+  ): Promise<{ customers: number; asOf: string }> {
+    if (!ctx.isAdmin) throw forbidden('Tenant admins only');
+    const today = (this.deps.clock ?? systemClock).now().toISOString().slice(0, 10);
+    const day = checkAsOf(asOf) ?? today;
+    if (day > today)
+      throw validationFailed('asOf is a day up to today: scores of the future are unknown', { asOf: 'Up to today' });
+    const model = await this.deps.meta.model(ctx);
+    const def = model.document.reports?.[name];
+    if (!def) throw notFound(`Unknown report: ${name}`);
+    const issues = analysisIssues(def, model, (p) => pathTarget(model, model.object(def.object), p));
+    if (issues.length)
+      throw validationFailed(
+        `The report's analysis is not valid: ${issues[0]?.message}`,
+        Object.fromEntries(issues.map((i) => [i.path, i.message])),
+      );
+    const { customers } = await storeRfm(ctx, this.deps, model, def, day, target);
+    return { customers, asOf: day };
+  }
+
   async run(ctx: Ctx, name: string, opts: RunOptions = {}): Promise<ReportResult> {
     const model = await this.deps.meta.model(ctx);
     const def = model.document.reports?.[name];
@@ -241,8 +272,14 @@ export class ReportService {
           `The report's analysis is not valid: ${issues[0]?.message}`,
           Object.fromEntries(issues.map((i) => [i.path, i.message])),
         );
-      const date = pathTarget(model, object, def.analysis.date) as FieldModel;
-      ({ rows, truncated } = await runAnalysis(ctx, this.deps, def, date, asOf));
+      if (def.analysis.kind === 'movement') {
+        rows = await runMovement(ctx, this.deps, model, def, movementDays(def.analysis, asOf, opts.period));
+        truncated = rows.length > 10_000;
+        rows = rows.slice(0, 10_000);
+      } else {
+        const date = pathTarget(model, object, def.analysis.date) as FieldModel;
+        ({ rows, truncated } = await runAnalysis(ctx, this.deps, def, date, asOf));
+      }
     } else if (!def.compare) {
       const result = await this.deps.aggregates.aggregate(ctx, def.object, aggregateInputOf(def, opts.asOf));
       groups = result.groups;
@@ -655,14 +692,14 @@ function analysisColumnsOf(def: ReportDefinition, a: ReportAnalysis): ReportColu
   const own = (label: string | undefined, i18n: unknown, en: string, zh: string) =>
     label ? { label, ...withI18n(i18n) } : { label: en, 'x-i18n': { [ZH]: { label: zh } } };
   for (const g of def.groupBy ?? []) {
-    const c = ANALYSIS_COLUMNS[g.field];
+    const c = a.kind === 'movement' ? MOVEMENT_COLUMNS[g.field] : ANALYSIS_COLUMNS[g.field];
     cols.push({
       key: g.as ?? g.field,
       ...own(g.label, g['x-i18n'], c?.label ?? g.field, c?.zh ?? g.field),
       role: 'group',
       kind: g.bucket ? 'text' : (c?.kind ?? 'text'),
       ...(g.bucket ? { bucket: g.bucket } : {}),
-      ...(g.field === 'rfm_segment'
+      ...(g.field === 'rfm_segment' || (a.kind === 'movement' && MOVEMENT_COLUMNS[g.field])
         ? {
             options: RFM_SEGMENTS.map((s) => ({ value: s.value, label: s.label, 'x-i18n': { [ZH]: { label: s.zh } } })),
           }

@@ -19,6 +19,7 @@ import { metaDocumentOrderMigration } from '../meta/meta-document-order-migratio
 import { integrationsMigration } from '../webhooks/integrations-migration';
 import { inboundMailMigration } from '../inbound-mail/inbound-mail-migration';
 import { idempotencyMigration } from '../records/idempotent-write';
+import { rfmSnapshotsMigration } from '../reports/rfm-store';
 
 /**
  * System tables inside every tenant schema, applied in order to new tenants and to existing ones at
@@ -133,4 +134,6 @@ export const tenantMigrations: Migration[] = [
   idempotencyMigration,
   // Every process's session cache hears of sign-outs, user changes and new metadata versions (auth/).
   sessionNotifyMigration,
+  // RFM segments per customer and refresh day, for segment movement (reports/rfm-store.ts).
+  rfmSnapshotsMigration,
 ];

@@ -37,6 +37,7 @@ const ICONS: Record<FieldKind, LucideIcon> = {
   multiselect: ListChecks,
   lookup: Waypoints,
   formula: Calculator,
+  computed: Calculator,
   autonumber: ListOrdered,
   rollup: Sigma,
   children: Table,

@@ -696,6 +696,7 @@ export const en = {
     kind_multiselect: 'Multi-select',
     kind_lookup: 'Lookup',
     kind_formula: 'Formula',
+    kind_computed: 'Computed by the platform',
     kind_autonumber: 'Auto number',
     kind_rollup: 'Roll-up',
     kind_children: 'Line items',

@@ -692,6 +692,7 @@ export const zhCN: Translations = {
     kind_multiselect: '多选列表',
     kind_lookup: '查找关联',
     kind_formula: '公式',
+    kind_computed: '平台计算',
     kind_autonumber: '自动编号',
     kind_rollup: '汇总',
     kind_children: '明细行',

@@ -15,6 +15,7 @@ import {
   textarea,
   url,
 } from '../fields';
+import { rfmFields } from '../rfm/rfm-scores';
 
 /** The contact picker offers the chosen account's contacts (x-lookup-filter, docs/metadata.md). */
 const CONTACTS_OF_ACCOUNT = { 'x-lookup-filter': { account: '$record.account' } };
@@ -106,6 +107,8 @@ export const account: Field = object(
       'Open receivables',
       '未结应收',
     ),
+    // Stored RFM scores and segment, refreshed nightly by the scoring job (rfm/rfm-scores.ts).
+    ...rfmFields,
   },
   ['name'],
 );
