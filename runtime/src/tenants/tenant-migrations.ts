@@ -19,6 +19,7 @@ import { metaDocumentOrderMigration } from '../meta/meta-document-order-migratio
 import { integrationsMigration } from '../webhooks/integrations-migration';
 import { inboundMailMigration } from '../inbound-mail/inbound-mail-migration';
 import { idempotencyMigration } from '../records/idempotent-write';
+import { segmentsMigration } from '../segments/segment-migration';
 
 /**
  * System tables inside every tenant schema, applied in order to new tenants and to existing ones at
@@ -133,4 +134,6 @@ export const tenantMigrations: Migration[] = [
   idempotencyMigration,
   // Every process's session cache hears of sign-outs, user changes and new metadata versions (auth/).
   sessionNotifyMigration,
+  // Saved segments: stored members, the history of refreshes, entered/left per refresh (segments/).
+  segmentsMigration,
 ];
