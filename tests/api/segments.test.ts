@@ -85,7 +85,9 @@ const refresh = async (name: string) => {
 const filterQuery = (f: unknown) => `filter=${encodeURIComponent(JSON.stringify(f))}`;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({
+    plugins: [{ kind: 'module', specifier: '@forma/plugin-core-crm', origin: 'workspace' }],
+  });
   tenant = await createTestTenant(server, { prefix: 'seg' });
   const objects = await tenant.api.post('/api/meta/apply', {
     objects: { region, account, sale, sale_line: saleLine },
@@ -354,6 +356,33 @@ describe('membership', () => {
     const bad = await tenant.api.post('/api/segments/preview', { object: 'account', filter: { ghost: { eq: 1 } } });
     expect(bad.status).toBe(400);
   });
+});
+
+describe('core-crm segments', () => {
+  it('ships account segments whose refresh matches SQL ($today shifts count from the refresh)', async () => {
+    const crm = await createTestTenant(server, { prefix: 'segcrm', template: 'core-crm', sampleData: false });
+    const seed = async (body: Record<string, unknown>) => {
+      const r = await crm.api.post('/api/records/account', body);
+      expect(r.status, r.text).toBe(201);
+    };
+    await seed({ name: 'Big quiet', type: 'customer', annual_revenue: 2_000_000 });
+    await seed({ name: 'Small quiet', type: 'customer', annual_revenue: 10_000 });
+    await seed({ name: 'Big prospect', type: 'prospect', annual_revenue: 5_000_000 });
+    const names = (await crm.api.get('/api/segments')).body.items.map((x: { name: string }) => x.name);
+    expect(names).toEqual(expect.arrayContaining(['high_value_at_risk', 'new_customers', 'open_receivables']));
+    const crmSql = async (q: string) =>
+      (await server.runtime.db.raw(q.replaceAll('$S', `"t_${crm.id}"`))).rows as Array<Record<string, unknown>>;
+    const expected = await crmSql(
+      `select id from $S.account where deleted_at is null and type = 'customer' and annual_revenue >= 1000000
+        and (last_activity_on < current_date - 90 or last_activity_on is null)`,
+    );
+    const r = await crm.api.post('/api/segments/high_value_at_risk/refresh');
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.count).toBe(expected.length);
+    expect(r.body.count).toBe(1);
+    const fresh = await crm.api.post('/api/segments/new_customers/refresh');
+    expect(fresh.body.count).toBe(2);
+  }, 120_000);
 });
 
 describe('unhappy paths', () => {

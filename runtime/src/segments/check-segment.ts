@@ -4,6 +4,7 @@
  * mode, and the roles exist. Each issue carries its JSON path inside the segment.
  */
 import type { MetadataIssue, SegmentDefinition } from '@forma/metadata';
+import { resolveTokens, timeTokenProblem } from '../automations/resolve-tokens';
 import { scheduleProblem } from '../automations/schedule-period';
 import { isAppError } from '../errors';
 import type { SectionCheck } from '../meta/section-checks';
@@ -15,8 +16,17 @@ export const checkSegmentItem: SectionCheck<SegmentDefinition> = (_ctx, { item, 
   const add = (path: string, message: string) => issues.push({ path, message });
   const object = model.objects.get(item.object);
   if (!object) return [{ path: '/object', message: `Unknown object "${item.object}"` }];
+  const token = JSON.stringify(item.filter)
+    .match(/"\$(?:now|today)[+-][^"]*"/g)
+    ?.map((t) => timeTokenProblem(JSON.parse(t) as string))
+    .find(Boolean);
+  if (token) add('/filter', token);
   try {
-    parseFilter(model, object, item.filter, { fieldAccess: () => ({}), maxHops: MAX_PATH_HOPS, noSegments: true });
+    parseFilter(model, object, resolveTokens(item.filter, new Date()), {
+      fieldAccess: () => ({}),
+      maxHops: MAX_PATH_HOPS,
+      noSegments: true,
+    });
   } catch (err) {
     if (!isAppError(err)) throw err;
     add('/filter', err.message);

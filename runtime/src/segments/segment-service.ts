@@ -9,6 +9,7 @@
  */
 import type { SegmentDefinition } from '@forma/metadata';
 import type { Knex } from 'knex';
+import { resolveTokens } from '../automations/resolve-tokens';
 import { periodOf } from '../automations/schedule-period';
 import type { Clock } from '../clock';
 import type { Ctx } from '../ctx';
@@ -138,7 +139,8 @@ export class SegmentService {
     const model = await this.deps.meta.model(ctx);
     const object = model.objects.get(input.object);
     if (!object) throw badRequest(`object: unknown object "${input.object}"`);
-    const { qb: next } = await this.membersQuery(ctx, model, input.object, input.filter ?? {});
+    const filter = resolveTokens(input.filter ?? {}, this.deps.clock.now());
+    const { qb: next } = await this.membersQuery(ctx, model, input.object, filter);
     const [row] = await ctx.db.queryBuilder().count({ n: '*' }).from(next.as('m'));
     return { count: Number((row as { n: string | number }).n) };
   }
@@ -263,7 +265,8 @@ export class SegmentService {
         .into(T.segmentRefreshes)
         .returning('id');
       const refreshId = String((inserted as { id: string }).id);
-      const { qb: next } = await this.membersQuery(tx, model, def.object, def.filter);
+      // "$today-P90D" in the filter counts from the refresh's instant, as in automation schedules.
+      const { qb: next } = await this.membersQuery(tx, model, def.object, resolveTokens(def.filter, now));
       const members = `${s}.${T.segmentMembers}`;
       const result = await db.raw(
         `with next as (?),
