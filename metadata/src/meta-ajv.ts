@@ -10,6 +10,7 @@ import objectSchema from '../schemas/object.schema.json';
 import reportSchema from '../schemas/report.schema.json';
 import roleSchema from '../schemas/role.schema.json';
 import scriptSchema from '../schemas/script.schema.json';
+import segmentSchema from '../schemas/segment.schema.json';
 import surveySchema from '../schemas/survey.schema.json';
 import templateSchema from '../schemas/template.schema.json';
 import viewSchema from '../schemas/view.schema.json';
@@ -32,6 +33,7 @@ export const META_SCHEMAS = {
   dashboard: dashboardSchema,
   survey: surveySchema,
   webForm: webFormSchema,
+  segment: segmentSchema,
   document: documentSchema,
   template: templateSchema,
 } as const;

@@ -36,6 +36,7 @@ import { documentRoutes } from './routes/document-routes';
 import { fileRoutes } from './routes/file-routes';
 import { wordTemplateRoutes } from './routes/word-template-routes';
 import { reportRoutes } from './routes/report-routes';
+import { segmentRoutes } from './routes/segment-routes';
 import { mailMergeRoutes } from './routes/mail-merge-routes';
 import { workflowSimulateRoutes } from './routes/workflow-simulate-routes';
 import { workflowNodeTypeRoutes } from './routes/workflow-node-type-routes';
@@ -144,6 +145,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(wordTemplateRoutes);
   await app.register(documentImageRoutes);
   await app.register(reportRoutes);
+  await app.register(segmentRoutes);
   await app.register(mailMergeRoutes);
   await app.register(workflowSimulateRoutes);
   await app.register(workflowNodeTypeRoutes);

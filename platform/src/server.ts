@@ -123,6 +123,8 @@ export async function startServer(opts: StartOptions): Promise<Server> {
       await runtime.workflows.startScheduler([
         // Schedule automation rules: one sweep per minute across all processes (docs/workflows.md).
         { name: 'forma-automation-schedules', cron: '* * * * *', run: () => runtime.automations.sweep() },
+        // Segments with a refresh schedule, once per period across all processes (docs/analytics.md).
+        { name: 'forma-segment-refreshes', cron: '* * * * *', run: () => runtime.segments.sweep() },
         ...(smtp && transport
           ? [
               {

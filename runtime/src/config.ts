@@ -4,6 +4,7 @@ import { type DbLoadConfig, defaultDbLoadConfig } from './db/db-load';
 import { defaultScriptsConfig, type ScriptsConfig } from './scripts/scripts-config';
 import { defaultWebhooksConfig, type WebhooksConfig } from './webhooks/webhook-config';
 import { defaultInboundMailConfig, type InboundMailConfig } from './inbound-mail/inbound-mail-service';
+import { defaultSegmentsConfig, type SegmentsConfig } from './segments/segments-config';
 
 /** Runtime settings; the platform fills them from the environment, tests override what they need. */
 export interface RuntimeConfig {
@@ -60,6 +61,8 @@ export interface RuntimeConfig {
   webForms: WebFormsConfig;
   /** Customer portal sign-in (docs/portal.md): link and session lifetimes, sign-in requests per window. */
   portal: PortalConfig;
+  /** Saved segments: how long a refresh may run, how many refreshes keep their entered/left rows (docs/analytics.md). */
+  segments: SegmentsConfig;
   /**
    * Template sample data (docs/templates/README.md): `full` loads every row, `story` only the few
    * named records (rows without `_volume`), which tests that count records and want a quick tenant use.
@@ -129,6 +132,7 @@ export const defaultRuntimeConfig: RuntimeConfig = {
     maxBodyBytes: 32 * 1024,
   },
   portal: { linkTtlMinutes: 15, sessionTtlHours: 8, maxRequestsPerEmail: 5, maxRequestsPerIp: 30, windowMinutes: 15 },
+  segments: defaultSegmentsConfig,
   sampleData: { volume: 'full' },
 };
 

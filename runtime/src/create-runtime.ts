@@ -56,6 +56,8 @@ import { InboundMailService } from './inbound-mail/inbound-mail-service';
 import { SurveyService } from './surveys/survey-service';
 import { SURVEY_LINK_SECRET } from './surveys/survey-links';
 import { checkSurveyItem } from './surveys/check-survey';
+import { SegmentService } from './segments/segment-service';
+import { checkSegmentItem } from './segments/check-segment';
 
 export interface RuntimeOptions {
   db: Knex;
@@ -210,6 +212,19 @@ export function createRuntime(opts: RuntimeOptions) {
     startWorkflow: (ctx, object, id, on) => workflows.startOnSave(ctx, object, id, on),
   });
   records.onSaved(automations.onSaved, automations.wantsSaved);
+  // Saved segments: stored membership refreshed on demand or on schedule; entered/left run rules.
+  const segments = new SegmentService({
+    db,
+    meta,
+    permissions,
+    records,
+    clock,
+    logger,
+    config: config.segments,
+    onChanges: automations.onSegmentChanges,
+    heavy: (fn) => dbLoad.within('heavy', fn),
+  });
+  meta.registerSectionCheck('segments', checkSegmentItem, 'segments');
 
   // Templates (sample data through the records engine) and tenants (a template applied at creation).
   const templates = new TemplateRegistry(
@@ -277,6 +292,8 @@ export function createRuntime(opts: RuntimeOptions) {
     surveys,
     /** Public web forms: rendering, proof of work, submissions (runtime/src/web-forms, docs/public-forms.md). */
     webForms,
+    /** Saved segments: stored membership, refreshes and their history (runtime/src/segments, docs/analytics.md). */
+    segments,
     /** Platform and tenant system migrations; safe to run from several processes at once. */
     async migrate(): Promise<void> {
       await runMigrations(db, PLATFORM_SCHEMA, platformMigrations);

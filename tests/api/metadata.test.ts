@@ -716,6 +716,7 @@ describe('export, types and index repair', () => {
       'reports',
       'roles',
       'scripts',
+      'segments',
       'surveys',
       'views',
       'webForms',

@@ -78,6 +78,7 @@ const META_SECTIONS = [
   'automations',
   'surveys',
   'webForms',
+  'segments',
 ];
 
 const ROUTES: Record<string, Route> = {
@@ -479,6 +480,25 @@ const ROUTES: Record<string, Route> = {
     expect: { admin: 200, scoped: 200, none: 404, foreign: 404 },
     call: () => ({ params: { name: 'by_name' } }),
   },
+  // Saved segments (tests/api/segments.test.ts): definitions through /api/meta/segments.
+  'GET /api/segments': { expect: everyone(200) },
+  'POST /api/segments/preview': { expect: adminOnly(200), call: () => ({ body: { object: 'deal', filter: {} } }) },
+  'GET /api/segments/{name}': {
+    expect: { admin: 200, scoped: 200, none: 404, foreign: 404 },
+    call: () => ({ params: { name: 'probe_segment' } }),
+  },
+  'GET /api/segments/{name}/members': {
+    expect: { admin: 200, scoped: 200, none: 404, foreign: 404 },
+    call: () => ({ params: { name: 'probe_segment' } }),
+  },
+  'POST /api/segments/{name}/refresh': {
+    expect: adminOnly(200, 404),
+    call: () => ({ params: { name: 'probe_segment' } }),
+  },
+  'GET /api/segments/{name}/history': {
+    expect: adminOnly(200, 404),
+    call: () => ({ params: { name: 'probe_segment' } }),
+  },
   'GET /api/dashboards/home': { expect: everyone(200) },
   'GET /api/dashboards': { expect: everyone(200) },
   // Opened by name: tenant A's admin only (its roles are admin); to anyone else it does not exist.
@@ -624,6 +644,11 @@ beforeAll(async () => {
       { id: 'e2', source: 'check', target: 'ok', data: { outcome: 'approved' } },
       { id: 'e3', source: 'check', target: 'ko', data: { outcome: 'rejected' } },
     ],
+  });
+  await put('/api/meta/segments/probe_segment', {
+    label: 'Probe segment',
+    object: 'deal',
+    filter: { amount: { gte: 0 } },
   });
   await put('/api/meta/reports/by_name', {
     label: 'By name',

@@ -12,6 +12,10 @@ export type Description = string;
 export type Name = string;
 export type FilterValue = string | number | boolean | null;
 /**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name1 = string;
+/**
  * Server-assigned id of an object or field that survives renames. Clients keep it to rename.
  */
 export type StableId = string;
@@ -23,15 +27,15 @@ export type FieldAccess = 'none' | 'read' | 'edit';
 /**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
-export type Name1 = string;
-/**
- * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
- */
 export type Name2 = string;
 /**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
 export type Name3 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name4 = string;
 export type Approver =
   | {
       user: string;
@@ -48,10 +52,6 @@ export type Approver =
 /**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
-export type Name4 = string;
-/**
- * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
- */
 export type Name5 = string;
 /**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
@@ -61,6 +61,14 @@ export type Name6 = string;
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
 export type Name7 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name8 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name9 = string;
 export type AutomationAction = {
   /**
    * A registered action kind: set, create, notify, email, script, document, send_survey, or one a plugin adds (checked against the action registry, and a plugin kind's own schema, by the automation section check)
@@ -98,14 +106,6 @@ export type ReportFieldPath5 = string;
 /**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
-export type Name8 = string;
-/**
- * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
- */
-export type Name9 = string;
-/**
- * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
- */
 export type Name10 = string;
 /**
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
@@ -123,6 +123,14 @@ export type Name13 = string;
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
 export type Name14 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name15 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name16 = string;
 export type WebFormValue = string | number | boolean;
 
 /**
@@ -188,6 +196,9 @@ export interface MetadataDocument {
   };
   webForms?: {
     [k: string]: WebFormDefinition | undefined;
+  };
+  segments?: {
+    [k: string]: SegmentDefinition | undefined;
   };
 }
 /**
@@ -404,6 +415,7 @@ export interface FilterCondition {
   contains?: string | string[];
   startsWith?: string;
   isNull?: boolean;
+  inSegment?: Name1;
 }
 /**
  * Translated labels per locale, e.g. {"zh-CN": {"title": "金额"}}.
@@ -483,14 +495,14 @@ export interface PortalSettings {
    * @maxItems 20
    */
   lists: Name[];
-  cases?: Name1;
+  cases?: Name2;
   /**
    * The fields a customer fills in to open a case, in this order; anything else in the body is refused (account and contact always come from the session).
    *
    * @maxItems 50
    */
   caseForm?: Name[];
-  comments?: Name2;
+  comments?: Name3;
 }
 /**
  * An approval workflow as a React Flow graph: nodes {id, type, position, data} and edges {id, source, target, data}. Graph well-formedness is checked by the workflow engine's section check.
@@ -505,7 +517,7 @@ export interface WorkflowDefinition {
     condition?: string;
   };
   afterApproval?: WorkflowAfterApproval;
-  fallbackRole?: Name3;
+  fallbackRole?: Name4;
   /**
    * @minItems 1
    * @maxItems 200
@@ -561,7 +573,7 @@ export interface WorkflowNodeData {
     [k: string]: unknown | undefined;
   };
   script?: Name;
-  document?: Name4;
+  document?: Name5;
   /**
    * Approval nodes: fields of the record that this step's approvers see in their inbox even where their roles may not read them (approvers always see the record's label and the fields their roles may read)
    *
@@ -650,8 +662,8 @@ export interface ViewDefinition {
    * How the list is shown: a table (default), a kanban board with a column per option of `groupBy`, or a calendar of `dateField`.
    */
   type?: 'table' | 'kanban' | 'calendar';
-  groupBy?: Name5;
-  dateField?: Name6;
+  groupBy?: Name6;
+  dateField?: Name7;
   /**
    * Calendar: the span shown first.
    */
@@ -663,11 +675,11 @@ export interface ViewDefinition {
    * @maxItems 3
    */
   cardFields?: string[];
-  statusField?: Name7;
+  statusField?: Name8;
   'x-i18n'?: I18N;
 }
 /**
- * An automation rule: when a record of `object` is created, updated, reaches an approval outcome, or on a schedule, and `when` (a filter) and `condition` (an expression) hold, run `actions` in order. Names of objects, fields, scripts and templates are checked by the automation engine's section check.
+ * An automation rule: when a record of `object` is created, updated, reaches an approval outcome, enters or leaves a saved segment, or on a schedule, and `when` (a filter) and `condition` (an expression) hold, run `actions` in order. Names of objects, fields, scripts and templates are checked by the automation engine's section check.
  */
 export interface AutomationRule {
   label: Label;
@@ -692,9 +704,10 @@ export interface AutomationRule {
 }
 export interface AutomationTrigger {
   /**
-   * approval: when an approval of the record ends (its approval_status becomes approved or rejected)
+   * approval: when an approval of the record ends (its approval_status becomes approved or rejected); segment_entered / segment_left: when a refresh of `segment` finds the record newly a member / no longer one
    */
-  on: 'create' | 'update' | 'schedule' | 'approval';
+  on: 'create' | 'update' | 'schedule' | 'approval' | 'segment_entered' | 'segment_left';
+  segment?: Name9;
   /**
    * update: run only when one of these fields changed
    *
@@ -767,7 +780,7 @@ export interface ReportDefinition {
    */
   derive?: ReportDerived[];
   chart: 'bar' | 'line' | 'pie' | 'funnel' | 'table';
-  chartValue?: Name8;
+  chartValue?: Name10;
   /**
    * Output columns, "-" for descending (default: group keys; select fields in their enum order).
    *
@@ -912,7 +925,7 @@ export interface DashboardWidget {
 export interface SurveyDefinition {
   label: Label;
   description?: Description;
-  object: Name9;
+  object: Name11;
   /**
    * Shown above the questions
    */
@@ -940,10 +953,10 @@ export interface SurveyDefinition {
   };
 }
 export interface SurveyResponseMapping {
-  object: Name10;
-  about: Name11;
-  contact?: Name12;
-  survey?: Name13;
+  object: Name12;
+  about: Name13;
+  contact?: Name14;
+  survey?: Name15;
   /**
    * Response fields filled from the record the survey is about when the answer arrives: {response field: field of that record, or "owner"} (the case's agent and type, for reports)
    */
@@ -962,7 +975,7 @@ export interface SurveyQuestion {
    * An answer must give this question (default false)
    */
   required?: boolean;
-  field: Name14;
+  field: Name16;
   /**
    * choice: the options, their values those of the field's enum
    *
@@ -1065,4 +1078,45 @@ export interface WebFormI18NEntry {
   description?: Description;
   thankYou?: string;
   submitLabel?: Label;
+}
+/**
+ * A saved, named filter over one object's records (docs/analytics.md, Segments). Its members are computed in SQL over every live record (the filter may read roll-up fields and fields of related records through up to three lookups) and stored; a reader sees only the members inside their own row scope. Membership is refreshed on demand (POST /api/segments/:name/refresh) and, with `refresh.every`, on a schedule; each refresh records its count and emits "entered segment" / "left segment" to automation rules. Lists, reports, mail merge and automation `when` filters select members with the filter operator {"id": {"inSegment": "<name>"}} (or a lookup: {"account": {"inSegment": "<name>"}}).
+ */
+export interface SegmentDefinition {
+  label: Label;
+  description?: Description;
+  object: Name;
+  filter: Filter2;
+  refresh?: SegmentRefresh;
+  /**
+   * Roles that may see and use the segment (absent: everyone who may read the object; admins always). Others get 404 for it and cannot filter by it.
+   *
+   * @maxItems 100
+   */
+  roles?: Name[];
+  'x-i18n'?: I18N;
+}
+/**
+ * The filter language of the records API: {field: {operator: value}}, {and: [...]}, {or: [...]}; a lookup's fields with dots ("account.name"; records lists follow two lookups, reports and aggregates three).
+ */
+export interface Filter2 {
+  /**
+   * @maxItems 50
+   */
+  and?: Filter[];
+  /**
+   * @maxItems 50
+   */
+  or?: Filter[];
+  [k: string]: FilterCondition | Filter[] | undefined;
+}
+/**
+ * When membership is recomputed. Absent or {"mode": "manual"}: only on demand. {"mode": "schedule", "every": …}: also by the scheduler.
+ */
+export interface SegmentRefresh {
+  mode: 'manual' | 'schedule';
+  /**
+   * schedule: a five-field cron expression (UTC) or an ISO-8601 duration of weeks, days, hours, minutes ("P1D", "PT6H"), as automation schedules.
+   */
+  every?: string;
 }

@@ -28,6 +28,7 @@ const HEAVY: Array<{ method?: string; url: RegExp }> = [
   { url: /\/aggregate$/ },
   { url: /^\/api\/reports\/:name\/run$/ },
   { url: /^\/api\/dashboards\// },
+  { url: /^\/api\/segments\/(:name\/refresh|preview)$/ },
   { url: /\/merge$/ },
   { url: /\/print\/:template$/ },
   { url: /\/docx\/:template$/ },

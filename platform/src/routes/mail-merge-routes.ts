@@ -12,6 +12,10 @@ const mergeBody = {
     template: { ...templateName, description: 'An HTML print template: PDF output' },
     wordTemplate: { ...templateName, description: 'A Word template: a ZIP of .docx files' },
     filter: { type: 'object', additionalProperties: true, description: 'The records filter language' },
+    segment: {
+      ...templateName,
+      description: 'A saved segment: merge to its members the caller may read (with filter: those matching it too)',
+    },
     sort: { type: 'string', maxLength: 500, description: 'As in lists: "-amount,name"' },
     format: {
       type: 'string',

@@ -114,6 +114,7 @@ const SINGULAR: Record<(typeof META_SECTIONS)[number], string> = {
   automations: 'automation rule',
   surveys: 'survey',
   webForms: 'public web form',
+  segments: 'segment (a saved filter with stored membership)',
 };
 
 /**

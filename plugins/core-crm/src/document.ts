@@ -13,6 +13,7 @@ import { scripts } from './scripts';
 import { surveyAutomations, surveyReports, surveyResponse, surveys, surveyViews } from './surveys';
 import { views } from './views';
 import { webForms } from './web-forms';
+import { segments } from './segments';
 import { workflows } from './workflows';
 
 /** The core CRM's metadata document: what the `core-crm` template applies to a tenant. */
@@ -51,5 +52,6 @@ export function coreCrmDocument(): Omit<MetadataDocument, 'version'> {
     dashboards,
     surveys,
     webForms,
+    segments,
   }) as unknown as Omit<MetadataDocument, 'version'>;
 }

@@ -22,6 +22,7 @@ import { resolveTokens } from './resolve-tokens';
 import { type RunKey, type RunQuery, type RunView, runStore } from './run-store';
 import { type SweepReport, sweepSchedules } from './sweep-schedules';
 import { startSaveWorkflows, type SaveWorkflowStarter } from './start-save-workflows';
+import { runSegmentRules } from './segment-trigger';
 
 export interface AutomationDeps extends ActionServices {
   /** Writes of the actions, and the records a schedule rule visits. */
@@ -246,6 +247,14 @@ export class AutomationEngine {
     if (!rules.length) return { succeeded: 0, failed: 0, skipped: 0 };
     return sweepSchedules(this, this.deps, ctx, model, rules, now);
   }
+
+  /**
+   * The rules "entered segment" / "left segment" of one refresh of `segment` (the segment service
+   * calls it after the refresh committed; see segment-trigger.ts).
+   */
+  onSegmentChanges = async (ctx: Ctx, model: Model, segment: string, refreshId: string): Promise<void> => {
+    await runSegmentRules(this, this.deps, ctx, model, rulesOf(model), segment, refreshId);
+  };
 
   /** `GET /api/automations/runs`: tenant admins only; each run with its record's label (null once deleted). */
   async runs(ctx: Ctx, query: RunQuery = {}): Promise<Array<RunView & { recordLabel: string | null }>> {

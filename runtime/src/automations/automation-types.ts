@@ -12,7 +12,9 @@ export interface AutomationRule {
 }
 
 export interface AutomationTrigger {
-  on: 'create' | 'update' | 'schedule' | 'approval';
+  on: 'create' | 'update' | 'schedule' | 'approval' | 'segment_entered' | 'segment_left';
+  /** segment_entered / segment_left: the saved segment whose refreshes are followed. */
+  segment?: string;
   fields?: string[];
   /** update with one field in `fields`: only when it changed to this value. */
   changedTo?: string | number | boolean;

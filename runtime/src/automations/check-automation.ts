@@ -10,6 +10,7 @@ import type { AutomationAction, AutomationRule } from './automation-types';
 import { dateOffsetProblem } from './date-offset';
 import { resolveTokens, timeTokenProblem } from './resolve-tokens';
 import { scheduleProblem } from './schedule-period';
+import { segmentTriggerIssues } from './segment-trigger';
 
 type Compile = (expression: string) => CompileResult;
 
@@ -81,6 +82,7 @@ export async function checkAutomation(
       if (!object.fields.has(f)) add(`/trigger/fields/${i}`, `unknown field "${f}" of ${object.name}`);
     });
   }
+  issues.push(...segmentTriggerIssues(input.model, object, trigger));
   if (rule.when) {
     try {
       parseFilter(input.model, object, resolveTokens(rule.when, new Date()), { fieldAccess: () => ({}) });

@@ -35,6 +35,11 @@ export interface MailMergeInput {
   /** A Word template (.docx output, a ZIP for the documents). */
   wordTemplate?: string;
   filter?: unknown;
+  /**
+   * The audience is a saved segment's members (those the caller may read), narrowed by `filter`
+   * when both are given: `{"id": {"inSegment": segment}}` in the filter language.
+   */
+  segment?: string;
   sort?: string;
   /** `pdf` (default for HTML templates) or `zip` (the only one for Word templates). */
   format?: 'pdf' | 'zip';
@@ -296,11 +301,12 @@ export class MailMerge {
    * one merge asks for more than a whole hour's budget (narrow the filter).
    */
   private async reserve(ctx: Ctx, objectName: string, input: MailMergeInput) {
+    const filter = audienceFilter(input);
     const { total = 0 } = await this.deps.records.list(ctx, objectName, {
       fields: 'id',
       limit: 1,
       count: true,
-      ...(input.filter !== undefined ? { filter: input.filter } : {}),
+      ...(filter !== undefined ? { filter } : {}),
     });
     const limit = this.deps.emailsPerHour;
     if (total > limit)
@@ -373,11 +379,12 @@ export class MailMerge {
     const render = word ? undefined : pdfPart(template.html!, template.header, template.footer);
     const records = this.deps.records;
     const size = Math.min(this.pageSize, max ?? this.pageSize);
+    const filter = audienceFilter(input);
     const list = (cursor?: string) =>
       records.list(ctx, objectName, {
         fields: 'id',
         limit: size,
-        ...(input.filter !== undefined ? { filter: input.filter } : {}),
+        ...(filter !== undefined ? { filter } : {}),
         ...(input.sort ? { sort: input.sort } : {}),
         ...(cursor ? { cursor } : {}),
       });
@@ -462,4 +469,11 @@ function entryName(n: number, label: string, id: string, used: Set<string>, ext:
   if (used.has(name)) name = `${String(n).padStart(4, '0')}-${id}.${ext}`;
   used.add(name);
   return name;
+}
+
+/** The merge's records: the filter, and a segment's membership when one is named (the records engine checks both). */
+function audienceFilter(input: MailMergeInput): unknown {
+  if (input.segment === undefined) return input.filter;
+  const members = { id: { inSegment: input.segment } };
+  return input.filter === undefined || input.filter === null ? members : { and: [members, input.filter] };
 }

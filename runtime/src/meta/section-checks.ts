@@ -14,6 +14,7 @@ export const META_SECTIONS = [
   'automations',
   'surveys',
   'webForms',
+  'segments',
 ] as const;
 export type MetaSection = (typeof META_SECTIONS)[number];
 

@@ -93,6 +93,12 @@ export const SYSTEM_TABLE = {
   portalSessions: '_portal_sessions',
   /** Customer portal sign-in requests, counted per address and per e-mail for the rate limits. */
   portalLoginRequests: '_portal_login_requests',
+  /** Saved segments: the stored members of each segment (segment, record_id, entered_at). */
+  segmentMembers: '_segment_members',
+  /** Saved segments: one row per refresh (count, entered, left, when, how long). */
+  segmentRefreshes: '_segment_refreshes',
+  /** Saved segments: who entered or left in each refresh, read by automation rules in pages. */
+  segmentChanges: '_segment_changes',
 } as const;
 
 /**

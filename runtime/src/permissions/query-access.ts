@@ -20,6 +20,8 @@ export interface QueryAccess {
   userEmails?: boolean;
   /** The reader (a filter's `inMyTeam` is their team). */
   user?: string;
+  /** The reader's roles: the segments a filter's `inSegment` may name (absent: every segment). */
+  reader?: { roles: readonly string[]; admin: boolean };
 }
 
 /** How many lookups a filter path may follow (`account.owner.name` is two). */
@@ -71,5 +73,12 @@ export async function queryAccessFor(
   for (const t of reachableObjects(model, object, opts.depth)) related.set(t, await engine.objectAccess(ctx, t));
   // System contexts (jobs, roll-ups) act for no one: they have no team.
   const user = ctx.user?.id;
-  return { schema: ctx.schema, access, related, userEmails: ctx.isAdmin, ...(user ? { user } : {}) };
+  return {
+    schema: ctx.schema,
+    access,
+    related,
+    userEmails: ctx.isAdmin,
+    ...(user ? { user } : {}),
+    reader: { roles: ctx.user?.roles ?? [], admin: ctx.isAdmin },
+  };
 }

@@ -28,7 +28,7 @@ export function compileFilter(
   filter: unknown,
   access: QueryAccess,
   op: 'read' | 'update' | 'delete' = 'read',
-  opts: { deleted?: boolean | 'any'; maxHops?: number } = {},
+  opts: { deleted?: boolean | 'any'; maxHops?: number; noSegments?: boolean } = {},
 ): WhereFn {
   const fieldAccess = (name: string) =>
     name === object.name ? access.access.fields : (access.related.get(name)?.fields ?? NO_FIELDS);
@@ -37,6 +37,8 @@ export function compileFilter(
     ...(access.userEmails === false ? { userEmails: false } : {}),
     ...(opts.maxHops ? { maxHops: opts.maxHops } : {}),
     ...(access.user ? { me: access.user } : {}),
+    ...(access.reader ? { reader: access.reader } : {}),
+    ...(opts.noSegments ? { noSegments: true } : {}),
   });
   const scope = scopeNode(model, object, access.access, op);
   const compiler = new Compiler(model, access);
@@ -137,14 +139,25 @@ class Compiler {
       return;
     }
     if (!c.hops.length) {
-      comparison(qb, `${alias}.${c.field.column}`, c);
+      this.leaf(qb, `${alias}.${c.field.column}`, c);
       return;
     }
     // `account.name` → account in (select id from account where name … and <reader's scope on account>)
     this.through(qb, `${alias}.${c.hops[0]!.lookup.column}`, c, 0);
   }
 
-  private through(qb: Knex.QueryBuilder, column: string, c: Extract<Condition, { kind: 'cmp' }>, hop: number): void {
+  /** The last step of a condition: a comparison, or membership of a stored segment. */
+  private leaf(qb: Knex.QueryBuilder, column: string, c: PathCondition): void {
+    if (c.kind === 'cmp') comparison(qb, column, c);
+    else
+      qb.whereRaw('?? in (select "record_id" from ?? where "segment" = ?)', [
+        column,
+        qualified(this.access.schema, SYSTEM_TABLE.segmentMembers),
+        c.segment,
+      ]);
+  }
+
+  private through(qb: Knex.QueryBuilder, column: string, c: PathCondition, hop: number): void {
     const { target } = c.hops[hop]!;
     this.hopCount += 1;
     const sub = `_h${this.hopPrefix}${this.hopCount}`;
@@ -167,10 +180,12 @@ class Compiler {
         }
       }
       if (hop + 1 < c.hops.length) self.through(this, `${sub}.${c.hops[hop + 1]!.lookup.column}`, c, hop + 1);
-      else comparison(this, `${sub}.${c.field.column}`, c);
+      else self.leaf(this, `${sub}.${c.field.column}`, c);
     });
   }
 }
+
+type PathCondition = Extract<Condition, { kind: 'cmp' | 'inSegment' }>;
 
 /** Operators that are one SQL operator between the column and a bound value (never user text). */
 const SCALAR_OPS = {

@@ -28,6 +28,8 @@ export interface PathHop {
 export type Condition =
   | { kind: 'cmp'; hops: PathHop[]; field: FieldModel; op: FilterOperator; value: unknown }
   | { kind: 'teamOf'; field: FieldModel; user: string }
+  /** `{"id": {"inSegment": "x"}}` / `{"account": {"inSegment": "x"}}`: the id is a stored member of segment x. */
+  | { kind: 'inSegment'; hops: PathHop[]; field: FieldModel; segment: string }
   | { kind: 'sharedWith'; share: SharedWith };
 
 export type FilterNode = { kind: 'and' | 'or'; items: FilterNode[] } | Condition;
@@ -43,6 +45,13 @@ export interface ParseOptions {
   maxHops?: number;
   /** The reader's user id: `{"owner": {"inMyTeam": true}}` reads as their team. */
   me?: string;
+  /**
+   * The reader's roles, for the segments `inSegment` may name (a segment with `roles` is unknown to
+   * others); absent: the system, which may name every segment. Admins see every segment.
+   */
+  reader?: { roles: readonly string[]; admin: boolean };
+  /** A segment's own filter: `inSegment` is refused (membership never depends on stored membership). */
+  noSegments?: boolean;
 }
 
 export const FILTER_LIMITS = { depth: 8, conditions: 200, listItems: 1000, stringLength: 10_000, pathHops: 2 };
@@ -117,6 +126,10 @@ function parseField(
     }
     if (op === 'inMyTeam') {
       out.push(myTeamCondition(hops, field, raw, opts, path));
+      continue;
+    }
+    if (op === 'inSegment') {
+      out.push(segmentCondition(model, object, hops, field, raw, opts, path));
       continue;
     }
     if (!OPERATORS.has(op)) throw badRequest(`${path}: unknown operator ${safe(op)}`);
@@ -221,6 +234,38 @@ function myTeamCondition(
     throw badRequest(`${path}: inMyTeam is allowed on the record's own user fields (owner) only`);
   if (!opts.me) throw badRequest(`${path}: inMyTeam needs a signed-in user`);
   return { kind: 'teamOf', field, user: opts.me };
+}
+
+/**
+ * `{"id": {"inSegment": "high_value"}}`: the record is a stored member of the segment; on a lookup
+ * (`{"account": {"inSegment": …}}`, through paths too) the record it points to is. The segment must
+ * be over the object the id belongs to and visible to the reader; an unknown or hidden segment is
+ * the same 400, so names do not leak. It narrows and never widens: the row scope still applies.
+ */
+function segmentCondition(
+  model: Model,
+  object: ObjectModel,
+  hops: PathHop[],
+  field: FieldModel,
+  raw: unknown,
+  opts: ParseOptions,
+  path: string,
+): Condition {
+  if (opts.noSegments) throw badRequest(`${path}: a segment's filter cannot use inSegment`);
+  if (typeof raw !== 'string' || !isIdentifier(raw)) throw badRequest(`${path}.inSegment: must be a segment name`);
+  const owner = hops.length ? hops[hops.length - 1]!.target : object;
+  const target = field.name === 'id' && field.system ? owner?.name : field.ref;
+  if (!field.column || !target || target === 'user')
+    throw badRequest(`${path}: inSegment is allowed on id and on lookup fields`);
+  const segments = (model.document as { segments?: Record<string, { object: string; roles?: string[] }> }).segments;
+  const segment = segments && Object.hasOwn(segments, raw) ? segments[raw] : undefined;
+  const visible =
+    segment &&
+    (!opts.reader || opts.reader.admin || !segment.roles || segment.roles.some((r) => opts.reader?.roles.includes(r)));
+  if (!segment || !visible) throw badRequest(`${path}.inSegment: unknown segment ${safe(raw)}`);
+  if (segment.object !== target)
+    throw badRequest(`${path}.inSegment: segment ${safe(raw)} is over ${segment.object}, not ${target}`);
+  return { kind: 'inSegment', hops, field, segment: raw };
 }
 
 function scopeCondition(field: FieldModel, op: ScopeOperator, raw: unknown, path: string): Condition {

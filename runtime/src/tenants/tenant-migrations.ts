@@ -20,6 +20,7 @@ import { integrationsMigration } from '../webhooks/integrations-migration';
 import { inboundMailMigration } from '../inbound-mail/inbound-mail-migration';
 import { idempotencyMigration } from '../records/idempotent-write';
 import { rfmSnapshotsMigration } from '../reports/rfm-store';
+import { segmentsMigration } from '../segments/segment-migration';
 
 /**
  * System tables inside every tenant schema, applied in order to new tenants and to existing ones at
@@ -136,4 +137,6 @@ export const tenantMigrations: Migration[] = [
   sessionNotifyMigration,
   // RFM segments per customer and refresh day, for segment movement (reports/rfm-store.ts).
   rfmSnapshotsMigration,
+  // Saved segments: stored members, the history of refreshes, entered/left per refresh (segments/).
+  segmentsMigration,
 ];

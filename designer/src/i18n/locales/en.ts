@@ -1382,6 +1382,8 @@ export const en = {
     on_update: 'A record is changed',
     on_schedule: 'On a schedule',
     on_approval: 'An approval ends',
+    on_segment_entered: 'A record enters a segment',
+    on_segment_left: 'A record leaves a segment',
     watchField: 'Only when this field changes',
     anyField: 'Any field',
     changedTo: 'Changed to',

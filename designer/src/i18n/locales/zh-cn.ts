@@ -1372,6 +1372,8 @@ export const zhCN: Translations = {
     on_update: '修改记录时',
     on_schedule: '按计划',
     on_approval: '审批结束时',
+    on_segment_entered: '记录进入客户分群时',
+    on_segment_left: '记录离开客户分群时',
     watchField: '仅当此字段变化时',
     anyField: '任意字段',
     changedTo: '变为',
