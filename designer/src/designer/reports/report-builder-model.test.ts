@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ConditionRow } from '../../conditions/condition-model';
 import type { ObjectSchema } from '../../meta/meta-types';
 import {
   columnName,
@@ -171,17 +172,46 @@ describe('report builder model', () => {
     expect(built.conditionProblems).toEqual([{ at: [0], code: 'needsValue' }]);
   });
 
+  it('reads a filter through lookups into the condition builder and writes it back', () => {
+    const stored: ReportDefinition = {
+      label: 'North',
+      object: 'deal',
+      filter: { and: [{ 'account.region.name': { eq: 'North' } }, { stage: { eq: 'won' } }] },
+      aggregates: [{ fn: 'count', as: 'n' }],
+      chart: 'table',
+    };
+    const draft = draftOf(stored, deal, objects);
+    expect(draft.keptFilter).toBeNull();
+    expect(draft.conditions.items[0]).toEqual({
+      kind: 'row',
+      field: 'account.region.name',
+      op: 'eq',
+      value: 'North',
+    });
+    expect(toDefinition(draft, deal, stored, objects).def.filter).toEqual(stored.filter);
+    // Edited: the path row takes a new value; a blank one is a problem at its row.
+    draft.conditions = {
+      ...draft.conditions,
+      items: [{ ...(draft.conditions.items[0] as ConditionRow), value: 'South' }],
+    };
+    expect(toDefinition(draft, deal, stored, objects).def.filter).toEqual({
+      'account.region.name': { eq: 'South' },
+    });
+    draft.conditions = { ...draft.conditions, items: [{ ...(draft.conditions.items[0] as ConditionRow), value: ' ' }] };
+    expect(toDefinition(draft, deal, stored, objects).conditionProblems).toEqual([{ at: [0], code: 'needsValue' }]);
+  });
+
   it('keeps a filter the condition builder cannot show', () => {
     const stored: ReportDefinition = {
       label: 'North',
       object: 'deal',
-      filter: { 'account.region.name': { eq: 'North' } },
+      filter: { 'account.ghost': { eq: 'North' } },
       aggregates: [{ fn: 'count', as: 'n' }],
       chart: 'table',
     };
-    const draft = draftOf(stored, deal);
+    const draft = draftOf(stored, deal, objects);
     expect(draft.keptFilter).toEqual(stored.filter);
-    expect(toDefinition(draft, deal, stored).def.filter).toEqual(stored.filter);
+    expect(toDefinition(draft, deal, stored, objects).def.filter).toEqual(stored.filter);
   });
 
   it('walks lookups step by step, at most three', () => {

@@ -1,11 +1,13 @@
 import type { ReportDefinition } from '@forma/metadata';
 import {
   type ConditionGroup,
+  type ConditionLookups,
   type ConditionProblem,
   type Filter,
   emptyGroup,
   fromFilter,
   toFilter,
+  USER_LOOKUP_SCHEMA,
 } from '../../conditions/condition-model';
 import { fieldLabel } from '../../i18n/pick-label';
 import type { FieldSchema, ObjectSchema } from '../../meta/meta-types';
@@ -74,7 +76,7 @@ export interface BuilderDraft {
   groups: GroupDraft[];
   measures: MeasureDraft[];
   conditions: ConditionGroup;
-  /** A stored filter the condition builder cannot show (lookup paths): kept as it is. */
+  /** A stored filter the condition builder cannot show (an unknown field, a shape it does not draw): kept as it is. */
   keptFilter: Filter | null;
   /** An output column, "-" first for descending; '' for the report's default order. */
   sort: string;
@@ -117,9 +119,23 @@ const zhOf = (i18n: unknown): string => {
   return typeof v === 'string' ? v : '';
 };
 
-/** A stored report as a draft (`schema`: its object's, to read its filter into the builder). */
-export function draftOf(def: ReportDefinition, schema: ObjectSchema): BuilderDraft {
-  const group = def.filter ? fromFilter(def.filter as Filter, schema) : emptyGroup();
+/** Filters of reports read through up to three lookups, as the runtime follows them. */
+export const reportLookups = (objects: Record<string, ObjectSchema | null | undefined>): ConditionLookups => ({
+  objects,
+  hops: MAX_LOOKUPS,
+});
+
+/**
+ * A stored report as a draft (`schema`: its object's, to read its filter into the builder; `objects`:
+ * every object, for filters through lookups).
+ */
+export function draftOf(
+  def: ReportDefinition,
+  schema: ObjectSchema,
+  objects?: Record<string, ObjectSchema | null | undefined>,
+): BuilderDraft {
+  const lookups = objects ? reportLookups(objects) : undefined;
+  const group = def.filter ? fromFilter(def.filter as Filter, schema, lookups) : emptyGroup();
   const withs = def.compare?.with ?? (def.compare?.period === 'year' ? ['previous'] : ['previous', 'last_year']);
   return {
     label: def.label,
@@ -198,8 +214,16 @@ export interface BuiltReport {
   conditionProblems: ConditionProblem[];
 }
 
-/** The draft as a stored report: `base` (the stored report) supplies what the builder does not edit. */
-export function toDefinition(draft: BuilderDraft, schema: ObjectSchema, base?: ReportDefinition): BuiltReport {
+/**
+ * The draft as a stored report: `base` (the stored report) supplies what the builder does not edit;
+ * `objects` lets filter conditions read through lookups.
+ */
+export function toDefinition(
+  draft: BuilderDraft,
+  schema: ObjectSchema,
+  base?: ReportDefinition,
+  objects?: Record<string, ObjectSchema | null | undefined>,
+): BuiltReport {
   const problems: Record<string, BuilderProblem> = {};
   if (!draft.label.trim()) problems['/label'] = 'labelRequired';
   if (!draft.measures.length) problems['/aggregates'] = 'measureRequired';
@@ -233,7 +257,11 @@ export function toDefinition(draft: BuilderDraft, schema: ObjectSchema, base?: R
       ...(Object.keys(nextI18n).length ? { 'x-i18n': nextI18n } : {}),
     } as StoredMeasure;
   });
-  const { filter: built, problems: conditionProblems } = toFilter(draft.conditions, schema);
+  const { filter: built, problems: conditionProblems } = toFilter(
+    draft.conditions,
+    schema,
+    objects ? reportLookups(objects) : undefined,
+  );
   const filter = draft.keptFilter ?? built;
   let compare: ReportDefinition['compare'];
   if (draft.compare.on) {
@@ -331,10 +359,7 @@ const SYSTEM_FIELDS: Record<string, FieldSchema> = {
   created_at: { type: 'string', format: 'date-time', title: 'Created', 'x-i18n': { [ZH]: { title: '创建时间' } } },
   updated_at: { type: 'string', format: 'date-time', title: 'Updated', 'x-i18n': { [ZH]: { title: '更新时间' } } },
 };
-const USER_FIELDS: Record<string, FieldSchema> = {
-  name: { type: 'string', title: 'Name', 'x-i18n': { [ZH]: { title: '姓名' } } },
-  email: { type: 'string', format: 'email', title: 'E-mail', 'x-i18n': { [ZH]: { title: '邮箱' } } },
-};
+const USER_FIELDS: Record<string, FieldSchema> = USER_LOOKUP_SCHEMA.properties ?? {};
 
 export interface PathOption {
   name: string;

@@ -30,6 +30,7 @@ import {
   pathKind,
   pathSteps,
   reportIssues,
+  reportLookups,
   sortColumns,
   toDefinition,
   withWidget,
@@ -123,7 +124,9 @@ function Builder({
   const reportsApi = useReportsApi();
   const objects = doc.objects as Objects;
   const [draft, setDraft] = useState<BuilderDraft>(() =>
-    stored ? draftOf(stored, (objects[stored.object] ?? {}) as ObjectSchema) : newDraft(initialObject, initialLabel),
+    stored
+      ? draftOf(stored, (objects[stored.object] ?? {}) as ObjectSchema, objects)
+      : newDraft(initialObject, initialLabel),
   );
   const [dirty, setDirty] = useState(isNew);
   const [publishing, setPublishing] = useState(false);
@@ -131,7 +134,7 @@ function Builder({
   const [dashboard, setDashboard] = useState('');
   const guard = useUnsavedChangesGuard(dirty && !publishing);
   const schema = (objects[draft.object] ?? {}) as ObjectSchema;
-  const built = useMemo(() => toDefinition(draft, schema, stored), [draft, schema, stored]);
+  const built = useMemo(() => toDefinition(draft, schema, stored, objects), [draft, schema, stored, objects]);
   const localProblems = Object.keys(built.problems).length > 0 || built.conditionProblems.length > 0;
   const update = (patch: Partial<BuilderDraft>) => {
     setDraft((d) => ({ ...d, ...patch }));
@@ -245,6 +248,7 @@ function Builder({
     return next;
   };
   const title = draft.label.trim() || name;
+  const lookups = useMemo(() => reportLookups(objects), [objects]);
   const appMeta = doc as unknown as AppMeta;
 
   return (
@@ -506,6 +510,7 @@ function Builder({
               <ConditionBuilder
                 label={t('reportBuilder.filters')}
                 schema={schema}
+                lookups={lookups}
                 value={draft.conditions}
                 onChange={(conditions) => update({ conditions })}
                 problems={checked ? built.conditionProblems : []}
