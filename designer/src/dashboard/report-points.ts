@@ -3,7 +3,10 @@ import type { AppMeta } from '../meta/meta-types';
 import type { Point } from './dashboard-charts';
 import type { ReportRun } from './reports-api';
 
-/** Chart points of a report run: the first group column labels, the first measure (or derived) column values. */
+/**
+ * Chart points of a report run: the chosen group column (`chartCategory`, else the first) labels,
+ * the chosen measure or derived column (`chartValue`, else the first measure) values.
+ */
 export function reportPoints(
   run: ReportRun,
   meta: AppMeta | null | undefined,
@@ -12,7 +15,9 @@ export function reportPoints(
   /** A group read through a lookup whose record the viewer may not read (`<key>_hidden`). */
   hiddenLabel = '(hidden)',
 ): { points: Point[]; valueLabel: string } {
-  const group = run.columns.find((c) => c.role === 'group');
+  const group =
+    (run.chartCategory ? run.columns.find((c) => c.key === run.chartCategory && c.role === 'group') : undefined) ??
+    run.columns.find((c) => c.role === 'group');
   const value =
     (run.chartValue ? run.columns.find((c) => c.key === run.chartValue && c.role !== 'group') : undefined) ??
     run.columns.find((c) => c.role === 'measure') ??

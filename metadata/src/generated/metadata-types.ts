@@ -123,6 +123,10 @@ export type Name13 = string;
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
 export type Name14 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name15 = string;
 export type WebFormValue = string | number | boolean;
 
 /**
@@ -764,6 +768,7 @@ export interface ReportDefinition {
   derive?: ReportDerived[];
   chart: 'bar' | 'line' | 'pie' | 'funnel' | 'table';
   chartValue?: Name8;
+  chartCategory?: Name9;
   /**
    * Output columns, "-" for descending (default: group keys; select fields in their enum order).
    *
@@ -904,7 +909,7 @@ export interface DashboardWidget {
 export interface SurveyDefinition {
   label: Label;
   description?: Description;
-  object: Name9;
+  object: Name10;
   /**
    * Shown above the questions
    */
@@ -932,10 +937,10 @@ export interface SurveyDefinition {
   };
 }
 export interface SurveyResponseMapping {
-  object: Name10;
-  about: Name11;
-  contact?: Name12;
-  survey?: Name13;
+  object: Name11;
+  about: Name12;
+  contact?: Name13;
+  survey?: Name14;
   /**
    * Response fields filled from the record the survey is about when the answer arrives: {response field: field of that record, or "owner"} (the case's agent and type, for reports)
    */
@@ -954,7 +959,7 @@ export interface SurveyQuestion {
    * An answer must give this question (default false)
    */
   required?: boolean;
-  field: Name14;
+  field: Name15;
   /**
    * choice: the options, their values those of the field's enum
    *

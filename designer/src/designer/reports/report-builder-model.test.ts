@@ -201,6 +201,34 @@ describe('report builder model', () => {
     expect(toDefinition(draft, deal, stored, objects).conditionProblems).toEqual([{ at: [0], code: 'needsValue' }]);
   });
 
+  it('stores which column the chart draws and which grouping names its points', () => {
+    const draft = newDraft('deal', 'By stage and year');
+    draft.groups = [
+      { field: 'close_on', bucket: 'year' },
+      { field: 'stage', bucket: '' },
+    ];
+    draft.measures = [
+      { fn: 'count', field: '', label: '', zh: '' },
+      { fn: 'sum', field: 'amount', label: '', zh: '' },
+    ];
+    draft.chartValue = 'sum_amount';
+    draft.chartCategory = 'stage';
+    const { def } = toDefinition(draft, deal);
+    expect([def.chartValue, def.chartCategory]).toEqual(['sum_amount', 'stage']);
+    expect(draftOf(def, deal)).toMatchObject({ chartValue: 'sum_amount', chartCategory: 'stage' });
+    // A group is not a value, a measure is not a category; a removed column is dropped.
+    draft.chartValue = 'stage';
+    draft.chartCategory = 'count';
+    expect(toDefinition(draft, deal).def).not.toHaveProperty('chartValue');
+    expect(toDefinition(draft, deal).def).not.toHaveProperty('chartCategory');
+    draft.chartValue = 'sum_amount';
+    draft.chartCategory = 'stage';
+    draft.measures = draft.measures.slice(0, 1);
+    draft.groups = draft.groups.slice(0, 1);
+    expect(toDefinition(draft, deal).def).not.toHaveProperty('chartValue');
+    expect(toDefinition(draft, deal).def).not.toHaveProperty('chartCategory');
+  });
+
   it('keeps a filter the condition builder cannot show', () => {
     const stored: ReportDefinition = {
       label: 'North',

@@ -81,6 +81,10 @@ export interface BuilderDraft {
   /** An output column, "-" first for descending; '' for the report's default order. */
   sort: string;
   chart: Chart;
+  /** The measure or derived column the chart plots; '' for the first measure. */
+  chartValue: string;
+  /** The group key labelling the chart's points; '' for the first group key. */
+  chartCategory: string;
   compare: CompareDraft;
   derived: DerivedDraft[];
   /** Roles that may run the report; empty: everyone who may read the object (admins always). */
@@ -107,6 +111,8 @@ export function newDraft(object: string, label: string): BuilderDraft {
     keptFilter: null,
     sort: '',
     chart: 'bar',
+    chartValue: '',
+    chartCategory: '',
     compare: { ...NO_COMPARE },
     derived: [],
     roles: [],
@@ -157,6 +163,8 @@ export function draftOf(
     keptFilter: group ? null : (def.filter as Filter),
     sort: def.sort?.[0] ?? '',
     chart: def.chart,
+    chartValue: def.chartValue ?? '',
+    chartCategory: def.chartCategory ?? '',
     compare: def.compare
       ? {
           on: true,
@@ -306,7 +314,8 @@ export function toDefinition(
     compare: _compare,
     derive: _derive,
     roles: _roles,
-    chartValue: baseChartValue,
+    chartValue: _chartValue,
+    chartCategory: _chartCategory,
     ...kept
   } = base ?? ({} as Partial<ReportDefinition>);
   const { [ZH]: _zh, ...otherLangs } = (baseI18n ?? {}) as Record<string, Record<string, unknown>>;
@@ -323,8 +332,11 @@ export function toDefinition(
   const known = (s: string) => columns.has(s.replace(/^-/, ''));
   const sortKey = known(draft.sort) ? draft.sort : '';
   const sort = sortKey ? [sortKey, ...(baseSort ?? []).slice(1).filter((s) => s !== sortKey && known(s))] : [];
-  // A chart value naming a column the draft no longer has is dropped, as the sort is.
-  const chartValue = baseChartValue && sameObject && columns.has(baseChartValue) ? baseChartValue : undefined;
+  // A chart value or category naming a column the draft no longer has is dropped, as the sort is.
+  const groupKeys = new Set(groupBy.map((g) => g.as as string));
+  const chartValue =
+    draft.chartValue && columns.has(draft.chartValue) && !groupKeys.has(draft.chartValue) ? draft.chartValue : '';
+  const chartCategory = draft.chartCategory && groupKeys.has(draft.chartCategory) ? draft.chartCategory : '';
   // A changed object empties what belonged to the old one.
   const def = {
     ...(sameObject ? kept : {}),
@@ -339,6 +351,7 @@ export function toDefinition(
     ...(sort.length ? { sort } : {}),
     chart: draft.chart,
     ...(chartValue ? { chartValue } : {}),
+    ...(chartCategory ? { chartCategory } : {}),
     ...(roles.length ? { roles } : {}),
   } as ReportDefinition;
   return { def, problems, conditionProblems };

@@ -6,6 +6,7 @@ import { Link, Navigate, useParams, useSearchParams } from 'react-router';
 import { ConditionBuilder } from '../../conditions/condition-builder';
 import { ReportRunView } from '../../dashboard/report-widget';
 import { useReportsApi } from '../../dashboard/reports-api';
+import { issueText } from '../../i18n/error-text';
 import { itemLabel, objectLabel } from '../../i18n/pick-label';
 import type { AppMeta, ObjectSchema } from '../../meta/meta-types';
 import { useSession } from '../../session/session-context';
@@ -155,8 +156,10 @@ function Builder({
   const serverIssues = useMemo(() => {
     if (!preview.isError) return {};
     const failure = describePublishError(preview.error);
-    return failure.problems.length ? reportIssues(name, failure.problems) : { '/': failure.message };
-  }, [preview.isError, preview.error, name]);
+    // Coded refusals in the admin's language, at their part of the form.
+    const said = failure.problems.map((p) => ({ ...p, message: issueText(t, (k) => i18n.exists(k), p) }));
+    return said.length ? reportIssues(name, said) : { '/': failure.message };
+  }, [preview.isError, preview.error, name, t, i18n]);
   const localText: Record<string, string> = Object.fromEntries(
     Object.entries(built.problems).map(([p, code]) => [p, t(`reportBuilder.problem_${code}`)]),
   );
@@ -218,6 +221,13 @@ function Builder({
     const col = preview.data?.columns.find((c) => c.key === key);
     return col ? itemLabel(col, lang, col.label) : key;
   };
+  // What the chart may plot (measures, derived columns) and label its points by (group keys).
+  const plotted = sortColumns(built.def).filter((c) => c.role !== 'group');
+  const groupKeys = sortColumns(built.def).filter((c) => c.role === 'group');
+  const valueOptions = [
+    { value: '', label: t('reportBuilder.chartValueDefault', { column: columnLabel(plotted[0]?.key ?? '') }) },
+    ...plotted.slice(1).map((c) => ({ value: c.key, label: columnLabel(c.key) })),
+  ];
   const sortOptions = [
     { value: '', label: t('reportBuilder.sortDefault') },
     ...sortColumns(built.def).flatMap((c) => [
@@ -319,8 +329,32 @@ function Builder({
                 options={CHARTS.map((c) => ({ value: c, label: t(`reportLabels.chart_${c}`) }))}
                 onChange={(chart) => update({ chart: chart as BuilderDraft['chart'] })}
               />
+              {draft.chart !== 'table' && (
+                <SelectField
+                  label={t('reportBuilder.chartValue')}
+                  value={valueOptions.some((o) => o.value === draft.chartValue) ? draft.chartValue : ''}
+                  options={valueOptions}
+                  hint={t('reportBuilder.chartValueHint')}
+                  onChange={(chartValue) => update({ chartValue })}
+                />
+              )}
+              {draft.chart !== 'table' && groupKeys.length > 1 && (
+                <SelectField
+                  label={t('reportBuilder.chartCategory')}
+                  value={groupKeys.some((c) => c.key === draft.chartCategory) ? draft.chartCategory : ''}
+                  options={[
+                    {
+                      value: '',
+                      label: t('reportBuilder.chartCategoryDefault', { column: columnLabel(groupKeys[0]?.key ?? '') }),
+                    },
+                    ...groupKeys.slice(1).map((c) => ({ value: c.key, label: columnLabel(c.key) })),
+                  ]}
+                  hint={t('reportBuilder.chartCategoryHint')}
+                  onChange={(chartCategory) => update({ chartCategory })}
+                />
+              )}
             </div>
-            <FieldError message={at('/object') ?? at('/chart')} />
+            <FieldError message={at('/object') ?? at('/chart') ?? at('/chartValue') ?? at('/chartCategory')} />
           </Card>
 
           <Card title={t('reportBuilder.groups')}>
