@@ -60,10 +60,12 @@ describe('reportPoints', () => {
         { key: 'share', label: 'Share', role: 'derived', kind: 'number' },
       ],
       rows: [
-        { close_on_year: '2026', stage: 'new', n: 3, share: 0.75 },
+        { close_on_year: '2026', stage: 'new', n: 3, share: 0.5 },
         { close_on_year: '2026', stage: 'won', n: 1, share: 0.25 },
+        { close_on_year: '2027', stage: 'new', n: 1, share: 0.25 },
       ],
     });
+    // One point per stage: the years' values added up.
     expect(reportPoints(r, meta, 'en', (b) => b)).toEqual({
       points: [
         { label: 'New', value: 0.75 },
@@ -73,7 +75,7 @@ describe('reportPoints', () => {
     });
     // A category that is not a group column (a stale setting) falls back to the first group.
     const stale = reportPoints({ ...r, chartCategory: 'n' }, meta, 'en', (b) => b);
-    expect(stale.points.map((p) => p.label)).toEqual(['2026', '2026']);
+    expect(stale.points.map((p) => p.label)).toEqual(['2026', '2026', '2027']);
   });
 
   it('prefers lookup labels, names aging buckets, shows empty groups as a dash', () => {

@@ -33,7 +33,19 @@ export function reportPoints(
     else if (group && !group.bucket && field?.enum && raw !== null) label = enumLabel(field, String(raw), locale);
     return { label, value: Number(value ? (row[value.key] ?? 0) : 0) || 0 };
   });
-  return { points, valueLabel: value ? itemLabel(value, locale, value.label) : '' };
+  // Charted by a chosen grouping beside others, rows of one category (a stage over several years)
+  // are one point: their values added up.
+  const merged = new Map<string, Point>();
+  if (group && group.key === run.chartCategory && run.columns.filter((c) => c.role === 'group').length > 1)
+    for (const p of points) {
+      const seen = merged.get(p.label);
+      if (seen) seen.value += p.value;
+      else merged.set(p.label, { ...p });
+    }
+  return {
+    points: merged.size ? [...merged.values()] : points,
+    valueLabel: value ? itemLabel(value, locale, value.label) : '',
+  };
 }
 
 /** A named value of a group column (`rfm_segment`): its label in the user's language. */
