@@ -46,7 +46,7 @@ const OPEN = 'open:';
  */
 export function ConditionBuilder({ schema, value, onChange, problems = [], label, lookups }: ConditionBuilderProps) {
   return (
-    <fieldset className="f-cond" aria-label={label}>
+    <fieldset className={lookups ? 'f-cond f-cond--paths' : 'f-cond'} aria-label={label}>
       <GroupView
         schema={schema}
         group={value}
