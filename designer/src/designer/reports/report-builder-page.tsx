@@ -219,7 +219,18 @@ function Builder({
   // Columns by the labels the server gives them (the last preview); a column not run yet by its name.
   const columnLabel = (key: string) => {
     const col = preview.data?.columns.find((c) => c.key === key);
-    return col ? itemLabel(col, lang, col.label) : key;
+    if (col) return itemLabel(col, lang, col.label);
+    // No preview yet (or a refused one): the draft's own labels, never the column's name.
+    const group = built.def.groupBy?.find((g) => g.as === key);
+    if (group) {
+      const segs = group.field.split('.');
+      const labels = pathSteps(objects, draft.object, group.field, lang).map(
+        (s, i) => s.options.find((o) => o.name === segs[i])?.label ?? segs[i] ?? '',
+      );
+      return itemLabel(group, lang, labels.join(' › '));
+    }
+    const item = [...built.def.aggregates, ...(built.def.derive ?? [])].find((a) => a.as === key);
+    return item ? itemLabel(item, lang, key) : key;
   };
   // What the chart may plot (measures, derived columns) and label its points by (group keys).
   const plotted = sortColumns(built.def).filter((c) => c.role !== 'group');
