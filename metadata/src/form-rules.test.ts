@@ -81,8 +81,18 @@ describe('describeCondition and formConditionProblems', () => {
   it('names unknown fields, lookup paths, unknown operators and wrong shapes', () => {
     const fields = new Set(['stage']);
     expect(formConditionProblems({ nope: { eq: 1 } }, fields)).toEqual([
-      { at: '/nope', message: 'Unknown field "nope" in the condition' },
+      {
+        at: '/nope',
+        message: 'Unknown field "nope" in the condition',
+        code: 'condition_unknown_field',
+        params: { field: 'nope' },
+      },
     ]);
+    // Each problem carries a code a client translates (api.schema.json metadataIssueCode).
+    expect(formConditionProblems({ stage: { in: 'x' } }, fields)[0]).toMatchObject({
+      code: 'condition_takes_list',
+      params: { op: 'in' },
+    });
     expect(formConditionProblems({ 'account.name': { eq: 'x' } }, fields)[0]?.message).toMatch(/own fields/);
     expect(formConditionProblems({ stage: { like: 'x' } }, fields)[0]?.message).toBe('Unknown operator "like"');
     expect(formConditionProblems({ stage: { in: 'x' } }, fields)[0]?.message).toBe('"in" takes a list');

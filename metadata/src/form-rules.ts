@@ -11,6 +11,7 @@
  */
 import { FILTER_OPERATORS } from './field-kinds';
 import type { FormRule } from './generated/metadata-types';
+import type { MetadataIssueCode } from './metadata-issue';
 
 export type { FormRule };
 export type FormRuleEffect = FormRule['effect'];
@@ -187,6 +188,9 @@ export interface FilterProblem {
   /** JSON pointer inside the filter. */
   at: string;
   message: string;
+  /** Stable code (api.schema.json `metadataIssueCode`) and its facts, for clients that translate. */
+  code?: MetadataIssueCode;
+  params?: Record<string, string | number>;
 }
 
 /**
@@ -196,31 +200,55 @@ export interface FilterProblem {
  */
 export function formConditionProblems(filter: unknown, fields: ReadonlySet<string>, at = ''): FilterProblem[] {
   const out: FilterProblem[] = [];
-  if (!isObject(filter)) return [{ at, message: 'A condition must be an object' }];
-  if (Object.keys(filter).length === 0) out.push({ at, message: 'The condition is empty' });
+  if (!isObject(filter)) return [{ at, message: 'A condition must be an object', code: 'condition_not_object' }];
+  if (Object.keys(filter).length === 0) out.push({ at, message: 'The condition is empty', code: 'condition_empty' });
   for (const [key, cond] of Object.entries(filter)) {
     const here = `${at}/${key}`;
     if (key === 'and' || key === 'or') {
-      if (!Array.isArray(cond)) out.push({ at: here, message: `"${key}" takes a list of conditions` });
+      if (!Array.isArray(cond))
+        out.push({ at: here, message: `"${key}" takes a list of conditions`, code: 'condition_group_list' });
       else for (const [i, f] of cond.entries()) out.push(...formConditionProblems(f, fields, `${here}/${i}`));
       continue;
     }
     if (key.includes('.')) {
-      out.push({ at: here, message: `"${key}": a form rule tests this record's own fields, not a lookup's` });
+      out.push({
+        at: here,
+        message: `"${key}": a form rule tests this record's own fields, not a lookup's`,
+        code: 'condition_lookup',
+        params: { field: key },
+      });
       continue;
     }
-    if (!fields.has(key)) out.push({ at: here, message: `Unknown field "${key}" in the condition` });
+    if (!fields.has(key))
+      out.push({
+        at: here,
+        message: `Unknown field "${key}" in the condition`,
+        code: 'condition_unknown_field',
+        params: { field: key },
+      });
     if (!isObject(cond)) {
-      out.push({ at: here, message: `"${key}" needs {operator: value}` });
+      out.push({
+        at: here,
+        message: `"${key}" needs {operator: value}`,
+        code: 'condition_needs_operator',
+        params: { field: key },
+      });
       continue;
     }
     for (const [op, arg] of Object.entries(cond)) {
       if (!(FILTER_OPERATORS as readonly string[]).includes(op))
-        out.push({ at: `${here}/${op}`, message: `Unknown operator "${op}"` });
+        out.push({
+          at: `${here}/${op}`,
+          message: `Unknown operator "${op}"`,
+          code: 'condition_unknown_operator',
+          params: { op },
+        });
       else if ((op === 'in' || op === 'nin') !== Array.isArray(arg) && op !== 'contains')
         out.push({
           at: `${here}/${op}`,
           message: `"${op}" takes ${op === 'in' || op === 'nin' ? 'a list' : 'one value'}`,
+          code: op === 'in' || op === 'nin' ? 'condition_takes_list' : 'condition_takes_one',
+          params: { op },
         });
     }
   }

@@ -26,7 +26,7 @@ import type {
 } from './generated/metadata-types';
 import { RESERVED_FIELD_NAMES, RESERVED_OBJECT_NAMES, RESERVED_ROLE_NAMES, USER_REF } from './identifiers';
 import { type MetaSchemaName, metaAjv, metaSchemaId } from './meta-ajv';
-import { issuesFromAjv, type MetadataIssue, pointer } from './metadata-issue';
+import { issuesFromAjv, type MetadataIssue, type MetadataIssueCode, pointer } from './metadata-issue';
 import { systemFieldDefinitions, USER_LOOKUP_FIELDS } from './system-fields';
 
 /** Structural validation of one unit against its schema file. */
@@ -90,8 +90,10 @@ class DocumentChecker {
     return this.issues;
   }
 
-  private add(path: string, message: string): void {
-    if (!this.issues.some((i) => i.path === path)) this.issues.push({ path, message });
+  /** One issue per path; `code`/`params` let a client say it in its user's language (api.schema.json `metadataIssueCode`). */
+  private add(path: string, message: string, code?: MetadataIssueCode, params?: MetadataIssue['params']): void {
+    if (!this.issues.some((i) => i.path === path))
+      this.issues.push({ path, message, ...(code ? { code } : {}), ...(params ? { params } : {}) });
   }
 
   private fieldsOf(object: string): Map<string, FieldDescription> {
@@ -172,21 +174,32 @@ class DocumentChecker {
       const at = `${base}/x-form-rules/${i}`;
       rule.fields.forEach((name, j) => {
         const d = described.get(name);
-        if (!def.properties[name]) this.add(`${at}/fields/${j}`, `"${name}" is not a field of this object`);
+        if (!def.properties[name])
+          this.add(`${at}/fields/${j}`, `"${name}" is not a field of this object`, 'unknown_field', { field: name });
         else if (!d?.column) this.add(`${at}/fields/${j}`, `"${name}" holds line items: a rule cannot target it`);
         else if (d.readOnly && rule.effect !== 'show' && rule.effect !== 'hide')
-          this.add(`${at}/fields/${j}`, `"${name}" is computed: it can only be shown or hidden`);
+          this.add(
+            `${at}/fields/${j}`,
+            `"${name}" is computed: it can only be shown or hidden`,
+            'form_computed_field',
+            {
+              field: name,
+            },
+          );
         // A hidden field's value is cleared on save, which an always-required field cannot be.
         else if ((rule.effect === 'show' || rule.effect === 'hide') && def.required?.includes(name))
-          this.add(`${at}/fields/${j}`, `"${name}" is always required: it cannot be hidden`);
+          this.add(`${at}/fields/${j}`, `"${name}" is always required: it cannot be hidden`, 'form_required_hidden', {
+            field: name,
+          });
       });
-      for (const p of formConditionProblems(rule.when, testable)) this.add(`${at}/when${p.at}`, p.message);
+      for (const p of formConditionProblems(rule.when, testable))
+        this.add(`${at}/when${p.at}`, p.message, p.code, p.params);
       for (const [field, cond] of conditionsOf(rule.when)) {
         const ops = described.get(field)?.operators;
         if (!ops) continue;
         for (const op of Object.keys(cond))
           if ((FILTER_OPERATORS as readonly string[]).includes(op) && !ops.includes(op as FilterOperator))
-            this.add(`${at}/when`, `"${op}" does not apply to "${field}"`);
+            this.add(`${at}/when`, `"${op}" does not apply to "${field}"`, 'condition_bad_operator', { op, field });
       }
     });
   }
@@ -236,7 +249,7 @@ class DocumentChecker {
     }
     if (field['x-formula'] !== undefined) {
       const parsed = parseFormula(field['x-formula']);
-      if (!parsed.ok) this.add(`${path}/x-formula`, parsed.error);
+      if (!parsed.ok) this.add(`${path}/x-formula`, parsed.error, 'formula_syntax', { error: parsed.error });
     }
     return desc;
   }
@@ -307,7 +320,7 @@ class DocumentChecker {
       const path = `${base}${pointer('properties', fname)}`;
       const ref = field['x-ref'];
       if (ref !== undefined && ref !== USER_REF && !this.objects[ref])
-        this.add(`${path}/x-ref`, `Unknown object "${ref}"`);
+        this.add(`${path}/x-ref`, `Unknown object "${ref}"`, 'unknown_object', { object: ref });
       if (field['x-lookup-filter']) this.checkLookupFilter(fname, field, fields, path);
       if (field['x-default-from']) this.checkDefaultFrom(name, fname, field, path);
       if (field['x-children']) this.checkChildren(name, fname, field, path);
@@ -316,9 +329,14 @@ class DocumentChecker {
         const parsed = parseFormula(field['x-formula']);
         if (parsed.ok) {
           for (const read of parsed.reads) {
-            if (!fields.has(read)) this.add(`${path}/x-formula`, `Unknown field "${read}" in the formula`);
+            if (!fields.has(read))
+              this.add(`${path}/x-formula`, `Unknown field "${read}" in the formula`, 'formula_unknown_field', {
+                field: read,
+              });
             else if (fields.get(read)?.kind.name === 'children')
-              this.add(`${path}/x-formula`, `"${read}" holds line items; use a roll-up instead`);
+              this.add(`${path}/x-formula`, `"${read}" holds line items; use a roll-up instead`, 'formula_line_items', {
+                field: read,
+              });
           }
         }
       }
@@ -447,6 +465,8 @@ class DocumentChecker {
         this.add(
           `${pointer('objects', name, 'properties', cycle[0]!)}/x-formula`,
           `Formula cycle: ${[...cycle, cycle[0]].join(' → ')}`,
+          'formula_cycle',
+          { fields: [...cycle, cycle[0]].join(' → ') },
         );
       }
     }

@@ -206,6 +206,56 @@ describe('POST /api/reports/preview', () => {
     expect((await tenant.api.get('/api/records/deal')).body.items).toHaveLength(4);
   });
 
+  it('filters through lookups (two hops) and charts the chosen value by the chosen group', async () => {
+    const res = await preview({
+      report: draft({
+        groupBy: [{ field: 'close_on', bucket: 'year', as: 'year' }, { field: 'stage' }],
+        filter: { and: [{ 'account.region.name': { eq: 'North' } }, { 'account.name': { startsWith: 'Ac' } }] },
+        chartValue: 'amount',
+        chartCategory: 'stage',
+      }),
+    });
+    expect(res.status, res.text).toBe(200);
+    // North's deals by hand: A (won, 100), C (new, 400), D (lost, 800).
+    expect(byKey(res.body.rows, 'stage')).toEqual({
+      won: { year: '2026', stage: 'won', deals: 1, amount: 100 },
+      new: { year: '2026', stage: 'new', deals: 1, amount: 400 },
+      lost: { year: '2026', stage: 'lost', deals: 1, amount: 800 },
+    });
+    expect([res.body.chartValue, res.body.chartCategory]).toEqual(['amount', 'stage']);
+  });
+
+  it('refuses a bad path filter or chart choice with a code at its path', async () => {
+    const tooFar = await preview({ report: draft({ filter: { 'account.region.name.x': { eq: 'N' } } }) });
+    expect(tooFar.status).toBe(400);
+    const notGroup = await preview({ report: draft({ chartCategory: 'amount' }), name: 'r' });
+    expect(notGroup.status).toBe(400);
+    expect(notGroup.body.error.details.issues).toContainEqual({
+      path: '/reports/r/chartCategory',
+      message: 'Label the chart by a group key of the report: amount',
+      code: 'report_chart_category',
+      params: { column: 'amount' },
+    });
+    const compared = await preview({
+      report: draft({ groupBy: [{ field: 'close_on' }], compare: { field: 'close_on', period: 'month' } }),
+      name: 'r',
+    });
+    expect(compared.status).toBe(400);
+    expect(compared.body.error.details.issues).toContainEqual(
+      expect.objectContaining({
+        path: '/reports/r/groupBy',
+        code: 'report_group_by_compared',
+        params: { field: 'close_on' },
+      }),
+    );
+    // Schema refusals are coded too: an unknown chart kind.
+    const badChart = await preview({ report: draft({ chart: 'donut' }), name: 'r' });
+    expect(badChart.status).toBe(400);
+    expect(badChart.body.error.details.issues).toContainEqual(
+      expect.objectContaining({ path: '/reports/r/chart', code: 'one_of' }),
+    );
+  });
+
   it('is for tenant admins only', async () => {
     const res = await preview({ report: draft() }, rep.api);
     expect(res.status).toBe(403);

@@ -1,19 +1,24 @@
 import { Plus, Trash2 } from 'lucide-react';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { enumLabel, fieldLabel } from '../i18n/pick-label';
+import { enumLabel } from '../i18n/pick-label';
 import type { FieldSchema, ObjectSchema } from '../meta/meta-types';
 import { operatorsFor, valueKind } from '../records/field-kind';
 import { Button, IconButton } from '../ui';
 import {
   type ConditionGroup,
+  type ConditionLookups,
   type ConditionProblem,
   type ConditionRow,
   conditionFields,
   emptyGroup,
+  fieldAtPath,
+  fieldChoices,
   isPicklist,
   LIST_OPS,
   newRow,
+  openLookup,
+  pathLabel,
   updateAt,
   withOperator,
 } from './condition-model';
@@ -27,17 +32,30 @@ export interface ConditionBuilderProps {
   problems?: ConditionProblem[];
   /** Names the builder for assistive technology. */
   label: string;
+  /** Offer fields through lookups ("Account › City"): only where the server follows paths (reports). */
+  lookups?: ConditionLookups;
 }
+
+/** A lookup to open in the field picker, told apart from the lookup compared as a field. */
+const OPEN = 'open:';
 
 /**
  * Conditions over an object's fields, in AND/OR groups, with operators and value inputs that fit
  * each field's kind (picklists by their labels). Its value converts to the records filter language
  * (condition-model.ts), so list filters, form logic and rules can share it.
  */
-export function ConditionBuilder({ schema, value, onChange, problems = [], label }: ConditionBuilderProps) {
+export function ConditionBuilder({ schema, value, onChange, problems = [], label, lookups }: ConditionBuilderProps) {
   return (
-    <fieldset className="f-cond" aria-label={label}>
-      <GroupView schema={schema} group={value} at={[]} root={value} onChange={onChange} problems={problems} />
+    <fieldset className={lookups ? 'f-cond f-cond--paths' : 'f-cond'} aria-label={label}>
+      <GroupView
+        schema={schema}
+        group={value}
+        at={[]}
+        root={value}
+        onChange={onChange}
+        problems={problems}
+        lookups={lookups}
+      />
     </fieldset>
   );
 }
@@ -49,6 +67,7 @@ function GroupView({
   root,
   onChange,
   problems,
+  lookups,
 }: {
   schema: ObjectSchema;
   group: ConditionGroup;
@@ -56,6 +75,7 @@ function GroupView({
   root: ConditionGroup;
   onChange: (next: ConditionGroup) => void;
   problems: ConditionProblem[];
+  lookups: ConditionLookups | undefined;
 }) {
   const { t } = useTranslation();
   const fields = conditionFields(schema);
@@ -86,7 +106,15 @@ function GroupView({
             {i > 0 && <span className="f-cond__joiner">{t(`conditions.join_${group.join}`)}</span>}
             {item.kind === 'group' ? (
               <div className="f-cond__sub">
-                <GroupView schema={schema} group={item} at={here} root={root} onChange={onChange} problems={problems} />
+                <GroupView
+                  schema={schema}
+                  group={item}
+                  at={here}
+                  root={root}
+                  onChange={onChange}
+                  problems={problems}
+                  lookups={lookups}
+                />
                 <IconButton
                   label={t('conditions.removeGroup')}
                   icon={<Trash2 size={16} aria-hidden="true" />}
@@ -97,7 +125,7 @@ function GroupView({
               <RowView
                 schema={schema}
                 row={item}
-                fields={fields}
+                lookups={lookups}
                 problem={problems.find((p) => p.at.join('.') === here.join('.'))?.code}
                 onChange={(next) => onChange(updateAt(root, here, next))}
                 onRemove={() => onChange(updateAt(root, here, null))}
@@ -111,7 +139,7 @@ function GroupView({
           size="sm"
           icon={<Plus size={14} aria-hidden="true" />}
           disabled={!fields.length}
-          onClick={() => set({ ...group, items: [...group.items, newRow(schema, fields[0] ?? '')] })}
+          onClick={() => set({ ...group, items: [...group.items, newRow(schema, fields[0] ?? '', lookups)] })}
         >
           {t('conditions.addCondition')}
         </Button>
@@ -126,7 +154,10 @@ function GroupView({
                 ...group,
                 items: [
                   ...group.items,
-                  { ...emptyGroup(group.join === 'and' ? 'or' : 'and'), items: [newRow(schema, fields[0] ?? '')] },
+                  {
+                    ...emptyGroup(group.join === 'and' ? 'or' : 'and'),
+                    items: [newRow(schema, fields[0] ?? '', lookups)],
+                  },
                 ],
               })
             }
@@ -142,23 +173,29 @@ function GroupView({
 function RowView({
   schema,
   row,
-  fields,
+  lookups,
   problem,
   onChange,
   onRemove,
 }: {
   schema: ObjectSchema;
   row: ConditionRow;
-  fields: string[];
+  lookups: ConditionLookups | undefined;
   problem: ConditionProblem['code'] | undefined;
   onChange: (next: ConditionRow) => void;
   onRemove: () => void;
 }) {
   const { t, i18n } = useTranslation();
   const id = useId();
-  const f = schema.properties?.[row.field];
+  const f = fieldAtPath(schema, row.field, lookups);
   const ops = f ? operatorsFor(f) : [];
-  const fieldName = fieldLabel(schema, row.field, i18n.language);
+  const fieldName = pathLabel(schema, row.field, i18n.language, lookups);
+  const groups = fieldChoices(schema, row.field, i18n.language, lookups);
+  const option = (c: { value: string; label: string; expand?: boolean }) => (
+    <option key={`${c.expand ? OPEN : ''}${c.value}`} value={`${c.expand ? OPEN : ''}${c.value}`}>
+      {c.label}
+    </option>
+  );
   return (
     <fieldset className={problem ? 'f-cond__row f-cond__row--invalid' : 'f-cond__row'}>
       <legend className="f-sr-only">{t('conditions.rowLabel', { field: fieldName })}</legend>
@@ -166,13 +203,22 @@ function RowView({
         className="f-input__control"
         aria-label={t('conditions.field')}
         value={row.field}
-        onChange={(e) => onChange(newRow(schema, e.target.value))}
+        onChange={(e) => {
+          const v = e.target.value;
+          // Opening a lookup moves the row onto its target's naming field; the next choices are its fields.
+          const path = lookups && v.startsWith(OPEN) ? openLookup(schema, v.slice(OPEN.length), lookups) : v;
+          onChange(newRow(schema, path, lookups));
+        }}
       >
-        {fields.map((name) => (
-          <option key={name} value={name}>
-            {fieldLabel(schema, name, i18n.language)}
-          </option>
-        ))}
+        {groups.map((g) =>
+          g.label ? (
+            <optgroup key={g.label} label={g.label}>
+              {g.choices.map(option)}
+            </optgroup>
+          ) : (
+            g.choices.map(option)
+          ),
+        )}
       </select>
       <select
         className="f-input__control"

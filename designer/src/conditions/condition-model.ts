@@ -1,3 +1,4 @@
+import { fieldLabel } from '../i18n/pick-label';
 import type { FieldSchema, ObjectSchema } from '../meta/meta-types';
 import { type FilterOp, operatorsFor, valueKind } from '../records/field-kind';
 
@@ -31,6 +32,131 @@ export interface ConditionProblem {
   code: ConditionProblemCode;
 }
 
+/**
+ * Where a condition may read through lookups (`account.city`, `order_line.product.category`): the
+ * tenant's objects and how many lookups a path may cross. Only where the server follows paths in
+ * filters (reports: three lookups, docs/analytics.md); without it conditions name the object's own
+ * fields, as form logic and workflow conditions need.
+ */
+export interface ConditionLookups {
+  objects: Record<string, ObjectSchema | null | undefined>;
+  /** At most this many lookups in a path (the server's limit). */
+  hops: number;
+}
+
+/** What a lookup to a user may be tested on (the server's user lookup fields). */
+export const USER_LOOKUP_SCHEMA: ObjectSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', title: 'Name', 'x-i18n': { 'zh-CN': { title: '姓名' } } },
+    email: { type: 'string', format: 'email', title: 'E-mail', 'x-i18n': { 'zh-CN': { title: '邮箱' } } },
+  },
+} as ObjectSchema;
+
+/** The schema a lookup leads to (`user`: a user's name and e-mail), undefined when it leads nowhere known. */
+function targetOf(f: FieldSchema | undefined, lookups: ConditionLookups): ObjectSchema | undefined {
+  const ref = f?.['x-ref'];
+  if (typeof ref !== 'string') return undefined;
+  if (ref === 'user') return USER_LOOKUP_SCHEMA;
+  return lookups.objects[ref] ?? undefined;
+}
+
+/**
+ * The field a condition's path ends on: one of the object's own, or (with `lookups`) one read
+ * through up to `hops` lookups. Hidden fields and line items are never reached through a lookup.
+ */
+export function fieldAtPath(schema: ObjectSchema, path: string, lookups?: ConditionLookups): FieldSchema | undefined {
+  const segs = path.split('.');
+  // The object's own fields read as they always have (form logic, list filters, rules).
+  if (segs.length === 1) return schema.properties?.[path];
+  if (!lookups || segs.length > lookups.hops + 1) return undefined;
+  let on: ObjectSchema | undefined = schema;
+  let field: FieldSchema | undefined;
+  for (const [i, seg] of segs.entries()) {
+    field = on?.properties?.[seg];
+    if (!field || field['x-access'] === 'none') return undefined;
+    if (i < segs.length - 1) {
+      on = lookups ? targetOf(field, lookups) : undefined;
+      if (!on) return undefined;
+    }
+  }
+  return field && valueKind(field) !== 'children' ? field : undefined;
+}
+
+/** A path's label as people read it: `account.city` → "Account › City". */
+export function pathLabel(schema: ObjectSchema, path: string, lang: string, lookups?: ConditionLookups): string {
+  const segs = path.split('.');
+  const labels: string[] = [];
+  let on: ObjectSchema | undefined = schema;
+  for (const seg of segs) {
+    labels.push(fieldLabel(on, seg, lang));
+    on = lookups ? targetOf(on?.properties?.[seg], lookups) : undefined;
+  }
+  return labels.join(' › ');
+}
+
+/** One choice of the field picker: a field to test, or a lookup to open (`expand`). */
+export interface FieldChoice {
+  /** The path; for a lookup to open, the lookup's path. */
+  value: string;
+  label: string;
+  expand?: boolean;
+}
+
+/**
+ * The field picker's choices for a row on `path`: the object's own fields, each lookup offered to
+ * open (›), and for every lookup the path goes through, its target's fields ("Account › City").
+ * Lookups inside a target are only opened, never compared by id: people pick names.
+ */
+export function fieldChoices(
+  schema: ObjectSchema,
+  path: string,
+  lang: string,
+  lookups?: ConditionLookups,
+): Array<{ label: string; choices: FieldChoice[] }> {
+  const own = conditionFields(schema).map((name) => ({ value: name, label: fieldLabel(schema, name, lang) }));
+  if (!lookups) return [{ label: '', choices: own }];
+  const opens = (on: ObjectSchema, prefix: string, depth: number): FieldChoice[] =>
+    depth >= lookups.hops
+      ? []
+      : Object.entries(on.properties ?? {})
+          .filter(([, f]) => f['x-access'] !== 'none' && targetOf(f, lookups))
+          .map(([name]) => ({
+            value: `${prefix}${name}`,
+            label: `${pathLabel(schema, `${prefix}${name}`, lang, lookups)} ›`,
+            expand: true,
+          }));
+  const groups = [{ label: '', choices: [...own, ...opens(schema, '', 0)] }];
+  const segs = path.split('.');
+  let on: ObjectSchema | undefined = schema;
+  for (let i = 0; i < segs.length - 1 && i < lookups.hops; i++) {
+    on = targetOf(on?.properties?.[segs[i] as string], lookups);
+    if (!on) break;
+    const prefix = `${segs.slice(0, i + 1).join('.')}.`;
+    const fields = conditionFields(on)
+      .filter((name) => !targetOf(on?.properties?.[name], lookups))
+      .map((name) => ({ value: `${prefix}${name}`, label: pathLabel(schema, `${prefix}${name}`, lang, lookups) }));
+    groups.push({
+      label: pathLabel(schema, prefix.slice(0, -1), lang, lookups),
+      choices: [...fields, ...opens(on, prefix, i + 1)],
+    });
+  }
+  return groups;
+}
+
+/** The path a row moves to when a lookup is opened: the target's label field, else its first field. */
+export function openLookup(schema: ObjectSchema, lookup: string, lookups: ConditionLookups): string {
+  const target = targetOf(fieldAtPath(schema, lookup, lookups), lookups);
+  if (!target) return lookup;
+  const names = conditionFields(target).filter((n) => !targetOf(target.properties?.[n], lookups));
+  const labelField = target['x-label-field'];
+  const first =
+    (typeof labelField === 'string' && names.includes(labelField) ? labelField : undefined) ??
+    names.find((n) => n === 'name') ??
+    names[0];
+  return first ? `${lookup}.${first}` : lookup;
+}
+
 export const emptyGroup = (join: 'and' | 'or' = 'and'): ConditionGroup => ({ kind: 'group', join, items: [] });
 
 /** Operators that take no value. */
@@ -61,8 +187,8 @@ function convert(f: FieldSchema, raw: string): unknown {
 }
 
 /** A new row on `field` with its first operator. */
-export function newRow(schema: ObjectSchema, field: string): ConditionRow {
-  const f = schema.properties?.[field];
+export function newRow(schema: ObjectSchema, field: string, lookups?: ConditionLookups): ConditionRow {
+  const f = fieldAtPath(schema, field, lookups);
   const ops = f ? operatorsFor(f) : [];
   const op = (ops.includes('eq') ? 'eq' : ops[0]) ?? 'eq';
   return { kind: 'row', field, op, value: '' };
@@ -90,6 +216,7 @@ export function withOperator(row: ConditionRow, op: FilterOp): ConditionRow {
 export function toFilter(
   group: ConditionGroup,
   schema: ObjectSchema,
+  lookups?: ConditionLookups,
 ): { filter: Filter | undefined; problems: ConditionProblem[] } {
   const problems: ConditionProblem[] = [];
   const walk = (g: ConditionGroup, at: number[]): Filter | undefined => {
@@ -101,7 +228,7 @@ export function toFilter(
         if (inner) parts.push(inner);
         continue;
       }
-      const f = schema.properties?.[item.field];
+      const f = fieldAtPath(schema, item.field, lookups);
       if (!f) {
         problems.push({ at: here, code: 'unknownField' });
         continue;
@@ -147,10 +274,14 @@ function rowValue(op: FilterOp, v: unknown): string | string[] | undefined {
 }
 
 /**
- * A stored filter back as groups, or null when it uses what the builder cannot show (dotted lookup
- * paths, `$` tokens' neighbours are fine, unknown shapes): the editor then opens the advanced tab.
+ * A stored filter back as groups, or null when it uses what the builder cannot show (lookup paths
+ * without `lookups` or past its hops, unknown fields or shapes): the editor then keeps it as it is.
  */
-export function fromFilter(filter: Filter | undefined | null, schema: ObjectSchema): ConditionGroup | null {
+export function fromFilter(
+  filter: Filter | undefined | null,
+  schema: ObjectSchema,
+  lookups?: ConditionLookups,
+): ConditionGroup | null {
   if (!filter || !Object.keys(filter).length) return emptyGroup();
   const read = (node: unknown, join: 'and' | 'or'): ConditionGroup | null => {
     if (!isObject(node)) return null;
@@ -169,7 +300,7 @@ export function fromFilter(filter: Filter | undefined | null, schema: ObjectSche
         items.push(inner);
         continue;
       }
-      if (!schema.properties?.[key] || !isObject(spec)) return null;
+      if (!fieldAtPath(schema, key, lookups) || !isObject(spec)) return null;
       for (const [op, v] of Object.entries(spec)) {
         const value = rowValue(op as FilterOp, v);
         if (value === undefined) return null;

@@ -49,6 +49,35 @@ describe('reportPoints', () => {
     ]);
   });
 
+  it('labels points by the chosen group key and plots the chosen value', () => {
+    const r = run({
+      chartCategory: 'stage',
+      chartValue: 'share',
+      columns: [
+        { key: 'close_on_year', label: 'Year', role: 'group', field: 'close_on', kind: 'date', bucket: 'year' },
+        { key: 'stage', label: 'Stage', role: 'group', field: 'stage', kind: 'select' },
+        { key: 'n', label: 'n', role: 'measure', kind: 'integer' },
+        { key: 'share', label: 'Share', role: 'derived', kind: 'number' },
+      ],
+      rows: [
+        { close_on_year: '2026', stage: 'new', n: 3, share: 0.5 },
+        { close_on_year: '2026', stage: 'won', n: 1, share: 0.25 },
+        { close_on_year: '2027', stage: 'new', n: 1, share: 0.25 },
+      ],
+    });
+    // One point per stage: the years' values added up.
+    expect(reportPoints(r, meta, 'en', (b) => b)).toEqual({
+      points: [
+        { label: 'New', value: 0.75 },
+        { label: 'Won', value: 0.25 },
+      ],
+      valueLabel: 'Share',
+    });
+    // A category that is not a group column (a stale setting) falls back to the first group.
+    const stale = reportPoints({ ...r, chartCategory: 'n' }, meta, 'en', (b) => b);
+    expect(stale.points.map((p) => p.label)).toEqual(['2026', '2026', '2027']);
+  });
+
   it('prefers lookup labels, names aging buckets, shows empty groups as a dash', () => {
     const owners = run({
       columns: [

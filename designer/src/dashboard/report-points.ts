@@ -3,7 +3,10 @@ import type { AppMeta } from '../meta/meta-types';
 import type { Point } from './dashboard-charts';
 import type { ReportRun } from './reports-api';
 
-/** Chart points of a report run: the first group column labels, the first measure (or derived) column values. */
+/**
+ * Chart points of a report run: the chosen group column (`chartCategory`, else the first) labels,
+ * the chosen measure or derived column (`chartValue`, else the first measure) values.
+ */
 export function reportPoints(
   run: ReportRun,
   meta: AppMeta | null | undefined,
@@ -12,7 +15,9 @@ export function reportPoints(
   /** A group read through a lookup whose record the viewer may not read (`<key>_hidden`). */
   hiddenLabel = '(hidden)',
 ): { points: Point[]; valueLabel: string } {
-  const group = run.columns.find((c) => c.role === 'group');
+  const group =
+    (run.chartCategory ? run.columns.find((c) => c.key === run.chartCategory && c.role === 'group') : undefined) ??
+    run.columns.find((c) => c.role === 'group');
   const value =
     (run.chartValue ? run.columns.find((c) => c.key === run.chartValue && c.role !== 'group') : undefined) ??
     run.columns.find((c) => c.role === 'measure') ??
@@ -28,7 +33,19 @@ export function reportPoints(
     else if (group && !group.bucket && field?.enum && raw !== null) label = enumLabel(field, String(raw), locale);
     return { label, value: Number(value ? (row[value.key] ?? 0) : 0) || 0 };
   });
-  return { points, valueLabel: value ? itemLabel(value, locale, value.label) : '' };
+  // Charted by a chosen grouping beside others, rows of one category (a stage over several years)
+  // are one point: their values added up.
+  const merged = new Map<string, Point>();
+  if (group && group.key === run.chartCategory && run.columns.filter((c) => c.role === 'group').length > 1)
+    for (const p of points) {
+      const seen = merged.get(p.label);
+      if (seen) seen.value += p.value;
+      else merged.set(p.label, { ...p });
+    }
+  return {
+    points: merged.size ? [...merged.values()] : points,
+    valueLabel: value ? itemLabel(value, locale, value.label) : '',
+  };
 }
 
 /** A named value of a group column (`rfm_segment`): its label in the user's language. */

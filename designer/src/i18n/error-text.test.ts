@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/api-error';
 import { en } from './locales/en';
 import { zhCN } from './locales/zh-cn';
-import { apiErrorText, codeOfKeyword, fieldErrorText, translatedFieldErrors } from './error-text';
+import { readFileSync } from 'node:fs';
+import { apiErrorText, codeOfKeyword, fieldErrorText, issueText, translatedFieldErrors } from './error-text';
 
 async function tFor(lng: string) {
   const i = i18next.createInstance();
@@ -67,5 +68,41 @@ describe('field error text', () => {
     expect(apiErrorText(tZh, err)).toBe('脚本“x”运行超过 1000 毫秒，已停止');
     const other = new ApiError('CONFLICT', 'Someone else saved', { status: 409 });
     expect(apiErrorText(tZh, other)).toBe('Someone else saved');
+  });
+});
+
+describe('metadata issue text', () => {
+  const schema = JSON.parse(
+    readFileSync(new URL('../../../metadata/schemas/api.schema.json', import.meta.url), 'utf8'),
+  ) as { $defs: { metadataIssueCode: { enum: string[] } } };
+  const codes = schema.$defs.metadataIssueCode.enum;
+
+  it('has words in English and Chinese for every code the server sends', () => {
+    const metaIssues = (lang: typeof en) => (lang as unknown as { metaIssues: Record<string, string> }).metaIssues;
+    expect(Object.keys(metaIssues(en)).sort()).toEqual([...codes].sort());
+    expect(Object.keys(metaIssues(zhCN as typeof en)).sort()).toEqual([...codes].sort());
+  });
+
+  it('says coded issues in the language with their facts, and the server English otherwise', async () => {
+    const i = i18next.createInstance();
+    await i.init({
+      lng: 'zh-CN',
+      resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+      interpolation: { escapeValue: false },
+    });
+    const exists = (k: string) => i.exists(k);
+    expect(
+      issueText(i.t, exists, {
+        message: 'Do not group by the compared field close_on: its periods are the comparison',
+        code: 'report_group_by_compared',
+        params: { field: 'close_on' },
+      }),
+    ).toBe('不要按比较的字段"close_on"分组：它的周期就是比较的内容。');
+    expect(issueText(i.t, exists, { message: 'Nothing leads here', code: 'unreachable' })).toBe(
+      zhCN.workflowIssues.unreachable,
+    );
+    // An unknown code (a plugin's) or none: the server's words.
+    expect(issueText(i.t, exists, { message: 'Plugin says no', code: 'plugin_no' })).toBe('Plugin says no');
+    expect(issueText(i.t, exists, { message: 'is required' })).toBe('is required');
   });
 });

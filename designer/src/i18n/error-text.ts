@@ -176,3 +176,23 @@ export function apiErrorText(t: TFunction, err: ApiError): string {
       return err.message;
   }
 }
+
+/** A coded problem of a refused metadata document (`error.details.issues[]`, api.schema.json `metadataIssue`). */
+export interface CodedIssue {
+  message: string;
+  code?: string | undefined;
+  params?: Record<string, string | number> | undefined;
+}
+
+/**
+ * A metadata issue in the user's language: a workflow graph code or a metadata code
+ * (`MetadataIssueCode`) this app knows, with its facts; otherwise the server's English words.
+ */
+export function issueText(t: TFunction, exists: (key: string) => boolean, issue: CodedIssue): string {
+  if (!issue.code) return issue.message;
+  for (const section of ['workflowIssues', 'metaIssues']) {
+    const key = `${section}.${issue.code}`;
+    if (exists(key)) return t(key as 'metaIssues.required', issue.params ?? {});
+  }
+  return issue.message;
+}

@@ -23,6 +23,58 @@ export type ErrorCode =
   | 'SCRIPT_BUSY'
   | 'UNAVAILABLE'
   | 'INTERNAL';
+/**
+ * Codes of metadata issues (docs/metadata.md, Errors): schema keywords (`required`, `unknown_property` {name}, `one_of` {values}, `min`/`max`/`min_length`/`max_length`/`min_items`/`max_items` {limit}, `format` {format}, `type` {type}, …), formulas (`formula_unknown_field` {field}, `formula_cycle` {fields}, `formula_syntax` {error}), form rules and their conditions (`condition_*` {field, op}), and reports (`report_*` {field, column, fn}).
+ */
+export type MetadataIssueCode =
+  | 'required'
+  | 'unknown_property'
+  | 'unknown_keyword'
+  | 'bad_name'
+  | 'one_of'
+  | 'not_allowed'
+  | 'no_form'
+  | 'min'
+  | 'max'
+  | 'min_length'
+  | 'max_length'
+  | 'pattern'
+  | 'format'
+  | 'type'
+  | 'min_items'
+  | 'max_items'
+  | 'unique_items'
+  | 'invalid'
+  | 'unknown_object'
+  | 'unknown_field'
+  | 'formula_syntax'
+  | 'formula_unknown_field'
+  | 'formula_line_items'
+  | 'formula_cycle'
+  | 'form_required_hidden'
+  | 'form_computed_field'
+  | 'condition_not_object'
+  | 'condition_empty'
+  | 'condition_group_list'
+  | 'condition_lookup'
+  | 'condition_unknown_field'
+  | 'condition_needs_operator'
+  | 'condition_unknown_operator'
+  | 'condition_takes_list'
+  | 'condition_takes_one'
+  | 'condition_bad_operator'
+  | 'report_needs_field'
+  | 'report_unknown_field'
+  | 'report_compare_not_date'
+  | 'report_group_by_compared'
+  | 'report_compare_year_one'
+  | 'report_column_twice'
+  | 'report_chart_value'
+  | 'report_chart_category'
+  | 'report_sort_not_column'
+  | 'report_sort_ordered'
+  | 'unknown_role'
+  | 'unknown_report';
 export type ChartKind = 'bar' | 'line' | 'pie' | 'funnel' | 'table';
 
 /**
@@ -30,6 +82,8 @@ export type ChartKind = 'bar' | 'line' | 'pie' | 'funnel' | 'table';
  */
 export interface ApiContracts {
   errorCode?: ErrorCode;
+  metadataIssue?: MetadataIssueInfo;
+  metadataIssueCode?: MetadataIssueCode;
   reportSummary?: ReportSummary;
   reportRun?: ReportRun;
   homeDashboard?: HomeDashboard;
@@ -45,6 +99,26 @@ export interface ApiContracts {
   publicWebFormResult?: PublicWebFormResult;
 }
 /**
+ * One problem of a refused metadata document or report draft (`error.details.issues[]` of a 400 from `/api/meta/*` and `POST /api/reports/preview`). `message` is English; `code` and `params`, when present, let a client say it in its user's language (workflow graph codes are listed by the workflow validator; any other code: show `message`).
+ */
+export interface MetadataIssueInfo {
+  /**
+   * JSON pointer of the offending part (`/reports/r/chartValue`).
+   */
+  path: string;
+  message: string;
+  /**
+   * A `MetadataIssueCode`, or a workflow graph code.
+   */
+  code?: string;
+  /**
+   * The facts the sentence names (`field`, `limit`, `values`, …).
+   */
+  params?: {
+    [k: string]: string | number | undefined;
+  };
+}
+/**
  * `GET /api/reports` items.
  */
 export interface ReportSummary {
@@ -58,6 +132,10 @@ export interface ReportSummary {
    * The column the chart plots (absent: the first measure).
    */
   chartValue?: string;
+  /**
+   * The group column whose values label the chart's points (absent: the first group column).
+   */
+  chartCategory?: string;
 }
 /**
  * Labels in other languages, from the metadata's `x-i18n` (`{"zh-CN": {"label": "…"}}`).
@@ -87,6 +165,10 @@ export interface ReportRun {
    * The column the chart plots (absent: the first measure).
    */
   chartValue?: string;
+  /**
+   * The group column whose values label the chart's points (absent: the first group column).
+   */
+  chartCategory?: string;
   /**
    * A report's period comparison: the periods its columns cover (docs/analytics.md).
    */

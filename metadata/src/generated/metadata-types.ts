@@ -131,6 +131,10 @@ export type Name15 = string;
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
 export type Name16 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name17 = string;
 export type WebFormValue = string | number | boolean;
 
 /**
@@ -781,6 +785,7 @@ export interface ReportDefinition {
   derive?: ReportDerived[];
   chart: 'bar' | 'line' | 'pie' | 'funnel' | 'table';
   chartValue?: Name10;
+  chartCategory?: Name11;
   /**
    * Output columns, "-" for descending (default: group keys; select fields in their enum order).
    *
@@ -925,7 +930,7 @@ export interface DashboardWidget {
 export interface SurveyDefinition {
   label: Label;
   description?: Description;
-  object: Name11;
+  object: Name12;
   /**
    * Shown above the questions
    */
@@ -953,10 +958,10 @@ export interface SurveyDefinition {
   };
 }
 export interface SurveyResponseMapping {
-  object: Name12;
-  about: Name13;
-  contact?: Name14;
-  survey?: Name15;
+  object: Name13;
+  about: Name14;
+  contact?: Name15;
+  survey?: Name16;
   /**
    * Response fields filled from the record the survey is about when the answer arrives: {response field: field of that record, or "owner"} (the case's agent and type, for reports)
    */
@@ -975,7 +980,7 @@ export interface SurveyQuestion {
    * An answer must give this question (default false)
    */
   required?: boolean;
-  field: Name16;
+  field: Name17;
   /**
    * choice: the options, their values those of the field's enum
    *

@@ -46,6 +46,10 @@ const summary = {
     object: { type: 'string' },
     chart: { type: 'string' },
     chartValue: { type: 'string', description: 'The column the chart plots (absent: the first measure)' },
+    chartCategory: {
+      type: 'string',
+      description: "The group column labelling the chart's points (absent: the first group column)",
+    },
   },
 } as const;
 

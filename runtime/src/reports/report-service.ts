@@ -70,6 +70,8 @@ export interface ReportSummary {
   chart: ReportDefinition['chart'];
   /** The column the chart plots when it is not the first measure. */
   chartValue?: string;
+  /** The group column labelling the chart's points when it is not the first. */
+  chartCategory?: string;
 }
 
 export interface ReportResult extends ReportSummary {
@@ -557,6 +559,7 @@ function summary(name: string, def: ReportDefinition): ReportSummary {
     object: def.object,
     chart: def.chart,
     ...(def.chartValue ? { chartValue: def.chartValue } : {}),
+    ...(def.chartCategory ? { chartCategory: def.chartCategory } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { AlertTriangle, CheckCircle2, ChevronRight, Database } from 'lucide-reac
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/api-context';
+import { issueText } from '../../i18n/error-text';
 import { Badge, Button, Dialog, Spinner } from '../../ui';
 import { type MetaDocument, type MetaPlan, type PublishSource, applyPublish, planPublish } from './meta-write-api';
 import { planChangeLines } from './plan-change-text';
@@ -274,11 +275,8 @@ function labelIn(document: Partial<MetaDocument>, section: string, name: string)
 
 function FailureView({ failure }: { failure: PublishFailure }) {
   const { t, i18n } = useTranslation();
-  // Coded problems (workflow graph issues) in the admin's language; the rest as the server said them.
-  const problemText = (p: PublishProblem) => {
-    const key = p.code ? `workflowIssues.${p.code}` : '';
-    return key && i18n.exists(key) ? t(key as 'workflowIssues.unreachable', p.params ?? {}) : p.message;
-  };
+  // Coded problems (workflow graph and metadata issues) in the admin's language; the rest as the server said them.
+  const problemText = (p: PublishProblem) => issueText(t, (k) => i18n.exists(k), p);
   const lead =
     failure.kind === 'invalid'
       ? t('objectDesigner.publishInvalid')

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/api-context';
 import { ConditionBuilder } from '../../conditions/condition-builder';
 import { type ConditionGroup, emptyGroup, fromFilter, toFilter } from '../../conditions/condition-model';
+import { issueText } from '../../i18n/error-text';
 import { fieldLabel, objectLabel } from '../../i18n/pick-label';
 import type { FieldSchema, ObjectSchema } from '../../meta/meta-types';
 import { fieldKind, valueKind } from '../../records/field-kind';
@@ -362,6 +363,7 @@ function RenameField({
  */
 function useLiveFieldCheck(draft: EditorDraft, name: string, value: unknown, ready: boolean) {
   const api = useApi();
+  const { t, i18n } = useTranslation();
   const [result, setResult] = useState<{ ok: boolean; problems: PublishProblem[]; message?: string } | null>(null);
   const [checking, setChecking] = useState(false);
   const latest = useRef(0);
@@ -391,7 +393,10 @@ function useLiveFieldCheck(draft: EditorDraft, name: string, value: unknown, rea
     const t = setTimeout(check, 700);
     return () => clearTimeout(t);
   }, [key, ready]);
-  const error = result && !result.ok ? result.problems.map((p) => p.message).join(' · ') || result.message : undefined;
+  const error =
+    result && !result.ok
+      ? result.problems.map((p) => issueText(t, (k) => i18n.exists(k), p)).join(' · ') || result.message
+      : undefined;
   return { result, checking, check, error };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ConditionRow } from '../../conditions/condition-model';
 import type { ObjectSchema } from '../../meta/meta-types';
 import {
   columnName,
@@ -171,17 +172,74 @@ describe('report builder model', () => {
     expect(built.conditionProblems).toEqual([{ at: [0], code: 'needsValue' }]);
   });
 
+  it('reads a filter through lookups into the condition builder and writes it back', () => {
+    const stored: ReportDefinition = {
+      label: 'North',
+      object: 'deal',
+      filter: { and: [{ 'account.region.name': { eq: 'North' } }, { stage: { eq: 'won' } }] },
+      aggregates: [{ fn: 'count', as: 'n' }],
+      chart: 'table',
+    };
+    const draft = draftOf(stored, deal, objects);
+    expect(draft.keptFilter).toBeNull();
+    expect(draft.conditions.items[0]).toEqual({
+      kind: 'row',
+      field: 'account.region.name',
+      op: 'eq',
+      value: 'North',
+    });
+    expect(toDefinition(draft, deal, stored, objects).def.filter).toEqual(stored.filter);
+    // Edited: the path row takes a new value; a blank one is a problem at its row.
+    draft.conditions = {
+      ...draft.conditions,
+      items: [{ ...(draft.conditions.items[0] as ConditionRow), value: 'South' }],
+    };
+    expect(toDefinition(draft, deal, stored, objects).def.filter).toEqual({
+      'account.region.name': { eq: 'South' },
+    });
+    draft.conditions = { ...draft.conditions, items: [{ ...(draft.conditions.items[0] as ConditionRow), value: ' ' }] };
+    expect(toDefinition(draft, deal, stored, objects).conditionProblems).toEqual([{ at: [0], code: 'needsValue' }]);
+  });
+
+  it('stores which column the chart draws and which grouping names its points', () => {
+    const draft = newDraft('deal', 'By stage and year');
+    draft.groups = [
+      { field: 'close_on', bucket: 'year' },
+      { field: 'stage', bucket: '' },
+    ];
+    draft.measures = [
+      { fn: 'count', field: '', label: '', zh: '' },
+      { fn: 'sum', field: 'amount', label: '', zh: '' },
+    ];
+    draft.chartValue = 'sum_amount';
+    draft.chartCategory = 'stage';
+    const { def } = toDefinition(draft, deal);
+    expect([def.chartValue, def.chartCategory]).toEqual(['sum_amount', 'stage']);
+    expect(draftOf(def, deal)).toMatchObject({ chartValue: 'sum_amount', chartCategory: 'stage' });
+    // A group is not a value, a measure is not a category; a removed column is dropped.
+    draft.chartValue = 'stage';
+    draft.chartCategory = 'count';
+    expect(toDefinition(draft, deal).def).not.toHaveProperty('chartValue');
+    expect(toDefinition(draft, deal).def).not.toHaveProperty('chartCategory');
+    draft.chartValue = 'sum_amount';
+    draft.chartCategory = 'stage';
+    draft.measures = draft.measures.slice(0, 1);
+    draft.groups = draft.groups.slice(0, 1);
+    expect(toDefinition(draft, deal).def).not.toHaveProperty('chartValue');
+    expect(toDefinition(draft, deal).def).not.toHaveProperty('chartCategory');
+  });
+
   it('keeps a filter the condition builder cannot show', () => {
     const stored: ReportDefinition = {
       label: 'North',
       object: 'deal',
-      filter: { 'account.region.name': { eq: 'North' } },
+      filter: { 'account.ghost': { eq: 'North' } },
       aggregates: [{ fn: 'count', as: 'n' }],
       chart: 'table',
     };
-    const draft = draftOf(stored, deal);
+    const draft = draftOf(stored, deal, objects);
     expect(draft.keptFilter).toEqual(stored.filter);
-    expect(toDefinition(draft, deal, stored).def.filter).toEqual(stored.filter);
+    expect(toDefinition(draft, deal, stored, objects).def.filter).toEqual(stored.filter);
   });
 
   it('walks lookups step by step, at most three', () => {

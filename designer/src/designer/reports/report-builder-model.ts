@@ -1,11 +1,13 @@
 import type { ReportDefinition } from '@forma/metadata';
 import {
   type ConditionGroup,
+  type ConditionLookups,
   type ConditionProblem,
   type Filter,
   emptyGroup,
   fromFilter,
   toFilter,
+  USER_LOOKUP_SCHEMA,
 } from '../../conditions/condition-model';
 import { fieldLabel } from '../../i18n/pick-label';
 import type { FieldSchema, ObjectSchema } from '../../meta/meta-types';
@@ -74,11 +76,15 @@ export interface BuilderDraft {
   groups: GroupDraft[];
   measures: MeasureDraft[];
   conditions: ConditionGroup;
-  /** A stored filter the condition builder cannot show (lookup paths): kept as it is. */
+  /** A stored filter the condition builder cannot show (an unknown field, a shape it does not draw): kept as it is. */
   keptFilter: Filter | null;
   /** An output column, "-" first for descending; '' for the report's default order. */
   sort: string;
   chart: Chart;
+  /** The measure or derived column the chart plots; '' for the first measure. */
+  chartValue: string;
+  /** The group key labelling the chart's points; '' for the first group key. */
+  chartCategory: string;
   compare: CompareDraft;
   derived: DerivedDraft[];
   /** Roles that may run the report; empty: everyone who may read the object (admins always). */
@@ -105,6 +111,8 @@ export function newDraft(object: string, label: string): BuilderDraft {
     keptFilter: null,
     sort: '',
     chart: 'bar',
+    chartValue: '',
+    chartCategory: '',
     compare: { ...NO_COMPARE },
     derived: [],
     roles: [],
@@ -117,9 +125,23 @@ const zhOf = (i18n: unknown): string => {
   return typeof v === 'string' ? v : '';
 };
 
-/** A stored report as a draft (`schema`: its object's, to read its filter into the builder). */
-export function draftOf(def: ReportDefinition, schema: ObjectSchema): BuilderDraft {
-  const group = def.filter ? fromFilter(def.filter as Filter, schema) : emptyGroup();
+/** Filters of reports read through up to three lookups, as the runtime follows them. */
+export const reportLookups = (objects: Record<string, ObjectSchema | null | undefined>): ConditionLookups => ({
+  objects,
+  hops: MAX_LOOKUPS,
+});
+
+/**
+ * A stored report as a draft (`schema`: its object's, to read its filter into the builder; `objects`:
+ * every object, for filters through lookups).
+ */
+export function draftOf(
+  def: ReportDefinition,
+  schema: ObjectSchema,
+  objects?: Record<string, ObjectSchema | null | undefined>,
+): BuilderDraft {
+  const lookups = objects ? reportLookups(objects) : undefined;
+  const group = def.filter ? fromFilter(def.filter as Filter, schema, lookups) : emptyGroup();
   const withs = def.compare?.with ?? (def.compare?.period === 'year' ? ['previous'] : ['previous', 'last_year']);
   return {
     label: def.label,
@@ -141,6 +163,8 @@ export function draftOf(def: ReportDefinition, schema: ObjectSchema): BuilderDra
     keptFilter: group ? null : (def.filter as Filter),
     sort: def.sort?.[0] ?? '',
     chart: def.chart,
+    chartValue: def.chartValue ?? '',
+    chartCategory: def.chartCategory ?? '',
     compare: def.compare
       ? {
           on: true,
@@ -198,8 +222,16 @@ export interface BuiltReport {
   conditionProblems: ConditionProblem[];
 }
 
-/** The draft as a stored report: `base` (the stored report) supplies what the builder does not edit. */
-export function toDefinition(draft: BuilderDraft, schema: ObjectSchema, base?: ReportDefinition): BuiltReport {
+/**
+ * The draft as a stored report: `base` (the stored report) supplies what the builder does not edit;
+ * `objects` lets filter conditions read through lookups.
+ */
+export function toDefinition(
+  draft: BuilderDraft,
+  schema: ObjectSchema,
+  base?: ReportDefinition,
+  objects?: Record<string, ObjectSchema | null | undefined>,
+): BuiltReport {
   const problems: Record<string, BuilderProblem> = {};
   if (!draft.label.trim()) problems['/label'] = 'labelRequired';
   if (!draft.measures.length) problems['/aggregates'] = 'measureRequired';
@@ -233,7 +265,11 @@ export function toDefinition(draft: BuilderDraft, schema: ObjectSchema, base?: R
       ...(Object.keys(nextI18n).length ? { 'x-i18n': nextI18n } : {}),
     } as StoredMeasure;
   });
-  const { filter: built, problems: conditionProblems } = toFilter(draft.conditions, schema);
+  const { filter: built, problems: conditionProblems } = toFilter(
+    draft.conditions,
+    schema,
+    objects ? reportLookups(objects) : undefined,
+  );
   const filter = draft.keptFilter ?? built;
   let compare: ReportDefinition['compare'];
   if (draft.compare.on) {
@@ -278,7 +314,8 @@ export function toDefinition(draft: BuilderDraft, schema: ObjectSchema, base?: R
     compare: _compare,
     derive: _derive,
     roles: _roles,
-    chartValue: baseChartValue,
+    chartValue: _chartValue,
+    chartCategory: _chartCategory,
     ...kept
   } = base ?? ({} as Partial<ReportDefinition>);
   const { [ZH]: _zh, ...otherLangs } = (baseI18n ?? {}) as Record<string, Record<string, unknown>>;
@@ -295,8 +332,11 @@ export function toDefinition(draft: BuilderDraft, schema: ObjectSchema, base?: R
   const known = (s: string) => columns.has(s.replace(/^-/, ''));
   const sortKey = known(draft.sort) ? draft.sort : '';
   const sort = sortKey ? [sortKey, ...(baseSort ?? []).slice(1).filter((s) => s !== sortKey && known(s))] : [];
-  // A chart value naming a column the draft no longer has is dropped, as the sort is.
-  const chartValue = baseChartValue && sameObject && columns.has(baseChartValue) ? baseChartValue : undefined;
+  // A chart value or category naming a column the draft no longer has is dropped, as the sort is.
+  const groupKeys = new Set(groupBy.map((g) => g.as as string));
+  const chartValue =
+    draft.chartValue && columns.has(draft.chartValue) && !groupKeys.has(draft.chartValue) ? draft.chartValue : '';
+  const chartCategory = draft.chartCategory && groupKeys.has(draft.chartCategory) ? draft.chartCategory : '';
   // A changed object empties what belonged to the old one.
   const def = {
     ...(sameObject ? kept : {}),
@@ -311,6 +351,7 @@ export function toDefinition(draft: BuilderDraft, schema: ObjectSchema, base?: R
     ...(sort.length ? { sort } : {}),
     chart: draft.chart,
     ...(chartValue ? { chartValue } : {}),
+    ...(chartCategory ? { chartCategory } : {}),
     ...(roles.length ? { roles } : {}),
   } as ReportDefinition;
   return { def, problems, conditionProblems };
@@ -331,10 +372,7 @@ const SYSTEM_FIELDS: Record<string, FieldSchema> = {
   created_at: { type: 'string', format: 'date-time', title: 'Created', 'x-i18n': { [ZH]: { title: '创建时间' } } },
   updated_at: { type: 'string', format: 'date-time', title: 'Updated', 'x-i18n': { [ZH]: { title: '更新时间' } } },
 };
-const USER_FIELDS: Record<string, FieldSchema> = {
-  name: { type: 'string', title: 'Name', 'x-i18n': { [ZH]: { title: '姓名' } } },
-  email: { type: 'string', format: 'email', title: 'E-mail', 'x-i18n': { [ZH]: { title: '邮箱' } } },
-};
+const USER_FIELDS: Record<string, FieldSchema> = USER_LOOKUP_SCHEMA.properties ?? {};
 
 export interface PathOption {
   name: string;

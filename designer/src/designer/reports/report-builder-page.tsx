@@ -6,6 +6,7 @@ import { Link, Navigate, useParams, useSearchParams } from 'react-router';
 import { ConditionBuilder } from '../../conditions/condition-builder';
 import { ReportRunView } from '../../dashboard/report-widget';
 import { useReportsApi } from '../../dashboard/reports-api';
+import { issueText } from '../../i18n/error-text';
 import { itemLabel, objectLabel } from '../../i18n/pick-label';
 import type { AppMeta, ObjectSchema } from '../../meta/meta-types';
 import { useSession } from '../../session/session-context';
@@ -30,6 +31,7 @@ import {
   pathKind,
   pathSteps,
   reportIssues,
+  reportLookups,
   sortColumns,
   toDefinition,
   withWidget,
@@ -123,7 +125,9 @@ function Builder({
   const reportsApi = useReportsApi();
   const objects = doc.objects as Objects;
   const [draft, setDraft] = useState<BuilderDraft>(() =>
-    stored ? draftOf(stored, (objects[stored.object] ?? {}) as ObjectSchema) : newDraft(initialObject, initialLabel),
+    stored
+      ? draftOf(stored, (objects[stored.object] ?? {}) as ObjectSchema, objects)
+      : newDraft(initialObject, initialLabel),
   );
   const [dirty, setDirty] = useState(isNew);
   const [publishing, setPublishing] = useState(false);
@@ -131,7 +135,7 @@ function Builder({
   const [dashboard, setDashboard] = useState('');
   const guard = useUnsavedChangesGuard(dirty && !publishing);
   const schema = (objects[draft.object] ?? {}) as ObjectSchema;
-  const built = useMemo(() => toDefinition(draft, schema, stored), [draft, schema, stored]);
+  const built = useMemo(() => toDefinition(draft, schema, stored, objects), [draft, schema, stored, objects]);
   const localProblems = Object.keys(built.problems).length > 0 || built.conditionProblems.length > 0;
   const update = (patch: Partial<BuilderDraft>) => {
     setDraft((d) => ({ ...d, ...patch }));
@@ -152,8 +156,10 @@ function Builder({
   const serverIssues = useMemo(() => {
     if (!preview.isError) return {};
     const failure = describePublishError(preview.error);
-    return failure.problems.length ? reportIssues(name, failure.problems) : { '/': failure.message };
-  }, [preview.isError, preview.error, name]);
+    // Coded refusals in the admin's language, at their part of the form.
+    const said = failure.problems.map((p) => ({ ...p, message: issueText(t, (k) => i18n.exists(k), p) }));
+    return said.length ? reportIssues(name, said) : { '/': failure.message };
+  }, [preview.isError, preview.error, name, t, i18n]);
   const localText: Record<string, string> = Object.fromEntries(
     Object.entries(built.problems).map(([p, code]) => [p, t(`reportBuilder.problem_${code}`)]),
   );
@@ -213,8 +219,26 @@ function Builder({
   // Columns by the labels the server gives them (the last preview); a column not run yet by its name.
   const columnLabel = (key: string) => {
     const col = preview.data?.columns.find((c) => c.key === key);
-    return col ? itemLabel(col, lang, col.label) : key;
+    if (col) return itemLabel(col, lang, col.label);
+    // No preview yet (or a refused one): the draft's own labels, never the column's name.
+    const group = built.def.groupBy?.find((g) => g.as === key);
+    if (group) {
+      const segs = group.field.split('.');
+      const labels = pathSteps(objects, draft.object, group.field, lang).map(
+        (s, i) => s.options.find((o) => o.name === segs[i])?.label ?? segs[i] ?? '',
+      );
+      return itemLabel(group, lang, labels.join(' › '));
+    }
+    const item = [...built.def.aggregates, ...(built.def.derive ?? [])].find((a) => a.as === key);
+    return item ? itemLabel(item, lang, key) : key;
   };
+  // What the chart may plot (measures, derived columns) and label its points by (group keys).
+  const plotted = sortColumns(built.def).filter((c) => c.role !== 'group');
+  const groupKeys = sortColumns(built.def).filter((c) => c.role === 'group');
+  const valueOptions = [
+    { value: '', label: t('reportBuilder.chartValueDefault', { column: columnLabel(plotted[0]?.key ?? '') }) },
+    ...plotted.slice(1).map((c) => ({ value: c.key, label: columnLabel(c.key) })),
+  ];
   const sortOptions = [
     { value: '', label: t('reportBuilder.sortDefault') },
     ...sortColumns(built.def).flatMap((c) => [
@@ -245,6 +269,7 @@ function Builder({
     return next;
   };
   const title = draft.label.trim() || name;
+  const lookups = useMemo(() => reportLookups(objects), [objects]);
   const appMeta = doc as unknown as AppMeta;
 
   return (
@@ -315,8 +340,32 @@ function Builder({
                 options={CHARTS.map((c) => ({ value: c, label: t(`reportLabels.chart_${c}`) }))}
                 onChange={(chart) => update({ chart: chart as BuilderDraft['chart'] })}
               />
+              {draft.chart !== 'table' && (
+                <SelectField
+                  label={t('reportBuilder.chartValue')}
+                  value={valueOptions.some((o) => o.value === draft.chartValue) ? draft.chartValue : ''}
+                  options={valueOptions}
+                  hint={t('reportBuilder.chartValueHint')}
+                  onChange={(chartValue) => update({ chartValue })}
+                />
+              )}
+              {draft.chart !== 'table' && groupKeys.length > 1 && (
+                <SelectField
+                  label={t('reportBuilder.chartCategory')}
+                  value={groupKeys.some((c) => c.key === draft.chartCategory) ? draft.chartCategory : ''}
+                  options={[
+                    {
+                      value: '',
+                      label: t('reportBuilder.chartCategoryDefault', { column: columnLabel(groupKeys[0]?.key ?? '') }),
+                    },
+                    ...groupKeys.slice(1).map((c) => ({ value: c.key, label: columnLabel(c.key) })),
+                  ]}
+                  hint={t('reportBuilder.chartCategoryHint')}
+                  onChange={(chartCategory) => update({ chartCategory })}
+                />
+              )}
             </div>
-            <FieldError message={at('/object') ?? at('/chart')} />
+            <FieldError message={at('/object') ?? at('/chart') ?? at('/chartValue') ?? at('/chartCategory')} />
           </Card>
 
           <Card title={t('reportBuilder.groups')}>
@@ -506,6 +555,7 @@ function Builder({
               <ConditionBuilder
                 label={t('reportBuilder.filters')}
                 schema={schema}
+                lookups={lookups}
                 value={draft.conditions}
                 onChange={(conditions) => update({ conditions })}
                 problems={checked ? built.conditionProblems : []}
