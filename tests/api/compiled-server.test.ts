@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@forma/platform';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { ensureDesignerBuild } from '../../designer/scripts/ensure-build.mjs';
 import { ensureServerBuild, SERVER_ENTRY, SERVER_FLAGS } from '../../scripts/build-server.mjs';
 import { ApiClient } from '../support';
 
@@ -20,6 +21,8 @@ let output = '';
 let base: string;
 
 beforeAll(async () => {
+  // What `npm start` builds first: the web app and the server.
+  ensureDesignerBuild({ log: () => undefined });
   await ensureServerBuild({ log: () => {} });
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
