@@ -89,7 +89,8 @@ describe('dashboard filters', { timeout: 400_000 }, () => {
     expect(await bar.getByLabel('Stage is').inputValue()).toBe('won');
 
     // My team: the server resolves it from the session (inMyTeam), never an id the browser names.
-    const teamRun = runOf(page, 'won_by_month');
+    // A run of the reloaded page (owner "me") may still arrive: wait for the team's.
+    const teamRun = runOf(page, 'won_by_month', (b) => JSON.stringify(b.filter ?? {}).includes('inMyTeam'));
     await bar.getByLabel('Owner').selectOption({ label: 'My team' });
     const teamBody = (await teamRun).request().postDataJSON();
     expect(teamBody.filter).toEqual({ and: [{ owner: { inMyTeam: true } }, { stage: { eq: 'won' } }] });
@@ -101,7 +102,7 @@ describe('dashboard filters', { timeout: 400_000 }, () => {
     const names = await bar.getByLabel('Owner').locator('optgroup option').allTextContents();
     expect(names).toContain(li?.name);
     expect(names.some((n) => /^[0-9a-f-]{36}$/.test(n))).toBe(false);
-    const liRun = runOf(page, 'won_by_month');
+    const liRun = runOf(page, 'won_by_month', (b) => JSON.stringify(b.filter ?? {}).includes(li?.id as string));
     await bar.getByLabel('Owner').selectOption({ label: li?.name as string });
     const liResponse = await liRun;
     const liBody = liResponse.request().postDataJSON();
