@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { announcedUrl, stopChild } from './child-process';
 import { httpLoad, type LoadStats } from './load';
 import { cpuMs } from './memory';
 import { type BenchResult, describeLoad, ratio } from './results';
@@ -32,37 +33,13 @@ export async function startFloorTwin(config: FloorConfig): Promise<FloorTwin> {
     env: { ...process.env, FLOOR_CONFIG: JSON.stringify(config) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`floor twin did not start:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-4000);
-      const m = /floor twin listening at (\S+)/.exec(output);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`floor twin exited with ${code}:\n${output}`));
-    });
+  const url = await announcedUrl(child, {
+    pattern: /floor twin listening at (\S+)/,
+    what: 'floor twin',
+    timeoutMs: 30_000,
+    keep: 4000,
   });
-  return { url, pid: child.pid as number, stop: () => stopChild(child) };
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
+  return { url, pid: child.pid as number, stop: () => stopChild(child, 10_000) };
 }
 
 /**

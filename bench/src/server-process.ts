@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runningEmbeddedUrl } from '../../platform/src/db/open-database';
+import { announcedUrl, stopChild } from './child-process';
 
 export interface ServerProcess {
   /** Base URL of the HTTP API on loopback. */
@@ -70,39 +71,29 @@ export async function startServerProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  const onChunk = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+    // BENCH_SERVER_LOG=1 shows the server's own log (errors behind a 500, slow starts).
+    if (process.env.BENCH_SERVER_LOG) process.stderr.write(chunk);
+  };
   let stopping = false;
   // A server that dies mid-run would otherwise surface only as dropped connections.
   child.once('exit', (code, signal) => {
-    if (!stopping) console.error(`forma server exited unexpectedly (${code ?? signal}):\n${output.slice(-4000)}`);
+    if (!stopping) console.error(`forma server exited unexpectedly (${code ?? signal}):\n${output}`);
   });
   const stop = async (o: { keep?: boolean } = {}) => {
     stopping = true;
-    await stopChild(child);
+    // SIGTERM lets the server stop its embedded PostgreSQL; SIGKILL only if it hangs.
+    await stopChild(child, 30_000);
     if (!o.keep) fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`server did not start in time:\n${output}`)),
-        opts.startTimeoutMs ?? 120_000,
-      );
-      const onData = (chunk: Buffer) => {
-        // Only the tail is kept: a long run's log would otherwise grow without bound.
-        output = (output + chunk.toString()).slice(-16_000);
-        // BENCH_SERVER_LOG=1 shows the server's own log (errors behind a 500, slow starts).
-        if (process.env.BENCH_SERVER_LOG) process.stderr.write(chunk);
-        const m = /Forma is running at (\S+)/.exec(output);
-        if (m?.[1]) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`server exited with ${code}:\n${output}`));
-      });
+    const url = await announcedUrl(child, {
+      pattern: /Forma is running at (\S+)/,
+      what: 'server',
+      timeoutMs: opts.startTimeoutMs ?? 120_000,
+      keep: 16_000,
+      onChunk,
     });
     const databaseUrl = runningEmbeddedUrl(dataDir);
     if (!databaseUrl) throw new Error('server is up but its embedded PostgreSQL could not be found');
@@ -111,17 +102,4 @@ export async function startServerProcess(
     await stop();
     throw e;
   }
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    // SIGTERM lets the server stop its embedded PostgreSQL; SIGKILL only if it hangs.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

@@ -4,8 +4,9 @@
  * dev`, how `npm start` ran before), in alternating rounds on the bench's own database: time from
  * spawn to "Forma is running", and resident memory once started and after one list request.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { announcedUrl, stopChild } from './child-process';
 import { LIST_PATH } from './list-admin';
 import { rssMb } from './memory';
 import type { BenchResult } from './results';
@@ -38,7 +39,11 @@ async function startOnce(mode: ServerMode, databaseUrl: string, token: string): 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
-    const url = await runningUrl(child);
+    const url = await announcedUrl(child, {
+      pattern: /Forma is running at (\S+)/,
+      what: `startup: the ${mode} server`,
+      timeoutMs: 600_000,
+    });
     const ms = performance.now() - started;
     const pid = child.pid as number;
     const rss = rssMb(pid);
@@ -47,26 +52,8 @@ async function startOnce(mode: ServerMode, databaseUrl: string, token: string): 
     await res.arrayBuffer();
     return { ms, rssMb: rss, rssAfterListMb: rssMb(pid) };
   } finally {
-    await new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
+    await stopChild(child, 30_000);
   }
-}
-
-function runningUrl(child: ChildProcess): Promise<string> {
-  let output = '';
-  return new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-8000);
-      const m = /Forma is running at (\S+)/.exec(output);
-      if (m?.[1]) resolve(m[1]);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`startup: the server exited with ${code}:\n${output}`)));
-  });
 }
 
 const median = (xs: number[]) => {
