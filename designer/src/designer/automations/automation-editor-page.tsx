@@ -1,7 +1,7 @@
-import { ArrowDown, ArrowLeft, ArrowUp, Trash2, Upload, Zap } from 'lucide-react';
+import { ArrowDown, ArrowUp, Trash2, Zap } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../../api/api-context';
 import { ApiError } from '../../api/api-error';
@@ -9,19 +9,9 @@ import { ConditionBuilder } from '../../conditions/condition-builder';
 import type { ConditionGroup } from '../../conditions/condition-model';
 import { enumLabel, fieldLabel, itemLabel, objectLabel } from '../../i18n/pick-label';
 import type { ObjectSchema } from '../../meta/meta-types';
-import {
-  Badge,
-  Button,
-  Card,
-  ErrorState,
-  IconButton,
-  LoadingState,
-  Page,
-  PageHeader,
-  TextField,
-  useToast,
-} from '../../ui';
+import { Button, Card, ErrorState, IconButton, LoadingState, Page, TextField, useToast } from '../../ui';
 import { type FullMetaDocument, PublishDialog, describePublishError, useUnsavedChangesGuard } from '../common';
+import { ItemEditorHeader } from '../common/item-editor-header';
 import { CheckField, SelectField, TextAreaField } from '../objects/controls';
 import { useMetaDocument } from '../objects/use-meta-document';
 import { ActionForm, AddActionMenu, FieldError } from './action-editors';
@@ -153,38 +143,23 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
   return (
     <Page wide>
       {guard}
-      <Link className="f-auto-back" to={`/designer/automations?object=${rule.object}`}>
-        <ArrowLeft size={16} aria-hidden="true" /> {t('automations.back')}
-      </Link>
-      <PageHeader
+      <ItemEditorHeader
+        back={{ to: `/designer/automations?object=${rule.object}`, label: t('automations.back') }}
         icon={<Zap size={22} aria-hidden="true" />}
         title={rule.label || t('automations.untitled')}
         subtitle={t('automations.editorSubtitle', { object: objectLabel(rule.object, schema, lang) })}
-        actions={
-          <>
-            {stored && (
-              <Button
-                variant="ghost"
-                icon={<Trash2 size={16} aria-hidden="true" />}
-                onClick={() => setPublishing('delete')}
-              >
-                {t('automations.delete')}
-              </Button>
-            )}
-            <Button
-              variant="primary"
-              icon={<Upload size={16} aria-hidden="true" />}
-              loading={checking}
-              onClick={async () => {
-                if (await check()) setPublishing('save');
-              }}
-            >
-              {t('automations.publish')}
-            </Button>
-          </>
-        }
+        stored={stored !== undefined}
+        checking={checking}
+        onDelete={() => setPublishing('delete')}
+        onPublish={async () => {
+          if (await check()) setPublishing('save');
+        }}
+        labels={{
+          delete: t('automations.delete'),
+          publish: t('automations.publish'),
+          notPublished: t('automations.notPublished'),
+        }}
       />
-      {!stored && <Badge>{t('automations.notPublished')}</Badge>}
       <div className="f-auto-layout">
         <div className="f-auto-main">
           <Card title={t('automations.basics')}>

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { ArrowDown, ArrowLeft, ArrowUp, Copy, ExternalLink, FileInput, Plus, Trash2, Upload, X } from 'lucide-react';
+import { ArrowDown, ArrowUp, Copy, ExternalLink, FileInput, Plus, X } from 'lucide-react';
 import { type ReactNode, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
@@ -22,6 +22,7 @@ import {
   useToast,
 } from '../../ui';
 import { type FullMetaDocument, PublishDialog, describePublishError, useUnsavedChangesGuard } from '../common';
+import { ItemEditorHeader } from '../common/item-editor-header';
 import { NewObjectItemDialog } from '../common/new-object-item-dialog';
 import { CheckField, SelectField, TextAreaField } from '../objects/controls';
 import { useMetaDocument } from '../objects/use-meta-document';
@@ -299,38 +300,23 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
   return (
     <Page wide>
       {guard}
-      <Link className="f-wf-back" to="/designer/web-forms">
-        <ArrowLeft size={16} aria-hidden="true" /> {t('webFormsDesigner.back')}
-      </Link>
-      <PageHeader
+      <ItemEditorHeader
+        back={{ to: '/designer/web-forms', label: t('webFormsDesigner.back') }}
         icon={<FileInput size={22} aria-hidden="true" />}
         title={formLabel(definition, lang) || t('webFormsDesigner.untitled')}
         subtitle={t('webFormsDesigner.editorSubtitle', { object: objectLabel(draft.object, schema, lang) })}
-        actions={
-          <>
-            {stored && (
-              <Button
-                variant="ghost"
-                icon={<Trash2 size={16} aria-hidden="true" />}
-                onClick={() => setPublishing('delete')}
-              >
-                {t('webFormsDesigner.delete')}
-              </Button>
-            )}
-            <Button
-              variant="primary"
-              icon={<Upload size={16} aria-hidden="true" />}
-              loading={checking}
-              onClick={async () => {
-                if (await check()) setPublishing('save');
-              }}
-            >
-              {t('webFormsDesigner.publish')}
-            </Button>
-          </>
-        }
+        stored={stored !== undefined}
+        checking={checking}
+        onDelete={() => setPublishing('delete')}
+        onPublish={async () => {
+          if (await check()) setPublishing('save');
+        }}
+        labels={{
+          delete: t('webFormsDesigner.delete'),
+          publish: t('webFormsDesigner.publish'),
+          notPublished: t('webFormsDesigner.notPublished'),
+        }}
       />
-      {!stored && <Badge>{t('webFormsDesigner.notPublished')}</Badge>}
       {at('/') && (
         <p className="f-field__error" role="alert">
           {at('/')}
