@@ -2,7 +2,6 @@ import { useQueryClient } from '@tanstack/react-query';
 import { ArrowDown, ArrowUp, LayoutDashboard, Plus, Trash2 } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { fieldLabel, itemLabel } from '../i18n/pick-label';
 import { useLocale } from '../i18n/use-locale';
 import type { AppMeta } from '../meta/meta-types';
@@ -10,8 +9,9 @@ import { useSession } from '../session/session-context';
 import { Button, Card, IconButton, LoadingState, useToast } from '../ui';
 import { DashboardCharts } from './dashboard-charts';
 import { DashboardFilterBar } from './dashboard-filter-bar';
-import { type DashboardFilters, filtersFromParams, filtersToParams, narrowingFor } from './dashboard-filters';
+import { narrowingFor } from './dashboard-filters';
 import { ReportWidget } from './report-widget';
+import { useDashboardFilters } from './use-dashboard-filters';
 import {
   type DashboardWidget,
   type ReportRun,
@@ -42,10 +42,7 @@ export function HomeDashboard({ meta }: { meta: AppMeta | null | undefined }) {
   const [editing, setEditing] = useState<EditedWidget[] | null>(null);
   const dashboard = home.data?.dashboard ?? null;
   const shown = useMemo(() => withKeys(dashboard?.widgets ?? []), [dashboard]);
-  // The dashboard's filters live in the address: reloading or sharing the page keeps them.
-  const [params, setParams] = useSearchParams();
-  const filters = filtersFromParams(params);
-  const setFilters = (f: DashboardFilters) => setParams(filtersToParams(f, params), { replace: true });
+  const [filters, setFilters] = useDashboardFilters();
   const reports = useReportList(!!dashboard);
   const objectOf = (report: string) => reports.data?.items.find((r) => r.name === report)?.object;
   const widgetObjects = [
