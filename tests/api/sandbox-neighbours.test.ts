@@ -159,4 +159,56 @@ describe('a tenant whose save rule never ends', () => {
       scripts.setTenantLimits(flooder.id, undefined);
     }
   }, 120_000);
+
+  it('while suspended, refuses a save before it opens a transaction: no wait on a locked record', async () => {
+    // A record saved before the rule that never ends is added, then locked by another transaction.
+    const t = await createTestTenant(server, { prefix: 'nblk' });
+    try {
+      await setUp(t, {});
+      const made = await t.api.post('/api/records/deal', { name: 'Locked', amount: 5 });
+      expect(made.status, made.text).toBe(201);
+      expect((await t.api.put('/api/meta/scripts/spin', spin)).status).toBe(200);
+      const scripts = server.runtime.scripts;
+      scripts.setTenantLimits(t.id, { timeoutMs: 300 });
+      const db = server.runtime.db;
+      const lock = await db.transaction();
+      try {
+        await lock.raw('select id from ??.deal where id = ? for update', [`t_${t.id}`, made.body.id]);
+        const tripped = await save(t);
+        expect(reasonOf(tripped)).toBe('timeout');
+        // Suspended now: the update is refused without taking the record's lock. Before, it opened a
+        // transaction and queued on the lock (a connection and a lock held to be told "suspended").
+        let answered = false;
+        const update = t.api
+          .patch(
+            `/api/records/deal/${made.body.id}`,
+            { amount: 6 },
+            { headers: { 'if-match': String(made.body.version) } },
+          )
+          .finally(() => {
+            answered = true;
+          });
+        // Only this tenant's statements: other files share the database.
+        const waiting = () =>
+          db
+            .raw("select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like ?", [
+              `%t_${t.id}%`,
+            ])
+            .then((r: { rows: Array<{ n: number }> }) => r.rows[0]!.n);
+        await expect.poll(async () => answered || (await waiting()) > 0, { timeout: 30_000 }).toBe(true);
+        expect(await waiting()).toBe(0);
+        const r = await update;
+        expect(r.status, r.text).toBe(422);
+        expect(r.body.error.details).toMatchObject({ reason: 'suspended' });
+        // A create is refused the same way.
+        const created = await save(t, 1);
+        expect(reasonOf(created)).toBe('suspended');
+      } finally {
+        await lock.rollback();
+      }
+    } finally {
+      server.runtime.scripts.setTenantLimits(t.id, undefined);
+      await server.platform.delete(`/api/tenants/${t.id}`, { query: { confirm: t.id } });
+    }
+  }, 120_000);
 });

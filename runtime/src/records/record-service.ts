@@ -359,12 +359,13 @@ export class RecordService {
   // ---------------------------------------------------------------- writes
 
   async create(ctx: Ctx, objectName: string, payload: unknown): Promise<RecordData> {
-    return this.onFreshModel(ctx, (c) =>
-      runInUnitOfWork(c, async (tx) => {
+    return this.onFreshModel(ctx, async (c) => {
+      await this.refuseWhileSuspended(c, objectName, 'create');
+      return runInUnitOfWork(c, async (tx) => {
         const { created } = await this.insert(tx, objectName, [payload], { single: true });
         return created[0]!;
-      }),
-    );
+      });
+    });
   }
 
   /**
@@ -388,7 +389,25 @@ export class RecordService {
     payload: unknown,
     opts: WriteOptions = {},
   ): Promise<RecordData> {
-    return this.onFreshModel(ctx, (c) => this.updateOn(c, objectName, id, payload, opts));
+    return this.onFreshModel(ctx, async (c) => {
+      await this.refuseWhileSuspended(c, objectName, 'update');
+      return this.updateOn(c, objectName, id, payload, opts);
+    });
+  }
+
+  /**
+   * A scripted save of a tenant whose scripts are suspended is refused before its transaction opens:
+   * a runaway tenant's refused saves then take no connection, wait on no row lock and roll nothing
+   * back. Only for users who may make that change, so the refusal tells no one about objects they
+   * cannot write; inside a caller's unit of work the save's own check (in the sandbox call) applies.
+   */
+  private async refuseWhileSuspended(ctx: Ctx, objectName: string, op: 'create' | 'update'): Promise<void> {
+    if ((ctx as Partial<TxCtx>).uow) return;
+    const model = await this.deps.meta.model(ctx);
+    const object = model.object(objectName);
+    if (!hasSaveWork(model, object.name)) return;
+    if (!(await this.deps.permissions.objectAccess(ctx, object.name)).can[op]) return;
+    this.deps.saveScripts.assertNotSuspended(ctx, model, object.name);
   }
 
   private async updateOn(

@@ -148,7 +148,13 @@ describe('formulas computed in the server process', () => {
     const runSave = vi.fn(async () => {
       throw new Error('no sandbox call expected');
     });
-    return { runSave, pipeline: new SavePipeline({ runner: { runSave, runScript: vi.fn() }, outbox: { enqueue } }) };
+    return {
+      runSave,
+      pipeline: new SavePipeline({
+        runner: { runSave, runScript: vi.fn(), suspendedRefusal: vi.fn() },
+        outbox: { enqueue },
+      }),
+    };
   };
 
   it('a save with declarative formulas and no scripts makes no sandbox call, in dependency order', async () => {

@@ -22,7 +22,7 @@ export interface AfterSavePayload {
 const FINAL_REASONS: ReadonlySet<string> = new Set(['error', 'syntax', 'output']);
 
 export interface SavePipelineDeps {
-  runner: Pick<ScriptEngine, 'runSave' | 'runScript'>;
+  runner: Pick<ScriptEngine, 'runSave' | 'runScript' | 'suspendedRefusal'>;
   /** Where `queueAfterSave` records its events (the records engine handles `AFTER_SAVE_TOPIC`). */
   outbox: Pick<Outbox, 'enqueue'>;
   logger?: Logger;
@@ -66,6 +66,21 @@ export class SavePipeline {
       }
     }
     return this.deps.runner.runSave(saveInputFor(ctx, model, object, record, old), host);
+  }
+
+  /**
+   * Refuses a save whose validate or beforeSave scripts are suspended (`SCRIPT_FAILED`, reason
+   * `suspended`). The records engine asks before it opens the save's transaction, so a runaway
+   * tenant's refused saves hold no connection and wait on no row lock.
+   */
+  assertNotSuspended(ctx: Ctx, model: Model, object: string): void {
+    const scripts = [...scriptsFor(model, object, 'validate'), ...scriptsFor(model, object, 'beforeSave')];
+    if (scripts.length === 0) return;
+    const refusal = this.deps.runner.suspendedRefusal(
+      ctx.tenant,
+      scripts.map((s) => ({ kind: 'script' as const, name: s.name })),
+    );
+    if (refusal) throw refusal;
   }
 
   /** Only the given formulas (`field → expression`) on a stored row: the ones reading roll-ups that moved. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { LRUCache } from 'lru-cache';
 import { type Clock, systemClock } from '../clock';
-import { badRequest, scriptBusy } from '../errors';
+import { type AppError, badRequest, scriptBusy } from '../errors';
 import { type Logger, silentLogger } from '../logger';
 import { isIdentifier, isTenantId } from '../model/naming';
 import { CircuitBreaker } from './circuit-breaker';
@@ -321,6 +321,17 @@ export class ScriptEngine {
     return unit;
   }
 
+  /**
+   * The refusal a call of `tenant` gets now because its scripts are suspended (the breaker is open),
+   * or undefined. The records engine asks before it opens a save's transaction: a suspended tenant's
+   * saves are then refused without a connection, a row lock or a rollback.
+   */
+  suspendedRefusal(tenant: string, units: UnitLabel[]): AppError | undefined {
+    const retryInMs = this.breaker.retryIn(tenant);
+    if (retryInMs <= 0) return undefined;
+    return scriptFailure({ reason: 'suspended', units, limits: this.limits.limitsFor(tenant), retryInMs });
+  }
+
   private async execute(
     tenant: string,
     units: Unit[],
@@ -334,10 +345,7 @@ export class ScriptEngine {
     if (broken?.problem) {
       throw scriptFailure({ reason: 'syntax', unit: broken.label, units: labels, limits, ...broken.problem });
     }
-    const suspended = () => {
-      const retryInMs = this.breaker.retryIn(tenant);
-      return retryInMs > 0 ? scriptFailure({ reason: 'suspended', units: labels, limits, retryInMs }) : undefined;
-    };
+    const suspended = () => this.suspendedRefusal(tenant, labels);
     const refused = suspended();
     if (refused) throw refused;
     // Saves and expressions only compute an answer: safe to run again after a sandbox crash.
