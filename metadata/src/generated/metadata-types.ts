@@ -619,6 +619,13 @@ export interface ScriptDefinition {
   description?: Description;
   active?: boolean;
   order?: number;
+  'x-i18n'?: I18N2;
+}
+/**
+ * Translated labels per locale, e.g. {"zh-CN": {"title": "金额"}}.
+ */
+export interface I18N2 {
+  [k: string]: I18NEntry | undefined;
 }
 /**
  * How an object's record form is laid out: an rjsf uiSchema plus an optional layout.
@@ -949,7 +956,7 @@ export interface SurveyDefinition {
    * @maxItems 20
    */
   questions: SurveyQuestion[];
-  'x-i18n'?: I18N2;
+  'x-i18n'?: I18N3;
   /**
    * The thanks text per locale: {"zh-CN": "谢谢"}
    */
@@ -1002,7 +1009,7 @@ export interface SurveyChoice {
 /**
  * Translated labels per locale, e.g. {"zh-CN": {"title": "金额"}}.
  */
-export interface I18N2 {
+export interface I18N3 {
   [k: string]: I18NEntry | undefined;
 }
 /**

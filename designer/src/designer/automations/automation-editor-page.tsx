@@ -8,6 +8,7 @@ import { ApiError } from '../../api/api-error';
 import { ConditionBuilder } from '../../conditions/condition-builder';
 import type { ConditionGroup } from '../../conditions/condition-model';
 import { enumLabel, fieldLabel, itemLabel, objectLabel } from '../../i18n/pick-label';
+import { issueText } from '../../i18n/error-text';
 import type { ObjectSchema } from '../../meta/meta-types';
 import { Button, Card, ErrorState, IconButton, LoadingState, Page, TextField, useToast } from '../../ui';
 import { type FullMetaDocument, PublishDialog, describePublishError, useUnsavedChangesGuard } from '../common';
@@ -116,7 +117,9 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
     } catch (e) {
       const failure = describePublishError(e);
       if (failure.kind === 'invalid') {
-        setErrors(ruleIssues(name, failure.problems));
+        // Coded refusals in the admin's language, at their part of the rule.
+        const said = failure.problems.map((p) => ({ ...p, message: issueText(t, (k) => i18n.exists(k), p) }));
+        setErrors(ruleIssues(name, said));
         toast({ tone: 'error', title: t('automations.fixProblems') });
       } else toast({ tone: 'error', title: failure.message });
       return false;

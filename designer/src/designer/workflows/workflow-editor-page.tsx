@@ -139,8 +139,12 @@ function WorkflowEditor({
   // Coded problems in the admin's language; a code without a text (a plugin's) keeps the server's words.
   const problemText = useCallback<ProblemText>(
     (code, params) => {
-      const key = `workflowIssues.${code}`;
-      return i18n.exists(key) ? t(key as 'workflowIssues.unreachable', params) : undefined;
+      // Graph codes first, then the metadata codes the workflow check shares (roles, fields, expressions).
+      for (const section of ['workflowIssues', 'metaIssues']) {
+        const key = `${section}.${code}`;
+        if (i18n.exists(key)) return t(key as 'workflowIssues.unreachable', params);
+      }
+      return undefined;
     },
     [t, i18n],
   );
