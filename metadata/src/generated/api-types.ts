@@ -71,6 +71,7 @@ export type MetadataIssueCode =
   | 'report_column_twice'
   | 'report_chart_value'
   | 'report_chart_category'
+  | 'report_chart_series'
   | 'report_sort_not_column'
   | 'report_sort_ordered'
   | 'unknown_role'
@@ -184,6 +185,10 @@ export interface ReportSummary {
    * The group column whose values label the chart's points (absent: the first group column).
    */
   chartCategory?: string;
+  /**
+   * The group column whose values are the chart's series, one bar or line each (absent: one series).
+   */
+  chartSeries?: string;
 }
 /**
  * Labels in other languages, from the metadata's `x-i18n` (`{"zh-CN": {"label": "…"}}`).
@@ -217,6 +222,10 @@ export interface ReportRun {
    * The group column whose values label the chart's points (absent: the first group column).
    */
   chartCategory?: string;
+  /**
+   * The group column whose values are the chart's series, one bar or line each (absent: one series).
+   */
+  chartSeries?: string;
   /**
    * A report's period comparison: the periods its columns cover (docs/analytics.md).
    */

@@ -135,6 +135,10 @@ export type Name16 = string;
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
 export type Name17 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name18 = string;
 export type WebFormValue = string | number | boolean;
 
 /**
@@ -793,6 +797,7 @@ export interface ReportDefinition {
   chart: 'bar' | 'line' | 'pie' | 'funnel' | 'table';
   chartValue?: Name10;
   chartCategory?: Name11;
+  chartSeries?: Name12;
   /**
    * Output columns, "-" for descending (default: group keys; select fields in their enum order).
    *
@@ -937,7 +942,7 @@ export interface DashboardWidget {
 export interface SurveyDefinition {
   label: Label;
   description?: Description;
-  object: Name12;
+  object: Name13;
   /**
    * Shown above the questions
    */
@@ -965,10 +970,10 @@ export interface SurveyDefinition {
   };
 }
 export interface SurveyResponseMapping {
-  object: Name13;
-  about: Name14;
-  contact?: Name15;
-  survey?: Name16;
+  object: Name14;
+  about: Name15;
+  contact?: Name16;
+  survey?: Name17;
   /**
    * Response fields filled from the record the survey is about when the answer arrives: {response field: field of that record, or "owner"} (the case's agent and type, for reports)
    */
@@ -987,7 +992,7 @@ export interface SurveyQuestion {
    * An answer must give this question (default false)
    */
   required?: boolean;
-  field: Name17;
+  field: Name18;
   /**
    * choice: the options, their values those of the field's enum
    *

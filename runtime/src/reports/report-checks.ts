@@ -97,6 +97,18 @@ export const checkReportItem: SectionCheck<ReportDefinition> = (_ctx, { item, mo
       'report_chart_category',
       { column: item.chartCategory },
     );
+  if (item.chartSeries !== undefined) {
+    // A series is a second grouping: a group key other than the one naming the points.
+    const keys = baseGroupKeys(item);
+    const category = item.chartCategory ?? [...keys].find((k) => k !== item.chartSeries);
+    if (!keys.has(item.chartSeries) || category === undefined || category === item.chartSeries)
+      add(
+        '/chartSeries',
+        `Draw series by a second group key of the report, not the chart's category: ${item.chartSeries}`,
+        'report_chart_series',
+        { column: item.chartSeries },
+      );
+  }
   (item.sort ?? []).forEach((s, i) => {
     const key = s.replace(/^-/, '');
     if (!columns.has(key))

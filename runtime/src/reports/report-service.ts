@@ -72,6 +72,8 @@ export interface ReportSummary {
   chartValue?: string;
   /** The group column labelling the chart's points when it is not the first. */
   chartCategory?: string;
+  /** The group column whose values are the chart's series, when there are several. */
+  chartSeries?: string;
 }
 
 export interface ReportResult extends ReportSummary {
@@ -560,6 +562,7 @@ function summary(name: string, def: ReportDefinition): ReportSummary {
     chart: def.chart,
     ...(def.chartValue ? { chartValue: def.chartValue } : {}),
     ...(def.chartCategory ? { chartCategory: def.chartCategory } : {}),
+    ...(def.chartSeries ? { chartSeries: def.chartSeries } : {}),
   };
 }
 

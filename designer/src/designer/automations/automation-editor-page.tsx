@@ -9,6 +9,7 @@ import { ConditionBuilder } from '../../conditions/condition-builder';
 import type { ConditionGroup } from '../../conditions/condition-model';
 import { enumLabel, fieldLabel, itemLabel, objectLabel } from '../../i18n/pick-label';
 import { issueText } from '../../i18n/error-text';
+import { scriptLabel } from '../scripts/script-label';
 import type { ObjectSchema } from '../../meta/meta-types';
 import { Button, Card, ErrorState, IconButton, LoadingState, Page, TextField, useToast } from '../../ui';
 import { type FullMetaDocument, PublishDialog, describePublishError, useUnsavedChangesGuard } from '../common';
@@ -138,7 +139,7 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
     .filter(
       ([, s]) => s && (s as { event?: string }).event === 'action' && (s as { object?: string }).object === rule.object,
     )
-    .map(([n, s]) => ({ value: n, label: String((s as { label?: string }).label ?? n) }));
+    .map(([n, s]) => ({ value: n, label: scriptLabel(s as Record<string, unknown>, lang, n) }));
   const actionTypes = (types.data ?? []).map((k) => ({ type: k.type, label: actionName(t, k.type) }));
   const schedule = tr.every ?? '';
   const scheduleChoice = (SCHEDULES as readonly string[]).includes(schedule) ? schedule : 'custom';

@@ -54,6 +54,7 @@ import { EdgeProperties, NodeProperties, type PropertyChoices, WorkflowSettings 
 import { PublishedBanner } from './published-banner';
 import { SimulationPanel } from './simulation-panel';
 import { type SimulationResult, checkDraft, fetchUsers } from './workflows-api';
+import { scriptLabel } from '../scripts/script-label';
 import './workflow-designer.css';
 
 /** `/designer/workflows/:name`: the canvas of one workflow (a new one with `?object=&label=`). */
@@ -211,7 +212,7 @@ function WorkflowEditor({
         .map((u) => ({ id: u.id, label: u.name ? `${u.name}${u.email ? ` (${u.email})` : ''}` : (u.email ?? u.id) })),
       scripts: Object.entries(doc.scripts ?? {})
         .filter(([, s]) => s && s.object === def.object && s.event === 'action')
-        .map(([n]) => n),
+        .map(([n, s]) => ({ value: n, label: scriptLabel(s, i18n.language, n) })),
     };
   }, [doc, object, def.object, users.data, i18n.language]);
 
