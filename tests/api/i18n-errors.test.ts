@@ -383,6 +383,37 @@ describe('coded refusals of reports, workflows and automation rules (issue 22)',
         params: { field: 'stage', values: 'new, won' },
       }),
     );
+    // The actions' own checks and shapes are coded too (a shape refusal comes first, alone).
+    const withActions = (actions: unknown[]) =>
+      tenant.api.put('/api/meta/automations/coded', {
+        label: 'Coded',
+        object: 'deal',
+        trigger: { on: 'create' },
+        actions,
+      });
+    expect(issuesOf(await withActions([{ type: 'notify', to: ['owner'], email: false }]))).toContainEqual(
+      expect.objectContaining({ path: '/automations/coded/actions/0/title', code: 'required' }),
+    );
+    const actionIssues = issuesOf(
+      await withActions([
+        { type: 'set', values: { ghost: 1 } },
+        { type: 'script', script: 'nope' },
+      ]),
+    );
+    expect(actionIssues).toContainEqual(
+      expect.objectContaining({
+        path: '/automations/coded/actions/0/values/ghost',
+        code: 'unknown_field',
+        params: { field: 'ghost' },
+      }),
+    );
+    expect(actionIssues).toContainEqual(
+      expect.objectContaining({
+        path: '/automations/coded/actions/1/script',
+        code: 'unknown_script',
+        params: { script: 'nope' },
+      }),
+    );
     expect(issuesOf(await rule({ on: 'create', every: 'P1D' }))).toContainEqual(
       expect.objectContaining({
         path: '/automations/coded/trigger/every',

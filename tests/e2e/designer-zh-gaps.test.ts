@@ -97,7 +97,8 @@ describe('chart series, Chinese refusals and script labels', { timeout: 400_000 
     await page.getByLabel('派生列 1：列名').fill('per_deal');
     const expr = page.getByLabel('派生列 1：表达式');
     await expr.fill('count / ghost');
-    const refused = page.getByText('未知列"ghost"', { exact: false });
+    // At the expression's field (the preview lists it too).
+    const refused = page.locator('.f-field__error', { hasText: '未知列"ghost"' });
     await refused.waitFor({ timeout: 30_000 });
     expect(await page.getByText('Unknown column', { exact: false }).count()).toBe(0);
     await screenshot(page, 'designer-report-builder-derived-refused-zh-cn', { fullPage: true });

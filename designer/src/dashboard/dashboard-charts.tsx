@@ -80,6 +80,8 @@ export function ChartCard({
   const drawn = kind !== 'pie' && series?.length ? series : undefined;
   // A series a point lacks (no deals of that stage that month) is drawn as 0, not left out.
   const seriesValue = (key: string) => (p: Point) => p.values?.[key] ?? 0;
+  // The legend lists the series in their order (a picklist's), not alphabetically.
+  const legendOrder = (item: { value?: unknown }) => drawn?.findIndex((s) => s.label === item.value) ?? 0;
   const tooltip = (v: unknown, name: unknown) => [
     full.format(Number(v)),
     drawn ? String(name) : (valueLabel ?? t('dashboard.amount')),
@@ -138,7 +140,7 @@ export function ChartCard({
               ) : (
                 <Line dataKey="value" stroke="var(--f-primary)" strokeWidth={2} isAnimationActive={false} />
               )}
-              {drawn && <Legend />}
+              {drawn && <Legend itemSorter={legendOrder} />}
             </LineChart>
           ) : (
             <BarChart data={points} layout={layout} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
@@ -179,7 +181,7 @@ export function ChartCard({
               ) : (
                 <Bar dataKey="value" fill="var(--f-primary)" radius={4} isAnimationActive={false} />
               )}
-              {drawn && <Legend />}
+              {drawn && <Legend itemSorter={legendOrder} />}
             </BarChart>
           )}
         </ResponsiveContainer>

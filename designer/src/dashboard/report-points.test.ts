@@ -227,3 +227,24 @@ describe('reportPoints with chartSeries', () => {
     });
   });
 });
+
+describe('reportPoints series order', () => {
+  it("keeps a picklist's order for its series, whatever row shows them first", () => {
+    const r = run({
+      chartSeries: 'stage',
+      columns: [
+        { key: 'year', label: 'Year', role: 'group', field: 'close_on', kind: 'date', bucket: 'year' },
+        { key: 'stage', label: 'Stage', role: 'group', field: 'stage', kind: 'select' },
+        { key: 'n', label: 'n', role: 'measure', kind: 'integer' },
+      ],
+      rows: [
+        { year: '2026', stage: 'won', n: 1 },
+        { year: '2027', stage: 'new', n: 2 },
+      ],
+    });
+    expect(reportPoints(r, meta, 'en', (b) => b).series).toEqual([
+      { key: 's1', label: 'New' },
+      { key: 's0', label: 'Won' },
+    ]);
+  });
+});

@@ -54,7 +54,14 @@ export function reportPoints(
       p.value += v;
       p.values[s.key] = (p.values[s.key] ?? 0) + v;
     }
-    return { points: [...points.values()], valueLabel, series: [...series.values()] };
+    // A picklist's series keep its order (Prospecting … Won, Lost), not the order they first appear in.
+    const field = bySeries.field ? fieldAt(meta, run.object, bySeries.field) : undefined;
+    const order = new Map(
+      run.rows.map((row) => [say(bySeries, row), field?.enum?.indexOf(row[bySeries.key] as string) ?? -1]),
+    );
+    const ordered = [...series.values()];
+    if (!bySeries.bucket && field?.enum) ordered.sort((a, b) => rank(order.get(a.label)) - rank(order.get(b.label)));
+    return { points: [...points.values()], valueLabel, series: ordered };
   }
   const points = run.rows.map((row) => ({ label: group ? say(group, row) : run.label, value: plotted(row) }));
   // Charted by a chosen grouping beside others, rows of one category (a stage over several years)
@@ -68,6 +75,9 @@ export function reportPoints(
     }
   return { points: merged.size ? [...merged.values()] : points, valueLabel };
 }
+
+/** An enum position, unknown values (-1, none) last. */
+const rank = (i: number | undefined) => (i === undefined || i < 0 ? Number.MAX_SAFE_INTEGER : i);
 
 /** The words for one row's value of a group column: option, lookup, age bucket or picklist label. */
 function groupText(

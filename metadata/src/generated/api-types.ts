@@ -123,7 +123,10 @@ export type MetadataIssueCode =
   | 'schedule_months'
   | 'schedule_too_often'
   | 'schedule_unknown_form'
-  | 'schedule_bad_cron';
+  | 'schedule_bad_cron'
+  | 'unknown_template'
+  | 'not_action_script'
+  | 'automation_set_needs_values';
 export type ChartKind = 'bar' | 'line' | 'pie' | 'funnel' | 'table';
 
 /**

@@ -128,7 +128,13 @@ function checkAction(model: Model, object: ObjectModel, action: AutomationAction
     return;
   }
   const shape = actionShapeProblems(action);
-  for (const [at, message] of shape) c.add(`${path}${at}`, message);
+  for (const issue of shape)
+    c.add(
+      `${path}${issue.path === '/' ? '' : issue.path}`,
+      issue.message,
+      issue.code as MetadataIssueCode | undefined,
+      issue.params,
+    );
   if (!shape.length) kind.check?.(action, { ...c, model, object, path });
 }
 

@@ -1263,6 +1263,9 @@ export const en = {
     schedule_too_often: 'Schedules run at most once a minute.',
     schedule_unknown_form: '"{{every}}" is neither a cron expression nor a duration.',
     schedule_bad_cron: '"{{every}}" is not a valid cron expression.',
+    unknown_template: 'Unknown print template "{{template}}".',
+    not_action_script: '"{{script}}" is not a button (action) script of this object.',
+    automation_set_needs_values: 'Choose the fields this action sets.',
   },
   workflowIssues: {
     duplicate_node_id: 'Two steps have the same id "{{id}}".',

@@ -1256,6 +1256,9 @@ export const zhCN: Translations = {
     schedule_too_often: '定时规则最多每分钟运行一次。',
     schedule_unknown_form: '"{{every}}"既不是 cron 表达式也不是时长。',
     schedule_bad_cron: '"{{every}}"不是有效的 cron 表达式。',
+    unknown_template: '未知打印模板"{{template}}"。',
+    not_action_script: '"{{script}}"不是此对象的按钮（操作）脚本。',
+    automation_set_needs_values: '请选择此动作要设置的字段。',
   },
   workflowIssues: {
     duplicate_node_id: '有两个步骤的 ID 相同（{{id}}）。',

@@ -13,7 +13,14 @@ export const documentAction: AutomationActionType<DocumentAction> = {
   type: 'document',
   check(action, c) {
     if (!c.templates.has(action.template))
-      c.add(`${c.path}/template`, `unknown print template "${action.template}" of ${c.object.name}`);
+      c.add(
+        `${c.path}/template`,
+        `unknown print template "${action.template}" of ${c.object.name}`,
+        'unknown_template',
+        {
+          template: action.template,
+        },
+      );
     const problem = action.fileName ? messageProblem(action.fileName, new Set(c.object.fields.keys())) : undefined;
     if (problem) c.add(`${c.path}/fileName`, problem);
   },

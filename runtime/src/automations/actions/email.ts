@@ -27,7 +27,14 @@ export const emailAction: AutomationActionType<EmailAction> = {
       checkRecipient(c.model, c.object, r, `${c.path}/to/${j}`, c);
     });
     if (!c.templates.has(action.template))
-      c.add(`${c.path}/template`, `unknown print template "${action.template}" of ${c.object.name}`);
+      c.add(
+        `${c.path}/template`,
+        `unknown print template "${action.template}" of ${c.object.name}`,
+        'unknown_template',
+        {
+          template: action.template,
+        },
+      );
     const problem = messageProblem(action.subject, new Set(c.object.fields.keys()));
     if (problem) c.add(`${c.path}/subject`, problem);
   },
