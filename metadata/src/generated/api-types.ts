@@ -24,7 +24,7 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   | 'INTERNAL';
 /**
- * Codes of metadata issues (docs/metadata.md, Errors): schema keywords (`required`, `unknown_property` {name}, `one_of` {values}, `min`/`max`/`min_length`/`max_length`/`min_items`/`max_items` {limit}, `format` {format}, `type` {type}, …), formulas (`formula_unknown_field` {field}, `formula_cycle` {fields}, `formula_syntax` {error}), form rules and their conditions (`condition_*` {field, op}), reports (`report_*` {field, column, fn}), derived report columns (`derive_*` {column, fn, op, position}), the aggregate engine under a report (`aggregate_*` {field, fn, bucket, limit}), expressions of workflows and automation rules (`expression_invalid` {error, line, column}), workflow and automation rule checks (`workflow_*`, `automation_*` {name, type}, `unknown_script`, `unknown_user`, `read_only_field` {field}, …) and schedules (`schedule_*` {every}).
+ * Codes of metadata issues (docs/metadata.md, Errors): schema keywords (`required`, `unknown_property` {name}, `one_of` {values}, `min`/`max`/`min_length`/`max_length`/`min_items`/`max_items` {limit}, `format` {format}, `type` {type}, …), formulas (`formula_unknown_field` {field}, `formula_cycle` {fields}, `formula_syntax` {error}), form rules and their conditions (`condition_*` {field, op}), reports (`report_*` {field, column, fn}), derived report columns (`derive_*` {column, fn, op, position}), the aggregate engine under a report (`aggregate_*` {field, fn, bucket, limit}), expressions of workflows and automation rules (`expression_invalid` {error, line, column}), workflow and automation rule checks (`workflow_*`, `automation_*` {name, type}, `unknown_script`, `unknown_user`, `read_only_field` {field}, …) schedules (`schedule_*` {every}) and customer analyses (`analysis_*` {field, column, columns}).
  */
 export type MetadataIssueCode =
   | 'required'
@@ -126,7 +126,16 @@ export type MetadataIssueCode =
   | 'schedule_bad_cron'
   | 'unknown_template'
   | 'not_action_script'
-  | 'automation_set_needs_values';
+  | 'automation_set_needs_values'
+  | 'analysis_customer_lookup'
+  | 'analysis_not_number'
+  | 'analysis_cost_is_amount'
+  | 'analysis_no_compare'
+  | 'analysis_cohort_group'
+  | 'analysis_unknown_column'
+  | 'analysis_count_no_field'
+  | 'analysis_movement_count'
+  | 'analysis_movement_where';
 export type ChartKind = 'bar' | 'line' | 'pie' | 'funnel' | 'table';
 
 /**
