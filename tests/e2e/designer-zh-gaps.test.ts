@@ -3,8 +3,9 @@ import { type E2eApp, screenshot, signIn, startE2eApp } from './support';
 
 /**
  * Issue 22's remaining Chinese gaps and the chart's series: a report's second grouping drawn as
- * named series (in the builder's preview and on a dashboard); a derived expression the server
- * refuses reads in Chinese at its field; scripts are listed by their Chinese labels.
+ * named series (in the builder's preview and on a dashboard); a derived expression and an
+ * automation rule's schedule the server refuses read in Chinese at their fields; scripts are listed
+ * by their Chinese labels.
  */
 let app: E2eApp;
 const NAME = 'deals_by_year_and_stage';
@@ -106,6 +107,24 @@ describe('chart series, Chinese refusals and script labels', { timeout: 400_000 
     expect(await expr.inputValue()).toBe('count / ghost');
     await expr.fill('count * 2');
     await refused.waitFor({ state: 'detached', timeout: 30_000 });
+
+    // An automation rule's schedule the server refuses: said in Chinese at the schedule.
+    const rule = await app.tenant.api.put('/api/meta/automations/weekly_check', {
+      label: 'Weekly check',
+      object: 'deal',
+      trigger: { on: 'schedule', every: 'P1D' },
+      actions: [{ type: 'notify', to: ['owner'], title: 'Check {{record.name}}', email: false }],
+    });
+    expect(rule.status, rule.text).toBe(200);
+    await page.goto('/designer/automations/weekly_check');
+    await page.getByLabel('运行频率').selectOption({ label: '自定义…' });
+    await page.getByLabel('计划', { exact: true }).fill('P1M');
+    await page.getByRole('button', { name: '发布' }).first().click();
+    const scheduleRefused = page.locator('.f-field__error', { hasText: '月和年的长度不固定' });
+    await scheduleRefused.waitFor({ timeout: 30_000 });
+    expect(await page.getByText('vary in length', { exact: false }).count()).toBe(0);
+    await screenshot(page, 'designer-automation-schedule-refused-zh-cn', { fullPage: true });
+    expect((await app.tenant.api.get('/api/meta')).body.automations.weekly_check.trigger.every).toBe('P1D');
 
     // Scripts: the list and the editor show the Chinese labels core-crm ships.
     await page.goto('/designer/scripts');
