@@ -398,7 +398,15 @@ describe('coded refusals of reports, workflows and automation rules (issue 22)',
       await withActions([
         { type: 'set', values: { ghost: 1 } },
         { type: 'script', script: 'nope' },
+        { type: 'notify', to: ['owner'], title: 'Hi {{record.ghost}}', email: false },
       ]),
+    );
+    expect(actionIssues).toContainEqual(
+      expect.objectContaining({
+        path: '/automations/coded/actions/2/title',
+        code: 'message_unknown_field',
+        params: { field: 'ghost' },
+      }),
     );
     expect(actionIssues).toContainEqual(
       expect.objectContaining({

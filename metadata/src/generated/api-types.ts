@@ -135,7 +135,9 @@ export type MetadataIssueCode =
   | 'analysis_unknown_column'
   | 'analysis_count_no_field'
   | 'analysis_movement_count'
-  | 'analysis_movement_where';
+  | 'analysis_movement_where'
+  | 'message_template_syntax'
+  | 'message_unknown_field';
 export type ChartKind = 'bar' | 'line' | 'pie' | 'funnel' | 'table';
 
 /**

@@ -1275,6 +1275,8 @@ export const en = {
     analysis_count_no_field: 'A count counts customers: it takes no field.',
     analysis_movement_count: 'A segment movement counts customers only.',
     analysis_movement_where: 'A segment movement takes no customer conditions.',
+    message_template_syntax: 'The text cannot be read: {{error}}',
+    message_unknown_field: 'Unknown field "{{field}}" in a placeholder.',
   },
   workflowIssues: {
     duplicate_node_id: 'Two steps have the same id "{{id}}".',

@@ -1268,6 +1268,8 @@ export const zhCN: Translations = {
     analysis_count_no_field: '计数统计的是客户：不需要选择字段。',
     analysis_movement_count: '分群变动只统计客户数。',
     analysis_movement_where: '分群变动不接受客户条件。',
+    message_template_syntax: '文本无法解析：{{error}}',
+    message_unknown_field: '占位符中的字段"{{field}}"不存在。',
   },
   workflowIssues: {
     duplicate_node_id: '有两个步骤的 ID 相同（{{id}}）。',

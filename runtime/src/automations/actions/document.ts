@@ -1,5 +1,5 @@
 import { attachDocument } from '../attach-document';
-import { messageProblem, renderMessage } from '../message-template';
+import { messageIssue, renderMessage } from '../message-template';
 import type { AutomationActionType } from './action-type';
 
 export interface DocumentAction {
@@ -21,8 +21,8 @@ export const documentAction: AutomationActionType<DocumentAction> = {
           template: action.template,
         },
       );
-    const problem = action.fileName ? messageProblem(action.fileName, new Set(c.object.fields.keys())) : undefined;
-    if (problem) c.add(`${c.path}/fileName`, problem);
+    const problem = action.fileName ? messageIssue(action.fileName, new Set(c.object.fields.keys())) : undefined;
+    if (problem) c.add(`${c.path}/fileName`, problem.message, problem.code, problem.params);
   },
   async run(action, { services, run, record }) {
     const name = action.fileName ? renderMessage(action.fileName, { record, rule: run.label }) : undefined;

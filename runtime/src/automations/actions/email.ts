@@ -1,7 +1,7 @@
 import { SYSTEM_TABLE as T } from '../../model/naming';
 import { authorCtx } from '../attach-document';
 import type { Recipient } from '../automation-types';
-import { messageProblem } from '../message-template';
+import { messageIssue } from '../message-template';
 import type { AutomationActionType } from './action-type';
 import { checkRecipient } from './check-values';
 import { recipients } from './recipients';
@@ -35,8 +35,8 @@ export const emailAction: AutomationActionType<EmailAction> = {
           template: action.template,
         },
       );
-    const problem = messageProblem(action.subject, new Set(c.object.fields.keys()));
-    if (problem) c.add(`${c.path}/subject`, problem);
+    const problem = messageIssue(action.subject, new Set(c.object.fields.keys()));
+    if (problem) c.add(`${c.path}/subject`, problem.message, problem.code, problem.params);
   },
   async run(action, { services, run, record, renderNamed }) {
     const id = String(record.id);
