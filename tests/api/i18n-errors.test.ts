@@ -282,3 +282,152 @@ describe("the user's language", () => {
     expect(repNotes.body.items.map((n: { title: string }) => n.title)).toContain('Deal Alpha was approved');
   });
 });
+
+describe('coded refusals of reports, workflows and automation rules (issue 22)', () => {
+  const issuesOf = (r: { status: number; text: string; body: any }) => {
+    expect(r.status, r.text).toBe(400);
+    return r.body.error.details.issues as Array<{ path: string; message: string; code?: string; params?: unknown }>;
+  };
+
+  it('codes a derived expression that does not parse and what the aggregate engine refuses', async () => {
+    const report = (over: Record<string, unknown>) =>
+      tenant.api.put('/api/meta/reports/coded', {
+        label: 'Coded',
+        object: 'deal',
+        groupBy: [{ field: 'stage' }],
+        aggregates: [{ fn: 'sum', field: 'amount', as: 'total' }],
+        chart: 'bar',
+        ...over,
+      });
+    expect(issuesOf(await report({ derive: [{ as: 'roi', expr: 'total / ghost' }] }))).toContainEqual({
+      path: '/reports/coded/derive/0/expr',
+      message: 'Unknown column "ghost" (the report has: stage, total)',
+      code: 'derive_unknown_column',
+      params: { column: 'ghost', columns: 'stage, total' },
+    });
+    expect(issuesOf(await report({ derive: [{ as: 'roi', expr: 'total *' }] }))).toContainEqual(
+      expect.objectContaining({ path: '/reports/coded/derive/0/expr', code: 'derive_syntax', params: { position: 8 } }),
+    );
+    expect(issuesOf(await report({ aggregates: [{ fn: 'sum', field: 'name', as: 'total' }] }))).toContainEqual({
+      path: '/reports/coded/aggregates',
+      message: 'sum needs a numeric field: name',
+      code: 'aggregate_needs_number',
+      params: { fn: 'sum', field: 'name' },
+    });
+    expect(issuesOf(await report({ groupBy: [{ field: 'name', bucket: 'month' }] }))).toContainEqual(
+      expect.objectContaining({
+        path: '/reports/coded/groupBy',
+        code: 'aggregate_bucket_not_date',
+        params: { field: 'name', bucket: 'month' },
+      }),
+    );
+  });
+
+  it('codes what the workflow check refuses: roles, fields, expressions', async () => {
+    const wf = workflow(undefined);
+    const bad = {
+      ...wf,
+      trigger: { on: 'submit', condition: 'record.amount >' },
+      fallbackRole: 'ghost',
+      nodes: wf.nodes.map((n) => (n.id === 'mgr' ? { ...n, data: { ...n.data, approvers: [{ field: 'stage' }] } } : n)),
+    };
+    const issues = issuesOf(await tenant.api.put('/api/meta/workflows/coded', bad));
+    expect(issues).toContainEqual(
+      expect.objectContaining({
+        path: '/workflows/coded/fallbackRole',
+        code: 'unknown_role',
+        params: { role: 'ghost' },
+      }),
+    );
+    expect(issues).toContainEqual(
+      expect.objectContaining({
+        path: '/workflows/coded/nodes/1/data/approvers/0',
+        code: 'workflow_not_user_lookup',
+        params: { field: 'stage' },
+      }),
+    );
+    const expression = issues.find((i) => i.path === '/workflows/coded/trigger/condition');
+    // The compiler's own sentence stays a fact beside the place: it names the token.
+    expect(expression).toMatchObject({
+      code: 'expression_invalid',
+      params: { line: 1, error: expect.stringMatching(/./) },
+    });
+  });
+
+  it('codes what the automation check refuses: schedules, watched fields, values', async () => {
+    const rule = (trigger: Record<string, unknown>) =>
+      tenant.api.put('/api/meta/automations/coded', {
+        label: 'Coded',
+        object: 'deal',
+        trigger,
+        actions: [{ type: 'notify', to: ['owner'], title: 'Hi', email: false }],
+      });
+    expect(issuesOf(await rule({ on: 'schedule', every: 'P1M' }))).toContainEqual(
+      expect.objectContaining({
+        path: '/automations/coded/trigger/every',
+        code: 'schedule_months',
+        params: { every: 'P1M' },
+      }),
+    );
+    expect(issuesOf(await rule({ on: 'update', fields: ['ghost'] }))).toContainEqual(
+      expect.objectContaining({
+        path: '/automations/coded/trigger/fields/0',
+        code: 'unknown_field',
+        params: { field: 'ghost' },
+      }),
+    );
+    expect(issuesOf(await rule({ on: 'update', fields: ['stage'], changedTo: 'mega' }))).toContainEqual(
+      expect.objectContaining({
+        path: '/automations/coded/trigger/changedTo',
+        code: 'one_of',
+        params: { field: 'stage', values: 'new, won' },
+      }),
+    );
+    // The actions' own checks and shapes are coded too (a shape refusal comes first, alone).
+    const withActions = (actions: unknown[]) =>
+      tenant.api.put('/api/meta/automations/coded', {
+        label: 'Coded',
+        object: 'deal',
+        trigger: { on: 'create' },
+        actions,
+      });
+    expect(issuesOf(await withActions([{ type: 'notify', to: ['owner'], email: false }]))).toContainEqual(
+      expect.objectContaining({ path: '/automations/coded/actions/0/title', code: 'required' }),
+    );
+    const actionIssues = issuesOf(
+      await withActions([
+        { type: 'set', values: { ghost: 1 } },
+        { type: 'script', script: 'nope' },
+        { type: 'notify', to: ['owner'], title: 'Hi {{record.ghost}}', email: false },
+      ]),
+    );
+    expect(actionIssues).toContainEqual(
+      expect.objectContaining({
+        path: '/automations/coded/actions/2/title',
+        code: 'message_unknown_field',
+        params: { field: 'ghost' },
+      }),
+    );
+    expect(actionIssues).toContainEqual(
+      expect.objectContaining({
+        path: '/automations/coded/actions/0/values/ghost',
+        code: 'unknown_field',
+        params: { field: 'ghost' },
+      }),
+    );
+    expect(actionIssues).toContainEqual(
+      expect.objectContaining({
+        path: '/automations/coded/actions/1/script',
+        code: 'unknown_script',
+        params: { script: 'nope' },
+      }),
+    );
+    expect(issuesOf(await rule({ on: 'create', every: 'P1D' }))).toContainEqual(
+      expect.objectContaining({
+        path: '/automations/coded/trigger/every',
+        code: 'automation_schedule_only',
+        params: { name: 'every' },
+      }),
+    );
+  });
+});

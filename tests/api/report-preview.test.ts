@@ -256,6 +256,24 @@ describe('POST /api/reports/preview', () => {
     );
   });
 
+  it('keeps a second grouping as the chart series, and refuses one that is not a second grouping', async () => {
+    const twoGroups = { groupBy: [{ field: 'close_on', bucket: 'year', as: 'year' }, { field: 'stage' }] };
+    const ok = await preview({ report: draft({ ...twoGroups, chartSeries: 'stage' }), name: 'r' });
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.body.chartSeries).toBe('stage');
+    const refused = async (over: Record<string, unknown>, column: string) => {
+      const r = await preview({ report: draft(over), name: 'r' });
+      expect(r.status, r.text).toBe(400);
+      expect(r.body.error.details.issues).toContainEqual(
+        expect.objectContaining({ path: '/reports/r/chartSeries', code: 'report_chart_series', params: { column } }),
+      );
+    };
+    // A measure, the only grouping, or the grouping that names the points.
+    await refused({ ...twoGroups, chartSeries: 'amount' }, 'amount');
+    await refused({ chartSeries: 'stage' }, 'stage');
+    await refused({ ...twoGroups, chartSeries: 'stage', chartCategory: 'stage' }, 'stage');
+  });
+
   it('is for tenant admins only', async () => {
     const res = await preview({ report: draft() }, rep.api);
     expect(res.status).toBe(403);

@@ -5,6 +5,7 @@ import {
   BarChart,
   CartesianGrid,
   Cell,
+  Legend,
   Line,
   LineChart,
   Pie,
@@ -26,8 +27,17 @@ import './dashboard-charts.css';
 
 export interface Point {
   label: string;
+  /** The point's value (with series: their total). */
   value: number;
   count?: number;
+  /** One value per series (`Series.key`), when the chart draws several. */
+  values?: Record<string, number>;
+}
+
+/** One of several series a chart draws (a value of a report's second grouping), by its name. */
+export interface Series {
+  key: string;
+  label: string;
 }
 
 const num = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0) || 0);
@@ -43,6 +53,7 @@ export function ChartCard({
   emptyText,
   kind = 'bar',
   valueLabel,
+  series,
   className,
   actions,
 }: {
@@ -53,6 +64,8 @@ export function ChartCard({
   emptyText?: string;
   kind?: 'bar' | 'line' | 'pie';
   valueLabel?: string;
+  /** Several series (bars side by side, one line each) instead of `value` alone; a pie ignores them. */
+  series?: Series[] | undefined;
   className?: string;
   actions?: React.ReactNode;
 }) {
@@ -61,7 +74,18 @@ export function ChartCard({
   const fmt = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
   const full = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
   // Counts (and any whole-number series) get whole-number ticks: no "0.8 deals" on the axis.
-  const wholeNumbers = (points ?? []).every((p) => Number.isInteger(p.value));
+  const wholeNumbers = (points ?? []).every(
+    (p) => Number.isInteger(p.value) && Object.values(p.values ?? {}).every(Number.isInteger),
+  );
+  const drawn = kind !== 'pie' && series?.length ? series : undefined;
+  // A series a point lacks (no deals of that stage that month) is drawn as 0, not left out.
+  const seriesValue = (key: string) => (p: Point) => p.values?.[key] ?? 0;
+  // The legend lists the series in their order (a picklist's), not alphabetically.
+  const legendOrder = (item: { value?: unknown }) => drawn?.findIndex((s) => s.label === item.value) ?? 0;
+  const tooltip = (v: unknown, name: unknown) => [
+    full.format(Number(v)),
+    drawn ? String(name) : (valueLabel ?? t('dashboard.amount')),
+  ];
   let body: React.ReactNode;
   if (query.isPending) body = <LoadingState compact label={t('common.loading')} />;
   else if (query.isError)
@@ -101,8 +125,22 @@ export function ChartCard({
                 fontSize={12}
                 width={56}
               />
-              <Tooltip formatter={(v) => [full.format(Number(v)), valueLabel ?? t('dashboard.amount')]} />
-              <Line dataKey="value" stroke="var(--f-primary)" strokeWidth={2} isAnimationActive={false} />
+              <Tooltip formatter={tooltip} />
+              {drawn ? (
+                drawn.map((s, i) => (
+                  <Line
+                    key={s.key}
+                    dataKey={seriesValue(s.key)}
+                    name={s.label}
+                    stroke={PIE_COLORS[i % PIE_COLORS.length]}
+                    strokeWidth={2}
+                    isAnimationActive={false}
+                  />
+                ))
+              ) : (
+                <Line dataKey="value" stroke="var(--f-primary)" strokeWidth={2} isAnimationActive={false} />
+              )}
+              {drawn && <Legend itemSorter={legendOrder} />}
             </LineChart>
           ) : (
             <BarChart data={points} layout={layout} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
@@ -128,19 +166,49 @@ export function ChartCard({
                   />
                 </>
               )}
-              <Tooltip formatter={(v) => [full.format(Number(v)), valueLabel ?? t('dashboard.amount')]} />
-              <Bar dataKey="value" fill="var(--f-primary)" radius={4} isAnimationActive={false} />
+              <Tooltip formatter={tooltip} />
+              {drawn ? (
+                drawn.map((s, i) => (
+                  <Bar
+                    key={s.key}
+                    dataKey={seriesValue(s.key)}
+                    name={s.label}
+                    fill={PIE_COLORS[i % PIE_COLORS.length]}
+                    radius={4}
+                    isAnimationActive={false}
+                  />
+                ))
+              ) : (
+                <Bar dataKey="value" fill="var(--f-primary)" radius={4} isAnimationActive={false} />
+              )}
+              {drawn && <Legend itemSorter={legendOrder} />}
             </BarChart>
           )}
         </ResponsiveContainer>
         {/* The same numbers as text: screen readers and keyboard users get the chart's content. */}
         <table className="f-sr-only">
           <caption>{title}</caption>
+          {drawn && (
+            <thead>
+              <tr>
+                <td />
+                {drawn.map((s) => (
+                  <th key={s.key} scope="col">
+                    {s.label}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+          )}
           <tbody>
             {points.map((p) => (
               <tr key={p.label}>
                 <th scope="row">{p.label}</th>
-                <td>{full.format(p.value)}</td>
+                {drawn ? (
+                  drawn.map((s) => <td key={s.key}>{full.format(p.values?.[s.key] ?? 0)}</td>)
+                ) : (
+                  <td>{full.format(p.value)}</td>
+                )}
                 {p.count !== undefined && <td>{p.count}</td>}
               </tr>
             ))}

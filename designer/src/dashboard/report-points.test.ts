@@ -184,3 +184,67 @@ describe('reportPoints across objects', () => {
     ]);
   });
 });
+
+describe('reportPoints with chartSeries', () => {
+  const r = run({
+    chartSeries: 'stage',
+    columns: [
+      { key: 'close_on_year', label: 'Year', role: 'group', field: 'close_on', kind: 'date', bucket: 'year' },
+      { key: 'stage', label: 'Stage', role: 'group', field: 'stage', kind: 'select' },
+      { key: 'n', label: 'n', role: 'measure', kind: 'integer' },
+    ],
+    rows: [
+      { close_on_year: '2026', stage: 'new', n: 3 },
+      { close_on_year: '2026', stage: 'won', n: 1 },
+      { close_on_year: '2027', stage: 'won', n: 2 },
+    ],
+  });
+
+  it('gives one point per category with one value per series, the series named in the locale', () => {
+    expect(reportPoints(r, meta, 'zh-CN', (b) => b)).toEqual({
+      points: [
+        { label: '2026', value: 4, values: { s0: 3, s1: 1 } },
+        { label: '2027', value: 2, values: { s1: 2 } },
+      ],
+      valueLabel: 'n',
+      series: [
+        { key: 's0', label: '新建' },
+        { key: 's1', label: '赢单' },
+      ],
+    });
+  });
+
+  it('names the points by the other grouping when the first is the series, and adds up for a pie', () => {
+    const firstAsSeries = { ...r, chartSeries: 'close_on_year' };
+    expect(reportPoints(firstAsSeries, meta, 'en', (b) => b).series?.map((s) => s.label)).toEqual(['2026', '2027']);
+    // A pie draws one series: the points are the categories, the series added up.
+    expect(reportPoints(r, meta, 'en', (b) => b, '(hidden)', false)).toEqual({
+      points: [
+        { label: '2026', value: 4 },
+        { label: '2027', value: 2 },
+      ],
+      valueLabel: 'n',
+    });
+  });
+});
+
+describe('reportPoints series order', () => {
+  it("keeps a picklist's order for its series, whatever row shows them first", () => {
+    const r = run({
+      chartSeries: 'stage',
+      columns: [
+        { key: 'year', label: 'Year', role: 'group', field: 'close_on', kind: 'date', bucket: 'year' },
+        { key: 'stage', label: 'Stage', role: 'group', field: 'stage', kind: 'select' },
+        { key: 'n', label: 'n', role: 'measure', kind: 'integer' },
+      ],
+      rows: [
+        { year: '2026', stage: 'won', n: 1 },
+        { year: '2027', stage: 'new', n: 2 },
+      ],
+    });
+    expect(reportPoints(r, meta, 'en', (b) => b).series).toEqual([
+      { key: 's1', label: 'New' },
+      { key: 's0', label: 'Won' },
+    ]);
+  });
+});

@@ -123,7 +123,9 @@ export function ReportRunView({
       </Card>
     );
   }
-  const drawn = data ? reportPoints(data, meta, locale, ageLabel, t('dashboard.hiddenGroup')) : undefined;
+  const drawn = data
+    ? reportPoints(data, meta, locale, ageLabel, t('dashboard.hiddenGroup'), chart !== 'pie')
+    : undefined;
   return (
     <ChartCard
       title={title}
@@ -133,6 +135,7 @@ export function ReportRunView({
       kind={chart === 'pie' ? 'pie' : chart === 'line' ? 'line' : 'bar'}
       layout={chart === 'funnel' ? 'vertical' : 'horizontal'}
       {...(drawn?.valueLabel ? { valueLabel: drawn.valueLabel } : {})}
+      series={drawn?.series}
       className={className ?? 'f-home__chart'}
     />
   );

@@ -24,7 +24,7 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   | 'INTERNAL';
 /**
- * Codes of metadata issues (docs/metadata.md, Errors): schema keywords (`required`, `unknown_property` {name}, `one_of` {values}, `min`/`max`/`min_length`/`max_length`/`min_items`/`max_items` {limit}, `format` {format}, `type` {type}, …), formulas (`formula_unknown_field` {field}, `formula_cycle` {fields}, `formula_syntax` {error}), form rules and their conditions (`condition_*` {field, op}), and reports (`report_*` {field, column, fn}).
+ * Codes of metadata issues (docs/metadata.md, Errors): schema keywords (`required`, `unknown_property` {name}, `one_of` {values}, `min`/`max`/`min_length`/`max_length`/`min_items`/`max_items` {limit}, `format` {format}, `type` {type}, …), formulas (`formula_unknown_field` {field}, `formula_cycle` {fields}, `formula_syntax` {error}), form rules and their conditions (`condition_*` {field, op}), reports (`report_*` {field, column, fn}), derived report columns (`derive_*` {column, fn, op, position}), the aggregate engine under a report (`aggregate_*` {field, fn, bucket, limit}), expressions of workflows and automation rules (`expression_invalid` {error, line, column}), workflow and automation rule checks (`workflow_*`, `automation_*` {name, type}, `unknown_script`, `unknown_user`, `read_only_field` {field}, …) schedules (`schedule_*` {every}) and customer analyses (`analysis_*` {field, column, columns}).
  */
 export type MetadataIssueCode =
   | 'required'
@@ -71,10 +71,73 @@ export type MetadataIssueCode =
   | 'report_column_twice'
   | 'report_chart_value'
   | 'report_chart_category'
+  | 'report_chart_series'
   | 'report_sort_not_column'
   | 'report_sort_ordered'
   | 'unknown_role'
-  | 'unknown_report';
+  | 'unknown_report'
+  | 'derive_syntax'
+  | 'derive_trailing'
+  | 'derive_function_column'
+  | 'derive_unknown_column'
+  | 'derive_too_long'
+  | 'derive_numbers_only'
+  | 'derive_operator'
+  | 'derive_unknown_function'
+  | 'derive_arguments'
+  | 'derive_round_digits'
+  | 'derive_not_allowed'
+  | 'aggregate_too_many_groups'
+  | 'aggregate_group_not_name'
+  | 'aggregate_group_repeated'
+  | 'aggregate_not_groupable'
+  | 'aggregate_bucket_not_date'
+  | 'aggregate_age_buckets'
+  | 'aggregate_unknown_bucket'
+  | 'aggregate_needs_number'
+  | 'aggregate_needs_number_or_date'
+  | 'aggregate_too_many_measures'
+  | 'aggregate_sort_unknown'
+  | 'aggregate_limit'
+  | 'aggregate_as_of'
+  | 'aggregate_unknown_field'
+  | 'aggregate_path_too_long'
+  | 'aggregate_not_lookup'
+  | 'expression_invalid'
+  | 'unknown_script'
+  | 'script_other_object'
+  | 'not_user_id'
+  | 'unknown_user'
+  | 'read_only_field'
+  | 'not_a_date'
+  | 'workflow_not_user_lookup'
+  | 'workflow_fields_reapprove_only'
+  | 'workflow_reapprove_needs_fields'
+  | 'automation_approval_only'
+  | 'automation_schedule_only'
+  | 'automation_update_only'
+  | 'automation_schedule_every'
+  | 'automation_changed_to_one_field'
+  | 'automation_unknown_action'
+  | 'schedule_bad_duration'
+  | 'schedule_months'
+  | 'schedule_too_often'
+  | 'schedule_unknown_form'
+  | 'schedule_bad_cron'
+  | 'unknown_template'
+  | 'not_action_script'
+  | 'automation_set_needs_values'
+  | 'analysis_customer_lookup'
+  | 'analysis_not_number'
+  | 'analysis_cost_is_amount'
+  | 'analysis_no_compare'
+  | 'analysis_cohort_group'
+  | 'analysis_unknown_column'
+  | 'analysis_count_no_field'
+  | 'analysis_movement_count'
+  | 'analysis_movement_where'
+  | 'message_template_syntax'
+  | 'message_unknown_field';
 export type ChartKind = 'bar' | 'line' | 'pie' | 'funnel' | 'table';
 
 /**
@@ -136,6 +199,10 @@ export interface ReportSummary {
    * The group column whose values label the chart's points (absent: the first group column).
    */
   chartCategory?: string;
+  /**
+   * The group column whose values are the chart's series, one bar or line each (absent: one series).
+   */
+  chartSeries?: string;
 }
 /**
  * Labels in other languages, from the metadata's `x-i18n` (`{"zh-CN": {"label": "…"}}`).
@@ -169,6 +236,10 @@ export interface ReportRun {
    * The group column whose values label the chart's points (absent: the first group column).
    */
   chartCategory?: string;
+  /**
+   * The group column whose values are the chart's series, one bar or line each (absent: one series).
+   */
+  chartSeries?: string;
   /**
    * A report's period comparison: the periods its columns cover (docs/analytics.md).
    */

@@ -135,6 +135,10 @@ export type Name16 = string;
  * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
  */
 export type Name17 = string;
+/**
+ * A logical name (object, field, role, view, script, workflow): lower-case ASCII, at most 63 bytes, so it can become a PostgreSQL identifier.
+ */
+export type Name18 = string;
 export type WebFormValue = string | number | boolean;
 
 /**
@@ -619,6 +623,13 @@ export interface ScriptDefinition {
   description?: Description;
   active?: boolean;
   order?: number;
+  'x-i18n'?: I18N2;
+}
+/**
+ * Translated labels per locale, e.g. {"zh-CN": {"title": "金额"}}.
+ */
+export interface I18N2 {
+  [k: string]: I18NEntry | undefined;
 }
 /**
  * How an object's record form is laid out: an rjsf uiSchema plus an optional layout.
@@ -786,6 +797,7 @@ export interface ReportDefinition {
   chart: 'bar' | 'line' | 'pie' | 'funnel' | 'table';
   chartValue?: Name10;
   chartCategory?: Name11;
+  chartSeries?: Name12;
   /**
    * Output columns, "-" for descending (default: group keys; select fields in their enum order).
    *
@@ -930,7 +942,7 @@ export interface DashboardWidget {
 export interface SurveyDefinition {
   label: Label;
   description?: Description;
-  object: Name12;
+  object: Name13;
   /**
    * Shown above the questions
    */
@@ -949,7 +961,7 @@ export interface SurveyDefinition {
    * @maxItems 20
    */
   questions: SurveyQuestion[];
-  'x-i18n'?: I18N2;
+  'x-i18n'?: I18N3;
   /**
    * The thanks text per locale: {"zh-CN": "谢谢"}
    */
@@ -958,10 +970,10 @@ export interface SurveyDefinition {
   };
 }
 export interface SurveyResponseMapping {
-  object: Name13;
-  about: Name14;
-  contact?: Name15;
-  survey?: Name16;
+  object: Name14;
+  about: Name15;
+  contact?: Name16;
+  survey?: Name17;
   /**
    * Response fields filled from the record the survey is about when the answer arrives: {response field: field of that record, or "owner"} (the case's agent and type, for reports)
    */
@@ -980,7 +992,7 @@ export interface SurveyQuestion {
    * An answer must give this question (default false)
    */
   required?: boolean;
-  field: Name17;
+  field: Name18;
   /**
    * choice: the options, their values those of the field's enum
    *
@@ -1002,7 +1014,7 @@ export interface SurveyChoice {
 /**
  * Translated labels per locale, e.g. {"zh-CN": {"title": "金额"}}.
  */
-export interface I18N2 {
+export interface I18N3 {
   [k: string]: I18NEntry | undefined;
 }
 /**

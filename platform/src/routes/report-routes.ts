@@ -50,6 +50,10 @@ const summary = {
       type: 'string',
       description: "The group column labelling the chart's points (absent: the first group column)",
     },
+    chartSeries: {
+      type: 'string',
+      description: "The group column whose values are the chart's series (absent: one series)",
+    },
   },
 } as const;
 

@@ -9,6 +9,7 @@ export const scripts = {
     object: 'quote',
     event: 'validate',
     label: `Discounts above ${DISCOUNT_APPROVAL_THRESHOLD}% need approval before the quote is sent`,
+    'x-i18n': { 'zh-CN': { label: `折扣超过 ${DISCOUNT_APPROVAL_THRESHOLD}% 的报价须先审批再发送` } },
     code: [
       `const big = (record.discount || 0) > ${DISCOUNT_APPROVAL_THRESHOLD};`,
       "if (big && ['sent', 'accepted'].includes(record.status) && record.approval_status !== 'approved')",
@@ -19,12 +20,14 @@ export const scripts = {
     object: 'contract',
     event: 'validate',
     label: 'A contract ends after it starts',
+    'x-i18n': { 'zh-CN': { label: '合同的结束日期晚于开始日期' } },
     code: "if (record.start_on && record.end_on && record.end_on < record.start_on) error('end_on', 'The end date is before the start date');",
   },
   case_sla: {
     object: 'service_case',
     event: 'beforeSave',
     label: 'SLA deadline from the priority; resolution time stamped',
+    'x-i18n': { 'zh-CN': { label: '按优先级计算 SLA 截止时间；记录解决时间' } },
     code: [
       `const hours = ${JSON.stringify(SLA_HOURS)};`,
       'if (!record.sla_due_at || (old && old.priority !== record.priority)) {',
@@ -39,6 +42,7 @@ export const scripts = {
     object: 'case_comment',
     event: 'beforeSave',
     label: "A case comment belongs to its case's account (the customer portal shows it there)",
+    'x-i18n': { 'zh-CN': { label: '工单评论属于工单的客户（客户门户在那里显示）' } },
     code: [
       'if (record.service_case) {',
       "  const [c] = await query('service_case', { id: { eq: record.service_case } }, { limit: 1 });",
@@ -50,6 +54,7 @@ export const scripts = {
     object: 'activity',
     event: 'beforeSave',
     label: 'Finished activities leave the reminders; a done one keeps the day it was done',
+    'x-i18n': { 'zh-CN': { label: '已完成的活动不再提醒；完成的活动保留完成日期' } },
     code: [
       "if (record.status !== 'open') set('due_state', 'closed');",
       "if (record.status === 'done' && !record.done_on) set('done_on', new Date().toISOString().slice(0, 10));",
@@ -60,6 +65,7 @@ export const scripts = {
     object: 'order',
     event: 'beforeSave',
     label: "An order above the account's credit limit needs finance's approval before it is confirmed",
+    'x-i18n': { 'zh-CN': { label: '超过客户信用额度的订单须经财务审批后才能确认' } },
     code: [
       "const active = ['confirmed', 'shipped', 'delivered'];",
       'let exposure = null;',
@@ -85,6 +91,7 @@ export const scripts = {
     object: 'expense_claim',
     event: 'validate',
     label: 'Only an approved claim is paid',
+    'x-i18n': { 'zh-CN': { label: '只有已批准的报销单才能付款' } },
     code: "if (record.status === 'paid' && record.approval_status !== 'approved') error('status', 'Only an approved claim can be paid', { 'zh-CN': '只有已批准的报销单才能支付' });",
   },
 };

@@ -1,6 +1,7 @@
-import type { MetadataIssue } from '@forma/metadata';
+import type { MetadataIssue, MetadataIssueCode } from '@forma/metadata';
 import type { Ctx } from '../ctx';
 import { printTemplateStore } from '../documents/print-template-store';
+import { codedIssue, expressionIssue, fieldValueIssue } from '../meta/coded-issue';
 import type { SectionCheckInput } from '../meta/section-checks';
 import type { Model, ObjectModel } from '../model/load-model';
 import { parseFilter } from '../records/parse-filter';
@@ -9,7 +10,7 @@ import { actionShapeProblems, automationAction } from './actions/action-registry
 import type { AutomationAction, AutomationRule } from './automation-types';
 import { dateOffsetProblem } from './date-offset';
 import { resolveTokens, timeTokenProblem } from './resolve-tokens';
-import { scheduleProblem } from './schedule-period';
+import { scheduleIssue } from './schedule-period';
 import { segmentTriggerIssues } from './segment-trigger';
 
 type Compile = (expression: string) => CompileResult;
@@ -27,31 +28,39 @@ export async function checkAutomation(
 ): Promise<MetadataIssue[]> {
   const rule = input.item;
   const issues: MetadataIssue[] = [];
-  const add = (path: string, message: string) => void issues.push({ path, message });
+  // Uncoded problems (of helpers that say them in English only) keep the English words alone.
+  const add = (path: string, message: string, code?: MetadataIssueCode, params?: Record<string, string | number>) =>
+    void issues.push(code ? codedIssue(path, message, code, params) : { path, message });
   const object = input.model.objects.get(rule.object);
-  if (!object) return [{ path: '/object', message: `unknown object "${rule.object}"` }];
+  if (!object)
+    return [codedIssue('/object', `unknown object "${rule.object}"`, 'unknown_object', { object: rule.object })];
   const expression = (e: string, path: string) => {
-    const r = compile(e);
-    if (!r.ok) {
-      const d = r.diagnostics[0];
-      add(path, d ? `${d.message} (line ${d.line}, column ${d.column})` : 'does not compile');
-    }
+    const issue = expressionIssue(path, compile(e));
+    if (issue) issues.push(issue);
   };
 
   const { trigger } = rule;
-  if (trigger.outcome && trigger.on !== 'approval') add('/trigger/outcome', '"outcome" applies to approval rules only');
-  if (trigger.date && trigger.on !== 'schedule') add('/trigger/date', '"date" applies to schedule rules only');
+  if (trigger.outcome && trigger.on !== 'approval')
+    add('/trigger/outcome', '"outcome" applies to approval rules only', 'automation_approval_only', {
+      name: 'outcome',
+    });
+  if (trigger.date && trigger.on !== 'schedule')
+    add('/trigger/date', '"date" applies to schedule rules only', 'automation_schedule_only', { name: 'date' });
   if (trigger.on === 'schedule') {
     if (trigger.date) {
       const problem = dateOffsetProblem(object, trigger.date.field);
-      if (problem) add('/trigger/date/field', problem);
+      const field = trigger.date.field;
+      if (problem)
+        add('/trigger/date/field', problem, object.fields.has(field) ? 'not_a_date' : 'unknown_field', { field });
     }
-    if (!trigger.every) add('/trigger/every', 'a schedule needs "every" (cron or ISO-8601 duration)');
+    if (!trigger.every)
+      add('/trigger/every', 'a schedule needs "every" (cron or ISO-8601 duration)', 'automation_schedule_every');
     else {
-      const problem = scheduleProblem(trigger.every);
-      if (problem) add('/trigger/every', problem);
+      const problem = scheduleIssue(trigger.every);
+      if (problem) add('/trigger/every', problem.message, problem.code, problem.params);
     }
-    if (trigger.fields) add('/trigger/fields', '"fields" applies to update rules only');
+    if (trigger.fields)
+      add('/trigger/fields', '"fields" applies to update rules only', 'automation_update_only', { name: 'fields' });
     if (trigger.filter) {
       const problem = JSON.stringify(trigger.filter)
         .match(/"\$(?:now|today)[+-][^"]*"/g)
@@ -65,21 +74,33 @@ export async function checkAutomation(
       }
     }
   } else {
-    if (trigger.every) add('/trigger/every', '"every" applies to schedule rules only');
-    if (trigger.filter) add('/trigger/filter', '"filter" applies to schedule rules only (use "condition")');
-    if (trigger.fields && trigger.on !== 'update') add('/trigger/fields', '"fields" applies to update rules only');
+    if (trigger.every)
+      add('/trigger/every', '"every" applies to schedule rules only', 'automation_schedule_only', { name: 'every' });
+    if (trigger.filter)
+      add('/trigger/filter', '"filter" applies to schedule rules only (use "condition")', 'automation_schedule_only', {
+        name: 'filter',
+      });
+    if (trigger.fields && trigger.on !== 'update')
+      add('/trigger/fields', '"fields" applies to update rules only', 'automation_update_only', { name: 'fields' });
     if (trigger.changedTo !== undefined) {
       const field = trigger.fields?.length === 1 ? object.fields.get(trigger.fields[0] as string) : undefined;
       if (trigger.on !== 'update' || !trigger.fields || trigger.fields.length !== 1)
-        add('/trigger/changedTo', '"changedTo" needs an update rule watching exactly one field');
+        add(
+          '/trigger/changedTo',
+          '"changedTo" needs an update rule watching exactly one field',
+          'automation_changed_to_one_field',
+        );
       else if (field) {
         const checked = object.validators.update({ [field.name]: trigger.changedTo });
-        const problem = checked.ok ? undefined : Object.values(checked.errors)[0];
-        if (problem) add('/trigger/changedTo', problem);
+        const code = checked.ok ? undefined : checked.codes[field.name];
+        if (!checked.ok && code)
+          issues.push(fieldValueIssue('/trigger/changedTo', checked.errors[field.name] ?? 'Invalid', field.name, code));
+        else if (!checked.ok) add('/trigger/changedTo', Object.values(checked.errors)[0] ?? 'Invalid');
       }
     }
     trigger.fields?.forEach((f, i) => {
-      if (!object.fields.has(f)) add(`/trigger/fields/${i}`, `unknown field "${f}" of ${object.name}`);
+      if (!object.fields.has(f))
+        add(`/trigger/fields/${i}`, `unknown field "${f}" of ${object.name}`, 'unknown_field', { field: f });
     });
   }
   issues.push(...segmentTriggerIssues(input.model, object, trigger));
@@ -103,16 +124,22 @@ export async function checkAutomation(
 function checkAction(model: Model, object: ObjectModel, action: AutomationAction, path: string, c: Checker): void {
   const kind = automationAction(action.type);
   if (!kind) {
-    c.add(`${path}/type`, `unknown action type "${action.type}"`);
+    c.add(`${path}/type`, `unknown action type "${action.type}"`, 'automation_unknown_action', { type: action.type });
     return;
   }
   const shape = actionShapeProblems(action);
-  for (const [at, message] of shape) c.add(`${path}${at}`, message);
+  for (const issue of shape)
+    c.add(
+      `${path}${issue.path === '/' ? '' : issue.path}`,
+      issue.message,
+      issue.code as MetadataIssueCode | undefined,
+      issue.params,
+    );
   if (!shape.length) kind.check?.(action, { ...c, model, object, path });
 }
 
 interface Checker {
-  add(path: string, message: string): void;
+  add(path: string, message: string, code?: MetadataIssueCode, params?: Record<string, string | number>): void;
   expression(e: string, path: string): void;
   templates: ReadonlySet<string>;
 }

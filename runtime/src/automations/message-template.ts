@@ -1,3 +1,4 @@
+import type { MetadataIssueCode } from '@forma/metadata';
 import Handlebars from 'handlebars';
 
 const PLACEHOLDER = /\{\{\{?\s*(?:record|old)\.([A-Za-z0-9_]+)/g;
@@ -13,14 +14,25 @@ export function renderMessage(template: string, data: Record<string, unknown>): 
 
 /** Why a template cannot be used (syntax error, unknown `record.` field), or undefined. */
 export function messageProblem(template: string, fields: ReadonlySet<string>): string | undefined {
+  return messageIssue(template, fields)?.message;
+}
+
+/** messageProblem's answer with a metadata issue code and its facts (the designer's words). */
+export function messageIssue(
+  template: string,
+  fields: ReadonlySet<string>,
+): { message: string; code: MetadataIssueCode; params: Record<string, string> } | undefined {
   try {
     Handlebars.precompile(template, { knownHelpersOnly: true });
   } catch (e) {
-    return `template error: ${(e as Error).message.split('\n')[0]}`;
+    // Handlebars' sentence names the token and its place: a fact, as a compiler's is.
+    const error = (e as Error).message.split('\n')[0] ?? '';
+    return { message: `template error: ${error}`, code: 'message_template_syntax', params: { error } };
   }
   for (const m of template.matchAll(PLACEHOLDER)) {
     const name = m[1] as string;
-    if (!fields.has(name)) return `unknown field "${name}" in {{…}}`;
+    if (!fields.has(name))
+      return { message: `unknown field "${name}" in {{…}}`, code: 'message_unknown_field', params: { field: name } };
   }
   return undefined;
 }

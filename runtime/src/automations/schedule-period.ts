@@ -1,3 +1,4 @@
+import type { MetadataIssueCode } from '@forma/metadata';
 import cronParser from 'cron-parser';
 import { parseIsoDuration } from '../workflows/iso-duration';
 
@@ -17,20 +18,42 @@ const CRON_FIELDS = /^\S+(\s+\S+){4}$/;
  * not line up with a fixed grid: use cron for those.
  */
 export function scheduleProblem(every: string): string | undefined {
+  return scheduleIssue(every)?.message;
+}
+
+/** scheduleProblem's answer with a metadata issue code and its facts (the designer's words). */
+export function scheduleIssue(
+  every: string,
+): { message: string; code: MetadataIssueCode; params: Record<string, string> } | undefined {
+  const params = { every };
   if (every.startsWith('P')) {
     const d = parseIsoDuration(every);
-    if (!d) return `"${every}" is not an ISO-8601 duration`;
-    if (d.years || d.months) return 'durations of months or years vary in length: use a cron expression';
-    if (durationMs(every) < 60_000) return 'schedules run at most once a minute';
+    if (!d) return { message: `"${every}" is not an ISO-8601 duration`, code: 'schedule_bad_duration', params };
+    if (d.years || d.months)
+      return {
+        message: 'durations of months or years vary in length: use a cron expression',
+        code: 'schedule_months',
+        params,
+      };
+    if (durationMs(every) < 60_000)
+      return { message: 'schedules run at most once a minute', code: 'schedule_too_often', params };
     return undefined;
   }
   if (!CRON_FIELDS.test(every.trim()))
-    return `"${every}" is neither a five-field cron expression nor an ISO-8601 duration`;
+    return {
+      message: `"${every}" is neither a five-field cron expression nor an ISO-8601 duration`,
+      code: 'schedule_unknown_form',
+      params,
+    };
   try {
     cronParser.parseExpression(every, { utc: true });
     return undefined;
   } catch (e) {
-    return `"${every}" is not a valid cron expression: ${(e as Error).message}`;
+    return {
+      message: `"${every}" is not a valid cron expression: ${(e as Error).message}`,
+      code: 'schedule_bad_cron',
+      params,
+    };
   }
 }
 

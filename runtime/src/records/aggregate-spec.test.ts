@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../model/load-model';
 import type { FieldAccess } from '../permissions/object-access';
-import { type AggregateInput, ageLabel, parseAggregateSpec } from './aggregate-spec';
+import { type AggregateInput, ageLabel, checkAggregateSpec, parseAggregateSpec } from './aggregate-spec';
 
 const model = loadModel(
   {
@@ -172,5 +172,37 @@ describe('paths through lookups', () => {
       groupBy: 'Path too long (at most 3 lookups): order.account.region.created_by.name',
     });
     expect(err({ groupBy: 'order.account."city"' })?.groupBy).toMatch(/^Unknown field/);
+  });
+});
+
+describe('checkAggregateSpec', () => {
+  it('gives each refused parameter a metadata issue code with its facts, beside the English', () => {
+    const { spec, problems } = checkAggregateSpec(
+      { groupBy: 'name:week,notes', sum: 'name', max: 'notes', sort: 'ghost', limit: 0, asOf: 'soon' },
+      sc,
+    );
+    expect(spec).toBeUndefined();
+    expect(problems).toEqual({
+      groupBy: {
+        message: 'name is not a date: it has no week',
+        code: 'aggregate_bucket_not_date',
+        params: { field: 'name', bucket: 'week' },
+      },
+      sum: {
+        message: 'sum needs a numeric field: name',
+        code: 'aggregate_needs_number',
+        params: { fn: 'sum', field: 'name' },
+      },
+      max: {
+        message: 'max needs a numeric or date field: notes',
+        code: 'aggregate_needs_number_or_date',
+        params: { fn: 'max', field: 'notes' },
+      },
+      sort: { message: expect.any(String), code: 'aggregate_sort_unknown', params: { column: 'ghost' } },
+      limit: { message: 'An integer from 1 to 10000', code: 'aggregate_limit', params: { limit: 10000 } },
+      asOf: { message: 'A date, YYYY-MM-DD', code: 'aggregate_as_of' },
+    });
+    expect(checkAggregateSpec({ sum: 'secret.x' }, sc).problems.sum?.code).toBe('aggregate_unknown_field');
+    expect(checkAggregateSpec({ groupBy: 'stage' }, sc).spec?.groupBy).toHaveLength(1);
   });
 });

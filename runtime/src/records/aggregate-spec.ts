@@ -3,6 +3,7 @@
  * same as a JSON body) against the object's fields and the user's field access, collecting every
  * problem before anything runs. The result is pure data that aggregate-sql.ts compiles.
  */
+import type { MetadataIssueCode } from '@forma/metadata';
 import { type FieldErrors, validationFailed } from '../errors';
 import type { FieldModel, Model, ObjectModel } from '../model/load-model';
 import { isIdentifier } from '../model/naming';
@@ -104,11 +105,37 @@ export interface SpecContext {
   today: string;
 }
 
+/**
+ * One refused part of an aggregate request: English words, and a metadata issue code with its facts
+ * so a report's save-time check can say it in the admin's language.
+ */
+export interface AggregateProblem {
+  message: string;
+  code: MetadataIssueCode;
+  params?: Record<string, string | number>;
+}
+
 export function parseAggregateSpec(input: AggregateInput, sc: SpecContext): AggregateSpec {
-  const errors: FieldErrors = {};
+  const { spec, problems } = checkAggregateSpec(input, sc);
+  if (!spec) {
+    const errors: FieldErrors = Object.fromEntries(Object.entries(problems).map(([k, p]) => [k, p.message]));
+    throw validationFailed('The aggregate request is not valid', errors);
+  }
+  return spec;
+}
+
+/** The spec, or (spec undefined) every refused parameter's first problem, keyed by parameter. */
+export function checkAggregateSpec(
+  input: AggregateInput,
+  sc: SpecContext,
+): { spec?: AggregateSpec; problems: Record<string, AggregateProblem> } {
+  const errors: Record<string, AggregateProblem> = {};
+  const fail = (param: string, message: string, code: MetadataIssueCode, params?: AggregateProblem['params']) => {
+    errors[param] ??= { message, code, ...(params ? { params } : {}) };
+  };
   const fieldFor = (name: string, param: string): FieldPath | undefined => {
     const resolved = resolveFieldPath(name, sc);
-    if (typeof resolved === 'string') {
+    if ('message' in resolved) {
       errors[param] ??= resolved;
       return undefined;
     }
@@ -117,10 +144,11 @@ export function parseAggregateSpec(input: AggregateInput, sc: SpecContext): Aggr
 
   const groupBy: GroupKey[] = [];
   const groupParts = list(input.groupBy);
-  if (groupParts.length > MAX_GROUP_KEYS) errors.groupBy = `At most ${MAX_GROUP_KEYS} group keys`;
+  if (groupParts.length > MAX_GROUP_KEYS)
+    fail('groupBy', `At most ${MAX_GROUP_KEYS} group keys`, 'aggregate_too_many_groups', { limit: MAX_GROUP_KEYS });
   for (const part of groupParts.slice(0, MAX_GROUP_KEYS)) {
     if (typeof part !== 'string') {
-      errors.groupBy ??= 'Group keys are field names';
+      fail('groupBy', 'Group keys are field names', 'aggregate_group_not_name');
       continue;
     }
     const [name = '', bucket, extra] = part.split(':');
@@ -128,29 +156,44 @@ export function parseAggregateSpec(input: AggregateInput, sc: SpecContext): Aggr
     if (!p) continue;
     const f = p.target;
     if (groupBy.some((g) => g.key === part)) {
-      errors.groupBy ??= `Group key repeated: ${part}`;
+      fail('groupBy', `Group key repeated: ${part}`, 'aggregate_group_repeated', { field: part });
       continue;
     }
     if (bucket === undefined) {
-      if (NOT_GROUPABLE.has(f.resultKind)) errors.groupBy ??= `Cannot group by ${p.field} (${f.resultKind})`;
+      if (NOT_GROUPABLE.has(f.resultKind))
+        fail('groupBy', `Cannot group by ${p.field} (${f.resultKind})`, 'aggregate_not_groupable', { field: p.field });
       else groupBy.push({ key: part, ...p, kind: 'value' });
       continue;
     }
     const isDate = f.resultKind === 'date' || f.resultKind === 'datetime';
     if (!isDate) {
-      errors.groupBy ??= `${p.field} is not a date: it has no ${bucket}`;
+      fail('groupBy', `${p.field} is not a date: it has no ${bucket}`, 'aggregate_bucket_not_date', {
+        field: p.field,
+        bucket,
+      });
     } else if (bucket === 'age') {
       const limits = extra === undefined ? [...DEFAULT_AGE_LIMITS] : extra.split('-').map(Number);
       const valid =
         limits.length > 0 &&
         limits.length <= 12 &&
         limits.every((n, i) => Number.isInteger(n) && n > 0 && n <= 36_500 && (i === 0 || n > (limits[i - 1] ?? 0)));
-      if (!valid) errors.groupBy ??= 'Age buckets are increasing day counts, e.g. due_on:age:30-60-90-180';
+      if (!valid)
+        fail(
+          'groupBy',
+          'Age buckets are increasing day counts, e.g. due_on:age:30-60-90-180',
+          'aggregate_age_buckets',
+          { field: p.field },
+        );
       else groupBy.push({ key: part, ...p, kind: 'age', limits });
     } else if (DATE_BUCKETS.has(bucket as DateBucket) && extra === undefined) {
       groupBy.push({ key: part, ...p, kind: 'date', bucket: bucket as DateBucket });
     } else {
-      errors.groupBy ??= `Unknown date bucket "${bucket}" (day, week, month, quarter, year or age)`;
+      fail(
+        'groupBy',
+        `Unknown date bucket "${bucket}" (day, week, month, quarter, year or age)`,
+        'aggregate_unknown_bucket',
+        { bucket },
+      );
     }
   }
 
@@ -162,15 +205,21 @@ export function parseAggregateSpec(input: AggregateInput, sc: SpecContext): Aggr
       const f = p.target;
       const allowed = op === 'sum' || op === 'avg' ? NUMERIC : ORDERED;
       if (!allowed.has(f.resultKind)) {
-        errors[op] ??=
-          `${op} needs a ${op === 'sum' || op === 'avg' ? 'numeric' : 'numeric or date'} field: ${p.field}`;
+        const numeric = op === 'sum' || op === 'avg';
+        fail(
+          op,
+          `${op} needs a ${numeric ? 'numeric' : 'numeric or date'} field: ${p.field}`,
+          numeric ? 'aggregate_needs_number' : 'aggregate_needs_number_or_date',
+          { fn: op, field: p.field },
+        );
         continue;
       }
       const key = `${op}_${p.field}`;
       if (!measures.some((m) => m.key === key)) measures.push({ key, op, ...p });
     }
   }
-  if (measures.length > MAX_MEASURES) errors.sum ??= `At most ${MAX_MEASURES} measures`;
+  if (measures.length > MAX_MEASURES)
+    fail('sum', `At most ${MAX_MEASURES} measures`, 'aggregate_too_many_measures', { limit: MAX_MEASURES });
   const count = flag(input.count) || measures.length === 0;
 
   const outputKeys = new Set([
@@ -182,24 +231,28 @@ export function parseAggregateSpec(input: AggregateInput, sc: SpecContext): Aggr
   for (const s of list(input.sort)) {
     const desc = s.startsWith('-');
     const key = desc ? s.slice(1) : s;
-    if (!outputKeys.has(key)) errors.sort ??= `Sort by a group key or a measure of this request: ${key}`;
+    if (!outputKeys.has(key))
+      fail('sort', `Sort by a group key or a measure of this request: ${key}`, 'aggregate_sort_unknown', {
+        column: key,
+      });
     else sort.push({ key, desc });
   }
 
   let limit = DEFAULT_GROUP_LIMIT;
   if (input.limit !== undefined) {
     const n = Number(input.limit);
-    if (!Number.isInteger(n) || n < 1 || n > MAX_GROUP_LIMIT) errors.limit = `An integer from 1 to ${MAX_GROUP_LIMIT}`;
+    if (!Number.isInteger(n) || n < 1 || n > MAX_GROUP_LIMIT)
+      fail('limit', `An integer from 1 to ${MAX_GROUP_LIMIT}`, 'aggregate_limit', { limit: MAX_GROUP_LIMIT });
     else limit = n;
   }
 
   const asOf = input.asOf ?? sc.today;
   if (typeof asOf !== 'string' || !ISO_DAY.test(asOf) || Number.isNaN(Date.parse(asOf))) {
-    errors.asOf = 'A date, YYYY-MM-DD';
+    fail('asOf', 'A date, YYYY-MM-DD', 'aggregate_as_of');
   }
 
-  if (Object.keys(errors).length) throw validationFailed('The aggregate request is not valid', errors);
-  return { groupBy, count, measures, sort, limit, asOf, filter: input.filter };
+  if (Object.keys(errors).length) return { problems: errors };
+  return { spec: { groupBy, count, measures, sort, limit, asOf, filter: input.filter }, problems: {} };
 }
 
 /** Label of age bucket `index` for the given limits: 0 → `current`, then `1-30`, `31-60`, …, `181+`. */
@@ -216,13 +269,23 @@ export function ageLabel(index: number, limits: readonly number[]): string {
  * read (all "Unknown field", as a hidden field of the object itself), a step that is not a lookup,
  * a path of more than `MAX_PATH_HOPS` lookups.
  */
-export function resolveFieldPath(name: unknown, sc: SpecContext): FieldPath | string {
+export function resolveFieldPath(name: unknown, sc: SpecContext): FieldPath | AggregateProblem {
   const shown = String(name).slice(0, 200);
-  if (typeof name !== 'string' || !name) return `Unknown field: ${shown}`;
+  const unknown: AggregateProblem = {
+    message: `Unknown field: ${shown}`,
+    code: 'aggregate_unknown_field',
+    params: { field: shown },
+  };
+  if (typeof name !== 'string' || !name) return unknown;
   const parts = name.split('.');
-  if (parts.length > MAX_PATH_HOPS + 1) return `Path too long (at most ${MAX_PATH_HOPS} lookups): ${shown}`;
+  if (parts.length > MAX_PATH_HOPS + 1)
+    return {
+      message: `Path too long (at most ${MAX_PATH_HOPS} lookups): ${shown}`,
+      code: 'aggregate_path_too_long',
+      params: { field: shown, limit: MAX_PATH_HOPS },
+    };
   // Checked before any lookup, so text that is not a name never reaches a message or SQL.
-  if (!parts.every((p) => isIdentifier(p))) return `Unknown field: ${shown}`;
+  if (!parts.every((p) => isIdentifier(p))) return unknown;
   const hops: PathHop[] = [];
   let current: ObjectModel | null = sc.object;
   let access: Readonly<Record<string, FieldAccess>> | null = sc.fields;
@@ -235,9 +298,10 @@ export function resolveFieldPath(name: unknown, sc: SpecContext): FieldPath | st
     } else {
       f = part === 'email' && sc.userEmails === false ? undefined : userField(part);
     }
-    if (!f?.column) return `Unknown field: ${shown}`;
+    if (!f?.column) return unknown;
     if (i === parts.length - 1) return { field: name, hops, target: f };
-    if (!f.ref) return `${part} is not a lookup: ${shown}`;
+    if (!f.ref)
+      return { message: `${part} is not a lookup: ${shown}`, code: 'aggregate_not_lookup', params: { field: part } };
     if (f.ref === 'user') {
       hops.push({ lookup: f, target: null });
       current = null;
@@ -245,10 +309,10 @@ export function resolveFieldPath(name: unknown, sc: SpecContext): FieldPath | st
       continue;
     }
     const target: ObjectModel | undefined = sc.model?.objects.get(f.ref);
-    if (!target) return `Unknown field: ${shown}`;
+    if (!target) return unknown;
     hops.push({ lookup: f, target });
     current = target;
     access = sc.related ? sc.related(target.name) : {};
   }
-  return `Unknown field: ${shown}`;
+  return unknown;
 }

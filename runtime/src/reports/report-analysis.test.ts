@@ -1,7 +1,8 @@
 import type { ReportDefinition } from '@forma/metadata';
 import type { Knex } from 'knex';
 import { describe, expect, it } from 'vitest';
-import { columnsRead, customerCtes, purchasesInput, type ReportAnalysis } from './report-analysis';
+import { loadModel } from '../model/load-model';
+import { analysisIssues, columnsRead, customerCtes, purchasesInput, type ReportAnalysis } from './report-analysis';
 
 const analysis = { customer: 'account', date: 'ordered_on', amount: 'amount', cost: 'cost' };
 const report = (patch: Partial<ReportDefinition> & { analysis: ReportAnalysis }): ReportDefinition =>
@@ -73,5 +74,53 @@ describe('the per-customer columns an analysis computes', () => {
     expect(rfm.min).toBeUndefined();
     const tenure = report({ analysis: { kind: 'customers', ...analysis }, groupBy: [{ field: 'tenure_days' }] });
     expect(purchasesInput(tenure, false, '2026-12-07')).toMatchObject({ min: 'ordered_on', max: 'ordered_on' });
+  });
+});
+
+describe('analysisIssues', () => {
+  const model = loadModel(
+    {
+      objects: {
+        account: { type: 'object', properties: { name: { type: 'string' } } },
+        order: {
+          type: 'object',
+          properties: {
+            account: { type: 'string', format: 'uuid', 'x-ref': 'account' },
+            ordered_on: { type: 'string', format: 'date' },
+            amount: { type: 'number' },
+            note: { type: 'string' },
+          },
+        },
+      },
+    },
+    1,
+  );
+  const order = model.object('order');
+  const resolve = (p: string) => order.fields.get(p);
+
+  it('gives each problem a code and its facts beside the English', () => {
+    const issues = analysisIssues(
+      report({
+        analysis: { kind: 'customers', customer: 'note', date: 'amount', amount: 'note', cost: 'note' },
+        groupBy: [{ field: 'ghost', as: 'g' }],
+        aggregates: [{ fn: 'sum', field: 'first_on', as: 's' }],
+        compare: { field: 'ordered_on', period: 'month' },
+      }),
+      model,
+      resolve,
+    );
+    const coded = issues.map((i) => [i.path, i.code, i.params]);
+    expect(coded).toEqual(
+      expect.arrayContaining([
+        ['/analysis/customer', 'analysis_customer_lookup', { field: 'note' }],
+        ['/analysis/date', 'not_a_date', { field: 'amount' }],
+        ['/analysis/amount', 'analysis_not_number', { field: 'note' }],
+        ['/analysis/cost', 'analysis_cost_is_amount', undefined],
+        ['/compare', 'analysis_no_compare', undefined],
+        ['/groupBy/0/field', 'analysis_unknown_column', expect.objectContaining({ column: 'ghost' })],
+        ['/aggregates/0/field', 'aggregate_needs_number', { fn: 'sum', field: 'first_on' }],
+      ]),
+    );
+    expect(issues.every((i) => i.code)).toBe(true);
   });
 });

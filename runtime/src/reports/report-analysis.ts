@@ -9,7 +9,7 @@
  *
  * Names reach SQL only as bound identifiers from the fixed column list below; values are bound.
  */
-import type { MetadataIssue, ReportDefinition } from '@forma/metadata';
+import type { MetadataIssue, MetadataIssueCode, ReportDefinition } from '@forma/metadata';
 import type { Knex } from 'knex';
 import type { Ctx } from '../ctx';
 import type { FieldModel, Model } from '../model/load-model';
@@ -114,52 +114,101 @@ type Resolve = (path: string) => FieldModel | undefined;
 export function analysisIssues(def: ReportDefinition, model: Model, resolve: Resolve): MetadataIssue[] {
   const a = def.analysis as ReportAnalysis;
   const issues: MetadataIssue[] = [];
-  const add = (path: string, message: string) => issues.push({ path, message });
+  // A code and its facts beside the English, so the designer says it in the admin's language.
+  const add = (path: string, message: string, code?: MetadataIssueCode, params?: Record<string, string | number>) =>
+    issues.push({ path, message, ...(code ? { code } : {}), ...(params ? { params } : {}) });
   const customer = resolve(a.customer);
-  if (!customer) add('/analysis/customer', `Unknown field: ${a.customer}`);
+  if (!customer)
+    add('/analysis/customer', `Unknown field: ${a.customer}`, 'report_unknown_field', { field: a.customer });
   else if (!customer.ref || customer.ref === 'user' || !model.objects.has(customer.ref))
-    add('/analysis/customer', `The customer is a lookup to the customer's object: ${a.customer} is not one`);
+    add(
+      '/analysis/customer',
+      `The customer is a lookup to the customer's object: ${a.customer} is not one`,
+      'analysis_customer_lookup',
+      { field: a.customer },
+    );
   const date = resolve(a.date);
-  if (!date) add('/analysis/date', `Unknown field: ${a.date}`);
+  if (!date) add('/analysis/date', `Unknown field: ${a.date}`, 'report_unknown_field', { field: a.date });
   else if (date.resultKind !== 'date' && date.resultKind !== 'datetime')
-    add('/analysis/date', `The purchase date is a date or date-time field: ${a.date} is not one`);
+    add('/analysis/date', `The purchase date is a date or date-time field: ${a.date} is not one`, 'not_a_date', {
+      field: a.date,
+    });
   for (const key of ['amount', 'cost'] as const) {
     const path = a[key];
     if (path === undefined) continue;
     const f = resolve(path);
-    if (!f) add(`/analysis/${key}`, `Unknown field: ${path}`);
+    if (!f) add(`/analysis/${key}`, `Unknown field: ${path}`, 'report_unknown_field', { field: path });
     else if (!NUMERIC_FIELDS.has(f.resultKind))
-      add(`/analysis/${key}`, `The ${key} is a number field: ${path} is not one`);
+      add(`/analysis/${key}`, `The ${key} is a number field: ${path} is not one`, 'analysis_not_number', {
+        field: path,
+      });
   }
-  if (a.cost !== undefined && a.cost === a.amount) add('/analysis/cost', 'The cost is another field than the amount');
-  if (def.compare) add('/compare', 'An analysis report has no period comparison (its run day is asOf)');
+  if (a.cost !== undefined && a.cost === a.amount)
+    add('/analysis/cost', 'The cost is another field than the amount', 'analysis_cost_is_amount');
+  if (def.compare)
+    add('/compare', 'An analysis report has no period comparison (its run day is asOf)', 'analysis_no_compare');
   const groupBy = def.groupBy ?? [];
   if (a.kind === 'movement') return [...issues, ...movementIssues(def)];
   if (a.kind === 'cohort' && (groupBy.length !== 1 || groupBy[0]?.field !== 'cohort' || groupBy[0]?.bucket))
-    add('/groupBy', 'A cohort analysis is grouped by cohort: groupBy [{ "field": "cohort" }]');
+    add('/groupBy', 'A cohort analysis is grouped by cohort: groupBy [{ "field": "cohort" }]', 'analysis_cohort_group');
   const known = Object.keys(ANALYSIS_COLUMNS).join(', ');
   groupBy.forEach((g, i) => {
     const c = ANALYSIS_COLUMNS[g.field];
-    if (!c) add(`/groupBy/${i}/field`, `Unknown column: ${g.field} (an analysis groups by ${known})`);
+    if (!c)
+      add(
+        `/groupBy/${i}/field`,
+        `Unknown column: ${g.field} (an analysis groups by ${known})`,
+        'analysis_unknown_column',
+        {
+          column: g.field,
+          columns: known,
+        },
+      );
     else if (g.bucket && (c.kind !== 'date' || g.bucket === 'aging'))
-      add(`/groupBy/${i}/bucket`, `${g.field} has no ${g.bucket} (day, week, month, quarter or year of a date column)`);
+      add(
+        `/groupBy/${i}/bucket`,
+        `${g.field} has no ${g.bucket} (day, week, month, quarter or year of a date column)`,
+        'aggregate_bucket_not_date',
+        { field: g.field, bucket: g.bucket },
+      );
   });
   def.aggregates.forEach((m, i) => {
     if (m.fn === 'count') {
-      if (m.field !== undefined) add(`/aggregates/${i}/field`, 'count counts customers: it takes no field');
+      if (m.field !== undefined)
+        add(`/aggregates/${i}/field`, 'count counts customers: it takes no field', 'analysis_count_no_field');
       return;
     }
     const c = m.field ? ANALYSIS_COLUMNS[m.field] : undefined;
-    if (!c) add(`/aggregates/${i}/field`, `Unknown column: ${m.field ?? ''} (an analysis measures ${known})`);
+    if (!c)
+      add(
+        `/aggregates/${i}/field`,
+        `Unknown column: ${m.field ?? ''} (an analysis measures ${known})`,
+        'analysis_unknown_column',
+        { column: m.field ?? '', columns: known },
+      );
     else if ((m.fn === 'sum' || m.fn === 'avg') && !NUMERIC_KINDS.has(c.kind))
-      add(`/aggregates/${i}/field`, `${m.fn} needs a numeric column: ${m.field}`);
+      add(`/aggregates/${i}/field`, `${m.fn} needs a numeric column: ${m.field}`, 'aggregate_needs_number', {
+        fn: m.fn,
+        field: m.field ?? '',
+      });
     else if (!NUMERIC_KINDS.has(c.kind) && c.kind !== 'date')
-      add(`/aggregates/${i}/field`, `${m.fn} needs a numeric or date column: ${m.field}`);
+      add(
+        `/aggregates/${i}/field`,
+        `${m.fn} needs a numeric or date column: ${m.field}`,
+        'aggregate_needs_number_or_date',
+        {
+          fn: m.fn,
+          field: m.field ?? '',
+        },
+      );
   });
   for (const [name, cond] of Object.entries(a.where ?? {})) {
     const c = ANALYSIS_COLUMNS[name];
     if (!c) {
-      add(`/analysis/where/${name}`, `Unknown column: ${name}`);
+      add(`/analysis/where/${name}`, `Unknown column: ${name}`, 'analysis_unknown_column', {
+        column: name,
+        columns: known,
+      });
       continue;
     }
     for (const [op, v] of Object.entries(cond ?? {})) {
@@ -181,14 +230,27 @@ function movementIssues(def: ReportDefinition): MetadataIssue[] {
       issues.push({
         path: `/groupBy/${i}/field`,
         message: `Unknown column: ${g.field} (a movement groups by ${known})`,
+        code: 'analysis_unknown_column',
+        params: { column: g.field, columns: known },
       });
-    else if (g.bucket) issues.push({ path: `/groupBy/${i}/bucket`, message: `${g.field} has no ${g.bucket}` });
+    else if (g.bucket)
+      issues.push({
+        path: `/groupBy/${i}/bucket`,
+        message: `${g.field} has no ${g.bucket}`,
+        code: 'aggregate_bucket_not_date',
+        params: { field: g.field, bucket: g.bucket },
+      });
   });
   def.aggregates.forEach((m, i) => {
     if (m.fn !== 'count' || m.field !== undefined)
-      issues.push({ path: `/aggregates/${i}`, message: 'A movement counts customers: { "fn": "count" }' });
+      issues.push({
+        path: `/aggregates/${i}`,
+        message: 'A movement counts customers: { "fn": "count" }',
+        code: 'analysis_movement_count',
+      });
   });
-  if (def.analysis?.where) issues.push({ path: '/analysis/where', message: 'A movement has no where' });
+  if (def.analysis?.where)
+    issues.push({ path: '/analysis/where', message: 'A movement has no where', code: 'analysis_movement_where' });
   return issues;
 }
 

@@ -4,11 +4,10 @@
  * sort keys are its columns); a dashboard's widgets name reports and its roles exist.
  */
 import type { DashboardDefinition, MetadataIssue, MetadataIssueCode, ReportDefinition } from '@forma/metadata';
-import { isAppError } from '../errors';
 import type { SectionCheck } from '../meta/section-checks';
-import { parseAggregateSpec } from '../records/aggregate-spec';
+import { checkAggregateSpec } from '../records/aggregate-spec';
 import { analysisIssues } from './report-analysis';
-import { compileDerived } from './report-derive';
+import { DeriveError, compileDerived } from './report-derive';
 import { aggregateInputOf, baseColumns, pathTarget } from './report-service';
 
 const baseGroupKeys = (item: ReportDefinition) => new Set((item.groupBy ?? []).map((g) => g.as ?? g.field));
@@ -27,24 +26,19 @@ export const checkReportItem: SectionCheck<ReportDefinition> = (_ctx, { item, mo
     if (a.fn !== 'count' && !a.field)
       add(`/aggregates/${i}/field`, `${a.fn} needs a field`, 'report_needs_field', { fn: a.fn });
   });
+  const spec = { object, model, fields: {}, today: '2000-01-01' };
   if (item.analysis) {
     // Its group keys and measures are the analysis's per-customer columns, not the object's fields.
     issues.push(...analysisIssues(item, model, (p) => pathTarget(model, object, p)));
     const filter = item.filter ? { filter: item.filter } : {};
-    try {
-      parseAggregateSpec({ ...filter, count: true }, { object, model, fields: {}, today: '2000-01-01' });
-    } catch (err) {
-      if (!isAppError(err)) throw err;
-      for (const message of Object.values(err.fields ?? {})) add('/filter', String(message));
-    }
-  } else
-    try {
-      parseAggregateSpec(aggregateInputOf(item), { object, model, fields: {}, today: '2000-01-01' });
-    } catch (err) {
-      if (!isAppError(err)) throw err;
-      for (const [key, message] of Object.entries(err.fields ?? {}))
-        add(key === 'groupBy' ? '/groupBy' : '/aggregates', String(message));
-    }
+    const { problems } = checkAggregateSpec({ ...filter, count: true }, spec);
+    for (const p of Object.values(problems)) add('/filter', p.message, p.code, p.params);
+  } else {
+    // The aggregate engine's own refusals, with their codes, at the part of the report they name.
+    const { problems } = checkAggregateSpec(aggregateInputOf(item), spec);
+    for (const [key, p] of Object.entries(problems))
+      add(key === 'groupBy' ? '/groupBy' : '/aggregates', p.message, p.code, p.params);
+  }
   if (item.compare) {
     const f = pathTarget(model, object, item.compare.field);
     if (!f)
@@ -85,7 +79,8 @@ export const checkReportItem: SectionCheck<ReportDefinition> = (_ctx, { item, mo
     try {
       if (compileDerived(d.expr, columns, ordered).ordered) ordered.add(d.as);
     } catch (err) {
-      add(`/derive/${i}/expr`, (err as Error).message);
+      if (!(err instanceof DeriveError)) throw err;
+      add(`/derive/${i}/expr`, err.message, err.code, err.params);
     }
     if (columns.has(d.as))
       add(`/derive/${i}/as`, `Column "${d.as}" appears twice`, 'report_column_twice', { column: d.as });
@@ -102,6 +97,18 @@ export const checkReportItem: SectionCheck<ReportDefinition> = (_ctx, { item, mo
       'report_chart_category',
       { column: item.chartCategory },
     );
+  if (item.chartSeries !== undefined) {
+    // A series is a second grouping: a group key other than the one naming the points.
+    const keys = baseGroupKeys(item);
+    const category = item.chartCategory ?? [...keys].find((k) => k !== item.chartSeries);
+    if (!keys.has(item.chartSeries) || category === undefined || category === item.chartSeries)
+      add(
+        '/chartSeries',
+        `Draw series by a second group key of the report, not the chart's category: ${item.chartSeries}`,
+        'report_chart_series',
+        { column: item.chartSeries },
+      );
+  }
   (item.sort ?? []).forEach((s, i) => {
     const key = s.replace(/^-/, '');
     if (!columns.has(key))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyDerived, compileDerived, compileReportDerived } from './report-derive';
+import { DeriveError, applyDerived, compileDerived, compileReportDerived } from './report-derive';
 
 const cols = new Set(['deals', 'revenue', 'cost']);
 
@@ -65,5 +65,29 @@ describe('derived report columns', () => {
     ['(() => 1)()', /Unknown function|not allowed/],
   ])('refuses %s', (expr, message) => {
     expect(() => compileDerived(expr, cols)).toThrow(message);
+  });
+});
+
+describe('derived expression refusals', () => {
+  it.each([
+    ['deals +', 'derive_syntax', { position: 8 }],
+    ['deals; 1', 'derive_trailing', { position: 6 }],
+    ['ghost * 2', 'derive_unknown_column', { column: 'ghost', columns: 'deals, revenue, cost' }],
+    ['"text"', 'derive_numbers_only', {}],
+    ['deals ** 2', 'derive_operator', { op: '**' }],
+    ['sqrt(deals)', 'derive_unknown_function', { fn: 'sqrt' }],
+    ['round(deals)', 'derive_arguments', { fn: 'round', count: 2 }],
+    ['total(1)', 'derive_function_column', {}],
+    ['round(deals, cost)', 'derive_round_digits', {}],
+    ['this', 'derive_not_allowed', {}],
+  ])('codes %s as %s with its facts', (expr, code, params) => {
+    let error: unknown;
+    try {
+      compileDerived(expr, cols);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DeriveError);
+    expect(error).toMatchObject({ code, params });
   });
 });

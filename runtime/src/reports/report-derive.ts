@@ -3,6 +3,7 @@
  * after aggregation. The expression is parsed with acorn and walked over a short allow-list of node
  * types — never handed to a JavaScript engine — so a report definition cannot run code.
  */
+import type { MetadataIssueCode } from '@forma/metadata';
 import { type Node, parseExpressionAt } from 'acorn';
 
 export type Row = Record<string, unknown>;
@@ -35,7 +36,22 @@ const num = (v: unknown): number | null => {
   return Number.isFinite(n) ? n : null;
 };
 
-/** Parses `expr`, or throws an Error whose message says what is wrong (shown to the admin at save). */
+/**
+ * A refused derived expression: the English `message`, and a metadata issue code with its facts so
+ * the designer can say the same in the admin's language.
+ */
+export class DeriveError extends Error {
+  constructor(
+    message: string,
+    readonly code: MetadataIssueCode,
+    readonly params: Record<string, string | number> = {},
+  ) {
+    super(message);
+    this.name = 'DeriveError';
+  }
+}
+
+/** Parses `expr`, or throws a DeriveError whose message says what is wrong (shown to the admin at save). */
 export function compileDerived(
   expr: string,
   columns: ReadonlySet<string>,
@@ -45,24 +61,36 @@ export function compileDerived(
   try {
     ast = parseExpressionAt(expr, 0, { ecmaVersion: 2022 }) as Ast;
   } catch (e) {
-    throw new Error(`Syntax error: ${(e as Error).message}`);
+    // acorn's position is 0-based; the admin counts characters from 1.
+    const pos = (e as { pos?: number }).pos;
+    throw new DeriveError(`Syntax error: ${(e as Error).message}`, 'derive_syntax', {
+      position: (typeof pos === 'number' ? pos : 0) + 1,
+    });
   }
-  if (expr.slice(ast.end).trim() !== '') throw new Error(`Unexpected text at position ${ast.end}`);
+  if (expr.slice(ast.end).trim() !== '')
+    throw new DeriveError(`Unexpected text at position ${ast.end}`, 'derive_trailing', { position: ast.end + 1 });
   let nodes = 0;
   let ordered = false;
   const column = (n: Ast): string => {
-    if (n.type !== 'Identifier') throw new Error('Functions take a column of the report');
+    if (n.type !== 'Identifier')
+      throw new DeriveError('Functions take a column of the report', 'derive_function_column');
     const name = String(n.name);
-    if (!columns.has(name)) throw new Error(`Unknown column "${name}" (the report has: ${[...columns].join(', ')})`);
+    if (!columns.has(name))
+      throw new DeriveError(
+        `Unknown column "${name}" (the report has: ${[...columns].join(', ')})`,
+        'derive_unknown_column',
+        { column: name, columns: [...columns].join(', ') },
+      );
     if (orderedColumns.has(name)) ordered = true;
     return name;
   };
   const build = (n: Ast): Derived => {
-    if (++nodes > MAX_NODES) throw new Error('Expression too long');
+    if (++nodes > MAX_NODES) throw new DeriveError('Expression too long', 'derive_too_long', { limit: MAX_NODES });
     switch (n.type) {
       case 'Literal': {
         const v = num(n.value);
-        if (typeof n.value !== 'number' || v === null) throw new Error('Only numbers may be written as values');
+        if (typeof n.value !== 'number' || v === null)
+          throw new DeriveError('Only numbers may be written as values', 'derive_numbers_only');
         return () => v;
       }
       case 'Identifier': {
@@ -70,7 +98,10 @@ export function compileDerived(
         return (rows, i) => num(rows[i]?.[name]);
       }
       case 'UnaryExpression': {
-        if (n.operator !== '-' && n.operator !== '+') throw new Error(`Operator ${String(n.operator)} is not allowed`);
+        if (n.operator !== '-' && n.operator !== '+')
+          throw new DeriveError(`Operator ${String(n.operator)} is not allowed`, 'derive_operator', {
+            op: String(n.operator),
+          });
         const arg = build(n.argument as Ast);
         const sign = n.operator === '-' ? -1 : 1;
         return (rows, i) => {
@@ -80,7 +111,8 @@ export function compileDerived(
       }
       case 'BinaryExpression': {
         const op = n.operator as string;
-        if (!['+', '-', '*', '/'].includes(op)) throw new Error(`Operator ${op} is not allowed`);
+        if (!['+', '-', '*', '/'].includes(op))
+          throw new DeriveError(`Operator ${op} is not allowed`, 'derive_operator', { op });
         const l = build(n.left as Ast);
         const r = build(n.right as Ast);
         return (rows, i) => {
@@ -95,13 +127,21 @@ export function compileDerived(
         const callee = n.callee as Ast;
         const args = n.arguments as Ast[];
         const fn = callee.type === 'Identifier' ? (callee.name as string) : '';
-        if (!Object.hasOwn(FUNCTIONS, fn)) throw new Error(`Unknown function: ${fn || callee.type}`);
-        if (args.length !== FUNCTIONS[fn]) throw new Error(`${fn} takes ${FUNCTIONS[fn]} argument(s)`);
+        if (!Object.hasOwn(FUNCTIONS, fn))
+          throw new DeriveError(`Unknown function: ${fn || callee.type}`, 'derive_unknown_function', {
+            fn: fn || callee.type,
+          });
+        if (args.length !== FUNCTIONS[fn])
+          throw new DeriveError(`${fn} takes ${FUNCTIONS[fn]} argument(s)`, 'derive_arguments', {
+            fn,
+            count: FUNCTIONS[fn] ?? 0,
+          });
         if (ORDERED_FUNCTIONS.has(fn)) ordered = true;
         if (fn === 'round') {
           const x = build(args[0]!);
           const digits = args[1]!;
-          if (digits.type !== 'Literal' || typeof digits.value !== 'number') throw new Error('round(x, digits)');
+          if (digits.type !== 'Literal' || typeof digits.value !== 'number')
+            throw new DeriveError('round(x, digits)', 'derive_round_digits');
           const f = 10 ** Math.min(Math.max(0, Math.trunc(digits.value)), 10);
           return (rows, i) => {
             const v = x(rows, i);
@@ -134,7 +174,10 @@ export function compileDerived(
         return (rows, i) => sum(rows, i); // remaining: this row and every later one
       }
       default:
-        throw new Error(`${n.type} is not allowed: use numbers, columns, + - * / and the report functions`);
+        throw new DeriveError(
+          `${n.type} is not allowed: use numbers, columns, + - * / and the report functions`,
+          'derive_not_allowed',
+        );
     }
   };
   const fn: Derived = build(ast);

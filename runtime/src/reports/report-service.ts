@@ -72,6 +72,8 @@ export interface ReportSummary {
   chartValue?: string;
   /** The group column labelling the chart's points when it is not the first. */
   chartCategory?: string;
+  /** The group column whose values are the chart's series, when there are several. */
+  chartSeries?: string;
 }
 
 export interface ReportResult extends ReportSummary {
@@ -181,7 +183,7 @@ export function reportPaths(def: ReportDefinition): string[] {
 /** The field a report path ends on (`account.city` → account's city), undefined if it has none. */
 export function pathTarget(model: Model, object: ObjectModel, path: string): FieldModel | undefined {
   const r = resolveFieldPath(path, { object, model, fields: {}, today: '2000-01-01' });
-  return typeof r === 'string' ? undefined : r.target;
+  return 'message' in r ? undefined : r.target;
 }
 
 export class ReportService {
@@ -449,7 +451,7 @@ export class ReportService {
     const reached = new Set([def.object]);
     for (const path of reportPaths(def)) {
       const r = resolveFieldPath(path, { object, model, fields: {}, today: '2000-01-01' });
-      if (typeof r !== 'string') for (const hop of r.hops) if (hop.target) reached.add(hop.target.name);
+      if (!('message' in r)) for (const hop of r.hops) if (hop.target) reached.add(hop.target.name);
     }
     for (const name of reached) if (!(await this.deps.permissions.objectAccess(ctx, name)).can.read) return false;
     return true;
@@ -560,6 +562,7 @@ function summary(name: string, def: ReportDefinition): ReportSummary {
     chart: def.chart,
     ...(def.chartValue ? { chartValue: def.chartValue } : {}),
     ...(def.chartCategory ? { chartCategory: def.chartCategory } : {}),
+    ...(def.chartSeries ? { chartSeries: def.chartSeries } : {}),
   };
 }
 
@@ -589,7 +592,7 @@ const USER_FIELD_LABELS: Record<string, [string, string]> = {
  */
 function pathLabel(model: Model, object: ObjectModel, path: string): { label: string; zh?: string } {
   const r = resolveFieldPath(path, { object, model, fields: {}, today: '2000-01-01' });
-  if (typeof r === 'string') return { label: path };
+  if ('message' in r) return { label: path };
   const steps: { en: string; zh?: string }[] = r.hops.map((h) => ({ en: h.lookup.label, zh: zhOf(h.lookup.i18n) }));
   const userLabel = r.hops.length && !r.hops[r.hops.length - 1]?.target ? USER_FIELD_LABELS[r.target.name] : undefined;
   steps.push(userLabel ? { en: userLabel[0], zh: userLabel[1] } : { en: r.target.label, zh: zhOf(r.target.i18n) });

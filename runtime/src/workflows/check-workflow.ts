@@ -1,6 +1,7 @@
 import type { MetadataIssue } from '@forma/metadata';
 import type { Ctx } from '../ctx';
 import { ADMIN_ROLE } from '../ctx';
+import { codedIssue, expressionIssue, fieldValueIssue } from '../meta/coded-issue';
 import type { SectionCheckInput } from '../meta/section-checks';
 import type { ObjectModel } from '../model/load-model';
 import { SYSTEM_TABLE } from '../model/naming';
@@ -25,29 +26,43 @@ export async function checkWorkflow(
   const def = input.item;
   const issues: MetadataIssue[] = validateGraph(def).map(({ nodes: _nodes, ...issue }) => issue);
   const object = input.model.objects.get(def.object);
-  if (!object) return [...issues, { path: '/object', message: `unknown object "${def.object}"` }];
+  if (!object)
+    return [
+      ...issues,
+      codedIssue('/object', `unknown object "${def.object}"`, 'unknown_object', { object: def.object }),
+    ];
   const roles = new Set([ADMIN_ROLE, ...Object.keys(input.model.roles)]);
   const users: Array<{ path: string; node: string; id: string }> = [];
 
   const checkApprover = (a: Approver, path: string, node: string): void => {
-    if ('role' in a && !roles.has(a.role)) issues.push({ path, message: `[${node}] unknown role "${a.role}"` });
+    if ('role' in a && !roles.has(a.role))
+      issues.push(codedIssue(path, `[${node}] unknown role "${a.role}"`, 'unknown_role', { role: a.role }));
     if ('user' in a) users.push({ path, node, id: a.user });
     if ('field' in a) {
       const f = object.fields.get(a.field);
-      if (!f) issues.push({ path, message: `[${node}] unknown field "${a.field}" of ${def.object}` });
-      else if (f.ref !== 'user') issues.push({ path, message: `[${node}] field "${a.field}" is not a user lookup` });
+      if (!f)
+        issues.push(
+          codedIssue(path, `[${node}] unknown field "${a.field}" of ${def.object}`, 'unknown_field', {
+            field: a.field,
+          }),
+        );
+      else if (f.ref !== 'user')
+        issues.push(
+          codedIssue(path, `[${node}] field "${a.field}" is not a user lookup`, 'workflow_not_user_lookup', {
+            field: a.field,
+          }),
+        );
     }
   };
   const checkExpression = (expression: string, path: string, what: string) => {
-    const r = compileExpression(expression);
-    if (!r.ok) {
-      const d = r.diagnostics[0];
-      issues.push({ path, message: `${what}: ${d ? `${d.message} (line ${d.line}, column ${d.column})` : 'invalid'}` });
-    }
+    const issue = expressionIssue(path, compileExpression(expression), `${what}: `);
+    if (issue) issues.push(issue);
   };
 
   if (def.fallbackRole && !roles.has(def.fallbackRole))
-    issues.push({ path: '/fallbackRole', message: `unknown role "${def.fallbackRole}"` });
+    issues.push(
+      codedIssue('/fallbackRole', `unknown role "${def.fallbackRole}"`, 'unknown_role', { role: def.fallbackRole }),
+    );
   issues.push(...checkAfterApproval(object, def));
   if (def.trigger?.condition) checkExpression(def.trigger.condition, '/trigger/condition', 'trigger condition');
   def.nodes.forEach((n, i) => {
@@ -61,16 +76,29 @@ export async function checkWorkflow(
     n.data.show?.forEach((name, j) => {
       const f = object.fields.get(name);
       if (!f?.column)
-        issues.push({ path: `${p}/show/${j}`, message: `[${n.id}] unknown field "${name}" of ${def.object}` });
+        issues.push(
+          codedIssue(`${p}/show/${j}`, `[${n.id}] unknown field "${name}" of ${def.object}`, 'unknown_field', {
+            field: name,
+          }),
+        );
     });
     if (n.data.script) {
       const script = input.model.scripts[n.data.script];
-      if (!script) issues.push({ path: `${p}/script`, message: `[${n.id}] unknown script "${n.data.script}"` });
+      if (!script)
+        issues.push(
+          codedIssue(`${p}/script`, `[${n.id}] unknown script "${n.data.script}"`, 'unknown_script', {
+            script: n.data.script,
+          }),
+        );
       else if (script.object !== def.object)
-        issues.push({
-          path: `${p}/script`,
-          message: `[${n.id}] script "${n.data.script}" belongs to ${script.object}`,
-        });
+        issues.push(
+          codedIssue(
+            `${p}/script`,
+            `[${n.id}] script "${n.data.script}" belongs to ${script.object}`,
+            'script_other_object',
+            { script: n.data.script, object: script.object },
+          ),
+        );
     }
   });
   def.edges.forEach((e, i) => {
@@ -79,7 +107,8 @@ export async function checkWorkflow(
   });
 
   const malformed = users.filter((u) => !UUID.test(u.id));
-  for (const u of malformed) issues.push({ path: u.path, message: `[${u.node}] "${u.id}" is not a user id` });
+  for (const u of malformed)
+    issues.push(codedIssue(u.path, `[${u.node}] "${u.id}" is not a user id`, 'not_user_id', { id: u.id }));
   const ids = [...new Set(users.filter((u) => UUID.test(u.id)).map((u) => u.id))];
   if (ids.length) {
     const found = new Set(
@@ -94,7 +123,7 @@ export async function checkWorkflow(
     );
     for (const u of users)
       if (UUID.test(u.id) && !found.has(u.id))
-        issues.push({ path: u.path, message: `[${u.node}] unknown or inactive user ${u.id}` });
+        issues.push(codedIssue(u.path, `[${u.node}] unknown or inactive user ${u.id}`, 'unknown_user', { id: u.id }));
   }
   return issues;
 }
@@ -104,15 +133,28 @@ function checkSet(object: ObjectModel, set: Record<string, unknown>, path: strin
   const out: MetadataIssue[] = [];
   for (const name of Object.keys(set)) {
     const f = object.fields.get(name);
-    if (!f) out.push({ path: `${path}/${name}`, message: `[${node}] unknown field "${name}" of ${object.name}` });
+    if (!f)
+      out.push(
+        codedIssue(`${path}/${name}`, `[${node}] unknown field "${name}" of ${object.name}`, 'unknown_field', {
+          field: name,
+        }),
+      );
     else if (f.readOnly || f.system)
-      out.push({ path: `${path}/${name}`, message: `[${node}] field "${name}" is read-only` });
+      out.push(
+        codedIssue(`${path}/${name}`, `[${node}] field "${name}" is read-only`, 'read_only_field', { field: name }),
+      );
   }
   if (out.length) return out;
   const result = object.validators.update(set);
   if (!result.ok)
-    for (const [field, message] of Object.entries(result.errors))
-      out.push({ path: `${path}/${field}`, message: `[${node}] ${message}` });
+    for (const [field, message] of Object.entries(result.errors)) {
+      const code = result.codes[field];
+      out.push(
+        code
+          ? fieldValueIssue(`${path}/${field}`, `[${node}] ${message}`, field, code)
+          : { path: `${path}/${field}`, message: `[${node}] ${message}` },
+      );
+    }
   return out;
 }
 
@@ -126,20 +168,31 @@ function checkAfterApproval(object: ObjectModel, def: WorkflowDefinition): Metad
   const fields = after.fields ?? [];
   if (after.mode !== 'reapprove')
     return fields.length
-      ? [{ path: '/afterApproval/fields', message: `fields are only used with mode "reapprove"` }]
+      ? [
+          codedIssue(
+            '/afterApproval/fields',
+            'fields are only used with mode "reapprove"',
+            'workflow_fields_reapprove_only',
+          ),
+        ]
       : [];
   if (!fields.length)
     return [
-      {
-        path: '/afterApproval/fields',
-        message: 'mode "reapprove" needs the fields whose change sends the record back for approval',
-      },
+      codedIssue(
+        '/afterApproval/fields',
+        'mode "reapprove" needs the fields whose change sends the record back for approval',
+        'workflow_reapprove_needs_fields',
+      ),
     ];
   const out: MetadataIssue[] = [];
   fields.forEach((name, i) => {
     const f = object.fields.get(name);
     if (!f || (f.system && name !== 'owner'))
-      out.push({ path: `/afterApproval/fields/${i}`, message: `unknown field "${name}" of ${object.name}` });
+      out.push(
+        codedIssue(`/afterApproval/fields/${i}`, `unknown field "${name}" of ${object.name}`, 'unknown_field', {
+          field: name,
+        }),
+      );
   });
   return out;
 }

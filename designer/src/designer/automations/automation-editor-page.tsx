@@ -8,6 +8,8 @@ import { ApiError } from '../../api/api-error';
 import { ConditionBuilder } from '../../conditions/condition-builder';
 import type { ConditionGroup } from '../../conditions/condition-model';
 import { enumLabel, fieldLabel, itemLabel, objectLabel } from '../../i18n/pick-label';
+import { issueText } from '../../i18n/error-text';
+import { scriptLabel } from '../scripts/script-label';
 import type { ObjectSchema } from '../../meta/meta-types';
 import { Button, Card, ErrorState, IconButton, LoadingState, Page, TextField, useToast } from '../../ui';
 import { type FullMetaDocument, PublishDialog, describePublishError, useUnsavedChangesGuard } from '../common';
@@ -116,7 +118,9 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
     } catch (e) {
       const failure = describePublishError(e);
       if (failure.kind === 'invalid') {
-        setErrors(ruleIssues(name, failure.problems));
+        // Coded refusals in the admin's language, at their part of the rule.
+        const said = failure.problems.map((p) => ({ ...p, message: issueText(t, (k) => i18n.exists(k), p) }));
+        setErrors(ruleIssues(name, said));
         toast({ tone: 'error', title: t('automations.fixProblems') });
       } else toast({ tone: 'error', title: failure.message });
       return false;
@@ -135,7 +139,7 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
     .filter(
       ([, s]) => s && (s as { event?: string }).event === 'action' && (s as { object?: string }).object === rule.object,
     )
-    .map(([n, s]) => ({ value: n, label: String((s as { label?: string }).label ?? n) }));
+    .map(([n, s]) => ({ value: n, label: scriptLabel(s as Record<string, unknown>, lang, n) }));
   const actionTypes = (types.data ?? []).map((k) => ({ type: k.type, label: actionName(t, k.type) }));
   const schedule = tr.every ?? '';
   const scheduleChoice = (SCHEDULES as readonly string[]).includes(schedule) ? schedule : 'custom';

@@ -229,6 +229,31 @@ describe('report builder model', () => {
     expect(toDefinition(draft, deal).def).not.toHaveProperty('chartCategory');
   });
 
+  it('stores a second grouping as the chart series, never the grouping naming the points', () => {
+    const draft = newDraft('deal', 'By stage and owner');
+    draft.groups = [
+      { field: 'stage', bucket: '' },
+      { field: 'account', bucket: '' },
+    ];
+    draft.measures = [{ fn: 'count', field: '', label: '', zh: '' }];
+    draft.chartSeries = 'account';
+    const { def } = toDefinition(draft, deal);
+    expect([def.chartCategory, def.chartSeries]).toEqual([undefined, 'account']);
+    expect(draftOf(def, deal)).toMatchObject({ chartSeries: 'account' });
+    // The first grouping as series: the points are named by the other one.
+    draft.chartSeries = 'stage';
+    expect(toDefinition(draft, deal).def.chartSeries).toBe('stage');
+    // The same grouping for both, a measure, or one grouping left: no series.
+    draft.chartCategory = 'stage';
+    expect(toDefinition(draft, deal).def).not.toHaveProperty('chartSeries');
+    draft.chartCategory = '';
+    draft.chartSeries = 'count';
+    expect(toDefinition(draft, deal).def).not.toHaveProperty('chartSeries');
+    draft.chartSeries = 'account';
+    draft.groups = draft.groups.slice(0, 1);
+    expect(toDefinition(draft, deal).def).not.toHaveProperty('chartSeries');
+  });
+
   it('keeps a filter the condition builder cannot show', () => {
     const stored: ReportDefinition = {
       label: 'North',

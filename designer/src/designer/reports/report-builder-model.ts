@@ -85,6 +85,8 @@ export interface BuilderDraft {
   chartValue: string;
   /** The group key labelling the chart's points; '' for the first group key. */
   chartCategory: string;
+  /** A second group key whose values are the chart's series; '' for one series. */
+  chartSeries: string;
   compare: CompareDraft;
   derived: DerivedDraft[];
   /** Roles that may run the report; empty: everyone who may read the object (admins always). */
@@ -113,6 +115,7 @@ export function newDraft(object: string, label: string): BuilderDraft {
     chart: 'bar',
     chartValue: '',
     chartCategory: '',
+    chartSeries: '',
     compare: { ...NO_COMPARE },
     derived: [],
     roles: [],
@@ -165,6 +168,7 @@ export function draftOf(
     chart: def.chart,
     chartValue: def.chartValue ?? '',
     chartCategory: def.chartCategory ?? '',
+    chartSeries: def.chartSeries ?? '',
     compare: def.compare
       ? {
           on: true,
@@ -316,6 +320,7 @@ export function toDefinition(
     roles: _roles,
     chartValue: _chartValue,
     chartCategory: _chartCategory,
+    chartSeries: _chartSeries,
     ...kept
   } = base ?? ({} as Partial<ReportDefinition>);
   const { [ZH]: _zh, ...otherLangs } = (baseI18n ?? {}) as Record<string, Record<string, unknown>>;
@@ -337,6 +342,12 @@ export function toDefinition(
   const chartValue =
     draft.chartValue && columns.has(draft.chartValue) && !groupKeys.has(draft.chartValue) ? draft.chartValue : '';
   const chartCategory = draft.chartCategory && groupKeys.has(draft.chartCategory) ? draft.chartCategory : '';
+  // Series by a grouping other than the one naming the points (which defaults to the first other).
+  const category = chartCategory || [...groupKeys].find((k) => k !== draft.chartSeries);
+  const chartSeries =
+    draft.chartSeries && groupKeys.has(draft.chartSeries) && category && category !== draft.chartSeries
+      ? draft.chartSeries
+      : '';
   // A changed object empties what belonged to the old one.
   const def = {
     ...(sameObject ? kept : {}),
@@ -352,6 +363,7 @@ export function toDefinition(
     chart: draft.chart,
     ...(chartValue ? { chartValue } : {}),
     ...(chartCategory ? { chartCategory } : {}),
+    ...(chartSeries ? { chartSeries } : {}),
     ...(roles.length ? { roles } : {}),
   } as ReportDefinition;
   return { def, problems, conditionProblems };

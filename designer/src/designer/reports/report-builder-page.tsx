@@ -235,6 +235,15 @@ function Builder({
   // What the chart may plot (measures, derived columns) and label its points by (group keys).
   const plotted = sortColumns(built.def).filter((c) => c.role !== 'group');
   const groupKeys = sortColumns(built.def).filter((c) => c.role === 'group');
+  // The grouping naming the points unless one is chosen: the first that is not the series.
+  const defaultCategory = groupKeys.find((c) => c.key !== built.def.chartSeries)?.key ?? '';
+  const category = built.def.chartCategory ?? defaultCategory;
+  const seriesOptions = [
+    { value: '', label: t('reportBuilder.chartSeriesNone') },
+    ...groupKeys
+      .filter((c) => c.key !== category || c.key === built.def.chartSeries)
+      .map((c) => ({ value: c.key, label: columnLabel(c.key) })),
+  ];
   const valueOptions = [
     { value: '', label: t('reportBuilder.chartValueDefault', { column: columnLabel(plotted[0]?.key ?? '') }) },
     ...plotted.slice(1).map((c) => ({ value: c.key, label: columnLabel(c.key) })),
@@ -356,7 +365,7 @@ function Builder({
                   options={[
                     {
                       value: '',
-                      label: t('reportBuilder.chartCategoryDefault', { column: columnLabel(groupKeys[0]?.key ?? '') }),
+                      label: t('reportBuilder.chartCategoryDefault', { column: columnLabel(defaultCategory) }),
                     },
                     ...groupKeys.slice(1).map((c) => ({ value: c.key, label: columnLabel(c.key) })),
                   ]}
@@ -364,8 +373,19 @@ function Builder({
                   onChange={(chartCategory) => update({ chartCategory })}
                 />
               )}
+              {draft.chart !== 'table' && draft.chart !== 'pie' && groupKeys.length > 1 && (
+                <SelectField
+                  label={t('reportBuilder.chartSeries')}
+                  value={seriesOptions.some((o) => o.value === draft.chartSeries) ? draft.chartSeries : ''}
+                  options={seriesOptions}
+                  hint={t('reportBuilder.chartSeriesHint')}
+                  onChange={(chartSeries) => update({ chartSeries })}
+                />
+              )}
             </div>
-            <FieldError message={at('/object') ?? at('/chart') ?? at('/chartValue') ?? at('/chartCategory')} />
+            <FieldError
+              message={at('/object') ?? at('/chart') ?? at('/chartValue') ?? at('/chartCategory') ?? at('/chartSeries')}
+            />
           </Card>
 
           <Card title={t('reportBuilder.groups')}>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { objectLabel } from '../../i18n/pick-label';
 import type { ObjectSchema } from '../../meta/meta-types';
 import { Badge, Button, EmptyState, cx } from '../../ui';
+import { scriptLabel } from './script-label';
 import type { ScriptDefinition } from './scripts-api';
 
 interface ScriptListProps {
@@ -43,7 +44,7 @@ export function ScriptList({ names, scriptOf, isDirty, objects, lang, current, o
                   aria-current={n === current ? 'true' : undefined}
                   onClick={() => onSelect(n)}
                 >
-                  <span className="f-perm-rolelist__label">{s?.label || n}</span>
+                  <span className="f-perm-rolelist__label">{scriptLabel(s, lang, n)}</span>
                   <span className="f-perm-rolelist__name">
                     {s
                       ? `${objectLabel(s.object, objects[s.object], lang)} · ${t(`scriptEditor.event_${s.event}`)}`

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { objectLabel } from '../../i18n/pick-label';
 import type { ObjectSchema } from '../../meta/meta-types';
 import { ScriptEventSelect, ScriptLanguageSelect } from './script-setting-selects';
+import { scriptLabelIn, withScriptLabelIn } from './script-label';
 import type { ScriptDefinition } from './scripts-api';
 
 interface ScriptSettingsProps {
@@ -31,6 +32,17 @@ export function ScriptSettings({ id, script, objects, lang, onChange }: ScriptSe
             const { label: _old, ...rest } = script;
             onChange(e.target.value ? { ...rest, label: e.target.value } : rest);
           }}
+        />
+      </label>
+      <label className="f-perm-sharing__cell f-scripts__label" htmlFor={`${id}-label-zh`}>
+        <span className="f-field__label">{t('scriptEditor.labelZh')}</span>
+        <input
+          id={`${id}-label-zh`}
+          className="f-input__control f-perm-input"
+          lang="zh-CN"
+          value={scriptLabelIn(script, 'zh-CN')}
+          maxLength={200}
+          onChange={(e) => onChange(withScriptLabelIn(script, 'zh-CN', e.target.value))}
         />
       </label>
       <label className="f-perm-sharing__cell" htmlFor={`${id}-object`}>

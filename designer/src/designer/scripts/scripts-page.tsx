@@ -11,6 +11,7 @@ import { sameJson } from '../permissions/role-model';
 import { useMetaDocument } from '../permissions/use-meta-document';
 import { CodeEditor, type CodeEditorHandle } from './code-editor';
 import { NewScriptDialog } from './new-script-dialog';
+import { scriptLabel } from './script-label';
 import { ScriptList } from './script-list';
 import { ScriptProblems } from './script-problems';
 import { ScriptSettings } from './script-settings';
@@ -201,7 +202,7 @@ function ScriptsWorkspace({ saved, version, objects, lang }: WorkspaceProps) {
           <>
             <header className="f-perm-editor__head">
               <div>
-                <h2>{script.label || current}</h2>
+                <h2>{scriptLabel(script, lang, current)}</h2>
                 <p className="f-perm-rolelist__name">{current}</p>
               </div>
               <Button size="sm" disabled={!isDirty(current) || !saved[current]} onClick={() => discard(current)}>

@@ -189,7 +189,7 @@ function ScriptField({
   onChange,
 }: {
   value: unknown;
-  scripts: string[];
+  scripts: Array<{ value: string; label: string }>;
   onChange: (v: string | undefined) => void;
 }) {
   const { t } = useTranslation();
@@ -197,7 +197,7 @@ function ScriptField({
     <SelectField
       label={t('workflowDesigner.script')}
       value={typeof value === 'string' ? value : ''}
-      options={[{ value: '', label: t('workflowDesigner.noScript') }, ...scripts.map((s) => ({ value: s, label: s }))]}
+      options={[{ value: '', label: t('workflowDesigner.noScript') }, ...scripts]}
       onChange={(script) => onChange(script || undefined)}
     />
   );

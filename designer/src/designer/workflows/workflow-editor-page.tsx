@@ -54,6 +54,7 @@ import { EdgeProperties, NodeProperties, type PropertyChoices, WorkflowSettings 
 import { PublishedBanner } from './published-banner';
 import { SimulationPanel } from './simulation-panel';
 import { type SimulationResult, checkDraft, fetchUsers } from './workflows-api';
+import { scriptLabel } from '../scripts/script-label';
 import './workflow-designer.css';
 
 /** `/designer/workflows/:name`: the canvas of one workflow (a new one with `?object=&label=`). */
@@ -139,8 +140,12 @@ function WorkflowEditor({
   // Coded problems in the admin's language; a code without a text (a plugin's) keeps the server's words.
   const problemText = useCallback<ProblemText>(
     (code, params) => {
-      const key = `workflowIssues.${code}`;
-      return i18n.exists(key) ? t(key as 'workflowIssues.unreachable', params) : undefined;
+      // Graph codes first, then the metadata codes the workflow check shares (roles, fields, expressions).
+      for (const section of ['workflowIssues', 'metaIssues']) {
+        const key = `${section}.${code}`;
+        if (i18n.exists(key)) return t(key as 'workflowIssues.unreachable', params);
+      }
+      return undefined;
     },
     [t, i18n],
   );
@@ -207,7 +212,7 @@ function WorkflowEditor({
         .map((u) => ({ id: u.id, label: u.name ? `${u.name}${u.email ? ` (${u.email})` : ''}` : (u.email ?? u.id) })),
       scripts: Object.entries(doc.scripts ?? {})
         .filter(([, s]) => s && s.object === def.object && s.event === 'action')
-        .map(([n]) => n),
+        .map(([n, s]) => ({ value: n, label: scriptLabel(s, i18n.language, n) })),
     };
   }, [doc, object, def.object, users.data, i18n.language]);
 

@@ -20,7 +20,8 @@ export interface PropertyChoices extends ApproverChoices {
   fields: FieldChoice[];
   /** Every field of the object a send-back after approval may watch (computed ones and line items too). */
   watchFields: Array<{ name: string; label: string }>;
-  scripts: string[];
+  /** Action scripts of the object, by name, with what people read. */
+  scripts: Array<{ value: string; label: string }>;
 }
 
 /** The workflow as a whole: label, object, whether it is active, and when it starts. */

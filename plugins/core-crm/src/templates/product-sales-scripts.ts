@@ -63,6 +63,7 @@ export const productSalesScripts = {
     event: 'beforeSave',
     order: -10,
     label: "A new order ships from the default warehouse and is priced with the customer's price list",
+    'x-i18n': { 'zh-CN': { label: '新订单从默认仓库发货，并按客户的价格表定价' } },
     code: `if (!old) {
   if (!record.warehouse) {
     const [w] = await query('warehouse', { is_default: { eq: true } }, { limit: 1 });
@@ -83,6 +84,7 @@ export const productSalesScripts = {
     object: 'order',
     event: 'beforeSave',
     label: 'Confirming an order reserves its products at its warehouse; cancelling releases them',
+    'x-i18n': { 'zh-CN': { label: '确认订单时在其仓库预留产品；取消时释放' } },
     code: `${UNITS_BY_PRODUCT}
 const confirming = record.status === 'confirmed' && (!old || old.status === 'draft');
 const cancelling = old && old.status === 'confirmed' && record.status === 'cancelled';
@@ -142,6 +144,7 @@ if (old && old.status !== 'draft' && old.status !== record.status && record.stat
     object: 'order_line',
     event: 'beforeSave',
     label: 'Price a line from the price list (quantity breaks) and mark discounts above the role limit',
+    'x-i18n': { 'zh-CN': { label: '按价格表（数量阶梯）为订单行定价，并标记超出角色限额的折扣' } },
     code: `${priceFromList('order')}
 const unit = record.unit_price == null ? price : record.unit_price;
 let over = 0;
@@ -161,6 +164,7 @@ if ((record.over_limit || 0) !== over) set('over_limit', over);`,
     event: 'beforeSave',
     order: -10,
     label: "A new quote is priced with the customer's price list",
+    'x-i18n': { 'zh-CN': { label: '新报价按客户的价格表定价' } },
     code: `if (!old && !record.price_list && record.account) {
   const [a] = await query('account', { id: { eq: record.account } }, { limit: 1 });
   if (a && a.price_list) set('price_list', a.price_list);
@@ -173,6 +177,7 @@ if ((record.over_limit || 0) !== over) set('over_limit', over);`,
     object: 'quote_line',
     event: 'beforeSave',
     label: 'Price a quote line from the price list (quantity breaks) unless a price is given',
+    'x-i18n': { 'zh-CN': { label: '未填价格时按价格表（数量阶梯）为报价行定价' } },
     code: `${priceFromList('quote')}
 if (record.unit_price == null && price == null)
   error('unit_price', 'Give a unit price or choose a product', ${ZH('请填写单价或选择产品')});`,
@@ -183,6 +188,7 @@ if (record.unit_price == null && price == null)
     object: 'order',
     event: 'validate',
     label: "Only a sales manager puts an order on another price list than the customer's",
+    'x-i18n': { 'zh-CN': { label: '只有销售经理可以让订单使用客户以外的价格表' } },
     code: `if (record.price_list && (!old || old.price_list !== record.price_list)
     && !user.roles.includes('sales_manager') && !user.roles.includes('admin')) {
   const [a] = record.account ? await query('account', { id: { eq: record.account } }, { limit: 1 }) : [];
@@ -200,6 +206,7 @@ if (record.unit_price == null && price == null)
     object: 'order_line',
     event: 'validate',
     label: 'Lines of a confirmed order do not change; warn early when a line asks for more than is available',
+    'x-i18n': { 'zh-CN': { label: '已确认订单的行不能更改；订购数量超过可用库存时提前提醒' } },
     code: `if (record.order) {
   const [o] = await query('order', { id: { eq: record.order } }, { limit: 1 });
   if (o && o.status !== 'draft') {
@@ -220,6 +227,7 @@ if (record.unit_price == null && price == null)
     object: 'delivery_note',
     event: 'beforeSave',
     label: 'Posting a delivery note takes the units from stock and from the order’s reservation',
+    'x-i18n': { 'zh-CN': { label: '过账发货单时从库存和订单预留中扣减数量' } },
     code: `${UNITS_BY_PRODUCT}
 const posting = record.status === 'posted' && (!old || old.status !== 'posted');
 if (old && old.status === 'posted' && record.status !== 'posted') {
@@ -269,6 +277,7 @@ if (old && old.status === 'posted' && record.status !== 'posted') {
     object: 'purchase_order',
     event: 'validate',
     label: 'Purchase orders go to supplier accounts',
+    'x-i18n': { 'zh-CN': { label: '采购订单只能发给供应商客户' } },
     code: `if (record.supplier && (!old || old.supplier !== record.supplier)) {
   const [a] = await query('account', { id: { eq: record.supplier } }, { limit: 1 });
   if (!a || a.type !== 'supplier') error('supplier', 'Choose an account of type Supplier', ${ZH('请选择类型为供应商的客户')});
@@ -282,6 +291,7 @@ if (old && old.status === 'posted' && record.status !== 'posted') {
     object: 'purchase_order',
     event: 'beforeSave',
     label: 'Receiving a purchase order adds its units to the warehouse’s stock',
+    'x-i18n': { 'zh-CN': { label: '采购订单收货时将数量加入仓库库存' } },
     code: `${UNITS_BY_PRODUCT}
 const receiving = record.status === 'received' && (!old || old.status !== 'received');
 if (old && old.status === 'received' && record.status !== 'received') {
@@ -313,6 +323,7 @@ if (old && old.status === 'received' && record.status !== 'received') {
     object: 'sales_return',
     event: 'beforeSave',
     label: 'Receiving a return puts the units back in stock; it never returns more than was delivered',
+    'x-i18n': { 'zh-CN': { label: '退货收货时将数量放回库存；退货数量不超过已发货数量' } },
     code: `${UNITS_BY_PRODUCT}
 const receiving = record.status === 'received' && (!old || old.status !== 'received');
 if (old && old.status === 'received' && record.status !== 'received') {
@@ -357,6 +368,7 @@ if (old && old.status === 'received' && record.status !== 'received') {
     object: 'stock_adjustment',
     event: 'beforeSave',
     label: 'A stock adjustment moves on-hand and available stock of one product at one warehouse',
+    'x-i18n': { 'zh-CN': { label: '库存调整变更一个仓库中一个产品的现有和可用库存' } },
     code: `if (old) {
   error('quantity', 'Stock adjustments do not change once saved: record another one', ${ZH('库存调整保存后不可修改，请另做一笔调整')});
 } else if (record.product && record.warehouse && record.quantity) {

@@ -147,6 +147,7 @@ export const projectSalesScripts = {
     object: 'deal',
     event: 'validate',
     label: 'Contracting needs a decision maker among the contact roles',
+    'x-i18n': { 'zh-CN': { label: '进入签约阶段需要联系人角色中有决策人' } },
     code: [
       "if (['contracting', 'won'].includes(record.stage) && !(old && ['contracting', 'won'].includes(old.stage))) {",
       '  const found = record.id',
@@ -161,6 +162,7 @@ export const projectSalesScripts = {
     object: 'receivable',
     event: 'validate',
     label: 'A milestone is invoiced only after the customer accepted it',
+    'x-i18n': { 'zh-CN': { label: '里程碑须经客户验收后才能开票' } },
     code: [
       'if (record.milestone && (!old || old.milestone !== record.milestone)) {',
       "  const [m] = await query('milestone', { id: { eq: record.milestone } }, { limit: 1 });",

@@ -86,6 +86,7 @@ export function projectSalesTemplate(): TemplateDocument {
         object: 'milestone',
         event: 'validate',
         label: 'Only accepted milestones are invoiced',
+        'x-i18n': { 'zh-CN': { label: '只有已验收的里程碑才能开票' } },
         code: "if (record.status === 'invoiced' && old && old.status !== 'accepted' && old.status !== 'invoiced') error('status', 'The customer must accept the milestone before it is invoiced');",
       },
       ...projectSalesScripts,

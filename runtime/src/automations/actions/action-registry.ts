@@ -1,4 +1,4 @@
-import { coreAutomationActionSchemas } from '@forma/metadata';
+import { coreAutomationActionSchemas, issuesFromAjv, type MetadataIssue } from '@forma/metadata';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { AutomationActionType } from './action-type';
@@ -49,15 +49,11 @@ export function automationAction(type: string): AutomationActionType | undefined
 }
 
 /** Problems of an action's shape against its kind's `schema` (plugin kinds), as `[path, message]`. */
-export function actionShapeProblems(action: { type: string }): Array<[string, string]> {
+export function actionShapeProblems(action: { type: string }): MetadataIssue[] {
   const validate = registry.get(action.type)?.validate;
   if (!validate || validate(action)) return [];
-  return (validate.errors ?? []).map((e) => [
-    e.instancePath,
-    e.keyword === 'additionalProperties'
-      ? `unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`
-      : (e.message ?? 'is not valid'),
-  ]);
+  // The schema keywords' codes (required, unknown_property, one_of, …), as for any metadata document.
+  return issuesFromAjv(validate.errors);
 }
 
 export function automationActions(): AutomationActionType[] {

@@ -1,3 +1,4 @@
+import type { MetadataIssueCode } from '@forma/metadata';
 import type { Model, ObjectModel } from '../../model/load-model';
 import type { RecordData } from '../../scripts';
 import type { ActionRun, ActionServices } from '../run-actions';
@@ -8,7 +9,11 @@ export interface ActionCheck {
   object: ObjectModel;
   /** The action's JSON path inside the rule (`/actions/2`). */
   path: string;
-  add(path: string, message: string): void;
+  /**
+   * Reports a problem: English words, and optionally a metadata issue code with its facts so the
+   * designer can say it in the admin's language (api.schema.json `metadataIssueCode`).
+   */
+  add(path: string, message: string, code?: MetadataIssueCode, params?: Record<string, string | number>): void;
   /** Compiles a sandboxed expression, reporting a problem at `path`. */
   expression(expression: string, path: string): void;
   /** Print templates of the rule's object. */

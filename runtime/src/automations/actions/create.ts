@@ -20,7 +20,7 @@ export const createAction: AutomationActionType<CreateAction> = {
   check(action, c) {
     const target = c.model.objects.get(action.object);
     if (!target) {
-      c.add(`${c.path}/object`, `unknown object "${action.object}"`);
+      c.add(`${c.path}/object`, `unknown object "${action.object}"`, 'unknown_object', { object: action.object });
       return;
     }
     checkValues(c.object, target, action, c.path, c);

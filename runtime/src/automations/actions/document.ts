@@ -1,5 +1,5 @@
 import { attachDocument } from '../attach-document';
-import { messageProblem, renderMessage } from '../message-template';
+import { messageIssue, renderMessage } from '../message-template';
 import type { AutomationActionType } from './action-type';
 
 export interface DocumentAction {
@@ -13,9 +13,16 @@ export const documentAction: AutomationActionType<DocumentAction> = {
   type: 'document',
   check(action, c) {
     if (!c.templates.has(action.template))
-      c.add(`${c.path}/template`, `unknown print template "${action.template}" of ${c.object.name}`);
-    const problem = action.fileName ? messageProblem(action.fileName, new Set(c.object.fields.keys())) : undefined;
-    if (problem) c.add(`${c.path}/fileName`, problem);
+      c.add(
+        `${c.path}/template`,
+        `unknown print template "${action.template}" of ${c.object.name}`,
+        'unknown_template',
+        {
+          template: action.template,
+        },
+      );
+    const problem = action.fileName ? messageIssue(action.fileName, new Set(c.object.fields.keys())) : undefined;
+    if (problem) c.add(`${c.path}/fileName`, problem.message, problem.code, problem.params);
   },
   async run(action, { services, run, record }) {
     const name = action.fileName ? renderMessage(action.fileName, { record, rule: run.label }) : undefined;

@@ -1,7 +1,7 @@
 import { SYSTEM_TABLE as T } from '../../model/naming';
 import { authorCtx } from '../attach-document';
 import type { Recipient } from '../automation-types';
-import { messageProblem } from '../message-template';
+import { messageIssue } from '../message-template';
 import type { AutomationActionType } from './action-type';
 import { checkRecipient } from './check-values';
 import { recipients } from './recipients';
@@ -27,9 +27,16 @@ export const emailAction: AutomationActionType<EmailAction> = {
       checkRecipient(c.model, c.object, r, `${c.path}/to/${j}`, c);
     });
     if (!c.templates.has(action.template))
-      c.add(`${c.path}/template`, `unknown print template "${action.template}" of ${c.object.name}`);
-    const problem = messageProblem(action.subject, new Set(c.object.fields.keys()));
-    if (problem) c.add(`${c.path}/subject`, problem);
+      c.add(
+        `${c.path}/template`,
+        `unknown print template "${action.template}" of ${c.object.name}`,
+        'unknown_template',
+        {
+          template: action.template,
+        },
+      );
+    const problem = messageIssue(action.subject, new Set(c.object.fields.keys()));
+    if (problem) c.add(`${c.path}/subject`, problem.message, problem.code, problem.params);
   },
   async run(action, { services, run, record, renderNamed }) {
     const id = String(record.id);

@@ -1,6 +1,6 @@
 import { notify } from '../../workflows/notify';
 import type { Recipient } from '../automation-types';
-import { messageProblem } from '../message-template';
+import { messageIssue } from '../message-template';
 import type { AutomationActionType } from './action-type';
 import { checkRecipient } from './check-values';
 import { recipientsOrAdmins } from './recipients';
@@ -24,8 +24,8 @@ export const notifyAction: AutomationActionType<NotifyAction> = {
     const fields = new Set(c.object.fields.keys());
     for (const key of ['title', 'message'] as const) {
       const text = action[key];
-      const problem = text === undefined ? undefined : messageProblem(text, fields);
-      if (problem) c.add(`${c.path}/${key}`, problem);
+      const problem = text === undefined ? undefined : messageIssue(text, fields);
+      if (problem) c.add(`${c.path}/${key}`, problem.message, problem.code, problem.params);
     }
   },
   async run(action, { run, record, renderNamed }) {

@@ -14,9 +14,12 @@ export const scriptAction: AutomationActionType<ScriptAction> = {
   transactional: true,
   check(action, c) {
     const script = c.model.scripts[action.script];
-    if (!script) c.add(`${c.path}/script`, `unknown script "${action.script}"`);
+    if (!script)
+      c.add(`${c.path}/script`, `unknown script "${action.script}"`, 'unknown_script', { script: action.script });
     else if (script.object !== c.object.name || script.event !== 'action')
-      c.add(`${c.path}/script`, `"${action.script}" is not an action script of ${c.object.name}`);
+      c.add(`${c.path}/script`, `"${action.script}" is not an action script of ${c.object.name}`, 'not_action_script', {
+        script: action.script,
+      });
   },
   async run(action, { services, run, record }) {
     const result = await services.scriptActions.runAction(

@@ -14,7 +14,8 @@ export const setAction: AutomationActionType<SetAction> = {
   type: 'set',
   transactional: true,
   check(action, c) {
-    if (!action.values && !action.expressions) c.add(c.path, 'a "set" action needs "values" or "expressions"');
+    if (!action.values && !action.expressions)
+      c.add(c.path, 'a "set" action needs "values" or "expressions"', 'automation_set_needs_values');
     checkValues(c.object, c.object, action, c.path, c);
   },
   async run(action, { services, run, record }) {
