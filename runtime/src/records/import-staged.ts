@@ -44,6 +44,12 @@ type Profile = ReturnType<RecordService['bulkWriteProfile']>;
 
 /** Rows per COPY chunk and per after-write page. */
 const CHUNK = 1000;
+/**
+ * A COPY chunk is sent once it reaches this many characters: V8 keeps strings above ~128 KB in its
+ * large-object space, which only a full collection frees (1,000 rows with their audit JSON are
+ * ~450 KB: the import's RSS grew by 16 MB of them), while smaller ones die young.
+ */
+const COPY_CHUNK_CHARS = 64 * 1024;
 const STAGE = '_import_stage';
 const UPDATE_CONFLICT = 'Already used by another record';
 /** Staged rows the wave inserts: no error and no existing record. */
@@ -290,7 +296,7 @@ async function copyRows(tx: TxCtx, args: StagedImportArgs, columns: Column[], ro
       const storable = !pre && (!cerr || (key !== undefined && !uerr));
       for (const c of columns) cells.push(storable ? copyCell(c.base, values[c.field.name]) : '');
       out += `${cells.join(',')}\n`;
-      if (++n >= CHUNK) {
+      if (++n >= CHUNK || out.length >= COPY_CHUNK_CHARS) {
         yield out;
         out = '';
         n = 0;
@@ -301,7 +307,8 @@ async function copyRows(tx: TxCtx, args: StagedImportArgs, columns: Column[], ro
   }
 
   try {
-    await pipeline(Readable.from(lines()), sink);
+    // One chunk ahead at most: the default (16 chunks) held up to ~8 MB of rows while PostgreSQL was busy.
+    await pipeline(Readable.from(lines(), { highWaterMark: 1 }), sink);
   } catch (e) {
     if (e instanceof AppError) throw e;
     const err = e as { code?: string; where?: string; message?: string };
@@ -316,9 +323,9 @@ async function copyRows(tx: TxCtx, args: StagedImportArgs, columns: Column[], ro
 
 /**
  * The `changes` of the audit entry a created row gets, as JSON text, built while the row streams by:
- * built by PostgreSQL (`auditWave`'s SQL) it cost ~40 µs a row there (jsonb_build_object and friends,
- * 4 of the 22 s of a 100,000-row import), as JSON.stringify ~1 µs here, on a core the import leaves
- * idle. It must equal what that SQL gives for the row as stored, so a value whose stored text this
+ * built by PostgreSQL (`auditWave`'s SQL: jsonb_build_object and friends) it cost 40–60 µs of the
+ * database's CPU a row (4–6 s per 100,000 rows, measured in isolation), here ~10 µs in a process the
+ * import otherwise leaves mostly idle. It must equal what that SQL gives for the row as stored, so a value whose stored text this
  * cannot know for sure (a time stamp, a multi-select, a number past the column's scale, a uuid not in
  * canonical form) makes it answer null, and the SQL builds that row's entry.
  */
