@@ -64,14 +64,30 @@ export interface PluginScript {
  */
 export type PluginRoutes = (app: FastifyInstance, context: PluginContext) => Promise<void>;
 
+/**
+ * A hook that concerns some objects only: it runs for records of `objects` and never for others.
+ * Declaring them lets work that has no hooks skip the per-record path (a CSV import of another
+ * object is then written set-based). A plain function concerns every object.
+ */
+export interface ObjectHook<H> {
+  /** Object names (at least one). */
+  objects: readonly string[];
+  handler: H;
+}
+
 /** Record lifecycle and other hook-bus events (`record.beforeCreate`, `record.afterUpdate`, …). */
 export interface PluginHooks {
   /** In the transaction, in order; may change the payload or abort by throwing an AppError. */
   // biome-ignore lint/suspicious/noExplicitAny: each event has its own payload (docs/records.md)
-  filters?: Record<string, FilterHook<any>>;
+  filters?: Record<string, FilterHook<any> | ObjectHook<FilterHook<any>>>;
   /** After commit; failures are logged and never undo the saved data. */
   // biome-ignore lint/suspicious/noExplicitAny: each event has its own payload (docs/records.md)
-  actions?: Record<string, ActionHook<any>>;
+  actions?: Record<string, ActionHook<any> | ObjectHook<ActionHook<any>>>;
+}
+
+/** `handler` for the records of `objects` only (see `ObjectHook`). */
+export function forObjects<H>(objects: readonly string[], handler: H): ObjectHook<H> {
+  return { objects, handler };
 }
 
 /**

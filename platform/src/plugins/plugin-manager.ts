@@ -1,4 +1,4 @@
-import { registerFieldKind, type TemplateDocument } from '@forma/metadata';
+import { NAME_PATTERN, registerFieldKind, type TemplateDocument } from '@forma/metadata';
 import {
   checkPluginMigrations,
   registerAutomationAction,
@@ -11,7 +11,7 @@ import {
   type TenantCreatedHook,
 } from '@forma/runtime';
 import semver from 'semver';
-import { PLUGIN_NAME, type PluginContext, type PluginDefinition, type PluginJob } from './plugin-api';
+import { type ObjectHook, PLUGIN_NAME, type PluginContext, type PluginDefinition, type PluginJob } from './plugin-api';
 import { validateCron } from './validate-cron';
 
 /** Where a plugin comes from: a module to import, or a definition given in process (tests, embedding). */
@@ -224,10 +224,14 @@ export class PluginManager {
 
     const source = `plugin:${p.name}`;
     const hooks = typeof p.hooks === 'function' ? p.hooks(context) : p.hooks;
-    for (const [event, hook] of Object.entries(hooks?.filters ?? {}))
-      teardown.push(runtime.hooks.filter(event, hook, source));
-    for (const [event, hook] of Object.entries(hooks?.actions ?? {}))
-      teardown.push(runtime.hooks.action(event, hook, source));
+    for (const [event, entry] of Object.entries(hooks?.filters ?? {})) {
+      const { handler, objects } = hookEntry(p.name, event, entry);
+      teardown.push(runtime.hooks.filter(event, handler, source, objects));
+    }
+    for (const [event, entry] of Object.entries(hooks?.actions ?? {})) {
+      const { handler, objects } = hookEntry(p.name, event, entry);
+      teardown.push(runtime.hooks.action(event, handler, source, objects));
+    }
 
     if (p.migrations?.length || p.onTenantCreated) {
       const migrations = p.migrations ?? [];
@@ -253,6 +257,22 @@ export class PluginManager {
       if (typeof undo === 'function') teardown.push(undo);
     }
   }
+}
+
+/** A hook of `PluginHooks`: a function (every object) or `{objects, handler}`; anything else fails the plugin. */
+function hookEntry<H>(plugin: string, event: string, entry: H | ObjectHook<H>): { handler: H; objects?: string[] } {
+  if (typeof entry === 'function') return { handler: entry };
+  const scoped = entry as Partial<ObjectHook<H>> | null;
+  if (!scoped || typeof scoped !== 'object' || typeof scoped.handler !== 'function')
+    throw new Error(`Plugin ${plugin}: hook ${event} must be a function or {objects, handler}`);
+  const objects = scoped.objects;
+  if (
+    !Array.isArray(objects) ||
+    !objects.length ||
+    !objects.every((o) => typeof o === 'string' && NAME_PATTERN.test(o))
+  )
+    throw new Error(`Plugin ${plugin}: hook ${event} must name its objects as a non-empty list of object names`);
+  return { handler: scoped.handler, objects: [...objects] };
 }
 
 async function importPlugin(specifier: string): Promise<unknown> {

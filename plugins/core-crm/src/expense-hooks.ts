@@ -1,4 +1,4 @@
-import { type PluginContext, type PluginHooks, validationFailed } from '@forma/platform/plugin-api';
+import { forObjects, type PluginContext, type PluginHooks, validationFailed } from '@forma/platform/plugin-api';
 import { eachRecord } from './jobs/each-record';
 import { RECEIPT_THRESHOLD } from './objects/expenses';
 
@@ -19,7 +19,7 @@ type Written = { object: string; events: Event[] };
 export function expenseHooks({ runtime }: PluginContext): PluginHooks {
   return {
     filters: {
-      'record.written': async (tx, payload: Written) => {
+      'record.written': forObjects(['expense_claim'], async (tx, payload: Written) => {
         if (payload.object !== 'expense_claim') return;
         const system = { ...tx, isAdmin: true };
         for (const e of payload.events) {
@@ -30,7 +30,7 @@ export function expenseHooks({ runtime }: PluginContext): PluginHooks {
           if (now === 'pending') await requireReceipts(system, e.id);
           if (now === 'approved' || before === 'approved') await markLines(system, e, now === 'approved');
         }
-      },
+      }),
     },
   };
 

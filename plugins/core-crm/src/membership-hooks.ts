@@ -1,4 +1,11 @@
-import { type Ctx, conflict, type PluginContext, type PluginHooks, validationFailed } from '@forma/platform/plugin-api';
+import {
+  type Ctx,
+  conflict,
+  forObjects,
+  type PluginContext,
+  type PluginHooks,
+  validationFailed,
+} from '@forma/platform/plugin-api';
 
 type Row = Record<string, unknown>;
 type CreatePayload = { object: string; record: Row };
@@ -42,43 +49,46 @@ export function membershipHooks({ runtime }: PluginContext): PluginHooks {
 
   return {
     filters: {
-      'record.beforeCreate': async (tx: Ctx, payload: CreatePayload) => {
-        const r = payload.record;
-        if (payload.object === 'purchase') {
-          if (r.member) await lockMember(tx, r.member);
-        } else if (payload.object === 'points_entry') {
-          if (!r.member || typeof r.points !== 'number' || !Number.isInteger(r.points)) return; // validation says why
-          r.occurred_on ??= today();
-          const moved = await records.adjust(system(tx), 'member', String(r.member), {
-            field: 'points',
-            by: r.points,
-            min: 0,
-          });
-          if (!moved.ok)
-            throw validationFailed('Not enough points', {
-              points: `The member has ${moved.value} points`,
+      'record.beforeCreate': forObjects(
+        ['purchase', 'points_entry', 'renewal'],
+        async (tx: Ctx, payload: CreatePayload) => {
+          const r = payload.record;
+          if (payload.object === 'purchase') {
+            if (r.member) await lockMember(tx, r.member);
+          } else if (payload.object === 'points_entry') {
+            if (!r.member || typeof r.points !== 'number' || !Number.isInteger(r.points)) return; // validation says why
+            r.occurred_on ??= today();
+            const moved = await records.adjust(system(tx), 'member', String(r.member), {
+              field: 'points',
+              by: r.points,
+              min: 0,
             });
-        } else if (payload.object === 'renewal') {
-          const id = String(r.member);
-          const member = (await records.get(system(tx), 'member', id)) as Row;
-          const ends = String(r.ends_on);
-          if (member.expires_on && String(member.expires_on) >= ends) return;
-          await records.update(system(tx), 'member', id, { expires_on: ends });
-        }
-      },
+            if (!moved.ok)
+              throw validationFailed('Not enough points', {
+                points: `The member has ${moved.value} points`,
+              });
+          } else if (payload.object === 'renewal') {
+            const id = String(r.member);
+            const member = (await records.get(system(tx), 'member', id)) as Row;
+            const ends = String(r.ends_on);
+            if (member.expires_on && String(member.expires_on) >= ends) return;
+            await records.update(system(tx), 'member', id, { expires_on: ends });
+          }
+        },
+      ),
       // The ledger is append-only: deleting an entry or a purchase would leave the balance, spend and
       // tier out of step with it. Corrections are entries (an adjustment, a refund).
-      'record.beforeDelete': async (_tx: Ctx, payload: { object: string }) => {
+      'record.beforeDelete': forObjects(['points_entry', 'purchase'], async (_tx: Ctx, payload: { object: string }) => {
         if (payload.object === 'points_entry')
           throw conflict('A points transaction is never deleted: record an adjustment instead');
         if (payload.object === 'purchase') throw conflict('A purchase is never deleted: refund it instead');
-      },
-      'record.beforeUpdate': async (tx: Ctx, payload: UpdatePayload) => {
+      }),
+      'record.beforeUpdate': forObjects(['purchase'], async (tx: Ctx, payload: UpdatePayload) => {
         if (payload.object !== 'purchase') return;
         if (payload.patch.status === 'refunded' && payload.old.status !== 'refunded')
           await lockMember(tx, payload.old.member);
-      },
-      'record.written': async (tx: Ctx, payload: WrittenPayload) => {
+      }),
+      'record.written': forObjects(['purchase', 'points_entry'], async (tx: Ctx, payload: WrittenPayload) => {
         if (payload.object === 'purchase') {
           for (const e of payload.events) {
             const p = e.record;
@@ -107,7 +117,7 @@ export function membershipHooks({ runtime }: PluginContext): PluginHooks {
         } else if (payload.object === 'points_entry') {
           for (const e of payload.events) if (e.record.member) await refreshMember(tx, e.record.member);
         }
-      },
+      }),
     },
   };
 }

@@ -64,9 +64,12 @@ export default definePlugin({
   hooks: {
     // Filter hooks run inside the save transaction and may change the payload.
     filters: {
-      'record.beforeCreate': (_ctx, payload: { object?: string; record?: Record<string, unknown> }) => {
-        if (payload.object === 'survey' && typeof payload.record?.title === 'string')
-          payload.record.title = payload.record.title.trim();
+      // Declaring the objects a hook concerns keeps every other object's imports set-based.
+      'record.beforeCreate': {
+        objects: ['survey'],
+        handler: (_ctx, payload: { record?: Record<string, unknown> }) => {
+          if (typeof payload.record?.title === 'string') payload.record.title = payload.record.title.trim();
+        },
       },
     },
   },

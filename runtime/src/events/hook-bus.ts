@@ -13,6 +13,24 @@ interface Registered<H> {
   hook: H;
   /** Who registered it (a plugin name, a capability), for error reports. */
   source: string;
+  /**
+   * The objects the hook concerns (undefined: every object). A hook runs for a payload naming
+   * another object never, so a bulk writer may skip it for objects it does not name.
+   */
+  objects?: ReadonlySet<string>;
+}
+
+/** Whether `reg` runs for `payload`: payloads that name no object reach every hook. */
+function concerns(reg: Registered<unknown>, payload: unknown): boolean {
+  if (!reg.objects) return true;
+  const object = (payload as { object?: unknown } | null)?.object;
+  return typeof object !== 'string' || reg.objects.has(object);
+}
+
+/** The hooks of `list` that may run for records of `object` (undefined: all of them). */
+function forObject<H>(list: Registered<H>[] | undefined, object?: string): Registered<H>[] {
+  if (!list) return [];
+  return object === undefined ? list : list.filter((r) => !r.objects || r.objects.has(object));
 }
 
 export class HookBus {
@@ -21,23 +39,24 @@ export class HookBus {
 
   constructor(private readonly onActionError: (err: unknown, event: string, source: string) => void = () => {}) {}
 
-  filter<P>(event: string, hook: FilterHook<P>, source = 'core'): () => void {
-    return add(this.filters, event, { hook: hook as FilterHook<unknown>, source });
+  /** `objects`: the objects the hook concerns (omitted: every object). */
+  filter<P>(event: string, hook: FilterHook<P>, source = 'core', objects?: readonly string[]): () => void {
+    return add(this.filters, event, { hook: hook as FilterHook<unknown>, source, ...scope(objects) });
   }
 
-  action<P>(event: string, hook: ActionHook<P>, source = 'core'): () => void {
-    return add(this.actions, event, { hook: hook as ActionHook<unknown>, source });
+  action<P>(event: string, hook: ActionHook<P>, source = 'core', objects?: readonly string[]): () => void {
+    return add(this.actions, event, { hook: hook as ActionHook<unknown>, source, ...scope(objects) });
   }
 
   async runFilters<P>(ctx: TxCtx, event: string, payload: P): Promise<P> {
-    for (const { hook } of this.filters.get(event) ?? []) await hook(ctx, payload);
+    for (const reg of this.filters.get(event) ?? []) if (concerns(reg, payload)) await reg.hook(ctx, payload);
     return payload;
   }
 
   /** Queues the event's action hooks to run after the unit of work commits. */
   queueActions<P>(ctx: TxCtx, event: string, payload: P): void {
-    const hooks = this.actions.get(event);
-    if (!hooks?.length) return;
+    const hooks = (this.actions.get(event) ?? []).filter((r) => concerns(r, payload));
+    if (!hooks.length) return;
     const { uow, ...rest } = ctx;
     const after: Ctx = { ...rest, db: uow.base };
     ctx.uow.afterCommit(async () => {
@@ -51,18 +70,28 @@ export class HookBus {
     });
   }
 
-  /** Who registered filter hooks on `event` (bulk writers check they only meet hooks they reproduce). */
-  filterSources(event: string): string[] {
-    return (this.filters.get(event) ?? []).map((r) => r.source);
+  /**
+   * Who registered filter hooks on `event` that may run for records of `object` (omitted: any), so
+   * bulk writers check they only meet hooks they reproduce.
+   */
+  filterSources(event: string, object?: string): string[] {
+    return forObject(this.filters.get(event), object).map((r) => r.source);
   }
 
-  actionSources(event: string): string[] {
-    return (this.actions.get(event) ?? []).map((r) => r.source);
+  actionSources(event: string, object?: string): string[] {
+    return forObject(this.actions.get(event), object).map((r) => r.source);
   }
 
-  has(event: string): boolean {
-    return Boolean(this.filters.get(event)?.length || this.actions.get(event)?.length);
+  /** Whether any hook on `event` may run (for records of `object`, when given). */
+  has(event: string, object?: string): boolean {
+    return (
+      forObject(this.filters.get(event), object).length > 0 || forObject(this.actions.get(event), object).length > 0
+    );
   }
+}
+
+function scope(objects: readonly string[] | undefined): { objects?: ReadonlySet<string> } {
+  return objects ? { objects: new Set(objects) } : {};
 }
 
 function add<H>(map: Map<string, Registered<H>[]>, event: string, reg: Registered<H>): () => void {

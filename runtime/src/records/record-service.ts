@@ -1109,7 +1109,7 @@ export class RecordService {
     }
     if (audit) await writeAudit(tx.db, tx.schema, entries);
     const rewritten = new Set<string>();
-    if (this.deps.hooks.has(RECORD_EVENTS.rowWritten))
+    if (this.deps.hooks.has(RECORD_EVENTS.rowWritten, object.name))
       for (const [i, e] of events.entries()) {
         const p = await this.deps.hooks.runFilters<RowWrittenPayload>(tx, RECORD_EVENTS.rowWritten, {
           object: e.object,
@@ -1137,7 +1137,7 @@ export class RecordService {
           : RECORD_EVENTS.afterUpdate;
     for (const e of events) this.deps.hooks.queueActions(tx, hookEvent, e);
     // In the transaction, after the write: what must commit with the change (webhook deliveries).
-    if (this.deps.hooks.has(RECORD_EVENTS.written)) {
+    if (this.deps.hooks.has(RECORD_EVENTS.written, object.name)) {
       const written: WrittenPayload = {
         object: object.name,
         action,
@@ -1172,7 +1172,9 @@ export class RecordService {
     action: 'create' | 'update',
   ): { beforeHooks: string[]; afterWork: boolean; webhooks: boolean } {
     const hooks = this.deps.hooks;
-    const others = (event: string, core: string[]) => hooks.filterSources(event).filter((s) => !core.includes(s));
+    // Hooks declared for other objects never run for this one (plugins' `objects`).
+    const others = (event: string, core: string[]) =>
+      hooks.filterSources(event, object.name).filter((s) => !core.includes(s));
     const before =
       action === 'create'
         ? others(RECORD_EVENTS.beforeCreate, ['duplicates'])
@@ -1180,7 +1182,7 @@ export class RecordService {
     const afterEvent = action === 'create' ? RECORD_EVENTS.afterCreate : RECORD_EVENTS.afterUpdate;
     const written = others(RECORD_EVENTS.written, ['webhooks']);
     const afterWork =
-      hooks.actionSources(afterEvent).length > 0 ||
+      hooks.actionSources(afterEvent, object.name).length > 0 ||
       others(RECORD_EVENTS.rowWritten, ['workflows']).length > 0 ||
       written.length > 0 ||
       Boolean(object.parent) ||
