@@ -24,7 +24,7 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   | 'INTERNAL';
 /**
- * Codes of metadata issues (docs/metadata.md, Errors): schema keywords (`required`, `unknown_property` {name}, `one_of` {values}, `min`/`max`/`min_length`/`max_length`/`min_items`/`max_items` {limit}, `format` {format}, `type` {type}, …), formulas (`formula_unknown_field` {field}, `formula_cycle` {fields}, `formula_syntax` {error}), form rules and their conditions (`condition_*` {field, op}), and reports (`report_*` {field, column, fn}).
+ * Codes of metadata issues (docs/metadata.md, Errors): schema keywords (`required`, `unknown_property` {name}, `one_of` {values}, `min`/`max`/`min_length`/`max_length`/`min_items`/`max_items` {limit}, `format` {format}, `type` {type}, …), formulas (`formula_unknown_field` {field}, `formula_cycle` {fields}, `formula_syntax` {error}), form rules and their conditions (`condition_*` {field, op}), reports (`report_*` {field, column, fn}), and what a change removes or renames while something still uses it (`still_used` {kind: object|field|role, what, whatLabel, via: lookup|roll-up|formula|label|script|workflow|view|form|role|segment|…, name, user: the user's label or name}; answered with 409 CONFLICT, `details.dependents` and `details.issues`).
  */
 export type MetadataIssueCode =
   | 'required'
@@ -74,7 +74,8 @@ export type MetadataIssueCode =
   | 'report_sort_not_column'
   | 'report_sort_ordered'
   | 'unknown_role'
-  | 'unknown_report';
+  | 'unknown_report'
+  | 'still_used';
 export type ChartKind = 'bar' | 'line' | 'pie' | 'funnel' | 'table';
 
 /**
