@@ -86,6 +86,8 @@ export interface ApiContracts {
   metadataIssue?: MetadataIssueInfo;
   metadataIssueCode?: MetadataIssueCode;
   reportSummary?: ReportSummary;
+  segmentSummary?: SegmentSummary;
+  segmentRefreshRun?: SegmentRefreshRun;
   reportRun?: ReportRun;
   homeDashboard?: HomeDashboard;
   templateInfo?: TemplateInfo;
@@ -143,6 +145,49 @@ export interface ReportSummary {
  */
 export interface I18NMap {
   [k: string]: {} | undefined;
+}
+/**
+ * `GET /api/segments` items and `GET /api/segments/:name`: a saved segment with the number of its members the caller may read.
+ */
+export interface SegmentSummary {
+  name: string;
+  label: string;
+  'x-i18n'?: {
+    [k: string]: unknown | undefined;
+  };
+  description?: string;
+  object: string;
+  refresh?: {
+    mode: 'manual' | 'schedule';
+    every?: string;
+  };
+  roles?: string[];
+  /**
+   * When membership was last computed (null: never)
+   */
+  refreshedAt: string | null;
+  /**
+   * Members the caller may read (their row scope applies)
+   */
+  count: number;
+}
+/**
+ * `POST /api/segments/:name/refresh` and `GET /api/segments/:name/history` items: one refresh of a segment's membership.
+ */
+export interface SegmentRefreshRun {
+  id: string;
+  at: string;
+  trigger: 'manual' | 'schedule';
+  /**
+   * Members after the refresh (every record, no row scope)
+   */
+  count: number;
+  entered: number;
+  left: number;
+  /**
+   * How long the refresh took
+   */
+  ms: number;
 }
 /**
  * `POST /api/reports/:name/run` and `POST /api/reports/preview` (a draft).

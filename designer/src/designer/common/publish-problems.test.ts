@@ -38,6 +38,22 @@ describe('describePublishError', () => {
     });
   });
 
+  it('prefers the coded issues of a dependency conflict, so they can be translated', () => {
+    const issue = {
+      path: '/segments/big',
+      code: 'still_used',
+      message: 'Field "Score" (client.score) is still used by segment "Big" (big): change or remove that first',
+      params: { kind: 'field', what: 'client.score', whatLabel: 'Score', via: 'segment', name: 'big', user: 'Big' },
+    };
+    const deps = new ApiError('CONFLICT', 'Still used', {
+      details: {
+        dependents: { 'field:client.score': [{ via: 'segment', name: 'segment big', path: '/segments/big' }] },
+        issues: [issue],
+      },
+    });
+    expect(describePublishError(deps)).toEqual({ kind: 'conflict', message: 'Still used', problems: [issue] });
+  });
+
   it('passes other failures through with their message', () => {
     expect(describePublishError(new ApiError('NETWORK', 'offline'))).toEqual({
       kind: 'other',

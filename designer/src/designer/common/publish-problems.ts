@@ -57,17 +57,19 @@ export function describePublishError(e: unknown): PublishFailure {
     if (details && typeof details.currentVersion === 'number') {
       return { kind: 'stale', message: e.message, problems: [], currentVersion: details.currentVersion };
     }
-    const problems: PublishProblem[] = [];
-    for (const [what, users] of Object.entries(asRecord(details?.dependents) ?? {})) {
-      for (const u of Array.isArray(users) ? users : []) {
-        const r = asRecord(u) ?? {};
-        const by = [r.via, r.name].filter((x) => typeof x === 'string').join(' ');
-        problems.push({
-          ...(typeof r.path === 'string' ? { path: r.path } : {}),
-          message: by ? `${what} ← ${by}` : what,
-        });
+    // Coded issues (`still_used`) say the same as `dependents` in words the app can translate.
+    const problems: PublishProblem[] = issuesOf(details);
+    if (!problems.length)
+      for (const [what, users] of Object.entries(asRecord(details?.dependents) ?? {})) {
+        for (const u of Array.isArray(users) ? users : []) {
+          const r = asRecord(u) ?? {};
+          const by = [r.via, r.name].filter((x) => typeof x === 'string').join(' ');
+          problems.push({
+            ...(typeof r.path === 'string' ? { path: r.path } : {}),
+            message: by ? `${what} ← ${by}` : what,
+          });
+        }
       }
-    }
     for (const c of Array.isArray(details?.checks) ? details.checks : []) {
       const r = asRecord(c);
       if (r && typeof r.message === 'string') {
@@ -126,5 +128,6 @@ const SECTIONS = new Set(['objects', 'fields', 'forms', 'views', 'roles', 'workf
 export function sectionLabel(t: TFunction, section: string): string {
   if (section === 'reports') return t('reportLabels.section');
   if (section === 'webForms') return t('webFormsDesigner.section');
+  if (section === 'segments') return t('segmentsDesigner.section');
   return SECTIONS.has(section) ? t(`objectDesigner.section_${section as 'objects'}`) : section;
 }
