@@ -87,7 +87,9 @@ const WORDS = {
 async function buildSegment(page: Page, lang: 'en' | 'zh', seg: { label: string; name: string; shot: string }) {
   const w = WORDS[lang];
   await page.goto('/designer');
-  await page.getByRole('link', { name: w.area, exact: true }).first().click();
+  const area = page.locator('.f-designer__areas').getByRole('link', { name: w.area, exact: true });
+  await area.click();
+  await page.waitForURL('**/designer/segments');
   await page.getByRole('heading', { name: w.area, level: 1 }).waitFor();
   // core-crm's own segments are listed by label; none was refreshed yet.
   const shipped = page.locator('tr', { has: page.getByRole('link', { name: w.shipped, exact: true }) });

@@ -147,7 +147,7 @@ export interface I18NMap {
   [k: string]: {} | undefined;
 }
 /**
- * `GET /api/segments` items and `GET /api/segments/:name`: a saved segment with the number of its members the caller may read.
+ * `GET /api/segments` items and `GET /api/segments/:name` (which adds `count`): a saved segment the caller may use.
  */
 export interface SegmentSummary {
   name: string;
@@ -167,9 +167,9 @@ export interface SegmentSummary {
    */
   refreshedAt: string | null;
   /**
-   * Members the caller may read (their row scope applies)
+   * GET /api/segments/:name only: members the caller may read (their row scope applies)
    */
-  count: number;
+  count?: number;
 }
 /**
  * `POST /api/segments/:name/refresh` and `GET /api/segments/:name/history` items: one refresh of a segment's membership.

@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Plus, RefreshCw, UsersRound } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -26,6 +26,7 @@ import { ItemEditorHeader } from '../common/item-editor-header';
 import { NewObjectItemDialog } from '../common/new-object-item-dialog';
 import { CheckField, SelectField, TextAreaField } from '../objects/controls';
 import { useMetaDocument } from '../objects/use-meta-document';
+import { usePhone } from '../../shell/use-phone';
 import {
   SEGMENT_SCHEDULES,
   type SegmentDefinition,
@@ -58,6 +59,7 @@ export function SegmentsPage() {
   const navigate = useNavigate();
   const when = useWhen();
   const [creating, setCreating] = useState(false);
+  const phone = usePhone();
   const lang = i18n.language;
   const objects = meta.data?.objects ?? {};
   const segments = segmentsOf(meta.data);
@@ -66,6 +68,15 @@ export function SegmentsPage() {
     queryFn: ({ signal }) => segmentsApi(api).list(signal),
   });
   const byName = new Map((summaries.data ?? []).map((s) => [s.name, s]));
+  // The list names when each was refreshed; the size is each counted one's own read (a handful).
+  const counted = (summaries.data ?? []).filter((s) => s.refreshedAt);
+  const counts = useQueries({
+    queries: counted.map((s) => ({
+      queryKey: ['designer-segments', s.name],
+      queryFn: ({ signal }: { signal: AbortSignal }) => segmentsApi(api).get(s.name, signal),
+    })),
+  });
+  const countOf = new Map(counted.map((s, i) => [s.name, counts[i]?.data?.count]));
   const objectOptions = Object.entries(objects)
     .filter(([, o]) => !!o)
     .map(([n, o]) => ({ value: n, label: objectLabel(n, o ?? undefined, lang) }))
@@ -126,7 +137,7 @@ export function SegmentsPage() {
               header: t('segmentsDesigner.members'),
               render: (r) =>
                 r.summary?.refreshedAt ? (
-                  r.summary.count.toLocaleString(lang)
+                  (countOf.get(r.name)?.toLocaleString(lang) ?? '…')
                 ) : (
                   <Badge>{t('segmentsDesigner.neverRefreshed')}</Badge>
                 ),
@@ -136,7 +147,8 @@ export function SegmentsPage() {
               header: t('segmentsDesigner.lastRefresh'),
               render: (r) => when(r.summary?.refreshedAt),
             },
-          ]}
+            // A phone shows the name and the size: the rest is one tap away in the editor.
+          ].filter((c) => !phone || c.key === 'label' || c.key === 'count')}
         />
       )}
       <NewObjectItemDialog

@@ -2155,7 +2155,7 @@ export const en = {
     labelRequired: 'Give the segment a name.',
     object: 'Object',
     create: 'Create',
-    refreshColumn: 'Refreshed',
+    refreshColumn: 'Refresh',
     members: 'Members',
     neverRefreshed: 'Not counted yet',
     lastRefresh: 'Last refresh',
