@@ -58,6 +58,11 @@ const WORDS = {
     when: 'When',
     entered: 'A record enters a segment',
     segment: 'Segment',
+    removeField: 'Remove field',
+    publishOpen: 'Publish…',
+    refusedLead: 'The change was refused.',
+    stillUsed: (label: string) =>
+      `City (account.city) is still used by the segment “${label}”: change its conditions or delete it first.`,
   },
   zh: {
     area: '客户分群',
@@ -81,6 +86,11 @@ const WORDS = {
     when: '何时运行',
     entered: '记录进入客户分群时',
     segment: '客户分群',
+    removeField: '删除字段',
+    publishOpen: '发布…',
+    refusedLead: '变更被拒绝。',
+    stillUsed: (label: string) =>
+      `“城市”（account.city）仍被分群“${label}”的条件使用：请先修改该分群的条件或删除该分群。`,
   },
 } as const;
 
@@ -158,6 +168,20 @@ async function segmentTrigger(page: Page, lang: 'en' | 'zh', seg: { label: strin
   await screenshot(page, `${seg.shot}-trigger`, { fullPage: false });
 }
 
+/** Removing a field the segment reads is refused when planned, naming the segment in the admin's language. */
+async function fieldStillUsed(page: Page, lang: 'en' | 'zh', seg: { label: string; shot: string }) {
+  const w = WORDS[lang];
+  await page.goto('/designer/objects/account');
+  await page.locator('#f-od-field-city').click();
+  await page.getByRole('button', { name: w.removeField, exact: true }).click();
+  await page.getByRole('button', { name: w.publishOpen, exact: true }).first().click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText(w.refusedLead).waitFor();
+  await dialog.getByText(w.stillUsed(seg.label)).waitFor();
+  await screenshot(page, `${seg.shot}-field-still-used`, { fullPage: false });
+  expect((await app.tenant.api.get('/api/meta')).body.objects.account.properties.city).toBeDefined();
+}
+
 describe('segments designer', () => {
   it('in English at 1440x900: creates, counts, publishes and refreshes a segment; rules can follow it', async () => {
     const { page, errors } = await app.newPage({ viewport: { width: 1440, height: 900 } });
@@ -165,6 +189,7 @@ describe('segments designer', () => {
     const seg = { label: 'Shanghai accounts', name: 'shanghai_accounts', shot: 'designer-segments-en' };
     await buildSegment(page, 'en', seg);
     await segmentTrigger(page, 'en', seg);
+    await fieldStillUsed(page, 'en', seg);
     expect(errors).toEqual([]);
   }, 180_000);
 
@@ -180,6 +205,7 @@ describe('segments designer', () => {
     await page.getByRole('heading', { name: seg.label, level: 1 }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await segmentTrigger(page, 'zh', seg);
+    await fieldStillUsed(page, 'zh', seg);
     expect(errors).toEqual([]);
   }, 180_000);
 });

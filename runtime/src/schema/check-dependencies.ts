@@ -31,7 +31,7 @@ export interface Dependent {
   /** Who: `deal.net`, `script deal_check`, `view open_deals`, … */
   name: string;
   path: string;
-  /** The user's label where it has one (a segment's), so a refusal names it as people know it. */
+  /** The user's label where it has one (segment, view, workflow, role), so a refusal names it as people know it. */
   label?: string;
 }
 
@@ -141,7 +141,12 @@ export function findDependencies(doc: MetadataDocument): Map<DependencyTarget, D
   }
   for (const [wname, w] of Object.entries(doc.workflows ?? {})) {
     if (!w) continue;
-    const dep: Dependent = { via: 'workflow', name: `workflow ${wname}`, path: pointer('workflows', wname) };
+    const dep: Dependent = {
+      via: 'workflow',
+      name: `workflow ${wname}`,
+      path: pointer('workflows', wname),
+      ...(w.label ? { label: w.label } : {}),
+    };
     c.add(objectTarget(w.object), dep);
     c.addCode(w.object, w.trigger?.condition, dep);
     for (const e of w.edges) c.addCode(w.object, e.data?.condition, dep);
@@ -155,7 +160,12 @@ export function findDependencies(doc: MetadataDocument): Map<DependencyTarget, D
   }
   for (const [vname, v] of Object.entries(doc.views ?? {})) {
     if (!v) continue;
-    const dep: Dependent = { via: 'view', name: `view ${vname}`, path: pointer('views', vname) };
+    const dep: Dependent = {
+      via: 'view',
+      name: `view ${vname}`,
+      path: pointer('views', vname),
+      ...(v.label ? { label: v.label } : {}),
+    };
     c.add(objectTarget(v.object), dep);
     for (const col of v.columns) c.addPath(v.object, col, dep);
     for (const key of v.sort ?? []) c.addPath(v.object, key.replace(/^-/, ''), dep);
@@ -172,7 +182,12 @@ export function findDependencies(doc: MetadataDocument): Map<DependencyTarget, D
   }
   for (const [rname, role] of Object.entries(doc.roles ?? {})) {
     if (!role) continue;
-    const dep: Dependent = { via: 'role', name: `role ${rname}`, path: pointer('roles', rname) };
+    const dep: Dependent = {
+      via: 'role',
+      name: `role ${rname}`,
+      path: pointer('roles', rname),
+      ...(role.label ? { label: role.label } : {}),
+    };
     for (const [object, grant] of Object.entries(role.objects ?? {})) {
       c.add(objectTarget(object), dep);
       for (const f of Object.keys(grant?.fields ?? {})) c.add(fieldTarget(object, f), dep);

@@ -1,6 +1,8 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from '../../api/api-error';
-import type { ChangeSummary } from './meta-write-api';
+import { fieldLabel, itemLabel, objectLabel } from '../../i18n/pick-label';
+import type { ObjectSchema } from '../../meta/meta-types';
+import type { ChangeSummary, FullMetaDocument } from './meta-write-api';
 
 /** One line of what went wrong, with the JSON path of the offending part when the server named it. */
 export interface PublishProblem {
@@ -130,4 +132,25 @@ export function sectionLabel(t: TFunction, section: string): string {
   if (section === 'webForms') return t('webFormsDesigner.section');
   if (section === 'segments') return t('segmentsDesigner.section');
   return SECTIONS.has(section) ? t(`objectDesigner.section_${section as 'objects'}`) : section;
+}
+
+/**
+ * A `still_used` problem with the labels the server sent in English swapped for the admin's
+ * language, read from the published document (what is removed and its users are still in it).
+ */
+export function localizedProblem(p: PublishProblem, doc: FullMetaDocument | undefined, lang: string): PublishProblem {
+  if (p.code !== 'still_used' || !p.params || !doc) return p;
+  const { kind, what, via, name } = p.params;
+  const params = { ...p.params };
+  const [object = '', field = ''] = String(what).split('.');
+  const schema = doc.objects[object] as ObjectSchema | undefined;
+  if (kind === 'field' && schema?.properties?.[field]) params.whatLabel = fieldLabel(schema, field, lang);
+  if (kind === 'object' && schema) params.whatLabel = objectLabel(object, schema, lang);
+  if (kind === 'role' && doc.roles[String(what)])
+    params.whatLabel = itemLabel(doc.roles[String(what)] ?? undefined, lang, String(what));
+  const users = (doc as unknown as Record<string, Record<string, object | null> | undefined>)[`${via}s`];
+  const user = users?.[String(name)];
+  if ((via === 'segment' || via === 'view' || via === 'workflow' || via === 'role') && user)
+    params.user = itemLabel(user, lang, String(params.user));
+  return { ...p, params };
 }

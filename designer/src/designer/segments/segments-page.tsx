@@ -12,6 +12,7 @@ import {
   Badge,
   Button,
   Card,
+  type Column,
   DataTable,
   EmptyState,
   ErrorState,
@@ -85,6 +86,7 @@ export function SegmentsPage() {
     .filter((e): e is [string, SegmentDefinition] => !!e[1])
     .map(([name, def]) => ({ name, def, label: segmentLabel(def, lang), summary: byName.get(name) }))
     .sort((a, b) => a.label.localeCompare(b.label));
+  type Row = (typeof rows)[number];
 
   return (
     <Page>
@@ -112,43 +114,46 @@ export function SegmentsPage() {
           rows={rows}
           rowKey={(r) => r.name}
           empty={<EmptyState title={t('segmentsDesigner.none')} body={t('segmentsDesigner.noneBody')} />}
-          columns={[
-            {
-              key: 'label',
-              header: t('segmentsDesigner.segmentColumn'),
-              render: (r) => (
-                <Link className="f-seg-link" to={`/designer/segments/${r.name}`}>
-                  {r.label}
-                </Link>
-              ),
-            },
-            {
-              key: 'object',
-              header: t('segmentsDesigner.object'),
-              render: (r) => objectLabel(r.def.object, objects[r.def.object] ?? undefined, lang),
-            },
-            {
-              key: 'refresh',
-              header: t('segmentsDesigner.refreshColumn'),
-              render: (r) => <RefreshText mode={r.def.refresh?.mode} every={r.def.refresh?.every} />,
-            },
-            {
-              key: 'count',
-              header: t('segmentsDesigner.members'),
-              render: (r) =>
-                r.summary?.refreshedAt ? (
-                  (countOf.get(r.name)?.toLocaleString(lang) ?? '…')
-                ) : (
-                  <Badge>{t('segmentsDesigner.neverRefreshed')}</Badge>
+          columns={(
+            [
+              {
+                key: 'label',
+                header: t('segmentsDesigner.segmentColumn'),
+                render: (r) => (
+                  <Link className="f-seg-link" to={`/designer/segments/${r.name}`}>
+                    {r.label}
+                  </Link>
                 ),
-            },
-            {
-              key: 'refreshedAt',
-              header: t('segmentsDesigner.lastRefresh'),
-              render: (r) => when(r.summary?.refreshedAt),
-            },
+              },
+              {
+                key: 'object',
+                header: t('segmentsDesigner.object'),
+                render: (r) => objectLabel(r.def.object, objects[r.def.object] ?? undefined, lang),
+              },
+              {
+                key: 'refresh',
+                header: t('segmentsDesigner.refreshColumn'),
+                render: (r) => <RefreshText mode={r.def.refresh?.mode} every={r.def.refresh?.every} />,
+              },
+              {
+                key: 'count',
+                header: t('segmentsDesigner.members'),
+                render: (r) =>
+                  r.summary?.refreshedAt ? (
+                    (countOf.get(r.name)?.toLocaleString(lang) ?? '…')
+                  ) : (
+                    <Badge>{t('segmentsDesigner.neverRefreshed')}</Badge>
+                  ),
+              },
+              {
+                key: 'refreshedAt',
+                header: t('segmentsDesigner.lastRefresh'),
+                render: (r) => when(r.summary?.refreshedAt),
+              },
+            ] satisfies Column<Row>[]
+          )
             // A phone shows the name and the size: the rest is one tap away in the editor.
-          ].filter((c) => !phone || c.key === 'label' || c.key === 'count')}
+            .filter((c) => !phone || c.key === 'label' || c.key === 'count')}
         />
       )}
       <NewObjectItemDialog
