@@ -193,6 +193,40 @@ describe('segments designer', () => {
     expect(errors).toEqual([]);
   }, 180_000);
 
+  it('shows the stored RFM scores read-only on the account form and in the Customer value list', async () => {
+    const { page, errors } = await app.newPage({ viewport: { width: 1440, height: 900 } });
+    await signIn(page, app.admin);
+    await page.goto('/o/account');
+    await page.getByRole('button', { name: /^Views: / }).click();
+    await page.getByRole('menuitem', { name: 'Customer value (RFM)' }).click();
+    for (const header of ['RFM segment', 'Recency score', 'Frequency score', 'Monetary score', 'RFM scored on'])
+      await page.getByRole('columnheader', { name: header }).waitFor();
+    await screenshot(page, 'designer-segments-en-rfm-list');
+
+    const account = (await app.tenant.api.get('/api/records/account', { query: { limit: 1 } })).body.items[0];
+    await page.goto(`/o/account/${account.id}?edit=1`);
+    await page.locator('#root_name').waitFor();
+    for (const f of ['rfm_segment', 'rfm_recency', 'rfm_frequency', 'rfm_monetary', 'rfm_scored_on']) {
+      const input = page.locator(`#root_${f}`);
+      await input.waitFor();
+      expect(await input.isEditable(), f).toBe(false);
+    }
+    // The form's Customer value section: after the company's own fields, in the scores' order.
+    const ids = await page
+      .locator('[id^="root_"]:is(input, select, textarea)')
+      .evaluateAll((els) => els.map((e) => e.id));
+    const at = ids.indexOf('root_description');
+    expect(ids.slice(at + 1, at + 6)).toEqual([
+      'root_rfm_segment',
+      'root_rfm_recency',
+      'root_rfm_frequency',
+      'root_rfm_monetary',
+      'root_rfm_scored_on',
+    ]);
+    await screenshot(page, 'designer-segments-en-rfm-form');
+    expect(errors).toEqual([]);
+  }, 120_000);
+
   it('in Chinese at 390x844: the same path on a phone', async () => {
     const { page, errors } = await app.newPage({ viewport: { width: 390, height: 844 } });
     await signIn(page, app.admin);
