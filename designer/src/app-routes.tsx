@@ -86,6 +86,8 @@ export const appRoutes: RouteObject[] = [
           { path: 'documents/:object/:name', element: lazyDesignerScreen('TemplateEditorPage') },
           { path: 'web-forms', element: lazyDesignerScreen('WebFormsPage') },
           { path: 'web-forms/:name', element: lazyDesignerScreen('WebFormEditorPage') },
+          { path: 'segments', element: lazyDesignerScreen('SegmentsPage') },
+          { path: 'segments/:name', element: lazyDesignerScreen('SegmentEditorPage') },
         ],
       },
       { path: '*', element: <NotFoundPage /> },

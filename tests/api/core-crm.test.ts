@@ -62,6 +62,31 @@ describe('core-crm template', () => {
   });
 });
 
+describe('stored RFM scores on accounts', () => {
+  it('shows them read-only on the account form and in the Customer value list; nobody writes them by hand', async () => {
+    const meta = (await tenant.api.get('/api/meta')).body;
+    const rfm = ['rfm_segment', 'rfm_recency', 'rfm_frequency', 'rfm_monetary', 'rfm_scored_on'];
+    const form = meta.forms.account;
+    expect(form.layout).toContainEqual({ title: 'Customer value', titleZh: '客户价值', fields: rfm });
+    for (const f of rfm) expect(form.uiSchema[f], f).toEqual({ 'ui:readonly': true });
+    expect(meta.views.customer_value).toMatchObject({
+      object: 'account',
+      label: 'Customer value (RFM)',
+      columns: ['name', ...rfm],
+      'x-i18n': { 'zh-CN': { title: '客户价值（RFM）' } },
+    });
+    const list = await tenant.api.get('/api/records/account', {
+      query: {
+        filter: JSON.stringify(meta.views.customer_value.filter),
+        sort: meta.views.customer_value.sort.join(','),
+      },
+    });
+    expect(list.status, list.text).toBe(200);
+    const created = await tenant.api.post('/api/records/account', { name: 'Hand-scored', rfm_segment: 'champions' });
+    expect(created.status, created.text).toBe(400);
+  });
+});
+
 describe('core-crm sample data', () => {
   it('creates the sales team in a hierarchy with known passwords', async () => {
     const users = await demo.api.get('/api/users');

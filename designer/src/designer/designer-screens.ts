@@ -11,6 +11,7 @@ export { ObjectsPage } from './objects/objects-page';
 export { PermissionsPage } from './permissions/permissions-page';
 export { ReportLabelsPage, ReportsPage } from './reports/reports-page';
 export { ReportBuilderPage } from './reports/report-builder-page';
+export { SegmentEditorPage, SegmentsPage } from './segments/segments-page';
 export { ScriptsPage } from './scripts/scripts-page';
 export { TemplatesPage } from './templates/templates-page';
 export { UsersPage } from './users/users-page';

@@ -101,6 +101,26 @@ describe('metadata issue text', () => {
     expect(issueText(i.t, exists, { message: 'Nothing leads here', code: 'unreachable' })).toBe(
       zhCN.workflowIssues.unreachable,
     );
+    // What a removal would break names its user, in the user's own sentence where there is one.
+    const stillUsed = {
+      message:
+        'Field "Score" (client.score) is still used by segment "Big in the North" (big_north): change or remove that first',
+      code: 'still_used',
+      params: {
+        kind: 'field',
+        what: 'client.score',
+        whatLabel: 'Score',
+        via: 'segment',
+        name: 'big_north',
+        user: '北区大客户',
+      },
+    };
+    expect(issueText(i.t, exists, stillUsed)).toBe(
+      '“Score”（client.score）仍被分群“北区大客户”的条件使用：请先修改该分群的条件或删除该分群。',
+    );
+    expect(
+      issueText(i.t, exists, { ...stillUsed, params: { ...stillUsed.params, via: 'formula', user: 'client.total' } }),
+    ).toBe('“Score”（client.score）仍被 client.total 使用：请先修改或删除它。');
     // An unknown code (a plugin's) or none: the server's words.
     expect(issueText(i.t, exists, { message: 'Plugin says no', code: 'plugin_no' })).toBe('Plugin says no');
     expect(issueText(i.t, exists, { message: 'is required' })).toBe('is required');

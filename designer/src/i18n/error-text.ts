@@ -192,7 +192,10 @@ export function issueText(t: TFunction, exists: (key: string) => boolean, issue:
   if (!issue.code) return issue.message;
   for (const section of ['workflowIssues', 'metaIssues']) {
     const key = `${section}.${issue.code}`;
-    if (exists(key)) return t(key as 'metaIssues.required', issue.params ?? {});
+    if (!exists(key)) continue;
+    // Who still uses what a change removes (`via`: segment, view, …) has its own sentence where one exists.
+    const by = issue.code === 'still_used' ? `stillUsedBy.${issue.params?.via}` : undefined;
+    return t((by && exists(by) ? by : key) as 'metaIssues.required', issue.params ?? {});
   }
   return issue.message;
 }

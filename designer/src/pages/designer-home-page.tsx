@@ -13,6 +13,7 @@ import {
   Shield,
   SquareStack,
   Users,
+  UsersRound,
   Zap,
 } from 'lucide-react';
 import type { LucideIcon } from 'lucide-react';
@@ -29,6 +30,7 @@ type AreaKey =
   | 'reports'
   | 'documents'
   | 'webForms'
+  | 'segments'
   | 'permissions'
   | 'users'
   | 'scripts'
@@ -45,6 +47,7 @@ const AREA_ROUTES: Partial<Record<AreaKey, string>> = {
   reports: '/designer/reports',
   documents: '/designer/documents',
   webForms: '/designer/web-forms',
+  segments: '/designer/segments',
   permissions: '/designer/permissions',
   users: '/designer/users',
   scripts: '/designer/scripts',
@@ -60,6 +63,7 @@ const AREAS: Array<[key: AreaKey, LucideIcon]> = [
   ['reports', BarChart3],
   ['documents', Printer],
   ['webForms', FileInput],
+  ['segments', UsersRound],
   ['permissions', Shield],
   ['users', Users],
   ['scripts', Code2],
@@ -75,7 +79,9 @@ const areaTexts = (key: AreaKey) =>
       ? (['documents.area', 'documents.areaBody'] as const)
       : key === 'webForms'
         ? (['webFormsDesigner.area', 'webFormsDesigner.areaBody'] as const)
-        : ([`designer.${key}`, `designer.${key}Body`] as const);
+        : key === 'segments'
+          ? (['segmentsDesigner.area', 'segmentsDesigner.areaBody'] as const)
+          : ([`designer.${key}`, `designer.${key}Body`] as const);
 
 /** `/designer`: the admin's entry to the visual designer; each area becomes a route of its own. */
 export function DesignerHomePage() {

@@ -24,7 +24,7 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   | 'INTERNAL';
 /**
- * Codes of metadata issues (docs/metadata.md, Errors): schema keywords (`required`, `unknown_property` {name}, `one_of` {values}, `min`/`max`/`min_length`/`max_length`/`min_items`/`max_items` {limit}, `format` {format}, `type` {type}, …), formulas (`formula_unknown_field` {field}, `formula_cycle` {fields}, `formula_syntax` {error}), form rules and their conditions (`condition_*` {field, op}), reports (`report_*` {field, column, fn}), derived report columns (`derive_*` {column, fn, op, position}), the aggregate engine under a report (`aggregate_*` {field, fn, bucket, limit}), expressions of workflows and automation rules (`expression_invalid` {error, line, column}), workflow and automation rule checks (`workflow_*`, `automation_*` {name, type}, `unknown_script`, `unknown_user`, `read_only_field` {field}, …) schedules (`schedule_*` {every}) and customer analyses (`analysis_*` {field, column, columns}).
+ * Codes of metadata issues (docs/metadata.md, Errors): schema keywords (`required`, `unknown_property` {name}, `one_of` {values}, `min`/`max`/`min_length`/`max_length`/`min_items`/`max_items` {limit}, `format` {format}, `type` {type}, …), formulas (`formula_unknown_field` {field}, `formula_cycle` {fields}, `formula_syntax` {error}), form rules and their conditions (`condition_*` {field, op}), reports (`report_*` {field, column, fn}), derived report columns (`derive_*` {column, fn, op, position}), the aggregate engine under a report (`aggregate_*` {field, fn, bucket, limit}), expressions of workflows and automation rules (`expression_invalid` {error, line, column}), workflow and automation rule checks (`workflow_*`, `automation_*` {name, type}, `unknown_script`, `unknown_user`, `read_only_field` {field}, …) schedules (`schedule_*` {every}) and customer analyses (`analysis_*` {field, column, columns}), and what a change removes or renames while something still uses it (`still_used` {kind: object|field|role, what, whatLabel, via: lookup|roll-up|formula|label|script|workflow|view|form|role|segment|…, name, user: the user's label or name}; answered with 409 CONFLICT, `details.dependents` and `details.issues`).
  */
 export type MetadataIssueCode =
   | 'required'
@@ -137,7 +137,8 @@ export type MetadataIssueCode =
   | 'analysis_movement_count'
   | 'analysis_movement_where'
   | 'message_template_syntax'
-  | 'message_unknown_field';
+  | 'message_unknown_field'
+  | 'still_used';
 export type ChartKind = 'bar' | 'line' | 'pie' | 'funnel' | 'table';
 
 /**
@@ -148,6 +149,8 @@ export interface ApiContracts {
   metadataIssue?: MetadataIssueInfo;
   metadataIssueCode?: MetadataIssueCode;
   reportSummary?: ReportSummary;
+  segmentSummary?: SegmentSummary;
+  segmentRefreshRun?: SegmentRefreshRun;
   reportRun?: ReportRun;
   homeDashboard?: HomeDashboard;
   templateInfo?: TemplateInfo;
@@ -209,6 +212,49 @@ export interface ReportSummary {
  */
 export interface I18NMap {
   [k: string]: {} | undefined;
+}
+/**
+ * `GET /api/segments` items and `GET /api/segments/:name` (which adds `count`): a saved segment the caller may use.
+ */
+export interface SegmentSummary {
+  name: string;
+  label: string;
+  'x-i18n'?: {
+    [k: string]: unknown | undefined;
+  };
+  description?: string;
+  object: string;
+  refresh?: {
+    mode: 'manual' | 'schedule';
+    every?: string;
+  };
+  roles?: string[];
+  /**
+   * When membership was last computed (null: never)
+   */
+  refreshedAt: string | null;
+  /**
+   * GET /api/segments/:name only: members the caller may read (their row scope applies)
+   */
+  count?: number;
+}
+/**
+ * `POST /api/segments/:name/refresh` and `GET /api/segments/:name/history` items: one refresh of a segment's membership.
+ */
+export interface SegmentRefreshRun {
+  id: string;
+  at: string;
+  trigger: 'manual' | 'schedule';
+  /**
+   * Members after the refresh (every record, no row scope)
+   */
+  count: number;
+  entered: number;
+  left: number;
+  /**
+   * How long the refresh took
+   */
+  ms: number;
 }
 /**
  * `POST /api/reports/:name/run` and `POST /api/reports/preview` (a draft).

@@ -3,12 +3,12 @@ type Form = { object: string; label?: string; uiSchema: Record<string, unknown>;
 
 const form = (
   object: string,
-  sections: Array<[title: string, fields: string[]]>,
+  sections: Array<[title: string, fields: string[], titleZh?: string]>,
   extra: Record<string, unknown> = {},
 ): Form => ({
   object,
   uiSchema: { 'ui:order': [...sections.flatMap(([, f]) => f), '*'], ...extra },
-  layout: sections.map(([title, fields]) => ({ title, fields })),
+  layout: sections.map(([title, fields, titleZh]) => ({ title, fields, ...(titleZh ? { titleZh } : {}) })),
 });
 
 const textarea = { 'ui:widget': 'textarea' };
@@ -21,8 +21,17 @@ export const forms: Record<string, Form> = {
       ['Company', ['name', 'industry', 'type', 'rating']],
       ['Contact details', ['phone', 'website', 'city', 'country']],
       ['Size', ['annual_revenue', 'employees', 'description']],
+      // Written only by the RFM refresh (rfm/rfm-scores.ts): shown, never edited.
+      ['Customer value', ['rfm_segment', 'rfm_recency', 'rfm_frequency', 'rfm_monetary', 'rfm_scored_on'], '客户价值'],
     ],
-    { description: textarea },
+    {
+      description: textarea,
+      rfm_segment: readonly,
+      rfm_recency: readonly,
+      rfm_frequency: readonly,
+      rfm_monetary: readonly,
+      rfm_scored_on: readonly,
+    },
   ),
   contact: form('contact', [
     ['Person', ['last_name', 'first_name', 'full_name', 'job_title', 'primary']],

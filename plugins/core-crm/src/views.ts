@@ -34,6 +34,14 @@ export const views: Record<string, View> = {
     filter: { type: { eq: 'customer' } },
     sort: ['name'],
   }),
+  // The RFM scores the nightly refresh stores (rfm/rfm-scores.ts), best spenders first.
+  customer_value: view(
+    'account',
+    'Customer value (RFM)',
+    '客户价值（RFM）',
+    ['name', 'rfm_segment', 'rfm_recency', 'rfm_frequency', 'rfm_monetary', 'rfm_scored_on'],
+    { filter: { rfm_segment: { isNull: false } }, sort: ['-rfm_monetary', '-rfm_frequency', 'name'] },
+  ),
   contacts: view('contact', 'All contacts', '全部联系人', ['full_name', 'account', 'job_title', 'email', 'phone'], {
     sort: ['last_name'],
     default: true,

@@ -25,7 +25,7 @@ import { EMPTY_DOCUMENT, loadModel, type Model } from '../model/load-model';
 import { ModelCache } from '../model/model-cache';
 import { recordSchema } from '../model/record-schema';
 import { applyMigration, type CheckFailure, type Prepared, runChecks } from '../schema/apply-migration';
-import { type Dependent, removedButUsed } from '../schema/check-dependencies';
+import { type Dependent, removedButUsed, stillUsedIssues } from '../schema/check-dependencies';
 import { type MigrationPlan, type PlanStep, planMigration, type RollupValueSql } from '../schema/plan-migration';
 import { type IndexReport, reconcileIndexes } from '../schema/reconcile-indexes';
 import { type ChangeSummary, summarizeChange } from './change-summary';
@@ -422,7 +422,7 @@ export class MetaService {
     if (idIssues.length) throw invalid(idIssues);
 
     const used = removedButUsed(current.document, next, SYSTEM_FIELDS);
-    if (Object.keys(used).length) throw stillUsed(used);
+    if (Object.keys(used).length) throw stillUsed(used, current.document);
     const issues = validateDocument(next);
     if (issues.length) {
       // With valid objects the model can still be built: the capabilities' checks add their issues,
@@ -514,11 +514,14 @@ function staleVersion(expected: number, current: number) {
   );
 }
 
-function stillUsed(used: Record<string, Dependent[]>) {
+function stillUsed(used: Record<string, Dependent[]>, current: MetadataDocument) {
   const what = Object.entries(used)
     .map(([target, users]) => `${target.replace(/^\w+:/, '')} (used by ${users.map((u) => u.name).join(', ')})`)
     .join('; ');
-  return conflict(`Cannot remove or rename what is still in use: ${what}`, { dependents: used });
+  return conflict(`Cannot remove or rename what is still in use: ${what}`, {
+    dependents: used,
+    issues: stillUsedIssues(used, current),
+  });
 }
 
 function publicSteps(plan: MigrationPlan): PublicStep[] {

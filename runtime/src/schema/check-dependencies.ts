@@ -1,12 +1,13 @@
 /**
  * What uses each object, field and role: lookups, line items, roll-ups, formulas, label fields,
  * scripts (best effort: `record.<field>`, `old.<field>`, `set('<field>'`, `error('<field>'`,
- * `query('<object>'`), workflows, views, forms and roles. Removing or renaming something that the
+ * `query('<object>'`), workflows, views, forms, roles and segments. Removing or renaming something that the
  * next document still uses is refused with the list of its users.
  */
 import {
   type Filter,
   type MetadataDocument,
+  type MetadataIssue,
   type ObjectDefinition,
   parseFormula,
   pointer,
@@ -15,10 +16,23 @@ import {
 
 export interface Dependent {
   /** What kind of metadata uses it. */
-  via: 'lookup' | 'line-items' | 'roll-up' | 'formula' | 'label' | 'script' | 'workflow' | 'view' | 'form' | 'role';
+  via:
+    | 'lookup'
+    | 'line-items'
+    | 'roll-up'
+    | 'formula'
+    | 'label'
+    | 'script'
+    | 'workflow'
+    | 'view'
+    | 'form'
+    | 'role'
+    | 'segment';
   /** Who: `deal.net`, `script deal_check`, `view open_deals`, … */
   name: string;
   path: string;
+  /** The user's label where it has one (segment, view, workflow, role), so a refusal names it as people know it. */
+  label?: string;
 }
 
 /** `object:deal`, `field:deal.amount`, `role:director`. */
@@ -54,12 +68,15 @@ class Collector {
     this.uses.set(target, list);
   }
 
-  /** `field` or `lookup.field` of `object`. */
+  /** `field` of `object` or a path through lookups (`account.region.name`): every field it crosses. */
   addPath(object: string, path: string, dep: Dependent): void {
-    const [head, tail] = path.split('.') as [string, string | undefined];
-    this.add(fieldTarget(object, head), dep);
-    const ref = this.objects[object]?.properties[head]?.['x-ref'];
-    if (tail && ref && ref !== USER_REF) this.add(fieldTarget(ref, tail), dep);
+    let on: string | undefined = object;
+    for (const seg of path.split('.')) {
+      if (!on) return;
+      this.add(fieldTarget(on, seg), dep);
+      const ref: string | undefined = this.objects[on]?.properties[seg]?.['x-ref'];
+      on = ref && ref !== USER_REF ? ref : undefined;
+    }
   }
 
   addFilter(object: string, filter: Filter | undefined, dep: Dependent): void {
@@ -124,7 +141,12 @@ export function findDependencies(doc: MetadataDocument): Map<DependencyTarget, D
   }
   for (const [wname, w] of Object.entries(doc.workflows ?? {})) {
     if (!w) continue;
-    const dep: Dependent = { via: 'workflow', name: `workflow ${wname}`, path: pointer('workflows', wname) };
+    const dep: Dependent = {
+      via: 'workflow',
+      name: `workflow ${wname}`,
+      path: pointer('workflows', wname),
+      ...(w.label ? { label: w.label } : {}),
+    };
     c.add(objectTarget(w.object), dep);
     c.addCode(w.object, w.trigger?.condition, dep);
     for (const e of w.edges) c.addCode(w.object, e.data?.condition, dep);
@@ -138,7 +160,12 @@ export function findDependencies(doc: MetadataDocument): Map<DependencyTarget, D
   }
   for (const [vname, v] of Object.entries(doc.views ?? {})) {
     if (!v) continue;
-    const dep: Dependent = { via: 'view', name: `view ${vname}`, path: pointer('views', vname) };
+    const dep: Dependent = {
+      via: 'view',
+      name: `view ${vname}`,
+      path: pointer('views', vname),
+      ...(v.label ? { label: v.label } : {}),
+    };
     c.add(objectTarget(v.object), dep);
     for (const col of v.columns) c.addPath(v.object, col, dep);
     for (const key of v.sort ?? []) c.addPath(v.object, key.replace(/^-/, ''), dep);
@@ -155,7 +182,12 @@ export function findDependencies(doc: MetadataDocument): Map<DependencyTarget, D
   }
   for (const [rname, role] of Object.entries(doc.roles ?? {})) {
     if (!role) continue;
-    const dep: Dependent = { via: 'role', name: `role ${rname}`, path: pointer('roles', rname) };
+    const dep: Dependent = {
+      via: 'role',
+      name: `role ${rname}`,
+      path: pointer('roles', rname),
+      ...(role.label ? { label: role.label } : {}),
+    };
     for (const [object, grant] of Object.entries(role.objects ?? {})) {
       c.add(objectTarget(object), dep);
       for (const f of Object.keys(grant?.fields ?? {})) c.add(fieldTarget(object, f), dep);
@@ -164,6 +196,18 @@ export function findDependencies(doc: MetadataDocument): Map<DependencyTarget, D
       c.add(objectTarget(rule.object), dep);
       c.addFilter(rule.object, rule.filter, dep);
     }
+  }
+  for (const [sname, seg] of Object.entries(doc.segments ?? {})) {
+    if (!seg) continue;
+    const dep: Dependent = {
+      via: 'segment',
+      name: `segment ${sname}`,
+      path: pointer('segments', sname),
+      label: seg.label,
+    };
+    c.add(objectTarget(seg.object), dep);
+    c.addFilter(seg.object, seg.filter as Filter, dep);
+    for (const r of seg.roles ?? []) c.add(roleTarget(r), dep);
   }
   return c.uses;
 }
@@ -198,4 +242,40 @@ export function removedButUsed(
     out[target] = users;
   }
   return out;
+}
+
+/**
+ * The refusal of `removedButUsed` as coded issues (`still_used`), one per user, so a client says it
+ * in its language: what is gone (`kind`, `what`, and its label in `current`) and who still uses it
+ * (`via`, `name`, and its label when it has one). The path is the user's: that is what to change.
+ */
+export function stillUsedIssues(
+  used: Record<DependencyTarget, Dependent[]>,
+  current: MetadataDocument,
+): MetadataIssue[] {
+  const issues: MetadataIssue[] = [];
+  for (const [target, users] of Object.entries(used)) {
+    const [kind, what] = target.split(/:(.*)/s) as [string, string];
+    const whatLabel = labelOf(current, kind, what);
+    for (const u of users) {
+      const name = u.name.replace(/^\w+ /, '');
+      const user = u.label ?? name;
+      const gone = `${kind === 'field' ? 'Field' : kind === 'object' ? 'Object' : 'Role'} "${whatLabel}" (${what})`;
+      const by = u.label ? `${u.via} "${u.label}" (${name})` : `${u.via} ${name}`;
+      issues.push({
+        path: u.path,
+        code: 'still_used',
+        message: `${gone} is still used by ${by}: change or remove that first`,
+        params: { kind, what, whatLabel, via: u.via, name, user },
+      });
+    }
+  }
+  return issues;
+}
+
+function labelOf(doc: MetadataDocument, kind: string, what: string): string {
+  if (kind === 'object') return doc.objects?.[what]?.title ?? what;
+  if (kind === 'role') return doc.roles?.[what]?.label ?? what;
+  const [object = '', field = ''] = what.split('.');
+  return doc.objects?.[object]?.properties[field]?.title ?? what;
 }

@@ -32,7 +32,10 @@ import {
 import { type AutomationRule, checkRule, dryRun, fetchActionTypes } from './automations-api';
 import { actionName } from './automations-page';
 import { RunLogPanel, TestRunPanel } from './rule-panels';
+import { segmentLabel } from '../segments/segment-model';
 import './automations.css';
+
+const TRIGGERS = ['create', 'update', 'schedule', 'approval', 'segment_entered', 'segment_left'] as const;
 
 const NEW_ACTION: Record<string, RuleAction> = {
   notify: { type: 'notify', to: ['owner'], title: '' },
@@ -140,6 +143,10 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
       ([, s]) => s && (s as { event?: string }).event === 'action' && (s as { object?: string }).object === rule.object,
     )
     .map(([n, s]) => ({ value: n, label: scriptLabel(s as Record<string, unknown>, lang, n) }));
+  const segments = Object.entries(doc.segments ?? {})
+    .filter(([, s]) => s?.object === rule.object)
+    .map(([n, s]) => ({ value: n, label: s ? segmentLabel(s, lang) : n }))
+    .sort((a, b) => a.label.localeCompare(b.label));
   const actionTypes = (types.data ?? []).map((k) => ({ type: k.type, label: actionName(t, k.type) }));
   const schedule = tr.every ?? '';
   const scheduleChoice = (SCHEDULES as readonly string[]).includes(schedule) ? schedule : 'custom';
@@ -200,7 +207,7 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
               <SelectField
                 label={t('automations.when')}
                 value={tr.on}
-                options={(['create', 'update', 'schedule', 'approval'] as const).map((on) => ({
+                options={TRIGGERS.map((on) => ({
                   value: on,
                   label: t(`automations.on_${on}`),
                 }))}
@@ -208,10 +215,32 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
                   setTrigger(
                     on === 'schedule'
                       ? { on: 'schedule', every: SCHEDULES[0] }
-                      : { on: on as 'create' | 'update' | 'approval' },
+                      : on === 'segment_entered' || on === 'segment_left'
+                        ? // Keeps the segment when switching between entered and left.
+                          { on, ...(tr.segment ? { segment: tr.segment } : {}) }
+                        : { on: on as 'create' | 'update' | 'approval' },
                   )
                 }
               />
+              {(tr.on === 'segment_entered' || tr.on === 'segment_left') && (
+                <div>
+                  <SelectField
+                    label={t('automations.segment')}
+                    value={tr.segment ?? ''}
+                    options={[
+                      { value: '', label: t('automations.chooseSegment') },
+                      ...segments,
+                      // A segment of another object (or gone) stays shown by its name, and the check says why.
+                      ...(tr.segment && !segments.some((s) => s.value === tr.segment)
+                        ? [{ value: tr.segment, label: tr.segment }]
+                        : []),
+                    ]}
+                    hint={segments.length ? undefined : t('automations.noSegments')}
+                    onChange={(segment) => setTrigger(segment ? { on: tr.on, segment } : { on: tr.on })}
+                  />
+                  <FieldError message={errorsUnder(shown, '/trigger/segment')} />
+                </div>
+              )}
               {tr.on === 'update' && (
                 <div className="f-auto-inline">
                   <SelectField

@@ -50,6 +50,12 @@ describe('automation rule model', () => {
     });
   });
 
+  it('asks for the segment of a segment trigger', () => {
+    const rule = { ...newRule('deal', 'Entered'), actions: [{ type: 'script', script: 'x' }] };
+    expect(localProblems({ ...rule, trigger: { on: 'segment_entered' } })).toEqual({ '/trigger/segment': 'required' });
+    expect(localProblems({ ...rule, trigger: { on: 'segment_left', segment: 'big' } })).toEqual({});
+  });
+
   it("places the server's issues at their paths inside the rule", () => {
     const errors = ruleIssues('won', [
       { path: '/automations/won/actions/0/to/1', message: 'unknown role "x"' },

@@ -60,6 +60,8 @@ export function localProblems(rule: Rule): Record<string, 'required' | 'pickReci
   const out: Record<string, 'required' | 'pickRecipient' | 'needsValues'> = {};
   if (!rule.label.trim()) out['/label'] = 'required';
   if (rule.trigger.on === 'schedule' && !rule.trigger.every?.trim()) out['/trigger/every'] = 'required';
+  if ((rule.trigger.on === 'segment_entered' || rule.trigger.on === 'segment_left') && !rule.trigger.segment)
+    out['/trigger/segment'] = 'required';
   if (rule.trigger.on === 'schedule' && rule.trigger.date && !rule.trigger.date.field)
     out['/trigger/date/field'] = 'required';
   if (!rule.actions.length) out['/actions'] = 'required';

@@ -103,7 +103,13 @@ export function AutomationsPage() {
               {
                 key: 'trigger',
                 header: t('automations.trigger'),
-                render: (r) => <TriggerSummary rule={r.rule} schema={objects[r.rule.object] ?? undefined} />,
+                render: (r) => (
+                  <TriggerSummary
+                    rule={r.rule}
+                    schema={objects[r.rule.object] ?? undefined}
+                    segments={meta.data?.segments}
+                  />
+                ),
               },
               {
                 key: 'actions',

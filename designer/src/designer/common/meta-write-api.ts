@@ -1,4 +1,4 @@
-import type { DashboardDefinition, ReportDefinition, WebFormDefinition } from '@forma/metadata';
+import type { DashboardDefinition, ReportDefinition, SegmentDefinition, WebFormDefinition } from '@forma/metadata';
 import type { ApiClient } from '../../api/api-client';
 import type { ObjectSchema } from '../../meta/meta-types';
 
@@ -24,6 +24,8 @@ export interface MetaDocument {
   dashboards?: Section<DashboardDefinition>;
   /** Public web forms (`web-form.schema.json`, docs/public-forms.md). */
   webForms?: Section<WebFormDefinition>;
+  /** Saved segments (`segment.schema.json`, docs/analytics.md). */
+  segments?: Section<SegmentDefinition>;
 }
 
 export interface FormDefinition {

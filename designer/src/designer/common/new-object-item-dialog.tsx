@@ -13,7 +13,7 @@ export interface NewObjectItemDialogProps {
   initialObject?: string;
   onCreate: (name: string, label: string, object: string) => void;
   /** The locale section holding the texts (`label`, `apiName`, `nameHint`, `object`, `create`, errors). */
-  texts: 'automations' | 'workflowDesigner' | 'webFormsDesigner' | 'reportBuilder';
+  texts: 'automations' | 'workflowDesigner' | 'webFormsDesigner' | 'reportBuilder' | 'segmentsDesigner';
   title: string;
   /** The form's id and class (tests and styles find it by them). */
   formId: string;

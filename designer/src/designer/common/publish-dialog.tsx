@@ -1,16 +1,26 @@
 import { useQueryClient } from '@tanstack/react-query';
+import { useSession } from '../../session/session-context';
+import { metaDocumentKey } from '../objects/use-meta-document';
 import { AlertTriangle, CheckCircle2, ChevronRight, Database } from 'lucide-react';
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/api-context';
 import { issueText } from '../../i18n/error-text';
 import { Badge, Button, Dialog, Spinner } from '../../ui';
-import { type MetaDocument, type MetaPlan, type PublishSource, applyPublish, planPublish } from './meta-write-api';
+import {
+  type FullMetaDocument,
+  type MetaDocument,
+  type MetaPlan,
+  type PublishSource,
+  applyPublish,
+  planPublish,
+} from './meta-write-api';
 import { planChangeLines } from './plan-change-text';
 import {
   type PublishFailure,
   type PublishProblem,
   describePublishError,
+  localizedProblem,
   sectionLabel,
   summaryLines,
 } from './publish-problems';
@@ -276,7 +286,13 @@ function labelIn(document: Partial<MetaDocument>, section: string, name: string)
 function FailureView({ failure }: { failure: PublishFailure }) {
   const { t, i18n } = useTranslation();
   // Coded problems (workflow graph and metadata issues) in the admin's language; the rest as the server said them.
-  const problemText = (p: PublishProblem) => issueText(t, (k) => i18n.exists(k), p);
+  const queryClient = useQueryClient();
+  const session = useSession();
+  const published = queryClient.getQueryData<FullMetaDocument>(metaDocumentKey(session.tenant));
+  const problemText = (p: PublishProblem) =>
+    issueText(t, (k) => i18n.exists(k), localizedProblem(p, published, i18n.language));
+  // Coded problems say all the server's message does, in the admin's language.
+  const saidByProblems = failure.problems.length > 0 && failure.problems.every((p) => p.code);
   const lead =
     failure.kind === 'invalid'
       ? t('objectDesigner.publishInvalid')
@@ -289,7 +305,10 @@ function FailureView({ failure }: { failure: PublishFailure }) {
     <div className="f-publish__alert" role="alert">
       <p>
         <strong>{lead}</strong> {/* The server's message repeats its issues; the list below says it better. */}
-        {failure.kind !== 'stale' && !(failure.kind === 'invalid' && failure.problems.length > 0) && failure.message}
+        {failure.kind !== 'stale' &&
+          !(failure.kind === 'invalid' && failure.problems.length > 0) &&
+          !saidByProblems &&
+          failure.message}
       </p>
       {failure.problems.length > 0 && (
         <ul>

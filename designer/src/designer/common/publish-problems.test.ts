@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/api-error';
-import { describePublishError, summaryLines } from './publish-problems';
+import type { FullMetaDocument } from './meta-write-api';
+import { describePublishError, localizedProblem, summaryLines } from './publish-problems';
 
 describe('describePublishError', () => {
   it('lists validation issues by JSON path, falling back to error.fields', () => {
@@ -36,6 +37,54 @@ describe('describePublishError', () => {
         { path: '/objects/deal/required', message: '3 records have no value' },
       ],
     });
+  });
+
+  it('prefers the coded issues of a dependency conflict, so they can be translated', () => {
+    const issue = {
+      path: '/segments/big',
+      code: 'still_used',
+      message: 'Field "Score" (client.score) is still used by segment "Big" (big): change or remove that first',
+      params: { kind: 'field', what: 'client.score', whatLabel: 'Score', via: 'segment', name: 'big', user: 'Big' },
+    };
+    const deps = new ApiError('CONFLICT', 'Still used', {
+      details: {
+        dependents: { 'field:client.score': [{ via: 'segment', name: 'segment big', path: '/segments/big' }] },
+        issues: [issue],
+      },
+    });
+    expect(describePublishError(deps)).toEqual({ kind: 'conflict', message: 'Still used', problems: [issue] });
+  });
+
+  it("names what a still_used issue is about in the admin's language, from the published document", () => {
+    const doc = {
+      version: 3,
+      objects: {
+        client: {
+          type: 'object',
+          title: 'Client',
+          properties: { score: { type: 'number', title: 'Score', 'x-i18n': { 'zh-CN': { title: '评分' } } } },
+        },
+      },
+      roles: {},
+      workflows: {},
+      scripts: {},
+      forms: {},
+      views: {},
+      segments: {
+        big: { label: 'Big', object: 'client', filter: {}, 'x-i18n': { 'zh-CN': { label: '大客户' } } },
+      },
+    } as unknown as FullMetaDocument;
+    const issue = {
+      code: 'still_used',
+      message: 'English',
+      params: { kind: 'field', what: 'client.score', whatLabel: 'Score', via: 'segment', name: 'big', user: 'Big' },
+    };
+    expect(localizedProblem(issue, doc, 'zh-CN').params).toMatchObject({ whatLabel: '评分', user: '大客户' });
+    expect(localizedProblem(issue, doc, 'en').params).toMatchObject({ whatLabel: 'Score', user: 'Big' });
+    // Anything else, or nothing to read from, as it came.
+    expect(localizedProblem(issue, undefined, 'zh-CN')).toBe(issue);
+    const other = { code: 'required', message: 'Required', params: { field: 'x' } };
+    expect(localizedProblem(other, doc, 'zh-CN')).toBe(other);
   });
 
   it('passes other failures through with their message', () => {

@@ -1,6 +1,8 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from '../../api/api-error';
-import type { ChangeSummary } from './meta-write-api';
+import { fieldLabel, itemLabel, objectLabel } from '../../i18n/pick-label';
+import type { ObjectSchema } from '../../meta/meta-types';
+import type { ChangeSummary, FullMetaDocument } from './meta-write-api';
 
 /** One line of what went wrong, with the JSON path of the offending part when the server named it. */
 export interface PublishProblem {
@@ -57,17 +59,19 @@ export function describePublishError(e: unknown): PublishFailure {
     if (details && typeof details.currentVersion === 'number') {
       return { kind: 'stale', message: e.message, problems: [], currentVersion: details.currentVersion };
     }
-    const problems: PublishProblem[] = [];
-    for (const [what, users] of Object.entries(asRecord(details?.dependents) ?? {})) {
-      for (const u of Array.isArray(users) ? users : []) {
-        const r = asRecord(u) ?? {};
-        const by = [r.via, r.name].filter((x) => typeof x === 'string').join(' ');
-        problems.push({
-          ...(typeof r.path === 'string' ? { path: r.path } : {}),
-          message: by ? `${what} ← ${by}` : what,
-        });
+    // Coded issues (`still_used`) say the same as `dependents` in words the app can translate.
+    const problems: PublishProblem[] = issuesOf(details);
+    if (!problems.length)
+      for (const [what, users] of Object.entries(asRecord(details?.dependents) ?? {})) {
+        for (const u of Array.isArray(users) ? users : []) {
+          const r = asRecord(u) ?? {};
+          const by = [r.via, r.name].filter((x) => typeof x === 'string').join(' ');
+          problems.push({
+            ...(typeof r.path === 'string' ? { path: r.path } : {}),
+            message: by ? `${what} ← ${by}` : what,
+          });
+        }
       }
-    }
     for (const c of Array.isArray(details?.checks) ? details.checks : []) {
       const r = asRecord(c);
       if (r && typeof r.message === 'string') {
@@ -126,5 +130,27 @@ const SECTIONS = new Set(['objects', 'fields', 'forms', 'views', 'roles', 'workf
 export function sectionLabel(t: TFunction, section: string): string {
   if (section === 'reports') return t('reportLabels.section');
   if (section === 'webForms') return t('webFormsDesigner.section');
+  if (section === 'segments') return t('segmentsDesigner.section');
   return SECTIONS.has(section) ? t(`objectDesigner.section_${section as 'objects'}`) : section;
+}
+
+/**
+ * A `still_used` problem with the labels the server sent in English swapped for the admin's
+ * language, read from the published document (what is removed and its users are still in it).
+ */
+export function localizedProblem(p: PublishProblem, doc: FullMetaDocument | undefined, lang: string): PublishProblem {
+  if (p.code !== 'still_used' || !p.params || !doc) return p;
+  const { kind, what, via, name } = p.params;
+  const params = { ...p.params };
+  const [object = '', field = ''] = String(what).split('.');
+  const schema = doc.objects[object] as ObjectSchema | undefined;
+  if (kind === 'field' && schema?.properties?.[field]) params.whatLabel = fieldLabel(schema, field, lang);
+  if (kind === 'object' && schema) params.whatLabel = objectLabel(object, schema, lang);
+  if (kind === 'role' && doc.roles[String(what)])
+    params.whatLabel = itemLabel(doc.roles[String(what)] ?? undefined, lang, String(what));
+  const users = (doc as unknown as Record<string, Record<string, object | null> | undefined>)[`${via}s`];
+  const user = users?.[String(name)];
+  if ((via === 'segment' || via === 'view' || via === 'workflow' || via === 'role') && user)
+    params.user = itemLabel(user, lang, String(params.user));
+  return { ...p, params };
 }
