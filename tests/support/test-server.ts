@@ -53,10 +53,11 @@ export interface TestServerOptions {
 }
 
 /**
- * The runtime's start-up migrations without its pass over every existing tenant. All the tenants in
- * the run's database were created by this code during this run, so they are up to date; by the end
- * of a run they number in the hundreds and each file's server start would re-check every one.
- * (tests/api/foundation calls `migrateAll` itself.)
+ * The runtime's start-up migrations without its pass over every existing tenant: every tenant a test
+ * uses is created by this code during the run, so it is up to date, and the pass costs a transaction
+ * per tenant in the database (other files' included, or older runs' with DATABASE_URL) at every
+ * server start.
+ * tests/api/foundation checks `migrateAll` itself.
  */
 export async function migrateSkippingOtherTenants(runtime: Runtime): Promise<void> {
   const { tenants } = runtime;
