@@ -11,13 +11,13 @@ const PACKAGE_TEST_DIRS = ['metadata/src', 'runtime/src', 'platform/src', 'desig
 
 /**
  * What keeps a file in its own process: the run's database (`inject`, the test helpers under
- * tests/support or runtime/src/testing), module mocks and global stubs (they would outlive the file
- * in a shared process), and writes to process.env.
+ * tests/support or runtime/src/testing), module mocks, spies and global stubs (they would outlive
+ * the file in a shared process), and writes to process.env.
  */
 const NEEDS_OWN_PROCESS = [
   /\binject\b/,
   /from '[^']*\/(support|testing)\//,
-  /\bvi\.(mock|doMock|unmock|hoisted|stubGlobal|stubEnv|useFakeTimers|setSystemTime)\b/,
+  /\bvi\.(mock|doMock|unmock|hoisted|spyOn|stubGlobal|stubEnv|useFakeTimers|setSystemTime)\b/,
   /process\.env(\.\w+|\[[^\]]+\])\s*=[^=]/,
 ];
 
