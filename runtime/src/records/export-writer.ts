@@ -6,7 +6,8 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../lazy-module';
 import type { FieldModel } from '../model/load-model';
 import { escapeFormula } from './csv-formula-escape';
 import { MULTI_SEPARATOR } from './import-coerce';
@@ -104,7 +105,7 @@ function writeCsv(
 
 function writeXlsx(columns: readonly ExportColumn[], pages: AsyncIterable<RecordRow[]>): Readable {
   const body = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: body, useStyles: true, useSharedStrings: false });
+  const workbook = new (excel().stream.xlsx.WorkbookWriter)({ stream: body, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet('Export');
   sheet.columns = columns.map((c, i) => ({
     header: c.header ?? c.name,

@@ -1,9 +1,9 @@
-import ExcelJS from 'exceljs';
+import { excel } from '../lazy-module';
 import type { ReportResult } from './report-service';
 
 /** A report's rows as one worksheet: a bold header of column labels, numbers kept as numbers. */
 export async function reportXlsx(result: ReportResult): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excel().Workbook)();
   workbook.creator = 'Forma';
   // Sheet names: at most 31 characters, none of : \ / ? * [ ]
   const sheet = workbook.addWorksheet(result.label.replace(/[:\\/?*[\]]/g, ' ').slice(0, 31) || 'Report');
