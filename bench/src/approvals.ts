@@ -50,7 +50,10 @@ export async function approvalsBench(ctx: WorkloadContext): Promise<BenchResult[
       reviewer2: { type: 'string', format: 'uuid', 'x-ref': 'user' },
     },
   });
-  await admin.ok('PUT', '/api/meta/roles/bench', { label: 'Bench', objects: { deal: { read: 'all', create: true } } });
+  await admin.ok('PUT', '/api/meta/roles/bench', {
+    label: 'Bench',
+    objects: { deal: { read: 'all', create: true, update: 'own' } },
+  });
   const users: Session[] = [];
   for (let i = 0; i <= approverCount; i += 1) {
     const email = `u${i}@${tenant}.test`;
