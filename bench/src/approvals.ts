@@ -6,10 +6,13 @@
  * event each, record version = 1 + submit + finish). Target: ≥ 300 round trips/s (submits,
  * decisions and inbox reads that found work; empty polls are not counted), zero double advances.
  */
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { tableOf, tenantSchema } from '../../runtime/src/model/naming';
-import { BENCH_PASSWORD, createTenant, login, type Session } from './bench-env';
+import { BENCH_PASSWORD, createTenant, login, resetStatements, type Session } from './bench-env';
+import { postgresTicks } from './fairness';
+import { cpuMs } from './memory';
 import type { BenchResult } from './results';
 import type { WorkloadContext } from './workload';
 
@@ -50,7 +53,10 @@ export async function approvalsBench(ctx: WorkloadContext): Promise<BenchResult[
       reviewer2: { type: 'string', format: 'uuid', 'x-ref': 'user' },
     },
   });
-  await admin.ok('PUT', '/api/meta/roles/bench', { label: 'Bench', objects: { deal: { read: 'all', create: true } } });
+  await admin.ok('PUT', '/api/meta/roles/bench', {
+    label: 'Bench',
+    objects: { deal: { read: 'all', create: true, update: 'own' } },
+  });
   const users: Session[] = [];
   for (let i = 0; i <= approverCount; i += 1) {
     const email = `u${i}@${tenant}.test`;
@@ -77,6 +83,12 @@ export async function approvalsBench(ctx: WorkloadContext): Promise<BenchResult[
 
   let requests = 0;
   let conflicts = 0;
+  let emptyPolls = 0;
+  // What the server and the database spent per request over the run (empty polls included).
+  if (env.statements) await resetStatements(env);
+  const cpu0 = cpuMs(env.server.pid);
+  const pg0 = postgresTicks(env.server.dir);
+  const bench0 = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     ids.map(async (id) => {
@@ -94,6 +106,7 @@ export async function approvalsBench(ctx: WorkloadContext): Promise<BenchResult[
       const inbox = await call(user, 'GET', '/api/approvals/inbox');
       const tasks: Array<{ task: string }> = inbox.body?.items ?? [];
       if (!tasks.length) {
+        emptyPolls += 1;
         await new Promise((r) => setTimeout(r, 20));
         continue;
       }
@@ -110,6 +123,33 @@ export async function approvalsBench(ctx: WorkloadContext): Promise<BenchResult[
   };
   await Promise.all(approvers.map(worker));
   const seconds = (performance.now() - started) / 1000;
+  const serverCpuMs = cpuMs(env.server.pid) - cpu0;
+  const postgresCpuMs = (postgresTicks(env.server.dir) - pg0) * 10; // USER_HZ 100
+  const benchUsage = process.cpuUsage(bench0);
+  const benchCpuMs = (benchUsage.user + benchUsage.system) / 1000;
+  const load = Math.round((os.loadavg()[0] ?? 0) * 10) / 10;
+  // The tenant's statements and the transactions' BEGIN/COMMIT/ROLLBACK (no schema to filter them by).
+  const statements = env.statements
+    ? Number(
+        (
+          await env.pool.query(
+            `select coalesce(sum(calls), 0)::int as n from pg_stat_statements
+             where (strpos(query, $1) > 0 or query in ('BEGIN', 'BEGIN;', 'COMMIT', 'COMMIT;', 'ROLLBACK'))
+               and query not like '%pg_stat_statements%'`,
+            [`"${schema}"`],
+          )
+        ).rows[0].n,
+      )
+    : Number.NaN;
+  const sent = requests + emptyPolls;
+  // The request path alone, for comparison: an empty inbox read (session, admission, one statement).
+  const CALIBRATION = 200;
+  const idle = approvers[0] as Session;
+  const cal0 = cpuMs(env.server.pid);
+  for (let i = 0; i < CALIBRATION; i++) await call(idle, 'GET', '/api/approvals/inbox');
+  const emptyPollCpuMs = Math.round(((cpuMs(env.server.pid) - cal0) / CALIBRATION) * 100) / 100;
+  const perRequest = (n: number) => Math.round((n / Math.max(sent, 1)) * 100) / 100;
+  const cores = (ms: number) => Math.round((ms / (seconds * 1000)) * 100) / 100;
 
   const db = { q: (t: string) => `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(t)}` };
   const doubled = Number(
@@ -133,12 +173,26 @@ export async function approvalsBench(ctx: WorkloadContext): Promise<BenchResult[
       name: 'approvals',
       params: { instances, approvers: approvers.length, chain: '2 levels', duplicates: 'every decision sent twice' },
       measured: `${roundTrips} round trips/s, ${Math.round((instances / seconds) * 10) / 10} chains/s, ${conflicts} duplicate decisions refused (409)`,
-      baseline: `${requests} requests in ${Math.round(seconds * 100) / 100} s`,
+      baseline: `${requests} requests in ${Math.round(seconds * 100) / 100} s (and ${emptyPolls} empty inbox polls); per request sent: ${perRequest(statements)} statements, CPU ms: server ${perRequest(serverCpuMs)}, PostgreSQL ${perRequest(postgresCpuMs)}, bench client ${perRequest(benchCpuMs)}; CPU (cores) over the run: server ${cores(serverCpuMs)}, PostgreSQL ${cores(postgresCpuMs)}; an empty inbox read alone: server CPU ${emptyPollCpuMs} ms; load average ${load}`,
       figure: roundTrips,
       figureText: `${roundTrips}/s, ${doubleAdvances} double advances`,
       target: `≥ ${ROUND_TRIPS_TARGET} round trips/s, zero double advances`,
       pass: roundTrips >= ROUND_TRIPS_TARGET && doubleAdvances === 0,
-      extra: { requests, conflicts, doubleAdvances, unfinished },
+      extra: {
+        requests,
+        conflicts,
+        doubleAdvances,
+        unfinished,
+        emptyPolls,
+        serverCpuMsPerRequest: perRequest(serverCpuMs),
+        postgresCpuMsPerRequest: perRequest(postgresCpuMs),
+        benchCpuMsPerRequest: perRequest(benchCpuMs),
+        serverCores: cores(serverCpuMs),
+        emptyPollServerCpuMs: emptyPollCpuMs,
+        postgresCores: cores(postgresCpuMs),
+        statementsPerRequest: perRequest(statements),
+        load,
+      },
     },
   ];
 }

@@ -263,7 +263,7 @@ function ticks(pid: number | string, children = false): number {
 }
 
 /** PostgreSQL's processes of this run: the postmaster (with its exited children) and its live children. */
-function postgresTicks(dir: string): number {
+export function postgresTicks(dir: string): number {
   let postmaster: string | undefined;
   try {
     postmaster = fs

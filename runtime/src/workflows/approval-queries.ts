@@ -5,7 +5,7 @@ import { SYSTEM_TABLE as T } from '../model/naming';
 import type { ObjectAccess, PermissionEngine } from '../permissions/object-access';
 import { resolveRecord } from '../records/record-guard';
 import type { RecordData } from '../scripts';
-import { readRecord } from './record-rows';
+import { readRecords } from './record-rows';
 import { WorkflowGraph } from './workflow-graph';
 import { type InstanceRow, type TaskRow, workflowStore as store } from './workflow-store';
 
@@ -76,6 +76,7 @@ export async function inbox(ctx: Ctx, permissions: PermissionEngine, model: Mode
       'i.comment as submit_comment',
     );
   const accessOf = new Map<string, ObjectAccess>();
+  const records = await readRecordsOf(ctx, model, rows);
   const items: InboxItem[] = [];
   for (const r of rows) {
     const objectModel = model.objects.get(r.object);
@@ -84,7 +85,7 @@ export async function inbox(ctx: Ctx, permissions: PermissionEngine, model: Mode
       access = await permissions.objectAccess(ctx, r.object);
       accessOf.set(r.object, access);
     }
-    const record = objectModel ? await readRecord(ctx.db, ctx.schema, objectModel, r.record_id) : undefined;
+    const record = records.get(`${r.object}:${r.record_id}`);
     const node = new WorkflowGraph(r.definition).node(r.node);
     const label = objectModel && record ? record[objectModel.labelField] : undefined;
     items.push({
@@ -107,6 +108,26 @@ export async function inbox(ctx: Ctx, permissions: PermissionEngine, model: Mode
     });
   }
   return items;
+}
+
+/** The tasks' records, one statement per object (not per task), by `object:id`. */
+async function readRecordsOf(
+  ctx: Ctx,
+  model: Model,
+  tasks: ReadonlyArray<{ object: string; record_id: string }>,
+): Promise<Map<string, RecordData>> {
+  const idsOf = new Map<string, Set<string>>();
+  for (const t of tasks) {
+    if (!model.objects.has(t.object)) continue;
+    const ids = idsOf.get(t.object) ?? new Set<string>();
+    ids.add(t.record_id);
+    idsOf.set(t.object, ids);
+  }
+  const out = new Map<string, RecordData>();
+  for (const [object, ids] of idsOf)
+    for (const row of await readRecords(ctx.db, ctx.schema, model.object(object), [...ids]))
+      out.set(`${object}:${row.id}`, row);
+  return out;
 }
 
 /** What an approver sees of the record: readable fields (none without read on the object), label, shown fields. */

@@ -30,12 +30,19 @@ vi.mock('../tx/unit-of-work', () => ({
 }));
 vi.mock('./workflow-store', () => ({
   workflowStore: {
-    task: async () => h.peek,
-    lockInstance: async () => h.instance,
-    lockTask: async () => h.task,
-    instance: async () => h.instance,
-    updateTask: async (_db: unknown, _s: string, _id: string, patch: Record<string, unknown>) => {
-      h.taskUpdates.push(patch);
+    // The instance is locked with the task as read then (`peek`); the claim sees the task as it is.
+    lockInstanceOfTask: async (_db: unknown, _s: string, _id: string, assignee: string) =>
+      h.peek && h.instance && h.peek.assignee === assignee ? { instance: h.instance, task: h.peek } : undefined,
+    claimTask: async (
+      _db: unknown,
+      _s: string,
+      c: { patch: Record<string, unknown>; cancelOthers: boolean; event: { action: string } },
+    ) => {
+      if (h.task?.status !== 'open') return { claimed: false, status: h.task?.status ?? null };
+      h.taskUpdates.push(c.patch);
+      h.events.push(c.event.action);
+      if (c.cancelOthers) h.calls.push('cancel');
+      return { claimed: true, status: c.patch.status };
     },
     openTasksOfStep: async () => h.remaining,
     cancelOpenTasks: async () => {
@@ -57,9 +64,7 @@ vi.mock('./advance', () => ({
   },
 }));
 vi.mock('./transition', () => ({
-  event: async (_run: unknown, action: string) => {
-    h.events.push(action);
-  },
+  eventRow: (_run: unknown, action: string) => ({ action }),
 }));
 vi.mock('./nodes/approval', () => ({
   createTasks: async (_run: unknown, _node: unknown, _visit: number, list: typeof h.created) => {
@@ -221,6 +226,12 @@ describe('decide', () => {
     const decided = await failure(decide(ctx, env, model, 't1', { decision: 'approved' }));
     expect(decided.code).toBe('CONFLICT');
     expect(decided.message).toBe('The task is already approved');
+    // Seen decided already with the lock: nothing is tried.
+    h.peek = task({ status: 'rejected' });
+    expect((await failure(decide(ctx, env, model, 't1', { decision: 'approved' }))).message).toBe(
+      'The task is already rejected',
+    );
+    h.peek = task();
     h.task = task();
     h.instance = { ...(h.instance as InstanceRow), status: 'recalled' };
     const recalled = await failure(decide(ctx, env, model, 't1', { decision: 'approved' }));

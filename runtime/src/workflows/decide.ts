@@ -1,16 +1,16 @@
 import type { Ctx } from '../ctx';
-import { badRequest, conflict, notFound } from '../errors';
+import { type AppError, badRequest, conflict, notFound } from '../errors';
 import type { Model } from '../model/load-model';
 import { SYSTEM_TABLE as T } from '../model/naming';
 import { runInUnitOfWork, type TxCtx } from '../tx/unit-of-work';
 import { advance } from './advance';
 import { createTasks } from './nodes/approval';
-import { event } from './transition';
+import { eventRow } from './transition';
 import { loadRun } from './load-run';
 import { delegateOf } from './resolve-approvers';
 import { decisionReason } from './workflow-cause';
 import type { Run, WorkflowEnv } from './workflow-env';
-import type { Outcome } from './workflow-graph';
+import { type Outcome, WorkflowGraph } from './workflow-graph';
 import { type InstanceRow, type TaskRow, workflowStore as store } from './workflow-store';
 
 export interface Decision {
@@ -21,8 +21,8 @@ export interface Decision {
 }
 
 /**
- * Approve or reject one task. Locks the instance, then the task, and re-checks both under the lock:
- * of two approvers deciding at once exactly one changes anything, the other gets 409. The step is
+ * Approve or reject one task. Locks the instance, then claims the task under that lock: of two
+ * approvers deciding at once exactly one changes anything, the other gets 409. The step is
  * concluded when the decision settles it (any reject; in `any` mode the first approve; in `all`
  * mode the last open task approved), and the graph advances in the same transaction.
  */
@@ -38,35 +38,38 @@ export async function decide(
   return runInUnitOfWork(ctx, async (tx) => {
     const { instance, task } = await lockOwnTask(tx, taskId);
     if (d.linkId) await spendLink(tx, d.linkId, task.id, env.clock.now());
+    const now = env.clock.now();
+    const node = new WorkflowGraph(instance.definition).node(task.node);
+    // Known before the write unless an `all` step is approved: then the step's other tasks decide.
+    const settledNow = d.decision === 'rejected' || node?.data.mode !== 'all';
+    // Claimed before the record is locked, so a duplicate decision is refused without touching the
+    // record; every transition holds the instance first, so the order of the rest cannot deadlock.
+    await claimOrConflict(tx, instance, task, {
+      patch: { status: d.decision, decided_by: tx.user.id, decided_at: now, comment: d.comment ?? null },
+      cancelOthers: settledNow,
+      event: eventRow(
+        { ctx: tx, instance, now },
+        d.decision,
+        task.node,
+        { visit: task.visit, ...(d.linkId ? { via: 'link' } : {}) },
+        { task: task.id, comment: d.comment ?? null },
+      ),
+    });
     const reason = decisionReason(instance.definition, task.node, d.decision, tx.user.name);
     const run = await loadRun(tx, env, model, instance, reason);
-    await store.updateTask(tx.db, tx.schema, task.id, {
-      status: d.decision,
-      decided_by: tx.user.id,
-      decided_at: run.now,
-      comment: d.comment ?? null,
-    });
-    await event(
-      run,
-      d.decision,
-      task.node,
-      { visit: task.visit, ...(d.linkId ? { via: 'link' } : {}) },
-      {
-        task: task.id,
-        comment: d.comment ?? null,
-      },
-    );
-    const node = run.graph.node(task.node);
-    const remaining = await store.openTasksOfStep(tx.db, tx.schema, instance.id, task.node, task.visit);
-    const settled = d.decision === 'rejected' || node?.data.mode !== 'all' || remaining.length === 0;
+    run.now = now;
+    if (settledNow) run.tasksClosed = true;
+    const settled =
+      settledNow || (await store.openTasksOfStep(tx.db, tx.schema, instance.id, task.node, task.visit)).length === 0;
     if (settled) await concludeStep(run, task.node, d.decision);
-    return (await store.instance(tx.db, tx.schema, instance.id)) as InstanceRow;
+    return run.instance;
   });
 }
 
 /** Leaves a step by its outcome edge: the step's other open tasks are cancelled first. */
 export async function concludeStep(run: Run, node: string, outcome: Outcome): Promise<void> {
-  await store.cancelOpenTasks(run.ctx.db, run.ctx.schema, run.instance.id, run.now);
+  if (!run.tasksClosed) await store.cancelOpenTasks(run.ctx.db, run.ctx.schema, run.instance.id, run.now);
+  run.tasksClosed = true;
   const edge = run.graph.outcomeEdge(node, outcome);
   if (!edge) throw conflict(`Step "${node}" has no "${outcome}" edge`);
   await advance(run, edge.target);
@@ -86,36 +89,45 @@ export async function delegate(
     const target = await tx.db.withSchema(tx.schema).from(T.users).where({ id: to, active: true }).first('id');
     if (!target) throw badRequest('No active user with that id', { field: 'to' });
     const run = await loadRun(tx, env, model, instance, { text: ` delegated by ${tx.user.name}`, ref: {} });
-    const assignee = await delegateOf(tx.db, tx.schema, to, run.now);
-    await store.updateTask(tx.db, tx.schema, task.id, {
-      status: 'delegated',
-      decided_by: tx.user.id,
-      decided_at: run.now,
-    });
     const node = run.graph.node(task.node);
     if (!node) throw conflict(`Step "${task.node}" no longer exists`);
+    const assignee = await delegateOf(tx.db, tx.schema, to, run.now);
+    await claimOrConflict(tx, instance, task, {
+      patch: { status: 'delegated', decided_by: tx.user.id, decided_at: run.now },
+      cancelOthers: false,
+      event: eventRow(run, 'delegated', task.node, { to: assignee }, { task: task.id }),
+    });
     await createTasks(run, node, task.visit, [{ assignee, delegatedFrom: task.assignee }], task.due_at);
-    await event(run, 'delegated', task.node, { to: assignee }, { task: task.id });
     return instance;
   });
 }
 
 /**
- * The instance (locked first) and the task (locked second) when the task is the user's and still
- * open. Someone else's task, or none, is 404; a decided one 409.
+ * The instance (locked) of a task of the user's, when the task was open as read with the lock.
+ * Someone else's task, or none, is 404; a decided one 409. The task may still have been decided by
+ * whoever held the lock before us: `claimOrConflict` finds that out when it writes.
  */
 async function lockOwnTask(tx: TxCtx, taskId: string): Promise<{ instance: InstanceRow; task: TaskRow }> {
-  const peek = await store.task(tx.db, tx.schema, taskId);
-  if (!peek || peek.assignee !== tx.user.id) throw notFound('No such task');
-  const instance = await store.lockInstance(tx.db, tx.schema, peek.instance_id);
-  const task = await store.lockTask(tx.db, tx.schema, taskId);
-  if (!instance || !task) throw notFound('No such task');
-  if (task.status !== 'open' || instance.status !== 'pending')
-    throw conflict(`The task is already ${task.status === 'open' ? instance.status : task.status}`, {
-      status: task.status,
-      instance: instance.status,
-    });
-  return { instance, task };
+  const found = await store.lockInstanceOfTask(tx.db, tx.schema, taskId, tx.user.id);
+  if (!found) throw notFound('No such task');
+  const { instance, task } = found;
+  if (task.status !== 'open' || instance.status !== 'pending') throw alreadyDecided(task.status, instance.status);
+  return found;
+}
+
+function alreadyDecided(task: string | null, instance: string): AppError {
+  return conflict(`The task is already ${task === 'open' ? instance : task}`, { status: task, instance });
+}
+
+/** Decides the task (and writes its event) if it is still open, else 409 as `lockOwnTask` would. */
+async function claimOrConflict(
+  tx: TxCtx,
+  instance: InstanceRow,
+  task: TaskRow,
+  c: Pick<Parameters<typeof store.claimTask>[2], 'patch' | 'cancelOthers' | 'event'>,
+): Promise<void> {
+  const claim = await store.claimTask(tx.db, tx.schema, { task: task.id, instance: instance.id, ...c });
+  if (!claim.claimed) throw alreadyDecided(claim.status, instance.status);
 }
 
 async function spendLink(tx: TxCtx, linkId: string, taskId: string, at: Date): Promise<void> {

@@ -1,6 +1,3 @@
-import type { Knex } from 'knex';
-import { SYSTEM_TABLE as T } from '../model/naming';
-
 /**
  * Notifications and their e-mails are written once, for one person, so they are written in that
  * person's language (`users.locale`, set by them in the web app or by an admin): English unless
@@ -12,14 +9,15 @@ export function noticeLocale(pref: unknown): NoticeLocale {
   return typeof pref === 'string' && pref.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
 
-/** Each user's notice language, read once per batch of recipients. */
-export async function noticeLocales(db: Knex, schema: string, users: string[]): Promise<Map<string, NoticeLocale>> {
-  const out = new Map<string, NoticeLocale>();
-  if (!users.length) return out;
-  const rows = await db.withSchema(schema).from(T.users).whereIn('id', users).select('id', 'locale');
-  for (const r of rows as Array<{ id: string; locale: string | null }>) out.set(String(r.id), noticeLocale(r.locale));
-  return out;
-}
+/**
+ * `noticeLocale` as SQL over a `users.locale` column, for notices whose recipient's language is read
+ * by the statement that writes them (notify.ts `noticeCtes`). Keep the two in step.
+ */
+export const NOTICE_LOCALE_SQL = (column: string): string =>
+  `case when lower(${column}) like 'zh%' then 'zh-CN' else 'en' end`;
+
+/** Every notice language, for texts written in all of them (the recipient's is chosen in SQL). */
+export const NOTICE_LOCALES: readonly NoticeLocale[] = ['en', 'zh-CN'];
 
 type I18n = Record<string, Record<string, unknown>> | undefined;
 

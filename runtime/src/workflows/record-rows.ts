@@ -36,6 +36,17 @@ export async function readRecord(
   return row ? plain(row) : undefined;
 }
 
+export async function readRecords(
+  db: Knex,
+  schema: string,
+  object: ObjectModel,
+  ids: readonly string[],
+): Promise<RecordData[]> {
+  if (!ids.length) return [];
+  const rows = await db.withSchema(schema).from(tableOf(object.name)).whereIn('id', ids);
+  return rows.map(plain);
+}
+
 /** JSON-plain values, as scripts and API answers see them (timestamps as ISO strings). */
 export function plain(row: Record<string, unknown>): RecordData {
   const out: RecordData = {};

@@ -33,54 +33,69 @@ export async function resolveApprovers(
 ): Promise<ResolvedApprover[]> {
   const ids = new Set<string>();
   const roles: string[] = [];
+  let managerOfSubmitter = false;
   for (const a of approvers) {
     if ('user' in a) ids.add(a.user);
     else if ('role' in a) roles.push(a.role);
     else if ('field' in a) {
       const v = at.record[a.field];
       if (typeof v === 'string') ids.add(v);
-    } else if ('managerOf' in a) {
-      const row = await db.withSchema(schema).from(T.users).where('id', at.submitter).first('manager');
-      if (row?.manager) ids.add(String(row.manager));
-    }
+    } else if ('managerOf' in a) managerOfSubmitter = true;
   }
-  const q = db.withSchema(schema).from(T.users).where('active', true);
   const valid = [...ids].filter((id) => UUID.test(id));
-  if (!valid.length && !roles.length) return [];
-  const users: string[] = (
-    await q
-      .andWhere((w) => {
-        if (valid.length) w.orWhereIn('id', valid);
-        if (roles.length) w.orWhereRaw('?? && ?::text[]', ['roles', roles]);
-      })
-      .orderBy('id')
-      .pluck('id')
-  ).map(String);
+  if (!valid.length && !roles.length && !managerOfSubmitter) return [];
+  // One statement: the active users named, each with the first hop of their delegations in force.
+  const rows: Array<{ id: string; first_hop: string | null }> = await db
+    .withSchema(schema)
+    .from(`${T.users} as u`)
+    .where('u.active', true)
+    .andWhere((w) => {
+      if (valid.length) w.orWhereIn('u.id', valid);
+      if (roles.length) w.orWhereRaw('?? && ?::text[]', ['u.roles', roles]);
+      if (managerOfSubmitter)
+        w.orWhereIn('u.id', db.withSchema(schema).from(T.users).where('id', at.submitter).select('manager'));
+    })
+    .orderBy('u.id')
+    .select('u.id', db.raw('(?) as ??', [delegationHop(db, schema, db.raw('??', ['u.id']), at.now), 'first_hop']));
   const out = new Map<string, ResolvedApprover>();
-  for (const u of users) {
-    const assignee = await delegateOf(db, schema, u, at.now);
+  for (const { id, first_hop } of rows) {
+    const u = String(id);
+    const assignee = first_hop ? await followDelegations(db, schema, u, String(first_hop), at.now) : u;
     if (!out.has(assignee)) out.set(assignee, { assignee, delegatedFrom: assignee === u ? null : u });
   }
   return [...out.values()];
 }
 
+/** The newest delegation of `user` in force at `now` to an active user: its `to_user`. */
+function delegationHop(db: Knex, schema: string, user: string | Knex.Raw, now: Date) {
+  return db
+    .withSchema(schema)
+    .from(`${T.wfDelegations} as d`)
+    .join(`${T.users} as du`, 'du.id', 'd.to_user')
+    .where('d.user_id', user as string)
+    .where('d.starts_at', '<=', now)
+    .where('d.ends_at', '>', now)
+    .where('du.active', true)
+    .orderBy('d.created_at', 'desc')
+    .limit(1)
+    .select('d.to_user');
+}
+
 /** Follows dated delegations in force at `now` (a chain, stopping at a cycle or an inactive user). */
 export async function delegateOf(db: Knex, schema: string, user: string, now: Date): Promise<string> {
+  const row = await delegationHop(db, schema, user, now).first();
+  return row ? followDelegations(db, schema, user, String(row.to_user), now) : user;
+}
+
+/** The rest of a delegation chain from `user`, whose first hop (`next`) is known. */
+async function followDelegations(db: Knex, schema: string, user: string, next: string, now: Date): Promise<string> {
   const seen = new Set([user]);
   let current = user;
-  for (let hop = 0; hop < 5; hop += 1) {
-    const row = await db
-      .withSchema(schema)
-      .from(`${T.wfDelegations} as d`)
-      .join(`${T.users} as u`, 'u.id', 'd.to_user')
-      .where('d.user_id', current)
-      .where('d.starts_at', '<=', now)
-      .where('d.ends_at', '>', now)
-      .where('u.active', true)
-      .orderBy('d.created_at', 'desc')
-      .first('d.to_user');
-    if (!row || seen.has(String(row.to_user))) return current;
-    current = String(row.to_user);
+  let hop: string | undefined = next;
+  for (let n = 0; n < 5; n += 1) {
+    if (n > 0) hop = (await delegationHop(db, schema, current, now).first())?.to_user;
+    if (!hop || seen.has(String(hop))) return current;
+    current = String(hop);
     seen.add(current);
   }
   return current;

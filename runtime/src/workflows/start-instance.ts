@@ -116,7 +116,8 @@ export async function startInstance(
       const start = run.graph.start();
       if (!start) throw badRequest(`Workflow ${chosen.name} has no start node`);
       await advance(run, start.id);
-      return (await store.instance(tx.db, tx.schema, instance.id)) as InstanceRow;
+      // The nodes keep `run.instance` up to date as they write it.
+      return run.instance;
     });
   } catch (e) {
     if ((e as { code?: string }).code === '23505') throw conflict('The record is already pending approval');

@@ -5,11 +5,11 @@ import { plain } from './record-rows';
 import { workflowCause } from './workflow-cause';
 import type { Run } from './workflow-env';
 import type { WorkflowNode } from './workflow-graph';
-import { workflowStore as store } from './workflow-store';
+import { type EventRow, workflowStore as store } from './workflow-store';
 
 // Shared by every node type's `execute` (and the decide, recall and escalate paths): history, the write path, the script user.
 
-const actorOf = (run: Run) => (run.ctx.user.id === SYSTEM_USER_ID ? null : run.ctx.user.id);
+const actorOf = (run: Pick<Run, 'ctx'>) => (run.ctx.user.id === SYSTEM_USER_ID ? null : run.ctx.user.id);
 
 /**
  * Saves a node's fields (and the outcome, at an end node) through the records engine, like a plain
@@ -43,7 +43,18 @@ export async function event(
   data: Record<string, unknown> = {},
   extra: { task?: string; comment?: string | null } = {},
 ): Promise<void> {
-  await store.insertEvent(run.ctx.db, run.ctx.schema, {
+  await store.insertEvent(run.ctx.db, run.ctx.schema, eventRow(run, action, node, data, extra));
+}
+
+/** A history row of the run (written by `event`, or by a statement that writes more with it). */
+export function eventRow(
+  run: Pick<Run, 'ctx' | 'instance' | 'now'>,
+  action: string,
+  node: string | null,
+  data: Record<string, unknown> = {},
+  extra: { task?: string; comment?: string | null } = {},
+): EventRow {
+  return {
     instance_id: run.instance.id,
     task_id: extra.task ?? null,
     object: run.instance.object,
@@ -55,7 +66,7 @@ export async function event(
     comment: extra.comment ?? null,
     data,
     at: run.now,
-  });
+  };
 }
 
 export function scriptUser(run: Run) {

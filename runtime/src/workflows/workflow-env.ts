@@ -65,4 +65,6 @@ export interface Run {
   now: Date;
   /** Why the transition runs (a submit, a decision…): the cause of the record changes it makes. */
   reason: TransitionReason;
+  /** The instance has no open task left (its step was concluded in this transition): nothing to cancel. */
+  tasksClosed?: boolean;
 }

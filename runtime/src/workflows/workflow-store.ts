@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { SYSTEM_TABLE as T } from '../model/naming';
+import { type LocalizedNotice, noticeCtes, type SqlPart } from './notify';
 import type { WorkflowDefinition } from './workflow-graph';
 
 export type InstanceStatus = 'pending' | 'approved' | 'rejected' | 'recalled';
@@ -50,6 +51,83 @@ export interface EventRow {
   at: Date;
 }
 
+/** The instance's columns but its definition (a transition already holds the definition it runs). */
+const INSTANCE_STATE = [
+  'id',
+  'workflow',
+  'meta_version',
+  'object',
+  'record_id',
+  'status',
+  'current_node',
+  'rev',
+  'submitted_by',
+  'submitted_at',
+  'finished_at',
+  'comment',
+] as const;
+export type InstanceState = Omit<InstanceRow, 'definition'>;
+
+const TASK_COLUMNS = [
+  'id',
+  'instance_id',
+  'node',
+  'visit',
+  'assignee',
+  'delegated_from',
+  'status',
+  'decided_by',
+  'decided_at',
+  'comment',
+  'due_at',
+  'created_at',
+] as const;
+
+/** A task to create: `visit` null takes the step's next visit (one more than its last). */
+export type NewTask = Omit<TaskRow, 'id' | 'status' | 'decided_by' | 'decided_at' | 'comment' | 'visit'> & {
+  visit: number | null;
+};
+
+/** An event row written by a CTE (`when`: an SQL condition the insert is subject to). */
+function eventCte(name: string, schema: string, e: EventRow, when: SqlPart = { sql: 'true', bindings: [] }): SqlPart {
+  return {
+    sql: `${name} as (
+      insert into ?? (instance_id, task_id, object, record_id, action, node, actor, actor_name, comment, data, at)
+      select ?::uuid, ?::uuid, ?, ?::uuid, ?, ?, ?::uuid, ?, ?, ?::jsonb, ? where ${when.sql}
+    )`,
+    bindings: [
+      `${schema}.${T.wfEvents}`,
+      e.instance_id,
+      e.task_id ?? null,
+      e.object,
+      e.record_id,
+      e.action,
+      e.node ?? null,
+      e.actor,
+      e.actor_name ?? null,
+      e.comment ?? null,
+      JSON.stringify(e.data ?? {}),
+      e.at,
+      ...when.bindings,
+    ],
+  };
+}
+
+/** `with a as (…), b as (…) <tail>`: one statement of several CTEs (empty parts left out). */
+function joinCtes(parts: SqlPart[], tail: SqlPart): SqlPart {
+  const used = parts.filter((p) => p.sql);
+  return {
+    sql: `with ${used.map((p) => p.sql).join(',\n')} ${tail.sql}`,
+    bindings: [...used.flatMap((p) => p.bindings), ...tail.bindings],
+  };
+}
+
+/** The outcome of `claimTask`: whether the task was open and is now decided, else its status now. */
+export interface TaskClaim {
+  claimed: boolean;
+  status: TaskStatus | null;
+}
+
 /** All SQL on the approval tables. Every transition locks the instance row first (one lock order). */
 export const workflowStore = {
   async insertInstance(trx: Knex.Transaction, schema: string, row: Omit<InstanceRow, 'id' | 'rev' | 'finished_at'>) {
@@ -63,6 +141,97 @@ export const workflowStore = {
 
   async instance(db: Knex, schema: string, id: string): Promise<InstanceRow | undefined> {
     return db.withSchema(schema).from(T.wfInstances).where({ id }).first();
+  },
+
+  /**
+   * The instance of one of `assignee`'s tasks, locked (the first lock of every transition), and the
+   * task as read with it: the task row itself is not locked, and may have been decided by whoever
+   * held the instance before us, so the caller changes it only through `claimTask`.
+   */
+  async lockInstanceOfTask(
+    trx: Knex.Transaction,
+    schema: string,
+    taskId: string,
+    assignee: string,
+  ): Promise<{ instance: InstanceRow; task: TaskRow } | undefined> {
+    const row = await trx
+      .withSchema(schema)
+      .from(`${T.wfInstances} as i`)
+      .join(`${T.wfTasks} as t`, 't.instance_id', 'i.id')
+      .where('t.id', taskId)
+      .andWhere('t.assignee', assignee)
+      .forUpdate('i')
+      .first('i.*', ...TASK_COLUMNS.map((c) => `t.${c} as task_${c}`));
+    if (!row) return undefined;
+    const instance: Record<string, unknown> = {};
+    const task: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(row as Record<string, unknown>))
+      if (k.startsWith('task_')) task[k.slice(5)] = v;
+      else instance[k] = v;
+    return { instance: instance as unknown as InstanceRow, task: task as unknown as TaskRow };
+  },
+
+  /**
+   * Decides a task of the locked instance in one statement: the task changes only while it is
+   * still open (of two deciders the one who held the instance first wins; the other finds it
+   * decided), `cancelOthers` cancels the instance's other open tasks with it (a step settled), and
+   * the decision's event is written only when the task changed. The answer says which happened.
+   */
+  async claimTask(
+    trx: Knex.Transaction,
+    schema: string,
+    c: {
+      task: string;
+      instance: string;
+      patch: { status: TaskStatus; decided_by: string; decided_at: Date; comment?: string | null };
+      cancelOthers: boolean;
+      event: EventRow;
+    },
+  ): Promise<TaskClaim> {
+    const tasks = `${schema}.${T.wfTasks}`;
+    const keepComment = c.patch.comment === undefined;
+    const q = joinCtes(
+      [
+        {
+          sql: `claimed as (
+            update ?? set
+              status = case when id = ? then ? else 'cancelled' end,
+              decided_by = case when id = ? then ?::uuid else decided_by end,
+              decided_at = ?,
+              comment = case when id = ? and not ? then ? else comment end
+            where instance_id = ? and status = 'open' and (id = ? or ?)
+            returning id
+          )`,
+          bindings: [
+            tasks,
+            c.task,
+            c.patch.status,
+            c.task,
+            c.patch.decided_by,
+            c.patch.decided_at,
+            c.task,
+            keepComment,
+            c.patch.comment ?? null,
+            c.instance,
+            c.task,
+            c.cancelOthers,
+          ],
+        },
+        eventCte('claim_event', schema, c.event, {
+          sql: 'exists (select 1 from claimed where id = ?)',
+          bindings: [c.task],
+        }),
+      ],
+      {
+        // The status subquery sees the table as this statement began: after the instance lock was
+        // granted, so a decision that won before us is visible.
+        sql: `select exists (select 1 from claimed where id = ?) as claimed, (select status from ?? where id = ?) as status`,
+        bindings: [c.task, tasks, c.task],
+      },
+    );
+    const r = await trx.raw(q.sql, q.bindings);
+    const row = r.rows[0] as { claimed: boolean; status: TaskStatus | null };
+    return { claimed: row.claimed, status: row.claimed ? c.patch.status : row.status };
   },
 
   async lockInstance(trx: Knex.Transaction, schema: string, id: string): Promise<InstanceRow | undefined> {
@@ -88,17 +257,57 @@ export const workflowStore = {
       .first();
   },
 
-  async updateInstance(trx: Knex.Transaction, schema: string, id: string, patch: Partial<InstanceRow>): Promise<void> {
+  /** Updates the instance (one more `rev`) and answers its new state, the definition left out. */
+  async updateInstance(
+    trx: Knex.Transaction,
+    schema: string,
+    id: string,
+    patch: Partial<InstanceRow>,
+  ): Promise<InstanceState | undefined> {
     const { definition, ...rest } = patch;
-    await trx
+    const [row] = await trx
       .withSchema(schema)
       .table(T.wfInstances)
       .where({ id })
-      .update({
-        ...rest,
-        ...(definition ? { definition: JSON.stringify(definition) } : {}),
-        rev: trx.raw('?? + 1', ['rev']),
-      });
+      .update(
+        {
+          ...rest,
+          ...(definition ? { definition: JSON.stringify(definition) } : {}),
+          rev: trx.raw('?? + 1', ['rev']),
+        },
+        INSTANCE_STATE as unknown as string[],
+      );
+    return row as InstanceState | undefined;
+  },
+
+  /**
+   * Ends the locked instance in one statement: its new state, the `event` and the `notices`.
+   * Answers the instance's new state.
+   */
+  async finishInstance(
+    trx: Knex.Transaction,
+    schema: string,
+    id: string,
+    patch: Pick<InstanceRow, 'status' | 'current_node' | 'finished_at'>,
+    event: EventRow,
+    notices: readonly LocalizedNotice[],
+  ): Promise<InstanceState> {
+    const q = joinCtes(
+      [
+        {
+          sql: `finished as (
+            update ?? set status = ?, current_node = ?, finished_at = ?, rev = rev + 1 where id = ?
+            returning ${INSTANCE_STATE.map((c) => `"${c}"`).join(', ')}
+          )`,
+          bindings: [`${schema}.${T.wfInstances}`, patch.status, patch.current_node, patch.finished_at, id],
+        },
+        eventCte('finish_event', schema, event),
+        noticeCtes(schema, notices, event.at),
+      ],
+      { sql: 'select * from finished', bindings: [] },
+    );
+    const r = await trx.raw(q.sql, q.bindings);
+    return r.rows[0] as InstanceState;
   },
 
   async instancesOfRecord(db: Knex, schema: string, object: string, recordId: string): Promise<InstanceRow[]> {
@@ -109,13 +318,40 @@ export const workflowStore = {
       .orderBy('submitted_at', 'desc');
   },
 
-  async insertTasks(
+  /**
+   * Creates tasks and their notices in one statement (the caller makes the task ids, so that the
+   * notices' links can name them). Answers the tasks in the order of `rows`.
+   */
+  async insertTasksWithNotices(
     trx: Knex.Transaction,
     schema: string,
-    rows: Array<Omit<TaskRow, 'id' | 'status' | 'decided_by' | 'decided_at' | 'comment'>>,
-  ) {
-    if (!rows.length) return [] as TaskRow[];
-    return (await trx.withSchema(schema).insert(rows).into(T.wfTasks).returning('*')) as TaskRow[];
+    rows: ReadonlyArray<NewTask & { id: string }>,
+    notices: readonly LocalizedNotice[],
+    at: Date,
+  ): Promise<TaskRow[]> {
+    if (!rows.length) return [];
+    const tasks = `${schema}.${T.wfTasks}`;
+    const q = joinCtes(
+      [
+        {
+          sql: `created as (
+            insert into ?? (id, instance_id, node, visit, assignee, delegated_from, due_at, created_at)
+            select r.id, r.instance_id, r.node,
+              coalesce(r.visit, (select coalesce(max(v.visit), 0) + 1 from ?? v where v.instance_id = r.instance_id and v.node = r.node)),
+              r.assignee, r.delegated_from, r.due_at, r.created_at
+            from jsonb_to_recordset(?::jsonb) as r(id uuid, instance_id uuid, node text, visit int, assignee uuid,
+              delegated_from uuid, due_at timestamptz, created_at timestamptz)
+            returning *
+          )`,
+          bindings: [tasks, tasks, JSON.stringify(rows)],
+        },
+        noticeCtes(schema, notices, at),
+      ],
+      { sql: 'select * from created', bindings: [] },
+    );
+    const r = await trx.raw(q.sql, q.bindings);
+    const byId = new Map((r.rows as TaskRow[]).map((t) => [t.id, t]));
+    return rows.map((row) => byId.get(row.id) as TaskRow);
   },
 
   async task(db: Knex, schema: string, id: string): Promise<TaskRow | undefined> {
@@ -142,16 +378,6 @@ export const workflowStore = {
       .from(T.wfTasks)
       .where({ instance_id: instanceId, node, visit, status: 'open' })
       .forUpdate()) as TaskRow[];
-  },
-
-  async lastVisit(trx: Knex.Transaction, schema: string, instanceId: string, node: string): Promise<number> {
-    const row = await trx
-      .withSchema(schema)
-      .from(T.wfTasks)
-      .where({ instance_id: instanceId, node })
-      .max('visit as v')
-      .first();
-    return Number(row?.v ?? 0);
   },
 
   async updateTask(trx: Knex.Transaction, schema: string, id: string, patch: Partial<TaskRow>): Promise<void> {

@@ -1,8 +1,9 @@
 import { APPROVED, OUTCOME_FIELD, REJECTED } from './palette-texts';
 import { signLink } from '../approval-links';
 import { addIsoDuration } from '../iso-duration';
-import { localLabel, noticeLocales, noticeTexts } from '../notice-text';
-import { notify } from '../notify';
+import { randomUUID } from 'node:crypto';
+import { localLabel, NOTICE_LOCALES, noticeTexts } from '../notice-text';
+import type { LocalizedNotice } from '../notify';
 import { type ResolvedApprover, resolveApprovers, resolveFallback } from '../resolve-approvers';
 import { event } from '../transition';
 import type { Run } from '../workflow-env';
@@ -109,71 +110,74 @@ async function openStep(run: Run, node: WorkflowNode): Promise<string | undefine
       ...(found.role ? { role: found.role, roleLabel: run.model.roles[found.role]?.label ?? found.role } : {}),
     });
   }
-  const visit = (await store.lastVisit(ctx.db, ctx.schema, instance.id, node.id)) + 1;
   const due = esc?.after ? addIsoDuration(run.now, esc.after) : null;
-  await createTasks(run, node, visit, assignees, due);
-  await store.updateInstance(ctx.db, ctx.schema, instance.id, { current_node: node.id });
-  run.instance = { ...instance, current_node: node.id, rev: instance.rev + 1 };
+  await createTasks(run, node, null, assignees, due);
+  const state = await store.updateInstance(ctx.db, ctx.schema, instance.id, { current_node: node.id });
+  run.instance = { ...instance, current_node: node.id, rev: instance.rev + 1, ...state };
   return undefined;
 }
 
+/**
+ * One task per assignee at a visit of the step (`null`: its next visit), each with its notice and
+ * e-mail in the assignee's language: all of it one statement.
+ */
 export async function createTasks(
   run: Run,
   node: WorkflowNode,
-  visit: number,
+  visit: number | null,
   assignees: ResolvedApprover[],
   due: Date | null,
 ): Promise<void> {
   const { ctx, instance } = run;
-  const tasks = await store.insertTasks(
+  const linkOf = async (task: string, decision: 'approved' | 'rejected') =>
+    `${run.env.publicUrl}/api/approvals/links/${await signLink(run.env.secrets, {
+      tenant: ctx.tenant,
+      task,
+      decision,
+      exp: run.now.getTime() + run.env.linkTtlMs,
+    })}`;
+  const rows = assignees.map((a) => ({
+    instance_id: instance.id,
+    node: node.id,
+    visit,
+    assignee: a.assignee,
+    delegated_from: a.delegatedFrom,
+    due_at: due,
+    created_at: run.now,
+  }));
+  // Links are signed before the statement, so they need the task ids first: the store makes them.
+  const ids = rows.map(() => randomUUID());
+  const links = await Promise.all(ids.map(async (id) => [await linkOf(id, 'approved'), await linkOf(id, 'rejected')]));
+  const label = node.data.label ?? node.id;
+  const recordName = String(run.record[run.object.labelField] ?? run.instance.record_id);
+  await store.insertTasksWithNotices(
     ctx.db,
     ctx.schema,
-    assignees.map((a) => ({
-      instance_id: instance.id,
-      node: node.id,
-      visit,
-      assignee: a.assignee,
-      delegated_from: a.delegatedFrom,
-      due_at: due,
-      created_at: run.now,
-    })),
-  );
-  const locales = await noticeLocales(
-    ctx.db,
-    ctx.schema,
-    tasks.map((t) => t.assignee),
-  );
-  for (const t of tasks) {
-    // In the approver's language: object and step labels from x-i18n, the sentence from notice-text.
-    const lang = locales.get(t.assignee) ?? 'en';
-    const text = noticeTexts(lang);
-    const label = localLabel(node.data.label ?? node.id, node.data['x-i18n'] as never, lang);
-    const what = `${localLabel(run.object.label, run.object.i18n as never, lang)} ${String(run.record[run.object.labelField] ?? run.instance.record_id)}`;
-    const links = await Promise.all(
-      (['approved', 'rejected'] as const).map((decision) =>
-        signLink(run.env.secrets, {
-          tenant: ctx.tenant,
-          task: t.id,
-          decision,
-          exp: run.now.getTime() + run.env.linkTtlMs,
-        }),
-      ),
-    );
-    const url = (token: string) => `${run.env.publicUrl}/api/approvals/links/${token}`;
-    await notify(
-      ctx.db,
-      ctx.schema,
-      {
-        user: t.assignee,
+    rows.map((r, i) => ({ ...r, id: ids[i] as string })),
+    assignees.map((a, i) => {
+      const [approve, reject] = links[i] as [string, string];
+      return {
+        user: a.assignee,
         kind: 'approval.task',
-        title: text.taskTitle(what, label),
-        data: { task: t.id, instance: instance.id, object: instance.object, record: instance.record_id },
-        email: {
-          subject: text.taskSubject(what),
-          body: text.taskBody(what, label, url(links[0] as string), url(links[1] as string)),
-        },
-      },
-      run.now,
-    );
-  }
+        data: { task: ids[i], instance: instance.id, object: instance.object, record: instance.record_id },
+        // Object and step labels from x-i18n, the sentence from notice-text, in every language.
+        texts: Object.fromEntries(
+          NOTICE_LOCALES.map((lang) => {
+            const text = noticeTexts(lang);
+            const step = localLabel(label, node.data['x-i18n'] as never, lang);
+            const what = `${localLabel(run.object.label, run.object.i18n as never, lang)} ${recordName}`;
+            return [
+              lang,
+              {
+                title: text.taskTitle(what, step),
+                email: { subject: text.taskSubject(what), body: text.taskBody(what, step, approve, reject) },
+              },
+            ];
+          }),
+        ) as LocalizedNotice['texts'],
+      };
+    }),
+    run.now,
+  );
+  run.tasksClosed = false;
 }

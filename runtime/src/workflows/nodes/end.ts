@@ -1,7 +1,7 @@
 import { OUTCOME_FIELD } from './palette-texts';
-import { localLabel, noticeLocales, noticeTexts } from '../notice-text';
-import { notify } from '../notify';
-import { event, setFields } from '../transition';
+import { localLabel, NOTICE_LOCALES, noticeTexts } from '../notice-text';
+import type { LocalizedNotice } from '../notify';
+import { eventRow, setFields } from '../transition';
 import type { Outcome } from '../workflow-graph';
 import { workflowStore as store } from '../workflow-store';
 import type { WorkflowNodeType } from './node-type';
@@ -27,27 +27,36 @@ export const endNode: WorkflowNodeType = {
     const outcome = (node.data.outcome ?? 'rejected') as Outcome;
     const { ctx, instance } = run;
     await setFields(run, node, { ...(node.data.set ?? {}) }, outcome);
-    await store.cancelOpenTasks(ctx.db, ctx.schema, instance.id, run.now);
-    await store.updateInstance(ctx.db, ctx.schema, instance.id, {
-      status: outcome,
-      current_node: node.id,
-      finished_at: run.now,
-    });
-    run.instance = { ...instance, status: outcome, current_node: node.id, finished_at: run.now, rev: instance.rev + 1 };
-    await event(run, 'completed', node.id, { outcome });
-    const lang = (await noticeLocales(ctx.db, ctx.schema, [instance.submitted_by])).get(instance.submitted_by) ?? 'en';
-    const what = `${localLabel(run.object.label, run.object.i18n as never, lang)} ${String(run.record[run.object.labelField] ?? instance.record_id)}`;
-    await notify(
+    if (!run.tasksClosed) await store.cancelOpenTasks(ctx.db, ctx.schema, instance.id, run.now);
+    run.tasksClosed = true;
+    const recordName = String(run.record[run.object.labelField] ?? instance.record_id);
+    // The state, the history and the submitter's notice (in their language) in one statement.
+    const state = await store.finishInstance(
       ctx.db,
       ctx.schema,
-      {
-        user: instance.submitted_by,
-        kind: `approval.${outcome}`,
-        title: noticeTexts(lang).outcome(what, outcome),
-        data: { instance: instance.id, object: instance.object, record: instance.record_id, outcome },
-      },
-      run.now,
+      instance.id,
+      { status: outcome, current_node: node.id, finished_at: run.now },
+      eventRow(run, 'completed', node.id, { outcome }),
+      [
+        {
+          user: instance.submitted_by,
+          kind: `approval.${outcome}`,
+          data: { instance: instance.id, object: instance.object, record: instance.record_id, outcome },
+          texts: Object.fromEntries(
+            NOTICE_LOCALES.map((lang) => [
+              lang,
+              {
+                title: noticeTexts(lang).outcome(
+                  `${localLabel(run.object.label, run.object.i18n as never, lang)} ${recordName}`,
+                  outcome,
+                ),
+              },
+            ]),
+          ) as LocalizedNotice['texts'],
+        },
+      ],
     );
+    run.instance = { ...instance, ...state };
     return null;
   },
   palette: {

@@ -1,0 +1,194 @@
+/**
+ * What one approval decision costs the database (issue 27): the statements a request sends are
+ * counted with a knex query listener, only those naming the tenant's schema (other test files'
+ * background work on the shared pool names other schemas), the session lookup left out (the
+ * session cache's business: a metadata change empties it once). The limits are today's counts: a
+ * change that sends more statements per decision fails here, and has to say why it needs them.
+ * The exactly-one-winner races are in approvals.test.ts; here a race only has to stay cheap.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiClient, createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
+
+const chain = {
+  object: 'deal',
+  label: 'Two-level chain',
+  nodes: [
+    { id: 'start', type: 'start', position: { x: 0, y: 0 }, data: {} },
+    { id: 'l1', type: 'approval', position: { x: 0, y: 1 }, data: { approvers: [{ field: 'reviewer' }] } },
+    { id: 'l2', type: 'approval', position: { x: 0, y: 2 }, data: { approvers: [{ field: 'reviewer2' }] } },
+    { id: 'ok', type: 'end', position: { x: 0, y: 3 }, data: { outcome: 'approved' } },
+    { id: 'ko', type: 'end', position: { x: 1, y: 3 }, data: { outcome: 'rejected' } },
+  ],
+  edges: [
+    { id: 'a', source: 'start', target: 'l1' },
+    { id: 'b', source: 'l1', target: 'l2', data: { outcome: 'approved' } },
+    { id: 'c', source: 'l1', target: 'ko', data: { outcome: 'rejected' } },
+    { id: 'd', source: 'l2', target: 'ok', data: { outcome: 'approved' } },
+    { id: 'e', source: 'l2', target: 'ko', data: { outcome: 'rejected' } },
+  ],
+};
+
+type User = { id: string; email: string; api: ApiClient };
+let server: TestServer;
+let tenant: TestTenant;
+let schema: string;
+let submitter: User;
+let r1: User;
+let r2: User;
+
+/** Statements per request, today (see the file's comment): raise one only with a reason. */
+const LIMITS = {
+  submit: 13,
+  /** An inbox read, however many tasks it lists (their records come in one statement per object). */
+  inbox: 2,
+  /** A decision that opens the next step: lock, record, claim + event, approvers, tasks + notices, step. */
+  decideNextStep: 6,
+  /** The last decision: lock, record, claim + event, the record's update (4), end + event + notice. */
+  decideLast: 8,
+  /** The same decision again, once the first is committed. */
+  decidedAlready: 1,
+};
+
+beforeAll(async () => {
+  server = await startTestServer();
+  tenant = await createTestTenant(server, { prefix: 'apst' });
+  schema = `t_${tenant.id}`;
+  const put = async (path: string, body: unknown) => {
+    const r = await tenant.api.put(path, body);
+    expect(r.status, r.text).toBe(200);
+  };
+  await put('/api/meta/objects/deal', {
+    title: 'Deal',
+    type: 'object',
+    'x-label-field': 'name',
+    'x-i18n': { 'zh-CN': { title: '商机' } },
+    properties: {
+      name: { type: 'string', maxLength: 200 },
+      reviewer: { type: 'string', format: 'uuid', 'x-ref': 'user' },
+      reviewer2: { type: 'string', format: 'uuid', 'x-ref': 'user' },
+    },
+  });
+  await put('/api/meta/roles/bench', {
+    label: 'Bench',
+    objects: { deal: { read: 'all', create: true, update: 'own' } },
+  });
+  submitter = await tenant.addUser({ roles: ['bench'], name: 'Sam Submitter' });
+  r1 = await tenant.addUser({ roles: ['bench'], name: 'Rita Reviewer' });
+  r2 = await tenant.addUser({ roles: ['bench'], name: 'Zhang Wei' });
+  expect((await r2.api.patch('/api/auth/me', { locale: 'zh-CN' })).status).toBe(200);
+  await put('/api/meta/workflows/chain', chain);
+});
+
+afterAll(async () => {
+  await server?.platform.delete(`/api/tenants/${tenant?.id}`, { query: { confirm: tenant?.id } });
+  await server?.close();
+});
+
+/** The response of `fn` and the statements naming the tenant's schema sent while it ran. */
+async function counted<T>(fn: () => Promise<T>): Promise<{ result: T; sql: string[] }> {
+  const sql: string[] = [];
+  const listener = (q: { sql: string }) => {
+    // The session lookup is the session cache's business (a metadata change empties it once).
+    if (q.sql.includes(`"${schema}"`) && !q.sql.includes(`"${schema}"."_sessions"`)) sql.push(q.sql);
+  };
+  server.runtime.db.on('query', listener);
+  try {
+    return { result: await fn(), sql };
+  } finally {
+    server.runtime.db.off('query', listener);
+  }
+}
+
+const within = (c: { sql: string[] }, limit: number, what: string) =>
+  expect(c.sql.length, `${what}:\n${c.sql.map((s) => s.slice(0, 400)).join('\n')}`).toBeLessThanOrEqual(limit);
+
+async function deal(name: string): Promise<string> {
+  const [row] = await server.runtime.db
+    .withSchema(schema)
+    .insert({ name, reviewer: r1.id, reviewer2: r2.id, owner: submitter.id, created_by: submitter.id })
+    .into('deal')
+    .returning('id');
+  return String(row.id);
+}
+
+async function taskOf(user: User, record: string): Promise<string> {
+  const r = await user.api.get('/api/approvals/inbox');
+  expect(r.status, r.text).toBe(200);
+  const item = r.body.items.find((i: { record: string }) => i.record === record);
+  expect(item, `no task for ${record}`).toBeTruthy();
+  return item.task;
+}
+
+describe('statements per approval request', () => {
+  it('a submit, an inbox read and each decision stay within their counts', async () => {
+    const ids = [await deal('Alpha'), await deal('Beta')];
+    for (const id of ids) {
+      const submit = await counted(() => submitter.api.post(`/api/records/deal/${id}/submit`, {}));
+      expect(submit.result.status, submit.result.text).toBe(201);
+      within(submit, LIMITS.submit, 'submit');
+    }
+    // Two tasks listed, still two statements.
+    const inbox = await counted(() => r1.api.get('/api/approvals/inbox'));
+    expect(inbox.result.body.items.map((i: { recordLabel: string }) => i.recordLabel).sort()).toEqual([
+      'Alpha',
+      'Beta',
+    ]);
+    within(inbox, LIMITS.inbox, 'inbox');
+
+    const first = await taskOf(r1, ids[0] as string);
+    const next = await counted(() => r1.api.post(`/api/approvals/tasks/${first}/approve`, {}));
+    expect(next.result.status, next.result.text).toBe(200);
+    expect(next.result.body.instance).toMatchObject({ status: 'pending', step: 'l2' });
+    within(next, LIMITS.decideNextStep, 'decision opening the next step');
+    const again = await counted(() => r1.api.post(`/api/approvals/tasks/${first}/approve`, {}));
+    expect(again.result.status).toBe(409);
+    within(again, LIMITS.decidedAlready, 'the same decision again');
+
+    const second = await taskOf(r2, ids[0] as string);
+    const last = await counted(() => r2.api.post(`/api/approvals/tasks/${second}/approve`, {}));
+    expect(last.result.status, last.result.text).toBe(200);
+    expect(last.result.body.instance).toMatchObject({ status: 'approved', step: 'ok' });
+    within(last, LIMITS.decideLast, 'the last decision');
+  });
+
+  it('a decision sent twice at once: one wins, the other is refused without writing', async () => {
+    const id = await deal('Gamma');
+    expect((await submitter.api.post(`/api/records/deal/${id}/submit`, {})).status).toBe(201);
+    const task = await taskOf(r1, id);
+    const pair = await counted(() =>
+      Promise.all([1, 2].map(() => r1.api.post(`/api/approvals/tasks/${task}/approve`, {}))),
+    );
+    expect(pair.result.map((r) => r.status).sort()).toEqual([200, 409]);
+    // The loser waited for the instance lock and then found the task decided (a claim that writes nothing).
+    within(pair, LIMITS.decideNextStep + 2, 'a decision and its duplicate');
+    const tasks = await server.runtime.db.withSchema(schema).from('_wf_tasks').where({ assignee: r2.id });
+    const events = await server.runtime.db.withSchema(schema).from('_wf_events').where({ record_id: id });
+    expect(events.filter((e: { action: string }) => e.action === 'approved')).toHaveLength(1);
+    expect(tasks.filter((t: { status: string }) => t.status === 'open')).toHaveLength(1);
+  });
+
+  it('writes each notice in its recipient language in the same statement as the step', async () => {
+    const id = await deal('Delta');
+    expect((await submitter.api.post(`/api/records/deal/${id}/submit`, {})).status).toBe(201);
+    expect((await r1.api.post(`/api/approvals/tasks/${await taskOf(r1, id)}/approve`, {})).status).toBe(200);
+    expect((await r2.api.post(`/api/approvals/tasks/${await taskOf(r2, id)}/approve`, {})).status).toBe(200);
+    const titles = async (user: User) =>
+      ((await user.api.get('/api/notifications')).body.items as Array<{ title: string; data: { record: string } }>)
+        .filter((n) => n.data.record === id)
+        .map((n) => n.title);
+    expect(await titles(r1)).toEqual(['Approval needed: Deal Delta (l1)']);
+    expect(await titles(r2)).toEqual(['待审批：商机 Delta（l2）']);
+    expect(await titles(submitter)).toEqual(['Deal Delta was approved']);
+    const mails = await server.runtime.db
+      .withSchema(schema)
+      .from('_email_outbox')
+      .whereIn('to_address', [r1.email, r2.email])
+      .where('body', 'like', '%Delta%')
+      .orderBy('to_address');
+    expect(mails.map((m: { subject: string }) => m.subject).sort()).toEqual([
+      'Approval needed: Deal Delta',
+      '待审批：商机 Delta',
+    ]);
+    expect(mails.every((m: { body: string }) => m.body.includes('/api/approvals/links/'))).toBe(true);
+  });
+});
