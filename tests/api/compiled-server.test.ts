@@ -137,6 +137,18 @@ describe('the compiled server (npm start)', () => {
         .toString(),
     ).toBe('%PDF-');
 
+    // An Excel export: exceljs loads on first use, from the compiled bundle's own location.
+    const xlsx = await fetch(`${base}/api/records/contract/export?format=xlsx`, {
+      headers: { authorization: `Bearer ${(login.body as { token: string }).token}` },
+    });
+    expect(xlsx.status).toBe(200);
+    // An .xlsx file is a zip archive.
+    expect(
+      Buffer.from(await xlsx.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
+
     // The web app is served from the repository's designer build.
     const page = await fetch(`${base}/`);
     expect(page.status).toBe(200);
