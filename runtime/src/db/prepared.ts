@@ -24,7 +24,12 @@ export interface Statement {
 export const MAX_NAMED_PER_CONNECTION = 200;
 
 interface PgConnection {
-  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[] }>;
+  query(config: {
+    name?: string;
+    text: string;
+    values: unknown[];
+    rowMode?: 'array';
+  }): Promise<{ rows: Record<string, unknown>[] }>;
   connection?: { parsedStatements?: Record<string, string> };
   __formaNamed?: Set<string>;
 }
@@ -49,23 +54,34 @@ export function isPool(db: Knex | Knex.Transaction): db is Knex {
 }
 
 /** Runs `s` with `values` (default: its own) on a pooled connection, prepared by name when it may be. */
-export async function queryPrepared(
+export function queryPrepared(db: Knex, s: Statement, values?: readonly unknown[]): Promise<Record<string, unknown>[]> {
+  return run(db, s, values ?? s.values, undefined) as Promise<Record<string, unknown>[]>;
+}
+
+/** `queryPrepared` with each row as an array of its values in the statement's column order. */
+export function queryPreparedArrays(db: Knex, s: Statement, values?: readonly unknown[]): Promise<unknown[][]> {
+  return run(db, s, values ?? s.values, 'array') as unknown as Promise<unknown[][]>;
+}
+
+async function run(
   db: Knex,
   s: Statement,
-  values: readonly unknown[] = s.values,
+  values: readonly unknown[],
+  rowMode: 'array' | undefined,
 ): Promise<Record<string, unknown>[]> {
   // Tests and tools that watch knex's 'query' event (plan-shape tests) see these statements too.
   if (db.listenerCount('query') > 0) db.emit('query', { sql: s.text, bindings: values, method: 'select' });
+  const mode = rowMode ? { rowMode } : {};
   const client = db.client as unknown as KnexClient;
   const conn = await client.acquireConnection();
   try {
     const named = conn.__formaNamed ?? new Set<string>();
     conn.__formaNamed = named;
     const byName = named.has(s.name) || named.size < MAX_NAMED_PER_CONNECTION;
-    if (!byName) return (await conn.query({ text: s.text, values: [...values] })).rows;
+    if (!byName) return (await conn.query({ text: s.text, values: [...values], ...mode })).rows;
     named.add(s.name);
     try {
-      return (await conn.query({ name: s.name, text: s.text, values: [...values] })).rows;
+      return (await conn.query({ name: s.name, text: s.text, values: [...values], ...mode })).rows;
     } catch (e) {
       // "cached plan must not change result type": a column of the statement changed type since it
       // was prepared on this connection. Forget it here and run the text once more, unnamed.
@@ -73,7 +89,7 @@ export async function queryPrepared(
       named.delete(s.name);
       delete conn.connection?.parsedStatements?.[s.name];
       await conn.query({ text: `deallocate "${s.name}"`, values: [] }).catch(() => undefined);
-      return (await conn.query({ text: s.text, values: [...values] })).rows;
+      return (await conn.query({ text: s.text, values: [...values], ...mode })).rows;
     }
   } finally {
     await client.releaseConnection(conn);

@@ -73,7 +73,7 @@ import {
   type RowWrittenPayload,
 } from './record-hooks';
 import { runSaveScripts } from './save-scripts';
-import { isPool, queryPrepared, type Statement, statement } from '../db/prepared';
+import { isPool, queryPrepared, queryPreparedArrays, type Statement, statement } from '../db/prepared';
 import { ReadPlans, readerKey } from './read-plans';
 import { isStaleShape } from '../db/translate-database-error';
 import { deleteRow, insertRows, markDeleted, markRestored, type Row, updateRow } from './write-sql';
@@ -275,12 +275,15 @@ export class RecordService {
         where,
         signature: sortSignature(sort),
         pages: new Map<string, PageSql>(),
+        record: recordMaker(columns),
       };
     });
     const { limit, columns, sort, lookups, where, signature } = plan;
     const after = opts.cursor ? (await decodeCursor(this.deps.secrets, opts.cursor, signature)).v : undefined;
     if (after && after.length !== sort.length) throw badRequest('cursor is invalid or does not belong to this query');
-    let rows: Row[];
+    let items: RecordData[];
+    let more: boolean;
+    let last: (string | null)[] | undefined;
     if (isPool(ctx.db)) {
       // One statement per pattern of NULLs in the cursor (they change the WHERE); its values go into slots.
       const pattern = after ? after.map((v) => (v === null ? '0' : '1')).join('') : '';
@@ -289,21 +292,30 @@ export class RecordService {
         sql = pageSql(ctx, object, { columns, where, sort, limit }, after);
         plan.pages.set(pattern, sql);
       }
-      rows = await queryPrepared(ctx.db, sql.statement, sql.bind(after));
+      // Rows as arrays: each record is built once, in the plan's shape, without the sort values.
+      const rows = await queryPreparedArrays(ctx.db, sql.statement, sql.bind(after));
+      more = rows.length > limit;
+      const n = Math.min(rows.length, limit);
+      items = new Array(n);
+      for (let i = 0; i < n; i += 1) items[i] = plan.record(rows[i] as unknown[]);
+      const tail = rows[n - 1];
+      last = tail ? (tail.slice(columns.length) as (string | null)[]) : undefined;
     } else {
-      rows = await selectPage(ctx.db, ctx.schema, object, { columns, where, sort, limit, ...(after ? { after } : {}) });
+      const rows = await selectPage(ctx.db, ctx.schema, object, {
+        columns,
+        where,
+        sort,
+        limit,
+        ...(after ? { after } : {}),
+      });
+      more = rows.length > limit;
+      const page = more ? rows.slice(0, limit) : rows;
+      const tail = page[page.length - 1];
+      last = tail ? sort.map((_, i) => (tail[`${SORT_VALUE}${i}`] as string | null) ?? null) : undefined;
+      items = page.map((r: Row) => toRecord(r, columns));
     }
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
-    const last = page[page.length - 1];
     const nextCursor =
-      more && last
-        ? await encodeCursor(this.deps.secrets, {
-            s: signature,
-            v: sort.map((_, i) => (last[`${SORT_VALUE}${i}`] as string | null) ?? null),
-          })
-        : null;
-    const items = page.map((r: Row) => toRecord(r, columns));
+      more && last ? await encodeCursor(this.deps.secrets, { s: signature, v: last.map((v) => v ?? null) }) : null;
     if (lookups.length) await expandLookups(ctx.db, model, qa, lookups, items, ctx.isAdmin);
     const result: ListResult = { items, nextCursor };
     if (opts.count === true) result.total = await selectCount(ctx.db, ctx.schema, object, where);
@@ -1362,6 +1374,21 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function assertId(id: string): void {
   // A malformed id cannot name any record: 404 like any other unknown id.
   if (!UUID.test(id)) throw notFound('No record with this id');
+}
+
+/**
+ * Turns a row of values (in `columns` order) into a record. Every record of a plan starts as a copy
+ * of one template with all its keys, as pg builds its own rows: one object shape for the whole page,
+ * no key added one by one.
+ */
+function recordMaker(columns: readonly string[]): (values: readonly unknown[]) => RecordData {
+  const template: RecordData = {};
+  for (const c of columns) template[c] = null;
+  return (values) => {
+    const out = { ...template };
+    for (let i = 0; i < columns.length; i += 1) out[columns[i] as string] = values[i];
+    return out;
+  };
 }
 
 /** A page statement compiled once, and how a cursor's values go into it. */
