@@ -23,6 +23,18 @@ export const MAX_PLANS_PER_MODEL = 2000;
  * admins), and a portal user's account and contact.
  */
 export function readerKey(ctx: Ctx): string {
+  let key = readerKeys.get(ctx);
+  if (key === undefined) {
+    key = keyOf(ctx);
+    readerKeys.set(ctx, key);
+  }
+  return key;
+}
+
+/** Per request context (a list asks twice: for the access and for the plan). */
+const readerKeys = new WeakMap<Ctx, string>();
+
+function keyOf(ctx: Ctx): string {
   const portal = ctx.user.portal;
   return JSON.stringify([
     ctx.schema,
