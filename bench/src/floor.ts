@@ -29,7 +29,10 @@ export interface FloorTwin {
  */
 export async function startFloorTwin(config: FloorConfig): Promise<FloorTwin> {
   const script = fileURLToPath(new URL('./floor-twin.mjs', import.meta.url));
-  const child = spawn(process.execPath, [script], {
+  // BENCH_CPU_PROF profiles the floor too (a `floor-` file beside the server's), to compare the two.
+  const dir = process.env.BENCH_CPU_PROF;
+  const prof = dir ? ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `floor-${Date.now()}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...prof, script], {
     env: { ...process.env, FLOOR_CONFIG: JSON.stringify(config) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -81,8 +81,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     trustProxy: opts.trustProxy ?? process.env.TRUST_PROXY === '1',
     routerOptions: { maxParamLength: 200 },
   });
-  app.addHook('onSend', async (request, reply) => {
+  // A callback hook, not an async one: no promise per request for one header (issue 27).
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
 
   installValidators(app);

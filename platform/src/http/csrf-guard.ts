@@ -1,5 +1,5 @@
 import { forbidden } from '@forma/runtime';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from './auth';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -20,8 +20,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export function csrfGuard(publicUrl: string) {
   const publicOrigin = originOf(publicUrl);
-  return async (request: FastifyRequest): Promise<void> => {
-    if (SAFE_METHODS.has(request.method)) return;
+  const check = (request: FastifyRequest): void => {
     // Public routes that use no session (web forms posted from other sites) opt out: nothing to forge.
     if ((request.routeOptions.config as { crossSite?: boolean } | undefined)?.crossSite) return;
     if (request.headers.authorization) return;
@@ -36,6 +35,18 @@ export function csrfGuard(publicUrl: string) {
       throw refused();
     }
     if (request.cookies?.[SESSION_COOKIE]) throw refused();
+  };
+  // A callback hook: reads (most requests) pass without a promise of their own (issue 27).
+  return (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void => {
+    let refusal: Error | undefined;
+    if (!SAFE_METHODS.has(request.method)) {
+      try {
+        check(request);
+      } catch (e) {
+        refusal = e as Error;
+      }
+    }
+    done(refusal);
   };
 }
 

@@ -81,6 +81,11 @@ class Refused {
     this.until.set(key, now + seconds * 1000);
   }
 
+  /** Whether anyone is being refused at all (the usual case is no one: no hashing per request then). */
+  get empty(): boolean {
+    return this.until.size === 0;
+  }
+
   /** Seconds left of the caller's refusal, or 0. */
   left(key: string): number {
     const t = this.until.get(key);
@@ -123,12 +128,14 @@ export function installDbAdmission(app: FastifyInstance): void {
         .finally(() => gone.done())
     );
   });
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const url = request.routeOptions.url;
-    if (!url?.startsWith('/api/') || url === '/api/health') return;
+    if (refused.empty || !url?.startsWith('/api/') || url === '/api/health') return done();
     const key = refused.key(request, laneOf(request.method, url));
     const seconds = key ? refused.left(key) : 0;
-    if (seconds) throw rateLimited('Too many requests are waiting for the database; please retry shortly', seconds);
+    if (seconds)
+      return done(rateLimited('Too many requests are waiting for the database; please retry shortly', seconds));
+    done();
   });
   app.addHook('onRoute', (route: RouteOptions) => {
     if (!route.url?.startsWith('/api/') || route.url === '/api/health') return;

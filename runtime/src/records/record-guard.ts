@@ -35,6 +35,11 @@ export interface GuardedRecord {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether `id` can name a record at all (a malformed one is a 404 like any other unknown id). */
+export function isRecordId(id: unknown): id is string {
+  return typeof id === 'string' && UUID.test(id);
+}
+
 /** The record as `ctx.user` may reach it, with the access the caller already built for the query. */
 export async function guardRecord(
   ctx: Ctx,
@@ -45,7 +50,7 @@ export async function guardRecord(
   opts: GuardOptions = {},
 ): Promise<Row> {
   // A malformed id cannot name any record: 404 like any other unknown id.
-  if (typeof id !== 'string' || !UUID.test(id)) throw notFound(`No ${object.name} with this id`);
+  if (!isRecordId(id)) throw notFound(`No ${object.name} with this id`);
   const deleted = opts.deleted ?? false;
   const readable = [compileFilter(model, object, null, qa, 'read', { deleted })];
   const row = await selectOne(ctx.db, ctx.schema, object, id, opts.columns ?? object.columns, readable, opts.lock);

@@ -31,7 +31,7 @@ import { searchableFields } from '../model/search-fields';
 import type { ObjectAccess, PermissionEngine } from '../permissions/object-access';
 import { queryAccessFor } from '../permissions/query-access';
 import { type LookupErrors, lookupCheck } from './lookup-targets';
-import { type GuardedRecord, type GuardOptions, guardRecord } from './record-guard';
+import { type GuardedRecord, type GuardOptions, guardRecord, isRecordId } from './record-guard';
 import { assertNoRetiredChoice } from './retired-options';
 import { deleteRecordShares } from '../permissions/share-service';
 import { hasSaveWork, scriptHostFor, scriptsFor } from '../scripts/record-scripts';
@@ -61,7 +61,7 @@ import {
 } from './related-rollups';
 import { formulasAfterRollups, refreshRollupFormulas } from './rollup-formulas';
 import { parseSort, sortSignature } from './parse-sort';
-import { estimateCount, SORT_VALUE, selectCount, selectOne, selectPage } from './read-sql';
+import { estimateCount, type PageQuery, SORT_VALUE, selectCount, selectOne, selectPage } from './read-sql';
 import {
   type AfterSavePayload,
   type BeforeCreatePayload,
@@ -73,6 +73,8 @@ import {
   type RowWrittenPayload,
 } from './record-hooks';
 import { runSaveScripts } from './save-scripts';
+import { isPool, queryPrepared, queryPreparedArrays, type Statement, statement } from '../db/prepared';
+import { ReadPlans, readerKey } from './read-plans';
 import { isStaleShape } from '../db/translate-database-error';
 import { deleteRow, insertRows, markDeleted, markRestored, type Row, updateRow } from './write-sql';
 
@@ -162,6 +164,8 @@ type SavedInterest = (model: Model, object: string, action: AfterSavePayload['ac
 
 export class RecordService {
   private readonly savedListeners: Array<{ listener: SavedListener; wants: SavedInterest }> = [];
+  /** Access rules and compiled reads per metadata version and reader (read-plans.ts). */
+  readonly plans = new ReadPlans();
 
   constructor(private readonly deps: RecordServiceDeps) {
     deps.outbox.register(SAVED_TOPIC, (ctx, payload) => this.handleSaved(ctx, payload as unknown as AfterSavePayload));
@@ -254,34 +258,64 @@ export class RecordService {
 
   private async listOn(ctx: Ctx, objectName: string, opts: ListOptions): Promise<ListResult> {
     const { model, object, qa } = await this.prepare(ctx, objectName, 'read');
-    const limit = parseLimit(opts.limit);
-    const columns = projectColumns(object, qa.access, opts.fields);
-    const sort = parseSort(object, opts.sort, qa.access.fields);
-    const lookups = parseExpand(object, qa, opts.expand);
-    const where = [compileFilter(model, object, opts.filter, qa, 'read', { deleted: Boolean(opts.deleted) })];
-    const search = searchFilter(object, qa.access, opts.q);
-    if (search) where.push(search);
-    const signature = sortSignature(sort);
+    // The shape of the request, everything but the cursor's values: its plan is compiled once.
+    const plan = this.plans.get(model, listKey(ctx, objectName, opts), () => {
+      const limit = parseLimit(opts.limit);
+      const columns = projectColumns(object, qa.access, opts.fields);
+      const sort = parseSort(object, opts.sort, qa.access.fields);
+      const lookups = parseExpand(object, qa, opts.expand);
+      const where = [compileFilter(model, object, opts.filter, qa, 'read', { deleted: Boolean(opts.deleted) })];
+      const search = searchFilter(object, qa.access, opts.q);
+      if (search) where.push(search);
+      return {
+        limit,
+        columns,
+        sort,
+        lookups,
+        where,
+        signature: sortSignature(sort),
+        pages: new Map<string, PageSql>(),
+        record: recordMaker(columns),
+      };
+    });
+    const { limit, columns, sort, lookups, where, signature } = plan;
     const after = opts.cursor ? (await decodeCursor(this.deps.secrets, opts.cursor, signature)).v : undefined;
     if (after && after.length !== sort.length) throw badRequest('cursor is invalid or does not belong to this query');
-    const rows = await selectPage(ctx.db, ctx.schema, object, {
-      columns,
-      where,
-      sort,
-      limit,
-      ...(after ? { after } : {}),
-    });
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
-    const last = page[page.length - 1];
+    let items: RecordData[];
+    let more: boolean;
+    let last: (string | null)[] | undefined;
+    if (isPool(ctx.db)) {
+      // One statement per pattern of NULLs in the cursor (they change the WHERE); its values go into slots.
+      const pattern = after ? after.map((v) => (v === null ? '0' : '1')).join('') : '';
+      let sql = plan.pages.get(pattern);
+      if (!sql) {
+        sql = pageSql(ctx, object, { columns, where, sort, limit }, after);
+        plan.pages.set(pattern, sql);
+      }
+      // Rows as arrays: each record is built once, in the plan's shape, without the sort values.
+      const rows = await queryPreparedArrays(ctx.db, sql.statement, sql.bind(after));
+      more = rows.length > limit;
+      const n = Math.min(rows.length, limit);
+      items = new Array(n);
+      for (let i = 0; i < n; i += 1) items[i] = plan.record(rows[i] as unknown[]);
+      const tail = rows[n - 1];
+      last = tail ? (tail.slice(columns.length) as (string | null)[]) : undefined;
+    } else {
+      const rows = await selectPage(ctx.db, ctx.schema, object, {
+        columns,
+        where,
+        sort,
+        limit,
+        ...(after ? { after } : {}),
+      });
+      more = rows.length > limit;
+      const page = more ? rows.slice(0, limit) : rows;
+      const tail = page[page.length - 1];
+      last = tail ? sort.map((_, i) => (tail[`${SORT_VALUE}${i}`] as string | null) ?? null) : undefined;
+      items = page.map((r: Row) => toRecord(r, columns));
+    }
     const nextCursor =
-      more && last
-        ? await encodeCursor(this.deps.secrets, {
-            s: signature,
-            v: sort.map((_, i) => (last[`${SORT_VALUE}${i}`] as string | null) ?? null),
-          })
-        : null;
-    const items = page.map((r: Row) => toRecord(r, columns));
+      more && last ? await encodeCursor(this.deps.secrets, { s: signature, v: last.map((v) => v ?? null) }) : null;
     if (lookups.length) await expandLookups(ctx.db, model, qa, lookups, items, ctx.isAdmin);
     const result: ListResult = { items, nextCursor };
     if (opts.count === true) result.total = await selectCount(ctx.db, ctx.schema, object, where);
@@ -305,10 +339,27 @@ export class RecordService {
     opts: { fields?: string; expand?: string; deleted?: boolean },
   ): Promise<RecordData> {
     const { model, object, qa } = await this.prepare(ctx, objectName, 'read');
-    const columns = projectColumns(object, qa.access, opts.fields);
-    const lookups = parseExpand(object, qa, opts.expand);
-    const row = await guardRecord(ctx, model, object, qa, id, { deleted: Boolean(opts.deleted), columns });
-    const record = toRecord(row, columns);
+    const plan = this.plans.get(model, getKey(ctx, objectName, opts), () => {
+      const columns = projectColumns(object, qa.access, opts.fields);
+      const lookups = parseExpand(object, qa, opts.expand);
+      return { columns, lookups, one: undefined as OneSql | undefined };
+    });
+    const { columns, lookups } = plan;
+    let record: RecordData;
+    if (isPool(ctx.db)) {
+      // guardRecord's read, compiled once: live (or binned) and inside the read scope, else 404.
+      if (!isRecordId(id)) throw notFound(`No ${object.name} with this id`);
+      plan.one ??= oneSql(ctx, model, object, qa, columns, Boolean(opts.deleted));
+      const found = (await queryPrepared(ctx.db, plan.one.statement, plan.one.bind(id)))[0];
+      if (!found) throw notFound(`No ${object.name} with this id`);
+      // The statement selects exactly `columns`: the row is the record, no copy needed.
+      record = found;
+    } else {
+      record = toRecord(
+        await guardRecord(ctx, model, object, qa, id, { deleted: Boolean(opts.deleted), columns }),
+        columns,
+      );
+    }
     if (lookups.length) await expandLookups(ctx.db, model, qa, lookups, [record], ctx.isAdmin);
     if (opts.fields === undefined) await this.attachChildren(ctx, model, object, qa, [record]);
     return record;
@@ -642,7 +693,11 @@ export class RecordService {
     const model = await this.deps.meta.model(ctx);
     const object = model.object(objectName);
     // Objects the user may not read do not exist for them; creating needs only the create right.
-    const qa = await queryAccessFor(ctx, model, object, this.deps.permissions, { mustRead: op === 'read' });
+    const mustRead = op === 'read';
+    // Derived from the model and the reader alone (read-plans.ts): built once per version and reader.
+    const qa = await this.plans.getAsync(model, `access\0${readerKey(ctx)}\0${object.name}\0${mustRead}`, () =>
+      queryAccessFor(ctx, model, object, this.deps.permissions, { mustRead }),
+    );
     return { model, object, qa };
   }
 
@@ -1340,6 +1395,114 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function assertId(id: string): void {
   // A malformed id cannot name any record: 404 like any other unknown id.
   if (!UUID.test(id)) throw notFound('No record with this id');
+}
+
+/**
+ * Turns a row of values (in `columns` order) into a record. Every record of a plan starts as a copy
+ * of one template with all its keys, as pg builds its own rows: one object shape for the whole page,
+ * no key added one by one.
+ */
+function recordMaker(columns: readonly string[]): (values: readonly unknown[]) => RecordData {
+  const template: RecordData = {};
+  for (const c of columns) template[c] = null;
+  return (values) => {
+    const out = { ...template };
+    for (let i = 0; i < columns.length; i += 1) out[columns[i] as string] = values[i];
+    return out;
+  };
+}
+
+/** A page statement compiled once, and how a cursor's values go into it. */
+interface PageSql {
+  statement: Statement;
+  bind(after: (string | null)[] | undefined): readonly unknown[];
+}
+
+/** A read-by-id statement compiled once: the id goes into its slots. */
+interface OneSql {
+  statement: Statement;
+  bind(id: string): readonly unknown[];
+}
+
+/**
+ * Stand-ins for values that change per request (a cursor's values, an id): the statement is built
+ * with them once and they mark the slots of its values that each request fills. NUL cannot occur in
+ * a PostgreSQL text value, so no real value is ever mistaken for one.
+ */
+const slot = (i: number) => `\u0000forma-slot-${i}\u0000`;
+
+function slotsOf(values: readonly unknown[]): Map<number, number> {
+  const slots = new Map<number, number>();
+  values.forEach((v, at) => {
+    const m = typeof v === 'string' ? /^\u0000forma-slot-(\d+)\u0000$/.exec(v) : null;
+    if (m) slots.set(at, Number(m[1]));
+  });
+  return slots;
+}
+
+function fill(values: readonly unknown[], slots: Map<number, number>, given: readonly unknown[]): unknown[] {
+  const out = [...values];
+  for (const [at, i] of slots) out[at] = given[i];
+  return out;
+}
+
+function pageSql(
+  ctx: Ctx,
+  object: ObjectModel,
+  q: Omit<PageQuery, 'after'>,
+  after: (string | null)[] | undefined,
+): PageSql {
+  const stand = after?.map((v, i) => (v === null ? null : slot(i)));
+  const native = selectPage(ctx.db, ctx.schema, object, { ...q, ...(stand ? { after: stand } : {}) })
+    .toSQL()
+    .toNative();
+  const slots = slotsOf(native.bindings);
+  return {
+    statement: statement(native.sql, native.bindings),
+    bind: (given) => (slots.size && given ? fill(native.bindings, slots, given) : native.bindings),
+  };
+}
+
+function oneSql(
+  ctx: Ctx,
+  model: Model,
+  object: ObjectModel,
+  qa: QueryAccess,
+  columns: readonly string[],
+  deleted: boolean,
+): OneSql {
+  const readable = [compileFilter(model, object, null, qa, 'read', { deleted })];
+  const native = selectOne(ctx.db, ctx.schema, object, slot(0), columns, readable).toSQL().toNative();
+  const slots = slotsOf(native.bindings);
+  return { statement: statement(native.sql, native.bindings), bind: (id) => fill(native.bindings, slots, [id]) };
+}
+
+/** The plan key of a list: the reader and every option but the cursor's values. */
+function listKey(ctx: Ctx, object: string, opts: ListOptions): string {
+  const filter = typeof opts.filter === 'string' ? opts.filter : JSON.stringify(opts.filter ?? null);
+  return JSON.stringify([
+    'list',
+    readerKey(ctx),
+    object,
+    filter,
+    opts.sort ?? null,
+    opts.limit ?? null,
+    opts.q ?? null,
+    opts.fields ?? null,
+    opts.expand ?? null,
+    Boolean(opts.deleted),
+  ]);
+}
+
+function getKey(ctx: Ctx, object: string, opts: { fields?: string; expand?: string; deleted?: boolean }): string {
+  return JSON.stringify([
+    'get',
+    readerKey(ctx),
+    object,
+    opts.fields ?? null,
+    opts.expand ?? null,
+    Boolean(opts.deleted),
+  ]);
 }
 
 function parseLimit(limit: number | undefined): number {
