@@ -274,10 +274,17 @@ async function startPgbouncer(
   const url = new URL(databaseUrl);
   url.hostname = '127.0.0.1';
   url.port = String(port);
+  const stop = async () => {
+    await stopChild(child, 5000);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
   // Up once it accepts a query.
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`pgbouncer exited: ${output.slice(-2000)}`);
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`pgbouncer exited: ${output.slice(-2000)}`);
+    }
     const c = new pg.Client({ connectionString: url.toString() });
     try {
       await c.connect();
@@ -286,17 +293,17 @@ async function startPgbouncer(
       break;
     } catch (e) {
       await c.end().catch(() => undefined);
-      if (Date.now() > deadline) throw new Error(`pgbouncer did not start: ${String(e)} ${output.slice(-2000)}`);
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`pgbouncer did not start: ${String(e)} ${output.slice(-2000)}`);
+      }
       await new Promise((r) => setTimeout(r, 200));
     }
   }
   return {
     url: url.toString(),
     version,
-    async stop() {
-      await stopChild(child, 5000);
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
 
