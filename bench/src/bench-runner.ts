@@ -3,7 +3,7 @@ import { takeRefusals } from './load';
 import { type BenchResult, collectResults, type ResultsFile } from './results';
 import { type SalesFixture, seedSales } from './sales-fixture';
 import type { WorkloadContext } from './workload';
-import { workloads } from './workloads';
+import { optInWorkloads, workloads } from './workloads';
 
 export interface RunOptions {
   seconds: number;
@@ -19,9 +19,9 @@ export interface RunOptions {
  * throws (a wrong answer, a crash) is recorded in `failures`; the others still run.
  */
 export async function runWorkloads(names: string[], opts: RunOptions): Promise<ResultsFile> {
-  const unknown = names.filter((n) => !(n in workloads));
-  if (unknown.length)
-    throw new Error(`Unknown workload ${unknown.join(', ')}; known: ${Object.keys(workloads).join(', ')}`);
+  const all = { ...workloads, ...optInWorkloads };
+  const unknown = names.filter((n) => !(n in all));
+  if (unknown.length) throw new Error(`Unknown workload ${unknown.join(', ')}; known: ${Object.keys(all).join(', ')}`);
   const log = opts.log ?? (() => {});
   const env = await startBenchEnv();
   const results: BenchResult[] = [];
@@ -45,7 +45,7 @@ export async function runWorkloads(names: string[], opts: RunOptions): Promise<R
       takeRefusals();
       try {
         const at = new Date().toISOString();
-        const rows = await (workloads[name] as (c: WorkloadContext) => Promise<BenchResult[]>)(ctx);
+        const rows = await (all[name] as (c: WorkloadContext) => Promise<BenchResult[]>)(ctx);
         // Backpressure is not an error, but it shapes the load: it is shown beside the workload's figures.
         const refused = takeRefusals();
         if (refused) log(`  ${name}: ${refused} answers refused with Retry-After`);

@@ -95,7 +95,8 @@ export async function startServerProcess(
       keep: 16_000,
       onChunk,
     });
-    const databaseUrl = runningEmbeddedUrl(dataDir);
+    // A server given DATABASE_URL (behind PgBouncer, say) starts no cluster of its own.
+    const databaseUrl = opts.env?.DATABASE_URL || runningEmbeddedUrl(dataDir);
     if (!databaseUrl) throw new Error('server is up but its embedded PostgreSQL could not be found');
     return { url, platformToken, databaseUrl, dir, pid: child.pid as number, stop };
   } catch (e) {

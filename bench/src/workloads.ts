@@ -12,6 +12,7 @@ import { readById } from './read-by-id';
 import { sandboxMicroBench } from './sandbox-micro';
 import { savePath } from './save-path';
 import { startup } from './startup';
+import { pgbouncerCheck } from './pgbouncer';
 import { tenantScale } from './tenant-scale';
 import type { Workload } from './workload';
 
@@ -32,4 +33,12 @@ export const workloads: Record<string, Workload> = {
   analytics,
   startup,
   'tenant-scale': tenantScale,
+};
+
+/**
+ * Run only when named (`npm run bench -- pgbouncer`): they need a program a fresh clone may not
+ * have, and a plain `npm run bench` must not fail for its absence.
+ */
+export const optInWorkloads: Record<string, Workload> = {
+  pgbouncer: pgbouncerCheck,
 };

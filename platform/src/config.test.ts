@@ -16,6 +16,14 @@ describe('loadConfig', () => {
     expect(loadConfig({}).dbHeavyIdlePolicy).toBe(true);
     expect(loadConfig({ DB_HEAVY_SCHED_IDLE: '0' }).dbHeavyIdlePolicy).toBe(false);
   });
+
+  it('listens for session revocations over DATABASE_SESSION_URL when given (behind a transaction-mode pooler)', () => {
+    expect(loadConfig({}).databaseSessionUrl).toBeUndefined();
+    expect(loadConfig({ DATABASE_SESSION_URL: ' ' }).databaseSessionUrl).toBeUndefined();
+    expect(loadConfig({ DATABASE_SESSION_URL: ' postgres://u@db:5432/forma ' }).databaseSessionUrl).toBe(
+      'postgres://u@db:5432/forma',
+    );
+  });
 });
 
 describe('loadConfig: the inbound SMTP listener', () => {

@@ -8,6 +8,12 @@ export interface PlatformConfig {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /**
+   * DATABASE_SESSION_URL: a connection straight to PostgreSQL (or through a session-mode pooler) for
+   * the work that needs a session of its own, the LISTEN that revokes cached sessions. Needed when
+   * DATABASE_URL is a transaction-mode pooler (PgBouncer), which delivers no notices.
+   */
+  databaseSessionUrl: string | undefined;
   /** Port of the embedded PostgreSQL; 0 picks a free one at every start. */
   pgPort: number;
   platformToken: string;
@@ -50,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     host: env.HOST ?? '0.0.0.0',
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    databaseSessionUrl: env.DATABASE_SESSION_URL?.trim() || undefined,
     pgPort: intOf(env.PG_PORT, 0),
     platformToken: token || randomBytes(24).toString('base64url'),
     platformTokenGenerated: !token,

@@ -69,6 +69,7 @@ export async function startServer(opts: StartOptions): Promise<Server> {
   const db = connectDb({ url, poolMax: opts.poolMax ?? 20, statementTimeoutMs: 60_000 });
   const runtime = createRuntime({
     db,
+    ...(config.databaseSessionUrl ? { sessionDbUrl: config.databaseSessionUrl } : {}),
     config: {
       publicUrl: config.publicUrl,
       // Invitations go by e-mail only when the outbox is really sent.

@@ -64,6 +64,12 @@ export interface RuntimeOptions {
   config?: DeepPartial<RuntimeConfig>;
   clock?: Clock;
   logger?: Logger;
+  /**
+   * Where a connection with a session of its own goes (the LISTEN of the session cache), when `db`
+   * is a transaction-mode pooler that hands its server connections to anyone between transactions
+   * and so delivers no notices. Default: `db`'s own connection settings.
+   */
+  sessionDbUrl?: string;
   /** Host name resolution for webhook destinations (tests inject one; default: the system's). */
   webhookResolver?: Resolver;
 }
@@ -93,9 +99,14 @@ export function createRuntime(opts: RuntimeOptions) {
   const secrets = new InstallationSecrets(db);
 
   // Metadata, permissions, users and sign-in.
-  // Sessions cached per process; its listening connection uses the pool's connection settings.
+  // Sessions cached per process; its listening connection uses the pool's connection settings
+  // unless a session URL is given (behind a transaction-mode pooler a LISTEN hears nothing).
+  const sessionDbUrl = opts.sessionDbUrl;
   const sessionCache = new SessionCache(
-    () => (db.client as { connectionSettings?: pg.ClientConfig }).connectionSettings,
+    () =>
+      sessionDbUrl
+        ? { connectionString: sessionDbUrl }
+        : (db.client as { connectionSettings?: pg.ClientConfig }).connectionSettings,
     config.sessionCache,
     clock,
     logger,
