@@ -33,7 +33,13 @@ export async function pgbouncerCheck(ctx: WorkloadContext): Promise<BenchResult[
     // through the transaction-mode pool it hears nothing. BENCH_PGBOUNCER_LISTEN=pooled shows that.
     const listenPooled = process.env.BENCH_PGBOUNCER_LISTEN === 'pooled';
     const server = await startServerProcess({
-      env: { DATABASE_URL: bouncer.url, ...(listenPooled ? {} : { DATABASE_SESSION_URL: env.server.databaseUrl }) },
+      // Named prepared statements need PgBouncer 1.21+ with max_prepared_statements; Debian's is older,
+      // and with them half the lists answered 500 (a statement prepared on another server connection).
+      env: {
+        DATABASE_URL: bouncer.url,
+        DATABASE_NAMED_STATEMENTS: '0',
+        ...(listenPooled ? {} : { DATABASE_SESSION_URL: env.server.databaseUrl }),
+      },
     });
     try {
       const steps = await coreApi(env, server.url, server.platformToken);

@@ -15,6 +15,8 @@ describe('loadConfig', () => {
   it('runs heavy embedded-database work under SCHED_IDLE unless DB_HEAVY_SCHED_IDLE=0', () => {
     expect(loadConfig({}).dbHeavyIdlePolicy).toBe(true);
     expect(loadConfig({ DB_HEAVY_SCHED_IDLE: '0' }).dbHeavyIdlePolicy).toBe(false);
+    expect(loadConfig({}).databaseNamedStatements).toBe(true);
+    expect(loadConfig({ DATABASE_NAMED_STATEMENTS: '0' }).databaseNamedStatements).toBe(false);
   });
 
   it('listens for session revocations over DATABASE_SESSION_URL when given (behind a transaction-mode pooler)', () => {

@@ -37,6 +37,8 @@ export interface PlatformConfig {
   dbHeavyNice: number;
   /** `DB_HEAVY_SCHED_IDLE`: `0` keeps those backends at the normal scheduling policy (nice only, no SCHED_IDLE). */
   dbHeavyIdlePolicy: boolean;
+  /** `DATABASE_NAMED_STATEMENTS`: `0` sends every statement unnamed (behind PgBouncer before 1.21 in transaction mode). */
+  databaseNamedStatements: boolean;
   /** `SCHEDULES`: `0` makes this process answer HTTP only; the timed sweeps run in the other processes. */
   schedules: boolean;
   /**
@@ -77,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       .filter(Boolean),
     dbHeavyNice: niceOf(env.DB_HEAVY_NICE),
     dbHeavyIdlePolicy: env.DB_HEAVY_SCHED_IDLE !== '0',
+    databaseNamedStatements: env.DATABASE_NAMED_STATEMENTS !== '0',
     schedules: env.SCHEDULES !== '0',
     inboundSmtp: env.INBOUND_SMTP_PORT?.trim()
       ? {

@@ -90,6 +90,7 @@ export async function startServer(opts: StartOptions): Promise<Server> {
         localBackends: embedded !== undefined,
         heavyNice: config.dbHeavyNice,
         heavyIdlePolicy: config.dbHeavyIdlePolicy,
+        namedStatements: config.databaseNamedStatements,
         ...opts.runtimeConfig?.database,
       },
     },

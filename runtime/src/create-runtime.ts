@@ -8,6 +8,7 @@ import { PortalService } from './portal/portal-service';
 import { type Clock, systemClock } from './clock';
 import { type DeepPartial, defaultRuntimeConfig, mergeConfig, type RuntimeConfig } from './config';
 import { pingDb } from './db/connect-db';
+import { sendUnnamed } from './db/prepared';
 import { DbLoad } from './db/db-load';
 import { platformMigrations } from './db/platform-migrations';
 import { runMigrations } from './db/run-migrations';
@@ -89,6 +90,7 @@ export function createRuntime(opts: RuntimeOptions) {
   const logger = opts.logger ?? silentLogger;
   // First: it hooks the pool's checkout, which every later service goes through.
   const dbLoad = new DbLoad(db, config.database, logger);
+  if (!config.database.namedStatements) sendUnnamed(db);
 
   // Infrastructure: events, durable after-commit work, secrets.
   const hooks = new HookBus((err, event, source) => logger.error({ err, event, source }, 'action hook failed'));

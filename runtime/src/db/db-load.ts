@@ -50,6 +50,12 @@ export interface DbLoadConfig {
    * core as on an idle one. Its share of a busy machine is the same as with nice alone.
    */
   heavyIdlePolicy: boolean;
+  /**
+   * Hot reads go as named prepared statements (prepared.ts). Off (`DATABASE_NAMED_STATEMENTS=0`)
+   * behind a transaction-mode pooler older than PgBouncer 1.21, which hands each transaction to any
+   * server connection: a statement prepared on one is missing on the next.
+   */
+  namedStatements: boolean;
 }
 
 export const defaultDbLoadConfig: DbLoadConfig = {
@@ -63,6 +69,7 @@ export const defaultDbLoadConfig: DbLoadConfig = {
   localBackends: false,
   heavyNice: 19,
   heavyIdlePolicy: true,
+  namedStatements: true,
 };
 
 /** What one request's database work runs under. */

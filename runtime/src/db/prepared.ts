@@ -39,6 +39,14 @@ interface KnexClient {
   releaseConnection(c: PgConnection): Promise<void>;
 }
 
+/** Knex clients (one per pool) whose statements go unnamed: `DbLoadConfig.namedStatements` off. */
+const unnamed = new WeakSet<object>();
+
+/** Statements run through `db`'s pool go unnamed, parsed on every run as knex's own are. */
+export function sendUnnamed(db: Knex): void {
+  unnamed.add(db.client);
+}
+
 /** The name a statement's text is prepared under: the same text, the same name, in every process. */
 export function statementName(text: string): string {
   return `forma_${createHash('sha1').update(text).digest('base64url')}`;
@@ -77,7 +85,7 @@ async function run(
   try {
     const named = conn.__formaNamed ?? new Set<string>();
     conn.__formaNamed = named;
-    const byName = named.has(s.name) || named.size < MAX_NAMED_PER_CONNECTION;
+    const byName = !unnamed.has(db.client) && (named.has(s.name) || named.size < MAX_NAMED_PER_CONNECTION);
     if (!byName) return (await conn.query({ text: s.text, values: [...values], ...mode })).rows;
     if (!named.size) {
       // PostgreSQL switches a prepared statement to a generic plan after five runs when it guesses that
