@@ -153,7 +153,8 @@ describe('approvals that hold, in the browser', { timeout: 360_000 }, () => {
       // On a phone the banner fits the width too.
       await page.setViewportSize({ width: 390, height: 844 });
       await page.getByText(tx.locked, { exact: true }).waitFor();
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      // The phone layout follows the resize event (a re-render): wait for it, then it must fit.
+      await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       await screenshot(page, `contract-locked-upfront-phone-${tag}`, { fullPage: false });
       expect(errors).toEqual([]);
 
