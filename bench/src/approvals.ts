@@ -13,27 +13,9 @@ import { tableOf, tenantSchema } from '../../runtime/src/model/naming';
 import { BENCH_PASSWORD, createTenant, login, resetStatements, type Session } from './bench-env';
 import { postgresTicks } from './fairness';
 import { cpuMs } from './memory';
+import { TWO_LEVEL_CHAIN } from './approval-chain';
 import type { BenchResult } from './results';
 import type { WorkloadContext } from './workload';
-
-const chain = {
-  object: 'deal',
-  label: 'Two-level chain',
-  nodes: [
-    { id: 'start', type: 'start', position: { x: 0, y: 0 }, data: {} },
-    { id: 'l1', type: 'approval', position: { x: 0, y: 1 }, data: { approvers: [{ field: 'reviewer' }] } },
-    { id: 'l2', type: 'approval', position: { x: 0, y: 2 }, data: { approvers: [{ field: 'reviewer2' }] } },
-    { id: 'ok', type: 'end', position: { x: 0, y: 3 }, data: { outcome: 'approved' } },
-    { id: 'ko', type: 'end', position: { x: 1, y: 3 }, data: { outcome: 'rejected' } },
-  ],
-  edges: [
-    { id: 'a', source: 'start', target: 'l1' },
-    { id: 'b', source: 'l1', target: 'l2', data: { outcome: 'approved' } },
-    { id: 'c', source: 'l1', target: 'ko', data: { outcome: 'rejected' } },
-    { id: 'd', source: 'l2', target: 'ok', data: { outcome: 'approved' } },
-    { id: 'e', source: 'l2', target: 'ko', data: { outcome: 'rejected' } },
-  ],
-};
 
 const ROUND_TRIPS_TARGET = 300;
 
@@ -64,7 +46,7 @@ export async function approvalsBench(ctx: WorkloadContext): Promise<BenchResult[
     users.push(await login(env, tenant, email));
   }
   const [submitter, ...approvers] = users as [Session, ...Session[]];
-  await admin.ok('PUT', '/api/meta/workflows/chain', chain);
+  await admin.ok('PUT', '/api/meta/workflows/chain', TWO_LEVEL_CHAIN);
   const ids: string[] = [];
   for (let i = 0; i < instances; i++) {
     const r = await env.pool.query(

@@ -7,26 +7,8 @@
  * The exactly-one-winner races are in approvals.test.ts; here a race only has to stay cheap.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TWO_LEVEL_CHAIN } from '../../bench/src/approval-chain';
 import { type ApiClient, createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
-
-const chain = {
-  object: 'deal',
-  label: 'Two-level chain',
-  nodes: [
-    { id: 'start', type: 'start', position: { x: 0, y: 0 }, data: {} },
-    { id: 'l1', type: 'approval', position: { x: 0, y: 1 }, data: { approvers: [{ field: 'reviewer' }] } },
-    { id: 'l2', type: 'approval', position: { x: 0, y: 2 }, data: { approvers: [{ field: 'reviewer2' }] } },
-    { id: 'ok', type: 'end', position: { x: 0, y: 3 }, data: { outcome: 'approved' } },
-    { id: 'ko', type: 'end', position: { x: 1, y: 3 }, data: { outcome: 'rejected' } },
-  ],
-  edges: [
-    { id: 'a', source: 'start', target: 'l1' },
-    { id: 'b', source: 'l1', target: 'l2', data: { outcome: 'approved' } },
-    { id: 'c', source: 'l1', target: 'ko', data: { outcome: 'rejected' } },
-    { id: 'd', source: 'l2', target: 'ok', data: { outcome: 'approved' } },
-    { id: 'e', source: 'l2', target: 'ko', data: { outcome: 'rejected' } },
-  ],
-};
 
 type User = { id: string; email: string; api: ApiClient };
 let server: TestServer;
@@ -76,7 +58,7 @@ beforeAll(async () => {
   r1 = await tenant.addUser({ roles: ['bench'], name: 'Rita Reviewer' });
   r2 = await tenant.addUser({ roles: ['bench'], name: 'Zhang Wei' });
   expect((await r2.api.patch('/api/auth/me', { locale: 'zh-CN' })).status).toBe(200);
-  await put('/api/meta/workflows/chain', chain);
+  await put('/api/meta/workflows/chain', TWO_LEVEL_CHAIN);
 });
 
 afterAll(async () => {
