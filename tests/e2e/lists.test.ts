@@ -192,6 +192,25 @@ describe('kanban, calendar and list state in the browser', { timeout: 180_000 },
     await page.getByRole('button', { name: 'Filters (1)' }).waitFor();
     await expect.poll(() => firstColumn(page)).toEqual(['Delta', 'Locked']);
 
+    // Two changes one task apart (a quick double action): the second must not drop the first while
+    // the address is still catching up.
+    await page.goto('/o/deal');
+    await page.locator('table.f-table tbody tr').first().waitFor();
+    const quick = [
+      await page.locator('table.f-table thead').getByRole('button', { name: 'Amount' }).elementHandle(),
+      await page.getByRole('button', { name: 'Board' }).elementHandle(),
+    ];
+    await page.evaluate(async ([sortHeader, kanban]) => {
+      (sortHeader as HTMLButtonElement).click();
+      await Promise.resolve();
+      (kanban as HTMLButtonElement).click();
+    }, quick);
+    await expect.poll(() => new URL(page.url()).searchParams.get('type')).toBe('kanban');
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('amount');
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).searchParams.get('type')).toBe(null);
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('amount');
+
     // A broken address: the list still works, the parts left out are named.
     await page.goto('/o/deal?type=gallery&f=oops&sort=-nope&at=2026-13-01');
     const alert = page.getByRole('alert').filter({ hasText: 'could not be used' });

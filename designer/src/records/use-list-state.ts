@@ -82,14 +82,12 @@ export function useListState(
 
   const update = useCallback(
     (patch: Partial<ListUrlState>, opts: { replace?: boolean } = {}) => {
-      setParams(
-        (current) => {
-          // Re-read the address at the moment of the change: two quick updates never undo each other.
-          const base = readListUrl(current, { schema, views: allViews }).state;
-          return writeListUrl({ ...base, ...patch });
-        },
-        { replace: opts.replace === true },
-      );
+      // The base is the address as it is now, not as last rendered: the router applies an address in
+      // a transition, so the rendered one can lag a change behind, and two quick updates (a sort, then
+      // the board) would undo each other (use-dashboard-filters.ts met the same).
+      const now = new URLSearchParams(window.location.search);
+      const base = readListUrl(now, { schema, views: allViews }).state;
+      setParams(writeListUrl({ ...base, ...patch }), { replace: opts.replace === true });
     },
     [setParams, schema, allViews],
   );
