@@ -64,20 +64,25 @@ export function formatResults(file: ResultsFile): string {
     `${file.date} · Node ${file.versions.node} · PostgreSQL ${file.versions.postgres ?? 'n/a'} · autocannon ${file.versions.autocannon}`,
     `${file.machine.cores} × ${file.machine.cpus}, ${file.machine.memoryGb} GB, ${file.machine.platform} (shared machine: absolute figures are indicative, ratios are the result)`,
     '',
-    '| workload | parameters | Forma | compared with | figure | target | result |',
-    '|---|---|---|---|---|---|---|',
+    '| workload | parameters | Forma | compared with | figure | target | result | measured |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const r of file.results) {
     const params = Object.entries(r.params)
       .map(([k, v]) => `${k}=${v}`)
       .join(', ');
     lines.push(
-      `| ${r.name} | ${params} | ${r.measured} | ${r.baseline} | ${r.figureText} | ${r.target} | ${r.pass ? 'pass' : '**MISS**'} |`,
+      `| ${r.name} | ${params} | ${r.measured} | ${r.baseline} | ${r.figureText} | ${r.target} | ${r.pass ? 'pass' : '**MISS**'} | ${measuredOn(r.at ?? file.date)} |`,
     );
   }
   for (const f of file.failures)
-    lines.push(`| ${f.name} | | failed: ${f.error.replace(/\|/g, '\\|')} | | | | **FAILED** |`);
+    lines.push(`| ${f.name} | | failed: ${f.error.replace(/\|/g, '\\|')} | | | | **FAILED** | ${measuredOn(file.date)} |`);
   return `${lines.join('\n')}\n`;
+}
+
+/** A row's time to the minute, in UTC: rows merged from earlier runs (BENCH_MERGE) keep theirs. */
+function measuredOn(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /** Writes results.json and the table between the markers of results.md (the notes around it stay). */
@@ -88,7 +93,10 @@ export function writeResults(file: ResultsFile, dir: string): void {
   fs.writeFileSync(mdPath, replaceBetweenMarkers(readOr(mdPath, DEFAULT_MD), table));
 }
 
-/** The README's benchmark section has the same markers: its table follows every full run. */
+/**
+ * The README's benchmark section has the same markers: its table follows every run, full or merged
+ * (results.json then holds the latest row of every workload, each with the time it was measured).
+ */
 export function writeReadmeTable(file: ResultsFile, readme: string): void {
   const text = readOr(readme, '');
   if (!text.includes(BEGIN)) return;
