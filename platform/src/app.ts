@@ -10,7 +10,7 @@ import { csrfGuard } from './http/csrf-guard';
 import { installErrorHandling, noRouteBody } from './http/error-handler';
 import { installDbAdmission } from './http/db-admission';
 import { installBodyTimeout } from './http/body-timeout';
-import { loggerOptions } from './http/log-redaction';
+import { AccessLog, loggerOptions } from './http/log-redaction';
 import { EMBEDDABLE_PREFIX, securityHeaders } from './http/security-headers';
 import { setWebCacheHeaders } from './http/web-cache-headers';
 import { installValidators } from './http/validator-compiler';
@@ -72,6 +72,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ...(opts.logger
       ? { loggerInstance: opts.logger }
       : { logger: { ...loggerOptions(opts.logLevel), ...(opts.logStream ? { stream: opts.logStream } : {}) } }),
+    // One access line per request, when it is answered (log-redaction.ts).
+    logController: new AccessLog(),
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     // A caller's x-request-id is kept (so logs line up across services) when it looks sane.
     genReqId: (req) => {
@@ -81,10 +83,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     trustProxy: opts.trustProxy ?? process.env.TRUST_PROXY === '1',
     routerOptions: { maxParamLength: 200 },
   });
-  // A callback hook, not an async one: no promise per request for one header (issue 27).
-  app.addHook('onSend', (request, reply, payload, done) => {
-    reply.header('x-request-id', request.id);
-    done(null, payload);
+  // Set on the raw response as the request comes in, like the security headers: every answer (an
+  // error, a 404, a stream) carries it, and no onSend hook runs per answer for one header (issue 27).
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.raw.setHeader('x-request-id', request.id);
+    done();
   });
 
   installValidators(app);

@@ -12,7 +12,7 @@ export {
 } from './db/translate-database-error';
 export { indexPhaseLockKey } from './schema/reconcile-indexes';
 export { DbLoad, type DbLoadConfig, type DbLoadStats, type DbTimeouts } from './db/db-load';
-export { Admission, type AdmissionConfig, type DbLane, QUEUE_FULL } from './db/admission';
+export { Admission, type AdmissionConfig, type DbLane, type GoneSignal, QUEUE_FULL } from './db/admission';
 export { createRuntime, type Runtime, type RuntimeOptions } from './create-runtime';
 export type { NewTenant, TenantRow } from './tenants/tenant-service';
 export type { NewUser, UserPatch } from './users/user-service';

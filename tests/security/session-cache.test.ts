@@ -5,6 +5,7 @@
  * deactivation, a password change, ended sessions or a role change made anywhere, and a token of
  * one tenant must never hit another tenant's entry.
  */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { tenantSchema } from '../../runtime/src/model/naming';
@@ -123,5 +124,29 @@ describe('a session cached by another process', () => {
     }
     // The real one still works (the forged one evicted nothing it should not have).
     expect((await u.onSecond.get('/api/auth/me')).status).toBe(200);
+  });
+  it('is keyed by the whole token in memory, while the database keeps only its SHA-256', async () => {
+    const u = await userOnBoth();
+    const token = u.onSecond.token as string;
+    // A lookalike of a cached token (one character changed, cut short, padded) is no session.
+    const last = token.at(-1) === 'A' ? 'B' : 'A';
+    for (const lookalike of [`${token.slice(0, -1)}${last}`, token.slice(0, -1), `${token}A`, token.toUpperCase()])
+      expect((await second.anon.withToken(lookalike).get('/api/auth/me')).status, lookalike).toBe(401);
+    expect((await u.onSecond.get('/api/auth/me')).status).toBe(200);
+    const client = new pg.Client({ connectionString: inject('databaseUrl') });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        `select * from ${pg.escapeIdentifier(tenantSchema(tenant.id))}._sessions where user_id = $1`,
+        [u.id],
+      );
+      expect(rows.length).toBeGreaterThan(0);
+      const sha = createHash('sha256').update(token).digest();
+      expect(rows.some((r) => Buffer.isBuffer(r.token_hash) && r.token_hash.equals(sha))).toBe(true);
+      const secret = token.split('.')[1] as string;
+      for (const r of rows) expect(JSON.stringify(r)).not.toContain(secret);
+    } finally {
+      await client.end();
+    }
   });
 });

@@ -183,11 +183,11 @@ function etag(reply: FastifyReply, r: Record<string, unknown>) {
  */
 function sendJson(reply: FastifyReply, payload: object) {
   // A reply serializer of one's own leaves the content type to the sender.
-  return reply
-    .type('application/json; charset=utf-8')
-    .serializer((p: unknown) => JSON.stringify(p))
-    .send(payload as never);
+  return reply.type('application/json; charset=utf-8').serializer(toJson).send(payload as never);
 }
+
+/** One function for every answer, not a closure per request. */
+const toJson = (p: unknown): string => JSON.stringify(p);
 
 /** Records CRUD, queries, recycle bin and history (shared/API.md "Records"; docs/records.md). */
 export async function recordRoutes(fastify: FastifyInstance) {

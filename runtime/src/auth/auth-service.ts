@@ -103,9 +103,10 @@ export class AuthService {
     const tenant = tenantOfToken(token);
     if (!tenant) return null;
     const schema = tenantSchema(tenant);
-    const tokenHash = hashToken(token);
-    const hit = this.sessions?.get(schema, tokenHash);
+    // A hit needs no hash: the cache is keyed by the token itself (session-cache.ts says why).
+    const hit = this.sessions?.get(schema, token);
     if (hit) return this.ctxOf(tenant, schema, hit.session.user, hit.metaVersion, requestId);
+    const tokenHash = hashToken(token);
     // Taken before the lookup: a revocation noticed while it runs keeps its answer out of the cache.
     const epoch = this.sessions?.epochOf(schema);
     let row:
@@ -144,7 +145,7 @@ export class AuthService {
     if (!row) return null;
     const user = toSessionUser(row);
     if (epoch !== undefined)
-      this.sessions?.set(epoch, tokenHash, { schema, user, expiresAt: row.expires_at.getTime() }, row.meta_version);
+      this.sessions?.set(epoch, token, { schema, user, expiresAt: row.expires_at.getTime() }, row.meta_version);
     return this.ctxOf(tenant, schema, user, row.meta_version, requestId);
   }
 
@@ -183,7 +184,7 @@ export class AuthService {
     } catch (e) {
       if (!isMissingRelation(e)) throw e;
     }
-    this.sessions?.drop(tenantSchema(tenant), hashToken(token));
+    this.sessions?.drop(tenantSchema(tenant), token);
     await this.revoked();
   }
 }

@@ -20,7 +20,7 @@ async function liveCache(config: Partial<typeof defaultSessionCacheConfig> = {})
   return cache;
 }
 
-const hash = (n: number) => Buffer.alloc(32, n);
+const hash = (n: number) => `t.${String(n).repeat(43)}`;
 const user = (id: string) => ({ id, email: `${id}@x.test`, name: id, roles: ['rep'], manager: null, locale: null });
 const session = (schema: string, id: string) => ({ schema, user: user(id), expiresAt: Date.now() + 60_000 });
 
@@ -41,7 +41,7 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 describe('the session cache', () => {
-  it('keys entries by schema and token hash: the same hash in another tenant is a miss', async () => {
+  it('keys entries by schema and token: the same token string in another tenant is a miss', async () => {
     const cache = await liveCache();
     cache.set(cache.epochOf('t_a'), hash(1), session('t_a', 'u1'), 3);
     // t_b has a metadata version and a session of its own: only the key can make the miss below.

@@ -12,8 +12,14 @@
  * that every listening process answers after it has handled everything before it (one channel,
  * delivered in commit order).
  *
- * Keys are the schema (one per tenant) and the token's SHA-256: a token of one tenant can never
- * hit another tenant's entry.
+ * Keys are the schema (one per tenant) and the token itself: a token of one tenant can never hit
+ * another tenant's entry. Not its SHA-256, which the database stores and a miss still computes:
+ * hashing on every hit cost more than the rest of the lookup (issue 27), and buys nothing here.
+ * The hash protects tokens at rest, where a leaked table must not sign anyone in; this map lives
+ * only in the process's memory, beside the very header strings it is looked up with, for at most
+ * `maxAgeMs`. Only tokens the database has just accepted are stored, so a caller cannot fill it
+ * with keys of its choosing, and a lookup's string comparison can only tell a caller about an
+ * entry whose 256 random bits it already holds.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -97,13 +103,13 @@ export class SessionCache {
     return `${this.globalEpoch}:${this.epochs.get(schema) ?? 0}`;
   }
 
-  get(schema: string, tokenHash: Buffer): { session: CachedSession; metaVersion: number } | undefined {
+  get(schema: string, token: string): { session: CachedSession; metaVersion: number } | undefined {
     if (!this.enabled) return undefined;
     if (!this.live) {
       this.start();
       return undefined;
     }
-    const key = keyOf(schema, tokenHash);
+    const key = keyOf(schema, token);
     const session = this.entries.get(key);
     if (!session) return undefined;
     const now = this.clock.now().getTime();
@@ -120,10 +126,10 @@ export class SessionCache {
   }
 
   /** Stores a lookup's result, unless a notice for its schema arrived since `epoch` was taken. */
-  set(epoch: string, tokenHash: Buffer, session: Omit<CachedSession, 'cachedAt'>, metaVersion: number): void {
+  set(epoch: string, token: string, session: Omit<CachedSession, 'cachedAt'>, metaVersion: number): void {
     if (!this.enabled || !this.live || epoch !== this.epochOf(session.schema)) return;
     this.metaVersions.set(session.schema, metaVersion);
-    const key = keyOf(session.schema, tokenHash);
+    const key = keyOf(session.schema, token);
     this.entries.delete(key);
     this.entries.set(key, { ...session, cachedAt: this.clock.now().getTime() });
     while (this.entries.size > this.config.maxEntries) {
@@ -134,9 +140,9 @@ export class SessionCache {
   }
 
   /** Drops one session at once, in this process (its sign-out; the notice does the same everywhere). */
-  drop(schema: string, tokenHash: Buffer): void {
+  drop(schema: string, token: string): void {
     this.bump(schema);
-    this.entries.delete(keyOf(schema, tokenHash));
+    this.entries.delete(keyOf(schema, token));
   }
 
   /** Drops a whole tenant in this process (its schema is being dropped). */
@@ -285,6 +291,6 @@ export class SessionCache {
   }
 }
 
-function keyOf(schema: string, tokenHash: Buffer): string {
-  return `${schema}\u0000${tokenHash.toString('base64')}`;
+function keyOf(schema: string, token: string): string {
+  return `${schema}\u0000${token}`;
 }

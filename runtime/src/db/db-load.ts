@@ -14,7 +14,14 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
-import { Admission, type AdmissionConfig, type AdmissionStats, type DbLane, defaultAdmissionConfig } from './admission';
+import {
+  Admission,
+  type AdmissionConfig,
+  type AdmissionStats,
+  type DbLane,
+  defaultAdmissionConfig,
+  type GoneSignal,
+} from './admission';
 
 export interface DbTimeouts {
   /** `statement_timeout`: longest single statement. */
@@ -157,7 +164,9 @@ async function setIdlePolicy(pid: number, idle: boolean): Promise<void> {
 export class DbLoad {
   readonly admission: Admission;
   private readonly scope = new AsyncLocalStorage<WorkScope>();
+  /** The last WAIT_WINDOW connection waits (ms), a ring: `waitCount` is where the next one goes. */
   private readonly waits: number[] = [];
+  private waitCount = 0;
   private readonly loop: IntervalHistogram;
   private cancelledCount = 0;
   private logTimer: NodeJS.Timeout | undefined;
@@ -170,6 +179,7 @@ export class DbLoad {
   ) {
     const pool = (db.client.config as { pool?: { max?: number } }).pool;
     this.poolMax = pool?.max ?? 10;
+
     this.admission = new Admission(cfg.admission, this.poolMax);
     this.loop = monitorEventLoopDelay({ resolution: 20 });
     this.loop.enable();
@@ -181,7 +191,7 @@ export class DbLoad {
    * the lane's timeouts. `signal` aborting (the client went away) cancels its running statements.
    */
   async run<T>(
-    req: { tenant: string; user: string; lane: DbLane; signal?: AbortSignal },
+    req: { tenant: string; user: string; lane: DbLane; signal?: GoneSignal },
     fn: () => Promise<T>,
   ): Promise<T> {
     const scope: WorkScope = { lane: req.lane, held: new Set(), cancelled: false };
@@ -346,12 +356,14 @@ export class DbLoad {
           });
         throw e;
       }
-      this.waits.push(performance.now() - started);
-      if (this.waits.length > WAIT_WINDOW) this.waits.shift();
+      this.waits[this.waitCount++ % WAIT_WINDOW] = performance.now() - started;
       const scope = this.scope.getStore();
       try {
-        await this.applyTimeouts(conn, scope);
-        await this.lowerPriority(conn, scope);
+        // Awaited only when there is something to do: the usual checkout (same lane as last time,
+        // not heavy) goes through without promises of its own (issue 27).
+        const timeouts = this.applyTimeouts(conn, scope);
+        if (timeouts) await timeouts;
+        if (this.lowersPriority(conn, scope)) await this.lowerPriority(conn, scope);
       } catch (e) {
         await this.restorePriority(conn);
         await release(conn);
@@ -377,7 +389,7 @@ export class DbLoad {
       // one instead (a 503 for an innocent request). Once it has landed on an idle backend, it is void.
       // A cancel that failed midway may still arrive: that backend is not used again.
       if (scope?.cancelling && !(await scope.cancelling)) conn.__formaDiscard = true;
-      await this.restorePriority(conn);
+      if (conn.__formaNice || conn.__formaIdle) await this.restorePriority(conn);
       return release(conn);
     };
   }
@@ -387,6 +399,11 @@ export class DbLoad {
    * are processes of their own, started at the normal priority, so such a session plans without
    * them (applyTimeouts).
    */
+  /** Whether `lowerPriority` has anything to do (checked before paying for its promise). */
+  private lowersPriority(conn: PgConnection, scope: WorkScope | undefined): boolean {
+    return this.nicesHeavy() && scope?.lane === 'heavy' && !scope.normalPriority && Boolean(conn.processID);
+  }
+
   private async lowerPriority(conn: PgConnection, scope: WorkScope | undefined): Promise<void> {
     if (!this.nicesHeavy() || scope?.lane !== 'heavy' || scope.normalPriority || !conn.processID) return;
     if (conn.__formaNice !== this.cfg.heavyNice) {
@@ -447,11 +464,21 @@ export class DbLoad {
     this.logger.warn({ err }, msg);
   }
 
-  private async applyTimeouts(conn: PgConnection, scope: WorkScope | undefined): Promise<void> {
+  /** Sets the connection to the scope's timeouts; undefined when it already has them. */
+  private applyTimeouts(conn: PgConnection, scope: WorkScope | undefined): Promise<void> | undefined {
     const t = scope ? this.cfg.timeouts[scope.lane] : undefined;
     const serial = scope?.lane === 'heavy' && this.nicesHeavy();
     const key = t ? `${t.statementMs}/${t.idleInTransactionMs}${serial ? '/serial' : ''}` : '';
-    if ((conn.__formaTimeouts ?? '') === key) return;
+    if ((conn.__formaTimeouts ?? '') === key) return undefined;
+    return this.setTimeouts(conn, t, serial, key);
+  }
+
+  private async setTimeouts(
+    conn: PgConnection,
+    t: DbTimeouts | undefined,
+    serial: boolean,
+    key: string,
+  ): Promise<void> {
     // Session settings outside any transaction (knex begins only after the checkout), so they stick;
     // RESET goes back to the connection's start-up values for work that is not a request's.
     await conn.query(
@@ -463,4 +490,4 @@ export class DbLoad {
   }
 }
 
-export { defaultAdmissionConfig, type AdmissionConfig, type DbLane };
+export { defaultAdmissionConfig, type AdmissionConfig, type DbLane, type GoneSignal };
