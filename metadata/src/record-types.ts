@@ -1,4 +1,3 @@
-import { compile } from 'json-schema-to-typescript';
 import type { JsonSchema } from './field-kinds';
 
 export interface RecordTypeSource {
@@ -36,6 +35,9 @@ export async function compileRecordTypes(objects: readonly RecordTypeSource[], b
     properties,
     $defs,
   };
+  // Loaded here, not with the package: it brings prettier and a JSON Schema resolver (~15 MB of a
+  // server's memory) that only this download of declarations needs.
+  const { compile } = await import('json-schema-to-typescript');
   return compile(root as never, 'Records', {
     bannerComment: banner,
     additionalProperties: false,

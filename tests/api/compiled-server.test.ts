@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@forma/platform';
@@ -16,6 +17,8 @@ import { ApiClient } from '../support';
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const token = randomBytes(16).toString('hex');
+/** Where tests/support/loaded-modules-probe.mjs writes the server's loaded modules when asked. */
+const modulesFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'forma-compiled-')), 'modules.json');
 let child: ChildProcess | undefined;
 let output = '';
 let base: string;
@@ -26,7 +29,8 @@ beforeAll(async () => {
   await ensureServerBuild({ log: () => {} });
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  child = spawn(process.execPath, [...SERVER_FLAGS, SERVER_ENTRY], {
+  const probe = path.join(root, 'tests/support/loaded-modules-probe.mjs');
+  child = spawn(process.execPath, [...SERVER_FLAGS, '--import', probe, SERVER_ENTRY], {
     cwd: root,
     env: {
       ...process.env,
@@ -38,6 +42,7 @@ beforeAll(async () => {
       LOG_LEVEL: 'warn',
       // The database is shared with the other test files: their tenants' clocks are not this server's.
       SCHEDULES: '0',
+      FORMA_LOADED_MODULES_FILE: modulesFile,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -69,7 +74,49 @@ afterAll(async () => {
   });
 });
 
+/**
+ * Packages the server has loaded so far (their names, from the files it loaded), read through the
+ * probe preloaded into it.
+ */
+async function loadedPackages(): Promise<Set<string>> {
+  fs.rmSync(modulesFile, { force: true });
+  child?.kill('SIGUSR2');
+  for (;;) {
+    if (child?.exitCode !== null) throw new Error(`the compiled server exited:\n${output}`);
+    if (fs.existsSync(modulesFile)) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const files = JSON.parse(fs.readFileSync(modulesFile, 'utf8')) as string[];
+  const names = files.map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1]).filter((n) => n !== undefined);
+  return new Set(names);
+}
+
+/**
+ * Large dependencies only some requests need: loaded on first use (runtime/src/lazy-module.ts), so
+ * an idle server does not hold them (issue 27: typescript alone was ~90 MB of a ~300 MB idle server).
+ */
+const LAZY_PACKAGES = [
+  'typescript',
+  'exceljs',
+  'pdfkit',
+  'docxtemplater',
+  'pizzip',
+  'archiver',
+  'handlebars',
+  'nodemailer',
+  'smtp-server',
+  'mailparser',
+  'json-schema-to-typescript',
+];
+
 describe('the compiled server (npm start)', () => {
+  it('starts without loading typescript or the document and mail libraries', async () => {
+    const loaded = await loadedPackages();
+    // The probe sees the server's packages (so an empty answer is not a pass).
+    expect(loaded).toContain('fastify');
+    expect(LAZY_PACKAGES.filter((p) => loaded.has(p))).toEqual([]);
+  });
+
   it('was built from the sources, one bundle per package', () => {
     for (const f of ['platform/dist/main.js', 'runtime/dist/sandbox-child.js', 'runtime/dist/sandbox-prelude.js'])
       expect(fs.existsSync(path.join(root, f)), f).toBe(true);
@@ -101,6 +148,8 @@ describe('the compiled server (npm start)', () => {
     };
     expect(Object.keys(meta.objects)).toContain('contract');
     expect(Object.keys(meta.scripts)).toContain('contract_dates');
+    // Applying the template checked its scripts: typescript was loaded for that, on first use.
+    expect(await loadedPackages()).toContain('typescript');
 
     // A script runs in the compiled sandbox child: a contract ending before it starts is refused.
     const account = await api.post('/api/records/account', { name: 'Compiled Ltd' });
@@ -136,6 +185,8 @@ describe('the compiled server (npm start)', () => {
         .subarray(0, 5)
         .toString(),
     ).toBe('%PDF-');
+    // Handlebars rendered the print template in the server process (pdfkit draws in a worker thread).
+    expect(await loadedPackages()).toContain('handlebars');
 
     // An Excel export: exceljs loads on first use, from the compiled bundle's own location.
     const xlsx = await fetch(`${base}/api/records/contract/export?format=xlsx`, {

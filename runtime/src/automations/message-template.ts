@@ -1,5 +1,5 @@
 import type { MetadataIssueCode } from '@forma/metadata';
-import Handlebars from 'handlebars';
+import { handlebars } from '../lazy-module';
 
 const PLACEHOLDER = /\{\{\{?\s*(?:record|old)\.([A-Za-z0-9_]+)/g;
 
@@ -9,7 +9,7 @@ const PLACEHOLDER = /\{\{\{?\s*(?:record|old)\.([A-Za-z0-9_]+)/g;
  * no helpers beyond the built-in ones, no prototype access (Handlebars' default).
  */
 export function renderMessage(template: string, data: Record<string, unknown>): string {
-  return Handlebars.compile(template, { noEscape: true, strict: false, knownHelpersOnly: true })(data);
+  return handlebars().compile(template, { noEscape: true, strict: false, knownHelpersOnly: true })(data);
 }
 
 /** Why a template cannot be used (syntax error, unknown `record.` field), or undefined. */
@@ -23,7 +23,7 @@ export function messageIssue(
   fields: ReadonlySet<string>,
 ): { message: string; code: MetadataIssueCode; params: Record<string, string> } | undefined {
   try {
-    Handlebars.precompile(template, { knownHelpersOnly: true });
+    handlebars().precompile(template, { knownHelpersOnly: true });
   } catch (e) {
     // Handlebars' sentence names the token and its place: a fact, as a compiler's is.
     const error = (e as Error).message.split('\n')[0] ?? '';

@@ -1,27 +1,38 @@
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
 import { badRequest } from '../errors';
+import { handlebars } from '../lazy-module';
 
-/** One Handlebars environment with the document helpers; escaping stays on (`{{ }}` escapes HTML). */
-const hbs = Handlebars.create();
-hbs.registerHelper(
-  'date',
-  fieldOr('date', (value: unknown) => {
-    if (value === null || value === undefined || value === '') return '';
-    const d = new Date(String(value));
-    return Number.isNaN(d.getTime()) ? String(value) : d.toISOString().slice(0, 10);
-  }),
-);
-hbs.registerHelper(
-  'number',
-  fieldOr('number', (value: unknown, decimals: unknown) => {
-    if (value === null || value === undefined || value === '') return '';
-    const n = Number(value);
-    const digits = typeof decimals === 'number' ? Math.min(Math.max(0, decimals), 6) : 2;
-    return Number.isFinite(n)
-      ? new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n)
-      : String(value);
-  }),
-);
+let environment: typeof Handlebars | undefined;
+
+/**
+ * One Handlebars environment with the document helpers; escaping stays on (`{{ }}` escapes HTML).
+ * Made on the first template compiled, when Handlebars is loaded (lazy-module.ts).
+ */
+function documentHandlebars(): typeof Handlebars {
+  if (environment) return environment;
+  const hbs = handlebars().create();
+  hbs.registerHelper(
+    'date',
+    fieldOr('date', (value: unknown) => {
+      if (value === null || value === undefined || value === '') return '';
+      const d = new Date(String(value));
+      return Number.isNaN(d.getTime()) ? String(value) : d.toISOString().slice(0, 10);
+    }),
+  );
+  hbs.registerHelper(
+    'number',
+    fieldOr('number', (value: unknown, decimals: unknown) => {
+      if (value === null || value === undefined || value === '') return '';
+      const n = Number(value);
+      const digits = typeof decimals === 'number' ? Math.min(Math.max(0, decimals), 6) : 2;
+      return Number.isFinite(n)
+        ? new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n)
+        : String(value);
+    }),
+  );
+  environment = hbs;
+  return hbs;
+}
 
 /**
  * Handlebars calls a helper for a bare `{{number}}` even when the record has a field of that name
@@ -38,10 +49,10 @@ function fieldOr(name: string, helper: (...args: unknown[]) => unknown) {
 }
 const compileOptions = { knownHelpersOnly: true, knownHelpers: { date: true, number: true } } as const;
 /** A template compiled with the document helpers (also used by mail merge). */
-export const compileTemplate = (source: string) => rendersOr400(hbs.compile(source, compileOptions));
+export const compileTemplate = (source: string) => rendersOr400(documentHandlebars().compile(source, compileOptions));
 /** A plain-text template (an e-mail body): same helpers, no HTML escaping since nothing renders it as HTML. */
 export const compileTextTemplate = (source: string) =>
-  rendersOr400(hbs.compile(source, { ...compileOptions, noEscape: true }));
+  rendersOr400(documentHandlebars().compile(source, { ...compileOptions, noEscape: true }));
 
 /**
  * Saving refuses what cannot render (print-template-check.ts); a template stored before a check

@@ -1,5 +1,5 @@
 import { parseDocument } from 'htmlparser2';
-import PizZip from 'pizzip';
+import { pizzip } from '../lazy-module';
 import { checkDocxArchive } from './docx-archive';
 
 type Node = { type: string; name?: string; data?: string; children?: Node[] };
@@ -10,7 +10,7 @@ type Node = { type: string; name?: string; data?: string; children?: Node[] };
  */
 export function docxText(docx: Buffer): string {
   checkDocxArchive(docx);
-  const xml = new PizZip(docx).file('word/document.xml')?.asText() ?? '';
+  const xml = new (pizzip())(docx).file('word/document.xml')?.asText() ?? '';
   const out: string[] = [];
   const walk = (node: Node) => {
     // Only run text (`w:t`) is content: whitespace between elements, field codes and deletions are not.

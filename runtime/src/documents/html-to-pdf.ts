@@ -1,5 +1,5 @@
 import { parseDocument } from 'htmlparser2';
-import PDFDocument from 'pdfkit';
+import { pdfkit } from '../lazy-module';
 import { documentFonts } from './document-fonts';
 import { imageInfo } from './document-image-check';
 import type { ImageBytes } from './document-images';
@@ -191,6 +191,7 @@ export function renderPdf(
   images: ImageBytes = {},
 ): PDFKit.PDFDocument {
   const margin = setup.margin ?? 50;
+  const PDFDocument = pdfkit();
   const doc = new PDFDocument({
     size: setup.size ?? 'A4',
     layout: setup.orientation ?? 'portrait',

@@ -8,10 +8,10 @@
  */
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
-import archiver from 'archiver';
 import type { Clock } from '../clock';
 import type { Ctx } from '../ctx';
 import { badRequest, forbidden, isAppError, notFound, rateLimited, tooLarge, validationFailed } from '../errors';
+import { archiver } from '../lazy-module';
 import type { MetaService } from '../meta/meta-service';
 import type { ObjectModel } from '../model/load-model';
 import { SYSTEM_TABLE } from '../model/naming';
@@ -150,7 +150,7 @@ export class MailMerge {
     const p = await this.prepare(ctx, objectName, input);
     const documents = this.deps.documents;
     // archiver's own buffers default to 1 MiB per stream: smaller ones make a slow reader pause the merge sooner.
-    const archive = archiver('zip', { zlib: { level: 6 }, highWaterMark: ZIP_HIGH_WATER });
+    const archive = archiver()('zip', { zlib: { level: 6 }, highWaterMark: ZIP_HIGH_WATER });
     const out = new PassThrough();
     // A client that goes away stops the merge: no entry is awaited forever, no PDF left rendering.
     const stop = new AbortController();

@@ -1,5 +1,5 @@
-import Handlebars from 'handlebars';
 import { validationFailed } from '../errors';
+import { handlebars } from '../lazy-module';
 import type { FieldModel, Model, ObjectModel } from '../model/load-model';
 
 type AST = hbs.AST.Node;
@@ -36,7 +36,7 @@ export function checkTemplate(
 ): void {
   let ast: hbs.AST.Program;
   try {
-    ast = Handlebars.parse(source);
+    ast = handlebars().parse(source);
   } catch (err) {
     const message = String((err as Error).message ?? err).split('\n');
     const line = /line (\d+)/.exec(message[0] ?? '')?.[1];
@@ -140,7 +140,7 @@ export function checkTemplate(
   }
   try {
     // Handlebars compiles lazily, at the first render: compile now so what it refuses is refused at save.
-    Handlebars.precompile(ast, COMPILE_OPTIONS);
+    handlebars().precompile(ast, COMPILE_OPTIONS);
   } catch (err) {
     throw validationFailed(`The ${part} template cannot be printed`, {
       [part]:

@@ -1,7 +1,7 @@
-import Docxtemplater from 'docxtemplater';
-import InspectModule from 'docxtemplater/js/inspect-module.js';
-import PizZip from 'pizzip';
+import type Docxtemplater from 'docxtemplater';
+import type PizZip from 'pizzip';
 import { validationFailed } from '../errors';
+import { docxInspectModule, docxtemplater, pizzip } from '../lazy-module';
 import { checkDocxArchive } from './docx-archive';
 
 export const MAX_DOCX_BYTES = 5 * 1024 * 1024;
@@ -10,7 +10,7 @@ function open(docx: Buffer, modules: Docxtemplater.DXT.Module[] = []): Docxtempl
   checkDocxArchive(docx);
   let zip: PizZip;
   try {
-    zip = new PizZip(docx);
+    zip = new (pizzip())(docx);
   } catch {
     throw validationFailed('The file is not a .docx document', { docx: 'not a ZIP file' });
   }
@@ -18,7 +18,7 @@ function open(docx: Buffer, modules: Docxtemplater.DXT.Module[] = []): Docxtempl
     throw validationFailed('The file is not a .docx document', { docx: 'no word/document.xml' });
   try {
     // Missing or hidden fields print blank: the caller's field security decides what is in the data.
-    return new Docxtemplater(zip, {
+    return new (docxtemplater())(zip, {
       paragraphLoop: true,
       linebreaks: true,
       nullGetter: () => '',
@@ -64,7 +64,7 @@ export type WordTags = { [tag: string]: WordTags };
 
 /** The tags a (valid) Word template uses, loops and conditions with their inner tags. */
 export function wordTemplateTags(docx: Buffer): WordTags {
-  const inspect = new InspectModule();
+  const inspect = new (docxInspectModule())();
   open(docx, [inspect]);
   return inspect.getAllTags() as WordTags;
 }

@@ -9,12 +9,13 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import { changeCause } from '../change-cause';
 import type { Clock } from '../clock';
 import type { Ctx } from '../ctx';
 import type { FileService } from '../documents/file-service';
 import { badRequest, isAppError, notFound, validationFailed } from '../errors';
+import { mailparser } from '../lazy-module';
 import type { Logger } from '../logger';
 import type { Model, ObjectModel } from '../model/load-model';
 import { SYSTEM_TABLE as T } from '../model/naming';
@@ -148,7 +149,7 @@ export class InboundMailService {
   async receive(tenant: string, entry: InboundAddress, raw: Buffer, envelopeFrom: string): Promise<ReceiveOutcome> {
     let mail: ParsedMail;
     try {
-      mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, keepCidLinks: false });
+      mail = await mailparser().simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, keepCidLinks: false });
     } catch (err) {
       throw badRequest(`The message could not be read: ${String((err as Error)?.message ?? err).slice(0, 200)}`);
     }

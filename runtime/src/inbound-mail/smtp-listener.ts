@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServerSession } from 'smtp-server';
 import { isAppError } from '../errors';
+import { smtpServer } from '../lazy-module';
 import type { Logger } from '../logger';
 import type { InboundMailService } from './inbound-mail-service';
 
@@ -36,7 +37,7 @@ export async function startSmtpListener(
   opts: SmtpListenerOptions,
 ): Promise<SmtpListener> {
   const maxBytes = service.config.maxBytes;
-  const server = new SMTPServer({
+  const server = new (smtpServer().SMTPServer)({
     name: opts.name ?? 'forma',
     banner: 'Forma inbound mail',
     authOptional: true,

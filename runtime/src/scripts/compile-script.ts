@@ -1,5 +1,5 @@
-import { blankSourceFile } from 'ts-blank-space';
-import ts from 'typescript';
+import type ts from 'typescript';
+import { tsBlankSpace, typescript } from '../lazy-module';
 import { SCRIPT_API_DTS } from './script-api-dts';
 import type { CompileResult, Diagnostic, ScriptLanguage } from './script-types';
 
@@ -15,8 +15,9 @@ const API_FILE = '/forma-script-api.d.ts';
 const MAX_DIAGNOSTICS = 20;
 const MAX_SOURCE_CHARS = 200_000;
 
-const OPTIONS: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
+// typescript is loaded on the first compile (lazy-module.ts), so its enums are read then too.
+const compilerOptions = (): ts.CompilerOptions => ({
+  target: typescript().ScriptTarget.ES2022,
   lib: ['lib.es2022.d.ts'],
   strict: true,
   noEmit: true,
@@ -24,14 +25,15 @@ const OPTIONS: ts.CompilerOptions = {
   types: [],
   allowJs: true,
   skipLibCheck: true,
-};
+});
 
 /** Parsed lib files, shared by every type-check: parsing them is most of the cost of a program. */
 const libFiles = new Map<string, ts.SourceFile>();
 let baseHost: ts.CompilerHost | undefined;
 
 function programFor(files: Record<string, string>, options: ts.CompilerOptions): ts.Program {
-  baseHost ??= ts.createCompilerHost(OPTIONS);
+  const ts = typescript();
+  baseHost ??= ts.createCompilerHost(compilerOptions());
   const base = baseHost;
   const host: ts.CompilerHost = {
     ...base,
@@ -69,7 +71,7 @@ function toDiagnostic(d: ts.Diagnostic, lineShift: number, end: { lastLine: numb
     if (line < 1) [line, column] = [1, 1];
     if (line > end.lastLine) [line, column] = [end.lastLine, end.lastColumn];
   }
-  return { line, column, message: ts.flattenDiagnosticMessageText(d.messageText, '\n') };
+  return { line, column, message: typescript().flattenDiagnosticMessageText(d.messageText, '\n') };
 }
 
 function positionOf(file: ts.SourceFile, node: ts.Node, lineShift: number): { line: number; column: number } {
@@ -114,7 +116,8 @@ export function compileScript(
   const files: Record<string, string> = { [fileName]: wrapped };
   const typeCheck = isTs && opts.typeCheck !== false;
   if (typeCheck) files[API_FILE] = SCRIPT_API_DTS;
-  const program = programFor(files, typeCheck ? OPTIONS : { ...OPTIONS, noLib: true });
+  const ts = typescript();
+  const program = programFor(files, typeCheck ? compilerOptions() : { ...compilerOptions(), noLib: true });
   const file = program.getSourceFile(fileName)!;
 
   const diagnostics = program.getSyntacticDiagnostics(file).map((d) => toDiagnostic(d, lineShift, end));
@@ -135,7 +138,7 @@ export function compileScript(
 
   if (!isTs) return { ok: true, code: source, diagnostics: [] };
   const unsupported: Diagnostic[] = [];
-  const blanked = blankSourceFile(file, (node) =>
+  const blanked = tsBlankSpace().blankSourceFile(file, (node) =>
     unsupported.push({
       ...positionOf(file, node, lineShift),
       message: ts.isTypeAssertionExpression(node)
@@ -160,9 +163,10 @@ export function compileExpression(expression: string): CompileResult {
   const fileName = '/expression.js';
   const lineShift = 2;
   const end = extentOf(expression);
+  const ts = typescript();
   const program = programFor(
     { [fileName]: EXPRESSION_HEAD + expression + EXPRESSION_TAIL },
-    { ...OPTIONS, noLib: true },
+    { ...compilerOptions(), noLib: true },
   );
   const file = program.getSourceFile(fileName)!;
   const diagnostics = program.getSyntacticDiagnostics(file).map((d) => toDiagnostic(d, lineShift, end));
