@@ -732,6 +732,19 @@ export class RecordService {
     const empty = emptyRelatedRollups(object);
     for (const p of prepared) Object.assign(p.row, empty);
     const columns = readableColumns(object, qa.access);
+    // The audit entry goes in the INSERT's own statement, unless roll-ups recomputed after the
+    // insert change the row it describes (then it is written from the reloaded row, below).
+    const auditInInsert = !opts.partial && !object.rollups.length;
+    const user = actor(tx);
+    const auditOf = (row: Row): AuditEntry => ({
+      object: object.name,
+      recordId: row.id as string,
+      action: 'create',
+      userId: user,
+      changes: diffRecords(object, null, row),
+      batch: opts.batch ?? null,
+      cause: tx.cause ?? null,
+    });
     const inserted = opts.partial
       ? await this.insertEach(tx, object, prepared, failed)
       : await insertRows(
@@ -739,6 +752,7 @@ export class RecordService {
           tx.schema,
           object,
           prepared.map((p) => p.row),
+          auditInInsert ? auditOf : undefined,
         ).then((rows) => rows.map((row, k) => ({ row, children: prepared[k]!.children })));
     for (const { row, children } of inserted) {
       for (const [field, items] of Object.entries(children))
@@ -765,6 +779,8 @@ export class RecordService {
       'create',
       rows.map((row) => ({ old: null, row })),
       opts.batch,
+      false,
+      !auditInInsert,
     );
     const created: RecordData[] = [];
     for (const row of rows) created.push(await this.output(tx, model, object, qa, row, columns, !opts.single));
