@@ -1216,19 +1216,23 @@ export class RecordService {
       };
       await this.deps.hooks.runFilters(tx, RECORD_EVENTS.written, written);
     }
-    for (const e of events) {
-      const data = jsonSafe(e);
-      if (action !== 'delete')
-        await this.deps.saveScripts.queueAfterSave(
-          tx,
-          model,
-          object.name,
-          data.record as RecordData,
-          (data.old as RecordData) ?? null,
-        );
-      if (this.savedListeners.some((l) => l.wants(model, object.name, action)))
-        await this.deps.outbox.enqueue(tx, SAVED_TOPIC, data);
-    }
+    // The events' JSON copy only when something records them (most saves have no afterSave script
+    // and no listener for the object).
+    const afterSave = action !== 'delete' && scriptsFor(model, object.name, 'afterSave').length > 0;
+    const listened = this.savedListeners.some((l) => l.wants(model, object.name, action));
+    if (afterSave || listened)
+      for (const e of events) {
+        const data = jsonSafe(e);
+        if (afterSave)
+          await this.deps.saveScripts.queueAfterSave(
+            tx,
+            model,
+            object.name,
+            data.record as RecordData,
+            (data.old as RecordData) ?? null,
+          );
+        if (listened) await this.deps.outbox.enqueue(tx, SAVED_TOPIC, data);
+      }
     return rewritten;
   }
 
