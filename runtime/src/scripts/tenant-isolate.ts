@@ -144,8 +144,9 @@ export class TenantIsolate {
   /**
    * Runs one job on this thread, for at most `budgetMs`: its outcome, or undefined when the job
    * needs more (it waits for the host, or runs past the budget: the isolate's timeout stops it and
-   * keeps the isolate) or failed in a way the usual run reports better. Compute-only jobs then never cross to the isolate's own thread and back.
-   * Blocks this process for up to the budget, so the budget is a few milliseconds.
+   * keeps the isolate) or failed in a way the usual run reports better. Compute-only jobs then never
+   * cross to the isolate's own thread and back. Blocks this process for up to the budget, so the
+   * budget is a few milliseconds.
    */
   runNow(callId: number, job: string, budgetMs: number): string | undefined {
     try {
