@@ -4,12 +4,17 @@
  * and the audit INSERT through `pg`). Targets: HTTP req/s ≥ 0.5× the twin's; the sandbox adds
  * ≤ 0.3 ms at p50 (the same create on an object without scripts, one request at a time, interleaved).
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { tableOf, tenantSchema } from '../../runtime/src/model/naming';
-import { createTenant, type Session } from './bench-env';
+import { type BenchEnv, createTenant, resetStatements, type Session } from './bench-env';
+import { postgresTicks } from './fairness';
 import { startFloorTwin } from './floor';
+import { ipcFloor } from './ipc-floor';
 import { clientLoad, httpLoad, type LoadStats, percentile } from './load';
+import { cpuMs } from './memory';
 import { type BenchResult, describeLoad, ratio } from './results';
 import type { WorkloadContext } from './workload';
 
@@ -87,8 +92,13 @@ export async function savePath(ctx: WorkloadContext): Promise<BenchResult[]> {
   const plainP50 = percentile(samples.plain, 0.5);
   const scriptedP50 = percentile(samples.scripted, 0.5);
   const added = Math.round((scriptedP50 - plainP50) * 1000) / 1000;
+  // The floor of any crossing to a sandbox process on this machine: a message and its answer
+  // between two Node processes, back to back and after an idle gap like the sequential creates'.
+  const ipc = await ipcFloor({ iterations: Math.min(sequential, 300), gapMs: Math.max(1, Math.round(plainP50)) });
 
   const before = Number((await env.pool.query(`select count(*) n from ${q('deal_scripted')}`)).rows[0].n);
+  if (env.statements) await resetStatements(env);
+  const formaCpu = meter(env);
   const http = await httpLoad({
     url: `${env.server.url}/api/records/deal_scripted`,
     headers: { authorization: `Bearer ${admin.token}` },
@@ -97,6 +107,8 @@ export async function savePath(ctx: WorkloadContext): Promise<BenchResult[]> {
     method: 'POST',
     body: BODY,
   });
+  const formaCost = formaCpu(http.requests);
+  const statements = env.statements ? await statementsOf(env, schema) : Number.NaN;
   if (http.errors) throw new Error(`save-path: ${http.errors} errors under load`);
   // Rows and audit rows in one statement (one snapshot): a create still committing when the load
   // stopped must not land between two counts.
@@ -112,6 +124,7 @@ export async function savePath(ctx: WorkloadContext): Promise<BenchResult[]> {
   if (after.rows[0].audits !== after.rows[0].n)
     throw new Error(`save-path: ${after.rows[0].n} creates but ${after.rows[0].audits} audit rows`);
 
+  const rawCpu = meter(env);
   const raw = await clientLoad({
     pool: env.pool,
     connections,
@@ -130,6 +143,7 @@ export async function savePath(ctx: WorkloadContext): Promise<BenchResult[]> {
       await client.query('commit');
     },
   });
+  const rawCost = rawCpu(raw.requests);
   if (raw.errors) throw new Error(`save-path: ${raw.errors} errors in the raw twin`);
 
   // The floor twin: the raw twin's transaction behind a bare fastify route (one round, after Forma's).
@@ -145,34 +159,46 @@ export async function savePath(ctx: WorkloadContext): Promise<BenchResult[]> {
     },
   });
   let floor: LoadStats;
+  let floorCost: Cost | undefined;
   try {
     const url = `${floorTwin.url}/save`;
     await httpLoad({ url, headers: {}, connections, seconds: 1, method: 'POST', body: {} });
+    const floorCpu = meter(env, floorTwin.pid);
     floor = await httpLoad({ url, headers: {}, connections, seconds, method: 'POST', body: {} });
+    floorCost = floorCpu(floor.requests);
   } finally {
     await floorTwin.stop();
   }
   if (floor.errors) throw new Error(`save-path: ${floor.errors} errors in the floor twin (${floor.errorDetail})`);
   const r = ratio(http.rps, raw.rps);
   const params = { connections, seconds, rules: 3, formulas: 1 };
+  const perRequest = Number.isFinite(statements)
+    ? `, ${round(statements / Math.max(http.requests, 1))} statements`
+    : '';
   return [
     {
       name: 'save-path',
       params,
-      measured: describeLoad(http),
-      baseline: `raw INSERT + audit: ${describeLoad(raw)}`,
+      measured: `${describeLoad(http)}; per request${perRequest}, CPU ms: ${describeCost(formaCost)}`,
+      baseline: `raw INSERT + audit: ${describeLoad(raw)}; per transaction 4 statements, CPU ms: ${describeCost(rawCost)}`,
       figure: r,
       figureText: `${r}× req/s`,
       target: `req/s ≥ ${THROUGHPUT_TARGET}× raw twin`,
       pass: r >= THROUGHPUT_TARGET,
       http,
       raw,
+      extra: {
+        ...costExtra('forma', formaCost),
+        ...costExtra('raw', rawCost),
+        statementsPerRequest: round(statements / Math.max(http.requests, 1)),
+        load: round(os.loadavg()[0] ?? 0),
+      },
     },
     {
       name: 'save-path vs floor',
       params,
-      measured: describeLoad(http),
-      baseline: `floor twin (fastify + pg, the raw twin's INSERT + audit): ${describeLoad(floor)}`,
+      measured: `${describeLoad(http)}; CPU ms per request: ${describeCost(formaCost)}`,
+      baseline: `floor twin (fastify + pg, the raw twin's INSERT + audit): ${describeLoad(floor)}${floorCost ? `; CPU ms per request: ${describeCost(floorCost)}` : ''}`,
       figure: ratio(http.rps, floor.rps),
       figureText: `${ratio(http.rps, floor.rps)}× req/s, ${ratio(http.p50Ms, floor.p50Ms)}× p50`,
       target: 'recorded (Forma after the floor, not alternated)',
@@ -184,15 +210,83 @@ export async function savePath(ctx: WorkloadContext): Promise<BenchResult[]> {
       name: 'save-path sandbox',
       params: { sequential, rules: 3, formulas: 1 },
       measured: `scripted create p50 ${round(scriptedP50)} ms`,
-      baseline: `same create without scripts: p50 ${round(plainP50)} ms`,
+      baseline: `same create without scripts: p50 ${round(plainP50)} ms; floor of a crossing (a message and its answer between two processes): ${ipc.hotUs} µs back to back, ${ipc.idleUs} µs after ${ipc.gapMs} ms idle`,
       figure: added,
       figureText: `+${added} ms`,
       target: `sandbox adds ≤ ${SANDBOX_TARGET_MS} ms at p50`,
       pass: added <= SANDBOX_TARGET_MS,
+      extra: { ipcHotUs: ipc.hotUs, ipcIdleUs: ipc.idleUs, ipcGapMs: ipc.gapMs },
     },
   ];
 }
 
 function round(n: number): number {
   return Math.round(n * 100) / 100;
+}
+
+/** CPU ms per request of each side of a load phase; `server` is the HTTP server (Forma or the floor twin). */
+interface Cost {
+  server: number;
+  sandbox: number;
+  postgres: number;
+  bench: number;
+}
+
+/**
+ * Starts measuring the CPU time of Forma's server (or `serverPid`: the floor twin), its sandbox
+ * children, PostgreSQL and this bench process (the raw twin's client); the returned function gives
+ * each per request. On a shared machine these move far less than req/s.
+ */
+function meter(env: BenchEnv, serverPid = env.server.pid): (requests: number) => Cost {
+  const server0 = cpuMs(serverPid);
+  const sandbox0 = sandboxMs(env.server.pid);
+  const pg0 = postgresTicks(env.server.dir) * 10; // USER_HZ 100
+  const bench0 = process.cpuUsage();
+  return (requests) => {
+    const per = (ms: number) => round(ms / Math.max(requests, 1));
+    const b = process.cpuUsage(bench0);
+    return {
+      server: per(cpuMs(serverPid) - server0),
+      sandbox: serverPid === env.server.pid ? per(sandboxMs(env.server.pid) - sandbox0) : 0,
+      postgres: per(postgresTicks(env.server.dir) * 10 - pg0),
+      bench: per((b.user + b.system) / 1000),
+    };
+  };
+}
+
+/** CPU time of the server's sandbox children (the processes it forked with the sandbox's boot script). */
+function sandboxMs(parent: number): number {
+  let sum = 0;
+  for (const p of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] !== String(parent)) continue;
+      if (fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('sandbox-boot')) sum += cpuMs(Number(p));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return sum;
+}
+
+function describeCost(c: Cost): string {
+  return `server ${c.server}, sandbox ${c.sandbox}, PostgreSQL ${c.postgres}, bench client ${c.bench}`;
+}
+
+function costExtra(prefix: string, c: Cost): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(c).map(([k, v]) => [`${prefix}Cpu${k[0]?.toUpperCase()}${k.slice(1)}Ms`, v]),
+  );
+}
+
+/** Statements of the tenant's schema and BEGIN/COMMIT since the last reset (pg_stat_statements). */
+async function statementsOf(env: BenchEnv, schema: string): Promise<number> {
+  const r = await env.pool.query(
+    `select coalesce(sum(calls), 0)::int as n from pg_stat_statements
+      where (strpos(query, $1) > 0 or query in ('BEGIN', 'BEGIN;', 'COMMIT', 'COMMIT;', 'ROLLBACK'))
+        and query not like '%pg_stat_statements%'`,
+    [`"${schema}"`],
+  );
+  return Number(r.rows[0].n);
 }

@@ -70,21 +70,24 @@ export function diffRecords(
   return changes;
 }
 
+/** The `_audit` row of an entry. */
+export function auditRow(e: AuditEntry): Record<string, unknown> {
+  return {
+    object: e.object,
+    record_id: e.recordId,
+    action: e.action,
+    user_id: e.userId,
+    changes: JSON.stringify(e.changes),
+    batch: e.batch ?? null,
+    cause: e.cause ? JSON.stringify(e.cause) : null,
+  };
+}
+
 export async function writeAudit(trx: Knex.Transaction, schema: string, entries: AuditEntry[]): Promise<void> {
   for (let i = 0; i < entries.length; i += 1000) {
     await trx
       .withSchema(schema)
-      .insert(
-        entries.slice(i, i + 1000).map((e) => ({
-          object: e.object,
-          record_id: e.recordId,
-          action: e.action,
-          user_id: e.userId,
-          changes: JSON.stringify(e.changes),
-          batch: e.batch ?? null,
-          cause: e.cause ? JSON.stringify(e.cause) : null,
-        })),
-      )
+      .insert(entries.slice(i, i + 1000).map(auditRow))
       .into(AUDIT_TABLE);
   }
 }

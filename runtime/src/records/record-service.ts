@@ -732,6 +732,19 @@ export class RecordService {
     const empty = emptyRelatedRollups(object);
     for (const p of prepared) Object.assign(p.row, empty);
     const columns = readableColumns(object, qa.access);
+    // The audit entry goes in the INSERT's own statement, unless roll-ups recomputed after the
+    // insert change the row it describes (then it is written from the reloaded row, below).
+    const auditInInsert = !opts.partial && !object.rollups.length;
+    const user = actor(tx);
+    const auditOf = (row: Row): AuditEntry => ({
+      object: object.name,
+      recordId: row.id as string,
+      action: 'create',
+      userId: user,
+      changes: diffRecords(object, null, row),
+      batch: opts.batch ?? null,
+      cause: tx.cause ?? null,
+    });
     const inserted = opts.partial
       ? await this.insertEach(tx, object, prepared, failed)
       : await insertRows(
@@ -739,6 +752,7 @@ export class RecordService {
           tx.schema,
           object,
           prepared.map((p) => p.row),
+          auditInInsert ? auditOf : undefined,
         ).then((rows) => rows.map((row, k) => ({ row, children: prepared[k]!.children })));
     for (const { row, children } of inserted) {
       for (const [field, items] of Object.entries(children))
@@ -765,6 +779,8 @@ export class RecordService {
       'create',
       rows.map((row) => ({ old: null, row })),
       opts.batch,
+      false,
+      !auditInInsert,
     );
     const created: RecordData[] = [];
     for (const row of rows) created.push(await this.output(tx, model, object, qa, row, columns, !opts.single));
@@ -1200,19 +1216,23 @@ export class RecordService {
       };
       await this.deps.hooks.runFilters(tx, RECORD_EVENTS.written, written);
     }
-    for (const e of events) {
-      const data = jsonSafe(e);
-      if (action !== 'delete')
-        await this.deps.saveScripts.queueAfterSave(
-          tx,
-          model,
-          object.name,
-          data.record as RecordData,
-          (data.old as RecordData) ?? null,
-        );
-      if (this.savedListeners.some((l) => l.wants(model, object.name, action)))
-        await this.deps.outbox.enqueue(tx, SAVED_TOPIC, data);
-    }
+    // The events' JSON copy only when something records them (most saves have no afterSave script
+    // and no listener for the object).
+    const afterSave = action !== 'delete' && scriptsFor(model, object.name, 'afterSave').length > 0;
+    const listened = this.savedListeners.some((l) => l.wants(model, object.name, action));
+    if (afterSave || listened)
+      for (const e of events) {
+        const data = jsonSafe(e);
+        if (afterSave)
+          await this.deps.saveScripts.queueAfterSave(
+            tx,
+            model,
+            object.name,
+            data.record as RecordData,
+            (data.old as RecordData) ?? null,
+          );
+        if (listened) await this.deps.outbox.enqueue(tx, SAVED_TOPIC, data);
+      }
     return rewritten;
   }
 

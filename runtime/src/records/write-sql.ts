@@ -3,15 +3,32 @@
  * model (validated identifiers). Database refusals that come from the data (unique values, rows
  * still referenced) become typed 409s naming the field.
  */
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { AppError, conflict, validationFailed } from '../errors';
 import type { ObjectModel } from '../model/load-model';
 import { constraintName } from '../model/naming';
+import { AUDIT_TABLE, type AuditEntry, auditRow } from './audit';
 import { assertUniqueIndexes } from './unique-index-guard';
 
 export type Row = Record<string, unknown>;
 
-export async function insertRows(trx: Knex.Transaction, schema: string, object: ObjectModel, rows: Row[]) {
+/** Columns a new row gets from the table's defaults whatever the object (create-table.ts). */
+const SYSTEM_DEFAULTS: Row = { approval_status: 'none' };
+
+/**
+ * Inserts rows and returns them as stored. With `audit` (the create entry of a row), each row's audit
+ * entry goes in the same statement (a data-modifying CTE): one round trip instead of two. The entry
+ * is made from the row as sent (its id chosen here) and checked against the row as stored; where a
+ * default or a cast made them differ, the stored row's entry replaces it in the same transaction.
+ */
+export async function insertRows(
+  trx: Knex.Transaction,
+  schema: string,
+  object: ObjectModel,
+  rows: Row[],
+  audit?: (row: Row) => AuditEntry,
+) {
   if (!rows.length) return [] as Row[];
   await assertUniqueIndexes(trx, schema, object, rows);
   try {
@@ -19,16 +36,39 @@ export async function insertRows(trx: Knex.Transaction, schema: string, object: 
     // increasing creation times, so "creation order" is stable for line items and imports.
     const stamped = rows.map((r) => ({
       ...r,
+      ...(audit && r.id === undefined ? { id: randomUUID() } : {}),
       created_at: trx.raw('clock_timestamp()'),
       updated_at: trx.raw('clock_timestamp()'),
     }));
     // PostgreSQL takes at most 65535 bind parameters per statement: large batches go in slices.
-    const columns = new Set(rows.flatMap((r) => Object.keys(r))).size + 2;
+    const columns = new Set(stamped.flatMap((r) => Object.keys(r))).size + (audit ? 7 : 0);
     const perStatement = Math.max(1, Math.floor(60_000 / columns));
     const out: Row[] = [];
     for (let i = 0; i < stamped.length; i += perStatement) {
       const slice = stamped.slice(i, i + perStatement);
-      out.push(...((await trx.withSchema(schema).insert(slice).into(object.table).returning('*')) as Row[]));
+      const insert = trx.withSchema(schema).insert(slice).into(object.table).returning('*');
+      if (!audit) {
+        out.push(...((await insert) as Row[]));
+        continue;
+      }
+      const sent = slice.map((r) => audit({ ...SYSTEM_DEFAULTS, ...r }));
+      const written = (await trx
+        .with('r', insert)
+        .with('a', trx.withSchema(schema).insert(sent.map(auditRow)).into(AUDIT_TABLE))
+        .select('*')
+        .from('r')) as Row[];
+      const byId = new Map(written.map((r) => [r.id as string, r]));
+      for (const [k, r] of slice.entries()) {
+        const row = byId.get(r.id as string)!;
+        out.push(row);
+        const stored = audit(row);
+        if (JSON.stringify(stored.changes) !== JSON.stringify(sent[k]!.changes))
+          await trx
+            .withSchema(schema)
+            .from(AUDIT_TABLE)
+            .where({ object: stored.object, record_id: stored.recordId, action: stored.action })
+            .update({ changes: JSON.stringify(stored.changes) });
+      }
     }
     return out;
   } catch (e) {

@@ -57,6 +57,8 @@ export class TenantIsolate {
     private readonly isolate: ivm.Isolate,
     private readonly defineRef: ivm.Reference,
     private readonly runRef: ivm.Reference,
+    private readonly runNowRef: ivm.Reference,
+    private readonly takeRef: ivm.Reference,
     private readonly context: ivm.Context,
     private readonly progress: Int32Array,
   ) {}
@@ -78,12 +80,14 @@ export class TenantIsolate {
         undefined,
         [new ivm.Reference(forwardQuery), new ivm.ExternalCopy(progress.buffer).copyInto()],
         { result: { reference: true }, timeout: SETUP_TIMEOUT_MS },
-      )) as ivm.Reference<{ define: unknown; run: unknown }>;
+      )) as ivm.Reference<{ define: unknown; run: unknown; runNow: unknown; take: unknown }>;
       preludeFn.release();
       const defineRef = await api.get('define', { reference: true });
       const runRef = await api.get('run', { reference: true });
+      const runNowRef = await api.get('runNow', { reference: true });
+      const takeRef = await api.get('take', { reference: true });
       api.release();
-      return new TenantIsolate(tenant, memoryMb, isolate, defineRef, runRef, context, progress);
+      return new TenantIsolate(tenant, memoryMb, isolate, defineRef, runRef, runNowRef, takeRef, context, progress);
     } catch (e) {
       if (!isolate.isDisposed) isolate.dispose();
       throw e;
@@ -135,6 +139,26 @@ export class TenantIsolate {
       result: { promise: true },
       timeout: timeoutMs,
     }) as Promise<string>;
+  }
+
+  /**
+   * Runs one job on this thread, for at most `budgetMs`: its outcome, or undefined when the job
+   * needs more (it waits for the host, or runs past the budget: the isolate's timeout stops it and
+   * keeps the isolate) or failed in a way the usual run reports better. Compute-only jobs then never
+   * cross to the isolate's own thread and back. Blocks this process for up to the budget, so the
+   * budget is a few milliseconds.
+   */
+  runNow(callId: number, job: string, budgetMs: number): string | undefined {
+    try {
+      this.runNowRef.applySync(undefined, [callId, job], { timeout: budgetMs });
+      const out = this.takeRef.applySync(undefined, [], { timeout: budgetMs });
+      return typeof out === 'string' ? out : undefined;
+    } catch (e) {
+      // Past the budget (the isolate's timeout stopped it), or anything else this first attempt ran
+      // into: the usual run does it again and reports what it finds. Only a lost isolate is final.
+      if (this.isolate.isDisposed) throw e;
+      return undefined;
+    }
   }
 
   /** Index of the unit the call was running, when it was the last to report progress. */
