@@ -129,7 +129,7 @@ export async function createTasks(
   visit: number | null,
   assignees: ResolvedApprover[],
   due: Date | null,
-  /** Also moves the instance to this step (`current_node`, one more `rev`) in the same statement. */
+  /** Also moves the instance to this step (`current_node`, one more `rev`) in the same statement; answers whether it did (no tasks: nothing written). */
   opts: { stepInstance?: boolean } = {},
 ): Promise<boolean> {
   const { ctx, instance } = run;
@@ -154,6 +154,7 @@ export async function createTasks(
   const links = await Promise.all(ids.map(async (id) => [await linkOf(id, 'approved'), await linkOf(id, 'rejected')]));
   const label = node.data.label ?? node.id;
   const recordName = String(run.record[run.object.labelField] ?? run.instance.record_id);
+  run.tasksClosed = false;
   if (!rows.length) return false;
   await store.insertTasksWithNotices(
     ctx.db,
@@ -185,6 +186,5 @@ export async function createTasks(
     run.now,
     opts.stepInstance ? { id: instance.id, current_node: node.id } : undefined,
   );
-  run.tasksClosed = false;
   return opts.stepInstance === true;
 }
