@@ -36,13 +36,19 @@ vi.mock('./workflow-store', () => ({
     claimTask: async (
       _db: unknown,
       _s: string,
-      c: { patch: Record<string, unknown>; cancelOthers: boolean; event: { action: string } },
+      c: {
+        patch: Record<string, unknown>;
+        cancelOthers: boolean;
+        event: { action: string };
+        lockRecord?: { id: string };
+      },
     ) => {
       if (h.task?.status !== 'open') return { claimed: false, status: h.task?.status ?? null };
       h.taskUpdates.push(c.patch);
       h.events.push(c.event.action);
       if (c.cancelOthers) h.calls.push('cancel');
-      return { claimed: true, status: c.patch.status };
+      // A winning claim that was asked to lock the record answers it.
+      return { claimed: true, status: c.patch.status, ...(c.lockRecord ? { record: { id: c.lockRecord.id } } : {}) };
     },
     openTasksOfStep: async () => h.remaining,
     cancelOpenTasks: async () => {
@@ -50,14 +56,15 @@ vi.mock('./workflow-store', () => ({
     },
   },
 }));
-vi.mock('./load-run', () => ({
-  loadRun: async (_tx: unknown, _env: unknown, _model: unknown, instance: InstanceRow) => ({
+vi.mock('./load-run', () => {
+  const runOf = (_tx: unknown, _env: unknown, _model: unknown, instance: InstanceRow) => ({
     ctx: {},
     instance,
     graph: new WorkflowGraph(instance.definition),
     now: new Date('2026-01-02T03:04:05Z'),
-  }),
-}));
+  });
+  return { runOf, loadRun: async (...args: Parameters<typeof runOf>) => runOf(...args) };
+});
 vi.mock('./advance', () => ({
   advance: async (_run: unknown, target: string) => {
     h.advancedTo.push(target);

@@ -1,17 +1,18 @@
 import type { Ctx } from '../ctx';
 import { type AppError, badRequest, conflict, notFound } from '../errors';
 import type { Model } from '../model/load-model';
-import { SYSTEM_TABLE as T } from '../model/naming';
+import { SYSTEM_TABLE as T, tableOf } from '../model/naming';
 import { runInUnitOfWork, type TxCtx } from '../tx/unit-of-work';
 import { advance } from './advance';
 import { createTasks } from './nodes/approval';
 import { eventRow } from './transition';
-import { loadRun } from './load-run';
+import { loadRun, runOf } from './load-run';
+import { plain } from './record-rows';
 import { delegateOf } from './resolve-approvers';
 import { decisionReason } from './workflow-cause';
 import type { Run, WorkflowEnv } from './workflow-env';
 import { type Outcome, WorkflowGraph } from './workflow-graph';
-import { type InstanceRow, type TaskRow, workflowStore as store } from './workflow-store';
+import { type InstanceRow, type TaskClaim, type TaskRow, workflowStore as store } from './workflow-store';
 
 export interface Decision {
   decision: Outcome;
@@ -42,9 +43,10 @@ export async function decide(
     const node = new WorkflowGraph(instance.definition).node(task.node);
     // Known before the write unless an `all` step is approved: then the step's other tasks decide.
     const settledNow = d.decision === 'rejected' || node?.data.mode !== 'all';
-    // Claimed before the record is locked, so a duplicate decision is refused without touching the
-    // record; every transition holds the instance first, so the order of the rest cannot deadlock.
-    await claimOrConflict(tx, instance, task, {
+    // The claim locks the record in the same statement, only when it wins: a duplicate decision is
+    // refused without touching the record; every transition holds the instance first, so the order
+    // of the rest cannot deadlock.
+    const claim = await claimOrConflict(tx, instance, task, {
       patch: { status: d.decision, decided_by: tx.user.id, decided_at: now, comment: d.comment ?? null },
       cancelOthers: settledNow,
       event: eventRow(
@@ -54,9 +56,11 @@ export async function decide(
         { visit: task.visit, ...(d.linkId ? { via: 'link' } : {}) },
         { task: task.id, comment: d.comment ?? null },
       ),
+      lockRecord: { table: `${tx.schema}.${tableOf(instance.object)}`, id: instance.record_id },
     });
+    if (!claim.record) throw notFound(`No ${instance.object} record ${instance.record_id}`);
     const reason = decisionReason(instance.definition, task.node, d.decision, tx.user.name);
-    const run = await loadRun(tx, env, model, instance, reason);
+    const run = runOf(tx, env, model, instance, reason, plain(claim.record));
     run.now = now;
     if (settledNow) run.tasksClosed = true;
     const settled =
@@ -124,10 +128,11 @@ async function claimOrConflict(
   tx: TxCtx,
   instance: InstanceRow,
   task: TaskRow,
-  c: Pick<Parameters<typeof store.claimTask>[2], 'patch' | 'cancelOthers' | 'event'>,
-): Promise<void> {
+  c: Pick<Parameters<typeof store.claimTask>[2], 'patch' | 'cancelOthers' | 'event' | 'lockRecord'>,
+): Promise<TaskClaim> {
   const claim = await store.claimTask(tx.db, tx.schema, { task: task.id, instance: instance.id, ...c });
   if (!claim.claimed) throw alreadyDecided(claim.status, instance.status);
+  return claim;
 }
 
 async function spendLink(tx: TxCtx, linkId: string, taskId: string, at: Date): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { notFound } from '../errors';
 import type { ObjectModel } from '../model/load-model';
-import { tableOf } from '../model/naming';
+import { SYSTEM_TABLE, tableOf } from '../model/naming';
 import type { RecordData } from '../scripts';
 
 /**
@@ -25,6 +25,31 @@ export async function lockRecord(
   if (!row) throw notFound(`No ${object.name} record ${id}`);
   return plain(row);
 }
+
+/**
+ * A submit's first read: the record locked (as `lockRecord`) and the id of its pending approval
+ * instance, if any, in one statement.
+ */
+export async function lockRecordForSubmit(
+  trx: Knex.Transaction,
+  schema: string,
+  object: ObjectModel,
+  id: string,
+): Promise<{ record: RecordData; pending?: string }> {
+  const r = await trx.raw(
+    `select r.*, (select i.id from ?? i where i.object = ? and i.record_id = r.id and i.status = 'pending' limit 1)
+       as ${PENDING}
+     from ?? r where r.id = ? and r.deleted_at is null limit 1 for update of r`,
+    [`${schema}.${SYSTEM_TABLE.wfInstances}`, object.name, `${schema}.${tableOf(object.name)}`, id],
+  );
+  const row = r.rows[0] as Record<string, unknown> | undefined;
+  if (!row) throw notFound(`No ${object.name} record ${id}`);
+  const { [PENDING]: pending, ...record } = row;
+  return { record: plain(record), ...(typeof pending === 'string' ? { pending } : {}) };
+}
+
+// Not a field name: fields start with a letter.
+const PENDING = '__pending_instance';
 
 export async function readRecord(
   db: Knex,

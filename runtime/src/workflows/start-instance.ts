@@ -5,13 +5,13 @@ import type { PermissionEngine } from '../permissions/object-access';
 import { resolveRecord } from '../records/record-guard';
 import { runInUnitOfWork } from '../tx/unit-of-work';
 import { advance } from './advance';
-import { event } from './transition';
+import { eventRow } from './transition';
 import { matchTrigger } from './match-trigger';
-import { lockRecord, plain } from './record-rows';
+import { lockRecordForSubmit, plain } from './record-rows';
 import { submitReason, workflowCause } from './workflow-cause';
 import type { Run, WorkflowEnv } from './workflow-env';
 import { type WorkflowDefinition, WorkflowGraph } from './workflow-graph';
-import { type InstanceRow, workflowStore as store } from './workflow-store';
+import { type InstanceRow, newInstanceId, workflowStore as store } from './workflow-store';
 
 export interface SubmitInput {
   workflow?: string;
@@ -51,27 +51,48 @@ export async function startInstance(
         await resolveRecord(tx, model, deps.permissions, objectName, recordId, { op: 'update', columns: ['id'] });
       if (input.workflow !== undefined && model.workflows[input.workflow]?.object !== objectName)
         throw badRequest(`No workflow "${input.workflow}" for ${objectName}`);
-      const record = await lockRecord(tx.db, tx.schema, object, recordId);
-      const pending = await store.pendingInstanceOf(tx.db, tx.schema, objectName, recordId);
+      const { record, pending } = await lockRecordForSubmit(tx.db, tx.schema, object, recordId);
       if (pending || record.approval_status === 'pending')
-        throw conflict('The record is already pending approval', { instance: pending?.id });
+        throw conflict('The record is already pending approval', { instance: pending });
       const chosen = input.reapproval
         ? reapprovalWorkflow(model, objectName, input.reapproval)
         : await matchTrigger(env.scripts, tx, model, objectName, record, input.workflow, input.on);
       if (!chosen) throw badRequest(`The record meets no approval workflow's trigger`);
       const now = env.clock.now();
-      const instance = await store.insertInstance(tx.db, tx.schema, {
-        workflow: chosen.name,
-        meta_version: model.version,
-        definition: chosen.definition,
-        object: objectName,
-        record_id: recordId,
-        status: 'pending',
-        current_node: null,
-        submitted_by: tx.user.id,
-        submitted_at: now,
-        comment: input.comment ?? null,
-      });
+      const instanceId = newInstanceId();
+      // The `submitted` event is written with the instance (one statement), before the record's
+      // update: it is the first event of the instance either way.
+      const submitted = eventRow(
+        { ctx: tx, now, instance: { id: instanceId, object: objectName, record_id: recordId } },
+        'submitted',
+        null,
+        {
+          workflow: chosen.name,
+          version: model.version,
+          ...(input.reapproval
+            ? { reapproval: { after: input.reapproval.after, fields: input.reapproval.fields } }
+            : {}),
+        },
+        { comment: input.comment ?? null },
+      );
+      const instance = await store.insertInstanceWithEvent(
+        tx.db,
+        tx.schema,
+        {
+          id: instanceId,
+          workflow: chosen.name,
+          meta_version: model.version,
+          definition: chosen.definition,
+          object: objectName,
+          record_id: recordId,
+          status: 'pending',
+          current_node: null,
+          submitted_by: tx.user.id,
+          submitted_at: now,
+          comment: input.comment ?? null,
+        },
+        submitted,
+      );
       const run: Run = {
         ctx: tx,
         env,
@@ -100,19 +121,6 @@ export async function startInstance(
         },
       );
       run.record = plain(updated);
-      await event(
-        run,
-        'submitted',
-        null,
-        {
-          workflow: chosen.name,
-          version: model.version,
-          ...(input.reapproval
-            ? { reapproval: { after: input.reapproval.after, fields: input.reapproval.fields } }
-            : {}),
-        },
-        { comment: input.comment ?? null },
-      );
       const start = run.graph.start();
       if (!start) throw badRequest(`Workflow ${chosen.name} has no start node`);
       await advance(run, start.id);

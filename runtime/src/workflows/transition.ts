@@ -48,7 +48,7 @@ export async function event(
 
 /** A history row of the run (written by `event`, or by a statement that writes more with it). */
 export function eventRow(
-  run: Pick<Run, 'ctx' | 'instance' | 'now'>,
+  run: Pick<Run, 'ctx' | 'now'> & { instance: Pick<Run['instance'], 'id' | 'object' | 'record_id'> },
   action: string,
   node: string | null,
   data: Record<string, unknown> = {},

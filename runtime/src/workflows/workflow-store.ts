@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { SYSTEM_TABLE as T } from '../model/naming';
 import { type LocalizedNotice, noticeCtes, type SqlPart } from './notify';
@@ -126,17 +127,64 @@ function joinCtes(parts: SqlPart[], tail: SqlPart): SqlPart {
 export interface TaskClaim {
   claimed: boolean;
   status: TaskStatus | null;
+  /**
+   * With `lockRecord`: the record row, locked by the same statement when the claim won (undefined
+   * when it lost, or when the record is gone).
+   */
+  record?: Record<string, unknown>;
 }
+
+// Result columns of the claim itself: a record's columns are user field names (`^[a-z]…`), which
+// never start with an underscore, so they cannot collide.
+const CLAIMED = '__claimed';
+const CLAIM_STATUS = '__claim_status';
+
+/** An id for a new instance (made before its statement, so that rows written with it can name it). */
+export const newInstanceId = (): string => randomUUID();
 
 /** All SQL on the approval tables. Every transition locks the instance row first (one lock order). */
 export const workflowStore = {
-  async insertInstance(trx: Knex.Transaction, schema: string, row: Omit<InstanceRow, 'id' | 'rev' | 'finished_at'>) {
-    const [out] = await trx
-      .withSchema(schema)
-      .insert({ ...row, definition: JSON.stringify(row.definition) })
-      .into(T.wfInstances)
-      .returning('*');
-    return out as InstanceRow;
+  /**
+   * A new instance and its first event (`submitted`) in one statement: the caller makes the
+   * instance id (`newInstanceId`) so that the event can name it.
+   */
+  async insertInstanceWithEvent(
+    trx: Knex.Transaction,
+    schema: string,
+    row: Omit<InstanceRow, 'rev' | 'finished_at'>,
+    event: EventRow,
+  ): Promise<InstanceRow> {
+    const { id } = row;
+    const q = joinCtes(
+      [
+        {
+          sql: `inst as (
+            insert into ?? (id, workflow, meta_version, definition, object, record_id, status, current_node,
+              submitted_by, submitted_at, comment)
+            values (?::uuid, ?, ?, ?::jsonb, ?, ?::uuid, ?, ?, ?::uuid, ?, ?)
+            returning *
+          )`,
+          bindings: [
+            `${schema}.${T.wfInstances}`,
+            id,
+            row.workflow,
+            row.meta_version,
+            JSON.stringify(row.definition),
+            row.object,
+            row.record_id,
+            row.status,
+            row.current_node,
+            row.submitted_by,
+            row.submitted_at,
+            row.comment,
+          ],
+        },
+        eventCte('inst_event', schema, event),
+      ],
+      { sql: 'select * from inst', bindings: [] },
+    );
+    const r = await trx.raw(q.sql, q.bindings);
+    return r.rows[0] as InstanceRow;
   },
 
   async instance(db: Knex, schema: string, id: string): Promise<InstanceRow | undefined> {
@@ -186,9 +234,16 @@ export const workflowStore = {
       patch: { status: TaskStatus; decided_by: string; decided_at: Date; comment?: string | null };
       cancelOthers: boolean;
       event: EventRow;
+      /**
+       * Locks the instance's record (its table, qualified) in the same statement, only when the
+       * claim wins: a refused duplicate never touches the record. The lock order stays instance,
+       * tasks, record, as in every transition.
+       */
+      lockRecord?: { table: string; id: string };
     },
   ): Promise<TaskClaim> {
     const tasks = `${schema}.${T.wfTasks}`;
+    const lock = c.lockRecord;
     const keepComment = c.patch.comment === undefined;
     const q = joinCtes(
       [
@@ -221,17 +276,33 @@ export const workflowStore = {
           sql: 'exists (select 1 from claimed where id = ?)',
           bindings: [c.task],
         }),
+        lock
+          ? {
+              // FOR UPDATE waits for a writer of the row and then answers its committed version.
+              sql: `locked as (
+                select r.* from ?? r
+                where r.id = ? and r.deleted_at is null and exists (select 1 from claimed where id = ?)
+                for update of r
+              )`,
+              bindings: [lock.table, lock.id, c.task],
+            }
+          : { sql: '', bindings: [] },
       ],
       {
         // The status subquery sees the table as this statement began: after the instance lock was
         // granted, so a decision that won before us is visible.
-        sql: `select exists (select 1 from claimed where id = ?) as claimed, (select status from ?? where id = ?) as status`,
+        sql: `select ${lock ? 'l.*, ' : ''}exists (select 1 from claimed where id = ?) as ${CLAIMED},
+          (select status from ?? where id = ?) as ${CLAIM_STATUS}${lock ? ' from (select 1) one left join locked l on true' : ''}`,
         bindings: [c.task, tasks, c.task],
       },
     );
     const r = await trx.raw(q.sql, q.bindings);
-    const row = r.rows[0] as { claimed: boolean; status: TaskStatus | null };
-    return { claimed: row.claimed, status: row.claimed ? c.patch.status : row.status };
+    const { [CLAIMED]: claimed, [CLAIM_STATUS]: status, ...record } = r.rows[0] as Record<string, unknown>;
+    return {
+      claimed: claimed === true,
+      status: claimed ? c.patch.status : (status as TaskStatus | null),
+      ...(lock && claimed && record.id != null ? { record } : {}),
+    };
   },
 
   async lockInstance(trx: Knex.Transaction, schema: string, id: string): Promise<InstanceRow | undefined> {
@@ -328,9 +399,17 @@ export const workflowStore = {
     rows: ReadonlyArray<NewTask & { id: string }>,
     notices: readonly LocalizedNotice[],
     at: Date,
+    /** The instance (locked by the caller) moves to this step in the same statement. */
+    step?: { id: string; current_node: string },
   ): Promise<TaskRow[]> {
     if (!rows.length) return [];
     const tasks = `${schema}.${T.wfTasks}`;
+    const stepped: SqlPart = step
+      ? {
+          sql: 'stepped as (update ?? set current_node = ?, rev = rev + 1 where id = ?)',
+          bindings: [`${schema}.${T.wfInstances}`, step.current_node, step.id],
+        }
+      : { sql: '', bindings: [] };
     const q = joinCtes(
       [
         {
@@ -346,6 +425,7 @@ export const workflowStore = {
           bindings: [tasks, tasks, JSON.stringify(rows)],
         },
         noticeCtes(schema, notices, at),
+        stepped,
       ],
       { sql: 'select * from created', bindings: [] },
     );

@@ -111,9 +111,11 @@ async function openStep(run: Run, node: WorkflowNode): Promise<string | undefine
     });
   }
   const due = esc?.after ? addIsoDuration(run.now, esc.after) : null;
-  await createTasks(run, node, null, assignees, due);
-  const state = await store.updateInstance(ctx.db, ctx.schema, instance.id, { current_node: node.id });
-  run.instance = { ...instance, current_node: node.id, rev: instance.rev + 1, ...state };
+  // The instance is locked (or new) in this transaction, so its state after the step is known here:
+  // the step moves with the tasks' statement, not in a round trip of its own.
+  const stepped = await createTasks(run, node, null, assignees, due, { stepInstance: true });
+  if (!stepped) await store.updateInstance(ctx.db, ctx.schema, instance.id, { current_node: node.id });
+  run.instance = { ...instance, current_node: node.id, rev: instance.rev + 1 };
   return undefined;
 }
 
@@ -127,7 +129,9 @@ export async function createTasks(
   visit: number | null,
   assignees: ResolvedApprover[],
   due: Date | null,
-): Promise<void> {
+  /** Also moves the instance to this step (`current_node`, one more `rev`) in the same statement; answers whether it did (no tasks: nothing written). */
+  opts: { stepInstance?: boolean } = {},
+): Promise<boolean> {
   const { ctx, instance } = run;
   const linkOf = async (task: string, decision: 'approved' | 'rejected') =>
     `${run.env.publicUrl}/api/approvals/links/${await signLink(run.env.secrets, {
@@ -150,6 +154,8 @@ export async function createTasks(
   const links = await Promise.all(ids.map(async (id) => [await linkOf(id, 'approved'), await linkOf(id, 'rejected')]));
   const label = node.data.label ?? node.id;
   const recordName = String(run.record[run.object.labelField] ?? run.instance.record_id);
+  run.tasksClosed = false;
+  if (!rows.length) return false;
   await store.insertTasksWithNotices(
     ctx.db,
     ctx.schema,
@@ -178,6 +184,7 @@ export async function createTasks(
       };
     }),
     run.now,
+    opts.stepInstance ? { id: instance.id, current_node: node.id } : undefined,
   );
-  run.tasksClosed = false;
+  return opts.stepInstance === true;
 }
