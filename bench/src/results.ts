@@ -76,7 +76,9 @@ export function formatResults(file: ResultsFile): string {
     );
   }
   for (const f of file.failures)
-    lines.push(`| ${f.name} | | failed: ${f.error.replace(/\|/g, '\\|')} | | | | **FAILED** | ${measuredOn(file.date)} |`);
+    lines.push(
+      `| ${f.name} | | failed: ${f.error.replace(/\|/g, '\\|')} | | | | **FAILED** | ${measuredOn(file.date)} |`,
+    );
   return `${lines.join('\n')}\n`;
 }
 

@@ -183,7 +183,10 @@ function etag(reply: FastifyReply, r: Record<string, unknown>) {
  */
 function sendJson(reply: FastifyReply, payload: object) {
   // A reply serializer of one's own leaves the content type to the sender.
-  return reply.type('application/json; charset=utf-8').serializer(toJson).send(payload as never);
+  return reply
+    .type('application/json; charset=utf-8')
+    .serializer(toJson)
+    .send(payload as never);
 }
 
 /** One function for every answer, not a closure per request. */
