@@ -32,6 +32,22 @@ describe('openDatabase', () => {
     expect(db.source).toBe('running');
   });
 
+  it('connects through the cluster’s Unix socket when its directory is there', () => {
+    const sockets = fs.mkdtempSync(path.join(os.tmpdir(), 'forma-open-db-sock-'));
+    try {
+      const d = dataDir(`${process.pid}\n/data/pg\n1700000000\n54321\n${sockets}\n127.0.0.1\n`);
+      expect(runningEmbeddedUrl(d)).toBe(
+        `postgres://postgres:p%40ss@127.0.0.1:54321/postgres?host=${encodeURIComponent(sockets)}`,
+      );
+    } finally {
+      fs.rmSync(sockets, { recursive: true, force: true });
+    }
+    // A socket directory that is gone (a cluster started before this version wrote none): TCP.
+    fs.rmSync(dir, { recursive: true, force: true });
+    const d = dataDir(`${process.pid}\n/data/pg\n1700000000\n54321\n/nonexistent-forma-sock\n127.0.0.1\n`);
+    expect(runningEmbeddedUrl(d)).toBe('postgres://postgres:p%40ss@127.0.0.1:54321/postgres');
+  });
+
   it('ignores a stale or garbled postmaster.pid', () => {
     expect(runningEmbeddedUrl(dataDir('999999999\n/x\n1\n5432\n'))).toBeUndefined();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PlatformConfig } from '../config';
-import { startEmbeddedPostgres } from './embedded-postgres';
+import { embeddedUrl, startEmbeddedPostgres } from './embedded-postgres';
 
 export interface OpenedDatabase {
   url: string;
@@ -41,12 +41,13 @@ export function runningEmbeddedUrl(dataDir: string): string | undefined {
     return undefined;
   }
   // postmaster.pid: pid, data directory, start time, port, socket directory, listen address, …
-  const [pidLine, , , portLine] = pidFile.split('\n');
+  const [pidLine, , , portLine, socketLine] = pidFile.split('\n');
   const pid = Number(pidLine);
   const port = Number(portLine);
   if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) return undefined;
   if (!isAlive(pid)) return undefined;
-  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  const socketDir = socketLine?.trim();
+  return embeddedUrl(password, port, socketDir && fs.existsSync(socketDir) ? socketDir : undefined);
 }
 
 function isAlive(pid: number): boolean {

@@ -9,6 +9,10 @@ describe('translateDatabaseError', () => {
   it.each([
     ['ECONNREFUSED', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
     ['ECONNRESET', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })],
+    [
+      'the Unix socket gone (server down)',
+      Object.assign(new Error('connect ENOENT /tmp/forma-pg-x/.s.PGSQL.5432'), { code: 'ENOENT', syscall: 'connect' }),
+    ],
     ['57P01 admin shutdown', pgError('57P01')],
     ['57P02 crash shutdown', pgError('57P02')],
     ['57P03 starting up', pgError('57P03')],

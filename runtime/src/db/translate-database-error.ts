@@ -22,7 +22,7 @@ const LOST_CONNECTION = [
 /** Socket errors of a database that is down, restarting or unreachable. */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
 
-type DbError = { code?: unknown; name?: unknown; message?: unknown; errors?: unknown };
+type DbError = { code?: unknown; name?: unknown; message?: unknown; errors?: unknown; syscall?: unknown };
 
 /** SQLSTATE or Node error code of `err` (or of the first error of an AggregateError). */
 function codeOf(err: DbError): string | undefined {
@@ -46,6 +46,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as DbError;
   const code = codeOf(e);
   if (code && (SOCKET_CODES.has(code) || code.startsWith('08') || code === '53300')) return true;
+  // A Unix socket's file is gone while the server is down (ENOENT on connect, not ECONNREFUSED).
+  if (code === 'ENOENT' && (e.syscall === 'connect' || /^connect ENOENT/.test(String(e.message ?? '')))) return true;
   if (code === '57P01' || code === '57P02' || code === '57P03') return true;
   if (e.name === 'KnexTimeoutError') return true;
   const message = typeof e.message === 'string' ? e.message : '';
