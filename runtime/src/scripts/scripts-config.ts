@@ -48,6 +48,15 @@ export interface SandboxConfig {
    * names the script that was running; the watchdog's names every script of the call.
    */
   watchdogSlackMs: number;
+  /**
+   * The low-priority child. A call whose scripts use more than `afterCpuMs` of CPU in a normal child
+   * is ended there and run again (from the start, with what is left of its wall clock) in one more
+   * child whose threads all run at `nice`; calls that may not run twice (actions, afterSave) finish
+   * where they are. Either way the tenant's calls go to that child for `holdMs` after its last such
+   * call. A runaway then burns only CPU nobody else wants during its timeout, and quiet tenants,
+   * which never get there, keep the normal children to themselves. `afterCpuMs: 0` turns it off.
+   */
+  slowLane: { afterCpuMs: number; nice: number; holdMs: number };
 }
 
 export const defaultScriptsConfig: ScriptsConfig = {
@@ -61,7 +70,13 @@ export const defaultScriptsConfig: ScriptsConfig = {
   maxLogLineChars: 2000,
   maxIsolates: 32,
   breaker: { failures: 1, windowMs: 60_000, coolDownMs: 30_000 },
-  sandbox: { children: 2, queue: 16, heartbeat: { intervalMs: 1000, windowMs: 30_000 }, watchdogSlackMs: 35 },
+  sandbox: {
+    children: 2,
+    queue: 16,
+    heartbeat: { intervalMs: 1000, windowMs: 30_000 },
+    watchdogSlackMs: 35,
+    slowLane: { afterCpuMs: 50, nice: 19, holdMs: 60_000 },
+  },
   tenants: {},
   settingsTtlMs: 30_000,
 };

@@ -37,7 +37,8 @@ export class CompileFailure extends Error {
   }
 }
 
-export type StopReason = 'timeout' | 'evicted' | 'recycled';
+/** `moved`: ended to run again in the low-priority child (its scripts used too much CPU). */
+export type StopReason = 'timeout' | 'evicted' | 'recycled' | 'moved';
 
 /**
  * One tenant's isolate: a single context reused for every call (a context per call is slow and its
@@ -135,6 +136,18 @@ export class TenantIsolate {
       result: { promise: true },
       timeout: timeoutMs,
     }) as Promise<string>;
+  }
+
+  /**
+   * CPU time spent in this isolate so far, in ms (NaN once disposed). While a script runs, its
+   * current stretch is counted by the wall clock (isolated-vm's own way).
+   */
+  cpuMs(): number {
+    try {
+      return Number(this.isolate.cpuTime) / 1e6;
+    } catch {
+      return Number.NaN;
+    }
   }
 
   /** Index of the unit the call was running, when it was the last to report progress. */
