@@ -76,6 +76,7 @@ export class SandboxPool {
 
   /** The tenant's calls go to the low-priority child for `slowLane.holdMs` from now. */
   private hold(tenant: string): void {
+    if (this.opts.config.slowLane.holdMs <= 0) return;
     const now = performance.now();
     this.slowUntil.delete(tenant);
     if (this.slowUntil.size >= MAX_SLOW_TENANTS) {

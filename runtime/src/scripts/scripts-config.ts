@@ -52,9 +52,11 @@ export interface SandboxConfig {
    * The low-priority child. A call whose scripts use more than `afterCpuMs` of CPU in a normal child
    * is ended there and run again (from the start, with what is left of its wall clock) in one more
    * child whose threads all run at `nice`; calls that may not run twice (actions, afterSave) finish
-   * where they are. Either way the tenant's calls go to that child for `holdMs` after its last such
-   * call. A runaway then burns only CPU nobody else wants during its timeout, and quiet tenants,
-   * which never get there, keep the normal children to themselves. `afterCpuMs: 0` turns it off.
+   * where they are; either way the tenant's calls then go to that child for `holdMs` (default 0:
+   * each call starts in its normal child, so a tenant's quick calls never wait behind a busy
+   * machine at nice 19 — there a heavy script gets almost no CPU and times out). A runaway burns
+   * only CPU nobody else wants during its timeout, and quiet tenants, which never get there, keep
+   * the normal children to themselves. `afterCpuMs: 0` turns it off.
    */
   slowLane: { afterCpuMs: number; nice: number; holdMs: number };
 }
@@ -75,7 +77,7 @@ export const defaultScriptsConfig: ScriptsConfig = {
     queue: 16,
     heartbeat: { intervalMs: 1000, windowMs: 30_000 },
     watchdogSlackMs: 35,
-    slowLane: { afterCpuMs: 50, nice: 19, holdMs: 60_000 },
+    slowLane: { afterCpuMs: 50, nice: 19, holdMs: 0 },
   },
   tenants: {},
   settingsTtlMs: 30_000,
