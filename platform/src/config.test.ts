@@ -10,6 +10,12 @@ describe('loadConfig', () => {
 
   it('refuses a nice value the kernel would not take', () => {
     expect(() => loadConfig({ DB_HEAVY_NICE: '25' })).toThrow(/0 \(off\) to 19/);
+    expect(() => loadConfig({ SANDBOX_SLOW_NICE: '20' })).toThrow(
+      /SANDBOX_SLOW_NICE is a nice value from 0 \(off\) to 19/,
+    );
+    expect(loadConfig({}).sandboxSlowNice).toBe(0);
+    expect(loadConfig({ SANDBOX_SLOW_NICE: '19' }).sandboxSlowNice).toBe(19);
+    expect(loadConfig({ SANDBOX_SLOW_NICE: '0' }).sandboxSlowNice).toBe(0);
   });
 
   it('runs heavy embedded-database work under SCHED_IDLE unless DB_HEAVY_SCHED_IDLE=0', () => {

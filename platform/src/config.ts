@@ -37,6 +37,12 @@ export interface PlatformConfig {
   dbHeavyNice: number;
   /** `DB_HEAVY_SCHED_IDLE`: `0` keeps those backends at the normal scheduling policy (nice only, no SCHED_IDLE). */
   dbHeavyIdlePolicy: boolean;
+  /**
+   * `SANDBOX_SLOW_NICE`: nice value of the low-priority sandbox child, where a tenant's scripts that
+   * keep a CPU busy run on (0, the default: no such child; they stay in their normal child). Opt-in:
+   * on a saturated machine a legitimately heavy save moved there gets almost no CPU and times out.
+   */
+  sandboxSlowNice: number;
   /** `DATABASE_NAMED_STATEMENTS`: `0` sends every statement unnamed (behind PgBouncer before 1.21 in transaction mode). */
   databaseNamedStatements: boolean;
   /** `SCHEDULES`: `0` makes this process answer HTTP only; the timed sweeps run in the other processes. */
@@ -77,8 +83,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
-    dbHeavyNice: niceOf(env.DB_HEAVY_NICE),
+    dbHeavyNice: niceOf(env.DB_HEAVY_NICE, 'DB_HEAVY_NICE'),
     dbHeavyIdlePolicy: env.DB_HEAVY_SCHED_IDLE !== '0',
+    sandboxSlowNice: niceOf(env.SANDBOX_SLOW_NICE, 'SANDBOX_SLOW_NICE', 0),
     databaseNamedStatements: env.DATABASE_NAMED_STATEMENTS !== '0',
     schedules: env.SCHEDULES !== '0',
     inboundSmtp: env.INBOUND_SMTP_PORT?.trim()
@@ -100,9 +107,9 @@ function portOf(v: string): number {
   return n;
 }
 
-function niceOf(v: string | undefined): number {
-  const n = intOf(v, 19);
-  if (n > 19) throw new Error(`DB_HEAVY_NICE is a nice value from 0 (off) to 19, got ${n}`);
+function niceOf(v: string | undefined, name: string, fallback = 19): number {
+  const n = intOf(v, fallback);
+  if (n > 19) throw new Error(`${name} is a nice value from 0 (off) to 19, got ${n}`);
   return n;
 }
 

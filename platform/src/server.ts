@@ -85,6 +85,16 @@ export async function startServer(opts: StartOptions): Promise<Server> {
           }
         : {}),
       ...opts.runtimeConfig,
+      scripts: {
+        ...opts.runtimeConfig?.scripts,
+        sandbox: {
+          ...opts.runtimeConfig?.scripts?.sandbox,
+          slowLane: {
+            ...(config.sandboxSlowNice === 0 ? { afterCpuMs: 0 } : { afterCpuMs: 50, nice: config.sandboxSlowNice }),
+            ...opts.runtimeConfig?.scripts?.sandbox?.slowLane,
+          },
+        },
+      },
       // The embedded cluster's backends are processes of this machine: heavy work may run niced there.
       database: {
         localBackends: embedded !== undefined,

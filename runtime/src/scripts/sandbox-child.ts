@@ -99,6 +99,35 @@ const pool = new IsolatePool(maxIsolates, (tenant, memoryMb) =>
 );
 
 class WallClockExpired extends Error {}
+/** The call was ended to run again in the low-priority child: the parent was told, nothing more is sent. */
+class MovedAway extends Error {}
+
+/**
+ * Watches a running call's CPU (RunMessage.slowAfterCpuMs) and calls `over` once its scripts have
+ * used more than the threshold. The isolate's CPU time counts the wall clock of its current run, so a
+ * script starved of CPU on a busy machine would look heavy too: the process must also have used
+ * half the threshold meanwhile before the call counts as heavy.
+ */
+function watchCpu(isolate: TenantIsolate, thresholdMs: number, over: (cpuMs: number) => void): () => void {
+  const isolate0 = isolate.cpuMs();
+  const process0 = process.cpuUsage();
+  let timer: NodeJS.Timeout | undefined;
+  const check = () => {
+    const used = isolate.cpuMs() - isolate0;
+    if (!(used >= thresholdMs)) {
+      if (!isolate.disposed) timer = setTimeout(check, Math.max(1, thresholdMs - used));
+      return;
+    }
+    const spent = process.cpuUsage(process0);
+    if ((spent.user + spent.system) / 1000 < thresholdMs / 2) {
+      timer = setTimeout(check, Math.max(1, thresholdMs / 2));
+      return;
+    }
+    over(Math.round(used));
+  };
+  timer = setTimeout(check, thresholdMs);
+  return () => clearTimeout(timer);
+}
 
 function classify(error: unknown, isolate: TenantIsolate): { kind: FailureKind; message: string; name?: string } {
   if (error instanceof CompileFailure) return { kind: 'syntax', message: error.message, name: error.unit };
@@ -106,7 +135,7 @@ function classify(error: unknown, isolate: TenantIsolate): { kind: FailureKind; 
   if (/timed out/i.test(message)) return { kind: 'timeout', message };
   if (/memory limit/i.test(message)) return { kind: 'memory', message };
   if (/disposed/i.test(message)) {
-    return isolate.stopReason === 'timeout'
+    return isolate.stopReason === 'timeout' || isolate.stopReason === 'moved'
       ? { kind: 'aborted', message: 'Stopped because another script of this tenant ran out of time' }
       : { kind: 'memory', message };
   }
@@ -145,6 +174,7 @@ async function onRun(m: RunMessage): Promise<void> {
   calls.set(callId, call);
   isolate.enter();
   let timer: NodeJS.Timeout | undefined;
+  let unwatch: (() => void) | undefined;
   let work: Promise<string> | undefined;
   try {
     // Compiling units has its own time limit; the script's wall clock starts when it runs, so a
@@ -171,13 +201,26 @@ async function onRun(m: RunMessage): Promise<void> {
         target.kill('timeout');
         reject(new WallClockExpired());
       };
+      const threshold = m.slowAfterCpuMs;
+      if (threshold !== undefined && threshold > 0) {
+        unwatch = watchCpu(target, threshold, (cpuMs) => {
+          send({ t: 'slow', id: m.id, cpuMs, moved: m.movable === true });
+          if (!m.movable) return;
+          // Ended here and now (as for a `stop`): it runs again from the start in the low-priority child.
+          pool.drop(m.tenant, target);
+          target.kill('moved');
+          reject(new MovedAway());
+        });
+      }
     });
     byParentId.set(m.id, call);
     const out = await Promise.race([work, deadline]);
     send({ t: 'done', id: m.id, out });
   } catch (e) {
     const position = isolate.positionOf(callId);
-    if (e instanceof WallClockExpired) {
+    if (e instanceof MovedAway) {
+      work?.catch(() => {});
+    } else if (e instanceof WallClockExpired) {
       // Waiting (never-settling promise, slow query) rather than spinning: only disposing ends it.
       work?.catch(() => {});
       pool.drop(m.tenant, isolate);
@@ -190,6 +233,7 @@ async function onRun(m: RunMessage): Promise<void> {
     }
   } finally {
     clearTimeout(timer);
+    unwatch?.();
     calls.delete(callId);
     if (byParentId.get(m.id) === call) byParentId.delete(m.id);
     for (const q of call.pending) {

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger';
-import { type SandboxCall, type SandboxOutcome, SandboxProcess } from './sandbox-process';
+import { type ProcessOutcome, type SandboxCall, type SandboxOutcome, SandboxProcess } from './sandbox-process';
 import type { SandboxConfig } from './scripts-config';
 
 /** How long a refused caller is told to wait: the queue ahead of it drains in well under this. */
 const BUSY_RETRY_MS = 1000;
+/** Past this many tenants held in the low-priority child, those whose hold is over are forgotten. */
+const MAX_SLOW_TENANTS = 10_000;
 
 export type PoolOutcome =
   | SandboxOutcome
@@ -31,9 +33,17 @@ interface Lane {
  * crash never reaches the calls of tenants on the other children, and a crash's retriable calls are
  * run again. Each tenant has one lane: one running call, a short queue, and the rest refused at
  * once, so a tenant flooding the sandbox waits on itself, not on everyone.
+ *
+ * One more child runs at low priority (`slowLane`): a call whose scripts use more CPU than a save's
+ * rules ever need is moved there, and the tenant's calls stay there for a while. On a machine with
+ * few cores a runaway then takes only CPU nobody else wants while its timeout runs, instead of a
+ * core the quiet tenants' saves need. Quiet tenants are never sent there.
  */
 export class SandboxPool {
   private readonly children: SandboxProcess[];
+  private readonly slow: SandboxProcess | undefined;
+  /** Tenants whose calls go to the low-priority child, until when (performance.now()). */
+  private readonly slowUntil = new Map<string, number>();
   private readonly lanes = new Map<string, Lane>();
 
   constructor(private readonly opts: { config: SandboxConfig; maxIsolates: number; logger: Logger }) {
@@ -47,8 +57,48 @@ export class SandboxPool {
           heartbeat: opts.config.heartbeat,
           watchdogSlackMs: opts.config.watchdogSlackMs,
           index,
+          onSlow: (tenant) => this.hold(tenant),
         }),
     );
+    const lane = opts.config.slowLane;
+    if (lane && lane.afterCpuMs > 0) {
+      this.slow = new SandboxProcess({
+        maxIsolates: opts.maxIsolates,
+        logger: opts.logger,
+        heartbeat: opts.config.heartbeat,
+        watchdogSlackMs: opts.config.watchdogSlackMs,
+        index: count,
+        nice: lane.nice,
+        onSlow: (tenant) => this.hold(tenant),
+      });
+    }
+  }
+
+  /** The tenant's calls go to the low-priority child for `slowLane.holdMs` from now. */
+  private hold(tenant: string): void {
+    if (this.opts.config.slowLane.holdMs <= 0) return;
+    const now = performance.now();
+    this.slowUntil.delete(tenant);
+    if (this.slowUntil.size >= MAX_SLOW_TENANTS) {
+      for (const [t, until] of this.slowUntil) if (until <= now) this.slowUntil.delete(t);
+      // Still full of live holds: the oldest goes back to its normal child early.
+      if (this.slowUntil.size >= MAX_SLOW_TENANTS) this.slowUntil.delete(this.slowUntil.keys().next().value!);
+    }
+    this.slowUntil.set(tenant, now + this.opts.config.slowLane.holdMs);
+  }
+
+  /** The tenant's calls go to the low-priority child now (one of its calls used too much CPU lately). */
+  isSlow(tenant: string): boolean {
+    const until = this.slowUntil.get(tenant);
+    if (until === undefined) return false;
+    if (until > performance.now()) return true;
+    this.slowUntil.delete(tenant);
+    return false;
+  }
+
+  /** Process id of the low-priority child, if running. */
+  get slowPid(): number | undefined {
+    return this.slow?.pid;
   }
 
   /** Index of the child a tenant's calls run in: a stable hash of the tenant id. */
@@ -57,8 +107,9 @@ export class SandboxPool {
     return createHash('sha1').update(tenant).digest().readUInt32BE(0) % this.children.length;
   }
 
-  /** The child a tenant's calls run in. */
+  /** The child a tenant's calls run in now: its shard's, or the low-priority one while it is held there. */
   childOf(tenant: string): SandboxProcess {
+    if (this.slow && this.isSlow(tenant)) return this.slow;
     return this.children[this.shardOf(tenant)]!;
   }
 
@@ -73,12 +124,16 @@ export class SandboxPool {
     return (tenant === undefined ? this.children[0] : this.childOf(tenant))?.pid;
   }
 
+  private all(): SandboxProcess[] {
+    return this.slow ? [...this.children, this.slow] : this.children;
+  }
+
   async start(): Promise<void> {
-    await Promise.all(this.children.map((c) => c.start()));
+    await Promise.all(this.all().map((c) => c.start()));
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.children.map((c) => c.close()));
+    await Promise.all(this.all().map((c) => c.close()));
   }
 
   async call(call: PoolCall): Promise<PoolOutcome> {
@@ -102,7 +157,7 @@ export class SandboxPool {
     try {
       const refused = call.admit?.();
       if (refused) return refused;
-      const outcome = await this.childOf(call.tenant).call(call);
+      const outcome = await this.run(call);
       call.settled?.(outcome);
       return outcome;
     } finally {
@@ -114,4 +169,41 @@ export class SandboxPool {
       }
     }
   }
+
+  /**
+   * One call in the tenant's child; moved to the low-priority child when its scripts pass the CPU
+   * threshold there, with what is left of its wall clock (so it still ends within its timeout of
+   * when it first started, plus the move itself).
+   */
+  private async run(call: SandboxCall): Promise<SandboxOutcome> {
+    const slow = this.slow;
+    if (!slow) return settledOutcome(await this.children[this.shardOf(call.tenant)]!.call(call));
+    const afterCpuMs = this.opts.config.slowLane.afterCpuMs;
+    if (this.isSlow(call.tenant)) return settledOutcome(await slow.call({ ...call, slowAfterCpuMs: afterCpuMs }));
+    // Started with the first normal child, so the first call ever moved does not wait for it to load.
+    if (slow.pid === undefined) void slow.start().catch(() => {});
+    const first = await this.children[this.shardOf(call.tenant)]!.call({
+      ...call,
+      slowAfterCpuMs: afterCpuMs,
+      movable: true,
+    });
+    if (first.ok || first.kind !== 'moved') return first;
+    const deadlineAt = performance.now() - first.ranMs + call.limits.timeoutMs;
+    const left = Math.floor(call.limits.timeoutMs - first.ranMs);
+    if (left <= 0) return { ok: false, kind: 'timeout', message: 'Wall-clock limit reached' };
+    const moved = await slow.call({
+      ...call,
+      limits: { ...call.limits, timeoutMs: left },
+      slowAfterCpuMs: afterCpuMs,
+      deadlineAt,
+    });
+    return settledOutcome(moved);
+  }
+}
+
+/** Only a `movable` call is answered `moved`, and the pool sends none but to the normal children. */
+function settledOutcome(outcome: ProcessOutcome): SandboxOutcome {
+  if (!outcome.ok && outcome.kind === 'moved')
+    return { ok: false, kind: 'internal', message: 'The sandbox moved a call twice' };
+  return outcome;
 }

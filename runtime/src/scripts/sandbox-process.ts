@@ -33,6 +33,16 @@ export interface SandboxCall {
    * when the child dies under it, it runs once more on a fresh child instead of failing.
    */
   retriable?: boolean;
+  /** RunMessage.slowAfterCpuMs: the child says when the call's scripts use more CPU than this. */
+  slowAfterCpuMs?: number;
+  /** RunMessage.movable: the child then ends the call, answered `moved` (only for retriable calls). */
+  movable?: boolean;
+  /**
+   * A call moved from another child: its wall clock ends here (performance.now()), counted from when
+   * its scripts first started. The watchdog is set from the moment it is sent, so neither the move
+   * nor a slow start in this child lets its caller wait past its timeout + `watchdogSlackMs`.
+   */
+  deadlineAt?: number;
 }
 
 export type SandboxOutcome =
@@ -47,11 +57,19 @@ export type SandboxOutcome =
       blame?: 'self' | 'other' | 'unknown';
     };
 
+/**
+ * What a child answers: an outcome, or (a `movable` call only) that it ended the call after its
+ * scripts ran `ranMs` past the CPU threshold, for the pool to run it again in the low-priority child.
+ */
+export type ProcessOutcome = SandboxOutcome | { ok: false; kind: 'moved'; ranMs: number };
+
 interface Pending {
   call: SandboxCall;
   child: ChildProcess;
-  resolve(outcome: SandboxOutcome): void;
+  resolve(outcome: ProcessOutcome): void;
   resent: boolean;
+  /** When the child said the call's scripts started (performance.now()). */
+  startedAt?: number;
   attempts: number;
   /** Set once the child says the call's scripts run: the parent's deadline for it. */
   watchdog?: NodeJS.Timeout;
@@ -92,6 +110,10 @@ export class SandboxProcess {
       watchdogSlackMs: number;
       /** Which child this is, for the logs. */
       index?: number;
+      /** Every thread of the child runs at this nice value (the low-priority child); 0 or absent: as the server. */
+      nice?: number;
+      /** A call of `tenant` used more CPU than its `slowAfterCpuMs` (moved or not). */
+      onSlow?: (tenant: string) => void;
     },
   ) {}
 
@@ -105,8 +127,8 @@ export class SandboxProcess {
     await this.ensureChild();
   }
 
-  call(call: SandboxCall): Promise<SandboxOutcome> {
-    return new Promise<SandboxOutcome>((resolve) => {
+  call(call: SandboxCall): Promise<ProcessOutcome> {
+    return new Promise<ProcessOutcome>((resolve) => {
       void this.dispatch({ call, resolve, attempts: 0, resent: false, child: undefined as unknown as ChildProcess });
     });
   }
@@ -144,6 +166,14 @@ export class SandboxProcess {
     entry.resent = false;
     this.pending.set(id, entry);
     this.refresh();
+    const deadlineAt = entry.call.deadlineAt;
+    if (deadlineAt !== undefined) {
+      clearTimeout(entry.watchdog);
+      entry.watchdog = setTimeout(
+        () => this.expire(child, id),
+        Math.max(0, deadlineAt + this.opts.watchdogSlackMs - performance.now()),
+      );
+    }
     this.post(
       entry,
       id,
@@ -160,6 +190,10 @@ export class SandboxProcess {
       keys: entry.call.keys,
       job: entry.call.job,
     };
+    if (entry.call.slowAfterCpuMs !== undefined && entry.call.slowAfterCpuMs > 0) {
+      message.slowAfterCpuMs = entry.call.slowAfterCpuMs;
+      message.movable = entry.call.movable === true && entry.call.retriable === true;
+    }
     if (send.length > 0) {
       message.sources = {};
       for (const key of send) message.sources[key] = entry.call.sourceOf(key);
@@ -171,7 +205,7 @@ export class SandboxProcess {
     for (const key of send) this.shipped.add(key);
   }
 
-  private settle(id: number, outcome: SandboxOutcome): void {
+  private settle(id: number, outcome: ProcessOutcome): void {
     const entry = this.pending.get(id);
     if (!entry) return;
     this.pending.delete(id);
@@ -261,6 +295,8 @@ export class SandboxProcess {
     }
     switch (m.t) {
       case 'started':
+        entry.startedAt = performance.now();
+        if (entry.call.deadlineAt !== undefined) return;
         clearTimeout(entry.watchdog);
         entry.watchdog = setTimeout(
           () => this.expire(child, m.id),
@@ -269,6 +305,17 @@ export class SandboxProcess {
         return;
       case 'done':
         this.settle(m.id, { ok: true, out: m.out });
+        return;
+      case 'slow':
+        this.opts.onSlow?.(entry.call.tenant);
+        // The child has ended it: whatever it still says about this id is ignored.
+        if (m.moved) {
+          this.settle(m.id, {
+            ok: false,
+            kind: 'moved',
+            ranMs: entry.startedAt === undefined ? 0 : performance.now() - entry.startedAt,
+          });
+        }
         return;
       case 'fail': {
         const { t: _t, id: _id, ...failure } = m;
@@ -368,7 +415,7 @@ export class SandboxProcess {
         // The compiled server's `--conditions` makes the child load the compiled packages too.
         execArgv: ['--no-node-snapshot', ...process.execArgv.filter((a) => a.startsWith('--conditions='))],
         // Nothing of the server's environment (database URL, tokens) is the sandbox's business.
-        env: childEnv(),
+        env: childEnv(this.opts.nice),
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
         serialization: 'json',
       });
@@ -394,8 +441,10 @@ export class SandboxProcess {
   }
 }
 
-function childEnv(): NodeJS.ProcessEnv {
+function childEnv(nice: number | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const key of ['NODE_ENV', 'TZ', 'LANG', 'PATH']) if (process.env[key] !== undefined) env[key] = process.env[key];
+  // Read by sandbox-boot.mjs before it loads anything.
+  if (nice !== undefined && nice > 0) env.FORMA_SANDBOX_NICE = String(nice);
   return env;
 }

@@ -20,6 +20,13 @@ export interface RunMessage {
   job: string;
   /** Sources the child has not been sent yet. */
   sources?: Record<string, SourceDef>;
+  /**
+   * Past this much CPU in the call's scripts the child says `slow` (the parent then sends the
+   * tenant's calls to the low-priority child for a while); absent: never.
+   */
+  slowAfterCpuMs?: number;
+  /** With `slowAfterCpuMs`: the child also ends the call there, for the parent to run it again in the low-priority child. */
+  movable?: boolean;
 }
 
 export interface QueryResultMessage {
@@ -61,4 +68,9 @@ export type ChildMessage =
   | { t: 'fail'; id: number; kind: FailureKind; message: string; position?: number; name?: string }
   /** The child lacks these sources (it evicted them): send the call again with them. */
   | { t: 'missing'; id: number; keys: string[] }
+  /**
+   * Call `id`'s scripts have used `cpuMs` of CPU, past the run's `slowAfterCpuMs`. `moved`: the child
+   * has ended the call (it was `movable`); the parent runs it again in the low-priority child.
+   */
+  | { t: 'slow'; id: number; cpuMs: number; moved: boolean }
   | { t: 'query'; id: number; q: number; object: string; filter: string; options: string };

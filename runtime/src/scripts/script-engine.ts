@@ -168,6 +168,16 @@ export class ScriptEngine {
     return this.sandbox.pid(tenant);
   }
 
+  /** Process id of the low-priority sandbox child (`sandbox.slowLane`), if running. */
+  get sandboxSlowPid(): number | undefined {
+    return this.sandbox.slowPid;
+  }
+
+  /** `tenant`'s calls run in the low-priority child now: one of them used too much CPU lately. */
+  sandboxIsSlow(tenant: string): boolean {
+    return this.sandbox.isSlow(tenant);
+  }
+
   /** Which sandbox child (0 … children − 1) runs `tenant`'s calls. */
   sandboxShardOf(tenant: string): number {
     return this.sandbox.shardOf(tenant);

@@ -48,6 +48,17 @@ export interface SandboxConfig {
    * names the script that was running; the watchdog's names every script of the call.
    */
   watchdogSlackMs: number;
+  /**
+   * The low-priority child. A call whose scripts use more than `afterCpuMs` of CPU in a normal child
+   * is ended there and run again (from the start, with what is left of its wall clock) in one more
+   * child whose threads all run at `nice`; calls that may not run twice (actions, afterSave) finish
+   * where they are; either way the tenant's calls then go to that child for `holdMs` (default 0:
+   * each call starts in its normal child, so a tenant's quick calls never wait behind a busy
+   * machine at nice 19 — there a heavy script gets almost no CPU and times out). A runaway burns
+   * only CPU nobody else wants during its timeout, and quiet tenants, which never get there, keep
+   * the normal children to themselves. `afterCpuMs: 0` turns it off.
+   */
+  slowLane: { afterCpuMs: number; nice: number; holdMs: number };
 }
 
 export const defaultScriptsConfig: ScriptsConfig = {
@@ -61,7 +72,15 @@ export const defaultScriptsConfig: ScriptsConfig = {
   maxLogLineChars: 2000,
   maxIsolates: 32,
   breaker: { failures: 1, windowMs: 60_000, coolDownMs: 30_000 },
-  sandbox: { children: 2, queue: 16, heartbeat: { intervalMs: 1000, windowMs: 30_000 }, watchdogSlackMs: 35 },
+  sandbox: {
+    children: 2,
+    queue: 16,
+    heartbeat: { intervalMs: 1000, windowMs: 30_000 },
+    watchdogSlackMs: 35,
+    // Off by default: at nice 19 a legitimately heavy save on a saturated machine gets almost no
+    // CPU, times out and suspends its tenant (slowness turned into failure). Operators opt in.
+    slowLane: { afterCpuMs: 0, nice: 19, holdMs: 0 },
+  },
   tenants: {},
   settingsTtlMs: 30_000,
 };

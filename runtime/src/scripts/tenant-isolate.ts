@@ -37,7 +37,8 @@ export class CompileFailure extends Error {
   }
 }
 
-export type StopReason = 'timeout' | 'evicted' | 'recycled';
+/** `moved`: ended to run again in the low-priority child (its scripts used too much CPU). */
+export type StopReason = 'timeout' | 'evicted' | 'recycled' | 'moved';
 
 /**
  * One tenant's isolate: a single context reused for every call (a context per call is slow and its
@@ -158,6 +159,18 @@ export class TenantIsolate {
       // into: the usual run does it again and reports what it finds. Only a lost isolate is final.
       if (this.isolate.isDisposed) throw e;
       return undefined;
+    }
+  }
+
+  /**
+   * CPU time spent in this isolate so far, in ms (NaN once disposed). While a script runs, its
+   * current stretch is counted by the wall clock (isolated-vm's own way).
+   */
+  cpuMs(): number {
+    try {
+      return Number(this.isolate.cpuTime) / 1e6;
+    } catch {
+      return Number.NaN;
     }
   }
 
