@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { TestServer } from './test-server';
 
 /**
@@ -92,7 +92,11 @@ const lit = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 /** The id of a usable template tenant for `key`: found, or built now under an advisory lock. */
 async function templateTenant(server: TestServer, key: string, req: CloneRequest): Promise<string> {
-  const label = `template copy source ${createHash('sha1').update(key).digest('hex').slice(0, 16)}`;
+  // Never one of an earlier run (a DATABASE_URL database): that code may have applied it differently.
+  const label = `template copy source ${createHash('sha1')
+    .update(`${inject('runId')}|${key}`)
+    .digest('hex')
+    .slice(0, 16)}`;
   const lock = createHash('sha1').update(`forma-test-template:${key}`).digest().readInt32BE(0);
   return withConnection(server.runtime.db, async (conn) => {
     // Every file of the run asking for this template waits here while the first one builds it.
