@@ -10,8 +10,9 @@ beforeAll(async () => {
   server = await startTestServer({
     plugins: [{ kind: 'module', specifier: '@forma/plugin-core-crm', origin: 'workspace' }],
   });
-  tenant = await createTestTenant(server, { prefix: 'crm', template: 'core-crm' });
-  demo = await createTestTenant(server, { prefix: 'crmdemo', template: 'core-crm', sampleData: true });
+  // Applied through the API (never a copy, tests/support/tenant-clone.ts): this file is the template's own test.
+  tenant = await createTestTenant(server, { prefix: 'crm', template: 'core-crm', copy: false });
+  demo = await createTestTenant(server, { prefix: 'crmdemo', template: 'core-crm', sampleData: true, copy: false });
 }, 300_000);
 afterAll(async () => {
   await server?.platform.delete(`/api/tenants/${tenant?.id}`, { query: { confirm: tenant?.id } });

@@ -327,7 +327,7 @@ describe('offline briefcase and sync on a phone', { timeout: 300_000 }, () => {
       // A hidden field the admin fills in: it must never reach the rep's phone.
       expect((await app.tenant.api.patch(`/api/records/deal/${deal.id}`, { margin: 4242.5 })).status).toBe(200);
 
-      const { page, context, errors } = await app.newPage({ viewport: VIEWPORTS.phone });
+      const { page, context, errors } = await app.newPage({ viewport: VIEWPORTS.phone, serviceWorker: true });
       await signIn(page, { tenant: app.tenant.id, email: rep.email, password: rep.password });
       if (lang === 'zh-CN') await useChinese(page);
       // The installed app: the worker controls the page, so the shell opens without a network.

@@ -79,7 +79,7 @@ describe('the installable app', { timeout: 180_000 }, () => {
   });
 
   it('registers the worker, controls the page after a reload and opens offline', async () => {
-    const { page, context, errors } = await app.newPage({ viewport: VIEWPORTS.phone });
+    const { page, context, errors } = await app.newPage({ viewport: VIEWPORTS.phone, serviceWorker: true });
     await signIn(page, app.admin);
     const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
     expect(scope).toBe(`${app.server.url}/`);

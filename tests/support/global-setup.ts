@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,8 @@ import { type EmbeddedDb, startEmbeddedPostgres } from '../../platform/src/db/em
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** This run's own name: what test support keeps for one run only (tenant-clone.ts). */
+    runId: string;
   }
 }
 
@@ -24,6 +27,7 @@ export default async function setup(project: TestProject) {
     url = embedded.url;
   }
   project.provide('databaseUrl', url);
+  project.provide('runId', randomUUID());
   return async () => {
     await embedded?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });

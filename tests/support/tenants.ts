@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import type { ApiClient } from './api-client';
+import { cloneKey, cloneTenant } from './tenant-clone';
 import type { TestServer } from './test-server';
 
 export interface TestTenant {
@@ -21,21 +22,39 @@ export function uniqueTenantId(prefix = 't'): string {
   return `${prefix}_${randomBytes(5).toString('hex')}`;
 }
 
-/** A fresh tenant with a signed-in admin; each test file works in its own. */
+/**
+ * A fresh tenant with a signed-in admin; each test file works in its own. A tenant from a template is
+ * usually a copy of one the run applied once (./tenant-clone.ts); `copy: false` applies the template
+ * through the API for this tenant (the files that test template application itself).
+ */
 export async function createTestTenant(
   server: TestServer,
-  opts: { prefix?: string; template?: string; sampleData?: boolean } = {},
+  opts: { prefix?: string; template?: string; sampleData?: boolean; copy?: boolean } = {},
 ): Promise<TestTenant> {
   const id = uniqueTenantId(opts.prefix);
   const admin = { email: `admin@${id}.test`, password: 'correct horse battery', name: 'Admin' };
-  const res = await server.platform.post('/api/tenants', {
-    id,
-    name: `Test ${id}`,
-    admin,
-    ...(opts.template ? { template: opts.template } : {}),
-    ...(opts.sampleData !== undefined ? { sampleData: opts.sampleData } : {}),
-  });
-  expect(res.status, res.text).toBe(201);
+  const name = `Test ${id}`;
+  const request = opts.template ? { template: opts.template, sampleData: opts.sampleData ?? false } : undefined;
+  const key = request && opts.copy !== false ? cloneKey(server, request) : undefined;
+  let adminId: string;
+  if (request && key) {
+    await cloneTenant(server, key, request, id, name);
+    const rows = (
+      await server.runtime.db.raw('select id from ??.?? where email = ?', [`t_${id}`, '_users', admin.email])
+    ).rows as Array<{ id: string }>;
+    expect(rows, `the copy of ${opts.template} has its admin`).toHaveLength(1);
+    adminId = rows[0]!.id;
+  } else {
+    const res = await server.platform.post('/api/tenants', {
+      id,
+      name,
+      admin,
+      ...(opts.template ? { template: opts.template } : {}),
+      ...(opts.sampleData !== undefined ? { sampleData: opts.sampleData } : {}),
+    });
+    expect(res.status, res.text).toBe(201);
+    adminId = res.body.admin.id;
+  }
   const login = async (email: string, password: string) => {
     const r = await server.anon.post('/api/auth/login', { tenant: id, email, password });
     expect(r.status, r.text).toBe(200);
@@ -45,7 +64,7 @@ export async function createTestTenant(
   let n = 0;
   return {
     id,
-    admin: { id: res.body.admin.id, email: admin.email, password: admin.password },
+    admin: { id: adminId, email: admin.email, password: admin.password },
     api,
     login,
     async addUser({ roles = [], manager, name }) {

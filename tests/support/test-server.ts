@@ -26,6 +26,11 @@ export interface TestServer {
   platform: ApiClient;
   /** A client without credentials. */
   anon: ApiClient;
+  /**
+   * What decides the tenants a template produces on this server, when a copy of another file's
+   * tenant is as good as applying it here (tenant-clone.ts); undefined when it is not.
+   */
+  templateProfile?: string;
   close(): Promise<void>;
 }
 
@@ -70,6 +75,22 @@ export async function migrateSkippingOtherTenants(runtime: Runtime): Promise<voi
   }
 }
 
+/**
+ * With the default settings, the real clock and the run's database, only the plugins change what a
+ * template produces: the profile names them (workspace or npm modules, in load order; an inline plugin's code has
+ * no name here, so a server with one never shares tenants).
+ */
+function templateProfileOf(opts: TestServerOptions): string | undefined {
+  if (opts.runtimeConfig || opts.clock || opts.databaseUrl) return undefined;
+  if (opts.plugins === undefined || opts.plugins === 'discover') return `plugins:${opts.plugins ?? 'none'}`;
+  const names: string[] = [];
+  for (const p of opts.plugins) {
+    if (p.kind !== 'module') return undefined;
+    names.push(`${p.origin}:${p.specifier}`);
+  }
+  return `plugins:${names.join(',')}`;
+}
+
 /** A real server (fastify listening on a free loopback port) over the run's real database. */
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const db = connectDb({ url: opts.databaseUrl ?? inject('databaseUrl'), poolMax: opts.poolMax ?? 8 });
@@ -106,9 +127,11 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   // clients come from an address of their own (TEST-NET-3), so other files' failed logins from
   // loopback never throttle this file's set-up.
   const own: Record<string, string> = opts.trustProxy ? { 'x-forwarded-for': `203.0.113.${randomInt(1, 255)}` } : {};
+  const templateProfile = templateProfileOf(opts);
   return {
     url: address,
     app,
+    ...(templateProfile ? { templateProfile } : {}),
     runtime,
     ...(plugins ? { plugins } : {}),
     platformToken,

@@ -32,7 +32,17 @@ export interface E2eApp {
    * A page in a fresh browser context (own cookies and storage, English browser locale by default).
    * Uncaught page errors are collected in `errors` so tests can assert the app never threw.
    */
-  newPage(opts?: { viewport?: { width: number; height: number }; locale?: string }): Promise<E2ePage>;
+  newPage(opts?: {
+    viewport?: { width: number; height: number };
+    locale?: string;
+    /**
+     * Let the app register its service worker (tests of the installable app and offline use). Off
+     * by default: the worker's install downloads and caches the whole app shell again in every
+     * fresh context, next to the page's own load, which costs each sign-in about a second on a busy
+     * machine and proves nothing the other tests check.
+     */
+    serviceWorker?: boolean;
+  }): Promise<E2ePage>;
   close(): Promise<void>;
 }
 
@@ -67,8 +77,13 @@ export async function startE2eApp(
       tenant,
       browser: b,
       admin: { tenant: tenant.id, email: tenant.admin.email, password: tenant.admin.password },
-      async newPage({ viewport = VIEWPORTS.laptop, locale = 'en-US' } = {}) {
-        const context = await b.newContext({ baseURL: server.url, viewport, locale });
+      async newPage({ viewport = VIEWPORTS.laptop, locale = 'en-US', serviceWorker = false } = {}) {
+        const context = await b.newContext({
+          baseURL: server.url,
+          viewport,
+          locale,
+          serviceWorkers: serviceWorker ? 'allow' : 'block',
+        });
         contexts.push(context);
         const page = await context.newPage();
         // Generous: CI shares two cores between the browser, the server and the other test files.
