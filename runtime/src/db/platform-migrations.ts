@@ -89,6 +89,10 @@ export const platformMigrations: Migration[] = [
         t.text('schema').primary();
         t.text('holder').notNullable();
         t.timestamp('expires_at', { useTz: true }).notNullable();
+        // The backend the holder builds on: once it is gone (the process died), the lease is free
+        // without waiting for it to expire. Null: expiry only.
+        t.integer('pid');
+        t.timestamp('backend_start', { useTz: true });
       });
     },
   },

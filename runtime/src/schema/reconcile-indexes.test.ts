@@ -3,6 +3,7 @@
  * one-process-per-tenant guard and its unlimited statement timeout must not live in a pooled
  * connection's session, where PgBouncer would hand them to another client or lose them.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDb, type Db } from '../db/connect-db';
 import { platformMigrations } from '../db/platform-migrations';
@@ -75,6 +76,12 @@ describe('the index phase behind a transaction-mode pooler', () => {
   });
 
   it("two processes' phases of one schema take turns: the second waits for the first's lease", async () => {
+    const amountIndex = async () =>
+      (await one.raw(`select indexname from pg_indexes where schemaname = ? and indexdef like '%(amount)%'`, [schema]))
+        .rows[0]?.indexname as string | undefined;
+    // Something for the second phase to build.
+    const dropped = (await amountIndex()) as string;
+    await one.raw(`drop index ${schema}.${dropped}`);
     const tries = watch(two);
     let release!: () => void;
     const released = new Promise<void>((resolve) => {
@@ -100,16 +107,30 @@ describe('the index phase behind a transaction-mode pooler', () => {
     const attempts = () => tries.filter((sql) => /insert into .*index_phase_leases/i.test(sql)).length;
     while (attempts() < 3) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(secondDone).toBe(false);
-    const building = await one.raw(
-      `select count(*)::int as n from pg_stat_activity where application_name = 'forma-indexes'`,
-    );
-    expect(building.rows[0].n).toBe(0);
+    expect(await amountIndex()).toBeUndefined();
     release();
     await expect(first).resolves.toBe('first');
-    await expect(second).resolves.toMatchObject({ failed: [] });
+    await expect(second).resolves.toMatchObject({ failed: [], created: [dropped] });
+    expect(await amountIndex()).toBe(dropped);
   });
 
-  it('a lease whose process died (not renewed) is taken over once it expires', async () => {
+  it('a lease whose process died is free at once when its build connection is gone, else once it expires', async () => {
+    const gone = new pg.Client({ connectionString: inject('databaseUrl') });
+    await gone.connect();
+    const b = (
+      await gone.query('select pid, backend_start::text as started from pg_stat_activity where pid = pg_backend_pid()')
+    ).rows[0];
+    // Its process died while holding the lease: nothing deleted the row, which would live an hour more.
+    await gone.end();
+    await one.raw(
+      `insert into ${PLATFORM_SCHEMA}.index_phase_leases (schema, holder, expires_at, pid, backend_start)
+       values (?, 'dead', now() + interval '1 hour', ?, ?)
+       on conflict (schema) do update set holder = 'dead', expires_at = excluded.expires_at, pid = excluded.pid, backend_start = excluded.backend_start`,
+      [schema, b.pid, b.started],
+    );
+    await expect(withIndexPhaseLease(two, schema, async () => 'taken at once')).resolves.toBe('taken at once');
+
+    await one.raw(`delete from ${PLATFORM_SCHEMA}.index_phase_leases where schema = ?`, [schema]);
     await one.raw(
       `insert into ${PLATFORM_SCHEMA}.index_phase_leases (schema, holder, expires_at) values (?, 'dead', now() - interval '1 second')`,
       [schema],

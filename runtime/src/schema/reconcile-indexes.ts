@@ -51,31 +51,45 @@ export interface IndexPhaseOptions {
   leaseMs?: number;
 }
 
-const LEASE_MS = 60_000;
+const LEASE_MS = 30_000;
 const LEASE_POLL_MS = 200;
 const leases = `${PLATFORM_SCHEMA}.index_phase_leases`;
+
+/** A backend, as pg_stat_activity names it: a pid alone may be reused. */
+export interface Backend {
+  pid: number;
+  started: string;
+}
 
 /**
  * Holds the index-phase lease of `schema` while `fn` runs: waits while another process holds a live
  * lease, renews it every third of its length, and gives it up after. Every statement is an
- * autocommit statement on whatever pooled connection: nothing depends on a server session.
- * `fn` gets a check that throws once the lease was lost (renewal failed past its expiry).
+ * autocommit statement on whatever pooled connection: nothing depends on a pooled server session.
+ * A lease is live until it expires, or until `builder` (the holder's own build connection, which
+ * is a session: direct or DATABASE_SESSION_URL) is gone: a process that died frees it at once.
+ * `fn` gets a check that throws once the lease was lost (taken over after its expiry).
  */
 export async function withIndexPhaseLease<T>(
   db: Knex,
   schema: string,
   fn: (stillHeld: () => void) => Promise<T>,
-  leaseMs = LEASE_MS,
+  opts: { leaseMs?: number; builder?: Backend } = {},
 ): Promise<T> {
   const holder = randomUUID();
-  const ms = Math.max(1000, Math.trunc(leaseMs));
+  const ms = Math.max(1000, Math.trunc(opts.leaseMs ?? LEASE_MS));
   for (;;) {
     const r = await db.raw(
-      `insert into ${leases} (schema, holder, expires_at) values (?, ?, now() + ? * interval '1 millisecond')
-       on conflict (schema) do update set holder = excluded.holder, expires_at = excluded.expires_at
+      `insert into ${leases} (schema, holder, expires_at, pid, backend_start)
+       values (?, ?, now() + ? * interval '1 millisecond', ?, ?)
+       on conflict (schema) do update
+          set holder = excluded.holder, expires_at = excluded.expires_at, pid = excluded.pid,
+              backend_start = excluded.backend_start
         where ${leases}.expires_at < now()
+           or (${leases}.pid is not null and not exists (
+                select 1 from pg_stat_activity a
+                 where a.pid = ${leases}.pid and a.backend_start = ${leases}.backend_start))
        returning holder`,
-      [schema, holder, ms],
+      [schema, holder, ms, opts.builder?.pid ?? null, opts.builder?.started ?? null],
     );
     if (r.rows.length) break;
     await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
@@ -113,30 +127,29 @@ export async function reconcileIndexes(
   model: Model,
   opts: IndexPhaseOptions = {},
 ): Promise<IndexReport> {
-  return withIndexPhaseLease(
-    db,
-    schema,
-    async (stillHeld) => {
-      const settings =
-        opts.session?.() ?? (db.client as { connectionSettings?: pg.ClientConfig }).connectionSettings ?? {};
-      // A concurrent build of a big table outlasts any request's statement timeout: this connection
-      // starts without one, and the setting ends with it.
-      const client = new pg.Client({
-        ...settings,
-        application_name: 'forma-indexes',
-        options: `${settings.options ?? ''} -c statement_timeout=0`.trim(),
-      } as pg.ClientConfig);
-      client.on('error', () => undefined);
-      await client.connect();
-      try {
-        const run: Run = (sql, bindings = []) => client.query(sql, [...bindings]);
-        return await reconcileOn(run, schema, model, stillHeld);
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    },
-    opts.leaseMs,
-  );
+  const settings = opts.session?.() ?? (db.client as { connectionSettings?: pg.ClientConfig }).connectionSettings ?? {};
+  // A concurrent build of a big table outlasts any request's statement timeout: this connection
+  // starts without one, and the setting ends with it.
+  const client = new pg.Client({
+    ...settings,
+    application_name: 'forma-indexes',
+    options: `${settings.options ?? ''} -c statement_timeout=0`.trim(),
+  } as pg.ClientConfig);
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const me = await client.query(
+      'select pid, backend_start::text as started from pg_stat_activity where pid = pg_backend_pid()',
+    );
+    const builder = me.rows[0] ? { pid: Number(me.rows[0].pid), started: String(me.rows[0].started) } : undefined;
+    const run: Run = (sql, bindings = []) => client.query(sql, [...bindings]);
+    return await withIndexPhaseLease(db, schema, (stillHeld) => reconcileOn(run, schema, model, stillHeld), {
+      ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}),
+      ...(builder ? { builder } : {}),
+    });
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 async function reconcileOn(run: Run, schema: string, model: Model, stillHeld: () => void): Promise<IndexReport> {
