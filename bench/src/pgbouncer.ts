@@ -21,6 +21,16 @@ import type { WorkloadContext } from './workload';
 
 const LIST = `/api/records/ticket?${new URLSearchParams({ filter: JSON.stringify({ status: { eq: 'open' } }), sort: '-points', limit: '50' })}`;
 
+const TICKET = {
+  title: 'Ticket',
+  type: 'object',
+  properties: {
+    name: { type: 'string', maxLength: 200 },
+    status: { type: 'string', enum: ['open', 'closed'], 'x-index': true },
+    points: { type: 'number', minimum: 0, 'x-index': true },
+  },
+};
+
 export async function pgbouncerCheck(ctx: WorkloadContext): Promise<BenchResult[]> {
   const { env, connections, seconds } = ctx;
   const binary = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer', '/usr/local/bin/pgbouncer'].find((p) =>
@@ -43,9 +53,21 @@ export async function pgbouncerCheck(ctx: WorkloadContext): Promise<BenchResult[
     });
     try {
       const steps = await coreApi(env, server.url, server.platformToken);
-      const leaks = await leakedSettings(bouncer.url);
       const admin = await login({ ...env, server } as BenchEnv, 'bouncer_core', 'admin@bouncer_core.test');
       const auth = { authorization: `Bearer ${admin.token}` };
+      // Other PgBouncer clients read the session settings while Forma serves lists (interactive
+      // lane), exports (heavy lane: the long timeouts) and metadata applies (the index phase) through
+      // the same server connections, and once more after.
+      const own = await ownSettings(env.server.databaseUrl);
+      const traffic = busyPooled(server.url, auth, Math.max(3, Math.min(seconds, 10)));
+      const during = await leakedSettings(bouncer.url, own, traffic.done);
+      const trafficSteps = await traffic.finished;
+      steps.push(...trafficSteps);
+      const after = await leakedSettings(bouncer.url, own);
+      const leaks = [...new Set([...during, ...after])].sort();
+      const held = await heldGuards(env.server.databaseUrl);
+      if (held) steps.push({ name: 'no lock or lease left held', ok: false, detail: held });
+      else steps.push({ name: 'no lock or lease left held', ok: true, detail: '' });
       // The same tenant's list through the direct server and through the one behind PgBouncer.
       await httpLoad({ url: env.server.url + LIST, headers: auth, connections, seconds: 1 });
       const direct = await httpLoad({ url: env.server.url + LIST, headers: auth, connections, seconds });
@@ -119,17 +141,7 @@ async function coreApi(env: BenchEnv, url: string, platformToken: string): Promi
   const a = admin;
   await step('apply metadata', async () => {
     await a.ok('POST', '/api/meta/apply', {
-      objects: {
-        ticket: {
-          title: 'Ticket',
-          type: 'object',
-          properties: {
-            name: { type: 'string', maxLength: 200 },
-            status: { type: 'string', enum: ['open', 'closed'], 'x-index': true },
-            points: { type: 'number', minimum: 0, 'x-index': true },
-          },
-        },
-      },
+      objects: { ticket: TICKET },
     });
     return undefined;
   });
@@ -195,12 +207,38 @@ async function coreApi(env: BenchEnv, url: string, platformToken: string): Promi
   return steps;
 }
 
+/** Settings a server connection could carry from one client to the next, read by `leakedSettings`. */
+const WATCHED = [
+  'statement_timeout',
+  'idle_in_transaction_session_timeout',
+  'lock_timeout',
+  'max_parallel_workers_per_gather',
+  'plan_cache_mode',
+  'search_path',
+];
+
+/** The watched settings of a fresh direct connection: what a client finds when nobody left anything. */
+async function ownSettings(directUrl: string): Promise<Record<string, string>> {
+  const c = new pg.Client({ connectionString: directUrl });
+  await c.connect();
+  try {
+    return (await c.query(`select ${WATCHED.map((n) => `current_setting('${n}') as ${n}`).join(', ')}`)).rows[0];
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
 /**
  * Session settings that Forma's pooled connections set and that a later, unrelated client of the
  * same PgBouncer sees: transaction mode hands a server connection to anyone between transactions.
+ * Reads until `until` settles (at least 5 rounds).
  */
-async function leakedSettings(url: string): Promise<string[]> {
+async function leakedSettings(url: string, own: Record<string, string>, until?: Promise<unknown>): Promise<string[]> {
   const seen = new Set<string>();
+  let over = !until;
+  void until?.finally(() => {
+    over = true;
+  });
   const clients = await Promise.all(
     Array.from({ length: 8 }, async () => {
       const c = new pg.Client({ connectionString: url });
@@ -209,23 +247,90 @@ async function leakedSettings(url: string): Promise<string[]> {
     }),
   );
   try {
-    for (let round = 0; round < 5; round++)
+    for (let round = 0; round < 5 || !over; round++)
       await Promise.all(
         clients.map(async (c) => {
-          const r = await c.query(
-            `select current_setting('statement_timeout') as st, current_setting('idle_in_transaction_session_timeout') as it,
-                    current_setting('max_parallel_workers_per_gather') as mp`,
-          );
-          const row = r.rows[0];
-          if (row.st !== '0') seen.add(`statement_timeout=${row.st}`);
-          if (row.it !== '0') seen.add(`idle_in_transaction_session_timeout=${row.it}`);
-          if (row.mp === '0') seen.add('max_parallel_workers_per_gather=0');
+          const r = await c.query(`select ${WATCHED.map((n) => `current_setting('${n}') as ${n}`).join(', ')}`);
+          for (const name of WATCHED) if (r.rows[0][name] !== own[name]) seen.add(`${name}=${r.rows[0][name] || "''"}`);
         }),
       );
   } finally {
     await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
   }
   return [...seen].sort();
+}
+
+/**
+ * Lists, exports and metadata applies through the server behind PgBouncer for `seconds`; each kind
+ * a step that must answer 200 throughout. `done` settles when the traffic stops.
+ */
+function busyPooled(
+  url: string,
+  auth: Record<string, string>,
+  seconds: number,
+): { done: Promise<void>; finished: Promise<Step[]> } {
+  const end = Date.now() + seconds * 1000;
+  const loop = async (name: string, send: (i: number) => Promise<number>): Promise<Step> => {
+    let n = 0;
+    const wrong: string[] = [];
+    while (Date.now() < end) {
+      const status = await send(n++).catch((e: Error) => e.message.slice(0, 80));
+      if (status !== 200) wrong.push(String(status));
+    }
+    return {
+      name,
+      ok: wrong.length === 0 && n > 0,
+      detail: `${wrong.length} of ${n} wrong: ${wrong.slice(0, 3).join(', ')}`,
+    };
+  };
+  const call = async (method: string, p: string, body?: unknown) =>
+    (
+      await fetch(url + p, {
+        method,
+        headers: body === undefined ? auth : { ...auth, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }).then(async (r) => {
+        await r.arrayBuffer();
+        return r;
+      })
+    ).status;
+  const finished = Promise.all([
+    ...Array.from({ length: 4 }, () => loop('lists while busy', () => call('GET', LIST))),
+    loop('exports while busy', () => call('GET', '/api/records/ticket/export')),
+    // A new x-index field each time: the apply's index phase builds it (CREATE INDEX CONCURRENTLY).
+    loop('applies (index phase) while busy', (i) =>
+      call('PUT', '/api/meta/objects/ticket', {
+        ...TICKET,
+        properties: {
+          ...TICKET.properties,
+          ...Object.fromEntries(
+            Array.from({ length: i + 1 }, (_, k) => [`extra_${k}`, { type: 'number', 'x-index': true }]),
+          ),
+        },
+      }),
+    ),
+  ]).then((all) => {
+    const byName = new Map<string, Step>();
+    for (const s of all) {
+      const had = byName.get(s.name);
+      byName.set(s.name, had ? { name: s.name, ok: had.ok && s.ok, detail: had.ok ? s.detail : had.detail } : s);
+    }
+    return [...byName.values()];
+  });
+  return { done: finished.then(() => undefined), finished };
+}
+
+/** Advisory locks held by anyone, and index-phase leases left, once Forma is idle: '' when none. */
+async function heldGuards(directUrl: string): Promise<string> {
+  const c = new pg.Client({ connectionString: directUrl });
+  await c.connect();
+  try {
+    const locks = (await c.query(`select count(*)::int as n from pg_locks where locktype = 'advisory'`)).rows[0].n;
+    const leases = (await c.query('select count(*)::int as n from platform.index_phase_leases')).rows[0].n;
+    return locks || leases ? `${locks} advisory locks, ${leases} index-phase leases still held` : '';
+  } finally {
+    await c.end().catch(() => undefined);
+  }
 }
 
 /** A PgBouncer in transaction mode on a free loopback port, in front of `databaseUrl`. */

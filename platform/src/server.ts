@@ -1,5 +1,6 @@
 import {
   connectDb,
+  defaultDbLoadConfig,
   createRuntime,
   type DeepPartial,
   type Runtime,
@@ -66,7 +67,16 @@ export async function startServer(opts: StartOptions): Promise<Server> {
     });
     url = embedded.url;
   }
-  const db = connectDb({ url, poolMax: opts.poolMax ?? 20, statementTimeoutMs: 60_000 });
+  // A pooled connection starts with the interactive lane's statement timeout: a request's statement
+  // outside a transaction then needs no setting of its own (runtime/src/db/db-load.ts, scopeQueries).
+  const db = connectDb({
+    url,
+    poolMax: opts.poolMax ?? 20,
+    statementTimeoutMs:
+      opts.runtimeConfig?.database?.timeouts?.interactive?.statementMs ??
+      defaultDbLoadConfig.timeouts.interactive.statementMs,
+    customPlans: config.databaseNamedStatements,
+  });
   const runtime = createRuntime({
     db,
     ...(config.databaseSessionUrl ? { sessionDbUrl: config.databaseSessionUrl } : {}),

@@ -104,17 +104,21 @@ export function createRuntime(opts: RuntimeOptions) {
   // Sessions cached per process; its listening connection uses the pool's connection settings
   // unless a session URL is given (behind a transaction-mode pooler a LISTEN hears nothing).
   const sessionDbUrl = opts.sessionDbUrl;
-  const sessionCache = new SessionCache(
-    () =>
-      sessionDbUrl
-        ? { connectionString: sessionDbUrl }
-        : (db.client as { connectionSettings?: pg.ClientConfig }).connectionSettings,
-    config.sessionCache,
+  // Connections that need a server session of their own (LISTEN, the index phase's builds).
+  const sessionSettings = () =>
+    sessionDbUrl
+      ? { connectionString: sessionDbUrl }
+      : (db.client as { connectionSettings?: pg.ClientConfig }).connectionSettings;
+  const sessionCache = new SessionCache(sessionSettings, config.sessionCache, clock, logger);
+  const revoked = () => sessionCache.barrier(db);
+  const meta = new MetaService(db, {
     clock,
     logger,
-  );
-  const revoked = () => sessionCache.barrier(db);
-  const meta = new MetaService(db, { clock, logger, config: config.meta, rollupValue, versionCommitted: revoked });
+    config: config.meta,
+    rollupValue,
+    versionCommitted: revoked,
+    indexSession: sessionSettings,
+  });
   const permissions = new PermissionService(meta);
   meta.registerSectionCheck('roles', checkRoleItem, 'permissions');
   const users = new UserService(config, clock, [permissions.userHooks()], revoked);

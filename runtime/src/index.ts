@@ -10,8 +10,8 @@ export {
   isStaleShape,
   translateDatabaseError,
 } from './db/translate-database-error';
-export { indexPhaseLockKey } from './schema/reconcile-indexes';
-export { DbLoad, type DbLoadConfig, type DbLoadStats, type DbTimeouts } from './db/db-load';
+export { withIndexPhaseLease } from './schema/reconcile-indexes';
+export { DbLoad, defaultDbLoadConfig, type DbLoadConfig, type DbLoadStats, type DbTimeouts } from './db/db-load';
 export { Admission, type AdmissionConfig, type DbLane, type GoneSignal, QUEUE_FULL } from './db/admission';
 export { createRuntime, type Runtime, type RuntimeOptions } from './create-runtime';
 export type { NewTenant, TenantRow } from './tenants/tenant-service';

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { indexPhaseLockKey } from '@forma/runtime';
+import { withIndexPhaseLease } from '@forma/runtime';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
 import { type Catalog, catalog } from '../support/catalog';
@@ -63,24 +63,12 @@ const CREATED = /\(created_at DESC NULLS LAST, id\) WHERE \(deleted_at IS NULL\)
 const UPDATED = /\(updated_at DESC NULLS LAST, id\) WHERE \(deleted_at IS NULL\)/;
 
 /**
- * Runs `fn` holding the tenant's index-phase lock: the run's other server processes (tests that
+ * Runs `fn` holding the tenant's index-phase lease: the run's other server processes (tests that
  * start `npm start`'s main) run the index phase of every tenant at start-up, and would otherwise
  * repair what this file breaks on purpose before it is looked at.
  */
 async function holdingIndexLock<T>(fn: () => Promise<T>): Promise<T> {
-  const knex = server.runtime.db;
-  const conn = await knex.client.acquireConnection();
-  const key = indexPhaseLockKey(db.schema);
-  try {
-    await knex.raw('select pg_advisory_lock(?::bigint)', [key]).connection(conn);
-    try {
-      return await fn();
-    } finally {
-      await knex.raw('select pg_advisory_unlock(?::bigint)', [key]).connection(conn);
-    }
-  } finally {
-    await knex.client.releaseConnection(conn);
-  }
+  return withIndexPhaseLease(server.runtime.db, db.schema, fn);
 }
 
 const startUp = () => server.runtime.meta.reconcileTenantIndexes(server.runtime.tenants.bootstrapCtx(tenant.id));

@@ -14,6 +14,14 @@ export interface DbOptions {
   /** Applied to every pooled connection, so no request can hold a row lock forever. */
   statementTimeoutMs?: number;
   applicationName?: string;
+  /**
+   * Plans stay custom (per run, with the values) for named prepared statements too (prepared.ts).
+   * PostgreSQL switches a prepared statement to a generic plan after five runs when it guesses that
+   * one is as cheap; for a scoped list (`owner in (select … where ancestor = $n)`) it guessed wrong
+   * and the list-scoped bench went from 1× to 5× list-admin. A start-up option, not a `SET` on the connection, so behind a pooler no session setting is left on
+   * a server connection (there PgBouncer drops it: set it on the role). Default on.
+   */
+  customPlans?: boolean;
   /** Longest wait for a pooled connection; past it the request answers 503 (runtime/src/db/db-load.ts). */
   acquireTimeoutMs?: number;
 }
@@ -27,6 +35,7 @@ export function connectDb(opts: DbOptions): Db {
       connectionString: opts.url,
       application_name: opts.applicationName ?? 'forma',
       ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
+      ...(opts.customPlans === false ? {} : { options: '-c plan_cache_mode=force_custom_plan' }),
     },
     pool: {
       min: opts.poolMin ?? 0,

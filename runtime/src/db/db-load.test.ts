@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { silentLogger } from '../logger';
@@ -40,6 +41,118 @@ describe('DbLoad: a client that goes away', () => {
     await first;
     await expect(next).resolves.toBe(42);
     expect(load.stats().cancelled).toBe(1);
+  }, 60_000);
+});
+
+/** Settings a transaction-mode pooler would carry from one client to the next on a server connection. */
+const SESSION_SETTINGS = [
+  'statement_timeout',
+  'idle_in_transaction_session_timeout',
+  'max_parallel_workers_per_gather',
+];
+
+/**
+ * What the next client of the pooled connection finds, read without DbLoad's checkout in between:
+ * behind PgBouncer that client is anyone (another Forma process, another request's transaction).
+ */
+async function leftOnConnection(d: Db): Promise<Record<string, string>> {
+  const pool = (d.client as { pool: { acquire(): { promise: Promise<pg.Client> }; release(c: pg.Client): void } }).pool;
+  const conn = await pool.acquire().promise;
+  try {
+    return await readSettings(conn);
+  } finally {
+    pool.release(conn);
+  }
+}
+
+async function readSettings(c: pg.Client | Db): Promise<Record<string, string>> {
+  const sql = `select ${SESSION_SETTINGS.map((n) => `current_setting('${n}') as ${n}`).join(', ')}`;
+  const r = 'raw' in c ? await c.raw(sql) : await c.query(sql);
+  return r.rows[0];
+}
+
+describe('DbLoad: per-request settings are transaction-local (safe behind a transaction-mode pooler)', () => {
+  it("apply to the request's transactions and lone statements, and are gone from the connection after it", async () => {
+    // A fresh connection with nothing set: the server's (and role's) own values.
+    const fresh = new pg.Client({ connectionString: inject('databaseUrl') });
+    await fresh.connect();
+    const own = await readSettings(fresh).finally(() => fresh.end());
+
+    for (const lane of ['heavy', 'interactive'] as const) {
+      const seen = await load.run({ tenant: 't', user: 'u', lane }, async () => ({
+        inTransaction: await db.transaction((trx) => readSettings(trx)),
+        alone: await readSettings(db),
+      }));
+      const t = defaultDbLoadConfig.timeouts[lane];
+      const expected = {
+        statement_timeout: `${t.statementMs / 1000}s`.replace('300s', '5min'),
+        idle_in_transaction_session_timeout: `${t.idleInTransactionMs / 1000}s`
+          .replace('60s', '1min')
+          .replace('120s', '2min'),
+      };
+      expect(seen.inTransaction).toMatchObject(expected);
+      expect(seen.alone).toMatchObject({ statement_timeout: expected.statement_timeout });
+      // Nothing the request set is left for the server connection's next client.
+      expect(await leftOnConnection(db)).toEqual(own);
+    }
+  });
+
+  it('a request whose statement fails leaves its connection clean and usable', async () => {
+    const fresh = new pg.Client({ connectionString: inject('databaseUrl') });
+    await fresh.connect();
+    const own = await readSettings(fresh).finally(() => fresh.end());
+    await expect(load.run({ tenant: 't', user: 'u', lane: 'heavy' }, () => db.raw('select 1 / 0'))).rejects.toThrow(
+      /division by zero/,
+    );
+    expect(await leftOnConnection(db)).toEqual(own);
+    const ok = await load.run({ tenant: 't', user: 'u', lane: 'heavy' }, () => db.raw('select 7 as n'));
+    expect(ok.rows[0].n).toBe(7);
+  });
+});
+
+describe('DbLoad: cancelling behind a pooler', () => {
+  it("never cancels another client's statement whose backend pid the connection's key names", async () => {
+    // Behind PgBouncer a connection's process id is PgBouncer's key: any number, maybe the pid of a
+    // backend that serves someone else. That someone: a statement waiting on a lock the test holds.
+    const holder = new pg.Client({ connectionString: inject('databaseUrl') });
+    const victim = new pg.Client({ connectionString: inject('databaseUrl') });
+    await holder.connect();
+    await victim.connect();
+    try {
+      const lock = 27_000_001;
+      await holder.query('select pg_advisory_lock($1)', [lock]);
+      const victimPid = (await victim.query('select pg_backend_pid() as pid')).rows[0].pid as number;
+      const waiting = victim.query('select pg_advisory_lock($1), 42 as n', [lock]).then(
+        (r) => r.rows[0].n as number,
+        (e: { code?: string }) => `failed ${e.code}`,
+      );
+      while (
+        !(await holder.query(`select 1 from pg_stat_activity where pid = $1 and wait_event_type = 'Lock'`, [victimPid]))
+          .rowCount
+      )
+        await new Promise((resolve) => setTimeout(resolve, 20));
+
+      const gone = new AbortController();
+      const before = load.stats().cancelled;
+      await load
+        .run({ tenant: 't', user: 'a', lane: 'interactive', signal: gone.signal }, async () => {
+          const conn = (await db.client.acquireConnection()) as { processID: number };
+          try {
+            conn.processID = victimPid;
+            gone.abort();
+          } finally {
+            // Waits for the cancel to be sent (see releaseConnection).
+            await db.client.releaseConnection(conn);
+          }
+        })
+        .catch(() => undefined);
+      expect(load.stats().cancelled).toBe(before + 1);
+      await holder.query('select pg_advisory_unlock($1)', [lock]);
+      await expect(waiting).resolves.toBe(42);
+    } finally {
+      await holder.end();
+      await victim.end();
+    }
   }, 60_000);
 });
 

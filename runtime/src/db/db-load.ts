@@ -92,10 +92,14 @@ interface WorkScope {
 }
 
 interface PgConnection {
+  /** With `secretKey`, what a cancel request names (behind PgBouncer: PgBouncer's key, not a backend pid). */
   processID?: number;
-  query(sql: string): Promise<unknown>;
-  /** The timeouts this connection was last set to ('' = its defaults). */
-  __formaTimeouts?: string;
+  secretKey?: number;
+  query(...args: unknown[]): unknown;
+  /** 'I' idle, 'T' in a transaction, 'E' in a failed one (node-postgres, from ReadyForQuery). */
+  getTransactionStatus?(): string | null;
+  /** The driver's own `query`, before DbLoad wrapped it (see `scopeQueries`). */
+  __formaQuery?: (...args: unknown[]) => unknown;
   /** The nice value its backend runs at (local backends of heavy requests). */
   __formaNice?: number;
   /** Its backend runs under SCHED_IDLE (local backends of heavy requests). */
@@ -294,7 +298,14 @@ export class DbLoad {
     this.loop.disable();
   }
 
-  /** Cancels the statements running for `scope` (pg_cancel_backend over a connection of its own, outside the pool). */
+  /**
+   * Cancels the statements running for `scope` with the protocol's cancel request: the connection's
+   * own (process id, secret key) pair, sent over a socket of its own, as psql's Ctrl-C does. Never
+   * `pg_cancel_backend(pid)`: behind a transaction-mode pooler the connection's "pid" is the pooler's
+   * key, which may be any backend's pid, running another client's statement. PgBouncer forwards a
+   * cancel request to the server connection its client is linked to, and drops it when the client
+   * has none (its transaction is over).
+   */
   private async cancel(scope: WorkScope): Promise<boolean> {
     scope.cancelled = true;
     const held = [...scope.held].filter((c) => c.__formaScope === scope);
@@ -303,37 +314,29 @@ export class DbLoad {
     // scheduling policy (a child process, slow on a loaded machine) alongside the cancel, and the
     // connection goes back to the pool (after this promise) only once both are done.
     const restored = held.map((c) => this.restorePriority(c));
-    const pids = held.map((c) => c.processID).filter((p): p is number => typeof p === 'number');
-    if (!pids.length) {
+    const keyed = held.filter((c) => typeof c.processID === 'number' && typeof c.secretKey === 'number');
+    if (!keyed.length) {
       await Promise.all(restored);
       return true;
     }
-    const settings = (this.db.client as { connectionSettings?: pg.ClientConfig }).connectionSettings;
-    // Bounded: the gone request's connections wait for this cancel before they go back to the pool.
-    const client = new pg.Client({
-      ...(settings ?? {}),
-      application_name: 'forma-cancel',
-      connectionTimeoutMillis: CANCEL_TIMEOUT_MS,
-      query_timeout: CANCEL_TIMEOUT_MS,
-    } as pg.ClientConfig);
+    const settings = (this.db.client as { connectionSettings?: pg.ClientConfig }).connectionSettings ?? {};
     try {
-      await client.connect();
-      for (const pid of pids) await client.query('select pg_cancel_backend($1)', [pid]);
-      this.cancelledCount += pids.length;
+      // Bounded: the gone request's connections wait for this cancel before they go back to the pool.
+      await Promise.all(keyed.map((c) => sendCancel(settings, c.processID as number, c.secretKey as number)));
+      this.cancelledCount += keyed.length;
       return true;
     } catch (err) {
       this.logger.warn({ err }, 'could not cancel the statements of a request whose client went away');
       return false;
     } finally {
-      await client.end().catch(() => undefined);
       await Promise.all(restored);
     }
   }
 
   /**
    * Hooks the knex client's connection checkout: measures the wait, answers 503 when the pool has
-   * no connection in time (instead of knex's timeout error, a 500), sets the checked-out connection
-   * to the timeouts of the request it now works for, and remembers it for cancelling.
+   * no connection in time (instead of knex's timeout error, a 500), has the checked-out connection's
+   * statements run under the timeouts of the request it now works for, and remembers it for cancelling.
    */
   private wrapPool(): void {
     const client = this.db.client as {
@@ -358,11 +361,10 @@ export class DbLoad {
       }
       this.waits[this.waitCount++ % WAIT_WINDOW] = performance.now() - started;
       const scope = this.scope.getStore();
+      this.scopeQueries(conn);
       try {
-        // Awaited only when there is something to do: the usual checkout (same lane as last time,
-        // not heavy) goes through without promises of its own (issue 27).
-        const timeouts = this.applyTimeouts(conn, scope);
-        if (timeouts) await timeouts;
+        // Awaited only when there is something to do: the usual checkout (not heavy) goes through
+        // without promises of its own (issue 27).
         if (this.lowersPriority(conn, scope)) await this.lowerPriority(conn, scope);
       } catch (e) {
         await this.restorePriority(conn);
@@ -384,7 +386,7 @@ export class DbLoad {
       const scope = conn.__formaScope;
       scope?.held.delete(conn);
       conn.__formaScope = undefined;
-      // The cancel names this backend by pid and arrives over another connection: back in the pool
+      // The cancel names this backend by its key and arrives over another connection: back in the pool
       // before it lands, the backend would be running the next request's statement and stop that
       // one instead (a 503 for an innocent request). Once it has landed on an idle backend, it is void.
       // A cancel that failed midway may still arrive: that backend is not used again.
@@ -397,7 +399,7 @@ export class DbLoad {
   /**
    * A local backend working for a heavy request runs niced (and under SCHED_IDLE). Parallel workers
    * are processes of their own, started at the normal priority, so such a session plans without
-   * them (applyTimeouts).
+   * them (localSettings).
    */
   /** Whether `lowerPriority` has anything to do (checked before paying for its promise). */
   private lowersPriority(conn: PgConnection, scope: WorkScope | undefined): boolean {
@@ -464,30 +466,122 @@ export class DbLoad {
     this.logger.warn({ err }, msg);
   }
 
-  /** Sets the connection to the scope's timeouts; undefined when it already has them. */
-  private applyTimeouts(conn: PgConnection, scope: WorkScope | undefined): Promise<void> | undefined {
-    const t = scope ? this.cfg.timeouts[scope.lane] : undefined;
-    const serial = scope?.lane === 'heavy' && this.nicesHeavy();
-    const key = t ? `${t.statementMs}/${t.idleInTransactionMs}${serial ? '/serial' : ''}` : '';
-    if ((conn.__formaTimeouts ?? '') === key) return undefined;
-    return this.setTimeouts(conn, t, serial, key);
+  /**
+   * A request's timeouts (and a local heavy backend's serial plans) are transaction-local: `SET
+   * LOCAL`, never a session `SET`. Behind a transaction-mode pooler (PgBouncer) a session setting
+   * stays on the server connection for whichever client gets it next (a heavy request's 5-minute
+   * timeout on someone's list), and the request's later statements may run on other server
+   * connections without it. So the settings ride in the same message as the request's `BEGIN` (no
+   * extra round trip), and a statement outside a transaction whose lane wants other settings than
+   * the connection's own runs in a transaction of its own (BEGIN and SET LOCAL in one message, the
+   * statement, COMMIT). The interactive lane's statement timeout is the connection's start-up one
+   * (platform/src/server.ts), so lists and reads, the hot path, go as they are.
+   */
+  private scopeQueries(conn: PgConnection): void {
+    if (conn.__formaQuery) return;
+    const original = conn.query.bind(conn) as (...args: unknown[]) => unknown;
+    conn.__formaQuery = original;
+    conn.query = (config: unknown, values?: unknown, callback?: unknown) => {
+      const scope = conn.__formaScope;
+      const submittable = typeof (config as { submit?: unknown })?.submit === 'function';
+      // Streams and COPY (submittables) run as sent: inside a request's transaction they have its settings.
+      if (!scope || submittable) return original(config, values, callback);
+      const cb = typeof values === 'function' ? values : callback;
+      const vals = typeof values === 'function' ? undefined : values;
+      const done = this.scoped(conn, original, scope.lane, config, vals);
+      if (typeof cb !== 'function') return done;
+      done.then(
+        (r) => cb(null, r),
+        (e) => cb(e),
+      );
+      return undefined;
+    };
   }
 
-  private async setTimeouts(
+  private async scoped(
     conn: PgConnection,
-    t: DbTimeouts | undefined,
-    serial: boolean,
-    key: string,
-  ): Promise<void> {
-    // Session settings outside any transaction (knex begins only after the checkout), so they stick;
-    // RESET goes back to the connection's start-up values for work that is not a request's.
-    await conn.query(
-      t
-        ? `set statement_timeout = ${Math.floor(t.statementMs)}; set idle_in_transaction_session_timeout = ${Math.floor(t.idleInTransactionMs)}; ${serial ? 'set max_parallel_workers_per_gather = 0' : 'reset max_parallel_workers_per_gather'}`
-        : 'reset statement_timeout; reset idle_in_transaction_session_timeout; reset max_parallel_workers_per_gather',
-    );
-    conn.__formaTimeouts = key;
+    original: (...args: unknown[]) => unknown,
+    lane: DbLane,
+    config: unknown,
+    values: unknown,
+  ): Promise<unknown> {
+    const text = typeof config === 'string' ? config : ((config as { text?: string })?.text ?? '');
+    const params = (values ?? (config as { values?: unknown[] })?.values ?? []) as unknown[];
+    const local = this.localSettings(lane);
+    if (BEGIN.test(text) && !params.length && !(config as { name?: string })?.name) {
+      // One simple-protocol message: the transaction and its settings start together.
+      const merged = `${text.trim().replace(/;$/, '')}; ${local}`;
+      const r = await original(typeof config === 'string' ? merged : { ...(config as object), text: merged }, values);
+      return Array.isArray(r) ? r[0] : r;
+    }
+    if (conn.getTransactionStatus?.() !== 'I' || !this.needsOwnTransaction(lane) || NO_TRANSACTION.test(text))
+      return original(config, values);
+    await original(`begin; ${local}`);
+    let r: unknown;
+    try {
+      r = await original(config, values);
+    } catch (e) {
+      await (original('rollback') as Promise<unknown>).catch(() => undefined);
+      throw e;
+    }
+    await original('commit');
+    return r;
   }
+
+  /** `SET LOCAL` of the lane's timeouts, for the start of a transaction. */
+  private localSettings(lane: DbLane): string {
+    const t = this.cfg.timeouts[lane];
+    const serial = lane === 'heavy' && this.nicesHeavy();
+    return `set local statement_timeout = ${Math.floor(t.statementMs)}; set local idle_in_transaction_session_timeout = ${Math.floor(t.idleInTransactionMs)}${serial ? '; set local max_parallel_workers_per_gather = 0' : ''}`;
+  }
+
+  /** A statement of `lane` outside a transaction needs settings the connection does not start with. */
+  private needsOwnTransaction(lane: DbLane): boolean {
+    const settings = (this.db.client as { connectionSettings?: { statement_timeout?: number } }).connectionSettings;
+    const own = Number(settings?.statement_timeout ?? 0);
+    return this.cfg.timeouts[lane].statementMs !== own || (lane === 'heavy' && this.nicesHeavy());
+  }
+}
+
+/** A statement that opens a transaction (knex: `BEGIN;`, `BEGIN TRANSACTION ISOLATION LEVEL …;`). */
+const BEGIN = /^\s*begin\b/i;
+/** Statements PostgreSQL refuses inside a transaction block: they run under the connection's own settings. */
+const NO_TRANSACTION = /\bconcurrently\b|^\s*(vacuum|create\s+database|drop\s+database|alter\s+system|reindex)\b/i;
+
+/**
+ * Sends the protocol's cancel request for (processID, secretKey) to the server `settings` name and
+ * waits until the server has taken it (it closes the socket then), at most CANCEL_TIMEOUT_MS.
+ */
+function sendCancel(settings: pg.ClientConfig, processID: number, secretKey: number): Promise<void> {
+  const client = new pg.Client(settings) as unknown as {
+    host: string;
+    port: number;
+    connection: {
+      stream?: { destroy(): void };
+      connect(port: number | string, host?: string): void;
+      cancel(processID: number, secretKey: number): void;
+      on(event: string, fn: (arg?: unknown) => void): void;
+    };
+  };
+  const con = client.connection;
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      con.stream?.destroy();
+      reject(new Error('the cancel request timed out'));
+    }, CANCEL_TIMEOUT_MS);
+    timer.unref?.();
+    con.on('connect', () => con.cancel(processID, secretKey));
+    con.on('end', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    con.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    if (client.host?.startsWith('/')) con.connect(`${client.host}/.s.PGSQL.${client.port}`);
+    else con.connect(client.port, client.host);
+  });
 }
 
 export { defaultAdmissionConfig, type AdmissionConfig, type DbLane, type GoneSignal };

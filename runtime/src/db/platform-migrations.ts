@@ -80,4 +80,20 @@ export const platformMigrations: Migration[] = [
       });
     },
   },
+  {
+    // The index phase's one-process-per-tenant guard (schema/reconcile-indexes.ts): a lease row,
+    // because a session advisory lock does not survive a transaction-mode pooler.
+    id: '0006_index_phase_leases',
+    async up(trx, schema) {
+      await trx.schema.withSchema(schema).createTable('index_phase_leases', (t) => {
+        t.text('schema').primary();
+        t.text('holder').notNullable();
+        t.timestamp('expires_at', { useTz: true }).notNullable();
+        // The backend the holder builds on: once it is gone (the process died), the lease is free
+        // without waiting for it to expire. Null: expiry only.
+        t.integer('pid');
+        t.timestamp('backend_start', { useTz: true });
+      });
+    },
+  },
 ];

@@ -87,13 +87,6 @@ async function run(
     conn.__formaNamed = named;
     const byName = !unnamed.has(db.client) && (named.has(s.name) || named.size < MAX_NAMED_PER_CONNECTION);
     if (!byName) return (await conn.query({ text: s.text, values: [...values], ...mode })).rows;
-    if (!named.size) {
-      // PostgreSQL switches a prepared statement to a generic plan after five runs when it guesses that
-      // one is as cheap; for a scoped list (`owner in (select … where ancestor = $n)`) it guessed wrong
-      // and the list-scoped bench went from 1× to 5× list-admin. Plans stay per run, with the values,
-      // as for knex's unnamed statements; what is saved is the parse and the statement's building.
-      await conn.query({ text: 'set plan_cache_mode = force_custom_plan', values: [] });
-    }
     named.add(s.name);
     try {
       return (await conn.query({ name: s.name, text: s.text, values: [...values], ...mode })).rows;

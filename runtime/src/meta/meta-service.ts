@@ -16,6 +16,7 @@ import {
   validateStructure,
 } from '@forma/metadata';
 import type { Knex } from 'knex';
+import type pg from 'pg';
 import type { Clock } from '../clock';
 import type { MetaConfig } from '../config';
 import type { Ctx } from '../ctx';
@@ -27,7 +28,7 @@ import { recordSchema } from '../model/record-schema';
 import { applyMigration, type CheckFailure, type Prepared, runChecks } from '../schema/apply-migration';
 import { type Dependent, removedButUsed, stillUsedIssues } from '../schema/check-dependencies';
 import { type MigrationPlan, type PlanStep, planMigration, type RollupValueSql } from '../schema/plan-migration';
-import { type IndexReport, reconcileIndexes } from '../schema/reconcile-indexes';
+import { type IndexPhaseOptions, type IndexReport, reconcileIndexes } from '../schema/reconcile-indexes';
 import { type ChangeSummary, summarizeChange } from './change-summary';
 import { type ChangeItem, describeChanges } from './plan-changes';
 import { assignStableIds, type DocumentPatch, mergePatch, patchIssues } from './document-patch';
@@ -107,6 +108,8 @@ export class MetaService {
       rollupValue: RollupValueSql;
       /** After a new version commits: waits until every server process serves it (auth/session-cache.ts). */
       versionCommitted?: () => Promise<void>;
+      /** The connection the index phase builds on (the session URL behind a pooler; reconcile-indexes.ts). */
+      indexSession?: () => pg.ClientConfig | undefined;
     },
   ) {}
 
@@ -322,10 +325,14 @@ export class MetaService {
     );
   }
 
+  private indexOptions(): IndexPhaseOptions {
+    return this.deps.indexSession ? { session: this.deps.indexSession } : {};
+  }
+
   /** Re-runs the index phase: builds missing indexes, rebuilds INVALID ones. Idempotent. */
   async repairIndexes(ctx: Ctx): Promise<IndexReport> {
     requireAdmin(ctx);
-    return reconcileIndexes(this.db, ctx.schema, await this.model(ctx));
+    return reconcileIndexes(this.db, ctx.schema, await this.model(ctx), this.indexOptions());
   }
 
   private checkPatch(patch: unknown): DocumentPatch {
@@ -384,7 +391,7 @@ export class MetaService {
    */
   private async indexPhase(ctx: Ctx, model: Model): Promise<IndexReport | undefined> {
     try {
-      const indexes = await reconcileIndexes(this.db, ctx.schema, model);
+      const indexes = await reconcileIndexes(this.db, ctx.schema, model, this.indexOptions());
       if (indexes.failed.length)
         this.deps.logger.warn({ tenant: ctx.tenant, failed: indexes.failed }, 'index build failed');
       if (indexes.created.length || indexes.rebuilt.length)
