@@ -1,8 +1,7 @@
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
-import { Button, ErrorState, LoadingState } from '../../ui';
 import { useMetaDocument } from '../objects/use-meta-document';
 import type { FullMetaDocument } from './meta-write-api';
+import { QueryState } from './query-state';
 
 /**
  * A designer screen's content once the tenant's metadata document is in: "Loading…" until then, the
@@ -17,16 +16,10 @@ export function MetaDocumentGate({
   loadFailed: string;
   children: (doc: FullMetaDocument) => ReactNode;
 }) {
-  const { t } = useTranslation();
   const meta = useMetaDocument();
-  if (meta.isPending) return <LoadingState label={t('common.loading')} />;
-  if (meta.isError)
-    return (
-      <ErrorState
-        title={loadFailed}
-        body={meta.error.message}
-        action={<Button onClick={() => meta.refetch()}>{t('common.retry')}</Button>}
-      />
-    );
-  return <>{children(meta.data)}</>;
+  return (
+    <QueryState query={meta} failed={{ title: loadFailed }}>
+      {children}
+    </QueryState>
+  );
 }
