@@ -131,7 +131,7 @@ function EmailForm({
 }) {
   const { t } = useTranslation();
   return (
-    <div className="f-auto-form">
+    <div className="f-item-editor__form">
       <RecipientsPicker action={action} onChange={onChange} ctx={ctx} />
       <TextField
         label={t('automations.emailSubject')}
@@ -170,7 +170,7 @@ function NotifyForm({
   const { t } = useTranslation();
   const maxTitle = (ctx.config?.properties?.title?.maxLength as number | undefined) ?? 500;
   return (
-    <div className="f-auto-form">
+    <div className="f-item-editor__form">
       <RecipientsPicker action={action} onChange={onChange} ctx={ctx} />
       <TextField
         label={t('automations.notifyTitle')}
@@ -221,7 +221,7 @@ function CreateForm({
     .filter(([, o]) => !!o)
     .map(([n, o]) => ({ value: n, label: objectLabel(n, o ?? undefined, i18n.language) }));
   return (
-    <div className="f-auto-form">
+    <div className="f-item-editor__form">
       <SelectField
         label={t('automations.createObject')}
         value={object}
@@ -253,7 +253,7 @@ function ScriptForm({
 }) {
   const { t } = useTranslation();
   return (
-    <div className="f-auto-form">
+    <div className="f-item-editor__form">
       <SelectField
         label={t('automations.script')}
         value={String(action.script ?? '')}
@@ -407,9 +407,9 @@ function SchemaForm({
     const { [key]: _old, ...rest } = action;
     onChange((v === undefined || v === '' ? rest : { ...rest, [key]: v }) as RuleAction);
   };
-  if (!props.length) return <p className="f-auto-muted">{t('automations.noSettings')}</p>;
+  if (!props.length) return <p className="f-item-editor__muted">{t('automations.noSettings')}</p>;
   return (
-    <div className="f-auto-form">
+    <div className="f-item-editor__form">
       {props.map(([key, s]) => {
         const label = `${s.title ?? key}${required.has(key) ? '' : ` ${t('automations.optional')}`}`;
         const error = errorsUnder(ctx.errors, `${ctx.path}/${key}`);

@@ -11,11 +11,11 @@ import { enumLabel, fieldLabel, itemLabel, objectLabel } from '../../i18n/pick-l
 import { issueText } from '../../i18n/error-text';
 import { scriptLabel } from '../scripts/script-label';
 import type { ObjectSchema } from '../../meta/meta-types';
-import { Button, Card, ErrorState, IconButton, LoadingState, Page, TextField, useToast } from '../../ui';
+import { Card, IconButton, Page, TextField, useToast } from '../../ui';
 import { type FullMetaDocument, PublishDialog, describePublishError, useUnsavedChangesGuard } from '../common';
 import { ItemEditorHeader } from '../common/item-editor-header';
+import { MetaDocumentGate } from '../common/meta-document-gate';
 import { CheckField, SelectField, TextAreaField } from '../objects/controls';
-import { useMetaDocument } from '../objects/use-meta-document';
 import { ActionForm, AddActionMenu, FieldError } from './action-editors';
 import {
   type Rule,
@@ -49,18 +49,12 @@ const NEW_ACTION: Record<string, RuleAction> = {
 /** `/designer/automations/:name`: one rule (a new one with `?object=&label=`). */
 export function AutomationEditorPage() {
   const { name = '' } = useParams();
-  const meta = useMetaDocument();
   const { t } = useTranslation();
-  if (meta.isPending) return <LoadingState label={t('common.loading')} />;
-  if (meta.isError)
-    return (
-      <ErrorState
-        title={t('automations.loadFailed')}
-        body={meta.error.message}
-        action={<Button onClick={() => meta.refetch()}>{t('common.retry')}</Button>}
-      />
-    );
-  return <RuleEditor key={`${name}:${meta.data.version}`} name={name} doc={meta.data} />;
+  return (
+    <MetaDocumentGate loadFailed={t('automations.loadFailed')}>
+      {(doc) => <RuleEditor key={`${name}:${doc.version}`} name={name} doc={doc} />}
+    </MetaDocumentGate>
+  );
 }
 
 function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
@@ -155,7 +149,8 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
     <Page wide>
       {guard}
       <ItemEditorHeader
-        back={{ to: `/designer/automations?object=${rule.object}`, label: t('automations.back') }}
+        texts="automations"
+        back={`/designer/automations?object=${rule.object}`}
         icon={<Zap size={22} aria-hidden="true" />}
         title={rule.label || t('automations.untitled')}
         subtitle={t('automations.editorSubtitle', { object: objectLabel(rule.object, schema, lang) })}
@@ -165,16 +160,11 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
         onPublish={async () => {
           if (await check()) setPublishing('save');
         }}
-        labels={{
-          delete: t('automations.delete'),
-          publish: t('automations.publish'),
-          notPublished: t('automations.notPublished'),
-        }}
       />
-      <div className="f-auto-layout">
-        <div className="f-auto-main">
+      <div className="f-item-editor__layout f-auto-layout">
+        <div className="f-item-editor__main">
           <Card title={t('automations.basics')}>
-            <div className="f-auto-form">
+            <div className="f-item-editor__form">
               <TextField
                 label={t('automations.label')}
                 value={rule.label}
@@ -203,7 +193,7 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
           </Card>
 
           <Card title={t('automations.trigger')}>
-            <div className="f-auto-form">
+            <div className="f-item-editor__form">
               <SelectField
                 label={t('automations.when')}
                 value={tr.on}
@@ -242,7 +232,7 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
                 </div>
               )}
               {tr.on === 'update' && (
-                <div className="f-auto-inline">
+                <div className="f-item-editor__inline">
                   <SelectField
                     label={t('automations.watchField')}
                     value={watched}
@@ -299,7 +289,7 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
               )}
               {tr.on === 'schedule' && (
                 <>
-                  <div className="f-auto-inline">
+                  <div className="f-item-editor__inline">
                     <SelectField
                       label={t('automations.runs')}
                       value={scheduleChoice}
@@ -333,7 +323,7 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
                     }}
                   />
                   {tr.date && (
-                    <div className="f-auto-inline f-auto-inline--three">
+                    <div className="f-item-editor__inline f-auto-inline--three">
                       <TextField
                         label={t('automations.days')}
                         type="number"
@@ -398,7 +388,7 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
             </div>
             {tab === 'builder' ? (
               <div role="tabpanel">
-                <p className="f-auto-muted">{t('automations.conditionsHint')}</p>
+                <p className="f-item-editor__muted">{t('automations.conditionsHint')}</p>
                 {conditions.raw === null ? (
                   <ConditionBuilder
                     label={t('automations.conditions')}
@@ -500,7 +490,7 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
                 );
               })}
             </ol>
-            {!rule.actions.length && <p className="f-auto-muted">{t('automations.noActions')}</p>}
+            {!rule.actions.length && <p className="f-item-editor__muted">{t('automations.noActions')}</p>}
             <FieldError message={shown['/actions']} />
             <h3 className="f-auto-subhead">{t('automations.addAction')}</h3>
             <AddActionMenu
@@ -511,7 +501,7 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
             />
           </Card>
         </div>
-        <aside className="f-auto-side">
+        <aside className="f-item-editor__side f-auto-side">
           <TestRunPanel
             object={rule.object}
             schema={schema}

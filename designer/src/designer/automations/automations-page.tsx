@@ -1,10 +1,10 @@
-import { Plus, Zap } from 'lucide-react';
-import { useMemo, useState } from 'react';
+import { Zap } from 'lucide-react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { objectLabel } from '../../i18n/pick-label';
-import { Badge, Button, DataTable, EmptyState, ErrorState, LoadingState, Page, PageHeader } from '../../ui';
-import { NewObjectItemDialog } from '../common/new-object-item-dialog';
+import { Badge, Button, DataTable, EmptyState } from '../../ui';
+import { ItemListPage } from '../common/item-list-page';
 import { SelectField } from '../objects/controls';
 import { useMetaDocument } from '../objects/use-meta-document';
 import type { Rule } from './automation-model';
@@ -22,13 +22,8 @@ export function AutomationsPage() {
   const meta = useMetaDocument();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
-  const [creating, setCreating] = useState(false);
   const objectFilter = params.get('object') ?? '';
   const objects = meta.data?.objects ?? {};
-  const objectOptions = Object.entries(objects)
-    .filter(([, o]) => !!o)
-    .map(([n, o]) => ({ value: n, label: objectLabel(n, o ?? undefined, i18n.language) }))
-    .sort((a, b) => a.label.localeCompare(b.label));
   const rows = useMemo<Row[]>(
     () =>
       Object.entries(meta.data?.automations ?? {})
@@ -40,26 +35,22 @@ export function AutomationsPage() {
   );
 
   return (
-    <Page>
-      <PageHeader
-        icon={<Zap size={22} aria-hidden="true" />}
-        title={t('automations.title')}
-        subtitle={t('automations.subtitle')}
-        actions={
-          <Button variant="primary" icon={<Plus size={16} aria-hidden="true" />} onClick={() => setCreating(true)}>
-            {t('automations.newRule')}
-          </Button>
-        }
-      />
-      {meta.isPending ? (
-        <LoadingState label={t('common.loading')} />
-      ) : meta.isError ? (
-        <ErrorState
-          title={t('automations.loadFailed')}
-          body={meta.error.message}
-          action={<Button onClick={() => meta.refetch()}>{t('common.retry')}</Button>}
-        />
-      ) : (
+    <ItemListPage
+      icon={<Zap size={22} aria-hidden="true" />}
+      title={t('automations.title')}
+      subtitle={t('automations.subtitle')}
+      loadFailed={t('automations.loadFailed')}
+      newItem={{
+        label: t('automations.newRule'),
+        texts: 'automations',
+        formId: 'f-auto-new',
+        taken: Object.keys(meta.data?.automations ?? {}),
+        initialObject: objectFilter,
+        editorPath: (name, label, object) =>
+          `/designer/automations/${name}?${new URLSearchParams({ object, label }).toString()}`,
+      }}
+    >
+      {({ objectOptions, openNew }) => (
         <>
           <div className="f-auto-filter">
             <SelectField
@@ -79,7 +70,7 @@ export function AutomationsPage() {
                 title={t('automations.noRules')}
                 body={t('automations.noRulesBody')}
                 action={
-                  <Button variant="primary" onClick={() => setCreating(true)}>
+                  <Button variant="primary" onClick={openNew}>
                     {t('automations.newRule')}
                   </Button>
                 }
@@ -90,7 +81,7 @@ export function AutomationsPage() {
                 key: 'label',
                 header: t('automations.label'),
                 render: (r) => (
-                  <Link className="f-auto-link" to={`/designer/automations/${r.name}`}>
+                  <Link className="f-item-list__link" to={`/designer/automations/${r.name}`}>
                     {r.rule.label}
                   </Link>
                 ),
@@ -126,20 +117,7 @@ export function AutomationsPage() {
           />
         </>
       )}
-      <NewObjectItemDialog
-        texts="automations"
-        title={t('automations.newRule')}
-        formId="f-auto-new"
-        open={creating}
-        onOpenChange={setCreating}
-        taken={Object.keys(meta.data?.automations ?? {})}
-        objects={objectOptions}
-        initialObject={objectFilter}
-        onCreate={(name, label, object) =>
-          navigate(`/designer/automations/${name}?${new URLSearchParams({ object, label }).toString()}`)
-        }
-      />
-    </Page>
+    </ItemListPage>
   );
 }
 

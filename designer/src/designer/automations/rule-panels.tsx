@@ -69,7 +69,7 @@ export function TestRunPanel({
   };
   return (
     <Card title={t('automations.testTitle')} className="f-auto-panel">
-      <p className="f-auto-muted">{t('automations.testHint')}</p>
+      <p className="f-item-editor__muted">{t('automations.testHint')}</p>
       <SelectField
         label={t('automations.testRecord')}
         value={record}
@@ -146,7 +146,7 @@ export function RunLogPanel({ name, object, published }: { name: string; object:
       }
     >
       {!published ? (
-        <p className="f-auto-muted">{t('automations.runLogUnpublished')}</p>
+        <p className="f-item-editor__muted">{t('automations.runLogUnpublished')}</p>
       ) : runs.isPending ? (
         <LoadingState compact label={t('common.loading')} />
       ) : runs.isError ? (
@@ -171,10 +171,10 @@ export function RunLogPanel({ name, object, published }: { name: string; object:
                   {r.recordLabel ? (
                     <Link to={`/o/${r.object ?? object}/${r.record}`}>{r.recordLabel}</Link>
                   ) : (
-                    <span className="f-auto-muted">{t('automations.deletedRecord')}</span>
+                    <span className="f-item-editor__muted">{t('automations.deletedRecord')}</span>
                   )}
                   {r.trigger && (
-                    <span className="f-auto-muted">
+                    <span className="f-item-editor__muted">
                       {' '}
                       · {t(`automations.ran_${r.trigger}` as 'automations.ran_create', { defaultValue: r.trigger })}
                     </span>

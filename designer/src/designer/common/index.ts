@@ -4,3 +4,4 @@ export { describePublishError, summaryLines, type PublishFailure, type PublishPr
 export { UnsavedChangesGuard, useUnsavedChangesGuard } from './use-unsaved-changes-guard';
 export { useUndoHistory, useUndoShortcuts, type UndoHistory } from './use-undo-history';
 export { presentEntries, QueryState } from './query-state';
+export { MetaDocumentGate } from './meta-document-gate';

@@ -1,8 +1,9 @@
 import { ArrowLeft, Trash2, Upload } from 'lucide-react';
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Badge, Button, PageHeader } from '../../ui';
-import './item-editor-header.css';
+import './item-editor.css';
 
 /**
  * The head of an editor for one publishable metadata item (an automation rule, a web form): the way
@@ -10,7 +11,10 @@ import './item-editor-header.css';
  * a "not published" mark for a new one.
  */
 export function ItemEditorHeader(props: {
-  back: { to: string; label: string };
+  /** The locale section holding the texts (`back`, `delete`, `publish`, `notPublished`). */
+  texts: 'automations' | 'segmentsDesigner' | 'webFormsDesigner';
+  /** The list the editor goes back to. */
+  back: string;
   icon: ReactNode;
   title: string;
   subtitle: string;
@@ -19,13 +23,13 @@ export function ItemEditorHeader(props: {
   checking: boolean;
   onDelete: () => void;
   onPublish: () => void;
-  labels: { delete: string; publish: string; notPublished: string };
 }) {
-  const { labels } = props;
+  const { t } = useTranslation();
+  const { texts } = props;
   return (
     <>
-      <Link className="f-item-editor__back" to={props.back.to}>
-        <ArrowLeft size={16} aria-hidden="true" /> {props.back.label}
+      <Link className="f-item-editor__back" to={props.back}>
+        <ArrowLeft size={16} aria-hidden="true" /> {t(`${texts}.back`)}
       </Link>
       <PageHeader
         icon={props.icon}
@@ -35,7 +39,7 @@ export function ItemEditorHeader(props: {
           <>
             {props.stored && (
               <Button variant="ghost" icon={<Trash2 size={16} aria-hidden="true" />} onClick={props.onDelete}>
-                {labels.delete}
+                {t(`${texts}.delete`)}
               </Button>
             )}
             <Button
@@ -44,12 +48,12 @@ export function ItemEditorHeader(props: {
               loading={props.checking}
               onClick={props.onPublish}
             >
-              {labels.publish}
+              {t(`${texts}.publish`)}
             </Button>
           </>
         }
       />
-      {!props.stored && <Badge>{labels.notPublished}</Badge>}
+      {!props.stored && <Badge>{t(`${texts}.notPublished`)}</Badge>}
     </>
   );
 }

@@ -6,18 +6,22 @@ import { Button, ErrorState, LoadingState } from '../../ui';
 /** A designer screen's query while loading, after failing (with a retry), or its content once in. */
 export function QueryState<T>({
   query,
+  failed,
   children,
 }: {
   query: UseQueryResult<T, Error>;
+  /** The failure's title (the error's message goes under it); the generic one, as a section heading, by default. */
+  failed?: { title: string; headingLevel?: 1 | 2 | 3 };
   children: (data: T) => ReactNode;
 }) {
   const { t } = useTranslation();
+  const failure = failed ?? { title: t('errors.title'), headingLevel: 2 };
   if (query.isPending) return <LoadingState label={t('common.loading')} />;
   if (query.isError)
     return (
       <ErrorState
-        headingLevel={2}
-        title={t('errors.title')}
+        headingLevel={failure.headingLevel}
+        title={failure.title}
         body={query.error.message}
         action={<Button onClick={() => void query.refetch()}>{t('common.retry')}</Button>}
       />

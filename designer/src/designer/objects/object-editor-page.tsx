@@ -4,7 +4,8 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { objectLabel } from '../../i18n/pick-label';
-import { Button, EmptyState, ErrorState, IconButton, LoadingState, Page, PageHeader, useToast } from '../../ui';
+import { Button, EmptyState, IconButton, Page, PageHeader, useToast } from '../../ui';
+import { MetaDocumentGate } from '../common/meta-document-gate';
 import type { FullMetaDocument } from '../common/meta-write-api';
 import { PublishDialog } from '../common/publish-dialog';
 import { useUnsavedChangesGuard } from '../common/use-unsaved-changes-guard';
@@ -15,7 +16,6 @@ import { FormLogicTab } from './form-logic-tab';
 import { IDENTIFIER } from './identifier';
 import { type EditorDraft, draftFromDocument, isDirty, newObjectDraft, publishPatch } from './object-draft';
 import { ObjectSettingsTab } from './object-settings-tab';
-import { useMetaDocument } from './use-meta-document';
 import { ViewsTab } from './views-tab';
 import './objects.css';
 
@@ -27,36 +27,32 @@ export function ObjectEditorPage() {
   const { t } = useTranslation();
   const { object = '' } = useParams();
   const [search] = useSearchParams();
-  const meta = useMetaDocument();
-  if (meta.isPending) return <LoadingState label={t('common.loading')} />;
-  if (meta.isError)
-    return (
-      <ErrorState
-        title={t('objectDesigner.loadFailed')}
-        body={meta.error.message}
-        action={<Button onClick={() => meta.refetch()}>{t('common.retry')}</Button>}
-      />
-    );
-  const original = draftFromDocument(meta.data, object);
-  const isNew = !original && search.get('new') === '1' && IDENTIFIER.test(object);
-  if (!original && !isNew) {
-    return (
-      <Page>
-        <EmptyState
-          headingLevel={1}
-          title={t('objectDesigner.unknownObject', { name: object })}
-          action={
-            <Link className="f-btn f-btn--secondary f-btn--md" to="/designer/objects">
-              <span className="f-btn__label">{t('objectDesigner.backToObjects')}</span>
-            </Link>
-          }
-        />
-      </Page>
-    );
-  }
-  const initial = original ?? newObjectDraft(object, search.get('label')?.trim() || object);
-  // A new version (after publishing) starts a fresh editor with an empty undo history.
-  return <ObjectEditor key={`${object}@${meta.data.version}`} doc={meta.data} original={original} initial={initial} />;
+  return (
+    <MetaDocumentGate loadFailed={t('objectDesigner.loadFailed')}>
+      {(doc) => {
+        const original = draftFromDocument(doc, object);
+        const isNew = !original && search.get('new') === '1' && IDENTIFIER.test(object);
+        if (!original && !isNew) {
+          return (
+            <Page>
+              <EmptyState
+                headingLevel={1}
+                title={t('objectDesigner.unknownObject', { name: object })}
+                action={
+                  <Link className="f-btn f-btn--secondary f-btn--md" to="/designer/objects">
+                    <span className="f-btn__label">{t('objectDesigner.backToObjects')}</span>
+                  </Link>
+                }
+              />
+            </Page>
+          );
+        }
+        const initial = original ?? newObjectDraft(object, search.get('label')?.trim() || object);
+        // A new version (after publishing) starts a fresh editor with an empty undo history.
+        return <ObjectEditor key={`${object}@${doc.version}`} doc={doc} original={original} initial={initial} />;
+      }}
+    </MetaDocumentGate>
+  );
 }
 
 function ObjectEditor({

@@ -6,7 +6,8 @@ import { Link, useNavigate } from 'react-router';
 import { useApi } from '../../api/api-context';
 import { fieldKind } from '../../records/field-kind';
 import { objectLabel } from '../../i18n/pick-label';
-import { Button, DataTable, EmptyState, ErrorState, LoadingState, Page, PageHeader } from '../../ui';
+import { Button, DataTable, EmptyState, Page, PageHeader } from '../../ui';
+import { MetaDocumentGate } from '../common/meta-document-gate';
 import { NewNameDialog } from './new-name-dialog';
 import { useMetaDocument } from './use-meta-document';
 import './objects.css';
@@ -73,57 +74,51 @@ export function ObjectsPage() {
           </>
         }
       />
-      {meta.isPending ? (
-        <LoadingState label={t('common.loading')} />
-      ) : meta.isError ? (
-        <ErrorState
-          title={t('objectDesigner.loadFailed')}
-          body={meta.error.message}
-          action={<Button onClick={() => meta.refetch()}>{t('common.retry')}</Button>}
-        />
-      ) : (
-        <DataTable<ObjectRow>
-          caption={t('objectDesigner.objectsTitle')}
-          rows={rows}
-          rowKey={(r) => r.name}
-          onRowClick={(r) => navigate(`/designer/objects/${r.name}`)}
-          empty={
-            <EmptyState
-              title={t('objectDesigner.noObjects')}
-              body={t('objectDesigner.noObjectsBody')}
-              action={
-                <Button variant="primary" onClick={() => setCreating(true)}>
-                  {t('objectDesigner.newObject')}
-                </Button>
-              }
-            />
-          }
-          columns={[
-            {
-              key: 'label',
-              header: t('objectDesigner.label'),
-              render: (r) => (
-                <Link className="f-od-link" to={`/designer/objects/${r.name}`}>
-                  {r.label}
-                </Link>
-              ),
-            },
-            {
-              key: 'name',
-              header: t('objectDesigner.apiName'),
-              render: (r) => <code className="f-od-code">{r.name}</code>,
-            },
-            { key: 'fields', header: t('objectDesigner.fieldCount'), align: 'end' },
-            { key: 'computed', header: t('objectDesigner.computedCount'), align: 'end' },
-            {
-              key: 'records',
-              header: t('objectDesigner.recordCount'),
-              align: 'end',
-              render: (r) => countOf(r.name)?.toLocaleString(i18n.language) ?? '—',
-            },
-          ]}
-        />
-      )}
+      <MetaDocumentGate loadFailed={t('objectDesigner.loadFailed')}>
+        {() => (
+          <DataTable<ObjectRow>
+            caption={t('objectDesigner.objectsTitle')}
+            rows={rows}
+            rowKey={(r) => r.name}
+            onRowClick={(r) => navigate(`/designer/objects/${r.name}`)}
+            empty={
+              <EmptyState
+                title={t('objectDesigner.noObjects')}
+                body={t('objectDesigner.noObjectsBody')}
+                action={
+                  <Button variant="primary" onClick={() => setCreating(true)}>
+                    {t('objectDesigner.newObject')}
+                  </Button>
+                }
+              />
+            }
+            columns={[
+              {
+                key: 'label',
+                header: t('objectDesigner.label'),
+                render: (r) => (
+                  <Link className="f-od-link" to={`/designer/objects/${r.name}`}>
+                    {r.label}
+                  </Link>
+                ),
+              },
+              {
+                key: 'name',
+                header: t('objectDesigner.apiName'),
+                render: (r) => <code className="f-od-code">{r.name}</code>,
+              },
+              { key: 'fields', header: t('objectDesigner.fieldCount'), align: 'end' },
+              { key: 'computed', header: t('objectDesigner.computedCount'), align: 'end' },
+              {
+                key: 'records',
+                header: t('objectDesigner.recordCount'),
+                align: 'end',
+                render: (r) => countOf(r.name)?.toLocaleString(i18n.language) ?? '—',
+              },
+            ]}
+          />
+        )}
+      </MetaDocumentGate>
       <NewNameDialog
         open={creating}
         onOpenChange={setCreating}

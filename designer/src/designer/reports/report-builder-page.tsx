@@ -10,11 +10,16 @@ import { issueText } from '../../i18n/error-text';
 import { itemLabel, objectLabel } from '../../i18n/pick-label';
 import type { AppMeta, ObjectSchema } from '../../meta/meta-types';
 import { useSession } from '../../session/session-context';
-import { Button, Card, ErrorState, IconButton, LoadingState, Page, PageHeader, TextField, useToast } from '../../ui';
-import { type FullMetaDocument, PublishDialog, describePublishError, useUnsavedChangesGuard } from '../common';
+import { Button, Card, IconButton, Page, PageHeader, TextField, useToast } from '../../ui';
+import {
+  type FullMetaDocument,
+  MetaDocumentGate,
+  PublishDialog,
+  describePublishError,
+  useUnsavedChangesGuard,
+} from '../common';
 import { FieldError } from '../automations/action-editors';
 import { CheckField, SelectField } from '../objects/controls';
-import { useMetaDocument } from '../objects/use-meta-document';
 import {
   BUCKETS,
   type BuilderDraft,
@@ -63,31 +68,27 @@ export function ReportBuilderPage() {
   const { t } = useTranslation();
   const { name: routeName } = useParams();
   const [params] = useSearchParams();
-  const meta = useMetaDocument();
-  if (meta.isPending) return <LoadingState label={t('common.loading')} />;
-  if (meta.isError)
-    return (
-      <ErrorState
-        title={t('reportLabels.loadFailed')}
-        body={meta.error.message}
-        action={<Button onClick={() => meta.refetch()}>{t('common.retry')}</Button>}
-      />
-    );
-  const name = routeName ?? params.get('name') ?? '';
-  const stored = (meta.data.reports?.[name] ?? undefined) as ReportDefinition | undefined;
-  // A new report, once published, has its own address (the metadata refetched after publishing holds it).
-  if (!routeName && stored) return <Navigate to={`/designer/reports/${name}/build`} replace />;
-  const object = params.get('object') ?? Object.keys(meta.data.objects)[0] ?? '';
   return (
-    <Builder
-      key={`${name}:${meta.data.version}`}
-      name={name}
-      stored={stored}
-      isNew={!routeName}
-      initialObject={object}
-      initialLabel={params.get('label') ?? ''}
-      doc={meta.data}
-    />
+    <MetaDocumentGate loadFailed={t('reportLabels.loadFailed')}>
+      {(doc) => {
+        const name = routeName ?? params.get('name') ?? '';
+        const stored = (doc.reports?.[name] ?? undefined) as ReportDefinition | undefined;
+        // A new report, once published, has its own address (the metadata refetched after publishing holds it).
+        if (!routeName && stored) return <Navigate to={`/designer/reports/${name}/build`} replace />;
+        const object = params.get('object') ?? Object.keys(doc.objects)[0] ?? '';
+        return (
+          <Builder
+            key={`${name}:${doc.version}`}
+            name={name}
+            stored={stored}
+            isNew={!routeName}
+            initialObject={object}
+            initialLabel={params.get('label') ?? ''}
+            doc={doc}
+          />
+        );
+      }}
+    </MetaDocumentGate>
   );
 }
 

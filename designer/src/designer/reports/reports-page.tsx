@@ -1,24 +1,14 @@
-import { ArrowLeft, BarChart3, Plus, Upload, Wrench } from 'lucide-react';
+import { ArrowLeft, BarChart3, Upload, Wrench } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { itemLabel, objectLabel } from '../../i18n/pick-label';
 import type { ObjectSchema } from '../../meta/meta-types';
-import {
-  Button,
-  Card,
-  DataTable,
-  EmptyState,
-  ErrorState,
-  LoadingState,
-  Page,
-  PageHeader,
-  TextField,
-  useToast,
-} from '../../ui';
+import { Button, Card, DataTable, EmptyState, Page, PageHeader, TextField, useToast } from '../../ui';
 import { type FullMetaDocument, PublishDialog, useUnsavedChangesGuard } from '../common';
-import { NewObjectItemDialog } from '../common/new-object-item-dialog';
+import { ItemListPage } from '../common/item-list-page';
+import { MetaDocumentGate } from '../common/meta-document-gate';
 import { useMetaDocument } from '../objects/use-meta-document';
 import { type LabelRow, type ReportDefinition, applyLabels, labelProblems, labelsOf, pathLabel } from './report-labels';
 import './reports.css';
@@ -38,11 +28,6 @@ export function ReportsPage() {
   const meta = useMetaDocument();
   const navigate = useNavigate();
   const objects = meta.data?.objects ?? {};
-  const [creating, setCreating] = useState(false);
-  const objectOptions = Object.entries(objects)
-    .filter((e): e is [string, ObjectSchema] => !!e[1])
-    .map(([n, s]) => ({ value: n, label: objectLabel(n, s, lang) }))
-    .sort((a, b) => a.label.localeCompare(b.label));
   const rows = useMemo<Row[]>(
     () =>
       Object.entries(reportsOf(meta.data))
@@ -52,43 +37,22 @@ export function ReportsPage() {
     [meta.data, lang],
   );
   return (
-    <Page>
-      <PageHeader
-        icon={<BarChart3 size={22} aria-hidden="true" />}
-        title={t('reportLabels.title')}
-        subtitle={t('reportLabels.subtitle')}
-        actions={
-          <Button
-            variant="primary"
-            icon={<Plus size={16} aria-hidden="true" />}
-            disabled={!meta.data}
-            onClick={() => setCreating(true)}
-          >
-            {t('reportBuilder.newReport')}
-          </Button>
-        }
-      />
-      <NewObjectItemDialog
-        texts="reportBuilder"
-        title={t('reportBuilder.newReport')}
-        formId="f-rep-new"
-        open={creating}
-        onOpenChange={setCreating}
-        taken={Object.keys(reportsOf(meta.data))}
-        objects={objectOptions}
-        onCreate={(name, label, object) =>
-          navigate(`/designer/reports/new?${new URLSearchParams({ name, label, object }).toString()}`)
-        }
-      />
-      {meta.isPending ? (
-        <LoadingState label={t('common.loading')} />
-      ) : meta.isError ? (
-        <ErrorState
-          title={t('reportLabels.loadFailed')}
-          body={meta.error.message}
-          action={<Button onClick={() => meta.refetch()}>{t('common.retry')}</Button>}
-        />
-      ) : (
+    <ItemListPage
+      icon={<BarChart3 size={22} aria-hidden="true" />}
+      title={t('reportLabels.title')}
+      subtitle={t('reportLabels.subtitle')}
+      loadFailed={t('reportLabels.loadFailed')}
+      newItem={{
+        label: t('reportBuilder.newReport'),
+        texts: 'reportBuilder',
+        formId: 'f-rep-new',
+        taken: Object.keys(reportsOf(meta.data)),
+        disabled: !meta.data,
+        editorPath: (name, label, object) =>
+          `/designer/reports/new?${new URLSearchParams({ name, label, object }).toString()}`,
+      }}
+    >
+      {() => (
         <DataTable<Row>
           caption={t('reportLabels.title')}
           rows={rows}
@@ -100,7 +64,7 @@ export function ReportsPage() {
               key: 'label',
               header: t('reportLabels.label'),
               render: (r) => (
-                <Link className="f-rep-link" to={`/designer/reports/${r.name}`}>
+                <Link className="f-item-list__link" to={`/designer/reports/${r.name}`}>
                   {itemLabel(r.def, lang, r.name)}
                 </Link>
               ),
@@ -129,7 +93,7 @@ export function ReportsPage() {
           ]}
         />
       )}
-    </Page>
+    </ItemListPage>
   );
 }
 
@@ -137,25 +101,21 @@ export function ReportsPage() {
 export function ReportLabelsPage() {
   const { t } = useTranslation();
   const { name = '' } = useParams();
-  const meta = useMetaDocument();
-  if (meta.isPending) return <LoadingState label={t('common.loading')} />;
-  if (meta.isError)
-    return (
-      <ErrorState
-        title={t('reportLabels.loadFailed')}
-        body={meta.error.message}
-        action={<Button onClick={() => meta.refetch()}>{t('common.retry')}</Button>}
-      />
-    );
-  const def = reportsOf(meta.data)[name];
-  if (!def)
-    return (
-      <Page>
-        <BackLink />
-        <EmptyState title={t('reportLabels.notFound')} body={t('reportLabels.notFoundBody')} />
-      </Page>
-    );
-  return <LabelsEditor key={`${name}:${meta.data.version}`} name={name} def={def} doc={meta.data} />;
+  return (
+    <MetaDocumentGate loadFailed={t('reportLabels.loadFailed')}>
+      {(doc) => {
+        const def = reportsOf(doc)[name];
+        if (!def)
+          return (
+            <Page>
+              <BackLink />
+              <EmptyState title={t('reportLabels.notFound')} body={t('reportLabels.notFoundBody')} />
+            </Page>
+          );
+        return <LabelsEditor key={`${name}:${doc.version}`} name={name} def={def} doc={doc} />;
+      }}
+    </MetaDocumentGate>
+  );
 }
 
 function BackLink() {

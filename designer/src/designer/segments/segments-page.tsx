@@ -1,5 +1,5 @@
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Plus, RefreshCw, UsersRound } from 'lucide-react';
+import { RefreshCw, UsersRound } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
@@ -15,16 +15,15 @@ import {
   type Column,
   DataTable,
   EmptyState,
-  ErrorState,
   LoadingState,
   Page,
-  PageHeader,
   TextField,
   useToast,
 } from '../../ui';
 import { type FullMetaDocument, PublishDialog, describePublishError, useUnsavedChangesGuard } from '../common';
 import { ItemEditorHeader } from '../common/item-editor-header';
-import { NewObjectItemDialog } from '../common/new-object-item-dialog';
+import { ItemListPage } from '../common/item-list-page';
+import { MetaDocumentGate } from '../common/meta-document-gate';
 import { CheckField, SelectField, TextAreaField } from '../objects/controls';
 import { useMetaDocument } from '../objects/use-meta-document';
 import { usePhone } from '../../shell/use-phone';
@@ -57,9 +56,7 @@ export function SegmentsPage() {
   const { t, i18n } = useTranslation();
   const api = useApi();
   const meta = useMetaDocument();
-  const navigate = useNavigate();
   const when = useWhen();
-  const [creating, setCreating] = useState(false);
   const phone = usePhone();
   const lang = i18n.language;
   const objects = meta.data?.objects ?? {};
@@ -78,10 +75,6 @@ export function SegmentsPage() {
     })),
   });
   const countOf = new Map(counted.map((s, i) => [s.name, counts[i]?.data?.count]));
-  const objectOptions = Object.entries(objects)
-    .filter(([, o]) => !!o)
-    .map(([n, o]) => ({ value: n, label: objectLabel(n, o ?? undefined, lang) }))
-    .sort((a, b) => a.label.localeCompare(b.label));
   const rows = Object.entries(segments)
     .filter((e): e is [string, SegmentDefinition] => !!e[1])
     .map(([name, def]) => ({ name, def, label: segmentLabel(def, lang), summary: byName.get(name) }))
@@ -89,26 +82,22 @@ export function SegmentsPage() {
   type Row = (typeof rows)[number];
 
   return (
-    <Page>
-      <PageHeader
-        icon={<UsersRound size={22} aria-hidden="true" />}
-        title={t('segmentsDesigner.title')}
-        subtitle={t('segmentsDesigner.subtitle')}
-        actions={
-          <Button variant="primary" icon={<Plus size={16} aria-hidden="true" />} onClick={() => setCreating(true)}>
-            {t('segmentsDesigner.newSegment')}
-          </Button>
-        }
-      />
-      {meta.isPending ? (
-        <LoadingState label={t('common.loading')} />
-      ) : meta.isError ? (
-        <ErrorState
-          title={t('segmentsDesigner.loadFailed')}
-          body={meta.error.message}
-          action={<Button onClick={() => meta.refetch()}>{t('common.retry')}</Button>}
-        />
-      ) : (
+    <ItemListPage
+      icon={<UsersRound size={22} aria-hidden="true" />}
+      title={t('segmentsDesigner.title')}
+      subtitle={t('segmentsDesigner.subtitle')}
+      loadFailed={t('segmentsDesigner.loadFailed')}
+      newItem={{
+        label: t('segmentsDesigner.newSegment'),
+        texts: 'segmentsDesigner',
+        formId: 'f-seg-new',
+        taken: Object.keys(segments),
+        initialObject: objects.account ? 'account' : undefined,
+        editorPath: (name, label, object) =>
+          `/designer/segments/${name}?${new URLSearchParams({ object, label }).toString()}`,
+      }}
+    >
+      {() => (
         <DataTable
           caption={t('segmentsDesigner.title')}
           rows={rows}
@@ -120,7 +109,7 @@ export function SegmentsPage() {
                 key: 'label',
                 header: t('segmentsDesigner.segmentColumn'),
                 render: (r) => (
-                  <Link className="f-seg-link" to={`/designer/segments/${r.name}`}>
+                  <Link className="f-item-list__link" to={`/designer/segments/${r.name}`}>
                     {r.label}
                   </Link>
                 ),
@@ -156,20 +145,7 @@ export function SegmentsPage() {
             .filter((c) => !phone || c.key === 'label' || c.key === 'count')}
         />
       )}
-      <NewObjectItemDialog
-        texts="segmentsDesigner"
-        title={t('segmentsDesigner.newSegment')}
-        formId="f-seg-new"
-        open={creating}
-        onOpenChange={setCreating}
-        taken={Object.keys(segments)}
-        objects={objectOptions}
-        initialObject={objects.account ? 'account' : undefined}
-        onCreate={(name, label, object) =>
-          navigate(`/designer/segments/${name}?${new URLSearchParams({ object, label }).toString()}`)
-        }
-      />
-    </Page>
+    </ItemListPage>
   );
 }
 
@@ -183,18 +159,12 @@ function RefreshText({ mode, every }: { mode: string | undefined; every: string 
 /** `/designer/segments/:name`: one segment (a new one with `?object=&label=`). */
 export function SegmentEditorPage() {
   const { name = '' } = useParams();
-  const meta = useMetaDocument();
   const { t } = useTranslation();
-  if (meta.isPending) return <LoadingState label={t('common.loading')} />;
-  if (meta.isError)
-    return (
-      <ErrorState
-        title={t('segmentsDesigner.loadFailed')}
-        body={meta.error.message}
-        action={<Button onClick={() => meta.refetch()}>{t('common.retry')}</Button>}
-      />
-    );
-  return <SegmentEditor key={`${name}:${meta.data.version}`} name={name} doc={meta.data} />;
+  return (
+    <MetaDocumentGate loadFailed={t('segmentsDesigner.loadFailed')}>
+      {(doc) => <SegmentEditor key={`${name}:${doc.version}`} name={name} doc={doc} />}
+    </MetaDocumentGate>
+  );
 }
 
 /** A value that settles: the preview asks the server once typing pauses, not on every key. */
@@ -326,7 +296,8 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
     <Page wide>
       {guard}
       <ItemEditorHeader
-        back={{ to: '/designer/segments', label: t('segmentsDesigner.back') }}
+        texts="segmentsDesigner"
+        back={'/designer/segments'}
         icon={<UsersRound size={22} aria-hidden="true" />}
         title={title}
         subtitle={t('segmentsDesigner.editorSubtitle', { object: objectLabel(draft.object, schema, lang) })}
@@ -336,22 +307,17 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
         onPublish={async () => {
           if (await check()) setPublishing('save');
         }}
-        labels={{
-          delete: t('segmentsDesigner.delete'),
-          publish: t('segmentsDesigner.publish'),
-          notPublished: t('segmentsDesigner.notPublished'),
-        }}
       />
       {shown['/'] && (
         <p className="f-field__error" role="alert">
           {shown['/']}
         </p>
       )}
-      <div className="f-seg-layout">
-        <div className="f-seg-main">
+      <div className="f-item-editor__layout f-seg-layout">
+        <div className="f-item-editor__main">
           <Card title={t('segmentsDesigner.basics')}>
-            <div className="f-seg-form">
-              <div className="f-seg-inline">
+            <div className="f-item-editor__form">
+              <div className="f-item-editor__inline">
                 <TextField
                   label={t('segmentsDesigner.labelEn')}
                   value={draft.label}
@@ -391,7 +357,7 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
           </Card>
 
           <Card title={t('segmentsDesigner.conditions')}>
-            <p className="f-seg-muted">{t('segmentsDesigner.conditionsHint')}</p>
+            <p className="f-item-editor__muted">{t('segmentsDesigner.conditionsHint')}</p>
             {draft.raw === null ? (
               <ConditionBuilder
                 label={t('segmentsDesigner.conditions')}
@@ -419,8 +385,8 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
           </Card>
 
           <Card title={t('segmentsDesigner.refresh')}>
-            <div className="f-seg-form">
-              <div className="f-seg-inline">
+            <div className="f-item-editor__form">
+              <div className="f-item-editor__inline">
                 <SelectField
                   label={t('segmentsDesigner.refreshMode')}
                   value={draft.mode}
@@ -463,7 +429,7 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
           </Card>
 
           <Card title={t('segmentsDesigner.access')}>
-            <p className="f-seg-muted">{t('segmentsDesigner.accessHint')}</p>
+            <p className="f-item-editor__muted">{t('segmentsDesigner.accessHint')}</p>
             <div className="f-seg-roles">
               {roles.map((r) => (
                 <CheckField
@@ -484,11 +450,11 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
           </Card>
         </div>
 
-        <aside className="f-seg-side">
+        <aside className="f-item-editor__side f-seg-side">
           <Card title={t('segmentsDesigner.preview')}>
             <div className="f-seg-preview" aria-live="polite" data-testid="segment-preview">
               {!built.filter ? (
-                <p className="f-seg-muted">{t('segmentsDesigner.previewFinish')}</p>
+                <p className="f-item-editor__muted">{t('segmentsDesigner.previewFinish')}</p>
               ) : preview.isError ? (
                 <p className="f-field__error" role="alert">
                   {preview.error.message}
@@ -496,7 +462,7 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
               ) : preview.data && settledKey === previewKey ? (
                 <>
                   <p className="f-seg-count">{preview.data.count.toLocaleString(lang)}</p>
-                  <p className="f-seg-muted">
+                  <p className="f-item-editor__muted">
                     {t('segmentsDesigner.previewCount', {
                       count: preview.data.count,
                       object: objectLabel(draft.object, schema, lang),
@@ -504,7 +470,7 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
                   </p>
                 </>
               ) : (
-                <p className="f-seg-muted">{t('segmentsDesigner.counting')}</p>
+                <p className="f-item-editor__muted">{t('segmentsDesigner.counting')}</p>
               )}
             </div>
           </Card>
@@ -524,13 +490,13 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
             }
           >
             {!stored ? (
-              <p className="f-seg-muted">{t('segmentsDesigner.historyAfterPublish')}</p>
+              <p className="f-item-editor__muted">{t('segmentsDesigner.historyAfterPublish')}</p>
             ) : history.isPending ? (
               <LoadingState label={t('common.loading')} />
             ) : history.isError ? (
               <p className="f-field__error">{history.error.message}</p>
             ) : !history.data.length ? (
-              <p className="f-seg-muted">{t('segmentsDesigner.historyNone')}</p>
+              <p className="f-item-editor__muted">{t('segmentsDesigner.historyNone')}</p>
             ) : (
               <table className="f-seg-history">
                 <caption className="f-seg-sr">{t('segmentsDesigner.history')}</caption>
@@ -547,7 +513,7 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
                     <tr key={h.id}>
                       <td>
                         {when(h.at)}
-                        <span className="f-seg-muted">
+                        <span className="f-item-editor__muted">
                           {' · '}
                           {h.trigger === 'schedule' ? t('segmentsDesigner.byScheduler') : t('segmentsDesigner.byHand')}
                         </span>

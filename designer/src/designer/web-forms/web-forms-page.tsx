@@ -7,23 +7,11 @@ import { useApi } from '../../api/api-context';
 import { enumLabel, fieldLabel, objectLabel } from '../../i18n/pick-label';
 import type { ObjectSchema } from '../../meta/meta-types';
 import { useSession } from '../../session/session-context';
-import {
-  Badge,
-  Button,
-  Card,
-  DataTable,
-  EmptyState,
-  ErrorState,
-  IconButton,
-  LoadingState,
-  Page,
-  PageHeader,
-  TextField,
-  useToast,
-} from '../../ui';
+import { Badge, Button, Card, DataTable, EmptyState, IconButton, Page, TextField, useToast } from '../../ui';
 import { type FullMetaDocument, PublishDialog, describePublishError, useUnsavedChangesGuard } from '../common';
 import { ItemEditorHeader } from '../common/item-editor-header';
-import { NewObjectItemDialog } from '../common/new-object-item-dialog';
+import { ItemListPage } from '../common/item-list-page';
+import { MetaDocumentGate } from '../common/meta-document-gate';
 import { CheckField, SelectField, TextAreaField } from '../objects/controls';
 import { useMetaDocument } from '../objects/use-meta-document';
 import { fetchUsers } from '../users/users-api';
@@ -54,14 +42,8 @@ export function WebFormsPage() {
   const { t, i18n } = useTranslation();
   const meta = useMetaDocument();
   const session = useSession();
-  const navigate = useNavigate();
-  const [creating, setCreating] = useState(false);
   const objects = meta.data?.objects ?? {};
   const forms = formsOf(meta.data);
-  const objectOptions = Object.entries(objects)
-    .filter(([, o]) => !!o)
-    .map(([n, o]) => ({ value: n, label: objectLabel(n, o ?? undefined, i18n.language) }))
-    .sort((a, b) => a.label.localeCompare(b.label));
   const rows = Object.entries(forms)
     .filter((e): e is [string, WebFormDefinition] => !!e[1])
     .map(([name, def]) => ({ name, def, label: formLabel(def, i18n.language) }))
@@ -69,26 +51,21 @@ export function WebFormsPage() {
   const lang = i18n.language.startsWith('zh') ? 'zh-CN' : 'en';
 
   return (
-    <Page>
-      <PageHeader
-        icon={<FileInput size={22} aria-hidden="true" />}
-        title={t('webFormsDesigner.title')}
-        subtitle={t('webFormsDesigner.subtitle')}
-        actions={
-          <Button variant="primary" icon={<Plus size={16} aria-hidden="true" />} onClick={() => setCreating(true)}>
-            {t('webFormsDesigner.newForm')}
-          </Button>
-        }
-      />
-      {meta.isPending ? (
-        <LoadingState label={t('common.loading')} />
-      ) : meta.isError ? (
-        <ErrorState
-          title={t('webFormsDesigner.loadFailed')}
-          body={meta.error.message}
-          action={<Button onClick={() => meta.refetch()}>{t('common.retry')}</Button>}
-        />
-      ) : (
+    <ItemListPage
+      icon={<FileInput size={22} aria-hidden="true" />}
+      title={t('webFormsDesigner.title')}
+      subtitle={t('webFormsDesigner.subtitle')}
+      loadFailed={t('webFormsDesigner.loadFailed')}
+      newItem={{
+        label: t('webFormsDesigner.newForm'),
+        texts: 'webFormsDesigner',
+        formId: 'f-wf-new',
+        taken: Object.keys(forms),
+        editorPath: (name, label, object) =>
+          `/designer/web-forms/${name}?${new URLSearchParams({ object, label }).toString()}`,
+      }}
+    >
+      {() => (
         <DataTable
           caption={t('webFormsDesigner.title')}
           rows={rows}
@@ -99,7 +76,7 @@ export function WebFormsPage() {
               key: 'label',
               header: t('webFormsDesigner.formColumn'),
               render: (r) => (
-                <Link className="f-wf-link" to={`/designer/web-forms/${r.name}`}>
+                <Link className="f-item-list__link" to={`/designer/web-forms/${r.name}`}>
                   {r.label}
                 </Link>
               ),
@@ -133,37 +110,19 @@ export function WebFormsPage() {
           ]}
         />
       )}
-      <NewObjectItemDialog
-        texts="webFormsDesigner"
-        title={t('webFormsDesigner.newForm')}
-        formId="f-wf-new"
-        open={creating}
-        onOpenChange={setCreating}
-        taken={Object.keys(forms)}
-        objects={objectOptions}
-        onCreate={(name, label, object) =>
-          navigate(`/designer/web-forms/${name}?${new URLSearchParams({ object, label }).toString()}`)
-        }
-      />
-    </Page>
+    </ItemListPage>
   );
 }
 
 /** `/designer/web-forms/:name`: one form (a new one with `?object=&label=`). */
 export function WebFormEditorPage() {
   const { name = '' } = useParams();
-  const meta = useMetaDocument();
   const { t } = useTranslation();
-  if (meta.isPending) return <LoadingState label={t('common.loading')} />;
-  if (meta.isError)
-    return (
-      <ErrorState
-        title={t('webFormsDesigner.loadFailed')}
-        body={meta.error.message}
-        action={<Button onClick={() => meta.refetch()}>{t('common.retry')}</Button>}
-      />
-    );
-  return <FormEditor key={`${name}:${meta.data.version}`} name={name} doc={meta.data} />;
+  return (
+    <MetaDocumentGate loadFailed={t('webFormsDesigner.loadFailed')}>
+      {(doc) => <FormEditor key={`${name}:${doc.version}`} name={name} doc={doc} />}
+    </MetaDocumentGate>
+  );
 }
 
 /** A control with the server's or the editor's words about it underneath. */
@@ -301,7 +260,8 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
     <Page wide>
       {guard}
       <ItemEditorHeader
-        back={{ to: '/designer/web-forms', label: t('webFormsDesigner.back') }}
+        texts="webFormsDesigner"
+        back={'/designer/web-forms'}
         icon={<FileInput size={22} aria-hidden="true" />}
         title={formLabel(definition, lang) || t('webFormsDesigner.untitled')}
         subtitle={t('webFormsDesigner.editorSubtitle', { object: objectLabel(draft.object, schema, lang) })}
@@ -311,22 +271,17 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
         onPublish={async () => {
           if (await check()) setPublishing('save');
         }}
-        labels={{
-          delete: t('webFormsDesigner.delete'),
-          publish: t('webFormsDesigner.publish'),
-          notPublished: t('webFormsDesigner.notPublished'),
-        }}
       />
       {at('/') && (
         <p className="f-field__error" role="alert">
           {at('/')}
         </p>
       )}
-      <div className="f-wf-layout">
-        <div className="f-wf-main">
+      <div className="f-item-editor__layout f-wf-layout">
+        <div className="f-item-editor__main">
           <Card title={t('webFormsDesigner.basics')}>
-            <div className="f-wf-form">
-              <div className="f-wf-inline">
+            <div className="f-item-editor__form">
+              <div className="f-item-editor__inline">
                 <TextField
                   label={t('webFormsDesigner.labelEn')}
                   value={draft.label}
@@ -350,7 +305,7 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
                   onChange={(object) => update({ object, fields: [], hidden: [] })}
                 />
               </AtField>
-              <div className="f-wf-inline">
+              <div className="f-item-editor__inline">
                 <CheckField
                   label={t('webFormsDesigner.activeLabel')}
                   hint={t('webFormsDesigner.activeHint')}
@@ -368,7 +323,7 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
           </Card>
 
           <Card title={t('webFormsDesigner.fields')}>
-            <p className="f-wf-muted">{t('webFormsDesigner.fieldsHint')}</p>
+            <p className="f-item-editor__muted">{t('webFormsDesigner.fieldsHint')}</p>
             {at('/fields') && (
               <p className="f-field__error f-wf-fields-error" role="alert">
                 {at('/fields')}
@@ -382,7 +337,7 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
                       <span className="f-wf-row__name">
                         {label(f.field)}
                         {required.has(f.field) && (
-                          <span className="f-wf-muted"> · {t('webFormsDesigner.requiredByObject')}</span>
+                          <span className="f-item-editor__muted"> · {t('webFormsDesigner.requiredByObject')}</span>
                         )}
                       </span>
                       <div className="f-wf-row__controls">
@@ -430,7 +385,7 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
           </Card>
 
           <Card title={t('webFormsDesigner.hidden')}>
-            <p className="f-wf-muted">{t('webFormsDesigner.hiddenHint')}</p>
+            <p className="f-item-editor__muted">{t('webFormsDesigner.hiddenHint')}</p>
             <ul className="f-wf-rows" aria-label={t('webFormsDesigner.hidden')}>
               {draft.hidden.map((h, i) => {
                 const def = schema?.properties?.[h.field];
@@ -492,7 +447,7 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
           </Card>
 
           <Card title={t('webFormsDesigner.afterSubmit')}>
-            <div className="f-wf-form">
+            <div className="f-item-editor__form">
               <AtField error={under('/owner')}>
                 <SelectField
                   label={t('webFormsDesigner.owner')}
@@ -525,11 +480,11 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
           </Card>
         </div>
 
-        <div className="f-wf-side">
+        <div className="f-item-editor__side">
           <Card title={t('webFormsDesigner.embed')}>
             {stored ? (
-              <div className="f-wf-form">
-                <p className="f-wf-muted">{t('webFormsDesigner.embedHint')}</p>
+              <div className="f-item-editor__form">
+                <p className="f-item-editor__muted">{t('webFormsDesigner.embedHint')}</p>
                 <Snippet title={t('webFormsDesigner.pageLink')} text={snippets.url} onCopy={copy} />
                 <Snippet title={t('webFormsDesigner.iframe')} text={snippets.iframe} onCopy={copy} />
                 <Snippet title={t('webFormsDesigner.link')} text={snippets.link} onCopy={copy} />
@@ -538,7 +493,7 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
                 </a>
               </div>
             ) : (
-              <p className="f-wf-muted">{t('webFormsDesigner.embedAfterPublish')}</p>
+              <p className="f-item-editor__muted">{t('webFormsDesigner.embedAfterPublish')}</p>
             )}
           </Card>
         </div>

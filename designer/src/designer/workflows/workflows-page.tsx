@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useApi } from '../../api/api-context';
 import { objectLabel } from '../../i18n/pick-label';
-import { Badge, Button, DataTable, EmptyState, ErrorState, LoadingState, Page, PageHeader } from '../../ui';
+import { Badge, Button, DataTable, EmptyState, Page, PageHeader } from '../../ui';
+import { MetaDocumentGate } from '../common/meta-document-gate';
 import { NewObjectItemDialog } from '../common/new-object-item-dialog';
 import { useMetaDocument } from '../objects/use-meta-document';
 import type { WorkflowDefinition } from './workflow-model';
@@ -53,99 +54,96 @@ export function WorkflowsPage() {
           </Button>
         }
       />
-      {meta.isPending ? (
-        <LoadingState label={t('common.loading')} />
-      ) : meta.isError ? (
-        <ErrorState
-          title={t('workflowDesigner.loadFailed')}
-          body={meta.error.message}
-          action={<Button onClick={() => meta.refetch()}>{t('common.retry')}</Button>}
-        />
-      ) : (
-        <DataTable<Row>
-          caption={t('workflowDesigner.title')}
-          rows={rows}
-          rowKey={(r) => r.name}
-          onRowClick={(r) => navigate(`/designer/workflows/${r.name}`)}
-          empty={
-            <EmptyState
-              title={t('workflowDesigner.noWorkflows')}
-              body={t('workflowDesigner.noWorkflowsBody')}
-              action={
-                <Button variant="primary" onClick={() => setCreating(true)}>
-                  {t('workflowDesigner.newWorkflow')}
-                </Button>
-              }
-            />
-          }
-          columns={[
-            {
-              key: 'label',
-              header: t('workflowDesigner.label'),
-              render: (r) => (
-                <Link className="f-wf-link" to={`/designer/workflows/${r.name}`}>
-                  {r.def.label}
-                </Link>
-              ),
-            },
-            { key: 'name', header: t('workflowDesigner.apiName'), render: (r) => <code>{r.name}</code> },
-            {
-              key: 'object',
-              header: t('workflowDesigner.object'),
-              render: (r) => objectLabel(r.def.object, objects[r.def.object] ?? undefined, i18n.language),
-            },
-            {
-              key: 'trigger',
-              header: t('workflowDesigner.trigger'),
-              render: (r) => (
-                <span className="f-wf-trigger">
-                  {t(`workflowDesigner.on_${r.def.trigger?.on ?? 'submit'}` as const)}
-                  {r.def.trigger?.condition && <code>{r.def.trigger.condition}</code>}
-                </span>
-              ),
-            },
-            {
-              key: 'active',
-              header: t('workflowDesigner.status'),
-              render: (r) =>
-                r.def.active === false ? (
-                  <Badge>{t('workflowDesigner.inactive')}</Badge>
-                ) : (
-                  t('workflowDesigner.activeShort')
+      <MetaDocumentGate loadFailed={t('workflowDesigner.loadFailed')}>
+        {() => (
+          <DataTable<Row>
+            caption={t('workflowDesigner.title')}
+            rows={rows}
+            rowKey={(r) => r.name}
+            onRowClick={(r) => navigate(`/designer/workflows/${r.name}`)}
+            empty={
+              <EmptyState
+                title={t('workflowDesigner.noWorkflows')}
+                body={t('workflowDesigner.noWorkflowsBody')}
+                action={
+                  <Button variant="primary" onClick={() => setCreating(true)}>
+                    {t('workflowDesigner.newWorkflow')}
+                  </Button>
+                }
+              />
+            }
+            columns={[
+              {
+                key: 'label',
+                header: t('workflowDesigner.label'),
+                render: (r) => (
+                  <Link className="f-wf-link" to={`/designer/workflows/${r.name}`}>
+                    {r.def.label}
+                  </Link>
                 ),
-            },
-            {
-              key: 'version',
-              header: t('workflowDesigner.publishedVersion'),
-              align: 'end',
-              render: (r) => {
-                const v = versionsOf.get(r.name);
-                const own = v?.workflowVersion ?? v?.current;
-                return own ? `v${own}` : '';
               },
-            },
-            {
-              key: 'instances',
-              header: t('workflowDesigner.runningInstances'),
-              render: (r) => {
-                const v = versionsOf.get(r.name);
-                const running = (v?.versions ?? []).filter((x) => x.pending > 0);
-                if (!v) return '';
-                if (!running.length) return <span className="f-wf-muted">{t('workflowDesigner.noneRunning')}</span>;
-                return (
-                  <span className="f-wf-running">
-                    {running.map((x) => (
-                      <Badge key={x.version}>
-                        {t('workflowDesigner.runningOn', { count: x.pending, version: x.workflowVersion ?? x.version })}
-                      </Badge>
-                    ))}
+              { key: 'name', header: t('workflowDesigner.apiName'), render: (r) => <code>{r.name}</code> },
+              {
+                key: 'object',
+                header: t('workflowDesigner.object'),
+                render: (r) => objectLabel(r.def.object, objects[r.def.object] ?? undefined, i18n.language),
+              },
+              {
+                key: 'trigger',
+                header: t('workflowDesigner.trigger'),
+                render: (r) => (
+                  <span className="f-wf-trigger">
+                    {t(`workflowDesigner.on_${r.def.trigger?.on ?? 'submit'}` as const)}
+                    {r.def.trigger?.condition && <code>{r.def.trigger.condition}</code>}
                   </span>
-                );
+                ),
               },
-            },
-          ]}
-        />
-      )}
+              {
+                key: 'active',
+                header: t('workflowDesigner.status'),
+                render: (r) =>
+                  r.def.active === false ? (
+                    <Badge>{t('workflowDesigner.inactive')}</Badge>
+                  ) : (
+                    t('workflowDesigner.activeShort')
+                  ),
+              },
+              {
+                key: 'version',
+                header: t('workflowDesigner.publishedVersion'),
+                align: 'end',
+                render: (r) => {
+                  const v = versionsOf.get(r.name);
+                  const own = v?.workflowVersion ?? v?.current;
+                  return own ? `v${own}` : '';
+                },
+              },
+              {
+                key: 'instances',
+                header: t('workflowDesigner.runningInstances'),
+                render: (r) => {
+                  const v = versionsOf.get(r.name);
+                  const running = (v?.versions ?? []).filter((x) => x.pending > 0);
+                  if (!v) return '';
+                  if (!running.length) return <span className="f-wf-muted">{t('workflowDesigner.noneRunning')}</span>;
+                  return (
+                    <span className="f-wf-running">
+                      {running.map((x) => (
+                        <Badge key={x.version}>
+                          {t('workflowDesigner.runningOn', {
+                            count: x.pending,
+                            version: x.workflowVersion ?? x.version,
+                          })}
+                        </Badge>
+                      ))}
+                    </span>
+                  );
+                },
+              },
+            ]}
+          />
+        )}
+      </MetaDocumentGate>
       <NewObjectItemDialog
         texts="workflowDesigner"
         title={t('workflowDesigner.newWorkflow')}
