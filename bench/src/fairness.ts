@@ -12,7 +12,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -21,6 +20,7 @@ import { createTenant, type Session } from './bench-env';
 import { percentile } from './load';
 import { type BenchResult, ratio } from './results';
 import type { WorkloadContext } from './workload';
+import { postgresProcesses } from './schedstat';
 
 const P99_TARGET = 1.5;
 const SLOW_UPLOADS = 22;
@@ -264,27 +264,9 @@ function ticks(pid: number | string, children = false): number {
 
 /** PostgreSQL's processes of this run: the postmaster (with its exited children) and its live children. */
 export function postgresTicks(dir: string): number {
-  let postmaster: string | undefined;
-  try {
-    postmaster = fs
-      .readFileSync(path.join(dir, 'data', 'pg', 'postmaster.pid'), 'utf8')
-      .split('\n')[0]
-      ?.trim();
-  } catch {
-    return 0;
-  }
-  if (!postmaster) return 0;
-  let sum = ticks(postmaster, true);
-  for (const p of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      const ppid = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]?.split(' ')[1];
-      if (ppid === postmaster) sum += ticks(p);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return sum;
+  const pg = postgresProcesses(dir);
+  if (!pg) return 0;
+  return pg.children.reduce((sum, p) => sum + ticks(p), ticks(pg.postmaster, true));
 }
 
 /** Starts measuring; the returned function gives the CPU used since (Linux only; zeros elsewhere). */

@@ -38,26 +38,45 @@ export const RULES = {
 
 export const BODY = { name: 'Bench deal', amount: 1200, discount: 10, stage: 'new' };
 
+/**
+ * The workload's metadata, in the order to apply it: `deal_plain` (no scripts, with `plainExtra`
+ * fields), `deal_scripted` (a formula) and its three validate rules. tests/api/save-statements
+ * counts the statements of the very objects this bench measures.
+ */
+export function saveMetadata(plainExtra: Record<string, unknown> = {}): Array<[string, unknown]> {
+  return [
+    [
+      '/api/meta/objects/deal_plain',
+      {
+        title: 'Plain deal',
+        type: 'object',
+        properties: { ...DEAL_FIELDS, net: { type: 'number' }, ...plainExtra },
+        required: ['name'],
+      },
+    ],
+    [
+      '/api/meta/objects/deal_scripted',
+      {
+        title: 'Scripted deal',
+        type: 'object',
+        properties: {
+          ...DEAL_FIELDS,
+          net: { type: 'number', 'x-formula': 'record.amount * (1 - (record.discount || 0) / 100)' },
+        },
+        required: ['name'],
+      },
+    ],
+    ...Object.entries(RULES).map(([name, code]): [string, unknown] => [
+      `/api/meta/scripts/deal_${name}`,
+      { object: 'deal_scripted', event: 'validate', code },
+    ]),
+  ];
+}
+
 /** `deal_plain` (no scripts) and `deal_scripted` (3 validate rules + a formula) in a new tenant. */
 export async function scriptedTenant(ctx: WorkloadContext, tenant: string): Promise<Session> {
   const admin = await createTenant(ctx.env, tenant);
-  await admin.ok('PUT', '/api/meta/objects/deal_plain', {
-    title: 'Plain deal',
-    type: 'object',
-    properties: { ...DEAL_FIELDS, net: { type: 'number' } },
-    required: ['name'],
-  });
-  await admin.ok('PUT', '/api/meta/objects/deal_scripted', {
-    title: 'Scripted deal',
-    type: 'object',
-    properties: {
-      ...DEAL_FIELDS,
-      net: { type: 'number', 'x-formula': 'record.amount * (1 - (record.discount || 0) / 100)' },
-    },
-    required: ['name'],
-  });
-  for (const [name, code] of Object.entries(RULES))
-    await admin.ok('PUT', `/api/meta/scripts/deal_${name}`, { object: 'deal_scripted', event: 'validate', code });
+  for (const [path, body] of saveMetadata()) await admin.ok('PUT', path, body);
   return admin;
 }
 

@@ -25,8 +25,11 @@ function threadNs(file: string): number {
   }
 }
 
-/** The same for PostgreSQL's live processes of a data directory (the postmaster and its children). */
-export function postgresCpuMs(dir: string): number {
+/**
+ * PostgreSQL's processes of a bench server's data directory: the postmaster (from its pid file) and
+ * its live children. Undefined when no postmaster runs there.
+ */
+export function postgresProcesses(dir: string): { postmaster: string; children: string[] } | undefined {
   let postmaster: string | undefined;
   try {
     postmaster = fs
@@ -34,20 +37,29 @@ export function postgresCpuMs(dir: string): number {
       .split('\n')[0]
       ?.trim();
   } catch {
-    return Number.NaN;
+    return undefined;
   }
-  if (!postmaster) return Number.NaN;
-  let ms = processCpuMs(postmaster);
+  if (!postmaster) return undefined;
+  const children: string[] = [];
   for (const p of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(p)) continue;
     try {
-      if (fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]?.split(' ')[1] === postmaster) {
-        const child = processCpuMs(p);
-        if (!Number.isNaN(child)) ms += child;
-      }
+      if (fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]?.split(' ')[1] === postmaster) children.push(p);
     } catch {
       // Gone meanwhile.
     }
+  }
+  return { postmaster, children };
+}
+
+/** The same for PostgreSQL's live processes of a data directory (the postmaster and its children). */
+export function postgresCpuMs(dir: string): number {
+  const pg = postgresProcesses(dir);
+  if (!pg) return Number.NaN;
+  let ms = processCpuMs(pg.postmaster);
+  for (const p of pg.children) {
+    const child = processCpuMs(p);
+    if (!Number.isNaN(child)) ms += child;
   }
   return ms;
 }

@@ -8,7 +8,7 @@
  */
 import { systemCtx } from '@forma/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BODY, DEAL_FIELDS, RULES } from '../../bench/src/save-path';
+import { BODY, saveMetadata } from '../../bench/src/save-path';
 import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
 
 let server: TestServer;
@@ -31,23 +31,8 @@ beforeAll(async () => {
     const r = await tenant.api.put(path, body);
     expect(r.status, r.text).toBe(200);
   };
-  await put('/api/meta/objects/deal_plain', {
-    title: 'Plain deal',
-    type: 'object',
-    properties: { ...DEAL_FIELDS, net: { type: 'number' }, signed_at: { type: 'string', format: 'date-time' } },
-    required: ['name'],
-  });
-  await put('/api/meta/objects/deal_scripted', {
-    title: 'Scripted deal',
-    type: 'object',
-    properties: {
-      ...DEAL_FIELDS,
-      net: { type: 'number', 'x-formula': 'record.amount * (1 - (record.discount || 0) / 100)' },
-    },
-    required: ['name'],
-  });
-  for (const [name, code] of Object.entries(RULES))
-    await put(`/api/meta/scripts/deal_${name}`, { object: 'deal_scripted', event: 'validate', code });
+  for (const [path, body] of saveMetadata({ signed_at: { type: 'string', format: 'date-time' } }))
+    await put(path, body);
 });
 
 afterAll(async () => {
