@@ -455,7 +455,7 @@ describe('approvals never go to nobody', () => {
     expect((await rep.api.post(`/api/records/memo/${m.body.id}/submit`, {})).status).toBe(201);
     await taskOf(manager, m.body.id);
     clock.advance(5 * 3_600_000);
-    const report = await server.runtime.workflows.escalateDue(clock.now());
+    const report = await server.runtime.workflows.escalateDue(clock.now(), tenant.id);
     expect(report.escalated).toBeGreaterThanOrEqual(1);
     await taskOf(director, m.body.id);
     const [inst] = await instancesOf('memo', m.body.id);

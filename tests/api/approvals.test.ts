@@ -430,13 +430,16 @@ describe('delegation, escalation, links, notifications', () => {
   it('escalates a task past its deadline to the directors, once', async () => {
     const id = await insert('deal', { name: 'Slow', amount: 150000 });
     await rep.api.post(`/api/records/deal/${id}/submit`);
-    const before = await server.runtime.workflows.escalateDue(new Date(clock.now().getTime() + 47 * 3600_000));
+    const before = await server.runtime.workflows.escalateDue(
+      new Date(clock.now().getTime() + 47 * 3600_000),
+      tenant.id,
+    );
     expect(before.escalated).toBe(0);
     clock.advance(49 * 3600_000);
-    const report = await server.runtime.workflows.escalateDue();
+    const report = await server.runtime.workflows.escalateDue(clock.now(), tenant.id);
     expect(report.escalated).toBeGreaterThanOrEqual(1);
     expect(report.failed).toBe(0);
-    expect((await server.runtime.workflows.escalateDue()).escalated).toBe(0);
+    expect((await server.runtime.workflows.escalateDue(clock.now(), tenant.id)).escalated).toBe(0);
     const task = await taskOf(director, id);
     expect((await director.api.post(`/api/approvals/tasks/${task}/approve`)).body.instance.status).toBe('approved');
     const { body } = await rep.api.get(`/api/records/deal/${id}/approvals`);
@@ -487,7 +490,7 @@ describe('delegation, escalation, links, notifications', () => {
     const slow = await insert('deal', { name: 'Auto slow', amount: 10, reviewer: director2.id });
     await rep.api.post(`/api/records/deal/${slow}/submit`);
     clock.advance(2 * 3600_000);
-    expect((await server.runtime.workflows.escalateDue()).decided).toBeGreaterThanOrEqual(1);
+    expect((await server.runtime.workflows.escalateDue(clock.now(), tenant.id)).decided).toBeGreaterThanOrEqual(1);
     expect(await record('deal', slow)).toMatchObject({ approval_status: 'approved', stage: 'won' });
     expect(
       (await director2.api.get('/api/approvals/inbox')).body.items.some((i: { record: string }) => i.record === slow),

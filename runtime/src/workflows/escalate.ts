@@ -24,6 +24,8 @@ export interface EscalationReport {
  * (`escalation.to`, else the admins) or decides its step (`escalation.decide`). Each task is handled
  * in its own transaction under the instance lock and re-checked there, and tasks are claimed with
  * SKIP LOCKED, so several processes (pg-boss workers) may sweep at once without acting twice.
+ * `only` limits the sweep to one tenant (a test's sweep at its own clock must not act on tasks of
+ * other tenants sharing the database).
  */
 export async function escalateDue(
   db: Knex,
@@ -31,9 +33,11 @@ export async function escalateDue(
   modelOf: (tenant: string) => Promise<Model>,
   now: Date,
   logger: Logger,
+  only?: string,
 ): Promise<EscalationReport> {
   const report: EscalationReport = { escalated: 0, decided: 0, failed: 0 };
-  const tenants: string[] = await db.withSchema(PLATFORM_SCHEMA).from('tenants').where('status', 'active').pluck('id');
+  const active = db.withSchema(PLATFORM_SCHEMA).from('tenants').where('status', 'active');
+  const tenants: string[] = await (only ? active.where('id', only) : active).pluck('id');
   for (const tenant of tenants) {
     const schema = tenantSchema(tenant);
     const due = await db

@@ -331,9 +331,9 @@ export class WorkflowEngine {
     return { claims, ctx, task };
   }
 
-  /** The escalation sweep (see escalate.ts); the scheduler runs it every minute. */
-  escalateDue(now: Date = this.deps.clock.now()): Promise<EscalationReport> {
-    return escalateDue(this.deps.db, this.env, (tenant) => this.tenantModel(tenant), now, this.deps.logger);
+  /** The escalation sweep (see escalate.ts); the scheduler runs it every minute, over every tenant. */
+  escalateDue(now: Date = this.deps.clock.now(), only?: string): Promise<EscalationReport> {
+    return escalateDue(this.deps.db, this.env, (tenant) => this.tenantModel(tenant), now, this.deps.logger, only);
   }
 
   private async tenantModel(tenant: string) {
