@@ -210,7 +210,8 @@ function privateSocketDir(clusterDir: string): string | undefined {
   try {
     const st = fs.lstatSync(dir);
     const me = process.getuid?.();
-    const owners = [me, postgresUser().uid].filter((u) => u !== undefined);
+    // Under root the directory was handed to `postgres` at the first start; otherwise it is ours alone.
+    const owners = me === 0 ? [0, postgresUser().uid] : [me];
     if (!st.isDirectory() || !owners.includes(st.uid) || (st.mode & 0o077) !== 0) return undefined;
     return dir;
   } catch {
