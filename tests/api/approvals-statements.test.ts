@@ -8,7 +8,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TWO_LEVEL_CHAIN } from '../../bench/src/approval-chain';
-import { type ApiClient, createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
+import {
+  type ApiClient,
+  createTestTenant,
+  putMeta,
+  startTestServer,
+  type TestServer,
+  type TestTenant,
+} from '../support';
 
 type User = { id: string; email: string; api: ApiClient };
 let server: TestServer;
@@ -39,11 +46,7 @@ beforeAll(async () => {
   server = await startTestServer();
   tenant = await createTestTenant(server, { prefix: 'apst' });
   schema = `t_${tenant.id}`;
-  const put = async (path: string, body: unknown) => {
-    const r = await tenant.api.put(path, body);
-    expect(r.status, r.text).toBe(200);
-  };
-  await put('/api/meta/objects/deal', {
+  await putMeta(tenant, '/api/meta/objects/deal', {
     title: 'Deal',
     type: 'object',
     'x-label-field': 'name',
@@ -54,7 +57,7 @@ beforeAll(async () => {
       reviewer2: { type: 'string', format: 'uuid', 'x-ref': 'user' },
     },
   });
-  await put('/api/meta/roles/bench', {
+  await putMeta(tenant, '/api/meta/roles/bench', {
     label: 'Bench',
     objects: { deal: { read: 'all', create: true, update: 'own' } },
   });
@@ -62,7 +65,7 @@ beforeAll(async () => {
   r1 = await tenant.addUser({ roles: ['bench'], name: 'Rita Reviewer' });
   r2 = await tenant.addUser({ roles: ['bench'], name: 'Zhang Wei' });
   expect((await r2.api.patch('/api/auth/me', { locale: 'zh-CN' })).status).toBe(200);
-  await put('/api/meta/workflows/chain', TWO_LEVEL_CHAIN);
+  await putMeta(tenant, '/api/meta/workflows/chain', TWO_LEVEL_CHAIN);
 });
 
 afterAll(async () => {

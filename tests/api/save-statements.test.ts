@@ -9,7 +9,7 @@
 import { systemCtx } from '@forma/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BODY, saveMetadata } from '../../bench/src/save-path';
-import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
+import { createTestTenant, putMeta, startTestServer, type TestServer, type TestTenant } from '../support';
 
 let server: TestServer;
 let tenant: TestTenant;
@@ -27,12 +27,8 @@ beforeAll(async () => {
   server = await startTestServer();
   tenant = await createTestTenant(server, { prefix: 'svst' });
   schema = `t_${tenant.id}`;
-  const put = async (path: string, body: unknown) => {
-    const r = await tenant.api.put(path, body);
-    expect(r.status, r.text).toBe(200);
-  };
   for (const [path, body] of saveMetadata({ signed_at: { type: 'string', format: 'date-time' } }))
-    await put(path, body);
+    await putMeta(tenant, path, body);
 });
 
 afterAll(async () => {

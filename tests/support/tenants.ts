@@ -83,3 +83,9 @@ export async function createTestTenant(
     },
   };
 }
+
+/** PUTs a metadata document as the tenant's admin and expects it applied (200). */
+export async function putMeta(tenant: TestTenant, path: string, body: unknown): Promise<void> {
+  const r = await tenant.api.put(path, body);
+  expect(r.status, r.text).toBe(200);
+}

@@ -1,5 +1,7 @@
 import { expect } from 'vitest';
-import type { TestTenant } from '../../support/tenants';
+import { putMeta, type TestTenant } from '../../support/tenants';
+
+export { putMeta };
 
 /** A small sales model in shared/API.md's shape: accounts, deals (every widget kind), a rule, a view. */
 export const ACCOUNT = {
@@ -61,11 +63,6 @@ export const PIPELINE_VIEW = {
   pageSize: 5,
   default: true,
 };
-
-export async function putMeta(tenant: TestTenant, path: string, body: unknown): Promise<void> {
-  const r = await tenant.api.put(path, body);
-  expect(r.status, r.text).toBe(200);
-}
 
 export async function seedSalesModel(tenant: TestTenant): Promise<void> {
   await putMeta(tenant, '/api/meta/objects/account', ACCOUNT);
