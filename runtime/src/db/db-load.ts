@@ -507,16 +507,16 @@ export class DbLoad {
   ): Promise<unknown> {
     const text = typeof config === 'string' ? config : ((config as { text?: string })?.text ?? '');
     const params = (values ?? (config as { values?: unknown[] })?.values ?? []) as unknown[];
-    const local = this.localSettings(lane);
     if (BEGIN.test(text) && !params.length && !(config as { name?: string })?.name) {
       // One simple-protocol message: the transaction and its settings start together.
-      const merged = `${text.trim().replace(/;$/, '')}; ${local}`;
+      const merged = `${text.trim().replace(/;$/, '')}; ${this.localSettings(lane)}`;
       const r = await original(typeof config === 'string' ? merged : { ...(config as object), text: merged }, values);
       return Array.isArray(r) ? r[0] : r;
     }
     if (conn.getTransactionStatus?.() !== 'I' || !this.needsOwnTransaction(lane) || NO_TRANSACTION.test(text))
       return original(config, values);
-    await original(`begin; ${local}`);
+    // Built only here and with BEGIN: most statements (lists, reads) need no settings of their own.
+    await original(`begin; ${this.localSettings(lane)}`);
     let r: unknown;
     try {
       r = await original(config, values);
