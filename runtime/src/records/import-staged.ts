@@ -114,11 +114,17 @@ export interface StagedImportArgs {
 /** Runs a staged import in `tx` over the rows of the file; fills `report` (counts and failures). */
 export async function runStagedImport(tx: TxCtx, args: StagedImportArgs, rows: AsyncIterable<ImportRow>) {
   let t0 = performance.now();
+  let cpu0 = process.cpuUsage();
+  // Wall time of each phase, and the server's own CPU in it (the rest is PostgreSQL or waiting).
   const trace = (label: string) => {
     if (!process.env.FORMA_IMPORT_TRACE) return;
     const t = performance.now();
-    console.error(`staged import ${label}: ${Math.round(t - t0)} ms`);
+    const cpu = process.cpuUsage(cpu0);
+    console.error(
+      `staged import ${label}: ${Math.round(t - t0)} ms (server CPU ${Math.round((cpu.user + cpu.system) / 1000)} ms)`,
+    );
     t0 = t;
+    cpu0 = process.cpuUsage();
   };
   const { object, qa, opts, key, report } = args;
   const access = qa.access;
