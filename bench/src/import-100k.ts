@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { tableOf, tenantSchema } from '../../runtime/src/model/naming';
-import { createTenant } from './bench-env';
+import { createTenant, resetStatements } from './bench-env';
 import { rssMb, withPeakRss } from './memory';
 import type { BenchResult } from './results';
 import type { WorkloadContext } from './workload';
@@ -48,6 +48,7 @@ export async function import100k(ctx: WorkloadContext): Promise<BenchResult[]> {
     for (const size of sizes) {
       const csv = contactsCsv(offset, size);
       const before = rssMb(env.server.pid);
+      if (process.env.BENCH_IMPORT_STATEMENTS) await resetStatements(env);
       const t0 = performance.now();
       const { result, peakMb } = await withPeakRss(env.server.pid, () =>
         admin.send('POST', '/api/records/contact/import?mode=upsert&key=code', csv, 'text/csv'),
@@ -56,6 +57,7 @@ export async function import100k(ctx: WorkloadContext): Promise<BenchResult[]> {
       if (result.status !== 200 || result.body.inserted !== size || result.body.failedCount !== 0)
         throw new Error(`import-100k: ${result.status} ${JSON.stringify(result.body).slice(0, 300)}`);
       figures.push({ rows: size, seconds, peakMb: Math.max(peakMb, before), beforeMb: before });
+      if (process.env.BENCH_IMPORT_STATEMENTS) await printStatements(env.pool, size);
       offset += size;
     }
     const count = Number(
@@ -133,6 +135,23 @@ export async function import100k(ctx: WorkloadContext): Promise<BenchResult[]> {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `BENCH_IMPORT_STATEMENTS=1`: the statements of each upload by PostgreSQL time (the phase split on
+ * the database's side; the server's own is `FORMA_IMPORT_TRACE=1` on its stderr).
+ */
+async function printStatements(pool: pg.Pool, rows: number) {
+  const top = await pool.query(
+    `select calls, round(total_exec_time)::int ms, temp_blks_written + local_blks_written blks, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) q
+       from pg_stat_statements where query not like '%pg_stat_statements%'
+      order by total_exec_time desc limit 14`,
+  );
+  console.error(`import-100k: the ${rows}-row upload's statements, by PostgreSQL time`);
+  for (const r of top.rows)
+    console.error(
+      `${String(r.ms).padStart(7)} ms ${String(r.calls).padStart(6)}× ${String(r.blks).padStart(6)} blk written ${r.q}`,
+    );
 }
 
 function code(i: number): string {

@@ -246,6 +246,75 @@ describe('the staged path answers and writes as the record-by-record path', () =
   });
 });
 
+describe('what the staged path writes cheaply (issue 27)', () => {
+  it('gives created records ids that ascend in file order (version 7), each distinct', async () => {
+    const n = 40;
+    const text = `code,name\n${Array.from({ length: n }, (_, i) => `V7-${String(i).padStart(2, '0')},Row ${i}`).join('\n')}`;
+    const r = await upload(a.api, text);
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.writePath).toBe('staged');
+    const list = await a.api.get('/api/records/item', {
+      query: { limit: 100, sort: 'code', filter: JSON.stringify({ code: { startsWith: 'V7-' } }) },
+    });
+    const ids = (list.body.items as { id: string }[]).map((x) => x.id);
+    expect(ids).toHaveLength(n);
+    expect(new Set(ids).size).toBe(n);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // Sorted by code (the file's order) they are sorted by id: appended at the right of each index.
+    expect([...ids].sort()).toEqual(ids);
+  });
+
+  it('journals without a per-row foreign-key check, and the import still reverts', async () => {
+    const fks = await staged.runtime.db.raw(
+      `select count(*)::int n from pg_constraint where conrelid = ?::regclass and contype = 'f'`,
+      [`t_${a.id}._import_rows`],
+    );
+    expect(fks.rows[0].n).toBe(0);
+    const r = await upload(a.api, 'code,name\nJ-01,One\nJ-02,Two');
+    expect(r.status, r.text).toBe(200);
+    const rev = await a.api.post(`/api/records/item/imports/${r.body.id}/revert`);
+    expect(rev.status, rev.text).toBe(200);
+    expect(rev.body).toMatchObject({ deleted: 2, skipped: 0 });
+    expect(await items(a.api, 'J-')).toEqual([]);
+  });
+
+  it('a key another writer committed after the checks refuses its row, not the import with a 500', async () => {
+    // The checks run before the insert; a value committed in between is what the ON CONFLICT
+    // fallback is for. A trigger stands in for the other writer: it commits nothing, but inserts the
+    // clashing row the moment the import's insert starts, which a plain INSERT meets as a 23505.
+    const schema = `t_${a.id}`;
+    await staged.runtime.db.raw(
+      `create function ??.late_writer() returns trigger language plpgsql as $$
+       begin
+         if pg_trigger_depth() = 1 and new.code = 'L-02' and not exists (select 1 from ??.item where code = 'L-02') then
+           insert into ??.item (id, code, name, owner, created_by, updated_by)
+             values (gen_random_uuid(), 'L-02', 'Other', new.owner, new.owner, new.owner);
+         end if;
+         return new;
+       end $$`,
+      [schema, schema, schema],
+    );
+    await staged.runtime.db.raw(
+      'create trigger late_writer before insert on ??.item for each row execute function ??.late_writer()',
+      [schema, schema],
+    );
+    try {
+      const r = await upload(a.api, 'code,name\nL-01,One\nL-02,Two\nL-03,Three', { partial: true });
+      expect(r.status, r.text).toBe(200);
+      expect(r.body).toMatchObject({ inserted: 2, failedCount: 1 });
+      expect(r.body.failed).toEqual([{ row: 2, errors: { code: 'Already used by another record' } }]);
+      expect((await items(a.api, 'L-')).map((x) => [x.code, x.name])).toEqual([
+        ['L-01', 'One'],
+        ['L-02', 'Other'],
+        ['L-03', 'Three'],
+      ]);
+    } finally {
+      await staged.runtime.db.raw('drop trigger late_writer on ??.item', [schema]);
+      await staged.runtime.db.raw('drop function ??.late_writer()', [schema]);
+    }
+  });
+});
+
 describe('unhappy paths of the staged path', () => {
   it('refuses broken quoting, unknown and injected header names, and writes nothing', async () => {
     const broken = await upload(a.api, 'code,name\nM-01,"unterminated\nM-02,ok');

@@ -1,7 +1,7 @@
 import { sessionNotifyMigration } from '../auth/session-notify-migration';
 import type { Migration } from '../db/run-migrations';
 import { addAuditCause, createAuditTable } from '../records/audit';
-import { importLogMigration } from '../records/import-log';
+import { importJournalNoForeignKeyMigration, importLogMigration } from '../records/import-log';
 import { permissionMigration } from '../permissions/permission-migration';
 import { workflowMigration } from '../workflows/workflow-migration';
 import { documentImagesMigration } from '../documents/document-images';
@@ -139,4 +139,6 @@ export const tenantMigrations: Migration[] = [
   rfmSnapshotsMigration,
   // Saved segments: stored members, the history of refreshes, entered/left per refresh (segments/).
   segmentsMigration,
+  // The import journal without its per-row foreign-key check (records/import-log.ts).
+  importJournalNoForeignKeyMigration,
 ];
