@@ -7,6 +7,7 @@ import {
   type PgColumn,
   parseEnvFile,
   peerDatabaseUrl,
+  peerSetupScript,
 } from './directus-peer';
 import type { LoadStats } from './load';
 
@@ -100,6 +101,29 @@ describe('Directus requests', () => {
     expect(peerDatabaseUrl({ DB_HOST: 'h', DB_PORT: '1', DB_DATABASE: 'd', DB_USER: 'u', DB_PASSWORD: 'p' })).toBe(
       'postgres://u:p@h:1/d',
     );
+  });
+});
+
+describe("the peer's setup script", () => {
+  const at =
+    (...files: string[]) =>
+    (f: string) =>
+      files.includes(f);
+
+  it('is found beside the clone, or beside a folder above it (a worktree)', () => {
+    expect(peerSetupScript('/work/main/', undefined, at('/work/shared/peers/directus/setup.sh'))).toBe(
+      '/work/shared/peers/directus/setup.sh',
+    );
+    expect(peerSetupScript('/work/wt/x', undefined, at('/work/shared/peers/directus/setup.sh'))).toBe(
+      '/work/shared/peers/directus/setup.sh',
+    );
+    expect(peerSetupScript('/work/wt/x', undefined, at())).toBeUndefined();
+  });
+
+  it('is only looked for where BENCH_DIRECTUS_PEER says, when it says', () => {
+    const both = at('/work/shared/peers/directus/setup.sh', '/opt/peer/setup.sh');
+    expect(peerSetupScript('/work/main', '/opt/peer', both)).toBe('/opt/peer/setup.sh');
+    expect(peerSetupScript('/work/main', '/opt/elsewhere', both)).toBeUndefined();
   });
 });
 

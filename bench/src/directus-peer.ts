@@ -145,6 +145,26 @@ export function parseEnvFile(text: string): Record<string, string> {
   return out;
 }
 
+/**
+ * The peer's setup.sh: in `explicit` when given (BENCH_DIRECTUS_PEER), else `shared/peers/directus`
+ * beside the clone or beside any folder above it (a git worktree sits a level deeper than the clone).
+ */
+export function peerSetupScript(
+  repo: string,
+  explicit: string | undefined,
+  exists: (file: string) => boolean,
+): string | undefined {
+  if (explicit) {
+    const script = path.join(path.resolve(explicit), 'setup.sh');
+    return exists(script) ? script : undefined;
+  }
+  for (let dir = path.resolve(repo); ; dir = path.dirname(dir)) {
+    const script = path.join(path.dirname(dir), 'shared', 'peers', 'directus', 'setup.sh');
+    if (exists(script)) return script;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
 /** The peer's PostgreSQL from its `.env` (DB_*), or setup.sh's defaults. */
 export function peerDatabaseUrl(dotenv: Record<string, string>): string {
   const u = encodeURIComponent;
@@ -238,11 +258,10 @@ async function resolvePeer(): Promise<DirectusPeer | undefined> {
   if (mode && mode !== 'setup') throw new Error(`BENCH_DIRECTUS must be "setup" or unset, got ${JSON.stringify(mode)}`);
   const peerDir = process.env.PEER_DIR || '/tmp/peer-directus';
   if (mode === 'setup') {
-    const scriptDir = path.resolve(process.env.BENCH_DIRECTUS_PEER || path.join(REPO, '../shared/peers/directus'));
-    const script = path.join(scriptDir, 'setup.sh');
-    if (!fs.existsSync(script))
+    const script = peerSetupScript(REPO, process.env.BENCH_DIRECTUS_PEER, fs.existsSync);
+    if (!script)
       throw new Error(
-        `BENCH_DIRECTUS=setup: no ${script} (set BENCH_DIRECTUS_PEER to the folder of the peer's setup.sh)`,
+        `BENCH_DIRECTUS=setup: no shared/peers/directus/setup.sh beside ${REPO} or above it (set BENCH_DIRECTUS_PEER to the folder of the peer's setup.sh)`,
       );
     const before = readDotenv(peerDir);
     const running = before.PUBLIC_URL ? await healthy(before.PUBLIC_URL) : false;
