@@ -153,6 +153,18 @@ describe('the Directus row', () => {
     });
   });
 
+  it("shows the refusals of Directus' pressure limiter beside its figures", () => {
+    const row = directusRow('list-admin vs Directus', params, 'list', {
+      forma: load(600, 12),
+      floor: load(800, 9),
+      directus: load(150, 60, { refused: 25 }),
+      version: '11.3.5',
+      bytes: { forma: 33_000, floor: 32_100, directus: 36_550 },
+    });
+    expect(row.baseline).toContain('p50 60 ms, p99 120 ms, 150/s (answered; 25 refused 503 by its pressure limiter)');
+    expect(row.extra).toMatchObject({ directusRefused: 25 });
+  });
+
   it('without a peer: the recorded figure, and the row says it is not the same data', () => {
     const row = directusRow('read-by-id vs Directus', params, 'read', {
       forma: load(1656, 5),
