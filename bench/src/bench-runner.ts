@@ -1,4 +1,5 @@
 import { startBenchEnv } from './bench-env';
+import { stopDirectusPeer } from './directus-peer';
 import { takeRefusals } from './load';
 import { type BenchResult, collectResults, type ResultsFile } from './results';
 import { type SalesFixture, seedSales } from './sales-fixture';
@@ -64,6 +65,8 @@ export async function runWorkloads(names: string[], opts: RunOptions): Promise<R
     }
   } finally {
     await env.close();
+    // BENCH_DIRECTUS=setup: a peer this run started is stopped, so it does not load the machine.
+    stopDirectusPeer();
   }
   return collectResults(results, failures, { postgres: env.postgresVersion });
 }

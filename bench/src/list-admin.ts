@@ -5,8 +5,9 @@
  */
 import pg from 'pg';
 import { tableOf } from '../../runtime/src/model/naming';
+import { directusRow, directusSideBySide, RECORDED } from './directus-peer';
 import { againstFloor, floorRow, startFloorTwin } from './floor';
-import { httpLoad, type LoadStats, sqlLoad } from './load';
+import { type LoadStats, sqlLoad } from './load';
 import { type BenchResult, describeLoad, ratio } from './results';
 import type { SalesFixture } from './sales-fixture';
 import type { WorkloadContext } from './workload';
@@ -15,40 +16,6 @@ const TARGET_RATIO = 1.5;
 export const PAGE = 50;
 export const WON_FILTER = JSON.stringify({ stage: { eq: 'won' } });
 export const LIST_PATH = `/api/records/deal?${new URLSearchParams({ filter: WON_FILTER, sort: '-amount', limit: String(PAGE) })}`;
-
-/** Directus 11.3.5 on the same workload and machine (shared/peers/directus/RESULTS.md), when not run side by side. */
-const DIRECTUS_RPS = 200;
-/** The same page in Directus' REST API (the peer's `deals` collection, seeded by its own bench.sh). */
-const DIRECTUS_LIST = '/items/deals?limit=50&sort=-amount&filter[stage][_eq]=won';
-
-/**
- * Directus side by side when `BENCH_DIRECTUS_URL` and `BENCH_DIRECTUS_TOKEN` name a running peer
- * (shared/peers/directus): the same page under the same load right after Forma's run, its answer
- * checked like ours. Otherwise the recorded figure (or `BENCH_DIRECTUS_RPS`).
- */
-async function directusFigure(
-  connections: number,
-  seconds: number,
-): Promise<{ rps: number; text: string; load?: LoadStats }> {
-  const base = process.env.BENCH_DIRECTUS_URL;
-  const token = process.env.BENCH_DIRECTUS_TOKEN;
-  if (!base || !token) {
-    const rps = Number(process.env.BENCH_DIRECTUS_RPS || DIRECTUS_RPS);
-    return { rps, text: `Directus 11.3.5 (recorded run): ${rps} req/s` };
-  }
-  const headers = { authorization: `Bearer ${token}` };
-  const url = base.replace(/\/$/, '') + DIRECTUS_LIST;
-  const res = await fetch(url, { headers });
-  if (!res.ok) throw new Error(`list-admin: Directus answered ${res.status}`);
-  checkPage(((await res.json()) as { data: Deal[] }).data, 'Directus');
-  const version = await fetch(`${base.replace(/\/$/, '')}/server/info`, { headers })
-    .then(async (r) => ((await r.json()) as { data?: { version?: string } }).data?.version)
-    .catch(() => undefined);
-  await httpLoad({ url, headers, connections, seconds: 1 });
-  const load = await httpLoad({ url, headers, connections, seconds });
-  if (load.errors) throw new Error(`list-admin: ${load.errors} Directus errors under load`);
-  return { rps: load.rps, text: `Directus ${version ?? ''} side by side: ${describeLoad(load)}`, load };
-}
 
 export async function listAdmin(ctx: WorkloadContext): Promise<BenchResult[]> {
   const sales = await ctx.sales();
@@ -99,7 +66,21 @@ export async function listAdmin(ctx: WorkloadContext): Promise<BenchResult[]> {
     throw new Error(`list-admin: ${http.errors} HTTP and ${raw.errors} SQL errors under load`);
 
   const r = ratio(http.p50Ms, raw.p50Ms);
-  const directus = await directusFigure(connections, seconds);
+  // Directus on a copy of the same rows, same page (directus-peer.ts); the recorded figure without a peer.
+  const directus = await directusSideBySide<Deal[]>({
+    what: 'list',
+    pool: env.pool,
+    sales,
+    forma: { base: env.server.url, path: LIST_PATH, token: sales.admin.token },
+    floorBody: JSON.stringify({ items: expected, nextCursor: null }),
+    limit: PAGE,
+    check: (items) => {
+      checkPage(items, 'Directus');
+      if (ids(items) !== ids(expected)) throw new Error('list-admin: the Directus page differs from the raw SQL page');
+    },
+    connections,
+    seconds,
+  });
   const params = { rows: sales.deals, connections, seconds, page: PAGE };
   return [
     floorRow('list-admin vs floor', params, http, floor),
@@ -115,18 +96,13 @@ export async function listAdmin(ctx: WorkloadContext): Promise<BenchResult[]> {
       http,
       raw,
     },
-    {
-      name: 'list-admin vs Directus',
+    directusRow(
+      'list-admin vs Directus',
       params,
-      measured: `${http.rps} req/s`,
-      baseline: directus.text,
-      figure: ratio(http.rps, directus.rps),
-      figureText: `${ratio(http.rps, directus.rps)}×`,
-      // The old target; the floor row shows how far above the floor it is on this machine.
-      target: `req/s ≥ 10× Directus (floor twin: ${ratio(floor.rps, directus.rps)}× Directus)`,
-      pass: http.rps >= 10 * directus.rps,
-      ...(directus.load ? { raw: directus.load } : {}),
-    },
+      'list',
+      { forma: http, floor, ...directus },
+      Number(process.env.BENCH_DIRECTUS_RPS || RECORDED.list),
+    ),
   ];
 }
 

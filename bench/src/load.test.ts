@@ -36,4 +36,15 @@ describe('httpLoad', () => {
     expect(takeRefusals()).toBe(s.refused);
     expect(takeRefusals()).toBe(0);
   });
+
+  it("counts a named status as refused without Retry-After (another server's admission), the 500 still an error", async () => {
+    takeRefusals();
+    const s = await httpLoad({ url, headers: {}, connections: 1, seconds: 1, refusalStatuses: [503] });
+    const answered = Math.floor(s.requests / 5);
+    // 429 and 503 with Retry-After, and now the bare 503 too: three of every five answers.
+    expect(s.refused).toBeGreaterThanOrEqual(3 * answered);
+    expect(s.errors).toBeGreaterThanOrEqual(answered);
+    expect(s.errors).toBeLessThanOrEqual(answered + 1);
+    expect(takeRefusals()).toBe(s.refused);
+  });
 });

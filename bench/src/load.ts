@@ -62,6 +62,11 @@ export async function httpLoad(opts: {
   body?: unknown;
   /** Requests per second over all connections (default: as fast as the server answers). */
   overallRate?: number;
+  /**
+   * Statuses that are refusals even without Retry-After: another server's admission control
+   * (Directus' pressure limiter answers 503 without one by default).
+   */
+  refusalStatuses?: number[];
 }): Promise<LoadStats> {
   let refused = 0;
   const r = await autocannon({
@@ -72,7 +77,7 @@ export async function httpLoad(opts: {
     requests: [
       {
         onResponse: (status, _body, _ctx, headers) => {
-          if (isRefusal(status, retryAfterOf(headers))) refused += 1;
+          if (isRefusal(status, retryAfterOf(headers)) || opts.refusalStatuses?.includes(status)) refused += 1;
         },
       },
     ],

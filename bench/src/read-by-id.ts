@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import { tableOf } from '../../runtime/src/model/naming';
+import { directusRow, directusSideBySide } from './directus-peer';
 import { againstFloor, floorRow, startFloorTwin } from './floor';
 import { type Deal, LIST_PATH } from './list-admin';
 import type { LoadStats } from './load';
@@ -27,7 +28,8 @@ export async function readById(ctx: WorkloadContext): Promise<BenchResult[]> {
   const check = (d: Deal | undefined, source: string) => {
     if (d?.id !== id) throw new Error(`read-by-id: ${source} answered ${JSON.stringify(d)?.slice(0, 200)}`);
   };
-  check((await env.pool.query(rawText, [id])).rows[0], 'raw SQL');
+  const rawRow = (await env.pool.query(rawText, [id])).rows[0];
+  check(rawRow, 'raw SQL');
   check(await sales.admin.ok<Deal>('GET', `/api/records/deal/${id}`), 'HTTP');
 
   const floorTwin = await startFloorTwin({
@@ -65,6 +67,18 @@ export async function readById(ctx: WorkloadContext): Promise<BenchResult[]> {
     },
   });
   if (raw.errors) throw new Error(`read-by-id: ${raw.errors} SQL errors under load`);
+  // Directus on a copy of the same rows, the same record (directus-peer.ts); the recorded figure without a peer.
+  const directus = await directusSideBySide<Deal>({
+    what: 'read',
+    pool: env.pool,
+    sales,
+    forma: { base: env.server.url, path: `/api/records/deal/${id}`, token: sales.admin.token },
+    floorBody: JSON.stringify(rawRow),
+    id,
+    check: (d) => check(d, 'Directus'),
+    connections,
+    seconds,
+  });
   const params = { rows: sales.deals, connections, seconds };
   const r = ratio(http.p50Ms, raw.p50Ms);
   return [
@@ -81,5 +95,6 @@ export async function readById(ctx: WorkloadContext): Promise<BenchResult[]> {
       http,
       raw,
     },
+    directusRow('read-by-id vs Directus', params, 'read', { forma: http, floor, ...directus }),
   ];
 }
