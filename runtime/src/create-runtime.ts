@@ -163,6 +163,8 @@ export function createRuntime(opts: RuntimeOptions) {
     clock,
     logger,
     ...(opts.webhookResolver ? { resolver: opts.webhookResolver } : {}),
+    notices: sessionCache,
+    changed: revoked,
   });
   hooks.filter(RECORD_EVENTS.written, webhooks.capture, 'webhooks');
   const apiKeys = new ApiKeyService(db, users, clock);

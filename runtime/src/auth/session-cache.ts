@@ -57,6 +57,13 @@ export const defaultSessionCacheConfig: SessionCacheConfig = {
 
 const LISTENER_NAME = 'forma-auth-listener';
 
+/**
+ * Another per-process cache that rides on this listener (webhooks/subscription-cache.ts): called with
+ * the schema a notice of its kind (or of a dropped tenant) names, or with no schema when everything
+ * cached may have missed notices (the listening connection was (re)made or lost).
+ */
+export type NoticeFollower = (schema?: string) => void;
+
 export class SessionCache {
   private readonly entries = new Map<string, CachedSession>();
   /** Metadata version per schema, as the last lookup or notice told. */
@@ -72,6 +79,7 @@ export class SessionCache {
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly barriers = new Map<string, { count: number; done: () => void }>();
   private hits = 0;
+  private readonly followers = new Map<string, NoticeFollower>();
 
   constructor(
     private readonly settings: () => pg.ClientConfig | undefined,
@@ -96,6 +104,24 @@ export class SessionCache {
     this.start();
     await this.starting;
     return this.live;
+  }
+
+  /**
+   * Whether cached facts can be trusted now (listening and answering); starts listening when not.
+   * For caches that follow this listener's notices.
+   */
+  isLive(): boolean {
+    if (!this.enabled) return false;
+    if (!this.live) this.start();
+    return this.live;
+  }
+
+  /**
+   * Notices `<schema>|<kind>|…` go to `follower` (and not to the sessions); so do dropped tenants
+   * and resets. Kinds of one letter other than the sessions' own (`u`, `m`, and the barrier's).
+   */
+  follow(kind: string, follower: NoticeFollower): void {
+    this.followers.set(kind, follower);
   }
 
   /** A token for `epochOf` / `set`: taken before the database lookup. */
@@ -150,6 +176,7 @@ export class SessionCache {
     this.bump(schema);
     this.metaVersions.delete(schema);
     for (const [key, s] of this.entries) if (s.schema === schema) this.entries.delete(key);
+    for (const f of this.followers.values()) f(schema);
   }
 
   /**
@@ -256,6 +283,7 @@ export class SessionCache {
     this.globalEpoch += 1;
     this.entries.clear();
     this.metaVersions.clear();
+    for (const f of this.followers.values()) f();
   }
 
   private bump(schema: string): void {
@@ -274,6 +302,11 @@ export class SessionCache {
       if (b && --b.count <= 0) b.done();
       return;
     }
+    const follower = kind === undefined ? undefined : this.followers.get(kind);
+    if (follower) {
+      follower(schema);
+      return;
+    }
     this.bump(schema);
     if (kind === 'm') {
       const version = Number(arg);
@@ -288,6 +321,7 @@ export class SessionCache {
     // Anything else (a tenant dropped, a notice of a newer version of Forma): forget the tenant.
     this.metaVersions.delete(schema);
     for (const [key, s] of this.entries) if (s.schema === schema) this.entries.delete(key);
+    for (const f of this.followers.values()) f(schema);
   }
 }
 

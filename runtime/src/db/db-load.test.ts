@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -323,4 +324,93 @@ describe.runIf(!process.env.DATABASE_URL)('DbLoad: heavy work on a local databas
       expect(next.nice).toBe(0);
     });
   }, 60_000);
+});
+
+describe("DbLoad: a request's BEGIN goes out with its transaction's first statement", () => {
+  /** Socket writes made while `fn` runs (the pool has one connection: they are its writes). */
+  async function writesDuring<T>(fn: () => Promise<T>): Promise<{ result: T; writes: number }> {
+    const proto = net.Socket.prototype as unknown as Record<'_write' | '_writev', (...a: unknown[]) => unknown>;
+    const originals = { _write: proto._write, _writev: proto._writev };
+    let writes = 0;
+    for (const k of ['_write', '_writev'] as const)
+      proto[k] = function (this: unknown, ...a: unknown[]) {
+        writes += 1;
+        return originals[k].apply(this, a);
+      };
+    try {
+      const result = await fn();
+      return { result, writes };
+    } finally {
+      Object.assign(proto, originals);
+    }
+  }
+
+  const table = `deferred_begin_${process.pid}`;
+  beforeAll(async () => {
+    await db.raw('create table if not exists ?? (n int primary key)', [table]);
+  });
+  afterAll(async () => {
+    await db.raw('drop table if exists ??', [table]);
+  });
+
+  it('in one write: BEGIN and a statement, then COMMIT; a transaction that sends nothing sends no BEGIN', async () => {
+    const { result, writes } = await writesDuring(() =>
+      load.run({ tenant: 't', user: 'u', lane: 'interactive' }, () =>
+        db.transaction(async (trx) => {
+          const r = await trx.raw(
+            "select current_setting('statement_timeout') as timeout, txid_current_if_assigned() is null as fresh",
+          );
+          return r.rows[0];
+        }),
+      ),
+    );
+    // The statement ran with the BEGIN's SET LOCALs (the next test: in its transaction).
+    const t = defaultDbLoadConfig.timeouts.interactive.statementMs / 1000;
+    expect(result).toEqual({ timeout: `${t}s`.replace('60s', '1min'), fresh: true });
+    // BEGIN with the statement, then COMMIT (it was two writes, then the COMMIT's).
+    expect(writes).toBe(2);
+    const empty = await writesDuring(() =>
+      load.run({ tenant: 't', user: 'u', lane: 'interactive' }, () => db.transaction(async () => 'nothing')),
+    );
+    expect(empty).toEqual({ result: 'nothing', writes: 0 });
+  });
+
+  it('is still one transaction: a later failure or a thrown error rolls the first statement back', async () => {
+    await expect(
+      load.run({ tenant: 't', user: 'u', lane: 'interactive' }, () =>
+        db.transaction(async (trx) => {
+          await trx.raw('insert into ?? values (1)', [table]);
+          await trx.raw('insert into ?? values (1)', [table]);
+        }),
+      ),
+    ).rejects.toThrow(/duplicate key/);
+    await expect(
+      load.run({ tenant: 't', user: 'u', lane: 'interactive' }, () =>
+        db.transaction(async (trx) => {
+          await trx.raw('insert into ?? values (2)', [table]);
+          throw new Error('refused');
+        }),
+      ),
+    ).rejects.toThrow('refused');
+    // A first statement that fails: nothing is left open on the connection.
+    await expect(
+      load.run({ tenant: 't', user: 'u', lane: 'interactive' }, () => db.transaction((trx) => trx.raw('select 1 / 0'))),
+    ).rejects.toThrow(/division by zero/);
+    expect((await db.raw('select count(*)::int as n from ??', [table])).rows[0].n).toBe(0);
+    await load.run({ tenant: 't', user: 'u', lane: 'interactive' }, () =>
+      db.transaction(async (trx) => {
+        await trx.raw('insert into ?? values (3)', [table]);
+        await trx.raw('insert into ?? values (4)', [table]);
+      }),
+    );
+    expect((await db.raw('select array_agg(n order by n) as n from ??', [table])).rows[0].n).toEqual([3, 4]);
+    // The connection is a plain one again (not left in the driver's pipeline mode).
+    expect(await leftOnConnection(db)).toBeDefined();
+    const pool = (db.client as { pool: { acquire(): { promise: Promise<pg.Client> }; release(c: pg.Client): void } })
+      .pool;
+    const conn = await pool.acquire().promise;
+    pool.release(conn);
+    expect((conn as unknown as { pipeline: boolean }).pipeline).toBe(false);
+    expect(conn.getTransactionStatus?.() ?? 'I').toBe('I');
+  });
 });

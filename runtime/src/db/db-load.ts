@@ -13,6 +13,7 @@ import type { Knex } from 'knex';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { AppError } from '../errors';
+import { canDefer, holdBegin, sendBegin, type PipelinableConnection, withBegin } from './deferred-begin';
 import type { Logger } from '../logger';
 import {
   Admission,
@@ -91,7 +92,7 @@ interface WorkScope {
   normalPriority?: boolean;
 }
 
-interface PgConnection {
+interface PgConnection extends PipelinableConnection {
   /** With `secretKey`, what a cancel request names (behind PgBouncer: PgBouncer's key, not a backend pid). */
   processID?: number;
   secretKey?: number;
@@ -386,6 +387,8 @@ export class DbLoad {
       const scope = conn.__formaScope;
       scope?.held.delete(conn);
       conn.__formaScope = undefined;
+      // A transaction that never sent its BEGIN (and then never ended) leaves nothing behind.
+      conn.__formaBegin = undefined;
       // The cancel names this backend by its key and arrives over another connection: back in the pool
       // before it lands, the backend would be running the next request's statement and stop that
       // one instead (a 503 for an innocent request). Once it has landed on an idle backend, it is void.
@@ -485,7 +488,10 @@ export class DbLoad {
       const scope = conn.__formaScope;
       const submittable = typeof (config as { submit?: unknown })?.submit === 'function';
       // Streams and COPY (submittables) run as sent: inside a request's transaction they have its settings.
-      if (!scope || submittable) return original(config, values, callback);
+      if (!scope || submittable) {
+        sendBegin(conn, original);
+        return original(config, values, callback);
+      }
       const cb = typeof values === 'function' ? values : callback;
       const vals = typeof values === 'function' ? undefined : values;
       const done = this.scoped(conn, original, scope.lane, config, vals);
@@ -510,9 +516,12 @@ export class DbLoad {
     if (BEGIN.test(text) && !params.length && !(config as { name?: string })?.name) {
       // One simple-protocol message: the transaction and its settings start together.
       const merged = `${text.trim().replace(/;$/, '')}; ${this.localSettings(lane)}`;
+      // Sent with the transaction's first statement, in one write (db/deferred-begin.ts).
+      if (canDefer(conn)) return holdBegin(conn, merged);
       const r = await original(typeof config === 'string' ? merged : { ...(config as object), text: merged }, values);
       return Array.isArray(r) ? r[0] : r;
     }
+    if (conn.__formaBegin !== undefined) return withBegin(conn, original, text, config, values);
     if (conn.getTransactionStatus?.() !== 'I' || !this.needsOwnTransaction(lane) || NO_TRANSACTION.test(text))
       return original(config, values);
     // Built only here and with BEGIN: most statements (lists, reads) need no settings of their own.

@@ -17,6 +17,7 @@ import { portalMigration } from '../portal/portal-migration';
 import { usersAdminMigration } from '../users/user-admin-migration';
 import { metaDocumentOrderMigration } from '../meta/meta-document-order-migration';
 import { integrationsMigration } from '../webhooks/integrations-migration';
+import { webhookNotifyMigration } from '../webhooks/webhook-notify-migration';
 import { inboundMailMigration } from '../inbound-mail/inbound-mail-migration';
 import { idempotencyMigration } from '../records/idempotent-write';
 import { rfmSnapshotsMigration } from '../reports/rfm-store';
@@ -141,4 +142,6 @@ export const tenantMigrations: Migration[] = [
   segmentsMigration,
   // The import journal without its per-row foreign-key check (records/import-log.ts).
   importJournalNoForeignKeyMigration,
+  // Every process's cache of webhook subscriptions hears of their changes (webhooks/subscription-cache.ts).
+  webhookNotifyMigration,
 ];

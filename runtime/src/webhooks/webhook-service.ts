@@ -12,6 +12,8 @@ import type { TxCtx } from '../tx/unit-of-work';
 import { eventsOf, WEBHOOK_EVENTS, type WebhookEvent } from './webhook-events';
 import type { WebhooksConfig } from './webhook-config';
 import { type DeliveryJob, type JobTry, WebhookQueue } from './webhook-queue';
+import { WEBHOOKS_NOTICE } from './webhook-notify-migration';
+import { type NoticeSource, SubscriptionCache } from './subscription-cache';
 import { webhookHeaders, newWebhookSecret } from './sign-webhook';
 import { sendWebhook } from './send-webhook';
 import { DestinationRefused, parseWebhookUrl, type Resolver, resolveDestination } from './ssrf-guard';
@@ -61,6 +63,10 @@ export interface WebhookServiceDeps {
   logger: Logger;
   /** Host name resolution (tests inject one: a test never asks real DNS nor reaches another host). */
   resolver?: Resolver;
+  /** Every process's notices of changed subscriptions (the session cache's listener); none: read every save. */
+  notices?: NoticeSource;
+  /** Waits until every process has handled the notices of what this one committed (the sessions' barrier). */
+  changed?: () => Promise<void>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -96,8 +102,11 @@ const TYPE_OF: Record<WebhookEvent, string> = {
 export class WebhookService {
   private readonly queue: WebhookQueue;
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** Active subscriptions per tenant, as every save asks for them. */
+  readonly subscriptions: SubscriptionCache;
 
   constructor(private readonly deps: WebhookServiceDeps) {
+    this.subscriptions = new SubscriptionCache(deps.notices, WEBHOOKS_NOTICE);
     this.queue = new WebhookQueue(
       deps.db,
       {
@@ -138,6 +147,7 @@ export class WebhookService {
       .insert({ ...clean, secret, created_by: ctx.user.id })
       .into(T.webhooks)
       .returning(VIEW_COLUMNS);
+    await this.deps.changed?.();
     return { ...row, secret };
   }
 
@@ -152,6 +162,7 @@ export class WebhookService {
       .where({ id })
       .update({ ...clean, updated_at: this.deps.clock.now() })
       .returning(VIEW_COLUMNS);
+    await this.deps.changed?.();
     return row;
   }
 
@@ -159,6 +170,7 @@ export class WebhookService {
     requireAdmin(ctx);
     await this.find(ctx, id);
     await ctx.db.withSchema(ctx.schema).from(T.webhooks).where({ id }).delete();
+    await this.deps.changed?.();
   }
 
   async deliveries(ctx: Ctx, id: string, opts: { limit?: number } = {}): Promise<DeliveryView[]> {
@@ -207,11 +219,7 @@ export class WebhookService {
    * save sends nothing and a committed one loses nothing (the sweep queues what a crash left).
    */
   capture = async (tx: TxCtx, written: { object: string; events: AfterSavePayload[] }): Promise<void> => {
-    const hooks: Array<{ id: string; events: string[]; fields: string[] }> = await tx.db
-      .withSchema(tx.schema)
-      .from(T.webhooks)
-      .where({ object: written.object, active: true })
-      .select('id', 'events', 'fields');
+    const hooks = await this.subscriptions.of(tx.db, tx.schema, written.object);
     if (!hooks.length) return;
     const rows: Record<string, unknown>[] = [];
     const at = this.deps.clock.now();
