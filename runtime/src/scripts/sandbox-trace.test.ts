@@ -78,15 +78,21 @@ describe('runSave trace', () => {
 });
 
 describe('the time limit of a call after a pause', () => {
-  it('starts no new thread in the sandbox child: isolated-vm’s timer thread is kept between calls', async () => {
+  it('starts no new thread per call in the sandbox child: isolated-vm’s timer thread is kept between calls', async () => {
     await engine.runSave(save());
     const pid = engine.sandboxPidOf('trace_a')!;
-    // Longer than a call's first-attempt limit (5 ms): without the kept marks its timer thread is gone.
-    await pause(15);
-    const before = threadsOf(pid);
-    await engine.runSave(save());
-    const started = [...threadsOf(pid)].filter((tid) => !before.has(tid));
-    expect(started).toEqual([]);
+    const started = new Set<string>();
+    const calls = 6;
+    for (let i = 0; i < calls; i++) {
+      // Longer than a call's first-attempt limit (5 ms): without the kept marks its timer thread is
+      // gone by the next call, and each call starts one.
+      await pause(15);
+      const before = threadsOf(pid);
+      await engine.runSave(save());
+      for (const tid of threadsOf(pid)) if (!before.has(tid)) started.add(tid);
+    }
+    // A thread the process starts for its own reasons now and then is not one per call.
+    expect(started.size).toBeLessThanOrEqual(1);
   });
 
   it('still stops a runaway at its limit, and the next call of the tenant runs', async () => {
