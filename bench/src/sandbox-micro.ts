@@ -42,11 +42,19 @@ function row(name: string, samples: number[]): MicroRow {
   return { name, iterations: samples.length, p50Us: round(at(0.5)), p90Us: round(at(0.9)), meanUs: round(mean) };
 }
 
-async function sample(iterations: number, fn: (i: number) => unknown | Promise<unknown>): Promise<number[]> {
+/** Idle gap before each call of the "after idle" rows: as between the scripted creates of save-path's sequential run (a plain and a scripted create, ~3 ms each). */
+const IDLE_MS = 6;
+
+async function sample(
+  iterations: number,
+  fn: (i: number) => unknown | Promise<unknown>,
+  idleMs = 0,
+): Promise<number[]> {
   const warm = Math.min(500, Math.ceil(iterations / 5));
   for (let i = 0; i < warm; i++) await fn(i);
   const out: number[] = [];
   for (let i = 0; i < iterations; i++) {
+    if (idleMs > 0) await new Promise((resolve) => setTimeout(resolve, idleMs));
     const t = performance.now();
     await fn(i);
     out.push(performance.now() - t);
@@ -71,6 +79,18 @@ export async function sandboxMicro(opts: MicroOptions = {}): Promise<MicroRow[]>
 
   rows.push(row('plain function', await sample(n, () => plainRule(RECORD, USER, error))));
 
+  // What any code costs on its first run after the process slept (caches, branch predictors, TLB
+  // and the vCPU's own wake-up state gone): the same work back to back and after an idle gap.
+  const idleRuns = Math.min(300, n);
+  const jobText = JSON.stringify({ op: 'save', record: RECORD, old: null, user: USER, validate: ['a', 'b', 'c'] });
+  rows.push(row('JSON.parse of a save job, back to back', await sample(idleRuns, () => JSON.parse(jobText))));
+  rows.push(
+    row(
+      `JSON.parse of a save job, first after ${IDLE_MS} ms idle`,
+      await sample(idleRuns, () => JSON.parse(jobText), IDLE_MS),
+    ),
+  );
+
   const context = vm.createContext({});
   const vmRule = vm.runInContext(`(function (record, user, error) { ${RULE} })`, context) as typeof plainRule;
   rows.push(row('node:vm (reused context)', await sample(n, () => vmRule(RECORD, USER, error))));
@@ -89,6 +109,11 @@ export async function sandboxMicro(opts: MicroOptions = {}): Promise<MicroRow[]>
       await sample(n, () => ivmRule.apply(undefined, [input], { timeout: 1000 })),
     ),
   );
+  // The sandbox child's entry into an isolate (`runNow`: applySync with a timeout), nothing else.
+  const noop = (await ivmContext.eval('(function () { return 0; })', { reference: true })) as ivm.Reference;
+  const enter = () => noop.applySync(undefined, [], { timeout: 5 });
+  rows.push(row('isolated-vm applySync no-op, back to back', await sample(idleRuns, enter)));
+  rows.push(row(`isolated-vm applySync no-op, first after ${IDLE_MS} ms idle`, await sample(idleRuns, enter, IDLE_MS)));
   isolate.dispose();
 
   const engine = new ScriptEngine(defaultScriptsConfig);
@@ -130,6 +155,13 @@ export async function sandboxMicro(opts: MicroOptions = {}): Promise<MicroRow[]>
       formulas: { net: FORMULA },
     };
     rows.push(row('sandbox: runSave, 3 validate rules + 1 formula', await sample(n, () => engine.runSave(save))));
+    // As between one-at-a-time saves: both processes slept, every part of the crossing runs cold.
+    rows.push(
+      row(
+        `sandbox: runSave, 3 validate rules + 1 formula, after ${IDLE_MS} ms idle`,
+        await sample(idleRuns, () => engine.runSave(save), IDLE_MS),
+      ),
+    );
   } finally {
     await engine.close();
   }
@@ -180,11 +212,13 @@ export async function sandboxMicroBench(ctx: { knob(name: string, fallback: numb
   const plain = find('plain function');
   const cold = find('sandbox: cold call');
   const coldMs = Math.round(cold.p50Us) / 1000;
+  const save = find('sandbox: runSave, 3 validate rules + 1 formula');
+  const saveIdle = find(`sandbox: runSave, 3 validate rules + 1 formula, after ${IDLE_MS} ms idle`);
   return [
     {
       name: 'sandbox-micro',
       params: { iterations, rule: 'discount rule' },
-      measured: `sandbox warm: ${perSecond(warm)} evals/s (p50 ${warm.p50Us} µs)`,
+      measured: `sandbox warm: ${perSecond(warm)} evals/s (p50 ${warm.p50Us} µs); a save's call (3 rules + a formula) p50 ${save.p50Us} µs back to back, ${saveIdle.p50Us} µs after ${IDLE_MS} ms idle`,
       baseline: `node:vm ${perSecond(vmRow)}/s (p50 ${vmRow.p50Us} µs); plain function ${perSecond(plain)}/s (p50 ${plain.p50Us} µs)`,
       figure: coldMs,
       figureText: `cold ${coldMs} ms`,

@@ -21,6 +21,8 @@ export type {
 export { SCRIPT_EVENTS } from './script-types';
 export { defaultScriptsConfig, type ScriptLimits, type ScriptsConfig } from './scripts-config';
 export { ScriptEngine } from './script-engine';
+export type { CallTrace } from './sandbox-process';
+export type { ChildTrace } from './sandbox-protocol';
 export { ScriptLimitsStore, type ScriptLimitsStoreOptions } from './script-limits-store';
 export { AFTER_SAVE_TOPIC, type AfterSavePayload, SavePipeline, type SavePipelineDeps } from './save-pipeline';
 export {

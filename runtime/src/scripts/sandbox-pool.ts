@@ -5,7 +5,7 @@ import type { SandboxConfig } from './scripts-config';
 
 /** How long a refused caller is told to wait: the queue ahead of it drains in well under this. */
 const BUSY_RETRY_MS = 1000;
-/** Past this many tenants held in the low-priority child, those whose hold is over are forgotten. */
+/** Past this many tenants held in the low-priority child (or shards remembered), the oldest are forgotten. */
 const MAX_SLOW_TENANTS = 10_000;
 
 export type PoolOutcome =
@@ -45,6 +45,8 @@ export class SandboxPool {
   /** Tenants whose calls go to the low-priority child, until when (performance.now()). */
   private readonly slowUntil = new Map<string, number>();
   private readonly lanes = new Map<string, Lane>();
+  /** Tenant → its shard, so a call does not hash the tenant id again (bounded: cleared when full). */
+  private readonly shards = new Map<string, number>();
 
   constructor(private readonly opts: { config: SandboxConfig; maxIsolates: number; logger: Logger }) {
     const count = Math.max(1, Math.floor(opts.config.children));
@@ -104,7 +106,13 @@ export class SandboxPool {
   /** Index of the child a tenant's calls run in: a stable hash of the tenant id. */
   shardOf(tenant: string): number {
     if (this.children.length === 1) return 0;
-    return createHash('sha1').update(tenant).digest().readUInt32BE(0) % this.children.length;
+    let shard = this.shards.get(tenant);
+    if (shard === undefined) {
+      if (this.shards.size >= MAX_SLOW_TENANTS) this.shards.clear();
+      shard = createHash('sha1').update(tenant).digest().readUInt32BE(0) % this.children.length;
+      this.shards.set(tenant, shard);
+    }
+    return shard;
   }
 
   /** The child a tenant's calls run in now: its shard's, or the low-priority one while it is held there. */

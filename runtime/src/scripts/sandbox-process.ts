@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logger';
 import { answerQuery } from './answer-query';
-import type { ChildMessage, FailureKind, RunMessage, SourceDef } from './sandbox-protocol';
+import type { ChildMessage, ChildTrace, FailureKind, RunMessage, SourceDef } from './sandbox-protocol';
 import type { SandboxConfig, ScriptLimits } from './scripts-config';
 import type { ScriptHost } from './script-types';
 
@@ -43,6 +43,25 @@ export interface SandboxCall {
    * nor a slow start in this child lets its caller wait past its timeout + `watchdogSlackMs`.
    */
   deadlineAt?: number;
+  /** Filled in for a call the child completes at once (`runNow`): where its time went. */
+  trace?: CallTrace;
+}
+
+/**
+ * Where one sandbox call's time went (ScriptEngine.runSave's `trace`), in ms. The parent's marks are
+ * its own clock (`performance.now()`); the child's part is spans of the child's clock, so the two
+ * clocks are never compared: the crossings are the round trip less the child's own time.
+ */
+export interface CallTrace {
+  /** runSave called. */
+  startedAt?: number;
+  /** The run message handed to the channel. */
+  sentAt?: number;
+  /** The child's answer read. */
+  answeredAt?: number;
+  /** runSave about to return. */
+  endedAt?: number;
+  child?: ChildTrace;
 }
 
 export type SandboxOutcome =
@@ -200,6 +219,10 @@ export class SandboxProcess {
     }
     // A child that is going away: its exit runs the call again or fails it, as for any call it held.
     if (!entry.child.connected) return;
+    if (entry.call.trace) {
+      message.trace = true;
+      entry.call.trace.sentAt = performance.now();
+    }
     entry.child.send(message);
     if (this.shipped.size + send.length > MAX_SHIPPED) this.shipped = new Set();
     for (const key of send) this.shipped.add(key);
@@ -304,6 +327,10 @@ export class SandboxProcess {
         );
         return;
       case 'done':
+        if (entry.call.trace) {
+          entry.call.trace.answeredAt = performance.now();
+          entry.call.trace.child = readTrace(m.trace);
+        }
         this.settle(m.id, { ok: true, out: m.out });
         return;
       case 'slow':
@@ -439,6 +466,16 @@ export class SandboxProcess {
       child.on('error', (err) => this.opts.logger.error({ err }, 'script sandbox process error'));
     });
   }
+}
+
+/** The child's figures, kept only when they are what they claim to be (they are only ever shown). */
+function readTrace(trace: unknown): ChildTrace | undefined {
+  if (typeof trace !== 'object' || trace === null) return undefined;
+  const t = trace as Record<string, unknown>;
+  const spans = [t.toIsolateMs, t.runMs, t.takeMs, t.totalMs];
+  if (!spans.every((v) => typeof v === 'number' && Number.isFinite(v))) return undefined;
+  const [toIsolateMs, runMs, takeMs, totalMs] = spans as number[];
+  return { toIsolateMs: toIsolateMs!, runMs: runMs!, takeMs: takeMs!, totalMs: totalMs! };
 }
 
 function childEnv(nice: number | undefined): NodeJS.ProcessEnv {

@@ -27,6 +27,23 @@ export interface RunMessage {
   slowAfterCpuMs?: number;
   /** With `slowAfterCpuMs`: the child also ends the call there, for the parent to run it again in the low-priority child. */
   movable?: boolean;
+  /** The child answers with `ChildTrace` (measuring where a call's time goes: the bench, diagnostics). */
+  trace?: true;
+}
+
+/**
+ * Where a traced call spent its time in the child, in ms of the child's clock (`performance.now()`):
+ * spans only, so the two processes' clocks are never compared.
+ */
+export interface ChildTrace {
+  /** From reading the message to entering the tenant's isolate (onRun, isolate lookup, checks). */
+  toIsolateMs: number;
+  /** The runner's job inside the isolate on this thread (`runNow`: parse, rules, formulas, answer). */
+  runMs: number;
+  /** Reading the answer out of the isolate (`take`). */
+  takeMs: number;
+  /** From reading the message to handing the answer to the channel. */
+  totalMs: number;
 }
 
 export interface QueryResultMessage {
@@ -63,7 +80,7 @@ export type ChildMessage =
   /** Call `id`'s scripts start running now: its wall clock starts (compiling is done). */
   | { t: 'started'; id: number }
   /** The runner's JSON outcome (which may itself report a script error). */
-  | { t: 'done'; id: number; out: string }
+  | { t: 'done'; id: number; out: string; trace?: ChildTrace }
   /** The call did not complete: `position` is the index of the unit running when it stopped. */
   | { t: 'fail'; id: number; kind: FailureKind; message: string; position?: number; name?: string }
   /** The child lacks these sources (it evicted them): send the call again with them. */

@@ -10,7 +10,7 @@ import { compileExpression, compileScript, formatDiagnostics } from './compile-s
 import { nestsDeeperThan } from './json-depth';
 import type { SourceDef } from './sandbox-protocol';
 import { SandboxPool } from './sandbox-pool';
-import type { SandboxOutcome } from './sandbox-process';
+import type { CallTrace, SandboxOutcome } from './sandbox-process';
 import { scriptFailure, type UnitLabel } from './script-failure';
 import type {
   CompileResult,
@@ -196,9 +196,12 @@ export class ScriptEngine {
    * A record save in one sandbox call: the `validate` scripts (all of them, collecting errors), then,
    * if none reported an error, the `beforeSave` scripts in order (each sees the earlier ones' `set()`),
    * then the formulas in order on the resulting record. Throws `SCRIPT_FAILED` when a script fails.
+   * `trace` (the bench, diagnostics) is filled in with where the call's time went when the child
+   * completes it at once.
    */
-  async runSave(input: SaveInput, host?: ScriptHost): Promise<SaveResult> {
+  async runSave(input: SaveInput, host?: ScriptHost, trace?: CallTrace): Promise<SaveResult> {
     const started = performance.now();
+    if (trace) trace.startedAt = started;
     const formulas = Object.entries(input.formulas ?? {});
     if (input.validate.length === 0 && input.beforeSave.length === 0 && formulas.length === 0) {
       return { errors: {}, changes: {}, logs: [], ms: 0 };
@@ -211,6 +214,7 @@ export class ScriptEngine {
       return this.expressionUnit(input.tenant, input.version, { kind: 'formula', name: field }, expression);
     });
     const out = await this.execute(input.tenant, [...validate, ...beforeSave, ...formulaUnits], host, {
+      trace,
       retriable: true,
       op: 'save',
       validate: validate.map((u) => u.key),
@@ -221,13 +225,15 @@ export class ScriptEngine {
       user: input.user,
     });
     const errorI18n = fieldMap(out.errorI18n, isTextMap);
-    return {
+    const result = {
       errors: fieldMap(out.errors, isString),
       ...(Object.keys(errorI18n).length ? { errorI18n } : {}),
       changes: fieldMap(out.changes, isAny),
       logs: stringList(out.logs),
       ms: elapsed(started),
     };
+    if (trace) trace.endedAt = performance.now();
+    return result;
   }
 
   /** One script on its own: `afterSave` and `action` events (`set()` allowed for `beforeSave` and `action`). */
@@ -359,7 +365,7 @@ export class ScriptEngine {
     const refused = suspended();
     if (refused) throw refused;
     // Saves and expressions only compute an answer: safe to run again after a sandbox crash.
-    const { retriable, ...runnerJob } = job;
+    const { retriable, trace, ...runnerJob } = job;
 
     for (const field of ['record', 'old', 'user', 'params'] as const) {
       if (nestsDeeperThan(job[field], MAX_DEPTH)) {
@@ -384,6 +390,7 @@ export class ScriptEngine {
       sourceOf: (key) => byKey.get(key)!.def,
       host,
       retriable: retriable === true,
+      ...(trace ? { trace: trace as CallTrace } : {}),
       // A call that waited behind one that opened the breaker is refused when its turn comes.
       admit: () => {
         turnAt = performance.now();
