@@ -61,6 +61,7 @@ export async function decide(
     if (!claim.record) throw notFound(`No ${instance.object} record ${instance.record_id}`);
     const reason = decisionReason(instance.definition, task.node, d.decision, tx.user.name);
     const run = runOf(tx, env, model, instance, reason, plain(claim.record));
+    run.lockedRow = claim.record;
     run.now = now;
     if (settledNow) run.tasksClosed = true;
     const settled =

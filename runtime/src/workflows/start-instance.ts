@@ -2,7 +2,6 @@ import type { Ctx } from '../ctx';
 import { badRequest, conflict } from '../errors';
 import type { Model } from '../model/load-model';
 import type { PermissionEngine } from '../permissions/object-access';
-import { resolveRecord } from '../records/record-guard';
 import { runInUnitOfWork } from '../tx/unit-of-work';
 import { advance } from './advance';
 import { eventRow } from './transition';
@@ -47,11 +46,16 @@ export async function startInstance(
       // as for an update — outside their read scope it does not exist (404, before anything about
       // it is evaluated, so the trigger answers nothing about hidden records), outside their update
       // scope 403. A start on save was authorised by the save itself.
-      if (input.on === undefined && !input.reapproval)
-        await resolveRecord(tx, model, deps.permissions, objectName, recordId, { op: 'update', columns: ['id'] });
+      const guarded = input.on === undefined && !input.reapproval;
+      const { row, record, pending } = await lockRecordForSubmit(
+        tx.db,
+        tx.schema,
+        object,
+        recordId,
+        guarded ? { ctx: tx, model, permissions: deps.permissions } : undefined,
+      );
       if (input.workflow !== undefined && model.workflows[input.workflow]?.object !== objectName)
         throw badRequest(`No workflow "${input.workflow}" for ${objectName}`);
-      const { record, pending } = await lockRecordForSubmit(tx.db, tx.schema, object, recordId);
       if (pending || record.approval_status === 'pending')
         throw conflict('The record is already pending approval', { instance: pending });
       const chosen = input.reapproval
@@ -118,9 +122,12 @@ export async function startInstance(
           cause: workflowCause(run),
           passLock: true,
           approvalStatus: 'pending',
+          // Locked above, in this transaction, and not written since.
+          locked: row,
         },
       );
       run.record = plain(updated);
+      run.lockedRow = updated;
       const start = run.graph.start();
       if (!start) throw badRequest(`Workflow ${chosen.name} has no start node`);
       await advance(run, start.id);

@@ -67,4 +67,10 @@ export interface Run {
   reason: TransitionReason;
   /** The instance has no open task left (its step was concluded in this transition): nothing to cancel. */
   tasksClosed?: boolean;
+  /**
+   * The record's stored row as this transition locked it, while nothing can have written it since:
+   * the next write through the records engine takes it instead of reading it again (`setFields`
+   * spends it; `advance` drops it before an automatic node, whose scripts may write the record).
+   */
+  lockedRow?: Record<string, unknown>;
 }
