@@ -8,7 +8,8 @@ import { eventRow } from './transition';
 import { matchTrigger } from './match-trigger';
 import { lockRecordForSubmit, plain } from './record-rows';
 import { submitReason, workflowCause } from './workflow-cause';
-import type { Run, WorkflowEnv } from './workflow-env';
+import { prefetchApprovers } from './resolve-approvers';
+import type { Prefetched, Run, WorkflowEnv } from './workflow-env';
 import { type WorkflowDefinition, WorkflowGraph } from './workflow-graph';
 import { type InstanceRow, newInstanceId, workflowStore as store } from './workflow-store';
 
@@ -79,7 +80,15 @@ export async function startInstance(
         },
         { comment: input.comment ?? null },
       );
-      const instance = await store.insertInstanceWithEvent(
+      const graph = new WorkflowGraph(chosen.definition);
+      // The first step's approvers are read by the instance's statement (from the record as read
+      // above; the step checks they still match the record after its update).
+      const first = graph.node(graph.out(graph.start()?.id ?? '')[0]?.target ?? '');
+      const prefetch =
+        first?.type === 'approval'
+          ? prefetchApprovers(tx.db, tx.schema, first.data.approvers ?? [], record, now)
+          : undefined;
+      const { instance, also: fetched } = await store.insertInstanceWithEvent(
         tx.db,
         tx.schema,
         {
@@ -96,6 +105,7 @@ export async function startInstance(
           comment: input.comment ?? null,
         },
         submitted,
+        prefetch,
       );
       const run: Run = {
         ctx: tx,
@@ -103,7 +113,7 @@ export async function startInstance(
         model,
         object,
         instance,
-        graph: new WorkflowGraph(chosen.definition),
+        graph,
         record,
         now,
         reason: input.reapproval
@@ -112,6 +122,7 @@ export async function startInstance(
               ref: {},
             }
           : submitReason(tx, input.on),
+        ...(first && fetched ? { prefetched: { node: first.id, ...(fetched as Omit<Prefetched, 'node'>) } } : {}),
       };
       const updated = await env.records.systemUpdate(
         tx,
@@ -128,7 +139,7 @@ export async function startInstance(
       );
       run.record = plain(updated);
       run.lockedRow = updated;
-      const start = run.graph.start();
+      const start = graph.start();
       if (!start) throw badRequest(`Workflow ${chosen.name} has no start node`);
       await advance(run, start.id);
       // The nodes keep `run.instance` up to date as they write it.
