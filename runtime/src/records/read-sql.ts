@@ -113,7 +113,11 @@ export async function estimateCount(
   return Math.max(0, Math.round(Number(plan?.['Plan Rows'] ?? 0)));
 }
 
-/** One record by id with the given WHERE (scope, recycle bin state); optionally locked for update. */
+/**
+ * One record by id with the given WHERE (scope, recycle bin state); optionally locked for update.
+ * `also`: more expressions answered beside the columns, by name (names that are not field names:
+ * `__…`), e.g. whether the row is inside another scope, so that the caller needs no second statement.
+ */
 export function selectOne(
   db: Knex | Knex.Transaction,
   schema: string,
@@ -122,11 +126,13 @@ export function selectOne(
   columns: readonly string[],
   where: WhereFn[],
   lock = false,
+  also?: Readonly<Record<string, Knex.Raw>>,
 ) {
   const t = object.table;
   const qb = base(db, schema, object)
     .select(columns.map((c) => `${t}.${c}`))
     .where(`${t}.id`, id);
+  if (also) for (const [name, expr] of Object.entries(also)) qb.select(db.raw('(?) as ??', [expr, name]));
   for (const w of where) qb.where(w);
   if (lock) qb.forUpdate();
   return qb.first();

@@ -5,6 +5,7 @@
  * (`update`, `delete`) must also be granted on the object and on this row: 403, since the user can
  * see the record. Records engine, files, shares, approvals, documents and plugins all ask here.
  */
+import type { Knex } from 'knex';
 import type { Ctx } from '../ctx';
 import { forbidden, notFound } from '../errors';
 import type { Model, ObjectModel } from '../model/load-model';
@@ -23,7 +24,15 @@ export interface GuardOptions {
   lock?: boolean;
   /** Columns to read (default: every column; filter them before answering). */
   columns?: readonly string[];
+  /**
+   * More expressions read with the row in the same statement, by name (`__…`: never a field name),
+   * answered on the returned row (e.g. the approval engine's pending instance of the record).
+   */
+  also?: Readonly<Record<string, Knex.Raw>>;
 }
+
+// Answer column of the operation's scope check (not a field name: fields start with a letter).
+const IN_OP_SCOPE = '__in_op_scope';
 
 export interface GuardedRecord {
   model: Model;
@@ -53,15 +62,28 @@ export async function guardRecord(
   if (!isRecordId(id)) throw notFound(`No ${object.name} with this id`);
   const deleted = opts.deleted ?? false;
   const readable = [compileFilter(model, object, null, qa, 'read', { deleted })];
-  const row = await selectOne(ctx.db, ctx.schema, object, id, opts.columns ?? object.columns, readable, opts.lock);
-  if (!row) throw notFound(`No ${object.name} with this id`);
   const op = opts.op;
+  // The operation's row scope is answered by the same statement (a correlated `select true where
+  // <scope>` beside the columns), not by a second one: still 404 outside the read scope first,
+  // then 403 outside the operation's.
+  const scoped = op && qa.access.can[op] && qa.access.rowFilter[op];
+  let also = opts.also;
+  if (scoped) {
+    const inScope = compileFilter(model, object, null, qa, op, { deleted });
+    also = {
+      ...also,
+      [IN_OP_SCOPE]: ctx.db.raw('?', [ctx.db.queryBuilder().select(ctx.db.raw('true')).where(inScope)]),
+    };
+  }
+  const columns = opts.columns ?? object.columns;
+  const row = await selectOne(ctx.db, ctx.schema, object, id, columns, readable, opts.lock, also);
+  if (!row) throw notFound(`No ${object.name} with this id`);
   if (op) {
     if (!qa.access.can[op]) throw forbidden(`You may not ${op} ${object.name} records`);
-    if (qa.access.rowFilter[op]) {
-      const inScope = [compileFilter(model, object, null, qa, op, { deleted })];
-      if (!(await selectOne(ctx.db, ctx.schema, object, id, ['id'], inScope)))
-        throw forbidden(`You may not ${op} this record`);
+    if (scoped) {
+      const inside = row[IN_OP_SCOPE] === true;
+      delete row[IN_OP_SCOPE];
+      if (!inside) throw forbidden(`You may not ${op} this record`);
     }
   }
   return row;

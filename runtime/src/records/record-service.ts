@@ -144,6 +144,12 @@ export interface SystemUpdateOptions {
   passLock?: boolean;
   /** The approval engine's transitions: the new `approval_status`, saved with the changes. */
   approvalStatus?: ApprovalStatus;
+  /**
+   * The stored row as the caller locked it (`FOR UPDATE`) in this same transaction, not written
+   * since: taken as the record before the change instead of reading and locking it again. A row
+   * missing any of the object's columns is ignored (the record is read as usual).
+   */
+  locked?: Row;
 }
 
 /** One record of a batch delete, at the version it must still have. */
@@ -498,7 +504,9 @@ export class RecordService {
       const tx: TxCtx = { ...userTx, isAdmin: true, cause: opts.cause };
       const { model, object, qa } = await this.prepare(tx, objectName, 'read');
       const passLock = opts.passLock === true;
-      const old = await this.lockForWrite(tx, model, object, qa, id, 'update', undefined, passLock);
+      const held = opts.locked && lockedRow(object, id, opts.locked);
+      if (held?.approval_status === 'pending' && !passLock) throw recordLocked();
+      const old = held ?? (await this.lockForWrite(tx, model, object, qa, id, 'update', undefined, passLock));
       const system: Row = opts.approvalStatus ? { approval_status: opts.approvalStatus } : {};
       return (await this.applyUpdate(tx, model, object, qa, old, { ...changes }, { passLock, system })) ?? old;
     });
@@ -1585,4 +1593,18 @@ function rowErrors(e: unknown): FieldErrors {
 /** Event payloads go through JSON (dates become ISO strings). */
 function jsonSafe(e: AfterSavePayload): Record<string, unknown> {
   return JSON.parse(JSON.stringify(e));
+}
+
+/**
+ * A row the caller locked, as the records engine's own read would answer it (the object's columns
+ * only: `select *` may carry more); undefined when it is not that record or lacks a column.
+ */
+function lockedRow(object: ObjectModel, id: string, row: Row): Row | undefined {
+  if (row.id !== id || row.deleted_at != null) return undefined;
+  const out: Row = {};
+  for (const c of object.columns) {
+    if (!(c in row)) return undefined;
+    out[c] = row[c];
+  }
+  return out;
 }

@@ -8,9 +8,9 @@ import { createTasks } from './nodes/approval';
 import { eventRow } from './transition';
 import { loadRun, runOf } from './load-run';
 import { plain } from './record-rows';
-import { delegateOf } from './resolve-approvers';
+import { delegateOf, prefetchApprovers } from './resolve-approvers';
 import { decisionReason } from './workflow-cause';
-import type { Run, WorkflowEnv } from './workflow-env';
+import type { Prefetched, Run, WorkflowEnv } from './workflow-env';
 import { type Outcome, WorkflowGraph } from './workflow-graph';
 import { type InstanceRow, type TaskClaim, type TaskRow, workflowStore as store } from './workflow-store';
 
@@ -40,9 +40,15 @@ export async function decide(
     const { instance, task } = await lockOwnTask(tx, taskId);
     if (d.linkId) await spendLink(tx, d.linkId, task.id, env.clock.now());
     const now = env.clock.now();
-    const node = new WorkflowGraph(instance.definition).node(task.node);
+    const graph = new WorkflowGraph(instance.definition);
+    const node = graph.node(task.node);
     // Known before the write unless an `all` step is approved: then the step's other tasks decide.
     const settledNow = d.decision === 'rejected' || node?.data.mode !== 'all';
+    // The step the decision leads to, when it is an approval step: its approvers are read by the
+    // claim (from the record it locks), not by a statement of their own.
+    const target = settledNow ? graph.node(graph.outcomeEdge(task.node, d.decision)?.target ?? '') : undefined;
+    const next = target?.type === 'approval' ? target : undefined;
+    const prefetch = next && prefetchApprovers(tx.db, tx.schema, next.data.approvers ?? [], 'l', now);
     // The claim locks the record in the same statement, only when it wins: a duplicate decision is
     // refused without touching the record; every transition holds the instance first, so the order
     // of the rest cannot deadlock.
@@ -57,10 +63,14 @@ export async function decide(
         { task: task.id, comment: d.comment ?? null },
       ),
       lockRecord: { table: `${tx.schema}.${tableOf(instance.object)}`, id: instance.record_id },
+      ...(prefetch ? { also: prefetch } : {}),
     });
     if (!claim.record) throw notFound(`No ${instance.object} record ${instance.record_id}`);
     const reason = decisionReason(instance.definition, task.node, d.decision, tx.user.name);
     const run = runOf(tx, env, model, instance, reason, plain(claim.record));
+    run.lockedRow = claim.record;
+    const fetched = claim.also as Omit<Prefetched, 'node'> | undefined;
+    if (next && fetched) run.prefetched = { node: next.id, ...fetched };
     run.now = now;
     if (settledNow) run.tasksClosed = true;
     const settled =

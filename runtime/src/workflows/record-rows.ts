@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 import { notFound } from '../errors';
-import type { ObjectModel } from '../model/load-model';
+import type { Ctx } from '../ctx';
+import type { Model, ObjectModel } from '../model/load-model';
+import type { PermissionEngine } from '../permissions/object-access';
+import { resolveRecord } from '../records/record-guard';
 import { SYSTEM_TABLE, tableOf } from '../model/naming';
 import type { RecordData } from '../scripts';
 
@@ -28,24 +31,44 @@ export async function lockRecord(
 
 /**
  * A submit's first read: the record locked (as `lockRecord`) and the id of its pending approval
- * instance, if any, in one statement.
+ * instance, if any, in one statement. `guard`: the submitter's own submit, which must reach the
+ * record as for an update (404 outside the read scope, 403 outside the update scope), answered by
+ * the same statement (record-guard.ts). `row` is the stored row as read (the records engine's next
+ * write takes it as locked), `record` its JSON-plain copy.
  */
 export async function lockRecordForSubmit(
   trx: Knex.Transaction,
   schema: string,
   object: ObjectModel,
   id: string,
-): Promise<{ record: RecordData; pending?: string }> {
-  const r = await trx.raw(
-    `select r.*, (select i.id from ?? i where i.object = ? and i.record_id = r.id and i.status = 'pending' limit 1)
-       as ${PENDING}
-     from ?? r where r.id = ? and r.deleted_at is null limit 1 for update of r`,
-    [`${schema}.${SYSTEM_TABLE.wfInstances}`, object.name, `${schema}.${tableOf(object.name)}`, id],
-  );
-  const row = r.rows[0] as Record<string, unknown> | undefined;
-  if (!row) throw notFound(`No ${object.name} record ${id}`);
-  const { [PENDING]: pending, ...record } = row;
-  return { record: plain(record), ...(typeof pending === 'string' ? { pending } : {}) };
+  guard?: { ctx: Ctx; model: Model; permissions: PermissionEngine },
+): Promise<{ row: Record<string, unknown>; record: RecordData; pending?: string }> {
+  let found: Record<string, unknown> | undefined;
+  if (guard) {
+    const also = {
+      [PENDING]: trx.raw(
+        `select i.id from ?? i where i.object = ? and i.record_id = ?? and i.status = 'pending' limit 1`,
+        [`${schema}.${SYSTEM_TABLE.wfInstances}`, object.name, `${object.table}.id`],
+      ),
+    };
+    const { row } = await resolveRecord(guard.ctx, guard.model, guard.permissions, object.name, id, {
+      op: 'update',
+      lock: true,
+      also,
+    });
+    found = row;
+  } else {
+    const r = await trx.raw(
+      `select r.*, (select i.id from ?? i where i.object = ? and i.record_id = r.id and i.status = 'pending' limit 1)
+         as ${PENDING}
+       from ?? r where r.id = ? and r.deleted_at is null limit 1 for update of r`,
+      [`${schema}.${SYSTEM_TABLE.wfInstances}`, object.name, `${schema}.${tableOf(object.name)}`, id],
+    );
+    found = r.rows[0] as Record<string, unknown> | undefined;
+  }
+  if (!found) throw notFound(`No ${object.name} record ${id}`);
+  const { [PENDING]: pending, ...row } = found;
+  return { row, record: plain(row), ...(typeof pending === 'string' ? { pending } : {}) };
 }
 
 // Not a field name: fields start with a letter.

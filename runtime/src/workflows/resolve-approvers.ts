@@ -57,13 +57,84 @@ export async function resolveApprovers(
     })
     .orderBy('u.id')
     .select('u.id', db.raw('(?) as ??', [delegationHop(db, schema, db.raw('??', ['u.id']), at.now), 'first_hop']));
+  return approversOfRows(db, schema, rows, at.now);
+}
+
+/** An active user named by an approver form, with the first hop of their delegations in force. */
+export interface ApproverRow {
+  id: string;
+  first_hop: string | null;
+}
+
+/** `resolveApprovers`' answer from its statement's rows (read by it, or by another statement: `prefetchApprovers`). */
+export async function approversOfRows(
+  db: Knex,
+  schema: string,
+  rows: readonly ApproverRow[],
+  now: Date,
+): Promise<ResolvedApprover[]> {
   const out = new Map<string, ResolvedApprover>();
   for (const { id, first_hop } of rows) {
     const u = String(id);
-    const assignee = first_hop ? await followDelegations(db, schema, u, String(first_hop), at.now) : u;
+    const assignee = first_hop ? await followDelegations(db, schema, u, String(first_hop), now) : u;
     if (!out.has(assignee)) out.set(assignee, { assignee, delegatedFrom: assignee === u ? null : u });
   }
   return [...out.values()];
+}
+
+/**
+ * What `resolveApprovers` reads for an approver list of users and record fields only (`{user}`,
+ * `{field}`), as an expression another statement answers beside its own rows: the record's field
+ * values are read from `row` (an alias of the record in that statement). Its answer is
+ * `{keys, rows}`: the candidate ids it looked up (as `approverKeys` computes them from the record)
+ * and `resolveApprovers`' rows for them. Other approver forms: undefined (no prefetch).
+ */
+export function prefetchApprovers(
+  db: Knex,
+  schema: string,
+  approvers: readonly Approver[],
+  /** The record: an alias of its row in the statement, or its values as the caller has them. */
+  row: string | RecordData,
+  now: Date,
+): Knex.Raw | undefined {
+  if (!approvers.length || !approvers.every((a) => 'user' in a || 'field' in a)) return undefined;
+  const values = typeof row === 'string' ? undefined : approverKeys(approvers, row);
+  if (typeof row !== 'string' && !values) return undefined;
+  const parts = approvers.map((a, i) =>
+    values
+      ? db.raw('?::text', [values[i] ?? null])
+      : 'user' in a
+        ? db.raw('?::text', [a.user])
+        : db.raw('??::text', [`${row}.${(a as { field: string }).field}`]),
+  );
+  const keys = db.raw(`array[${parts.map(() => '?').join(', ')}]`, parts);
+  const rows = db
+    .withSchema(schema)
+    .from(`${T.users} as u`)
+    .where('u.active', true)
+    // The same candidates as `resolveApprovers`: well-formed ids only (UUID), compared as uuids.
+    .whereRaw(`u.id::text in (select lower(k) from unnest(?) k where k ~* ?)`, [keys, UUID_SQL])
+    .select('u.id', db.raw('(?) as ??', [delegationHop(db, schema, db.raw('??', ['u.id']), now), 'first_hop']));
+  return db.raw(
+    `json_build_object('keys', to_json(?), 'rows', (select coalesce(json_agg(a order by a.id), '[]'::json) from (?) a))`,
+    [keys, rows],
+  );
+}
+
+const UUID_SQL = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+
+/** The candidate ids `prefetchApprovers` looks up, from the record as the caller has it (undefined: not comparable). */
+export function approverKeys(approvers: readonly Approver[], record: RecordData): (string | null)[] | undefined {
+  const keys: (string | null)[] = [];
+  for (const a of approvers) {
+    if ('user' in a) keys.push(a.user);
+    else if ('field' in a) {
+      const v = record[a.field];
+      if (v !== null && v !== undefined && typeof v !== 'string') return undefined;
+      keys.push(v ?? null);
+    } else return undefined;
+  }
+  return keys;
 }
 
 /** The newest delegation of `user` in force at `now` to an active user: its `to_user`. */

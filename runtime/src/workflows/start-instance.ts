@@ -2,14 +2,14 @@ import type { Ctx } from '../ctx';
 import { badRequest, conflict } from '../errors';
 import type { Model } from '../model/load-model';
 import type { PermissionEngine } from '../permissions/object-access';
-import { resolveRecord } from '../records/record-guard';
 import { runInUnitOfWork } from '../tx/unit-of-work';
 import { advance } from './advance';
 import { eventRow } from './transition';
 import { matchTrigger } from './match-trigger';
 import { lockRecordForSubmit, plain } from './record-rows';
 import { submitReason, workflowCause } from './workflow-cause';
-import type { Run, WorkflowEnv } from './workflow-env';
+import { prefetchApprovers } from './resolve-approvers';
+import type { Prefetched, Run, WorkflowEnv } from './workflow-env';
 import { type WorkflowDefinition, WorkflowGraph } from './workflow-graph';
 import { type InstanceRow, newInstanceId, workflowStore as store } from './workflow-store';
 
@@ -47,11 +47,16 @@ export async function startInstance(
       // as for an update — outside their read scope it does not exist (404, before anything about
       // it is evaluated, so the trigger answers nothing about hidden records), outside their update
       // scope 403. A start on save was authorised by the save itself.
-      if (input.on === undefined && !input.reapproval)
-        await resolveRecord(tx, model, deps.permissions, objectName, recordId, { op: 'update', columns: ['id'] });
+      const guarded = input.on === undefined && !input.reapproval;
+      const { row, record, pending } = await lockRecordForSubmit(
+        tx.db,
+        tx.schema,
+        object,
+        recordId,
+        guarded ? { ctx: tx, model, permissions: deps.permissions } : undefined,
+      );
       if (input.workflow !== undefined && model.workflows[input.workflow]?.object !== objectName)
         throw badRequest(`No workflow "${input.workflow}" for ${objectName}`);
-      const { record, pending } = await lockRecordForSubmit(tx.db, tx.schema, object, recordId);
       if (pending || record.approval_status === 'pending')
         throw conflict('The record is already pending approval', { instance: pending });
       const chosen = input.reapproval
@@ -75,7 +80,15 @@ export async function startInstance(
         },
         { comment: input.comment ?? null },
       );
-      const instance = await store.insertInstanceWithEvent(
+      const graph = new WorkflowGraph(chosen.definition);
+      // The first step's approvers are read by the instance's statement (from the record as read
+      // above; the step checks they still match the record after its update).
+      const first = graph.node(graph.out(graph.start()?.id ?? '')[0]?.target ?? '');
+      const prefetch =
+        first?.type === 'approval'
+          ? prefetchApprovers(tx.db, tx.schema, first.data.approvers ?? [], record, now)
+          : undefined;
+      const { instance, also: fetched } = await store.insertInstanceWithEvent(
         tx.db,
         tx.schema,
         {
@@ -92,6 +105,7 @@ export async function startInstance(
           comment: input.comment ?? null,
         },
         submitted,
+        prefetch,
       );
       const run: Run = {
         ctx: tx,
@@ -99,7 +113,7 @@ export async function startInstance(
         model,
         object,
         instance,
-        graph: new WorkflowGraph(chosen.definition),
+        graph,
         record,
         now,
         reason: input.reapproval
@@ -108,6 +122,7 @@ export async function startInstance(
               ref: {},
             }
           : submitReason(tx, input.on),
+        ...(first && fetched ? { prefetched: { node: first.id, ...(fetched as Omit<Prefetched, 'node'>) } } : {}),
       };
       const updated = await env.records.systemUpdate(
         tx,
@@ -118,10 +133,13 @@ export async function startInstance(
           cause: workflowCause(run),
           passLock: true,
           approvalStatus: 'pending',
+          // Locked above, in this transaction, and not written since.
+          locked: row,
         },
       );
       run.record = plain(updated);
-      const start = run.graph.start();
+      run.lockedRow = updated;
+      const start = graph.start();
       if (!start) throw badRequest(`Workflow ${chosen.name} has no start node`);
       await advance(run, start.id);
       // The nodes keep `run.instance` up to date as they write it.

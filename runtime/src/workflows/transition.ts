@@ -23,11 +23,14 @@ export async function setFields(
   status?: 'approved' | 'rejected',
 ): Promise<void> {
   if (!Object.keys(fields).length && !status) return;
+  const locked = run.lockedRow;
+  run.lockedRow = undefined;
   try {
     const row = await run.env.records.systemUpdate(run.ctx, run.object.name, run.instance.record_id, fields, {
       cause: workflowCause(run, node),
       passLock: true,
       ...(status ? { approvalStatus: status } : {}),
+      ...(locked ? { locked } : {}),
     });
     run.record = plain(row);
   } catch (e) {

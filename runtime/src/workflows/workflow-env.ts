@@ -6,6 +6,7 @@ import type { SystemUpdateOptions } from '../records/record-service';
 import type { RecordData, ScriptEngine, ScriptHost } from '../scripts';
 import type { InstallationSecrets } from '../security/installation-secrets';
 import type { TxCtx } from '../tx/unit-of-work';
+import type { ApproverRow } from './resolve-approvers';
 import type { TransitionReason } from './workflow-cause';
 import type { WorkflowGraph } from './workflow-graph';
 import type { InstanceRow } from './workflow-store';
@@ -67,4 +68,23 @@ export interface Run {
   reason: TransitionReason;
   /** The instance has no open task left (its step was concluded in this transition): nothing to cancel. */
   tasksClosed?: boolean;
+  /**
+   * The record's stored row as this transition locked it, while nothing can have written it since:
+   * the next write through the records engine takes it instead of reading it again (`setFields`
+   * spends it; `advance` drops it before an automatic node, whose scripts may write the record).
+   */
+  lockedRow?: Record<string, unknown>;
+  /**
+   * The approvers of the step this transition goes to, read with an earlier statement
+   * (`prefetchApprovers`): that step's visit takes them instead of reading them again, when their
+   * keys still match the record.
+   */
+  prefetched?: Prefetched;
+}
+
+/** Approvers of a step read ahead (`Run.prefetched`): the candidate ids looked up and the rows found. */
+export interface Prefetched {
+  node: string;
+  keys: (string | null)[];
+  rows: ApproverRow[];
 }

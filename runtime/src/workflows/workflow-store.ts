@@ -132,12 +132,15 @@ export interface TaskClaim {
    * when it lost, or when the record is gone).
    */
   record?: Record<string, unknown>;
+  /** The answer of `also` (when the claim won). */
+  also?: unknown;
 }
 
 // Result columns of the claim itself: a record's columns are user field names (`^[a-z]…`), which
 // never start with an underscore, so they cannot collide.
 const CLAIMED = '__claimed';
 const CLAIM_STATUS = '__claim_status';
+const ALSO = '__claim_also';
 
 /** An id for a new instance (made before its statement, so that rows written with it can name it). */
 export const newInstanceId = (): string => randomUUID();
@@ -153,7 +156,9 @@ export const workflowStore = {
     schema: string,
     row: Omit<InstanceRow, 'rev' | 'finished_at'>,
     event: EventRow,
-  ): Promise<InstanceRow> {
+    /** One more expression answered with it (the first step's approvers: `prefetchApprovers`). */
+    also?: Knex.Raw,
+  ): Promise<{ instance: InstanceRow; also?: unknown }> {
     const { id } = row;
     const q = joinCtes(
       [
@@ -181,10 +186,13 @@ export const workflowStore = {
         },
         eventCte('inst_event', schema, event),
       ],
-      { sql: 'select * from inst', bindings: [] },
+      also
+        ? { sql: `select inst.*, ? as ${ALSO} from inst`, bindings: [also] }
+        : { sql: 'select * from inst', bindings: [] },
     );
     const r = await trx.raw(q.sql, q.bindings);
-    return r.rows[0] as InstanceRow;
+    const { [ALSO]: answered, ...instance } = r.rows[0] as Record<string, unknown>;
+    return { instance: instance as unknown as InstanceRow, ...(also ? { also: answered } : {}) };
   },
 
   async instance(db: Knex, schema: string, id: string): Promise<InstanceRow | undefined> {
@@ -240,6 +248,11 @@ export const workflowStore = {
        * tasks, record, as in every transition.
        */
       lockRecord?: { table: string; id: string };
+      /**
+       * With `lockRecord`: one more expression answered with the claim (`TaskClaim.also`), which may
+       * read the locked record as `l` (the next step's approvers: `prefetchApprovers`).
+       */
+      also?: Knex.Raw;
     },
   ): Promise<TaskClaim> {
     const tasks = `${schema}.${T.wfTasks}`;
@@ -292,16 +305,23 @@ export const workflowStore = {
         // The status subquery sees the table as this statement began: after the instance lock was
         // granted, so a decision that won before us is visible.
         sql: `select ${lock ? 'l.*, ' : ''}exists (select 1 from claimed where id = ?) as ${CLAIMED},
-          (select status from ?? where id = ?) as ${CLAIM_STATUS}${lock ? ' from (select 1) one left join locked l on true' : ''}`,
-        bindings: [c.task, tasks, c.task],
+          (select status from ?? where id = ?) as ${CLAIM_STATUS}${lock && c.also ? `, ? as ${ALSO}` : ''}${lock ? ' from (select 1) one left join locked l on true' : ''}`,
+        bindings: [c.task, tasks, c.task, ...(lock && c.also ? [c.also] : [])],
       },
     );
     const r = await trx.raw(q.sql, q.bindings);
-    const { [CLAIMED]: claimed, [CLAIM_STATUS]: status, ...record } = r.rows[0] as Record<string, unknown>;
+    const {
+      [CLAIMED]: claimed,
+      [CLAIM_STATUS]: status,
+      [ALSO]: also,
+      ...record
+    } = r.rows[0] as Record<string, unknown>;
+    const won = lock && claimed && record.id != null;
     return {
       claimed: claimed === true,
       status: claimed ? c.patch.status : (status as TaskStatus | null),
-      ...(lock && claimed && record.id != null ? { record } : {}),
+      ...(won ? { record } : {}),
+      ...(won && also !== undefined ? { also } : {}),
     };
   },
 

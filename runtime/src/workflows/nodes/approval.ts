@@ -4,7 +4,13 @@ import { addIsoDuration } from '../iso-duration';
 import { randomUUID } from 'node:crypto';
 import { localLabel, NOTICE_LOCALES, noticeTexts } from '../notice-text';
 import type { LocalizedNotice } from '../notify';
-import { type ResolvedApprover, resolveApprovers, resolveFallback } from '../resolve-approvers';
+import {
+  approverKeys,
+  approversOfRows,
+  type ResolvedApprover,
+  resolveApprovers,
+  resolveFallback,
+} from '../resolve-approvers';
 import { event } from '../transition';
 import type { Run } from '../workflow-env';
 import type { WorkflowNode } from '../workflow-graph';
@@ -91,7 +97,15 @@ export const approvalNode: WorkflowNodeType = {
 async function openStep(run: Run, node: WorkflowNode): Promise<string | undefined> {
   const { ctx, instance } = run;
   const at = { submitter: instance.submitted_by, record: run.record, now: run.now };
-  let assignees = await resolveApprovers(ctx.db, ctx.schema, node.data.approvers ?? [], at);
+  const approvers = node.data.approvers ?? [];
+  const fetched = run.prefetched;
+  run.prefetched = undefined;
+  const keys = fetched?.node === node.id ? approverKeys(approvers, run.record) : undefined;
+  // Read by an earlier statement of this transition for the record as it is now: same answer.
+  let assignees =
+    fetched && keys && sameKeys(keys, fetched.keys)
+      ? await approversOfRows(ctx.db, ctx.schema, fetched.rows, run.now)
+      : await resolveApprovers(ctx.db, ctx.schema, approvers, at);
   const esc = node.data.escalation;
   if (!assignees.length) {
     if (esc?.decide) {
@@ -188,3 +202,6 @@ export async function createTasks(
   );
   return opts.stepInstance === true;
 }
+
+const sameKeys = (a: readonly (string | null)[], b: readonly (string | null)[]) =>
+  a.length === b.length && a.every((k, i) => k === b[i]);
