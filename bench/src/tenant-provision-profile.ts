@@ -8,6 +8,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { BENCH_PASSWORD, login, request, resetStatements, startBenchEnv } from './bench-env';
+import { SCHEMA_TABLES_SQL } from '../../runtime/src/plugins/plugin-migrations';
+import { INDEX_VALIDITY_SQL } from '../../runtime/src/schema/reconcile-indexes';
 import { postgresCpuMs, processCpuMs } from './schedstat';
 
 const count = Number(process.argv[2] ?? 20);
@@ -92,6 +94,37 @@ try {
     await phase('apply', () => s.ok('POST', '/api/meta/apply', document));
   }
   const relations = (await env.pool.query('select count(*)::int as n from pg_class')).rows[0].n;
+  // The catalogue lookups of a creation and an apply, before (scans of pg_class / pg_index) and
+  // after (by index), on this catalogue: their plans' top line and best execution time of three.
+  const schema = `t_${prefix}_0000`;
+  const names = ['deal_pkey', 'ix_missing_a', 'ix_missing_b', 'ix_missing_c', 'ix_missing_d', 'ix_missing_e'];
+  const lookups: Array<[string, string, unknown[]]> = [
+    ['pg_tables by schemaname (before)', 'select tablename from pg_catalog.pg_tables where schemaname = $1', [schema]],
+    ['tables through pg_depend (after)', SCHEMA_TABLES_SQL.replace('?', '$1'), [schema]],
+    [
+      "schema's indexes from pg_index (before)",
+      `SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND i.indisvalid = $2`,
+      [schema, true],
+    ],
+    ['indexes by name (after)', INDEX_VALIDITY_SQL, [schema, names]],
+  ];
+  for (const [label, sql, params] of lookups) {
+    let best = Number.POSITIVE_INFINITY;
+    let top = '';
+    for (let i = 0; i < 3; i++) {
+      const r = await env.pool.query(`explain (analyze, format json) ${sql}`, params);
+      const plan = r.rows[0]['QUERY PLAN'][0];
+      best = Math.min(best, plan['Execution Time']);
+      const nodes: string[] = [];
+      const walk = (n: { 'Node Type': string; 'Relation Name'?: string; Plans?: unknown[] }) => {
+        nodes.push(`${n['Node Type']}${n['Relation Name'] ? ` ${n['Relation Name']}` : ''}`);
+        for (const c of n.Plans ?? []) walk(c as typeof n);
+      };
+      walk(plan.Plan);
+      top = nodes.filter((n) => /Scan/.test(n)).join(', ');
+    }
+    console.log(`${label}: ${best.toFixed(2)} ms; ${top}`);
+  }
   console.log(`${count} tenants, ${relations} relations in pg_class`);
   console.log('phase      wall ms  server CPU ms  PG CPU ms  statements   (means per tenant)');
   for (const [name, s] of Object.entries(sums))
