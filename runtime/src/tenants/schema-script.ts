@@ -28,7 +28,11 @@ export class TenantSchemaScript {
 
   /** Creates `schema` (which must not exist yet) with every migration applied. */
   async create(schema: string): Promise<void> {
-    this.recorded ??= record(this.db, this.migrations).catch(() => undefined);
+    this.recorded ??= record(this.db, this.migrations).catch(() => {
+      // A failure of the database meanwhile, not of the text: the next tenant records again.
+      this.recorded = undefined;
+      return undefined;
+    });
     const script = await this.recorded;
     if (!script) {
       await this.fallback(schema);
