@@ -17,6 +17,7 @@ import { tableOf, tenantSchema } from '../../runtime/src/model/naming';
 import { type BenchEnv, createTenant, login, type Session } from './bench-env';
 import { countRefusal, httpLoad, isRefusal, type LoadStats, retryAfterOf } from './load';
 import { rssMb } from './memory';
+import { postgresCpuMs, postgresProcesses, processCpuMs } from './schedstat';
 import { type BenchResult, ratio } from './results';
 import type { WorkloadContext } from './workload';
 
@@ -44,8 +45,15 @@ export async function tenantScale(ctx: WorkloadContext): Promise<BenchResult[]> 
   const tenants: string[] = [];
   const points: Point[] = [];
   let createMs = 0;
+  // Per tenant created: statements (pg_stat_statements, every database and user, the deals' seeding
+  // INSERT included) and CPU of the server and of PostgreSQL, figures a busy machine leaves alone.
+  const cost = { tenants: 0, statements: 0, serverMs: 0, postgresMs: 0 };
   const grow = async (to: number) => {
     const started = performance.now();
+    const from = tenants.filter(Boolean).length;
+    if (env.statements) await env.pool.query('select pg_stat_statements_reset()');
+    const server0 = processCpuMs(env.server.pid);
+    const pg0 = postgresAllCpuMs(env.server.dir);
     let next = tenants.length;
     await Promise.all(
       Array.from({ length: parallel }, async () => {
@@ -68,6 +76,17 @@ export async function tenantScale(ctx: WorkloadContext): Promise<BenchResult[]> 
       }),
     );
     createMs += performance.now() - started;
+    cost.tenants += tenants.filter(Boolean).length - from;
+    cost.serverMs += processCpuMs(env.server.pid) - server0;
+    cost.postgresMs += postgresAllCpuMs(env.server.dir) - pg0;
+    if (env.statements)
+      cost.statements += Number(
+        (
+          await env.pool.query(
+            `select coalesce(sum(calls), 0)::bigint as n from pg_stat_statements where query not like '%pg_stat_statements%'`,
+          )
+        ).rows[0].n,
+      );
   };
   // The p99 is also measured on the way up (the 1,000 point of earlier runs), in the same run.
   const checkpoint = ctx.knob('BENCH_TENANT_CHECKPOINT', 1000);
@@ -78,7 +97,7 @@ export async function tenantScale(ctx: WorkloadContext): Promise<BenchResult[]> 
     const made = tenants.filter(Boolean);
     points.push({
       tenants: made.length,
-      rows: await measure(ctx, made, { objects, rowsPerTenant, parallel, createMs }),
+      rows: await measure(ctx, made, { objects, rowsPerTenant, parallel, createMs, cost }),
     });
   }
   return points.flatMap((p) => p.rows);
@@ -88,7 +107,13 @@ export async function tenantScale(ctx: WorkloadContext): Promise<BenchResult[]> 
 async function measure(
   ctx: WorkloadContext,
   tenants: string[],
-  opts: { objects: number; rowsPerTenant: number; parallel: number; createMs: number },
+  opts: {
+    objects: number;
+    rowsPerTenant: number;
+    parallel: number;
+    createMs: number;
+    cost: { tenants: number; statements: number; serverMs: number; postgresMs: number };
+  },
 ): Promise<BenchResult[]> {
   const { env, connections, seconds } = ctx;
   const count = tenants.length;
@@ -121,6 +146,12 @@ async function measure(
   const serverMb = rssMb(env.server.pid);
   const createSeconds = Math.round(opts.createMs / 1000);
   const perTenant = Math.round(catalog.relations / count);
+  const made = Math.max(1, opts.cost.tenants);
+  const each = {
+    statements: Math.round(opts.cost.statements / made),
+    serverCpuMs: Math.round(opts.cost.serverMs / made),
+    postgresCpuMs: Math.round(opts.cost.postgresMs / made),
+  };
   const curve = await catalogueCurve(env, one, tenants);
   const rows: BenchResult[] = [
     {
@@ -153,11 +184,16 @@ async function measure(
       name: 'tenant-scale memory',
       params: { tenants: count, objects: opts.objects },
       measured: `server RSS ${serverMb} MB; PostgreSQL PSS ${pgMb} MB; ${catalog.relations} relations; database ${Math.round(Number(catalog.bytes) / 2 ** 20)} MB`,
-      baseline: `tenants created in ${createSeconds} s (${opts.parallel} at a time, through the API)`,
+      baseline: `tenants created in ${createSeconds} s (${opts.parallel} at a time, through the API); per tenant ${each.statements} statements, server CPU ${each.serverCpuMs} ms, PostgreSQL CPU ${each.postgresCpuMs} ms`,
       figure: perTenant,
       figureText: `${perTenant} relations per tenant`,
       target: 'recorded (see bench/README.md: when to spread tenants)',
       pass: true,
+      extra: {
+        createStatementsPerTenant: each.statements,
+        createServerCpuMsPerTenant: each.serverCpuMs,
+        createPostgresCpuMsPerTenant: each.postgresCpuMs,
+      },
     },
   ];
   if (curve) {
@@ -365,5 +401,23 @@ function postgresPssMb(env: BenchEnv): number {
     return Math.round(kb / 1024);
   } catch {
     return Number.NaN;
+  }
+}
+
+/**
+ * CPU of the cluster's live processes plus what its ended ones used (a backend that exits is
+ * reaped by the postmaster, whose cutime and cstime then hold its CPU, in clock ticks of 10 ms).
+ */
+function postgresAllCpuMs(dir: string): number {
+  const live = postgresCpuMs(dir);
+  const pg = postgresProcesses(dir);
+  if (!pg) return live;
+  try {
+    const stat = fs.readFileSync(`/proc/${pg.postmaster}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 16 and 17 of stat (cutime, cstime) are the 14th and 15th after the command.
+    return live + (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return live;
   }
 }

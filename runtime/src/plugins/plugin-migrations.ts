@@ -64,10 +64,16 @@ export async function runPluginMigrations(
   return applied;
 }
 
+/**
+ * The schema's tables, found through their dependency on the schema (pg_depend's index on the
+ * referenced object): pg_tables filtered by schema name reads all of pg_class, which grows with
+ * every tenant, and this runs twice per migration of every plugin for every new tenant.
+ */
+export const SCHEMA_TABLES_SQL = `select c.relname as name from pg_depend d join pg_class c on c.oid = d.objid
+      where d.refclassid = 'pg_namespace'::regclass and d.refobjid = (select oid from pg_namespace where nspname = ?)
+        and d.classid = 'pg_class'::regclass and d.objsubid = 0 and c.relkind in ('r', 'p')`;
+
 async function tablesOf(trx: Knex.Transaction, schema: string): Promise<string[]> {
-  const rows: Array<{ tablename: string }> = await trx
-    .select('tablename')
-    .from('pg_catalog.pg_tables')
-    .where('schemaname', schema);
-  return rows.map((r) => r.tablename);
+  const r = await trx.raw(SCHEMA_TABLES_SQL, [schema]);
+  return (r.rows as Array<{ name: string }>).map((row) => row.name);
 }

@@ -114,6 +114,30 @@ describe('the index phase behind a transaction-mode pooler', () => {
     expect(await amountIndex()).toBe(dropped);
   });
 
+  it('a phase with nothing to build is one pooled statement: no lease, no build connection', async () => {
+    // Every apply and every tenant at start-up ends in an index phase, mostly with nothing to do.
+    await reconcileIndexes(one, schema, deal);
+    const seen = watch(one);
+    const connections = async () =>
+      Number(
+        (await one.raw(`select count(*)::int as n from pg_stat_activity where application_name = 'forma-indexes'`))
+          .rows[0].n,
+      );
+    await expect(reconcileIndexes(one, schema, deal)).resolves.toEqual({ created: [], rebuilt: [], failed: [] });
+    expect(seen.filter((sql) => !/pg_stat_activity/.test(sql))).toHaveLength(1);
+    expect(seen.filter((sql) => /index_phase_leases/.test(sql))).toEqual([]);
+    expect(await connections()).toBe(0);
+    // An INVALID index (a cut concurrent build) still takes the long way and is built again.
+    const idx = (
+      await one.raw(`select indexname from pg_indexes where schemaname = ? and indexdef like '%(amount)%'`, [schema])
+    ).rows[0].indexname as string;
+    await one.raw(
+      `update pg_index set indisvalid = false where indexrelid = (select oid from pg_class where relname = ? and relnamespace = ?::regnamespace)`,
+      [idx, schema],
+    );
+    await expect(reconcileIndexes(one, schema, deal)).resolves.toMatchObject({ rebuilt: [idx], failed: [] });
+  });
+
   it('a lease whose process died is free at once when its build connection is gone, else once it expires', async () => {
     const gone = new pg.Client({ connectionString: inject('databaseUrl') });
     await gone.connect();

@@ -6,6 +6,7 @@ import { runMigrations } from '../db/run-migrations';
 import { isTenantId, PLATFORM_SCHEMA, TENANT_ID, tenantSchema } from '../model/naming';
 import { toSessionUser, type PublicUser } from '../users/user-row';
 import type { UserService } from '../users/user-service';
+import { TenantSchemaScript } from './schema-script';
 import { tenantMigrations } from './tenant-migrations';
 
 export interface NewTenant {
@@ -36,12 +37,21 @@ export interface TenantTemplates {
 export class TenantService {
   /** Plugins' tenant-created hooks, run after the template is applied. */
   readonly createdHooks: TenantCreatedHook[] = [];
+  /**
+   * How a new tenant's system tables are made: `script`, the migrations' recorded text in one round
+   * trip (schema-script.ts), or `migrations`, each migration's statements one by one as before (the
+   * test proving the two make the same tenant uses both).
+   */
+  provisioning: 'script' | 'migrations' = 'script';
+  private readonly schemaScript: TenantSchemaScript;
 
   constructor(
     private readonly db: Knex,
     private readonly users: Pick<UserService, 'insert'>,
     private readonly templates: TenantTemplates,
-  ) {}
+  ) {
+    this.schemaScript = new TenantSchemaScript(db, tenantMigrations);
+  }
 
   /** Names of the templates `create` accepts. */
   templateNames(): string[] {
@@ -80,7 +90,8 @@ export class TenantService {
       throw e;
     }
     try {
-      await runMigrations(this.db, schema, tenantMigrations);
+      if (this.provisioning === 'script') await this.schemaScript.create(schema);
+      else await runMigrations(this.db, schema, tenantMigrations);
       const bootstrap = this.bootstrapCtx(input.id);
       const admin = await this.users.insert(bootstrap, { ...input.admin, roles: [ADMIN_ROLE] });
       const adminCtx: Ctx = { ...bootstrap, user: toSessionUser(admin), isAdmin: true };
