@@ -57,13 +57,17 @@ export async function againstFloor(opts: {
   floorPid: number;
   rounds?: number;
 }): Promise<{ forma: LoadStats; floor: LoadStats }> {
+  // Both sides' latencies to the microsecond (load.ts `precise`): at 1–2 ms a whole-millisecond
+  // p50 would make a ratio of 1.3 read as 2.
+  const formaLoad = { ...opts.forma, precise: true };
+  const floorLoad = { ...opts.floor, precise: true };
   await httpLoad({ ...opts.forma, seconds: 1 });
   await httpLoad({ ...opts.floor, seconds: 1 });
   const forma: LoadStats[] = [];
   const floor: LoadStats[] = [];
   for (let i = 0; i < (opts.rounds ?? 2); i++) {
-    forma.push(await withCpu(opts.formaPid, () => httpLoad(opts.forma)));
-    floor.push(await withCpu(opts.floorPid, () => httpLoad(opts.floor)));
+    forma.push(await withCpu(opts.formaPid, () => httpLoad(formaLoad)));
+    floor.push(await withCpu(opts.floorPid, () => httpLoad(floorLoad)));
   }
   const errors = [...forma, ...floor].reduce((n, s) => n + s.errors, 0);
   if (errors)

@@ -47,4 +47,37 @@ describe('httpLoad', () => {
     expect(s.errors).toBeLessThanOrEqual(answered + 1);
     expect(takeRefusals()).toBe(s.refused);
   });
+
+  it('precise: latencies of the 2xx answers to the microsecond, not whole milliseconds', async () => {
+    // A server that answers 200 only after ~1.5 ms: the whole-millisecond histogram cannot say 1.5.
+    const slow = http.createServer((_req, res) => {
+      setTimeout(() => {
+        res.writeHead(200);
+        res.end('{}');
+      }, 1.5);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const at = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`;
+      const s = await httpLoad({ url: at, headers: {}, connections: 2, seconds: 1, precise: true });
+      expect(s.errors).toBe(0);
+      expect(s.latencyResolution).toBe('µs');
+      expect(s.p50Ms).toBeGreaterThan(0);
+      expect(s.p50Ms).toBeLessThanOrEqual(s.p99Ms);
+      expect(s.p99Ms).toBeLessThanOrEqual(s.maxMs);
+      // Not an integer: a fractional figure is what the option is for (a timer of 1.5 ms fires
+      // after 1 ms or later, plus the request's own time, so an exact integer is vanishingly rare).
+      expect(Number.isInteger(s.p50Ms)).toBe(false);
+    } finally {
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
+  });
+
+  it('precise leaves refusals and errors out of the latencies, as autocannon does', async () => {
+    const s = await httpLoad({ url, headers: {}, connections: 1, seconds: 1, precise: true });
+    expect(s.refused).toBeGreaterThan(0);
+    expect(s.errors).toBeGreaterThan(0);
+    expect(s.latencyResolution).toBe('µs');
+    expect(s.p50Ms).toBeGreaterThan(0);
+  });
 });

@@ -83,20 +83,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     trustProxy: opts.trustProxy ?? process.env.TRUST_PROXY === '1',
     routerOptions: { maxParamLength: 200 },
   });
-  // Set on the raw response as the request comes in, like the security headers: every answer (an
-  // error, a 404, a stream) carries it, and no onSend hook runs per answer for one header (issue 27).
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.raw.setHeader('x-request-id', request.id);
-    done();
-  });
-
   installValidators(app);
   installErrorHandling(app);
-  await app.register(cookie);
+  // Cookies are read in the onRequest hook below (`hook: false`: not in a hook of their own);
+  // setting them on a reply is unchanged.
+  await app.register(cookie, { hook: false });
   const publicUrl = opts.runtime.config.publicUrl;
-  await securityHeaders(app, publicUrl);
-  // After the cookie parser: the guard looks at whether a session cookie came along.
-  app.addHook('onRequest', csrfGuard(publicUrl));
+  const setSecurityHeaders = securityHeaders(app, publicUrl);
+  const csrfRefusal = csrfGuard(publicUrl);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -127,7 +121,21 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(authPlugin, { runtime: opts.runtime, platformToken: opts.platformToken });
   // Before the routes: it wraps each route's handler as the route is added.
-  installDbAdmission(app);
+  const admissionRefusal = installDbAdmission(app);
+  // The one onRequest hook every request runs (issue 27: each hook is a step of fastify's hook
+  // runner, and the route's options are built anew at each look). In this order: the request id and
+  // the security headers on the raw response first, so every answer carries them (an error, a 404,
+  // a stream; no onSend hook per answer); the cookies; then the refusals: a cross-site write (the
+  // guard looks at whether a session cookie came along), a caller inside its Retry-After.
+  app.addHook('onRequest', (request, reply, done) => {
+    const res = reply.raw;
+    res.setHeader('x-request-id', request.id);
+    const route = request.routeOptions;
+    setSecurityHeaders(res, route.config);
+    const cookieHeader = request.headers.cookie;
+    request.cookies = cookieHeader ? app.parseCookie(cookieHeader) : {};
+    done(csrfRefusal(request, route.config) ?? admissionRefusal(request, route.url));
+  });
   installBodyTimeout(app, () => opts.runtime.config.imports.bodyIdleTimeoutMs);
 
   await app.register(healthRoutes);

@@ -16,6 +16,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     runtime: Runtime;
     requireUser(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+    requireUser(request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): Promise<void> | undefined;
     requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<void>;
     requirePlatform(request: FastifyRequest, reply: FastifyReply): Promise<void>;
   }
@@ -43,9 +44,8 @@ export const authPlugin = fp(
     app.decorate('runtime', opts.runtime);
     app.decorateRequest('ctx', null as unknown as Ctx);
 
-    app.decorate('requireUser', async (request: FastifyRequest) => {
-      const token = tokenOf(request);
-      if (!token) throw unauthenticated();
+    /** `requireUser` past the session cache: API keys and sessions this process has not seen lately. */
+    const lookUp = async (request: FastifyRequest, token: string): Promise<void> => {
       if (isApiKey(token)) {
         // An integration's API key (docs/api-keys.md): its service account acts, like a signed-in user.
         const key = await opts.runtime.apiKeys.authenticate(token, request.id);
@@ -57,7 +57,36 @@ export const authPlugin = fp(
       const ctx = await opts.runtime.auth.authenticate(token, request.id);
       if (!ctx) throw unauthenticated('Session expired or invalid');
       request.ctx = ctx;
-    });
+    };
+
+    /**
+     * As a route's preHandler (fastify passes `done`), a session in this process's cache is checked
+     * without a promise (issue 27: an async hook is a promise, its ticks and their async hooks per
+     * request); anything else (an API key, a session not cached here, no token) goes the async way,
+     * whose promise fastify awaits. Called directly (`await app.requireUser(request, reply)`), it
+     * always answers a promise.
+     */
+    function requireUser(request: FastifyRequest, _reply: FastifyReply): Promise<void>;
+    function requireUser(
+      request: FastifyRequest,
+      _reply: FastifyReply,
+      done: (err?: Error) => void,
+    ): Promise<void> | undefined;
+    function requireUser(
+      request: FastifyRequest,
+      _reply: FastifyReply,
+      done?: (err?: Error) => void,
+    ): Promise<void> | undefined {
+      const token = tokenOf(request);
+      if (!token) return Promise.reject(unauthenticated());
+      const ctx = isApiKey(token) ? undefined : opts.runtime.auth.authenticateCached(token, request.id);
+      if (!ctx) return lookUp(request, token);
+      request.ctx = ctx;
+      if (!done) return Promise.resolve();
+      done();
+      return undefined;
+    }
+    app.decorate('requireUser', requireUser);
 
     app.decorate('requireAdmin', async (request: FastifyRequest, reply: FastifyReply) => {
       await app.requireUser(request, reply);

@@ -9,10 +9,11 @@ import type { FastifyInstance } from 'fastify';
  * parsers; imports spool theirs), so this bounds the socket, never a pooled connection.
  */
 export function installBodyTimeout(app: FastifyInstance, idleMs: () => number): void {
-  app.addHook('preParsing', async (request, _reply, payload) => {
+  // A callback hook: a request without a body (every read) passes without a promise (issue 27).
+  app.addHook('preParsing', (request, _reply, payload, done) => {
     const length = request.headers['content-length'];
     const hasBody = (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
-    if (!hasBody) return payload;
+    if (!hasBody) return done(null, payload);
     const ms = idleMs();
     const out = new PassThrough();
     let timer: NodeJS.Timeout | undefined;
@@ -40,6 +41,6 @@ export function installBodyTimeout(app: FastifyInstance, idleMs: () => number): 
     Object.defineProperty(out, 'receivedEncodedLength', {
       get: () => (payload as { receivedEncodedLength?: number }).receivedEncodedLength,
     });
-    return out;
+    done(null, out);
   });
 }

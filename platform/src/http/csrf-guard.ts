@@ -1,5 +1,5 @@
 import { forbidden } from '@forma/runtime';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from './auth';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -20,9 +20,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export function csrfGuard(publicUrl: string) {
   const publicOrigin = originOf(publicUrl);
-  const check = (request: FastifyRequest): void => {
+  const check = (request: FastifyRequest, config: FastifyContextConfig | undefined): void => {
     // Public routes that use no session (web forms posted from other sites) opt out: nothing to forge.
-    if ((request.routeOptions.config as { crossSite?: boolean } | undefined)?.crossSite) return;
+    if (config?.crossSite) return;
     if (request.headers.authorization) return;
     const site = request.headers['sec-fetch-site'];
     if (site !== undefined) {
@@ -36,18 +36,26 @@ export function csrfGuard(publicUrl: string) {
     }
     if (request.cookies?.[SESSION_COOKIE]) throw refused();
   };
-  // A callback hook: reads (most requests) pass without a promise of their own (issue 27).
-  return (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void => {
-    let refusal: Error | undefined;
-    if (!SAFE_METHODS.has(request.method)) {
-      try {
-        check(request);
-      } catch (e) {
-        refusal = e as Error;
-      }
+  /**
+   * The request's refusal, or undefined. Called from the one onRequest hook of app.ts (after the
+   * cookies are read): reads (most requests) pass without a look at anything (issue 27).
+   */
+  return (request: FastifyRequest, config: FastifyContextConfig | undefined): Error | undefined => {
+    if (SAFE_METHODS.has(request.method)) return undefined;
+    try {
+      check(request, config);
+      return undefined;
+    } catch (e) {
+      return e as Error;
     }
-    done(refusal);
   };
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A public route that uses no session (web forms posted from other sites): not guarded. */
+    crossSite?: boolean;
+  }
 }
 
 function refused() {

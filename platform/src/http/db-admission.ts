@@ -145,13 +145,12 @@ const isStream = (v: unknown): boolean => typeof (v as { pipe?: unknown } | null
  * when its client goes away, its running statements are cancelled. A streamed answer (export) keeps
  * its slot until the stream is done. Installed before the routes (it wraps them as they are added).
  */
-export function installDbAdmission(app: FastifyInstance): void {
+export function installDbAdmission(
+  app: FastifyInstance,
+): (request: FastifyRequest, routeUrl: string | undefined) => Error | undefined {
   const refused = new Refused();
-  app.decorate('dbWork', async function dbWork<
-    T,
-  >(request: FastifyRequest, reply: FastifyReply, lane: DbLane, fn: () => Promise<T>): Promise<T> {
+  const work = async <T>(request: FastifyRequest, reply: FastifyReply, lane: DbLane, fn: () => Promise<T>) => {
     const ctx = request.ctx;
-    if (!ctx) return fn();
     const res = reply.raw;
     const { gone: signal, own } = watchClient(res);
     try {
@@ -171,28 +170,37 @@ export function installDbAdmission(app: FastifyInstance): void {
     } finally {
       if (own) unwatchClient(res);
     }
+  };
+  app.decorate('dbWork', function dbWork<
+    T,
+  >(request: FastifyRequest, reply: FastifyReply, lane: DbLane, fn: () => Promise<T>): Promise<T> {
+    return request.ctx ? work(request, reply, lane, fn) : fn();
   });
-  app.addHook('onRequest', (request, _reply, done) => {
+  /**
+   * The refusal of a caller still inside its Retry-After, checked as the request comes in (from the
+   * one onRequest hook of app.ts), before its body is read or its session looked up.
+   */
+  const refusalOf = (request: FastifyRequest, routeUrl: string | undefined): Error | undefined => {
     // Nobody refused (the usual case): nothing to look up, not even the route.
-    if (refused.empty) return done();
-    const url = request.routeOptions.url;
-    if (!url?.startsWith('/api/') || url === '/api/health') return done();
-    const key = refused.key(request, laneOf(request.method, url));
+    if (refused.empty) return undefined;
+    if (!routeUrl?.startsWith('/api/') || routeUrl === '/api/health') return undefined;
+    const key = refused.key(request, laneOf(request.method, routeUrl));
     const seconds = key ? refused.left(key) : 0;
-    if (seconds)
-      return done(rateLimited('Too many requests are waiting for the database; please retry shortly', seconds));
-    done();
-  });
+    return seconds
+      ? rateLimited('Too many requests are waiting for the database; please retry shortly', seconds)
+      : undefined;
+  };
   app.addHook('onRoute', (route: RouteOptions) => {
     if (!route.url?.startsWith('/api/') || route.url === '/api/health') return;
     if ((route.config as { dbAdmission?: false } | undefined)?.dbAdmission === false) return;
     const method = Array.isArray(route.method) ? (route.method[0] ?? 'GET') : route.method;
     const lane = laneOf(method, route.url);
     const handler = route.handler;
-    route.handler = async function admitted(this: FastifyInstance, request, reply) {
+    // Not async itself: one async layer fewer per request (issue 27); fastify awaits what it returns.
+    route.handler = function admitted(this: FastifyInstance, request, reply) {
       // Requests without a signed-in user (sign-in, platform routes) do not queue: they are short or the operator's.
       if (!request.ctx) return handler.call(this, request, reply);
-      return app.dbWork(request, reply, lane, async () => {
+      return work(request, reply, lane, async () => {
         const out = await handler.call(this, request, reply);
         if (isStream(out)) {
           reply.send(out);
@@ -205,4 +213,5 @@ export function installDbAdmission(app: FastifyInstance): void {
       });
     };
   });
+  return refusalOf;
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 
 type Directives = Record<string, string[]>;
@@ -66,8 +66,15 @@ declare module 'fastify' {
  * `X-Frame-Options: DENY` against clickjacking), no Referer leaving the app, nosniff. Behind an
  * https PUBLIC_URL the browser is also told to stay on https (HSTS, upgrade-insecure-requests);
  * over plain http those would break a local or intranet install. Register before any route.
+ *
+ * Returns what sets them on a request's raw response: app.ts calls it first in the one onRequest
+ * hook every request runs (issue 27: each hook is a step of fastify's hook runner per request), so
+ * every answer (an error, a 404, a stream) carries them.
  */
-export async function securityHeaders(app: FastifyInstance, publicUrl: string): Promise<void> {
+export function securityHeaders(
+  app: FastifyInstance,
+  publicUrl: string,
+): (res: ServerResponse, config: FastifyContextConfig | undefined) => void {
   const https = publicUrl.startsWith('https:');
   const policy = (directives: Directives) => ({
     useDefaults: false,
@@ -96,10 +103,8 @@ export async function securityHeaders(app: FastifyInstance, publicUrl: string): 
     } as typeof route.config;
   });
   // Answers without a route of their own (404s) get the closed API policy.
-  app.addHook('onRequest', (request, reply, done) => {
-    const headers = request.routeOptions.config?.securityHeaders ?? api;
-    const res = reply.raw;
+  return (res, config) => {
+    const headers = config?.securityHeaders ?? api;
     for (const [name, value] of headers) res.setHeader(name, value);
-    done();
-  });
+  };
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../errors';
 import { Admission, admissionLimits, defaultAdmissionConfig } from './admission';
 
@@ -92,6 +92,38 @@ describe('Admission', () => {
     expect(late.headers['retry-after']).toMatch(/^\d+$/);
     expect(a.stats().rejected).toEqual({ queueFull: 1, waitedTooLong: 1 });
     expect(a.stats().queued).toBe(0);
+  });
+
+  it('refuses each waiter once its own wait is too long, not before, and never one already admitted', async () => {
+    // One timer serves every waiter (armed for the earliest deadline): each must still get its own.
+    vi.useFakeTimers();
+    try {
+      const a = new Admission(cfg({ global: 1, perTenant: 1, perUser: 1, maxWaitMs: 60 }), 10);
+      const release = await a.acquire({ tenant: 't', user: 'u', lane: 'interactive' });
+      const outcome = (p: Promise<() => void>) =>
+        p.then(
+          () => 'admitted',
+          (e: AppError) => e.code,
+        );
+      const first = outcome(a.acquire({ tenant: 't', user: 'u', lane: 'interactive' }));
+      await vi.advanceTimersByTimeAsync(30);
+      const second = outcome(a.acquire({ tenant: 't', user: 't2', lane: 'interactive' }));
+      await vi.advanceTimersByTimeAsync(31);
+      expect(await first).toBe('UNAVAILABLE');
+      // The second has waited 31 of its 60 ms: still in the queue, then admitted when the slot frees.
+      expect(a.stats().queued).toBe(1);
+      release();
+      expect(await second).toBe('admitted');
+      await vi.advanceTimersByTimeAsync(100);
+      expect(a.stats().rejected.waitedTooLong).toBe(1);
+      // A later waiter gets a sweep of its own after the queue was empty.
+      const third = outcome(a.acquire({ tenant: 't', user: 'u', lane: 'interactive' }));
+      await vi.advanceTimersByTimeAsync(61);
+      expect(await third).toBe('UNAVAILABLE');
+      expect(a.stats()).toMatchObject({ queued: 0, rejected: { waitedTooLong: 2 } });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps the heavy queue short while interactive requests still queue', async () => {

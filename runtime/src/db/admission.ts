@@ -98,7 +98,9 @@ export interface AdmissionRequest {
 
 interface Waiter extends AdmissionRequest {
   grant: () => void;
-  timer: NodeJS.Timeout;
+  /** Date.now() past which it is refused (503): `sweep` looks. */
+  deadline: number;
+  expire: () => void;
 }
 
 interface Counts {
@@ -130,6 +132,14 @@ export class Admission {
   private readonly queuedCounts = new Map<string, number>();
   private queued = 0;
   private readonly rejected = { queueFull: 0, waitedTooLong: 0 };
+  /**
+   * One timer for every waiting request, due at the earliest deadline, instead of a timer per
+   * waiter: under load most requests wait a moment, and each setTimeout/clearTimeout pair cost
+   * them a timer-list insert and removal (issue 27). Deadlines are the arrival time plus one
+   * constant, so the earliest is the first waiter's, and the timer is armed only when none is.
+   */
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweepAt = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly cfg: AdmissionConfig,
@@ -165,18 +175,16 @@ export class Admission {
       const waiter: Waiter = {
         ...req,
         grant: () => resolve(this.releaser(req)),
-        timer: setTimeout(() => {
-          if (!this.unqueue(waiter)) return;
-          this.rejected.waitedTooLong += 1;
+        deadline: Date.now() + this.cfg.maxWaitMs,
+        expire: () =>
           reject(
             new AppError('UNAVAILABLE', 'The server is busy; please retry shortly', {
               headers: { 'retry-after': '5' },
               details: { reason: 'queue_timeout' },
             }),
-          );
-        }, this.cfg.maxWaitMs),
+          ),
       };
-      waiter.timer.unref?.();
+      this.armSweep(waiter.deadline);
       req.signal?.addEventListener(
         'abort',
         () => {
@@ -191,8 +199,12 @@ export class Admission {
     });
   }
 
-  /** A slot at once, when one is free and none of the tenant's waiting requests fits it. */
-  private admitNow(req: AdmissionRequest): (() => void) | undefined {
+  /**
+   * A slot at once, when one is free and none of the tenant's waiting requests fits it: its release
+   * (call it exactly once), else undefined (then `acquire` queues the request). What `run` does,
+   * for a caller that runs its work itself without another async layer (db-load.ts).
+   */
+  admitNow(req: AdmissionRequest): (() => void) | undefined {
     const queue = this.queues.get(req.tenant);
     if (!this.fits(req) || queue?.some((w) => this.fits(w))) return undefined;
     this.take(req);
@@ -314,8 +326,35 @@ export class Admission {
     return true;
   }
 
+  /** The sweep due at `deadline`, unless one is due sooner. */
+  private armSweep(deadline: number): void {
+    if (deadline >= this.sweepAt) return;
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepAt = deadline;
+    this.sweepTimer = setTimeout(() => this.sweep(), Math.max(1, deadline - Date.now()));
+    this.sweepTimer.unref?.();
+  }
+
+  /** Refuses (503) every waiter past its deadline, and arms the next sweep for the earliest left. */
+  private sweep(): void {
+    this.sweepTimer = undefined;
+    this.sweepAt = Number.POSITIVE_INFINITY;
+    const now = Date.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const queue of [...this.queues.values()])
+      for (const w of [...queue]) {
+        if (w.deadline > now) {
+          next = Math.min(next, w.deadline);
+          continue;
+        }
+        if (!this.unqueue(w)) continue;
+        this.rejected.waitedTooLong += 1;
+        w.expire();
+      }
+    if (next !== Number.POSITIVE_INFINITY) this.armSweep(next);
+  }
+
   private forget(w: Waiter, tenant: string, queue: Waiter[]): void {
-    clearTimeout(w.timer);
     this.queued -= 1;
     for (const k of this.queueKeys(w)) {
       const n = (this.queuedCounts.get(k) ?? 1) - 1;

@@ -220,7 +220,13 @@ export class DbLoad {
         : undefined;
     due?.unref();
     try {
-      return await this.admission.run(req, () => this.scope.run(scope, fn));
+      // Admission.run inlined: the usual case (a free slot) takes it without a promise of its own.
+      const release = this.admission.admitNow(req) ?? (await this.admission.acquire(req));
+      try {
+        return await this.scope.run(scope, fn);
+      } finally {
+        release();
+      }
     } catch (e) {
       if ((e as { code?: string })?.code === '57014' && !scope.cancelled)
         throw new AppError('UNAVAILABLE', 'The request took too long in the database and was stopped', {

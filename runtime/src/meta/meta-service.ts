@@ -126,6 +126,14 @@ export class MetaService {
     );
   }
 
+  /**
+   * `model(ctx)` when the request knows its version and that version's model is built: without a
+   * promise. Else undefined (ask `model`).
+   */
+  modelIfBuilt(ctx: Ctx): Model | undefined {
+    return ctx.metaVersion === undefined ? undefined : this.cache.peek(ctx.tenant, ctx.metaVersion);
+  }
+
   /** `GET /api/meta`: the whole document with its version (admins). */
   async get(ctx: Ctx): Promise<MetadataDocument & { version: number }> {
     requireAdmin(ctx);

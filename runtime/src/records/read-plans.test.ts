@@ -83,4 +83,22 @@ describe('read plans', () => {
     ).toThrow('bad sort');
     expect(plans.get(m, 'sync', () => 'ok')).toBe('ok');
   });
+
+  it('answers an async entry without a promise only once it has resolved, and never a failed one', async () => {
+    const plans = new ReadPlans();
+    const m = model(1);
+    let resolve: (v: string) => void = () => undefined;
+    const pending = plans.getAsync(m, 'access', () => new Promise<string>((r) => (resolve = r)));
+    // In flight: the caller must wait with everyone else.
+    expect(plans.getSettled(m, 'access')).toBeUndefined();
+    resolve('qa');
+    expect(await pending).toBe('qa');
+    expect(plans.getSettled(m, 'access')).toBe('qa');
+    // Another model (a new metadata version) or another reader's key: nothing.
+    expect(plans.getSettled(model(1), 'access')).toBeUndefined();
+    expect(plans.getSettled(m, 'other')).toBeUndefined();
+    // A refusal (a reader who may not read the object) is never kept, so never answered from here.
+    await expect(plans.getAsync(m, 'denied', async () => Promise.reject(new Error('404')))).rejects.toThrow('404');
+    expect(plans.getSettled(m, 'denied')).toBeUndefined();
+  });
 });

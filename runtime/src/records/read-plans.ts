@@ -78,11 +78,30 @@ export class ReadPlans {
     return made;
   }
 
+  /** Values of `getAsync`'s entries that have resolved, by their promise (for `getSettled`). */
+  private readonly settled = new WeakMap<Promise<unknown>, unknown>();
+
+  /**
+   * The value of a `getAsync` entry that has resolved, without a promise (a hit, as `get` counts
+   * it); undefined when there is none yet: ask `getAsync`.
+   */
+  getSettled<T>(model: Model, key: string): T | undefined {
+    const plans = this.byModel.get(model);
+    const p = plans?.get(key) as Promise<T> | undefined;
+    if (!plans || !p || !this.settled.has(p)) return undefined;
+    plans.delete(key);
+    plans.set(key, p);
+    this.hits += 1;
+    return this.settled.get(p) as T;
+  }
+
   /** Like `get` for work that awaits; a rejected computation is not kept. */
   async getAsync<T>(model: Model, key: string, make: () => Promise<T>): Promise<T> {
     const p = this.get(model, key, make);
     try {
-      return await p;
+      const value = await p;
+      this.settled.set(p, value);
+      return value;
     } catch (e) {
       const plans = this.byModel.get(model);
       if (plans?.get(key) === p) plans.delete(key);

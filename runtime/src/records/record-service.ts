@@ -79,7 +79,7 @@ import { isStaleShape } from '../db/translate-database-error';
 import { deleteRow, insertRows, markDeleted, markRestored, type Row, updateRow } from './write-sql';
 
 export interface RecordServiceDeps {
-  meta: Pick<MetaService, 'model'>;
+  meta: Pick<MetaService, 'model'> & Partial<Pick<MetaService, 'modelIfBuilt'>>;
   permissions: PermissionEngine;
   hooks: HookBus;
   outbox: Outbox;
@@ -263,7 +263,8 @@ export class RecordService {
   }
 
   private async listOn(ctx: Ctx, objectName: string, opts: ListOptions): Promise<ListResult> {
-    const { model, object, qa } = await this.prepare(ctx, objectName, 'read');
+    const { model, object, qa } =
+      this.preparedNow(ctx, objectName, 'read') ?? (await this.prepare(ctx, objectName, 'read'));
     // The shape of the request, everything but the cursor's values: its plan is compiled once.
     const plan = this.plans.get(model, listKey(ctx, objectName, opts), () => {
       const limit = parseLimit(opts.limit);
@@ -344,7 +345,8 @@ export class RecordService {
     id: string,
     opts: { fields?: string; expand?: string; deleted?: boolean },
   ): Promise<RecordData> {
-    const { model, object, qa } = await this.prepare(ctx, objectName, 'read');
+    const { model, object, qa } =
+      this.preparedNow(ctx, objectName, 'read') ?? (await this.prepare(ctx, objectName, 'read'));
     const plan = this.plans.get(model, getKey(ctx, objectName, opts), () => {
       const columns = projectColumns(object, qa.access, opts.fields);
       const lookups = parseExpand(object, qa, opts.expand);
@@ -367,7 +369,9 @@ export class RecordService {
       );
     }
     if (lookups.length) await expandLookups(ctx.db, model, qa, lookups, [record], ctx.isAdmin);
-    if (opts.fields === undefined) await this.attachChildren(ctx, model, object, qa, [record]);
+    // Without line items (most objects) there is nothing to wait for.
+    if (opts.fields === undefined && object.children.length)
+      await this.attachChildren(ctx, model, object, qa, [record]);
     return record;
   }
 
@@ -703,10 +707,23 @@ export class RecordService {
     // Objects the user may not read do not exist for them; creating needs only the create right.
     const mustRead = op === 'read';
     // Derived from the model and the reader alone (read-plans.ts): built once per version and reader.
-    const qa = await this.plans.getAsync(model, `access\0${readerKey(ctx)}\0${object.name}\0${mustRead}`, () =>
+    const qa = await this.plans.getAsync(model, accessKey(ctx, object.name, mustRead), () =>
       queryAccessFor(ctx, model, object, this.deps.permissions, { mustRead }),
     );
     return { model, object, qa };
+  }
+
+  /**
+   * `prepare` without a promise when its model and the reader's access are built already (every
+   * read after the first of a version and reader); else undefined: await `prepare`. The same
+   * entries, so the same answer (issue 27: a read need not wait ticks for cached work).
+   */
+  private preparedNow(ctx: Ctx, objectName: string, op: 'read' | 'create') {
+    const model = this.deps.meta.modelIfBuilt?.(ctx);
+    if (!model) return undefined;
+    const object = model.object(objectName);
+    const qa = this.plans.getSettled<QueryAccess>(model, accessKey(ctx, object.name, op === 'read'));
+    return qa ? { model, object, qa } : undefined;
   }
 
   private async insert(
@@ -1607,4 +1624,9 @@ function lockedRow(object: ObjectModel, id: string, row: Row): Row | undefined {
     out[c] = row[c];
   }
   return out;
+}
+
+/** The read plans' key of a reader's access to an object (`prepare`). */
+function accessKey(ctx: Ctx, objectName: string, mustRead: boolean): string {
+  return `access\0${readerKey(ctx)}\0${objectName}\0${mustRead}`;
 }
