@@ -385,6 +385,9 @@ async function startPgbouncer(
   const url = new URL(databaseUrl);
   url.hostname = '127.0.0.1';
   url.port = String(port);
+  // The embedded cluster's URL names its Unix socket directory (`?host=`), which pg prefers to the
+  // hostname: PgBouncer listens on TCP only, so clients must not inherit it.
+  url.searchParams.delete('host');
   const stop = async () => {
     await stopChild(child, 5000);
     fs.rmSync(dir, { recursive: true, force: true });
