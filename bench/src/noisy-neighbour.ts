@@ -10,6 +10,7 @@
  * Each phase records the CPU of the server and of its sandbox children and the load average: the
  * machine is shared, and its other work moves the ratio.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -108,6 +109,28 @@ export async function noisyNeighbour(ctx: WorkloadContext): Promise<BenchResult[
     clearInterval(timer);
     await Promise.all(sends);
   }
+  // The floor: the same load while a process outside Forma burns what the runaway may burn (one
+  // core for the script timeout, from the same moment). No platform can give the quiet tenants that
+  // core back; the gap between this phase and `together` is what Forma adds around the runaway.
+  let burner: ChildProcess | undefined;
+  const burnAt = setTimeout(() => {
+    burner = spawn(process.execPath, [
+      '-e',
+      `const end = performance.now() + ${SCRIPT_TIMEOUT_MS}; while (performance.now() < end);`,
+    ]);
+  }, 1000 / NOISY_RATE);
+  const cpuFloor = cpuMeter(env.server.pid);
+  let floor: Awaited<ReturnType<typeof quietLoad>>;
+  let floorCpu: CpuShares;
+  try {
+    floor = await quietLoad();
+    floorCpu = cpuFloor();
+  } finally {
+    clearTimeout(burnAt);
+    burner?.kill();
+  }
+  const floorList = ratio(floor.list.p99Ms, alone.list.p99Ms);
+  const floorSave = ratio(floor.save.p99Ms, alone.save.p99Ms);
   const timeouts = runaway.filter((r) => r.reason === 'timeout');
   // `aborted`: a call of the runaway stopped with its isolate by another call's timeout (before
   // issue 27 all 158 of the last run's were; one running call per tenant leaves none).
@@ -127,12 +150,20 @@ export async function noisyNeighbour(ctx: WorkloadContext): Promise<BenchResult[
       name: 'noisy-neighbour',
       params,
       measured: `with the runaway: list p99 ${together.list.p99Ms} ms (p50 ${together.list.p50Ms}), save p99 ${together.save.p99Ms} ms (p50 ${together.save.p50Ms}); ${quietRequests} requests, 0 failed; ${describeCpu(togetherCpu)}`,
-      baseline: `alone: list p99 ${alone.list.p99Ms} ms (p50 ${alone.list.p50Ms}), save p99 ${alone.save.p99Ms} ms (p50 ${alone.save.p50Ms}); ${describeCpu(aloneCpu)}`,
+      baseline: `alone: list p99 ${alone.list.p99Ms} ms (p50 ${alone.list.p50Ms}), save p99 ${alone.save.p99Ms} ms (p50 ${alone.save.p50Ms}); ${describeCpu(aloneCpu)}; floor, a process outside Forma burning one core for ${SCRIPT_TIMEOUT_MS} ms instead of the runaway: list p99 ${floor.list.p99Ms} ms, save p99 ${floor.save.p99Ms} ms (×${floorList}, ×${floorSave} alone); ${describeCpu(floorCpu)}`,
       figure: worst,
       figureText: `p99 ×${listRise} (list), ×${saveRise} (save)`,
       target: `p99 rises ≤ ${Math.round((P99_TARGET - 1) * 100)} %`,
       pass: worst <= P99_TARGET,
-      extra: { listRise, saveRise, ...prefixed('alone', aloneCpu), ...prefixed('together', togetherCpu) },
+      extra: {
+        listRise,
+        saveRise,
+        floorListRise: floorList,
+        floorSaveRise: floorSave,
+        ...prefixed('alone', aloneCpu),
+        ...prefixed('together', togetherCpu),
+        ...prefixed('floor', floorCpu),
+      },
     },
     {
       name: 'noisy-neighbour runaway',
