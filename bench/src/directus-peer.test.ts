@@ -111,19 +111,19 @@ describe("the peer's setup script", () => {
       files.includes(f);
 
   it('is found beside the clone, or beside a folder above it (a worktree)', () => {
-    expect(peerSetupScript('/work/main/', undefined, at('/work/shared/peers/directus/setup.sh'))).toBe(
-      '/work/shared/peers/directus/setup.sh',
+    expect(peerSetupScript('/home/dev/forma/', undefined, at('/home/dev/shared/peers/directus/setup.sh'))).toBe(
+      '/home/dev/shared/peers/directus/setup.sh',
     );
-    expect(peerSetupScript('/work/wt/x', undefined, at('/work/shared/peers/directus/setup.sh'))).toBe(
-      '/work/shared/peers/directus/setup.sh',
+    expect(peerSetupScript('/home/dev/trees/x', undefined, at('/home/dev/shared/peers/directus/setup.sh'))).toBe(
+      '/home/dev/shared/peers/directus/setup.sh',
     );
-    expect(peerSetupScript('/work/wt/x', undefined, at())).toBeUndefined();
+    expect(peerSetupScript('/home/dev/trees/x', undefined, at())).toBeUndefined();
   });
 
   it('is only looked for where BENCH_DIRECTUS_PEER says, when it says', () => {
-    const both = at('/work/shared/peers/directus/setup.sh', '/opt/peer/setup.sh');
-    expect(peerSetupScript('/work/main', '/opt/peer', both)).toBe('/opt/peer/setup.sh');
-    expect(peerSetupScript('/work/main', '/opt/elsewhere', both)).toBeUndefined();
+    const both = at('/home/dev/shared/peers/directus/setup.sh', '/opt/peer/setup.sh');
+    expect(peerSetupScript('/home/dev/forma', '/opt/peer', both)).toBe('/opt/peer/setup.sh');
+    expect(peerSetupScript('/home/dev/forma', '/opt/elsewhere', both)).toBeUndefined();
   });
 });
 
