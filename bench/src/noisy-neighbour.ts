@@ -78,10 +78,18 @@ export async function noisyNeighbour(ctx: WorkloadContext): Promise<BenchResult[
     if (errors) throw new Error(`noisy-neighbour: ${errors} errors in the quiet tenants`);
     return { list: merge(runs.filter((_, i) => i % 2 === 0)), save: merge(runs.filter((_, i) => i % 2 === 1)) };
   };
+  /** The quiet load and the CPU over it; `after` runs however it ends. */
+  const phase = async (after: () => unknown = () => undefined) => {
+    const cpu = cpuMeter(env.server.pid);
+    try {
+      const load = await quietLoad();
+      return { load, cpu: cpu() };
+    } finally {
+      await after();
+    }
+  };
   await quietLoad();
-  const cpuAlone = cpuMeter(env.server.pid);
-  const alone = await quietLoad();
-  const aloneCpu = cpuAlone();
+  const { load: alone, cpu: aloneCpu } = await phase();
 
   const runaway: Array<{ ms: number; reason: string; sandboxMs?: number }> = [];
   const sends: Array<Promise<void>> = [];
@@ -99,16 +107,10 @@ export async function noisyNeighbour(ctx: WorkloadContext): Promise<BenchResult[
       }),
     );
   }, 1000 / NOISY_RATE);
-  let together: Awaited<ReturnType<typeof quietLoad>>;
-  const cpuTogether = cpuMeter(env.server.pid);
-  let togetherCpu: CpuShares;
-  try {
-    together = await quietLoad();
-    togetherCpu = cpuTogether();
-  } finally {
+  const { load: together, cpu: togetherCpu } = await phase(async () => {
     clearInterval(timer);
     await Promise.all(sends);
-  }
+  });
   // The floor: the same load while a process outside Forma burns what the runaway may burn (one
   // core for the script timeout, from the same moment). No platform can give the quiet tenants that
   // core back; the gap between this phase and `together` is what Forma adds around the runaway.
@@ -119,16 +121,10 @@ export async function noisyNeighbour(ctx: WorkloadContext): Promise<BenchResult[
       `const end = performance.now() + ${SCRIPT_TIMEOUT_MS}; while (performance.now() < end);`,
     ]);
   }, 1000 / NOISY_RATE);
-  const cpuFloor = cpuMeter(env.server.pid);
-  let floor: Awaited<ReturnType<typeof quietLoad>>;
-  let floorCpu: CpuShares;
-  try {
-    floor = await quietLoad();
-    floorCpu = cpuFloor();
-  } finally {
+  const { load: floor, cpu: floorCpu } = await phase(() => {
     clearTimeout(burnAt);
     burner?.kill();
-  }
+  });
   const floorList = ratio(floor.list.p99Ms, alone.list.p99Ms);
   const floorSave = ratio(floor.save.p99Ms, alone.save.p99Ms);
   const timeouts = runaway.filter((r) => r.reason === 'timeout');
