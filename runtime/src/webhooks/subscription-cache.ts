@@ -14,6 +14,7 @@
  * it reads is committed state.
  */
 import type { Knex } from 'knex';
+import { LRUCache } from 'lru-cache';
 import type { NoticeFollower } from '../auth/session-cache';
 import { SYSTEM_TABLE as T } from '../model/naming';
 
@@ -32,8 +33,8 @@ export interface NoticeSource {
 const NONE: readonly Subscription[] = Object.freeze([]);
 
 export class SubscriptionCache {
-  /** schema → object → its active subscriptions; least recently used first. */
-  private readonly tenants = new Map<string, Map<string, Subscription[]>>();
+  /** schema → object → its active subscriptions, the least recently used tenants dropped first. */
+  private readonly tenants: LRUCache<string, Map<string, Subscription[]>>;
   /** Bumped by every notice for the schema: a read that started before one must not be kept. */
   private readonly epochs = new Map<string, number>();
   private globalEpoch = 0;
@@ -42,8 +43,9 @@ export class SubscriptionCache {
   constructor(
     private readonly notices: NoticeSource | undefined,
     kind: string,
-    private readonly maxTenants = 10_000,
+    maxTenants = 10_000,
   ) {
+    this.tenants = new LRUCache({ max: maxTenants });
     notices?.follow(kind, (schema) => this.drop(schema));
   }
 
@@ -56,11 +58,7 @@ export class SubscriptionCache {
   async of(db: Knex, schema: string, object: string): Promise<readonly Subscription[]> {
     const live = this.notices?.isLive() ?? false;
     const cached = live ? this.tenants.get(schema) : undefined;
-    if (cached) {
-      this.tenants.delete(schema);
-      this.tenants.set(schema, cached);
-      return cached.get(object) ?? NONE;
-    }
+    if (cached) return cached.get(object) ?? NONE;
     const epoch = this.epochOf(schema);
     this.reads += 1;
     if (!live) {
@@ -77,14 +75,7 @@ export class SubscriptionCache {
       if (list) list.push(s);
       else byObject.set(o, [s]);
     }
-    if (epoch === this.epochOf(schema) && this.notices?.isLive()) {
-      this.tenants.set(schema, byObject);
-      while (this.tenants.size > this.maxTenants) {
-        const oldest = this.tenants.keys().next().value;
-        if (oldest === undefined) break;
-        this.tenants.delete(oldest);
-      }
-    }
+    if (epoch === this.epochOf(schema) && this.notices?.isLive()) this.tenants.set(schema, byObject);
     return byObject.get(object) ?? NONE;
   }
 
