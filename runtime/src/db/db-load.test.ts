@@ -45,6 +45,32 @@ describe('DbLoad: a client that goes away', () => {
   }, 60_000);
 });
 
+describe('DbLoad: a connection goes back to the pool outside any transaction', () => {
+  // knex releases a connection as it is when its COMMIT fails: a cancel that lands on a COMMIT before
+  // the COMMIT has ended the block (CI, a client gone just as its request committed) leaves the
+  // transaction open and failed. The next request on that connection then saw "current transaction
+  // is aborted" (25P02) for every statement, or (an open, healthy one) would run inside a transaction
+  // that is never committed.
+  it.each([
+    ['that has failed', ['begin', "set local application_name = 'left over'", 'select 1/0']],
+    ['that is still open', ['begin', "set local application_name = 'left over'"]],
+  ])('a connection released inside a transaction %s is rolled back first', async (_state, statements) => {
+    const client = db.client as {
+      acquireConnection(): Promise<{ query(sql: string): Promise<unknown> }>;
+      releaseConnection(c: unknown): Promise<void>;
+    };
+    const conn = await client.acquireConnection();
+    for (const sql of statements) await conn.query(sql).catch(() => undefined);
+    await client.releaseConnection(conn);
+    const next = await load.run({ tenant: 't', user: 'c', lane: 'interactive' }, async () => {
+      const r = await db.raw("select 42 as n, current_setting('application_name') = 'left over' as inside");
+      return r.rows[0] as { n: number; inside: boolean };
+    });
+    // The left-over transaction's SET LOCAL would still hold inside it.
+    expect(next).toEqual({ n: 42, inside: false });
+  });
+});
+
 /** Settings a transaction-mode pooler would carry from one client to the next on a server connection. */
 const SESSION_SETTINGS = [
   'statement_timeout',

@@ -401,8 +401,26 @@ export class DbLoad {
       // A cancel that failed midway may still arrive: that backend is not used again.
       if (scope?.cancelling && !(await scope.cancelling)) conn.__formaDiscard = true;
       if (conn.__formaNice || conn.__formaIdle) await this.restorePriority(conn);
+      const status = conn.getTransactionStatus?.();
+      if ((status === 'T' || status === 'E') && !conn.__formaDiscard) await this.endTransaction(conn);
       return release(conn);
     };
+  }
+
+  /**
+   * A connection goes back to the pool outside any transaction. knex gives a connection back as it
+   * is when its COMMIT fails, and a COMMIT can fail before it has ended the transaction: a gone
+   * client's cancel landing on it (CI saw it). The next request would find every statement refused
+   * ("current transaction is aborted"), or (a healthy open transaction) its writes never committed.
+   * After the cancel has landed (the caller waits for it), so the ROLLBACK is not the one it stops.
+   */
+  private async endTransaction(conn: PgConnection): Promise<void> {
+    try {
+      await (conn.__formaQuery ?? conn.query.bind(conn))('rollback');
+    } catch {
+      // Fall through: a connection that is still not idle is never handed out again.
+    }
+    if (conn.getTransactionStatus?.() !== 'I') conn.__formaDiscard = true;
   }
 
   /**

@@ -115,10 +115,18 @@ export async function submitLogin(page: Page, c: Credentials): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/** How long a sign-in may take on a loaded machine before the test says it did not happen. */
+const SIGN_IN_TIMEOUT_MS = 90_000;
+
 /** Signs in through the form and waits for the shell. */
 export async function signIn(page: Page, c: Credentials): Promise<void> {
   await page.goto('/login');
   await submitLogin(page, c);
-  await page.locator('main#main').waitFor();
+  // The shell or the form's refusal, whichever comes first: a refused sign-in says why at once
+  // instead of a timeout. Generous: a sign-in hashes a password, and CI's 2 cores run many files.
+  const shell = page.locator('main#main');
+  await shell.or(page.getByTestId('login-error')).first().waitFor({ timeout: SIGN_IN_TIMEOUT_MS });
+  if (!(await shell.isVisible()))
+    throw new Error(`sign-in refused: ${await page.getByTestId('login-error').innerText()}`);
   expect(new URL(page.url()).pathname).not.toBe('/login');
 }
