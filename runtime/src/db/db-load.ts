@@ -415,10 +415,19 @@ export class DbLoad {
    * After the cancel has landed (the caller waits for it), so the ROLLBACK is not the one it stops.
    */
   private async endTransaction(conn: PgConnection): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await (conn.__formaQuery ?? conn.query.bind(conn))('rollback');
+      // Bounded like a cancel: a connection that does not answer is dropped, not waited for.
+      await Promise.race([
+        (conn.__formaQuery ?? conn.query.bind(conn))('rollback'),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('no answer to ROLLBACK')), CANCEL_TIMEOUT_MS);
+        }),
+      ]);
     } catch {
       // Fall through: a connection that is still not idle is never handed out again.
+    } finally {
+      clearTimeout(timer);
     }
     if (conn.getTransactionStatus?.() !== 'I') conn.__formaDiscard = true;
   }
