@@ -86,8 +86,9 @@ export async function startE2eApp(
         });
         contexts.push(context);
         const page = await context.newPage();
-        // Generous: CI shares two cores between the browser, the server and the other test files.
-        page.setDefaultTimeout(30_000);
+        // Generous: CI shares two cores between the browser, the server and the other test files
+        // (a sign-in's shell took over 30 s once there).
+        page.setDefaultTimeout(60_000);
         const errors: string[] = [];
         page.on('pageerror', (e) => errors.push(e.message));
         return { page, context, errors };
