@@ -55,6 +55,11 @@ export interface TestServerOptions {
   poolMax?: number;
   /** Host name resolution of webhook destinations (a test never asks real DNS). */
   webhookResolver?: Resolver;
+  /**
+   * Compile every route's schemas at start-up, as a production server does (the OpenAPI probe: a
+   * broken schema then stops the start). By default each route's are compiled at its first use.
+   */
+  eagerSchemas?: boolean;
 }
 
 /**
@@ -121,6 +126,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     ...(opts.webDir ? { webDir: opts.webDir } : {}),
     ...(plugins ? { plugins } : {}),
     ...(opts.trustProxy ? { trustProxy: true } : {}),
+    // A file calls a few of the routes: compiling every route's schemas was most of a server start's
+    // CPU. tests/security/openapi-probe.test.ts compiles them all, as a production start does.
+    lazySchemas: !opts.eagerSchemas,
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   // Login throttles count per address in the shared database: behind a trusted "proxy" this server's
