@@ -13,7 +13,12 @@ import {
 } from '@forma/runtime';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
+import { setMetaValidatorSource } from '@forma/metadata';
 import { ApiClient } from './api-client';
+import { diskCachedMetaValidators } from './meta-validator-cache';
+
+// Metadata checks load the meta-schema validators a previous test process compiled (meta-validator-cache.ts).
+setMetaValidatorSource(diskCachedMetaValidators());
 
 export interface TestServer {
   url: string;
