@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { buildApp } from '../../platform/src/app';
+import { setRouteValidatorSource } from '../../platform/src/http/validator-compiler';
 import { loadPlugins } from '../../platform/src/plugins/load-plugins';
 import type { PluginManager, PluginSource } from '../../platform/src/plugins/plugin-manager';
 import {
@@ -15,10 +16,11 @@ import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { setMetaValidatorSource } from '@forma/metadata';
 import { ApiClient } from './api-client';
-import { diskCachedMetaValidators } from './meta-validator-cache';
+import { diskCachedMetaValidators, diskCachedRouteValidators } from './meta-validator-cache';
 
-// Metadata checks load the meta-schema validators a previous test process compiled (meta-validator-cache.ts).
+// Metadata checks and routes load the validators a previous test process compiled (meta-validator-cache.ts).
 setMetaValidatorSource(diskCachedMetaValidators());
+setRouteValidatorSource(diskCachedRouteValidators());
 
 export interface TestServer {
   url: string;

@@ -1,25 +1,49 @@
 import { createRequire } from 'node:module';
-import Ajv, { type ValidateFunction } from 'ajv';
+import Ajv, { type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 
+/** Bodies are checked strictly (no type coercion, unknown properties are errors, not dropped). */
+const BODY_OPTIONS: Options = {
+  allErrors: true,
+  removeAdditional: false,
+  useDefaults: true,
+  coerceTypes: false,
+  strict: false,
+};
+/** Query strings, params and headers are text: coerced to the schema's types. */
+const TEXT_OPTIONS: Options = { ...BODY_OPTIONS, coerceTypes: 'array' };
+
 /**
- * Route input validation. Bodies are checked strictly (no type coercion, unknown properties are
- * errors rather than silently dropped), while query strings and params are coerced from text.
+ * Builds a route validator that checks exactly what `compile` would compile (ajv with `options`,
+ * formats added) from somewhere else; test support loads them as code from disk.
+ */
+export type RouteValidatorSource = (schema: object, options: Options) => ValidateFunction;
+
+let source: RouteValidatorSource | undefined;
+
+/** Where route validators come from instead of compiling them in this process (`undefined`: compile). */
+export function setRouteValidatorSource(s: RouteValidatorSource | undefined): void {
+  source = s;
+}
+
+/**
+ * Route input validation: bodies strictly, query strings and params coerced from text.
  *
  * `lazy` compiles a route's validator at its first request instead of at start-up (test servers:
  * a test file calls a handful of the ~240 routes, and compiling them all cost each file's server
  * start most of its CPU). The compiled function and its errors are the same either way.
  */
 export function installValidators(app: FastifyInstance, opts: { lazy?: boolean } = {}): void {
-  const strict = addFormats(
-    new Ajv({ allErrors: true, removeAdditional: false, useDefaults: true, coerceTypes: false, strict: false }),
-  );
-  const coercing = addFormats(
-    new Ajv({ allErrors: true, removeAdditional: false, useDefaults: true, coerceTypes: 'array', strict: false }),
-  );
-  const compile = (schema: unknown, httpPart: string | undefined): ValidateFunction =>
-    (httpPart === 'body' ? strict : coercing).compile(schema as object);
+  const strict = addFormats(new Ajv(BODY_OPTIONS));
+  const coercing = addFormats(new Ajv(TEXT_OPTIONS));
+  const compile = (schema: unknown, httpPart: string | undefined): ValidateFunction => {
+    const body = httpPart === 'body';
+    // Fastify hands functions with `schemaEnv` (ajv's own) the request as the value's parent; a
+    // function from elsewhere is ajv's code too and takes it the same way.
+    if (source) return Object.assign(source(schema as object, body ? BODY_OPTIONS : TEXT_OPTIONS), { schemaEnv: true });
+    return (body ? strict : coercing).compile(schema as object);
+  };
   app.setValidatorCompiler(({ schema, httpPart }) =>
     opts.lazy ? (onFirstUse(() => compile(schema, httpPart)) as never) : (compile(schema, httpPart) as never),
   );
