@@ -36,10 +36,15 @@ function standalone(dir: string, produced: unknown, generate: () => string): Rec
   } catch {
     text = generate();
     // Whole or not at all: parallel test processes may write the same file at once.
-    fs.mkdirSync(dir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, file);
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(tmp, text);
+      fs.renameSync(tmp, file);
+    } catch {
+      // A directory that cannot be written (a read-only checkout) only costs the next process a compile.
+      fs.rmSync(tmp, { force: true });
+    }
   }
   const mod = { exports: {} as Record<string, ValidateFunction> };
   new Function('module', 'exports', 'require', text)(mod, mod.exports, require);
