@@ -8,7 +8,16 @@ export * from './formula-eval';
 export * from './form-rules';
 export * from './autonumber-format';
 export * from './system-fields';
-export { META_SCHEMAS, metaAjv, metaSchemaId, type MetaSchemaName } from './meta-ajv';
+export {
+  META_AJV_OPTIONS,
+  META_SCHEMAS,
+  metaAjv,
+  metaSchemaId,
+  metaValidator,
+  type MetaSchemaName,
+  type MetaValidatorSource,
+  setMetaValidatorSource,
+} from './meta-ajv';
 export { findCycles, validateDocument, validateStructure } from './validate-document';
 export { compileRecordTypes, typeNameOf, type RecordTypeSource } from './record-types';
 export { coreAutomationActionSchemas } from './automation-action-schemas';

@@ -1,4 +1,4 @@
-import Ajv2020 from 'ajv/dist/2020';
+import Ajv2020, { type Options, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import automationSchema from '../schemas/automation.schema.json';
 import commonSchema from '../schemas/common.schema.json';
@@ -40,6 +40,20 @@ export const META_SCHEMAS = {
 
 export type MetaSchemaName = keyof typeof META_SCHEMAS;
 
+/** How every meta-schema is compiled; the options are part of what a compiled validator is. */
+export const META_AJV_OPTIONS: Options = { allErrors: true, strict: true, allowUnionTypes: true };
+
+/**
+ * The meta-schemas as they stand: the field schema takes the `x-` keywords of the registered field
+ * kinds, so those keywords become valid in field definitions.
+ */
+function metaSchemaList(): Array<{ $id: string }> {
+  const extra: Record<string, unknown> = {};
+  for (const k of fieldKinds()) Object.assign(extra, k.extraKeywords ?? {});
+  const field = { ...fieldSchema, properties: { ...fieldSchema.properties, ...extra } };
+  return Object.entries(META_SCHEMAS).map(([name, schema]) => (name === 'field' ? field : schema));
+}
+
 let cached: { revision: number; ajv: Ajv2020 } | undefined;
 
 /**
@@ -49,13 +63,40 @@ let cached: { revision: number; ajv: Ajv2020 } | undefined;
 export function metaAjv(): Ajv2020 {
   const revision = fieldKindsRevision();
   if (cached?.revision === revision) return cached.ajv;
-  const extra: Record<string, unknown> = {};
-  for (const k of fieldKinds()) Object.assign(extra, k.extraKeywords ?? {});
-  const field = { ...fieldSchema, properties: { ...fieldSchema.properties, ...extra } };
-  const ajv = addFormats(new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }));
-  for (const [name, schema] of Object.entries(META_SCHEMAS)) ajv.addSchema(name === 'field' ? field : schema);
+  const ajv = addFormats(new Ajv2020(META_AJV_OPTIONS));
+  for (const schema of metaSchemaList()) ajv.addSchema(schema);
   cached = { revision, ajv };
   return ajv;
+}
+
+/**
+ * Builds the validators of a set of meta-schemas (ajv with `options`), by schema `$id`: the same
+ * functions `metaAjv().getSchema` compiles, from somewhere else.
+ */
+export type MetaValidatorSource = (
+  schemas: ReadonlyArray<{ $id: string }>,
+  options: Options,
+) => (id: string) => ValidateFunction | undefined;
+
+let source: MetaValidatorSource | undefined;
+let fromSource: { revision: number; get: (id: string) => ValidateFunction | undefined } | undefined;
+
+/**
+ * Where the meta-schema validators come from instead of compiling them in this process (test
+ * support keeps them as code on disk: compiling them cost every test process most of a second).
+ * `undefined` compiles them here again.
+ */
+export function setMetaValidatorSource(s: MetaValidatorSource | undefined): void {
+  source = s;
+  fromSource = undefined;
+}
+
+/** The validator of one meta-schema. */
+export function metaValidator(name: MetaSchemaName): ValidateFunction | undefined {
+  if (!source) return metaAjv().getSchema(metaSchemaId(name));
+  const revision = fieldKindsRevision();
+  if (fromSource?.revision !== revision) fromSource = { revision, get: source(metaSchemaList(), META_AJV_OPTIONS) };
+  return fromSource.get(metaSchemaId(name));
 }
 
 export function metaSchemaId(name: MetaSchemaName): string {

@@ -25,13 +25,13 @@ import type {
   ViewDefinition,
 } from './generated/metadata-types';
 import { RESERVED_FIELD_NAMES, RESERVED_OBJECT_NAMES, RESERVED_ROLE_NAMES, USER_REF } from './identifiers';
-import { type MetaSchemaName, metaAjv, metaSchemaId } from './meta-ajv';
+import { type MetaSchemaName, metaValidator } from './meta-ajv';
 import { issuesFromAjv, type MetadataIssue, type MetadataIssueCode, pointer } from './metadata-issue';
 import { systemFieldDefinitions, USER_LOOKUP_FIELDS } from './system-fields';
 
 /** Structural validation of one unit against its schema file. */
 export function validateStructure(name: MetaSchemaName, value: unknown, base = ''): MetadataIssue[] {
-  const validate = metaAjv().getSchema(metaSchemaId(name));
+  const validate = metaValidator(name);
   if (!validate) throw new Error(`meta-schema ${name} is not registered`);
   return validate(value) ? [] : issuesFromAjv(validate.errors, base);
 }

@@ -13,7 +13,7 @@ import { installBodyTimeout } from './http/body-timeout';
 import { AccessLog, loggerOptions } from './http/log-redaction';
 import { EMBEDDABLE_PREFIX, securityHeaders } from './http/security-headers';
 import { setWebCacheHeaders } from './http/web-cache-headers';
-import { installValidators } from './http/validator-compiler';
+import { installValidators, lazySerializers } from './http/validator-compiler';
 import { authRoutes } from './routes/auth-routes';
 import { healthRoutes } from './routes/health-routes';
 import { tenantRoutes } from './routes/tenant-routes';
@@ -63,6 +63,12 @@ export interface AppOptions {
   plugins?: PluginManager;
   /** Client addresses from `X-Forwarded-For` (behind a reverse proxy); default: `TRUST_PROXY=1`. */
   trustProxy?: boolean;
+  /**
+   * Compile each route's validators and response serializers at its first use instead of at
+   * start-up (test servers; validator-compiler.ts). A production server compiles them all up front,
+   * so a broken schema stops it from starting (tests/security/openapi-probe.test.ts starts so).
+   */
+  lazySchemas?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -82,8 +88,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     trustProxy: opts.trustProxy ?? process.env.TRUST_PROXY === '1',
     routerOptions: { maxParamLength: 200 },
+    ...(opts.lazySchemas ? { schemaController: lazySerializers() } : {}),
   });
-  installValidators(app);
+  installValidators(app, { lazy: opts.lazySchemas });
   installErrorHandling(app);
   // Cookies are read in the onRequest hook below (`hook: false`: not in a hook of their own);
   // setting them on a reply is unchanged.

@@ -616,7 +616,8 @@ async function setUpMetadata(t: TestTenant): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ plugins: 'discover' });
+  // Every route's schemas compiled at start-up, as in production: a broken one fails the probe here.
+  server = await startTestServer({ plugins: 'discover', eagerSchemas: true });
   const tenantA = await createTestTenant(server, { prefix: 'probe' });
   const tenantB = await createTestTenant(server, { prefix: 'probe' });
   await setUpMetadata(tenantA);

@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { buildApp } from '../../platform/src/app';
+import { setRouteValidatorSource } from '../../platform/src/http/validator-compiler';
 import { loadPlugins } from '../../platform/src/plugins/load-plugins';
 import type { PluginManager, PluginSource } from '../../platform/src/plugins/plugin-manager';
 import {
@@ -13,7 +14,13 @@ import {
 } from '@forma/runtime';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
+import { setMetaValidatorSource } from '@forma/metadata';
 import { ApiClient } from './api-client';
+import { diskCachedMetaValidators, diskCachedRouteValidators } from './meta-validator-cache';
+
+// Metadata checks and routes load the validators a previous test process compiled (meta-validator-cache.ts).
+setMetaValidatorSource(diskCachedMetaValidators());
+setRouteValidatorSource(diskCachedRouteValidators());
 
 export interface TestServer {
   url: string;
@@ -55,6 +62,11 @@ export interface TestServerOptions {
   poolMax?: number;
   /** Host name resolution of webhook destinations (a test never asks real DNS). */
   webhookResolver?: Resolver;
+  /**
+   * Compile every route's schemas at start-up, as a production server does (the OpenAPI probe: a
+   * broken schema then stops the start). By default each route's are compiled at its first use.
+   */
+  eagerSchemas?: boolean;
 }
 
 /**
@@ -121,6 +133,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     ...(opts.webDir ? { webDir: opts.webDir } : {}),
     ...(plugins ? { plugins } : {}),
     ...(opts.trustProxy ? { trustProxy: true } : {}),
+    // A file calls a few of the routes: compiling every route's schemas was most of a server start's
+    // CPU. tests/security/openapi-probe.test.ts compiles them all, as a production start does.
+    lazySchemas: !opts.eagerSchemas,
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   // Login throttles count per address in the shared database: behind a trusted "proxy" this server's
