@@ -4,16 +4,10 @@ import { enumLabel, fieldLabel, objectLabel } from '../../i18n/pick-label';
 import type { FieldSchema, ObjectSchema } from '../../meta/meta-types';
 import { valueKind } from '../../records/field-kind';
 import { Button, IconButton, TextField } from '../../ui';
+import { errorsUnder } from '../common/publish-problems';
 import { CheckField, SelectField, TextAreaField } from '../objects/controls';
 import type { JsonSchema } from './automations-api';
-import {
-  type Recipient,
-  type RuleAction,
-  errorsUnder,
-  typedValue,
-  userFields,
-  writableFields,
-} from './automation-model';
+import { type Recipient, type RuleAction, typedValue, userFields, writableFields } from './automation-model';
 
 export interface ActionContext {
   schema: ObjectSchema | undefined;

@@ -12,7 +12,14 @@ import { issueText } from '../../i18n/error-text';
 import { scriptLabel } from '../scripts/script-label';
 import type { ObjectSchema } from '../../meta/meta-types';
 import { Card, IconButton, Page, TextField, useToast } from '../../ui';
-import { type FullMetaDocument, PublishDialog, describePublishError, useUnsavedChangesGuard } from '../common';
+import {
+  type FullMetaDocument,
+  PublishDialog,
+  describePublishError,
+  errorsUnder,
+  itemIssues,
+  useUnsavedChangesGuard,
+} from '../common';
 import { ItemEditorHeader } from '../common/item-editor-header';
 import { MetaDocumentGate } from '../common/meta-document-gate';
 import { CheckField, SelectField, TextAreaField } from '../objects/controls';
@@ -23,10 +30,8 @@ import {
   SCHEDULES,
   conditionsOf,
   dateFields,
-  errorsUnder,
   localProblems,
   newRule,
-  ruleIssues,
   ruleToSave,
 } from './automation-model';
 import { type AutomationRule, checkRule, dryRun, fetchActionTypes } from './automations-api';
@@ -117,7 +122,7 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
       if (failure.kind === 'invalid') {
         // Coded refusals in the admin's language, at their part of the rule.
         const said = failure.problems.map((p) => ({ ...p, message: issueText(t, (k) => i18n.exists(k), p) }));
-        setErrors(ruleIssues(name, said));
+        setErrors(itemIssues('automations', name, said));
         toast({ tone: 'error', title: t('automations.fixProblems') });
       } else toast({ tone: 'error', title: failure.message });
       return false;

@@ -1,6 +1,13 @@
 export * from './meta-write-api';
 export { PublishDialog, type PublishDialogProps } from './publish-dialog';
-export { describePublishError, summaryLines, type PublishFailure, type PublishProblem } from './publish-problems';
+export {
+  describePublishError,
+  errorsUnder,
+  itemIssues,
+  summaryLines,
+  type PublishFailure,
+  type PublishProblem,
+} from './publish-problems';
 export { UnsavedChangesGuard, useUnsavedChangesGuard } from './use-unsaved-changes-guard';
 export { useUndoHistory, useUndoShortcuts, type UndoHistory } from './use-undo-history';
 export { presentEntries, QueryState } from './query-state';

@@ -16,6 +16,7 @@ import {
   MetaDocumentGate,
   PublishDialog,
   describePublishError,
+  itemIssues,
   useUnsavedChangesGuard,
 } from '../common';
 import { FieldError } from '../automations/action-editors';
@@ -35,7 +36,6 @@ import {
   newDraft,
   pathKind,
   pathSteps,
-  reportIssues,
   reportLookups,
   sortColumns,
   toDefinition,
@@ -159,7 +159,7 @@ function Builder({
     const failure = describePublishError(preview.error);
     // Coded refusals in the admin's language, at their part of the form.
     const said = failure.problems.map((p) => ({ ...p, message: issueText(t, (k) => i18n.exists(k), p) }));
-    return said.length ? reportIssues(name, said) : { '/': failure.message };
+    return said.length ? itemIssues('reports', name, said) : { '/': failure.message };
   }, [preview.isError, preview.error, name, t, i18n]);
   const localText: Record<string, string> = Object.fromEntries(
     Object.entries(built.problems).map(([p, code]) => [p, t(`reportBuilder.problem_${code}`)]),

@@ -20,7 +20,14 @@ import {
   TextField,
   useToast,
 } from '../../ui';
-import { type FullMetaDocument, PublishDialog, describePublishError, useUnsavedChangesGuard } from '../common';
+import {
+  type FullMetaDocument,
+  PublishDialog,
+  describePublishError,
+  errorsUnder,
+  itemIssues,
+  useUnsavedChangesGuard,
+} from '../common';
 import { ItemEditorHeader } from '../common/item-editor-header';
 import { ItemListPage } from '../common/item-list-page';
 import { MetaDocumentGate } from '../common/meta-document-gate';
@@ -37,7 +44,6 @@ import {
   localProblems,
   lookupsOf,
   newDraft,
-  segmentIssues,
   segmentLabel,
 } from './segment-model';
 import { segmentsApi } from './segments-api';
@@ -213,12 +219,7 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
     Object.entries(local).map(([p, code]) => [p, t(`segmentsDesigner.problem_${code}`)]),
   );
   const shown: Record<string, string> = showLocal ? { ...errors, ...localText } : errors;
-  const under = (path: string) => {
-    const hits = Object.entries(shown)
-      .filter(([p]) => p === path || p.startsWith(`${path}/`))
-      .map(([, m]) => m);
-    return hits.length ? hits.join('; ') : undefined;
-  };
+  const under = (path: string) => errorsUnder(shown, path);
   const update = (patch: Partial<SegmentDraft>) => {
     setDraft((d) => ({ ...d, ...patch }));
     setDirty(true);
@@ -267,7 +268,7 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
     } catch (e) {
       const failure = describePublishError(e);
       if (failure.kind === 'invalid') {
-        setErrors(segmentIssues(name, failure.problems));
+        setErrors(itemIssues('segments', name, failure.problems));
         toast({ tone: 'error', title: t('segmentsDesigner.fixProblems') });
       } else toast({ tone: 'error', title: failure.message });
       return false;

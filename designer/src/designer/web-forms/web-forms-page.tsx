@@ -8,7 +8,14 @@ import { enumLabel, fieldLabel, objectLabel } from '../../i18n/pick-label';
 import type { ObjectSchema } from '../../meta/meta-types';
 import { useSession } from '../../session/session-context';
 import { Badge, Button, Card, DataTable, EmptyState, IconButton, Page, TextField, useToast } from '../../ui';
-import { type FullMetaDocument, PublishDialog, describePublishError, useUnsavedChangesGuard } from '../common';
+import {
+  type FullMetaDocument,
+  PublishDialog,
+  describePublishError,
+  errorsUnder,
+  itemIssues,
+  useUnsavedChangesGuard,
+} from '../common';
 import { ItemEditorHeader } from '../common/item-editor-header';
 import { ItemListPage } from '../common/item-list-page';
 import { MetaDocumentGate } from '../common/meta-document-gate';
@@ -22,7 +29,6 @@ import {
   draftOf,
   eligibleFields,
   embedSnippets,
-  formIssues,
   localProblems,
   newDraft,
 } from './web-form-model';
@@ -181,12 +187,7 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
   );
   const shown: Record<string, string> = showLocal ? { ...errors, ...localText } : errors;
   const at = (path: string) => shown[path];
-  const under = (path: string) => {
-    const hits = Object.entries(shown)
-      .filter(([p]) => p === path || p.startsWith(`${path}/`))
-      .map(([, m]) => m);
-    return hits.length ? hits.join('; ') : undefined;
-  };
+  const under = (path: string) => errorsUnder(shown, path);
 
   const eligible = eligibleFields(schema);
   const used = new Set([...draft.fields.map((f) => f.field), ...draft.hidden.map((h) => h.field)]);
@@ -231,7 +232,7 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
     } catch (e) {
       const failure = describePublishError(e);
       if (failure.kind === 'invalid') {
-        setErrors(formIssues(name, failure.problems));
+        setErrors(itemIssues('webForms', name, failure.problems));
         toast({ tone: 'error', title: t('webFormsDesigner.fixProblems') });
       } else toast({ tone: 'error', title: failure.message });
       return false;
