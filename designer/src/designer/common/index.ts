@@ -9,6 +9,7 @@ export {
   type PublishProblem,
 } from './publish-problems';
 export { UnsavedChangesGuard, useUnsavedChangesGuard } from './use-unsaved-changes-guard';
+export { type ItemDraft, type ItemPublishOptions, useItemDraft, useItemPublish } from './use-item-publish';
 export { useUndoHistory, useUndoShortcuts, type UndoHistory } from './use-undo-history';
 export { presentEntries, QueryState } from './query-state';
 export { MetaDocumentGate } from './meta-document-gate';

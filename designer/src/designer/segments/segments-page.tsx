@@ -2,7 +2,7 @@ import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { RefreshCw, UsersRound } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { useApi } from '../../api/api-context';
 import { ApiError } from '../../api/api-error';
 import { ConditionBuilder } from '../../conditions/condition-builder';
@@ -20,14 +20,7 @@ import {
   TextField,
   useToast,
 } from '../../ui';
-import {
-  type FullMetaDocument,
-  PublishDialog,
-  describePublishError,
-  errorsUnder,
-  itemIssues,
-  useUnsavedChangesGuard,
-} from '../common';
+import { type FullMetaDocument, errorsUnder, useItemDraft, useItemPublish } from '../common';
 import { ItemEditorHeader } from '../common/item-editor-header';
 import { ItemListPage } from '../common/item-list-page';
 import { MetaDocumentGate } from '../common/meta-document-gate';
@@ -187,7 +180,6 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
   const { t, i18n } = useTranslation();
   const api = useApi();
   const toast = useToast();
-  const navigate = useNavigate();
   const queryClient = useQueryClient();
   const when = useWhen();
   const [params] = useSearchParams();
@@ -202,14 +194,9 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
         : newDraft(params.get('object') ?? Object.keys(objects)[0] ?? '', params.get('label') ?? ''),
     [stored, params, objects, lookups],
   );
-  const [draft, setDraft] = useState<SegmentDraft>(initial);
-  const [dirty, setDirty] = useState(!stored);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [showLocal, setShowLocal] = useState(false);
-  const [checking, setChecking] = useState(false);
+  const item = useItemDraft(initial, !!stored);
+  const { draft, update } = item;
   const [refreshing, setRefreshing] = useState(false);
-  const [publishing, setPublishing] = useState<null | 'save' | 'delete'>(null);
-  const guard = useUnsavedChangesGuard(dirty && publishing === null);
 
   const schema = objects[draft.object] ?? undefined;
   const built = filterOf(draft, schema, lookups);
@@ -218,12 +205,22 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
   const localText = Object.fromEntries(
     Object.entries(local).map(([p, code]) => [p, t(`segmentsDesigner.problem_${code}`)]),
   );
-  const shown: Record<string, string> = showLocal ? { ...errors, ...localText } : errors;
+  const title = segmentLabel(definition, lang) || t('segmentsDesigner.untitled');
+  const flow = useItemPublish(item, {
+    section: 'segments',
+    texts: 'segmentsDesigner',
+    name,
+    version: doc.version,
+    stored: stored !== undefined,
+    definition,
+    label: title,
+    localText,
+    builderProblems: built.problems,
+    after: { deleted: '/designer/segments', published: `/designer/segments/${name}` },
+    onPublished: () => void queryClient.invalidateQueries({ queryKey: ['designer-segments'] }),
+  });
+  const { shown } = flow;
   const under = (path: string) => errorsUnder(shown, path);
-  const update = (patch: Partial<SegmentDraft>) => {
-    setDraft((d) => ({ ...d, ...patch }));
-    setDirty(true);
-  };
 
   const previewKey = built.filter ? JSON.stringify([draft.object, built.filter]) : null;
   const settledKey = useSettled(previewKey, 400);
@@ -251,31 +248,6 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
     .map(([n, r]) => ({ value: n, label: itemLabel(r ?? undefined, lang, n) }))
     .sort((a, b) => a.label.localeCompare(b.label));
   const scheduleChoice = (SEGMENT_SCHEDULES as readonly string[]).includes(draft.every) ? draft.every : 'custom';
-  const title = segmentLabel(definition, lang) || t('segmentsDesigner.untitled');
-
-  async function check(): Promise<boolean> {
-    setShowLocal(true);
-    if (Object.keys(local).length || built.problems.length) {
-      toast({ tone: 'error', title: t('segmentsDesigner.fixProblems') });
-      return false;
-    }
-    setChecking(true);
-    try {
-      // The same check publishing runs (nothing changes): its refusals land at the fields.
-      await api.post('/api/meta/plan', { segments: { [name]: definition } });
-      setErrors({});
-      return true;
-    } catch (e) {
-      const failure = describePublishError(e);
-      if (failure.kind === 'invalid') {
-        setErrors(itemIssues('segments', name, failure.problems));
-        toast({ tone: 'error', title: t('segmentsDesigner.fixProblems') });
-      } else toast({ tone: 'error', title: failure.message });
-      return false;
-    } finally {
-      setChecking(false);
-    }
-  }
 
   async function refreshNow() {
     setRefreshing(true);
@@ -295,19 +267,13 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
 
   return (
     <Page wide>
-      {guard}
+      {flow.guard}
       <ItemEditorHeader
-        texts="segmentsDesigner"
+        {...flow.header}
         back={'/designer/segments'}
         icon={<UsersRound size={22} aria-hidden="true" />}
         title={title}
         subtitle={t('segmentsDesigner.editorSubtitle', { object: objectLabel(draft.object, schema, lang) })}
-        stored={stored !== undefined}
-        checking={checking}
-        onDelete={() => setPublishing('delete')}
-        onPublish={async () => {
-          if (await check()) setPublishing('save');
-        }}
       />
       {shown['/'] && (
         <p className="f-field__error" role="alert">
@@ -366,7 +332,7 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
                 value={draft.group}
                 lookups={lookups}
                 onChange={(group) => update({ group })}
-                problems={showLocal ? built.problems : []}
+                problems={flow.shownBuilderProblems}
               />
             ) : (
               <TextAreaField
@@ -531,30 +497,7 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
         </aside>
       </div>
 
-      <PublishDialog
-        open={publishing !== null}
-        onOpenChange={(o) => !o && setPublishing(null)}
-        title={
-          publishing === 'delete'
-            ? t('segmentsDesigner.deleteTitle', { label: title })
-            : t('segmentsDesigner.publishTitle', { label: title })
-        }
-        document={{
-          version: doc.version,
-          segments: { [name]: publishing === 'delete' ? null : definition },
-        }}
-        onPublished={() => {
-          setDirty(false);
-          void queryClient.invalidateQueries({ queryKey: ['designer-segments'] });
-          if (publishing === 'delete') {
-            toast({ tone: 'success', title: t('segmentsDesigner.deleted') });
-            navigate('/designer/segments');
-          } else {
-            toast({ tone: 'success', title: t('segmentsDesigner.published') });
-            navigate(`/designer/segments/${name}`, { replace: true });
-          }
-        }}
-      />
+      {flow.dialog}
     </Page>
   );
 }
