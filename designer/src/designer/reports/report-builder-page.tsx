@@ -20,6 +20,7 @@ import {
   useUnsavedChangesGuard,
 } from '../common';
 import { FieldError } from '../automations/action-editors';
+import { RoleChecks } from '../common/role-checks';
 import { CheckField, SelectField } from '../objects/controls';
 import {
   BUCKETS,
@@ -654,16 +655,7 @@ function Builder({
           <Card title={t('reportBuilder.whoMayRun')}>
             <fieldset className="f-rb__roles">
               <legend className="f-rep-hint">{t('reportBuilder.whoMayRunHint')}</legend>
-              {roleChoices.map((r) => (
-                <CheckField
-                  key={r.value}
-                  label={r.label}
-                  checked={draft.roles.includes(r.value)}
-                  onChange={(on) =>
-                    update({ roles: on ? [...draft.roles, r.value] : draft.roles.filter((x) => x !== r.value) })
-                  }
-                />
-              ))}
+              <RoleChecks roles={roleChoices} value={draft.roles} onChange={(next) => update({ roles: next })} />
             </fieldset>
             <p className="f-rep-hint" role="status">
               {draft.roles.length

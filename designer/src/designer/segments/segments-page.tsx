@@ -24,7 +24,8 @@ import { type FullMetaDocument, errorsUnder, useItemDraft, useItemPublish } from
 import { ItemEditorHeader } from '../common/item-editor-header';
 import { ItemListPage } from '../common/item-list-page';
 import { MetaDocumentGate } from '../common/meta-document-gate';
-import { CheckField, SelectField, TextAreaField } from '../objects/controls';
+import { RoleChecks } from '../common/role-checks';
+import { SelectField, TextAreaField } from '../objects/controls';
 import { useMetaDocument } from '../objects/use-meta-document';
 import { usePhone } from '../../shell/use-phone';
 import {
@@ -398,16 +399,7 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
           <Card title={t('segmentsDesigner.access')}>
             <p className="f-item-editor__muted">{t('segmentsDesigner.accessHint')}</p>
             <div className="f-seg-roles">
-              {roles.map((r) => (
-                <CheckField
-                  key={r.value}
-                  label={r.label}
-                  checked={draft.roles.includes(r.value)}
-                  onChange={(on) =>
-                    update({ roles: on ? [...draft.roles, r.value] : draft.roles.filter((x) => x !== r.value) })
-                  }
-                />
-              ))}
+              <RoleChecks roles={roles} value={draft.roles} onChange={(next) => update({ roles: next })} />
             </div>
             {under('/roles') && (
               <p className="f-field__error" role="alert">
