@@ -88,7 +88,6 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
     texts: 'automations',
     name,
     version: doc.version,
-    stored: stored !== undefined,
     definition: saved.rule,
     label: rule.label,
     localText,

@@ -16,6 +16,8 @@ export type ItemSection = 'automations' | 'segments' | 'webForms';
 /** An editor's draft of one item and whether it holds changes not yet published. */
 export interface ItemDraft<D> {
   draft: D;
+  /** The item exists on the server (it can be deleted; a new one is marked not published). */
+  stored: boolean;
   dirty: boolean;
   /** Merges a change into the draft. */
   update: (patch: Partial<D>) => void;
@@ -33,6 +35,7 @@ export function useItemDraft<D>(initial: D, stored: boolean): ItemDraft<D> {
   const [dirty, setDirty] = useState(!stored);
   return {
     draft,
+    stored,
     dirty,
     update: (patch) => {
       setDraft((d) => ({ ...d, ...patch }));
@@ -53,8 +56,6 @@ export interface ItemPublishOptions<P> {
   name: string;
   /** The version of the document the editor started from (publishing applies against it). */
   version: number;
-  /** The item exists on the server (it can be deleted). */
-  stored: boolean;
   /** What the check and publishing send for the item. */
   definition: object;
   /** The item's name in the publish dialog's title. */
@@ -150,7 +151,7 @@ export function useItemPublish<D, P = unknown>(item: ItemDraft<D>, opts: ItemPub
     dialog,
     header: {
       texts,
-      stored: opts.stored,
+      stored: item.stored,
       checking,
       onDelete: () => setPublishing('delete'),
       onPublish: async () => {

@@ -212,7 +212,6 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
     texts: 'segmentsDesigner',
     name,
     version: doc.version,
-    stored: stored !== undefined,
     definition,
     label: title,
     localText,

@@ -173,7 +173,6 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
     texts: 'webFormsDesigner',
     name,
     version: doc.version,
-    stored: stored !== undefined,
     definition,
     label: formLabel(definition, lang),
     localText,
