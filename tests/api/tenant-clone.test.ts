@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
-import { STABLE_ID, tenantCatalog, tenantContents } from '../support/tenant-compare';
+import type { TestTenant } from '../support';
+import { STABLE_ID, TenantComparison } from '../support/tenant-compare';
 
 /**
  * The test support's copies of template tenants (tests/support/tenant-clone.ts) are what most files
@@ -8,26 +8,17 @@ import { STABLE_ID, tenantCatalog, tenantContents } from '../support/tenant-comp
  * the API: the same catalog (tables, columns, defaults, constraints, indexes, sequences, triggers,
  * functions), the same rows, the platform's row, and the same answers over HTTP.
  */
-let server: TestServer;
+const cmp = new TenantComparison();
+const { rows, catalog, contents } = cmp;
 let applied: TestTenant;
 let copy: TestTenant;
-const tenants: TestTenant[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer({ plugins: 'discover' });
-  applied = await createTestTenant(server, { prefix: 'cpapply', template: 'core-crm', sampleData: true, copy: false });
-  copy = await createTestTenant(server, { prefix: 'cpcopy', template: 'core-crm', sampleData: true });
-  tenants.push(applied, copy);
+  await cmp.start();
+  applied = await cmp.tenant({ prefix: 'cpapply', template: 'core-crm', sampleData: true, copy: false });
+  copy = await cmp.tenant({ prefix: 'cpcopy', template: 'core-crm', sampleData: true });
 }, 600_000);
-afterAll(async () => {
-  for (const t of tenants) await server?.platform.delete(`/api/tenants/${t.id}`, { query: { confirm: t.id } });
-  await server?.close();
-});
-
-const rows = async (query: string, bindings: unknown[] = []) =>
-  (await server.runtime.db.raw(query, bindings as never)).rows as Array<Record<string, unknown>>;
-const catalog = (t: TestTenant) => tenantCatalog(server.runtime.db, t.id);
-const contents = (t: TestTenant) => tenantContents(server.runtime.db, t.id);
+afterAll(() => cmp.close());
 
 describe('a copied template tenant', () => {
   it('has the catalog of a tenant the template was applied to', async () => {
@@ -79,8 +70,7 @@ describe('a copied template tenant', () => {
   });
 
   it('is copied once per file: a second tenant of the kind is applied, with ids of its own', async () => {
-    const second = await createTestTenant(server, { prefix: 'cpsecond', template: 'core-crm', sampleData: true });
-    tenants.push(second);
+    const second = await cmp.tenant({ prefix: 'cpsecond', template: 'core-crm', sampleData: true });
     const ids = async (t: TestTenant) =>
       ((await t.api.get('/api/records/account', { query: { limit: 200 } })).body.items as Array<{ id: string }>).map(
         (r) => r.id,

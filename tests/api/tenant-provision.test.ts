@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, startTestServer, type TestServer, type TestTenant } from '../support';
-import { tenantCatalog, tenantContents } from '../support/tenant-compare';
+import type { TestServer, TestTenant } from '../support';
+import { TenantComparison } from '../support/tenant-compare';
 
 /**
  * Issue 27, tenant scale: a new tenant's system tables come from the migrations' recorded text, sent
@@ -9,11 +9,12 @@ import { tenantCatalog, tenantContents } from '../support/tenant-compare';
  * (tables, columns, defaults, constraints, indexes, sequences, triggers, functions), the same rows
  * (applied migrations, plugin migrations, the metadata state), before and after a metadata apply.
  */
+const cmp = new TenantComparison();
+const { rows, catalog, contents } = cmp;
 let server: TestServer;
 let scripted: TestTenant;
 let migrated: TestTenant;
 let again: TestTenant;
-const tenants: TestTenant[] = [];
 
 const DEAL = {
   objects: {
@@ -49,29 +50,22 @@ let migratedStatements = 0;
 
 beforeAll(async () => {
   // Plugins' migrations run for new tenants too: the bench's server discovers them as well.
-  server = await startTestServer({ plugins: 'discover' });
+  server = await cmp.start();
   // The first tenant of a process records the script (a rolled-back run of the migrations) and uses it.
-  scripted = await createTestTenant(server, { prefix: 'provscript' });
+  scripted = await cmp.tenant({ prefix: 'provscript' });
   server.runtime.tenants.provisioning = 'migrations';
   try {
     migratedStatements = await knexStatements(async () => {
-      migrated = await createTestTenant(server, { prefix: 'provmigr' });
+      migrated = await cmp.tenant({ prefix: 'provmigr' });
     });
   } finally {
     server.runtime.tenants.provisioning = 'script';
   }
   scriptedStatements = await knexStatements(async () => {
-    again = await createTestTenant(server, { prefix: 'provagain' });
+    again = await cmp.tenant({ prefix: 'provagain' });
   });
-  tenants.push(scripted, migrated, again);
 }, 600_000);
-afterAll(async () => {
-  for (const t of tenants) await server?.platform.delete(`/api/tenants/${t.id}`, { query: { confirm: t.id } });
-  await server?.close();
-});
-
-const rows = async (query: string, bindings: unknown[] = []) =>
-  (await server.runtime.db.raw(query, bindings as never)).rows as Array<Record<string, unknown>>;
+afterAll(() => cmp.close());
 
 /** The rows whose values do not differ between two tenants by construction (ids, hashes, times). */
 async function bookkeeping(t: TestTenant) {
@@ -91,11 +85,7 @@ async function bookkeeping(t: TestTenant) {
 
 describe('a tenant made from the recorded schema script', () => {
   it('has the catalogue of a tenant the migrations made one by one', async () => {
-    const [m, s, a] = [
-      await tenantCatalog(server.runtime.db, migrated.id),
-      await tenantCatalog(server.runtime.db, scripted.id),
-      await tenantCatalog(server.runtime.db, again.id),
-    ];
+    const [m, s, a] = [await catalog(migrated), await catalog(scripted), await catalog(again)];
     expect(m.columns.length).toBeGreaterThan(200);
     expect(m.constraints.length).toBeGreaterThan(50);
     expect(m.triggers.length).toBeGreaterThan(0);
@@ -110,9 +100,7 @@ describe('a tenant made from the recorded schema script', () => {
     expect(m.plugins.length).toBeGreaterThan(0);
     expect(await bookkeeping(scripted)).toEqual(m);
     expect(await bookkeeping(again)).toEqual(m);
-    expect(await tenantContents(server.runtime.db, scripted.id)).toEqual(
-      await tenantContents(server.runtime.db, migrated.id),
-    );
+    expect(await contents(scripted)).toEqual(await contents(migrated));
   });
 
   it('is the same tenant after a metadata apply, and works', async () => {
@@ -122,12 +110,8 @@ describe('a tenant made from the recorded schema script', () => {
       const created = await t.api.post('/api/records/deal', { name: 'First', amount: 5, stage: 'won' });
       expect(created.status, created.text).toBe(201);
     }
-    expect(await tenantCatalog(server.runtime.db, scripted.id)).toEqual(
-      await tenantCatalog(server.runtime.db, migrated.id),
-    );
-    expect(await tenantContents(server.runtime.db, scripted.id)).toEqual(
-      await tenantContents(server.runtime.db, migrated.id),
-    );
+    expect(await catalog(scripted)).toEqual(await catalog(migrated));
+    expect(await contents(scripted)).toEqual(await contents(migrated));
   });
 
   it('is made in a handful of statements instead of one per DDL statement', () => {
@@ -151,6 +135,6 @@ describe('a tenant made from the recorded schema script', () => {
     expect(await rows('select 1 from platform.tenants where id = ?', [id])).toEqual([]);
     expect(await rows('select 1 from pg_namespace where nspname = ?', [`t_${id}`])).toEqual([]);
     // No connection was handed back inside the failed transaction: creations go on.
-    for (let i = 0; i < 3; i++) tenants.push(await createTestTenant(server, { prefix: 'provafter' }));
+    for (let i = 0; i < 3; i++) await cmp.tenant({ prefix: 'provafter' });
   }, 600_000);
 });

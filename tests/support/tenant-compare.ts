@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { type TestTenant, createTestTenant } from './tenants';
+import { type TestServer, startTestServer } from './test-server';
 
 /**
  * Two tenants compared as PostgreSQL holds them: tests/api/tenant-clone.test.ts (a copied template
@@ -85,4 +87,34 @@ export async function tenantContents(db: Knex, id: string) {
   ))
     sequences[String(relname)] = (await rows('select last_value, is_called from ??.??', [schema, String(relname)]))[0];
   return { counts, sequences };
+}
+
+/**
+ * A comparing file's server and the tenants it makes: plugins are discovered, as for a real tenant
+ * (their migrations are part of what is compared), and every tenant made through `tenant` is deleted
+ * by `close`. `rows`, `catalog` and `contents` read PostgreSQL directly.
+ */
+export class TenantComparison {
+  server!: TestServer;
+  private readonly made: TestTenant[] = [];
+
+  async start(): Promise<TestServer> {
+    this.server = await startTestServer({ plugins: 'discover' });
+    return this.server;
+  }
+
+  async tenant(opts: Parameters<typeof createTestTenant>[1]): Promise<TestTenant> {
+    const t = await createTestTenant(this.server, opts);
+    this.made.push(t);
+    return t;
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.made) await this.server?.platform.delete(`/api/tenants/${t.id}`, { query: { confirm: t.id } });
+    await this.server?.close();
+  }
+
+  rows = (query: string, bindings: unknown[] = []) => rowsOf(this.server.runtime.db)(query, bindings);
+  catalog = (t: TestTenant) => tenantCatalog(this.server.runtime.db, t.id);
+  contents = (t: TestTenant) => tenantContents(this.server.runtime.db, t.id);
 }

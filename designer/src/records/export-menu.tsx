@@ -13,22 +13,29 @@ export function fileNameOf(res: Response, fallback: string): string {
   return plain?.[1] ?? fallback;
 }
 
-/** Downloads what the list shows as CSV or Excel: the export menu, and the phone's "more" menu. */
-export function useExportDownload(object: string, filter: ApiFilter | undefined, sort: string[]) {
+export type ExportFormat = 'csv' | 'xlsx';
+
+/**
+ * Hands a file the server makes to the browser as a download, under the server's file name (else
+ * `fallback`); `busy` while it comes, a toast when it fails.
+ */
+export function useFileDownload(
+  fetchFile: (format: ExportFormat) => Promise<Response>,
+  fallback: (format: ExportFormat) => string,
+) {
   const { t } = useTranslation();
-  const records = useRecordsApi();
   const toast = useToast();
   const [busy, setBusy] = useState(false);
 
-  const download = async (format: 'csv' | 'xlsx') => {
+  const download = async (format: ExportFormat) => {
     setBusy(true);
     try {
-      const res = await records.exportFile(object, format, { filter, sort: sort.join(',') });
+      const res = await fetchFile(format);
       const blob = await res.blob();
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
-      a.download = fileNameOf(res, `${object}.${format}`);
+      a.download = fileNameOf(res, fallback(format));
       document.body.append(a);
       a.click();
       a.remove();
@@ -42,6 +49,49 @@ export function useExportDownload(object: string, filter: ApiFilter | undefined,
   };
 
   return { busy, download };
+}
+
+/** Downloads what the list shows as CSV or Excel: the export menu, and the phone's "more" menu. */
+export function useExportDownload(object: string, filter: ApiFilter | undefined, sort: string[]) {
+  const records = useRecordsApi();
+  return useFileDownload(
+    (format) => records.exportFile(object, format, { filter, sort: sort.join(',') }),
+    (format) => `${object}.${format}`,
+  );
+}
+
+/** A download button whose menu offers CSV and Excel. */
+export function ExportFormatsMenu({
+  label,
+  busy,
+  onDownload,
+  size,
+  variant,
+}: {
+  label: string;
+  busy: boolean;
+  onDownload: (format: ExportFormat) => Promise<void>;
+  size: 'sm' | 'md';
+  variant?: 'ghost';
+}) {
+  const { t } = useTranslation();
+  return (
+    <Menu
+      label={label}
+      trigger={
+        <Button size={size} variant={variant} loading={busy} icon={<Download size={16} aria-hidden="true" />}>
+          {label}
+        </Button>
+      }
+    >
+      <MenuItem icon={<FileText size={16} aria-hidden="true" />} onSelect={() => void onDownload('csv')}>
+        {t('list.exportCsv')}
+      </MenuItem>
+      <MenuItem icon={<FileSpreadsheet size={16} aria-hidden="true" />} onSelect={() => void onDownload('xlsx')}>
+        {t('list.exportXlsx')}
+      </MenuItem>
+    </Menu>
+  );
 }
 
 /** Downloads what the list shows (same filter and sort), only the fields the user may read. */
@@ -62,21 +112,5 @@ export function ExportMenu({
   const { t } = useTranslation();
   const { busy, download } = useExportDownload(object, filter, sort);
 
-  return (
-    <Menu
-      label={label ?? t('list.export')}
-      trigger={
-        <Button loading={busy} size={size ?? 'md'} icon={<Download size={16} aria-hidden="true" />}>
-          {label ?? t('list.export')}
-        </Button>
-      }
-    >
-      <MenuItem icon={<FileText size={16} aria-hidden="true" />} onSelect={() => void download('csv')}>
-        {t('list.exportCsv')}
-      </MenuItem>
-      <MenuItem icon={<FileSpreadsheet size={16} aria-hidden="true" />} onSelect={() => void download('xlsx')}>
-        {t('list.exportXlsx')}
-      </MenuItem>
-    </Menu>
-  );
+  return <ExportFormatsMenu label={label ?? t('list.export')} busy={busy} onDownload={download} size={size ?? 'md'} />;
 }

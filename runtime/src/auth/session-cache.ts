@@ -26,6 +26,7 @@ import pg from 'pg';
 import type { Clock } from '../clock';
 import type { SessionUser } from '../ctx';
 import type { Logger } from '../logger';
+import { NoticeEpochs } from './notice-epochs';
 import { AUTH_CHANNEL } from './session-notify-migration';
 
 export interface CachedSession {
@@ -69,8 +70,7 @@ export class SessionCache {
   /** Metadata version per schema, as the last lookup or notice told. */
   private readonly metaVersions = new Map<string, number>();
   /** Bumped by every notice for the schema: a lookup that started before one must not be stored. */
-  private readonly epochs = new Map<string, number>();
-  private globalEpoch = 0;
+  private readonly epochs = new NoticeEpochs();
   private client: pg.Client | undefined;
   private live = false;
   private starting: Promise<void> | undefined;
@@ -126,7 +126,7 @@ export class SessionCache {
 
   /** A token for `epochOf` / `set`: taken before the database lookup. */
   epochOf(schema: string): string {
-    return `${this.globalEpoch}:${this.epochs.get(schema) ?? 0}`;
+    return this.epochs.token(schema);
   }
 
   get(schema: string, token: string): { session: CachedSession; metaVersion: number } | undefined {
@@ -153,7 +153,7 @@ export class SessionCache {
 
   /** Stores a lookup's result, unless a notice for its schema arrived since `epoch` was taken. */
   set(epoch: string, token: string, session: Omit<CachedSession, 'cachedAt'>, metaVersion: number): void {
-    if (!this.enabled || !this.live || epoch !== this.epochOf(session.schema)) return;
+    if (!this.enabled || !this.live || !this.epochs.unchanged(session.schema, epoch)) return;
     this.metaVersions.set(session.schema, metaVersion);
     const key = keyOf(session.schema, token);
     this.entries.delete(key);
@@ -167,13 +167,13 @@ export class SessionCache {
 
   /** Drops one session at once, in this process (its sign-out; the notice does the same everywhere). */
   drop(schema: string, token: string): void {
-    this.bump(schema);
+    this.epochs.bump(schema);
     this.entries.delete(keyOf(schema, token));
   }
 
   /** Drops a whole tenant in this process (its schema is being dropped). */
   dropTenant(schema: string): void {
-    this.bump(schema);
+    this.epochs.bump(schema);
     this.metaVersions.delete(schema);
     for (const [key, s] of this.entries) if (s.schema === schema) this.entries.delete(key);
     for (const f of this.followers.values()) f(schema);
@@ -280,14 +280,10 @@ export class SessionCache {
   }
 
   private clear(): void {
-    this.globalEpoch += 1;
+    this.epochs.bumpAll();
     this.entries.clear();
     this.metaVersions.clear();
     for (const f of this.followers.values()) f();
-  }
-
-  private bump(schema: string): void {
-    this.epochs.set(schema, (this.epochs.get(schema) ?? 0) + 1);
   }
 
   private onNotice(client: pg.Client, payload: string): void {
@@ -307,7 +303,7 @@ export class SessionCache {
       follower(schema);
       return;
     }
-    this.bump(schema);
+    this.epochs.bump(schema);
     if (kind === 'm') {
       const version = Number(arg);
       if (Number.isSafeInteger(version)) this.metaVersions.set(schema, version);

@@ -15,6 +15,7 @@
  */
 import type { Knex } from 'knex';
 import { LRUCache } from 'lru-cache';
+import { NoticeEpochs } from '../auth/notice-epochs';
 import type { NoticeFollower } from '../auth/session-cache';
 import { SYSTEM_TABLE as T } from '../model/naming';
 
@@ -36,8 +37,7 @@ export class SubscriptionCache {
   /** schema → object → its active subscriptions, the least recently used tenants dropped first. */
   private readonly tenants: LRUCache<string, Map<string, Subscription[]>>;
   /** Bumped by every notice for the schema: a read that started before one must not be kept. */
-  private readonly epochs = new Map<string, number>();
-  private globalEpoch = 0;
+  private readonly epochs = new NoticeEpochs();
   private reads = 0;
 
   constructor(
@@ -59,7 +59,7 @@ export class SubscriptionCache {
     const live = this.notices?.isLive() ?? false;
     const cached = live ? this.tenants.get(schema) : undefined;
     if (cached) return cached.get(object) ?? NONE;
-    const epoch = this.epochOf(schema);
+    const epoch = this.epochs.token(schema);
     this.reads += 1;
     if (!live) {
       return db.withSchema(schema).from(T.webhooks).where({ object, active: true }).select('id', 'events', 'fields');
@@ -75,21 +75,17 @@ export class SubscriptionCache {
       if (list) list.push(s);
       else byObject.set(o, [s]);
     }
-    if (epoch === this.epochOf(schema) && this.notices?.isLive()) this.tenants.set(schema, byObject);
+    if (this.epochs.unchanged(schema, epoch) && this.notices?.isLive()) this.tenants.set(schema, byObject);
     return byObject.get(object) ?? NONE;
-  }
-
-  private epochOf(schema: string): string {
-    return `${this.globalEpoch}:${this.epochs.get(schema) ?? 0}`;
   }
 
   private drop(schema?: string): void {
     if (schema === undefined) {
-      this.globalEpoch += 1;
+      this.epochs.bumpAll();
       this.tenants.clear();
       return;
     }
-    this.epochs.set(schema, (this.epochs.get(schema) ?? 0) + 1);
+    this.epochs.bump(schema);
     this.tenants.delete(schema);
   }
 }

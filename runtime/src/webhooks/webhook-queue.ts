@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
-import PgBoss from 'pg-boss';
+import type PgBoss from 'pg-boss';
 import type { Logger } from '../logger';
+import { pgBossOnPool } from '../pg-boss-pool';
 
 export const WEBHOOK_QUEUE = 'forma-webhook-delivery';
 
@@ -48,22 +49,7 @@ export class WebhookQueue {
   }
 
   private async open(handler: (job: DeliveryJob, attempt: JobTry) => Promise<void>): Promise<void> {
-    const client = this.db.client as {
-      acquireConnection(): Promise<PgConn>;
-      releaseConnection(c: PgConn): Promise<void>;
-    };
-    const boss = new PgBoss({
-      db: {
-        async executeSql(text: string, values: unknown[]) {
-          const conn = await client.acquireConnection();
-          try {
-            return await conn.query(text, values);
-          } finally {
-            await client.releaseConnection(conn);
-          }
-        },
-      },
-    });
+    const boss = pgBossOnPool(this.db);
     boss.on('error', (err) => this.logger.error({ err }, 'webhook queue error'));
     await boss.start();
     await boss.createQueue(WEBHOOK_QUEUE);
@@ -98,8 +84,4 @@ export class WebhookQueue {
     this.starting = undefined;
     await boss?.stop({ graceful: true, wait: true, close: false });
   }
-}
-
-interface PgConn {
-  query(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
-import PgBoss from 'pg-boss';
+import type PgBoss from 'pg-boss';
 import type { Logger } from '../logger';
+import { pgBossOnPool } from '../pg-boss-pool';
 
 export interface ScheduledJob {
   /** Queue name (one per kind of periodic work). */
@@ -25,22 +26,7 @@ export class WorkflowScheduler {
 
   async start(jobs: ScheduledJob[]): Promise<void> {
     if (this.boss) return;
-    const client = this.db.client as {
-      acquireConnection(): Promise<PgConn>;
-      releaseConnection(c: PgConn): Promise<void>;
-    };
-    const boss = new PgBoss({
-      db: {
-        async executeSql(text: string, values: unknown[]) {
-          const conn = await client.acquireConnection();
-          try {
-            return await conn.query(text, values);
-          } finally {
-            await client.releaseConnection(conn);
-          }
-        },
-      },
-    });
+    const boss = pgBossOnPool(this.db);
     boss.on('error', (err) => this.logger.error({ err }, 'job queue error'));
     await boss.start();
     for (const job of jobs) {
@@ -58,8 +44,4 @@ export class WorkflowScheduler {
     this.boss = undefined;
     await boss?.stop({ graceful: true, wait: true, close: false });
   }
-}
-
-interface PgConn {
-  query(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
 }

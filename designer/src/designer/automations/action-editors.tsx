@@ -4,16 +4,10 @@ import { enumLabel, fieldLabel, objectLabel } from '../../i18n/pick-label';
 import type { FieldSchema, ObjectSchema } from '../../meta/meta-types';
 import { valueKind } from '../../records/field-kind';
 import { Button, IconButton, TextField } from '../../ui';
+import { errorsUnder } from '../common/publish-problems';
 import { CheckField, SelectField, TextAreaField } from '../objects/controls';
 import type { JsonSchema } from './automations-api';
-import {
-  type Recipient,
-  type RuleAction,
-  errorsUnder,
-  typedValue,
-  userFields,
-  writableFields,
-} from './automation-model';
+import { type Recipient, type RuleAction, typedValue, userFields, writableFields } from './automation-model';
 
 export interface ActionContext {
   schema: ObjectSchema | undefined;
@@ -27,6 +21,23 @@ export interface ActionContext {
   path: string;
 }
 
+/** What every action form gets: the action, where its change goes, and the rule around it. */
+interface ActionFormProps {
+  action: RuleAction;
+  onChange: (next: RuleAction) => void;
+  ctx: ActionContext;
+}
+
+/** Under a text that may name the record's values. */
+function PlaceholdersHint() {
+  const { t } = useTranslation();
+  return (
+    <>
+      {t('automations.placeholdersHint')} <code>{'{{record.name}}'}</code>
+    </>
+  );
+}
+
 export function FieldError({ message }: { message: string | undefined }) {
   if (!message) return null;
   return (
@@ -37,15 +48,7 @@ export function FieldError({ message }: { message: string | undefined }) {
 }
 
 /** The form of one action, by kind; kinds without a form of their own get one drawn from their schema. */
-export function ActionForm({
-  action,
-  onChange,
-  ctx,
-}: {
-  action: RuleAction;
-  onChange: (next: RuleAction) => void;
-  ctx: ActionContext;
-}) {
+export function ActionForm({ action, onChange, ctx }: ActionFormProps) {
   switch (action.type) {
     case 'notify':
       return <NotifyForm action={action} onChange={onChange} ctx={ctx} />;
@@ -76,15 +79,7 @@ function recipientKey(r: Recipient): string {
   return `${k}:${v}`;
 }
 
-function RecipientsPicker({
-  action,
-  onChange,
-  ctx,
-}: {
-  action: RuleAction;
-  onChange: (a: RuleAction) => void;
-  ctx: ActionContext;
-}) {
+function RecipientsPicker({ action, onChange, ctx }: ActionFormProps) {
   const { t, i18n } = useTranslation();
   const to = (Array.isArray(action.to) ? action.to : []) as Recipient[];
   const keys = new Set(to.map(recipientKey));
@@ -120,15 +115,7 @@ function RecipientsPicker({
   );
 }
 
-function EmailForm({
-  action,
-  onChange,
-  ctx,
-}: {
-  action: RuleAction;
-  onChange: (a: RuleAction) => void;
-  ctx: ActionContext;
-}) {
+function EmailForm({ action, onChange, ctx }: ActionFormProps) {
   const { t } = useTranslation();
   return (
     <div className="f-item-editor__form">
@@ -138,11 +125,7 @@ function EmailForm({
         value={String(action.subject ?? '')}
         maxLength={500}
         onChange={(e) => onChange({ ...action, subject: e.target.value })}
-        hint={
-          <>
-            {t('automations.placeholdersHint')} <code>{'{{record.name}}'}</code>
-          </>
-        }
+        hint={<PlaceholdersHint />}
         error={errorsUnder(ctx.errors, `${ctx.path}/subject`)}
         required
       />
@@ -158,15 +141,7 @@ function EmailForm({
   );
 }
 
-function NotifyForm({
-  action,
-  onChange,
-  ctx,
-}: {
-  action: RuleAction;
-  onChange: (a: RuleAction) => void;
-  ctx: ActionContext;
-}) {
+function NotifyForm({ action, onChange, ctx }: ActionFormProps) {
   const { t } = useTranslation();
   const maxTitle = (ctx.config?.properties?.title?.maxLength as number | undefined) ?? 500;
   return (
@@ -177,11 +152,7 @@ function NotifyForm({
         value={String(action.title ?? '')}
         maxLength={maxTitle}
         onChange={(e) => onChange({ ...action, title: e.target.value })}
-        hint={
-          <>
-            {t('automations.placeholdersHint')} <code>{'{{record.name}}'}</code>
-          </>
-        }
+        hint={<PlaceholdersHint />}
         error={errorsUnder(ctx.errors, `${ctx.path}/title`)}
         required
       />
@@ -206,15 +177,7 @@ function NotifyForm({
   );
 }
 
-function CreateForm({
-  action,
-  onChange,
-  ctx,
-}: {
-  action: RuleAction;
-  onChange: (a: RuleAction) => void;
-  ctx: ActionContext;
-}) {
+function CreateForm({ action, onChange, ctx }: ActionFormProps) {
   const { t, i18n } = useTranslation();
   const object = String(action.object ?? '');
   const options = Object.entries(ctx.objects)
@@ -242,15 +205,7 @@ function CreateForm({
   );
 }
 
-function ScriptForm({
-  action,
-  onChange,
-  ctx,
-}: {
-  action: RuleAction;
-  onChange: (a: RuleAction) => void;
-  ctx: ActionContext;
-}) {
+function ScriptForm({ action, onChange, ctx }: ActionFormProps) {
   const { t } = useTranslation();
   return (
     <div className="f-item-editor__form">
@@ -391,15 +346,7 @@ function ValueInput({
  * A form drawn from the action kind's JSON Schema (documents, plugin kinds): text, number, yes/no
  * and choice properties get inputs; anything else is edited as JSON.
  */
-function SchemaForm({
-  action,
-  onChange,
-  ctx,
-}: {
-  action: RuleAction;
-  onChange: (a: RuleAction) => void;
-  ctx: ActionContext;
-}) {
+function SchemaForm({ action, onChange, ctx }: ActionFormProps) {
   const { t } = useTranslation();
   const props = Object.entries(ctx.config?.properties ?? {});
   const required = new Set(ctx.config?.required ?? []);

@@ -1,7 +1,7 @@
 import { ArrowDown, ArrowUp, Trash2, Zap } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useApi } from '../../api/api-context';
 import { ApiError } from '../../api/api-error';
@@ -12,7 +12,7 @@ import { issueText } from '../../i18n/error-text';
 import { scriptLabel } from '../scripts/script-label';
 import type { ObjectSchema } from '../../meta/meta-types';
 import { Card, IconButton, Page, TextField, useToast } from '../../ui';
-import { type FullMetaDocument, PublishDialog, describePublishError, useUnsavedChangesGuard } from '../common';
+import { type FullMetaDocument, errorsUnder, useItemDraft, useItemPublish } from '../common';
 import { ItemEditorHeader } from '../common/item-editor-header';
 import { MetaDocumentGate } from '../common/meta-document-gate';
 import { CheckField, SelectField, TextAreaField } from '../objects/controls';
@@ -23,13 +23,11 @@ import {
   SCHEDULES,
   conditionsOf,
   dateFields,
-  errorsUnder,
   localProblems,
   newRule,
-  ruleIssues,
   ruleToSave,
 } from './automation-model';
-import { type AutomationRule, checkRule, dryRun, fetchActionTypes } from './automations-api';
+import { type AutomationRule, dryRun, fetchActionTypes } from './automations-api';
 import { actionName } from './automations-page';
 import { RunLogPanel, TestRunPanel } from './rule-panels';
 import { segmentLabel } from '../segments/segment-model';
@@ -61,7 +59,6 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
   const { t, i18n } = useTranslation();
   const api = useApi();
   const toast = useToast();
-  const navigate = useNavigate();
   const [params] = useSearchParams();
   const lang = i18n.language;
   const stored = doc.automations?.[name] as unknown as Rule | undefined;
@@ -69,25 +66,16 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
     () => stored ?? newRule(params.get('object') ?? Object.keys(doc.objects)[0] ?? '', params.get('label') ?? ''),
     [stored, params, doc.objects],
   );
-  const [rule, setRule] = useState<Rule>(initial);
+  const item = useItemDraft<Rule>(initial, !!stored);
+  const { draft: rule, replace: update } = item;
   const schema = (doc.objects[rule.object] ?? undefined) as ObjectSchema | undefined;
   const [conditions, setConditions] = useState(() => conditionsOf(initial, schema ?? {}));
   const [tab, setTab] = useState<'builder' | 'advanced'>(initial.condition && !initial.when ? 'advanced' : 'builder');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [showProblems, setShowProblems] = useState(false);
-  const [publishing, setPublishing] = useState<null | 'save' | 'delete'>(null);
-  const [checking, setChecking] = useState(false);
-  const [dirty, setDirty] = useState(!stored);
-  const guard = useUnsavedChangesGuard(dirty && publishing === null);
   const types = useQuery({
     queryKey: ['automation-action-types'],
     queryFn: ({ signal }) => fetchActionTypes(api, signal),
   });
 
-  const update = (next: Rule) => {
-    setRule(next);
-    setDirty(true);
-  };
   const setTrigger = (trigger: Rule['trigger']) => update({ ...rule, trigger });
   const saved = ruleToSave(rule, schema ?? {}, conditions);
   const local = localProblems(rule);
@@ -95,36 +83,24 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
     Object.entries(local).map(([p, code]) => [p, t(`automations.problem_${code}`)]),
   );
   if (saved.rawInvalid) localText['/when'] = t('automations.problem_json');
-  const shown = showProblems ? { ...errors, ...localText } : errors;
+  const flow = useItemPublish(item, {
+    section: 'automations',
+    texts: 'automations',
+    name,
+    version: doc.version,
+    definition: saved.rule,
+    label: rule.label,
+    localText,
+    builderProblems: saved.builderProblems,
+    // Coded refusals in the admin's language, at their part of the rule.
+    say: (p) => issueText(t, (k) => i18n.exists(k), p),
+    after: { deleted: `/designer/automations?object=${rule.object}` },
+  });
+  const { shown, check } = flow;
   const fieldOptions = Object.keys(schema?.properties ?? {}).map((f) => ({
     value: f,
     label: fieldLabel(schema, f, lang),
   }));
-
-  async function check(): Promise<boolean> {
-    setShowProblems(true);
-    if (Object.keys(localText).length || saved.builderProblems.length) {
-      toast({ tone: 'error', title: t('automations.fixProblems') });
-      return false;
-    }
-    setChecking(true);
-    try {
-      await checkRule(api, name, saved.rule as unknown as AutomationRule);
-      setErrors({});
-      return true;
-    } catch (e) {
-      const failure = describePublishError(e);
-      if (failure.kind === 'invalid') {
-        // Coded refusals in the admin's language, at their part of the rule.
-        const said = failure.problems.map((p) => ({ ...p, message: issueText(t, (k) => i18n.exists(k), p) }));
-        setErrors(ruleIssues(name, said));
-        toast({ tone: 'error', title: t('automations.fixProblems') });
-      } else toast({ tone: 'error', title: failure.message });
-      return false;
-    } finally {
-      setChecking(false);
-    }
-  }
 
   const tr = rule.trigger;
   const watched = tr.fields?.[0] ?? '';
@@ -147,19 +123,13 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
 
   return (
     <Page wide>
-      {guard}
+      {flow.guard}
       <ItemEditorHeader
-        texts="automations"
+        {...flow.header}
         back={`/designer/automations?object=${rule.object}`}
         icon={<Zap size={22} aria-hidden="true" />}
         title={rule.label || t('automations.untitled')}
         subtitle={t('automations.editorSubtitle', { object: objectLabel(rule.object, schema, lang) })}
-        stored={stored !== undefined}
-        checking={checking}
-        onDelete={() => setPublishing('delete')}
-        onPublish={async () => {
-          if (await check()) setPublishing('save');
-        }}
       />
       <div className="f-item-editor__layout f-auto-layout">
         <div className="f-item-editor__main">
@@ -396,9 +366,9 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
                     value={conditions.group}
                     onChange={(group: ConditionGroup) => {
                       setConditions({ group, raw: null });
-                      setDirty(true);
+                      item.touch();
                     }}
-                    problems={showProblems ? saved.builderProblems : []}
+                    problems={flow.shownBuilderProblems}
                   />
                 ) : (
                   <TextAreaField
@@ -408,7 +378,7 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
                     value={conditions.raw}
                     onChange={(raw) => {
                       setConditions({ group: conditions.group, raw });
-                      setDirty(true);
+                      item.touch();
                     }}
                     hint={t('automations.rawFilterHint')}
                   />
@@ -518,27 +488,7 @@ function RuleEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
           <RunLogPanel name={name} object={rule.object} published={!!stored} />
         </aside>
       </div>
-      <PublishDialog
-        open={publishing !== null}
-        onOpenChange={(o) => !o && setPublishing(null)}
-        document={{
-          version: doc.version,
-          automations: { [name]: publishing === 'delete' ? null : (saved.rule as unknown as Record<string, unknown>) },
-        }}
-        onPublished={() => {
-          setDirty(false);
-          toast({
-            tone: 'success',
-            title: publishing === 'delete' ? t('automations.deleted') : t('automations.published'),
-          });
-          if (publishing === 'delete') navigate(`/designer/automations?object=${rule.object}`);
-        }}
-        title={
-          publishing === 'delete'
-            ? t('automations.deleteTitle', { label: rule.label })
-            : t('automations.publishTitle', { label: rule.label })
-        }
-      />
+      {flow.dialog}
     </Page>
   );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyGroup } from '../../conditions/condition-model';
 import type { ObjectSchema } from '../../meta/meta-types';
-import { conditionsOf, errorsUnder, localProblems, newRule, ruleIssues, ruleToSave } from './automation-model';
+import { conditionsOf, localProblems, newRule, ruleToSave } from './automation-model';
 
 const deal: ObjectSchema = {
   type: 'object',
@@ -54,15 +54,5 @@ describe('automation rule model', () => {
     const rule = { ...newRule('deal', 'Entered'), actions: [{ type: 'script', script: 'x' }] };
     expect(localProblems({ ...rule, trigger: { on: 'segment_entered' } })).toEqual({ '/trigger/segment': 'required' });
     expect(localProblems({ ...rule, trigger: { on: 'segment_left', segment: 'big' } })).toEqual({});
-  });
-
-  it("places the server's issues at their paths inside the rule", () => {
-    const errors = ruleIssues('won', [
-      { path: '/automations/won/actions/0/to/1', message: 'unknown role "x"' },
-      { path: '/automations/won/when', message: 'when.ghost: unknown field' },
-    ]);
-    expect(errors).toEqual({ '/actions/0/to/1': 'unknown role "x"', '/when': 'when.ghost: unknown field' });
-    expect(errorsUnder(errors, '/actions/0/to')).toBe('unknown role "x"');
-    expect(errorsUnder(errors, '/actions/0/title')).toBeUndefined();
   });
 });

@@ -89,25 +89,6 @@ export function localProblems(rule: Rule): Record<string, 'required' | 'pickReci
   return out;
 }
 
-/** The server's issues for this rule (`/automations/<name>/…`) by their path inside the rule. */
-export function ruleIssues(name: string, issues: Array<{ path?: string; message: string }>): Record<string, string> {
-  const prefix = `/automations/${name}`;
-  const out: Record<string, string> = {};
-  for (const i of issues) {
-    const path = i.path?.startsWith(prefix) ? i.path.slice(prefix.length) || '/' : (i.path ?? '/');
-    out[path] = out[path] ? `${out[path]}; ${i.message}` : i.message;
-  }
-  return out;
-}
-
-/** The messages at `path` or below it (a recipient's problem shows at the recipients). */
-export function errorsUnder(errors: Record<string, string>, path: string): string | undefined {
-  const hits = Object.entries(errors)
-    .filter(([p]) => p === path || p.startsWith(`${path}/`))
-    .map(([, m]) => m);
-  return hits.length ? hits.join('; ') : undefined;
-}
-
 /** A value typed into a field's input as the field stores it ("" clears it). */
 export function typedValue(schema: ObjectSchema | undefined, field: string, raw: string): unknown {
   const f = schema?.properties?.[field];

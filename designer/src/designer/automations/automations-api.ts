@@ -72,11 +72,6 @@ export function fetchRuns(api: ApiClient, rule: string, signal?: AbortSignal): P
     .then((r) => r.items ?? []);
 }
 
-/** Checks a draft as publishing would (`POST /api/meta/plan`, nothing changes); a 400 names each problem's path. */
-export function checkRule(api: ApiClient, name: string, rule: AutomationRule): Promise<unknown> {
-  return api.post<unknown>('/api/meta/plan', { automations: { [name]: rule } });
-}
-
 export interface RecordOption {
   id: string;
   label: string;

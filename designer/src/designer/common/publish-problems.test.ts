@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/api-error';
 import type { FullMetaDocument } from './meta-write-api';
-import { describePublishError, localizedProblem, summaryLines } from './publish-problems';
+import { describePublishError, errorsUnder, itemIssues, localizedProblem, summaryLines } from './publish-problems';
 
 describe('describePublishError', () => {
   it('lists validation issues by JSON path, falling back to error.fields', () => {
@@ -113,5 +113,45 @@ describe('summaryLines', () => {
       { section: 'fields', change: 'renamed', name: 'account.tel → account.mobile' },
     ]);
     expect(summaryLines(undefined)).toEqual([]);
+  });
+});
+
+describe('itemIssues', () => {
+  it("places the server's issues at their paths inside the item", () => {
+    expect(
+      itemIssues('webForms', 'contact', [
+        { path: '/webForms/contact/fields', message: '"Company" is required' },
+        { path: '/webForms/contact/owner', message: 'Carl may not create Lead' },
+        { path: '/webForms/contact/owner', message: 'again' },
+        { path: '/webForms/contact', message: 'the form itself' },
+        { message: 'Something else' },
+      ]),
+    ).toEqual({
+      '/fields': '"Company" is required',
+      '/owner': 'Carl may not create Lead; again',
+      '/': 'the form itself; Something else',
+    });
+  });
+
+  it('keeps the whole path of an issue about another part of the document', () => {
+    expect(
+      itemIssues('segments', 'big', [
+        { path: '/segments/big/refresh/every', message: 'too often' },
+        { path: '/roles/sales', message: 'a role' },
+      ]),
+    ).toEqual({ '/refresh/every': 'too often', '/roles/sales': 'a role' });
+  });
+});
+
+describe('errorsUnder', () => {
+  it('joins the messages at a path and below it', () => {
+    const errors = itemIssues('automations', 'won', [
+      { path: '/automations/won/actions/0/to/1', message: 'unknown role "x"' },
+      { path: '/automations/won/actions/0/to', message: 'too many' },
+      { path: '/automations/won/actions/0/toll', message: 'not under' },
+      { path: '/automations/won/when', message: 'when.ghost: unknown field' },
+    ]);
+    expect(errorsUnder(errors, '/actions/0/to')).toBe('unknown role "x"; too many');
+    expect(errorsUnder(errors, '/actions/0/title')).toBeUndefined();
   });
 });

@@ -90,6 +90,33 @@ export function describePublishError(e: unknown): PublishFailure {
   return { kind: 'other', message: e.message, problems: [] };
 }
 
+/**
+ * The server's issues about one item of a section (`/<section>/<name>/…`) by their path inside the
+ * item, so an editor can show each at its own control; issues elsewhere keep their path, one without
+ * a path lands at `/`, and several at one path are joined.
+ */
+export function itemIssues(
+  section: string,
+  name: string,
+  issues: Array<{ path?: string; message: string }>,
+): Record<string, string> {
+  const prefix = `/${section}/${name}`;
+  const out: Record<string, string> = {};
+  for (const i of issues) {
+    const path = i.path?.startsWith(prefix) ? i.path.slice(prefix.length) || '/' : (i.path ?? '/');
+    out[path] = out[path] ? `${out[path]}; ${i.message}` : i.message;
+  }
+  return out;
+}
+
+/** The messages at `path` or below it (a recipient's problem shows at the recipients). */
+export function errorsUnder(errors: Record<string, string>, path: string): string | undefined {
+  const hits = Object.entries(errors)
+    .filter(([p]) => p === path || p.startsWith(`${path}/`))
+    .map(([, m]) => m);
+  return hits.length ? hits.join('; ') : undefined;
+}
+
 export interface SummaryLine {
   section: string;
   change: 'added' | 'removed' | 'changed' | 'renamed';

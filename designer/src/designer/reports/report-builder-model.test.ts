@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConditionRow } from '../../conditions/condition-model';
 import type { ObjectSchema } from '../../meta/meta-types';
-import {
-  columnName,
-  draftOf,
-  newDraft,
-  pathKind,
-  pathSteps,
-  reportIssues,
-  toDefinition,
-  withWidget,
-} from './report-builder-model';
+import { columnName, draftOf, newDraft, pathKind, pathSteps, toDefinition, withWidget } from './report-builder-model';
 import type { ReportDefinition } from './report-labels';
 
 const objects: Record<string, ObjectSchema> = {
@@ -283,13 +274,7 @@ describe('report builder model', () => {
     expect(pathKind(objects, 'deal', 'amount')).toBe('currency');
   });
 
-  it('reads server issues at the report paths and adds a widget once', () => {
-    expect(
-      reportIssues('sales', [
-        { path: '/reports/sales/groupBy/0/field', message: 'Unknown field: x' },
-        { message: 'General' },
-      ]),
-    ).toEqual({ '/groupBy/0/field': 'Unknown field: x', '/': 'General' });
+  it('adds a widget once', () => {
     const d = { label: 'Home', widgets: [{ report: 'a' }] };
     expect(withWidget(d, 'a')).toBe(d);
     expect(withWidget(d, 'b').widgets).toEqual([{ report: 'a' }, { report: 'b', width: 'half' }]);

@@ -450,17 +450,6 @@ export function pathKind(
 export const isDateKind = (kind: string) => kind === 'date' || kind === 'datetime';
 export const isNumberKind = (kind: string) => ['number', 'currency', 'percent', 'integer'].includes(kind);
 
-/** The report's issues from the server (paths under `/reports/<name>`) by the report's own paths. */
-export function reportIssues(name: string, issues: Array<{ path?: string; message: string }>): Record<string, string> {
-  const prefix = `/reports/${name}`;
-  const out: Record<string, string> = {};
-  for (const i of issues) {
-    const path = i.path?.startsWith(prefix) ? i.path.slice(prefix.length) || '/' : (i.path ?? '/');
-    out[path] = out[path] ? `${out[path]}; ${i.message}` : i.message;
-  }
-  return out;
-}
-
 /** A dashboard with the report added as a widget (unchanged when it is there already). */
 export function withWidget<D extends { widgets: Array<{ report: string }> }>(dashboard: D, report: string): D {
   if (dashboard.widgets.some((w) => w.report === report)) return dashboard;

@@ -16,9 +16,11 @@ import {
   MetaDocumentGate,
   PublishDialog,
   describePublishError,
+  itemIssues,
   useUnsavedChangesGuard,
 } from '../common';
 import { FieldError } from '../automations/action-editors';
+import { RoleChecks } from '../common/role-checks';
 import { CheckField, SelectField } from '../objects/controls';
 import {
   BUCKETS,
@@ -35,7 +37,6 @@ import {
   newDraft,
   pathKind,
   pathSteps,
-  reportIssues,
   reportLookups,
   sortColumns,
   toDefinition,
@@ -159,7 +160,7 @@ function Builder({
     const failure = describePublishError(preview.error);
     // Coded refusals in the admin's language, at their part of the form.
     const said = failure.problems.map((p) => ({ ...p, message: issueText(t, (k) => i18n.exists(k), p) }));
-    return said.length ? reportIssues(name, said) : { '/': failure.message };
+    return said.length ? itemIssues('reports', name, said) : { '/': failure.message };
   }, [preview.isError, preview.error, name, t, i18n]);
   const localText: Record<string, string> = Object.fromEntries(
     Object.entries(built.problems).map(([p, code]) => [p, t(`reportBuilder.problem_${code}`)]),
@@ -654,16 +655,7 @@ function Builder({
           <Card title={t('reportBuilder.whoMayRun')}>
             <fieldset className="f-rb__roles">
               <legend className="f-rep-hint">{t('reportBuilder.whoMayRunHint')}</legend>
-              {roleChoices.map((r) => (
-                <CheckField
-                  key={r.value}
-                  label={r.label}
-                  checked={draft.roles.includes(r.value)}
-                  onChange={(on) =>
-                    update({ roles: on ? [...draft.roles, r.value] : draft.roles.filter((x) => x !== r.value) })
-                  }
-                />
-              ))}
+              <RoleChecks roles={roleChoices} value={draft.roles} onChange={(next) => update({ roles: next })} />
             </fieldset>
             <p className="f-rep-hint" role="status">
               {draft.roles.length

@@ -8,7 +8,6 @@ import {
   localProblems,
   lookupsOf,
   newDraft,
-  segmentIssues,
 } from './segment-model';
 
 const region = {
@@ -71,15 +70,5 @@ describe('segment model', () => {
       object: 'account',
       filter: {},
     });
-  });
-
-  it("places the server's issues inside the segment", () => {
-    expect(
-      segmentIssues('big', [
-        { path: '/segments/big/filter', message: 'Unknown field "nope"' },
-        { path: '/segments/big/refresh/every', message: 'too often' },
-        { message: 'whole' },
-      ]),
-    ).toEqual({ '/filter': 'Unknown field "nope"', '/refresh/every': 'too often', '/': 'whole' });
   });
 });

@@ -135,17 +135,6 @@ export function localProblems(draft: SegmentDraft, rawInvalid: boolean): Record<
   return out;
 }
 
-/** The server's issues for this segment (`/segments/<name>/…`) by their path inside it. */
-export function segmentIssues(name: string, issues: Array<{ path?: string; message: string }>): Record<string, string> {
-  const prefix = `/segments/${name}`;
-  const out: Record<string, string> = {};
-  for (const i of issues) {
-    const path = i.path?.startsWith(prefix) ? i.path.slice(prefix.length) || '/' : (i.path ?? '/');
-    out[path] = out[path] ? `${out[path]}; ${i.message}` : i.message;
-  }
-  return out;
-}
-
 /** The label in the admin's language. */
 export function segmentLabel(def: Pick<SegmentDefinition, 'label' | 'x-i18n'>, lang: string): string {
   return (lang.startsWith('zh') ? def['x-i18n']?.['zh-CN']?.label : undefined) || def.label;

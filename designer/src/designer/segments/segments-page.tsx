@@ -2,7 +2,7 @@ import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { RefreshCw, UsersRound } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { useApi } from '../../api/api-context';
 import { ApiError } from '../../api/api-error';
 import { ConditionBuilder } from '../../conditions/condition-builder';
@@ -20,11 +20,12 @@ import {
   TextField,
   useToast,
 } from '../../ui';
-import { type FullMetaDocument, PublishDialog, describePublishError, useUnsavedChangesGuard } from '../common';
+import { type FullMetaDocument, errorsUnder, useItemDraft, useItemPublish } from '../common';
 import { ItemEditorHeader } from '../common/item-editor-header';
 import { ItemListPage } from '../common/item-list-page';
 import { MetaDocumentGate } from '../common/meta-document-gate';
-import { CheckField, SelectField, TextAreaField } from '../objects/controls';
+import { RoleChecks } from '../common/role-checks';
+import { SelectField, TextAreaField } from '../objects/controls';
 import { useMetaDocument } from '../objects/use-meta-document';
 import { usePhone } from '../../shell/use-phone';
 import {
@@ -37,7 +38,6 @@ import {
   localProblems,
   lookupsOf,
   newDraft,
-  segmentIssues,
   segmentLabel,
 } from './segment-model';
 import { segmentsApi } from './segments-api';
@@ -181,7 +181,6 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
   const { t, i18n } = useTranslation();
   const api = useApi();
   const toast = useToast();
-  const navigate = useNavigate();
   const queryClient = useQueryClient();
   const when = useWhen();
   const [params] = useSearchParams();
@@ -196,14 +195,9 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
         : newDraft(params.get('object') ?? Object.keys(objects)[0] ?? '', params.get('label') ?? ''),
     [stored, params, objects, lookups],
   );
-  const [draft, setDraft] = useState<SegmentDraft>(initial);
-  const [dirty, setDirty] = useState(!stored);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [showLocal, setShowLocal] = useState(false);
-  const [checking, setChecking] = useState(false);
+  const item = useItemDraft(initial, !!stored);
+  const { draft, update } = item;
   const [refreshing, setRefreshing] = useState(false);
-  const [publishing, setPublishing] = useState<null | 'save' | 'delete'>(null);
-  const guard = useUnsavedChangesGuard(dirty && publishing === null);
 
   const schema = objects[draft.object] ?? undefined;
   const built = filterOf(draft, schema, lookups);
@@ -212,17 +206,21 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
   const localText = Object.fromEntries(
     Object.entries(local).map(([p, code]) => [p, t(`segmentsDesigner.problem_${code}`)]),
   );
-  const shown: Record<string, string> = showLocal ? { ...errors, ...localText } : errors;
-  const under = (path: string) => {
-    const hits = Object.entries(shown)
-      .filter(([p]) => p === path || p.startsWith(`${path}/`))
-      .map(([, m]) => m);
-    return hits.length ? hits.join('; ') : undefined;
-  };
-  const update = (patch: Partial<SegmentDraft>) => {
-    setDraft((d) => ({ ...d, ...patch }));
-    setDirty(true);
-  };
+  const title = segmentLabel(definition, lang) || t('segmentsDesigner.untitled');
+  const flow = useItemPublish(item, {
+    section: 'segments',
+    texts: 'segmentsDesigner',
+    name,
+    version: doc.version,
+    definition,
+    label: title,
+    localText,
+    builderProblems: built.problems,
+    after: { deleted: '/designer/segments', published: `/designer/segments/${name}` },
+    onPublished: () => void queryClient.invalidateQueries({ queryKey: ['designer-segments'] }),
+  });
+  const { shown } = flow;
+  const under = (path: string) => errorsUnder(shown, path);
 
   const previewKey = built.filter ? JSON.stringify([draft.object, built.filter]) : null;
   const settledKey = useSettled(previewKey, 400);
@@ -250,31 +248,6 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
     .map(([n, r]) => ({ value: n, label: itemLabel(r ?? undefined, lang, n) }))
     .sort((a, b) => a.label.localeCompare(b.label));
   const scheduleChoice = (SEGMENT_SCHEDULES as readonly string[]).includes(draft.every) ? draft.every : 'custom';
-  const title = segmentLabel(definition, lang) || t('segmentsDesigner.untitled');
-
-  async function check(): Promise<boolean> {
-    setShowLocal(true);
-    if (Object.keys(local).length || built.problems.length) {
-      toast({ tone: 'error', title: t('segmentsDesigner.fixProblems') });
-      return false;
-    }
-    setChecking(true);
-    try {
-      // The same check publishing runs (nothing changes): its refusals land at the fields.
-      await api.post('/api/meta/plan', { segments: { [name]: definition } });
-      setErrors({});
-      return true;
-    } catch (e) {
-      const failure = describePublishError(e);
-      if (failure.kind === 'invalid') {
-        setErrors(segmentIssues(name, failure.problems));
-        toast({ tone: 'error', title: t('segmentsDesigner.fixProblems') });
-      } else toast({ tone: 'error', title: failure.message });
-      return false;
-    } finally {
-      setChecking(false);
-    }
-  }
 
   async function refreshNow() {
     setRefreshing(true);
@@ -294,19 +267,13 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
 
   return (
     <Page wide>
-      {guard}
+      {flow.guard}
       <ItemEditorHeader
-        texts="segmentsDesigner"
+        {...flow.header}
         back={'/designer/segments'}
         icon={<UsersRound size={22} aria-hidden="true" />}
         title={title}
         subtitle={t('segmentsDesigner.editorSubtitle', { object: objectLabel(draft.object, schema, lang) })}
-        stored={stored !== undefined}
-        checking={checking}
-        onDelete={() => setPublishing('delete')}
-        onPublish={async () => {
-          if (await check()) setPublishing('save');
-        }}
       />
       {shown['/'] && (
         <p className="f-field__error" role="alert">
@@ -365,7 +332,7 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
                 value={draft.group}
                 lookups={lookups}
                 onChange={(group) => update({ group })}
-                problems={showLocal ? built.problems : []}
+                problems={flow.shownBuilderProblems}
               />
             ) : (
               <TextAreaField
@@ -431,16 +398,7 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
           <Card title={t('segmentsDesigner.access')}>
             <p className="f-item-editor__muted">{t('segmentsDesigner.accessHint')}</p>
             <div className="f-seg-roles">
-              {roles.map((r) => (
-                <CheckField
-                  key={r.value}
-                  label={r.label}
-                  checked={draft.roles.includes(r.value)}
-                  onChange={(on) =>
-                    update({ roles: on ? [...draft.roles, r.value] : draft.roles.filter((x) => x !== r.value) })
-                  }
-                />
-              ))}
+              <RoleChecks roles={roles} value={draft.roles} onChange={(next) => update({ roles: next })} />
             </div>
             {under('/roles') && (
               <p className="f-field__error" role="alert">
@@ -530,30 +488,7 @@ function SegmentEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
         </aside>
       </div>
 
-      <PublishDialog
-        open={publishing !== null}
-        onOpenChange={(o) => !o && setPublishing(null)}
-        title={
-          publishing === 'delete'
-            ? t('segmentsDesigner.deleteTitle', { label: title })
-            : t('segmentsDesigner.publishTitle', { label: title })
-        }
-        document={{
-          version: doc.version,
-          segments: { [name]: publishing === 'delete' ? null : definition },
-        }}
-        onPublished={() => {
-          setDirty(false);
-          void queryClient.invalidateQueries({ queryKey: ['designer-segments'] });
-          if (publishing === 'delete') {
-            toast({ tone: 'success', title: t('segmentsDesigner.deleted') });
-            navigate('/designer/segments');
-          } else {
-            toast({ tone: 'success', title: t('segmentsDesigner.published') });
-            navigate(`/designer/segments/${name}`, { replace: true });
-          }
-        }}
-      />
+      {flow.dialog}
     </Page>
   );
 }

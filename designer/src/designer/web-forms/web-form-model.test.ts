@@ -6,7 +6,6 @@ import {
   draftOf,
   eligibleFields,
   embedSnippets,
-  formIssues,
   localProblems,
   newDraft,
 } from './web-form-model';
@@ -89,21 +88,6 @@ describe('web form draft', () => {
     expect(localProblems({ ...draft, hidden: [{ field: 'company', value: 'Acme' }] }, lead)).toEqual({});
     const withDefault = { ...lead, properties: { ...lead.properties, company: { type: 'string', default: 'n/a' } } };
     expect(localProblems(draft, withDefault)).toEqual({});
-  });
-
-  it('places the server refusals at the form’s own paths', () => {
-    expect(
-      formIssues('contact', [
-        { path: '/webForms/contact/fields', message: '"Company" is required' },
-        { path: '/webForms/contact/owner', message: 'Carl may not create Lead' },
-        { path: '/webForms/contact/owner', message: 'again' },
-        { message: 'Something else' },
-      ]),
-    ).toEqual({
-      '/fields': '"Company" is required',
-      '/owner': 'Carl may not create Lead; again',
-      '/': 'Something else',
-    });
   });
 
   it('escapes the label in the embed snippets', () => {

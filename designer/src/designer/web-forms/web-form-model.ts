@@ -165,17 +165,6 @@ export function localProblems(draft: WebFormDraft, schema: ObjectSchema | undefi
   return out;
 }
 
-/** The server's issues keyed by the path inside the form (`/fields/0/field`, `/owner`). */
-export function formIssues(name: string, issues: Array<{ path?: string; message: string }>): Record<string, string> {
-  const prefix = `/webForms/${name}`;
-  const out: Record<string, string> = {};
-  for (const i of issues) {
-    const path = i.path?.startsWith(prefix) ? i.path.slice(prefix.length) || '/' : (i.path ?? '/');
-    out[path] = out[path] ? `${out[path]}; ${i.message}` : i.message;
-  }
-  return out;
-}
-
 /** The public page's address and the two snippets an admin pastes into another site. */
 export function embedSnippets(origin: string, tenant: string, name: string, label: string, lang = 'en') {
   const url = `${origin}/f/${encodeURIComponent(tenant)}/${encodeURIComponent(name)}`;

@@ -1,14 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { ArrowDown, ArrowUp, Copy, ExternalLink, FileInput, Plus, X } from 'lucide-react';
-import { type ReactNode, useMemo, useState } from 'react';
+import { type ReactNode, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { useApi } from '../../api/api-context';
 import { enumLabel, fieldLabel, objectLabel } from '../../i18n/pick-label';
 import type { ObjectSchema } from '../../meta/meta-types';
 import { useSession } from '../../session/session-context';
 import { Badge, Button, Card, DataTable, EmptyState, IconButton, Page, TextField, useToast } from '../../ui';
-import { type FullMetaDocument, PublishDialog, describePublishError, useUnsavedChangesGuard } from '../common';
+import { type FullMetaDocument, errorsUnder, useItemDraft, useItemPublish } from '../common';
 import { ItemEditorHeader } from '../common/item-editor-header';
 import { ItemListPage } from '../common/item-list-page';
 import { MetaDocumentGate } from '../common/meta-document-gate';
@@ -22,7 +22,6 @@ import {
   draftOf,
   eligibleFields,
   embedSnippets,
-  formIssues,
   localProblems,
   newDraft,
 } from './web-form-model';
@@ -144,7 +143,6 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
   const api = useApi();
   const toast = useToast();
   const session = useSession();
-  const navigate = useNavigate();
   const [params] = useSearchParams();
   const lang = i18n.language;
   const stored = formsOf(doc)[name] ?? undefined;
@@ -155,21 +153,12 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
         : newDraft(params.get('object') ?? Object.keys(doc.objects)[0] ?? '', params.get('label') ?? ''),
     [stored, params, doc.objects],
   );
-  const [draft, setDraft] = useState<WebFormDraft>(initial);
-  const [dirty, setDirty] = useState(!stored);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [showLocal, setShowLocal] = useState(false);
-  const [checking, setChecking] = useState(false);
-  const [publishing, setPublishing] = useState<null | 'save' | 'delete'>(null);
-  const guard = useUnsavedChangesGuard(dirty && publishing === null);
+  const item = useItemDraft(initial, !!stored);
+  const { draft, update } = item;
   const users = useQuery({ queryKey: ['designer-users'], queryFn: ({ signal }) => fetchUsers(api, signal) });
 
   const schema = (doc.objects[draft.object] ?? undefined) as ObjectSchema | undefined;
   const definition = definitionOf(draft, stored, schema);
-  const update = (patch: Partial<WebFormDraft>) => {
-    setDraft((d) => ({ ...d, ...patch }));
-    setDirty(true);
-  };
   const local = localProblems(draft, schema);
   const localText = Object.fromEntries(
     Object.entries(local).map(([p, problem]) => [
@@ -179,14 +168,19 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
         : t(`webFormsDesigner.problem_${problem.code}`),
     ]),
   );
-  const shown: Record<string, string> = showLocal ? { ...errors, ...localText } : errors;
+  const flow = useItemPublish(item, {
+    section: 'webForms',
+    texts: 'webFormsDesigner',
+    name,
+    version: doc.version,
+    definition,
+    label: formLabel(definition, lang),
+    localText,
+    after: { deleted: '/designer/web-forms', published: `/designer/web-forms/${name}` },
+  });
+  const { shown } = flow;
   const at = (path: string) => shown[path];
-  const under = (path: string) => {
-    const hits = Object.entries(shown)
-      .filter(([p]) => p === path || p.startsWith(`${path}/`))
-      .map(([, m]) => m);
-    return hits.length ? hits.join('; ') : undefined;
-  };
+  const under = (path: string) => errorsUnder(shown, path);
 
   const eligible = eligibleFields(schema);
   const used = new Set([...draft.fields.map((f) => f.field), ...draft.hidden.map((h) => h.field)]);
@@ -216,30 +210,6 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
     snippetLang,
   );
 
-  async function check(): Promise<boolean> {
-    setShowLocal(true);
-    if (Object.keys(local).length) {
-      toast({ tone: 'error', title: t('webFormsDesigner.fixProblems') });
-      return false;
-    }
-    setChecking(true);
-    try {
-      // The same check publishing runs (nothing changes): its refusals land at the fields.
-      await api.post('/api/meta/plan', { webForms: { [name]: definition } });
-      setErrors({});
-      return true;
-    } catch (e) {
-      const failure = describePublishError(e);
-      if (failure.kind === 'invalid') {
-        setErrors(formIssues(name, failure.problems));
-        toast({ tone: 'error', title: t('webFormsDesigner.fixProblems') });
-      } else toast({ tone: 'error', title: failure.message });
-      return false;
-    } finally {
-      setChecking(false);
-    }
-  }
-
   async function copy(text: string) {
     try {
       await navigator.clipboard.writeText(text);
@@ -258,19 +228,13 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
 
   return (
     <Page wide>
-      {guard}
+      {flow.guard}
       <ItemEditorHeader
-        texts="webFormsDesigner"
+        {...flow.header}
         back={'/designer/web-forms'}
         icon={<FileInput size={22} aria-hidden="true" />}
         title={formLabel(definition, lang) || t('webFormsDesigner.untitled')}
         subtitle={t('webFormsDesigner.editorSubtitle', { object: objectLabel(draft.object, schema, lang) })}
-        stored={stored !== undefined}
-        checking={checking}
-        onDelete={() => setPublishing('delete')}
-        onPublish={async () => {
-          if (await check()) setPublishing('save');
-        }}
       />
       {at('/') && (
         <p className="f-field__error" role="alert">
@@ -499,26 +463,7 @@ function FormEditor({ name, doc }: { name: string; doc: FullMetaDocument }) {
         </div>
       </div>
 
-      <PublishDialog
-        open={publishing !== null}
-        onOpenChange={(o) => !o && setPublishing(null)}
-        title={
-          publishing === 'delete'
-            ? t('webFormsDesigner.deleteTitle', { label: formLabel(definition, lang) })
-            : t('webFormsDesigner.publishTitle', { label: formLabel(definition, lang) })
-        }
-        document={{ version: doc.version, webForms: { [name]: publishing === 'delete' ? null : definition } }}
-        onPublished={() => {
-          setDirty(false);
-          if (publishing === 'delete') {
-            toast({ tone: 'success', title: t('webFormsDesigner.deleted') });
-            navigate('/designer/web-forms');
-          } else {
-            toast({ tone: 'success', title: t('webFormsDesigner.published') });
-            navigate(`/designer/web-forms/${name}`, { replace: true });
-          }
-        }}
-      />
+      {flow.dialog}
     </Page>
   );
 }
