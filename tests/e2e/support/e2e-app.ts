@@ -128,6 +128,6 @@ export async function signIn(page: Page, c: Credentials): Promise<void> {
   const shell = page.locator('main#main');
   await shell.or(page.getByTestId('login-error')).first().waitFor({ timeout: SIGN_IN_TIMEOUT_MS });
   if (!(await shell.isVisible()))
-    throw new Error(`sign-in refused: ${await page.getByTestId('login-error').innerText()}`);
+    throw new Error(`sign-in refused: ${await page.getByTestId('login-error').textContent()}`);
   expect(new URL(page.url()).pathname).not.toBe('/login');
 }
