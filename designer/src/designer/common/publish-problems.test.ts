@@ -141,6 +141,15 @@ describe('itemIssues', () => {
       ]),
     ).toEqual({ '/refresh/every': 'too often', '/roles/sales': 'a role' });
   });
+
+  it("never places another item's issue in this one because its name begins with this one's", () => {
+    expect(
+      itemIssues('segments', 'big', [
+        { path: '/segments/bigger/filter', message: "bigger's filter" },
+        { path: '/segments/big/filter', message: "big's filter" },
+      ]),
+    ).toEqual({ '/segments/bigger/filter': "bigger's filter", '/filter': "big's filter" });
+  });
 });
 
 describe('errorsUnder', () => {

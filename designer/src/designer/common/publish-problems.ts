@@ -103,7 +103,9 @@ export function itemIssues(
   const prefix = `/${section}/${name}`;
   const out: Record<string, string> = {};
   for (const i of issues) {
-    const path = i.path?.startsWith(prefix) ? i.path.slice(prefix.length) || '/' : (i.path ?? '/');
+    // The item's own path or below it: `/segments/big` is not the start of `/segments/bigger`.
+    const inside = i.path === prefix || i.path?.startsWith(`${prefix}/`);
+    const path = inside ? (i.path as string).slice(prefix.length) || '/' : (i.path ?? '/');
     out[path] = out[path] ? `${out[path]}; ${i.message}` : i.message;
   }
   return out;
