@@ -109,7 +109,7 @@ export class SandboxPool {
     let shard = this.shards.get(tenant);
     if (shard === undefined) {
       if (this.shards.size >= MAX_SLOW_TENANTS) this.shards.clear();
-      shard = createHash('sha1').update(tenant).digest().readUInt32BE(0) % this.children.length;
+      shard = tenantShard(tenant, this.children.length);
       this.shards.set(tenant, shard);
     }
     return shard;
@@ -207,6 +207,11 @@ export class SandboxPool {
     });
     return settledOutcome(moved);
   }
+}
+
+/** The shard (child index) of a tenant among `children`: a stable hash of the tenant id. */
+export function tenantShard(tenant: string, children: number): number {
+  return children <= 1 ? 0 : createHash('sha1').update(tenant).digest().readUInt32BE(0) % children;
 }
 
 /** Only a `movable` call is answered `moved`, and the pool sends none but to the normal children. */
