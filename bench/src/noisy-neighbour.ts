@@ -98,7 +98,7 @@ export async function noisyNeighbour(ctx: WorkloadContext): Promise<BenchResult[
     );
     const errors = runs.reduce((n, r) => n + r.errors, 0);
     if (errors) throw new Error(`noisy-neighbour: ${errors} errors in the quiet tenants`);
-    return { lines, disturbedAt: 0 };
+    return { lines, disturbedAt: 0, endedAt: 0 };
   };
   /** The quiet load and the CPU over it; `after` runs however it ends. */
   const phase = async (into: Phase, after: () => unknown = () => undefined) => {
@@ -118,14 +118,16 @@ export async function noisyNeighbour(ctx: WorkloadContext): Promise<BenchResult[
   const alone = newPhase();
   const together = newPhase();
   const floor = newPhase();
-  const runaway: Array<{ ms: number; reason: string; sandboxMs?: number }> = [];
+  const runaway: Array<{ ms: number; reason: string; sandboxMs?: number; endedAt: number }> = [];
   const shards = quiet.map((s) => tenantShard(s.tenant, SANDBOX_CHILDREN));
 
   for (let r = 0; r < rounds; r++) {
     const noisy = noisyTenants[r]!;
     // Alone: the disturbance's window placed where the others start theirs, for the same split.
     const quietStart = performance.now();
-    (await phase(alone)).disturbedAt = quietStart + 1000 / NOISY_RATE;
+    const quietRun = await phase(alone);
+    quietRun.disturbedAt = quietStart + 1000 / NOISY_RATE;
+    quietRun.endedAt = quietRun.disturbedAt + SCRIPT_TIMEOUT_MS;
 
     let runawayAt = 0;
     const sends: Array<Promise<void>> = [];
@@ -136,6 +138,7 @@ export async function noisyNeighbour(ctx: WorkloadContext): Promise<BenchResult[
         noisy.call('POST', '/api/records/deal_scripted', RUNAWAY_BODY).then((res) => {
           const error = res.body?.error;
           runaway.push({
+            endedAt: performance.now(),
             ms: performance.now() - t0,
             reason: error?.details?.reason ?? (error?.code === 'SCRIPT_BUSY' ? 'busy' : String(res.status)),
             // From the call's turn in the sandbox to its answer: the enforcement, without the request around it.
@@ -149,6 +152,7 @@ export async function noisyNeighbour(ctx: WorkloadContext): Promise<BenchResult[
       await Promise.all(sends);
     });
     withRunaway.disturbedAt = runawayAt;
+    withRunaway.endedAt = runaway.find((x) => x.reason === 'timeout' && x.endedAt > runawayAt)?.endedAt ?? 0;
     together.runawayChild.push(tenantShard(noisy.tenant, SANDBOX_CHILDREN));
 
     // The floor: the same load while a process outside Forma burns what the runaway may burn (one
@@ -168,6 +172,7 @@ export async function noisyNeighbour(ctx: WorkloadContext): Promise<BenchResult[
       burner?.kill();
     });
     burned.disturbedAt = burnedAt;
+    burned.endedAt = burnedAt + SCRIPT_TIMEOUT_MS;
   }
 
   // The runaway's refusals on their own (hypothesis: they cost the server's thread what the quiet
@@ -310,6 +315,8 @@ interface QuietRun {
   lines: Array<{ list: Timeline; save: Timeline }>;
   /** When the disturbance started (performance.now()); in `alone`, where the others start theirs. */
   disturbedAt: number;
+  /** When it ended: the runaway's timeout answered (and the calls queued behind it refused), the burner done. */
+  endedAt: number;
 }
 
 interface Phase {
@@ -349,7 +356,27 @@ function summarise(phase: Phase, shards: number[], runawayChild?: number[]): Sum
     phase.runs.flatMap((r, round) => r.lines.flatMap((_, i) => f(r, i, round)));
   const windowed = pick((r, i) => r.lines[i]!.save.filter((s) => inWindow(r, s))).map((s) => s.ms);
   const rest = pick((r, i) => r.lines[i]!.save.filter((s) => !inWindow(r, s))).map((s) => s.ms);
+  // In flight when the disturbance ended: with the runaway, that is when the calls queued behind it
+  // are refused all at once on the server's thread.
+  const atEnd = pick((r, i) => r.lines[i]!.save.filter((s) => s.at < r.endedAt && s.at + s.ms > r.endedAt)).map(
+    (s) => s.ms,
+  );
+  // Where in the phase the slowest saves started: the slowest 1 % of all rounds, by second from the
+  // disturbance's start (rounds overlaid).
+  const all = pick((r, i) => r.lines[i]!.save.map((s) => ({ at: s.at - r.disturbedAt, ms: s.ms })));
+  const cut = percentile(
+    all.map((s) => s.ms),
+    0.99,
+  );
+  const slowBySecond: Record<string, number> = {};
+  for (const s of all)
+    if (s.ms >= cut) {
+      const k = String(Math.floor(s.at / 1000));
+      slowBySecond[k] = (slowBySecond[k] ?? 0) + 1;
+    }
   const detail: Record<string, unknown> = {
+    slowestBySecond: slowBySecond,
+    savesInFlightAtEnd: { n: atEnd.length, p50: p(atEnd, 0.5), max: p(atEnd, 1) },
     savesStartedInWindow: { n: windowed.length, p50: p(windowed, 0.5), p90: p(windowed, 0.9), max: p(windowed, 1) },
     savesOutside: { n: rest.length, p50: p(rest, 0.5), p99: p(rest, 0.99) },
     server: phase.server,
