@@ -80,4 +80,19 @@ describe('httpLoad', () => {
     expect(s.latencyResolution).toBe('µs');
     expect(s.p50Ms).toBeGreaterThan(0);
   });
+
+  it('timeline: each 2xx answer with its start in time, so slow answers can be placed (noisy-neighbour)', async () => {
+    const timeline: Array<{ at: number; ms: number }> = [];
+    const before = performance.now();
+    const s = await httpLoad({ url, headers: {}, connections: 1, seconds: 1, timeline });
+    const after = performance.now();
+    // One answer in five is a 200: only those are kept, as in the latencies.
+    expect(timeline.length).toBeGreaterThan(0);
+    expect(timeline.length).toBeLessThanOrEqual(Math.ceil(s.requests / 5));
+    for (const t of timeline) {
+      expect(t.ms).toBeGreaterThan(0);
+      expect(t.at).toBeGreaterThanOrEqual(before);
+      expect(t.at + t.ms).toBeLessThanOrEqual(after);
+    }
+  });
 });

@@ -80,6 +80,11 @@ export async function httpLoad(opts: {
    * The same client and connections either way; the floor comparisons use it on both sides.
    */
   precise?: boolean;
+  /**
+   * Each 2xx answer's start (performance.now(), ms) and latency, pushed here as it comes: to place
+   * the slow answers in time (noisy-neighbour's disturbance windows). Implies nothing about `precise`.
+   */
+  timeline?: Array<{ at: number; ms: number }>;
 }): Promise<LoadStats> {
   let refused = 0;
   // Grown by doubling: an array push per answer would cost the client more than the figure is worth.
@@ -107,6 +112,11 @@ export async function httpLoad(opts: {
     ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
   });
   // The promise autocannon returns is also its run's event emitter (lib/init.js), typed as a promise only.
+  const timeline = opts.timeline;
+  if (timeline)
+    (job as unknown as EventEmitter).on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+      if (status >= 200 && status <= 299) timeline.push({ at: performance.now() - ms, ms });
+    });
   if (samples)
     (job as unknown as EventEmitter).on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
       // The answers autocannon's own latencies count: 2xx only (refusals and errors excluded).

@@ -160,6 +160,43 @@ describe('a tenant whose save rule never ends', () => {
     }
   }, 120_000);
 
+  it('saves sent while its call runs long wait before their transaction, holding no connection, and are refused by the breaker it opens', async () => {
+    const t = await createTestTenant(server, { prefix: 'nbhold' });
+    const scripts = server.runtime.scripts;
+    try {
+      // The loop only for one record: the tenant's other saves pass, and its first one warms it.
+      await setUp(t, { ...rules, spin: { ...spin, code: "if (record.name === 'Spin') while (true) {}" } });
+      expect((await save(t)).status).toBe(201);
+      scripts.setTenantLimits(t.id, { timeoutMs: 4000 });
+      const first = t.api.post('/api/records/deal', { name: 'Spin', amount: 1 });
+      // Past the child's quick attempt: the loop runs on the isolate's thread until the timeout.
+      await expect.poll(() => scripts.sandboxRunsLong(t.id), { timeout: 30_000 }).toBe(true);
+      // As many as the queue takes (2 here): past it, 429 SCRIPT_BUSY as before.
+      const held = [save(t, 1), save(t, 2)];
+      await expect.poll(() => scripts.sandboxLoad(t.id).waiting, { timeout: 30_000 }).toBe(2);
+      // Only the running save's transaction holds a connection. Before, each save waiting behind it
+      // held one (and its transaction) for the whole timeout, then all were rolled back at once: in
+      // the bench's noisy-neighbour, the pool's use rose from 10 to 14-20 of 20 while the runaway ran.
+      // The fewest over a second, so a background job's passing connection does not count.
+      let fewest = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 10; i++) {
+        fewest = Math.min(fewest, server.runtime.dbLoad.stats().pool.used);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(scripts.sandboxRunsLong(t.id)).toBe(true);
+      expect(fewest).toBeLessThanOrEqual(1);
+      expect(reasonOf(await first)).toBe('timeout');
+      for (const r of await Promise.all(held)) {
+        expect(r.status, r.text).toBe(422);
+        expect(r.body.error.details).toMatchObject({ reason: 'suspended' });
+      }
+      expect(scripts.sandboxLoad(t.id)).toEqual({ running: false, waiting: 0 });
+    } finally {
+      scripts.setTenantLimits(t.id, undefined);
+      await server.platform.delete(`/api/tenants/${t.id}`, { query: { confirm: t.id } });
+    }
+  }, 120_000);
+
   it('while suspended, refuses a save before it opens a transaction: no wait on a locked record', async () => {
     // A record saved before the rule that never ends is added, then locked by another transaction.
     const t = await createTestTenant(server, { prefix: 'nblk' });

@@ -468,7 +468,7 @@ export class RecordService {
     const object = model.object(objectName);
     if (!hasSaveWork(model, object.name)) return;
     if (!(await this.deps.permissions.objectAccess(ctx, object.name)).can[op]) return;
-    this.deps.saveScripts.assertNotSuspended(ctx, model, object.name);
+    await this.deps.saveScripts.assertNotSuspended(ctx, model, object.name);
   }
 
   private async updateOn(

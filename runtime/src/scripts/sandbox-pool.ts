@@ -26,6 +26,10 @@ export interface PoolCall extends SandboxCall {
 interface Lane {
   running: boolean;
   waiting: Array<() => void>;
+  /** The running call outlived the child's quick attempt (a runaway, or a heavy script). */
+  long: boolean;
+  /** Saves held before their transaction while the running call is long (`afterLongCall`). */
+  held: Array<() => void>;
 }
 
 /**
@@ -109,7 +113,7 @@ export class SandboxPool {
     let shard = this.shards.get(tenant);
     if (shard === undefined) {
       if (this.shards.size >= MAX_SLOW_TENANTS) this.shards.clear();
-      shard = createHash('sha1').update(tenant).digest().readUInt32BE(0) % this.children.length;
+      shard = tenantShard(tenant, this.children.length);
       this.shards.set(tenant, shard);
     }
     return shard;
@@ -124,7 +128,36 @@ export class SandboxPool {
   /** The tenant's lane now: whether a call of it runs, and how many wait behind it. */
   load(tenant: string): { running: boolean; waiting: number } {
     const lane = this.lanes.get(tenant);
-    return { running: lane?.running ?? false, waiting: lane?.waiting.length ?? 0 };
+    return { running: lane?.running ?? false, waiting: (lane?.waiting.length ?? 0) + (lane?.held.length ?? 0) };
+  }
+
+  /** The tenant's running call has outlived the child's quick attempt. */
+  runsLong(tenant: string): boolean {
+    return this.lanes.get(tenant)?.long === true;
+  }
+
+  /**
+   * Where a save waits before it opens its transaction: nowhere (undefined) unless the tenant's
+   * running call is long; then until that call settles, so a runaway's next saves wait holding no
+   * database connection or admission slot, and once its timeout opens the breaker they are refused
+   * before any transaction (in the bench each held a connection for the whole timeout and was rolled
+   * back with the others at once). Counted in the tenant's queue: past it, `busy`.
+   */
+  afterLongCall(tenant: string): Promise<void> | PoolOutcome | undefined {
+    const lane = this.lanes.get(tenant);
+    if (!lane?.long) return undefined;
+    if (lane.waiting.length + lane.held.length >= this.opts.config.queue) return this.busy(lane);
+    return new Promise<void>((resolve) => lane.held.push(resolve));
+  }
+
+  private busy(lane: Lane): PoolOutcome {
+    const n = lane.waiting.length + lane.held.length;
+    return {
+      ok: false,
+      kind: 'busy',
+      message: `This tenant already has ${n + 1} script calls running or waiting`,
+      retryInMs: BUSY_RETRY_MS,
+    };
   }
 
   /** Process id of the child serving `tenant`, or of the first child. */
@@ -147,28 +180,31 @@ export class SandboxPool {
   async call(call: PoolCall): Promise<PoolOutcome> {
     let lane = this.lanes.get(call.tenant);
     if (!lane) {
-      lane = { running: false, waiting: [] };
+      lane = { running: false, waiting: [], long: false, held: [] };
       this.lanes.set(call.tenant, lane);
     }
     if (lane.running) {
-      if (lane.waiting.length >= this.opts.config.queue) {
-        return {
-          ok: false,
-          kind: 'busy',
-          message: `This tenant already has ${lane.waiting.length + 1} script calls running or waiting`,
-          retryInMs: BUSY_RETRY_MS,
-        };
-      }
+      if (lane.waiting.length + lane.held.length >= this.opts.config.queue) return this.busy(lane);
       await new Promise<void>((resolve) => lane.waiting.push(resolve));
     }
     lane.running = true;
+    const own = lane;
     try {
       const refused = call.admit?.();
       if (refused) return refused;
-      const outcome = await this.run(call);
+      const outcome = await this.run({
+        ...call,
+        onStarted: () => {
+          own.long = true;
+          call.onStarted?.();
+        },
+      });
       call.settled?.(outcome);
       return outcome;
     } finally {
+      // The saves held before their transaction go on (or are refused by the breaker this call opened).
+      lane.long = false;
+      for (const release of lane.held.splice(0)) release();
       const next = lane.waiting.shift();
       if (next) next();
       else {
@@ -207,6 +243,11 @@ export class SandboxPool {
     });
     return settledOutcome(moved);
   }
+}
+
+/** The shard (child index) of a tenant among `children`: a stable hash of the tenant id. */
+export function tenantShard(tenant: string, children: number): number {
+  return children <= 1 ? 0 : createHash('sha1').update(tenant).digest().readUInt32BE(0) % children;
 }
 
 /** Only a `movable` call is answered `moved`, and the pool sends none but to the normal children. */

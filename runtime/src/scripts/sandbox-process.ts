@@ -45,6 +45,8 @@ export interface SandboxCall {
   deadlineAt?: number;
   /** Filled in for a call the child completes at once (`runNow`): where its time went. */
   trace?: CallTrace;
+  /** The child says the call outlived its quick attempt on the child's own thread (a long call). */
+  onStarted?: () => void;
 }
 
 /**
@@ -319,6 +321,7 @@ export class SandboxProcess {
     switch (m.t) {
       case 'started':
         entry.startedAt = performance.now();
+        entry.call.onStarted?.();
         if (entry.call.deadlineAt !== undefined) return;
         clearTimeout(entry.watchdog);
         entry.watchdog = setTimeout(

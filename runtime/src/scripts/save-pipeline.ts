@@ -22,7 +22,8 @@ export interface AfterSavePayload {
 const FINAL_REASONS: ReadonlySet<string> = new Set(['error', 'syntax', 'output']);
 
 export interface SavePipelineDeps {
-  runner: Pick<ScriptEngine, 'runSave' | 'runScript' | 'suspendedRefusal'>;
+  runner: Pick<ScriptEngine, 'runSave' | 'runScript' | 'suspendedRefusal'> &
+    Partial<Pick<ScriptEngine, 'beforeSaveTransaction'>>;
   /** Where `queueAfterSave` records its events (the records engine handles `AFTER_SAVE_TOPIC`). */
   outbox: Pick<Outbox, 'enqueue'>;
   logger?: Logger;
@@ -73,14 +74,15 @@ export class SavePipeline {
    * `suspended`). The records engine asks before it opens the save's transaction, so a runaway
    * tenant's refused saves hold no connection and wait on no row lock.
    */
-  assertNotSuspended(ctx: Ctx, model: Model, object: string): void {
+  assertNotSuspended(ctx: Ctx, model: Model, object: string): Promise<void> | undefined {
     const scripts = [...scriptsFor(model, object, 'validate'), ...scriptsFor(model, object, 'beforeSave')];
-    if (scripts.length === 0) return;
-    const refusal = this.deps.runner.suspendedRefusal(
-      ctx.tenant,
-      scripts.map((s) => ({ kind: 'script' as const, name: s.name })),
-    );
+    if (scripts.length === 0) return undefined;
+    const units = scripts.map((s) => ({ kind: 'script' as const, name: s.name }));
+    // The engine also holds the save while the tenant's running call is long (a runaway's timeout).
+    if (this.deps.runner.beforeSaveTransaction) return this.deps.runner.beforeSaveTransaction(ctx.tenant, units);
+    const refusal = this.deps.runner.suspendedRefusal(ctx.tenant, units);
     if (refusal) throw refusal;
+    return undefined;
   }
 
   /** Only the given formulas (`field → expression`) on a stored row: the ones reading roll-ups that moved. */

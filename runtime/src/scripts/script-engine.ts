@@ -188,6 +188,11 @@ export class ScriptEngine {
     return this.sandbox.load(tenant);
   }
 
+  /** The tenant's running sandbox call has outlived the child's quick attempt (tests). */
+  sandboxRunsLong(tenant: string): boolean {
+    return this.sandbox.runsLong(tenant);
+  }
+
   close(): Promise<void> {
     return this.sandbox.close();
   }
@@ -346,6 +351,27 @@ export class ScriptEngine {
     const retryInMs = this.breaker.retryIn(tenant);
     if (retryInMs <= 0) return undefined;
     return scriptFailure({ reason: 'suspended', units, limits: this.limits.limitsFor(tenant), retryInMs });
+  }
+
+  /**
+   * Before a save of `tenant` opens its transaction: refused if its scripts are suspended; held
+   * (without a connection) while its running sandbox call is long, then checked again, so the saves
+   * a runaway sends during its timeout are refused by the breaker it opens without ever having
+   * opened a transaction. Resolves at once (no promise) in the usual case.
+   */
+  beforeSaveTransaction(tenant: string, units: UnitLabel[]): Promise<void> | undefined {
+    const refused = this.suspendedRefusal(tenant, units);
+    if (refused) throw refused;
+    const wait = this.sandbox.afterLongCall(tenant);
+    if (wait === undefined) return undefined;
+    if (!(wait instanceof Promise)) {
+      if (!wait.ok && wait.kind === 'busy') throw scriptBusy(wait.message, wait.retryInMs / 1000);
+      return undefined;
+    }
+    return wait.then(() => {
+      const again = this.suspendedRefusal(tenant, units);
+      if (again) throw again;
+    });
   }
 
   private async execute(
